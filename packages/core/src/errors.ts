@@ -1,0 +1,44 @@
+/**
+ * Errors a user can fix (bad input, bad policy, unreadable transcript) carry an `E_` code and a
+ * message that names the input or file. Anything else is a bug and is reported as E_INTERNAL.
+ */
+export type ErrorCode =
+  | 'E_INPUT'
+  | 'E_POLICY'
+  | 'E_FORMAT'
+  | 'E_NOT_FOUND'
+  | 'E_TOO_LARGE'
+  | 'E_UPLOAD'
+  | 'E_GIT'
+  | 'E_INTERNAL';
+
+export class ConfigError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+    this.code = code;
+  }
+}
+
+export function isConfigError(value: unknown): value is ConfigError {
+  return value instanceof ConfigError;
+}
+
+/** Turns any thrown value (Error, string, object, undefined) into one line of text. */
+export function errorMessage(value: unknown): string {
+  if (value instanceof Error) return value.message || value.name;
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** `E_CODE: message` as the run() wrapper prints it. */
+export function formatError(value: unknown): string {
+  if (isConfigError(value)) return `${value.code}: ${value.message}`;
+  return `E_INTERNAL: ${errorMessage(value)}`;
+}
