@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_TOO_LARGE'
   | 'E_UPLOAD'
   | 'E_GIT'
+  | 'E_VERDICT'
   | 'E_INTERNAL';
 
 export class ConfigError extends Error {

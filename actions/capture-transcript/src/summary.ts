@@ -1,0 +1,45 @@
+import { SummaryBuilder } from '@agent-gates/action-kit';
+import type { CaptureResult } from '@agent-gates/core/capture';
+
+const ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
+
+/** The reviewer's view: everything here is redacted, and every untrusted string is escaped. */
+export function renderSummary(result: CaptureResult): string {
+  const s = result.summary;
+  const b = new SummaryBuilder();
+  b.raw(`## ${ICON[result.verdict]} capture-transcript: ${result.verdict}\n`);
+  for (const reason of result.reasons) b.paragraph(`- ${reason}`);
+  b.table(
+    ['field', 'value'],
+    [
+      ['format', result.format],
+      ['agent', `${s.agent}${s.agentVersion ? ` ${s.agentVersion}` : ''}`],
+      ['model', s.models.join(', ') || 'unknown'],
+      ['session', s.sessionId ?? 'unknown'],
+      ['turns', String(s.turns)],
+      ['tool calls', String(s.toolCalls)],
+      ['secrets redacted', String(result.redactions)],
+      ['transcript digest', result.transcriptDigest],
+      ['source digest', result.sourceDigest],
+    ],
+  );
+  const tools = Object.entries(s.tools).sort((a, b) => b[1] - a[1]);
+  if (tools.length > 0) b.raw('### Tools used\n').table(['tool', 'calls'], tools.slice(0, 50).map(([t, n]) => [t, String(n)]));
+  if (result.filesTouched.length > 0) {
+    b.raw('### Files touched\n').table(['path'], result.filesTouched.slice(0, 200).map((f) => [f]));
+  }
+  if (result.violations.length > 0) {
+    b.raw('### Tool violations\n').table(
+      ['tool', 'argument', 'rule'],
+      result.violations.slice(0, 100).map((v) => [v.tool, v.argument ?? '', v.rule]),
+    );
+  }
+  if (s.conversation.length > 0) {
+    b.raw('### Conversation\n', false);
+    s.conversation.forEach((turn, i) => {
+      const tools = turn.tools && turn.tools.length > 0 ? ` · ${turn.tools.join(', ')}` : '';
+      b.details(`${i + 1}. ${turn.role}${tools}: ${turn.text.slice(0, 80)}`, turn.text || '(no text)');
+    });
+  }
+  return b.render();
+}

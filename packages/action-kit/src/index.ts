@@ -1,0 +1,11 @@
+export * from './inputs.js';
+export * from './outputs.js';
+export * from './run.js';
+export * from './mask.js';
+export * from './summary.js';
+export * from './markdown.js';
+export * from './annotations.js';
+export * from './artifacts.js';
+export * from './context.js';
+export type * from './logger.js';
+export { createGitHubClient, type GitHubClient } from './octokit.js';

@@ -1,0 +1,98 @@
+import { ConfigError } from '@agent-gates/core';
+
+/** One input as action.yml declares it (generated into each action's action-spec.generated.ts). */
+export interface InputSpec {
+  readonly description: string;
+  readonly required?: boolean;
+  readonly default?: string;
+  /** Never echo the value in an error: it may hold a secret (mask-values, github-token). */
+  readonly sensitive?: boolean;
+}
+
+export interface ActionSpec {
+  readonly name: string;
+  readonly version: string;
+  readonly inputs: Readonly<Record<string, InputSpec>>;
+  readonly outputs: Readonly<Record<string, { readonly description: string }>>;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The runner's name mangling (as @actions/core's getInput): spaces become `_`, hyphens stay. */
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/**
+ * Reads every input through one typed object. The runner already applies action.yml defaults; when
+ * an INPUT_ variable is absent altogether (the CLI, a test) the literal default applies the same way.
+ * Defaults holding an expression (`${{ github.token }}`) cannot be evaluated here and read as empty.
+ */
+export class InputReader<S extends ActionSpec> {
+  constructor(
+    private readonly spec: S,
+    private readonly env: Env = process.env,
+  ) {}
+
+  private describe(name: string, value: string): string {
+    return this.spec.inputs[name]?.sensitive ? '(value hidden)' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  }
+
+  raw(name: keyof S['inputs'] & string): string {
+    const spec = this.spec.inputs[name];
+    if (!spec) throw new ConfigError('E_INTERNAL', `input "${name}" is not declared in action.yml`);
+    let value = this.env[inputEnvName(name)];
+    if (value === undefined) value = spec.default !== undefined && !spec.default.includes('${{') ? spec.default : '';
+    value = value.trim();
+    if (spec.required && value === '') throw new ConfigError('E_INPUT', `input "${name}" is required and was empty`);
+    return value;
+  }
+
+  string(name: keyof S['inputs'] & string): string {
+    return this.raw(name);
+  }
+
+  optional(name: keyof S['inputs'] & string): string | undefined {
+    const value = this.raw(name);
+    return value === '' ? undefined : value;
+  }
+
+  /** YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them. */
+  boolean(name: keyof S['inputs'] & string): boolean {
+    const value = this.raw(name);
+    if (['true', 'True', 'TRUE'].includes(value)) return true;
+    if (['false', 'False', 'FALSE'].includes(value)) return false;
+    throw new ConfigError('E_INPUT', `input "${name}" must be true or false, got ${this.describe(name, value)}`);
+  }
+
+  integer(name: keyof S['inputs'] & string, range: { min: number; max: number }): number | undefined {
+    const value = this.raw(name);
+    if (value === '') return undefined;
+    const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
+      throw new ConfigError(
+        'E_INPUT',
+        `input "${name}" must be an integer from ${range.min} to ${range.max}, got ${this.describe(name, value)}`,
+      );
+    }
+    return n;
+  }
+
+  oneOf<T extends string>(name: keyof S['inputs'] & string, allowed: readonly T[]): T {
+    const value = this.raw(name);
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new ConfigError(
+        'E_INPUT',
+        `input "${name}" must be one of ${allowed.join(', ')}, got ${this.describe(name, value)}`,
+      );
+    }
+    return value as T;
+  }
+
+  /** One item per line (blank lines and `#` comments dropped); commas also split unless `lines` only. */
+  list(name: keyof S['inputs'] & string, options: { splitCommas?: boolean } = {}): string[] {
+    const value = this.raw(name);
+    const items = value.split(/\r?\n/).flatMap((line) => (options.splitCommas ? line.split(',') : [line]));
+    return items.map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Text from a pull request or a transcript is attacker-controlled: it must not open HTML, inject
+ * links or images, close our <details>, or ping people. Everything untrusted passes through here
+ * before it reaches a step summary, annotation or comment.
+ */
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+// A zero-width joiner after "@" keeps the text readable but stops GitHub from resolving a
+// mention or team notification.
+const MENTION = /@(?=[A-Za-z0-9_-])/g;
+
+export function neutraliseMentions(text: string): string {
+  return text.replace(MENTION, '@\u200d');
+}
+
+/** Escapes text for inline Markdown/HTML: no tags, no emphasis, no links, no mentions. */
+export function escapeMarkdown(text: string): string {
+  const html = text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  const md = html.replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1').replace(/\r?\n/g, ' ');
+  return neutraliseMentions(md);
+}
+
+/** Escapes text for a <pre> block: HTML entities only (Markdown is not parsed there). */
+export function escapePre(text: string): string {
+  return neutraliseMentions(text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c));
+}
+
+/** Cuts a string to at most `maxChars`, saying so, without splitting a surrogate pair. */
+export function truncate(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let end = Math.max(0, maxChars - 1);
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}

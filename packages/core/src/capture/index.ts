@@ -1,0 +1,318 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { bytesDigest, jsonDigest } from '../digest/index.js';
+import { createSecretEngine, type SecretFinding } from '../secrets/index.js';
+import {
+  createTranscriptReader,
+  detectFormat,
+  filesRelativeToWorkspace,
+  isLineOriented,
+  TRANSCRIPT_FORMATS,
+  type ToolCall,
+  type TranscriptFormat,
+  type TranscriptSummary,
+} from '../transcript/index.js';
+import { matchToolPattern } from '../policy/index.js';
+import { forEachLine, HashingWriter } from './stream.js';
+
+export { resolveTranscriptPath, globToRegExp } from './resolve.js';
+
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface ToolViolation {
+  tool: string;
+  argument?: string;
+  /** Why it is a violation: the deny rule that matched, or that no allow rule did. */
+  rule: string;
+  record: number;
+}
+
+export interface CaptureContext {
+  repository: string;
+  runId: string;
+  runAttempt: string;
+  job: string;
+  workflow: string;
+  workflowRef: string;
+  eventName: string;
+  sha: string;
+  actor: string;
+  pullRequest?: { number: number; baseSha: string; headSha: string };
+  toolName: string;
+  toolVersion: string;
+}
+
+export interface CaptureOptions {
+  /** Absolute path of the transcript (already resolved). */
+  source: string;
+  workspace: string;
+  format: TranscriptFormat | 'auto';
+  redact: boolean;
+  maskValues: string[];
+  redactPatterns: string[];
+  allowedTools: string[];
+  deniedTools: string[];
+  /** Directory that receives the redacted transcript, summary.json and capture.json. */
+  outputDir: string;
+  /** HMAC key for secret fingerprints; a random per-run key when absent. */
+  fingerprintKey?: string;
+  /** Largest transcript accepted for a single-JSON format, which must be read whole. */
+  maxDocumentBytes?: number;
+  policy: { source: string; digest: string };
+  context: CaptureContext;
+  /** Called with each secret value found, so the runtime can mask it; the value is never stored. */
+  onSecret?: (value: string) => void;
+  now?: () => Date;
+}
+
+export interface CaptureResult {
+  verdict: Verdict;
+  reasons: string[];
+  format: TranscriptFormat;
+  summary: TranscriptSummary;
+  filesTouched: string[];
+  violations: ToolViolation[];
+  findings: Array<Pick<SecretFinding, 'ruleId' | 'fingerprint' | 'line'>>;
+  redactions: number;
+  sourceDigest: string;
+  transcriptDigest: string;
+  summaryDigest: string;
+  captureDigest: string;
+  transcriptFile: string;
+  summaryFile: string;
+  captureFile: string;
+  /** False when redact is off and a secret was found: the file must not leave the runner. */
+  uploadable: boolean;
+}
+
+const HEAD_BYTES = 64 * 1024;
+const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+const MAX_VIOLATIONS_KEPT = 1000;
+
+/** Reads the start of a file for format detection without loading the rest. */
+async function headOf(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    let text = buffer.subarray(0, bytesRead).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return text;
+  } finally {
+    await handle.close();
+  }
+}
+
+export function checkToolCall(call: Pick<ToolCall, 'name' | 'argument'>, allowed: string[], denied: string[]): string | undefined {
+  const deniedBy = denied.find((pattern) => matchToolPattern(pattern, call));
+  if (deniedBy) return `denied by ${deniedBy}`;
+  if (allowed.length > 0 && !allowed.some((pattern) => matchToolPattern(pattern, call))) return 'not in allowed-tools';
+  return undefined;
+}
+
+/**
+ * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
+ * what was stored (never the unredacted text), check tool use, and write the three files that
+ * make the evidence: the redacted transcript in its own format, summary.json and capture.json.
+ */
+export async function captureTranscript(options: CaptureOptions): Promise<CaptureResult> {
+  const startedAt = (options.now ?? (() => new Date()))();
+  const sourceName = path.basename(options.source);
+  const size = statSync(options.source).size;
+  if (size === 0) throw new ConfigError('E_FORMAT', `transcript ${sourceName} is empty`);
+
+  const head = await headOf(options.source);
+  let format: TranscriptFormat;
+  if (options.format === 'auto') {
+    const detected = detectFormat(head, sourceName);
+    if (!detected) {
+      throw new ConfigError('E_FORMAT', `transcript ${sourceName} matches no supported format (${TRANSCRIPT_FORMATS.join(', ')})`);
+    }
+    format = detected;
+  } else {
+    if (!(TRANSCRIPT_FORMATS as readonly string[]).includes(options.format)) {
+      throw new ConfigError('E_INPUT', `input "format" must be auto or one of ${TRANSCRIPT_FORMATS.join(', ')}`);
+    }
+    format = options.format;
+  }
+
+  const engine = createSecretEngine({
+    fingerprintKey: options.fingerprintKey ?? randomBytes(32),
+    values: options.maskValues,
+    patterns: options.redactPatterns,
+  });
+
+  const violations: ToolViolation[] = [];
+  let violationCount = 0;
+  const reader = createTranscriptReader(format, {
+    onToolCall(call) {
+      const rule = checkToolCall(call, options.allowedTools, options.deniedTools);
+      if (!rule) return;
+      violationCount += 1;
+      if (violations.length < MAX_VIOLATIONS_KEPT) {
+        violations.push({ tool: call.name, ...(call.argument ? { argument: call.argument } : {}), rule, record: call.recordIndex });
+      }
+    },
+  });
+
+  mkdirSync(options.outputDir, { recursive: true });
+  // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
+  mkdirSync(path.join(options.outputDir, 'transcript'), { recursive: true });
+  const transcriptFile = path.join(options.outputDir, 'transcript', sourceName);
+  const findings: CaptureResult['findings'] = [];
+  let redactions = 0;
+  let lineNumber = 0;
+  const noteFindings = (list: SecretFinding[], baseLine: number, original: string) => {
+    for (const f of list) {
+      redactions += 1;
+      if (findings.length < 10_000) findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: baseLine + f.line - 1 });
+      if (options.onSecret && f.end <= original.length) options.onSecret(original.slice(f.start, f.end));
+    }
+  };
+
+  let sourceDigest: string;
+  let transcriptDigest: string;
+  let storedBytes: number;
+
+  if (isLineOriented(format)) {
+    const writer = new HashingWriter(transcriptFile);
+    const redactor = engine.createLineRedactor(format === 'aider' ? 'text' : 'json');
+    // The redactor holds one line back (a secret may continue on the next); endings follow it.
+    const held: Array<{ original: string; ending: string; number: number }> = [];
+    const emit = (result: { text: string; findings: SecretFinding[] }) => {
+      const meta = held.shift();
+      if (!meta) return;
+      noteFindings(result.findings, meta.number, meta.original);
+      const stored = options.redact ? result.text : meta.original;
+      writer.write(stored + meta.ending);
+      reader.pushLine(result.text);
+    };
+    const source = await forEachLine(options.source, {
+      line(text, ending) {
+        lineNumber += 1;
+        held.push({ original: text, ending, number: lineNumber });
+        const done = redactor.push(text);
+        if (held.length > 1) emit(done);
+      },
+      afterChunk: () => writer.drain(),
+    });
+    emit(redactor.flush());
+    sourceDigest = `sha256:${source.sha256}`;
+    transcriptDigest = `sha256:${await writer.close()}`;
+    storedBytes = writer.bytes;
+  } else {
+    const limit = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    if (size > limit) {
+      throw new ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes; a ${format} file is read whole and the limit is ${limit}`);
+    }
+    const bytes = readFileSync(options.source);
+    sourceDigest = bytesDigest(bytes);
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const result = engine.redactJson(text);
+    noteFindings(result.findings, 1, text);
+    let document: unknown;
+    try {
+      document = JSON.parse(result.text);
+    } catch {
+      throw new ConfigError('E_FORMAT', `transcript ${sourceName} is not valid JSON (a ${format} file is one JSON document); it may be truncated`);
+    }
+    reader.pushDocument(document);
+    const stored = options.redact ? result.text : text;
+    writeFileSync(transcriptFile, stored);
+    storedBytes = Buffer.byteLength(stored);
+    transcriptDigest = bytesDigest(stored);
+  }
+
+  const summary = reader.finish();
+  if (summary.records === 0) {
+    throw new ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${summary.badLines} unreadable lines)`);
+  }
+  const filesTouched = filesRelativeToWorkspace(summary.filesTouched, {
+    workspace: options.workspace,
+    ...(summary.cwd ? { cwd: summary.cwd } : {}),
+  });
+
+  const reasons: string[] = [];
+  let verdict: Verdict = 'pass';
+  const raise = (to: Verdict, reason: string) => {
+    reasons.push(reason);
+    if (to === 'fail' || (to === 'warn' && verdict === 'pass')) verdict = to;
+  };
+  if (violationCount > 0) raise('fail', `${violationCount} tool call(s) outside the allowed tools`);
+  if (redactions > 0 && !options.redact) raise('fail', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
+  else if (redactions > 0) raise('warn', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
+  // A transcript cut short may hide the calls that matter: never a pass.
+  if (summary.badLines > 0) raise('warn', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
+  if (summary.turns === 0 && summary.toolCalls === 0) raise('warn', 'the transcript records no turn and no tool call');
+
+  const summaryFile = path.join(options.outputDir, 'summary.json');
+  const summaryRecord = {
+    schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
+    ...summary,
+    filesTouched,
+    verdict,
+    reasons,
+    toolViolations: violations,
+    toolViolationCount: violationCount,
+    redactions,
+    findings,
+  };
+  const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
+  writeFileSync(summaryFile, summaryText);
+  const summaryDigest = bytesDigest(summaryText);
+
+  const uploadable = options.redact || redactions === 0;
+  const c = options.context;
+  const captureRecord = {
+    schema: 'https://agent-gates.dev/schemas/capture/v1',
+    tool: { name: c.toolName, version: c.toolVersion },
+    repository: c.repository,
+    run: { id: c.runId, attempt: c.runAttempt, job: c.job, workflow: c.workflow, workflowRef: c.workflowRef },
+    event: c.eventName,
+    sha: c.sha,
+    ...(c.pullRequest ? { pullRequest: c.pullRequest } : {}),
+    actor: c.actor,
+    startedAt: startedAt.toISOString(),
+    finishedAt: (options.now ?? (() => new Date()))().toISOString(),
+    transcript: {
+      name: sourceName,
+      format,
+      agent: summary.agent,
+      sourceBytes: size,
+      sourceDigest,
+      storedBytes,
+      transcriptDigest,
+      redacted: options.redact,
+      redactions,
+    },
+    summaryDigest,
+    policy: options.policy,
+    verdict,
+  };
+  const captureFile = path.join(options.outputDir, 'capture.json');
+  const captureText = `${JSON.stringify(captureRecord, null, 2)}\n`;
+  writeFileSync(captureFile, captureText);
+
+  return {
+    verdict,
+    reasons,
+    format,
+    summary,
+    filesTouched,
+    violations,
+    findings,
+    redactions,
+    sourceDigest,
+    transcriptDigest,
+    summaryDigest,
+    captureDigest: jsonDigest(captureRecord),
+    transcriptFile,
+    summaryFile,
+    captureFile,
+    uploadable,
+  };
+}
