@@ -1,0 +1,159 @@
+import { isObject, type JsonObject } from './summary-builder.js';
+import type { TranscriptFormat } from './types.js';
+
+export const DETECT_HEAD_BYTES = 64 * 1024;
+/** A real transcript declares itself in its first records; scanning further only invites false matches. */
+const MAX_PROBE_LINES = 50;
+
+const ROLLOUT_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
+const EXEC_TYPES = new Set([
+  'thread.started',
+  'turn.started',
+  'turn.completed',
+  'turn.failed',
+  'item.started',
+  'item.updated',
+  'item.completed',
+]);
+const CLAUDE_STREAM_TYPES = new Set(['system', 'assistant', 'user', 'result', 'stream_event', 'rate_limit_event']);
+const CLAUDE_SESSION_FIRST_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'progress']);
+const GEMINI_RECORDING_METHODS = new Set(['generateContentStream', 'generateContent', 'countTokens']);
+const COPILOT_TYPE = /^(?:session|user|assistant|tool|hook|system)\.[a-z_]+$/;
+
+/** One JSONL record: which format writes records like this one, by the tie-breakers of FORMATS.md §0. */
+function classifyRecord(r: JsonObject): TranscriptFormat | undefined {
+  const type = r['type'];
+  // Codex rollouts wrap everything in `payload` with a timestamp; exec --json has dotted types and neither.
+  if (typeof type === 'string' && ROLLOUT_TYPES.has(type) && isObject(r['payload']) && 'timestamp' in r) {
+    return 'codex-rollout';
+  }
+  if (typeof type === 'string' && EXEC_TYPES.has(type) && !('payload' in r)) return 'codex-exec-json';
+
+  if (typeof type === 'string' && COPILOT_TYPE.test(type) && isObject(r['data']) && 'parentId' in r) {
+    if (type !== 'session.start') return 'copilot-cli';
+    const data = r['data'];
+    if (data['producer'] === 'copilot-agent' || 'copilotVersion' in data) return 'copilot-cli';
+    return undefined;
+  }
+
+  if (typeof r['method'] === 'string' && GEMINI_RECORDING_METHODS.has(r['method']) && 'response' in r) {
+    return 'gemini-api-recording';
+  }
+  if (typeof r['sessionId'] === 'string' && typeof r['projectHash'] === 'string' && 'startTime' in r) {
+    return 'gemini-session';
+  }
+  // Gemini stream-json: top-level role / tool_name, no `message` object.
+  if (type === 'init' && typeof r['session_id'] === 'string' && 'model' in r) return 'gemini-stream-json';
+  if (!('message' in r) && 'timestamp' in r) {
+    if (type === 'message' && typeof r['role'] === 'string' && 'content' in r) return 'gemini-stream-json';
+    if (type === 'tool_use' && typeof r['tool_name'] === 'string') return 'gemini-stream-json';
+  }
+
+  // Claude: stream-json uses snake_case `session_id`, session files camelCase `sessionId`.
+  if (typeof type === 'string' && CLAUDE_STREAM_TYPES.has(type) && typeof r['session_id'] === 'string' && !('sessionId' in r)) {
+    return 'claude-stream-json';
+  }
+  if (typeof r['sessionId'] === 'string') {
+    const envelope = 'uuid' in r || 'parentUuid' in r;
+    const message = r['message'];
+    const usageOnly = type === undefined && isObject(message) && message['role'] === 'assistant' && 'requestId' in r;
+    if ((envelope && typeof type === 'string') || usageOnly) return 'claude-session';
+  }
+  if (type === 'summary' && typeof r['leafUuid'] === 'string') return 'claude-session';
+  if (typeof type === 'string' && CLAUDE_SESSION_FIRST_TYPES.has(type) && type !== 'summary') {
+    if ('sessionId' in r || 'messageId' in r || 'uuid' in r) return 'claude-session';
+  }
+
+  if (type === 'message' && r['role'] === 'assistant' && typeof r['id'] === 'string' && r['id'].startsWith('msg_') && 'stop_reason' in r) {
+    return 'anthropic-messages';
+  }
+  if (r['object'] === 'chat.completion') return 'openai-chat';
+  if (r['object'] === 'response' && typeof r['id'] === 'string') return 'openai-responses';
+  return undefined;
+}
+
+/** A whole JSON document: the single-JSON formats first, then the document as a lone record. */
+function classifyDocument(value: unknown): TranscriptFormat | undefined {
+  if (Array.isArray(value)) {
+    const first: unknown = value[0];
+    if (!isObject(first) || first['type'] !== 'system' || first['subtype'] !== 'init') return undefined;
+    // Every element must be an SDK message; an array that merely starts like one is not the action's file.
+    const allMessages = value.every((item) => isObject(item) && typeof item['type'] === 'string');
+    return allMessages ? 'claude-code-action' : undefined;
+  }
+  if (!isObject(value)) return undefined;
+  if (Array.isArray(value['loglines'])) return 'claude-session-export';
+  if (value['type'] === 'result' && ('total_cost_usd' in value || 'subtype' in value) && 'session_id' in value) {
+    return 'claude-json-result';
+  }
+  if (typeof value['sessionId'] === 'string' && typeof value['projectHash'] === 'string' && Array.isArray(value['messages'])) {
+    return 'gemini-session';
+  }
+  return classifyRecord(value);
+}
+
+function detectAider(text: string, fileName?: string): TranscriptFormat | undefined {
+  const lines = text.split('\n', 40).map((line) => line.replace(/\r$/, ''));
+  const nonEmpty = lines.filter((line) => line.trim().length > 0);
+  const first = nonEmpty[0] ?? '';
+  if (/^# aider chat started at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(first)) return 'aider';
+  // Emacs mode line, then Aider's block-quoted startup output.
+  if (first.startsWith('-*-') && /mode/.test(first) && nonEmpty[1]?.startsWith('> ')) return 'aider';
+  // A rotated or truncated history file may start mid-run; its name still says what it is.
+  if (fileName && /(^|[\\/])\.aider\.chat\.history\.md$/.test(fileName) && (first.startsWith('> ') || first.startsWith('#### '))) {
+    return 'aider';
+  }
+  return undefined;
+}
+
+/**
+ * Names the transcript format of a file from its first ≤64 KiB, or undefined when it is none of them.
+ * A gate must never read an arbitrary file as a transcript, so every rule needs a format's own markers.
+ */
+export function detectFormat(head: string, fileName?: string): TranscriptFormat | undefined {
+  let text = head.length > DETECT_HEAD_BYTES ? head.slice(0, DETECT_HEAD_BYTES) : head;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const trimmed = text.trimStart();
+  if (trimmed.length === 0) return undefined;
+
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return detectAider(trimmed, fileName);
+
+  try {
+    return classifyDocument(JSON.parse(trimmed));
+  } catch {
+    // Not one complete document: JSONL, or a large document cut at the head limit.
+  }
+
+  if (trimmed.startsWith('[')) {
+    // The action's array is pretty-printed: its first element opens with type/subtype on their own lines.
+    const opening = trimmed.slice(0, 4096);
+    if (/^\[\s*\{\s*"type"\s*:\s*"system"\s*,\s*"subtype"\s*:\s*"init"/.test(opening)) return 'claude-code-action';
+    return undefined;
+  }
+  if (/^\{\s*"loglines"\s*:\s*\[/.test(trimmed)) return 'claude-session-export';
+
+  const lines = trimmed.split('\n', MAX_PROBE_LINES + 1).slice(0, MAX_PROBE_LINES);
+  // The last line of a cut head is usually partial; it is skipped like any line that is not JSON.
+  let parsedAny = false;
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line.length === 0) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      // Pretty-printed JSON that does not parse whole is not JSONL; one bad line in real JSONL is tolerated.
+      if (!parsedAny && (line === '{' || line === '[')) return undefined;
+      continue;
+    }
+    parsedAny = true;
+    if (!isObject(value)) continue;
+    const format = classifyRecord(value);
+    if (format !== undefined) {
+      // Single-JSON API payloads are only themselves as a whole document, not as one line of many.
+      if (format === 'anthropic-messages' || format === 'openai-chat' || format === 'openai-responses') return undefined;
+      return format;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+export type TranscriptFormat =
+  | 'claude-code-action'
+  | 'claude-stream-json'
+  | 'claude-json-result'
+  | 'claude-session'
+  | 'claude-session-export'
+  | 'codex-rollout'
+  | 'codex-exec-json'
+  | 'gemini-stream-json'
+  | 'gemini-session'
+  | 'gemini-api-recording'
+  | 'copilot-cli'
+  | 'aider'
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic-messages';
+
+export const TRANSCRIPT_FORMATS: readonly TranscriptFormat[] = Object.freeze([
+  'claude-code-action',
+  'claude-stream-json',
+  'claude-json-result',
+  'claude-session',
+  'claude-session-export',
+  'codex-rollout',
+  'codex-exec-json',
+  'gemini-stream-json',
+  'gemini-session',
+  'gemini-api-recording',
+  'copilot-cli',
+  'aider',
+  'openai-chat',
+  'openai-responses',
+  'anthropic-messages',
+] as const);
+
+export interface ToolCall {
+  id?: string;
+  name: string;
+  /** The argument that matters for permission checks: shell command line, file path, URL, MCP args JSON; at most 4 KiB. */
+  argument?: string;
+  filePaths: string[];
+  /** 0-based index of the record (JSONL line, array element, text line) that holds the call. */
+  recordIndex: number;
+}
+
+export interface TranscriptUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadTokens?: number;
+  cacheCreationTokens?: number;
+  reasoningTokens?: number;
+  costUsd?: number;
+}
+
+export type ConversationRole = 'user' | 'assistant' | 'tool' | 'system';
+
+export interface ConversationEntry {
+  role: ConversationRole;
+  text: string;
+  tools?: string[];
+}
+
+export interface TranscriptSummary {
+  format: TranscriptFormat;
+  /** 'claude-code' | 'codex' | 'gemini-cli' | 'copilot-cli' | 'aider' | 'openai-api' | 'anthropic-api' */
+  agent: string;
+  agentVersion?: string;
+  model?: string;
+  models: string[];
+  sessionId?: string;
+  cwd?: string;
+  /** Model responses (assistant turns) as the format counts them; see README of the transcript module. */
+  turns: number;
+  toolCalls: number;
+  tools: Record<string, number>;
+  filesTouched: string[];
+  usage?: TranscriptUsage;
+  records: number;
+  skippedRecords: number;
+  badLines: number;
+  conversation: ConversationEntry[];
+  startedAt?: string;
+  endedAt?: string;
+}
+
+export interface TranscriptReader {
+  /** One physical line of a JSONL or text file, without its newline. */
+  pushLine(line: string): void;
+  /** A whole parsed JSON document (single-JSON formats; an array of records also works for JSONL formats). */
+  pushDocument(value: unknown): void;
+  finish(): TranscriptSummary;
+}
+
+export interface TranscriptReaderOptions {
+  onToolCall?: (call: ToolCall) => void;
+}

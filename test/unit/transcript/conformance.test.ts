@@ -1,0 +1,110 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, readTranscript, type TranscriptFormat, type TranscriptSummary } from '../../../packages/core/src/transcript/index.js';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const transcriptsDir = path.resolve(repoRoot, '../shared/conformance/transcripts');
+const expectedDir = path.join(repoRoot, 'test/fixtures/transcripts/expected');
+const madeHereDir = path.join(repoRoot, 'test/fixtures/transcripts/made-here');
+
+interface Golden {
+  detect: TranscriptFormat | null;
+  readAs?: TranscriptFormat;
+  summary?: Record<string, unknown>;
+}
+
+/** Format descriptions, third-party schemas, reports and SSE chunk files are not transcripts this module reads. */
+function isTranscriptCandidate(rel: string): boolean {
+  const base = path.basename(rel);
+  if (base === 'FORMATS.md' || base === 'README.md' || base.endsWith('-README.md')) return false;
+  if (base.endsWith('.schema.json') || base.endsWith('-expected-output.md') || base.endsWith('.chunks.txt')) return false;
+  return true;
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (statSync(full).isDirectory()) out.push(...listFiles(full, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+function checkSummary(summary: TranscriptSummary, expected: Record<string, unknown>): void {
+  const actual = summary as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(expected)) {
+    // null in a golden means "must be absent", so a reader cannot invent a model or a usage total.
+    if (value === null) expect(actual[key], key).toBeUndefined();
+    else expect(actual[key], key).toEqual(value);
+  }
+}
+
+function checkGolden(file: string, golden: Golden): void {
+  const text = readFileSync(file, 'utf8');
+  expect(detectFormat(text.slice(0, 64 * 1024), path.basename(file)) ?? null).toBe(golden.detect);
+  const format = golden.detect ?? golden.readAs;
+  if (!format) {
+    expect(() => readTranscript(text)).toThrow(/E_FORMAT|matches no known format/);
+    return;
+  }
+  expect(golden.summary, 'a readable transcript needs expected summary fields').toBeDefined();
+  const summary = readTranscript(text, format);
+  checkSummary(summary, golden.summary ?? {});
+  expect(summary.conversation.length).toBeLessThanOrEqual(200);
+}
+
+if (!existsSync(transcriptsDir)) {
+  console.warn(`transcript conformance data not found at ${transcriptsDir}; conformance tests skipped`);
+}
+
+describe.skipIf(!existsSync(transcriptsDir))('transcript conformance (shared/conformance/transcripts)', () => {
+  const files = existsSync(transcriptsDir) ? listFiles(transcriptsDir).filter(isTranscriptCandidate) : [];
+
+  it('has a golden file for every transcript file', () => {
+    const missing = files.filter((rel) => !existsSync(path.join(expectedDir, `${rel}.json`)));
+    expect(missing).toEqual([]);
+    expect(files.length).toBeGreaterThan(30);
+  });
+
+  it('has no golden file for a transcript that no longer exists', () => {
+    const goldens = listFiles(expectedDir).map((rel) => rel.replace(/\.json$/, ''));
+    expect(goldens.filter((rel) => !files.includes(rel))).toEqual([]);
+  });
+
+  for (const rel of files) {
+    const goldenPath = path.join(expectedDir, `${rel}.json`);
+    it.skipIf(!existsSync(goldenPath))(rel, () => {
+      const golden = JSON.parse(readFileSync(goldenPath, 'utf8')) as Golden;
+      checkGolden(path.join(transcriptsDir, rel), golden);
+    });
+  }
+});
+
+describe('transcript fixtures made here (formats without public samples)', () => {
+  for (const name of ['copilot-cli-events.jsonl', 'gemini-cli-session.jsonl']) {
+    it(name, () => {
+      const golden = JSON.parse(readFileSync(path.join(madeHereDir, `${name}.expected.json`), 'utf8')) as Golden;
+      checkGolden(path.join(madeHereDir, name), golden);
+    });
+  }
+});
+
+describe('transcript-summary.schema.json', () => {
+  it('accepts the summary of every made-here fixture and rejects a broken one', async () => {
+    // ajv is a dependency of @agent-gates/core, not of the root, so resolve it from there.
+    const { createRequire } = await import('node:module');
+    const requireFromCore = createRequire(path.join(repoRoot, 'packages/core/package.json'));
+    const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
+    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/schemas/transcript-summary.schema.json'), 'utf8')) as object;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    for (const name of ['copilot-cli-events.jsonl', 'gemini-cli-session.jsonl']) {
+      const summary = readTranscript(readFileSync(path.join(madeHereDir, name), 'utf8'));
+      expect(validate(summary), JSON.stringify(validate.errors)).toBe(true);
+    }
+    expect(validate({ format: 'nope', agent: 'x' })).toBe(false);
+  });
+});
