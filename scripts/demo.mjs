@@ -2,6 +2,7 @@
 // on a sample Claude Code transcript made here with a planted (fake) credential, and shows what a
 // reviewer and the next gate would see. Nothing is uploaded.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +26,7 @@ git('add', '.');
 git('commit', '-q', '-m', 'base');
 
 // A fake GitHub token, assembled at run time so no credential-shaped literal sits in the repository.
-const fakeToken = ['ghp', '_', 'Zq3'.repeat(12)].join('');
+const fakeToken = `ghp_${createHash('sha256').update('agent-gates demo').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
 const session = 'demo-0000-4000-8000-000000000001';
 const records = [
   { type: 'system', subtype: 'init', session_id: session, model: 'claude-sonnet-4-5', cwd: workspace, tools: ['Read', 'Edit', 'Bash'], claude_code_version: '2.1.38' },

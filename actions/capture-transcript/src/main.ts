@@ -60,7 +60,8 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     source,
     workspace: context.workspace,
     format: inputs.format,
-    redact: inputs.redact && transcriptPolicy.redact !== false ? true : inputs.redact,
+    // Either the input or the policy can turn redaction off; with it off a secret fails the gate and nothing is uploaded.
+    redact: inputs.redact && transcriptPolicy.redact,
     maskValues: inputs.maskValues,
     redactPatterns: [...inputs.redactPatterns, ...transcriptPolicy.redactPatterns],
     allowedTools: inputs.allowedTools.length > 0 ? inputs.allowedTools : transcriptPolicy.allowedTools,

@@ -51,10 +51,10 @@ export interface CaptureOptions {
   workspace: string;
   format: TranscriptFormat | 'auto';
   redact: boolean;
-  maskValues: string[];
-  redactPatterns: string[];
-  allowedTools: string[];
-  deniedTools: string[];
+  maskValues: readonly string[];
+  redactPatterns: readonly string[];
+  allowedTools: readonly string[];
+  deniedTools: readonly string[];
   /** Directory that receives the redacted transcript, summary.json and capture.json. */
   outputDir: string;
   /** HMAC key for secret fingerprints; a random per-run key when absent. */
@@ -106,7 +106,7 @@ async function headOf(file: string): Promise<string> {
   }
 }
 
-export function checkToolCall(call: Pick<ToolCall, 'name' | 'argument'>, allowed: string[], denied: string[]): string | undefined {
+export function checkToolCall(call: Pick<ToolCall, "name" | "argument">, allowed: readonly string[], denied: readonly string[]): string | undefined {
   const deniedBy = denied.find((pattern) => matchToolPattern(pattern, call));
   if (deniedBy) return `denied by ${deniedBy}`;
   if (allowed.length > 0 && !allowed.some((pattern) => matchToolPattern(pattern, call))) return 'not in allowed-tools';
@@ -141,8 +141,8 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
 
   const engine = createSecretEngine({
     fingerprintKey: options.fingerprintKey ?? randomBytes(32),
-    values: options.maskValues,
-    patterns: options.redactPatterns,
+    values: [...options.maskValues],
+    patterns: [...options.redactPatterns],
   });
 
   const violations: ToolViolation[] = [];

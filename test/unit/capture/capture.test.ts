@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bytesDigest, ConfigError } from '@agent-gates/core';
+import { captureTranscript, resolveTranscriptPath, type CaptureOptions } from '@agent-gates/core/capture';
+
+// Built at run time so no credential-shaped literal sits in the repository.
+// High-entropy like a real one: gitleaks' rule ignores low-entropy look-alikes.
+const FAKE_GITHUB_TOKEN = `ghp_${createHash('sha256').update('capture-test').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
+
+function tmp(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'capture-test-'));
+}
+
+function streamJson(records: object[]): string {
+  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+}
+
+const SESSION = '11111111-2222-4333-8444-555555555555';
+function claudeRecords(workspace: string, secretIn = 'tool-output'): object[] {
+  return [
+    { type: 'system', subtype: 'init', session_id: SESSION, model: 'claude-sonnet-4-5', cwd: workspace, tools: ['Bash', 'Edit'], claude_code_version: '2.1.38' },
+    {
+      type: 'assistant',
+      session_id: SESSION,
+      message: {
+        id: 'msg_1',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [
+          { type: 'text', text: secretIn === 'assistant-text' ? `the token is ${FAKE_GITHUB_TOKEN}` : 'Running tests.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test' } },
+        ],
+        usage: { input_tokens: 10, output_tokens: 5 },
+      },
+    },
+    {
+      type: 'user',
+      session_id: SESSION,
+      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: secretIn === 'tool-output' ? `TOKEN=${FAKE_GITHUB_TOKEN}\nok` : 'ok' }] },
+    },
+    {
+      type: 'assistant',
+      session_id: SESSION,
+      message: {
+        id: 'msg_2',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [{ type: 'tool_use', id: 'toolu_2', name: 'Edit', input: { file_path: path.join(workspace, 'src/app.ts'), old_string: 'a', new_string: 'b' } }],
+        usage: { input_tokens: 12, output_tokens: 6 },
+      },
+    },
+    { type: 'result', subtype: 'success', session_id: SESSION, num_turns: 2, total_cost_usd: 0.01, usage: { input_tokens: 22, output_tokens: 11 } },
+  ];
+}
+
+function options(source: string, workspace: string, overrides: Partial<CaptureOptions> = {}): CaptureOptions {
+  return {
+    source,
+    workspace,
+    format: 'auto',
+    redact: true,
+    maskValues: [],
+    redactPatterns: [],
+    allowedTools: [],
+    deniedTools: [],
+    outputDir: path.join(path.dirname(source), 'out'),
+    fingerprintKey: 'test-key',
+    policy: { source: 'default', digest: 'sha256:0' },
+    context: {
+      repository: 'acme/app',
+      runId: '42',
+      runAttempt: '1',
+      job: 'agent',
+      workflow: 'agent',
+      workflowRef: 'acme/app/.github/workflows/agent.yml@refs/heads/main',
+      eventName: 'pull_request',
+      sha: 'a'.repeat(40),
+      actor: 'octocat',
+      pullRequest: { number: 7, baseSha: 'b'.repeat(40), headSha: 'c'.repeat(40) },
+      toolName: 'agent-gates/capture-transcript',
+      toolVersion: '0.0.0-test',
+    },
+    ...overrides,
+  };
+}
+
+function setup(content: string, name = 'claude.jsonl') {
+  const dir = tmp();
+  const workspace = path.join(dir, 'ws');
+  mkdirSync(workspace);
+  const source = path.join(dir, name);
+  writeFileSync(source, typeof content === 'string' ? content.replace(/__WS__/g, workspace) : content);
+  return { dir, workspace, source };
+}
+
+describe('captureTranscript', () => {
+  it('redacts, summarises and hashes what it stores', async () => {
+    const { workspace, source } = setup('');
+    writeFileSync(source, streamJson(claudeRecords(workspace)));
+    const masked: string[] = [];
+    const result = await captureTranscript(options(source, workspace, { onSecret: (v) => masked.push(v) }));
+
+    const stored = readFileSync(result.transcriptFile);
+    expect(stored.toString()).not.toContain(FAKE_GITHUB_TOKEN);
+    expect(result.transcriptDigest).toBe(bytesDigest(stored));
+    expect(result.sourceDigest).toBe(bytesDigest(readFileSync(source)));
+    expect(result.sourceDigest).not.toBe(result.transcriptDigest);
+    expect(result.redactions).toBe(1);
+    expect(masked).toEqual([FAKE_GITHUB_TOKEN]);
+    expect(result.verdict).toBe('warn');
+    expect(result.format).toBe('claude-stream-json');
+    expect(result.summary.model).toBe('claude-sonnet-4-5');
+    expect(result.summary.sessionId).toBe(SESSION);
+    expect(result.summary.toolCalls).toBe(2);
+    expect(result.filesTouched).toEqual(['src/app.ts']);
+
+    const summaryText = readFileSync(result.summaryFile, 'utf8');
+    const captureText = readFileSync(result.captureFile, 'utf8');
+    for (const text of [summaryText, captureText]) expect(text).not.toContain(FAKE_GITHUB_TOKEN);
+    expect(JSON.stringify(result)).not.toContain(FAKE_GITHUB_TOKEN);
+    const capture = JSON.parse(captureText);
+    expect(capture.transcript.transcriptDigest).toBe(result.transcriptDigest);
+    expect(capture.transcript.sourceDigest).toBe(result.sourceDigest);
+    expect(capture.summaryDigest).toBe(bytesDigest(summaryText));
+    expect(capture.pullRequest.number).toBe(7);
+    expect(capture.run).toMatchObject({ id: '42', attempt: '1', job: 'agent' });
+  });
+
+  it('keeps a transcript without secrets byte for byte, and passes it', async () => {
+    const { workspace, source } = setup('');
+    const records = claudeRecords(workspace, 'none');
+    writeFileSync(source, streamJson(records));
+    const result = await captureTranscript(options(source, workspace));
+    expect(readFileSync(result.transcriptFile).equals(readFileSync(source))).toBe(true);
+    expect(result.transcriptDigest).toBe(result.sourceDigest);
+    expect(result.verdict).toBe('pass');
+  });
+
+  it('fails a tool call outside allowed-tools, and a denied one', async () => {
+    const { workspace, source } = setup('');
+    writeFileSync(source, streamJson(claudeRecords(workspace, 'none')));
+    const result = await captureTranscript(options(source, workspace, { allowedTools: ['Edit', 'Bash(npm run lint:*)'] }));
+    expect(result.verdict).toBe('fail');
+    expect(result.violations).toEqual([expect.objectContaining({ tool: 'Bash', argument: 'npm test', rule: 'not in allowed-tools' })]);
+    const denied = await captureTranscript(
+      options(source, workspace, { outputDir: path.join(tmp(), 'o'), deniedTools: ['Edit'] }),
+    );
+    expect(denied.verdict).toBe('fail');
+    expect(denied.violations[0]?.rule).toBe('denied by Edit');
+  });
+
+  it('with redact off, a secret fails the gate and the file is marked not uploadable', async () => {
+    const { workspace, source } = setup('');
+    writeFileSync(source, streamJson(claudeRecords(workspace)));
+    const result = await captureTranscript(options(source, workspace, { redact: false }));
+    expect(result.verdict).toBe('fail');
+    expect(result.uploadable).toBe(false);
+    // The summary is still built from redacted text.
+    expect(readFileSync(result.summaryFile, 'utf8')).not.toContain(FAKE_GITHUB_TOKEN);
+  });
+
+  it('never passes a transcript cut off mid-record', async () => {
+    const { workspace, source } = setup('');
+    const text = streamJson(claudeRecords(workspace, 'none'));
+    writeFileSync(source, text.slice(0, text.length - 40));
+    const result = await captureTranscript(options(source, workspace));
+    expect(result.verdict).not.toBe('pass');
+    expect(result.reasons.join(' ')).toMatch(/unreadable line/);
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['a JSON object of no known format', '{"hello":"world"}\n'],
+    ['plain prose', 'Dear reviewer,\nthis is not a transcript.\n'],
+  ])('refuses %s with E_FORMAT naming the file', async (_label, content) => {
+    const { workspace, source } = setup(content, 'agent-output.json');
+    await expect(captureTranscript(options(source, workspace))).rejects.toThrowError(
+      expect.objectContaining({ code: 'E_FORMAT', message: expect.stringContaining('agent-output.json') }),
+    );
+  });
+
+  it('refuses a single-JSON transcript larger than the document limit', async () => {
+    const { workspace, source } = setup('');
+    writeFileSync(source, JSON.stringify(claudeRecords(workspace, 'none'), null, 2));
+    await expect(captureTranscript(options(source, workspace, { maxDocumentBytes: 100 }))).rejects.toThrowError(
+      expect.objectContaining({ code: 'E_TOO_LARGE' }),
+    );
+  });
+
+  it('redacts a pretty-printed claude-code-action execution file and keeps it valid JSON', async () => {
+    const { workspace, source } = setup('', 'claude-execution-output.json');
+    writeFileSync(source, JSON.stringify(claudeRecords(workspace), null, 2));
+    const result = await captureTranscript(options(source, workspace));
+    expect(result.format).toBe('claude-code-action');
+    const stored = readFileSync(result.transcriptFile, 'utf8');
+    expect(stored).not.toContain(FAKE_GITHUB_TOKEN);
+    expect(() => JSON.parse(stored)).not.toThrow();
+    expect(result.redactions).toBe(1);
+  });
+
+  it('rejects an explicit format it does not know', async () => {
+    const { workspace, source } = setup('');
+    writeFileSync(source, streamJson(claudeRecords(workspace, 'none')));
+    await expect(captureTranscript(options(source, workspace, { format: 'word-doc' as never }))).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('resolveTranscriptPath', () => {
+  it('resolves a glob to its single match, and refuses none or several', () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
+    writeFileSync(path.join(dir, 'a', 'b', 'rollout-1.jsonl'), '{}');
+    expect(resolveTranscriptPath('a/**/rollout-*.jsonl', dir)).toBe(path.join(dir, 'a', 'b', 'rollout-1.jsonl'));
+    expect(() => resolveTranscriptPath('a/**/none-*.jsonl', dir)).toThrowError(expect.objectContaining({ code: 'E_NOT_FOUND' }));
+    writeFileSync(path.join(dir, 'a', 'rollout-2.jsonl'), '{}');
+    expect(() => resolveTranscriptPath('a/**/rollout-*.jsonl', dir)).toThrow(/matches 2 files/);
+    expect(() => resolveTranscriptPath('missing.json', dir)).toThrow(/no file at missing.json/);
+  });
+});
