@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { ConfigError } from '../errors.js';
+
+/**
+ * Small wrappers over the git CLI. They run git with execFile (never a shell), pass every
+ * user-influenced value after validation and `--end-of-options`/`--`, and cap what they read, because
+ * the repository being judged is the one that might be hostile.
+ */
+
+/** Default cap on what one git command may print: policy files and refs are small. */
+export const DEFAULT_GIT_OUTPUT_LIMIT = 1024 * 1024;
+
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+// A conservative subset of git-check-ref-format: enough for branch, tag and remote names, HEAD~2 and
+// HEAD^, but nothing git could read as an option, a pathspec or a reflog/search expression.
+const SAFE_REF = /^[A-Za-z0-9_][A-Za-z0-9_./-]*(?:[~^][0-9]{0,4})*$/;
+
+export interface GitOptions {
+  /** Largest stdout accepted, in bytes; larger output is an E_TOO_LARGE error. */
+  maxBytes?: number;
+  /** Milliseconds before git is killed; a hung git must not hang the gate. */
+  timeoutMs?: number;
+}
+
+interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** True for a full 40-hex (SHA-1) or 64-hex (SHA-256) object name. */
+export function isFullSha(value: string): boolean {
+  return FULL_SHA.test(value);
+}
+
+/** Throws E_GIT unless `ref` is a full SHA or a plain ref name that cannot smuggle options into git. */
+export function assertSafeRef(ref: string): void {
+  if (isFullSha(ref)) return;
+  const unsafe =
+    !SAFE_REF.test(ref) ||
+    ref.includes('..') ||
+    ref.includes('//') ||
+    ref.endsWith('/') ||
+    ref.endsWith('.') ||
+    ref.endsWith('.lock') ||
+    ref.length > 255;
+  if (unsafe) {
+    throw new ConfigError('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
+  }
+}
+
+/** Throws E_GIT unless `file` is a plain repository-relative path (no `..`, no glob or pathspec magic). */
+export function assertSafeRepoPath(file: string): void {
+  const segments = file.split('/');
+  const unsafe =
+    file.length === 0 ||
+    file.length > 4096 ||
+    file.startsWith('/') ||
+    file.startsWith('-') ||
+    file.startsWith(':') ||
+    // ls-tree takes pathspecs: glob characters would match other files than the one named.
+    /[*?[\]\\\0\n\r]/.test(file) ||
+    segments.some((segment) => segment === '' || segment === '.' || segment === '..');
+  if (unsafe) {
+    throw new ConfigError('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
+  }
+}
+
+function printable(value: string): string {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return JSON.stringify(shown).slice(1, -1);
+}
+
+function runGit(workspace: string, args: string[], options: GitOptions = {}): Promise<GitResult> {
+  const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      // fsmonitor and hooks are how a checked-out repository's config could run code; none of the
+      // commands here need them.
+      ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', ...args],
+      {
+        cwd: workspace,
+        encoding: 'buffer',
+        maxBuffer: maxBytes,
+        timeout: options.timeoutMs ?? 30_000,
+        windowsHide: true,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      },
+      (error, stdout, stderr) => {
+        const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
+        if (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+            reject(new ConfigError('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
+            return;
+          }
+          if (code === 'ENOENT') {
+            reject(new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error }));
+            return;
+          }
+          const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+          reject(new GitCommandError(args, (error as { code?: unknown }).code, detail, error));
+          return;
+        }
+        resolve({ stdout: stdout as Buffer, stderr: errText });
+      },
+    );
+  });
+}
+
+/** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
+class GitCommandError extends ConfigError {
+  readonly exitCode: unknown;
+  readonly stderr: string;
+  constructor(args: string[], exitCode: unknown, stderr: string, cause: unknown) {
+    super('E_GIT', `git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`, { cause });
+    this.exitCode = exitCode;
+    this.stderr = stderr;
+  }
+}
+
+/** Resolves a ref (or SHA) to the full SHA of the commit it names. Throws E_GIT when it names no commit. */
+export async function revParse(workspace: string, ref: string, options: GitOptions = {}): Promise<string> {
+  assertSafeRef(ref);
+  const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+    ...options,
+    maxBytes: 1024,
+  }).catch((error: unknown) => {
+    throw new ConfigError('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
+  });
+  const sha = stdout.toString('utf8').trim();
+  if (!isFullSha(sha)) throw new ConfigError('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
+  return sha.toLowerCase();
+}
+
+function commitHint(ref: string): string {
+  return isFullSha(ref)
+    ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)'
+    : '';
+}
+
+/**
+ * The content of `file` as it is in commit `sha`, or undefined when that commit has no such path.
+ * Reads the object database only, never the working tree, so a change cannot alter what is read.
+ * Throws E_GIT when the commit is unknown or the path is not a regular file (a symlink or a folder
+ * would otherwise let the content come from somewhere else), E_TOO_LARGE above `maxBytes`.
+ */
+export async function gitShowFile(
+  workspace: string,
+  sha: string,
+  file: string,
+  options: GitOptions = {},
+): Promise<string | undefined> {
+  const content = await gitShowFileBytes(workspace, sha, file, options);
+  if (content === undefined) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch (error) {
+    throw new ConfigError('E_GIT', `${file} at ${sha} is not valid UTF-8 text`, { cause: error });
+  }
+}
+
+/** As gitShowFile, without decoding. */
+export async function gitShowFileBytes(
+  workspace: string,
+  sha: string,
+  file: string,
+  options: GitOptions = {},
+): Promise<Buffer | undefined> {
+  assertSafeRef(sha);
+  assertSafeRepoPath(file);
+  const commit = await revParse(workspace, sha, options);
+  // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
+  // `git show sha:path` reports with the same exit code.
+  const { stdout } = await runGit(workspace, ['ls-tree', '-z', commit, '--', file], {
+    ...options,
+    maxBytes: 64 * 1024,
+  });
+  const entries = stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((entry) => entry.length > 0);
+  const entry = entries
+    .map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line))
+    .find((match) => match !== null && match[4] === file);
+  if (!entry) return undefined;
+  const [, mode, type, object] = entry as unknown as [string, string, string, string, string];
+  if (type !== 'blob' || mode === '120000' || mode === '160000') {
+    const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
+    throw new ConfigError('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
+  }
+  const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
+  const size = Number((await runGit(workspace, ['cat-file', '-s', object], { ...options, maxBytes: 64 })).stdout.toString().trim());
+  if (!Number.isFinite(size) || size > maxBytes) {
+    throw new ConfigError('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
+  }
+  const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
+  return blob;
+}

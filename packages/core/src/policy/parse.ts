@@ -1,0 +1,418 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { jsonDigest } from '../digest/index.js';
+import { ConfigError } from '../errors.js';
+import schema from '../../schemas/policy.schema.json' with { type: 'json' };
+import { globProblem } from './glob.js';
+import { parseToolPattern } from './tools.js';
+import type { LoadedPolicy, Policy } from './types.js';
+import { escapePointer, formatLocation, readYaml, type Position, type YamlSource } from './yaml.js';
+
+export const DEFAULT_POLICY_PATH = '.github/agent-gates.yml';
+
+/** A policy is a few kilobytes; the cap keeps a hostile file from costing the runner anything. */
+export const MAX_POLICY_BYTES = 256 * 1024;
+
+/**
+ * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
+ * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
+ */
+export const AGENT_INSTRUCTION_PATHS: readonly string[] = Object.freeze([
+  '.github/workflows/**',
+  '.github/actions/**',
+  '.github/copilot-instructions.md',
+  '.github/instructions/**',
+  '.github/prompts/**',
+  '.github/CODEOWNERS',
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
+  '**/CLAUDE.md',
+  '**/CLAUDE.local.md',
+  '**/AGENTS.md',
+  '**/GEMINI.md',
+  '**/.claude/**',
+  '**/.cursor/**',
+  '**/.cursorrules',
+  '.mcp.json',
+  '.gemini/**',
+  '.codex/**',
+]);
+
+export { schema as policySchema };
+
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function reservedKey(key: string): string | undefined {
+  if (RESERVED_KEYS.has(key)) return `uses the reserved name "${key}" as a key, which is never a policy setting`;
+  if (key === '<<') return 'uses a YAML merge key (<<), which is not supported: write the values out';
+  if (key === 'mask-values') {
+    return `must not be in the policy file: values to mask are secrets and this file is readable by anyone who can read the repository. Pass them to the gate's \`mask-values\` input from \${{ secrets.* }} instead`;
+  }
+  return undefined;
+}
+
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true }).compile(schema);
+  return compiled;
+}
+
+interface Problem {
+  pointer: string;
+  at: 'key' | 'value';
+  message: string;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'empty',
+};
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  return String(value);
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let current = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const current = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function unknownKeyMessage(key: string, known: string[]): string {
+  const close = known
+    .map((candidate) => ({ candidate, distance: levenshtein(key.toLowerCase().replace(/_/g, '-'), candidate) }))
+    .filter(({ distance }) => distance <= Math.max(2, Math.floor(key.length / 4)))
+    .sort((a, b) => a.distance - b.distance)[0];
+  if (close) return `is not a known key (did you mean "${close.candidate}"?)`;
+  return `is not a known key (known keys: ${known.join(', ')})`;
+}
+
+const PATTERN_WORDS: Record<string, string> = {
+  '\\S': 'must not be blank',
+  '^[A-Za-z0-9][A-Za-z0-9._-]*$': 'must be a rule id: letters, digits, dots, underscores and hyphens',
+  '^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$': 'must be a model id or glob: letters, digits and . _ : / @ - * ?',
+};
+
+function ajvProblem(error: ErrorObject, data: unknown): Problem {
+  const pointer = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      return { pointer: `${pointer}/${escapePointer(key)}`, at: 'key', message: unknownKeyMessage(key, known) };
+    }
+    case 'required':
+      return { pointer: `${pointer}/${escapePointer(String(params.missingProperty))}`, at: 'value', message: 'is required' };
+    case 'type': {
+      const wanted = String(params.type)
+        .split(',')
+        .map((t) => TYPE_WORDS[t] ?? t)
+        .join(' or ');
+      return { pointer, at: 'value', message: `must be ${wanted}, not ${describeValue(valueAt(data, pointer))}` };
+    }
+    case 'const':
+      return pointer === '/version'
+        ? { pointer, at: 'value', message: `must be 1, the policy version this release understands (got ${describeValue(valueAt(data, pointer))})` }
+        : { pointer, at: 'value', message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'enum':
+      return { pointer, at: 'value', message: `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')} (got ${describeValue(valueAt(data, pointer))})` };
+    case 'minLength':
+      return { pointer, at: 'value', message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
+    case 'maxLength':
+      return { pointer, at: 'value', message: `must be at most ${String(params.limit)} characters` };
+    case 'minItems':
+      return { pointer, at: 'value', message: params.limit === 1 ? 'must not be an empty list' : `must have at least ${String(params.limit)} items` };
+    case 'maxItems':
+      return { pointer, at: 'value', message: `must have at most ${String(params.limit)} items` };
+    case 'uniqueItems': {
+      const [first, repeat] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
+      return { pointer: `${pointer}/${String(repeat)}`, at: 'value', message: `repeats item ${String(first)}` };
+    }
+    case 'pattern':
+      return { pointer, at: 'value', message: PATTERN_WORDS[String(params.pattern)] ?? `must match ${String(params.pattern)}` };
+    default:
+      // minimum/maximum read well as ajv words them: "must be <= 1".
+      return { pointer, at: 'value', message: error.message ?? `fails ${error.keyword}` };
+  }
+}
+
+function regexProblem(source: string, mayMatchEmpty: boolean): string | undefined {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(source);
+  } catch (error) {
+    return `is not a valid JavaScript regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+  if (!mayMatchEmpty && regex.test('')) return 'matches the empty string, so it would match everywhere';
+  return undefined;
+}
+
+function repoPathProblem(value: string): string | undefined {
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) return 'must be a repository-relative path, not an absolute one';
+  if (value.includes('\\') || value.includes('\0')) return 'must use / between folders and contain no NUL';
+  if (value.split('/').some((segment) => segment === '..')) return 'must not leave the repository (..)';
+  return undefined;
+}
+
+/** Rules JSON Schema cannot say: regexes compile, globs parse, thresholds are ordered, exactly one of two keys. */
+function semanticProblems(raw: Record<string, unknown>, value: RawPolicy): Problem[] {
+  const problems: Problem[] = [];
+  const add = (pointer: string, message: string | undefined): void => {
+    if (message) problems.push({ pointer, at: 'value', message });
+  };
+  const given = (pointer: string): boolean => valueAt(raw, pointer) !== undefined;
+
+  value.signing.identities.forEach((identity, i) => {
+    const pointer = `/signing/identities/${i}`;
+    if (identity.subject !== undefined && identity['subject-regex'] !== undefined) {
+      add(pointer, 'gives both subject and subject-regex: keep one');
+    } else if (identity.subject === undefined && identity['subject-regex'] === undefined) {
+      add(pointer, 'needs subject or subject-regex: an issuer alone would accept any signer it certifies');
+    }
+    if (identity['subject-regex'] !== undefined) add(`${pointer}/subject-regex`, regexProblem(identity['subject-regex'], false));
+  });
+  value.signing.keys.forEach((key, i) => add(`/signing/keys/${i}`, repoPathProblem(key)));
+  for (const list of ['allowed-paths', 'protected-paths'] as const) {
+    value.scope[list].forEach((glob, i) => add(`/scope/${list}/${i}`, globProblem(glob)));
+  }
+  value.secrets.patterns.forEach((pattern, i) => add(`/secrets/patterns/${i}/regex`, regexProblem(pattern.regex, false)));
+  value.secrets.allow.forEach((entry, i) => {
+    const pointer = `/secrets/allow/${i}`;
+    if (entry.paths === undefined && entry.regex === undefined) {
+      add(pointer, 'needs paths or regex: an entry with only rules would switch those rules off everywhere (use disabled-rules for that)');
+    }
+    entry.paths?.forEach((glob, j) => add(`${pointer}/paths/${j}`, globProblem(glob)));
+    if (entry.regex !== undefined) add(`${pointer}/regex`, regexProblem(entry.regex, false));
+  });
+  for (const list of ['allowed-tools', 'denied-tools'] as const) {
+    value.transcript[list].forEach((rule, i) => {
+      const parsed = parseToolPattern(rule);
+      if ('error' in parsed) add(`/transcript/${list}/${i}`, parsed.error);
+    });
+  }
+  value.transcript['redact-patterns'].forEach((source, i) => add(`/transcript/redact-patterns/${i}`, regexProblem(source, false)));
+  const { 'auto-approve-threshold': approve, 'reject-threshold': reject } = value.routing;
+  if (reject >= approve) {
+    const blameReject = given('/routing/reject-threshold') || !given('/routing/auto-approve-threshold');
+    add(
+      blameReject ? '/routing/reject-threshold' : '/routing/auto-approve-threshold',
+      blameReject
+        ? `must be lower than auto-approve-threshold (${approve}), or no change could ever be approved`
+        : `must be higher than reject-threshold (${reject}), or no change could ever be approved`,
+    );
+  }
+  add('/audit/path', repoPathProblem(value.audit.path));
+  return problems;
+}
+
+/** The policy as the schema shapes it, kebab-case, after defaults. */
+interface RawPolicy {
+  version: 1;
+  models: { allowed: string[]; denied: string[]; 'require-pinned': boolean };
+  signing: { required: boolean; identities: { issuer: string; subject?: string; 'subject-regex'?: string }[]; keys: string[] };
+  scope: {
+    'allowed-paths': string[];
+    'protected-paths': string[];
+    'protect-agent-instructions': boolean;
+    'max-files': number;
+    'max-lines': number;
+    'forbid-binary': boolean;
+  };
+  secrets: {
+    'fail-on': 'fail' | 'warn' | 'never';
+    'disabled-rules': string[];
+    patterns: { id: string; regex: string; description?: string }[];
+    allow: { paths?: string[]; regex?: string; rules?: string[]; reason: string }[];
+  };
+  transcript: {
+    redact: boolean;
+    'allowed-tools': string[];
+    'denied-tools': string[];
+    'redact-patterns': string[];
+    'retention-days': number;
+    'max-bytes': number;
+  };
+  routing: {
+    'auto-approve-threshold': number;
+    'reject-threshold': number;
+    'require-human-for': Policy['routing']['requireHumanFor'][number][];
+    unknown: 'human_review' | 'reject';
+  };
+  audit: { sink: 'artifact' | 'file'; path: string; chain: boolean; 'retention-days': number };
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy {
+  const { models, signing, scope, secrets, transcript, routing, audit } = raw;
+  const policy: Policy = {
+    version: 1,
+    models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
+    signing: {
+      required: signing.required,
+      identities: signing.identities.map((identity) =>
+        identity.subject !== undefined
+          ? { issuer: identity.issuer, subject: identity.subject }
+          : { issuer: identity.issuer, subjectRegex: identity['subject-regex'] as string },
+      ),
+      keys: [...signing.keys],
+    },
+    scope: {
+      allowedPaths: [...scope['allowed-paths']],
+      protectedPaths: unique([
+        ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
+        ...policyPaths,
+        ...scope['protected-paths'],
+      ]),
+      protectAgentInstructions: scope['protect-agent-instructions'],
+      maxFiles: scope['max-files'],
+      maxLines: scope['max-lines'],
+      forbidBinary: scope['forbid-binary'],
+    },
+    secrets: {
+      failOn: secrets['fail-on'],
+      disabledRules: [...secrets['disabled-rules']],
+      patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex, ...(p.description !== undefined ? { description: p.description } : {}) })),
+      allow: secrets.allow.map((entry) => ({
+        ...(entry.paths !== undefined ? { paths: [...entry.paths] } : {}),
+        ...(entry.regex !== undefined ? { regex: entry.regex } : {}),
+        ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
+        reason: entry.reason,
+      })),
+    },
+    transcript: {
+      redact: transcript.redact,
+      allowedTools: [...transcript['allowed-tools']],
+      deniedTools: [...transcript['denied-tools']],
+      redactPatterns: [...transcript['redact-patterns']],
+      retentionDays: transcript['retention-days'],
+      maxBytes: transcript['max-bytes'],
+    },
+    routing: {
+      autoApproveThreshold: routing['auto-approve-threshold'],
+      rejectThreshold: routing['reject-threshold'],
+      requireHumanFor: [...routing['require-human-for']],
+      unknown: routing.unknown,
+    },
+    audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
+  };
+  return deepFreeze(policy);
+}
+
+function throwProblems(file: string, source: YamlSource | undefined, problems: Problem[]): never {
+  const located = problems.map((problem) => ({
+    ...problem,
+    position: source?.locate(problem.pointer, problem.at) as Position | undefined,
+  }));
+  // The first problem in reading order, so the message is stable and points where a reader starts.
+  located.sort(
+    (a, b) =>
+      (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
+      (a.position?.column ?? 0) - (b.position?.column ?? 0) ||
+      a.pointer.localeCompare(b.pointer),
+  );
+  const seen = new Set<string>();
+  const lines = located.filter((p) => {
+    const key = `${p.pointer} ${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const first = lines[0] as (typeof lines)[number];
+  const more = lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})` : '';
+  throw new ConfigError('E_POLICY', `${formatLocation(file, first.position)} ${first.pointer} ${first.message}${more}`);
+}
+
+/** Validates a parsed value and returns the normalised policy; `source` supplies positions for messages. */
+function normalise(data: unknown, file: string, source: YamlSource | undefined, policyPaths: readonly string[]): Policy {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(
+      'E_POLICY',
+      `${formatLocation(file, source?.locate(''))} / must be a mapping with "version: 1" at the top, not ${describeValue(data)}`,
+    );
+  }
+  // Keep the file's own values apart from the defaults ajv fills in, to tell which threshold was written.
+  const raw = structuredClone(data) as Record<string, unknown>;
+  const validate = validator();
+  if (!validate(data)) throwProblems(file, source, (validate.errors ?? []).map((error) => ajvProblem(error, raw)));
+  const value = data as RawPolicy;
+  const problems = semanticProblems(raw, value);
+  if (problems.length > 0) throwProblems(file, source, problems);
+  return toPolicy(value, policyPaths);
+}
+
+function loaded(policy: Policy, extra: Omit<LoadedPolicy, 'policy' | 'digest'>): LoadedPolicy {
+  return Object.freeze({ policy, ...extra, digest: jsonDigest(policy) });
+}
+
+/**
+ * Validates and defaults a policy file's text. `file` names the file in messages. `policyPath`, the
+ * repository-relative path the text came from, is added to the protected paths (it always is).
+ */
+export function parsePolicyText(text: string, file: string, options: { policyPath?: string; ref?: string } = {}): LoadedPolicy {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_POLICY_BYTES) {
+    throw new ConfigError('E_TOO_LARGE', `${file} is ${bytes} bytes; a policy file may be at most ${MAX_POLICY_BYTES} bytes (256 KiB)`);
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const source = readYaml(body, file, reservedKey);
+  if (source.value === undefined || source.value === null) {
+    throw new ConfigError(
+      'E_POLICY',
+      `${file} is empty: an empty policy is not "no policy". Write "version: 1" to use the defaults, or delete the file`,
+    );
+  }
+  const policyPaths = unique([DEFAULT_POLICY_PATH, ...(options.policyPath ? [options.policyPath] : [])]);
+  const policy = normalise(source.value, file, source, policyPaths);
+  return loaded(policy, { source: 'file', file, ...(options.ref ? { ref: options.ref } : {}) });
+}
+
+/** Validates and defaults a policy file's text; `file` names it in every error message. */
+export function parsePolicy(text: string, file: string): LoadedPolicy {
+  return parsePolicyText(text, file);
+}
+
+/** The policy every gate applies when there is no policy file. */
+export function defaultPolicy(options: { policyPath?: string; ref?: string } = {}): LoadedPolicy {
+  const policyPaths = unique([DEFAULT_POLICY_PATH, ...(options.policyPath ? [options.policyPath] : [])]);
+  const policy = normalise({ version: 1 }, 'default policy', undefined, policyPaths);
+  return loaded(policy, { source: 'default', ...(options.ref ? { ref: options.ref } : {}) });
+}

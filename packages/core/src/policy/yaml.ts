@@ -1,0 +1,131 @@
+import jsYaml from 'js-yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { ConfigError } from '../errors.js';
+
+/**
+ * Reading an untrusted YAML file safely, with positions. js-yaml produces the value (core schema: no
+ * dates, no custom types, duplicate keys are errors, nesting is capped); the `yaml` package's document
+ * only supplies line and column for each JSON pointer, and is where aliases and reserved keys are
+ * found before anything walks the value.
+ */
+
+/** Nesting a policy file can need is 5 levels; anything near this is an attack or an accident. */
+export const MAX_YAML_DEPTH = 32;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface YamlSource {
+  value: unknown;
+  /** Where the value (or, with 'key', the key) at a JSON pointer starts; the closest ancestor if unknown. */
+  locate(pointer: string, at?: 'key' | 'value'): Position;
+}
+
+/** A key a policy file must never have, with the message that says why. */
+export type ReservedKeyCheck = (key: string, pointer: string) => string | undefined;
+
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function formatLocation(file: string, position: Position | undefined): string {
+  return position ? `${file}:${position.line}:${position.column}` : file;
+}
+
+// Duplicate keys are refused because YAML loaders disagree on which one wins: the reader of the
+// file and the gate must not see different rules.
+function duplicateKeyReason(text: string, mark: { line?: number; column?: number } | undefined): string {
+  const line = mark?.line === undefined ? undefined : text.split(/\r?\n/)[mark.line];
+  const key = line === undefined ? undefined : /^\s*(?:-\s+)?(["']?)([^"':#]+?)\1\s*:/.exec(line.slice(mark?.column ?? 0))?.[2];
+  return key === undefined ? 'a key appears twice in the same mapping' : `the key "${key}" appears twice in the same mapping`;
+}
+
+export function readYaml(text: string, file: string, reservedKey: ReservedKeyCheck): YamlSource {
+  let value: unknown;
+  try {
+    // maxDepth arrived in js-yaml 4.1.1; @types/js-yaml predates it.
+    const options: jsYaml.LoadOptions & { maxDepth: number } = {
+      filename: file,
+      schema: jsYaml.CORE_SCHEMA,
+      json: false,
+      maxDepth: MAX_YAML_DEPTH,
+    };
+    value = jsYaml.load(text, options);
+  } catch (error) {
+    if (error instanceof jsYaml.YAMLException) {
+      const mark = error.mark as { line?: number; column?: number } | undefined;
+      const where = mark && typeof mark.line === 'number' ? { line: mark.line + 1, column: (mark.column ?? 0) + 1 } : undefined;
+      const reason = /exceeded maxDepth/.test(error.reason)
+        ? `nesting is deeper than ${MAX_YAML_DEPTH} levels`
+        : error.reason === 'duplicated mapping key'
+          ? duplicateKeyReason(text, mark)
+          : error.reason;
+      throw new ConfigError('E_POLICY', `${formatLocation(file, where)} is not valid YAML: ${reason}`, { cause: error });
+    }
+    if (error instanceof RangeError) {
+      throw new ConfigError('E_POLICY', `${file} is nested too deeply to read`, { cause: error });
+    }
+    throw error;
+  }
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, version: '1.2', schema: 'core', uniqueKeys: false, keepSourceTokens: false });
+  const positions = new Map<string, { key?: number; value: number }>();
+  const toPosition = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const fail = (offset: number, pointer: string, message: string): never => {
+    throw new ConfigError('E_POLICY', `${formatLocation(file, toPosition(offset))} ${pointer || '/'} ${message}`);
+  };
+
+  const walk = (node: unknown, pointer: string, depth: number): void => {
+    if (depth > MAX_YAML_DEPTH) fail(0, pointer, `is nested deeper than ${MAX_YAML_DEPTH} levels`);
+    if (isAlias(node)) {
+      // Aliases are how "billion laughs" files expand; a policy has no need for them, and a reviewer
+      // should read in the file exactly what the gates apply.
+      fail(node.range?.[0] ?? 0, pointer, `uses the alias *${node.source}: anchors and aliases are not supported in a policy file, write the values out`);
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as Node | null;
+        const keyOffset = keyNode?.range?.[0] ?? node.range?.[0] ?? 0;
+        if (isAlias(keyNode)) walk(keyNode, pointer, depth + 1);
+        const key = isScalar(keyNode) ? String(keyNode.value) : keyNode === null ? '' : String(keyNode);
+        const childPointer = `${pointer}/${escapePointer(key)}`;
+        if (!isScalar(keyNode)) fail(keyOffset, pointer, 'has a key that is not a plain value');
+        const reserved = reservedKey(key, childPointer);
+        if (reserved) fail(keyOffset, childPointer, reserved);
+        const valueNode = pair.value as Node | null;
+        positions.set(childPointer, { key: keyOffset, value: valueNode?.range?.[0] ?? keyOffset });
+        walk(valueNode, childPointer, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        const childPointer = `${pointer}/${index}`;
+        const offset = (item as Node | null)?.range?.[0] ?? node.range?.[0] ?? 0;
+        positions.set(childPointer, { value: offset });
+        walk(item, childPointer, depth + 1);
+      });
+    }
+  };
+  const root = document.contents as Node | null;
+  positions.set('', { value: root?.range?.[0] ?? 0 });
+  walk(root, '', 0);
+
+  return {
+    value,
+    locate(pointer: string, at: 'key' | 'value' = 'value'): Position {
+      let current = pointer;
+      for (;;) {
+        const found = positions.get(current);
+        if (found) return toPosition(at === 'key' && current === pointer ? (found.key ?? found.value) : found.value);
+        if (current === '') return { line: 1, column: 1 };
+        current = current.slice(0, current.lastIndexOf('/'));
+      }
+    },
+  };
+}
