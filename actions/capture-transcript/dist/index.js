@@ -45775,8 +45775,8 @@ class GitCommandError extends errors/* ConfigError */.xL {
 async function revParse(workspace, ref, options = {}) {
     assertSafeRef(ref);
     const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
-        maxBytes: 1024,
         ...options,
+        maxBytes: 1024,
     }).catch((error) => {
         throw new errors/* ConfigError */.xL('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
     });
@@ -46126,6 +46126,11 @@ async function headOf(file) {
         await handle.close();
     }
 }
+/** A path inside the workspace as a relative POSIX path; anything outside stays absolute. */
+function relativeInside(file, workspace) {
+    const relative = external_node_path_default().relative(external_node_path_default().resolve(workspace), external_node_path_default().resolve(file));
+    return relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? file : relative.split((external_node_path_default()).sep).join('/');
+}
 function checkToolCall(call, allowed, denied) {
     const deniedBy = denied.find((pattern) => matchToolPattern(pattern, call));
     if (deniedBy)
@@ -46142,6 +46147,12 @@ function checkToolCall(call, allowed, denied) {
 async function captureTranscript(options) {
     const startedAt = (options.now ?? (() => new Date()))();
     const sourceName = external_node_path_default().basename(options.source);
+    // Built first: a bad redact pattern is the user's mistake whatever the transcript holds.
+    const engine = createSecretEngine({
+        fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32),
+        values: [...options.maskValues],
+        patterns: [...options.redactPatterns],
+    });
     const size = (0,external_node_fs_.statSync)(options.source).size;
     if (size === 0)
         throw new errors/* ConfigError */.xL('E_FORMAT', `transcript ${sourceName} is empty`);
@@ -46160,21 +46171,22 @@ async function captureTranscript(options) {
         }
         format = options.format;
     }
-    const engine = createSecretEngine({
-        fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32),
-        values: [...options.maskValues],
-        patterns: [...options.redactPatterns],
-    });
     const violations = [];
     let violationCount = 0;
     const reader = createTranscriptReader(format, {
         onToolCall(call) {
-            const rule = checkToolCall(call, options.allowedTools, options.deniedTools);
+            // Permission patterns such as Edit(src/**) are written relative to the repository, while
+            // agents record absolute paths: judge the path as the pattern's author meant it.
+            const argument = call.filePaths.length > 0 && call.argument && external_node_path_default().isAbsolute(call.argument)
+                ? relativeInside(call.argument, options.workspace)
+                : call.argument;
+            const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
+            const rule = checkToolCall(judged, options.allowedTools, options.deniedTools);
             if (!rule)
                 return;
             violationCount += 1;
             if (violations.length < MAX_VIOLATIONS_KEPT) {
-                violations.push({ tool: call.name, ...(call.argument ? { argument: call.argument } : {}), rule, record: call.recordIndex });
+                violations.push({ tool: call.name, ...(argument ? { argument } : {}), rule, record: call.recordIndex });
             }
         },
     });
@@ -46374,7 +46386,7 @@ const ACTION_SPEC = {
         "format": { description: "Detected transcript format." },
         "agent": { description: "Agent that wrote the transcript (claude-code, codex, gemini-cli, copilot-cli, aider, ...)." },
         "agent-version": { description: "Version of the agent, where the transcript records it." },
-        "model": { description: "Main model id (the first one used)." },
+        "model": { description: "Model id in use at the end of the session (the last one seen); `models` lists every one." },
         "models": { description: "JSON array of every model id seen." },
         "session-id": { description: "Session id recorded by the agent." },
         "turns": { description: "Number of conversation turns." },

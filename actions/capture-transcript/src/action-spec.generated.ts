@@ -28,7 +28,7 @@ export const ACTION_SPEC = {
     "format": { description: "Detected transcript format." },
     "agent": { description: "Agent that wrote the transcript (claude-code, codex, gemini-cli, copilot-cli, aider, ...)." },
     "agent-version": { description: "Version of the agent, where the transcript records it." },
-    "model": { description: "Main model id (the first one used)." },
+    "model": { description: "Model id in use at the end of the session (the last one seen); `models` lists every one." },
     "models": { description: "JSON array of every model id seen." },
     "session-id": { description: "Session id recorded by the agent." },
     "turns": { description: "Number of conversation turns." },

@@ -67,6 +67,7 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     allowedTools: inputs.allowedTools.length > 0 ? inputs.allowedTools : transcriptPolicy.allowedTools,
     deniedTools: transcriptPolicy.deniedTools,
     outputDir,
+    maxBytes: transcriptPolicy.maxBytes,
     ...(process.env.AGENT_GATES_FINGERPRINT_KEY ? { fingerprintKey: process.env.AGENT_GATES_FINGERPRINT_KEY } : {}),
     policy: { source: policy.source, digest: policy.digest },
     context: {

@@ -64,7 +64,7 @@ function options(source: string, workspace: string, overrides: Partial<CaptureOp
     redact: true,
     maskValues: [],
     redactPatterns: [],
-    allowedTools: [],
+    allowedTools: ['*'],
     deniedTools: [],
     outputDir: path.join(path.dirname(source), 'out'),
     fingerprintKey: 'test-key',

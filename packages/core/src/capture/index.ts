@@ -15,10 +15,10 @@ import {
   type TranscriptFormat,
   type TranscriptSummary,
 } from '../transcript/index.js';
-import { matchToolPattern } from '../policy/index.js';
+import { judgeToolCall } from '../policy/index.js';
 import { forEachLine, HashingWriter } from './stream.js';
 
-export { resolveTranscriptPath, globToRegExp } from './resolve.js';
+export { resolveTranscriptPath } from './resolve.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 
@@ -53,12 +53,16 @@ export interface CaptureOptions {
   redact: boolean;
   maskValues: readonly string[];
   redactPatterns: readonly string[];
+  /** Claude Code permission patterns; `*` allows every tool, an empty list allows none. */
   allowedTools: readonly string[];
+  /** Deny rules win over allow rules, and are checked against each part of a chained command. */
   deniedTools: readonly string[];
   /** Directory that receives the redacted transcript, summary.json and capture.json. */
   outputDir: string;
   /** HMAC key for secret fingerprints; a random per-run key when absent. */
   fingerprintKey?: string;
+  /** Largest transcript accepted (policy transcript.max-bytes); larger fails, never truncated. */
+  maxBytes?: number;
   /** Largest transcript accepted for a single-JSON format, which must be read whole. */
   maxDocumentBytes?: number;
   policy: { source: string; digest: string };
@@ -106,12 +110,12 @@ async function headOf(file: string): Promise<string> {
   }
 }
 
-export function checkToolCall(call: Pick<ToolCall, "name" | "argument">, allowed: readonly string[], denied: readonly string[]): string | undefined {
-  const deniedBy = denied.find((pattern) => matchToolPattern(pattern, call));
-  if (deniedBy) return `denied by ${deniedBy}`;
-  if (allowed.length > 0 && !allowed.some((pattern) => matchToolPattern(pattern, call))) return 'not in allowed-tools';
-  return undefined;
+/** A path inside the workspace as a relative POSIX path; anything outside stays absolute. */
+function relativeInside(file: string, workspace: string): string {
+  const relative = path.relative(path.resolve(workspace), path.resolve(file));
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
 }
+
 
 /**
  * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
@@ -121,8 +125,18 @@ export function checkToolCall(call: Pick<ToolCall, "name" | "argument">, allowed
 export async function captureTranscript(options: CaptureOptions): Promise<CaptureResult> {
   const startedAt = (options.now ?? (() => new Date()))();
   const sourceName = path.basename(options.source);
+  // Built first: a bad redact pattern is the user's mistake whatever the transcript holds.
+  const engine = createSecretEngine({
+    fingerprintKey: options.fingerprintKey ?? randomBytes(32),
+    values: [...options.maskValues],
+    patterns: [...options.redactPatterns],
+  });
+
   const size = statSync(options.source).size;
   if (size === 0) throw new ConfigError('E_FORMAT', `transcript ${sourceName} is empty`);
+  if (options.maxBytes !== undefined && size > options.maxBytes) {
+    throw new ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
+  }
 
   const head = await headOf(options.source);
   let format: TranscriptFormat;
@@ -139,21 +153,25 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     format = options.format;
   }
 
-  const engine = createSecretEngine({
-    fingerprintKey: options.fingerprintKey ?? randomBytes(32),
-    values: [...options.maskValues],
-    patterns: [...options.redactPatterns],
-  });
 
+  const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
   const violations: ToolViolation[] = [];
   let violationCount = 0;
   const reader = createTranscriptReader(format, {
     onToolCall(call) {
-      const rule = checkToolCall(call, options.allowedTools, options.deniedTools);
-      if (!rule) return;
+      // Permission patterns such as Edit(src/**) are written relative to the repository, while
+      // agents record absolute paths: judge the path as the pattern's author meant it.
+      const argument =
+        call.filePaths.length > 0 && call.argument && path.isAbsolute(call.argument)
+          ? relativeInside(call.argument, options.workspace)
+          : call.argument;
+      const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
+      const judgement = judgeToolCall(rules, judged);
+      if (judgement.allowed) return;
+      const rule = judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
       violationCount += 1;
       if (violations.length < MAX_VIOLATIONS_KEPT) {
-        violations.push({ tool: call.name, ...(call.argument ? { argument: call.argument } : {}), rule, record: call.recordIndex });
+        violations.push({ tool: call.name, ...(argument ? { argument } : {}), rule, record: call.recordIndex });
       }
     },
   });

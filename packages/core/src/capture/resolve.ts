@@ -1,32 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { globToRegExp } from '../policy/glob.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
-
-/** Converts a path glob (`*`, `**`, `?`, `{a,b}`) to an anchored RegExp over POSIX paths. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i += 1) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        out += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '{') {
-      const close = glob.indexOf('}', i);
-      if (close < 0) out += '\\{';
-      else {
-        out += `(?:${glob.slice(i + 1, close).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
-        i = close;
-      }
-    } else out += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
 
 /**
  * Resolves the `path` input to exactly one regular file. A glob that matches nothing or several
@@ -42,7 +19,12 @@ export function resolveTranscriptPath(input: string, workspace: string): string 
   const posix = absolute.split(path.sep).join('/');
   const firstGlob = posix.search(GLOB_CHARS);
   const baseDir = posix.slice(0, posix.lastIndexOf('/', firstGlob)) || '/';
-  const pattern = globToRegExp(posix);
+  let pattern: RegExp;
+  try {
+    pattern = globToRegExp(posix.slice(baseDir.length).replace(/^\/+/, ''));
+  } catch (error) {
+    throw new ConfigError('E_INPUT', `input "path": ${error instanceof Error ? error.message : 'invalid glob'}`);
+  }
   const matches: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (depth > 32 || matches.length > 100) return;
@@ -56,7 +38,7 @@ export function resolveTranscriptPath(input: string, workspace: string): string 
       const full = `${dir === '/' ? '' : dir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name !== '.git' && entry.name !== 'node_modules') walk(full, depth + 1);
-      } else if (entry.isFile() && pattern.test(full)) matches.push(full);
+      } else if (entry.isFile() && pattern.test(full.slice(baseDir.length).replace(/^\/+/, ''))) matches.push(full);
     }
   };
   walk(baseDir, 0);
