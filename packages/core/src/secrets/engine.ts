@@ -1,0 +1,533 @@
+import { createHmac } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import { KeywordIndex } from './keyword-index.js';
+import { type CompiledAllowlist, type CompiledRule, defaultRules, globalAllowlists, shannonEntropy } from './rules.js';
+import { translateGoRegex } from './translate.js';
+
+export interface SecretFinding {
+  ruleId: string;
+  /** UTF-16 offsets into the scanned text. */
+  start: number;
+  end: number;
+  /** 1-based. */
+  line: number;
+  /** 0-based. */
+  column: number;
+  /** HMAC-SHA256(key, ruleId + '\0' + secret), hex, first 32 characters. */
+  fingerprint: string;
+}
+
+export interface SecretEngineOptions {
+  fingerprintKey: string | Uint8Array;
+  values?: string[];
+  patterns?: string[];
+  disabledRules?: string[];
+}
+
+export interface Redaction {
+  text: string;
+  findings: SecretFinding[];
+}
+
+export interface LineRedactor {
+  /** Returns the PREVIOUS line, finalised (a secret split across the two lines is redacted in both). */
+  push(line: string): Redaction;
+  /** Returns the last line. */
+  flush(): Redaction;
+}
+
+export interface SecretEngine {
+  scan(text: string): SecretFinding[];
+  redact(text: string): Redaction;
+  redactJson(jsonText: string): Redaction;
+  /** Findings carry offsets into the returned line's original text and `line` = its 1-based number in the stream. */
+  createLineRedactor(kind: 'json' | 'text'): LineRedactor;
+}
+
+/** A span before merging; `secret` is what the fingerprint is taken over. */
+interface Hit {
+  ruleId: string;
+  start: number;
+  end: number;
+}
+
+export const redactionMarker = (ruleId: string): string => `[REDACTED:${ruleId}]`;
+
+/** Values shorter than this would redact ordinary words and digits all over a transcript. */
+const MIN_VALUE_LENGTH = 4;
+/** How much of each side of a string-literal (or line) boundary is rescanned for split secrets. */
+const BOUNDARY_WINDOW = 256;
+/** Markers we write and placeholders other sanitisers write are never secrets themselves. */
+const SANITISED = /REDACTED/;
+const ALLOWLIST_TARGET_LIMIT = 4096;
+
+function allowed(list: CompiledAllowlist, secret: string, match: string, line: () => string): boolean {
+  if (list.hasPaths && list.and) return false; // a path condition can never hold without a path
+  const checks: boolean[] = [];
+  if (list.regexes.length) {
+    // Some allowlist regexes backtrack (`[a-z0-9-]*?api…`), so a megabyte line must not reach them whole.
+    const full = list.target === 'match' ? match : list.target === 'line' ? line() : secret;
+    const target = full.length > ALLOWLIST_TARGET_LIMIT ? full.slice(0, ALLOWLIST_TARGET_LIMIT) : full;
+    checks.push(list.regexes.some((re) => re.test(target)));
+  }
+  if (list.stopwords.length) {
+    const lower = secret.toLowerCase();
+    checks.push(list.stopwords.some((w) => lower.includes(w)));
+  }
+  if (!checks.length) return false;
+  return list.and ? checks.every(Boolean) : checks.some(Boolean);
+}
+
+function mergeHits(hits: Hit[]): Hit[] {
+  if (hits.length < 2) return hits.slice();
+  const sorted = hits.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Hit[] = [];
+  let cur = { ...sorted[0]! };
+  let widest = cur.end - cur.start;
+  for (let i = 1; i < sorted.length; i++) {
+    const h = sorted[i]!;
+    if (h.start < cur.end) {
+      if (h.end - h.start > widest) {
+        widest = h.end - h.start;
+        cur.ruleId = h.ruleId;
+      }
+      if (h.end > cur.end) cur.end = h.end;
+    } else {
+      out.push(cur);
+      cur = { ...h };
+      widest = cur.end - cur.start;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function locate(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! };
+}
+
+function applyMarkers(text: string, spans: readonly Hit[]): string {
+  if (!spans.length) return text;
+  let out = '';
+  let pos = 0;
+  for (const s of spans) {
+    out += text.slice(pos, s.start) + redactionMarker(s.ruleId);
+    pos = s.end;
+  }
+  return out + text.slice(pos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON string literals
+
+const LITERAL = /"(?:[^"\\]|\\.)*"/g;
+
+interface Literal {
+  /** Raw offsets of the opening and one past the closing quote. */
+  start: number;
+  end: number;
+  raw: string;
+  hasEscape: boolean;
+  decodedCache: string | null | undefined;
+  /** Object-member name for values (`"text": "…"`), '' for array items, null for keys. */
+  streamKey: string | null;
+  /** Spans in decoded coordinates. */
+  spans: Hit[];
+}
+
+function decodeLiteral(lit: Literal): string | null {
+  if (lit.decodedCache !== undefined) return lit.decodedCache;
+  if (!lit.hasEscape) lit.decodedCache = lit.raw.slice(1, -1);
+  else {
+    try {
+      lit.decodedCache = JSON.parse(lit.raw) as string;
+    } catch {
+      lit.decodedCache = null; // not a JSON string (bad escape): the raw fallback scan covers it
+    }
+  }
+  return lit.decodedCache;
+}
+
+/** Raw offset (relative to the literal start) of each decoded UTF-16 unit, plus one entry for the end. */
+function decodedToRaw(lit: Literal): Int32Array {
+  const inner = lit.raw;
+  const map: number[] = [];
+  let i = 1;
+  const end = inner.length - 1;
+  while (i < end) {
+    map.push(i);
+    if (inner.charCodeAt(i) === 92) i += inner[i + 1] === 'u' ? 6 : 2;
+    else i += 1;
+  }
+  map.push(end);
+  return Int32Array.from(map);
+}
+
+function rawToDecoded(map: Int32Array, rawOffset: number, roundUp: boolean): number {
+  // first decoded unit whose raw start is >= rawOffset (roundUp) or the last one <= rawOffset
+  let lo = 0;
+  let hi = map.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid]! < rawOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  if (!roundUp && map[lo]! > rawOffset && lo > 0) return lo - 1;
+  return lo;
+}
+
+const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
+
+interface JsonLineState {
+  raw: string;
+  literals: Literal[];
+  /** Spans outside any string literal, in raw coordinates. */
+  rawSpans: Hit[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
+  const key = options.fingerprintKey;
+  if (key === undefined || key === null || (typeof key === 'string' ? key.length === 0 : key.byteLength === 0))
+    throw new ConfigError('E_INPUT', 'secrets fingerprint key must not be empty');
+  const disabled = new Set(options.disabledRules ?? []);
+  const rules = defaultRules().filter((r) => !disabled.has(r.id));
+  const custom: CompiledRule[] = (options.patterns ?? []).map((pattern, n) => {
+    let re: RegExp;
+    try {
+      const t = translateGoRegex(pattern);
+      re = new RegExp(t.source, t.flags + 'gd');
+    } catch {
+      // The pattern itself may be a secret the user wants redacted, so it is not echoed.
+      throw new ConfigError('E_INPUT', `secrets pattern #${n + 1} (index ${n}) is not a valid regular expression`);
+    }
+    return { id: `custom-pattern-${n + 1}`, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
+  });
+  const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
+  // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
+  const rawValues = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
+  const index = new KeywordIndex(rules.map((r) => r.keywords));
+
+  const fingerprint = (ruleId: string, secret: string): string =>
+    createHmac('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
+
+  function runRule(rule: CompiledRule, text: string, hits: Hit[], isGitleaks: boolean): void {
+    const re = rule.re;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const idx = m.indices!;
+      let g = 0;
+      if (rule.secretGroup > 0) g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
+      else for (let k = 1; k < m.length; k++) if (m[k]) { g = k; break; }
+      if (g < 0) continue;
+      const [s, e] = idx[g]!;
+      const secret = text.slice(s, e);
+      if (!secret || SANITISED.test(secret)) continue;
+      if (rule.entropy > 0) {
+        if (shannonEntropy(secret) <= rule.entropy) continue;
+        if (rule.needsDigit && !/[0-9]/.test(secret)) continue;
+      }
+      if (rule.accept && !rule.accept(secret, m[0])) continue;
+      const line = (): string => {
+        const ls = Math.max(text.lastIndexOf('\n', m!.index - 1) + 1, m!.index - 512);
+        const le = text.indexOf('\n', m!.index + m![0].length);
+        return text.slice(ls, le < 0 ? text.length : le);
+      };
+      if (rule.allowlists.some((a) => allowed(a, secret, m![0], line))) continue;
+      if (isGitleaks && globalAllowlists.some((a) => allowed(a, secret, m![0], line))) continue;
+      hits.push({ ruleId: rule.id, start: s, end: e });
+    }
+  }
+
+  /** Every rule hit in `text`, unmerged. */
+  function rawHits(text: string): Hit[] {
+    const hits: Hit[] = [];
+    for (const r of index.candidates(text)) {
+      const rule = rules[r]!;
+      runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials');
+    }
+    for (const rule of custom) runRule(rule, text, hits, false);
+    for (const v of rawValues)
+      for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length))
+        hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
+    return hits;
+  }
+
+  /** Cheap test: can `text` hold anything at all? */
+  function mayHoldSecret(text: string): boolean {
+    if (custom.length) return true;
+    if (index.candidates(text).length) return true;
+    return rawValues.some((v) => text.includes(v));
+  }
+
+  function toFindings(text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string): SecretFinding[] {
+    if (!spans.length) return [];
+    const starts = lineStarts(text);
+    return spans.map((h) => {
+      const { line, column } = locate(starts, h.start);
+      const secret = secretOf ? secretOf(h) : text.slice(h.start, h.end);
+      return { ruleId: h.ruleId, start: h.start, end: h.end, line, column, fingerprint: fingerprint(h.ruleId, secret) };
+    });
+  }
+
+  function scan(text: string): SecretFinding[] {
+    return toFindings(text, mergeHits(rawHits(text)));
+  }
+
+  function redact(text: string): Redaction {
+    const spans = mergeHits(rawHits(text));
+    return { text: applyMarkers(text, spans), findings: toFindings(text, spans) };
+  }
+
+  // ----- JSON ---------------------------------------------------------------------------------
+
+  function lexLiterals(raw: string): Literal[] {
+    const out: Literal[] = [];
+    let lastKey = '';
+    LITERAL.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = LITERAL.exec(raw)) !== null) {
+      const start = m.index;
+      const end = start + m[0].length;
+      const lit: Literal = {
+        start, end, raw: m[0], hasEscape: m[0].includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
+      };
+      let a = end;
+      while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t')) a++;
+      if (raw[a] === ':') lastKey = decodeLiteral(lit) ?? lit.raw;
+      else {
+        let b = start - 1;
+        while (b >= 0 && (raw[b] === ' ' || raw[b] === '\t' || raw[b] === '\n' || raw[b] === '\r')) b--;
+        lit.streamKey = raw[b] === ':' ? lastKey : '';
+      }
+      out.push(lit);
+    }
+    return out;
+  }
+
+  /** Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between. */
+  function distribute(state: JsonLineState, hit: Hit): void {
+    let pos = hit.start;
+    for (const lit of state.literals) {
+      if (lit.end <= pos) continue;
+      if (lit.start >= hit.end) break;
+      const innerStart = lit.start + 1;
+      const innerEnd = lit.end - 1;
+      if (pos < lit.start) state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
+      const s = Math.max(hit.start, innerStart);
+      const e = Math.min(hit.end, innerEnd);
+      if (e > s && decodeLiteral(lit) !== null) {
+        const map = decodedToRaw(lit);
+        const ds = rawToDecoded(map, s - lit.start, false);
+        const de = rawToDecoded(map, e - lit.start, true);
+        if (de > ds) lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
+      } else if (e > s) state.rawSpans.push({ ruleId: hit.ruleId, start: s, end: e });
+      pos = lit.end;
+      if (pos >= hit.end) return;
+    }
+    if (pos < hit.end) state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
+  }
+
+  function edgeChar(lit: Literal, last: boolean): string {
+    const inner = lit.raw;
+    if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\')) return last ? inner[inner.length - 2] ?? '' : inner[1] ?? '';
+    const d = decodeLiteral(lit) ?? '';
+    return last ? d[d.length - 1] ?? '' : d[0] ?? '';
+  }
+
+  /** A secret split between two value literals (a streamed delta cut mid-token): redact both halves. */
+  function checkBoundary(prev: Literal, next: Literal): void {
+    if (prev.end - prev.start <= 2 || next.end - next.start <= 2) return;
+    if (!TOKEN_CHAR.test(edgeChar(prev, true)) || !TOKEN_CHAR.test(edgeChar(next, false))) return;
+    const a = decodeLiteral(prev);
+    const b = decodeLiteral(next);
+    if (a === null || b === null) return;
+    const tail = a.slice(-BOUNDARY_WINDOW);
+    const joined = tail + b.slice(0, BOUNDARY_WINDOW);
+    if (!mayHoldSecret(joined)) return;
+    const cut = tail.length;
+    const offset = a.length - tail.length;
+    for (const h of rawHits(joined)) {
+      if (h.start >= cut || h.end <= cut) continue; // whole on one side: the per-literal scan has it
+      prev.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: a.length });
+      next.spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut });
+    }
+  }
+
+  function analyseJson(raw: string, carry: Map<string, Literal> | null): { state: JsonLineState; carry: Map<string, Literal> } {
+    const literals = lexLiterals(raw);
+    const state: JsonLineState = { raw, literals, rawSpans: [] };
+    // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
+    const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
+    if (full) {
+      for (const lit of literals) {
+        const d = decodeLiteral(lit);
+        if (d === null || d.length < 8) continue;
+        if (!mayHoldSecret(d)) continue;
+        for (const h of rawHits(d)) lit.spans.push(h);
+      }
+      // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
+      for (const h of rawHits(raw)) distribute(state, h);
+    }
+    const nextCarry = new Map<string, Literal>();
+    for (const lit of literals) {
+      if (lit.streamKey === null) continue;
+      const prev = nextCarry.get(lit.streamKey) ?? carry?.get(lit.streamKey);
+      if (prev) checkBoundary(prev, lit);
+      nextCarry.set(lit.streamKey, lit);
+    }
+    return { state, carry: nextCarry };
+  }
+
+  function renderJson(state: JsonLineState, lineNumber?: number): Redaction {
+    interface Edit {
+      start: number;
+      end: number;
+      text: string;
+    }
+    const edits: Edit[] = [];
+    const found: { hit: Hit; secret: string }[] = [];
+    for (const lit of state.literals) {
+      if (!lit.spans.length) continue;
+      const d = decodeLiteral(lit)!;
+      const spans = mergeHits(lit.spans);
+      const map = decodedToRaw(lit);
+      edits.push({ start: lit.start, end: lit.end, text: JSON.stringify(applyMarkers(d, spans)) });
+      for (const s of spans)
+        found.push({
+          hit: { ruleId: s.ruleId, start: lit.start + map[s.start]!, end: lit.start + map[s.end]! },
+          secret: d.slice(s.start, s.end),
+        });
+    }
+    for (const s of mergeHits(state.rawSpans)) {
+      edits.push({ start: s.start, end: s.end, text: redactionMarker(s.ruleId) });
+      found.push({ hit: s, secret: state.raw.slice(s.start, s.end) });
+    }
+    if (!edits.length) return { text: state.raw, findings: [] };
+    edits.sort((x, y) => x.start - y.start);
+    found.sort((x, y) => x.hit.start - y.hit.start);
+    let out = '';
+    let pos = 0;
+    for (const e of edits) {
+      out += state.raw.slice(pos, e.start) + e.text;
+      pos = e.end;
+    }
+    out += state.raw.slice(pos);
+    const secrets = new Map(found.map((f) => [f.hit, f.secret]));
+    const findings = toFindings(state.raw, found.map((f) => f.hit), (h) => secrets.get(h)!);
+    if (lineNumber !== undefined) for (const f of findings) f.line = lineNumber;
+    return { text: out, findings };
+  }
+
+  function redactJson(jsonText: string): Redaction {
+    return renderJson(analyseJson(jsonText, null).state);
+  }
+
+  // ----- streaming ------------------------------------------------------------------------------
+
+  function jsonLineRedactor(): LineRedactor {
+    let pending: JsonLineState | null = null;
+    let carry: Map<string, Literal> | null = null;
+    let lineNo = 0;
+    return {
+      push(line) {
+        const analysed = analyseJson(line, carry);
+        carry = analysed.carry;
+        const out = pending ? renderJson(pending, lineNo) : { text: '', findings: [] };
+        pending = analysed.state;
+        lineNo++;
+        return out;
+      },
+      flush() {
+        const out = pending ? renderJson(pending, lineNo) : { text: '', findings: [] };
+        pending = null;
+        carry = null;
+        return out;
+      },
+    };
+  }
+
+  const KEY_BODY_LINE = /^\s*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?\s*$/;
+  const KEY_FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+
+  function textLineRedactor(): LineRedactor {
+    let pending: { text: string; spans: Hit[] } | null = null;
+    let inKeyBlock = false;
+    let lineNo = 0;
+    const finish = (p: { text: string; spans: Hit[] } | null, n: number): Redaction => {
+      if (!p) return { text: '', findings: [] };
+      const spans = mergeHits(p.spans);
+      const findings = toFindings(p.text, spans);
+      for (const f of findings) f.line = n;
+      return { text: applyMarkers(p.text, spans), findings };
+    };
+    return {
+      push(line) {
+        const spans: Hit[] = [];
+        // A key block that began on an earlier line continues while lines look like key body.
+        if (inKeyBlock) {
+          const footer = KEY_FOOTER.exec(line);
+          const body = footer ? line.slice(0, footer.index) : line;
+          if (KEY_BODY_LINE.test(body)) {
+            const end = footer ? footer.index + footer[0].length : line.length;
+            if (end > 0) spans.push({ ruleId: 'private-key-block', start: 0, end });
+            if (footer) inKeyBlock = false;
+          } else inKeyBlock = false;
+        }
+        spans.push(...rawHits(line));
+        if (pending) {
+          const tail = pending.text.slice(-BOUNDARY_WINDOW);
+          const head = line.slice(0, BOUNDARY_WINDOW);
+          const joined = `${tail}\n${head}`;
+          const cut = tail.length;
+          const offset = pending.text.length - tail.length;
+          if (mayHoldSecret(joined))
+            for (const h of rawHits(joined)) {
+              if (h.start > cut || h.end <= cut) continue;
+              pending.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: pending.text.length });
+              if (h.end > cut + 1) spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut - 1 });
+              // The key block runs to the end of what we could see: later lines may continue it.
+              if (h.ruleId === 'private-key-block' && h.end - cut - 1 >= head.length && !KEY_FOOTER.test(joined.slice(h.start, h.end)))
+                inKeyBlock = head.length === line.length;
+            }
+        }
+        const out = finish(pending, lineNo);
+        pending = { text: line, spans };
+        lineNo++;
+        return out;
+      },
+      flush() {
+        const out = finish(pending, lineNo);
+        pending = null;
+        inKeyBlock = false;
+        return out;
+      },
+    };
+  }
+
+  return {
+    scan,
+    redact,
+    redactJson,
+    createLineRedactor: (kind) => (kind === 'json' ? jsonLineRedactor() : textLineRedactor()),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Compiled rule set: gitleaks' translated defaults plus the rules gitleaks does not have in the form a
+ * transcript needs (key blocks inside JSON strings, truncated key blocks, passwords in URLs).
+ */
+import { gitleaksGlobalAllowlists, gitleaksRules } from './gitleaks-rules.generated.js';
+import type { GitleaksAllowlistData } from './gitleaks-types.js';
+
+export interface CompiledAllowlist {
+  and: boolean;
+  target: 'secret' | 'match' | 'line';
+  regexes: RegExp[];
+  stopwords: string[];
+  hasPaths: boolean;
+}
+
+export interface CompiledRule {
+  id: string;
+  re: RegExp;
+  /** 0: first non-empty capture group, else the whole match (gitleaks' rule). */
+  secretGroup: number;
+  entropy: number;
+  keywords: string[];
+  allowlists: CompiledAllowlist[];
+  /** gitleaks drops generic-rule secrets without a digit once an entropy threshold is set. */
+  needsDigit: boolean;
+  /** Extra soundness check for built-in rules (placeholders, too short key bodies). */
+  accept?: (secret: string, match: string) => boolean;
+}
+
+export function compileAllowlist(a: GitleaksAllowlistData): CompiledAllowlist {
+  const target = a.regexTarget === 'match' || a.regexTarget === 'line' ? a.regexTarget : 'secret';
+  return {
+    and: a.condition === 'AND',
+    target,
+    regexes: a.regexes.map((r) => new RegExp(r.source, r.flags)),
+    stopwords: a.stopwords,
+    hasPaths: a.hasPaths,
+  };
+}
+
+export const globalAllowlists: CompiledAllowlist[] = gitleaksGlobalAllowlists.map(compileAllowlist);
+
+/**
+ * Private key blocks: BEGIN header, then base64 lines or RFC 1421 headers (`Proc-Type: …`) separated by
+ * real newlines, spaces or `\n` escapes (one or more backslashes: a key inside a JSON string inside a JSON
+ * string), then an optional END footer. Without a footer the match stops at the end of the base64 run, so
+ * a key cut off by truncation is still covered.
+ */
+const KEY_BLOCK =
+  '-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----' +
+  // One line break (real or escaped) or spaces between tokens: a blank line ends a truncated block.
+  '(?:(?:[ \\t]*(?:\\r?\\n|\\\\+[nrt])[ \\t]*|[ \\t]+)(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: [^\\r\\n\\\\"]{0,256}))*' +
+  '(?:(?:\\s|\\\\+[nrt])*-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----)?';
+
+/** Less than this much base64 is a placeholder (`xxx`, `...`, a 36-character example), not a key. */
+export const MIN_KEY_BODY = 64;
+
+function keyBodyLength(block: string): number {
+  const body = block
+    .replace(/^-----BEGIN[^-]*-----/, '')
+    .replace(/-----END[^-]*-----$/, '')
+    .replace(/\\+[nrt]/g, ' ')
+    .split(/\s+/)
+    .filter((tok) => /^[A-Za-z0-9+/=]+$/.test(tok));
+  return body.reduce((n, tok) => n + tok.length, 0);
+}
+
+/**
+ * Passwords in URLs. Placeholders are not credentials: templates (`${PASS}`, `{{pass}}`, `$(DB_PASS)`,
+ * `<password>`), masks (`****`, `xxxx`, one repeated character) and the dictionary words documentation
+ * uses (`password`, `pass`, `secret`, `changeme`, `YOUR_PASSWORD`…). That also drops `user:pass@`, which
+ * secretlint reports but which no rule can tell from the `username:password@` it calls clean.
+ */
+const URL_CREDENTIALS =
+  '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{1,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
+const PLACEHOLDER_PASSWORDS = new Set([
+  'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
+  'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
+]);
+export function isPlaceholderPassword(password: string): boolean {
+  const p = password.toLowerCase();
+  if (p.length < 4) return true;
+  if (/[${}<>%()]/.test(p) || p.startsWith(':')) return true;
+  if (/^(.)\1*$/.test(p)) return true;
+  if (PLACEHOLDER_PASSWORDS.has(p)) return true;
+  if (/^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[_-]?(?:with[_-]?)?/.test(p) && /pass|pwd|secret|token/.test(p))
+    return true;
+  return /redacted/.test(p);
+}
+
+export const BUILTIN_RULE_IDS = ['private-key-block', 'url-credentials'] as const;
+
+function builtinRules(): CompiledRule[] {
+  return [
+    {
+      id: 'private-key-block',
+      re: new RegExp(KEY_BLOCK, 'gd'),
+      secretGroup: 0,
+      entropy: 0,
+      keywords: ['-----begin'],
+      allowlists: [],
+      needsDigit: false,
+      accept: (secret) => keyBodyLength(secret) >= MIN_KEY_BODY,
+    },
+    {
+      id: 'url-credentials',
+      re: new RegExp(URL_CREDENTIALS, 'gdi'),
+      secretGroup: 2,
+      entropy: 0,
+      keywords: ['://'],
+      allowlists: [],
+      needsDigit: false,
+      accept: (secret) => !isPlaceholderPassword(secret),
+    },
+  ];
+}
+
+export function defaultRules(): CompiledRule[] {
+  const rules: CompiledRule[] = gitleaksRules.map((r) => ({
+    id: r.id,
+    re: new RegExp(r.source, r.flags + 'gd'),
+    secretGroup: r.secretGroup,
+    entropy: r.entropy,
+    keywords: r.keywords,
+    allowlists: r.allowlists.map(compileAllowlist),
+    needsDigit: r.id.startsWith('generic') && r.entropy > 0,
+  }));
+  return [...rules, ...builtinRules()];
+}
+
+export function shannonEntropy(s: string): number {
+  if (!s) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  const n = [...s].length;
+  for (const c of counts.values()) {
+    const p = c / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
