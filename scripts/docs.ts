@@ -4,6 +4,7 @@
  *    names, defaults, the action's own version for the records it writes)
  *  - the inputs/outputs tables in actions/<gate>/README.md between markers
  *  - docs/policy.md from packages/core/schemas/policy.schema.json (scripts/docs-policy.ts)
+ *  - the secret engine's wasm keyword scanner from its .wat source (scripts/gen-keyword-wasm.ts)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -105,6 +106,10 @@ if (existsSync(policyDocs)) {
   const { generatePolicyDocs } = (await import(policyDocs)) as { generatePolicyDocs?: () => string };
   if (generatePolicyDocs) update(path.join(root, 'docs', 'policy.md'), generatePolicyDocs());
 }
+
+const { generateKeywordWasm } = await import('./gen-keyword-wasm.js');
+const wasm = await generateKeywordWasm();
+update(wasm.file, wasm.content);
 
 if (stale.length > 0) {
   console.error(`Generated files are stale; run \`pnpm docs\` and commit:\n${stale.map((f) => `  ${f}`).join('\n')}`);

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { KeywordIndex } from '../../../packages/core/src/secrets/keyword-index.js';
+import { defaultRules } from '../../../packages/core/src/secrets/rules.js';
+
+// A seeded generator so a failure reproduces.
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const rules = defaultRules();
+const index = new KeywordIndex(rules.map((r) => r.keywords));
+const keywords = [...new Set(rules.flatMap((r) => r.keywords))];
+
+/** The plain definition the automaton must agree with. */
+function expected(text: string): number[] {
+  const lower = text.toLowerCase();
+  return rules.flatMap((r, i) => (r.keywords.some((k) => lower.includes(k)) ? [i] : [])).sort((a, b) => a - b);
+}
+
+describe('KeywordIndex', () => {
+  it('finds the same rules in strings, bytes (wasm and JavaScript) as a plain substring search', () => {
+    const next = random(42);
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.:/"\\{}=\n';
+    for (let round = 0; round < 300; round++) {
+      const length = Math.floor(next() * 3000);
+      let text = '';
+      while (text.length < length) {
+        if (next() < 0.02) {
+          const kw = keywords[Math.floor(next() * keywords.length)]!;
+          text += next() < 0.5 ? kw.toUpperCase() : kw;
+        } else text += alphabet[Math.floor(next() * alphabet.length)];
+      }
+      const want = expected(text);
+      expect([...index.candidates(text)].sort((a, b) => a - b)).toEqual(want);
+      const bytes = Buffer.from(text);
+      expect([...index.candidatesInBytes(bytes)].sort((a, b) => a - b)).toEqual(want);
+    }
+  });
+
+  it('sees a keyword cut by the wasm scanner’s segment boundaries', () => {
+    // Put one rare keyword at every offset around the quarter points of a long input.
+    const kw = 'ghp_';
+    const rule = rules.findIndex((r) => r.keywords.includes(kw));
+    expect(rule).toBeGreaterThanOrEqual(0);
+    const length = 4096;
+    for (const quarter of [1, 2, 3]) {
+      for (let shift = -40; shift <= 40; shift++) {
+        const at = (length >> 2) * quarter + shift;
+        const text = 'x'.repeat(at) + kw + 'y'.repeat(length - at - kw.length);
+        expect(index.candidatesInBytes(Buffer.from(text)), `keyword at ${at}`).toContain(rule);
+      }
+    }
+  });
+
+  it('treats non-ASCII as a keyword break in both strings and bytes', () => {
+    const text = `gh\u00e9p_ ${'z'.repeat(400)} tok\u{1F600}en`;
+    expect(index.candidates(text)).toEqual(index.candidatesInBytes(Buffer.from(text)));
+  });
+});
