@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -67,6 +68,8 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     allowedTools: inputs.allowedTools.length > 0 ? inputs.allowedTools : transcriptPolicy.allowedTools,
     deniedTools: transcriptPolicy.deniedTools,
     outputDir,
+    // This bundle file doubles as the redaction worker (src/index.ts).
+    workerEntry: fileURLToPath(import.meta.url),
     maxBytes: transcriptPolicy.maxBytes,
     ...(process.env.AGENT_GATES_FINGERPRINT_KEY ? { fingerprintKey: process.env.AGENT_GATES_FINGERPRINT_KEY } : {}),
     policy: { source: policy.source, digest: policy.digest },
@@ -140,7 +143,9 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     });
   }
   if (inputs.summary) writeStepSummary(renderSummary(result));
-  log.info(`capture-transcript: ${result.verdict} (${result.format}, ${s.toolCalls} tool calls, ${result.redactions} redactions)`);
+  log.info(
+    `capture-transcript: ${result.verdict} (${result.format}, ${s.toolCalls} tool calls, ${result.redactions} redactions${result.redactedOnWorker ? ', redacted on a worker thread' : ''})`,
+  );
 
   const failing = inputs.failOn === 'never' ? false : inputs.failOn === 'warn' ? result.verdict !== 'pass' : result.verdict === 'fail';
   if (failing) throw new ConfigError('E_VERDICT', `capture-transcript verdict is ${result.verdict}: ${result.reasons.join('; ')}`);

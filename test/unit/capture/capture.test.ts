@@ -220,3 +220,17 @@ describe('resolveTranscriptPath', () => {
     expect(() => resolveTranscriptPath('missing.json', dir)).toThrow(/no file at missing.json/);
   });
 });
+
+describe('captureTranscript keeps bytes it does not redact', () => {
+  it('stores a BOM, CRLF endings and non-ASCII text exactly as they came', async () => {
+    const { workspace, source } = setup('');
+    const lines = claudeRecords(workspace, 'none').map((r) => JSON.stringify(r));
+    lines[1] = lines[1]!.replace('Running tests.', 'Tests: ✓ naïve — 日本語 🙂');
+    const original = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\r\n') + '\r\n')]);
+    writeFileSync(source, original);
+    const result = await captureTranscript(options(source, workspace));
+    expect(readFileSync(result.transcriptFile).equals(original)).toBe(true);
+    expect(result.transcriptDigest).toBe(result.sourceDigest);
+    expect(result.summary.badLines).toBe(0);
+  });
+});

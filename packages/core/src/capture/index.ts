@@ -11,12 +11,14 @@ import {
   filesRelativeToWorkspace,
   isLineOriented,
   TRANSCRIPT_FORMATS,
-  type ToolCall,
   type TranscriptFormat,
   type TranscriptSummary,
 } from '../transcript/index.js';
 import { judgeToolCall } from '../policy/index.js';
-import { forEachLine, HashingWriter } from './stream.js';
+import { HashingWriter } from './stream.js';
+import { redactFile } from './worker.js';
+
+export { isRedactionWorker, serveRedaction } from './worker.js';
 
 export { resolveTranscriptPath } from './resolve.js';
 
@@ -67,6 +69,11 @@ export interface CaptureOptions {
   maxDocumentBytes?: number;
   policy: { source: string; digest: string };
   context: CaptureContext;
+  /**
+   * A script that serves redaction when started as a worker (see isRedactionWorker); large line-
+   * oriented transcripts are then redacted on a second thread. Without it everything runs inline.
+   */
+  workerEntry?: string;
   /** Called with each secret value found, so the runtime can mask it; the value is never stored. */
   onSecret?: (value: string) => void;
   now?: () => Date;
@@ -90,11 +97,27 @@ export interface CaptureResult {
   captureFile: string;
   /** False when redact is off and a secret was found: the file must not leave the runner. */
   uploadable: boolean;
+  /** Redaction ran on a second thread (large line-oriented transcripts). */
+  redactedOnWorker: boolean;
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** Below this a second thread costs more to start than it saves. */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+const MAX_FINDINGS_KEPT = 10_000;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 const MAX_VIOLATIONS_KEPT = 1000;
+
+/** Calls `fn` for each line of `text` (endings `\n` or `\r\n`; the last line may have none). */
+function forEachTextLine(text: string, fn: (line: string) => void): void {
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    fn(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
+    start = nl + 1;
+  }
+  if (start < text.length) fn(text.slice(start));
+}
 
 /** Reads the start of a file for format detection without loading the rest. */
 async function headOf(file: string): Promise<string> {
@@ -126,11 +149,12 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const startedAt = (options.now ?? (() => new Date()))();
   const sourceName = path.basename(options.source);
   // Built first: a bad redact pattern is the user's mistake whatever the transcript holds.
-  const engine = createSecretEngine({
-    fingerprintKey: options.fingerprintKey ?? randomBytes(32),
+  const engineOptions = {
+    fingerprintKey: options.fingerprintKey ?? randomBytes(32).toString('hex'),
     values: [...options.maskValues],
     patterns: [...options.redactPatterns],
-  });
+  };
+  const engine = createSecretEngine(engineOptions);
 
   const size = statSync(options.source).size;
   if (size === 0) throw new ConfigError('E_FORMAT', `transcript ${sourceName} is empty`);
@@ -182,11 +206,11 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const transcriptFile = path.join(options.outputDir, 'transcript', sourceName);
   const findings: CaptureResult['findings'] = [];
   let redactions = 0;
-  let lineNumber = 0;
+  const notes: string[] = [];
   const noteFindings = (list: SecretFinding[], baseLine: number, original: string) => {
     for (const f of list) {
       redactions += 1;
-      if (findings.length < 10_000) findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: baseLine + f.line - 1 });
+      if (findings.length < MAX_FINDINGS_KEPT) findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: baseLine + f.line - 1 });
       if (options.onSecret && f.end <= original.length) options.onSecret(original.slice(f.start, f.end));
     }
   };
@@ -194,30 +218,31 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   let sourceDigest: string;
   let transcriptDigest: string;
   let storedBytes: number;
+  let redactedOnWorker = false;
 
   if (isLineOriented(format)) {
     const writer = new HashingWriter(transcriptFile);
-    const redactor = engine.createLineRedactor(format === 'aider' ? 'text' : 'json');
-    // The redactor holds one line back (a secret may continue on the next); endings follow it.
-    const held: Array<{ original: string; ending: string; number: number }> = [];
-    const emit = (result: { text: string; findings: SecretFinding[] }) => {
-      const meta = held.shift();
-      if (!meta) return;
-      noteFindings(result.findings, meta.number, meta.original);
-      const stored = options.redact ? result.text : meta.original;
-      writer.write(stored + meta.ending);
-      reader.pushLine(result.text);
-    };
-    const source = await forEachLine(options.source, {
-      line(text, ending) {
-        lineNumber += 1;
-        held.push({ original: text, ending, number: lineNumber });
-        const done = redactor.push(text);
-        if (held.length > 1) emit(done);
+    let invalidLines = 0;
+    redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
+    const source = await redactFile({
+      file: options.source,
+      redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
+      ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : {}),
+      onResult: async (result) => {
+        if (result.byteOrderMark) writer.write(UTF8_BOM);
+        writer.write(result.text);
+        invalidLines += result.invalidLines;
+        for (const f of result.found) {
+          redactions += 1;
+          if (findings.length < MAX_FINDINGS_KEPT) findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
+          options.onSecret?.(f.value);
+        }
+        // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
+        forEachTextLine(result.redactedText ?? result.text, (line) => reader.pushLine(line));
+        await writer.drain();
       },
-      afterChunk: () => writer.drain(),
     });
-    emit(redactor.flush());
+    if (invalidLines > 0) notes.push(`${invalidLines} line(s) were not valid UTF-8 and were stored with U+FFFD in place of the bad bytes`);
     sourceDigest = `sha256:${source.sha256}`;
     transcriptDigest = `sha256:${await writer.close()}`;
     storedBytes = writer.bytes;
@@ -264,6 +289,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   if (redactions > 0 && !options.redact) raise('fail', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
   else if (redactions > 0) raise('warn', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
   // A transcript cut short may hide the calls that matter: never a pass.
+  for (const note of notes) raise('warn', note);
   if (summary.badLines > 0) raise('warn', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
   if (summary.turns === 0 && summary.toolCalls === 0) raise('warn', 'the transcript records no turn and no tool call');
 
@@ -332,5 +358,6 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     summaryFile,
     captureFile,
     uploadable,
+    redactedOnWorker,
   };
 }

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
+
+const ROLE = 'agent-gates-redaction';
+
+/**
+ * True in a thread started by `redactFile` to redact for it. An action's entry point checks this
+ * first and serves redaction instead of running the gate, so one bundle file is both.
+ */
+export function isRedactionWorker(): boolean {
+  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
+}
+
+type WorkerMessage = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' };
+type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: string };
+
+export function serveRedaction(): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveRedaction runs only in a worker thread');
+  let redactor: ReturnType<typeof createChunkRedactor>;
+  try {
+    redactor = createChunkRedactor((workerData as { options: ChunkRedactorOptions }).options);
+  } catch (error) {
+    port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+    return;
+  }
+  port.on('message', (message: WorkerMessage) => {
+    try {
+      const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
+      port.postMessage({ ok: true, result } satisfies WorkerReply);
+      if (message.type === 'end') port.close();
+    } catch (error) {
+      port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+    }
+  });
+}
+
+export interface RedactFileOptions {
+  file: string;
+  redaction: ChunkRedactorOptions;
+  /** A script that calls serveRedaction() when isRedactionWorker(); without it, redaction runs inline. */
+  workerEntry?: string;
+  onResult(result: ChunkResult): Promise<void> | void;
+}
+
+const CHUNK_BYTES = 1 << 20;
+/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
+const IN_FLIGHT = 3;
+
+/**
+ * Reads a file, hashes its exact bytes and redacts it chunk by chunk, handing results out in order.
+ * With a worker entry, redaction runs on a second thread while this one parses, writes and hashes
+ * what comes back: on a runner's two cores that nearly halves the time of a large transcript.
+ */
+export async function redactFile(options: RedactFileOptions): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let total = 0;
+  const chunks = createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
+
+  if (!options.workerEntry) {
+    const redactor = createChunkRedactor(options.redaction);
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      total += chunk.length;
+      await options.onResult(redactor.push(chunk));
+    }
+    await options.onResult(redactor.finish());
+    return { bytes: total, sha256: hash.digest('hex') };
+  }
+
+  const worker = new Worker(options.workerEntry, { workerData: { role: ROLE, options: options.redaction } });
+  const replies: WorkerReply[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  worker.on('message', (reply: WorkerReply) => {
+    replies.push(reply);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`redaction worker exited with code ${code}`);
+    wake?.();
+  });
+  let inFlight = 0;
+  const next = async (): Promise<void> => {
+    while (replies.length === 0) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    const reply = replies.shift()!;
+    inFlight -= 1;
+    if (!reply.ok) throw new Error(reply.error);
+    await options.onResult(reply.result);
+  };
+  try {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      total += chunk.length;
+      // Hashed already, so the bytes can move to the worker instead of being copied.
+      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+      const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
+      worker.postMessage({ type: 'chunk', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
+      inFlight += 1;
+      if (inFlight >= IN_FLIGHT) await next();
+    }
+    worker.postMessage({ type: 'end' } satisfies WorkerMessage);
+    inFlight += 1;
+    while (inFlight > 0) await next();
+  } finally {
+    await worker.terminate();
+  }
+  return { bytes: total, sha256: hash.digest('hex') };
+}
