@@ -1,9 +1,11 @@
 /**
  * Compiled rule set: gitleaks' translated defaults plus the rules gitleaks does not have in the form a
- * transcript needs (key blocks inside JSON strings, truncated key blocks, passwords in URLs).
+ * transcript needs (key blocks inside JSON strings, truncated key blocks, passwords in URLs) and the
+ * token formats it does not know yet (`extra-rules.ts`).
  */
 import { gitleaksGlobalAllowlists, gitleaksRules } from './gitleaks-rules.generated.js';
 import type { GitleaksAllowlistData } from './gitleaks-types.js';
+import { extraRules } from './extra-rules.js';
 
 export interface CompiledAllowlist {
   and: boolean;
@@ -70,21 +72,28 @@ function keyBodyLength(block: string): number {
  * `<password>`), masks (`****`, `xxxx`, one repeated character) and the dictionary words documentation
  * uses (`password`, `pass`, `secret`, `changeme`, `YOUR_PASSWORD`…). That also drops `user:pass@`, which
  * secretlint reports but which no rule can tell from the `username:password@` it calls clean.
+ * `x-oauth-basic` is GitHub's fixed literal that marks the *user name* as the token; the
+ * `agent-gates-url-oauth-user` rule reports that instead.
  */
 const URL_CREDENTIALS =
   '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{1,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
 const PLACEHOLDER_PASSWORDS = new Set([
   'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
   'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
+  'x-oauth-basic',
 ]);
+/**
+ * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
+ * nothing else. A digit means someone typed a value (`mySecret789`, `myC0mpl3xPwd`), so it is not one.
+ */
+const STAND_IN = /^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[a-z_-]*$/;
 export function isPlaceholderPassword(password: string): boolean {
   const p = password.toLowerCase();
   if (p.length < 4) return true;
   if (/[${}<>%()]/.test(p) || p.startsWith(':')) return true;
   if (/^(.)\1*$/.test(p)) return true;
   if (PLACEHOLDER_PASSWORDS.has(p)) return true;
-  if (/^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[_-]?(?:with[_-]?)?/.test(p) && /pass|pwd|secret|token/.test(p))
-    return true;
+  if (STAND_IN.test(p) && /pass|pwd|secret|token/.test(p)) return true;
   return /redacted/.test(p);
 }
 
@@ -125,7 +134,7 @@ export function defaultRules(): CompiledRule[] {
     allowlists: r.allowlists.map(compileAllowlist),
     needsDigit: r.id.startsWith('generic') && r.entropy > 0,
   }));
-  return [...rules, ...builtinRules()];
+  return [...rules, ...builtinRules(), ...extraRules()];
 }
 
 export function shannonEntropy(s: string): number {
