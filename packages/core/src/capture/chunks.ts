@@ -10,14 +10,14 @@ export interface FoundSecret {
 }
 
 export interface ChunkResult {
-  /** Finalised lines with their original endings, as they are stored. */
-  text: string;
-  /** The same lines redacted, when `text` is not (redact off and a secret found). */
+  /** Finalised lines with their original endings, as they are stored (UTF-8). */
+  bytes: Uint8Array;
+  /** The same lines redacted, when `bytes` are not (redact off and a secret found). */
   redactedText?: string;
   found: FoundSecret[];
-  /** Lines that were not valid UTF-8 (stored with U+FFFD in place of the bad bytes). */
+  /** Lines that were not valid UTF-8. */
   invalidLines: number;
-  /** The file began with a UTF-8 byte order mark (first result only). */
+  /** The file began with a UTF-8 byte order mark (kept in `bytes`; reported once). */
   byteOrderMark: boolean;
 }
 
@@ -35,58 +35,111 @@ export interface ChunkRedactor {
 }
 
 const NEWLINE = 10;
-const CARRIAGE_RETURN = 13;
 
 /**
- * Turns a byte stream into redacted text, line by line. It is the same code whether it runs on the
- * main thread (small files, tests) or in the redaction worker (large files), so both paths are
- * tested by the same tests. The line redactor holds one line back, because a secret cut across two
- * streamed records must be redacted in both; the endings follow their lines.
+ * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
+ * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
+ */
+function join(pieces: Buffer[]): Uint8Array {
+  let total = 0;
+  for (const p of pieces) total += p.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+const CARRIAGE_RETURN = 13;
+
+interface HeldLine {
+  text: string;
+  /** The line's bytes with its ending, exactly as read. */
+  raw: Buffer;
+  ending: string;
+}
+
+/**
+ * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
+ * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
+ *
+ * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
+ * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
+ * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
+ * secret cut across two streamed records must be redacted in both; endings follow their lines.
  */
 export function createChunkRedactor(options: ChunkRedactorOptions): ChunkRedactor {
   const engine = createSecretEngine(options.engine);
   const redactor = engine.createLineRedactor(options.kind);
-  const held: Array<{ original: string; ending: string }> = [];
+  const held: HeldLine[] = [];
   let carry: Buffer | null = null;
   let first = true;
   let lineNumber = 0;
 
-  function collect(result: { text: string; findings: { ruleId: string; fingerprint: string; line: number; start: number; end: number }[] }, out: Builder): void {
-    const meta = held.shift();
-    if (!meta) return;
-    lineNumber += 1;
-    for (const f of result.findings) {
-      out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: meta.original.slice(f.start, f.end) });
-    }
-    const stored = options.redact ? result.text : meta.original;
-    out.text.push(stored, meta.ending);
-    if (!options.redact && result.findings.length > 0) out.differs = true;
-    out.redacted.push(result.text, meta.ending);
-  }
-
   interface Builder {
-    text: string[];
+    pieces: Buffer[];
     redacted: string[];
     differs: boolean;
     found: FoundSecret[];
     invalidLines: number;
     byteOrderMark: boolean;
   }
-  const builder = (): Builder => ({ text: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+  const builder = (): Builder => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
   const result = (b: Builder): ChunkResult => ({
-    text: b.text.join(''),
+    bytes: join(b.pieces),
     ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
     found: b.found,
     invalidLines: b.invalidLines,
     byteOrderMark: b.byteOrderMark,
   });
 
-  function line(bytes: Buffer, ending: string, out: Builder): void {
-    if (!isUtf8(bytes)) out.invalidLines += 1;
-    const text = bytes.toString('utf8');
-    held.push({ original: text, ending });
-    const done = redactor.push(text, bytes);
+  function collect(done: { text: string; findings: { ruleId: string; fingerprint: string; start: number; end: number }[] }, out: Builder): void {
+    const line = held.shift();
+    if (!line) return;
+    lineNumber += 1;
+    for (const f of done.findings) {
+      out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: line.text.slice(f.start, f.end) });
+    }
+    const changed = done.text !== line.text;
+    if (changed && options.redact) out.pieces.push(Buffer.from(done.text + line.ending, 'utf8'));
+    else out.pieces.push(line.raw);
+    if (changed && !options.redact) out.differs = true;
+    out.redacted.push(done.text, line.ending);
+  }
+
+  function take(text: string, raw: Buffer, bodyLength: number, ending: string, out: Builder): void {
+    const body = raw.subarray(0, bodyLength);
+    if (!isUtf8(body)) out.invalidLines += 1;
+    held.push({ text, raw, ending });
+    const done = redactor.push(text, body);
     if (held.length > 1) collect(done, out);
+  }
+
+  /** Cuts `data[0, end)` (ending in a newline) into lines, bytes and text in step. */
+  function lines(data: Buffer, end: number, out: Builder): void {
+    const text = data.toString('utf8', 0, end);
+    let byteStart = 0;
+    let charStart = 0;
+    while (byteStart < end) {
+      const nl = data.indexOf(NEWLINE, byteStart);
+      const charNl = text.indexOf('\n', charStart);
+      const cr = nl > byteStart && data[nl - 1] === CARRIAGE_RETURN;
+      const bodyBytes = (cr ? nl - 1 : nl) - byteStart;
+      take(text.slice(charStart, cr ? charNl - 1 : charNl), data.subarray(byteStart, nl + 1), bodyBytes, cr ? '\r\n' : '\n', out);
+      byteStart = nl + 1;
+      charStart = charNl + 1;
+    }
+  }
+
+  function stripByteOrderMark(data: Buffer, out: Builder): Buffer {
+    if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+      out.byteOrderMark = true;
+      // Stored as it came, but not part of the first record.
+      out.pieces.push(data.subarray(0, 3));
+      return data.subarray(3);
+    }
+    return data;
   }
 
   return {
@@ -96,30 +149,21 @@ export function createChunkRedactor(options: ChunkRedactorOptions): ChunkRedacto
       let data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
       if (first && data.length >= 3) {
         first = false;
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-          out.byteOrderMark = true;
-          data = data.subarray(3);
-        }
+        data = stripByteOrderMark(data, out);
       }
-      let start = 0;
-      for (let nl = data.indexOf(NEWLINE, start); nl >= 0; nl = data.indexOf(NEWLINE, start)) {
-        const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
-        line(data.subarray(start, cr ? nl - 1 : nl), cr ? '\r\n' : '\n', out);
-        start = nl + 1;
-      }
+      const last = data.lastIndexOf(NEWLINE);
+      if (last >= 0) lines(data, last + 1, out);
       // The unfinished line is copied: a view would keep the whole chunk alive.
-      carry = start < data.length ? Buffer.from(data.subarray(start)) : null;
+      carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
       return result(out);
     },
     finish() {
       const out = builder();
-      if (first && carry && carry.length >= 3 && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) {
-        out.byteOrderMark = true;
-        carry = carry.subarray(3);
-      }
-      first = false;
-      if (carry && carry.length > 0) line(carry, '', out);
+      let rest = carry;
       carry = null;
+      if (first && rest && rest.length >= 3) rest = stripByteOrderMark(rest, out);
+      first = false;
+      if (rest && rest.length > 0) take(rest.toString('utf8'), rest, rest.length, '', out);
       collect(redactor.flush(), out);
       return result(out);
     },

@@ -105,7 +105,6 @@ const HEAD_BYTES = 64 * 1024;
 /** Below this a second thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 const MAX_FINDINGS_KEPT = 10_000;
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 const MAX_VIOLATIONS_KEPT = 1000;
 
@@ -229,8 +228,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
       redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
       ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : {}),
       onResult: async (result) => {
-        if (result.byteOrderMark) writer.write(UTF8_BOM);
-        writer.write(result.text);
+        writer.write(result.bytes);
         invalidLines += result.invalidLines;
         for (const f of result.found) {
           redactions += 1;
@@ -238,11 +236,14 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
           options.onSecret?.(f.value);
         }
         // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
-        forEachTextLine(result.redactedText ?? result.text, (line) => reader.pushLine(line));
+        forEachTextLine(result.redactedText ?? Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength).toString('utf8'), (line) =>
+          reader.pushLine(line),
+        );
         await writer.drain();
       },
     });
-    if (invalidLines > 0) notes.push(`${invalidLines} line(s) were not valid UTF-8 and were stored with U+FFFD in place of the bad bytes`);
+    // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
+    if (invalidLines > 0) notes.push(`${invalidLines} line(s) are not valid UTF-8`);
     sourceDigest = `sha256:${source.sha256}`;
     transcriptDigest = `sha256:${await writer.close()}`;
     storedBytes = writer.bytes;

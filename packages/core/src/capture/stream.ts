@@ -13,8 +13,8 @@ export class HashingWriter {
     this.stream = createWriteStream(file);
   }
 
-  write(data: Buffer | string): void {
-    this.pieces.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  write(data: Uint8Array | string): void {
+    this.pieces.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
 
   /** Call between chunks: writes what is buffered and waits if the disk is behind. */

@@ -29,7 +29,8 @@ export function serveRedaction(): void {
   port.on('message', (message: WorkerMessage) => {
     try {
       const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
-      port.postMessage({ ok: true, result } satisfies WorkerReply);
+      // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
+      port.postMessage({ ok: true, result } satisfies WorkerReply, [result.bytes.buffer as ArrayBuffer]);
       if (message.type === 'end') port.close();
     } catch (error) {
       port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);

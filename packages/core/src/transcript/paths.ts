@@ -31,6 +31,7 @@ function under(path: string, root: string | undefined): string | undefined {
  */
 export function filesRelativeToWorkspace(paths: string[], options: { cwd?: string; workspace: string }): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const cwd = options.cwd ? normalise(toPosix(options.cwd)) : undefined;
   for (const raw of paths) {
     if (raw.length === 0) continue;
@@ -42,7 +43,10 @@ export function filesRelativeToWorkspace(paths: string[], options: { cwd?: strin
     }
     let result = path;
     if (isAbsolute(path)) result = under(path, options.workspace) ?? under(path, cwd) ?? path;
-    if (!out.includes(result)) out.push(result);
+    if (!seen.has(result)) {
+      seen.add(result);
+      out.push(result);
+    }
   }
   return out;
 }
