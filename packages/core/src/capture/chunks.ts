@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createSecretEngine, type SecretEngineOptions } from '../secrets/index.js';
 
 /** A secret found while redacting: never the value, except `value`, which only feeds masking. */
@@ -12,8 +12,11 @@ export interface FoundSecret {
 export interface ChunkResult {
   /** Finalised lines with their original endings, as they are stored (UTF-8). */
   bytes: Uint8Array;
-  /** The same lines redacted, when `bytes` are not (redact off and a secret found). */
-  redactedText?: string;
+  /**
+   * The same lines redacted, each followed by '\n': what the transcript reader parses. Sent as text
+   * because copying a string between threads is far cheaper than decoding the bytes again.
+   */
+  text: string;
   found: FoundSecret[];
   /** Lines that were not valid UTF-8. */
   invalidLines: number;
@@ -35,6 +38,16 @@ export interface ChunkRedactor {
 }
 
 const NEWLINE = 10;
+
+/**
+ * Decodes one line. Most transcript lines are ASCII, and for those a Latin-1 decode is a plain copy
+ * into a one-byte string; decoding a whole chunk as UTF-8 instead turned it all into a two-byte
+ * string at the first emoji, and took several times as long. Only lines that need it pay for UTF-8.
+ */
+export function decodeLine(data: Buffer, start: number, end: number): string {
+  const body = data.subarray(start, end);
+  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
+}
 
 /**
  * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
@@ -80,15 +93,14 @@ export function createChunkRedactor(options: ChunkRedactorOptions): ChunkRedacto
   interface Builder {
     pieces: Buffer[];
     redacted: string[];
-    differs: boolean;
     found: FoundSecret[];
     invalidLines: number;
     byteOrderMark: boolean;
   }
-  const builder = (): Builder => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+  const builder = (): Builder => ({ pieces: [], redacted: [], found: [], invalidLines: 0, byteOrderMark: false });
   const result = (b: Builder): ChunkResult => ({
     bytes: join(b.pieces),
-    ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
+    text: b.redacted.join(''),
     found: b.found,
     invalidLines: b.invalidLines,
     byteOrderMark: b.byteOrderMark,
@@ -104,8 +116,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions): ChunkRedacto
     const changed = done.text !== line.text;
     if (changed && options.redact) out.pieces.push(Buffer.from(done.text + line.ending, 'utf8'));
     else out.pieces.push(line.raw);
-    if (changed && !options.redact) out.differs = true;
-    out.redacted.push(done.text, line.ending);
+    out.redacted.push(done.text, '\n');
   }
 
   function take(text: string, raw: Buffer, bodyLength: number, ending: string, out: Builder): void {
@@ -116,19 +127,15 @@ export function createChunkRedactor(options: ChunkRedactorOptions): ChunkRedacto
     if (held.length > 1) collect(done, out);
   }
 
-  /** Cuts `data[0, end)` (ending in a newline) into lines, bytes and text in step. */
+  /** Cuts `data[0, end)` (ending in a newline) into lines. */
   function lines(data: Buffer, end: number, out: Builder): void {
-    const text = data.toString('utf8', 0, end);
-    let byteStart = 0;
-    let charStart = 0;
-    while (byteStart < end) {
-      const nl = data.indexOf(NEWLINE, byteStart);
-      const charNl = text.indexOf('\n', charStart);
-      const cr = nl > byteStart && data[nl - 1] === CARRIAGE_RETURN;
-      const bodyBytes = (cr ? nl - 1 : nl) - byteStart;
-      take(text.slice(charStart, cr ? charNl - 1 : charNl), data.subarray(byteStart, nl + 1), bodyBytes, cr ? '\r\n' : '\n', out);
-      byteStart = nl + 1;
-      charStart = charNl + 1;
+    let start = 0;
+    while (start < end) {
+      const nl = data.indexOf(NEWLINE, start);
+      const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
+      const bodyEnd = cr ? nl - 1 : nl;
+      take(decodeLine(data, start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
+      start = nl + 1;
     }
   }
 
@@ -163,7 +170,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions): ChunkRedacto
       carry = null;
       if (first && rest && rest.length >= 3) rest = stripByteOrderMark(rest, out);
       first = false;
-      if (rest && rest.length > 0) take(rest.toString('utf8'), rest, rest.length, '', out);
+      if (rest && rest.length > 0) take(decodeLine(rest, 0, rest.length), rest, rest.length, '', out);
       collect(redactor.flush(), out);
       return result(out);
     },

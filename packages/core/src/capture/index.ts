@@ -236,9 +236,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
           options.onSecret?.(f.value);
         }
         // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
-        forEachTextLine(result.redactedText ?? Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength).toString('utf8'), (line) =>
-          reader.pushLine(line),
-        );
+        forEachTextLine(result.text, (line) => reader.pushLine(line));
         await writer.drain();
       },
     });

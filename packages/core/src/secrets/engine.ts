@@ -275,7 +275,12 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
   // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
   const rawValues = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
-  const index = new KeywordIndex(rules.map((r) => r.keywords));
+  // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
+  // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
+  const ESCAPE_MARKER = rules.length;
+  const DELTA_MARKER = rules.length + 1;
+  const index = new KeywordIndex([...rules.map((r) => r.keywords), ['\\u', '\\/'], ['delta']]);
+  const ruleCandidates = (found: number[]): number[] => found.filter((r) => r < ESCAPE_MARKER);
 
   const fingerprint = (ruleId: string, secret: string): string =>
     createHmac('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
@@ -316,7 +321,7 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   /** Every rule hit in `text`, unmerged; `candidates` when the keyword pass already ran. */
   function rawHits(text: string, candidates?: readonly number[]): Hit[] {
     const hits: Hit[] = [];
-    for (const r of candidates ?? index.candidates(text)) {
+    for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
       const rule = rules[r]!;
       runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials');
     }
@@ -330,7 +335,7 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   /** Cheap test: can `text` hold anything at all? */
   function mayHoldSecret(text: string): boolean {
     if (custom.length) return true;
-    if (index.candidates(text).length) return true;
+    if (ruleCandidates(index.candidates(text)).length) return true;
     return rawValues.some((v) => text.includes(v));
   }
 
@@ -500,13 +505,13 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
    * end there. A line with a hit goes to the careful literal-by-literal path, which places the
    * redaction without breaking the JSON.
    */
-  function isClean(line: string, bytes?: Uint8Array): boolean {
-    let candidates = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
+  function isClean(line: string, found: number[]): boolean {
+    let candidates = ruleCandidates(found);
     let view = line;
     // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
-    if (line.includes('\\u') || line.includes('\\/')) {
+    if (found.includes(ESCAPE_MARKER)) {
       view = jsonView(line);
-      candidates = index.candidates(view);
+      candidates = ruleCandidates(index.candidates(view));
     }
     if (candidates.length === 0 && custom.length === 0 && !rawValues.some((v) => view.includes(v) || line.includes(v))) return true;
     return rawHits(view, candidates).length === 0;
@@ -528,12 +533,13 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
         // Streaming records (`text_delta`, `agent_message_delta`, `response.output_text.delta`,
         // Gemini's `delta: true`) are where a secret is cut across records: they take the careful
         // path that carries each value's tail into the next record.
-        if (line.includes('delta')) {
+        const found = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
+        if (found.includes(DELTA_MARKER)) {
           const analysed = analyseJson(line, carry);
           carry = analysed.carry;
           state = analysed.state;
         } else {
-          state = isClean(line, bytes) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
+          state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
         }
         const out = pending ? renderJson(pending, lineNo) : { text: '', findings: [] };
         pending = state;
