@@ -4,6 +4,7 @@
  *    names, defaults, the action's own version for the records it writes)
  *  - the inputs/outputs tables in actions/<gate>/README.md between markers
  *  - docs/policy.md from packages/core/schemas/policy.schema.json (scripts/docs-policy.ts)
+ *  - the policy's precompiled validator and default policy (scripts/gen-policy-artifacts.ts)
  *  - the secret engine's wasm keyword scanner from its .wat source (scripts/gen-keyword-wasm.ts)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -106,6 +107,11 @@ if (existsSync(policyDocs)) {
   const { generatePolicyDocs } = (await import(policyDocs)) as { generatePolicyDocs?: () => string };
   if (generatePolicyDocs) update(path.join(root, 'docs', 'policy.md'), generatePolicyDocs());
 }
+
+const { generatePolicyArtifacts } = (await import(path.join(root, 'scripts', 'gen-policy-artifacts.ts'))) as {
+  generatePolicyArtifacts: () => Record<string, string>;
+};
+for (const [file, content] of Object.entries(generatePolicyArtifacts())) update(file, content);
 
 const { generateKeywordWasm } = await import('./gen-keyword-wasm.js');
 const wasm = await generateKeywordWasm();

@@ -24,9 +24,9 @@ function expected(file: string, actual: string): string {
 }
 
 describe('valid policy files normalise to their golden JSON', () => {
-  it.each(cases('valid'))('%s', (name) => {
+  it.each(cases('valid'))('%s', async (name) => {
     const text = readFileSync(path.join(fixtures, 'valid', `${name}.yml`), 'utf8');
-    const loaded = parsePolicy(text, FILE);
+    const loaded = await parsePolicy(text, FILE);
     const actual = `${JSON.stringify(loaded.policy, null, 2)}\n`;
     expect(actual).toBe(expected(path.join(fixtures, 'valid', `${name}.json`), actual));
     expect(loaded.source).toBe('file');
@@ -36,11 +36,11 @@ describe('valid policy files normalise to their golden JSON', () => {
 });
 
 describe('invalid policy files fail with their golden message', () => {
-  it.each(cases('invalid'))('%s', (name) => {
+  it.each(cases('invalid'))('%s', async (name) => {
     const text = readFileSync(path.join(fixtures, 'invalid', `${name}.yml`), 'utf8');
     let thrown: unknown;
     try {
-      parsePolicy(text, FILE);
+      await parsePolicy(text, FILE);
     } catch (error) {
       thrown = error;
     }

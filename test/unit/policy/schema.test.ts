@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { policySchema } from '@agent-gates/core/policy';
 import { generatePolicyDocs } from '../../../scripts/docs-policy.js';
+import { generatePolicyArtifacts } from '../../../scripts/gen-policy-artifacts.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // ajv is a dependency of packages/core, not of the root: load the very copy the policy loader uses.
@@ -49,5 +50,13 @@ describe('policy.schema.json', () => {
 describe('docs/policy.md', () => {
   it('is up to date with the schema (pnpm exec tsx scripts/docs-policy.ts)', () => {
     expect(readFileSync(path.join(root, 'docs', 'policy.md'), 'utf8')).toBe(generatePolicyDocs());
+  });
+});
+
+describe('files generated from the schema (scripts/gen-policy-artifacts.ts)', () => {
+  const artifacts = Object.entries(generatePolicyArtifacts()).map(([file, content]) => [path.relative(root, file), content] as const);
+  it.each(artifacts)('%s is up to date', (file, content) => {
+    expect(existsSync(path.join(root, file)), `${file} is missing: run pnpm exec tsx scripts/gen-policy-artifacts.ts`).toBe(true);
+    expect(readFileSync(path.join(root, file), 'utf8'), `${file} is stale: run pnpm exec tsx scripts/gen-policy-artifacts.ts`).toBe(content);
   });
 });

@@ -2,7 +2,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { assertSafeRepoPath, gitShowFileBytes, revParse } from '../git/index.js';
-import { DEFAULT_POLICY_PATH, MAX_POLICY_BYTES, defaultPolicy, parsePolicyText } from './parse.js';
+import { DEFAULT_POLICY_PATH, MAX_POLICY_BYTES, defaultPolicy } from './defaults.js';
 import type { LoadedPolicy } from './types.js';
 
 export interface LoadPolicyOptions {
@@ -15,6 +15,24 @@ export interface LoadPolicyOptions {
    * database, never from the working tree, so the change being judged cannot loosen its own rules.
    */
   baseRef?: string;
+}
+
+/**
+ * The YAML readers and the validator are imported on first use, not at start-up: most runs have no
+ * policy file, and loading them cost every gate a noticeable share of its cold start. ncc puts
+ * parse.ts and its dependencies in a separate chunk for this import.
+ */
+async function parsePolicyText(text: string, file: string, options: { policyPath?: string; ref?: string }): Promise<LoadedPolicy> {
+  const parse = await import('./parse.js');
+  return parse.parsePolicyText(text, file, options);
+}
+
+/**
+ * Validates and defaults a policy file's text; `file` names it in every error message. Throws
+ * ConfigError E_POLICY or E_TOO_LARGE. Asynchronous only because the validator loads on first use.
+ */
+export async function parsePolicy(text: string, file: string): Promise<LoadedPolicy> {
+  return parsePolicyText(text, file, {});
 }
 
 function decode(bytes: Uint8Array, file: string): string {

@@ -1,43 +1,18 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { jsonDigest } from '../digest/index.js';
+import type { ErrorObject } from 'ajv';
 import { ConfigError } from '../errors.js';
-import schema from '../../schemas/policy.schema.json' with { type: 'json' };
+import { MAX_POLICY_BYTES, loaded, policyPathsFor, toPolicy, type RawPolicy } from './defaults.js';
 import { globProblem } from './glob.js';
+// The schema compiled ahead of time (scripts/gen-policy-artifacts.ts): loading ajv and compiling the
+// schema here cost every run with a policy file well over 100 ms of its cold start.
+import validate from './policy-validate.generated.js';
 import { parseToolPattern } from './tools.js';
 import type { LoadedPolicy, Policy } from './types.js';
 import { escapePointer, formatLocation, readYaml, type Position, type YamlSource } from './yaml.js';
 
-export const DEFAULT_POLICY_PATH = '.github/agent-gates.yml';
-
-/** A policy is a few kilobytes; the cap keeps a hostile file from costing the runner anything. */
-export const MAX_POLICY_BYTES = 256 * 1024;
-
 /**
- * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
- * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
+ * Reading and validating a policy file. This module and its dependencies (two YAML packages, the
+ * validator) are loaded with import() only when a policy file exists: see load.ts.
  */
-export const AGENT_INSTRUCTION_PATHS: readonly string[] = Object.freeze([
-  '.github/workflows/**',
-  '.github/actions/**',
-  '.github/copilot-instructions.md',
-  '.github/instructions/**',
-  '.github/prompts/**',
-  '.github/CODEOWNERS',
-  'CODEOWNERS',
-  'docs/CODEOWNERS',
-  '**/CLAUDE.md',
-  '**/CLAUDE.local.md',
-  '**/AGENTS.md',
-  '**/GEMINI.md',
-  '**/.claude/**',
-  '**/.cursor/**',
-  '**/.cursorrules',
-  '.mcp.json',
-  '.gemini/**',
-  '.codex/**',
-]);
-
-export { schema as policySchema };
 
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -48,12 +23,6 @@ function reservedKey(key: string): string | undefined {
     return `must not be in the policy file: values to mask are secrets and this file is readable by anyone who can read the repository. Pass them to the gate's \`mask-values\` input from \${{ secrets.* }} instead`;
   }
   return undefined;
-}
-
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true }).compile(schema);
-  return compiled;
 }
 
 interface Problem {
@@ -233,110 +202,6 @@ function semanticProblems(raw: Record<string, unknown>, value: RawPolicy): Probl
   return problems;
 }
 
-/** The policy as the schema shapes it, kebab-case, after defaults. */
-interface RawPolicy {
-  version: 1;
-  models: { allowed: string[]; denied: string[]; 'require-pinned': boolean };
-  signing: { required: boolean; identities: { issuer: string; subject?: string; 'subject-regex'?: string }[]; keys: string[] };
-  scope: {
-    'allowed-paths': string[];
-    'protected-paths': string[];
-    'protect-agent-instructions': boolean;
-    'max-files': number;
-    'max-lines': number;
-    'forbid-binary': boolean;
-  };
-  secrets: {
-    'fail-on': 'fail' | 'warn' | 'never';
-    'disabled-rules': string[];
-    patterns: { id: string; regex: string; description?: string }[];
-    allow: { paths?: string[]; regex?: string; rules?: string[]; reason: string }[];
-  };
-  transcript: {
-    redact: boolean;
-    'allowed-tools': string[];
-    'denied-tools': string[];
-    'redact-patterns': string[];
-    'retention-days': number;
-    'max-bytes': number;
-  };
-  routing: {
-    'auto-approve-threshold': number;
-    'reject-threshold': number;
-    'require-human-for': Policy['routing']['requireHumanFor'][number][];
-    unknown: 'human_review' | 'reject';
-  };
-  audit: { sink: 'artifact' | 'file'; path: string; chain: boolean; 'retention-days': number };
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy {
-  const { models, signing, scope, secrets, transcript, routing, audit } = raw;
-  const policy: Policy = {
-    version: 1,
-    models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
-    signing: {
-      required: signing.required,
-      identities: signing.identities.map((identity) =>
-        identity.subject !== undefined
-          ? { issuer: identity.issuer, subject: identity.subject }
-          : { issuer: identity.issuer, subjectRegex: identity['subject-regex'] as string },
-      ),
-      keys: [...signing.keys],
-    },
-    scope: {
-      allowedPaths: [...scope['allowed-paths']],
-      protectedPaths: unique([
-        ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
-        ...policyPaths,
-        ...scope['protected-paths'],
-      ]),
-      protectAgentInstructions: scope['protect-agent-instructions'],
-      maxFiles: scope['max-files'],
-      maxLines: scope['max-lines'],
-      forbidBinary: scope['forbid-binary'],
-    },
-    secrets: {
-      failOn: secrets['fail-on'],
-      disabledRules: [...secrets['disabled-rules']],
-      patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex, ...(p.description !== undefined ? { description: p.description } : {}) })),
-      allow: secrets.allow.map((entry) => ({
-        ...(entry.paths !== undefined ? { paths: [...entry.paths] } : {}),
-        ...(entry.regex !== undefined ? { regex: entry.regex } : {}),
-        ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
-        reason: entry.reason,
-      })),
-    },
-    transcript: {
-      redact: transcript.redact,
-      allowedTools: [...transcript['allowed-tools']],
-      deniedTools: [...transcript['denied-tools']],
-      redactPatterns: [...transcript['redact-patterns']],
-      retentionDays: transcript['retention-days'],
-      maxBytes: transcript['max-bytes'],
-    },
-    routing: {
-      autoApproveThreshold: routing['auto-approve-threshold'],
-      rejectThreshold: routing['reject-threshold'],
-      requireHumanFor: [...routing['require-human-for']],
-      unknown: routing.unknown,
-    },
-    audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
-  };
-  return deepFreeze(policy);
-}
-
 function throwProblems(file: string, source: YamlSource | undefined, problems: Problem[]): never {
   const located = problems.map((problem) => ({
     ...problem,
@@ -371,16 +236,11 @@ function normalise(data: unknown, file: string, source: YamlSource | undefined, 
   }
   // Keep the file's own values apart from the defaults ajv fills in, to tell which threshold was written.
   const raw = structuredClone(data) as Record<string, unknown>;
-  const validate = validator();
   if (!validate(data)) throwProblems(file, source, (validate.errors ?? []).map((error) => ajvProblem(error, raw)));
   const value = data as RawPolicy;
   const problems = semanticProblems(raw, value);
   if (problems.length > 0) throwProblems(file, source, problems);
   return toPolicy(value, policyPaths);
-}
-
-function loaded(policy: Policy, extra: Omit<LoadedPolicy, 'policy' | 'digest'>): LoadedPolicy {
-  return Object.freeze({ policy, ...extra, digest: jsonDigest(policy) });
 }
 
 /**
@@ -400,19 +260,6 @@ export function parsePolicyText(text: string, file: string, options: { policyPat
       `${file} is empty: an empty policy is not "no policy". Write "version: 1" to use the defaults, or delete the file`,
     );
   }
-  const policyPaths = unique([DEFAULT_POLICY_PATH, ...(options.policyPath ? [options.policyPath] : [])]);
-  const policy = normalise(source.value, file, source, policyPaths);
+  const policy = normalise(source.value, file, source, policyPathsFor(options.policyPath));
   return loaded(policy, { source: 'file', file, ...(options.ref ? { ref: options.ref } : {}) });
-}
-
-/** Validates and defaults a policy file's text; `file` names it in every error message. */
-export function parsePolicy(text: string, file: string): LoadedPolicy {
-  return parsePolicyText(text, file);
-}
-
-/** The policy every gate applies when there is no policy file. */
-export function defaultPolicy(options: { policyPath?: string; ref?: string } = {}): LoadedPolicy {
-  const policyPaths = unique([DEFAULT_POLICY_PATH, ...(options.policyPath ? [options.policyPath] : [])]);
-  const policy = normalise({ version: 1 }, 'default policy', undefined, policyPaths);
-  return loaded(policy, { source: 'default', ...(options.ref ? { ref: options.ref } : {}) });
 }
