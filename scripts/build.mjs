@@ -30,6 +30,13 @@ for (const gate of readdirSync(path.join(root, 'actions'))) {
     cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  // A gate that does heavy work on a second thread ships that thread's code as its own small bundle.
+  if (existsSync(path.join(dir, 'src', 'redaction-worker.ts'))) {
+    execFileSync(process.execPath, [ncc, 'build', path.join(dir, 'src', 'redaction-worker.ts'), '-o', path.join(out, 'worker'), '--quiet'], {
+      cwd: dir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
   if (!check) {
     console.log(`built actions/${gate}/dist`);
     continue;

@@ -22,6 +22,15 @@ import { renderSummary } from './summary.js';
 
 const FAIL_ON = ['fail', 'warn', 'never'] as const;
 
+/**
+ * Large transcripts are redacted on a second thread running dist/worker/index.js, a bundle of its
+ * own. The path is assembled at run time: ncc would otherwise treat a literal as an asset to copy.
+ */
+function redactionWorkerEntry(): string {
+  const folder = ['worker'][0]!;
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), folder, 'index.js');
+}
+
 /** Every input, read and validated once. */
 export function getInputs(env: Readonly<Record<string, string | undefined>> = process.env) {
   const input = new InputReader(ACTION_SPEC, env);
@@ -68,8 +77,7 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     allowedTools: inputs.allowedTools.length > 0 ? inputs.allowedTools : transcriptPolicy.allowedTools,
     deniedTools: transcriptPolicy.deniedTools,
     outputDir,
-    // This bundle file doubles as the redaction worker (src/index.ts).
-    workerEntry: fileURLToPath(import.meta.url),
+    workerEntry: redactionWorkerEntry(),
     maxBytes: transcriptPolicy.maxBytes,
     ...(process.env.AGENT_GATES_FINGERPRINT_KEY ? { fingerprintKey: process.env.AGENT_GATES_FINGERPRINT_KEY } : {}),
     policy: { source: policy.source, digest: policy.digest },

@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { createSecretEngine, type SecretEngineOptions } from '../secrets/index.js';
+import { createSecretEngine, type SecretEngine, type SecretEngineOptions } from '../secrets/index.js';
 
 /** A secret found while redacting: never the value, except `value`, which only feeds masking. */
 export interface FoundSecret {
@@ -82,8 +82,8 @@ interface HeldLine {
  * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
  * secret cut across two streamed records must be redacted in both; endings follow their lines.
  */
-export function createChunkRedactor(options: ChunkRedactorOptions): ChunkRedactor {
-  const engine = createSecretEngine(options.engine);
+export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: SecretEngine): ChunkRedactor {
+  const engine = prebuilt ?? createSecretEngine(options.engine);
   const redactor = engine.createLineRedactor(options.kind);
   const held: HeldLine[] = [];
   let carry: Buffer | null = null;

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { SecretEngine } from '../secrets/index.js';
 import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
 
 const ROLE = 'agent-gates-redaction';
 
-/**
- * True in a thread started by `redactFile` to redact for it. An action's entry point checks this
- * first and serves redaction instead of running the gate, so one bundle file is both.
- */
+/** True in a thread started by `redactFile` to redact for it. */
 export function isRedactionWorker(): boolean {
   return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
 }
@@ -18,7 +16,7 @@ type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: strin
 
 export function serveRedaction(): void {
   const port = parentPort;
-  if (!port) throw new Error('serveRedaction runs only in a worker thread');
+  if (!port || !isRedactionWorker()) throw new Error('serveRedaction runs only in a worker thread started by redactFile');
   let redactor: ReturnType<typeof createChunkRedactor>;
   try {
     redactor = createChunkRedactor((workerData as { options: ChunkRedactorOptions }).options);
@@ -41,8 +39,10 @@ export function serveRedaction(): void {
 export interface RedactFileOptions {
   file: string;
   redaction: ChunkRedactorOptions;
-  /** A script that calls serveRedaction() when isRedactionWorker(); without it, redaction runs inline. */
+  /** A script that calls serveRedaction(); without it, redaction runs inline. */
   workerEntry?: string;
+  /** The engine already built for this run, reused when redaction runs inline. */
+  engine?: SecretEngine;
   onResult(result: ChunkResult): Promise<void> | void;
 }
 
@@ -61,7 +61,7 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
   const chunks = createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
 
   if (!options.workerEntry) {
-    const redactor = createChunkRedactor(options.redaction);
+    const redactor = createChunkRedactor(options.redaction, options.engine);
     for await (const chunk of chunks) {
       hash.update(chunk);
       total += chunk.length;
