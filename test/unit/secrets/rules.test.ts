@@ -96,7 +96,12 @@ describe('gitleaks rules translated to JavaScript', () => {
   });
 
   it('keywords are ASCII without quotes, slashes or backslashes, so the raw-JSON prefilter is sound', () => {
-    for (const r of gitleaksRules) for (const k of r.keywords) expect(k).toMatch(/^[\x20-\x7e]+$/), expect(k).not.toMatch(/["\\/]/);
+    for (const r of gitleaksRules) {
+      for (const k of r.keywords) {
+        expect(k).toMatch(/^[\x20-\x7e]+$/);
+        expect(k).not.toMatch(/["\\/]/);
+      }
+    }
   });
 
   it('rewrites mid-pattern and scoped flags into explicit case classes', () => {

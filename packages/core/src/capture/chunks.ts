@@ -123,8 +123,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
     const body = raw.subarray(0, bodyLength);
     if (!isUtf8(body)) out.invalidLines += 1;
     held.push({ text, raw, ending });
-    const done = redactor.push(text, body);
-    if (held.length > 1) collect(done, out);
+    for (const done of redactor.push(text, body)) collect(done, out);
   }
 
   /** Cuts `data[0, end)` (ending in a newline) into lines. */
@@ -171,7 +170,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       if (first && rest && rest.length >= 3) rest = stripByteOrderMark(rest, out);
       first = false;
       if (rest && rest.length > 0) take(decodeLine(rest, 0, rest.length), rest, rest.length, '', out);
-      collect(redactor.flush(), out);
+      for (const done of redactor.flush()) collect(done, out);
       return result(out);
     },
   };

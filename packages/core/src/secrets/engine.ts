@@ -31,12 +31,14 @@ export interface Redaction {
 
 export interface LineRedactor {
   /**
-   * Returns the PREVIOUS line, finalised (a secret split across the two lines is redacted in both).
-   * `bytes`, the line's UTF-8 bytes when the caller has them, make the keyword pass about twice as fast.
+   * Takes the next line and returns the lines now final, in order: none while a line is held back
+   * (a secret may continue in the next record), or several when a held stream ends. Every line
+   * pushed comes out exactly once, through push or flush. `bytes`, the line's UTF-8 bytes when the
+   * caller has them, make the keyword pass faster.
    */
-  push(line: string, bytes?: Uint8Array): Redaction;
-  /** Returns the last line. */
-  flush(): Redaction;
+  push(line: string, bytes?: Uint8Array): Redaction[];
+  /** Returns every line still held. */
+  flush(): Redaction[];
 }
 
 export interface SecretEngine {
@@ -228,8 +230,20 @@ export function widenContextClasses(source: string): string {
   let out = '';
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
+    // `(?<![A-Za-z])` before a token: the same as `\b`, an escape's letter is not a word character.
+    if (source.startsWith('(?<![', i)) {
+      let j = i + 5;
+      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      if (source[j + 1] === ')') {
+        out += `(?:${source.slice(i, j + 2)}|(?<=\\\\[nrtbf]))`;
+        i = j + 1;
+        continue;
+      }
+    }
     if (c === '\\') {
-      out += c + (source[i + 1] ?? '');
+      // In JSON text a token may follow an escape such as `\n`, whose letter ends a word:
+      // a word boundary must also hold right after one.
+      out += source[i + 1] === 'b' ? '(?:\\b|(?<=\\\\[nrtbf]))' : c + (source[i + 1] ?? '');
       i++;
       continue;
     }
@@ -285,37 +299,55 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   const fingerprint = (ruleId: string, secret: string): string =>
     createHmac('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
 
+  /**
+   * A rejected match can hide a real one that starts inside it: in `credential:\nAWS_SECRET_ACCESS_KEY
+   * = …` the generic rule first takes the variable name as the value and rejects it, and a global
+   * search would go on after it and never try `ACCESS_KEY = …`. After a rejection the search resumes
+   * one character after the rejected match's start, a bounded number of times per text.
+   */
+  const MAX_RETRIES = 64;
+
   function runRule(rule: CompiledRule, text: string, hits: Hit[], isGitleaks: boolean): void {
     const re = rule.re;
     re.lastIndex = 0;
+    let retries = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       if (m[0].length === 0) {
         re.lastIndex++;
         continue;
       }
-      const idx = m.indices!;
-      let g = 0;
-      if (rule.secretGroup > 0) g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
-      else for (let k = 1; k < m.length; k++) if (m[k]) { g = k; break; }
-      if (g < 0) continue;
-      const [s, e] = idx[g]!;
-      const secret = text.slice(s, e);
-      if (!secret || SANITISED.test(secret)) continue;
-      if (rule.entropy > 0) {
-        if (shannonEntropy(secret) <= rule.entropy) continue;
-        if (rule.needsDigit && !/[0-9]/.test(secret)) continue;
+      const hit = judgeMatch(rule, text, m, isGitleaks);
+      if (hit) hits.push(hit);
+      else if (retries < MAX_RETRIES) {
+        retries++;
+        re.lastIndex = m.index + 1;
       }
-      if (rule.accept && !rule.accept(secret, m[0])) continue;
-      const line = (): string => {
-        const ls = Math.max(text.lastIndexOf('\n', m!.index - 1) + 1, m!.index - 512);
-        const le = text.indexOf('\n', m!.index + m![0].length);
-        return text.slice(ls, le < 0 ? text.length : le);
-      };
-      if (rule.allowlists.some((a) => allowed(a, secret, m![0], line))) continue;
-      if (isGitleaks && globalAllowlists.some((a) => allowed(a, secret, m![0], line))) continue;
-      hits.push({ ruleId: rule.id, start: s, end: e });
     }
+  }
+
+  function judgeMatch(rule: CompiledRule, text: string, m: RegExpExecArray, isGitleaks: boolean): Hit | null {
+    const idx = m.indices!;
+    let g = 0;
+    if (rule.secretGroup > 0) g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
+    else for (let k = 1; k < m.length; k++) if (m[k]) { g = k; break; }
+    if (g < 0) return null;
+    const [s, e] = idx[g]!;
+    const secret = text.slice(s, e);
+    if (!secret || SANITISED.test(secret)) return null;
+    if (rule.entropy > 0) {
+      if (shannonEntropy(secret) <= rule.entropy) return null;
+      if (rule.needsDigit && !/[0-9]/.test(secret)) return null;
+    }
+    if (rule.accept && !rule.accept(secret, m[0])) return null;
+    const line = (): string => {
+      const ls = Math.max(text.lastIndexOf('\n', m.index - 1) + 1, m.index - 512);
+      const le = text.indexOf('\n', m.index + m[0].length);
+      return text.slice(ls, le < 0 ? text.length : le);
+    };
+    if (rule.allowlists.some((a) => allowed(a, secret, m[0], line))) return null;
+    if (isGitleaks && globalAllowlists.some((a) => allowed(a, secret, m[0], line))) return null;
+    return { ruleId: rule.id, start: s, end: e };
   }
 
   /** Every rule hit in `text`, unmerged; `candidates` when the keyword pass already ran. */
@@ -514,7 +546,12 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
       candidates = ruleCandidates(index.candidates(view));
     }
     if (candidates.length === 0 && custom.length === 0 && !rawValues.some((v) => view.includes(v) || line.includes(v))) return true;
-    return rawHits(view, candidates).length === 0;
+    if (rawHits(view, candidates).length > 0) return false;
+    // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
+    // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
+    // such a line once decoded too.
+    if (view === line && line.includes('\\\\')) return rawHits(jsonView(line), ruleCandidates(found)).length === 0;
+    return true;
   }
 
   function redactJson(jsonText: string): Redaction {
@@ -523,39 +560,76 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
 
   // ----- streaming ------------------------------------------------------------------------------
 
+  /**
+   * Streaming records (Claude `text_delta`/`input_json_delta`, Codex `*_delta`, OpenAI
+   * `response.output_text.delta`, Gemini `delta: true`) carry a reply a few tokens at a time, so a
+   * secret is routinely cut across many records. Consecutive stream records are held back; each
+   * member's values are joined per key into the text the model actually wrote, that text is scanned,
+   * and every hit is mapped back onto the pieces it came from, which are redacted in their own
+   * records. The hold ends at the first record that is not a stream record, or at a size cap.
+   */
+  const STREAM_HOLD_CHARS = 4 * 1024 * 1024;
+  const STREAM_HOLD_LINES = 20_000;
+
   function jsonLineRedactor(): LineRedactor {
-    let pending: JsonLineState | null = null;
-    let carry: Map<string, Literal> | null = null;
+    const held: { state: JsonLineState; lineNo: number }[] = [];
+    const streams = new Map<string, { text: string; pieces: { lit: Literal; at: number; length: number }[] }>();
+    let heldChars = 0;
     let lineNo = 0;
+
+    function settle(): Redaction[] {
+      for (const stream of streams.values()) {
+        if (stream.pieces.length < 2 || !mayHoldSecret(stream.text)) continue;
+        for (const h of rawHits(stream.text)) {
+          for (const p of stream.pieces) {
+            if (p.at >= h.end) break;
+            if (p.at + p.length <= h.start) continue;
+            p.lit.spans.push({ ruleId: h.ruleId, start: Math.max(h.start, p.at) - p.at, end: Math.min(h.end, p.at + p.length) - p.at });
+          }
+        }
+      }
+      streams.clear();
+      heldChars = 0;
+      const out = held.map((h) => renderJson(h.state, h.lineNo));
+      held.length = 0;
+      return out;
+    }
+
     return {
       push(line, bytes) {
-        let state: JsonLineState;
-        // Streaming records (`text_delta`, `agent_message_delta`, `response.output_text.delta`,
-        // Gemini's `delta: true`) are where a secret is cut across records: they take the careful
-        // path that carries each value's tail into the next record.
+        lineNo += 1;
         const found = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
         if (found.includes(DELTA_MARKER)) {
-          const analysed = analyseJson(line, carry);
-          carry = analysed.carry;
-          state = analysed.state;
-        } else {
-          state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
+          const state = analyseJson(line, null).state;
+          held.push({ state, lineNo });
+          for (const lit of state.literals) {
+            if (lit.streamKey === null) continue;
+            const decoded = decodeLiteral(lit);
+            if (decoded === null || decoded.length === 0) continue;
+            let stream = streams.get(lit.streamKey);
+            if (!stream) streams.set(lit.streamKey, (stream = { text: '', pieces: [] }));
+            stream.pieces.push({ lit, at: stream.text.length, length: decoded.length });
+            stream.text += decoded;
+          }
+          heldChars += line.length;
+          return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
         }
-        const out = pending ? renderJson(pending, lineNo) : { text: '', findings: [] };
-        pending = state;
-        lineNo++;
+        const out = held.length > 0 ? settle() : [];
+        const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
+        out.push(renderJson(state, lineNo));
         return out;
       },
       flush() {
-        const out = pending ? renderJson(pending, lineNo) : { text: '', findings: [] };
-        pending = null;
-        carry = null;
-        return out;
+        return settle();
       },
     };
   }
 
+  // Markdown quotes and headings (Aider writes tool output as `> ` lines and prompts as `#### `
+  // lines) may prefix each line of a key block.
+  const LINE_PREFIX = /^(?:[ \t]*(?:>+|#{1,6})[ \t]?)*/;
   const KEY_BODY_LINE = /^\s*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?\s*$/;
+  const KEY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
   const KEY_FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
 
   function textLineRedactor(): LineRedactor {
@@ -574,13 +648,20 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
         const spans: Hit[] = [];
         // A key block that began on an earlier line continues while lines look like key body.
         if (inKeyBlock) {
+          const prefix = LINE_PREFIX.exec(line)![0].length;
           const footer = KEY_FOOTER.exec(line);
-          const body = footer ? line.slice(0, footer.index) : line;
+          const body = line.slice(prefix, footer ? footer.index : line.length);
           if (KEY_BODY_LINE.test(body)) {
             const end = footer ? footer.index + footer[0].length : line.length;
-            if (end > 0) spans.push({ ruleId: 'private-key-block', start: 0, end });
+            if (end > prefix) spans.push({ ruleId: 'private-key-block', start: prefix, end });
             if (footer) inKeyBlock = false;
           } else inKeyBlock = false;
+        }
+        // A header whose block does not end on the same line opens one, whatever the line's prefix.
+        const header = KEY_HEADER.exec(line);
+        if (header && !KEY_FOOTER.test(line.slice(header.index))) {
+          spans.push({ ruleId: 'private-key-block', start: header.index, end: line.length });
+          inKeyBlock = true;
         }
         spans.push(...rawHits(line));
         if (pending) {
@@ -599,13 +680,13 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
                 inKeyBlock = head.length === line.length;
             }
         }
-        const out = finish(pending, lineNo);
+        const out = pending ? [finish(pending, lineNo)] : [];
         pending = { text: line, spans };
         lineNo++;
         return out;
       },
       flush() {
-        const out = finish(pending, lineNo);
+        const out = pending ? [finish(pending, lineNo)] : [];
         pending = null;
         inKeyBlock = false;
         return out;
