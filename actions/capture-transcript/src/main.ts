@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,13 +15,16 @@ import {
   type ArtifactStore,
 } from '@agent-gates/action-kit';
 import { ConfigError } from '@agent-gates/core';
-import { captureTranscript, resolveTranscriptPath } from '@agent-gates/core/capture';
+import { captureTranscript, resolveTranscriptPath, type CaptureOptions } from '@agent-gates/core/capture';
+import { captureInWorker } from '@agent-gates/core/capture/worker';
 import { loadPolicy } from '@agent-gates/core/policy';
 import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '@agent-gates/core/transcript';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { renderSummary } from './summary.js';
 
 const FAIL_ON = ['fail', 'warn', 'never'] as const;
+/** From here a transcript is captured on worker threads (the same threshold the redaction worker uses). */
+const LARGE_TRANSCRIPT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Large transcripts are redacted on a second thread running dist/worker/index.js, a bundle of its
@@ -66,7 +70,7 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
   const source = resolveTranscriptPath(inputs.path, context.workspace);
   const outputDir = path.join(context.runnerTemp || os.tmpdir(), 'agent-gates', 'capture-transcript', randomUUID());
 
-  const result = await captureTranscript({
+  const captureOptions: CaptureOptions = {
     source,
     workspace: context.workspace,
     format: inputs.format,
@@ -97,8 +101,13 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
       toolName: 'agent-gates/capture-transcript',
       toolVersion: ACTION_SPEC.version,
     },
-    onSecret: (value) => maskSecrets([value]),
-  });
+  };
+  // A large line-oriented transcript is captured on worker threads with bounded heaps (see
+  // captureInWorker); a small one inline, where starting threads would cost more than it saves.
+  const large = statSync(source).size >= LARGE_TRANSCRIPT_BYTES;
+  const result = large
+    ? await captureInWorker(captureOptions, captureOptions.workerEntry!, (value) => maskSecrets([value]))
+    : await captureTranscript({ ...captureOptions, onSecret: (value) => maskSecrets([value]) });
 
   const outputs = new OutputSet<OutputName>();
   if (inputs.upload && result.uploadable) {

@@ -1,5 +1,6 @@
-import { serveRedaction } from '@agent-gates/core/capture/worker';
+import { isCaptureWorker, serveCapture, serveRedaction } from '@agent-gates/core/capture/worker';
 
-// Entry of the redaction worker (dist/worker/index.js): only the secret engine, not the whole
-// action, so the second thread starts fast and keeps little memory.
-serveRedaction();
+// Entry of the worker threads (dist/worker/index.js): the capture thread of a large transcript and
+// its redaction thread. Only core code, not the runner toolkit, so both start fast and stay small.
+if (isCaptureWorker()) await serveCapture();
+else serveRedaction();

@@ -1,4 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { createSecretEngine, type SecretEngine, type SecretEngineOptions } from '../secrets/index.js';
 
 /** A secret found while redacting: never the value, except `value`, which only feeds masking. */
@@ -13,15 +14,19 @@ export interface ChunkResult {
   /** Finalised lines with their original endings, as they are stored (UTF-8). */
   bytes: Uint8Array;
   /**
-   * The same lines redacted, each followed by '\n': what the transcript reader parses. Sent as text
-   * because copying a string between threads is far cheaper than decoding the bytes again.
+   * The same lines redacted, each followed by '\n', only when they differ from `bytes` (redact off
+   * and a secret found): the reader must never see a secret. Otherwise the reader decodes `bytes`.
+   * (Sending text between threads was tried: its copies into fresh memory cost more than decoding.)
    */
-  text: string;
+  redactedText?: string;
   found: FoundSecret[];
   /** Lines that were not valid UTF-8. */
   invalidLines: number;
   /** The file began with a UTF-8 byte order mark (kept in `bytes`; reported once). */
   byteOrderMark: boolean;
+  /** On the last result: sha256 (hex) of every byte pushed, and of every byte stored. */
+  sourceSha256?: string;
+  storedSha256?: string;
 }
 
 export interface ChunkRedactorOptions {
@@ -84,6 +89,10 @@ interface HeldLine {
  */
 export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: SecretEngine): ChunkRedactor {
   const engine = prebuilt ?? createSecretEngine(options.engine);
+  // Both digests are taken here, on the thread that already touches every byte, which balances the
+  // work of the two threads when redaction runs in a worker.
+  const sourceHash = createHash('sha256');
+  const storedHash = createHash('sha256');
   const redactor = engine.createLineRedactor(options.kind);
   const held: HeldLine[] = [];
   let carry: Buffer | null = null;
@@ -93,18 +102,23 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   interface Builder {
     pieces: Buffer[];
     redacted: string[];
+    differs: boolean;
     found: FoundSecret[];
     invalidLines: number;
     byteOrderMark: boolean;
   }
-  const builder = (): Builder => ({ pieces: [], redacted: [], found: [], invalidLines: 0, byteOrderMark: false });
-  const result = (b: Builder): ChunkResult => ({
-    bytes: join(b.pieces),
-    text: b.redacted.join(''),
+  const builder = (): Builder => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+  const result = (b: Builder): ChunkResult => {
+    const bytes = join(b.pieces);
+    storedHash.update(bytes);
+    return {
+    bytes,
+    ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
     found: b.found,
     invalidLines: b.invalidLines,
     byteOrderMark: b.byteOrderMark,
-  });
+    };
+  };
 
   function collect(done: { text: string; findings: { ruleId: string; fingerprint: string; start: number; end: number }[] }, out: Builder): void {
     const line = held.shift();
@@ -116,7 +130,10 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
     const changed = done.text !== line.text;
     if (changed && options.redact) out.pieces.push(Buffer.from(done.text + line.ending, 'utf8'));
     else out.pieces.push(line.raw);
-    out.redacted.push(done.text, '\n');
+    if (!options.redact) {
+      if (changed) out.differs = true;
+      out.redacted.push(done.text, '\n');
+    }
   }
 
   function take(text: string, raw: Buffer, bodyLength: number, ending: string, out: Builder): void {
@@ -150,9 +167,24 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
 
   return {
     push(input) {
+      sourceHash.update(input);
       const out = builder();
-      const chunk = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-      let data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+      if (carry) {
+        // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
+        const nl = data.indexOf(NEWLINE);
+        if (nl < 0) {
+          carry = Buffer.concat([carry, data]);
+          return result(out);
+        }
+        const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+        carry = null;
+        data = data.subarray(nl + 1);
+        if (first && straddling.length >= 3) {
+          first = false;
+          lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
+        } else lines(straddling, straddling.length, out);
+      }
       if (first && data.length >= 3) {
         first = false;
         data = stripByteOrderMark(data, out);
@@ -171,7 +203,8 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       first = false;
       if (rest && rest.length > 0) take(decodeLine(rest, 0, rest.length), rest, rest.length, '', out);
       for (const done of redactor.flush()) collect(done, out);
-      return result(out);
+      const last = result(out);
+      return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
     },
   };
 }

@@ -17,6 +17,7 @@ import {
 import { judgeToolCall } from '../policy/index.js';
 import { HashingWriter } from './stream.js';
 import { redactFile } from './worker.js';
+import { decodeLine } from './chunks.js';
 
 export { isRedactionWorker, serveRedaction } from './worker.js';
 
@@ -116,6 +117,16 @@ function forEachTextLine(text: string, fn: (line: string) => void): void {
     start = nl + 1;
   }
   if (start < text.length) fn(text.slice(start));
+}
+
+/** The same over stored UTF-8 bytes, decoding line by line (see decodeLine). */
+function forEachByteLine(bytes: Buffer, fn: (line: string) => void): void {
+  let start = 0;
+  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+    fn(decodeLine(bytes, start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
+    start = nl + 1;
+  }
+  if (start < bytes.length) fn(decodeLine(bytes, start, bytes.length));
 }
 
 /** Reads the start of a file for format detection without loading the rest. */
@@ -220,7 +231,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   let redactedOnWorker = false;
 
   if (isLineOriented(format)) {
-    const writer = new HashingWriter(transcriptFile);
+    const writer = new HashingWriter(transcriptFile, { hash: false });
     let invalidLines = 0;
     redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
     const source = await redactFile({
@@ -236,14 +247,17 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
           options.onSecret?.(f.value);
         }
         // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
-        forEachTextLine(result.text, (line) => reader.pushLine(line));
+        if (result.redactedText !== undefined) forEachTextLine(result.redactedText, (line) => reader.pushLine(line));
+        else forEachByteLine(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength), (line) => reader.pushLine(line));
         await writer.drain();
       },
     });
     // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
     if (invalidLines > 0) notes.push(`${invalidLines} line(s) are not valid UTF-8`);
     sourceDigest = `sha256:${source.sha256}`;
-    transcriptDigest = `sha256:${await writer.close()}`;
+    await writer.close();
+    // Taken where the stored bytes were made (the redaction thread); the writer wrote exactly those.
+    transcriptDigest = `sha256:${source.storedSha256}`;
     storedBytes = writer.bytes;
   } else {
     const limit = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;

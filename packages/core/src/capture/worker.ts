@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { SecretEngine } from '../secrets/index.js';
@@ -46,32 +45,39 @@ export interface RedactFileOptions {
   onResult(result: ChunkResult): Promise<void> | void;
 }
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 96 * 1024;
 /** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
-const IN_FLIGHT = 3;
+const IN_FLIGHT = 6;
 
 /**
- * Reads a file, hashes its exact bytes and redacts it chunk by chunk, handing results out in order.
- * With a worker entry, redaction runs on a second thread while this one parses, writes and hashes
- * what comes back: on a runner's two cores that nearly halves the time of a large transcript.
+ * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
+ * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
+ * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
  */
-export async function redactFile(options: RedactFileOptions): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
+export async function redactFile(options: RedactFileOptions): Promise<{ bytes: number; sha256: string; storedSha256: string }> {
   let total = 0;
+  let digests = { source: '', stored: '' };
+  const deliver = async (result: ChunkResult) => {
+    if (result.sourceSha256 && result.storedSha256) digests = { source: result.sourceSha256, stored: result.storedSha256 };
+    await options.onResult(result);
+  };
   const chunks = createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
 
   if (!options.workerEntry) {
     const redactor = createChunkRedactor(options.redaction, options.engine);
     for await (const chunk of chunks) {
-      hash.update(chunk);
       total += chunk.length;
-      await options.onResult(redactor.push(chunk));
+      await deliver(redactor.push(chunk));
     }
-    await options.onResult(redactor.finish());
-    return { bytes: total, sha256: hash.digest('hex') };
+    await deliver(redactor.finish());
+    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
   }
 
-  const worker = new Worker(options.workerEntry, { workerData: { role: ROLE, options: options.redaction } });
+  // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
+  const worker = new Worker(options.workerEntry, {
+    workerData: { role: ROLE, options: options.redaction },
+    resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+  });
   const replies: WorkerReply[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
@@ -97,13 +103,12 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
     const reply = replies.shift()!;
     inFlight -= 1;
     if (!reply.ok) throw new Error(reply.error);
-    await options.onResult(reply.result);
+    await deliver(reply.result);
   };
   try {
     for await (const chunk of chunks) {
-      hash.update(chunk);
       total += chunk.length;
-      // Hashed already, so the bytes can move to the worker instead of being copied.
+      // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
       const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
       const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
       worker.postMessage({ type: 'chunk', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
@@ -116,5 +121,77 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
   } finally {
     await worker.terminate();
   }
-  return { bytes: total, sha256: hash.digest('hex') };
+  return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+}
+
+const CAPTURE_ROLE = 'agent-gates-capture';
+const MAX_MASKED_VALUES = 1000;
+
+type CaptureReply =
+  | { ok: true; result: import('./index.js').CaptureResult; secrets: string[] }
+  | { ok: false; code?: string; error: string };
+
+/** True in a thread started by captureInWorker. */
+export function isCaptureWorker(): boolean {
+  return !isMainThread && (workerData as { role?: string } | null)?.role === CAPTURE_ROLE;
+}
+
+/** Runs in the capture worker: the whole capture, with secret values sent back for masking. */
+export async function serveCapture(): Promise<void> {
+  const port = parentPort;
+  if (!port || !isCaptureWorker()) throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
+  const { captureTranscript } = await import('./index.js');
+  const secrets = new Set<string>();
+  try {
+    const options = (workerData as { options: import('./index.js').CaptureOptions }).options;
+    const result = await captureTranscript({
+      ...options,
+      onSecret: (value) => {
+        if (secrets.size < MAX_MASKED_VALUES) secrets.add(value);
+      },
+    });
+    port.postMessage({ ok: true, result, secrets: [...secrets] } satisfies CaptureReply);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    port.postMessage({
+      ok: false,
+      ...(typeof code === 'string' ? { code } : {}),
+      error: error instanceof Error ? error.message : String(error),
+    } satisfies CaptureReply);
+  }
+}
+
+/**
+ * Runs a capture on its own thread with a bounded young generation. V8 sizes a busy thread's heap
+ * by its allocation rate, and parsing a gigabyte of JSON allocates fast: on the main thread, whose
+ * heap limits cannot be set from inside the process, the heap grew past 400 MiB for a transcript
+ * whose live data stays under 30 MiB. A worker takes resource limits, so memory stays flat.
+ */
+export async function captureInWorker(
+  options: Omit<import('./index.js').CaptureOptions, 'onSecret'>,
+  workerEntry: string,
+  onSecret: (value: string) => void,
+): Promise<import('./index.js').CaptureResult> {
+  const worker = new Worker(workerEntry, {
+    workerData: { role: CAPTURE_ROLE, options: { ...options, workerEntry } },
+    // Only the young generation is bounded: old-space holds what the capture keeps, which is small
+    // for a streamed transcript, and a single-JSON document is allowed its size.
+    resourceLimits: { maxYoungGenerationSizeMb: 24 },
+  });
+  try {
+    const reply = await new Promise<CaptureReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
+    });
+    if (!reply.ok) {
+      const { ConfigError } = await import('../errors.js');
+      if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL') throw new ConfigError(reply.code as never, reply.error);
+      throw new Error(reply.error);
+    }
+    for (const value of reply.secrets) onSecret(value);
+    return reply.result;
+  } finally {
+    await worker.terminate();
+  }
 }

@@ -43,6 +43,16 @@ export function truncateBytes(text: string, maxBytes: number = MAX_ARGUMENT_BYTE
   return out + marker;
 }
 
+/**
+ * A copy of a string that shares no memory with the string it was cut from. V8 represents a slice of
+ * a long string as a view that keeps the whole original alive; the summary keeps a few hundred
+ * short excerpts of records that may each be megabytes long, and over a long transcript those views
+ * kept hundreds of megabytes of tool output in memory.
+ */
+export function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 export function truncateText(text: string, max: number = MAX_ENTRY_TEXT): string {
   if (text.length <= max) return text;
   const omitted = text.length - max;
@@ -242,7 +252,7 @@ export class SummaryBuilder {
   say(role: ConversationRole, text: string, tools?: string[]): void {
     const trimmed = text.trim();
     if (trimmed.length === 0 && (!tools || tools.length === 0)) return;
-    const entry: ConversationEntry = { role, text: truncateText(trimmed) };
+    const entry: ConversationEntry = { role, text: detached(truncateText(trimmed)) };
     if (tools && tools.length > 0) entry.tools = tools.slice(0, 50);
     if (this.head.length < HEAD_KEEP) {
       this.head.push(entry);
