@@ -37,7 +37,7 @@ async function channelsOf(run: ActionRun, service: ArtifactService, p: PlantedTr
   const [artifact] = service.artifacts();
   if (artifact) {
     for (const [entry, bytes] of readZip(await service.download(artifact.name))) {
-      channels.push({ name: `artifact ${entry}`, text: bytes.toString('utf8'), transcript: entry === `transcript/${p.fileName}` });
+      channels.push({ name: `artifact ${entry}`, text: bytes.toString('utf8'), transcript: entry === `transcript/${p.fileName.replace(/^\.+/, '')}` });
     }
   }
   return channels;

@@ -504,9 +504,8 @@ export function plant(format: CanaryFormat, input: readonly PlantSecret[]): Plan
     case 'copilot-cli':
       return from('events.jsonl', copilot(secrets).jsonl());
     case 'aider':
-      // Aider's own name starts with a dot, and uploading a hidden file fails (E_UPLOAD) before any
-      // channel could be checked; the stored name does not change what is redacted.
-      return from('aider.chat.history.md', aider(secrets), [...common, 'user-prompt']);
+      // Aider's real name: hidden, so the artifact stores it as transcript/aider.chat.history.md.
+      return from('.aider.chat.history.md', aider(secrets), [...common, 'user-prompt']);
     case 'openai-chat':
       // A completion carries no tool results: tool output has no place in this format.
       return {

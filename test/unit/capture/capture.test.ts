@@ -234,3 +234,14 @@ describe('captureTranscript keeps bytes it does not redact', () => {
     expect(result.summary.badLines).toBe(0);
   });
 });
+
+describe('captureTranscript names', () => {
+  it('stores a hidden file name (Aider’s .aider.chat.history.md) without its leading dot', async () => {
+    const { workspace, source } = setup('# aider chat started at 2026-01-01 10:00:00\n\n#### fix the bug\n\nDone.\n', '.aider.chat.history.md');
+    const result = await captureTranscript(options(source, workspace));
+    expect(result.format).toBe('aider');
+    expect(path.basename(result.transcriptFile)).toBe('aider.chat.history.md');
+    const capture = JSON.parse(readFileSync(result.captureFile, 'utf8'));
+    expect(capture.transcript).toMatchObject({ name: '.aider.chat.history.md', storedAs: 'transcript/aider.chat.history.md' });
+  });
+});

@@ -213,7 +213,10 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   mkdirSync(options.outputDir, { recursive: true });
   // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
   mkdirSync(path.join(options.outputDir, 'transcript'), { recursive: true });
-  const transcriptFile = path.join(options.outputDir, 'transcript', sourceName);
+  // Stored without leading dots: the artifact service refuses hidden names such as Aider's
+  // `.aider.chat.history.md` (capture.json keeps the original name).
+  const storedName = sourceName.replace(/^\.+/, '') || 'transcript';
+  const transcriptFile = path.join(options.outputDir, 'transcript', storedName);
   const findings: CaptureResult['findings'] = [];
   let redactions = 0;
   const notes: string[] = [];
@@ -337,6 +340,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     finishedAt: (options.now ?? (() => new Date()))().toISOString(),
     transcript: {
       name: sourceName,
+      storedAs: `transcript/${storedName}`,
       format,
       agent: summary.agent,
       sourceBytes: size,
