@@ -113,9 +113,8 @@ const { generatePolicyArtifacts } = (await import(path.join(root, 'scripts', 'ge
 };
 for (const [file, content] of Object.entries(generatePolicyArtifacts())) update(file, content);
 
-const { generateKeywordWasm } = await import('./gen-keyword-wasm.js');
-const wasm = await generateKeywordWasm();
-update(wasm.file, wasm.content);
+const { generateKeywordWasm, generateKeywordAutomaton } = await import('./gen-keyword-wasm.js');
+for (const generated of [await generateKeywordWasm(), await generateKeywordAutomaton()]) update(generated.file, generated.content);
 
 if (stale.length > 0) {
   console.error(`Generated files are stale; run \`pnpm docs\` and commit:\n${stale.map((f) => `  ${f}`).join('\n')}`);

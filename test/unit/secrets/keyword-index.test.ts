@@ -61,3 +61,24 @@ describe('KeywordIndex', () => {
     expect(index.candidates(text)).toEqual(index.candidatesInBytes(Buffer.from(text)));
   });
 });
+
+describe('the generated keyword automaton', () => {
+  it('is the automaton of the default rule set, and answers like a freshly built one', async () => {
+    const { defaultEngineRules, engineKeywordLists } = await import('../../../packages/core/src/secrets/engine.js');
+    const { KEYWORD_AUTOMATON } = await import('../../../packages/core/src/secrets/keyword-automaton.generated.js');
+    const { keywordSignature } = await import('../../../packages/core/src/secrets/keyword-index.js');
+    const lists = engineKeywordLists(defaultEngineRules());
+    // Stale after a rule change: `pnpm run docs` regenerates it (and docs:check fails until then).
+    expect(KEYWORD_AUTOMATON.signature).toBe(keywordSignature(lists));
+    const built = new KeywordIndex(lists);
+    const loaded = new KeywordIndex(lists, KEYWORD_AUTOMATON);
+    const next = random(7);
+    for (let round = 0; round < 100; round++) {
+      let text = '';
+      while (text.length < 2000) text += next() < 0.03 ? keywords[Math.floor(next() * keywords.length)]! : String.fromCharCode(32 + Math.floor(next() * 95));
+      const bytes = Buffer.from(text);
+      expect(loaded.candidatesInBytes(bytes)).toEqual(built.candidatesInBytes(bytes));
+      expect(loaded.candidates(text)).toEqual(built.candidates(text));
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { SecretEngine } from '../secrets/index.js';
 import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
@@ -61,11 +61,18 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
     if (result.sourceSha256 && result.storedSha256) digests = { source: result.sourceSha256, stored: result.storedSha256 };
     await options.onResult(result);
   };
-  const chunks = createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
 
   if (!options.workerEntry) {
     const redactor = createChunkRedactor(options.redaction, options.engine);
-    for await (const chunk of chunks) {
+    // A small file is read in one call: a stream costs more to set up than the read itself.
+    const size = statSync(options.file).size;
+    if (size <= CHUNK_BYTES) {
+      const bytes = readFileSync(options.file);
+      await deliver(redactor.push(bytes));
+      await deliver(redactor.finish());
+      return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
+    }
+    for await (const chunk of createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
       total += chunk.length;
       await deliver(redactor.push(chunk));
     }
@@ -106,7 +113,7 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
     await deliver(reply.result);
   };
   try {
-    for await (const chunk of chunks) {
+    for await (const chunk of createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
       total += chunk.length;
       // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
       const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;

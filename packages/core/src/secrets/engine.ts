@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { KeywordIndex } from './keyword-index.js';
+import { KeywordIndex, keywordSignature } from './keyword-index.js';
+import { KEYWORD_AUTOMATON } from './keyword-automaton.generated.js';
 import { type CompiledAllowlist, type CompiledRule, defaultRules, globalAllowlists, shannonEntropy } from './rules.js';
 import { translateGoRegex } from './translate.js';
 
@@ -222,8 +223,20 @@ interface JsonLineState {
  */
 function jsonTolerant(rule: CompiledRule): CompiledRule {
   if (rule.id === 'private-key-block' || rule.id === 'url-credentials') return rule;
-  const source = widenContextClasses(rule.re.source);
-  return source === rule.re.source ? rule : { ...rule, re: new RegExp(source, rule.re.flags) };
+  // Rewritten and compiled on first use: most rules never meet their keywords in a given run, and
+  // doing all of them up front was a tenth of the action's start-up.
+  let compiled: RegExp | undefined;
+  const original = rule.re;
+  return Object.defineProperty({ ...rule }, 're', {
+    enumerable: true,
+    get(): RegExp {
+      if (!compiled) {
+        const source = widenContextClasses(original.source);
+        compiled = source === original.source ? original : new RegExp(source, original.flags);
+      }
+      return compiled;
+    },
+  });
 }
 
 export function widenContextClasses(source: string): string {
@@ -265,6 +278,16 @@ export function widenContextClasses(source: string): string {
   return out;
 }
 
+/** The keyword lists of the engine's automaton: each rule's keywords, then its two markers. */
+export function engineKeywordLists(rules: readonly Pick<CompiledRule, 'keywords'>[]): string[][] {
+  return [...rules.map((r) => r.keywords), ['\\u', '\\/'], ['delta']];
+}
+
+/** The default rule set, as the engine compiles it (used by the automaton generator). */
+export function defaultEngineRules(): CompiledRule[] {
+  return defaultRules().map(jsonTolerant);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
@@ -293,7 +316,13 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
   const ESCAPE_MARKER = rules.length;
   const DELTA_MARKER = rules.length + 1;
-  const index = new KeywordIndex([...rules.map((r) => r.keywords), ['\\u', '\\/'], ['delta']]);
+  const keywordLists = engineKeywordLists(rules);
+  // Building the automaton is the engine's largest start-up cost; for the default rule set a build
+  // step has done it already (keyword-automaton.generated.ts), checked against the actual keywords.
+  const index =
+    KEYWORD_AUTOMATON.signature === keywordSignature(keywordLists)
+      ? new KeywordIndex(keywordLists, KEYWORD_AUTOMATON)
+      : new KeywordIndex(keywordLists);
   const ruleCandidates = (found: number[]): number[] => found.filter((r) => r < ESCAPE_MARKER);
 
   const fingerprint = (ruleId: string, secret: string): string =>

@@ -41,6 +41,21 @@ function keywordScanModule(): object | null {
   return wasmModule ?? null;
 }
 
+/** A built automaton as plain data, so a build step can do the construction once (see engine.ts). */
+export interface KeywordIndexSnapshot {
+  signature: string;
+  classes: string;
+  table: string;
+  outputs: (number[] | null)[];
+  overlap: number;
+  rules: number;
+}
+
+/** Identifies a keyword set: a snapshot built for another set must not be used. */
+export function keywordSignature(keywordsByRule: readonly (readonly string[])[]): string {
+  return keywordsByRule.map((keywords) => keywords.join('\u0001')).join('\u0002');
+}
+
 export class KeywordIndex {
   private readonly classes = new Uint8Array(256);
   private readonly classCount: number;
@@ -51,7 +66,17 @@ export class KeywordIndex {
   private readonly seen: Int32Array;
   private generation = 0;
 
-  constructor(keywordsByRule: readonly (readonly string[])[]) {
+  constructor(keywordsByRule: readonly (readonly string[])[], snapshot?: KeywordIndexSnapshot) {
+    if (snapshot) {
+      this.classes.set(Buffer.from(snapshot.classes, 'base64'));
+      this.classCount = COLUMNS;
+      this.overlap = snapshot.overlap;
+      const bytes = Buffer.from(snapshot.table, 'base64');
+      this.table = new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      this.outputs = snapshot.outputs.map((rules) => (rules ? Int32Array.from(rules) : null));
+      this.seen = new Int32Array(snapshot.rules);
+      return;
+    }
     let classCount = 1;
     let longest = 1;
     for (const keywords of keywordsByRule) for (const kw of keywords) longest = Math.max(longest, kw.length);
@@ -119,6 +144,17 @@ export class KeywordIndex {
     this.table = table;
     this.outputs = out.map((rules) => (rules.length ? Int32Array.from(rules) : null));
     this.seen = new Int32Array(keywordsByRule.length);
+  }
+
+  toSnapshot(keywordsByRule: readonly (readonly string[])[]): KeywordIndexSnapshot {
+    return {
+      signature: keywordSignature(keywordsByRule),
+      classes: Buffer.from(this.classes).toString('base64'),
+      table: Buffer.from(this.table.buffer, this.table.byteOffset, this.table.byteLength).toString('base64'),
+      outputs: this.outputs.map((rules) => (rules ? [...rules] : null)),
+      overlap: this.overlap,
+      rules: this.seen.length,
+    };
   }
 
   private collect(state: number, gen: number, found: number[]): void {
