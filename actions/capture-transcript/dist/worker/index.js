@@ -1,0 +1,6979 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 1765:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2429);
+
+// Entry of the worker threads (dist/worker/index.js): the capture thread of a large transcript and
+// its redaction thread. Only core code, not the runner toolkit, so both start fast and stay small.
+if ((0,_agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__/* .isCaptureWorker */ .rW)())
+    await (0,_agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__/* .serveCapture */ .gc)();
+else
+    (0,_agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__/* .serveRedaction */ .hs)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1702:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  u: () => (/* binding */ createChunkRedactor),
+  H: () => (/* binding */ decodeLine)
+});
+
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 8 modules
+var secrets = __nccwpck_require__(3753);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
+
+
+
+const NEWLINE = 10;
+/**
+ * Decodes one line. Most transcript lines are ASCII, and for those a Latin-1 decode is a plain copy
+ * into a one-byte string; decoding a whole chunk as UTF-8 instead turned it all into a two-byte
+ * string at the first emoji, and took several times as long. Only lines that need it pay for UTF-8.
+ */
+function decodeLine(data, start, end) {
+    const body = data.subarray(start, end);
+    return (0,external_node_buffer_namespaceObject.isAscii)(body) ? body.toString('latin1') : body.toString('utf8');
+}
+/**
+ * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
+ * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
+ */
+function join(pieces) {
+    let total = 0;
+    for (const p of pieces)
+        total += p.length;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of pieces) {
+        out.set(p, at);
+        at += p.length;
+    }
+    return out;
+}
+const CARRIAGE_RETURN = 13;
+/**
+ * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
+ * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
+ *
+ * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
+ * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
+ * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
+ * secret cut across two streamed records must be redacted in both; endings follow their lines.
+ */
+function createChunkRedactor(options, prebuilt) {
+    const engine = prebuilt ?? (0,secrets/* createSecretEngine */.T0)(options.engine);
+    // Both digests are taken here, on the thread that already touches every byte, which balances the
+    // work of the two threads when redaction runs in a worker.
+    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
+    const storedHash = (0,external_node_crypto_.createHash)('sha256');
+    const redactor = engine.createLineRedactor(options.kind);
+    const held = [];
+    let carry = null;
+    let first = true;
+    let lineNumber = 0;
+    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+    const result = (b) => {
+        const bytes = join(b.pieces);
+        storedHash.update(bytes);
+        return {
+            bytes,
+            ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
+            found: b.found,
+            invalidLines: b.invalidLines,
+            byteOrderMark: b.byteOrderMark,
+        };
+    };
+    function collect(done, out) {
+        const line = held.shift();
+        if (!line)
+            return;
+        lineNumber += 1;
+        for (const f of done.findings) {
+            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: line.text.slice(f.start, f.end) });
+        }
+        const changed = done.text !== line.text;
+        if (changed && options.redact)
+            out.pieces.push(Buffer.from(done.text + line.ending, 'utf8'));
+        else
+            out.pieces.push(line.raw);
+        if (!options.redact) {
+            if (changed)
+                out.differs = true;
+            out.redacted.push(done.text, '\n');
+        }
+    }
+    function take(text, raw, bodyLength, ending, out) {
+        const body = raw.subarray(0, bodyLength);
+        if (!(0,external_node_buffer_namespaceObject.isUtf8)(body))
+            out.invalidLines += 1;
+        held.push({ text, raw, ending });
+        for (const done of redactor.push(text, body))
+            collect(done, out);
+    }
+    /** Cuts `data[0, end)` (ending in a newline) into lines. */
+    function lines(data, end, out) {
+        let start = 0;
+        while (start < end) {
+            const nl = data.indexOf(NEWLINE, start);
+            const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
+            const bodyEnd = cr ? nl - 1 : nl;
+            take(decodeLine(data, start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
+            start = nl + 1;
+        }
+    }
+    function stripByteOrderMark(data, out) {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            out.byteOrderMark = true;
+            // Stored as it came, but not part of the first record.
+            out.pieces.push(data.subarray(0, 3));
+            return data.subarray(3);
+        }
+        return data;
+    }
+    return {
+        push(input) {
+            sourceHash.update(input);
+            const out = builder();
+            let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+            if (carry) {
+                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
+                const nl = data.indexOf(NEWLINE);
+                if (nl < 0) {
+                    carry = Buffer.concat([carry, data]);
+                    return result(out);
+                }
+                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+                carry = null;
+                data = data.subarray(nl + 1);
+                if (first && straddling.length >= 3) {
+                    first = false;
+                    lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
+                }
+                else
+                    lines(straddling, straddling.length, out);
+            }
+            if (first && data.length >= 3) {
+                first = false;
+                data = stripByteOrderMark(data, out);
+            }
+            const last = data.lastIndexOf(NEWLINE);
+            if (last >= 0)
+                lines(data, last + 1, out);
+            // The unfinished line is copied: a view would keep the whole chunk alive.
+            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+            return result(out);
+        },
+        finish() {
+            const out = builder();
+            let rest = carry;
+            carry = null;
+            if (first && rest && rest.length >= 3)
+                rest = stripByteOrderMark(rest, out);
+            first = false;
+            if (rest && rest.length > 0)
+                take(decodeLine(rest, 0, rest.length), rest, rest.length, '', out);
+            for (const done of redactor.flush())
+                collect(done, out);
+            const last = result(out);
+            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 2429:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  rW: () => (/* binding */ isCaptureWorker),
+  it: () => (/* binding */ redactFile),
+  gc: () => (/* binding */ serveCapture),
+  hs: () => (/* binding */ serveRedaction)
+});
+
+// UNUSED EXPORTS: captureInWorker, isRedactionWorker
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+// EXTERNAL MODULE: ../../packages/core/src/capture/chunks.ts + 1 modules
+var chunks = __nccwpck_require__(1702);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
+
+
+
+const ROLE = 'agent-gates-redaction';
+/** True in a thread started by `redactFile` to redact for it. */
+function isRedactionWorker() {
+    return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.role === ROLE;
+}
+function serveRedaction() {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    if (!port || !isRedactionWorker())
+        throw new Error('serveRedaction runs only in a worker thread started by redactFile');
+    let redactor;
+    try {
+        redactor = (0,chunks/* createChunkRedactor */.u)(external_node_worker_threads_namespaceObject.workerData.options);
+    }
+    catch (error) {
+        port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        return;
+    }
+    port.on('message', (message) => {
+        try {
+            const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
+            // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
+            port.postMessage({ ok: true, result }, [result.bytes.buffer]);
+            if (message.type === 'end')
+                port.close();
+        }
+        catch (error) {
+            port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        }
+    });
+}
+const CHUNK_BYTES = 96 * 1024;
+/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
+const IN_FLIGHT = 6;
+/**
+ * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
+ * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
+ * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
+ */
+async function redactFile(options) {
+    let total = 0;
+    let digests = { source: '', stored: '' };
+    const deliver = async (result) => {
+        if (result.sourceSha256 && result.storedSha256)
+            digests = { source: result.sourceSha256, stored: result.storedSha256 };
+        await options.onResult(result);
+    };
+    if (!options.workerEntry) {
+        const redactor = (0,chunks/* createChunkRedactor */.u)(options.redaction, options.engine);
+        // A small file is read in one call: a stream costs more to set up than the read itself.
+        const size = (0,external_node_fs_.statSync)(options.file).size;
+        if (size <= CHUNK_BYTES) {
+            const bytes = (0,external_node_fs_.readFileSync)(options.file);
+            await deliver(redactor.push(bytes));
+            await deliver(redactor.finish());
+            return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
+        }
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+            total += chunk.length;
+            await deliver(redactor.push(chunk));
+        }
+        await deliver(redactor.finish());
+        return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+    }
+    // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
+    const worker = new external_node_worker_threads_namespaceObject.Worker(options.workerEntry, {
+        workerData: { role: ROLE, options: options.redaction },
+        resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+    });
+    const replies = [];
+    let wake = null;
+    let failure = null;
+    worker.on('message', (reply) => {
+        replies.push(reply);
+        wake?.();
+    });
+    worker.on('error', (error) => {
+        failure = error;
+        wake?.();
+    });
+    worker.on('exit', (code) => {
+        if (code !== 0 && !failure)
+            failure = new Error(`redaction worker exited with code ${code}`);
+        wake?.();
+    });
+    let inFlight = 0;
+    const next = async () => {
+        while (replies.length === 0) {
+            if (failure)
+                throw failure;
+            await new Promise((resolve) => (wake = resolve));
+            wake = null;
+        }
+        const reply = replies.shift();
+        inFlight -= 1;
+        if (!reply.ok)
+            throw new Error(reply.error);
+        await deliver(reply.result);
+    };
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+            total += chunk.length;
+            // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
+            const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+            const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
+            worker.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
+            inFlight += 1;
+            if (inFlight >= IN_FLIGHT)
+                await next();
+        }
+        worker.postMessage({ type: 'end' });
+        inFlight += 1;
+        while (inFlight > 0)
+            await next();
+    }
+    finally {
+        await worker.terminate();
+    }
+    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+}
+const CAPTURE_ROLE = 'agent-gates-capture';
+const MAX_MASKED_VALUES = 1000;
+/** True in a thread started by captureInWorker. */
+function isCaptureWorker() {
+    return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.role === CAPTURE_ROLE;
+}
+/** Runs in the capture worker: the whole capture, with secret values sent back for masking. */
+async function serveCapture() {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    if (!port || !isCaptureWorker())
+        throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
+    const { captureTranscript } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 2885));
+    const secrets = new Set();
+    try {
+        const options = external_node_worker_threads_namespaceObject.workerData.options;
+        const result = await captureTranscript({
+            ...options,
+            onSecret: (value) => {
+                if (secrets.size < MAX_MASKED_VALUES)
+                    secrets.add(value);
+            },
+        });
+        port.postMessage({ ok: true, result, secrets: [...secrets] });
+    }
+    catch (error) {
+        const code = error.code;
+        port.postMessage({
+            ok: false,
+            ...(typeof code === 'string' ? { code } : {}),
+            error: error instanceof Error ? error.message : String(error),
+        });
+    }
+}
+/**
+ * Runs a capture on its own thread with a bounded young generation. V8 sizes a busy thread's heap
+ * by its allocation rate, and parsing a gigabyte of JSON allocates fast: on the main thread, whose
+ * heap limits cannot be set from inside the process, the heap grew past 400 MiB for a transcript
+ * whose live data stays under 30 MiB. A worker takes resource limits, so memory stays flat.
+ */
+async function captureInWorker(options, workerEntry, onSecret) {
+    const worker = new Worker(workerEntry, {
+        workerData: { role: CAPTURE_ROLE, options: { ...options, workerEntry } },
+        // Only the young generation is bounded: old-space holds what the capture keeps, which is small
+        // for a streamed transcript, and a single-JSON document is allowed its size.
+        resourceLimits: { maxYoungGenerationSizeMb: 24 },
+    });
+    try {
+        const reply = await new Promise((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+            worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
+        });
+        if (!reply.ok) {
+            const { ConfigError } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 9179));
+            if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL')
+                throw new ConfigError(reply.code, reply.error);
+            throw new Error(reply.error);
+        }
+        for (const value of reply.secrets)
+            onSecret(value);
+        return reply.result;
+    }
+    finally {
+        await worker.terminate();
+    }
+}
+
+
+/***/ }),
+
+/***/ 9179:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ConfigError: () => (/* binding */ ConfigError)
+/* harmony export */ });
+/* unused harmony exports isConfigError, errorMessage, formatError */
+class ConfigError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.name = 'ConfigError';
+        this.code = code;
+    }
+}
+function isConfigError(value) {
+    return value instanceof ConfigError;
+}
+/** Turns any thrown value (Error, string, object, undefined) into one line of text. */
+function errorMessage(value) {
+    if (value instanceof Error)
+        return value.message || value.name;
+    if (typeof value === 'string')
+        return value;
+    if (value === undefined || value === null)
+        return String(value);
+    try {
+        return JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        return Object.prototype.toString.call(value);
+    }
+}
+/** `E_CODE: message` as the run() wrapper prints it. */
+function formatError(value) {
+    if (isConfigError(value))
+        return `${value.code}: ${value.message}`;
+    return `E_INTERNAL: ${errorMessage(value)}`;
+}
+
+
+/***/ }),
+
+/***/ 3753:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  T0: () => (/* reexport */ createSecretEngine)
+});
+
+// UNUSED EXPORTS: BUILTIN_RULE_IDS, MIN_KEY_BODY, gitleaksExcludedRules, isPlaceholderPassword, redactionMarker, shannonEntropy, translateGoRegex
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(9179);
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/wasm/keyword-scan.generated.ts
+// Generated from keyword-scan.wat by scripts/gen-keyword-wasm.ts. Do not edit.
+const KEYWORD_SCAN_WASM = 'AGFzbQEAAAABHgNgA39/fwF/YAZ/f39/f38Bf2AIf39/f39/f38BfwMFBAABAgEFAwEAAQcRAgZtZW1vcnkCAARzY2FuAAMKqgQEGQAgACABQQZ0IAItAAAtAAByQQF0ai8BAAsxAQF/IAUgBEkEQCADIAVBA3RqIQYgBiABIAJrNgIAIAYgAEH//wFxNgIECyAFQQFqC0kBAX8CQANAIAAgAU8NASAEIAIgABAAIQggCEGAgAJxBEAgCCAAIAMgBSAGIAcQASEHCyAIQf//AXEhAiAAQQFqIQAMAAsLIAcLkQMBD38gAUECdiEGIAYgBUHAAGpJBEAgACAAIAFqQQAgACACIAMgBEEAEAIPCyAAIQkgACAGaiAFayEKIAAgBkEBdGogBWshCyAAIAZBA2xqIAVrIQwCQANAIAggBk8NASACIA0gCRAAIREgAiAOIAoQACESIAIgDyALEAAhEyACIBAgDBAAIRQgESASciATIBRyckGAgAJxBEAgEUGAgAJxBEAgESAJIAAgAyAEIAcQASEHCyASQYCAAnEEQCASIAogACADIAQgBxABIQcLIBNBgIACcQRAIBMgCyAAIAMgBCAHEAEhBwsgFEGAgAJxBEAgFCAMIAAgAyAEIAcQASEHCwsgEUH//wFxIQ0gEkH//wFxIQ4gE0H//wFxIQ8gFEH//wFxIRAgCUEBaiEJIApBAWohCiALQQFqIQsgDEEBaiEMIAhBAWohCAwACwsgCiAKIAVqIA4gACACIAMgBCAHEAIhByALIAsgBWogDyAAIAIgAyAEIAcQAiEHIAwgACABaiAQIAAgAiADIAQgBxACCw==';
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/keyword-index.ts
+/**
+ * Aho–Corasick over ASCII with case folded in, so one pass over a line tells which rules have a
+ * keyword in it; rules whose keywords are all absent never run their regexes.
+ *
+ * This pass touches every byte of a transcript, so it is the engine's hottest loop. Two choices keep it
+ * near the floor of what a JavaScript loop can do:
+ *  - bytes map first to a small alphabet (the ~45 characters keywords use; everything else is one
+ *    class), so the transition table is states × 45 16-bit entries and stays in cache;
+ *  - a transition's high bit says "this state ends a keyword", so the common case is one load.
+ * It runs over UTF-8 bytes when the caller has them (about twice as fast as `charCodeAt`); a
+ * non-ASCII byte or character is "other" either way, and keywords are ASCII, so both give the same sets.
+ */
+
+const OUTPUT = 0x8000;
+/** The wasm scanner addresses the table as `(state << 6) | class`: 64 columns per state. */
+const COLUMNS = 64;
+const wasmApi = globalThis.WebAssembly;
+/** Compiled once per process: the module is a few hundred bytes and compiles in well under 1 ms. */
+let wasmModule;
+function keywordScanModule() {
+    if (wasmModule === undefined) {
+        try {
+            wasmModule = wasmApi ? new wasmApi.Module(Buffer.from(KEYWORD_SCAN_WASM, 'base64')) : null;
+        }
+        catch {
+            wasmModule = null; // no WebAssembly (a locked-down runtime): the JavaScript loop does the same job
+        }
+    }
+    return wasmModule ?? null;
+}
+/** Identifies a keyword set: a snapshot built for another set must not be used. */
+function keywordSignature(keywordsByRule) {
+    return keywordsByRule.map((keywords) => keywords.join('\u0001')).join('\u0002');
+}
+class KeywordIndex {
+    classes = new Uint8Array(256);
+    classCount;
+    /** The longest keyword less one: how far the wasm scanner's segments overlap. */
+    overlap;
+    table;
+    outputs;
+    seen;
+    generation = 0;
+    constructor(keywordsByRule, snapshot) {
+        if (snapshot) {
+            this.classes.set(Buffer.from(snapshot.classes, 'base64'));
+            this.classCount = COLUMNS;
+            this.overlap = snapshot.overlap;
+            const bytes = Buffer.from(snapshot.table, 'base64');
+            this.table = new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+            this.outputs = snapshot.outputs.map((rules) => (rules ? Int32Array.from(rules) : null));
+            this.seen = new Int32Array(snapshot.rules);
+            return;
+        }
+        let classCount = 1;
+        let longest = 1;
+        for (const keywords of keywordsByRule)
+            for (const kw of keywords)
+                longest = Math.max(longest, kw.length);
+        this.overlap = longest - 1;
+        for (const keywords of keywordsByRule)
+            for (const kw of keywords)
+                for (const ch of kw.toLowerCase()) {
+                    const c = ch.charCodeAt(0);
+                    if (c >= 128)
+                        throw new Error(`keyword ${JSON.stringify(kw)} is not ASCII`);
+                    if (this.classes[c] === 0)
+                        this.classes[c] = classCount++;
+                }
+        for (let c = 65; c <= 90; c++)
+            if (this.classes[c + 32])
+                this.classes[c] = this.classes[c + 32];
+        if (classCount > COLUMNS)
+            throw new Error(`keywords use ${classCount} distinct characters; at most ${COLUMNS} fit`);
+        // Padded to 64 columns so the JavaScript loop and the wasm scanner share one table layout.
+        this.classCount = COLUMNS;
+        // Trie over classes, then breadth-first failure links folded into a full transition table.
+        const columns = COLUMNS;
+        const children = [new Int32Array(columns).fill(-1)];
+        const out = [[]];
+        keywordsByRule.forEach((keywords, rule) => {
+            for (const kw of keywords) {
+                let s = 0;
+                for (const ch of kw.toLowerCase()) {
+                    const k = this.classes[ch.charCodeAt(0)];
+                    let next = children[s][k];
+                    if (next < 0) {
+                        next = children.length;
+                        children.push(new Int32Array(columns).fill(-1));
+                        out.push([]);
+                        children[s][k] = next;
+                    }
+                    s = next;
+                }
+                if (!out[s].includes(rule))
+                    out[s].push(rule);
+            }
+        });
+        const n = children.length;
+        if (n >= OUTPUT)
+            throw new Error(`keyword automaton has ${n} states; at most ${OUTPUT - 1} fit`);
+        const table = new Uint16Array(n * columns);
+        const fail = new Int32Array(n);
+        const queue = [];
+        for (let k = 1; k < classCount; k++) {
+            const next = children[0][k];
+            if (next >= 0) {
+                table[k] = next;
+                queue.push(next);
+            }
+        }
+        for (let qi = 0; qi < queue.length; qi++) {
+            const s = queue[qi];
+            for (const r of out[fail[s]])
+                if (!out[s].includes(r))
+                    out[s].push(r);
+            for (let k = 1; k < classCount; k++) {
+                const next = children[s][k];
+                if (next >= 0) {
+                    fail[next] = table[fail[s] * columns + k];
+                    table[s * columns + k] = next;
+                    queue.push(next);
+                }
+                else {
+                    table[s * columns + k] = table[fail[s] * columns + k];
+                }
+            }
+        }
+        for (let i = 0; i < table.length; i++)
+            if (out[table[i]].length)
+                table[i] = table[i] | OUTPUT;
+        this.table = table;
+        this.outputs = out.map((rules) => (rules.length ? Int32Array.from(rules) : null));
+        this.seen = new Int32Array(keywordsByRule.length);
+    }
+    toSnapshot(keywordsByRule) {
+        return {
+            signature: keywordSignature(keywordsByRule),
+            classes: Buffer.from(this.classes).toString('base64'),
+            table: Buffer.from(this.table.buffer, this.table.byteOffset, this.table.byteLength).toString('base64'),
+            outputs: this.outputs.map((rules) => (rules ? [...rules] : null)),
+            overlap: this.overlap,
+            rules: this.seen.length,
+        };
+    }
+    collect(state, gen, found) {
+        const o = this.outputs[state];
+        for (let k = 0; k < o.length; k++) {
+            const r = o[k];
+            if (this.seen[r] !== gen) {
+                this.seen[r] = gen;
+                found.push(r);
+            }
+        }
+    }
+    /** Indices of the rules with at least one keyword in `text` (any case). */
+    candidates(text) {
+        const gen = ++this.generation;
+        const { table, classes, classCount } = this;
+        const found = [];
+        let s = 0;
+        for (let i = 0, len = text.length; i < len; i++) {
+            const c = text.charCodeAt(i);
+            const v = table[s * classCount + (c < 128 ? classes[c] : 0)];
+            if (v & OUTPUT) {
+                s = v & ~OUTPUT;
+                this.collect(s, gen, found);
+            }
+            else
+                s = v;
+        }
+        return found;
+    }
+    wasm;
+    wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0 };
+    scanner(minInput) {
+        if (this.wasm === undefined) {
+            const module = keywordScanModule();
+            this.wasm = module && wasmApi ? new wasmApi.Instance(module, {}).exports : null;
+            if (this.wasm) {
+                const bytes = new Uint8Array(this.wasm.memory.buffer);
+                bytes.set(this.classes, 0);
+                this.wasmLayout.table = 256;
+            }
+        }
+        const wasm = this.wasm;
+        if (!wasm)
+            return null;
+        const layout = this.wasmLayout;
+        if (layout.inputCap < minInput) {
+            layout.inputCap = Math.max(minInput, 1 << 16);
+            layout.outCap = Math.max(1024, layout.inputCap >> 4);
+            layout.input = (layout.table + this.table.byteLength + 7) & ~7;
+            layout.out = (layout.input + layout.inputCap + 7) & ~7;
+            const needed = layout.out + layout.outCap * 8;
+            const have = wasm.memory.buffer.byteLength;
+            if (needed > have)
+                wasm.memory.grow(Math.ceil((needed - have) / 65536));
+            new Uint16Array(wasm.memory.buffer, layout.table, this.table.length).set(this.table);
+        }
+        return wasm;
+    }
+    /**
+     * The same for UTF-8 bytes `[start, end)` of a buffer. Long inputs go through the wasm scanner
+     * (about five times the speed of the JavaScript loop); short ones stay in JavaScript, where the
+     * copy into wasm memory would cost more than it saves.
+     */
+    candidatesInBytes(bytes, start = 0, end = bytes.length) {
+        const length = end - start;
+        const wasm = length >= 256 ? this.scanner(length) : null;
+        if (wasm) {
+            const layout = this.wasmLayout;
+            new Uint8Array(wasm.memory.buffer, layout.input, length).set(bytes.subarray(start, end));
+            let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap);
+            if (hits > layout.outCap) {
+                // More keyword ends than room: make room for all and scan again (rare: a line of keywords).
+                layout.inputCap = 0;
+                const grown = this.scanner(Math.max(length, hits * 16));
+                if (!grown)
+                    return this.candidatesInBytesJs(bytes, start, end);
+                new Uint8Array(grown.memory.buffer, layout.input, length).set(bytes.subarray(start, end));
+                hits = grown.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap);
+            }
+            const gen = ++this.generation;
+            const found = [];
+            const pairs = new Int32Array(this.wasm.memory.buffer, layout.out, hits * 2);
+            for (let h = 0; h < hits; h++)
+                this.collect(pairs[h * 2 + 1], gen, found);
+            return found;
+        }
+        return this.candidatesInBytesJs(bytes, start, end);
+    }
+    candidatesInBytesJs(bytes, start, end) {
+        const gen = ++this.generation;
+        const { table, classes, classCount } = this;
+        const found = [];
+        let s = 0;
+        for (let i = start; i < end; i++) {
+            const v = table[s * classCount + classes[bytes[i]]];
+            if (v & OUTPUT) {
+                s = v & ~OUTPUT;
+                this.collect(s, gen, found);
+            }
+            else
+                s = v;
+        }
+        return found;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/keyword-automaton.generated.ts
+const KEYWORD_AUTOMATON = { "signature": "a3-\u0002ops_\u0002adafruit\u0002adobe\u0002p8e-\u0002age-secret-key-1\u0002airtable\u0002airtable\u0002algolia\u0002ltai\u0002alibaba\u0002sk-ant-admin01\u0002sk-ant-api03\u0002akcp\u0002cmvmd\u0002asana\u0002asana\u0002atlassian\u0001confluence\u0001jira\u0001atatt3\u0002sc_\u0001ext_\u0001scauth_\u0001authress_\u0002a3t\u0001akia\u0001asia\u0001abia\u0001acca\u0002absk\u0002bedrock-api-key-\u0002q~\u0002beamer\u0002bitbucket\u0002bitbucket\u0002bittrex\u0002bittrex\u0002meraki\u00024b1d\u0002clojars_\u0002cloudflare\u0002cloudflare\u0002cloudflare\u0001v1.0-\u0002codecov\u0002cohere\u0001co_api_key\u0002coinbase\u0002confluent\u0002confluent\u0002contentful\u0002curl\u0002curl\u0002dapi\u0002datadog\u0002dnkey\u0002doo_v1_\u0002dop_v1_\u0002dor_v1_\u0002discord\u0002discord\u0002discord\u0002dp.pt.\u0002droneci\u0002dropbox\u0002dropbox\u0002dropbox\u0002duffel_\u0002dt0c01.\u0002ezak\u0002eztk\u0002etsy\u0002facebook\u0002eaam\u0001eaac\u0002facebook\u0002fastly\u0002finicity\u0002finicity\u0002finnhub\u0002flickr\u0002flwseck_test\u0002flwpubk_test\u0002flwseck_test\u0002fo1_\u0001fm1\u0001fm2_\u0002fio-u-\u0002secret_key\u0002freshbooks\u0002aiza\u0002access\u0001api\u0001auth\u0001key\u0001credential\u0001creds\u0001passwd\u0001password\u0001secret\u0001token\u0002ghu_\u0001ghs_\u0002github_pat_\u0002gho_\u0002ghp_\u0002ghr_\u0002glcbt-\u0002gldt-\u0002glffct-\u0002glft-\u0002glimt-\u0002glagent-\u0002gloas-\u0002glpat-\u0002glpat-\u0002glptt-\u0002gr1348941\u0002glrt-\u0002glrt-\u0002glsoat-\u0002_gitlab_session=\u0002gitter\u0002live_\u0001gocardless\u0002eyjrijoi\u0002glc_\u0002glsa_\u0002pat.\u0001sat.\u0002atlasv1\u0002administrator_login_password\u0001password\u0002heroku\u0002hrku-aa\u0002hubspot\u0002hf_\u0002api_org_\u0002ico-\u0002intercom\u0002intra\u0001s-s4t2ud-\u0001s-s4t2af-\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002ey\u0002zxlk\u0002kraken\u0002secret\u0002kucoin\u0002kucoin\u0002launchdarkly\u0002lin_api_\u0002linear\u0002linkedin\u0001linked_in\u0001linked-in\u0002linkedin\u0001linked_in\u0001linked-in\u0002test_\u0001live_\u0002test_pub\u0001live_pub\u0001_pub\u0002looker\u0002looker\u0002mailchimp\u0002mailgun\u0002mailgun\u0002mailgun\u0002mapbox\u0002mattermost\u0002_mmk\u0002messagebird\u0001message-bird\u0001message_bird\u0002messagebird\u0001message-bird\u0001message_bird\u0002webhook.office.com\u0001webhookb2\u0001incomingwebhook\u0002netlify\u0002nrjs-\u0002nrii-\u0002new-relic\u0001newrelic\u0001new_relic\u0002nrak\u0002ntn_\u0002npm_\u0002<add key=\u0002nytimes\u0001new-york-times\u0001newyorktimes\u0002api-\u0002okta\u0002t3blbkfj\u0002sha256~\u0002pplx-\u0002plaid\u0002plaid\u0002plaid\u0002pscale_tkn_\u0002pscale_oauth_\u0002pscale_pw_\u0002pmak-\u0002pnu_\u0002-----begin\u0002privateai\u0001private_ai\u0001private-ai\u0002pul-\u0002pypi-ageichlwas5vcmc\u0002rapidapi\u0002rdme_\u0002rubygems_\u0002tk-us-\u0002sendbird\u0002sendbird\u0002sg.\u0002xkeysib-\u0002sentry\u0002sntrys_eyjpyxqio\u0002sntryu_\u0002sm_aat\u0002sm_pat\u0002sm_sat\u0002shippo_\u0002shpat_\u0002shpca_\u0002shppa_\u0002shpss_\u0002bundle_enterprise__contribsys__com\u0001bundle_gems__contribsys__com\u0002gems.contribsys.com\u0001enterprise.contribsys.com\u0002xapp\u0002xoxb\u0002xoxe.xoxb-\u0001xoxe.xoxp-\u0002xoxe-\u0002xoxb\u0002xoxo\u0001xoxs\u0002xoxa\u0001xoxr\u0002xoxp-\u0001xoxe-\u0002hooks.slack.com\u0002snyk\u0002sonar\u0002sgp_\u0001sourcegraph\u0002sq0atp-\u0001eaaa\u0002squarespace\u0002sk_test\u0001sk_live\u0001sk_prod\u0001rk_test\u0001rk_live\u0001rk_prod\u0002sumo\u0002sumo\u0002telegr\u0002travis\u0002sk\u0002twitch\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002tfp_\u0002hvb.\u0002hvs.\u0001s.\u0002yandex\u0002yandex\u0002yandex\u0002zendesk\u0002-----begin\u0002://\u0002sk-ant-\u0002cfk_\u0001cfut_\u0001cfat_\u0002dapi\u0002dckr_\u0002figd_\u0002ghs_\u0002gsk_\u0002shpat_\u0001shpca_\u0001shppa_\u0001shpss_\u0002tskey-\u0002vcp_\u0001vci_\u0001vca_\u0001vcr_\u0001vck_\u0002_authtoken\u0002!!binary\u0002x-oauth-basic\u0002\\u\u0001\\/\u0002delta", "classes": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoLQAAAAAAAAAAAAAAAyEsGRUkAiApKgAQJSsAJyYAAAABDhIIDwkRHQwbExYYFwQFHgoGDQsaIxwUIgAuAAAHAAEOEggPCREdDBsTFhgXBAUeCgYNCxojHBQiAAAAHwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "table": "AAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAOABAASADsA9AHzADkBvwMAAFgChYCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvAwYA9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwAHgPMAOQG/A9gEWAKlAZIAdwEAAN4DeAM8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAPUAVQD0AQgACgB0An0AJQD3AIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AQsAAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwMMAFgCpQGSAIEBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAADQClAcwDdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAg6AkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMBAQYBOwD0AfMAOQELAQAAWAKlARAAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgARgAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAApAAAAJEDBAASADsA9AGUADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAUAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABWABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgAXAAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABgABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAGQD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgAaAAAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqARsAkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAUcAPAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgAdAAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCHoCSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDHwCmARIANwF8AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQACAA9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSACEAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQASKAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAjAAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BCSAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5ASYAAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIkB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCJwCSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAKQB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA9AHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAKgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAK4AAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHQAAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMuABIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAAC8AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADAAMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQA1gFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBJgAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAiQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATcAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQA5AHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6gAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPQAEABIAOwC9BPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD4AAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAA/ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJAAJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgNBgKYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAEkAVQD0AUMAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAkAAACRAw8AFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ABEAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAEUApQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAEYAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAAAoAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AEcAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BEiAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQNKgKUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQASwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEyAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhAE+AOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFANTAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AFUgDkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAIQKKAHQAAAAWAI0ATQD1BAAALABXALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABYgAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABbAAAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFcAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSAF0A9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAAAjAmoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEXgClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8AAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALABggLQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAADiAKUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzAGMAGwMAAFgC6QCSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABkABQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DZQBVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAGYAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGcAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuiAkgAVAwAAqgFoAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAGmAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBbAAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABtgAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAJwAJIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAcYCRA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4AAAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAJ2AJIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBXeA8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AnkAJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAnoAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwJ7gKIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwB8gPMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAn+AogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAIEAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAggD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgCDAPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAhIDzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAImAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIyAAACRAwQAEgA7APQB8wA5Ab8DAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAI+AAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgCLAQAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgCRgPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAA9AAQAEgA7AL0E8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACkAAAAkQMEABIAOwD0AZQAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5AZUAJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDlgASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEACEBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBlwBfA/UEAAAyAB0BtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJgA9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJkABAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACaAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAmwBVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA5yApQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAnYAEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJ4A9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJ8AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAaCAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAChgAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA6UAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIApgAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AaeAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYArAAqgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwOrAKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBrACQAfUEAAAyABkEtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAK0A9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAK4AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAKvgJIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEsQAAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAsgAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqALOAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQC4APUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAK5gKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QS8ADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AG9gDkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA78AEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDwgIFADsA9AHzADkBvwPFAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAMAAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADBAAAAkQMEABIAOwD0AfMAcAK/AwAAawClAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AcIAfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASAMMA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwDEgPMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHGADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAxwAbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAMgAFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAyQAAAJEDwQISADsA9AHzADkBvwMAAFUBMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwJZAQAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQHKAJYCJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgDLgAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAzwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA0IAEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSANIAAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoB0wCQARSCAABIBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA9QAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADVgGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgDXAAAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkB2AAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQNCAhIAOwD0AccDOQG/A8sDWAKlAZIA2YAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2wAAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEANwAVQD0AQgAOQF0AigFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQPdgKUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsA3gDzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQNUAr4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUADfAPUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgDgAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAHhgAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIA4wC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQLkABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADlAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgHmAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAOeAAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgBiBAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBOsAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuwAkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAO0A3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAe4ASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAO+AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHxAAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAAPKAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA/aApQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPgAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AH5ADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJAAAAkQP6ABYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAJQIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBEAB0AAAA+4BQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUAD9AEUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgD+AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAH/gAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsAAgHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAAMBagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQEATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsABYHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwMGAAcB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAAAIAWoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUECQEyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAqB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwAMAccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAADQFqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqARwFkAH1BA4BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAPgfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAzgCHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASABEB9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DEgE8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgAAACRAxMBEgA7AHOA8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBFAEAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0ARWBOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6ABcBhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABgBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQNYAhkBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6ABqBhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAxwBEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAhATsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAdAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAHgEAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAhYDkgB0AAAAqgEfAZABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEBIgMAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwACCBpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwMGAPQB8wA5AZsDqQNYAqUBIgF0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDIwESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagAkgT8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzACYBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAJwGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgAoAQAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAKQFgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwAqgfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QALAHMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBLQGQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAC4BzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BC8BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAMIGHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMgEAAJEDBAASADsA9AHzADkBvwMAAFgCNAGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQAzgfUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAKGAKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAANYH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAGIU4gQAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWADsBTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBPQF0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDPgESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQM/AQUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAECB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABCAQIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALOEAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgBEgU0A9QQAACwAFANDgQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAEYBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAARwEUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAUiBAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDcwESADsA9AHzADkBvwMAAFgCpQGSAHQAAAARBVkCkAH1BAAAMgBKAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAASwFdApIAFQMAAKoBBwOQAUUDAAAyAFABtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFMAZAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAE0BpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJOAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMDT4EAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAlEBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCUgFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFTgXQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAABVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVYBkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUABXAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AViBkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAGMBWgH0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgBbAQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVwBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAV5AfAAWAKlAZIAdAAAAKoBUABdAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AF4B8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCXwGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAYAEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBhAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCYoGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDZAFYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFlAXQAAACqAVAAkAH1BAAAqgMUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUABmAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AGcB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCaAGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAaQEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBqAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCa4GSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QRtATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAboHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QRwgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJxAQAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwBygfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAHQBBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/A3UBWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAB2gQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBXkB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHoBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AZUBOQG/AwAAWAJ7gZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AXwB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAfQH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAfgEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABf4EAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMABUCgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAgQEAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgCCAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwKDAa0EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAYQBQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA4UBEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDhgEFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACHAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCIgfQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACKgQAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA+wQAAKoBUACQAfUEAAAyABQDtAAAAMwAagCIAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAIwB9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAjYH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA4+BpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAGSgQAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBnIH0AfMAOQEbASUBEAErAZIAlgEAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAEgFlwG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCmAGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAmQGlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJoBAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAAm4EUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAANgAzAJIAdAAAAC0AUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABWAAAAZQKeBBIAnwH0AfMAOQG/A9gEiAClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcCoAEAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDogESADsA9AGhgTkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AaMBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AGkgTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAJgA5IAqAEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAqYG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCYQSSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA7oBvAGuAfQB8wBRAr4BrAFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsArYHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AK+B8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAgQCkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCsgGiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQKzAVgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbQBdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBNArUB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC2ATsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC3AQAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlALgBigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFuYHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA48EBQA7ALuB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwO9gfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsAv4HHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAANMBAACRA9kB3QHvAfQBxQHIAewBAADPATMAkgB0AAAAqgHBAZAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsAG4LzAAQFkwHwAFgCpQHCAXQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqADDAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPEgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAHGAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPHgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0ACwBzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAyQGAAQAASQHNAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgHKAZAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCywGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDzIGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA86BpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoALQAQAACAJqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgC0QGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID0oGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAiUAWQCKAHQAAADUAY0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIA1QEAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIA1gFPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgC1wGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID2IGmARIAFwX0AfMA7ATfBAAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2gEAAJEDwgIFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4B2wH0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAADcgZ4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADeAQAAkQMEAG8DdwP0AfMAOQGbA6kDWALhAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAN8BigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA+CBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAuIBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA+OBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQDmAZEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOcBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AOgBqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAA6QEAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOoBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AAAAqgFQAJAB9QTrgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWALtAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPugaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAcAgAAZQLwARIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPEBAACRAwQABQA7APQB8wA5Ab8DpARYAqUBkgB0AAAAqgFQAF8D9QQAADIAnwS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA8gGKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGID84GmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAA9gGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAvcBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCBAKSALQCAACqAVAA0wP1BAAA+AEUA7QAAADMAGoAgwKyAaIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD5AQAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkA+gF0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA+wHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4C/AH0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgD9AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAP4B9AHzADkBvwMAAFgCNgGSAHQAAACqAXgBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA/wH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2AQAAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAQISADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyAAICtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAA4I8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIABQIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AQaCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAJAgAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsACoLzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADQIAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQEOAn0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBDwI5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAEAL8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAEQIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgASAvQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSABOC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDFwKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzAAYAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDGQISADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAGoKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQAdgggAOQF0An0AJQAhAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlACECigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6ACKChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQkgjIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAJgKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAJwK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAACgCXQKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAKQL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAioCkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEKwIAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAsAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAC0CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAA4QRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDLgISABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQEvAgAAWAKlAZIAdAAAAKoBUACnAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ADACxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMQIUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQMyAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA8ICBQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAMwJQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAADQCpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyADUCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADYC8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAA3AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AgAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgE5AvQBCAA5AXQCfQAlAB4CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADoC9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAjsCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzwCEgA7APQBoYE5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBPQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AT6COQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQFBAgAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA0ICEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAQwL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLAkSCWAJgA5IAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLAkcCWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABIAgQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASQIAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABKggIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4ETgI7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDTwJvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAJQgpIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsAUoLzADkBgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA1QCvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAFYCUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBVeC8wA5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAFuCBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEYwIAAFgCpQGSAF4CAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFfAgAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFgAsoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQISADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIAYoIAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAZIIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgBmAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAABnAvSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJoArsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5ARpAgAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbQIAAJEDBAASADsA9AHzADkBvwNqAlgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AWsCOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAABsggABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAbgJ0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAABvgmwBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQFxAgAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA3ICEgA7APQBxwM5Ab8DywNYAqUBkgCBAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAABzglAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAHYCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAdwK/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgCAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWAHkCTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAJ6ApIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA3sCEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBfAIAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBH2CAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCfwKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ASAAgAAWAKlAZIAXgIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIGCAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADBA1UA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQCCggAALAAUA7QAAADhBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAIaCAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAACJAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAIqC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACMAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAI0C9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAI4CAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAI+CtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAZECkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOSAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAACTAqUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgCUgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJdAuQAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgCXArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBmAKQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCmQKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AGaAlECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACbAgAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AZwCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAnQL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAACeAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJABn4IAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwChAvMAOQEbAwAAWAJdApIApgIAAKoBBwOpAkUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKICAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACjAlUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDpIKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABegwQAEgA7AKWC8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDVAK+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACnAgAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEIBAgCRAwQAjgFVAPQBCAA5AaiCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAqgIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQBqwI5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAALECAAEWATsArgLzADkBGwElAawCKwGSAEcFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAEQH0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAK2CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAK8CpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALCCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAALICpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALOCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASALUC9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAK2ApIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBbeC8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC4AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA7kCWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuoJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA7wCWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBvYJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBwIJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQPCAgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAMMC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAMQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQHFggAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADRAlUA9AEIADkBdAJ9AMcC1QKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAADIAlwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAzgLJApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwLKAqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwD0AfMAUQJFAksCywKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXALMAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBADNgjsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBzwKwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgDQgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQOPgaUB0gJ0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED0wISADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagDUgj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgC1gKSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA1wIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AdgCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA9kCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQPaAhIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQDbAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgC3IKSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAPeAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAA34L1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgDhAvQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4gIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQAhAooAdAAAAOMCjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgDkAgAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAOkCBAASADsA7gLzADkBvwMAAFgCNgHlAnQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgE5gKlAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AecCAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHogjkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgAZAPQB8wA5Ab8DAABYAqUB6gJ0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBOsCpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHsAgAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB7YI5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAe8CdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGATwAqUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkB8QIAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgB+ArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AfKCOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AfUCdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMC9gKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED9wISADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP4AgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAPkC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJEE9AHzADkBiwKQAlgCYAMFA5EBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6APoChwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP7AhIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wD8Ar8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsA9AHzAP0CgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAA/gKlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3MBEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAEQX/ApAB9QQAADIASgG0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAFgCpQGSAAADAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAQMxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgECA5AB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAwMSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIABIMAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgaDAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwgDEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAAkDAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAACgOlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIACwO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQKSABUDAAAMAwcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAg0DAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAOAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgEPA3QAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAhADogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAxEDEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDEgMFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUAATg/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADBQORAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugD6AocC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAABcDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAABgDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAGQO/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJABGoMAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AwAAkQMEABIAOwD0AccDOQG/A8sDHwOlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAHAODAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAdA/QB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAB6DngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAZgL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAAAgA6UBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAACGDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAAjAwQAEgA7AC4D8wA5ASkDAABYAqUBkgD0AgAAqgFQAJABVQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBJAMAAFgCpQGSAHQAAACqAVAAkAFLAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAJQMAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAACYDYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAACcDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBKIOQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSACoDAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAArA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAsAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAS2DkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5AS8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSADADAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAxA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAyAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqATODkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNADWD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADiD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DOgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIsDAACRAwQAEgA7ADuD8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBPgM5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AE/AzkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPANAAwAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAEED9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAEIDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAUODAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAARIM8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAJGA5IAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABHA6UBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcAkgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIASQMAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBKg/QB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSAOEC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQNMAxIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AU0DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAATgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAATwMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAlADkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFEDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCUgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBTAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAFSD9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRA1YDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUABYA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AMsE8wA5AYsCkAJYAlkDkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFoDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCWwMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBcAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAF2D9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABhg2IDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAABkAxQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAZQN0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAZgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAZwOLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABog4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJrAwAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAABsAwAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAbQMBBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAG6DugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAHEDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAAHKDewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgM5BRIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAnUDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AXaDOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3gDPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB5AwAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCeQAlAFkAigB0AAAAFgCNAE0A9QQAAHoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHsDAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwB8A/MAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA4EDhwM7APQB8wA5Ab8DAABYAn0DkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAAfgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyAH8DtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7AICD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACCAwAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCgwMlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgChAOSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAoWDogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7AIaD8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAogDAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AImD8wA5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACLAwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA0QJVAPQBCAA5AXQCfQDHAtUCigB0AAAAFgCNAIwD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAI2DBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDjwNYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAkIPzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJMDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAlAMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACVAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJUDBAASADsA9AHzADkBvwMAAFgCpQGWA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAlwMAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQAAACRAwQAEgA7APQBlAA5Ab8DAABYAjYBkgB0AAAAmANQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAAJkDpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAJqDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAJ0DagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ4DAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAnwOKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAoAMAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKEDAACmAwQAEgC1AqMD8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9AKKDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQDAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBaWDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKcDAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9AKiDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAKuDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA64DpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAArwMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALADAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAACxA40ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIAsgMAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAACzAzYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAbQDkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDArUDogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAALYDFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwK3AwAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC4AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgG5A/QBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAC6AwAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAALsDagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgG8A5AB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIQUAAJEDYQAdBTsA9AHzAAQFIwXwAB8FpQGSAHQAAACqAVAAJQX1BAAAvgAUA70DAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBvoOQAfUEAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLDAzkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADEAwAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAxQNVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA8aDpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMkDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA4ALKg/MAOQG2AAAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQHMA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAc0DAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAzgNQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAM8DAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAE0AMAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgDRA/QB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA0oPzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFGEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADUAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwPVA1gCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA1gP0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAADXg54EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AdkDOQEbAwAAWALnA5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsB2gNHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBNsDpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHcAwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB3YM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAqIEFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoA34OHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAOEDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAeKDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgDjA/QB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBOQDpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAeUDdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADmgwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7AToAwAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOAEAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE6YMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWALrA5IAFQMAAKoBUACQAZwEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBOwDAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygTtAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIA7gP0AfMAOQG/A/kDWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AO8D8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAPADAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAfGDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzADyA4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBADzAzsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAfQDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAPUDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AvYDAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAA9wOlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA/iDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD6g/MAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA/APzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD9AwAAkQMEAAAEAwT0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAP4DAgCRAwQAjgFVAPQBCAA5AXQCKAUlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA/4OKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEAACRAwQAbwN3A/QB8wA5AZsDvwJYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAAoSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAH4KHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUABYSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAIoKHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABwQ7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBAAIBHcD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMJBG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7AAqE8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMBAAAkQMEABIEFQT0AfMAOQGbA6kDWAKlAZIAdAATAKoBDwSQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAA0EigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFDoTzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAEYQIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABMEAACRAwQAbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHADjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4BFIQIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgAWBPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gN4AzyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAF4TzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAGQS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AEaBDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAbBPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgAcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsAHQTzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAHgQAADkEUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAHwS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCIASSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAIQQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5ASIEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAAjBDsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQEkBKkDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywMlBKUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASACYE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAACdA2oAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAJwQAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7ACgE8wA5Ab8DAABYAjYBkgB0AAAAqgF4AZABFIIAADIA2AO0AAAAzABqAHUAPwKiAAAAugBpBDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAKQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBKgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAysEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgAsBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAItBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBC4EAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLAy8EpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATAEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAxBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIAyBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAMwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7ADQE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsANQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBNgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzcEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiADiEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAAD2AaUBkgA6BAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBDsEAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAPAT0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AD0E8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugBRhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAPgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBPwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0AEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBBBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAJCBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBEMEAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA0QEpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAUUEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBGBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIBHBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIASAT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AEkE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsASgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBSwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0wEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAE2EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASAFAE9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoAUYSHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFSBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDUwQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAFQEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAlUEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEVgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDVwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBWAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAFkE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gFoEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBbBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFyEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBXQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA14EEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAF+EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFjBAAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAZAQ7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBZQSpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDZgSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBnBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAnQNqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAGgEAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAaQQxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFqBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDawQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGwEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAm0EkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEbgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDbwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBcAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAHEE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gHIEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBzBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AHSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBdQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3YEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAHeEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBAB6hHcD9AHzADkBmwOpA4+BpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAHwEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISMBImE9AHzADkBi4QAAFgCpQF9hH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACHhAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugB/BDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAWBBBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIIEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISFBImE9AHzADkBi4QAAFgCpQGDhH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAhIQEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAIaEBABvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAfAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAjYQEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjwQFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AJKEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAAJQE6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQQAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0ApYCJQBZAIoAdAAAABYAlgRNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgGOAJcE9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AJgEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBmQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA5oEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAJuEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAkYDkgB0AAAAqgFQAJ2E9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/A6QEWAKlAZIAdAAAAKoBUABfA/UEAAAyAJ8EtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKAEAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBoYR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A6OE8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGlBAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgGmBMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAKcEAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKgEUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AakEAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAqgQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BOUBMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAKsEVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCrISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A7QEWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtACuBMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAK8EAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAsASKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmAbEEFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACyhAQAbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALUEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBtgR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAtwQAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC4BPQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngS5BDsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC6BAAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAB4CigB0AAAAFgC7BE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSALyEAACqAY4AkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAxgQ7APQB8wA5Ab8DAABYAr4EkgB0AAAA9QFQAJAB9QQAAMIEFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAL8EAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAwAT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAsGEkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcFt4LzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAAwwQzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoAK0AAAAxARqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMWEAACqARwFkAH1BM0AMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwAKgvMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AccEvwJYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDyAQSADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AcmEOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAywTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEANQEOwD0AfMAOQG/AwAAWALMBJIAdAAAAPUBUACQAfUEAADQBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgDNBAAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAM4E9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWALPhJIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBbeC8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAANEEMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAANIEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgDThAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsACoLzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQHVBL8CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA9YEEgA7APQBxwM5Ab8DywOcA6UBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHXhDkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAPZBAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJED2oQSADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgDcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAADdBFAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHehAAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADiBKUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAOOE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADlBKUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgC5gSSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWALpBJIAtAIAAKoB5wTTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMC6ISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA6gQAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AeuEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A+6E8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA8gT0AfMAOQG/AwAAWAKlAfAEdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDxhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA84SHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwA9wS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AH4BDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIA+QQAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAEgFYAS0AAAAzABqAPqEPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAPwEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB/QQ5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAP4EAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA/wT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAABIBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyAACF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQIFMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFA4UwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKBQAAkQNsARIAOwD0AfMAOQGAAQcFSQGlAZIAdAAAAKoBUAAFBfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAaF8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIIBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBQmF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BRQH0AQgAOQF0An0AJQALBYoAdAAAABYAOwFNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAG4AYgORA6YBEgAXBQyF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUAAOBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AQ8FkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsAEIXHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQBEgU5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsAE4XzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABWF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAFoXzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAMYEOwD0AfMAOQG/AwAAWAK+BJIAdAAAAPUBUACQAfUEAADCBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABiF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSABkFAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARqFAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAbhQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhBQAAkQNhAB0FOwD0AfMABAUjBfAAHwWlAZIAdAAAAKoBUAAlBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3Ax6F8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAghfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAIoUIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ACSFxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAmhfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIpBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCKoWiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECgABLAlgCKwWSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQMsBRIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAC0F9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAC4FAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAC+FtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADEFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATIFdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMQVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGAQzBaUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgA0BbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1BQAAkQMEADkDOwD0AfMAOQEbAwAAWAJ/ApIAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5ATYFfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygQ3hQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAzkFEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgUAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AjsFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAjwFkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI9haIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPgWOBBIAOwD0AfMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBPwV0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAUAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BQQX0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ARCBaUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAiYAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAUOFkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DRYVYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFRoUwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAEgFYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCSQWSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABKhWIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQA1gFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "outputs": [null, null, null, [0], null, null, null, [1], null, null, null, null, null, null, [2], null, null, [3], null, null, null, [4], null, null, null, null, null, null, null, null, [77, 119], null, null, null, [77, 116], null, [5], null, null, null, null, null, null, [6, 7], null, null, null, null, null, [8], null, null, null, [9], null, null, null, null, [10], null, [207], null, null, null, null, [223], null, null, null, null, null, null, [11], null, [77], null, [12], null, null, [13], null, null, null, null, [14], null, null, null, [15, 16], null, null, null, null, null, null, null, [17], null, null, null, null, null, null, null, null, [17], null, null, null, [17], null, null, null, [17], null, [18], null, null, null, [18], null, null, null, [77], [18], null, null, [77], null, null, null, null, [18], [19], null, [19], null, [19], null, null, [19], null, null, [19], null, [20, 207], null, null, null, null, null, null, null, null, null, null, [77], [150], null, null, [77, 116], [21], null, [22], null, null, null, [23], null, null, null, null, null, null, null, [24, 25], null, null, null, [26, 27], null, null, null, null, null, [28], null, null, null, [29], null, null, null, null, null, null, [30], null, null, null, null, null, null, [31, 32, 33], null, null, null, null, [33], null, null, null, null, [34], null, null, null, [35], null, null, null, [77], null, null, null, [35, 77, 116], null, null, null, null, null, [36], [37, 38], null, null, null, null, null, null, [39], null, null, [40, 41], null, null, null, [42, 225, 77], null, null, null, null, [43], null, null, null, [44, 77, 116], null, null, null, null, null, [45], null, null, null, null, [46], null, null, null, null, [47], null, null, null, null, null, [48, 49, 50], null, null, null, null, [51], null, null, null, null, null, [52], null, null, null, [53, 54, 55], null, null, null, null, null, [56], null, null, null, null, null, [57], null, null, [58], null, [59], null, null, [60], null, null, null, null, null, null, null, [61, 63], null, null, [62], [62], null, null, null, [64], null, null, null, null, null, null, [65, 66], null, null, null, [67], null, null, null, null, [68], null, null, null, null, null, null, null, null, null, [69, 71], null, null, null, null, null, null, null, null, [70], null, null, [72], null, [72], null, [72], null, null, null, [73], null, null, null, null, [77, 119], null, null, null, [74, 77, 116], null, null, null, null, null, null, null, null, [75], null, [76], null, null, [77], null, [77], null, null, [77, 116], null, null, null, null, null, null, null, null, [77], [77], null, null, null, null, [77], null, null, [77, 105], null, null, null, null, [77], null, null, null, [78], null, [78, 228], null, null, null, null, null, null, null, null, null, [79], null, [80], null, [81], null, [82], null, null, null, null, [83], null, null, [84], null, null, null, null, [85], null, [86], null, null, null, [87], null, null, null, null, null, [88], null, null, null, [89], null, null, null, [90, 91], null, null, [92], null, null, null, null, null, null, null, [93], null, null, [94, 95], null, null, null, null, [96], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [97], null, null, [98], null, null, null, [99, 127], null, null, null, null, null, null, null, null, [99], [116], null, null, null, null, null, [100], [101], null, [102], null, [103], null, null, [103], null, [104], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [105, 77], null, null, null, null, null, [106], null, null, null, null, null, [107], null, null, null, null, null, [108], null, [109], null, null, null, null, [110], null, null, null, [111], null, null, null, null, null, null, [112], null, [113], null, null, null, null, null, null, null, [113], null, null, [113], null, null, null, [114, 115], null, null, null, null, null, null, null, null, null, [114, 115], null, null, null, [113], [114, 115], null, null, null, [114, 115], null, null, null, [117], null, null, null, null, [118], null, null, null, null, [120, 121], null, null, null, null, null, null, null, null, null, null, [122], null, null, null, null, [77], [123], null, null, [124], null, null, null, null, [125, 126], null, null, [125, 126], null, null, [125, 126], null, null, null, [127], null, null, [128], null, null, [128], null, null, [128], null, null, null, null, [129, 130], null, null, null, null, null, null, null, [131], null, null, [132, 133, 134], null, null, null, [135], null, null, null, null, null, null, null, [136], null, null, [137], null, null, null, null, null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [140], null, [140], null, null, null, null, null, null, null, null, null, null, null, null, [140], null, null, null, null, null, null, [141], null, null, null, [142], null, null, [143], null, null, null, null, null, null, [144], null, null, null, null, [144], null, null, null, null, null, [144], null, [145], null, null, [146], null, null, [147], null, null, null, null, null, null, null, [77, 116], [148], null, null, null, null, null, [149], null, null, null, null, null, null, null, null, null, [149], null, null, null, null, null, null, null, null, [149], [150], null, null, [151], null, null, null, null, null, null, [152], null, null, null, null, null, [153], null, null, null, [154], null, null, null, [155, 156, 157], null, null, null, null, null, null, null, null, null, [158], null, null, null, null, [77], [159], null, null, [160], null, null, null, [161], null, null, [162], null, null, null, null, null, null, null, null, null, [163, 221], null, null, null, null, null, null, null, [164], null, null, [164], null, null, [164], null, null, [165], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [166], null, null, null, [77], null, null, null, [167, 42, 225, 77], null, null, null, [168], null, null, null, null, null, null, null, [169], null, null, null, null, [170], null, null, null, null, null, [171, 172], null, [173], null, null, [77, 116], null, null, null, [174], null, null, [175], null, null, null, null, null, null, null, [116], null, null, null, null, null, null, [176], null, [177], null, null, null, null, [178], null, null, [179], null, null, [180], null, null, null, null, [181], null, null, null, [182, 230], null, null, [183, 230], null, null, [184, 230], null, null, [185, 230], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, [216], null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, [188], null, null, [189, 192], null, null, null, null, null, [189, 192], [190], null, [190, 195], [191, 195], [193], [193], [194], [194], null, [195], null, null, null, null, [216], null, null, null, null, null, null, null, null, [196], null, [197], null, null, null, [198], null, [199], null, null, null, null, null, null, null, null, [199], null, null, null, null, null, [200], [200], null, null, null, null, null, null, null, null, [201], null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, [203, 204], null, null, null, [205], null, null, null, null, [206], null, null, null, null, [208], null, null, [209, 210, 211, 212, 213], null, null, [214], null, null, [215], null, [216], [216], null, null, null, null, null, [217, 218, 219], null, null, null, null, null, [220, 207], null, null, [222], null, null, [224], null, null, [224], null, null, [224], null, null, null, [226], null, null, [227], null, [207], [229], null, [207], null, [77, 116], [231], null, null, [232], null, [232], null, [232], null, [232], null, [232], null, null, null, [77], null, null, null, null, [233, 77], null, null, null, null, null, null, null, [234], null, null, null, null, null, [77], null, null, null, null, null, [235], null, [236], [236], null, null, null, [237]], "overlap": 33, "rules": 238 };
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/gitleaks-rules.generated.ts
+const gitleaksGlobalAllowlists = [
+    {
+        "description": "global allow lists",
+        "condition": "OR",
+        "regexTarget": "secret",
+        "regexes": [
+            {
+                "source": "^true|false|null$",
+                "flags": "i"
+            },
+            {
+                "source": "^(?:[aA]+|[bB]+|[cC]+|[dD]+|[eE]+|[fF]+|[gG]+|[hH]+|[iI]+|[jJ]+|[kK]+|[lL]+|[mM]+|[nN]+|[oO]+|[pP]+|[qQ]+|[rR]+|[sS]+|[tT]+|[uU]+|[vV]+|[wW]+|[xX]+|[yY]+|[zZ]+|\\*+|\\.+)$",
+                "flags": ""
+            },
+            {
+                "source": "^\\$(?:\\d+|{\\d+})$",
+                "flags": ""
+            },
+            {
+                "source": "^\\$(?:[A-Z_]+|[a-z_]+)$",
+                "flags": ""
+            },
+            {
+                "source": "^\\${(?:[A-Z_]+|[a-z_]+)}$",
+                "flags": ""
+            },
+            {
+                "source": "^\\{\\{[ \\t]*[\\w ().|]+[ \\t]*}}$",
+                "flags": ""
+            },
+            {
+                "source": "^\\$\\{\\{[ \\t]*(?:(?:env|github|secrets|vars)(?:\\.[A-Za-z]\\w+)+[\\w \"'&./=|]*)[ \\t]*}}$",
+                "flags": ""
+            },
+            {
+                "source": "^%(?:[A-Z_]+|[a-z_]+)%$",
+                "flags": ""
+            },
+            {
+                "source": "^%[+\\-# 0]?[bcdeEfFgGoOpqstTUvxX]$",
+                "flags": ""
+            },
+            {
+                "source": "^\\{\\d{0,2}}$",
+                "flags": ""
+            },
+            {
+                "source": "^@(?:[A-Z_]+|[a-z_]+)@$",
+                "flags": ""
+            },
+            {
+                "source": "^/Users/[a-z0-9A-Z]+/[\\w .-/]+$",
+                "flags": ""
+            },
+            {
+                "source": "^/(?:bin|etc|home|opt|tmp|usr|var)/[\\w ./-]+$",
+                "flags": ""
+            }
+        ],
+        "stopwords": [
+            "014df517-39d1-4453-b7b3-9930c563627c",
+            "abcdefghijklmnopqrstuvwxyz"
+        ],
+        "hasPaths": true
+    }
+];
+const gitleaksRules = [
+    {
+        "id": "1password-secret-key",
+        "description": "Uncovered a possible 1Password secret key, potentially compromising access to secrets in vaults.",
+        "goRegex": "\\bA3-[A-Z0-9]{6}-(?:(?:[A-Z0-9]{11})|(?:[A-Z0-9]{6}-[A-Z0-9]{5}))-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\\b",
+        "source": "\\bA3-[A-Z0-9]{6}-(?:(?:[A-Z0-9]{11})|(?:[A-Z0-9]{6}-[A-Z0-9]{5}))-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3.8,
+        "keywords": [
+            "a3-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "1password-service-account-token",
+        "description": "Uncovered a possible 1Password service account token, potentially compromising access to secrets in vaults.",
+        "goRegex": "ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}",
+        "source": "ops_eyJ[a-zA-Z0-9+/]{250,}={0,3}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "ops_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "adafruit-api-key",
+        "description": "Identified a potential Adafruit API Key, which could lead to unauthorized access to Adafruit services and sensitive data exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:adafruit)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:adafruit)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "adafruit"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "adobe-client-id",
+        "description": "Detected a pattern that resembles an Adobe OAuth Web Client ID, posing a risk of compromised Adobe integrations and data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:adobe)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:adobe)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "adobe"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "adobe-client-secret",
+        "description": "Discovered a potential Adobe Client Secret, which, if exposed, could allow unauthorized Adobe service access and data manipulation.",
+        "goRegex": "\\b(p8e-(?i)[a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(p8e-[a-z0-9A-Z]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "p8e-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "age-secret-key",
+        "description": "Discovered a potential Age encryption tool secret key, risking data decryption and unauthorized access to sensitive information.",
+        "goRegex": "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+        "source": "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "age-secret-key-1"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "airtable-api-key",
+        "description": "Uncovered a possible Airtable API Key, potentially compromising database access and leading to data leakage or alteration.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:airtable)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{17})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:airtable)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{17})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "airtable"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "airtable-personnal-access-token",
+        "description": "Uncovered a possible Airtable Personal AccessToken, potentially compromising database access and leading to data leakage or alteration.",
+        "goRegex": "\\b(pat[[:alnum:]]{14}\\.[a-f0-9]{64})\\b",
+        "source": "\\b(pat[a-zA-Z0-9]{14}\\.[a-f0-9]{64})\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "airtable"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "algolia-api-key",
+        "description": "Identified an Algolia API Key, which could result in unauthorized search operations and data exposure on Algolia-managed platforms.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:algolia)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:algolia)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "algolia"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "alibaba-access-key-id",
+        "description": "Detected an Alibaba Cloud AccessKey ID, posing a risk of unauthorized cloud resource access and potential data compromise.",
+        "goRegex": "\\b(LTAI(?i)[a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(LTAI[a-z0-9A-Z]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "ltai"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "alibaba-secret-key",
+        "description": "Discovered a potential Alibaba Cloud Secret Key, potentially allowing unauthorized operations and data access within Alibaba Cloud.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:alibaba)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:alibaba)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "alibaba"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "anthropic-admin-api-key",
+        "description": "Detected an Anthropic Admin API Key, risking unauthorized access to administrative functions and sensitive AI model configurations.",
+        "goRegex": "\\b(sk-ant-admin01-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(sk-ant-admin01-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "sk-ant-admin01"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "anthropic-api-key",
+        "description": "Identified an Anthropic API Key, which may compromise AI assistant integrations and expose sensitive data to unauthorized access.",
+        "goRegex": "\\b(sk-ant-api03-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(sk-ant-api03-[a-zA-Z0-9_\\-]{93}AA)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "sk-ant-api03"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "artifactory-api-key",
+        "description": "Detected an Artifactory api key, posing a risk unauthorized access to the central repository.",
+        "goRegex": "\\bAKCp[A-Za-z0-9]{69}\\b",
+        "source": "\\bAKCp[A-Za-z0-9]{69}\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4.5,
+        "keywords": [
+            "akcp"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "artifactory-reference-token",
+        "description": "Detected an Artifactory reference token, posing a risk of impersonation and unauthorized access to the central repository.",
+        "goRegex": "\\bcmVmd[A-Za-z0-9]{59}\\b",
+        "source": "\\bcmVmd[A-Za-z0-9]{59}\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4.5,
+        "keywords": [
+            "cmvmd"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "asana-client-id",
+        "description": "Discovered a potential Asana Client ID, risking unauthorized access to Asana projects and sensitive task information.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "asana"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "asana-client-secret",
+        "description": "Identified an Asana Client Secret, which could lead to compromised project management integrity and unauthorized access.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:asana)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "asana"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "atlassian-api-token",
+        "description": "Detected an Atlassian API token, posing a threat to project management and collaboration tool security and data confidentiality.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:(?-i:ATLASSIAN|[Aa]tlassian)|(?-i:CONFLUENCE|[Cc]onfluence)|(?-i:JIRA|[Jj]ira))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20}[a-f0-9]{4})(?:[\\x60'\"\\s;]|\\\\[nr]|$)|\\b(ATATT3[A-Za-z0-9_\\-=]{186})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:ATLASSIAN|[Aa]tlassian)|(?:CONFLUENCE|[Cc]onfluence)|(?:JIRA|[Jj]ira))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9A-Z]{20}[a-f0-9A-F]{4})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)|\\b([aA][tT][aA][tT][tT]3[A-Za-z0-9_\\-=a-zA-Z]{186})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "atlassian",
+            "confluence",
+            "jira",
+            "atatt3"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "authress-service-client-access-key",
+        "description": "Uncovered a possible Authress Service Client Access Key, which may compromise access control services and sensitive data.",
+        "goRegex": "\\b((?:sc|ext|scauth|authress)_(?i)[a-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.(?-i:acc)[_-][a-z0-9-]{10,32}\\.[a-z0-9+/_=-]{30,120})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b((?:sc|ext|scauth|authress)_[a-z0-9A-Z]{5,30}\\.[a-z0-9A-Z]{4,6}\\.(?:acc)[_-][a-z0-9-A-Z]{10,32}\\.[a-z0-9+/_=-A-Z]{30,120})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "sc_",
+            "ext_",
+            "scauth_",
+            "authress_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "aws-access-token",
+        "description": "Identified a pattern that may indicate AWS credentials, risking unauthorized cloud resource access and data breaches on AWS platforms.",
+        "goRegex": "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b",
+        "source": "\\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "a3t",
+            "akia",
+            "asia",
+            "abia",
+            "acca"
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [
+                    {
+                        "source": "[^\\n]{1,256}EXAMPLE$",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            }
+        ]
+    },
+    {
+        "id": "aws-amazon-bedrock-api-key-long-lived",
+        "description": "Identified a pattern that may indicate long-lived Amazon Bedrock API keys, risking unauthorized Amazon Bedrock usage",
+        "goRegex": "\\b(ABSK[A-Za-z0-9+/]{109,269}={0,2})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(ABSK[A-Za-z0-9+/]{109,269}={0,2})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "absk"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "aws-amazon-bedrock-api-key-short-lived",
+        "description": "Identified a pattern that may indicate short-lived Amazon Bedrock API keys, risking unauthorized Amazon Bedrock usage",
+        "goRegex": "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t",
+        "source": "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "bedrock-api-key-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "azure-ad-client-secret",
+        "description": "Azure AD Client Secret",
+        "goRegex": "(?:^|[\\\\'\"\\x60\\s>=:(,)])([a-zA-Z0-9_~.]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\'\"\\x60\\s<),])",
+        "source": "(?:^|[\\\\'\"\\x60\\s>=:(,)])([a-zA-Z0-9_~.]{3}\\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\'\"\\x60\\s<),])",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "q~"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "beamer-api-token",
+        "description": "Detected a Beamer API token, potentially compromising content management and exposing sensitive notifications and updates.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:beamer)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(b_[a-z0-9=_\\-]{44})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:beamer)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(b_[a-z0-9=_\\-]{44})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "beamer"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "bitbucket-client-id",
+        "description": "Discovered a potential Bitbucket Client ID, risking unauthorized repository access and potential codebase exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "bitbucket"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "bitbucket-client-secret",
+        "description": "Discovered a potential Bitbucket Client Secret, posing a risk of compromised code repositories and unauthorized access.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:bitbucket)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "bitbucket"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "bittrex-access-key",
+        "description": "Identified a Bittrex Access Key, which could lead to unauthorized access to cryptocurrency trading accounts and financial loss.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "bittrex"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "bittrex-secret-key",
+        "description": "Detected a Bittrex Secret Key, potentially compromising cryptocurrency transactions and financial security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:bittrex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "bittrex"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "cisco-meraki-api-key",
+        "description": "Cisco Meraki is a cloud-managed IT solution that provides networking, security, and device management through an easy-to-use interface.",
+        "goRegex": "[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:(?-i:[Mm]eraki|MERAKI))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:(?:[Mm]eraki|MERAKI))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "meraki"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "clickhouse-cloud-api-secret-key",
+        "description": "Identified a pattern that may indicate clickhouse cloud API secret key, risking unauthorized clickhouse cloud api access and data breaches on ClickHouse Cloud platforms.",
+        "goRegex": "\\b(4b1d[A-Za-z0-9]{38})\\b",
+        "source": "\\b(4b1d[A-Za-z0-9]{38})\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "4b1d"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "clojars-api-token",
+        "description": "Uncovered a possible Clojars API token, risking unauthorized access to Clojure libraries and potential code manipulation.",
+        "goRegex": "(?i)CLOJARS_[a-z0-9]{60}",
+        "source": "CLOJARS_[a-z0-9]{60}",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "clojars_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "cloudflare-api-key",
+        "description": "Detected a Cloudflare API Key, potentially compromising cloud application deployments and operational security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "cloudflare"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "cloudflare-global-api-key",
+        "description": "Detected a Cloudflare Global API Key, potentially compromising cloud application deployments and operational security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{37})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:cloudflare)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{37})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "cloudflare"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "cloudflare-origin-ca-key",
+        "description": "Detected a Cloudflare Origin CA Key, potentially compromising cloud application deployments and operational security.",
+        "goRegex": "\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "cloudflare",
+            "v1.0-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "codecov-access-token",
+        "description": "Found a pattern resembling a Codecov Access Token, posing a risk of unauthorized access to code coverage reports and sensitive data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:codecov)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:codecov)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "codecov"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "cohere-api-token",
+        "description": "Identified a Cohere Token, posing a risk of unauthorized access to AI services and data manipulation.",
+        "goRegex": "[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:cohere|CO_API_KEY)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-zA-Z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:[cC][oO][hH][eE][rR][eE]|[cC][oO]_[aA][pP][iI]_[kK][eE][yY])(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-zA-Z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "cohere",
+            "co_api_key"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "coinbase-access-token",
+        "description": "Detected a Coinbase Access Token, posing a risk of unauthorized access to cryptocurrency accounts and financial transactions.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:coinbase)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:coinbase)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "coinbase"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "confluent-access-token",
+        "description": "Identified a Confluent Access Token, which could compromise access to streaming data platforms and sensitive data flow.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "confluent"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "confluent-secret-key",
+        "description": "Found a Confluent Secret Key, potentially risking unauthorized operations and data access within Confluent services.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:confluent)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "confluent"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "contentful-delivery-api-token",
+        "description": "Discovered a Contentful delivery API token, posing a risk to content management systems and data integrity.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:contentful)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{43})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:contentful)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{43})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "contentful"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "curl-auth-header",
+        "description": "Discovered a potential authorization token provided in a curl command header, which could compromise the curl accessed resource.",
+        "goRegex": "\\bcurl\\b(?:.*?|.*?(?:[\\r\\n]{1,2}.*?){1,5})[ \\t\\n\\r](?:-H|--header)(?:=|[ \\t]{0,5})(?:\"(?i)(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))\"|'(?i)(?:Authorization:[ \\t]{0,5}(?:Basic[ \\t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \\t]{0,5}([\\w=~@.+/-]{8,}))')(?:\\B|\\s|\\z)",
+        "source": "\\bcurl\\b(?:[^\\n]{0,256}?|[^\\n]{0,256}?(?:[\\r\\n]{1,2}[^\\n]{0,256}?){1,5})[ \\t\\n\\r](?:-H|--header)(?:=|[ \\t]{0,5})(?:\"(?:[aA][uU][tT][hH][oO][rR][iI][zZ][aA][tT][iI][oO][nN]:[ \\t]{0,5}(?:[bB][aA][sS][iI][cC][ \\t]([a-z0-9+/A-Z]{8,}={0,3})|(?:[bB][eE][aA][rR][eE][rR]|(?:[aA][pP][iI]-)?[tT][oO][kK][eE][nN])[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:[xX]-(?:[a-zA-Z]+-)?)?(?:[aA][pP][iI]-?)?(?:[kK][eE][yY]|[tT][oO][kK][eE][nN])):[ \\t]{0,5}([\\w=~@.+/-]{8,}))\"|'(?:[aA][uU][tT][hH][oO][rR][iI][zZ][aA][tT][iI][oO][nN]:[ \\t]{0,5}(?:[bB][aA][sS][iI][cC][ \\t]([a-z0-9+/A-Z]{8,}={0,3})|(?:[bB][eE][aA][rR][eE][rR]|(?:[aA][pP][iI]-)?[tT][oO][kK][eE][nN])[ \\t]([\\w=~@.+/-]{8,})|([\\w=~@.+/-]{8,}))|(?:(?:[xX]-(?:[a-zA-Z]+-)?)?(?:[aA][pP][iI]-?)?(?:[kK][eE][yY]|[tT][oO][kK][eE][nN])):[ \\t]{0,5}([\\w=~@.+/-]{8,}))')(?:\\B|\\s|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2.75,
+        "keywords": [
+            "curl"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "curl-auth-user",
+        "description": "Discovered a potential basic authorization token provided in a curl command, which could compromise the curl accessed resource.",
+        "goRegex": "\\bcurl\\b(?:.*|.*(?:[\\r\\n]{1,2}.*){1,5})[ \\t\\n\\r](?:-u|--user)(?:=|[ \\t]{0,5})(\"(:[^\"]{3,}|[^:\"]{3,}:|[^:\"]{3,}:[^\"]{3,})\"|'([^:']{3,}:[^']{3,})'|((?:\"[^\"]{3,}\"|'[^']{3,}'|[\\w$@.-]+):(?:\"[^\"]{3,}\"|'[^']{3,}'|[\\w${}@.-]+)))(?:\\s|\\z)",
+        "source": "\\bcurl\\b(?:[^\\n]{0,256}|[^\\n]{0,256}(?:[\\r\\n]{1,2}[^\\n]{0,256}){1,5})[ \\t\\n\\r](?:-u|--user)(?:=|[ \\t]{0,5})(\"(:[^\"]{3,}|[^:\"]{3,}:|[^:\"]{3,}:[^\"]{3,})\"|'([^:']{3,}:[^']{3,})'|((?:\"[^\"]{3,}\"|'[^']{3,}'|[\\w$@.-]+):(?:\"[^\"]{3,}\"|'[^']{3,}'|[\\w${}@.-]+)))(?:\\s|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "curl"
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [
+                    {
+                        "source": "[^:]+:(?:change(?:it|me)|pass(?:word)?|pwd|test|token|\\*+|x+)",
+                        "flags": ""
+                    },
+                    {
+                        "source": "['\"]?<[^>]+>['\"]?:['\"]?<[^>]+>|<[^:]+:[^>]+>['\"]?",
+                        "flags": ""
+                    },
+                    {
+                        "source": "[^:]+:\\[[^]]+]",
+                        "flags": ""
+                    },
+                    {
+                        "source": "['\"]?[^:]+['\"]?:['\"]?\\$(?:\\d|\\w+|\\{(?:\\d|\\w+)})['\"]?",
+                        "flags": ""
+                    },
+                    {
+                        "source": "\\$\\([^)]+\\):\\$\\([^)]+\\)",
+                        "flags": ""
+                    },
+                    {
+                        "source": "['\"]?\\$?{{[^}]+}}['\"]?:['\"]?\\$?{{[^}]+}}['\"]?",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            }
+        ]
+    },
+    {
+        "id": "databricks-api-token",
+        "description": "Uncovered a Databricks API token, which may compromise big data analytics platforms and sensitive data processing.",
+        "goRegex": "\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "dapi"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "datadog-access-token",
+        "description": "Detected a Datadog Access Token, potentially risking monitoring and analytics data exposure and manipulation.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:datadog)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:datadog)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "datadog"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "defined-networking-api-token",
+        "description": "Identified a Defined Networking API token, which could lead to unauthorized network operations and data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:dnkey)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:dnkey)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "dnkey"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "digitalocean-access-token",
+        "description": "Found a DigitalOcean OAuth Access Token, risking unauthorized cloud resource access and data compromise.",
+        "goRegex": "\\b(doo_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(doo_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "doo_v1_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "digitalocean-pat",
+        "description": "Discovered a DigitalOcean Personal Access Token, posing a threat to cloud infrastructure security and data privacy.",
+        "goRegex": "\\b(dop_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(dop_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "dop_v1_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "digitalocean-refresh-token",
+        "description": "Uncovered a DigitalOcean OAuth Refresh Token, which could allow prolonged unauthorized access and resource manipulation.",
+        "goRegex": "(?i)\\b(dor_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(dor_v1_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "dor_v1_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "discord-api-token",
+        "description": "Detected a Discord API key, potentially compromising communication channels and user data privacy on Discord.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "discord"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "discord-client-id",
+        "description": "Identified a Discord client ID, which may lead to unauthorized integrations and data exposure in Discord applications.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{18})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{18})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "discord"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "discord-client-secret",
+        "description": "Discovered a potential Discord client secret, risking compromised Discord bot integrations and data leaks.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:discord)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "discord"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "doppler-api-token",
+        "description": "Discovered a Doppler API token, posing a risk to environment and secrets management security.",
+        "goRegex": "dp\\.pt\\.(?i)[a-z0-9]{43}",
+        "source": "dp\\.pt\\.[a-z0-9A-Z]{43}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "dp.pt."
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "droneci-access-token",
+        "description": "Detected a Droneci Access Token, potentially compromising continuous integration and deployment workflows.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:droneci)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:droneci)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "droneci"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "dropbox-api-token",
+        "description": "Identified a Dropbox API secret, which could lead to unauthorized file access and data breaches in Dropbox storage.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{15})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{15})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "dropbox"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "dropbox-long-lived-api-token",
+        "description": "Found a Dropbox long-lived API token, risking prolonged unauthorized access to cloud storage and sensitive data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\\-_=]{43})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{11}(AAAAAAAAAA)[a-z0-9\\-_=]{43})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "dropbox"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "dropbox-short-lived-api-token",
+        "description": "Discovered a Dropbox short-lived API token, posing a risk of temporary but potentially harmful data access and manipulation.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(sl\\.[a-z0-9\\-=_]{135})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:dropbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(sl\\.[a-z0-9\\-=_]{135})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "dropbox"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "duffel-api-token",
+        "description": "Uncovered a Duffel API token, which may compromise travel platform integrations and sensitive customer data.",
+        "goRegex": "duffel_(?:test|live)_(?i)[a-z0-9_\\-=]{43}",
+        "source": "duffel_(?:test|live)_[a-z0-9_\\-=A-Z]{43}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "duffel_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "dynatrace-api-token",
+        "description": "Detected a Dynatrace API token, potentially risking application performance monitoring and data exposure.",
+        "goRegex": "dt0c01\\.(?i)[a-z0-9]{24}\\.[a-z0-9]{64}",
+        "source": "dt0c01\\.[a-z0-9A-Z]{24}\\.[a-z0-9A-Z]{64}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "dt0c01."
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "easypost-api-token",
+        "description": "Identified an EasyPost API token, which could lead to unauthorized postal and shipment service access and data exposure.",
+        "goRegex": "\\bEZAK(?i)[a-z0-9]{54}\\b",
+        "source": "\\bEZAK[a-z0-9A-Z]{54}\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "ezak"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "easypost-test-api-token",
+        "description": "Detected an EasyPost test API token, risking exposure of test environments and potentially sensitive shipment data.",
+        "goRegex": "\\bEZTK(?i)[a-z0-9]{54}\\b",
+        "source": "\\bEZTK[a-z0-9A-Z]{54}\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "eztk"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "etsy-access-token",
+        "description": "Found an Etsy Access Token, potentially compromising Etsy shop management and customer data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:(?-i:ETSY|[Ee]tsy))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:ETSY|[Ee]tsy))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9A-Z]{24})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "etsy"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "facebook-access-token",
+        "description": "Discovered a Facebook Access Token, posing a risk of unauthorized access to Facebook accounts and personal data exposure.",
+        "goRegex": "(?i)\\b(\\d{15,16}(\\||%)[0-9a-z\\-_]{27,40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(\\d{15,16}(\\||%)[0-9a-z\\-_]{27,40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "facebook"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "facebook-page-access-token",
+        "description": "Discovered a Facebook Page Access Token, posing a risk of unauthorized access to Facebook accounts and personal data exposure.",
+        "goRegex": "\\b(EAA[MC](?i)[a-z0-9]{100,})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(EAA[MC][a-z0-9A-Z]{100,})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "eaam",
+            "eaac"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "facebook-secret",
+        "description": "Discovered a Facebook Application secret, posing a risk of unauthorized access to Facebook accounts and personal data exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:facebook)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:facebook)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "facebook"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "fastly-api-token",
+        "description": "Uncovered a Fastly API key, which may compromise CDN and edge cloud services, leading to content delivery and security issues.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:fastly)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:fastly)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "fastly"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "finicity-api-token",
+        "description": "Detected a Finicity API token, potentially risking financial data access and unauthorized financial operations.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "finicity"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "finicity-client-secret",
+        "description": "Identified a Finicity Client Secret, which could lead to compromised financial service integrations and data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:finicity)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "finicity"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "finnhub-access-token",
+        "description": "Found a Finnhub Access Token, risking unauthorized access to financial market data and analytics.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:finnhub)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:finnhub)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "finnhub"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "flickr-access-token",
+        "description": "Discovered a Flickr Access Token, posing a risk of unauthorized photo management and potential data leakage.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:flickr)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:flickr)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "flickr"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "flutterwave-encryption-key",
+        "description": "Uncovered a Flutterwave Encryption Key, which may compromise payment processing and sensitive financial information.",
+        "goRegex": "FLWSECK_TEST-(?i)[a-h0-9]{12}",
+        "source": "FLWSECK_TEST-[a-h0-9A-H]{12}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "flwseck_test"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "flutterwave-public-key",
+        "description": "Detected a Finicity Public Key, potentially exposing public cryptographic operations and integrations.",
+        "goRegex": "FLWPUBK_TEST-(?i)[a-h0-9]{32}-X",
+        "source": "FLWPUBK_TEST-[a-h0-9A-H]{32}-[xX]",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "flwpubk_test"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "flutterwave-secret-key",
+        "description": "Identified a Flutterwave Secret Key, risking unauthorized financial transactions and data breaches.",
+        "goRegex": "FLWSECK_TEST-(?i)[a-h0-9]{32}-X",
+        "source": "FLWSECK_TEST-[a-h0-9A-H]{32}-[xX]",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "flwseck_test"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "flyio-access-token",
+        "description": "Uncovered a Fly.io API key",
+        "goRegex": "\\b((?:fo1_[\\w-]{43}|fm1[ar]_[a-zA-Z0-9+\\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\\/]{100,}={0,3}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b((?:fo1_[\\w-]{43}|fm1[ar]_[a-zA-Z0-9+\\/]{100,}={0,3}|fm2_[a-zA-Z0-9+\\/]{100,}={0,3}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "fo1_",
+            "fm1",
+            "fm2_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "frameio-api-token",
+        "description": "Found a Frame.io API token, potentially compromising video collaboration and project management.",
+        "goRegex": "fio-u-(?i)[a-z0-9\\-_=]{64}",
+        "source": "fio-u-[a-z0-9\\-_=A-Z]{64}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "fio-u-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "freemius-secret-key",
+        "description": "Detected a Freemius secret key, potentially exposing sensitive information.",
+        "goRegex": "(?i)[\"']secret_key[\"']\\s*=>\\s*[\"'](sk_[\\S]{29})[\"']",
+        "source": "[\"']secret_key[\"']\\s*=>\\s*[\"'](sk_[\\S]{29})[\"']",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "secret_key"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "freshbooks-access-token",
+        "description": "Discovered a Freshbooks Access Token, posing a risk to accounting software access and sensitive financial data exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:freshbooks)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:freshbooks)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "freshbooks"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gcp-api-key",
+        "description": "Uncovered a GCP API key, which could lead to unauthorized access to Google Cloud services and data breaches.",
+        "goRegex": "\\b(AIza[\\w-]{35})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(AIza[\\w-]{35})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "aiza"
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [
+                    {
+                        "source": "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+                        "flags": ""
+                    },
+                    {
+                        "source": "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            }
+        ]
+    },
+    {
+        "id": "generic-api-key",
+        "description": "Detected a Generic API Key, potentially exposing access to various services and sensitive operations.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([\\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:[aA][cC][cC][eE][sS][sS]|[aA][uU][tT][hH]|(?:[Aa]pi|API)|[cC][rR][eE][dD][eE][nN][tT][iI][aA][lL]|[cC][rR][eE][dD][sS]|[kK][eE][yY]|[pP][aA][sS][sS][wW](?:[oO][rR])?[dD]|[sS][eE][cC][rR][eE][tT]|[tT][oO][kK][eE][nN])(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([\\w.=-]{10,150}|[a-z0-9A-Z][a-z0-9+/A-Z]{11,}={0,3})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "access",
+            "api",
+            "auth",
+            "key",
+            "credential",
+            "creds",
+            "passwd",
+            "password",
+            "secret",
+            "token"
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [
+                    {
+                        "source": "^[a-zA-Z_.-]+$",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            },
+            {
+                "description": "Allowlist for Generic API Keys",
+                "condition": "OR",
+                "regexTarget": "match",
+                "regexes": [
+                    {
+                        "source": "(?:[aA][cC][cC][eE][sS][sS](?:[iI][bB][iI][lL][iI][tT][yY]|[oO][rR])|[aA][cC][cC][eE][sS][sS][_.-]?[iI][dD]|[rR][aA][nN][dD][oO][mM][_.-]?[aA][cC][cC][eE][sS][sS]|[aA][pP][iI][_.-]?(?:[iI][dD]|[nN][aA][mM][eE]|[vV][eE][rR][sS][iI][oO][nN])|[rR][aA][pP][iI][dD]|[cC][aA][pP][iI][tT][aA][lL]|[a-z0-9-A-Z]*?[aA][pP][iI][a-z0-9-A-Z]*?:[jJ][aA][rR]:|[aA][uU][tT][hH][oO][rR]|[xX]-[mM][sS]-[eE][xX][cC][hH][aA][nN][gG][eE]-[oO][rR][gG][aA][nN][iI][zZ][aA][tT][iI][oO][nN]-[aA][uU][tT][hH]|[aA][uU][tT][hH][eE][nN][tT][iI][cC][aA][tT][iI][oO][nN]-[rR][eE][sS][uU][lL][tT][sS]|(?:[cC][rR][eE][dD][eE][nN][tT][iI][aA][lL][sS]?[_.-]?[iI][dD]|[wW][iI][tT][hH][cC][rR][eE][dD][eE][nN][tT][iI][aA][lL][sS])|(?:[bB][uU][cC][kK][eE][tT]|[fF][oO][rR][eE][iI][gG][nN]|[hH][oO][tT]|[iI][dD][xX]|[nN][aA][tT][uU][rR][aA][lL]|[pP][rR][iI][mM][aA][rR][yY]|[pP][uU][bB](?:[lL][iI][cC])?|[sS][cC][hH][eE][mM][aA]|[sS][eE][qQ][uU][eE][nN][cC][eE])[_.-]?[kK][eE][yY]|(?:[tT][uU][rR][kK][eE][yY])|[kK][eE][yY][_.-]?(?:[aA][lL][iI][aA][sS]|[bB][oO][aA][rR][dD]|[cC][oO][dD][eE]|[fF][rR][aA][mM][eE]|[iI][dD]|[lL][eE][nN][gG][tT][hH]|[mM][eE][sS][hH]|[nN][aA][mM][eE]|[pP][aA][iI][rR]|[pP][rR][eE][sS][sS](?:[eE][dD])?|[rR][iI][nN][gG]|[sS][eE][lL][eE][cC][tT][oO][rR]|[sS][iI][gG][nN][aA][tT][uU][rR][eE]|[sS][iI][zZ][eE]|[sS][tT][oO][nN][eE]|[sS][tT][oO][rR][eE][tT][yY][pP][eE]|[wW][oO][rR][dD]|[uU][pP]|[dD][oO][wW][nN]|[lL][eE][fF][tT]|[rR][iI][gG][hH][tT])|[kK][eE][yY][_.-]?[vV][aA][uU][lL][tT][_.-]?(?:[iI][dD]|[nN][aA][mM][eE])|[kK][eE][yY][vV][aA][uU][lL][tT][tT][oO][sS][tT][oO][rR][eE][sS][eE][cC][rR][eE][tT][sS]|[kK][eE][yY](?:[sS][tT][oO][rR][eE]|[tT][aA][bB])[_.-]?(?:[fF][iI][lL][eE]|[pP][aA][tT][hH])|[iI][sS][sS][uU][eE][rR][kK][eE][yY][hH][aA][sS][hH]|(?:[DdMm]onkey|[DM]ONKEY)|[kK][eE][yY][iI][nN][gG]|(?:[sS][eE][cC][rR][eE][tT])[_.-]?(?:[lL][eE][nN][gG][tT][hH]|[nN][aA][mM][eE]|[sS][iI][zZ][eE])|[uU][sS][eE][rR][sS][eE][cC][rR][eE][tT][sS][iI][dD]|(?:[cC][sS][rR][fF])[_.-]?[tT][oO][kK][eE][nN]|(?:[iI][oO]\\.[jJ][sS][oO][nN][wW][eE][bB][tT][oO][kK][eE][nN][ \\t]?:[ \\t]?[\\w-]+)|(?:[aA][pP][iI]|[cC][rR][eE][dD][eE][nN][tT][iI][aA][lL][sS]|[tT][oO][kK][eE][nN])[_.-]?(?:[eE][nN][dD][pP][oO][iI][nN][tT]|[uU][rR][ilIL])|[pP][uU][bB][lL][iI][cC][_.-]?[tT][oO][kK][eE][nN]|(?:[kK][eE][yY]|[tT][oO][kK][eE][nN])[_.-]?[fF][iI][lL][eE]|(?:(?:[A-Z_]+=\\n[A-Z_]+=|[a-z_]+=\\n[a-z_]+=)(?:\\n|$))|(?:(?:[A-Z.]+=\\n[A-Z.]+=|[a-z.]+=\\n[a-z.]+=)(?:\\n|$)))",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [
+                    "000000",
+                    "6fe4476ee5a1832882e326b506d14126",
+                    "_ec2_",
+                    "aaaaaa",
+                    "about",
+                    "abstract",
+                    "academy",
+                    "acces",
+                    "account",
+                    "act-",
+                    "act.",
+                    "act_",
+                    "action",
+                    "active",
+                    "actively",
+                    "activity",
+                    "adapter",
+                    "add-",
+                    "add-on",
+                    "add.",
+                    "add_",
+                    "addon",
+                    "addres",
+                    "admin",
+                    "adobe",
+                    "advanced",
+                    "adventure",
+                    "agent",
+                    "agile",
+                    "air-",
+                    "air.",
+                    "air_",
+                    "ajax",
+                    "akka",
+                    "alert",
+                    "alfred",
+                    "algorithm",
+                    "all-",
+                    "all.",
+                    "all_",
+                    "alloy",
+                    "alpha",
+                    "amazon",
+                    "amqp",
+                    "analysi",
+                    "analytic",
+                    "analyzer",
+                    "android",
+                    "angular",
+                    "angularj",
+                    "animate",
+                    "animation",
+                    "another",
+                    "ansible",
+                    "answer",
+                    "ant-",
+                    "ant.",
+                    "ant_",
+                    "any-",
+                    "any.",
+                    "any_",
+                    "apache",
+                    "app-",
+                    "app.",
+                    "app_",
+                    "apple",
+                    "arch",
+                    "archive",
+                    "archived",
+                    "arduino",
+                    "array",
+                    "art-",
+                    "art.",
+                    "art_",
+                    "article",
+                    "asp-",
+                    "asp.",
+                    "asp_",
+                    "asset",
+                    "async",
+                    "atom",
+                    "attention",
+                    "audio",
+                    "audit",
+                    "aura",
+                    "auth",
+                    "author",
+                    "authorize",
+                    "auto",
+                    "automated",
+                    "automatic",
+                    "awesome",
+                    "aws_",
+                    "azure",
+                    "back",
+                    "backbone",
+                    "backend",
+                    "backup",
+                    "bar-",
+                    "bar.",
+                    "bar_",
+                    "base",
+                    "based",
+                    "bash",
+                    "basic",
+                    "batch",
+                    "been",
+                    "beer",
+                    "behavior",
+                    "being",
+                    "benchmark",
+                    "best",
+                    "beta",
+                    "better",
+                    "big-",
+                    "big.",
+                    "big_",
+                    "binary",
+                    "binding",
+                    "bit-",
+                    "bit.",
+                    "bit_",
+                    "bitcoin",
+                    "block",
+                    "blog",
+                    "board",
+                    "book",
+                    "bookmark",
+                    "boost",
+                    "boot",
+                    "bootstrap",
+                    "bosh",
+                    "bot-",
+                    "bot.",
+                    "bot_",
+                    "bower",
+                    "box-",
+                    "box.",
+                    "box_",
+                    "boxen",
+                    "bracket",
+                    "branch",
+                    "bridge",
+                    "browser",
+                    "brunch",
+                    "buffer",
+                    "bug-",
+                    "bug.",
+                    "bug_",
+                    "build",
+                    "builder",
+                    "building",
+                    "buildout",
+                    "buildpack",
+                    "built",
+                    "bundle",
+                    "busines",
+                    "but-",
+                    "but.",
+                    "but_",
+                    "button",
+                    "cache",
+                    "caching",
+                    "cakephp",
+                    "calendar",
+                    "call",
+                    "camera",
+                    "campfire",
+                    "can-",
+                    "can.",
+                    "can_",
+                    "canva",
+                    "captcha",
+                    "capture",
+                    "card",
+                    "carousel",
+                    "case",
+                    "cassandra",
+                    "cat-",
+                    "cat.",
+                    "cat_",
+                    "category",
+                    "center",
+                    "cento",
+                    "challenge",
+                    "change",
+                    "changelog",
+                    "channel",
+                    "chart",
+                    "chat",
+                    "cheat",
+                    "check",
+                    "checker",
+                    "chef",
+                    "ches",
+                    "chinese",
+                    "chosen",
+                    "chrome",
+                    "ckeditor",
+                    "clas",
+                    "classe",
+                    "classic",
+                    "clean",
+                    "cli-",
+                    "cli.",
+                    "cli_",
+                    "client",
+                    "clojure",
+                    "clone",
+                    "closure",
+                    "cloud",
+                    "club",
+                    "cluster",
+                    "cms-",
+                    "cms_",
+                    "coco",
+                    "code",
+                    "coding",
+                    "coffee",
+                    "color",
+                    "combination",
+                    "combo",
+                    "command",
+                    "commander",
+                    "comment",
+                    "commit",
+                    "common",
+                    "community",
+                    "compas",
+                    "compiler",
+                    "complete",
+                    "component",
+                    "composer",
+                    "computer",
+                    "computing",
+                    "con-",
+                    "con.",
+                    "con_",
+                    "concept",
+                    "conf",
+                    "config",
+                    "connect",
+                    "connector",
+                    "console",
+                    "contact",
+                    "container",
+                    "contao",
+                    "content",
+                    "contest",
+                    "context",
+                    "control",
+                    "convert",
+                    "converter",
+                    "conway'",
+                    "cookbook",
+                    "cookie",
+                    "cool",
+                    "copy",
+                    "cordova",
+                    "core",
+                    "couchbase",
+                    "couchdb",
+                    "countdown",
+                    "counter",
+                    "course",
+                    "craft",
+                    "crawler",
+                    "create",
+                    "creating",
+                    "creator",
+                    "credential",
+                    "crm-",
+                    "crm.",
+                    "crm_",
+                    "cros",
+                    "crud",
+                    "csv-",
+                    "csv.",
+                    "csv_",
+                    "cube",
+                    "cucumber",
+                    "cuda",
+                    "current",
+                    "currently",
+                    "custom",
+                    "daemon",
+                    "dark",
+                    "dart",
+                    "dash",
+                    "dashboard",
+                    "data",
+                    "database",
+                    "date",
+                    "day-",
+                    "day.",
+                    "day_",
+                    "dead",
+                    "debian",
+                    "debug",
+                    "debugger",
+                    "deck",
+                    "define",
+                    "del-",
+                    "del.",
+                    "del_",
+                    "delete",
+                    "demo",
+                    "deploy",
+                    "design",
+                    "designer",
+                    "desktop",
+                    "detection",
+                    "detector",
+                    "dev-",
+                    "dev.",
+                    "dev_",
+                    "develop",
+                    "developer",
+                    "device",
+                    "devise",
+                    "diff",
+                    "digital",
+                    "directive",
+                    "directory",
+                    "discovery",
+                    "display",
+                    "django",
+                    "dns-",
+                    "dns_",
+                    "doc-",
+                    "doc.",
+                    "doc_",
+                    "docker",
+                    "docpad",
+                    "doctrine",
+                    "document",
+                    "doe-",
+                    "doe.",
+                    "doe_",
+                    "dojo",
+                    "dom-",
+                    "dom.",
+                    "dom_",
+                    "domain",
+                    "don't",
+                    "done",
+                    "dot-",
+                    "dot.",
+                    "dot_",
+                    "dotfile",
+                    "download",
+                    "draft",
+                    "drag",
+                    "drill",
+                    "drive",
+                    "driven",
+                    "driver",
+                    "drop",
+                    "dropbox",
+                    "drupal",
+                    "dsl-",
+                    "dsl.",
+                    "dsl_",
+                    "dynamic",
+                    "easy",
+                    "ecdsa",
+                    "eclipse",
+                    "edit",
+                    "editing",
+                    "edition",
+                    "editor",
+                    "element",
+                    "emac",
+                    "email",
+                    "embed",
+                    "embedded",
+                    "ember",
+                    "emitter",
+                    "emulator",
+                    "encoding",
+                    "endpoint",
+                    "engine",
+                    "english",
+                    "enhanced",
+                    "entity",
+                    "entry",
+                    "env_",
+                    "episode",
+                    "erlang",
+                    "error",
+                    "espresso",
+                    "event",
+                    "evented",
+                    "example",
+                    "exchange",
+                    "exercise",
+                    "experiment",
+                    "expire",
+                    "exploit",
+                    "explorer",
+                    "export",
+                    "exporter",
+                    "expres",
+                    "ext-",
+                    "ext.",
+                    "ext_",
+                    "extended",
+                    "extension",
+                    "external",
+                    "extra",
+                    "extractor",
+                    "fabric",
+                    "facebook",
+                    "factory",
+                    "fake",
+                    "fast",
+                    "feature",
+                    "feed",
+                    "fewfwef",
+                    "ffmpeg",
+                    "field",
+                    "file",
+                    "filter",
+                    "find",
+                    "finder",
+                    "firefox",
+                    "firmware",
+                    "first",
+                    "fish",
+                    "fix-",
+                    "fix_",
+                    "flash",
+                    "flask",
+                    "flat",
+                    "flex",
+                    "flexible",
+                    "flickr",
+                    "flow",
+                    "fluent",
+                    "fluentd",
+                    "fluid",
+                    "folder",
+                    "font",
+                    "force",
+                    "foreman",
+                    "fork",
+                    "form",
+                    "format",
+                    "formatter",
+                    "forum",
+                    "foundry",
+                    "framework",
+                    "free",
+                    "friend",
+                    "friendly",
+                    "front-end",
+                    "frontend",
+                    "ftp-",
+                    "ftp.",
+                    "ftp_",
+                    "fuel",
+                    "full",
+                    "fun-",
+                    "fun.",
+                    "fun_",
+                    "func",
+                    "future",
+                    "gaia",
+                    "gallery",
+                    "game",
+                    "gateway",
+                    "gem-",
+                    "gem.",
+                    "gem_",
+                    "gen-",
+                    "gen.",
+                    "gen_",
+                    "general",
+                    "generator",
+                    "generic",
+                    "genetic",
+                    "get-",
+                    "get.",
+                    "get_",
+                    "getenv",
+                    "getting",
+                    "ghost",
+                    "gist",
+                    "git-",
+                    "git.",
+                    "git_",
+                    "github",
+                    "gitignore",
+                    "gitlab",
+                    "glas",
+                    "gmail",
+                    "gnome",
+                    "gnu-",
+                    "gnu.",
+                    "gnu_",
+                    "goal",
+                    "golang",
+                    "gollum",
+                    "good",
+                    "google",
+                    "gpu-",
+                    "gpu.",
+                    "gpu_",
+                    "gradle",
+                    "grail",
+                    "graph",
+                    "graphic",
+                    "great",
+                    "grid",
+                    "groovy",
+                    "group",
+                    "grunt",
+                    "guard",
+                    "gui-",
+                    "gui.",
+                    "gui_",
+                    "guide",
+                    "guideline",
+                    "gulp",
+                    "gwt-",
+                    "gwt.",
+                    "gwt_",
+                    "hack",
+                    "hackathon",
+                    "hacker",
+                    "hacking",
+                    "hadoop",
+                    "haml",
+                    "handler",
+                    "hardware",
+                    "has-",
+                    "has_",
+                    "hash",
+                    "haskell",
+                    "have",
+                    "haxe",
+                    "hello",
+                    "help",
+                    "helper",
+                    "here",
+                    "hero",
+                    "heroku",
+                    "high",
+                    "hipchat",
+                    "history",
+                    "home",
+                    "homebrew",
+                    "homepage",
+                    "hook",
+                    "host",
+                    "hosting",
+                    "hot-",
+                    "hot.",
+                    "hot_",
+                    "house",
+                    "how-",
+                    "how.",
+                    "how_",
+                    "html",
+                    "http",
+                    "hub-",
+                    "hub.",
+                    "hub_",
+                    "hubot",
+                    "human",
+                    "icon",
+                    "ide-",
+                    "ide.",
+                    "ide_",
+                    "idea",
+                    "identity",
+                    "idiomatic",
+                    "image",
+                    "impact",
+                    "import",
+                    "important",
+                    "importer",
+                    "impres",
+                    "index",
+                    "infinite",
+                    "info",
+                    "injection",
+                    "inline",
+                    "input",
+                    "inside",
+                    "inspector",
+                    "instagram",
+                    "install",
+                    "installer",
+                    "instant",
+                    "intellij",
+                    "interface",
+                    "internet",
+                    "interview",
+                    "into",
+                    "intro",
+                    "ionic",
+                    "iphone",
+                    "ipython",
+                    "irc-",
+                    "irc_",
+                    "iso-",
+                    "iso.",
+                    "iso_",
+                    "issue",
+                    "jade",
+                    "jasmine",
+                    "java",
+                    "jbos",
+                    "jekyll",
+                    "jenkin",
+                    "jetbrains",
+                    "job-",
+                    "job.",
+                    "job_",
+                    "joomla",
+                    "jpa-",
+                    "jpa.",
+                    "jpa_",
+                    "jquery",
+                    "json",
+                    "just",
+                    "kafka",
+                    "karma",
+                    "kata",
+                    "kernel",
+                    "keyboard",
+                    "kindle",
+                    "kit-",
+                    "kit.",
+                    "kit_",
+                    "kitchen",
+                    "knife",
+                    "koan",
+                    "kohana",
+                    "lab-",
+                    "lab.",
+                    "lab_",
+                    "lambda",
+                    "lamp",
+                    "language",
+                    "laravel",
+                    "last",
+                    "latest",
+                    "latex",
+                    "launcher",
+                    "layer",
+                    "layout",
+                    "lazy",
+                    "ldap",
+                    "leaflet",
+                    "league",
+                    "learn",
+                    "learning",
+                    "led-",
+                    "led.",
+                    "led_",
+                    "leetcode",
+                    "les-",
+                    "les.",
+                    "les_",
+                    "level",
+                    "leveldb",
+                    "lib-",
+                    "lib.",
+                    "lib_",
+                    "librarie",
+                    "library",
+                    "license",
+                    "life",
+                    "liferay",
+                    "light",
+                    "lightbox",
+                    "like",
+                    "line",
+                    "link",
+                    "linked",
+                    "linkedin",
+                    "linux",
+                    "lisp",
+                    "list",
+                    "lite",
+                    "little",
+                    "load",
+                    "loader",
+                    "local",
+                    "location",
+                    "lock",
+                    "log-",
+                    "log.",
+                    "log_",
+                    "logger",
+                    "logging",
+                    "logic",
+                    "login",
+                    "logstash",
+                    "longer",
+                    "look",
+                    "love",
+                    "lua-",
+                    "lua.",
+                    "lua_",
+                    "mac-",
+                    "mac.",
+                    "mac_",
+                    "machine",
+                    "made",
+                    "magento",
+                    "magic",
+                    "mail",
+                    "make",
+                    "maker",
+                    "making",
+                    "man-",
+                    "man.",
+                    "man_",
+                    "manage",
+                    "manager",
+                    "manifest",
+                    "manual",
+                    "map-",
+                    "map.",
+                    "map_",
+                    "mapper",
+                    "mapping",
+                    "markdown",
+                    "markup",
+                    "master",
+                    "math",
+                    "matrix",
+                    "maven",
+                    "md5",
+                    "mean",
+                    "media",
+                    "mediawiki",
+                    "meetup",
+                    "memcached",
+                    "memory",
+                    "menu",
+                    "merchant",
+                    "message",
+                    "messaging",
+                    "meta",
+                    "metadata",
+                    "meteor",
+                    "method",
+                    "metric",
+                    "micro",
+                    "middleman",
+                    "migration",
+                    "minecraft",
+                    "miner",
+                    "mini",
+                    "minimal",
+                    "mirror",
+                    "mit-",
+                    "mit.",
+                    "mit_",
+                    "mobile",
+                    "mocha",
+                    "mock",
+                    "mod-",
+                    "mod.",
+                    "mod_",
+                    "mode",
+                    "model",
+                    "modern",
+                    "modular",
+                    "module",
+                    "modx",
+                    "money",
+                    "mongo",
+                    "mongodb",
+                    "mongoid",
+                    "mongoose",
+                    "monitor",
+                    "monkey",
+                    "more",
+                    "motion",
+                    "moved",
+                    "movie",
+                    "mozilla",
+                    "mqtt",
+                    "mule",
+                    "multi",
+                    "multiple",
+                    "music",
+                    "mustache",
+                    "mvc-",
+                    "mvc.",
+                    "mvc_",
+                    "mysql",
+                    "nagio",
+                    "name",
+                    "native",
+                    "need",
+                    "neo-",
+                    "neo.",
+                    "neo_",
+                    "nest",
+                    "nested",
+                    "net-",
+                    "net.",
+                    "net_",
+                    "nette",
+                    "network",
+                    "new-",
+                    "new.",
+                    "new_",
+                    "next",
+                    "nginx",
+                    "ninja",
+                    "nlp-",
+                    "nlp.",
+                    "nlp_",
+                    "node",
+                    "nodej",
+                    "nosql",
+                    "not-",
+                    "not.",
+                    "not_",
+                    "note",
+                    "notebook",
+                    "notepad",
+                    "notice",
+                    "notifier",
+                    "now-",
+                    "now.",
+                    "now_",
+                    "number",
+                    "oauth",
+                    "object",
+                    "objective",
+                    "obsolete",
+                    "ocaml",
+                    "octopres",
+                    "official",
+                    "old-",
+                    "old.",
+                    "old_",
+                    "onboard",
+                    "online",
+                    "only",
+                    "open",
+                    "opencv",
+                    "opengl",
+                    "openshift",
+                    "openwrt",
+                    "option",
+                    "oracle",
+                    "org-",
+                    "org.",
+                    "org_",
+                    "origin",
+                    "original",
+                    "orm-",
+                    "orm.",
+                    "orm_",
+                    "osx-",
+                    "osx_",
+                    "our-",
+                    "our.",
+                    "our_",
+                    "out-",
+                    "out.",
+                    "out_",
+                    "output",
+                    "over",
+                    "overview",
+                    "own-",
+                    "own.",
+                    "own_",
+                    "pack",
+                    "package",
+                    "packet",
+                    "page",
+                    "panel",
+                    "paper",
+                    "paperclip",
+                    "para",
+                    "parallax",
+                    "parallel",
+                    "parse",
+                    "parser",
+                    "parsing",
+                    "particle",
+                    "party",
+                    "password",
+                    "patch",
+                    "path",
+                    "pattern",
+                    "payment",
+                    "paypal",
+                    "pdf-",
+                    "pdf.",
+                    "pdf_",
+                    "pebble",
+                    "people",
+                    "perl",
+                    "personal",
+                    "phalcon",
+                    "phoenix",
+                    "phone",
+                    "phonegap",
+                    "photo",
+                    "php-",
+                    "php.",
+                    "php_",
+                    "physic",
+                    "picker",
+                    "pipeline",
+                    "platform",
+                    "play",
+                    "player",
+                    "please",
+                    "plu-",
+                    "plu.",
+                    "plu_",
+                    "plug-in",
+                    "plugin",
+                    "plupload",
+                    "png-",
+                    "png.",
+                    "png_",
+                    "poker",
+                    "polyfill",
+                    "polymer",
+                    "pool",
+                    "pop-",
+                    "pop.",
+                    "pop_",
+                    "popcorn",
+                    "popup",
+                    "port",
+                    "portable",
+                    "portal",
+                    "portfolio",
+                    "post",
+                    "power",
+                    "powered",
+                    "powerful",
+                    "prelude",
+                    "pretty",
+                    "preview",
+                    "principle",
+                    "print",
+                    "pro-",
+                    "pro.",
+                    "pro_",
+                    "problem",
+                    "proc",
+                    "product",
+                    "profile",
+                    "profiler",
+                    "program",
+                    "progres",
+                    "project",
+                    "protocol",
+                    "prototype",
+                    "provider",
+                    "proxy",
+                    "public",
+                    "pull",
+                    "puppet",
+                    "pure",
+                    "purpose",
+                    "push",
+                    "pusher",
+                    "pyramid",
+                    "python",
+                    "quality",
+                    "query",
+                    "queue",
+                    "quick",
+                    "rabbitmq",
+                    "rack",
+                    "radio",
+                    "rail",
+                    "railscast",
+                    "random",
+                    "range",
+                    "raspberry",
+                    "rdf-",
+                    "rdf.",
+                    "rdf_",
+                    "react",
+                    "reactive",
+                    "read",
+                    "reader",
+                    "readme",
+                    "ready",
+                    "real",
+                    "real-time",
+                    "reality",
+                    "realtime",
+                    "recipe",
+                    "recorder",
+                    "red-",
+                    "red.",
+                    "red_",
+                    "reddit",
+                    "redi",
+                    "redmine",
+                    "reference",
+                    "refinery",
+                    "refresh",
+                    "registry",
+                    "related",
+                    "release",
+                    "remote",
+                    "rendering",
+                    "repo",
+                    "report",
+                    "request",
+                    "require",
+                    "required",
+                    "requirej",
+                    "research",
+                    "resource",
+                    "response",
+                    "resque",
+                    "rest",
+                    "restful",
+                    "resume",
+                    "reveal",
+                    "reverse",
+                    "review",
+                    "riak",
+                    "rich",
+                    "right",
+                    "ring",
+                    "robot",
+                    "role",
+                    "room",
+                    "router",
+                    "routing",
+                    "rpc-",
+                    "rpc.",
+                    "rpc_",
+                    "rpg-",
+                    "rpg.",
+                    "rpg_",
+                    "rspec",
+                    "ruby-",
+                    "ruby.",
+                    "ruby_",
+                    "rule",
+                    "run-",
+                    "run.",
+                    "run_",
+                    "runner",
+                    "running",
+                    "runtime",
+                    "rust",
+                    "rvm-",
+                    "rvm.",
+                    "rvm_",
+                    "salt",
+                    "sample",
+                    "sandbox",
+                    "sas-",
+                    "sas.",
+                    "sas_",
+                    "sbt-",
+                    "sbt.",
+                    "sbt_",
+                    "scala",
+                    "scalable",
+                    "scanner",
+                    "schema",
+                    "scheme",
+                    "school",
+                    "science",
+                    "scraper",
+                    "scratch",
+                    "screen",
+                    "script",
+                    "scroll",
+                    "scs-",
+                    "scs.",
+                    "scs_",
+                    "sdk-",
+                    "sdk.",
+                    "sdk_",
+                    "sdl-",
+                    "sdl.",
+                    "sdl_",
+                    "search",
+                    "secure",
+                    "security",
+                    "see-",
+                    "see.",
+                    "see_",
+                    "seed",
+                    "select",
+                    "selector",
+                    "selenium",
+                    "semantic",
+                    "sencha",
+                    "send",
+                    "sentiment",
+                    "serie",
+                    "server",
+                    "service",
+                    "session",
+                    "set-",
+                    "set.",
+                    "set_",
+                    "setting",
+                    "setup",
+                    "sha1",
+                    "sha2",
+                    "sha256",
+                    "share",
+                    "shared",
+                    "sharing",
+                    "sheet",
+                    "shell",
+                    "shield",
+                    "shipping",
+                    "shop",
+                    "shopify",
+                    "shortener",
+                    "should",
+                    "show",
+                    "showcase",
+                    "side",
+                    "silex",
+                    "simple",
+                    "simulator",
+                    "single",
+                    "site",
+                    "skeleton",
+                    "sketch",
+                    "skin",
+                    "slack",
+                    "slide",
+                    "slider",
+                    "slim",
+                    "small",
+                    "smart",
+                    "smtp",
+                    "snake",
+                    "snapshot",
+                    "snippet",
+                    "soap",
+                    "social",
+                    "socket",
+                    "software",
+                    "solarized",
+                    "solr",
+                    "solution",
+                    "solver",
+                    "some",
+                    "soon",
+                    "source",
+                    "space",
+                    "spark",
+                    "spatial",
+                    "spec",
+                    "sphinx",
+                    "spine",
+                    "spotify",
+                    "spree",
+                    "spring",
+                    "sprite",
+                    "sql-",
+                    "sql.",
+                    "sql_",
+                    "sqlite",
+                    "ssh-",
+                    "ssh.",
+                    "ssh_",
+                    "stack",
+                    "staging",
+                    "standard",
+                    "stanford",
+                    "start",
+                    "started",
+                    "starter",
+                    "startup",
+                    "stat",
+                    "statamic",
+                    "state",
+                    "static",
+                    "statistic",
+                    "statsd",
+                    "statu",
+                    "steam",
+                    "step",
+                    "still",
+                    "stm-",
+                    "stm.",
+                    "stm_",
+                    "storage",
+                    "store",
+                    "storm",
+                    "story",
+                    "strategy",
+                    "stream",
+                    "streaming",
+                    "string",
+                    "stripe",
+                    "structure",
+                    "studio",
+                    "study",
+                    "stuff",
+                    "style",
+                    "sublime",
+                    "sugar",
+                    "suite",
+                    "summary",
+                    "super",
+                    "support",
+                    "supported",
+                    "svg-",
+                    "svg.",
+                    "svg_",
+                    "svn-",
+                    "svn.",
+                    "svn_",
+                    "swagger",
+                    "swift",
+                    "switch",
+                    "switcher",
+                    "symfony",
+                    "symphony",
+                    "sync",
+                    "synopsi",
+                    "syntax",
+                    "system",
+                    "tab-",
+                    "tab.",
+                    "tab_",
+                    "table",
+                    "tag-",
+                    "tag.",
+                    "tag_",
+                    "talk",
+                    "target",
+                    "task",
+                    "tcp-",
+                    "tcp.",
+                    "tcp_",
+                    "tdd-",
+                    "tdd.",
+                    "tdd_",
+                    "team",
+                    "tech",
+                    "template",
+                    "term",
+                    "terminal",
+                    "testing",
+                    "tetri",
+                    "text",
+                    "textmate",
+                    "theme",
+                    "theory",
+                    "three",
+                    "thrift",
+                    "time",
+                    "timeline",
+                    "timer",
+                    "tiny",
+                    "tinymce",
+                    "tip-",
+                    "tip.",
+                    "tip_",
+                    "title",
+                    "todo",
+                    "todomvc",
+                    "token",
+                    "tool",
+                    "toolbox",
+                    "toolkit",
+                    "top-",
+                    "top.",
+                    "top_",
+                    "tornado",
+                    "touch",
+                    "tower",
+                    "tracker",
+                    "tracking",
+                    "traffic",
+                    "training",
+                    "transfer",
+                    "translate",
+                    "transport",
+                    "tree",
+                    "trello",
+                    "try-",
+                    "try.",
+                    "try_",
+                    "tumblr",
+                    "tut-",
+                    "tut.",
+                    "tut_",
+                    "tutorial",
+                    "tweet",
+                    "twig",
+                    "twitter",
+                    "type",
+                    "typo",
+                    "ubuntu",
+                    "uiview",
+                    "ultimate",
+                    "under",
+                    "unit",
+                    "unity",
+                    "universal",
+                    "unix",
+                    "update",
+                    "updated",
+                    "upgrade",
+                    "upload",
+                    "uploader",
+                    "uri-",
+                    "uri.",
+                    "uri_",
+                    "url-",
+                    "url.",
+                    "url_",
+                    "usage",
+                    "usb-",
+                    "usb.",
+                    "usb_",
+                    "use-",
+                    "use.",
+                    "use_",
+                    "used",
+                    "useful",
+                    "user",
+                    "using",
+                    "util",
+                    "utilitie",
+                    "utility",
+                    "vagrant",
+                    "validator",
+                    "value",
+                    "variou",
+                    "varnish",
+                    "version",
+                    "via-",
+                    "via.",
+                    "via_",
+                    "video",
+                    "view",
+                    "viewer",
+                    "vim-",
+                    "vim.",
+                    "vim_",
+                    "vimrc",
+                    "virtual",
+                    "vision",
+                    "visual",
+                    "vpn",
+                    "want",
+                    "warning",
+                    "watch",
+                    "watcher",
+                    "wave",
+                    "way-",
+                    "way.",
+                    "way_",
+                    "weather",
+                    "web-",
+                    "web_",
+                    "webapp",
+                    "webgl",
+                    "webhook",
+                    "webkit",
+                    "webrtc",
+                    "website",
+                    "websocket",
+                    "welcome",
+                    "what",
+                    "what'",
+                    "when",
+                    "where",
+                    "which",
+                    "why-",
+                    "why.",
+                    "why_",
+                    "widget",
+                    "wifi",
+                    "wiki",
+                    "win-",
+                    "win.",
+                    "win_",
+                    "window",
+                    "wip-",
+                    "wip.",
+                    "wip_",
+                    "within",
+                    "without",
+                    "wizard",
+                    "word",
+                    "wordpres",
+                    "work",
+                    "worker",
+                    "workflow",
+                    "working",
+                    "workshop",
+                    "world",
+                    "wrapper",
+                    "write",
+                    "writer",
+                    "writing",
+                    "written",
+                    "www-",
+                    "www.",
+                    "www_",
+                    "xamarin",
+                    "xcode",
+                    "xml-",
+                    "xml.",
+                    "xml_",
+                    "xmpp",
+                    "xxxxxx",
+                    "yahoo",
+                    "yaml",
+                    "yandex",
+                    "yeoman",
+                    "yet-",
+                    "yet.",
+                    "yet_",
+                    "yii-",
+                    "yii.",
+                    "yii_",
+                    "youtube",
+                    "yui-",
+                    "yui.",
+                    "yui_",
+                    "zend",
+                    "zero",
+                    "zip-",
+                    "zip.",
+                    "zip_",
+                    "zsh-",
+                    "zsh.",
+                    "zsh_"
+                ],
+                "hasPaths": false
+            },
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "line",
+                "regexes": [
+                    {
+                        "source": "--mount=type=secret,",
+                        "flags": ""
+                    },
+                    {
+                        "source": "import[ \\t]+{[ \\t\\w,]+}[ \\t]+from[ \\t]+['\"][^'\"]+['\"]",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            },
+            {
+                "description": "",
+                "condition": "AND",
+                "regexTarget": "line",
+                "regexes": [
+                    {
+                        "source": "LICENSE[^=]*=\\s*\"[^\"]+",
+                        "flags": ""
+                    },
+                    {
+                        "source": "LIC_FILES_CHKSUM[^=]*=\\s*\"[^\"]+",
+                        "flags": ""
+                    },
+                    {
+                        "source": "SRC[^=]*=\\s*\"[a-zA-Z0-9]+",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": true
+            }
+        ]
+    },
+    {
+        "id": "github-app-token",
+        "description": "Identified a GitHub App Token, which may compromise GitHub application integrations and source code security.",
+        "goRegex": "(?:ghu|ghs)_[0-9a-zA-Z]{36}",
+        "source": "(?:ghu|ghs)_[0-9a-zA-Z]{36}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "ghu_",
+            "ghs_"
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [],
+                "stopwords": [],
+                "hasPaths": true
+            }
+        ]
+    },
+    {
+        "id": "github-fine-grained-pat",
+        "description": "Found a GitHub Fine-Grained Personal Access Token, risking unauthorized repository access and code manipulation.",
+        "goRegex": "github_pat_\\w{82}",
+        "source": "github_pat_\\w{82}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "github_pat_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "github-oauth",
+        "description": "Discovered a GitHub OAuth Access Token, posing a risk of compromised GitHub account integrations and data leaks.",
+        "goRegex": "gho_[0-9a-zA-Z]{36}",
+        "source": "gho_[0-9a-zA-Z]{36}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "gho_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "github-pat",
+        "description": "Uncovered a GitHub Personal Access Token, potentially leading to unauthorized repository access and sensitive content exposure.",
+        "goRegex": "ghp_[0-9a-zA-Z]{36}",
+        "source": "ghp_[0-9a-zA-Z]{36}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "ghp_"
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [],
+                "stopwords": [],
+                "hasPaths": true
+            }
+        ]
+    },
+    {
+        "id": "github-refresh-token",
+        "description": "Detected a GitHub Refresh Token, which could allow prolonged unauthorized access to GitHub services.",
+        "goRegex": "ghr_[0-9a-zA-Z]{36}",
+        "source": "ghr_[0-9a-zA-Z]{36}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "ghr_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-cicd-job-token",
+        "description": "Identified a GitLab CI/CD Job Token, potential access to projects and some APIs on behalf of a user while the CI job is running.",
+        "goRegex": "glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}",
+        "source": "glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glcbt-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-deploy-token",
+        "description": "Identified a GitLab Deploy Token, risking access to repositories, packages and containers with write access.",
+        "goRegex": "gldt-[0-9a-zA-Z_\\-]{20}",
+        "source": "gldt-[0-9a-zA-Z_\\-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "gldt-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-feature-flag-client-token",
+        "description": "Identified a GitLab feature flag client token, risks exposing user lists and features flags used by an application.",
+        "goRegex": "glffct-[0-9a-zA-Z_\\-]{20}",
+        "source": "glffct-[0-9a-zA-Z_\\-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glffct-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-feed-token",
+        "description": "Identified a GitLab feed token, risking exposure of user data.",
+        "goRegex": "glft-[0-9a-zA-Z_\\-]{20}",
+        "source": "glft-[0-9a-zA-Z_\\-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glft-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-incoming-mail-token",
+        "description": "Identified a GitLab incoming mail token, risking manipulation of data sent by mail.",
+        "goRegex": "glimt-[0-9a-zA-Z_\\-]{25}",
+        "source": "glimt-[0-9a-zA-Z_\\-]{25}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glimt-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-kubernetes-agent-token",
+        "description": "Identified a GitLab Kubernetes Agent token, risking access to repos and registry of projects connected via agent.",
+        "goRegex": "glagent-[0-9a-zA-Z_\\-]{50}",
+        "source": "glagent-[0-9a-zA-Z_\\-]{50}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glagent-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-oauth-app-secret",
+        "description": "Identified a GitLab OIDC Application Secret, risking access to apps using GitLab as authentication provider.",
+        "goRegex": "gloas-[0-9a-zA-Z_\\-]{64}",
+        "source": "gloas-[0-9a-zA-Z_\\-]{64}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "gloas-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-pat",
+        "description": "Identified a GitLab Personal Access Token, risking unauthorized access to GitLab repositories and codebase exposure.",
+        "goRegex": "glpat-[\\w-]{20}",
+        "source": "glpat-[\\w-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glpat-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-pat-routable",
+        "description": "Identified a GitLab Personal Access Token (routable), risking unauthorized access to GitLab repositories and codebase exposure.",
+        "goRegex": "\\bglpat-[0-9a-zA-Z_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b",
+        "source": "\\bglpat-[0-9a-zA-Z_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "glpat-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-ptt",
+        "description": "Found a GitLab Pipeline Trigger Token, potentially compromising continuous integration workflows and project security.",
+        "goRegex": "glptt-[0-9a-f]{40}",
+        "source": "glptt-[0-9a-f]{40}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glptt-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-rrt",
+        "description": "Discovered a GitLab Runner Registration Token, posing a risk to CI/CD pipeline integrity and unauthorized access.",
+        "goRegex": "GR1348941[\\w-]{20}",
+        "source": "GR1348941[\\w-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "gr1348941"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-runner-authentication-token",
+        "description": "Discovered a GitLab Runner Authentication Token, posing a risk to CI/CD pipeline integrity and unauthorized access.",
+        "goRegex": "glrt-[0-9a-zA-Z_\\-]{20}",
+        "source": "glrt-[0-9a-zA-Z_\\-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glrt-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-runner-authentication-token-routable",
+        "description": "Discovered a GitLab Runner Authentication Token (Routable), posing a risk to CI/CD pipeline integrity and unauthorized access.",
+        "goRegex": "\\bglrt-t\\d_[0-9a-zA-Z_\\-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b",
+        "source": "\\bglrt-t\\d_[0-9a-zA-Z_\\-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}\\b",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "glrt-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-scim-token",
+        "description": "Discovered a GitLab SCIM Token, posing a risk to unauthorized access for a organization or instance.",
+        "goRegex": "glsoat-[0-9a-zA-Z_\\-]{20}",
+        "source": "glsoat-[0-9a-zA-Z_\\-]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glsoat-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitlab-session-cookie",
+        "description": "Discovered a GitLab Session Cookie, posing a risk to unauthorized access to a user account.",
+        "goRegex": "_gitlab_session=[0-9a-z]{32}",
+        "source": "_gitlab_session=[0-9a-z]{32}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "_gitlab_session="
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gitter-access-token",
+        "description": "Uncovered a Gitter Access Token, which may lead to unauthorized access to chat and communication services.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:gitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:gitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "gitter"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "gocardless-api-token",
+        "description": "Detected a GoCardless API token, potentially risking unauthorized direct debit payment operations and financial data exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:gocardless)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(live_(?i)[a-z0-9\\-_=]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:[gG][oO][cC][aA][rR][dD][lL][eE][sS][sS])(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([lL][iI][vV][eE]_[a-z0-9\\-_=A-Z]{40})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "live_",
+            "gocardless"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "grafana-api-key",
+        "description": "Identified a Grafana API key, which could compromise monitoring dashboards and sensitive data analytics.",
+        "goRegex": "(?i)\\b(eyJrIjoi[A-Za-z0-9]{70,400}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(eyJrIjoi[A-Za-z0-9]{70,400}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "eyjrijoi"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "grafana-cloud-api-token",
+        "description": "Found a Grafana cloud API token, risking unauthorized access to cloud-based monitoring services and data exposure.",
+        "goRegex": "(?i)\\b(glc_[A-Za-z0-9+/]{32,400}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(glc_[A-Za-z0-9+/]{32,400}={0,3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glc_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "grafana-service-account-token",
+        "description": "Discovered a Grafana service account token, posing a risk of compromised monitoring services and data integrity.",
+        "goRegex": "(?i)\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "glsa_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "harness-api-key",
+        "description": "Identified a Harness Access Token (PAT or SAT), risking unauthorized access to a Harness account.",
+        "goRegex": "(?:pat|sat)\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9]{24}\\.[a-zA-Z0-9]{20}",
+        "source": "(?:pat|sat)\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9]{24}\\.[a-zA-Z0-9]{20}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "pat.",
+            "sat."
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "hashicorp-tf-api-token",
+        "description": "Uncovered a HashiCorp Terraform user/org API token, which may lead to unauthorized infrastructure management and security breaches.",
+        "goRegex": "(?i)[a-z0-9]{14}\\.(?-i:atlasv1)\\.[a-z0-9\\-_=]{60,70}",
+        "source": "[a-z0-9A-Z]{14}\\.(?:atlasv1)\\.[a-z0-9\\-_=A-Z]{60,70}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "atlasv1"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "hashicorp-tf-password",
+        "description": "Identified a HashiCorp Terraform password field, risking unauthorized infrastructure configuration and security breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:administrator_login_password|password)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(\"[a-z0-9=_\\-]{8,20}\")(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:administrator_login_password|password)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(\"[a-z0-9=_\\-]{8,20}\")(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "administrator_login_password",
+            "password"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "heroku-api-key",
+        "description": "Detected a Heroku API Key, potentially compromising cloud application deployments and operational security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:heroku)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:heroku)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "heroku"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "heroku-api-key-v2",
+        "description": "Detected a Heroku API Key, potentially compromising cloud application deployments and operational security.",
+        "goRegex": "\\b((HRKU-AA[0-9a-zA-Z_-]{58}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b((HRKU-AA[0-9a-zA-Z_-]{58}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "hrku-aa"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "hubspot-api-key",
+        "description": "Found a HubSpot API Token, posing a risk to CRM data integrity and unauthorized marketing operations.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:hubspot)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:hubspot)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "hubspot"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "huggingface-access-token",
+        "description": "Discovered a Hugging Face Access token, which could lead to unauthorized access to AI models and sensitive data.",
+        "goRegex": "\\b(hf_(?i:[a-z]{34}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(hf_(?:[a-zA-Z]{34}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "hf_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "huggingface-organization-api-token",
+        "description": "Uncovered a Hugging Face Organization API token, potentially compromising AI organization accounts and associated data.",
+        "goRegex": "\\b(api_org_(?i:[a-z]{34}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(api_org_(?:[a-zA-Z]{34}))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "api_org_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "infracost-api-token",
+        "description": "Detected an Infracost API Token, risking unauthorized access to cloud cost estimation tools and financial data.",
+        "goRegex": "\\b(ico-[a-zA-Z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(ico-[a-zA-Z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "ico-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "intercom-api-key",
+        "description": "Identified an Intercom API Token, which could compromise customer communication channels and data privacy.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:intercom)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{60})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:intercom)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{60})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "intercom"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "intra42-client-secret",
+        "description": "Found a Intra42 client secret, which could lead to unauthorized access to the 42School API and sensitive data.",
+        "goRegex": "\\b(s-s4t2(?:ud|af)-(?i)[abcdef0123456789]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(s-s4t2(?:ud|af)-[abcdef0123456789ABCDEF]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "intra",
+            "s-s4t2ud-",
+            "s-s4t2af-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "jfrog-api-key",
+        "description": "Found a JFrog API Key, posing a risk of unauthorized access to software artifact repositories and build pipelines.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{73})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{73})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "jfrog",
+            "artifactory",
+            "bintray",
+            "xray"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "jfrog-identity-token",
+        "description": "Discovered a JFrog Identity Token, potentially compromising access to JFrog services and sensitive software artifacts.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:jfrog|artifactory|bintray|xray)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "jfrog",
+            "artifactory",
+            "bintray",
+            "xray"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "jwt",
+        "description": "Uncovered a JSON Web Token, which may lead to unauthorized access to web applications and sensitive user data.",
+        "goRegex": "\\b(ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9\\/\\\\_-]{17,}\\.(?:[a-zA-Z0-9\\/\\\\_-]{10,}={0,2})?)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9\\/\\\\_-]{17,}\\.(?:[a-zA-Z0-9\\/\\\\_-]{10,}={0,2})?)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "ey"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "jwt-base64",
+        "description": "Detected a Base64-encoded JSON Web Token, posing a risk of exposing encoded authentication and data exchange information.",
+        "goRegex": "\\bZXlK(?:(?P<alg>aGJHY2lPaU)|(?P<apu>aGNIVWlPaU)|(?P<apv>aGNIWWlPaU)|(?P<aud>aGRXUWlPaU)|(?P<b64>aU5qUWlP)|(?P<crit>amNtbDBJanBi)|(?P<cty>amRIa2lPaU)|(?P<epk>bGNHc2lPbn)|(?P<enc>bGJtTWlPaU)|(?P<jku>cWEzVWlPaU)|(?P<jwk>cWQyc2lPb)|(?P<iss>cGMzTWlPaU)|(?P<iv>cGRpSTZJ)|(?P<kid>cmFXUWlP)|(?P<key_ops>clpYbGZiM0J6SWpwY)|(?P<kty>cmRIa2lPaUp)|(?P<nonce>dWIyNWpaU0k2)|(?P<p2c>d01tTWlP)|(?P<p2s>d01uTWlPaU)|(?P<ppt>d2NIUWlPaU)|(?P<sub>emRXSWlPaU)|(?P<svt>emRuUWlP)|(?P<tag>MFlXY2lPaU)|(?P<typ>MGVYQWlPaUp)|(?P<url>MWNtd2l)|(?P<use>MWMyVWlPaUp)|(?P<ver>MlpYSWlPaU)|(?P<version>MlpYSnphVzl1SWpv)|(?P<x>NElqb2)|(?P<x5c>NE5XTWlP)|(?P<x5t>NE5YUWlPaU)|(?P<x5ts256>NE5YUWpVekkxTmlJNkl)|(?P<x5u>NE5YVWlPaU)|(?P<zip>NmFYQWlPaU))[a-zA-Z0-9\\/\\\\_+\\-\\r\\n]{40,}={0,2}",
+        "source": "\\bZXlK(?:(?<alg>aGJHY2lPaU)|(?<apu>aGNIVWlPaU)|(?<apv>aGNIWWlPaU)|(?<aud>aGRXUWlPaU)|(?<b64>aU5qUWlP)|(?<crit>amNtbDBJanBi)|(?<cty>amRIa2lPaU)|(?<epk>bGNHc2lPbn)|(?<enc>bGJtTWlPaU)|(?<jku>cWEzVWlPaU)|(?<jwk>cWQyc2lPb)|(?<iss>cGMzTWlPaU)|(?<iv>cGRpSTZJ)|(?<kid>cmFXUWlP)|(?<key_ops>clpYbGZiM0J6SWpwY)|(?<kty>cmRIa2lPaUp)|(?<nonce>dWIyNWpaU0k2)|(?<p2c>d01tTWlP)|(?<p2s>d01uTWlPaU)|(?<ppt>d2NIUWlPaU)|(?<sub>emRXSWlPaU)|(?<svt>emRuUWlP)|(?<tag>MFlXY2lPaU)|(?<typ>MGVYQWlPaUp)|(?<url>MWNtd2l)|(?<use>MWMyVWlPaUp)|(?<ver>MlpYSWlPaU)|(?<version>MlpYSnphVzl1SWpv)|(?<x>NElqb2)|(?<x5c>NE5XTWlP)|(?<x5t>NE5YUWlPaU)|(?<x5ts256>NE5YUWpVekkxTmlJNkl)|(?<x5u>NE5YVWlPaU)|(?<zip>NmFYQWlPaU))[a-zA-Z0-9\\/\\\\_+\\-\\r\\n]{40,}={0,2}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "zxlk"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "kraken-access-token",
+        "description": "Identified a Kraken Access Token, potentially compromising cryptocurrency trading accounts and financial security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:kraken)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9\\/=_\\+\\-]{80,90})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:kraken)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9\\/=_\\+\\-]{80,90})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "kraken"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "kubernetes-secret-yaml",
+        "description": "Possible Kubernetes Secret detected, posing a risk of leaking credentials/tokens from your deployments",
+        "goRegex": "(?i)(?:\\bkind:[ \\t]*[\"']?\\bsecret\\b[\"']?(?s:.){0,200}?\\bdata:(?s:.){0,100}?\\s+([\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:[\"']?[a-z0-9+/]{10,}={0,3}[\"']?|\\{\\{[ \\t\\w\"|$:=,.-]+}}|\"\"|''))|\\bdata:(?s:.){0,100}?\\s+([\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:[\"']?[a-z0-9+/]{10,}={0,3}[\"']?|\\{\\{[ \\t\\w\"|$:=,.-]+}}|\"\"|''))(?s:.){0,200}?\\bkind:[ \\t]*[\"']?\\bsecret\\b[\"']?)",
+        "source": "(?:\\bkind:[ \\t]*[\"']?\\bsecret\\b[\"']?(?:[\\s\\S]){0,200}?\\bdata:(?:[\\s\\S]){0,100}?\\s+([\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:[\"']?[a-z0-9+/]{10,}={0,3}[\"']?|\\{\\{[ \\t\\w\"|$:=,.-]+}}|\"\"|''))|\\bdata:(?:[\\s\\S]){0,100}?\\s+([\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:[\"']?[a-z0-9+/]{10,}={0,3}[\"']?|\\{\\{[ \\t\\w\"|$:=,.-]+}}|\"\"|''))(?:[\\s\\S]){0,200}?\\bkind:[ \\t]*[\"']?\\bsecret\\b[\"']?)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "secret"
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [
+                    {
+                        "source": "[\\w.-]+:(?:[ \\t]*(?:\\||>[-+]?)\\s+)?[ \\t]*(?:\\{\\{[ \\t\\w\"|$:=,.-]+}}|\"\"|'')",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            },
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "match",
+                "regexes": [
+                    {
+                        "source": "(kind:(?:[\\s\\S])+\\n---\\n(?:[\\s\\S])+\\bdata:|data:(?:[\\s\\S])+\\n---\\n(?:[\\s\\S])+\\bkind:)",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            }
+        ]
+    },
+    {
+        "id": "kucoin-access-token",
+        "description": "Found a Kucoin Access Token, risking unauthorized access to cryptocurrency exchange services and transactions.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "kucoin"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "kucoin-secret-key",
+        "description": "Discovered a Kucoin Secret Key, which could lead to compromised cryptocurrency operations and financial data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:kucoin)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "kucoin"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "launchdarkly-access-token",
+        "description": "Uncovered a Launchdarkly Access Token, potentially compromising feature flag management and application functionality.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:launchdarkly)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:launchdarkly)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "launchdarkly"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "linear-api-key",
+        "description": "Detected a Linear API Token, posing a risk to project management tools and sensitive task data.",
+        "goRegex": "lin_api_(?i)[a-z0-9]{40}",
+        "source": "lin_api_[a-z0-9A-Z]{40}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "lin_api_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "linear-client-secret",
+        "description": "Identified a Linear Client Secret, which may compromise secure integrations and sensitive project management data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:linear)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:linear)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "linear"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "linkedin-client-id",
+        "description": "Found a LinkedIn Client ID, risking unauthorized access to LinkedIn integrations and professional data exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{14})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{14})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "linkedin",
+            "linked_in",
+            "linked-in"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "linkedin-client-secret",
+        "description": "Discovered a LinkedIn Client secret, potentially compromising LinkedIn application integrations and user data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:linked[_-]?in)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "linkedin",
+            "linked_in",
+            "linked-in"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "lob-api-key",
+        "description": "Uncovered a Lob API Key, which could lead to unauthorized access to mailing and address verification services.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((live|test)_[a-f0-9]{35})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((live|test)_[a-f0-9]{35})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "test_",
+            "live_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "lob-pub-api-key",
+        "description": "Detected a Lob Publishable API Key, posing a risk of exposing mail and print service integrations.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((test|live)_pub_[a-f0-9]{31})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:lob)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((test|live)_pub_[a-f0-9]{31})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "test_pub",
+            "live_pub",
+            "_pub"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "looker-client-id",
+        "description": "Found a Looker Client ID, risking unauthorized access to a Looker account and exposing sensitive data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:looker)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:looker)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "looker"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "looker-client-secret",
+        "description": "Found a Looker Client Secret, risking unauthorized access to a Looker account and exposing sensitive data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:looker)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:looker)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "looker"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "mailchimp-api-key",
+        "description": "Identified a Mailchimp API key, potentially compromising email marketing campaigns and subscriber data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:MailchimpSDK.initialize|mailchimp)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32}-us\\d\\d)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:MailchimpSDK[^\\n]initialize|mailchimp)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{32}-us\\d\\d)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "mailchimp"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "mailgun-private-api-token",
+        "description": "Found a Mailgun private API token, risking unauthorized email service operations and data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(key-[a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(key-[a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "mailgun"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "mailgun-pub-key",
+        "description": "Discovered a Mailgun public validation key, which could expose email verification processes and associated data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(pubkey-[a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(pubkey-[a-f0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "mailgun"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "mailgun-signing-key",
+        "description": "Uncovered a Mailgun webhook signing key, potentially compromising email automation and data integrity.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:mailgun)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "mailgun"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "mapbox-api-token",
+        "description": "Detected a MapBox API token, posing a risk to geospatial services and sensitive location data exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:mapbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(pk\\.[a-z0-9]{60}\\.[a-z0-9]{22})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:mapbox)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(pk\\.[a-z0-9]{60}\\.[a-z0-9]{22})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "mapbox"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "mattermost-access-token",
+        "description": "Identified a Mattermost Access Token, which may compromise team communication channels and data privacy.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:mattermost)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{26})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:mattermost)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{26})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "mattermost"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "maxmind-license-key",
+        "description": "Discovered a potential MaxMind license key.",
+        "goRegex": "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "_mmk"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "messagebird-api-token",
+        "description": "Found a MessageBird API token, risking unauthorized access to communication platforms and message data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "messagebird",
+            "message-bird",
+            "message_bird"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "messagebird-client-id",
+        "description": "Discovered a MessageBird client ID, potentially compromising API integrations and sensitive communication data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:message[_-]?bird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "messagebird",
+            "message-bird",
+            "message_bird"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "microsoft-teams-webhook",
+        "description": "Uncovered a Microsoft Teams Webhook, which could lead to unauthorized access to team collaboration tools and data leaks.",
+        "goRegex": "https://[a-z0-9]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}",
+        "source": "https://[a-z0-9]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "webhook.office.com",
+            "webhookb2",
+            "incomingwebhook"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "netlify-access-token",
+        "description": "Detected a Netlify Access Token, potentially compromising web hosting services and site management.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:netlify)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{40,46})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:netlify)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{40,46})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "netlify"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "new-relic-browser-api-token",
+        "description": "Identified a New Relic ingest browser API token, risking unauthorized access to application performance data and analytics.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRJS-[a-f0-9]{19})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRJS-[a-f0-9]{19})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "nrjs-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "new-relic-insert-key",
+        "description": "Discovered a New Relic insight insert key, compromising data injection into the platform.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRII-[a-z0-9-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRII-[a-z0-9-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "nrii-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "new-relic-user-api-id",
+        "description": "Found a New Relic user API ID, posing a risk to application monitoring services and data integrity.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "new-relic",
+            "newrelic",
+            "new_relic"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "new-relic-user-api-key",
+        "description": "Discovered a New Relic user API Key, which could lead to compromised application insights and performance monitoring.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRAK-[a-z0-9]{27})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:new-relic|newrelic|new_relic)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(NRAK-[a-z0-9]{27})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "nrak"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "notion-api-token",
+        "description": "Notion API token",
+        "goRegex": "\\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "ntn_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "npm-access-token",
+        "description": "Uncovered an npm access token, potentially compromising package management and code repository access.",
+        "goRegex": "(?i)\\b(npm_[a-z0-9]{36})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(npm_[a-z0-9]{36})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "npm_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "nuget-config-password",
+        "description": "Identified a password within a Nuget config file, potentially compromising package management access.",
+        "goRegex": "(?i)<add key=\\\"(?:(?:ClearText)?Password)\\\"\\s*value=\\\"(.{8,})\\\"\\s*/>",
+        "source": "<add key=\\\"(?:(?:ClearText)?Password)\\\"\\s*value=\\\"([^\\n]{8,})\\\"\\s*/>",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 1,
+        "keywords": [
+            "<add key="
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [
+                    {
+                        "source": "33f!!lloppa",
+                        "flags": ""
+                    },
+                    {
+                        "source": "hal\\+9ooo_da!sY",
+                        "flags": ""
+                    },
+                    {
+                        "source": "^\\%\\S[^\\n]{0,256}\\%$",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            }
+        ]
+    },
+    {
+        "id": "nytimes-access-token",
+        "description": "Detected a Nytimes Access Token, risking unauthorized access to New York Times APIs and content services.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:nytimes|new-york-times,|newyorktimes)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:nytimes|new-york-times,|newyorktimes)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9=_\\-]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "nytimes",
+            "new-york-times",
+            "newyorktimes"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "octopus-deploy-api-key",
+        "description": "Discovered a potential Octopus Deploy API key, risking application deployments and operational security.",
+        "goRegex": "\\b(API-[A-Z0-9]{26})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(API-[A-Z0-9]{26})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "api-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "okta-access-token",
+        "description": "Identified an Okta Access Token, which may compromise identity management services and user authentication data.",
+        "goRegex": "[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:(?-i:[Oo]kta|OKTA))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(00[\\w=\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:(?:[Oo]kta|OKTA))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(00[\\w=\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "okta"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "openai-api-key",
+        "description": "Found an OpenAI API Key, posing a risk of unauthorized access to AI services and data manipulation.",
+        "goRegex": "\\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "t3blbkfj"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "openshift-user-token",
+        "description": "Found an OpenShift user token, potentially compromising an OpenShift/Kubernetes cluster.",
+        "goRegex": "\\b(sha256~[\\w-]{43})(?:[^\\w-]|\\z)",
+        "source": "\\b(sha256~[\\w-]{43})(?:[^\\w-]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "sha256~"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "perplexity-api-key",
+        "description": "Detected a Perplexity API key, which could lead to unauthorized access to Perplexity AI services and data exposure.",
+        "goRegex": "\\b(pplx-[a-zA-Z0-9]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$|\\b)",
+        "source": "\\b(pplx-[a-zA-Z0-9]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$|\\b)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "pplx-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "plaid-api-token",
+        "description": "Discovered a Plaid API Token, potentially compromising financial data aggregation and banking services.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "plaid"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "plaid-client-id",
+        "description": "Uncovered a Plaid Client ID, which could lead to unauthorized financial service integrations and data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{24})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "plaid"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "plaid-secret-key",
+        "description": "Detected a Plaid Secret key, risking unauthorized access to financial accounts and sensitive transaction data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:plaid)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "plaid"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "planetscale-api-token",
+        "description": "Identified a PlanetScale API token, potentially compromising database management and operations.",
+        "goRegex": "\\b(pscale_tkn_(?i)[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(pscale_tkn_[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "pscale_tkn_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "planetscale-oauth-token",
+        "description": "Found a PlanetScale OAuth token, posing a risk to database access control and sensitive data integrity.",
+        "goRegex": "\\b(pscale_oauth_[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(pscale_oauth_[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "pscale_oauth_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "planetscale-password",
+        "description": "Discovered a PlanetScale password, which could lead to unauthorized database operations and data breaches.",
+        "goRegex": "(?i)\\b(pscale_pw_(?i)[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b([pP][sS][cC][aA][lL][eE]_[pP][wW]_[\\w=\\.-]{32,64})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "pscale_pw_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "postman-api-token",
+        "description": "Uncovered a Postman API token, potentially compromising API testing and development workflows.",
+        "goRegex": "\\b(PMAK-(?i)[a-f0-9]{24}\\-[a-f0-9]{34})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(PMAK-[a-f0-9A-F]{24}\\-[a-f0-9A-F]{34})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "pmak-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "prefect-api-token",
+        "description": "Detected a Prefect API token, risking unauthorized access to workflow management and automation services.",
+        "goRegex": "\\b(pnu_[a-zA-Z0-9]{36})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(pnu_[a-zA-Z0-9]{36})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "pnu_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "private-key",
+        "description": "Identified a Private Key, which may compromise cryptographic security and sensitive data encryption.",
+        "goRegex": "(?i)-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\\s\\S-]{64,}?KEY(?: BLOCK)?-----",
+        "source": "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\\s\\S-]{64,}?KEY(?: BLOCK)?-----",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "-----begin"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "privateai-api-token",
+        "description": "Identified a PrivateAI Token, posing a risk of unauthorized access to AI services and data manipulation.",
+        "goRegex": "[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:private[_-]?ai)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:[pP][rR][iI][vV][aA][tT][eE][_-]?[aA][iI])(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{32})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "privateai",
+            "private_ai",
+            "private-ai"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "pulumi-api-token",
+        "description": "Found a Pulumi API token, posing a risk to infrastructure as code services and cloud resource management.",
+        "goRegex": "\\b(pul-[a-f0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(pul-[a-f0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "pul-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "pypi-upload-token",
+        "description": "Discovered a PyPI upload token, potentially compromising Python package distribution and repository integrity.",
+        "goRegex": "pypi-AgEIcHlwaS5vcmc[\\w-]{50,1000}",
+        "source": "pypi-AgEIcHlwaS5vcmc[\\w-]{50,1000}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "pypi-ageichlwas5vcmc"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "rapidapi-access-token",
+        "description": "Uncovered a RapidAPI Access Token, which could lead to unauthorized access to various APIs and data services.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:rapidapi)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{50})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:rapidapi)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9_-]{50})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "rapidapi"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "readme-api-token",
+        "description": "Detected a Readme API token, risking unauthorized documentation management and content exposure.",
+        "goRegex": "\\b(rdme_[a-z0-9]{70})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(rdme_[a-z0-9]{70})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "rdme_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "rubygems-api-token",
+        "description": "Identified a Rubygem API token, potentially compromising Ruby library distribution and package management.",
+        "goRegex": "\\b(rubygems_[a-f0-9]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(rubygems_[a-f0-9]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "rubygems_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "scalingo-api-token",
+        "description": "Found a Scalingo API token, posing a risk to cloud platform services and application deployment security.",
+        "goRegex": "\\b(tk-us-[\\w-]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(tk-us-[\\w-]{48})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "tk-us-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sendbird-access-id",
+        "description": "Discovered a Sendbird Access ID, which could compromise chat and messaging platform integrations.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "sendbird"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sendbird-access-token",
+        "description": "Uncovered a Sendbird Access Token, potentially risking unauthorized access to communication services and user data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:sendbird)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "sendbird"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sendgrid-api-token",
+        "description": "Detected a SendGrid API token, posing a risk of unauthorized email service operations and data exposure.",
+        "goRegex": "\\b(SG\\.(?i)[a-z0-9=_\\-\\.]{66})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(SG\\.[a-z0-9=_\\-\\.A-Z]{66})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "sg."
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sendinblue-api-token",
+        "description": "Identified a Sendinblue API token, which may compromise email marketing services and subscriber data privacy.",
+        "goRegex": "\\b(xkeysib-[a-f0-9]{64}\\-(?i)[a-z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(xkeysib-[a-f0-9]{64}\\-[a-z0-9A-Z]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xkeysib-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sentry-access-token",
+        "description": "Found a Sentry.io Access Token (old format), risking unauthorized access to error tracking services and sensitive application data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:sentry)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:sentry)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sentry"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sentry-org-token",
+        "description": "Found a Sentry.io Organization Token, risking unauthorized access to error tracking services and sensitive application data.",
+        "goRegex": "\\bsntrys_eyJpYXQiO[a-zA-Z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[a-zA-Z0-9+/]{10,200}={0,2}_[a-zA-Z0-9+/]{43}(?:[^a-zA-Z0-9+/]|\\z)",
+        "source": "\\bsntrys_eyJpYXQiO[a-zA-Z0-9+/]{10,200}(?:LCJyZWdpb25fdXJs|InJlZ2lvbl91cmwi|cmVnaW9uX3VybCI6)[a-zA-Z0-9+/]{10,200}={0,2}_[a-zA-Z0-9+/]{43}(?:[^a-zA-Z0-9+/]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4.5,
+        "keywords": [
+            "sntrys_eyjpyxqio"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sentry-user-token",
+        "description": "Found a Sentry.io User Token, risking unauthorized access to error tracking services and sensitive application data.",
+        "goRegex": "\\b(sntryu_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(sntryu_[a-f0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "sntryu_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "settlemint-application-access-token",
+        "description": "Found a Settlemint Application Access Token.",
+        "goRegex": "\\b(sm_aat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(sm_aat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sm_aat"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "settlemint-personal-access-token",
+        "description": "Found a Settlemint Personal Access Token.",
+        "goRegex": "\\b(sm_pat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(sm_pat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sm_pat"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "settlemint-service-access-token",
+        "description": "Found a Settlemint Service Access Token.",
+        "goRegex": "\\b(sm_sat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(sm_sat_[a-zA-Z0-9]{16})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sm_sat"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "shippo-api-token",
+        "description": "Discovered a Shippo API token, potentially compromising shipping services and customer order data.",
+        "goRegex": "\\b(shippo_(?:live|test)_[a-fA-F0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(shippo_(?:live|test)_[a-fA-F0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "shippo_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "shopify-access-token",
+        "description": "Uncovered a Shopify access token, which could lead to unauthorized e-commerce platform access and data breaches.",
+        "goRegex": "shpat_[a-fA-F0-9]{32}",
+        "source": "shpat_[a-fA-F0-9]{32}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "shpat_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "shopify-custom-access-token",
+        "description": "Detected a Shopify custom access token, potentially compromising custom app integrations and e-commerce data security.",
+        "goRegex": "shpca_[a-fA-F0-9]{32}",
+        "source": "shpca_[a-fA-F0-9]{32}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "shpca_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "shopify-private-app-access-token",
+        "description": "Identified a Shopify private app access token, risking unauthorized access to private app data and store operations.",
+        "goRegex": "shppa_[a-fA-F0-9]{32}",
+        "source": "shppa_[a-fA-F0-9]{32}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "shppa_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "shopify-shared-secret",
+        "description": "Found a Shopify shared secret, posing a risk to application authentication and e-commerce platform security.",
+        "goRegex": "shpss_[a-fA-F0-9]{32}",
+        "source": "shpss_[a-fA-F0-9]{32}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "shpss_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sidekiq-secret",
+        "description": "Discovered a Sidekiq Secret, which could lead to compromised background job processing and application data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-f0-9]{8}:[a-f0-9]{8})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "bundle_enterprise__contribsys__com",
+            "bundle_gems__contribsys__com"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sidekiq-sensitive-url",
+        "description": "Uncovered a Sidekiq Sensitive URL, potentially exposing internal job queues and sensitive operation details.",
+        "goRegex": "(?i)\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems.contribsys.com|enterprise.contribsys.com)(?:[\\/|\\#|\\?|:]|$)",
+        "source": "\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems[^\\n]contribsys[^\\n]com|enterprise[^\\n]contribsys[^\\n]com)(?:[\\/|\\#|\\?|:]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "gems.contribsys.com",
+            "enterprise.contribsys.com"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-app-token",
+        "description": "Detected a Slack App-level token, risking unauthorized access to Slack applications and workspace data.",
+        "goRegex": "(?i)xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+",
+        "source": "xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xapp"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-bot-token",
+        "description": "Identified a Slack Bot token, which may compromise bot integrations and communication channel security.",
+        "goRegex": "xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*",
+        "source": "xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "xoxb"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-config-access-token",
+        "description": "Found a Slack Configuration access token, posing a risk to workspace configuration and sensitive data access.",
+        "goRegex": "(?i)xoxe.xox[bp]-\\d-[A-Z0-9]{163,166}",
+        "source": "xoxe[^\\n]xox[bp]-\\d-[A-Z0-9]{163,166}",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xoxe.xoxb-",
+            "xoxe.xoxp-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-config-refresh-token",
+        "description": "Discovered a Slack Configuration refresh token, potentially allowing prolonged unauthorized access to configuration settings.",
+        "goRegex": "(?i)xoxe-\\d-[A-Z0-9]{146}",
+        "source": "xoxe-\\d-[A-Z0-9]{146}",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xoxe-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-legacy-bot-token",
+        "description": "Uncovered a Slack Legacy bot token, which could lead to compromised legacy bot operations and data exposure.",
+        "goRegex": "xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}",
+        "source": "xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xoxb"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-legacy-token",
+        "description": "Detected a Slack Legacy token, risking unauthorized access to older Slack integrations and user data.",
+        "goRegex": "xox[os]-\\d+-\\d+-\\d+-[a-fA-F\\d]+",
+        "source": "xox[os]-\\d+-\\d+-\\d+-[a-fA-F\\d]+",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xoxo",
+            "xoxs"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-legacy-workspace-token",
+        "description": "Identified a Slack Legacy Workspace token, potentially compromising access to workspace data and legacy features.",
+        "goRegex": "xox[ar]-(?:\\d-)?[0-9a-zA-Z]{8,48}",
+        "source": "xox[ar]-(?:\\d-)?[0-9a-zA-Z]{8,48}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xoxa",
+            "xoxr"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-user-token",
+        "description": "Found a Slack User token, posing a risk of unauthorized user impersonation and data access within Slack workspaces.",
+        "goRegex": "xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}",
+        "source": "xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "xoxp-",
+            "xoxe-"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "slack-webhook-url",
+        "description": "Discovered a Slack Webhook, which could lead to unauthorized message posting and data leakage in Slack channels.",
+        "goRegex": "(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}",
+        "source": "(?:https?://)?hooks[^\\n]slack[^\\n]com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "hooks.slack.com"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "snyk-api-token",
+        "description": "Uncovered a Snyk API token, potentially compromising software vulnerability scanning and code security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:snyk[_.-]?(?:(?:api|oauth)[_.-]?)?(?:key|token))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "snyk"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sonar-api-token",
+        "description": "Uncovered a Sonar API token, potentially compromising software vulnerability scanning and code security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:sonar[_.-]?(login|token))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:sonar[_.-]?(login|token))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}((?:squ_|sqp_|sqa_)?[a-z0-9=_\\-]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 2,
+        "entropy": 0,
+        "keywords": [
+            "sonar"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sourcegraph-access-token",
+        "description": "Sourcegraph is a code search and navigation engine.",
+        "goRegex": "(?i)\\b(\\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\\b)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(\\b(sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}|[a-fA-F0-9]{40})\\b)(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sgp_",
+            "sourcegraph"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "square-access-token",
+        "description": "Detected a Square Access Token, risking unauthorized payment processing and financial transaction exposure.",
+        "goRegex": "\\b((?:EAAA|sq0atp-)[\\w-]{22,60})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b((?:EAAA|sq0atp-)[\\w-]{22,60})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "sq0atp-",
+            "eaaa"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "squarespace-access-token",
+        "description": "Identified a Squarespace Access Token, which may compromise website management and content control on Squarespace.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:squarespace)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:squarespace)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "squarespace"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "stripe-access-token",
+        "description": "Found a Stripe Access Token, posing a risk to payment processing services and sensitive financial data.",
+        "goRegex": "\\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 2,
+        "keywords": [
+            "sk_test",
+            "sk_live",
+            "sk_prod",
+            "rk_test",
+            "rk_live",
+            "rk_prod"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sumologic-access-id",
+        "description": "Discovered a SumoLogic Access ID, potentially compromising log management services and data analytics integrity.",
+        "goRegex": "[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:(?-i:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(su[a-zA-Z0-9]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:(?:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3})(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(su[a-zA-Z0-9]{12})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sumo"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "sumologic-access-token",
+        "description": "Uncovered a SumoLogic Access Token, which could lead to unauthorized access to log data and analytics insights.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:(?-i:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{64})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:(?:[Ss]umo|SUMO))(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9A-Z]{64})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sumo"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "telegram-bot-api-token",
+        "description": "Detected a Telegram Bot API Token, risking unauthorized bot operations and message interception on Telegram.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:telegr)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{5,16}:(?-i:A)[a-z0-9_\\-]{34})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:[tT][eE][lL][eE][gG][rR])(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{5,16}:(?:A)[a-z0-9_\\-A-Z]{34})(?:[\\x60'\"\\s;]|\\\\[nrNR]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "telegr"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "travisci-access-token",
+        "description": "Identified a Travis CI Access Token, potentially compromising continuous integration services and codebase security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:travis)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{22})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:travis)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{22})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "travis"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "twilio-api-key",
+        "description": "Found a Twilio API Key, posing a risk to communication services and sensitive customer interaction data.",
+        "goRegex": "SK[0-9a-fA-F]{32}",
+        "source": "SK[0-9a-fA-F]{32}",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3,
+        "keywords": [
+            "sk"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "twitch-api-token",
+        "description": "Discovered a Twitch API token, which could compromise streaming services and account integrations.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:twitch)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:twitch)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{30})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "twitch"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "twitter-access-secret",
+        "description": "Uncovered a Twitter Access Secret, potentially risking unauthorized Twitter integrations and data breaches.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{45})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{45})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "twitter"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "twitter-access-token",
+        "description": "Detected a Twitter Access Token, posing a risk of unauthorized account operations and social media data exposure.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([0-9]{15,25}-[a-zA-Z0-9]{20,40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "twitter"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "twitter-api-key",
+        "description": "Identified a Twitter API Key, which may compromise Twitter application integrations and user data security.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{25})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "twitter"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "twitter-api-secret",
+        "description": "Found a Twitter API Secret, risking the security of Twitter app integrations and sensitive data access.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{50})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{50})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "twitter"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "twitter-bearer-token",
+        "description": "Discovered a Twitter Bearer Token, potentially compromising API access and data retrieval from Twitter.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:twitter)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(A{22}[a-zA-Z0-9%]{80,100})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "twitter"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "typeform-api-token",
+        "description": "Uncovered a Typeform API token, which could lead to unauthorized survey management and data collection.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:typeform)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(tfp_[a-z0-9\\-_\\.=]{59})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:typeform)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(tfp_[a-z0-9\\-_\\.=]{59})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "tfp_"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "vault-batch-token",
+        "description": "Detected a Vault Batch Token, risking unauthorized access to secret management services and sensitive data.",
+        "goRegex": "\\b(hvb\\.[\\w-]{138,300})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b(hvb\\.[\\w-]{138,300})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 4,
+        "keywords": [
+            "hvb."
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "vault-service-token",
+        "description": "Identified a Vault Service Token, potentially compromising infrastructure security and access to sensitive credentials.",
+        "goRegex": "\\b((?:hvs\\.[\\w-]{90,120}|s\\.(?i:[a-z0-9]{24})))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "\\b((?:hvs\\.[\\w-]{90,120}|s\\.(?:[a-z0-9A-Z]{24})))(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "",
+        "secretGroup": 0,
+        "entropy": 3.5,
+        "keywords": [
+            "hvs.",
+            "s."
+        ],
+        "allowlists": [
+            {
+                "description": "",
+                "condition": "OR",
+                "regexTarget": "secret",
+                "regexes": [
+                    {
+                        "source": "s\\.[A-Za-z]{24}",
+                        "flags": ""
+                    }
+                ],
+                "stopwords": [],
+                "hasPaths": false
+            }
+        ]
+    },
+    {
+        "id": "yandex-access-token",
+        "description": "Found a Yandex Access Token, posing a risk to Yandex service integrations and user data privacy.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(t1\\.[A-Z0-9a-z_-]+[=]{0,2}\\.[A-Z0-9a-z_-]{86}[=]{0,2})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(t1\\.[A-Z0-9a-z_-]+[=]{0,2}\\.[A-Z0-9a-z_-]{86}[=]{0,2})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "yandex"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "yandex-api-key",
+        "description": "Discovered a Yandex API Key, which could lead to unauthorized access to Yandex services and data manipulation.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(AQVN[A-Za-z0-9_\\-]{35,38})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(AQVN[A-Za-z0-9_\\-]{35,38})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "yandex"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "yandex-aws-access-token",
+        "description": "Uncovered a Yandex AWS Access Token, potentially compromising cloud resource access and data security on Yandex Cloud.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(YC[a-zA-Z0-9_\\-]{38})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:yandex)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}(YC[a-zA-Z0-9_\\-]{38})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "yandex"
+        ],
+        "allowlists": []
+    },
+    {
+        "id": "zendesk-secret-key",
+        "description": "Detected a Zendesk Secret Key, risking unauthorized access to customer support services and sensitive ticketing data.",
+        "goRegex": "(?i)[\\w.-]{0,50}?(?:zendesk)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "source": "(?:zendesk)(?:[ \\t\\w.-]{0,20})[\\s'\"]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'\"\\s=]{0,5}([a-z0-9]{40})(?:[\\x60'\"\\s;]|\\\\[nr]|$)",
+        "flags": "i",
+        "secretGroup": 0,
+        "entropy": 0,
+        "keywords": [
+            "zendesk"
+        ],
+        "allowlists": []
+    }
+];
+/** Rules of the config the engine cannot apply to text, with the reason. */
+const gitleaksExcludedRules = [
+    {
+        "id": "pkcs12-file",
+        "reason": "path-only rule ((?i)(?:^|\\/)[^\\/]+\\.p(?:12|fx)$): flags whole files by name, the engine scans text"
+    }
+];
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/extra-rules.ts
+
+/**
+ * A real token's random part, 20 or more characters of base62 or hex, has a Shannon entropy above 3.3 with
+ * overwhelming probability (expected ≈ 4.3 and ≈ 3.8); documentation fakes made of one or two repeated
+ * characters (`AAAAAAAAAAAA-BBBB…`, `111111aaaa…`) stay below 1.
+ */
+const MIN_BODY_ENTROPY = 2.5;
+const randomEnough = (body) => shannonEntropy(body) >= MIN_BODY_ENTROPY;
+/** An environment-variable name or a `YOUR_TOKEN`-style stand-in where a value should go. */
+const looksLikeName = (value) => /^[A-Z][A-Z0-9_]*$/.test(value) || /^(?:your|my|replace|insert|enter|example|sample|dummy|fake)[_-]?/i.test(value);
+const afterPrefix = (prefix) => (secret) => secret.replace(prefix, '');
+const SPECS = [
+    {
+        // Anthropic documents `sk-ant-` as its key prefix: `sk-ant-api03-…` API keys, `sk-ant-admin01-…` admin
+        // keys, and the OAuth tokens Claude Code stores (`sk-ant-oat01-…`, `sk-ant-ort01-…`). gitleaks only
+        // knows api03/admin01 with a fixed 93-character body; secretlint's corpus already shows `api04`.
+        id: 'agent-gates-anthropic-key',
+        source: '(?<![A-Za-z0-9_-])(sk-ant-[a-z]{2,8}\\d{2}-[A-Za-z0-9_-]{40,200})(?![A-Za-z0-9_-])',
+        keywords: ['sk-ant-'],
+        body: afterPrefix(/^sk-ant-[a-z]+\d+-/),
+    },
+    {
+        // Cloudflare's scannable credentials (developers.cloudflare.com/fundamentals/api/get-started/token-formats):
+        // `cfk_` global API key, `cfut_` user token, `cfat_` account token, each followed by 40 characters and an
+        // 8-hex-digit checksum. The exact length plus the checksum-shaped tail keeps ordinary `cfk_…` names out.
+        id: 'agent-gates-cloudflare-token',
+        source: '(?<![A-Za-z])(cf(?:k|ut|at)_[A-Za-z0-9]{40}[0-9a-fA-F]{8})(?![A-Za-z0-9_-])',
+        keywords: ['cfk_', 'cfut_', 'cfat_'],
+        body: (s) => s.slice(s.indexOf('_') + 1, -8),
+    },
+    {
+        // Databricks personal access tokens: `dapi` + 32 hex digits, optionally `-<digit>`. gitleaks accepts only
+        // lowercase hex; an uppercase copy (as in secretlint's corpus) is just as much a token.
+        id: 'agent-gates-databricks-token',
+        source: '(?<![A-Za-z0-9])(dapi[0-9a-fA-F]{32}(?:-\\d)?)(?![A-Za-z0-9_])',
+        keywords: ['dapi'],
+        body: (s) => s.slice(4, 36),
+    },
+    {
+        // Docker Hub personal (`dckr_pat_`) and organisation (`dckr_oat_`) access tokens (docs.docker.com,
+        // "Access tokens"): the prefix is Docker's own, the body 27 characters of base64url today.
+        id: 'agent-gates-docker-token',
+        source: '(?<![A-Za-z])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{24,64})(?![A-Za-z0-9_-])',
+        keywords: ['dckr_'],
+        body: afterPrefix(/^dckr_[a-z]+_/),
+    },
+    {
+        // Figma personal access tokens start with `figd_` (Figma REST API docs, "Access tokens"); the body is
+        // 40+ base64url characters.
+        id: 'agent-gates-figma-token',
+        source: '(?<![A-Za-z])(figd_[A-Za-z0-9_-]{40,200})(?![A-Za-z0-9_-])',
+        keywords: ['figd_'],
+        body: afterPrefix(/^figd_/),
+    },
+    {
+        // GitHub's new app installation token format (github.blog changelog 2026-04-24): `ghs_<app id>_<JWT>`.
+        // gitleaks' github-app-token rule wants the classic 36-character body and misses it. Three dot-separated
+        // base64url segments after a numeric id do not occur by chance.
+        id: 'agent-gates-github-app-installation-token',
+        source: '(?<![A-Za-z])(ghs_[0-9]{1,20}_[A-Za-z0-9_-]{8,2000}\\.[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{8,2000})(?![A-Za-z0-9_-])',
+        keywords: ['ghs_'],
+        body: afterPrefix(/^ghs_[0-9]+_/),
+    },
+    {
+        // Groq API keys: `gsk_` + 52 alphanumerics (console.groq.com keys; secretlint's groq rule). Exact length
+        // and boundaries on both sides.
+        id: 'agent-gates-groq-key',
+        source: '(?<![A-Za-z])(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9])',
+        keywords: ['gsk_'],
+        body: afterPrefix(/^gsk_/),
+    },
+    {
+        // Shopify app credentials: `shpat_` (admin API access token), `shpca_` (custom app), `shppa_` (private
+        // app), `shpss_` (shared secret). gitleaks wants exactly 32 hex digits; Shopify documents only the
+        // prefixes, and secretlint's corpus shows base62 bodies, so the body is any 32–64 alphanumerics.
+        id: 'agent-gates-shopify-token',
+        source: '(?<![A-Za-z])(shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,64})(?![A-Za-z0-9])',
+        keywords: ['shpat_', 'shpca_', 'shppa_', 'shpss_'],
+        body: afterPrefix(/^shp[a-z]{2}_/),
+    },
+    {
+        // Tailscale keys (tailscale.com/kb/1277/key-prefixes): `tskey-<type>-<key id>-<secret>`, types api,
+        // auth, client, scim, webhook — any lowercase type is accepted so a new one is not missed. Both random
+        // segments are required, so `tskey-foo` or a bare `tskey-auth-…` mention is not a key.
+        id: 'agent-gates-tailscale-key',
+        source: '(?<![A-Za-z])(tskey-[a-z]{2,16}-[A-Za-z0-9]{6,40}-[A-Za-z0-9]{16,80})(?![A-Za-z0-9])',
+        keywords: ['tskey-'],
+        body: afterPrefix(/^tskey-[a-z]+-/),
+    },
+    {
+        // Vercel's prefixed tokens (secretlint's vercel rule): `vcp_` personal access token, `vci_` integration
+        // token, `vca_` app access token, `vcr_` app refresh token, `vck_` AI Gateway API key; 20–60
+        // alphanumerics follow.
+        id: 'agent-gates-vercel-token',
+        source: '(?<![A-Za-z])(vc[pikra]_[A-Za-z0-9]{20,60})(?![A-Za-z0-9])',
+        keywords: ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'],
+        body: afterPrefix(/^vc[a-z]_/),
+    },
+    {
+        // `.npmrc` registry credentials: `//registry/:_authToken=<token>` (docs.npmjs.com, "npmrc"). The key
+        // names a credential whatever the token's shape (npm, GitHub, Azure, JFrog…). `${NPM_TOKEN}` and other
+        // references are not values: the value may not start with `$`, `<`, `{` or `%`, and bare variable names
+        // are dropped.
+        id: 'agent-gates-npmrc-auth-token',
+        // No trailing check: a failed lookahead would backtrack the whole run at every `_authToken=`, and a
+        // greedy run that always succeeds lets the scan resume after it (linear on `_authToken=` repeated).
+        source: '_authToken[ \\t]{0,4}=[ \\t]{0,4}["\']?([A-Za-z0-9_.~+/=-]{8,4096})',
+        keywords: ['_authtoken'],
+        body: (s) => (looksLikeName(s) || isPlaceholderPassword(s) ? null : s),
+    },
+    {
+        // A YAML `!!binary` scalar under a credential-named key (`db_secret: !!binary <base64>`). gitleaks'
+        // generic-api-key reads the same key words but allows only quotes and spaces before the value, so the
+        // tag hides it; the key words and the 3.5 entropy floor are generic-api-key's own.
+        id: 'agent-gates-yaml-binary-secret',
+        source: '(?:access|auth|api|credential|creds|key|passw(?:or)?d|secret|token)[\\w.-]{0,40}[ \\t]{0,4}:[ \\t]{0,4}!!binary[ \\t]{1,4}([A-Za-z0-9+/]{16,4096}={0,2})(?![A-Za-z0-9+/=])',
+        flags: 'i',
+        keywords: ['!!binary'],
+        body: (s) => (shannonEntropy(s) > 3.5 ? s : null),
+    },
+    {
+        // GitHub's documented OAuth basic auth: `https://<token>:x-oauth-basic@github.com/…`. The literal
+        // password says the user name is the token; `url-credentials` would only see `x-oauth-basic`.
+        id: 'agent-gates-url-oauth-user',
+        source: '://([A-Za-z0-9_]{20,255}):x-oauth-basic@',
+        keywords: ['x-oauth-basic'],
+        body: (s) => (looksLikeName(s) ? null : s),
+    },
+];
+const EXTRA_RULE_IDS = SPECS.map((s) => s.id);
+function extraRules() {
+    return SPECS.map((spec) => ({
+        id: spec.id,
+        re: new RegExp(spec.source, (spec.flags ?? '') + 'gd'),
+        secretGroup: spec.secretGroup ?? 1,
+        entropy: 0,
+        keywords: spec.keywords,
+        allowlists: [],
+        needsDigit: false,
+        accept: (secret) => {
+            const body = spec.body(secret);
+            return body !== null && randomEnough(body);
+        },
+    }));
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/rules.ts
+/**
+ * Compiled rule set: gitleaks' translated defaults plus the rules gitleaks does not have in the form a
+ * transcript needs (key blocks inside JSON strings, truncated key blocks, passwords in URLs) and the
+ * token formats it does not know yet (`extra-rules.ts`).
+ */
+
+
+function compileAllowlist(a) {
+    const target = a.regexTarget === 'match' || a.regexTarget === 'line' ? a.regexTarget : 'secret';
+    return {
+        and: a.condition === 'AND',
+        target,
+        regexes: a.regexes.map((r) => new RegExp(r.source, r.flags)),
+        stopwords: a.stopwords,
+        hasPaths: a.hasPaths,
+    };
+}
+const globalAllowlists = gitleaksGlobalAllowlists.map(compileAllowlist);
+/**
+ * Private key blocks: BEGIN header, then base64 lines or RFC 1421 headers (`Proc-Type: …`) separated by
+ * real newlines, spaces or `\n` escapes (one or more backslashes: a key inside a JSON string inside a JSON
+ * string), then an optional END footer. Without a footer the match stops at the end of the base64 run, so
+ * a key cut off by truncation is still covered.
+ */
+const KEY_BLOCK = '-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----' +
+    // One line break (real or escaped) or spaces between tokens: a blank line ends a truncated block.
+    '(?:(?:[ \\t]*(?:\\r?\\n|\\\\+[nrt])[ \\t]*|[ \\t]+)(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: [^\\r\\n\\\\"]{0,256}))*' +
+    '(?:(?:\\s|\\\\+[nrt])*-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----)?';
+/** Less than this much base64 is a placeholder (`xxx`, `...`, a 36-character example), not a key. */
+const MIN_KEY_BODY = 64;
+function keyBodyLength(block) {
+    const body = block
+        .replace(/^-----BEGIN[^-]*-----/, '')
+        .replace(/-----END[^-]*-----$/, '')
+        .replace(/\\+[nrt]/g, ' ')
+        .split(/\s+/)
+        .filter((tok) => /^[A-Za-z0-9+/=]+$/.test(tok));
+    return body.reduce((n, tok) => n + tok.length, 0);
+}
+/**
+ * Passwords in URLs. Placeholders are not credentials: templates (`${PASS}`, `{{pass}}`, `$(DB_PASS)`,
+ * `<password>`), masks (`****`, `xxxx`, one repeated character) and the dictionary words documentation
+ * uses (`password`, `pass`, `secret`, `changeme`, `YOUR_PASSWORD`…). That also drops `user:pass@`, which
+ * secretlint reports but which no rule can tell from the `username:password@` it calls clean.
+ * `x-oauth-basic` is GitHub's fixed literal that marks the *user name* as the token; the
+ * `agent-gates-url-oauth-user` rule reports that instead.
+ */
+const URL_CREDENTIALS = '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{1,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
+const PLACEHOLDER_PASSWORDS = new Set([
+    'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
+    'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
+    'x-oauth-basic',
+]);
+/**
+ * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
+ * nothing else. A digit means someone typed a value (`mySecret789`, `myC0mpl3xPwd`), so it is not one.
+ */
+const STAND_IN = /^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[a-z_-]*$/;
+function isPlaceholderPassword(password) {
+    const p = password.toLowerCase();
+    if (p.length < 4)
+        return true;
+    if (/[${}<>%()]/.test(p) || p.startsWith(':'))
+        return true;
+    if (/^(.)\1*$/.test(p))
+        return true;
+    if (PLACEHOLDER_PASSWORDS.has(p))
+        return true;
+    if (STAND_IN.test(p) && /pass|pwd|secret|token/.test(p))
+        return true;
+    return /redacted/.test(p);
+}
+const BUILTIN_RULE_IDS = (/* unused pure expression or super */ null && (['private-key-block', 'url-credentials']));
+function builtinRules() {
+    return [
+        {
+            id: 'private-key-block',
+            re: new RegExp(KEY_BLOCK, 'gd'),
+            secretGroup: 0,
+            entropy: 0,
+            keywords: ['-----begin'],
+            allowlists: [],
+            needsDigit: false,
+            accept: (secret) => keyBodyLength(secret) >= MIN_KEY_BODY,
+        },
+        {
+            id: 'url-credentials',
+            re: new RegExp(URL_CREDENTIALS, 'gdi'),
+            secretGroup: 2,
+            entropy: 0,
+            keywords: ['://'],
+            allowlists: [],
+            needsDigit: false,
+            accept: (secret) => !isPlaceholderPassword(secret),
+        },
+    ];
+}
+function rules_defaultRules() {
+    const rules = gitleaksRules.map((r) => ({
+        id: r.id,
+        re: new RegExp(r.source, r.flags + 'gd'),
+        secretGroup: r.secretGroup,
+        entropy: r.entropy,
+        keywords: r.keywords,
+        allowlists: r.allowlists.map(compileAllowlist),
+        needsDigit: r.id.startsWith('generic') && r.entropy > 0,
+    }));
+    return [...rules, ...builtinRules(), ...extraRules()];
+}
+function shannonEntropy(s) {
+    if (!s)
+        return 0;
+    const counts = new Map();
+    for (const ch of s)
+        counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    let h = 0;
+    const n = [...s].length;
+    for (const c of counts.values()) {
+        const p = c / n;
+        h -= p * Math.log2(p);
+    }
+    return h;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/translate.ts
+/**
+ * Go RE2 → JavaScript regex translation for gitleaks' rule set.
+ *
+ * Node 20 has no scoped inline modifiers, and no engine has RE2's "flag applies from here to the end of
+ * the enclosing group" form (`p8e-(?i)[a-z0-9]{32}`). When a pattern mixes case-sensitive and
+ * case-insensitive spans we drop the JS `i` flag and spell the insensitive spans out as explicit case
+ * classes; when the whole pattern has one sensitivity we keep the cheap `i` flag.
+ */
+/**
+ * JS backtracks where RE2 does not, so an unbounded `.*` after a common keyword (curl rules) can go
+ * quadratic on a long line. A dot run longer than this is not part of any real credential context.
+ */
+const DOT_RUN_LIMIT = 256;
+const POSIX_CLASSES = {
+    alnum: 'a-zA-Z0-9',
+    alpha: 'a-zA-Z',
+    digit: '0-9',
+    lower: 'a-z',
+    upper: 'A-Z',
+    space: '\\t\\n\\v\\f\\r ',
+    xdigit: '0-9a-fA-F',
+    word: '\\w',
+    punct: '!-\\/:-@\\[-`{-~',
+};
+const isLetter = (c) => /^[A-Za-z]$/.test(c);
+/** Parses `(?flags)` / `(?flags:` at `i` (pointing at `(`); returns null when it is another group kind. */
+function readFlagGroup(src, i) {
+    const m = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(src.slice(i, i + 16));
+    if (!m || (m[1] === '' && (m[2] ?? '') === ''))
+        return null;
+    return { on: m[1] ?? '', off: m[2] ?? '', scoped: m[3] === ':', end: i + m[0].length };
+}
+function hasCaseToggles(src) {
+    for (let i = 0; i < src.length; i++) {
+        if (src[i] === '\\') {
+            i++;
+            continue;
+        }
+        if (src[i] === '(') {
+            const g = readFlagGroup(src, i);
+            if (g && (g.on.includes('i') || g.off.includes('i')))
+                return true;
+        }
+    }
+    return false;
+}
+/** Adds the other case to every letter and letter range of a class body (already JS syntax). */
+function foldClassBody(items) {
+    const extra = [];
+    for (const item of items) {
+        const range = /^([A-Za-z])-([A-Za-z])$/.exec(item);
+        if (range) {
+            const [, a, b] = range;
+            const bothLower = a >= 'a' && b <= 'z' && a <= b;
+            const bothUpper = a >= 'A' && b <= 'Z' && a <= b;
+            if (bothLower)
+                extra.push(`${a.toUpperCase()}-${b.toUpperCase()}`);
+            else if (bothUpper)
+                extra.push(`${a.toLowerCase()}-${b.toLowerCase()}`);
+        }
+        else if (item.length === 1 && isLetter(item)) {
+            extra.push(item === item.toLowerCase() ? item.toUpperCase() : item.toLowerCase());
+        }
+    }
+    return items.join('') + extra.join('');
+}
+/** Reads a bracket class starting at `i` (`[`); returns its JS form and the index after `]`. */
+function readClass(src, i, ci) {
+    let j = i + 1;
+    let negate = '';
+    if (src[j] === '^') {
+        negate = '^';
+        j++;
+    }
+    const items = [];
+    let first = true;
+    while (j < src.length && (src[j] !== ']' || first)) {
+        first = false;
+        if (src.startsWith('[:', j)) {
+            const close = src.indexOf(':]', j);
+            const name = src.slice(j + 2, close);
+            const expansion = POSIX_CLASSES[name];
+            if (close < 0 || expansion === undefined)
+                throw new Error(`unsupported POSIX class at ${j}`);
+            items.push(expansion);
+            j = close + 2;
+            continue;
+        }
+        let atom;
+        if (src[j] === '\\') {
+            atom = src.slice(j, j + 2);
+            if (atom === '\\x')
+                atom = src.slice(j, j + 4);
+            j += atom.length;
+        }
+        else if (src[j] === '[') {
+            atom = '\\[';
+            j++;
+        }
+        else {
+            atom = src[j];
+            j++;
+        }
+        // A range a-z: keep as one item so folding sees it.
+        if (src[j] === '-' && src[j + 1] !== undefined && src[j + 1] !== ']') {
+            let hi;
+            if (src[j + 1] === '\\') {
+                hi = src.slice(j + 1, j + 3);
+                if (hi === '\\x')
+                    hi = src.slice(j + 1, j + 5);
+            }
+            else
+                hi = src[j + 1];
+            items.push(`${atom}-${hi}`);
+            j += 1 + hi.length;
+            continue;
+        }
+        items.push(atom);
+    }
+    if (src[j] !== ']')
+        throw new Error(`unterminated class at ${i}`);
+    const body = ci ? foldClassBody(items) : items.join('');
+    return { out: `[${negate}${body}]`, end: j + 1 };
+}
+/** Leading `[\w.-]{0,50}?` only widens where a match starts; dropping it keeps the same secrets and
+ * removes 50 backtracking steps at every position of every line that holds a keyword. */
+function dropLazyPrefix(src) {
+    const prefix = '[\\w.-]{0,50}?';
+    let s = src;
+    const lead = s.startsWith('(?i)') ? '(?i)' : '';
+    s = s.slice(lead.length);
+    if (s.startsWith(prefix))
+        s = s.slice(prefix.length);
+    if (s.startsWith('(?i:' + prefix))
+        s = '(?i:' + s.slice(4 + prefix.length);
+    return lead + s;
+}
+function translateGoRegex(goSource, options = {}) {
+    let src = options.dropLeadingContext ? dropLazyPrefix(goSource) : goSource;
+    let leadingCi = false;
+    if (src.startsWith('(?i)')) {
+        leadingCi = true;
+        src = src.slice(4);
+    }
+    const expand = hasCaseToggles(src);
+    const stack = [{ ci: leadingCi, dotAll: false }];
+    let out = '';
+    const top = () => stack[stack.length - 1];
+    let i = 0;
+    while (i < src.length) {
+        const c = src[i];
+        if (c === '\\') {
+            const next = src[i + 1];
+            if (next === 'z')
+                out += '$';
+            else if (next === 'A')
+                out += '^';
+            else if (next === 'Q' || next === 'E' || next === 'C' || next === 'p' || next === 'P')
+                throw new Error(`unsupported escape \\${next}`);
+            else if (next === 'x') {
+                out += src.slice(i, i + 4);
+                i += 4;
+                continue;
+            }
+            else if (expand && top().ci && next !== undefined && isLetter(next) && !/[wWdDsSbBnrtfv]/.test(next))
+                out += `[${next.toLowerCase()}${next.toUpperCase()}]`;
+            else
+                out += src.slice(i, i + 2);
+            i += 2;
+            continue;
+        }
+        if (c === '[') {
+            const cls = readClass(src, i, expand && top().ci);
+            out += cls.out;
+            i = cls.end;
+            continue;
+        }
+        if (c === '(') {
+            const flagGroup = readFlagGroup(src, i);
+            if (flagGroup) {
+                const f = { ...top() };
+                if (flagGroup.on.includes('i'))
+                    f.ci = true;
+                if (flagGroup.off.includes('i'))
+                    f.ci = false;
+                if (flagGroup.on.includes('s'))
+                    f.dotAll = true;
+                if (flagGroup.off.includes('s'))
+                    f.dotAll = false;
+                for (const flag of flagGroup.on + flagGroup.off)
+                    if (flag !== 'i' && flag !== 's')
+                        throw new Error(`unsupported flag ${flag}`);
+                if (flagGroup.scoped) {
+                    stack.push(f);
+                    out += '(?:';
+                }
+                else {
+                    stack[stack.length - 1] = f;
+                }
+                i = flagGroup.end;
+                continue;
+            }
+            if (src.startsWith('(?P<', i)) {
+                out += '(?<';
+                i += 4;
+            }
+            else if (src.startsWith('(?:', i)) {
+                out += '(?:';
+                i += 3;
+            }
+            else {
+                out += '(';
+                i += 1;
+            }
+            stack.push({ ...top() });
+            continue;
+        }
+        if (c === ')') {
+            if (stack.length > 1)
+                stack.pop();
+            out += ')';
+            i++;
+            continue;
+        }
+        if (c === '.') {
+            out += top().dotAll ? '[\\s\\S]' : '[^\\n]';
+            i++;
+            const q = src[i];
+            if (q === '*' || q === '+') {
+                out += q === '*' ? `{0,${DOT_RUN_LIMIT}}` : `{1,${DOT_RUN_LIMIT}}`;
+                i++;
+            }
+            continue;
+        }
+        if (expand && top().ci && isLetter(c)) {
+            out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+            i++;
+            continue;
+        }
+        out += c;
+        i++;
+    }
+    const flags = !expand && leadingCi ? 'i' : '';
+    return { source: out, flags };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/engine.ts
+
+
+
+
+
+
+const redactionMarker = (ruleId) => `[REDACTED:${ruleId}]`;
+/** Values shorter than this would redact ordinary words and digits all over a transcript. */
+const MIN_VALUE_LENGTH = 4;
+/** How much of each side of a string-literal (or line) boundary is rescanned for split secrets. */
+const BOUNDARY_WINDOW = 256;
+/** Markers we write and placeholders other sanitisers write are never secrets themselves. */
+const SANITISED = /REDACTED/;
+const ALLOWLIST_TARGET_LIMIT = 4096;
+function allowed(list, secret, match, line) {
+    if (list.hasPaths && list.and)
+        return false; // a path condition can never hold without a path
+    const checks = [];
+    if (list.regexes.length) {
+        // Some allowlist regexes backtrack (`[a-z0-9-]*?api…`), so a megabyte line must not reach them whole.
+        const full = list.target === 'match' ? match : list.target === 'line' ? line() : secret;
+        const target = full.length > ALLOWLIST_TARGET_LIMIT ? full.slice(0, ALLOWLIST_TARGET_LIMIT) : full;
+        checks.push(list.regexes.some((re) => re.test(target)));
+    }
+    if (list.stopwords.length) {
+        const lower = secret.toLowerCase();
+        checks.push(list.stopwords.some((w) => lower.includes(w)));
+    }
+    if (!checks.length)
+        return false;
+    return list.and ? checks.every(Boolean) : checks.some(Boolean);
+}
+function mergeHits(hits) {
+    if (hits.length < 2)
+        return hits.slice();
+    const sorted = hits.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+    const out = [];
+    let cur = { ...sorted[0] };
+    let widest = cur.end - cur.start;
+    for (let i = 1; i < sorted.length; i++) {
+        const h = sorted[i];
+        if (h.start < cur.end) {
+            if (h.end - h.start > widest) {
+                widest = h.end - h.start;
+                cur.ruleId = h.ruleId;
+            }
+            if (h.end > cur.end)
+                cur.end = h.end;
+        }
+        else {
+            out.push(cur);
+            cur = { ...h };
+            widest = cur.end - cur.start;
+        }
+    }
+    out.push(cur);
+    return out;
+}
+function lineStarts(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+function locate(starts, offset) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] };
+}
+function applyMarkers(text, spans) {
+    if (!spans.length)
+        return text;
+    let out = '';
+    let pos = 0;
+    for (const s of spans) {
+        out += text.slice(pos, s.start) + redactionMarker(s.ruleId);
+        pos = s.end;
+    }
+    return out + text.slice(pos);
+}
+// ---------------------------------------------------------------------------------------------
+// JSON string literals
+const LITERAL = /"(?:[^"\\]|\\.)*"/g;
+function decodeLiteral(lit) {
+    if (lit.decodedCache !== undefined)
+        return lit.decodedCache;
+    if (!lit.hasEscape)
+        lit.decodedCache = lit.raw.slice(1, -1);
+    else {
+        try {
+            lit.decodedCache = JSON.parse(lit.raw);
+        }
+        catch {
+            lit.decodedCache = null; // not a JSON string (bad escape): the raw fallback scan covers it
+        }
+    }
+    return lit.decodedCache;
+}
+/** Raw offset (relative to the literal start) of each decoded UTF-16 unit, plus one entry for the end. */
+function decodedToRaw(lit) {
+    const inner = lit.raw;
+    const map = [];
+    let i = 1;
+    const end = inner.length - 1;
+    while (i < end) {
+        map.push(i);
+        if (inner.charCodeAt(i) === 92)
+            i += inner[i + 1] === 'u' ? 6 : 2;
+        else
+            i += 1;
+    }
+    map.push(end);
+    return Int32Array.from(map);
+}
+function rawToDecoded(map, rawOffset, roundUp) {
+    // first decoded unit whose raw start is >= rawOffset (roundUp) or the last one <= rawOffset
+    let lo = 0;
+    let hi = map.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (map[mid] < rawOffset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!roundUp && map[lo] > rawOffset && lo > 0)
+        return lo - 1;
+    return lo;
+}
+const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
+const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
+const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+/** A JSON text with every string escape decoded in place: what the text says, for scanning only. */
+function jsonView(text) {
+    return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
+}
+/**
+ * gitleaks' rules read a secret's context (`key = "…"`, a closing quote, a newline) in plain text.
+ * Inside a JSON string, that context is escaped: `{\"token\": \"ghp_…\"}`, `…\n`. Wherever a rule
+ * accepts a quote or whitespace as context, a backslash may stand before it in JSON text, so it is
+ * accepted there too. This keeps the raw-text pass sound for nested JSON without decoding every line
+ * (which would cost as much as the scan itself); a line with a hit is then decoded literal by literal.
+ */
+function jsonTolerant(rule) {
+    if (rule.id === 'private-key-block' || rule.id === 'url-credentials')
+        return rule;
+    // Rewritten and compiled on first use: most rules never meet their keywords in a given run, and
+    // doing all of them up front was a tenth of the action's start-up.
+    let compiled;
+    const original = rule.re;
+    return Object.defineProperty({ ...rule }, 're', {
+        enumerable: true,
+        get() {
+            if (!compiled) {
+                const source = widenContextClasses(original.source);
+                compiled = source === original.source ? original : new RegExp(source, original.flags);
+            }
+            return compiled;
+        },
+    });
+}
+function widenContextClasses(source) {
+    let out = '';
+    for (let i = 0; i < source.length; i++) {
+        const c = source[i];
+        // `(?<![A-Za-z])` before a token: the same as `\b`, an escape's letter is not a word character.
+        if (source.startsWith('(?<![', i)) {
+            let j = i + 5;
+            while (j < source.length && source[j] !== ']')
+                j += source[j] === '\\' ? 2 : 1;
+            if (source[j + 1] === ')') {
+                out += `(?:${source.slice(i, j + 2)}|(?<=\\\\[nrtbf]))`;
+                i = j + 1;
+                continue;
+            }
+        }
+        if (c === '\\') {
+            // In JSON text a token may follow an escape such as `\n`, whose letter ends a word:
+            // a word boundary must also hold right after one.
+            out += source[i + 1] === 'b' ? '(?:\\b|(?<=\\\\[nrtbf]))' : c + (source[i + 1] ?? '');
+            i++;
+            continue;
+        }
+        if (c !== '[') {
+            out += c;
+            continue;
+        }
+        // A character class: copy it whole, then decide whether it is a context class.
+        let j = i + 1;
+        if (source[j] === '^')
+            j++;
+        if (source[j] === ']')
+            j++;
+        while (j < source.length && source[j] !== ']')
+            j += source[j] === '\\' ? 2 : 1;
+        const cls = source.slice(i, j + 1);
+        const negated = cls.startsWith('[^');
+        const context = /["']|\\s/.test(cls) && !/\\\\/.test(cls);
+        out += !negated && context ? `${cls.slice(0, -1)}\\\\]` : cls;
+        i = j;
+    }
+    return out;
+}
+/** The keyword lists of the engine's automaton: each rule's keywords, then its two markers. */
+function engineKeywordLists(rules) {
+    return [...rules.map((r) => r.keywords), ['\\u', '\\/'], ['delta']];
+}
+/** The default rule set, as the engine compiles it (used by the automaton generator). */
+function defaultEngineRules() {
+    return defaultRules().map(jsonTolerant);
+}
+// ---------------------------------------------------------------------------------------------
+function createSecretEngine(options) {
+    const key = options.fingerprintKey;
+    if (key === undefined || key === null || (typeof key === 'string' ? key.length === 0 : key.byteLength === 0))
+        throw new errors.ConfigError('E_INPUT', 'secrets fingerprint key must not be empty');
+    const disabled = new Set(options.disabledRules ?? []);
+    const rules = rules_defaultRules()
+        .filter((r) => !disabled.has(r.id))
+        .map(jsonTolerant);
+    const custom = (options.patterns ?? []).map((pattern, n) => {
+        let re;
+        try {
+            const t = translateGoRegex(pattern);
+            re = new RegExp(t.source, t.flags + 'gd');
+        }
+        catch {
+            // The pattern itself may be a secret the user wants redacted, so it is not echoed.
+            throw new errors.ConfigError('E_INPUT', `secrets pattern #${n + 1} (index ${n}) is not a valid regular expression`);
+        }
+        return { id: `custom-pattern-${n + 1}`, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
+    });
+    const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
+    // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
+    const rawValues = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
+    // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
+    // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
+    const ESCAPE_MARKER = rules.length;
+    const DELTA_MARKER = rules.length + 1;
+    const keywordLists = engineKeywordLists(rules);
+    // Building the automaton is the engine's largest start-up cost; for the default rule set a build
+    // step has done it already (keyword-automaton.generated.ts), checked against the actual keywords.
+    const index = KEYWORD_AUTOMATON.signature === keywordSignature(keywordLists)
+        ? new KeywordIndex(keywordLists, KEYWORD_AUTOMATON)
+        : new KeywordIndex(keywordLists);
+    const ruleCandidates = (found) => found.filter((r) => r < ESCAPE_MARKER);
+    const fingerprint = (ruleId, secret) => (0,external_node_crypto_.createHmac)('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
+    /**
+     * A rejected match can hide a real one that starts inside it: in `credential:\nAWS_SECRET_ACCESS_KEY
+     * = …` the generic rule first takes the variable name as the value and rejects it, and a global
+     * search would go on after it and never try `ACCESS_KEY = …`. After a rejection the search resumes
+     * one character after the rejected match's start, a bounded number of times per text.
+     */
+    const MAX_RETRIES = 64;
+    function runRule(rule, text, hits, isGitleaks) {
+        const re = rule.re;
+        re.lastIndex = 0;
+        let retries = 0;
+        let m;
+        while ((m = re.exec(text)) !== null) {
+            if (m[0].length === 0) {
+                re.lastIndex++;
+                continue;
+            }
+            const hit = judgeMatch(rule, text, m, isGitleaks);
+            if (hit)
+                hits.push(hit);
+            else if (retries < MAX_RETRIES) {
+                retries++;
+                re.lastIndex = m.index + 1;
+            }
+        }
+    }
+    function judgeMatch(rule, text, m, isGitleaks) {
+        const idx = m.indices;
+        let g = 0;
+        if (rule.secretGroup > 0)
+            g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
+        else
+            for (let k = 1; k < m.length; k++)
+                if (m[k]) {
+                    g = k;
+                    break;
+                }
+        if (g < 0)
+            return null;
+        const [s, e] = idx[g];
+        const secret = text.slice(s, e);
+        if (!secret || SANITISED.test(secret))
+            return null;
+        if (rule.entropy > 0) {
+            if (shannonEntropy(secret) <= rule.entropy)
+                return null;
+            if (rule.needsDigit && !/[0-9]/.test(secret))
+                return null;
+        }
+        if (rule.accept && !rule.accept(secret, m[0]))
+            return null;
+        const line = () => {
+            const ls = Math.max(text.lastIndexOf('\n', m.index - 1) + 1, m.index - 512);
+            const le = text.indexOf('\n', m.index + m[0].length);
+            return text.slice(ls, le < 0 ? text.length : le);
+        };
+        if (rule.allowlists.some((a) => allowed(a, secret, m[0], line)))
+            return null;
+        if (isGitleaks && globalAllowlists.some((a) => allowed(a, secret, m[0], line)))
+            return null;
+        return { ruleId: rule.id, start: s, end: e };
+    }
+    /** Every rule hit in `text`, unmerged; `candidates` when the keyword pass already ran. */
+    function rawHits(text, candidates) {
+        const hits = [];
+        for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
+            const rule = rules[r];
+            runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials');
+        }
+        for (const rule of custom)
+            runRule(rule, text, hits, false);
+        for (const v of rawValues)
+            for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length))
+                hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
+        return hits;
+    }
+    /** Cheap test: can `text` hold anything at all? */
+    function mayHoldSecret(text) {
+        if (custom.length)
+            return true;
+        if (ruleCandidates(index.candidates(text)).length)
+            return true;
+        return rawValues.some((v) => text.includes(v));
+    }
+    function toFindings(text, spans, secretOf) {
+        if (!spans.length)
+            return [];
+        const starts = lineStarts(text);
+        return spans.map((h) => {
+            const { line, column } = locate(starts, h.start);
+            const secret = secretOf ? secretOf(h) : text.slice(h.start, h.end);
+            return { ruleId: h.ruleId, start: h.start, end: h.end, line, column, fingerprint: fingerprint(h.ruleId, secret) };
+        });
+    }
+    function scan(text) {
+        return toFindings(text, mergeHits(rawHits(text)));
+    }
+    function redact(text) {
+        const spans = mergeHits(rawHits(text));
+        return { text: applyMarkers(text, spans), findings: toFindings(text, spans) };
+    }
+    // ----- JSON ---------------------------------------------------------------------------------
+    function lexLiterals(raw) {
+        const out = [];
+        let lastKey = '';
+        LITERAL.lastIndex = 0;
+        let m;
+        while ((m = LITERAL.exec(raw)) !== null) {
+            const start = m.index;
+            const end = start + m[0].length;
+            const lit = {
+                start, end, raw: m[0], hasEscape: m[0].includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
+            };
+            let a = end;
+            while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t'))
+                a++;
+            if (raw[a] === ':')
+                lastKey = decodeLiteral(lit) ?? lit.raw;
+            else {
+                let b = start - 1;
+                while (b >= 0 && (raw[b] === ' ' || raw[b] === '\t' || raw[b] === '\n' || raw[b] === '\r'))
+                    b--;
+                lit.streamKey = raw[b] === ':' ? lastKey : '';
+            }
+            out.push(lit);
+        }
+        return out;
+    }
+    /** Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between. */
+    function distribute(state, hit) {
+        let pos = hit.start;
+        for (const lit of state.literals) {
+            if (lit.end <= pos)
+                continue;
+            if (lit.start >= hit.end)
+                break;
+            const innerStart = lit.start + 1;
+            const innerEnd = lit.end - 1;
+            if (pos < lit.start)
+                state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
+            const s = Math.max(hit.start, innerStart);
+            const e = Math.min(hit.end, innerEnd);
+            if (e > s && decodeLiteral(lit) !== null) {
+                const map = decodedToRaw(lit);
+                const ds = rawToDecoded(map, s - lit.start, false);
+                const de = rawToDecoded(map, e - lit.start, true);
+                if (de > ds)
+                    lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
+            }
+            else if (e > s)
+                state.rawSpans.push({ ruleId: hit.ruleId, start: s, end: e });
+            pos = lit.end;
+            if (pos >= hit.end)
+                return;
+        }
+        if (pos < hit.end)
+            state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
+    }
+    function edgeChar(lit, last) {
+        const inner = lit.raw;
+        if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
+            return last ? inner[inner.length - 2] ?? '' : inner[1] ?? '';
+        const d = decodeLiteral(lit) ?? '';
+        return last ? d[d.length - 1] ?? '' : d[0] ?? '';
+    }
+    /** A secret split between two value literals (a streamed delta cut mid-token): redact both halves. */
+    function checkBoundary(prev, next) {
+        if (prev.end - prev.start <= 2 || next.end - next.start <= 2)
+            return;
+        if (!TOKEN_CHAR.test(edgeChar(prev, true)) || !TOKEN_CHAR.test(edgeChar(next, false)))
+            return;
+        const a = decodeLiteral(prev);
+        const b = decodeLiteral(next);
+        if (a === null || b === null)
+            return;
+        const tail = a.slice(-BOUNDARY_WINDOW);
+        const joined = tail + b.slice(0, BOUNDARY_WINDOW);
+        if (!mayHoldSecret(joined))
+            return;
+        const cut = tail.length;
+        const offset = a.length - tail.length;
+        for (const h of rawHits(joined)) {
+            if (h.start >= cut || h.end <= cut)
+                continue; // whole on one side: the per-literal scan has it
+            prev.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: a.length });
+            next.spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut });
+        }
+    }
+    function analyseJson(raw, carry) {
+        const literals = lexLiterals(raw);
+        const state = { raw, literals, rawSpans: [] };
+        // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
+        const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
+        if (full) {
+            for (const lit of literals) {
+                const d = decodeLiteral(lit);
+                if (d === null || d.length < 8)
+                    continue;
+                if (!mayHoldSecret(d))
+                    continue;
+                for (const h of rawHits(d))
+                    lit.spans.push(h);
+            }
+            // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
+            for (const h of rawHits(raw))
+                distribute(state, h);
+        }
+        const nextCarry = new Map();
+        for (const lit of literals) {
+            if (lit.streamKey === null)
+                continue;
+            const prev = nextCarry.get(lit.streamKey) ?? carry?.get(lit.streamKey);
+            if (prev)
+                checkBoundary(prev, lit);
+            nextCarry.set(lit.streamKey, lit);
+        }
+        return { state, carry: nextCarry };
+    }
+    function renderJson(state, lineNumber) {
+        const edits = [];
+        const found = [];
+        for (const lit of state.literals) {
+            if (!lit.spans.length)
+                continue;
+            const d = decodeLiteral(lit);
+            const spans = mergeHits(lit.spans);
+            const map = decodedToRaw(lit);
+            edits.push({ start: lit.start, end: lit.end, text: JSON.stringify(applyMarkers(d, spans)) });
+            for (const s of spans)
+                found.push({
+                    hit: { ruleId: s.ruleId, start: lit.start + map[s.start], end: lit.start + map[s.end] },
+                    secret: d.slice(s.start, s.end),
+                });
+        }
+        for (const s of mergeHits(state.rawSpans)) {
+            edits.push({ start: s.start, end: s.end, text: redactionMarker(s.ruleId) });
+            found.push({ hit: s, secret: state.raw.slice(s.start, s.end) });
+        }
+        if (!edits.length)
+            return { text: state.raw, findings: [] };
+        edits.sort((x, y) => x.start - y.start);
+        found.sort((x, y) => x.hit.start - y.hit.start);
+        let out = '';
+        let pos = 0;
+        for (const e of edits) {
+            out += state.raw.slice(pos, e.start) + e.text;
+            pos = e.end;
+        }
+        out += state.raw.slice(pos);
+        const secrets = new Map(found.map((f) => [f.hit, f.secret]));
+        const findings = toFindings(state.raw, found.map((f) => f.hit), (h) => secrets.get(h));
+        if (lineNumber !== undefined)
+            for (const f of findings)
+                f.line = lineNumber;
+        return { text: out, findings };
+    }
+    /**
+     * The fast verdict for one JSON line: true when no rule can fire on it, read as JSON means it
+     * (escapes decoded, so `{\"api_key\": \"…\"}` inside a string reads as the context the rule expects,
+     * and `\n`-escaped key blocks as lines). One keyword pass decides which rules run at all; most lines
+     * end there. A line with a hit goes to the careful literal-by-literal path, which places the
+     * redaction without breaking the JSON.
+     */
+    function isClean(line, found) {
+        let candidates = ruleCandidates(found);
+        let view = line;
+        // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
+        if (found.includes(ESCAPE_MARKER)) {
+            view = jsonView(line);
+            candidates = ruleCandidates(index.candidates(view));
+        }
+        if (candidates.length === 0 && custom.length === 0 && !rawValues.some((v) => view.includes(v) || line.includes(v)))
+            return true;
+        if (rawHits(view, candidates).length > 0)
+            return false;
+        // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
+        // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
+        // such a line once decoded too.
+        if (view === line && line.includes('\\\\'))
+            return rawHits(jsonView(line), ruleCandidates(found)).length === 0;
+        return true;
+    }
+    function redactJson(jsonText) {
+        return renderJson(analyseJson(jsonText, null).state);
+    }
+    // ----- streaming ------------------------------------------------------------------------------
+    /**
+     * Streaming records (Claude `text_delta`/`input_json_delta`, Codex `*_delta`, OpenAI
+     * `response.output_text.delta`, Gemini `delta: true`) carry a reply a few tokens at a time, so a
+     * secret is routinely cut across many records. Consecutive stream records are held back; each
+     * member's values are joined per key into the text the model actually wrote, that text is scanned,
+     * and every hit is mapped back onto the pieces it came from, which are redacted in their own
+     * records. The hold ends at the first record that is not a stream record, or at a size cap.
+     */
+    const STREAM_HOLD_CHARS = 4 * 1024 * 1024;
+    const STREAM_HOLD_LINES = 20_000;
+    function jsonLineRedactor() {
+        const held = [];
+        const streams = new Map();
+        let heldChars = 0;
+        let lineNo = 0;
+        function settle() {
+            for (const stream of streams.values()) {
+                if (stream.pieces.length < 2 || !mayHoldSecret(stream.text))
+                    continue;
+                for (const h of rawHits(stream.text)) {
+                    for (const p of stream.pieces) {
+                        if (p.at >= h.end)
+                            break;
+                        if (p.at + p.length <= h.start)
+                            continue;
+                        p.lit.spans.push({ ruleId: h.ruleId, start: Math.max(h.start, p.at) - p.at, end: Math.min(h.end, p.at + p.length) - p.at });
+                    }
+                }
+            }
+            streams.clear();
+            heldChars = 0;
+            const out = held.map((h) => renderJson(h.state, h.lineNo));
+            held.length = 0;
+            return out;
+        }
+        return {
+            push(line, bytes) {
+                lineNo += 1;
+                const found = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
+                if (found.includes(DELTA_MARKER)) {
+                    const state = analyseJson(line, null).state;
+                    held.push({ state, lineNo });
+                    for (const lit of state.literals) {
+                        if (lit.streamKey === null)
+                            continue;
+                        const decoded = decodeLiteral(lit);
+                        if (decoded === null || decoded.length === 0)
+                            continue;
+                        let stream = streams.get(lit.streamKey);
+                        if (!stream)
+                            streams.set(lit.streamKey, (stream = { text: '', pieces: [] }));
+                        stream.pieces.push({ lit, at: stream.text.length, length: decoded.length });
+                        stream.text += decoded;
+                    }
+                    heldChars += line.length;
+                    return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
+                }
+                const out = held.length > 0 ? settle() : [];
+                const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
+                out.push(renderJson(state, lineNo));
+                return out;
+            },
+            flush() {
+                return settle();
+            },
+        };
+    }
+    // Markdown quotes and headings (Aider writes tool output as `> ` lines and prompts as `#### `
+    // lines) may prefix each line of a key block.
+    const LINE_PREFIX = /^(?:[ \t]*(?:>+|#{1,6})[ \t]?)*/;
+    const KEY_BODY_LINE = /^\s*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?\s*$/;
+    const KEY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+    const KEY_FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+    function textLineRedactor() {
+        let pending = null;
+        let inKeyBlock = false;
+        let lineNo = 0;
+        const finish = (p, n) => {
+            if (!p)
+                return { text: '', findings: [] };
+            const spans = mergeHits(p.spans);
+            const findings = toFindings(p.text, spans);
+            for (const f of findings)
+                f.line = n;
+            return { text: applyMarkers(p.text, spans), findings };
+        };
+        return {
+            push(line) {
+                const spans = [];
+                // A key block that began on an earlier line continues while lines look like key body.
+                if (inKeyBlock) {
+                    const prefix = LINE_PREFIX.exec(line)[0].length;
+                    const footer = KEY_FOOTER.exec(line);
+                    const body = line.slice(prefix, footer ? footer.index : line.length);
+                    if (KEY_BODY_LINE.test(body)) {
+                        const end = footer ? footer.index + footer[0].length : line.length;
+                        if (end > prefix)
+                            spans.push({ ruleId: 'private-key-block', start: prefix, end });
+                        if (footer)
+                            inKeyBlock = false;
+                    }
+                    else
+                        inKeyBlock = false;
+                }
+                // A header whose block does not end on the same line opens one, whatever the line's prefix.
+                const header = KEY_HEADER.exec(line);
+                if (header && !KEY_FOOTER.test(line.slice(header.index))) {
+                    spans.push({ ruleId: 'private-key-block', start: header.index, end: line.length });
+                    inKeyBlock = true;
+                }
+                spans.push(...rawHits(line));
+                if (pending) {
+                    const tail = pending.text.slice(-BOUNDARY_WINDOW);
+                    const head = line.slice(0, BOUNDARY_WINDOW);
+                    const joined = `${tail}\n${head}`;
+                    const cut = tail.length;
+                    const offset = pending.text.length - tail.length;
+                    if (mayHoldSecret(joined))
+                        for (const h of rawHits(joined)) {
+                            if (h.start > cut || h.end <= cut)
+                                continue;
+                            pending.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: pending.text.length });
+                            if (h.end > cut + 1)
+                                spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut - 1 });
+                            // The key block runs to the end of what we could see: later lines may continue it.
+                            if (h.ruleId === 'private-key-block' && h.end - cut - 1 >= head.length && !KEY_FOOTER.test(joined.slice(h.start, h.end)))
+                                inKeyBlock = head.length === line.length;
+                        }
+                }
+                const out = pending ? [finish(pending, lineNo)] : [];
+                pending = { text: line, spans };
+                lineNo++;
+                return out;
+            },
+            flush() {
+                const out = pending ? [finish(pending, lineNo)] : [];
+                pending = null;
+                inKeyBlock = false;
+                return out;
+            },
+        };
+    }
+    return {
+        scan,
+        redact,
+        redactJson,
+        createLineRedactor: (kind) => (kind === 'json' ? jsonLineRedactor() : textLineRedactor()),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/index.ts
+
+
+
+
+
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(1765);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 
