@@ -306,7 +306,8 @@ class SummaryBuilder {
         const trimmed = text.trim();
         if (trimmed.length === 0 && (!tools || tools.length === 0))
             return;
-        const entry = { role, text: detached(truncateText(trimmed)) };
+        // Only a cut excerpt can be a view into a longer record; a short text is kept as it is.
+        const entry = { role, text: trimmed.length > MAX_ENTRY_TEXT ? detached(truncateText(trimmed)) : trimmed };
         if (tools && tools.length > 0)
             entry.tools = tools.slice(0, 50);
         if (this.head.length < HEAD_KEEP) {
