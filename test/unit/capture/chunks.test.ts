@@ -53,3 +53,28 @@ describe('createChunkRedactor', () => {
     expect(whole.bytes.toString()).not.toMatch(/ghp_[A-Za-z0-9]{36}/);
   });
 });
+
+describe('createChunkRedactor on non-ASCII text', () => {
+  it('redacts next to multi-byte characters and keeps every other byte, and finds non-ASCII mask values', () => {
+    const secret = token('utf8');
+    const lines = [
+      JSON.stringify({ type: 'user', text: `日本語のトークン:${secret}✓ café` }),
+      JSON.stringify({ type: 'user', text: 'mot de passe: «Größe-geheim-Wert» 🙂' }),
+      JSON.stringify({ type: 'user', text: 'nothing here — naïve' }),
+    ];
+    const input = Buffer.from(lines.join('\n') + '\n');
+    const redactor = createChunkRedactor({ engine: { fingerprintKey: 'k', values: ['Größe-geheim-Wert'] }, kind: 'json', redact: true });
+    const results = [redactor.push(Uint8Array.from(input)), redactor.finish()];
+    const out = Buffer.concat(results.map((r) => Buffer.from(r.bytes))).toString('utf8');
+    const outLines = out.split('\n');
+    expect(outLines[0]).not.toContain(secret);
+    expect(outLines[0]).toContain('日本語のトークン:');
+    expect(outLines[0]).toContain('✓ café');
+    expect(outLines[1]).not.toContain('Größe-geheim-Wert');
+    expect(outLines[1]).toContain('🙂');
+    expect(outLines[2]).toBe(lines[2]);
+    const values = results.flatMap((r) => r.found.map((f) => f.value));
+    expect(values).toEqual(expect.arrayContaining([secret, 'Größe-geheim-Wert']));
+    for (const line of outLines.slice(0, 3)) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});

@@ -54,6 +54,11 @@ export function decodeLine(data: Buffer, start: number, end: number): string {
   return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
 }
 
+/** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
+function fromBytes(text: string): string {
+  return Buffer.from(text, 'latin1').toString('utf8');
+}
+
 /**
  * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
  * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
@@ -88,7 +93,9 @@ interface HeldLine {
  * secret cut across two streamed records must be redacted in both; endings follow their lines.
  */
 export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: SecretEngine): ChunkRedactor {
-  const engine = prebuilt ?? createSecretEngine(options.engine);
+  // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
+  // as much as the keyword pass, for text only ASCII rules ever read.
+  const engine = prebuilt ?? createSecretEngine({ ...options.engine, byteText: true });
   // Both digests are taken here, on the thread that already touches every byte, which balances the
   // work of the two threads when redaction runs in a worker.
   const sourceHash = createHash('sha256');
@@ -125,14 +132,14 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
     if (!line) return;
     lineNumber += 1;
     for (const f of done.findings) {
-      out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: line.text.slice(f.start, f.end) });
+      out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: fromBytes(line.text.slice(f.start, f.end)) });
     }
     const changed = done.text !== line.text;
-    if (changed && options.redact) out.pieces.push(Buffer.from(done.text + line.ending, 'utf8'));
+    if (changed && options.redact) out.pieces.push(Buffer.from(done.text + line.ending, 'latin1'));
     else out.pieces.push(line.raw);
     if (!options.redact) {
       if (changed) out.differs = true;
-      out.redacted.push(done.text, '\n');
+      out.redacted.push(fromBytes(done.text), '\n');
     }
   }
 
@@ -150,7 +157,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       const nl = data.indexOf(NEWLINE, start);
       const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
       const bodyEnd = cr ? nl - 1 : nl;
-      take(decodeLine(data, start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
+      take(data.toString('latin1', start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
       start = nl + 1;
     }
   }
@@ -201,7 +208,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       carry = null;
       if (first && rest && rest.length >= 3) rest = stripByteOrderMark(rest, out);
       first = false;
-      if (rest && rest.length > 0) take(decodeLine(rest, 0, rest.length), rest, rest.length, '', out);
+      if (rest && rest.length > 0) take(rest.toString('latin1'), rest, rest.length, '', out);
       for (const done of redactor.flush()) collect(done, out);
       const last = result(out);
       return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };

@@ -240,7 +240,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     const source = await redactFile({
       file: options.source,
       redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
-      ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
+      ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : {}),
       onResult: async (result) => {
         writer.write(result.bytes);
         invalidLines += result.invalidLines;

@@ -20,6 +20,12 @@ export interface SecretFinding {
 
 export interface SecretEngineOptions {
   fingerprintKey: string | Uint8Array;
+  /**
+   * Lines given to the line redactor are Latin-1 decodings of their UTF-8 bytes (one character per
+   * byte). Every rule matches ASCII, so it finds the same secrets; decoding is a plain copy, strings
+   * stay one byte wide, and writing back with Latin-1 restores the exact bytes.
+   */
+  byteText?: boolean;
   values?: string[];
   patterns?: string[];
   disabledRules?: string[];
@@ -311,7 +317,9 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   });
   const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
   // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
-  const rawValues = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
+  // With byteText, lines arrive as one character per UTF-8 byte: a value is looked for as its bytes.
+  const asBytes = (v: string) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
+  const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1))]))];
   // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
   // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
   const ESCAPE_MARKER = rules.length;
