@@ -232,6 +232,18 @@ describe('captureTranscript keeps bytes it does not redact', () => {
     expect(readFileSync(result.transcriptFile).equals(original)).toBe(true);
     expect(result.transcriptDigest).toBe(result.sourceDigest);
     expect(result.summary.badLines).toBe(0);
+    // Lines are parsed as bytes; what the summary keeps is text again.
+    expect(result.summary.conversation.map((c) => c.text).join('\n')).toContain('Tests: ✓ naïve — 日本語 🙂');
+  });
+
+  it('reports non-ASCII file paths and tool arguments as text', async () => {
+    const { workspace, source } = setup('');
+    const records = claudeRecords(workspace, 'none') as Array<Record<string, unknown>>;
+    const edit = JSON.stringify(records[3]).replace('src/app.ts', 'src/café/日本.ts');
+    writeFileSync(source, [JSON.stringify(records[0]), JSON.stringify(records[1]), edit].join('\n') + '\n');
+    const result = await captureTranscript(options(source, workspace, { allowedTools: ['Bash'] }));
+    expect(result.filesTouched).toEqual(['src/café/日本.ts']);
+    expect(result.violations).toEqual([expect.objectContaining({ tool: 'Edit', argument: 'src/café/日本.ts' })]);
   });
 });
 

@@ -17,7 +17,6 @@ import {
 import { judgeToolCall } from '../policy/index.js';
 import { HashingWriter } from './stream.js';
 import { redactFile } from './worker.js';
-import { decodeLine } from './chunks.js';
 
 export { isRedactionWorker, serveRedaction } from './worker.js';
 
@@ -119,14 +118,14 @@ function forEachTextLine(text: string, fn: (line: string) => void): void {
   if (start < text.length) fn(text.slice(start));
 }
 
-/** The same over stored UTF-8 bytes, decoding line by line (see decodeLine). */
+/** The same over stored UTF-8 bytes, each line as one character per byte (see byteText). */
 function forEachByteLine(bytes: Buffer, fn: (line: string) => void): void {
   let start = 0;
   for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-    fn(decodeLine(bytes, start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
+    fn(bytes.toString('latin1', start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
     start = nl + 1;
   }
-  if (start < bytes.length) fn(decodeLine(bytes, start, bytes.length));
+  if (start < bytes.length) fn(bytes.toString('latin1', start, bytes.length));
 }
 
 /** Reads the start of a file for format detection without loading the rest. */
@@ -191,7 +190,9 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
   const violations: ToolViolation[] = [];
   let violationCount = 0;
+  const byteText = isLineOriented(format);
   const reader = createTranscriptReader(format, {
+    byteText,
     onToolCall(call) {
       // Permission patterns such as Edit(src/**) are written relative to the repository, while
       // agents record absolute paths: judge the path as the pattern's author meant it.
@@ -250,8 +251,13 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
           options.onSecret?.(f.value);
         }
         // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
-        if (result.redactedText !== undefined) forEachTextLine(result.redactedText, (line) => reader.pushLine(line));
-        else forEachByteLine(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength), (line) => reader.pushLine(line));
+        if (result.redactedText !== undefined) forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
+        // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
+        else {
+          const stored = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
+          // The byte order mark is stored, but it is not part of the first record.
+          forEachByteLine(result.byteOrderMark ? stored.subarray(3) : stored, (line) => reader.pushLine(line));
+        }
         await writer.drain();
       },
     });

@@ -180,6 +180,8 @@ export class SummaryBuilder {
   private tailStart = 0;
   private omitted = 0;
   private readonly onToolCall: ((call: ToolCall) => void) | undefined;
+  /** Turns a string read from the transcript into text (see TranscriptReaderOptions.byteText). */
+  private readonly text: (value: string) => string;
 
   /** Totals summed from per-response usage. */
   private readonly summed: Required<Omit<TranscriptUsage, 'costUsd'>> & { costUsd?: number } = {
@@ -199,6 +201,7 @@ export class SummaryBuilder {
     this.format = format;
     this.agent = agent;
     this.onToolCall = options?.onToolCall;
+    this.text = options?.byteText ? (value: string) => (isAsciiText(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) : (value: string) => value;
   }
 
   addModel(model: unknown): void {
@@ -232,10 +235,11 @@ export class SummaryBuilder {
       if (!filePaths.includes(path)) filePaths.push(path);
       this.touch(path);
     }
-    const out: ToolCall = { name: call.name, filePaths, recordIndex: call.recordIndex };
+    if (!this.onToolCall) return;
+    const out: ToolCall = { name: this.text(call.name), filePaths: filePaths.map(this.text), recordIndex: call.recordIndex };
     if (call.id !== undefined) out.id = call.id;
-    if (call.argument !== undefined) out.argument = call.argument;
-    this.onToolCall?.(out);
+    if (call.argument !== undefined) out.argument = this.text(call.argument);
+    this.onToolCall(out);
   }
 
   /** A tool call named with its input object, the shape most agents use. */
@@ -333,28 +337,34 @@ export class SummaryBuilder {
     }
     conversation.push(...this.tail.slice(this.tailStart), ...this.tail.slice(0, this.tailStart));
 
+    const text = this.text;
     const summary: TranscriptSummary = {
       format: this.format,
       agent: this.agent,
-      models: [...this.models],
+      models: this.models.map(text),
       turns: this.turns,
       toolCalls: this.toolCallCount,
-      tools: Object.fromEntries(this.tools),
-      filesTouched: [...this.files],
+      tools: Object.fromEntries([...this.tools].map(([name, count]) => [text(name), count])),
+      filesTouched: [...this.files].map(text),
       records: this.records,
       skippedRecords: this.skippedRecords,
       badLines: this.badLines,
-      conversation,
+      conversation: conversation.map((entry) => ({ ...entry, text: text(entry.text), ...(entry.tools ? { tools: entry.tools.map(text) } : {}) })),
     };
-    if (this.agentVersion !== undefined) summary.agentVersion = this.agentVersion;
-    if (this.model !== undefined) summary.model = this.model;
-    if (this.sessionId !== undefined) summary.sessionId = this.sessionId;
-    if (this.cwd !== undefined) summary.cwd = this.cwd;
+    if (this.agentVersion !== undefined) summary.agentVersion = text(this.agentVersion);
+    if (this.model !== undefined) summary.model = text(this.model);
+    if (this.sessionId !== undefined) summary.sessionId = text(this.sessionId);
+    if (this.cwd !== undefined) summary.cwd = text(this.cwd);
     if (usage !== undefined) summary.usage = usage;
     if (this.startedAt !== undefined) summary.startedAt = this.startedAt;
     if (this.endedAt !== undefined) summary.endedAt = this.endedAt;
     return summary;
   }
+}
+
+function isAsciiText(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[^\x00-\x7f]/.test(value);
 }
 
 /** Floating sums of dollar amounts drift (0.1 + 0.2); six decimals is finer than any agent reports. */

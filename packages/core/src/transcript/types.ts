@@ -93,4 +93,10 @@ export interface TranscriptReader {
 
 export interface TranscriptReaderOptions {
   onToolCall?: (call: ToolCall) => void;
+  /**
+   * Lines are Latin-1 decodings of their UTF-8 bytes (one character per byte), which parse faster
+   * than UTF-8 decoded text. Every string that leaves the reader (tool calls, the summary) is turned
+   * back into the text its bytes spell; strings the reader only compares are ASCII in every format.
+   */
+  byteText?: boolean;
 }
