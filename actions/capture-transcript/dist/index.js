@@ -28459,8 +28459,8 @@ var src = __nccwpck_require__(57153);
 var core_src = __nccwpck_require__(58718);
 // EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 2 modules
 var capture = __nccwpck_require__(3113);
-// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts
-var worker = __nccwpck_require__(41369);
+// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts + 1 modules
+var worker = __nccwpck_require__(69164);
 // EXTERNAL MODULE: ../../packages/core/src/policy/index.ts + 5 modules
 var src_policy = __nccwpck_require__(41282);
 // EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 11 modules
@@ -29121,180 +29121,6 @@ function readRunContext(env = process.env) {
 
 /***/ }),
 
-/***/ 60929:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ decodeLine),
-/* harmony export */   u: () => (/* binding */ createChunkRedactor)
-/* harmony export */ });
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(93753);
-
-
-
-const NEWLINE = 10;
-/**
- * Decodes one line. Most transcript lines are ASCII, and for those a Latin-1 decode is a plain copy
- * into a one-byte string; decoding a whole chunk as UTF-8 instead turned it all into a two-byte
- * string at the first emoji, and took several times as long. Only lines that need it pay for UTF-8.
- */
-function decodeLine(data, start, end) {
-    const body = data.subarray(start, end);
-    return (0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isAscii)(body) ? body.toString('latin1') : body.toString('utf8');
-}
-/**
- * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
- * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
- */
-function join(pieces) {
-    let total = 0;
-    for (const p of pieces)
-        total += p.length;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of pieces) {
-        out.set(p, at);
-        at += p.length;
-    }
-    return out;
-}
-const CARRIAGE_RETURN = 13;
-/**
- * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
- * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
- *
- * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
- * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
- * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
- * secret cut across two streamed records must be redacted in both; endings follow their lines.
- */
-function createChunkRedactor(options, prebuilt) {
-    const engine = prebuilt ?? (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .createSecretEngine */ .T0)(options.engine);
-    // Both digests are taken here, on the thread that already touches every byte, which balances the
-    // work of the two threads when redaction runs in a worker.
-    const sourceHash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256');
-    const storedHash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256');
-    const redactor = engine.createLineRedactor(options.kind);
-    const held = [];
-    let carry = null;
-    let first = true;
-    let lineNumber = 0;
-    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
-    const result = (b) => {
-        const bytes = join(b.pieces);
-        storedHash.update(bytes);
-        return {
-            bytes,
-            ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
-            found: b.found,
-            invalidLines: b.invalidLines,
-            byteOrderMark: b.byteOrderMark,
-        };
-    };
-    function collect(done, out) {
-        const line = held.shift();
-        if (!line)
-            return;
-        lineNumber += 1;
-        for (const f of done.findings) {
-            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: line.text.slice(f.start, f.end) });
-        }
-        const changed = done.text !== line.text;
-        if (changed && options.redact)
-            out.pieces.push(Buffer.from(done.text + line.ending, 'utf8'));
-        else
-            out.pieces.push(line.raw);
-        if (!options.redact) {
-            if (changed)
-                out.differs = true;
-            out.redacted.push(done.text, '\n');
-        }
-    }
-    function take(text, raw, bodyLength, ending, out) {
-        const body = raw.subarray(0, bodyLength);
-        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(body))
-            out.invalidLines += 1;
-        held.push({ text, raw, ending });
-        for (const done of redactor.push(text, body))
-            collect(done, out);
-    }
-    /** Cuts `data[0, end)` (ending in a newline) into lines. */
-    function lines(data, end, out) {
-        let start = 0;
-        while (start < end) {
-            const nl = data.indexOf(NEWLINE, start);
-            const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
-            const bodyEnd = cr ? nl - 1 : nl;
-            take(decodeLine(data, start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
-            start = nl + 1;
-        }
-    }
-    function stripByteOrderMark(data, out) {
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-            out.byteOrderMark = true;
-            // Stored as it came, but not part of the first record.
-            out.pieces.push(data.subarray(0, 3));
-            return data.subarray(3);
-        }
-        return data;
-    }
-    return {
-        push(input) {
-            sourceHash.update(input);
-            const out = builder();
-            let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-            if (carry) {
-                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
-                const nl = data.indexOf(NEWLINE);
-                if (nl < 0) {
-                    carry = Buffer.concat([carry, data]);
-                    return result(out);
-                }
-                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
-                carry = null;
-                data = data.subarray(nl + 1);
-                if (first && straddling.length >= 3) {
-                    first = false;
-                    lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
-                }
-                else
-                    lines(straddling, straddling.length, out);
-            }
-            if (first && data.length >= 3) {
-                first = false;
-                data = stripByteOrderMark(data, out);
-            }
-            const last = data.lastIndexOf(NEWLINE);
-            if (last >= 0)
-                lines(data, last + 1, out);
-            // The unfinished line is copied: a view would keep the whole chunk alive.
-            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
-            return result(out);
-        },
-        finish() {
-            const out = builder();
-            let rest = carry;
-            carry = null;
-            if (first && rest && rest.length >= 3)
-                rest = stripByteOrderMark(rest, out);
-            first = false;
-            if (rest && rest.length > 0)
-                take(decodeLine(rest, 0, rest.length), rest, rest.length, '', out);
-            for (const done of redactor.flush())
-                collect(done, out);
-            const last = result(out);
-            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
-        },
-    };
-}
-
-
-/***/ }),
-
 /***/ 3113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29369,10 +29195,8 @@ class HashingWriter {
     }
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts
-var worker = __nccwpck_require__(41369);
-// EXTERNAL MODULE: ../../packages/core/src/capture/chunks.ts
-var chunks = __nccwpck_require__(60929);
+// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts + 1 modules
+var worker = __nccwpck_require__(69164);
 // EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
 var glob = __nccwpck_require__(25559);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/resolve.ts
@@ -29448,7 +29272,6 @@ function resolveTranscriptPath(input, workspace) {
 
 
 
-
 const HEAD_BYTES = 64 * 1024;
 /** Below this a second thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -29465,15 +29288,15 @@ function forEachTextLine(text, fn) {
     if (start < text.length)
         fn(text.slice(start));
 }
-/** The same over stored UTF-8 bytes, decoding line by line (see decodeLine). */
+/** The same over stored UTF-8 bytes, each line as one character per byte (see byteText). */
 function forEachByteLine(bytes, fn) {
     let start = 0;
     for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-        fn((0,chunks/* decodeLine */.H)(bytes, start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
+        fn(bytes.toString('latin1', start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
         start = nl + 1;
     }
     if (start < bytes.length)
-        fn((0,chunks/* decodeLine */.H)(bytes, start, bytes.length));
+        fn(bytes.toString('latin1', start, bytes.length));
 }
 /** Reads the start of a file for format detection without loading the rest. */
 async function headOf(file) {
@@ -29534,7 +29357,9 @@ async function captureTranscript(options) {
     const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
     const violations = [];
     let violationCount = 0;
+    const byteText = (0,transcript/* isLineOriented */.FZ)(format);
     const reader = (0,transcript/* createTranscriptReader */.qg)(format, {
+        byteText,
         onToolCall(call) {
             // Permission patterns such as Edit(src/**) are written relative to the repository, while
             // agents record absolute paths: judge the path as the pattern's author meant it.
@@ -29582,7 +29407,7 @@ async function captureTranscript(options) {
         const source = await (0,worker/* redactFile */.it)({
             file: options.source,
             redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
-            ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
+            ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : {}),
             onResult: async (result) => {
                 writer.write(result.bytes);
                 invalidLines += result.invalidLines;
@@ -29594,9 +29419,13 @@ async function captureTranscript(options) {
                 }
                 // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
                 if (result.redactedText !== undefined)
-                    forEachTextLine(result.redactedText, (line) => reader.pushLine(line));
-                else
-                    forEachByteLine(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength), (line) => reader.pushLine(line));
+                    forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
+                // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
+                else {
+                    const stored = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
+                    // The byte order mark is stored, but it is not part of the first record.
+                    forEachByteLine(result.byteOrderMark ? stored.subarray(3) : stored, (line) => reader.pushLine(line));
+                }
                 await writer.drain();
             },
         });
@@ -29733,19 +29562,195 @@ async function captureTranscript(options) {
 
 /***/ }),
 
-/***/ 41369:
+/***/ 69164:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   it: () => (/* binding */ redactFile),
-/* harmony export */   ob: () => (/* binding */ captureInWorker)
-/* harmony export */ });
-/* unused harmony exports isRedactionWorker, serveRedaction, isCaptureWorker, serveCapture */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(75919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _chunks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(60929);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ob: () => (/* binding */ captureInWorker),
+  it: () => (/* binding */ redactFile)
+});
+
+// UNUSED EXPORTS: isCaptureWorker, isRedactionWorker, serveCapture, serveRedaction
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 8 modules
+var secrets = __nccwpck_require__(93753);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
+
+
+
+const NEWLINE = 10;
+/**
+ * Decodes one line. Most transcript lines are ASCII, and for those a Latin-1 decode is a plain copy
+ * into a one-byte string; decoding a whole chunk as UTF-8 instead turned it all into a two-byte
+ * string at the first emoji, and took several times as long. Only lines that need it pay for UTF-8.
+ */
+function decodeLine(data, start, end) {
+    const body = data.subarray(start, end);
+    return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
+}
+/** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
+function fromBytes(text) {
+    return Buffer.from(text, 'latin1').toString('utf8');
+}
+/**
+ * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
+ * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
+ */
+function join(pieces) {
+    let total = 0;
+    for (const p of pieces)
+        total += p.length;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of pieces) {
+        out.set(p, at);
+        at += p.length;
+    }
+    return out;
+}
+const CARRIAGE_RETURN = 13;
+/**
+ * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
+ * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
+ *
+ * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
+ * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
+ * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
+ * secret cut across two streamed records must be redacted in both; endings follow their lines.
+ */
+function chunks_createChunkRedactor(options, prebuilt) {
+    // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
+    // as much as the keyword pass, for text only ASCII rules ever read.
+    const engine = prebuilt ?? (0,secrets/* createSecretEngine */.T0)({ ...options.engine, byteText: true });
+    // Both digests are taken here, on the thread that already touches every byte, which balances the
+    // work of the two threads when redaction runs in a worker.
+    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
+    const storedHash = (0,external_node_crypto_.createHash)('sha256');
+    const redactor = engine.createLineRedactor(options.kind);
+    const held = [];
+    let carry = null;
+    let first = true;
+    let lineNumber = 0;
+    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+    const result = (b) => {
+        const bytes = join(b.pieces);
+        storedHash.update(bytes);
+        return {
+            bytes,
+            ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
+            found: b.found,
+            invalidLines: b.invalidLines,
+            byteOrderMark: b.byteOrderMark,
+        };
+    };
+    function collect(done, out) {
+        const line = held.shift();
+        if (!line)
+            return;
+        lineNumber += 1;
+        for (const f of done.findings) {
+            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: fromBytes(line.text.slice(f.start, f.end)) });
+        }
+        const changed = done.text !== line.text;
+        if (changed && options.redact)
+            out.pieces.push(Buffer.from(done.text + line.ending, 'latin1'));
+        else
+            out.pieces.push(line.raw);
+        if (!options.redact) {
+            if (changed)
+                out.differs = true;
+            out.redacted.push(fromBytes(done.text), '\n');
+        }
+    }
+    function take(text, raw, bodyLength, ending, out) {
+        const body = raw.subarray(0, bodyLength);
+        if (!(0,external_node_buffer_.isUtf8)(body))
+            out.invalidLines += 1;
+        held.push({ text, raw, ending });
+        for (const done of redactor.push(text, body))
+            collect(done, out);
+    }
+    /** Cuts `data[0, end)` (ending in a newline) into lines. */
+    function lines(data, end, out) {
+        let start = 0;
+        while (start < end) {
+            const nl = data.indexOf(NEWLINE, start);
+            const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
+            const bodyEnd = cr ? nl - 1 : nl;
+            take(data.toString('latin1', start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
+            start = nl + 1;
+        }
+    }
+    function stripByteOrderMark(data, out) {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            out.byteOrderMark = true;
+            // Stored as it came, but not part of the first record.
+            out.pieces.push(data.subarray(0, 3));
+            return data.subarray(3);
+        }
+        return data;
+    }
+    return {
+        push(input) {
+            sourceHash.update(input);
+            const out = builder();
+            let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+            if (carry) {
+                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
+                const nl = data.indexOf(NEWLINE);
+                if (nl < 0) {
+                    carry = Buffer.concat([carry, data]);
+                    return result(out);
+                }
+                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+                carry = null;
+                data = data.subarray(nl + 1);
+                if (first && straddling.length >= 3) {
+                    first = false;
+                    lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
+                }
+                else
+                    lines(straddling, straddling.length, out);
+            }
+            if (first && data.length >= 3) {
+                first = false;
+                data = stripByteOrderMark(data, out);
+            }
+            const last = data.lastIndexOf(NEWLINE);
+            if (last >= 0)
+                lines(data, last + 1, out);
+            // The unfinished line is copied: a view would keep the whole chunk alive.
+            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+            return result(out);
+        },
+        finish() {
+            const out = builder();
+            let rest = carry;
+            carry = null;
+            if (first && rest && rest.length >= 3)
+                rest = stripByteOrderMark(rest, out);
+            first = false;
+            if (rest && rest.length > 0)
+                take(rest.toString('latin1'), rest, rest.length, '', out);
+            for (const done of redactor.flush())
+                collect(done, out);
+            const last = result(out);
+            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
 
 
 
@@ -29779,9 +29784,9 @@ function serveRedaction() {
         }
     });
 }
-const CHUNK_BYTES = 96 * 1024;
+const CHUNK_BYTES = 512 * 1024;
 /** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
-const IN_FLIGHT = 6;
+const IN_FLIGHT = 4;
 /**
  * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
  * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
@@ -29796,16 +29801,16 @@ async function redactFile(options) {
         await options.onResult(result);
     };
     if (!options.workerEntry) {
-        const redactor = (0,_chunks_js__WEBPACK_IMPORTED_MODULE_2__/* .createChunkRedactor */ .u)(options.redaction, options.engine);
+        const redactor = chunks_createChunkRedactor(options.redaction, options.engine);
         // A small file is read in one call: a stream costs more to set up than the read itself.
-        const size = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(options.file).size;
+        const size = (0,external_node_fs_.statSync)(options.file).size;
         if (size <= CHUNK_BYTES) {
-            const bytes = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(options.file);
+            const bytes = (0,external_node_fs_.readFileSync)(options.file);
             await deliver(redactor.push(bytes));
             await deliver(redactor.finish());
             return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
         }
-        for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
             total += chunk.length;
             await deliver(redactor.push(chunk));
         }
@@ -29813,7 +29818,7 @@ async function redactFile(options) {
         return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
     }
     // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
-    const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.Worker(options.workerEntry, {
+    const worker = new external_node_worker_threads_.Worker(options.workerEntry, {
         workerData: { role: ROLE, options: options.redaction },
         resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
     });
@@ -29848,7 +29853,7 @@ async function redactFile(options) {
         await deliver(reply.result);
     };
     try {
-        for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
             total += chunk.length;
             // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
             const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
@@ -29908,7 +29913,7 @@ async function serveCapture() {
  * whose live data stays under 30 MiB. A worker takes resource limits, so memory stays flat.
  */
 async function captureInWorker(options, workerEntry, onSecret) {
-    const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.Worker(workerEntry, {
+    const worker = new external_node_worker_threads_.Worker(workerEntry, {
         workerData: { role: CAPTURE_ROLE, options: { ...options, workerEntry } },
         // Only the young generation is bounded: old-space holds what the capture keeps, which is small
         // for a streamed transcript, and a single-JSON document is allowed its size.
@@ -36704,7 +36709,9 @@ function createSecretEngine(options) {
     });
     const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
     // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
-    const rawValues = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
+    // With byteText, lines arrive as one character per UTF-8 byte: a value is looked for as its bytes.
+    const asBytes = (v) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
+    const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1))]))];
     // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
     // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
     const ESCAPE_MARKER = rules.length;
@@ -37334,6 +37341,8 @@ class SummaryBuilder {
     tailStart = 0;
     omitted = 0;
     onToolCall;
+    /** Turns a string read from the transcript into text (see TranscriptReaderOptions.byteText). */
+    text;
     /** Totals summed from per-response usage. */
     summed = {
         inputTokens: 0,
@@ -37351,6 +37360,7 @@ class SummaryBuilder {
         this.format = format;
         this.agent = agent;
         this.onToolCall = options?.onToolCall;
+        this.text = options?.byteText ? (value) => (isAsciiText(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) : (value) => value;
     }
     addModel(model) {
         const id = str(model);
@@ -37386,12 +37396,14 @@ class SummaryBuilder {
                 filePaths.push(path);
             this.touch(path);
         }
-        const out = { name: call.name, filePaths, recordIndex: call.recordIndex };
+        if (!this.onToolCall)
+            return;
+        const out = { name: this.text(call.name), filePaths: filePaths.map(this.text), recordIndex: call.recordIndex };
         if (call.id !== undefined)
             out.id = call.id;
         if (call.argument !== undefined)
-            out.argument = call.argument;
-        this.onToolCall?.(out);
+            out.argument = this.text(call.argument);
+        this.onToolCall(out);
     }
     /** A tool call named with its input object, the shape most agents use. */
     toolUse(name, input, recordIndex, id) {
@@ -37496,27 +37508,28 @@ class SummaryBuilder {
             conversation.push({ role: 'system', text: `[${this.omitted} conversation entries omitted]` });
         }
         conversation.push(...this.tail.slice(this.tailStart), ...this.tail.slice(0, this.tailStart));
+        const text = this.text;
         const summary = {
             format: this.format,
             agent: this.agent,
-            models: [...this.models],
+            models: this.models.map(text),
             turns: this.turns,
             toolCalls: this.toolCallCount,
-            tools: Object.fromEntries(this.tools),
-            filesTouched: [...this.files],
+            tools: Object.fromEntries([...this.tools].map(([name, count]) => [text(name), count])),
+            filesTouched: [...this.files].map(text),
             records: this.records,
             skippedRecords: this.skippedRecords,
             badLines: this.badLines,
-            conversation,
+            conversation: conversation.map((entry) => ({ ...entry, text: text(entry.text), ...(entry.tools ? { tools: entry.tools.map(text) } : {}) })),
         };
         if (this.agentVersion !== undefined)
-            summary.agentVersion = this.agentVersion;
+            summary.agentVersion = text(this.agentVersion);
         if (this.model !== undefined)
-            summary.model = this.model;
+            summary.model = text(this.model);
         if (this.sessionId !== undefined)
-            summary.sessionId = this.sessionId;
+            summary.sessionId = text(this.sessionId);
         if (this.cwd !== undefined)
-            summary.cwd = this.cwd;
+            summary.cwd = text(this.cwd);
         if (usage !== undefined)
             summary.usage = usage;
         if (this.startedAt !== undefined)
@@ -37525,6 +37538,10 @@ class SummaryBuilder {
             summary.endedAt = this.endedAt;
         return summary;
     }
+}
+function isAsciiText(value) {
+    // eslint-disable-next-line no-control-regex
+    return !/[^\x00-\x7f]/.test(value);
 }
 /** Floating sums of dollar amounts drift (0.1 + 0.2); six decimals is finer than any agent reports. */
 function roundCost(value) {

@@ -230,6 +230,8 @@ class SummaryBuilder {
     tailStart = 0;
     omitted = 0;
     onToolCall;
+    /** Turns a string read from the transcript into text (see TranscriptReaderOptions.byteText). */
+    text;
     /** Totals summed from per-response usage. */
     summed = {
         inputTokens: 0,
@@ -247,6 +249,7 @@ class SummaryBuilder {
         this.format = format;
         this.agent = agent;
         this.onToolCall = options?.onToolCall;
+        this.text = options?.byteText ? (value) => (isAsciiText(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) : (value) => value;
     }
     addModel(model) {
         const id = str(model);
@@ -282,12 +285,14 @@ class SummaryBuilder {
                 filePaths.push(path);
             this.touch(path);
         }
-        const out = { name: call.name, filePaths, recordIndex: call.recordIndex };
+        if (!this.onToolCall)
+            return;
+        const out = { name: this.text(call.name), filePaths: filePaths.map(this.text), recordIndex: call.recordIndex };
         if (call.id !== undefined)
             out.id = call.id;
         if (call.argument !== undefined)
-            out.argument = call.argument;
-        this.onToolCall?.(out);
+            out.argument = this.text(call.argument);
+        this.onToolCall(out);
     }
     /** A tool call named with its input object, the shape most agents use. */
     toolUse(name, input, recordIndex, id) {
@@ -392,27 +397,28 @@ class SummaryBuilder {
             conversation.push({ role: 'system', text: `[${this.omitted} conversation entries omitted]` });
         }
         conversation.push(...this.tail.slice(this.tailStart), ...this.tail.slice(0, this.tailStart));
+        const text = this.text;
         const summary = {
             format: this.format,
             agent: this.agent,
-            models: [...this.models],
+            models: this.models.map(text),
             turns: this.turns,
             toolCalls: this.toolCallCount,
-            tools: Object.fromEntries(this.tools),
-            filesTouched: [...this.files],
+            tools: Object.fromEntries([...this.tools].map(([name, count]) => [text(name), count])),
+            filesTouched: [...this.files].map(text),
             records: this.records,
             skippedRecords: this.skippedRecords,
             badLines: this.badLines,
-            conversation,
+            conversation: conversation.map((entry) => ({ ...entry, text: text(entry.text), ...(entry.tools ? { tools: entry.tools.map(text) } : {}) })),
         };
         if (this.agentVersion !== undefined)
-            summary.agentVersion = this.agentVersion;
+            summary.agentVersion = text(this.agentVersion);
         if (this.model !== undefined)
-            summary.model = this.model;
+            summary.model = text(this.model);
         if (this.sessionId !== undefined)
-            summary.sessionId = this.sessionId;
+            summary.sessionId = text(this.sessionId);
         if (this.cwd !== undefined)
-            summary.cwd = this.cwd;
+            summary.cwd = text(this.cwd);
         if (usage !== undefined)
             summary.usage = usage;
         if (this.startedAt !== undefined)
@@ -421,6 +427,10 @@ class SummaryBuilder {
             summary.endedAt = this.endedAt;
         return summary;
     }
+}
+function isAsciiText(value) {
+    // eslint-disable-next-line no-control-regex
+    return !/[^\x00-\x7f]/.test(value);
 }
 /** Floating sums of dollar amounts drift (0.1 + 0.2); six decimals is finer than any agent reports. */
 function roundCost(value) {
@@ -2224,10 +2234,8 @@ class HashingWriter {
     }
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts + 1 modules
-var worker = __webpack_require__(2429);
-// EXTERNAL MODULE: ../../packages/core/src/capture/chunks.ts + 1 modules
-var chunks = __webpack_require__(1702);
+// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts + 3 modules
+var worker = __webpack_require__(3897);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/resolve.ts
 
 
@@ -2301,7 +2309,6 @@ function resolveTranscriptPath(input, workspace) {
 
 
 
-
 const HEAD_BYTES = 64 * 1024;
 /** Below this a second thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -2318,15 +2325,15 @@ function forEachTextLine(text, fn) {
     if (start < text.length)
         fn(text.slice(start));
 }
-/** The same over stored UTF-8 bytes, decoding line by line (see decodeLine). */
+/** The same over stored UTF-8 bytes, each line as one character per byte (see byteText). */
 function forEachByteLine(bytes, fn) {
     let start = 0;
     for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-        fn((0,chunks/* decodeLine */.H)(bytes, start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
+        fn(bytes.toString('latin1', start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
         start = nl + 1;
     }
     if (start < bytes.length)
-        fn((0,chunks/* decodeLine */.H)(bytes, start, bytes.length));
+        fn(bytes.toString('latin1', start, bytes.length));
 }
 /** Reads the start of a file for format detection without loading the rest. */
 async function headOf(file) {
@@ -2387,7 +2394,9 @@ async function captureTranscript(options) {
     const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
     const violations = [];
     let violationCount = 0;
+    const byteText = isLineOriented(format);
     const reader = createTranscriptReader(format, {
+        byteText,
         onToolCall(call) {
             // Permission patterns such as Edit(src/**) are written relative to the repository, while
             // agents record absolute paths: judge the path as the pattern's author meant it.
@@ -2435,7 +2444,7 @@ async function captureTranscript(options) {
         const source = await (0,worker/* redactFile */.it)({
             file: options.source,
             redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
-            ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
+            ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : {}),
             onResult: async (result) => {
                 writer.write(result.bytes);
                 invalidLines += result.invalidLines;
@@ -2447,9 +2456,13 @@ async function captureTranscript(options) {
                 }
                 // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
                 if (result.redactedText !== undefined)
-                    forEachTextLine(result.redactedText, (line) => reader.pushLine(line));
-                else
-                    forEachByteLine(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength), (line) => reader.pushLine(line));
+                    forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
+                // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
+                else {
+                    const stored = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
+                    // The byte order mark is stored, but it is not part of the first record.
+                    forEachByteLine(result.byteOrderMark ? stored.subarray(3) : stored, (line) => reader.pushLine(line));
+                }
                 await writer.drain();
             },
         });

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2429);
+/* harmony import */ var _agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3897);
 
 // Entry of the worker threads (dist/worker/index.js): the capture thread of a large transcript and
 // its redaction thread. Only core code, not the runner toolkit, so both start fast and stay small.
@@ -19,16 +19,24 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1702:
+/***/ 3897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  u: () => (/* binding */ createChunkRedactor),
-  H: () => (/* binding */ decodeLine)
+  rW: () => (/* binding */ isCaptureWorker),
+  it: () => (/* binding */ redactFile),
+  gc: () => (/* binding */ serveCapture),
+  hs: () => (/* binding */ serveRedaction)
 });
 
+// UNUSED EXPORTS: captureInWorker, isRedactionWorker
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 // EXTERNAL MODULE: external "node:crypto"
@@ -47,7 +55,11 @@ const NEWLINE = 10;
  */
 function decodeLine(data, start, end) {
     const body = data.subarray(start, end);
-    return (0,external_node_buffer_namespaceObject.isAscii)(body) ? body.toString('latin1') : body.toString('utf8');
+    return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
+}
+/** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
+function fromBytes(text) {
+    return Buffer.from(text, 'latin1').toString('utf8');
 }
 /**
  * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
@@ -76,7 +88,9 @@ const CARRIAGE_RETURN = 13;
  * secret cut across two streamed records must be redacted in both; endings follow their lines.
  */
 function createChunkRedactor(options, prebuilt) {
-    const engine = prebuilt ?? (0,secrets/* createSecretEngine */.T0)(options.engine);
+    // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
+    // as much as the keyword pass, for text only ASCII rules ever read.
+    const engine = prebuilt ?? (0,secrets/* createSecretEngine */.T0)({ ...options.engine, byteText: true });
     // Both digests are taken here, on the thread that already touches every byte, which balances the
     // work of the two threads when redaction runs in a worker.
     const sourceHash = (0,external_node_crypto_.createHash)('sha256');
@@ -104,17 +118,17 @@ function createChunkRedactor(options, prebuilt) {
             return;
         lineNumber += 1;
         for (const f of done.findings) {
-            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: line.text.slice(f.start, f.end) });
+            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: fromBytes(line.text.slice(f.start, f.end)) });
         }
         const changed = done.text !== line.text;
         if (changed && options.redact)
-            out.pieces.push(Buffer.from(done.text + line.ending, 'utf8'));
+            out.pieces.push(Buffer.from(done.text + line.ending, 'latin1'));
         else
             out.pieces.push(line.raw);
         if (!options.redact) {
             if (changed)
                 out.differs = true;
-            out.redacted.push(done.text, '\n');
+            out.redacted.push(fromBytes(done.text), '\n');
         }
     }
     function take(text, raw, bodyLength, ending, out) {
@@ -132,7 +146,7 @@ function createChunkRedactor(options, prebuilt) {
             const nl = data.indexOf(NEWLINE, start);
             const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
             const bodyEnd = cr ? nl - 1 : nl;
-            take(decodeLine(data, start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
+            take(data.toString('latin1', start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
             start = nl + 1;
         }
     }
@@ -186,7 +200,7 @@ function createChunkRedactor(options, prebuilt) {
                 rest = stripByteOrderMark(rest, out);
             first = false;
             if (rest && rest.length > 0)
-                take(decodeLine(rest, 0, rest.length), rest, rest.length, '', out);
+                take(rest.toString('latin1'), rest, rest.length, '', out);
             for (const done of redactor.flush())
                 collect(done, out);
             const last = result(out);
@@ -195,29 +209,6 @@ function createChunkRedactor(options, prebuilt) {
     };
 }
 
-
-/***/ }),
-
-/***/ 2429:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  rW: () => (/* binding */ isCaptureWorker),
-  it: () => (/* binding */ redactFile),
-  gc: () => (/* binding */ serveCapture),
-  hs: () => (/* binding */ serveRedaction)
-});
-
-// UNUSED EXPORTS: captureInWorker, isRedactionWorker
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ../../packages/core/src/capture/chunks.ts + 1 modules
-var chunks = __nccwpck_require__(1702);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
 
 
@@ -233,7 +224,7 @@ function serveRedaction() {
         throw new Error('serveRedaction runs only in a worker thread started by redactFile');
     let redactor;
     try {
-        redactor = (0,chunks/* createChunkRedactor */.u)(external_node_worker_threads_namespaceObject.workerData.options);
+        redactor = createChunkRedactor(external_node_worker_threads_namespaceObject.workerData.options);
     }
     catch (error) {
         port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -252,9 +243,9 @@ function serveRedaction() {
         }
     });
 }
-const CHUNK_BYTES = 96 * 1024;
+const CHUNK_BYTES = 512 * 1024;
 /** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
-const IN_FLIGHT = 6;
+const IN_FLIGHT = 4;
 /**
  * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
  * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
@@ -269,7 +260,7 @@ async function redactFile(options) {
         await options.onResult(result);
     };
     if (!options.workerEntry) {
-        const redactor = (0,chunks/* createChunkRedactor */.u)(options.redaction, options.engine);
+        const redactor = createChunkRedactor(options.redaction, options.engine);
         // A small file is read in one call: a stream costs more to set up than the read itself.
         const size = (0,external_node_fs_.statSync)(options.file).size;
         if (size <= CHUNK_BYTES) {
@@ -6222,7 +6213,9 @@ function createSecretEngine(options) {
     });
     const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
     // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
-    const rawValues = [...new Set(values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
+    // With byteText, lines arrive as one character per UTF-8 byte: a value is looked for as its bytes.
+    const asBytes = (v) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
+    const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1))]))];
     // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
     // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
     const ESCAPE_MARKER = rules.length;

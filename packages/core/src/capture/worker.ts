@@ -45,9 +45,9 @@ export interface RedactFileOptions {
   onResult(result: ChunkResult): Promise<void> | void;
 }
 
-const CHUNK_BYTES = 96 * 1024;
+const CHUNK_BYTES = 512 * 1024;
 /** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
-const IN_FLIGHT = 6;
+const IN_FLIGHT = 4;
 
 /**
  * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
