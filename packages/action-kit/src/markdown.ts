@@ -22,9 +22,10 @@ export function neutraliseMentions(text: string): string {
 
 /** Escapes text for inline Markdown/HTML: no tags, no emphasis, no links, no mentions. */
 export function escapeMarkdown(text: string): string {
-  const html = text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-  const md = html.replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1').replace(/\r?\n/g, ' ');
-  return neutraliseMentions(md);
+  // Markdown first, then HTML: the other order backslash-escaped the `#` of `&#39;` and showed it raw.
+  const md = text.replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1').replace(/\r?\n/g, ' ');
+  const html = md.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return neutraliseMentions(html);
 }
 
 /** Escapes text for a <pre> block: HTML entities only (Markdown is not parsed there). */

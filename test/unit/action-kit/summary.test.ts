@@ -11,6 +11,10 @@ describe('escaping untrusted text', () => {
     expect(out).toContain('@\u200docto');
   });
 
+  it('leaves entities intact (no backslash inside &#39;)', () => {
+    expect(escapeMarkdown("the agent's key #1")).toBe('the agent&#39;s key \\#1');
+  });
+
   it('keeps a pre block from closing early', () => {
     expect(escapePre('</pre></details><script>')).toBe('&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;');
   });
