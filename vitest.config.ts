@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Bundle tests start child processes and Azurite; two cores are all CI has.
     maxWorkers: 2,
-    reporters: ['default'],
+    // In CI a JSON report too, from which .ci/run prints one plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]] : ['default'],
   },
 });
