@@ -2363,11 +2363,13 @@ function relativeInside(file, workspace) {
 async function captureTranscript(options) {
     const startedAt = (options.now ?? (() => new Date()))();
     const sourceName = external_node_path_default().basename(options.source);
-    // Built first: a bad redact pattern is the user's mistake whatever the transcript holds.
+    // Built first: a bad redact pattern is the user's mistake whatever the transcript holds. One
+    // engine serves both paths: byteText only adds byte spellings of the mask values.
     const engineOptions = {
         fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32).toString('hex'),
         values: [...options.maskValues],
         patterns: [...options.redactPatterns],
+        byteText: true,
     };
     const engine = (0,secrets/* createSecretEngine */.T0)(engineOptions);
     const size = (0,external_node_fs_.statSync)(options.source).size;
@@ -2444,7 +2446,7 @@ async function captureTranscript(options) {
         const source = await (0,worker/* redactFile */.it)({
             file: options.source,
             redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
-            ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : {}),
+            ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
             onResult: async (result) => {
                 writer.write(result.bytes);
                 invalidLines += result.invalidLines;

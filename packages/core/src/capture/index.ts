@@ -157,11 +157,13 @@ function relativeInside(file: string, workspace: string): string {
 export async function captureTranscript(options: CaptureOptions): Promise<CaptureResult> {
   const startedAt = (options.now ?? (() => new Date()))();
   const sourceName = path.basename(options.source);
-  // Built first: a bad redact pattern is the user's mistake whatever the transcript holds.
+  // Built first: a bad redact pattern is the user's mistake whatever the transcript holds. One
+  // engine serves both paths: byteText only adds byte spellings of the mask values.
   const engineOptions = {
     fingerprintKey: options.fingerprintKey ?? randomBytes(32).toString('hex'),
     values: [...options.maskValues],
     patterns: [...options.redactPatterns],
+    byteText: true,
   };
   const engine = createSecretEngine(engineOptions);
 
@@ -185,7 +187,6 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     }
     format = options.format;
   }
-
 
   const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
   const violations: ToolViolation[] = [];
@@ -241,7 +242,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     const source = await redactFile({
       file: options.source,
       redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
-      ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : {}),
+      ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
       onResult: async (result) => {
         writer.write(result.bytes);
         invalidLines += result.invalidLines;
