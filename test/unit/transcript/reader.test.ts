@@ -214,3 +214,21 @@ describe('filesRelativeToWorkspace', () => {
     expect(filesRelativeToWorkspace(['a/../../x', 'a/./b'], { workspace: '/w' })).toEqual(['../x', 'a/b']);
   });
 });
+
+describe('detectFormat on API payloads larger than the head', () => {
+  const big = 'x'.repeat(100_000);
+  it.each([
+    ['openai-chat', { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: big } }] }],
+    ['openai-responses', { id: 'resp_1', object: 'response', created_at: 1, model: 'gpt-5', output: [{ type: 'message', content: [{ type: 'output_text', text: big }] }] }],
+    ['anthropic-messages', { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-opus-4-1', content: [{ type: 'text', text: big }], stop_reason: 'end_turn' }],
+  ])('detects a cut %s document, compact or pretty-printed', (format, doc) => {
+    for (const text of [JSON.stringify(doc), JSON.stringify(doc, null, 2)]) {
+      expect(detectFormat(text.slice(0, 64 * 1024))).toBe(format);
+    }
+  });
+
+  it('does not take a JSONL stream whose first record is small for a cut document', () => {
+    const lines = [JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [] }), 'y'.repeat(70_000)].join('\n');
+    expect(detectFormat(lines.slice(0, 64 * 1024))).toBeUndefined();
+  });
+});

@@ -124,6 +124,22 @@ export function detectFormat(head: string, fileName?: string): TranscriptFormat 
     // Not one complete document: JSONL, or a large document cut at the head limit.
   }
 
+  // An API payload larger than the head is one document cut short: JSON.parse cannot read it, so its
+  // opening fields decide (the APIs write id/object/type/role first). Only one document (a lone `{`
+  // line, or a single line filling the head) qualifies; a file that is itself cut then fails to
+  // parse whole, with a message that says so.
+  if (trimmed.startsWith('{')) {
+    const firstLine = trimmed.slice(0, trimmed.indexOf('\n') < 0 ? trimmed.length : trimmed.indexOf('\n')).trim();
+    if (firstLine === '{' || firstLine.length === trimmed.length) {
+      const opening = trimmed.slice(0, 4096);
+      if (/"object"\s*:\s*"chat\.completion"/.test(opening)) return 'openai-chat';
+      if (/"object"\s*:\s*"response"/.test(opening)) return 'openai-responses';
+      if (/"type"\s*:\s*"message"/.test(opening) && /"role"\s*:\s*"assistant"/.test(opening) && /"id"\s*:\s*"msg_/.test(opening)) {
+        return 'anthropic-messages';
+      }
+    }
+  }
+
   if (trimmed.startsWith('[')) {
     // The action's array is pretty-printed: its first element opens with type/subtype on their own lines.
     const opening = trimmed.slice(0, 4096);
