@@ -1,4 +1,5 @@
-// Builds every action's ncc bundle into actions/<gate>/dist. With --check it builds into a
+// Builds every action's ncc bundle (without ncc's build cache, whose state made licenses.txt differ
+// between a fresh clone and a warm machine) into actions/<gate>/dist. With --check it builds into a
 // temporary directory and fails on any difference from the committed dist/, printing it:
 // users run dist/, never src/, so a stale bundle is a release bug.
 import { execFileSync } from 'node:child_process';
@@ -26,13 +27,13 @@ for (const gate of readdirSync(path.join(root, 'actions'))) {
   if (!existsSync(path.join(dir, 'action.yml')) || (only.length > 0 && !only.includes(gate))) continue;
   const out = check ? mkdtempSync(path.join(os.tmpdir(), `dist-${gate}-`)) : path.join(dir, 'dist');
   if (!check) rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, [ncc, 'build', path.join(dir, 'src', 'index.ts'), '-o', out, '--license', 'licenses.txt', '--quiet'], {
+  execFileSync(process.execPath, [ncc, 'build', path.join(dir, 'src', 'index.ts'), '-o', out, '--license', 'licenses.txt', '--quiet', '--no-cache'], {
     cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   // A gate that does heavy work on a second thread ships that thread's code as its own small bundle.
   if (existsSync(path.join(dir, 'src', 'redaction-worker.ts'))) {
-    execFileSync(process.execPath, [ncc, 'build', path.join(dir, 'src', 'redaction-worker.ts'), '-o', path.join(out, 'worker'), '--quiet'], {
+    execFileSync(process.execPath, [ncc, 'build', path.join(dir, 'src', 'redaction-worker.ts'), '-o', path.join(out, 'worker'), '--quiet', '--no-cache'], {
       cwd: dir,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
