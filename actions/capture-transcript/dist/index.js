@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57153);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(42168);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45803);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 42168:
+/***/ 45803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28461,8 +28461,300 @@ var core_src = __nccwpck_require__(58718);
 var capture = __nccwpck_require__(3113);
 // EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts + 1 modules
 var worker = __nccwpck_require__(69164);
-// EXTERNAL MODULE: ../../packages/core/src/policy/index.ts + 5 modules
-var src_policy = __nccwpck_require__(41282);
+// EXTERNAL MODULE: ../../packages/core/src/policy/defaults.ts + 1 modules
+var defaults = __nccwpck_require__(49842);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(29179);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ../../packages/core/src/git/index.ts
+
+
+/**
+ * Small wrappers over the git CLI. They run git with execFile (never a shell), pass every
+ * user-influenced value after validation and `--end-of-options`/`--`, and cap what they read, because
+ * the repository being judged is the one that might be hostile.
+ */
+/** Default cap on what one git command may print: policy files and refs are small. */
+const DEFAULT_GIT_OUTPUT_LIMIT = 1024 * 1024;
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+// A conservative subset of git-check-ref-format: enough for branch, tag and remote names, HEAD~2 and
+// HEAD^, but nothing git could read as an option, a pathspec or a reflog/search expression.
+const SAFE_REF = /^[A-Za-z0-9_][A-Za-z0-9_./-]*(?:[~^][0-9]{0,4})*$/;
+/** True for a full 40-hex (SHA-1) or 64-hex (SHA-256) object name. */
+function isFullSha(value) {
+    return FULL_SHA.test(value);
+}
+/** Throws E_GIT unless `ref` is a full SHA or a plain ref name that cannot smuggle options into git. */
+function assertSafeRef(ref) {
+    if (isFullSha(ref))
+        return;
+    const unsafe = !SAFE_REF.test(ref) ||
+        ref.includes('..') ||
+        ref.includes('//') ||
+        ref.endsWith('/') ||
+        ref.endsWith('.') ||
+        ref.endsWith('.lock') ||
+        ref.length > 255;
+    if (unsafe) {
+        throw new errors.ConfigError('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
+    }
+}
+/** Throws E_GIT unless `file` is a plain repository-relative path (no `..`, no glob or pathspec magic). */
+function assertSafeRepoPath(file) {
+    const segments = file.split('/');
+    const unsafe = file.length === 0 ||
+        file.length > 4096 ||
+        file.startsWith('/') ||
+        file.startsWith('-') ||
+        file.startsWith(':') ||
+        // ls-tree takes pathspecs: glob characters would match other files than the one named.
+        /[*?[\]\\\0\n\r]/.test(file) ||
+        segments.some((segment) => segment === '' || segment === '.' || segment === '..');
+    if (unsafe) {
+        throw new errors.ConfigError('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
+    }
+}
+function printable(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+    return JSON.stringify(shown).slice(1, -1);
+}
+function runGit(workspace, args, options = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', 
+        // fsmonitor and hooks are how a checked-out repository's config could run code; none of the
+        // commands here need them.
+        ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', ...args], {
+            cwd: workspace,
+            encoding: 'buffer',
+            maxBuffer: maxBytes,
+            timeout: options.timeoutMs ?? 30_000,
+            windowsHide: true,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        }, (error, stdout, stderr) => {
+            const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
+            if (error) {
+                const code = error.code;
+                if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+                    reject(new errors.ConfigError('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
+                    return;
+                }
+                if (code === 'ENOENT') {
+                    reject(new errors.ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error }));
+                    return;
+                }
+                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+                reject(new GitCommandError(args, error.code, detail, error));
+                return;
+            }
+            resolve({ stdout: stdout, stderr: errText });
+        });
+    });
+}
+/** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
+class GitCommandError extends errors.ConfigError {
+    exitCode;
+    stderr;
+    constructor(args, exitCode, stderr, cause) {
+        super('E_GIT', `git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`, { cause });
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+    }
+}
+/** Resolves a ref (or SHA) to the full SHA of the commit it names. Throws E_GIT when it names no commit. */
+async function revParse(workspace, ref, options = {}) {
+    assertSafeRef(ref);
+    const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+        ...options,
+        maxBytes: 1024,
+    }).catch((error) => {
+        throw new errors.ConfigError('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
+    });
+    const sha = stdout.toString('utf8').trim();
+    if (!isFullSha(sha))
+        throw new errors.ConfigError('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
+    return sha.toLowerCase();
+}
+function commitHint(ref) {
+    return isFullSha(ref)
+        ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)'
+        : '';
+}
+/**
+ * The content of `file` as it is in commit `sha`, or undefined when that commit has no such path.
+ * Reads the object database only, never the working tree, so a change cannot alter what is read.
+ * Throws E_GIT when the commit is unknown or the path is not a regular file (a symlink or a folder
+ * would otherwise let the content come from somewhere else), E_TOO_LARGE above `maxBytes`.
+ */
+async function gitShowFile(workspace, sha, file, options = {}) {
+    const content = await gitShowFileBytes(workspace, sha, file, options);
+    if (content === undefined)
+        return undefined;
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(content);
+    }
+    catch (error) {
+        throw new ConfigError('E_GIT', `${file} at ${sha} is not valid UTF-8 text`, { cause: error });
+    }
+}
+/** As gitShowFile, without decoding. */
+async function gitShowFileBytes(workspace, sha, file, options = {}) {
+    assertSafeRef(sha);
+    assertSafeRepoPath(file);
+    const commit = await revParse(workspace, sha, options);
+    // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
+    // `git show sha:path` reports with the same exit code.
+    const { stdout } = await runGit(workspace, ['ls-tree', '-z', commit, '--', file], {
+        ...options,
+        maxBytes: 64 * 1024,
+    });
+    const entries = stdout
+        .toString('utf8')
+        .split('\0')
+        .filter((entry) => entry.length > 0);
+    const entry = entries
+        .map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line))
+        .find((match) => match !== null && match[4] === file);
+    if (!entry)
+        return undefined;
+    const [, mode, type, object] = entry;
+    if (type !== 'blob' || mode === '120000' || mode === '160000') {
+        const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
+        throw new errors.ConfigError('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
+    }
+    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
+    const size = Number((await runGit(workspace, ['cat-file', '-s', object], { ...options, maxBytes: 64 })).stdout.toString().trim());
+    if (!Number.isFinite(size) || size > maxBytes) {
+        throw new errors.ConfigError('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
+    }
+    const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
+    return blob;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/policy/load.ts
+
+
+
+
+
+/**
+ * The YAML readers and the validator are imported on first use, not at start-up: most runs have no
+ * policy file, and loading them cost every gate a noticeable share of its cold start. ncc puts
+ * parse.ts and its dependencies in a separate chunk for this import.
+ */
+async function parsePolicyText(text, file, options) {
+    const parse = await Promise.all(/* import() */[__nccwpck_require__.e(344), __nccwpck_require__.e(821)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20821));
+    return parse.parsePolicyText(text, file, options);
+}
+/**
+ * Validates and defaults a policy file's text; `file` names it in every error message. Throws
+ * ConfigError E_POLICY or E_TOO_LARGE. Asynchronous only because the validator loads on first use.
+ */
+async function parsePolicy(text, file) {
+    return parsePolicyText(text, file, {});
+}
+function decode(bytes, file) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch (error) {
+        throw new errors.ConfigError('E_POLICY', `${file} is not valid UTF-8 text`, { cause: error });
+    }
+}
+function checkPolicyPath(file) {
+    try {
+        assertSafeRepoPath(file);
+    }
+    catch (error) {
+        throw new errors.ConfigError('E_POLICY', `policy path "${file}" must be a plain repository-relative path (no leading /, no .., no glob characters)`, {
+            cause: error,
+        });
+    }
+}
+async function readFromCommit(workspace, baseRef, file) {
+    const commit = await revParse(workspace, baseRef);
+    let bytes;
+    try {
+        bytes = await gitShowFileBytes(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+    }
+    catch (error) {
+        if (error instanceof errors.ConfigError && error.code === 'E_TOO_LARGE') {
+            throw new errors.ConfigError('E_TOO_LARGE', `${file} at ${commit} is larger than ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB), the most a policy file may be`, {
+                cause: error,
+            });
+        }
+        throw error;
+    }
+    // No policy at the base commit: the defaults judge the change, even if the change adds a policy.
+    if (bytes === undefined)
+        return (0,defaults/* defaultPolicy */.G4)({ policyPath: file, ref: commit });
+    return parsePolicyText(decode(bytes, file), file, { policyPath: file, ref: commit });
+}
+async function readFromWorkingTree(workspace, file) {
+    const absolute = external_node_path_default().join(workspace, file);
+    let stats;
+    try {
+        stats = await (0,promises_.lstat)(absolute);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') {
+            return (0,defaults/* defaultPolicy */.G4)({ policyPath: file });
+        }
+        throw new errors.ConfigError('E_POLICY', `${file} cannot be read: ${error.message}`, { cause: error });
+    }
+    // A symlink could make the policy come from outside the repository, or from a file the change controls.
+    if (stats.isSymbolicLink())
+        throw new errors.ConfigError('E_POLICY', `${file} is a symbolic link; the policy must be a regular file`);
+    if (!stats.isFile())
+        throw new errors.ConfigError('E_POLICY', `${file} is not a regular file`);
+    if (stats.size > defaults/* MAX_POLICY_BYTES */.mk) {
+        throw new errors.ConfigError('E_TOO_LARGE', `${file} is ${stats.size} bytes; a policy file may be at most ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB)`);
+    }
+    const bytes = await (0,promises_.readFile)(absolute);
+    return parsePolicyText(decode(bytes, file), file, { policyPath: file });
+}
+/**
+ * Loads the policy for a run. With `baseRef` (pull requests) the file comes from that commit; a
+ * missing file there means the defaults. Without it (pushes, schedules, local runs) it comes from the
+ * working tree. Throws ConfigError E_POLICY, E_TOO_LARGE or E_GIT.
+ */
+async function loadPolicy(options) {
+    const file = options.path ?? defaults/* DEFAULT_POLICY_PATH */.lo;
+    checkPolicyPath(file);
+    if (options.baseRef !== undefined) {
+        if (options.baseRef.trim() === '') {
+            // An empty base SHA is a workflow bug (wrong expression); reading the working tree instead would
+            // let the pull request choose its own rules.
+            throw new errors.ConfigError('E_GIT', 'the base ref is empty: pass the pull request base SHA');
+        }
+        return readFromCommit(options.workspace, options.baseRef.trim(), file);
+    }
+    return readFromWorkingTree(options.workspace, file);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/schemas/policy.schema.json
+const policy_schema_namespaceObject = {};
+;// CONCATENATED MODULE: ../../packages/core/src/policy/schema.ts
+
+/** The JSON Schema of the policy file, for editors and tools; the loader validates with a compiled copy. */
+
+
+// EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
+var glob = __nccwpck_require__(25559);
+// EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
+var tools = __nccwpck_require__(58150);
+;// CONCATENATED MODULE: ../../packages/core/src/policy/index.ts
+// Nothing here may import parse.ts statically: every gate imports this module at start-up, and
+// parse.ts brings in the YAML readers and the validator, which only a run with a policy file needs.
+
+
+
+
+
+
 // EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 11 modules
 var transcript = __nccwpck_require__(6339);
 ;// CONCATENATED MODULE: ./src/action-spec.generated.ts
@@ -28602,7 +28894,7 @@ async function main(deps = {}) {
     (0,src/* maskSecrets */.QU)(inputs.maskValues);
     const log = (0,src/* createActionsLogger */.Ml)();
     const context = (0,src/* readRunContext */.$p)();
-    const policy = await (0,src_policy/* loadPolicy */.tb)({
+    const policy = await loadPolicy({
         workspace: context.workspace,
         path: inputs.policy,
         ...(context.pullRequest ? { baseRef: context.pullRequest.baseSha } : {}),
@@ -29151,8 +29443,8 @@ var digest = __nccwpck_require__(46927);
 var secrets = __nccwpck_require__(93753);
 // EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 11 modules
 var transcript = __nccwpck_require__(6339);
-// EXTERNAL MODULE: ../../packages/core/src/policy/index.ts + 5 modules
-var policy = __nccwpck_require__(41282);
+// EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
+var tools = __nccwpck_require__(58150);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(78474);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
@@ -29268,6 +29560,7 @@ function resolveTranscriptPath(input, workspace) {
 
 
 
+// Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
 
 
 
@@ -29370,7 +29663,7 @@ async function captureTranscript(options) {
                 ? relativeInside(call.argument, options.workspace)
                 : call.argument;
             const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
-            const judgement = (0,policy/* judgeToolCall */.S$)(rules, judged);
+            const judgement = (0,tools/* judgeToolCall */.S$)(rules, judged);
             if (judgement.allowed)
                 return;
             const rule = judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
@@ -30423,318 +30716,6 @@ function matchGlob(glob, file) {
 function matchAnyGlob(globs, file) {
     return globs.some((glob) => matchGlob(glob, file));
 }
-
-
-/***/ }),
-
-/***/ 41282:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  S$: () => (/* reexport */ tools/* judgeToolCall */.S$),
-  tb: () => (/* reexport */ loadPolicy)
-});
-
-// UNUSED EXPORTS: AGENT_INSTRUCTION_PATHS, DEFAULT_POLICY_PATH, MAX_POLICY_BYTES, defaultPolicy, globProblem, globToRegExp, hasShellControl, matchAnyGlob, matchDeniedTool, matchGlob, matchToolPattern, normaliseRepoPath, parsePolicy, parseToolPattern, policySchema, splitShellCommands
-
-// EXTERNAL MODULE: ../../packages/core/src/policy/defaults.ts + 1 modules
-var defaults = __nccwpck_require__(49842);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(29179);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ../../packages/core/src/git/index.ts
-
-
-/**
- * Small wrappers over the git CLI. They run git with execFile (never a shell), pass every
- * user-influenced value after validation and `--end-of-options`/`--`, and cap what they read, because
- * the repository being judged is the one that might be hostile.
- */
-/** Default cap on what one git command may print: policy files and refs are small. */
-const DEFAULT_GIT_OUTPUT_LIMIT = 1024 * 1024;
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-// A conservative subset of git-check-ref-format: enough for branch, tag and remote names, HEAD~2 and
-// HEAD^, but nothing git could read as an option, a pathspec or a reflog/search expression.
-const SAFE_REF = /^[A-Za-z0-9_][A-Za-z0-9_./-]*(?:[~^][0-9]{0,4})*$/;
-/** True for a full 40-hex (SHA-1) or 64-hex (SHA-256) object name. */
-function isFullSha(value) {
-    return FULL_SHA.test(value);
-}
-/** Throws E_GIT unless `ref` is a full SHA or a plain ref name that cannot smuggle options into git. */
-function assertSafeRef(ref) {
-    if (isFullSha(ref))
-        return;
-    const unsafe = !SAFE_REF.test(ref) ||
-        ref.includes('..') ||
-        ref.includes('//') ||
-        ref.endsWith('/') ||
-        ref.endsWith('.') ||
-        ref.endsWith('.lock') ||
-        ref.length > 255;
-    if (unsafe) {
-        throw new errors.ConfigError('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
-    }
-}
-/** Throws E_GIT unless `file` is a plain repository-relative path (no `..`, no glob or pathspec magic). */
-function assertSafeRepoPath(file) {
-    const segments = file.split('/');
-    const unsafe = file.length === 0 ||
-        file.length > 4096 ||
-        file.startsWith('/') ||
-        file.startsWith('-') ||
-        file.startsWith(':') ||
-        // ls-tree takes pathspecs: glob characters would match other files than the one named.
-        /[*?[\]\\\0\n\r]/.test(file) ||
-        segments.some((segment) => segment === '' || segment === '.' || segment === '..');
-    if (unsafe) {
-        throw new errors.ConfigError('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
-    }
-}
-function printable(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-    return JSON.stringify(shown).slice(1, -1);
-}
-function runGit(workspace, args, options = {}) {
-    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
-    return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', 
-        // fsmonitor and hooks are how a checked-out repository's config could run code; none of the
-        // commands here need them.
-        ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', ...args], {
-            cwd: workspace,
-            encoding: 'buffer',
-            maxBuffer: maxBytes,
-            timeout: options.timeoutMs ?? 30_000,
-            windowsHide: true,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-        }, (error, stdout, stderr) => {
-            const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
-            if (error) {
-                const code = error.code;
-                if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-                    reject(new errors.ConfigError('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
-                    return;
-                }
-                if (code === 'ENOENT') {
-                    reject(new errors.ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error }));
-                    return;
-                }
-                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
-                reject(new GitCommandError(args, error.code, detail, error));
-                return;
-            }
-            resolve({ stdout: stdout, stderr: errText });
-        });
-    });
-}
-/** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
-class GitCommandError extends errors.ConfigError {
-    exitCode;
-    stderr;
-    constructor(args, exitCode, stderr, cause) {
-        super('E_GIT', `git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`, { cause });
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-    }
-}
-/** Resolves a ref (or SHA) to the full SHA of the commit it names. Throws E_GIT when it names no commit. */
-async function revParse(workspace, ref, options = {}) {
-    assertSafeRef(ref);
-    const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
-        ...options,
-        maxBytes: 1024,
-    }).catch((error) => {
-        throw new errors.ConfigError('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
-    });
-    const sha = stdout.toString('utf8').trim();
-    if (!isFullSha(sha))
-        throw new errors.ConfigError('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
-    return sha.toLowerCase();
-}
-function commitHint(ref) {
-    return isFullSha(ref)
-        ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)'
-        : '';
-}
-/**
- * The content of `file` as it is in commit `sha`, or undefined when that commit has no such path.
- * Reads the object database only, never the working tree, so a change cannot alter what is read.
- * Throws E_GIT when the commit is unknown or the path is not a regular file (a symlink or a folder
- * would otherwise let the content come from somewhere else), E_TOO_LARGE above `maxBytes`.
- */
-async function gitShowFile(workspace, sha, file, options = {}) {
-    const content = await gitShowFileBytes(workspace, sha, file, options);
-    if (content === undefined)
-        return undefined;
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(content);
-    }
-    catch (error) {
-        throw new ConfigError('E_GIT', `${file} at ${sha} is not valid UTF-8 text`, { cause: error });
-    }
-}
-/** As gitShowFile, without decoding. */
-async function gitShowFileBytes(workspace, sha, file, options = {}) {
-    assertSafeRef(sha);
-    assertSafeRepoPath(file);
-    const commit = await revParse(workspace, sha, options);
-    // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
-    // `git show sha:path` reports with the same exit code.
-    const { stdout } = await runGit(workspace, ['ls-tree', '-z', commit, '--', file], {
-        ...options,
-        maxBytes: 64 * 1024,
-    });
-    const entries = stdout
-        .toString('utf8')
-        .split('\0')
-        .filter((entry) => entry.length > 0);
-    const entry = entries
-        .map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line))
-        .find((match) => match !== null && match[4] === file);
-    if (!entry)
-        return undefined;
-    const [, mode, type, object] = entry;
-    if (type !== 'blob' || mode === '120000' || mode === '160000') {
-        const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
-        throw new errors.ConfigError('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
-    }
-    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
-    const size = Number((await runGit(workspace, ['cat-file', '-s', object], { ...options, maxBytes: 64 })).stdout.toString().trim());
-    if (!Number.isFinite(size) || size > maxBytes) {
-        throw new errors.ConfigError('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
-    }
-    const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
-    return blob;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/policy/load.ts
-
-
-
-
-
-/**
- * The YAML readers and the validator are imported on first use, not at start-up: most runs have no
- * policy file, and loading them cost every gate a noticeable share of its cold start. ncc puts
- * parse.ts and its dependencies in a separate chunk for this import.
- */
-async function parsePolicyText(text, file, options) {
-    const parse = await Promise.all(/* import() */[__nccwpck_require__.e(344), __nccwpck_require__.e(821)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20821));
-    return parse.parsePolicyText(text, file, options);
-}
-/**
- * Validates and defaults a policy file's text; `file` names it in every error message. Throws
- * ConfigError E_POLICY or E_TOO_LARGE. Asynchronous only because the validator loads on first use.
- */
-async function parsePolicy(text, file) {
-    return parsePolicyText(text, file, {});
-}
-function decode(bytes, file) {
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch (error) {
-        throw new errors.ConfigError('E_POLICY', `${file} is not valid UTF-8 text`, { cause: error });
-    }
-}
-function checkPolicyPath(file) {
-    try {
-        assertSafeRepoPath(file);
-    }
-    catch (error) {
-        throw new errors.ConfigError('E_POLICY', `policy path "${file}" must be a plain repository-relative path (no leading /, no .., no glob characters)`, {
-            cause: error,
-        });
-    }
-}
-async function readFromCommit(workspace, baseRef, file) {
-    const commit = await revParse(workspace, baseRef);
-    let bytes;
-    try {
-        bytes = await gitShowFileBytes(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
-    }
-    catch (error) {
-        if (error instanceof errors.ConfigError && error.code === 'E_TOO_LARGE') {
-            throw new errors.ConfigError('E_TOO_LARGE', `${file} at ${commit} is larger than ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB), the most a policy file may be`, {
-                cause: error,
-            });
-        }
-        throw error;
-    }
-    // No policy at the base commit: the defaults judge the change, even if the change adds a policy.
-    if (bytes === undefined)
-        return (0,defaults/* defaultPolicy */.G4)({ policyPath: file, ref: commit });
-    return parsePolicyText(decode(bytes, file), file, { policyPath: file, ref: commit });
-}
-async function readFromWorkingTree(workspace, file) {
-    const absolute = external_node_path_default().join(workspace, file);
-    let stats;
-    try {
-        stats = await (0,promises_.lstat)(absolute);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') {
-            return (0,defaults/* defaultPolicy */.G4)({ policyPath: file });
-        }
-        throw new errors.ConfigError('E_POLICY', `${file} cannot be read: ${error.message}`, { cause: error });
-    }
-    // A symlink could make the policy come from outside the repository, or from a file the change controls.
-    if (stats.isSymbolicLink())
-        throw new errors.ConfigError('E_POLICY', `${file} is a symbolic link; the policy must be a regular file`);
-    if (!stats.isFile())
-        throw new errors.ConfigError('E_POLICY', `${file} is not a regular file`);
-    if (stats.size > defaults/* MAX_POLICY_BYTES */.mk) {
-        throw new errors.ConfigError('E_TOO_LARGE', `${file} is ${stats.size} bytes; a policy file may be at most ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB)`);
-    }
-    const bytes = await (0,promises_.readFile)(absolute);
-    return parsePolicyText(decode(bytes, file), file, { policyPath: file });
-}
-/**
- * Loads the policy for a run. With `baseRef` (pull requests) the file comes from that commit; a
- * missing file there means the defaults. Without it (pushes, schedules, local runs) it comes from the
- * working tree. Throws ConfigError E_POLICY, E_TOO_LARGE or E_GIT.
- */
-async function loadPolicy(options) {
-    const file = options.path ?? defaults/* DEFAULT_POLICY_PATH */.lo;
-    checkPolicyPath(file);
-    if (options.baseRef !== undefined) {
-        if (options.baseRef.trim() === '') {
-            // An empty base SHA is a workflow bug (wrong expression); reading the working tree instead would
-            // let the pull request choose its own rules.
-            throw new errors.ConfigError('E_GIT', 'the base ref is empty: pass the pull request base SHA');
-        }
-        return readFromCommit(options.workspace, options.baseRef.trim(), file);
-    }
-    return readFromWorkingTree(options.workspace, file);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/schemas/policy.schema.json
-const policy_schema_namespaceObject = {};
-;// CONCATENATED MODULE: ../../packages/core/src/policy/schema.ts
-
-/** The JSON Schema of the policy file, for editors and tools; the loader validates with a compiled copy. */
-
-
-// EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
-var glob = __nccwpck_require__(25559);
-// EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
-var tools = __nccwpck_require__(58150);
-;// CONCATENATED MODULE: ../../packages/core/src/policy/index.ts
-// Nothing here may import parse.ts statically: every gate imports this module at start-up, and
-// parse.ts brings in the YAML readers and the validator, which only a run with a policy file needs.
-
-
-
-
-
 
 
 /***/ }),

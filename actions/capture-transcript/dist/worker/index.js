@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1765:
+/***/ 765:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3897);
+/* harmony import */ var _agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(897);
 
 // Entry of the worker threads (dist/worker/index.js): the capture thread of a large transcript and
 // its redaction thread. Only core code, not the runner toolkit, so both start fast and stay small.
@@ -19,7 +19,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3897:
+/***/ 897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34,15 +34,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: captureInWorker, isRedactionWorker
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(598);
 // EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 8 modules
-var secrets = __nccwpck_require__(3753);
+var secrets = __nccwpck_require__(753);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
 
 
@@ -343,7 +343,7 @@ async function serveCapture() {
     const port = external_node_worker_threads_namespaceObject.parentPort;
     if (!port || !isCaptureWorker())
         throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
-    const { captureTranscript } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 2885));
+    const { captureTranscript } = await __nccwpck_require__.e(/* import() */ 989).then(__nccwpck_require__.bind(__nccwpck_require__, 989));
     const secrets = new Set();
     try {
         const options = external_node_worker_threads_namespaceObject.workerData.options;
@@ -385,7 +385,7 @@ async function captureInWorker(options, workerEntry, onSecret) {
             worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
         });
         if (!reply.ok) {
-            const { ConfigError } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 9179));
+            const { ConfigError } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 179));
             if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL')
                 throw new ConfigError(reply.code, reply.error);
             throw new Error(reply.error);
@@ -402,7 +402,7 @@ async function captureInWorker(options, workerEntry, onSecret) {
 
 /***/ }),
 
-/***/ 9179:
+/***/ 179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -445,7 +445,7 @@ function formatError(value) {
 
 /***/ }),
 
-/***/ 3753:
+/***/ 753:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -457,9 +457,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: BUILTIN_RULE_IDS, MIN_KEY_BODY, gitleaksExcludedRules, isPlaceholderPassword, redactionMarker, shannonEntropy, translateGoRegex
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(598);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
+var errors = __nccwpck_require__(179);
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/wasm/keyword-scan.generated.ts
 // Generated from keyword-scan.wat by scripts/gen-keyword-wasm.ts. Do not edit.
 const KEYWORD_SCAN_WASM = 'AGFzbQEAAAABHgNgA39/fwF/YAZ/f39/f38Bf2AIf39/f39/f38BfwMFBAABAgEFAwEAAQcRAgZtZW1vcnkCAARzY2FuAAMKqgQEGQAgACABQQZ0IAItAAAtAAByQQF0ai8BAAsxAQF/IAUgBEkEQCADIAVBA3RqIQYgBiABIAJrNgIAIAYgAEH//wFxNgIECyAFQQFqC0kBAX8CQANAIAAgAU8NASAEIAIgABAAIQggCEGAgAJxBEAgCCAAIAMgBSAGIAcQASEHCyAIQf//AXEhAiAAQQFqIQAMAAsLIAcLkQMBD38gAUECdiEGIAYgBUHAAGpJBEAgACAAIAFqQQAgACACIAMgBEEAEAIPCyAAIQkgACAGaiAFayEKIAAgBkEBdGogBWshCyAAIAZBA2xqIAVrIQwCQANAIAggBk8NASACIA0gCRAAIREgAiAOIAoQACESIAIgDyALEAAhEyACIBAgDBAAIRQgESASciATIBRyckGAgAJxBEAgEUGAgAJxBEAgESAJIAAgAyAEIAcQASEHCyASQYCAAnEEQCASIAogACADIAQgBxABIQcLIBNBgIACcQRAIBMgCyAAIAMgBCAHEAEhBwsgFEGAgAJxBEAgFCAMIAAgAyAEIAcQASEHCwsgEUH//wFxIQ0gEkH//wFxIQ4gE0H//wFxIQ8gFEH//wFxIRAgCUEBaiEJIApBAWohCiALQQFqIQsgDEEBaiEMIAhBAWohCAwACwsgCiAKIAVqIA4gACACIAMgBCAHEAIhByALIAsgBWogDyAAIAIgAyAEIAcQAiEHIAwgACABaiAQIAAgAiADIAQgBxACCw==';
@@ -6673,59 +6673,38 @@ function createSecretEngine(options) {
 
 /***/ }),
 
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7598:
+/***/ 598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 24:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 932:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ })
 
@@ -6888,17 +6867,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
 /******/ 	// no baseURI
@@ -6967,6 +6935,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1765);
+/******/ var __webpack_exports__ = __nccwpck_require__(765);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -14,7 +14,8 @@ import {
   type TranscriptFormat,
   type TranscriptSummary,
 } from '../transcript/index.js';
-import { judgeToolCall } from '../policy/index.js';
+// Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
+import { judgeToolCall } from '../policy/tools.js';
 import { HashingWriter } from './stream.js';
 import { redactFile } from './worker.js';
 
