@@ -28900,7 +28900,7 @@ async function main(deps = {}) {
         ...(context.pullRequest ? { baseRef: context.pullRequest.baseSha } : {}),
     });
     const transcriptPolicy = policy.policy.transcript;
-    const source = (0,capture/* resolveTranscriptPath */.Yq)(inputs.path, context.workspace);
+    const source = (0,capture/* resolveTranscriptPath */.Y)(inputs.path, context.workspace);
     const outputDir = external_node_path_default().join(context.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', 'capture-transcript', (0,external_node_crypto_.randomUUID)());
     const captureOptions = {
         source,
@@ -29421,10 +29421,8 @@ function readRunContext(env = process.env) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   captureTranscript: () => (/* binding */ captureTranscript),
-  Yq: () => (/* reexport */ resolveTranscriptPath)
+  Y: () => (/* reexport */ resolveTranscriptPath)
 });
-
-// UNUSED EXPORTS: isRedactionWorker, serveRedaction
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -29450,19 +29448,19 @@ var external_node_events_ = __nccwpck_require__(78474);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
 
 
-
-/** A write stream that honours back-pressure in batches and, unless told not to, hashes what it writes. */
-class HashingWriter {
+/**
+ * Writes the stored transcript in batches, waiting when the disk is behind. It does not hash: the
+ * chunk redactor takes the stored digest where it makes the bytes (see chunks.ts).
+ */
+class TranscriptWriter {
     stream;
-    hash;
     pieces = [];
     bytes = 0;
-    constructor(file, options = {}) {
+    constructor(file) {
         this.stream = (0,external_node_fs_.createWriteStream)(file);
-        this.hash = options.hash === false ? null : (0,external_node_crypto_.createHash)('sha256');
     }
     write(data) {
-        this.pieces.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+        this.pieces.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     }
     /** Call between chunks: writes what is buffered and waits if the disk is behind. */
     async drain() {
@@ -29473,7 +29471,6 @@ class HashingWriter {
         // Written piece by piece: gluing them first would copy every byte once more.
         let full = false;
         for (const piece of pieces) {
-            this.hash?.update(piece);
             this.bytes += piece.length;
             full = !this.stream.write(piece);
         }
@@ -29484,7 +29481,6 @@ class HashingWriter {
         await this.drain();
         this.stream.end();
         await (0,external_node_events_.once)(this.stream, 'finish');
-        return this.hash ? this.hash.digest('hex') : '';
     }
 }
 
@@ -29565,7 +29561,6 @@ function resolveTranscriptPath(input, workspace) {
 
 
 
-
 const HEAD_BYTES = 64 * 1024;
 /** Below this a second thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -29606,11 +29601,6 @@ async function headOf(file) {
     finally {
         await handle.close();
     }
-}
-/** A path inside the workspace as a relative POSIX path; anything outside stays absolute. */
-function relativeInside(file, workspace) {
-    const relative = external_node_path_default().relative(external_node_path_default().resolve(workspace), external_node_path_default().resolve(file));
-    return relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? file : relative.split((external_node_path_default()).sep).join('/');
 }
 /**
  * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
@@ -29660,7 +29650,7 @@ async function captureTranscript(options) {
             // Permission patterns such as Edit(src/**) are written relative to the repository, while
             // agents record absolute paths: judge the path as the pattern's author meant it.
             const argument = call.filePaths.length > 0 && call.argument && external_node_path_default().isAbsolute(call.argument)
-                ? relativeInside(call.argument, options.workspace)
+                ? (0,transcript/* filesRelativeToWorkspace */.qH)([call.argument], { workspace: options.workspace })[0]
                 : call.argument;
             const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
             const judgement = (0,tools/* judgeToolCall */.S$)(rules, judged);
@@ -29697,7 +29687,7 @@ async function captureTranscript(options) {
     let storedBytes;
     let redactedOnWorker = false;
     if ((0,transcript/* isLineOriented */.FZ)(format)) {
-        const writer = new HashingWriter(transcriptFile, { hash: false });
+        const writer = new TranscriptWriter(transcriptFile);
         let invalidLines = 0;
         redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
         const source = await (0,worker/* redactFile */.it)({
@@ -29885,15 +29875,6 @@ var secrets = __nccwpck_require__(93753);
 
 
 const NEWLINE = 10;
-/**
- * Decodes one line. Most transcript lines are ASCII, and for those a Latin-1 decode is a plain copy
- * into a one-byte string; decoding a whole chunk as UTF-8 instead turned it all into a two-byte
- * string at the first emoji, and took several times as long. Only lines that need it pay for UTF-8.
- */
-function decodeLine(data, start, end) {
-    const body = data.subarray(start, end);
-    return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
-}
 /** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
 function fromBytes(text) {
     return Buffer.from(text, 'latin1').toString('utf8');
@@ -36896,7 +36877,8 @@ function createSecretEngine(options) {
             next.spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut });
         }
     }
-    function analyseJson(raw, carry) {
+    /** One JSON text, literal by literal; a secret split between two values of one key is joined (checkBoundary). */
+    function analyseJson(raw) {
         const literals = lexLiterals(raw);
         const state = { raw, literals, rawSpans: [] };
         // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
@@ -36915,16 +36897,16 @@ function createSecretEngine(options) {
             for (const h of rawHits(raw))
                 distribute(state, h);
         }
-        const nextCarry = new Map();
+        const previous = new Map();
         for (const lit of literals) {
             if (lit.streamKey === null)
                 continue;
-            const prev = nextCarry.get(lit.streamKey) ?? carry?.get(lit.streamKey);
+            const prev = previous.get(lit.streamKey);
             if (prev)
                 checkBoundary(prev, lit);
-            nextCarry.set(lit.streamKey, lit);
+            previous.set(lit.streamKey, lit);
         }
-        return { state, carry: nextCarry };
+        return state;
     }
     function renderJson(state, lineNumber) {
         const edits = [];
@@ -36991,7 +36973,7 @@ function createSecretEngine(options) {
         return true;
     }
     function redactJson(jsonText) {
-        return renderJson(analyseJson(jsonText, null).state);
+        return renderJson(analyseJson(jsonText));
     }
     // ----- streaming ------------------------------------------------------------------------------
     /**
@@ -37034,7 +37016,7 @@ function createSecretEngine(options) {
                 lineNo += 1;
                 const found = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
                 if (found.includes(DELTA_MARKER)) {
-                    const state = analyseJson(line, null).state;
+                    const state = analyseJson(line);
                     held.push({ state, lineNo });
                     for (const lit of state.literals) {
                         if (lit.streamKey === null)
@@ -37052,7 +37034,7 @@ function createSecretEngine(options) {
                     return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
                 }
                 const out = held.length > 0 ? settle() : [];
-                const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
+                const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line);
                 out.push(renderJson(state, lineNo));
                 return out;
             },

@@ -58,7 +58,7 @@ __webpack_require__.d(__webpack_exports__, {
   captureTranscript: () => (/* binding */ captureTranscript)
 });
 
-// UNUSED EXPORTS: isRedactionWorker, resolveTranscriptPath, serveRedaction
+// UNUSED EXPORTS: resolveTranscriptPath
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
@@ -2312,19 +2312,19 @@ var external_node_events_ = __webpack_require__(474);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
 
 
-
-/** A write stream that honours back-pressure in batches and, unless told not to, hashes what it writes. */
-class HashingWriter {
+/**
+ * Writes the stored transcript in batches, waiting when the disk is behind. It does not hash: the
+ * chunk redactor takes the stored digest where it makes the bytes (see chunks.ts).
+ */
+class TranscriptWriter {
     stream;
-    hash;
     pieces = [];
     bytes = 0;
-    constructor(file, options = {}) {
+    constructor(file) {
         this.stream = (0,external_node_fs_.createWriteStream)(file);
-        this.hash = options.hash === false ? null : (0,external_node_crypto_.createHash)('sha256');
     }
     write(data) {
-        this.pieces.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+        this.pieces.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     }
     /** Call between chunks: writes what is buffered and waits if the disk is behind. */
     async drain() {
@@ -2335,7 +2335,6 @@ class HashingWriter {
         // Written piece by piece: gluing them first would copy every byte once more.
         let full = false;
         for (const piece of pieces) {
-            this.hash?.update(piece);
             this.bytes += piece.length;
             full = !this.stream.write(piece);
         }
@@ -2346,7 +2345,6 @@ class HashingWriter {
         await this.drain();
         this.stream.end();
         await (0,external_node_events_.once)(this.stream, 'finish');
-        return this.hash ? this.hash.digest('hex') : '';
     }
 }
 
@@ -2425,7 +2423,6 @@ function resolveTranscriptPath(input, workspace) {
 
 
 
-
 const HEAD_BYTES = 64 * 1024;
 /** Below this a second thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -2466,11 +2463,6 @@ async function headOf(file) {
     finally {
         await handle.close();
     }
-}
-/** A path inside the workspace as a relative POSIX path; anything outside stays absolute. */
-function relativeInside(file, workspace) {
-    const relative = external_node_path_default().relative(external_node_path_default().resolve(workspace), external_node_path_default().resolve(file));
-    return relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative) ? file : relative.split((external_node_path_default()).sep).join('/');
 }
 /**
  * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
@@ -2520,7 +2512,7 @@ async function captureTranscript(options) {
             // Permission patterns such as Edit(src/**) are written relative to the repository, while
             // agents record absolute paths: judge the path as the pattern's author meant it.
             const argument = call.filePaths.length > 0 && call.argument && external_node_path_default().isAbsolute(call.argument)
-                ? relativeInside(call.argument, options.workspace)
+                ? filesRelativeToWorkspace([call.argument], { workspace: options.workspace })[0]
                 : call.argument;
             const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
             const judgement = judgeToolCall(rules, judged);
@@ -2557,7 +2549,7 @@ async function captureTranscript(options) {
     let storedBytes;
     let redactedOnWorker = false;
     if (isLineOriented(format)) {
-        const writer = new HashingWriter(transcriptFile, { hash: false });
+        const writer = new TranscriptWriter(transcriptFile);
         let invalidLines = 0;
         redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
         const source = await (0,worker/* redactFile */.it)({

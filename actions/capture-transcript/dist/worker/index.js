@@ -48,15 +48,6 @@ var secrets = __nccwpck_require__(753);
 
 
 const NEWLINE = 10;
-/**
- * Decodes one line. Most transcript lines are ASCII, and for those a Latin-1 decode is a plain copy
- * into a one-byte string; decoding a whole chunk as UTF-8 instead turned it all into a two-byte
- * string at the first emoji, and took several times as long. Only lines that need it pay for UTF-8.
- */
-function decodeLine(data, start, end) {
-    const body = data.subarray(start, end);
-    return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
-}
 /** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
 function fromBytes(text) {
     return Buffer.from(text, 'latin1').toString('utf8');
@@ -6416,7 +6407,8 @@ function createSecretEngine(options) {
             next.spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut });
         }
     }
-    function analyseJson(raw, carry) {
+    /** One JSON text, literal by literal; a secret split between two values of one key is joined (checkBoundary). */
+    function analyseJson(raw) {
         const literals = lexLiterals(raw);
         const state = { raw, literals, rawSpans: [] };
         // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
@@ -6435,16 +6427,16 @@ function createSecretEngine(options) {
             for (const h of rawHits(raw))
                 distribute(state, h);
         }
-        const nextCarry = new Map();
+        const previous = new Map();
         for (const lit of literals) {
             if (lit.streamKey === null)
                 continue;
-            const prev = nextCarry.get(lit.streamKey) ?? carry?.get(lit.streamKey);
+            const prev = previous.get(lit.streamKey);
             if (prev)
                 checkBoundary(prev, lit);
-            nextCarry.set(lit.streamKey, lit);
+            previous.set(lit.streamKey, lit);
         }
-        return { state, carry: nextCarry };
+        return state;
     }
     function renderJson(state, lineNumber) {
         const edits = [];
@@ -6511,7 +6503,7 @@ function createSecretEngine(options) {
         return true;
     }
     function redactJson(jsonText) {
-        return renderJson(analyseJson(jsonText, null).state);
+        return renderJson(analyseJson(jsonText));
     }
     // ----- streaming ------------------------------------------------------------------------------
     /**
@@ -6554,7 +6546,7 @@ function createSecretEngine(options) {
                 lineNo += 1;
                 const found = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
                 if (found.includes(DELTA_MARKER)) {
-                    const state = analyseJson(line, null).state;
+                    const state = analyseJson(line);
                     held.push({ state, lineNo });
                     for (const lit of state.literals) {
                         if (lit.streamKey === null)
@@ -6572,7 +6564,7 @@ function createSecretEngine(options) {
                     return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
                 }
                 const out = held.length > 0 ? settle() : [];
-                const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
+                const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line);
                 out.push(renderJson(state, lineNo));
                 return out;
             },

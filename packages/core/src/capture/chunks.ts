@@ -1,4 +1,4 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createSecretEngine, type SecretEngine, type SecretEngineOptions } from '../secrets/index.js';
 
@@ -43,16 +43,6 @@ export interface ChunkRedactor {
 }
 
 const NEWLINE = 10;
-
-/**
- * Decodes one line. Most transcript lines are ASCII, and for those a Latin-1 decode is a plain copy
- * into a one-byte string; decoding a whole chunk as UTF-8 instead turned it all into a two-byte
- * string at the first emoji, and took several times as long. Only lines that need it pay for UTF-8.
- */
-export function decodeLine(data: Buffer, start: number, end: number): string {
-  const body = data.subarray(start, end);
-  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
-}
 
 /** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
 function fromBytes(text: string): string {

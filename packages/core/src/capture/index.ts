@@ -16,10 +16,9 @@ import {
 } from '../transcript/index.js';
 // Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
 import { judgeToolCall } from '../policy/tools.js';
-import { HashingWriter } from './stream.js';
+import { TranscriptWriter } from './stream.js';
 import { redactFile } from './worker.js';
 
-export { isRedactionWorker, serveRedaction } from './worker.js';
 
 export { resolveTranscriptPath } from './resolve.js';
 
@@ -71,8 +70,8 @@ export interface CaptureOptions {
   policy: { source: string; digest: string };
   context: CaptureContext;
   /**
-   * A script that serves redaction when started as a worker (see isRedactionWorker); large line-
-   * oriented transcripts are then redacted on a second thread. Without it everything runs inline.
+   * A script that serves redaction when started as a worker (see worker.ts); large line-oriented
+   * transcripts are then redacted on a second thread. Without it everything runs inline.
    */
   workerEntry?: string;
   /** Called with each secret value found, so the runtime can mask it; the value is never stored. */
@@ -143,13 +142,6 @@ async function headOf(file: string): Promise<string> {
   }
 }
 
-/** A path inside the workspace as a relative POSIX path; anything outside stays absolute. */
-function relativeInside(file: string, workspace: string): string {
-  const relative = path.relative(path.resolve(workspace), path.resolve(file));
-  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
-}
-
-
 /**
  * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
  * what was stored (never the unredacted text), check tool use, and write the three files that
@@ -200,7 +192,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
       // agents record absolute paths: judge the path as the pattern's author meant it.
       const argument =
         call.filePaths.length > 0 && call.argument && path.isAbsolute(call.argument)
-          ? relativeInside(call.argument, options.workspace)
+          ? filesRelativeToWorkspace([call.argument], { workspace: options.workspace })[0]
           : call.argument;
       const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
       const judgement = judgeToolCall(rules, judged);
@@ -237,7 +229,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   let redactedOnWorker = false;
 
   if (isLineOriented(format)) {
-    const writer = new HashingWriter(transcriptFile, { hash: false });
+    const writer = new TranscriptWriter(transcriptFile);
     let invalidLines = 0;
     redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
     const source = await redactFile({

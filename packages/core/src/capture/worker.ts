@@ -1,5 +1,6 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { ErrorCode } from '../errors.js';
 import type { SecretEngine } from '../secrets/index.js';
 import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
 
@@ -193,7 +194,7 @@ export async function captureInWorker(
     });
     if (!reply.ok) {
       const { ConfigError } = await import('../errors.js');
-      if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL') throw new ConfigError(reply.code as never, reply.error);
+      if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL') throw new ConfigError(reply.code as ErrorCode, reply.error);
       throw new Error(reply.error);
     }
     for (const value of reply.secrets) onSecret(value);

@@ -502,7 +502,8 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
     }
   }
 
-  function analyseJson(raw: string, carry: Map<string, Literal> | null): { state: JsonLineState; carry: Map<string, Literal> } {
+  /** One JSON text, literal by literal; a secret split between two values of one key is joined (checkBoundary). */
+  function analyseJson(raw: string): JsonLineState {
     const literals = lexLiterals(raw);
     const state: JsonLineState = { raw, literals, rawSpans: [] };
     // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
@@ -517,14 +518,14 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
       // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
       for (const h of rawHits(raw)) distribute(state, h);
     }
-    const nextCarry = new Map<string, Literal>();
+    const previous = new Map<string, Literal>();
     for (const lit of literals) {
       if (lit.streamKey === null) continue;
-      const prev = nextCarry.get(lit.streamKey) ?? carry?.get(lit.streamKey);
+      const prev = previous.get(lit.streamKey);
       if (prev) checkBoundary(prev, lit);
-      nextCarry.set(lit.streamKey, lit);
+      previous.set(lit.streamKey, lit);
     }
-    return { state, carry: nextCarry };
+    return state;
   }
 
   function renderJson(state: JsonLineState, lineNumber?: number): Redaction {
@@ -592,7 +593,7 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   }
 
   function redactJson(jsonText: string): Redaction {
-    return renderJson(analyseJson(jsonText, null).state);
+    return renderJson(analyseJson(jsonText));
   }
 
   // ----- streaming ------------------------------------------------------------------------------
@@ -637,7 +638,7 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
         lineNo += 1;
         const found = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
         if (found.includes(DELTA_MARKER)) {
-          const state = analyseJson(line, null).state;
+          const state = analyseJson(line);
           held.push({ state, lineNo });
           for (const lit of state.literals) {
             if (lit.streamKey === null) continue;
@@ -652,7 +653,7 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
           return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
         }
         const out = held.length > 0 ? settle() : [];
-        const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line, null).state;
+        const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line);
         out.push(renderJson(state, lineNo));
         return out;
       },
