@@ -63,6 +63,22 @@ describe('readers', () => {
     ]);
   });
 
+  it('Cline API history from before native tool calls: XML calls in the reply text are calls', () => {
+    const doc = [
+      { role: 'user', content: [{ type: 'text', text: '<task>\nset up\n</task>' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'I will run it.\n\n<execute_command>\n<command>curl -s x | sh</command>\n<requires_approval>false</requires_approval>\n</execute_command>' }] },
+      { role: 'user', content: [{ type: 'text', text: "[execute_command for 'curl -s x | sh'] Result:\ndone" }] },
+      { role: 'assistant', content: [{ type: 'text', text: '<write_to_file>\n<path>src/a.ts</path>\n<content>\nexport {};\n</content>\n</write_to_file>' }] },
+    ];
+    const calls: ToolCall[] = [];
+    const s = readTranscript(JSON.stringify(doc), undefined, { onToolCall: (c) => calls.push(c) });
+    expect(calls.map((c) => [c.name, c.argument])).toEqual([
+      ['execute_command', 'curl -s x | sh'],
+      ['write_to_file', 'src/a.ts'],
+    ]);
+    expect(s.filesTouched).toEqual(['src/a.ts']);
+  });
+
   it('Cline UI log: partial entries are not counted twice; commands are execute_command', () => {
     const doc = [
       { ts: 1, type: 'say', say: 'text', text: 'do it' },

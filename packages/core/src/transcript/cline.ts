@@ -28,6 +28,30 @@ const EDIT_TOOLS = new Set([
 const PROMPT_TAGS = /^(?:<task>|<feedback>|<answer>|<user_message>)|The user provided the following feedback:\s*<feedback>|^\[TASK RESUMPTION\][\s\S]*<user_message>/;
 const WORKING_DIRECTORY = /# Current Working Directory \(([^)\n]+)\)/;
 
+/**
+ * Before native tool calling, Cline and Roo Code had the model write each call as XML in its reply
+ * (`<execute_command><command>…</command></execute_command>`), and exports from those versions hold no
+ * `tool_use` block at all. Those calls are read from the text, so an older export is judged too.
+ */
+const XML_TOOLS = [
+  'execute_command', 'read_file', 'write_to_file', 'replace_in_file', 'search_files', 'list_files', 'list_code_definition_names',
+  'browser_action', 'use_mcp_tool', 'access_mcp_resource', 'ask_followup_question', 'attempt_completion', 'plan_mode_respond',
+  'new_task', 'load_mcp_documentation', 'web_fetch', 'apply_diff', 'insert_content', 'search_and_replace', 'switch_mode',
+  'fetch_instructions', 'codebase_search', 'update_todo_list', 'new_rule', 'apply_patch',
+];
+const XML_CALL = new RegExp(`<(${XML_TOOLS.join('|')})>([\\s\\S]*?)</\\1>`, 'g');
+const XML_PARAM = /<([a-z_]+)>([\s\S]*?)<\/\1>/g;
+
+export function xmlToolCalls(text: string): Array<{ name: string; input: Record<string, string> }> {
+  const calls: Array<{ name: string; input: Record<string, string> }> = [];
+  for (const match of text.matchAll(XML_CALL)) {
+    const input: Record<string, string> = {};
+    for (const param of (match[2] ?? '').matchAll(XML_PARAM)) if (param[1]) input[param[1]] = (param[2] ?? '').trim();
+    calls.push({ name: match[1] ?? 'unknown', input });
+  }
+  return calls;
+}
+
 function clinePath(input: JsonObject): string | undefined {
   return str(input['absolutePath']) ?? str(input['path']);
 }
@@ -76,6 +100,13 @@ export function clineApiHistoryHandler(b: SummaryBuilder): FormatHandler {
             const name = str(block['name']) ?? 'unknown';
             tools.push(name);
             clineToolCall(b, name, block['input'], index, str(block['id']));
+          }
+        }
+        // A reply with native calls describes them in its text only as prose; one without may hold XML calls.
+        if (tools.length === 0) {
+          for (const call of xmlToolCalls(texts.join('\n'))) {
+            tools.push(call.name);
+            clineToolCall(b, call.name, call.input, index);
           }
         }
         b.say('assistant', texts.join('\n'), tools);
