@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,6 +102,30 @@ function largeGeminiSession(copies: number): { text: string; calls: number; prom
   const prompts = messages.filter((m) => m['type'] === 'user').length;
   return { text: `${JSON.stringify({ ...doc, messages }, null, 2)}\n`, calls, prompts };
 }
+
+// Built at run time so no credential-shaped literal sits in the repository.
+const FAKE_GITHUB_TOKEN = `ghp_${createHash('sha256').update('new-formats-test').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
+
+describe.skipIf(!existsSync(transcriptsDir))('a secret in a whole-document transcript', () => {
+  it('is redacted in the stored Cline export, which stays the same JSON with the same calls', async () => {
+    const rel = 'cline/gmfstu-api_conversation_history.json';
+    const doc = JSON.parse(readFileSync(path.join(transcriptsDir, rel), 'utf8')) as Array<{ role: string; content: Array<{ type: string; text?: string }> }>;
+    const result0 = doc[2]?.content[0];
+    if (!result0?.text) throw new Error('sample changed: no tool result text in message 2');
+    result0.text = `${result0.text}\nexport GITHUB_TOKEN=${FAKE_GITHUB_TOKEN} caf\u00e9 \u2019`;
+    const { source, workspace } = place('api_conversation_history.json', JSON.stringify(doc));
+    const result = await captureTranscript(options(source, workspace));
+    expect(result.format).toBe('cline-api-history');
+    expect(result.redactions).toBeGreaterThan(0);
+    const stored = readFileSync(result.transcriptFile, 'utf8');
+    expect(stored).not.toContain(FAKE_GITHUB_TOKEN);
+    const reparsed = JSON.parse(stored) as typeof doc;
+    expect(reparsed).toHaveLength(doc.length);
+    expect(reparsed[2]?.content[0]?.text).toContain('caf\u00e9 \u2019');
+    expect(result.summary.toolCalls).toBe(47);
+    expect(result.verdict).toBe('warn');
+  });
+});
 
 describe.skipIf(!existsSync(transcriptsDir))('Gemini CLI legacy session over 64 KiB', () => {
   it('is detected from its opening and read whole by capture, not line by line', async () => {
