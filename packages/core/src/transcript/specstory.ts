@@ -1,5 +1,5 @@
 import type { FormatHandler } from './base-reader.js';
-import { MAX_ENTRY_TEXT, primaryArgument, type SummaryBuilder } from './summary-builder.js';
+import { MAX_ARGUMENT_BYTES, MAX_ENTRY_TEXT, primaryArgument, type SummaryBuilder } from './summary-builder.js';
 
 const SPEAKER = /^_\*\*(User|Assistant|Agent)(?:\s*\(([^)]*)\))?\*\*_\s*$/;
 const FENCE = /^(`{3,}|~{3,})\s*([^`\s]*)/;
@@ -34,7 +34,7 @@ export function specstoryHandler(b: SummaryBuilder): FormatHandler {
   let prompts = 0;
   let text: string[] = [];
   let textChars = 0;
-  let fence: { marker: string; command?: string[] } | undefined;
+  let fence: { marker: string; command?: string[]; commandChars: number } | undefined;
   let segmentStart = true;
   let inToolUse = false;
 
@@ -61,7 +61,11 @@ export function specstoryHandler(b: SummaryBuilder): FormatHandler {
         if (close && close[1] && close[1][0] === fence.marker[0] && close[1].length >= fence.marker.length && !close[2]) {
           if (fence.command) call('run_terminal_cmd', fence.command.join('\n'), index);
           fence = undefined;
-        } else if (fence.command) fence.command.push(line);
+        } else if (fence.command && fence.commandChars <= MAX_ARGUMENT_BYTES) {
+          // The argument is cut at 4 KiB anyway; a block of megabytes must not be held whole.
+          fence.command.push(line);
+          fence.commandChars += line.length + 1;
+        }
         keep(line);
         return true;
       }
@@ -86,7 +90,7 @@ export function specstoryHandler(b: SummaryBuilder): FormatHandler {
         const lang = (opening[2] ?? '').toLowerCase();
         // Only a block that opens an assistant segment is a call; the same fence inside prose is an example.
         const isCall = segmentStart && role === 'assistant' && !inToolUse;
-        fence = { marker: opening[1], ...(isCall && (lang === 'bash' || lang === 'shell' || lang === 'sh') ? { command: [] } : {}) };
+        fence = { marker: opening[1], commandChars: 0, ...(isCall && (lang === 'bash' || lang === 'shell' || lang === 'sh') ? { command: [] } : {}) };
         if (isCall && lang === 'diff') call('edit_file', undefined, index);
         segmentStart = false;
         keep(line);

@@ -71,7 +71,7 @@ export function sweAgentHandler(b: SummaryBuilder): FormatHandler {
       const name = words[0] && SWE_COMMANDS.has(words[0]) ? words[0] : 'bash';
       const cwd = str(state['working_dir']);
       const edited = sweEdits(words, openFile).map((path) => inside(cwd, path));
-      const named = name === 'bash' || name === 'submit' ? [] : words.slice(1).filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w)).slice(0, 1).map((path) => inside(cwd, path));
+      const named = name === 'bash' || name === 'submit' ? [] : words.slice(1).filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w)).slice(0, 1).map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
       b.toolCall({ name, argument: primaryArgument(name, action), filePaths: [...new Set([...named, ...edited])], edited, recordIndex: i });
       b.say('assistant', str(step['thought']) ?? '', [name]);
       b.say('tool', str(step['observation']) ?? '');
