@@ -109,7 +109,7 @@ function classifyOpening(text: string, fileName?: string): TranscriptFormat | un
   if (/^\[\s*\{\s*"id"\s*:\s*\d+\s*,\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"source"\s*:\s*"(?:user|agent|environment)"/.test(opening)) return 'openhands-trajectory';
   if (/^\{\s*(?:"environment"\s*:\s*"[^"]*"\s*,\s*)?"trajectory"\s*:\s*\[\s*(?:\]|\{\s*"action"\s*:)/.test(opening)) return 'swe-agent-traj';
   if (/^\[\s*\{\s*"role"\s*:\s*"system"\s*,\s*"content"\s*:/.test(opening) && MINI_SWE_MARKERS.test(text)) return 'mini-swe-agent-traj';
-  if (/^\{\s*"info"\s*:\s*\{/.test(opening) && /"mini_version"\s*:/.test(text)) return 'mini-swe-agent-traj';
+  if (/^\{\s*"info"\s*:\s*\{/.test(opening) && /"mini_version"\s*:|"trajectory_format"\s*:\s*"mini-swe-agent/.test(text)) return 'mini-swe-agent-traj';
   // A canonical name settles a document whose first keys are in another order.
   if (base === 'ui_messages.json' && /^\[\s*\{/.test(opening) && /"ts"\s*:\s*\d+/.test(opening) && /"(?:say|ask)"\s*:/.test(opening)) return 'cline-ui-messages';
   if (base === 'api_conversation_history.json' && /^\[\s*\{/.test(opening) && /"role"\s*:\s*"user"/.test(opening) && /<task>/.test(opening)) return 'cline-api-history';
@@ -137,7 +137,8 @@ function classifyDocument(value: unknown): TranscriptFormat | undefined {
     return 'gemini-session-json';
   }
   if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info']))) return 'swe-agent-traj';
-  if (Array.isArray(value['messages']) && isObject(value['info']) && String(value['trajectory_format'] ?? '').startsWith('mini-swe-agent')) {
+  const info = value['info'];
+  if (Array.isArray(value['messages']) && isObject(info) && (String(value['trajectory_format'] ?? '').startsWith('mini-swe-agent') || 'mini_version' in info)) {
     return 'mini-swe-agent-traj';
   }
   return classifyRecord(value);

@@ -136,7 +136,7 @@ const BASH_BLOCK = /```(?:mswea_bash_command|bash)[ \t]*\r?\n([\s\S]*?)\r?\n```/
 /**
  * A mini-swe-agent trajectory: a bare JSON array of chat messages (1.x), or the object `{info, messages,
  * trajectory_format}` it writes since. Each assistant message carries one fenced bash block, the command
- * it runs; mini-swe-agent refuses a reply with several, but each is still judged here, since a gate must
+ * it runs (or, with a tool-calling model in 2.x, a `bash` tool call whose output is a `tool` message); mini-swe-agent refuses a reply with several, but each is still judged here, since a gate must
  * not rely on the agent's own format check. The output of the final command is the submitted diff.
  */
 export function miniSweAgentHandler(b: SummaryBuilder): FormatHandler {
@@ -163,6 +163,22 @@ export function miniSweAgentHandler(b: SummaryBuilder): FormatHandler {
       case 'assistant': {
         answered = true;
         const commands = [...text.matchAll(BASH_BLOCK)].map((match) => match[1] ?? '');
+        // mini-swe-agent 2.x with a tool-calling model: OpenAI `tool_calls`, `bash` with `{command}`.
+        const calls = Array.isArray(value['tool_calls']) ? value['tool_calls'] : [];
+        for (const call of calls) {
+          const fn = isObject(call) && isObject(call['function']) ? call['function'] : undefined;
+          if (!fn) continue;
+          let args: unknown = fn['arguments'];
+          if (typeof args === 'string') {
+            try {
+              args = JSON.parse(args);
+            } catch {
+              // Kept as the string the model wrote: it is still what a rule is judged against.
+            }
+          }
+          const command = isObject(args) ? str(args['command']) : str(args);
+          commands.push(command ?? (typeof args === 'string' ? args : JSON.stringify(args ?? null)));
+        }
         for (const command of commands) {
           b.toolCall({ name: 'bash', argument: primaryArgument('bash', command), recordIndex: index });
           if (FINAL_OUTPUT.test(command)) submitting = true;
@@ -170,6 +186,11 @@ export function miniSweAgentHandler(b: SummaryBuilder): FormatHandler {
         b.say('assistant', text, commands.map(() => 'bash'));
         return true;
       }
+      case 'tool':
+        if (submitting) for (const path of diffPaths(text)) b.touch(path);
+        submitting = false;
+        b.say('tool', text);
+        return true;
       default:
         return false;
     }
