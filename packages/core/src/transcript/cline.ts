@@ -225,9 +225,12 @@ export function clineUiMessagesHandler(b: SummaryBuilder): FormatHandler {
           return true;
         case 'completion_result':
         case 'followup':
-        case 'plan_mode_respond':
-          b.say('assistant', parseJsonText(text)?.['question'] !== undefined ? String(parseJsonText(text)?.['question']) : text);
+        case 'plan_mode_respond': {
+          // A question or plan is written as JSON (`{question, options}` / `{response}`); the reply is its text.
+          const reply = parseJsonText(text);
+          b.say('assistant', str(reply?.['question']) ?? str(reply?.['response']) ?? text);
           return true;
+        }
         case 'error':
         case 'api_req_failed':
         case 'mistake_limit_reached':
