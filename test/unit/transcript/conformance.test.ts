@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, readTranscript, type TranscriptFormat, type TranscriptSummary } from '../../../packages/core/src/transcript/index.js';
+import { describeWithConformance } from '../../conformance-data.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const transcriptsDir = path.resolve(repoRoot, '../shared/conformance/transcripts');
 const expectedDir = path.join(repoRoot, 'test/fixtures/transcripts/expected');
 const madeHereDir = path.join(repoRoot, 'test/fixtures/transcripts/made-here');
 
@@ -57,12 +57,8 @@ function checkGolden(file: string, golden: Golden): void {
   expect(summary.conversation.length).toBeLessThanOrEqual(200);
 }
 
-if (!existsSync(transcriptsDir)) {
-  console.warn(`transcript conformance data not found at ${transcriptsDir}; conformance tests skipped`);
-}
-
-describe.skipIf(!existsSync(transcriptsDir))('transcript conformance (shared/conformance/transcripts)', () => {
-  const files = existsSync(transcriptsDir) ? listFiles(transcriptsDir).filter(isTranscriptCandidate) : [];
+describeWithConformance('transcript conformance (shared/conformance/transcripts)', 'transcripts', (transcriptsDir) => {
+  const files = listFiles(transcriptsDir).filter(isTranscriptCandidate);
 
   it('has a golden file for every transcript file', () => {
     const missing = files.filter((rel) => !existsSync(path.join(expectedDir, `${rel}.json`)));
