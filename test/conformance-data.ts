@@ -24,8 +24,8 @@ export function inCI(env: NodeJS.ProcessEnv = process.env): boolean {
 export function missingConformanceMessage(sub: string): string {
   return (
     `conformance data missing: ${conformanceDir(sub)} does not exist. ` +
-    `Check out the conformance repository at the commit pinned in .github/workflows/ci.yml (CONFORMANCE_SHA) ` +
-    `so that ${conformanceRoot} is its root, as the workflow's "conformance data" steps do.`
+    `Check out the conformance repository at its pinned commit (CONFORMANCE_REPOSITORY and CONFORMANCE_SHA in ` +
+    `.github/workflows/ci.yml) so that ${conformanceRoot} is its root, as that workflow does.`
   );
 }
 
