@@ -1,16 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DETECT_HEAD_BYTES, detectFormat } from '../../packages/core/src/transcript/index.js';
-import { canarySecrets, conformanceDir, corpusPresent } from '../canary/corpus.js';
+import { canarySecrets } from '../canary/corpus.js';
 import { containersOf, findHits, Lines, needlesFor, placesOf, type Needle } from '../canary/leaks.js';
 import { CANARY_FORMATS, plant, streamedText, type PlantedTranscript } from '../canary/plant.js';
 import { startArtifactService, type ArtifactService } from '../harness/artifact-service.js';
 import { createGitRepo } from '../harness/git-repo.js';
 import { runAction, type ActionRun } from '../harness/run-action.js';
 import { readZip } from '../harness/zip.js';
-
-if (!corpusPresent) console.warn(`canary: conformance corpus absent at ${conformanceDir}; the canary leak test is skipped`);
+import { describeWithConformance } from '../conformance-data.js';
 
 /** Lines the runner consumes as its own masking protocol: printing a value there is how it gets masked. */
 const ADD_MASK = /^::add-mask::/;
@@ -65,8 +64,8 @@ function leaksIn(p: PlantedTranscript, channels: Channel[], secrets: ReturnType<
   return leaks;
 }
 
-(corpusPresent ? describe : describe.skip)('canary: no labelled secret leaks from capture-transcript', () => {
-  const secrets = corpusPresent ? canarySecrets() : [];
+describeWithConformance('canary: no labelled secret leaks from capture-transcript', 'secrets', () => {
+  const secrets = canarySecrets();
   let service: ArtifactService;
   beforeAll(async () => {
     service = await startArtifactService();

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,10 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { captureTranscript } from '@agent-gates/core/capture';
 import { createGitRepo } from '../harness/git-repo.js';
 import { runAction } from '../harness/run-action.js';
-
-// High-entropy fake credentials made at run time; none sits in the repository as a literal.
-const token = (seed: string, prefix: string, length: number) =>
-  prefix + createHash('sha256').update(seed).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, length);
+import { fakeToken as token } from '../fixtures/builders.js';
 
 /**
  * A transcript over the 8 MiB at which the action hands redaction to a worker thread, with secrets

@@ -6,44 +6,12 @@ import { startArtifactService, type ArtifactService } from '../harness/artifact-
 import { createGitRepo, pullRequestEvent } from '../harness/git-repo.js';
 import { runAction } from '../harness/run-action.js';
 import { readZip } from '../harness/zip.js';
+import { claudeCommandTranscript, fakeToken } from '../fixtures/builders.js';
 
-// Built at run time, high-entropy like a real token, so no credential literal sits in the repo.
-const TOKEN = `ghp_${createHash('sha256').update('bundle-test').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
+const TOKEN = fakeToken('bundle-test');
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-function transcript(workspace: string, commands: string[], extraText = 'Done. @octocat please review <img src=x onerror=alert(1)>'): string {
-  const session = 'b1b2b3b4-0000-4000-8000-000000000001';
-  const records: object[] = [
-    { type: 'system', subtype: 'init', session_id: session, model: 'claude-opus-4-1', cwd: workspace, tools: ['Bash', 'Edit'], claude_code_version: '2.1.38' },
-  ];
-  commands.forEach((command, i) => {
-    records.push({
-      type: 'assistant',
-      session_id: session,
-      message: { id: `msg_${i}`, role: 'assistant', model: 'claude-opus-4-1', content: [{ type: 'tool_use', id: `toolu_${i}`, name: 'Bash', input: { command } }] },
-    });
-    records.push({
-      type: 'user',
-      session_id: session,
-      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${i}`, content: i === 0 ? `export GH_TOKEN=${TOKEN}` : 'ok' }] },
-    });
-  });
-  records.push({
-    type: 'assistant',
-    session_id: session,
-    message: {
-      id: 'msg_edit',
-      role: 'assistant',
-      model: 'claude-opus-4-1',
-      content: [
-        { type: 'text', text: extraText },
-        { type: 'tool_use', id: 'toolu_e', name: 'Edit', input: { file_path: path.join(workspace, 'src/index.ts'), old_string: '1', new_string: '2' } },
-      ],
-    },
-  });
-  records.push({ type: 'result', subtype: 'success', session_id: session, num_turns: commands.length + 1, total_cost_usd: 0.02 });
-  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-}
+const transcript = (workspace: string, commands: string[], extraText?: string): string => claudeCommandTranscript(workspace, commands, TOKEN, extraText);
 
 let service: ArtifactService;
 beforeAll(async () => {

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KNOWN_UNDETECTABLE } from '../../scripts/bench/secrets-corpus.js';
+import { conformanceDir } from '../conformance-data.js';
 import { labelledSecrets } from './labelled-secrets.js';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const conformanceDir = path.resolve(repoRoot, '../shared/conformance');
-
-/** The shape `labelledSecrets(conformanceDir)` returns; `context` is what this loader adds. */
+/** The shape `labelledSecrets(conformanceDir('secrets'))` returns; `context` is what this loader adds. */
 export interface LabelledSecret {
   id: string;
   value: string;
@@ -155,7 +152,5 @@ function distinct(secrets: readonly LabelledSecret[]): LabelledSecret[] {
   return [...byValue.values()];
 }
 
-export const corpusPresent = existsSync(path.join(conformanceDir, 'secrets'));
-
 // The one line that picks the loader (shared: labelled-secrets.ts; own: loadLabelledSecrets).
-export const canarySecrets = (): LabelledSecret[] => distinct(labelledSecrets(path.join(conformanceDir, 'secrets')));
+export const canarySecrets = (): LabelledSecret[] => distinct(labelledSecrets(conformanceDir('secrets')));

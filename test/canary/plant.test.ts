@@ -1,10 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DETECT_HEAD_BYTES, detectFormat, readTranscript } from '../../packages/core/src/transcript/index.js';
-import { canarySecrets, conformanceDir, corpusPresent } from './corpus.js';
+import { describeWithConformance } from '../conformance-data.js';
+import { canarySecrets } from './corpus.js';
 import { findHits, Lines, needlesFor, placesOf, positionsOf, tryJson } from './leaks.js';
 import { CANARY_FORMATS, plant, streamedText, type PlantedTranscript } from './plant.js';
-
-if (!corpusPresent) console.warn(`canary: conformance corpus absent at ${conformanceDir}; canary plant tests skipped`);
 
 /**
  * Where each secret was planted, found the same way the leak test finds leaks, so a plant that misses
@@ -18,8 +17,8 @@ function positionsHolding(p: PlantedTranscript, lines: Lines, streamed: string, 
   return found;
 }
 
-(corpusPresent ? describe : describe.skip)('canary plants', () => {
-  const secrets = corpusPresent ? canarySecrets() : [];
+describeWithConformance('canary plants', 'secrets', () => {
+  const secrets = canarySecrets();
 
   it('loads every labelled secret of both corpora', () => {
     expect(secrets.length).toBeGreaterThan(100);

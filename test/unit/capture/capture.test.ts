@@ -1,60 +1,18 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesDigest, ConfigError } from '@agent-gates/core';
 import { captureTranscript, resolveTranscriptPath, type CaptureOptions } from '@agent-gates/core/capture';
+import { CLAUDE_SESSION as SESSION, claudeStreamRecords, fakeToken, jsonl as streamJson } from '../../fixtures/builders.js';
 
-// Built at run time so no credential-shaped literal sits in the repository.
-// High-entropy like a real one: gitleaks' rule ignores low-entropy look-alikes.
-const FAKE_GITHUB_TOKEN = `ghp_${createHash('sha256').update('capture-test').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
+const FAKE_GITHUB_TOKEN = fakeToken('capture-test');
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'capture-test-'));
 }
 
-function streamJson(records: object[]): string {
-  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-}
-
-const SESSION = '11111111-2222-4333-8444-555555555555';
-function claudeRecords(workspace: string, secretIn = 'tool-output'): object[] {
-  return [
-    { type: 'system', subtype: 'init', session_id: SESSION, model: 'claude-sonnet-4-5', cwd: workspace, tools: ['Bash', 'Edit'], claude_code_version: '2.1.38' },
-    {
-      type: 'assistant',
-      session_id: SESSION,
-      message: {
-        id: 'msg_1',
-        role: 'assistant',
-        model: 'claude-sonnet-4-5',
-        content: [
-          { type: 'text', text: secretIn === 'assistant-text' ? `the token is ${FAKE_GITHUB_TOKEN}` : 'Running tests.' },
-          { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test' } },
-        ],
-        usage: { input_tokens: 10, output_tokens: 5 },
-      },
-    },
-    {
-      type: 'user',
-      session_id: SESSION,
-      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: secretIn === 'tool-output' ? `TOKEN=${FAKE_GITHUB_TOKEN}\nok` : 'ok' }] },
-    },
-    {
-      type: 'assistant',
-      session_id: SESSION,
-      message: {
-        id: 'msg_2',
-        role: 'assistant',
-        model: 'claude-sonnet-4-5',
-        content: [{ type: 'tool_use', id: 'toolu_2', name: 'Edit', input: { file_path: path.join(workspace, 'src/app.ts'), old_string: 'a', new_string: 'b' } }],
-        usage: { input_tokens: 12, output_tokens: 6 },
-      },
-    },
-    { type: 'result', subtype: 'success', session_id: SESSION, num_turns: 2, total_cost_usd: 0.01, usage: { input_tokens: 22, output_tokens: 11 } },
-  ];
-}
+const claudeRecords = (workspace: string, secretIn = 'tool-output'): object[] => claudeStreamRecords(workspace, FAKE_GITHUB_TOKEN, secretIn);
 
 function options(source: string, workspace: string, overrides: Partial<CaptureOptions> = {}): CaptureOptions {
   return {

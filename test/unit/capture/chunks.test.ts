@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createChunkRedactor, type ChunkResult } from '../../../packages/core/src/capture/chunks.js';
-
-const token = (seed: string) => `ghp_${createHash('sha256').update(seed).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
+import { fakeToken as token } from '../../fixtures/builders.js';
 
 function run(input: Buffer, cuts: number[]): { bytes: Buffer; text: string; found: number } {
   const redactor = createChunkRedactor({ engine: { fingerprintKey: 'k' }, kind: 'json', redact: true });

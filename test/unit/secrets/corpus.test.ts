@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createSecretEngine } from '../../../packages/core/src/secrets/index.js';
 import { evaluateEngine, KNOWN_UNDETECTABLE, readCases, UNDETECTABLE_RANGES } from '../../../scripts/bench/secrets-corpus.js';
 import { labelledSecrets } from '../../canary/labelled-secrets.js';
+import { describeWithConformance } from '../../conformance-data.js';
 import { conformanceRoot } from './helpers.js';
-
-const present = existsSync(path.join(conformanceRoot, 'secrets'));
-if (!present) console.warn(`secret conformance corpus absent at ${conformanceRoot}/secrets: corpus tests skipped`);
 
 /** Measured on the secretlint snapshot corpus with default rules; raise when rules improve. */
 const MIN_SECRET_CASES_HIT = 41;
@@ -24,9 +21,9 @@ const KNOWN_FALSE_POSITIVES = [
   'secretlint-rule-groq/ok.allows',
 ];
 
-(present ? describe : describe.skip)('secretlint preset-recommend corpus', () => {
-  const cases = present ? readCases() : [];
-  const results = present ? evaluateEngine(cases) : [];
+describeWithConformance('secretlint preset-recommend corpus', 'secrets', () => {
+  const cases = readCases();
+  const results = evaluateEngine(cases);
   it('hits enough secret cases', () => {
     const hit = results.filter((r) => r.label === 'secret' && r.covered > 0).length;
     expect(hit).toBeGreaterThanOrEqual(MIN_SECRET_CASES_HIT);
@@ -44,8 +41,8 @@ const KNOWN_FALSE_POSITIVES = [
   });
 });
 
-(present ? describe : describe.skip)('labelledSecrets', () => {
-  const all = present ? labelledSecrets(path.join(conformanceRoot, 'secrets')) : [];
+describeWithConformance('labelledSecrets', 'secrets', () => {
+  const all = labelledSecrets(path.join(conformanceRoot, 'secrets'));
   const engine = createSecretEngine({ fingerprintKey: 'labelled' });
 
   it('lists every expected range of every secret case and every resolved detect-secrets value, once', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,10 +10,10 @@ import {
   resolveHashedSecret,
   scanDiff,
 } from '../../../scripts/bench/secrets-corpus.js';
+import { describeWithConformance } from '../../conformance-data.js';
 import { ALNUM, conformanceRoot, HEX, pick, rng } from './helpers.js';
 
 const dir = path.join(conformanceRoot, 'secrets/detect-secrets');
-const present = existsSync(path.join(dir, 'baseline.json'));
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
 describe('resolveHashedSecret', () => {
@@ -30,8 +30,8 @@ describe('resolveHashedSecret', () => {
 /** Words gitleaks' generic-api-key and detect-secrets' KeywordDetector treat as credential context. */
 const CREDENTIAL_WORD = /key|secret|token|passw(?:or)?d|pwd|auth|api|credential|creds/i;
 
-(present ? describe : describe.skip)('detect-secrets baseline', () => {
-  const findings = present ? evaluateDetectSecrets(dir) : [];
+describeWithConformance('detect-secrets baseline', 'secrets/detect-secrets/baseline.json', () => {
+  const findings = evaluateDetectSecrets(dir);
 
   it('resolves every finding whose hash a line of the copied file holds', () => {
     // 19 findings for the copied files; the .py files the baseline also names were not copied.

@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { conformanceDir, describeWithConformance } from '../../conformance-data.js';
+import { fakeToken } from '../../fixtures/builders.js';
 import { captureTranscript, type CaptureOptions } from '@agent-gates/core/capture';
 import { detectFormat, readTranscript } from '../../../packages/core/src/transcript/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const transcriptsDir = path.resolve(repoRoot, '../shared/conformance/transcripts');
+const transcriptsDir = conformanceDir('transcripts');
 const expectedDir = path.join(repoRoot, 'test/fixtures/transcripts/expected');
 
 /** The real files of the formats read whole (or as Markdown) that capture must read end to end. */
@@ -69,7 +70,7 @@ function place(name: string, content: string | Buffer): { source: string; worksp
 
 const COUNTED = ['format', 'agent', 'turns', 'toolCalls', 'tools', 'models', 'usage', 'sessionId', 'records', 'skippedRecords', 'badLines'];
 
-describe.skipIf(!existsSync(transcriptsDir))('new formats through the capture path (real files)', () => {
+describeWithConformance('new formats through the capture path (real files)', 'transcripts', () => {
   for (const rel of REAL_FILES) {
     it(rel, async () => {
       const golden = JSON.parse(readFileSync(path.join(expectedDir, `${rel}.json`), 'utf8')) as Golden;
@@ -104,9 +105,9 @@ function largeGeminiSession(copies: number): { text: string; calls: number; prom
 }
 
 // Built at run time so no credential-shaped literal sits in the repository.
-const FAKE_GITHUB_TOKEN = `ghp_${createHash('sha256').update('new-formats-test').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
+const FAKE_GITHUB_TOKEN = fakeToken('new-formats-test');
 
-describe.skipIf(!existsSync(transcriptsDir))('a secret in a whole-document transcript', () => {
+describeWithConformance('a secret in a whole-document transcript', 'transcripts', () => {
   it('is redacted in the stored Cline export, which stays the same JSON with the same calls', async () => {
     const rel = 'cline/gmfstu-api_conversation_history.json';
     const doc = JSON.parse(readFileSync(path.join(transcriptsDir, rel), 'utf8')) as Array<{ role: string; content: Array<{ type: string; text?: string }> }>;
@@ -145,7 +146,7 @@ describe('a secret in a SpecStory export (Markdown, streamed)', () => {
   });
 });
 
-describe.skipIf(!existsSync(transcriptsDir))('Gemini CLI legacy session over 64 KiB', () => {
+describeWithConformance('Gemini CLI legacy session over 64 KiB', 'transcripts', () => {
   it('is detected from its opening and read whole by capture, not line by line', async () => {
     const { text, calls, prompts } = largeGeminiSession(6);
     expect(Buffer.byteLength(text)).toBeGreaterThan(256 * 1024);

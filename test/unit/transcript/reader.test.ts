@@ -9,12 +9,8 @@ import {
   TRANSCRIPT_FORMATS,
   type ToolCall,
 } from '../../../packages/core/src/transcript/index.js';
+import { claudeBashLine as bash, claudeEditLine as edit, claudeInitLine as init } from '../../fixtures/builders.js';
 
-const init = '{"type":"system","subtype":"init","session_id":"s-1","model":"claude-sonnet-4-5","cwd":"/w/repo"}';
-const bash = (id: string, command: string): string =>
-  JSON.stringify({ type: 'assistant', session_id: 's-1', message: { id: `msg_${id}`, model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id, name: 'Bash', input: { command } }], usage: { input_tokens: 10, output_tokens: 5 } } });
-const edit = (id: string, file: string): string =>
-  JSON.stringify({ type: 'assistant', session_id: 's-1', message: { id: `msg_${id}`, content: [{ type: 'tool_use', id, name: 'Edit', input: { file_path: file, old_string: 'a', new_string: 'b' } }] } });
 
 describe('robustness', () => {
   it('a truncated final line is one bad line and loses nothing before it', () => {
