@@ -4,7 +4,7 @@ export const ACTION_SPEC = {
   version: "0.1.0",
   inputs: {
     "path": { description: "Transcript file, or a glob matching exactly one file (for example `${{ steps.claude.outputs.execution_file }}`).", required: true },
-    "format": { description: "Transcript format, or `auto` to detect it from the first 64 KiB. One of: auto, claude-code-action, claude-stream-json, claude-json-result, claude-session, claude-session-export, codex-rollout, codex-exec-json, gemini-stream-json, gemini-session, gemini-api-recording, copilot-cli, aider, openai-chat, openai-responses, anthropic-messages.", default: "auto" },
+    "format": { description: "Transcript format, or `auto` to detect it from the first 64 KiB. One of: auto, claude-code-action, claude-stream-json, claude-json-result, claude-session, claude-session-export, codex-rollout, codex-exec-json, gemini-stream-json, gemini-session, gemini-session-json, gemini-api-recording, copilot-cli, aider, openai-chat, openai-responses, anthropic-messages, cline-api-history, cline-ui-messages, openhands-trajectory, swe-agent-traj, mini-swe-agent-traj, cursor-specstory.", default: "auto" },
     "policy": { description: "Path of the policy file, relative to the workspace. On pull requests it is read from the base commit, never from the head.", default: ".github/agent-gates.yml" },
     "redact": { description: "Redact secrets before the transcript is stored. With `false` a transcript that holds a secret is not uploaded and the verdict is `fail`.", default: "true" },
     "mask-values": { description: "Extra literal values to redact and mask, one per line (pass secrets through `${{ secrets.X }}`).", default: "", sensitive: true },

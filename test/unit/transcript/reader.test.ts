@@ -174,11 +174,14 @@ describe('bounds', () => {
 
 describe('formats', () => {
   it('lists every format and which are streamed line by line', () => {
-    expect(TRANSCRIPT_FORMATS).toHaveLength(15);
+    expect(TRANSCRIPT_FORMATS).toHaveLength(22);
     expect(isLineOriented('claude-session')).toBe(true);
     expect(isLineOriented('aider')).toBe(true);
     expect(isLineOriented('claude-code-action')).toBe(false);
     expect(isLineOriented('openai-responses')).toBe(false);
+    expect(isLineOriented('gemini-session')).toBe(true);
+    expect(isLineOriented('gemini-session-json')).toBe(false);
+    expect(isLineOriented('cursor-specstory')).toBe(true);
   });
 
   it('tie-breakers: session_id vs sessionId, payload vs dotted types', () => {
@@ -193,7 +196,7 @@ describe('formats', () => {
   it('a pretty-printed legacy Gemini session .json is read whole', () => {
     const doc = { sessionId: 'g1', projectHash: 'h', startTime: 't', messages: [{ id: 'a', type: 'gemini', model: 'gemini-2.5-pro', content: 'ok', toolCalls: [{ id: 'w', name: 'write_file', args: { file_path: 'a.txt' } }] }] };
     const s = readTranscript(JSON.stringify(doc, null, 2));
-    expect(s.format).toBe('gemini-session');
+    expect(s.format).toBe('gemini-session-json');
     expect(s.filesTouched).toEqual(['a.txt']);
     expect(s.sessionId).toBe('g1');
   });

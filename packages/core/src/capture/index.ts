@@ -10,6 +10,8 @@ import {
   detectFormat,
   filesRelativeToWorkspace,
   isLineOriented,
+  isTextFormat,
+  refineFormat,
   TRANSCRIPT_FORMATS,
   type TranscriptFormat,
   type TranscriptSummary,
@@ -178,7 +180,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     if (!(TRANSCRIPT_FORMATS as readonly string[]).includes(options.format)) {
       throw new ConfigError('E_INPUT', `input "format" must be auto or one of ${TRANSCRIPT_FORMATS.join(', ')}`);
     }
-    format = options.format;
+    format = refineFormat(options.format, head, sourceName);
   }
 
   const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
@@ -234,7 +236,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
     const source = await redactFile({
       file: options.source,
-      redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
+      redaction: { engine: engineOptions, kind: isTextFormat(format) ? 'text' : 'json', redact: options.redact },
       ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
       onResult: async (result) => {
         writer.write(result.bytes);

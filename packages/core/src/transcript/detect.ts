@@ -72,10 +72,57 @@ function classifyRecord(r: JsonObject): TranscriptFormat | undefined {
   return undefined;
 }
 
+const MINI_SWE_MARKERS = /mswea_bash_command|<returncode>|COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT|MINI_SWE_AGENT_FINAL_OUTPUT/;
+const OPENHANDS_SOURCES = new Set(['user', 'agent', 'environment']);
+
+/** The JSON-array formats other than the claude-code-action file, each by its own element shape. */
+function classifyArray(items: unknown[]): TranscriptFormat | undefined {
+  const first: unknown = items[0];
+  if (!isObject(first) || !items.every(isObject)) return undefined;
+  const objects = items as JsonObject[];
+  if (objects.every((m) => typeof m['ts'] === 'number' && (m['type'] === 'say' || m['type'] === 'ask'))) return 'cline-ui-messages';
+  if (objects.every((e) => typeof e['id'] === 'number' && typeof e['source'] === 'string' && OPENHANDS_SOURCES.has(e['source']) && ('action' in e || 'observation' in e))) {
+    return 'openhands-trajectory';
+  }
+  const chat = objects.every((m) => typeof m['role'] === 'string' && 'content' in m);
+  if (!chat) return undefined;
+  // Cline opens every task with the person's request in <task> tags, as blocks of Anthropic message params.
+  const content = first['content'];
+  const opening = Array.isArray(content) && isObject(content[0]) ? content[0]['text'] : content;
+  if (first['role'] === 'user' && Array.isArray(content) && typeof opening === 'string' && opening.startsWith('<task>')) return 'cline-api-history';
+  if (first['role'] === 'system' && objects.some((m) => m['role'] === 'user' && typeof m['content'] === 'string' && MINI_SWE_MARKERS.test(m['content']))) {
+    return 'mini-swe-agent-traj';
+  }
+  return undefined;
+}
+
+/**
+ * The same formats from the opening of a document too large to parse from its first 64 KiB (these files
+ * are often megabytes, one line or pretty-printed): the first keys each tool writes, in its order.
+ */
+function classifyOpening(text: string, fileName?: string): TranscriptFormat | undefined {
+  const opening = text.slice(0, 4096);
+  const base = fileName?.replace(/^.*[\\/]/, '') ?? '';
+  if (/^\{\s*"sessionId"\s*:\s*"[^"]*"\s*,\s*"projectHash"\s*:/.test(opening) && /"messages"\s*:\s*\[/.test(opening)) return 'gemini-session-json';
+  if (/^\[\s*\{\s*"ts"\s*:\s*\d+\s*,\s*"type"\s*:\s*"(?:say|ask)"/.test(opening)) return 'cline-ui-messages';
+  if (/^\[\s*\{\s*"role"\s*:\s*"user"\s*,\s*"content"\s*:\s*\[\s*\{\s*"type"\s*:\s*"text"\s*,\s*"text"\s*:\s*"<task>/.test(opening)) return 'cline-api-history';
+  if (/^\[\s*\{\s*"id"\s*:\s*\d+\s*,\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"source"\s*:\s*"(?:user|agent|environment)"/.test(opening)) return 'openhands-trajectory';
+  if (/^\{\s*(?:"environment"\s*:\s*"[^"]*"\s*,\s*)?"trajectory"\s*:\s*\[\s*(?:\]|\{\s*"action"\s*:)/.test(opening)) return 'swe-agent-traj';
+  if (/^\[\s*\{\s*"role"\s*:\s*"system"\s*,\s*"content"\s*:/.test(opening) && MINI_SWE_MARKERS.test(text)) return 'mini-swe-agent-traj';
+  if (/^\{\s*"info"\s*:\s*\{/.test(opening) && /"mini_version"\s*:|"trajectory_format"\s*:\s*"mini-swe-agent/.test(text)) return 'mini-swe-agent-traj';
+  // A canonical name settles a document whose first keys are in another order.
+  if (base === 'ui_messages.json' && /^\[\s*\{/.test(opening) && /"ts"\s*:\s*\d+/.test(opening) && /"(?:say|ask)"\s*:/.test(opening)) return 'cline-ui-messages';
+  if (base === 'api_conversation_history.json' && /^\[\s*\{/.test(opening) && /"role"\s*:\s*"user"/.test(opening) && /<task>/.test(opening)) return 'cline-api-history';
+  if (base.endsWith('.traj') && /^\{/.test(opening) && /"trajectory"\s*:\s*\[/.test(text)) return 'swe-agent-traj';
+  return undefined;
+}
+
 /** A whole JSON document: the single-JSON formats first, then the document as a lone record. */
 function classifyDocument(value: unknown): TranscriptFormat | undefined {
   if (Array.isArray(value)) {
     const first: unknown = value[0];
+    const other = classifyArray(value);
+    if (other) return other;
     if (!isObject(first) || first['type'] !== 'system' || first['subtype'] !== 'init') return undefined;
     // Every element must be an SDK message; an array that merely starts like one is not the action's file.
     const allMessages = value.every((item) => isObject(item) && typeof item['type'] === 'string');
@@ -87,7 +134,12 @@ function classifyDocument(value: unknown): TranscriptFormat | undefined {
     return 'claude-json-result';
   }
   if (typeof value['sessionId'] === 'string' && typeof value['projectHash'] === 'string' && Array.isArray(value['messages'])) {
-    return 'gemini-session';
+    return 'gemini-session-json';
+  }
+  if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info']))) return 'swe-agent-traj';
+  const info = value['info'];
+  if (Array.isArray(value['messages']) && isObject(info) && (String(value['trajectory_format'] ?? '').startsWith('mini-swe-agent') || 'mini_version' in info)) {
+    return 'mini-swe-agent-traj';
   }
   return classifyRecord(value);
 }
@@ -106,6 +158,10 @@ function detectAider(text: string, fileName?: string): TranscriptFormat | undefi
   return undefined;
 }
 
+function detectSpecStory(text: string): TranscriptFormat | undefined {
+  return /^<!--\s*Generated by SpecStory\b/.test(text) ? 'cursor-specstory' : undefined;
+}
+
 /**
  * Names the transcript format of a file from its first ≤64 KiB, or undefined when it is none of them.
  * A gate must never read an arbitrary file as a transcript, so every rule needs a format's own markers.
@@ -116,13 +172,16 @@ export function detectFormat(head: string, fileName?: string): TranscriptFormat 
   const trimmed = text.trimStart();
   if (trimmed.length === 0) return undefined;
 
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return detectAider(trimmed, fileName);
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return detectSpecStory(trimmed) ?? detectAider(trimmed, fileName);
 
   try {
     return classifyDocument(JSON.parse(trimmed));
   } catch {
     // Not one complete document: JSONL, or a large document cut at the head limit.
   }
+
+  const opened = classifyOpening(trimmed, fileName);
+  if (opened) return opened;
 
   // An API payload larger than the head is one document cut short: JSON.parse cannot read it, so its
   // opening fields decide (the APIs write id/object/type/role first). Only one document (a lone `{`

@@ -92,14 +92,23 @@ function geminiTokens(tokens: unknown): TranscriptUsage {
   return out;
 }
 
-/** `~/.gemini/tmp/<hash>/chats/session-*.jsonl`: a metadata line, message records, `$set` / `$rewindTo` updates. */
-export function geminiSessionHandler(b: SummaryBuilder): FormatHandler {
+/**
+ * Gemini CLI session records, shared by the JSONL file (`~/.gemini/tmp/<hash>/chats/session-*.jsonl`:
+ * a metadata line, message records, `$set` / `$rewindTo` updates) and the legacy `.json` file (one
+ * ConversationRecord object with `messages[]`). Turns are the person's prompts (`user` messages); each
+ * `gemini` message is one model call.
+ */
+function geminiSessionRecords(b: SummaryBuilder) {
+  let prompts = 0;
   const message = (r: JsonObject, index: number): boolean => {
     b.timestamp(r['timestamp']);
     switch (r['type']) {
-      case 'user':
-        b.say('user', geminiPartsText(r['displayContent'] ?? r['content']));
+      case 'user': {
+        const text = geminiPartsText(r['displayContent'] ?? r['content']);
+        if (text.trim().length > 0) prompts += 1;
+        b.say('user', text);
         return true;
+      }
       case 'gemini': {
         b.addModel(r['model']);
         const id = str(r['id']) ?? `#${index}`;
@@ -133,26 +142,59 @@ export function geminiSessionHandler(b: SummaryBuilder): FormatHandler {
   };
 
   return {
+    message,
+    metadata,
+    finish(): void {
+      b.turns = prompts;
+    },
+  };
+}
+
+export function geminiSessionHandler(b: SummaryBuilder): FormatHandler {
+  const session = geminiSessionRecords(b);
+  return {
     record(value, index) {
       if (!isObject(value)) return false;
       if ('$set' in value || '$rewindTo' in value) return true;
       if (typeof value['sessionId'] === 'string' && typeof value['projectHash'] === 'string') {
-        metadata(value);
+        session.metadata(value);
         return true;
       }
-      return message(value, index);
+      return session.message(value, index);
     },
     document(value) {
-      // Older CLIs wrote one ConversationRecord `.json` with `messages[]`.
-      if (!isObject(value) || !Array.isArray(value['messages'])) return false;
-      metadata(value);
-      b.records += 1;
-      value['messages'].forEach((item, i) => {
-        b.records += 1;
-        if (!isObject(item) || !message(item, i + 1)) b.skippedRecords += 1;
-      });
+      // A legacy `.json` handed to the JSONL reader in memory (readTranscript with format gemini-session).
+      return readLegacySession(b, session, value);
+    },
+    finish: session.finish,
+  };
+}
+
+function readLegacySession(b: SummaryBuilder, session: ReturnType<typeof geminiSessionRecords>, value: unknown): boolean {
+  if (!isObject(value) || !Array.isArray(value['messages'])) return false;
+  session.metadata(value);
+  b.records += 1;
+  value['messages'].forEach((item, i) => {
+    b.records += 1;
+    if (!isObject(item) || !session.message(item, i + 1)) b.skippedRecords += 1;
+  });
+  return true;
+}
+
+/**
+ * The legacy session `.json`: one pretty-printed ConversationRecord, read whole. A document that is not
+ * one (an array, a JSONL line) is not understood and counts as one skipped record.
+ */
+export function geminiSessionJsonHandler(b: SummaryBuilder): FormatHandler {
+  const session = geminiSessionRecords(b);
+  return {
+    record: () => false,
+    document(value) {
+      if (!readLegacySession(b, session, value)) b.badLines += 1;
+      // Handled either way: a document of another shape reads as no record, which fails the capture.
       return true;
     },
+    finish: session.finish,
   };
 }
 

@@ -3,11 +3,15 @@ import { aiderHandler } from './aider.js';
 import { anthropicMessagesHandler, openaiChatHandler, openaiResponsesHandler } from './api.js';
 import { DocumentReader, JsonlReader, TextReader, type FormatHandler } from './base-reader.js';
 import { claudeHandler } from './claude.js';
+import { clineApiHistoryHandler, clineUiMessagesHandler } from './cline.js';
 import { codexExecHandler, codexRolloutHandler } from './codex.js';
 import { copilotHandler } from './copilot.js';
 import { detectFormat, DETECT_HEAD_BYTES } from './detect.js';
-import { geminiRecordingHandler, geminiSessionHandler, geminiStreamHandler } from './gemini.js';
+import { geminiRecordingHandler, geminiSessionHandler, geminiSessionJsonHandler, geminiStreamHandler } from './gemini.js';
+import { openhandsHandler } from './openhands.js';
+import { specstoryHandler } from './specstory.js';
 import { SummaryBuilder } from './summary-builder.js';
+import { miniSweAgentHandler, sweAgentHandler } from './swe-agent.js';
 import {
   TRANSCRIPT_FORMATS,
   type TranscriptFormat,
@@ -37,12 +41,19 @@ const SPECS: Record<TranscriptFormat, FormatSpec> = {
   'codex-exec-json': { agent: 'codex', kind: 'jsonl', handler: codexExecHandler },
   'gemini-stream-json': { agent: 'gemini-cli', kind: 'jsonl', handler: geminiStreamHandler },
   'gemini-session': { agent: 'gemini-cli', kind: 'jsonl', handler: geminiSessionHandler },
+  'gemini-session-json': { agent: 'gemini-cli', kind: 'document', handler: geminiSessionJsonHandler },
   'gemini-api-recording': { agent: 'gemini-cli', kind: 'jsonl', handler: geminiRecordingHandler },
   'copilot-cli': { agent: 'copilot-cli', kind: 'jsonl', handler: copilotHandler },
   aider: { agent: 'aider', kind: 'text', handler: aiderHandler },
   'openai-chat': { agent: 'openai-api', kind: 'document', handler: openaiChatHandler },
   'openai-responses': { agent: 'openai-api', kind: 'document', handler: openaiResponsesHandler },
   'anthropic-messages': { agent: 'anthropic-api', kind: 'document', handler: anthropicMessagesHandler },
+  'cline-api-history': { agent: 'cline', kind: 'document', handler: clineApiHistoryHandler },
+  'cline-ui-messages': { agent: 'cline', kind: 'document', handler: clineUiMessagesHandler },
+  'openhands-trajectory': { agent: 'openhands', kind: 'document', handler: openhandsHandler },
+  'swe-agent-traj': { agent: 'swe-agent', kind: 'document', handler: sweAgentHandler },
+  'mini-swe-agent-traj': { agent: 'mini-swe-agent', kind: 'document', handler: miniSweAgentHandler },
+  'cursor-specstory': { agent: 'cursor', kind: 'text', handler: specstoryHandler },
 };
 
 function spec(format: TranscriptFormat): FormatSpec {
@@ -55,6 +66,21 @@ function spec(format: TranscriptFormat): FormatSpec {
 /** JSONL and text formats are streamed line by line; single-JSON formats must be parsed whole. */
 export function isLineOriented(format: TranscriptFormat): boolean {
   return spec(format).kind !== 'document';
+}
+
+/** Text formats (Markdown) are redacted as text; every other format is JSON. */
+export function isTextFormat(format: TranscriptFormat): boolean {
+  return spec(format).kind === 'text';
+}
+
+/**
+ * A format the user named, settled against the file: Gemini CLI wrote its session as JSONL and, in older
+ * versions, as one pretty-printed `.json`; both are "gemini-session" to a user, but only the second must
+ * be read whole.
+ */
+export function refineFormat(format: TranscriptFormat, head: string, fileName?: string): TranscriptFormat {
+  if (format === 'gemini-session' && detectFormat(head, fileName) === 'gemini-session-json') return 'gemini-session-json';
+  return format;
 }
 
 export function createTranscriptReader(format: TranscriptFormat, options?: TranscriptReaderOptions): TranscriptReader {
@@ -71,7 +97,8 @@ export function createTranscriptReader(format: TranscriptFormat, options?: Trans
  * matches no format is an E_FORMAT error, never an empty summary a gate could mistake for a clean run.
  */
 export function readTranscript(text: string, format?: TranscriptFormat, options?: TranscriptReaderOptions & { fileName?: string }): TranscriptSummary {
-  const chosen = format ?? detectFormat(text.slice(0, DETECT_HEAD_BYTES), options?.fileName);
+  const head = text.slice(0, DETECT_HEAD_BYTES);
+  const chosen = format ? refineFormat(format, head, options?.fileName) : detectFormat(head, options?.fileName);
   if (chosen === undefined) {
     const name = options?.fileName ? ` ${options.fileName}` : '';
     throw new ConfigError('E_FORMAT', `transcript${name} matches no known format (${TRANSCRIPT_FORMATS.join(', ')})`);
@@ -84,7 +111,7 @@ export function readTranscript(text: string, format?: TranscriptFormat, options?
   }
   const trimmed = body.trimStart();
   // JSONL formats may also arrive pretty-printed as one document (an array of records, a legacy session .json).
-  if ((trimmed.startsWith('[') || (trimmed.startsWith('{') && trimmed.includes('\n') && !/\}\s*\n\s*\{/.test(trimmed))) && chosen !== 'aider') {
+  if ((trimmed.startsWith('[') || (trimmed.startsWith('{') && trimmed.includes('\n') && !/\}\s*\n\s*\{/.test(trimmed))) && !isTextFormat(chosen)) {
     try {
       reader.pushDocument(JSON.parse(trimmed));
       return reader.finish();

@@ -8,12 +8,19 @@ export type TranscriptFormat =
   | 'codex-exec-json'
   | 'gemini-stream-json'
   | 'gemini-session'
+  | 'gemini-session-json'
   | 'gemini-api-recording'
   | 'copilot-cli'
   | 'aider'
   | 'openai-chat'
   | 'openai-responses'
-  | 'anthropic-messages';
+  | 'anthropic-messages'
+  | 'cline-api-history'
+  | 'cline-ui-messages'
+  | 'openhands-trajectory'
+  | 'swe-agent-traj'
+  | 'mini-swe-agent-traj'
+  | 'cursor-specstory';
 
 export const TRANSCRIPT_FORMATS: readonly TranscriptFormat[] = Object.freeze([
   'claude-code-action',
@@ -25,12 +32,19 @@ export const TRANSCRIPT_FORMATS: readonly TranscriptFormat[] = Object.freeze([
   'codex-exec-json',
   'gemini-stream-json',
   'gemini-session',
+  'gemini-session-json',
   'gemini-api-recording',
   'copilot-cli',
   'aider',
   'openai-chat',
   'openai-responses',
   'anthropic-messages',
+  'cline-api-history',
+  'cline-ui-messages',
+  'openhands-trajectory',
+  'swe-agent-traj',
+  'mini-swe-agent-traj',
+  'cursor-specstory',
 ] as const);
 
 export interface ToolCall {
@@ -62,7 +76,7 @@ export interface ConversationEntry {
 
 export interface TranscriptSummary {
   format: TranscriptFormat;
-  /** 'claude-code' | 'codex' | 'gemini-cli' | 'copilot-cli' | 'aider' | 'openai-api' | 'anthropic-api' */
+  /** 'claude-code' | 'codex' | 'gemini-cli' | 'copilot-cli' | 'aider' | 'openai-api' | 'anthropic-api' | 'cline' | 'openhands' | 'swe-agent' | 'mini-swe-agent' | 'cursor' */
   agent: string;
   agentVersion?: string;
   model?: string;
