@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSecretEngine, type Redaction } from '../../../packages/core/src/secrets/index.js';
-import { ALNUM, DIGITS, LOWER, pick, rng, UPPER } from './helpers.js';
+import { ALNUM, DIGITS, HEX, LOWER, pick, rng, UPPER } from './helpers.js';
 
 const r = rng(20261201);
 const engine = createSecretEngine({ fingerprintKey: 'real-content' });
@@ -114,6 +114,54 @@ describe('credentials in the forms real transcripts hold', () => {
       const res = redactLines([toolUse]);
       expect(res.text).not.toContain(body);
       expect(res.findings.map((f) => f.ruleId)).toEqual(['agent-gates-stripe-key']);
+    }
+  });
+});
+
+describe('generic-api-key on identifiers that are hashes', () => {
+  const sha1 = () => pick(r, HEX, 40);
+  const sha256 = () => pick(r, HEX, 64);
+  const uuid = () => [8, 4, 4, 4, 12].map((n) => pick(r, HEX, n)).join('-');
+  const figmaFileKey = () => pick(r, ALNUM, 22);
+
+  it('reports nothing in design-tool data: `key`, `file_key`, `cache_key`, `componentKey` holding hashes', () => {
+    const data = {
+      document: { id: '0:1', name: 'Page 1' },
+      components: {
+        '12:34': { key: sha1(), name: 'Button/Primary', componentSetId: '12:30', remote: false },
+        '12:35': { key: sha1(), name: 'Icon/Arrow', documentationLinks: [] },
+      },
+      componentSets: { '12:30': { key: sha1(), name: 'Button' } },
+      styles: { '1:2': { key: sha1(), name: 'Brand/Blue', styleType: 'FILL' } },
+      file_key: figmaFileKey(),
+      fileKey: figmaFileKey(),
+      cache_key: sha256(),
+      componentKey: sha1(),
+      style_key: sha1(),
+      node_key: uuid(),
+      KEY: sha1().toUpperCase(),
+    };
+    const pretty = JSON.stringify(data, null, 2);
+    // A Gemini CLI functionResponse holds the tool's output as a JSON string inside the record.
+    const gemini = JSON.stringify({ functionResponse: { name: 'get_figma_data', response: { output: pretty } } });
+    expect(engine.scan(pretty)).toEqual([]);
+    expect(engine.redactJson(gemini)).toEqual({ text: gemini, findings: [] });
+    expect(redactLines([gemini]).findings).toEqual([]);
+    expect(engine.scan(`key: ${sha1()}\nfile_key: ${figmaFileKey()}\n`)).toEqual([]);
+  });
+
+  it('still reports credential names, unknown qualifiers, assignments and values that are not hashes', () => {
+    const cases: [string, string][] = [];
+    for (const name of ['api_key', 'secret_key', 'private_key', 'encryption_key', 'signing_key', 'datadog_key', 'hmac_key', 'access_key'])
+      cases.push([`{"${name}": "${'VALUE'}"}`, sha1()]);
+    cases.push(['{"key": "VALUE"}', pick(r, ALNUM, 32)]); // not hex: an opaque token under `key`
+    cases.push(['{"key": "VALUE"}', `sk-${pick(r, ALNUM, 48)}`]);
+    cases.push(['key = "VALUE"', pick(r, HEX, 32)]); // an assignment: how a symmetric key is written in code
+    cases.push(['{"cache_key": "VALUE"}', `${pick(r, ALNUM, 20)}+${pick(r, ALNUM, 20)}=`]);
+    for (const [template, value] of cases) {
+      const text = template.replace('VALUE', value);
+      expect(engine.redactJson(text).text, text).not.toContain(value);
+      expect(engine.redact(text).text, text).not.toContain(value);
     }
   });
 });

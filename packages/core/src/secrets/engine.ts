@@ -376,7 +376,7 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
       if (shannonEntropy(secret) <= rule.entropy) return null;
       if (rule.needsDigit && !/[0-9]/.test(secret)) return null;
     }
-    if (rule.accept && !rule.accept(secret, m[0])) return null;
+    if (rule.accept && !rule.accept(secret, m[0], text, m.index)) return null;
     const line = (): string => {
       const ls = Math.max(text.lastIndexOf('\n', m.index - 1) + 1, m.index - 512);
       const le = text.indexOf('\n', m.index + m[0].length);

@@ -6,6 +6,7 @@
 import { gitleaksGlobalAllowlists, gitleaksRules } from './gitleaks-rules.generated.js';
 import type { GitleaksAllowlistData } from './gitleaks-types.js';
 import { extraRules } from './extra-rules.js';
+import { isHashUnderIdentifierName } from './generic-context.js';
 
 export interface CompiledAllowlist {
   and: boolean;
@@ -25,8 +26,11 @@ export interface CompiledRule {
   allowlists: CompiledAllowlist[];
   /** gitleaks drops generic-rule secrets without a digit once an entropy threshold is set. */
   needsDigit: boolean;
-  /** Extra soundness check for built-in rules (placeholders, too short key bodies). */
-  accept?: (secret: string, match: string) => boolean;
+  /**
+   * Extra soundness check for built-in rules (placeholders, too short key bodies). `text` and `index` are
+   * the scanned text and the match's offset in it, for rules that read what precedes the match.
+   */
+  accept?: (secret: string, match: string, text?: string, index?: number) => boolean;
 }
 
 export function compileAllowlist(a: GitleaksAllowlistData): CompiledAllowlist {
@@ -149,6 +153,9 @@ export function defaultRules(): CompiledRule[] {
     keywords: r.keywords,
     allowlists: r.allowlists.map(compileAllowlist),
     needsDigit: r.id.startsWith('generic') && r.entropy > 0,
+    ...(r.id === 'generic-api-key'
+      ? { accept: (secret: string, match: string, text = '', index = 0) => !isHashUnderIdentifierName(secret, match, text, index) }
+      : {}),
   }));
   return [...rules, ...builtinRules(), ...extraRules()];
 }
