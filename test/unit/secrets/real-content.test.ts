@@ -136,6 +136,7 @@ describe('generic-api-key on identifiers that are hashes', () => {
       file_key: figmaFileKey(),
       fileKey: figmaFileKey(),
       cache_key: sha256(),
+      cache_key_v2: sha256(),
       componentKey: sha1(),
       style_key: sha1(),
       node_key: uuid(),

@@ -23,7 +23,7 @@ const HASH_SHAPED = /^(?:[0-9a-f]{16,128}|[0-9A-F]{16,128}|[0-9a-fA-F]{8}-[0-9a-
 const FILE_KEY_SHAPED = /^[A-Za-z0-9]{16,64}$/;
 
 const IDENTIFIER_WORDS = new Set([
-  'key', 'keys', 'id', 'ids', 'uuid', 'hash', 'sha', 'sha1', 'sha256', 'md5', 'digest', 'checksum', 'etag',
+  'key', 'keys', 'id', 'ids', 'uuid', 'hash', 'sha', 'md', 'digest', 'checksum', 'etag',
   'fingerprint',
   // Things whose key is an identifier: design tools, caches, stores, builds.
   'file', 'cache', 'component', 'components', 'style', 'styles', 'node', 'sort', 'row', 'partition', 'object',
@@ -40,9 +40,13 @@ const IDENTIFIER_WORDS = new Set([
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
 const NAME_BACK_LIMIT = 64;
 
-/** `file_key` → file, key; `componentKey` → component, key; `STYLE_KEY` → style, key. */
+/**
+ * `file_key` → file, key; `componentKey` → component, key; `STYLE_KEY` → style, key. Numbers and version
+ * tags (`key2`, `cache_key_v2`) say nothing about what the value is.
+ */
 function nameWords(name: string): string[] {
-  return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
+  const words = name.replace(/(^|[_.-])v[0-9]+(?=$|[_.-])/gi, '$1').match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  return words.map((w) => w.toLowerCase());
 }
 
 /**
