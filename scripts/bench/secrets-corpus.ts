@@ -4,11 +4,12 @@
  *   pnpm exec tsx scripts/bench/secrets-corpus.ts    # rewrites the section in docs/benchmarks.md
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createSecretEngine, type SecretFinding } from '../../packages/core/src/secrets/index.js';
+import { detectFormat, isLineOriented } from '../../packages/core/src/transcript/index.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const conformanceDir = path.resolve(repoRoot, '../shared/conformance/secrets');
@@ -276,6 +277,100 @@ export function scanDiff(dir = detectSecretsDir): { addedFiles: string[]; otherL
 export const DETECT_SECRETS_DIFF_FILES = ['detect_secrets/core/baseline.py', 'tests/core/secrets_collection_test.py', '.secrets.baseline'];
 
 // ---------------------------------------------------------------------------------------------
+// Clean real transcripts: precision
+
+export const transcriptsDir = path.resolve(repoRoot, '../shared/conformance/transcripts');
+/** Every finding expected in the conformance transcripts, by file; a file not listed must have none. */
+export const knownSecretsFile = path.join(repoRoot, 'test/fixtures/known-secrets.json');
+/** Public on purpose: fingerprints in the fixture must be reproducible, and never reveal a value by themselves. */
+const KNOWN_SECRETS_KEY = 'agent-gates known-secrets fixture';
+
+export interface KnownSecret {
+  rule: string;
+  line: number;
+  fingerprint: string;
+  /** What the value is, in words; never the value. */
+  note: string;
+}
+
+export interface TranscriptScan {
+  /** Relative to the transcripts folder, with `/`. */
+  file: string;
+  bytes: number;
+  /** How capture reads it: a line-oriented format line by line, a document format (or any JSON) whole, anything else as text. */
+  mode: 'json-lines' | 'text-lines' | 'document' | 'text';
+  findings: { rule: string; line: number; fingerprint: string }[];
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? filesUnder(full) : [full];
+    })
+    .sort();
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the engine over every file under the transcripts folder the way capture-transcript does. */
+export function scanConformanceTranscripts(dir = transcriptsDir): TranscriptScan[] {
+  const engine = createSecretEngine({ fingerprintKey: KNOWN_SECRETS_KEY, byteText: true });
+  const textEngine = createSecretEngine({ fingerprintKey: KNOWN_SECRETS_KEY });
+  return filesUnder(dir).map((full) => {
+    const bytes = readFileSync(full);
+    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    const format = detectFormat(text.slice(0, 64 * 1024), path.basename(full));
+    let mode: TranscriptScan['mode'] = 'text';
+    let found: SecretFinding[];
+    if (format && isLineOriented(format)) {
+      mode = format === 'aider' ? 'text-lines' : 'json-lines';
+      const redactor = engine.createLineRedactor(mode === 'text-lines' ? 'text' : 'json');
+      found = [];
+      for (const line of bytes.toString('latin1').split('\n')) for (const r of redactor.push(line.replace(/\r$/, ''))) found.push(...r.findings);
+      for (const r of redactor.flush()) found.push(...r.findings);
+    } else if (format || parsesAsJson(text)) {
+      mode = 'document';
+      found = textEngine.redactJson(text).findings;
+    } else found = textEngine.scan(text);
+    return {
+      file: path.relative(dir, full).split(path.sep).join('/'),
+      bytes: bytes.length,
+      mode,
+      findings: found.map((f) => ({ rule: f.ruleId, line: f.line, fingerprint: f.fingerprint })),
+    };
+  });
+}
+
+export function readKnownSecrets(file = knownSecretsFile): Record<string, KnownSecret[]> {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, KnownSecret[]> }).files;
+}
+
+/** Findings the list does not hold (false positives) and listed secrets not found, with the rate per MiB. */
+export function compareWithKnownSecrets(scans: TranscriptScan[], known: Record<string, KnownSecret[]>) {
+  const same = (a: { rule: string; line: number; fingerprint: string }, b: { rule: string; line: number; fingerprint: string }) =>
+    a.rule === b.rule && a.line === b.line && a.fingerprint === b.fingerprint;
+  const unexpected: (TranscriptScan['findings'][number] & { file: string })[] = [];
+  const missed: (KnownSecret & { file: string })[] = [];
+  for (const scan of scans) {
+    const expected = known[scan.file] ?? [];
+    for (const f of scan.findings) if (!expected.some((k) => same(k, f))) unexpected.push({ file: scan.file, ...f });
+    for (const k of expected) if (!scan.findings.some((f) => same(k, f))) missed.push({ file: scan.file, ...k });
+  }
+  const scanned = new Set(scans.map((s) => s.file));
+  for (const [file, list] of Object.entries(known)) if (!scanned.has(file)) missed.push(...list.map((k) => ({ file, ...k })));
+  const megabytes = scans.reduce((n, s) => n + s.bytes, 0) / (1024 * 1024);
+  return { files: scans.length, megabytes, unexpected, missed, falsePositivesPerMB: unexpected.length / megabytes };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 interface SecretlintApi {
   lintSource: (o: unknown) => Promise<{ messages: { range: [number, number]; ruleId: string }[] }>;
@@ -468,6 +563,23 @@ export async function secretsCorpusReport(): Promise<string> {
         `(${diff.addedFiles.map((f) => `\`${f}\``).join(', ')}). The other two hold only the entropy-only literals listed above. ` +
         `Findings on removed and context lines: ${diff.otherLineFindings}.`,
       '',
+    );
+  }
+  if (existsSync(transcriptsDir)) {
+    const precision = compareWithKnownSecrets(scanConformanceTranscripts(), readKnownSecrets());
+    const listed = Object.values(readKnownSecrets()).reduce((n, l) => n + l.length, 0);
+    out.push(
+      '### Precision on real transcripts',
+      '',
+      `The engine runs over the ${precision.files} files of \`../shared/conformance/transcripts\` (${precision.megabytes.toFixed(2)} MiB) as capture reads them; ` +
+        `\`test/fixtures/known-secrets.json\` lists the ${listed} finding(s) expected there, and every other finding is a false positive.`,
+      '',
+      '| false positives | falsePositivesPerMB | listed secrets missed |',
+      '|---|---|---|',
+      `| ${precision.unexpected.length} | ${precision.falsePositivesPerMB.toFixed(2)} | ${precision.missed.length} |`,
+      '',
+      ...precision.unexpected.map((f) => `- false positive: ${f.file}:${f.line} ${f.rule}`),
+      ...(precision.unexpected.length ? [''] : []),
     );
   }
   const t = await measureThroughput();

@@ -69,6 +69,19 @@ const SAMPLES: Record<string, { token: () => string; bad: () => string[] }> = {
     token: () => `db_secret: !!binary ${Buffer.from(alnum(30)).toString('base64')}`,
     bad: () => [`avatar: !!binary ${Buffer.from(alnum(30)).toString('base64')}`, `db_secret: !!binary ${'QUFB'.repeat(10)}`],
   },
+  'agent-gates-db-password-env': {
+    token: () => `${['PGPASSWORD', 'MYSQL_PWD', 'POSTGRES_PASSWORD', 'MYSQL_ROOT_PASSWORD'][Math.floor(r() * 4)]}=${alnum(6)}@${alnum(3)}`,
+    bad: () => ['PGPASSWORD=$PGPASS', 'PGPASSWORD=${{ secrets.PG }}', 'PGPASSWORD=password', 'MYSQL_PWD=YOUR_PASSWORD', 'POSTGRES_PASSWORD: postgres', `XPGPASSWORD=${alnum(12)}`, 'PGPASSWORD=aaaa1111'],
+  },
+  'agent-gates-stripe-key': {
+    // Stripe's keys grew past gitleaks' 99-character cap; both lengths are tried.
+    token: () => `${['sk_live', 'rk_live', 'sk_test'][Math.floor(r() * 3)]}_${r() < 0.5 ? alnum(24) : `51${alnum(105)}`}`,
+    bad: () => ['sk_live_short', `sk_live_${'A'.repeat(24)}`, `xsk_live_${alnum(24)}`, `sk_live_${alnum(24)}_suffix`],
+  },
+  'agent-gates-sendgrid-key': {
+    token: () => `SG.${b64url(22)}.${b64url(43)}`,
+    bad: () => [`SG.${'A'.repeat(22)}.${'B'.repeat(43)}`, `notSG.${b64url(22)}.${b64url(43)}`, `SG.${b64url(22)}.${b64url(44)}`, 'SG.short.key'],
+  },
 };
 
 /** The credential inside a sample: the whole token, or the part a context rule reports. */
@@ -76,6 +89,7 @@ function credentialOf(id: string, sample: string): string {
   if (id === 'agent-gates-npmrc-auth-token') return sample.slice(sample.indexOf('=') + 1);
   if (id === 'agent-gates-url-oauth-user') return /:\/\/([^:]+):/.exec(sample)![1]!;
   if (id === 'agent-gates-yaml-binary-secret') return sample.slice(sample.lastIndexOf(' ') + 1);
+  if (id === 'agent-gates-db-password-env') return sample.slice(sample.indexOf('=') + 1);
   return sample;
 }
 
@@ -140,6 +154,11 @@ describe('extra rules', () => {
       `https://${'a'.repeat(1 << 20)}:x-oauth-basic@`,
       ('sk-ant-api03-' + 'a'.repeat(150) + ' ').repeat(1 << 12),
       pick(r, B64URL, 1 << 20),
+      'PGPASSWORD=;'.repeat(1 << 16),
+      `-----BEGIN PRIVATE KEY-----${'\n     1\u2192AAAA'.repeat(1 << 14)}`,
+      `sk_live_${'a'.repeat(1 << 20)}`,
+      'SG.'.repeat(1 << 18),
+      `SG.${'a'.repeat(1 << 20)}`,
     ];
     for (const text of inputs) {
       const t0 = performance.now();

@@ -18,6 +18,8 @@ import {
 } from '../transcript/index.js';
 // Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
 import { judgeToolCall } from '../policy/tools.js';
+import { isPinnedModel, judgeModel, restrictsModels } from '../policy/models.js';
+import type { ModelsPolicy, SecretsPolicy } from '../policy/types.js';
 import { TranscriptWriter } from './stream.js';
 import { redactFile } from './worker.js';
 
@@ -57,6 +59,13 @@ export interface CaptureOptions {
   redact: boolean;
   maskValues: readonly string[];
   redactPatterns: readonly string[];
+  /**
+   * The policy's `secrets` section, which governs the transcript too: its patterns are extra rules,
+   * disabled rules do not run, and `allow` entries with a regex accept matching findings.
+   */
+  secrets?: Pick<SecretsPolicy, 'patterns' | 'disabledRules' | 'allow'>;
+  /** The policy's `models` section: every model the transcript names is judged against it. */
+  models?: ModelsPolicy;
   /** Claude Code permission patterns; `*` allows every tool, an empty list allows none. */
   allowedTools: readonly string[];
   /** Deny rules win over allow rules, and are checked against each part of a chained command. */
@@ -130,6 +139,42 @@ function forEachByteLine(bytes: Buffer, fn: (line: string) => void): void {
   if (start < bytes.length) fn(bytes.toString('latin1', start, bytes.length));
 }
 
+/** At most this many model ids are named in one reason; a hostile transcript may hold thousands. */
+const MODELS_NAMED = 5;
+
+/** Model ids come from the transcript: quoted (newlines escaped) and cut short before they reach a reason. */
+const quoteModel = (model: string): string => JSON.stringify(model.length > 100 ? `${model.slice(0, 100)}…` : model);
+
+function listModels(models: string[]): string {
+  const named = models.slice(0, MODELS_NAMED).map(quoteModel).join(', ');
+  return models.length > MODELS_NAMED ? `${named} and ${models.length - MODELS_NAMED} more` : named;
+}
+
+/**
+ * The policy's `models` section against the models the transcript names: a denied model, or one no
+ * `allowed` glob matches, fails; an alias under `require-pinned` warns (the record cannot say which
+ * snapshot wrote the change). A transcript naming no model passes this check unless the policy restricts
+ * models, where it warns: nothing shows the restriction held.
+ */
+function judgeModels(policy: ModelsPolicy, models: readonly string[], raise: (to: Verdict, reason: string) => void): void {
+  if (models.length === 0) {
+    if (restrictsModels(policy)) raise('warn', 'the transcript names no model, so the policy\'s models.allowed and models.denied could not be checked');
+    return;
+  }
+  const denied: string[] = [];
+  const notAllowed: string[] = [];
+  const unpinned: string[] = [];
+  for (const model of models) {
+    const judgement = judgeModel(policy, model);
+    if (judgement.reason === 'denied') denied.push(model);
+    else if (judgement.reason === 'not-allowed') notAllowed.push(model);
+    if (policy.requirePinned && !isPinnedModel(model)) unpinned.push(model);
+  }
+  if (denied.length) raise('fail', `model(s) denied by the policy's models.denied: ${listModels(denied)}`);
+  if (notAllowed.length) raise('fail', `model(s) not in the policy's models.allowed: ${listModels(notAllowed)}`);
+  if (unpinned.length) raise('warn', `model(s) not pinned to a dated snapshot while models.require-pinned is on: ${listModels(unpinned)}`);
+}
+
 /** Reads the start of a file for format detection without loading the rest. */
 async function headOf(file: string): Promise<string> {
   const handle = await open(file, 'r');
@@ -157,7 +202,13 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const engineOptions = {
     fingerprintKey: options.fingerprintKey ?? randomBytes(32).toString('hex'),
     values: [...options.maskValues],
-    patterns: [...options.redactPatterns],
+    patterns: [...options.redactPatterns, ...(options.secrets?.patterns ?? []).map((p) => ({ id: p.id, regex: p.regex }))],
+    disabledRules: [...(options.secrets?.disabledRules ?? [])],
+    allow: (options.secrets?.allow ?? []).map((a) => ({
+      ...(a.regex !== undefined ? { regex: a.regex } : {}),
+      ...(a.rules ? { rules: [...a.rules] } : {}),
+      ...(a.paths ? { paths: [...a.paths] } : {}),
+    })),
     byteText: true,
   };
   const engine = createSecretEngine(engineOptions);
@@ -310,6 +361,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   for (const note of notes) raise('warn', note);
   if (summary.badLines > 0) raise('warn', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
   if (summary.turns === 0 && summary.toolCalls === 0) raise('warn', 'the transcript records no turn and no tool call');
+  if (options.models) judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], raise);
 
   const summaryFile = path.join(options.outputDir, 'summary.json');
   const summaryRecord = {

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ConfigError } from '../errors.js';
+import { compileAllowEntries, type SecretAllowEntry } from './allow.js';
 import { KeywordIndex, keywordSignature } from './keyword-index.js';
 import { KEYWORD_AUTOMATON } from './keyword-automaton.generated.js';
 import { type CompiledAllowlist, type CompiledRule, defaultRules, globalAllowlists, shannonEntropy } from './rules.js';
@@ -27,8 +28,11 @@ export interface SecretEngineOptions {
    */
   byteText?: boolean;
   values?: string[];
-  patterns?: string[];
+  /** Extra rules: a bare regex is reported as `custom-pattern-<n>`, an entry under its own id. */
+  patterns?: (string | { id: string; regex: string })[];
   disabledRules?: string[];
+  /** Findings to accept (the policy's `secrets.allow`); never applied to `values`. */
+  allow?: SecretAllowEntry[];
 }
 
 export interface Redaction {
@@ -304,17 +308,21 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   const rules = defaultRules()
     .filter((r) => !disabled.has(r.id))
     .map(jsonTolerant);
-  const custom: CompiledRule[] = (options.patterns ?? []).map((pattern, n) => {
+  const custom: CompiledRule[] = (options.patterns ?? []).map((entry, n) => {
+    const pattern = typeof entry === 'string' ? entry : entry.regex;
     let re: RegExp;
     try {
       const t = translateGoRegex(pattern);
       re = new RegExp(t.source, t.flags + 'gd');
     } catch {
       // The pattern itself may be a secret the user wants redacted, so it is not echoed.
-      throw new ConfigError('E_INPUT', `secrets pattern #${n + 1} (index ${n}) is not a valid regular expression`);
+      const name = typeof entry === 'string' ? `#${n + 1} (index ${n})` : `"${entry.id}"`;
+      throw new ConfigError('E_INPUT', `secrets pattern ${name} is not a valid regular expression`);
     }
-    return { id: `custom-pattern-${n + 1}`, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
+    const id = typeof entry === 'string' ? `custom-pattern-${n + 1}` : entry.id;
+    return { id, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
   });
+  const isAllowed = compileAllowEntries(options.allow);
   const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
   // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
   // With byteText, lines arrive as one character per UTF-8 byte: a value is looked for as its bytes.
@@ -376,7 +384,8 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
       if (shannonEntropy(secret) <= rule.entropy) return null;
       if (rule.needsDigit && !/[0-9]/.test(secret)) return null;
     }
-    if (rule.accept && !rule.accept(secret, m[0])) return null;
+    if (rule.accept && !rule.accept(secret, m[0], text, m.index)) return null;
+    if (isAllowed(rule.id, secret)) return null;
     const line = (): string => {
       const ls = Math.max(text.lastIndexOf('\n', m.index - 1) + 1, m.index - 512);
       const le = text.indexOf('\n', m.index + m[0].length);

@@ -164,6 +164,38 @@ const SPECS: ExtraRuleSpec[] = [
     keywords: ['x-oauth-basic'],
     body: (s) => (looksLikeName(s) ? null : s),
   },
+  {
+    // The environment variables libpq (`PGPASSWORD`), the mysql client (`MYSQL_PWD`) and the official
+    // postgres/mysql images (`POSTGRES_PASSWORD`, `MYSQL_PASSWORD`, `MYSQL_ROOT_PASSWORD`) read a password
+    // from. The name says what the value is, so a short typed password counts, which generic-api-key's 3.5
+    // entropy floor drops (`PGPASSWORD=strongp@ss psql …`). `=` or `:` (shell, .env, YAML, JSON), the name
+    // optionally quoted or subscripted (`os.environ["PGPASSWORD"] = …`); references (`$PG`, `${{ secrets.X }}`)
+    // and stand-ins are not values.
+    id: 'agent-gates-db-password-env',
+    source:
+      '(?<![A-Za-z0-9_])(?:PGPASSWORD|MYSQL_PWD|POSTGRES_PASSWORD|MYSQL_(?:ROOT_)?PASSWORD)[\\\\"\'\\]]{0,4}[ \\t]{0,4}[=:][ \\t]{0,4}[\\\\"\']{0,3}([^\\s"\'`\\\\;&|<>]{4,256})',
+    keywords: ['pgpassword', 'mysql_pwd', 'postgres_password', 'mysql_password', 'mysql_root_password'],
+    body: (s) => (looksLikeName(s) || isPlaceholderPassword(s) ? null : s),
+  },
+  {
+    // Stripe secret and restricted keys (`sk_live_…`, `rk_test_…`). gitleaks' rule wants a quote, space or `;`
+    // after the key, so Stripe's own documented form `curl … -u sk_live_…:` (the key as the basic-auth user,
+    // with an empty password) and a key followed by `,` `)` `}` are missed; it also stops at 99 characters,
+    // while Stripe says keys may be longer. Here the key ends wherever its alphabet does.
+    id: 'agent-gates-stripe-key',
+    source: '(?<![A-Za-z0-9])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247})(?![A-Za-z0-9_])',
+    keywords: ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_'],
+    body: afterPrefix(/^[a-z]{2}_[a-z]+_/),
+  },
+  {
+    // SendGrid API keys: `SG.` + 22 + `.` + 43 base64url characters (SendGrid's documented shape).
+    // gitleaks' rule wants `\b` before and a quote, space or `;` after, so `setApiKey(SG.…)`, `SG.…,` or
+    // `key_SG.…` are missed; the two fixed-length parts are a shape no word has.
+    id: 'agent-gates-sendgrid-key',
+    source: '(?<![A-Za-z0-9])(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])',
+    keywords: ['sg.'],
+    body: (s) => s.slice(3),
+  },
 ];
 
 export const EXTRA_RULE_IDS: readonly string[] = SPECS.map((s) => s.id);
