@@ -116,7 +116,7 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     const retentionDays = inputs.retentionDays ?? transcriptPolicy.retentionDays;
     let uploaded;
     try {
-      uploaded = await store.upload(name, [result.transcriptFile, result.summaryFile, result.captureFile], outputDir, {
+      uploaded = await store.upload(name, [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], outputDir, {
         ...(retentionDays !== undefined ? { retentionDays } : {}),
       });
     } catch (error) {
