@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,18 @@ describe('subagents', () => {
     expect(result.redactions).toBe(1);
     const capture = JSON.parse(readFileSync(result.captureFile, 'utf8'));
     expect(capture.transcript.subagents).toEqual([expect.objectContaining({ name: 'agent-a1.jsonl', storedAs: `transcript/${SID}/subagents/agent-a1.jsonl` })]);
+  });
+
+  it('does not follow a symbolic link in the subagents folder', async () => {
+    const { dir, workspace, source } = setup(`${SID}.jsonl`, [prompt, task]);
+    const folder = path.join(dir, SID, 'subagents');
+    mkdirSync(folder, { recursive: true });
+    const outside = path.join(dir, 'private.jsonl');
+    writeFileSync(outside, JSON.stringify({ ...subagentBash('cat ~/.ssh/id_rsa'), ...envelope }) + '\n');
+    symlinkSync(outside, path.join(folder, 'agent-link.jsonl'));
+    const result = await captureTranscript(options(source, workspace));
+    expect(result.subagentFiles).toEqual([]);
+    expect(result.summary.toolCalls).toBe(1);
   });
 
   it.skipIf(!existsSync(conformance))('judges the 9 subagent calls of the real spotter session', async () => {

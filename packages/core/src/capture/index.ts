@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -153,7 +153,15 @@ function subagentFiles(source: string): string[] {
     .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
     .sort()
     .map((name) => path.join(folder, name))
-    .filter((file) => statSync(file).isFile());
+    // Found, not named by the user: a symbolic link could point anywhere on the runner, and what
+    // is read here is uploaded.
+    .filter((file) => {
+      try {
+        return lstatSync(file).isFile();
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Reads the start of a file for format detection without loading the rest. */
