@@ -414,3 +414,11 @@ describe('transcript-summary.schema.json knows the new fields', () => {
     expect(validate(summary), JSON.stringify(validate.errors)).toBe(true);
   });
 });
+
+describe('a Gemini stream cut before its result', () => {
+  it('is marked truncated; with its result it is not', () => {
+    const head = ['{"type":"init","timestamp":"t","session_id":"g","model":"gemini-2.5-pro"}', '{"type":"tool_use","timestamp":"t","tool_name":"run_shell_command","tool_id":"x","parameters":{"command":"ls"}}'];
+    expect(readTranscript(head.join('\n')).truncated).toMatch(/no final result record/);
+    expect(readTranscript([...head, '{"type":"result","timestamp":"t","status":"success","stats":{}}'].join('\n')).truncated).toBeUndefined();
+  });
+});

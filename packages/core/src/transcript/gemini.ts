@@ -23,12 +23,16 @@ export function geminiStreamHandler(b: SummaryBuilder): FormatHandler {
     reply = [];
     inReply = false;
   };
+  // A run ends with `result`; events after the last one mean the stream was cut before it ended.
+  let openRun = false;
 
   return {
     record(value, index) {
       if (!isObject(value) || typeof value['type'] !== 'string') return false;
       b.timestamp(value['timestamp']);
       const type = value['type'];
+      if (type === 'result') openRun = false;
+      else if (type === 'init' || type === 'message' || type === 'tool_use' || type === 'tool_result') openRun = true;
       if (!(type === 'message' && value['role'] === 'assistant')) flush();
       switch (type) {
         case 'init':
@@ -72,7 +76,10 @@ export function geminiStreamHandler(b: SummaryBuilder): FormatHandler {
           return false;
       }
     },
-    finish: flush,
+    finish() {
+      flush();
+      if (openRun) b.truncated = 'no final result record: the run was cut before it ended';
+    },
   };
 }
 
