@@ -29,5 +29,7 @@ describe('capture-transcript bundle: what the readers report', () => {
     expect(JSON.parse(run.outputs['outside-workspace']!)).toEqual(['~/.bashrc']);
     expect(run.outputs).toMatchObject({ turns: '1', 'model-calls': '2' });
     expect(JSON.stringify(run.outputs) + run.summary).not.toContain('mallory');
+    expect(run.summary).toContain('Written outside the workspace');
+    expect(run.summary).toContain('~/.bashrc');
   }, 120_000);
 });
