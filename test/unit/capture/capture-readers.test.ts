@@ -95,6 +95,14 @@ describe('subagents', () => {
     expect(capture.transcript.subagents).toEqual([expect.objectContaining({ name: 'agent-a1.jsonl', storedAs: `transcript/${SID}/subagents/agent-a1.jsonl` })]);
   });
 
+  it('counts subagent files against max-bytes', async () => {
+    const { dir, workspace, source } = setup(`${SID}.jsonl`, [prompt, task]);
+    const folder = path.join(dir, SID, 'subagents');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'agent-a1.jsonl'), `${JSON.stringify({ ...subagentBash('ls'), ...envelope, pad: 'x'.repeat(5000) })}\n`);
+    await expect(captureTranscript(options(source, workspace, { maxBytes: 4000 }))).rejects.toThrowError(expect.objectContaining({ code: 'E_TOO_LARGE' }));
+  });
+
   it('does not follow a symbolic link in the subagents folder', async () => {
     const { dir, workspace, source } = setup(`${SID}.jsonl`, [prompt, task]);
     const folder = path.join(dir, SID, 'subagents');

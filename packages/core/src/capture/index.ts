@@ -312,7 +312,12 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     storedBytes = source.storedBytes;
     // A subagent's own file is as much the agent's record as the session's: judged, redacted and stored beside it.
     if (format === 'claude-session') {
+      let total = size;
       for (const agent of subagentFiles(options.source)) {
+        total += statSync(agent).size;
+        if (options.maxBytes !== undefined && total > options.maxBytes) {
+          throw new ConfigError('E_TOO_LARGE', `transcript ${sourceName} with its subagent files is over ${total} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
+        }
         const storedAs = path.posix.join('transcript', path.basename(path.dirname(path.dirname(agent))), 'subagents', path.basename(agent));
         const stored = path.join(options.outputDir, storedAs);
         mkdirSync(path.dirname(stored), { recursive: true });
