@@ -98,7 +98,9 @@ describeWithConformance('canary: no labelled secret leaks from capture-transcrip
 
     const leaks = leaksIn(p, await channelsOf(run, service, p), secrets);
     expect(leaks.length, `${leaks.length} leak(s):\n${leaks.join('\n')}\n`).toBe(0);
-    expect(run.outputs['verdict']).toBe('warn');
+    // Gemini records no cwd, so the plant's absolute paths (another machine's workspace) are writes
+    // outside this workspace, which fail the gate; the others are rooted by their cwd.
+    expect(run.outputs['verdict']).toBe(format.startsWith('gemini') ? 'fail' : 'warn');
     expect(Number(run.outputs['redactions'])).toBeGreaterThan(0);
   }, 180_000);
 });

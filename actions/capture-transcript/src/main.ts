@@ -116,7 +116,7 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     const retentionDays = inputs.retentionDays ?? transcriptPolicy.retentionDays;
     let uploaded;
     try {
-      uploaded = await store.upload(name, [result.transcriptFile, result.summaryFile, result.captureFile], outputDir, {
+      uploaded = await store.upload(name, [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], outputDir, {
         ...(retentionDays !== undefined ? { retentionDays } : {}),
       });
     } catch (error) {
@@ -145,9 +145,11 @@ export async function main(deps: { store?: ArtifactStore } = {}): Promise<void> 
     .set('models', s.models)
     .set('session-id', s.sessionId ?? '')
     .set('turns', String(s.turns))
+    .set('model-calls', s.modelCalls !== undefined ? String(s.modelCalls) : '')
     .set('tool-calls', String(s.toolCalls))
     .set('tools', s.tools)
     .set('files-touched', result.filesTouched)
+    .set('outside-workspace', result.outsideWorkspace)
     .set('tool-violations', result.violations)
     .set('redactions', String(result.redactions))
     .set('usage', s.usage ?? {})

@@ -16,7 +16,8 @@ export function renderSummary(result: CaptureResult): string {
       ['agent', `${s.agent}${s.agentVersion ? ` ${s.agentVersion}` : ''}`],
       ['model', s.models.join(', ') || 'unknown'],
       ['session', s.sessionId ?? 'unknown'],
-      ['turns', String(s.turns)],
+      ['turns (prompts)', String(s.turns)],
+      ['model calls', s.modelCalls !== undefined ? String(s.modelCalls) : 'not recorded'],
       ['tool calls', String(s.toolCalls)],
       ['secrets redacted', String(result.redactions)],
       ['transcript digest', result.transcriptDigest],
@@ -27,6 +28,9 @@ export function renderSummary(result: CaptureResult): string {
   if (tools.length > 0) b.raw('### Tools used\n').table(['tool', 'calls'], tools.slice(0, 50).map(([t, n]) => [t, String(n)]));
   if (result.filesTouched.length > 0) {
     b.raw('### Files touched\n').table(['path'], result.filesTouched.slice(0, 200).map((f) => [f]));
+  }
+  if (result.outsideWorkspace.length > 0) {
+    b.raw('### Written outside the workspace\n').table(['path'], result.outsideWorkspace.slice(0, 200).map((f) => [f]));
   }
   if (result.violations.length > 0) {
     b.raw('### Tool violations\n').table(

@@ -92,7 +92,29 @@ export class InputReader<S extends ActionSpec> {
   /** One item per line (blank lines and `#` comments dropped); commas also split unless `lines` only. */
   list(name: keyof S['inputs'] & string, options: { splitCommas?: boolean } = {}): string[] {
     const value = this.raw(name);
-    const items = value.split(/\r?\n/).flatMap((line) => (options.splitCommas ? line.split(',') : [line]));
+    const items = value.split(/\r?\n/).flatMap((line) => (options.splitCommas ? splitTopLevelCommas(line) : [line]));
     return items.map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
   }
+}
+
+/**
+ * Splits on commas outside parentheses: a tool rule's specifier is a command that may hold commas
+ * of its own (`Bash(git commit -m "fix: a, b")`). An unclosed parenthesis keeps the rest of the line
+ * in one item, which then fails validation as the broken rule it is.
+ */
+export function splitTopLevelCommas(line: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (c === '(') depth += 1;
+    else if (c === ')' && depth > 0) depth -= 1;
+    else if (c === ',' && depth === 0) {
+      items.push(line.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(line.slice(start));
+  return items;
 }

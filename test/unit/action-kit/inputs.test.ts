@@ -51,4 +51,9 @@ describe('InputReader', () => {
     expect(input.list('mask-values')).toEqual(['a', 'b , c']);
     expect(input.list('mask-values', { splitCommas: true })).toEqual(['a', 'b', 'c']);
   });
+
+  it('does not split a tool rule at a comma inside its parentheses', () => {
+    const input = new InputReader(SPEC, { 'INPUT_MASK-VALUES': 'Read, Bash(git commit -m "fix: a, b"), Edit(src/**)\nBash(npm test:*, x' });
+    expect(input.list('mask-values', { splitCommas: true })).toEqual(['Read', 'Bash(git commit -m "fix: a, b")', 'Edit(src/**)', 'Bash(npm test:*, x']);
+  });
 });

@@ -26,7 +26,7 @@ const REAL_FILES = [
 interface Golden {
   detect: string;
   summary: Record<string, unknown>;
-  capture: { filesTouched: string[] };
+  capture: { filesTouched: string[]; outsideWorkspace?: string[] };
 }
 
 function options(source: string, workspace: string, overrides: Partial<CaptureOptions> = {}): CaptureOptions {
@@ -85,6 +85,7 @@ describeWithConformance('new formats through the capture path (real files)', 'tr
         else expect(summary[key], key).toEqual(want);
       }
       expect(result.filesTouched).toEqual(golden.capture.filesTouched);
+      expect(result.summary.outsideWorkspace ?? [], 'written outside the workspace').toEqual(golden.capture.outsideWorkspace ?? []);
       expect(result.reasons.join(' ')).not.toMatch(/unreadable/);
       // No secret in these files: what is stored is the source, byte for byte.
       if (result.redactions === 0) expect(readFileSync(result.transcriptFile).equals(bytes)).toBe(true);

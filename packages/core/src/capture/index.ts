@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -13,11 +13,13 @@ import {
   isTextFormat,
   refineFormat,
   TRANSCRIPT_FORMATS,
+  withoutUserNames,
+  workspaceView,
   type TranscriptFormat,
   type TranscriptSummary,
 } from '../transcript/index.js';
 // Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
-import { judgeToolCall } from '../policy/tools.js';
+import { judgeToolCall, parseToolPattern } from '../policy/tools.js';
 import { isPinnedModel, judgeModel, restrictsModels } from '../policy/models.js';
 import type { ModelsPolicy, SecretsPolicy } from '../policy/types.js';
 import { TranscriptWriter } from './stream.js';
@@ -70,6 +72,8 @@ export interface CaptureOptions {
   allowedTools: readonly string[];
   /** Deny rules win over allow rules, and are checked against each part of a chained command. */
   deniedTools: readonly string[];
+  /** A write outside the workspace (the home directory, /etc) fails the gate unless this is true. */
+  allowWritesOutsideWorkspace?: boolean;
   /** Directory that receives the redacted transcript, summary.json and capture.json. */
   outputDir: string;
   /** HMAC key for secret fingerprints; a random per-run key when absent. */
@@ -96,6 +100,8 @@ export interface CaptureResult {
   format: TranscriptFormat;
   summary: TranscriptSummary;
   filesTouched: string[];
+  /** Paths written outside the workspace, home directory shown as `~`. */
+  outsideWorkspace: string[];
   violations: ToolViolation[];
   findings: Array<Pick<SecretFinding, 'ruleId' | 'fingerprint' | 'line'>>;
   redactions: number;
@@ -104,6 +110,8 @@ export interface CaptureResult {
   summaryDigest: string;
   captureDigest: string;
   transcriptFile: string;
+  /** Subagent transcripts stored beside the session (`transcript/<session>/subagents/agent-<id>.jsonl`); upload them with it. */
+  subagentFiles: string[];
   summaryFile: string;
   captureFile: string;
   /** False when redact is off and a secret was found: the file must not leave the runner. */
@@ -175,6 +183,34 @@ function judgeModels(policy: ModelsPolicy, models: readonly string[], raise: (to
   if (unpinned.length) raise('warn', `model(s) not pinned to a dated snapshot while models.require-pinned is on: ${listModels(unpinned)}`);
 }
 
+/**
+ * Claude Code keeps a session's subagents in `<session>/subagents/agent-<id>.jsonl` beside
+ * `<session>.jsonl`; a capture of the session is not whole without them.
+ */
+function subagentFiles(source: string): string[] {
+  if (!source.endsWith('.jsonl')) return [];
+  const folder = path.join(source.slice(0, -'.jsonl'.length), 'subagents');
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
+    .sort()
+    .map((name) => path.join(folder, name))
+    // Found, not named by the user: a symbolic link could point anywhere on the runner, and what
+    // is read here is uploaded.
+    .filter((file) => {
+      try {
+        return lstatSync(file).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
 /** Reads the start of a file for format detection without loading the rest. */
 async function headOf(file: string): Promise<string> {
   const handle = await open(file, 'r');
@@ -212,6 +248,14 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     byteText: true,
   };
   const engine = createSecretEngine(engineOptions);
+  // An invalid rule matches nothing: silently kept, a typo would turn an allow-list into deny-all or
+  // a deny rule into nothing. The policy's rules are checked when it loads; these are the input's.
+  for (const [input, list] of [['allowed-tools', options.allowedTools], ['denied-tools', options.deniedTools]] as const) {
+    for (const rule of list) {
+      const parsed = parseToolPattern(rule);
+      if ('error' in parsed) throw new ConfigError('E_INPUT', `input "${input}": rule ${JSON.stringify(rule.length > 120 ? `${rule.slice(0, 120)}…` : rule)} ${parsed.error}`);
+    }
+  }
 
   const size = statSync(options.source).size;
   if (size === 0) throw new ConfigError('E_FORMAT', `transcript ${sourceName} is empty`);
@@ -249,11 +293,12 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
           : call.argument;
       const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
       const judgement = judgeToolCall(rules, judged);
-      if (judgement.allowed) return;
-      const rule = judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
+      // A call whose record names two different commands is never allowed: either may have run.
+      if (judgement.allowed && call.ambiguous === undefined) return;
+      const rule = judgement.allowed ? `ambiguous: ${call.ambiguous}` : judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
       violationCount += 1;
       if (violations.length < MAX_VIOLATIONS_KEPT) {
-        violations.push({ tool: call.name, ...(argument ? { argument } : {}), rule, record: call.recordIndex });
+        violations.push({ tool: call.name, ...(argument ? { argument: withoutUserNames(argument) } : {}), rule, record: call.recordIndex });
       }
     },
   });
@@ -281,40 +326,60 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   let storedBytes: number;
   let redactedOnWorker = false;
 
+  const subagents: Array<{ name: string; storedAs: string; sourceDigest: string; transcriptDigest: string; file: string }> = [];
   if (isLineOriented(format)) {
-    const writer = new TranscriptWriter(transcriptFile);
     let invalidLines = 0;
+    const storeLines = async (file: string, stored: string, onWorker: boolean) => {
+      const writer = new TranscriptWriter(stored);
+      const digests = await redactFile({
+        file,
+        redaction: { engine: engineOptions, kind: isTextFormat(format) ? 'text' : 'json', redact: options.redact },
+        ...(onWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
+        onResult: async (result) => {
+          writer.write(result.bytes);
+          invalidLines += result.invalidLines;
+          for (const f of result.found) {
+            redactions += 1;
+            if (findings.length < MAX_FINDINGS_KEPT) findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
+            options.onSecret?.(f.value);
+          }
+          // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
+          if (result.redactedText !== undefined) forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
+          // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
+          else {
+            const bytes = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
+            // The byte order mark is stored, but it is not part of the first record.
+            forEachByteLine(result.byteOrderMark ? bytes.subarray(3) : bytes, (line) => reader.pushLine(line));
+          }
+          await writer.drain();
+        },
+      });
+      await writer.close();
+      // The stored digest is taken where the stored bytes were made (the redaction thread); the writer wrote exactly those.
+      return { ...digests, storedBytes: writer.bytes };
+    };
     redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
-    const source = await redactFile({
-      file: options.source,
-      redaction: { engine: engineOptions, kind: isTextFormat(format) ? 'text' : 'json', redact: options.redact },
-      ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
-      onResult: async (result) => {
-        writer.write(result.bytes);
-        invalidLines += result.invalidLines;
-        for (const f of result.found) {
-          redactions += 1;
-          if (findings.length < MAX_FINDINGS_KEPT) findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
-          options.onSecret?.(f.value);
+    const source = await storeLines(options.source, transcriptFile, redactedOnWorker);
+    sourceDigest = `sha256:${source.sha256}`;
+    transcriptDigest = `sha256:${source.storedSha256}`;
+    storedBytes = source.storedBytes;
+    // A subagent's own file is as much the agent's record as the session's: judged, redacted and stored beside it.
+    if (format === 'claude-session') {
+      let total = size;
+      for (const agent of subagentFiles(options.source)) {
+        total += statSync(agent).size;
+        if (options.maxBytes !== undefined && total > options.maxBytes) {
+          throw new ConfigError('E_TOO_LARGE', `transcript ${sourceName} with its subagent files is over ${total} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
         }
-        // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
-        if (result.redactedText !== undefined) forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
-        // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
-        else {
-          const stored = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
-          // The byte order mark is stored, but it is not part of the first record.
-          forEachByteLine(result.byteOrderMark ? stored.subarray(3) : stored, (line) => reader.pushLine(line));
-        }
-        await writer.drain();
-      },
-    });
+        const storedAs = path.posix.join('transcript', path.basename(path.dirname(path.dirname(agent))), 'subagents', path.basename(agent));
+        const stored = path.join(options.outputDir, storedAs);
+        mkdirSync(path.dirname(stored), { recursive: true });
+        const digests = await storeLines(agent, stored, Boolean(options.workerEntry && statSync(agent).size >= WORKER_MIN_BYTES));
+        subagents.push({ name: path.basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
+      }
+    }
     // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
     if (invalidLines > 0) notes.push(`${invalidLines} line(s) are not valid UTF-8`);
-    sourceDigest = `sha256:${source.sha256}`;
-    await writer.close();
-    // Taken where the stored bytes were made (the redaction thread); the writer wrote exactly those.
-    transcriptDigest = `sha256:${source.storedSha256}`;
-    storedBytes = writer.bytes;
   } else {
     const limit = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
     if (size > limit) {
@@ -339,14 +404,14 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     transcriptDigest = bytesDigest(stored);
   }
 
-  const summary = reader.finish();
-  if (summary.records === 0) {
-    throw new ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${summary.badLines} unreadable lines)`);
+  const read = reader.finish();
+  // A forced format that understood none of the records read nothing, exactly like a failed detection.
+  if (read.records - read.skippedRecords <= 0) {
+    throw new ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${read.badLines} unreadable lines, ${read.skippedRecords} records of another kind)`);
   }
-  const filesTouched = filesRelativeToWorkspace(summary.filesTouched, {
-    workspace: options.workspace,
-    ...(summary.cwd ? { cwd: summary.cwd } : {}),
-  });
+  const summary = workspaceView(read, options.workspace);
+  const filesTouched = summary.filesTouched;
+  const outsideWorkspace = summary.outsideWorkspace ?? [];
 
   const reasons: string[] = [];
   let verdict: Verdict = 'pass';
@@ -355,12 +420,17 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     if (to === 'fail' || (to === 'warn' && verdict === 'pass')) verdict = to;
   };
   if (violationCount > 0) raise('fail', `${violationCount} tool call(s) outside the allowed tools`);
+  if (outsideWorkspace.length > 0) {
+    raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', `${outsideWorkspace.length} file(s) written outside the workspace`);
+  }
   if (redactions > 0 && !options.redact) raise('fail', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
   else if (redactions > 0) raise('warn', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
   // A transcript cut short may hide the calls that matter: never a pass.
   for (const note of notes) raise('warn', note);
   if (summary.badLines > 0) raise('warn', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
-  if (summary.turns === 0 && summary.toolCalls === 0) raise('warn', 'the transcript records no turn and no tool call');
+  if (summary.truncated !== undefined) raise('warn', `the transcript is incomplete: ${summary.truncated}`);
+  if (summary.modelsOmitted !== undefined) raise('warn', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
+  if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0) raise('warn', 'the transcript records no turn and no tool call');
   if (options.models) judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], raise);
 
   const summaryFile = path.join(options.outputDir, 'summary.json');
@@ -380,6 +450,9 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const summaryDigest = bytesDigest(summaryText);
 
   const uploadable = options.redact || redactions === 0;
+  // With redact off a transcript holding secrets is stored as it came; it must not stay where the
+  // transcript-file output points, for a later step to upload or print.
+  if (!uploadable) for (const file of [transcriptFile, ...subagents.map((a) => a.file)]) rmSync(file, { force: true });
   const c = options.context;
   const captureRecord = {
     schema: 'https://agent-gates.dev/schemas/capture/v1',
@@ -403,6 +476,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
       transcriptDigest,
       redacted: options.redact,
       redactions,
+      ...(subagents.length > 0 ? { subagents: subagents.map(({ file: _file, ...rest }) => rest) } : {}),
     },
     summaryDigest,
     policy: options.policy,
@@ -418,6 +492,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     format,
     summary,
     filesTouched,
+    outsideWorkspace,
     violations,
     findings,
     redactions,
@@ -426,6 +501,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     summaryDigest,
     captureDigest: jsonDigest(captureRecord),
     transcriptFile,
+    subagentFiles: subagents.map((a) => a.file),
     summaryFile,
     captureFile,
     uploadable,

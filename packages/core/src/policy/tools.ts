@@ -161,15 +161,98 @@ export function matchToolPattern(pattern: string, call: { name: string; argument
   return matchParsed(parsed.pattern, call, true);
 }
 
-/** Common wrappers that run the command that follows them. */
-const COMMAND_WRAPPERS = /^(?:(?:sudo|env|command|exec|nohup|time|nice|xargs)\s+|[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/;
+/**
+ * Words that start a command position without being the command: shell reserved words and
+ * wrappers that run the command that follows them. For each wrapper, the options that take an
+ * argument (`sudo -u root curl`), and how many plain arguments come before the command
+ * (`timeout 5 curl`).
+ */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'time', 'coproc']);
+const WRAPPERS: Readonly<Record<string, { options: readonly string[]; positional?: number }>> = {
+  sudo: { options: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir'] },
+  doas: { options: ['-u', '-C'] },
+  env: { options: ['-u', '-C', '-S', '--unset', '--chdir', '--split-string'] },
+  command: { options: [] },
+  builtin: { options: [] },
+  exec: { options: ['-a'] },
+  nohup: { options: [] },
+  time: { options: ['-f', '-o'] },
+  nice: { options: ['-n', '--adjustment'] },
+  ionice: { options: ['-c', '-n', '-p'] },
+  timeout: { options: ['-s', '-k', '--signal', '--kill-after'], positional: 1 },
+  stdbuf: { options: ['-i', '-o', '-e'] },
+  setsid: { options: [] },
+  xargs: { options: ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace'] },
+  watch: { options: ['-n', '-d', '--interval'] },
+  chroot: { options: [], positional: 1 },
+  taskset: { options: [], positional: 1 },
+};
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
 
-/** Each simple command of a shell command line, best effort, for deny rules. */
-export function splitShellCommands(command: string): string[] {
+/** The command word as the shell would run it: quotes and escapes gone, a path reduced to its name. */
+function commandName(word: string): string {
+  const bare = word.replace(/["'\\]/g, '');
+  return bare.includes('/') ? bare.slice(bare.lastIndexOf('/') + 1) : bare;
+}
+
+function unquote(text: string): string {
+  const trimmed = text.trim();
+  const quote = trimmed.charAt(0);
+  return (quote === '"' || quote === "'") && trimmed.endsWith(quote) && trimmed.length >= 2 ? trimmed.slice(1, -1) : trimmed;
+}
+
+/** The command a part runs, past reserved words, assignments and wrappers (none when nothing is left). */
+function commandOf(part: string, depth: number): string[] {
+  const words = part.split(/\s+/).filter((w) => w.length > 0);
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i] as string;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || RESERVED.has(word)) {
+      i += 1;
+      continue;
+    }
+    const name = commandName(word);
+    const wrapper = WRAPPERS[name];
+    if (!wrapper) break;
+    i += 1;
+    while (i < words.length && (words[i] as string).startsWith('-')) {
+      const option = words[i] as string;
+      i += 1;
+      if (option === '--') break;
+      if (wrapper.options.includes(option)) i += 1;
+    }
+    // env takes assignments before its command, as the shell does.
+    while (name === 'env' && i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] as string)) i += 1;
+    i += wrapper.positional ?? 0;
+  }
+  if (i >= words.length) return [];
+  const name = commandName(words[i] as string);
+  const rest = words.slice(i + 1);
+  // `bash -c '…'` and `eval '…'` run a command line of their own: split it too.
+  if (depth < 3) {
+    if (name === 'eval' && rest.length > 0) return [`eval ${rest.join(' ')}`, ...splitCommandLine(unquote(rest.join(' ')), depth + 1)];
+    const dashC = rest.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
+    if (SHELLS.has(name) && dashC >= 0 && dashC + 1 < rest.length) {
+      return [[name, ...rest].join(' '), ...splitCommandLine(unquote(rest.slice(dashC + 1).join(' ')), depth + 1)];
+    }
+  }
+  return [[name, ...rest].join(' ')];
+}
+
+function splitCommandLine(command: string, depth: number): string[] {
   return command
     .split(/\|\||&&|[;&|\n\r`]|\$\(|[()]/)
-    .map((part) => part.trim().replace(COMMAND_WRAPPERS, '').trim())
+    .flatMap((part) => commandOf(part.trim(), depth))
     .filter((part) => part.length > 0);
+}
+
+/**
+ * Each simple command of a shell command line, best effort, for deny rules: split at control
+ * operators, substitutions and groups, past reserved words (`then`, `do`, `!`, `{`) and wrappers
+ * (`sudo -u root`, `env X=1`, `xargs -I{}`, `timeout 5`), and into `bash -c` / `eval` strings.
+ */
+export function splitShellCommands(command: string): string[] {
+  return splitCommandLine(command, 0);
 }
 
 /**

@@ -7,7 +7,8 @@ const MODEL = /^> (?:Main model|Models?): (\S+) with .*?(?:weak model (\S+?))?\s
 const VERSION = /^> Aider (v\S+)/;
 const APPLIED = /^> Applied edit to (.+?)\s*$/;
 const RUNNING = /^> Running (.+?)\s*$/;
-const TOKENS = /^> Tokens: (.+?)\.\s+Cost: \$([\d.,]+) message, \$([\d.,]+) session/;
+// Local and unpriced models print the tokens without `Cost:`; the call happened all the same.
+const TOKENS = /^> Tokens: (.+? received)\.(?:\s+Cost: \$([\d.,]+) message, \$([\d.,]+) session)?/;
 
 /** Aider prints `12k` / `1.2M` in newer versions and `4,724` in older ones. */
 export function aiderNumber(text: string): number | undefined {
@@ -54,6 +55,9 @@ export function aiderHandler(b: SummaryBuilder): FormatHandler {
   let reply: string[] = [];
   // A reply can run for megabytes (whole files in fences); the conversation keeps 2000 chars anyway.
   let replyChars = 0;
+  // Text before anything Aider writes (a page's front matter, a file forced to this format) is not
+  // part of a chat history: counted as skipped, so a file with no Aider line at all reads nothing.
+  let inHistory = false;
 
   const flushText = (): void => {
     if (prompt.length > 0) b.say('user', prompt.join('\n'));
@@ -71,6 +75,10 @@ export function aiderHandler(b: SummaryBuilder): FormatHandler {
     record(value, index) {
       if (typeof value !== 'string') return false;
       const line = value;
+      if (!inHistory) {
+        if (!(STARTED.test(line) || line.startsWith('#### ') || MODEL.test(line) || VERSION.test(line) || TOKENS.test(line))) return false;
+        inHistory = true;
+      }
       const started = STARTED.exec(line);
       if (started?.[1]) {
         flushText();
@@ -108,10 +116,10 @@ export function aiderHandler(b: SummaryBuilder): FormatHandler {
           return true;
         }
         match = TOKENS.exec(line);
-        if (match?.[1] && match[3]) {
-          b.turns += 1;
+        if (match?.[1]) {
+          b.modelCall();
           b.addUsage(aiderTokens(match[1]));
-          runCost = Number(match[3].replace(/,/g, ''));
+          if (match[3]) runCost = Number(match[3].replace(/,/g, ''));
         }
         return true;
       }

@@ -26,7 +26,7 @@ export function openaiChatHandler(b: SummaryBuilder): FormatHandler {
       if (!isObject(value) || (value['object'] !== 'chat.completion' && value['object'] !== 'chat.completion.chunk')) return false;
       b.setFirst('sessionId', value['id']);
       b.addModel(value['model']);
-      b.turns += 1;
+      b.modelCall();
       const choices = Array.isArray(value['choices']) ? value['choices'] : [];
       for (const choice of choices) {
         if (!isObject(choice)) continue;
@@ -111,7 +111,7 @@ export function openaiResponsesHandler(b: SummaryBuilder): FormatHandler {
       if (!isObject(value) || value['object'] !== 'response') return false;
       b.setFirst('sessionId', value['id']);
       b.addModel(value['model']);
-      b.turns += 1;
+      b.modelCall();
       const output = Array.isArray(value['output']) ? value['output'] : [];
       for (const o of output) if (isObject(o)) item(o, index);
       const usage = value['usage'];
@@ -134,7 +134,7 @@ export function anthropicMessagesHandler(b: SummaryBuilder): FormatHandler {
       if (!isObject(value) || value['type'] !== 'message') return false;
       b.setFirst('sessionId', value['id']);
       b.addModel(value['model']);
-      b.turns += 1;
+      b.modelCall();
       anthropicContent(b, value['content'], index);
       const usage = anthropicUsage(value['usage']) ?? {};
       setIf(usage, 'reasoningTokens', detail(value['usage'] && isObject(value['usage']) ? value['usage']['output_tokens_details'] : undefined, 'thinking_tokens'));

@@ -9,7 +9,6 @@ const IGNORED_TYPES = new Set([
   'summary',
   'file-history-snapshot',
   'queue-operation',
-  'progress',
   'custom-title',
   'agent-name',
   'last-prompt',
@@ -64,6 +63,11 @@ export function anthropicContent(b: SummaryBuilder, content: unknown, index: num
  * session files (camelCase `sessionId`, one line per content block).
  */
 export function claudeHandler(b: SummaryBuilder): FormatHandler {
+  // Stream-json and the action's array end each run with a `result`; records after the last one
+  // mean the file was cut before it (a killed run, a partial upload): a view that may hide calls.
+  const endsWithResult = b.format === 'claude-stream-json' || b.format === 'claude-code-action';
+  let openRun = false;
+
   const envelope = (r: JsonObject): void => {
     b.setFirst('sessionId', r['sessionId'] ?? r['session_id']);
     b.setFirst('cwd', r['cwd']);
@@ -83,12 +87,14 @@ export function claudeHandler(b: SummaryBuilder): FormatHandler {
     anthropicContent(b, message['content'], index);
   };
 
-  const user = (r: JsonObject): void => {
+  const user = (r: JsonObject, subagent = false): void => {
     const message = r['message'];
     if (!isObject(message)) return;
     const content = message['content'];
-    // Injected context (isMeta) and compaction summaries are not something the person typed.
-    const role = r['isMeta'] === true || r['isCompactSummary'] === true ? 'system' : 'user';
+    // Injected context (isMeta), compaction summaries and the prompts a main agent gives its
+    // subagents are not something the person typed.
+    const delegated = subagent || r['isSidechain'] === true || str(r['parent_tool_use_id']) !== undefined;
+    const role = r['isMeta'] === true || r['isCompactSummary'] === true || delegated ? 'system' : 'user';
     if (typeof content === 'string') {
       b.say(role, content);
       return;
@@ -104,12 +110,28 @@ export function claudeHandler(b: SummaryBuilder): FormatHandler {
   };
 
   const result = (r: JsonObject): void => {
+    // One result answers one prompt (a `claude -p` run), however many model calls it took.
+    b.countPrompt(num(r['num_turns']));
     const usage = anthropicUsage(r['usage']);
     if (usage) b.reportUsage(usage);
     const cost = num(r['total_cost_usd']);
     if (cost !== undefined) b.reportCost(cost);
     // modelUsage names every model that ran, including background ones a policy must also allow.
     if (isObject(r['modelUsage'])) for (const model of Object.keys(r['modelUsage'])) b.addModel(model);
+  };
+
+  /**
+   * Session files record what a subagent (`Task`) does inside `progress` records of type
+   * `agent_progress`: its model, its tool calls and their results. They are the agent's actions as
+   * much as the main agent's, so they are judged the same way.
+   */
+  const subagentProgress = (r: JsonObject, index: number): void => {
+    const data = isObject(r['data']) ? r['data'] : undefined;
+    if (!data || data['type'] !== 'agent_progress') return;
+    const inner = isObject(data['message']) ? data['message'] : undefined;
+    if (!inner) return;
+    if (inner['type'] === 'assistant') assistant(inner, index);
+    else if (inner['type'] === 'user') user(inner, true);
   };
 
   const record = (value: unknown, index: number): boolean => {
@@ -123,9 +145,18 @@ export function claudeHandler(b: SummaryBuilder): FormatHandler {
       return true;
     }
     if (typeof type !== 'string') return false;
+    if (type === 'progress') {
+      envelope(value);
+      subagentProgress(value, index);
+      return true;
+    }
     if (IGNORED_TYPES.has(type)) {
       envelope(value);
       return true;
+    }
+    if (endsWithResult) {
+      if (type === 'result') openRun = false;
+      else if (type === 'assistant' || type === 'user' || (type === 'system' && value['subtype'] === 'init')) openRun = true;
     }
     switch (type) {
       case 'system':
@@ -151,6 +182,9 @@ export function claudeHandler(b: SummaryBuilder): FormatHandler {
 
   return {
     record,
+    finish() {
+      if (openRun) b.truncated = 'no final result record: the run was cut before it ended';
+    },
     document(value: unknown): boolean {
       // claude.ai-style web export: `{loglines: [...]}` holding session records.
       if (isObject(value) && Array.isArray(value['loglines'])) {

@@ -130,7 +130,7 @@ export function clineApiHistoryHandler(b: SummaryBuilder): FormatHandler {
       return true;
     },
     finish() {
-      b.turns = prompts;
+      b.setPrompts(prompts);
     },
   };
 }
@@ -242,7 +242,7 @@ export function clineUiMessagesHandler(b: SummaryBuilder): FormatHandler {
       }
     },
     finish() {
-      b.turns = prompts;
+      b.setPrompts(prompts);
     },
   };
 }

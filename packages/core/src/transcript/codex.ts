@@ -28,19 +28,47 @@ function parseArguments(raw: unknown): unknown {
 
 const SHELL_TOOLS = new Set(['exec_command', 'shell', 'local_shell', 'container.exec', 'shell_command']);
 
+/** The argument each shell tool executes: unified exec runs `cmd`, the older shell tools `command`. */
+function executedKey(name: string): 'cmd' | 'command' {
+  return name === 'exec_command' ? 'cmd' : 'command';
+}
+
+function commandText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((part) => typeof part === 'string')) return value.join(' ');
+  return undefined;
+}
+
 /**
+ * A shell call is judged on the field the tool executes. A call that carries both fields with
+ * different commands cannot be judged at all: the allow-list could vouch for the one that did not run.
  * A shell call that pipes an apply_patch heredoc edits files just like the apply_patch tool; older
  * Codex builds did exactly that, so the patch paths count as touched.
  */
 function shellCall(b: SummaryBuilder, name: string, args: unknown, index: number, id?: string): void {
-  const argument = primaryArgument(name, args);
-  const command = isObject(args) ? args['cmd'] ?? args['command'] : args;
-  const text = Array.isArray(command) ? command.join(' ') : typeof command === 'string' ? command : '';
+  let argument = primaryArgument(name, args);
+  let ambiguous: string | undefined;
+  let text = typeof args === 'string' ? args : '';
+  if (isObject(args)) {
+    const key = executedKey(name);
+    const other = key === 'cmd' ? 'command' : 'cmd';
+    const executed = commandText(args[key]);
+    const alternative = commandText(args[other]);
+    if (executed !== undefined) argument = primaryArgument(name, executed);
+    if (executed !== undefined && alternative !== undefined && executed.trim() !== alternative.trim()) {
+      ambiguous = `carries two different commands (\`${key}\` and \`${other}\`)`;
+    }
+    text = executed ?? alternative ?? '';
+  }
   const edited = text.includes('*** Begin Patch') ? patchPaths(text) : [];
-  b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index });
+  b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index, ...(ambiguous ? { ambiguous } : {}) });
 }
 
 export function codexRolloutHandler(b: SummaryBuilder): FormatHandler {
+  // token_count is written after each model response, and sometimes again with the same totals
+  // (a rate-limit update): a call is counted when the running total moves.
+  let lastTotal: string | undefined;
+
   const responseItem = (p: JsonObject, index: number): void => {
     const id = str(p['call_id']);
     switch (p['type']) {
@@ -91,6 +119,9 @@ export function codexRolloutHandler(b: SummaryBuilder): FormatHandler {
         // Cumulative: the last snapshot is the session total.
         const total = openaiTokenUsage(info['total_token_usage']);
         if (total) b.reportUsage(total);
+        const key = JSON.stringify(info['total_token_usage'] ?? null);
+        if (total && key !== lastTotal) b.modelCall();
+        lastTotal = key;
         return;
       }
       default:
@@ -110,7 +141,6 @@ export function codexRolloutHandler(b: SummaryBuilder): FormatHandler {
           b.setFirst('agentVersion', payload['cli_version']);
           return true;
         case 'turn_context':
-          b.turns += 1;
           b.addModel(payload['model']);
           b.setFirst('cwd', payload['cwd']);
           return true;
@@ -134,6 +164,8 @@ const MAX_OPEN_ITEMS = 1024;
 
 export function codexExecHandler(b: SummaryBuilder): FormatHandler {
   const open = new Map<string, { item: JsonObject; index: number }>();
+  // A turn that started and never completed or failed: the stream was cut (a killed run).
+  let openTurn = false;
 
   const emit = (item: JsonObject, index: number): void => {
     const id = str(item['id']);
@@ -180,17 +212,21 @@ export function codexExecHandler(b: SummaryBuilder): FormatHandler {
           b.setFirst('sessionId', value['thread_id']);
           return true;
         case 'turn.started':
+          // exec does not echo the prompt; each turn answers one.
+          b.countPrompt();
+          openTurn = true;
+          return true;
         case 'item.plan.delta':
         case 'request_user_input':
           return true;
         case 'turn.completed': {
-          b.turns += 1;
+          openTurn = false;
           const usage = openaiTokenUsage(value['usage']);
           if (usage) b.addUsage(usage);
           return true;
         }
         case 'turn.failed': {
-          b.turns += 1;
+          openTurn = false;
           const error = isObject(value['error']) ? str(value['error']['message']) : undefined;
           b.say('system', `turn failed: ${error ?? 'unknown error'}`);
           return true;
@@ -230,6 +266,7 @@ export function codexExecHandler(b: SummaryBuilder): FormatHandler {
       // A call that started and never completed (killed run) still ran: the allow-list must see it.
       for (const { item, index } of open.values()) emit(item, index);
       open.clear();
+      if (openTurn) b.truncated = 'a turn started and never completed: the run was cut before it ended';
     },
   };
 }

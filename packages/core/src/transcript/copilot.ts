@@ -28,7 +28,7 @@ export function copilotHandler(b: SummaryBuilder): FormatHandler {
           b.say('user', contentText(data['content']));
           return true;
         case 'assistant.turn_start':
-          b.turns += 1;
+          b.modelCall();
           return true;
         case 'assistant.message':
           b.say('assistant', contentText(data['content']));

@@ -23,12 +23,16 @@ export function geminiStreamHandler(b: SummaryBuilder): FormatHandler {
     reply = [];
     inReply = false;
   };
+  // A run ends with `result`; events after the last one mean the stream was cut before it ended.
+  let openRun = false;
 
   return {
     record(value, index) {
       if (!isObject(value) || typeof value['type'] !== 'string') return false;
       b.timestamp(value['timestamp']);
       const type = value['type'];
+      if (type === 'result') openRun = false;
+      else if (type === 'init' || type === 'message' || type === 'tool_use' || type === 'tool_result') openRun = true;
       if (!(type === 'message' && value['role'] === 'assistant')) flush();
       switch (type) {
         case 'init':
@@ -37,7 +41,7 @@ export function geminiStreamHandler(b: SummaryBuilder): FormatHandler {
           return true;
         case 'message':
           if (value['role'] === 'assistant') {
-            if (!inReply) b.turns += 1;
+            if (!inReply) b.modelCall();
             inReply = true;
             reply.push(str(value['content']) ?? '');
             // A non-delta message is complete on its own.
@@ -72,7 +76,10 @@ export function geminiStreamHandler(b: SummaryBuilder): FormatHandler {
           return false;
       }
     },
-    finish: flush,
+    finish() {
+      flush();
+      if (openRun) b.truncated = 'no final result record: the run was cut before it ended';
+    },
   };
 }
 
@@ -145,7 +152,7 @@ function geminiSessionRecords(b: SummaryBuilder) {
     message,
     metadata,
     finish(): void {
-      b.turns = prompts;
+      b.setPrompts(prompts);
     },
   };
 }
@@ -205,7 +212,7 @@ export function geminiRecordingHandler(b: SummaryBuilder): FormatHandler {
       if (!isObject(value) || typeof value['method'] !== 'string') return false;
       if (value['method'] === 'countTokens' || value['method'] === 'embedContent') return true;
       const chunks = Array.isArray(value['response']) ? value['response'] : [value['response']];
-      b.turns += 1;
+      b.modelCall();
       const texts: string[] = [];
       const tools: string[] = [];
       let usage: JsonObject | undefined;

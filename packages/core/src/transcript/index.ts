@@ -22,7 +22,7 @@ import {
 
 export * from './types.js';
 export { detectFormat, DETECT_HEAD_BYTES } from './detect.js';
-export { filesRelativeToWorkspace } from './paths.js';
+export { filesRelativeToWorkspace, splitTouchedPaths, withoutUserNames, workspaceView } from './paths.js';
 export { MAX_CONVERSATION, MAX_ENTRY_TEXT, MAX_ARGUMENT_BYTES } from './summary-builder.js';
 
 interface FormatSpec {

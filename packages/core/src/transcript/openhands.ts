@@ -126,7 +126,7 @@ export function openhandsHandler(b: SummaryBuilder): FormatHandler {
       return true;
     },
     finish() {
-      b.turns = prompts;
+      b.setPrompts(prompts);
     },
   };
 }

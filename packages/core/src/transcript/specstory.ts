@@ -127,7 +127,7 @@ export function specstoryHandler(b: SummaryBuilder): FormatHandler {
     },
     finish() {
       flush();
-      b.turns = prompts;
+      b.setPrompts(prompts);
     },
   };
 }

@@ -13,6 +13,13 @@ export const MAX_ENTRY_TEXT = 2000;
 export const MAX_ARGUMENT_BYTES = 4096;
 /** Ids of recent model responses kept to dedupe streamed usage; older ones are settled for good. */
 const MAX_PENDING_RESPONSES = 512;
+/**
+ * Model ids listed in the summary. A hostile file can name any number of them; past this bound they
+ * are counted (`modelsOmitted`), so the list, the outputs and the work per record stay bounded.
+ */
+export const MAX_MODELS = 100;
+/** Session ids listed in the summary, for the same reason. */
+export const MAX_SESSION_IDS = 100;
 
 const HEAD_KEEP = 100;
 // One slot of the 200 is the "omitted" marker, so head + tail + marker never exceeds the bound.
@@ -147,6 +154,8 @@ export interface CallInput {
   /** Paths this call wrote; they go to filesTouched. */
   edited?: string[];
   recordIndex: number;
+  /** Why what ran cannot be told from the record (see ToolCall.ambiguous). */
+  ambiguous?: string;
 }
 
 interface PendingResponse {
@@ -167,13 +176,26 @@ export class SummaryBuilder {
   cwd?: string;
   startedAt?: string;
   endedAt?: string;
-  turns = 0;
+  /** User prompts seen through say('user'). */
+  private prompts = 0;
+  /** User prompts as the reader counted them (setPrompts); wins over `prompts` when set. */
+  private promptsCounted: number | undefined;
+  /** Prompts the format records without their text (a Claude `result`, a Codex `turn.started`). */
+  private promptRuns = 0;
+  /** Model responses; undefined while the format has recorded none. */
+  modelCalls: number | undefined;
+  /** Model calls the agent reported itself (Σ `num_turns` of Claude results); the larger count wins. */
+  private reportedModelCalls = 0;
+  truncated: string | undefined;
   records = 0;
   skippedRecords = 0;
   badLines = 0;
   private toolCallCount = 0;
   private readonly tools = new Map<string, number>();
   private readonly models: string[] = [];
+  private readonly modelSet = new Set<string>();
+  private modelsOmitted = 0;
+  private readonly sessionIds: string[] = [];
   private readonly files = new Set<string>();
   private readonly head: ConversationEntry[] = [];
   private readonly tail: ConversationEntry[] = [];
@@ -201,19 +223,54 @@ export class SummaryBuilder {
     this.format = format;
     this.agent = agent;
     this.onToolCall = options?.onToolCall;
-    this.text = options?.byteText ? (value: string) => (isAsciiText(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) : (value: string) => value;
+    this.text = options?.byteText ? (value: string) => (isAsciiText(value) ? value : textOfBytes(value)) : (value: string) => value;
+  }
+
+  /**
+   * The person's prompts, for formats where the reader tells a prompt from tool output or a resumed
+   * task itself (say('user') alone would count those too): replaces the count say('user') keeps.
+   */
+  setPrompts(count: number): void {
+    this.promptsCounted = count;
+  }
+
+  /** Counts model responses (API calls). */
+  modelCall(count = 1): void {
+    this.modelCalls = (this.modelCalls ?? 0) + count;
+  }
+
+  /** A prompt the format records without its text, with the model calls it took when the agent says. */
+  countPrompt(modelCalls?: number): void {
+    this.promptRuns += 1;
+    if (modelCalls !== undefined && modelCalls > 0) this.reportedModelCalls += modelCalls;
   }
 
   addModel(model: unknown): void {
     const id = str(model);
     if (!id || id === '<synthetic>') return;
     this.model = id;
-    if (!this.models.includes(id)) this.models.push(id);
+    if (this.modelSet.has(id)) return;
+    if (this.models.length < MAX_MODELS) {
+      this.models.push(id);
+      this.modelSet.add(id);
+    } else {
+      // Past the bound distinct ids are not remembered, so a repeated one counts again: the count
+      // only says that the list is not whole, which is all a policy needs to refuse to vouch for it.
+      this.modelsOmitted += 1;
+    }
   }
 
   setFirst<K extends 'agentVersion' | 'sessionId' | 'cwd' | 'startedAt'>(key: K, value: unknown): void {
     const text = str(value);
-    if (text !== undefined && this[key] === undefined) this[key] = text;
+    if (text === undefined) return;
+    if (key === 'sessionId') this.addSession(text);
+    if (this[key] === undefined) this[key] = text;
+  }
+
+  /** Every session a file holds: runs appended to one file are several sessions, not the first one. */
+  private addSession(id: string): void {
+    if (this.sessionIds.length >= MAX_SESSION_IDS || id === this.sessionIds[this.sessionIds.length - 1]) return;
+    if (!this.sessionIds.includes(id)) this.sessionIds.push(id);
   }
 
   timestamp(value: unknown): void {
@@ -239,6 +296,7 @@ export class SummaryBuilder {
     const out: ToolCall = { name: this.text(call.name), filePaths: filePaths.map(this.text), recordIndex: call.recordIndex };
     if (call.id !== undefined) out.id = call.id;
     if (call.argument !== undefined) out.argument = this.text(call.argument);
+    if (call.ambiguous !== undefined) out.ambiguous = call.ambiguous;
     this.onToolCall(out);
   }
 
@@ -256,6 +314,8 @@ export class SummaryBuilder {
   say(role: ConversationRole, text: string, tools?: string[]): void {
     const trimmed = text.trim();
     if (trimmed.length === 0 && (!tools || tools.length === 0)) return;
+    // One meaning of a turn in every format: something a person asked.
+    if (role === 'user' && trimmed.length > 0) this.prompts += 1;
     // Only a cut excerpt can be a view into a longer record; a short text is kept as it is.
     const entry: ConversationEntry = { role, text: trimmed.length > MAX_ENTRY_TEXT ? detached(truncateText(trimmed)) : trimmed };
     if (tools && tools.length > 0) entry.tools = tools.slice(0, 50);
@@ -293,7 +353,7 @@ export class SummaryBuilder {
     const entry: PendingResponse = { usage };
     if (costUsd !== undefined) entry.costUsd = costUsd;
     this.pending.set(key, entry);
-    if (isNew) this.turns += 1;
+    if (isNew) this.modelCall();
     if (this.pending.size > MAX_PENDING_RESPONSES) {
       const oldest = this.pending.keys().next().value as string;
       this.settle(oldest);
@@ -342,7 +402,7 @@ export class SummaryBuilder {
       format: this.format,
       agent: this.agent,
       models: this.models.map(text),
-      turns: this.turns,
+      turns: this.promptsCounted ?? Math.max(this.prompts, this.promptRuns),
       toolCalls: this.toolCallCount,
       tools: Object.fromEntries([...this.tools].map(([name, count]) => [text(name), count])),
       filesTouched: [...this.files].map(text),
@@ -354,12 +414,61 @@ export class SummaryBuilder {
     if (this.agentVersion !== undefined) summary.agentVersion = text(this.agentVersion);
     if (this.model !== undefined) summary.model = text(this.model);
     if (this.sessionId !== undefined) summary.sessionId = text(this.sessionId);
+    if (this.sessionIds.length > 0) summary.sessionIds = this.sessionIds.map(text);
+    if (this.modelsOmitted > 0) summary.modelsOmitted = this.modelsOmitted;
+    if (this.modelCalls !== undefined || this.reportedModelCalls > 0) summary.modelCalls = Math.max(this.modelCalls ?? 0, this.reportedModelCalls);
+    if (this.truncated !== undefined) summary.truncated = this.truncated;
     if (this.cwd !== undefined) summary.cwd = text(this.cwd);
     if (usage !== undefined) summary.usage = usage;
     if (this.startedAt !== undefined) summary.startedAt = this.startedAt;
     if (this.endedAt !== undefined) summary.endedAt = this.endedAt;
     return summary;
   }
+}
+
+/**
+ * Text of a string parsed from a Latin-1 line. Raw bytes arrive as characters up to U+00FF and are
+ * decoded as UTF-8; a JSON escape (`\u65e5`, a surrogate pair, `\u00e9`) arrives already decoded.
+ * An escape above U+00FF cannot be a byte and is kept whole (cutting it to its low byte turned
+ * `日` into a control character), and a character that does not start a valid UTF-8 sequence can
+ * only have come from an escape, so it is kept as the character it is.
+ */
+export function textOfBytes(value: string): string {
+  // The common case, raw UTF-8 only, decodes natively.
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\xff]/.test(value)) {
+    const decoded = Buffer.from(value, 'latin1').toString('utf8');
+    if (!decoded.includes('\uFFFD')) return decoded;
+  }
+  let out = '';
+  let i = 0;
+  const n = value.length;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c < 0x80 || c > 0xff) {
+      out += value[i];
+      i += 1;
+      continue;
+    }
+    const length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    let point = length === 2 ? c & 0x1f : length === 3 ? c & 0x0f : c & 0x07;
+    let valid = length > 0 && i + length <= n;
+    for (let k = 1; valid && k < length; k += 1) {
+      const next = value.charCodeAt(i + k);
+      if (next < 0x80 || next > 0xbf) valid = false;
+      else point = (point << 6) | (next & 0x3f);
+    }
+    // Overlong forms and surrogates are not UTF-8 either.
+    if (valid && ((length === 3 && (point < 0x800 || (point >= 0xd800 && point <= 0xdfff))) || (length === 4 && (point < 0x10000 || point > 0x10ffff)))) valid = false;
+    if (!valid) {
+      out += value[i];
+      i += 1;
+      continue;
+    }
+    out += String.fromCodePoint(point);
+    i += length;
+  }
+  return out;
 }
 
 function isAsciiText(value: string): boolean {

@@ -98,7 +98,7 @@ export function sweAgentHandler(b: SummaryBuilder): FormatHandler {
         b.say('user', contentText(entry['content']));
       }
     }
-    b.turns = prompts;
+    b.setPrompts(prompts);
 
     const info = isObject(doc['info']) ? doc['info'] : {};
     const submission = str(info['submission']);
@@ -220,7 +220,7 @@ export function miniSweAgentHandler(b: SummaryBuilder): FormatHandler {
       return true;
     },
     finish() {
-      b.turns = prompts;
+      b.setPrompts(prompts);
     },
   };
 }

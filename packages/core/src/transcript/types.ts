@@ -55,6 +55,8 @@ export interface ToolCall {
   filePaths: string[];
   /** 0-based index of the record (JSONL line, array element, text line) that holds the call. */
   recordIndex: number;
+  /** Set when the record does not say for sure what ran (two different commands in one call): never allowed. */
+  ambiguous?: string;
 }
 
 export interface TranscriptUsage {
@@ -83,8 +85,18 @@ export interface TranscriptSummary {
   models: string[];
   sessionId?: string;
   cwd?: string;
-  /** Model responses (assistant turns) as the format counts them; see README of the transcript module. */
+  /** Every session id seen, in first-seen order: several runs appended to one file are several sessions (at most 100 kept). */
+  sessionIds?: string[];
+  /** Model ids seen beyond the ones `models` lists (it is bounded); a model policy cannot vouch for a list it did not see whole. */
+  modelsOmitted?: number;
+  /** User prompts, in every format (see docs/transcript-formats.md); a `claude -p` run answered by a `result` counts one. */
   turns: number;
+  /** Model responses (API calls), when the format records them. */
+  modelCalls?: number;
+  /** Set when the reader knows the view is cut short (a stream that never reached its final record). */
+  truncated?: string;
+  /** Paths written outside the workspace (filled by capture; a home directory shows as `~`). */
+  outsideWorkspace?: string[];
   toolCalls: number;
   tools: Record<string, number>;
   filesTouched: string[];
