@@ -1,6 +1,5 @@
 export type {
   AuditPolicy,
-  FailOn,
   HumanReviewSignal,
   LoadedPolicy,
   ModelsPolicy,
