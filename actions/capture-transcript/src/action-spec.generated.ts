@@ -19,7 +19,7 @@ export const ACTION_SPEC = {
   },
   outputs: {
     "verdict": { description: "`pass`, `warn` or `fail`." },
-    "report": { description: "Path of the gate report (JSON, schema: packages/core/schemas/gate-report.schema.json); capture-transcript writes capture.json." },
+    "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
     "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
     "transcript-file": { description: "Path of the redacted transcript on disk." },
     "transcript-digest": { description: "sha256 of the redacted transcript bytes as stored (`sha256:<hex>`)." },
