@@ -48,7 +48,7 @@ export const main = defineGate({
       .set('session-id', s.sessionId ?? '')
       .set('turns', String(s.turns))
       .set('tool-calls', String(s.toolCalls))
-      .set('tools', s.tools)
+      .setRecord('tools', s.tools, (n) => [more(n), n])
       .setList('files-touched', result.filesTouched, more)
       .setList('tool-violations', result.violations, (n) => ({ tool: '…', rule: more(n), record: -1 }))
       .set('redactions', String(result.redactions))

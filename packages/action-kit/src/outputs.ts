@@ -50,6 +50,24 @@ export class OutputSet<Name extends string> {
     return this.set(name, JSON.stringify([...kept, marker(items.length - kept.length)]));
   }
 
+  /** A JSON object output cut the same way: entries in order while they fit, then one marker entry. */
+  setRecord<V>(name: Name, record: Readonly<Record<string, V>>, marker: (omitted: number) => [string, V], maxBytes = LIST_OUTPUT_LIMIT_BYTES): this {
+    const entries = Object.entries(record);
+    const full = JSON.stringify(record);
+    if (Buffer.byteLength(full) <= maxBytes) return this.set(name, full);
+    const reserve = Buffer.byteLength(JSON.stringify(Object.fromEntries([marker(entries.length)]))) + 1;
+    const kept: Array<[string, V]> = [];
+    let used = 2;
+    for (const entry of entries) {
+      const size = Buffer.byteLength(JSON.stringify(entry[0])) + Buffer.byteLength(JSON.stringify(entry[1])) + 2;
+      if (used + size + reserve > maxBytes) break;
+      kept.push(entry);
+      used += size;
+    }
+    this.cut.push({ name, kept: kept.length, total: entries.length });
+    return this.set(name, JSON.stringify(Object.fromEntries([...kept, marker(entries.length - kept.length)])));
+  }
+
   /** The list outputs that were cut, for the gate to report. */
   truncated(): readonly TruncatedOutput[] {
     return this.cut;

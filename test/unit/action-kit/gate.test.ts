@@ -183,3 +183,17 @@ describe('policy base (issue 6, 5.7)', () => {
     });
   });
 });
+
+describe('object outputs under the job output limit (issue 6, 5.13)', () => {
+  it('cuts a large map of tool names with a marker entry', () => {
+    const tools = Object.fromEntries(Array.from({ length: 20_000 }, (_v, i) => [`mcp__server__${'t'.repeat(30)}_${i}`, 1]));
+    const outputs = new OutputSet<'tools'>().setRecord('tools', tools, (n) => [`… ${n} more`, n]);
+    const cut = JSON.parse(outputs.get('tools')!) as Record<string, number>;
+    expect(Buffer.byteLength(outputs.get('tools')!)).toBeLessThanOrEqual(128 * 1024);
+    const keys = Object.keys(cut);
+    const omitted = 20_000 - (keys.length - 1);
+    expect(keys.at(-1)).toBe(`… ${omitted} more`);
+    expect(cut[`… ${omitted} more`]).toBe(omitted);
+    expect(outputs.truncated()).toEqual([{ name: 'tools', kept: keys.length - 1, total: 20_000 }]);
+  });
+});

@@ -8,7 +8,7 @@ import { resolveSetting } from '../gate/settings.js';
 import { globToRegExp } from '../policy/glob.js';
 import type { LoadedPolicy } from '../policy/types.js';
 import type { TranscriptFormat } from '../transcript/index.js';
-import type { CaptureOptions } from './index.js';
+import type { CaptureOptions } from './types.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 

@@ -173,7 +173,7 @@ export async function resolvePolicyBase(eventName: string, payload: unknown, opt
     // Only a comment on a pull request carries a change; a comment on a plain issue does not.
     if (!issue || issue.pull_request === undefined || issue.pull_request === null) return { origin: 'working tree (comment on an issue)' };
     if (typeof issue.number !== 'number') return missing('the issue_comment event has no issue.number');
-    if (!options.fetchPullRequest) return missing(`the base of pull request #${issue.number} needs the GitHub API, and no client was given`);
+    if (!options.fetchPullRequest) return missing(`the base of pull request #${issue.number} needs the GitHub API, and no GitHub token was given`);
     let pr: PullRequestRef;
     try {
       pr = await options.fetchPullRequest(issue.number);
