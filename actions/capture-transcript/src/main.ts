@@ -1,5 +1,5 @@
 import { artifactUrl, createArtifactStore, defineGate, maskSecrets, MIN_MASK_LENGTH, OutputSet, uploadArtifact, workerEntry } from '@agent-gates/action-kit';
-import { planCapture, runCapture, type CaptureInputs } from '@agent-gates/core/capture';
+import { captureUpload, planCapture, runCapture, type CaptureInputs } from '@agent-gates/core/capture';
 import { TRANSCRIPT_FORMATS } from '@agent-gates/core/transcript';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { renderDetails } from './summary.js';
@@ -27,12 +27,11 @@ export const main = defineGate({
     const result = await runCapture({ ...plan.options, onSecret: (value) => maskSecrets([value]) });
 
     const outputs = new OutputSet<OutputName>();
-    if (plan.upload && result.uploadable) {
-      const files = [result.transcriptFile, result.summaryFile, result.captureFile];
-      const uploaded = await uploadArtifact(createArtifactStore(), { ...plan.upload, files, rootDirectory: plan.options.outputDir });
+    const upload = captureUpload(plan, result);
+    if (upload && 'skipped' in upload) log.warning(upload.skipped);
+    else if (upload) {
+      const uploaded = await uploadArtifact(createArtifactStore(), upload);
       outputs.set('artifact-id', String(uploaded.id)).set('artifact-url', artifactUrl(context, uploaded.id)).set('artifact-digest', uploaded.digest);
-    } else if (plan.upload) {
-      log.warning('The transcript holds secrets and redact is false: it was not uploaded.');
     }
     const s = result.summary;
     const more = (n: number) => `… ${n} more in summary.json`;

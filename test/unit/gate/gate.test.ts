@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bytesDigest, canonicalJson } from '@agent-gates/core';
-import { captureTranscript, defaultArtifactName, planCapture, WORKER_MIN_BYTES, type CaptureInputs } from '@agent-gates/core/capture';
+import { captureTranscript, captureUpload, defaultArtifactName, planCapture, WORKER_MIN_BYTES, type CaptureInputs } from '@agent-gates/core/capture';
 import {
   failsStep,
   gateReport,
@@ -212,5 +212,21 @@ describe('planCapture', () => {
     expect(defaultArtifactName(CONTEXT)).toBe('agent-transcript-agent-42-2');
     expect(defaultArtifactName({ job: '', runId: '', runAttempt: '' })).toBe('agent-transcript-job-local-1');
     expect(WORKER_MIN_BYTES).toBe(8 * 1024 * 1024);
+  });
+});
+
+describe('captureUpload', () => {
+  const plan = (upload: { name: string; retentionDays: number } | undefined) => ({ options: { outputDir: '/out' } as never, upload });
+  const result = { uploadable: true, transcriptFile: '/out/transcript/t.jsonl', summaryFile: '/out/summary.json', captureFile: '/out/capture.json' };
+
+  it('uploads the three evidence files, never an unredacted secret, and nothing when upload is off', () => {
+    expect(captureUpload(plan({ name: 'n', retentionDays: 5 }), result)).toEqual({
+      name: 'n',
+      retentionDays: 5,
+      files: ['/out/transcript/t.jsonl', '/out/summary.json', '/out/capture.json'],
+      rootDirectory: '/out',
+    });
+    expect(captureUpload(plan({ name: 'n', retentionDays: 5 }), { ...result, uploadable: false })).toEqual({ skipped: expect.stringMatching(/not uploaded/) });
+    expect(captureUpload(plan(undefined), result)).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ import type { CaptureOptions, CaptureResult, ToolViolation } from './types.js';
 import { captureInWorker, redactFile } from './worker.js';
 
 
-export { defaultArtifactName, planCapture, policySource, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
+export { captureUpload, defaultArtifactName, planCapture, policySource, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
 
 export type * from './types.js';
 export type { Verdict } from '../gate/verdict.js';

@@ -8,7 +8,7 @@ import { resolveSetting } from '../gate/settings.js';
 import { globToRegExp } from '../policy/glob.js';
 import type { LoadedPolicy } from '../policy/types.js';
 import type { TranscriptFormat } from '../transcript/index.js';
-import type { CaptureOptions } from './types.js';
+import type { CaptureOptions, CaptureResult } from './types.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -130,4 +130,18 @@ export function planCapture(inputs: CaptureInputs, run: CaptureRun): CapturePlan
     ? { name: resolveSetting(inputs.artifactName, defaultArtifactName(context)), retentionDays: resolveSetting(inputs.retentionDays, transcript.retentionDays) }
     : undefined;
   return { options, upload };
+}
+
+/**
+ * What to upload once the capture is done: the three evidence files, unless upload is off, or a
+ * secret was found with redaction off, in which case the file must not leave the runner and
+ * `skipped` says why.
+ */
+export function captureUpload(
+  plan: CapturePlan,
+  result: Pick<CaptureResult, 'uploadable' | 'transcriptFile' | 'summaryFile' | 'captureFile'>,
+): { name: string; retentionDays: number; files: string[]; rootDirectory: string } | { skipped: string } | undefined {
+  if (!plan.upload) return undefined;
+  if (!result.uploadable) return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
+  return { ...plan.upload, files: [result.transcriptFile, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
 }
