@@ -31,9 +31,10 @@ for (const gate of readdirSync(path.join(root, 'actions'))) {
     cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  // A gate that does heavy work on a second thread ships that thread's code as its own small bundle.
-  if (existsSync(path.join(dir, 'src', 'redaction-worker.ts'))) {
-    execFileSync(process.execPath, [ncc, 'build', path.join(dir, 'src', 'redaction-worker.ts'), '-o', path.join(out, 'worker'), '--quiet', '--no-cache'], {
+  // The worker convention: an action's src/worker.ts is the code of its worker threads, built as a
+  // small bundle of its own into dist/worker/, where action-kit's workerEntry() finds it.
+  if (existsSync(path.join(dir, 'src', 'worker.ts'))) {
+    execFileSync(process.execPath, [ncc, 'build', path.join(dir, 'src', 'worker.ts'), '-o', path.join(out, 'worker'), '--quiet', '--no-cache'], {
       cwd: dir,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

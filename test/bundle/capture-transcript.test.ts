@@ -130,6 +130,26 @@ describe('capture-transcript bundle', () => {
     expect(run.outputs).toEqual({});
   });
 
+  it('writes report and report-digest: capture.json, a gate report whose digest is its bytes', async () => {
+    const repo = createGitRepo({ base: { a: '1' } });
+    const file = path.join(repo.dir, '..', `r-${path.basename(repo.dir)}.jsonl`);
+    writeFileSync(file, transcript(repo.dir, ['npm test']));
+    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false' } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(path.basename(run.outputs.report!)).toBe('capture.json');
+    const bytes = readFileSync(run.outputs.report!);
+    expect(run.outputs['report-digest']).toBe(`sha256:${sha256(bytes)}`);
+    const { createRequire } = await import('node:module');
+    const requireFromCore = createRequire(path.resolve('packages/core/package.json'));
+    const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync('packages/core/schemas/gate-report.schema.json', 'utf8')) as object);
+    const report = JSON.parse(bytes.toString()) as { verdict: string; tool: { name: string; version: string } };
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.verdict).toBe(run.outputs.verdict);
+    expect(report.tool.name).toBe('agent-gates/capture-transcript');
+    expect(run.summary).toMatch(/\| warn \| secret-redacted \| /);
+  });
+
   it('names a missing transcript path', async () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: 'nowhere/claude-execution-output.json', upload: 'false' } });

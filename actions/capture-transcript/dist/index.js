@@ -28419,8 +28419,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57153);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45803);
+/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76812);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(42168);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 45803:
+/***/ 42168:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28439,34 +28439,754 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: getInputs
+// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 20 modules
+var src = __nccwpck_require__(76812);
+// EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 17 modules
+var capture = __nccwpck_require__(21836);
+// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 15 modules
+var transcript = __nccwpck_require__(57447);
+;// CONCATENATED MODULE: ./src/action-spec.generated.ts
+// Generated from action.yml by `pnpm docs`. Do not edit: change action.yml and regenerate.
+const ACTION_SPEC = {
+    name: "agent-gates: capture-transcript",
+    version: "0.1.0",
+    inputs: {
+        "path": { description: "Transcript file, or a glob matching exactly one file (for example `${{ steps.claude.outputs.execution_file }}`).", required: true },
+        "format": { description: "Transcript format, or `auto` to detect it from the first 64 KiB. One of: auto, claude-code-action, claude-stream-json, claude-json-result, claude-session, claude-session-export, codex-rollout, codex-exec-json, gemini-stream-json, gemini-session, gemini-session-json, gemini-api-recording, copilot-cli, aider, openai-chat, openai-responses, anthropic-messages, cline-api-history, cline-ui-messages, openhands-trajectory, swe-agent-traj, mini-swe-agent-traj, cursor-specstory.", default: "auto" },
+        "policy": { description: "Path of the policy file, relative to the workspace. For a change (a pull request, a comment on one, a merge queue group) it is read from the base commit, never from the change; when that base cannot be found the step fails.", default: ".github/agent-gates.yml" },
+        "redact": { description: "Redact secrets before the transcript is stored. With `false` a transcript that holds a secret is not uploaded and the verdict is `fail`.", default: "true" },
+        "mask-values": { description: "Extra literal values to redact and mask, one per line (pass secrets through `${{ secrets.X }}`).", default: "", sensitive: true },
+        "redact-patterns": { description: "Extra regular expressions (JavaScript syntax) to redact, one per line.", default: "" },
+        "allowed-tools": { description: "Tools the agent may use, one per line or comma separated, in Claude Code permission syntax (`Read`, `Edit(src/**)`, `Bash(npm test:*)`, `mcp__github__*`). Empty uses the policy; a call outside the list is a violation and fails the gate.", default: "" },
+        "artifact-name": { description: "Name of the uploaded artifact. Empty builds one from the job, run id and attempt.", default: "" },
+        "retention-days": { description: "Days to keep the artifact (1-90). Empty uses the policy, then the repository default.", default: "" },
+        "upload": { description: "Upload the redacted transcript, summary.json and capture.json as an artifact.", default: "true" },
+        "summary": { description: "Write a step summary for reviewers.", default: "true" },
+        "fail-on": { description: "Which verdict fails the step: `fail`, `warn` (warn or fail), or `never` (outputs only, for the router).", default: "fail" },
+        "github-token": { description: "Token for the GitHub API.", default: "${{ github.token }}", sensitive: true },
+    },
+    outputs: {
+        "verdict": { description: "`pass`, `warn` or `fail`." },
+        "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
+        "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+        "transcript-file": { description: "Path of the redacted transcript on disk." },
+        "transcript-digest": { description: "sha256 of the redacted transcript bytes as stored (`sha256:<hex>`)." },
+        "source-digest": { description: "sha256 of the original transcript bytes." },
+        "artifact-id": { description: "Id of the uploaded artifact." },
+        "artifact-url": { description: "Web URL of the uploaded artifact." },
+        "artifact-digest": { description: "sha256 of the uploaded artifact zip, as the artifact service recorded it." },
+        "format": { description: "Detected transcript format." },
+        "agent": { description: "Agent that wrote the transcript (claude-code, codex, gemini-cli, copilot-cli, aider, ...)." },
+        "agent-version": { description: "Version of the agent, where the transcript records it." },
+        "model": { description: "Model id in use at the end of the session (the last one seen); `models` lists every one." },
+        "models": { description: "JSON array of every model id seen (at most 100; the summary counts any beyond as `modelsOmitted` and the verdict is at least `warn`)." },
+        "session-id": { description: "Session id recorded by the agent (the first one; the summary lists every session a file holds as `sessionIds`)." },
+        "turns": { description: "Number of user prompts (one meaning in every format; see docs/transcript-formats.md)." },
+        "model-calls": { description: "Number of model responses (API calls), subagents included; empty when the format does not record them." },
+        "tool-calls": { description: "Number of tool calls." },
+        "tools": { description: "JSON object of tool name to call count." },
+        "files-touched": { description: "JSON array of paths the agent edited or wrote, relative to the workspace." },
+        "outside-workspace": { description: "JSON array of paths the agent wrote outside the workspace (a home directory shown as `~`); any makes the verdict `fail`." },
+        "tool-violations": { description: "JSON array of tool calls outside the allow-list ({tool, argument, rule}); any makes the verdict `fail`." },
+        "redactions": { description: "Number of secrets redacted." },
+        "usage": { description: "JSON of token counts and cost, where the format records them." },
+        "summary-file": { description: "Path of the normalised summary JSON (schema: packages/core/schemas/transcript-summary.schema.json)." },
+    },
+};
+const INPUT_NAMES = Object.keys(ACTION_SPEC.inputs);
+const OUTPUT_NAMES = Object.keys(ACTION_SPEC.outputs);
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * capture's part of the step summary, after the shared title, verdict and reasons. Everything here
+ * is redacted, and every untrusted string goes through the builder's escaping.
+ */
+function renderDetails(b, result) {
+    const s = result.summary;
+    b.table(['field', 'value'], [
+        ['format', result.format],
+        ['agent', `${s.agent}${s.agentVersion ? ` ${s.agentVersion}` : ''}`],
+        ['model', s.models.join(', ') || 'unknown'],
+        ['session', s.sessionId ?? 'unknown'],
+        ['turns (prompts)', String(s.turns)],
+        ['model calls', s.modelCalls !== undefined ? String(s.modelCalls) : 'not recorded'],
+        ['tool calls', String(s.toolCalls)],
+        ['secrets redacted', String(result.redactions)],
+        ['transcript digest', result.transcriptDigest],
+        ['source digest', result.sourceDigest],
+    ]);
+    const tools = Object.entries(s.tools).sort((a, b) => b[1] - a[1]);
+    if (tools.length > 0)
+        b.raw('### Tools used\n').table(['tool', 'calls'], tools.slice(0, 50).map(([t, n]) => [t, String(n)]));
+    if (result.filesTouched.length > 0) {
+        b.raw('### Files touched\n').table(['path'], result.filesTouched.slice(0, 200).map((f) => [f]));
+    }
+    if (result.outsideWorkspace.length > 0) {
+        b.raw('### Written outside the workspace\n').table(['path'], result.outsideWorkspace.slice(0, 200).map((f) => [f]));
+    }
+    if (result.violations.length > 0) {
+        b.raw('### Tool violations\n').table(['tool', 'argument', 'rule'], result.violations.slice(0, 100).map((v) => [v.tool, v.argument ?? '', v.rule]));
+    }
+    if (s.conversation.length > 0) {
+        b.raw('### Conversation\n', false);
+        s.conversation.forEach((turn, i) => {
+            const tools = turn.tools && turn.tools.length > 0 ? ` · ${turn.tools.join(', ')}` : '';
+            b.details(`${i + 1}. ${turn.role}${tools}: ${turn.text.slice(0, 80)}`, turn.text || '(no text)');
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+/** capture-transcript: inputs, one core call, outputs. Every decision is in packages/core/src/capture. */
+const main = (0,src/* defineGate */.pu)({
+    spec: ACTION_SPEC,
+    gate: 'capture-transcript',
+    inputs: (input) => ({
+        path: input.string('path'),
+        format: input.oneOf('format', ['auto', ...transcript/* TRANSCRIPT_FORMATS */.gz]),
+        redact: input.boolean('redact'),
+        // Values, never comments: a password may start with `#`.
+        maskValues: input.list('mask-values', { comments: false, minLength: src/* MIN_MASK_LENGTH */.nV }),
+        redactPatterns: input.list('redact-patterns', { comments: false }),
+        allowedTools: input.list('allowed-tools', { splitCommas: true }),
+        artifactName: input.optional('artifact-name'),
+        retentionDays: input.integer('retention-days', { min: 1, max: 90 }),
+        upload: input.boolean('upload'),
+    }),
+    secrets: (inputs) => inputs.maskValues,
+    async run({ inputs, context, policy, log, tool }) {
+        const fingerprintKey = process.env.AGENT_GATES_FINGERPRINT_KEY;
+        const plan = (0,capture/* planCapture */.Gi)(inputs, { context, policy, tool, workerEntry: (0,src/* workerEntry */.xA)(import.meta.url), ...(fingerprintKey ? { fingerprintKey } : {}) });
+        const result = await (0,capture/* runCapture */.K2)({ ...plan.options, onSecret: (value) => (0,src/* maskSecrets */.QU)([value]) });
+        const outputs = new src/* OutputSet */.Yd();
+        const upload = (0,capture/* captureUpload */.gZ)(plan, result);
+        if (upload && 'skipped' in upload)
+            log.warning(upload.skipped);
+        else if (upload) {
+            const uploaded = await (0,src/* uploadArtifact */.mz)((0,src/* createArtifactStore */.GA)(), upload);
+            outputs.set('artifact-id', String(uploaded.id)).set('artifact-url', (0,src/* artifactUrl */.Wk)(context, uploaded.id)).set('artifact-digest', uploaded.digest);
+        }
+        const s = result.summary;
+        const more = (n) => `… ${n} more in summary.json`;
+        outputs
+            .set('transcript-file', result.transcriptFile)
+            .set('transcript-digest', result.transcriptDigest)
+            .set('source-digest', result.sourceDigest)
+            .set('format', result.format)
+            .set('agent', s.agent)
+            .set('agent-version', s.agentVersion ?? '')
+            .set('model', s.model ?? '')
+            .setList('models', s.models, more)
+            .set('session-id', s.sessionId ?? '')
+            .set('turns', String(s.turns))
+            .set('model-calls', s.modelCalls !== undefined ? String(s.modelCalls) : '')
+            .set('tool-calls', String(s.toolCalls))
+            .setRecord('tools', s.tools, (n) => [more(n), n])
+            .setList('files-touched', result.filesTouched, more)
+            .setList('outside-workspace', result.outsideWorkspace, more)
+            .setList('tool-violations', result.violations, (n) => ({ tool: '…', rule: more(n), record: -1 }))
+            .set('redactions', String(result.redactions))
+            .set('usage', s.usage ?? {})
+            .set('summary-file', result.summaryFile);
+        for (const violation of result.violations.slice(0, 20)) {
+            log.error(`Tool call outside policy: ${violation.tool}${violation.argument ? ` ${violation.argument}` : ''} (${violation.rule})`, {
+                title: 'capture-transcript: tool violation',
+            });
+        }
+        return {
+            verdict: result.verdict,
+            reasons: result.gateReasons,
+            report: { path: result.captureFile, digest: result.captureDigest },
+            outputs,
+            details: (summary) => renderDetails(summary, result),
+            logLine: `capture-transcript: ${result.verdict} (${result.format}, ${s.toolCalls} tool calls, ${result.redactions} redactions${result.redactedOnWorker ? ', redacted on a worker thread' : ''})`,
+        };
+    },
+});
+
+
+/***/ }),
+
+/***/ 76812:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  nV: () => (/* reexport */ MIN_MASK_LENGTH),
+  Yd: () => (/* reexport */ OutputSet),
+  Wk: () => (/* reexport */ artifactUrl),
+  GA: () => (/* reexport */ createArtifactStore),
+  pu: () => (/* reexport */ defineGate),
+  QU: () => (/* reexport */ maskSecrets),
+  eF: () => (/* reexport */ run),
+  mz: () => (/* reexport */ uploadArtifact),
+  xA: () => (/* reexport */ workerEntry)
+});
+
+// UNUSED EXPORTS: GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, createActionsLogger, createGitHubClient, escapeMarkdown, escapePre, inputEnvName, loadGatePolicy, logLine, maskedValues, neutraliseMentions, readCommonInputs, readEventPayload, readRunContext, renderGateSummary, splitTopLevelCommas, truncate, writeStepSummary
+
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(29179);
+// EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
+var digest = __nccwpck_require__(46927);
+;// CONCATENATED MODULE: ../../packages/core/src/index.ts
+
+
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/inputs.ts
+
+/** The runner's name mangling (as @actions/core's getInput): spaces become `_`, hyphens stay. */
+function inputEnvName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/**
+ * Reads every input through one typed object. The runner already applies action.yml defaults; when
+ * an INPUT_ variable is absent altogether (the CLI, a test) the literal default applies the same way.
+ * Defaults holding an expression (`${{ github.token }}`) cannot be evaluated here and read as empty.
+ */
+class InputReader {
+    spec;
+    env;
+    constructor(spec, env = process.env) {
+        this.spec = spec;
+        this.env = env;
+    }
+    describe(name, value) {
+        return this.spec.inputs[name]?.sensitive ? '(value hidden)' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    }
+    raw(name) {
+        const spec = this.spec.inputs[name];
+        if (!spec)
+            throw new errors.ConfigError('E_INTERNAL', `input "${name}" is not declared in action.yml`);
+        let value = this.env[inputEnvName(name)];
+        if (value === undefined)
+            value = spec.default !== undefined && !spec.default.includes('${{') ? spec.default : '';
+        value = value.trim();
+        if (spec.required && value === '')
+            throw new errors.ConfigError('E_INPUT', `input "${name}" is required and was empty`);
+        return value;
+    }
+    string(name) {
+        return this.raw(name);
+    }
+    optional(name) {
+        const value = this.raw(name);
+        return value === '' ? undefined : value;
+    }
+    /** YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them. */
+    boolean(name) {
+        const value = this.raw(name);
+        if (['true', 'True', 'TRUE'].includes(value))
+            return true;
+        if (['false', 'False', 'FALSE'].includes(value))
+            return false;
+        throw new errors.ConfigError('E_INPUT', `input "${name}" must be true or false, got ${this.describe(name, value)}`);
+    }
+    integer(name, range) {
+        const value = this.raw(name);
+        if (value === '')
+            return undefined;
+        const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
+            throw new errors.ConfigError('E_INPUT', `input "${name}" must be an integer from ${range.min} to ${range.max}, got ${this.describe(name, value)}`);
+        }
+        return n;
+    }
+    oneOf(name, allowed) {
+        const value = this.raw(name);
+        if (!allowed.includes(value)) {
+            throw new errors.ConfigError('E_INPUT', `input "${name}" must be one of ${allowed.join(', ')}, got ${this.describe(name, value)}`);
+        }
+        return value;
+    }
+    /**
+     * One item per line, blank lines dropped; commas also split with `splitCommas`. `#` lines are
+     * comments only where asked (`comments: true`): in a list of values to mask or patterns to redact a
+     * line starting with `#` is a value, and dropping it would store the secret in clear.
+     * With `minLength`, a shorter item is the user's mistake, named by input and line, never echoed.
+     */
+    list(name, options = {}) {
+        const value = this.raw(name);
+        const comments = options.comments ?? true;
+        const items = [];
+        value.split(/\r?\n/).forEach((line, index) => {
+            for (const part of options.splitCommas ? splitTopLevelCommas(line) : [line]) {
+                const item = part.trim();
+                if (item === '' || (comments && item.startsWith('#')))
+                    continue;
+                if (options.minLength !== undefined && item.length < options.minLength) {
+                    throw new errors.ConfigError('E_INPUT', `input "${name}": line ${index + 1} holds a value of ${item.length} character(s); each value must be at least ${options.minLength}`);
+                }
+                items.push(item);
+            }
+        });
+        return items;
+    }
+}
+/**
+ * Splits on commas outside parentheses: a tool rule's specifier is a command that may hold commas
+ * of its own (`Bash(git commit -m "fix: a, b")`). An unclosed parenthesis keeps the rest of the line
+ * in one item, which then fails validation as the broken rule it is.
+ */
+function splitTopLevelCommas(line) {
+    const items = [];
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i < line.length; i += 1) {
+        const c = line[i];
+        if (c === '(')
+            depth += 1;
+        else if (c === ')' && depth > 0)
+            depth -= 1;
+        else if (c === ',' && depth === 0) {
+            items.push(line.slice(start, i));
+            start = i + 1;
+        }
+    }
+    items.push(line.slice(start));
+    return items;
+}
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 13 modules
+var core = __nccwpck_require__(71890);
+;// CONCATENATED MODULE: ../../packages/action-kit/src/outputs.ts
+
+
+/**
+ * GitHub keeps at most 1 MB of outputs per job, all steps together, and drops the rest; a gate
+ * keeps its own under half of that so the job's other steps still fit.
+ */
+const GATE_OUTPUTS_LIMIT_BYTES = 512 * 1024;
+/** The most one list output may take; past it the list is cut and ends with a marker. */
+const LIST_OUTPUT_LIMIT_BYTES = 128 * 1024;
+/**
+ * Outputs are collected and written only once the gate has finished: a step that fails half way
+ * must not leave a `verdict` behind that a later `if:` could read as a pass.
+ */
+class OutputSet {
+    values = new Map();
+    cut = [];
+    set(name, value) {
+        if (value === undefined)
+            return this;
+        this.values.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+        return this;
+    }
+    /**
+     * A JSON array output cut to `maxBytes`: items are kept in order while they fit, then one
+     * `marker(omitted)` item says how many were left out. Consumers see a valid array either way.
+     */
+    setList(name, items, marker, maxBytes = LIST_OUTPUT_LIMIT_BYTES) {
+        const full = JSON.stringify(items);
+        if (Buffer.byteLength(full) <= maxBytes)
+            return this.set(name, full);
+        const reserve = Buffer.byteLength(JSON.stringify(marker(items.length))) + 2;
+        const kept = [];
+        let used = 2;
+        for (const item of items) {
+            const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+            if (used + size + reserve > maxBytes)
+                break;
+            kept.push(item);
+            used += size;
+        }
+        this.cut.push({ name, kept: kept.length, total: items.length });
+        return this.set(name, JSON.stringify([...kept, marker(items.length - kept.length)]));
+    }
+    /** A JSON object output cut the same way: entries in order while they fit, then one marker entry. */
+    setRecord(name, record, marker, maxBytes = LIST_OUTPUT_LIMIT_BYTES) {
+        const entries = Object.entries(record);
+        const full = JSON.stringify(record);
+        if (Buffer.byteLength(full) <= maxBytes)
+            return this.set(name, full);
+        const reserve = Buffer.byteLength(JSON.stringify(Object.fromEntries([marker(entries.length)]))) + 1;
+        const kept = [];
+        let used = 2;
+        for (const entry of entries) {
+            const size = Buffer.byteLength(JSON.stringify(entry[0])) + Buffer.byteLength(JSON.stringify(entry[1])) + 2;
+            if (used + size + reserve > maxBytes)
+                break;
+            kept.push(entry);
+            used += size;
+        }
+        this.cut.push({ name, kept: kept.length, total: entries.length });
+        return this.set(name, JSON.stringify(Object.fromEntries([...kept, marker(entries.length - kept.length)])));
+    }
+    /** The list outputs that were cut, for the gate to report. */
+    truncated() {
+        return this.cut;
+    }
+    get(name) {
+        return this.values.get(name);
+    }
+    entries() {
+        return [...this.values.entries()];
+    }
+    /** Writes every output at once, or none: a set over the limit is a bug in the gate, not a partial result. */
+    commit(limitBytes = GATE_OUTPUTS_LIMIT_BYTES) {
+        let total = 0;
+        for (const [name, value] of this.values)
+            total += Buffer.byteLength(name) + Buffer.byteLength(value);
+        if (total > limitBytes)
+            throw new errors.ConfigError('E_INTERNAL', `the step's outputs take ${total} bytes, over the ${limitBytes} a gate may write`);
+        for (const [name, value] of this.values)
+            core/* setOutput */.uH(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/mask.ts
+
+const masked = new Set();
+/** Shorter values are not masked: the runner would star out every `abc` in the log and hide nothing. */
+const MIN_MASK_LENGTH = 4;
+/**
+ * Registers values with the runner so it hides them from every later log line, and remembers them
+ * so our own error text can be scrubbed too. Multi-line values are masked line by line as well,
+ * because the runner matches masks per line.
+ */
+function maskSecrets(values) {
+    for (const value of values) {
+        if (value.length < MIN_MASK_LENGTH || masked.has(value))
+            continue;
+        masked.add(value);
+        core/* setSecret */.Pq(value);
+        if (value.includes('\n')) {
+            for (const line of value.split(/\r?\n/))
+                if (line.trim().length >= MIN_MASK_LENGTH)
+                    core/* setSecret */.Pq(line.trim());
+        }
+    }
+}
+function maskedValues() {
+    return masked;
+}
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/run.ts
+
+
+
+/**
+ * The one place a gate fails its step. Any thrown value (an Error, a string, undefined) becomes
+ * `E_CODE: message`; a user's mistake keeps its code, anything else is E_INTERNAL. Stacks only
+ * with ACTIONS_STEP_DEBUG, and never with a registered secret in them.
+ */
+async function run(main) {
+    try {
+        await main();
+    }
+    catch (error) {
+        core/* setFailed */.C1(scrub((0,errors/* formatError */.Wk)(error)));
+        if (!(0,errors/* isConfigError */.De)(error) && error instanceof Error && error.stack && core/* isDebug */._o()) {
+            core/* debug */.Yz(scrub(error.stack));
+        }
+        else if (!(0,errors/* isConfigError */.De)(error) && core/* isDebug */._o()) {
+            core/* debug */.Yz(scrub((0,errors/* errorMessage */.gJ)(error)));
+        }
+    }
+}
+function scrub(text) {
+    let out = text;
+    for (const value of maskedValues())
+        out = out.split(value).join('***');
+    return out;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 9 modules
-var src = __nccwpck_require__(57153);
-// EXTERNAL MODULE: ../../packages/core/src/index.ts
-var core_src = __nccwpck_require__(58718);
-// EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 2 modules
-var capture = __nccwpck_require__(3113);
-// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts + 1 modules
-var worker = __nccwpck_require__(69164);
+;// CONCATENATED MODULE: ../../packages/action-kit/src/markdown.ts
+/**
+ * Text from a pull request or a transcript is attacker-controlled: it must not open HTML, inject
+ * links or images, close our <details>, or ping people. Everything untrusted passes through here
+ * before it reaches a step summary, annotation or comment.
+ */
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+// A zero-width joiner after "@" keeps the text readable but stops GitHub from resolving a
+// mention or team notification.
+const MENTION = /@(?=[A-Za-z0-9_-])/g;
+function neutraliseMentions(text) {
+    return text.replace(MENTION, '@\u200d');
+}
+// GitHub links bare URLs (`https://…`, `www.…`) even where no Markdown link syntax is left; a zero-width
+// space inside the scheme separator or after `www` stops the autolinker and reads the same.
+const BARE_URL = /(:)(\/\/)|\b(www)(\.)/gi;
+/** Turns any line break, a lone `\r` and U+2028/U+2029 included, into a space: one cell stays one cell. */
+function oneLine(text) {
+    return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
+}
+/** Escapes text for inline Markdown/HTML: no tags, no emphasis, no links (bare URLs included), no mentions. */
+function escapeMarkdown(text) {
+    // Markdown first, then HTML: the other order backslash-escaped the `#` of `&#39;` and showed it raw.
+    const md = oneLine(text)
+        .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+        .replace(BARE_URL, (_m, colon, slashes, www, dot) => colon ? `${colon}\u200b${slashes}` : `${www}\u200b${dot}`);
+    const html = md.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+    return neutraliseMentions(html);
+}
+/** Escapes text for a <pre> block: HTML entities only (Markdown is not parsed there). */
+function escapePre(text) {
+    return neutraliseMentions(text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c));
+}
+/** Cuts a string to at most `maxChars`, saying so, without splitting a surrogate pair. */
+function truncate(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    let end = Math.max(0, maxChars - 1);
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}…`;
+}
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/summary.ts
+
+
+/** GitHub refuses a step summary over 1 MiB; keep a margin for what other steps append. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+/**
+ * Builds a step summary from sections. Required sections always fit (they are short: verdict,
+ * identity, violations); optional sections (the conversation) are added in order until the
+ * byte budget is spent, and a note says what was left out.
+ */
+class SummaryBuilder {
+    sections = [];
+    heading(text, level = 2) {
+        return this.raw(`${'#'.repeat(level)} ${escapeMarkdown(text)}\n`, true);
+    }
+    /** A table of untrusted cell values; every cell is escaped. */
+    table(header, rows, required = true) {
+        const line = (cells) => `| ${cells.map((c) => escapeMarkdown(c)).join(' | ')} |`;
+        const body = [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)];
+        return this.raw(`${body.join('\n')}\n`, required);
+    }
+    paragraph(text, required = true) {
+        return this.raw(`${escapeMarkdown(text)}\n`, required);
+    }
+    /** A collapsible section with untrusted title and preformatted body. */
+    details(title, body, maxChars = 4000) {
+        const safeTitle = escapeMarkdown(truncate(title, 200));
+        return this.raw(`<details><summary>${safeTitle}</summary>\n\n<pre>${escapePre(truncate(body, maxChars))}</pre>\n</details>\n`, false);
+    }
+    /** Trusted Markdown written by us (no untrusted text inside). */
+    raw(markdown, required = true) {
+        this.sections.push({ markdown, required });
+        return this;
+    }
+    render(limitBytes = SUMMARY_LIMIT_BYTES) {
+        const notice = (n) => `\n_${n} section(s) left out to stay under GitHub's summary size limit._\n`;
+        let used = 0;
+        for (const s of this.sections)
+            if (s.required)
+                used += Buffer.byteLength(s.markdown) + 1;
+        const reserve = Buffer.byteLength(notice(this.sections.length));
+        const out = [];
+        let omitted = 0;
+        for (const s of this.sections) {
+            if (s.required) {
+                out.push(s.markdown);
+                continue;
+            }
+            const size = Buffer.byteLength(s.markdown) + 1;
+            if (omitted === 0 && used + size + reserve <= limitBytes) {
+                out.push(s.markdown);
+                used += size;
+            }
+            else {
+                omitted += 1;
+            }
+        }
+        let text = out.join('\n');
+        if (omitted > 0)
+            text += notice(omitted);
+        // Required sections alone can only exceed the limit through a bug; cut rather than lose the step.
+        if (Buffer.byteLength(text) > limitBytes)
+            text = Buffer.from(text).subarray(0, limitBytes).toString('utf8');
+        return text;
+    }
+}
+/** Appends to the step summary file the runner provides; a no-op outside a runner. */
+function writeStepSummary(markdown, env = process.env) {
+    const file = env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return false;
+    (0,external_node_fs_.appendFileSync)(file, `${markdown}\n`);
+    return true;
+}
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/annotations.ts
+
+
+/** GitHub shows at most 10 annotations of each level per step; past that they are noise. */
+const MAX_ANNOTATIONS_PER_LEVEL = 10;
+/**
+ * Makes text safe for one plain log line. The runner acts on any line that starts with `::` (or the
+ * older `##[`) as a workflow command: `::add-mask::`, `::stop-commands::`, `::warning::`. Text from a
+ * transcript or a pull request must never start such a line, so line breaks (including a lone `\r`
+ * and U+2028/U+2029) are shown as `\n`/`\r`, and a line that would still start with a command
+ * marker gets a visible prefix. Masks keep working: nothing inside a line is changed, and a
+ * multi-line secret is also masked line by line (maskSecrets).
+ */
+function logLine(text) {
+    const single = text.replace(/\r\n|\r|\n|\u2028|\u2029/g, (b) => (b === '\r' ? '\\r' : '\\n'));
+    return /^\s*(::|##\[)/.test(single) ? `| ${single}` : single;
+}
+/** The runner-backed Logger: annotations are capped per level, their text neutralised, plain lines escaped. */
+function createActionsLogger() {
+    const counts = { error: 0, warning: 0, notice: 0 };
+    let suppressed = 0;
+    const annotate = (level, write) => (message, properties) => {
+        const text = neutraliseMentions(truncate(message, 4000));
+        if (counts[level] >= MAX_ANNOTATIONS_PER_LEVEL) {
+            suppressed += 1;
+            core/* info */.pq(logLine(`${level}: ${text}`));
+            return;
+        }
+        counts[level] += 1;
+        write(text, properties);
+    };
+    return {
+        info: (message) => core/* info */.pq(logLine(message)),
+        debug: (message) => core/* debug */.Yz(message),
+        error: annotate('error', core/* error */.z3),
+        warning: annotate('warning', core/* warning */.$e),
+        notice: annotate('notice', core/* notice */.lm),
+        suppressed: () => suppressed,
+    };
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
+var verdict = __nccwpck_require__(33261);
+// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
+var report = __nccwpck_require__(22204);
+;// CONCATENATED MODULE: ../../packages/core/src/gate/index.ts
+
+
+
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/artifacts.ts
+
+
+/**
+ * The real store. `@actions/artifact` (and the Azure SDK under it) adds 100–200 ms to start-up,
+ * so it is imported only when a gate actually uploads.
+ */
+function createArtifactStore() {
+    return {
+        async upload(name, files, rootDirectory, options) {
+            const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(463), __nccwpck_require__.e(684)]).then(__nccwpck_require__.bind(__nccwpck_require__, 44684));
+            const client = new DefaultArtifactClient();
+            const result = await client.uploadArtifact(name, files, rootDirectory, {
+                ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+            });
+            if (result.id === undefined)
+                throw new Error(`artifact "${name}" was uploaded but the service returned no id`);
+            return { id: result.id, size: result.size ?? 0, ...(result.digest ? { digest: result.digest } : {}) };
+        },
+    };
+}
+function artifactUrl(context, id) {
+    return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}/artifacts/${id}`;
+}
+/**
+ * Uploads through a store and reports what the service recorded, its digest as `sha256:<hex>`
+ * whatever spelling the service used. A failed upload is E_UPLOAD naming the artifact: evidence
+ * that was not kept must fail the step, not pass quietly.
+ */
+async function uploadArtifact(store, upload) {
+    let result;
+    try {
+        result = await store.upload(upload.name, upload.files, upload.rootDirectory, {
+            ...(upload.retentionDays !== undefined ? { retentionDays: upload.retentionDays } : {}),
+        });
+    }
+    catch (error) {
+        throw new errors.ConfigError('E_UPLOAD', `artifact "${upload.name}" could not be uploaded: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
+    }
+    return { id: result.id, size: result.size, ...(result.digest ? { digest: (0,report/* normaliseSha256 */.WN)(result.digest) } : {}) };
+}
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/context.ts
+
+
+function readRunContext(env = process.env) {
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const context = {
+        repository: env.GITHUB_REPOSITORY ?? '',
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        runId: env.GITHUB_RUN_ID ?? '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+        runNumber: env.GITHUB_RUN_NUMBER ?? '',
+        job: env.GITHUB_JOB ?? '',
+        workflow: env.GITHUB_WORKFLOW ?? '',
+        workflowRef: env.GITHUB_WORKFLOW_REF ?? '',
+        eventName,
+        sha: env.GITHUB_SHA ?? '',
+        ref: env.GITHUB_REF ?? '',
+        actor: env.GITHUB_ACTOR ?? '',
+        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        runnerTemp: env.RUNNER_TEMP ?? '',
+    };
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (eventPath && eventName.startsWith('pull_request')) {
+        let payload;
+        try {
+            payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+        }
+        catch (error) {
+            throw new errors.ConfigError('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, {
+                cause: error,
+            });
+        }
+        const pr = payload.pull_request;
+        const base = pr?.base;
+        const head = pr?.head;
+        if (!pr || typeof pr.number !== 'number' || typeof base?.sha !== 'string' || typeof head?.sha !== 'string') {
+            throw new errors.ConfigError('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) holds a ${eventName} event without pull_request.number, base.sha and head.sha`);
+        }
+        context.pullRequest = {
+            number: pr.number,
+            baseSha: base.sha,
+            headSha: head.sha,
+            baseRef: typeof base.ref === 'string' ? base.ref : '',
+            headRef: typeof head.ref === 'string' ? head.ref : '',
+        };
+    }
+    return context;
+}
+/**
+ * The event payload the runner wrote to GITHUB_EVENT_PATH, or undefined outside a runner. A path
+ * that is set but unreadable is the runner's or the workflow's mistake, never a reason to guess.
+ */
+function readEventPayload(env = process.env) {
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (!eventPath)
+        return undefined;
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+    }
+    catch (error) {
+        throw new errors.ConfigError('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, { cause: error });
+    }
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/policy/defaults.ts + 1 modules
 var defaults = __nccwpck_require__(49842);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(29179);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ../../packages/core/src/git/index.ts
@@ -28734,6 +29454,59 @@ async function loadPolicy(options) {
     }
     return readFromWorkingTree(options.workspace, file);
 }
+const record = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+const isSha = (value) => typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(value);
+/**
+ * Which commit the policy is read at, for any event. A change must never be judged by the policy
+ * it brings, so every event that carries a change resolves to that change's base: `pull_request*`
+ * from the payload, `issue_comment` on a pull request (claude-code-action's `@claude` trigger)
+ * through the API, `merge_group` from `merge_group.base_sha`. Other events (push, schedule,
+ * workflow_dispatch, a comment on a plain issue) read the checked-out tree, which nobody's pending
+ * change controls. Throws ConfigError E_POLICY when a change's base cannot be found.
+ */
+async function resolvePolicyBase(eventName, payload, options = {}) {
+    const event = record(payload) ?? {};
+    const missing = (why) => {
+        if (options.missingBase === 'working-tree')
+            return { origin: `working tree (${why})` };
+        throw new errors.ConfigError('E_POLICY', `${why}: the policy cannot be read from the change's base, and reading it from the checkout would let the change choose its own rules`);
+    };
+    if (eventName.startsWith('pull_request')) {
+        const pr = record(event.pull_request);
+        const base = record(pr?.base);
+        const head = record(pr?.head);
+        if (!pr || typeof pr.number !== 'number' || !isSha(base?.sha) || !isSha(head?.sha))
+            return missing(`the ${eventName} event has no pull_request.base.sha`);
+        return { baseRef: base.sha, pullRequest: { number: pr.number, baseSha: base.sha, headSha: head.sha }, origin: `base of pull request #${pr.number}` };
+    }
+    if (eventName === 'merge_group') {
+        const group = record(event.merge_group);
+        if (!isSha(group?.base_sha))
+            return missing('the merge_group event has no merge_group.base_sha');
+        return { baseRef: group.base_sha, origin: 'base of the merge group' };
+    }
+    if (eventName === 'issue_comment') {
+        const issue = record(event.issue);
+        // Only a comment on a pull request carries a change; a comment on a plain issue does not.
+        if (!issue || issue.pull_request === undefined || issue.pull_request === null)
+            return { origin: 'working tree (comment on an issue)' };
+        if (typeof issue.number !== 'number')
+            return missing('the issue_comment event has no issue.number');
+        if (!options.fetchPullRequest)
+            return missing(`the base of pull request #${issue.number} needs the GitHub API, and no GitHub token was given`);
+        let pr;
+        try {
+            pr = await options.fetchPullRequest(issue.number);
+        }
+        catch (error) {
+            return missing(`the base of pull request #${issue.number} could not be read from the GitHub API (${error instanceof Error ? error.message : String(error)}; the token needs pull-requests: read)`);
+        }
+        if (!isSha(pr.baseSha))
+            return missing(`the GitHub API returned no base SHA for pull request #${issue.number}`);
+        return { baseRef: pr.baseSha, pullRequest: pr, origin: `base of pull request #${issue.number} (from the API)` };
+    }
+    return { origin: 'working tree' };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/schemas/policy.schema.json
 const policy_schema_namespaceObject = {};
@@ -28755,648 +29528,158 @@ var tools = __nccwpck_require__(58150);
 
 
 
-// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 11 modules
-var transcript = __nccwpck_require__(6339);
-;// CONCATENATED MODULE: ./src/action-spec.generated.ts
-// Generated from action.yml by `pnpm docs`. Do not edit: change action.yml and regenerate.
-const ACTION_SPEC = {
-    name: "agent-gates: capture-transcript",
-    version: "0.1.0",
-    inputs: {
-        "path": { description: "Transcript file, or a glob matching exactly one file (for example `${{ steps.claude.outputs.execution_file }}`).", required: true },
-        "format": { description: "Transcript format, or `auto` to detect it from the first 64 KiB. One of: auto, claude-code-action, claude-stream-json, claude-json-result, claude-session, claude-session-export, codex-rollout, codex-exec-json, gemini-stream-json, gemini-session, gemini-api-recording, copilot-cli, aider, openai-chat, openai-responses, anthropic-messages.", default: "auto" },
-        "policy": { description: "Path of the policy file, relative to the workspace. On pull requests it is read from the base commit, never from the head.", default: ".github/agent-gates.yml" },
-        "redact": { description: "Redact secrets before the transcript is stored. With `false` a transcript that holds a secret is not uploaded and the verdict is `fail`.", default: "true" },
-        "mask-values": { description: "Extra literal values to redact and mask, one per line (pass secrets through `${{ secrets.X }}`).", default: "", sensitive: true },
-        "redact-patterns": { description: "Extra regular expressions (JavaScript syntax) to redact, one per line.", default: "" },
-        "allowed-tools": { description: "Tools the agent may use, one per line or comma separated, in Claude Code permission syntax (`Read`, `Edit(src/**)`, `Bash(npm test:*)`, `mcp__github__*`). Empty uses the policy; a call outside the list is a violation and fails the gate.", default: "" },
-        "artifact-name": { description: "Name of the uploaded artifact. Empty builds one from the job, run id and attempt.", default: "" },
-        "retention-days": { description: "Days to keep the artifact (1-90). Empty uses the policy, then the repository default.", default: "" },
-        "upload": { description: "Upload the redacted transcript, summary.json and capture.json as an artifact.", default: "true" },
-        "summary": { description: "Write a step summary for reviewers.", default: "true" },
-        "fail-on": { description: "Which verdict fails the step: `fail`, `warn` (warn or fail), or `never` (outputs only, for the router).", default: "fail" },
-        "github-token": { description: "Token for the GitHub API.", default: "${{ github.token }}", sensitive: true },
-    },
-    outputs: {
-        "verdict": { description: "`pass`, `warn` or `fail`." },
-        "transcript-file": { description: "Path of the redacted transcript on disk." },
-        "transcript-digest": { description: "sha256 of the redacted transcript bytes as stored (`sha256:<hex>`)." },
-        "source-digest": { description: "sha256 of the original transcript bytes." },
-        "artifact-id": { description: "Id of the uploaded artifact." },
-        "artifact-url": { description: "Web URL of the uploaded artifact." },
-        "artifact-digest": { description: "sha256 of the uploaded artifact zip, as the artifact service recorded it." },
-        "format": { description: "Detected transcript format." },
-        "agent": { description: "Agent that wrote the transcript (claude-code, codex, gemini-cli, copilot-cli, aider, ...)." },
-        "agent-version": { description: "Version of the agent, where the transcript records it." },
-        "model": { description: "Model id in use at the end of the session (the last one seen); `models` lists every one." },
-        "models": { description: "JSON array of every model id seen." },
-        "session-id": { description: "Session id recorded by the agent." },
-        "turns": { description: "Number of conversation turns." },
-        "tool-calls": { description: "Number of tool calls." },
-        "tools": { description: "JSON object of tool name to call count." },
-        "files-touched": { description: "JSON array of paths the agent edited or wrote, relative to the workspace." },
-        "tool-violations": { description: "JSON array of tool calls outside the allow-list ({tool, argument, rule}); any makes the verdict `fail`." },
-        "redactions": { description: "Number of secrets redacted." },
-        "usage": { description: "JSON of token counts and cost, where the format records them." },
-        "summary-file": { description: "Path of the normalised summary JSON (schema: packages/core/schemas/transcript-summary.schema.json)." },
-    },
-};
-const INPUT_NAMES = Object.keys(ACTION_SPEC.inputs);
-const OUTPUT_NAMES = Object.keys(ACTION_SPEC.outputs);
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-const ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
-/** The reviewer's view: everything here is redacted, and every untrusted string is escaped. */
-function renderSummary(result) {
-    const s = result.summary;
-    const b = new src/* SummaryBuilder */.CF();
-    b.raw(`## ${ICON[result.verdict]} capture-transcript: ${result.verdict}\n`);
-    for (const reason of result.reasons)
-        b.paragraph(`- ${reason}`);
-    b.table(['field', 'value'], [
-        ['format', result.format],
-        ['agent', `${s.agent}${s.agentVersion ? ` ${s.agentVersion}` : ''}`],
-        ['model', s.models.join(', ') || 'unknown'],
-        ['session', s.sessionId ?? 'unknown'],
-        ['turns', String(s.turns)],
-        ['tool calls', String(s.toolCalls)],
-        ['secrets redacted', String(result.redactions)],
-        ['transcript digest', result.transcriptDigest],
-        ['source digest', result.sourceDigest],
+;// CONCATENATED MODULE: ../../packages/action-kit/src/octokit.ts
+/**
+ * An Octokit that retries transient failures and waits out rate limits instead of failing a gate.
+ * Loaded lazily: most gates never call the API on the fast path.
+ */
+async function createGitHubClient(options) {
+    const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
+        __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 19463)),
+        Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20545)),
+        Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(404)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6404)),
     ]);
-    const tools = Object.entries(s.tools).sort((a, b) => b[1] - a[1]);
-    if (tools.length > 0)
-        b.raw('### Tools used\n').table(['tool', 'calls'], tools.slice(0, 50).map(([t, n]) => [t, String(n)]));
-    if (result.filesTouched.length > 0) {
-        b.raw('### Files touched\n').table(['path'], result.filesTouched.slice(0, 200).map((f) => [f]));
+    const Client = Octokit.plugin(retry, throttling);
+    const warn = (message) => options.log?.warning(message);
+    return new Client({
+        auth: options.token,
+        baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+        userAgent: 'agent-gates',
+        throttle: {
+            onRateLimit: (retryAfter, request, _o, retryCount) => {
+                warn(`rate limited on ${request.method} ${request.url}; retrying in ${retryAfter}s`);
+                return retryCount < 2;
+            },
+            onSecondaryRateLimit: (retryAfter, request) => {
+                warn(`secondary rate limit on ${request.method} ${request.url}; retry after ${retryAfter}s not attempted`);
+                return false;
+            },
+        },
+        retry: { doNotRetry: [400, 401, 403, 404, 422, 451] },
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/gate.ts
+
+
+
+
+
+
+
+
+
+
+/** The inputs every gate declares with the same name, description and default (test/unit/actions/action-yml.test.ts). */
+const SHARED_INPUTS = (/* unused pure expression or super */ null && (['policy', 'fail-on', 'summary', 'github-token']));
+/** The outputs every gate writes. */
+const SHARED_OUTPUTS = (/* unused pure expression or super */ null && (['verdict', 'report', 'report-digest']));
+function readCommonInputs(input) {
+    const token = input.optional('github-token');
+    return {
+        policy: input.string('policy'),
+        failOn: input.oneOf('fail-on', verdict/* FAIL_ON_VALUES */.Qm),
+        summary: input.boolean('summary'),
+        ...(token ? { githubToken: token } : {}),
+    };
+}
+/**
+ * Loads the policy that judges this run from the change's base (resolvePolicyBase), looking the
+ * pull request up through the REST API for an `issue_comment` on one. The pull request found that
+ * way is added to the context, so reports name it as they do on `pull_request`.
+ */
+async function loadGatePolicy(options) {
+    const { context } = options;
+    const [owner, repo] = context.repository.split('/');
+    const token = options.token;
+    const fetchPullRequest = token && owner && repo
+        ? async (number) => {
+            const client = await createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
+            const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number });
+            const pr = data;
+            return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
+        }
+        : undefined;
+    const base = await resolvePolicyBase(context.eventName, options.payload, {
+        ...(fetchPullRequest ? { fetchPullRequest } : {}),
+        missingBase: options.missingBase ?? 'fail',
+    });
+    if (base.pullRequest && !context.pullRequest)
+        context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
+    options.log?.debug(`policy read from the ${base.origin}`);
+    return loadPolicy({ workspace: context.workspace, path: options.path, ...(base.baseRef ? { baseRef: base.baseRef } : {}) });
+}
+const ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
+/** The summary every gate shares: title and verdict, the reasons table, then the gate's own details. */
+function renderGateSummary(gate, outcome) {
+    const b = new SummaryBuilder();
+    b.raw(`## ${ICON[outcome.verdict]} ${gate}: ${outcome.verdict}\n`);
+    if (outcome.reasons.length > 0) {
+        b.table(['severity', 'check', 'reason'], outcome.reasons.map((r) => [r.severity, r.code, r.message]));
     }
-    if (result.violations.length > 0) {
-        b.raw('### Tool violations\n').table(['tool', 'argument', 'rule'], result.violations.slice(0, 100).map((v) => [v.tool, v.argument ?? '', v.rule]));
-    }
-    if (s.conversation.length > 0) {
-        b.raw('### Conversation\n', false);
-        s.conversation.forEach((turn, i) => {
-            const tools = turn.tools && turn.tools.length > 0 ? ` · ${turn.tools.join(', ')}` : '';
-            b.details(`${i + 1}. ${turn.role}${tools}: ${turn.text.slice(0, 80)}`, turn.text || '(no text)');
-        });
-    }
+    outcome.details?.(b);
     return b.render();
 }
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-const FAIL_ON = ['fail', 'warn', 'never'];
-/** From here a transcript is captured on worker threads (the same threshold the redaction worker uses). */
-const LARGE_TRANSCRIPT_BYTES = 8 * 1024 * 1024;
 /**
- * Large transcripts are redacted on a second thread running dist/worker/index.js, a bundle of its
- * own. The path is assembled at run time: ncc would otherwise treat a literal as an asset to copy.
+ * The skeleton every gate's main.ts is built on: inputs, run context, policy from the change's
+ * base, the gate's body, then `verdict`, `report` and `report-digest`, the step summary, and
+ * `fail-on`. Pass the result to run() in src/index.ts.
  */
-function redactionWorkerEntry() {
-    const folder = ['worker'][0];
-    return external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), folder, 'index.js');
-}
-/** Every input, read and validated once. */
-function getInputs(env = process.env) {
-    const input = new src/* InputReader */.i_(ACTION_SPEC, env);
-    return {
-        path: input.string('path'),
-        format: input.oneOf('format', ['auto', ...transcript/* TRANSCRIPT_FORMATS */.gz]),
-        policy: input.string('policy'),
-        redact: input.boolean('redact'),
-        maskValues: input.list('mask-values'),
-        redactPatterns: input.list('redact-patterns'),
-        allowedTools: input.list('allowed-tools', { splitCommas: true }),
-        artifactName: input.optional('artifact-name'),
-        retentionDays: input.integer('retention-days', { min: 1, max: 90 }),
-        upload: input.boolean('upload'),
-        summary: input.boolean('summary'),
-        failOn: input.oneOf('fail-on', FAIL_ON),
-        githubToken: input.optional('github-token'),
-    };
-}
-async function main(deps = {}) {
-    const inputs = getInputs();
-    // Mask before anything else can print: a mask value must never reach the log, even in an error.
-    (0,src/* maskSecrets */.QU)(inputs.maskValues);
-    const log = (0,src/* createActionsLogger */.Ml)();
-    const context = (0,src/* readRunContext */.$p)();
-    const policy = await loadPolicy({
-        workspace: context.workspace,
-        path: inputs.policy,
-        ...(context.pullRequest ? { baseRef: context.pullRequest.baseSha } : {}),
-    });
-    const transcriptPolicy = policy.policy.transcript;
-    const source = (0,capture/* resolveTranscriptPath */.Y)(inputs.path, context.workspace);
-    const outputDir = external_node_path_default().join(context.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', 'capture-transcript', (0,external_node_crypto_.randomUUID)());
-    const captureOptions = {
-        source,
-        workspace: context.workspace,
-        format: inputs.format,
-        // Either the input or the policy can turn redaction off; with it off a secret fails the gate and nothing is uploaded.
-        redact: inputs.redact && transcriptPolicy.redact,
-        maskValues: inputs.maskValues,
-        redactPatterns: [...inputs.redactPatterns, ...transcriptPolicy.redactPatterns],
-        allowedTools: inputs.allowedTools.length > 0 ? inputs.allowedTools : transcriptPolicy.allowedTools,
-        deniedTools: transcriptPolicy.deniedTools,
-        outputDir,
-        workerEntry: redactionWorkerEntry(),
-        maxBytes: transcriptPolicy.maxBytes,
-        ...(process.env.AGENT_GATES_FINGERPRINT_KEY ? { fingerprintKey: process.env.AGENT_GATES_FINGERPRINT_KEY } : {}),
-        policy: { source: policy.source, digest: policy.digest },
-        context: {
-            repository: context.repository,
-            runId: context.runId,
-            runAttempt: context.runAttempt,
-            job: context.job,
-            workflow: context.workflow,
-            workflowRef: context.workflowRef,
-            eventName: context.eventName,
-            sha: context.sha,
-            actor: context.actor,
-            ...(context.pullRequest
-                ? { pullRequest: { number: context.pullRequest.number, baseSha: context.pullRequest.baseSha, headSha: context.pullRequest.headSha } }
-                : {}),
-            toolName: 'agent-gates/capture-transcript',
-            toolVersion: ACTION_SPEC.version,
-        },
-    };
-    // A large line-oriented transcript is captured on worker threads with bounded heaps (see
-    // captureInWorker); a small one inline, where starting threads would cost more than it saves.
-    const large = (0,external_node_fs_.statSync)(source).size >= LARGE_TRANSCRIPT_BYTES;
-    const result = large
-        ? await (0,worker/* captureInWorker */.ob)(captureOptions, captureOptions.workerEntry, (value) => (0,src/* maskSecrets */.QU)([value]))
-        : await (0,capture.captureTranscript)({ ...captureOptions, onSecret: (value) => (0,src/* maskSecrets */.QU)([value]) });
-    const outputs = new src/* OutputSet */.Yd();
-    if (inputs.upload && result.uploadable) {
-        const name = inputs.artifactName ?? `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt}`;
-        const store = deps.store ?? (0,src/* createArtifactStore */.GA)();
-        const retentionDays = inputs.retentionDays ?? transcriptPolicy.retentionDays;
-        let uploaded;
-        try {
-            uploaded = await store.upload(name, [result.transcriptFile, result.summaryFile, result.captureFile], outputDir, {
-                ...(retentionDays !== undefined ? { retentionDays } : {}),
-            });
-        }
-        catch (error) {
-            throw new core_src/* ConfigError */.xL('E_UPLOAD', `artifact "${name}" could not be uploaded: ${error instanceof Error ? error.message : String(error)}`, {
-                cause: error,
-            });
-        }
-        outputs
-            .set('artifact-id', String(uploaded.id))
-            .set('artifact-url', (0,src/* artifactUrl */.Wk)(context, uploaded.id))
-            .set('artifact-digest', uploaded.digest ? `sha256:${uploaded.digest.replace(/^sha256:/, '')}` : undefined);
-    }
-    else if (inputs.upload) {
-        log.warning('The transcript holds secrets and redact is false: it was not uploaded.');
-    }
-    const s = result.summary;
-    outputs
-        .set('verdict', result.verdict)
-        .set('transcript-file', result.transcriptFile)
-        .set('transcript-digest', result.transcriptDigest)
-        .set('source-digest', result.sourceDigest)
-        .set('format', result.format)
-        .set('agent', s.agent)
-        .set('agent-version', s.agentVersion ?? '')
-        .set('model', s.model ?? '')
-        .set('models', s.models)
-        .set('session-id', s.sessionId ?? '')
-        .set('turns', String(s.turns))
-        .set('tool-calls', String(s.toolCalls))
-        .set('tools', s.tools)
-        .set('files-touched', result.filesTouched)
-        .set('tool-violations', result.violations)
-        .set('redactions', String(result.redactions))
-        .set('usage', s.usage ?? {})
-        .set('summary-file', result.summaryFile);
-    outputs.commit();
-    for (const violation of result.violations.slice(0, 20)) {
-        log.error(`Tool call outside policy: ${violation.tool}${violation.argument ? ` ${violation.argument}` : ''} (${violation.rule})`, {
-            title: 'capture-transcript: tool violation',
+function defineGate(definition) {
+    return async () => {
+        const input = new InputReader(definition.spec);
+        const common = readCommonInputs(input);
+        const inputs = definition.inputs(input);
+        // Before anything else can print: a secret passed as an input must never reach the log, even in an error.
+        if (definition.secrets)
+            maskSecrets(definition.secrets(inputs));
+        const log = createActionsLogger();
+        const context = readRunContext();
+        const policy = await loadGatePolicy({
+            context,
+            payload: readEventPayload(),
+            path: common.policy,
+            ...(common.githubToken ? { token: common.githubToken } : {}),
+            ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
+            log,
         });
-    }
-    if (inputs.summary)
-        (0,src/* writeStepSummary */.oG)(renderSummary(result));
-    log.info(`capture-transcript: ${result.verdict} (${result.format}, ${s.toolCalls} tool calls, ${result.redactions} redactions${result.redactedOnWorker ? ', redacted on a worker thread' : ''})`);
-    const failing = inputs.failOn === 'never' ? false : inputs.failOn === 'warn' ? result.verdict !== 'pass' : result.verdict === 'fail';
-    if (failing)
-        throw new core_src/* ConfigError */.xL('E_VERDICT', `capture-transcript verdict is ${result.verdict}: ${result.reasons.join('; ')}`);
-}
-
-
-/***/ }),
-
-/***/ 57153:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  i_: () => (/* reexport */ InputReader),
-  Yd: () => (/* reexport */ OutputSet),
-  CF: () => (/* reexport */ SummaryBuilder),
-  Wk: () => (/* reexport */ artifactUrl),
-  Ml: () => (/* reexport */ createActionsLogger),
-  GA: () => (/* reexport */ createArtifactStore),
-  QU: () => (/* reexport */ maskSecrets),
-  $p: () => (/* reexport */ readRunContext),
-  eF: () => (/* reexport */ run),
-  oG: () => (/* reexport */ writeStepSummary)
-});
-
-// UNUSED EXPORTS: MAX_ANNOTATIONS_PER_LEVEL, SUMMARY_LIMIT_BYTES, createGitHubClient, escapeMarkdown, escapePre, inputEnvName, maskedValues, neutraliseMentions, truncate
-
-// EXTERNAL MODULE: ../../packages/core/src/index.ts
-var src = __nccwpck_require__(58718);
-;// CONCATENATED MODULE: ../../packages/action-kit/src/inputs.ts
-
-/** The runner's name mangling (as @actions/core's getInput): spaces become `_`, hyphens stay. */
-function inputEnvName(name) {
-    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
-/**
- * Reads every input through one typed object. The runner already applies action.yml defaults; when
- * an INPUT_ variable is absent altogether (the CLI, a test) the literal default applies the same way.
- * Defaults holding an expression (`${{ github.token }}`) cannot be evaluated here and read as empty.
- */
-class InputReader {
-    spec;
-    env;
-    constructor(spec, env = process.env) {
-        this.spec = spec;
-        this.env = env;
-    }
-    describe(name, value) {
-        return this.spec.inputs[name]?.sensitive ? '(value hidden)' : JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-    }
-    raw(name) {
-        const spec = this.spec.inputs[name];
-        if (!spec)
-            throw new src/* ConfigError */.xL('E_INTERNAL', `input "${name}" is not declared in action.yml`);
-        let value = this.env[inputEnvName(name)];
-        if (value === undefined)
-            value = spec.default !== undefined && !spec.default.includes('${{') ? spec.default : '';
-        value = value.trim();
-        if (spec.required && value === '')
-            throw new src/* ConfigError */.xL('E_INPUT', `input "${name}" is required and was empty`);
-        return value;
-    }
-    string(name) {
-        return this.raw(name);
-    }
-    optional(name) {
-        const value = this.raw(name);
-        return value === '' ? undefined : value;
-    }
-    /** YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts them. */
-    boolean(name) {
-        const value = this.raw(name);
-        if (['true', 'True', 'TRUE'].includes(value))
-            return true;
-        if (['false', 'False', 'FALSE'].includes(value))
-            return false;
-        throw new src/* ConfigError */.xL('E_INPUT', `input "${name}" must be true or false, got ${this.describe(name, value)}`);
-    }
-    integer(name, range) {
-        const value = this.raw(name);
-        if (value === '')
-            return undefined;
-        const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
-        if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
-            throw new src/* ConfigError */.xL('E_INPUT', `input "${name}" must be an integer from ${range.min} to ${range.max}, got ${this.describe(name, value)}`);
+        const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
+        const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+        outcome.outputs
+            .set('verdict', outcome.verdict)
+            .set('report', outcome.report.path)
+            .set('report-digest', outcome.report.digest)
+            .commit();
+        for (const cut of outcome.outputs.truncated()) {
+            log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
         }
-        return n;
-    }
-    oneOf(name, allowed) {
-        const value = this.raw(name);
-        if (!allowed.includes(value)) {
-            throw new src/* ConfigError */.xL('E_INPUT', `input "${name}" must be one of ${allowed.join(', ')}, got ${this.describe(name, value)}`);
+        if (common.summary)
+            writeStepSummary(renderGateSummary(definition.gate, outcome));
+        if (outcome.logLine)
+            log.info(outcome.logLine);
+        if ((0,verdict/* failsStep */.ug)(outcome.verdict, common.failOn)) {
+            throw new errors.ConfigError('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
-        return value;
-    }
-    /** One item per line (blank lines and `#` comments dropped); commas also split unless `lines` only. */
-    list(name, options = {}) {
-        const value = this.raw(name);
-        const items = value.split(/\r?\n/).flatMap((line) => (options.splitCommas ? line.split(',') : [line]));
-        return items.map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
-    }
-}
-
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(71890);
-;// CONCATENATED MODULE: ../../packages/action-kit/src/outputs.ts
-
-/**
- * Outputs are collected and written only once the gate has finished: a step that fails half way
- * must not leave a `verdict` behind that a later `if:` could read as a pass.
- */
-class OutputSet {
-    values = new Map();
-    set(name, value) {
-        if (value === undefined)
-            return this;
-        this.values.set(name, typeof value === 'string' ? value : JSON.stringify(value));
-        return this;
-    }
-    get(name) {
-        return this.values.get(name);
-    }
-    entries() {
-        return [...this.values.entries()];
-    }
-    commit() {
-        for (const [name, value] of this.values)
-            core/* setOutput */.uH(name, value);
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/action-kit/src/mask.ts
-
-const masked = new Set();
-/**
- * Registers values with the runner so it hides them from every later log line, and remembers them
- * so our own error text can be scrubbed too. Multi-line values are masked line by line as well,
- * because the runner matches masks per line.
- */
-function maskSecrets(values) {
-    for (const value of values) {
-        if (value.length < 4 || masked.has(value))
-            continue;
-        masked.add(value);
-        core/* setSecret */.Pq(value);
-        if (value.includes('\n')) {
-            for (const line of value.split(/\r?\n/))
-                if (line.trim().length >= 4)
-                    core/* setSecret */.Pq(line.trim());
-        }
-    }
-}
-function maskedValues() {
-    return masked;
-}
-
-;// CONCATENATED MODULE: ../../packages/action-kit/src/run.ts
-
-
-
-/**
- * The one place a gate fails its step. Any thrown value (an Error, a string, undefined) becomes
- * `E_CODE: message`; a user's mistake keeps its code, anything else is E_INTERNAL. Stacks only
- * with ACTIONS_STEP_DEBUG, and never with a registered secret in them.
- */
-async function run(main) {
-    try {
-        await main();
-    }
-    catch (error) {
-        core/* setFailed */.C1(scrub((0,src/* formatError */.Wk)(error)));
-        if (!(0,src/* isConfigError */.De)(error) && error instanceof Error && error.stack && core/* isDebug */._o()) {
-            core/* debug */.Yz(scrub(error.stack));
-        }
-        else if (!(0,src/* isConfigError */.De)(error) && core/* isDebug */._o()) {
-            core/* debug */.Yz(scrub((0,src/* errorMessage */.gJ)(error)));
-        }
-    }
-}
-function scrub(text) {
-    let out = text;
-    for (const value of maskedValues())
-        out = out.split(value).join('***');
-    return out;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: ../../packages/action-kit/src/markdown.ts
-/**
- * Text from a pull request or a transcript is attacker-controlled: it must not open HTML, inject
- * links or images, close our <details>, or ping people. Everything untrusted passes through here
- * before it reaches a step summary, annotation or comment.
- */
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-// A zero-width joiner after "@" keeps the text readable but stops GitHub from resolving a
-// mention or team notification.
-const MENTION = /@(?=[A-Za-z0-9_-])/g;
-function neutraliseMentions(text) {
-    return text.replace(MENTION, '@\u200d');
-}
-/** Escapes text for inline Markdown/HTML: no tags, no emphasis, no links, no mentions. */
-function escapeMarkdown(text) {
-    // Markdown first, then HTML: the other order backslash-escaped the `#` of `&#39;` and showed it raw.
-    const md = text.replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1').replace(/\r?\n/g, ' ');
-    const html = md.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-    return neutraliseMentions(html);
-}
-/** Escapes text for a <pre> block: HTML entities only (Markdown is not parsed there). */
-function escapePre(text) {
-    return neutraliseMentions(text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c));
-}
-/** Cuts a string to at most `maxChars`, saying so, without splitting a surrogate pair. */
-function truncate(text, maxChars) {
-    if (text.length <= maxChars)
-        return text;
-    let end = Math.max(0, maxChars - 1);
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}…`;
-}
-
-;// CONCATENATED MODULE: ../../packages/action-kit/src/summary.ts
-
-
-/** GitHub refuses a step summary over 1 MiB; keep a margin for what other steps append. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-/**
- * Builds a step summary from sections. Required sections always fit (they are short: verdict,
- * identity, violations); optional sections (the conversation) are added in order until the
- * byte budget is spent, and a note says what was left out.
- */
-class SummaryBuilder {
-    sections = [];
-    heading(text, level = 2) {
-        return this.raw(`${'#'.repeat(level)} ${escapeMarkdown(text)}\n`, true);
-    }
-    /** A table of untrusted cell values; every cell is escaped. */
-    table(header, rows, required = true) {
-        const line = (cells) => `| ${cells.map((c) => escapeMarkdown(c)).join(' | ')} |`;
-        const body = [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)];
-        return this.raw(`${body.join('\n')}\n`, required);
-    }
-    paragraph(text, required = true) {
-        return this.raw(`${escapeMarkdown(text)}\n`, required);
-    }
-    /** A collapsible section with untrusted title and preformatted body. */
-    details(title, body, maxChars = 4000) {
-        const safeTitle = escapeMarkdown(truncate(title, 200));
-        return this.raw(`<details><summary>${safeTitle}</summary>\n\n<pre>${escapePre(truncate(body, maxChars))}</pre>\n</details>\n`, false);
-    }
-    /** Trusted Markdown written by us (no untrusted text inside). */
-    raw(markdown, required = true) {
-        this.sections.push({ markdown, required });
-        return this;
-    }
-    render(limitBytes = SUMMARY_LIMIT_BYTES) {
-        const notice = (n) => `\n_${n} section(s) left out to stay under GitHub's summary size limit._\n`;
-        let used = 0;
-        for (const s of this.sections)
-            if (s.required)
-                used += Buffer.byteLength(s.markdown) + 1;
-        const reserve = Buffer.byteLength(notice(this.sections.length));
-        const out = [];
-        let omitted = 0;
-        for (const s of this.sections) {
-            if (s.required) {
-                out.push(s.markdown);
-                continue;
-            }
-            const size = Buffer.byteLength(s.markdown) + 1;
-            if (omitted === 0 && used + size + reserve <= limitBytes) {
-                out.push(s.markdown);
-                used += size;
-            }
-            else {
-                omitted += 1;
-            }
-        }
-        let text = out.join('\n');
-        if (omitted > 0)
-            text += notice(omitted);
-        // Required sections alone can only exceed the limit through a bug; cut rather than lose the step.
-        if (Buffer.byteLength(text) > limitBytes)
-            text = Buffer.from(text).subarray(0, limitBytes).toString('utf8');
-        return text;
-    }
-}
-/** Appends to the step summary file the runner provides; a no-op outside a runner. */
-function writeStepSummary(markdown, env = process.env) {
-    const file = env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return false;
-    (0,external_node_fs_.appendFileSync)(file, `${markdown}\n`);
-    return true;
-}
-
-;// CONCATENATED MODULE: ../../packages/action-kit/src/annotations.ts
-
-
-/** GitHub shows at most 10 annotations of each level per step; past that they are noise. */
-const MAX_ANNOTATIONS_PER_LEVEL = 10;
-/** The runner-backed Logger: annotations are capped per level and their text neutralised. */
-function createActionsLogger() {
-    const counts = { error: 0, warning: 0, notice: 0 };
-    let suppressed = 0;
-    const annotate = (level, write) => (message, properties) => {
-        const text = neutraliseMentions(truncate(message, 4000));
-        if (counts[level] >= MAX_ANNOTATIONS_PER_LEVEL) {
-            suppressed += 1;
-            core/* info */.pq(`${level}: ${text}`);
-            return;
-        }
-        counts[level] += 1;
-        write(text, properties);
-    };
-    return {
-        info: (message) => core/* info */.pq(message),
-        debug: (message) => core/* debug */.Yz(message),
-        error: annotate('error', core/* error */.z3),
-        warning: annotate('warning', core/* warning */.$e),
-        notice: annotate('notice', core/* notice */.lm),
-        suppressed: () => suppressed,
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/action-kit/src/artifacts.ts
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
+;// CONCATENATED MODULE: ../../packages/action-kit/src/worker.ts
+
+
 /**
- * The real store. `@actions/artifact` (and the Azure SDK under it) adds 100–200 ms to start-up,
- * so it is imported only when a gate actually uploads.
+ * Where an action's worker bundle is: `dist/worker/index.js`, beside the bundle that calls this
+ * (pass `import.meta.url`). scripts/build.mjs builds any action's `src/worker.ts` there.
+ *
+ * The folder name is assembled at run time on purpose: ncc's asset relocation rewrites a path it
+ * can evaluate at build time (`path.join(dir, 'worker', 'index.js')`) into a copy of the file as an
+ * asset, which would ship the worker bundle twice and point at the wrong one. ncc has no opt-out
+ * for this (https://github.com/vercel/ncc/issues/390).
  */
-function createArtifactStore() {
-    return {
-        async upload(name, files, rootDirectory, options) {
-            const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 240).then(__nccwpck_require__.bind(__nccwpck_require__, 72240));
-            const client = new DefaultArtifactClient();
-            const result = await client.uploadArtifact(name, files, rootDirectory, {
-                ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
-            });
-            if (result.id === undefined)
-                throw new Error(`artifact "${name}" was uploaded but the service returned no id`);
-            return { id: result.id, size: result.size ?? 0, ...(result.digest ? { digest: result.digest } : {}) };
-        },
-    };
-}
-function artifactUrl(context, id) {
-    return `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}/artifacts/${id}`;
-}
-
-;// CONCATENATED MODULE: ../../packages/action-kit/src/context.ts
-
-
-function readRunContext(env = process.env) {
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    const context = {
-        repository: env.GITHUB_REPOSITORY ?? '',
-        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
-        runId: env.GITHUB_RUN_ID ?? '',
-        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-        runNumber: env.GITHUB_RUN_NUMBER ?? '',
-        job: env.GITHUB_JOB ?? '',
-        workflow: env.GITHUB_WORKFLOW ?? '',
-        workflowRef: env.GITHUB_WORKFLOW_REF ?? '',
-        eventName,
-        sha: env.GITHUB_SHA ?? '',
-        ref: env.GITHUB_REF ?? '',
-        actor: env.GITHUB_ACTOR ?? '',
-        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        runnerTemp: env.RUNNER_TEMP ?? '',
-    };
-    const eventPath = env.GITHUB_EVENT_PATH;
-    if (eventPath && eventName.startsWith('pull_request')) {
-        let payload;
-        try {
-            payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-        }
-        catch (error) {
-            throw new src/* ConfigError */.xL('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, {
-                cause: error,
-            });
-        }
-        const pr = payload.pull_request;
-        const base = pr?.base;
-        const head = pr?.head;
-        if (!pr || typeof pr.number !== 'number' || typeof base?.sha !== 'string' || typeof head?.sha !== 'string') {
-            throw new src/* ConfigError */.xL('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) holds a ${eventName} event without pull_request.number, base.sha and head.sha`);
-        }
-        context.pullRequest = {
-            number: pr.number,
-            baseSha: base.sha,
-            headSha: head.sha,
-            baseRef: typeof base.ref === 'string' ? base.ref : '',
-            headRef: typeof head.ref === 'string' ? head.ref : '',
-        };
-    }
-    return context;
+function workerEntry(moduleUrl) {
+    const folder = ['worker'][0];
+    return external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(moduleUrl)), folder, 'index.js');
 }
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/index.ts
@@ -29412,17 +29695,23 @@ function readRunContext(env = process.env) {
 
 
 
+
+
 /***/ }),
 
-/***/ 3113:
+/***/ 21836:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   captureTranscript: () => (/* binding */ captureTranscript),
-  Y: () => (/* reexport */ resolveTranscriptPath)
+  gZ: () => (/* reexport */ captureUpload),
+  Gi: () => (/* reexport */ planCapture),
+  K2: () => (/* binding */ runCapture)
 });
+
+// UNUSED EXPORTS: WORKER_MIN_BYTES, defaultArtifactName, policySource, resolveTranscriptPath
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -29437,1490 +29726,38 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var digest = __nccwpck_require__(46927);
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 8 modules
-var secrets = __nccwpck_require__(93753);
-// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 11 modules
-var transcript = __nccwpck_require__(6339);
-// EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
-var tools = __nccwpck_require__(58150);
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(78474);
-;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
-
-
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/allow.ts
 /**
- * Writes the stored transcript in batches, waiting when the disk is behind. It does not hash: the
- * chunk redactor takes the stored digest where it makes the bytes (see chunks.ts).
+ * The policy's `secrets.allow` as the engine applies it: a finding is accepted when its value matches an
+ * entry's regex and the entry names its rule (or names no rule). Entries that give `paths` are left to the
+ * callers that scan files; the engine scans text with no path, where a path criterion cannot hold, so such
+ * an entry never accepts a finding here (an entry matches only when every criterion it gives matches).
  */
-class TranscriptWriter {
-    stream;
-    pieces = [];
-    bytes = 0;
-    constructor(file) {
-        this.stream = (0,external_node_fs_.createWriteStream)(file);
-    }
-    write(data) {
-        this.pieces.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    }
-    /** Call between chunks: writes what is buffered and waits if the disk is behind. */
-    async drain() {
-        if (this.pieces.length === 0)
-            return;
-        const pieces = this.pieces;
-        this.pieces = [];
-        // Written piece by piece: gluing them first would copy every byte once more.
-        let full = false;
-        for (const piece of pieces) {
-            this.bytes += piece.length;
-            full = !this.stream.write(piece);
-        }
-        if (full)
-            await (0,external_node_events_.once)(this.stream, 'drain');
-    }
-    async close() {
-        await this.drain();
-        this.stream.end();
-        await (0,external_node_events_.once)(this.stream, 'finish');
-    }
-}
 
-// EXTERNAL MODULE: ../../packages/core/src/capture/worker.ts + 1 modules
-var worker = __nccwpck_require__(69164);
-// EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
-var glob = __nccwpck_require__(25559);
-;// CONCATENATED MODULE: ../../packages/core/src/capture/resolve.ts
-
-
-
-
-const GLOB_CHARS = /[*?[\]{}]/;
-/**
- * Resolves the `path` input to exactly one regular file. A glob that matches nothing or several
- * files is the user's mistake: guessing which transcript to judge would judge the wrong one.
- */
-function resolveTranscriptPath(input, workspace) {
-    const absolute = external_node_path_default().resolve(workspace, input);
-    if (!GLOB_CHARS.test(input)) {
-        if (!(0,external_node_fs_.existsSync)(absolute))
-            throw new errors.ConfigError('E_NOT_FOUND', `input "path": no file at ${input}`);
-        if (!(0,external_node_fs_.statSync)(absolute).isFile())
-            throw new errors.ConfigError('E_INPUT', `input "path": ${input} is not a regular file`);
-        return absolute;
-    }
-    const posix = absolute.split((external_node_path_default()).sep).join('/');
-    const firstGlob = posix.search(GLOB_CHARS);
-    const baseDir = posix.slice(0, posix.lastIndexOf('/', firstGlob)) || '/';
-    let pattern;
-    try {
-        pattern = (0,glob/* globToRegExp */.tL)(posix.slice(baseDir.length).replace(/^\/+/, ''));
-    }
-    catch (error) {
-        throw new errors.ConfigError('E_INPUT', `input "path": ${error instanceof Error ? error.message : 'invalid glob'}`);
-    }
-    const matches = [];
-    const walk = (dir, depth) => {
-        if (depth > 32 || matches.length > 100)
-            return;
-        let entries;
+/** Values longer than this are tested on their first part only: an allow regex may backtrack. */
+const ALLOW_TARGET_LIMIT = 4096;
+function compileAllowEntries(entries) {
+    const compiled = (entries ?? []).flatMap((entry, n) => {
+        if (entry.paths !== undefined || entry.regex === undefined)
+            return [];
+        let re;
         try {
-            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+            re = new RegExp(entry.regex);
         }
         catch {
-            return;
+            // Never echoed: a user may have pasted the value itself.
+            throw new errors.ConfigError('E_INPUT', `secrets allow entry #${n + 1} (index ${n}): regex is not a valid regular expression`);
         }
-        for (const entry of entries) {
-            const full = `${dir === '/' ? '' : dir}/${entry.name}`;
-            if (entry.isDirectory()) {
-                if (entry.name !== '.git' && entry.name !== 'node_modules')
-                    walk(full, depth + 1);
-            }
-            else if (entry.isFile() && pattern.test(full.slice(baseDir.length).replace(/^\/+/, '')))
-                matches.push(full);
-        }
-    };
-    walk(baseDir, 0);
-    if (matches.length === 0)
-        throw new errors.ConfigError('E_NOT_FOUND', `input "path": the glob ${input} matches no file`);
-    if (matches.length > 1) {
-        throw new errors.ConfigError('E_INPUT', `input "path": the glob ${input} matches ${matches.length > 100 ? 'over 100' : matches.length} files; it must match exactly one`);
-    }
-    return matches[0];
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/capture/index.ts
-
-
-
-
-
-
-
-
-// Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
-
-
-
-
-const HEAD_BYTES = 64 * 1024;
-/** Below this a second thread costs more to start than it saves. */
-const WORKER_MIN_BYTES = 8 * 1024 * 1024;
-const MAX_FINDINGS_KEPT = 10_000;
-const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-const MAX_VIOLATIONS_KEPT = 1000;
-/** Calls `fn` for each line of `text` (endings `\n` or `\r\n`; the last line may have none). */
-function forEachTextLine(text, fn) {
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        fn(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
-        start = nl + 1;
-    }
-    if (start < text.length)
-        fn(text.slice(start));
-}
-/** The same over stored UTF-8 bytes, each line as one character per byte (see byteText). */
-function forEachByteLine(bytes, fn) {
-    let start = 0;
-    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-        fn(bytes.toString('latin1', start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
-        start = nl + 1;
-    }
-    if (start < bytes.length)
-        fn(bytes.toString('latin1', start, bytes.length));
-}
-/** Reads the start of a file for format detection without loading the rest. */
-async function headOf(file) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const buffer = Buffer.alloc(HEAD_BYTES);
-        const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-        let text = buffer.subarray(0, bytesRead).toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        return text;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
- * what was stored (never the unredacted text), check tool use, and write the three files that
- * make the evidence: the redacted transcript in its own format, summary.json and capture.json.
- */
-async function captureTranscript(options) {
-    const startedAt = (options.now ?? (() => new Date()))();
-    const sourceName = external_node_path_default().basename(options.source);
-    // Built first: a bad redact pattern is the user's mistake whatever the transcript holds. One
-    // engine serves both paths: byteText only adds byte spellings of the mask values.
-    const engineOptions = {
-        fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32).toString('hex'),
-        values: [...options.maskValues],
-        patterns: [...options.redactPatterns],
-        byteText: true,
-    };
-    const engine = (0,secrets/* createSecretEngine */.T0)(engineOptions);
-    const size = (0,external_node_fs_.statSync)(options.source).size;
-    if (size === 0)
-        throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} is empty`);
-    if (options.maxBytes !== undefined && size > options.maxBytes) {
-        throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
-    }
-    const head = await headOf(options.source);
-    let format;
-    if (options.format === 'auto') {
-        const detected = (0,transcript/* detectFormat */.Tz)(head, sourceName);
-        if (!detected) {
-            throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} matches no supported format (${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')})`);
-        }
-        format = detected;
-    }
-    else {
-        if (!transcript/* TRANSCRIPT_FORMATS */.gz.includes(options.format)) {
-            throw new errors.ConfigError('E_INPUT', `input "format" must be auto or one of ${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')}`);
-        }
-        format = options.format;
-    }
-    const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
-    const violations = [];
-    let violationCount = 0;
-    const byteText = (0,transcript/* isLineOriented */.FZ)(format);
-    const reader = (0,transcript/* createTranscriptReader */.qg)(format, {
-        byteText,
-        onToolCall(call) {
-            // Permission patterns such as Edit(src/**) are written relative to the repository, while
-            // agents record absolute paths: judge the path as the pattern's author meant it.
-            const argument = call.filePaths.length > 0 && call.argument && external_node_path_default().isAbsolute(call.argument)
-                ? (0,transcript/* filesRelativeToWorkspace */.qH)([call.argument], { workspace: options.workspace })[0]
-                : call.argument;
-            const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
-            const judgement = (0,tools/* judgeToolCall */.S$)(rules, judged);
-            if (judgement.allowed)
-                return;
-            const rule = judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
-            violationCount += 1;
-            if (violations.length < MAX_VIOLATIONS_KEPT) {
-                violations.push({ tool: call.name, ...(argument ? { argument } : {}), rule, record: call.recordIndex });
-            }
-        },
+        return [{ re, rules: entry.rules ? new Set(entry.rules) : undefined }];
     });
-    (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
-    // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().join(options.outputDir, 'transcript'), { recursive: true });
-    // Stored without leading dots: the artifact service refuses hidden names such as Aider's
-    // `.aider.chat.history.md` (capture.json keeps the original name).
-    const storedName = sourceName.replace(/^\.+/, '') || 'transcript';
-    const transcriptFile = external_node_path_default().join(options.outputDir, 'transcript', storedName);
-    const findings = [];
-    let redactions = 0;
-    const notes = [];
-    const noteFindings = (list, baseLine, original) => {
-        for (const f of list) {
-            redactions += 1;
-            if (findings.length < MAX_FINDINGS_KEPT)
-                findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: baseLine + f.line - 1 });
-            if (options.onSecret && f.end <= original.length)
-                options.onSecret(original.slice(f.start, f.end));
-        }
-    };
-    let sourceDigest;
-    let transcriptDigest;
-    let storedBytes;
-    let redactedOnWorker = false;
-    if ((0,transcript/* isLineOriented */.FZ)(format)) {
-        const writer = new TranscriptWriter(transcriptFile);
-        let invalidLines = 0;
-        redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
-        const source = await (0,worker/* redactFile */.it)({
-            file: options.source,
-            redaction: { engine: engineOptions, kind: format === 'aider' ? 'text' : 'json', redact: options.redact },
-            ...(redactedOnWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
-            onResult: async (result) => {
-                writer.write(result.bytes);
-                invalidLines += result.invalidLines;
-                for (const f of result.found) {
-                    redactions += 1;
-                    if (findings.length < MAX_FINDINGS_KEPT)
-                        findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
-                    options.onSecret?.(f.value);
-                }
-                // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
-                if (result.redactedText !== undefined)
-                    forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
-                // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
-                else {
-                    const stored = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
-                    // The byte order mark is stored, but it is not part of the first record.
-                    forEachByteLine(result.byteOrderMark ? stored.subarray(3) : stored, (line) => reader.pushLine(line));
-                }
-                await writer.drain();
-            },
-        });
-        // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
-        if (invalidLines > 0)
-            notes.push(`${invalidLines} line(s) are not valid UTF-8`);
-        sourceDigest = `sha256:${source.sha256}`;
-        await writer.close();
-        // Taken where the stored bytes were made (the redaction thread); the writer wrote exactly those.
-        transcriptDigest = `sha256:${source.storedSha256}`;
-        storedBytes = writer.bytes;
-    }
-    else {
-        const limit = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
-        if (size > limit) {
-            throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes; a ${format} file is read whole and the limit is ${limit}`);
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(options.source);
-        sourceDigest = (0,digest/* bytesDigest */.G2)(bytes);
-        let text = bytes.toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        const result = engine.redactJson(text);
-        noteFindings(result.findings, 1, text);
-        let document;
-        try {
-            document = JSON.parse(result.text);
-        }
-        catch {
-            throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} is not valid JSON (a ${format} file is one JSON document); it may be truncated`);
-        }
-        reader.pushDocument(document);
-        const stored = options.redact ? result.text : text;
-        (0,external_node_fs_.writeFileSync)(transcriptFile, stored);
-        storedBytes = Buffer.byteLength(stored);
-        transcriptDigest = (0,digest/* bytesDigest */.G2)(stored);
-    }
-    const summary = reader.finish();
-    if (summary.records === 0) {
-        throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${summary.badLines} unreadable lines)`);
-    }
-    const filesTouched = (0,transcript/* filesRelativeToWorkspace */.qH)(summary.filesTouched, {
-        workspace: options.workspace,
-        ...(summary.cwd ? { cwd: summary.cwd } : {}),
-    });
-    const reasons = [];
-    let verdict = 'pass';
-    const raise = (to, reason) => {
-        reasons.push(reason);
-        if (to === 'fail' || (to === 'warn' && verdict === 'pass'))
-            verdict = to;
-    };
-    if (violationCount > 0)
-        raise('fail', `${violationCount} tool call(s) outside the allowed tools`);
-    if (redactions > 0 && !options.redact)
-        raise('fail', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
-    else if (redactions > 0)
-        raise('warn', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
-    // A transcript cut short may hide the calls that matter: never a pass.
-    for (const note of notes)
-        raise('warn', note);
-    if (summary.badLines > 0)
-        raise('warn', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
-    if (summary.turns === 0 && summary.toolCalls === 0)
-        raise('warn', 'the transcript records no turn and no tool call');
-    const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
-    const summaryRecord = {
-        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
-        ...summary,
-        filesTouched,
-        verdict,
-        reasons,
-        toolViolations: violations,
-        toolViolationCount: violationCount,
-        redactions,
-        findings,
-    };
-    const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
-    (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
-    const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
-    const uploadable = options.redact || redactions === 0;
-    const c = options.context;
-    const captureRecord = {
-        schema: 'https://agent-gates.dev/schemas/capture/v1',
-        tool: { name: c.toolName, version: c.toolVersion },
-        repository: c.repository,
-        run: { id: c.runId, attempt: c.runAttempt, job: c.job, workflow: c.workflow, workflowRef: c.workflowRef },
-        event: c.eventName,
-        sha: c.sha,
-        ...(c.pullRequest ? { pullRequest: c.pullRequest } : {}),
-        actor: c.actor,
-        startedAt: startedAt.toISOString(),
-        finishedAt: (options.now ?? (() => new Date()))().toISOString(),
-        transcript: {
-            name: sourceName,
-            storedAs: `transcript/${storedName}`,
-            format,
-            agent: summary.agent,
-            sourceBytes: size,
-            sourceDigest,
-            storedBytes,
-            transcriptDigest,
-            redacted: options.redact,
-            redactions,
-        },
-        summaryDigest,
-        policy: options.policy,
-        verdict,
-    };
-    const captureFile = external_node_path_default().join(options.outputDir, 'capture.json');
-    const captureText = `${JSON.stringify(captureRecord, null, 2)}\n`;
-    (0,external_node_fs_.writeFileSync)(captureFile, captureText);
-    return {
-        verdict,
-        reasons,
-        format,
-        summary,
-        filesTouched,
-        violations,
-        findings,
-        redactions,
-        sourceDigest,
-        transcriptDigest,
-        summaryDigest,
-        captureDigest: (0,digest/* jsonDigest */.jW)(captureRecord),
-        transcriptFile,
-        summaryFile,
-        captureFile,
-        uploadable,
-        redactedOnWorker,
+    if (!compiled.length)
+        return () => false;
+    return (ruleId, secret) => {
+        const target = secret.length > ALLOW_TARGET_LIMIT ? secret.slice(0, ALLOW_TARGET_LIMIT) : secret;
+        return compiled.some((a) => (!a.rules || a.rules.has(ruleId)) && a.re.test(target));
     };
 }
 
-
-/***/ }),
-
-/***/ 69164:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ob: () => (/* binding */ captureInWorker),
-  it: () => (/* binding */ redactFile)
-});
-
-// UNUSED EXPORTS: isCaptureWorker, isRedactionWorker, serveCapture, serveRedaction
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(75919);
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 8 modules
-var secrets = __nccwpck_require__(93753);
-;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
-
-
-
-const NEWLINE = 10;
-/** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
-function fromBytes(text) {
-    return Buffer.from(text, 'latin1').toString('utf8');
-}
-/**
- * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
- * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
- */
-function join(pieces) {
-    let total = 0;
-    for (const p of pieces)
-        total += p.length;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of pieces) {
-        out.set(p, at);
-        at += p.length;
-    }
-    return out;
-}
-const CARRIAGE_RETURN = 13;
-/**
- * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
- * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
- *
- * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
- * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
- * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
- * secret cut across two streamed records must be redacted in both; endings follow their lines.
- */
-function chunks_createChunkRedactor(options, prebuilt) {
-    // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
-    // as much as the keyword pass, for text only ASCII rules ever read.
-    const engine = prebuilt ?? (0,secrets/* createSecretEngine */.T0)({ ...options.engine, byteText: true });
-    // Both digests are taken here, on the thread that already touches every byte, which balances the
-    // work of the two threads when redaction runs in a worker.
-    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
-    const storedHash = (0,external_node_crypto_.createHash)('sha256');
-    const redactor = engine.createLineRedactor(options.kind);
-    const held = [];
-    let carry = null;
-    let first = true;
-    let lineNumber = 0;
-    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
-    const result = (b) => {
-        const bytes = join(b.pieces);
-        storedHash.update(bytes);
-        return {
-            bytes,
-            ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
-            found: b.found,
-            invalidLines: b.invalidLines,
-            byteOrderMark: b.byteOrderMark,
-        };
-    };
-    function collect(done, out) {
-        const line = held.shift();
-        if (!line)
-            return;
-        lineNumber += 1;
-        for (const f of done.findings) {
-            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: fromBytes(line.text.slice(f.start, f.end)) });
-        }
-        const changed = done.text !== line.text;
-        if (changed && options.redact)
-            out.pieces.push(Buffer.from(done.text + line.ending, 'latin1'));
-        else
-            out.pieces.push(line.raw);
-        if (!options.redact) {
-            if (changed)
-                out.differs = true;
-            out.redacted.push(fromBytes(done.text), '\n');
-        }
-    }
-    function take(text, raw, bodyLength, ending, out) {
-        const body = raw.subarray(0, bodyLength);
-        if (!(0,external_node_buffer_.isUtf8)(body))
-            out.invalidLines += 1;
-        held.push({ text, raw, ending });
-        for (const done of redactor.push(text, body))
-            collect(done, out);
-    }
-    /** Cuts `data[0, end)` (ending in a newline) into lines. */
-    function lines(data, end, out) {
-        let start = 0;
-        while (start < end) {
-            const nl = data.indexOf(NEWLINE, start);
-            const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
-            const bodyEnd = cr ? nl - 1 : nl;
-            take(data.toString('latin1', start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
-            start = nl + 1;
-        }
-    }
-    function stripByteOrderMark(data, out) {
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-            out.byteOrderMark = true;
-            // Stored as it came, but not part of the first record.
-            out.pieces.push(data.subarray(0, 3));
-            return data.subarray(3);
-        }
-        return data;
-    }
-    return {
-        push(input) {
-            sourceHash.update(input);
-            const out = builder();
-            let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-            if (carry) {
-                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
-                const nl = data.indexOf(NEWLINE);
-                if (nl < 0) {
-                    carry = Buffer.concat([carry, data]);
-                    return result(out);
-                }
-                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
-                carry = null;
-                data = data.subarray(nl + 1);
-                if (first && straddling.length >= 3) {
-                    first = false;
-                    lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
-                }
-                else
-                    lines(straddling, straddling.length, out);
-            }
-            if (first && data.length >= 3) {
-                first = false;
-                data = stripByteOrderMark(data, out);
-            }
-            const last = data.lastIndexOf(NEWLINE);
-            if (last >= 0)
-                lines(data, last + 1, out);
-            // The unfinished line is copied: a view would keep the whole chunk alive.
-            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
-            return result(out);
-        },
-        finish() {
-            const out = builder();
-            let rest = carry;
-            carry = null;
-            if (first && rest && rest.length >= 3)
-                rest = stripByteOrderMark(rest, out);
-            first = false;
-            if (rest && rest.length > 0)
-                take(rest.toString('latin1'), rest, rest.length, '', out);
-            for (const done of redactor.flush())
-                collect(done, out);
-            const last = result(out);
-            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
-
-
-
-const ROLE = 'agent-gates-redaction';
-/** True in a thread started by `redactFile` to redact for it. */
-function isRedactionWorker() {
-    return !isMainThread && workerData?.role === ROLE;
-}
-function serveRedaction() {
-    const port = parentPort;
-    if (!port || !isRedactionWorker())
-        throw new Error('serveRedaction runs only in a worker thread started by redactFile');
-    let redactor;
-    try {
-        redactor = createChunkRedactor(workerData.options);
-    }
-    catch (error) {
-        port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
-        return;
-    }
-    port.on('message', (message) => {
-        try {
-            const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
-            // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
-            port.postMessage({ ok: true, result }, [result.bytes.buffer]);
-            if (message.type === 'end')
-                port.close();
-        }
-        catch (error) {
-            port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
-        }
-    });
-}
-const CHUNK_BYTES = 512 * 1024;
-/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
-const IN_FLIGHT = 4;
-/**
- * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
- * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
- * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
- */
-async function redactFile(options) {
-    let total = 0;
-    let digests = { source: '', stored: '' };
-    const deliver = async (result) => {
-        if (result.sourceSha256 && result.storedSha256)
-            digests = { source: result.sourceSha256, stored: result.storedSha256 };
-        await options.onResult(result);
-    };
-    if (!options.workerEntry) {
-        const redactor = chunks_createChunkRedactor(options.redaction, options.engine);
-        // A small file is read in one call: a stream costs more to set up than the read itself.
-        const size = (0,external_node_fs_.statSync)(options.file).size;
-        if (size <= CHUNK_BYTES) {
-            const bytes = (0,external_node_fs_.readFileSync)(options.file);
-            await deliver(redactor.push(bytes));
-            await deliver(redactor.finish());
-            return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
-        }
-        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
-            total += chunk.length;
-            await deliver(redactor.push(chunk));
-        }
-        await deliver(redactor.finish());
-        return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
-    }
-    // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
-    const worker = new external_node_worker_threads_.Worker(options.workerEntry, {
-        workerData: { role: ROLE, options: options.redaction },
-        resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
-    });
-    const replies = [];
-    let wake = null;
-    let failure = null;
-    worker.on('message', (reply) => {
-        replies.push(reply);
-        wake?.();
-    });
-    worker.on('error', (error) => {
-        failure = error;
-        wake?.();
-    });
-    worker.on('exit', (code) => {
-        if (code !== 0 && !failure)
-            failure = new Error(`redaction worker exited with code ${code}`);
-        wake?.();
-    });
-    let inFlight = 0;
-    const next = async () => {
-        while (replies.length === 0) {
-            if (failure)
-                throw failure;
-            await new Promise((resolve) => (wake = resolve));
-            wake = null;
-        }
-        const reply = replies.shift();
-        inFlight -= 1;
-        if (!reply.ok)
-            throw new Error(reply.error);
-        await deliver(reply.result);
-    };
-    try {
-        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
-            total += chunk.length;
-            // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
-            const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-            const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
-            worker.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
-            inFlight += 1;
-            if (inFlight >= IN_FLIGHT)
-                await next();
-        }
-        worker.postMessage({ type: 'end' });
-        inFlight += 1;
-        while (inFlight > 0)
-            await next();
-    }
-    finally {
-        await worker.terminate();
-    }
-    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
-}
-const CAPTURE_ROLE = 'agent-gates-capture';
-const MAX_MASKED_VALUES = 1000;
-/** True in a thread started by captureInWorker. */
-function isCaptureWorker() {
-    return !isMainThread && workerData?.role === CAPTURE_ROLE;
-}
-/** Runs in the capture worker: the whole capture, with secret values sent back for masking. */
-async function serveCapture() {
-    const port = parentPort;
-    if (!port || !isCaptureWorker())
-        throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
-    const { captureTranscript } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3113));
-    const secrets = new Set();
-    try {
-        const options = workerData.options;
-        const result = await captureTranscript({
-            ...options,
-            onSecret: (value) => {
-                if (secrets.size < MAX_MASKED_VALUES)
-                    secrets.add(value);
-            },
-        });
-        port.postMessage({ ok: true, result, secrets: [...secrets] });
-    }
-    catch (error) {
-        const code = error.code;
-        port.postMessage({
-            ok: false,
-            ...(typeof code === 'string' ? { code } : {}),
-            error: error instanceof Error ? error.message : String(error),
-        });
-    }
-}
-/**
- * Runs a capture on its own thread with a bounded young generation. V8 sizes a busy thread's heap
- * by its allocation rate, and parsing a gigabyte of JSON allocates fast: on the main thread, whose
- * heap limits cannot be set from inside the process, the heap grew past 400 MiB for a transcript
- * whose live data stays under 30 MiB. A worker takes resource limits, so memory stays flat.
- */
-async function captureInWorker(options, workerEntry, onSecret) {
-    const worker = new external_node_worker_threads_.Worker(workerEntry, {
-        workerData: { role: CAPTURE_ROLE, options: { ...options, workerEntry } },
-        // Only the young generation is bounded: old-space holds what the capture keeps, which is small
-        // for a streamed transcript, and a single-JSON document is allowed its size.
-        resourceLimits: { maxYoungGenerationSizeMb: 24 },
-    });
-    try {
-        const reply = await new Promise((resolve, reject) => {
-            worker.once('message', resolve);
-            worker.once('error', reject);
-            worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
-        });
-        if (!reply.ok) {
-            const { ConfigError } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 29179));
-            if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL')
-                throw new ConfigError(reply.code, reply.error);
-            throw new Error(reply.error);
-        }
-        for (const value of reply.secrets)
-            onSecret(value);
-        return reply.result;
-    }
-    finally {
-        await worker.terminate();
-    }
-}
-
-
-/***/ }),
-
-/***/ 46927:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G2: () => (/* binding */ bytesDigest),
-/* harmony export */   jW: () => (/* binding */ jsonDigest)
-/* harmony export */ });
-/* unused harmony exports canonicalJson, sha256Hex */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96060);
-/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(canonicalize__WEBPACK_IMPORTED_MODULE_1__);
-
-
-// canonicalize is CommonJS with `module.exports = fn`; under NodeNext the default import is that fn.
-const canonicalizeJson = (canonicalize__WEBPACK_IMPORTED_MODULE_1___default());
-/** RFC 8785 (JCS) canonical JSON text of a value. Throws on values JSON cannot represent. */
-function canonicalJson(value) {
-    const text = canonicalizeJson(value);
-    if (text === undefined)
-        throw new TypeError('value has no JSON representation');
-    return text;
-}
-function sha256Hex(data) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex');
-}
-/** `sha256:<hex>` of the canonical JSON of a value: the digest every gate emits for what it judged. */
-function jsonDigest(value) {
-    return `sha256:${sha256Hex(canonicalJson(value))}`;
-}
-/** `sha256:<hex>` of raw bytes. */
-function bytesDigest(data) {
-    return `sha256:${sha256Hex(data)}`;
-}
-
-
-/***/ }),
-
-/***/ 29179:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ConfigError: () => (/* binding */ ConfigError),
-/* harmony export */   De: () => (/* binding */ isConfigError),
-/* harmony export */   Wk: () => (/* binding */ formatError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage)
-/* harmony export */ });
-class ConfigError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.name = 'ConfigError';
-        this.code = code;
-    }
-}
-function isConfigError(value) {
-    return value instanceof ConfigError;
-}
-/** Turns any thrown value (Error, string, object, undefined) into one line of text. */
-function errorMessage(value) {
-    if (value instanceof Error)
-        return value.message || value.name;
-    if (typeof value === 'string')
-        return value;
-    if (value === undefined || value === null)
-        return String(value);
-    try {
-        return JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        return Object.prototype.toString.call(value);
-    }
-}
-/** `E_CODE: message` as the run() wrapper prints it. */
-function formatError(value) {
-    if (isConfigError(value))
-        return `${value.code}: ${value.message}`;
-    return `E_INTERNAL: ${errorMessage(value)}`;
-}
-
-
-/***/ }),
-
-/***/ 58718:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   De: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.De),
-/* harmony export */   Wk: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.Wk),
-/* harmony export */   gJ: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.gJ),
-/* harmony export */   xL: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.ConfigError)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(29179);
-/* harmony import */ var _digest_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(46927);
-
-
-
-
-/***/ }),
-
-/***/ 49842:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  lo: () => (/* binding */ DEFAULT_POLICY_PATH),
-  mk: () => (/* binding */ MAX_POLICY_BYTES),
-  G4: () => (/* binding */ defaultPolicy),
-  Kc: () => (/* binding */ loaded),
-  yo: () => (/* binding */ policyPathsFor),
-  iJ: () => (/* binding */ toPolicy)
-});
-
-// UNUSED EXPORTS: AGENT_INSTRUCTION_PATHS, unique
-
-// EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
-var digest = __nccwpck_require__(46927);
-;// CONCATENATED MODULE: ../../packages/core/src/policy/default-policy.generated.ts
-/** What ajv's useDefaults makes of a file holding only `version: 1`. */
-const DEFAULT_RAW_POLICY = {
-    "version": 1,
-    "models": {
-        "allowed": [
-            "*"
-        ],
-        "denied": [],
-        "require-pinned": true
-    },
-    "signing": {
-        "required": false,
-        "identities": [],
-        "keys": []
-    },
-    "scope": {
-        "allowed-paths": [
-            "**"
-        ],
-        "protected-paths": [],
-        "protect-agent-instructions": true,
-        "max-files": 100,
-        "max-lines": 2000,
-        "forbid-binary": true
-    },
-    "secrets": {
-        "fail-on": "fail",
-        "disabled-rules": [],
-        "patterns": [],
-        "allow": []
-    },
-    "transcript": {
-        "redact": true,
-        "allowed-tools": [
-            "*"
-        ],
-        "denied-tools": [],
-        "redact-patterns": [],
-        "retention-days": 30,
-        "max-bytes": 2147483648
-    },
-    "routing": {
-        "auto-approve-threshold": 0.9,
-        "reject-threshold": 0.3,
-        "require-human-for": [
-            "protected-path",
-            "secret-finding",
-            "tool-violation",
-            "scope-violation",
-            "missing-signal"
-        ],
-        "unknown": "human_review"
-    },
-    "audit": {
-        "sink": "artifact",
-        "path": "agent-gates-audit.jsonl",
-        "chain": true,
-        "retention-days": 90
-    }
-};
-
-;// CONCATENATED MODULE: ../../packages/core/src/policy/defaults.ts
-
-
-/**
- * What every gate needs when there is no policy file, and the shaping every policy goes through.
- * This module must stay light: it is on every gate's start-up path, while the YAML readers and the
- * schema validator (parse.ts) load only when a policy file exists.
- */
-const DEFAULT_POLICY_PATH = '.github/agent-gates.yml';
-/** A policy is a few kilobytes; the cap keeps a hostile file from costing the runner anything. */
-const MAX_POLICY_BYTES = 256 * 1024;
-/**
- * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
- * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
- */
-const AGENT_INSTRUCTION_PATHS = Object.freeze([
-    '.github/workflows/**',
-    '.github/actions/**',
-    '.github/copilot-instructions.md',
-    '.github/instructions/**',
-    '.github/prompts/**',
-    '.github/CODEOWNERS',
-    'CODEOWNERS',
-    'docs/CODEOWNERS',
-    '**/CLAUDE.md',
-    '**/CLAUDE.local.md',
-    '**/AGENTS.md',
-    '**/GEMINI.md',
-    '**/.claude/**',
-    '**/.cursor/**',
-    '**/.cursorrules',
-    '.mcp.json',
-    '.gemini/**',
-    '.codex/**',
-]);
-function unique(values) {
-    return [...new Set(values)];
-}
-/** The paths a policy always protects: the default location and wherever this one was read from. */
-function policyPathsFor(policyPath) {
-    return unique([DEFAULT_POLICY_PATH, ...(policyPath ? [policyPath] : [])]);
-}
-function deepFreeze(value) {
-    if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const child of Object.values(value))
-            deepFreeze(child);
-    }
-    return value;
-}
-/** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
-function toPolicy(raw, policyPaths) {
-    const { models, signing, scope, secrets, transcript, routing, audit } = raw;
-    const policy = {
-        version: 1,
-        models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
-        signing: {
-            required: signing.required,
-            identities: signing.identities.map((identity) => identity.subject !== undefined
-                ? { issuer: identity.issuer, subject: identity.subject }
-                : { issuer: identity.issuer, subjectRegex: identity['subject-regex'] }),
-            keys: [...signing.keys],
-        },
-        scope: {
-            allowedPaths: [...scope['allowed-paths']],
-            protectedPaths: unique([
-                ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
-                ...policyPaths,
-                ...scope['protected-paths'],
-            ]),
-            protectAgentInstructions: scope['protect-agent-instructions'],
-            maxFiles: scope['max-files'],
-            maxLines: scope['max-lines'],
-            forbidBinary: scope['forbid-binary'],
-        },
-        secrets: {
-            failOn: secrets['fail-on'],
-            disabledRules: [...secrets['disabled-rules']],
-            patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex, ...(p.description !== undefined ? { description: p.description } : {}) })),
-            allow: secrets.allow.map((entry) => ({
-                ...(entry.paths !== undefined ? { paths: [...entry.paths] } : {}),
-                ...(entry.regex !== undefined ? { regex: entry.regex } : {}),
-                ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
-                reason: entry.reason,
-            })),
-        },
-        transcript: {
-            redact: transcript.redact,
-            allowedTools: [...transcript['allowed-tools']],
-            deniedTools: [...transcript['denied-tools']],
-            redactPatterns: [...transcript['redact-patterns']],
-            retentionDays: transcript['retention-days'],
-            maxBytes: transcript['max-bytes'],
-        },
-        routing: {
-            autoApproveThreshold: routing['auto-approve-threshold'],
-            rejectThreshold: routing['reject-threshold'],
-            requireHumanFor: [...routing['require-human-for']],
-            unknown: routing.unknown,
-        },
-        audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
-    };
-    return deepFreeze(policy);
-}
-function loaded(policy, extra) {
-    return Object.freeze({ policy, ...extra, digest: (0,digest/* jsonDigest */.jW)(policy) });
-}
-/**
- * The policy every gate applies when there is no policy file. The values are the schema's defaults,
- * generated ahead of time (scripts/gen-policy-artifacts.ts) so this path never loads the validator;
- * a unit test holds them equal to what a file with only `version: 1` gives.
- */
-function defaultPolicy(options = {}) {
-    const policy = toPolicy(DEFAULT_RAW_POLICY, policyPathsFor(options.policyPath));
-    return loaded(policy, { source: 'default', ...(options.ref ? { ref: options.ref } : {}) });
-}
-
-
-/***/ }),
-
-/***/ 25559:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ globProblem),
-/* harmony export */   Gn: () => (/* binding */ normaliseRepoPath),
-/* harmony export */   tL: () => (/* binding */ globToRegExp)
-/* harmony export */ });
-/* unused harmony exports matchGlob, matchAnyGlob */
-/**
- * The one glob dialect of the policy file, so diff-scope, secrets allow-lists and tool rules agree on
- * what `src/**` means. Globs are anchored at the repository root: `*` and `?` stay within one path
- * segment, `**` as a whole segment spans any number of them (zero included), `[abc]`/`[!abc]` is one
- * character, `{a,b}` is either alternative. Dot files are not special: `src/**` covers `src/.env`,
- * because a protection that skipped dot files would skip `.claude/`.
- */
-const cache = new Map();
-const CACHE_LIMIT = 2000;
-/** Why `glob` is not a usable path glob, or undefined when it is. */
-function globProblem(glob) {
-    if (glob.length === 0)
-        return 'must not be empty';
-    if (glob.includes('\0') || glob.includes('\\'))
-        return 'must not contain a backslash or NUL (use / between folders)';
-    if (glob.startsWith('/'))
-        return 'must be relative to the repository root (no leading /)';
-    const segments = stripDotSlash(glob).split('/');
-    if (segments.some((s) => s === '..'))
-        return 'must not contain a .. segment';
-    if (segments.slice(0, -1).some((s) => s === ''))
-        return 'must not contain an empty folder name (//)';
-    let braces = 0;
-    let inClass = false;
-    let classBody = '';
-    for (const ch of glob) {
-        if (inClass) {
-            if (ch === ']') {
-                if (classBody === '' || classBody === '!' || classBody === '^')
-                    return 'has an empty [...]';
-                inClass = false;
-            }
-            else if (ch === '/')
-                return 'must not have a / inside [...]';
-            else
-                classBody += ch;
-            continue;
-        }
-        if (ch === '[') {
-            inClass = true;
-            classBody = '';
-        }
-        else if (ch === '{') {
-            braces += 1;
-            if (braces > 1)
-                return 'must not nest {...} inside {...}';
-        }
-        else if (ch === '}') {
-            braces -= 1;
-            if (braces < 0)
-                return 'has a } without a matching {';
-        }
-    }
-    if (inClass)
-        return 'has a [ without a matching ]';
-    if (braces !== 0)
-        return 'has a { without a matching }';
-    return undefined;
-}
-function stripDotSlash(value) {
-    let result = value;
-    while (result.startsWith('./'))
-        result = result.slice(2);
-    return result;
-}
-function escapeRegExp(ch) {
-    return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
-}
-function translate(glob) {
-    let out = '';
-    let i = 0;
-    while (i < glob.length) {
-        const ch = glob[i];
-        const atSegmentStart = i === 0 || glob[i - 1] === '/';
-        if (ch === '*' && glob[i + 1] === '*' && atSegmentStart && (i + 2 === glob.length || glob[i + 2] === '/')) {
-            if (i + 2 === glob.length) {
-                out += '.*';
-                i += 2;
-            }
-            else {
-                out += '(?:[^/]*/)*';
-                i += 3;
-            }
-            continue;
-        }
-        if (ch === '*') {
-            while (glob[i + 1] === '*')
-                i += 1;
-            out += '[^/]*';
-        }
-        else if (ch === '?') {
-            out += '[^/]';
-        }
-        else if (ch === '[') {
-            const end = glob.indexOf(']', i + 1);
-            let body = glob.slice(i + 1, end);
-            const negate = body.startsWith('!') || body.startsWith('^');
-            if (negate)
-                body = body.slice(1);
-            const escaped = body.replace(/[\\\]^]/g, (c) => `\\${c}`);
-            out += negate ? `[^/${escaped}]` : `[${escaped}]`;
-            i = end;
-        }
-        else if (ch === '{') {
-            const end = glob.indexOf('}', i);
-            const alternatives = glob.slice(i + 1, end).split(',');
-            out += `(?:${alternatives.map(translate).join('|')})`;
-            i = end;
-        }
-        else {
-            out += escapeRegExp(ch);
-        }
-        i += 1;
-    }
-    return out;
-}
-/** The anchored RegExp for a glob. Throws a TypeError for a glob `globProblem` rejects. */
-function globToRegExp(glob) {
-    const cached = cache.get(glob);
-    if (cached)
-        return cached;
-    const problem = globProblem(glob);
-    if (problem)
-        throw new TypeError(`glob "${glob}" ${problem}`);
-    let source = stripDotSlash(glob);
-    // A trailing slash names a folder: everything inside it.
-    if (source.endsWith('/'))
-        source += '**';
-    const regex = new RegExp(`^${translate(source)}$`, 's');
-    if (cache.size >= CACHE_LIMIT)
-        cache.clear();
-    cache.set(glob, regex);
-    return regex;
-}
-/**
- * Normalises a repository-relative path for matching: `./` and duplicate slashes removed, `a/../b`
- * resolved. Returns undefined for a path that leaves the repository or is absolute, which then
- * matches no glob (so it is never "allowed" by one).
- */
-function normaliseRepoPath(file) {
-    if (file.length === 0 || file.includes('\0') || file.startsWith('/'))
-        return undefined;
-    const parts = [];
-    for (const segment of file.replace(/\\/g, '/').split('/')) {
-        if (segment === '' || segment === '.')
-            continue;
-        if (segment === '..') {
-            if (parts.length === 0)
-                return undefined;
-            parts.pop();
-        }
-        else {
-            parts.push(segment);
-        }
-    }
-    return parts.length === 0 ? undefined : parts.join('/');
-}
-/** True when the repository-relative `file` matches `glob`. An invalid glob matches nothing. */
-function matchGlob(glob, file) {
-    const normalised = normaliseRepoPath(file);
-    if (normalised === undefined || globProblem(glob) !== undefined)
-        return false;
-    return globToRegExp(glob).test(normalised);
-}
-/** True when `file` matches any of `globs`. */
-function matchAnyGlob(globs, file) {
-    return globs.some((glob) => matchGlob(glob, file));
-}
-
-
-/***/ }),
-
-/***/ 58150:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S$: () => (/* binding */ judgeToolCall),
-/* harmony export */   Wc: () => (/* binding */ parseToolPattern)
-/* harmony export */ });
-/* unused harmony exports hasShellControl, matchToolPattern, splitShellCommands, matchDeniedTool */
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25559);
-
-/** Tools whose specifier is a path glob (gitignore style, as in Claude Code). */
-const FILE_TOOLS = new Set(['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'NotebookRead', 'Glob', 'Grep', 'LS']);
-const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command']);
-const PATTERN = /^([A-Za-z0-9_*][A-Za-z0-9_.*-]*)(?:\(([\s\S]*)\))?$/;
-/**
- * Characters and sequences that make one shell command line run more than one command, or run a
- * command substitution, or redirect: a prefix rule cannot vouch for what follows them.
- */
-const SHELL_CONTROL = /[;&|`<>\n\r\0]|\$\(|\$\{/;
-/** Parses a rule, or returns the reason it is not one. */
-function parseToolPattern(pattern) {
-    const match = PATTERN.exec(pattern.trim());
-    if (!match)
-        return { error: 'is not a tool rule: write `Tool`, `Tool(specifier)` or an MCP tool name such as `mcp__github__*`' };
-    const tool = match[1];
-    const specifier = match[2];
-    if (specifier === undefined)
-        return { pattern: { tool } };
-    if (tool.includes('*'))
-        return { error: 'cannot combine a wildcard tool name with a (specifier)' };
-    if (specifier.trim() === '')
-        return { error: `has an empty specifier: write \`${tool}\` to match every ${tool} call` };
-    if (specifier === '*')
-        return { pattern: { tool, specifier } };
-    if (SHELL_TOOLS.has(tool)) {
-        const body = specifier.endsWith(':*') ? specifier.slice(0, -2) : specifier;
-        if (body.includes('*')) {
-            return { error: 'may only use a wildcard as a trailing `:*` (prefix rule), for example `Bash(npm test:*)`' };
-        }
-        if (body.trim() === '')
-            return { error: 'has an empty command before `:*`' };
-    }
-    else if (FILE_TOOLS.has(tool)) {
-        const problem = pathRuleProblem(specifier);
-        if (problem)
-            return { error: `has a path glob that ${problem}` };
-    }
-    else if (tool === 'WebFetch') {
-        if (!/^domain:(?:\*\.)?[A-Za-z0-9.-]+$/.test(specifier)) {
-            return { error: 'must name a domain, for example `WebFetch(domain:example.com)`' };
-        }
-    }
-    return { pattern: { tool, specifier } };
-}
-function pathRuleProblem(specifier) {
-    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
-        return specifier.includes('\0') ? 'contains NUL' : undefined;
-    }
-    const relative = specifier.startsWith('/') ? specifier.slice(1) : specifier;
-    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(relative);
-}
-/** True when `name` matches the tool part of a rule. */
-function matchToolName(ruleTool, name) {
-    if (ruleTool === '*')
-        return true;
-    if (ruleTool.includes('*')) {
-        const source = ruleTool.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-        return new RegExp(`^${source}$`).test(name);
-    }
-    // Claude Code: `mcp__server` approves every tool of that server.
-    if (ruleTool.startsWith('mcp__') && ruleTool.split('__').length === 2) {
-        return name === ruleTool || name.startsWith(`${ruleTool}__`);
-    }
-    return name === ruleTool;
-}
-/** True when the command line contains a shell control operator, substitution or redirection. */
-function hasShellControl(command) {
-    return SHELL_CONTROL.test(command);
-}
-function matchPrefix(prefix, command, strict) {
-    if (strict && hasShellControl(command))
-        return false;
-    const wanted = prefix.trim();
-    if (command === wanted)
-        return true;
-    // Word boundary: `npm test:*` covers `npm test --watch`, not `npm testify`.
-    return command.startsWith(wanted) && /\s/.test(command.charAt(wanted.length));
-}
-function matchCommand(specifier, argument, strict) {
-    const command = argument.trim();
-    if (specifier.endsWith(':*'))
-        return matchPrefix(specifier.slice(0, -2), command, strict);
-    return command === specifier.trim();
-}
-function matchPathRule(specifier, argument) {
-    if (argument.includes('\0'))
-        return false;
-    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
-        // Absolute (`//etc/**`) and home (`~/.ssh/**`) rules compare against the path as recorded.
-        const literal = specifier.startsWith('//') ? specifier.slice(1) : specifier;
-        const prefix = literal.startsWith('/') ? '/' : '~/';
-        if (!argument.startsWith(prefix))
-            return false;
-        const rest = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument.slice(prefix.length));
-        if (rest === undefined)
-            return false;
-        const glob = literal.slice(prefix.length);
-        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(glob) !== undefined)
-            return false;
-        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(rest);
-    }
-    if (argument.startsWith('/') || argument.startsWith('~'))
-        return false;
-    const file = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument);
-    if (file === undefined)
-        return false;
-    let glob = specifier.replace(/^(?:\.\/)+/, '');
-    // gitignore semantics, as Claude Code documents: `/x` and any glob with an inner slash are anchored
-    // at the root, a bare name such as `.env` or `*.pem` matches at any depth.
-    if (glob.startsWith('/'))
-        glob = glob.slice(1);
-    else if (!glob.replace(/\/$/, '').includes('/'))
-        glob = `**/${glob}`;
-    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(file);
-}
-function matchWebFetch(specifier, argument) {
-    let host;
-    try {
-        host = new URL(argument).hostname.toLowerCase();
-    }
-    catch {
-        return false;
-    }
-    const domain = specifier.slice('domain:'.length).toLowerCase();
-    if (domain.startsWith('*.'))
-        return host.endsWith(domain.slice(1));
-    return host === domain;
-}
-function matchParsed(rule, call, strict) {
-    if (!matchToolName(rule.tool, call.name))
-        return false;
-    const { specifier } = rule;
-    if (specifier === undefined || specifier === '*')
-        return true;
-    // A rule that names an argument cannot vouch for a call whose argument is unknown.
-    if (call.argument === undefined)
-        return false;
-    if (SHELL_TOOLS.has(rule.tool))
-        return matchCommand(specifier, call.argument, strict);
-    if (FILE_TOOLS.has(rule.tool))
-        return matchPathRule(specifier, call.argument);
-    if (rule.tool === 'WebFetch')
-        return matchWebFetch(specifier, call.argument);
-    return matchCommand(specifier, call.argument, strict);
-}
-/**
- * Claude Code permission-rule semantics, strict: `Bash` matches every Bash call, `Bash(npm test:*)`
- * matches `npm test` and `npm test <args>` but nothing that chains, substitutes or redirects
- * (`npm test; curl x | sh`), `Bash(git status)` only that exact command, `Edit(src/**)` paths under
- * src/, `mcp__github__*` every tool of the github MCP server, `*` every tool. An invalid rule matches
- * nothing.
- */
-function matchToolPattern(pattern, call) {
-    const parsed = parseToolPattern(pattern);
-    if ('error' in parsed)
-        return false;
-    return matchParsed(parsed.pattern, call, true);
-}
-/** Common wrappers that run the command that follows them. */
-const COMMAND_WRAPPERS = /^(?:(?:sudo|env|command|exec|nohup|time|nice|xargs)\s+|[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/;
-/** Each simple command of a shell command line, best effort, for deny rules. */
-function splitShellCommands(command) {
-    return command
-        .split(/\|\||&&|[;&|\n\r`]|\$\(|[()]/)
-        .map((part) => part.trim().replace(COMMAND_WRAPPERS, '').trim())
-        .filter((part) => part.length > 0);
-}
-/**
- * True when a deny rule matches the call. Unlike allowing, denying must see through chaining, so a
- * command is denied when any of its parts matches: `Bash(curl:*)` denies `npm test && curl x`.
- */
-function matchDeniedTool(pattern, call) {
-    const parsed = parseToolPattern(pattern);
-    if ('error' in parsed)
-        return false;
-    if (matchParsed(parsed.pattern, call, false))
-        return true;
-    if (!SHELL_TOOLS.has(parsed.pattern.tool) || call.argument === undefined)
-        return false;
-    return splitShellCommands(call.argument).some((part) => matchParsed(parsed.pattern, { name: call.name, argument: part }, false));
-}
-/** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
-function judgeToolCall(rules, call) {
-    const denied = rules.deniedTools.find((rule) => matchDeniedTool(rule, call));
-    if (denied !== undefined)
-        return { allowed: false, reason: 'denied', rule: denied };
-    const allowed = rules.allowedTools.find((rule) => matchToolPattern(rule, call));
-    if (allowed !== undefined)
-        return { allowed: true, rule: allowed };
-    return { allowed: false, reason: 'not-allowed' };
-}
-
-
-/***/ }),
-
-/***/ 93753:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  T0: () => (/* reexport */ createSecretEngine)
-});
-
-// UNUSED EXPORTS: BUILTIN_RULE_IDS, MIN_KEY_BODY, gitleaksExcludedRules, isPlaceholderPassword, redactionMarker, shannonEntropy, translateGoRegex
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(29179);
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/wasm/keyword-scan.generated.ts
 // Generated from keyword-scan.wat by scripts/gen-keyword-wasm.ts. Do not edit.
 const KEYWORD_SCAN_WASM = 'AGFzbQEAAAABHgNgA39/fwF/YAZ/f39/f38Bf2AIf39/f39/f38BfwMFBAABAgEFAwEAAQcRAgZtZW1vcnkCAARzY2FuAAMKqgQEGQAgACABQQZ0IAItAAAtAAByQQF0ai8BAAsxAQF/IAUgBEkEQCADIAVBA3RqIQYgBiABIAJrNgIAIAYgAEH//wFxNgIECyAFQQFqC0kBAX8CQANAIAAgAU8NASAEIAIgABAAIQggCEGAgAJxBEAgCCAAIAMgBSAGIAcQASEHCyAIQf//AXEhAiAAQQFqIQAMAAsLIAcLkQMBD38gAUECdiEGIAYgBUHAAGpJBEAgACAAIAFqQQAgACACIAMgBEEAEAIPCyAAIQkgACAGaiAFayEKIAAgBkEBdGogBWshCyAAIAZBA2xqIAVrIQwCQANAIAggBk8NASACIA0gCRAAIREgAiAOIAoQACESIAIgDyALEAAhEyACIBAgDBAAIRQgESASciATIBRyckGAgAJxBEAgEUGAgAJxBEAgESAJIAAgAyAEIAcQASEHCyASQYCAAnEEQCASIAogACADIAQgBxABIQcLIBNBgIACcQRAIBMgCyAAIAMgBCAHEAEhBwsgFEGAgAJxBEAgFCAMIAAgAyAEIAcQASEHCwsgEUH//wFxIQ0gEkH//wFxIQ4gE0H//wFxIQ8gFEH//wFxIRAgCUEBaiEJIApBAWohCiALQQFqIQsgDEEBaiEMIAhBAWohCAwACwsgCiAKIAVqIA4gACACIAMgBCAHEAIhByALIAsgBWogDyAAIAIgAyAEIAcQAiEHIAwgACABaiAQIAAgAiADIAQgBxACCw==';
@@ -31177,7 +30014,7 @@ class KeywordIndex {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/keyword-automaton.generated.ts
-const KEYWORD_AUTOMATON = { "signature": "a3-\u0002ops_\u0002adafruit\u0002adobe\u0002p8e-\u0002age-secret-key-1\u0002airtable\u0002airtable\u0002algolia\u0002ltai\u0002alibaba\u0002sk-ant-admin01\u0002sk-ant-api03\u0002akcp\u0002cmvmd\u0002asana\u0002asana\u0002atlassian\u0001confluence\u0001jira\u0001atatt3\u0002sc_\u0001ext_\u0001scauth_\u0001authress_\u0002a3t\u0001akia\u0001asia\u0001abia\u0001acca\u0002absk\u0002bedrock-api-key-\u0002q~\u0002beamer\u0002bitbucket\u0002bitbucket\u0002bittrex\u0002bittrex\u0002meraki\u00024b1d\u0002clojars_\u0002cloudflare\u0002cloudflare\u0002cloudflare\u0001v1.0-\u0002codecov\u0002cohere\u0001co_api_key\u0002coinbase\u0002confluent\u0002confluent\u0002contentful\u0002curl\u0002curl\u0002dapi\u0002datadog\u0002dnkey\u0002doo_v1_\u0002dop_v1_\u0002dor_v1_\u0002discord\u0002discord\u0002discord\u0002dp.pt.\u0002droneci\u0002dropbox\u0002dropbox\u0002dropbox\u0002duffel_\u0002dt0c01.\u0002ezak\u0002eztk\u0002etsy\u0002facebook\u0002eaam\u0001eaac\u0002facebook\u0002fastly\u0002finicity\u0002finicity\u0002finnhub\u0002flickr\u0002flwseck_test\u0002flwpubk_test\u0002flwseck_test\u0002fo1_\u0001fm1\u0001fm2_\u0002fio-u-\u0002secret_key\u0002freshbooks\u0002aiza\u0002access\u0001api\u0001auth\u0001key\u0001credential\u0001creds\u0001passwd\u0001password\u0001secret\u0001token\u0002ghu_\u0001ghs_\u0002github_pat_\u0002gho_\u0002ghp_\u0002ghr_\u0002glcbt-\u0002gldt-\u0002glffct-\u0002glft-\u0002glimt-\u0002glagent-\u0002gloas-\u0002glpat-\u0002glpat-\u0002glptt-\u0002gr1348941\u0002glrt-\u0002glrt-\u0002glsoat-\u0002_gitlab_session=\u0002gitter\u0002live_\u0001gocardless\u0002eyjrijoi\u0002glc_\u0002glsa_\u0002pat.\u0001sat.\u0002atlasv1\u0002administrator_login_password\u0001password\u0002heroku\u0002hrku-aa\u0002hubspot\u0002hf_\u0002api_org_\u0002ico-\u0002intercom\u0002intra\u0001s-s4t2ud-\u0001s-s4t2af-\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002ey\u0002zxlk\u0002kraken\u0002secret\u0002kucoin\u0002kucoin\u0002launchdarkly\u0002lin_api_\u0002linear\u0002linkedin\u0001linked_in\u0001linked-in\u0002linkedin\u0001linked_in\u0001linked-in\u0002test_\u0001live_\u0002test_pub\u0001live_pub\u0001_pub\u0002looker\u0002looker\u0002mailchimp\u0002mailgun\u0002mailgun\u0002mailgun\u0002mapbox\u0002mattermost\u0002_mmk\u0002messagebird\u0001message-bird\u0001message_bird\u0002messagebird\u0001message-bird\u0001message_bird\u0002webhook.office.com\u0001webhookb2\u0001incomingwebhook\u0002netlify\u0002nrjs-\u0002nrii-\u0002new-relic\u0001newrelic\u0001new_relic\u0002nrak\u0002ntn_\u0002npm_\u0002<add key=\u0002nytimes\u0001new-york-times\u0001newyorktimes\u0002api-\u0002okta\u0002t3blbkfj\u0002sha256~\u0002pplx-\u0002plaid\u0002plaid\u0002plaid\u0002pscale_tkn_\u0002pscale_oauth_\u0002pscale_pw_\u0002pmak-\u0002pnu_\u0002-----begin\u0002privateai\u0001private_ai\u0001private-ai\u0002pul-\u0002pypi-ageichlwas5vcmc\u0002rapidapi\u0002rdme_\u0002rubygems_\u0002tk-us-\u0002sendbird\u0002sendbird\u0002sg.\u0002xkeysib-\u0002sentry\u0002sntrys_eyjpyxqio\u0002sntryu_\u0002sm_aat\u0002sm_pat\u0002sm_sat\u0002shippo_\u0002shpat_\u0002shpca_\u0002shppa_\u0002shpss_\u0002bundle_enterprise__contribsys__com\u0001bundle_gems__contribsys__com\u0002gems.contribsys.com\u0001enterprise.contribsys.com\u0002xapp\u0002xoxb\u0002xoxe.xoxb-\u0001xoxe.xoxp-\u0002xoxe-\u0002xoxb\u0002xoxo\u0001xoxs\u0002xoxa\u0001xoxr\u0002xoxp-\u0001xoxe-\u0002hooks.slack.com\u0002snyk\u0002sonar\u0002sgp_\u0001sourcegraph\u0002sq0atp-\u0001eaaa\u0002squarespace\u0002sk_test\u0001sk_live\u0001sk_prod\u0001rk_test\u0001rk_live\u0001rk_prod\u0002sumo\u0002sumo\u0002telegr\u0002travis\u0002sk\u0002twitch\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002tfp_\u0002hvb.\u0002hvs.\u0001s.\u0002yandex\u0002yandex\u0002yandex\u0002zendesk\u0002-----begin\u0002://\u0002sk-ant-\u0002cfk_\u0001cfut_\u0001cfat_\u0002dapi\u0002dckr_\u0002figd_\u0002ghs_\u0002gsk_\u0002shpat_\u0001shpca_\u0001shppa_\u0001shpss_\u0002tskey-\u0002vcp_\u0001vci_\u0001vca_\u0001vcr_\u0001vck_\u0002_authtoken\u0002!!binary\u0002x-oauth-basic\u0002\\u\u0001\\/\u0002delta", "classes": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoLQAAAAAAAAAAAAAAAyEsGRUkAiApKgAQJSsAJyYAAAABDhIIDwkRHQwbExYYFwQFHgoGDQsaIxwUIgAuAAAHAAEOEggPCREdDBsTFhgXBAUeCgYNCxojHBQiAAAAHwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "table": "AAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAOABAASADsA9AHzADkBvwMAAFgChYCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvAwYA9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwAHgPMAOQG/A9gEWAKlAZIAdwEAAN4DeAM8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAPUAVQD0AQgACgB0An0AJQD3AIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AQsAAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwMMAFgCpQGSAIEBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAADQClAcwDdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAg6AkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMBAQYBOwD0AfMAOQELAQAAWAKlARAAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgARgAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAApAAAAJEDBAASADsA9AGUADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAUAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABWABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgAXAAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABgABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAGQD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgAaAAAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqARsAkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAUcAPAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgAdAAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCHoCSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDHwCmARIANwF8AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQACAA9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSACEAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQASKAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAjAAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BCSAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5ASYAAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIkB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCJwCSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAKQB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA9AHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAKgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAK4AAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHQAAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMuABIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAAC8AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADAAMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQA1gFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBJgAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAiQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATcAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQA5AHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6gAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPQAEABIAOwC9BPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD4AAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAA/ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJAAJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgNBgKYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAEkAVQD0AUMAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAkAAACRAw8AFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ABEAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAEUApQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAEYAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAAAoAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AEcAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BEiAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQNKgKUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQASwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEyAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhAE+AOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFANTAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AFUgDkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAIQKKAHQAAAAWAI0ATQD1BAAALABXALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABYgAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABbAAAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFcAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSAF0A9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAAAjAmoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEXgClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8AAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALABggLQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAADiAKUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzAGMAGwMAAFgC6QCSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABkABQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DZQBVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAGYAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGcAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuiAkgAVAwAAqgFoAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAGmAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBbAAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABtgAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAJwAJIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAcYCRA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4AAAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAJ2AJIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBXeA8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AnkAJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAnoAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwJ7gKIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwB8gPMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAn+AogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAIEAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAggD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgCDAPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAhIDzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAImAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIyAAACRAwQAEgA7APQB8wA5Ab8DAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAI+AAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgCLAQAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgCRgPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAA9AAQAEgA7AL0E8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACkAAAAkQMEABIAOwD0AZQAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5AZUAJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDlgASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEACEBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBlwBfA/UEAAAyAB0BtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJgA9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJkABAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACaAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAmwBVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA5yApQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAnYAEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJ4A9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJ8AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAaCAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAChgAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA6UAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIApgAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AaeAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYArAAqgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwOrAKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBrACQAfUEAAAyABkEtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAK0A9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAK4AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAKvgJIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEsQAAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAsgAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqALOAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQC4APUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAK5gKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QS8ADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AG9gDkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA78AEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDwgIFADsA9AHzADkBvwPFAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAMAAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADBAAAAkQMEABIAOwD0AfMAcAK/AwAAawClAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AcIAfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASAMMA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwDEgPMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHGADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAxwAbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAMgAFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAyQAAAJEDwQISADsA9AHzADkBvwMAAFUBMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwJZAQAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQHKAJYCJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgDLgAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAzwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA0IAEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSANIAAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoB0wCQARSCAABIBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA9QAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADVgGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgDXAAAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkB2AAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQNCAhIAOwD0AccDOQG/A8sDWAKlAZIA2YAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2wAAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEANwAVQD0AQgAOQF0AigFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQPdgKUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsA3gDzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQNUAr4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUADfAPUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgDgAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAHhgAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIA4wC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQLkABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADlAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgHmAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAOeAAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgBiBAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBOsAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuwAkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAO0A3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAe4ASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAO+AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHxAAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAAPKAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA/aApQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPgAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AH5ADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJAAAAkQP6ABYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAJQIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBEAB0AAAA+4BQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUAD9AEUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgD+AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAH/gAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsAAgHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAAMBagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQEATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsABYHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwMGAAcB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAAAIAWoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUECQEyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAqB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwAMAccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAADQFqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqARwFkAH1BA4BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAPgfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAzgCHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASABEB9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DEgE8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgAAACRAxMBEgA7AHOA8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBFAEAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0ARWBOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6ABcBhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABgBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQNYAhkBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6ABqBhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAxwBEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAhATsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAdAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAHgEAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAhYDkgB0AAAAqgEfAZABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEBIgMAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwACCBpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwMGAPQB8wA5AZsDqQNYAqUBIgF0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDIwESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagAkgT8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzACYBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAJwGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgAoAQAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAKQFgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwAqgfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QALAHMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBLQGQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAC4BzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BC8BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAMIGHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMgEAAJEDBAASADsA9AHzADkBvwMAAFgCNAGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQAzgfUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAKGAKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAANYH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAGIU4gQAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWADsBTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBPQF0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDPgESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQM/AQUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAECB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABCAQIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALOEAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgBEgU0A9QQAACwAFANDgQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAEYBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAARwEUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAUiBAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDcwESADsA9AHzADkBvwMAAFgCpQGSAHQAAAARBVkCkAH1BAAAMgBKAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAASwFdApIAFQMAAKoBBwOQAUUDAAAyAFABtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFMAZAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAE0BpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJOAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMDT4EAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAlEBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCUgFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFTgXQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAABVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVYBkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUABXAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AViBkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAGMBWgH0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgBbAQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVwBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAV5AfAAWAKlAZIAdAAAAKoBUABdAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AF4B8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCXwGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAYAEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBhAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCYoGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDZAFYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFlAXQAAACqAVAAkAH1BAAAqgMUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUABmAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AGcB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCaAGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAaQEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBqAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCa4GSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QRtATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAboHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QRwgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJxAQAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwBygfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAHQBBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/A3UBWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAB2gQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBXkB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHoBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AZUBOQG/AwAAWAJ7gZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AXwB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAfQH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAfgEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABf4EAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMABUCgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAgQEAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgCCAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwKDAa0EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAYQBQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA4UBEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDhgEFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACHAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCIgfQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACKgQAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA+wQAAKoBUACQAfUEAAAyABQDtAAAAMwAagCIAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAIwB9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAjYH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA4+BpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAGSgQAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBnIH0AfMAOQEbASUBEAErAZIAlgEAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAEgFlwG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCmAGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAmQGlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJoBAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAAm4EUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAANgAzAJIAdAAAAC0AUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABWAAAAZQKeBBIAnwH0AfMAOQG/A9gEiAClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcCoAEAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDogESADsA9AGhgTkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AaMBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AGkgTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAJgA5IAqAEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAqYG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCYQSSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA7oBvAGuAfQB8wBRAr4BrAFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsArYHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AK+B8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAgQCkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCsgGiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQKzAVgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbQBdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBNArUB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC2ATsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC3AQAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlALgBigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFuYHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA48EBQA7ALuB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwO9gfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsAv4HHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAANMBAACRA9kB3QHvAfQBxQHIAewBAADPATMAkgB0AAAAqgHBAZAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsAG4LzAAQFkwHwAFgCpQHCAXQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqADDAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPEgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAHGAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPHgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0ACwBzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAyQGAAQAASQHNAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgHKAZAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCywGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDzIGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA86BpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoALQAQAACAJqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgC0QGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID0oGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAiUAWQCKAHQAAADUAY0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIA1QEAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIA1gFPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgC1wGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID2IGmARIAFwX0AfMA7ATfBAAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2gEAAJEDwgIFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4B2wH0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAADcgZ4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADeAQAAkQMEAG8DdwP0AfMAOQGbA6kDWALhAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAN8BigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA+CBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAuIBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA+OBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQDmAZEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOcBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AOgBqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAA6QEAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOoBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AAAAqgFQAJAB9QTrgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWALtAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPugaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAcAgAAZQLwARIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPEBAACRAwQABQA7APQB8wA5Ab8DpARYAqUBkgB0AAAAqgFQAF8D9QQAADIAnwS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA8gGKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGID84GmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAA9gGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAvcBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCBAKSALQCAACqAVAA0wP1BAAA+AEUA7QAAADMAGoAgwKyAaIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD5AQAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkA+gF0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA+wHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4C/AH0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgD9AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAP4B9AHzADkBvwMAAFgCNgGSAHQAAACqAXgBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA/wH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2AQAAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAQISADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyAAICtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAA4I8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIABQIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AQaCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAJAgAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsACoLzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADQIAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQEOAn0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBDwI5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAEAL8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAEQIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgASAvQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSABOC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDFwKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzAAYAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDGQISADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAGoKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQAdgggAOQF0An0AJQAhAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlACECigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6ACKChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQkgjIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAJgKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAJwK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAACgCXQKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAKQL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAioCkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEKwIAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAsAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAC0CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAA4QRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDLgISABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQEvAgAAWAKlAZIAdAAAAKoBUACnAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ADACxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMQIUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQMyAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA8ICBQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAMwJQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAADQCpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyADUCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADYC8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAA3AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AgAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgE5AvQBCAA5AXQCfQAlAB4CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADoC9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAjsCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzwCEgA7APQBoYE5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBPQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AT6COQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQFBAgAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA0ICEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAQwL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLAkSCWAJgA5IAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLAkcCWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABIAgQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASQIAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABKggIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4ETgI7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDTwJvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAJQgpIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsAUoLzADkBgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA1QCvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAFYCUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBVeC8wA5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAFuCBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEYwIAAFgCpQGSAF4CAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFfAgAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFgAsoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQISADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIAYoIAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAZIIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgBmAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAABnAvSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJoArsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5ARpAgAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbQIAAJEDBAASADsA9AHzADkBvwNqAlgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AWsCOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAABsggABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAbgJ0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAABvgmwBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQFxAgAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA3ICEgA7APQBxwM5Ab8DywNYAqUBkgCBAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAABzglAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAHYCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAdwK/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgCAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWAHkCTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAJ6ApIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA3sCEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBfAIAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBH2CAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCfwKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ASAAgAAWAKlAZIAXgIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIGCAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADBA1UA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQCCggAALAAUA7QAAADhBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAIaCAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAACJAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAIqC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACMAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAI0C9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAI4CAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAI+CtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAZECkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOSAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAACTAqUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgCUgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJdAuQAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgCXArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBmAKQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCmQKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AGaAlECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACbAgAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AZwCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAnQL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAACeAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJABn4IAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwChAvMAOQEbAwAAWAJdApIApgIAAKoBBwOpAkUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKICAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACjAlUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDpIKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABegwQAEgA7AKWC8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDVAK+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACnAgAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEIBAgCRAwQAjgFVAPQBCAA5AaiCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAqgIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQBqwI5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAALECAAEWATsArgLzADkBGwElAawCKwGSAEcFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAEQH0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAK2CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAK8CpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALCCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAALICpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALOCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASALUC9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAK2ApIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBbeC8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC4AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA7kCWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuoJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA7wCWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBvYJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBwIJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQPCAgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAMMC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAMQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQHFggAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADRAlUA9AEIADkBdAJ9AMcC1QKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAADIAlwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAzgLJApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwLKAqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwD0AfMAUQJFAksCywKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXALMAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBADNgjsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBzwKwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgDQgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQOPgaUB0gJ0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED0wISADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagDUgj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgC1gKSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA1wIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AdgCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA9kCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQPaAhIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQDbAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgC3IKSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAPeAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAA34L1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgDhAvQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4gIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQAhAooAdAAAAOMCjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgDkAgAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAOkCBAASADsA7gLzADkBvwMAAFgCNgHlAnQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgE5gKlAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AecCAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHogjkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgAZAPQB8wA5Ab8DAABYAqUB6gJ0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBOsCpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHsAgAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB7YI5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAe8CdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGATwAqUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkB8QIAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgB+ArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AfKCOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AfUCdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMC9gKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED9wISADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP4AgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAPkC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJEE9AHzADkBiwKQAlgCYAMFA5EBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6APoChwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP7AhIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wD8Ar8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsA9AHzAP0CgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAA/gKlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3MBEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAEQX/ApAB9QQAADIASgG0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAFgCpQGSAAADAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAQMxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgECA5AB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAwMSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIABIMAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgaDAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwgDEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAAkDAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAACgOlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIACwO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQKSABUDAAAMAwcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAg0DAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAOAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgEPA3QAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAhADogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAxEDEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDEgMFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUAATg/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADBQORAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugD6AocC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAABcDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAABgDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAGQO/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJABGoMAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AwAAkQMEABIAOwD0AccDOQG/A8sDHwOlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAHAODAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAdA/QB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAB6DngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAZgL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAAAgA6UBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAACGDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAAjAwQAEgA7AC4D8wA5ASkDAABYAqUBkgD0AgAAqgFQAJABVQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBJAMAAFgCpQGSAHQAAACqAVAAkAFLAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAJQMAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAACYDYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAACcDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBKIOQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSACoDAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAArA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAsAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAS2DkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5AS8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSADADAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAxA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAyAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqATODkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNADWD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADiD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DOgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIsDAACRAwQAEgA7ADuD8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBPgM5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AE/AzkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPANAAwAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAEED9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAEIDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAUODAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAARIM8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAJGA5IAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABHA6UBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcAkgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIASQMAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBKg/QB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSAOEC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQNMAxIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AU0DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAATgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAATwMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAlADkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFEDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCUgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBTAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAFSD9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRA1YDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUABYA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AMsE8wA5AYsCkAJYAlkDkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFoDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCWwMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBcAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAF2D9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABhg2IDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAABkAxQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAZQN0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAZgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAZwOLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABog4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJrAwAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAABsAwAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAbQMBBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAG6DugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAHEDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAAHKDewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgM5BRIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAnUDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AXaDOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3gDPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB5AwAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCeQAlAFkAigB0AAAAFgCNAE0A9QQAAHoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHsDAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwB8A/MAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA4EDhwM7APQB8wA5Ab8DAABYAn0DkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAAfgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyAH8DtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7AICD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACCAwAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCgwMlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgChAOSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAoWDogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7AIaD8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA78CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAogDAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AImD8wA5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACLAwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA0QJVAPQBCAA5AXQCfQDHAtUCigB0AAAAFgCNAIwD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAI2DBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDjwNYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAkIPzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJMDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAlAMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACVAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJUDBAASADsA9AHzADkBvwMAAFgCpQGWA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAlwMAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQAAACRAwQAEgA7APQBlAA5Ab8DAABYAjYBkgB0AAAAmANQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAAJkDpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAJqDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAJ0DagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ4DAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAnwOKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAoAMAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKEDAACmAwQAEgC1AqMD8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9AKKDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQDAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBaWDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKcDAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9AKiDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAKuDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA64DpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAArwMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALADAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAACxA40ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIAsgMAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAACzAzYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAbQDkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDArUDogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAALYDFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwK3AwAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC4AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgG5A/QBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAC6AwAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAALsDagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgG8A5AB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIQUAAJEDYQAdBTsA9AHzAAQFIwXwAB8FpQGSAHQAAACqAVAAJQX1BAAAvgAUA70DAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBvoOQAfUEAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLDAzkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADEAwAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAxQNVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBmwOpA8aDpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMkDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA4ALKg/MAOQG2AAAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQHMA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAc0DAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAzgNQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAM8DAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAE0AMAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgDRA/QB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA0oPzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFGEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADUAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwPVA1gCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA1gP0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAADXg54EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AdkDOQEbAwAAWALnA5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsB2gNHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBNsDpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHcAwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB3YM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAqIEFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoA34OHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAOEDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAeKDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgDjA/QB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBOQDpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAeUDdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADmgwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7AToAwAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOAEAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE6YMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWALrA5IAFQMAAKoBUACQAZwEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBOwDAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygTtAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIA7gP0AfMAOQG/A/kDWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AO8D8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAPADAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAfGDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzADyA4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBADzAzsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAfQDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAPUDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AvYDAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAA9wOlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA/iDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD6g/MAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA/APzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD9AwAAkQMEAAAEAwT0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAP4DAgCRAwQAjgFVAPQBCAA5AXQCKAUlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA/4OKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEAACRAwQAbwN3A/QB8wA5AZsDvwJYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAAoSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAH4KHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUABYSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAIoKHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABwQ7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBAAIBHcD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMJBG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7AAqE8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMBAAAkQMEABIEFQT0AfMAOQGbA6kDWAKlAZIAdAATAKoBDwSQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAA0EigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFDoTzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAEYQIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABMEAACRAwQAbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHADjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4BFIQIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgAWBPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gN4AzyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAF4TzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAGQS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AEaBDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAbBPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgAcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsAHQTzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAHgQAADkEUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAHwS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCIASSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAIQQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5ASIEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAAjBDsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQEkBKkDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywMlBKUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASACYE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAACdA2oAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAJwQAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7ACgE8wA5Ab8DAABYAjYBkgB0AAAAqgF4AZABFIIAADIA2AO0AAAAzABqAHUAPwKiAAAAugBpBDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAKQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBKgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAysEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgAsBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAItBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBC4EAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLAy8EpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATAEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAxBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIAyBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAMwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7ADQE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsANQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBNgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzcEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiADiEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAAD2AaUBkgA6BAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBDsEAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAPAT0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AD0E8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugBRhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAPgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBPwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0AEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBBBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAJCBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBEMEAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA0QEpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAUUEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBGBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIBHBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIASAT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AEkE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsASgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBSwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0wEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAE2EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASAFAE9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoAUYSHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFSBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDUwQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAFQEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAlUEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEVgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDVwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBWAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAFkE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gFoEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBbBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFyEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBXQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA14EEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAF+EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFjBAAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAZAQ7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBABvA3cD9AHzADkBZQSpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDZgSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBnBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAnQNqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAGgEAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAaQQxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFqBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDawQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGwEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAm0EkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEbgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDbwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBcAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAHEE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gHIEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBzBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AHSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBdQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3YEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAHeEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDBAB6hHcD9AHzADkBmwOpA4+BpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAHwEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISMBImE9AHzADkBi4QAAFgCpQF9hH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACHhAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugB/BDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAWBBBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIIEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISFBImE9AHzADkBi4QAAFgCpQGDhH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAhIQEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAIaEBABvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwCqAVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAfAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAjYQEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjwQFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AJKEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAAJQE6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQQAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0ApYCJQBZAIoAdAAAABYAlgRNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgGOAJcE9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AJgEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBmQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA5oEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAJuEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAkYDkgB0AAAAqgFQAJ2E9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/A6QEWAKlAZIAdAAAAKoBUABfA/UEAAAyAJ8EtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKAEAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBoYR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A6OE8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGlBAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgGmBMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAKcEAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKgEUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AakEAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAqgQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BOUBMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAKsEVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCrISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A7QEWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtACuBMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAK8EAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAsASKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmAbEEFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACyhAQAbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALUEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBtgR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAtwQAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC4BPQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngS5BDsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC6BAAAkQMEAG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAB4CigB0AAAAFgC7BE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSALyEAACqAY4AkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAxgQ7APQB8wA5Ab8DAABYAr4EkgB0AAAA9QFQAJAB9QQAAMIEFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAL8EAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAwAT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAsGEkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcFt4LzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAAwwQzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoAK0AAAAxARqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMWEAACqARwFkAH1BM0AMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwAKgvMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A/QB8wA5AccEvwJYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDyAQSADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AcmEOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgBHBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAywTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEANQEOwD0AfMAOQG/AwAAWALMBJIAdAAAAPUBUACQAfUEAADQBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgDNBAAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAM4E9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWALPhJIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBbeC8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAANEEMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAANIEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgDThAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsACoLzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMEAG8DdwP0AfMAOQHVBL8CWAKlAZIAdAATAKoBUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA9YEEgA7APQBxwM5Ab8DywOcA6UBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHXhDkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIARwUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAPZBAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJED2oQSADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgDcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAADdBFAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHehAAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADiBKUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAOOE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADlBKUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgC5gSSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWALpBJIAtAIAAKoB5wTTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMC6ISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA6gQAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AeuEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3A+6E8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA8gT0AfMAOQG/AwAAWAKlAfAEdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDxhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA84SHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwA9wS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AH4BDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIA+QQAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAEgFYAS0AAAAzABqAPqEPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAPwEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB/QQ5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAP4EAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA/wT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAABIBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyAACF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQIFMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFA4UwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKBQAAkQNsARIAOwD0AfMAOQGAAQcFSQGlAZIAdAAAAKoBUAAFBfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAaF8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIIBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBQmF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BRQH0AQgAOQF0An0AJQALBYoAdAAAABYAOwFNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAG4AYgORA6YBEgAXBQyF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUAAOBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AQ8FkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsAEIXHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQBEgU5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsAE4XzADkBGwElARABKwGSAEcFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABWF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAFoXzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAMYEOwD0AfMAOQG/AwAAWAK+BJIAdAAAAPUBUACQAfUEAADCBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABiF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSABkFAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARqFAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAbhQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhBQAAkQNhAB0FOwD0AfMABAUjBfAAHwWlAZIAdAAAAKoBUAAlBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRAwQAbwN3Ax6F8wA5AZsDqQNYAqUBkgB0ABMAqgFQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAghfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAIoUIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ACSFxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAmhfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIpBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCKoWiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECgABLAlgCKwWSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQMsBRIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAC0F9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAC4FAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAC+FtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADEFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATIFdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMQVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGAQzBaUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgA0BbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1BQAAkQMEADkDOwD0AfMAOQEbAwAAWAJ/ApIAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5ATYFfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygQ3hQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAzkFEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgUAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AjsFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAjwFkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI9haIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPgWOBBIAOwD0AfMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBPwV0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAUAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BQQX0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ARCBaUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAiYAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAUOFkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DRYVYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFRoUwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAEgFYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCSQWSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFRAUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABKhWIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAVEBQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQA1gFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBUQFAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "outputs": [null, null, null, [0], null, null, null, [1], null, null, null, null, null, null, [2], null, null, [3], null, null, null, [4], null, null, null, null, null, null, null, null, [77, 119], null, null, null, [77, 116], null, [5], null, null, null, null, null, null, [6, 7], null, null, null, null, null, [8], null, null, null, [9], null, null, null, null, [10], null, [207], null, null, null, null, [223], null, null, null, null, null, null, [11], null, [77], null, [12], null, null, [13], null, null, null, null, [14], null, null, null, [15, 16], null, null, null, null, null, null, null, [17], null, null, null, null, null, null, null, null, [17], null, null, null, [17], null, null, null, [17], null, [18], null, null, null, [18], null, null, null, [77], [18], null, null, [77], null, null, null, null, [18], [19], null, [19], null, [19], null, null, [19], null, null, [19], null, [20, 207], null, null, null, null, null, null, null, null, null, null, [77], [150], null, null, [77, 116], [21], null, [22], null, null, null, [23], null, null, null, null, null, null, null, [24, 25], null, null, null, [26, 27], null, null, null, null, null, [28], null, null, null, [29], null, null, null, null, null, null, [30], null, null, null, null, null, null, [31, 32, 33], null, null, null, null, [33], null, null, null, null, [34], null, null, null, [35], null, null, null, [77], null, null, null, [35, 77, 116], null, null, null, null, null, [36], [37, 38], null, null, null, null, null, null, [39], null, null, [40, 41], null, null, null, [42, 225, 77], null, null, null, null, [43], null, null, null, [44, 77, 116], null, null, null, null, null, [45], null, null, null, null, [46], null, null, null, null, [47], null, null, null, null, null, [48, 49, 50], null, null, null, null, [51], null, null, null, null, null, [52], null, null, null, [53, 54, 55], null, null, null, null, null, [56], null, null, null, null, null, [57], null, null, [58], null, [59], null, null, [60], null, null, null, null, null, null, null, [61, 63], null, null, [62], [62], null, null, null, [64], null, null, null, null, null, null, [65, 66], null, null, null, [67], null, null, null, null, [68], null, null, null, null, null, null, null, null, null, [69, 71], null, null, null, null, null, null, null, null, [70], null, null, [72], null, [72], null, [72], null, null, null, [73], null, null, null, null, [77, 119], null, null, null, [74, 77, 116], null, null, null, null, null, null, null, null, [75], null, [76], null, null, [77], null, [77], null, null, [77, 116], null, null, null, null, null, null, null, null, [77], [77], null, null, null, null, [77], null, null, [77, 105], null, null, null, null, [77], null, null, null, [78], null, [78, 228], null, null, null, null, null, null, null, null, null, [79], null, [80], null, [81], null, [82], null, null, null, null, [83], null, null, [84], null, null, null, null, [85], null, [86], null, null, null, [87], null, null, null, null, null, [88], null, null, null, [89], null, null, null, [90, 91], null, null, [92], null, null, null, null, null, null, null, [93], null, null, [94, 95], null, null, null, null, [96], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [97], null, null, [98], null, null, null, [99, 127], null, null, null, null, null, null, null, null, [99], [116], null, null, null, null, null, [100], [101], null, [102], null, [103], null, null, [103], null, [104], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [105, 77], null, null, null, null, null, [106], null, null, null, null, null, [107], null, null, null, null, null, [108], null, [109], null, null, null, null, [110], null, null, null, [111], null, null, null, null, null, null, [112], null, [113], null, null, null, null, null, null, null, [113], null, null, [113], null, null, null, [114, 115], null, null, null, null, null, null, null, null, null, [114, 115], null, null, null, [113], [114, 115], null, null, null, [114, 115], null, null, null, [117], null, null, null, null, [118], null, null, null, null, [120, 121], null, null, null, null, null, null, null, null, null, null, [122], null, null, null, null, [77], [123], null, null, [124], null, null, null, null, [125, 126], null, null, [125, 126], null, null, [125, 126], null, null, null, [127], null, null, [128], null, null, [128], null, null, [128], null, null, null, null, [129, 130], null, null, null, null, null, null, null, [131], null, null, [132, 133, 134], null, null, null, [135], null, null, null, null, null, null, null, [136], null, null, [137], null, null, null, null, null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [140], null, [140], null, null, null, null, null, null, null, null, null, null, null, null, [140], null, null, null, null, null, null, [141], null, null, null, [142], null, null, [143], null, null, null, null, null, null, [144], null, null, null, null, [144], null, null, null, null, null, [144], null, [145], null, null, [146], null, null, [147], null, null, null, null, null, null, null, [77, 116], [148], null, null, null, null, null, [149], null, null, null, null, null, null, null, null, null, [149], null, null, null, null, null, null, null, null, [149], [150], null, null, [151], null, null, null, null, null, null, [152], null, null, null, null, null, [153], null, null, null, [154], null, null, null, [155, 156, 157], null, null, null, null, null, null, null, null, null, [158], null, null, null, null, [77], [159], null, null, [160], null, null, null, [161], null, null, [162], null, null, null, null, null, null, null, null, null, [163, 221], null, null, null, null, null, null, null, [164], null, null, [164], null, null, [164], null, null, [165], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [166], null, null, null, [77], null, null, null, [167, 42, 225, 77], null, null, null, [168], null, null, null, null, null, null, null, [169], null, null, null, null, [170], null, null, null, null, null, [171, 172], null, [173], null, null, [77, 116], null, null, null, [174], null, null, [175], null, null, null, null, null, null, null, [116], null, null, null, null, null, null, [176], null, [177], null, null, null, null, [178], null, null, [179], null, null, [180], null, null, null, null, [181], null, null, null, [182, 230], null, null, [183, 230], null, null, [184, 230], null, null, [185, 230], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, [216], null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, [188], null, null, [189, 192], null, null, null, null, null, [189, 192], [190], null, [190, 195], [191, 195], [193], [193], [194], [194], null, [195], null, null, null, null, [216], null, null, null, null, null, null, null, null, [196], null, [197], null, null, null, [198], null, [199], null, null, null, null, null, null, null, null, [199], null, null, null, null, null, [200], [200], null, null, null, null, null, null, null, null, [201], null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, [203, 204], null, null, null, [205], null, null, null, null, [206], null, null, null, null, [208], null, null, [209, 210, 211, 212, 213], null, null, [214], null, null, [215], null, [216], [216], null, null, null, null, null, [217, 218, 219], null, null, null, null, null, [220, 207], null, null, [222], null, null, [224], null, null, [224], null, null, [224], null, null, null, [226], null, null, [227], null, [207], [229], null, [207], null, [77, 116], [231], null, null, [232], null, [232], null, [232], null, [232], null, [232], null, null, null, [77], null, null, null, null, [233, 77], null, null, null, null, null, null, null, [234], null, null, null, null, null, [77], null, null, null, null, null, [235], null, [236], [236], null, null, null, [237]], "overlap": 33, "rules": 238 };
+const KEYWORD_AUTOMATON = { "signature": "a3-\u0002ops_\u0002adafruit\u0002adobe\u0002p8e-\u0002age-secret-key-1\u0002airtable\u0002airtable\u0002algolia\u0002ltai\u0002alibaba\u0002sk-ant-admin01\u0002sk-ant-api03\u0002akcp\u0002cmvmd\u0002asana\u0002asana\u0002atlassian\u0001confluence\u0001jira\u0001atatt3\u0002sc_\u0001ext_\u0001scauth_\u0001authress_\u0002a3t\u0001akia\u0001asia\u0001abia\u0001acca\u0002absk\u0002bedrock-api-key-\u0002q~\u0002beamer\u0002bitbucket\u0002bitbucket\u0002bittrex\u0002bittrex\u0002meraki\u00024b1d\u0002clojars_\u0002cloudflare\u0002cloudflare\u0002cloudflare\u0001v1.0-\u0002codecov\u0002cohere\u0001co_api_key\u0002coinbase\u0002confluent\u0002confluent\u0002contentful\u0002curl\u0002curl\u0002dapi\u0002datadog\u0002dnkey\u0002doo_v1_\u0002dop_v1_\u0002dor_v1_\u0002discord\u0002discord\u0002discord\u0002dp.pt.\u0002droneci\u0002dropbox\u0002dropbox\u0002dropbox\u0002duffel_\u0002dt0c01.\u0002ezak\u0002eztk\u0002etsy\u0002facebook\u0002eaam\u0001eaac\u0002facebook\u0002fastly\u0002finicity\u0002finicity\u0002finnhub\u0002flickr\u0002flwseck_test\u0002flwpubk_test\u0002flwseck_test\u0002fo1_\u0001fm1\u0001fm2_\u0002fio-u-\u0002secret_key\u0002freshbooks\u0002aiza\u0002access\u0001api\u0001auth\u0001key\u0001credential\u0001creds\u0001passwd\u0001password\u0001secret\u0001token\u0002ghu_\u0001ghs_\u0002github_pat_\u0002gho_\u0002ghp_\u0002ghr_\u0002glcbt-\u0002gldt-\u0002glffct-\u0002glft-\u0002glimt-\u0002glagent-\u0002gloas-\u0002glpat-\u0002glpat-\u0002glptt-\u0002gr1348941\u0002glrt-\u0002glrt-\u0002glsoat-\u0002_gitlab_session=\u0002gitter\u0002live_\u0001gocardless\u0002eyjrijoi\u0002glc_\u0002glsa_\u0002pat.\u0001sat.\u0002atlasv1\u0002administrator_login_password\u0001password\u0002heroku\u0002hrku-aa\u0002hubspot\u0002hf_\u0002api_org_\u0002ico-\u0002intercom\u0002intra\u0001s-s4t2ud-\u0001s-s4t2af-\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002ey\u0002zxlk\u0002kraken\u0002secret\u0002kucoin\u0002kucoin\u0002launchdarkly\u0002lin_api_\u0002linear\u0002linkedin\u0001linked_in\u0001linked-in\u0002linkedin\u0001linked_in\u0001linked-in\u0002test_\u0001live_\u0002test_pub\u0001live_pub\u0001_pub\u0002looker\u0002looker\u0002mailchimp\u0002mailgun\u0002mailgun\u0002mailgun\u0002mapbox\u0002mattermost\u0002_mmk\u0002messagebird\u0001message-bird\u0001message_bird\u0002messagebird\u0001message-bird\u0001message_bird\u0002webhook.office.com\u0001webhookb2\u0001incomingwebhook\u0002netlify\u0002nrjs-\u0002nrii-\u0002new-relic\u0001newrelic\u0001new_relic\u0002nrak\u0002ntn_\u0002npm_\u0002<add key=\u0002nytimes\u0001new-york-times\u0001newyorktimes\u0002api-\u0002okta\u0002t3blbkfj\u0002sha256~\u0002pplx-\u0002plaid\u0002plaid\u0002plaid\u0002pscale_tkn_\u0002pscale_oauth_\u0002pscale_pw_\u0002pmak-\u0002pnu_\u0002-----begin\u0002privateai\u0001private_ai\u0001private-ai\u0002pul-\u0002pypi-ageichlwas5vcmc\u0002rapidapi\u0002rdme_\u0002rubygems_\u0002tk-us-\u0002sendbird\u0002sendbird\u0002sg.\u0002xkeysib-\u0002sentry\u0002sntrys_eyjpyxqio\u0002sntryu_\u0002sm_aat\u0002sm_pat\u0002sm_sat\u0002shippo_\u0002shpat_\u0002shpca_\u0002shppa_\u0002shpss_\u0002bundle_enterprise__contribsys__com\u0001bundle_gems__contribsys__com\u0002gems.contribsys.com\u0001enterprise.contribsys.com\u0002xapp\u0002xoxb\u0002xoxe.xoxb-\u0001xoxe.xoxp-\u0002xoxe-\u0002xoxb\u0002xoxo\u0001xoxs\u0002xoxa\u0001xoxr\u0002xoxp-\u0001xoxe-\u0002hooks.slack.com\u0002snyk\u0002sonar\u0002sgp_\u0001sourcegraph\u0002sq0atp-\u0001eaaa\u0002squarespace\u0002sk_test\u0001sk_live\u0001sk_prod\u0001rk_test\u0001rk_live\u0001rk_prod\u0002sumo\u0002sumo\u0002telegr\u0002travis\u0002sk\u0002twitch\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002tfp_\u0002hvb.\u0002hvs.\u0001s.\u0002yandex\u0002yandex\u0002yandex\u0002zendesk\u0002-----begin\u0002://\u0002sk-ant-\u0002cfk_\u0001cfut_\u0001cfat_\u0002dapi\u0002dckr_\u0002figd_\u0002ghs_\u0002gsk_\u0002shpat_\u0001shpca_\u0001shppa_\u0001shpss_\u0002tskey-\u0002vcp_\u0001vci_\u0001vca_\u0001vcr_\u0001vck_\u0002_authtoken\u0002!!binary\u0002x-oauth-basic\u0002pgpassword\u0001mysql_pwd\u0001postgres_password\u0001mysql_password\u0001mysql_root_password\u0002sk_live_\u0001sk_test_\u0001sk_prod_\u0001rk_live_\u0001rk_test_\u0001rk_prod_\u0002sg.\u0002\\u\u0001\\/\u0002delta", "classes": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoLQAAAAAAAAAAAAAAAyEsGRUkAiApKgAQJSsAJyYAAAABDhIIDwkRHQwbExYYFwQFHgoGDQsaIxwUIgAuAAAHAAEOEggPCREdDBsTFhgXBAUeCgYNCxojHBQiAAAAHwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "table": "AAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAOABAASADsA9AHzADkBvwMAAFgChYCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvAwYA9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwAHgPMAOQG/A9gEWAKlAZIAdwEAAN4DeAM8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAPUAVQD0AQgACgB0An0AJQD3AIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AQsAAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwMMAFgCpQGSAIEBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAADQClAcwDdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAg6AkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMBAQYBOwD0AfMAOQELAQAAWAKlARAAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgARgAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAApAAAAJEDBAASADsA9AGUADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAUAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABWABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgAXAAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABgABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAGQD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgAaAAAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqARsAkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAUcAPAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgAdAAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCHoCSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDHwCmARIANwF8AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQACAA9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSACEAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQASKAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAjAAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BCSAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5ASYAAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIkB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCJwCSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAKQB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA9AHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAKgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAK4AAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHQAAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMuABIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAAC8AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADAAMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQA1gFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBJgAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAiQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATcAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQA5AHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6gAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPQAEABIAOwC9BPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD4AAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAA/ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJAAJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgNBgKYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAEkAVQD0AUMAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAkAAACRAw8AFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ABEAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAEUApQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAEYAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAAAoAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AEcAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BEiAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQNKgKUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQASwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEyAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhAE+AOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFANTAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AFUgDkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAIQKKAHQAAAAWAI0ATQD1BAAALABXALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABYgAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABbAAAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFcAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSAF0A9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAAAjAmoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEXgClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8AAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALABggLQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAADiAKUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzAGMAGwMAAFgC6QCSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABkABQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DZQBVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAGYAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGcAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuiAkgAVAwAAqgFoAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAGmAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBbAAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABtgAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAJwAJIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAcYCRA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4AAAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAJ2AJIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBXeA8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AnkAJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAnoAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwJ7gKIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwB8gPMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAn+AogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAIEAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAggD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgCDAPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAhIDzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAImAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIyAAACRAwQAEgA7APQB8wA5Ab8DAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAI+AAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgCLAQAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgCRgPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAA9AAQAEgA7AL0E8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACkAAAAkQMEABIAOwD0AZQAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5AZUAJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDlgASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEACEBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBlwBfA/UEAAAyAB0BtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJgA9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJkABAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACaAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAmwBVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA5yApQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAnYAEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJ4A9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJ8AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAaCAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAChgAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA6UAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIApgAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AaeAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYArAAqgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwOrAKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBrACQAfUEAAAyABkEtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAK0A9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAK4AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAKvgJIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEsQAAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAsgAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqALOAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQC4APUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAK5gKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QS8ADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AG9gDkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA78AEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDwgIFADsA9AHzADkBvwPFAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAMAAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADBAAAAkQMEABIAOwD0AfMAcAK/AwAAawClAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AcIAfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASAMMA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwDEgPMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHGADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAxwAbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAMgAFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAyQAAAJEDwQISADsA9AHzADkBvwMAAFUBMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwJZAQAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQHKAJYCJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgDLgAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAzwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA0IAEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSANIAAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoB0wCQARSCAACDBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA9QAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADVgGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgDXAAAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkB2AAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQNCAhIAOwD0AccDOQG/A8sDWAKlAZIA2YAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2wAAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEANwAVQD0AQgAOQF0AigFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQPdgKUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsA3gDzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQNUAr4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUADfAPUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgDgAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAHhgAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIA4wC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQLkABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADlAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgHmAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAOeAAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgBiBAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBOsAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuwAkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAO0A3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAe4ASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAO+AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHxAAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAAPKAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA/aApQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPgAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AH5ADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJAAAAkQP6ABYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAJQIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBEAB0AAAA+4BQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUAD9AEUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgD+AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAH/gAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsAAgHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAAMBagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQEATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsABYHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwMGAAcB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAAAIAWoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUECQEyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAqB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwAMAccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAADQFqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqARwFkAH1BA4BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAPgfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAzgCHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASABEB9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DEgE8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgAAACRAxMBEgA7AHOA8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBFAEAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0ARWBOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6ABcBhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABgBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQNYAhkBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6ABqBhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAxwBEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAhATsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAdAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAHgEAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAhYDkgB0AAAAqgEfAZABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEBIgMAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwACCBpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwMGAPQB8wA5AZsDqQNYAqUBIgF0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDIwESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagAkgT8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzACYBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAJwGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgAoAQAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAKQFgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwAqgfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QALAHMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBLQGQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAC4BzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BC8BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAMIGHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMgEAAJEDBAASADsA9AHzADkBvwMAAFgCNAGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQAzgfUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAKGAKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAANYH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAGIU4gQAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWADsBTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBPQF0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDPgESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQM/AQUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAECB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABCAQIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALOEAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgBEgU0A9QQAACwAFANDgQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAEYBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAARwEUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAUiBAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDcwESADsA9AHzADkBvwMAAFgCpQGSAHQAAAARBVkCkAH1BAAAMgBKAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAASwFdApIAFQMAAKoBBwOQAUUDAAAyAFABtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFMAZAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAE0BpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJOAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMDT4EAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAlEBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCUgFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFTgXQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAABVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVYBkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUABXAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AViBkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAGMBWgH0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgBbAQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVwBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAV5AfAAWAKlAZIAdAAAAKoBUABdAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AF4B8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCXwGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAYAEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBhAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCYoGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDZAFYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFlAXQAAACqAVAAkAH1BAAAqgMUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUABmAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AGcB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCaAGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAaQEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBqAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCa4GSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QRtATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAboHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQVwgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJxAQAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwBygfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAHQBBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/A3UBWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAB2gQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBXkB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHoBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AZUBOQG/AwAAWAJ7gZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AXwB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAfQH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAfgEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABf4EAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMABUCgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAgQEAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgCCAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwKDAa0EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAYQBQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA4UBEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDhgEFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACHAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCIgfQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACKgQAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA+wQAAKoBUACQAfUEAAAyABQDtAAAAMwAagCIAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAIwB9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAjYH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA4+BpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAGSgQAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBnIH0AfMAOQEbASUBEAErAZIAlgEAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAIMFlwG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCmAGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAmQGlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJoBAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAAm4EUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAANgAzAJIAdAAAAC0AUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABWAAAAZQKeBBIAnwH0AfMAOQG/A9gEiAClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcCoAEAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDogESADsA9AGhgTkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AaMBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AGkgTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAJgA5IAqAEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAqYG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCYQSSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA7oBvAGuAfQB8wBRAr4BrAFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsArYHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AK+B8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAgQCkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCsgGiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQKzAVgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbQBdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBNArUB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC2ATsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC3AQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlALgBigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFuYHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA48EBQA7ALuB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwO9gfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsAv4HHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAANMBAACRA9kB3QHvAfQBxQHIAewBAADPATMAkgB0AAAAqgHBAZAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsAG4LzAAQFkwHwAFgCpQHCAXQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqADDAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPEgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAHGAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPHgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0ACwBzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAyQGAAQAASQHNAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgHKAZAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCywGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDzIGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA86BpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoALQAQAACAJqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgC0QGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID0oGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAiUAWQCKAHQAAADUAY0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIA1QEAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIA1gFPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgC1wGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID2IGmARIAFwX0AfMA7ATfBAAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2gEAAJEDwgIFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4B2wH0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAADcgZ4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADeAQAAkQNVBW8DdwP0AfMAOQGbA6kDWALhAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAN8BigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA+CBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAuIBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA+OBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQDmAZEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOcBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AOgBqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAA6QEAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOoBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AAAAqgFQAJAB9QTrgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWALtAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPugaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAcAgAAZQLwARIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPEBAACRAwQABQA7APQB8wA5Ab8DpARYAqUBkgB0AAAAqgFQAF8D9QQAADIAnwS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA8gGKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGID84GmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAA9gGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAvcBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCBAKSALQCAACqAVAA0wP1BAAA+AEUA7QAAADMAGoAgwKyAaIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD5AQAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkA+gF0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA+wHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4C/AH0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgD9AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAP4B9AHzADkBvwMAAFgCNgGSAHQAAACqAXgBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA/wH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2AQAAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAQISADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyAAICtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAA4I8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIABQIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AQaCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAJAgAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsACoLzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADQIAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQEOAn0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBDwI5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAEAL8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAEQIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgASAvQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSABOC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDFwKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzAAYAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDGQISADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAGoKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQAdgggAOQF0An0AJQAhAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlACECigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6ACKChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQkgjIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAJgKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAJwK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAACgCXQKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAKQL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAioCkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEKwIAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAsAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAC0CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAA4QRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDLgISABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQEvAgAAWAKlAZIAdAAAAKoBUACnAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ADACxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMQIUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQMyAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA8ICBQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAMwJQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAADQCpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyADUCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADYC8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAA3AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AgAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgE5AvQBCAA5AXQCfQAlAB4CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADoC9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAjsCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzwCEgA7APQBoYE5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBPQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AT6COQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQFBAgAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA0ICEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAQwL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLAkSCWAJgA5IAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLAkcCWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABIAgQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASQIAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABKggIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4ETgI7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDTwJvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAVgX0AfMAOQG/AwAAWAJQgpIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsAUoLzADkBgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA1QCvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAFYCUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBVeC8wA5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAFuCBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEYwIAAFgCpQGSAF4CAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFfAgAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFgAsoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQISADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIAYoIAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAZIIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgBmAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAABnAvSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJoArsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5ARpAgAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbQIAAJEDBAASADsA9AHzADkBvwNqAlgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AWsCOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAABsggABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAbgJ0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAABvgmwBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQFxAgAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA3ICEgA7APQBxwM5Ab8DywNYAqUBkgCBAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAABzglAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAHYCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAdwK/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgCAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWAHkCTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAJ6ApIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA3sCEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBfAIAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBH2CAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCfwKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ASAAgAAWAKlAZIAXgIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIGCAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADBA1UA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQCCggAALAAUA7QAAADhBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAIaCAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAACJAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAIqC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACMAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAI0C9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAI4CAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAI+CtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAZECkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOSAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAACTAqUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgCUgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJdAuQAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgCXArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBmAKQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCmQKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AGaAlECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACbAgAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AZwCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAnQL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAACeAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJABn4IAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwChAvMAOQEbAwAAWAJdApIApgIAAKoBBwOpAkUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKICAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACjAlUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDpIKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABegwQAEgA7AKWC8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDVAK+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACnAgAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEIBAgCRAwQAjgFVAPQBCAA5AaiCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAqgIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQBqwI5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAALECAAEWATsArgLzADkBGwElAawCKwGSAIIFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAEQH0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAK2CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAK8CpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALCCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAALICpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALOCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASALUC9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAK2ApIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBbeC8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC4AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA7kCWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuoJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA7wCWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBvYJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBwIJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQPCAgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAMMC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAMQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQHFggAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADRAlUA9AEIADkBdAJ9AMcC1QKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAADIAlwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAzgLJApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwLKAqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwD0AfMAUQJFAksCywKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXALMAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBADNgjsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBzwKwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgDQgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQOPgaUB0gJ0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED0wISADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagDUgj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgC1gKSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA1wIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AdgCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA9kCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQPaAhIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQDbAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgC3IKSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAPeAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAA34JNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgDhAvQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4gIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQAhAooAdAAAAOMCjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgDkAgAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAOkCBAASADsA7gLzADkBvwMAAFgCNgHlAnQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgE5gKlAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AecCAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHogjkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgAZAPQB8wA5Ab8DAABYAqUB6gJ0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBOsCpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHsAgAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB7YI5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAe8CdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGATwAqUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkB8QIAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgB+ArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AfKCOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AfUCdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMC9gKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED9wISADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP4AgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAPkC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJEE9AHzADkBiwKQAlgCYAMFA5EBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6APoChwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP7AhIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wD8Ar8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsA9AHzAP0CgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAA/gKlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3MBEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAEQX/ApAB9QQAADIASgG0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAFgCpQGSAAADAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAQMxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgECA5AB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAwMSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIABIMAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgaDAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwgDEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAAkDAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAACgOlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIACwO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQKSABUDAAAMAwcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAg0DAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAOAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgEPA3QAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAhADogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAxEDEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDEgMFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUAATg/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADBQORAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugD6AocC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAABcDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAABgDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAGQO/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJABGoMAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AwAAkQMEABIAOwD0AccDOQG/A8sDHwOlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAHAODAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAdA/QB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAB6DngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAZgL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAAAgA6UBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAACGDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAAjAwQAEgA7AC4D8wA5ASkDAABYAqUBkgD0AgAAqgFQAJABVQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBJAMAAFgCpQGSAHQAAACqAVAAkAFLAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAJQMAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAACYDYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAACcDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBKIOQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSACoDAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAArA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAsAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAS2DkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5AS8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSADADAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAxA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAyAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqATODkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNADWD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADiD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DOgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIsDAACRAwQAEgA7ADuD8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBPgM5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AE/AzkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPANAAwAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAEED9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAEIDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAUODAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAARIM8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAJGA5IAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABHA6UBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcAkgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIASQMAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBKg/QB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSAOEC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQNMAxIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AU0DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAATgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAATwMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAlADkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFEDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCUgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBTAwAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAFSD9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRA1YDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUABYA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AMsE8wA5AYsCkAJYAlkDkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFoDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCWwMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBcAwAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAF2D9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABhg2IDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAABkAxQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAZQN0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAZgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAZwOLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABog4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJrAwAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAABsAwAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAbQMBBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAG6DugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAHEDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAAHKDewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgM5BRIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAnUDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AXaDOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3gDPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB5AwAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCeQAlAFkAigB0AAAAFgCNAE0A9QQAAHoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHsDAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwB8A/MAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA4EDhwM7APQB8wA5Ab8DAABYAn0DkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAAfgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyAH8DtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7AICD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACCAwAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCgwMlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgChAOSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAoWDogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7AIaD8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAogDAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AImD8wA5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACLAwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA0QJVAPQBCAA5AXQCfQDHAtUCigB0AAAAFgCNAIwD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAI2DBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDjwNYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAkIPzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJMDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAlAMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACVAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJUDBAASADsA9AHzADkBvwMAAFgCpQGWA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAlwMAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQAAACRAwQAEgA7APQBlAA5Ab8DAABYAjYBkgB0AAAAmANQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAAJkDpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAJqDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAJ0DagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ4DAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAnwOKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAoAMAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKEDAACmAwQAEgC1AqMD8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9AKKDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQDAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBaWDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKcDAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9AKiDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAKuDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA64DpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAArwMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALADAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAACxA40ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIAsgMAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAACzAzYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAbQDkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDArUDogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAALYDFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwK3AwAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC4AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgG5A/QBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAC6AwAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAALsDagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgG8A5AB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIQUAAJEDYQAdBTsA9AHzAAQFIwXwAB8FpQGSAHQAAACqAVAAJQX1BAAAvgAUA70DAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBvoOQAU0FAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLDAzkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADEAwAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAxQNVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA8aDpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMkDAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA4ALKg/MAOQG2AAAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQHMA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAc0DAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAzgNQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAM8DAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAE0AMAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgDRA/QB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA0oPzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFGEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADUAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwPVA1gCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA1gP0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAADXg54EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AdkDOQEbAwAAWALnA5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsB2gOCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBNsDpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHcAwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB3YM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAqIEFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoA34OHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAOEDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAeKDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgDjA/QB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBOQDpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAeUDdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADmgwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7AToAwAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOAEAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE6YMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWALrA5IAFQMAAKoBUACQAZwEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBOwDAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygTtAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIA7gP0AfMAOQG/A/kDWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AO8D8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAPADAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAfGDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzADyA4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBADzAzsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAfQDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAPUDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AvYDAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAA9wOlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA/iDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD6g/MAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA/APzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD9AwAAkQMEAAAEAwT0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAP4DAgCRAwQAjgFVAPQBCAA5AXQCKAUlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA/4OKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEAACRA1UFbwN3A/QB8wA5AZsDvwJYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAAoSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAH4KHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUABYSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAIoKHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABwQ7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQUIBHcD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMJBG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQBWBQqE8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMBAAAkQNVBRIEFQT0AfMAOQGbA6kDWAKlAZIAdAATAEQFDwSQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAA0EigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFDoTzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAEYQIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABMEAACRA1UFbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHADjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4BFIQIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgAWBPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gN4AzyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAF4TzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAGQS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AEaBDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAbBPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgAcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsAHQTzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAHgQAADkEUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAHwS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCIASSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAIQQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5ASIEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAAjBDsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQEkBKkDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywMlBKUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASACYE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAACdA2oAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAJwQAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7ACgE8wA5Ab8DAABYAjYBkgB0AAAAqgF4AZABFIIAADIA2AO0AAAAzABqAHUAPwKiAAAAugBpBDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAKQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBKgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAysEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgAsBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAItBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBC4EAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLAy8EpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATAEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAxBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIAyBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAMwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7ADQE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsANQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBNgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzcEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiADiEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAAD2AaUBkgA6BAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBDsEAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAPAT0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AD0E8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugBRhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAPgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBPwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0AEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBBBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAJCBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBEMEAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA0QEpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAUUEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBGBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIBHBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIASAT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AEkE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsASgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBSwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0wEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAE2EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASAFAE9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoAUYSHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFSBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDUwQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAFQEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAlUEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEVgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDVwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBWAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAFkE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gFoEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBbBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFyEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBXQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA14EEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAF+EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFjBAAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAZAQ7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBZQSpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDZgSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBnBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAnQNqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAGgEAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAaQQxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFqBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDawQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGwEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAm0EkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEbgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDbwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBcAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAHEE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gHIEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBzBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AHSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBdQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3YEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAHeEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQV6hHcD9AHzADkBmwOpA4+BpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAHwEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISMBImE9AHzADkBi4QAAFgCpQF9hH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACHhAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugB/BDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAWBBBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIIEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISFBImE9AHzADkBi4QAAFgCpQGDhH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAhIQEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAIaEVQVvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAfAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAjYRVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjwQFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AJKEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAAJQE6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQQAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0ApYCJQBZAIoAdAAAABYAlgRNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgGOAJcE9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AJgEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBmQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA5oEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAJuEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAkYDkgB0AAAAqgFQAJ2E9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/A6QEWAKlAZIAdAAAAKoBUABfA/UEAAAyAJ8EtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKAEAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBoYR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A6OE8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGlBAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgGmBMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAKcEAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKgEUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AakEAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAqgQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BOUBMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAKsEVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCrISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A7QEWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtACuBMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAK8EAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAsASKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmAbEEFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACyhFUFbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALUEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBtgR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAtwQAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC4BPQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngS5BDsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC6BAAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAB4CigB0AAAAFgC7BE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSALyEAACqAY4AkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAxgQ7APQB8wA5Ab8DAABYAr4EkgB0AAAA9QFQAJAB9QQAAMIEFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAL8EAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAwAT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAsGEkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcFeoXzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAAwwQzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoAK0AAAAxARqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMWEAACqARwFkAH1BM0AMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwB5hfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AccEvwJYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDyAQSADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AcmEOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7AHuF8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAywTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEANQEOwD0AfMAOQG/AwAAWALMBJIAdAAAAPUBUACQAfUEAADQBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgDNBAAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAM4E9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWALPhJIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBX2F8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAANEEMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAANIEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgDThAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsAfIXzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQHVBL8CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA9YEEgA7APQBxwM5Ab8DywOcA6UBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHXhDkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwB+hfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAPZBAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJED2oQSADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgDcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAADdBFAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHehAAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADiBKUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAOOE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADlBKUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgC5gSSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWALpBJIAtAIAAKoB5wTTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMC6ISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA6gQAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AeuEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A+6E8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA8gT0AfMAOQG/AwAAWAKlAfAEdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDxhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA84SHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwA9wS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AH4BDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIA+QQAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAIMFYAS0AAAAzABqAPqEPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAPwEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB/QQ5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAP4EAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA/wT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAACDBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyAACF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQIFMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFA4UwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKBQAAkQNsARIAOwD0AfMAOQGAAQcFSQGlAZIAdAAAAKoBUAAFBfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAaF8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIIBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBQmF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BRQH0AQgAOQF0An0AJQALBYoAdAAAABYAOwFNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAG4AYgORA6YBEgAXBQyF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUAAOBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AQ8FkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsAEIXHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQBEgU5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsAE4XzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABWF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAFoXzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAMYEOwD0AfMAOQG/AwAAWAK+BJIAdAAAAPUBUACQAfUEAADCBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABiF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSABkFAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARqFAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAbhQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhBQAAkQNhAB0FOwD0AfMABAUjBfAAHwWlAZIAdAAAAKoBUAAlBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3Ax6F8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAghfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAIoUIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ACSFxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAmhfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIpBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCKoWiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECgABLAlgCKwWSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQMsBRIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAC0F9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAC4FAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAC+FtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADEFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATIFdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMQV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGAQzBaUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgA0BbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1BQAAkQMEADkDOwD0AfMAOQEbAwAAWAJ/ApIAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5ATYFfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygQ3hQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAzkFEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgUAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AjsFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAjwFkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI9haIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPgWOBBIAOwD0AfMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBPwV0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAUAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BQQX0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ARCBaUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAiYAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAUOFkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCRQUUBfQB8wA5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAARgUAAJEDVQVvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BRwX0AQgAOQF0An0AJQAeAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgBIBfQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwJJBQAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNKBRIAOwD0AaGBOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AUsFAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AFMhTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBOBfQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA08FAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A7QEWAKlAZIAdAAAAKoBUACQAfUEAABQBRQDtACuBMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7AFEF8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBABSBTsA9AHzADkBbAUAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABlBQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAlMFAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQBVIU5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAVgX0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAlcFkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAABYBVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQFZBQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgBaBQAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAFsF9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwBcBfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAXQU7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAXgUAAJEDVQVvA3cD9AHzADkBmwO/AlgCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BXwX0AQgAOQF0An0AJQAeAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgBgBfQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwJhBQAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNiBRIAOwD0AaGBOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AWMFAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AFkhTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFmBfQBCAA5AXQCfQAlAB4CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSAGcF9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAmgFAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2kFEgA7APQBoYE5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBagUAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AWuFOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDbQUSADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNuBQUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAm8FkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcFcAXzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAHEFOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHIFAACRA1UFbwN3A/QB8wA5AZsDvwJYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAXMF9AEIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABWAAAAZQKeBBIAdAX0AfMAOQG/A9gEiAClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcCdQUAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDdgUSADsA9AGhgTkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQF3BQAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBeIU5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAuAI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAuAI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A4CFWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBYGFMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAACDBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAoQFkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhYViA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0ANYBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "outputs": [null, null, null, [0], null, null, null, [1], null, null, null, null, null, null, [2], null, null, [3], null, null, null, [4], null, null, null, null, null, null, null, null, [77, 119], null, null, null, [77, 116], null, [5], null, null, null, null, null, null, [6, 7], null, null, null, null, null, [8], null, null, null, [9], null, null, null, null, [10], null, [207], null, null, null, null, [223], null, null, null, null, null, null, [11], null, [77], null, [12], null, null, [13], null, null, null, null, [14], null, null, null, [15, 16], null, null, null, null, null, null, null, [17], null, null, null, null, null, null, null, null, [17], null, null, null, [17], null, null, null, [17], null, [18], null, null, null, [18], null, null, null, [77], [18], null, null, [77], null, null, null, null, [18], [19], null, [19], null, [19], null, null, [19], null, null, [19], null, [20, 207], null, null, null, null, null, null, null, null, null, null, [77], [150], null, null, [77, 116], [21], null, [22], null, null, null, [23], null, null, null, null, null, null, null, [24, 25], null, null, null, [26, 27], null, null, null, null, null, [28], null, null, null, [29], null, null, null, null, null, null, [30], null, null, null, null, null, null, [31, 32, 33], null, null, null, null, [33], null, null, null, null, [34], null, null, null, [35], null, null, null, [77], null, null, null, [35, 77, 116], null, null, null, null, null, [36], [37, 38], null, null, null, null, null, null, [39], null, null, [40, 41], null, null, null, [42, 225, 77], null, null, null, null, [43], null, null, null, [44, 77, 116], null, null, null, null, null, [45], null, null, null, null, [46], null, null, null, null, [47], null, null, null, null, null, [48, 49, 50], null, null, null, null, [51], null, null, null, null, null, [52], null, null, null, [53, 54, 55], null, null, null, null, null, [56], null, null, null, null, null, [57], null, null, [58], null, [59], null, null, [60], null, null, null, null, null, null, null, [61, 63], null, null, [62], [62], null, null, null, [64], null, null, null, null, null, null, [65, 66], null, null, null, [67], null, null, null, null, [68], null, null, null, null, null, null, null, null, null, [69, 71], null, null, null, null, null, null, null, null, [70], null, null, [72], null, [72], null, [72], null, null, null, [73], null, null, null, null, [77, 119], null, null, null, [74, 77, 116], null, null, null, null, null, null, null, null, [75], null, [76], null, null, [77], null, [77], null, null, [77, 116], null, null, null, null, null, null, null, null, [77], [77], null, null, null, null, [77], null, null, [77, 105], null, null, null, null, [77], null, null, null, [78], null, [78, 228], null, null, null, null, null, null, null, null, null, [79], null, [80], null, [81], null, [82], null, null, null, null, [83], null, null, [84], null, null, null, null, [85], null, [86], null, null, null, [87], null, null, null, null, null, [88], null, null, null, [89], null, null, null, [90, 91], null, null, [92], null, null, null, null, null, null, null, [93], null, null, [94, 95], null, null, null, null, [96], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [97], null, null, [98], null, null, null, [99, 127], null, null, null, null, null, null, null, null, [99], [116], null, null, null, null, null, [100], [101], null, [102], null, [103], null, null, [103], null, [104], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [105, 77], null, null, null, null, null, [106], null, null, null, null, null, [107], null, null, null, null, null, [108], null, [109], null, null, null, null, [110], null, null, null, [111], null, null, null, null, null, null, [112], null, [113], null, null, null, null, null, null, null, [113], null, null, [113], null, null, null, [114, 115], null, null, null, null, null, null, null, null, null, [114, 115], null, null, null, [113], [114, 115], null, null, null, [114, 115], null, null, null, [117], null, null, null, null, [118], null, null, null, null, [120, 121], null, null, null, null, null, null, null, null, null, null, [122], null, null, null, null, [77], [123], null, null, [124], null, null, null, null, [125, 126], null, null, [125, 126], null, null, [125, 126], null, null, null, [127], null, null, [128], null, null, [128], null, null, [128], null, null, null, null, [129, 130], null, null, null, null, null, null, null, [131], null, null, [132, 133, 134], null, null, null, [135], null, null, null, null, null, null, null, [136], null, null, [137], null, null, null, null, null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [140], null, [140], null, null, null, null, null, null, null, null, null, null, null, null, [140], null, null, null, null, null, null, [141], null, null, null, [142], null, null, [143], null, null, null, null, null, null, [144], null, null, null, null, [144], null, null, null, null, null, [144], null, [145], null, null, [146], null, null, [147], null, null, null, null, null, null, null, [77, 116], [148], null, null, null, null, null, [149], null, null, null, null, null, null, null, null, null, [149], null, null, null, null, null, null, null, null, [149], [150], null, null, [151], null, null, null, null, null, null, [152], null, null, null, null, null, [153], null, null, null, [154], null, null, null, [155, 156, 157], null, null, null, null, null, null, null, null, null, [158], null, null, null, null, [77], [159], null, null, [160], null, null, null, [161], null, null, [162], null, null, null, null, null, null, null, null, null, [163, 221], null, null, null, null, null, null, null, [164], null, null, [164], null, null, [164], null, null, [165], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [166], null, null, null, [77], null, null, null, [167, 42, 225, 77], null, null, null, [168], null, null, null, null, null, null, null, [169], null, null, null, null, [170], null, null, null, null, null, [171, 172], null, [173, 238], null, null, [77, 116], null, null, null, [174], null, null, [175], null, null, null, null, null, null, null, [116], null, null, null, null, null, null, [176], null, [177], null, null, null, null, [178], null, null, [179], null, null, [180], null, null, null, null, [181], null, null, null, [182, 230], null, null, [183, 230], null, null, [184, 230], null, null, [185, 230], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, [216], null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, [188], null, null, [189, 192], null, null, null, null, null, [189, 192], [190], null, [190, 195], [191, 195], [193], [193], [194], [194], null, [195], null, null, null, null, [216], null, null, null, null, null, null, null, null, [196], null, [197], null, null, null, [198], null, [199], null, null, null, null, null, null, null, null, [199], null, null, null, null, null, [200], [200], null, null, null, null, null, null, null, null, [201], null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, [203, 204], null, null, null, [205], null, null, null, null, [206], null, null, null, null, [208], null, null, [209, 210, 211, 212, 213], null, null, [214], null, null, [215], null, [216], [216], null, null, null, null, null, [217, 218, 219], null, null, null, null, null, [220, 207], null, null, [222], null, null, [224], null, null, [224], null, null, [224], null, null, null, [226], null, null, [227], null, [207], [229], null, [207], null, [77, 116], [231], null, null, [232], null, [232], null, [232], null, [232], null, [232], null, null, null, [77], null, null, null, null, [233, 77], null, null, null, null, null, null, null, [234], null, null, null, null, null, [77], null, null, null, null, null, [235], null, null, null, null, null, null, null, null, [236, 77, 105], null, null, null, null, null, null, null, [236], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [236, 77, 105], null, null, null, null, null, null, [236, 77, 105], null, null, null, null, null, null, null, null, null, null, null, null, [236, 77, 105], [237, 99, 127], [237, 127], [237], [237, 99, 127], [237, 127], [237], null, [239], [239], null, null, null, [240]], "overlap": 33, "rules": 241 };
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/gitleaks-rules.generated.ts
 const gitleaksGlobalAllowlists = [
@@ -36042,6 +34879,37 @@ const SPECS = [
         keywords: ['x-oauth-basic'],
         body: (s) => (looksLikeName(s) ? null : s),
     },
+    {
+        // The environment variables libpq (`PGPASSWORD`), the mysql client (`MYSQL_PWD`) and the official
+        // postgres/mysql images (`POSTGRES_PASSWORD`, `MYSQL_PASSWORD`, `MYSQL_ROOT_PASSWORD`) read a password
+        // from. The name says what the value is, so a short typed password counts, which generic-api-key's 3.5
+        // entropy floor drops (`PGPASSWORD=strongp@ss psql …`). `=` or `:` (shell, .env, YAML, JSON), the name
+        // optionally quoted or subscripted (`os.environ["PGPASSWORD"] = …`); references (`$PG`, `${{ secrets.X }}`)
+        // and stand-ins are not values.
+        id: 'agent-gates-db-password-env',
+        source: '(?<![A-Za-z0-9_])(?:PGPASSWORD|MYSQL_PWD|POSTGRES_PASSWORD|MYSQL_(?:ROOT_)?PASSWORD)[\\\\"\'\\]]{0,4}[ \\t]{0,4}[=:][ \\t]{0,4}[\\\\"\']{0,3}([^\\s"\'`\\\\;&|<>]{4,256})',
+        keywords: ['pgpassword', 'mysql_pwd', 'postgres_password', 'mysql_password', 'mysql_root_password'],
+        body: (s) => (looksLikeName(s) || isPlaceholderPassword(s) ? null : s),
+    },
+    {
+        // Stripe secret and restricted keys (`sk_live_…`, `rk_test_…`). gitleaks' rule wants a quote, space or `;`
+        // after the key, so Stripe's own documented form `curl … -u sk_live_…:` (the key as the basic-auth user,
+        // with an empty password) and a key followed by `,` `)` `}` are missed; it also stops at 99 characters,
+        // while Stripe says keys may be longer. Here the key ends wherever its alphabet does.
+        id: 'agent-gates-stripe-key',
+        source: '(?<![A-Za-z0-9])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247})(?![A-Za-z0-9_])',
+        keywords: ['sk_live_', 'sk_test_', 'sk_prod_', 'rk_live_', 'rk_test_', 'rk_prod_'],
+        body: afterPrefix(/^[a-z]{2}_[a-z]+_/),
+    },
+    {
+        // SendGrid API keys: `SG.` + 22 + `.` + 43 base64url characters (SendGrid's documented shape).
+        // gitleaks' rule wants `\b` before and a quote, space or `;` after, so `setApiKey(SG.…)`, `SG.…,` or
+        // `key_SG.…` are missed; the two fixed-length parts are a shape no word has.
+        id: 'agent-gates-sendgrid-key',
+        source: '(?<![A-Za-z0-9])(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])',
+        keywords: ['sg.'],
+        body: (s) => s.slice(3),
+    },
 ];
 const EXTRA_RULE_IDS = SPECS.map((s) => s.id);
 function extraRules() {
@@ -36060,12 +34928,82 @@ function extraRules() {
     }));
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/generic-context.ts
+/**
+ * Context for gitleaks' generic-api-key rule, which fires on any high-entropy value after a name holding
+ * `key`, `token`, `secret`… Design-tool and build data are full of members such as `"key": "<sha1>"`
+ * (a Figma component's key), `"file_key": …`, `"cache_key": "<sha256>"`: identifiers that happen to be
+ * hashes. Reporting them masks the value all over the job log and tells the user to rotate a secret that
+ * does not exist (39 of 41 findings in one real Gemini session).
+ *
+ * A finding is dropped only when all three hold:
+ * - the value is hash-shaped: hex in one letter case (16 to 128 digits) or a UUID; under a `file` name
+ *   (`file_key`, `fileKey`) also 16 to 64 letters and digits, the shape of a Figma file key, which is part of
+ *   the file's share URL;
+ * - it is an object member (`name: value`, JSON or YAML), not an assignment: `key = "2b7e…"` in code is
+ *   how a symmetric key is written, and stays reported;
+ * - every word of the member name is an identifier word (`key`, `id`, `hash`…) or a noun that names a
+ *   non-credential thing (`file`, `cache`, `component`…). One word outside that list, a credential word
+ *   (`api`, `secret`, `private`, `signing`…) or any unknown one such as a vendor name (`datadog_key`),
+ *   keeps the finding.
+ */
+const HASH_SHAPED = /^(?:[0-9a-f]{16,128}|[0-9A-F]{16,128}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/** A Figma file key (`https://www.figma.com/design/<file key>/…`): base62, 22 characters today. */
+const FILE_KEY_SHAPED = /^[A-Za-z0-9]{16,64}$/;
+const IDENTIFIER_WORDS = new Set([
+    'key', 'keys', 'id', 'ids', 'uuid', 'hash', 'sha', 'md', 'digest', 'checksum', 'etag',
+    'fingerprint',
+    // Things whose key is an identifier: design tools, caches, stores, builds.
+    'file', 'cache', 'component', 'components', 'style', 'styles', 'node', 'sort', 'row', 'partition', 'object',
+    'idempotency', 'dedup', 'dedupe', 'lookup', 'content', 'commit', 'blob', 'tree', 'cell', 'layer', 'frame',
+    'variable', 'collection', 'page', 'asset', 'document', 'doc', 'record', 'item', 'entry', 'index', 'unique',
+    'group', 'version', 'revision', 'state', 'storage', 'translation', 'i18n', 'message', 'list', 'query',
+    'route', 'field', 'column', 'event', 'job', 'task', 'build', 'artifact', 'image', 'media', 'library',
+    'team', 'project', 'instance', 'parent', 'child', 'cursor', 'mode', 'prop', 'property', 'element',
+    'section', 'block', 'template', 'theme', 'font', 'color', 'icon', 'container', 'primary', 'foreign',
+    'composite', 'sequence', 'bucket', 'schema', 'react',
+]);
+/** Characters a member name is made of, in text and in JSON (where it may end in `\"`). */
+const NAME_CHAR = /[A-Za-z0-9_.-]/;
+const NAME_BACK_LIMIT = 64;
+/**
+ * `file_key` → file, key; `componentKey` → component, key; `STYLE_KEY` → style, key. Numbers and version
+ * tags (`key2`, `cache_key_v2`) say nothing about what the value is.
+ */
+function nameWords(name) {
+    const words = name.replace(/(^|[_.-])v[0-9]+(?=$|[_.-])/gi, '$1').match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+    return words.map((w) => w.toLowerCase());
+}
+/**
+ * True when a generic-api-key match is a hash under a non-credential member name. `match` starts at the
+ * credential word the rule found; `text` and `index` give what precedes it (`file_` before `key`).
+ */
+function isHashUnderIdentifierName(secret, match, text, index) {
+    const hashShaped = HASH_SHAPED.test(secret);
+    if (!hashShaped && !FILE_KEY_SHAPED.test(secret))
+        return false;
+    let start = index;
+    const stop = Math.max(0, index - NAME_BACK_LIMIT);
+    while (start > stop && NAME_CHAR.test(text[start - 1]))
+        start--;
+    const inMatch = /^[A-Za-z0-9_.-]*/.exec(match)[0];
+    // The separator: after the name, optional quotes, backslashes (JSON in JSON) and spaces, a lone `:`.
+    const separator = /^[\s'"\\]{0,6}(:{1,3}=?|=>|[=>,]|\|\||\?=)/.exec(match.slice(inMatch.length));
+    if (!separator || separator[1] !== ':')
+        return false;
+    const words = nameWords(text.slice(start, index) + inMatch);
+    if (!words.length || !words.every((w) => IDENTIFIER_WORDS.has(w)))
+        return false;
+    return hashShaped || words.includes('file');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/rules.ts
 /**
  * Compiled rule set: gitleaks' translated defaults plus the rules gitleaks does not have in the form a
  * transcript needs (key blocks inside JSON strings, truncated key blocks, passwords in URLs) and the
  * token formats it does not know yet (`extra-rules.ts`).
  */
+
 
 
 function compileAllowlist(a) {
@@ -36080,15 +35018,23 @@ function compileAllowlist(a) {
 }
 const globalAllowlists = gitleaksGlobalAllowlists.map(compileAllowlist);
 /**
+ * A line-number gutter a tool puts before each line of a file it shows: Claude Code's Read (`     2→`, the
+ * arrow also as a `\u2192` escape or, in byte text, as its three UTF-8 bytes), `cat -n` (`     2<tab>`),
+ * `nl` and editors (`2: `, `2 | `). A key read that way with a limit has no footer, and without skipping
+ * the gutter its body was not seen at all.
+ */
+const GUTTER = '\\d{1,9}(?:\u2192|\u00e2\u0086\u0092|\\\\+u2192|\\t|\\\\+t|:[ \\t]|[ \\t]{0,4}\\|)[ \\t]*';
+/**
  * Private key blocks: BEGIN header, then base64 lines or RFC 1421 headers (`Proc-Type: …`) separated by
  * real newlines, spaces or `\n` escapes (one or more backslashes: a key inside a JSON string inside a JSON
  * string), then an optional END footer. Without a footer the match stops at the end of the base64 run, so
  * a key cut off by truncation is still covered.
  */
 const KEY_BLOCK = '-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----' +
-    // One line break (real or escaped) or spaces between tokens: a blank line ends a truncated block.
-    '(?:(?:[ \\t]*(?:\\r?\\n|\\\\+[nrt])[ \\t]*|[ \\t]+)(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: [^\\r\\n\\\\"]{0,256}))*' +
-    '(?:(?:\\s|\\\\+[nrt])*-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----)?';
+    // One line break (real or escaped, `\r\n` too) or spaces between tokens: a blank line ends a truncated block.
+    `(?:(?:[ \\t]*(?:\\r?\\n|\\\\+r\\\\+n|\\\\+[nrt])[ \\t]*(?:${GUTTER})?|[ \\t]+)(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: [^\\r\\n\\\\"]{0,256}))*` +
+    `(?:(?:\\s|\\\\+[nrt])*(?:${GUTTER})?-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----)?`;
+const GUTTER_TOKEN = new RegExp(`(^|\\s)${GUTTER}`, 'g');
 /** Less than this much base64 is a placeholder (`xxx`, `...`, a 36-character example), not a key. */
 const MIN_KEY_BODY = 64;
 function keyBodyLength(block) {
@@ -36096,6 +35042,7 @@ function keyBodyLength(block) {
         .replace(/^-----BEGIN[^-]*-----/, '')
         .replace(/-----END[^-]*-----$/, '')
         .replace(/\\+[nrt]/g, ' ')
+        .replace(GUTTER_TOKEN, '$1 ')
         .split(/\s+/)
         .filter((tok) => /^[A-Za-z0-9+/=]+$/.test(tok));
     return body.reduce((n, tok) => n + tok.length, 0);
@@ -36108,11 +35055,16 @@ function keyBodyLength(block) {
  * `x-oauth-basic` is GitHub's fixed literal that marks the *user name* as the token; the
  * `agent-gates-url-oauth-user` rule reports that instead.
  */
-const URL_CREDENTIALS = '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{1,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
+// The user may be empty: Redis documents `redis://:<password>@host` (AUTH with a password only).
+const URL_CREDENTIALS = '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{0,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
 const PLACEHOLDER_PASSWORDS = new Set([
     'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
     'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
     'x-oauth-basic',
+    // Database and broker images' default accounts (`postgres:postgres@`, `root:root@`, `guest:guest@` in CI
+    // service containers): anyone can guess them, there is nothing to rotate, and masking `postgres` or `root`
+    // would blank those words all over the job log.
+    'postgres', 'mysql', 'root', 'admin', 'guest', 'user', 'username',
 ]);
 /**
  * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
@@ -36123,7 +35075,8 @@ function isPlaceholderPassword(password) {
     const p = password.toLowerCase();
     if (p.length < 4)
         return true;
-    if (/[${}<>%()]/.test(p) || p.startsWith(':'))
+    // `%` marks a template (`%(pass)s`, `%DB_PASS%`) unless it starts a URL percent-escape (`p%23ss` is `p#ss`).
+    if (/[${}<>()]/.test(p) || /%(?![0-9a-f]{2})/.test(p) || p.startsWith(':'))
         return true;
     if (/^(.)\1*$/.test(p))
         return true;
@@ -36167,6 +35120,9 @@ function rules_defaultRules() {
         keywords: r.keywords,
         allowlists: r.allowlists.map(compileAllowlist),
         needsDigit: r.id.startsWith('generic') && r.entropy > 0,
+        ...(r.id === 'generic-api-key'
+            ? { accept: (secret, match, text = '', index = 0) => !isHashUnderIdentifierName(secret, match, text, index) }
+            : {}),
     }));
     return [...rules, ...builtinRules(), ...extraRules()];
 }
@@ -36439,6 +35395,7 @@ function translateGoRegex(goSource, options = {}) {
 
 
 
+
 const redactionMarker = (ruleId) => `[REDACTED:${ruleId}]`;
 /** Values shorter than this would redact ordinary words and digits all over a transcript. */
 const MIN_VALUE_LENGTH = 4;
@@ -36660,7 +35617,8 @@ function createSecretEngine(options) {
     const rules = rules_defaultRules()
         .filter((r) => !disabled.has(r.id))
         .map(jsonTolerant);
-    const custom = (options.patterns ?? []).map((pattern, n) => {
+    const custom = (options.patterns ?? []).map((entry, n) => {
+        const pattern = typeof entry === 'string' ? entry : entry.regex;
         let re;
         try {
             const t = translateGoRegex(pattern);
@@ -36668,10 +35626,13 @@ function createSecretEngine(options) {
         }
         catch {
             // The pattern itself may be a secret the user wants redacted, so it is not echoed.
-            throw new errors.ConfigError('E_INPUT', `secrets pattern #${n + 1} (index ${n}) is not a valid regular expression`);
+            const name = typeof entry === 'string' ? `#${n + 1} (index ${n})` : `"${entry.id}"`;
+            throw new errors.ConfigError('E_INPUT', `secrets pattern ${name} is not a valid regular expression`);
         }
-        return { id: `custom-pattern-${n + 1}`, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
+        const id = typeof entry === 'string' ? `custom-pattern-${n + 1}` : entry.id;
+        return { id, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
     });
+    const isAllowed = compileAllowEntries(options.allow);
     const values = [...new Set((options.values ?? []).filter((v) => typeof v === 'string' && v.length >= MIN_VALUE_LENGTH))];
     // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
     // With byteText, lines arrive as one character per UTF-8 byte: a value is looked for as its bytes.
@@ -36738,7 +35699,9 @@ function createSecretEngine(options) {
             if (rule.needsDigit && !/[0-9]/.test(secret))
                 return null;
         }
-        if (rule.accept && !rule.accept(secret, m[0]))
+        if (rule.accept && !rule.accept(secret, m[0], text, m.index))
+            return null;
+        if (isAllowed(rule.id, secret))
             return null;
         const line = () => {
             const ls = Math.max(text.lastIndexOf('\n', m.index - 1) + 1, m.index - 512);
@@ -37132,10 +36095,1912 @@ function createSecretEngine(options) {
 
 
 
+// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 15 modules
+var transcript = __nccwpck_require__(57447);
+// EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
+var tools = __nccwpck_require__(58150);
+;// CONCATENATED MODULE: ../../packages/core/src/policy/models.ts
+const cache = new Map();
+function modelGlob(glob) {
+    let re = cache.get(glob);
+    if (!re) {
+        re = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
+        if (cache.size < 1000)
+            cache.set(glob, re);
+    }
+    return re;
+}
+/** The id and, for a provider-prefixed id, its last part: `openrouter/openai/gpt-5` is also `gpt-5`. */
+function spellings(model) {
+    const last = model.slice(model.lastIndexOf('/') + 1);
+    return last && last !== model ? [model, last] : [model];
+}
+function matchModelGlob(glob, model) {
+    const re = modelGlob(glob);
+    return spellings(model).some((m) => re.test(m));
+}
+/**
+ * A dated snapshot (`claude-sonnet-4-5-20250929`, `gpt-4o-2024-08-06`, Vertex's `…@20240620`, Bedrock's
+ * `…-20240620-v1:0`) or a numbered Gemini version (`gemini-1.5-pro-002`); never an id that says `latest`.
+ * Aliases such as `claude-sonnet-4-5` or `gpt-5-codex` move to new snapshots without notice.
+ */
+function isPinnedModel(model) {
+    if (/latest/i.test(model))
+        return false;
+    if (/(?:^|[^0-9])20\d{2}-?(?:0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|3[01])(?![0-9])/.test(model))
+        return true;
+    return /-\d{3}$/.test(model);
+}
+function judgeModel(policy, model) {
+    const pinned = isPinnedModel(model);
+    const denied = policy.denied.find((glob) => matchModelGlob(glob, model));
+    if (denied !== undefined)
+        return { model, allowed: false, reason: 'denied', rule: denied, pinned };
+    if (!policy.allowed.some((glob) => matchModelGlob(glob, model)))
+        return { model, allowed: false, reason: 'not-allowed', pinned };
+    return { model, allowed: true, pinned };
+}
+/** True when the section restricts which models may run (not just `allowed: ["*"]` with nothing denied). */
+function restrictsModels(policy) {
+    return policy.denied.length > 0 || !policy.allowed.includes('*');
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
+var gate_report = __nccwpck_require__(22204);
+// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
+var gate_verdict = __nccwpck_require__(33261);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(78474);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
+
+
+/**
+ * Writes the stored transcript in batches, waiting when the disk is behind. It does not hash: the
+ * chunk redactor takes the stored digest where it makes the bytes (see chunks.ts).
+ */
+class TranscriptWriter {
+    stream;
+    pieces = [];
+    bytes = 0;
+    constructor(file) {
+        this.stream = (0,external_node_fs_.createWriteStream)(file);
+    }
+    write(data) {
+        this.pieces.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    }
+    /** Call between chunks: writes what is buffered and waits if the disk is behind. */
+    async drain() {
+        if (this.pieces.length === 0)
+            return;
+        const pieces = this.pieces;
+        this.pieces = [];
+        // Written piece by piece: gluing them first would copy every byte once more.
+        let full = false;
+        for (const piece of pieces) {
+            this.bytes += piece.length;
+            full = !this.stream.write(piece);
+        }
+        if (full)
+            await (0,external_node_events_.once)(this.stream, 'drain');
+    }
+    async close() {
+        await this.drain();
+        this.stream.end();
+        await (0,external_node_events_.once)(this.stream, 'finish');
+    }
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
+
+
+
+const NEWLINE = 10;
+/** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
+function fromBytes(text) {
+    return Buffer.from(text, 'latin1').toString('utf8');
+}
+/**
+ * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
+ * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
+ */
+function join(pieces) {
+    let total = 0;
+    for (const p of pieces)
+        total += p.length;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of pieces) {
+        out.set(p, at);
+        at += p.length;
+    }
+    return out;
+}
+const CARRIAGE_RETURN = 13;
+/**
+ * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
+ * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
+ *
+ * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
+ * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
+ * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
+ * secret cut across two streamed records must be redacted in both; endings follow their lines.
+ */
+function chunks_createChunkRedactor(options, prebuilt) {
+    // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
+    // as much as the keyword pass, for text only ASCII rules ever read.
+    const engine = prebuilt ?? createSecretEngine({ ...options.engine, byteText: true });
+    // Both digests are taken here, on the thread that already touches every byte, which balances the
+    // work of the two threads when redaction runs in a worker.
+    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
+    const storedHash = (0,external_node_crypto_.createHash)('sha256');
+    const redactor = engine.createLineRedactor(options.kind);
+    const held = [];
+    let carry = null;
+    let first = true;
+    let lineNumber = 0;
+    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+    const result = (b) => {
+        const bytes = join(b.pieces);
+        storedHash.update(bytes);
+        return {
+            bytes,
+            ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
+            found: b.found,
+            invalidLines: b.invalidLines,
+            byteOrderMark: b.byteOrderMark,
+        };
+    };
+    function collect(done, out) {
+        const line = held.shift();
+        if (!line)
+            return;
+        lineNumber += 1;
+        for (const f of done.findings) {
+            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: fromBytes(line.text.slice(f.start, f.end)) });
+        }
+        const changed = done.text !== line.text;
+        if (changed && options.redact)
+            out.pieces.push(Buffer.from(done.text + line.ending, 'latin1'));
+        else
+            out.pieces.push(line.raw);
+        if (!options.redact) {
+            if (changed)
+                out.differs = true;
+            out.redacted.push(fromBytes(done.text), '\n');
+        }
+    }
+    function take(text, raw, bodyLength, ending, out) {
+        const body = raw.subarray(0, bodyLength);
+        if (!(0,external_node_buffer_.isUtf8)(body))
+            out.invalidLines += 1;
+        held.push({ text, raw, ending });
+        for (const done of redactor.push(text, body))
+            collect(done, out);
+    }
+    /** Cuts `data[0, end)` (ending in a newline) into lines. */
+    function lines(data, end, out) {
+        let start = 0;
+        while (start < end) {
+            const nl = data.indexOf(NEWLINE, start);
+            const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
+            const bodyEnd = cr ? nl - 1 : nl;
+            take(data.toString('latin1', start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
+            start = nl + 1;
+        }
+    }
+    function stripByteOrderMark(data, out) {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            out.byteOrderMark = true;
+            // Stored as it came, but not part of the first record.
+            out.pieces.push(data.subarray(0, 3));
+            return data.subarray(3);
+        }
+        return data;
+    }
+    return {
+        push(input) {
+            sourceHash.update(input);
+            const out = builder();
+            let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+            if (carry) {
+                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
+                const nl = data.indexOf(NEWLINE);
+                if (nl < 0) {
+                    carry = Buffer.concat([carry, data]);
+                    return result(out);
+                }
+                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+                carry = null;
+                data = data.subarray(nl + 1);
+                if (first && straddling.length >= 3) {
+                    first = false;
+                    lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
+                }
+                else
+                    lines(straddling, straddling.length, out);
+            }
+            if (first && data.length >= 3) {
+                first = false;
+                data = stripByteOrderMark(data, out);
+            }
+            const last = data.lastIndexOf(NEWLINE);
+            if (last >= 0)
+                lines(data, last + 1, out);
+            // The unfinished line is copied: a view would keep the whole chunk alive.
+            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+            return result(out);
+        },
+        finish() {
+            const out = builder();
+            let rest = carry;
+            carry = null;
+            if (first && rest && rest.length >= 3)
+                rest = stripByteOrderMark(rest, out);
+            first = false;
+            if (rest && rest.length > 0)
+                take(rest.toString('latin1'), rest, rest.length, '', out);
+            for (const done of redactor.flush())
+                collect(done, out);
+            const last = result(out);
+            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
+
+
+
+const ROLE = 'agent-gates-redaction';
+/** True in a thread started by `redactFile` to redact for it. */
+function isRedactionWorker() {
+    return !isMainThread && workerData?.role === ROLE;
+}
+function serveRedaction() {
+    const port = parentPort;
+    if (!port || !isRedactionWorker())
+        throw new Error('serveRedaction runs only in a worker thread started by redactFile');
+    let redactor;
+    try {
+        redactor = createChunkRedactor(workerData.options);
+    }
+    catch (error) {
+        port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        return;
+    }
+    port.on('message', (message) => {
+        try {
+            const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
+            // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
+            port.postMessage({ ok: true, result }, [result.bytes.buffer]);
+            if (message.type === 'end')
+                port.close();
+        }
+        catch (error) {
+            port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        }
+    });
+}
+const CHUNK_BYTES = 512 * 1024;
+/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
+const IN_FLIGHT = 4;
+/**
+ * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
+ * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
+ * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
+ */
+async function redactFile(options) {
+    let total = 0;
+    let digests = { source: '', stored: '' };
+    const deliver = async (result) => {
+        if (result.sourceSha256 && result.storedSha256)
+            digests = { source: result.sourceSha256, stored: result.storedSha256 };
+        await options.onResult(result);
+    };
+    if (!options.workerEntry) {
+        const redactor = chunks_createChunkRedactor(options.redaction, options.engine);
+        // A small file is read in one call: a stream costs more to set up than the read itself.
+        const size = (0,external_node_fs_.statSync)(options.file).size;
+        if (size <= CHUNK_BYTES) {
+            const bytes = (0,external_node_fs_.readFileSync)(options.file);
+            await deliver(redactor.push(bytes));
+            await deliver(redactor.finish());
+            return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
+        }
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+            total += chunk.length;
+            await deliver(redactor.push(chunk));
+        }
+        await deliver(redactor.finish());
+        return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+    }
+    // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
+    const worker = new external_node_worker_threads_.Worker(options.workerEntry, {
+        workerData: { role: ROLE, options: options.redaction },
+        resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+    });
+    const replies = [];
+    let wake = null;
+    let failure = null;
+    worker.on('message', (reply) => {
+        replies.push(reply);
+        wake?.();
+    });
+    worker.on('error', (error) => {
+        failure = error;
+        wake?.();
+    });
+    worker.on('exit', (code) => {
+        if (code !== 0 && !failure)
+            failure = new Error(`redaction worker exited with code ${code}`);
+        wake?.();
+    });
+    let inFlight = 0;
+    const next = async () => {
+        while (replies.length === 0) {
+            if (failure)
+                throw failure;
+            await new Promise((resolve) => (wake = resolve));
+            wake = null;
+        }
+        const reply = replies.shift();
+        inFlight -= 1;
+        if (!reply.ok)
+            throw new Error(reply.error);
+        await deliver(reply.result);
+    };
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+            total += chunk.length;
+            // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
+            const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+            const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
+            worker.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
+            inFlight += 1;
+            if (inFlight >= IN_FLIGHT)
+                await next();
+        }
+        worker.postMessage({ type: 'end' });
+        inFlight += 1;
+        while (inFlight > 0)
+            await next();
+    }
+    finally {
+        await worker.terminate();
+    }
+    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+}
+const CAPTURE_ROLE = 'agent-gates-capture';
+const MAX_MASKED_VALUES = 1000;
+/** True in a thread started by captureInWorker. */
+function isCaptureWorker() {
+    return !isMainThread && workerData?.role === CAPTURE_ROLE;
+}
+/** Runs in the capture worker: the whole capture, with secret values sent back for masking. */
+async function serveCapture() {
+    const port = parentPort;
+    if (!port || !isCaptureWorker())
+        throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
+    const { captureTranscript } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 21836));
+    const secrets = new Set();
+    try {
+        const options = workerData.options;
+        const result = await captureTranscript({
+            ...options,
+            onSecret: (value) => {
+                if (secrets.size < MAX_MASKED_VALUES)
+                    secrets.add(value);
+            },
+        });
+        port.postMessage({ ok: true, result, secrets: [...secrets] });
+    }
+    catch (error) {
+        const code = error.code;
+        port.postMessage({
+            ok: false,
+            ...(typeof code === 'string' ? { code } : {}),
+            error: error instanceof Error ? error.message : String(error),
+        });
+    }
+}
+/**
+ * Runs a capture on its own thread with a bounded young generation. V8 sizes a busy thread's heap
+ * by its allocation rate, and parsing a gigabyte of JSON allocates fast: on the main thread, whose
+ * heap limits cannot be set from inside the process, the heap grew past 400 MiB for a transcript
+ * whose live data stays under 30 MiB. A worker takes resource limits, so memory stays flat.
+ */
+async function captureInWorker(options, workerEntry, onSecret) {
+    const worker = new external_node_worker_threads_.Worker(workerEntry, {
+        workerData: { role: CAPTURE_ROLE, options: { ...options, workerEntry } },
+        // Only the young generation is bounded: old-space holds what the capture keeps, which is small
+        // for a streamed transcript, and a single-JSON document is allowed its size.
+        resourceLimits: { maxYoungGenerationSizeMb: 24 },
+    });
+    try {
+        const reply = await new Promise((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+            worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
+        });
+        if (!reply.ok) {
+            const { ConfigError } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 29179));
+            if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL')
+                throw new ConfigError(reply.code, reply.error);
+            throw new Error(reply.error);
+        }
+        for (const value of reply.secrets)
+            onSecret(value);
+        return reply.result;
+    }
+    finally {
+        await worker.terminate();
+    }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ../../packages/core/src/gate/settings.ts
+/**
+ * The one rule for "an action input overrides the policy": an input the user left unset (absent,
+ * or the empty string or empty list an unset input reads as) is not a value, so the policy's
+ * value stands; any set input wins. Every gate resolves its settings through these two helpers.
+ */
+function isUnset(value) {
+    return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+}
+function resolveSetting(inputValue, policyValue) {
+    return isUnset(inputValue) ? policyValue : inputValue;
+}
+/**
+ * `resolveSetting` for each key of the policy object: the result has the policy's shape, with every
+ * input that was set in place of the policy's value. Keys the policy does not have are ignored, so a
+ * typo in a gate's input map cannot add a setting nobody reads.
+ */
+function mergeSettings(inputs, policy) {
+    const merged = { ...policy };
+    for (const key of Object.keys(policy)) {
+        merged[key] = resolveSetting(inputs[key], policy[key]);
+    }
+    return merged;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
+var glob = __nccwpck_require__(25559);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/resolve.ts
+
+
+
+
+
+
+
+
+const GLOB_CHARS = /[*?[\]{}]/;
+/**
+ * Resolves the `path` input to exactly one regular file. A glob that matches nothing or several
+ * files is the user's mistake: guessing which transcript to judge would judge the wrong one.
+ */
+function resolveTranscriptPath(input, workspace) {
+    const absolute = external_node_path_default().resolve(workspace, input);
+    if (!GLOB_CHARS.test(input)) {
+        if (!(0,external_node_fs_.existsSync)(absolute))
+            throw new errors.ConfigError('E_NOT_FOUND', `input "path": no file at ${input}`);
+        if (!(0,external_node_fs_.statSync)(absolute).isFile())
+            throw new errors.ConfigError('E_INPUT', `input "path": ${input} is not a regular file`);
+        return absolute;
+    }
+    const posix = absolute.split((external_node_path_default()).sep).join('/');
+    const firstGlob = posix.search(GLOB_CHARS);
+    const baseDir = posix.slice(0, posix.lastIndexOf('/', firstGlob)) || '/';
+    let pattern;
+    try {
+        pattern = (0,glob/* globToRegExp */.tL)(posix.slice(baseDir.length).replace(/^\/+/, ''));
+    }
+    catch (error) {
+        throw new errors.ConfigError('E_INPUT', `input "path": ${error instanceof Error ? error.message : 'invalid glob'}`);
+    }
+    const matches = [];
+    const walk = (dir, depth) => {
+        if (depth > 32 || matches.length > 100)
+            return;
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const entry of entries) {
+            const full = `${dir === '/' ? '' : dir}/${entry.name}`;
+            if (entry.isDirectory()) {
+                if (entry.name !== '.git' && entry.name !== 'node_modules')
+                    walk(full, depth + 1);
+            }
+            else if (entry.isFile() && pattern.test(full.slice(baseDir.length).replace(/^\/+/, '')))
+                matches.push(full);
+        }
+    };
+    walk(baseDir, 0);
+    if (matches.length === 0)
+        throw new errors.ConfigError('E_NOT_FOUND', `input "path": the glob ${input} matches no file`);
+    if (matches.length > 1) {
+        throw new errors.ConfigError('E_INPUT', `input "path": the glob ${input} matches ${matches.length > 100 ? 'over 100' : matches.length} files; it must match exactly one`);
+    }
+    return matches[0];
+}
+/** `agent-transcript-<job>-<run id>-<attempt>`: unique per attempt, so a re-run never collides with the first. */
+function defaultArtifactName(context) {
+    return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
+}
+/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
+function policySource(policy) {
+    if (policy.source === 'default')
+        return policy.ref ? `default@${policy.ref}` : 'default';
+    return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+}
+/**
+ * Every decision that joins the action's inputs with the policy's transcript section. Inputs
+ * override single values (resolveSetting); the two exceptions are deliberate: either side can turn
+ * redaction off (a secret then fails the gate and nothing is uploaded), and redact patterns add up,
+ * because an input must not be able to drop a pattern the policy requires.
+ */
+function planCapture(inputs, run) {
+    const transcript = run.policy.policy.transcript;
+    const { context } = run;
+    const source = resolveTranscriptPath(inputs.path, context.workspace);
+    const options = {
+        source,
+        workspace: context.workspace,
+        format: inputs.format,
+        redact: inputs.redact && transcript.redact,
+        maskValues: inputs.maskValues,
+        redactPatterns: [...inputs.redactPatterns, ...transcript.redactPatterns],
+        allowedTools: resolveSetting(inputs.allowedTools, transcript.allowedTools),
+        deniedTools: transcript.deniedTools,
+        // The policy's secrets section governs the transcript too, and its models section judges the models it names.
+        secrets: run.policy.policy.secrets,
+        models: run.policy.policy.models,
+        outputDir: external_node_path_default().join(context.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', 'capture-transcript', (0,external_node_crypto_.randomUUID)()),
+        maxBytes: transcript.maxBytes,
+        ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
+        ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
+        policy: { source: policySource(run.policy), digest: run.policy.digest },
+        context: { ...(0,gate_report/* pickRunContext */.ED)(context), toolName: run.tool.name, toolVersion: run.tool.version },
+    };
+    const upload = inputs.upload
+        ? { name: resolveSetting(inputs.artifactName, defaultArtifactName(context)), retentionDays: resolveSetting(inputs.retentionDays, transcript.retentionDays) }
+        : undefined;
+    return { options, upload };
+}
+/**
+ * What to upload once the capture is done: the evidence files (the transcript with its subagents' files, summary.json, capture.json), unless upload is off, or a
+ * secret was found with redaction off, in which case the file must not leave the runner and
+ * `skipped` says why.
+ */
+function captureUpload(plan, result) {
+    if (!plan.upload)
+        return undefined;
+    if (!result.uploadable)
+        return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
+    return { ...plan.upload, files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/capture/index.ts
+
+
+
+
+
+
+
+
+// Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
+
+
+
+
+
+
+
+const HEAD_BYTES = 64 * 1024;
+/**
+ * From this size a transcript is captured on worker threads (when a worker entry is given); below
+ * it a second thread costs more to start than it saves. The one threshold for both decisions.
+ */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+const MAX_FINDINGS_KEPT = 10_000;
+const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+const MAX_VIOLATIONS_KEPT = 1000;
+/** Calls `fn` for each line of `text` (endings `\n` or `\r\n`; the last line may have none). */
+function forEachTextLine(text, fn) {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        fn(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
+        start = nl + 1;
+    }
+    if (start < text.length)
+        fn(text.slice(start));
+}
+/** The same over stored UTF-8 bytes, each line as one character per byte (see byteText). */
+function forEachByteLine(bytes, fn) {
+    let start = 0;
+    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+        fn(bytes.toString('latin1', start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
+        start = nl + 1;
+    }
+    if (start < bytes.length)
+        fn(bytes.toString('latin1', start, bytes.length));
+}
+/** At most this many model ids are named in one reason; a hostile transcript may hold thousands. */
+const MODELS_NAMED = 5;
+/** Model ids come from the transcript: quoted (newlines escaped) and cut short before they reach a reason. */
+const quoteModel = (model) => JSON.stringify(model.length > 100 ? `${model.slice(0, 100)}…` : model);
+function listModels(models) {
+    const named = models.slice(0, MODELS_NAMED).map(quoteModel).join(', ');
+    return models.length > MODELS_NAMED ? `${named} and ${models.length - MODELS_NAMED} more` : named;
+}
+/**
+ * The policy's `models` section against the models the transcript names: a denied model, or one no
+ * `allowed` glob matches, fails; an alias under `require-pinned` warns (the record cannot say which
+ * snapshot wrote the change). A transcript naming no model passes this check unless the policy restricts
+ * models, where it warns: nothing shows the restriction held.
+ */
+function judgeModels(policy, models, raise) {
+    if (models.length === 0) {
+        if (restrictsModels(policy))
+            raise('warn', 'the transcript names no model, so the policy\'s models.allowed and models.denied could not be checked');
+        return;
+    }
+    const denied = [];
+    const notAllowed = [];
+    const unpinned = [];
+    for (const model of models) {
+        const judgement = judgeModel(policy, model);
+        if (judgement.reason === 'denied')
+            denied.push(model);
+        else if (judgement.reason === 'not-allowed')
+            notAllowed.push(model);
+        if (policy.requirePinned && !isPinnedModel(model))
+            unpinned.push(model);
+    }
+    if (denied.length)
+        raise('fail', `model(s) denied by the policy's models.denied: ${listModels(denied)}`);
+    if (notAllowed.length)
+        raise('fail', `model(s) not in the policy's models.allowed: ${listModels(notAllowed)}`);
+    if (unpinned.length)
+        raise('warn', `model(s) not pinned to a dated snapshot while models.require-pinned is on: ${listModels(unpinned)}`);
+}
+/**
+ * Claude Code keeps a session's subagents in `<session>/subagents/agent-<id>.jsonl` beside
+ * `<session>.jsonl`; a capture of the session is not whole without them.
+ */
+function subagentFiles(source) {
+    if (!source.endsWith('.jsonl'))
+        return [];
+    const folder = external_node_path_default().join(source.slice(0, -'.jsonl'.length), 'subagents');
+    let names;
+    try {
+        names = (0,external_node_fs_.readdirSync)(folder);
+    }
+    catch {
+        return [];
+    }
+    return names
+        .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
+        .sort()
+        .map((name) => external_node_path_default().join(folder, name))
+        // Found, not named by the user: a symbolic link could point anywhere on the runner, and what
+        // is read here is uploaded.
+        .filter((file) => {
+        try {
+            return (0,external_node_fs_.lstatSync)(file).isFile();
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/** Reads the start of a file for format detection without loading the rest. */
+async function headOf(file) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const buffer = Buffer.alloc(HEAD_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+        let text = buffer.subarray(0, bytesRead).toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        return text;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
+ * what was stored (never the unredacted text), check tool use, and write the three files that
+ * make the evidence: the redacted transcript in its own format, summary.json and capture.json.
+ */
+async function captureTranscript(options) {
+    const startedAt = (options.now ?? (() => new Date()))();
+    const sourceName = external_node_path_default().basename(options.source);
+    // Built first: a bad redact pattern is the user's mistake whatever the transcript holds. One
+    // engine serves both paths: byteText only adds byte spellings of the mask values.
+    const engineOptions = {
+        fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32).toString('hex'),
+        values: [...options.maskValues],
+        patterns: [...options.redactPatterns, ...(options.secrets?.patterns ?? []).map((p) => ({ id: p.id, regex: p.regex }))],
+        disabledRules: [...(options.secrets?.disabledRules ?? [])],
+        allow: (options.secrets?.allow ?? []).map((a) => ({
+            ...(a.regex !== undefined ? { regex: a.regex } : {}),
+            ...(a.rules ? { rules: [...a.rules] } : {}),
+            ...(a.paths ? { paths: [...a.paths] } : {}),
+        })),
+        byteText: true,
+    };
+    const engine = createSecretEngine(engineOptions);
+    // An invalid rule matches nothing: silently kept, a typo would turn an allow-list into deny-all or
+    // a deny rule into nothing. The policy's rules are checked when it loads; these are the input's.
+    for (const [input, list] of [['allowed-tools', options.allowedTools], ['denied-tools', options.deniedTools]]) {
+        for (const rule of list) {
+            const parsed = (0,tools/* parseToolPattern */.Wc)(rule);
+            if ('error' in parsed)
+                throw new errors.ConfigError('E_INPUT', `input "${input}": rule ${JSON.stringify(rule.length > 120 ? `${rule.slice(0, 120)}…` : rule)} ${parsed.error}`);
+        }
+    }
+    const size = (0,external_node_fs_.statSync)(options.source).size;
+    if (size === 0)
+        throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} is empty`);
+    if (options.maxBytes !== undefined && size > options.maxBytes) {
+        throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
+    }
+    const head = await headOf(options.source);
+    let format;
+    if (options.format === 'auto') {
+        const detected = (0,transcript/* detectFormat */.Tz)(head, sourceName);
+        if (!detected) {
+            throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} matches no supported format (${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')})`);
+        }
+        format = detected;
+    }
+    else {
+        if (!transcript/* TRANSCRIPT_FORMATS */.gz.includes(options.format)) {
+            throw new errors.ConfigError('E_INPUT', `input "format" must be auto or one of ${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')}`);
+        }
+        format = (0,transcript/* refineFormat */.Do)(options.format, head, sourceName);
+    }
+    const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
+    const violations = [];
+    let violationCount = 0;
+    const byteText = (0,transcript/* isLineOriented */.FZ)(format);
+    const reader = (0,transcript/* createTranscriptReader */.qg)(format, {
+        byteText,
+        onToolCall(call) {
+            // Permission patterns such as Edit(src/**) are written relative to the repository, while
+            // agents record absolute paths: judge the path as the pattern's author meant it.
+            const argument = call.filePaths.length > 0 && call.argument && external_node_path_default().isAbsolute(call.argument)
+                ? (0,transcript/* filesRelativeToWorkspace */.qH)([call.argument], { workspace: options.workspace })[0]
+                : call.argument;
+            const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
+            const judgement = (0,tools/* judgeToolCall */.S$)(rules, judged);
+            // A call whose record names two different commands is never allowed: either may have run.
+            if (judgement.allowed && call.ambiguous === undefined)
+                return;
+            const rule = judgement.allowed ? `ambiguous: ${call.ambiguous}` : judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
+            violationCount += 1;
+            if (violations.length < MAX_VIOLATIONS_KEPT) {
+                violations.push({ tool: call.name, ...(argument ? { argument: (0,transcript/* withoutUserNames */.kb)(argument) } : {}), rule, record: call.recordIndex });
+            }
+        },
+    });
+    (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
+    // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().join(options.outputDir, 'transcript'), { recursive: true });
+    // Stored without leading dots: the artifact service refuses hidden names such as Aider's
+    // `.aider.chat.history.md` (capture.json keeps the original name).
+    const storedName = sourceName.replace(/^\.+/, '') || 'transcript';
+    const transcriptFile = external_node_path_default().join(options.outputDir, 'transcript', storedName);
+    const findings = [];
+    let redactions = 0;
+    const notes = [];
+    const noteFindings = (list, baseLine, original) => {
+        for (const f of list) {
+            redactions += 1;
+            if (findings.length < MAX_FINDINGS_KEPT)
+                findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: baseLine + f.line - 1 });
+            if (options.onSecret && f.end <= original.length)
+                options.onSecret(original.slice(f.start, f.end));
+        }
+    };
+    let sourceDigest;
+    let transcriptDigest;
+    let storedBytes;
+    let redactedOnWorker = false;
+    const subagents = [];
+    if ((0,transcript/* isLineOriented */.FZ)(format)) {
+        let invalidLines = 0;
+        const storeLines = async (file, stored, onWorker) => {
+            const writer = new TranscriptWriter(stored);
+            const digests = await redactFile({
+                file,
+                redaction: { engine: engineOptions, kind: (0,transcript/* isTextFormat */.Z2)(format) ? 'text' : 'json', redact: options.redact },
+                ...(onWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
+                onResult: async (result) => {
+                    writer.write(result.bytes);
+                    invalidLines += result.invalidLines;
+                    for (const f of result.found) {
+                        redactions += 1;
+                        if (findings.length < MAX_FINDINGS_KEPT)
+                            findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
+                        options.onSecret?.(f.value);
+                    }
+                    // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
+                    if (result.redactedText !== undefined)
+                        forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
+                    // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
+                    else {
+                        const bytes = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
+                        // The byte order mark is stored, but it is not part of the first record.
+                        forEachByteLine(result.byteOrderMark ? bytes.subarray(3) : bytes, (line) => reader.pushLine(line));
+                    }
+                    await writer.drain();
+                },
+            });
+            await writer.close();
+            // The stored digest is taken where the stored bytes were made (the redaction thread); the writer wrote exactly those.
+            return { ...digests, storedBytes: writer.bytes };
+        };
+        redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
+        const source = await storeLines(options.source, transcriptFile, redactedOnWorker);
+        sourceDigest = `sha256:${source.sha256}`;
+        transcriptDigest = `sha256:${source.storedSha256}`;
+        storedBytes = source.storedBytes;
+        // A subagent's own file is as much the agent's record as the session's: judged, redacted and stored beside it.
+        if (format === 'claude-session') {
+            let total = size;
+            for (const agent of subagentFiles(options.source)) {
+                total += (0,external_node_fs_.statSync)(agent).size;
+                if (options.maxBytes !== undefined && total > options.maxBytes) {
+                    throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} with its subagent files is over ${total} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
+                }
+                const storedAs = external_node_path_default().posix.join('transcript', external_node_path_default().basename(external_node_path_default().dirname(external_node_path_default().dirname(agent))), 'subagents', external_node_path_default().basename(agent));
+                const stored = external_node_path_default().join(options.outputDir, storedAs);
+                (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(stored), { recursive: true });
+                const digests = await storeLines(agent, stored, Boolean(options.workerEntry && (0,external_node_fs_.statSync)(agent).size >= WORKER_MIN_BYTES));
+                subagents.push({ name: external_node_path_default().basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
+            }
+        }
+        // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
+        if (invalidLines > 0)
+            notes.push(`${invalidLines} line(s) are not valid UTF-8`);
+    }
+    else {
+        const limit = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+        if (size > limit) {
+            throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes; a ${format} file is read whole and the limit is ${limit}`);
+        }
+        const bytes = (0,external_node_fs_.readFileSync)(options.source);
+        sourceDigest = (0,digest/* bytesDigest */.G2)(bytes);
+        let text = bytes.toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        const result = engine.redactJson(text);
+        noteFindings(result.findings, 1, text);
+        let document;
+        try {
+            document = JSON.parse(result.text);
+        }
+        catch {
+            throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} is not valid JSON (a ${format} file is one JSON document); it may be truncated`);
+        }
+        reader.pushDocument(document);
+        const stored = options.redact ? result.text : text;
+        (0,external_node_fs_.writeFileSync)(transcriptFile, stored);
+        storedBytes = Buffer.byteLength(stored);
+        transcriptDigest = (0,digest/* bytesDigest */.G2)(stored);
+    }
+    const read = reader.finish();
+    // A forced format that understood none of the records read nothing, exactly like a failed detection.
+    if (read.records - read.skippedRecords <= 0) {
+        throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${read.badLines} unreadable lines, ${read.skippedRecords} records of another kind)`);
+    }
+    const summary = (0,transcript/* workspaceView */.Rp)(read, options.workspace);
+    const filesTouched = summary.filesTouched;
+    const outsideWorkspace = summary.outsideWorkspace ?? [];
+    const gateReasons = [];
+    const raise = (severity, code, message) => gateReasons.push({ code, severity, message });
+    if (violationCount > 0)
+        raise('fail', 'tool-violation', `${violationCount} tool call(s) outside the allowed tools`);
+    if (outsideWorkspace.length > 0) {
+        raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', 'outside-workspace', `${outsideWorkspace.length} file(s) written outside the workspace`);
+    }
+    if (redactions > 0 && !options.redact)
+        raise('fail', 'secret-unredacted', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
+    else if (redactions > 0)
+        raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
+    // A transcript cut short may hide the calls that matter: never a pass.
+    for (const note of notes)
+        raise('warn', 'invalid-utf8', note);
+    if (summary.badLines > 0)
+        raise('warn', 'unreadable-lines', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
+    if (summary.truncated !== undefined)
+        raise('warn', 'truncated', `the transcript is incomplete: ${summary.truncated}`);
+    if (summary.modelsOmitted !== undefined)
+        raise('warn', 'models-omitted', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
+    if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0)
+        raise('warn', 'empty-session', 'the transcript records no turn and no tool call');
+    if (options.models) {
+        judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], (severity, message) => raise(severity, 'model-policy', message));
+    }
+    const verdict = (0,gate_verdict/* worstVerdict */.zP)(gateReasons.map((r) => r.severity));
+    const reasons = gateReasons.map((r) => r.message);
+    const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
+    const summaryRecord = {
+        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
+        ...summary,
+        filesTouched,
+        verdict,
+        reasons,
+        toolViolations: violations,
+        toolViolationCount: violationCount,
+        redactions,
+        findings,
+    };
+    const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
+    (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
+    const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
+    const uploadable = options.redact || redactions === 0;
+    // With redact off a transcript holding secrets is stored as it came; it must not stay where the
+    // transcript-file output points, for a later step to upload or print.
+    if (!uploadable)
+        for (const file of [transcriptFile, ...subagents.map((a) => a.file)])
+            (0,external_node_fs_.rmSync)(file, { force: true });
+    const { toolName, toolVersion, ...runContext } = options.context;
+    const captureRecord = {
+        ...(0,gate_report/* gateReport */.We)({
+            tool: { name: toolName, version: toolVersion },
+            context: runContext,
+            startedAt,
+            finishedAt: (options.now ?? (() => new Date()))(),
+            policy: options.policy,
+            verdict,
+            reasons: gateReasons,
+            subjects: [
+                { name: 'source', digest: sourceDigest },
+                { name: `transcript/${storedName}`, digest: transcriptDigest },
+                { name: 'summary.json', digest: summaryDigest },
+            ],
+            details: {
+                format,
+                agent: summary.agent,
+                models: summary.models,
+                turns: summary.turns,
+                toolCalls: summary.toolCalls,
+                toolViolations: violationCount,
+                filesTouched: filesTouched.length,
+            },
+        }),
+        // capture's own members beside the envelope, where capture.json readers have always found them.
+        transcript: {
+            name: sourceName,
+            storedAs: `transcript/${storedName}`,
+            format,
+            agent: summary.agent,
+            sourceBytes: size,
+            sourceDigest,
+            storedBytes,
+            transcriptDigest,
+            redacted: options.redact,
+            redactions,
+            ...(subagents.length > 0 ? { subagents: subagents.map(({ file: _file, ...rest }) => rest) } : {}),
+        },
+        summaryDigest,
+    };
+    const report = (0,gate_report/* writeGateReport */.JI)(external_node_path_default().join(options.outputDir, 'capture.json'), captureRecord);
+    return {
+        verdict,
+        reasons,
+        gateReasons,
+        format,
+        summary,
+        filesTouched,
+        outsideWorkspace,
+        violations,
+        findings,
+        redactions,
+        sourceDigest,
+        transcriptDigest,
+        summaryDigest,
+        captureDigest: report.digest,
+        transcriptFile,
+        subagentFiles: subagents.map((a) => a.file),
+        summaryFile,
+        captureFile: report.path,
+        uploadable,
+        redactedOnWorker,
+    };
+}
+/**
+ * Captures on worker threads when the transcript is large and a worker entry is given (see
+ * captureInWorker: bounded heaps), inline otherwise. The one place that chooses.
+ */
+async function runCapture(options) {
+    const { onSecret, ...rest } = options;
+    if (options.workerEntry && (0,external_node_fs_.statSync)(options.source).size >= WORKER_MIN_BYTES) {
+        return captureInWorker(rest, options.workerEntry, onSecret ?? (() => undefined));
+    }
+    return captureTranscript(options);
+}
+
 
 /***/ }),
 
-/***/ 6339:
+/***/ 46927:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G2: () => (/* binding */ bytesDigest),
+/* harmony export */   dj: () => (/* binding */ canonicalJson),
+/* harmony export */   jW: () => (/* binding */ jsonDigest)
+/* harmony export */ });
+/* unused harmony export sha256Hex */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96060);
+/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(canonicalize__WEBPACK_IMPORTED_MODULE_1__);
+
+
+// canonicalize is CommonJS with `module.exports = fn`; under NodeNext the default import is that fn.
+const canonicalizeJson = (canonicalize__WEBPACK_IMPORTED_MODULE_1___default());
+/** RFC 8785 (JCS) canonical JSON text of a value. Throws on values JSON cannot represent. */
+function canonicalJson(value) {
+    const text = canonicalizeJson(value);
+    if (text === undefined)
+        throw new TypeError('value has no JSON representation');
+    return text;
+}
+function sha256Hex(data) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex');
+}
+/** `sha256:<hex>` of the canonical JSON of a value: the digest every gate emits for what it judged. */
+function jsonDigest(value) {
+    return `sha256:${sha256Hex(canonicalJson(value))}`;
+}
+/** `sha256:<hex>` of raw bytes. */
+function bytesDigest(data) {
+    return `sha256:${sha256Hex(data)}`;
+}
+
+
+/***/ }),
+
+/***/ 29179:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ConfigError: () => (/* binding */ ConfigError),
+/* harmony export */   De: () => (/* binding */ isConfigError),
+/* harmony export */   Wk: () => (/* binding */ formatError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+class ConfigError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.name = 'ConfigError';
+        this.code = code;
+    }
+}
+function isConfigError(value) {
+    return value instanceof ConfigError;
+}
+/** Turns any thrown value (Error, string, object, undefined) into one line of text. */
+function errorMessage(value) {
+    if (value instanceof Error)
+        return value.message || value.name;
+    if (typeof value === 'string')
+        return value;
+    if (value === undefined || value === null)
+        return String(value);
+    try {
+        return JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        return Object.prototype.toString.call(value);
+    }
+}
+/** `E_CODE: message` as the run() wrapper prints it. */
+function formatError(value) {
+    if (isConfigError(value))
+        return `${value.code}: ${value.message}`;
+    return `E_INTERNAL: ${errorMessage(value)}`;
+}
+
+
+/***/ }),
+
+/***/ 22204:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ED: () => (/* binding */ pickRunContext),
+/* harmony export */   JI: () => (/* binding */ writeGateReport),
+/* harmony export */   WN: () => (/* binding */ normaliseSha256),
+/* harmony export */   We: () => (/* binding */ gateReport)
+/* harmony export */ });
+/* unused harmony export GATE_REPORT_SCHEMA_ID */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _digest_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(46927);
+
+
+
+/** `$id` of packages/core/schemas/gate-report.schema.json; every report names it in `schema`. */
+const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
+/** Builds the envelope from the run context; the gate supplies what it judged and concluded. */
+function gateReport(fields) {
+    const c = fields.context;
+    return {
+        schema: GATE_REPORT_SCHEMA_ID,
+        tool: fields.tool,
+        repository: c.repository,
+        run: { id: c.runId, attempt: c.runAttempt, job: c.job, workflow: c.workflow, workflowRef: c.workflowRef },
+        event: c.eventName,
+        sha: c.sha,
+        actor: c.actor,
+        ...(c.pullRequest ? { pullRequest: { number: c.pullRequest.number, baseSha: c.pullRequest.baseSha, headSha: c.pullRequest.headSha } } : {}),
+        startedAt: fields.startedAt.toISOString(),
+        finishedAt: fields.finishedAt.toISOString(),
+        policy: fields.policy,
+        verdict: fields.verdict,
+        reasons: fields.reasons,
+        subjects: fields.subjects,
+        details: fields.details,
+    };
+}
+/**
+ * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
+ * report: anyone can recompute it from the bytes or from the parsed object.
+ */
+function writeGateReport(file, report) {
+    const text = (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(report);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, text);
+    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(text) };
+}
+/** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
+function normaliseSha256(digest) {
+    return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
+}
+/** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */
+function pickRunContext(context) {
+    return {
+        repository: context.repository,
+        runId: context.runId,
+        runAttempt: context.runAttempt,
+        job: context.job,
+        workflow: context.workflow,
+        workflowRef: context.workflowRef,
+        eventName: context.eventName,
+        sha: context.sha,
+        actor: context.actor,
+        ...(context.pullRequest
+            ? { pullRequest: { number: context.pullRequest.number, baseSha: context.pullRequest.baseSha, headSha: context.pullRequest.headSha } }
+            : {}),
+    };
+}
+
+
+/***/ }),
+
+/***/ 33261:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qm: () => (/* binding */ FAIL_ON_VALUES),
+/* harmony export */   ug: () => (/* binding */ failsStep),
+/* harmony export */   zP: () => (/* binding */ worstVerdict)
+/* harmony export */ });
+/* unused harmony export VERDICTS */
+const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
+const FAIL_ON_VALUES = ['fail', 'warn', 'never'];
+const RANK = { pass: 0, warn: 1, fail: 2 };
+/** The one aggregation rule: the worst verdict wins, and no verdicts at all is a pass. */
+function worstVerdict(verdicts) {
+    let worst = 'pass';
+    for (const v of verdicts)
+        if (RANK[v] > RANK[worst])
+            worst = v;
+    return worst;
+}
+/** Whether a gate with this verdict fails its step under the `fail-on` input. */
+function failsStep(verdict, failOn) {
+    if (failOn === 'never')
+        return false;
+    return RANK[verdict] >= RANK[failOn];
+}
+
+
+/***/ }),
+
+/***/ 49842:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lo: () => (/* binding */ DEFAULT_POLICY_PATH),
+  mk: () => (/* binding */ MAX_POLICY_BYTES),
+  G4: () => (/* binding */ defaultPolicy),
+  Kc: () => (/* binding */ loaded),
+  yo: () => (/* binding */ policyPathsFor),
+  iJ: () => (/* binding */ toPolicy)
+});
+
+// UNUSED EXPORTS: AGENT_INSTRUCTION_PATHS, unique
+
+// EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
+var digest = __nccwpck_require__(46927);
+;// CONCATENATED MODULE: ../../packages/core/src/policy/default-policy.generated.ts
+/** What ajv's useDefaults makes of a file holding only `version: 1`. */
+const DEFAULT_RAW_POLICY = {
+    "version": 1,
+    "models": {
+        "allowed": [
+            "*"
+        ],
+        "denied": [],
+        "require-pinned": true
+    },
+    "signing": {
+        "required": false,
+        "identities": [],
+        "keys": []
+    },
+    "scope": {
+        "allowed-paths": [
+            "**"
+        ],
+        "protected-paths": [],
+        "protect-agent-instructions": true,
+        "max-files": 100,
+        "max-lines": 2000,
+        "forbid-binary": true
+    },
+    "secrets": {
+        "fail-on": "fail",
+        "disabled-rules": [],
+        "patterns": [],
+        "allow": []
+    },
+    "transcript": {
+        "redact": true,
+        "allowed-tools": [
+            "*"
+        ],
+        "denied-tools": [],
+        "redact-patterns": [],
+        "retention-days": 30,
+        "max-bytes": 2147483648
+    },
+    "routing": {
+        "auto-approve-threshold": 0.9,
+        "reject-threshold": 0.3,
+        "require-human-for": [
+            "protected-path",
+            "secret-finding",
+            "tool-violation",
+            "scope-violation",
+            "missing-signal"
+        ],
+        "unknown": "human_review"
+    },
+    "audit": {
+        "sink": "artifact",
+        "path": "agent-gates-audit.jsonl",
+        "chain": true,
+        "retention-days": 90
+    }
+};
+
+;// CONCATENATED MODULE: ../../packages/core/src/policy/defaults.ts
+
+
+/**
+ * What every gate needs when there is no policy file, and the shaping every policy goes through.
+ * This module must stay light: it is on every gate's start-up path, while the YAML readers and the
+ * schema validator (parse.ts) load only when a policy file exists.
+ */
+const DEFAULT_POLICY_PATH = '.github/agent-gates.yml';
+/** A policy is a few kilobytes; the cap keeps a hostile file from costing the runner anything. */
+const MAX_POLICY_BYTES = 256 * 1024;
+/**
+ * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
+ * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
+ */
+const AGENT_INSTRUCTION_PATHS = Object.freeze([
+    '.github/workflows/**',
+    '.github/actions/**',
+    '.github/copilot-instructions.md',
+    '.github/instructions/**',
+    '.github/prompts/**',
+    '.github/CODEOWNERS',
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
+    '**/CLAUDE.md',
+    '**/CLAUDE.local.md',
+    '**/AGENTS.md',
+    '**/GEMINI.md',
+    '**/.claude/**',
+    '**/.cursor/**',
+    '**/.cursorrules',
+    '.mcp.json',
+    '.gemini/**',
+    '.codex/**',
+]);
+function unique(values) {
+    return [...new Set(values)];
+}
+/** The paths a policy always protects: the default location and wherever this one was read from. */
+function policyPathsFor(policyPath) {
+    return unique([DEFAULT_POLICY_PATH, ...(policyPath ? [policyPath] : [])]);
+}
+function deepFreeze(value) {
+    if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value))
+            deepFreeze(child);
+    }
+    return value;
+}
+/** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
+function toPolicy(raw, policyPaths) {
+    const { models, signing, scope, secrets, transcript, routing, audit } = raw;
+    const policy = {
+        version: 1,
+        models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
+        signing: {
+            required: signing.required,
+            identities: signing.identities.map((identity) => identity.subject !== undefined
+                ? { issuer: identity.issuer, subject: identity.subject }
+                : { issuer: identity.issuer, subjectRegex: identity['subject-regex'] }),
+            keys: [...signing.keys],
+        },
+        scope: {
+            allowedPaths: [...scope['allowed-paths']],
+            protectedPaths: unique([
+                ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
+                ...policyPaths,
+                ...scope['protected-paths'],
+            ]),
+            protectAgentInstructions: scope['protect-agent-instructions'],
+            maxFiles: scope['max-files'],
+            maxLines: scope['max-lines'],
+            forbidBinary: scope['forbid-binary'],
+        },
+        secrets: {
+            failOn: secrets['fail-on'],
+            disabledRules: [...secrets['disabled-rules']],
+            patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex, ...(p.description !== undefined ? { description: p.description } : {}) })),
+            allow: secrets.allow.map((entry) => ({
+                ...(entry.paths !== undefined ? { paths: [...entry.paths] } : {}),
+                ...(entry.regex !== undefined ? { regex: entry.regex } : {}),
+                ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
+                reason: entry.reason,
+            })),
+        },
+        transcript: {
+            redact: transcript.redact,
+            allowedTools: [...transcript['allowed-tools']],
+            deniedTools: [...transcript['denied-tools']],
+            redactPatterns: [...transcript['redact-patterns']],
+            retentionDays: transcript['retention-days'],
+            maxBytes: transcript['max-bytes'],
+        },
+        routing: {
+            autoApproveThreshold: routing['auto-approve-threshold'],
+            rejectThreshold: routing['reject-threshold'],
+            requireHumanFor: [...routing['require-human-for']],
+            unknown: routing.unknown,
+        },
+        audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
+    };
+    return deepFreeze(policy);
+}
+function loaded(policy, extra) {
+    return Object.freeze({ policy, ...extra, digest: (0,digest/* jsonDigest */.jW)(policy) });
+}
+/**
+ * The policy every gate applies when there is no policy file. The values are the schema's defaults,
+ * generated ahead of time (scripts/gen-policy-artifacts.ts) so this path never loads the validator;
+ * a unit test holds them equal to what a file with only `version: 1` gives.
+ */
+function defaultPolicy(options = {}) {
+    const policy = toPolicy(DEFAULT_RAW_POLICY, policyPathsFor(options.policyPath));
+    return loaded(policy, { source: 'default', ...(options.ref ? { ref: options.ref } : {}) });
+}
+
+
+/***/ }),
+
+/***/ 25559:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AI: () => (/* binding */ globProblem),
+/* harmony export */   Gn: () => (/* binding */ normaliseRepoPath),
+/* harmony export */   tL: () => (/* binding */ globToRegExp)
+/* harmony export */ });
+/* unused harmony exports matchGlob, matchAnyGlob */
+/**
+ * The one glob dialect of the policy file, so diff-scope, secrets allow-lists and tool rules agree on
+ * what `src/**` means. Globs are anchored at the repository root: `*` and `?` stay within one path
+ * segment, `**` as a whole segment spans any number of them (zero included), `[abc]`/`[!abc]` is one
+ * character, `{a,b}` is either alternative. Dot files are not special: `src/**` covers `src/.env`,
+ * because a protection that skipped dot files would skip `.claude/`.
+ */
+const cache = new Map();
+const CACHE_LIMIT = 2000;
+/** Why `glob` is not a usable path glob, or undefined when it is. */
+function globProblem(glob) {
+    if (glob.length === 0)
+        return 'must not be empty';
+    if (glob.includes('\0') || glob.includes('\\'))
+        return 'must not contain a backslash or NUL (use / between folders)';
+    if (glob.startsWith('/'))
+        return 'must be relative to the repository root (no leading /)';
+    const segments = stripDotSlash(glob).split('/');
+    if (segments.some((s) => s === '..'))
+        return 'must not contain a .. segment';
+    if (segments.slice(0, -1).some((s) => s === ''))
+        return 'must not contain an empty folder name (//)';
+    let braces = 0;
+    let inClass = false;
+    let classBody = '';
+    for (const ch of glob) {
+        if (inClass) {
+            if (ch === ']') {
+                if (classBody === '' || classBody === '!' || classBody === '^')
+                    return 'has an empty [...]';
+                inClass = false;
+            }
+            else if (ch === '/')
+                return 'must not have a / inside [...]';
+            else
+                classBody += ch;
+            continue;
+        }
+        if (ch === '[') {
+            inClass = true;
+            classBody = '';
+        }
+        else if (ch === '{') {
+            braces += 1;
+            if (braces > 1)
+                return 'must not nest {...} inside {...}';
+        }
+        else if (ch === '}') {
+            braces -= 1;
+            if (braces < 0)
+                return 'has a } without a matching {';
+        }
+    }
+    if (inClass)
+        return 'has a [ without a matching ]';
+    if (braces !== 0)
+        return 'has a { without a matching }';
+    return undefined;
+}
+function stripDotSlash(value) {
+    let result = value;
+    while (result.startsWith('./'))
+        result = result.slice(2);
+    return result;
+}
+function escapeRegExp(ch) {
+    return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
+}
+function translate(glob) {
+    let out = '';
+    let i = 0;
+    while (i < glob.length) {
+        const ch = glob[i];
+        const atSegmentStart = i === 0 || glob[i - 1] === '/';
+        if (ch === '*' && glob[i + 1] === '*' && atSegmentStart && (i + 2 === glob.length || glob[i + 2] === '/')) {
+            if (i + 2 === glob.length) {
+                out += '.*';
+                i += 2;
+            }
+            else {
+                out += '(?:[^/]*/)*';
+                i += 3;
+            }
+            continue;
+        }
+        if (ch === '*') {
+            while (glob[i + 1] === '*')
+                i += 1;
+            out += '[^/]*';
+        }
+        else if (ch === '?') {
+            out += '[^/]';
+        }
+        else if (ch === '[') {
+            const end = glob.indexOf(']', i + 1);
+            let body = glob.slice(i + 1, end);
+            const negate = body.startsWith('!') || body.startsWith('^');
+            if (negate)
+                body = body.slice(1);
+            const escaped = body.replace(/[\\\]^]/g, (c) => `\\${c}`);
+            out += negate ? `[^/${escaped}]` : `[${escaped}]`;
+            i = end;
+        }
+        else if (ch === '{') {
+            const end = glob.indexOf('}', i);
+            const alternatives = glob.slice(i + 1, end).split(',');
+            out += `(?:${alternatives.map(translate).join('|')})`;
+            i = end;
+        }
+        else {
+            out += escapeRegExp(ch);
+        }
+        i += 1;
+    }
+    return out;
+}
+/** The anchored RegExp for a glob. Throws a TypeError for a glob `globProblem` rejects. */
+function globToRegExp(glob) {
+    const cached = cache.get(glob);
+    if (cached)
+        return cached;
+    const problem = globProblem(glob);
+    if (problem)
+        throw new TypeError(`glob "${glob}" ${problem}`);
+    let source = stripDotSlash(glob);
+    // A trailing slash names a folder: everything inside it.
+    if (source.endsWith('/'))
+        source += '**';
+    const regex = new RegExp(`^${translate(source)}$`, 's');
+    if (cache.size >= CACHE_LIMIT)
+        cache.clear();
+    cache.set(glob, regex);
+    return regex;
+}
+/**
+ * Normalises a repository-relative path for matching: `./` and duplicate slashes removed, `a/../b`
+ * resolved. Returns undefined for a path that leaves the repository or is absolute, which then
+ * matches no glob (so it is never "allowed" by one).
+ */
+function normaliseRepoPath(file) {
+    if (file.length === 0 || file.includes('\0') || file.startsWith('/'))
+        return undefined;
+    const parts = [];
+    for (const segment of file.replace(/\\/g, '/').split('/')) {
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..') {
+            if (parts.length === 0)
+                return undefined;
+            parts.pop();
+        }
+        else {
+            parts.push(segment);
+        }
+    }
+    return parts.length === 0 ? undefined : parts.join('/');
+}
+/** True when the repository-relative `file` matches `glob`. An invalid glob matches nothing. */
+function matchGlob(glob, file) {
+    const normalised = normaliseRepoPath(file);
+    if (normalised === undefined || globProblem(glob) !== undefined)
+        return false;
+    return globToRegExp(glob).test(normalised);
+}
+/** True when `file` matches any of `globs`. */
+function matchAnyGlob(globs, file) {
+    return globs.some((glob) => matchGlob(glob, file));
+}
+
+
+/***/ }),
+
+/***/ 58150:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S$: () => (/* binding */ judgeToolCall),
+/* harmony export */   Wc: () => (/* binding */ parseToolPattern)
+/* harmony export */ });
+/* unused harmony exports hasShellControl, matchToolPattern, splitShellCommands, matchDeniedTool */
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25559);
+
+/** Tools whose specifier is a path glob (gitignore style, as in Claude Code). */
+const FILE_TOOLS = new Set(['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'NotebookRead', 'Glob', 'Grep', 'LS']);
+const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command']);
+const PATTERN = /^([A-Za-z0-9_*][A-Za-z0-9_.*-]*)(?:\(([\s\S]*)\))?$/;
+/**
+ * Characters and sequences that make one shell command line run more than one command, or run a
+ * command substitution, or redirect: a prefix rule cannot vouch for what follows them.
+ */
+const SHELL_CONTROL = /[;&|`<>\n\r\0]|\$\(|\$\{/;
+/** Parses a rule, or returns the reason it is not one. */
+function parseToolPattern(pattern) {
+    const match = PATTERN.exec(pattern.trim());
+    if (!match)
+        return { error: 'is not a tool rule: write `Tool`, `Tool(specifier)` or an MCP tool name such as `mcp__github__*`' };
+    const tool = match[1];
+    const specifier = match[2];
+    if (specifier === undefined)
+        return { pattern: { tool } };
+    if (tool.includes('*'))
+        return { error: 'cannot combine a wildcard tool name with a (specifier)' };
+    if (specifier.trim() === '')
+        return { error: `has an empty specifier: write \`${tool}\` to match every ${tool} call` };
+    if (specifier === '*')
+        return { pattern: { tool, specifier } };
+    if (SHELL_TOOLS.has(tool)) {
+        const body = specifier.endsWith(':*') ? specifier.slice(0, -2) : specifier;
+        if (body.includes('*')) {
+            return { error: 'may only use a wildcard as a trailing `:*` (prefix rule), for example `Bash(npm test:*)`' };
+        }
+        if (body.trim() === '')
+            return { error: 'has an empty command before `:*`' };
+    }
+    else if (FILE_TOOLS.has(tool)) {
+        const problem = pathRuleProblem(specifier);
+        if (problem)
+            return { error: `has a path glob that ${problem}` };
+    }
+    else if (tool === 'WebFetch') {
+        if (!/^domain:(?:\*\.)?[A-Za-z0-9.-]+$/.test(specifier)) {
+            return { error: 'must name a domain, for example `WebFetch(domain:example.com)`' };
+        }
+    }
+    return { pattern: { tool, specifier } };
+}
+function pathRuleProblem(specifier) {
+    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
+        return specifier.includes('\0') ? 'contains NUL' : undefined;
+    }
+    const relative = specifier.startsWith('/') ? specifier.slice(1) : specifier;
+    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(relative);
+}
+/** True when `name` matches the tool part of a rule. */
+function matchToolName(ruleTool, name) {
+    if (ruleTool === '*')
+        return true;
+    if (ruleTool.includes('*')) {
+        const source = ruleTool.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+        return new RegExp(`^${source}$`).test(name);
+    }
+    // Claude Code: `mcp__server` approves every tool of that server.
+    if (ruleTool.startsWith('mcp__') && ruleTool.split('__').length === 2) {
+        return name === ruleTool || name.startsWith(`${ruleTool}__`);
+    }
+    return name === ruleTool;
+}
+/** True when the command line contains a shell control operator, substitution or redirection. */
+function hasShellControl(command) {
+    return SHELL_CONTROL.test(command);
+}
+function matchPrefix(prefix, command, strict) {
+    if (strict && hasShellControl(command))
+        return false;
+    const wanted = prefix.trim();
+    if (command === wanted)
+        return true;
+    // Word boundary: `npm test:*` covers `npm test --watch`, not `npm testify`.
+    return command.startsWith(wanted) && /\s/.test(command.charAt(wanted.length));
+}
+function matchCommand(specifier, argument, strict) {
+    const command = argument.trim();
+    if (specifier.endsWith(':*'))
+        return matchPrefix(specifier.slice(0, -2), command, strict);
+    return command === specifier.trim();
+}
+function matchPathRule(specifier, argument) {
+    if (argument.includes('\0'))
+        return false;
+    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
+        // Absolute (`//etc/**`) and home (`~/.ssh/**`) rules compare against the path as recorded.
+        const literal = specifier.startsWith('//') ? specifier.slice(1) : specifier;
+        const prefix = literal.startsWith('/') ? '/' : '~/';
+        if (!argument.startsWith(prefix))
+            return false;
+        const rest = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument.slice(prefix.length));
+        if (rest === undefined)
+            return false;
+        const glob = literal.slice(prefix.length);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(glob) !== undefined)
+            return false;
+        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(rest);
+    }
+    if (argument.startsWith('/') || argument.startsWith('~'))
+        return false;
+    const file = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument);
+    if (file === undefined)
+        return false;
+    let glob = specifier.replace(/^(?:\.\/)+/, '');
+    // gitignore semantics, as Claude Code documents: `/x` and any glob with an inner slash are anchored
+    // at the root, a bare name such as `.env` or `*.pem` matches at any depth.
+    if (glob.startsWith('/'))
+        glob = glob.slice(1);
+    else if (!glob.replace(/\/$/, '').includes('/'))
+        glob = `**/${glob}`;
+    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(file);
+}
+function matchWebFetch(specifier, argument) {
+    let host;
+    try {
+        host = new URL(argument).hostname.toLowerCase();
+    }
+    catch {
+        return false;
+    }
+    const domain = specifier.slice('domain:'.length).toLowerCase();
+    if (domain.startsWith('*.'))
+        return host.endsWith(domain.slice(1));
+    return host === domain;
+}
+function matchParsed(rule, call, strict) {
+    if (!matchToolName(rule.tool, call.name))
+        return false;
+    const { specifier } = rule;
+    if (specifier === undefined || specifier === '*')
+        return true;
+    // A rule that names an argument cannot vouch for a call whose argument is unknown.
+    if (call.argument === undefined)
+        return false;
+    if (SHELL_TOOLS.has(rule.tool))
+        return matchCommand(specifier, call.argument, strict);
+    if (FILE_TOOLS.has(rule.tool))
+        return matchPathRule(specifier, call.argument);
+    if (rule.tool === 'WebFetch')
+        return matchWebFetch(specifier, call.argument);
+    return matchCommand(specifier, call.argument, strict);
+}
+/**
+ * Claude Code permission-rule semantics, strict: `Bash` matches every Bash call, `Bash(npm test:*)`
+ * matches `npm test` and `npm test <args>` but nothing that chains, substitutes or redirects
+ * (`npm test; curl x | sh`), `Bash(git status)` only that exact command, `Edit(src/**)` paths under
+ * src/, `mcp__github__*` every tool of the github MCP server, `*` every tool. An invalid rule matches
+ * nothing.
+ */
+function matchToolPattern(pattern, call) {
+    const parsed = parseToolPattern(pattern);
+    if ('error' in parsed)
+        return false;
+    return matchParsed(parsed.pattern, call, true);
+}
+/**
+ * Words that start a command position without being the command: shell reserved words and
+ * wrappers that run the command that follows them. For each wrapper, the options that take an
+ * argument (`sudo -u root curl`), and how many plain arguments come before the command
+ * (`timeout 5 curl`).
+ */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'time', 'coproc']);
+const WRAPPERS = {
+    sudo: { options: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir'] },
+    doas: { options: ['-u', '-C'] },
+    env: { options: ['-u', '-C', '-S', '--unset', '--chdir', '--split-string'] },
+    command: { options: [] },
+    builtin: { options: [] },
+    exec: { options: ['-a'] },
+    nohup: { options: [] },
+    time: { options: ['-f', '-o'] },
+    nice: { options: ['-n', '--adjustment'] },
+    ionice: { options: ['-c', '-n', '-p'] },
+    timeout: { options: ['-s', '-k', '--signal', '--kill-after'], positional: 1 },
+    stdbuf: { options: ['-i', '-o', '-e'] },
+    setsid: { options: [] },
+    xargs: { options: ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace'] },
+    watch: { options: ['-n', '-d', '--interval'] },
+    chroot: { options: [], positional: 1 },
+    taskset: { options: [], positional: 1 },
+};
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
+/** The command word as the shell would run it: quotes and escapes gone, a path reduced to its name. */
+function commandName(word) {
+    const bare = word.replace(/["'\\]/g, '');
+    return bare.includes('/') ? bare.slice(bare.lastIndexOf('/') + 1) : bare;
+}
+function unquote(text) {
+    const trimmed = text.trim();
+    const quote = trimmed.charAt(0);
+    return (quote === '"' || quote === "'") && trimmed.endsWith(quote) && trimmed.length >= 2 ? trimmed.slice(1, -1) : trimmed;
+}
+/** The command a part runs, past reserved words, assignments and wrappers (none when nothing is left). */
+function commandOf(part, depth) {
+    const words = part.split(/\s+/).filter((w) => w.length > 0);
+    let i = 0;
+    while (i < words.length) {
+        const word = words[i];
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || RESERVED.has(word)) {
+            i += 1;
+            continue;
+        }
+        const name = commandName(word);
+        const wrapper = WRAPPERS[name];
+        if (!wrapper)
+            break;
+        i += 1;
+        while (i < words.length && words[i].startsWith('-')) {
+            const option = words[i];
+            i += 1;
+            if (option === '--')
+                break;
+            if (wrapper.options.includes(option))
+                i += 1;
+        }
+        // env takes assignments before its command, as the shell does.
+        while (name === 'env' && i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
+            i += 1;
+        i += wrapper.positional ?? 0;
+    }
+    if (i >= words.length)
+        return [];
+    const name = commandName(words[i]);
+    const rest = words.slice(i + 1);
+    // `bash -c '…'` and `eval '…'` run a command line of their own: split it too.
+    if (depth < 3) {
+        if (name === 'eval' && rest.length > 0)
+            return [`eval ${rest.join(' ')}`, ...splitCommandLine(unquote(rest.join(' ')), depth + 1)];
+        const dashC = rest.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
+        if (SHELLS.has(name) && dashC >= 0 && dashC + 1 < rest.length) {
+            return [[name, ...rest].join(' '), ...splitCommandLine(unquote(rest.slice(dashC + 1).join(' ')), depth + 1)];
+        }
+    }
+    return [[name, ...rest].join(' ')];
+}
+function splitCommandLine(command, depth) {
+    return command
+        .split(/\|\||&&|[;&|\n\r`]|\$\(|[()]/)
+        .flatMap((part) => commandOf(part.trim(), depth))
+        .filter((part) => part.length > 0);
+}
+/**
+ * Each simple command of a shell command line, best effort, for deny rules: split at control
+ * operators, substitutions and groups, past reserved words (`then`, `do`, `!`, `{`) and wrappers
+ * (`sudo -u root`, `env X=1`, `xargs -I{}`, `timeout 5`), and into `bash -c` / `eval` strings.
+ */
+function splitShellCommands(command) {
+    return splitCommandLine(command, 0);
+}
+/**
+ * True when a deny rule matches the call. Unlike allowing, denying must see through chaining, so a
+ * command is denied when any of its parts matches: `Bash(curl:*)` denies `npm test && curl x`.
+ */
+function matchDeniedTool(pattern, call) {
+    const parsed = parseToolPattern(pattern);
+    if ('error' in parsed)
+        return false;
+    if (matchParsed(parsed.pattern, call, false))
+        return true;
+    if (!SHELL_TOOLS.has(parsed.pattern.tool) || call.argument === undefined)
+        return false;
+    return splitShellCommands(call.argument).some((part) => matchParsed(parsed.pattern, { name: call.name, argument: part }, false));
+}
+/** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
+function judgeToolCall(rules, call) {
+    const denied = rules.deniedTools.find((rule) => matchDeniedTool(rule, call));
+    if (denied !== undefined)
+        return { allowed: false, reason: 'denied', rule: denied };
+    const allowed = rules.allowedTools.find((rule) => matchToolPattern(rule, call));
+    if (allowed !== undefined)
+        return { allowed: true, rule: allowed };
+    return { allowed: false, reason: 'not-allowed' };
+}
+
+
+/***/ }),
+
+/***/ 57447:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37145,10 +38010,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   qg: () => (/* binding */ createTranscriptReader),
   Tz: () => (/* reexport */ detect_detectFormat),
   qH: () => (/* reexport */ filesRelativeToWorkspace),
-  FZ: () => (/* binding */ isLineOriented)
+  FZ: () => (/* binding */ isLineOriented),
+  Z2: () => (/* binding */ isTextFormat),
+  Do: () => (/* binding */ refineFormat),
+  kb: () => (/* reexport */ withoutUserNames),
+  Rp: () => (/* reexport */ workspaceView)
 });
 
-// UNUSED EXPORTS: DETECT_HEAD_BYTES, MAX_ARGUMENT_BYTES, MAX_CONVERSATION, MAX_ENTRY_TEXT, readTranscript
+// UNUSED EXPORTS: DETECT_HEAD_BYTES, MAX_ARGUMENT_BYTES, MAX_CONVERSATION, MAX_ENTRY_TEXT, readTranscript, splitTouchedPaths
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -37158,6 +38027,13 @@ const MAX_ENTRY_TEXT = 2000;
 const MAX_ARGUMENT_BYTES = 4096;
 /** Ids of recent model responses kept to dedupe streamed usage; older ones are settled for good. */
 const MAX_PENDING_RESPONSES = 512;
+/**
+ * Model ids listed in the summary. A hostile file can name any number of them; past this bound they
+ * are counted (`modelsOmitted`), so the list, the outputs and the work per record stay bounded.
+ */
+const MAX_MODELS = 100;
+/** Session ids listed in the summary, for the same reason. */
+const MAX_SESSION_IDS = 100;
 const HEAD_KEEP = 100;
 // One slot of the 200 is the "omitted" marker, so head + tail + marker never exceeds the bound.
 const TAIL_KEEP = MAX_CONVERSATION - HEAD_KEEP - 1;
@@ -37294,13 +38170,26 @@ class SummaryBuilder {
     cwd;
     startedAt;
     endedAt;
-    turns = 0;
+    /** User prompts seen through say('user'). */
+    prompts = 0;
+    /** User prompts as the reader counted them (setPrompts); wins over `prompts` when set. */
+    promptsCounted;
+    /** Prompts the format records without their text (a Claude `result`, a Codex `turn.started`). */
+    promptRuns = 0;
+    /** Model responses; undefined while the format has recorded none. */
+    modelCalls;
+    /** Model calls the agent reported itself (Σ `num_turns` of Claude results); the larger count wins. */
+    reportedModelCalls = 0;
+    truncated;
     records = 0;
     skippedRecords = 0;
     badLines = 0;
     toolCallCount = 0;
     tools = new Map();
     models = [];
+    modelSet = new Set();
+    modelsOmitted = 0;
+    sessionIds = [];
     files = new Set();
     head = [];
     tail = [];
@@ -37326,20 +38215,57 @@ class SummaryBuilder {
         this.format = format;
         this.agent = agent;
         this.onToolCall = options?.onToolCall;
-        this.text = options?.byteText ? (value) => (isAsciiText(value) ? value : Buffer.from(value, 'latin1').toString('utf8')) : (value) => value;
+        this.text = options?.byteText ? (value) => (isAsciiText(value) ? value : textOfBytes(value)) : (value) => value;
+    }
+    /**
+     * The person's prompts, for formats where the reader tells a prompt from tool output or a resumed
+     * task itself (say('user') alone would count those too): replaces the count say('user') keeps.
+     */
+    setPrompts(count) {
+        this.promptsCounted = count;
+    }
+    /** Counts model responses (API calls). */
+    modelCall(count = 1) {
+        this.modelCalls = (this.modelCalls ?? 0) + count;
+    }
+    /** A prompt the format records without its text, with the model calls it took when the agent says. */
+    countPrompt(modelCalls) {
+        this.promptRuns += 1;
+        if (modelCalls !== undefined && modelCalls > 0)
+            this.reportedModelCalls += modelCalls;
     }
     addModel(model) {
         const id = str(model);
         if (!id || id === '<synthetic>')
             return;
         this.model = id;
-        if (!this.models.includes(id))
+        if (this.modelSet.has(id))
+            return;
+        if (this.models.length < MAX_MODELS) {
             this.models.push(id);
+            this.modelSet.add(id);
+        }
+        else {
+            // Past the bound distinct ids are not remembered, so a repeated one counts again: the count
+            // only says that the list is not whole, which is all a policy needs to refuse to vouch for it.
+            this.modelsOmitted += 1;
+        }
     }
     setFirst(key, value) {
         const text = str(value);
-        if (text !== undefined && this[key] === undefined)
+        if (text === undefined)
+            return;
+        if (key === 'sessionId')
+            this.addSession(text);
+        if (this[key] === undefined)
             this[key] = text;
+    }
+    /** Every session a file holds: runs appended to one file are several sessions, not the first one. */
+    addSession(id) {
+        if (this.sessionIds.length >= MAX_SESSION_IDS || id === this.sessionIds[this.sessionIds.length - 1])
+            return;
+        if (!this.sessionIds.includes(id))
+            this.sessionIds.push(id);
     }
     timestamp(value) {
         const text = str(value);
@@ -37369,6 +38295,8 @@ class SummaryBuilder {
             out.id = call.id;
         if (call.argument !== undefined)
             out.argument = this.text(call.argument);
+        if (call.ambiguous !== undefined)
+            out.ambiguous = call.ambiguous;
         this.onToolCall(out);
     }
     /** A tool call named with its input object, the shape most agents use. */
@@ -37388,6 +38316,9 @@ class SummaryBuilder {
         const trimmed = text.trim();
         if (trimmed.length === 0 && (!tools || tools.length === 0))
             return;
+        // One meaning of a turn in every format: something a person asked.
+        if (role === 'user' && trimmed.length > 0)
+            this.prompts += 1;
         // Only a cut excerpt can be a view into a longer record; a short text is kept as it is.
         const entry = { role, text: trimmed.length > MAX_ENTRY_TEXT ? detached(truncateText(trimmed)) : trimmed };
         if (tools && tools.length > 0)
@@ -37429,7 +38360,7 @@ class SummaryBuilder {
             entry.costUsd = costUsd;
         this.pending.set(key, entry);
         if (isNew)
-            this.turns += 1;
+            this.modelCall();
         if (this.pending.size > MAX_PENDING_RESPONSES) {
             const oldest = this.pending.keys().next().value;
             this.settle(oldest);
@@ -37479,7 +38410,7 @@ class SummaryBuilder {
             format: this.format,
             agent: this.agent,
             models: this.models.map(text),
-            turns: this.turns,
+            turns: this.promptsCounted ?? Math.max(this.prompts, this.promptRuns),
             toolCalls: this.toolCallCount,
             tools: Object.fromEntries([...this.tools].map(([name, count]) => [text(name), count])),
             filesTouched: [...this.files].map(text),
@@ -37494,6 +38425,14 @@ class SummaryBuilder {
             summary.model = text(this.model);
         if (this.sessionId !== undefined)
             summary.sessionId = text(this.sessionId);
+        if (this.sessionIds.length > 0)
+            summary.sessionIds = this.sessionIds.map(text);
+        if (this.modelsOmitted > 0)
+            summary.modelsOmitted = this.modelsOmitted;
+        if (this.modelCalls !== undefined || this.reportedModelCalls > 0)
+            summary.modelCalls = Math.max(this.modelCalls ?? 0, this.reportedModelCalls);
+        if (this.truncated !== undefined)
+            summary.truncated = this.truncated;
         if (this.cwd !== undefined)
             summary.cwd = text(this.cwd);
         if (usage !== undefined)
@@ -37504,6 +38443,54 @@ class SummaryBuilder {
             summary.endedAt = this.endedAt;
         return summary;
     }
+}
+/**
+ * Text of a string parsed from a Latin-1 line. Raw bytes arrive as characters up to U+00FF and are
+ * decoded as UTF-8; a JSON escape (`\u65e5`, a surrogate pair, `\u00e9`) arrives already decoded.
+ * An escape above U+00FF cannot be a byte and is kept whole (cutting it to its low byte turned
+ * `日` into a control character), and a character that does not start a valid UTF-8 sequence can
+ * only have come from an escape, so it is kept as the character it is.
+ */
+function textOfBytes(value) {
+    // The common case, raw UTF-8 only, decodes natively.
+    // eslint-disable-next-line no-control-regex
+    if (!/[^\x00-\xff]/.test(value)) {
+        const decoded = Buffer.from(value, 'latin1').toString('utf8');
+        if (!decoded.includes('\uFFFD'))
+            return decoded;
+    }
+    let out = '';
+    let i = 0;
+    const n = value.length;
+    while (i < n) {
+        const c = value.charCodeAt(i);
+        if (c < 0x80 || c > 0xff) {
+            out += value[i];
+            i += 1;
+            continue;
+        }
+        const length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        let point = length === 2 ? c & 0x1f : length === 3 ? c & 0x0f : c & 0x07;
+        let valid = length > 0 && i + length <= n;
+        for (let k = 1; valid && k < length; k += 1) {
+            const next = value.charCodeAt(i + k);
+            if (next < 0x80 || next > 0xbf)
+                valid = false;
+            else
+                point = (point << 6) | (next & 0x3f);
+        }
+        // Overlong forms and surrogates are not UTF-8 either.
+        if (valid && ((length === 3 && (point < 0x800 || (point >= 0xd800 && point <= 0xdfff))) || (length === 4 && (point < 0x10000 || point > 0x10ffff))))
+            valid = false;
+        if (!valid) {
+            out += value[i];
+            i += 1;
+            continue;
+        }
+        out += String.fromCodePoint(point);
+        i += length;
+    }
+    return out;
 }
 function isAsciiText(value) {
     // eslint-disable-next-line no-control-regex
@@ -37536,7 +38523,8 @@ const MODEL = /^> (?:Main model|Models?): (\S+) with .*?(?:weak model (\S+?))?\s
 const VERSION = /^> Aider (v\S+)/;
 const APPLIED = /^> Applied edit to (.+?)\s*$/;
 const RUNNING = /^> Running (.+?)\s*$/;
-const TOKENS = /^> Tokens: (.+?)\.\s+Cost: \$([\d.,]+) message, \$([\d.,]+) session/;
+// Local and unpriced models print the tokens without `Cost:`; the call happened all the same.
+const TOKENS = /^> Tokens: (.+? received)\.(?:\s+Cost: \$([\d.,]+) message, \$([\d.,]+) session)?/;
 /** Aider prints `12k` / `1.2M` in newer versions and `4,724` in older ones. */
 function aiderNumber(text) {
     const match = /^([\d.,]+)\s*([kKmM]?)$/.exec(text.trim());
@@ -37584,6 +38572,9 @@ function aiderHandler(b) {
     let reply = [];
     // A reply can run for megabytes (whole files in fences); the conversation keeps 2000 chars anyway.
     let replyChars = 0;
+    // Text before anything Aider writes (a page's front matter, a file forced to this format) is not
+    // part of a chat history: counted as skipped, so a file with no Aider line at all reads nothing.
+    let inHistory = false;
     const flushText = () => {
         if (prompt.length > 0)
             b.say('user', prompt.join('\n'));
@@ -37603,6 +38594,11 @@ function aiderHandler(b) {
             if (typeof value !== 'string')
                 return false;
             const line = value;
+            if (!inHistory) {
+                if (!(STARTED.test(line) || line.startsWith('#### ') || MODEL.test(line) || VERSION.test(line) || TOKENS.test(line)))
+                    return false;
+                inHistory = true;
+            }
             const started = STARTED.exec(line);
             if (started?.[1]) {
                 flushText();
@@ -37643,10 +38639,11 @@ function aiderHandler(b) {
                     return true;
                 }
                 match = TOKENS.exec(line);
-                if (match?.[1] && match[3]) {
-                    b.turns += 1;
+                if (match?.[1]) {
+                    b.modelCall();
                     b.addUsage(aiderTokens(match[1]));
-                    runCost = Number(match[3].replace(/,/g, ''));
+                    if (match[3])
+                        runCost = Number(match[3].replace(/,/g, ''));
                 }
                 return true;
             }
@@ -37679,7 +38676,6 @@ const IGNORED_TYPES = new Set([
     'summary',
     'file-history-snapshot',
     'queue-operation',
-    'progress',
     'custom-title',
     'agent-name',
     'last-prompt',
@@ -37739,6 +38735,10 @@ function anthropicContent(b, content, index) {
  * session files (camelCase `sessionId`, one line per content block).
  */
 function claudeHandler(b) {
+    // Stream-json and the action's array end each run with a `result`; records after the last one
+    // mean the file was cut before it (a killed run, a partial upload): a view that may hide calls.
+    const endsWithResult = b.format === 'claude-stream-json' || b.format === 'claude-code-action';
+    let openRun = false;
     const envelope = (r) => {
         b.setFirst('sessionId', r['sessionId'] ?? r['session_id']);
         b.setFirst('cwd', r['cwd']);
@@ -37757,13 +38757,15 @@ function claudeHandler(b) {
         b.responseUsage(key, usage ?? {}, num(r['costUSD']));
         anthropicContent(b, message['content'], index);
     };
-    const user = (r) => {
+    const user = (r, subagent = false) => {
         const message = r['message'];
         if (!isObject(message))
             return;
         const content = message['content'];
-        // Injected context (isMeta) and compaction summaries are not something the person typed.
-        const role = r['isMeta'] === true || r['isCompactSummary'] === true ? 'system' : 'user';
+        // Injected context (isMeta), compaction summaries and the prompts a main agent gives its
+        // subagents are not something the person typed.
+        const delegated = subagent || r['isSidechain'] === true || str(r['parent_tool_use_id']) !== undefined;
+        const role = r['isMeta'] === true || r['isCompactSummary'] === true || delegated ? 'system' : 'user';
         if (typeof content === 'string') {
             b.say(role, content);
             return;
@@ -37782,6 +38784,8 @@ function claudeHandler(b) {
         b.say(role, texts.join('\n'));
     };
     const result = (r) => {
+        // One result answers one prompt (a `claude -p` run), however many model calls it took.
+        b.countPrompt(num(r['num_turns']));
         const usage = anthropicUsage(r['usage']);
         if (usage)
             b.reportUsage(usage);
@@ -37792,6 +38796,23 @@ function claudeHandler(b) {
         if (isObject(r['modelUsage']))
             for (const model of Object.keys(r['modelUsage']))
                 b.addModel(model);
+    };
+    /**
+     * Session files record what a subagent (`Task`) does inside `progress` records of type
+     * `agent_progress`: its model, its tool calls and their results. They are the agent's actions as
+     * much as the main agent's, so they are judged the same way.
+     */
+    const subagentProgress = (r, index) => {
+        const data = isObject(r['data']) ? r['data'] : undefined;
+        if (!data || data['type'] !== 'agent_progress')
+            return;
+        const inner = isObject(data['message']) ? data['message'] : undefined;
+        if (!inner)
+            return;
+        if (inner['type'] === 'assistant')
+            assistant(inner, index);
+        else if (inner['type'] === 'user')
+            user(inner, true);
     };
     const record = (value, index) => {
         if (!isObject(value))
@@ -37806,9 +38827,20 @@ function claudeHandler(b) {
         }
         if (typeof type !== 'string')
             return false;
+        if (type === 'progress') {
+            envelope(value);
+            subagentProgress(value, index);
+            return true;
+        }
         if (IGNORED_TYPES.has(type)) {
             envelope(value);
             return true;
+        }
+        if (endsWithResult) {
+            if (type === 'result')
+                openRun = false;
+            else if (type === 'assistant' || type === 'user' || (type === 'system' && value['subtype'] === 'init'))
+                openRun = true;
         }
         switch (type) {
             case 'system':
@@ -37834,6 +38866,10 @@ function claudeHandler(b) {
     };
     return {
         record,
+        finish() {
+            if (openRun)
+                b.truncated = 'no final result record: the run was cut before it ended';
+        },
         document(value) {
             // claude.ai-style web export: `{loglines: [...]}` holding session records.
             if (isObject(value) && Array.isArray(value['loglines'])) {
@@ -37876,7 +38912,7 @@ function openaiChatHandler(b) {
                 return false;
             b.setFirst('sessionId', value['id']);
             b.addModel(value['model']);
-            b.turns += 1;
+            b.modelCall();
             const choices = Array.isArray(value['choices']) ? value['choices'] : [];
             for (const choice of choices) {
                 if (!isObject(choice))
@@ -37962,7 +38998,7 @@ function openaiResponsesHandler(b) {
                 return false;
             b.setFirst('sessionId', value['id']);
             b.addModel(value['model']);
-            b.turns += 1;
+            b.modelCall();
             const output = Array.isArray(value['output']) ? value['output'] : [];
             for (const o of output)
                 if (isObject(o))
@@ -37987,7 +39023,7 @@ function anthropicMessagesHandler(b) {
                 return false;
             b.setFirst('sessionId', value['id']);
             b.addModel(value['model']);
-            b.turns += 1;
+            b.modelCall();
             anthropicContent(b, value['content'], index);
             const usage = anthropicUsage(value['usage']) ?? {};
             setIf(usage, 'reasoningTokens', detail(value['usage'] && isObject(value['usage']) ? value['usage']['output_tokens_details'] : undefined, 'thinking_tokens'));
@@ -38113,6 +39149,269 @@ class TextReader {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/transcript/cline.ts
+
+/**
+ * Cline (and Roo Code, which forked it and keeps the same two files) export a task as
+ * `api_conversation_history.json` (the Anthropic message params sent to the model) and
+ * `ui_messages.json` (the log the extension shows). Each is read on its own; the action captures one file.
+ */
+/** Tools that write the path they name, in both files' spellings (API tool names and UI log kinds). */
+const cline_EDIT_TOOLS = new Set([
+    'write_to_file',
+    'replace_in_file',
+    'apply_diff',
+    'insert_content',
+    'search_and_replace',
+    'new_rule',
+    'newFileCreated',
+    'editedExistingFile',
+    'appliedDiff',
+    'insertContent',
+    'searchAndReplace',
+    'fileDeleted',
+]);
+/** Text a person typed reaches the model wrapped in one of these tags (task, reply to a question, feedback, resumed task). */
+const PROMPT_TAGS = /^(?:<task>|<feedback>|<answer>|<user_message>)|The user provided the following feedback:\s*<feedback>|^\[TASK RESUMPTION\][\s\S]*<user_message>/;
+const WORKING_DIRECTORY = /# Current Working Directory \(([^)\n]+)\)/;
+/**
+ * Before native tool calling, Cline and Roo Code had the model write each call as XML in its reply
+ * (`<execute_command><command>…</command></execute_command>`), and exports from those versions hold no
+ * `tool_use` block at all. Those calls are read from the text, so an older export is judged too.
+ */
+const XML_TOOLS = [
+    'execute_command', 'read_file', 'write_to_file', 'replace_in_file', 'search_files', 'list_files', 'list_code_definition_names',
+    'browser_action', 'use_mcp_tool', 'access_mcp_resource', 'ask_followup_question', 'attempt_completion', 'plan_mode_respond',
+    'new_task', 'load_mcp_documentation', 'web_fetch', 'apply_diff', 'insert_content', 'search_and_replace', 'switch_mode',
+    'fetch_instructions', 'codebase_search', 'update_todo_list', 'new_rule', 'apply_patch',
+];
+const XML_CALL = new RegExp(`<(${XML_TOOLS.join('|')})>([\\s\\S]*?)</\\1>`, 'g');
+const XML_PARAM = /<([a-z_]+)>([\s\S]*?)<\/\1>/g;
+function xmlToolCalls(text) {
+    const calls = [];
+    for (const match of text.matchAll(XML_CALL)) {
+        const input = {};
+        for (const param of (match[2] ?? '').matchAll(XML_PARAM))
+            if (param[1])
+                input[param[1]] = (param[2] ?? '').trim();
+        calls.push({ name: match[1] ?? 'unknown', input });
+    }
+    return calls;
+}
+function clinePath(input) {
+    return str(input['absolutePath']) ?? str(input['path']);
+}
+function clineToolCall(b, name, input, index, id) {
+    const fields = isObject(input) ? input : {};
+    const path = clinePath(fields);
+    const argument = name === 'execute_command' ? str(fields['command']) ?? primaryArgument(name, input) : path ?? str(fields['url']) ?? primaryArgument(name, input);
+    b.toolCall({
+        id,
+        name,
+        argument: argument === undefined ? undefined : primaryArgument(name, argument),
+        filePaths: path ? [path] : [],
+        edited: path && cline_EDIT_TOOLS.has(name) ? [path] : [],
+        recordIndex: index,
+    });
+}
+/** `api_conversation_history.json`: a JSON array of `{role, content[], modelInfo?, metrics?}`. */
+function clineApiHistoryHandler(b) {
+    let prompts = 0;
+    return {
+        record(value, index) {
+            if (!isObject(value) || (value['role'] !== 'user' && value['role'] !== 'assistant'))
+                return false;
+            const content = value['content'];
+            const blocks = typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : [];
+            if (value['role'] === 'assistant') {
+                if (isObject(value['modelInfo']))
+                    b.addModel(value['modelInfo']['modelId']);
+                const tokens = isObject(value['metrics']) && isObject(value['metrics']['tokens']) ? value['metrics']['tokens'] : undefined;
+                if (tokens) {
+                    // `cached` adds cache reads and writes together, so it fits neither field and is left out.
+                    const usage = {};
+                    const input = num(tokens['prompt']);
+                    const output = num(tokens['completion']);
+                    if (input !== undefined)
+                        usage.inputTokens = input;
+                    if (output !== undefined)
+                        usage.outputTokens = output;
+                    b.addUsage(usage);
+                }
+                const texts = [];
+                const tools = [];
+                for (const block of blocks) {
+                    if (!isObject(block))
+                        continue;
+                    if (block['type'] === 'text' && typeof block['text'] === 'string')
+                        texts.push(block['text']);
+                    else if (block['type'] === 'tool_use') {
+                        const name = str(block['name']) ?? 'unknown';
+                        tools.push(name);
+                        clineToolCall(b, name, block['input'], index, str(block['id']));
+                    }
+                }
+                // A reply with native calls describes them in its text only as prose; one without may hold XML calls.
+                if (tools.length === 0) {
+                    for (const call of xmlToolCalls(texts.join('\n'))) {
+                        tools.push(call.name);
+                        clineToolCall(b, call.name, call.input, index);
+                    }
+                }
+                b.say('assistant', texts.join('\n'), tools);
+                return true;
+            }
+            let prompt = false;
+            for (const block of blocks) {
+                if (!isObject(block))
+                    continue;
+                const text = block['type'] === 'text' ? str(block['text']) : block['type'] === 'tool_result' ? contentText(block['content']) : undefined;
+                if (!text)
+                    continue;
+                const cwd = WORKING_DIRECTORY.exec(text)?.[1];
+                if (cwd)
+                    b.setFirst('cwd', cwd.trim());
+                // Cline appends the editor state to every message; it is context, not conversation.
+                if (text.startsWith('<environment_details>'))
+                    continue;
+                if (block['type'] === 'text' && PROMPT_TAGS.test(text)) {
+                    prompt = true;
+                    b.say('user', text);
+                }
+                else
+                    b.say('tool', text);
+            }
+            if (prompt)
+                prompts += 1;
+            return true;
+        },
+        finish() {
+            b.setPrompts(prompts);
+        },
+    };
+}
+function parseJsonText(text) {
+    if (typeof text !== 'string' || !text.startsWith('{'))
+        return undefined;
+    try {
+        const value = JSON.parse(text);
+        return isObject(value) ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `ui_messages.json`: a JSON array of `{ts, type: say|ask, say|ask: <kind>, text, partial?, modelInfo?}`. */
+function clineUiMessagesHandler(b) {
+    let prompts = 0;
+    let first = true;
+    return {
+        record(value, index) {
+            if (!isObject(value) || (value['type'] !== 'say' && value['type'] !== 'ask'))
+                return false;
+            const isFirst = first;
+            first = false;
+            const ts = num(value['ts']);
+            if (ts !== undefined && Number.isFinite(new Date(ts).getTime()))
+                b.timestamp(new Date(ts).toISOString());
+            if (isObject(value['modelInfo']))
+                b.addModel(value['modelInfo']['modelId']);
+            // A partial entry is a message still streaming; the file keeps its final copy as well.
+            if (value['partial'] === true)
+                return true;
+            const kind = value['type'] === 'say' ? value['say'] : value['ask'];
+            const text = typeof value['text'] === 'string' ? value['text'] : '';
+            switch (kind) {
+                case 'task':
+                case 'user_feedback':
+                case 'user_feedback_diff':
+                    prompts += 1;
+                    b.say('user', text);
+                    return true;
+                case 'text':
+                    // The first entry of a task is what the person asked; later ones are the model's replies.
+                    if (isFirst) {
+                        prompts += 1;
+                        b.say('user', text);
+                    }
+                    else
+                        b.say('assistant', text);
+                    return true;
+                case 'api_req_started': {
+                    const request = parseJsonText(text);
+                    if (!request)
+                        return true;
+                    const cwd = typeof request['request'] === 'string' ? WORKING_DIRECTORY.exec(request['request'])?.[1] : undefined;
+                    if (cwd)
+                        b.setFirst('cwd', cwd.trim());
+                    const usage = {};
+                    const map = [
+                        ['tokensIn', 'inputTokens'],
+                        ['tokensOut', 'outputTokens'],
+                        ['cacheReads', 'cacheReadTokens'],
+                        ['cacheWrites', 'cacheCreationTokens'],
+                        ['cost', 'costUsd'],
+                    ];
+                    for (const [from, to] of map) {
+                        const n = num(request[from]);
+                        if (n !== undefined)
+                            usage[to] = n;
+                    }
+                    b.addUsage(usage);
+                    return true;
+                }
+                case 'tool': {
+                    const tool = parseJsonText(text);
+                    const name = str(tool?.['tool']) ?? 'unknown';
+                    clineToolCall(b, name, tool ?? text, index);
+                    b.say('assistant', '', [name]);
+                    return true;
+                }
+                case 'command':
+                    clineToolCall(b, 'execute_command', { command: text }, index);
+                    b.say('assistant', '', ['execute_command']);
+                    return true;
+                case 'use_mcp_server': {
+                    const call = parseJsonText(text);
+                    const name = call?.['type'] === 'access_mcp_resource' ? 'access_mcp_resource' : 'use_mcp_tool';
+                    clineToolCall(b, name, call ?? text, index);
+                    return true;
+                }
+                case 'browser_action_launch':
+                    clineToolCall(b, 'browser_action', { url: text }, index);
+                    return true;
+                case 'browser_action':
+                    clineToolCall(b, 'browser_action', parseJsonText(text) ?? text, index);
+                    return true;
+                case 'command_output':
+                case 'browser_action_result':
+                case 'mcp_server_response':
+                    b.say('tool', text);
+                    return true;
+                case 'completion_result':
+                case 'followup':
+                case 'plan_mode_respond': {
+                    // A question or plan is written as JSON (`{question, options}` / `{response}`); the reply is its text.
+                    const reply = parseJsonText(text);
+                    b.say('assistant', str(reply?.['question']) ?? str(reply?.['response']) ?? text);
+                    return true;
+                }
+                case 'error':
+                case 'api_req_failed':
+                case 'mistake_limit_reached':
+                    b.say('system', text);
+                    return true;
+                default:
+                    // Checkpoints, reasoning, progress lists, resume prompts: known kinds that carry no call.
+                    return typeof kind === 'string';
+            }
+        },
+        finish() {
+            b.setPrompts(prompts);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/codex.ts
 
 function openaiTokenUsage(usage) {
@@ -38145,18 +39444,46 @@ function codex_parseArguments(raw) {
     }
 }
 const SHELL_TOOLS = new Set(['exec_command', 'shell', 'local_shell', 'container.exec', 'shell_command']);
+/** The argument each shell tool executes: unified exec runs `cmd`, the older shell tools `command`. */
+function executedKey(name) {
+    return name === 'exec_command' ? 'cmd' : 'command';
+}
+function commandText(value) {
+    if (typeof value === 'string')
+        return value;
+    if (Array.isArray(value) && value.every((part) => typeof part === 'string'))
+        return value.join(' ');
+    return undefined;
+}
 /**
+ * A shell call is judged on the field the tool executes. A call that carries both fields with
+ * different commands cannot be judged at all: the allow-list could vouch for the one that did not run.
  * A shell call that pipes an apply_patch heredoc edits files just like the apply_patch tool; older
  * Codex builds did exactly that, so the patch paths count as touched.
  */
 function shellCall(b, name, args, index, id) {
-    const argument = primaryArgument(name, args);
-    const command = isObject(args) ? args['cmd'] ?? args['command'] : args;
-    const text = Array.isArray(command) ? command.join(' ') : typeof command === 'string' ? command : '';
+    let argument = primaryArgument(name, args);
+    let ambiguous;
+    let text = typeof args === 'string' ? args : '';
+    if (isObject(args)) {
+        const key = executedKey(name);
+        const other = key === 'cmd' ? 'command' : 'cmd';
+        const executed = commandText(args[key]);
+        const alternative = commandText(args[other]);
+        if (executed !== undefined)
+            argument = primaryArgument(name, executed);
+        if (executed !== undefined && alternative !== undefined && executed.trim() !== alternative.trim()) {
+            ambiguous = `carries two different commands (\`${key}\` and \`${other}\`)`;
+        }
+        text = executed ?? alternative ?? '';
+    }
     const edited = text.includes('*** Begin Patch') ? patchPaths(text) : [];
-    b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index });
+    b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index, ...(ambiguous ? { ambiguous } : {}) });
 }
 function codexRolloutHandler(b) {
+    // token_count is written after each model response, and sometimes again with the same totals
+    // (a rate-limit update): a call is counted when the running total moves.
+    let lastTotal;
     const responseItem = (p, index) => {
         const id = str(p['call_id']);
         switch (p['type']) {
@@ -38210,6 +39537,10 @@ function codexRolloutHandler(b) {
                 const total = openaiTokenUsage(info['total_token_usage']);
                 if (total)
                     b.reportUsage(total);
+                const key = JSON.stringify(info['total_token_usage'] ?? null);
+                if (total && key !== lastTotal)
+                    b.modelCall();
+                lastTotal = key;
                 return;
             }
             default:
@@ -38229,7 +39560,6 @@ function codexRolloutHandler(b) {
                     b.setFirst('agentVersion', payload['cli_version']);
                     return true;
                 case 'turn_context':
-                    b.turns += 1;
                     b.addModel(payload['model']);
                     b.setFirst('cwd', payload['cwd']);
                     return true;
@@ -38251,6 +39581,8 @@ function codexRolloutHandler(b) {
 const MAX_OPEN_ITEMS = 1024;
 function codexExecHandler(b) {
     const open = new Map();
+    // A turn that started and never completed or failed: the stream was cut (a killed run).
+    let openTurn = false;
     const emit = (item, index) => {
         const id = str(item['id']);
         switch (item['type']) {
@@ -38295,18 +39627,22 @@ function codexExecHandler(b) {
                     b.setFirst('sessionId', value['thread_id']);
                     return true;
                 case 'turn.started':
+                    // exec does not echo the prompt; each turn answers one.
+                    b.countPrompt();
+                    openTurn = true;
+                    return true;
                 case 'item.plan.delta':
                 case 'request_user_input':
                     return true;
                 case 'turn.completed': {
-                    b.turns += 1;
+                    openTurn = false;
                     const usage = openaiTokenUsage(value['usage']);
                     if (usage)
                         b.addUsage(usage);
                     return true;
                 }
                 case 'turn.failed': {
-                    b.turns += 1;
+                    openTurn = false;
                     const error = isObject(value['error']) ? str(value['error']['message']) : undefined;
                     b.say('system', `turn failed: ${error ?? 'unknown error'}`);
                     return true;
@@ -38352,6 +39688,8 @@ function codexExecHandler(b) {
             for (const { item, index } of open.values())
                 emit(item, index);
             open.clear();
+            if (openTurn)
+                b.truncated = 'a turn started and never completed: the run was cut before it ended';
         },
     };
 }
@@ -38385,7 +39723,7 @@ function copilotHandler(b) {
                     b.say('user', contentText(data['content']));
                     return true;
                 case 'assistant.turn_start':
-                    b.turns += 1;
+                    b.modelCall();
                     return true;
                 case 'assistant.message':
                     b.say('assistant', contentText(data['content']));
@@ -38485,10 +39823,69 @@ function classifyRecord(r) {
         return 'openai-responses';
     return undefined;
 }
+const MINI_SWE_MARKERS = /mswea_bash_command|<returncode>|COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT|MINI_SWE_AGENT_FINAL_OUTPUT/;
+const OPENHANDS_SOURCES = new Set(['user', 'agent', 'environment']);
+/** The JSON-array formats other than the claude-code-action file, each by its own element shape. */
+function classifyArray(items) {
+    const first = items[0];
+    if (!isObject(first) || !items.every(isObject))
+        return undefined;
+    const objects = items;
+    if (objects.every((m) => typeof m['ts'] === 'number' && (m['type'] === 'say' || m['type'] === 'ask')))
+        return 'cline-ui-messages';
+    if (objects.every((e) => typeof e['id'] === 'number' && typeof e['source'] === 'string' && OPENHANDS_SOURCES.has(e['source']) && ('action' in e || 'observation' in e))) {
+        return 'openhands-trajectory';
+    }
+    const chat = objects.every((m) => typeof m['role'] === 'string' && 'content' in m);
+    if (!chat)
+        return undefined;
+    // Cline opens every task with the person's request in <task> tags, as blocks of Anthropic message params.
+    const content = first['content'];
+    const opening = Array.isArray(content) && isObject(content[0]) ? content[0]['text'] : content;
+    if (first['role'] === 'user' && Array.isArray(content) && typeof opening === 'string' && opening.startsWith('<task>'))
+        return 'cline-api-history';
+    if (first['role'] === 'system' && objects.some((m) => m['role'] === 'user' && typeof m['content'] === 'string' && MINI_SWE_MARKERS.test(m['content']))) {
+        return 'mini-swe-agent-traj';
+    }
+    return undefined;
+}
+/**
+ * The same formats from the opening of a document too large to parse from its first 64 KiB (these files
+ * are often megabytes, one line or pretty-printed): the first keys each tool writes, in its order.
+ */
+function classifyOpening(text, fileName) {
+    const opening = text.slice(0, 4096);
+    const base = fileName?.replace(/^.*[\\/]/, '') ?? '';
+    if (/^\{\s*"sessionId"\s*:\s*"[^"]*"\s*,\s*"projectHash"\s*:/.test(opening) && /"messages"\s*:\s*\[/.test(opening))
+        return 'gemini-session-json';
+    if (/^\[\s*\{\s*"ts"\s*:\s*\d+\s*,\s*"type"\s*:\s*"(?:say|ask)"/.test(opening))
+        return 'cline-ui-messages';
+    if (/^\[\s*\{\s*"role"\s*:\s*"user"\s*,\s*"content"\s*:\s*\[\s*\{\s*"type"\s*:\s*"text"\s*,\s*"text"\s*:\s*"<task>/.test(opening))
+        return 'cline-api-history';
+    if (/^\[\s*\{\s*"id"\s*:\s*\d+\s*,\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"source"\s*:\s*"(?:user|agent|environment)"/.test(opening))
+        return 'openhands-trajectory';
+    if (/^\{\s*(?:"environment"\s*:\s*"[^"]*"\s*,\s*)?"trajectory"\s*:\s*\[\s*(?:\]|\{\s*"action"\s*:)/.test(opening))
+        return 'swe-agent-traj';
+    if (/^\[\s*\{\s*"role"\s*:\s*"system"\s*,\s*"content"\s*:/.test(opening) && MINI_SWE_MARKERS.test(text))
+        return 'mini-swe-agent-traj';
+    if (/^\{\s*"info"\s*:\s*\{/.test(opening) && /"mini_version"\s*:|"trajectory_format"\s*:\s*"mini-swe-agent/.test(text))
+        return 'mini-swe-agent-traj';
+    // A canonical name settles a document whose first keys are in another order.
+    if (base === 'ui_messages.json' && /^\[\s*\{/.test(opening) && /"ts"\s*:\s*\d+/.test(opening) && /"(?:say|ask)"\s*:/.test(opening))
+        return 'cline-ui-messages';
+    if (base === 'api_conversation_history.json' && /^\[\s*\{/.test(opening) && /"role"\s*:\s*"user"/.test(opening) && /<task>/.test(opening))
+        return 'cline-api-history';
+    if (base.endsWith('.traj') && /^\{/.test(opening) && /"trajectory"\s*:\s*\[/.test(text))
+        return 'swe-agent-traj';
+    return undefined;
+}
 /** A whole JSON document: the single-JSON formats first, then the document as a lone record. */
 function classifyDocument(value) {
     if (Array.isArray(value)) {
         const first = value[0];
+        const other = classifyArray(value);
+        if (other)
+            return other;
         if (!isObject(first) || first['type'] !== 'system' || first['subtype'] !== 'init')
             return undefined;
         // Every element must be an SDK message; an array that merely starts like one is not the action's file.
@@ -38503,7 +39900,13 @@ function classifyDocument(value) {
         return 'claude-json-result';
     }
     if (typeof value['sessionId'] === 'string' && typeof value['projectHash'] === 'string' && Array.isArray(value['messages'])) {
-        return 'gemini-session';
+        return 'gemini-session-json';
+    }
+    if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info'])))
+        return 'swe-agent-traj';
+    const info = value['info'];
+    if (Array.isArray(value['messages']) && isObject(info) && (String(value['trajectory_format'] ?? '').startsWith('mini-swe-agent') || 'mini_version' in info)) {
+        return 'mini-swe-agent-traj';
     }
     return classifyRecord(value);
 }
@@ -38522,6 +39925,9 @@ function detectAider(text, fileName) {
     }
     return undefined;
 }
+function detectSpecStory(text) {
+    return /^<!--\s*Generated by SpecStory\b/.test(text) ? 'cursor-specstory' : undefined;
+}
 /**
  * Names the transcript format of a file from its first ≤64 KiB, or undefined when it is none of them.
  * A gate must never read an arbitrary file as a transcript, so every rule needs a format's own markers.
@@ -38534,13 +39940,16 @@ function detect_detectFormat(head, fileName) {
     if (trimmed.length === 0)
         return undefined;
     if (!trimmed.startsWith('{') && !trimmed.startsWith('['))
-        return detectAider(trimmed, fileName);
+        return detectSpecStory(trimmed) ?? detectAider(trimmed, fileName);
     try {
         return classifyDocument(JSON.parse(trimmed));
     }
     catch {
         // Not one complete document: JSONL, or a large document cut at the head limit.
     }
+    const opened = classifyOpening(trimmed, fileName);
+    if (opened)
+        return opened;
     // An API payload larger than the head is one document cut short: JSON.parse cannot read it, so its
     // opening fields decide (the APIs write id/object/type/role first). Only one document (a lone `{`
     // line, or a single line filling the head) qualifies; a file that is itself cut then fails to
@@ -38624,12 +40033,18 @@ function geminiStreamHandler(b) {
         reply = [];
         inReply = false;
     };
+    // A run ends with `result`; events after the last one mean the stream was cut before it ended.
+    let openRun = false;
     return {
         record(value, index) {
             if (!isObject(value) || typeof value['type'] !== 'string')
                 return false;
             b.timestamp(value['timestamp']);
             const type = value['type'];
+            if (type === 'result')
+                openRun = false;
+            else if (type === 'init' || type === 'message' || type === 'tool_use' || type === 'tool_result')
+                openRun = true;
             if (!(type === 'message' && value['role'] === 'assistant'))
                 flush();
             switch (type) {
@@ -38640,7 +40055,7 @@ function geminiStreamHandler(b) {
                 case 'message':
                     if (value['role'] === 'assistant') {
                         if (!inReply)
-                            b.turns += 1;
+                            b.modelCall();
                         inReply = true;
                         reply.push(str(value['content']) ?? '');
                         // A non-delta message is complete on its own.
@@ -38682,7 +40097,11 @@ function geminiStreamHandler(b) {
                     return false;
             }
         },
-        finish: flush,
+        finish() {
+            flush();
+            if (openRun)
+                b.truncated = 'no final result record: the run was cut before it ended';
+        },
     };
 }
 function geminiTokens(tokens) {
@@ -38702,14 +40121,24 @@ function geminiTokens(tokens) {
     }
     return out;
 }
-/** `~/.gemini/tmp/<hash>/chats/session-*.jsonl`: a metadata line, message records, `$set` / `$rewindTo` updates. */
-function geminiSessionHandler(b) {
+/**
+ * Gemini CLI session records, shared by the JSONL file (`~/.gemini/tmp/<hash>/chats/session-*.jsonl`:
+ * a metadata line, message records, `$set` / `$rewindTo` updates) and the legacy `.json` file (one
+ * ConversationRecord object with `messages[]`). Turns are the person's prompts (`user` messages); each
+ * `gemini` message is one model call.
+ */
+function geminiSessionRecords(b) {
+    let prompts = 0;
     const message = (r, index) => {
         b.timestamp(r['timestamp']);
         switch (r['type']) {
-            case 'user':
-                b.say('user', geminiPartsText(r['displayContent'] ?? r['content']));
+            case 'user': {
+                const text = geminiPartsText(r['displayContent'] ?? r['content']);
+                if (text.trim().length > 0)
+                    prompts += 1;
+                b.say('user', text);
                 return true;
+            }
             case 'gemini': {
                 b.addModel(r['model']);
                 const id = str(r['id']) ?? `#${index}`;
@@ -38742,30 +40171,61 @@ function geminiSessionHandler(b) {
         b.timestamp(r['lastUpdated']);
     };
     return {
+        message,
+        metadata,
+        finish() {
+            b.setPrompts(prompts);
+        },
+    };
+}
+function geminiSessionHandler(b) {
+    const session = geminiSessionRecords(b);
+    return {
         record(value, index) {
             if (!isObject(value))
                 return false;
             if ('$set' in value || '$rewindTo' in value)
                 return true;
             if (typeof value['sessionId'] === 'string' && typeof value['projectHash'] === 'string') {
-                metadata(value);
+                session.metadata(value);
                 return true;
             }
-            return message(value, index);
+            return session.message(value, index);
         },
         document(value) {
-            // Older CLIs wrote one ConversationRecord `.json` with `messages[]`.
-            if (!isObject(value) || !Array.isArray(value['messages']))
-                return false;
-            metadata(value);
-            b.records += 1;
-            value['messages'].forEach((item, i) => {
-                b.records += 1;
-                if (!isObject(item) || !message(item, i + 1))
-                    b.skippedRecords += 1;
-            });
+            // A legacy `.json` handed to the JSONL reader in memory (readTranscript with format gemini-session).
+            return readLegacySession(b, session, value);
+        },
+        finish: session.finish,
+    };
+}
+function readLegacySession(b, session, value) {
+    if (!isObject(value) || !Array.isArray(value['messages']))
+        return false;
+    session.metadata(value);
+    b.records += 1;
+    value['messages'].forEach((item, i) => {
+        b.records += 1;
+        if (!isObject(item) || !session.message(item, i + 1))
+            b.skippedRecords += 1;
+    });
+    return true;
+}
+/**
+ * The legacy session `.json`: one pretty-printed ConversationRecord, read whole. A document that is not
+ * one (an array, a JSONL line) is not understood and counts as one skipped record.
+ */
+function geminiSessionJsonHandler(b) {
+    const session = geminiSessionRecords(b);
+    return {
+        record: () => false,
+        document(value) {
+            if (!readLegacySession(b, session, value))
+                b.badLines += 1;
+            // Handled either way: a document of another shape reads as no record, which fails the capture.
             return true;
         },
+        finish: session.finish,
     };
 }
 /** gemini-cli's fake-responses recording: each line is one API call with its `GenerateContentResponse` chunks. */
@@ -38777,7 +40237,7 @@ function geminiRecordingHandler(b) {
             if (value['method'] === 'countTokens' || value['method'] === 'embedContent')
                 return true;
             const chunks = Array.isArray(value['response']) ? value['response'] : [value['response']];
-            b.turns += 1;
+            b.modelCall();
             const texts = [];
             const tools = [];
             let usage;
@@ -38827,6 +40287,534 @@ function geminiRecordingHandler(b) {
     };
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/transcript/openhands.ts
+
+/** Actions that are conversation or bookkeeping; every other action the agent takes runs something. */
+const NOT_TOOLS = new Set(['message', 'finish', 'change_agent_state', 'system', 'recall', 'think', 'reject', 'null', 'condensation', 'condensation_request']);
+/** Actions that write the path they name; `edit` with `command: view` only reads. */
+const WRITES = new Set(['write', 'edit']);
+function toolArgument(action, args) {
+    switch (action) {
+        case 'run':
+            return str(args['command']);
+        case 'run_ipython':
+            return str(args['code']);
+        case 'read':
+        case 'write':
+        case 'edit':
+            return str(args['path']);
+        case 'browse':
+            return str(args['url']);
+        default:
+            return undefined;
+    }
+}
+function modelResponseUsage(usage) {
+    const out = {};
+    const input = num(usage['prompt_tokens']);
+    const output = num(usage['completion_tokens']);
+    const details = isObject(usage['prompt_tokens_details']) ? usage['prompt_tokens_details'] : {};
+    const cacheRead = num(usage['cache_read_input_tokens']) ?? num(details['cached_tokens']);
+    const cacheCreation = num(usage['cache_creation_input_tokens']);
+    if (input !== undefined)
+        out.inputTokens = input;
+    if (output !== undefined)
+        out.outputTokens = output;
+    if (cacheRead !== undefined)
+        out.cacheReadTokens = cacheRead;
+    if (cacheCreation !== undefined)
+        out.cacheCreationTokens = cacheCreation;
+    return out;
+}
+/**
+ * An OpenHands trajectory: a JSON array of events `{id, timestamp, source, message, action | observation,
+ * args | extras, cause?, tool_call_metadata?}`. An agent action other than talking is a tool call, named
+ * by the action (`run`, `edit`, `read`, `browse`, …), which is what OpenHands executes whatever function
+ * name the model used. Usage is the LiteLLM response each call carries, once per response id.
+ */
+function openhandsHandler(b) {
+    let prompts = 0;
+    const responses = new Set();
+    return {
+        record(value, index) {
+            if (!isObject(value) || typeof value['source'] !== 'string')
+                return false;
+            b.timestamp(value['timestamp']);
+            const metadata = isObject(value['tool_call_metadata']) ? value['tool_call_metadata'] : undefined;
+            const response = metadata && isObject(metadata['model_response']) ? metadata['model_response'] : undefined;
+            if (response) {
+                b.addModel(response['model']);
+                const id = str(response['id']);
+                // The action and its observation both repeat the response that asked for the call.
+                if (id !== undefined && !responses.has(id) && isObject(response['usage'])) {
+                    responses.add(id);
+                    b.addUsage(modelResponseUsage(response['usage']));
+                }
+            }
+            // Newer versions carry running totals for the whole session on each event; the last one is the total.
+            const metrics = isObject(value['llm_metrics']) ? value['llm_metrics'] : undefined;
+            if (metrics) {
+                const cost = num(metrics['accumulated_cost']);
+                if (cost !== undefined)
+                    b.reportCost(cost);
+                const tokens = isObject(metrics['accumulated_token_usage']) ? metrics['accumulated_token_usage'] : undefined;
+                if (tokens) {
+                    b.addModel(tokens['model']);
+                    const usage = {};
+                    const map = [
+                        ['prompt_tokens', 'inputTokens'],
+                        ['completion_tokens', 'outputTokens'],
+                        ['cache_read_tokens', 'cacheReadTokens'],
+                        ['cache_write_tokens', 'cacheCreationTokens'],
+                    ];
+                    for (const [from, to] of map) {
+                        const n = num(tokens[from]);
+                        if (n !== undefined)
+                            usage[to] = n;
+                    }
+                    if (Object.keys(usage).length > 0)
+                        b.reportUsage(usage);
+                }
+            }
+            const action = str(value['action']);
+            const args = isObject(value['args']) ? value['args'] : {};
+            if (action !== undefined) {
+                if (action === 'message') {
+                    const text = str(args['content']) ?? str(value['message']) ?? '';
+                    if (value['source'] === 'user') {
+                        prompts += 1;
+                        b.say('user', text);
+                    }
+                    else
+                        b.say('assistant', text);
+                    return true;
+                }
+                if (action === 'finish') {
+                    b.say('assistant', str(args['final_thought']) ?? str(args['thought']) ?? str(value['message']) ?? '');
+                    return true;
+                }
+                if (NOT_TOOLS.has(action))
+                    return true;
+                if (value['source'] !== 'agent')
+                    return true;
+                const path = str(args['path']);
+                const argument = toolArgument(action, args) ?? primaryArgument(action, args);
+                const edits = path !== undefined && WRITES.has(action) && args['command'] !== 'view';
+                b.toolCall({
+                    id: metadata ? str(metadata['tool_call_id']) : undefined,
+                    name: action,
+                    argument: argument === undefined ? undefined : primaryArgument(action, argument),
+                    filePaths: path ? [path] : [],
+                    edited: edits && path ? [path] : [],
+                    recordIndex: index,
+                });
+                b.say('assistant', str(args['thought']) ?? '', [action]);
+                return true;
+            }
+            const observation = str(value['observation']);
+            if (observation === undefined)
+                return false;
+            const extras = isObject(value['extras']) ? value['extras'] : {};
+            const meta = isObject(extras['metadata']) ? extras['metadata'] : undefined;
+            if (meta)
+                b.setFirst('cwd', meta['working_dir']);
+            if (observation !== 'null' && observation !== 'agent_state_changed')
+                b.say('tool', str(value['content']) ?? str(value['message']) ?? '');
+            return true;
+        },
+        finish() {
+            b.setPrompts(prompts);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/transcript/specstory.ts
+
+const SPEAKER = /^_\*\*(User|Assistant|Agent)(?:\s*\(([^)]*)\))?\*\*_\s*$/;
+const FENCE = /^(`{3,}|~{3,})\s*([^`\s]*)/;
+const READ_FILE = /^Read file: (.+?)\s*$/;
+/**
+ * The `<summary>` line of a `<details>` block SpecStory writes for one of Cursor's tools. The separator
+ * before the result count is a bullet (U+2022), which capture's byte path sees as three Latin-1
+ * characters, so it is matched as any short run of non-space.
+ */
+const BULLET = String.raw `\s+\S{1,3}\s+\*\*`;
+const SUMMARIES = [
+    [/^<summary>Tool use: \*\*([^*]+)\*\*/, ''],
+    [new RegExp(`^<summary>Listed directory (.+?)${BULLET}`), 'list_dir'],
+    [/^<summary>Listed current directory\b/, 'list_dir'],
+    [new RegExp(`^<summary>Searched codebase "(.*)"${BULLET}`), 'codebase_search'],
+    [new RegExp(`^<summary>Grep search for "(.*)"${BULLET}`), 'grep_search'],
+    [new RegExp(`^<summary>Searched files? "(.*)"${BULLET}`), 'file_search'],
+    [new RegExp(`^<summary>Searched web "(.*)"${BULLET}`), 'web_search'],
+];
+const TOOL_USE_TAG = /^<tool-use\b[^>]*\bdata-tool-name="([^"]+)"/;
+/**
+ * A Cursor chat exported by SpecStory (`.specstory/history/*.md`): `<!-- Generated by SpecStory -->`, a
+ * title, then turns opened by `_**User**_` / `_**Assistant**_` (newer: `_**Agent (model …)**_`) and
+ * segments separated by `---`. Tool calls are `<details>` blocks (`<summary>Listed directory …`,
+ * `Tool use: **name**`, or `<tool-use data-tool-name=…>`), `Read file: path` lines, and segments that open
+ * with a ```bash block (a terminal command, then its output) or a ```diff block (an edit). Exports of this
+ * age do not name the file an edit changed, so such edits count as calls without a path.
+ */
+function specstoryHandler(b) {
+    let role;
+    let prompts = 0;
+    let text = [];
+    let textChars = 0;
+    let fence;
+    let segmentStart = true;
+    let inToolUse = false;
+    const flush = () => {
+        if (role && text.length > 0)
+            b.say(role, text.join('\n'));
+        text = [];
+        textChars = 0;
+    };
+    const keep = (line) => {
+        if (textChars > MAX_ENTRY_TEXT)
+            return;
+        text.push(line);
+        textChars += line.length + 1;
+    };
+    const call = (name, argument, index, path) => {
+        b.toolCall({ name, argument: argument === undefined ? undefined : primaryArgument(name, argument), filePaths: path ? [path] : [], recordIndex: index });
+    };
+    return {
+        record(value, index) {
+            if (typeof value !== 'string')
+                return false;
+            const line = value;
+            if (fence) {
+                const close = FENCE.exec(line.trim());
+                if (close && close[1] && close[1][0] === fence.marker[0] && close[1].length >= fence.marker.length && !close[2]) {
+                    if (fence.command)
+                        call('run_terminal_cmd', fence.command.join('\n'), index);
+                    fence = undefined;
+                }
+                else if (fence.command && fence.commandChars <= MAX_ARGUMENT_BYTES) {
+                    // The argument is cut at 4 KiB anyway; a block of megabytes must not be held whole.
+                    fence.command.push(line);
+                    fence.commandChars += line.length + 1;
+                }
+                keep(line);
+                return true;
+            }
+            const trimmed = line.trim();
+            const speaker = SPEAKER.exec(trimmed);
+            if (speaker) {
+                flush();
+                role = speaker[1] === 'User' ? 'user' : 'assistant';
+                if (role === 'user')
+                    prompts += 1;
+                const model = /\bmodel ([^,]+)/.exec(speaker[2] ?? '')?.[1]?.trim();
+                if (model && model !== 'default')
+                    b.addModel(model);
+                segmentStart = true;
+                return true;
+            }
+            if (trimmed === '---') {
+                segmentStart = true;
+                return true;
+            }
+            if (trimmed.length === 0)
+                return true;
+            const opening = FENCE.exec(trimmed);
+            if (opening && opening[1]) {
+                const lang = (opening[2] ?? '').toLowerCase();
+                // Only a block that opens an assistant segment is a call; the same fence inside prose is an example.
+                const isCall = segmentStart && role === 'assistant' && !inToolUse;
+                fence = { marker: opening[1], commandChars: 0, ...(isCall && (lang === 'bash' || lang === 'shell' || lang === 'sh') ? { command: [] } : {}) };
+                if (isCall && lang === 'diff')
+                    call('edit_file', undefined, index);
+                segmentStart = false;
+                keep(line);
+                return true;
+            }
+            segmentStart = false;
+            if (role === 'assistant') {
+                const tag = TOOL_USE_TAG.exec(trimmed);
+                if (tag?.[1]) {
+                    inToolUse = true;
+                    call(tag[1], undefined, index);
+                    return true;
+                }
+                if (trimmed.startsWith('</tool-use>')) {
+                    inToolUse = false;
+                    return true;
+                }
+                const read = READ_FILE.exec(trimmed);
+                if (read?.[1] && !inToolUse) {
+                    call('read_file', read[1], index, read[1]);
+                    return true;
+                }
+                if (!inToolUse) {
+                    for (const [pattern, name] of SUMMARIES) {
+                        const match = pattern.exec(trimmed);
+                        if (!match)
+                            continue;
+                        call(name || (match[1] ?? 'unknown'), name ? match[1] : undefined, index);
+                        break;
+                    }
+                }
+            }
+            keep(line);
+            return true;
+        },
+        finish() {
+            flush();
+            b.setPrompts(prompts);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/transcript/swe-agent.ts
+
+/** Paths a unified diff changes (`diff --git a/X b/Y`: Y, or X for a deletion). */
+function diffPaths(diff) {
+    const paths = [];
+    for (const match of diff.matchAll(/^diff --git a\/(.+?) b\/(.+?)\s*$/gm)) {
+        const path = match[2] ?? match[1];
+        if (path && !paths.includes(path))
+            paths.push(path);
+    }
+    return paths;
+}
+/**
+ * SWE-agent's own commands (tool bundles and the classic interface); anything else an action runs is
+ * a line for its bash session. Editing commands act on the named file or on the one open.
+ */
+const SWE_COMMANDS = new Set([
+    'open', 'goto', 'scroll_up', 'scroll_down', 'create', 'edit', 'insert', 'search_dir', 'search_file', 'find_file',
+    'submit', 'str_replace_editor', 'filemap', 'exit_forfeit', 'exit_cost', 'exit_context', 'exit_error', 'exit_format', 'skip',
+]);
+/** The open file is recorded absolute, created files relative: both are spelled relative to the repository. */
+function inside(cwd, path) {
+    const prefix = cwd && (cwd.endsWith('/') ? cwd : `${cwd}/`);
+    return prefix && path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+function parseState(state) {
+    if (isObject(state))
+        return state;
+    if (typeof state !== 'string')
+        return {};
+    try {
+        const value = JSON.parse(state);
+        return isObject(value) ? value : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** Files a command writes: `create f`, `edit`/`insert` on the open file, `str_replace_editor <cmd> <path>` other than view. */
+function sweEdits(words, openFile) {
+    const [command, first, second] = words;
+    if (command === 'create' && first)
+        return [first];
+    if ((command === 'edit' || command === 'insert') && openFile)
+        return [openFile];
+    if (command === 'str_replace_editor' && first && first !== 'view' && second)
+        return [second];
+    return [];
+}
+/**
+ * A SWE-agent `.traj`: one object `{environment, trajectory[{action, observation, response, state, thought}],
+ * history[{role, content, …}], info{exit_status, submission, model_stats}}`. Each trajectory step is one
+ * call; SWE-agent's own commands keep their names and shell lines are `bash`. The submission's diff names
+ * the files the run changed.
+ */
+function sweAgentHandler(b) {
+    const read = (doc) => {
+        b.records += 1;
+        let openFile;
+        const steps = Array.isArray(doc['trajectory']) ? doc['trajectory'] : [];
+        steps.forEach((step, i) => {
+            b.records += 1;
+            if (!isObject(step) || typeof step['action'] !== 'string') {
+                b.skippedRecords += 1;
+                return;
+            }
+            const state = parseState(step['state']);
+            b.setFirst('cwd', state['working_dir']);
+            const action = step['action'].trim();
+            const words = action.split(/\s+/);
+            const name = words[0] && SWE_COMMANDS.has(words[0]) ? words[0] : 'bash';
+            const cwd = str(state['working_dir']);
+            const edited = sweEdits(words, openFile).map((path) => inside(cwd, path));
+            const named = name === 'bash' || name === 'submit' ? [] : words.slice(1).filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w)).slice(0, 1).map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
+            b.toolCall({ name, argument: primaryArgument(name, action), filePaths: [...new Set([...named, ...edited])], edited, recordIndex: i });
+            b.say('assistant', str(step['thought']) ?? '', [name]);
+            b.say('tool', str(step['observation']) ?? '');
+            // The state is recorded after the step ran: the file an `edit` acts on is the one open before it.
+            const open = str(state['open_file']);
+            openFile = open && open !== 'n/a' ? open : undefined;
+        });
+        const history = Array.isArray(doc['history']) ? doc['history'] : [];
+        let prompts = 0;
+        let answered = false;
+        for (const entry of history) {
+            b.records += 1;
+            if (!isObject(entry)) {
+                b.skippedRecords += 1;
+                continue;
+            }
+            // After the model's first answer, user messages are command output.
+            if (entry['role'] === 'assistant')
+                answered = true;
+            if (answered)
+                continue;
+            // Demonstrations are past runs shown to the model; the task itself is the first real user message.
+            if (entry['role'] === 'user' && entry['is_demo'] !== true && entry['message_type'] !== 'demonstration') {
+                prompts += 1;
+                b.say('user', contentText(entry['content']));
+            }
+        }
+        b.setPrompts(prompts);
+        const info = isObject(doc['info']) ? doc['info'] : {};
+        const submission = str(info['submission']);
+        if (submission)
+            for (const path of diffPaths(submission))
+                b.touch(path);
+        const stats = isObject(info['model_stats']) ? info['model_stats'] : undefined;
+        if (stats) {
+            const usage = {};
+            const input = num(stats['tokens_sent']);
+            const output = num(stats['tokens_received']);
+            if (input !== undefined)
+                usage.inputTokens = input;
+            if (output !== undefined)
+                usage.outputTokens = output;
+            if (Object.keys(usage).length > 0)
+                b.reportUsage(usage);
+            const cost = num(stats['instance_cost']) ?? num(stats['total_cost']);
+            if (cost !== undefined)
+                b.reportCost(cost);
+        }
+        // SWE-agent 1.x keeps the run's configuration, model included, as a JSON string.
+        const config = parseState(doc['replay_config']);
+        const agent = isObject(config['agent']) ? config['agent'] : {};
+        if (isObject(agent['model']))
+            b.addModel(agent['model']['name']);
+    };
+    return {
+        record: () => false,
+        document(value) {
+            if (isObject(value) && Array.isArray(value['trajectory']))
+                read(value);
+            else
+                b.badLines += 1;
+            return true;
+        },
+    };
+}
+const FINAL_OUTPUT = /COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT|MINI_SWE_AGENT_FINAL_OUTPUT/;
+const BASH_BLOCK = /```(?:mswea_bash_command|bash)[ \t]*\r?\n([\s\S]*?)\r?\n```/g;
+/**
+ * A mini-swe-agent trajectory: a bare JSON array of chat messages (1.x), or the object `{info, messages,
+ * trajectory_format}` it writes since. Each assistant message carries one fenced bash block, the command
+ * it runs (or, with a tool-calling model in 2.x, a `bash` tool call whose output is a `tool` message); mini-swe-agent refuses a reply with several, but each is still judged here, since a gate must
+ * not rely on the agent's own format check. The output of the final command is the submitted diff.
+ */
+function miniSweAgentHandler(b) {
+    let prompts = 0;
+    let answered = false;
+    let submitting = false;
+    const message = (value, index) => {
+        if (!isObject(value) || typeof value['role'] !== 'string')
+            return false;
+        const text = contentText(value['content']);
+        switch (value['role']) {
+            case 'system':
+                b.say('system', text);
+                return true;
+            case 'user':
+                if (submitting)
+                    for (const path of diffPaths(text))
+                        b.touch(path);
+                submitting = false;
+                // Before the model has answered, a user message is the task; after, it is command output.
+                if (!answered) {
+                    prompts += 1;
+                    b.say('user', text);
+                }
+                else
+                    b.say('tool', text);
+                return true;
+            case 'assistant': {
+                answered = true;
+                const commands = [...text.matchAll(BASH_BLOCK)].map((match) => match[1] ?? '');
+                // mini-swe-agent 2.x with a tool-calling model: OpenAI `tool_calls`, `bash` with `{command}`.
+                const calls = Array.isArray(value['tool_calls']) ? value['tool_calls'] : [];
+                for (const call of calls) {
+                    const fn = isObject(call) && isObject(call['function']) ? call['function'] : undefined;
+                    if (!fn)
+                        continue;
+                    let args = fn['arguments'];
+                    if (typeof args === 'string') {
+                        try {
+                            args = JSON.parse(args);
+                        }
+                        catch {
+                            // Kept as the string the model wrote: it is still what a rule is judged against.
+                        }
+                    }
+                    const command = isObject(args) ? str(args['command']) : str(args);
+                    commands.push(command ?? (typeof args === 'string' ? args : JSON.stringify(args ?? null)));
+                }
+                for (const command of commands) {
+                    b.toolCall({ name: 'bash', argument: primaryArgument('bash', command), recordIndex: index });
+                    if (FINAL_OUTPUT.test(command))
+                        submitting = true;
+                }
+                b.say('assistant', text, commands.map(() => 'bash'));
+                return true;
+            }
+            case 'tool':
+                if (submitting)
+                    for (const path of diffPaths(text))
+                        b.touch(path);
+                submitting = false;
+                b.say('tool', text);
+                return true;
+            default:
+                return false;
+        }
+    };
+    return {
+        record: message,
+        document(value) {
+            if (Array.isArray(value))
+                return false;
+            if (!isObject(value) || !Array.isArray(value['messages'])) {
+                b.badLines += 1;
+                return true;
+            }
+            b.records += 1;
+            value['messages'].forEach((item, i) => {
+                b.records += 1;
+                if (!message(item, i))
+                    b.skippedRecords += 1;
+            });
+            const info = isObject(value['info']) ? value['info'] : {};
+            const submission = str(info['submission']);
+            if (submission)
+                for (const path of diffPaths(submission))
+                    b.touch(path);
+            const stats = isObject(info['model_stats']) ? info['model_stats'] : {};
+            const cost = num(stats['instance_cost']);
+            if (cost !== undefined)
+                b.reportCost(cost);
+            const config = isObject(info['config']) ? info['config'] : {};
+            if (isObject(config['model']))
+                b.addModel(config['model']['model_name']);
+            return true;
+        },
+        finish() {
+            b.setPrompts(prompts);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/types.ts
 const types_TRANSCRIPT_FORMATS = Object.freeze([
     'claude-code-action',
@@ -38838,12 +40826,19 @@ const types_TRANSCRIPT_FORMATS = Object.freeze([
     'codex-exec-json',
     'gemini-stream-json',
     'gemini-session',
+    'gemini-session-json',
     'gemini-api-recording',
     'copilot-cli',
     'aider',
     'openai-chat',
     'openai-responses',
     'anthropic-messages',
+    'cline-api-history',
+    'cline-ui-messages',
+    'openhands-trajectory',
+    'swe-agent-traj',
+    'mini-swe-agent-traj',
+    'cursor-specstory',
 ]);
 
 // EXTERNAL MODULE: external "node:path"
@@ -38872,6 +40867,56 @@ function under(path, root) {
     return path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
 }
 /**
+ * A home directory path, `/home/<name>`, `/Users/<name>`, `C:\Users\<name>` (either slash), up to
+ * the user name. `/root` names no person but is a home all the same.
+ */
+const HOME = /(?:\/home|\/Users|\b[A-Za-z]:[\\/]+Users)[\\/]+[^\\/\s"'`<>|:;,()[\]{}]+|\/root(?=[\\/]|$|[\s"'`])/g;
+/** Replaces the home directory in paths inside `text` by `~`, so a user name never reaches a report. */
+function withoutUserNames(text) {
+    return text.includes('/home') || text.includes('Users') || text.includes('/root') ? text.replace(HOME, '~') : text;
+}
+/**
+ * The agent's cwd is where a transcript from another machine was rooted, but only when it is a
+ * project folder: with a cwd of `/` or of a home directory itself, every system or dot file would
+ * pass for a project file (`/etc/cron.d/x` as `etc/cron.d/x`).
+ */
+function projectRoot(cwd) {
+    if (!cwd)
+        return undefined;
+    const root = normalise(toPosix(cwd));
+    if (!isAbsolute(root))
+        return undefined;
+    if (root === '/' || /^[A-Za-z]:\/?$/.test(root))
+        return undefined;
+    if (/^(?:\/home\/[^/]+|\/Users\/[^/]+|\/root|[A-Za-z]:\/Users\/[^/]+|\/home|\/Users)$/.test(root))
+        return undefined;
+    return root;
+}
+function cwdOf(cwd) {
+    const base = cwd ? normalise(toPosix(cwd)) : undefined;
+    return { base: base && isAbsolute(base) ? base : undefined, root: projectRoot(cwd) };
+}
+function resolve(raw, cwd, workspace) {
+    let path = toPosix(raw);
+    // `~/…` is the user's home, never the project.
+    if (path === '~' || path.startsWith('~/'))
+        return { inside: false, path };
+    if (!isAbsolute(path)) {
+        if (cwd.base)
+            path = normalise(external_node_path_.posix.join(cwd.base, path));
+        else {
+            const relative = normalise(path);
+            // A relative path that climbs out keeps its `..`, so the escape stays visible.
+            return relative === '..' || relative.startsWith('../') ? { inside: false, path: relative } : { inside: true, path: relative };
+        }
+    }
+    else {
+        path = normalise(path);
+    }
+    const relative = under(path, workspace) ?? under(path, cwd.root);
+    return relative !== undefined ? { inside: true, path: relative } : { inside: false, path };
+}
+/**
  * Turns the paths an agent recorded into paths a diff can be compared with: relative to the workspace
  * (or to the agent's own cwd, which is where a transcript from another machine was rooted). A path
  * outside both stays absolute, and a relative path that climbs out keeps its `..`, so a scope check
@@ -38880,20 +40925,11 @@ function under(path, root) {
 function filesRelativeToWorkspace(paths, options) {
     const out = [];
     const seen = new Set();
-    const cwd = options.cwd ? normalise(toPosix(options.cwd)) : undefined;
+    const cwd = cwdOf(options.cwd);
     for (const raw of paths) {
         if (raw.length === 0)
             continue;
-        let path = toPosix(raw);
-        if (!isAbsolute(path)) {
-            path = cwd && isAbsolute(cwd) ? normalise(external_node_path_.posix.join(cwd, path)) : normalise(path);
-        }
-        else {
-            path = normalise(path);
-        }
-        let result = path;
-        if (isAbsolute(path))
-            result = under(path, options.workspace) ?? under(path, cwd) ?? path;
+        const result = resolve(raw, cwd, options.workspace).path;
         if (!seen.has(result)) {
             seen.add(result);
             out.push(result);
@@ -38901,8 +40937,52 @@ function filesRelativeToWorkspace(paths, options) {
     }
     return out;
 }
+/**
+ * Splits written paths into the workspace's own files (relative, what `files-touched` reports) and
+ * writes that landed anywhere else (`outside-workspace`: a dot file in the home directory, `/etc`, a
+ * `..` escape), with the home directory shown as `~` so no user name leaves the runner.
+ */
+function splitTouchedPaths(paths, options) {
+    const inside = [];
+    const outside = [];
+    const seen = new Set();
+    const cwd = cwdOf(options.cwd);
+    for (const raw of paths) {
+        if (raw.length === 0)
+            continue;
+        const resolved = resolve(raw, cwd, options.workspace);
+        const path = resolved.inside ? resolved.path : withoutUserNames(resolved.path);
+        const key = `${resolved.inside ? 'i' : 'o'}${path}`;
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        (resolved.inside ? inside : outside).push(path);
+    }
+    return { inside, outside };
+}
+/**
+ * The summary as a report may show it: files relative to the workspace, writes elsewhere apart, and
+ * no home directory (so no user name) in the cwd, the paths or the conversation excerpts.
+ */
+function workspaceView(summary, workspace) {
+    const { inside, outside } = splitTouchedPaths(summary.filesTouched, { workspace, ...(summary.cwd ? { cwd: summary.cwd } : {}) });
+    const view = {
+        ...summary,
+        filesTouched: inside,
+        conversation: summary.conversation.map((entry) => ({ ...entry, text: withoutUserNames(entry.text) })),
+    };
+    if (summary.cwd !== undefined)
+        view.cwd = withoutUserNames(summary.cwd);
+    if (outside.length > 0)
+        view.outsideWorkspace = outside;
+    return view;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/index.ts
+
+
+
+
 
 
 
@@ -38928,12 +41008,19 @@ const SPECS = {
     'codex-exec-json': { agent: 'codex', kind: 'jsonl', handler: codexExecHandler },
     'gemini-stream-json': { agent: 'gemini-cli', kind: 'jsonl', handler: geminiStreamHandler },
     'gemini-session': { agent: 'gemini-cli', kind: 'jsonl', handler: geminiSessionHandler },
+    'gemini-session-json': { agent: 'gemini-cli', kind: 'document', handler: geminiSessionJsonHandler },
     'gemini-api-recording': { agent: 'gemini-cli', kind: 'jsonl', handler: geminiRecordingHandler },
     'copilot-cli': { agent: 'copilot-cli', kind: 'jsonl', handler: copilotHandler },
     aider: { agent: 'aider', kind: 'text', handler: aiderHandler },
     'openai-chat': { agent: 'openai-api', kind: 'document', handler: openaiChatHandler },
     'openai-responses': { agent: 'openai-api', kind: 'document', handler: openaiResponsesHandler },
     'anthropic-messages': { agent: 'anthropic-api', kind: 'document', handler: anthropicMessagesHandler },
+    'cline-api-history': { agent: 'cline', kind: 'document', handler: clineApiHistoryHandler },
+    'cline-ui-messages': { agent: 'cline', kind: 'document', handler: clineUiMessagesHandler },
+    'openhands-trajectory': { agent: 'openhands', kind: 'document', handler: openhandsHandler },
+    'swe-agent-traj': { agent: 'swe-agent', kind: 'document', handler: sweAgentHandler },
+    'mini-swe-agent-traj': { agent: 'mini-swe-agent', kind: 'document', handler: miniSweAgentHandler },
+    'cursor-specstory': { agent: 'cursor', kind: 'text', handler: specstoryHandler },
 };
 function spec(format) {
     if (!types_TRANSCRIPT_FORMATS.includes(format)) {
@@ -38944,6 +41031,20 @@ function spec(format) {
 /** JSONL and text formats are streamed line by line; single-JSON formats must be parsed whole. */
 function isLineOriented(format) {
     return spec(format).kind !== 'document';
+}
+/** Text formats (Markdown) are redacted as text; every other format is JSON. */
+function isTextFormat(format) {
+    return spec(format).kind === 'text';
+}
+/**
+ * A format the user named, settled against the file: Gemini CLI wrote its session as JSONL and, in older
+ * versions, as one pretty-printed `.json`; both are "gemini-session" to a user, but only the second must
+ * be read whole.
+ */
+function refineFormat(format, head, fileName) {
+    if (format === 'gemini-session' && detect_detectFormat(head, fileName) === 'gemini-session-json')
+        return 'gemini-session-json';
+    return format;
 }
 function createTranscriptReader(format, options) {
     const { agent, kind, handler } = spec(format);
@@ -38960,7 +41061,8 @@ function createTranscriptReader(format, options) {
  * matches no format is an E_FORMAT error, never an empty summary a gate could mistake for a clean run.
  */
 function readTranscript(text, format, options) {
-    const chosen = format ?? detectFormat(text.slice(0, DETECT_HEAD_BYTES), options?.fileName);
+    const head = text.slice(0, DETECT_HEAD_BYTES);
+    const chosen = format ? refineFormat(format, head, options?.fileName) : detectFormat(head, options?.fileName);
     if (chosen === undefined) {
         const name = options?.fileName ? ` ${options.fileName}` : '';
         throw new ConfigError('E_FORMAT', `transcript${name} matches no known format (${TRANSCRIPT_FORMATS.join(', ')})`);
@@ -38973,7 +41075,7 @@ function readTranscript(text, format, options) {
     }
     const trimmed = body.trimStart();
     // JSONL formats may also arrive pretty-printed as one document (an array of records, a legacy session .json).
-    if ((trimmed.startsWith('[') || (trimmed.startsWith('{') && trimmed.includes('\n') && !/\}\s*\n\s*\{/.test(trimmed))) && chosen !== 'aider') {
+    if ((trimmed.startsWith('[') || (trimmed.startsWith('{') && trimmed.includes('\n') && !/\}\s*\n\s*\{/.test(trimmed))) && !isTextFormat(chosen)) {
         try {
             reader.pushDocument(JSON.parse(trimmed));
             return reader.finish();

@@ -5,7 +5,7 @@ export const ACTION_SPEC = {
   inputs: {
     "path": { description: "Transcript file, or a glob matching exactly one file (for example `${{ steps.claude.outputs.execution_file }}`).", required: true },
     "format": { description: "Transcript format, or `auto` to detect it from the first 64 KiB. One of: auto, claude-code-action, claude-stream-json, claude-json-result, claude-session, claude-session-export, codex-rollout, codex-exec-json, gemini-stream-json, gemini-session, gemini-session-json, gemini-api-recording, copilot-cli, aider, openai-chat, openai-responses, anthropic-messages, cline-api-history, cline-ui-messages, openhands-trajectory, swe-agent-traj, mini-swe-agent-traj, cursor-specstory.", default: "auto" },
-    "policy": { description: "Path of the policy file, relative to the workspace. On pull requests it is read from the base commit, never from the head.", default: ".github/agent-gates.yml" },
+    "policy": { description: "Path of the policy file, relative to the workspace. For a change (a pull request, a comment on one, a merge queue group) it is read from the base commit, never from the change; when that base cannot be found the step fails.", default: ".github/agent-gates.yml" },
     "redact": { description: "Redact secrets before the transcript is stored. With `false` a transcript that holds a secret is not uploaded and the verdict is `fail`.", default: "true" },
     "mask-values": { description: "Extra literal values to redact and mask, one per line (pass secrets through `${{ secrets.X }}`).", default: "", sensitive: true },
     "redact-patterns": { description: "Extra regular expressions (JavaScript syntax) to redact, one per line.", default: "" },
@@ -19,6 +19,8 @@ export const ACTION_SPEC = {
   },
   outputs: {
     "verdict": { description: "`pass`, `warn` or `fail`." },
+    "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
+    "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
     "transcript-file": { description: "Path of the redacted transcript on disk." },
     "transcript-digest": { description: "sha256 of the redacted transcript bytes as stored (`sha256:<hex>`)." },
     "source-digest": { description: "sha256 of the original transcript bytes." },

@@ -1,14 +1,12 @@
-import { SummaryBuilder } from '@agent-gates/action-kit';
+import type { SummaryBuilder } from '@agent-gates/action-kit';
 import type { CaptureResult } from '@agent-gates/core/capture';
 
-const ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
-
-/** The reviewer's view: everything here is redacted, and every untrusted string is escaped. */
-export function renderSummary(result: CaptureResult): string {
+/**
+ * capture's part of the step summary, after the shared title, verdict and reasons. Everything here
+ * is redacted, and every untrusted string goes through the builder's escaping.
+ */
+export function renderDetails(b: SummaryBuilder, result: CaptureResult): void {
   const s = result.summary;
-  const b = new SummaryBuilder();
-  b.raw(`## ${ICON[result.verdict]} capture-transcript: ${result.verdict}\n`);
-  for (const reason of result.reasons) b.paragraph(`- ${reason}`);
   b.table(
     ['field', 'value'],
     [
@@ -45,5 +43,4 @@ export function renderSummary(result: CaptureResult): string {
       b.details(`${i + 1}. ${turn.role}${tools}: ${turn.text.slice(0, 80)}`, turn.text || '(no text)');
     });
   }
-  return b.render();
 }

@@ -66,3 +66,17 @@ export function readRunContext(env: Env = process.env): RunContext {
   }
   return context;
 }
+
+/**
+ * The event payload the runner wrote to GITHUB_EVENT_PATH, or undefined outside a runner. A path
+ * that is set but unreadable is the runner's or the workflow's mistake, never a reason to guess.
+ */
+export function readEventPayload(env: Env = process.env): unknown {
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (!eventPath) return undefined;
+  try {
+    return JSON.parse(readFileSync(eventPath, 'utf8')) as unknown;
+  } catch (error) {
+    throw new ConfigError('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, { cause: error });
+  }
+}

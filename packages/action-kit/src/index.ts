@@ -9,3 +9,5 @@ export * from './artifacts.js';
 export * from './context.js';
 export type * from './logger.js';
 export { createGitHubClient, type GitHubClient } from './octokit.js';
+export * from './gate.js';
+export * from './worker.js';

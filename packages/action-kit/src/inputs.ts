@@ -89,11 +89,30 @@ export class InputReader<S extends ActionSpec> {
     return value as T;
   }
 
-  /** One item per line (blank lines and `#` comments dropped); commas also split unless `lines` only. */
-  list(name: keyof S['inputs'] & string, options: { splitCommas?: boolean } = {}): string[] {
+  /**
+   * One item per line, blank lines dropped; commas also split with `splitCommas`. `#` lines are
+   * comments only where asked (`comments: true`): in a list of values to mask or patterns to redact a
+   * line starting with `#` is a value, and dropping it would store the secret in clear.
+   * With `minLength`, a shorter item is the user's mistake, named by input and line, never echoed.
+   */
+  list(name: keyof S['inputs'] & string, options: { splitCommas?: boolean; comments?: boolean; minLength?: number } = {}): string[] {
     const value = this.raw(name);
-    const items = value.split(/\r?\n/).flatMap((line) => (options.splitCommas ? splitTopLevelCommas(line) : [line]));
-    return items.map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
+    const comments = options.comments ?? true;
+    const items: string[] = [];
+    value.split(/\r?\n/).forEach((line, index) => {
+      for (const part of options.splitCommas ? splitTopLevelCommas(line) : [line]) {
+        const item = part.trim();
+        if (item === '' || (comments && item.startsWith('#'))) continue;
+        if (options.minLength !== undefined && item.length < options.minLength) {
+          throw new ConfigError(
+            'E_INPUT',
+            `input "${name}": line ${index + 1} holds a value of ${item.length} character(s); each value must be at least ${options.minLength}`,
+          );
+        }
+        items.push(item);
+      }
+    });
+    return items;
   }
 }
 

@@ -1,15 +1,2 @@
-/** The small surface shared code logs through, so core never imports @actions/core. */
-export interface Logger {
-  info(message: string): void;
-  warning(message: string, properties?: AnnotationProperties): void;
-  error(message: string, properties?: AnnotationProperties): void;
-  notice(message: string, properties?: AnnotationProperties): void;
-  debug(message: string): void;
-}
-
-export interface AnnotationProperties {
-  title?: string;
-  file?: string;
-  startLine?: number;
-  endLine?: number;
-}
+// The interface lives in core, so shared code can log without importing this package.
+export type { AnnotationProperties, Logger } from '@agent-gates/core/gate';

@@ -20,10 +20,23 @@ export function neutraliseMentions(text: string): string {
   return text.replace(MENTION, '@\u200d');
 }
 
-/** Escapes text for inline Markdown/HTML: no tags, no emphasis, no links, no mentions. */
+// GitHub links bare URLs (`https://…`, `www.…`) even where no Markdown link syntax is left; a zero-width
+// space inside the scheme separator or after `www` stops the autolinker and reads the same.
+const BARE_URL = /(:)(\/\/)|\b(www)(\.)/gi;
+
+/** Turns any line break, a lone `\r` and U+2028/U+2029 included, into a space: one cell stays one cell. */
+function oneLine(text: string): string {
+  return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
+}
+
+/** Escapes text for inline Markdown/HTML: no tags, no emphasis, no links (bare URLs included), no mentions. */
 export function escapeMarkdown(text: string): string {
   // Markdown first, then HTML: the other order backslash-escaped the `#` of `&#39;` and showed it raw.
-  const md = text.replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1').replace(/\r?\n/g, ' ');
+  const md = oneLine(text)
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
+    .replace(BARE_URL, (_m, colon: string | undefined, slashes: string | undefined, www: string | undefined, dot: string | undefined) =>
+      colon ? `${colon}\u200b${slashes}` : `${www}\u200b${dot}`,
+    );
   const html = md.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
   return neutraliseMentions(html);
 }

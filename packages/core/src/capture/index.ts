@@ -3,7 +3,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writ
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { bytesDigest, jsonDigest } from '../digest/index.js';
+import { bytesDigest } from '../digest/index.js';
 import { createSecretEngine, type SecretFinding } from '../secrets/index.js';
 import {
   createTranscriptReader,
@@ -16,113 +16,29 @@ import {
   withoutUserNames,
   workspaceView,
   type TranscriptFormat,
-  type TranscriptSummary,
 } from '../transcript/index.js';
 // Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
 import { judgeToolCall, parseToolPattern } from '../policy/tools.js';
 import { isPinnedModel, judgeModel, restrictsModels } from '../policy/models.js';
-import type { ModelsPolicy, SecretsPolicy } from '../policy/types.js';
+import type { ModelsPolicy } from '../policy/types.js';
+import { gateReport, writeGateReport, type GateReason } from '../gate/report.js';
+import { worstVerdict, type Verdict } from '../gate/verdict.js';
 import { TranscriptWriter } from './stream.js';
-import { redactFile } from './worker.js';
+import type { CaptureOptions, CaptureResult, ToolViolation } from './types.js';
+import { captureInWorker, redactFile } from './worker.js';
 
 
-export { resolveTranscriptPath } from './resolve.js';
+export { captureUpload, defaultArtifactName, planCapture, policySource, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
 
-export type Verdict = 'pass' | 'warn' | 'fail';
-
-export interface ToolViolation {
-  tool: string;
-  argument?: string;
-  /** Why it is a violation: the deny rule that matched, or that no allow rule did. */
-  rule: string;
-  record: number;
-}
-
-export interface CaptureContext {
-  repository: string;
-  runId: string;
-  runAttempt: string;
-  job: string;
-  workflow: string;
-  workflowRef: string;
-  eventName: string;
-  sha: string;
-  actor: string;
-  pullRequest?: { number: number; baseSha: string; headSha: string };
-  toolName: string;
-  toolVersion: string;
-}
-
-export interface CaptureOptions {
-  /** Absolute path of the transcript (already resolved). */
-  source: string;
-  workspace: string;
-  format: TranscriptFormat | 'auto';
-  redact: boolean;
-  maskValues: readonly string[];
-  redactPatterns: readonly string[];
-  /**
-   * The policy's `secrets` section, which governs the transcript too: its patterns are extra rules,
-   * disabled rules do not run, and `allow` entries with a regex accept matching findings.
-   */
-  secrets?: Pick<SecretsPolicy, 'patterns' | 'disabledRules' | 'allow'>;
-  /** The policy's `models` section: every model the transcript names is judged against it. */
-  models?: ModelsPolicy;
-  /** Claude Code permission patterns; `*` allows every tool, an empty list allows none. */
-  allowedTools: readonly string[];
-  /** Deny rules win over allow rules, and are checked against each part of a chained command. */
-  deniedTools: readonly string[];
-  /** A write outside the workspace (the home directory, /etc) fails the gate unless this is true. */
-  allowWritesOutsideWorkspace?: boolean;
-  /** Directory that receives the redacted transcript, summary.json and capture.json. */
-  outputDir: string;
-  /** HMAC key for secret fingerprints; a random per-run key when absent. */
-  fingerprintKey?: string;
-  /** Largest transcript accepted (policy transcript.max-bytes); larger fails, never truncated. */
-  maxBytes?: number;
-  /** Largest transcript accepted for a single-JSON format, which must be read whole. */
-  maxDocumentBytes?: number;
-  policy: { source: string; digest: string };
-  context: CaptureContext;
-  /**
-   * A script that serves redaction when started as a worker (see worker.ts); large line-oriented
-   * transcripts are then redacted on a second thread. Without it everything runs inline.
-   */
-  workerEntry?: string;
-  /** Called with each secret value found, so the runtime can mask it; the value is never stored. */
-  onSecret?: (value: string) => void;
-  now?: () => Date;
-}
-
-export interface CaptureResult {
-  verdict: Verdict;
-  reasons: string[];
-  format: TranscriptFormat;
-  summary: TranscriptSummary;
-  filesTouched: string[];
-  /** Paths written outside the workspace, home directory shown as `~`. */
-  outsideWorkspace: string[];
-  violations: ToolViolation[];
-  findings: Array<Pick<SecretFinding, 'ruleId' | 'fingerprint' | 'line'>>;
-  redactions: number;
-  sourceDigest: string;
-  transcriptDigest: string;
-  summaryDigest: string;
-  captureDigest: string;
-  transcriptFile: string;
-  /** Subagent transcripts stored beside the session (`transcript/<session>/subagents/agent-<id>.jsonl`); upload them with it. */
-  subagentFiles: string[];
-  summaryFile: string;
-  captureFile: string;
-  /** False when redact is off and a secret was found: the file must not leave the runner. */
-  uploadable: boolean;
-  /** Redaction ran on a second thread (large line-oriented transcripts). */
-  redactedOnWorker: boolean;
-}
+export type * from './types.js';
+export type { Verdict } from '../gate/verdict.js';
 
 const HEAD_BYTES = 64 * 1024;
-/** Below this a second thread costs more to start than it saves. */
-const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+/**
+ * From this size a transcript is captured on worker threads (when a worker entry is given); below
+ * it a second thread costs more to start than it saves. The one threshold for both decisions.
+ */
+export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 const MAX_FINDINGS_KEPT = 10_000;
 const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 const MAX_VIOLATIONS_KEPT = 1000;
@@ -413,25 +329,25 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const filesTouched = summary.filesTouched;
   const outsideWorkspace = summary.outsideWorkspace ?? [];
 
-  const reasons: string[] = [];
-  let verdict: Verdict = 'pass';
-  const raise = (to: Verdict, reason: string) => {
-    reasons.push(reason);
-    if (to === 'fail' || (to === 'warn' && verdict === 'pass')) verdict = to;
-  };
-  if (violationCount > 0) raise('fail', `${violationCount} tool call(s) outside the allowed tools`);
+  const gateReasons: GateReason[] = [];
+  const raise = (severity: GateReason['severity'], code: string, message: string) => gateReasons.push({ code, severity, message });
+  if (violationCount > 0) raise('fail', 'tool-violation', `${violationCount} tool call(s) outside the allowed tools`);
   if (outsideWorkspace.length > 0) {
-    raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', `${outsideWorkspace.length} file(s) written outside the workspace`);
+    raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', 'outside-workspace', `${outsideWorkspace.length} file(s) written outside the workspace`);
   }
-  if (redactions > 0 && !options.redact) raise('fail', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
-  else if (redactions > 0) raise('warn', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
+  if (redactions > 0 && !options.redact) raise('fail', 'secret-unredacted', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
+  else if (redactions > 0) raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
   // A transcript cut short may hide the calls that matter: never a pass.
-  for (const note of notes) raise('warn', note);
-  if (summary.badLines > 0) raise('warn', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
-  if (summary.truncated !== undefined) raise('warn', `the transcript is incomplete: ${summary.truncated}`);
-  if (summary.modelsOmitted !== undefined) raise('warn', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
-  if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0) raise('warn', 'the transcript records no turn and no tool call');
-  if (options.models) judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], raise);
+  for (const note of notes) raise('warn', 'invalid-utf8', note);
+  if (summary.badLines > 0) raise('warn', 'unreadable-lines', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
+  if (summary.truncated !== undefined) raise('warn', 'truncated', `the transcript is incomplete: ${summary.truncated}`);
+  if (summary.modelsOmitted !== undefined) raise('warn', 'models-omitted', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
+  if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0) raise('warn', 'empty-session', 'the transcript records no turn and no tool call');
+  if (options.models) {
+    judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], (severity, message) => raise(severity, 'model-policy', message));
+  }
+  const verdict = worstVerdict(gateReasons.map((r) => r.severity));
+  const reasons = gateReasons.map((r) => r.message);
 
   const summaryFile = path.join(options.outputDir, 'summary.json');
   const summaryRecord = {
@@ -453,18 +369,32 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   // With redact off a transcript holding secrets is stored as it came; it must not stay where the
   // transcript-file output points, for a later step to upload or print.
   if (!uploadable) for (const file of [transcriptFile, ...subagents.map((a) => a.file)]) rmSync(file, { force: true });
-  const c = options.context;
+  const { toolName, toolVersion, ...runContext } = options.context;
   const captureRecord = {
-    schema: 'https://agent-gates.dev/schemas/capture/v1',
-    tool: { name: c.toolName, version: c.toolVersion },
-    repository: c.repository,
-    run: { id: c.runId, attempt: c.runAttempt, job: c.job, workflow: c.workflow, workflowRef: c.workflowRef },
-    event: c.eventName,
-    sha: c.sha,
-    ...(c.pullRequest ? { pullRequest: c.pullRequest } : {}),
-    actor: c.actor,
-    startedAt: startedAt.toISOString(),
-    finishedAt: (options.now ?? (() => new Date()))().toISOString(),
+    ...gateReport({
+      tool: { name: toolName, version: toolVersion },
+      context: runContext,
+      startedAt,
+      finishedAt: (options.now ?? (() => new Date()))(),
+      policy: options.policy,
+      verdict,
+      reasons: gateReasons,
+      subjects: [
+        { name: 'source', digest: sourceDigest },
+        { name: `transcript/${storedName}`, digest: transcriptDigest },
+        { name: 'summary.json', digest: summaryDigest },
+      ],
+      details: {
+        format,
+        agent: summary.agent,
+        models: summary.models,
+        turns: summary.turns,
+        toolCalls: summary.toolCalls,
+        toolViolations: violationCount,
+        filesTouched: filesTouched.length,
+      },
+    }),
+    // capture's own members beside the envelope, where capture.json readers have always found them.
     transcript: {
       name: sourceName,
       storedAs: `transcript/${storedName}`,
@@ -479,16 +409,13 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
       ...(subagents.length > 0 ? { subagents: subagents.map(({ file: _file, ...rest }) => rest) } : {}),
     },
     summaryDigest,
-    policy: options.policy,
-    verdict,
   };
-  const captureFile = path.join(options.outputDir, 'capture.json');
-  const captureText = `${JSON.stringify(captureRecord, null, 2)}\n`;
-  writeFileSync(captureFile, captureText);
+  const report = writeGateReport(path.join(options.outputDir, 'capture.json'), captureRecord);
 
   return {
     verdict,
     reasons,
+    gateReasons,
     format,
     summary,
     filesTouched,
@@ -499,12 +426,24 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     sourceDigest,
     transcriptDigest,
     summaryDigest,
-    captureDigest: jsonDigest(captureRecord),
+    captureDigest: report.digest,
     transcriptFile,
     subagentFiles: subagents.map((a) => a.file),
     summaryFile,
-    captureFile,
+    captureFile: report.path,
     uploadable,
     redactedOnWorker,
   };
+}
+
+/**
+ * Captures on worker threads when the transcript is large and a worker entry is given (see
+ * captureInWorker: bounded heaps), inline otherwise. The one place that chooses.
+ */
+export async function runCapture(options: CaptureOptions): Promise<CaptureResult> {
+  const { onSecret, ...rest } = options;
+  if (options.workerEntry && statSync(options.source).size >= WORKER_MIN_BYTES) {
+    return captureInWorker(rest, options.workerEntry, onSecret ?? (() => undefined));
+  }
+  return captureTranscript(options);
 }

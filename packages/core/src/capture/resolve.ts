@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { pickRunContext, type GateRunContext } from '../gate/report.js';
+import { resolveSetting } from '../gate/settings.js';
 import { globToRegExp } from '../policy/glob.js';
+import type { LoadedPolicy } from '../policy/types.js';
+import type { TranscriptFormat } from '../transcript/index.js';
+import type { CaptureOptions, CaptureResult } from './types.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -50,4 +57,94 @@ export function resolveTranscriptPath(input: string, workspace: string): string 
     );
   }
   return matches[0]!;
+}
+
+/** What capture-transcript's action inputs say, read and validated by the action (unset = undefined or empty). */
+export interface CaptureInputs {
+  path: string;
+  format: TranscriptFormat | 'auto';
+  redact: boolean;
+  maskValues: readonly string[];
+  redactPatterns: readonly string[];
+  allowedTools: readonly string[];
+  artifactName?: string | undefined;
+  retentionDays?: number | undefined;
+  upload: boolean;
+}
+
+/** What the gate skeleton knows about the run: context, the policy that judges it, where to write. */
+export interface CaptureRun {
+  context: GateRunContext & { workspace: string; runnerTemp: string };
+  policy: Pick<LoadedPolicy, 'policy' | 'source' | 'digest'> & { file?: string; ref?: string };
+  tool: { name: string; version: string };
+  /** Worker bundle (dist/worker/index.js); large transcripts are captured on worker threads through it. */
+  workerEntry?: string;
+  /** HMAC key for secret fingerprints, so fingerprints compare across runs; a random per-run key when absent. */
+  fingerprintKey?: string;
+}
+
+/** What capture decided before reading a byte: the capture's options and how the result is uploaded. */
+export interface CapturePlan {
+  options: CaptureOptions;
+  upload: { name: string; retentionDays: number } | undefined;
+}
+
+/** `agent-transcript-<job>-<run id>-<attempt>`: unique per attempt, so a re-run never collides with the first. */
+export function defaultArtifactName(context: Pick<GateRunContext, 'job' | 'runId' | 'runAttempt'>): string {
+  return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
+}
+
+/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
+export function policySource(policy: CaptureRun['policy']): string {
+  if (policy.source === 'default') return policy.ref ? `default@${policy.ref}` : 'default';
+  return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+}
+
+/**
+ * Every decision that joins the action's inputs with the policy's transcript section. Inputs
+ * override single values (resolveSetting); the two exceptions are deliberate: either side can turn
+ * redaction off (a secret then fails the gate and nothing is uploaded), and redact patterns add up,
+ * because an input must not be able to drop a pattern the policy requires.
+ */
+export function planCapture(inputs: CaptureInputs, run: CaptureRun): CapturePlan {
+  const transcript = run.policy.policy.transcript;
+  const { context } = run;
+  const source = resolveTranscriptPath(inputs.path, context.workspace);
+  const options: CaptureOptions = {
+    source,
+    workspace: context.workspace,
+    format: inputs.format,
+    redact: inputs.redact && transcript.redact,
+    maskValues: inputs.maskValues,
+    redactPatterns: [...inputs.redactPatterns, ...transcript.redactPatterns],
+    allowedTools: resolveSetting(inputs.allowedTools, transcript.allowedTools),
+    deniedTools: transcript.deniedTools,
+    // The policy's secrets section governs the transcript too, and its models section judges the models it names.
+    secrets: run.policy.policy.secrets,
+    models: run.policy.policy.models,
+    outputDir: path.join(context.runnerTemp || os.tmpdir(), 'agent-gates', 'capture-transcript', randomUUID()),
+    maxBytes: transcript.maxBytes,
+    ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
+    ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
+    policy: { source: policySource(run.policy), digest: run.policy.digest },
+    context: { ...pickRunContext(context), toolName: run.tool.name, toolVersion: run.tool.version },
+  };
+  const upload = inputs.upload
+    ? { name: resolveSetting(inputs.artifactName, defaultArtifactName(context)), retentionDays: resolveSetting(inputs.retentionDays, transcript.retentionDays) }
+    : undefined;
+  return { options, upload };
+}
+
+/**
+ * What to upload once the capture is done: the evidence files (the transcript with its subagents' files, summary.json, capture.json), unless upload is off, or a
+ * secret was found with redaction off, in which case the file must not leave the runner and
+ * `skipped` says why.
+ */
+export function captureUpload(
+  plan: CapturePlan,
+  result: Pick<CaptureResult, 'uploadable' | 'transcriptFile' | 'subagentFiles' | 'summaryFile' | 'captureFile'>,
+): { name: string; retentionDays: number; files: string[]; rootDirectory: string } | { skipped: string } | undefined {
+  if (!plan.upload) return undefined;
+  if (!result.uploadable) return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
+  return { ...plan.upload, files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
 }

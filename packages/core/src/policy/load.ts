@@ -110,3 +110,78 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
   }
   return readFromWorkingTree(options.workspace, file);
 }
+
+/** A pull request as the policy base needs it; action-kit fetches it from the REST API when the event lacks it. */
+export interface PullRequestRef {
+  number: number;
+  baseSha: string;
+  headSha: string;
+}
+
+export interface PolicyBase {
+  /** The commit to read the policy at; absent when the working tree is the policy's source. */
+  baseRef?: string;
+  /** The pull request the run judges, when the event belongs to one. */
+  pullRequest?: PullRequestRef;
+  /** Where the base came from, for the log. */
+  origin: string;
+}
+
+export interface ResolvePolicyBaseOptions {
+  /** Looks a pull request up by number (REST `GET /repos/{owner}/{repo}/pulls/{n}`); core cannot call the API itself. */
+  fetchPullRequest?: (number: number) => Promise<PullRequestRef>;
+  /**
+   * What to do when the event belongs to a change but its base cannot be found: `fail` (the
+   * default) refuses to run, because the working tree then holds the change's own policy;
+   * `working-tree` reads it anyway, for callers that know the checkout is trusted.
+   */
+  missingBase?: 'fail' | 'working-tree';
+}
+
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+const isSha = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(value);
+
+/**
+ * Which commit the policy is read at, for any event. A change must never be judged by the policy
+ * it brings, so every event that carries a change resolves to that change's base: `pull_request*`
+ * from the payload, `issue_comment` on a pull request (claude-code-action's `@claude` trigger)
+ * through the API, `merge_group` from `merge_group.base_sha`. Other events (push, schedule,
+ * workflow_dispatch, a comment on a plain issue) read the checked-out tree, which nobody's pending
+ * change controls. Throws ConfigError E_POLICY when a change's base cannot be found.
+ */
+export async function resolvePolicyBase(eventName: string, payload: unknown, options: ResolvePolicyBaseOptions = {}): Promise<PolicyBase> {
+  const event = record(payload) ?? {};
+  const missing = (why: string): PolicyBase => {
+    if (options.missingBase === 'working-tree') return { origin: `working tree (${why})` };
+    throw new ConfigError('E_POLICY', `${why}: the policy cannot be read from the change's base, and reading it from the checkout would let the change choose its own rules`);
+  };
+  if (eventName.startsWith('pull_request')) {
+    const pr = record(event.pull_request);
+    const base = record(pr?.base);
+    const head = record(pr?.head);
+    if (!pr || typeof pr.number !== 'number' || !isSha(base?.sha) || !isSha(head?.sha)) return missing(`the ${eventName} event has no pull_request.base.sha`);
+    return { baseRef: base.sha, pullRequest: { number: pr.number, baseSha: base.sha, headSha: head.sha }, origin: `base of pull request #${pr.number}` };
+  }
+  if (eventName === 'merge_group') {
+    const group = record(event.merge_group);
+    if (!isSha(group?.base_sha)) return missing('the merge_group event has no merge_group.base_sha');
+    return { baseRef: group.base_sha, origin: 'base of the merge group' };
+  }
+  if (eventName === 'issue_comment') {
+    const issue = record(event.issue);
+    // Only a comment on a pull request carries a change; a comment on a plain issue does not.
+    if (!issue || issue.pull_request === undefined || issue.pull_request === null) return { origin: 'working tree (comment on an issue)' };
+    if (typeof issue.number !== 'number') return missing('the issue_comment event has no issue.number');
+    if (!options.fetchPullRequest) return missing(`the base of pull request #${issue.number} needs the GitHub API, and no GitHub token was given`);
+    let pr: PullRequestRef;
+    try {
+      pr = await options.fetchPullRequest(issue.number);
+    } catch (error) {
+      return missing(`the base of pull request #${issue.number} could not be read from the GitHub API (${error instanceof Error ? error.message : String(error)}; the token needs pull-requests: read)`);
+    }
+    if (!isSha(pr.baseSha)) return missing(`the GitHub API returned no base SHA for pull request #${issue.number}`);
+    return { baseRef: pr.baseSha, pullRequest: pr, origin: `base of pull request #${issue.number} (from the API)` };
+  }
+  return { origin: 'working tree' };
+}

@@ -4,7 +4,7 @@
  * that changed it afterwards would make that record lie; apply action-input overrides to a copy.
  */
 
-export type FailOn = 'fail' | 'warn' | 'never';
+import type { FailOn } from '../gate/verdict.js';
 
 /** Signals that always send a change to a person (`routing.require-human-for`). */
 export type HumanReviewSignal =

@@ -1,0 +1,169 @@
+import { ConfigError } from '@agent-gates/core';
+import { FAIL_ON_VALUES, failsStep, type FailOn, type GateReason, type Logger, type Verdict } from '@agent-gates/core/gate';
+import { loadPolicy, resolvePolicyBase, type PullRequestRef } from '@agent-gates/core/policy';
+import type { LoadedPolicy } from '@agent-gates/core/policy';
+import { createActionsLogger } from './annotations.js';
+import { readEventPayload, readRunContext, type RunContext } from './context.js';
+import { InputReader, type ActionSpec } from './inputs.js';
+import { maskSecrets } from './mask.js';
+import { createGitHubClient } from './octokit.js';
+import { OutputSet } from './outputs.js';
+import { SummaryBuilder, writeStepSummary } from './summary.js';
+
+/** The inputs every gate declares with the same name, description and default (test/unit/actions/action-yml.test.ts). */
+export const SHARED_INPUTS = ['policy', 'fail-on', 'summary', 'github-token'] as const;
+/** The outputs every gate writes. */
+export const SHARED_OUTPUTS = ['verdict', 'report', 'report-digest'] as const;
+
+export interface CommonInputs {
+  /** Repository-relative path of the policy file. */
+  policy: string;
+  failOn: FailOn;
+  summary: boolean;
+  githubToken?: string;
+}
+
+type SharedInputName = (typeof SHARED_INPUTS)[number];
+type SharedOutputName = (typeof SHARED_OUTPUTS)[number];
+type GateSpec = ActionSpec & { inputs: Record<SharedInputName, unknown>; outputs: Record<SharedOutputName, unknown> };
+type OutputOf<S extends ActionSpec> = keyof S['outputs'] & string;
+
+/** What a gate's body gets: its own inputs, the run, and the policy read from the change's base. */
+export interface GateContext<I> {
+  inputs: I;
+  common: CommonInputs;
+  context: RunContext;
+  policy: LoadedPolicy;
+  log: Logger;
+  tool: { name: string; version: string };
+}
+
+/** What a gate's body returns; the skeleton writes the shared outputs, the summary and the step result. */
+export interface GateOutcome<O extends string> {
+  verdict: Verdict;
+  reasons: readonly GateReason[];
+  /** The gate report written (GateReport envelope): its path and `sha256:` digest. */
+  report: { path: string; digest: string };
+  /** The gate's own outputs; `verdict`, `report` and `report-digest` are added by the skeleton. */
+  outputs: OutputSet<O>;
+  /** The gate's own part of the step summary, after the verdict and the reasons table. */
+  details?: (summary: SummaryBuilder) => void;
+  /** One line for the log once the gate is done. */
+  logLine?: string;
+}
+
+export interface GateDefinition<S extends GateSpec, I> {
+  /** The action's generated spec (src/action-spec.generated.ts). */
+  spec: S;
+  /** The gate's name, as in `actions/<gate>`; titles the summary and names the tool in reports. */
+  gate: string;
+  /** Reads the gate's own inputs; every input is read here, once, before anything runs. */
+  inputs: (input: InputReader<S>) => I;
+  /** Values to mask before anything else can print (secrets passed as inputs). */
+  secrets?: (inputs: I) => Iterable<string>;
+  /**
+   * When the event belongs to a change whose base cannot be found (an `issue_comment` on a pull
+   * request without API access): `fail` (default) refuses to run rather than read the change's own
+   * policy; `working-tree` is for a gate that judges nothing the change controls.
+   */
+  missingPolicyBase?: 'fail' | 'working-tree';
+  run: (gate: GateContext<I>) => Promise<GateOutcome<OutputOf<S>>>;
+}
+
+export function readCommonInputs<S extends GateSpec>(input: InputReader<S>): CommonInputs {
+  const token = input.optional('github-token' as keyof S['inputs'] & string);
+  return {
+    policy: input.string('policy' as keyof S['inputs'] & string),
+    failOn: input.oneOf('fail-on' as keyof S['inputs'] & string, FAIL_ON_VALUES),
+    summary: input.boolean('summary' as keyof S['inputs'] & string),
+    ...(token ? { githubToken: token } : {}),
+  };
+}
+
+/**
+ * Loads the policy that judges this run from the change's base (resolvePolicyBase), looking the
+ * pull request up through the REST API for an `issue_comment` on one. The pull request found that
+ * way is added to the context, so reports name it as they do on `pull_request`.
+ */
+export async function loadGatePolicy(options: {
+  context: RunContext;
+  payload: unknown;
+  path: string;
+  token?: string;
+  missingBase?: 'fail' | 'working-tree';
+  log?: Logger;
+}): Promise<LoadedPolicy> {
+  const { context } = options;
+  const [owner, repo] = context.repository.split('/');
+  const token = options.token;
+  const fetchPullRequest =
+    token && owner && repo
+      ? async (number: number): Promise<PullRequestRef> => {
+          const client = await createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
+          const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number });
+          const pr = data as { number?: number; base?: { sha?: string }; head?: { sha?: string } };
+          return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
+        }
+      : undefined;
+  const base = await resolvePolicyBase(context.eventName, options.payload, {
+    ...(fetchPullRequest ? { fetchPullRequest } : {}),
+    missingBase: options.missingBase ?? 'fail',
+  });
+  if (base.pullRequest && !context.pullRequest) context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
+  options.log?.debug(`policy read from the ${base.origin}`);
+  return loadPolicy({ workspace: context.workspace, path: options.path, ...(base.baseRef ? { baseRef: base.baseRef } : {}) });
+}
+
+const ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+
+/** The summary every gate shares: title and verdict, the reasons table, then the gate's own details. */
+export function renderGateSummary(gate: string, outcome: Pick<GateOutcome<string>, 'verdict' | 'reasons' | 'details'>): string {
+  const b = new SummaryBuilder();
+  b.raw(`## ${ICON[outcome.verdict]} ${gate}: ${outcome.verdict}\n`);
+  if (outcome.reasons.length > 0) {
+    b.table(['severity', 'check', 'reason'], outcome.reasons.map((r) => [r.severity, r.code, r.message]));
+  }
+  outcome.details?.(b);
+  return b.render();
+}
+
+/**
+ * The skeleton every gate's main.ts is built on: inputs, run context, policy from the change's
+ * base, the gate's body, then `verdict`, `report` and `report-digest`, the step summary, and
+ * `fail-on`. Pass the result to run() in src/index.ts.
+ */
+export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, I>): () => Promise<void> {
+  return async () => {
+    const input = new InputReader(definition.spec);
+    const common = readCommonInputs(input);
+    const inputs = definition.inputs(input);
+    // Before anything else can print: a secret passed as an input must never reach the log, even in an error.
+    if (definition.secrets) maskSecrets(definition.secrets(inputs));
+    const log = createActionsLogger();
+    const context = readRunContext();
+    const policy = await loadGatePolicy({
+      context,
+      payload: readEventPayload(),
+      path: common.policy,
+      ...(common.githubToken ? { token: common.githubToken } : {}),
+      ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
+      log,
+    });
+    const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
+    const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+
+    outcome.outputs
+      .set('verdict' as OutputOf<S>, outcome.verdict)
+      .set('report' as OutputOf<S>, outcome.report.path)
+      .set('report-digest' as OutputOf<S>, outcome.report.digest)
+      .commit();
+    for (const cut of outcome.outputs.truncated()) {
+      log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
+    }
+    if (common.summary) writeStepSummary(renderGateSummary(definition.gate, outcome));
+    if (outcome.logLine) log.info(outcome.logLine);
+    if (failsStep(outcome.verdict, common.failOn)) {
+      throw new ConfigError('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
+    }
+  };
+}

@@ -1,0 +1,124 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bytesDigest, canonicalJson } from '../digest/index.js';
+import type { Verdict } from './verdict.js';
+
+/** `$id` of packages/core/schemas/gate-report.schema.json; every report names it in `schema`. */
+export const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
+
+/** One reason behind a verdict. `code` is stable (routers and tests key on it); `message` is for people. */
+export interface GateReason {
+  code: string;
+  severity: Verdict;
+  message: string;
+  location?: { file?: string; line?: number; record?: number };
+}
+
+/** Something the gate judged, named by its digest so a later gate can check it judged the same bytes. */
+export interface GateSubject {
+  name: string;
+  digest: string;
+}
+
+/** Where the run that wrote a report came from; copied from the runner's environment by action-kit. */
+export interface GateRunContext {
+  repository: string;
+  runId: string;
+  runAttempt: string;
+  job: string;
+  workflow: string;
+  workflowRef: string;
+  eventName: string;
+  sha: string;
+  actor: string;
+  pullRequest?: { number: number; baseSha: string; headSha: string };
+}
+
+/**
+ * The envelope every gate writes (packages/core/schemas/gate-report.schema.json). The router and
+ * audit-emit read these, not only step outputs. `details` is the gate's own; a gate may also keep
+ * members of its own beside the envelope (capture keeps `transcript` and `summaryDigest`).
+ */
+export interface GateReport<Details extends object = Record<string, unknown>> {
+  schema: typeof GATE_REPORT_SCHEMA_ID;
+  tool: { name: string; version: string };
+  repository: string;
+  run: { id: string; attempt: string; job: string; workflow: string; workflowRef: string };
+  event: string;
+  sha: string;
+  actor: string;
+  pullRequest?: { number: number; baseSha: string; headSha: string };
+  startedAt: string;
+  finishedAt: string;
+  policy: { source: string; digest: string };
+  verdict: Verdict;
+  reasons: GateReason[];
+  subjects: GateSubject[];
+  details: Details;
+}
+
+/** Builds the envelope from the run context; the gate supplies what it judged and concluded. */
+export function gateReport<Details extends object>(fields: {
+  tool: { name: string; version: string };
+  context: GateRunContext;
+  startedAt: Date;
+  finishedAt: Date;
+  policy: { source: string; digest: string };
+  verdict: Verdict;
+  reasons: GateReason[];
+  subjects: GateSubject[];
+  details: Details;
+}): GateReport<Details> {
+  const c = fields.context;
+  return {
+    schema: GATE_REPORT_SCHEMA_ID,
+    tool: fields.tool,
+    repository: c.repository,
+    run: { id: c.runId, attempt: c.runAttempt, job: c.job, workflow: c.workflow, workflowRef: c.workflowRef },
+    event: c.eventName,
+    sha: c.sha,
+    actor: c.actor,
+    ...(c.pullRequest ? { pullRequest: { number: c.pullRequest.number, baseSha: c.pullRequest.baseSha, headSha: c.pullRequest.headSha } } : {}),
+    startedAt: fields.startedAt.toISOString(),
+    finishedAt: fields.finishedAt.toISOString(),
+    policy: fields.policy,
+    verdict: fields.verdict,
+    reasons: fields.reasons,
+    subjects: fields.subjects,
+    details: fields.details,
+  };
+}
+
+/**
+ * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
+ * report: anyone can recompute it from the bytes or from the parsed object.
+ */
+export function writeGateReport(file: string, report: GateReport<object>): { path: string; digest: string } {
+  const text = canonicalJson(report);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return { path: file, digest: bytesDigest(text) };
+}
+
+/** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
+export function normaliseSha256(digest: string): string {
+  return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
+}
+
+/** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */
+export function pickRunContext(context: GateRunContext): GateRunContext {
+  return {
+    repository: context.repository,
+    runId: context.runId,
+    runAttempt: context.runAttempt,
+    job: context.job,
+    workflow: context.workflow,
+    workflowRef: context.workflowRef,
+    eventName: context.eventName,
+    sha: context.sha,
+    actor: context.actor,
+    ...(context.pullRequest
+      ? { pullRequest: { number: context.pullRequest.number, baseSha: context.pullRequest.baseSha, headSha: context.pullRequest.headSha } }
+      : {}),
+  };
+}
