@@ -17,7 +17,7 @@ import {
 // Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
 import { judgeToolCall } from '../policy/tools.js';
 import { TranscriptWriter } from './stream.js';
-import { redactFile } from './worker.js';
+import { redactFile } from './redact-file.js';
 
 
 export { resolveTranscriptPath } from './resolve.js';
