@@ -46,7 +46,7 @@ function defaultPolicySource(schema: object): string {
   const value = { version: 1 };
   const validate = newAjv({}).compile(schema);
   if (!validate(value)) throw new Error(`the schema rejects its own defaults: ${JSON.stringify(validate.errors)}`);
-  return `${HEADER}import type { RawPolicy } from './defaults.js';
+  return `${HEADER}import type { RawPolicy } from './types.js';
 
 /** What ajv's useDefaults makes of a file holding only \`version: 1\`. */
 export const DEFAULT_RAW_POLICY: RawPolicy = ${JSON.stringify(value, null, 2)};

@@ -27,7 +27,7 @@ export {
   matchToolPattern,
   parseToolPattern,
   splitShellCommands,
-  type ToolCall,
+  type JudgedToolCall,
   type ToolCallJudgement,
   type ToolPattern,
 } from './tools.js';
