@@ -1,4 +1,5 @@
-import { contentText, isObject, num, patchPaths, primaryArgument, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import { contentText, patchPaths, primaryArgument, type TranscriptSummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
 import type { FormatHandler } from './base-reader.js';
 import type { TranscriptUsage } from './types.js';
 
@@ -32,7 +33,7 @@ const SHELL_TOOLS = new Set(['exec_command', 'shell', 'local_shell', 'container.
  * A shell call that pipes an apply_patch heredoc edits files just like the apply_patch tool; older
  * Codex builds did exactly that, so the patch paths count as touched.
  */
-function shellCall(b: SummaryBuilder, name: string, args: unknown, index: number, id?: string): void {
+function shellCall(b: TranscriptSummaryBuilder, name: string, args: unknown, index: number, id?: string): void {
   const argument = primaryArgument(name, args);
   const command = isObject(args) ? args['cmd'] ?? args['command'] : args;
   const text = Array.isArray(command) ? command.join(' ') : typeof command === 'string' ? command : '';
@@ -40,7 +41,7 @@ function shellCall(b: SummaryBuilder, name: string, args: unknown, index: number
   b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index });
 }
 
-export function codexRolloutHandler(b: SummaryBuilder): FormatHandler {
+export function codexRolloutHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const responseItem = (p: JsonObject, index: number): void => {
     const id = str(p['call_id']);
     switch (p['type']) {
@@ -132,7 +133,7 @@ export function codexRolloutHandler(b: SummaryBuilder): FormatHandler {
 /** Items started but not yet completed; bounded because a stream may never complete some of them. */
 const MAX_OPEN_ITEMS = 1024;
 
-export function codexExecHandler(b: SummaryBuilder): FormatHandler {
+export function codexExecHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const open = new Map<string, { item: JsonObject; index: number }>();
 
   const emit = (item: JsonObject, index: number): void => {

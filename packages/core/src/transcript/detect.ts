@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './summary-builder.js';
+import { isObject, type JsonObject } from './json.js';
 import type { TranscriptFormat } from './types.js';
 
 export const DETECT_HEAD_BYTES = 64 * 1024;

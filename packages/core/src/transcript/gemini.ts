@@ -1,4 +1,5 @@
-import { isObject, num, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import type { TranscriptSummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
 import type { FormatHandler } from './base-reader.js';
 import type { TranscriptUsage } from './types.js';
 
@@ -14,7 +15,7 @@ export function geminiPartsText(content: unknown): string {
   return texts.join('');
 }
 
-export function geminiStreamHandler(b: SummaryBuilder): FormatHandler {
+export function geminiStreamHandler(b: TranscriptSummaryBuilder): FormatHandler {
   // Streamed assistant text arrives as `delta` chunks; one reply is the run of chunks between other events.
   let reply: string[] = [];
   let inReply = false;
@@ -93,7 +94,7 @@ function geminiTokens(tokens: unknown): TranscriptUsage {
 }
 
 /** `~/.gemini/tmp/<hash>/chats/session-*.jsonl`: a metadata line, message records, `$set` / `$rewindTo` updates. */
-export function geminiSessionHandler(b: SummaryBuilder): FormatHandler {
+export function geminiSessionHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const message = (r: JsonObject, index: number): boolean => {
     b.timestamp(r['timestamp']);
     switch (r['type']) {
@@ -157,7 +158,7 @@ export function geminiSessionHandler(b: SummaryBuilder): FormatHandler {
 }
 
 /** gemini-cli's fake-responses recording: each line is one API call with its `GenerateContentResponse` chunks. */
-export function geminiRecordingHandler(b: SummaryBuilder): FormatHandler {
+export function geminiRecordingHandler(b: TranscriptSummaryBuilder): FormatHandler {
   return {
     record(value, index) {
       if (!isObject(value) || typeof value['method'] !== 'string') return false;
@@ -172,7 +173,7 @@ export function geminiRecordingHandler(b: SummaryBuilder): FormatHandler {
         b.addModel(chunk['modelVersion']);
         // Stream chunks repeat usage cumulatively; the last one is the call's total.
         if (isObject(chunk['usageMetadata'])) usage = chunk['usageMetadata'];
-        const candidates = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
+        const candidates: unknown[] = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
         const first = candidates[0];
         const parts = isObject(first) && isObject(first['content']) ? first['content']['parts'] : undefined;
         if (!Array.isArray(parts)) continue;

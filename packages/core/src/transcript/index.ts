@@ -7,7 +7,7 @@ import { codexExecHandler, codexRolloutHandler } from './codex.js';
 import { copilotHandler } from './copilot.js';
 import { detectFormat, DETECT_HEAD_BYTES } from './detect.js';
 import { geminiRecordingHandler, geminiSessionHandler, geminiStreamHandler } from './gemini.js';
-import { SummaryBuilder } from './summary-builder.js';
+import { TranscriptSummaryBuilder } from './summary-builder.js';
 import {
   TRANSCRIPT_FORMATS,
   type TranscriptFormat,
@@ -24,7 +24,7 @@ export { MAX_CONVERSATION, MAX_ENTRY_TEXT, MAX_ARGUMENT_BYTES } from './summary-
 interface FormatSpec {
   agent: string;
   kind: 'jsonl' | 'document' | 'text';
-  handler: (b: SummaryBuilder) => FormatHandler;
+  handler: (b: TranscriptSummaryBuilder) => FormatHandler;
 }
 
 const SPECS: Record<TranscriptFormat, FormatSpec> = {
@@ -59,7 +59,7 @@ export function isLineOriented(format: TranscriptFormat): boolean {
 
 export function createTranscriptReader(format: TranscriptFormat, options?: TranscriptReaderOptions): TranscriptReader {
   const { agent, kind, handler } = spec(format);
-  const builder = new SummaryBuilder(format, agent, options);
+  const builder = new TranscriptSummaryBuilder(format, agent, options);
   const h = handler(builder);
   if (kind === 'text') return new TextReader(builder, h);
   if (kind === 'document') return new DocumentReader(builder, h);

@@ -7,6 +7,7 @@ import type {
   TranscriptSummary,
   TranscriptUsage,
 } from './types.js';
+import { isObject, str } from './json.js';
 
 export const MAX_CONVERSATION = 200;
 export const MAX_ENTRY_TEXT = 2000;
@@ -17,20 +18,6 @@ const MAX_PENDING_RESPONSES = 512;
 const HEAD_KEEP = 100;
 // One slot of the 200 is the "omitted" marker, so head + tail + marker never exceeds the bound.
 const TAIL_KEEP = MAX_CONVERSATION - HEAD_KEEP - 1;
-
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** Cuts on a UTF-8 byte budget without splitting a character, so an argument never exceeds 4 KiB on the wire. */
 export function truncateBytes(text: string, maxBytes: number = MAX_ARGUMENT_BYTES): string {
@@ -158,7 +145,7 @@ interface PendingResponse {
  * Accumulates one summary in memory that does not grow with the file: counters, small maps, the
  * bounded conversation (head + tail ring), and a bounded window of response ids for usage dedupe.
  */
-export class SummaryBuilder {
+export class TranscriptSummaryBuilder {
   readonly format: TranscriptFormat;
   agent: string;
   agentVersion?: string;
