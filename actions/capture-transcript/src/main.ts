@@ -40,7 +40,7 @@ export function getInputs(env: Readonly<Record<string, string | undefined>> = pr
   const input = new InputReader(ACTION_SPEC, env);
   return {
     path: input.string('path'),
-    format: input.oneOf('format', ['auto', ...TRANSCRIPT_FORMATS] as const) as TranscriptFormat | 'auto',
+    format: input.oneOf<TranscriptFormat | 'auto'>('format', ['auto', ...TRANSCRIPT_FORMATS]),
     policy: input.string('policy'),
     redact: input.boolean('redact'),
     maskValues: input.list('mask-values'),
