@@ -70,7 +70,7 @@ export interface CaptureOptions {
   policy: { source: string; digest: string };
   context: CaptureContext;
   /**
-   * A script that serves redaction when started as a worker (see worker.ts); large line-oriented
+   * A script that serves redaction when started as a worker (see redact-file.ts); large line-oriented
    * transcripts are then redacted on a second thread. Without it everything runs inline.
    */
   workerEntry?: string;

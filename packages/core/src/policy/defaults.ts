@@ -38,7 +38,7 @@ export const AGENT_INSTRUCTION_PATHS: readonly string[] = Object.freeze([
   '.codex/**',
 ]);
 
-export function unique(values: readonly string[]): string[] {
+function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 

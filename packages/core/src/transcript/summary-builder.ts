@@ -20,7 +20,7 @@ const HEAD_KEEP = 100;
 const TAIL_KEEP = MAX_CONVERSATION - HEAD_KEEP - 1;
 
 /** Cuts on a UTF-8 byte budget without splitting a character, so an argument never exceeds 4 KiB on the wire. */
-export function truncateBytes(text: string, maxBytes: number = MAX_ARGUMENT_BYTES): string {
+function truncateBytes(text: string, maxBytes: number = MAX_ARGUMENT_BYTES): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const marker = '…[truncated]';
   const budget = maxBytes - Buffer.byteLength(marker, 'utf8');
@@ -40,7 +40,7 @@ export function detached(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
-export function truncateText(text: string, max: number = MAX_ENTRY_TEXT): string {
+function truncateText(text: string, max: number = MAX_ENTRY_TEXT): string {
   if (text.length <= max) return text;
   const omitted = text.length - max;
   return `${text.slice(0, max)}… [truncated ${omitted} chars]`;
@@ -82,7 +82,7 @@ export function primaryArgument(name: string, input: unknown): string | undefine
 }
 
 /** Every path a tool input names (read or write), for the caller's path rules. */
-export function inputPaths(input: unknown): string[] {
+function inputPaths(input: unknown): string[] {
   if (!isObject(input)) return [];
   const paths: string[] = [];
   for (const key of PATH_KEYS) {
@@ -119,7 +119,7 @@ const EDIT_TOOLS = new Set([
 ]);
 
 /** Tools whose named paths are written, not just read. `str_replace_editor` with `command: view` only reads. */
-export function isEditTool(name: string, input?: unknown): boolean {
+function isEditTool(name: string, input?: unknown): boolean {
   const lower = name.toLowerCase();
   if (!EDIT_TOOLS.has(lower)) return false;
   if (isObject(input) && input['command'] === 'view') return false;
