@@ -1,13 +1,14 @@
 /**
  * Generates docs/policy.md from packages/core/schemas/policy.schema.json, so the reference cannot drift
  * from what the gates validate. `pnpm exec tsx scripts/docs-policy.ts` writes it; `--check` exits 1
- * when the committed file is stale. scripts/docs.ts imports generatePolicyDocs() for `pnpm docs`.
+ * when the committed file is stale. scripts/generate.ts imports generatePolicyDocs() for `pnpm generate`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { AGENT_INSTRUCTION_PATHS, DEFAULT_POLICY_PATH } from '../packages/core/src/policy/index.js';
+import { generatedNotice } from './generated-header.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const schemaFile = path.join(root, 'packages', 'core', 'schemas', 'policy.schema.json');
@@ -117,7 +118,7 @@ function defaultsOf(schema: Schema, rootSchema: Schema): Record<string, unknown>
 export function generatePolicyDocs(): string {
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Schema;
   const out: string[] = [
-    '<!-- Generated from packages/core/schemas/policy.schema.json by scripts/docs-policy.ts. Do not edit by hand. -->',
+    `<!-- ${generatedNotice('scripts/docs-policy.ts', 'packages/core/schemas/policy.schema.json')} -->`,
     '',
     '# Policy reference',
     '',
@@ -190,5 +191,5 @@ function main(): void {
   if (current !== generated) writeFileSync(docsFile, generated);
 }
 
-// Only as a command: scripts/docs.ts imports this module for generatePolicyDocs().
+// Only as a command: scripts/generate.ts imports this module for generatePolicyDocs().
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

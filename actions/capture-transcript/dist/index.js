@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76812);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(42168);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11787);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 42168:
+/***/ 11787:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28441,12 +28441,110 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 20 modules
 var src = __nccwpck_require__(76812);
-// EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 17 modules
-var capture = __nccwpck_require__(21836);
-// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 15 modules
-var transcript = __nccwpck_require__(57447);
+// EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 4 modules
+var capture = __nccwpck_require__(77432);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(29179);
+// EXTERNAL MODULE: ../../packages/core/src/capture/redact-file.ts + 1 modules
+var redact_file = __nccwpck_require__(51067);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
+// The capture worker: a whole capture on its own thread (captureInWorker, serveCapture). The action's
+// worker entry serves both this and the file redactor's thread, so it re-exports the latter.
+
+
+
+const CAPTURE_ROLE = 'agent-gates-capture';
+const MAX_MASKED_VALUES = 1000;
+/** True in a thread started by captureInWorker. */
+function isCaptureWorker() {
+    return !isMainThread && workerData?.role === CAPTURE_ROLE;
+}
+/** Runs in the capture worker: the whole capture, with secret values sent back for masking. */
+async function serveCapture() {
+    const port = parentPort;
+    if (!port || !isCaptureWorker())
+        throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
+    // Loaded here, not at the top: the redaction thread starts from the same entry and needs none of it.
+    const { captureTranscript } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 77432));
+    const secrets = new Set();
+    try {
+        const options = workerData.options;
+        const result = await captureTranscript({
+            ...options,
+            onSecret: (value) => {
+                if (secrets.size < MAX_MASKED_VALUES)
+                    secrets.add(value);
+            },
+        });
+        port.postMessage({ ok: true, result, secrets: [...secrets] });
+    }
+    catch (error) {
+        const code = error.code;
+        port.postMessage({
+            ok: false,
+            ...(typeof code === 'string' ? { code } : {}),
+            error: error instanceof Error ? error.message : String(error),
+        });
+    }
+}
+/**
+ * Runs a capture on its own thread with a bounded young generation. V8 sizes a busy thread's heap
+ * by its allocation rate, and parsing a gigabyte of JSON allocates fast: on the main thread, whose
+ * heap limits cannot be set from inside the process, the heap grew past 400 MiB for a transcript
+ * whose live data stays under 30 MiB. A worker takes resource limits, so memory stays flat.
+ */
+async function captureInWorker(options, workerEntry, onSecret) {
+    const worker = new external_node_worker_threads_.Worker(workerEntry, {
+        workerData: { role: CAPTURE_ROLE, options: { ...options, workerEntry } },
+        // Only the young generation is bounded: old-space holds what the capture keeps, which is small
+        // for a streamed transcript, and a single-JSON document is allowed its size.
+        resourceLimits: { maxYoungGenerationSizeMb: 24 },
+    });
+    try {
+        const reply = await new Promise((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+            worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
+        });
+        if (!reply.ok) {
+            if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL')
+                throw new errors/* ConfigError */.xL(reply.code, reply.error);
+            throw new Error(reply.error);
+        }
+        for (const value of reply.secrets)
+            onSecret(value);
+        return reply.result;
+    }
+    finally {
+        await worker.terminate();
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/capture/run.ts
+
+
+
+// Its own module: the capture worker loads index.js, so index.js must not load the worker.
+/**
+ * Captures on worker threads when the transcript is large and a worker entry is given (see
+ * captureInWorker: bounded heaps), inline otherwise. The one place that chooses.
+ */
+async function runCapture(options) {
+    const { onSecret, ...rest } = options;
+    if (options.workerEntry && (0,external_node_fs_.statSync)(options.source).size >= capture/* WORKER_MIN_BYTES */.aC) {
+        return captureInWorker(rest, options.workerEntry, onSecret ?? (() => undefined));
+    }
+    return (0,capture.captureTranscript)(options);
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 16 modules
+var transcript = __nccwpck_require__(3282);
 ;// CONCATENATED MODULE: ./src/action-spec.generated.ts
-// Generated from action.yml by `pnpm docs`. Do not edit: change action.yml and regenerate.
+// Generated by scripts/generate.ts from action.yml and package.json. Do not edit: run `pnpm generate`.
 const ACTION_SPEC = {
     name: "agent-gates: capture-transcript",
     version: "0.1.0",
@@ -28542,6 +28640,7 @@ function renderDetails(b, result) {
 
 
 
+
 /** capture-transcript: inputs, one core call, outputs. Every decision is in packages/core/src/capture. */
 const main = (0,src/* defineGate */.pu)({
     spec: ACTION_SPEC,
@@ -28562,7 +28661,7 @@ const main = (0,src/* defineGate */.pu)({
     async run({ inputs, context, policy, log, tool }) {
         const fingerprintKey = process.env.AGENT_GATES_FINGERPRINT_KEY;
         const plan = (0,capture/* planCapture */.Gi)(inputs, { context, policy, tool, workerEntry: (0,src/* workerEntry */.xA)(import.meta.url), ...(fingerprintKey ? { fingerprintKey } : {}) });
-        const result = await (0,capture/* runCapture */.K2)({ ...plan.options, onSecret: (value) => (0,src/* maskSecrets */.QU)([value]) });
+        const result = await runCapture({ ...plan.options, onSecret: (value) => (0,src/* maskSecrets */.QU)([value]) });
         const outputs = new src/* OutputSet */.Yd();
         const upload = (0,capture/* captureUpload */.gZ)(plan, result);
         if (upload && 'skipped' in upload)
@@ -28663,13 +28762,13 @@ class InputReader {
     raw(name) {
         const spec = this.spec.inputs[name];
         if (!spec)
-            throw new errors.ConfigError('E_INTERNAL', `input "${name}" is not declared in action.yml`);
+            throw new errors/* ConfigError */.xL('E_INTERNAL', `input "${name}" is not declared in action.yml`);
         let value = this.env[inputEnvName(name)];
         if (value === undefined)
             value = spec.default !== undefined && !spec.default.includes('${{') ? spec.default : '';
         value = value.trim();
         if (spec.required && value === '')
-            throw new errors.ConfigError('E_INPUT', `input "${name}" is required and was empty`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `input "${name}" is required and was empty`);
         return value;
     }
     string(name) {
@@ -28686,7 +28785,7 @@ class InputReader {
             return true;
         if (['false', 'False', 'FALSE'].includes(value))
             return false;
-        throw new errors.ConfigError('E_INPUT', `input "${name}" must be true or false, got ${this.describe(name, value)}`);
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "${name}" must be true or false, got ${this.describe(name, value)}`);
     }
     integer(name, range) {
         const value = this.raw(name);
@@ -28694,14 +28793,14 @@ class InputReader {
             return undefined;
         const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
         if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
-            throw new errors.ConfigError('E_INPUT', `input "${name}" must be an integer from ${range.min} to ${range.max}, got ${this.describe(name, value)}`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `input "${name}" must be an integer from ${range.min} to ${range.max}, got ${this.describe(name, value)}`);
         }
         return n;
     }
     oneOf(name, allowed) {
         const value = this.raw(name);
         if (!allowed.includes(value)) {
-            throw new errors.ConfigError('E_INPUT', `input "${name}" must be one of ${allowed.join(', ')}, got ${this.describe(name, value)}`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `input "${name}" must be one of ${allowed.join(', ')}, got ${this.describe(name, value)}`);
         }
         return value;
     }
@@ -28721,7 +28820,7 @@ class InputReader {
                 if (item === '' || (comments && item.startsWith('#')))
                     continue;
                 if (options.minLength !== undefined && item.length < options.minLength) {
-                    throw new errors.ConfigError('E_INPUT', `input "${name}": line ${index + 1} holds a value of ${item.length} character(s); each value must be at least ${options.minLength}`);
+                    throw new errors/* ConfigError */.xL('E_INPUT', `input "${name}": line ${index + 1} holds a value of ${item.length} character(s); each value must be at least ${options.minLength}`);
                 }
                 items.push(item);
             }
@@ -28834,7 +28933,7 @@ class OutputSet {
         for (const [name, value] of this.values)
             total += Buffer.byteLength(name) + Buffer.byteLength(value);
         if (total > limitBytes)
-            throw new errors.ConfigError('E_INTERNAL', `the step's outputs take ${total} bytes, over the ${limitBytes} a gate may write`);
+            throw new errors/* ConfigError */.xL('E_INTERNAL', `the step's outputs take ${total} bytes, over the ${limitBytes} a gate may write`);
         for (const [name, value] of this.values)
             core/* setOutput */.uH(name, value);
     }
@@ -29111,7 +29210,7 @@ async function uploadArtifact(store, upload) {
         });
     }
     catch (error) {
-        throw new errors.ConfigError('E_UPLOAD', `artifact "${upload.name}" could not be uploaded: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
+        throw new errors/* ConfigError */.xL('E_UPLOAD', `artifact "${upload.name}" could not be uploaded: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
     }
     return { id: result.id, size: result.size, ...(result.digest ? { digest: (0,report/* normaliseSha256 */.WN)(result.digest) } : {}) };
 }
@@ -29144,7 +29243,7 @@ function readRunContext(env = process.env) {
             payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
         }
         catch (error) {
-            throw new errors.ConfigError('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, {
+            throw new errors/* ConfigError */.xL('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, {
                 cause: error,
             });
         }
@@ -29152,7 +29251,7 @@ function readRunContext(env = process.env) {
         const base = pr?.base;
         const head = pr?.head;
         if (!pr || typeof pr.number !== 'number' || typeof base?.sha !== 'string' || typeof head?.sha !== 'string') {
-            throw new errors.ConfigError('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) holds a ${eventName} event without pull_request.number, base.sha and head.sha`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) holds a ${eventName} event without pull_request.number, base.sha and head.sha`);
         }
         context.pullRequest = {
             number: pr.number,
@@ -29176,7 +29275,7 @@ function readEventPayload(env = process.env) {
         return JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
     }
     catch (error) {
-        throw new errors.ConfigError('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, { cause: error });
+        throw new errors/* ConfigError */.xL('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, { cause: error });
     }
 }
 
@@ -29219,7 +29318,7 @@ function assertSafeRef(ref) {
         ref.endsWith('.lock') ||
         ref.length > 255;
     if (unsafe) {
-        throw new errors.ConfigError('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
+        throw new errors/* ConfigError */.xL('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
     }
 }
 /** Throws E_GIT unless `file` is a plain repository-relative path (no `..`, no glob or pathspec magic). */
@@ -29234,7 +29333,7 @@ function assertSafeRepoPath(file) {
         /[*?[\]\\\0\n\r]/.test(file) ||
         segments.some((segment) => segment === '' || segment === '.' || segment === '..');
     if (unsafe) {
-        throw new errors.ConfigError('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
+        throw new errors/* ConfigError */.xL('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
     }
 }
 function printable(value) {
@@ -29259,23 +29358,23 @@ function runGit(workspace, args, options = {}) {
             if (error) {
                 const code = error.code;
                 if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-                    reject(new errors.ConfigError('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
+                    reject(new errors/* ConfigError */.xL('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
                     return;
                 }
                 if (code === 'ENOENT') {
-                    reject(new errors.ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error }));
+                    reject(new errors/* ConfigError */.xL('E_GIT', 'git is not installed or not on PATH', { cause: error }));
                     return;
                 }
                 const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
                 reject(new GitCommandError(args, error.code, detail, error));
                 return;
             }
-            resolve({ stdout: stdout, stderr: errText });
+            resolve({ stdout, stderr: errText });
         });
     });
 }
 /** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
-class GitCommandError extends errors.ConfigError {
+class GitCommandError extends errors/* ConfigError */.xL {
     exitCode;
     stderr;
     constructor(args, exitCode, stderr, cause) {
@@ -29291,11 +29390,11 @@ async function revParse(workspace, ref, options = {}) {
         ...options,
         maxBytes: 1024,
     }).catch((error) => {
-        throw new errors.ConfigError('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
+        throw new errors/* ConfigError */.xL('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
     });
     const sha = stdout.toString('utf8').trim();
     if (!isFullSha(sha))
-        throw new errors.ConfigError('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
+        throw new errors/* ConfigError */.xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
     return sha.toLowerCase();
 }
 function commitHint(ref) {
@@ -29343,12 +29442,12 @@ async function gitShowFileBytes(workspace, sha, file, options = {}) {
     const [, mode, type, object] = entry;
     if (type !== 'blob' || mode === '120000' || mode === '160000') {
         const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
-        throw new errors.ConfigError('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
+        throw new errors/* ConfigError */.xL('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
     }
     const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
     const size = Number((await runGit(workspace, ['cat-file', '-s', object], { ...options, maxBytes: 64 })).stdout.toString().trim());
     if (!Number.isFinite(size) || size > maxBytes) {
-        throw new errors.ConfigError('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
+        throw new errors/* ConfigError */.xL('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
     }
     const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
     return blob;
@@ -29381,7 +29480,7 @@ function decode(bytes, file) {
         return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch (error) {
-        throw new errors.ConfigError('E_POLICY', `${file} is not valid UTF-8 text`, { cause: error });
+        throw new errors/* ConfigError */.xL('E_POLICY', `${file} is not valid UTF-8 text`, { cause: error });
     }
 }
 function checkPolicyPath(file) {
@@ -29389,7 +29488,7 @@ function checkPolicyPath(file) {
         assertSafeRepoPath(file);
     }
     catch (error) {
-        throw new errors.ConfigError('E_POLICY', `policy path "${file}" must be a plain repository-relative path (no leading /, no .., no glob characters)`, {
+        throw new errors/* ConfigError */.xL('E_POLICY', `policy path "${file}" must be a plain repository-relative path (no leading /, no .., no glob characters)`, {
             cause: error,
         });
     }
@@ -29401,8 +29500,8 @@ async function readFromCommit(workspace, baseRef, file) {
         bytes = await gitShowFileBytes(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
     }
     catch (error) {
-        if (error instanceof errors.ConfigError && error.code === 'E_TOO_LARGE') {
-            throw new errors.ConfigError('E_TOO_LARGE', `${file} at ${commit} is larger than ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB), the most a policy file may be`, {
+        if (error instanceof errors/* ConfigError */.xL && error.code === 'E_TOO_LARGE') {
+            throw new errors/* ConfigError */.xL('E_TOO_LARGE', `${file} at ${commit} is larger than ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB), the most a policy file may be`, {
                 cause: error,
             });
         }
@@ -29423,15 +29522,15 @@ async function readFromWorkingTree(workspace, file) {
         if (error.code === 'ENOENT' || error.code === 'ENOTDIR') {
             return (0,defaults/* defaultPolicy */.G4)({ policyPath: file });
         }
-        throw new errors.ConfigError('E_POLICY', `${file} cannot be read: ${error.message}`, { cause: error });
+        throw new errors/* ConfigError */.xL('E_POLICY', `${file} cannot be read: ${error.message}`, { cause: error });
     }
     // A symlink could make the policy come from outside the repository, or from a file the change controls.
     if (stats.isSymbolicLink())
-        throw new errors.ConfigError('E_POLICY', `${file} is a symbolic link; the policy must be a regular file`);
+        throw new errors/* ConfigError */.xL('E_POLICY', `${file} is a symbolic link; the policy must be a regular file`);
     if (!stats.isFile())
-        throw new errors.ConfigError('E_POLICY', `${file} is not a regular file`);
+        throw new errors/* ConfigError */.xL('E_POLICY', `${file} is not a regular file`);
     if (stats.size > defaults/* MAX_POLICY_BYTES */.mk) {
-        throw new errors.ConfigError('E_TOO_LARGE', `${file} is ${stats.size} bytes; a policy file may be at most ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB)`);
+        throw new errors/* ConfigError */.xL('E_TOO_LARGE', `${file} is ${stats.size} bytes; a policy file may be at most ${defaults/* MAX_POLICY_BYTES */.mk} bytes (256 KiB)`);
     }
     const bytes = await (0,promises_.readFile)(absolute);
     return parsePolicyText(decode(bytes, file), file, { policyPath: file });
@@ -29448,7 +29547,7 @@ async function loadPolicy(options) {
         if (options.baseRef.trim() === '') {
             // An empty base SHA is a workflow bug (wrong expression); reading the working tree instead would
             // let the pull request choose its own rules.
-            throw new errors.ConfigError('E_GIT', 'the base ref is empty: pass the pull request base SHA');
+            throw new errors/* ConfigError */.xL('E_GIT', 'the base ref is empty: pass the pull request base SHA');
         }
         return readFromCommit(options.workspace, options.baseRef.trim(), file);
     }
@@ -29469,7 +29568,7 @@ async function resolvePolicyBase(eventName, payload, options = {}) {
     const missing = (why) => {
         if (options.missingBase === 'working-tree')
             return { origin: `working tree (${why})` };
-        throw new errors.ConfigError('E_POLICY', `${why}: the policy cannot be read from the change's base, and reading it from the checkout would let the change choose its own rules`);
+        throw new errors/* ConfigError */.xL('E_POLICY', `${why}: the policy cannot be read from the change's base, and reading it from the checkout would let the change choose its own rules`);
     };
     if (eventName.startsWith('pull_request')) {
         const pr = record(event.pull_request);
@@ -29658,7 +29757,7 @@ function defineGate(definition) {
         if (outcome.logLine)
             log.info(outcome.logLine);
         if ((0,verdict/* failsStep */.ug)(outcome.verdict, common.failOn)) {
-            throw new errors.ConfigError('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
+            throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
 }
@@ -29699,19 +29798,19 @@ function workerEntry(moduleUrl) {
 
 /***/ }),
 
-/***/ 21836:
+/***/ 77432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  aC: () => (/* binding */ WORKER_MIN_BYTES),
   captureTranscript: () => (/* binding */ captureTranscript),
   gZ: () => (/* reexport */ captureUpload),
-  Gi: () => (/* reexport */ planCapture),
-  K2: () => (/* binding */ runCapture)
+  Gi: () => (/* reexport */ planCapture)
 });
 
-// UNUSED EXPORTS: WORKER_MIN_BYTES, defaultArtifactName, policySource, resolveTranscriptPath
+// UNUSED EXPORTS: defaultArtifactName, policySource, resolveTranscriptPath
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -29726,6 +29825,1876 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var digest = __nccwpck_require__(46927);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 10 modules
+var secrets = __nccwpck_require__(16008);
+// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 16 modules
+var transcript = __nccwpck_require__(3282);
+// EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
+var tools = __nccwpck_require__(58150);
+;// CONCATENATED MODULE: ../../packages/core/src/policy/models.ts
+const cache = new Map();
+function modelGlob(glob) {
+    let re = cache.get(glob);
+    if (!re) {
+        re = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
+        if (cache.size < 1000)
+            cache.set(glob, re);
+    }
+    return re;
+}
+/** The id and, for a provider-prefixed id, its last part: `openrouter/openai/gpt-5` is also `gpt-5`. */
+function spellings(model) {
+    const last = model.slice(model.lastIndexOf('/') + 1);
+    return last && last !== model ? [model, last] : [model];
+}
+function matchModelGlob(glob, model) {
+    const re = modelGlob(glob);
+    return spellings(model).some((m) => re.test(m));
+}
+/**
+ * A dated snapshot (`claude-sonnet-4-5-20250929`, `gpt-4o-2024-08-06`, Vertex's `…@20240620`, Bedrock's
+ * `…-20240620-v1:0`) or a numbered Gemini version (`gemini-1.5-pro-002`); never an id that says `latest`.
+ * Aliases such as `claude-sonnet-4-5` or `gpt-5-codex` move to new snapshots without notice.
+ */
+function isPinnedModel(model) {
+    if (/latest/i.test(model))
+        return false;
+    if (/(?:^|[^0-9])20\d{2}-?(?:0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|3[01])(?![0-9])/.test(model))
+        return true;
+    return /-\d{3}$/.test(model);
+}
+function judgeModel(policy, model) {
+    const pinned = isPinnedModel(model);
+    const denied = policy.denied.find((glob) => matchModelGlob(glob, model));
+    if (denied !== undefined)
+        return { model, allowed: false, reason: 'denied', rule: denied, pinned };
+    if (!policy.allowed.some((glob) => matchModelGlob(glob, model)))
+        return { model, allowed: false, reason: 'not-allowed', pinned };
+    return { model, allowed: true, pinned };
+}
+/** True when the section restricts which models may run (not just `allowed: ["*"]` with nothing denied). */
+function restrictsModels(policy) {
+    return policy.denied.length > 0 || !policy.allowed.includes('*');
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
+var gate_report = __nccwpck_require__(22204);
+// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
+var gate_verdict = __nccwpck_require__(33261);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(78474);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
+
+
+/**
+ * Writes the stored transcript in batches, waiting when the disk is behind. It does not hash: the
+ * chunk redactor takes the stored digest where it makes the bytes (see chunks.ts).
+ */
+class TranscriptWriter {
+    stream;
+    pieces = [];
+    bytes = 0;
+    constructor(file) {
+        this.stream = (0,external_node_fs_.createWriteStream)(file);
+    }
+    write(data) {
+        this.pieces.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    }
+    /** Call between chunks: writes what is buffered and waits if the disk is behind. */
+    async drain() {
+        if (this.pieces.length === 0)
+            return;
+        const pieces = this.pieces;
+        this.pieces = [];
+        // Written piece by piece: gluing them first would copy every byte once more.
+        let full = false;
+        for (const piece of pieces) {
+            this.bytes += piece.length;
+            full = !this.stream.write(piece);
+        }
+        if (full)
+            await (0,external_node_events_.once)(this.stream, 'drain');
+    }
+    async close() {
+        await this.drain();
+        this.stream.end();
+        await (0,external_node_events_.once)(this.stream, 'finish');
+    }
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/capture/redact-file.ts + 1 modules
+var redact_file = __nccwpck_require__(51067);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ../../packages/core/src/gate/settings.ts
+/**
+ * The one rule for "an action input overrides the policy": an input the user left unset (absent,
+ * or the empty string or empty list an unset input reads as) is not a value, so the policy's
+ * value stands; any set input wins. Every gate resolves its settings through these two helpers.
+ */
+function isUnset(value) {
+    return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+}
+function resolveSetting(inputValue, policyValue) {
+    return isUnset(inputValue) ? policyValue : (inputValue);
+}
+/**
+ * `resolveSetting` for each key of the policy object: the result has the policy's shape, with every
+ * input that was set in place of the policy's value. Keys the policy does not have are ignored, so a
+ * typo in a gate's input map cannot add a setting nobody reads.
+ */
+function mergeSettings(inputs, policy) {
+    const merged = { ...policy };
+    for (const key of Object.keys(policy)) {
+        merged[key] = resolveSetting(inputs[key], policy[key]);
+    }
+    return merged;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
+var glob = __nccwpck_require__(25559);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/resolve.ts
+
+
+
+
+
+
+
+
+const GLOB_CHARS = /[*?[\]{}]/;
+/**
+ * Resolves the `path` input to exactly one regular file. A glob that matches nothing or several
+ * files is the user's mistake: guessing which transcript to judge would judge the wrong one.
+ */
+function resolveTranscriptPath(input, workspace) {
+    const absolute = external_node_path_default().resolve(workspace, input);
+    if (!GLOB_CHARS.test(input)) {
+        if (!(0,external_node_fs_.existsSync)(absolute))
+            throw new errors/* ConfigError */.xL('E_NOT_FOUND', `input "path": no file at ${input}`);
+        if (!(0,external_node_fs_.statSync)(absolute).isFile())
+            throw new errors/* ConfigError */.xL('E_INPUT', `input "path": ${input} is not a regular file`);
+        return absolute;
+    }
+    const posix = absolute.split((external_node_path_default()).sep).join('/');
+    const firstGlob = posix.search(GLOB_CHARS);
+    const baseDir = posix.slice(0, posix.lastIndexOf('/', firstGlob)) || '/';
+    let pattern;
+    try {
+        pattern = (0,glob/* globToRegExp */.tL)(posix.slice(baseDir.length).replace(/^\/+/, ''));
+    }
+    catch (error) {
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "path": ${error instanceof Error ? error.message : 'invalid glob'}`);
+    }
+    const matches = [];
+    const walk = (dir, depth) => {
+        if (depth > 32 || matches.length > 100)
+            return;
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const entry of entries) {
+            const full = `${dir === '/' ? '' : dir}/${entry.name}`;
+            if (entry.isDirectory()) {
+                if (entry.name !== '.git' && entry.name !== 'node_modules')
+                    walk(full, depth + 1);
+            }
+            else if (entry.isFile() && pattern.test(full.slice(baseDir.length).replace(/^\/+/, '')))
+                matches.push(full);
+        }
+    };
+    walk(baseDir, 0);
+    if (matches.length === 0)
+        throw new errors/* ConfigError */.xL('E_NOT_FOUND', `input "path": the glob ${input} matches no file`);
+    if (matches.length > 1) {
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "path": the glob ${input} matches ${matches.length > 100 ? 'over 100' : matches.length} files; it must match exactly one`);
+    }
+    return matches[0];
+}
+/** `agent-transcript-<job>-<run id>-<attempt>`: unique per attempt, so a re-run never collides with the first. */
+function defaultArtifactName(context) {
+    return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
+}
+/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
+function policySource(policy) {
+    if (policy.source === 'default')
+        return policy.ref ? `default@${policy.ref}` : 'default';
+    return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+}
+/**
+ * Every decision that joins the action's inputs with the policy's transcript section. Inputs
+ * override single values (resolveSetting); the two exceptions are deliberate: either side can turn
+ * redaction off (a secret then fails the gate and nothing is uploaded), and redact patterns add up,
+ * because an input must not be able to drop a pattern the policy requires.
+ */
+function planCapture(inputs, run) {
+    const transcript = run.policy.policy.transcript;
+    const { context } = run;
+    const source = resolveTranscriptPath(inputs.path, context.workspace);
+    const options = {
+        source,
+        workspace: context.workspace,
+        format: inputs.format,
+        redact: inputs.redact && transcript.redact,
+        maskValues: inputs.maskValues,
+        redactPatterns: [...inputs.redactPatterns, ...transcript.redactPatterns],
+        allowedTools: resolveSetting(inputs.allowedTools, transcript.allowedTools),
+        deniedTools: transcript.deniedTools,
+        // The policy's secrets section governs the transcript too, and its models section judges the models it names.
+        secrets: run.policy.policy.secrets,
+        models: run.policy.policy.models,
+        outputDir: external_node_path_default().join(context.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', 'capture-transcript', (0,external_node_crypto_.randomUUID)()),
+        maxBytes: transcript.maxBytes,
+        ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
+        ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
+        policy: { source: policySource(run.policy), digest: run.policy.digest },
+        context: { ...(0,gate_report/* pickRunContext */.ED)(context), toolName: run.tool.name, toolVersion: run.tool.version },
+    };
+    const upload = inputs.upload
+        ? { name: resolveSetting(inputs.artifactName, defaultArtifactName(context)), retentionDays: resolveSetting(inputs.retentionDays, transcript.retentionDays) }
+        : undefined;
+    return { options, upload };
+}
+/**
+ * What to upload once the capture is done: the evidence files (the transcript with its subagents' files, summary.json, capture.json), unless upload is off, or a
+ * secret was found with redaction off, in which case the file must not leave the runner and
+ * `skipped` says why.
+ */
+function captureUpload(plan, result) {
+    if (!plan.upload)
+        return undefined;
+    if (!result.uploadable)
+        return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
+    return { ...plan.upload, files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/capture/index.ts
+
+
+
+
+
+
+
+
+// Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
+
+
+
+
+
+
+
+const HEAD_BYTES = 64 * 1024;
+/**
+ * From this size a transcript is captured on worker threads (when a worker entry is given); below
+ * it a second thread costs more to start than it saves. The one threshold for both decisions.
+ */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+const MAX_FINDINGS_KEPT = 10_000;
+const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+const MAX_VIOLATIONS_KEPT = 1000;
+/** Calls `fn` for each line of `text` (endings `\n` or `\r\n`; the last line may have none). */
+function forEachTextLine(text, fn) {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        fn(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
+        start = nl + 1;
+    }
+    if (start < text.length)
+        fn(text.slice(start));
+}
+/** The same over stored UTF-8 bytes, each line as one character per byte (see byteText). */
+function forEachByteLine(bytes, fn) {
+    let start = 0;
+    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+        fn(bytes.toString('latin1', start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
+        start = nl + 1;
+    }
+    if (start < bytes.length)
+        fn(bytes.toString('latin1', start, bytes.length));
+}
+/** At most this many model ids are named in one reason; a hostile transcript may hold thousands. */
+const MODELS_NAMED = 5;
+/** Model ids come from the transcript: quoted (newlines escaped) and cut short before they reach a reason. */
+const quoteModel = (model) => JSON.stringify(model.length > 100 ? `${model.slice(0, 100)}…` : model);
+function listModels(models) {
+    const named = models.slice(0, MODELS_NAMED).map(quoteModel).join(', ');
+    return models.length > MODELS_NAMED ? `${named} and ${models.length - MODELS_NAMED} more` : named;
+}
+/**
+ * The policy's `models` section against the models the transcript names: a denied model, or one no
+ * `allowed` glob matches, fails; an alias under `require-pinned` warns (the record cannot say which
+ * snapshot wrote the change). A transcript naming no model passes this check unless the policy restricts
+ * models, where it warns: nothing shows the restriction held.
+ */
+function judgeModels(policy, models, raise) {
+    if (models.length === 0) {
+        if (restrictsModels(policy))
+            raise('warn', 'the transcript names no model, so the policy\'s models.allowed and models.denied could not be checked');
+        return;
+    }
+    const denied = [];
+    const notAllowed = [];
+    const unpinned = [];
+    for (const model of models) {
+        const judgement = judgeModel(policy, model);
+        if (judgement.reason === 'denied')
+            denied.push(model);
+        else if (judgement.reason === 'not-allowed')
+            notAllowed.push(model);
+        if (policy.requirePinned && !isPinnedModel(model))
+            unpinned.push(model);
+    }
+    if (denied.length)
+        raise('fail', `model(s) denied by the policy's models.denied: ${listModels(denied)}`);
+    if (notAllowed.length)
+        raise('fail', `model(s) not in the policy's models.allowed: ${listModels(notAllowed)}`);
+    if (unpinned.length)
+        raise('warn', `model(s) not pinned to a dated snapshot while models.require-pinned is on: ${listModels(unpinned)}`);
+}
+/**
+ * Claude Code keeps a session's subagents in `<session>/subagents/agent-<id>.jsonl` beside
+ * `<session>.jsonl`; a capture of the session is not whole without them.
+ */
+function subagentFiles(source) {
+    if (!source.endsWith('.jsonl'))
+        return [];
+    const folder = external_node_path_default().join(source.slice(0, -'.jsonl'.length), 'subagents');
+    let names;
+    try {
+        names = (0,external_node_fs_.readdirSync)(folder);
+    }
+    catch {
+        return [];
+    }
+    return names
+        .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
+        .sort()
+        .map((name) => external_node_path_default().join(folder, name))
+        // Found, not named by the user: a symbolic link could point anywhere on the runner, and what
+        // is read here is uploaded.
+        .filter((file) => {
+        try {
+            return (0,external_node_fs_.lstatSync)(file).isFile();
+        }
+        catch {
+            return false;
+        }
+    });
+}
+/** Reads the start of a file for format detection without loading the rest. */
+async function headOf(file) {
+    const handle = await (0,promises_.open)(file, 'r');
+    try {
+        const buffer = Buffer.alloc(HEAD_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+        let text = buffer.subarray(0, bytesRead).toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        return text;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
+ * what was stored (never the unredacted text), check tool use, and write the three files that
+ * make the evidence: the redacted transcript in its own format, summary.json and capture.json.
+ */
+async function captureTranscript(options) {
+    const startedAt = (options.now ?? (() => new Date()))();
+    const sourceName = external_node_path_default().basename(options.source);
+    // Built first: a bad redact pattern is the user's mistake whatever the transcript holds. One
+    // engine serves both paths: byteText only adds byte spellings of the mask values.
+    const engineOptions = {
+        fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32).toString('hex'),
+        values: [...options.maskValues],
+        patterns: [...options.redactPatterns, ...(options.secrets?.patterns ?? []).map((p) => ({ id: p.id, regex: p.regex }))],
+        disabledRules: [...(options.secrets?.disabledRules ?? [])],
+        allow: (options.secrets?.allow ?? []).map((a) => ({
+            ...(a.regex !== undefined ? { regex: a.regex } : {}),
+            ...(a.rules ? { rules: [...a.rules] } : {}),
+            ...(a.paths ? { paths: [...a.paths] } : {}),
+        })),
+        byteText: true,
+    };
+    const engine = (0,secrets/* createSecretEngine */.T0)(engineOptions);
+    // An invalid rule matches nothing: silently kept, a typo would turn an allow-list into deny-all or
+    // a deny rule into nothing. The policy's rules are checked when it loads; these are the input's.
+    for (const [input, list] of [['allowed-tools', options.allowedTools], ['denied-tools', options.deniedTools]]) {
+        for (const rule of list) {
+            const parsed = (0,tools/* parseToolPattern */.Wc)(rule);
+            if ('error' in parsed)
+                throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": rule ${JSON.stringify(rule.length > 120 ? `${rule.slice(0, 120)}…` : rule)} ${parsed.error}`);
+        }
+    }
+    const size = (0,external_node_fs_.statSync)(options.source).size;
+    if (size === 0)
+        throw new errors/* ConfigError */.xL('E_FORMAT', `transcript ${sourceName} is empty`);
+    if (options.maxBytes !== undefined && size > options.maxBytes) {
+        throw new errors/* ConfigError */.xL('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
+    }
+    const head = await headOf(options.source);
+    let format;
+    if (options.format === 'auto') {
+        const detected = (0,transcript/* detectFormat */.Tz)(head, sourceName);
+        if (!detected) {
+            throw new errors/* ConfigError */.xL('E_FORMAT', `transcript ${sourceName} matches no supported format (${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')})`);
+        }
+        format = detected;
+    }
+    else {
+        if (!transcript/* TRANSCRIPT_FORMATS */.gz.includes(options.format)) {
+            throw new errors/* ConfigError */.xL('E_INPUT', `input "format" must be auto or one of ${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')}`);
+        }
+        format = (0,transcript/* refineFormat */.Do)(options.format, head, sourceName);
+    }
+    const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
+    const violations = [];
+    let violationCount = 0;
+    const byteText = (0,transcript/* isLineOriented */.FZ)(format);
+    const reader = (0,transcript/* createTranscriptReader */.qg)(format, {
+        byteText,
+        onToolCall(call) {
+            // Permission patterns such as Edit(src/**) are written relative to the repository, while
+            // agents record absolute paths: judge the path as the pattern's author meant it.
+            const argument = call.filePaths.length > 0 && call.argument && external_node_path_default().isAbsolute(call.argument)
+                ? (0,transcript/* filesRelativeToWorkspace */.qH)([call.argument], { workspace: options.workspace })[0]
+                : call.argument;
+            const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
+            const judgement = (0,tools/* judgeToolCall */.S$)(rules, judged);
+            // A call whose record names two different commands is never allowed: either may have run.
+            if (judgement.allowed && call.ambiguous === undefined)
+                return;
+            const rule = judgement.allowed ? `ambiguous: ${call.ambiguous}` : judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
+            violationCount += 1;
+            if (violations.length < MAX_VIOLATIONS_KEPT) {
+                violations.push({ tool: call.name, ...(argument ? { argument: (0,transcript/* withoutUserNames */.kb)(argument) } : {}), rule, record: call.recordIndex });
+            }
+        },
+    });
+    (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
+    // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().join(options.outputDir, 'transcript'), { recursive: true });
+    // Stored without leading dots: the artifact service refuses hidden names such as Aider's
+    // `.aider.chat.history.md` (capture.json keeps the original name).
+    const storedName = sourceName.replace(/^\.+/, '') || 'transcript';
+    const transcriptFile = external_node_path_default().join(options.outputDir, 'transcript', storedName);
+    const findings = [];
+    let redactions = 0;
+    const notes = [];
+    const noteFindings = (list, baseLine, original) => {
+        for (const f of list) {
+            redactions += 1;
+            if (findings.length < MAX_FINDINGS_KEPT)
+                findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: baseLine + f.line - 1 });
+            if (options.onSecret && f.end <= original.length)
+                options.onSecret(original.slice(f.start, f.end));
+        }
+    };
+    let sourceDigest;
+    let transcriptDigest;
+    let storedBytes;
+    let redactedOnWorker = false;
+    const subagents = [];
+    if ((0,transcript/* isLineOriented */.FZ)(format)) {
+        let invalidLines = 0;
+        const storeLines = async (file, stored, onWorker) => {
+            const writer = new TranscriptWriter(stored);
+            const digests = await (0,redact_file/* redactFile */.i)({
+                file,
+                redaction: { engine: engineOptions, kind: (0,transcript/* isTextFormat */.Z2)(format) ? 'text' : 'json', redact: options.redact },
+                ...(onWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
+                onResult: async (result) => {
+                    writer.write(result.bytes);
+                    invalidLines += result.invalidLines;
+                    for (const f of result.found) {
+                        redactions += 1;
+                        if (findings.length < MAX_FINDINGS_KEPT)
+                            findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
+                        options.onSecret?.(f.value);
+                    }
+                    // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
+                    if (result.redactedText !== undefined)
+                        forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
+                    // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
+                    else {
+                        const bytes = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
+                        // The byte order mark is stored, but it is not part of the first record.
+                        forEachByteLine(result.byteOrderMark ? bytes.subarray(3) : bytes, (line) => reader.pushLine(line));
+                    }
+                    await writer.drain();
+                },
+            });
+            await writer.close();
+            // The stored digest is taken where the stored bytes were made (the redaction thread); the writer wrote exactly those.
+            return { ...digests, storedBytes: writer.bytes };
+        };
+        redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
+        const source = await storeLines(options.source, transcriptFile, redactedOnWorker);
+        sourceDigest = `sha256:${source.sha256}`;
+        transcriptDigest = `sha256:${source.storedSha256}`;
+        storedBytes = source.storedBytes;
+        // A subagent's own file is as much the agent's record as the session's: judged, redacted and stored beside it.
+        if (format === 'claude-session') {
+            let total = size;
+            for (const agent of subagentFiles(options.source)) {
+                total += (0,external_node_fs_.statSync)(agent).size;
+                if (options.maxBytes !== undefined && total > options.maxBytes) {
+                    throw new errors/* ConfigError */.xL('E_TOO_LARGE', `transcript ${sourceName} with its subagent files is over ${total} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
+                }
+                const storedAs = external_node_path_default().posix.join('transcript', external_node_path_default().basename(external_node_path_default().dirname(external_node_path_default().dirname(agent))), 'subagents', external_node_path_default().basename(agent));
+                const stored = external_node_path_default().join(options.outputDir, storedAs);
+                (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(stored), { recursive: true });
+                const digests = await storeLines(agent, stored, Boolean(options.workerEntry && (0,external_node_fs_.statSync)(agent).size >= WORKER_MIN_BYTES));
+                subagents.push({ name: external_node_path_default().basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
+            }
+        }
+        // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
+        if (invalidLines > 0)
+            notes.push(`${invalidLines} line(s) are not valid UTF-8`);
+    }
+    else {
+        const limit = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+        if (size > limit) {
+            throw new errors/* ConfigError */.xL('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes; a ${format} file is read whole and the limit is ${limit}`);
+        }
+        const bytes = (0,external_node_fs_.readFileSync)(options.source);
+        sourceDigest = (0,digest/* bytesDigest */.G2)(bytes);
+        let text = bytes.toString('utf8');
+        if (text.charCodeAt(0) === 0xfeff)
+            text = text.slice(1);
+        const result = engine.redactJson(text);
+        noteFindings(result.findings, 1, text);
+        let document;
+        try {
+            document = JSON.parse(result.text);
+        }
+        catch {
+            throw new errors/* ConfigError */.xL('E_FORMAT', `transcript ${sourceName} is not valid JSON (a ${format} file is one JSON document); it may be truncated`);
+        }
+        reader.pushDocument(document);
+        const stored = options.redact ? result.text : text;
+        (0,external_node_fs_.writeFileSync)(transcriptFile, stored);
+        storedBytes = Buffer.byteLength(stored);
+        transcriptDigest = (0,digest/* bytesDigest */.G2)(stored);
+    }
+    const read = reader.finish();
+    // A forced format that understood none of the records read nothing, exactly like a failed detection.
+    if (read.records - read.skippedRecords <= 0) {
+        throw new errors/* ConfigError */.xL('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${read.badLines} unreadable lines, ${read.skippedRecords} records of another kind)`);
+    }
+    const summary = (0,transcript/* workspaceView */.Rp)(read, options.workspace);
+    const filesTouched = summary.filesTouched;
+    const outsideWorkspace = summary.outsideWorkspace ?? [];
+    const gateReasons = [];
+    const raise = (severity, code, message) => gateReasons.push({ code, severity, message });
+    if (violationCount > 0)
+        raise('fail', 'tool-violation', `${violationCount} tool call(s) outside the allowed tools`);
+    if (outsideWorkspace.length > 0) {
+        raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', 'outside-workspace', `${outsideWorkspace.length} file(s) written outside the workspace`);
+    }
+    if (redactions > 0 && !options.redact)
+        raise('fail', 'secret-unredacted', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
+    else if (redactions > 0)
+        raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
+    // A transcript cut short may hide the calls that matter: never a pass.
+    for (const note of notes)
+        raise('warn', 'invalid-utf8', note);
+    if (summary.badLines > 0)
+        raise('warn', 'unreadable-lines', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
+    if (summary.truncated !== undefined)
+        raise('warn', 'truncated', `the transcript is incomplete: ${summary.truncated}`);
+    if (summary.modelsOmitted !== undefined)
+        raise('warn', 'models-omitted', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
+    if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0)
+        raise('warn', 'empty-session', 'the transcript records no turn and no tool call');
+    if (options.models) {
+        judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], (severity, message) => raise(severity, 'model-policy', message));
+    }
+    const verdict = (0,gate_verdict/* worstVerdict */.zP)(gateReasons.map((r) => r.severity));
+    const reasons = gateReasons.map((r) => r.message);
+    const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
+    const summaryRecord = {
+        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
+        ...summary,
+        filesTouched,
+        verdict,
+        reasons,
+        toolViolations: violations,
+        toolViolationCount: violationCount,
+        redactions,
+        findings,
+    };
+    const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
+    (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
+    const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
+    const uploadable = options.redact || redactions === 0;
+    // With redact off a transcript holding secrets is stored as it came; it must not stay where the
+    // transcript-file output points, for a later step to upload or print.
+    if (!uploadable)
+        for (const file of [transcriptFile, ...subagents.map((a) => a.file)])
+            (0,external_node_fs_.rmSync)(file, { force: true });
+    const { toolName, toolVersion, ...runContext } = options.context;
+    const captureRecord = {
+        ...(0,gate_report/* gateReport */.We)({
+            tool: { name: toolName, version: toolVersion },
+            context: runContext,
+            startedAt,
+            finishedAt: (options.now ?? (() => new Date()))(),
+            policy: options.policy,
+            verdict,
+            reasons: gateReasons,
+            subjects: [
+                { name: 'source', digest: sourceDigest },
+                { name: `transcript/${storedName}`, digest: transcriptDigest },
+                { name: 'summary.json', digest: summaryDigest },
+            ],
+            details: {
+                format,
+                agent: summary.agent,
+                models: summary.models,
+                turns: summary.turns,
+                toolCalls: summary.toolCalls,
+                toolViolations: violationCount,
+                filesTouched: filesTouched.length,
+            },
+        }),
+        // capture's own members beside the envelope, where capture.json readers have always found them.
+        transcript: {
+            name: sourceName,
+            storedAs: `transcript/${storedName}`,
+            format,
+            agent: summary.agent,
+            sourceBytes: size,
+            sourceDigest,
+            storedBytes,
+            transcriptDigest,
+            redacted: options.redact,
+            redactions,
+            ...(subagents.length > 0 ? { subagents: subagents.map(({ file: _file, ...rest }) => rest) } : {}),
+        },
+        summaryDigest,
+    };
+    const report = (0,gate_report/* writeGateReport */.JI)(external_node_path_default().join(options.outputDir, 'capture.json'), captureRecord);
+    return {
+        verdict,
+        reasons,
+        gateReasons,
+        format,
+        summary,
+        filesTouched,
+        outsideWorkspace,
+        violations,
+        findings,
+        redactions,
+        sourceDigest,
+        transcriptDigest,
+        summaryDigest,
+        captureDigest: report.digest,
+        transcriptFile,
+        subagentFiles: subagents.map((a) => a.file),
+        summaryFile,
+        captureFile: report.path,
+        uploadable,
+        redactedOnWorker,
+    };
+}
+
+
+/***/ }),
+
+/***/ 51067:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ redactFile)
+});
+
+// UNUSED EXPORTS: serveRedaction
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 10 modules
+var secrets = __nccwpck_require__(16008);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
+
+
+
+const NEWLINE = 10;
+/** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
+function fromBytes(text) {
+    return Buffer.from(text, 'latin1').toString('utf8');
+}
+/**
+ * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
+ * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
+ */
+function join(pieces) {
+    let total = 0;
+    for (const p of pieces)
+        total += p.length;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of pieces) {
+        out.set(p, at);
+        at += p.length;
+    }
+    return out;
+}
+const CARRIAGE_RETURN = 13;
+/**
+ * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
+ * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
+ *
+ * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
+ * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
+ * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
+ * secret cut across two streamed records must be redacted in both; endings follow their lines.
+ */
+function chunks_createChunkRedactor(options, prebuilt) {
+    // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
+    // as much as the keyword pass, for text only ASCII rules ever read.
+    const engine = prebuilt ?? (0,secrets/* createSecretEngine */.T0)({ ...options.engine, byteText: true });
+    // Both digests are taken here, on the thread that already touches every byte, which balances the
+    // work of the two threads when redaction runs in a worker.
+    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
+    const storedHash = (0,external_node_crypto_.createHash)('sha256');
+    const redactor = engine.createLineRedactor(options.kind);
+    const held = [];
+    let carry = null;
+    let first = true;
+    let lineNumber = 0;
+    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+    const result = (b) => {
+        const bytes = join(b.pieces);
+        storedHash.update(bytes);
+        return {
+            bytes,
+            ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
+            found: b.found,
+            invalidLines: b.invalidLines,
+            byteOrderMark: b.byteOrderMark,
+        };
+    };
+    function collect(done, out) {
+        const line = held.shift();
+        if (!line)
+            return;
+        lineNumber += 1;
+        for (const f of done.findings) {
+            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: fromBytes(line.text.slice(f.start, f.end)) });
+        }
+        const changed = done.text !== line.text;
+        if (changed && options.redact)
+            out.pieces.push(Buffer.from(done.text + line.ending, 'latin1'));
+        else
+            out.pieces.push(line.raw);
+        if (!options.redact) {
+            if (changed)
+                out.differs = true;
+            out.redacted.push(fromBytes(done.text), '\n');
+        }
+    }
+    function take(text, raw, bodyLength, ending, out) {
+        const body = raw.subarray(0, bodyLength);
+        if (!(0,external_node_buffer_.isUtf8)(body))
+            out.invalidLines += 1;
+        held.push({ text, raw, ending });
+        for (const done of redactor.push(text, body))
+            collect(done, out);
+    }
+    /** Cuts `data[0, end)` (ending in a newline) into lines. */
+    function lines(data, end, out) {
+        let start = 0;
+        while (start < end) {
+            const nl = data.indexOf(NEWLINE, start);
+            const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
+            const bodyEnd = cr ? nl - 1 : nl;
+            take(data.toString('latin1', start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
+            start = nl + 1;
+        }
+    }
+    function stripByteOrderMark(data, out) {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            out.byteOrderMark = true;
+            // Stored as it came, but not part of the first record.
+            out.pieces.push(data.subarray(0, 3));
+            return data.subarray(3);
+        }
+        return data;
+    }
+    return {
+        push(input) {
+            sourceHash.update(input);
+            const out = builder();
+            let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+            if (carry) {
+                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
+                const nl = data.indexOf(NEWLINE);
+                if (nl < 0) {
+                    carry = Buffer.concat([carry, data]);
+                    return result(out);
+                }
+                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+                carry = null;
+                data = data.subarray(nl + 1);
+                if (first && straddling.length >= 3) {
+                    first = false;
+                    lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
+                }
+                else
+                    lines(straddling, straddling.length, out);
+            }
+            if (first && data.length >= 3) {
+                first = false;
+                data = stripByteOrderMark(data, out);
+            }
+            const last = data.lastIndexOf(NEWLINE);
+            if (last >= 0)
+                lines(data, last + 1, out);
+            // The unfinished line is copied: a view would keep the whole chunk alive.
+            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+            return result(out);
+        },
+        finish() {
+            const out = builder();
+            let rest = carry;
+            carry = null;
+            if (first && rest && rest.length >= 3)
+                rest = stripByteOrderMark(rest, out);
+            first = false;
+            if (rest && rest.length > 0)
+                take(rest.toString('latin1'), rest, rest.length, '', out);
+            for (const done of redactor.flush())
+                collect(done, out);
+            const last = result(out);
+            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/capture/redact-file.ts
+// The file redactor: reads a transcript file in chunks and redacts it, inline or on a worker thread
+// that runs serveRedaction(). It knows nothing of a capture, so capture/index.ts can use it.
+
+
+
+const ROLE = 'agent-gates-redaction';
+/** True in a thread started by `redactFile` to redact for it. */
+function isRedactionWorker() {
+    return !isMainThread && workerData?.role === ROLE;
+}
+function serveRedaction() {
+    const port = parentPort;
+    if (!port || !isRedactionWorker())
+        throw new Error('serveRedaction runs only in a worker thread started by redactFile');
+    let redactor;
+    try {
+        redactor = createChunkRedactor(workerData.options);
+    }
+    catch (error) {
+        port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        return;
+    }
+    port.on('message', (message) => {
+        try {
+            const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
+            // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
+            port.postMessage({ ok: true, result }, [result.bytes.buffer]);
+            if (message.type === 'end')
+                port.close();
+        }
+        catch (error) {
+            port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        }
+    });
+}
+const CHUNK_BYTES = 512 * 1024;
+/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
+const IN_FLIGHT = 4;
+/**
+ * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
+ * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
+ * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
+ */
+async function redactFile(options) {
+    let total = 0;
+    let digests = { source: '', stored: '' };
+    const deliver = async (result) => {
+        if (result.sourceSha256 && result.storedSha256)
+            digests = { source: result.sourceSha256, stored: result.storedSha256 };
+        await options.onResult(result);
+    };
+    if (!options.workerEntry) {
+        const redactor = chunks_createChunkRedactor(options.redaction, options.engine);
+        // A small file is read in one call: a stream costs more to set up than the read itself.
+        const size = (0,external_node_fs_.statSync)(options.file).size;
+        if (size <= CHUNK_BYTES) {
+            const bytes = (0,external_node_fs_.readFileSync)(options.file);
+            await deliver(redactor.push(bytes));
+            await deliver(redactor.finish());
+            return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
+        }
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+            total += chunk.length;
+            await deliver(redactor.push(chunk));
+        }
+        await deliver(redactor.finish());
+        return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+    }
+    // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
+    const worker = new external_node_worker_threads_.Worker(options.workerEntry, {
+        workerData: { role: ROLE, options: options.redaction },
+        resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+    });
+    const replies = [];
+    let wake = null;
+    let failure = null;
+    worker.on('message', (reply) => {
+        replies.push(reply);
+        wake?.();
+    });
+    worker.on('error', (error) => {
+        failure = error;
+        wake?.();
+    });
+    worker.on('exit', (code) => {
+        if (code !== 0 && !failure)
+            failure = new Error(`redaction worker exited with code ${code}`);
+        wake?.();
+    });
+    let inFlight = 0;
+    const next = async () => {
+        while (replies.length === 0) {
+            if (failure)
+                throw failure;
+            await new Promise((resolve) => (wake = resolve));
+            wake = null;
+        }
+        const reply = replies.shift();
+        inFlight -= 1;
+        if (!reply.ok)
+            throw new Error(reply.error);
+        await deliver(reply.result);
+    };
+    try {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
+            total += chunk.length;
+            // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
+            const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+            const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
+            worker.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
+            inFlight += 1;
+            if (inFlight >= IN_FLIGHT)
+                await next();
+        }
+        worker.postMessage({ type: 'end' });
+        inFlight += 1;
+        while (inFlight > 0)
+            await next();
+    }
+    finally {
+        await worker.terminate();
+    }
+    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+}
+
+
+/***/ }),
+
+/***/ 46927:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G2: () => (/* binding */ bytesDigest),
+/* harmony export */   dj: () => (/* binding */ canonicalJson),
+/* harmony export */   jW: () => (/* binding */ jsonDigest)
+/* harmony export */ });
+/* unused harmony export sha256Hex */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96060);
+/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(canonicalize__WEBPACK_IMPORTED_MODULE_1__);
+
+
+// canonicalize is CommonJS with `module.exports = fn`; under NodeNext the default import is that fn.
+const canonicalizeJson = (canonicalize__WEBPACK_IMPORTED_MODULE_1___default());
+/** RFC 8785 (JCS) canonical JSON text of a value. Throws on values JSON cannot represent. */
+function canonicalJson(value) {
+    const text = canonicalizeJson(value);
+    if (text === undefined)
+        throw new TypeError('value has no JSON representation');
+    return text;
+}
+function sha256Hex(data) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex');
+}
+/** `sha256:<hex>` of the canonical JSON of a value: the digest every gate emits for what it judged. */
+function jsonDigest(value) {
+    return `sha256:${sha256Hex(canonicalJson(value))}`;
+}
+/** `sha256:<hex>` of raw bytes. */
+function bytesDigest(data) {
+    return `sha256:${sha256Hex(data)}`;
+}
+
+
+/***/ }),
+
+/***/ 29179:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   De: () => (/* binding */ isConfigError),
+/* harmony export */   Wk: () => (/* binding */ formatError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   xL: () => (/* binding */ ConfigError)
+/* harmony export */ });
+class ConfigError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.name = 'ConfigError';
+        this.code = code;
+    }
+}
+function isConfigError(value) {
+    return value instanceof ConfigError;
+}
+/** Turns any thrown value (Error, string, object, undefined) into one line of text. */
+function errorMessage(value) {
+    if (value instanceof Error)
+        return value.message || value.name;
+    if (typeof value === 'string')
+        return value;
+    if (value === undefined || value === null)
+        return String(value);
+    try {
+        // JSON has no text for a function or a symbol; their String() can span lines (a function's source).
+        return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    }
+    catch {
+        return Object.prototype.toString.call(value);
+    }
+}
+/** `E_CODE: message` as the run() wrapper prints it. */
+function formatError(value) {
+    if (isConfigError(value))
+        return `${value.code}: ${value.message}`;
+    return `E_INTERNAL: ${errorMessage(value)}`;
+}
+
+
+/***/ }),
+
+/***/ 22204:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ED: () => (/* binding */ pickRunContext),
+/* harmony export */   JI: () => (/* binding */ writeGateReport),
+/* harmony export */   WN: () => (/* binding */ normaliseSha256),
+/* harmony export */   We: () => (/* binding */ gateReport)
+/* harmony export */ });
+/* unused harmony export GATE_REPORT_SCHEMA_ID */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _digest_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(46927);
+
+
+
+/** `$id` of packages/core/schemas/gate-report.schema.json; every report names it in `schema`. */
+const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
+/** Builds the envelope from the run context; the gate supplies what it judged and concluded. */
+function gateReport(fields) {
+    const c = fields.context;
+    return {
+        schema: GATE_REPORT_SCHEMA_ID,
+        tool: fields.tool,
+        repository: c.repository,
+        run: { id: c.runId, attempt: c.runAttempt, job: c.job, workflow: c.workflow, workflowRef: c.workflowRef },
+        event: c.eventName,
+        sha: c.sha,
+        actor: c.actor,
+        ...(c.pullRequest ? { pullRequest: { number: c.pullRequest.number, baseSha: c.pullRequest.baseSha, headSha: c.pullRequest.headSha } } : {}),
+        startedAt: fields.startedAt.toISOString(),
+        finishedAt: fields.finishedAt.toISOString(),
+        policy: fields.policy,
+        verdict: fields.verdict,
+        reasons: fields.reasons,
+        subjects: fields.subjects,
+        details: fields.details,
+    };
+}
+/**
+ * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
+ * report: anyone can recompute it from the bytes or from the parsed object.
+ */
+function writeGateReport(file, report) {
+    const text = (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(report);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, text);
+    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(text) };
+}
+/** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
+function normaliseSha256(digest) {
+    return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
+}
+/** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */
+function pickRunContext(context) {
+    return {
+        repository: context.repository,
+        runId: context.runId,
+        runAttempt: context.runAttempt,
+        job: context.job,
+        workflow: context.workflow,
+        workflowRef: context.workflowRef,
+        eventName: context.eventName,
+        sha: context.sha,
+        actor: context.actor,
+        ...(context.pullRequest
+            ? { pullRequest: { number: context.pullRequest.number, baseSha: context.pullRequest.baseSha, headSha: context.pullRequest.headSha } }
+            : {}),
+    };
+}
+
+
+/***/ }),
+
+/***/ 33261:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qm: () => (/* binding */ FAIL_ON_VALUES),
+/* harmony export */   ug: () => (/* binding */ failsStep),
+/* harmony export */   zP: () => (/* binding */ worstVerdict)
+/* harmony export */ });
+/* unused harmony export VERDICTS */
+const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
+const FAIL_ON_VALUES = ['fail', 'warn', 'never'];
+const RANK = { pass: 0, warn: 1, fail: 2 };
+/** The one aggregation rule: the worst verdict wins, and no verdicts at all is a pass. */
+function worstVerdict(verdicts) {
+    let worst = 'pass';
+    for (const v of verdicts)
+        if (RANK[v] > RANK[worst])
+            worst = v;
+    return worst;
+}
+/** Whether a gate with this verdict fails its step under the `fail-on` input. */
+function failsStep(verdict, failOn) {
+    if (failOn === 'never')
+        return false;
+    return RANK[verdict] >= RANK[failOn];
+}
+
+
+/***/ }),
+
+/***/ 49842:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lo: () => (/* binding */ DEFAULT_POLICY_PATH),
+  mk: () => (/* binding */ MAX_POLICY_BYTES),
+  G4: () => (/* binding */ defaultPolicy),
+  Kc: () => (/* binding */ loaded),
+  yo: () => (/* binding */ policyPathsFor),
+  iJ: () => (/* binding */ toPolicy)
+});
+
+// UNUSED EXPORTS: AGENT_INSTRUCTION_PATHS
+
+// EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
+var digest = __nccwpck_require__(46927);
+;// CONCATENATED MODULE: ../../packages/core/src/policy/default-policy.generated.ts
+/** What ajv's useDefaults makes of a file holding only `version: 1`. */
+const DEFAULT_RAW_POLICY = {
+    "version": 1,
+    "models": {
+        "allowed": [
+            "*"
+        ],
+        "denied": [],
+        "require-pinned": true
+    },
+    "signing": {
+        "required": false,
+        "identities": [],
+        "keys": []
+    },
+    "scope": {
+        "allowed-paths": [
+            "**"
+        ],
+        "protected-paths": [],
+        "protect-agent-instructions": true,
+        "max-files": 100,
+        "max-lines": 2000,
+        "forbid-binary": true
+    },
+    "secrets": {
+        "fail-on": "fail",
+        "disabled-rules": [],
+        "patterns": [],
+        "allow": []
+    },
+    "transcript": {
+        "redact": true,
+        "allowed-tools": [
+            "*"
+        ],
+        "denied-tools": [],
+        "redact-patterns": [],
+        "retention-days": 30,
+        "max-bytes": 2147483648
+    },
+    "routing": {
+        "auto-approve-threshold": 0.9,
+        "reject-threshold": 0.3,
+        "require-human-for": [
+            "protected-path",
+            "secret-finding",
+            "tool-violation",
+            "scope-violation",
+            "missing-signal"
+        ],
+        "unknown": "human_review"
+    },
+    "audit": {
+        "sink": "artifact",
+        "path": "agent-gates-audit.jsonl",
+        "chain": true,
+        "retention-days": 90
+    }
+};
+
+;// CONCATENATED MODULE: ../../packages/core/src/policy/defaults.ts
+
+
+/**
+ * What every gate needs when there is no policy file, and the shaping every policy goes through.
+ * This module must stay light: it is on every gate's start-up path, while the YAML readers and the
+ * schema validator (parse.ts) load only when a policy file exists.
+ */
+const DEFAULT_POLICY_PATH = '.github/agent-gates.yml';
+/** A policy is a few kilobytes; the cap keeps a hostile file from costing the runner anything. */
+const MAX_POLICY_BYTES = 256 * 1024;
+/**
+ * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
+ * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
+ */
+const AGENT_INSTRUCTION_PATHS = Object.freeze([
+    '.github/workflows/**',
+    '.github/actions/**',
+    '.github/copilot-instructions.md',
+    '.github/instructions/**',
+    '.github/prompts/**',
+    '.github/CODEOWNERS',
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
+    '**/CLAUDE.md',
+    '**/CLAUDE.local.md',
+    '**/AGENTS.md',
+    '**/GEMINI.md',
+    '**/.claude/**',
+    '**/.cursor/**',
+    '**/.cursorrules',
+    '.mcp.json',
+    '.gemini/**',
+    '.codex/**',
+]);
+function unique(values) {
+    return [...new Set(values)];
+}
+/** The paths a policy always protects: the default location and wherever this one was read from. */
+function policyPathsFor(policyPath) {
+    return unique([DEFAULT_POLICY_PATH, ...(policyPath ? [policyPath] : [])]);
+}
+function deepFreeze(value) {
+    if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value))
+            deepFreeze(child);
+    }
+    return value;
+}
+/** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
+function toPolicy(raw, policyPaths) {
+    const { models, signing, scope, secrets, transcript, routing, audit } = raw;
+    const policy = {
+        version: 1,
+        models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
+        signing: {
+            required: signing.required,
+            identities: signing.identities.map((identity) => identity.subject !== undefined
+                ? { issuer: identity.issuer, subject: identity.subject }
+                : { issuer: identity.issuer, subjectRegex: identity['subject-regex'] }),
+            keys: [...signing.keys],
+        },
+        scope: {
+            allowedPaths: [...scope['allowed-paths']],
+            protectedPaths: unique([
+                ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
+                ...policyPaths,
+                ...scope['protected-paths'],
+            ]),
+            protectAgentInstructions: scope['protect-agent-instructions'],
+            maxFiles: scope['max-files'],
+            maxLines: scope['max-lines'],
+            forbidBinary: scope['forbid-binary'],
+        },
+        secrets: {
+            failOn: secrets['fail-on'],
+            disabledRules: [...secrets['disabled-rules']],
+            patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex, ...(p.description !== undefined ? { description: p.description } : {}) })),
+            allow: secrets.allow.map((entry) => ({
+                ...(entry.paths !== undefined ? { paths: [...entry.paths] } : {}),
+                ...(entry.regex !== undefined ? { regex: entry.regex } : {}),
+                ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
+                reason: entry.reason,
+            })),
+        },
+        transcript: {
+            redact: transcript.redact,
+            allowedTools: [...transcript['allowed-tools']],
+            deniedTools: [...transcript['denied-tools']],
+            redactPatterns: [...transcript['redact-patterns']],
+            retentionDays: transcript['retention-days'],
+            maxBytes: transcript['max-bytes'],
+        },
+        routing: {
+            autoApproveThreshold: routing['auto-approve-threshold'],
+            rejectThreshold: routing['reject-threshold'],
+            requireHumanFor: [...routing['require-human-for']],
+            unknown: routing.unknown,
+        },
+        audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
+    };
+    return deepFreeze(policy);
+}
+function loaded(policy, extra) {
+    return Object.freeze({ policy, ...extra, digest: (0,digest/* jsonDigest */.jW)(policy) });
+}
+/**
+ * The policy every gate applies when there is no policy file. The values are the schema's defaults,
+ * generated ahead of time (scripts/gen-policy-artifacts.ts) so this path never loads the validator;
+ * a unit test holds them equal to what a file with only `version: 1` gives.
+ */
+function defaultPolicy(options = {}) {
+    const policy = toPolicy(DEFAULT_RAW_POLICY, policyPathsFor(options.policyPath));
+    return loaded(policy, { source: 'default', ...(options.ref ? { ref: options.ref } : {}) });
+}
+
+
+/***/ }),
+
+/***/ 25559:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AI: () => (/* binding */ globProblem),
+/* harmony export */   Gn: () => (/* binding */ normaliseRepoPath),
+/* harmony export */   tL: () => (/* binding */ globToRegExp)
+/* harmony export */ });
+/* unused harmony exports matchGlob, matchAnyGlob */
+/**
+ * The one glob dialect of the policy file, so diff-scope, secrets allow-lists and tool rules agree on
+ * what `src/**` means. Globs are anchored at the repository root: `*` and `?` stay within one path
+ * segment, `**` as a whole segment spans any number of them (zero included), `[abc]`/`[!abc]` is one
+ * character, `{a,b}` is either alternative. Dot files are not special: `src/**` covers `src/.env`,
+ * because a protection that skipped dot files would skip `.claude/`.
+ */
+const cache = new Map();
+const CACHE_LIMIT = 2000;
+/** Why `glob` is not a usable path glob, or undefined when it is. */
+function globProblem(glob) {
+    if (glob.length === 0)
+        return 'must not be empty';
+    if (glob.includes('\0') || glob.includes('\\'))
+        return 'must not contain a backslash or NUL (use / between folders)';
+    if (glob.startsWith('/'))
+        return 'must be relative to the repository root (no leading /)';
+    const segments = stripDotSlash(glob).split('/');
+    if (segments.some((s) => s === '..'))
+        return 'must not contain a .. segment';
+    if (segments.slice(0, -1).some((s) => s === ''))
+        return 'must not contain an empty folder name (//)';
+    let braces = 0;
+    let inClass = false;
+    let classBody = '';
+    for (const ch of glob) {
+        if (inClass) {
+            if (ch === ']') {
+                if (classBody === '' || classBody === '!' || classBody === '^')
+                    return 'has an empty [...]';
+                inClass = false;
+            }
+            else if (ch === '/')
+                return 'must not have a / inside [...]';
+            else
+                classBody += ch;
+            continue;
+        }
+        if (ch === '[') {
+            inClass = true;
+            classBody = '';
+        }
+        else if (ch === '{') {
+            braces += 1;
+            if (braces > 1)
+                return 'must not nest {...} inside {...}';
+        }
+        else if (ch === '}') {
+            braces -= 1;
+            if (braces < 0)
+                return 'has a } without a matching {';
+        }
+    }
+    if (inClass)
+        return 'has a [ without a matching ]';
+    if (braces !== 0)
+        return 'has a { without a matching }';
+    return undefined;
+}
+function stripDotSlash(value) {
+    let result = value;
+    while (result.startsWith('./'))
+        result = result.slice(2);
+    return result;
+}
+function escapeRegExp(ch) {
+    return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
+}
+function translate(glob) {
+    let out = '';
+    let i = 0;
+    while (i < glob.length) {
+        const ch = glob[i];
+        const atSegmentStart = i === 0 || glob[i - 1] === '/';
+        if (ch === '*' && glob[i + 1] === '*' && atSegmentStart && (i + 2 === glob.length || glob[i + 2] === '/')) {
+            if (i + 2 === glob.length) {
+                out += '.*';
+                i += 2;
+            }
+            else {
+                out += '(?:[^/]*/)*';
+                i += 3;
+            }
+            continue;
+        }
+        if (ch === '*') {
+            while (glob[i + 1] === '*')
+                i += 1;
+            out += '[^/]*';
+        }
+        else if (ch === '?') {
+            out += '[^/]';
+        }
+        else if (ch === '[') {
+            const end = glob.indexOf(']', i + 1);
+            let body = glob.slice(i + 1, end);
+            const negate = body.startsWith('!') || body.startsWith('^');
+            if (negate)
+                body = body.slice(1);
+            const escaped = body.replace(/[\\\]^]/g, (c) => `\\${c}`);
+            out += negate ? `[^/${escaped}]` : `[${escaped}]`;
+            i = end;
+        }
+        else if (ch === '{') {
+            const end = glob.indexOf('}', i);
+            const alternatives = glob.slice(i + 1, end).split(',');
+            out += `(?:${alternatives.map(translate).join('|')})`;
+            i = end;
+        }
+        else {
+            out += escapeRegExp(ch);
+        }
+        i += 1;
+    }
+    return out;
+}
+/** The anchored RegExp for a glob. Throws a TypeError for a glob `globProblem` rejects. */
+function globToRegExp(glob) {
+    const cached = cache.get(glob);
+    if (cached)
+        return cached;
+    const problem = globProblem(glob);
+    if (problem)
+        throw new TypeError(`glob "${glob}" ${problem}`);
+    let source = stripDotSlash(glob);
+    // A trailing slash names a folder: everything inside it.
+    if (source.endsWith('/'))
+        source += '**';
+    const regex = new RegExp(`^${translate(source)}$`, 's');
+    if (cache.size >= CACHE_LIMIT)
+        cache.clear();
+    cache.set(glob, regex);
+    return regex;
+}
+/**
+ * Normalises a repository-relative path for matching: `./` and duplicate slashes removed, `a/../b`
+ * resolved. Returns undefined for a path that leaves the repository or is absolute, which then
+ * matches no glob (so it is never "allowed" by one).
+ */
+function normaliseRepoPath(file) {
+    if (file.length === 0 || file.includes('\0') || file.startsWith('/'))
+        return undefined;
+    const parts = [];
+    for (const segment of file.replace(/\\/g, '/').split('/')) {
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..') {
+            if (parts.length === 0)
+                return undefined;
+            parts.pop();
+        }
+        else {
+            parts.push(segment);
+        }
+    }
+    return parts.length === 0 ? undefined : parts.join('/');
+}
+/** True when the repository-relative `file` matches `glob`. An invalid glob matches nothing. */
+function matchGlob(glob, file) {
+    const normalised = normaliseRepoPath(file);
+    if (normalised === undefined || globProblem(glob) !== undefined)
+        return false;
+    return globToRegExp(glob).test(normalised);
+}
+/** True when `file` matches any of `globs`. */
+function matchAnyGlob(globs, file) {
+    return globs.some((glob) => matchGlob(glob, file));
+}
+
+
+/***/ }),
+
+/***/ 58150:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S$: () => (/* binding */ judgeToolCall),
+/* harmony export */   Wc: () => (/* binding */ parseToolPattern)
+/* harmony export */ });
+/* unused harmony exports hasShellControl, matchToolPattern, splitShellCommands, matchDeniedTool */
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25559);
+
+/** Tools whose specifier is a path glob (gitignore style, as in Claude Code). */
+const FILE_TOOLS = new Set(['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'NotebookRead', 'Glob', 'Grep', 'LS']);
+const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command']);
+const PATTERN = /^([A-Za-z0-9_*][A-Za-z0-9_.*-]*)(?:\(([\s\S]*)\))?$/;
+/**
+ * Characters and sequences that make one shell command line run more than one command, or run a
+ * command substitution, or redirect: a prefix rule cannot vouch for what follows them.
+ */
+const SHELL_CONTROL = /[;&|`<>\n\r\0]|\$\(|\$\{/;
+/** Parses a rule, or returns the reason it is not one. */
+function parseToolPattern(pattern) {
+    const match = PATTERN.exec(pattern.trim());
+    if (!match)
+        return { error: 'is not a tool rule: write `Tool`, `Tool(specifier)` or an MCP tool name such as `mcp__github__*`' };
+    const tool = match[1];
+    const specifier = match[2];
+    if (specifier === undefined)
+        return { pattern: { tool } };
+    if (tool.includes('*'))
+        return { error: 'cannot combine a wildcard tool name with a (specifier)' };
+    if (specifier.trim() === '')
+        return { error: `has an empty specifier: write \`${tool}\` to match every ${tool} call` };
+    if (specifier === '*')
+        return { pattern: { tool, specifier } };
+    if (SHELL_TOOLS.has(tool)) {
+        const body = specifier.endsWith(':*') ? specifier.slice(0, -2) : specifier;
+        if (body.includes('*')) {
+            return { error: 'may only use a wildcard as a trailing `:*` (prefix rule), for example `Bash(npm test:*)`' };
+        }
+        if (body.trim() === '')
+            return { error: 'has an empty command before `:*`' };
+    }
+    else if (FILE_TOOLS.has(tool)) {
+        const problem = pathRuleProblem(specifier);
+        if (problem)
+            return { error: `has a path glob that ${problem}` };
+    }
+    else if (tool === 'WebFetch') {
+        if (!/^domain:(?:\*\.)?[A-Za-z0-9.-]+$/.test(specifier)) {
+            return { error: 'must name a domain, for example `WebFetch(domain:example.com)`' };
+        }
+    }
+    return { pattern: { tool, specifier } };
+}
+function pathRuleProblem(specifier) {
+    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
+        return specifier.includes('\0') ? 'contains NUL' : undefined;
+    }
+    const relative = specifier.startsWith('/') ? specifier.slice(1) : specifier;
+    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(relative);
+}
+/** True when `name` matches the tool part of a rule. */
+function matchToolName(ruleTool, name) {
+    if (ruleTool === '*')
+        return true;
+    if (ruleTool.includes('*')) {
+        const source = ruleTool.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+        return new RegExp(`^${source}$`).test(name);
+    }
+    // Claude Code: `mcp__server` approves every tool of that server.
+    if (ruleTool.startsWith('mcp__') && ruleTool.split('__').length === 2) {
+        return name === ruleTool || name.startsWith(`${ruleTool}__`);
+    }
+    return name === ruleTool;
+}
+/** True when the command line contains a shell control operator, substitution or redirection. */
+function hasShellControl(command) {
+    return SHELL_CONTROL.test(command);
+}
+function matchPrefix(prefix, command, strict) {
+    if (strict && hasShellControl(command))
+        return false;
+    const wanted = prefix.trim();
+    if (command === wanted)
+        return true;
+    // Word boundary: `npm test:*` covers `npm test --watch`, not `npm testify`.
+    return command.startsWith(wanted) && /\s/.test(command.charAt(wanted.length));
+}
+function matchCommand(specifier, argument, strict) {
+    const command = argument.trim();
+    if (specifier.endsWith(':*'))
+        return matchPrefix(specifier.slice(0, -2), command, strict);
+    return command === specifier.trim();
+}
+function matchPathRule(specifier, argument) {
+    if (argument.includes('\0'))
+        return false;
+    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
+        // Absolute (`//etc/**`) and home (`~/.ssh/**`) rules compare against the path as recorded.
+        const literal = specifier.startsWith('//') ? specifier.slice(1) : specifier;
+        const prefix = literal.startsWith('/') ? '/' : '~/';
+        if (!argument.startsWith(prefix))
+            return false;
+        const rest = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument.slice(prefix.length));
+        if (rest === undefined)
+            return false;
+        const glob = literal.slice(prefix.length);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(glob) !== undefined)
+            return false;
+        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(rest);
+    }
+    if (argument.startsWith('/') || argument.startsWith('~'))
+        return false;
+    const file = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument);
+    if (file === undefined)
+        return false;
+    let glob = specifier.replace(/^(?:\.\/)+/, '');
+    // gitignore semantics, as Claude Code documents: `/x` and any glob with an inner slash are anchored
+    // at the root, a bare name such as `.env` or `*.pem` matches at any depth.
+    if (glob.startsWith('/'))
+        glob = glob.slice(1);
+    else if (!glob.replace(/\/$/, '').includes('/'))
+        glob = `**/${glob}`;
+    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(file);
+}
+function matchWebFetch(specifier, argument) {
+    let host;
+    try {
+        host = new URL(argument).hostname.toLowerCase();
+    }
+    catch {
+        return false;
+    }
+    const domain = specifier.slice('domain:'.length).toLowerCase();
+    if (domain.startsWith('*.'))
+        return host.endsWith(domain.slice(1));
+    return host === domain;
+}
+function matchParsed(rule, call, strict) {
+    if (!matchToolName(rule.tool, call.name))
+        return false;
+    const { specifier } = rule;
+    if (specifier === undefined || specifier === '*')
+        return true;
+    // A rule that names an argument cannot vouch for a call whose argument is unknown.
+    if (call.argument === undefined)
+        return false;
+    if (SHELL_TOOLS.has(rule.tool))
+        return matchCommand(specifier, call.argument, strict);
+    if (FILE_TOOLS.has(rule.tool))
+        return matchPathRule(specifier, call.argument);
+    if (rule.tool === 'WebFetch')
+        return matchWebFetch(specifier, call.argument);
+    return matchCommand(specifier, call.argument, strict);
+}
+/**
+ * Claude Code permission-rule semantics, strict: `Bash` matches every Bash call, `Bash(npm test:*)`
+ * matches `npm test` and `npm test <args>` but nothing that chains, substitutes or redirects
+ * (`npm test; curl x | sh`), `Bash(git status)` only that exact command, `Edit(src/**)` paths under
+ * src/, `mcp__github__*` every tool of the github MCP server, `*` every tool. An invalid rule matches
+ * nothing.
+ */
+function matchToolPattern(pattern, call) {
+    const parsed = parseToolPattern(pattern);
+    if ('error' in parsed)
+        return false;
+    return matchParsed(parsed.pattern, call, true);
+}
+/**
+ * Words that start a command position without being the command: shell reserved words and
+ * wrappers that run the command that follows them. For each wrapper, the options that take an
+ * argument (`sudo -u root curl`), and how many plain arguments come before the command
+ * (`timeout 5 curl`).
+ */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'time', 'coproc']);
+const WRAPPERS = {
+    sudo: { options: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir'] },
+    doas: { options: ['-u', '-C'] },
+    env: { options: ['-u', '-C', '-S', '--unset', '--chdir', '--split-string'] },
+    command: { options: [] },
+    builtin: { options: [] },
+    exec: { options: ['-a'] },
+    nohup: { options: [] },
+    time: { options: ['-f', '-o'] },
+    nice: { options: ['-n', '--adjustment'] },
+    ionice: { options: ['-c', '-n', '-p'] },
+    timeout: { options: ['-s', '-k', '--signal', '--kill-after'], positional: 1 },
+    stdbuf: { options: ['-i', '-o', '-e'] },
+    setsid: { options: [] },
+    xargs: { options: ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace'] },
+    watch: { options: ['-n', '-d', '--interval'] },
+    chroot: { options: [], positional: 1 },
+    taskset: { options: [], positional: 1 },
+};
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
+/** The command word as the shell would run it: quotes and escapes gone, a path reduced to its name. */
+function commandName(word) {
+    const bare = word.replace(/["'\\]/g, '');
+    return bare.includes('/') ? bare.slice(bare.lastIndexOf('/') + 1) : bare;
+}
+function unquote(text) {
+    const trimmed = text.trim();
+    const quote = trimmed.charAt(0);
+    return (quote === '"' || quote === "'") && trimmed.endsWith(quote) && trimmed.length >= 2 ? trimmed.slice(1, -1) : trimmed;
+}
+/** The command a part runs, past reserved words, assignments and wrappers (none when nothing is left). */
+function commandOf(part, depth) {
+    const words = part.split(/\s+/).filter((w) => w.length > 0);
+    let i = 0;
+    while (i < words.length) {
+        const word = words[i];
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || RESERVED.has(word)) {
+            i += 1;
+            continue;
+        }
+        const name = commandName(word);
+        const wrapper = WRAPPERS[name];
+        if (!wrapper)
+            break;
+        i += 1;
+        while (i < words.length && words[i].startsWith('-')) {
+            const option = words[i];
+            i += 1;
+            if (option === '--')
+                break;
+            if (wrapper.options.includes(option))
+                i += 1;
+        }
+        // env takes assignments before its command, as the shell does.
+        while (name === 'env' && i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
+            i += 1;
+        i += wrapper.positional ?? 0;
+    }
+    if (i >= words.length)
+        return [];
+    const name = commandName(words[i]);
+    const rest = words.slice(i + 1);
+    // `bash -c '…'` and `eval '…'` run a command line of their own: split it too.
+    if (depth < 3) {
+        if (name === 'eval' && rest.length > 0)
+            return [`eval ${rest.join(' ')}`, ...splitCommandLine(unquote(rest.join(' ')), depth + 1)];
+        const dashC = rest.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
+        if (SHELLS.has(name) && dashC >= 0 && dashC + 1 < rest.length) {
+            return [[name, ...rest].join(' '), ...splitCommandLine(unquote(rest.slice(dashC + 1).join(' ')), depth + 1)];
+        }
+    }
+    return [[name, ...rest].join(' ')];
+}
+function splitCommandLine(command, depth) {
+    return command
+        .split(/\|\||&&|[;&|\n\r`]|\$\(|[()]/)
+        .flatMap((part) => commandOf(part.trim(), depth))
+        .filter((part) => part.length > 0);
+}
+/**
+ * Each simple command of a shell command line, best effort, for deny rules: split at control
+ * operators, substitutions and groups, past reserved words (`then`, `do`, `!`, `{`) and wrappers
+ * (`sudo -u root`, `env X=1`, `xargs -I{}`, `timeout 5`), and into `bash -c` / `eval` strings.
+ */
+function splitShellCommands(command) {
+    return splitCommandLine(command, 0);
+}
+/**
+ * True when a deny rule matches the call. Unlike allowing, denying must see through chaining, so a
+ * command is denied when any of its parts matches: `Bash(curl:*)` denies `npm test && curl x`.
+ */
+function matchDeniedTool(pattern, call) {
+    const parsed = parseToolPattern(pattern);
+    if ('error' in parsed)
+        return false;
+    if (matchParsed(parsed.pattern, call, false))
+        return true;
+    if (!SHELL_TOOLS.has(parsed.pattern.tool) || call.argument === undefined)
+        return false;
+    return splitShellCommands(call.argument).some((part) => matchParsed(parsed.pattern, { name: call.name, argument: part }, false));
+}
+/** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
+function judgeToolCall(rules, call) {
+    const denied = rules.deniedTools.find((rule) => matchDeniedTool(rule, call));
+    if (denied !== undefined)
+        return { allowed: false, reason: 'denied', rule: denied };
+    const allowed = rules.allowedTools.find((rule) => matchToolPattern(rule, call));
+    if (allowed !== undefined)
+        return { allowed: true, rule: allowed };
+    return { allowed: false, reason: 'not-allowed' };
+}
+
+
+/***/ }),
+
+/***/ 16008:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  T0: () => (/* reexport */ createSecretEngine)
+});
+
+// UNUSED EXPORTS: BUILTIN_RULE_IDS, MIN_KEY_BODY, gitleaksExcludedRules, isPlaceholderPassword, redactionMarker, shannonEntropy, translateGoRegex
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(29179);
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/allow.ts
 /**
  * The policy's `secrets.allow` as the engine applies it: a finding is accepted when its value matches an
@@ -29746,7 +31715,7 @@ function compileAllowEntries(entries) {
         }
         catch {
             // Never echoed: a user may have pasted the value itself.
-            throw new errors.ConfigError('E_INPUT', `secrets allow entry #${n + 1} (index ${n}): regex is not a valid regular expression`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `secrets allow entry #${n + 1} (index ${n}): regex is not a valid regular expression`);
         }
         return [{ re, rules: entry.rules ? new Set(entry.rules) : undefined }];
     });
@@ -29759,7 +31728,7 @@ function compileAllowEntries(entries) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/wasm/keyword-scan.generated.ts
-// Generated from keyword-scan.wat by scripts/gen-keyword-wasm.ts. Do not edit.
+// Generated by scripts/gen-keyword-wasm.ts from packages/core/src/secrets/wasm/keyword-scan.wat. Do not edit: run `pnpm generate`.
 const KEYWORD_SCAN_WASM = 'AGFzbQEAAAABHgNgA39/fwF/YAZ/f39/f38Bf2AIf39/f39/f38BfwMFBAABAgEFAwEAAQcRAgZtZW1vcnkCAARzY2FuAAMKqgQEGQAgACABQQZ0IAItAAAtAAByQQF0ai8BAAsxAQF/IAUgBEkEQCADIAVBA3RqIQYgBiABIAJrNgIAIAYgAEH//wFxNgIECyAFQQFqC0kBAX8CQANAIAAgAU8NASAEIAIgABAAIQggCEGAgAJxBEAgCCAAIAMgBSAGIAcQASEHCyAIQf//AXEhAiAAQQFqIQAMAAsLIAcLkQMBD38gAUECdiEGIAYgBUHAAGpJBEAgACAAIAFqQQAgACACIAMgBEEAEAIPCyAAIQkgACAGaiAFayEKIAAgBkEBdGogBWshCyAAIAZBA2xqIAVrIQwCQANAIAggBk8NASACIA0gCRAAIREgAiAOIAoQACESIAIgDyALEAAhEyACIBAgDBAAIRQgESASciATIBRyckGAgAJxBEAgEUGAgAJxBEAgESAJIAAgAyAEIAcQASEHCyASQYCAAnEEQCASIAogACADIAQgBxABIQcLIBNBgIACcQRAIBMgCyAAIAMgBCAHEAEhBwsgFEGAgAJxBEAgFCAMIAAgAyAEIAcQASEHCwsgEUH//wFxIQ0gEkH//wFxIQ4gE0H//wFxIQ8gFEH//wFxIRAgCUEBaiEJIApBAWohCiALQQFqIQsgDEEBaiEMIAhBAWohCAwACwsgCiAKIAVqIA4gACACIAMgBCAHEAIhByALIAsgBWogDyAAIAIgAyAEIAcQAiEHIAwgACABaiAQIAAgAiADIAQgBxACCw==';
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/keyword-index.ts
@@ -35612,7 +37581,7 @@ function defaultEngineRules() {
 function createSecretEngine(options) {
     const key = options.fingerprintKey;
     if (key === undefined || key === null || (typeof key === 'string' ? key.length === 0 : key.byteLength === 0))
-        throw new errors.ConfigError('E_INPUT', 'secrets fingerprint key must not be empty');
+        throw new errors/* ConfigError */.xL('E_INPUT', 'secrets fingerprint key must not be empty');
     const disabled = new Set(options.disabledRules ?? []);
     const rules = rules_defaultRules()
         .filter((r) => !disabled.has(r.id))
@@ -35627,7 +37596,7 @@ function createSecretEngine(options) {
         catch {
             // The pattern itself may be a secret the user wants redacted, so it is not echoed.
             const name = typeof entry === 'string' ? `#${n + 1} (index ${n})` : `"${entry.id}"`;
-            throw new errors.ConfigError('E_INPUT', `secrets pattern ${name} is not a valid regular expression`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `secrets pattern ${name} is not a valid regular expression`);
         }
         const id = typeof entry === 'string' ? `custom-pattern-${n + 1}` : entry.id;
         return { id, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
@@ -36095,1912 +38064,10 @@ function createSecretEngine(options) {
 
 
 
-// EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 15 modules
-var transcript = __nccwpck_require__(57447);
-// EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
-var tools = __nccwpck_require__(58150);
-;// CONCATENATED MODULE: ../../packages/core/src/policy/models.ts
-const cache = new Map();
-function modelGlob(glob) {
-    let re = cache.get(glob);
-    if (!re) {
-        re = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
-        if (cache.size < 1000)
-            cache.set(glob, re);
-    }
-    return re;
-}
-/** The id and, for a provider-prefixed id, its last part: `openrouter/openai/gpt-5` is also `gpt-5`. */
-function spellings(model) {
-    const last = model.slice(model.lastIndexOf('/') + 1);
-    return last && last !== model ? [model, last] : [model];
-}
-function matchModelGlob(glob, model) {
-    const re = modelGlob(glob);
-    return spellings(model).some((m) => re.test(m));
-}
-/**
- * A dated snapshot (`claude-sonnet-4-5-20250929`, `gpt-4o-2024-08-06`, Vertex's `…@20240620`, Bedrock's
- * `…-20240620-v1:0`) or a numbered Gemini version (`gemini-1.5-pro-002`); never an id that says `latest`.
- * Aliases such as `claude-sonnet-4-5` or `gpt-5-codex` move to new snapshots without notice.
- */
-function isPinnedModel(model) {
-    if (/latest/i.test(model))
-        return false;
-    if (/(?:^|[^0-9])20\d{2}-?(?:0[1-9]|1[0-2])-?(?:0[1-9]|[12]\d|3[01])(?![0-9])/.test(model))
-        return true;
-    return /-\d{3}$/.test(model);
-}
-function judgeModel(policy, model) {
-    const pinned = isPinnedModel(model);
-    const denied = policy.denied.find((glob) => matchModelGlob(glob, model));
-    if (denied !== undefined)
-        return { model, allowed: false, reason: 'denied', rule: denied, pinned };
-    if (!policy.allowed.some((glob) => matchModelGlob(glob, model)))
-        return { model, allowed: false, reason: 'not-allowed', pinned };
-    return { model, allowed: true, pinned };
-}
-/** True when the section restricts which models may run (not just `allowed: ["*"]` with nothing denied). */
-function restrictsModels(policy) {
-    return policy.denied.length > 0 || !policy.allowed.includes('*');
-}
-
-// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
-var gate_report = __nccwpck_require__(22204);
-// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
-var gate_verdict = __nccwpck_require__(33261);
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(78474);
-;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
-
-
-/**
- * Writes the stored transcript in batches, waiting when the disk is behind. It does not hash: the
- * chunk redactor takes the stored digest where it makes the bytes (see chunks.ts).
- */
-class TranscriptWriter {
-    stream;
-    pieces = [];
-    bytes = 0;
-    constructor(file) {
-        this.stream = (0,external_node_fs_.createWriteStream)(file);
-    }
-    write(data) {
-        this.pieces.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    }
-    /** Call between chunks: writes what is buffered and waits if the disk is behind. */
-    async drain() {
-        if (this.pieces.length === 0)
-            return;
-        const pieces = this.pieces;
-        this.pieces = [];
-        // Written piece by piece: gluing them first would copy every byte once more.
-        let full = false;
-        for (const piece of pieces) {
-            this.bytes += piece.length;
-            full = !this.stream.write(piece);
-        }
-        if (full)
-            await (0,external_node_events_.once)(this.stream, 'drain');
-    }
-    async close() {
-        await this.drain();
-        this.stream.end();
-        await (0,external_node_events_.once)(this.stream, 'finish');
-    }
-}
-
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(75919);
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
-
-
-
-const NEWLINE = 10;
-/** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
-function fromBytes(text) {
-    return Buffer.from(text, 'latin1').toString('utf8');
-}
-/**
- * Copies the pieces into one buffer of its own (never a view of a chunk, nor of Node's shared
- * small-buffer pool), so a worker can transfer it to the main thread instead of copying it again.
- */
-function join(pieces) {
-    let total = 0;
-    for (const p of pieces)
-        total += p.length;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of pieces) {
-        out.set(p, at);
-        at += p.length;
-    }
-    return out;
-}
-const CARRIAGE_RETURN = 13;
-/**
- * Turns a byte stream into redacted lines. The same code runs on the main thread (small files,
- * tests) and in the redaction worker (large files), so both paths are tested by the same tests.
- *
- * Costs matter here (every byte of a transcript passes through): a chunk is decoded with one call,
- * lines are cut on bytes and on text in step, and a line the redactor leaves alone is stored as the
- * bytes it came in, so nothing is encoded again. The line redactor holds one line back, because a
- * secret cut across two streamed records must be redacted in both; endings follow their lines.
- */
-function chunks_createChunkRedactor(options, prebuilt) {
-    // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
-    // as much as the keyword pass, for text only ASCII rules ever read.
-    const engine = prebuilt ?? createSecretEngine({ ...options.engine, byteText: true });
-    // Both digests are taken here, on the thread that already touches every byte, which balances the
-    // work of the two threads when redaction runs in a worker.
-    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
-    const storedHash = (0,external_node_crypto_.createHash)('sha256');
-    const redactor = engine.createLineRedactor(options.kind);
-    const held = [];
-    let carry = null;
-    let first = true;
-    let lineNumber = 0;
-    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
-    const result = (b) => {
-        const bytes = join(b.pieces);
-        storedHash.update(bytes);
-        return {
-            bytes,
-            ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
-            found: b.found,
-            invalidLines: b.invalidLines,
-            byteOrderMark: b.byteOrderMark,
-        };
-    };
-    function collect(done, out) {
-        const line = held.shift();
-        if (!line)
-            return;
-        lineNumber += 1;
-        for (const f of done.findings) {
-            out.found.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: lineNumber, value: fromBytes(line.text.slice(f.start, f.end)) });
-        }
-        const changed = done.text !== line.text;
-        if (changed && options.redact)
-            out.pieces.push(Buffer.from(done.text + line.ending, 'latin1'));
-        else
-            out.pieces.push(line.raw);
-        if (!options.redact) {
-            if (changed)
-                out.differs = true;
-            out.redacted.push(fromBytes(done.text), '\n');
-        }
-    }
-    function take(text, raw, bodyLength, ending, out) {
-        const body = raw.subarray(0, bodyLength);
-        if (!(0,external_node_buffer_.isUtf8)(body))
-            out.invalidLines += 1;
-        held.push({ text, raw, ending });
-        for (const done of redactor.push(text, body))
-            collect(done, out);
-    }
-    /** Cuts `data[0, end)` (ending in a newline) into lines. */
-    function lines(data, end, out) {
-        let start = 0;
-        while (start < end) {
-            const nl = data.indexOf(NEWLINE, start);
-            const cr = nl > start && data[nl - 1] === CARRIAGE_RETURN;
-            const bodyEnd = cr ? nl - 1 : nl;
-            take(data.toString('latin1', start, bodyEnd), data.subarray(start, nl + 1), bodyEnd - start, cr ? '\r\n' : '\n', out);
-            start = nl + 1;
-        }
-    }
-    function stripByteOrderMark(data, out) {
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-            out.byteOrderMark = true;
-            // Stored as it came, but not part of the first record.
-            out.pieces.push(data.subarray(0, 3));
-            return data.subarray(3);
-        }
-        return data;
-    }
-    return {
-        push(input) {
-            sourceHash.update(input);
-            const out = builder();
-            let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-            if (carry) {
-                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
-                const nl = data.indexOf(NEWLINE);
-                if (nl < 0) {
-                    carry = Buffer.concat([carry, data]);
-                    return result(out);
-                }
-                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
-                carry = null;
-                data = data.subarray(nl + 1);
-                if (first && straddling.length >= 3) {
-                    first = false;
-                    lines(stripByteOrderMark(straddling, out), straddling.length - (out.byteOrderMark ? 3 : 0), out);
-                }
-                else
-                    lines(straddling, straddling.length, out);
-            }
-            if (first && data.length >= 3) {
-                first = false;
-                data = stripByteOrderMark(data, out);
-            }
-            const last = data.lastIndexOf(NEWLINE);
-            if (last >= 0)
-                lines(data, last + 1, out);
-            // The unfinished line is copied: a view would keep the whole chunk alive.
-            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
-            return result(out);
-        },
-        finish() {
-            const out = builder();
-            let rest = carry;
-            carry = null;
-            if (first && rest && rest.length >= 3)
-                rest = stripByteOrderMark(rest, out);
-            first = false;
-            if (rest && rest.length > 0)
-                take(rest.toString('latin1'), rest, rest.length, '', out);
-            for (const done of redactor.flush())
-                collect(done, out);
-            const last = result(out);
-            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
-
-
-
-const ROLE = 'agent-gates-redaction';
-/** True in a thread started by `redactFile` to redact for it. */
-function isRedactionWorker() {
-    return !isMainThread && workerData?.role === ROLE;
-}
-function serveRedaction() {
-    const port = parentPort;
-    if (!port || !isRedactionWorker())
-        throw new Error('serveRedaction runs only in a worker thread started by redactFile');
-    let redactor;
-    try {
-        redactor = createChunkRedactor(workerData.options);
-    }
-    catch (error) {
-        port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
-        return;
-    }
-    port.on('message', (message) => {
-        try {
-            const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
-            // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
-            port.postMessage({ ok: true, result }, [result.bytes.buffer]);
-            if (message.type === 'end')
-                port.close();
-        }
-        catch (error) {
-            port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
-        }
-    });
-}
-const CHUNK_BYTES = 512 * 1024;
-/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
-const IN_FLIGHT = 4;
-/**
- * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
- * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
- * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
- */
-async function redactFile(options) {
-    let total = 0;
-    let digests = { source: '', stored: '' };
-    const deliver = async (result) => {
-        if (result.sourceSha256 && result.storedSha256)
-            digests = { source: result.sourceSha256, stored: result.storedSha256 };
-        await options.onResult(result);
-    };
-    if (!options.workerEntry) {
-        const redactor = chunks_createChunkRedactor(options.redaction, options.engine);
-        // A small file is read in one call: a stream costs more to set up than the read itself.
-        const size = (0,external_node_fs_.statSync)(options.file).size;
-        if (size <= CHUNK_BYTES) {
-            const bytes = (0,external_node_fs_.readFileSync)(options.file);
-            await deliver(redactor.push(bytes));
-            await deliver(redactor.finish());
-            return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
-        }
-        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
-            total += chunk.length;
-            await deliver(redactor.push(chunk));
-        }
-        await deliver(redactor.finish());
-        return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
-    }
-    // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
-    const worker = new external_node_worker_threads_.Worker(options.workerEntry, {
-        workerData: { role: ROLE, options: options.redaction },
-        resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
-    });
-    const replies = [];
-    let wake = null;
-    let failure = null;
-    worker.on('message', (reply) => {
-        replies.push(reply);
-        wake?.();
-    });
-    worker.on('error', (error) => {
-        failure = error;
-        wake?.();
-    });
-    worker.on('exit', (code) => {
-        if (code !== 0 && !failure)
-            failure = new Error(`redaction worker exited with code ${code}`);
-        wake?.();
-    });
-    let inFlight = 0;
-    const next = async () => {
-        while (replies.length === 0) {
-            if (failure)
-                throw failure;
-            await new Promise((resolve) => (wake = resolve));
-            wake = null;
-        }
-        const reply = replies.shift();
-        inFlight -= 1;
-        if (!reply.ok)
-            throw new Error(reply.error);
-        await deliver(reply.result);
-    };
-    try {
-        for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
-            total += chunk.length;
-            // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
-            const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-            const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
-            worker.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
-            inFlight += 1;
-            if (inFlight >= IN_FLIGHT)
-                await next();
-        }
-        worker.postMessage({ type: 'end' });
-        inFlight += 1;
-        while (inFlight > 0)
-            await next();
-    }
-    finally {
-        await worker.terminate();
-    }
-    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
-}
-const CAPTURE_ROLE = 'agent-gates-capture';
-const MAX_MASKED_VALUES = 1000;
-/** True in a thread started by captureInWorker. */
-function isCaptureWorker() {
-    return !isMainThread && workerData?.role === CAPTURE_ROLE;
-}
-/** Runs in the capture worker: the whole capture, with secret values sent back for masking. */
-async function serveCapture() {
-    const port = parentPort;
-    if (!port || !isCaptureWorker())
-        throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
-    const { captureTranscript } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 21836));
-    const secrets = new Set();
-    try {
-        const options = workerData.options;
-        const result = await captureTranscript({
-            ...options,
-            onSecret: (value) => {
-                if (secrets.size < MAX_MASKED_VALUES)
-                    secrets.add(value);
-            },
-        });
-        port.postMessage({ ok: true, result, secrets: [...secrets] });
-    }
-    catch (error) {
-        const code = error.code;
-        port.postMessage({
-            ok: false,
-            ...(typeof code === 'string' ? { code } : {}),
-            error: error instanceof Error ? error.message : String(error),
-        });
-    }
-}
-/**
- * Runs a capture on its own thread with a bounded young generation. V8 sizes a busy thread's heap
- * by its allocation rate, and parsing a gigabyte of JSON allocates fast: on the main thread, whose
- * heap limits cannot be set from inside the process, the heap grew past 400 MiB for a transcript
- * whose live data stays under 30 MiB. A worker takes resource limits, so memory stays flat.
- */
-async function captureInWorker(options, workerEntry, onSecret) {
-    const worker = new external_node_worker_threads_.Worker(workerEntry, {
-        workerData: { role: CAPTURE_ROLE, options: { ...options, workerEntry } },
-        // Only the young generation is bounded: old-space holds what the capture keeps, which is small
-        // for a streamed transcript, and a single-JSON document is allowed its size.
-        resourceLimits: { maxYoungGenerationSizeMb: 24 },
-    });
-    try {
-        const reply = await new Promise((resolve, reject) => {
-            worker.once('message', resolve);
-            worker.once('error', reject);
-            worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
-        });
-        if (!reply.ok) {
-            const { ConfigError } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 29179));
-            if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL')
-                throw new ConfigError(reply.code, reply.error);
-            throw new Error(reply.error);
-        }
-        for (const value of reply.secrets)
-            onSecret(value);
-        return reply.result;
-    }
-    finally {
-        await worker.terminate();
-    }
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-;// CONCATENATED MODULE: ../../packages/core/src/gate/settings.ts
-/**
- * The one rule for "an action input overrides the policy": an input the user left unset (absent,
- * or the empty string or empty list an unset input reads as) is not a value, so the policy's
- * value stands; any set input wins. Every gate resolves its settings through these two helpers.
- */
-function isUnset(value) {
-    return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
-}
-function resolveSetting(inputValue, policyValue) {
-    return isUnset(inputValue) ? policyValue : inputValue;
-}
-/**
- * `resolveSetting` for each key of the policy object: the result has the policy's shape, with every
- * input that was set in place of the policy's value. Keys the policy does not have are ignored, so a
- * typo in a gate's input map cannot add a setting nobody reads.
- */
-function mergeSettings(inputs, policy) {
-    const merged = { ...policy };
-    for (const key of Object.keys(policy)) {
-        merged[key] = resolveSetting(inputs[key], policy[key]);
-    }
-    return merged;
-}
-
-// EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
-var glob = __nccwpck_require__(25559);
-;// CONCATENATED MODULE: ../../packages/core/src/capture/resolve.ts
-
-
-
-
-
-
-
-
-const GLOB_CHARS = /[*?[\]{}]/;
-/**
- * Resolves the `path` input to exactly one regular file. A glob that matches nothing or several
- * files is the user's mistake: guessing which transcript to judge would judge the wrong one.
- */
-function resolveTranscriptPath(input, workspace) {
-    const absolute = external_node_path_default().resolve(workspace, input);
-    if (!GLOB_CHARS.test(input)) {
-        if (!(0,external_node_fs_.existsSync)(absolute))
-            throw new errors.ConfigError('E_NOT_FOUND', `input "path": no file at ${input}`);
-        if (!(0,external_node_fs_.statSync)(absolute).isFile())
-            throw new errors.ConfigError('E_INPUT', `input "path": ${input} is not a regular file`);
-        return absolute;
-    }
-    const posix = absolute.split((external_node_path_default()).sep).join('/');
-    const firstGlob = posix.search(GLOB_CHARS);
-    const baseDir = posix.slice(0, posix.lastIndexOf('/', firstGlob)) || '/';
-    let pattern;
-    try {
-        pattern = (0,glob/* globToRegExp */.tL)(posix.slice(baseDir.length).replace(/^\/+/, ''));
-    }
-    catch (error) {
-        throw new errors.ConfigError('E_INPUT', `input "path": ${error instanceof Error ? error.message : 'invalid glob'}`);
-    }
-    const matches = [];
-    const walk = (dir, depth) => {
-        if (depth > 32 || matches.length > 100)
-            return;
-        let entries;
-        try {
-            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
-        }
-        catch {
-            return;
-        }
-        for (const entry of entries) {
-            const full = `${dir === '/' ? '' : dir}/${entry.name}`;
-            if (entry.isDirectory()) {
-                if (entry.name !== '.git' && entry.name !== 'node_modules')
-                    walk(full, depth + 1);
-            }
-            else if (entry.isFile() && pattern.test(full.slice(baseDir.length).replace(/^\/+/, '')))
-                matches.push(full);
-        }
-    };
-    walk(baseDir, 0);
-    if (matches.length === 0)
-        throw new errors.ConfigError('E_NOT_FOUND', `input "path": the glob ${input} matches no file`);
-    if (matches.length > 1) {
-        throw new errors.ConfigError('E_INPUT', `input "path": the glob ${input} matches ${matches.length > 100 ? 'over 100' : matches.length} files; it must match exactly one`);
-    }
-    return matches[0];
-}
-/** `agent-transcript-<job>-<run id>-<attempt>`: unique per attempt, so a re-run never collides with the first. */
-function defaultArtifactName(context) {
-    return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
-}
-/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
-function policySource(policy) {
-    if (policy.source === 'default')
-        return policy.ref ? `default@${policy.ref}` : 'default';
-    return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
-}
-/**
- * Every decision that joins the action's inputs with the policy's transcript section. Inputs
- * override single values (resolveSetting); the two exceptions are deliberate: either side can turn
- * redaction off (a secret then fails the gate and nothing is uploaded), and redact patterns add up,
- * because an input must not be able to drop a pattern the policy requires.
- */
-function planCapture(inputs, run) {
-    const transcript = run.policy.policy.transcript;
-    const { context } = run;
-    const source = resolveTranscriptPath(inputs.path, context.workspace);
-    const options = {
-        source,
-        workspace: context.workspace,
-        format: inputs.format,
-        redact: inputs.redact && transcript.redact,
-        maskValues: inputs.maskValues,
-        redactPatterns: [...inputs.redactPatterns, ...transcript.redactPatterns],
-        allowedTools: resolveSetting(inputs.allowedTools, transcript.allowedTools),
-        deniedTools: transcript.deniedTools,
-        // The policy's secrets section governs the transcript too, and its models section judges the models it names.
-        secrets: run.policy.policy.secrets,
-        models: run.policy.policy.models,
-        outputDir: external_node_path_default().join(context.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', 'capture-transcript', (0,external_node_crypto_.randomUUID)()),
-        maxBytes: transcript.maxBytes,
-        ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
-        ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
-        policy: { source: policySource(run.policy), digest: run.policy.digest },
-        context: { ...(0,gate_report/* pickRunContext */.ED)(context), toolName: run.tool.name, toolVersion: run.tool.version },
-    };
-    const upload = inputs.upload
-        ? { name: resolveSetting(inputs.artifactName, defaultArtifactName(context)), retentionDays: resolveSetting(inputs.retentionDays, transcript.retentionDays) }
-        : undefined;
-    return { options, upload };
-}
-/**
- * What to upload once the capture is done: the evidence files (the transcript with its subagents' files, summary.json, capture.json), unless upload is off, or a
- * secret was found with redaction off, in which case the file must not leave the runner and
- * `skipped` says why.
- */
-function captureUpload(plan, result) {
-    if (!plan.upload)
-        return undefined;
-    if (!result.uploadable)
-        return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
-    return { ...plan.upload, files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/capture/index.ts
-
-
-
-
-
-
-
-
-// Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
-
-
-
-
-
-
-
-const HEAD_BYTES = 64 * 1024;
-/**
- * From this size a transcript is captured on worker threads (when a worker entry is given); below
- * it a second thread costs more to start than it saves. The one threshold for both decisions.
- */
-const WORKER_MIN_BYTES = 8 * 1024 * 1024;
-const MAX_FINDINGS_KEPT = 10_000;
-const DEFAULT_MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-const MAX_VIOLATIONS_KEPT = 1000;
-/** Calls `fn` for each line of `text` (endings `\n` or `\r\n`; the last line may have none). */
-function forEachTextLine(text, fn) {
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        fn(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl));
-        start = nl + 1;
-    }
-    if (start < text.length)
-        fn(text.slice(start));
-}
-/** The same over stored UTF-8 bytes, each line as one character per byte (see byteText). */
-function forEachByteLine(bytes, fn) {
-    let start = 0;
-    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
-        fn(bytes.toString('latin1', start, nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl));
-        start = nl + 1;
-    }
-    if (start < bytes.length)
-        fn(bytes.toString('latin1', start, bytes.length));
-}
-/** At most this many model ids are named in one reason; a hostile transcript may hold thousands. */
-const MODELS_NAMED = 5;
-/** Model ids come from the transcript: quoted (newlines escaped) and cut short before they reach a reason. */
-const quoteModel = (model) => JSON.stringify(model.length > 100 ? `${model.slice(0, 100)}…` : model);
-function listModels(models) {
-    const named = models.slice(0, MODELS_NAMED).map(quoteModel).join(', ');
-    return models.length > MODELS_NAMED ? `${named} and ${models.length - MODELS_NAMED} more` : named;
-}
-/**
- * The policy's `models` section against the models the transcript names: a denied model, or one no
- * `allowed` glob matches, fails; an alias under `require-pinned` warns (the record cannot say which
- * snapshot wrote the change). A transcript naming no model passes this check unless the policy restricts
- * models, where it warns: nothing shows the restriction held.
- */
-function judgeModels(policy, models, raise) {
-    if (models.length === 0) {
-        if (restrictsModels(policy))
-            raise('warn', 'the transcript names no model, so the policy\'s models.allowed and models.denied could not be checked');
-        return;
-    }
-    const denied = [];
-    const notAllowed = [];
-    const unpinned = [];
-    for (const model of models) {
-        const judgement = judgeModel(policy, model);
-        if (judgement.reason === 'denied')
-            denied.push(model);
-        else if (judgement.reason === 'not-allowed')
-            notAllowed.push(model);
-        if (policy.requirePinned && !isPinnedModel(model))
-            unpinned.push(model);
-    }
-    if (denied.length)
-        raise('fail', `model(s) denied by the policy's models.denied: ${listModels(denied)}`);
-    if (notAllowed.length)
-        raise('fail', `model(s) not in the policy's models.allowed: ${listModels(notAllowed)}`);
-    if (unpinned.length)
-        raise('warn', `model(s) not pinned to a dated snapshot while models.require-pinned is on: ${listModels(unpinned)}`);
-}
-/**
- * Claude Code keeps a session's subagents in `<session>/subagents/agent-<id>.jsonl` beside
- * `<session>.jsonl`; a capture of the session is not whole without them.
- */
-function subagentFiles(source) {
-    if (!source.endsWith('.jsonl'))
-        return [];
-    const folder = external_node_path_default().join(source.slice(0, -'.jsonl'.length), 'subagents');
-    let names;
-    try {
-        names = (0,external_node_fs_.readdirSync)(folder);
-    }
-    catch {
-        return [];
-    }
-    return names
-        .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
-        .sort()
-        .map((name) => external_node_path_default().join(folder, name))
-        // Found, not named by the user: a symbolic link could point anywhere on the runner, and what
-        // is read here is uploaded.
-        .filter((file) => {
-        try {
-            return (0,external_node_fs_.lstatSync)(file).isFile();
-        }
-        catch {
-            return false;
-        }
-    });
-}
-/** Reads the start of a file for format detection without loading the rest. */
-async function headOf(file) {
-    const handle = await (0,promises_.open)(file, 'r');
-    try {
-        const buffer = Buffer.alloc(HEAD_BYTES);
-        const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-        let text = buffer.subarray(0, bytesRead).toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        return text;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * capture-transcript's whole judgement, runtime-free: detect, redact while streaming, summarise
- * what was stored (never the unredacted text), check tool use, and write the three files that
- * make the evidence: the redacted transcript in its own format, summary.json and capture.json.
- */
-async function captureTranscript(options) {
-    const startedAt = (options.now ?? (() => new Date()))();
-    const sourceName = external_node_path_default().basename(options.source);
-    // Built first: a bad redact pattern is the user's mistake whatever the transcript holds. One
-    // engine serves both paths: byteText only adds byte spellings of the mask values.
-    const engineOptions = {
-        fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32).toString('hex'),
-        values: [...options.maskValues],
-        patterns: [...options.redactPatterns, ...(options.secrets?.patterns ?? []).map((p) => ({ id: p.id, regex: p.regex }))],
-        disabledRules: [...(options.secrets?.disabledRules ?? [])],
-        allow: (options.secrets?.allow ?? []).map((a) => ({
-            ...(a.regex !== undefined ? { regex: a.regex } : {}),
-            ...(a.rules ? { rules: [...a.rules] } : {}),
-            ...(a.paths ? { paths: [...a.paths] } : {}),
-        })),
-        byteText: true,
-    };
-    const engine = createSecretEngine(engineOptions);
-    // An invalid rule matches nothing: silently kept, a typo would turn an allow-list into deny-all or
-    // a deny rule into nothing. The policy's rules are checked when it loads; these are the input's.
-    for (const [input, list] of [['allowed-tools', options.allowedTools], ['denied-tools', options.deniedTools]]) {
-        for (const rule of list) {
-            const parsed = (0,tools/* parseToolPattern */.Wc)(rule);
-            if ('error' in parsed)
-                throw new errors.ConfigError('E_INPUT', `input "${input}": rule ${JSON.stringify(rule.length > 120 ? `${rule.slice(0, 120)}…` : rule)} ${parsed.error}`);
-        }
-    }
-    const size = (0,external_node_fs_.statSync)(options.source).size;
-    if (size === 0)
-        throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} is empty`);
-    if (options.maxBytes !== undefined && size > options.maxBytes) {
-        throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
-    }
-    const head = await headOf(options.source);
-    let format;
-    if (options.format === 'auto') {
-        const detected = (0,transcript/* detectFormat */.Tz)(head, sourceName);
-        if (!detected) {
-            throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} matches no supported format (${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')})`);
-        }
-        format = detected;
-    }
-    else {
-        if (!transcript/* TRANSCRIPT_FORMATS */.gz.includes(options.format)) {
-            throw new errors.ConfigError('E_INPUT', `input "format" must be auto or one of ${transcript/* TRANSCRIPT_FORMATS */.gz.join(', ')}`);
-        }
-        format = (0,transcript/* refineFormat */.Do)(options.format, head, sourceName);
-    }
-    const rules = { allowedTools: options.allowedTools, deniedTools: options.deniedTools };
-    const violations = [];
-    let violationCount = 0;
-    const byteText = (0,transcript/* isLineOriented */.FZ)(format);
-    const reader = (0,transcript/* createTranscriptReader */.qg)(format, {
-        byteText,
-        onToolCall(call) {
-            // Permission patterns such as Edit(src/**) are written relative to the repository, while
-            // agents record absolute paths: judge the path as the pattern's author meant it.
-            const argument = call.filePaths.length > 0 && call.argument && external_node_path_default().isAbsolute(call.argument)
-                ? (0,transcript/* filesRelativeToWorkspace */.qH)([call.argument], { workspace: options.workspace })[0]
-                : call.argument;
-            const judged = { name: call.name, ...(argument !== undefined ? { argument } : {}) };
-            const judgement = (0,tools/* judgeToolCall */.S$)(rules, judged);
-            // A call whose record names two different commands is never allowed: either may have run.
-            if (judgement.allowed && call.ambiguous === undefined)
-                return;
-            const rule = judgement.allowed ? `ambiguous: ${call.ambiguous}` : judgement.reason === 'denied' ? `denied by ${judgement.rule}` : 'not in allowed-tools';
-            violationCount += 1;
-            if (violations.length < MAX_VIOLATIONS_KEPT) {
-                violations.push({ tool: call.name, ...(argument ? { argument: (0,transcript/* withoutUserNames */.kb)(argument) } : {}), rule, record: call.recordIndex });
-            }
-        },
-    });
-    (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
-    // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().join(options.outputDir, 'transcript'), { recursive: true });
-    // Stored without leading dots: the artifact service refuses hidden names such as Aider's
-    // `.aider.chat.history.md` (capture.json keeps the original name).
-    const storedName = sourceName.replace(/^\.+/, '') || 'transcript';
-    const transcriptFile = external_node_path_default().join(options.outputDir, 'transcript', storedName);
-    const findings = [];
-    let redactions = 0;
-    const notes = [];
-    const noteFindings = (list, baseLine, original) => {
-        for (const f of list) {
-            redactions += 1;
-            if (findings.length < MAX_FINDINGS_KEPT)
-                findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: baseLine + f.line - 1 });
-            if (options.onSecret && f.end <= original.length)
-                options.onSecret(original.slice(f.start, f.end));
-        }
-    };
-    let sourceDigest;
-    let transcriptDigest;
-    let storedBytes;
-    let redactedOnWorker = false;
-    const subagents = [];
-    if ((0,transcript/* isLineOriented */.FZ)(format)) {
-        let invalidLines = 0;
-        const storeLines = async (file, stored, onWorker) => {
-            const writer = new TranscriptWriter(stored);
-            const digests = await redactFile({
-                file,
-                redaction: { engine: engineOptions, kind: (0,transcript/* isTextFormat */.Z2)(format) ? 'text' : 'json', redact: options.redact },
-                ...(onWorker && options.workerEntry ? { workerEntry: options.workerEntry } : { engine }),
-                onResult: async (result) => {
-                    writer.write(result.bytes);
-                    invalidLines += result.invalidLines;
-                    for (const f of result.found) {
-                        redactions += 1;
-                        if (findings.length < MAX_FINDINGS_KEPT)
-                            findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
-                        options.onSecret?.(f.value);
-                    }
-                    // The reader sees redacted text only, so nothing it keeps for the summary can hold a secret.
-                    if (result.redactedText !== undefined)
-                        forEachTextLine(Buffer.from(result.redactedText, 'utf8').toString('latin1'), (line) => reader.pushLine(line));
-                    // Lines go to the reader as bytes (Latin-1): it turns what it keeps back into text.
-                    else {
-                        const bytes = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
-                        // The byte order mark is stored, but it is not part of the first record.
-                        forEachByteLine(result.byteOrderMark ? bytes.subarray(3) : bytes, (line) => reader.pushLine(line));
-                    }
-                    await writer.drain();
-                },
-            });
-            await writer.close();
-            // The stored digest is taken where the stored bytes were made (the redaction thread); the writer wrote exactly those.
-            return { ...digests, storedBytes: writer.bytes };
-        };
-        redactedOnWorker = Boolean(options.workerEntry && size >= WORKER_MIN_BYTES);
-        const source = await storeLines(options.source, transcriptFile, redactedOnWorker);
-        sourceDigest = `sha256:${source.sha256}`;
-        transcriptDigest = `sha256:${source.storedSha256}`;
-        storedBytes = source.storedBytes;
-        // A subagent's own file is as much the agent's record as the session's: judged, redacted and stored beside it.
-        if (format === 'claude-session') {
-            let total = size;
-            for (const agent of subagentFiles(options.source)) {
-                total += (0,external_node_fs_.statSync)(agent).size;
-                if (options.maxBytes !== undefined && total > options.maxBytes) {
-                    throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} with its subagent files is over ${total} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
-                }
-                const storedAs = external_node_path_default().posix.join('transcript', external_node_path_default().basename(external_node_path_default().dirname(external_node_path_default().dirname(agent))), 'subagents', external_node_path_default().basename(agent));
-                const stored = external_node_path_default().join(options.outputDir, storedAs);
-                (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(stored), { recursive: true });
-                const digests = await storeLines(agent, stored, Boolean(options.workerEntry && (0,external_node_fs_.statSync)(agent).size >= WORKER_MIN_BYTES));
-                subagents.push({ name: external_node_path_default().basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
-            }
-        }
-        // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
-        if (invalidLines > 0)
-            notes.push(`${invalidLines} line(s) are not valid UTF-8`);
-    }
-    else {
-        const limit = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
-        if (size > limit) {
-            throw new errors.ConfigError('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes; a ${format} file is read whole and the limit is ${limit}`);
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(options.source);
-        sourceDigest = (0,digest/* bytesDigest */.G2)(bytes);
-        let text = bytes.toString('utf8');
-        if (text.charCodeAt(0) === 0xfeff)
-            text = text.slice(1);
-        const result = engine.redactJson(text);
-        noteFindings(result.findings, 1, text);
-        let document;
-        try {
-            document = JSON.parse(result.text);
-        }
-        catch {
-            throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} is not valid JSON (a ${format} file is one JSON document); it may be truncated`);
-        }
-        reader.pushDocument(document);
-        const stored = options.redact ? result.text : text;
-        (0,external_node_fs_.writeFileSync)(transcriptFile, stored);
-        storedBytes = Buffer.byteLength(stored);
-        transcriptDigest = (0,digest/* bytesDigest */.G2)(stored);
-    }
-    const read = reader.finish();
-    // A forced format that understood none of the records read nothing, exactly like a failed detection.
-    if (read.records - read.skippedRecords <= 0) {
-        throw new errors.ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${read.badLines} unreadable lines, ${read.skippedRecords} records of another kind)`);
-    }
-    const summary = (0,transcript/* workspaceView */.Rp)(read, options.workspace);
-    const filesTouched = summary.filesTouched;
-    const outsideWorkspace = summary.outsideWorkspace ?? [];
-    const gateReasons = [];
-    const raise = (severity, code, message) => gateReasons.push({ code, severity, message });
-    if (violationCount > 0)
-        raise('fail', 'tool-violation', `${violationCount} tool call(s) outside the allowed tools`);
-    if (outsideWorkspace.length > 0) {
-        raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', 'outside-workspace', `${outsideWorkspace.length} file(s) written outside the workspace`);
-    }
-    if (redactions > 0 && !options.redact)
-        raise('fail', 'secret-unredacted', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
-    else if (redactions > 0)
-        raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
-    // A transcript cut short may hide the calls that matter: never a pass.
-    for (const note of notes)
-        raise('warn', 'invalid-utf8', note);
-    if (summary.badLines > 0)
-        raise('warn', 'unreadable-lines', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
-    if (summary.truncated !== undefined)
-        raise('warn', 'truncated', `the transcript is incomplete: ${summary.truncated}`);
-    if (summary.modelsOmitted !== undefined)
-        raise('warn', 'models-omitted', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
-    if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0)
-        raise('warn', 'empty-session', 'the transcript records no turn and no tool call');
-    if (options.models) {
-        judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], (severity, message) => raise(severity, 'model-policy', message));
-    }
-    const verdict = (0,gate_verdict/* worstVerdict */.zP)(gateReasons.map((r) => r.severity));
-    const reasons = gateReasons.map((r) => r.message);
-    const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
-    const summaryRecord = {
-        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
-        ...summary,
-        filesTouched,
-        verdict,
-        reasons,
-        toolViolations: violations,
-        toolViolationCount: violationCount,
-        redactions,
-        findings,
-    };
-    const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
-    (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
-    const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
-    const uploadable = options.redact || redactions === 0;
-    // With redact off a transcript holding secrets is stored as it came; it must not stay where the
-    // transcript-file output points, for a later step to upload or print.
-    if (!uploadable)
-        for (const file of [transcriptFile, ...subagents.map((a) => a.file)])
-            (0,external_node_fs_.rmSync)(file, { force: true });
-    const { toolName, toolVersion, ...runContext } = options.context;
-    const captureRecord = {
-        ...(0,gate_report/* gateReport */.We)({
-            tool: { name: toolName, version: toolVersion },
-            context: runContext,
-            startedAt,
-            finishedAt: (options.now ?? (() => new Date()))(),
-            policy: options.policy,
-            verdict,
-            reasons: gateReasons,
-            subjects: [
-                { name: 'source', digest: sourceDigest },
-                { name: `transcript/${storedName}`, digest: transcriptDigest },
-                { name: 'summary.json', digest: summaryDigest },
-            ],
-            details: {
-                format,
-                agent: summary.agent,
-                models: summary.models,
-                turns: summary.turns,
-                toolCalls: summary.toolCalls,
-                toolViolations: violationCount,
-                filesTouched: filesTouched.length,
-            },
-        }),
-        // capture's own members beside the envelope, where capture.json readers have always found them.
-        transcript: {
-            name: sourceName,
-            storedAs: `transcript/${storedName}`,
-            format,
-            agent: summary.agent,
-            sourceBytes: size,
-            sourceDigest,
-            storedBytes,
-            transcriptDigest,
-            redacted: options.redact,
-            redactions,
-            ...(subagents.length > 0 ? { subagents: subagents.map(({ file: _file, ...rest }) => rest) } : {}),
-        },
-        summaryDigest,
-    };
-    const report = (0,gate_report/* writeGateReport */.JI)(external_node_path_default().join(options.outputDir, 'capture.json'), captureRecord);
-    return {
-        verdict,
-        reasons,
-        gateReasons,
-        format,
-        summary,
-        filesTouched,
-        outsideWorkspace,
-        violations,
-        findings,
-        redactions,
-        sourceDigest,
-        transcriptDigest,
-        summaryDigest,
-        captureDigest: report.digest,
-        transcriptFile,
-        subagentFiles: subagents.map((a) => a.file),
-        summaryFile,
-        captureFile: report.path,
-        uploadable,
-        redactedOnWorker,
-    };
-}
-/**
- * Captures on worker threads when the transcript is large and a worker entry is given (see
- * captureInWorker: bounded heaps), inline otherwise. The one place that chooses.
- */
-async function runCapture(options) {
-    const { onSecret, ...rest } = options;
-    if (options.workerEntry && (0,external_node_fs_.statSync)(options.source).size >= WORKER_MIN_BYTES) {
-        return captureInWorker(rest, options.workerEntry, onSecret ?? (() => undefined));
-    }
-    return captureTranscript(options);
-}
-
 
 /***/ }),
 
-/***/ 46927:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G2: () => (/* binding */ bytesDigest),
-/* harmony export */   dj: () => (/* binding */ canonicalJson),
-/* harmony export */   jW: () => (/* binding */ jsonDigest)
-/* harmony export */ });
-/* unused harmony export sha256Hex */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96060);
-/* harmony import */ var canonicalize__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(canonicalize__WEBPACK_IMPORTED_MODULE_1__);
-
-
-// canonicalize is CommonJS with `module.exports = fn`; under NodeNext the default import is that fn.
-const canonicalizeJson = (canonicalize__WEBPACK_IMPORTED_MODULE_1___default());
-/** RFC 8785 (JCS) canonical JSON text of a value. Throws on values JSON cannot represent. */
-function canonicalJson(value) {
-    const text = canonicalizeJson(value);
-    if (text === undefined)
-        throw new TypeError('value has no JSON representation');
-    return text;
-}
-function sha256Hex(data) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(data).digest('hex');
-}
-/** `sha256:<hex>` of the canonical JSON of a value: the digest every gate emits for what it judged. */
-function jsonDigest(value) {
-    return `sha256:${sha256Hex(canonicalJson(value))}`;
-}
-/** `sha256:<hex>` of raw bytes. */
-function bytesDigest(data) {
-    return `sha256:${sha256Hex(data)}`;
-}
-
-
-/***/ }),
-
-/***/ 29179:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ConfigError: () => (/* binding */ ConfigError),
-/* harmony export */   De: () => (/* binding */ isConfigError),
-/* harmony export */   Wk: () => (/* binding */ formatError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage)
-/* harmony export */ });
-class ConfigError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.name = 'ConfigError';
-        this.code = code;
-    }
-}
-function isConfigError(value) {
-    return value instanceof ConfigError;
-}
-/** Turns any thrown value (Error, string, object, undefined) into one line of text. */
-function errorMessage(value) {
-    if (value instanceof Error)
-        return value.message || value.name;
-    if (typeof value === 'string')
-        return value;
-    if (value === undefined || value === null)
-        return String(value);
-    try {
-        return JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        return Object.prototype.toString.call(value);
-    }
-}
-/** `E_CODE: message` as the run() wrapper prints it. */
-function formatError(value) {
-    if (isConfigError(value))
-        return `${value.code}: ${value.message}`;
-    return `E_INTERNAL: ${errorMessage(value)}`;
-}
-
-
-/***/ }),
-
-/***/ 22204:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ED: () => (/* binding */ pickRunContext),
-/* harmony export */   JI: () => (/* binding */ writeGateReport),
-/* harmony export */   WN: () => (/* binding */ normaliseSha256),
-/* harmony export */   We: () => (/* binding */ gateReport)
-/* harmony export */ });
-/* unused harmony export GATE_REPORT_SCHEMA_ID */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _digest_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(46927);
-
-
-
-/** `$id` of packages/core/schemas/gate-report.schema.json; every report names it in `schema`. */
-const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
-/** Builds the envelope from the run context; the gate supplies what it judged and concluded. */
-function gateReport(fields) {
-    const c = fields.context;
-    return {
-        schema: GATE_REPORT_SCHEMA_ID,
-        tool: fields.tool,
-        repository: c.repository,
-        run: { id: c.runId, attempt: c.runAttempt, job: c.job, workflow: c.workflow, workflowRef: c.workflowRef },
-        event: c.eventName,
-        sha: c.sha,
-        actor: c.actor,
-        ...(c.pullRequest ? { pullRequest: { number: c.pullRequest.number, baseSha: c.pullRequest.baseSha, headSha: c.pullRequest.headSha } } : {}),
-        startedAt: fields.startedAt.toISOString(),
-        finishedAt: fields.finishedAt.toISOString(),
-        policy: fields.policy,
-        verdict: fields.verdict,
-        reasons: fields.reasons,
-        subjects: fields.subjects,
-        details: fields.details,
-    };
-}
-/**
- * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
- * report: anyone can recompute it from the bytes or from the parsed object.
- */
-function writeGateReport(file, report) {
-    const text = (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(report);
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, text);
-    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(text) };
-}
-/** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
-function normaliseSha256(digest) {
-    return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
-}
-/** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */
-function pickRunContext(context) {
-    return {
-        repository: context.repository,
-        runId: context.runId,
-        runAttempt: context.runAttempt,
-        job: context.job,
-        workflow: context.workflow,
-        workflowRef: context.workflowRef,
-        eventName: context.eventName,
-        sha: context.sha,
-        actor: context.actor,
-        ...(context.pullRequest
-            ? { pullRequest: { number: context.pullRequest.number, baseSha: context.pullRequest.baseSha, headSha: context.pullRequest.headSha } }
-            : {}),
-    };
-}
-
-
-/***/ }),
-
-/***/ 33261:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Qm: () => (/* binding */ FAIL_ON_VALUES),
-/* harmony export */   ug: () => (/* binding */ failsStep),
-/* harmony export */   zP: () => (/* binding */ worstVerdict)
-/* harmony export */ });
-/* unused harmony export VERDICTS */
-const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
-const FAIL_ON_VALUES = ['fail', 'warn', 'never'];
-const RANK = { pass: 0, warn: 1, fail: 2 };
-/** The one aggregation rule: the worst verdict wins, and no verdicts at all is a pass. */
-function worstVerdict(verdicts) {
-    let worst = 'pass';
-    for (const v of verdicts)
-        if (RANK[v] > RANK[worst])
-            worst = v;
-    return worst;
-}
-/** Whether a gate with this verdict fails its step under the `fail-on` input. */
-function failsStep(verdict, failOn) {
-    if (failOn === 'never')
-        return false;
-    return RANK[verdict] >= RANK[failOn];
-}
-
-
-/***/ }),
-
-/***/ 49842:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  lo: () => (/* binding */ DEFAULT_POLICY_PATH),
-  mk: () => (/* binding */ MAX_POLICY_BYTES),
-  G4: () => (/* binding */ defaultPolicy),
-  Kc: () => (/* binding */ loaded),
-  yo: () => (/* binding */ policyPathsFor),
-  iJ: () => (/* binding */ toPolicy)
-});
-
-// UNUSED EXPORTS: AGENT_INSTRUCTION_PATHS, unique
-
-// EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
-var digest = __nccwpck_require__(46927);
-;// CONCATENATED MODULE: ../../packages/core/src/policy/default-policy.generated.ts
-/** What ajv's useDefaults makes of a file holding only `version: 1`. */
-const DEFAULT_RAW_POLICY = {
-    "version": 1,
-    "models": {
-        "allowed": [
-            "*"
-        ],
-        "denied": [],
-        "require-pinned": true
-    },
-    "signing": {
-        "required": false,
-        "identities": [],
-        "keys": []
-    },
-    "scope": {
-        "allowed-paths": [
-            "**"
-        ],
-        "protected-paths": [],
-        "protect-agent-instructions": true,
-        "max-files": 100,
-        "max-lines": 2000,
-        "forbid-binary": true
-    },
-    "secrets": {
-        "fail-on": "fail",
-        "disabled-rules": [],
-        "patterns": [],
-        "allow": []
-    },
-    "transcript": {
-        "redact": true,
-        "allowed-tools": [
-            "*"
-        ],
-        "denied-tools": [],
-        "redact-patterns": [],
-        "retention-days": 30,
-        "max-bytes": 2147483648
-    },
-    "routing": {
-        "auto-approve-threshold": 0.9,
-        "reject-threshold": 0.3,
-        "require-human-for": [
-            "protected-path",
-            "secret-finding",
-            "tool-violation",
-            "scope-violation",
-            "missing-signal"
-        ],
-        "unknown": "human_review"
-    },
-    "audit": {
-        "sink": "artifact",
-        "path": "agent-gates-audit.jsonl",
-        "chain": true,
-        "retention-days": 90
-    }
-};
-
-;// CONCATENATED MODULE: ../../packages/core/src/policy/defaults.ts
-
-
-/**
- * What every gate needs when there is no policy file, and the shaping every policy goes through.
- * This module must stay light: it is on every gate's start-up path, while the YAML readers and the
- * schema validator (parse.ts) load only when a policy file exists.
- */
-const DEFAULT_POLICY_PATH = '.github/agent-gates.yml';
-/** A policy is a few kilobytes; the cap keeps a hostile file from costing the runner anything. */
-const MAX_POLICY_BYTES = 256 * 1024;
-/**
- * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
- * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
- */
-const AGENT_INSTRUCTION_PATHS = Object.freeze([
-    '.github/workflows/**',
-    '.github/actions/**',
-    '.github/copilot-instructions.md',
-    '.github/instructions/**',
-    '.github/prompts/**',
-    '.github/CODEOWNERS',
-    'CODEOWNERS',
-    'docs/CODEOWNERS',
-    '**/CLAUDE.md',
-    '**/CLAUDE.local.md',
-    '**/AGENTS.md',
-    '**/GEMINI.md',
-    '**/.claude/**',
-    '**/.cursor/**',
-    '**/.cursorrules',
-    '.mcp.json',
-    '.gemini/**',
-    '.codex/**',
-]);
-function unique(values) {
-    return [...new Set(values)];
-}
-/** The paths a policy always protects: the default location and wherever this one was read from. */
-function policyPathsFor(policyPath) {
-    return unique([DEFAULT_POLICY_PATH, ...(policyPath ? [policyPath] : [])]);
-}
-function deepFreeze(value) {
-    if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const child of Object.values(value))
-            deepFreeze(child);
-    }
-    return value;
-}
-/** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
-function toPolicy(raw, policyPaths) {
-    const { models, signing, scope, secrets, transcript, routing, audit } = raw;
-    const policy = {
-        version: 1,
-        models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
-        signing: {
-            required: signing.required,
-            identities: signing.identities.map((identity) => identity.subject !== undefined
-                ? { issuer: identity.issuer, subject: identity.subject }
-                : { issuer: identity.issuer, subjectRegex: identity['subject-regex'] }),
-            keys: [...signing.keys],
-        },
-        scope: {
-            allowedPaths: [...scope['allowed-paths']],
-            protectedPaths: unique([
-                ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
-                ...policyPaths,
-                ...scope['protected-paths'],
-            ]),
-            protectAgentInstructions: scope['protect-agent-instructions'],
-            maxFiles: scope['max-files'],
-            maxLines: scope['max-lines'],
-            forbidBinary: scope['forbid-binary'],
-        },
-        secrets: {
-            failOn: secrets['fail-on'],
-            disabledRules: [...secrets['disabled-rules']],
-            patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex, ...(p.description !== undefined ? { description: p.description } : {}) })),
-            allow: secrets.allow.map((entry) => ({
-                ...(entry.paths !== undefined ? { paths: [...entry.paths] } : {}),
-                ...(entry.regex !== undefined ? { regex: entry.regex } : {}),
-                ...(entry.rules !== undefined ? { rules: [...entry.rules] } : {}),
-                reason: entry.reason,
-            })),
-        },
-        transcript: {
-            redact: transcript.redact,
-            allowedTools: [...transcript['allowed-tools']],
-            deniedTools: [...transcript['denied-tools']],
-            redactPatterns: [...transcript['redact-patterns']],
-            retentionDays: transcript['retention-days'],
-            maxBytes: transcript['max-bytes'],
-        },
-        routing: {
-            autoApproveThreshold: routing['auto-approve-threshold'],
-            rejectThreshold: routing['reject-threshold'],
-            requireHumanFor: [...routing['require-human-for']],
-            unknown: routing.unknown,
-        },
-        audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
-    };
-    return deepFreeze(policy);
-}
-function loaded(policy, extra) {
-    return Object.freeze({ policy, ...extra, digest: (0,digest/* jsonDigest */.jW)(policy) });
-}
-/**
- * The policy every gate applies when there is no policy file. The values are the schema's defaults,
- * generated ahead of time (scripts/gen-policy-artifacts.ts) so this path never loads the validator;
- * a unit test holds them equal to what a file with only `version: 1` gives.
- */
-function defaultPolicy(options = {}) {
-    const policy = toPolicy(DEFAULT_RAW_POLICY, policyPathsFor(options.policyPath));
-    return loaded(policy, { source: 'default', ...(options.ref ? { ref: options.ref } : {}) });
-}
-
-
-/***/ }),
-
-/***/ 25559:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ globProblem),
-/* harmony export */   Gn: () => (/* binding */ normaliseRepoPath),
-/* harmony export */   tL: () => (/* binding */ globToRegExp)
-/* harmony export */ });
-/* unused harmony exports matchGlob, matchAnyGlob */
-/**
- * The one glob dialect of the policy file, so diff-scope, secrets allow-lists and tool rules agree on
- * what `src/**` means. Globs are anchored at the repository root: `*` and `?` stay within one path
- * segment, `**` as a whole segment spans any number of them (zero included), `[abc]`/`[!abc]` is one
- * character, `{a,b}` is either alternative. Dot files are not special: `src/**` covers `src/.env`,
- * because a protection that skipped dot files would skip `.claude/`.
- */
-const cache = new Map();
-const CACHE_LIMIT = 2000;
-/** Why `glob` is not a usable path glob, or undefined when it is. */
-function globProblem(glob) {
-    if (glob.length === 0)
-        return 'must not be empty';
-    if (glob.includes('\0') || glob.includes('\\'))
-        return 'must not contain a backslash or NUL (use / between folders)';
-    if (glob.startsWith('/'))
-        return 'must be relative to the repository root (no leading /)';
-    const segments = stripDotSlash(glob).split('/');
-    if (segments.some((s) => s === '..'))
-        return 'must not contain a .. segment';
-    if (segments.slice(0, -1).some((s) => s === ''))
-        return 'must not contain an empty folder name (//)';
-    let braces = 0;
-    let inClass = false;
-    let classBody = '';
-    for (const ch of glob) {
-        if (inClass) {
-            if (ch === ']') {
-                if (classBody === '' || classBody === '!' || classBody === '^')
-                    return 'has an empty [...]';
-                inClass = false;
-            }
-            else if (ch === '/')
-                return 'must not have a / inside [...]';
-            else
-                classBody += ch;
-            continue;
-        }
-        if (ch === '[') {
-            inClass = true;
-            classBody = '';
-        }
-        else if (ch === '{') {
-            braces += 1;
-            if (braces > 1)
-                return 'must not nest {...} inside {...}';
-        }
-        else if (ch === '}') {
-            braces -= 1;
-            if (braces < 0)
-                return 'has a } without a matching {';
-        }
-    }
-    if (inClass)
-        return 'has a [ without a matching ]';
-    if (braces !== 0)
-        return 'has a { without a matching }';
-    return undefined;
-}
-function stripDotSlash(value) {
-    let result = value;
-    while (result.startsWith('./'))
-        result = result.slice(2);
-    return result;
-}
-function escapeRegExp(ch) {
-    return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
-}
-function translate(glob) {
-    let out = '';
-    let i = 0;
-    while (i < glob.length) {
-        const ch = glob[i];
-        const atSegmentStart = i === 0 || glob[i - 1] === '/';
-        if (ch === '*' && glob[i + 1] === '*' && atSegmentStart && (i + 2 === glob.length || glob[i + 2] === '/')) {
-            if (i + 2 === glob.length) {
-                out += '.*';
-                i += 2;
-            }
-            else {
-                out += '(?:[^/]*/)*';
-                i += 3;
-            }
-            continue;
-        }
-        if (ch === '*') {
-            while (glob[i + 1] === '*')
-                i += 1;
-            out += '[^/]*';
-        }
-        else if (ch === '?') {
-            out += '[^/]';
-        }
-        else if (ch === '[') {
-            const end = glob.indexOf(']', i + 1);
-            let body = glob.slice(i + 1, end);
-            const negate = body.startsWith('!') || body.startsWith('^');
-            if (negate)
-                body = body.slice(1);
-            const escaped = body.replace(/[\\\]^]/g, (c) => `\\${c}`);
-            out += negate ? `[^/${escaped}]` : `[${escaped}]`;
-            i = end;
-        }
-        else if (ch === '{') {
-            const end = glob.indexOf('}', i);
-            const alternatives = glob.slice(i + 1, end).split(',');
-            out += `(?:${alternatives.map(translate).join('|')})`;
-            i = end;
-        }
-        else {
-            out += escapeRegExp(ch);
-        }
-        i += 1;
-    }
-    return out;
-}
-/** The anchored RegExp for a glob. Throws a TypeError for a glob `globProblem` rejects. */
-function globToRegExp(glob) {
-    const cached = cache.get(glob);
-    if (cached)
-        return cached;
-    const problem = globProblem(glob);
-    if (problem)
-        throw new TypeError(`glob "${glob}" ${problem}`);
-    let source = stripDotSlash(glob);
-    // A trailing slash names a folder: everything inside it.
-    if (source.endsWith('/'))
-        source += '**';
-    const regex = new RegExp(`^${translate(source)}$`, 's');
-    if (cache.size >= CACHE_LIMIT)
-        cache.clear();
-    cache.set(glob, regex);
-    return regex;
-}
-/**
- * Normalises a repository-relative path for matching: `./` and duplicate slashes removed, `a/../b`
- * resolved. Returns undefined for a path that leaves the repository or is absolute, which then
- * matches no glob (so it is never "allowed" by one).
- */
-function normaliseRepoPath(file) {
-    if (file.length === 0 || file.includes('\0') || file.startsWith('/'))
-        return undefined;
-    const parts = [];
-    for (const segment of file.replace(/\\/g, '/').split('/')) {
-        if (segment === '' || segment === '.')
-            continue;
-        if (segment === '..') {
-            if (parts.length === 0)
-                return undefined;
-            parts.pop();
-        }
-        else {
-            parts.push(segment);
-        }
-    }
-    return parts.length === 0 ? undefined : parts.join('/');
-}
-/** True when the repository-relative `file` matches `glob`. An invalid glob matches nothing. */
-function matchGlob(glob, file) {
-    const normalised = normaliseRepoPath(file);
-    if (normalised === undefined || globProblem(glob) !== undefined)
-        return false;
-    return globToRegExp(glob).test(normalised);
-}
-/** True when `file` matches any of `globs`. */
-function matchAnyGlob(globs, file) {
-    return globs.some((glob) => matchGlob(glob, file));
-}
-
-
-/***/ }),
-
-/***/ 58150:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S$: () => (/* binding */ judgeToolCall),
-/* harmony export */   Wc: () => (/* binding */ parseToolPattern)
-/* harmony export */ });
-/* unused harmony exports hasShellControl, matchToolPattern, splitShellCommands, matchDeniedTool */
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25559);
-
-/** Tools whose specifier is a path glob (gitignore style, as in Claude Code). */
-const FILE_TOOLS = new Set(['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'NotebookRead', 'Glob', 'Grep', 'LS']);
-const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command']);
-const PATTERN = /^([A-Za-z0-9_*][A-Za-z0-9_.*-]*)(?:\(([\s\S]*)\))?$/;
-/**
- * Characters and sequences that make one shell command line run more than one command, or run a
- * command substitution, or redirect: a prefix rule cannot vouch for what follows them.
- */
-const SHELL_CONTROL = /[;&|`<>\n\r\0]|\$\(|\$\{/;
-/** Parses a rule, or returns the reason it is not one. */
-function parseToolPattern(pattern) {
-    const match = PATTERN.exec(pattern.trim());
-    if (!match)
-        return { error: 'is not a tool rule: write `Tool`, `Tool(specifier)` or an MCP tool name such as `mcp__github__*`' };
-    const tool = match[1];
-    const specifier = match[2];
-    if (specifier === undefined)
-        return { pattern: { tool } };
-    if (tool.includes('*'))
-        return { error: 'cannot combine a wildcard tool name with a (specifier)' };
-    if (specifier.trim() === '')
-        return { error: `has an empty specifier: write \`${tool}\` to match every ${tool} call` };
-    if (specifier === '*')
-        return { pattern: { tool, specifier } };
-    if (SHELL_TOOLS.has(tool)) {
-        const body = specifier.endsWith(':*') ? specifier.slice(0, -2) : specifier;
-        if (body.includes('*')) {
-            return { error: 'may only use a wildcard as a trailing `:*` (prefix rule), for example `Bash(npm test:*)`' };
-        }
-        if (body.trim() === '')
-            return { error: 'has an empty command before `:*`' };
-    }
-    else if (FILE_TOOLS.has(tool)) {
-        const problem = pathRuleProblem(specifier);
-        if (problem)
-            return { error: `has a path glob that ${problem}` };
-    }
-    else if (tool === 'WebFetch') {
-        if (!/^domain:(?:\*\.)?[A-Za-z0-9.-]+$/.test(specifier)) {
-            return { error: 'must name a domain, for example `WebFetch(domain:example.com)`' };
-        }
-    }
-    return { pattern: { tool, specifier } };
-}
-function pathRuleProblem(specifier) {
-    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
-        return specifier.includes('\0') ? 'contains NUL' : undefined;
-    }
-    const relative = specifier.startsWith('/') ? specifier.slice(1) : specifier;
-    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(relative);
-}
-/** True when `name` matches the tool part of a rule. */
-function matchToolName(ruleTool, name) {
-    if (ruleTool === '*')
-        return true;
-    if (ruleTool.includes('*')) {
-        const source = ruleTool.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-        return new RegExp(`^${source}$`).test(name);
-    }
-    // Claude Code: `mcp__server` approves every tool of that server.
-    if (ruleTool.startsWith('mcp__') && ruleTool.split('__').length === 2) {
-        return name === ruleTool || name.startsWith(`${ruleTool}__`);
-    }
-    return name === ruleTool;
-}
-/** True when the command line contains a shell control operator, substitution or redirection. */
-function hasShellControl(command) {
-    return SHELL_CONTROL.test(command);
-}
-function matchPrefix(prefix, command, strict) {
-    if (strict && hasShellControl(command))
-        return false;
-    const wanted = prefix.trim();
-    if (command === wanted)
-        return true;
-    // Word boundary: `npm test:*` covers `npm test --watch`, not `npm testify`.
-    return command.startsWith(wanted) && /\s/.test(command.charAt(wanted.length));
-}
-function matchCommand(specifier, argument, strict) {
-    const command = argument.trim();
-    if (specifier.endsWith(':*'))
-        return matchPrefix(specifier.slice(0, -2), command, strict);
-    return command === specifier.trim();
-}
-function matchPathRule(specifier, argument) {
-    if (argument.includes('\0'))
-        return false;
-    if (specifier.startsWith('//') || specifier.startsWith('~/')) {
-        // Absolute (`//etc/**`) and home (`~/.ssh/**`) rules compare against the path as recorded.
-        const literal = specifier.startsWith('//') ? specifier.slice(1) : specifier;
-        const prefix = literal.startsWith('/') ? '/' : '~/';
-        if (!argument.startsWith(prefix))
-            return false;
-        const rest = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument.slice(prefix.length));
-        if (rest === undefined)
-            return false;
-        const glob = literal.slice(prefix.length);
-        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globProblem */ .AI)(glob) !== undefined)
-            return false;
-        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(rest);
-    }
-    if (argument.startsWith('/') || argument.startsWith('~'))
-        return false;
-    const file = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .normaliseRepoPath */ .Gn)(argument);
-    if (file === undefined)
-        return false;
-    let glob = specifier.replace(/^(?:\.\/)+/, '');
-    // gitignore semantics, as Claude Code documents: `/x` and any glob with an inner slash are anchored
-    // at the root, a bare name such as `.env` or `*.pem` matches at any depth.
-    if (glob.startsWith('/'))
-        glob = glob.slice(1);
-    else if (!glob.replace(/\/$/, '').includes('/'))
-        glob = `**/${glob}`;
-    return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .globToRegExp */ .tL)(glob).test(file);
-}
-function matchWebFetch(specifier, argument) {
-    let host;
-    try {
-        host = new URL(argument).hostname.toLowerCase();
-    }
-    catch {
-        return false;
-    }
-    const domain = specifier.slice('domain:'.length).toLowerCase();
-    if (domain.startsWith('*.'))
-        return host.endsWith(domain.slice(1));
-    return host === domain;
-}
-function matchParsed(rule, call, strict) {
-    if (!matchToolName(rule.tool, call.name))
-        return false;
-    const { specifier } = rule;
-    if (specifier === undefined || specifier === '*')
-        return true;
-    // A rule that names an argument cannot vouch for a call whose argument is unknown.
-    if (call.argument === undefined)
-        return false;
-    if (SHELL_TOOLS.has(rule.tool))
-        return matchCommand(specifier, call.argument, strict);
-    if (FILE_TOOLS.has(rule.tool))
-        return matchPathRule(specifier, call.argument);
-    if (rule.tool === 'WebFetch')
-        return matchWebFetch(specifier, call.argument);
-    return matchCommand(specifier, call.argument, strict);
-}
-/**
- * Claude Code permission-rule semantics, strict: `Bash` matches every Bash call, `Bash(npm test:*)`
- * matches `npm test` and `npm test <args>` but nothing that chains, substitutes or redirects
- * (`npm test; curl x | sh`), `Bash(git status)` only that exact command, `Edit(src/**)` paths under
- * src/, `mcp__github__*` every tool of the github MCP server, `*` every tool. An invalid rule matches
- * nothing.
- */
-function matchToolPattern(pattern, call) {
-    const parsed = parseToolPattern(pattern);
-    if ('error' in parsed)
-        return false;
-    return matchParsed(parsed.pattern, call, true);
-}
-/**
- * Words that start a command position without being the command: shell reserved words and
- * wrappers that run the command that follows them. For each wrapper, the options that take an
- * argument (`sudo -u root curl`), and how many plain arguments come before the command
- * (`timeout 5 curl`).
- */
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'time', 'coproc']);
-const WRAPPERS = {
-    sudo: { options: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir'] },
-    doas: { options: ['-u', '-C'] },
-    env: { options: ['-u', '-C', '-S', '--unset', '--chdir', '--split-string'] },
-    command: { options: [] },
-    builtin: { options: [] },
-    exec: { options: ['-a'] },
-    nohup: { options: [] },
-    time: { options: ['-f', '-o'] },
-    nice: { options: ['-n', '--adjustment'] },
-    ionice: { options: ['-c', '-n', '-p'] },
-    timeout: { options: ['-s', '-k', '--signal', '--kill-after'], positional: 1 },
-    stdbuf: { options: ['-i', '-o', '-e'] },
-    setsid: { options: [] },
-    xargs: { options: ['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-E', '-e', '-s', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace'] },
-    watch: { options: ['-n', '-d', '--interval'] },
-    chroot: { options: [], positional: 1 },
-    taskset: { options: [], positional: 1 },
-};
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish']);
-/** The command word as the shell would run it: quotes and escapes gone, a path reduced to its name. */
-function commandName(word) {
-    const bare = word.replace(/["'\\]/g, '');
-    return bare.includes('/') ? bare.slice(bare.lastIndexOf('/') + 1) : bare;
-}
-function unquote(text) {
-    const trimmed = text.trim();
-    const quote = trimmed.charAt(0);
-    return (quote === '"' || quote === "'") && trimmed.endsWith(quote) && trimmed.length >= 2 ? trimmed.slice(1, -1) : trimmed;
-}
-/** The command a part runs, past reserved words, assignments and wrappers (none when nothing is left). */
-function commandOf(part, depth) {
-    const words = part.split(/\s+/).filter((w) => w.length > 0);
-    let i = 0;
-    while (i < words.length) {
-        const word = words[i];
-        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || RESERVED.has(word)) {
-            i += 1;
-            continue;
-        }
-        const name = commandName(word);
-        const wrapper = WRAPPERS[name];
-        if (!wrapper)
-            break;
-        i += 1;
-        while (i < words.length && words[i].startsWith('-')) {
-            const option = words[i];
-            i += 1;
-            if (option === '--')
-                break;
-            if (wrapper.options.includes(option))
-                i += 1;
-        }
-        // env takes assignments before its command, as the shell does.
-        while (name === 'env' && i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]))
-            i += 1;
-        i += wrapper.positional ?? 0;
-    }
-    if (i >= words.length)
-        return [];
-    const name = commandName(words[i]);
-    const rest = words.slice(i + 1);
-    // `bash -c '…'` and `eval '…'` run a command line of their own: split it too.
-    if (depth < 3) {
-        if (name === 'eval' && rest.length > 0)
-            return [`eval ${rest.join(' ')}`, ...splitCommandLine(unquote(rest.join(' ')), depth + 1)];
-        const dashC = rest.findIndex((w) => /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
-        if (SHELLS.has(name) && dashC >= 0 && dashC + 1 < rest.length) {
-            return [[name, ...rest].join(' '), ...splitCommandLine(unquote(rest.slice(dashC + 1).join(' ')), depth + 1)];
-        }
-    }
-    return [[name, ...rest].join(' ')];
-}
-function splitCommandLine(command, depth) {
-    return command
-        .split(/\|\||&&|[;&|\n\r`]|\$\(|[()]/)
-        .flatMap((part) => commandOf(part.trim(), depth))
-        .filter((part) => part.length > 0);
-}
-/**
- * Each simple command of a shell command line, best effort, for deny rules: split at control
- * operators, substitutions and groups, past reserved words (`then`, `do`, `!`, `{`) and wrappers
- * (`sudo -u root`, `env X=1`, `xargs -I{}`, `timeout 5`), and into `bash -c` / `eval` strings.
- */
-function splitShellCommands(command) {
-    return splitCommandLine(command, 0);
-}
-/**
- * True when a deny rule matches the call. Unlike allowing, denying must see through chaining, so a
- * command is denied when any of its parts matches: `Bash(curl:*)` denies `npm test && curl x`.
- */
-function matchDeniedTool(pattern, call) {
-    const parsed = parseToolPattern(pattern);
-    if ('error' in parsed)
-        return false;
-    if (matchParsed(parsed.pattern, call, false))
-        return true;
-    if (!SHELL_TOOLS.has(parsed.pattern.tool) || call.argument === undefined)
-        return false;
-    return splitShellCommands(call.argument).some((part) => matchParsed(parsed.pattern, { name: call.name, argument: part }, false));
-}
-/** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
-function judgeToolCall(rules, call) {
-    const denied = rules.deniedTools.find((rule) => matchDeniedTool(rule, call));
-    if (denied !== undefined)
-        return { allowed: false, reason: 'denied', rule: denied };
-    const allowed = rules.allowedTools.find((rule) => matchToolPattern(rule, call));
-    if (allowed !== undefined)
-        return { allowed: true, rule: allowed };
-    return { allowed: false, reason: 'not-allowed' };
-}
-
-
-/***/ }),
-
-/***/ 57447:
+/***/ 3282:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38021,7 +38088,20 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
+;// CONCATENATED MODULE: ../../packages/core/src/transcript/json.ts
+// Narrowing of parsed JSON values, shared by every transcript reader.
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function str(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+function num(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/summary-builder.ts
+
 const MAX_CONVERSATION = 200;
 const MAX_ENTRY_TEXT = 2000;
 const MAX_ARGUMENT_BYTES = 4096;
@@ -38037,15 +38117,6 @@ const MAX_SESSION_IDS = 100;
 const HEAD_KEEP = 100;
 // One slot of the 200 is the "omitted" marker, so head + tail + marker never exceeds the bound.
 const TAIL_KEEP = MAX_CONVERSATION - HEAD_KEEP - 1;
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function str(value) {
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-function num(value) {
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 /** Cuts on a UTF-8 byte budget without splitting a character, so an argument never exceeds 4 KiB on the wire. */
 function truncateBytes(text, maxBytes = MAX_ARGUMENT_BYTES) {
     if (Buffer.byteLength(text, 'utf8') <= maxBytes)
@@ -38161,7 +38232,7 @@ function isEditTool(name, input) {
  * Accumulates one summary in memory that does not grow with the file: counters, small maps, the
  * bounded conversation (head + tail ring), and a bounded window of response ids for usage dedupe.
  */
-class SummaryBuilder {
+class TranscriptSummaryBuilder {
     format;
     agent;
     agentVersion;
@@ -38669,6 +38740,7 @@ function aiderHandler(b) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/claude.ts
 
+
 /** Record types Claude Code writes that carry nothing a summary needs; they are read, not "unknown". */
 const IGNORED_TYPES = new Set([
     'stream_event',
@@ -38888,6 +38960,7 @@ function claudeHandler(b) {
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/api.ts
 
 
+
 function parseArguments(raw) {
     if (typeof raw !== 'string')
         return raw;
@@ -39100,7 +39173,7 @@ class DocumentReader extends JsonlReader {
     pushLine(line) {
         this.bufferedChars += line.length + 1;
         if (this.bufferedChars > MAX_DOCUMENT_CHARS) {
-            throw new errors.ConfigError('E_TOO_LARGE', `transcript (${this.builder.format}) is larger than ${MAX_DOCUMENT_CHARS} characters`);
+            throw new errors/* ConfigError */.xL('E_TOO_LARGE', `transcript (${this.builder.format}) is larger than ${MAX_DOCUMENT_CHARS} characters`);
         }
         this.buffer.push(stripLine(line, this.buffer.length === 0));
     }
@@ -39138,7 +39211,7 @@ class TextReader {
     }
     pushDocument(value) {
         if (typeof value !== 'string') {
-            throw new errors.ConfigError('E_FORMAT', `a ${this.builder.format} transcript is text, not a JSON document`);
+            throw new errors/* ConfigError */.xL('E_FORMAT', `a ${this.builder.format} transcript is text, not a JSON document`);
         }
         for (const line of value.split('\n'))
             this.pushLine(line);
@@ -39150,6 +39223,7 @@ class TextReader {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/cline.ts
+
 
 /**
  * Cline (and Roo Code, which forked it and keeps the same two files) export a task as
@@ -39413,6 +39487,7 @@ function clineUiMessagesHandler(b) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/codex.ts
+
 
 function openaiTokenUsage(usage) {
     if (!isObject(usage))
@@ -39696,6 +39771,7 @@ function codexExecHandler(b) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/copilot.ts
 
+
 /** Event types of `~/.copilot/session-state/<id>/events.jsonl` read without needing anything from them. */
 const QUIET_TYPES = new Set(['session.info', 'system.message', 'assistant.turn_end', 'hook.start', 'hook.end']);
 function copilotHandler(b) {
@@ -39905,7 +39981,7 @@ function classifyDocument(value) {
     if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info'])))
         return 'swe-agent-traj';
     const info = value['info'];
-    if (Array.isArray(value['messages']) && isObject(info) && (String(value['trajectory_format'] ?? '').startsWith('mini-swe-agent') || 'mini_version' in info)) {
+    if (Array.isArray(value['messages']) && isObject(info) && ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)) {
         return 'mini-swe-agent-traj';
     }
     return classifyRecord(value);
@@ -40196,7 +40272,7 @@ function geminiSessionHandler(b) {
             // A legacy `.json` handed to the JSONL reader in memory (readTranscript with format gemini-session).
             return readLegacySession(b, session, value);
         },
-        finish: session.finish,
+        finish: () => session.finish(),
     };
 }
 function readLegacySession(b, session, value) {
@@ -40225,7 +40301,7 @@ function geminiSessionJsonHandler(b) {
             // Handled either way: a document of another shape reads as no record, which fails the capture.
             return true;
         },
-        finish: session.finish,
+        finish: () => session.finish(),
     };
 }
 /** gemini-cli's fake-responses recording: each line is one API call with its `GenerateContentResponse` chunks. */
@@ -40288,6 +40364,7 @@ function geminiRecordingHandler(b) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/openhands.ts
+
 
 /** Actions that are conversation or bookkeeping; every other action the agent takes runs something. */
 const NOT_TOOLS = new Set(['message', 'finish', 'change_agent_state', 'system', 'recall', 'think', 'reject', 'null', 'condensation', 'condensation_request']);
@@ -40569,6 +40646,7 @@ function specstoryHandler(b) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/swe-agent.ts
+
 
 /** Paths a unified diff changes (`diff --git a/X b/Y`: Y, or X for a deletion). */
 function diffPaths(diff) {
@@ -41024,7 +41102,7 @@ const SPECS = {
 };
 function spec(format) {
     if (!types_TRANSCRIPT_FORMATS.includes(format)) {
-        throw new errors.ConfigError('E_FORMAT', `unknown transcript format "${String(format)}"; expected one of ${types_TRANSCRIPT_FORMATS.join(', ')}`);
+        throw new errors/* ConfigError */.xL('E_FORMAT', `unknown transcript format "${String(format)}"; expected one of ${types_TRANSCRIPT_FORMATS.join(', ')}`);
     }
     return SPECS[format];
 }
@@ -41048,7 +41126,7 @@ function refineFormat(format, head, fileName) {
 }
 function createTranscriptReader(format, options) {
     const { agent, kind, handler } = spec(format);
-    const builder = new SummaryBuilder(format, agent, options);
+    const builder = new TranscriptSummaryBuilder(format, agent, options);
     const h = handler(builder);
     if (kind === 'text')
         return new TextReader(builder, h);

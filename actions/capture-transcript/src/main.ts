@@ -1,6 +1,7 @@
 import { artifactUrl, createArtifactStore, defineGate, maskSecrets, MIN_MASK_LENGTH, OutputSet, uploadArtifact, workerEntry } from '@agent-gates/action-kit';
-import { captureUpload, planCapture, runCapture, type CaptureInputs } from '@agent-gates/core/capture';
-import { TRANSCRIPT_FORMATS } from '@agent-gates/core/transcript';
+import { captureUpload, planCapture, type CaptureInputs } from '@agent-gates/core/capture';
+import { runCapture } from '@agent-gates/core/capture/run';
+import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '@agent-gates/core/transcript';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { renderDetails } from './summary.js';
 
@@ -10,7 +11,7 @@ export const main = defineGate({
   gate: 'capture-transcript',
   inputs: (input): CaptureInputs => ({
     path: input.string('path'),
-    format: input.oneOf('format', ['auto', ...TRANSCRIPT_FORMATS] as const),
+    format: input.oneOf<TranscriptFormat | 'auto'>('format', ['auto', ...TRANSCRIPT_FORMATS]),
     redact: input.boolean('redact'),
     // Values, never comments: a password may start with `#`.
     maskValues: input.list('mask-values', { comments: false, minLength: MIN_MASK_LENGTH }),

@@ -71,11 +71,11 @@ export interface GateDefinition<S extends GateSpec, I> {
 }
 
 export function readCommonInputs<S extends GateSpec>(input: InputReader<S>): CommonInputs {
-  const token = input.optional('github-token' as keyof S['inputs'] & string);
+  const token = input.optional('github-token');
   return {
-    policy: input.string('policy' as keyof S['inputs'] & string),
-    failOn: input.oneOf('fail-on' as keyof S['inputs'] & string, FAIL_ON_VALUES),
-    summary: input.boolean('summary' as keyof S['inputs'] & string),
+    policy: input.string('policy'),
+    failOn: input.oneOf('fail-on', FAIL_ON_VALUES),
+    summary: input.boolean('summary'),
     ...(token ? { githubToken: token } : {}),
   };
 }
@@ -153,9 +153,9 @@ export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, 
     const outcome = await definition.run({ inputs, common, context, policy, log, tool });
 
     outcome.outputs
-      .set('verdict' as OutputOf<S>, outcome.verdict)
-      .set('report' as OutputOf<S>, outcome.report.path)
-      .set('report-digest' as OutputOf<S>, outcome.report.digest)
+      .set('verdict', outcome.verdict)
+      .set('report', outcome.report.path)
+      .set('report-digest', outcome.report.digest)
       .commit();
     for (const cut of outcome.outputs.truncated()) {
       log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);

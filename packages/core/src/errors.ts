@@ -32,7 +32,8 @@ export function errorMessage(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    // JSON has no text for a function or a symbol; their String() can span lines (a function's source).
+    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
   } catch {
     return Object.prototype.toString.call(value);
   }

@@ -68,7 +68,7 @@ describe('the generated keyword automaton', () => {
     const { KEYWORD_AUTOMATON } = await import('../../../packages/core/src/secrets/keyword-automaton.generated.js');
     const { keywordSignature } = await import('../../../packages/core/src/secrets/keyword-index.js');
     const lists = engineKeywordLists(defaultEngineRules());
-    // Stale after a rule change: `pnpm run docs` regenerates it (and docs:check fails until then).
+    // Stale after a rule change: `pnpm generate` regenerates it (and generate:check fails until then).
     expect(KEYWORD_AUTOMATON.signature).toBe(keywordSignature(lists));
     const built = new KeywordIndex(lists);
     const loaded = new KeywordIndex(lists, KEYWORD_AUTOMATON);

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(897);
+/* harmony import */ var _agent_gates_core_capture_worker__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(369);
 
 // Entry of the worker threads (dist/worker/index.js): the capture thread of a large transcript and
 // its redaction thread. Only core code, not the runner toolkit, so both start fast and stay small.
@@ -19,24 +19,20 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 897:
+/***/ 479:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  rW: () => (/* binding */ isCaptureWorker),
-  it: () => (/* binding */ redactFile),
-  gc: () => (/* binding */ serveCapture),
-  hs: () => (/* binding */ serveRedaction)
+  i: () => (/* binding */ redactFile),
+  h: () => (/* binding */ serveRedaction)
 });
-
-// UNUSED EXPORTS: captureInWorker, isRedactionWorker
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(919);
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 // EXTERNAL MODULE: external "node:crypto"
@@ -200,22 +196,24 @@ function createChunkRedactor(options, prebuilt) {
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/capture/worker.ts
+;// CONCATENATED MODULE: ../../packages/core/src/capture/redact-file.ts
+// The file redactor: reads a transcript file in chunks and redacts it, inline or on a worker thread
+// that runs serveRedaction(). It knows nothing of a capture, so capture/index.ts can use it.
 
 
 
 const ROLE = 'agent-gates-redaction';
 /** True in a thread started by `redactFile` to redact for it. */
 function isRedactionWorker() {
-    return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.role === ROLE;
+    return !external_node_worker_threads_.isMainThread && external_node_worker_threads_.workerData?.role === ROLE;
 }
 function serveRedaction() {
-    const port = external_node_worker_threads_namespaceObject.parentPort;
+    const port = external_node_worker_threads_.parentPort;
     if (!port || !isRedactionWorker())
         throw new Error('serveRedaction runs only in a worker thread started by redactFile');
     let redactor;
     try {
-        redactor = createChunkRedactor(external_node_worker_threads_namespaceObject.workerData.options);
+        redactor = createChunkRedactor(external_node_worker_threads_.workerData.options);
     }
     catch (error) {
         port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -268,7 +266,7 @@ async function redactFile(options) {
         return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
     }
     // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
-    const worker = new external_node_worker_threads_namespaceObject.Worker(options.workerEntry, {
+    const worker = new external_node_worker_threads_.Worker(options.workerEntry, {
         workerData: { role: ROLE, options: options.redaction },
         resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
     });
@@ -323,21 +321,44 @@ async function redactFile(options) {
     }
     return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
 }
+
+
+/***/ }),
+
+/***/ 369:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   gc: () => (/* binding */ serveCapture),
+/* harmony export */   hs: () => (/* reexport safe */ _redact_file_js__WEBPACK_IMPORTED_MODULE_2__.h),
+/* harmony export */   rW: () => (/* binding */ isCaptureWorker)
+/* harmony export */ });
+/* unused harmony export captureInWorker */
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(179);
+/* harmony import */ var _redact_file_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(479);
+// The capture worker: a whole capture on its own thread (captureInWorker, serveCapture). The action's
+// worker entry serves both this and the file redactor's thread, so it re-exports the latter.
+
+
+
 const CAPTURE_ROLE = 'agent-gates-capture';
 const MAX_MASKED_VALUES = 1000;
 /** True in a thread started by captureInWorker. */
 function isCaptureWorker() {
-    return !external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.role === CAPTURE_ROLE;
+    return !node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.role === CAPTURE_ROLE;
 }
 /** Runs in the capture worker: the whole capture, with secret values sent back for masking. */
 async function serveCapture() {
-    const port = external_node_worker_threads_namespaceObject.parentPort;
+    const port = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort;
     if (!port || !isCaptureWorker())
         throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
-    const { captureTranscript } = await __nccwpck_require__.e(/* import() */ 526).then(__nccwpck_require__.bind(__nccwpck_require__, 526));
+    // Loaded here, not at the top: the redaction thread starts from the same entry and needs none of it.
+    const { captureTranscript } = await __nccwpck_require__.e(/* import() */ 456).then(__nccwpck_require__.bind(__nccwpck_require__, 456));
     const secrets = new Set();
     try {
-        const options = external_node_worker_threads_namespaceObject.workerData.options;
+        const options = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData.options;
         const result = await captureTranscript({
             ...options,
             onSecret: (value) => {
@@ -376,7 +397,6 @@ async function captureInWorker(options, workerEntry, onSecret) {
             worker.once('exit', (code) => reject(new Error(`capture worker exited with code ${code} before answering`)));
         });
         if (!reply.ok) {
-            const { ConfigError } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 179));
             if (reply.code && reply.code.startsWith('E_') && reply.code !== 'E_INTERNAL')
                 throw new ConfigError(reply.code, reply.error);
             throw new Error(reply.error);
@@ -397,7 +417,7 @@ async function captureInWorker(options, workerEntry, onSecret) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ConfigError: () => (/* binding */ ConfigError)
+/* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
 /* unused harmony exports isConfigError, errorMessage, formatError */
 class ConfigError extends Error {
@@ -420,7 +440,8 @@ function errorMessage(value) {
     if (value === undefined || value === null)
         return String(value);
     try {
-        return JSON.stringify(value) ?? String(value);
+        // JSON has no text for a function or a symbol; their String() can span lines (a function's source).
+        return JSON.stringify(value) ?? Object.prototype.toString.call(value);
     }
     catch {
         return Object.prototype.toString.call(value);
@@ -471,7 +492,7 @@ function compileAllowEntries(entries) {
         }
         catch {
             // Never echoed: a user may have pasted the value itself.
-            throw new errors.ConfigError('E_INPUT', `secrets allow entry #${n + 1} (index ${n}): regex is not a valid regular expression`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `secrets allow entry #${n + 1} (index ${n}): regex is not a valid regular expression`);
         }
         return [{ re, rules: entry.rules ? new Set(entry.rules) : undefined }];
     });
@@ -484,7 +505,7 @@ function compileAllowEntries(entries) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/wasm/keyword-scan.generated.ts
-// Generated from keyword-scan.wat by scripts/gen-keyword-wasm.ts. Do not edit.
+// Generated by scripts/gen-keyword-wasm.ts from packages/core/src/secrets/wasm/keyword-scan.wat. Do not edit: run `pnpm generate`.
 const KEYWORD_SCAN_WASM = 'AGFzbQEAAAABHgNgA39/fwF/YAZ/f39/f38Bf2AIf39/f39/f38BfwMFBAABAgEFAwEAAQcRAgZtZW1vcnkCAARzY2FuAAMKqgQEGQAgACABQQZ0IAItAAAtAAByQQF0ai8BAAsxAQF/IAUgBEkEQCADIAVBA3RqIQYgBiABIAJrNgIAIAYgAEH//wFxNgIECyAFQQFqC0kBAX8CQANAIAAgAU8NASAEIAIgABAAIQggCEGAgAJxBEAgCCAAIAMgBSAGIAcQASEHCyAIQf//AXEhAiAAQQFqIQAMAAsLIAcLkQMBD38gAUECdiEGIAYgBUHAAGpJBEAgACAAIAFqQQAgACACIAMgBEEAEAIPCyAAIQkgACAGaiAFayEKIAAgBkEBdGogBWshCyAAIAZBA2xqIAVrIQwCQANAIAggBk8NASACIA0gCRAAIREgAiAOIAoQACESIAIgDyALEAAhEyACIBAgDBAAIRQgESASciATIBRyckGAgAJxBEAgEUGAgAJxBEAgESAJIAAgAyAEIAcQASEHCyASQYCAAnEEQCASIAogACADIAQgBxABIQcLIBNBgIACcQRAIBMgCyAAIAMgBCAHEAEhBwsgFEGAgAJxBEAgFCAMIAAgAyAEIAcQASEHCwsgEUH//wFxIQ0gEkH//wFxIQ4gE0H//wFxIQ8gFEH//wFxIRAgCUEBaiEJIApBAWohCiALQQFqIQsgDEEBaiEMIAhBAWohCAwACwsgCiAKIAVqIA4gACACIAMgBCAHEAIhByALIAsgBWogDyAAIAIgAyAEIAcQAiEHIAwgACABaiAQIAAgAiADIAQgBxACCw==';
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/keyword-index.ts
@@ -6337,7 +6358,7 @@ function defaultEngineRules() {
 function createSecretEngine(options) {
     const key = options.fingerprintKey;
     if (key === undefined || key === null || (typeof key === 'string' ? key.length === 0 : key.byteLength === 0))
-        throw new errors.ConfigError('E_INPUT', 'secrets fingerprint key must not be empty');
+        throw new errors/* ConfigError */.xL('E_INPUT', 'secrets fingerprint key must not be empty');
     const disabled = new Set(options.disabledRules ?? []);
     const rules = rules_defaultRules()
         .filter((r) => !disabled.has(r.id))
@@ -6352,7 +6373,7 @@ function createSecretEngine(options) {
         catch {
             // The pattern itself may be a secret the user wants redacted, so it is not echoed.
             const name = typeof entry === 'string' ? `#${n + 1} (index ${n})` : `"${entry.id}"`;
-            throw new errors.ConfigError('E_INPUT', `secrets pattern ${name} is not a valid regular expression`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `secrets pattern ${name} is not a valid regular expression`);
         }
         const id = typeof entry === 'string' ? `custom-pattern-${n + 1}` : entry.id;
         return { id, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
@@ -6862,6 +6883,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ })
 

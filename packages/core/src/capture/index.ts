@@ -25,7 +25,7 @@ import { gateReport, writeGateReport, type GateReason } from '../gate/report.js'
 import { worstVerdict, type Verdict } from '../gate/verdict.js';
 import { TranscriptWriter } from './stream.js';
 import type { CaptureOptions, CaptureResult, ToolViolation } from './types.js';
-import { captureInWorker, redactFile } from './worker.js';
+import { redactFile } from './redact-file.js';
 
 
 export { captureUpload, defaultArtifactName, planCapture, policySource, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
@@ -434,16 +434,4 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     uploadable,
     redactedOnWorker,
   };
-}
-
-/**
- * Captures on worker threads when the transcript is large and a worker entry is given (see
- * captureInWorker: bounded heaps), inline otherwise. The one place that chooses.
- */
-export async function runCapture(options: CaptureOptions): Promise<CaptureResult> {
-  const { onSecret, ...rest } = options;
-  if (options.workerEntry && statSync(options.source).size >= WORKER_MIN_BYTES) {
-    return captureInWorker(rest, options.workerEntry, onSecret ?? (() => undefined));
-  }
-  return captureTranscript(options);
 }

@@ -8,7 +8,7 @@ export function isUnset(value: unknown): value is undefined | null | '' | readon
 }
 
 export function resolveSetting<T>(inputValue: T | undefined | null, policyValue: T): T {
-  return isUnset(inputValue) ? policyValue : (inputValue as T);
+  return isUnset(inputValue) ? policyValue : (inputValue);
 }
 
 /**
@@ -19,7 +19,7 @@ export function resolveSetting<T>(inputValue: T | undefined | null, policyValue:
 export function mergeSettings<P extends object>(inputs: { readonly [K in keyof P]?: P[K] | undefined | null }, policy: P): P {
   const merged = { ...policy };
   for (const key of Object.keys(policy) as Array<keyof P>) {
-    merged[key] = resolveSetting<P[keyof P]>(inputs[key] as P[keyof P] | undefined, policy[key]);
+    merged[key] = resolveSetting<P[keyof P]>(inputs[key], policy[key]);
   }
   return merged;
 }

@@ -102,7 +102,7 @@ function runGit(workspace: string, args: string[], options: GitOptions = {}): Pr
           reject(new GitCommandError(args, (error as { code?: unknown }).code, detail, error));
           return;
         }
-        resolve({ stdout: stdout as Buffer, stderr: errText });
+        resolve({ stdout, stderr: errText });
       },
     );
   });

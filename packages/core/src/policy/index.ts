@@ -26,7 +26,7 @@ export {
   matchToolPattern,
   parseToolPattern,
   splitShellCommands,
-  type ToolCall,
+  type JudgedToolCall,
   type ToolCallJudgement,
   type ToolPattern,
 } from './tools.js';

@@ -1,13 +1,13 @@
 import type { ErrorObject } from 'ajv';
 import { ConfigError } from '../errors.js';
-import { MAX_POLICY_BYTES, loaded, policyPathsFor, toPolicy, type RawPolicy } from './defaults.js';
+import { MAX_POLICY_BYTES, loaded, policyPathsFor, toPolicy } from './defaults.js';
 import { globProblem } from './glob.js';
 // The schema compiled ahead of time (scripts/gen-policy-artifacts.ts): loading ajv and compiling the
 // schema here cost every run with a policy file well over 100 ms of its cold start.
 import validate from './policy-validate.generated.js';
 import { parseToolPattern } from './tools.js';
-import type { LoadedPolicy, Policy } from './types.js';
-import { escapePointer, formatLocation, readYaml, type Position, type YamlSource } from './yaml.js';
+import type { LoadedPolicy, Policy, RawPolicy } from './types.js';
+import { escapePointer, formatLocation, readYaml, type YamlSource } from './yaml.js';
 
 /**
  * Reading and validating a policy file. This module and its dependencies (two YAML packages, the
@@ -46,8 +46,10 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
-  return String(value);
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
+  // Parsed YAML holds nothing else; say what it is rather than print it.
+  return typeof value;
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -205,7 +207,7 @@ function semanticProblems(raw: Record<string, unknown>, value: RawPolicy): Probl
 function throwProblems(file: string, source: YamlSource | undefined, problems: Problem[]): never {
   const located = problems.map((problem) => ({
     ...problem,
-    position: source?.locate(problem.pointer, problem.at) as Position | undefined,
+    position: source?.locate(problem.pointer, problem.at),
   }));
   // The first problem in reading order, so the message is stable and points where a reader starts.
   located.sort(

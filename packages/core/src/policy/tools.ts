@@ -6,7 +6,8 @@ import { globProblem, globToRegExp, normaliseRepoPath } from './glob.js';
  * an allow rule must never let a command through that does more than the rule names.
  */
 
-export interface ToolCall {
+/** What the tool rules see of a transcript's ToolCall: its name and the argument that matters. */
+export interface JudgedToolCall {
   /** Tool name as the transcript records it: `Bash`, `Edit`, `mcp__github__create_issue`. */
   name: string;
   /** The command for Bash, the repository-relative path for file tools, the URL for WebFetch. */
@@ -136,7 +137,7 @@ function matchWebFetch(specifier: string, argument: string): boolean {
   return host === domain;
 }
 
-function matchParsed(rule: ToolPattern, call: ToolCall, strict: boolean): boolean {
+function matchParsed(rule: ToolPattern, call: JudgedToolCall, strict: boolean): boolean {
   if (!matchToolName(rule.tool, call.name)) return false;
   const { specifier } = rule;
   if (specifier === undefined || specifier === '*') return true;
@@ -259,7 +260,7 @@ export function splitShellCommands(command: string): string[] {
  * True when a deny rule matches the call. Unlike allowing, denying must see through chaining, so a
  * command is denied when any of its parts matches: `Bash(curl:*)` denies `npm test && curl x`.
  */
-export function matchDeniedTool(pattern: string, call: ToolCall): boolean {
+export function matchDeniedTool(pattern: string, call: JudgedToolCall): boolean {
   const parsed = parseToolPattern(pattern);
   if ('error' in parsed) return false;
   if (matchParsed(parsed.pattern, call, false)) return true;
@@ -275,7 +276,7 @@ export type ToolCallJudgement =
 /** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
 export function judgeToolCall(
   rules: { readonly allowedTools: readonly string[]; readonly deniedTools: readonly string[] },
-  call: ToolCall,
+  call: JudgedToolCall,
 ): ToolCallJudgement {
   const denied = rules.deniedTools.find((rule) => matchDeniedTool(rule, call));
   if (denied !== undefined) return { allowed: false, reason: 'denied', rule: denied };

@@ -117,3 +117,39 @@ export interface LoadedPolicy {
   /** `sha256:<hex>` of the canonical JSON of `policy`, the value audit records bind. */
   readonly digest: string;
 }
+
+/** The policy as the schema shapes it, kebab-case, after defaults. */
+export interface RawPolicy {
+  version: 1;
+  models: { allowed: string[]; denied: string[]; 'require-pinned': boolean };
+  signing: { required: boolean; identities: { issuer: string; subject?: string; 'subject-regex'?: string }[]; keys: string[] };
+  scope: {
+    'allowed-paths': string[];
+    'protected-paths': string[];
+    'protect-agent-instructions': boolean;
+    'max-files': number;
+    'max-lines': number;
+    'forbid-binary': boolean;
+  };
+  secrets: {
+    'fail-on': 'fail' | 'warn' | 'never';
+    'disabled-rules': string[];
+    patterns: { id: string; regex: string; description?: string }[];
+    allow: { paths?: string[]; regex?: string; rules?: string[]; reason: string }[];
+  };
+  transcript: {
+    redact: boolean;
+    'allowed-tools': string[];
+    'denied-tools': string[];
+    'redact-patterns': string[];
+    'retention-days': number;
+    'max-bytes': number;
+  };
+  routing: {
+    'auto-approve-threshold': number;
+    'reject-threshold': number;
+    'require-human-for': Policy['routing']['requireHumanFor'][number][];
+    unknown: 'human_review' | 'reject';
+  };
+  audit: { sink: 'artifact' | 'file'; path: string; chain: boolean; 'retention-days': number };
+}

@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.js';
  */
 
 /** Nesting a policy file can need is 5 levels; anything near this is an attack or an accident. */
-export const MAX_YAML_DEPTH = 32;
+const MAX_YAML_DEPTH = 32;
 
 export interface Position {
   line: number;

@@ -1,5 +1,5 @@
 import type { FormatHandler } from './base-reader.js';
-import { MAX_ENTRY_TEXT, roundCost, type SummaryBuilder } from './summary-builder.js';
+import { MAX_ENTRY_TEXT, roundCost, type TranscriptSummaryBuilder } from './summary-builder.js';
 import type { TranscriptUsage } from './types.js';
 
 const STARTED = /^# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/;
@@ -48,7 +48,7 @@ export function aiderTokens(text: string): TranscriptUsage {
  * cumulative, so the file's cost is the sum of each run's last session figure (message costs are
  * rounded per line and would drift).
  */
-export function aiderHandler(b: SummaryBuilder): FormatHandler {
+export function aiderHandler(b: TranscriptSummaryBuilder): FormatHandler {
   let runCost: number | undefined;
   let totalCost: number | undefined;
   let prompt: string[] = [];

@@ -1,6 +1,7 @@
 import { anthropicContent, anthropicUsage } from './claude.js';
 import type { FormatHandler } from './base-reader.js';
-import { contentText, isObject, num, primaryArgument, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import { contentText, primaryArgument, type TranscriptSummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
 import type { TranscriptUsage } from './types.js';
 
 function parseArguments(raw: unknown): unknown {
@@ -20,7 +21,7 @@ function setIf(out: TranscriptUsage, key: keyof TranscriptUsage, value: number |
   if (value !== undefined) out[key] = value;
 }
 
-export function openaiChatHandler(b: SummaryBuilder): FormatHandler {
+export function openaiChatHandler(b: TranscriptSummaryBuilder): FormatHandler {
   return {
     record(value, index) {
       if (!isObject(value) || (value['object'] !== 'chat.completion' && value['object'] !== 'chat.completion.chunk')) return false;
@@ -56,7 +57,7 @@ export function openaiChatHandler(b: SummaryBuilder): FormatHandler {
   };
 }
 
-export function openaiResponsesHandler(b: SummaryBuilder): FormatHandler {
+export function openaiResponsesHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const item = (o: JsonObject, index: number): void => {
     const id = str(o['call_id']) ?? str(o['id']);
     switch (o['type']) {
@@ -128,7 +129,7 @@ export function openaiResponsesHandler(b: SummaryBuilder): FormatHandler {
   };
 }
 
-export function anthropicMessagesHandler(b: SummaryBuilder): FormatHandler {
+export function anthropicMessagesHandler(b: TranscriptSummaryBuilder): FormatHandler {
   return {
     record(value, index) {
       if (!isObject(value) || value['type'] !== 'message') return false;

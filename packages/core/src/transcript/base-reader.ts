@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { SummaryBuilder } from './summary-builder.js';
+import { TranscriptSummaryBuilder } from './summary-builder.js';
 import type { TranscriptFormat, TranscriptReader, TranscriptReaderOptions, TranscriptSummary } from './types.js';
 
 /** What one format knows: how to read a record, and what to settle at the end. */
@@ -25,7 +25,7 @@ export class JsonlReader implements TranscriptReader {
   private index = 0;
   private first = true;
   constructor(
-    protected readonly builder: SummaryBuilder,
+    protected readonly builder: TranscriptSummaryBuilder,
     protected readonly handler: FormatHandler,
   ) {}
 
@@ -98,7 +98,7 @@ export class DocumentReader extends JsonlReader {
 export class TextReader implements TranscriptReader {
   private index = 0;
   constructor(
-    private readonly builder: SummaryBuilder,
+    private readonly builder: TranscriptSummaryBuilder,
     private readonly handler: FormatHandler,
   ) {}
 

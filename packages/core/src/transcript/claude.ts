@@ -1,4 +1,5 @@
-import { contentText, isObject, num, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import { contentText, type TranscriptSummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
 import type { FormatHandler } from './base-reader.js';
 import type { TranscriptUsage } from './types.js';
 
@@ -37,7 +38,7 @@ export function anthropicUsage(usage: unknown): TranscriptUsage | undefined {
 }
 
 /** Reads assistant content blocks into the conversation and the tool-call stream. */
-export function anthropicContent(b: SummaryBuilder, content: unknown, index: number): void {
+export function anthropicContent(b: TranscriptSummaryBuilder, content: unknown, index: number): void {
   if (typeof content === 'string') {
     b.say('assistant', content);
     return;
@@ -62,7 +63,7 @@ export function anthropicContent(b: SummaryBuilder, content: unknown, index: num
  * the claude-code-action array of the same messages, the `--output-format json` result object, and
  * session files (camelCase `sessionId`, one line per content block).
  */
-export function claudeHandler(b: SummaryBuilder): FormatHandler {
+export function claudeHandler(b: TranscriptSummaryBuilder): FormatHandler {
   // Stream-json and the action's array end each run with a `result`; records after the last one
   // mean the file was cut before it (a killed run, a partial upload): a view that may hide calls.
   const endsWithResult = b.format === 'claude-stream-json' || b.format === 'claude-code-action';

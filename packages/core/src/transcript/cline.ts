@@ -1,5 +1,6 @@
 import type { FormatHandler } from './base-reader.js';
-import { contentText, isObject, num, primaryArgument, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
+import { contentText, primaryArgument, type TranscriptSummaryBuilder } from './summary-builder.js';
 import type { TranscriptUsage } from './types.js';
 
 /**
@@ -56,7 +57,7 @@ function clinePath(input: JsonObject): string | undefined {
   return str(input['absolutePath']) ?? str(input['path']);
 }
 
-function clineToolCall(b: SummaryBuilder, name: string, input: unknown, index: number, id?: string): void {
+function clineToolCall(b: TranscriptSummaryBuilder, name: string, input: unknown, index: number, id?: string): void {
   const fields = isObject(input) ? input : {};
   const path = clinePath(fields);
   const argument =
@@ -72,7 +73,7 @@ function clineToolCall(b: SummaryBuilder, name: string, input: unknown, index: n
 }
 
 /** `api_conversation_history.json`: a JSON array of `{role, content[], modelInfo?, metrics?}`. */
-export function clineApiHistoryHandler(b: SummaryBuilder): FormatHandler {
+export function clineApiHistoryHandler(b: TranscriptSummaryBuilder): FormatHandler {
   let prompts = 0;
   return {
     record(value, index) {
@@ -146,7 +147,7 @@ function parseJsonText(text: unknown): JsonObject | undefined {
 }
 
 /** `ui_messages.json`: a JSON array of `{ts, type: say|ask, say|ask: <kind>, text, partial?, modelInfo?}`. */
-export function clineUiMessagesHandler(b: SummaryBuilder): FormatHandler {
+export function clineUiMessagesHandler(b: TranscriptSummaryBuilder): FormatHandler {
   let prompts = 0;
   let first = true;
   return {

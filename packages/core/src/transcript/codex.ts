@@ -1,4 +1,5 @@
-import { contentText, isObject, num, patchPaths, primaryArgument, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import { contentText, patchPaths, primaryArgument, type TranscriptSummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
 import type { FormatHandler } from './base-reader.js';
 import type { TranscriptUsage } from './types.js';
 
@@ -45,7 +46,7 @@ function commandText(value: unknown): string | undefined {
  * A shell call that pipes an apply_patch heredoc edits files just like the apply_patch tool; older
  * Codex builds did exactly that, so the patch paths count as touched.
  */
-function shellCall(b: SummaryBuilder, name: string, args: unknown, index: number, id?: string): void {
+function shellCall(b: TranscriptSummaryBuilder, name: string, args: unknown, index: number, id?: string): void {
   let argument = primaryArgument(name, args);
   let ambiguous: string | undefined;
   let text = typeof args === 'string' ? args : '';
@@ -64,7 +65,7 @@ function shellCall(b: SummaryBuilder, name: string, args: unknown, index: number
   b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index, ...(ambiguous ? { ambiguous } : {}) });
 }
 
-export function codexRolloutHandler(b: SummaryBuilder): FormatHandler {
+export function codexRolloutHandler(b: TranscriptSummaryBuilder): FormatHandler {
   // token_count is written after each model response, and sometimes again with the same totals
   // (a rate-limit update): a call is counted when the running total moves.
   let lastTotal: string | undefined;
@@ -162,7 +163,7 @@ export function codexRolloutHandler(b: SummaryBuilder): FormatHandler {
 /** Items started but not yet completed; bounded because a stream may never complete some of them. */
 const MAX_OPEN_ITEMS = 1024;
 
-export function codexExecHandler(b: SummaryBuilder): FormatHandler {
+export function codexExecHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const open = new Map<string, { item: JsonObject; index: number }>();
   // A turn that started and never completed or failed: the stream was cut (a killed run).
   let openTurn = false;

@@ -1,10 +1,11 @@
-import { contentText, isObject, str, type SummaryBuilder } from './summary-builder.js';
+import { contentText, type TranscriptSummaryBuilder } from './summary-builder.js';
+import { isObject, str } from './json.js';
 import type { FormatHandler } from './base-reader.js';
 
 /** Event types of `~/.copilot/session-state/<id>/events.jsonl` read without needing anything from them. */
 const QUIET_TYPES = new Set(['session.info', 'system.message', 'assistant.turn_end', 'hook.start', 'hook.end']);
 
-export function copilotHandler(b: SummaryBuilder): FormatHandler {
+export function copilotHandler(b: TranscriptSummaryBuilder): FormatHandler {
   return {
     record(value, index) {
       if (!isObject(value) || typeof value['type'] !== 'string') return false;

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './summary-builder.js';
+import { isObject, type JsonObject } from './json.js';
 import type { TranscriptFormat } from './types.js';
 
 export const DETECT_HEAD_BYTES = 64 * 1024;
@@ -79,7 +79,7 @@ const OPENHANDS_SOURCES = new Set(['user', 'agent', 'environment']);
 function classifyArray(items: unknown[]): TranscriptFormat | undefined {
   const first: unknown = items[0];
   if (!isObject(first) || !items.every(isObject)) return undefined;
-  const objects = items as JsonObject[];
+  const objects = items;
   if (objects.every((m) => typeof m['ts'] === 'number' && (m['type'] === 'say' || m['type'] === 'ask'))) return 'cline-ui-messages';
   if (objects.every((e) => typeof e['id'] === 'number' && typeof e['source'] === 'string' && OPENHANDS_SOURCES.has(e['source']) && ('action' in e || 'observation' in e))) {
     return 'openhands-trajectory';
@@ -138,7 +138,7 @@ function classifyDocument(value: unknown): TranscriptFormat | undefined {
   }
   if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info']))) return 'swe-agent-traj';
   const info = value['info'];
-  if (Array.isArray(value['messages']) && isObject(info) && (String(value['trajectory_format'] ?? '').startsWith('mini-swe-agent') || 'mini_version' in info)) {
+  if (Array.isArray(value['messages']) && isObject(info) && ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)) {
     return 'mini-swe-agent-traj';
   }
   return classifyRecord(value);

@@ -1,4 +1,5 @@
-import { isObject, num, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import type { TranscriptSummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
 import type { FormatHandler } from './base-reader.js';
 import type { TranscriptUsage } from './types.js';
 
@@ -14,7 +15,7 @@ export function geminiPartsText(content: unknown): string {
   return texts.join('');
 }
 
-export function geminiStreamHandler(b: SummaryBuilder): FormatHandler {
+export function geminiStreamHandler(b: TranscriptSummaryBuilder): FormatHandler {
   // Streamed assistant text arrives as `delta` chunks; one reply is the run of chunks between other events.
   let reply: string[] = [];
   let inReply = false;
@@ -105,7 +106,7 @@ function geminiTokens(tokens: unknown): TranscriptUsage {
  * ConversationRecord object with `messages[]`). Turns are the person's prompts (`user` messages); each
  * `gemini` message is one model call.
  */
-function geminiSessionRecords(b: SummaryBuilder) {
+function geminiSessionRecords(b: TranscriptSummaryBuilder) {
   let prompts = 0;
   const message = (r: JsonObject, index: number): boolean => {
     b.timestamp(r['timestamp']);
@@ -157,7 +158,7 @@ function geminiSessionRecords(b: SummaryBuilder) {
   };
 }
 
-export function geminiSessionHandler(b: SummaryBuilder): FormatHandler {
+export function geminiSessionHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const session = geminiSessionRecords(b);
   return {
     record(value, index) {
@@ -173,11 +174,11 @@ export function geminiSessionHandler(b: SummaryBuilder): FormatHandler {
       // A legacy `.json` handed to the JSONL reader in memory (readTranscript with format gemini-session).
       return readLegacySession(b, session, value);
     },
-    finish: session.finish,
+    finish: () => session.finish(),
   };
 }
 
-function readLegacySession(b: SummaryBuilder, session: ReturnType<typeof geminiSessionRecords>, value: unknown): boolean {
+function readLegacySession(b: TranscriptSummaryBuilder, session: ReturnType<typeof geminiSessionRecords>, value: unknown): boolean {
   if (!isObject(value) || !Array.isArray(value['messages'])) return false;
   session.metadata(value);
   b.records += 1;
@@ -192,7 +193,7 @@ function readLegacySession(b: SummaryBuilder, session: ReturnType<typeof geminiS
  * The legacy session `.json`: one pretty-printed ConversationRecord, read whole. A document that is not
  * one (an array, a JSONL line) is not understood and counts as one skipped record.
  */
-export function geminiSessionJsonHandler(b: SummaryBuilder): FormatHandler {
+export function geminiSessionJsonHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const session = geminiSessionRecords(b);
   return {
     record: () => false,
@@ -201,12 +202,12 @@ export function geminiSessionJsonHandler(b: SummaryBuilder): FormatHandler {
       // Handled either way: a document of another shape reads as no record, which fails the capture.
       return true;
     },
-    finish: session.finish,
+    finish: () => session.finish(),
   };
 }
 
 /** gemini-cli's fake-responses recording: each line is one API call with its `GenerateContentResponse` chunks. */
-export function geminiRecordingHandler(b: SummaryBuilder): FormatHandler {
+export function geminiRecordingHandler(b: TranscriptSummaryBuilder): FormatHandler {
   return {
     record(value, index) {
       if (!isObject(value) || typeof value['method'] !== 'string') return false;
@@ -221,7 +222,7 @@ export function geminiRecordingHandler(b: SummaryBuilder): FormatHandler {
         b.addModel(chunk['modelVersion']);
         // Stream chunks repeat usage cumulatively; the last one is the call's total.
         if (isObject(chunk['usageMetadata'])) usage = chunk['usageMetadata'];
-        const candidates = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
+        const candidates: unknown[] = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
         const first = candidates[0];
         const parts = isObject(first) && isObject(first['content']) ? first['content']['parts'] : undefined;
         if (!Array.isArray(parts)) continue;

@@ -10,7 +10,7 @@ import { detectFormat, DETECT_HEAD_BYTES } from './detect.js';
 import { geminiRecordingHandler, geminiSessionHandler, geminiSessionJsonHandler, geminiStreamHandler } from './gemini.js';
 import { openhandsHandler } from './openhands.js';
 import { specstoryHandler } from './specstory.js';
-import { SummaryBuilder } from './summary-builder.js';
+import { TranscriptSummaryBuilder } from './summary-builder.js';
 import { miniSweAgentHandler, sweAgentHandler } from './swe-agent.js';
 import {
   TRANSCRIPT_FORMATS,
@@ -28,7 +28,7 @@ export { MAX_CONVERSATION, MAX_ENTRY_TEXT, MAX_ARGUMENT_BYTES } from './summary-
 interface FormatSpec {
   agent: string;
   kind: 'jsonl' | 'document' | 'text';
-  handler: (b: SummaryBuilder) => FormatHandler;
+  handler: (b: TranscriptSummaryBuilder) => FormatHandler;
 }
 
 const SPECS: Record<TranscriptFormat, FormatSpec> = {
@@ -85,7 +85,7 @@ export function refineFormat(format: TranscriptFormat, head: string, fileName?: 
 
 export function createTranscriptReader(format: TranscriptFormat, options?: TranscriptReaderOptions): TranscriptReader {
   const { agent, kind, handler } = spec(format);
-  const builder = new SummaryBuilder(format, agent, options);
+  const builder = new TranscriptSummaryBuilder(format, agent, options);
   const h = handler(builder);
   if (kind === 'text') return new TextReader(builder, h);
   if (kind === 'document') return new DocumentReader(builder, h);

@@ -1,5 +1,6 @@
 import type { FormatHandler } from './base-reader.js';
-import { isObject, num, primaryArgument, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
+import { primaryArgument, type TranscriptSummaryBuilder } from './summary-builder.js';
 import type { TranscriptUsage } from './types.js';
 
 /** Actions that are conversation or bookkeeping; every other action the agent takes runs something. */
@@ -44,7 +45,7 @@ function modelResponseUsage(usage: JsonObject): TranscriptUsage {
  * by the action (`run`, `edit`, `read`, `browse`, …), which is what OpenHands executes whatever function
  * name the model used. Usage is the LiteLLM response each call carries, once per response id.
  */
-export function openhandsHandler(b: SummaryBuilder): FormatHandler {
+export function openhandsHandler(b: TranscriptSummaryBuilder): FormatHandler {
   let prompts = 0;
   const responses = new Set<string>();
   return {

@@ -1,5 +1,5 @@
 import type { FormatHandler } from './base-reader.js';
-import { MAX_ARGUMENT_BYTES, MAX_ENTRY_TEXT, primaryArgument, type SummaryBuilder } from './summary-builder.js';
+import { MAX_ARGUMENT_BYTES, MAX_ENTRY_TEXT, primaryArgument, type TranscriptSummaryBuilder } from './summary-builder.js';
 
 const SPEAKER = /^_\*\*(User|Assistant|Agent)(?:\s*\(([^)]*)\))?\*\*_\s*$/;
 const FENCE = /^(`{3,}|~{3,})\s*([^`\s]*)/;
@@ -29,7 +29,7 @@ const TOOL_USE_TAG = /^<tool-use\b[^>]*\bdata-tool-name="([^"]+)"/;
  * with a ```bash block (a terminal command, then its output) or a ```diff block (an edit). Exports of this
  * age do not name the file an edit changed, so such edits count as calls without a path.
  */
-export function specstoryHandler(b: SummaryBuilder): FormatHandler {
+export function specstoryHandler(b: TranscriptSummaryBuilder): FormatHandler {
   let role: 'user' | 'assistant' | undefined;
   let prompts = 0;
   let text: string[] = [];

@@ -7,6 +7,7 @@ import type {
   TranscriptSummary,
   TranscriptUsage,
 } from './types.js';
+import { isObject, str } from './json.js';
 
 export const MAX_CONVERSATION = 200;
 export const MAX_ENTRY_TEXT = 2000;
@@ -25,22 +26,8 @@ const HEAD_KEEP = 100;
 // One slot of the 200 is the "omitted" marker, so head + tail + marker never exceeds the bound.
 const TAIL_KEEP = MAX_CONVERSATION - HEAD_KEEP - 1;
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
 /** Cuts on a UTF-8 byte budget without splitting a character, so an argument never exceeds 4 KiB on the wire. */
-export function truncateBytes(text: string, maxBytes: number = MAX_ARGUMENT_BYTES): string {
+function truncateBytes(text: string, maxBytes: number = MAX_ARGUMENT_BYTES): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const marker = '…[truncated]';
   const budget = maxBytes - Buffer.byteLength(marker, 'utf8');
@@ -60,7 +47,7 @@ export function detached(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
-export function truncateText(text: string, max: number = MAX_ENTRY_TEXT): string {
+function truncateText(text: string, max: number = MAX_ENTRY_TEXT): string {
   if (text.length <= max) return text;
   const omitted = text.length - max;
   return `${text.slice(0, max)}… [truncated ${omitted} chars]`;
@@ -102,7 +89,7 @@ export function primaryArgument(name: string, input: unknown): string | undefine
 }
 
 /** Every path a tool input names (read or write), for the caller's path rules. */
-export function inputPaths(input: unknown): string[] {
+function inputPaths(input: unknown): string[] {
   if (!isObject(input)) return [];
   const paths: string[] = [];
   for (const key of PATH_KEYS) {
@@ -139,7 +126,7 @@ const EDIT_TOOLS = new Set([
 ]);
 
 /** Tools whose named paths are written, not just read. `str_replace_editor` with `command: view` only reads. */
-export function isEditTool(name: string, input?: unknown): boolean {
+function isEditTool(name: string, input?: unknown): boolean {
   const lower = name.toLowerCase();
   if (!EDIT_TOOLS.has(lower)) return false;
   if (isObject(input) && input['command'] === 'view') return false;
@@ -167,7 +154,7 @@ interface PendingResponse {
  * Accumulates one summary in memory that does not grow with the file: counters, small maps, the
  * bounded conversation (head + tail ring), and a bounded window of response ids for usage dedupe.
  */
-export class SummaryBuilder {
+export class TranscriptSummaryBuilder {
   readonly format: TranscriptFormat;
   agent: string;
   agentVersion?: string;

@@ -1,5 +1,6 @@
 import type { FormatHandler } from './base-reader.js';
-import { contentText, isObject, num, primaryArgument, str, type JsonObject, type SummaryBuilder } from './summary-builder.js';
+import { isObject, num, str, type JsonObject } from './json.js';
+import { contentText, primaryArgument, type TranscriptSummaryBuilder } from './summary-builder.js';
 import type { TranscriptUsage } from './types.js';
 
 /** Paths a unified diff changes (`diff --git a/X b/Y`: Y, or X for a deletion). */
@@ -53,7 +54,7 @@ function sweEdits(words: string[], openFile: string | undefined): string[] {
  * call; SWE-agent's own commands keep their names and shell lines are `bash`. The submission's diff names
  * the files the run changed.
  */
-export function sweAgentHandler(b: SummaryBuilder): FormatHandler {
+export function sweAgentHandler(b: TranscriptSummaryBuilder): FormatHandler {
   const read = (doc: JsonObject): void => {
     b.records += 1;
     let openFile: string | undefined;
@@ -139,7 +140,7 @@ const BASH_BLOCK = /```(?:mswea_bash_command|bash)[ \t]*\r?\n([\s\S]*?)\r?\n```/
  * it runs (or, with a tool-calling model in 2.x, a `bash` tool call whose output is a `tool` message); mini-swe-agent refuses a reply with several, but each is still judged here, since a gate must
  * not rely on the agent's own format check. The output of the final command is the submitted diff.
  */
-export function miniSweAgentHandler(b: SummaryBuilder): FormatHandler {
+export function miniSweAgentHandler(b: TranscriptSummaryBuilder): FormatHandler {
   let prompts = 0;
   let answered = false;
   let submitting = false;

@@ -1,0 +1,134 @@
+// The file redactor: reads a transcript file in chunks and redacts it, inline or on a worker thread
+// that runs serveRedaction(). It knows nothing of a capture, so capture/index.ts can use it.
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { SecretEngine } from '../secrets/index.js';
+import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
+
+const ROLE = 'agent-gates-redaction';
+
+/** True in a thread started by `redactFile` to redact for it. */
+function isRedactionWorker(): boolean {
+  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
+}
+
+type WorkerMessage = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' };
+type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: string };
+
+export function serveRedaction(): void {
+  const port = parentPort;
+  if (!port || !isRedactionWorker()) throw new Error('serveRedaction runs only in a worker thread started by redactFile');
+  let redactor: ReturnType<typeof createChunkRedactor>;
+  try {
+    redactor = createChunkRedactor((workerData as { options: ChunkRedactorOptions }).options);
+  } catch (error) {
+    port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+    return;
+  }
+  port.on('message', (message: WorkerMessage) => {
+    try {
+      const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
+      // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
+      port.postMessage({ ok: true, result } satisfies WorkerReply, [result.bytes.buffer as ArrayBuffer]);
+      if (message.type === 'end') port.close();
+    } catch (error) {
+      port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+    }
+  });
+}
+
+export interface RedactFileOptions {
+  file: string;
+  redaction: ChunkRedactorOptions;
+  /** A script that calls serveRedaction(); without it, redaction runs inline. */
+  workerEntry?: string;
+  /** The engine already built for this run, reused when redaction runs inline. */
+  engine?: SecretEngine;
+  onResult(result: ChunkResult): Promise<void> | void;
+}
+
+const CHUNK_BYTES = 512 * 1024;
+/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
+const IN_FLIGHT = 4;
+
+/**
+ * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
+ * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
+ * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
+ */
+export async function redactFile(options: RedactFileOptions): Promise<{ bytes: number; sha256: string; storedSha256: string }> {
+  let total = 0;
+  let digests = { source: '', stored: '' };
+  const deliver = async (result: ChunkResult) => {
+    if (result.sourceSha256 && result.storedSha256) digests = { source: result.sourceSha256, stored: result.storedSha256 };
+    await options.onResult(result);
+  };
+
+  if (!options.workerEntry) {
+    const redactor = createChunkRedactor(options.redaction, options.engine);
+    // A small file is read in one call: a stream costs more to set up than the read itself.
+    const size = statSync(options.file).size;
+    if (size <= CHUNK_BYTES) {
+      const bytes = readFileSync(options.file);
+      await deliver(redactor.push(bytes));
+      await deliver(redactor.finish());
+      return { bytes: bytes.length, sha256: digests.source, storedSha256: digests.stored };
+    }
+    for await (const chunk of createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      await deliver(redactor.push(chunk));
+    }
+    await deliver(redactor.finish());
+    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+  }
+
+  // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
+  const worker = new Worker(options.workerEntry, {
+    workerData: { role: ROLE, options: options.redaction },
+    resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+  });
+  const replies: WorkerReply[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  worker.on('message', (reply: WorkerReply) => {
+    replies.push(reply);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !failure) failure = new Error(`redaction worker exited with code ${code}`);
+    wake?.();
+  });
+  let inFlight = 0;
+  const next = async (): Promise<void> => {
+    while (replies.length === 0) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    const reply = replies.shift()!;
+    inFlight -= 1;
+    if (!reply.ok) throw new Error(reply.error);
+    await deliver(reply.result);
+  };
+  try {
+    for await (const chunk of createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
+      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+      const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
+      worker.postMessage({ type: 'chunk', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
+      inFlight += 1;
+      if (inFlight >= IN_FLIGHT) await next();
+    }
+    worker.postMessage({ type: 'end' } satisfies WorkerMessage);
+    inFlight += 1;
+    while (inFlight > 0) await next();
+  } finally {
+    await worker.terminate();
+  }
+  return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+}
