@@ -6,28 +6,8 @@
 import { gitleaksGlobalAllowlists, gitleaksRules } from './gitleaks-rules.generated.js';
 import type { GitleaksAllowlistData } from './gitleaks-types.js';
 import { extraRules } from './extra-rules.js';
-
-export interface CompiledAllowlist {
-  and: boolean;
-  target: 'secret' | 'match' | 'line';
-  regexes: RegExp[];
-  stopwords: string[];
-  hasPaths: boolean;
-}
-
-export interface CompiledRule {
-  id: string;
-  re: RegExp;
-  /** 0: first non-empty capture group, else the whole match (gitleaks' rule). */
-  secretGroup: number;
-  entropy: number;
-  keywords: string[];
-  allowlists: CompiledAllowlist[];
-  /** gitleaks drops generic-rule secrets without a digit once an entropy threshold is set. */
-  needsDigit: boolean;
-  /** Extra soundness check for built-in rules (placeholders, too short key bodies). */
-  accept?: (secret: string, match: string) => boolean;
-}
+import { isPlaceholderPassword } from './entropy.js';
+import type { CompiledAllowlist, CompiledRule } from './rule-types.js';
 
 export function compileAllowlist(a: GitleaksAllowlistData): CompiledAllowlist {
   const target = a.regexTarget === 'match' || a.regexTarget === 'line' ? a.regexTarget : 'secret';
@@ -77,26 +57,6 @@ function keyBodyLength(block: string): number {
  */
 const URL_CREDENTIALS =
   '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{1,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
-const PLACEHOLDER_PASSWORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
-  'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
-  'x-oauth-basic',
-]);
-/**
- * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
- * nothing else. A digit means someone typed a value (`mySecret789`, `myC0mpl3xPwd`), so it is not one.
- */
-const STAND_IN = /^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[a-z_-]*$/;
-export function isPlaceholderPassword(password: string): boolean {
-  const p = password.toLowerCase();
-  if (p.length < 4) return true;
-  if (/[${}<>%()]/.test(p) || p.startsWith(':')) return true;
-  if (/^(.)\1*$/.test(p)) return true;
-  if (PLACEHOLDER_PASSWORDS.has(p)) return true;
-  if (STAND_IN.test(p) && /pass|pwd|secret|token/.test(p)) return true;
-  return /redacted/.test(p);
-}
-
 export const BUILTIN_RULE_IDS = ['private-key-block', 'url-credentials'] as const;
 
 function builtinRules(): CompiledRule[] {
@@ -135,17 +95,4 @@ export function defaultRules(): CompiledRule[] {
     needsDigit: r.id.startsWith('generic') && r.entropy > 0,
   }));
   return [...rules, ...builtinRules(), ...extraRules()];
-}
-
-export function shannonEntropy(s: string): number {
-  if (!s) return 0;
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  const n = [...s].length;
-  for (const c of counts.values()) {
-    const p = c / n;
-    h -= p * Math.log2(p);
-  }
-  return h;
 }

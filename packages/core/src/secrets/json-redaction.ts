@@ -1,0 +1,161 @@
+/**
+ * Redaction of one JSON text, literal by literal: a secret inside a string is replaced inside that
+ * string, so the text stays JSON.
+ */
+import type { Redaction } from './engine-types.js';
+import { decodedToRaw, decodeLiteral, edgeChar, jsonView, lexLiterals, type Literal, rawToDecoded } from './json-literals.js';
+import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
+import { applyMarkers, type Hit, mergeHits, redactionMarker } from './spans.js';
+
+export interface JsonLineState {
+  raw: string;
+  literals: Literal[];
+  /** Spans outside any string literal, in raw coordinates. */
+  rawSpans: Hit[];
+}
+
+export interface JsonRedaction {
+  /** One JSON text, literal by literal; a secret split between two values of one key is joined. */
+  analyseJson(raw: string): JsonLineState;
+  renderJson(state: JsonLineState, lineNumber?: number): Redaction;
+  /**
+   * The fast verdict for one JSON line: true when no rule can fire on it, read as JSON means it
+   * (escapes decoded, so `{\"api_key\": \"…\"}` inside a string reads as the context the rule expects,
+   * and `\n`-escaped key blocks as lines). One keyword pass decides which rules run at all; most lines
+   * end there. A line with a hit goes to the careful literal-by-literal path, which places the
+   * redaction without breaking the JSON.
+   */
+  isClean(line: string, found: number[]): boolean;
+}
+
+const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
+
+export function createJsonRedaction(matcher: Matcher): JsonRedaction {
+  const { rawHits, mayHoldSecret, ruleCandidates } = matcher;
+
+  /** Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between. */
+  function distribute(state: JsonLineState, hit: Hit): void {
+    let pos = hit.start;
+    for (const lit of state.literals) {
+      if (lit.end <= pos) continue;
+      if (lit.start >= hit.end) break;
+      const innerStart = lit.start + 1;
+      const innerEnd = lit.end - 1;
+      if (pos < lit.start) state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
+      const s = Math.max(hit.start, innerStart);
+      const e = Math.min(hit.end, innerEnd);
+      if (e > s && decodeLiteral(lit) !== null) {
+        const map = decodedToRaw(lit);
+        const ds = rawToDecoded(map, s - lit.start, false);
+        const de = rawToDecoded(map, e - lit.start, true);
+        if (de > ds) lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
+      } else if (e > s) state.rawSpans.push({ ruleId: hit.ruleId, start: s, end: e });
+      pos = lit.end;
+      if (pos >= hit.end) return;
+    }
+    if (pos < hit.end) state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
+  }
+
+  /** A secret split between two value literals (a streamed delta cut mid-token): redact both halves. */
+  function checkBoundary(prev: Literal, next: Literal): void {
+    if (prev.end - prev.start <= 2 || next.end - next.start <= 2) return;
+    if (!TOKEN_CHAR.test(edgeChar(prev, true)) || !TOKEN_CHAR.test(edgeChar(next, false))) return;
+    const a = decodeLiteral(prev);
+    const b = decodeLiteral(next);
+    if (a === null || b === null) return;
+    const tail = a.slice(-BOUNDARY_WINDOW);
+    const joined = tail + b.slice(0, BOUNDARY_WINDOW);
+    if (!mayHoldSecret(joined)) return;
+    const cut = tail.length;
+    const offset = a.length - tail.length;
+    for (const h of rawHits(joined)) {
+      if (h.start >= cut || h.end <= cut) continue; // whole on one side: the per-literal scan has it
+      prev.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: a.length });
+      next.spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut });
+    }
+  }
+
+  function analyseJson(raw: string): JsonLineState {
+    const literals = lexLiterals(raw);
+    const state: JsonLineState = { raw, literals, rawSpans: [] };
+    // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
+    const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
+    if (full) {
+      for (const lit of literals) {
+        const d = decodeLiteral(lit);
+        if (d === null || d.length < 8) continue;
+        if (!mayHoldSecret(d)) continue;
+        for (const h of rawHits(d)) lit.spans.push(h);
+      }
+      // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
+      for (const h of rawHits(raw)) distribute(state, h);
+    }
+    const previous = new Map<string, Literal>();
+    for (const lit of literals) {
+      if (lit.streamKey === null) continue;
+      const prev = previous.get(lit.streamKey);
+      if (prev) checkBoundary(prev, lit);
+      previous.set(lit.streamKey, lit);
+    }
+    return state;
+  }
+
+  function renderJson(state: JsonLineState, lineNumber?: number): Redaction {
+    interface Edit {
+      start: number;
+      end: number;
+      text: string;
+    }
+    const edits: Edit[] = [];
+    const found: { hit: Hit; secret: string }[] = [];
+    for (const lit of state.literals) {
+      if (!lit.spans.length) continue;
+      const d = decodeLiteral(lit)!;
+      const spans = mergeHits(lit.spans);
+      const map = decodedToRaw(lit);
+      edits.push({ start: lit.start, end: lit.end, text: JSON.stringify(applyMarkers(d, spans)) });
+      for (const s of spans)
+        found.push({
+          hit: { ruleId: s.ruleId, start: lit.start + map[s.start]!, end: lit.start + map[s.end]! },
+          secret: d.slice(s.start, s.end),
+        });
+    }
+    for (const s of mergeHits(state.rawSpans)) {
+      edits.push({ start: s.start, end: s.end, text: redactionMarker(s.ruleId) });
+      found.push({ hit: s, secret: state.raw.slice(s.start, s.end) });
+    }
+    if (!edits.length) return { text: state.raw, findings: [] };
+    edits.sort((x, y) => x.start - y.start);
+    found.sort((x, y) => x.hit.start - y.hit.start);
+    let out = '';
+    let pos = 0;
+    for (const e of edits) {
+      out += state.raw.slice(pos, e.start) + e.text;
+      pos = e.end;
+    }
+    out += state.raw.slice(pos);
+    const secrets = new Map(found.map((f) => [f.hit, f.secret]));
+    const findings = matcher.toFindings(state.raw, found.map((f) => f.hit), (h) => secrets.get(h)!);
+    if (lineNumber !== undefined) for (const f of findings) f.line = lineNumber;
+    return { text: out, findings };
+  }
+
+  function isClean(line: string, found: number[]): boolean {
+    let candidates = ruleCandidates(found);
+    let view = line;
+    // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
+    if (found.includes(matcher.escapeMarker)) {
+      view = jsonView(line);
+      candidates = ruleCandidates(matcher.candidates(view));
+    }
+    if (candidates.length === 0 && !matcher.hasCustom && !matcher.rawValues.some((v) => view.includes(v) || line.includes(v))) return true;
+    if (rawHits(view, candidates).length > 0) return false;
+    // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
+    // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
+    // such a line once decoded too.
+    if (view === line && line.includes('\\\\')) return rawHits(jsonView(line), ruleCandidates(found)).length === 0;
+    return true;
+  }
+
+  return { analyseJson, renderJson, isClean };
+}

@@ -1,0 +1,143 @@
+/** Line-by-line redaction of a stream: JSON Lines records, or plain text (Aider's Markdown). */
+import type { LineRedactor, Redaction } from './engine-types.js';
+import { decodeLiteral, type Literal } from './json-literals.js';
+import type { JsonLineState, JsonRedaction } from './json-redaction.js';
+import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
+import { applyMarkers, type Hit, mergeHits } from './spans.js';
+
+/**
+ * Streaming records (Claude `text_delta`/`input_json_delta`, Codex `*_delta`, OpenAI
+ * `response.output_text.delta`, Gemini `delta: true`) carry a reply a few tokens at a time, so a
+ * secret is routinely cut across many records. Consecutive stream records are held back; each
+ * member's values are joined per key into the text the model actually wrote, that text is scanned,
+ * and every hit is mapped back onto the pieces it came from, which are redacted in their own
+ * records. The hold ends at the first record that is not a stream record, or at a size cap.
+ */
+const STREAM_HOLD_CHARS = 4 * 1024 * 1024;
+const STREAM_HOLD_LINES = 20_000;
+
+export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): LineRedactor {
+  const { rawHits, mayHoldSecret } = matcher;
+  const { analyseJson, renderJson, isClean } = json;
+  const held: { state: JsonLineState; lineNo: number }[] = [];
+  const streams = new Map<string, { text: string; pieces: { lit: Literal; at: number; length: number }[] }>();
+  let heldChars = 0;
+  let lineNo = 0;
+
+  function settle(): Redaction[] {
+    for (const stream of streams.values()) {
+      if (stream.pieces.length < 2 || !mayHoldSecret(stream.text)) continue;
+      for (const h of rawHits(stream.text)) {
+        for (const p of stream.pieces) {
+          if (p.at >= h.end) break;
+          if (p.at + p.length <= h.start) continue;
+          p.lit.spans.push({ ruleId: h.ruleId, start: Math.max(h.start, p.at) - p.at, end: Math.min(h.end, p.at + p.length) - p.at });
+        }
+      }
+    }
+    streams.clear();
+    heldChars = 0;
+    const out = held.map((h) => renderJson(h.state, h.lineNo));
+    held.length = 0;
+    return out;
+  }
+
+  return {
+    push(line, bytes) {
+      lineNo += 1;
+      const found = bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line);
+      if (found.includes(matcher.deltaMarker)) {
+        const state = analyseJson(line);
+        held.push({ state, lineNo });
+        for (const lit of state.literals) {
+          if (lit.streamKey === null) continue;
+          const decoded = decodeLiteral(lit);
+          if (decoded === null || decoded.length === 0) continue;
+          let stream = streams.get(lit.streamKey);
+          if (!stream) streams.set(lit.streamKey, (stream = { text: '', pieces: [] }));
+          stream.pieces.push({ lit, at: stream.text.length, length: decoded.length });
+          stream.text += decoded;
+        }
+        heldChars += line.length;
+        return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
+      }
+      const out = held.length > 0 ? settle() : [];
+      const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line);
+      out.push(renderJson(state, lineNo));
+      return out;
+    },
+    flush() {
+      return settle();
+    },
+  };
+}
+
+// Markdown quotes and headings (Aider writes tool output as `> ` lines and prompts as `#### `
+// lines) may prefix each line of a key block.
+const LINE_PREFIX = /^(?:[ \t]*(?:>+|#{1,6})[ \t]?)*/;
+const KEY_BODY_LINE = /^\s*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?\s*$/;
+const KEY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+const KEY_FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+
+export function createTextLineRedactor(matcher: Matcher): LineRedactor {
+  const { rawHits, mayHoldSecret } = matcher;
+  let pending: { text: string; spans: Hit[] } | null = null;
+  let inKeyBlock = false;
+  let lineNo = 0;
+  const finish = (p: { text: string; spans: Hit[] } | null, n: number): Redaction => {
+    if (!p) return { text: '', findings: [] };
+    const spans = mergeHits(p.spans);
+    const findings = matcher.toFindings(p.text, spans);
+    for (const f of findings) f.line = n;
+    return { text: applyMarkers(p.text, spans), findings };
+  };
+  return {
+    push(line) {
+      const spans: Hit[] = [];
+      // A key block that began on an earlier line continues while lines look like key body.
+      if (inKeyBlock) {
+        const prefix = LINE_PREFIX.exec(line)![0].length;
+        const footer = KEY_FOOTER.exec(line);
+        const body = line.slice(prefix, footer ? footer.index : line.length);
+        if (KEY_BODY_LINE.test(body)) {
+          const end = footer ? footer.index + footer[0].length : line.length;
+          if (end > prefix) spans.push({ ruleId: 'private-key-block', start: prefix, end });
+          if (footer) inKeyBlock = false;
+        } else inKeyBlock = false;
+      }
+      // A header whose block does not end on the same line opens one, whatever the line's prefix.
+      const header = KEY_HEADER.exec(line);
+      if (header && !KEY_FOOTER.test(line.slice(header.index))) {
+        spans.push({ ruleId: 'private-key-block', start: header.index, end: line.length });
+        inKeyBlock = true;
+      }
+      spans.push(...rawHits(line));
+      if (pending) {
+        const tail = pending.text.slice(-BOUNDARY_WINDOW);
+        const head = line.slice(0, BOUNDARY_WINDOW);
+        const joined = `${tail}\n${head}`;
+        const cut = tail.length;
+        const offset = pending.text.length - tail.length;
+        if (mayHoldSecret(joined))
+          for (const h of rawHits(joined)) {
+            if (h.start > cut || h.end <= cut) continue;
+            pending.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: pending.text.length });
+            if (h.end > cut + 1) spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut - 1 });
+            // The key block runs to the end of what we could see: later lines may continue it.
+            if (h.ruleId === 'private-key-block' && h.end - cut - 1 >= head.length && !KEY_FOOTER.test(joined.slice(h.start, h.end)))
+              inKeyBlock = head.length === line.length;
+          }
+      }
+      const out = pending ? [finish(pending, lineNo)] : [];
+      pending = { text: line, spans };
+      lineNo++;
+      return out;
+    },
+    flush() {
+      const out = pending ? [finish(pending, lineNo)] : [];
+      pending = null;
+      inKeyBlock = false;
+      return out;
+    },
+  };
+}
