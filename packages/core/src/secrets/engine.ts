@@ -6,7 +6,7 @@ import type { Redaction, SecretEngine, SecretEngineOptions, SecretFinding } from
 import { createJsonRedaction } from './json-redaction.js';
 import { createJsonLineRedactor, createTextLineRedactor } from './line-redactors.js';
 import { createMatcher } from './matching.js';
-import { applyMarkers, mergeHits } from './spans.js';
+import { applyMarkers, mergeHits, wholeCharacters } from './spans.js';
 
 export type { LineRedactor, Redaction, SecretEngine, SecretEngineOptions, SecretFinding } from './engine-types.js';
 export { defaultEngineRules, engineKeywordLists, widenContextClasses } from './matching.js';
@@ -21,7 +21,7 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   }
 
   function redact(text: string): Redaction {
-    const spans = mergeHits(matcher.rawHits(text));
+    const spans = mergeHits(matcher.rawHits(text).map((h) => wholeCharacters(text, h, false)));
     return { text: applyMarkers(text, spans), findings: matcher.toFindings(text, spans) };
   }
 

@@ -5,19 +5,22 @@
 import type { Redaction } from './engine-types.js';
 import { decodedToRaw, decodeLiteral, edgeChar, jsonView, lexLiterals, type Literal, rawToDecoded } from './json-literals.js';
 import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
-import { applyMarkers, type Hit, mergeHits, redactionMarker } from './spans.js';
+import { type Hit, mergeHits, redactionMarker, wholeCharacters } from './spans.js';
 
 export interface JsonLineState {
   raw: string;
   literals: Literal[];
   /** Spans outside any string literal, in raw coordinates. */
   rawSpans: Hit[];
+  /** The parts outside string literals of hits that also cover one (see distribute). */
+  spills: Hit[];
 }
 
 export interface JsonRedaction {
   /** One JSON text, literal by literal; a secret split between two values of one key is joined. */
   analyseJson(raw: string): JsonLineState;
-  renderJson(state: JsonLineState, lineNumber?: number): Redaction;
+  /** `bytes`: the line is one character per UTF-8 byte (see SecretEngineOptions.byteText). */
+  renderJson(state: JsonLineState, lineNumber?: number, bytes?: boolean): Redaction;
   /**
    * The fast verdict for one JSON line: true when no rule can fire on it, read as JSON means it
    * (escapes decoded, so `{\"api_key\": \"…\"}` inside a string reads as the context the rule expects,
@@ -29,31 +32,72 @@ export interface JsonRedaction {
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
+/** What JSON text holds outside its strings besides values: whitespace and punctuation. */
+const STRUCTURAL = /[\s,:[\]{}"]/;
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bare values (numbers, `true`, `null`) that spans outside every string touch, each whole; the
+ * quotes, commas and brackets they cover are the line's structure, never a secret.
+ */
+function bareTokens(raw: string, spans: readonly Hit[]): Hit[] {
+  const tokens: Hit[] = [];
+  for (const s of spans) {
+    for (let i = s.start; i < s.end; i++) {
+      if (STRUCTURAL.test(raw[i]!)) continue;
+      let start = i;
+      while (start > 0 && !STRUCTURAL.test(raw[start - 1]!)) start--;
+      let end = i + 1;
+      while (end < raw.length && !STRUCTURAL.test(raw[end]!)) end++;
+      tokens.push({ ruleId: s.ruleId, start, end });
+      i = end;
+    }
+  }
+  return mergeHits(tokens);
+}
 
 export function createJsonRedaction(matcher: Matcher): JsonRedaction {
   const { rawHits, mayHoldSecret, ruleCandidates } = matcher;
 
-  /** Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between. */
+  /**
+   * Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between.
+   * The gap parts of a hit that also covers a literal are kept apart as spill: in a JSON line they are
+   * the quotes, commas and values a pattern ran on into (`password=.*`), not the secret.
+   */
   function distribute(state: JsonLineState, hit: Hit): void {
+    const gaps: Hit[] = [];
+    let inLiteral = false;
     let pos = hit.start;
     for (const lit of state.literals) {
       if (lit.end <= pos) continue;
       if (lit.start >= hit.end) break;
       const innerStart = lit.start + 1;
       const innerEnd = lit.end - 1;
-      if (pos < lit.start) state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
+      if (pos < lit.start) gaps.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
       const s = Math.max(hit.start, innerStart);
       const e = Math.min(hit.end, innerEnd);
       if (e > s && decodeLiteral(lit) !== null) {
         const map = decodedToRaw(lit);
         const ds = rawToDecoded(map, s - lit.start, false);
         const de = rawToDecoded(map, e - lit.start, true);
-        if (de > ds) lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
-      } else if (e > s) state.rawSpans.push({ ruleId: hit.ruleId, start: s, end: e });
+        if (de > ds) {
+          lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
+          inLiteral = true;
+        }
+      } else if (e > s) gaps.push({ ruleId: hit.ruleId, start: s, end: e });
       pos = lit.end;
-      if (pos >= hit.end) return;
+      if (pos >= hit.end) break;
     }
-    if (pos < hit.end) state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
+    if (pos < hit.end) gaps.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
+    (inLiteral ? state.spills : state.rawSpans).push(...gaps);
   }
 
   /** A secret split between two value literals (a streamed delta cut mid-token): redact both halves. */
@@ -77,7 +121,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
 
   function analyseJson(raw: string): JsonLineState {
     const literals = lexLiterals(raw);
-    const state: JsonLineState = { raw, literals, rawSpans: [] };
+    const state: JsonLineState = { raw, literals, rawSpans: [], spills: [] };
     // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
     const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
     if (full) {
@@ -100,7 +144,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     return state;
   }
 
-  function renderJson(state: JsonLineState, lineNumber?: number): Redaction {
+  function renderJson(state: JsonLineState, lineNumber?: number, bytes = false): Redaction {
     interface Edit {
       start: number;
       end: number;
@@ -108,20 +152,26 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     }
     const edits: Edit[] = [];
     const found: { hit: Hit; secret: string }[] = [];
+    // Only the span itself is replaced, in the literal's raw text: re-encoding the literal would
+    // rewrite every escape in it (`\u00e9` as a raw character), and with byte text (one character per
+    // UTF-8 byte) a character above U+00FF would be written as one byte holding its low 8 bits.
     for (const lit of state.literals) {
       if (!lit.spans.length) continue;
       const d = decodeLiteral(lit)!;
-      const spans = mergeHits(lit.spans);
       const map = decodedToRaw(lit);
-      edits.push({ start: lit.start, end: lit.end, text: JSON.stringify(applyMarkers(d, spans)) });
-      for (const s of spans)
-        found.push({
-          hit: { ruleId: s.ruleId, start: lit.start + map[s.start]!, end: lit.start + map[s.end]! },
-          secret: d.slice(s.start, s.end),
-        });
+      const byteAt = (i: number): number => lit.raw.charCodeAt(map[i]!);
+      for (const s of mergeHits(lit.spans.map((h) => wholeCharacters(d, h, bytes, byteAt)))) {
+        const hit = { ruleId: s.ruleId, start: lit.start + map[s.start]!, end: lit.start + map[s.end]! };
+        edits.push({ start: hit.start, end: hit.end, text: redactionMarker(s.ruleId) });
+        found.push({ hit, secret: d.slice(s.start, s.end) });
+      }
     }
-    for (const s of mergeHits(state.rawSpans)) {
-      edits.push({ start: s.start, end: s.end, text: redactionMarker(s.ruleId) });
+    const structural = (state.rawSpans.length > 0 || state.spills.length > 0) && parsesAsJson(state.raw);
+    const gaps = mergeHits((structural ? state.rawSpans : [...state.rawSpans, ...state.spills]).map((h) => wholeCharacters(state.raw, h, bytes)));
+    for (const s of structural ? bareTokens(state.raw, gaps) : gaps) {
+      // In a JSON line, a value outside any string (a number that is a mask value) becomes a string
+      // holding the marker: a bare marker would break the line.
+      edits.push({ start: s.start, end: s.end, text: structural ? `"${redactionMarker(s.ruleId)}"` : redactionMarker(s.ruleId) });
       found.push({ hit: s, secret: state.raw.slice(s.start, s.end) });
     }
     if (!edits.length) return { text: state.raw, findings: [] };

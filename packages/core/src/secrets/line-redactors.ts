@@ -3,7 +3,7 @@ import type { LineRedactor, Redaction } from './engine-types.js';
 import { decodeLiteral, type Literal } from './json-literals.js';
 import type { JsonLineState, JsonRedaction } from './json-redaction.js';
 import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
-import { applyMarkers, type Hit, mergeHits } from './spans.js';
+import { applyMarkers, type Hit, mergeHits, wholeCharacters } from './spans.js';
 
 /**
  * Streaming records (Claude `text_delta`/`input_json_delta`, Codex `*_delta`, OpenAI
@@ -37,7 +37,7 @@ export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): L
     }
     streams.clear();
     heldChars = 0;
-    const out = held.map((h) => renderJson(h.state, h.lineNo));
+    const out = held.map((h) => renderJson(h.state, h.lineNo, matcher.byteText));
     held.length = 0;
     return out;
   }
@@ -62,8 +62,8 @@ export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): L
         return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
       }
       const out = held.length > 0 ? settle() : [];
-      const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line);
-      out.push(renderJson(state, lineNo));
+      const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [], spills: [] } : analyseJson(line);
+      out.push(renderJson(state, lineNo, matcher.byteText));
       return out;
     },
     flush() {
@@ -86,7 +86,7 @@ export function createTextLineRedactor(matcher: Matcher): LineRedactor {
   let lineNo = 0;
   const finish = (p: { text: string; spans: Hit[] } | null, n: number): Redaction => {
     if (!p) return { text: '', findings: [] };
-    const spans = mergeHits(p.spans);
+    const spans = mergeHits(p.spans.map((h) => wholeCharacters(p.text, h, matcher.byteText)));
     const findings = matcher.toFindings(p.text, spans);
     for (const f of findings) f.line = n;
     return { text: applyMarkers(p.text, spans), findings };

@@ -130,6 +130,8 @@ export interface Matcher {
   readonly deltaMarker: number;
   /** User patterns run on every text: no keyword pass can rule them out. */
   readonly hasCustom: boolean;
+  /** Lines reach the line redactors as one character per UTF-8 byte (SecretEngineOptions.byteText). */
+  readonly byteText: boolean;
   /** Mask values in every spelling they are looked for in. */
   readonly rawValues: readonly string[];
   toFindings(text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string): SecretFinding[];
@@ -158,7 +160,10 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
   // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
   // With byteText, lines arrive as one character per UTF-8 byte: a value is looked for as its bytes.
   const asBytes = (v: string) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
-  const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1))]))];
+  // And the spelling of writers that escape every non-ASCII character (Python's json.dumps), for text
+  // that is not decoded before it is scanned (Markdown transcripts, a JSON document quoted in one).
+  const asciiJson = (v: string) => JSON.stringify(v).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1)), asciiJson(v)]))];
   // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
   // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
   const ESCAPE_MARKER = rules.length;
@@ -264,6 +269,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     escapeMarker: ESCAPE_MARKER,
     deltaMarker: DELTA_MARKER,
     hasCustom: custom.length > 0,
+    byteText: options.byteText === true,
     rawValues,
     toFindings,
   };

@@ -60,3 +60,26 @@ export function applyMarkers(text: string, spans: readonly Hit[]): string {
   }
   return out + text.slice(pos);
 }
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+const isContinuationByte = (c: number): boolean => c >= 0x80 && c <= 0xbf;
+/** A UTF-8 character is at most four bytes: a lead byte and three continuation bytes. */
+const MAX_CONTINUATION = 3;
+
+/**
+ * Widens a span so it never cuts a character in two: a surrogate pair in UTF-16 text, or, when the
+ * text holds one character per UTF-8 byte (byteText), a multi-byte sequence. A marker that replaced
+ * half a character would leave the other half behind, and the stored line would no longer be UTF-8.
+ * `byteAt(i)` is the byte character `i` came from, where `text` is a decoded view of the bytes.
+ */
+export function wholeCharacters(text: string, span: Hit, bytes: boolean, byteAt: (i: number) => number = (i) => text.charCodeAt(i)): Hit {
+  let { start, end } = span;
+  if (bytes) {
+    for (let n = 0; n < MAX_CONTINUATION && start > 0 && isContinuationByte(byteAt(start)); n++) start--;
+    for (let n = 0; n < MAX_CONTINUATION && end < text.length && isContinuationByte(byteAt(end)); n++) end++;
+  }
+  if (start > 0 && isLowSurrogate(text.charCodeAt(start)) && isHighSurrogate(text.charCodeAt(start - 1))) start--;
+  if (end < text.length && isLowSurrogate(text.charCodeAt(end)) && isHighSurrogate(text.charCodeAt(end - 1))) end++;
+  return start === span.start && end === span.end ? span : { ruleId: span.ruleId, start, end };
+}
