@@ -14,7 +14,6 @@ export { redactionMarker } from './spans.js';
 
 export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
   const matcher = createMatcher(options);
-  const json = createJsonRedaction(matcher);
 
   function scan(text: string): SecretFinding[] {
     return matcher.toFindings(text, mergeHits(matcher.rawHits(text)));
@@ -25,14 +24,28 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
     return { text: applyMarkers(text, spans), findings: matcher.toFindings(text, spans) };
   }
 
+  /** A whole document: a secret found anywhere in it is redacted everywhere in it, before and after. */
   function redactJson(jsonText: string): Redaction {
-    return json.renderJson(json.analyseJson(jsonText));
+    const document = matcher.forStream();
+    const redaction = createJsonRedaction(document);
+    const state = redaction.analyseJson(jsonText);
+    let learnedNew = false;
+    const first = redaction.renderJson(state, undefined, false, (ruleId, secret) => {
+      if (document.learn(ruleId, secret)) learnedNew = true;
+    });
+    if (!learnedNew) return first;
+    redaction.addLearned(state);
+    return redaction.renderJson(state);
   }
 
   return {
     scan,
     redact,
     redactJson,
-    createLineRedactor: (kind) => (kind === 'json' ? createJsonLineRedactor(matcher, json) : createTextLineRedactor(matcher)),
+    // Each stream learns the secrets found in it (Matcher.learn) on its own matcher.
+    createLineRedactor: (kind) => {
+      const stream = matcher.forStream();
+      return kind === 'json' ? createJsonLineRedactor(stream, createJsonRedaction(stream)) : createTextLineRedactor(stream);
+    },
   };
 }

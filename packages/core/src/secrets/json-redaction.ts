@@ -19,8 +19,11 @@ export interface JsonLineState {
 export interface JsonRedaction {
   /** One JSON text, literal by literal; a secret split between two values of one key is joined. */
   analyseJson(raw: string): JsonLineState;
-  /** `bytes`: the line is one character per UTF-8 byte (see SecretEngineOptions.byteText). */
-  renderJson(state: JsonLineState, lineNumber?: number, bytes?: boolean): Redaction;
+  /**
+   * `bytes`: the line is one character per UTF-8 byte (see SecretEngineOptions.byteText). `onSecret`
+   * receives each redacted value (decoded), so the caller can learn it.
+   */
+  renderJson(state: JsonLineState, lineNumber?: number, bytes?: boolean, onSecret?: (ruleId: string, secret: string) => void): Redaction;
   /**
    * The fast verdict for one JSON line: true when no rule can fire on it, read as JSON means it
    * (escapes decoded, so `{\"api_key\": \"…\"}` inside a string reads as the context the rule expects,
@@ -28,7 +31,9 @@ export interface JsonRedaction {
    * end there. A line with a hit goes to the careful literal-by-literal path, which places the
    * redaction without breaking the JSON.
    */
-  isClean(line: string, found: number[]): boolean;
+  isClean(line: string, found: number[], bytes?: Uint8Array): boolean;
+  /** Adds the spans of every learned value (see Matcher.learn) to a line analysed before it was learned. */
+  addLearned(state: JsonLineState): void;
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
@@ -144,7 +149,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     return state;
   }
 
-  function renderJson(state: JsonLineState, lineNumber?: number, bytes = false): Redaction {
+  function renderJson(state: JsonLineState, lineNumber?: number, bytes = false, onSecret?: (ruleId: string, secret: string) => void): Redaction {
     interface Edit {
       start: number;
       end: number;
@@ -175,6 +180,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
       found.push({ hit: s, secret: state.raw.slice(s.start, s.end) });
     }
     if (!edits.length) return { text: state.raw, findings: [] };
+    if (onSecret) for (const f of found) onSecret(f.hit.ruleId, f.secret);
     edits.sort((x, y) => x.start - y.start);
     found.sort((x, y) => x.hit.start - y.hit.start);
     let out = '';
@@ -190,7 +196,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     return { text: out, findings };
   }
 
-  function isClean(line: string, found: number[]): boolean {
+  function isClean(line: string, found: number[], bytes?: Uint8Array): boolean {
     let candidates = ruleCandidates(found);
     let view = line;
     // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
@@ -198,7 +204,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
       view = jsonView(line);
       candidates = ruleCandidates(matcher.candidates(view));
     }
-    if (candidates.length === 0 && !matcher.hasCustom && !matcher.rawValues.some((v) => view.includes(v) || line.includes(v))) return true;
+    if (candidates.length === 0 && !matcher.hasCustom && !matcher.holdsValue(line, bytes) && (view === line || !matcher.holdsValue(view))) return true;
     if (rawHits(view, candidates).length > 0) return false;
     // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
     // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
@@ -207,5 +213,13 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     return true;
   }
 
-  return { analyseJson, renderJson, isClean };
+  function addLearned(state: JsonLineState): void {
+    for (const lit of state.literals) {
+      const d = decodeLiteral(lit);
+      if (d !== null) for (const h of matcher.learnedHits(d)) lit.spans.push(h);
+    }
+    for (const h of matcher.learnedHits(state.raw)) distribute(state, h);
+  }
+
+  return { analyseJson, renderJson, isClean, addLearned };
 }

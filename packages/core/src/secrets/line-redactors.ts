@@ -18,16 +18,18 @@ const STREAM_HOLD_LINES = 20_000;
 
 export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): LineRedactor {
   const { rawHits, mayHoldSecret } = matcher;
-  const { analyseJson, renderJson, isClean } = json;
+  const { analyseJson, renderJson, isClean, addLearned } = json;
   const held: { state: JsonLineState; lineNo: number }[] = [];
   const streams = new Map<string, { text: string; pieces: { lit: Literal; at: number; length: number }[] }>();
   let heldChars = 0;
   let lineNo = 0;
 
   function settle(): Redaction[] {
+    let learnedNew = false;
     for (const stream of streams.values()) {
       if (stream.pieces.length < 2 || !mayHoldSecret(stream.text)) continue;
       for (const h of rawHits(stream.text)) {
+        if (matcher.learn(h.ruleId, stream.text.slice(h.start, h.end))) learnedNew = true;
         for (const p of stream.pieces) {
           if (p.at >= h.end) break;
           if (p.at + p.length <= h.start) continue;
@@ -37,9 +39,25 @@ export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): L
     }
     streams.clear();
     heldChars = 0;
-    const out = held.map((h) => renderJson(h.state, h.lineNo, matcher.byteText));
+    const out = render(held, learnedNew);
     held.length = 0;
     return out;
+  }
+
+  /**
+   * Renders lines and learns the secrets found in them; when one is new (or `learnedBefore`, from
+   * the joined stream), the lines are searched for it and rendered again, so an occurrence before the rule's match (in the line, or in an earlier
+   * held line) is redacted too.
+   */
+  function render(lines: readonly { state: JsonLineState; lineNo: number }[], learnedBefore = false): Redaction[] {
+    let learnedNew = learnedBefore;
+    const learn = (ruleId: string, secret: string): void => {
+      if (matcher.learn(ruleId, secret)) learnedNew = true;
+    };
+    const out = lines.map((h) => renderJson(h.state, h.lineNo, matcher.byteText, learn));
+    if (!learnedNew) return out;
+    for (const h of lines) addLearned(h.state);
+    return lines.map((h) => renderJson(h.state, h.lineNo, matcher.byteText));
   }
 
   return {
@@ -62,8 +80,9 @@ export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): L
         return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
       }
       const out = held.length > 0 ? settle() : [];
-      const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [], spills: [] } : analyseJson(line);
-      out.push(renderJson(state, lineNo, matcher.byteText));
+      // A clean line has no finding, so nothing is learned from it and it is rendered once, as it is.
+      if (isClean(line, found, bytes)) out.push(renderJson({ raw: line, literals: [], rawSpans: [], spills: [] }, lineNo));
+      else out.push(...render([{ state: analyseJson(line), lineNo }]));
       return out;
     },
     flush() {
@@ -112,6 +131,14 @@ export function createTextLineRedactor(matcher: Matcher): LineRedactor {
         inKeyBlock = true;
       }
       spans.push(...rawHits(line));
+      // Secrets found here are redacted wherever they occur from now on: in the rest of this line, in
+      // the line still pending, and in every later one (rawHits looks for learned values).
+      let learnedNew = false;
+      for (const h of spans) if (matcher.learn(h.ruleId, line.slice(h.start, h.end))) learnedNew = true;
+      if (learnedNew) {
+        spans.push(...matcher.learnedHits(line));
+        if (pending) pending.spans.push(...matcher.learnedHits(pending.text));
+      }
       if (pending) {
         const tail = pending.text.slice(-BOUNDARY_WINDOW);
         const head = line.slice(0, BOUNDARY_WINDOW);

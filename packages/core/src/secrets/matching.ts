@@ -9,6 +9,7 @@ import type { SecretEngineOptions, SecretFinding } from './engine-types.js';
 import { shannonEntropy } from './entropy.js';
 import { KeywordIndex, keywordSignature } from './keyword-index.js';
 import { KEYWORD_AUTOMATON } from './keyword-automaton.generated.js';
+import { LearnedValues } from './learned-values.js';
 import type { CompiledAllowlist, CompiledRule } from './rule-types.js';
 import { defaultRules, globalAllowlists } from './rules.js';
 import { type Hit, lineStarts, locate } from './spans.js';
@@ -132,8 +133,17 @@ export interface Matcher {
   readonly hasCustom: boolean;
   /** Lines reach the line redactors as one character per UTF-8 byte (SecretEngineOptions.byteText). */
   readonly byteText: boolean;
-  /** Mask values in every spelling they are looked for in. */
-  readonly rawValues: readonly string[];
+  /** True when `text` holds a mask value or a learned value (`bytes`: its UTF-8 bytes, if at hand). */
+  holdsValue(text: string, bytes?: Uint8Array): boolean;
+  /**
+   * Remembers a secret a rule found, so that this matcher redacts it wherever it occurs from now on
+   * (see learned-values.ts); true when it is new. Mask values are not learned again.
+   */
+  learn(ruleId: string, secret: string): boolean;
+  /** Every occurrence of a learned value in `text`. */
+  learnedHits(text: string): Hit[];
+  /** A matcher with the same rules and values and nothing learned yet: one per stream. */
+  forStream(): Matcher;
   toFindings(text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string): SecretFinding[];
 }
 
@@ -231,7 +241,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     return { ruleId: rule.id, start: s, end: e };
   }
 
-  function rawHits(text: string, candidates?: readonly number[]): Hit[] {
+  function rawHits(learned: LearnedValues, text: string, candidates?: readonly number[]): Hit[] {
     const hits: Hit[] = [];
     for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
       const rule = rules[r]!;
@@ -241,13 +251,17 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     for (const v of rawValues)
       for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length))
         hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
+    if (learned.size) hits.push(...learned.hits(text));
     return hits;
   }
 
-  function mayHoldSecret(text: string): boolean {
+  const holdsValue = (learned: LearnedValues, text: string, bytes?: Uint8Array): boolean =>
+    rawValues.some((v) => text.includes(v)) || learned.holds(text, bytes);
+
+  function mayHoldSecret(learned: LearnedValues, text: string): boolean {
     if (custom.length) return true;
     if (ruleCandidates(index.candidates(text)).length) return true;
-    return rawValues.some((v) => text.includes(v));
+    return holdsValue(learned, text);
   }
 
   function toFindings(text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string): SecretFinding[] {
@@ -260,17 +274,27 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     });
   }
 
-  return {
-    rawHits,
-    mayHoldSecret,
-    candidates: (text) => index.candidates(text),
-    candidatesInBytes: (bytes) => index.candidatesInBytes(bytes),
-    ruleCandidates,
-    escapeMarker: ESCAPE_MARKER,
-    deltaMarker: DELTA_MARKER,
-    hasCustom: custom.length > 0,
-    byteText: options.byteText === true,
-    rawValues,
-    toFindings,
-  };
+  const spell = (v: string): string[] => [v, JSON.stringify(v).slice(1, -1), asciiJson(v)];
+  const maskSpellings = new Set(rawValues);
+
+  function forStream(): Matcher {
+    const learned = new LearnedValues(spell, maskSpellings);
+    return {
+      rawHits: (text, candidates) => rawHits(learned, text, candidates),
+      mayHoldSecret: (text) => mayHoldSecret(learned, text),
+      candidates: (text) => index.candidates(text),
+      candidatesInBytes: (bytes) => index.candidatesInBytes(bytes),
+      ruleCandidates,
+      escapeMarker: ESCAPE_MARKER,
+      deltaMarker: DELTA_MARKER,
+      hasCustom: custom.length > 0,
+      byteText: options.byteText === true,
+      holdsValue: (text, bytes) => holdsValue(learned, text, bytes),
+      learn: (ruleId, secret) => ruleId !== 'explicit-value' && learned.add(ruleId, secret),
+      learnedHits: (text) => learned.hits(text),
+      forStream,
+      toFindings,
+    };
+  }
+  return forStream();
 }
