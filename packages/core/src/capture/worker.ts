@@ -1,6 +1,6 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { ErrorCode } from '../errors.js';
+import { ConfigError, type ErrorCode } from '../errors.js';
 import type { SecretEngine } from '../secrets/index.js';
 import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
 
@@ -12,7 +12,13 @@ export function isRedactionWorker(): boolean {
 }
 
 type WorkerMessage = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' };
-type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: string };
+type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: string; code?: string };
+
+/** An error as a reply, keeping a ConfigError's code (E_TOO_LARGE for a line over the bound). */
+function failure(error: unknown): WorkerReply {
+  const code = (error as { code?: unknown }).code;
+  return { ok: false, error: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+}
 
 export function serveRedaction(): void {
   const port = parentPort;
@@ -21,7 +27,7 @@ export function serveRedaction(): void {
   try {
     redactor = createChunkRedactor((workerData as { options: ChunkRedactorOptions }).options);
   } catch (error) {
-    port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+    port.postMessage(failure(error));
     return;
   }
   port.on('message', (message: WorkerMessage) => {
@@ -31,7 +37,7 @@ export function serveRedaction(): void {
       port.postMessage({ ok: true, result } satisfies WorkerReply, [result.bytes.buffer as ArrayBuffer]);
       if (message.type === 'end') port.close();
     } catch (error) {
-      port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+      port.postMessage(failure(error));
     }
   });
 }
@@ -110,7 +116,10 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
     }
     const reply = replies.shift()!;
     inFlight -= 1;
-    if (!reply.ok) throw new Error(reply.error);
+    if (!reply.ok) {
+      if (reply.code?.startsWith('E_') && reply.code !== 'E_INTERNAL') throw new ConfigError(reply.code as ErrorCode, reply.error);
+      throw new Error(reply.error);
+    }
     await deliver(reply.result);
   };
   try {

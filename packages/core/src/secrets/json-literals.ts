@@ -5,8 +5,6 @@
 
 import type { Hit } from './spans.js';
 
-const LITERAL = /"(?:[^"\\]|\\.)*"/g;
-
 export interface Literal {
   /** Raw offsets of the opening and one past the closing quote. */
   start: number;
@@ -36,16 +34,18 @@ export function decodeLiteral(lit: Literal): string | null {
 /** Raw offset (relative to the literal start) of each decoded UTF-16 unit, plus one entry for the end. */
 export function decodedToRaw(lit: Literal): Int32Array {
   const inner = lit.raw;
-  const map: number[] = [];
+  // Typed from the start: a plain array of a multi-megabyte literal's offsets took eight times the room.
+  const map = new Int32Array(inner.length);
+  let n = 0;
   let i = 1;
   const end = inner.length - 1;
   while (i < end) {
-    map.push(i);
+    map[n++] = i;
     if (inner.charCodeAt(i) === 92) i += inner[i + 1] === 'u' ? 6 : 2;
     else i += 1;
   }
-  map.push(end);
-  return Int32Array.from(map);
+  map[n++] = end;
+  return map.subarray(0, n);
 }
 
 export function rawToDecoded(map: Int32Array, rawOffset: number, roundUp: boolean): number {
@@ -71,17 +71,39 @@ export function jsonView(text: string): string {
   );
 }
 
+/**
+ * Finds where each string literal closes. A loop rather than a regular expression: `"(?:[^"\\]|\\.)*"`
+ * backtracks once per character, and over a string of a few megabytes (a tool result holding a whole
+ * file) V8 throws "Maximum call stack size exceeded". The next backslash is remembered between
+ * literals, so a line of many short strings is still read once.
+ */
+function literalCloser(raw: string): (open: number) => number {
+  let backslash = -2;
+  /** One past the closing quote of the literal opening at `open`, or -1 when it is not closed. */
+  return (open) => {
+    let at = open + 1;
+    for (;;) {
+      const quote = raw.indexOf('"', at);
+      if (quote < 0) return -1;
+      if (backslash !== -1 && backslash < at) backslash = raw.indexOf('\\', at);
+      if (backslash < 0 || backslash > quote) return quote + 1;
+      at = backslash + 2;
+    }
+  };
+}
+
 /** Every string literal of a JSON text, each with the member name it is the value of. */
 export function lexLiterals(raw: string): Literal[] {
   const out: Literal[] = [];
   let lastKey = '';
-  LITERAL.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = LITERAL.exec(raw)) !== null) {
-    const start = m.index;
-    const end = start + m[0].length;
+  const literalEnd = literalCloser(raw);
+  for (let start = raw.indexOf('"'); start >= 0; ) {
+    const end = literalEnd(start);
+    // Nothing after an unclosed quote can be lexed reliably (the line is not JSON).
+    if (end < 0) break;
+    const text = raw.slice(start, end);
     const lit: Literal = {
-      start, end, raw: m[0], hasEscape: m[0].includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
+      start, end, raw: text, hasEscape: text.includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
     };
     let a = end;
     while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t')) a++;
@@ -92,6 +114,7 @@ export function lexLiterals(raw: string): Literal[] {
       lit.streamKey = raw[b] === ':' ? lastKey : '';
     }
     out.push(lit);
+    start = raw.indexOf('"', end);
   }
   return out;
 }
