@@ -13,6 +13,7 @@ import { LearnedValues } from './learned-values.js';
 import type { CompiledAllowlist, CompiledRule } from './rule-types.js';
 import { defaultRules, globalAllowlists } from './rules.js';
 import { type Hit, lineStarts, locate } from './spans.js';
+import { catastrophicShape } from './pattern-safety.js';
 import { translateGoRegex } from './translate.js';
 
 /** Values shorter than this would redact ordinary words and digits all over a transcript. */
@@ -156,13 +157,21 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     .filter((r) => !disabled.has(r.id))
     .map(jsonTolerant);
   const custom: CompiledRule[] = (options.patterns ?? []).map((pattern, n) => {
+    // The pattern itself may be a secret the user wants redacted, so it is not echoed; its place is.
+    const which = `redact pattern #${n + 1} (index ${n}, counting the redact-patterns input, then the policy's patterns)`;
     let re: RegExp;
     try {
       const t = translateGoRegex(pattern);
       re = new RegExp(t.source, t.flags + 'gd');
     } catch {
-      // The pattern itself may be a secret the user wants redacted, so it is not echoed.
-      throw new ConfigError('E_INPUT', `secrets pattern #${n + 1} (index ${n}) is not a valid regular expression`);
+      throw new ConfigError('E_INPUT', `${which} is not a valid regular expression`);
+    }
+    const shape = catastrophicShape(re.source, re.flags);
+    if (shape) {
+      throw new ConfigError(
+        'E_INPUT',
+        `${which} ${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`,
+      );
     }
     return { id: `custom-pattern-${n + 1}`, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
   });
