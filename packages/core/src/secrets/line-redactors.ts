@@ -8,23 +8,56 @@ import { applyMarkers, type Hit, mergeHits, wholeCharacters } from './spans.js';
 /**
  * Streaming records (Claude `text_delta`/`input_json_delta`, Codex `*_delta`, OpenAI
  * `response.output_text.delta`, Gemini `delta: true`) carry a reply a few tokens at a time, so a
- * secret is routinely cut across many records. Consecutive stream records are held back; each
- * member's values are joined per key into the text the model actually wrote, that text is scanned,
- * and every hit is mapped back onto the pieces it came from, which are redacted in their own
- * records. The hold ends at the first record that is not a stream record, or at a size cap.
+ * secret is routinely cut across many records. From the first stream record on, records are held
+ * back; each stream member's values are joined per key into the text the model actually wrote, that
+ * text is scanned, and every hit is mapped back onto the pieces it came from, which are redacted in
+ * their own records. Other records (a `ping`, a block's start or stop) are held with them and do not
+ * end the join: a secret cut around one is still joined. The hold ends at a size cap, and then the
+ * records holding the last BOUNDARY_WINDOW characters of each stream stay held, so a secret cut
+ * across the cap is joined with the records that follow, however many deltas came before.
  */
 const STREAM_HOLD_CHARS = 4 * 1024 * 1024;
 const STREAM_HOLD_LINES = 20_000;
 
+interface HeldRecord {
+  state: JsonLineState;
+  lineNo: number;
+  /** Judged clean when it came (no literals lexed): analysed only if a value learned later is in it. */
+  clean: boolean;
+  chars: number;
+}
+
+interface Stream {
+  text: string;
+  pieces: { lit: Literal; at: number; length: number; record: number }[];
+}
+
 export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): LineRedactor {
   const { rawHits, mayHoldSecret } = matcher;
   const { analyseJson, renderJson, isClean, addLearned } = json;
-  const held: { state: JsonLineState; lineNo: number }[] = [];
-  const streams = new Map<string, { text: string; pieces: { lit: Literal; at: number; length: number }[] }>();
+  let held: HeldRecord[] = [];
+  const streams = new Map<string, Stream>();
   let heldChars = 0;
   let lineNo = 0;
 
-  function settle(): Redaction[] {
+  function hold(record: HeldRecord, stream: boolean): void {
+    const index = held.length;
+    held.push(record);
+    heldChars += record.chars;
+    if (!stream) return;
+    for (const lit of record.state.literals) {
+      if (lit.streamKey === null) continue;
+      const decoded = decodeLiteral(lit);
+      if (decoded === null || decoded.length === 0) continue;
+      let s = streams.get(lit.streamKey);
+      if (!s) streams.set(lit.streamKey, (s = { text: '', pieces: [] }));
+      s.pieces.push({ lit, at: s.text.length, length: decoded.length, record: index });
+      s.text += decoded;
+    }
+  }
+
+  /** Renders the held records; with `keepTail`, those that hold the end of a stream stay held. */
+  function settle(keepTail: boolean): Redaction[] {
     let learnedNew = false;
     for (const stream of streams.values()) {
       if (stream.pieces.length < 2 || !mayHoldSecret(stream.text)) continue;
@@ -37,56 +70,76 @@ export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): L
         }
       }
     }
+    let keepFrom = held.length;
+    if (keepTail) {
+      // The hold must shrink: a stream whose tail would keep more than half of it (a member such as
+      // `type` in every record, or thousands of one-character pieces) keeps nothing, and a secret cut
+      // there is only redacted where a rule sees it.
+      const suffix = new Array<number>(held.length + 1).fill(0);
+      for (let i = held.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + held[i]!.chars;
+      for (const stream of streams.values()) {
+        const tail = stream.text.length - BOUNDARY_WINDOW;
+        const first = stream.pieces.find((p) => p.at + p.length > tail);
+        if (!first || suffix[first.record]! > STREAM_HOLD_CHARS / 2 || held.length - first.record > STREAM_HOLD_LINES / 2) continue;
+        keepFrom = Math.min(keepFrom, first.record);
+      }
+    }
+    const done = held.slice(0, keepFrom);
+    const kept = held.slice(keepFrom);
+    const out = render(done, learnedNew);
+    held = [];
     streams.clear();
     heldChars = 0;
-    const out = render(held, learnedNew);
-    held.length = 0;
+    for (const record of kept) {
+      if (learnedNew) learnInto(record);
+      hold(record, !record.clean);
+    }
     return out;
   }
 
+  /** Adds the spans of learned values to a record analysed before they were learned. */
+  function learnInto(record: HeldRecord): void {
+    if (record.clean) {
+      if (!matcher.holdsValue(record.state.raw)) return;
+      record.state = analyseJson(record.state.raw);
+      record.clean = false;
+    } else addLearned(record.state);
+  }
+
   /**
-   * Renders lines and learns the secrets found in them; when one is new (or `learnedBefore`, from
-   * the joined stream), the lines are searched for it and rendered again, so an occurrence before the rule's match (in the line, or in an earlier
-   * held line) is redacted too.
+   * Renders records and learns the secrets found in them; when one is new (or `learnedBefore`, from
+   * the joined stream), the records are searched for it and rendered again, so an occurrence before
+   * the rule's match (in the record, or in an earlier held one) is redacted too.
    */
-  function render(lines: readonly { state: JsonLineState; lineNo: number }[], learnedBefore = false): Redaction[] {
+  function render(records: HeldRecord[], learnedBefore = false): Redaction[] {
     let learnedNew = learnedBefore;
     const learn = (ruleId: string, secret: string): void => {
       if (matcher.learn(ruleId, secret)) learnedNew = true;
     };
-    const out = lines.map((h) => renderJson(h.state, h.lineNo, matcher.byteText, learn));
+    const out = records.map((h) => renderJson(h.state, h.lineNo, matcher.byteText, learn));
     if (!learnedNew) return out;
-    for (const h of lines) addLearned(h.state);
-    return lines.map((h) => renderJson(h.state, h.lineNo, matcher.byteText));
+    for (const h of records) learnInto(h);
+    return records.map((h) => renderJson(h.state, h.lineNo, matcher.byteText));
   }
+
+  const cleanState = (line: string): JsonLineState => ({ raw: line, literals: [], rawSpans: [], spills: [] });
 
   return {
     push(line, bytes) {
       lineNo += 1;
       const found = bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line);
-      if (found.includes(matcher.deltaMarker)) {
-        const state = analyseJson(line);
-        held.push({ state, lineNo });
-        for (const lit of state.literals) {
-          if (lit.streamKey === null) continue;
-          const decoded = decodeLiteral(lit);
-          if (decoded === null || decoded.length === 0) continue;
-          let stream = streams.get(lit.streamKey);
-          if (!stream) streams.set(lit.streamKey, (stream = { text: '', pieces: [] }));
-          stream.pieces.push({ lit, at: stream.text.length, length: decoded.length });
-          stream.text += decoded;
-        }
-        heldChars += line.length;
-        return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
+      const stream = found.includes(matcher.deltaMarker);
+      if (stream || held.length > 0) {
+        const clean = !stream && isClean(line, found, bytes);
+        hold({ state: clean ? cleanState(line) : analyseJson(line), lineNo, clean, chars: line.length }, stream);
+        return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle(true) : [];
       }
-      const out = held.length > 0 ? settle() : [];
       // A clean line has no finding, so nothing is learned from it and it is rendered once, as it is.
-      if (isClean(line, found, bytes)) out.push(renderJson({ raw: line, literals: [], rawSpans: [], spills: [] }, lineNo));
-      else out.push(...render([{ state: analyseJson(line), lineNo }]));
-      return out;
+      if (isClean(line, found, bytes)) return [renderJson(cleanState(line), lineNo)];
+      return render([{ state: analyseJson(line), lineNo, clean: false, chars: line.length }]);
     },
     flush() {
-      return settle();
+      return settle(false);
     },
   };
 }
