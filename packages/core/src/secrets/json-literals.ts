@@ -74,16 +74,17 @@ export function jsonView(text: string): string {
 /**
  * Finds where each string literal closes. A loop rather than a regular expression: `"(?:[^"\\]|\\.)*"`
  * backtracks once per character, and over a string of a few megabytes (a tool result holding a whole
- * file) V8 throws "Maximum call stack size exceeded". The next backslash is remembered between
- * literals, so a line of many short strings is still read once.
+ * file) V8 throws "Maximum call stack size exceeded". The next quote and backslash are remembered,
+ * so a line of many short strings, or of many escapes, is still read once.
  */
 function literalCloser(raw: string): (open: number) => number {
   let backslash = -2;
+  let quote = -2;
   /** One past the closing quote of the literal opening at `open`, or -1 when it is not closed. */
   return (open) => {
     let at = open + 1;
     for (;;) {
-      const quote = raw.indexOf('"', at);
+      if (quote !== -1 && quote < at) quote = raw.indexOf('"', at);
       if (quote < 0) return -1;
       if (backslash !== -1 && backslash < at) backslash = raw.indexOf('\\', at);
       if (backslash < 0 || backslash > quote) return quote + 1;
