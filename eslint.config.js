@@ -42,13 +42,6 @@ export default tseslint.config(
     },
   },
   {
-    // TODO(secrets split): secrets/rules.ts ⇄ secrets/extra-rules.ts is a value cycle and
-    // gitleaks-types.ts has a union that `string` swallows; the split of the secrets package fixes
-    // both, and this block goes with it.
-    files: ['packages/core/src/secrets/**/*.ts'],
-    rules: { 'import-x/no-cycle': 'off', '@typescript-eslint/no-redundant-type-constituents': 'off' },
-  },
-  {
     files: ['packages/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/*'], message: 'packages/core must not import @actions/*: go through action-kit.' }] }],

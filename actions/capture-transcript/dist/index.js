@@ -29825,8 +29825,8 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var digest = __nccwpck_require__(46927);
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 10 modules
-var secrets = __nccwpck_require__(16008);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 18 modules
+var secrets = __nccwpck_require__(92643);
 // EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 16 modules
 var transcript = __nccwpck_require__(3282);
 // EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
@@ -30526,17 +30526,26 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 10 modules
-var secrets = __nccwpck_require__(16008);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 18 modules
+var secrets = __nccwpck_require__(92643);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
 
 
 
+
 const NEWLINE = 10;
+/**
+ * The longest line redacted. A line is held whole while it is redacted (its bytes, its text, and for
+ * JSON the decoded literals and their offset maps: about ten times its size at worst), so this bounds
+ * the memory a line-oriented transcript takes; a 12 MB tool result is well inside it.
+ */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
 function fromBytes(text) {
     return Buffer.from(text, 'latin1').toString('utf8');
@@ -30577,7 +30586,9 @@ function chunks_createChunkRedactor(options, prebuilt) {
     const storedHash = (0,external_node_crypto_.createHash)('sha256');
     const redactor = engine.createLineRedactor(options.kind);
     const held = [];
+    /** The unfinished last line, in the pieces it came in. */
     let carry = null;
+    let carryBytes = 0;
     let first = true;
     let lineNumber = 0;
     const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
@@ -30612,12 +30623,17 @@ function chunks_createChunkRedactor(options, prebuilt) {
         }
     }
     function take(text, raw, bodyLength, ending, out) {
+        checkLineLength(bodyLength);
         const body = raw.subarray(0, bodyLength);
         if (!(0,external_node_buffer_.isUtf8)(body))
             out.invalidLines += 1;
         held.push({ text, raw, ending });
         for (const done of redactor.push(text, body))
             collect(done, out);
+    }
+    function checkLineLength(bytes) {
+        if (bytes > MAX_LINE_BYTES)
+            throw new errors/* ConfigError */.xL('E_TOO_LARGE', `transcript line ${lineNumber + held.length + 1} is over ${MAX_LINE_BYTES / (1024 * 1024)} MiB: a line-oriented transcript is redacted line by line, and a line this long cannot be held in bounded memory`);
     }
     /** Cuts `data[0, end)` (ending in a newline) into lines. */
     function lines(data, end, out) {
@@ -30645,14 +30661,20 @@ function chunks_createChunkRedactor(options, prebuilt) {
             const out = builder();
             let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
             if (carry) {
-                // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
+                // Only the line that straddles the cut is glued together, once its end has come (gluing at
+                // every chunk copied a long line over and over); the rest of the chunk is used in place.
                 const nl = data.indexOf(NEWLINE);
                 if (nl < 0) {
-                    carry = Buffer.concat([carry, data]);
+                    // Copied: a view would keep the whole chunk alive.
+                    carry.push(Buffer.from(data));
+                    carryBytes += data.length;
+                    checkLineLength(carryBytes);
                     return result(out);
                 }
-                const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+                checkLineLength(carryBytes + nl);
+                const straddling = Buffer.concat([...carry, data.subarray(0, nl + 1)]);
                 carry = null;
+                carryBytes = 0;
                 data = data.subarray(nl + 1);
                 if (first && straddling.length >= 3) {
                     first = false;
@@ -30669,13 +30691,20 @@ function chunks_createChunkRedactor(options, prebuilt) {
             if (last >= 0)
                 lines(data, last + 1, out);
             // The unfinished line is copied: a view would keep the whole chunk alive.
-            carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+            if (last + 1 < data.length) {
+                carry = [Buffer.from(data.subarray(last + 1))];
+                carryBytes = data.length - last - 1;
+                checkLineLength(carryBytes);
+            }
+            else
+                carry = null;
             return result(out);
         },
         finish() {
             const out = builder();
-            let rest = carry;
+            let rest = carry ? Buffer.concat(carry) : null;
             carry = null;
+            carryBytes = 0;
             if (first && rest && rest.length >= 3)
                 rest = stripByteOrderMark(rest, out);
             first = false;
@@ -30695,10 +30724,16 @@ function chunks_createChunkRedactor(options, prebuilt) {
 
 
 
+
 const ROLE = 'agent-gates-redaction';
 /** True in a thread started by `redactFile` to redact for it. */
 function isRedactionWorker() {
     return !isMainThread && workerData?.role === ROLE;
+}
+/** An error as a reply, keeping a ConfigError's code (E_TOO_LARGE for a line over the bound). */
+function failureReply(error) {
+    const code = error.code;
+    return { ok: false, error: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
 }
 function serveRedaction() {
     const port = parentPort;
@@ -30709,7 +30744,7 @@ function serveRedaction() {
         redactor = createChunkRedactor(workerData.options);
     }
     catch (error) {
-        port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        port.postMessage(failureReply(error));
         return;
     }
     port.on('message', (message) => {
@@ -30721,7 +30756,7 @@ function serveRedaction() {
                 port.close();
         }
         catch (error) {
-            port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+            port.postMessage(failureReply(error));
         }
     });
 }
@@ -30789,8 +30824,11 @@ async function redactFile(options) {
         }
         const reply = replies.shift();
         inFlight -= 1;
-        if (!reply.ok)
+        if (!reply.ok) {
+            if (reply.code?.startsWith('E_') && reply.code !== 'E_INTERNAL')
+                throw new errors/* ConfigError */.xL(reply.code, reply.error);
             throw new Error(reply.error);
+        }
         await deliver(reply.result);
     };
     try {
@@ -31680,7 +31718,7 @@ function judgeToolCall(rules, call) {
 
 /***/ }),
 
-/***/ 16008:
+/***/ 92643:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31690,6 +31728,129 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: BUILTIN_RULE_IDS, MIN_KEY_BODY, gitleaksExcludedRules, isPlaceholderPassword, redactionMarker, shannonEntropy, translateGoRegex
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/json-literals.ts
+/**
+ * JSON string literals inside a line of JSON text: finding them, decoding them, and mapping offsets
+ * between a literal's raw text and its decoded value.
+ */
+function decodeLiteral(lit) {
+    if (lit.decodedCache !== undefined)
+        return lit.decodedCache;
+    if (!lit.hasEscape)
+        lit.decodedCache = lit.raw.slice(1, -1);
+    else {
+        try {
+            lit.decodedCache = JSON.parse(lit.raw);
+        }
+        catch {
+            lit.decodedCache = null; // not a JSON string (bad escape): the raw fallback scan covers it
+        }
+    }
+    return lit.decodedCache;
+}
+/** Raw offset (relative to the literal start) of each decoded UTF-16 unit, plus one entry for the end. */
+function decodedToRaw(lit) {
+    const inner = lit.raw;
+    // Typed from the start: a plain array of a multi-megabyte literal's offsets took eight times the room.
+    const map = new Int32Array(inner.length);
+    let n = 0;
+    let i = 1;
+    const end = inner.length - 1;
+    while (i < end) {
+        map[n++] = i;
+        if (inner.charCodeAt(i) === 92)
+            i += inner[i + 1] === 'u' ? 6 : 2;
+        else
+            i += 1;
+    }
+    map[n++] = end;
+    return map.subarray(0, n);
+}
+function rawToDecoded(map, rawOffset, roundUp) {
+    // first decoded unit whose raw start is >= rawOffset (roundUp) or the last one <= rawOffset
+    let lo = 0;
+    let hi = map.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (map[mid] < rawOffset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!roundUp && map[lo] > rawOffset && lo > 0)
+        return lo - 1;
+    return lo;
+}
+const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
+const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+/** A JSON text with every string escape decoded in place: what the text says, for scanning only. */
+function jsonView(text) {
+    return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
+}
+/**
+ * Finds where each string literal closes. A loop rather than a regular expression: `"(?:[^"\\]|\\.)*"`
+ * backtracks once per character, and over a string of a few megabytes (a tool result holding a whole
+ * file) V8 throws "Maximum call stack size exceeded". The next quote and backslash are remembered,
+ * so a line of many short strings, or of many escapes, is still read once.
+ */
+function literalCloser(raw) {
+    let backslash = -2;
+    let quote = -2;
+    /** One past the closing quote of the literal opening at `open`, or -1 when it is not closed. */
+    return (open) => {
+        let at = open + 1;
+        for (;;) {
+            if (quote !== -1 && quote < at)
+                quote = raw.indexOf('"', at);
+            if (quote < 0)
+                return -1;
+            if (backslash !== -1 && backslash < at)
+                backslash = raw.indexOf('\\', at);
+            if (backslash < 0 || backslash > quote)
+                return quote + 1;
+            at = backslash + 2;
+        }
+    };
+}
+/** Every string literal of a JSON text, each with the member name it is the value of. */
+function lexLiterals(raw) {
+    const out = [];
+    let lastKey = '';
+    const literalEnd = literalCloser(raw);
+    for (let start = raw.indexOf('"'); start >= 0;) {
+        const end = literalEnd(start);
+        // Nothing after an unclosed quote can be lexed reliably (the line is not JSON).
+        if (end < 0)
+            break;
+        const text = raw.slice(start, end);
+        const lit = {
+            start, end, raw: text, hasEscape: text.includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
+        };
+        let a = end;
+        while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t'))
+            a++;
+        if (raw[a] === ':')
+            lastKey = decodeLiteral(lit) ?? lit.raw;
+        else {
+            let b = start - 1;
+            while (b >= 0 && (raw[b] === ' ' || raw[b] === '\t' || raw[b] === '\n' || raw[b] === '\r'))
+                b--;
+            lit.streamKey = raw[b] === ':' ? lastKey : '';
+        }
+        out.push(lit);
+        start = raw.indexOf('"', end);
+    }
+    return out;
+}
+/** The first or last decoded character of a literal, decoding only when an escape is near that end. */
+function edgeChar(lit, last) {
+    const inner = lit.raw;
+    if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
+        return last ? inner[inner.length - 2] ?? '' : inner[1] ?? '';
+    const d = decodeLiteral(lit) ?? '';
+    return last ? d[d.length - 1] ?? '' : d[0] ?? '';
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -31725,6 +31886,57 @@ function compileAllowEntries(entries) {
         const target = secret.length > ALLOW_TARGET_LIMIT ? secret.slice(0, ALLOW_TARGET_LIMIT) : secret;
         return compiled.some((a) => (!a.rules || a.rules.has(ruleId)) && a.re.test(target));
     };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/entropy.ts
+/** Value checks shared by the rule lists; a leaf module, so rule lists can import it without a cycle. */
+function shannonEntropy(s) {
+    if (!s)
+        return 0;
+    const counts = new Map();
+    for (const ch of s)
+        counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    let h = 0;
+    const n = [...s].length;
+    for (const c of counts.values()) {
+        const p = c / n;
+        h -= p * Math.log2(p);
+    }
+    return h;
+}
+const PLACEHOLDER_PASSWORDS = new Set([
+    'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
+    'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
+    'x-oauth-basic',
+    // Database and broker images' default accounts (`postgres:postgres@`, `root:root@`, `guest:guest@` in CI
+    // service containers): anyone can guess them, there is nothing to rotate, and masking `postgres` or `root`
+    // would blank those words all over the job log.
+    'postgres', 'mysql', 'root', 'admin', 'guest', 'user', 'username',
+]);
+/**
+ * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
+ * nothing else. A digit means someone typed a value (`mySecret789`, `myC0mpl3xPwd`), so it is not one.
+ */
+const STAND_IN = /^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[a-z_-]*$/;
+/**
+ * Placeholders are not credentials: templates (`${PASS}`, `{{pass}}`, `$(DB_PASS)`, `<password>`), masks
+ * (`****`, `xxxx`, one repeated character) and the dictionary words documentation uses (`password`,
+ * `pass`, `secret`, `changeme`, `YOUR_PASSWORD`…).
+ */
+function isPlaceholderPassword(password) {
+    const p = password.toLowerCase();
+    if (p.length < 4)
+        return true;
+    // `%` marks a template (`%(pass)s`, `%DB_PASS%`) unless it starts a URL percent-escape (`p%23ss` is `p#ss`).
+    if (/[${}<>()]/.test(p) || /%(?![0-9a-f]{2})/.test(p) || p.startsWith(':'))
+        return true;
+    if (/^(.)\1*$/.test(p))
+        return true;
+    if (PLACEHOLDER_PASSWORDS.has(p))
+        return true;
+    if (STAND_IN.test(p) && /pass|pwd|secret|token/.test(p))
+        return true;
+    return /redacted/.test(p);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/wasm/keyword-scan.generated.ts
@@ -31984,6 +32196,124 @@ class KeywordIndex {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/keyword-automaton.generated.ts
 const KEYWORD_AUTOMATON = { "signature": "a3-\u0002ops_\u0002adafruit\u0002adobe\u0002p8e-\u0002age-secret-key-1\u0002airtable\u0002airtable\u0002algolia\u0002ltai\u0002alibaba\u0002sk-ant-admin01\u0002sk-ant-api03\u0002akcp\u0002cmvmd\u0002asana\u0002asana\u0002atlassian\u0001confluence\u0001jira\u0001atatt3\u0002sc_\u0001ext_\u0001scauth_\u0001authress_\u0002a3t\u0001akia\u0001asia\u0001abia\u0001acca\u0002absk\u0002bedrock-api-key-\u0002q~\u0002beamer\u0002bitbucket\u0002bitbucket\u0002bittrex\u0002bittrex\u0002meraki\u00024b1d\u0002clojars_\u0002cloudflare\u0002cloudflare\u0002cloudflare\u0001v1.0-\u0002codecov\u0002cohere\u0001co_api_key\u0002coinbase\u0002confluent\u0002confluent\u0002contentful\u0002curl\u0002curl\u0002dapi\u0002datadog\u0002dnkey\u0002doo_v1_\u0002dop_v1_\u0002dor_v1_\u0002discord\u0002discord\u0002discord\u0002dp.pt.\u0002droneci\u0002dropbox\u0002dropbox\u0002dropbox\u0002duffel_\u0002dt0c01.\u0002ezak\u0002eztk\u0002etsy\u0002facebook\u0002eaam\u0001eaac\u0002facebook\u0002fastly\u0002finicity\u0002finicity\u0002finnhub\u0002flickr\u0002flwseck_test\u0002flwpubk_test\u0002flwseck_test\u0002fo1_\u0001fm1\u0001fm2_\u0002fio-u-\u0002secret_key\u0002freshbooks\u0002aiza\u0002access\u0001api\u0001auth\u0001key\u0001credential\u0001creds\u0001passwd\u0001password\u0001secret\u0001token\u0002ghu_\u0001ghs_\u0002github_pat_\u0002gho_\u0002ghp_\u0002ghr_\u0002glcbt-\u0002gldt-\u0002glffct-\u0002glft-\u0002glimt-\u0002glagent-\u0002gloas-\u0002glpat-\u0002glpat-\u0002glptt-\u0002gr1348941\u0002glrt-\u0002glrt-\u0002glsoat-\u0002_gitlab_session=\u0002gitter\u0002live_\u0001gocardless\u0002eyjrijoi\u0002glc_\u0002glsa_\u0002pat.\u0001sat.\u0002atlasv1\u0002administrator_login_password\u0001password\u0002heroku\u0002hrku-aa\u0002hubspot\u0002hf_\u0002api_org_\u0002ico-\u0002intercom\u0002intra\u0001s-s4t2ud-\u0001s-s4t2af-\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002jfrog\u0001artifactory\u0001bintray\u0001xray\u0002ey\u0002zxlk\u0002kraken\u0002secret\u0002kucoin\u0002kucoin\u0002launchdarkly\u0002lin_api_\u0002linear\u0002linkedin\u0001linked_in\u0001linked-in\u0002linkedin\u0001linked_in\u0001linked-in\u0002test_\u0001live_\u0002test_pub\u0001live_pub\u0001_pub\u0002looker\u0002looker\u0002mailchimp\u0002mailgun\u0002mailgun\u0002mailgun\u0002mapbox\u0002mattermost\u0002_mmk\u0002messagebird\u0001message-bird\u0001message_bird\u0002messagebird\u0001message-bird\u0001message_bird\u0002webhook.office.com\u0001webhookb2\u0001incomingwebhook\u0002netlify\u0002nrjs-\u0002nrii-\u0002new-relic\u0001newrelic\u0001new_relic\u0002nrak\u0002ntn_\u0002npm_\u0002<add key=\u0002nytimes\u0001new-york-times\u0001newyorktimes\u0002api-\u0002okta\u0002t3blbkfj\u0002sha256~\u0002pplx-\u0002plaid\u0002plaid\u0002plaid\u0002pscale_tkn_\u0002pscale_oauth_\u0002pscale_pw_\u0002pmak-\u0002pnu_\u0002-----begin\u0002privateai\u0001private_ai\u0001private-ai\u0002pul-\u0002pypi-ageichlwas5vcmc\u0002rapidapi\u0002rdme_\u0002rubygems_\u0002tk-us-\u0002sendbird\u0002sendbird\u0002sg.\u0002xkeysib-\u0002sentry\u0002sntrys_eyjpyxqio\u0002sntryu_\u0002sm_aat\u0002sm_pat\u0002sm_sat\u0002shippo_\u0002shpat_\u0002shpca_\u0002shppa_\u0002shpss_\u0002bundle_enterprise__contribsys__com\u0001bundle_gems__contribsys__com\u0002gems.contribsys.com\u0001enterprise.contribsys.com\u0002xapp\u0002xoxb\u0002xoxe.xoxb-\u0001xoxe.xoxp-\u0002xoxe-\u0002xoxb\u0002xoxo\u0001xoxs\u0002xoxa\u0001xoxr\u0002xoxp-\u0001xoxe-\u0002hooks.slack.com\u0002snyk\u0002sonar\u0002sgp_\u0001sourcegraph\u0002sq0atp-\u0001eaaa\u0002squarespace\u0002sk_test\u0001sk_live\u0001sk_prod\u0001rk_test\u0001rk_live\u0001rk_prod\u0002sumo\u0002sumo\u0002telegr\u0002travis\u0002sk\u0002twitch\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002twitter\u0002tfp_\u0002hvb.\u0002hvs.\u0001s.\u0002yandex\u0002yandex\u0002yandex\u0002zendesk\u0002-----begin\u0002://\u0002sk-ant-\u0002cfk_\u0001cfut_\u0001cfat_\u0002dapi\u0002dckr_\u0002figd_\u0002ghs_\u0002gsk_\u0002shpat_\u0001shpca_\u0001shppa_\u0001shpss_\u0002tskey-\u0002vcp_\u0001vci_\u0001vca_\u0001vcr_\u0001vck_\u0002_authtoken\u0002!!binary\u0002x-oauth-basic\u0002pgpassword\u0001mysql_pwd\u0001postgres_password\u0001mysql_password\u0001mysql_root_password\u0002sk_live_\u0001sk_test_\u0001sk_prod_\u0001rk_live_\u0001rk_test_\u0001rk_prod_\u0002sg.\u0002\\u\u0001\\/\u0002delta", "classes": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoLQAAAAAAAAAAAAAAAyEsGRUkAiApKgAQJSsAJyYAAAABDhIIDwkRHQwbExYYFwQFHgoGDQsaIxwUIgAuAAAHAAEOEggPCREdDBsTFhgXBAUeCgYNCxojHBQiAAAAHwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", "table": "AAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAOABAASADsA9AHzADkBvwMAAFgChYCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvAwYA9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwAHgPMAOQG/A9gEWAKlAZIAdwEAAN4DeAM8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAPUAVQD0AQgACgB0An0AJQD3AIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AQsAAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwMMAFgCpQGSAIEBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAADQClAcwDdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAg6AkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMBAQYBOwD0AfMAOQELAQAAWAKlARAAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgARgAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAApAAAAJEDBAASADsA9AGUADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAUAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABWABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgAXAAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAABgABAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAGQD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgAaAAAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqARsAkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAUcAPAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgAdAAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCHoCSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDHwCmARIANwF8AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQACAA9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSACEAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQASKAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAjAAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BCSAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5ASYAAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIkB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCJwCSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAoAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAKQB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA9AHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAKgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAK4AAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHQAAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMuABIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAAC8AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADAAMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQA1gFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBJgAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAiQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATcAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQA5AHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6gAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPQAEABIAOwC9BPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD4AAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAA/ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJAAJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgNBgKYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAEkAVQD0AUMAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAkAAACRAw8AFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ABEAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAEUApQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAEYAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAAAoAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AEcAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BEiAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQNKgKUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQASwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEyAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhAE+AOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFANTAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AFUgDkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAIQKKAHQAAAAWAI0ATQD1BAAALABXALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABYgAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABbAAAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFcAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSAF0A9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAAAjAmoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEXgClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF8AAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALABggLQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAADiAKUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzAGMAGwMAAFgC6QCSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABkABQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DZQBVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAGYAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGcAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuiAkgAVAwAAqgFoAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAGmAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBbAAAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABtgAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAJwAJIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAcYCRA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4AAAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAJ2AJIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBXeA8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AnkAJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAnoAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwJ7gKIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwB8gPMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAn+AogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAIEAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAggD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgCDAPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAhIDzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAImAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkAD0AfMAOQG/AxgEiwClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIyAAACRAwQAEgA7APQB8wA5Ab8DAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAI+AAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgCLAQAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgCRgPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAA9AAQAEgA7AL0E8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACkAAAAkQMEABIAOwD0AZQAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5AZUAJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDlgASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEACEBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBlwBfA/UEAAAyAB0BtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJgA9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJkABAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACaAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAmwBVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA5yApQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAnYAEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJ4A9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJ8AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAaCAAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAChgAQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA6UAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIApgAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AaeAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYArAAqgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwOrAKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBrACQAfUEAAAyABkEtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAK0A9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAK4AAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAKvgJIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEsQAAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAsgAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqALOAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgDgAvQB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAtwAAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQC4APUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAK5gKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAh4AAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QS8ADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AG9gDkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA78AEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDwgIFADsA9AHzADkBvwPFAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAMAAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADBAAAAkQMEABIAOwD0AfMAcAK/AwAAawClAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AcIAfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASAMMA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwDEgPMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHGADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAxwAbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAMgAFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAyQAAAJEDwQISADsA9AHzADkBvwMAAFUBMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwJZAQAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQHKAJYCJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgDLgAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAzwDMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA0IAEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSANIAAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoB0wCQARSCAACDBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA9QAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADVgGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgDXAAAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkB2AAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQNCAhIAOwD0AccDOQG/A8sDWAKlAZIA2YAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2wAAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEANwAVQD0AQgAOQF0AigFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQPdgKUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsA3gDzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQNUAr4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUADfAPUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgDgAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAHhgAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIA4wC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQLkABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADlAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgHmAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAOeAAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgBiBAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBOsAtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAuwAkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAO0A3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAe4ASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAO+AFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHxAAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAAPKAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA/aApQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPgAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AH5ADkBdAJ9ACUAbwCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJAAAAkQP6ABYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAJQIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBEAB0AAAA+4BQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUAD9AEUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgD+AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAH/gAAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwEBBgE7APQB8wA5AQsBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsAAgHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAAMBagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQEATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsABYHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwMGAAcB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAAAIAWoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBHAWQAfUECQEyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAqB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDOAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwAMAccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAADQFqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqARwFkAH1BA4BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAPgfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAzgCHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASABEB9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DEgE8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgAAACRAxMBEgA7AHOA8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBFAEAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0ARWBOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6ABcBhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABgBOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQNYAhkBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6ABqBhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAxwBEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAhATsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAdAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAHgEAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAhYDkgB0AAAAqgEfAZABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEBIgMAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwACCBpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwMGAPQB8wA5AZsDqQNYAqUBIgF0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDIwESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagAkgT8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzACYBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAJwGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgAoAQAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAKQFgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwAqgfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QALAHMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBLQGQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAC4BzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BC8BMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAMIGHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMgEAAJEDBAASADsA9AHzADkBvwMAAFgCNAGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQAzgfUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAKGAKUBkgCRAQAAqgFOAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAANYH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAGIU4gQAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWADsBTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBPQF0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDPgESADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQM/AQUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAECB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABCAQIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALOEAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgBEgU0A9QQAACwAFANDgQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ASIAEYBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAARwEUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAUiBAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDcwESADsA9AHzADkBvwMAAFgCpQGSAHQAAAARBVkCkAH1BAAAMgBKAbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAASwFdApIAFQMAAKoBBwOQAUUDAAAyAFABtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFMAZAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAE0BpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJOAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMDT4EAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAlEBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCUgFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFTgXQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAABVATMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcCWQEAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVYBkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUABXAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AViBkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAGMBWgH0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgBbAQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVwBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAV5AfAAWAKlAZIAdAAAAKoBUABdAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AF4B8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCXwGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAYAEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBhAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCYoGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDZAFYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFlAXQAAACqAVAAkAH1BAAAqgMUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUABmAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AGcB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCaAGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAaQEAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBqAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCa4GSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwW3gvMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QRtATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAboHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQVwgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJxAQAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwBygfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAHQBBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/A3UBWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAB2gQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBXkB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHoBAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AZUBOQG/AwAAWAJ7gZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AXwB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAfQH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAfgEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABf4EAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMABUCgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAgQEAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgCCAfQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwKDAa0EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAYQBQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA4UBEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDhgEFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACHAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCIgfQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACKgQAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA+wQAAKoBUACQAfUEAAAyABQDtAAAAMwAagCIAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAIwB9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAjYH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA4+BpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAGSgQAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAFQKDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AGVATkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBnIH0AfMAOQEbASUBEAErAZIAlgEAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAIMFlwG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCmAGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAmQGlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJoBAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAAm4EUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAANgAzAJIAdAAAAC0AUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABWAAAAZQKeBBIAnwH0AfMAOQG/A9gEiAClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcCoAEAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDogESADsA9AGhgTkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AaMBAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AGkgTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAJgA5IAqAEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAqYG0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCYQSSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA7oBvAGuAfQB8wBRAr4BrAFYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsArYHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AK+B8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAgQCkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCsgGiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQKzAVgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAbQBdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBNArUB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC2ATsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC3AQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlALgBigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFuYHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA48EBQA7ALuB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwO9gfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsAv4HHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAANMBAACRA9kB3QHvAfQBxQHIAewBAADPATMAkgB0AAAAqgHBAZAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsAG4LzAAQFkwHwAFgCpQHCAXQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqADDAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPEgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAHGAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPHgaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0ACwBzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAyQGAAQAASQHNAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgHKAZAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCywGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDzIGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA86BpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoALQAQAACAJqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgC0QGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID0oGmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAiUAWQCKAHQAAADUAY0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIA1QEAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIA1gFPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgC1wGSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGID2IGmARIAFwX0AfMA7ATfBAAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA2gEAAJEDwgIFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4B2wH0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAADcgZ4EEgA7APQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADeAQAAkQNVBW8DdwP0AfMAOQGbA6kDWALhAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAN8BigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA+CBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAuIBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA+OBpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQDmAZEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOcBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AOgBqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAA6QEAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAAOoBAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuwB0AAAAqgFQAJAB9QTrgTIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWALtAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgPugaYBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAcAgAAZQLwARIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPEBAACRAwQABQA7APQB8wA5Ab8DpARYAqUBkgB0AAAAqgFQAF8D9QQAADIAnwS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA8gGKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGID84GmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAA9gGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAvcBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCBAKSALQCAACqAVAA0wP1BAAA+AEUA7QAAADMAGoAgwKyAaIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD5AQAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkA+gF0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJAA+wHzADkBvwMYBIsApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4C/AH0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgD9AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAP4B9AHzADkBvwMAAFgCNgGSAHQAAACqAXgBkAEUggAAMgDYA7QAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA/wH0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2AQAAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAQISADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyAAICtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAA4I8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIABQIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AQaCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAJAgAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsACoLzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEMAl8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADQIAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQEOAn0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBDwI5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAEAL8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAABwIzAJIAEQIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgASAvQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSABOC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDFwKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzAAYAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDGQISADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAGoKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQAdgggAOQF0An0AJQAhAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlACECigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6ACKChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QQkgjIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AM4AhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAJgKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAJwK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAACgCXQKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAKQL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAioCkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEKwIAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAsAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAC0CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAA4QRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDLgISABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQEvAgAAWAKlAZIAdAAAAKoBUACnAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ADACxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMQIUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQMyAhIAOwD0AfMAOQG/AwAABwIzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA8ICBQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAMwJQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAADQCpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyADUCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADYC8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAA3AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AgAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgE5AvQBCAA5AXQCfQAlAB4CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADoC9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAjsCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzwCEgA7APQBoYE5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBPQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AT6COQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQFBAgAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA0ICEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAQwL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLAkSCWAJgA5IAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAARgL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLAkcCWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABIAgQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgGRApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASQIAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABKggIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFMAnQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIATQL0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4ETgI7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDTwJvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAVgX0AfMAOQG/AwAAWAJQgpIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsAUoLzADkBgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA1QCvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVQIAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAFYCUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBVeC8wA5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAFuCBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiALQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEYwIAAFgCpQGSAF4CAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFfAgAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFgAsoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQISADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIAYoIAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAZIIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgBmAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAABnAvSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAJoArsAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5ARpAgAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbQIAAJEDBAASADsA9AHzADkBvwNqAlgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AWsCOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAABsggABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAbgJ0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAABvgmwBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQFxAgAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA3ICEgA7APQBxwM5Ab8DywNYAqUBkgCBAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAABzglAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAnUCkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAHYCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAdwK/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgCAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAUUB9AEIADkBdAJ9ACUAWQCKAHQAAAAWAHkCTQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAJ6ApIAPAEAAKoBjgCQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA3sCEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBfAIAAFgCpQGSAHQAAACqAVAApwH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBH2CAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCfwKSABUDAACqAQcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ASAAgAAWAKlAZIAXgIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIGCAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADBA1UA9AEIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQCCggAALAAUA7QAAADhBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAIaCAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPsEAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAiAI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAV7BBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAACJAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAIqC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACMAgAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAI0C9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAI4CAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAI+CtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAZECkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOSAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7ANoA0QA5Ab8DAACTAqUBkgB0AAAAqgFQAF8D9QQAADIAYgC0AAAAzABqAIMC1gCiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgCUgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAJdAuQAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQClgIlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCfgCSAHQAAACqAVAAkAH1BAAAMgCXArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBmAKQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCmQKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AGaAlECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACbAgAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA9QBVAPQBCAA5AZwCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAnQL1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAACeAhQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJABn4IAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwChAvMAOQEbAwAAWAJdApIApgIAAKoBBwOpAkUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKICAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACjAlUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDpIKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAABegwQAEgA7AKWC8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDVAK+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACnAgAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEIBAgCRAwQAjgFVAPQBCAA5AaiCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAqgIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQBqwI5Ab8DAABYAjYBkgB0AAAAqgFQAJABkoEAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAALECAAEWATsArgLzADkBGwElAawCKwGSAIIFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAEQH0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAK2CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAK8CpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALCCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAALICpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyALOCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASALUC9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAK2ApIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBbeC8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC4AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA7kCWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBuoJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA7wCWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBvYJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBwIJ0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQPCAgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAMMC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAMQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQHFggAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBADRAlUA9AEIADkBdAJ9AMcC1QKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAADIAlwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAzgLJApAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwLKAqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQOOBBIAOwD0AfMAUQJFAksCywKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXALMAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBADNgjsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBzwKwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgDQgrQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWAI2A5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQOPgaUB0gJ0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED0wISADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagDUgj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHgEAAA4BXsEEgA7APQB8wA5AYQCAABYAqUBkgB0AAAAqgFQAOAD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcF9AHzAOwE3wQAAFgC1gKSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA1wIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AdgCAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA9kCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQPaAhIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQDbAvQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgC3IKSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAPeAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAA34JNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgDhAvQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4gIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQAhAooAdAAAAOMCjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAACwAaUBkgDkAgAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAOkCBAASADsA7gLzADkBvwMAAFgCNgHlAnQAAACqAVAAkAEUggAAMgBgBE8EAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgE5gKlAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AecCAABYAqkAkgB0AAAAqgFZApAB9QQAADIAfgK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHogjkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgAZAPQB8wA5Ab8DAABYAqUB6gJ0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBOsCpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHsAgAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB7YI5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAe8CdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGATwAqUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkB8QIAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgB+ArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AfKCOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AfUCdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMC9gKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJED9wISADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP4AgUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAPkC9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAJEE9AHzADkBiwKQAlgCYAMFA5EBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6APoChwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQP7AhIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wD8Ar8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgEAAJEDbAESADsA9AHzAP0CgAEAAEkBpQGSAHQAAACqAVAAkAH1BAAAVAEUA28BAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsARIAOwD0AfMAOQGAAQAA/gKlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3MBEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAEQX/ApAB9QQAADIASgG0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDWgISADsA9AHzAAQFkwHwAFgCpQGSAAADAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAQMxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgECA5AB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDAwMSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGIABIMAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgaDAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwgDEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAAkDAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAACgOlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIACwO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCXQKSABUDAAAMAwcDkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAg0DAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgAOAwAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgEPA3QAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAhADogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAxEDEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDEgMFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUAATg/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADBQORAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugD6AocC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAIWA5IAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxASIDAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgA3AfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAABcDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAABgDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAGQO/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJABGoMAAFQBFANvAQAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AwAAkQMEABIAOwD0AccDOQG/A8sDHwOlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAHAODAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAdA/QB8wBwAr8DAABrAKUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAB6DngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAZgL0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAAAgA6UBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAACGDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAAjAwQAEgA7AC4D8wA5ASkDAABYAqUBkgD0AgAAqgFQAJABVQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBJAMAAFgCpQGSAHQAAACqAVAAkAFLAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAJQMAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAACYDYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAACcDMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBKIOQAfUEAAAyAKACtAAAAAgCagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA1oCEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSACoDAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAArA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAsAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAS2DkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5AS8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSADADAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAxA2AEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAyAzMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqATODkAH1BAAAMgCgArQAAAAIAmoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAwQNVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNADWD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7ADiD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DOgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIsDAACRAwQAEgA7ADuD8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBPgM5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACQAAAJEDDwAWATsA9AE/AzkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ACUCAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPANAAwAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAEED9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAEIDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAUODAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAARIM8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAJGA5IAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABHA6UBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcAkgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIASQMAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgBKg/QB8wA5AbYAAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSAOEC9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQNMAxIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AU0DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAATgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAATwMEABIAOwDLBPMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAlADkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFEDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCUgMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBTAwAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAFSD9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRA1YDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBVwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAKlAZIAdAAAAKoBUABYA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AMsE8wA5AYsCkAJYAlkDkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFoDpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCWwMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgBcAwAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAF2D9AHzADkBtgAAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIA4QL0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABhg2IDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQFjA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAABkAxQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAZQN0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAZgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAZwOLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADoBAACRA2wBEgA7APQB8wA5AYABAABJAaUBkgB0AAAAqgFQAJAB9QQAAFQBFANvAQAAzABog4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzAHACvwMAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABqAwAAkQOOBAsEOwD0AfMAUQJFAksCBgSlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wJrAwAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAABsAwAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAbQMBBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAG6DugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAHEDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAAHKDewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgM5BRIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHQDAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAKWAnUDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AXaDOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3gDPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB5AwAAkQNhABIAOwBzgPMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCeQAlAFkAigB0AAAAFgCNAE0A9QQAAHoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAADYAMwCSAHsDAAAtAFAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwB8A/MAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRA4EDhwM7APQB8wA5Ab8DAABYAn0DkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAAfgP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAA1AMEABIAOwD0AfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyAH8DtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7AICD8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACCAwAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCgwMlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgChAOSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAoWDogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7AIaD8wBRAoAASwJYAqUBkgBAAgAAqgFQAJAB9QQAADIAFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAogDAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AImD8wA5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACLAwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQA0QJVAPQBCAA5AXQCfQDHAtUCigB0AAAAFgCNAIwD9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAI2DBAASADsA9AHzADkBiwKQAoYApQGSAJEBAACqAU4AkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDjwNYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAkIPzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJMDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAlAMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACVAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJUDBAASADsA9AHzADkBvwMAAFgCpQGWA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAlwMAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQAAACRAwQAEgA7APQBlAA5Ab8DAABYAjYBkgB0AAAAmANQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAAJkDpQGSAE4EAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKxAZIAdAAAAKoBWQKQAfUEAAAyAJqDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAl0CkgAVAwAAqgEHA5ABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAJ0DagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ4DAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAnwOKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAoAMAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKEDAACmAwQAEgC1AqMD8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQgECAJEDBACOAVUA9AEIADkBdAJ9AKKDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKQDAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBaWDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKcDAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9AKiDWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQEmAAAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACJAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAAKoDFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAKuDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA64DpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAArwMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALADAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAWQCKAHQAAACxA40ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHkAQAAsAGlAZIAsgMAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAAAYAAQAEgA7APQB8wA5Ab8DAACzAzYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAbQDkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDArUDogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA44EEgA7APQB8wBRAkUCSwJYAqUBkgBAAgAAqgFQAJAB9QQAALYDFAO0AAAA7wRqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwK3AwAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC4AwAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgG5A/QBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSADsA9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAC6AwAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAALsDagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgG8A5AB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIQUAAJEDYQAdBTsA9AHzAAQFIwXwAB8FpQGSAHQAAACqAVAAJQX1BAAAvgAUA70DAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBvoOQAU0FAAAyABQDtAAAAFIAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAF6DBAASADsAUwLDAzkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADEAwAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAxQNVAPQBCAA5AXQCfQAlAPcAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBmwOpA8aDpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAXoMEABIAOwBTAvMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMkDAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA4ALKg/MAOQG2AAAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQHMA3QAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAc0DAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAzgNQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDCwISABQF9AHzADkB5AEAALABpQGSAM8DAACqAVAAkAH1BAAAwAEUA7QAAADMAGoAgwKrAaIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAE0AMAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMYCAACRAwQAEgDRA/QB8wA5Ab8DAABYAqUBkgC1AAAAqgFQAJABTQUAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA0oPzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFGEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADUAwQAEgA7APQB8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwPVA1gCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA1gP0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAADXg54EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASAGYC9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AdkDOQEbAwAAWALnA5IAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsB2gOCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMYBNsDpQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQHcAwAAWAKpAJIAdAAAAKoBWQKQAfUEAAAyAH4CtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQB3YM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAqIEFAX0AfMAOQHkAQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoA34OHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAOEDAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAeKDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgDjA/QB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBOQDpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAeUDdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAADmgwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7AToAwAAWAKlAZIAYgQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOAEAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE6YMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9gQAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAOQEbAwAAWALrA5IAFQMAAKoBUACQAZwEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBOwDAABYAqUBkgC0AgAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygTtAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIA7gP0AfMAOQG/A/kDWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AO8D8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAPADAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAfGDAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzADyA4MCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBADzAzsA9AHzAHACFgIAAGsApQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAfQDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQArQM7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAPUDPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCpQGSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AvYDAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAA9wOlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA/iDEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD6g/MAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASADsA/APzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD9AwAAkQMEAAAEAwT0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAP4DAgCRAwQAjgFVAPQBCAA5AXQCKAUlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUA/4OKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEAACRA1UFbwN3A/QB8wA5AZsDvwJYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4B9AEIADkBdAJ9ACUAAoSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAH4KHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUABYSKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAIoKHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABwQ7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQUIBHcD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQMJBG8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQBWBQqE8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMBAAAkQNVBRIEFQT0AfMAOQGbA6kDWAKlAZIAdAATAEQFDwSQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAA0EigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbgBiA5EDpgESABcFDoTzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAWgAUA7QAAADMAGoAgwI/AqIAAAC6AB+ChwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAEAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAEYQIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABMEAACRA1UFbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHADjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAZ4BFIQIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgAWBPQB8wA5Ab8D2ARYAqUBkgB3AQAA3gN4AzyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsAF4TzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAGQS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AEaBDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAbBPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgAcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsAHQTzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAHgQAADkEUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAHwS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AHzADkBGwMAAFgCIASSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIAIQQAAKoBUADTA/UEAAAyADcDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5ASIEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAAjBDsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQEkBKkDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywMlBKUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASACYE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAACdA2oAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAJwQAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7ACgE8wA5Ab8DAABYAjYBkgB0AAAAqgF4AZABFIIAADIA2AO0AAAAzABqAHUAPwKiAAAAugBpBDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAKQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBKgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAysEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgAsBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAItBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBC4EAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLAy8EpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATAEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgAxBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIAyBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAMwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7ADQE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsANQTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBNgSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAzcEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiADiEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AeQBAAD2AaUBkgA6BAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBDsEAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAPAT0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AD0E8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugBRhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsAPgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBPwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0AEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBBBLQAAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEADkDOwD0AfMAYwAbAwAAWAJCBJIAFQMAAKoBUACQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBEMEAABYAqUBkgDqAAAAqgFQANMD9QQAADIANwO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA0QEpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAUUEdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBGBPQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPIBHBAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIASAT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7AEkE8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsASgTzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBSwSQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA0wEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAE2EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYARPBAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJEDBAASAFAE9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoAUYSHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFSBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDUwQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAFQEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAlUEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEVgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDVwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBWAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAFkE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gFoEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBbBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AFyEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBXQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA14EEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAF+EAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAGIEAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAtQL0AfMAOQFjBAAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAZAQ7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQVvA3cD9AHzADkBZQSpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDZgSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgBnBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAXAK0AAAAnQNqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAGgEAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBeAGQARSCAAAyANgDtAAAAMwAagB1AD8CogAAALoAaQQxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFqBJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDawQSADsA9AHzAAQFkwHwAFgCpQGSAHQAAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwDaANEAOQG/AwAA4gClAZIAdAAAAKoBUABfA/UEAAAyAGwEtAAAAMwAagCDAtYAogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wBjABsDAABYAm0EkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwEbgQAAFgCpQGSAOoAAACqAVAA0wP1BAAAMgA3A7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADgBAAAkQMEABIAOwD0AccDOQG/A8sDbwSlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBcAR0AAAAqgFZApAB9QQAADIAXAK0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAHEE9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gHIEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBzBPQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AHSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBdQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA3YEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAHeEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAJEDVQV6hHcD9AHzADkBmwOpA4+BpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABwA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAHwEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISMBImE9AHzADkBi4QAAFgCpQF9hH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACHhAQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugB/BDEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB4BAAAOAWBBBIAOwD0AfMAOQGEAgAAWAKlAZIAdAAAAKoBUADgA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIIEPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAioQAADgFiISFBImE9AHzADkBi4QAAFgCpQGDhH4EAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAhIQEABIAOwD0AfMAOQG/AxgEqAClAZIAkwAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnQEAAIaEVQVvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkgMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAfAQ/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAeQRVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhQIAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAjYRVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjwQFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgCRBPQB8wA5AYsCkAJYAmADkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6AJKEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAkwT0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAAJQE6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQQAAJEDwQISADsA9AHzADkBvwMAAAcCMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0ApYCJQBZAIoAdAAAABYAlgRNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgGOAJcE9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AJgEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBmQSQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA5oEEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA2gDRADkBvwMAAOIApQGSAHQAAACqAVAAXwP1BAAAMgBiAJuEAADMAGoAgwLWAKIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADGAgAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAtQAAAKoBUACQAU0FAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgA7APQB8wA5Ab8DAABYAkYDkgB0AAAAqgFQAJ2E9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/A6QEWAKlAZIAdAAAAKoBUABfA/UEAAAyAJ8EtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKAEAACRAwQAOQM7APQB8wA5ARsDAABYAjYDkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBoYR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A6OE8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQGlBAAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgGmBMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSAKcEAACqAVAAkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKgEUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQB8wA5AakEAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAqgQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BOUBMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAKsEVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AZsDqQPCg6UBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCrISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A7QEWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtACuBMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAK8EAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAJ9ACUAsASKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABuAGIDkQOmAbEEFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAABaABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACyhFUFbwN3A/QB8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAALUEAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBtgR9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AccDOQG/A8sDWAJ1ApIAtwQAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC4BPQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAADIAYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngS5BDsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAC6BAAAkQNVBW8DdwP0AfMAOQGbA6kDWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgGeAfQBCAA5AXQCfQAlAB4CigB0AAAAFgC7BE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDYQASADsA9AHzAAQFkwHwAFgCpQGSALyEAACqAY4AkAH1BAAAvgAUA1EAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAxgQ7APQB8wA5Ab8DAABYAr4EkgB0AAAA9QFQAJAB9QQAAMIEFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSAL8EAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAwAT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAADbBGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAsGEkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcFeoXzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACVAgAAkQPBAhIAOwD0AfMAOQG/AwAAwwQzAJIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFZApAB9QQAADIAoAK0AAAAxARqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAMWEAACqARwFkAH1BM0AMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwB5hfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A/QB8wA5AccEvwJYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDyAQSADsA9AHHAzkBvwPLA5wDpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AcmEOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7AHuF8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/AC0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsAywTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEANQEOwD0AfMAOQG/AwAAWALMBJIAdAAAAPUBUACQAfUEAADQBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgDNBAAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAM4E9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAA2wRgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWALPhJIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBX2F8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAlQIAAJEDwQISADsA9AHzADkBvwMAANEEMwCSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAKACtAAAANIEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgDThAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsAfIXzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACdAQAAkQNVBW8DdwP0AfMAOQHVBL8CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRA9YEEgA7APQBxwM5Ab8DywOcA6UBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHXhDkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwB+hfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAPZBAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAxgIAAJED2oQSADsA9AHzADkBvwMAAFgCpQGSALUAAACqAVAAkAFNBQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAjMAkgDcBAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASADsA9AHzADkBvwMAAFgCNgGSAHQAAADdBFAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQHehAAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4AQAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAMEDVQD0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAOEEagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADiBKUBkgB0AAAAqgEcBZAB9QTNADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASAOOE9AHzADkBvwMAAFgCpQGSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAADlBKUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgC5gSSAHQAAACqAVkCkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWALpBJIAtAIAAKoB5wTTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2EAEgA7APQB8wAEBZMB8ABYAqUBkgB0AAAAqgFQAJAB9QQAAL4AFANRAAAAzABqAIMC6ISiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECRQJLAlgCpQGSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQOmARIAFwX0AfMA7ATfBAAAWAKlAZIA6gQAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgC1AvQB8wA5AeuEAABYAjYBkgB0AAAAqgFQAJABFIIAANsEYAS0AAAAzABqAHUAPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA6AQAAkQNsAe0EOwD0AfMAOQGAAQAASQGlAZIAdAAAAKoBUACQAfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3A+6E8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIA8gT0AfMAOQG/AwAAWAKlAfAEdAAAAKoBHAWQAfUEzQAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGASoAKUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugDxhIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA84SHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5AXQCfQAlAFkAigB0AAAAFgCNAE0A9QQAACwA9wS0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAA5AzsA9AH4BDkBGwMAAFgCNgOSABUDAACqAVAAkAFFAwAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIA+QQAAKoBDQWQAfUEAAAyAPwAtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEEBAACRAwQAEgA7APQB8wA5Ab8DAABYAjYBkgB0AAAAqgFQAJABFIIAAIMFYAS0AAAAzABqAPqEPwKiAAAAugAAADEB8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAeAQAADgFewQSADsA9AHzADkBhAIAAFgCdgCSAHQAAACqAVAA4AP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAAAyAPwEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB/QQ5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAP4EAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIA/wT0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAACDBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyAACF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQIFMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFA4UwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAKBQAAkQNsARIAOwD0AfMAOQGAAQcFSQGlAZIAdAAAAKoBUAAFBfUEAABUARQDbwEAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7AAaF8wA5AYsCkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIIBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBQmF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BRQH0AQgAOQF0An0AJQALBYoAdAAAABYAOwFNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAG4AYgORA6YBEgAXBQyF8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAAFoAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNhABIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUAAOBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5AQ8FkAJYAqUBkgCRAQAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAjAIAAJEDBAASADsAEIXHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCEgAUBfQBEgU5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsAE4XzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABWF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAFoXzADkBiwKQAlgCpQGSAJEBAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAMYEOwD0AfMAOQG/AwAAWAK+BJIAdAAAAPUBUACQAfUEAADCBBQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyABiF9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAD0ABAASADsAvQTzADkBiwKQAlgCpQGSABkFAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARqFAAAyAGAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAAAbhQQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzAAVAoMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJIDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhBQAAkQNhAB0FOwD0AfMABAUjBfAAHwWlAZIAdAAAAKoBUAAlBfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ0BAACRA1UFbwN3Ax6F8wA5AZsDqQNYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAghfMAOQG/AwAAWAKlAZIAdAAAAKoBWQKQAfUEAAAyAFwCtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUAIoUIADkBdAJ9ACUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAL4COwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7ACSFxwM5Ab8DywNYAqUBkgCUAQAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwAmhfMAOQGLApACWAKlAZIAkQEAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAvgI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAVUA9AEIADkBdAIoBSUAWQCKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAIpBZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAYgORA6YBEgAXBfQB8wDsBN8EAABYAqUBkgC0AgAAqgFQANMD9QQAADIAFAO0AAAAzABqAIMCKoWiAAAAugAAAIcC5AQAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDjgQSADsA9AHzAFECgABLAlgCKwWSAEACAACqAVAAkAH1BAAAMgAUA7QAAADvBGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAGIDkQMsBRIAFwX0AfMA7ATfBAAAWAKlAZIAtAIAAKoBUADTA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAuQEAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAC0F9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBiwKQAlgCYAOSAC4FAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQAZKBAAAyAC+FtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAOQM7APQB8wA5ARsDAABYAmEEkgAVAwAAqgFQAJABRQMAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADEFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlATIFdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMQV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DGAQzBaUBkgCTAAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCqQCSAHQAAACqAVkCkAH1BAAAMgA0BbQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1BQAAkQMEADkDOwD0AfMAOQEbAwAAWAJ/ApIAFQMAAKoBBwOQAUUDAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFVAPQBCAA5ATYFfQAlAFkAigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AHHAzkBvwPLA1gCdQKSAHQAAACqAVAAygQ3hQAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD2BAAAkQMEABIAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAzkFEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAOgUAAJEDBAAFADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0AjsFJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAjwFkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI9haIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAPgWOBBIAOwD0AfMAUQKAAEsCWAKlAZIAQAIAAKoBUACQAfUEAAAyABQDtAAAAO8EagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACSAwQAEgA7APQB8wA5Ab8DAABYAqUBPwV0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAUAAJEDBAASADsA9AHzADkBvwMYBKgApQGSAJMAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BQQX0AQgAOQF0An0AJQBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgA7APQB8wA5Ab8D2ARCBaUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAiYAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAUOFkAH1BAAAMgBcArQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNaAhIAOwD0AfMABAWTAfAAWAKlAZIAdAAAAKoBUACQAfUEAAC+ABQDUQAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwsCRQUUBfQB8wA5AeQBAACwAaUBkgBOBAAAqgFQAJAB9QQAAMABFAO0AAAAzABqAIMCqwGiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAARgUAAJEDVQVvA3cD9AHzADkBmwOpA1gCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BRwX0AQgAOQF0An0AJQAeAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgBIBfQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwJJBQAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNKBRIAOwD0AaGBOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AUsFAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AFMhTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPYEAACRAwQAEgBOBfQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA08FAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A7QEWAKlAZIAdAAAAKoBUACQAfUEAABQBRQDtACuBMwAagCDAj8CogCjgLoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7AFEF8wA5Ab8DAAAHAjMAkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBABSBTsA9AHzADkBbAUAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABlBQAAkQNVBW8DdwP0AfMAOQGbA78CWAKlAZIAdAATAEQFUACQAawDAABzA44DigMAAMwAagCDAj8CogAAALoAAACHAlMFAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQBVIU5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8ALQAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAVgX0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAlcFkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAABYBVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMLAhIAFAX0AfMAOQFZBQAAsAGlAZIATgQAAKoBUACQAfUEAADAARQDtAAAAMwAagCDAqsBogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBxwM5Ab8DywNYAqUBkgBaBQAAqgFQAMoE9QTlATIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQQEAAJEDBAASAFsF9AHzADkBvwMAAFgCNgGSAHQAAACqAVAAkAEUggAAMgBgBLQAAADMAGoAdQA/AqIAAAC6AAAAMQHzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwBcBfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAXQU7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAXgUAAJEDVQVvA3cD9AHzADkBmwO/AlgCpQGSAHQAEwBEBVAAkAGsAwAAcwOOA4oDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BXwX0AQgAOQF0An0AJQAeAooAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAFYAAABlAp4EEgBgBfQB8wA5Ab8D2ASIAKUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAIAAGUCngQSADsA9AHzADkBvwPYBFgCpQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwJhBQAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNiBRIAOwD0AaGBOQG/AwAAWAKlAZIA9AIAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5AWMFAABYAqUBkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDBAASADsA9AFkhTkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAD0AAAAkQMAARYBOwD0AfMAOQEbASUBEAErAZIAggUAAKoBDQWQAfUEAAAyAPwAyAMAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAgCRAwQAjgFmBfQBCAA5AXQCfQAlAB4CigB0AAAAFgCNAE0A9QQAACwAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAVgAAAGUCngQSAGcF9AHzADkBvwPYBIgApQGSAHcBAADeA3IAPID1BAAAMgDqA/sDAADMAGoAgwJpA60EAAC6APSEhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAgAAZQKeBBIAOwD0AfMAOQG/A9gEWAKlAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAmgFAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRA2kFEgA7APQBoYE5Ab8DAABYAqUBkgD0AgAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAAFADsA9AHzADkBagUAAFgCpQGSAHQAAACqAVAAXwP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADAAwAAkQMEABIAOwD0AWuFOQG/A8sDWAKlAZIAdAAAAKoBUADKBPUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPQAAACRAwABFgE7APQB8wA5ARsBJQEQASsBkgCCBQAAqgENBZAB9QQAADIA/ADIAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwAMAAJEDbQUSADsA9AHHAzkBvwPLA1gCpQGSAHQAAACqAVAAygT1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQNuBQUAOwD0AfMAOQG/AwAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQABQA7APQB8wA5Ab8DAABYAm8FkgB0AAAAqgFQAF8D9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQBiA5EDpgESABcFcAXzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEAHEFOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHIFAACRA1UFbwN3A/QB8wA5AZsDvwJYAqUBkgB0ABMARAVQAJABrAMAAHMDjgOKAwAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQACAJEDBACOAXMF9AEIADkBdAJ9ACUAHgKKAHQAAAAWAI0ATQD1BAAALAAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABWAAAAZQKeBBIAdAX0AfMAOQG/A9gEiAClAZIAdwEAAN4DcgA8gPUEAAAyAOoD+wMAAMwAagCDAmkDrQQAALoA9ISHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACACAABlAp4EEgA7APQB8wA5Ab8D2ARYAqUBkgB3AQAA3gNyADyA9QQAADIA6gP7AwAAzABqAIMCaQOtBAAAugD0hIcCdQUAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDdgUSADsA9AGhgTkBvwMAAFgCpQGSAPQCAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEAAUAOwD0AfMAOQF3BQAAWAKlAZIAdAAAAKoBUABfA/UEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAMADAACRAwQAEgA7APQBeIU5Ab8DywNYAqUBkgB0AAAAqgFQAMoE9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9AAAAJEDAAEWATsA9AHzADkBGwElARABKwGSAIIFAACqAQ0FkAH1BAAAMgD8AMgDAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAuAI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAnBQAAkQMEALsCOwD0AfMAOQG/AwAAWAKlAZIAdAAAAPUBUACQAfUEAAAyABQD3QIAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACcFAACRAwQAuAI7APQB8wA5Ab8DAABYAqUBkgB0AAAA9QFQAJAB9QQAADIAFAPdAgAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJwUAAJEDBAC+AjsA9AHzADkBvwMAAFgCpQGSAHQAAAD1AVAAkAH1BAAAMgAUA90CAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAkQMEABIAOwD0AfMAOQG/A4CFWAKlAZIAdAAAAKoBUACQAfUEAAAyABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBYGFMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAACRAwQAEgA7APQB8wA5Ab8DAABYAqUBkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAJEDBAASADsA9AHzADkBvwMAAFgCpQGSAHQAAACqAVAAkAH1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLzAgAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABBAQAAkQMEABIAOwD0AfMAOQG/AwAAWAI2AZIAdAAAAKoBUACQARSCAACDBWAEtAAAAMwAagB1AD8CogAAALoAAAAxAfMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJUCAACRA8ECEgA7APQB8wA5Ab8DAAAHAoQFkgB0AAAAqgFQAJAB9QQAADIAFAO0AAAAzABqAIMCPwKiAAAAugAAAIcC8wIAAAAAAAA8AwAAAAAAAAEFAAAwBX8FAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAhYViA5EDpgESABcF9AHzAOwE3wQAAFgCpQGSALQCAACqAVAA0wP1BAAAMgAUA7QAAADMAGoAgwI/AqIAAAC6AAAAhwLkBAAAAAAAADwDAAAAAAAAAQUAADAFfwUAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAIAkQMEAI4BVQD0AQgAOQF0An0ANYBZAIoAdAAAABYAjQBNAPUEAAAsABQDtAAAAMwAagCDAj8CogAAALoAAACHAvMCAAAAAAAAPAMAAAAAAAABBQAAMAV/BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "outputs": [null, null, null, [0], null, null, null, [1], null, null, null, null, null, null, [2], null, null, [3], null, null, null, [4], null, null, null, null, null, null, null, null, [77, 119], null, null, null, [77, 116], null, [5], null, null, null, null, null, null, [6, 7], null, null, null, null, null, [8], null, null, null, [9], null, null, null, null, [10], null, [207], null, null, null, null, [223], null, null, null, null, null, null, [11], null, [77], null, [12], null, null, [13], null, null, null, null, [14], null, null, null, [15, 16], null, null, null, null, null, null, null, [17], null, null, null, null, null, null, null, null, [17], null, null, null, [17], null, null, null, [17], null, [18], null, null, null, [18], null, null, null, [77], [18], null, null, [77], null, null, null, null, [18], [19], null, [19], null, [19], null, null, [19], null, null, [19], null, [20, 207], null, null, null, null, null, null, null, null, null, null, [77], [150], null, null, [77, 116], [21], null, [22], null, null, null, [23], null, null, null, null, null, null, null, [24, 25], null, null, null, [26, 27], null, null, null, null, null, [28], null, null, null, [29], null, null, null, null, null, null, [30], null, null, null, null, null, null, [31, 32, 33], null, null, null, null, [33], null, null, null, null, [34], null, null, null, [35], null, null, null, [77], null, null, null, [35, 77, 116], null, null, null, null, null, [36], [37, 38], null, null, null, null, null, null, [39], null, null, [40, 41], null, null, null, [42, 225, 77], null, null, null, null, [43], null, null, null, [44, 77, 116], null, null, null, null, null, [45], null, null, null, null, [46], null, null, null, null, [47], null, null, null, null, null, [48, 49, 50], null, null, null, null, [51], null, null, null, null, null, [52], null, null, null, [53, 54, 55], null, null, null, null, null, [56], null, null, null, null, null, [57], null, null, [58], null, [59], null, null, [60], null, null, null, null, null, null, null, [61, 63], null, null, [62], [62], null, null, null, [64], null, null, null, null, null, null, [65, 66], null, null, null, [67], null, null, null, null, [68], null, null, null, null, null, null, null, null, null, [69, 71], null, null, null, null, null, null, null, null, [70], null, null, [72], null, [72], null, [72], null, null, null, [73], null, null, null, null, [77, 119], null, null, null, [74, 77, 116], null, null, null, null, null, null, null, null, [75], null, [76], null, null, [77], null, [77], null, null, [77, 116], null, null, null, null, null, null, null, null, [77], [77], null, null, null, null, [77], null, null, [77, 105], null, null, null, null, [77], null, null, null, [78], null, [78, 228], null, null, null, null, null, null, null, null, null, [79], null, [80], null, [81], null, [82], null, null, null, null, [83], null, null, [84], null, null, null, null, [85], null, [86], null, null, null, [87], null, null, null, null, null, [88], null, null, null, [89], null, null, null, [90, 91], null, null, [92], null, null, null, null, null, null, null, [93], null, null, [94, 95], null, null, null, null, [96], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [97], null, null, [98], null, null, null, [99, 127], null, null, null, null, null, null, null, null, [99], [116], null, null, null, null, null, [100], [101], null, [102], null, [103], null, null, [103], null, [104], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [105, 77], null, null, null, null, null, [106], null, null, null, null, null, [107], null, null, null, null, null, [108], null, [109], null, null, null, null, [110], null, null, null, [111], null, null, null, null, null, null, [112], null, [113], null, null, null, null, null, null, null, [113], null, null, [113], null, null, null, [114, 115], null, null, null, null, null, null, null, null, null, [114, 115], null, null, null, [113], [114, 115], null, null, null, [114, 115], null, null, null, [117], null, null, null, null, [118], null, null, null, null, [120, 121], null, null, null, null, null, null, null, null, null, null, [122], null, null, null, null, [77], [123], null, null, [124], null, null, null, null, [125, 126], null, null, [125, 126], null, null, [125, 126], null, null, null, [127], null, null, [128], null, null, [128], null, null, [128], null, null, null, null, [129, 130], null, null, null, null, null, null, null, [131], null, null, [132, 133, 134], null, null, null, [135], null, null, null, null, null, null, null, [136], null, null, [137], null, null, null, null, null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, [138, 139], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [140], null, [140], null, null, null, null, null, null, null, null, null, null, null, null, [140], null, null, null, null, null, null, [141], null, null, null, [142], null, null, [143], null, null, null, null, null, null, [144], null, null, null, null, [144], null, null, null, null, null, [144], null, [145], null, null, [146], null, null, [147], null, null, null, null, null, null, null, [77, 116], [148], null, null, null, null, null, [149], null, null, null, null, null, null, null, null, null, [149], null, null, null, null, null, null, null, null, [149], [150], null, null, [151], null, null, null, null, null, null, [152], null, null, null, null, null, [153], null, null, null, [154], null, null, null, [155, 156, 157], null, null, null, null, null, null, null, null, null, [158], null, null, null, null, [77], [159], null, null, [160], null, null, null, [161], null, null, [162], null, null, null, null, null, null, null, null, null, [163, 221], null, null, null, null, null, null, null, [164], null, null, [164], null, null, [164], null, null, [165], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [166], null, null, null, [77], null, null, null, [167, 42, 225, 77], null, null, null, [168], null, null, null, null, null, null, null, [169], null, null, null, null, [170], null, null, null, null, null, [171, 172], null, [173, 238], null, null, [77, 116], null, null, null, [174], null, null, [175], null, null, null, null, null, null, null, [116], null, null, null, null, null, null, [176], null, [177], null, null, null, null, [178], null, null, [179], null, null, [180], null, null, null, null, [181], null, null, null, [182, 230], null, null, [183, 230], null, null, [184, 230], null, null, [185, 230], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [186], null, null, null, [216], null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [216], null, null, [187], null, null, [188], null, null, [189, 192], null, null, null, null, null, [189, 192], [190], null, [190, 195], [191, 195], [193], [193], [194], [194], null, [195], null, null, null, null, [216], null, null, null, null, null, null, null, null, [196], null, [197], null, null, null, [198], null, [199], null, null, null, null, null, null, null, null, [199], null, null, null, null, null, [200], [200], null, null, null, null, null, null, null, null, [201], null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, null, null, null, [202], null, null, null, [202], null, null, null, [202], null, null, [203, 204], null, null, null, [205], null, null, null, null, [206], null, null, null, null, [208], null, null, [209, 210, 211, 212, 213], null, null, [214], null, null, [215], null, [216], [216], null, null, null, null, null, [217, 218, 219], null, null, null, null, null, [220, 207], null, null, [222], null, null, [224], null, null, [224], null, null, [224], null, null, null, [226], null, null, [227], null, [207], [229], null, [207], null, [77, 116], [231], null, null, [232], null, [232], null, [232], null, [232], null, [232], null, null, null, [77], null, null, null, null, [233, 77], null, null, null, null, null, null, null, [234], null, null, null, null, null, [77], null, null, null, null, null, [235], null, null, null, null, null, null, null, null, [236, 77, 105], null, null, null, null, null, null, null, [236], null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, [236, 77, 105], null, null, null, null, null, null, [236, 77, 105], null, null, null, null, null, null, null, null, null, null, null, null, [236, 77, 105], [237, 99, 127], [237, 127], [237], [237, 99, 127], [237, 127], [237], null, [239], [239], null, null, null, [240]], "overlap": 33, "rules": 241 };
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/learned-values.ts
+/**
+ * Secrets the engine found, remembered for the rest of a stream so that each one is redacted wherever
+ * it occurs again, as mask values are, and not only where a rule's context let it match. A token that
+ * generic-api-key found after `api_key=` is as secret in the `curl` command five records later.
+ */
+
+/**
+ * Shorter values would be redacted inside ordinary words; a rule's secret is rarely this short. Only
+ * printable ASCII without spaces is remembered: that is what tokens, keys and passwords are made of,
+ * and it keeps key-block headers and joined multi-line matches out.
+ */
+const LEARNABLE = /^[\x21-\x7e]{8,1024}$/;
+/** Markers we write and placeholders other sanitisers write are never secrets themselves. */
+const SANITISED = /REDACTED/;
+/** Bounds the automaton (16 states a spelling, under the index's 32,767) and the cost of a line. */
+const MAX_SPELLINGS = 2000;
+/** Up to this many spellings are looked for one by one (native search); more go through an automaton. */
+const DIRECT_SEARCH = 8;
+const REBUILD_EVERY = 64;
+const ANCHOR = /[A-Za-z0-9]{4,}/g;
+const ANCHOR_LENGTH = 16;
+/** The longest run of letters and digits in `s`, at most ANCHOR_LENGTH long: what the automaton looks for. */
+function anchorOf(s) {
+    let best = '';
+    for (const m of s.matchAll(ANCHOR))
+        if (m[0].length > best.length)
+            best = m[0];
+    return best ? best.slice(0, ANCHOR_LENGTH) : null;
+}
+class LearnedValues {
+    spell;
+    exclude;
+    known = new Set();
+    spellings = [];
+    index = null;
+    /** Spellings in the automaton, by keyword list; the others are searched one by one. */
+    anchored = [];
+    unanchored = [];
+    /** Spellings before this one are in the automaton (or in `unanchored`). */
+    built = 0;
+    sinceBuild = 0;
+    /** `exclude`: spellings already searched for (the mask values). */
+    constructor(spell, exclude) {
+        this.spell = spell;
+        this.exclude = exclude;
+    }
+    get size() {
+        return this.spellings.length;
+    }
+    /** Remembers a secret; true when it was not known yet. */
+    add(ruleId, value) {
+        if (!LEARNABLE.test(value) || SANITISED.test(value) || this.known.has(value) || this.exclude.has(value))
+            return false;
+        if (this.spellings.length >= MAX_SPELLINGS)
+            return false;
+        this.known.add(value);
+        for (const text of new Set(this.spell(value)))
+            if (!this.exclude.has(text))
+                this.spellings.push({ ruleId, text });
+        return true;
+    }
+    rebuild() {
+        this.built = this.spellings.length;
+        this.sinceBuild = 0;
+        this.anchored = [];
+        this.unanchored = [];
+        const lists = [];
+        this.spellings.forEach((s, i) => {
+            const anchor = anchorOf(s.text);
+            if (anchor) {
+                lists.push([anchor]);
+                this.anchored.push(i);
+            }
+            else
+                this.unanchored.push(i);
+        });
+        this.index = lists.length ? new KeywordIndex(lists) : null;
+    }
+    /** The spellings that occur in `text` (`bytes`: its UTF-8 bytes, when the caller has them). */
+    present(text, bytes) {
+        const out = [];
+        if (this.spellings.length === 0)
+            return out;
+        // Values learned since the last build are searched one by one until there are more than a few;
+        // the automaton is then rebuilt, but not more often than every REBUILD_EVERY texts, so a
+        // transcript with a new secret in every record does not rebuild it for each one.
+        this.sinceBuild += 1;
+        if (this.spellings.length - this.built > DIRECT_SEARCH && this.sinceBuild >= REBUILD_EVERY)
+            this.rebuild();
+        if (this.index) {
+            for (const k of bytes ? this.index.candidatesInBytes(bytes) : this.index.candidates(text)) {
+                const s = this.spellings[this.anchored[k]];
+                if (text.includes(s.text))
+                    out.push(s);
+            }
+        }
+        for (const i of this.unanchored)
+            if (text.includes(this.spellings[i].text))
+                out.push(this.spellings[i]);
+        for (let i = this.built; i < this.spellings.length; i++)
+            if (text.includes(this.spellings[i].text))
+                out.push(this.spellings[i]);
+        return out;
+    }
+    holds(text, bytes) {
+        return this.present(text, bytes).length > 0;
+    }
+    /** Every occurrence of every learned value in `text`. */
+    hits(text) {
+        const hits = [];
+        for (const s of this.present(text))
+            for (let i = text.indexOf(s.text); i >= 0; i = text.indexOf(s.text, i + s.text.length))
+                hits.push({ ruleId: s.ruleId, start: i, end: i + s.text.length });
+        return hits;
+    }
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/gitleaks-rules.generated.ts
 const gitleaksGlobalAllowlists = [
@@ -36720,6 +37050,22 @@ const gitleaksExcludedRules = [
 ];
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/extra-rules.ts
+/**
+ * Format rules for credential families gitleaks' default config does not cover (or covers with an older
+ * shape). Each one keys on a vendor-documented prefix or a context that only a credential fills, so it can
+ * run without an entropy threshold on the whole match; `accept` only drops placeholders.
+ *
+ * Shared conventions:
+ * - `(?<![A-Za-z])` before the prefix: `MY_tskey-…` or `0tskey-…` is a key, `xtskey-…` is part of a word.
+ * - A trailing negative lookahead on the body alphabet, so a longer run is not cut into a "token".
+ * - Every quantifier is bounded and each rule is anchored on a literal (`tskey-`, `_authToken`, `://`,
+ *   `!!binary`), so a failed match costs at most the bounded run after one occurrence of it (no
+ *   catastrophic backtracking in JS).
+ * - The keyword is a lowercase substring of every match: the engine's keyword pre-filter skips the regex
+ *   on text without it.
+ * These ids are not in `BUILTIN_RULE_IDS`, so the engine also applies gitleaks' global allowlist to them
+ * (template variables, one repeated character, and its `abcdefghijklmnopqrstuvwxyz` stopword).
+ */
 
 /**
  * A real token's random part, 20 or more characters of base62 or hex, has a Shannon entropy above 3.3 with
@@ -36975,6 +37321,7 @@ function isHashUnderIdentifierName(secret, match, text, index) {
 
 
 
+
 function compileAllowlist(a) {
     const target = a.regexTarget === 'match' || a.regexTarget === 'line' ? a.regexTarget : 'secret';
     return {
@@ -37026,35 +37373,6 @@ function keyBodyLength(block) {
  */
 // The user may be empty: Redis documents `redis://:<password>@host` (AUTH with a password only).
 const URL_CREDENTIALS = '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{0,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
-const PLACEHOLDER_PASSWORDS = new Set([
-    'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
-    'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
-    'x-oauth-basic',
-    // Database and broker images' default accounts (`postgres:postgres@`, `root:root@`, `guest:guest@` in CI
-    // service containers): anyone can guess them, there is nothing to rotate, and masking `postgres` or `root`
-    // would blank those words all over the job log.
-    'postgres', 'mysql', 'root', 'admin', 'guest', 'user', 'username',
-]);
-/**
- * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
- * nothing else. A digit means someone typed a value (`mySecret789`, `myC0mpl3xPwd`), so it is not one.
- */
-const STAND_IN = /^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[a-z_-]*$/;
-function isPlaceholderPassword(password) {
-    const p = password.toLowerCase();
-    if (p.length < 4)
-        return true;
-    // `%` marks a template (`%(pass)s`, `%DB_PASS%`) unless it starts a URL percent-escape (`p%23ss` is `p#ss`).
-    if (/[${}<>()]/.test(p) || /%(?![0-9a-f]{2})/.test(p) || p.startsWith(':'))
-        return true;
-    if (/^(.)\1*$/.test(p))
-        return true;
-    if (PLACEHOLDER_PASSWORDS.has(p))
-        return true;
-    if (STAND_IN.test(p) && /pass|pwd|secret|token/.test(p))
-        return true;
-    return /redacted/.test(p);
-}
 const BUILTIN_RULE_IDS = (/* unused pure expression or super */ null && (['private-key-block', 'url-credentials']));
 function builtinRules() {
     return [
@@ -37095,19 +37413,269 @@ function rules_defaultRules() {
     }));
     return [...rules, ...builtinRules(), ...extraRules()];
 }
-function shannonEntropy(s) {
-    if (!s)
-        return 0;
-    const counts = new Map();
-    for (const ch of s)
-        counts.set(ch, (counts.get(ch) ?? 0) + 1);
-    let h = 0;
-    const n = [...s].length;
-    for (const c of counts.values()) {
-        const p = c / n;
-        h -= p * Math.log2(p);
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/spans.ts
+/** Redaction spans: merging overlaps, placing markers, and turning offsets into line and column. */
+const redactionMarker = (ruleId) => `[REDACTED:${ruleId}]`;
+function mergeHits(hits) {
+    if (hits.length < 2)
+        return hits.slice();
+    const sorted = hits.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+    const out = [];
+    let cur = { ...sorted[0] };
+    let widest = cur.end - cur.start;
+    for (let i = 1; i < sorted.length; i++) {
+        const h = sorted[i];
+        if (h.start < cur.end) {
+            if (h.end - h.start > widest) {
+                widest = h.end - h.start;
+                cur.ruleId = h.ruleId;
+            }
+            if (h.end > cur.end)
+                cur.end = h.end;
+        }
+        else {
+            out.push(cur);
+            cur = { ...h };
+            widest = cur.end - cur.start;
+        }
     }
-    return h;
+    out.push(cur);
+    return out;
+}
+function lineStarts(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+function locate(starts, offset) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] };
+}
+function applyMarkers(text, spans) {
+    if (!spans.length)
+        return text;
+    let out = '';
+    let pos = 0;
+    for (const s of spans) {
+        out += text.slice(pos, s.start) + redactionMarker(s.ruleId);
+        pos = s.end;
+    }
+    return out + text.slice(pos);
+}
+const isHighSurrogate = (c) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c) => c >= 0xdc00 && c <= 0xdfff;
+const isContinuationByte = (c) => c >= 0x80 && c <= 0xbf;
+/** A UTF-8 character is at most four bytes: a lead byte and three continuation bytes. */
+const MAX_CONTINUATION = 3;
+/**
+ * Widens a span so it never cuts a character in two: a surrogate pair in UTF-16 text, or, when the
+ * text holds one character per UTF-8 byte (byteText), a multi-byte sequence. A marker that replaced
+ * half a character would leave the other half behind, and the stored line would no longer be UTF-8.
+ * `byteAt(i)` is the byte character `i` came from, where `text` is a decoded view of the bytes.
+ */
+function wholeCharacters(text, span, bytes, byteAt = (i) => text.charCodeAt(i)) {
+    let { start, end } = span;
+    if (bytes) {
+        for (let n = 0; n < MAX_CONTINUATION && start > 0 && isContinuationByte(byteAt(start)); n++)
+            start--;
+        for (let n = 0; n < MAX_CONTINUATION && end < text.length && isContinuationByte(byteAt(end)); n++)
+            end++;
+    }
+    if (start > 0 && isLowSurrogate(text.charCodeAt(start)) && isHighSurrogate(text.charCodeAt(start - 1)))
+        start--;
+    if (end < text.length && isLowSurrogate(text.charCodeAt(end)) && isHighSurrogate(text.charCodeAt(end - 1)))
+        end++;
+    return start === span.start && end === span.end ? span : { ruleId: span.ruleId, start, end };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/pattern-safety.ts
+/**
+ * User patterns (`redact-patterns`, the policy's `secrets.patterns`) run over every line an agent
+ * wrote, so a hostile agent chooses their input. JavaScript regular expressions backtrack and have no
+ * time limit: `(a+)+$` over 40 `a`s and a `b` never ends. The shapes that backtrack exponentially are
+ * refused when the patterns are loaded:
+ *  - a repeated group whose body repeats too (`(a+)+`, `(\w+\s?)*`), unless the body has a character
+ *    that must occur once per repetition and that none of its repeated parts can match, which splits
+ *    the input unambiguously (`(?:[a-z0-9]+\.)+`, `(?:\s*,\s*\w+)*`);
+ *  - a repeated alternation whose branches can start with the same character (`(a|a)*`, `(a|ab)+`).
+ * The check is conservative: it may refuse a pattern that would have been fine, and says how to fix it.
+ */
+/** A repetition bound above this backtracks as badly as an unbounded one on a line of a few hundred characters. */
+const MANY = 10;
+const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+function parse(source) {
+    let i = 0;
+    function quantifier() {
+        const c = source[i];
+        let q;
+        if (c === '*')
+            q = { min: 0, max: Infinity };
+        else if (c === '+')
+            q = { min: 1, max: Infinity };
+        else if (c === '?')
+            q = { min: 0, max: 1 };
+        else if (c === '{') {
+            const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+            if (!m)
+                return undefined;
+            const min = Number(m[1]);
+            q = { min, max: m[2] === undefined ? min : m[3] ? Number(m[3]) : Infinity };
+            i += m[0].length - 1;
+        }
+        if (!q)
+            return undefined;
+        i++;
+        if (source[i] === '?')
+            i++;
+        return q;
+    }
+    function sequence() {
+        const alts = [[]];
+        while (i < source.length) {
+            const c = source[i];
+            if (c === ')')
+                break;
+            if (c === '|') {
+                alts.push([]);
+                i++;
+                continue;
+            }
+            let node;
+            if (c === '(') {
+                const prefix = /^\((?:\?(?::|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>))?/.exec(source.slice(i))[0];
+                i += prefix.length;
+                const inner = sequence();
+                i++; // ')'
+                node = { kind: 'group', alts: inner, zeroWidth: /^\(\?(?:=|!|<=|<!)/.test(prefix) };
+            }
+            else if (c === '[') {
+                let j = i + 1;
+                if (source[j] === '^')
+                    j++;
+                if (source[j] === ']')
+                    j++;
+                while (j < source.length && source[j] !== ']')
+                    j += source[j] === '\\' ? 2 : 1;
+                node = { kind: 'atom', src: source.slice(i, j + 1) };
+                i = j + 1;
+            }
+            else if (c === '\\') {
+                const m = /^\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[A-Za-z]|[pP]\{[^}]*\}|k<[^>]*>|\d+|[\s\S])/.exec(source.slice(i));
+                node = { kind: 'atom', src: m[0] };
+                i += m[0].length;
+            }
+            else {
+                node = { kind: 'atom', src: c };
+                i++;
+            }
+            const q = quantifier();
+            if (q)
+                node.quant = q;
+            alts[alts.length - 1].push(node);
+        }
+        return alts;
+    }
+    const alts = sequence();
+    return alts;
+}
+const ZERO_WIDTH = /^(?:\^|\$|\\[bB])$/;
+/** The ASCII characters an atom can match (all of them when that cannot be told). */
+function matches(src, flags) {
+    if (ZERO_WIDTH.test(src))
+        return new Set();
+    if (/^\\(?:\d|k<)/.test(src))
+        return new Set(ASCII);
+    try {
+        const re = new RegExp(`^(?:${src})$`, flags.replace(/[gyd]/g, ''));
+        return new Set(ASCII.filter((ch) => re.test(ch)));
+    }
+    catch {
+        return new Set(ASCII);
+    }
+}
+function leaves(nodes, out = []) {
+    for (const n of nodes) {
+        if (n.kind === 'atom')
+            out.push(n.src);
+        else if (!n.zeroWidth)
+            for (const alt of n.alts)
+                leaves(alt, out);
+    }
+    return out;
+}
+/** The atoms under a repetition (max above one) anywhere in `nodes`. */
+function repeatedLeaves(nodes, out = []) {
+    for (const n of nodes) {
+        if (n.kind === 'group' && n.zeroWidth)
+            continue;
+        if (n.quant && n.quant.max > 1)
+            leaves([n], out);
+        else if (n.kind === 'group')
+            for (const alt of n.alts)
+                repeatedLeaves(alt, out);
+    }
+    return out;
+}
+function firstLeaf(nodes) {
+    for (const n of nodes) {
+        if (n.kind === 'atom') {
+            if (ZERO_WIDTH.test(n.src))
+                continue;
+            return n.src;
+        }
+        if (n.zeroWidth)
+            continue;
+        return n.alts.length === 1 ? firstLeaf(n.alts[0]) : null;
+    }
+    return null;
+}
+function problemIn(alts, flags) {
+    for (const alt of alts)
+        for (const n of alt) {
+            if (n.kind !== 'group' || n.zeroWidth)
+                continue;
+            if (n.quant && n.quant.max > MANY) {
+                if (n.alts.length > 1) {
+                    const firsts = n.alts.map((a) => firstLeaf(a));
+                    const sets = firsts.map((f) => (f === null ? new Set(ASCII) : matches(f, flags)));
+                    for (let a = 0; a < sets.length; a++)
+                        for (let b = a + 1; b < sets.length; b++)
+                            if ([...sets[a]].some((ch) => sets[b].has(ch)))
+                                return 'repeats an alternation whose branches can start with the same character (like (a|a)*)';
+                }
+                const inner = repeatedLeaves(n.alts.flat());
+                if (inner.length) {
+                    const innerSets = inner.map((src) => matches(src, flags));
+                    const separated = n.alts.length === 1 &&
+                        n.alts[0].some((m) => {
+                            if (m.kind !== 'atom' || (m.quant && m.quant.min === 0) || (m.quant && m.quant.max > 1))
+                                return false;
+                            const own = matches(m.src, flags);
+                            return own.size > 0 && [...own].every((ch) => innerSets.every((s) => !s.has(ch)));
+                        });
+                    if (!separated)
+                        return 'repeats a group that repeats inside too (like (a+)+), which can take exponential time';
+                }
+            }
+            const nested = problemIn(n.alts, flags);
+            if (nested)
+                return nested;
+        }
+    return undefined;
+}
+/** Why a JavaScript pattern could backtrack without end on a hostile line, or undefined when it cannot. */
+function catastrophicShape(source, flags = '') {
+    return problemIn(parse(source), flags);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/translate.ts
@@ -37357,7 +37925,12 @@ function translateGoRegex(goSource, options = {}) {
     return { source: out, flags };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/secrets/engine.ts
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/matching.ts
+/**
+ * Rule matching: which rules a text can trigger (the keyword pass), running them, and judging each
+ * match against entropy, placeholders and allowlists. Everything here reads plain text; where the
+ * text came from (a JSON literal, a line, a joined stream) is the callers' business.
+ */
 
 
 
@@ -37365,13 +37938,16 @@ function translateGoRegex(goSource, options = {}) {
 
 
 
-const redactionMarker = (ruleId) => `[REDACTED:${ruleId}]`;
+
+
+
+
 /** Values shorter than this would redact ordinary words and digits all over a transcript. */
 const MIN_VALUE_LENGTH = 4;
 /** How much of each side of a string-literal (or line) boundary is rescanned for split secrets. */
 const BOUNDARY_WINDOW = 256;
 /** Markers we write and placeholders other sanitisers write are never secrets themselves. */
-const SANITISED = /REDACTED/;
+const matching_SANITISED = /REDACTED/;
 const ALLOWLIST_TARGET_LIMIT = 4096;
 function allowed(list, secret, match, line) {
     if (list.hasPaths && list.and)
@@ -37390,117 +37966,6 @@ function allowed(list, secret, match, line) {
     if (!checks.length)
         return false;
     return list.and ? checks.every(Boolean) : checks.some(Boolean);
-}
-function mergeHits(hits) {
-    if (hits.length < 2)
-        return hits.slice();
-    const sorted = hits.slice().sort((a, b) => a.start - b.start || b.end - a.end);
-    const out = [];
-    let cur = { ...sorted[0] };
-    let widest = cur.end - cur.start;
-    for (let i = 1; i < sorted.length; i++) {
-        const h = sorted[i];
-        if (h.start < cur.end) {
-            if (h.end - h.start > widest) {
-                widest = h.end - h.start;
-                cur.ruleId = h.ruleId;
-            }
-            if (h.end > cur.end)
-                cur.end = h.end;
-        }
-        else {
-            out.push(cur);
-            cur = { ...h };
-            widest = cur.end - cur.start;
-        }
-    }
-    out.push(cur);
-    return out;
-}
-function lineStarts(text) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
-    return starts;
-}
-function locate(starts, offset) {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] };
-}
-function applyMarkers(text, spans) {
-    if (!spans.length)
-        return text;
-    let out = '';
-    let pos = 0;
-    for (const s of spans) {
-        out += text.slice(pos, s.start) + redactionMarker(s.ruleId);
-        pos = s.end;
-    }
-    return out + text.slice(pos);
-}
-// ---------------------------------------------------------------------------------------------
-// JSON string literals
-const LITERAL = /"(?:[^"\\]|\\.)*"/g;
-function decodeLiteral(lit) {
-    if (lit.decodedCache !== undefined)
-        return lit.decodedCache;
-    if (!lit.hasEscape)
-        lit.decodedCache = lit.raw.slice(1, -1);
-    else {
-        try {
-            lit.decodedCache = JSON.parse(lit.raw);
-        }
-        catch {
-            lit.decodedCache = null; // not a JSON string (bad escape): the raw fallback scan covers it
-        }
-    }
-    return lit.decodedCache;
-}
-/** Raw offset (relative to the literal start) of each decoded UTF-16 unit, plus one entry for the end. */
-function decodedToRaw(lit) {
-    const inner = lit.raw;
-    const map = [];
-    let i = 1;
-    const end = inner.length - 1;
-    while (i < end) {
-        map.push(i);
-        if (inner.charCodeAt(i) === 92)
-            i += inner[i + 1] === 'u' ? 6 : 2;
-        else
-            i += 1;
-    }
-    map.push(end);
-    return Int32Array.from(map);
-}
-function rawToDecoded(map, rawOffset, roundUp) {
-    // first decoded unit whose raw start is >= rawOffset (roundUp) or the last one <= rawOffset
-    let lo = 0;
-    let hi = map.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (map[mid] < rawOffset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (!roundUp && map[lo] > rawOffset && lo > 0)
-        return lo - 1;
-    return lo;
-}
-const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
-const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
-const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-/** A JSON text with every string escape decoded in place: what the text says, for scanning only. */
-function jsonView(text) {
-    return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
 }
 /**
  * gitleaks' rules read a secret's context (`key = "…"`, a closing quote, a newline) in plain text.
@@ -37577,8 +38042,7 @@ function engineKeywordLists(rules) {
 function defaultEngineRules() {
     return defaultRules().map(jsonTolerant);
 }
-// ---------------------------------------------------------------------------------------------
-function createSecretEngine(options) {
+function createMatcher(options) {
     const key = options.fingerprintKey;
     if (key === undefined || key === null || (typeof key === 'string' ? key.length === 0 : key.byteLength === 0))
         throw new errors/* ConfigError */.xL('E_INPUT', 'secrets fingerprint key must not be empty');
@@ -37588,15 +38052,21 @@ function createSecretEngine(options) {
         .map(jsonTolerant);
     const custom = (options.patterns ?? []).map((entry, n) => {
         const pattern = typeof entry === 'string' ? entry : entry.regex;
+        // The pattern itself may be a secret the user wants redacted, so it is not echoed; its place is.
+        const which = typeof entry === 'string'
+            ? `redact pattern #${n + 1} (index ${n}, counting the redact-patterns input, then the policy's patterns)`
+            : `the policy's secrets pattern "${entry.id}"`;
         let re;
         try {
             const t = translateGoRegex(pattern);
             re = new RegExp(t.source, t.flags + 'gd');
         }
         catch {
-            // The pattern itself may be a secret the user wants redacted, so it is not echoed.
-            const name = typeof entry === 'string' ? `#${n + 1} (index ${n})` : `"${entry.id}"`;
-            throw new errors/* ConfigError */.xL('E_INPUT', `secrets pattern ${name} is not a valid regular expression`);
+            throw new errors/* ConfigError */.xL('E_INPUT', `${which} is not a valid regular expression`);
+        }
+        const shape = catastrophicShape(re.source, re.flags);
+        if (shape) {
+            throw new errors/* ConfigError */.xL('E_INPUT', `${which} ${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`);
         }
         const id = typeof entry === 'string' ? `custom-pattern-${n + 1}` : entry.id;
         return { id, re, secretGroup: 0, entropy: 0, keywords: [], allowlists: [], needsDigit: false };
@@ -37606,7 +38076,10 @@ function createSecretEngine(options) {
     // The JSON-escaped spelling too, so a value holding quotes or newlines is found in raw JSON text.
     // With byteText, lines arrive as one character per UTF-8 byte: a value is looked for as its bytes.
     const asBytes = (v) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
-    const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1))]))];
+    // And the spelling of writers that escape every non-ASCII character (Python's json.dumps), for text
+    // that is not decoded before it is scanned (Markdown transcripts, a JSON document quoted in one).
+    const asciiJson = (v) => JSON.stringify(v).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1)), asciiJson(v)]))];
     // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
     // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
     const ESCAPE_MARKER = rules.length;
@@ -37660,7 +38133,7 @@ function createSecretEngine(options) {
             return null;
         const [s, e] = idx[g];
         const secret = text.slice(s, e);
-        if (!secret || SANITISED.test(secret))
+        if (!secret || matching_SANITISED.test(secret))
             return null;
         if (rule.entropy > 0) {
             if (shannonEntropy(secret) <= rule.entropy)
@@ -37683,8 +38156,7 @@ function createSecretEngine(options) {
             return null;
         return { ruleId: rule.id, start: s, end: e };
     }
-    /** Every rule hit in `text`, unmerged; `candidates` when the keyword pass already ran. */
-    function rawHits(text, candidates) {
+    function rawHits(learned, text, candidates) {
         const hits = [];
         for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
             const rule = rules[r];
@@ -37695,15 +38167,17 @@ function createSecretEngine(options) {
         for (const v of rawValues)
             for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length))
                 hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
+        if (learned.size)
+            hits.push(...learned.hits(text));
         return hits;
     }
-    /** Cheap test: can `text` hold anything at all? */
-    function mayHoldSecret(text) {
+    const holdsValue = (learned, text, bytes) => rawValues.some((v) => text.includes(v)) || learned.holds(text, bytes);
+    function mayHoldSecret(learned, text) {
         if (custom.length)
             return true;
         if (ruleCandidates(index.candidates(text)).length)
             return true;
-        return rawValues.some((v) => text.includes(v));
+        return holdsValue(learned, text);
     }
     function toFindings(text, spans, secretOf) {
         if (!spans.length)
@@ -37715,42 +38189,78 @@ function createSecretEngine(options) {
             return { ruleId: h.ruleId, start: h.start, end: h.end, line, column, fingerprint: fingerprint(h.ruleId, secret) };
         });
     }
-    function scan(text) {
-        return toFindings(text, mergeHits(rawHits(text)));
+    const spell = (v) => [v, JSON.stringify(v).slice(1, -1), asciiJson(v)];
+    const maskSpellings = new Set(rawValues);
+    function forStream() {
+        const learned = new LearnedValues(spell, maskSpellings);
+        return {
+            rawHits: (text, candidates) => rawHits(learned, text, candidates),
+            mayHoldSecret: (text) => mayHoldSecret(learned, text),
+            candidates: (text) => index.candidates(text),
+            candidatesInBytes: (bytes) => index.candidatesInBytes(bytes),
+            ruleCandidates,
+            escapeMarker: ESCAPE_MARKER,
+            deltaMarker: DELTA_MARKER,
+            hasCustom: custom.length > 0,
+            byteText: options.byteText === true,
+            holdsValue: (text, bytes) => holdsValue(learned, text, bytes),
+            learn: (ruleId, secret) => ruleId !== 'explicit-value' && learned.add(ruleId, secret),
+            learnedHits: (text) => learned.hits(text),
+            forStream,
+            toFindings,
+        };
     }
-    function redact(text) {
-        const spans = mergeHits(rawHits(text));
-        return { text: applyMarkers(text, spans), findings: toFindings(text, spans) };
+    return forStream();
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/json-redaction.ts
+
+
+
+const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
+/** What JSON text holds outside its strings besides values: whitespace and punctuation. */
+const STRUCTURAL = /[\s,:[\]{}"]/;
+function parsesAsJson(text) {
+    try {
+        JSON.parse(text);
+        return true;
     }
-    // ----- JSON ---------------------------------------------------------------------------------
-    function lexLiterals(raw) {
-        const out = [];
-        let lastKey = '';
-        LITERAL.lastIndex = 0;
-        let m;
-        while ((m = LITERAL.exec(raw)) !== null) {
-            const start = m.index;
-            const end = start + m[0].length;
-            const lit = {
-                start, end, raw: m[0], hasEscape: m[0].includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
-            };
-            let a = end;
-            while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t'))
-                a++;
-            if (raw[a] === ':')
-                lastKey = decodeLiteral(lit) ?? lit.raw;
-            else {
-                let b = start - 1;
-                while (b >= 0 && (raw[b] === ' ' || raw[b] === '\t' || raw[b] === '\n' || raw[b] === '\r'))
-                    b--;
-                lit.streamKey = raw[b] === ':' ? lastKey : '';
-            }
-            out.push(lit);
+    catch {
+        return false;
+    }
+}
+/**
+ * The bare values (numbers, `true`, `null`) that spans outside every string touch, each whole; the
+ * quotes, commas and brackets they cover are the line's structure, never a secret.
+ */
+function bareTokens(raw, spans) {
+    const tokens = [];
+    for (const s of spans) {
+        for (let i = s.start; i < s.end; i++) {
+            if (STRUCTURAL.test(raw[i]))
+                continue;
+            let start = i;
+            while (start > 0 && !STRUCTURAL.test(raw[start - 1]))
+                start--;
+            let end = i + 1;
+            while (end < raw.length && !STRUCTURAL.test(raw[end]))
+                end++;
+            tokens.push({ ruleId: s.ruleId, start, end });
+            i = end;
         }
-        return out;
     }
-    /** Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between. */
+    return mergeHits(tokens);
+}
+function createJsonRedaction(matcher) {
+    const { rawHits, mayHoldSecret, ruleCandidates } = matcher;
+    /**
+     * Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between.
+     * The gap parts of a hit that also covers a literal are kept apart as spill: in a JSON line they are
+     * the quotes, commas and values a pattern ran on into (`password=.*`), not the secret.
+     */
     function distribute(state, hit) {
+        const gaps = [];
+        let inLiteral = false;
         let pos = hit.start;
         for (const lit of state.literals) {
             if (lit.end <= pos)
@@ -37760,31 +38270,27 @@ function createSecretEngine(options) {
             const innerStart = lit.start + 1;
             const innerEnd = lit.end - 1;
             if (pos < lit.start)
-                state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
+                gaps.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
             const s = Math.max(hit.start, innerStart);
             const e = Math.min(hit.end, innerEnd);
             if (e > s && decodeLiteral(lit) !== null) {
                 const map = decodedToRaw(lit);
                 const ds = rawToDecoded(map, s - lit.start, false);
                 const de = rawToDecoded(map, e - lit.start, true);
-                if (de > ds)
+                if (de > ds) {
                     lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
+                    inLiteral = true;
+                }
             }
             else if (e > s)
-                state.rawSpans.push({ ruleId: hit.ruleId, start: s, end: e });
+                gaps.push({ ruleId: hit.ruleId, start: s, end: e });
             pos = lit.end;
             if (pos >= hit.end)
-                return;
+                break;
         }
         if (pos < hit.end)
-            state.rawSpans.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
-    }
-    function edgeChar(lit, last) {
-        const inner = lit.raw;
-        if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
-            return last ? inner[inner.length - 2] ?? '' : inner[1] ?? '';
-        const d = decodeLiteral(lit) ?? '';
-        return last ? d[d.length - 1] ?? '' : d[0] ?? '';
+            gaps.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
+        (inLiteral ? state.spills : state.rawSpans).push(...gaps);
     }
     /** A secret split between two value literals (a streamed delta cut mid-token): redact both halves. */
     function checkBoundary(prev, next) {
@@ -37809,10 +38315,9 @@ function createSecretEngine(options) {
             next.spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut });
         }
     }
-    /** One JSON text, literal by literal; a secret split between two values of one key is joined (checkBoundary). */
     function analyseJson(raw) {
         const literals = lexLiterals(raw);
-        const state = { raw, literals, rawSpans: [] };
+        const state = { raw, literals, rawSpans: [], spills: [] };
         // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
         const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
         if (full) {
@@ -37840,28 +38345,37 @@ function createSecretEngine(options) {
         }
         return state;
     }
-    function renderJson(state, lineNumber) {
+    function renderJson(state, lineNumber, bytes = false, onSecret) {
         const edits = [];
         const found = [];
+        // Only the span itself is replaced, in the literal's raw text: re-encoding the literal would
+        // rewrite every escape in it (`\u00e9` as a raw character), and with byte text (one character per
+        // UTF-8 byte) a character above U+00FF would be written as one byte holding its low 8 bits.
         for (const lit of state.literals) {
             if (!lit.spans.length)
                 continue;
             const d = decodeLiteral(lit);
-            const spans = mergeHits(lit.spans);
             const map = decodedToRaw(lit);
-            edits.push({ start: lit.start, end: lit.end, text: JSON.stringify(applyMarkers(d, spans)) });
-            for (const s of spans)
-                found.push({
-                    hit: { ruleId: s.ruleId, start: lit.start + map[s.start], end: lit.start + map[s.end] },
-                    secret: d.slice(s.start, s.end),
-                });
+            const byteAt = (i) => lit.raw.charCodeAt(map[i]);
+            for (const s of mergeHits(lit.spans.map((h) => wholeCharacters(d, h, bytes, byteAt)))) {
+                const hit = { ruleId: s.ruleId, start: lit.start + map[s.start], end: lit.start + map[s.end] };
+                edits.push({ start: hit.start, end: hit.end, text: redactionMarker(s.ruleId) });
+                found.push({ hit, secret: d.slice(s.start, s.end) });
+            }
         }
-        for (const s of mergeHits(state.rawSpans)) {
-            edits.push({ start: s.start, end: s.end, text: redactionMarker(s.ruleId) });
+        const structural = (state.rawSpans.length > 0 || state.spills.length > 0) && parsesAsJson(state.raw);
+        const gaps = mergeHits((structural ? state.rawSpans : [...state.rawSpans, ...state.spills]).map((h) => wholeCharacters(state.raw, h, bytes)));
+        for (const s of structural ? bareTokens(state.raw, gaps) : gaps) {
+            // In a JSON line, a value outside any string (a number that is a mask value) becomes a string
+            // holding the marker: a bare marker would break the line.
+            edits.push({ start: s.start, end: s.end, text: structural ? `"${redactionMarker(s.ruleId)}"` : redactionMarker(s.ruleId) });
             found.push({ hit: s, secret: state.raw.slice(s.start, s.end) });
         }
         if (!edits.length)
             return { text: state.raw, findings: [] };
+        if (onSecret)
+            for (const f of found)
+                onSecret(f.hit.ruleId, f.secret);
         edits.sort((x, y) => x.start - y.start);
         found.sort((x, y) => x.hit.start - y.hit.start);
         let out = '';
@@ -37872,28 +38386,21 @@ function createSecretEngine(options) {
         }
         out += state.raw.slice(pos);
         const secrets = new Map(found.map((f) => [f.hit, f.secret]));
-        const findings = toFindings(state.raw, found.map((f) => f.hit), (h) => secrets.get(h));
+        const findings = matcher.toFindings(state.raw, found.map((f) => f.hit), (h) => secrets.get(h));
         if (lineNumber !== undefined)
             for (const f of findings)
                 f.line = lineNumber;
         return { text: out, findings };
     }
-    /**
-     * The fast verdict for one JSON line: true when no rule can fire on it, read as JSON means it
-     * (escapes decoded, so `{\"api_key\": \"…\"}` inside a string reads as the context the rule expects,
-     * and `\n`-escaped key blocks as lines). One keyword pass decides which rules run at all; most lines
-     * end there. A line with a hit goes to the careful literal-by-literal path, which places the
-     * redaction without breaking the JSON.
-     */
-    function isClean(line, found) {
+    function isClean(line, found, bytes) {
         let candidates = ruleCandidates(found);
         let view = line;
         // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
-        if (found.includes(ESCAPE_MARKER)) {
+        if (found.includes(matcher.escapeMarker)) {
             view = jsonView(line);
-            candidates = ruleCandidates(index.candidates(view));
+            candidates = ruleCandidates(matcher.candidates(view));
         }
-        if (candidates.length === 0 && custom.length === 0 && !rawValues.some((v) => view.includes(v) || line.includes(v)))
+        if (candidates.length === 0 && !matcher.hasCustom && !matcher.holdsValue(line, bytes) && (view === line || !matcher.holdsValue(view)))
             return true;
         if (rawHits(view, candidates).length > 0)
             return false;
@@ -37904,161 +38411,292 @@ function createSecretEngine(options) {
             return rawHits(jsonView(line), ruleCandidates(found)).length === 0;
         return true;
     }
-    function redactJson(jsonText) {
-        return renderJson(analyseJson(jsonText));
+    function addLearned(state) {
+        for (const lit of state.literals) {
+            const d = decodeLiteral(lit);
+            if (d !== null)
+                for (const h of matcher.learnedHits(d))
+                    lit.spans.push(h);
+        }
+        for (const h of matcher.learnedHits(state.raw))
+            distribute(state, h);
     }
-    // ----- streaming ------------------------------------------------------------------------------
-    /**
-     * Streaming records (Claude `text_delta`/`input_json_delta`, Codex `*_delta`, OpenAI
-     * `response.output_text.delta`, Gemini `delta: true`) carry a reply a few tokens at a time, so a
-     * secret is routinely cut across many records. Consecutive stream records are held back; each
-     * member's values are joined per key into the text the model actually wrote, that text is scanned,
-     * and every hit is mapped back onto the pieces it came from, which are redacted in their own
-     * records. The hold ends at the first record that is not a stream record, or at a size cap.
-     */
-    const STREAM_HOLD_CHARS = 4 * 1024 * 1024;
-    const STREAM_HOLD_LINES = 20_000;
-    function jsonLineRedactor() {
-        const held = [];
-        const streams = new Map();
-        let heldChars = 0;
-        let lineNo = 0;
-        function settle() {
-            for (const stream of streams.values()) {
-                if (stream.pieces.length < 2 || !mayHoldSecret(stream.text))
-                    continue;
-                for (const h of rawHits(stream.text)) {
-                    for (const p of stream.pieces) {
-                        if (p.at >= h.end)
-                            break;
-                        if (p.at + p.length <= h.start)
-                            continue;
-                        p.lit.spans.push({ ruleId: h.ruleId, start: Math.max(h.start, p.at) - p.at, end: Math.min(h.end, p.at + p.length) - p.at });
-                    }
+    return { analyseJson, renderJson, isClean, addLearned };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/line-redactors.ts
+
+
+
+/**
+ * Streaming records (Claude `text_delta`/`input_json_delta`, Codex `*_delta`, OpenAI
+ * `response.output_text.delta`, Gemini `delta: true`) carry a reply a few tokens at a time, so a
+ * secret is routinely cut across many records. From the first stream record on, records are held
+ * back; each stream member's values are joined per key into the text the model actually wrote, that
+ * text is scanned, and every hit is mapped back onto the pieces it came from, which are redacted in
+ * their own records. Other records (a `ping`, a block's start or stop) are held with them and do not
+ * end the join: a secret cut around one is still joined. The hold ends at a size cap, and then the
+ * records holding the last BOUNDARY_WINDOW characters of each stream stay held, so a secret cut
+ * across the cap is joined with the records that follow, however many deltas came before.
+ */
+const STREAM_HOLD_CHARS = 4 * 1024 * 1024;
+const STREAM_HOLD_LINES = 20_000;
+function createJsonLineRedactor(matcher, json) {
+    const { rawHits, mayHoldSecret } = matcher;
+    const { analyseJson, renderJson, isClean, addLearned } = json;
+    let held = [];
+    const streams = new Map();
+    let heldChars = 0;
+    let lineNo = 0;
+    function hold(record, stream) {
+        const index = held.length;
+        held.push(record);
+        heldChars += record.chars;
+        if (!stream)
+            return;
+        for (const lit of record.state.literals) {
+            if (lit.streamKey === null)
+                continue;
+            const decoded = decodeLiteral(lit);
+            if (decoded === null || decoded.length === 0)
+                continue;
+            let s = streams.get(lit.streamKey);
+            if (!s)
+                streams.set(lit.streamKey, (s = { text: '', pieces: [] }));
+            s.pieces.push({ lit, at: s.text.length, length: decoded.length, record: index });
+            s.text += decoded;
+        }
+    }
+    /** Renders the held records; with `keepTail`, those that hold the end of a stream stay held. */
+    function settle(keepTail) {
+        let learnedNew = false;
+        for (const stream of streams.values()) {
+            if (stream.pieces.length < 2 || !mayHoldSecret(stream.text))
+                continue;
+            for (const h of rawHits(stream.text)) {
+                if (matcher.learn(h.ruleId, stream.text.slice(h.start, h.end)))
+                    learnedNew = true;
+                for (const p of stream.pieces) {
+                    if (p.at >= h.end)
+                        break;
+                    if (p.at + p.length <= h.start)
+                        continue;
+                    p.lit.spans.push({ ruleId: h.ruleId, start: Math.max(h.start, p.at) - p.at, end: Math.min(h.end, p.at + p.length) - p.at });
                 }
             }
-            streams.clear();
-            heldChars = 0;
-            const out = held.map((h) => renderJson(h.state, h.lineNo));
-            held.length = 0;
-            return out;
         }
-        return {
-            push(line, bytes) {
-                lineNo += 1;
-                const found = bytes ? index.candidatesInBytes(bytes) : index.candidates(line);
-                if (found.includes(DELTA_MARKER)) {
-                    const state = analyseJson(line);
-                    held.push({ state, lineNo });
-                    for (const lit of state.literals) {
-                        if (lit.streamKey === null)
-                            continue;
-                        const decoded = decodeLiteral(lit);
-                        if (decoded === null || decoded.length === 0)
-                            continue;
-                        let stream = streams.get(lit.streamKey);
-                        if (!stream)
-                            streams.set(lit.streamKey, (stream = { text: '', pieces: [] }));
-                        stream.pieces.push({ lit, at: stream.text.length, length: decoded.length });
-                        stream.text += decoded;
-                    }
-                    heldChars += line.length;
-                    return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle() : [];
-                }
-                const out = held.length > 0 ? settle() : [];
-                const state = isClean(line, found) ? { raw: line, literals: [], rawSpans: [] } : analyseJson(line);
-                out.push(renderJson(state, lineNo));
-                return out;
-            },
-            flush() {
-                return settle();
-            },
-        };
+        let keepFrom = held.length;
+        if (keepTail) {
+            // The hold must shrink: a stream whose tail would keep more than half of it (a member such as
+            // `type` in every record, or thousands of one-character pieces) keeps nothing, and a secret cut
+            // there is only redacted where a rule sees it.
+            const suffix = new Array(held.length + 1).fill(0);
+            for (let i = held.length - 1; i >= 0; i--)
+                suffix[i] = suffix[i + 1] + held[i].chars;
+            for (const stream of streams.values()) {
+                const tail = stream.text.length - BOUNDARY_WINDOW;
+                const first = stream.pieces.find((p) => p.at + p.length > tail);
+                if (!first || suffix[first.record] > STREAM_HOLD_CHARS / 2 || held.length - first.record > STREAM_HOLD_LINES / 2)
+                    continue;
+                keepFrom = Math.min(keepFrom, first.record);
+            }
+        }
+        const done = held.slice(0, keepFrom);
+        const kept = held.slice(keepFrom);
+        const out = render(done, learnedNew);
+        held = [];
+        streams.clear();
+        heldChars = 0;
+        for (const record of kept) {
+            if (learnedNew)
+                learnInto(record);
+            hold(record, !record.clean);
+        }
+        return out;
     }
-    // Markdown quotes and headings (Aider writes tool output as `> ` lines and prompts as `#### `
-    // lines) may prefix each line of a key block.
-    const LINE_PREFIX = /^(?:[ \t]*(?:>+|#{1,6})[ \t]?)*/;
-    const KEY_BODY_LINE = /^\s*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?\s*$/;
-    const KEY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
-    const KEY_FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
-    function textLineRedactor() {
-        let pending = null;
-        let inKeyBlock = false;
-        let lineNo = 0;
-        const finish = (p, n) => {
-            if (!p)
-                return { text: '', findings: [] };
-            const spans = mergeHits(p.spans);
-            const findings = toFindings(p.text, spans);
-            for (const f of findings)
-                f.line = n;
-            return { text: applyMarkers(p.text, spans), findings };
+    /** Adds the spans of learned values to a record analysed before they were learned. */
+    function learnInto(record) {
+        if (record.clean) {
+            if (!matcher.holdsValue(record.state.raw))
+                return;
+            record.state = analyseJson(record.state.raw);
+            record.clean = false;
+        }
+        else
+            addLearned(record.state);
+    }
+    /**
+     * Renders records and learns the secrets found in them; when one is new (or `learnedBefore`, from
+     * the joined stream), the records are searched for it and rendered again, so an occurrence before
+     * the rule's match (in the record, or in an earlier held one) is redacted too.
+     */
+    function render(records, learnedBefore = false) {
+        let learnedNew = learnedBefore;
+        const learn = (ruleId, secret) => {
+            if (matcher.learn(ruleId, secret))
+                learnedNew = true;
         };
-        return {
-            push(line) {
-                const spans = [];
-                // A key block that began on an earlier line continues while lines look like key body.
-                if (inKeyBlock) {
-                    const prefix = LINE_PREFIX.exec(line)[0].length;
-                    const footer = KEY_FOOTER.exec(line);
-                    const body = line.slice(prefix, footer ? footer.index : line.length);
-                    if (KEY_BODY_LINE.test(body)) {
-                        const end = footer ? footer.index + footer[0].length : line.length;
-                        if (end > prefix)
-                            spans.push({ ruleId: 'private-key-block', start: prefix, end });
-                        if (footer)
-                            inKeyBlock = false;
-                    }
-                    else
+        const out = records.map((h) => renderJson(h.state, h.lineNo, matcher.byteText, learn));
+        if (!learnedNew)
+            return out;
+        for (const h of records)
+            learnInto(h);
+        return records.map((h) => renderJson(h.state, h.lineNo, matcher.byteText));
+    }
+    const cleanState = (line) => ({ raw: line, literals: [], rawSpans: [], spills: [] });
+    return {
+        push(line, bytes) {
+            lineNo += 1;
+            const found = bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line);
+            const stream = found.includes(matcher.deltaMarker);
+            if (stream || held.length > 0) {
+                const clean = !stream && isClean(line, found, bytes);
+                hold({ state: clean ? cleanState(line) : analyseJson(line), lineNo, clean, chars: line.length }, stream);
+                return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle(true) : [];
+            }
+            // A clean line has no finding, so nothing is learned from it and it is rendered once, as it is.
+            if (isClean(line, found, bytes))
+                return [renderJson(cleanState(line), lineNo)];
+            return render([{ state: analyseJson(line), lineNo, clean: false, chars: line.length }]);
+        },
+        flush() {
+            return settle(false);
+        },
+    };
+}
+// Markdown quotes and headings (Aider writes tool output as `> ` lines and prompts as `#### `
+// lines) may prefix each line of a key block.
+const LINE_PREFIX = /^(?:[ \t]*(?:>+|#{1,6})[ \t]?)*/;
+const KEY_BODY_LINE = /^\s*(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?\s*$/;
+const KEY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+const KEY_FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+function createTextLineRedactor(matcher) {
+    const { rawHits, mayHoldSecret } = matcher;
+    let pending = null;
+    let inKeyBlock = false;
+    let lineNo = 0;
+    const finish = (p, n) => {
+        if (!p)
+            return { text: '', findings: [] };
+        const spans = mergeHits(p.spans.map((h) => wholeCharacters(p.text, h, matcher.byteText)));
+        const findings = matcher.toFindings(p.text, spans);
+        for (const f of findings)
+            f.line = n;
+        return { text: applyMarkers(p.text, spans), findings };
+    };
+    return {
+        push(line) {
+            const spans = [];
+            // A key block that began on an earlier line continues while lines look like key body.
+            if (inKeyBlock) {
+                const prefix = LINE_PREFIX.exec(line)[0].length;
+                const footer = KEY_FOOTER.exec(line);
+                const body = line.slice(prefix, footer ? footer.index : line.length);
+                if (KEY_BODY_LINE.test(body)) {
+                    const end = footer ? footer.index + footer[0].length : line.length;
+                    if (end > prefix)
+                        spans.push({ ruleId: 'private-key-block', start: prefix, end });
+                    if (footer)
                         inKeyBlock = false;
                 }
-                // A header whose block does not end on the same line opens one, whatever the line's prefix.
-                const header = KEY_HEADER.exec(line);
-                if (header && !KEY_FOOTER.test(line.slice(header.index))) {
-                    spans.push({ ruleId: 'private-key-block', start: header.index, end: line.length });
-                    inKeyBlock = true;
-                }
-                spans.push(...rawHits(line));
-                if (pending) {
-                    const tail = pending.text.slice(-BOUNDARY_WINDOW);
-                    const head = line.slice(0, BOUNDARY_WINDOW);
-                    const joined = `${tail}\n${head}`;
-                    const cut = tail.length;
-                    const offset = pending.text.length - tail.length;
-                    if (mayHoldSecret(joined))
-                        for (const h of rawHits(joined)) {
-                            if (h.start > cut || h.end <= cut)
-                                continue;
-                            pending.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: pending.text.length });
-                            if (h.end > cut + 1)
-                                spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut - 1 });
-                            // The key block runs to the end of what we could see: later lines may continue it.
-                            if (h.ruleId === 'private-key-block' && h.end - cut - 1 >= head.length && !KEY_FOOTER.test(joined.slice(h.start, h.end)))
-                                inKeyBlock = head.length === line.length;
-                        }
-                }
-                const out = pending ? [finish(pending, lineNo)] : [];
-                pending = { text: line, spans };
-                lineNo++;
-                return out;
-            },
-            flush() {
-                const out = pending ? [finish(pending, lineNo)] : [];
-                pending = null;
-                inKeyBlock = false;
-                return out;
-            },
-        };
+                else
+                    inKeyBlock = false;
+            }
+            // A header whose block does not end on the same line opens one, whatever the line's prefix.
+            const header = KEY_HEADER.exec(line);
+            if (header && !KEY_FOOTER.test(line.slice(header.index))) {
+                spans.push({ ruleId: 'private-key-block', start: header.index, end: line.length });
+                inKeyBlock = true;
+            }
+            spans.push(...rawHits(line));
+            // Secrets found here are redacted wherever they occur from now on: in the rest of this line, in
+            // the line still pending, and in every later one (rawHits looks for learned values).
+            let learnedNew = false;
+            for (const h of spans)
+                if (matcher.learn(h.ruleId, line.slice(h.start, h.end)))
+                    learnedNew = true;
+            if (learnedNew) {
+                spans.push(...matcher.learnedHits(line));
+                if (pending)
+                    pending.spans.push(...matcher.learnedHits(pending.text));
+            }
+            if (pending) {
+                const tail = pending.text.slice(-BOUNDARY_WINDOW);
+                const head = line.slice(0, BOUNDARY_WINDOW);
+                const joined = `${tail}\n${head}`;
+                const cut = tail.length;
+                const offset = pending.text.length - tail.length;
+                if (mayHoldSecret(joined))
+                    for (const h of rawHits(joined)) {
+                        if (h.start > cut || h.end <= cut)
+                            continue;
+                        pending.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: pending.text.length });
+                        if (h.end > cut + 1)
+                            spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut - 1 });
+                        // The key block runs to the end of what we could see: later lines may continue it.
+                        if (h.ruleId === 'private-key-block' && h.end - cut - 1 >= head.length && !KEY_FOOTER.test(joined.slice(h.start, h.end)))
+                            inKeyBlock = head.length === line.length;
+                    }
+            }
+            const out = pending ? [finish(pending, lineNo)] : [];
+            pending = { text: line, spans };
+            lineNo++;
+            return out;
+        },
+        flush() {
+            const out = pending ? [finish(pending, lineNo)] : [];
+            pending = null;
+            inKeyBlock = false;
+            return out;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/secrets/engine.ts
+
+
+
+
+
+
+function createSecretEngine(options) {
+    const matcher = createMatcher(options);
+    function scan(text) {
+        return matcher.toFindings(text, mergeHits(matcher.rawHits(text)));
+    }
+    function redact(text) {
+        const spans = mergeHits(matcher.rawHits(text).map((h) => wholeCharacters(text, h, false)));
+        return { text: applyMarkers(text, spans), findings: matcher.toFindings(text, spans) };
+    }
+    /** A whole document: a secret found anywhere in it is redacted everywhere in it, before and after. */
+    function redactJson(jsonText) {
+        const document = matcher.forStream();
+        const redaction = createJsonRedaction(document);
+        const state = redaction.analyseJson(jsonText);
+        let learnedNew = false;
+        const first = redaction.renderJson(state, undefined, false, (ruleId, secret) => {
+            if (document.learn(ruleId, secret))
+                learnedNew = true;
+        });
+        if (!learnedNew)
+            return first;
+        redaction.addLearned(state);
+        return redaction.renderJson(state);
     }
     return {
         scan,
         redact,
         redactJson,
-        createLineRedactor: (kind) => (kind === 'json' ? jsonLineRedactor() : textLineRedactor()),
+        // Each stream learns the secrets found in it (Matcher.learn) on its own matcher.
+        createLineRedactor: (kind) => {
+            const stream = matcher.forStream();
+            return kind === 'json' ? createJsonLineRedactor(stream, createJsonRedaction(stream)) : createTextLineRedactor(stream);
+        },
     };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/index.ts
+
 
 
 

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { ConfigError } from '../errors.js';
 import { createSecretEngine, type SecretEngine, type SecretEngineOptions } from '../secrets/index.js';
 
 /** A secret found while redacting: never the value, except `value`, which only feeds masking. */
@@ -43,6 +44,12 @@ export interface ChunkRedactor {
 }
 
 const NEWLINE = 10;
+/**
+ * The longest line redacted. A line is held whole while it is redacted (its bytes, its text, and for
+ * JSON the decoded literals and their offset maps: about ten times its size at worst), so this bounds
+ * the memory a line-oriented transcript takes; a 12 MB tool result is well inside it.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /** Text made of one character per UTF-8 byte, back to the text those bytes spell. */
 function fromBytes(text: string): string {
@@ -92,7 +99,9 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   const storedHash = createHash('sha256');
   const redactor = engine.createLineRedactor(options.kind);
   const held: HeldLine[] = [];
-  let carry: Buffer | null = null;
+  /** The unfinished last line, in the pieces it came in. */
+  let carry: Buffer[] | null = null;
+  let carryBytes = 0;
   let first = true;
   let lineNumber = 0;
 
@@ -134,10 +143,19 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   }
 
   function take(text: string, raw: Buffer, bodyLength: number, ending: string, out: Builder): void {
+    checkLineLength(bodyLength);
     const body = raw.subarray(0, bodyLength);
     if (!isUtf8(body)) out.invalidLines += 1;
     held.push({ text, raw, ending });
     for (const done of redactor.push(text, body)) collect(done, out);
+  }
+
+  function checkLineLength(bytes: number): void {
+    if (bytes > MAX_LINE_BYTES)
+      throw new ConfigError(
+        'E_TOO_LARGE',
+        `transcript line ${lineNumber + held.length + 1} is over ${MAX_LINE_BYTES / (1024 * 1024)} MiB: a line-oriented transcript is redacted line by line, and a line this long cannot be held in bounded memory`,
+      );
   }
 
   /** Cuts `data[0, end)` (ending in a newline) into lines. */
@@ -168,14 +186,20 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       const out = builder();
       let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
       if (carry) {
-        // Only the line that straddles the cut is glued together; the rest of the chunk is used in place.
+        // Only the line that straddles the cut is glued together, once its end has come (gluing at
+        // every chunk copied a long line over and over); the rest of the chunk is used in place.
         const nl = data.indexOf(NEWLINE);
         if (nl < 0) {
-          carry = Buffer.concat([carry, data]);
+          // Copied: a view would keep the whole chunk alive.
+          carry.push(Buffer.from(data));
+          carryBytes += data.length;
+          checkLineLength(carryBytes);
           return result(out);
         }
-        const straddling = Buffer.concat([carry, data.subarray(0, nl + 1)]);
+        checkLineLength(carryBytes + nl);
+        const straddling = Buffer.concat([...carry, data.subarray(0, nl + 1)]);
         carry = null;
+        carryBytes = 0;
         data = data.subarray(nl + 1);
         if (first && straddling.length >= 3) {
           first = false;
@@ -189,13 +213,18 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       const last = data.lastIndexOf(NEWLINE);
       if (last >= 0) lines(data, last + 1, out);
       // The unfinished line is copied: a view would keep the whole chunk alive.
-      carry = last + 1 < data.length ? Buffer.from(data.subarray(last + 1)) : null;
+      if (last + 1 < data.length) {
+        carry = [Buffer.from(data.subarray(last + 1))];
+        carryBytes = data.length - last - 1;
+        checkLineLength(carryBytes);
+      } else carry = null;
       return result(out);
     },
     finish() {
       const out = builder();
-      let rest = carry;
+      let rest: Buffer | null = carry ? Buffer.concat(carry) : null;
       carry = null;
+      carryBytes = 0;
       if (first && rest && rest.length >= 3) rest = stripByteOrderMark(rest, out);
       first = false;
       if (rest && rest.length > 0) take(rest.toString('latin1'), rest, rest.length, '', out);

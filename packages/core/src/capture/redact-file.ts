@@ -2,6 +2,7 @@
 // that runs serveRedaction(). It knows nothing of a capture, so capture/index.ts can use it.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ConfigError, type ErrorCode } from '../errors.js';
 import type { SecretEngine } from '../secrets/index.js';
 import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
 
@@ -13,7 +14,13 @@ function isRedactionWorker(): boolean {
 }
 
 type WorkerMessage = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' };
-type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: string };
+type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: string; code?: string };
+
+/** An error as a reply, keeping a ConfigError's code (E_TOO_LARGE for a line over the bound). */
+function failureReply(error: unknown): WorkerReply {
+  const code = (error as { code?: unknown }).code;
+  return { ok: false, error: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+}
 
 export function serveRedaction(): void {
   const port = parentPort;
@@ -22,7 +29,7 @@ export function serveRedaction(): void {
   try {
     redactor = createChunkRedactor((workerData as { options: ChunkRedactorOptions }).options);
   } catch (error) {
-    port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+    port.postMessage(failureReply(error));
     return;
   }
   port.on('message', (message: WorkerMessage) => {
@@ -32,7 +39,7 @@ export function serveRedaction(): void {
       port.postMessage({ ok: true, result } satisfies WorkerReply, [result.bytes.buffer as ArrayBuffer]);
       if (message.type === 'end') port.close();
     } catch (error) {
-      port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+      port.postMessage(failureReply(error));
     }
   });
 }
@@ -111,7 +118,10 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
     }
     const reply = replies.shift()!;
     inFlight -= 1;
-    if (!reply.ok) throw new Error(reply.error);
+    if (!reply.ok) {
+      if (reply.code?.startsWith('E_') && reply.code !== 'E_INTERNAL') throw new ConfigError(reply.code as ErrorCode, reply.error);
+      throw new Error(reply.error);
+    }
     await deliver(reply.result);
   };
   try {

@@ -14,8 +14,8 @@
  * These ids are not in `BUILTIN_RULE_IDS`, so the engine also applies gitleaks' global allowlist to them
  * (template variables, one repeated character, and its `abcdefghijklmnopqrstuvwxyz` stopword).
  */
-import type { CompiledRule } from './rules.js';
-import { isPlaceholderPassword, shannonEntropy } from './rules.js';
+import { isPlaceholderPassword, shannonEntropy } from './entropy.js';
+import type { CompiledRule } from './rule-types.js';
 
 /**
  * A real token's random part, 20 or more characters of base62 or hex, has a Shannon entropy above 3.3 with

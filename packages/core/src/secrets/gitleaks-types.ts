@@ -2,7 +2,8 @@ import type { TranslatedRegex } from './translate.js';
 
 export interface GitleaksAllowlistData {
   description: string;
-  condition: 'AND' | 'OR' | string;
+  /** gitleaks writes `AND` or `OR`; anything else is read as OR. */
+  condition: string;
   /** 'secret' (default), 'match' or 'line'. */
   regexTarget: string;
   regexes: TranslatedRegex[];

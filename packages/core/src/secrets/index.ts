@@ -9,4 +9,5 @@ export {
 } from './engine.js';
 export { translateGoRegex, type TranslatedRegex } from './translate.js';
 export { gitleaksExcludedRules } from './gitleaks-rules.generated.js';
-export { BUILTIN_RULE_IDS, isPlaceholderPassword, MIN_KEY_BODY, shannonEntropy } from './rules.js';
+export { BUILTIN_RULE_IDS, MIN_KEY_BODY } from './rules.js';
+export { isPlaceholderPassword, shannonEntropy } from './entropy.js';

@@ -41,7 +41,7 @@ function keywordScanModule(): object | null {
   return wasmModule ?? null;
 }
 
-/** A built automaton as plain data, so a build step can do the construction once (see engine.ts). */
+/** A built automaton as plain data, so a build step can do the construction once (see matching.ts). */
 export interface KeywordIndexSnapshot {
   signature: string;
   classes: string;

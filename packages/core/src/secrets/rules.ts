@@ -6,32 +6,9 @@
 import { gitleaksGlobalAllowlists, gitleaksRules } from './gitleaks-rules.generated.js';
 import type { GitleaksAllowlistData } from './gitleaks-types.js';
 import { extraRules } from './extra-rules.js';
+import { isPlaceholderPassword } from './entropy.js';
+import type { CompiledAllowlist, CompiledRule } from './rule-types.js';
 import { isHashUnderIdentifierName } from './generic-context.js';
-
-export interface CompiledAllowlist {
-  and: boolean;
-  target: 'secret' | 'match' | 'line';
-  regexes: RegExp[];
-  stopwords: string[];
-  hasPaths: boolean;
-}
-
-export interface CompiledRule {
-  id: string;
-  re: RegExp;
-  /** 0: first non-empty capture group, else the whole match (gitleaks' rule). */
-  secretGroup: number;
-  entropy: number;
-  keywords: string[];
-  allowlists: CompiledAllowlist[];
-  /** gitleaks drops generic-rule secrets without a digit once an entropy threshold is set. */
-  needsDigit: boolean;
-  /**
-   * Extra soundness check for built-in rules (placeholders, too short key bodies). `text` and `index` are
-   * the scanned text and the match's offset in it, for rules that read what precedes the match.
-   */
-  accept?: (secret: string, match: string, text?: string, index?: number) => boolean;
-}
 
 export function compileAllowlist(a: GitleaksAllowlistData): CompiledAllowlist {
   const target = a.regexTarget === 'match' || a.regexTarget === 'line' ? a.regexTarget : 'secret';
@@ -92,31 +69,6 @@ function keyBodyLength(block: string): number {
 // The user may be empty: Redis documents `redis://:<password>@host` (AUTH with a password only).
 const URL_CREDENTIALS =
   '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{0,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
-const PLACEHOLDER_PASSWORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
-  'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
-  'x-oauth-basic',
-  // Database and broker images' default accounts (`postgres:postgres@`, `root:root@`, `guest:guest@` in CI
-  // service containers): anyone can guess them, there is nothing to rotate, and masking `postgres` or `root`
-  // would blank those words all over the job log.
-  'postgres', 'mysql', 'root', 'admin', 'guest', 'user', 'username',
-]);
-/**
- * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
- * nothing else. A digit means someone typed a value (`mySecret789`, `myC0mpl3xPwd`), so it is not one.
- */
-const STAND_IN = /^(?:your|my|replace|insert|enter|change|example|sample|dummy|fake)[a-z_-]*$/;
-export function isPlaceholderPassword(password: string): boolean {
-  const p = password.toLowerCase();
-  if (p.length < 4) return true;
-  // `%` marks a template (`%(pass)s`, `%DB_PASS%`) unless it starts a URL percent-escape (`p%23ss` is `p#ss`).
-  if (/[${}<>()]/.test(p) || /%(?![0-9a-f]{2})/.test(p) || p.startsWith(':')) return true;
-  if (/^(.)\1*$/.test(p)) return true;
-  if (PLACEHOLDER_PASSWORDS.has(p)) return true;
-  if (STAND_IN.test(p) && /pass|pwd|secret|token/.test(p)) return true;
-  return /redacted/.test(p);
-}
-
 export const BUILTIN_RULE_IDS = ['private-key-block', 'url-credentials'] as const;
 
 function builtinRules(): CompiledRule[] {
@@ -158,17 +110,4 @@ export function defaultRules(): CompiledRule[] {
       : {}),
   }));
   return [...rules, ...builtinRules(), ...extraRules()];
-}
-
-export function shannonEntropy(s: string): number {
-  if (!s) return 0;
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  const n = [...s].length;
-  for (const c of counts.values()) {
-    const p = c / n;
-    h -= p * Math.log2(p);
-  }
-  return h;
 }

@@ -1,0 +1,225 @@
+/**
+ * Redaction of one JSON text, literal by literal: a secret inside a string is replaced inside that
+ * string, so the text stays JSON.
+ */
+import type { Redaction } from './engine-types.js';
+import { decodedToRaw, decodeLiteral, edgeChar, jsonView, lexLiterals, type Literal, rawToDecoded } from './json-literals.js';
+import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
+import { type Hit, mergeHits, redactionMarker, wholeCharacters } from './spans.js';
+
+export interface JsonLineState {
+  raw: string;
+  literals: Literal[];
+  /** Spans outside any string literal, in raw coordinates. */
+  rawSpans: Hit[];
+  /** The parts outside string literals of hits that also cover one (see distribute). */
+  spills: Hit[];
+}
+
+export interface JsonRedaction {
+  /** One JSON text, literal by literal; a secret split between two values of one key is joined. */
+  analyseJson: (raw: string) => JsonLineState;
+  /**
+   * `bytes`: the line is one character per UTF-8 byte (see SecretEngineOptions.byteText). `onSecret`
+   * receives each redacted value (decoded), so the caller can learn it.
+   */
+  renderJson: (state: JsonLineState, lineNumber?: number, bytes?: boolean, onSecret?: (ruleId: string, secret: string) => void) => Redaction;
+  /**
+   * The fast verdict for one JSON line: true when no rule can fire on it, read as JSON means it
+   * (escapes decoded, so `{\"api_key\": \"…\"}` inside a string reads as the context the rule expects,
+   * and `\n`-escaped key blocks as lines). One keyword pass decides which rules run at all; most lines
+   * end there. A line with a hit goes to the careful literal-by-literal path, which places the
+   * redaction without breaking the JSON.
+   */
+  isClean: (line: string, found: number[], bytes?: Uint8Array) => boolean;
+  /** Adds the spans of every learned value (see Matcher.learn) to a line analysed before it was learned. */
+  addLearned: (state: JsonLineState) => void;
+}
+
+const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
+/** What JSON text holds outside its strings besides values: whitespace and punctuation. */
+const STRUCTURAL = /[\s,:[\]{}"]/;
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bare values (numbers, `true`, `null`) that spans outside every string touch, each whole; the
+ * quotes, commas and brackets they cover are the line's structure, never a secret.
+ */
+function bareTokens(raw: string, spans: readonly Hit[]): Hit[] {
+  const tokens: Hit[] = [];
+  for (const s of spans) {
+    for (let i = s.start; i < s.end; i++) {
+      if (STRUCTURAL.test(raw[i]!)) continue;
+      let start = i;
+      while (start > 0 && !STRUCTURAL.test(raw[start - 1]!)) start--;
+      let end = i + 1;
+      while (end < raw.length && !STRUCTURAL.test(raw[end]!)) end++;
+      tokens.push({ ruleId: s.ruleId, start, end });
+      i = end;
+    }
+  }
+  return mergeHits(tokens);
+}
+
+export function createJsonRedaction(matcher: Matcher): JsonRedaction {
+  const { rawHits, mayHoldSecret, ruleCandidates } = matcher;
+
+  /**
+   * Puts a raw-coordinate hit onto the literals it covers (decoded coordinates) and the gaps between.
+   * The gap parts of a hit that also covers a literal are kept apart as spill: in a JSON line they are
+   * the quotes, commas and values a pattern ran on into (`password=.*`), not the secret.
+   */
+  function distribute(state: JsonLineState, hit: Hit): void {
+    const gaps: Hit[] = [];
+    let inLiteral = false;
+    let pos = hit.start;
+    for (const lit of state.literals) {
+      if (lit.end <= pos) continue;
+      if (lit.start >= hit.end) break;
+      const innerStart = lit.start + 1;
+      const innerEnd = lit.end - 1;
+      if (pos < lit.start) gaps.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
+      const s = Math.max(hit.start, innerStart);
+      const e = Math.min(hit.end, innerEnd);
+      if (e > s && decodeLiteral(lit) !== null) {
+        const map = decodedToRaw(lit);
+        const ds = rawToDecoded(map, s - lit.start, false);
+        const de = rawToDecoded(map, e - lit.start, true);
+        if (de > ds) {
+          lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
+          inLiteral = true;
+        }
+      } else if (e > s) gaps.push({ ruleId: hit.ruleId, start: s, end: e });
+      pos = lit.end;
+      if (pos >= hit.end) break;
+    }
+    if (pos < hit.end) gaps.push({ ruleId: hit.ruleId, start: pos, end: hit.end });
+    (inLiteral ? state.spills : state.rawSpans).push(...gaps);
+  }
+
+  /** A secret split between two value literals (a streamed delta cut mid-token): redact both halves. */
+  function checkBoundary(prev: Literal, next: Literal): void {
+    if (prev.end - prev.start <= 2 || next.end - next.start <= 2) return;
+    if (!TOKEN_CHAR.test(edgeChar(prev, true)) || !TOKEN_CHAR.test(edgeChar(next, false))) return;
+    const a = decodeLiteral(prev);
+    const b = decodeLiteral(next);
+    if (a === null || b === null) return;
+    const tail = a.slice(-BOUNDARY_WINDOW);
+    const joined = tail + b.slice(0, BOUNDARY_WINDOW);
+    if (!mayHoldSecret(joined)) return;
+    const cut = tail.length;
+    const offset = a.length - tail.length;
+    for (const h of rawHits(joined)) {
+      if (h.start >= cut || h.end <= cut) continue; // whole on one side: the per-literal scan has it
+      prev.spans.push({ ruleId: h.ruleId, start: offset + h.start, end: a.length });
+      next.spans.push({ ruleId: h.ruleId, start: 0, end: h.end - cut });
+    }
+  }
+
+  function analyseJson(raw: string): JsonLineState {
+    const literals = lexLiterals(raw);
+    const state: JsonLineState = { raw, literals, rawSpans: [], spills: [] };
+    // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
+    const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
+    if (full) {
+      for (const lit of literals) {
+        const d = decodeLiteral(lit);
+        if (d === null || d.length < 8) continue;
+        if (!mayHoldSecret(d)) continue;
+        for (const h of rawHits(d)) lit.spans.push(h);
+      }
+      // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
+      for (const h of rawHits(raw)) distribute(state, h);
+    }
+    const previous = new Map<string, Literal>();
+    for (const lit of literals) {
+      if (lit.streamKey === null) continue;
+      const prev = previous.get(lit.streamKey);
+      if (prev) checkBoundary(prev, lit);
+      previous.set(lit.streamKey, lit);
+    }
+    return state;
+  }
+
+  function renderJson(state: JsonLineState, lineNumber?: number, bytes = false, onSecret?: (ruleId: string, secret: string) => void): Redaction {
+    interface Edit {
+      start: number;
+      end: number;
+      text: string;
+    }
+    const edits: Edit[] = [];
+    const found: { hit: Hit; secret: string }[] = [];
+    // Only the span itself is replaced, in the literal's raw text: re-encoding the literal would
+    // rewrite every escape in it (`\u00e9` as a raw character), and with byte text (one character per
+    // UTF-8 byte) a character above U+00FF would be written as one byte holding its low 8 bits.
+    for (const lit of state.literals) {
+      if (!lit.spans.length) continue;
+      const d = decodeLiteral(lit)!;
+      const map = decodedToRaw(lit);
+      const byteAt = (i: number): number => lit.raw.charCodeAt(map[i]!);
+      for (const s of mergeHits(lit.spans.map((h) => wholeCharacters(d, h, bytes, byteAt)))) {
+        const hit = { ruleId: s.ruleId, start: lit.start + map[s.start]!, end: lit.start + map[s.end]! };
+        edits.push({ start: hit.start, end: hit.end, text: redactionMarker(s.ruleId) });
+        found.push({ hit, secret: d.slice(s.start, s.end) });
+      }
+    }
+    const structural = (state.rawSpans.length > 0 || state.spills.length > 0) && parsesAsJson(state.raw);
+    const gaps = mergeHits((structural ? state.rawSpans : [...state.rawSpans, ...state.spills]).map((h) => wholeCharacters(state.raw, h, bytes)));
+    for (const s of structural ? bareTokens(state.raw, gaps) : gaps) {
+      // In a JSON line, a value outside any string (a number that is a mask value) becomes a string
+      // holding the marker: a bare marker would break the line.
+      edits.push({ start: s.start, end: s.end, text: structural ? `"${redactionMarker(s.ruleId)}"` : redactionMarker(s.ruleId) });
+      found.push({ hit: s, secret: state.raw.slice(s.start, s.end) });
+    }
+    if (!edits.length) return { text: state.raw, findings: [] };
+    if (onSecret) for (const f of found) onSecret(f.hit.ruleId, f.secret);
+    edits.sort((x, y) => x.start - y.start);
+    found.sort((x, y) => x.hit.start - y.hit.start);
+    let out = '';
+    let pos = 0;
+    for (const e of edits) {
+      out += state.raw.slice(pos, e.start) + e.text;
+      pos = e.end;
+    }
+    out += state.raw.slice(pos);
+    const secrets = new Map(found.map((f) => [f.hit, f.secret]));
+    const findings = matcher.toFindings(state.raw, found.map((f) => f.hit), (h) => secrets.get(h)!);
+    if (lineNumber !== undefined) for (const f of findings) f.line = lineNumber;
+    return { text: out, findings };
+  }
+
+  function isClean(line: string, found: number[], bytes?: Uint8Array): boolean {
+    let candidates = ruleCandidates(found);
+    let view = line;
+    // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
+    if (found.includes(matcher.escapeMarker)) {
+      view = jsonView(line);
+      candidates = ruleCandidates(matcher.candidates(view));
+    }
+    if (candidates.length === 0 && !matcher.hasCustom && !matcher.holdsValue(line, bytes) && (view === line || !matcher.holdsValue(view))) return true;
+    if (rawHits(view, candidates).length > 0) return false;
+    // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
+    // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
+    // such a line once decoded too.
+    if (view === line && line.includes('\\\\')) return rawHits(jsonView(line), ruleCandidates(found)).length === 0;
+    return true;
+  }
+
+  function addLearned(state: JsonLineState): void {
+    for (const lit of state.literals) {
+      const d = decodeLiteral(lit);
+      if (d !== null) for (const h of matcher.learnedHits(d)) lit.spans.push(h);
+    }
+    for (const h of matcher.learnedHits(state.raw)) distribute(state, h);
+  }
+
+  return { analyseJson, renderJson, isClean, addLearned };
+}
