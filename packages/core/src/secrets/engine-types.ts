@@ -24,6 +24,11 @@ export interface SecretEngineOptions {
   values?: string[];
   patterns?: string[];
   disabledRules?: string[];
+  /**
+   * Run every rule over the whole text instead of over windows around its anchors (windows.ts): slower,
+   * the same findings. Tests compare the two.
+   */
+  matchWholeLines?: boolean;
 }
 
 export interface Redaction {
