@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ErrorCode } from '../errors.js';
-import type { SecretEngine } from '../secrets/index.js';
-import { createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
+import { createSecretEngine, type SecretEngine } from '../secrets/index.js';
+import { type ChunkRedactor, createChunkRedactor, type ChunkRedactorOptions, type ChunkResult } from './chunks.js';
 
 const ROLE = 'agent-gates-redaction';
 
@@ -11,25 +12,49 @@ export function isRedactionWorker(): boolean {
   return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
 }
 
-type WorkerMessage = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' };
+/** Bytes of the file, in order; `last` ends the worker's current segment (see redactFile). */
+type WorkerMessage = { type: 'chunk'; bytes: Uint8Array; last: boolean };
 type WorkerReply = { ok: true; result: ChunkResult } | { ok: false; error: string };
+
+/** One result for a push and the finish that follows it: what the two hold, in order. */
+function joinResults(a: ChunkResult, b: ChunkResult): ChunkResult {
+  const bytes = new Uint8Array(a.bytes.length + b.bytes.length);
+  bytes.set(a.bytes, 0);
+  bytes.set(b.bytes, a.bytes.length);
+  const redacted = a.redactedText !== undefined || b.redactedText !== undefined;
+  return {
+    bytes,
+    ...(redacted ? { redactedText: (a.redactedText ?? '') + (b.redactedText ?? '') } : {}),
+    found: [...a.found, ...b.found],
+    invalidLines: a.invalidLines + b.invalidLines,
+    byteOrderMark: a.byteOrderMark || b.byteOrderMark,
+  };
+}
 
 export function serveRedaction(): void {
   const port = parentPort;
   if (!port || !isRedactionWorker()) throw new Error('serveRedaction runs only in a worker thread started by redactFile');
-  let redactor: ReturnType<typeof createChunkRedactor>;
+  const options = (workerData as { options: ChunkRedactorOptions }).options;
+  let engine: SecretEngine;
   try {
-    redactor = createChunkRedactor((workerData as { options: ChunkRedactorOptions }).options);
+    engine = createSecretEngine({ ...options.engine, byteText: true });
   } catch (error) {
     port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
     return;
   }
+  // One chunk redactor per segment, all on this thread's engine: a segment starts with no state.
+  let redactor: ChunkRedactor | null = null;
   port.on('message', (message: WorkerMessage) => {
     try {
-      const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
+      redactor ??= createChunkRedactor(options, engine);
+      let result = redactor.push(message.bytes);
+      if (message.last) {
+        // A segment's own digests cover only its bytes: redactFile hashes the whole file.
+        result = joinResults(result, redactor.finish());
+        redactor = null;
+      }
       // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
       port.postMessage({ ok: true, result } satisfies WorkerReply, [result.bytes.buffer as ArrayBuffer]);
-      if (message.type === 'end') port.close();
     } catch (error) {
       port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
     }
@@ -47,13 +72,49 @@ export interface RedactFileOptions {
 }
 
 const CHUNK_BYTES = 512 * 1024;
-/** Chunks in flight to the worker: enough to keep both threads busy, few enough to bound memory. */
-const IN_FLIGHT = 4;
+/** Chunks in flight to each worker: enough to keep the threads busy, few enough to bound memory. */
+const IN_FLIGHT = 2;
+/** Redaction threads for JSON Lines: a runner has two cores, and the reading thread needs little. */
+const JSON_WORKERS = 2;
+
+const NEWLINE = 10;
+
+/**
+ * Where the bytes read so far can be cut so that the part after the cut is redacted exactly as it would
+ * be in one stream: at the start of a complete line that is not a streaming record (no `delta`, any case:
+ * the JSON line redactor holds such records back and joins them with their neighbours) and does not begin
+ * with a byte order mark (only a file's start may). A redactor holds nothing back before such a line, so a
+ * fresh one continues there with the same output. Returns the offset, or -1.
+ */
+export function safeCut(bytes: Uint8Array): number {
+  const lastNewline = bytes.lastIndexOf(NEWLINE);
+  if (lastNewline < 0) return -1;
+  // The line after the last newline is not complete; the one before it is.
+  let end = lastNewline;
+  for (let tries = 0; tries < 8; tries++) {
+    const start = end === 0 ? 0 : bytes.lastIndexOf(NEWLINE, end - 1) + 1;
+    if (start === 0) return -1; // the segment's first line: no cut before it
+    if (!(bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) && !holdsDelta(bytes, start, end)) return start;
+    end = start - 1;
+  }
+  return -1;
+}
+
+function holdsDelta(bytes: Uint8Array, start: number, end: number): boolean {
+  // ASCII case folding, as the keyword pass does.
+  for (let i = start; i + 5 <= end; i++) {
+    if ((bytes[i]! | 0x20) === 0x64 && (bytes[i + 1]! | 0x20) === 0x65 && (bytes[i + 2]! | 0x20) === 0x6c && (bytes[i + 3]! | 0x20) === 0x74 && (bytes[i + 4]! | 0x20) === 0x61) return true;
+  }
+  return false;
+}
 
 /**
  * Reads a file and redacts it chunk by chunk, handing results out in order, with the digests of
- * the bytes read and the bytes stored. With a worker entry, redaction and hashing run on a second
- * thread while this one parses and writes what comes back: on a runner's two cores that nearly halves the time of a large transcript.
+ * the bytes read and the bytes stored. With a worker entry, redaction runs on other threads while this
+ * one parses and writes what comes back. JSON Lines are cut into segments at lines where no redactor
+ * state carries over (see safeCut), and segments go to two threads in turn; a segment that cannot be cut
+ * goes on in the same thread. Results come back in file order, so the output is byte for byte what one
+ * thread makes.
  */
 export async function redactFile(options: RedactFileOptions): Promise<{ bytes: number; sha256: string; storedSha256: string }> {
   let total = 0;
@@ -81,55 +142,84 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
     return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
   }
 
-  // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
-  const worker = new Worker(options.workerEntry, {
-    workerData: { role: ROLE, options: options.redaction },
-    resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
-  });
-  const replies: WorkerReply[] = [];
-  let wake: (() => void) | null = null;
+  // Each worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
+  const count = options.redaction.kind === 'json' ? JSON_WORKERS : 1;
   let failure: Error | null = null;
-  worker.on('message', (reply: WorkerReply) => {
-    replies.push(reply);
-    wake?.();
+  let wake: (() => void) | null = null;
+  const threads = Array.from({ length: count }, () => {
+    const worker = new Worker(options.workerEntry!, {
+      workerData: { role: ROLE, options: options.redaction },
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
+    });
+    const thread = { worker, replies: [] as WorkerReply[] };
+    worker.on('message', (reply: WorkerReply) => {
+      thread.replies.push(reply);
+      wake?.();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      wake?.();
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0 && !failure) failure = new Error(`redaction worker exited with code ${code}`);
+      wake?.();
+    });
+    return thread;
   });
-  worker.on('error', (error) => {
-    failure = error;
-    wake?.();
-  });
-  worker.on('exit', (code) => {
-    if (code !== 0 && !failure) failure = new Error(`redaction worker exited with code ${code}`);
-    wake?.();
-  });
-  let inFlight = 0;
+  const sourceHash = createHash('sha256');
+  const storedHash = createHash('sha256');
+  // What was sent, in file order: which thread answers it, and whether it ends a segment.
+  const sent: { thread: (typeof threads)[number]; last: boolean }[] = [];
+  // Segments number their lines from 1: found lines are moved by the lines of the segments before.
+  let segmentBase = 0;
+  let lines = 0;
   const next = async (): Promise<void> => {
-    while (replies.length === 0) {
+    const { thread, last } = sent.shift()!;
+    while (thread.replies.length === 0) {
       if (failure) throw failure;
       await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
     }
-    const reply = replies.shift()!;
-    inFlight -= 1;
+    const reply = thread.replies.shift()!;
     if (!reply.ok) throw new Error(reply.error);
-    await deliver(reply.result);
+    const result = reply.result;
+    storedHash.update(result.bytes);
+    for (const f of result.found) f.line += segmentBase;
+    for (let i = result.bytes.indexOf(NEWLINE); i >= 0; i = result.bytes.indexOf(NEWLINE, i + 1)) lines++;
+    if (last) segmentBase = lines;
+    await deliver(result);
+  };
+  let current = 0;
+  const send = async (bytes: Uint8Array, last: boolean) => {
+    const thread = threads[current]!;
+    thread.worker.postMessage({ type: 'chunk', bytes, last } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
+    sent.push({ thread, last });
+    if (last) current = (current + 1) % threads.length;
+    if (sent.length >= IN_FLIGHT * threads.length) await next();
   };
   try {
     for await (const chunk of createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
       total += chunk.length;
-      // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
+      sourceHash.update(chunk);
+      // Not needed here after this, so the bytes move instead of being copied.
       const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-      const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
-      worker.postMessage({ type: 'chunk', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
-      inFlight += 1;
-      if (inFlight >= IN_FLIGHT) await next();
+      const bytes: Uint8Array = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
+      const cut = threads.length > 1 ? safeCut(bytes) : -1;
+      if (cut < 0) await send(bytes, false);
+      else {
+        // The rest of the chunk starts the next segment, on the next thread.
+        // A copy (Buffer's own slice would share the memory that moves with the head).
+        const rest: Uint8Array = Uint8Array.prototype.slice.call(bytes, cut);
+        await send(bytes.subarray(0, cut), true);
+        await send(rest, false);
+      }
     }
-    worker.postMessage({ type: 'end' } satisfies WorkerMessage);
-    inFlight += 1;
-    while (inFlight > 0) await next();
+    await send(new Uint8Array(0), true);
+    while (sent.length > 0) await next();
   } finally {
-    await worker.terminate();
+    await Promise.all(threads.map((t) => t.worker.terminate()));
   }
-  return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+  return { bytes: total, sha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
 }
 
 const CAPTURE_ROLE = 'agent-gates-capture';
