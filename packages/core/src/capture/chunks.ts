@@ -33,6 +33,8 @@ export interface ChunkRedactorOptions {
   engine: SecretEngineOptions;
   kind: 'json' | 'text';
   redact: boolean;
+  /** False where the caller hashes the whole file itself (redaction split over threads). */
+  digests?: boolean;
 }
 
 export interface ChunkRedactor {
@@ -107,7 +109,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   const builder = (): Builder => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
   const result = (b: Builder): ChunkResult => {
     const bytes = join(b.pieces);
-    storedHash.update(bytes);
+    if (options.digests !== false) storedHash.update(bytes);
     return {
     bytes,
     ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
@@ -164,7 +166,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
 
   return {
     push(input) {
-      sourceHash.update(input);
+      if (options.digests !== false) sourceHash.update(input);
       const out = builder();
       let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
       if (carry) {

@@ -49,7 +49,6 @@ export function serveRedaction(): void {
       redactor ??= createChunkRedactor(options, engine);
       let result = redactor.push(message.bytes);
       if (message.last) {
-        // A segment's own digests cover only its bytes: redactFile hashes the whole file.
         result = joinResults(result, redactor.finish());
         redactor = null;
       }
@@ -148,7 +147,8 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
   let wake: (() => void) | null = null;
   const threads = Array.from({ length: count }, () => {
     const worker = new Worker(options.workerEntry!, {
-      workerData: { role: ROLE, options: options.redaction },
+      // Segments are hashed here, over the whole file: a worker's digests would cover its segments only.
+      workerData: { role: ROLE, options: { ...options.redaction, digests: false } satisfies ChunkRedactorOptions },
       resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
     });
     const thread = { worker, replies: [] as WorkerReply[] };
