@@ -1,21 +1,39 @@
-// Deterministic generator of a realistic Claude Code session transcript (the ~/.claude/projects/*.jsonl
-// format) of a given size. Same size + seed + GENERATOR_VERSION gives the same bytes, so figures from two
-// runs are comparable and a cached file can be reused.
+// The benchmark's input: a Claude Code session transcript (the ~/.claude/projects/*.jsonl format) built
+// from REAL session records, the conformance Claude Code sessions, repeated until the requested size with
+// fresh ids each time, with fake credentials planted at the densities real transcripts show. Same size +
+// seed + sources + GENERATOR_VERSION gives the same bytes, so figures from two runs are comparable and a
+// cached file can be reused.
 //
-// Realism matters for a benchmark of regex scanners: the text is code, shell output and prose in the
-// proportions of a real session, with occasional 100 KB+ lines (whole files read back) and unicode.
-// About 1 line in 2000 carries one fake credential, assembled from random characters at run time so no
-// credential-shaped literal ever sits in this source. Identifiers avoid the words secret scanners key on
-// (key, token, secret, auth, password, credential, api, access) so that findings equal planted credentials.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+// The text is what users feed the gate: tool results holding whole files, hook output, prompts and replies,
+// with every word secret scanners key on left where the session had it. Nothing is generated to dodge
+// scanners. Credentials: one a MiB on its own, and one block of eight a MiB (a `.env` file read back),
+// each assembled from random characters at run time so no credential-shaped literal sits in this source.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 export const DEFAULT_SEED = 20260901;
-const CREDENTIAL_EVERY = 2000;
+const MiB = 1024 ** 2;
+/** Credentials planted in each MiB: one alone, and one block of this many. */
+export const BLOCK_SIZE = 8;
 
-export type CredentialKind = 'github-pat' | 'aws-access-key-id' | 'slack-bot' | 'private-key' | 'url-password';
-const KINDS: CredentialKind[] = ['github-pat', 'aws-access-key-id', 'slack-bot', 'private-key', 'url-password'];
+export const CREDENTIAL_KINDS = [
+  'github-pat',
+  'aws-access-key-id',
+  'slack-bot',
+  'private-key',
+  'url-password',
+  'stripe-live',
+  'jwt',
+  'gitlab-pat',
+  'sendgrid',
+  'npm-token',
+] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** Where the session records come from, relative to the conformance directory. */
+export const SESSION_DIR = path.join('transcripts', 'claude-code-session');
 
 export interface TranscriptInfo {
   file: string;
@@ -25,9 +43,15 @@ export interface TranscriptInfo {
   bytes: number;
   lines: number;
   longLines: number;
+  /** The conformance session files the records come from, and one pass over them. */
+  sources: { dir: string; files: string[]; lines: number; bytes: number; digest: string };
+  /** How many times the source records were written (the last pass may be partial). */
+  passes: number;
   planted: Record<CredentialKind, number>;
   plantedTotal: number;
-  /** Lines holding a planted credential: an Edit repeats its new text in the tool result, so this can exceed plantedTotal. */
+  plantedSingles: number;
+  plantedBlocks: number;
+  /** Lines holding a planted credential. */
   plantedLines: number;
 }
 
@@ -47,8 +71,8 @@ export function formatSize(bytes: number): string {
   return `${bytes}B`;
 }
 
-/** mulberry32: tiny, fast, and good enough to make varied text; not for cryptography. */
-class Random {
+/** mulberry32: tiny, fast, and good enough for ids and fake credentials; not for cryptography. */
+export class Random {
   private state: number;
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -65,20 +89,10 @@ class Random {
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)] as T;
   }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
   chars(alphabet: string, length: number): string {
     let out = '';
     for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
     return out;
-  }
-  hex(length: number): string {
-    return this.chars('0123456789abcdef', length);
-  }
-  uuid(): string {
-    const h = this.hex(32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
   }
 }
 
@@ -87,264 +101,204 @@ const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 const BASE62 = UPPER + LOWER + DIGITS;
 const BASE64 = BASE62 + '+/';
+const BASE64URL = BASE62 + '-_';
+const HEX = '0123456789abcdef';
 
 /**
- * Each credential is built from its documented shape at run time; the prefixes are split so no scanner flags
- * this file. `marker` is its random part, which survives JSON escaping, to count the lines that hold it.
+ * One fake credential of `kind` as it appears in a file or command output: its usual variable name or
+ * context, then the value built from its documented shape (prefixes split so no scanner flags this file).
+ * `marker` is a random part of it that survives JSON escaping, to count the lines that hold it.
  */
-function makeCredential(kind: CredentialKind, rng: Random): { value: string; marker: string } {
+export function makeCredential(kind: CredentialKind, rng: Random): { line: string; marker: string } {
+  const join = (...parts: string[]) => parts.join('');
   switch (kind) {
     case 'github-pat': {
       const marker = rng.chars(BASE62, 36);
-      return { value: ['gh', 'p_'].join('') + marker, marker };
+      return { line: `GITHUB_TOKEN=${join('gh', 'p_')}${marker}`, marker };
     }
     case 'aws-access-key-id': {
       // gitleaks allows only base32 characters after the prefix; secretlint allows [A-Z0-9]; base32 satisfies both.
       const marker = rng.chars(UPPER + '234567', 16);
-      return { value: ['AK', 'IA'].join('') + marker, marker };
+      return { line: `aws_access_key_id = ${join('AK', 'IA')}${marker}`, marker };
     }
     case 'slack-bot': {
       const marker = rng.chars(BASE62, 24);
-      return { value: `${['xo', 'xb'].join('')}-${rng.chars(DIGITS, 12)}-${rng.chars(DIGITS, 13)}-${marker}`, marker };
+      return { line: `SLACK_BOT_TOKEN=${join('xo', 'xb')}-${rng.chars(DIGITS, 12)}-${rng.chars(DIGITS, 13)}-${marker}`, marker };
     }
     case 'private-key': {
       const label = ['PRIVATE', 'KEY'].join(' ');
       // 'MIIE' + 60, 11 × 64, 38 + '==': 808 base64 characters, a whole number of quads like a real key.
-      const lines = [rng.chars(BASE64, 60), ...Array.from({ length: 11 }, () => rng.chars(BASE64, 64))];
-      const value = `-----BEGIN RSA ${label}-----\n${['MII', 'E'].join('')}${lines.join('\n')}\n${rng.chars(BASE64, 38)}==\n-----END RSA ${label}-----`;
-      return { value, marker: lines[1]! };
+      const body = [rng.chars(BASE64, 60), ...Array.from({ length: 11 }, () => rng.chars(BASE64, 64))];
+      const line = `-----BEGIN RSA ${label}-----\n${join('MII', 'E')}${body.join('\n')}\n${rng.chars(BASE64, 38)}==\n-----END RSA ${label}-----`;
+      return { line, marker: body[1]! };
     }
     case 'url-password': {
       const marker = rng.chars(BASE62, 20);
-      return { value: `postgres://${rng.pick(['deploy', 'app', 'svc_orders', 'admin'])}:${marker}@db-${rng.int(1, 9)}.internal.example.net:5432/orders`, marker };
+      return { line: `DATABASE_URL=postgres://${rng.pick(['deploy', 'app', 'svc_orders', 'admin'])}:${marker}@db-${rng.int(1, 9)}.internal.example.net:5432/orders`, marker };
+    }
+    case 'stripe-live': {
+      const marker = rng.chars(BASE62, 24);
+      return { line: `STRIPE_SECRET_KEY="${join('sk', '_li', 've_')}${marker}"`, marker };
+    }
+    case 'jwt': {
+      const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ sub: rng.chars(DIGITS, 10), name: 'deploy-bot', iat: 1767225600 + rng.int(0, 1e7) })).toString('base64url');
+      const marker = rng.chars(BASE64URL, 43);
+      return { line: `Authorization: Bearer ${header}.${payload}.${marker}`, marker };
+    }
+    case 'gitlab-pat': {
+      const marker = rng.chars(BASE62, 20);
+      return { line: `GITLAB_TOKEN=${join('gl', 'pat-')}${marker}`, marker };
+    }
+    case 'sendgrid': {
+      const marker = rng.chars(BASE62, 43);
+      return { line: `SENDGRID_API_KEY=${join('S', 'G.')}${rng.chars(BASE62, 22)}.${marker}`, marker };
+    }
+    case 'npm-token': {
+      const marker = rng.chars(BASE62, 36);
+      return { line: `//registry.npmjs.org/:_authToken=${join('np', 'm_')}${marker}`, marker };
     }
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Text pools, built once from the seed; records draw from them so generation stays I/O bound.
-
-const WORDS = (
-  'order invoice customer cart item price total queue worker retry batch schedule report export import user ' +
-  'account profile session cache store event handler router request response client server config option ' +
-  'parse render format value field record table index column row filter sort page limit offset count sum ' +
-  'payment refund ledger balance ship address email notify status state error result output input file path'
-).split(' ');
-const VERBS = 'get set load save build create update delete find list fetch apply check validate compute merge split'.split(' ');
-const PROSE = (
-  'I will look at the failing test first, then trace the call path through the service layer. ' +
-  'The retry loop never resets its counter, so after the third failure every later request is dropped. ' +
-  'This keeps the public interface unchanged while moving the parsing into a pure function we can test. ' +
-  'Let me run the test suite again to confirm nothing else depends on the old behaviour. ' +
-  'The migration adds a nullable column first so that old workers keep running during the deploy. ' +
-  'I found two call sites that pass the offset in bytes rather than characters; both are fixed now. ' +
-  'The benchmark shows the allocation came from building the intermediate array; streaming removes it.'
-).split('. ');
-const UNICODE = ['café', 'naïve', 'Zürich', 'São Paulo', '東京', '日本語のテキスト', 'Привет', 'مرحبا', 'ğüşıöç', '✓ done', '→', '🚀', '🙂', '⚠️', 'λx.x', '…', '“quoted”', 'Ωmega', '한국어'];
-const TOOLS_OUTPUT = ['PASS', 'FAIL', 'ok', 'warning', 'info', 'error'];
-
-function identifier(rng: Random): string {
-  const a = rng.pick(VERBS);
-  const b = rng.pick(WORDS);
-  return a + b[0]!.toUpperCase() + b.slice(1) + (rng.chance(0.3) ? rng.pick(['s', 'Map', 'List', 'Id', 'Count']) : '');
+/** One conformance session record and, when it is a tool result we can plant into, where. */
+interface SourceRecord {
+  text: string;
+  /** Parsed record whose serialisation is its exact text, with a string tool result: plantable. */
+  plantable: boolean;
 }
 
-function sentence(rng: Random): string {
-  let s = rng.pick(PROSE);
-  if (rng.chance(0.15)) s += ` (${rng.pick(UNICODE)})`;
-  return s + '.';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+// Message, request and tool-use ids as Claude Code writes them (`msg_01…`, `req_011C…`, `toolu_01…`).
+const PREFIXED_ID = /\b(msg|req|toolu)_([0-9A-Za-z]{16,})/g;
+
+/** The conformance directory: BENCH_CONFORMANCE, else `../shared/conformance` beside the repository. */
+export function conformanceDir(root: string): string {
+  const dir = process.env.BENCH_CONFORMANCE ?? path.join(root, '..', 'shared', 'conformance');
+  if (!existsSync(path.join(dir, SESSION_DIR))) {
+    throw new Error(
+      `the benchmark input is built from the conformance Claude Code sessions, and ${path.join(dir, SESSION_DIR)} does not exist: ` +
+        'link the conformance data at ../shared/conformance beside the repository or set BENCH_CONFORMANCE=DIR. Nothing was measured.',
+    );
+  }
+  return dir;
 }
 
-function codeFile(rng: Random, lines: number): string {
-  const out: string[] = [`import { ${identifier(rng)}, ${identifier(rng)} } from './${rng.pick(WORDS)}.js';`, ''];
-  while (out.length < lines) {
-    const name = identifier(rng);
-    const arg = rng.pick(WORDS);
-    out.push(`/** ${sentence(rng)} */`);
-    out.push(`export async function ${name}(${arg}: ${rng.pick(['string', 'number', 'Order', 'Record<string, unknown>'])}) {`);
-    for (let i = rng.int(2, 8); i > 0; i--) {
-      const v = rng.pick(WORDS);
-      out.push(
-        rng.pick([
-          `  const ${v} = await ${identifier(rng)}(${arg}, ${rng.int(0, 500)});`,
-          `  if (!${v}) throw new Error(\`${rng.pick(WORDS)} not found: \${${arg}}\`);`,
-          `  for (const ${v} of ${arg}.${rng.pick(WORDS)}s) ${identifier(rng)}(${v});`,
-          `  // ${sentence(rng)}`,
-          `  logger.info({ ${v}, ${rng.pick(WORDS)} }, '${rng.pick(VERBS)} ${rng.pick(WORDS)}');`,
-        ]),
-      );
+export function readSources(conformance: string): { files: string[]; records: SourceRecord[]; bytes: number; digest: string } {
+  const dir = path.join(conformance, SESSION_DIR);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
+  if (files.length === 0) throw new Error(`${dir} holds no .jsonl session file`);
+  const hash = createHash('sha256');
+  const records: SourceRecord[] = [];
+  let bytes = 0;
+  for (const name of files) {
+    const text = readFileSync(path.join(dir, name), 'utf8');
+    hash.update(name).update('\0').update(text);
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      bytes += Buffer.byteLength(line) + 1;
+      records.push({ text: line, plantable: plantTarget(line) !== null });
     }
-    out.push(`  return ${rng.pick(WORDS)};`, '}', '');
   }
-  return out.join('\n');
+  return { files, records, bytes, digest: hash.digest('hex') };
 }
 
-function shellOutput(rng: Random, lines: number): string {
-  const out: string[] = [];
-  const kind = rng.int(0, 3);
-  for (let i = 0; i < lines; i++) {
-    if (kind === 0) out.push(` ${rng.pick(TOOLS_OUTPUT)}  src/${rng.pick(WORDS)}/${identifier(rng)}.test.ts (${rng.int(2, 900)} ms)`);
-    else if (kind === 1) out.push(`-rw-r--r--  1 runner docker ${String(rng.int(10, 99999)).padStart(6)} Sep ${rng.int(1, 30)} 10:${rng.int(10, 59)} ${identifier(rng)}.ts`);
-    else if (kind === 2) out.push(`${rng.hex(7)} ${rng.pick(VERBS)} ${rng.pick(WORDS)} ${rng.pick(WORDS)} handling`);
-    else out.push(`src/${rng.pick(WORDS)}.ts:${rng.int(1, 400)}:${rng.int(1, 80)} - ${rng.pick(['error', 'warning'])} TS${rng.int(2000, 2999)}: Property '${rng.pick(WORDS)}' does not exist.`);
+type SessionRecord = { type?: string; message?: { content?: unknown } };
+type ToolResult = { type: 'tool_result'; content: string };
+
+/** The parsed record and its string tool result, when planting there keeps the record as Claude Code writes it. */
+function plantTarget(line: string): { record: SessionRecord; result: ToolResult } | null {
+  let record: SessionRecord;
+  try {
+    record = JSON.parse(line) as SessionRecord;
+  } catch {
+    return null;
   }
-  return out.join('\n');
+  if (record.type !== 'user' || !Array.isArray(record.message?.content)) return null;
+  const result = (record.message.content as { type?: string; content?: unknown }[]).find((c) => c.type === 'tool_result' && typeof c.content === 'string' && c.content.length > 0);
+  if (!result) return null;
+  // Claude Code writes JSON.stringify output; a fixture formatted otherwise is written as it is.
+  if (JSON.stringify(record) !== line) return null;
+  return { record, result: result as ToolResult };
 }
 
-function numbered(text: string): string {
+/** Inserts `lines` into a tool result at a line boundary, as a file or command output would hold them. */
+function plant(line: string, lines: string[], rng: Random): string {
+  const { record, result } = plantTarget(line)!;
+  const content = result.content;
+  const breaks: number[] = [0];
+  for (let i = content.indexOf('\n'); i >= 0 && breaks.length < 4096; i = content.indexOf('\n', i + 1)) breaks.push(i + 1);
+  const at = rng.pick(breaks);
+  result.content = `${content.slice(0, at)}${lines.join('\n')}\n${content.slice(at)}`;
+  return JSON.stringify(record);
+}
+
+/** Fresh ids for one pass: the same old id maps to the same new one, so parent links stay whole. */
+function freshIds(text: string, ids: Map<string, string>, rng: Random): string {
   return text
-    .split('\n')
-    .map((line, i) => `${String(i + 1).padStart(6)}\t${line}`)
-    .join('\n');
-}
-
-interface Pools {
-  code: string[];
-  shell: string[];
-  prose: string[];
-  big: string[];
-}
-
-function buildPools(rng: Random): Pools {
-  const code = Array.from({ length: 300 }, () => codeFile(rng, rng.int(20, 300)));
-  const shell = Array.from({ length: 300 }, () => shellOutput(rng, rng.int(3, 120)));
-  const prose = Array.from({ length: 400 }, () => Array.from({ length: rng.int(1, 6) }, () => sentence(rng)).join(' '));
-  // Whole generated files read back: the 100 KB+ lines real sessions have when an agent reads a bundle or a lockfile.
-  const big = Array.from({ length: 12 }, () => codeFile(rng, rng.int(2500, 6000)));
-  return { code, shell, prose, big };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Records
-
-interface Session {
-  rng: Random;
-  pools: Pools;
-  sessionId: string;
-  cwd: string;
-  parent: string | null;
-  clock: number;
-  toolSeq: number;
-}
-
-function envelope(s: Session, type: 'user' | 'assistant', message: object, extra: object = {}): object {
-  const uuid = s.rng.uuid();
-  s.clock += s.rng.int(200, 40000);
-  const record = {
-    parentUuid: s.parent,
-    isSidechain: false,
-    userType: 'external',
-    cwd: s.cwd,
-    sessionId: s.sessionId,
-    version: '2.1.144',
-    gitBranch: 'agent/orders-retry',
-    type,
-    message,
-    uuid,
-    timestamp: new Date(s.clock).toISOString(),
-    ...extra,
-  };
-  s.parent = uuid;
-  return record;
-}
-
-function assistant(s: Session, content: object[]): object {
-  const rng = s.rng;
-  return envelope(
-    s,
-    'assistant',
-    {
-      id: `msg_01${rng.chars(BASE62, 22)}`,
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-sonnet-4-5-20250929',
-      content,
-      stop_reason: content.some((c) => (c as { type: string }).type === 'tool_use') ? 'tool_use' : 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: rng.int(3, 900), cache_read_input_tokens: rng.int(100, 9000), output_tokens: rng.int(5, 2000) },
-    },
-    { requestId: `req_011C${rng.chars(BASE62, 20)}` },
-  );
-}
-
-function toolUse(s: Session, name: string, input: object): { id: string; block: object } {
-  const id = `toolu_01${s.rng.chars(BASE62, 22)}`;
-  s.toolSeq++;
-  return { id, block: { type: 'tool_use', id, name, input } };
-}
-
-function toolResult(s: Session, id: string, content: string): object {
-  return envelope(s, 'user', { role: 'user', content: [{ tool_use_id: id, type: 'tool_result', content }] });
-}
-
-/** One agent step (a prompt, or a tool call and its result) as 1–2 records. `secret` lands inside it when set. */
-function step(s: Session, secret: string | undefined): object[] {
-  const { rng, pools } = s;
-  const file = `${s.cwd}/src/${rng.pick(WORDS)}/${identifier(rng)}.ts`;
-  const roll = rng.int(0, 99);
-  if (roll < 6) {
-    const text = [rng.pick(pools.prose), rng.chance(0.3) ? rng.pick(UNICODE) : '', secret ? `It fails against ${secret} locally.` : ''].join(' ');
-    return [envelope(s, 'user', { role: 'user', content: text })];
-  }
-  if (roll < 38) {
-    const command = rng.pick(['pnpm test', 'git status --short', 'ls -la src', 'git log --oneline -20', 'npx tsc --noEmit', `grep -rn ${rng.pick(WORDS)} src`]);
-    const call = toolUse(s, 'Bash', { command, description: rng.pick(PROSE).slice(0, 60) });
-    let out = rng.pick(pools.shell);
-    if (secret) out += `\nDATABASE_URL_USED=${secret}\n`;
-    return [assistant(s, [{ type: 'text', text: rng.pick(pools.prose) }, call.block]), toolResult(s, call.id, out)];
-  }
-  if (roll < 70) {
-    const call = toolUse(s, 'Read', { file_path: file });
-    // Roughly 1 read in 40 returns a whole large file: the occasional 100 KB+ line.
-    let content = rng.chance(0.025) ? rng.pick(pools.big) : rng.pick(pools.code);
-    if (secret) content = content.replace('\n', `\nconst connection = \`${secret}\`;\n`);
-    return [assistant(s, [call.block]), toolResult(s, call.id, numbered(content))];
-  }
-  if (roll < 95) {
-    const code = rng.pick(pools.code);
-    const start = rng.int(0, Math.max(0, code.length - 2000));
-    const oldString = code.slice(start, start + rng.int(80, 1500));
-    let newString = oldString.replace(/\n/, `\n  // ${rng.pick(PROSE)}\n`);
-    if (secret) newString += `\nconst fallback = \`${secret}\`;`;
-    const call = toolUse(s, 'Edit', { file_path: file, old_string: oldString, new_string: newString, replace_all: false });
-    return [assistant(s, [call.block]), toolResult(s, call.id, `The file ${file} has been updated. Here's the result of running \`cat -n\` on a snippet of the edited file:\n${numbered(newString)}`)];
-  }
-  const text = `${rng.pick(pools.prose)} ${rng.pick(pools.prose)}${secret ? `\n\nThe failing value was ${secret}.` : ''}`;
-  return [assistant(s, [{ type: 'text', text }])];
+    .replace(UUID, (id) => {
+      let fresh = ids.get(id);
+      if (!fresh) ids.set(id, (fresh = [8, 4, 4, 4, 12].map((n) => rng.chars(HEX, n)).join('-')));
+      return fresh;
+    })
+    .replace(PREFIXED_ID, (id, prefix: string, rest: string) => {
+      let fresh = ids.get(id);
+      if (!fresh) ids.set(id, (fresh = `${prefix}_${rng.chars(BASE62, rest.length)}`));
+      return fresh;
+    });
 }
 
 function sidecarPath(file: string): string {
   return file.replace(/\.jsonl$/, '.json');
 }
 
-/** Returns the transcript of `size` bytes (at most) for `seed`, generating it unless an identical one is cached in `dir`. */
-export function ensureTranscript(dir: string, size: number, seed = DEFAULT_SEED, log: (m: string) => void = () => {}): TranscriptInfo {
+/**
+ * Returns the transcript of `size` bytes (at most) for `seed`, building it from the conformance sessions
+ * unless an identical one is cached in `dir`.
+ */
+export function ensureTranscript(dir: string, size: number, seed: number, conformance: string, log: (m: string) => void = () => {}): TranscriptInfo {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `transcript-${formatSize(size)}.jsonl`);
+  const sources = readSources(conformance);
   if (existsSync(file) && existsSync(sidecarPath(file))) {
     const cached = JSON.parse(readFileSync(sidecarPath(file), 'utf8')) as TranscriptInfo;
-    if (cached.size === size && cached.seed === seed && cached.generatorVersion === GENERATOR_VERSION && statSync(file).size === cached.bytes) {
+    if (
+      cached.size === size &&
+      cached.seed === seed &&
+      cached.generatorVersion === GENERATOR_VERSION &&
+      cached.sources?.digest === sources.digest &&
+      statSync(file).size === cached.bytes
+    ) {
       log(`reusing ${path.relative(process.cwd(), file)} (${cached.lines} lines, ${cached.plantedTotal} planted credentials)`);
       return { ...cached, file };
     }
   }
-  log(`generating ${path.relative(process.cwd(), file)} (seed ${seed})…`);
+  if (!sources.records.some((r) => r.plantable)) throw new Error('no conformance session record holds a string tool result to plant credentials in');
+  log(`building ${path.relative(process.cwd(), file)} from ${sources.files.length} conformance sessions (seed ${seed})…`);
   const rng = new Random(seed);
-  const session: Session = {
-    rng,
-    pools: buildPools(rng),
-    sessionId: rng.uuid(),
-    cwd: '/home/runner/work/orders/orders',
-    parent: null,
-    clock: Date.UTC(2026, 8, 1, 9, 0, 0),
-    toolSeq: 0,
-  };
-  const planted = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<CredentialKind, number>;
+  const planted = Object.fromEntries(CREDENTIAL_KINDS.map((k) => [k, 0])) as Record<CredentialKind, number>;
+  let nextKind = 0;
+  const credentials = (n: number) =>
+    Array.from({ length: n }, () => {
+      const kind = CREDENTIAL_KINDS[nextKind++ % CREDENTIAL_KINDS.length]!;
+      return { kind, ...makeCredential(kind, rng) };
+    });
+  // Each MiB gets one credential alone and one block, at random offsets within it, so neither lines up
+  // with any chunk size; a due plant waits for the next tool result.
+  const offsetIn = (mib: number) => mib * MiB + rng.int(0, MiB - 1);
+  let singleAt = offsetIn(0);
+  let blockAt = offsetIn(0);
+  let plantedSingles = 0;
+  let plantedBlocks = 0;
+
   const fd = openSync(file, 'w');
   let bytes = 0;
   let lines = 0;
   let longLines = 0;
   let plantedLines = 0;
+  let passes = 0;
   let batch: string[] = [];
   let batchBytes = 0;
   const flush = () => {
@@ -352,39 +306,41 @@ export function ensureTranscript(dir: string, size: number, seed = DEFAULT_SEED,
     batch = [];
     batchBytes = 0;
   };
-  // The first record marks the file as a Claude Code session for format detection, as real files start.
-  const first = JSON.stringify({ type: 'summary', summary: 'Fix the order retry loop', leafUuid: rng.uuid() }) + '\n';
-  batch.push(first);
-  bytes += Buffer.byteLength(first);
-  lines++;
-  let nextSecretLine = rng.int(1, CREDENTIAL_EVERY * 2);
   let done = false;
   while (!done) {
-    const plant = lines >= nextSecretLine;
-    const kind = KINDS[(planted['github-pat'] + planted['aws-access-key-id'] + planted['slack-bot'] + planted['private-key'] + planted['url-password']) % KINDS.length]!;
-    const credential = plant ? makeCredential(kind, rng) : undefined;
-    const records = step(session, credential?.value);
-    const serialised = records.map((r) => JSON.stringify(r));
-    const text = serialised.join('\n') + '\n';
-    const length = Buffer.byteLength(text);
-    if (bytes + length > size) {
-      done = true;
-      break;
+    passes++;
+    const ids = new Map<string, string>();
+    for (const source of sources.records) {
+      let text = freshIds(source.text, ids, rng);
+      let made: ReturnType<typeof credentials> = [];
+      let kind: 'single' | 'block' | undefined;
+      if (source.plantable && (bytes >= singleAt || bytes >= blockAt)) {
+        kind = bytes >= blockAt ? 'block' : 'single';
+        made = credentials(kind === 'block' ? BLOCK_SIZE : 1);
+        text = plant(text, made.map((c) => c.line), rng);
+      }
+      const length = Buffer.byteLength(text) + 1;
+      if (bytes + length > size) {
+        done = true;
+        break;
+      }
+      if (kind === 'block') {
+        plantedBlocks++;
+        blockAt = offsetIn(Math.floor(blockAt / MiB) + 1);
+      } else if (kind === 'single') {
+        plantedSingles++;
+        singleAt = offsetIn(Math.floor(singleAt / MiB) + 1);
+      }
+      for (const c of made) planted[c.kind]++;
+      if (made.length > 0) plantedLines++;
+      if (text.length >= 100_000) longLines++;
+      batch.push(text, '\n');
+      batchBytes += length;
+      bytes += length;
+      lines++;
+      if (batchBytes >= 8 << 20) flush();
     }
-    if (plant) {
-      planted[kind]++;
-      // Uniform gap with mean CREDENTIAL_EVERY lines, so credentials do not line up with any chunk size.
-      nextSecretLine = lines + rng.int(1, CREDENTIAL_EVERY * 2 - 1);
-    }
-    for (const line of serialised) {
-      if (line.length >= 100_000) longLines++;
-      if (credential && line.includes(credential.marker)) plantedLines++;
-    }
-    batch.push(text);
-    batchBytes += length;
-    bytes += length;
-    lines += records.length;
-    if (batchBytes >= 8 << 20) flush();
+    if (lines === 0) throw new Error(`--size ${size} is smaller than the first session record`);
   }
   flush();
   closeSync(fd);
@@ -396,12 +352,16 @@ export function ensureTranscript(dir: string, size: number, seed = DEFAULT_SEED,
     bytes,
     lines,
     longLines,
+    sources: { dir: path.join(conformance, SESSION_DIR), files: sources.files, lines: sources.records.length, bytes: sources.bytes, digest: sources.digest },
+    passes,
     planted,
-    plantedTotal: Object.values(planted).reduce((a, b) => a + b, 0),
+    plantedTotal: plantedSingles + plantedBlocks * BLOCK_SIZE,
+    plantedSingles,
+    plantedBlocks,
     plantedLines,
   };
   writeFileSync(sidecarPath(file), JSON.stringify({ ...info, file: path.basename(file) }, null, 2) + '\n');
-  log(`wrote ${lines} lines, ${bytes} bytes, ${longLines} lines ≥ 100 KB, ${info.plantedTotal} planted credentials on ${plantedLines} lines`);
+  log(`wrote ${lines} lines, ${bytes} bytes in ${passes} passes, ${longLines} lines ≥ 100 KB, ${info.plantedTotal} planted credentials on ${plantedLines} lines`);
   return info;
 }
 

@@ -6,12 +6,15 @@
 //   pnpm bench --size 64MiB                     # quick pass (or BENCH_SIZE=64MiB)
 //   pnpm bench --only capture,secretlint,cold-start,secrets-corpus   # a subset writes .bench/benchmarks-partial.md
 //   pnpm bench --runs 30 --seed 7 --secretlint-budget 300
+//
+// The throughput input is built from the conformance Claude Code sessions, read from ../shared/conformance
+// beside the repository (or BENCH_CONFORMANCE=DIR); without them the run stops before measuring anything.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { coldStart, committedBundles } from './cold-start.js';
-import { DEFAULT_SEED, ensureTranscript, parseSize } from './generate.js';
+import { conformanceDir, DEFAULT_SEED, ensureTranscript, parseSize } from './generate.js';
 import { BENCH_DIR, machine, MiB, ROOT } from './measure.js';
 import { renderBench, verdicts, writeSection, type BenchResults } from './report.js';
 import { CAPTURE_BUNDLE, captureTranscript, nodeHashFloor, secretlint, sha256sumFloor, warmPageCache, type ThroughputRow } from './throughput.js';
@@ -67,6 +70,14 @@ async function main(): Promise<number> {
     return 1;
   }
   if (runs < 15) throw new Error('--runs must be at least 15 for a meaningful p90');
+  const throughput = phases.has('capture') || phases.has('secretlint');
+  let conformance = '';
+  try {
+    if (throughput) conformance = conformanceDir(ROOT);
+  } catch (error) {
+    console.error(`[bench] ${(error as Error).message}`);
+    return 1;
+  }
 
   const results: BenchResults = {
     date: new Date().toISOString().slice(0, 10),
@@ -75,9 +86,8 @@ async function main(): Promise<number> {
     repeat,
     loadBefore: loadAverage(),
   };
-  const throughput = phases.has('capture') || phases.has('secretlint');
   // Only the throughput phases need the (possibly 1 GiB) transcript.
-  if (throughput) results.transcript = ensureTranscript(BENCH_DIR, size, seed, log);
+  if (throughput) results.transcript = ensureTranscript(BENCH_DIR, size, seed, conformance, log);
   const { file, bytes } = results.transcript ?? { file: '', bytes: 0 };
 
   if (throughput) warmPageCache(file);
@@ -122,7 +132,7 @@ async function main(): Promise<number> {
   if (corpusSection !== undefined) writeSection(docs, 'secrets-corpus', corpusSection);
   log(`wrote ${path.relative(ROOT, docs)}`);
 
-  console.log('');
+  console.log(`\nOn ${results.machine.cpu}, ${results.machine.cores} cores, load ${results.loadBefore} → ${results.loadAfter}:`);
   for (const v of verdicts(results)) {
     const mark = v.pass === undefined ? 'not measured' : v.pass ? 'PASS' : 'FAIL  <<<<<<<<';
     console.log(`${mark.padEnd(16)} ${v.target}: ${v.measured}`);

@@ -1,4 +1,4 @@
-// Throughput on the generated transcript: capture-transcript against the hashing floors and secretlint.
+// Throughput on the benchmark transcript (built from real sessions, see generate.ts): capture-transcript against the hashing floors and secretlint.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

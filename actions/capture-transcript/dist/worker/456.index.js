@@ -98,8 +98,8 @@ function bytesDigest(data) {
     return `sha256:${sha256Hex(data)}`;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 18 modules
-var secrets = __webpack_require__(643);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 19 modules
+var secrets = __webpack_require__(187);
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/json.ts
 // Narrowing of parsed JSON values, shared by every transcript reader.
 function isObject(value) {

@@ -28,6 +28,11 @@ export interface SecretEngineOptions {
   disabledRules?: string[];
   /** Findings to accept (the policy's `secrets.allow`); never applied to `values`. */
   allow?: SecretAllowEntry[];
+  /**
+   * Run every rule over the whole text instead of over windows around its anchors (windows.ts): slower,
+   * the same findings. Tests compare the two.
+   */
+  matchWholeLines?: boolean;
 }
 
 export interface Redaction {

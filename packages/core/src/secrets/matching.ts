@@ -16,6 +16,7 @@ import { defaultRules, globalAllowlists } from './rules.js';
 import { type Hit, lineStarts, locate } from './spans.js';
 import { catastrophicShape } from './pattern-safety.js';
 import { translateGoRegex } from './translate.js';
+import { planWindows, WINDOW_MIN_TEXT, type WindowPlan, windowSlices } from './windows.js';
 
 /** Values shorter than this would redact ordinary words and digits all over a transcript. */
 const MIN_VALUE_LENGTH = 4;
@@ -214,43 +215,59 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
    */
   const MAX_RETRIES = 64;
 
-  function runRule(rule: CompiledRule, text: string, hits: Hit[], isGitleaks: boolean): void {
+  /**
+   * Runs a rule over `slices` of the text (pairs of start and end, in order; see windows.ts), or over the
+   * whole text. One `lastIndex` and one retry count carry across slices, so the matches, and the rejected
+   * matches a search resumes after, are those of a search over the whole text.
+   */
+  function runRule(rule: CompiledRule, text: string, hits: Hit[], isGitleaks: boolean, slices: readonly number[] | null): void {
     const re = rule.re;
-    re.lastIndex = 0;
     let retries = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      const hit = judgeMatch(rule, text, m, isGitleaks);
-      if (hit) hits.push(hit);
-      else if (retries < MAX_RETRIES) {
-        retries++;
-        re.lastIndex = m.index + 1;
+    let from = 0;
+    const count = slices ? slices.length : 2;
+    for (let k = 0; k < count; k += 2) {
+      const start = slices ? slices[k]! : 0;
+      const end = slices ? slices[k + 1]! : text.length;
+      if (from >= end && slices) continue;
+      const sub = start === 0 && end === text.length ? text : text.slice(start, end);
+      re.lastIndex = Math.max(0, from - start);
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(sub)) !== null) {
+        if (m[0].length === 0) re.lastIndex++;
+        else {
+          const hit = judgeMatch(rule, text, m, isGitleaks, start);
+          if (hit) hits.push(hit);
+          else if (retries < MAX_RETRIES) {
+            retries++;
+            re.lastIndex = m.index + 1;
+          }
+        }
+        from = start + re.lastIndex;
       }
     }
   }
 
-  function judgeMatch(rule: CompiledRule, text: string, m: RegExpExecArray, isGitleaks: boolean): Hit | null {
+  /** `m` was found in the text from `offset` on: its positions are moved back into the text's. */
+  function judgeMatch(rule: CompiledRule, text: string, m: RegExpExecArray, isGitleaks: boolean, offset: number): Hit | null {
     const idx = m.indices!;
     let g = 0;
     if (rule.secretGroup > 0) g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
     else for (let k = 1; k < m.length; k++) if (m[k]) { g = k; break; }
     if (g < 0) return null;
-    const [s, e] = idx[g]!;
+    const s = idx[g]![0] + offset;
+    const e = idx[g]![1] + offset;
     const secret = text.slice(s, e);
     if (!secret || SANITISED.test(secret)) return null;
     if (rule.entropy > 0) {
       if (shannonEntropy(secret) <= rule.entropy) return null;
       if (rule.needsDigit && !/[0-9]/.test(secret)) return null;
     }
-    if (rule.accept && !rule.accept(secret, m[0], text, m.index)) return null;
+    if (rule.accept && !rule.accept(secret, m[0], text, m.index + offset)) return null;
     if (isAllowed(rule.id, secret)) return null;
+    const at = m.index + offset;
     const line = (): string => {
-      const ls = Math.max(text.lastIndexOf('\n', m.index - 1) + 1, m.index - 512);
-      const le = text.indexOf('\n', m.index + m[0].length);
+      const ls = Math.max(text.lastIndexOf('\n', at - 1) + 1, at - 512);
+      const le = text.indexOf('\n', at + m[0].length);
       return text.slice(ls, le < 0 ? text.length : le);
     };
     if (rule.allowlists.some((a) => allowed(a, secret, m[0], line))) return null;
@@ -258,13 +275,32 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     return { ruleId: rule.id, start: s, end: e };
   }
 
+  // Planned on a rule's first use, like its regex: most rules never meet their keywords in a run.
+  const plans: (WindowPlan | null | undefined)[] = new Array<WindowPlan | null | undefined>(rules.length);
+  // Texts to search whole before trying windows again, per rule: where a rule's anchor is frequent
+  // (`api`, `key` in code), windows cover most of each line and finding them is wasted work.
+  const skips = new Int32Array(rules.length);
+  function slicesFor(r: number, text: string): number[] | null {
+    if (text.length < WINDOW_MIN_TEXT || options.matchWholeLines) return null;
+    if (skips[r]! > 0) {
+      skips[r]!--;
+      return null;
+    }
+    let plan = plans[r];
+    if (plan === undefined) plans[r] = plan = planWindows(rules[r]!.re);
+    if (!plan) return null;
+    const slices = windowSlices(text, plan);
+    if (!slices) skips[r] = 16;
+    return slices;
+  }
+
   function rawHits(learned: LearnedValues, text: string, candidates?: readonly number[]): Hit[] {
     const hits: Hit[] = [];
     for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
       const rule = rules[r]!;
-      runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials');
+      runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials', slicesFor(r, text));
     }
-    for (const rule of custom) runRule(rule, text, hits, false);
+    for (const rule of custom) runRule(rule, text, hits, false, null);
     for (const v of rawValues)
       for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length))
         hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
