@@ -27,7 +27,7 @@ export const ACTION_SPEC = {
     "artifact-id": { description: "Id of the uploaded artifact." },
     "artifact-url": { description: "Web URL of the uploaded artifact." },
     "artifact-digest": { description: "sha256 of the uploaded artifact zip, as the artifact service recorded it." },
-    "format": { description: "Detected transcript format." },
+    "format": { description: "Detected transcript format; `unknown` for a file in no supported format kept under `fail-on: never`." },
     "agent": { description: "Agent that wrote the transcript (claude-code, codex, gemini-cli, copilot-cli, aider, ...)." },
     "agent-version": { description: "Version of the agent, where the transcript records it." },
     "model": { description: "Model id in use at the end of the session (the last one seen); `models` lists every one." },

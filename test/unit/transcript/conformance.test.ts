@@ -83,7 +83,9 @@ async function captureSummary(file: string, format: TranscriptFormat | 'auto'): 
     policy: { source: 'default', digest: 'sha256:0' },
     context: { repository: 'acme/app', runId: '1', runAttempt: '1', job: 'agent', workflow: 'agent', workflowRef: '', eventName: 'push', sha: '0'.repeat(40), actor: 'octocat', toolName: 'conformance', toolVersion: '0' },
   });
-  return { summary: result.summary, workspace: outputDir };
+  // Every conformance file is in a supported format: an opaque capture (format unknown) would be a failed detection.
+  expect(result.summary.format).not.toBe('unknown');
+  return { summary: result.summary as TranscriptSummary, workspace: outputDir };
 }
 
 /**

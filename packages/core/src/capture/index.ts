@@ -26,6 +26,7 @@ import { worstVerdict, type Verdict } from '../gate/verdict.js';
 import { TranscriptWriter } from './stream.js';
 import type { CaptureOptions, CaptureResult, ToolViolation } from './types.js';
 import { redactFile } from './redact-file.js';
+import { captureOpaque } from './opaque.js';
 
 
 export { captureUpload, defaultArtifactName, planCapture, policySource, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
@@ -180,9 +181,18 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   }
 
   const head = await headOf(options.source);
+  mkdirSync(options.outputDir, { recursive: true });
+  // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
+  mkdirSync(path.join(options.outputDir, 'transcript'), { recursive: true });
+  // Stored without leading dots: the artifact service refuses hidden names such as Aider's
+  // `.aider.chat.history.md` (capture.json keeps the original name).
+  const storedName = sourceName.replace(/^\.+/, '') || 'transcript';
+  const transcriptFile = path.join(options.outputDir, 'transcript', storedName);
   let format: TranscriptFormat;
   if (options.format === 'auto') {
     const detected = detectFormat(head, sourceName);
+    // Kept unread when asked: an auditor still has the (redacted) record of a session we cannot parse.
+    if (!detected && options.storeUnknown) return captureOpaque({ options, engineOptions, engine, size, startedAt, storedName, transcriptFile });
     if (!detected) {
       throw new ConfigError('E_FORMAT', `transcript ${sourceName} matches no supported format (${TRANSCRIPT_FORMATS.join(', ')})`);
     }
@@ -219,13 +229,6 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     },
   });
 
-  mkdirSync(options.outputDir, { recursive: true });
-  // The transcript keeps its own name under transcript/, so it can never collide with summary.json.
-  mkdirSync(path.join(options.outputDir, 'transcript'), { recursive: true });
-  // Stored without leading dots: the artifact service refuses hidden names such as Aider's
-  // `.aider.chat.history.md` (capture.json keeps the original name).
-  const storedName = sourceName.replace(/^\.+/, '') || 'transcript';
-  const transcriptFile = path.join(options.outputDir, 'transcript', storedName);
   const findings: CaptureResult['findings'] = [];
   let redactions = 0;
   const notes: string[] = [];

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import type { FailOn } from '../gate/verdict.js';
 import { pickRunContext, type GateRunContext } from '../gate/report.js';
 import { resolveSetting } from '../gate/settings.js';
 import { globToRegExp } from '../policy/glob.js';
@@ -81,6 +82,8 @@ export interface CaptureRun {
   workerEntry?: string;
   /** HMAC key for secret fingerprints, so fingerprints compare across runs; a random per-run key when absent. */
   fingerprintKey?: string;
+  /** The shared `fail-on` input: `never` keeps a transcript in no supported format, stored unread. */
+  failOn?: FailOn;
 }
 
 /** What capture decided before reading a byte: the capture's options and how the result is uploaded. */
@@ -114,6 +117,9 @@ export function planCapture(inputs: CaptureInputs, run: CaptureRun): CapturePlan
     source,
     workspace: context.workspace,
     format: inputs.format,
+    // A user who asked never to fail the step wants the record kept even when it cannot be read;
+    // anyone else gets E_FORMAT, since a gate that read nothing must not look like one that passed.
+    storeUnknown: run.failOn === 'never',
     redact: inputs.redact && transcript.redact,
     maskValues: inputs.maskValues,
     redactPatterns: [...inputs.redactPatterns, ...transcript.redactPatterns],

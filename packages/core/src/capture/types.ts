@@ -23,6 +23,11 @@ export interface CaptureOptions {
   source: string;
   workspace: string;
   format: TranscriptFormat | 'auto';
+  /**
+   * A transcript in no supported format is stored anyway (redacted as text line by line, hashed,
+   * `format: unknown`, verdict warn) instead of failing with E_FORMAT. A forced format never is.
+   */
+  storeUnknown?: boolean;
   redact: boolean;
   maskValues: readonly string[];
   redactPatterns: readonly string[];
@@ -59,14 +64,17 @@ export interface CaptureOptions {
   now?: () => Date;
 }
 
+/** What capture reports of a transcript: the reader's summary, or an empty one of `format: unknown` for a transcript kept unread. */
+export type CaptureSummary = Omit<TranscriptSummary, 'format'> & { format: TranscriptFormat | 'unknown' };
+
 export interface CaptureResult {
   verdict: Verdict;
   /** Each reason's message, in the order they were found. */
   reasons: string[];
   /** The same reasons with their codes and severities, as capture.json records them. */
   gateReasons: GateReason[];
-  format: TranscriptFormat;
-  summary: TranscriptSummary;
+  format: TranscriptFormat | 'unknown';
+  summary: CaptureSummary;
   filesTouched: string[];
   /** Paths written outside the workspace, home directory shown as `~`. */
   outsideWorkspace: string[];
