@@ -161,6 +161,17 @@ describeWithConformance('transcript conformance (shared/conformance/transcripts)
     expect(goldens.filter((rel) => !files.includes(rel))).toEqual([]);
   });
 
+  it('gives a summary the published schema accepts for every transcript it reads', async () => {
+    const validate = await summaryValidator();
+    for (const rel of files) {
+      const golden = JSON.parse(readFileSync(path.join(expectedDir, `${rel}.json`), 'utf8')) as Golden;
+      const format = golden.detect ?? golden.readAs;
+      if (!format) continue;
+      const summary = readTranscript(readFileSync(path.join(transcriptsDir, rel), 'utf8'), format);
+      expect(validate(summary), `${rel}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
   for (const rel of files) {
     const goldenPath = path.join(expectedDir, `${rel}.json`);
     it.skipIf(!existsSync(goldenPath))(rel, async () => {
@@ -179,14 +190,18 @@ describe('transcript fixtures made here (formats without public samples)', () =>
   }
 });
 
+/** The published summary schema, compiled with ajv (a dependency of @agent-gates/core, so resolved from there). */
+async function summaryValidator(): Promise<((v: unknown) => boolean) & { errors?: unknown }> {
+  const { createRequire } = await import('node:module');
+  const requireFromCore = createRequire(path.join(repoRoot, 'packages/core/package.json'));
+  const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
+  const schema = JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/schemas/transcript-summary.schema.json'), 'utf8')) as object;
+  return new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+}
+
 describe('transcript-summary.schema.json', () => {
   it('accepts the summary of every made-here fixture and rejects a broken one', async () => {
-    // ajv is a dependency of @agent-gates/core, not of the root, so resolve it from there.
-    const { createRequire } = await import('node:module');
-    const requireFromCore = createRequire(path.join(repoRoot, 'packages/core/package.json'));
-    const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
-    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/schemas/transcript-summary.schema.json'), 'utf8')) as object;
-    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    const validate = await summaryValidator();
     for (const name of ['copilot-cli-events.jsonl', 'gemini-cli-session.jsonl']) {
       const summary = readTranscript(readFileSync(path.join(madeHereDir, name), 'utf8'));
       expect(validate(summary), JSON.stringify(validate.errors)).toBe(true);
