@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { createSecretEngine, type SecretEngine, type SecretEngineOptions } from '../secrets/index.js';
+import type { LearnedSpelling } from '../secrets/learned-values.js';
 
 /** A secret found while redacting: never the value, except `value`, which only feeds masking. */
 export interface FoundSecret {
@@ -28,6 +29,8 @@ export interface ChunkResult {
   /** On the last result: sha256 (hex) of every byte pushed, and of every byte stored. */
   sourceSha256?: string;
   storedSha256?: string;
+  /** On the last result: the secrets the stream learned (see LineRedactor.learned); lines before each was learned may hold it. */
+  learned?: LearnedSpelling[];
 }
 
 export interface ChunkRedactorOptions {
@@ -230,7 +233,7 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       if (rest && rest.length > 0) take(rest.toString('latin1'), rest, rest.length, '', out);
       for (const done of redactor.flush()) collect(done, out);
       const last = result(out);
-      return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
+      return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex'), learned: redactor.learned() };
     },
   };
 }

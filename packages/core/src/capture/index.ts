@@ -27,6 +27,8 @@ import { TranscriptWriter } from './stream.js';
 import type { CaptureOptions, CaptureResult, ToolViolation } from './types.js';
 import { redactFile } from './redact-file.js';
 import { captureOpaque } from './opaque.js';
+import { learnedSearcher, redactLearned, withoutLearned } from './learned-pass.js';
+import type { LearnedSpelling } from '../secrets/learned-values.js';
 
 
 export { captureUpload, defaultArtifactName, planCapture, policySource, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
@@ -246,6 +248,8 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   let redactedOnWorker = false;
 
   const subagents: Array<{ name: string; storedAs: string; sourceDigest: string; transcriptDigest: string; file: string }> = [];
+  /** Values the redaction streams decided were secret: redacted again, everywhere, once every file is stored. */
+  const learned: LearnedSpelling[] = [];
   if (isLineOriented(format)) {
     let invalidLines = 0;
     const storeLines = async (file: string, stored: string, onWorker: boolean) => {
@@ -257,6 +261,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
         onResult: async (result) => {
           writer.write(result.bytes);
           invalidLines += result.invalidLines;
+          if (result.learned) learned.push(...result.learned);
           for (const f of result.found) {
             redactions += 1;
             if (findings.length < MAX_FINDINGS_KEPT) findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, line: f.line });
@@ -297,6 +302,26 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
         subagents.push({ name: path.basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
       }
     }
+    // A stream redacts a value it learned in the lines after, not in those it had passed: a second pass,
+    // only when something was learned, redacts it everywhere in every stored file (with redact off
+    // nothing is stored once a secret is found, see `uploadable`).
+    const searcher = learnedSearcher(learned);
+    if (searcher && options.redact) {
+      const kind = isTextFormat(format) ? 'text' : 'json';
+      const pass = await redactLearned(transcriptFile, searcher, kind);
+      transcriptDigest = `sha256:${pass.sha256}`;
+      storedBytes = pass.bytes;
+      const passes = [pass];
+      for (const agent of subagents) {
+        const again = await redactLearned(agent.file, searcher, kind);
+        agent.transcriptDigest = `sha256:${again.sha256}`;
+        passes.push(again);
+      }
+      for (const f of passes.flatMap((p) => p.found)) {
+        redactions += 1;
+        if (findings.length < MAX_FINDINGS_KEPT) findings.push(f);
+      }
+    }
     // A transcript is UTF-8 text; bytes that are not may be corruption or an attempt to hide text.
     if (invalidLines > 0) notes.push(`${invalidLines} line(s) are not valid UTF-8`);
   } else {
@@ -328,7 +353,10 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   if (read.records - read.skippedRecords <= 0) {
     throw new ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${read.badLines} unreadable lines, ${read.skippedRecords} records of another kind)`);
   }
-  const summary = workspaceView(read, options.workspace);
+  // The reader saw lines before a value was learned: what it kept of them must not hold the value.
+  const searcher = learnedSearcher(learned);
+  const summary = searcher ? withoutLearned(workspaceView(read, options.workspace), searcher) : workspaceView(read, options.workspace);
+  if (searcher) violations.splice(0, violations.length, ...withoutLearned(violations, searcher));
   const filesTouched = summary.filesTouched;
   const outsideWorkspace = summary.outsideWorkspace ?? [];
 

@@ -1,4 +1,5 @@
 import type { SecretAllowEntry } from './allow.js';
+import type { LearnedSpelling } from './learned-values.js';
 /** The secret engine's public surface. */
 
 export interface SecretFinding {
@@ -50,6 +51,11 @@ export interface LineRedactor {
   push(line: string, bytes?: Uint8Array): Redaction[];
   /** Returns every line still held. */
   flush(): Redaction[];
+  /**
+   * The values this stream decided are secret, in every spelling it searched for: lines that passed
+   * before a value was learned may hold it, and a caller keeping the whole stream redacts them too.
+   */
+  learned(): LearnedSpelling[];
 }
 
 export interface SecretEngine {

@@ -27,6 +27,11 @@ interface Spelling {
   ruleId: string;
 }
 
+/** One spelling of a learned value (the value, its JSON-escaped forms), as a stream hands it out at its end. */
+export interface LearnedSpelling extends Spelling {
+  fingerprint: string;
+}
+
 /** The longest run of letters and digits in `s`, at most ANCHOR_LENGTH long: what the automaton looks for. */
 function anchorOf(s: string): string | null {
   let best = '';
@@ -50,6 +55,18 @@ export class LearnedValues {
 
   get size(): number {
     return this.spellings.length;
+  }
+
+  /** What this stream learned, every spelling of every value. */
+  list(): Spelling[] {
+    return this.spellings.map((s) => ({ ...s }));
+  }
+
+  /** A searcher for spellings a stream learned, for a pass over text that stream saw before it learned them. */
+  static of(spellings: readonly Spelling[]): LearnedValues {
+    const values = new LearnedValues((v) => [v], new Set());
+    for (const s of spellings) values.spellings.push({ ruleId: s.ruleId, text: s.text });
+    return values;
   }
 
   /** Remembers a secret; true when it was not known yet. */

@@ -141,6 +141,7 @@ export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): L
     flush() {
       return settle(false);
     },
+    learned: matcher.learnedSpellings,
   };
 }
 
@@ -219,5 +220,6 @@ export function createTextLineRedactor(matcher: Matcher): LineRedactor {
       inKeyBlock = false;
       return out;
     },
+    learned: matcher.learnedSpellings,
   };
 }

@@ -10,7 +10,7 @@ import type { SecretEngineOptions, SecretFinding } from './engine-types.js';
 import { shannonEntropy } from './entropy.js';
 import { KeywordIndex, keywordSignature } from './keyword-index.js';
 import { KEYWORD_AUTOMATON } from './keyword-automaton.generated.js';
-import { LearnedValues } from './learned-values.js';
+import { LearnedValues, type LearnedSpelling } from './learned-values.js';
 import type { CompiledAllowlist, CompiledRule } from './rule-types.js';
 import { defaultRules, globalAllowlists } from './rules.js';
 import { type Hit, lineStarts, locate } from './spans.js';
@@ -145,6 +145,8 @@ export interface Matcher {
   learn: (ruleId: string, secret: string) => boolean;
   /** Every occurrence of a learned value in `text`. */
   learnedHits: (text: string) => Hit[];
+  /** Every spelling of every value learned so far, with the fingerprint its findings carry. */
+  learnedSpellings: () => LearnedSpelling[];
   /** A matcher with the same rules and values and nothing learned yet: one per stream. */
   forStream: () => Matcher;
   toFindings: (text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string) => SecretFinding[];
@@ -345,6 +347,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
       holdsValue: (text, bytes) => holdsValue(learned, text, bytes),
       learn: (ruleId, secret) => ruleId !== 'explicit-value' && learned.add(ruleId, secret),
       learnedHits: (text) => learned.hits(text),
+      learnedSpellings: () => learned.list().map((s) => ({ ...s, fingerprint: fingerprint(s.ruleId, s.text) })),
       forStream,
       toFindings,
     };
