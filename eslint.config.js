@@ -44,7 +44,10 @@ export default tseslint.config(
   {
     files: ['packages/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/*'], message: 'packages/core must not import @actions/*: go through action-kit.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@actions/*'], message: 'packages/core must not import @actions/*: go through action-kit.' }] },
+      ],
     },
   },
   {

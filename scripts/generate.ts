@@ -69,8 +69,7 @@ function cell(text: string): string {
 
 function tables(yml: ActionYml): string {
   const inputs = Object.entries(yml.inputs ?? {}).map(
-    ([name, i]) =>
-      `| \`${name}\` | ${i.required ? 'yes' : 'no'} | ${i.default ? `\`${cell(String(i.default))}\`` : ''} | ${cell(i.description)} |`,
+    ([name, i]) => `| \`${name}\` | ${i.required ? 'yes' : 'no'} | ${i.default ? `\`${cell(String(i.default))}\`` : ''} | ${cell(i.description)} |`,
   );
   const outputs = Object.entries(yml.outputs ?? {}).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`);
   return [

@@ -134,7 +134,10 @@ export function makeCredential(kind: CredentialKind, rng: Random): { line: strin
     }
     case 'url-password': {
       const marker = rng.chars(BASE62, 20);
-      return { line: `DATABASE_URL=postgres://${rng.pick(['deploy', 'app', 'svc_orders', 'admin'])}:${marker}@db-${rng.int(1, 9)}.internal.example.net:5432/orders`, marker };
+      return {
+        line: `DATABASE_URL=postgres://${rng.pick(['deploy', 'app', 'svc_orders', 'admin'])}:${marker}@db-${rng.int(1, 9)}.internal.example.net:5432/orders`,
+        marker,
+      };
     }
     case 'stripe-live': {
       const marker = rng.chars(BASE62, 24);
@@ -217,7 +220,9 @@ function plantTarget(line: string): { record: SessionRecord; result: ToolResult 
     return null;
   }
   if (record.type !== 'user' || !Array.isArray(record.message?.content)) return null;
-  const result = (record.message.content as { type?: string; content?: unknown }[]).find((c) => c.type === 'tool_result' && typeof c.content === 'string' && c.content.length > 0);
+  const result = (record.message.content as { type?: string; content?: unknown }[]).find(
+    (c) => c.type === 'tool_result' && typeof c.content === 'string' && c.content.length > 0,
+  );
   if (!result) return null;
   // Claude Code writes JSON.stringify output; a fixture formatted otherwise is written as it is.
   if (JSON.stringify(record) !== line) return null;
@@ -317,7 +322,11 @@ export function ensureTranscript(dir: string, size: number, seed: number, confor
       if (source.plantable && (bytes >= singleAt || bytes >= blockAt)) {
         kind = bytes >= blockAt ? 'block' : 'single';
         made = credentials(kind === 'block' ? BLOCK_SIZE : 1);
-        text = plant(text, made.map((c) => c.line), rng);
+        text = plant(
+          text,
+          made.map((c) => c.line),
+          rng,
+        );
       }
       const length = Buffer.byteLength(text) + 1;
       if (bytes + length > size) {
@@ -361,7 +370,9 @@ export function ensureTranscript(dir: string, size: number, seed: number, confor
     plantedLines,
   };
   writeFileSync(sidecarPath(file), JSON.stringify({ ...info, file: path.basename(file) }, null, 2) + '\n');
-  log(`wrote ${lines} lines, ${bytes} bytes in ${passes} passes, ${longLines} lines ≥ 100 KB, ${info.plantedTotal} planted credentials on ${plantedLines} lines`);
+  log(
+    `wrote ${lines} lines, ${bytes} bytes in ${passes} passes, ${longLines} lines ≥ 100 KB, ${info.plantedTotal} planted credentials on ${plantedLines} lines`,
+  );
   return info;
 }
 
@@ -371,11 +382,54 @@ export function writeTinyTranscript(dir: string): string {
   const file = path.join(dir, 'tiny-stream.jsonl');
   const session = '3f1c2a9e-6b7d-4e21-9a0c-5d8e7f6a1b2c';
   const records = [
-    { type: 'system', subtype: 'init', session_id: session, cwd: '/home/runner/work/app/app', model: 'claude-sonnet-4-5-20250929', tools: ['Bash', 'Read', 'Edit'], permissionMode: 'default' },
-    { type: 'assistant', session_id: session, message: { id: 'msg_01A', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'tool_use', id: 'toolu_01A', name: 'Read', input: { file_path: '/home/runner/work/app/app/src/index.ts' } }], usage: { input_tokens: 10, output_tokens: 5 } } },
-    { type: 'user', session_id: session, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A', content: "export const answer = 42;\n" }] } },
-    { type: 'assistant', session_id: session, message: { id: 'msg_01B', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'The file exports one constant; nothing to change.' }], usage: { input_tokens: 20, output_tokens: 12 } } },
-    { type: 'result', subtype: 'success', is_error: false, session_id: session, duration_ms: 3100, num_turns: 2, result: 'Nothing to change.', total_cost_usd: 0.0021 },
+    {
+      type: 'system',
+      subtype: 'init',
+      session_id: session,
+      cwd: '/home/runner/work/app/app',
+      model: 'claude-sonnet-4-5-20250929',
+      tools: ['Bash', 'Read', 'Edit'],
+      permissionMode: 'default',
+    },
+    {
+      type: 'assistant',
+      session_id: session,
+      message: {
+        id: 'msg_01A',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5-20250929',
+        content: [{ type: 'tool_use', id: 'toolu_01A', name: 'Read', input: { file_path: '/home/runner/work/app/app/src/index.ts' } }],
+        usage: { input_tokens: 10, output_tokens: 5 },
+      },
+    },
+    {
+      type: 'user',
+      session_id: session,
+      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A', content: 'export const answer = 42;\n' }] },
+    },
+    {
+      type: 'assistant',
+      session_id: session,
+      message: {
+        id: 'msg_01B',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5-20250929',
+        content: [{ type: 'text', text: 'The file exports one constant; nothing to change.' }],
+        usage: { input_tokens: 20, output_tokens: 12 },
+      },
+    },
+    {
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      session_id: session,
+      duration_ms: 3100,
+      num_turns: 2,
+      result: 'Nothing to change.',
+      total_cost_usd: 0.0021,
+    },
   ];
   writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   return file;

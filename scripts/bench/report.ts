@@ -39,13 +39,21 @@ export function verdicts(r: BenchResults): Verdict[] {
   const out: Verdict[] = [];
   if (r.capture && r.secretlint) {
     const ratio = mbps(r.capture) / mbps(r.secretlint);
-    out.push({ target: `capture-transcript throughput ≥ ${TARGETS.secretlintRatio}× secretlint's`, measured: `${fixed(ratio)}×`, pass: ratio >= TARGETS.secretlintRatio });
+    out.push({
+      target: `capture-transcript throughput ≥ ${TARGETS.secretlintRatio}× secretlint's`,
+      measured: `${fixed(ratio)}×`,
+      pass: ratio >= TARGETS.secretlintRatio,
+    });
   } else {
     out.push({ target: `capture-transcript throughput ≥ ${TARGETS.secretlintRatio}× secretlint's`, measured: 'not run', pass: undefined });
   }
   if (r.capture && r.nodeHash) {
     const ratio = mbps(r.capture) / mbps(r.nodeHash);
-    out.push({ target: `capture-transcript throughput ≥ ${TARGETS.nodeHashRatio}× a bare Node sha256 stream's`, measured: `${fixed(ratio)}×`, pass: ratio >= TARGETS.nodeHashRatio });
+    out.push({
+      target: `capture-transcript throughput ≥ ${TARGETS.nodeHashRatio}× a bare Node sha256 stream's`,
+      measured: `${fixed(ratio)}×`,
+      pass: ratio >= TARGETS.nodeHashRatio,
+    });
   }
   if (r.capture) {
     const peak = r.capture.peakRss;
@@ -98,7 +106,9 @@ export function renderBench(r: BenchResults): string {
         `(${(t.bytes / MiB).toFixed(0)} MiB), ${t.lines.toLocaleString('en')} lines of which ${t.longLines} are ≥ 100 KB, seed ${t.seed} ` +
         `(generator v${t.generatorVersion}). Planted fake credentials, built at run time: one a MiB alone and one block of eight a MiB ` +
         `(a \`.env\` read back), inside tool results: ${t.plantedTotal} in all (${t.plantedSingles} alone, ${t.plantedBlocks} blocks; ` +
-        `${Object.entries(t.planted).map(([k, n]) => `${n} ${k}`).join(', ')}) on ${t.plantedLines} lines.`,
+        `${Object.entries(t.planted)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}) on ${t.plantedLines} lines.`,
       '',
       r.repeat > 1 ? `Each tool ran ${r.repeat} times, interleaved; the table keeps the fastest run and the highest peak RSS.` : 'Each tool ran once.',
       '',
@@ -110,7 +120,9 @@ export function renderBench(r: BenchResults): string {
       const vsSecretlint = r.secretlint ? `${fixed(mbps(row) / mbps(r.secretlint))}×` : 'n/a';
       const vsNode = r.nodeHash ? `${fixed(mbps(row) / mbps(r.nodeHash))}×` : 'n/a';
       const vsFloor = r.sha256sum ? `${fixed(mbps(row) / mbps(r.sha256sum))}×` : 'n/a';
-      lines.push(`| ${row.tool} | ${fixed(row.bytes / MB, 0)} | ${fixed(row.seconds)} | ${fixed(mbps(row), 1)} | ${vsSecretlint} | ${vsNode} | ${vsFloor} | ${rss(row.peakRss)} | ${row.note} |`);
+      lines.push(
+        `| ${row.tool} | ${fixed(row.bytes / MB, 0)} | ${fixed(row.seconds)} | ${fixed(mbps(row), 1)} | ${vsSecretlint} | ${vsNode} | ${vsFloor} | ${rss(row.peakRss)} | ${row.note} |`,
+      );
     }
     lines.push('');
     if (r.secretlint?.stoppedEarly) {
@@ -127,7 +139,9 @@ export function renderBench(r: BenchResults): string {
       );
       if (r.sha256sum) {
         const same = (o['source-digest'] ?? '').replace(/^sha256:/, '') === r.sha256sum.digest;
-        checks.push(`Its \`source-digest\` ${same ? 'equals' : '**differs from**'} the digest \`sha256sum\` printed${r.nodeHash?.digest === r.sha256sum.digest ? ' (and the Node floor agrees)' : ''}.`);
+        checks.push(
+          `Its \`source-digest\` ${same ? 'equals' : '**differs from**'} the digest \`sha256sum\` printed${r.nodeHash?.digest === r.sha256sum.digest ? ' (and the Node floor agrees)' : ''}.`,
+        );
       }
     }
     if (r.secretlint) {
@@ -153,7 +167,9 @@ export function renderBench(r: BenchResults): string {
     for (const row of r.coldStart) {
       const ratio = baseline ? `${fixed(row.medianMs / baseline.medianMs)}×` : 'n/a';
       const over = floor ? `${fixed(row.medianMs - floor.medianMs, 1)} ms` : 'n/a';
-      lines.push(`| ${row.name}${row.failure ? ` (**run failed**: ${row.failure.replace(/\|/g, '\\|')})` : ''} | ${fixed(row.medianMs, 1)} | ${fixed(row.p90Ms, 1)} | ${ratio} | ${over} |`);
+      lines.push(
+        `| ${row.name}${row.failure ? ` (**run failed**: ${row.failure.replace(/\|/g, '\\|')})` : ''} | ${fixed(row.medianMs, 1)} | ${fixed(row.p90Ms, 1)} | ${ratio} | ${over} |`,
+      );
     }
     lines.push('');
   }
@@ -164,11 +180,11 @@ export function renderBench(r: BenchResults): string {
     'One run of `pnpm bench` measures everything side by side on the same machine, so the targets are ratios that hold across machines; ' +
       'absolute seconds are only comparable within a run. Each tool is a separate child process timed from spawn to exit, with a clean ' +
       'environment (PATH and HOME; `NODE_EXTRA_CA_CERTS` unset, as on GitHub-hosted runners), after one `cat` of the file so all read it ' +
-      'from a warm page cache. Peak RSS is the child\'s `ru_maxrss` as GNU `time -f %M` reports it. ' +
+      "from a warm page cache. Peak RSS is the child's `ru_maxrss` as GNU `time -f %M` reports it. " +
       'capture-transcript is the committed `actions/capture-transcript/dist/index.js` run as the runner runs it (`INPUT_*` variables, ' +
       '`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `RUNNER_TEMP`, a `git init` workspace, `workflow_dispatch`, `redact: true`, `upload: false`), ' +
       'so its time includes Node start-up, policy loading, format detection, redaction, both digests and writing the redacted copy. ' +
-      'secretlint 12 runs its preset-recommend rule set through `@secretlint/core`\'s `lintSource`, configured as its CLI configures it; ' +
+      "secretlint 12 runs its preset-recommend rule set through `@secretlint/core`'s `lintSource`, configured as its CLI configures it; " +
       'V8 cannot hold a 1 GiB string, so it gets the file in consecutive ≤ 16 MiB pieces cut at line boundaries in one process, and only ' +
       'the time inside `lintSource` counts (reading and start-up are excluded, which favours secretlint). ' +
       'The floors are `sha256sum` and a bare Node stream (`createReadStream` → `createHash`). ' +

@@ -46,7 +46,11 @@ const size = parseSize(values.size);
 const seed = Number(values.seed);
 const runs = Number(values.runs);
 const repeat = Number(values.repeat ?? (size <= 256 * MiB ? 3 : 1));
-const loadAverage = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 const log = (message: string) => console.log(`[bench] ${message}`);
 // A partial run must not replace the full record with half of one: it writes to .bench instead.
 const docs = phases.size === PHASES.length ? path.join(ROOT, 'docs', 'benchmarks.md') : path.join(BENCH_DIR, 'benchmarks-partial.md');
@@ -101,7 +105,9 @@ async function main(): Promise<number> {
     if (phases.has('capture')) {
       const capture = await captureTranscript(file, bytes);
       results.capture = fastest(results.capture, capture);
-      log(`capture-transcript${tag}: ${capture.seconds.toFixed(2)} s, peak RSS ${((capture.peakRss ?? 0) / MiB).toFixed(0)} MiB, verdict=${capture.outputs['verdict']} redactions=${capture.outputs['redactions']}`);
+      log(
+        `capture-transcript${tag}: ${capture.seconds.toFixed(2)} s, peak RSS ${((capture.peakRss ?? 0) / MiB).toFixed(0)} MiB, verdict=${capture.outputs['verdict']} redactions=${capture.outputs['redactions']}`,
+      );
     }
     if (phases.has('secretlint')) {
       const lint = await secretlint(file, Number(values['secretlint-budget']), Math.min(128 * MiB, bytes));

@@ -24,7 +24,7 @@ export interface LabelledCase {
 }
 
 const TAILSCALE_FAKE =
-  'the key id and secret are one repeated letter each (`AAAAAAAAAAAA-BBBB…`, entropy < 1): a documentation fake that the Tailscale rule\'s placeholder filter must reject, as gitleaks rejects `sk_live_AAAA…`';
+  "the key id and secret are one repeated letter each (`AAAAAAAAAAAA-BBBB…`, entropy < 1): a documentation fake that the Tailscale rule's placeholder filter must reject, as gitleaks rejects `sk_live_AAAA…`";
 const ALPHABET_STOPWORD =
   "the body spells out `abcdefghijklmnopqrstuvwxyz` (ignoring case), which gitleaks' global allowlist — applied by the engine to every format rule — treats as a placeholder";
 
@@ -46,8 +46,7 @@ export const UNDETECTABLE_RANGES: Record<string, string> = {
   'secretlint-rule-grafana/ng.service_account_token#0': ALPHABET_STOPWORD + " (gitleaks' own grafana-service-account-token rule matches the shape)",
   'secretlint-rule-groq/ng.secret#1': ALPHABET_STOPWORD,
   'secretlint-rule-notion/ng.secret#2': ALPHABET_STOPWORD + " (gitleaks' own notion-api-token rule matches the shape)",
-  'secretlint-rule-huggingface/ng.secret#0':
-    '`hf_` followed by 34 × `x`: a masked placeholder that gitleaks\' huggingface rule (entropy 2) rejects',
+  'secretlint-rule-huggingface/ng.secret#0': "`hf_` followed by 34 × `x`: a masked placeholder that gitleaks' huggingface rule (entropy 2) rejects",
   'secretlint-rule-npm/npmrc-_authToken#0':
     'the value `111111aaaa…` is two repeated characters (entropy 0.6): the `_authToken=` rule drops it for the reason it drops `_authToken=00000000…` in docs',
   'secretlint-rule-slack/ng.IncomingWebhook#0':
@@ -75,8 +74,7 @@ export const KNOWN_UNDETECTABLE: Record<string, string> = (() => {
   }
   const out: Record<string, string> = {};
   if (!existsSync(secretlintDir)) return out;
-  for (const c of readCases())
-    if (c.label === 'secret' && c.expected.length === byCase.get(c.case)?.length) out[c.case] = byCase.get(c.case)![0]!;
+  for (const c of readCases()) if (c.label === 'secret' && c.expected.length === byCase.get(c.case)?.length) out[c.case] = byCase.get(c.case)![0]!;
   return out;
 })();
 
@@ -220,8 +218,15 @@ export function evaluateDetectSecrets(dir = detectSecretsDir): DetectSecretsFind
         found = hits.some((h) => h.start < end && h.end > start);
       }
       out.push({
-        key: `${file}:${f.line_number}:${f.type}`, file, type: f.type, hashedSecret: f.hashed_secret,
-        baselineLine: f.line_number, line, value, context, found,
+        key: `${file}:${f.line_number}:${f.type}`,
+        file,
+        type: f.type,
+        hashedSecret: f.hashed_secret,
+        baselineLine: f.line_number,
+        line,
+        value,
+        context,
+        found,
       });
     }
   }
@@ -238,7 +243,8 @@ export const DETECT_SECRETS_MISSES: Record<string, string> = {
   'config.ini:2:Hex High Entropy String':
     "keyword context (`password =`), but `123456789a1234` is a sequential test value with entropy 3.4, under generic-api-key's 3.5 floor; without that floor every `password = test1234` fixture is flagged",
   'config.ini:2:Secret Keyword': 'same value as the Hex finding on this line',
-  'config.ini:10:Hex High Entropy String': 'keyword context (`aws_secret_key =`), but `23456789a1` is a 10-character digit run with entropy 3.3, under the same floor',
+  'config.ini:10:Hex High Entropy String':
+    'keyword context (`aws_secret_key =`), but `23456789a1` is a 10-character digit run with entropy 3.3, under the same floor',
   'config.yaml:3:Hex High Entropy String': `${ENTROPY_ONLY} (\`other_value_here: 1234567890a\`)`,
   'config.yaml:4:Hex High Entropy String': 'unresolved: no substring of any line of the copied file has this sha1 (the baseline predates edits to config.yaml)',
   'config.yaml:14:Secret Keyword': "not a credential: detect-secrets' KeywordDetector took the YAML tag `!!binary` for the value",
@@ -246,8 +252,7 @@ export const DETECT_SECRETS_MISSES: Record<string, string> = {
   'sample.diff:10:Hex High Entropy String': `${ENTROPY_ONLY} (\`"012345678a"\` in Python slicing code)`,
   'sample.diff:34:Hex High Entropy String': `${ENTROPY_ONLY} (a bare quoted 32-hex literal, indistinguishable from an md5 or uuid)`,
   'short_files/first_line.php:1:Secret Keyword': 'unresolved: no substring of the file has this sha1 (the copied file differs from the one the baseline saw)',
-  'short_files/last_line.ini:5:Hex High Entropy String':
-    `${ENTROPY_ONLY}: a continuation line of a multi-line INI value whose key is three lines up`,
+  'short_files/last_line.ini:5:Hex High Entropy String': `${ENTROPY_ONLY}: a continuation line of a multi-line INI value whose key is three lines up`,
   'short_files/middle_line.yml:4:Base64 High Entropy String': `${ENTROPY_ONLY} (an English pangram under \`secure:\`)`,
 };
 
@@ -266,10 +271,14 @@ export function addedLines(diff: string): { file: string; text: string }[] {
 export function scanDiff(dir = detectSecretsDir): { addedFiles: string[]; otherLineFindings: number } {
   const diff = readFileSync(path.join(dir, 'sample.diff'), 'utf8');
   const engine = createSecretEngine({ fingerprintKey: 'corpus' });
-  const addedFiles = [...new Set(addedLines(diff).filter((l) => engine.scan(l.text).length > 0).map((l) => l.file))];
-  const other = diff
-    .split('\n')
-    .filter((l) => !l.startsWith('+') && !l.startsWith('diff ') && !l.startsWith('index ') && !l.startsWith('@@'));
+  const addedFiles = [
+    ...new Set(
+      addedLines(diff)
+        .filter((l) => engine.scan(l.text).length > 0)
+        .map((l) => l.file),
+    ),
+  ];
+  const other = diff.split('\n').filter((l) => !l.startsWith('+') && !l.startsWith('diff ') && !l.startsWith('index ') && !l.startsWith('@@'));
   return { addedFiles, otherLineFindings: other.reduce((n, l) => n + engine.scan(l.replace(/^[- ]/, '')).length, 0) };
 }
 
@@ -409,8 +418,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const randomToken = (rnd: () => number, n: number): string =>
-  Array.from({ length: n }, () => B62[Math.floor(rnd() * 62)]).join('');
+export const randomToken = (rnd: () => number, n: number): string => Array.from({ length: n }, () => B62[Math.floor(rnd() * 62)]).join('');
 
 /** Claude Code session-like JSONL: prose, code edits, shell output, thinking with signatures. */
 export function transcriptJsonl(targetBytes: number, seed = 7): { text: string; secretLines: number } {
@@ -418,9 +426,12 @@ export function transcriptJsonl(targetBytes: number, seed = 7): { text: string; 
   const lines: string[] = [];
   let size = 0;
   let secretLines = 0;
-  const prose = 'The failing test asserts the parser keeps the original offsets when a record is split. I will read the module, then change the loop so it carries the tail of the previous chunk. ';
-  const code = "export function parse(input: string): Record<string, unknown> {\n  const out: Record<string, unknown> = {};\n  for (const line of input.split('\\n')) {\n    const [k, v] = line.split('=');\n    if (k) out[k.trim()] = v?.trim();\n  }\n  return out;\n}\n";
-  const shell = ' RUN  v4.1.12 /repo\n ✓ test/parse.test.ts (12 tests) 31ms\n Test Files  1 passed (1)\n      Tests  12 passed (12)\n   Start at  10:42:07\n   Duration  412ms\ndrwxr-xr-x  5 dev dev 4096 src\n-rw-r--r--  1 dev dev  811 package.json\n';
+  const prose =
+    'The failing test asserts the parser keeps the original offsets when a record is split. I will read the module, then change the loop so it carries the tail of the previous chunk. ';
+  const code =
+    "export function parse(input: string): Record<string, unknown> {\n  const out: Record<string, unknown> = {};\n  for (const line of input.split('\\n')) {\n    const [k, v] = line.split('=');\n    if (k) out[k.trim()] = v?.trim();\n  }\n  return out;\n}\n";
+  const shell =
+    ' RUN  v4.1.12 /repo\n ✓ test/parse.test.ts (12 tests) 31ms\n Test Files  1 passed (1)\n      Tests  12 passed (12)\n   Start at  10:42:07\n   Duration  412ms\ndrwxr-xr-x  5 dev dev 4096 src\n-rw-r--r--  1 dev dev  811 package.json\n';
   for (let i = 0; size < targetBytes; i++) {
     const uuid = `${randomToken(rnd, 8)}-${randomToken(rnd, 4)}`;
     let rec: unknown;
@@ -430,13 +441,50 @@ export function transcriptJsonl(targetBytes: number, seed = 7): { text: string; 
       const token = 'ghp_' + randomToken(rnd, 36);
       rec = { type: 'user', uuid, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: uuid, content: `export GITHUB_TOKEN=${token}\n` }] } };
     } else if (kind === 0) {
-      rec = { type: 'assistant', uuid, sessionId: 'sess-1', message: { role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'thinking', thinking: prose, signature: randomToken(rnd, 344) }, { type: 'text', text: prose + prose }] } };
+      rec = {
+        type: 'assistant',
+        uuid,
+        sessionId: 'sess-1',
+        message: {
+          role: 'assistant',
+          model: 'claude-sonnet-4-5',
+          content: [
+            { type: 'thinking', thinking: prose, signature: randomToken(rnd, 344) },
+            { type: 'text', text: prose + prose },
+          ],
+        },
+      };
     } else if (kind === 1) {
-      rec = { type: 'assistant', uuid, message: { content: [{ type: 'tool_use', id: uuid, name: 'Edit', input: { file_path: '/repo/src/parse.ts', old_string: code, new_string: code.replace('parse', 'parseLine') } }] } };
+      rec = {
+        type: 'assistant',
+        uuid,
+        message: {
+          content: [
+            {
+              type: 'tool_use',
+              id: uuid,
+              name: 'Edit',
+              input: { file_path: '/repo/src/parse.ts', old_string: code, new_string: code.replace('parse', 'parseLine') },
+            },
+          ],
+        },
+      };
     } else if (kind === 2) {
-      rec = { type: 'user', uuid, toolUseResult: { stdout: shell, stderr: '', interrupted: false }, message: { content: [{ type: 'tool_result', tool_use_id: uuid, content: shell }] } };
+      rec = {
+        type: 'user',
+        uuid,
+        toolUseResult: { stdout: shell, stderr: '', interrupted: false },
+        message: { content: [{ type: 'tool_result', tool_use_id: uuid, content: shell }] },
+      };
     } else {
-      rec = { type: 'user', uuid, cwd: '/repo', gitBranch: 'main', version: '2.0.14', message: { role: 'user', content: 'Please make the tests pass and keep the public API unchanged.' } };
+      rec = {
+        type: 'user',
+        uuid,
+        cwd: '/repo',
+        gitBranch: 'main',
+        version: '2.0.14',
+        message: { role: 'user', content: 'Please make the tests pass and keep the public API unchanged.' },
+      };
     }
     const line = JSON.stringify(rec);
     lines.push(line);
@@ -496,8 +544,13 @@ export async function secretsCorpusReport(): Promise<string> {
       const msgs = await secretlintMessages(api, readCaseInput(c), path.basename(c.input_file));
       const coveredRanges = c.expected.map((e) => msgs.some((m) => overlaps({ start: m.range[0], end: m.range[1] }, e.range)));
       theirs.push({
-        case: c.case, label: c.label, expected: c.expected.length, covered: coveredRanges.filter(Boolean).length,
-        reported: msgs.length, ruleIds: [...new Set(msgs.map((m) => m.ruleId))], coveredRanges,
+        case: c.case,
+        label: c.label,
+        expected: c.expected.length,
+        covered: coveredRanges.filter(Boolean).length,
+        reported: msgs.length,
+        ruleIds: [...new Set(msgs.map((m) => m.ruleId))],
+        coveredRanges,
       });
     }
     const summary = (rs: CaseResult[]) => {

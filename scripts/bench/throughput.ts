@@ -55,11 +55,15 @@ export interface SecretlintResult extends ThroughputRow {
 /** secretlint's throughput is bytes over the time spent inside lintSource (see secretlint-worker.ts). */
 export async function secretlint(file: string, budgetSeconds: number, minBytes: number): Promise<SecretlintResult> {
   const worker = path.join(import.meta.dirname, 'secretlint-worker.ts');
-  const m = check(
-    await measure(NODE24, [worker, file, '--budget-seconds', String(budgetSeconds), '--min-bytes', String(minBytes)]),
-    'secretlint worker',
-  );
-  const r = JSON.parse(m.stdout.trim().split('\n').pop()!) as { bytes: number; lintSeconds: number; pieces: number; findings: number; byRule: Record<string, number>; stoppedEarly: boolean };
+  const m = check(await measure(NODE24, [worker, file, '--budget-seconds', String(budgetSeconds), '--min-bytes', String(minBytes)]), 'secretlint worker');
+  const r = JSON.parse(m.stdout.trim().split('\n').pop()!) as {
+    bytes: number;
+    lintSeconds: number;
+    pieces: number;
+    findings: number;
+    byRule: Record<string, number>;
+    stoppedEarly: boolean;
+  };
   return {
     tool: 'secretlint 12 (preset-recommend)',
     bytes: r.bytes,

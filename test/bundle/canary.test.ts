@@ -23,7 +23,13 @@ interface Channel {
 
 async function channelsOf(run: ActionRun, service: ArtifactService, p: PlantedTranscript): Promise<Channel[]> {
   const channels: Channel[] = [
-    { name: 'stdout (other than ::add-mask::)', text: run.stdout.split('\n').filter((l) => !ADD_MASK.test(l)).join('\n') },
+    {
+      name: 'stdout (other than ::add-mask::)',
+      text: run.stdout
+        .split('\n')
+        .filter((l) => !ADD_MASK.test(l))
+        .join('\n'),
+    },
     { name: 'job log', text: run.log },
     { name: 'stderr', text: run.stderr },
     { name: 'step summary', text: run.summary },
@@ -74,33 +80,37 @@ describeWithConformance('canary: no labelled secret leaks from capture-transcrip
     await service?.close();
   });
 
-  it.each(CANARY_FORMATS)('%s', async (format) => {
-    const p = plant(format, secrets);
-    // A plant the action would not recognise would test the E_FORMAT path, not redaction.
-    expect(detectFormat(p.text.slice(0, DETECT_HEAD_BYTES), p.fileName), `${format} plant not recognised`).toBe(format);
-    service.reset();
-    const repo = createGitRepo({ base: { 'README.md': 'widgets\n' } });
-    const dir = path.join(repo.dir, '..', `canary-${format}-${path.basename(repo.dir)}`);
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, p.fileName);
-    writeFileSync(file, p.text);
-    const run = await runAction({
-      action: 'capture-transcript',
-      workspace: repo.dir,
-      inputs: { path: file, upload: 'true', 'fail-on': 'never' },
-      env: service.env,
-      timeoutMs: 120_000,
-    });
-    // Error text could quote the transcript: name only its codes.
-    const codes = run.annotations.filter((a) => a.level === 'error').map((a) => /^E_[A-Z_]+/.exec(a.message)?.[0] ?? 'error');
-    expect(run.exitCode, `${format}: exit ${run.exitCode} ${codes.join(' ')}`).toBe(0);
-    expect(run.outputs['format']).toBe(format);
+  it.each(CANARY_FORMATS)(
+    '%s',
+    async (format) => {
+      const p = plant(format, secrets);
+      // A plant the action would not recognise would test the E_FORMAT path, not redaction.
+      expect(detectFormat(p.text.slice(0, DETECT_HEAD_BYTES), p.fileName), `${format} plant not recognised`).toBe(format);
+      service.reset();
+      const repo = createGitRepo({ base: { 'README.md': 'widgets\n' } });
+      const dir = path.join(repo.dir, '..', `canary-${format}-${path.basename(repo.dir)}`);
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, p.fileName);
+      writeFileSync(file, p.text);
+      const run = await runAction({
+        action: 'capture-transcript',
+        workspace: repo.dir,
+        inputs: { path: file, upload: 'true', 'fail-on': 'never' },
+        env: service.env,
+        timeoutMs: 120_000,
+      });
+      // Error text could quote the transcript: name only its codes.
+      const codes = run.annotations.filter((a) => a.level === 'error').map((a) => /^E_[A-Z_]+/.exec(a.message)?.[0] ?? 'error');
+      expect(run.exitCode, `${format}: exit ${run.exitCode} ${codes.join(' ')}`).toBe(0);
+      expect(run.outputs['format']).toBe(format);
 
-    const leaks = leaksIn(p, await channelsOf(run, service, p), secrets);
-    expect(leaks.length, `${leaks.length} leak(s):\n${leaks.join('\n')}\n`).toBe(0);
-    // Gemini records no cwd, so the plant's absolute paths (another machine's workspace) are writes
-    // outside this workspace, which fail the gate; the others are rooted by their cwd.
-    expect(run.outputs['verdict']).toBe(format.startsWith('gemini') ? 'fail' : 'warn');
-    expect(Number(run.outputs['redactions'])).toBeGreaterThan(0);
-  }, 180_000);
+      const leaks = leaksIn(p, await channelsOf(run, service, p), secrets);
+      expect(leaks.length, `${leaks.length} leak(s):\n${leaks.join('\n')}\n`).toBe(0);
+      // Gemini records no cwd, so the plant's absolute paths (another machine's workspace) are writes
+      // outside this workspace, which fail the gate; the others are rooted by their cwd.
+      expect(run.outputs['verdict']).toBe(format.startsWith('gemini') ? 'fail' : 'warn');
+      expect(Number(run.outputs['redactions'])).toBeGreaterThan(0);
+    },
+    180_000,
+  );
 });

@@ -18,7 +18,13 @@ describe('capture-transcript on a large transcript, a value learned late', () =>
     const key = pick(r, ALNUM, 30) + pick(r, DIGITS, 2);
     const filler = 'const value = compute(input); // keep the cache warm\\n'.repeat(40);
     const record = (i: number, text: string) =>
-      JSON.stringify({ type: 'assistant', sessionId: 's-large', uuid: `a${i}`, parentUuid: null, message: { id: `msg_${i}`, role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text }] } });
+      JSON.stringify({
+        type: 'assistant',
+        sessionId: 's-large',
+        uuid: `a${i}`,
+        parentUuid: null,
+        message: { id: `msg_${i}`, role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text }] },
+      });
     const lines = [record(0, `see ${key} above`), record(1, `/srv/${key}/data`)];
     let size = 0;
     for (let i = 2; size < 9 * 1024 * 1024; i++) {
@@ -32,7 +38,12 @@ describe('capture-transcript on a large transcript, a value learned late', () =>
     const file = path.join(dir, 'session.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
 
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'fail-on': 'never' }, timeoutMs: 120_000 });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'fail-on': 'never' },
+      timeoutMs: 120_000,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('redacted on a worker thread');
     const stored = readFileSync(run.outputs['transcript-file']!);

@@ -12,7 +12,12 @@ describe('capture-transcript bundle: what the readers report', () => {
     const write = (id: string, file: string) => ({
       type: 'assistant',
       session_id: session,
-      message: { id, role: 'assistant', model: 'claude-opus-4-1', content: [{ type: 'tool_use', id: `t_${id}`, name: 'Write', input: { file_path: file, content: 'x' } }] },
+      message: {
+        id,
+        role: 'assistant',
+        model: 'claude-opus-4-1',
+        content: [{ type: 'tool_use', id: `t_${id}`, name: 'Write', input: { file_path: file, content: 'x' } }],
+      },
     });
     const records = [
       { type: 'system', subtype: 'init', session_id: session, model: 'claude-opus-4-1', cwd: repo.dir },

@@ -19,7 +19,11 @@ function claudeStream(workspace: string, commands: string[], text = 'Done.'): st
     });
     records.push({ type: 'user', session_id: SESSION, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: 'ok' }] } });
   });
-  records.push({ type: 'assistant', session_id: SESSION, message: { id: 'mx', role: 'assistant', model: 'claude-opus-4-1', content: [{ type: 'text', text }] } });
+  records.push({
+    type: 'assistant',
+    session_id: SESSION,
+    message: { id: 'mx', role: 'assistant', model: 'claude-opus-4-1', content: [{ type: 'text', text }] },
+  });
   records.push({ type: 'result', subtype: 'success', session_id: SESSION, num_turns: commands.length + 1 });
   return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
@@ -45,7 +49,13 @@ describe('capture-transcript under hostile input', () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const file = path.join(repo.dir, '..', `wf-${path.basename(repo.dir)}.jsonl`);
     const hostile = 'echo hi\n::warning::pwned\n::add-mask::curl\n##[error]legacy\n::stop-commands::abc123';
-    writeFileSync(file, claudeStream(repo.dir, Array.from({ length: 15 }, (_v, i) => `${hostile} ${i}`)));
+    writeFileSync(
+      file,
+      claudeStream(
+        repo.dir,
+        Array.from({ length: 15 }, (_v, i) => `${hostile} ${i}`),
+      ),
+    );
     const run = await runAction({
       action: 'capture-transcript',
       workspace: repo.dir,
@@ -64,13 +74,21 @@ describe('capture-transcript under hostile input', () => {
     const value = ['#Pa55', 'word', '7f3a9c'].join('-');
     const file = path.join(repo.dir, '..', `mv-${path.basename(repo.dir)}.jsonl`);
     writeFileSync(file, claudeStream(repo.dir, [`login --password ${value}`], `password is ${value}`));
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'mask-values': value, 'fail-on': 'never' } });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'mask-values': value, 'fail-on': 'never' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.masks).toContain(value);
     expect(readFileSync(run.outputs['transcript-file']!, 'utf8')).not.toContain(value);
     expect(run.log + run.summary + JSON.stringify(run.outputs)).not.toContain(value);
 
-    const short = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'mask-values': `${value}\nab3` } });
+    const short = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'mask-values': `${value}\nab3` },
+    });
     expect(short.exitCode).toBe(1);
     expect(short.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
       expect.stringMatching(/^E_INPUT: input "mask-values": line 2 .* at least 4/),
@@ -83,7 +101,11 @@ describe('capture-transcript under hostile input', () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const file = path.join(repo.dir, '..', `rp-${path.basename(repo.dir)}.jsonl`);
     writeFileSync(file, claudeStream(repo.dir, ['echo ok'], 'ticket #INTERNAL-4711 is secret'));
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'redact-patterns': '#INTERNAL-[0-9]+', 'fail-on': 'never' } });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'redact-patterns': '#INTERNAL-[0-9]+', 'fail-on': 'never' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(readFileSync(run.outputs['transcript-file']!, 'utf8')).not.toContain('#INTERNAL-4711');
     expect(Number(run.outputs.redactions)).toBe(1);
@@ -108,7 +130,12 @@ describe('capture-transcript under hostile input', () => {
         action: 'capture-transcript',
         workspace: repo.dir,
         eventName: 'issue_comment',
-        event: { action: 'created', issue: { number: 42, pull_request: { url: `${apiUrl}/repos/acme/widgets/pulls/42` } }, comment: { body: '@claude fix it' }, repository },
+        event: {
+          action: 'created',
+          issue: { number: 42, pull_request: { url: `${apiUrl}/repos/acme/widgets/pulls/42` } },
+          comment: { body: '@claude fix it' },
+          repository,
+        },
         inputs: { path: file, upload: 'false' },
         env: { GITHUB_API_URL: apiUrl },
       });
@@ -145,7 +172,11 @@ describe('capture-transcript under hostile input', () => {
         action: 'capture-transcript',
         workspace: repo.dir,
         eventName: 'merge_group',
-        event: { action: 'checks_requested', merge_group: { head_sha: repo.headSha, head_ref: 'refs/heads/gh-readonly-queue/main/pr-42', base_sha: repo.baseSha, base_ref: 'refs/heads/main' }, repository },
+        event: {
+          action: 'checks_requested',
+          merge_group: { head_sha: repo.headSha, head_ref: 'refs/heads/gh-readonly-queue/main/pr-42', base_sha: repo.baseSha, base_ref: 'refs/heads/main' },
+          repository,
+        },
         inputs: { path: file, upload: 'false' },
       });
       expect(run.exitCode).toBe(1);
@@ -157,7 +188,11 @@ describe('capture-transcript under hostile input', () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const file = path.join(repo.dir, '..', `cr-${path.basename(repo.dir)}.jsonl`);
     writeFileSync(file, claudeStream(repo.dir, ['echo a\r| injected | row |\rhttps://evil.example/x www.evil.example'], 'see https://evil.example/login'));
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'allowed-tools': 'Read', 'fail-on': 'never' } });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'allowed-tools': 'Read', 'fail-on': 'never' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.summary).not.toContain('\r');
     const outsidePre = run.summary.replace(/<pre>[\s\S]*?<\/pre>/g, '');
@@ -168,8 +203,18 @@ describe('capture-transcript under hostile input', () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const file = path.join(repo.dir, '..', `big-${path.basename(repo.dir)}.jsonl`);
     const long = 'x'.repeat(200);
-    writeFileSync(file, claudeStream(repo.dir, Array.from({ length: 3000 }, (_v, i) => `rm -rf /${long}/${i}`)));
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'allowed-tools': 'Read', 'fail-on': 'never' } });
+    writeFileSync(
+      file,
+      claudeStream(
+        repo.dir,
+        Array.from({ length: 3000 }, (_v, i) => `rm -rf /${long}/${i}`),
+      ),
+    );
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'allowed-tools': 'Read', 'fail-on': 'never' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const total = Object.entries(run.outputs).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     expect(total).toBeLessThan(512 * 1024);

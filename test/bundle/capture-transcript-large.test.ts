@@ -23,15 +23,42 @@ function largeTranscript(): { text: string; secrets: string[] } {
     if (i % 997 === 0) {
       const secret = token(`large-${i}`, 'ghp_', 36);
       secrets.push(secret);
-      line = JSON.stringify({ type: 'user', sessionId: 's-large', uuid: `u${i}`, parentUuid: null, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: `{"api_token": "${secret}", "ok": true}` }] } });
+      line = JSON.stringify({
+        type: 'user',
+        sessionId: 's-large',
+        uuid: `u${i}`,
+        parentUuid: null,
+        message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: `{"api_token": "${secret}", "ok": true}` }] },
+      });
     } else if (i % 1501 === 0) {
       const secret = token(`split-${i}`, 'ghp_', 36);
       secrets.push(secret);
       const cut = 17;
-      lines.push(JSON.stringify({ type: 'stream_event', session_id: 's-large', event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `token ${secret.slice(0, cut)}` } } }));
-      line = JSON.stringify({ type: 'stream_event', session_id: 's-large', event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `${secret.slice(cut)} done` } } });
+      lines.push(
+        JSON.stringify({
+          type: 'stream_event',
+          session_id: 's-large',
+          event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `token ${secret.slice(0, cut)}` } },
+        }),
+      );
+      line = JSON.stringify({
+        type: 'stream_event',
+        session_id: 's-large',
+        event: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `${secret.slice(cut)} done` } },
+      });
     } else {
-      line = JSON.stringify({ type: 'assistant', sessionId: 's-large', uuid: `a${i}`, parentUuid: null, message: { id: `msg_${i}`, role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: filler.slice(0, 200 + ((i * 7919) % 2000)) }] } });
+      line = JSON.stringify({
+        type: 'assistant',
+        sessionId: 's-large',
+        uuid: `a${i}`,
+        parentUuid: null,
+        message: {
+          id: `msg_${i}`,
+          role: 'assistant',
+          model: 'claude-sonnet-4-5',
+          content: [{ type: 'text', text: filler.slice(0, 200 + ((i * 7919) % 2000)) }],
+        },
+      });
     }
     lines.push(line);
     size += line.length + 1;
@@ -48,7 +75,12 @@ describe('capture-transcript on a large transcript', () => {
     const file = path.join(dir, 'session.jsonl');
     writeFileSync(file, text);
 
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'fail-on': 'never' }, timeoutMs: 120_000 });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'fail-on': 'never' },
+      timeoutMs: 120_000,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('redacted on a worker thread');
     const stored = readFileSync(run.outputs['transcript-file']!, 'utf8');
@@ -67,7 +99,19 @@ describe('capture-transcript on a large transcript', () => {
       outputDir: path.join(dir, 'inline'),
       fingerprintKey: 'k',
       policy: { source: 'default', digest: 'sha256:0' },
-      context: { repository: '', runId: '', runAttempt: '1', job: '', workflow: '', workflowRef: '', eventName: '', sha: '', actor: '', toolName: 't', toolVersion: '0' },
+      context: {
+        repository: '',
+        runId: '',
+        runAttempt: '1',
+        job: '',
+        workflow: '',
+        workflowRef: '',
+        eventName: '',
+        sha: '',
+        actor: '',
+        toolName: 't',
+        toolVersion: '0',
+      },
     });
     expect(run.outputs['transcript-digest']).toBe(inline.transcriptDigest);
     expect(run.outputs['source-digest']).toBe(inline.sourceDigest);

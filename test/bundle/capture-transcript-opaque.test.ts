@@ -27,7 +27,12 @@ describe('capture-transcript bundle on a transcript in no supported format', () 
     const repo = createGitRepo({ base: { a: '1' } });
     const file = path.join(repo.dir, '..', `opaque-${path.basename(repo.dir)}.log`);
     writeFileSync(file, UNKNOWN);
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, 'fail-on': 'never', 'artifact-name': 'opaque' }, env: service.env });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, 'fail-on': 'never', 'artifact-name': 'opaque' },
+      env: service.env,
+    });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'warn', format: 'unknown', redactions: '1', 'tool-calls': '0' });
     expect(run.annotations.filter((a) => a.level === 'error')).toEqual([]);

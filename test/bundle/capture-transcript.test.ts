@@ -141,8 +141,12 @@ describe('capture-transcript bundle', () => {
     expect(run.outputs['report-digest']).toBe(`sha256:${sha256(bytes)}`);
     const { createRequire } = await import('node:module');
     const requireFromCore = createRequire(path.resolve('packages/core/package.json'));
-    const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
-    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync('packages/core/schemas/gate-report.schema.json', 'utf8')) as object);
+    const Ajv2020 = (
+      requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }
+    ).default;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(
+      JSON.parse(readFileSync('packages/core/schemas/gate-report.schema.json', 'utf8')) as object,
+    );
     const report = JSON.parse(bytes.toString()) as { verdict: string; tool: { name: string; version: string } };
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.verdict).toBe(run.outputs.verdict);
@@ -152,7 +156,11 @@ describe('capture-transcript bundle', () => {
 
   it('names a missing transcript path', async () => {
     const repo = createGitRepo({ base: { a: '1' } });
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: 'nowhere/claude-execution-output.json', upload: 'false' } });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: 'nowhere/claude-execution-output.json', upload: 'false' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.annotations.find((a) => a.level === 'error')?.message).toBe('E_NOT_FOUND: input "path": no file at nowhere/claude-execution-output.json');
   });
@@ -162,7 +170,11 @@ describe('capture-transcript bundle', () => {
     const literal = 'corp-internal-7f3a9c2e1d';
     const file = path.join(repo.dir, '..', `m-${path.basename(repo.dir)}.jsonl`);
     writeFileSync(file, transcript(repo.dir, [`deploy --key ${literal}`]));
-    const run = await runAction({ action: 'capture-transcript', workspace: repo.dir, inputs: { path: file, upload: 'false', 'mask-values': literal, 'fail-on': 'never' } });
+    const run = await runAction({
+      action: 'capture-transcript',
+      workspace: repo.dir,
+      inputs: { path: file, upload: 'false', 'mask-values': literal, 'fail-on': 'never' },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.masks).toContain(literal);
     expect(readFileSync(run.outputs['transcript-file']!, 'utf8')).not.toContain(literal);

@@ -77,7 +77,17 @@ describe('runAction on the echo fixture', () => {
       // pnpm/vitest leftovers that would let a broken bundle resolve modules or change behaviour.
       for (const k of ['NODE_PATH', 'NODE_ENV', 'VITEST', 'VITEST_WORKER_ID']) expect(keys).not.toContain(k);
       expect(run.env['PATH']).not.toMatch(/node_modules[\\/]\.bin/);
-      for (const k of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_PATH', 'GITHUB_EVENT_PATH', 'RUNNER_TEMP', 'GITHUB_RUN_ATTEMPT', 'GITHUB_WORKFLOW_REF']) {
+      for (const k of [
+        'GITHUB_OUTPUT',
+        'GITHUB_STEP_SUMMARY',
+        'GITHUB_ENV',
+        'GITHUB_STATE',
+        'GITHUB_PATH',
+        'GITHUB_EVENT_PATH',
+        'RUNNER_TEMP',
+        'GITHUB_RUN_ATTEMPT',
+        'GITHUB_WORKFLOW_REF',
+      ]) {
         expect(keys).toContain(k);
       }
       expect(run.env['GITHUB_API_URL']).toBe('http://127.0.0.1:9');
@@ -129,7 +139,10 @@ describe('createGitRepo', () => {
 
   it('builds a pull_request payload matching the repo', () => {
     const repo = createGitRepo({ base: { x: '1' }, head: { x: '2' } });
-    const ev = pullRequestEvent(repo) as { pull_request: { head: { sha: string; ref: string }; base: { sha: string; ref: string }; title: string; user: { login: string } }; repository: { full_name: string } };
+    const ev = pullRequestEvent(repo) as {
+      pull_request: { head: { sha: string; ref: string }; base: { sha: string; ref: string }; title: string; user: { login: string } };
+      repository: { full_name: string };
+    };
     expect(ev.pull_request.head).toMatchObject({ sha: repo.headSha, ref: 'agent/change' });
     expect(ev.pull_request.base).toMatchObject({ sha: repo.baseSha, ref: 'main' });
     expect(ev.pull_request.title).toMatch(/@\w/);
@@ -159,6 +172,6 @@ describe('parsers', () => {
     expect(evaluateTemplate('${{ GitHub.Event.pull_request.number }}', ctx)).toBe('3');
     expect(evaluateTemplate("${{ github.nope || 'fallback' }}", ctx)).toBe('fallback');
     expect(evaluateTemplate('${{ runner.temp }}/out.json', ctx)).toBe('/tmp/r/out.json');
-    expect(evaluateTemplate('${{ hashFiles(\'x\') }}', ctx)).toBe('');
+    expect(evaluateTemplate("${{ hashFiles('x') }}", ctx)).toBe('');
   });
 });

@@ -26,17 +26,14 @@ export interface LabelledSecret {
 const DETECT_SECRETS_UNDETECTABLE: Record<string, string> = {
   'detect-secrets/config.yaml:3':
     '`other_value_here: 1234567890a` — an 11-character digit run under a neutral key; only an entropy heuristic with no context reports it, and that heuristic flags every hex-looking id',
-  'detect-secrets/config.yaml:13#!!binary':
-    "detect-secrets' KeywordDetector reports the YAML tag `!!binary` itself: syntax, not a credential",
-  'detect-secrets/sample.diff:10':
-    '`"012345678a"` is a string literal in Python slicing code; nothing marks it as a credential',
+  'detect-secrets/config.yaml:13#!!binary': "detect-secrets' KeywordDetector reports the YAML tag `!!binary` itself: syntax, not a credential",
+  'detect-secrets/sample.diff:10': '`"012345678a"` is a string literal in Python slicing code; nothing marks it as a credential',
   'detect-secrets/sample.diff:34': 'a quoted 32-hex literal in test code with no key or prefix; indistinguishable from an md5/uuid id',
   'detect-secrets/short_files/last_line.ini:5':
     'a continuation line of a multi-line INI value: the key that names it a secret is three lines up, and the value is a 15-character hex-like run',
   'detect-secrets/short_files/middle_line.yml:4':
     'an English pangram under `secure:` (a Travis encrypted-value key, public by design); nothing tells it from prose',
-  'detect-secrets/sample.diff:72':
-    'the value of `"hashed_secret"` in a baseline: a sha1 digest of a secret, published on purpose, not a credential',
+  'detect-secrets/sample.diff:72': 'the value of `"hashed_secret"` in a baseline: a sha1 digest of a secret, published on purpose, not a credential',
 };
 
 interface LabelLine {

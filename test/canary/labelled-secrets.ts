@@ -4,13 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  DETECT_SECRETS_MISSES,
-  evaluateDetectSecrets,
-  type LabelledCase,
-  linesAround,
-  UNDETECTABLE_RANGES,
-} from '../../scripts/bench/secrets-corpus.js';
+import { DETECT_SECRETS_MISSES, evaluateDetectSecrets, type LabelledCase, linesAround, UNDETECTABLE_RANGES } from '../../scripts/bench/secrets-corpus.js';
 
 export interface LabelledSecret {
   /** `<secretlint case>#<range index>` or `detect-secrets/<file>:<baseline line>:<type>`. */

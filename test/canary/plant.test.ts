@@ -60,7 +60,11 @@ describeWithConformance('canary plants', 'secrets', () => {
       const records = cut.get(k) ?? [];
       expect(records, s.id).toHaveLength(2);
       expect(records[1], s.id).toBe(records[0]! + 1);
-      for (const n of records) expect(tryJson(lines.line(n)) !== undefined && !lines.line(n).includes(needlesFor(s.value)[s.value === JSON.stringify(s.value).slice(1, -1) ? 0 : 1]!.text), s.id).toBe(true);
+      for (const n of records)
+        expect(
+          tryJson(lines.line(n)) !== undefined && !lines.line(n).includes(needlesFor(s.value)[s.value === JSON.stringify(s.value).slice(1, -1) ? 0 : 1]!.text),
+          s.id,
+        ).toBe(true);
     });
   });
 });

@@ -114,7 +114,12 @@ class Records {
       ranges.push({ from: line, to: line + n - 1, ...(r.label ? { label: r.label } : {}) });
       line += n;
     }
-    const text = JSON.stringify(this.items.map((r) => r.value), null, 2) + '\n';
+    const text =
+      JSON.stringify(
+        this.items.map((r) => r.value),
+        null,
+        2,
+      ) + '\n';
     return { text, describe: (l) => label(ranges.find((r) => l >= r.from && l <= r.to)?.label), splitOf: () => undefined };
   }
 }
@@ -130,7 +135,15 @@ function claudeMessages(secrets: Secret[], stream: boolean): Records {
   const base = () => ({ session_id: SESSION, uuid: uuid(++n) });
   const assistant = (content: unknown[]) => ({
     type: 'assistant',
-    message: { id: `msg_${String(n).padStart(24, '0')}`, type: 'message', role: 'assistant', model: MODEL_CLAUDE, content, stop_reason: null, usage: { input_tokens: 4, output_tokens: 60 } },
+    message: {
+      id: `msg_${String(n).padStart(24, '0')}`,
+      type: 'message',
+      role: 'assistant',
+      model: MODEL_CLAUDE,
+      content,
+      stop_reason: null,
+      usage: { input_tokens: 4, output_tokens: 60 },
+    },
     parent_tool_use_id: null,
     ...base(),
   });
@@ -141,10 +154,23 @@ function claudeMessages(secrets: Secret[], stream: boolean): Records {
     ...base(),
   });
   // type and subtype first: the action's file is recognised by its opening even past the 64 KiB head.
-  r.add({ type: 'system', subtype: 'init', cwd: CWD, model: MODEL_CLAUDE, permissionMode: 'acceptEdits', tools: ['Bash', 'Write', 'Edit', 'Read'], claude_code_version: '2.1.38', ...base() });
+  r.add({
+    type: 'system',
+    subtype: 'init',
+    cwd: CWD,
+    model: MODEL_CLAUDE,
+    permissionMode: 'acceptEdits',
+    tools: ['Bash', 'Write', 'Edit', 'Read'],
+    claude_code_version: '2.1.38',
+    ...base(),
+  });
   for (const s of secrets) {
     const t = `toolu_${s.k}`;
-    r.add(assistant([{ type: 'tool_use', id: `${t}_w`, name: 'Bash', input: { command: s.writeCommand, description: 'Write config' } }]), 'tool-input', 'Bash command');
+    r.add(
+      assistant([{ type: 'tool_use', id: `${t}_w`, name: 'Bash', input: { command: s.writeCommand, description: 'Write config' } }]),
+      'tool-input',
+      'Bash command',
+    );
     r.add(result(`${t}_w`, ''));
     r.add(assistant([{ type: 'tool_use', id: `${t}_f`, name: 'Write', input: { file_path: s.absFile, content: s.output } }]), 'tool-input', 'Write content');
     r.add(result(`${t}_f`, `File created successfully at: ${s.absFile}`));
@@ -154,7 +180,12 @@ function claudeMessages(secrets: Secret[], stream: boolean): Records {
     if (stream && streams(s)) {
       const [a, b] = s.replyHalves;
       const ev = (event: object) => ({ type: 'stream_event', event, parent_tool_use_id: null, ...base() });
-      r.add(ev({ type: 'message_start', message: { id: `msg_s${s.k}`, type: 'message', role: 'assistant', model: MODEL_CLAUDE, content: [], usage: { input_tokens: 4, output_tokens: 1 } } }));
+      r.add(
+        ev({
+          type: 'message_start',
+          message: { id: `msg_s${s.k}`, type: 'message', role: 'assistant', model: MODEL_CLAUDE, content: [], usage: { input_tokens: 4, output_tokens: 1 } },
+        }),
+      );
       r.add(ev({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
       r.add(ev({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: a } }), 'streamed-text', 'text_delta, first half', s.k);
       r.add(ev({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: b } }), 'streamed-text', 'text_delta, second half', s.k);
@@ -162,7 +193,16 @@ function claudeMessages(secrets: Secret[], stream: boolean): Records {
       r.add(ev({ type: 'message_stop' }));
     }
   }
-  r.add({ type: 'result', subtype: 'success', is_error: false, duration_ms: 91_000, num_turns: secrets.length * 4, result: 'Done.', total_cost_usd: 1.25, ...base() });
+  r.add({
+    type: 'result',
+    subtype: 'success',
+    is_error: false,
+    duration_ms: 91_000,
+    num_turns: secrets.length * 4,
+    result: 'Done.',
+    total_cost_usd: 1.25,
+    ...base(),
+  });
   return r;
 }
 
@@ -172,14 +212,33 @@ function claudeSession(secrets: Secret[]): Records {
   let parent: string | null = null;
   const envelope = (type: string) => {
     const id = uuid(++n);
-    const e = { parentUuid: parent, isSidechain: false, userType: 'external', cwd: CWD, sessionId: SESSION, version: '2.1.38', gitBranch: 'agent/change', type, uuid: id, timestamp: r.now() };
+    const e = {
+      parentUuid: parent,
+      isSidechain: false,
+      userType: 'external',
+      cwd: CWD,
+      sessionId: SESSION,
+      version: '2.1.38',
+      gitBranch: 'agent/change',
+      type,
+      uuid: id,
+      timestamp: r.now(),
+    };
     parent = id;
     return e;
   };
   const assistant = (content: unknown[]) => ({
     ...envelope('assistant'),
     requestId: `req_${String(n).padStart(24, '0')}`,
-    message: { id: `msg_${String(n).padStart(24, '0')}`, type: 'message', role: 'assistant', model: MODEL_CLAUDE, content, stop_reason: 'tool_use', usage: { input_tokens: 4, output_tokens: 60 } },
+    message: {
+      id: `msg_${String(n).padStart(24, '0')}`,
+      type: 'message',
+      role: 'assistant',
+      model: MODEL_CLAUDE,
+      content,
+      stop_reason: 'tool_use',
+      usage: { input_tokens: 4, output_tokens: 60 },
+    },
   });
   const result = (id: string, content: string, toolUseResult: object) => ({
     ...envelope('user'),
@@ -189,10 +248,18 @@ function claudeSession(secrets: Secret[]): Records {
   r.add({ ...envelope('user'), message: { role: 'user', content: 'Move the credentials out of the config files.' } });
   for (const s of secrets) {
     const t = `toolu_${s.k}`;
-    r.add(assistant([{ type: 'tool_use', id: `${t}_w`, name: 'Bash', input: { command: s.writeCommand, description: 'Write config' } }]), 'tool-input', 'Bash command');
+    r.add(
+      assistant([{ type: 'tool_use', id: `${t}_w`, name: 'Bash', input: { command: s.writeCommand, description: 'Write config' } }]),
+      'tool-input',
+      'Bash command',
+    );
     r.add(result(`${t}_w`, '', { stdout: '', stderr: '', interrupted: false, isImage: false }));
     r.add(assistant([{ type: 'tool_use', id: `${t}_r`, name: 'Bash', input: { command: s.readCommand } }]));
-    r.add(result(`${t}_r`, s.output, { stdout: s.output, stderr: '', interrupted: false, isImage: false }), 'tool-output', 'tool_result + toolUseResult.stdout');
+    r.add(
+      result(`${t}_r`, s.output, { stdout: s.output, stderr: '', interrupted: false, isImage: false }),
+      'tool-output',
+      'tool_result + toolUseResult.stdout',
+    );
     const edit = { file_path: s.absFile, old_string: 'DEBUG=true', new_string: 'DEBUG=false' };
     r.add(assistant([{ type: 'tool_use', id: `${t}_e`, name: 'Edit', input: edit }]));
     r.add(
@@ -219,23 +286,98 @@ function claudeSession(secrets: Secret[]): Records {
 function codexRollout(secrets: Secret[]): Records {
   const r = new Records();
   const line = (type: string, payload: object) => ({ timestamp: r.now(), type, payload });
-  r.add(line('session_meta', { id: SESSION, timestamp: r.now(), cwd: CWD, originator: 'codex_cli_rs', cli_version: '0.104.0', source: 'cli', model_provider: 'openai' }));
-  r.add(line('turn_context', { turn_id: 't1', cwd: CWD, approval_policy: 'on-request', sandbox_policy: { type: 'workspace-write' }, model: 'gpt-5-codex', effort: 'medium', summary: 'auto' }));
+  r.add(
+    line('session_meta', {
+      id: SESSION,
+      timestamp: r.now(),
+      cwd: CWD,
+      originator: 'codex_cli_rs',
+      cli_version: '0.104.0',
+      source: 'cli',
+      model_provider: 'openai',
+    }),
+  );
+  r.add(
+    line('turn_context', {
+      turn_id: 't1',
+      cwd: CWD,
+      approval_policy: 'on-request',
+      sandbox_policy: { type: 'workspace-write' },
+      model: 'gpt-5-codex',
+      effort: 'medium',
+      summary: 'auto',
+    }),
+  );
   r.add(line('event_msg', { type: 'user_message', message: 'Move the credentials out of the config files.', images: [] }));
   for (const s of secrets) {
     const c = `call_${s.k}`;
     // arguments is a JSON string inside JSON: the secret is escaped twice.
-    r.add(line('response_item', { type: 'function_call', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', s.writeCommand], workdir: CWD }), call_id: `${c}_w` }), 'tool-input', 'function_call arguments');
-    r.add(line('response_item', { type: 'function_call_output', call_id: `${c}_w`, output: JSON.stringify({ output: '', metadata: { exit_code: 0, duration_seconds: 0.1 } }) }));
-    const patch = `*** Begin Patch\n*** Add File: ${s.file}.bak\n${s.ctx.split('\n').map((l) => `+${l}`).join('\n')}\n*** End Patch`;
-    r.add(line('response_item', { type: 'custom_tool_call', status: 'completed', call_id: `${c}_p`, name: 'apply_patch', input: patch }), 'tool-input', 'apply_patch input');
-    r.add(line('response_item', { type: 'custom_tool_call_output', call_id: `${c}_p`, output: JSON.stringify({ output: `Success. Updated the following files:\nA ${s.file}.bak\n`, metadata: { exit_code: 0 } }) }));
-    r.add(line('response_item', { type: 'function_call', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', s.readCommand], workdir: CWD }), call_id: `${c}_r` }));
-    r.add(line('response_item', { type: 'function_call_output', call_id: `${c}_r`, output: JSON.stringify({ output: s.output, metadata: { exit_code: 0, duration_seconds: 0.1 } }) }), 'tool-output', 'function_call_output');
-    r.add(line('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: s.reply }] }), 'assistant-text', 'response_item message');
+    r.add(
+      line('response_item', {
+        type: 'function_call',
+        name: 'shell',
+        arguments: JSON.stringify({ command: ['bash', '-lc', s.writeCommand], workdir: CWD }),
+        call_id: `${c}_w`,
+      }),
+      'tool-input',
+      'function_call arguments',
+    );
+    r.add(
+      line('response_item', {
+        type: 'function_call_output',
+        call_id: `${c}_w`,
+        output: JSON.stringify({ output: '', metadata: { exit_code: 0, duration_seconds: 0.1 } }),
+      }),
+    );
+    const patch = `*** Begin Patch\n*** Add File: ${s.file}.bak\n${s.ctx
+      .split('\n')
+      .map((l) => `+${l}`)
+      .join('\n')}\n*** End Patch`;
+    r.add(
+      line('response_item', { type: 'custom_tool_call', status: 'completed', call_id: `${c}_p`, name: 'apply_patch', input: patch }),
+      'tool-input',
+      'apply_patch input',
+    );
+    r.add(
+      line('response_item', {
+        type: 'custom_tool_call_output',
+        call_id: `${c}_p`,
+        output: JSON.stringify({ output: `Success. Updated the following files:\nA ${s.file}.bak\n`, metadata: { exit_code: 0 } }),
+      }),
+    );
+    r.add(
+      line('response_item', {
+        type: 'function_call',
+        name: 'shell',
+        arguments: JSON.stringify({ command: ['bash', '-lc', s.readCommand], workdir: CWD }),
+        call_id: `${c}_r`,
+      }),
+    );
+    r.add(
+      line('response_item', {
+        type: 'function_call_output',
+        call_id: `${c}_r`,
+        output: JSON.stringify({ output: s.output, metadata: { exit_code: 0, duration_seconds: 0.1 } }),
+      }),
+      'tool-output',
+      'function_call_output',
+    );
+    r.add(
+      line('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: s.reply }] }),
+      'assistant-text',
+      'response_item message',
+    );
     r.add(line('event_msg', { type: 'agent_message', message: s.reply }), 'assistant-text', 'event_msg agent_message');
   }
-  r.add(line('event_msg', { type: 'token_count', info: { total_token_usage: { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 3000, reasoning_output_tokens: 0, total_tokens: 12000 }, model_context_window: 272000 } }));
+  r.add(
+    line('event_msg', {
+      type: 'token_count',
+      info: {
+        total_token_usage: { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 3000, reasoning_output_tokens: 0, total_tokens: 12000 },
+        model_context_window: 272000,
+      },
+    }),
+  );
   return r;
 }
 
@@ -247,10 +389,31 @@ function codexExec(secrets: Secret[]): Records {
   for (const s of secrets) {
     const w = `item_${item++}`;
     const command = (cmd: string) => `bash -lc ${JSON.stringify(cmd)}`;
-    r.add({ type: 'item.started', item: { id: w, type: 'command_execution', command: command(s.writeCommand), aggregated_output: '', exit_code: null, status: 'in_progress' } }, 'tool-input', 'command_execution command (started)');
-    r.add({ type: 'item.completed', item: { id: w, type: 'command_execution', command: command(s.writeCommand), aggregated_output: '', exit_code: 0, status: 'completed' } }, 'tool-input', 'command_execution command');
+    r.add(
+      {
+        type: 'item.started',
+        item: { id: w, type: 'command_execution', command: command(s.writeCommand), aggregated_output: '', exit_code: null, status: 'in_progress' },
+      },
+      'tool-input',
+      'command_execution command (started)',
+    );
+    r.add(
+      {
+        type: 'item.completed',
+        item: { id: w, type: 'command_execution', command: command(s.writeCommand), aggregated_output: '', exit_code: 0, status: 'completed' },
+      },
+      'tool-input',
+      'command_execution command',
+    );
     const c = `item_${item++}`;
-    r.add({ type: 'item.completed', item: { id: c, type: 'command_execution', command: command(s.readCommand), aggregated_output: s.output, exit_code: 0, status: 'completed' } }, 'tool-output', 'command_execution aggregated_output');
+    r.add(
+      {
+        type: 'item.completed',
+        item: { id: c, type: 'command_execution', command: command(s.readCommand), aggregated_output: s.output, exit_code: 0, status: 'completed' },
+      },
+      'tool-output',
+      'command_execution aggregated_output',
+    );
     r.add({ type: 'item.completed', item: { id: `item_${item++}`, type: 'agent_message', text: s.reply } }, 'assistant-text', 'agent_message');
   }
   r.add({ type: 'turn.completed', usage: { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 3000 } });
@@ -266,10 +429,24 @@ function geminiStream(secrets: Secret[]): Records {
   r.add({ type: 'message', timestamp: r.now(), role: 'user', content: 'Move the credentials out of the config files.' });
   for (const s of secrets) {
     const t = `tool_${s.k}`;
-    r.add({ type: 'tool_use', timestamp: r.now(), tool_name: 'run_shell_command', tool_id: `${t}_w`, parameters: { command: s.writeCommand } }, 'tool-input', 'run_shell_command parameters');
+    r.add(
+      { type: 'tool_use', timestamp: r.now(), tool_name: 'run_shell_command', tool_id: `${t}_w`, parameters: { command: s.writeCommand } },
+      'tool-input',
+      'run_shell_command parameters',
+    );
     r.add({ type: 'tool_result', timestamp: r.now(), tool_id: `${t}_w`, status: 'success', output: '' });
-    r.add({ type: 'tool_use', timestamp: r.now(), tool_name: 'write_file', tool_id: `${t}_f`, parameters: { file_path: s.absFile, content: s.output } }, 'tool-input', 'write_file content');
-    r.add({ type: 'tool_result', timestamp: r.now(), tool_id: `${t}_f`, status: 'success', output: `Successfully created and wrote to new file: ${s.absFile}.` });
+    r.add(
+      { type: 'tool_use', timestamp: r.now(), tool_name: 'write_file', tool_id: `${t}_f`, parameters: { file_path: s.absFile, content: s.output } },
+      'tool-input',
+      'write_file content',
+    );
+    r.add({
+      type: 'tool_result',
+      timestamp: r.now(),
+      tool_id: `${t}_f`,
+      status: 'success',
+      output: `Successfully created and wrote to new file: ${s.absFile}.`,
+    });
     r.add({ type: 'tool_use', timestamp: r.now(), tool_name: 'run_shell_command', tool_id: `${t}_r`, parameters: { command: s.readCommand } });
     r.add({ type: 'tool_result', timestamp: r.now(), tool_id: `${t}_r`, status: 'success', output: s.output }, 'tool-output', 'tool_result output');
     r.add({ type: 'message', timestamp: r.now(), role: 'assistant', content: s.reply }, 'assistant-text', 'message');
@@ -278,7 +455,12 @@ function geminiStream(secrets: Secret[]): Records {
     r.add({ type: 'message', timestamp: r.now(), role: 'assistant', content: a, delta: true }, 'streamed-text', 'delta message, first half', s.k);
     r.add({ type: 'message', timestamp: r.now(), role: 'assistant', content: b, delta: true }, 'streamed-text', 'delta message, second half', s.k);
   }
-  r.add({ type: 'result', timestamp: r.now(), status: 'success', stats: { total_tokens: 12000, input_tokens: 9000, output_tokens: 3000, duration_ms: 91000, tool_calls: secrets.length * 3 } });
+  r.add({
+    type: 'result',
+    timestamp: r.now(),
+    status: 'success',
+    stats: { total_tokens: 12000, input_tokens: 9000, output_tokens: 3000, duration_ms: 91000, tool_calls: secrets.length * 3 },
+  });
   return r;
 }
 
@@ -309,7 +491,11 @@ function geminiSession(secrets: Secret[]): Records {
   r.add({ id: uuid(++n), timestamp: r.now(), type: 'user', content: [{ text: 'Move the credentials out of the config files.' }] });
   for (const s of secrets) {
     r.add(gemini('', [call(s, 'w', 'run_shell_command', { command: s.writeCommand }, '')]), 'tool-input', 'toolCalls[].args.command');
-    r.add(gemini('', [call(s, 'f', 'write_file', { file_path: s.absFile, content: s.output }, `Successfully created ${s.absFile}.`)]), 'tool-input', 'write_file args.content');
+    r.add(
+      gemini('', [call(s, 'f', 'write_file', { file_path: s.absFile, content: s.output }, `Successfully created ${s.absFile}.`)]),
+      'tool-input',
+      'write_file args.content',
+    );
     r.add(gemini('', [call(s, 'r', 'run_shell_command', { command: s.readCommand }, s.output)]), 'tool-output', 'toolCalls[].result + resultDisplay');
     r.add(gemini(s.reply, []), 'assistant-text', 'content text');
   }
@@ -329,19 +515,41 @@ function copilot(secrets: Secret[]): Records {
     parent = id;
     return e;
   };
-  r.add(ev('session.start', { sessionId: SESSION, version: 1, producer: 'copilot-agent', copilotVersion: '0.0.339', startTime: r.now(), selectedModel: 'claude-sonnet-4.5', context: { cwd: CWD } }));
+  r.add(
+    ev('session.start', {
+      sessionId: SESSION,
+      version: 1,
+      producer: 'copilot-agent',
+      copilotVersion: '0.0.339',
+      startTime: r.now(),
+      selectedModel: 'claude-sonnet-4.5',
+      context: { cwd: CWD },
+    }),
+  );
   r.add(ev('user.message', { content: 'Move the credentials out of the config files.' }));
   secrets.forEach((s, turn) => {
     const t = `toolu_${s.k}`;
     r.add(ev('assistant.turn_start', { turnId: String(turn) }));
     const bash = { command: s.writeCommand, description: 'Write config' };
-    r.add(ev('assistant.message', { content: '', toolRequests: [{ toolCallId: `${t}_w`, name: 'bash', arguments: bash }] }), 'tool-input', 'assistant.message toolRequests arguments');
+    r.add(
+      ev('assistant.message', { content: '', toolRequests: [{ toolCallId: `${t}_w`, name: 'bash', arguments: bash }] }),
+      'tool-input',
+      'assistant.message toolRequests arguments',
+    );
     r.add(ev('tool.execution_start', { toolCallId: `${t}_w`, toolName: 'bash', arguments: bash }), 'tool-input', 'bash arguments');
     r.add(ev('tool.execution_complete', { toolCallId: `${t}_w`, success: true, result: { content: '' } }));
-    r.add(ev('tool.execution_start', { toolCallId: `${t}_f`, toolName: 'create', arguments: { path: s.absFile, file_text: s.output } }), 'tool-input', 'create file_text');
+    r.add(
+      ev('tool.execution_start', { toolCallId: `${t}_f`, toolName: 'create', arguments: { path: s.absFile, file_text: s.output } }),
+      'tool-input',
+      'create file_text',
+    );
     r.add(ev('tool.execution_complete', { toolCallId: `${t}_f`, success: true, result: { content: `Created file ${s.absFile}` } }));
     r.add(ev('tool.execution_start', { toolCallId: `${t}_r`, toolName: 'bash', arguments: { command: s.readCommand } }));
-    r.add(ev('tool.execution_complete', { toolCallId: `${t}_r`, success: true, result: { content: s.output } }), 'tool-output', 'tool.execution_complete result');
+    r.add(
+      ev('tool.execution_complete', { toolCallId: `${t}_r`, success: true, result: { content: s.output } }),
+      'tool-output',
+      'tool.execution_complete result',
+    );
     r.add(ev('assistant.message', { content: s.reply }), 'assistant-text', 'assistant.message content');
     r.add(ev('assistant.turn_end', { turnId: String(turn) }));
   });
@@ -435,7 +643,15 @@ function openaiResponses(secrets: Secret[]): object {
     model: 'gpt-5-2025-08-07',
     output: [
       { type: 'function_call', id: 'fc_0', call_id: 'call_0', name: 'shell', arguments: JSON.stringify({ command: allWrites(secrets) }), status: 'completed' },
-      { type: 'mcp_call', id: 'mcp_0', server_label: 'fs', name: 'read_file', arguments: '{"path":"config/canary.env"}', output: all(secrets, (s) => s.ctx), error: null },
+      {
+        type: 'mcp_call',
+        id: 'mcp_0',
+        server_label: 'fs',
+        name: 'read_file',
+        arguments: '{"path":"config/canary.env"}',
+        output: all(secrets, (s) => s.ctx),
+        error: null,
+      },
       { type: 'message', id: 'msg_0', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: allReplies(secrets), annotations: [] }] },
     ],
     usage: { input_tokens: 9000, output_tokens: 3000, total_tokens: 12000 },
@@ -451,7 +667,11 @@ function anthropicMessage(secrets: Secret[]): object {
     content: [
       { type: 'text', text: allReplies(secrets) },
       { type: 'server_tool_use', id: 'srvtoolu_0', name: 'bash_code_execution', input: { command: 'cat config/*.env' } },
-      { type: 'bash_code_execution_tool_result', tool_use_id: 'srvtoolu_0', content: { type: 'bash_code_execution_result', stdout: all(secrets, (s) => s.ctx), stderr: '', return_code: 0 } },
+      {
+        type: 'bash_code_execution_tool_result',
+        tool_use_id: 'srvtoolu_0',
+        content: { type: 'bash_code_execution_result', stdout: all(secrets, (s) => s.ctx), stderr: '', return_code: 0 },
+      },
       { type: 'tool_use', id: 'toolu_0', name: 'bash', input: { command: allWrites(secrets) } },
     ],
     stop_reason: 'tool_use',

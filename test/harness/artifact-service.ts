@@ -67,7 +67,10 @@ export interface ArtifactService {
 
 interface StorageBlobModule {
   StorageSharedKeyCredential: new (account: string, key: string) => unknown;
-  BlobServiceClient: new (url: string, credential: unknown) => {
+  BlobServiceClient: new (
+    url: string,
+    credential: unknown,
+  ) => {
     getContainerClient(name: string): {
       createIfNotExists(): Promise<unknown>;
       getBlockBlobClient(name: string): { downloadToBuffer(): Promise<Buffer>; exists(): Promise<boolean> };
@@ -114,7 +117,20 @@ async function startAzurite(): Promise<{ endpoint: string; stop: () => Promise<v
   const child = trackChild(
     spawn(
       node.path,
-      [guard, main, '--blobHost', '127.0.0.1', '--blobPort', '0', '--inMemoryPersistence', '--extentMemoryLimit', '256', '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
+      [
+        guard,
+        main,
+        '--blobHost',
+        '127.0.0.1',
+        '--blobPort',
+        '0',
+        '--inMemoryPersistence',
+        '--extentMemoryLimit',
+        '256',
+        '--skipApiVersionCheck',
+        '--disableTelemetry',
+        '--silent',
+      ],
       // stdin stays an open pipe: its end is how the guard notices this process is gone.
       { cwd, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cwd }, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
     ),
@@ -201,17 +217,19 @@ export async function startArtifactService(): Promise<ArtifactService> {
   let interceptor: Interceptor | undefined;
 
   const sasUrl = (blobName: string, permissions: string): string => {
-    const sas = sdk.generateBlobSASQueryParameters(
-      {
-        containerName: CONTAINER,
-        blobName,
-        permissions: sdk.BlobSASPermissions.parse(permissions),
-        // Start in the past so clock skew between this process and Azurite cannot reject a fresh SAS.
-        startsOn: new Date(Date.now() - 5 * 60_000),
-        expiresOn: new Date(Date.now() + 60 * 60_000),
-      },
-      credential,
-    ).toString();
+    const sas = sdk
+      .generateBlobSASQueryParameters(
+        {
+          containerName: CONTAINER,
+          blobName,
+          permissions: sdk.BlobSASPermissions.parse(permissions),
+          // Start in the past so clock skew between this process and Azurite cannot reject a fresh SAS.
+          startsOn: new Date(Date.now() - 5 * 60_000),
+          expiresOn: new Date(Date.now() + 60 * 60_000),
+        },
+        credential,
+      )
+      .toString();
     return `${azurite.endpoint}/${CONTAINER}/${blobName.split('/').map(encodeURIComponent).join('/')}?${sas}`;
   };
 
@@ -312,7 +330,8 @@ export async function startArtifactService(): Promise<ArtifactService> {
       res.end(JSON.stringify(body));
     };
     const url = new URL(req.url ?? '/', 'http://x');
-    if (req.method !== 'POST' || !url.pathname.startsWith(TWIRP_PREFIX)) return send(404, { code: 'bad_route', msg: `no handler for ${req.method} ${url.pathname}` });
+    if (req.method !== 'POST' || !url.pathname.startsWith(TWIRP_PREFIX))
+      return send(404, { code: 'bad_route', msg: `no handler for ${req.method} ${url.pathname}` });
     const method = url.pathname.slice(TWIRP_PREFIX.length);
     let body: Record<string, unknown> = {};
     let status = 200;

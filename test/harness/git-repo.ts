@@ -122,7 +122,10 @@ export const DEFAULT_REPOSITORY = 'acme/widgets';
  * gates read. The title carries an @mention on purpose: every gate must neutralise it before
  * echoing PR text into a summary or comment.
  */
-export function pullRequestEvent(repo: Pick<GitRepo, 'baseSha' | 'headSha' | 'headRef' | 'baseRef'>, overrides: Record<string, unknown> = {}): Record<string, Json> {
+export function pullRequestEvent(
+  repo: Pick<GitRepo, 'baseSha' | 'headSha' | 'headRef' | 'baseRef'>,
+  overrides: Record<string, unknown> = {},
+): Record<string, Json> {
   const [owner = 'acme', name = 'widgets'] = DEFAULT_REPOSITORY.split('/');
   const repository = {
     id: 123456789,

@@ -377,7 +377,11 @@ function cleanBaseEnv(): Record<string, string> {
   // vitest sets NODE_ENV=test; the runner sets nothing, and libraries branch on it.
   delete env['NODE_ENV'];
   // Same reason for PATH: the runner has no node_modules/.bin on it.
-  if (env['PATH']) env['PATH'] = env['PATH'].split(path.delimiter).filter((p) => !/[\\/]node_modules[\\/]\.bin$/.test(p)).join(path.delimiter);
+  if (env['PATH'])
+    env['PATH'] = env['PATH']
+      .split(path.delimiter)
+      .filter((p) => !/[\\/]node_modules[\\/]\.bin$/.test(p))
+      .join(path.delimiter);
   if (!env['PATH']) env['PATH'] = '/usr/local/bin:/usr/bin:/bin';
   env['HOME'] ??= tmpdir();
   return env;
@@ -397,7 +401,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
 
   const unexpected = Object.keys(options.inputs ?? {}).filter((k) => !(k in manifest.inputs));
   if (unexpected.length && !options.allowUnexpectedInputs) {
-    throw new Error(`runAction: unexpected input(s) ${unexpected.map((u) => `'${u}'`).join(', ')}; valid inputs are ${Object.keys(manifest.inputs).join(', ')}`);
+    throw new Error(
+      `runAction: unexpected input(s) ${unexpected.map((u) => `'${u}'`).join(', ')}; valid inputs are ${Object.keys(manifest.inputs).join(', ')}`,
+    );
   }
 
   const node = nodeForBundles();
@@ -424,7 +430,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const event = (options.event ??
     (isPr
       ? pullRequestEvent(refs)
-      : { ref: `refs/heads/${refs.headRef}`, before: refs.baseSha, after: refs.headSha, repository: pullRequestEvent(refs)['repository'] })) as Record<string, unknown>;
+      : { ref: `refs/heads/${refs.headRef}`, before: refs.baseSha, after: refs.headSha, repository: pullRequestEvent(refs)['repository'] })) as Record<
+    string,
+    unknown
+  >;
   const eventPath = path.join(runnerTemp, '_github_workflow', 'event.json');
   mkdirSync(path.dirname(eventPath), { recursive: true });
   writeFileSync(eventPath, JSON.stringify(event, null, 2));
@@ -539,9 +548,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = trackChild(
-      spawn(node.path, [mainFile], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
-    );
+    const child = trackChild(spawn(node.path, [mainFile], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => out.push(b));
@@ -560,7 +567,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       const so = Buffer.concat(out).toString('utf8');
       const se = Buffer.concat(err).toString('utf8');
       if (timedOut) {
-        reject(new Error(`runAction: ${manifest.name} did not finish within ${timeoutMs} ms\n--- stdout (tail)\n${so.slice(-4000)}\n--- stderr (tail)\n${se.slice(-4000)}`));
+        reject(
+          new Error(
+            `runAction: ${manifest.name} did not finish within ${timeoutMs} ms\n--- stdout (tail)\n${so.slice(-4000)}\n--- stderr (tail)\n${se.slice(-4000)}`,
+          ),
+        );
         return;
       }
       // A signal death has no exit code; the runner reports such a step as failed.

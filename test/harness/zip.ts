@@ -37,7 +37,7 @@ export function readZip(zip: Buffer): Map<string, Buffer> {
     const name = zip.subarray(p + 46, p + 46 + nameLen).toString(flags & 0x800 ? 'utf8' : 'latin1');
     const extra = zip.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen);
     // Zip64 extra (id 1) lists only the fields whose 32-bit slot is saturated, in this order.
-    for (let e = 0; e + 4 <= extra.length; ) {
+    for (let e = 0; e + 4 <= extra.length;) {
       const id = extra.readUInt16LE(e);
       const len = extra.readUInt16LE(e + 2);
       if (id === 0x0001) {

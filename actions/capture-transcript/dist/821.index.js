@@ -2278,7 +2278,11 @@ function ajvProblem(error, data) {
                 ? { pointer, at: 'value', message: `must be 1, the policy version this release understands (got ${describeValue(valueAt(data, pointer))})` }
                 : { pointer, at: 'value', message: `must be ${JSON.stringify(params.allowedValue)}` };
         case 'enum':
-            return { pointer, at: 'value', message: `must be one of: ${params.allowedValues.map(String).join(', ')} (got ${describeValue(valueAt(data, pointer))})` };
+            return {
+                pointer,
+                at: 'value',
+                message: `must be one of: ${params.allowedValues.map(String).join(', ')} (got ${describeValue(valueAt(data, pointer))})`,
+            };
         case 'minLength':
             return { pointer, at: 'value', message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
         case 'maxLength':
@@ -2376,9 +2380,7 @@ function throwProblems(file, source, problems) {
         position: source?.locate(problem.pointer, problem.at),
     }));
     // The first problem in reading order, so the message is stable and points where a reader starts.
-    located.sort((a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
-        (a.position?.column ?? 0) - (b.position?.column ?? 0) ||
-        a.pointer.localeCompare(b.pointer));
+    located.sort((a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0) || a.pointer.localeCompare(b.pointer));
     const seen = new Set();
     const lines = located.filter((p) => {
         const key = `${p.pointer} ${p.message}`;

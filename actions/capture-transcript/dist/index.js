@@ -28660,7 +28660,14 @@ const main = (0,src/* defineGate */.pu)({
     secrets: (inputs) => inputs.maskValues,
     async run({ inputs, common, context, policy, log, tool }) {
         const fingerprintKey = process.env.AGENT_GATES_FINGERPRINT_KEY;
-        const plan = (0,capture/* planCapture */.Gi)(inputs, { context, policy, tool, failOn: common.failOn, workerEntry: (0,src/* workerEntry */.xA)(import.meta.url), ...(fingerprintKey ? { fingerprintKey } : {}) });
+        const plan = (0,capture/* planCapture */.Gi)(inputs, {
+            context,
+            policy,
+            tool,
+            failOn: common.failOn,
+            workerEntry: (0,src/* workerEntry */.xA)(import.meta.url),
+            ...(fingerprintKey ? { fingerprintKey } : {}),
+        });
         const result = await runCapture({ ...plan.options, onSecret: (value) => (0,src/* maskSecrets */.QU)([value]) });
         const outputs = new src/* OutputSet */.Yd();
         const upload = (0,capture/* captureUpload */.gZ)(plan, result);
@@ -29310,13 +29317,7 @@ function isFullSha(value) {
 function assertSafeRef(ref) {
     if (isFullSha(ref))
         return;
-    const unsafe = !SAFE_REF.test(ref) ||
-        ref.includes('..') ||
-        ref.includes('//') ||
-        ref.endsWith('/') ||
-        ref.endsWith('.') ||
-        ref.endsWith('.lock') ||
-        ref.length > 255;
+    const unsafe = !SAFE_REF.test(ref) || ref.includes('..') || ref.includes('//') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref.length > 255;
     if (unsafe) {
         throw new errors/* ConfigError */.xL('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
     }
@@ -29398,9 +29399,7 @@ async function revParse(workspace, ref, options = {}) {
     return sha.toLowerCase();
 }
 function commitHint(ref) {
-    return isFullSha(ref)
-        ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)'
-        : '';
+    return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';
 }
 /**
  * The content of `file` as it is in commit `sha`, or undefined when that commit has no such path.
@@ -29434,9 +29433,7 @@ async function gitShowFileBytes(workspace, sha, file, options = {}) {
         .toString('utf8')
         .split('\0')
         .filter((entry) => entry.length > 0);
-    const entry = entries
-        .map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line))
-        .find((match) => match !== null && match[4] === file);
+    const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line)).find((match) => match !== null && match[4] === file);
     if (!entry)
         return undefined;
     const [, mode, type, object] = entry;
@@ -29744,11 +29741,7 @@ function defineGate(definition) {
         });
         const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
         const outcome = await definition.run({ inputs, common, context, policy, log, tool });
-        outcome.outputs
-            .set('verdict', outcome.verdict)
-            .set('report', outcome.report.path)
-            .set('report-digest', outcome.report.digest)
-            .commit();
+        outcome.outputs.set('verdict', outcome.verdict).set('report', outcome.report.path).set('report-digest', outcome.report.digest).commit();
         for (const cut of outcome.outputs.truncated()) {
             log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
         }
@@ -29836,7 +29829,10 @@ const cache = new Map();
 function modelGlob(glob) {
     let re = cache.get(glob);
     if (!re) {
-        re = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
+        re = new RegExp(`^${glob
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*')}$`, 'is');
         if (cache.size < 1000)
             cache.set(glob, re);
     }
@@ -29965,19 +29961,52 @@ async function captureOpaque(run) {
     const sourceDigest = `sha256:${digests.sha256}`;
     const transcriptDigest = `sha256:${digests.storedSha256}`;
     const gateReasons = [
-        { code: 'format-unknown', severity: 'warn', message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged` },
+        {
+            code: 'format-unknown',
+            severity: 'warn',
+            message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged`,
+        },
     ];
     if (redactions > 0 && !options.redact)
-        gateReasons.push({ code: 'secret-unredacted', severity: 'fail', message: `${redactions} secret(s) found and redact is off: the transcript was not stored` });
+        gateReasons.push({
+            code: 'secret-unredacted',
+            severity: 'fail',
+            message: `${redactions} secret(s) found and redact is off: the transcript was not stored`,
+        });
     else if (redactions > 0)
-        gateReasons.push({ code: 'secret-redacted', severity: 'warn', message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them` });
+        gateReasons.push({
+            code: 'secret-redacted',
+            severity: 'warn',
+            message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`,
+        });
     if (invalidLines > 0)
         gateReasons.push({ code: 'invalid-utf8', severity: 'warn', message: `${invalidLines} line(s) are not valid UTF-8` });
     const verdict = (0,gate_verdict/* worstVerdict */.zP)(gateReasons.map((r) => r.severity));
     const reasons = gateReasons.map((r) => r.message);
-    const summary = { format: 'unknown', agent: 'unknown', models: [], turns: 0, toolCalls: 0, tools: {}, filesTouched: [], records: 0, skippedRecords: 0, badLines: 0, conversation: [] };
+    const summary = {
+        format: 'unknown',
+        agent: 'unknown',
+        models: [],
+        turns: 0,
+        toolCalls: 0,
+        tools: {},
+        filesTouched: [],
+        records: 0,
+        skippedRecords: 0,
+        badLines: 0,
+        conversation: [],
+    };
     const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
-    const summaryText = `${JSON.stringify({ schema: 'https://agent-gates.dev/schemas/capture-summary/v1', ...summary, verdict, reasons, toolViolations: [], toolViolationCount: 0, redactions, findings }, null, 2)}\n`;
+    const summaryText = `${JSON.stringify({
+        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
+        ...summary,
+        verdict,
+        reasons,
+        toolViolations: [],
+        toolViolationCount: 0,
+        redactions,
+        findings,
+    }, null, 2)}\n`;
     (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
     const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
     const uploadable = options.redact || redactions === 0;
@@ -30198,7 +30227,7 @@ function isUnset(value) {
     return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 function resolveSetting(inputValue, policyValue) {
-    return isUnset(inputValue) ? policyValue : (inputValue);
+    return isUnset(inputValue) ? policyValue : inputValue;
 }
 /**
  * `resolveSetting` for each key of the policy object: the result has the policy's shape, with every
@@ -30334,7 +30363,11 @@ function captureUpload(plan, result) {
         return undefined;
     if (!result.uploadable)
         return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
-    return { ...plan.upload, files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
+    return {
+        ...plan.upload,
+        files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile],
+        rootDirectory: plan.options.outputDir,
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/index.ts
@@ -30402,7 +30435,7 @@ function listModels(models) {
 function judgeModels(policy, models, raise) {
     if (models.length === 0) {
         if (restrictsModels(policy))
-            raise('warn', 'the transcript names no model, so the policy\'s models.allowed and models.denied could not be checked');
+            raise('warn', "the transcript names no model, so the policy's models.allowed and models.denied could not be checked");
         return;
     }
     const denied = [];
@@ -30439,7 +30472,7 @@ function subagentFiles(source) {
     catch {
         return [];
     }
-    return names
+    return (names
         .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
         .sort()
         .map((name) => external_node_path_default().join(folder, name))
@@ -30452,7 +30485,7 @@ function subagentFiles(source) {
         catch {
             return false;
         }
-    });
+    }));
 }
 /** Reads the start of a file for format detection without loading the rest. */
 async function headOf(file) {
@@ -30494,7 +30527,10 @@ async function captureTranscript(options) {
     const engine = (0,secrets/* createSecretEngine */.T0)(engineOptions);
     // An invalid rule matches nothing: silently kept, a typo would turn an allow-list into deny-all or
     // a deny rule into nothing. The policy's rules are checked when it loads; these are the input's.
-    for (const [input, list] of [['allowed-tools', options.allowedTools], ['denied-tools', options.deniedTools]]) {
+    for (const [input, list] of [
+        ['allowed-tools', options.allowedTools],
+        ['denied-tools', options.deniedTools],
+    ]) {
         for (const rule of list) {
             const parsed = (0,tools/* parseToolPattern */.Wc)(rule);
             if ('error' in parsed)
@@ -30627,7 +30663,13 @@ async function captureTranscript(options) {
                 const stored = external_node_path_default().join(options.outputDir, storedAs);
                 (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(stored), { recursive: true });
                 const digests = await storeLines(agent, stored, Boolean(options.workerEntry && (0,external_node_fs_.statSync)(agent).size >= WORKER_MIN_BYTES));
-                subagents.push({ name: external_node_path_default().basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
+                subagents.push({
+                    name: external_node_path_default().basename(agent),
+                    storedAs,
+                    sourceDigest: `sha256:${digests.sha256}`,
+                    transcriptDigest: `sha256:${digests.storedSha256}`,
+                    file: stored,
+                });
             }
         }
         // A stream redacts a value it learned in the lines after, not in those it had passed: a second pass,
@@ -31490,11 +31532,7 @@ function toPolicy(raw, policyPaths) {
         },
         scope: {
             allowedPaths: [...scope['allowed-paths']],
-            protectedPaths: unique([
-                ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
-                ...policyPaths,
-                ...scope['protected-paths'],
-            ]),
+            protectedPaths: unique([...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []), ...policyPaths, ...scope['protected-paths']]),
             protectAgentInstructions: scope['protect-agent-instructions'],
             maxFiles: scope['max-files'],
             maxLines: scope['max-lines'],
@@ -31792,7 +31830,10 @@ function matchToolName(ruleTool, name) {
     if (ruleTool === '*')
         return true;
     if (ruleTool.includes('*')) {
-        const source = ruleTool.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+        const source = ruleTool
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*');
         return new RegExp(`^${source}$`).test(name);
     }
     // Claude Code: `mcp__server` approves every tool of that server.
@@ -32123,7 +32164,13 @@ function lexLiterals(raw) {
             break;
         const text = raw.slice(start, end);
         const lit = {
-            start, end, raw: text, hasEscape: text.includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
+            start,
+            end,
+            raw: text,
+            hasEscape: text.includes('\\'),
+            decodedCache: undefined,
+            streamKey: null,
+            spans: [],
         };
         let a = end;
         while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t'))
@@ -32145,9 +32192,9 @@ function lexLiterals(raw) {
 function edgeChar(lit, last) {
     const inner = lit.raw;
     if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
-        return last ? inner[inner.length - 2] ?? '' : inner[1] ?? '';
+        return last ? (inner[inner.length - 2] ?? '') : (inner[1] ?? '');
     const d = decodeLiteral(lit) ?? '';
-    return last ? d[d.length - 1] ?? '' : d[0] ?? '';
+    return last ? (d[d.length - 1] ?? '') : (d[0] ?? '');
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -32203,13 +32250,36 @@ function shannonEntropy(s) {
     return h;
 }
 const PLACEHOLDER_PASSWORDS = new Set([
-    'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
-    'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
+    'password',
+    'passwd',
+    'pass',
+    'pwd',
+    'secret',
+    'mypassword',
+    'yourpassword',
+    'changeme',
+    'example',
+    'placeholder',
+    'redacted',
+    'token',
+    'apikey',
+    'api_key',
+    'test',
+    'dummy',
+    'none',
+    'null',
+    'undefined',
     'x-oauth-basic',
     // Database and broker images' default accounts (`postgres:postgres@`, `root:root@`, `guest:guest@` in CI
     // service containers): anyone can guess them, there is nothing to rotate, and masking `postgres` or `root`
     // would blank those words all over the job log.
-    'postgres', 'mysql', 'root', 'admin', 'guest', 'user', 'username',
+    'postgres',
+    'mysql',
+    'root',
+    'admin',
+    'guest',
+    'user',
+    'username',
 ]);
 /**
  * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
@@ -37195,17 +37265,98 @@ const HASH_SHAPED = /^(?:[0-9a-f]{16,128}|[0-9A-F]{16,128}|[0-9a-fA-F]{8}-[0-9a-
 /** A Figma file key (`https://www.figma.com/design/<file key>/…`): base62, 22 characters today. */
 const FILE_KEY_SHAPED = /^[A-Za-z0-9]{16,64}$/;
 const IDENTIFIER_WORDS = new Set([
-    'key', 'keys', 'id', 'ids', 'uuid', 'hash', 'sha', 'md', 'digest', 'checksum', 'etag',
+    'key',
+    'keys',
+    'id',
+    'ids',
+    'uuid',
+    'hash',
+    'sha',
+    'md',
+    'digest',
+    'checksum',
+    'etag',
     'fingerprint',
     // Things whose key is an identifier: design tools, caches, stores, builds.
-    'file', 'cache', 'component', 'components', 'style', 'styles', 'node', 'sort', 'row', 'partition', 'object',
-    'idempotency', 'dedup', 'dedupe', 'lookup', 'content', 'commit', 'blob', 'tree', 'cell', 'layer', 'frame',
-    'variable', 'collection', 'page', 'asset', 'document', 'doc', 'record', 'item', 'entry', 'index', 'unique',
-    'group', 'version', 'revision', 'state', 'storage', 'translation', 'i18n', 'message', 'list', 'query',
-    'route', 'field', 'column', 'event', 'job', 'task', 'build', 'artifact', 'image', 'media', 'library',
-    'team', 'project', 'instance', 'parent', 'child', 'cursor', 'mode', 'prop', 'property', 'element',
-    'section', 'block', 'template', 'theme', 'font', 'color', 'icon', 'container', 'primary', 'foreign',
-    'composite', 'sequence', 'bucket', 'schema', 'react',
+    'file',
+    'cache',
+    'component',
+    'components',
+    'style',
+    'styles',
+    'node',
+    'sort',
+    'row',
+    'partition',
+    'object',
+    'idempotency',
+    'dedup',
+    'dedupe',
+    'lookup',
+    'content',
+    'commit',
+    'blob',
+    'tree',
+    'cell',
+    'layer',
+    'frame',
+    'variable',
+    'collection',
+    'page',
+    'asset',
+    'document',
+    'doc',
+    'record',
+    'item',
+    'entry',
+    'index',
+    'unique',
+    'group',
+    'version',
+    'revision',
+    'state',
+    'storage',
+    'translation',
+    'i18n',
+    'message',
+    'list',
+    'query',
+    'route',
+    'field',
+    'column',
+    'event',
+    'job',
+    'task',
+    'build',
+    'artifact',
+    'image',
+    'media',
+    'library',
+    'team',
+    'project',
+    'instance',
+    'parent',
+    'child',
+    'cursor',
+    'mode',
+    'prop',
+    'property',
+    'element',
+    'section',
+    'block',
+    'template',
+    'theme',
+    'font',
+    'color',
+    'icon',
+    'container',
+    'primary',
+    'foreign',
+    'composite',
+    'sequence',
+    'bucket',
+    'schema',
+    'react',
 ]);
 /** Characters a member name is made of, in text and in JSON (where it may end in `\"`). */
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
@@ -38489,7 +38640,9 @@ function createMatcher(options) {
     const asBytes = (v) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
     // And the spelling of writers that escape every non-ASCII character (Python's json.dumps), for text
     // that is not decoded before it is scanned (Markdown transcripts, a JSON document quoted in one).
-    const asciiJson = (v) => JSON.stringify(v).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const asciiJson = (v) => JSON.stringify(v)
+        .slice(1, -1)
+        .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1)), asciiJson(v)]))];
     // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
     // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
@@ -38498,9 +38651,7 @@ function createMatcher(options) {
     const keywordLists = engineKeywordLists(rules);
     // Building the automaton is the engine's largest start-up cost; for the default rule set a build
     // step has done it already (keyword-automaton.generated.ts), checked against the actual keywords.
-    const index = KEYWORD_AUTOMATON.signature === (0,keyword_index/* keywordSignature */.E)(keywordLists)
-        ? new keyword_index/* KeywordIndex */.e(keywordLists, KEYWORD_AUTOMATON)
-        : new keyword_index/* KeywordIndex */.e(keywordLists);
+    const index = KEYWORD_AUTOMATON.signature === (0,keyword_index/* keywordSignature */.E)(keywordLists) ? new keyword_index/* KeywordIndex */.e(keywordLists, KEYWORD_AUTOMATON) : new keyword_index/* KeywordIndex */.e(keywordLists);
     const ruleCandidates = (found) => found.filter((r) => r < ESCAPE_MARKER);
     const fingerprint = (ruleId, secret) => (0,external_node_crypto_.createHmac)('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
     /**
@@ -39970,7 +40121,7 @@ class TranscriptSummaryBuilder {
         const paths = inputPaths(input);
         const edited = isEditTool(name, input) ? paths : [];
         if (name.toLowerCase() === 'apply_patch') {
-            const patch = isObject(input) ? str(input['input']) ?? str(input['patch']) : str(input);
+            const patch = isObject(input) ? (str(input['input']) ?? str(input['patch'])) : str(input);
             if (patch)
                 for (const path of patchPaths(patch))
                     if (!edited.includes(path))
@@ -40654,7 +40805,12 @@ function openaiResponsesHandler(b) {
             case 'code_interpreter_call':
             case 'computer_call':
             case 'image_generation_call':
-                b.toolCall({ id, name: String(o['type']).replace(/_call$/, ''), argument: primaryArgument('', o['queries'] ?? o['code'] ?? o['action']), recordIndex: index });
+                b.toolCall({
+                    id,
+                    name: String(o['type']).replace(/_call$/, ''),
+                    argument: primaryArgument('', o['queries'] ?? o['code'] ?? o['action']),
+                    recordIndex: index,
+                });
                 return;
             default:
                 return;
@@ -40849,10 +41005,31 @@ const WORKING_DIRECTORY = /# Current Working Directory \(([^)\n]+)\)/;
  * `tool_use` block at all. Those calls are read from the text, so an older export is judged too.
  */
 const XML_TOOLS = [
-    'execute_command', 'read_file', 'write_to_file', 'replace_in_file', 'search_files', 'list_files', 'list_code_definition_names',
-    'browser_action', 'use_mcp_tool', 'access_mcp_resource', 'ask_followup_question', 'attempt_completion', 'plan_mode_respond',
-    'new_task', 'load_mcp_documentation', 'web_fetch', 'apply_diff', 'insert_content', 'search_and_replace', 'switch_mode',
-    'fetch_instructions', 'codebase_search', 'update_todo_list', 'new_rule', 'apply_patch',
+    'execute_command',
+    'read_file',
+    'write_to_file',
+    'replace_in_file',
+    'search_files',
+    'list_files',
+    'list_code_definition_names',
+    'browser_action',
+    'use_mcp_tool',
+    'access_mcp_resource',
+    'ask_followup_question',
+    'attempt_completion',
+    'plan_mode_respond',
+    'new_task',
+    'load_mcp_documentation',
+    'web_fetch',
+    'apply_diff',
+    'insert_content',
+    'search_and_replace',
+    'switch_mode',
+    'fetch_instructions',
+    'codebase_search',
+    'update_todo_list',
+    'new_rule',
+    'apply_patch',
 ];
 const XML_CALL = new RegExp(`<(${XML_TOOLS.join('|')})>([\\s\\S]*?)</\\1>`, 'g');
 const XML_PARAM = /<([a-z_]+)>([\s\S]*?)<\/\1>/g;
@@ -40873,7 +41050,7 @@ function clinePath(input) {
 function clineToolCall(b, name, input, index, id) {
     const fields = isObject(input) ? input : {};
     const path = clinePath(fields);
-    const argument = name === 'execute_command' ? str(fields['command']) ?? primaryArgument(name, input) : path ?? str(fields['url']) ?? primaryArgument(name, input);
+    const argument = name === 'execute_command' ? (str(fields['command']) ?? primaryArgument(name, input)) : (path ?? str(fields['url']) ?? primaryArgument(name, input));
     b.toolCall({
         id,
         name,
@@ -41423,15 +41600,7 @@ const detect_DETECT_HEAD_BYTES = 64 * 1024;
 /** A real transcript declares itself in its first records; scanning further only invites false matches. */
 const MAX_PROBE_LINES = 50;
 const ROLLOUT_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
-const EXEC_TYPES = new Set([
-    'thread.started',
-    'turn.started',
-    'turn.completed',
-    'turn.failed',
-    'item.started',
-    'item.updated',
-    'item.completed',
-]);
+const EXEC_TYPES = new Set(['thread.started', 'turn.started', 'turn.completed', 'turn.failed', 'item.started', 'item.updated', 'item.completed']);
 const CLAUDE_STREAM_TYPES = new Set(['system', 'assistant', 'user', 'result', 'stream_event', 'rate_limit_event']);
 const CLAUDE_SESSION_FIRST_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'progress']);
 const GEMINI_RECORDING_METHODS = new Set(['generateContentStream', 'generateContent', 'countTokens']);
@@ -41576,7 +41745,9 @@ function classifyDocument(value) {
     if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info'])))
         return 'swe-agent-traj';
     const info = value['info'];
-    if (Array.isArray(value['messages']) && isObject(info) && ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)) {
+    if (Array.isArray(value['messages']) &&
+        isObject(info) &&
+        ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)) {
         return 'mini-swe-agent-traj';
     }
     return classifyRecord(value);
@@ -41741,7 +41912,7 @@ function geminiStreamHandler(b) {
                     b.toolUse(str(value['tool_name']) ?? 'unknown', value['parameters'], index, str(value['tool_id']));
                     return true;
                 case 'tool_result':
-                    b.say('tool', str(value['output']) ?? (isObject(value['error']) ? str(value['error']['message']) ?? '' : ''));
+                    b.say('tool', str(value['output']) ?? (isObject(value['error']) ? (str(value['error']['message']) ?? '') : ''));
                     return true;
                 case 'error':
                     b.say('system', str(value['message']) ?? 'error');
@@ -42258,8 +42429,25 @@ function diffPaths(diff) {
  * a line for its bash session. Editing commands act on the named file or on the one open.
  */
 const SWE_COMMANDS = new Set([
-    'open', 'goto', 'scroll_up', 'scroll_down', 'create', 'edit', 'insert', 'search_dir', 'search_file', 'find_file',
-    'submit', 'str_replace_editor', 'filemap', 'exit_forfeit', 'exit_cost', 'exit_context', 'exit_error', 'exit_format', 'skip',
+    'open',
+    'goto',
+    'scroll_up',
+    'scroll_down',
+    'create',
+    'edit',
+    'insert',
+    'search_dir',
+    'search_file',
+    'find_file',
+    'submit',
+    'str_replace_editor',
+    'filemap',
+    'exit_forfeit',
+    'exit_cost',
+    'exit_context',
+    'exit_error',
+    'exit_format',
+    'skip',
 ]);
 /** The open file is recorded absolute, created files relative: both are spelled relative to the repository. */
 function inside(cwd, path) {
@@ -42314,7 +42502,13 @@ function sweAgentHandler(b) {
             const name = words[0] && SWE_COMMANDS.has(words[0]) ? words[0] : 'bash';
             const cwd = str(state['working_dir']);
             const edited = sweEdits(words, openFile).map((path) => inside(cwd, path));
-            const named = name === 'bash' || name === 'submit' ? [] : words.slice(1).filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w)).slice(0, 1).map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
+            const named = name === 'bash' || name === 'submit'
+                ? []
+                : words
+                    .slice(1)
+                    .filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w))
+                    .slice(0, 1)
+                    .map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
             b.toolCall({ name, argument: primaryArgument(name, action), filePaths: [...new Set([...named, ...edited])], edited, recordIndex: i });
             b.say('assistant', str(step['thought']) ?? '', [name]);
             b.say('tool', str(step['observation']) ?? '');

@@ -24,7 +24,14 @@ export const main = defineGate({
   secrets: (inputs) => inputs.maskValues,
   async run({ inputs, common, context, policy, log, tool }) {
     const fingerprintKey = process.env.AGENT_GATES_FINGERPRINT_KEY;
-    const plan = planCapture(inputs, { context, policy, tool, failOn: common.failOn, workerEntry: workerEntry(import.meta.url), ...(fingerprintKey ? { fingerprintKey } : {}) });
+    const plan = planCapture(inputs, {
+      context,
+      policy,
+      tool,
+      failOn: common.failOn,
+      workerEntry: workerEntry(import.meta.url),
+      ...(fingerprintKey ? { fingerprintKey } : {}),
+    });
     const result = await runCapture({ ...plan.options, onSecret: (value) => maskSecrets([value]) });
 
     const outputs = new OutputSet<OutputName>();

@@ -23,12 +23,22 @@ export function renderDetails(b: SummaryBuilder, result: CaptureResult): void {
     ],
   );
   const tools = Object.entries(s.tools).sort((a, b) => b[1] - a[1]);
-  if (tools.length > 0) b.raw('### Tools used\n').table(['tool', 'calls'], tools.slice(0, 50).map(([t, n]) => [t, String(n)]));
+  if (tools.length > 0)
+    b.raw('### Tools used\n').table(
+      ['tool', 'calls'],
+      tools.slice(0, 50).map(([t, n]) => [t, String(n)]),
+    );
   if (result.filesTouched.length > 0) {
-    b.raw('### Files touched\n').table(['path'], result.filesTouched.slice(0, 200).map((f) => [f]));
+    b.raw('### Files touched\n').table(
+      ['path'],
+      result.filesTouched.slice(0, 200).map((f) => [f]),
+    );
   }
   if (result.outsideWorkspace.length > 0) {
-    b.raw('### Written outside the workspace\n').table(['path'], result.outsideWorkspace.slice(0, 200).map((f) => [f]));
+    b.raw('### Written outside the workspace\n').table(
+      ['path'],
+      result.outsideWorkspace.slice(0, 200).map((f) => [f]),
+    );
   }
   if (result.violations.length > 0) {
     b.raw('### Tool violations\n').table(

@@ -23,8 +23,7 @@ export function createActionsLogger(): Logger & { suppressed(): number } {
   const counts = { error: 0, warning: 0, notice: 0 };
   let suppressed = 0;
   const annotate =
-    (level: keyof typeof counts, write: (m: string, p?: core.AnnotationProperties) => void) =>
-    (message: string, properties?: AnnotationProperties) => {
+    (level: keyof typeof counts, write: (m: string, p?: core.AnnotationProperties) => void) => (message: string, properties?: AnnotationProperties) => {
       const text = neutraliseMentions(truncate(message, 4000));
       if (counts[level] >= MAX_ANNOTATIONS_PER_LEVEL) {
         suppressed += 1;

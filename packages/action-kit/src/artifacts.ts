@@ -3,12 +3,7 @@ import { normaliseSha256 } from '@agent-gates/core/gate';
 
 /** What a gate needs from artifact storage; tests and the CLI pass their own. */
 export interface ArtifactStore {
-  upload(
-    name: string,
-    files: string[],
-    rootDirectory: string,
-    options: { retentionDays?: number },
-  ): Promise<{ id: number; size: number; digest?: string }>;
+  upload(name: string, files: string[], rootDirectory: string, options: { retentionDays?: number }): Promise<{ id: number; size: number; digest?: string }>;
 }
 
 /**

@@ -121,7 +121,10 @@ export function renderGateSummary(gate: string, outcome: Pick<GateOutcome<string
   const b = new SummaryBuilder();
   b.raw(`## ${ICON[outcome.verdict]} ${gate}: ${outcome.verdict}\n`);
   if (outcome.reasons.length > 0) {
-    b.table(['severity', 'check', 'reason'], outcome.reasons.map((r) => [r.severity, r.code, r.message]));
+    b.table(
+      ['severity', 'check', 'reason'],
+      outcome.reasons.map((r) => [r.severity, r.code, r.message]),
+    );
   }
   outcome.details?.(b);
   return b.render();
@@ -152,11 +155,7 @@ export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, 
     const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
     const outcome = await definition.run({ inputs, common, context, policy, log, tool });
 
-    outcome.outputs
-      .set('verdict', outcome.verdict)
-      .set('report', outcome.report.path)
-      .set('report-digest', outcome.report.digest)
-      .commit();
+    outcome.outputs.set('verdict', outcome.verdict).set('report', outcome.report.path).set('report-digest', outcome.report.digest).commit();
     for (const cut of outcome.outputs.truncated()) {
       log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
     }

@@ -70,10 +70,7 @@ export class InputReader<S extends ActionSpec> {
     if (value === '') return undefined;
     const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
-      throw new ConfigError(
-        'E_INPUT',
-        `input "${name}" must be an integer from ${range.min} to ${range.max}, got ${this.describe(name, value)}`,
-      );
+      throw new ConfigError('E_INPUT', `input "${name}" must be an integer from ${range.min} to ${range.max}, got ${this.describe(name, value)}`);
     }
     return n;
   }
@@ -81,10 +78,7 @@ export class InputReader<S extends ActionSpec> {
   oneOf<T extends string>(name: keyof S['inputs'] & string, allowed: readonly T[]): T {
     const value = this.raw(name);
     if (!(allowed as readonly string[]).includes(value)) {
-      throw new ConfigError(
-        'E_INPUT',
-        `input "${name}" must be one of ${allowed.join(', ')}, got ${this.describe(name, value)}`,
-      );
+      throw new ConfigError('E_INPUT', `input "${name}" must be one of ${allowed.join(', ')}, got ${this.describe(name, value)}`);
     }
     return value as T;
   }

@@ -6,11 +6,7 @@ export type GitHubClient = OctokitCore;
  * An Octokit that retries transient failures and waits out rate limits instead of failing a gate.
  * Loaded lazily: most gates never call the API on the fast path.
  */
-export async function createGitHubClient(options: {
-  token: string;
-  baseUrl?: string;
-  log?: { warning(message: string): void };
-}): Promise<GitHubClient> {
+export async function createGitHubClient(options: { token: string; baseUrl?: string; log?: { warning(message: string): void } }): Promise<GitHubClient> {
   const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
     import('@octokit/core'),
     import('@octokit/plugin-retry'),

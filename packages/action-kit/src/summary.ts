@@ -35,10 +35,7 @@ export class SummaryBuilder {
   /** A collapsible section with untrusted title and preformatted body. */
   details(title: string, body: string, maxChars = 4000): this {
     const safeTitle = escapeMarkdown(truncate(title, 200));
-    return this.raw(
-      `<details><summary>${safeTitle}</summary>\n\n<pre>${escapePre(truncate(body, maxChars))}</pre>\n</details>\n`,
-      false,
-    );
+    return this.raw(`<details><summary>${safeTitle}</summary>\n\n<pre>${escapePre(truncate(body, maxChars))}</pre>\n</details>\n`, false);
   }
 
   /** Trusted Markdown written by us (no untrusted text inside). */

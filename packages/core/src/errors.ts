@@ -2,16 +2,7 @@
  * Errors a user can fix (bad input, bad policy, unreadable transcript) carry an `E_` code and a
  * message that names the input or file. Anything else is a bug and is reported as E_INTERNAL.
  */
-export type ErrorCode =
-  | 'E_INPUT'
-  | 'E_POLICY'
-  | 'E_FORMAT'
-  | 'E_NOT_FOUND'
-  | 'E_TOO_LARGE'
-  | 'E_UPLOAD'
-  | 'E_GIT'
-  | 'E_VERDICT'
-  | 'E_INTERNAL';
+export type ErrorCode = 'E_INPUT' | 'E_POLICY' | 'E_FORMAT' | 'E_NOT_FOUND' | 'E_TOO_LARGE' | 'E_UPLOAD' | 'E_GIT' | 'E_VERDICT' | 'E_INTERNAL';
 
 export class ConfigError extends Error {
   readonly code: ErrorCode;

@@ -67,7 +67,9 @@ describe('list inputs (issue 6, 5.5)', () => {
 
   it('refuses a value under the minimum length, naming the input and line, never the value', () => {
     const input = new InputReader(SPEC, { 'INPUT_MASK-VALUES': 'long-enough\nq7z' });
-    expect(() => input.list('mask-values', { comments: false, minLength: 4 })).toThrow(/^input "mask-values": line 2 holds a value of 3 character\(s\); each value must be at least 4$/);
+    expect(() => input.list('mask-values', { comments: false, minLength: 4 })).toThrow(
+      /^input "mask-values": line 2 holds a value of 3 character\(s\); each value must be at least 4$/,
+    );
     expect(() => input.list('mask-values', { comments: false, minLength: 4 })).toThrow(expect.objectContaining({ code: 'E_INPUT' }));
     expect(() => input.list('mask-values', { comments: false, minLength: 4 })).not.toThrow(/q7z/);
   });
@@ -101,7 +103,9 @@ describe('summary text from a transcript (issue 6, 5.13)', () => {
 describe('outputs under the job output limit (issue 6, 5.13)', () => {
   it('cuts a long list with a marker item and remembers it was cut', () => {
     const files = Array.from({ length: 20_000 }, (_v, i) => `src/${'d'.repeat(40)}/file-${i}.ts`);
-    const outputs = new OutputSet<'files-touched' | 'models'>().setList('files-touched', files, (n) => `… ${n} more`).setList('models', ['a', 'b'], (n) => `… ${n}`);
+    const outputs = new OutputSet<'files-touched' | 'models'>()
+      .setList('files-touched', files, (n) => `… ${n} more`)
+      .setList('models', ['a', 'b'], (n) => `… ${n}`);
     const cut = JSON.parse(outputs.get('files-touched')!) as string[];
     expect(Buffer.byteLength(outputs.get('files-touched')!)).toBeLessThanOrEqual(128 * 1024);
     expect(cut.at(-1)).toBe(`… ${files.length - (cut.length - 1)} more`);
@@ -128,11 +132,20 @@ describe('policy base (issue 6, 5.7)', () => {
     const sha = (c: string) => c.repeat(40);
     expect(await resolvePolicyBase('push', {})).toEqual({ origin: 'working tree' });
     expect(await resolvePolicyBase('merge_group', { merge_group: { base_sha: sha('b') } })).toMatchObject({ baseRef: sha('b') });
-    await expect(resolvePolicyBase('merge_group', { merge_group: {} })).rejects.toMatchObject({ code: 'E_POLICY', message: expect.stringMatching(/no merge_group.base_sha/) });
+    await expect(resolvePolicyBase('merge_group', { merge_group: {} })).rejects.toMatchObject({
+      code: 'E_POLICY',
+      message: expect.stringMatching(/no merge_group.base_sha/),
+    });
     expect(await resolvePolicyBase('issue_comment', { issue: { number: 3 } })).toEqual({ origin: 'working tree (comment on an issue)' });
     await expect(resolvePolicyBase('issue_comment', { issue: { number: 3, pull_request: {} } })).rejects.toMatchObject({ code: 'E_POLICY' });
-    expect(await resolvePolicyBase('issue_comment', { issue: { number: 3, pull_request: {} } }, { missingBase: 'working-tree' })).toMatchObject({ origin: expect.stringMatching(/^working tree/) });
-    const fetched = await resolvePolicyBase('issue_comment', { issue: { number: 3, pull_request: {} } }, { fetchPullRequest: async (n) => ({ number: n, baseSha: sha('b'), headSha: sha('c') }) });
+    expect(await resolvePolicyBase('issue_comment', { issue: { number: 3, pull_request: {} } }, { missingBase: 'working-tree' })).toMatchObject({
+      origin: expect.stringMatching(/^working tree/),
+    });
+    const fetched = await resolvePolicyBase(
+      'issue_comment',
+      { issue: { number: 3, pull_request: {} } },
+      { fetchPullRequest: async (n) => ({ number: n, baseSha: sha('b'), headSha: sha('c') }) },
+    );
     expect(fetched).toMatchObject({ baseRef: sha('b'), pullRequest: { number: 3, headSha: sha('c') } });
     await expect(resolvePolicyBase('pull_request_target', { pull_request: { number: 1 } })).rejects.toMatchObject({ code: 'E_POLICY' });
   });

@@ -19,8 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (res: ServerResponse) =>
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  (res: ServerResponse) =>
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 describe('createGitHubClient', () => {
   it('authenticates, and retries a transient server error instead of failing the gate', async () => {
@@ -45,10 +47,7 @@ describe('createGitHubClient', () => {
     calls = [];
     const reset = String(Math.floor(Date.now() / 1000));
     const warnings: string[] = [];
-    replies = [
-      json(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }),
-      json(200, { ok: true }),
-    ];
+    replies = [json(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), json(200, { ok: true })];
     const client = await createGitHubClient({ token: 't', baseUrl, log: { warning: (m) => warnings.push(m) } });
     const { data } = await client.request('GET /rate-limited');
     expect(data).toEqual({ ok: true });

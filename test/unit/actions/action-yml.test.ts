@@ -63,7 +63,10 @@ describe('inputs and outputs every gate shares', () => {
   });
 
   it.each(SHARED_INPUTS)('input %s has one description and one default', (name) => {
-    const specs = ymls.map(([gate, yml]) => [gate, { description: yml.inputs[name]?.description, default: yml.inputs[name]?.default, required: yml.inputs[name]?.required ?? false }] as const);
+    const specs = ymls.map(
+      ([gate, yml]) =>
+        [gate, { description: yml.inputs[name]?.description, default: yml.inputs[name]?.default, required: yml.inputs[name]?.required ?? false }] as const,
+    );
     for (const [gate, spec] of specs) expect(spec, gate).toEqual(specs[0]![1]);
     expect(specs[0]![1].required).toBe(false);
   });

@@ -103,9 +103,7 @@ describe('captureTranscript', () => {
     const result = await captureTranscript(options(source, workspace, { allowedTools: ['Edit', 'Bash(npm run lint:*)'] }));
     expect(result.verdict).toBe('fail');
     expect(result.violations).toEqual([expect.objectContaining({ tool: 'Bash', argument: 'npm test', rule: 'not in allowed-tools' })]);
-    const denied = await captureTranscript(
-      options(source, workspace, { outputDir: path.join(tmp(), 'o'), deniedTools: ['Edit'] }),
-    );
+    const denied = await captureTranscript(options(source, workspace, { outputDir: path.join(tmp(), 'o'), deniedTools: ['Edit'] }));
     expect(denied.verdict).toBe('fail');
     expect(denied.violations[0]?.rule).toBe('denied by Edit');
   });

@@ -32,7 +32,10 @@ describe('createChunkRedactor', () => {
   it('stores a clean file byte for byte however the reads are cut', () => {
     const input = transcript(false);
     for (const cuts of [[], [1], [2, 3, 4], [100, 5000, 5001, 20000], Array.from({ length: 200 }, (_, i) => i * 173 + 1)]) {
-      const out = run(input, cuts.filter((c) => c < input.length));
+      const out = run(
+        input,
+        cuts.filter((c) => c < input.length),
+      );
       expect(out.bytes.equals(input), `cuts ${cuts.slice(0, 5).join(',')}`).toBe(true);
       expect(out.found).toBe(0);
       expect(out.text.split('\n').length - 1).toBe(400);
@@ -44,7 +47,10 @@ describe('createChunkRedactor', () => {
     const whole = run(input, []);
     expect(whole.found).toBe(5);
     for (const cuts of [[7], [300, 301, 302], Array.from({ length: 300 }, (_, i) => i * 97 + 3)]) {
-      const out = run(input, cuts.filter((c) => c < input.length));
+      const out = run(
+        input,
+        cuts.filter((c) => c < input.length),
+      );
       expect(out.bytes.equals(whole.bytes)).toBe(true);
       expect(out.found).toBe(5);
     }

@@ -19,9 +19,30 @@ const MARKER = '[REDACTED:generic-api-key]';
 
 function capture(dir: string, source: string, workspace: string, extra: Partial<CaptureOptions> = {}) {
   return captureTranscript({
-    source, workspace, format: 'auto', redact: true, maskValues: [], redactPatterns: [], allowedTools: [], deniedTools: [],
-    outputDir: path.join(dir, 'out'), fingerprintKey: 'everywhere', policy: { source: 'default', digest: 'sha256:0' },
-    context: { repository: 'a/b', runId: '1', runAttempt: '1', job: 'j', workflow: 'w', workflowRef: 'r', eventName: 'push', sha: 'a'.repeat(40), actor: 'x', toolName: 't', toolVersion: '0' },
+    source,
+    workspace,
+    format: 'auto',
+    redact: true,
+    maskValues: [],
+    redactPatterns: [],
+    allowedTools: [],
+    deniedTools: [],
+    outputDir: path.join(dir, 'out'),
+    fingerprintKey: 'everywhere',
+    policy: { source: 'default', digest: 'sha256:0' },
+    context: {
+      repository: 'a/b',
+      runId: '1',
+      runAttempt: '1',
+      job: 'j',
+      workflow: 'w',
+      workflowRef: 'r',
+      eventName: 'push',
+      sha: 'a'.repeat(40),
+      actor: 'x',
+      toolName: 't',
+      toolVersion: '0',
+    },
     ...extra,
   });
 }
@@ -29,7 +50,12 @@ function capture(dir: string, source: string, workspace: string, extra: Partial<
 /** A Claude Code session whose first three texts hold `key` where no rule finds it, and whose fourth names it. */
 function session(key: string, workspace: string): string[] {
   const user = (text: string) => ({ type: 'user', sessionId: 's', uuid: 'u', cwd: workspace, message: { role: 'user', content: text } });
-  const assistant = (text: string) => ({ type: 'assistant', sessionId: 's', uuid: 'a', message: { role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text }] } });
+  const assistant = (text: string) => ({
+    type: 'assistant',
+    sessionId: 's',
+    uuid: 'a',
+    message: { role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text }] },
+  });
   return [
     user(`please check why /srv/${key}/data fails, caf\u00e9 \u2019`),
     assistant(`I see ${key} above; it\u2019s the one`),
@@ -84,7 +110,16 @@ describe('a learned value is redacted in the lines before it was learned (issue 
     const key = apiKey();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'capture-everywhere-'));
     const source = path.join(dir, '.aider.chat.history.md');
-    const text = ['# aider chat started at 2025-01-01 10:00:00', '', `#### why does /srv/${key}/data fail`, '', `see ${key} above`, '', `> export API_KEY="${key}"`, ''].join('\n');
+    const text = [
+      '# aider chat started at 2025-01-01 10:00:00',
+      '',
+      `#### why does /srv/${key}/data fail`,
+      '',
+      `see ${key} above`,
+      '',
+      `> export API_KEY="${key}"`,
+      '',
+    ].join('\n');
     writeFileSync(source, text);
     const result = await capture(dir, source, dir, { format: 'aider' });
     const stored = readFileSync(result.transcriptFile, 'utf8');
@@ -99,7 +134,10 @@ describe('a learned value is redacted in the lines before it was learned (issue 
     const workspace = path.join(dir, 'ws');
     mkdirSync(workspace);
     const source = path.join(dir, 'session.jsonl');
-    const text = session(key, workspace).filter((_, i) => i !== 3).join('\n') + '\n';
+    const text =
+      session(key, workspace)
+        .filter((_, i) => i !== 3)
+        .join('\n') + '\n';
     writeFileSync(source, text);
     const result = await capture(dir, source, workspace);
     expect(readFileSync(result.transcriptFile, 'utf8')).toBe(text);

@@ -34,7 +34,19 @@ function options(source: string, workspace: string, overrides: Partial<CaptureOp
     outputDir: path.join(path.dirname(source), 'out'),
     fingerprintKey: 'test-key',
     policy: { source: 'default', digest: 'sha256:0' },
-    context: { repository: 'acme/app', runId: '1', runAttempt: '1', job: 'agent', workflow: 'agent', workflowRef: '', eventName: 'push', sha: 'a'.repeat(40), actor: 'octocat', toolName: 'agent-gates/capture-transcript', toolVersion: '0.0.0-test' },
+    context: {
+      repository: 'acme/app',
+      runId: '1',
+      runAttempt: '1',
+      job: 'agent',
+      workflow: 'agent',
+      workflowRef: '',
+      eventName: 'push',
+      sha: 'a'.repeat(40),
+      actor: 'octocat',
+      toolName: 'agent-gates/capture-transcript',
+      toolVersion: '0.0.0-test',
+    },
     ...overrides,
   };
 }
@@ -72,15 +84,28 @@ describe('a transcript in no supported format', () => {
 
     const summary = JSON.parse(readFileSync(result.summaryFile, 'utf8')) as Record<string, unknown>;
     expect(summary).toMatchObject({ format: 'unknown', verdict: 'warn', toolCalls: 0, redactions: 1 });
-    const capture = JSON.parse(readFileSync(result.captureFile, 'utf8')) as { verdict: string; subjects: Array<{ name: string; digest: string }>; transcript: Record<string, unknown> };
+    const capture = JSON.parse(readFileSync(result.captureFile, 'utf8')) as {
+      verdict: string;
+      subjects: Array<{ name: string; digest: string }>;
+      transcript: Record<string, unknown>;
+    };
     expect(capture.verdict).toBe('warn');
-    expect(capture.transcript).toMatchObject({ format: 'unknown', storedAs: 'transcript/session.log', sourceDigest: result.sourceDigest, transcriptDigest: result.transcriptDigest });
+    expect(capture.transcript).toMatchObject({
+      format: 'unknown',
+      storedAs: 'transcript/session.log',
+      sourceDigest: result.sourceDigest,
+      transcriptDigest: result.transcriptDigest,
+    });
     expect(capture.subjects).toContainEqual({ name: 'transcript/session.log', digest: result.transcriptDigest });
 
     // The summary stays valid against its published schema.
     const requireFromCore = createRequire(path.join(repoRoot, 'packages/core/package.json'));
-    const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
-    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/schemas/transcript-summary.schema.json'), 'utf8')) as object);
+    const Ajv2020 = (
+      requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }
+    ).default;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(
+      JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/schemas/transcript-summary.schema.json'), 'utf8')) as object,
+    );
     expect(validate(result.summary), JSON.stringify(validate.errors)).toBe(true);
   });
 
@@ -101,8 +126,28 @@ describe('planCapture', () => {
   it('keeps an unknown transcript only when fail-on is never', () => {
     const { workspace, source } = setup();
     const run = (failOn?: CaptureRun['failOn']): CaptureRun => ({
-      context: { repository: 'acme/app', runId: '1', runAttempt: '1', job: 'agent', workflow: 'agent', workflowRef: '', eventName: 'push', sha: 'a'.repeat(40), actor: 'octocat', workspace, runnerTemp: path.dirname(source) },
-      policy: { policy: { transcript: { redact: true, redactPatterns: [], allowedTools: ['*'], deniedTools: [], retentionDays: 30 }, secrets: undefined, models: undefined }, source: 'default', digest: 'sha256:0' } as unknown as CaptureRun['policy'],
+      context: {
+        repository: 'acme/app',
+        runId: '1',
+        runAttempt: '1',
+        job: 'agent',
+        workflow: 'agent',
+        workflowRef: '',
+        eventName: 'push',
+        sha: 'a'.repeat(40),
+        actor: 'octocat',
+        workspace,
+        runnerTemp: path.dirname(source),
+      },
+      policy: {
+        policy: {
+          transcript: { redact: true, redactPatterns: [], allowedTools: ['*'], deniedTools: [], retentionDays: 30 },
+          secrets: undefined,
+          models: undefined,
+        },
+        source: 'default',
+        digest: 'sha256:0',
+      } as unknown as CaptureRun['policy'],
       tool: { name: 'agent-gates/capture-transcript', version: '0' },
       ...(failOn ? { failOn } : {}),
     });

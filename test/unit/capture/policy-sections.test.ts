@@ -11,7 +11,11 @@ import { captureTranscript, type CaptureOptions } from '@agent-gates/core/captur
 import type { ModelsPolicy, SecretsPolicy } from '../../../packages/core/src/policy/types.js';
 
 // Built at run time so no credential-shaped literal sits in the repository.
-const digest = (seed: string) => createHash('sha256').update(seed).digest('base64').replace(/[^A-Za-z0-9]/g, '');
+const digest = (seed: string) =>
+  createHash('sha256')
+    .update(seed)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 const GITHUB_TOKEN = `ghp_${digest('policy-sections').slice(0, 36)}`;
 const ACME_TOKEN = `acme_${digest('acme').slice(0, 32)}`;
 
@@ -21,7 +25,15 @@ function transcript(model: string | undefined, text: string): string {
     {
       type: 'assistant',
       session_id: 's-1',
-      message: { id: 'm1', role: 'assistant', ...(model ? { model } : {}), content: [{ type: 'text', text }, { type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'npm test' } }] },
+      message: {
+        id: 'm1',
+        role: 'assistant',
+        ...(model ? { model } : {}),
+        content: [
+          { type: 'text', text },
+          { type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'npm test' } },
+        ],
+      },
     },
     { type: 'user', session_id: 's-1', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'ok' }] } },
     { type: 'result', subtype: 'success', session_id: 's-1', num_turns: 1 },
@@ -48,15 +60,29 @@ async function capture(content: string, overrides: Partial<CaptureOptions>) {
     fingerprintKey: 'policy-sections',
     policy: { source: 'file', digest: 'sha256:0' },
     context: {
-      repository: 'acme/app', runId: '1', runAttempt: '1', job: 'agent', workflow: 'agent', workflowRef: 'acme/app/.github/workflows/agent.yml@refs/heads/main',
-      eventName: 'push', sha: 'a'.repeat(40), actor: 'octocat', toolName: 'agent-gates/capture-transcript', toolVersion: '0.0.0-test',
+      repository: 'acme/app',
+      runId: '1',
+      runAttempt: '1',
+      job: 'agent',
+      workflow: 'agent',
+      workflowRef: 'acme/app/.github/workflows/agent.yml@refs/heads/main',
+      eventName: 'push',
+      sha: 'a'.repeat(40),
+      actor: 'octocat',
+      toolName: 'agent-gates/capture-transcript',
+      toolVersion: '0.0.0-test',
     },
     ...overrides,
   });
   return { result, stored: readFileSync(result.transcriptFile, 'utf8') };
 }
 
-const secrets = (overrides: Partial<SecretsPolicy>): Pick<SecretsPolicy, 'patterns' | 'disabledRules' | 'allow'> => ({ patterns: [], disabledRules: [], allow: [], ...overrides });
+const secrets = (overrides: Partial<SecretsPolicy>): Pick<SecretsPolicy, 'patterns' | 'disabledRules' | 'allow'> => ({
+  patterns: [],
+  disabledRules: [],
+  allow: [],
+  ...overrides,
+});
 const models = (overrides: Partial<ModelsPolicy>): ModelsPolicy => ({ allowed: ['*'], denied: [], requirePinned: false, ...overrides });
 const PINNED = 'claude-sonnet-4-5-20250929';
 
@@ -81,7 +107,8 @@ describe('the policy secrets section in capture', () => {
 
   it('accepts findings an allow entry with a regex names, and only for its rules', async () => {
     const text = `the token is ${GITHUB_TOKEN}`;
-    const allow = (rules?: string[]) => secrets({ allow: [{ regex: `^${GITHUB_TOKEN.slice(0, 12)}`, ...(rules ? { rules } : {}), reason: 'documented example' }] });
+    const allow = (rules?: string[]) =>
+      secrets({ allow: [{ regex: `^${GITHUB_TOKEN.slice(0, 12)}`, ...(rules ? { rules } : {}), reason: 'documented example' }] });
     const accepted = await capture(transcript(PINNED, text), { secrets: allow(['github-pat']) });
     expect(accepted.result.findings).toEqual([]);
     expect(accepted.stored).toContain(GITHUB_TOKEN);

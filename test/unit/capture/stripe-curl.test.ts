@@ -20,22 +20,52 @@ describe('a Stripe key in `curl -u sk_live_…:`', () => {
     const source = path.join(dir, 'claude.jsonl');
     const records = [
       { type: 'system', subtype: 'init', session_id: 's', model: 'claude-sonnet-4-5-20250929', cwd: workspace, tools: ['Bash'] },
-      { type: 'assistant', session_id: 's', message: { id: 'm', role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command } }] } },
+      {
+        type: 'assistant',
+        session_id: 's',
+        message: { id: 'm', role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command } }] },
+      },
       { type: 'user', session_id: 's', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: '{"id":"cus_1"}' }] } },
       { type: 'result', subtype: 'success', session_id: 's', num_turns: 1 },
     ];
     writeFileSync(source, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const masked: string[] = [];
     const result = await captureTranscript({
-      source, workspace, format: 'auto', redact: true, maskValues: [], redactPatterns: [], allowedTools: ['Read'], deniedTools: [],
-      outputDir: path.join(dir, 'out'), fingerprintKey: 'stripe', policy: { source: 'default', digest: 'sha256:0' },
-      context: { repository: 'a/b', runId: '1', runAttempt: '1', job: 'j', workflow: 'w', workflowRef: 'r', eventName: 'push', sha: 'a'.repeat(40), actor: 'x', toolName: 't', toolVersion: '0' },
+      source,
+      workspace,
+      format: 'auto',
+      redact: true,
+      maskValues: [],
+      redactPatterns: [],
+      allowedTools: ['Read'],
+      deniedTools: [],
+      outputDir: path.join(dir, 'out'),
+      fingerprintKey: 'stripe',
+      policy: { source: 'default', digest: 'sha256:0' },
+      context: {
+        repository: 'a/b',
+        runId: '1',
+        runAttempt: '1',
+        job: 'j',
+        workflow: 'w',
+        workflowRef: 'r',
+        eventName: 'push',
+        sha: 'a'.repeat(40),
+        actor: 'x',
+        toolName: 't',
+        toolVersion: '0',
+      },
       onSecret: (v) => masked.push(v),
     });
     expect(result.findings.map((f) => f.ruleId)).toEqual(['agent-gates-stripe-key']);
     expect(masked).toEqual([key]);
     expect(result.violations).toHaveLength(1);
-    for (const text of [JSON.stringify(result), readFileSync(result.summaryFile, 'utf8'), readFileSync(result.captureFile, 'utf8'), readFileSync(result.transcriptFile, 'utf8')])
+    for (const text of [
+      JSON.stringify(result),
+      readFileSync(result.summaryFile, 'utf8'),
+      readFileSync(result.captureFile, 'utf8'),
+      readFileSync(result.transcriptFile, 'utf8'),
+    ])
       expect(text).not.toContain(key.slice(8));
   });
 });

@@ -25,7 +25,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 function reportValidator(): ((value: unknown) => boolean) & { errors?: unknown } {
   // ajv is a dependency of @agent-gates/core, not of the root: load the copy core uses.
   const requireFromCore = createRequire(path.join(root, 'packages/core/package.json'));
-  const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
+  const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } })
+    .default;
   const schema = JSON.parse(readFileSync(path.join(root, 'packages/core/schemas/gate-report.schema.json'), 'utf8')) as object;
   return new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 }
@@ -123,10 +124,23 @@ describe('gate report', () => {
     const workspace = path.join(dir, 'ws');
     mkdirSync(workspace);
     const source = path.join(dir, 'claude.jsonl');
-    const token = `ghp_${createHash('sha256').update('gate-report').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 36)}`;
+    const token = `ghp_${createHash('sha256')
+      .update('gate-report')
+      .digest('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 36)}`;
     const records = [
       { type: 'system', subtype: 'init', session_id: 's', model: 'claude-sonnet-4-5', cwd: workspace, tools: ['Bash'] },
-      { type: 'assistant', session_id: 's', message: { id: 'm', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command: 'curl x | sh' } }] } },
+      {
+        type: 'assistant',
+        session_id: 's',
+        message: {
+          id: 'm',
+          role: 'assistant',
+          model: 'claude-sonnet-4-5',
+          content: [{ type: 'tool_use', id: 't', name: 'Bash', input: { command: 'curl x | sh' } }],
+        },
+      },
       { type: 'user', session_id: 's', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: `TOKEN=${token}` }] } },
       { type: 'result', subtype: 'success', session_id: 's', num_turns: 1 },
     ];
@@ -185,7 +199,11 @@ describe('planCapture', () => {
     writeFileSync(path.join(workspace, 't.jsonl'), '{}\n');
     return planCapture(
       { ...inputs, ...overrides },
-      { context: { ...CONTEXT, workspace, runnerTemp: workspace }, policy: policyWith(transcript), tool: { name: 'agent-gates/capture-transcript', version: '1' } },
+      {
+        context: { ...CONTEXT, workspace, runnerTemp: workspace },
+        policy: policyWith(transcript),
+        tool: { name: 'agent-gates/capture-transcript', version: '1' },
+      },
     );
   }
 
@@ -217,7 +235,13 @@ describe('planCapture', () => {
 
 describe('captureUpload', () => {
   const plan = (upload: { name: string; retentionDays: number } | undefined) => ({ options: { outputDir: '/out' } as never, upload });
-  const result = { uploadable: true, transcriptFile: '/out/transcript/t.jsonl', subagentFiles: [], summaryFile: '/out/summary.json', captureFile: '/out/capture.json' };
+  const result = {
+    uploadable: true,
+    transcriptFile: '/out/transcript/t.jsonl',
+    subagentFiles: [],
+    summaryFile: '/out/summary.json',
+    captureFile: '/out/capture.json',
+  };
 
   it('uploads the evidence files, never an unredacted secret, and nothing when upload is off', () => {
     expect(captureUpload(plan({ name: 'n', retentionDays: 5 }), result)).toEqual({

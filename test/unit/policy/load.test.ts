@@ -124,9 +124,7 @@ describe('loadPolicy', () => {
 
   it('fails with E_GIT for an unknown commit, with a hint about shallow clones', async () => {
     const missing = 'f'.repeat(40);
-    expect(await refusal(loadPolicy({ workspace: repo, baseRef: missing }))).toMatch(
-      new RegExp(`^E_GIT: ${missing} is not a commit in .*fetch-depth: 0`),
-    );
+    expect(await refusal(loadPolicy({ workspace: repo, baseRef: missing }))).toMatch(new RegExp(`^E_GIT: ${missing} is not a commit in .*fetch-depth: 0`));
   });
 
   it.each(['--output=/tmp/x', 'HEAD@{1}', 'a..b', 'main;id', ' '])('refuses the unsafe base ref %j with E_GIT', async (ref) => {
@@ -162,7 +160,9 @@ describe('loadPolicy', () => {
   });
 
   it('refuses an oversized policy at the base commit with E_TOO_LARGE', async () => {
-    expect(await refusal(loadPolicy({ workspace: repo, baseRef: big }))).toMatch(/^E_TOO_LARGE: \.github\/agent-gates\.yml at [0-9a-f]{40} is larger than 262144 bytes/);
+    expect(await refusal(loadPolicy({ workspace: repo, baseRef: big }))).toMatch(
+      /^E_TOO_LARGE: \.github\/agent-gates\.yml at [0-9a-f]{40} is larger than 262144 bytes/,
+    );
   });
 });
 

@@ -7,7 +7,13 @@ const policy = (overrides: Partial<ModelsPolicy>): ModelsPolicy => ({ allowed: [
 
 describe('models policy', () => {
   it('tells dated snapshots from moving aliases', () => {
-    for (const id of ['claude-sonnet-4-5-20250929', 'gpt-4o-2024-08-06', 'claude-3-5-sonnet@20240620', 'anthropic.claude-3-5-sonnet-20240620-v1:0', 'gemini-1.5-pro-002'])
+    for (const id of [
+      'claude-sonnet-4-5-20250929',
+      'gpt-4o-2024-08-06',
+      'claude-3-5-sonnet@20240620',
+      'anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'gemini-1.5-pro-002',
+    ])
       expect(isPinnedModel(id), id).toBe(true);
     for (const id of ['claude-sonnet-4-5', 'gpt-5-codex', 'claude-3-5-sonnet-latest', 'gemini-2.5-pro', 'o3', 'gpt-4o-latest-20240101', 'model-20251399'])
       expect(isPinnedModel(id), id).toBe(false);

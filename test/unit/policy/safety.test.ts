@@ -27,7 +27,12 @@ describe('hostile policy files', () => {
 
   it('refuses a billion-laughs expansion quickly, without expanding it', async () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 30; i += 1) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 30; i += 1)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
     const started = Date.now();
     expect(await refusal(`version: 1\n${levels.join('\n')}\n`)).toMatch(/^E_POLICY: \.github\/agent-gates\.yml:3:\d+ \/l1\/0 uses the alias \*a/);
     expect(Date.now() - started).toBeLessThan(2000);

@@ -30,8 +30,7 @@ describeWithConformance('secretlint preset-recommend corpus', 'secrets', () => {
   });
   it('covers every expected range except exactly the listed undetectable ones', () => {
     const uncovered: string[] = [];
-    for (const r of results)
-      if (r.label === 'secret') r.coveredRanges.forEach((covered, i) => covered || uncovered.push(`${r.case}#${i}`));
+    for (const r of results) if (r.label === 'secret') r.coveredRanges.forEach((covered, i) => covered || uncovered.push(`${r.case}#${i}`));
     expect(uncovered.sort()).toEqual(Object.keys(UNDETECTABLE_RANGES).sort());
     for (const name of Object.keys(KNOWN_UNDETECTABLE)) expect(results.find((x) => x.case === name)?.covered, name).toBe(0);
   });
@@ -46,7 +45,9 @@ describeWithConformance('labelledSecrets', 'secrets', () => {
   const engine = createSecretEngine({ fingerprintKey: 'labelled' });
 
   it('lists every expected range of every secret case and every resolved detect-secrets value, once', () => {
-    const ranges = readCases().filter((c) => c.label === 'secret').reduce((n, c) => n + c.expected.length, 0);
+    const ranges = readCases()
+      .filter((c) => c.label === 'secret')
+      .reduce((n, c) => n + c.expected.length, 0);
     expect(all.filter((s) => s.source === 'secretlint')).toHaveLength(ranges);
     // 19 baseline findings in copied files, two of whose hashes no line of the copied files matches.
     expect(all.filter((s) => s.source === 'detect-secrets')).toHaveLength(17);
@@ -61,6 +62,11 @@ describeWithConformance('labelledSecrets', 'secrets', () => {
       const inJson = engine.redactJson(JSON.stringify({ text: s.context })).text.includes(JSON.stringify(s.value).slice(1, -1));
       if (inText || inJson) leaks.push(s.id);
     }
-    expect(leaks.sort()).toEqual(all.filter((s) => s.undetectable).map((s) => s.id).sort());
+    expect(leaks.sort()).toEqual(
+      all
+        .filter((s) => s.undetectable)
+        .map((s) => s.id)
+        .sort(),
+    );
   });
 });

@@ -20,8 +20,7 @@ describe('resolveHashedSecret', () => {
   const r = rng(11);
   it('finds quoted values, values after = or :, bare tokens and PEM headers by their sha1', () => {
     const v = pick(r, ALNUM, 24);
-    for (const line of [`key = "${v}"`, `key: ${v}  # note`, `x=${v}`, `run ${v} now`, `'${v}'`])
-      expect(resolveHashedSecret(line, sha1(v)), line).toBe(v);
+    for (const line of [`key = "${v}"`, `key: ${v}  # note`, `x=${v}`, `run ${v} now`, `'${v}'`]) expect(resolveHashedSecret(line, sha1(v)), line).toBe(v);
     expect(resolveHashedSecret('-----BEGIN EC PRIVATE KEY-----', sha1('BEGIN EC PRIVATE KEY'))).toBe('BEGIN EC PRIVATE KEY');
     expect(resolveHashedSecret(`key = "${v}"`, sha1(pick(r, HEX, 40)))).toBeNull();
   });
@@ -49,7 +48,12 @@ describeWithConformance('detect-secrets baseline', 'secrets/detect-secrets/basel
   it('the engine reports every finding except exactly the listed misses', () => {
     const missed = findings.filter((f) => !f.found).map((f) => f.key);
     expect(missed.sort()).toEqual(Object.keys(DETECT_SECRETS_MISSES).sort());
-    expect(findings.filter((f) => f.found).map((f) => f.key).sort()).toEqual([
+    expect(
+      findings
+        .filter((f) => f.found)
+        .map((f) => f.key)
+        .sort(),
+    ).toEqual([
       'config.md:10:Base64 High Entropy String',
       'config.yaml:14:Base64 High Entropy String',
       'config2.yaml:2:Hex High Entropy String',

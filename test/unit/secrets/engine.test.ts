@@ -31,7 +31,10 @@ describe('scan and redact', () => {
     const t2 = ghToken();
     const text = `first\n  token ${t1}\n${t2}`;
     const f = engine.scan(text);
-    expect(f.map((x) => [x.line, x.column])).toEqual([[2, 8], [3, 0]]);
+    expect(f.map((x) => [x.line, x.column])).toEqual([
+      [2, 8],
+      [3, 0],
+    ]);
     expect(text.slice(f[0]!.start, f[0]!.end)).toBe(t1);
     const red = engine.redact(text);
     expect(red.text).toBe(`first\n  token ${redactionMarker('github-pat')}\n${redactionMarker('github-pat')}`);
@@ -76,8 +79,7 @@ describe('scan and redact', () => {
     const truncated = `-----BEGIN OPENSSH PRIVATE KEY-----\n${pemBody()}`;
     const t = engine.redact(`${truncated}\n\nThe output was cut here.`);
     expect(t.text).toBe('[REDACTED:private-key-block]\n\nThe output was cut here.');
-    for (const body of ['xxx', '***', '...', base64(36)])
-      expect(engine.scan(`-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`)).toEqual([]);
+    for (const body of ['xxx', '***', '...', base64(36)]) expect(engine.scan(`-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`)).toEqual([]);
   });
 
   it('redacts URL passwords but not placeholders', () => {
@@ -124,7 +126,8 @@ describe('scan and redact', () => {
 
 describe('redactJson', () => {
   it('leaves a JSONL line without secrets byte-for-byte unchanged', () => {
-    const line = '{"type":"assistant","message":{"content":[{"type":"text","text":"Run \\"pnpm test\\" \\u00e9 — the api key docs are in README.md"}]},"n":1.50}';
+    const line =
+      '{"type":"assistant","message":{"content":[{"type":"text","text":"Run \\"pnpm test\\" \\u00e9 — the api key docs are in README.md"}]},"n":1.50}';
     expect(engine.redactJson(line)).toEqual({ text: line, findings: [] });
   });
 
@@ -160,12 +163,7 @@ describe('line redactors', () => {
     const lines = [ev('Hello'), ev('the token is ' + tok.slice(0, 20)), ev(tok.slice(20) + ', keep it safe'), ev('bye')];
     const red = engine.createLineRedactor('json');
     const out = [...lines.flatMap((l) => red.push(l)), ...red.flush()];
-    expect(out.map((o) => o.text)).toEqual([
-      lines[0],
-      ev('the token is [REDACTED:github-pat]'),
-      ev('[REDACTED:github-pat], keep it safe'),
-      lines[3],
-    ]);
+    expect(out.map((o) => o.text)).toEqual([lines[0], ev('the token is [REDACTED:github-pat]'), ev('[REDACTED:github-pat], keep it safe'), lines[3]]);
     expect(out.map((o) => o.findings.map((f) => f.line))).toEqual([[], [2], [3], []]);
   });
 

@@ -20,7 +20,7 @@ function store(input: Buffer, kind: 'json' | 'text' = 'json', cuts: number[] = [
 }
 
 describe('a rewritten line keeps every byte outside the redaction (issue 6 §1)', () => {
-  it('keeps \\u escapes of non-ASCII characters verbatim: the issue\'s reproduction', () => {
+  it("keeps \\u escapes of non-ASCII characters verbatim: the issue's reproduction", () => {
     const token = 'ghp_' + pick(rng(6), ALNUM, 36);
     // The assistant text of a Claude Code session record, as Python's json.dumps would escape it.
     const text = 'it\\u2019s \\uf192 caf\\u00e9 token ' + token;
@@ -81,9 +81,7 @@ const present = existsSync(transcriptsDir);
 if (!present && process.env.CI) throw new Error(`conformance transcripts missing at ${transcriptsDir}: the integrity property cannot run`);
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 const MARKER = /"?\[REDACTED:[A-Za-z0-9_.-]+\]"?/g;
@@ -182,7 +180,7 @@ function insideStrings(text: string, rnd: () => number, n: number): number[] {
     const m = literals[Math.floor(rnd() * literals.length)]!;
     const inner = m[0];
     const cuts: number[] = [];
-    for (let i = 1; i < inner.length; ) {
+    for (let i = 1; i < inner.length;) {
       cuts.push(i);
       if (inner[i] === '\\') i += inner[i + 1] === 'u' ? 6 : 2;
       else if (inner.charCodeAt(i) >= 0xc0) {
@@ -232,7 +230,9 @@ function plant(text: string, rnd: () => number, maskValue: string): Planted {
     spots.push({ at: Math.floor(rnd() * (text.length + 1)), insert: ` ${token()} ` });
   }
   // The mask value raw, escaped as Python's json.dumps writes it, and at any byte.
-  const escaped = JSON.stringify(maskValue).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = JSON.stringify(maskValue)
+    .slice(1, -1)
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const maskSpots = strings.length ? [any(strings), any(strings)] : [Math.floor(rnd() * text.length)];
   spots.push({ at: maskSpots[0]!, insert: asBytes(maskValue) });
   if (maskSpots[1] !== undefined) spots.push({ at: maskSpots[1], insert: escaped });

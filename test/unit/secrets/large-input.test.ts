@@ -8,8 +8,10 @@ const r = rng(1212);
 /** A 12 MB tool result: a whole file's output, with escaped quotes, non-ASCII escapes and raw UTF-8. */
 function toolResult(secret: string): string {
   const body = 'line of tool output with \\"quotes\\" and \\u00e9 é\\n'.repeat((12 * 1024 * 1024) / 50);
-  return JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'X' }] } })
-    .replace('"X"', `"${body}export GH_TOKEN=${secret}\\n${body.slice(0, 1000)}"`);
+  return JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'X' }] } }).replace(
+    '"X"',
+    `"${body}export GH_TOKEN=${secret}\\n${body.slice(0, 1000)}"`,
+  );
 }
 
 describe('a JSON string of about 12 MB (issue 6 §5 item 9)', () => {

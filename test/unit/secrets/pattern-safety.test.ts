@@ -15,15 +15,35 @@ describe('user patterns that backtrack without end (issue 6 §5 item 10)', () =>
     writeFileSync(source, `${JSON.stringify({ type: 'user', sessionId: 's', message: { role: 'user', content: `${'a'.repeat(40)}!` } })}\n`);
     const started = performance.now();
     const capture = captureTranscript({
-      source, workspace: dir, format: 'auto', redact: true, maskValues: [], redactPatterns: ['INTERNAL-[0-9]{6}', '(a+)+$'],
-      allowedTools: ['*'], deniedTools: [], outputDir: path.join(dir, 'out'), fingerprintKey: 'k',
+      source,
+      workspace: dir,
+      format: 'auto',
+      redact: true,
+      maskValues: [],
+      redactPatterns: ['INTERNAL-[0-9]{6}', '(a+)+$'],
+      allowedTools: ['*'],
+      deniedTools: [],
+      outputDir: path.join(dir, 'out'),
+      fingerprintKey: 'k',
       policy: { source: 'default', digest: 'sha256:0' },
       context: {
-        repository: 'acme/app', runId: '1', runAttempt: '1', job: 'j', workflow: 'w', workflowRef: 'w@main', eventName: 'push',
-        sha: 'a'.repeat(40), actor: 'octocat', toolName: 'agent-gates/capture-transcript', toolVersion: '0.0.0-test',
+        repository: 'acme/app',
+        runId: '1',
+        runAttempt: '1',
+        job: 'j',
+        workflow: 'w',
+        workflowRef: 'w@main',
+        eventName: 'push',
+        sha: 'a'.repeat(40),
+        actor: 'octocat',
+        toolName: 'agent-gates/capture-transcript',
+        toolVersion: '0.0.0-test',
       },
     });
-    const error = await capture.then(() => null, (e: unknown) => e);
+    const error = await capture.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(performance.now() - started).toBeLessThan(2000);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).code).toBe('E_INPUT');
@@ -34,7 +54,16 @@ describe('user patterns that backtrack without end (issue 6 §5 item 10)', () =>
   it('refuses nested and overlapping repetitions, and keeps patterns whose repetitions are separated', () => {
     for (const bad of ['(a+)+$', '(a|a)*', '(a|ab)+', '(\\w+\\s?)*$', '((ab)*)*', '(?:x+x+)+y', '([a-z]+)*$', '(a+){2,50}'])
       expect(catastrophicShape(bad), bad).toBeDefined();
-    for (const good of ['(?:[a-z0-9]+\\.)+[a-z]+', '(?:\\s*,\\s*\\w+)*', 'INTERNAL-[0-9]{6}', 'password=.*', '(foo|bar)*', 'pin=([0-9]{6})', '(?=(a+))\\1b', '(a+){2}'])
+    for (const good of [
+      '(?:[a-z0-9]+\\.)+[a-z]+',
+      '(?:\\s*,\\s*\\w+)*',
+      'INTERNAL-[0-9]{6}',
+      'password=.*',
+      '(foo|bar)*',
+      'pin=([0-9]{6})',
+      '(?=(a+))\\1b',
+      '(a+){2}',
+    ])
       expect(catastrophicShape(good), good).toBeUndefined();
   });
 

@@ -39,7 +39,7 @@ describe('credentials in the forms real transcripts hold', () => {
     }
   });
 
-  it('keeps templates and the images\' default accounts, which are nothing to rotate', () => {
+  it("keeps templates and the images' default accounts, which are nothing to rotate", () => {
     for (const url of [
       'postgresql://user:%(password)s@host/db',
       'postgres://postgres:postgres@localhost:5432/test',

@@ -62,8 +62,7 @@ function nativeModifierOracle(go: string): RegExp {
 }
 
 /** The translator drops the optional leading `[\\w.-]{0,50}?` context (see translate.ts); the oracle does too. */
-const dropContext = (go: string): string =>
-  go.replace(/^(\(\?i\))?\[\\w\.-\]\{0,50\}\?/, '$1').replace(/^(\(\?i\))?\(\?i:\[\\w\.-\]\{0,50\}\?/, '$1(?i:');
+const dropContext = (go: string): string => go.replace(/^(\(\?i\))?\[\\w\.-\]\{0,50\}\?/, '$1').replace(/^(\(\?i\))?\(\?i:\[\\w\.-\]\{0,50\}\?/, '$1(?i:');
 
 const supportsModifiers = (() => {
   try {

@@ -66,11 +66,15 @@ describe.skipIf(!present)('windowed rule matching finds exactly what whole-line 
     const r = new Random(7);
     const out: string[] = [];
     const markers: string[] = [];
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()) {
       for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) {
         if (!line) continue;
         const record = JSON.parse(line) as { type?: string; message?: { content?: { type?: string; content?: unknown }[] } };
-        const result = Array.isArray(record.message?.content) ? record.message.content.find((c) => c.type === 'tool_result' && typeof c.content === 'string') : undefined;
+        const result = Array.isArray(record.message?.content)
+          ? record.message.content.find((c) => c.type === 'tool_result' && typeof c.content === 'string')
+          : undefined;
         if (record.type === 'user' && result && JSON.stringify(record) === line) {
           const content = result.content as string;
           const kind = CREDENTIAL_KINDS[out.length % CREDENTIAL_KINDS.length]!;
@@ -174,7 +178,10 @@ describe('window plans', () => {
   const plan = (source: string, flags = '') => planWindows(new RegExp(source, flags));
 
   it('takes the longest literal every match holds, bounded by the match length', () => {
-    expect(plan('(?:\\b|(?<=\\\\[nrtbf]))(SG\\.[a-z0-9=_\\-\\.A-Z]{66})(?:[\\x60\'"\\s;\\\\]|\\\\[nr]|$)')).toMatchObject({ anchors: [{ s: 'sg.', b: 71, t: null }], context: 2 });
+    expect(plan('(?:\\b|(?<=\\\\[nrtbf]))(SG\\.[a-z0-9=_\\-\\.A-Z]{66})(?:[\\x60\'"\\s;\\\\]|\\\\[nr]|$)')).toMatchObject({
+      anchors: [{ s: 'sg.', b: 71, t: null }],
+      context: 2,
+    });
     // Per branch: a short token beside a long one keeps its own, smaller bound.
     expect(plan('((?:hvs\\.[\\w-]{90,120}|s\\.(?:[a-z0-9A-Z]{24})))')!.anchors.map((a) => [a.s, a.b])).toEqual([
       ['hvs.', 124],

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureTranscript } from '../../../packages/core/src/capture/index.js';
-import { detectFormat, MAX_ENTRY_TEXT, readTranscript, workspaceView, type TranscriptFormat, type TranscriptSummary } from '../../../packages/core/src/transcript/index.js';
+import {
+  detectFormat,
+  MAX_ENTRY_TEXT,
+  readTranscript,
+  workspaceView,
+  type TranscriptFormat,
+  type TranscriptSummary,
+} from '../../../packages/core/src/transcript/index.js';
 import { describeWithConformance } from '../../conformance-data.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -81,7 +88,19 @@ async function captureSummary(file: string, format: TranscriptFormat | 'auto'): 
     outputDir,
     fingerprintKey: 'conformance',
     policy: { source: 'default', digest: 'sha256:0' },
-    context: { repository: 'acme/app', runId: '1', runAttempt: '1', job: 'agent', workflow: 'agent', workflowRef: '', eventName: 'push', sha: '0'.repeat(40), actor: 'octocat', toolName: 'conformance', toolVersion: '0' },
+    context: {
+      repository: 'acme/app',
+      runId: '1',
+      runAttempt: '1',
+      job: 'agent',
+      workflow: 'agent',
+      workflowRef: '',
+      eventName: 'push',
+      sha: '0'.repeat(40),
+      actor: 'octocat',
+      toolName: 'conformance',
+      toolVersion: '0',
+    },
   });
   // Every conformance file is in a supported format: an opaque capture (format unknown) would be a failed detection.
   expect(result.summary.format).not.toBe('unknown');
@@ -93,11 +112,15 @@ async function captureSummary(file: string, format: TranscriptFormat | 'auto'): 
  * than MAX_ENTRY_TEXT in UTF-8 bytes: every other entry must be the same.
  */
 function checkOnlyCutEntriesDiffer(streamed: TranscriptSummary['conversation'], inMemory: TranscriptSummary['conversation'], where: string): void {
-  expect(streamed.map((e) => e.role), `${where}: conversation roles`).toEqual(inMemory.map((e) => e.role));
+  expect(
+    streamed.map((e) => e.role),
+    `${where}: conversation roles`,
+  ).toEqual(inMemory.map((e) => e.role));
   inMemory.forEach((entry, i) => {
     // An entry the in-memory reader already cut ends with its marker; its byte length says nothing.
     const cut = /… \[truncated \d+ chars\]$/.test(entry.text);
-    if (!cut && Buffer.byteLength(entry.text, 'utf8') <= MAX_ENTRY_TEXT) expect(streamed[i], `${where}: conversation entry ${i}, short enough not to be cut`).toEqual(entry);
+    if (!cut && Buffer.byteLength(entry.text, 'utf8') <= MAX_ENTRY_TEXT)
+      expect(streamed[i], `${where}: conversation entry ${i}, short enough not to be cut`).toEqual(entry);
   });
 }
 
@@ -194,7 +217,8 @@ describe('transcript fixtures made here (formats without public samples)', () =>
 async function summaryValidator(): Promise<((v: unknown) => boolean) & { errors?: unknown }> {
   const { createRequire } = await import('node:module');
   const requireFromCore = createRequire(path.join(repoRoot, 'packages/core/package.json'));
-  const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } }).default;
+  const Ajv2020 = (requireFromCore('ajv/dist/2020') as { default: new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } } })
+    .default;
   const schema = JSON.parse(readFileSync(path.join(repoRoot, 'packages/core/schemas/transcript-summary.schema.json'), 'utf8')) as object;
   return new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 }

@@ -26,7 +26,14 @@ describe('detection of the whole-document formats from a cut head', () => {
   });
 
   it('does not take a plain chat array or an unrelated document for an agent transcript', () => {
-    expect(detectFormat(JSON.stringify([{ role: 'system', content: 'be nice' }, { role: 'user', content: 'hi' }]))).toBeUndefined();
+    expect(
+      detectFormat(
+        JSON.stringify([
+          { role: 'system', content: 'be nice' },
+          { role: 'user', content: 'hi' },
+        ]),
+      ),
+    ).toBeUndefined();
     expect(detectFormat(JSON.stringify([{ role: 'user', content: [{ type: 'text', text: 'hello' }] }]))).toBeUndefined();
     expect(detectFormat(JSON.stringify([{ id: 1, source: 'elsewhere', action: 'run' }]))).toBeUndefined();
     expect(detectFormat(JSON.stringify({ trajectory: 'none' }))).toBeUndefined();
@@ -44,11 +51,26 @@ describe('detection of the whole-document formats from a cut head', () => {
 describe('readers', () => {
   it('Cline API history: prompts in tags are turns, tool results are not; paths from absolutePath', () => {
     const doc = [
-      { role: 'user', content: [{ type: 'text', text: '<task>\nfix it\n</task>' }, { type: 'text', text: '<environment_details>\n# Current Working Directory (/w/app) Files\n</environment_details>' }] },
-      { role: 'assistant', modelInfo: { modelId: 'claude-x' }, content: [{ type: 'tool_use', id: 't1', name: 'write_to_file', input: { absolutePath: '/w/app/a.ts', content: '' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '<task>\nfix it\n</task>' },
+          { type: 'text', text: '<environment_details>\n# Current Working Directory (/w/app) Files\n</environment_details>' },
+        ],
+      },
+      {
+        role: 'assistant',
+        modelInfo: { modelId: 'claude-x' },
+        content: [{ type: 'tool_use', id: 't1', name: 'write_to_file', input: { absolutePath: '/w/app/a.ts', content: '' } }],
+      },
       { role: 'user', content: [{ type: 'text', text: "[write_to_file for '/w/app/a.ts'] Result:\nok" }] },
       { role: 'assistant', content: [{ type: 'tool_use', id: 't2', name: 'execute_command', input: { command: 'curl x | sh' } }] },
-      { role: 'user', content: [{ type: 'text', text: "[execute_command for 'curl x | sh'] Result:\nThe user provided the following feedback:\n<feedback>\nno\n</feedback>" }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: "[execute_command for 'curl x | sh'] Result:\nThe user provided the following feedback:\n<feedback>\nno\n</feedback>" },
+        ],
+      },
     ];
     const calls: ToolCall[] = [];
     const s = readTranscript(JSON.stringify(doc), undefined, { onToolCall: (c) => calls.push(c) });
@@ -66,7 +88,15 @@ describe('readers', () => {
   it('Cline API history from before native tool calls: XML calls in the reply text are calls', () => {
     const doc = [
       { role: 'user', content: [{ type: 'text', text: '<task>\nset up\n</task>' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'I will run it.\n\n<execute_command>\n<command>curl -s x | sh</command>\n<requires_approval>false</requires_approval>\n</execute_command>' }] },
+      {
+        role: 'assistant',
+        content: [
+          {
+            type: 'text',
+            text: 'I will run it.\n\n<execute_command>\n<command>curl -s x | sh</command>\n<requires_approval>false</requires_approval>\n</execute_command>',
+          },
+        ],
+      },
       { role: 'user', content: [{ type: 'text', text: "[execute_command for 'curl -s x | sh'] Result:\ndone" }] },
       { role: 'assistant', content: [{ type: 'text', text: '<write_to_file>\n<path>src/a.ts</path>\n<content>\nexport {};\n</content>\n</write_to_file>' }] },
     ];
@@ -86,7 +116,12 @@ describe('readers', () => {
       { ts: 2, type: 'say', say: 'tool', text: JSON.stringify({ tool: 'newFileCreated', path: 'a.ts' }), partial: false },
       { ts: 3, type: 'ask', ask: 'command', text: 'npm test' },
       { ts: 4, type: 'say', say: 'user_feedback', text: 'again' },
-      { ts: 5, type: 'say', say: 'api_req_started', text: JSON.stringify({ request: 'x', tokensIn: 3, tokensOut: 4, cacheReads: 5, cacheWrites: 6, cost: 0.5 }) },
+      {
+        ts: 5,
+        type: 'say',
+        say: 'api_req_started',
+        text: JSON.stringify({ request: 'x', tokensIn: 3, tokensOut: 4, cacheReads: 5, cacheWrites: 6, cost: 0.5 }),
+      },
     ];
     const s = readTranscript(JSON.stringify(doc));
     expect(s.format).toBe('cline-ui-messages');
@@ -100,8 +135,26 @@ describe('readers', () => {
     const response = { id: 'r1', model: 'm1', usage: { prompt_tokens: 10, completion_tokens: 2 } };
     const doc = [
       { id: 0, timestamp: 't0', source: 'user', message: '', action: 'message', args: { content: 'go' } },
-      { id: 1, timestamp: 't1', source: 'agent', message: '', action: 'edit', args: { path: '/workspace/a.py', command: 'view' }, tool_call_metadata: { tool_call_id: 'c1', model_response: response } },
-      { id: 2, timestamp: 't2', source: 'agent', message: '', cause: 1, observation: 'edit', content: '', extras: {}, tool_call_metadata: { tool_call_id: 'c1', model_response: response } },
+      {
+        id: 1,
+        timestamp: 't1',
+        source: 'agent',
+        message: '',
+        action: 'edit',
+        args: { path: '/workspace/a.py', command: 'view' },
+        tool_call_metadata: { tool_call_id: 'c1', model_response: response },
+      },
+      {
+        id: 2,
+        timestamp: 't2',
+        source: 'agent',
+        message: '',
+        cause: 1,
+        observation: 'edit',
+        content: '',
+        extras: {},
+        tool_call_metadata: { tool_call_id: 'c1', model_response: response },
+      },
       { id: 3, timestamp: 't3', source: 'agent', message: '', action: 'write', args: { path: '/workspace/b.py', content: '' } },
       { id: 4, timestamp: 't4', source: 'agent', message: '', action: 'browse', args: { url: 'https://example.com' } },
     ];
@@ -115,7 +168,13 @@ describe('readers', () => {
 
   it('mini-swe-agent object form: model, cost and the submitted diff', () => {
     const doc = {
-      info: { exit_status: 'Submitted', submission: 'diff --git a/src/x.py b/src/x.py\n', model_stats: { instance_cost: 0.25, api_calls: 2 }, mini_version: '1.9.0', config: { model: { model_name: 'gpt-5-mini' } } },
+      info: {
+        exit_status: 'Submitted',
+        submission: 'diff --git a/src/x.py b/src/x.py\n',
+        model_stats: { instance_cost: 0.25, api_calls: 2 },
+        mini_version: '1.9.0',
+        config: { model: { model_name: 'gpt-5-mini' } },
+      },
       messages: [
         { role: 'system', content: 'You are a helpful assistant.' },
         { role: 'user', content: 'Fix the bug' },
@@ -137,11 +196,21 @@ describe('readers', () => {
 
   it('mini-swe-agent 2.x with a tool-calling model: bash tool calls are judged; detected past the head', () => {
     const doc = {
-      info: { model_stats: { instance_cost: 0.1, api_calls: 1 }, config: { model: { model_name: 'claude-sonnet-4-5' }, agent: { system_template: 'x'.repeat(10_000) } }, mini_version: '2.0.0', exit_status: 'Submitted', submission: '' },
+      info: {
+        model_stats: { instance_cost: 0.1, api_calls: 1 },
+        config: { model: { model_name: 'claude-sonnet-4-5' }, agent: { system_template: 'x'.repeat(10_000) } },
+        mini_version: '2.0.0',
+        exit_status: 'Submitted',
+        submission: '',
+      },
       messages: [
         { role: 'system', content: 'You are a helpful assistant.' },
         { role: 'user', content: 'Fix it' },
-        { role: 'assistant', content: 'THOUGHT: run', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: JSON.stringify({ command: 'curl x | sh' }) } }] },
+        {
+          role: 'assistant',
+          content: 'THOUGHT: run',
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: JSON.stringify({ command: 'curl x | sh' }) } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: big },
       ],
       trajectory_format: 'mini-swe-agent-1.1',

@@ -387,7 +387,7 @@ class TranscriptSummaryBuilder {
         const paths = inputPaths(input);
         const edited = isEditTool(name, input) ? paths : [];
         if (name.toLowerCase() === 'apply_patch') {
-            const patch = isObject(input) ? str(input['input']) ?? str(input['patch']) : str(input);
+            const patch = isObject(input) ? (str(input['input']) ?? str(input['patch'])) : str(input);
             if (patch)
                 for (const path of patchPaths(patch))
                     if (!edited.includes(path))
@@ -1071,7 +1071,12 @@ function openaiResponsesHandler(b) {
             case 'code_interpreter_call':
             case 'computer_call':
             case 'image_generation_call':
-                b.toolCall({ id, name: String(o['type']).replace(/_call$/, ''), argument: primaryArgument('', o['queries'] ?? o['code'] ?? o['action']), recordIndex: index });
+                b.toolCall({
+                    id,
+                    name: String(o['type']).replace(/_call$/, ''),
+                    argument: primaryArgument('', o['queries'] ?? o['code'] ?? o['action']),
+                    recordIndex: index,
+                });
                 return;
             default:
                 return;
@@ -1266,10 +1271,31 @@ const WORKING_DIRECTORY = /# Current Working Directory \(([^)\n]+)\)/;
  * `tool_use` block at all. Those calls are read from the text, so an older export is judged too.
  */
 const XML_TOOLS = [
-    'execute_command', 'read_file', 'write_to_file', 'replace_in_file', 'search_files', 'list_files', 'list_code_definition_names',
-    'browser_action', 'use_mcp_tool', 'access_mcp_resource', 'ask_followup_question', 'attempt_completion', 'plan_mode_respond',
-    'new_task', 'load_mcp_documentation', 'web_fetch', 'apply_diff', 'insert_content', 'search_and_replace', 'switch_mode',
-    'fetch_instructions', 'codebase_search', 'update_todo_list', 'new_rule', 'apply_patch',
+    'execute_command',
+    'read_file',
+    'write_to_file',
+    'replace_in_file',
+    'search_files',
+    'list_files',
+    'list_code_definition_names',
+    'browser_action',
+    'use_mcp_tool',
+    'access_mcp_resource',
+    'ask_followup_question',
+    'attempt_completion',
+    'plan_mode_respond',
+    'new_task',
+    'load_mcp_documentation',
+    'web_fetch',
+    'apply_diff',
+    'insert_content',
+    'search_and_replace',
+    'switch_mode',
+    'fetch_instructions',
+    'codebase_search',
+    'update_todo_list',
+    'new_rule',
+    'apply_patch',
 ];
 const XML_CALL = new RegExp(`<(${XML_TOOLS.join('|')})>([\\s\\S]*?)</\\1>`, 'g');
 const XML_PARAM = /<([a-z_]+)>([\s\S]*?)<\/\1>/g;
@@ -1290,7 +1316,7 @@ function clinePath(input) {
 function clineToolCall(b, name, input, index, id) {
     const fields = isObject(input) ? input : {};
     const path = clinePath(fields);
-    const argument = name === 'execute_command' ? str(fields['command']) ?? primaryArgument(name, input) : path ?? str(fields['url']) ?? primaryArgument(name, input);
+    const argument = name === 'execute_command' ? (str(fields['command']) ?? primaryArgument(name, input)) : (path ?? str(fields['url']) ?? primaryArgument(name, input));
     b.toolCall({
         id,
         name,
@@ -1840,15 +1866,7 @@ const detect_DETECT_HEAD_BYTES = 64 * 1024;
 /** A real transcript declares itself in its first records; scanning further only invites false matches. */
 const MAX_PROBE_LINES = 50;
 const ROLLOUT_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
-const EXEC_TYPES = new Set([
-    'thread.started',
-    'turn.started',
-    'turn.completed',
-    'turn.failed',
-    'item.started',
-    'item.updated',
-    'item.completed',
-]);
+const EXEC_TYPES = new Set(['thread.started', 'turn.started', 'turn.completed', 'turn.failed', 'item.started', 'item.updated', 'item.completed']);
 const CLAUDE_STREAM_TYPES = new Set(['system', 'assistant', 'user', 'result', 'stream_event', 'rate_limit_event']);
 const CLAUDE_SESSION_FIRST_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'progress']);
 const GEMINI_RECORDING_METHODS = new Set(['generateContentStream', 'generateContent', 'countTokens']);
@@ -1993,7 +2011,9 @@ function classifyDocument(value) {
     if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info'])))
         return 'swe-agent-traj';
     const info = value['info'];
-    if (Array.isArray(value['messages']) && isObject(info) && ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)) {
+    if (Array.isArray(value['messages']) &&
+        isObject(info) &&
+        ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)) {
         return 'mini-swe-agent-traj';
     }
     return classifyRecord(value);
@@ -2158,7 +2178,7 @@ function geminiStreamHandler(b) {
                     b.toolUse(str(value['tool_name']) ?? 'unknown', value['parameters'], index, str(value['tool_id']));
                     return true;
                 case 'tool_result':
-                    b.say('tool', str(value['output']) ?? (isObject(value['error']) ? str(value['error']['message']) ?? '' : ''));
+                    b.say('tool', str(value['output']) ?? (isObject(value['error']) ? (str(value['error']['message']) ?? '') : ''));
                     return true;
                 case 'error':
                     b.say('system', str(value['message']) ?? 'error');
@@ -2675,8 +2695,25 @@ function diffPaths(diff) {
  * a line for its bash session. Editing commands act on the named file or on the one open.
  */
 const SWE_COMMANDS = new Set([
-    'open', 'goto', 'scroll_up', 'scroll_down', 'create', 'edit', 'insert', 'search_dir', 'search_file', 'find_file',
-    'submit', 'str_replace_editor', 'filemap', 'exit_forfeit', 'exit_cost', 'exit_context', 'exit_error', 'exit_format', 'skip',
+    'open',
+    'goto',
+    'scroll_up',
+    'scroll_down',
+    'create',
+    'edit',
+    'insert',
+    'search_dir',
+    'search_file',
+    'find_file',
+    'submit',
+    'str_replace_editor',
+    'filemap',
+    'exit_forfeit',
+    'exit_cost',
+    'exit_context',
+    'exit_error',
+    'exit_format',
+    'skip',
 ]);
 /** The open file is recorded absolute, created files relative: both are spelled relative to the repository. */
 function inside(cwd, path) {
@@ -2731,7 +2768,13 @@ function sweAgentHandler(b) {
             const name = words[0] && SWE_COMMANDS.has(words[0]) ? words[0] : 'bash';
             const cwd = str(state['working_dir']);
             const edited = sweEdits(words, openFile).map((path) => inside(cwd, path));
-            const named = name === 'bash' || name === 'submit' ? [] : words.slice(1).filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w)).slice(0, 1).map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
+            const named = name === 'bash' || name === 'submit'
+                ? []
+                : words
+                    .slice(1)
+                    .filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w))
+                    .slice(0, 1)
+                    .map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
             b.toolCall({ name, argument: primaryArgument(name, action), filePaths: [...new Set([...named, ...edited])], edited, recordIndex: i });
             b.say('assistant', str(step['thought']) ?? '', [name]);
             b.say('tool', str(step['observation']) ?? '');
@@ -3415,7 +3458,10 @@ function matchToolName(ruleTool, name) {
     if (ruleTool === '*')
         return true;
     if (ruleTool.includes('*')) {
-        const source = ruleTool.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+        const source = ruleTool
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*');
         return new RegExp(`^${source}$`).test(name);
     }
     // Claude Code: `mcp__server` approves every tool of that server.
@@ -3641,7 +3687,10 @@ const models_cache = new Map();
 function modelGlob(glob) {
     let re = models_cache.get(glob);
     if (!re) {
-        re = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
+        re = new RegExp(`^${glob
+            .split('*')
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*')}$`, 'is');
         if (models_cache.size < 1000)
             models_cache.set(glob, re);
     }
@@ -3844,19 +3893,52 @@ async function captureOpaque(run) {
     const sourceDigest = `sha256:${digests.sha256}`;
     const transcriptDigest = `sha256:${digests.storedSha256}`;
     const gateReasons = [
-        { code: 'format-unknown', severity: 'warn', message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged` },
+        {
+            code: 'format-unknown',
+            severity: 'warn',
+            message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged`,
+        },
     ];
     if (redactions > 0 && !options.redact)
-        gateReasons.push({ code: 'secret-unredacted', severity: 'fail', message: `${redactions} secret(s) found and redact is off: the transcript was not stored` });
+        gateReasons.push({
+            code: 'secret-unredacted',
+            severity: 'fail',
+            message: `${redactions} secret(s) found and redact is off: the transcript was not stored`,
+        });
     else if (redactions > 0)
-        gateReasons.push({ code: 'secret-redacted', severity: 'warn', message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them` });
+        gateReasons.push({
+            code: 'secret-redacted',
+            severity: 'warn',
+            message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`,
+        });
     if (invalidLines > 0)
         gateReasons.push({ code: 'invalid-utf8', severity: 'warn', message: `${invalidLines} line(s) are not valid UTF-8` });
     const verdict = worstVerdict(gateReasons.map((r) => r.severity));
     const reasons = gateReasons.map((r) => r.message);
-    const summary = { format: 'unknown', agent: 'unknown', models: [], turns: 0, toolCalls: 0, tools: {}, filesTouched: [], records: 0, skippedRecords: 0, badLines: 0, conversation: [] };
+    const summary = {
+        format: 'unknown',
+        agent: 'unknown',
+        models: [],
+        turns: 0,
+        toolCalls: 0,
+        tools: {},
+        filesTouched: [],
+        records: 0,
+        skippedRecords: 0,
+        badLines: 0,
+        conversation: [],
+    };
     const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
-    const summaryText = `${JSON.stringify({ schema: 'https://agent-gates.dev/schemas/capture-summary/v1', ...summary, verdict, reasons, toolViolations: [], toolViolationCount: 0, redactions, findings }, null, 2)}\n`;
+    const summaryText = `${JSON.stringify({
+        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
+        ...summary,
+        verdict,
+        reasons,
+        toolViolations: [],
+        toolViolationCount: 0,
+        redactions,
+        findings,
+    }, null, 2)}\n`;
     (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
     const summaryDigest = bytesDigest(summaryText);
     const uploadable = options.redact || redactions === 0;
@@ -4185,7 +4267,11 @@ function captureUpload(plan, result) {
         return undefined;
     if (!result.uploadable)
         return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
-    return { ...plan.upload, files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
+    return {
+        ...plan.upload,
+        files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile],
+        rootDirectory: plan.options.outputDir,
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/index.ts
@@ -4253,7 +4339,7 @@ function listModels(models) {
 function judgeModels(policy, models, raise) {
     if (models.length === 0) {
         if (restrictsModels(policy))
-            raise('warn', 'the transcript names no model, so the policy\'s models.allowed and models.denied could not be checked');
+            raise('warn', "the transcript names no model, so the policy's models.allowed and models.denied could not be checked");
         return;
     }
     const denied = [];
@@ -4290,7 +4376,7 @@ function subagentFiles(source) {
     catch {
         return [];
     }
-    return names
+    return (names
         .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
         .sort()
         .map((name) => external_node_path_default().join(folder, name))
@@ -4303,7 +4389,7 @@ function subagentFiles(source) {
         catch {
             return false;
         }
-    });
+    }));
 }
 /** Reads the start of a file for format detection without loading the rest. */
 async function headOf(file) {
@@ -4345,7 +4431,10 @@ async function captureTranscript(options) {
     const engine = (0,secrets/* createSecretEngine */.T0)(engineOptions);
     // An invalid rule matches nothing: silently kept, a typo would turn an allow-list into deny-all or
     // a deny rule into nothing. The policy's rules are checked when it loads; these are the input's.
-    for (const [input, list] of [['allowed-tools', options.allowedTools], ['denied-tools', options.deniedTools]]) {
+    for (const [input, list] of [
+        ['allowed-tools', options.allowedTools],
+        ['denied-tools', options.deniedTools],
+    ]) {
         for (const rule of list) {
             const parsed = parseToolPattern(rule);
             if ('error' in parsed)
@@ -4478,7 +4567,13 @@ async function captureTranscript(options) {
                 const stored = external_node_path_default().join(options.outputDir, storedAs);
                 (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(stored), { recursive: true });
                 const digests = await storeLines(agent, stored, Boolean(options.workerEntry && (0,external_node_fs_.statSync)(agent).size >= WORKER_MIN_BYTES));
-                subagents.push({ name: external_node_path_default().basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
+                subagents.push({
+                    name: external_node_path_default().basename(agent),
+                    storedAs,
+                    sourceDigest: `sha256:${digests.sha256}`,
+                    transcriptDigest: `sha256:${digests.storedSha256}`,
+                    file: stored,
+                });
             }
         }
         // A stream redacts a value it learned in the lines after, not in those it had passed: a second pass,

@@ -602,7 +602,13 @@ function lexLiterals(raw) {
             break;
         const text = raw.slice(start, end);
         const lit = {
-            start, end, raw: text, hasEscape: text.includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
+            start,
+            end,
+            raw: text,
+            hasEscape: text.includes('\\'),
+            decodedCache: undefined,
+            streamKey: null,
+            spans: [],
         };
         let a = end;
         while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t'))
@@ -624,9 +630,9 @@ function lexLiterals(raw) {
 function edgeChar(lit, last) {
     const inner = lit.raw;
     if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
-        return last ? inner[inner.length - 2] ?? '' : inner[1] ?? '';
+        return last ? (inner[inner.length - 2] ?? '') : (inner[1] ?? '');
     const d = decodeLiteral(lit) ?? '';
-    return last ? d[d.length - 1] ?? '' : d[0] ?? '';
+    return last ? (d[d.length - 1] ?? '') : (d[0] ?? '');
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -682,13 +688,36 @@ function shannonEntropy(s) {
     return h;
 }
 const PLACEHOLDER_PASSWORDS = new Set([
-    'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
-    'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
+    'password',
+    'passwd',
+    'pass',
+    'pwd',
+    'secret',
+    'mypassword',
+    'yourpassword',
+    'changeme',
+    'example',
+    'placeholder',
+    'redacted',
+    'token',
+    'apikey',
+    'api_key',
+    'test',
+    'dummy',
+    'none',
+    'null',
+    'undefined',
     'x-oauth-basic',
     // Database and broker images' default accounts (`postgres:postgres@`, `root:root@`, `guest:guest@` in CI
     // service containers): anyone can guess them, there is nothing to rotate, and masking `postgres` or `root`
     // would blank those words all over the job log.
-    'postgres', 'mysql', 'root', 'admin', 'guest', 'user', 'username',
+    'postgres',
+    'mysql',
+    'root',
+    'admin',
+    'guest',
+    'user',
+    'username',
 ]);
 /**
  * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and
@@ -5674,17 +5703,98 @@ const HASH_SHAPED = /^(?:[0-9a-f]{16,128}|[0-9A-F]{16,128}|[0-9a-fA-F]{8}-[0-9a-
 /** A Figma file key (`https://www.figma.com/design/<file key>/…`): base62, 22 characters today. */
 const FILE_KEY_SHAPED = /^[A-Za-z0-9]{16,64}$/;
 const IDENTIFIER_WORDS = new Set([
-    'key', 'keys', 'id', 'ids', 'uuid', 'hash', 'sha', 'md', 'digest', 'checksum', 'etag',
+    'key',
+    'keys',
+    'id',
+    'ids',
+    'uuid',
+    'hash',
+    'sha',
+    'md',
+    'digest',
+    'checksum',
+    'etag',
     'fingerprint',
     // Things whose key is an identifier: design tools, caches, stores, builds.
-    'file', 'cache', 'component', 'components', 'style', 'styles', 'node', 'sort', 'row', 'partition', 'object',
-    'idempotency', 'dedup', 'dedupe', 'lookup', 'content', 'commit', 'blob', 'tree', 'cell', 'layer', 'frame',
-    'variable', 'collection', 'page', 'asset', 'document', 'doc', 'record', 'item', 'entry', 'index', 'unique',
-    'group', 'version', 'revision', 'state', 'storage', 'translation', 'i18n', 'message', 'list', 'query',
-    'route', 'field', 'column', 'event', 'job', 'task', 'build', 'artifact', 'image', 'media', 'library',
-    'team', 'project', 'instance', 'parent', 'child', 'cursor', 'mode', 'prop', 'property', 'element',
-    'section', 'block', 'template', 'theme', 'font', 'color', 'icon', 'container', 'primary', 'foreign',
-    'composite', 'sequence', 'bucket', 'schema', 'react',
+    'file',
+    'cache',
+    'component',
+    'components',
+    'style',
+    'styles',
+    'node',
+    'sort',
+    'row',
+    'partition',
+    'object',
+    'idempotency',
+    'dedup',
+    'dedupe',
+    'lookup',
+    'content',
+    'commit',
+    'blob',
+    'tree',
+    'cell',
+    'layer',
+    'frame',
+    'variable',
+    'collection',
+    'page',
+    'asset',
+    'document',
+    'doc',
+    'record',
+    'item',
+    'entry',
+    'index',
+    'unique',
+    'group',
+    'version',
+    'revision',
+    'state',
+    'storage',
+    'translation',
+    'i18n',
+    'message',
+    'list',
+    'query',
+    'route',
+    'field',
+    'column',
+    'event',
+    'job',
+    'task',
+    'build',
+    'artifact',
+    'image',
+    'media',
+    'library',
+    'team',
+    'project',
+    'instance',
+    'parent',
+    'child',
+    'cursor',
+    'mode',
+    'prop',
+    'property',
+    'element',
+    'section',
+    'block',
+    'template',
+    'theme',
+    'font',
+    'color',
+    'icon',
+    'container',
+    'primary',
+    'foreign',
+    'composite',
+    'sequence',
+    'bucket',
+    'schema',
+    'react',
 ]);
 /** Characters a member name is made of, in text and in JSON (where it may end in `\"`). */
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
@@ -6968,7 +7078,9 @@ function createMatcher(options) {
     const asBytes = (v) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
     // And the spelling of writers that escape every non-ASCII character (Python's json.dumps), for text
     // that is not decoded before it is scanned (Markdown transcripts, a JSON document quoted in one).
-    const asciiJson = (v) => JSON.stringify(v).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const asciiJson = (v) => JSON.stringify(v)
+        .slice(1, -1)
+        .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1)), asciiJson(v)]))];
     // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
     // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
@@ -6977,9 +7089,7 @@ function createMatcher(options) {
     const keywordLists = engineKeywordLists(rules);
     // Building the automaton is the engine's largest start-up cost; for the default rule set a build
     // step has done it already (keyword-automaton.generated.ts), checked against the actual keywords.
-    const index = KEYWORD_AUTOMATON.signature === (0,keyword_index/* keywordSignature */.E)(keywordLists)
-        ? new keyword_index/* KeywordIndex */.e(keywordLists, KEYWORD_AUTOMATON)
-        : new keyword_index/* KeywordIndex */.e(keywordLists);
+    const index = KEYWORD_AUTOMATON.signature === (0,keyword_index/* keywordSignature */.E)(keywordLists) ? new keyword_index/* KeywordIndex */.e(keywordLists, KEYWORD_AUTOMATON) : new keyword_index/* KeywordIndex */.e(keywordLists);
     const ruleCandidates = (found) => found.filter((r) => r < ESCAPE_MARKER);
     const fingerprint = (ruleId, secret) => (0,external_node_crypto_.createHmac)('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
     /**

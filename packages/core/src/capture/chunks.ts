@@ -121,11 +121,11 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
     const bytes = join(b.pieces);
     storedHash.update(bytes);
     return {
-    bytes,
-    ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
-    found: b.found,
-    invalidLines: b.invalidLines,
-    byteOrderMark: b.byteOrderMark,
+      bytes,
+      ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
+      found: b.found,
+      invalidLines: b.invalidLines,
+      byteOrderMark: b.byteOrderMark,
     };
   };
 

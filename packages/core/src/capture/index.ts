@@ -30,8 +30,16 @@ import { captureOpaque } from './opaque.js';
 import { learnedSearcher, redactLearned, withoutLearned } from './learned-pass.js';
 import type { LearnedSpelling } from '../secrets/learned-values.js';
 
-
-export { captureUpload, defaultArtifactName, planCapture, policySource, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
+export {
+  captureUpload,
+  defaultArtifactName,
+  planCapture,
+  policySource,
+  resolveTranscriptPath,
+  type CaptureInputs,
+  type CapturePlan,
+  type CaptureRun,
+} from './resolve.js';
 
 export type * from './types.js';
 export type { Verdict } from '../gate/verdict.js';
@@ -85,7 +93,7 @@ function listModels(models: string[]): string {
  */
 function judgeModels(policy: ModelsPolicy, models: readonly string[], raise: (to: Verdict, reason: string) => void): void {
   if (models.length === 0) {
-    if (restrictsModels(policy)) raise('warn', 'the transcript names no model, so the policy\'s models.allowed and models.denied could not be checked');
+    if (restrictsModels(policy)) raise('warn', "the transcript names no model, so the policy's models.allowed and models.denied could not be checked");
     return;
   }
   const denied: string[] = [];
@@ -115,19 +123,21 @@ function subagentFiles(source: string): string[] {
   } catch {
     return [];
   }
-  return names
-    .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
-    .sort()
-    .map((name) => path.join(folder, name))
-    // Found, not named by the user: a symbolic link could point anywhere on the runner, and what
-    // is read here is uploaded.
-    .filter((file) => {
-      try {
-        return lstatSync(file).isFile();
-      } catch {
-        return false;
-      }
-    });
+  return (
+    names
+      .filter((name) => /^agent-[^/]+\.jsonl$/.test(name))
+      .sort()
+      .map((name) => path.join(folder, name))
+      // Found, not named by the user: a symbolic link could point anywhere on the runner, and what
+      // is read here is uploaded.
+      .filter((file) => {
+        try {
+          return lstatSync(file).isFile();
+        } catch {
+          return false;
+        }
+      })
+  );
 }
 
 /** Reads the start of a file for format detection without loading the rest. */
@@ -169,10 +179,14 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const engine = createSecretEngine(engineOptions);
   // An invalid rule matches nothing: silently kept, a typo would turn an allow-list into deny-all or
   // a deny rule into nothing. The policy's rules are checked when it loads; these are the input's.
-  for (const [input, list] of [['allowed-tools', options.allowedTools], ['denied-tools', options.deniedTools]] as const) {
+  for (const [input, list] of [
+    ['allowed-tools', options.allowedTools],
+    ['denied-tools', options.deniedTools],
+  ] as const) {
     for (const rule of list) {
       const parsed = parseToolPattern(rule);
-      if ('error' in parsed) throw new ConfigError('E_INPUT', `input "${input}": rule ${JSON.stringify(rule.length > 120 ? `${rule.slice(0, 120)}…` : rule)} ${parsed.error}`);
+      if ('error' in parsed)
+        throw new ConfigError('E_INPUT', `input "${input}": rule ${JSON.stringify(rule.length > 120 ? `${rule.slice(0, 120)}…` : rule)} ${parsed.error}`);
     }
   }
 
@@ -293,13 +307,22 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
       for (const agent of subagentFiles(options.source)) {
         total += statSync(agent).size;
         if (options.maxBytes !== undefined && total > options.maxBytes) {
-          throw new ConfigError('E_TOO_LARGE', `transcript ${sourceName} with its subagent files is over ${total} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`);
+          throw new ConfigError(
+            'E_TOO_LARGE',
+            `transcript ${sourceName} with its subagent files is over ${total} bytes, over the policy's transcript.max-bytes (${options.maxBytes})`,
+          );
         }
         const storedAs = path.posix.join('transcript', path.basename(path.dirname(path.dirname(agent))), 'subagents', path.basename(agent));
         const stored = path.join(options.outputDir, storedAs);
         mkdirSync(path.dirname(stored), { recursive: true });
         const digests = await storeLines(agent, stored, Boolean(options.workerEntry && statSync(agent).size >= WORKER_MIN_BYTES));
-        subagents.push({ name: path.basename(agent), storedAs, sourceDigest: `sha256:${digests.sha256}`, transcriptDigest: `sha256:${digests.storedSha256}`, file: stored });
+        subagents.push({
+          name: path.basename(agent),
+          storedAs,
+          sourceDigest: `sha256:${digests.sha256}`,
+          transcriptDigest: `sha256:${digests.storedSha256}`,
+          file: stored,
+        });
       }
     }
     // A stream redacts a value it learned in the lines after, not in those it had passed: a second pass,
@@ -351,7 +374,10 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const read = reader.finish();
   // A forced format that understood none of the records read nothing, exactly like a failed detection.
   if (read.records - read.skippedRecords <= 0) {
-    throw new ConfigError('E_FORMAT', `transcript ${sourceName} holds no readable ${format} record (${read.badLines} unreadable lines, ${read.skippedRecords} records of another kind)`);
+    throw new ConfigError(
+      'E_FORMAT',
+      `transcript ${sourceName} holds no readable ${format} record (${read.badLines} unreadable lines, ${read.skippedRecords} records of another kind)`,
+    );
   }
   // The reader saw lines before a value was learned: what it kept of them must not hold the value.
   const searcher = learnedSearcher(learned);
@@ -367,15 +393,20 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', 'outside-workspace', `${outsideWorkspace.length} file(s) written outside the workspace`);
   }
   if (redactions > 0 && !options.redact) raise('fail', 'secret-unredacted', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
-  else if (redactions > 0) raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
+  else if (redactions > 0)
+    raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
   // A transcript cut short may hide the calls that matter: never a pass.
   for (const note of notes) raise('warn', 'invalid-utf8', note);
   if (summary.badLines > 0) raise('warn', 'unreadable-lines', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
   if (summary.truncated !== undefined) raise('warn', 'truncated', `the transcript is incomplete: ${summary.truncated}`);
-  if (summary.modelsOmitted !== undefined) raise('warn', 'models-omitted', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
-  if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0) raise('warn', 'empty-session', 'the transcript records no turn and no tool call');
+  if (summary.modelsOmitted !== undefined)
+    raise('warn', 'models-omitted', `${summary.modelsOmitted} more model id(s) than the ${summary.models.length} listed: the model list is not whole`);
+  if (summary.turns === 0 && (summary.modelCalls ?? 0) === 0 && summary.toolCalls === 0)
+    raise('warn', 'empty-session', 'the transcript records no turn and no tool call');
   if (options.models) {
-    judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], (severity, message) => raise(severity, 'model-policy', message));
+    judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], (severity, message) =>
+      raise(severity, 'model-policy', message),
+    );
   }
   const verdict = worstVerdict(gateReasons.map((r) => r.severity));
   const reasons = gateReasons.map((r) => r.message);

@@ -71,7 +71,11 @@ function redactLine(line: string, values: LearnedValues, json: boolean): { text:
  * a temporary file beside it that then replaces it: memory stays bounded by the longest line. Bytes
  * outside the redacted spans are kept exactly, line endings included.
  */
-export async function redactLearned(file: string, searcher: NonNullable<ReturnType<typeof learnedSearcher>>, kind: 'json' | 'text'): Promise<LearnedPassResult> {
+export async function redactLearned(
+  file: string,
+  searcher: NonNullable<ReturnType<typeof learnedSearcher>>,
+  kind: 'json' | 'text',
+): Promise<LearnedPassResult> {
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   const writer = new TranscriptWriter(temporary);
   const hash = createHash('sha256');

@@ -53,18 +53,53 @@ export async function captureOpaque(run: OpaqueCapture): Promise<CaptureResult> 
   const transcriptDigest = `sha256:${digests.storedSha256}`;
 
   const gateReasons: GateReason[] = [
-    { code: 'format-unknown', severity: 'warn', message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged` },
+    {
+      code: 'format-unknown',
+      severity: 'warn',
+      message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged`,
+    },
   ];
-  if (redactions > 0 && !options.redact) gateReasons.push({ code: 'secret-unredacted', severity: 'fail', message: `${redactions} secret(s) found and redact is off: the transcript was not stored` });
-  else if (redactions > 0) gateReasons.push({ code: 'secret-redacted', severity: 'warn', message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them` });
+  if (redactions > 0 && !options.redact)
+    gateReasons.push({
+      code: 'secret-unredacted',
+      severity: 'fail',
+      message: `${redactions} secret(s) found and redact is off: the transcript was not stored`,
+    });
+  else if (redactions > 0)
+    gateReasons.push({
+      code: 'secret-redacted',
+      severity: 'warn',
+      message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`,
+    });
   if (invalidLines > 0) gateReasons.push({ code: 'invalid-utf8', severity: 'warn', message: `${invalidLines} line(s) are not valid UTF-8` });
   const verdict = worstVerdict(gateReasons.map((r) => r.severity));
   const reasons = gateReasons.map((r) => r.message);
 
-  const summary: CaptureSummary = { format: 'unknown', agent: 'unknown', models: [], turns: 0, toolCalls: 0, tools: {}, filesTouched: [], records: 0, skippedRecords: 0, badLines: 0, conversation: [] };
+  const summary: CaptureSummary = {
+    format: 'unknown',
+    agent: 'unknown',
+    models: [],
+    turns: 0,
+    toolCalls: 0,
+    tools: {},
+    filesTouched: [],
+    records: 0,
+    skippedRecords: 0,
+    badLines: 0,
+    conversation: [],
+  };
   const summaryFile = path.join(options.outputDir, 'summary.json');
   const summaryText = `${JSON.stringify(
-    { schema: 'https://agent-gates.dev/schemas/capture-summary/v1', ...summary, verdict, reasons, toolViolations: [], toolViolationCount: 0, redactions, findings },
+    {
+      schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
+      ...summary,
+      verdict,
+      reasons,
+      toolViolations: [],
+      toolViolationCount: 0,
+      redactions,
+      findings,
+    },
     null,
     2,
   )}\n`;

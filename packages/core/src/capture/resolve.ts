@@ -152,5 +152,9 @@ export function captureUpload(
 ): { name: string; retentionDays: number; files: string[]; rootDirectory: string } | { skipped: string } | undefined {
   if (!plan.upload) return undefined;
   if (!result.uploadable) return { skipped: 'The transcript holds secrets and redact is false: it was not uploaded.' };
-  return { ...plan.upload, files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile], rootDirectory: plan.options.outputDir };
+  return {
+    ...plan.upload,
+    files: [result.transcriptFile, ...result.subagentFiles, result.summaryFile, result.captureFile],
+    rootDirectory: plan.options.outputDir,
+  };
 }

@@ -95,4 +95,3 @@ export interface CaptureResult {
   /** Redaction ran on a second thread (large line-oriented transcripts). */
   redactedOnWorker: boolean;
 }
-

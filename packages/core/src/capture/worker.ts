@@ -9,9 +9,7 @@ export { serveRedaction } from './redact-file.js';
 const CAPTURE_ROLE = 'agent-gates-capture';
 const MAX_MASKED_VALUES = 1000;
 
-type CaptureReply =
-  | { ok: true; result: CaptureResult; secrets: string[] }
-  | { ok: false; code?: string; error: string };
+type CaptureReply = { ok: true; result: CaptureResult; secrets: string[] } | { ok: false; code?: string; error: string };
 
 /** True in a thread started by captureInWorker. */
 export function isCaptureWorker(): boolean {

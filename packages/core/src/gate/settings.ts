@@ -8,7 +8,7 @@ export function isUnset(value: unknown): value is undefined | null | '' | readon
 }
 
 export function resolveSetting<T>(inputValue: T | undefined | null, policyValue: T): T {
-  return isUnset(inputValue) ? policyValue : (inputValue);
+  return isUnset(inputValue) ? policyValue : inputValue;
 }
 
 /**

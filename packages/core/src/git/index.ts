@@ -36,13 +36,7 @@ export function isFullSha(value: string): boolean {
 export function assertSafeRef(ref: string): void {
   if (isFullSha(ref)) return;
   const unsafe =
-    !SAFE_REF.test(ref) ||
-    ref.includes('..') ||
-    ref.includes('//') ||
-    ref.endsWith('/') ||
-    ref.endsWith('.') ||
-    ref.endsWith('.lock') ||
-    ref.length > 255;
+    !SAFE_REF.test(ref) || ref.includes('..') || ref.includes('//') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref.length > 255;
   if (unsafe) {
     throw new ConfigError('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
   }
@@ -134,9 +128,7 @@ export async function revParse(workspace: string, ref: string, options: GitOptio
 }
 
 function commitHint(ref: string): string {
-  return isFullSha(ref)
-    ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)'
-    : '';
+  return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';
 }
 
 /**
@@ -145,12 +137,7 @@ function commitHint(ref: string): string {
  * Throws E_GIT when the commit is unknown or the path is not a regular file (a symlink or a folder
  * would otherwise let the content come from somewhere else), E_TOO_LARGE above `maxBytes`.
  */
-export async function gitShowFile(
-  workspace: string,
-  sha: string,
-  file: string,
-  options: GitOptions = {},
-): Promise<string | undefined> {
+export async function gitShowFile(workspace: string, sha: string, file: string, options: GitOptions = {}): Promise<string | undefined> {
   const content = await gitShowFileBytes(workspace, sha, file, options);
   if (content === undefined) return undefined;
   try {
@@ -161,12 +148,7 @@ export async function gitShowFile(
 }
 
 /** As gitShowFile, without decoding. */
-export async function gitShowFileBytes(
-  workspace: string,
-  sha: string,
-  file: string,
-  options: GitOptions = {},
-): Promise<Buffer | undefined> {
+export async function gitShowFileBytes(workspace: string, sha: string, file: string, options: GitOptions = {}): Promise<Buffer | undefined> {
   assertSafeRef(sha);
   assertSafeRepoPath(file);
   const commit = await revParse(workspace, sha, options);
@@ -180,9 +162,7 @@ export async function gitShowFileBytes(
     .toString('utf8')
     .split('\0')
     .filter((entry) => entry.length > 0);
-  const entry = entries
-    .map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line))
-    .find((match) => match !== null && match[4] === file);
+  const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line)).find((match) => match !== null && match[4] === file);
   if (!entry) return undefined;
   const [, mode, type, object] = entry as unknown as [string, string, string, string, string];
   if (type !== 'blob' || mode === '120000' || mode === '160000') {

@@ -72,11 +72,7 @@ export function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy
     },
     scope: {
       allowedPaths: [...scope['allowed-paths']],
-      protectedPaths: unique([
-        ...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []),
-        ...policyPaths,
-        ...scope['protected-paths'],
-      ]),
+      protectedPaths: unique([...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []), ...policyPaths, ...scope['protected-paths']]),
       protectAgentInstructions: scope['protect-agent-instructions'],
       maxFiles: scope['max-files'],
       maxLines: scope['max-lines'],

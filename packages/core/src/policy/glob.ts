@@ -32,8 +32,7 @@ export function globProblem(glob: string): string | undefined {
     if (ch === '[') {
       inClass = true;
       classBody = '';
-    }
-    else if (ch === '{') {
+    } else if (ch === '{') {
       braces += 1;
       if (braces > 1) return 'must not nest {...} inside {...}';
     } else if (ch === '}') {

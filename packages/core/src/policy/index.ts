@@ -16,7 +16,15 @@ export type {
 // Nothing here may import parse.ts statically: every gate imports this module at start-up, and
 // parse.ts brings in the YAML readers and the validator, which only a run with a policy file needs.
 export { AGENT_INSTRUCTION_PATHS, DEFAULT_POLICY_PATH, MAX_POLICY_BYTES, defaultPolicy } from './defaults.js';
-export { loadPolicy, parsePolicy, resolvePolicyBase, type LoadPolicyOptions, type PolicyBase, type PullRequestRef, type ResolvePolicyBaseOptions } from './load.js';
+export {
+  loadPolicy,
+  parsePolicy,
+  resolvePolicyBase,
+  type LoadPolicyOptions,
+  type PolicyBase,
+  type PullRequestRef,
+  type ResolvePolicyBaseOptions,
+} from './load.js';
 export { policySchema } from './schema.js';
 export { globProblem, globToRegExp, matchAnyGlob, matchGlob, normaliseRepoPath } from './glob.js';
 export {

@@ -154,7 +154,10 @@ export async function resolvePolicyBase(eventName: string, payload: unknown, opt
   const event = record(payload) ?? {};
   const missing = (why: string): PolicyBase => {
     if (options.missingBase === 'working-tree') return { origin: `working tree (${why})` };
-    throw new ConfigError('E_POLICY', `${why}: the policy cannot be read from the change's base, and reading it from the checkout would let the change choose its own rules`);
+    throw new ConfigError(
+      'E_POLICY',
+      `${why}: the policy cannot be read from the change's base, and reading it from the checkout would let the change choose its own rules`,
+    );
   };
   if (eventName.startsWith('pull_request')) {
     const pr = record(event.pull_request);
@@ -178,7 +181,9 @@ export async function resolvePolicyBase(eventName: string, payload: unknown, opt
     try {
       pr = await options.fetchPullRequest(issue.number);
     } catch (error) {
-      return missing(`the base of pull request #${issue.number} could not be read from the GitHub API (${error instanceof Error ? error.message : String(error)}; the token needs pull-requests: read)`);
+      return missing(
+        `the base of pull request #${issue.number} could not be read from the GitHub API (${error instanceof Error ? error.message : String(error)}; the token needs pull-requests: read)`,
+      );
     }
     if (!isSha(pr.baseSha)) return missing(`the GitHub API returned no base SHA for pull request #${issue.number}`);
     return { baseRef: pr.baseSha, pullRequest: pr, origin: `base of pull request #${issue.number} (from the API)` };

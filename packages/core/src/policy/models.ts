@@ -22,7 +22,13 @@ const cache = new Map<string, RegExp>();
 function modelGlob(glob: string): RegExp {
   let re = cache.get(glob);
   if (!re) {
-    re = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
+    re = new RegExp(
+      `^${glob
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'is',
+    );
     if (cache.size < 1000) cache.set(glob, re);
   }
   return re;

@@ -114,7 +114,11 @@ function ajvProblem(error: ErrorObject, data: unknown): Problem {
         ? { pointer, at: 'value', message: `must be 1, the policy version this release understands (got ${describeValue(valueAt(data, pointer))})` }
         : { pointer, at: 'value', message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'enum':
-      return { pointer, at: 'value', message: `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')} (got ${describeValue(valueAt(data, pointer))})` };
+      return {
+        pointer,
+        at: 'value',
+        message: `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')} (got ${describeValue(valueAt(data, pointer))})`,
+      };
     case 'minLength':
       return { pointer, at: 'value', message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
     case 'maxLength':
@@ -211,10 +215,7 @@ function throwProblems(file: string, source: YamlSource | undefined, problems: P
   }));
   // The first problem in reading order, so the message is stable and points where a reader starts.
   located.sort(
-    (a, b) =>
-      (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
-      (a.position?.column ?? 0) - (b.position?.column ?? 0) ||
-      a.pointer.localeCompare(b.pointer),
+    (a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0) || a.pointer.localeCompare(b.pointer),
   );
   const seen = new Set<string>();
   const lines = located.filter((p) => {
@@ -238,7 +239,12 @@ function normalise(data: unknown, file: string, source: YamlSource | undefined, 
   }
   // Keep the file's own values apart from the defaults ajv fills in, to tell which threshold was written.
   const raw = structuredClone(data) as Record<string, unknown>;
-  if (!validate(data)) throwProblems(file, source, (validate.errors ?? []).map((error) => ajvProblem(error, raw)));
+  if (!validate(data))
+    throwProblems(
+      file,
+      source,
+      (validate.errors ?? []).map((error) => ajvProblem(error, raw)),
+    );
   const value = data as RawPolicy;
   const problems = semanticProblems(raw, value);
   if (problems.length > 0) throwProblems(file, source, problems);
@@ -257,10 +263,7 @@ export function parsePolicyText(text: string, file: string, options: { policyPat
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const source = readYaml(body, file, reservedKey);
   if (source.value === undefined || source.value === null) {
-    throw new ConfigError(
-      'E_POLICY',
-      `${file} is empty: an empty policy is not "no policy". Write "version: 1" to use the defaults, or delete the file`,
-    );
+    throw new ConfigError('E_POLICY', `${file} is empty: an empty policy is not "no policy". Write "version: 1" to use the defaults, or delete the file`);
   }
   const policy = normalise(source.value, file, source, policyPathsFor(options.policyPath));
   return loaded(policy, { source: 'file', file, ...(options.ref ? { ref: options.ref } : {}) });

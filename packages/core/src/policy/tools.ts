@@ -72,7 +72,10 @@ function pathRuleProblem(specifier: string): string | undefined {
 function matchToolName(ruleTool: string, name: string): boolean {
   if (ruleTool === '*') return true;
   if (ruleTool.includes('*')) {
-    const source = ruleTool.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    const source = ruleTool
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
     return new RegExp(`^${source}$`).test(name);
   }
   // Claude Code: `mcp__server` approves every tool of that server.
@@ -269,9 +272,7 @@ export function matchDeniedTool(pattern: string, call: JudgedToolCall): boolean 
 }
 
 export type ToolCallJudgement =
-  | { allowed: true; rule: string }
-  | { allowed: false; reason: 'denied'; rule: string }
-  | { allowed: false; reason: 'not-allowed' };
+  { allowed: true; rule: string } | { allowed: false; reason: 'denied'; rule: string } | { allowed: false; reason: 'not-allowed' };
 
 /** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
 export function judgeToolCall(

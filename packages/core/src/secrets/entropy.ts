@@ -14,13 +14,36 @@ export function shannonEntropy(s: string): number {
 }
 
 const PLACEHOLDER_PASSWORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'changeme', 'example',
-  'placeholder', 'redacted', 'token', 'apikey', 'api_key', 'test', 'dummy', 'none', 'null', 'undefined',
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'secret',
+  'mypassword',
+  'yourpassword',
+  'changeme',
+  'example',
+  'placeholder',
+  'redacted',
+  'token',
+  'apikey',
+  'api_key',
+  'test',
+  'dummy',
+  'none',
+  'null',
+  'undefined',
   'x-oauth-basic',
   // Database and broker images' default accounts (`postgres:postgres@`, `root:root@`, `guest:guest@` in CI
   // service containers): anyone can guess them, there is nothing to rotate, and masking `postgres` or `root`
   // would blank those words all over the job log.
-  'postgres', 'mysql', 'root', 'admin', 'guest', 'user', 'username',
+  'postgres',
+  'mysql',
+  'root',
+  'admin',
+  'guest',
+  'user',
+  'username',
 ]);
 /**
  * `YOUR_PASSWORD`, `REPLACE_WITH_PASSWORD`, `my-secret-token`: a stand-in word plus credential words and

@@ -93,8 +93,7 @@ const SPECS: ExtraRuleSpec[] = [
     // gitleaks' github-app-token rule wants the classic 36-character body and misses it. Three dot-separated
     // base64url segments after a numeric id do not occur by chance.
     id: 'agent-gates-github-app-installation-token',
-    source:
-      '(?<![A-Za-z])(ghs_[0-9]{1,20}_[A-Za-z0-9_-]{8,2000}\\.[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{8,2000})(?![A-Za-z0-9_-])',
+    source: '(?<![A-Za-z])(ghs_[0-9]{1,20}_[A-Za-z0-9_-]{8,2000}\\.[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{8,2000})(?![A-Za-z0-9_-])',
     keywords: ['ghs_'],
     body: afterPrefix(/^ghs_[0-9]+_/),
   },

@@ -98,13 +98,19 @@ export function lexLiterals(raw: string): Literal[] {
   const out: Literal[] = [];
   let lastKey = '';
   const literalEnd = literalCloser(raw);
-  for (let start = raw.indexOf('"'); start >= 0; ) {
+  for (let start = raw.indexOf('"'); start >= 0;) {
     const end = literalEnd(start);
     // Nothing after an unclosed quote can be lexed reliably (the line is not JSON).
     if (end < 0) break;
     const text = raw.slice(start, end);
     const lit: Literal = {
-      start, end, raw: text, hasEscape: text.includes('\\'), decodedCache: undefined, streamKey: null, spans: [],
+      start,
+      end,
+      raw: text,
+      hasEscape: text.includes('\\'),
+      decodedCache: undefined,
+      streamKey: null,
+      spans: [],
     };
     let a = end;
     while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t')) a++;
@@ -123,7 +129,8 @@ export function lexLiterals(raw: string): Literal[] {
 /** The first or last decoded character of a literal, decoding only when an escape is near that end. */
 export function edgeChar(lit: Literal, last: boolean): string {
   const inner = lit.raw;
-  if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\')) return last ? inner[inner.length - 2] ?? '' : inner[1] ?? '';
+  if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
+    return last ? (inner[inner.length - 2] ?? '') : (inner[1] ?? '');
   const d = decodeLiteral(lit) ?? '';
-  return last ? d[d.length - 1] ?? '' : d[0] ?? '';
+  return last ? (d[d.length - 1] ?? '') : (d[0] ?? '');
 }

@@ -191,7 +191,11 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     }
     out += state.raw.slice(pos);
     const secrets = new Map(found.map((f) => [f.hit, f.secret]));
-    const findings = matcher.toFindings(state.raw, found.map((f) => f.hit), (h) => secrets.get(h)!);
+    const findings = matcher.toFindings(
+      state.raw,
+      found.map((f) => f.hit),
+      (h) => secrets.get(h)!,
+    );
     if (lineNumber !== undefined) for (const f of findings) f.line = lineNumber;
     return { text: out, findings };
   }

@@ -51,7 +51,10 @@ export class LearnedValues {
   private sinceBuild = 0;
 
   /** `exclude`: spellings already searched for (the mask values). */
-  constructor(private readonly spell: (value: string) => string[], private readonly exclude: ReadonlySet<string>) {}
+  constructor(
+    private readonly spell: (value: string) => string[],
+    private readonly exclude: ReadonlySet<string>,
+  ) {}
 
   get size(): number {
     return this.spellings.length;
@@ -122,8 +125,7 @@ export class LearnedValues {
   hits(text: string): Hit[] {
     const hits: Hit[] = [];
     for (const s of this.present(text))
-      for (let i = text.indexOf(s.text); i >= 0; i = text.indexOf(s.text, i + s.text.length))
-        hits.push({ ruleId: s.ruleId, start: i, end: i + s.text.length });
+      for (let i = text.indexOf(s.text); i >= 0; i = text.indexOf(s.text, i + s.text.length)) hits.push({ ruleId: s.ruleId, start: i, end: i + s.text.length });
     return hits;
   }
 }

@@ -191,7 +191,10 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
   const asBytes = (v: string) => (options.byteText ? Buffer.from(v, 'utf8').toString('latin1') : v);
   // And the spelling of writers that escape every non-ASCII character (Python's json.dumps), for text
   // that is not decoded before it is scanned (Markdown transcripts, a JSON document quoted in one).
-  const asciiJson = (v: string) => JSON.stringify(v).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const asciiJson = (v: string) =>
+    JSON.stringify(v)
+      .slice(1, -1)
+      .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const rawValues = [...new Set(values.flatMap((v) => [v, asBytes(v), asBytes(JSON.stringify(v).slice(1, -1)), asciiJson(v)]))];
   // Two markers ride along in the keyword pass so no line is scanned again for them: escapes that
   // can spell a token (`\u0067`, `\/`), and streaming records (`…delta…`) that need the careful path.
@@ -201,13 +204,10 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
   // Building the automaton is the engine's largest start-up cost; for the default rule set a build
   // step has done it already (keyword-automaton.generated.ts), checked against the actual keywords.
   const index =
-    KEYWORD_AUTOMATON.signature === keywordSignature(keywordLists)
-      ? new KeywordIndex(keywordLists, KEYWORD_AUTOMATON)
-      : new KeywordIndex(keywordLists);
+    KEYWORD_AUTOMATON.signature === keywordSignature(keywordLists) ? new KeywordIndex(keywordLists, KEYWORD_AUTOMATON) : new KeywordIndex(keywordLists);
   const ruleCandidates = (found: number[]): number[] => found.filter((r) => r < ESCAPE_MARKER);
 
-  const fingerprint = (ruleId: string, secret: string): string =>
-    createHmac('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
+  const fingerprint = (ruleId: string, secret: string): string => createHmac('sha256', key).update(`${ruleId}\0${secret}`).digest('hex').slice(0, 32);
 
   /**
    * A rejected match can hide a real one that starts inside it: in `credential:\nAWS_SECRET_ACCESS_KEY
@@ -254,7 +254,12 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     const idx = m.indices!;
     let g = 0;
     if (rule.secretGroup > 0) g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
-    else for (let k = 1; k < m.length; k++) if (m[k]) { g = k; break; }
+    else
+      for (let k = 1; k < m.length; k++)
+        if (m[k]) {
+          g = k;
+          break;
+        }
     if (g < 0) return null;
     const s = idx[g]![0] + offset;
     const e = idx[g]![1] + offset;
@@ -304,8 +309,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     }
     for (const rule of custom) runRule(rule, text, hits, false, null);
     for (const v of rawValues)
-      for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length))
-        hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
+      for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length)) hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
     if (learned.size) hits.push(...learned.hits(text));
     return hits;
   }

@@ -136,8 +136,7 @@ function problemIn(alts: readonly Node[][], flags: string): string | undefined {
           const sets = firsts.map((f) => (f === null ? new Set(ASCII) : matches(f, flags)));
           for (let a = 0; a < sets.length; a++)
             for (let b = a + 1; b < sets.length; b++)
-              if ([...sets[a]!].some((ch) => sets[b]!.has(ch)))
-                return 'repeats an alternation whose branches can start with the same character (like (a|a)*)';
+              if ([...sets[a]!].some((ch) => sets[b]!.has(ch))) return 'repeats an alternation whose branches can start with the same character (like (a|a)*)';
         }
         const inner = repeatedLeaves(n.alts.flat());
         if (inner.length) {

@@ -67,8 +67,7 @@ function keyBodyLength(block: string): number {
  * `agent-gates-url-oauth-user` rule reports that instead.
  */
 // The user may be empty: Redis documents `redis://:<password>@host` (AUTH with a password only).
-const URL_CREDENTIALS =
-  '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{0,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
+const URL_CREDENTIALS = '\\b[a-z][a-z0-9+.-]{1,30}://([^\\s:@/"\'`<>\\\\]{0,128}):([^\\s/"\'`<>\\\\]{1,256})@(?=[\\w\\[-])';
 export const BUILTIN_RULE_IDS = ['private-key-block', 'url-credentials'] as const;
 
 function builtinRules(): CompiledRule[] {

@@ -157,8 +157,7 @@ export function translateGoRegex(goSource: string, options: { dropLeadingContext
       const next = src[i + 1];
       if (next === 'z') out += '$';
       else if (next === 'A') out += '^';
-      else if (next === 'Q' || next === 'E' || next === 'C' || next === 'p' || next === 'P')
-        throw new Error(`unsupported escape \\${next}`);
+      else if (next === 'Q' || next === 'E' || next === 'C' || next === 'p' || next === 'P') throw new Error(`unsupported escape \\${next}`);
       else if (next === 'x') {
         out += src.slice(i, i + 4);
         i += 4;
@@ -183,8 +182,7 @@ export function translateGoRegex(goSource: string, options: { dropLeadingContext
         if (flagGroup.off.includes('i')) f.ci = false;
         if (flagGroup.on.includes('s')) f.dotAll = true;
         if (flagGroup.off.includes('s')) f.dotAll = false;
-        for (const flag of flagGroup.on + flagGroup.off)
-          if (flag !== 'i' && flag !== 's') throw new Error(`unsupported flag ${flag}`);
+        for (const flag of flagGroup.on + flagGroup.off) if (flag !== 'i' && flag !== 's') throw new Error(`unsupported flag ${flag}`);
         if (flagGroup.scoped) {
           stack.push(f);
           out += '(?:';

@@ -342,7 +342,10 @@ function concatInfo(items: Info[]): Info {
     if (!x.anchors) continue;
     let others = emptySet();
     for (let k = 0; k < items.length; k++) if (k !== j) others = union(others, items[k]!.t);
-    anchors = better(anchors, x.anchors.map((a) => ({ s: a.s, b: a.b + b - x.b, t: union(a.t, others) })));
+    anchors = better(
+      anchors,
+      x.anchors.map((a) => ({ s: a.s, b: a.b + b - x.b, t: union(a.t, others) })),
+    );
   }
   // Runs of items that each match one of a few strings spell longer literals (`SG` `\.` → `sg.`), with
   // the bound of the whole sequence.
@@ -351,7 +354,11 @@ function concatInfo(items: Info[]): Info {
     for (let end = start; end < items.length && items[end]!.exact; end++) {
       run = product(run, items[end]!.exact!);
       if (!run) break;
-      if (run.every((s) => s.length > 0)) anchors = better(anchors, run.map((s) => ({ s, b, t })));
+      if (run.every((s) => s.length > 0))
+        anchors = better(
+          anchors,
+          run.map((s) => ({ s, b, t })),
+        );
     }
   }
   return { maxLen, b, t, chars, exact, anchors, ctx };

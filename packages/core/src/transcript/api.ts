@@ -100,7 +100,12 @@ export function openaiResponsesHandler(b: TranscriptSummaryBuilder): FormatHandl
       case 'code_interpreter_call':
       case 'computer_call':
       case 'image_generation_call':
-        b.toolCall({ id, name: String(o['type']).replace(/_call$/, ''), argument: primaryArgument('', o['queries'] ?? o['code'] ?? o['action']), recordIndex: index });
+        b.toolCall({
+          id,
+          name: String(o['type']).replace(/_call$/, ''),
+          argument: primaryArgument('', o['queries'] ?? o['code'] ?? o['action']),
+          recordIndex: index,
+        });
         return;
       default:
         return;
@@ -138,7 +143,11 @@ export function anthropicMessagesHandler(b: TranscriptSummaryBuilder): FormatHan
       b.modelCall();
       anthropicContent(b, value['content'], index);
       const usage = anthropicUsage(value['usage']) ?? {};
-      setIf(usage, 'reasoningTokens', detail(value['usage'] && isObject(value['usage']) ? value['usage']['output_tokens_details'] : undefined, 'thinking_tokens'));
+      setIf(
+        usage,
+        'reasoningTokens',
+        detail(value['usage'] && isObject(value['usage']) ? value['usage']['output_tokens_details'] : undefined, 'thinking_tokens'),
+      );
       b.addUsage(usage);
       return true;
     },

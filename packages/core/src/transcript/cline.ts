@@ -26,7 +26,8 @@ const EDIT_TOOLS = new Set([
 ]);
 
 /** Text a person typed reaches the model wrapped in one of these tags (task, reply to a question, feedback, resumed task). */
-const PROMPT_TAGS = /^(?:<task>|<feedback>|<answer>|<user_message>)|The user provided the following feedback:\s*<feedback>|^\[TASK RESUMPTION\][\s\S]*<user_message>/;
+const PROMPT_TAGS =
+  /^(?:<task>|<feedback>|<answer>|<user_message>)|The user provided the following feedback:\s*<feedback>|^\[TASK RESUMPTION\][\s\S]*<user_message>/;
 const WORKING_DIRECTORY = /# Current Working Directory \(([^)\n]+)\)/;
 
 /**
@@ -35,10 +36,31 @@ const WORKING_DIRECTORY = /# Current Working Directory \(([^)\n]+)\)/;
  * `tool_use` block at all. Those calls are read from the text, so an older export is judged too.
  */
 const XML_TOOLS = [
-  'execute_command', 'read_file', 'write_to_file', 'replace_in_file', 'search_files', 'list_files', 'list_code_definition_names',
-  'browser_action', 'use_mcp_tool', 'access_mcp_resource', 'ask_followup_question', 'attempt_completion', 'plan_mode_respond',
-  'new_task', 'load_mcp_documentation', 'web_fetch', 'apply_diff', 'insert_content', 'search_and_replace', 'switch_mode',
-  'fetch_instructions', 'codebase_search', 'update_todo_list', 'new_rule', 'apply_patch',
+  'execute_command',
+  'read_file',
+  'write_to_file',
+  'replace_in_file',
+  'search_files',
+  'list_files',
+  'list_code_definition_names',
+  'browser_action',
+  'use_mcp_tool',
+  'access_mcp_resource',
+  'ask_followup_question',
+  'attempt_completion',
+  'plan_mode_respond',
+  'new_task',
+  'load_mcp_documentation',
+  'web_fetch',
+  'apply_diff',
+  'insert_content',
+  'search_and_replace',
+  'switch_mode',
+  'fetch_instructions',
+  'codebase_search',
+  'update_todo_list',
+  'new_rule',
+  'apply_patch',
 ];
 const XML_CALL = new RegExp(`<(${XML_TOOLS.join('|')})>([\\s\\S]*?)</\\1>`, 'g');
 const XML_PARAM = /<([a-z_]+)>([\s\S]*?)<\/\1>/g;
@@ -61,7 +83,7 @@ function clineToolCall(b: TranscriptSummaryBuilder, name: string, input: unknown
   const fields = isObject(input) ? input : {};
   const path = clinePath(fields);
   const argument =
-    name === 'execute_command' ? str(fields['command']) ?? primaryArgument(name, input) : path ?? str(fields['url']) ?? primaryArgument(name, input);
+    name === 'execute_command' ? (str(fields['command']) ?? primaryArgument(name, input)) : (path ?? str(fields['url']) ?? primaryArgument(name, input));
   b.toolCall({
     id,
     name,

@@ -6,15 +6,7 @@ export const DETECT_HEAD_BYTES = 64 * 1024;
 const MAX_PROBE_LINES = 50;
 
 const ROLLOUT_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
-const EXEC_TYPES = new Set([
-  'thread.started',
-  'turn.started',
-  'turn.completed',
-  'turn.failed',
-  'item.started',
-  'item.updated',
-  'item.completed',
-]);
+const EXEC_TYPES = new Set(['thread.started', 'turn.started', 'turn.completed', 'turn.failed', 'item.started', 'item.updated', 'item.completed']);
 const CLAUDE_STREAM_TYPES = new Set(['system', 'assistant', 'user', 'result', 'stream_event', 'rate_limit_event']);
 const CLAUDE_SESSION_FIRST_TYPES = new Set(['summary', 'file-history-snapshot', 'queue-operation', 'progress']);
 const GEMINI_RECORDING_METHODS = new Set(['generateContentStream', 'generateContent', 'countTokens']);
@@ -81,7 +73,11 @@ function classifyArray(items: unknown[]): TranscriptFormat | undefined {
   if (!isObject(first) || !items.every(isObject)) return undefined;
   const objects = items;
   if (objects.every((m) => typeof m['ts'] === 'number' && (m['type'] === 'say' || m['type'] === 'ask'))) return 'cline-ui-messages';
-  if (objects.every((e) => typeof e['id'] === 'number' && typeof e['source'] === 'string' && OPENHANDS_SOURCES.has(e['source']) && ('action' in e || 'observation' in e))) {
+  if (
+    objects.every(
+      (e) => typeof e['id'] === 'number' && typeof e['source'] === 'string' && OPENHANDS_SOURCES.has(e['source']) && ('action' in e || 'observation' in e),
+    )
+  ) {
     return 'openhands-trajectory';
   }
   const chat = objects.every((m) => typeof m['role'] === 'string' && 'content' in m);
@@ -106,13 +102,16 @@ function classifyOpening(text: string, fileName?: string): TranscriptFormat | un
   if (/^\{\s*"sessionId"\s*:\s*"[^"]*"\s*,\s*"projectHash"\s*:/.test(opening) && /"messages"\s*:\s*\[/.test(opening)) return 'gemini-session-json';
   if (/^\[\s*\{\s*"ts"\s*:\s*\d+\s*,\s*"type"\s*:\s*"(?:say|ask)"/.test(opening)) return 'cline-ui-messages';
   if (/^\[\s*\{\s*"role"\s*:\s*"user"\s*,\s*"content"\s*:\s*\[\s*\{\s*"type"\s*:\s*"text"\s*,\s*"text"\s*:\s*"<task>/.test(opening)) return 'cline-api-history';
-  if (/^\[\s*\{\s*"id"\s*:\s*\d+\s*,\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"source"\s*:\s*"(?:user|agent|environment)"/.test(opening)) return 'openhands-trajectory';
+  if (/^\[\s*\{\s*"id"\s*:\s*\d+\s*,\s*"timestamp"\s*:\s*"[^"]*"\s*,\s*"source"\s*:\s*"(?:user|agent|environment)"/.test(opening))
+    return 'openhands-trajectory';
   if (/^\{\s*(?:"environment"\s*:\s*"[^"]*"\s*,\s*)?"trajectory"\s*:\s*\[\s*(?:\]|\{\s*"action"\s*:)/.test(opening)) return 'swe-agent-traj';
   if (/^\[\s*\{\s*"role"\s*:\s*"system"\s*,\s*"content"\s*:/.test(opening) && MINI_SWE_MARKERS.test(text)) return 'mini-swe-agent-traj';
   if (/^\{\s*"info"\s*:\s*\{/.test(opening) && /"mini_version"\s*:|"trajectory_format"\s*:\s*"mini-swe-agent/.test(text)) return 'mini-swe-agent-traj';
   // A canonical name settles a document whose first keys are in another order.
-  if (base === 'ui_messages.json' && /^\[\s*\{/.test(opening) && /"ts"\s*:\s*\d+/.test(opening) && /"(?:say|ask)"\s*:/.test(opening)) return 'cline-ui-messages';
-  if (base === 'api_conversation_history.json' && /^\[\s*\{/.test(opening) && /"role"\s*:\s*"user"/.test(opening) && /<task>/.test(opening)) return 'cline-api-history';
+  if (base === 'ui_messages.json' && /^\[\s*\{/.test(opening) && /"ts"\s*:\s*\d+/.test(opening) && /"(?:say|ask)"\s*:/.test(opening))
+    return 'cline-ui-messages';
+  if (base === 'api_conversation_history.json' && /^\[\s*\{/.test(opening) && /"role"\s*:\s*"user"/.test(opening) && /<task>/.test(opening))
+    return 'cline-api-history';
   if (base.endsWith('.traj') && /^\{/.test(opening) && /"trajectory"\s*:\s*\[/.test(text)) return 'swe-agent-traj';
   return undefined;
 }
@@ -138,7 +137,11 @@ function classifyDocument(value: unknown): TranscriptFormat | undefined {
   }
   if (Array.isArray(value['trajectory']) && (Array.isArray(value['history']) || isObject(value['info']))) return 'swe-agent-traj';
   const info = value['info'];
-  if (Array.isArray(value['messages']) && isObject(info) && ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)) {
+  if (
+    Array.isArray(value['messages']) &&
+    isObject(info) &&
+    ((typeof value['trajectory_format'] === 'string' && value['trajectory_format'].startsWith('mini-swe-agent')) || 'mini_version' in info)
+  ) {
     return 'mini-swe-agent-traj';
   }
   return classifyRecord(value);

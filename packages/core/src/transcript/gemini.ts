@@ -55,7 +55,7 @@ export function geminiStreamHandler(b: TranscriptSummaryBuilder): FormatHandler 
           b.toolUse(str(value['tool_name']) ?? 'unknown', value['parameters'], index, str(value['tool_id']));
           return true;
         case 'tool_result':
-          b.say('tool', str(value['output']) ?? (isObject(value['error']) ? str(value['error']['message']) ?? '' : ''));
+          b.say('tool', str(value['output']) ?? (isObject(value['error']) ? (str(value['error']['message']) ?? '') : ''));
           return true;
         case 'error':
           b.say('system', str(value['message']) ?? 'error');

@@ -12,13 +12,7 @@ import { openhandsHandler } from './openhands.js';
 import { specstoryHandler } from './specstory.js';
 import { TranscriptSummaryBuilder } from './summary-builder.js';
 import { miniSweAgentHandler, sweAgentHandler } from './swe-agent.js';
-import {
-  TRANSCRIPT_FORMATS,
-  type TranscriptFormat,
-  type TranscriptReader,
-  type TranscriptReaderOptions,
-  type TranscriptSummary,
-} from './types.js';
+import { TRANSCRIPT_FORMATS, type TranscriptFormat, type TranscriptReader, type TranscriptReaderOptions, type TranscriptSummary } from './types.js';
 
 export * from './types.js';
 export { detectFormat, DETECT_HEAD_BYTES } from './detect.js';

@@ -1,12 +1,4 @@
-import type {
-  ConversationEntry,
-  ConversationRole,
-  ToolCall,
-  TranscriptFormat,
-  TranscriptReaderOptions,
-  TranscriptSummary,
-  TranscriptUsage,
-} from './types.js';
+import type { ConversationEntry, ConversationRole, ToolCall, TranscriptFormat, TranscriptReaderOptions, TranscriptSummary, TranscriptUsage } from './types.js';
 import { isObject, str } from './json.js';
 
 export const MAX_CONVERSATION = 200;
@@ -292,7 +284,7 @@ export class TranscriptSummaryBuilder {
     const paths = inputPaths(input);
     const edited = isEditTool(name, input) ? paths : [];
     if (name.toLowerCase() === 'apply_patch') {
-      const patch = isObject(input) ? str(input['input']) ?? str(input['patch']) : str(input);
+      const patch = isObject(input) ? (str(input['input']) ?? str(input['patch'])) : str(input);
       if (patch) for (const path of patchPaths(patch)) if (!edited.includes(path)) edited.push(path);
     }
     this.toolCall({ id, name, argument: primaryArgument(name, input), filePaths: paths, edited, recordIndex });
@@ -446,7 +438,8 @@ export function textOfBytes(value: string): string {
       else point = (point << 6) | (next & 0x3f);
     }
     // Overlong forms and surrogates are not UTF-8 either.
-    if (valid && ((length === 3 && (point < 0x800 || (point >= 0xd800 && point <= 0xdfff))) || (length === 4 && (point < 0x10000 || point > 0x10ffff)))) valid = false;
+    if (valid && ((length === 3 && (point < 0x800 || (point >= 0xd800 && point <= 0xdfff))) || (length === 4 && (point < 0x10000 || point > 0x10ffff))))
+      valid = false;
     if (!valid) {
       out += value[i];
       i += 1;

@@ -18,8 +18,25 @@ export function diffPaths(diff: string): string[] {
  * a line for its bash session. Editing commands act on the named file or on the one open.
  */
 const SWE_COMMANDS = new Set([
-  'open', 'goto', 'scroll_up', 'scroll_down', 'create', 'edit', 'insert', 'search_dir', 'search_file', 'find_file',
-  'submit', 'str_replace_editor', 'filemap', 'exit_forfeit', 'exit_cost', 'exit_context', 'exit_error', 'exit_format', 'skip',
+  'open',
+  'goto',
+  'scroll_up',
+  'scroll_down',
+  'create',
+  'edit',
+  'insert',
+  'search_dir',
+  'search_file',
+  'find_file',
+  'submit',
+  'str_replace_editor',
+  'filemap',
+  'exit_forfeit',
+  'exit_cost',
+  'exit_context',
+  'exit_error',
+  'exit_format',
+  'skip',
 ]);
 
 /** The open file is recorded absolute, created files relative: both are spelled relative to the repository. */
@@ -72,7 +89,14 @@ export function sweAgentHandler(b: TranscriptSummaryBuilder): FormatHandler {
       const name = words[0] && SWE_COMMANDS.has(words[0]) ? words[0] : 'bash';
       const cwd = str(state['working_dir']);
       const edited = sweEdits(words, openFile).map((path) => inside(cwd, path));
-      const named = name === 'bash' || name === 'submit' ? [] : words.slice(1).filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w)).slice(0, 1).map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
+      const named =
+        name === 'bash' || name === 'submit'
+          ? []
+          : words
+              .slice(1)
+              .filter((w) => /[./]/.test(w) && !/^\d+:\d+$/.test(w))
+              .slice(0, 1)
+              .map((word) => inside(cwd, word.replace(/^(["'])(.*)\1$/, '$2')));
       b.toolCall({ name, argument: primaryArgument(name, action), filePaths: [...new Set([...named, ...edited])], edited, recordIndex: i });
       b.say('assistant', str(step['thought']) ?? '', [name]);
       b.say('tool', str(step['observation']) ?? '');
@@ -184,7 +208,11 @@ export function miniSweAgentHandler(b: TranscriptSummaryBuilder): FormatHandler 
           b.toolCall({ name: 'bash', argument: primaryArgument('bash', command), recordIndex: index });
           if (FINAL_OUTPUT.test(command)) submitting = true;
         }
-        b.say('assistant', text, commands.map(() => 'bash'));
+        b.say(
+          'assistant',
+          text,
+          commands.map(() => 'bash'),
+        );
         return true;
       }
       case 'tool':
