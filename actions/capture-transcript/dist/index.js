@@ -30163,6 +30163,12 @@ async function redactLearned(file, searcher, kind) {
             end -= 1;
         if (end > bom && body[end - 1] === 13)
             end -= 1;
+        // Most lines hold none of the values: the automata look at the bytes before a line is decoded.
+        if (!searcher.values.mayHoldBytes(body.subarray(bom, end))) {
+            hash.update(body);
+            writer.write(body);
+            return;
+        }
         const line = body.toString('latin1', bom, end);
         const out = redactLine(line, searcher.values, kind === 'json');
         if (out.hits.length > 0) {
@@ -39603,7 +39609,6 @@ const SANITISED = /REDACTED/;
 const MAX_SPELLINGS = 2000;
 /** Up to this many spellings are looked for one by one (native search); more go through an automaton. */
 const DIRECT_SEARCH = 8;
-const REBUILD_EVERY = 64;
 const ANCHOR = /[A-Za-z0-9]{4,}/g;
 const ANCHOR_LENGTH = 16;
 /** The longest run of letters and digits in `s`, at most ANCHOR_LENGTH long: what the automaton looks for. */
@@ -39614,18 +39619,26 @@ function anchorOf(s) {
             best = m[0];
     return best ? best.slice(0, ANCHOR_LENGTH) : null;
 }
+/**
+ * Spellings are looked for through two automata over their anchors and a short list searched one by
+ * one. New spellings wait in the list; past DIRECT_SEARCH they are built into the small automaton
+ * (`recent`), and once that holds as many as the large one (`base`), the two are built into one. A
+ * transcript that keeps yielding new secrets (a credential every few records) then costs a rebuild of
+ * the large automaton only each time it doubles, and every line at most two automaton passes: rebuilding
+ * one automaton of everything every few lines made such a transcript four times slower.
+ */
 class LearnedValues {
     spell;
     exclude;
     known = new Set();
     spellings = [];
-    index = null;
-    /** Spellings in the automaton, by keyword list; the others are searched one by one. */
-    anchored = [];
+    base = null;
+    recent = null;
+    /** Spellings with an anchor in neither automaton yet, searched one by one. */
+    pending = [];
+    /** Spellings without an anchor (no run of four letters or digits): always searched one by one. */
     unanchored = [];
-    /** Spellings before this one are in the automaton (or in `unanchored`). */
-    built = 0;
-    sinceBuild = 0;
+    anchors = [];
     /** `exclude`: spellings already searched for (the mask values). */
     constructor(spell, exclude) {
         this.spell = spell;
@@ -39642,7 +39655,7 @@ class LearnedValues {
     static of(spellings) {
         const values = new LearnedValues((v) => [v], new Set());
         for (const s of spellings)
-            values.spellings.push({ ruleId: s.ruleId, text: s.text });
+            values.push({ ruleId: s.ruleId, text: s.text });
         return values;
     }
     /** Remembers a secret; true when it was not known yet. */
@@ -39654,40 +39667,50 @@ class LearnedValues {
         this.known.add(value);
         for (const text of new Set(this.spell(value)))
             if (!this.exclude.has(text))
-                this.spellings.push({ ruleId, text });
+                this.push({ ruleId, text });
         return true;
     }
-    rebuild() {
-        this.built = this.spellings.length;
-        this.sinceBuild = 0;
-        this.anchored = [];
-        this.unanchored = [];
-        const lists = [];
-        this.spellings.forEach((s, i) => {
-            const anchor = anchorOf(s.text);
-            if (anchor) {
-                lists.push([anchor]);
-                this.anchored.push(i);
-            }
-            else
-                this.unanchored.push(i);
-        });
-        this.index = lists.length ? new _keyword_index_js__WEBPACK_IMPORTED_MODULE_0__/* .KeywordIndex */ .e(lists) : null;
+    push(spelling) {
+        const i = this.spellings.length;
+        this.spellings.push(spelling);
+        const anchor = anchorOf(spelling.text);
+        this.anchors.push(anchor);
+        if (anchor)
+            this.pending.push(i);
+        else
+            this.unanchored.push(i);
+    }
+    level(members) {
+        return { index: new _keyword_index_js__WEBPACK_IMPORTED_MODULE_0__/* .KeywordIndex */ .e(members.map((i) => [this.anchors[i]])), members };
+    }
+    /** Moves waiting spellings into the automata once there are more than a few (see the class comment). */
+    settle() {
+        if (this.pending.length <= DIRECT_SEARCH)
+            return;
+        const recent = [...(this.recent?.members ?? []), ...this.pending];
+        this.pending = [];
+        if (recent.length >= (this.base?.members.length ?? 0)) {
+            this.base = this.level([...(this.base?.members ?? []), ...recent]);
+            this.recent = null;
+        }
+        else
+            this.recent = this.level(recent);
     }
     /** The spellings that occur in `text` (`bytes`: its UTF-8 bytes, when the caller has them). */
     present(text, bytes) {
         const out = [];
         if (this.spellings.length === 0)
             return out;
-        // Values learned since the last build are searched one by one until there are more than a few;
-        // the automaton is then rebuilt, but not more often than every REBUILD_EVERY texts, so a
-        // transcript with a new secret in every record does not rebuild it for each one.
-        this.sinceBuild += 1;
-        if (this.spellings.length - this.built > DIRECT_SEARCH && this.sinceBuild >= REBUILD_EVERY)
-            this.rebuild();
-        if (this.index) {
-            for (const k of bytes ? this.index.candidatesInBytes(bytes) : this.index.candidates(text)) {
-                const s = this.spellings[this.anchored[k]];
+        this.settle();
+        // The automata run fastest over bytes (wasm): a long text is given to them as Latin-1. A character
+        // above U+00FF becomes some byte, which can only add candidates (each is checked in the text
+        // below); the anchors are ASCII, and ASCII characters keep their bytes, so none is missed.
+        const scanned = bytes ?? (text.length >= 256 && (this.base || this.recent) ? Buffer.from(text, 'latin1') : undefined);
+        for (const level of [this.base, this.recent]) {
+            if (!level)
+                continue;
+            for (const k of scanned ? level.index.candidatesInBytes(scanned) : level.index.candidates(text)) {
+                const s = this.spellings[level.members[k]];
                 if (text.includes(s.text))
                     out.push(s);
             }
@@ -39695,10 +39718,25 @@ class LearnedValues {
         for (const i of this.unanchored)
             if (text.includes(this.spellings[i].text))
                 out.push(this.spellings[i]);
-        for (let i = this.built; i < this.spellings.length; i++)
+        for (const i of this.pending)
             if (text.includes(this.spellings[i].text))
                 out.push(this.spellings[i]);
         return out;
+    }
+    /**
+     * False when no learned spelling can occur in these bytes (a line read one character per byte): the
+     * automata's pass over bytes, before anything is decoded. True means: look with holds().
+     */
+    mayHoldBytes(bytes) {
+        if (this.spellings.length === 0)
+            return false;
+        this.settle();
+        if (this.unanchored.length > 0 || this.pending.length > 0)
+            return true;
+        for (const level of [this.base, this.recent])
+            if (level && level.index.candidatesInBytes(bytes).length > 0)
+                return true;
+        return false;
     }
     holds(text, bytes) {
         return this.present(text, bytes).length > 0;

@@ -4095,6 +4095,12 @@ async function redactLearned(file, searcher, kind) {
             end -= 1;
         if (end > bom && body[end - 1] === 13)
             end -= 1;
+        // Most lines hold none of the values: the automata look at the bytes before a line is decoded.
+        if (!searcher.values.mayHoldBytes(body.subarray(bom, end))) {
+            hash.update(body);
+            writer.write(body);
+            return;
+        }
         const line = body.toString('latin1', bom, end);
         const out = redactLine(line, searcher.values, kind === 'json');
         if (out.hits.length > 0) {
