@@ -106,6 +106,29 @@ describe('a learned value is redacted in the lines before it was learned (issue 
     expect(new Set(result.findings.map((f) => `${f.ruleId} ${f.fingerprint}`)).size).toBe(1);
   });
 
+  it('redacts it inside a 12 MB string written before it was learned, without overflowing the stack', async () => {
+    // Issue 6 §5.9 again: the earlier lines are searched for string literals, and a regex over a
+    // literal this long overflows V8's stack; the pass must cope with any line the stream coped with.
+    const key = apiKey();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'capture-everywhere-'));
+    const workspace = path.join(dir, 'ws');
+    mkdirSync(workspace);
+    const lines = session(key, workspace);
+    const bulk = JSON.stringify({
+      type: 'user',
+      sessionId: 's',
+      uuid: 'b',
+      cwd: workspace,
+      message: { role: 'user', content: `see ${key} ` + 'x'.repeat(12e6) },
+    });
+    const source = path.join(dir, 'session.jsonl');
+    writeFileSync(source, [lines[0]!, bulk, ...lines.slice(1)].join('\n') + '\n');
+    const result = await capture(dir, source, workspace);
+    const stored = readFileSync(result.transcriptFile, 'utf8');
+    expect(stored).not.toContain(key);
+    expect(stored.split('\n')[1]).toBe(bulk.replace(key, MARKER));
+  }, 60_000);
+
   it('does the same in a text transcript (Aider)', async () => {
     const key = apiKey();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'capture-everywhere-'));

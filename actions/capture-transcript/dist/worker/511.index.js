@@ -98,8 +98,8 @@ function bytesDigest(data) {
     return `sha256:${sha256Hex(data)}`;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 15 modules
-var secrets = __webpack_require__(229);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 14 modules
+var secrets = __webpack_require__(341);
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/json.ts
 // Narrowing of parsed JSON values, shared by every transcript reader.
 function isObject(value) {
@@ -4000,6 +4000,8 @@ async function captureOpaque(run) {
     };
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/secrets/json-literals.ts
+var json_literals = __webpack_require__(77);
 // EXTERNAL MODULE: ../../packages/core/src/secrets/learned-values.ts
 var learned_values = __webpack_require__(802);
 // EXTERNAL MODULE: ../../packages/core/src/secrets/spans.ts
@@ -4012,9 +4014,8 @@ var spans = __webpack_require__(345);
 
 
 
+
 const NEWLINE = 10;
-/** A string literal of a JSON line (the raw text between and including its quotes). */
-const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
 /** A searcher for every spelling learned, or null when nothing was learned (then no pass runs). */
 function learnedSearcher(learned) {
     if (learned.length === 0)
@@ -4037,22 +4038,12 @@ const oddBackslashesBefore = (text, at) => {
  * printable ASCII, so a hit never splits a UTF-8 sequence.
  */
 function jsonSafe(line, hits) {
-    const literals = [];
-    for (const m of line.matchAll(JSON_STRING))
-        literals.push([m.index, m.index + m[0].length]);
+    // The engine's lexer, a loop: a regex over a literal of megabytes overflows the stack.
+    const literals = (0,json_literals/* lexLiterals */.wm)(line);
     return hits.filter((h) => {
-        const inside = literals.some(([s, e]) => h.start > s && h.end < e);
+        const inside = literals.some((lit) => h.start > lit.start && h.end < lit.end);
         return inside && !oddBackslashesBefore(line, h.start) && !oddBackslashesBefore(line, h.end);
     });
-}
-function parses(text) {
-    try {
-        JSON.parse(text);
-        return true;
-    }
-    catch {
-        return false;
-    }
 }
 /** Redacts one line (one character per byte, without its ending); the same text when nothing is in it. */
 function redactLine(line, values, json) {
@@ -4065,7 +4056,7 @@ function redactLine(line, values, json) {
         return { text: line, hits };
     const text = (0,spans/* applyMarkers */.gw)(line, hits);
     // A line that was JSON stays JSON: if a marker broke it after all, the line is kept as it was.
-    if (json && parses(line) && !parses(text))
+    if (json && (0,json_literals/* parsesAsJson */.RL)(line) && !(0,json_literals/* parsesAsJson */.RL)(text))
         return { text: line, hits: [] };
     return { text, hits };
 }

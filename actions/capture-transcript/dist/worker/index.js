@@ -39,8 +39,8 @@ var errors = __nccwpck_require__(179);
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 15 modules
-var secrets = __nccwpck_require__(229);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 14 modules
+var secrets = __nccwpck_require__(341);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
 
 
@@ -495,7 +495,7 @@ function formatError(value) {
 
 /***/ }),
 
-/***/ 229:
+/***/ 341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -506,135 +506,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: BUILTIN_RULE_IDS, MIN_KEY_BODY, gitleaksExcludedRules, isPlaceholderPassword, redactionMarker, shannonEntropy, translateGoRegex
 
-;// CONCATENATED MODULE: ../../packages/core/src/secrets/json-literals.ts
-/**
- * JSON string literals inside a line of JSON text: finding them, decoding them, and mapping offsets
- * between a literal's raw text and its decoded value.
- */
-function decodeLiteral(lit) {
-    if (lit.decodedCache !== undefined)
-        return lit.decodedCache;
-    if (!lit.hasEscape)
-        lit.decodedCache = lit.raw.slice(1, -1);
-    else {
-        try {
-            lit.decodedCache = JSON.parse(lit.raw);
-        }
-        catch {
-            lit.decodedCache = null; // not a JSON string (bad escape): the raw fallback scan covers it
-        }
-    }
-    return lit.decodedCache;
-}
-/** Raw offset (relative to the literal start) of each decoded UTF-16 unit, plus one entry for the end. */
-function decodedToRaw(lit) {
-    const inner = lit.raw;
-    // Typed from the start: a plain array of a multi-megabyte literal's offsets took eight times the room.
-    const map = new Int32Array(inner.length);
-    let n = 0;
-    let i = 1;
-    const end = inner.length - 1;
-    while (i < end) {
-        map[n++] = i;
-        if (inner.charCodeAt(i) === 92)
-            i += inner[i + 1] === 'u' ? 6 : 2;
-        else
-            i += 1;
-    }
-    map[n++] = end;
-    return map.subarray(0, n);
-}
-function rawToDecoded(map, rawOffset, roundUp) {
-    // first decoded unit whose raw start is >= rawOffset (roundUp) or the last one <= rawOffset
-    let lo = 0;
-    let hi = map.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (map[mid] < rawOffset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (!roundUp && map[lo] > rawOffset && lo > 0)
-        return lo - 1;
-    return lo;
-}
-const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
-const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-/** A JSON text with every string escape decoded in place: what the text says, for scanning only. */
-function jsonView(text) {
-    return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
-}
-/**
- * Finds where each string literal closes. A loop rather than a regular expression: `"(?:[^"\\]|\\.)*"`
- * backtracks once per character, and over a string of a few megabytes (a tool result holding a whole
- * file) V8 throws "Maximum call stack size exceeded". The next quote and backslash are remembered,
- * so a line of many short strings, or of many escapes, is still read once.
- */
-function literalCloser(raw) {
-    let backslash = -2;
-    let quote = -2;
-    /** One past the closing quote of the literal opening at `open`, or -1 when it is not closed. */
-    return (open) => {
-        let at = open + 1;
-        for (;;) {
-            if (quote !== -1 && quote < at)
-                quote = raw.indexOf('"', at);
-            if (quote < 0)
-                return -1;
-            if (backslash !== -1 && backslash < at)
-                backslash = raw.indexOf('\\', at);
-            if (backslash < 0 || backslash > quote)
-                return quote + 1;
-            at = backslash + 2;
-        }
-    };
-}
-/** Every string literal of a JSON text, each with the member name it is the value of. */
-function lexLiterals(raw) {
-    const out = [];
-    let lastKey = '';
-    const literalEnd = literalCloser(raw);
-    for (let start = raw.indexOf('"'); start >= 0;) {
-        const end = literalEnd(start);
-        // Nothing after an unclosed quote can be lexed reliably (the line is not JSON).
-        if (end < 0)
-            break;
-        const text = raw.slice(start, end);
-        const lit = {
-            start,
-            end,
-            raw: text,
-            hasEscape: text.includes('\\'),
-            decodedCache: undefined,
-            streamKey: null,
-            spans: [],
-        };
-        let a = end;
-        while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t'))
-            a++;
-        if (raw[a] === ':')
-            lastKey = decodeLiteral(lit) ?? lit.raw;
-        else {
-            let b = start - 1;
-            while (b >= 0 && (raw[b] === ' ' || raw[b] === '\t' || raw[b] === '\n' || raw[b] === '\r'))
-                b--;
-            lit.streamKey = raw[b] === ':' ? lastKey : '';
-        }
-        out.push(lit);
-        start = raw.indexOf('"', end);
-    }
-    return out;
-}
-/** The first or last decoded character of a literal, decoding only when an escape is near that end. */
-function edgeChar(lit, last) {
-    const inner = lit.raw;
-    if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
-        return last ? (inner[inner.length - 2] ?? '') : (inner[1] ?? '');
-    const d = decodeLiteral(lit) ?? '';
-    return last ? (d[d.length - 1] ?? '') : (d[0] ?? '');
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/secrets/json-literals.ts
+var json_literals = __nccwpck_require__(77);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(598);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
@@ -7261,15 +7134,6 @@ function createMatcher(options) {
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
 const STRUCTURAL = /[\s,:[\]{}"]/;
-function parsesAsJson(text) {
-    try {
-        JSON.parse(text);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
 /**
  * The bare values (numbers, `true`, `null`) that spans outside every string touch, each whole; the
  * quotes, commas and brackets they cover are the line's structure, never a secret.
@@ -7314,10 +7178,10 @@ function createJsonRedaction(matcher) {
                 gaps.push({ ruleId: hit.ruleId, start: pos, end: lit.start });
             const s = Math.max(hit.start, innerStart);
             const e = Math.min(hit.end, innerEnd);
-            if (e > s && decodeLiteral(lit) !== null) {
-                const map = decodedToRaw(lit);
-                const ds = rawToDecoded(map, s - lit.start, false);
-                const de = rawToDecoded(map, e - lit.start, true);
+            if (e > s && (0,json_literals/* decodeLiteral */.kK)(lit) !== null) {
+                const map = (0,json_literals/* decodedToRaw */.QC)(lit);
+                const ds = (0,json_literals/* rawToDecoded */.O9)(map, s - lit.start, false);
+                const de = (0,json_literals/* rawToDecoded */.O9)(map, e - lit.start, true);
                 if (de > ds) {
                     lit.spans.push({ ruleId: hit.ruleId, start: ds, end: de });
                     inLiteral = true;
@@ -7337,10 +7201,10 @@ function createJsonRedaction(matcher) {
     function checkBoundary(prev, next) {
         if (prev.end - prev.start <= 2 || next.end - next.start <= 2)
             return;
-        if (!TOKEN_CHAR.test(edgeChar(prev, true)) || !TOKEN_CHAR.test(edgeChar(next, false)))
+        if (!TOKEN_CHAR.test((0,json_literals/* edgeChar */.mY)(prev, true)) || !TOKEN_CHAR.test((0,json_literals/* edgeChar */.mY)(next, false)))
             return;
-        const a = decodeLiteral(prev);
-        const b = decodeLiteral(next);
+        const a = (0,json_literals/* decodeLiteral */.kK)(prev);
+        const b = (0,json_literals/* decodeLiteral */.kK)(next);
         if (a === null || b === null)
             return;
         const tail = a.slice(-BOUNDARY_WINDOW);
@@ -7357,13 +7221,13 @@ function createJsonRedaction(matcher) {
         }
     }
     function analyseJson(raw) {
-        const literals = lexLiterals(raw);
+        const literals = (0,json_literals/* lexLiterals */.wm)(raw);
         const state = { raw, literals, rawSpans: [], spills: [] };
         // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
         const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
         if (full) {
             for (const lit of literals) {
-                const d = decodeLiteral(lit);
+                const d = (0,json_literals/* decodeLiteral */.kK)(lit);
                 if (d === null || d.length < 8)
                     continue;
                 if (!mayHoldSecret(d))
@@ -7395,8 +7259,8 @@ function createJsonRedaction(matcher) {
         for (const lit of state.literals) {
             if (!lit.spans.length)
                 continue;
-            const d = decodeLiteral(lit);
-            const map = decodedToRaw(lit);
+            const d = (0,json_literals/* decodeLiteral */.kK)(lit);
+            const map = (0,json_literals/* decodedToRaw */.QC)(lit);
             const byteAt = (i) => lit.raw.charCodeAt(map[i]);
             for (const s of (0,secrets_spans/* mergeHits */.vT)(lit.spans.map((h) => (0,secrets_spans/* wholeCharacters */.MB)(d, h, bytes, byteAt)))) {
                 const hit = { ruleId: s.ruleId, start: lit.start + map[s.start], end: lit.start + map[s.end] };
@@ -7404,7 +7268,7 @@ function createJsonRedaction(matcher) {
                 found.push({ hit, secret: d.slice(s.start, s.end) });
             }
         }
-        const structural = (state.rawSpans.length > 0 || state.spills.length > 0) && parsesAsJson(state.raw);
+        const structural = (state.rawSpans.length > 0 || state.spills.length > 0) && (0,json_literals/* parsesAsJson */.RL)(state.raw);
         const gaps = (0,secrets_spans/* mergeHits */.vT)((structural ? state.rawSpans : [...state.rawSpans, ...state.spills]).map((h) => (0,secrets_spans/* wholeCharacters */.MB)(state.raw, h, bytes)));
         for (const s of structural ? bareTokens(state.raw, gaps) : gaps) {
             // In a JSON line, a value outside any string (a number that is a mask value) becomes a string
@@ -7438,7 +7302,7 @@ function createJsonRedaction(matcher) {
         let view = line;
         // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
         if (found.includes(matcher.escapeMarker)) {
-            view = jsonView(line);
+            view = (0,json_literals/* jsonView */.Wl)(line);
             candidates = ruleCandidates(matcher.candidates(view));
         }
         if (candidates.length === 0 && !matcher.hasCustom && !matcher.holdsValue(line, bytes) && (view === line || !matcher.holdsValue(view)))
@@ -7449,12 +7313,12 @@ function createJsonRedaction(matcher) {
         // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
         // such a line once decoded too.
         if (view === line && line.includes('\\\\'))
-            return rawHits(jsonView(line), ruleCandidates(found)).length === 0;
+            return rawHits((0,json_literals/* jsonView */.Wl)(line), ruleCandidates(found)).length === 0;
         return true;
     }
     function addLearned(state) {
         for (const lit of state.literals) {
-            const d = decodeLiteral(lit);
+            const d = (0,json_literals/* decodeLiteral */.kK)(lit);
             if (d !== null)
                 for (const h of matcher.learnedHits(d))
                     lit.spans.push(h);
@@ -7498,7 +7362,7 @@ function createJsonLineRedactor(matcher, json) {
         for (const lit of record.state.literals) {
             if (lit.streamKey === null)
                 continue;
-            const decoded = decodeLiteral(lit);
+            const decoded = (0,json_literals/* decodeLiteral */.kK)(lit);
             if (decoded === null || decoded.length === 0)
                 continue;
             let s = streams.get(lit.streamKey);
@@ -7744,6 +7608,159 @@ function createSecretEngine(options) {
 
 
 
+
+
+/***/ }),
+
+/***/ 77:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O9: () => (/* binding */ rawToDecoded),
+/* harmony export */   QC: () => (/* binding */ decodedToRaw),
+/* harmony export */   RL: () => (/* binding */ parsesAsJson),
+/* harmony export */   Wl: () => (/* binding */ jsonView),
+/* harmony export */   kK: () => (/* binding */ decodeLiteral),
+/* harmony export */   mY: () => (/* binding */ edgeChar),
+/* harmony export */   wm: () => (/* binding */ lexLiterals)
+/* harmony export */ });
+/**
+ * JSON string literals inside a line of JSON text: finding them, decoding them, and mapping offsets
+ * between a literal's raw text and its decoded value.
+ */
+function decodeLiteral(lit) {
+    if (lit.decodedCache !== undefined)
+        return lit.decodedCache;
+    if (!lit.hasEscape)
+        lit.decodedCache = lit.raw.slice(1, -1);
+    else {
+        try {
+            lit.decodedCache = JSON.parse(lit.raw);
+        }
+        catch {
+            lit.decodedCache = null; // not a JSON string (bad escape): the raw fallback scan covers it
+        }
+    }
+    return lit.decodedCache;
+}
+/** Raw offset (relative to the literal start) of each decoded UTF-16 unit, plus one entry for the end. */
+function decodedToRaw(lit) {
+    const inner = lit.raw;
+    // Typed from the start: a plain array of a multi-megabyte literal's offsets took eight times the room.
+    const map = new Int32Array(inner.length);
+    let n = 0;
+    let i = 1;
+    const end = inner.length - 1;
+    while (i < end) {
+        map[n++] = i;
+        if (inner.charCodeAt(i) === 92)
+            i += inner[i + 1] === 'u' ? 6 : 2;
+        else
+            i += 1;
+    }
+    map[n++] = end;
+    return map.subarray(0, n);
+}
+function rawToDecoded(map, rawOffset, roundUp) {
+    // first decoded unit whose raw start is >= rawOffset (roundUp) or the last one <= rawOffset
+    let lo = 0;
+    let hi = map.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (map[mid] < rawOffset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!roundUp && map[lo] > rawOffset && lo > 0)
+        return lo - 1;
+    return lo;
+}
+const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
+const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+/** A JSON text with every string escape decoded in place: what the text says, for scanning only. */
+function jsonView(text) {
+    return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
+}
+/**
+ * Finds where each string literal closes. A loop rather than a regular expression: `"(?:[^"\\]|\\.)*"`
+ * backtracks once per character, and over a string of a few megabytes (a tool result holding a whole
+ * file) V8 throws "Maximum call stack size exceeded". The next quote and backslash are remembered,
+ * so a line of many short strings, or of many escapes, is still read once.
+ */
+function literalCloser(raw) {
+    let backslash = -2;
+    let quote = -2;
+    /** One past the closing quote of the literal opening at `open`, or -1 when it is not closed. */
+    return (open) => {
+        let at = open + 1;
+        for (;;) {
+            if (quote !== -1 && quote < at)
+                quote = raw.indexOf('"', at);
+            if (quote < 0)
+                return -1;
+            if (backslash !== -1 && backslash < at)
+                backslash = raw.indexOf('\\', at);
+            if (backslash < 0 || backslash > quote)
+                return quote + 1;
+            at = backslash + 2;
+        }
+    };
+}
+/** True when `text` is one JSON value. */
+function parsesAsJson(text) {
+    try {
+        JSON.parse(text);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Every string literal of a JSON text, each with the member name it is the value of. */
+function lexLiterals(raw) {
+    const out = [];
+    let lastKey = '';
+    const literalEnd = literalCloser(raw);
+    for (let start = raw.indexOf('"'); start >= 0;) {
+        const end = literalEnd(start);
+        // Nothing after an unclosed quote can be lexed reliably (the line is not JSON).
+        if (end < 0)
+            break;
+        const text = raw.slice(start, end);
+        const lit = {
+            start,
+            end,
+            raw: text,
+            hasEscape: text.includes('\\'),
+            decodedCache: undefined,
+            streamKey: null,
+            spans: [],
+        };
+        let a = end;
+        while (a < raw.length && (raw[a] === ' ' || raw[a] === '\t'))
+            a++;
+        if (raw[a] === ':')
+            lastKey = decodeLiteral(lit) ?? lit.raw;
+        else {
+            let b = start - 1;
+            while (b >= 0 && (raw[b] === ' ' || raw[b] === '\t' || raw[b] === '\n' || raw[b] === '\r'))
+                b--;
+            lit.streamKey = raw[b] === ':' ? lastKey : '';
+        }
+        out.push(lit);
+        start = raw.indexOf('"', end);
+    }
+    return out;
+}
+/** The first or last decoded character of a literal, decoding only when an escape is near that end. */
+function edgeChar(lit, last) {
+    const inner = lit.raw;
+    if (!lit.hasEscape || (last ? inner.lastIndexOf('\\') < inner.length - 8 : inner[1] !== '\\'))
+        return last ? (inner[inner.length - 2] ?? '') : (inner[1] ?? '');
+    const d = decodeLiteral(lit) ?? '';
+    return last ? (d[d.length - 1] ?? '') : (d[0] ?? '');
+}
 
 
 /***/ }),

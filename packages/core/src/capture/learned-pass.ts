@@ -2,13 +2,12 @@
 // redacted in the lines it passed before it learned it (the lines after were redacted as they came).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, renameSync, rmSync } from 'node:fs';
+import { lexLiterals, parsesAsJson } from '../secrets/json-literals.js';
 import { LearnedValues, type LearnedSpelling } from '../secrets/learned-values.js';
 import { applyMarkers, mergeHits, type Hit } from '../secrets/spans.js';
 import { TranscriptWriter } from './stream.js';
 
 const NEWLINE = 10;
-/** A string literal of a JSON line (the raw text between and including its quotes). */
-const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
 
 export interface LearnedPassResult {
   sha256: string;
@@ -37,21 +36,12 @@ const oddBackslashesBefore = (text: string, at: number): boolean => {
  * printable ASCII, so a hit never splits a UTF-8 sequence.
  */
 function jsonSafe(line: string, hits: Hit[]): Hit[] {
-  const literals: Array<[number, number]> = [];
-  for (const m of line.matchAll(JSON_STRING)) literals.push([m.index, m.index + m[0].length]);
+  // The engine's lexer, a loop: a regex over a literal of megabytes overflows the stack.
+  const literals = lexLiterals(line);
   return hits.filter((h) => {
-    const inside = literals.some(([s, e]) => h.start > s && h.end < e);
+    const inside = literals.some((lit) => h.start > lit.start && h.end < lit.end);
     return inside && !oddBackslashesBefore(line, h.start) && !oddBackslashesBefore(line, h.end);
   });
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Redacts one line (one character per byte, without its ending); the same text when nothing is in it. */
@@ -62,7 +52,7 @@ function redactLine(line: string, values: LearnedValues, json: boolean): { text:
   if (hits.length === 0) return { text: line, hits };
   const text = applyMarkers(line, hits);
   // A line that was JSON stays JSON: if a marker broke it after all, the line is kept as it was.
-  if (json && parses(line) && !parses(text)) return { text: line, hits: [] };
+  if (json && parsesAsJson(line) && !parsesAsJson(text)) return { text: line, hits: [] };
   return { text, hits };
 }
 

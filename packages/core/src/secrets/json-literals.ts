@@ -93,6 +93,16 @@ function literalCloser(raw: string): (open: number) => number {
   };
 }
 
+/** True when `text` is one JSON value. */
+export function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every string literal of a JSON text, each with the member name it is the value of. */
 export function lexLiterals(raw: string): Literal[] {
   const out: Literal[] = [];

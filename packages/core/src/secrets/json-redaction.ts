@@ -3,7 +3,7 @@
  * string, so the text stays JSON.
  */
 import type { Redaction } from './engine-types.js';
-import { decodedToRaw, decodeLiteral, edgeChar, jsonView, lexLiterals, type Literal, rawToDecoded } from './json-literals.js';
+import { decodedToRaw, decodeLiteral, edgeChar, jsonView, lexLiterals, parsesAsJson, type Literal, rawToDecoded } from './json-literals.js';
 import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
 import { type Hit, mergeHits, redactionMarker, wholeCharacters } from './spans.js';
 
@@ -39,15 +39,6 @@ export interface JsonRedaction {
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
 const STRUCTURAL = /[\s,:[\]{}"]/;
-
-function parsesAsJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The bare values (numbers, `true`, `null`) that spans outside every string touch, each whole; the
