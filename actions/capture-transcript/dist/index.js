@@ -28441,8 +28441,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 20 modules
 var src = __nccwpck_require__(76812);
-// EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 6 modules
-var capture = __nccwpck_require__(5419);
+// EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 7 modules
+var capture = __nccwpck_require__(71199);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:worker_threads"
@@ -28469,7 +28469,7 @@ async function serveCapture() {
     if (!port || !isCaptureWorker())
         throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
     // Loaded here, not at the top: the redaction thread starts from the same entry and needs none of it.
-    const { captureTranscript } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 5419));
+    const { captureTranscript } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 71199));
     const secrets = new Set();
     try {
         const options = workerData.options;
@@ -29791,7 +29791,7 @@ function workerEntry(moduleUrl) {
 
 /***/ }),
 
-/***/ 5419:
+/***/ 71199:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29873,10 +29873,6 @@ function restrictsModels(policy) {
     return policy.denied.length > 0 || !policy.allowed.includes('*');
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
-var gate_report = __nccwpck_require__(22204);
-// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
-var gate_verdict = __nccwpck_require__(33261);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(78474);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/stream.ts
@@ -29920,10 +29916,124 @@ class TranscriptWriter {
 
 // EXTERNAL MODULE: ../../packages/core/src/capture/redact-file.ts + 1 modules
 var redact_file = __nccwpck_require__(51067);
+// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
+var gate_report = __nccwpck_require__(22204);
+// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
+var gate_verdict = __nccwpck_require__(33261);
+;// CONCATENATED MODULE: ../../packages/core/src/capture/evidence.ts
+// What every capture leaves behind, read or opaque: the verdict from its reasons, summary.json,
+// capture.json (the gate report), and the result the action turns into outputs. One writer, so a
+// transcript we cannot read is recorded exactly as one we can.
+
+
+
+
+
+/** The reasons secrets give, the same whether the transcript was read or only stored. */
+function secretReasons(redactions, redact) {
+    if (redactions === 0)
+        return [];
+    if (!redact)
+        return [{ code: 'secret-unredacted', severity: 'fail', message: `${redactions} secret(s) found and redact is off: the transcript was not stored` }];
+    return [
+        {
+            code: 'secret-redacted',
+            severity: 'warn',
+            message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`,
+        },
+    ];
+}
+function writeEvidence(e) {
+    const { options, summary } = e;
+    const verdict = (0,gate_verdict/* worstVerdict */.zP)(e.gateReasons.map((r) => r.severity));
+    const reasons = e.gateReasons.map((r) => r.message);
+    const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
+    const summaryRecord = {
+        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
+        ...summary,
+        verdict,
+        reasons,
+        toolViolations: e.violations,
+        toolViolationCount: e.violationCount,
+        redactions: e.redactions,
+        findings: e.findings,
+    };
+    const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
+    (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
+    const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
+    const uploadable = options.redact || e.redactions === 0;
+    // With redact off a transcript holding secrets is stored as it came; it must not stay where the
+    // transcript-file output points, for a later step to upload or print.
+    if (!uploadable)
+        for (const file of [e.transcriptFile, ...e.subagents.map((a) => a.file)])
+            (0,external_node_fs_.rmSync)(file, { force: true });
+    const { toolName, toolVersion, ...runContext } = options.context;
+    const captureRecord = {
+        ...(0,gate_report/* gateReport */.We)({
+            tool: { name: toolName, version: toolVersion },
+            context: runContext,
+            startedAt: e.startedAt,
+            finishedAt: (options.now ?? (() => new Date()))(),
+            policy: options.policy,
+            verdict,
+            reasons: e.gateReasons,
+            subjects: [
+                { name: 'source', digest: e.sourceDigest },
+                { name: `transcript/${e.storedName}`, digest: e.transcriptDigest },
+                { name: 'summary.json', digest: summaryDigest },
+            ],
+            details: {
+                format: e.format,
+                agent: summary.agent,
+                models: summary.models,
+                turns: summary.turns,
+                toolCalls: summary.toolCalls,
+                toolViolations: e.violationCount,
+                filesTouched: summary.filesTouched.length,
+            },
+        }),
+        // capture's own members beside the envelope, where capture.json readers have always found them.
+        transcript: {
+            name: e.sourceName,
+            storedAs: `transcript/${e.storedName}`,
+            format: e.format,
+            agent: summary.agent,
+            sourceBytes: e.sourceBytes,
+            sourceDigest: e.sourceDigest,
+            storedBytes: e.storedBytes,
+            transcriptDigest: e.transcriptDigest,
+            redacted: options.redact,
+            redactions: e.redactions,
+            ...(e.subagents.length > 0 ? { subagents: e.subagents.map(({ file: _file, ...rest }) => rest) } : {}),
+        },
+        summaryDigest: summaryDigest,
+    };
+    const report = (0,gate_report/* writeGateReport */.JI)(external_node_path_default().join(options.outputDir, 'capture.json'), captureRecord);
+    return {
+        verdict,
+        reasons,
+        gateReasons: e.gateReasons,
+        format: e.format,
+        summary,
+        filesTouched: summary.filesTouched,
+        outsideWorkspace: summary.outsideWorkspace ?? [],
+        violations: e.violations,
+        findings: e.findings,
+        redactions: e.redactions,
+        sourceDigest: e.sourceDigest,
+        transcriptDigest: e.transcriptDigest,
+        summaryDigest,
+        captureDigest: report.digest,
+        transcriptFile: e.transcriptFile,
+        subagentFiles: e.subagents.map((a) => a.file),
+        summaryFile,
+        captureFile: report.path,
+        uploadable,
+        redactedOnWorker: e.redactedOnWorker,
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/opaque.ts
-
-
-
 
 
 
@@ -29967,22 +30077,10 @@ async function captureOpaque(run) {
             message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged`,
         },
     ];
-    if (redactions > 0 && !options.redact)
-        gateReasons.push({
-            code: 'secret-unredacted',
-            severity: 'fail',
-            message: `${redactions} secret(s) found and redact is off: the transcript was not stored`,
-        });
-    else if (redactions > 0)
-        gateReasons.push({
-            code: 'secret-redacted',
-            severity: 'warn',
-            message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`,
-        });
+    gateReasons.push(...secretReasons(redactions, options.redact));
     if (invalidLines > 0)
         gateReasons.push({ code: 'invalid-utf8', severity: 'warn', message: `${invalidLines} line(s) are not valid UTF-8` });
-    const verdict = (0,gate_verdict/* worstVerdict */.zP)(gateReasons.map((r) => r.severity));
-    const reasons = gateReasons.map((r) => r.message);
+    // Nothing was read: a summary with no counts, which says so by its format.
     const summary = {
         format: 'unknown',
         agent: 'unknown',
@@ -29996,76 +30094,26 @@ async function captureOpaque(run) {
         badLines: 0,
         conversation: [],
     };
-    const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
-    const summaryText = `${JSON.stringify({
-        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
-        ...summary,
-        verdict,
-        reasons,
-        toolViolations: [],
-        toolViolationCount: 0,
-        redactions,
-        findings,
-    }, null, 2)}\n`;
-    (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
-    const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
-    const uploadable = options.redact || redactions === 0;
-    if (!uploadable)
-        (0,external_node_fs_.rmSync)(transcriptFile, { force: true });
-    const { toolName, toolVersion, ...runContext } = options.context;
-    const captureRecord = {
-        ...(0,gate_report/* gateReport */.We)({
-            tool: { name: toolName, version: toolVersion },
-            context: runContext,
-            startedAt: run.startedAt,
-            finishedAt: (options.now ?? (() => new Date()))(),
-            policy: options.policy,
-            verdict,
-            reasons: gateReasons,
-            subjects: [
-                { name: 'source', digest: sourceDigest },
-                { name: `transcript/${storedName}`, digest: transcriptDigest },
-                { name: 'summary.json', digest: summaryDigest },
-            ],
-            details: { format: 'unknown', agent: 'unknown', models: [], turns: 0, toolCalls: 0, toolViolations: 0, filesTouched: 0 },
-        }),
-        transcript: {
-            name: sourceName,
-            storedAs: `transcript/${storedName}`,
-            format: 'unknown',
-            agent: 'unknown',
-            sourceBytes: run.size,
-            sourceDigest,
-            storedBytes: writer.bytes,
-            transcriptDigest,
-            redacted: options.redact,
-            redactions,
-        },
-        summaryDigest,
-    };
-    const report = (0,gate_report/* writeGateReport */.JI)(external_node_path_default().join(options.outputDir, 'capture.json'), captureRecord);
-    return {
-        verdict,
-        reasons,
-        gateReasons,
+    return writeEvidence({
+        options,
+        startedAt: run.startedAt,
         format: 'unknown',
         summary,
-        filesTouched: [],
-        outsideWorkspace: [],
+        gateReasons,
         violations: [],
-        findings,
+        violationCount: 0,
         redactions,
-        sourceDigest,
-        transcriptDigest,
-        summaryDigest,
-        captureDigest: report.digest,
+        findings,
+        sourceName,
+        storedName,
         transcriptFile,
-        subagentFiles: [],
-        summaryFile,
-        captureFile: report.path,
-        uploadable,
+        sourceBytes: run.size,
+        sourceDigest,
+        storedBytes: writer.bytes,
+        transcriptDigest,
+        subagents: [],
         redactedOnWorker: false,
-    };
+    });
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/secrets/json-literals.ts
@@ -30377,7 +30425,6 @@ function captureUpload(plan, result) {
 
 
 // Straight from tools.js: the policy index also reaches the YAML loader, which the worker bundle must not carry.
-
 
 
 
@@ -30729,7 +30776,6 @@ async function captureTranscript(options) {
     const summary = searcher ? withoutLearned((0,transcript/* workspaceView */.Rp)(read, options.workspace), searcher) : (0,transcript/* workspaceView */.Rp)(read, options.workspace);
     if (searcher)
         violations.splice(0, violations.length, ...withoutLearned(violations, searcher));
-    const filesTouched = summary.filesTouched;
     const outsideWorkspace = summary.outsideWorkspace ?? [];
     const gateReasons = [];
     const raise = (severity, code, message) => gateReasons.push({ code, severity, message });
@@ -30738,10 +30784,7 @@ async function captureTranscript(options) {
     if (outsideWorkspace.length > 0) {
         raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', 'outside-workspace', `${outsideWorkspace.length} file(s) written outside the workspace`);
     }
-    if (redactions > 0 && !options.redact)
-        raise('fail', 'secret-unredacted', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
-    else if (redactions > 0)
-        raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
+    gateReasons.push(...secretReasons(redactions, options.redact));
     // A transcript cut short may hide the calls that matter: never a pass.
     for (const note of notes)
         raise('warn', 'invalid-utf8', note);
@@ -30756,93 +30799,26 @@ async function captureTranscript(options) {
     if (options.models) {
         judgeModels(options.models, summary.models.length ? summary.models : summary.model ? [summary.model] : [], (severity, message) => raise(severity, 'model-policy', message));
     }
-    const verdict = (0,gate_verdict/* worstVerdict */.zP)(gateReasons.map((r) => r.severity));
-    const reasons = gateReasons.map((r) => r.message);
-    const summaryFile = external_node_path_default().join(options.outputDir, 'summary.json');
-    const summaryRecord = {
-        schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
-        ...summary,
-        filesTouched,
-        verdict,
-        reasons,
-        toolViolations: violations,
-        toolViolationCount: violationCount,
-        redactions,
-        findings,
-    };
-    const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
-    (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
-    const summaryDigest = (0,digest/* bytesDigest */.G2)(summaryText);
-    const uploadable = options.redact || redactions === 0;
-    // With redact off a transcript holding secrets is stored as it came; it must not stay where the
-    // transcript-file output points, for a later step to upload or print.
-    if (!uploadable)
-        for (const file of [transcriptFile, ...subagents.map((a) => a.file)])
-            (0,external_node_fs_.rmSync)(file, { force: true });
-    const { toolName, toolVersion, ...runContext } = options.context;
-    const captureRecord = {
-        ...(0,gate_report/* gateReport */.We)({
-            tool: { name: toolName, version: toolVersion },
-            context: runContext,
-            startedAt,
-            finishedAt: (options.now ?? (() => new Date()))(),
-            policy: options.policy,
-            verdict,
-            reasons: gateReasons,
-            subjects: [
-                { name: 'source', digest: sourceDigest },
-                { name: `transcript/${storedName}`, digest: transcriptDigest },
-                { name: 'summary.json', digest: summaryDigest },
-            ],
-            details: {
-                format,
-                agent: summary.agent,
-                models: summary.models,
-                turns: summary.turns,
-                toolCalls: summary.toolCalls,
-                toolViolations: violationCount,
-                filesTouched: filesTouched.length,
-            },
-        }),
-        // capture's own members beside the envelope, where capture.json readers have always found them.
-        transcript: {
-            name: sourceName,
-            storedAs: `transcript/${storedName}`,
-            format,
-            agent: summary.agent,
-            sourceBytes: size,
-            sourceDigest,
-            storedBytes,
-            transcriptDigest,
-            redacted: options.redact,
-            redactions,
-            ...(subagents.length > 0 ? { subagents: subagents.map(({ file: _file, ...rest }) => rest) } : {}),
-        },
-        summaryDigest,
-    };
-    const report = (0,gate_report/* writeGateReport */.JI)(external_node_path_default().join(options.outputDir, 'capture.json'), captureRecord);
-    return {
-        verdict,
-        reasons,
-        gateReasons,
+    return writeEvidence({
+        options,
+        startedAt,
         format,
         summary,
-        filesTouched,
-        outsideWorkspace,
+        gateReasons,
         violations,
-        findings,
+        violationCount,
         redactions,
-        sourceDigest,
-        transcriptDigest,
-        summaryDigest,
-        captureDigest: report.digest,
+        findings,
+        sourceName,
+        storedName,
         transcriptFile,
-        subagentFiles: subagents.map((a) => a.file),
-        summaryFile,
-        captureFile: report.path,
-        uploadable,
+        sourceBytes: size,
+        sourceDigest,
+        storedBytes,
+        transcriptDigest,
+        subagents,
         redactedOnWorker,
-    };
+    });
 }
 
 

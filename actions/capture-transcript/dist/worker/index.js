@@ -393,7 +393,7 @@ async function serveCapture() {
     if (!port || !isCaptureWorker())
         throw new Error('serveCapture runs only in a worker thread started by captureInWorker');
     // Loaded here, not at the top: the redaction thread starts from the same entry and needs none of it.
-    const { captureTranscript } = await __nccwpck_require__.e(/* import() */ 511).then(__nccwpck_require__.bind(__nccwpck_require__, 511));
+    const { captureTranscript } = await __nccwpck_require__.e(/* import() */ 378).then(__nccwpck_require__.bind(__nccwpck_require__, 378));
     const secrets = new Set();
     try {
         const options = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData.options;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -21,11 +21,12 @@ import {
 import { judgeToolCall, parseToolPattern } from '../policy/tools.js';
 import { isPinnedModel, judgeModel, restrictsModels } from '../policy/models.js';
 import type { ModelsPolicy } from '../policy/types.js';
-import { gateReport, writeGateReport, type GateReason } from '../gate/report.js';
-import { worstVerdict, type Verdict } from '../gate/verdict.js';
+import type { GateReason } from '../gate/report.js';
+import type { Verdict } from '../gate/verdict.js';
 import { TranscriptWriter } from './stream.js';
 import type { CaptureOptions, CaptureResult, ToolViolation } from './types.js';
 import { redactFile } from './redact-file.js';
+import { secretReasons, writeEvidence, type StoredSubagent } from './evidence.js';
 import { captureOpaque } from './opaque.js';
 import { learnedSearcher, redactLearned, withoutLearned } from './learned-pass.js';
 import type { LearnedSpelling } from '../secrets/learned-values.js';
@@ -261,7 +262,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   let storedBytes: number;
   let redactedOnWorker = false;
 
-  const subagents: Array<{ name: string; storedAs: string; sourceDigest: string; transcriptDigest: string; file: string }> = [];
+  const subagents: StoredSubagent[] = [];
   /** Values the redaction streams decided were secret: redacted again, everywhere, once every file is stored. */
   const learned: LearnedSpelling[] = [];
   if (isLineOriented(format)) {
@@ -383,7 +384,6 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   const searcher = learnedSearcher(learned);
   const summary = searcher ? withoutLearned(workspaceView(read, options.workspace), searcher) : workspaceView(read, options.workspace);
   if (searcher) violations.splice(0, violations.length, ...withoutLearned(violations, searcher));
-  const filesTouched = summary.filesTouched;
   const outsideWorkspace = summary.outsideWorkspace ?? [];
 
   const gateReasons: GateReason[] = [];
@@ -392,9 +392,7 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
   if (outsideWorkspace.length > 0) {
     raise(options.allowWritesOutsideWorkspace ? 'warn' : 'fail', 'outside-workspace', `${outsideWorkspace.length} file(s) written outside the workspace`);
   }
-  if (redactions > 0 && !options.redact) raise('fail', 'secret-unredacted', `${redactions} secret(s) found and redact is off: the transcript was not stored`);
-  else if (redactions > 0)
-    raise('warn', 'secret-redacted', `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`);
+  gateReasons.push(...secretReasons(redactions, options.redact));
   // A transcript cut short may hide the calls that matter: never a pass.
   for (const note of notes) raise('warn', 'invalid-utf8', note);
   if (summary.badLines > 0) raise('warn', 'unreadable-lines', `${summary.badLines} unreadable line(s): the transcript may be truncated or corrupted`);
@@ -408,92 +406,24 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
       raise(severity, 'model-policy', message),
     );
   }
-  const verdict = worstVerdict(gateReasons.map((r) => r.severity));
-  const reasons = gateReasons.map((r) => r.message);
-
-  const summaryFile = path.join(options.outputDir, 'summary.json');
-  const summaryRecord = {
-    schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
-    ...summary,
-    filesTouched,
-    verdict,
-    reasons,
-    toolViolations: violations,
-    toolViolationCount: violationCount,
-    redactions,
-    findings,
-  };
-  const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
-  writeFileSync(summaryFile, summaryText);
-  const summaryDigest = bytesDigest(summaryText);
-
-  const uploadable = options.redact || redactions === 0;
-  // With redact off a transcript holding secrets is stored as it came; it must not stay where the
-  // transcript-file output points, for a later step to upload or print.
-  if (!uploadable) for (const file of [transcriptFile, ...subagents.map((a) => a.file)]) rmSync(file, { force: true });
-  const { toolName, toolVersion, ...runContext } = options.context;
-  const captureRecord = {
-    ...gateReport({
-      tool: { name: toolName, version: toolVersion },
-      context: runContext,
-      startedAt,
-      finishedAt: (options.now ?? (() => new Date()))(),
-      policy: options.policy,
-      verdict,
-      reasons: gateReasons,
-      subjects: [
-        { name: 'source', digest: sourceDigest },
-        { name: `transcript/${storedName}`, digest: transcriptDigest },
-        { name: 'summary.json', digest: summaryDigest },
-      ],
-      details: {
-        format,
-        agent: summary.agent,
-        models: summary.models,
-        turns: summary.turns,
-        toolCalls: summary.toolCalls,
-        toolViolations: violationCount,
-        filesTouched: filesTouched.length,
-      },
-    }),
-    // capture's own members beside the envelope, where capture.json readers have always found them.
-    transcript: {
-      name: sourceName,
-      storedAs: `transcript/${storedName}`,
-      format,
-      agent: summary.agent,
-      sourceBytes: size,
-      sourceDigest,
-      storedBytes,
-      transcriptDigest,
-      redacted: options.redact,
-      redactions,
-      ...(subagents.length > 0 ? { subagents: subagents.map(({ file: _file, ...rest }) => rest) } : {}),
-    },
-    summaryDigest,
-  };
-  const report = writeGateReport(path.join(options.outputDir, 'capture.json'), captureRecord);
-
-  return {
-    verdict,
-    reasons,
-    gateReasons,
+  return writeEvidence({
+    options,
+    startedAt,
     format,
     summary,
-    filesTouched,
-    outsideWorkspace,
+    gateReasons,
     violations,
-    findings,
+    violationCount,
     redactions,
-    sourceDigest,
-    transcriptDigest,
-    summaryDigest,
-    captureDigest: report.digest,
+    findings,
+    sourceName,
+    storedName,
     transcriptFile,
-    subagentFiles: subagents.map((a) => a.file),
-    summaryFile,
-    captureFile: report.path,
-    uploadable,
+    sourceBytes: size,
+    sourceDigest,
+    storedBytes,
+    transcriptDigest,
+    subagents,
     redactedOnWorker,
-  };
+  });
 }

@@ -1,10 +1,8 @@
-import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bytesDigest } from '../digest/index.js';
 import type { SecretEngine } from '../secrets/index.js';
-import { gateReport, writeGateReport, type GateReason } from '../gate/report.js';
-import { worstVerdict } from '../gate/verdict.js';
+import type { GateReason } from '../gate/report.js';
 import type { ChunkRedactorOptions } from './chunks.js';
+import { secretReasons, writeEvidence } from './evidence.js';
 import { redactFile } from './redact-file.js';
 import { TranscriptWriter } from './stream.js';
 import type { CaptureOptions, CaptureResult, CaptureSummary } from './types.js';
@@ -59,22 +57,9 @@ export async function captureOpaque(run: OpaqueCapture): Promise<CaptureResult> 
       message: `transcript ${sourceName} matches no supported format: it was stored redacted line by line but not read, so no tool call or model was judged`,
     },
   ];
-  if (redactions > 0 && !options.redact)
-    gateReasons.push({
-      code: 'secret-unredacted',
-      severity: 'fail',
-      message: `${redactions} secret(s) found and redact is off: the transcript was not stored`,
-    });
-  else if (redactions > 0)
-    gateReasons.push({
-      code: 'secret-redacted',
-      severity: 'warn',
-      message: `${redactions} secret(s) found in the transcript and redacted; rotate them, the agent's model provider has seen them`,
-    });
+  gateReasons.push(...secretReasons(redactions, options.redact));
   if (invalidLines > 0) gateReasons.push({ code: 'invalid-utf8', severity: 'warn', message: `${invalidLines} line(s) are not valid UTF-8` });
-  const verdict = worstVerdict(gateReasons.map((r) => r.severity));
-  const reasons = gateReasons.map((r) => r.message);
-
+  // Nothing was read: a summary with no counts, which says so by its format.
   const summary: CaptureSummary = {
     format: 'unknown',
     agent: 'unknown',
@@ -88,79 +73,24 @@ export async function captureOpaque(run: OpaqueCapture): Promise<CaptureResult> 
     badLines: 0,
     conversation: [],
   };
-  const summaryFile = path.join(options.outputDir, 'summary.json');
-  const summaryText = `${JSON.stringify(
-    {
-      schema: 'https://agent-gates.dev/schemas/capture-summary/v1',
-      ...summary,
-      verdict,
-      reasons,
-      toolViolations: [],
-      toolViolationCount: 0,
-      redactions,
-      findings,
-    },
-    null,
-    2,
-  )}\n`;
-  writeFileSync(summaryFile, summaryText);
-  const summaryDigest = bytesDigest(summaryText);
-
-  const uploadable = options.redact || redactions === 0;
-  if (!uploadable) rmSync(transcriptFile, { force: true });
-  const { toolName, toolVersion, ...runContext } = options.context;
-  const captureRecord = {
-    ...gateReport({
-      tool: { name: toolName, version: toolVersion },
-      context: runContext,
-      startedAt: run.startedAt,
-      finishedAt: (options.now ?? (() => new Date()))(),
-      policy: options.policy,
-      verdict,
-      reasons: gateReasons,
-      subjects: [
-        { name: 'source', digest: sourceDigest },
-        { name: `transcript/${storedName}`, digest: transcriptDigest },
-        { name: 'summary.json', digest: summaryDigest },
-      ],
-      details: { format: 'unknown', agent: 'unknown', models: [], turns: 0, toolCalls: 0, toolViolations: 0, filesTouched: 0 },
-    }),
-    transcript: {
-      name: sourceName,
-      storedAs: `transcript/${storedName}`,
-      format: 'unknown',
-      agent: 'unknown',
-      sourceBytes: run.size,
-      sourceDigest,
-      storedBytes: writer.bytes,
-      transcriptDigest,
-      redacted: options.redact,
-      redactions,
-    },
-    summaryDigest,
-  };
-  const report = writeGateReport(path.join(options.outputDir, 'capture.json'), captureRecord);
-
-  return {
-    verdict,
-    reasons,
-    gateReasons,
+  return writeEvidence({
+    options,
+    startedAt: run.startedAt,
     format: 'unknown',
     summary,
-    filesTouched: [],
-    outsideWorkspace: [],
+    gateReasons,
     violations: [],
-    findings,
+    violationCount: 0,
     redactions,
-    sourceDigest,
-    transcriptDigest,
-    summaryDigest,
-    captureDigest: report.digest,
+    findings,
+    sourceName,
+    storedName,
     transcriptFile,
-    subagentFiles: [],
-    summaryFile,
-    captureFile: report.path,
-    uploadable,
+    sourceBytes: run.size,
+    sourceDigest,
+    storedBytes: writer.bytes,
+    transcriptDigest,
+    subagents: [],
     redactedOnWorker: false,
-  };
+  });
 }
