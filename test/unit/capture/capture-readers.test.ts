@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { captureOptions } from '../../fixtures/builders.js';
 import { captureTranscript, type CaptureOptions } from '@agent-gates/core/capture';
 
 // What capture makes of what the readers report: hostile and real shapes from issue 6.
@@ -26,33 +27,7 @@ function setup(name: string, lines: Array<string | object>) {
 }
 
 function options(source: string, workspace: string, overrides: Partial<CaptureOptions> = {}): CaptureOptions {
-  return {
-    source,
-    workspace,
-    format: 'auto',
-    redact: true,
-    maskValues: [],
-    redactPatterns: [],
-    allowedTools: ['*'],
-    deniedTools: [],
-    outputDir: path.join(path.dirname(source), `out-${Math.random().toString(36).slice(2)}`),
-    fingerprintKey: 'test-key',
-    policy: { source: 'default', digest: 'sha256:0' },
-    context: {
-      repository: 'acme/app',
-      runId: '1',
-      runAttempt: '1',
-      job: 'agent',
-      workflow: 'agent',
-      workflowRef: 'acme/app/.github/workflows/agent.yml@refs/heads/main',
-      eventName: 'push',
-      sha: 'a'.repeat(40),
-      actor: 'octocat',
-      toolName: 'agent-gates/capture-transcript',
-      toolVersion: '0.0.0-test',
-    },
-    ...overrides,
-  };
+  return captureOptions(source, workspace, { outputDir: path.join(path.dirname(source), `out-${Math.random().toString(36).slice(2)}`), ...overrides });
 }
 
 const SID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';

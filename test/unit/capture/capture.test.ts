@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesDigest, ConfigError } from '@agent-gates/core';
-import { captureTranscript, resolveTranscriptPath, type CaptureOptions } from '@agent-gates/core/capture';
-import { CLAUDE_SESSION as SESSION, claudeStreamRecords, fakeToken, jsonl as streamJson } from '../../fixtures/builders.js';
+import { captureTranscript, resolveTranscriptPath } from '@agent-gates/core/capture';
+import { CLAUDE_SESSION as SESSION, claudeStreamRecords, fakeToken, jsonl as streamJson, captureOptions } from '../../fixtures/builders.js';
 
 const FAKE_GITHUB_TOKEN = fakeToken('capture-test');
 
@@ -14,36 +14,7 @@ function tmp(): string {
 
 const claudeRecords = (workspace: string, secretIn = 'tool-output'): object[] => claudeStreamRecords(workspace, FAKE_GITHUB_TOKEN, secretIn);
 
-function options(source: string, workspace: string, overrides: Partial<CaptureOptions> = {}): CaptureOptions {
-  return {
-    source,
-    workspace,
-    format: 'auto',
-    redact: true,
-    maskValues: [],
-    redactPatterns: [],
-    allowedTools: ['*'],
-    deniedTools: [],
-    outputDir: path.join(path.dirname(source), 'out'),
-    fingerprintKey: 'test-key',
-    policy: { source: 'default', digest: 'sha256:0' },
-    context: {
-      repository: 'acme/app',
-      runId: '42',
-      runAttempt: '1',
-      job: 'agent',
-      workflow: 'agent',
-      workflowRef: 'acme/app/.github/workflows/agent.yml@refs/heads/main',
-      eventName: 'pull_request',
-      sha: 'a'.repeat(40),
-      actor: 'octocat',
-      pullRequest: { number: 7, baseSha: 'b'.repeat(40), headSha: 'c'.repeat(40) },
-      toolName: 'agent-gates/capture-transcript',
-      toolVersion: '0.0.0-test',
-    },
-    ...overrides,
-  };
-}
+const options = captureOptions;
 
 function setup(content: string, name = 'claude.jsonl') {
   const dir = tmp();

@@ -4,8 +4,8 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { captureTranscript, planCapture, type CaptureOptions, type CaptureRun } from '@agent-gates/core/capture';
-import { fakeToken } from '../../fixtures/builders.js';
+import { captureTranscript, planCapture, type CaptureRun } from '@agent-gates/core/capture';
+import { fakeToken, captureOptions } from '../../fixtures/builders.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const TOKEN = fakeToken('opaque-test');
@@ -21,35 +21,7 @@ function setup(content = UNKNOWN) {
   return { dir, workspace, source };
 }
 
-function options(source: string, workspace: string, overrides: Partial<CaptureOptions> = {}): CaptureOptions {
-  return {
-    source,
-    workspace,
-    format: 'auto',
-    redact: true,
-    maskValues: [],
-    redactPatterns: [],
-    allowedTools: ['*'],
-    deniedTools: [],
-    outputDir: path.join(path.dirname(source), 'out'),
-    fingerprintKey: 'test-key',
-    policy: { source: 'default', digest: 'sha256:0' },
-    context: {
-      repository: 'acme/app',
-      runId: '1',
-      runAttempt: '1',
-      job: 'agent',
-      workflow: 'agent',
-      workflowRef: '',
-      eventName: 'push',
-      sha: 'a'.repeat(40),
-      actor: 'octocat',
-      toolName: 'agent-gates/capture-transcript',
-      toolVersion: '0.0.0-test',
-    },
-    ...overrides,
-  };
-}
+const options = captureOptions;
 
 const sha256 = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 

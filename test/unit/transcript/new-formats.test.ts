@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { conformanceDir, describeWithConformance } from '../../conformance-data.js';
-import { fakeToken } from '../../fixtures/builders.js';
-import { captureTranscript, type CaptureOptions } from '@agent-gates/core/capture';
+import { fakeToken, captureOptions } from '../../fixtures/builders.js';
+import { captureTranscript } from '@agent-gates/core/capture';
 import { detectFormat, readTranscript } from '../../../packages/core/src/transcript/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -29,35 +29,7 @@ interface Golden {
   capture: { filesTouched: string[]; outsideWorkspace?: string[] };
 }
 
-function options(source: string, workspace: string, overrides: Partial<CaptureOptions> = {}): CaptureOptions {
-  return {
-    source,
-    workspace,
-    format: 'auto',
-    redact: true,
-    maskValues: [],
-    redactPatterns: [],
-    allowedTools: ['*'],
-    deniedTools: [],
-    outputDir: path.join(path.dirname(source), 'out'),
-    fingerprintKey: 'test-key',
-    policy: { source: 'default', digest: 'sha256:0' },
-    context: {
-      repository: 'acme/app',
-      runId: '1',
-      runAttempt: '1',
-      job: 'agent',
-      workflow: 'agent',
-      workflowRef: 'acme/app/.github/workflows/agent.yml@refs/heads/main',
-      eventName: 'push',
-      sha: 'a'.repeat(40),
-      actor: 'octocat',
-      toolName: 'agent-gates/capture-transcript',
-      toolVersion: '0.0.0-test',
-    },
-    ...overrides,
-  };
-}
+const options = captureOptions;
 
 function place(name: string, content: string | Buffer): { source: string; workspace: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'new-formats-'));
