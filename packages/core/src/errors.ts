@@ -2,7 +2,14 @@
  * Errors a user can fix (bad input, bad policy, unreadable transcript) carry an `E_` code and a
  * message that names the input or file. Anything else is a bug and is reported as E_INTERNAL.
  */
-export type ErrorCode = 'E_INPUT' | 'E_POLICY' | 'E_FORMAT' | 'E_NOT_FOUND' | 'E_TOO_LARGE' | 'E_UPLOAD' | 'E_GIT' | 'E_VERDICT' | 'E_INTERNAL';
+/** The codes every gate shares. */
+export type CoreErrorCode = 'E_INPUT' | 'E_POLICY' | 'E_FORMAT' | 'E_NOT_FOUND' | 'E_TOO_LARGE' | 'E_UPLOAD' | 'E_GIT' | 'E_VERDICT' | 'E_INTERNAL';
+
+/**
+ * A gate may add codes of its own (verify-manifest's `E_SIGNATURE`, diff-scope's `E_DIFF_INCOMPLETE`):
+ * upper-case, `E_` first, documented in the gate's README.
+ */
+export type ErrorCode = CoreErrorCode | `E_${Uppercase<string>}`;
 
 export class ConfigError extends Error {
   readonly code: ErrorCode;

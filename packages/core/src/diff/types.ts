@@ -1,0 +1,106 @@
+/**
+ * The contract between diff-scope's three parts: the readers (git, working tree, API) that turn a
+ * change into a `ChangeSet`, the rules that judge it into `Finding`s, and the gate that turns findings
+ * into a verdict, a risk tier, a report, SARIF and annotations. Readers never judge; rules never read
+ * git or the API themselves (they ask a `ContentSource`), so every rule is tested on plain data.
+ */
+
+import type { Verdict } from '../gate/verdict.js';
+
+/** How a file changed. A rename counts for its old and new path; a copy for its new one. */
+export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
+
+/** git's file modes as git prints them; `undefined` when the side does not exist. */
+export type FileMode = '100644' | '100755' | '120000' | '160000' | '040000' | (string & {});
+
+/** One added line of a text file, numbered as in the head version (1-based). */
+export interface AddedLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+export interface FileChange {
+  readonly status: ChangeStatus;
+  /** Repository-relative path at head (for `deleted`: the path that was removed). Always `/`-separated. */
+  readonly path: string;
+  /** For `renamed` and `copied`: the path at base. */
+  readonly oldPath?: string;
+  /** git's similarity index (0–100) for renames and copies. */
+  readonly similarity?: number;
+  readonly oldMode?: FileMode;
+  readonly newMode?: FileMode;
+  /** Blob ids (full hex) at base and head; absent for the side that does not exist, or in API mode when unknown. */
+  readonly oldBlob?: string;
+  readonly newBlob?: string;
+  readonly binary: boolean;
+  /** Added and deleted line counts (0 for binary files). */
+  readonly added: number;
+  readonly deleted: number;
+  /** Every added line with its head line number; empty for binary and deleted files. */
+  readonly addedLines: readonly AddedLine[];
+  /** For symlinks added or changed (`newMode` 120000): where the link points, as stored. */
+  readonly symlinkTarget?: string;
+  /**
+   * True when the path is not valid UTF-8 in git (then `path` holds it decoded with U+FFFD and
+   * `pathBytes` the raw bytes, hex) or holds control or bidirectional-override characters.
+   */
+  readonly pathBytes?: string;
+}
+
+/** Which view of the change was read, and whether it can be trusted to be whole. */
+export interface ChangeSet {
+  readonly mode: 'git' | 'working-tree' | 'api';
+  /** Full SHA of the base commit. */
+  readonly base: string;
+  /** Full SHA of the head commit; `working-tree` in working-tree mode. */
+  readonly head: string;
+  readonly files: readonly FileChange[];
+  /**
+   * False when the view may miss files or lines (API listing capped at 3,000 files, counts that
+   * disagree, a patch the API left out, a shallow history that could not be deepened). A gate that
+   * sees `complete: false` never passes.
+   */
+  readonly complete: boolean;
+  /** Why `complete` is false, one sentence each, for the report. */
+  readonly incomplete: readonly string[];
+  /**
+   * How renames were detected: `full` (exact and inexact), `exact-only` (git gave up inexact detection
+   * over `diff.renameLimit`; renames then show as a delete plus an add, and the report says so), or
+   * `api` (as GitHub reported them).
+   */
+  readonly renames: 'full' | 'exact-only' | 'api';
+  /** Commit messages between base and head, and the pull request's title, body and branch, for `require-ticket`. */
+  readonly messages: readonly string[];
+}
+
+/** Reads a file's bytes at one side of the change; `undefined` when it does not exist there. */
+export interface ContentSource {
+  read(side: 'base' | 'head', path: string): Promise<Buffer | undefined>;
+}
+
+export type RiskTier = 'low' | 'medium' | 'high' | 'critical';
+
+export const RISK_TIERS = ['low', 'medium', 'high', 'critical'] as const satisfies readonly RiskTier[];
+
+/** One thing a rule found. `rule` and `code` are stable: routers, SARIF and tests key on them. */
+export interface Finding {
+  /** The rule family, e.g. `paths`, `size`, `tests`, `dependencies`, `secrets`, `forbid`, `modes`, `intent`, `ticket`. */
+  readonly rule: string;
+  /** Stable code, e.g. `protected-path`, `denied-path`, `test-deleted`, `dependency-downgrade`, `secret`. */
+  readonly code: string;
+  /** `fail` is a violation, `warn` needs a person, `pass` is information only (listed, never blocking). */
+  readonly severity: Verdict;
+  readonly message: string;
+  readonly path?: string;
+  readonly line?: number;
+  /** The risk tier this finding raises the change to, at least. */
+  readonly tier?: RiskTier;
+  /** Which policy setting decided, e.g. `scope.protected-paths[3]` or `default: agent instructions`. */
+  readonly decidedBy?: string;
+}
+
+/** Everything a rule may look at. */
+export interface RuleContext {
+  readonly changes: ChangeSet;
+  readonly content: ContentSource;
+}
