@@ -104,3 +104,10 @@ export interface RuleContext {
   readonly changes: ChangeSet;
   readonly content: ContentSource;
 }
+
+/** One rule (or family of rules) of diff-scope: reads the context, returns what it found. */
+export interface Rule {
+  /** The rule family, as in `Finding.rule`. */
+  readonly name: string;
+  run(ctx: RuleContext): Promise<readonly Finding[]>;
+}
