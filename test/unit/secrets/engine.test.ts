@@ -105,7 +105,9 @@ describe('scan and redact', () => {
     for (const line of rec) expect(engine.redactJson(line).text, line.slice(0, 40)).toBe(line);
   });
 
-  it('finishes pathological 1 MB inputs in bounded time', () => {
+  // A hang guard, not a speed test (speed is pnpm bench's): backtracking over 1 MB would run for
+  // hours, far past the test timeout, while a linear scan takes well under a second even on a busy machine.
+  it('finishes pathological 1 MB inputs instead of backtracking without end', { timeout: 60_000 }, () => {
     const inputs = [
       'a'.repeat(1 << 20),
       'key='.repeat(1 << 18),
@@ -116,10 +118,8 @@ describe('scan and redact', () => {
       `{"text":"${'\\\\'.repeat(1 << 19)}"}`,
     ];
     for (const text of inputs) {
-      const t0 = performance.now();
       engine.scan(text);
-      engine.redactJson(text);
-      expect(performance.now() - t0, text.slice(0, 20)).toBeLessThan(3000);
+      expect(engine.redactJson(text).text.length, text.slice(0, 20)).toBeGreaterThan(0);
     }
   });
 });

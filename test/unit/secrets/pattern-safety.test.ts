@@ -13,7 +13,6 @@ describe('user patterns that backtrack without end (issue 6 §5 item 10)', () =>
     const source = path.join(dir, 'claude.jsonl');
     // The agent's line: 40 a's and one character the pattern cannot end on.
     writeFileSync(source, `${JSON.stringify({ type: 'user', sessionId: 's', message: { role: 'user', content: `${'a'.repeat(40)}!` } })}\n`);
-    const started = performance.now();
     const capture = captureTranscript({
       source,
       workspace: dir,
@@ -44,7 +43,6 @@ describe('user patterns that backtrack without end (issue 6 §5 item 10)', () =>
       () => null,
       (e: unknown) => e,
     );
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).code).toBe('E_INPUT');
     expect((error as Error).message).toMatch(/^redact pattern #2 \(index 1, counting the redact-patterns input, then the policy's patterns\) repeats a group/);
