@@ -23,7 +23,7 @@ export interface ToolPattern {
 
 /** Tools whose specifier is a path glob (gitignore style, as in Claude Code). */
 const FILE_TOOLS = new Set(['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'NotebookRead', 'Glob', 'Grep', 'LS']);
-const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command']);
+const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command', 'write_stdin', 'shell_command', 'container.exec']);
 
 const PATTERN = /^([A-Za-z0-9_*][A-Za-z0-9_.*-]*)(?:\(([\s\S]*)\))?$/;
 
@@ -268,7 +268,11 @@ export function matchDeniedTool(pattern: string, call: JudgedToolCall): boolean 
   if ('error' in parsed) return false;
   if (matchParsed(parsed.pattern, call, false)) return true;
   if (!SHELL_TOOLS.has(parsed.pattern.tool) || call.argument === undefined) return false;
-  return splitShellCommands(call.argument).some((part) => matchParsed(parsed.pattern, { name: call.name, argument: part }, false));
+  // A denied command is denied in every shell tool: `Bash(curl:*)` also stops Codex's `exec_command`
+  // and a line typed into a running shell through `write_stdin`. Allowing stays per tool.
+  if (!SHELL_TOOLS.has(call.name) && !matchToolName(parsed.pattern.tool, call.name)) return false;
+  const rule = { ...parsed.pattern, tool: SHELL_TOOLS.has(call.name) ? call.name : parsed.pattern.tool };
+  return splitShellCommands(call.argument).some((part) => matchParsed(rule, { name: call.name, argument: part }, false));
 }
 
 export type ToolCallJudgement =

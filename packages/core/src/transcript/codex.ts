@@ -65,6 +65,27 @@ function shellCall(b: TranscriptSummaryBuilder, name: string, args: unknown, ind
   b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index, ...(ambiguous ? { ambiguous } : {}) });
 }
 
+/**
+ * `write_stdin` types `chars` into a session `exec_command` started. When that session is a shell,
+ * the text is a command like any other, so it is judged as one (its argument is the text, and deny
+ * rules of every shell tool apply). An empty write only polls the session's output: no command.
+ */
+function stdinCall(b: TranscriptSummaryBuilder, args: unknown, index: number, id?: string): void {
+  const chars = isObject(args) ? args['chars'] : undefined;
+  const typed = typeof chars === 'string' ? chars.replace(/[\r\n]+$/, '') : undefined;
+  if (typed === undefined || typed.trim() === '') {
+    b.toolCall({
+      id,
+      name: 'write_stdin',
+      argument: typeof args === 'string' ? primaryArgument('write_stdin', args) : undefined,
+      filePaths: [],
+      recordIndex: index,
+    });
+    return;
+  }
+  b.toolCall({ id, name: 'write_stdin', argument: primaryArgument('write_stdin', typed), filePaths: [], recordIndex: index });
+}
+
 export function codexRolloutHandler(b: TranscriptSummaryBuilder): FormatHandler {
   // token_count is written after each model response, and sometimes again with the same totals
   // (a rate-limit update): a call is counted when the running total moves.
@@ -77,6 +98,7 @@ export function codexRolloutHandler(b: TranscriptSummaryBuilder): FormatHandler 
         const name = str(p['name']) ?? 'unknown';
         const args = parseArguments(p['arguments']);
         if (SHELL_TOOLS.has(name)) shellCall(b, name, args, index, id);
+        else if (name === 'write_stdin') stdinCall(b, args, index, id);
         else b.toolUse(name, args, index, id);
         return;
       }
