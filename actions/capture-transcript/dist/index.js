@@ -31749,7 +31749,7 @@ function matchAnyGlob(globs, file) {
 
 /** Tools whose specifier is a path glob (gitignore style, as in Claude Code). */
 const FILE_TOOLS = new Set(['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'NotebookRead', 'Glob', 'Grep', 'LS']);
-const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command']);
+const SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command', 'write_stdin', 'shell_command', 'container.exec']);
 const PATTERN = /^([A-Za-z0-9_*][A-Za-z0-9_.*-]*)(?:\(([\s\S]*)\))?$/;
 /**
  * Characters and sequences that make one shell command line run more than one command, or run a
@@ -32014,7 +32014,12 @@ function matchDeniedTool(pattern, call) {
         return true;
     if (!SHELL_TOOLS.has(parsed.pattern.tool) || call.argument === undefined)
         return false;
-    return splitShellCommands(call.argument).some((part) => matchParsed(parsed.pattern, { name: call.name, argument: part }, false));
+    // A denied command is denied in every shell tool: `Bash(curl:*)` also stops Codex's `exec_command`
+    // and a line typed into a running shell through `write_stdin`. Allowing stays per tool.
+    if (!SHELL_TOOLS.has(call.name) && !matchToolName(parsed.pattern.tool, call.name))
+        return false;
+    const rule = { ...parsed.pattern, tool: SHELL_TOOLS.has(call.name) ? call.name : parsed.pattern.tool };
+    return splitShellCommands(call.argument).some((part) => matchParsed(rule, { name: call.name, argument: part }, false));
 }
 /** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
 function judgeToolCall(rules, call) {
@@ -38666,6 +38671,19 @@ function createMatcher(options) {
 
 
 
+/** Index of the first literal that ends after `pos` (literals are in order and do not overlap). */
+function firstLiteralEndingAfter(literals, pos) {
+    let lo = 0;
+    let hi = literals.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (literals[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
 const STRUCTURAL = /[\s,:[\]{}"]/;
@@ -38698,6 +38716,32 @@ function createJsonRedaction(matcher) {
      * The gap parts of a hit that also covers a literal are kept apart as spill: in a JSON line they are
      * the quotes, commas and values a pattern ran on into (`password=.*`), not the secret.
      */
+    /**
+     * A secret in the raw text lies in one literal, or runs from a key into its own value
+     * (`"password": "…"`). A hit that reaches further (a `-----BEGIN PRIVATE KEY-----` in one value and an
+     * `-----END …` several values later) is not one secret: redacting every literal it covers would blank
+     * the keys, tool names and commands between, so a hostile agent could hide a tool call from the gate
+     * and the record. Such a hit is dropped here; each literal is still scanned on its own.
+     */
+    function withinOneMember(literals, raw, hit) {
+        let first = -1;
+        let last = -1;
+        for (let i = firstLiteralEndingAfter(literals, hit.start); i < literals.length; i++) {
+            const lit = literals[i];
+            if (lit.start >= hit.end)
+                break;
+            if (first < 0)
+                first = i;
+            last = i;
+        }
+        if (first < 0 || last === first)
+            return true;
+        if (last > first + 1)
+            return false;
+        const key = literals[first];
+        const value = literals[last];
+        return key.streamKey === null && /^\s*:\s*$/.test(raw.slice(key.end, value.start));
+    }
     function distribute(state, hit) {
         const gaps = [];
         let inLiteral = false;
@@ -38772,7 +38816,8 @@ function createJsonRedaction(matcher) {
             }
             // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
             for (const h of rawHits(raw))
-                distribute(state, h);
+                if (withinOneMember(literals, raw, h))
+                    distribute(state, h);
         }
         const previous = new Map();
         for (const lit of literals) {
@@ -38859,7 +38904,8 @@ function createJsonRedaction(matcher) {
                     lit.spans.push(h);
         }
         for (const h of matcher.learnedHits(state.raw))
-            distribute(state, h);
+            if (withinOneMember(state.literals, state.raw, h))
+                distribute(state, h);
     }
     return { analyseJson, renderJson, isClean, addLearned };
 }
@@ -41349,6 +41395,26 @@ function shellCall(b, name, args, index, id) {
     const edited = text.includes('*** Begin Patch') ? patchPaths(text) : [];
     b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index, ...(ambiguous ? { ambiguous } : {}) });
 }
+/**
+ * `write_stdin` types `chars` into a session `exec_command` started. When that session is a shell,
+ * the text is a command like any other, so it is judged as one (its argument is the text, and deny
+ * rules of every shell tool apply). An empty write only polls the session's output: no command.
+ */
+function stdinCall(b, args, index, id) {
+    const chars = isObject(args) ? args['chars'] : undefined;
+    const typed = typeof chars === 'string' ? chars.replace(/[\r\n]+$/, '') : undefined;
+    if (typed === undefined || typed.trim() === '') {
+        b.toolCall({
+            id,
+            name: 'write_stdin',
+            argument: typeof args === 'string' ? primaryArgument('write_stdin', args) : undefined,
+            filePaths: [],
+            recordIndex: index,
+        });
+        return;
+    }
+    b.toolCall({ id, name: 'write_stdin', argument: primaryArgument('write_stdin', typed), filePaths: [], recordIndex: index });
+}
 function codexRolloutHandler(b) {
     // token_count is written after each model response, and sometimes again with the same totals
     // (a rate-limit update): a call is counted when the running total moves.
@@ -41361,6 +41427,8 @@ function codexRolloutHandler(b) {
                 const args = codex_parseArguments(p['arguments']);
                 if (SHELL_TOOLS.has(name))
                     shellCall(b, name, args, index, id);
+                else if (name === 'write_stdin')
+                    stdinCall(b, args, index, id);
                 else
                     b.toolUse(name, args, index, id);
                 return;

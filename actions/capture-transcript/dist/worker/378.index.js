@@ -1593,6 +1593,26 @@ function shellCall(b, name, args, index, id) {
     const edited = text.includes('*** Begin Patch') ? patchPaths(text) : [];
     b.toolCall({ id, name, argument, filePaths: [], edited, recordIndex: index, ...(ambiguous ? { ambiguous } : {}) });
 }
+/**
+ * `write_stdin` types `chars` into a session `exec_command` started. When that session is a shell,
+ * the text is a command like any other, so it is judged as one (its argument is the text, and deny
+ * rules of every shell tool apply). An empty write only polls the session's output: no command.
+ */
+function stdinCall(b, args, index, id) {
+    const chars = isObject(args) ? args['chars'] : undefined;
+    const typed = typeof chars === 'string' ? chars.replace(/[\r\n]+$/, '') : undefined;
+    if (typed === undefined || typed.trim() === '') {
+        b.toolCall({
+            id,
+            name: 'write_stdin',
+            argument: typeof args === 'string' ? primaryArgument('write_stdin', args) : undefined,
+            filePaths: [],
+            recordIndex: index,
+        });
+        return;
+    }
+    b.toolCall({ id, name: 'write_stdin', argument: primaryArgument('write_stdin', typed), filePaths: [], recordIndex: index });
+}
 function codexRolloutHandler(b) {
     // token_count is written after each model response, and sometimes again with the same totals
     // (a rate-limit update): a call is counted when the running total moves.
@@ -1605,6 +1625,8 @@ function codexRolloutHandler(b) {
                 const args = codex_parseArguments(p['arguments']);
                 if (SHELL_TOOLS.has(name))
                     shellCall(b, name, args, index, id);
+                else if (name === 'write_stdin')
+                    stdinCall(b, args, index, id);
                 else
                     b.toolUse(name, args, index, id);
                 return;
@@ -3404,7 +3426,7 @@ function matchAnyGlob(globs, file) {
 
 /** Tools whose specifier is a path glob (gitignore style, as in Claude Code). */
 const FILE_TOOLS = new Set(['Read', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'NotebookRead', 'Glob', 'Grep', 'LS']);
-const tools_SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command']);
+const tools_SHELL_TOOLS = new Set(['Bash', 'BashOutput', 'Shell', 'shell', 'local_shell', 'exec_command', 'write_stdin', 'shell_command', 'container.exec']);
 const PATTERN = /^([A-Za-z0-9_*][A-Za-z0-9_.*-]*)(?:\(([\s\S]*)\))?$/;
 /**
  * Characters and sequences that make one shell command line run more than one command, or run a
@@ -3669,7 +3691,12 @@ function matchDeniedTool(pattern, call) {
         return true;
     if (!tools_SHELL_TOOLS.has(parsed.pattern.tool) || call.argument === undefined)
         return false;
-    return splitShellCommands(call.argument).some((part) => matchParsed(parsed.pattern, { name: call.name, argument: part }, false));
+    // A denied command is denied in every shell tool: `Bash(curl:*)` also stops Codex's `exec_command`
+    // and a line typed into a running shell through `write_stdin`. Allowing stays per tool.
+    if (!tools_SHELL_TOOLS.has(call.name) && !matchToolName(parsed.pattern.tool, call.name))
+        return false;
+    const rule = { ...parsed.pattern, tool: tools_SHELL_TOOLS.has(call.name) ? call.name : parsed.pattern.tool };
+    return splitShellCommands(call.argument).some((part) => matchParsed(rule, { name: call.name, argument: part }, false));
 }
 /** Judges one call against the transcript section's `allowed-tools` and `denied-tools`. Deny wins. */
 function judgeToolCall(rules, call) {

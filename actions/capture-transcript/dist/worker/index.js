@@ -7131,6 +7131,19 @@ function createMatcher(options) {
 
 
 
+/** Index of the first literal that ends after `pos` (literals are in order and do not overlap). */
+function firstLiteralEndingAfter(literals, pos) {
+    let lo = 0;
+    let hi = literals.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (literals[mid].end <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
 const STRUCTURAL = /[\s,:[\]{}"]/;
@@ -7163,6 +7176,32 @@ function createJsonRedaction(matcher) {
      * The gap parts of a hit that also covers a literal are kept apart as spill: in a JSON line they are
      * the quotes, commas and values a pattern ran on into (`password=.*`), not the secret.
      */
+    /**
+     * A secret in the raw text lies in one literal, or runs from a key into its own value
+     * (`"password": "…"`). A hit that reaches further (a `-----BEGIN PRIVATE KEY-----` in one value and an
+     * `-----END …` several values later) is not one secret: redacting every literal it covers would blank
+     * the keys, tool names and commands between, so a hostile agent could hide a tool call from the gate
+     * and the record. Such a hit is dropped here; each literal is still scanned on its own.
+     */
+    function withinOneMember(literals, raw, hit) {
+        let first = -1;
+        let last = -1;
+        for (let i = firstLiteralEndingAfter(literals, hit.start); i < literals.length; i++) {
+            const lit = literals[i];
+            if (lit.start >= hit.end)
+                break;
+            if (first < 0)
+                first = i;
+            last = i;
+        }
+        if (first < 0 || last === first)
+            return true;
+        if (last > first + 1)
+            return false;
+        const key = literals[first];
+        const value = literals[last];
+        return key.streamKey === null && /^\s*:\s*$/.test(raw.slice(key.end, value.start));
+    }
     function distribute(state, hit) {
         const gaps = [];
         let inLiteral = false;
@@ -7237,7 +7276,8 @@ function createJsonRedaction(matcher) {
             }
             // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
             for (const h of rawHits(raw))
-                distribute(state, h);
+                if (withinOneMember(literals, raw, h))
+                    distribute(state, h);
         }
         const previous = new Map();
         for (const lit of literals) {
@@ -7324,7 +7364,8 @@ function createJsonRedaction(matcher) {
                     lit.spans.push(h);
         }
         for (const h of matcher.learnedHits(state.raw))
-            distribute(state, h);
+            if (withinOneMember(state.literals, state.raw, h))
+                distribute(state, h);
     }
     return { analyseJson, renderJson, isClean, addLearned };
 }

@@ -7,6 +7,18 @@ import { decodedToRaw, decodeLiteral, edgeChar, jsonView, lexLiterals, parsesAsJ
 import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
 import { type Hit, mergeHits, redactionMarker, wholeCharacters } from './spans.js';
 
+/** Index of the first literal that ends after `pos` (literals are in order and do not overlap). */
+function firstLiteralEndingAfter(literals: readonly Literal[], pos: number): number {
+  let lo = 0;
+  let hi = literals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (literals[mid]!.end <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export interface JsonLineState {
   raw: string;
   literals: Literal[];
@@ -68,6 +80,29 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
    * The gap parts of a hit that also covers a literal are kept apart as spill: in a JSON line they are
    * the quotes, commas and values a pattern ran on into (`password=.*`), not the secret.
    */
+  /**
+   * A secret in the raw text lies in one literal, or runs from a key into its own value
+   * (`"password": "…"`). A hit that reaches further (a `-----BEGIN PRIVATE KEY-----` in one value and an
+   * `-----END …` several values later) is not one secret: redacting every literal it covers would blank
+   * the keys, tool names and commands between, so a hostile agent could hide a tool call from the gate
+   * and the record. Such a hit is dropped here; each literal is still scanned on its own.
+   */
+  function withinOneMember(literals: readonly Literal[], raw: string, hit: Hit): boolean {
+    let first = -1;
+    let last = -1;
+    for (let i = firstLiteralEndingAfter(literals, hit.start); i < literals.length; i++) {
+      const lit = literals[i]!;
+      if (lit.start >= hit.end) break;
+      if (first < 0) first = i;
+      last = i;
+    }
+    if (first < 0 || last === first) return true;
+    if (last > first + 1) return false;
+    const key = literals[first]!;
+    const value = literals[last]!;
+    return key.streamKey === null && /^\s*:\s*$/.test(raw.slice(key.end, value.start));
+  }
+
   function distribute(state: JsonLineState, hit: Hit): void {
     const gaps: Hit[] = [];
     let inLiteral = false;
@@ -128,7 +163,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
         for (const h of rawHits(d)) lit.spans.push(h);
       }
       // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
-      for (const h of rawHits(raw)) distribute(state, h);
+      for (const h of rawHits(raw)) if (withinOneMember(literals, raw, h)) distribute(state, h);
     }
     const previous = new Map<string, Literal>();
     for (const lit of literals) {
@@ -213,7 +248,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
       const d = decodeLiteral(lit);
       if (d !== null) for (const h of matcher.learnedHits(d)) lit.spans.push(h);
     }
-    for (const h of matcher.learnedHits(state.raw)) distribute(state, h);
+    for (const h of matcher.learnedHits(state.raw)) if (withinOneMember(state.literals, state.raw, h)) distribute(state, h);
   }
 
   return { analyseJson, renderJson, isClean, addLearned };
