@@ -30388,6 +30388,7 @@ function planCapture(inputs, run) {
         models: run.policy.policy.models,
         outputDir: external_node_path_default().join(context.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', 'capture-transcript', (0,external_node_crypto_.randomUUID)()),
         maxBytes: transcript.maxBytes,
+        allowWritesOutsideWorkspace: transcript.allowOutsideWorkspace,
         ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
         ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
         policy: { source: policySource(run.policy), digest: run.policy.digest },
@@ -31418,7 +31419,8 @@ const DEFAULT_RAW_POLICY = {
         "denied-tools": [],
         "redact-patterns": [],
         "retention-days": 30,
-        "max-bytes": 2147483648
+        "max-bytes": 2147483648,
+        "allow-outside-workspace": false
     },
     "routing": {
         "auto-approve-threshold": 0.9,
@@ -31529,6 +31531,7 @@ function toPolicy(raw, policyPaths) {
             redactPatterns: [...transcript['redact-patterns']],
             retentionDays: transcript['retention-days'],
             maxBytes: transcript['max-bytes'],
+            allowOutsideWorkspace: transcript['allow-outside-workspace'],
         },
         routing: {
             autoApproveThreshold: routing['auto-approve-threshold'],

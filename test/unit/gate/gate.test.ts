@@ -226,6 +226,11 @@ describe('planCapture', () => {
     expect(plan({}).options.redact).toBe(true);
   });
 
+  it('takes writes outside the workspace as a failure unless the policy accepts them', () => {
+    expect(plan({}).options.allowWritesOutsideWorkspace).toBe(false);
+    expect(plan({}, { allowOutsideWorkspace: true }).options.allowWritesOutsideWorkspace).toBe(true);
+  });
+
   it('names the default artifact per job, run and attempt', () => {
     expect(defaultArtifactName(CONTEXT)).toBe('agent-transcript-agent-42-2');
     expect(defaultArtifactName({ job: '', runId: '', runAttempt: '' })).toBe('agent-transcript-job-local-1');

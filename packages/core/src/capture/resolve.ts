@@ -130,6 +130,7 @@ export function planCapture(inputs: CaptureInputs, run: CaptureRun): CapturePlan
     models: run.policy.policy.models,
     outputDir: path.join(context.runnerTemp || os.tmpdir(), 'agent-gates', 'capture-transcript', randomUUID()),
     maxBytes: transcript.maxBytes,
+    allowWritesOutsideWorkspace: transcript.allowOutsideWorkspace,
     ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
     ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
     policy: { source: policySource(run.policy), digest: run.policy.digest },

@@ -40,7 +40,8 @@ export const DEFAULT_RAW_POLICY: RawPolicy = {
     "denied-tools": [],
     "redact-patterns": [],
     "retention-days": 30,
-    "max-bytes": 2147483648
+    "max-bytes": 2147483648,
+    "allow-outside-workspace": false
   },
   "routing": {
     "auto-approve-threshold": 0.9,

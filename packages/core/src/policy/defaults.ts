@@ -96,6 +96,7 @@ export function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy
       redactPatterns: [...transcript['redact-patterns']],
       retentionDays: transcript['retention-days'],
       maxBytes: transcript['max-bytes'],
+      allowOutsideWorkspace: transcript['allow-outside-workspace'],
     },
     routing: {
       autoApproveThreshold: routing['auto-approve-threshold'],

@@ -79,6 +79,7 @@ export interface TranscriptPolicy {
   readonly redactPatterns: readonly string[];
   readonly retentionDays: number;
   readonly maxBytes: number;
+  readonly allowOutsideWorkspace: boolean;
 }
 
 export interface RoutingPolicy {
@@ -144,6 +145,7 @@ export interface RawPolicy {
     'redact-patterns': string[];
     'retention-days': number;
     'max-bytes': number;
+    'allow-outside-workspace': boolean;
   };
   routing: {
     'auto-approve-threshold': number;
