@@ -38888,7 +38888,10 @@ function createJsonRedaction(matcher) {
             view = (0,json_literals/* jsonView */.Wl)(line);
             candidates = ruleCandidates(matcher.candidates(view));
         }
-        if (candidates.length === 0 && !matcher.hasCustom && !matcher.holdsValue(line, bytes) && (view === line || !matcher.holdsValue(view)))
+        // Asked first, with the line's bytes, so the learned-value search below reuses this pass instead
+        // of copying the line to bytes again.
+        const holds = matcher.holdsValue(line, bytes);
+        if (candidates.length === 0 && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view)))
             return true;
         if (rawHits(view, candidates).length > 0)
             return false;
@@ -39672,6 +39675,12 @@ class LearnedValues {
     /** Spellings without an anchor (no run of four letters or digits): always searched one by one. */
     unanchored = [];
     anchors = [];
+    /**
+     * The last text looked at and what it held: one line is asked about two or three times in a row
+     * (is it clean, where are the hits, the learned pass), and each ask would be an automaton pass.
+     */
+    lastText;
+    lastFound = [];
     /** `exclude`: spellings already searched for (the mask values). */
     constructor(spell, exclude) {
         this.spell = spell;
@@ -39704,6 +39713,7 @@ class LearnedValues {
         return true;
     }
     push(spelling) {
+        this.lastText = undefined;
         const i = this.spellings.length;
         this.spellings.push(spelling);
         const anchor = anchorOf(spelling.text);
@@ -39731,9 +39741,17 @@ class LearnedValues {
     }
     /** The spellings that occur in `text` (`bytes`: its UTF-8 bytes, when the caller has them). */
     present(text, bytes) {
-        const out = [];
         if (this.spellings.length === 0)
-            return out;
+            return [];
+        if (text === this.lastText)
+            return this.lastFound;
+        const out = this.search(text, bytes);
+        this.lastText = text;
+        this.lastFound = out;
+        return out;
+    }
+    search(text, bytes) {
+        const out = [];
         this.settle();
         // The automata run fastest over bytes (wasm): a long text is given to them as Latin-1. A character
         // above U+00FF becomes some byte, which can only add candidates (each is checked in the text

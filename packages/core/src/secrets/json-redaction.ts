@@ -234,7 +234,10 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
       view = jsonView(line);
       candidates = ruleCandidates(matcher.candidates(view));
     }
-    if (candidates.length === 0 && !matcher.hasCustom && !matcher.holdsValue(line, bytes) && (view === line || !matcher.holdsValue(view))) return true;
+    // Asked first, with the line's bytes, so the learned-value search below reuses this pass instead
+    // of copying the line to bytes again.
+    const holds = matcher.holdsValue(line, bytes);
+    if (candidates.length === 0 && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view))) return true;
     if (rawHits(view, candidates).length > 0) return false;
     // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
     // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read

@@ -62,6 +62,12 @@ export class LearnedValues {
   /** Spellings without an anchor (no run of four letters or digits): always searched one by one. */
   private readonly unanchored: number[] = [];
   private readonly anchors: (string | null)[] = [];
+  /**
+   * The last text looked at and what it held: one line is asked about two or three times in a row
+   * (is it clean, where are the hits, the learned pass), and each ask would be an automaton pass.
+   */
+  private lastText: string | undefined;
+  private lastFound: Spelling[] = [];
 
   /** `exclude`: spellings already searched for (the mask values). */
   constructor(
@@ -95,6 +101,7 @@ export class LearnedValues {
   }
 
   private push(spelling: Spelling): void {
+    this.lastText = undefined;
     const i = this.spellings.length;
     this.spellings.push(spelling);
     const anchor = anchorOf(spelling.text);
@@ -120,8 +127,16 @@ export class LearnedValues {
 
   /** The spellings that occur in `text` (`bytes`: its UTF-8 bytes, when the caller has them). */
   private present(text: string, bytes?: Uint8Array): Spelling[] {
+    if (this.spellings.length === 0) return [];
+    if (text === this.lastText) return this.lastFound;
+    const out = this.search(text, bytes);
+    this.lastText = text;
+    this.lastFound = out;
+    return out;
+  }
+
+  private search(text: string, bytes?: Uint8Array): Spelling[] {
     const out: Spelling[] = [];
-    if (this.spellings.length === 0) return out;
     this.settle();
     // The automata run fastest over bytes (wasm): a long text is given to them as Latin-1. A character
     // above U+00FF becomes some byte, which can only add candidates (each is checked in the text
