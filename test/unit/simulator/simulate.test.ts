@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { simulate, WorkflowError, type Scenario } from '../../../packages/simulator/src/index.js';
 import { condition, interpolate } from '../../../packages/simulator/src/expressions.js';
+import { run } from '../../../packages/simulator/src/cli.js';
 import { createGitRepo, pullRequestEvent } from '../../harness/git-repo.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
