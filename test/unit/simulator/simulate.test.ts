@@ -132,3 +132,20 @@ jobs:
     expect(message).toContain('needs.c is not in this job');
   });
 });
+
+describe('agent-gates simulate (command)', () => {
+  const capture = () => {
+    let text = '';
+    const stream = { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream;
+    return { stream, text: () => text };
+  };
+
+  it('prints help, and refuses a missing scenario with one line and exit 1', async () => {
+    const out = capture();
+    const err = capture();
+    expect(await run(['--help'], { stdout: out.stream, stderr: err.stream })).toBe(0);
+    expect(out.text()).toContain('Usage: agent-gates simulate');
+    expect(await run(['--workflow', 'x.yml', '--scenario', '/nonexistent/s.yml'], { stdout: out.stream, stderr: err.stream })).toBe(1);
+    expect(err.text()).toBe('agent-gates simulate: scenario /nonexistent/s.yml does not exist\n');
+  });
+});
