@@ -16,6 +16,10 @@ import { jobOrder, loadWorkflow, WorkflowError, type SimJob, type SimStep, type 
 export interface ScenarioStep {
   outputs?: Record<string, string>;
   outcome?: 'success' | 'failure';
+  /** Files the step writes into the workspace (an agent's transcript and its change), relative paths. */
+  files?: Record<string, string>;
+  /** A bash script run in the workspace after `files` are written (an agent committing its change). */
+  run?: string;
 }
 
 export interface Scenario {
@@ -345,8 +349,23 @@ async function runStep(
     kind = 'simulated';
     const declared = options.scenario.steps?.[step.uses.split('@')[0]!];
     for (const [k, v] of Object.entries(declared?.outputs ?? {})) writeFileSync(filePaths.output, `${k}<<__SIM__\n${v}\n__SIM__\n`, { flag: 'a' });
+    for (const [file, content] of Object.entries(declared?.files ?? {})) {
+      const target = path.resolve(options.workspace, file);
+      if (!target.startsWith(path.resolve(options.workspace) + path.sep))
+        throw new WorkflowError(`scenario step ${step.uses}: file ${file} is outside the workspace`);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
     code = declared?.outcome === 'failure' ? 1 : 0;
-    stdout = `simulated ${step.uses}${declared ? '' : ' (no scenario entry: no outputs)'}`;
+    stdout = `simulated ${step.uses}${declared ? '' : ' (no scenario entry: no outputs)'}\n`;
+    if (declared?.run && code === 0) {
+      const scriptFile = path.join(stepDir, 'scenario.sh');
+      writeFileSync(scriptFile, declared.run);
+      const r = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile], env, cwd, timeoutMs);
+      code = r.code;
+      stdout += r.stdout;
+      stderr = r.stderr;
+    }
   } else {
     kind = 'run';
     const script = interpolateText(step.run ?? '', { ...contexts, env: stepEnv }, state);
