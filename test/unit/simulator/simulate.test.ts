@@ -35,7 +35,10 @@ describe('simulate', () => {
   const scenario = (): Scenario => ({
     name: 'unit',
     event: { name: 'pull_request', payload: pullRequestEvent(repo) },
-    steps: { 'actions/checkout': {}, 'acme/review': { outputs: { score: '87' } } },
+    steps: {
+      'actions/checkout': { files: { 'from-scenario/notes.txt': 'written by a simulated step\n' }, run: 'test -f from-scenario/notes.txt' },
+      'acme/review': { outputs: { score: '87' } },
+    },
   });
 
   it('runs jobs in needs order with matrix, if:, run steps, third-party steps and job outputs', async () => {
@@ -102,6 +105,7 @@ jobs:
     expect(result.results['last']?.result).toBe('success');
     expect(readFileSync(result.jobs[0]!.steps[2]!.summaryFile!, 'utf8')).toBe('# first\n');
     expect(lines.some((l) => l.includes('(simulated)'))).toBe(true);
+    expect(readFileSync(path.join(repo.dir, 'from-scenario/notes.txt'), 'utf8')).toBe('written by a simulated step\n');
   });
 
   it('refuses a misspelt needs or steps output before anything runs', async () => {
