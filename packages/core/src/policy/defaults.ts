@@ -47,7 +47,7 @@ export function policyPathsFor(policyPath: string | undefined): string[] {
   return unique([DEFAULT_POLICY_PATH, ...(policyPath ? [policyPath] : [])]);
 }
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

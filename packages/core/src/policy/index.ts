@@ -38,3 +38,4 @@ export {
   type ToolCallJudgement,
   type ToolPattern,
 } from './tools.js';
+export { applyPolicyFloor, FLOOR_RULES, settingPaths, type FlooredPolicy, type MergeRule, type PolicyLayer, type Provenance } from './floor.js';
