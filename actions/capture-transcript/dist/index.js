@@ -28419,7 +28419,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76812);
+/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(82545);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11787);
 
 
@@ -28439,8 +28439,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 20 modules
-var src = __nccwpck_require__(76812);
+// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 21 modules
+var src = __nccwpck_require__(82545);
 // EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 7 modules
 var capture = __nccwpck_require__(71199);
 // EXTERNAL MODULE: external "node:fs"
@@ -28552,6 +28552,7 @@ const ACTION_SPEC = {
         "path": { description: "Transcript file, or a glob matching exactly one file (for example `${{ steps.claude.outputs.execution_file }}`).", required: true },
         "format": { description: "Transcript format, or `auto` to detect it from the first 64 KiB. One of: auto, claude-code-action, claude-stream-json, claude-json-result, claude-session, claude-session-export, codex-rollout, codex-exec-json, gemini-stream-json, gemini-session, gemini-session-json, gemini-api-recording, copilot-cli, aider, openai-chat, openai-responses, anthropic-messages, cline-api-history, cline-ui-messages, openhands-trajectory, swe-agent-traj, mini-swe-agent-traj, cursor-specstory.", default: "auto" },
         "policy": { description: "Path of the policy file, relative to the workspace. For a change (a pull request, a comment on one, a merge queue group) it is read from the base commit, never from the change; when that base cannot be found the step fails.", default: ".github/agent-gates.yml" },
+        "policy-floor": { description: "A central policy this repository's policy may tighten but never loosen: the two are merged setting by setting, the stricter winning, and the report names which file set each one. An absolute path (a central repository checked out under `runner.temp`), or a workspace path read like `policy`. Empty: no floor.", default: "" },
         "redact": { description: "Redact secrets before the transcript is stored. With `false` a transcript that holds a secret is not uploaded and the verdict is `fail`.", default: "true" },
         "mask-values": { description: "Extra literal values to redact and mask, one per line (pass secrets through `${{ secrets.X }}`).", default: "", sensitive: true },
         "redact-patterns": { description: "Extra regular expressions (JavaScript syntax) to redact, one per line.", default: "" },
@@ -28718,7 +28719,7 @@ const main = (0,src/* defineGate */.pu)({
 
 /***/ }),
 
-/***/ 76812:
+/***/ 82545:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29286,13 +29287,13 @@ function readEventPayload(env = process.env) {
     }
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/policy/defaults.ts + 1 modules
-var defaults = __nccwpck_require__(49842);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ../../packages/core/src/policy/defaults.ts + 1 modules
+var defaults = __nccwpck_require__(49842);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ../../packages/core/src/git/index.ts
@@ -29615,9 +29616,135 @@ const policy_schema_namespaceObject = {};
 var glob = __nccwpck_require__(25559);
 // EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
 var tools = __nccwpck_require__(58150);
+;// CONCATENATED MODULE: ../../packages/core/src/policy/floor.ts
+/**
+ * A central policy as a floor. An organisation calls one reusable workflow from every repository with
+ * its policy from a central repository; a repository's own policy may tighten that policy, never
+ * loosen it. The two are merged setting by setting, the stricter value winning, and the result says
+ * which file set each setting, so a report can name it.
+ *
+ * Every setting has a rule below; `test/unit/policy/floor.test.ts` fails when the schema gains one
+ * without a rule, so a new setting never merges by accident.
+ */
+
+
+/** Keyed by the setting's path in the normalised policy (camelCase, `/`-separated). */
+const FLOOR_RULES = {
+    '/version': 'floor',
+    '/models/allowed': 'allow',
+    '/models/denied': 'union',
+    '/models/requirePinned': 'true',
+    '/signing/required': 'true',
+    '/signing/identities': 'allow',
+    '/signing/keys': 'allow',
+    '/scope/allowedPaths': 'allow',
+    '/scope/protectedPaths': 'union',
+    '/scope/protectAgentInstructions': 'true',
+    '/scope/maxFiles': 'min',
+    '/scope/maxLines': 'min',
+    '/scope/forbidBinary': 'true',
+    '/secrets/failOn': { order: ['warn', 'fail', 'never'] },
+    '/secrets/disabledRules': 'allow',
+    '/secrets/patterns': 'union',
+    '/secrets/allow': 'allow',
+    '/transcript/redact': 'true',
+    '/transcript/allowedTools': 'allow',
+    '/transcript/deniedTools': 'union',
+    '/transcript/redactPatterns': 'union',
+    '/transcript/retentionDays': 'max',
+    '/transcript/maxBytes': 'min',
+    '/transcript/allowOutsideWorkspace': 'false',
+    '/routing/autoApproveThreshold': 'max',
+    '/routing/rejectThreshold': 'max',
+    '/routing/requireHumanFor': 'union',
+    '/routing/unknown': { order: ['reject', 'human_review'] },
+    '/audit/sink': 'floor',
+    '/audit/path': 'floor',
+    '/audit/chain': 'true',
+    '/audit/retentionDays': 'max',
+};
+const EVERYTHING = new Set(['*', '**']);
+function same(a, b) {
+    return (0,digest/* canonicalJson */.dj)(a) === (0,digest/* canonicalJson */.dj)(b);
+}
+function mergeValue(rule, floor, local) {
+    if (same(floor, local))
+        return { value: floor, from: 'both' };
+    if (rule === 'floor')
+        return { value: floor, from: 'floor' };
+    if (rule === 'true' || rule === 'false') {
+        const strict = rule === 'true';
+        return floor === strict ? { value: floor, from: 'floor' } : { value: local, from: 'local' };
+    }
+    if (rule === 'min' || rule === 'max') {
+        const f = floor;
+        const l = local;
+        const floorWins = rule === 'min' ? f <= l : f >= l;
+        return floorWins ? { value: f, from: 'floor' } : { value: l, from: 'local' };
+    }
+    if (typeof rule === 'object') {
+        const rank = (v) => {
+            const i = rule.order.indexOf(String(v));
+            return i < 0 ? rule.order.length : i;
+        };
+        return rank(floor) <= rank(local) ? { value: floor, from: 'floor' } : { value: local, from: 'local' };
+    }
+    const f = floor;
+    const l = local;
+    if (rule === 'union') {
+        const seen = new Set(f.map((x) => (0,digest/* canonicalJson */.dj)(x)));
+        return { value: [...f, ...l.filter((x) => !seen.has((0,digest/* canonicalJson */.dj)(x)))], from: 'both' };
+    }
+    // allow: the everything-wildcard grants nothing the other side does not.
+    const grantsAll = (list) => list.some((x) => typeof x === 'string' && EVERYTHING.has(x));
+    if (grantsAll(f) && !grantsAll(l))
+        return { value: l, from: 'local' };
+    if (grantsAll(l) && !grantsAll(f))
+        return { value: f, from: 'floor' };
+    const inLocal = new Set(l.map((x) => (0,digest/* canonicalJson */.dj)(x)));
+    return { value: f.filter((x) => inLocal.has((0,digest/* canonicalJson */.dj)(x))), from: 'both' };
+}
+function isPlainObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** Every setting's path in a normalised policy: objects are walked, anything else is a leaf. */
+function settingPaths(policy, prefix = '') {
+    const out = [];
+    for (const [key, value] of Object.entries(policy)) {
+        const p = `${prefix}/${key}`;
+        if (isPlainObject(value) && !(p in FLOOR_RULES))
+            out.push(...settingPaths(value, p));
+        else
+            out.push(p);
+    }
+    return out;
+}
+function floor_layer(p, fallback) {
+    return { file: p.file ?? fallback, digest: p.digest, ...(p.ref ? { ref: p.ref } : {}) };
+}
+/** The stricter of the two policies, setting by setting (see FLOOR_RULES), with where each came from. */
+function applyPolicyFloor(floor, local) {
+    const result = {};
+    const provenance = {};
+    for (const p of settingPaths(floor.policy)) {
+        const rule = FLOOR_RULES[p] ?? 'floor';
+        const keys = p.split('/').slice(1);
+        const get = (root) => keys.reduce((o, k) => (isPlainObject(o) ? o[k] : undefined), root);
+        const merged = mergeValue(rule, get(floor.policy), get(local.policy));
+        let target = result;
+        for (const k of keys.slice(0, -1))
+            target = (target[k] ??= {});
+        target[keys[keys.length - 1]] = merged.value;
+        provenance[p] = merged.from;
+    }
+    const base = (0,defaults/* loaded */.Kc)((0,defaults/* deepFreeze */.ol)(result), { source: 'file', file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}` });
+    return { ...base, layers: { floor: floor_layer(floor, 'central defaults'), local: floor_layer(local, 'repository defaults') }, provenance };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/policy/index.ts
 // Nothing here may import parse.ts statically: every gate imports this module at start-up, and
 // parse.ts brings in the YAML readers and the validator, which only a run with a policy file needs.
+
 
 
 
@@ -29666,14 +29793,18 @@ async function createGitHubClient(options) {
 
 
 
+
+
 /** The inputs every gate declares with the same name, description and default (test/unit/actions/action-yml.test.ts). */
-const SHARED_INPUTS = (/* unused pure expression or super */ null && (['policy', 'fail-on', 'summary', 'github-token']));
+const SHARED_INPUTS = (/* unused pure expression or super */ null && (['policy', 'policy-floor', 'fail-on', 'summary', 'github-token']));
 /** The outputs every gate writes. */
 const SHARED_OUTPUTS = (/* unused pure expression or super */ null && (['verdict', 'report', 'report-digest']));
 function readCommonInputs(input) {
     const token = input.optional('github-token');
+    const floor = input.optional('policy-floor');
     return {
         policy: input.string('policy'),
+        ...(floor ? { policyFloor: floor } : {}),
         failOn: input.oneOf('fail-on', verdict/* FAIL_ON_VALUES */.Qm),
         summary: input.boolean('summary'),
         ...(token ? { githubToken: token } : {}),
@@ -29703,7 +29834,28 @@ async function loadGatePolicy(options) {
     if (base.pullRequest && !context.pullRequest)
         context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
     options.log?.debug(`policy read from the ${base.origin}`);
-    return loadPolicy({ workspace: context.workspace, path: options.path, ...(base.baseRef ? { baseRef: base.baseRef } : {}) });
+    const baseRef = base.baseRef ? { baseRef: base.baseRef } : {};
+    const local = await loadPolicy({ workspace: context.workspace, path: options.path, ...baseRef });
+    if (!options.floor)
+        return local;
+    // A floor outside the workspace (a central repository checked out under runner.temp) is read as it
+    // is; one inside is read like the policy, from the base, so the change cannot edit it.
+    const floor = external_node_path_default().isAbsolute(options.floor)
+        ? await parsePolicy(await readPolicyFile(options.floor), options.floor)
+        : await loadPolicy({ workspace: context.workspace, path: options.floor, ...baseRef });
+    return applyPolicyFloor(floor, local);
+}
+async function readPolicyFile(file) {
+    let bytes;
+    try {
+        bytes = await (0,promises_.readFile)(file);
+    }
+    catch (error) {
+        throw new errors/* ConfigError */.xL('E_POLICY', `policy-floor ${file} cannot be read: ${error.code ?? 'error'}`);
+    }
+    if (bytes.length > defaults/* MAX_POLICY_BYTES */.mk)
+        throw new errors/* ConfigError */.xL('E_TOO_LARGE', `policy-floor ${file} is ${bytes.length} bytes; a policy file may be at most ${defaults/* MAX_POLICY_BYTES */.mk}`);
+    return bytes.toString('utf8');
 }
 const ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
 /** The summary every gate shares: title and verdict, the reasons table, then the gate's own details. */
@@ -29735,6 +29887,7 @@ function defineGate(definition) {
             context,
             payload: readEventPayload(),
             path: common.policy,
+            ...(common.policyFloor ? { floor: common.policyFloor } : {}),
             ...(common.githubToken ? { token: common.githubToken } : {}),
             ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
             log,
@@ -29803,7 +29956,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gi: () => (/* reexport */ planCapture)
 });
 
-// UNUSED EXPORTS: defaultArtifactName, policySource, resolveTranscriptPath
+// UNUSED EXPORTS: defaultArtifactName, resolveTranscriptPath
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -30355,12 +30508,6 @@ function resolveTranscriptPath(input, workspace) {
 function defaultArtifactName(context) {
     return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
 }
-/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
-function policySource(policy) {
-    if (policy.source === 'default')
-        return policy.ref ? `default@${policy.ref}` : 'default';
-    return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
-}
 /**
  * Every decision that joins the action's inputs with the policy's transcript section. Inputs
  * override single values (resolveSetting); the two exceptions are deliberate: either side can turn
@@ -30391,7 +30538,7 @@ function planCapture(inputs, run) {
         allowWritesOutsideWorkspace: transcript.allowOutsideWorkspace,
         ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
         ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
-        policy: { source: policySource(run.policy), digest: run.policy.digest },
+        policy: (0,gate_report/* reportPolicy */.Z_)(run.policy),
         context: { ...(0,gate_report/* pickRunContext */.ED)(context), toolName: run.tool.name, toolVersion: run.tool.version },
     };
     const upload = inputs.upload
@@ -31262,7 +31409,8 @@ function formatError(value) {
 /* harmony export */   ED: () => (/* binding */ pickRunContext),
 /* harmony export */   JI: () => (/* binding */ writeGateReport),
 /* harmony export */   WN: () => (/* binding */ normaliseSha256),
-/* harmony export */   We: () => (/* binding */ gateReport)
+/* harmony export */   We: () => (/* binding */ gateReport),
+/* harmony export */   Z_: () => (/* binding */ reportPolicy)
 /* harmony export */ });
 /* unused harmony export GATE_REPORT_SCHEMA_ID */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
@@ -31275,6 +31423,17 @@ function formatError(value) {
 
 /** `$id` of packages/core/schemas/gate-report.schema.json; every report names it in `schema`. */
 const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
+/** What a report records of the loaded policy: `default` or the file and commit, its digest, and any floor. */
+function reportPolicy(policy) {
+    const source = policy.source === 'default' ? (policy.ref ? `default@${policy.ref}` : 'default') : `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+    const floored = policy;
+    return {
+        source,
+        digest: policy.digest,
+        ...(floored.layers ? { layers: { floor: { ...floored.layers.floor }, local: { ...floored.layers.local } } } : {}),
+        ...(floored.provenance ? { provenance: { ...floored.provenance } } : {}),
+    };
+}
 /** Builds the envelope from the run context; the gate supplies what it judged and concluded. */
 function gateReport(fields) {
     const c = fields.context;
@@ -31369,6 +31528,7 @@ function failsStep(verdict, failOn) {
 __nccwpck_require__.d(__webpack_exports__, {
   lo: () => (/* binding */ DEFAULT_POLICY_PATH),
   mk: () => (/* binding */ MAX_POLICY_BYTES),
+  ol: () => (/* binding */ deepFreeze),
   G4: () => (/* binding */ defaultPolicy),
   Kc: () => (/* binding */ loaded),
   yo: () => (/* binding */ policyPathsFor),

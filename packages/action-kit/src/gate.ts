@@ -1,6 +1,8 @@
 import { ConfigError } from '@agent-gates/core';
 import { FAIL_ON_VALUES, failsStep, type FailOn, type GateReason, type Logger, type Verdict } from '@agent-gates/core/gate';
-import { loadPolicy, resolvePolicyBase, type PullRequestRef } from '@agent-gates/core/policy';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applyPolicyFloor, loadPolicy, MAX_POLICY_BYTES, parsePolicy, resolvePolicyBase, type PullRequestRef } from '@agent-gates/core/policy';
 import type { LoadedPolicy } from '@agent-gates/core/policy';
 import { createActionsLogger } from './annotations.js';
 import { readEventPayload, readRunContext, type RunContext } from './context.js';
@@ -11,13 +13,15 @@ import { OutputSet } from './outputs.js';
 import { SummaryBuilder, writeStepSummary } from './summary.js';
 
 /** The inputs every gate declares with the same name, description and default (test/unit/actions/action-yml.test.ts). */
-export const SHARED_INPUTS = ['policy', 'fail-on', 'summary', 'github-token'] as const;
+export const SHARED_INPUTS = ['policy', 'policy-floor', 'fail-on', 'summary', 'github-token'] as const;
 /** The outputs every gate writes. */
 export const SHARED_OUTPUTS = ['verdict', 'report', 'report-digest'] as const;
 
 export interface CommonInputs {
   /** Repository-relative path of the policy file. */
   policy: string;
+  /** A central policy that is a floor (see applyPolicyFloor): absolute, or workspace-relative read like `policy`. */
+  policyFloor?: string;
   failOn: FailOn;
   summary: boolean;
   githubToken?: string;
@@ -72,8 +76,10 @@ export interface GateDefinition<S extends GateSpec, I> {
 
 export function readCommonInputs<S extends GateSpec>(input: InputReader<S>): CommonInputs {
   const token = input.optional('github-token');
+  const floor = input.optional('policy-floor');
   return {
     policy: input.string('policy'),
+    ...(floor ? { policyFloor: floor } : {}),
     failOn: input.oneOf('fail-on', FAIL_ON_VALUES),
     summary: input.boolean('summary'),
     ...(token ? { githubToken: token } : {}),
@@ -89,6 +95,8 @@ export async function loadGatePolicy(options: {
   context: RunContext;
   payload: unknown;
   path: string;
+  /** A central policy the repository's may only tighten. */
+  floor?: string;
   token?: string;
   missingBase?: 'fail' | 'working-tree';
   log?: Logger;
@@ -111,7 +119,27 @@ export async function loadGatePolicy(options: {
   });
   if (base.pullRequest && !context.pullRequest) context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
   options.log?.debug(`policy read from the ${base.origin}`);
-  return loadPolicy({ workspace: context.workspace, path: options.path, ...(base.baseRef ? { baseRef: base.baseRef } : {}) });
+  const baseRef = base.baseRef ? { baseRef: base.baseRef } : {};
+  const local = await loadPolicy({ workspace: context.workspace, path: options.path, ...baseRef });
+  if (!options.floor) return local;
+  // A floor outside the workspace (a central repository checked out under runner.temp) is read as it
+  // is; one inside is read like the policy, from the base, so the change cannot edit it.
+  const floor = path.isAbsolute(options.floor)
+    ? await parsePolicy(await readPolicyFile(options.floor), options.floor)
+    : await loadPolicy({ workspace: context.workspace, path: options.floor, ...baseRef });
+  return applyPolicyFloor(floor, local);
+}
+
+async function readPolicyFile(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new ConfigError('E_POLICY', `policy-floor ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (bytes.length > MAX_POLICY_BYTES)
+    throw new ConfigError('E_TOO_LARGE', `policy-floor ${file} is ${bytes.length} bytes; a policy file may be at most ${MAX_POLICY_BYTES}`);
+  return bytes.toString('utf8');
 }
 
 const ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
@@ -148,6 +176,7 @@ export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, 
       context,
       payload: readEventPayload(),
       path: common.policy,
+      ...(common.policyFloor ? { floor: common.policyFloor } : {}),
       ...(common.githubToken ? { token: common.githubToken } : {}),
       ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
       log,

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,7 +17,7 @@ import {
   renderGateSummary,
   workerEntry,
 } from '@agent-gates/action-kit';
-import { resolvePolicyBase } from '@agent-gates/core/policy';
+import { resolvePolicyBase, type FlooredPolicy } from '@agent-gates/core/policy';
 import { createGitRepo } from '../../harness/git-repo.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -193,6 +195,30 @@ describe('policy base (issue 6, 5.7)', () => {
         message: expect.stringMatching(/^the base of pull request #10 could not be read from the GitHub API/),
       });
       await expect(loadGatePolicy({ context, payload, path: '.github/agent-gates.yml' })).rejects.toMatchObject({ code: 'E_POLICY' });
+    });
+  });
+});
+
+describe('policy-floor: a central policy the repository may only tighten', () => {
+  it('merges an absolute floor with the base policy, and reads a workspace floor at the base like the policy', async () => {
+    const central = 'version: 1\ntranscript:\n  allowed-tools: [Edit, Read]\nscope:\n  max-files: 10\n';
+    const repo = createGitRepo({
+      base: { '.github/agent-gates.yml': 'version: 1\ntranscript:\n  allowed-tools: [Edit, Bash]\nscope:\n  max-files: 500\n', 'central.yml': central },
+      head: { 'central.yml': 'version: 1\n' },
+    });
+    const floorFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'floor-')), 'central.yml');
+    writeFileSync(floorFile, central);
+    const context = readRunContext({ GITHUB_REPOSITORY: 'acme/widgets', GITHUB_EVENT_NAME: 'pull_request', GITHUB_WORKSPACE: repo.dir });
+    const payload = { pull_request: { number: 1, base: { sha: repo.baseSha }, head: { sha: repo.headSha } } };
+    for (const floor of [floorFile, 'central.yml']) {
+      const policy = await loadGatePolicy({ context, payload, path: '.github/agent-gates.yml', floor });
+      expect(policy.policy.transcript.allowedTools, floor).toEqual(['Edit']);
+      expect(policy.policy.scope.maxFiles, floor).toBe(10);
+      expect((policy as FlooredPolicy).provenance['/scope/maxFiles']).toBe('floor');
+    }
+    await expect(loadGatePolicy({ context, payload, path: '.github/agent-gates.yml', floor: '/nonexistent/central.yml' })).rejects.toMatchObject({
+      code: 'E_POLICY',
+      message: 'policy-floor /nonexistent/central.yml cannot be read: ENOENT',
     });
   });
 });

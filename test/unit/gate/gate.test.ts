@@ -12,13 +12,14 @@ import {
   gateReport,
   mergeSettings,
   normaliseSha256,
+  reportPolicy,
   resolveSetting,
   worstVerdict,
   writeGateReport,
   type FailOn,
   type Verdict,
 } from '@agent-gates/core/gate';
-import { defaultPolicy } from '@agent-gates/core/policy';
+import { applyPolicyFloor, defaultPolicy, parsePolicy } from '@agent-gates/core/policy';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -112,6 +113,28 @@ describe('gate report', () => {
     expect(validate({ ...report, reasons: [{ code: 'x', severity: 'fail' }] })).toBe(false);
     const { subjects: _s, ...noSubjects } = report;
     expect(validate(noSubjects)).toBe(false);
+  });
+
+  it('names both files and which one set each setting when a central floor applies', async () => {
+    const floor = await parsePolicy('version: 1\nscope:\n  max-files: 5\n', 'central.yml');
+    const local = await parsePolicy('version: 1\nscope:\n  max-files: 50\n', '.github/agent-gates.yml');
+    const policy = reportPolicy(applyPolicyFloor(floor, local));
+    expect(policy.layers).toEqual({ floor: { file: 'central.yml', digest: floor.digest }, local: { file: '.github/agent-gates.yml', digest: local.digest } });
+    expect(policy.provenance?.['/scope/maxFiles']).toBe('floor');
+    expect(reportPolicy(defaultPolicy())).toEqual({ source: 'default', digest: defaultPolicy().digest });
+    const report = gateReport({
+      tool: { name: 'agent-gates/test', version: '1' },
+      context: CONTEXT,
+      startedAt: new Date(0),
+      finishedAt: new Date(1),
+      policy,
+      verdict: 'pass',
+      reasons: [],
+      subjects: [],
+      details: {},
+    });
+    const validate = reportValidator();
+    expect(validate(JSON.parse(canonicalJson(report))), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('normalises a digest to sha256:<hex>', () => {

@@ -58,7 +58,7 @@ __webpack_require__.d(__webpack_exports__, {
   captureTranscript: () => (/* binding */ captureTranscript)
 });
 
-// UNUSED EXPORTS: WORKER_MIN_BYTES, captureUpload, defaultArtifactName, planCapture, policySource, resolveTranscriptPath
+// UNUSED EXPORTS: WORKER_MIN_BYTES, captureUpload, defaultArtifactName, planCapture, resolveTranscriptPath
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
@@ -3807,6 +3807,17 @@ var redact_file = __webpack_require__(479);
 
 /** `$id` of packages/core/schemas/gate-report.schema.json; every report names it in `schema`. */
 const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
+/** What a report records of the loaded policy: `default` or the file and commit, its digest, and any floor. */
+function report_reportPolicy(policy) {
+    const source = policy.source === 'default' ? (policy.ref ? `default@${policy.ref}` : 'default') : `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+    const floored = policy;
+    return {
+        source,
+        digest: policy.digest,
+        ...(floored.layers ? { layers: { floor: { ...floored.layers.floor }, local: { ...floored.layers.local } } } : {}),
+        ...(floored.provenance ? { provenance: { ...floored.provenance } } : {}),
+    };
+}
 /** Builds the envelope from the run context; the gate supplies what it judged and concluded. */
 function gateReport(fields) {
     const c = fields.context;
@@ -4286,12 +4297,6 @@ function resolveTranscriptPath(input, workspace) {
 function defaultArtifactName(context) {
     return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
 }
-/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
-function policySource(policy) {
-    if (policy.source === 'default')
-        return policy.ref ? `default@${policy.ref}` : 'default';
-    return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
-}
 /**
  * Every decision that joins the action's inputs with the policy's transcript section. Inputs
  * override single values (resolveSetting); the two exceptions are deliberate: either side can turn
@@ -4322,7 +4327,7 @@ function planCapture(inputs, run) {
         allowWritesOutsideWorkspace: transcript.allowOutsideWorkspace,
         ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
         ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
-        policy: { source: policySource(run.policy), digest: run.policy.digest },
+        policy: reportPolicy(run.policy),
         context: { ...pickRunContext(context), toolName: run.tool.name, toolVersion: run.tool.version },
     };
     const upload = inputs.upload

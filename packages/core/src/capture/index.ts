@@ -35,7 +35,6 @@ export {
   captureUpload,
   defaultArtifactName,
   planCapture,
-  policySource,
   resolveTranscriptPath,
   type CaptureInputs,
   type CapturePlan,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { FailOn } from '../gate/verdict.js';
-import { pickRunContext, type GateRunContext } from '../gate/report.js';
+import { pickRunContext, reportPolicy, type GateRunContext } from '../gate/report.js';
 import { resolveSetting } from '../gate/settings.js';
 import { globToRegExp } from '../policy/glob.js';
 import type { LoadedPolicy } from '../policy/types.js';
@@ -97,12 +97,6 @@ export function defaultArtifactName(context: Pick<GateRunContext, 'job' | 'runId
   return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
 }
 
-/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
-export function policySource(policy: CaptureRun['policy']): string {
-  if (policy.source === 'default') return policy.ref ? `default@${policy.ref}` : 'default';
-  return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
-}
-
 /**
  * Every decision that joins the action's inputs with the policy's transcript section. Inputs
  * override single values (resolveSetting); the two exceptions are deliberate: either side can turn
@@ -133,7 +127,7 @@ export function planCapture(inputs: CaptureInputs, run: CaptureRun): CapturePlan
     allowWritesOutsideWorkspace: transcript.allowOutsideWorkspace,
     ...(run.workerEntry ? { workerEntry: run.workerEntry } : {}),
     ...(run.fingerprintKey ? { fingerprintKey: run.fingerprintKey } : {}),
-    policy: { source: policySource(run.policy), digest: run.policy.digest },
+    policy: reportPolicy(run.policy),
     context: { ...pickRunContext(context), toolName: run.tool.name, toolVersion: run.tool.version },
   };
   const upload = inputs.upload

@@ -1,4 +1,4 @@
-import type { GateReason, GateRunContext } from '../gate/report.js';
+import type { GateReason, GateRunContext, ReportPolicy } from '../gate/report.js';
 import type { Verdict } from '../gate/verdict.js';
 import type { ModelsPolicy, SecretsPolicy } from '../policy/types.js';
 import type { SecretFinding } from '../secrets/index.js';
@@ -52,7 +52,7 @@ export interface CaptureOptions {
   maxBytes?: number;
   /** Largest transcript accepted for a single-JSON format, which must be read whole. */
   maxDocumentBytes?: number;
-  policy: { source: string; digest: string };
+  policy: ReportPolicy;
   context: CaptureContext;
   /**
    * A script that serves redaction when started as a worker (see worker.ts); large line-oriented

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bytesDigest, canonicalJson } from '../digest/index.js';
+import type { FlooredPolicy } from '../policy/floor.js';
+import type { LoadedPolicy } from '../policy/types.js';
 import type { Verdict } from './verdict.js';
 
 /** `$id` of packages/core/schemas/gate-report.schema.json; every report names it in `schema`. */
@@ -50,11 +52,35 @@ export interface GateReport<Details extends object = Record<string, unknown>> {
   pullRequest?: { number: number; baseSha: string; headSha: string };
   startedAt: string;
   finishedAt: string;
-  policy: { source: string; digest: string };
+  policy: ReportPolicy;
   verdict: Verdict;
   reasons: GateReason[];
   subjects: GateSubject[];
   details: Details;
+}
+
+/**
+ * The policy a report was judged by. Under a central floor (`policy-floor`) it also names both files
+ * and, setting by setting, which of them set it (`floor`, `local` or `both`).
+ */
+export interface ReportPolicy {
+  source: string;
+  digest: string;
+  layers?: { floor: { file: string; digest: string; ref?: string }; local: { file: string; digest: string; ref?: string } };
+  provenance?: Record<string, 'floor' | 'local' | 'both'>;
+}
+
+/** What a report records of the loaded policy: `default` or the file and commit, its digest, and any floor. */
+export function reportPolicy(policy: LoadedPolicy): ReportPolicy {
+  const source =
+    policy.source === 'default' ? (policy.ref ? `default@${policy.ref}` : 'default') : `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+  const floored = policy as Partial<FlooredPolicy>;
+  return {
+    source,
+    digest: policy.digest,
+    ...(floored.layers ? { layers: { floor: { ...floored.layers.floor }, local: { ...floored.layers.local } } } : {}),
+    ...(floored.provenance ? { provenance: { ...floored.provenance } } : {}),
+  };
 }
 
 /** Builds the envelope from the run context; the gate supplies what it judged and concluded. */
@@ -63,7 +89,7 @@ export function gateReport<Details extends object>(fields: {
   context: GateRunContext;
   startedAt: Date;
   finishedAt: Date;
-  policy: { source: string; digest: string };
+  policy: ReportPolicy;
   verdict: Verdict;
   reasons: GateReason[];
   subjects: GateSubject[];
