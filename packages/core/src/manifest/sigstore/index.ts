@@ -97,7 +97,8 @@ function verifySync(input: SigstoreVerifyInput): SigstoreVerifyResult {
     throw new ConfigError('E_BUNDLE', `${name}: unreadable certificate or timestamp in the bundle (${describe(error)})`);
   }
   // An integrated time is only evidence when the log signed it (the SET); an entry with only an
-  // inclusion proof says nothing verified about when it was made, so it gives no signing time.
+  // inclusion proof says nothing verified about when it was made. sigstore-js ignores such times too;
+  // dropping them here keeps `timestamps` and `signedAt` of the result to verified times only.
   const timestamps = entity.timestamps.filter((t) => t.$case !== 'transparency-log' || t.tlogEntry.inclusionPromise !== undefined);
   entity = { ...entity, timestamps };
 
@@ -167,7 +168,7 @@ function findBadBase64(value: unknown, pointer: string): string | undefined {
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     const at = `${pointer}/${key}`;
     if (BYTES_FIELDS.has(key)) {
-      const strings = typeof item === 'string' ? [item] : Array.isArray(item) && item.every((s) => typeof s === 'string') ? (item) : [];
+      const strings = typeof item === 'string' ? [item] : Array.isArray(item) && item.every((s) => typeof s === 'string') ? item : [];
       for (const s of strings) if (!BASE64.test(s) && !BASE64URL.test(s)) return at;
       if (strings.length > 0) continue;
     }
