@@ -189,6 +189,18 @@ describe('managed keys', () => {
     expect((await failure(verifySigstoreBundle(input(json, [], { keys: [{ name: 'other.pub', pem: other }] })))).code).toBe('E_SIGNATURE');
   });
 
+  it('a hint that names none of the keys does not decide: the signature does (cosign ignores the hint)', async () => {
+    const bundle = JSON.parse(fake.bundle({ artifact, signer: { key: signing.privateKey }, signedAt: new Date() })) as {
+      verificationMaterial: { publicKey: { hint: string } };
+    };
+    bundle.verificationMaterial.publicKey.hint = 'bm90IGEga2V5IGhpbnQ=';
+    const json = JSON.stringify(bundle);
+    await expect(verifySigstoreBundle(input(json, [], { keys: [{ name: 'signing.pub', pem }] }))).resolves.toMatchObject({
+      signer: { kind: 'key', keyName: 'signing.pub' },
+    });
+    expect((await failure(verifySigstoreBundle(input(json, [], { keys: [{ name: 'other.pub', pem: other }] })))).code).toBe('E_SIGNATURE');
+  });
+
   it('a private key or a certificate given as the key is refused (E_KEY)', async () => {
     const json = fake.bundle({ artifact, signer: { key: signing.privateKey }, signedAt: new Date() });
     const privatePem = signing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
