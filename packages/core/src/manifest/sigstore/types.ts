@@ -25,7 +25,7 @@ export interface SigstoreVerifyInput {
 /** Who signed, once the bundle verified. */
 export type SigstoreSigner =
   | { readonly kind: 'certificate'; readonly identity: string; readonly issuer: string }
-  | { readonly kind: 'key'; readonly fingerprint: string };
+  | { readonly kind: 'key'; readonly fingerprint: string; /** The `name` of the key in `input.keys` that verified it. */ readonly keyName: string };
 
 export interface SigstoreVerifyResult {
   readonly signer: SigstoreSigner;
@@ -33,4 +33,12 @@ export interface SigstoreVerifyResult {
   readonly bundleVersion: string;
   /** Where the signing time came from: a transparency-log entry, a signed timestamp, or both. */
   readonly timestamps: readonly ('tlog' | 'tsa')[];
+  /** What was signed: the artifact's bytes (`cosign sign-blob`), or an in-toto statement naming its digest (`actions/attest`, `cosign attest-blob`). */
+  readonly content: 'message-signature' | 'dsse';
+  /** The in-toto statement's `predicateType`, for DSSE bundles. */
+  readonly predicateType?: string;
+  /** The earliest verified signing time (ISO 8601, UTC): the certificate was valid then. */
+  readonly signedAt: string;
+  /** Name of the trusted root used (the input's name, or `public-good sigstore (built in)`). */
+  readonly trustedRoot: string;
 }
