@@ -32,6 +32,35 @@ describe('forbid', () => {
     expect(JSON.stringify(found)).not.toContain('secret-token-123');
   });
 
+  it('judges each entry on its own when several apply, including one with a backreference', async () => {
+    const policy = await policyOf(
+      [
+        'scope:',
+        '  forbid:',
+        "    - regex: '([''\"])https?://\\S+\\1'",
+        '      message: no hard-coded URLs',
+        '    - paths: ["src/**"]',
+        '      regex: "child_process"',
+        '      message: no subprocesses',
+        '    - paths: ["src/**"]',
+        '      regex: "debugger"',
+        '      message: no debugger',
+        '',
+      ].join('\n'),
+    );
+    const set = changes([
+      file('src/a.js', { lines: ['x', "fetch('http://a.example/x')", 'require("child_process"); debugger;', 'ok'] }),
+      file('lib/b.js', { lines: ['debugger', '"https://b"'] }),
+    ]);
+    const found = await run(forbidRule(policy), set);
+    expect(found.map((f) => [f.path, f.line, f.message])).toEqual([
+      ['src/a.js', 2, 'no hard-coded URLs'],
+      ['src/a.js', 3, 'no subprocesses'],
+      ['src/a.js', 3, 'no debugger'],
+      ['lib/b.js', 2, 'no hard-coded URLs'],
+    ]);
+  });
+
   it('finds a match deep in a minified line longer than one window', async () => {
     const policy = await policyOf(yaml);
     const line = `${'a'.repeat(200_000)};eval(x);${'b'.repeat(10)}`;

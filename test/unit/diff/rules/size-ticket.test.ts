@@ -48,6 +48,14 @@ describe('require-ticket', () => {
     expect(found[0]?.message).toContain('"OPS-1234"');
   });
 
+  it('judges each entry on its own', async () => {
+    const policy = await policyOf(
+      'scope:\n  require-ticket:\n    - paths: [infra/**]\n      pattern: "OPS-[0-9]+"\n    - paths: [db/**]\n      pattern: "DBA-[0-9]+"\n    - paths: [ui/**]\n      pattern: "UI-[0-9]+"\n',
+    );
+    const found = await run(ticketRule(policy), changes([file('infra/a.tf'), file('db/1.sql'), file('src/x.ts')], { messages: ['OPS-7: resize'] }));
+    expect(codes(found)).toEqual(['pass ticket-found infra/a.tf', 'fail ticket-missing db/1.sql']);
+  });
+
   it('asks nothing of a change that does not touch the paths, and judges a rename out of them', async () => {
     const policy = await policyOf(yaml);
     expect(await run(ticketRule(policy), changes([file('src/main.ts')]))).toEqual([]);

@@ -10,6 +10,7 @@ import { globProblem, globToRegExp, normaliseRepoPath } from '../../policy/glob.
 import type { FileChange, Finding, RiskTier } from '../types.js';
 
 const SPECIAL = /[*?[\]{}]/;
+const NEEDS_NORMALISING = /^$|^\/|\/$|\/\/|\\|\0|(?:^|\/)\.\.?(?:\/|$)/;
 
 /**
  * Globs compiled once. Most policy globs are literal paths (`CODEOWNERS`), base names anywhere
@@ -46,7 +47,8 @@ export class GlobSet {
 
   /** The index of the first glob (in the order given) that matches `path`, or -1. */
   first(path: string): number {
-    const file = normaliseRepoPath(path);
+    // Paths from git are already normal; only the rare one that is not pays for normalising.
+    const file = NEEDS_NORMALISING.test(path) ? normaliseRepoPath(path) : path;
     if (file === undefined) return -1;
     let best = Infinity;
     const take = (list: number[] | undefined): void => {
@@ -72,6 +74,53 @@ export class GlobSet {
 
   has(path: string): boolean {
     return this.first(path) !== -1;
+  }
+
+  /** The indexes of every glob that matches `path`, in no particular order. */
+  all(path: string): number[] {
+    const file = NEEDS_NORMALISING.test(path) ? normaliseRepoPath(path) : path;
+    if (file === undefined) return [];
+    const out: number[] = [];
+    const take = (list: number[] | undefined): void => {
+      if (list) out.push(...list);
+    };
+    take(this.exact.get(file));
+    const slash = file.lastIndexOf('/');
+    take(this.basename.get(slash === -1 ? file : file.slice(slash + 1)));
+    if (this.folder.size > 0) {
+      for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) take(this.folder.get(file.slice(0, at)));
+    }
+    if (this.anyPattern?.test(file)) for (const { index, regex } of this.patterns) if (regex.test(file)) out.push(index);
+    return out;
+  }
+}
+
+/**
+ * Several entries, each with its own globs (`forbid`, `require-ticket`, `risk-tiers`), matched with one
+ * GlobSet over all their globs: a path costs one lookup whatever the number of entries.
+ */
+export class GlobGroups {
+  private readonly set: GlobSet;
+  private readonly owner: number[] = [];
+
+  constructor(groups: readonly (readonly string[])[], key: (group: number, index: number) => string) {
+    const globs: string[] = [];
+    const where: [number, number][] = [];
+    groups.forEach((list, group) =>
+      list.forEach((glob, index) => {
+        globs.push(glob);
+        this.owner.push(group);
+        where.push([group, index]);
+      }),
+    );
+    this.set = new GlobSet(globs, (i) => key(...(where[i] as [number, number])));
+  }
+
+  /** The groups with a glob matching `path`, in ascending order. */
+  matching(path: string): number[] {
+    const hits = this.set.all(path);
+    if (hits.length === 0) return hits;
+    return [...new Set(hits.map((i) => this.owner[i] as number))].sort((a, b) => a - b);
   }
 }
 

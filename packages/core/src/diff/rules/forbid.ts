@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
 import type { Rule } from '../types.js';
-import { Findings, GlobSet, settingIn } from './common.js';
+import { Findings, GlobGroups, settingIn } from './common.js';
 
 /**
  * Lines longer than this are tested in overlapping windows: a minified line of megabytes would make
@@ -19,6 +19,9 @@ function matches(regex: RegExp, text: string): boolean {
   return false;
 }
 
+/** A regex whose groups are numbered or named can change meaning inside a larger one. */
+const NOT_COMBINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_]/;
+
 /**
  * `forbid`: content not allowed in the lines a change adds to matching files, reported at the line with
  * the entry's message. The matched text is never shown: it may be anything the agent wrote.
@@ -32,24 +35,36 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
     } catch {
       throw new ConfigError('E_POLICY', `scope.forbid[${i}].regex is not a valid regular expression`);
     }
-    return {
-      index: i,
-      message: entry.message,
-      regex,
-      all: entry.paths.includes('**'),
-      globs: new GlobSet(entry.paths, (j) => `scope.forbid[${i}].paths[${j}]`),
-    };
+    return { index: i, message: entry.message, regex };
   });
+  const groups = new GlobGroups(
+    policy.scope.forbid.map((entry) => entry.paths),
+    (i, j) => `scope.forbid[${i}].paths[${j}]`,
+  );
   return {
     name: 'forbid',
     run(ctx) {
       const out = new Findings('forbid');
       if (entries.length === 0) return Promise.resolve([]);
+      // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
+      // in one test, and only a line it matches is tested entry by entry to say which.
+      const prefilters = new Map<string, RegExp | undefined>();
+      const prefilterFor = (applicable: typeof entries): RegExp | undefined => {
+        if (applicable.length < 2) return undefined;
+        const key = applicable.map((entry) => entry.index).join(',');
+        if (!prefilters.has(key)) {
+          const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
+          prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
+        }
+        return prefilters.get(key);
+      };
       for (const file of ctx.changes.files) {
         if (file.status === 'deleted' || file.addedLines.length === 0) continue;
-        const applicable = entries.filter((entry) => entry.all || entry.globs.has(file.path));
+        const applicable = groups.matching(file.path).map((i) => entries[i] as (typeof entries)[number]);
         if (applicable.length === 0) continue;
+        const prefilter = prefilterFor(applicable);
         for (const added of file.addedLines) {
+          if (prefilter && !matches(prefilter, added.text)) continue;
           for (const entry of applicable) {
             if (!matches(entry.regex, added.text)) continue;
             out.add({

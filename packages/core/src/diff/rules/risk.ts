@@ -1,7 +1,7 @@
 import type { Verdict } from '../../gate/verdict.js';
 import type { Policy } from '../../policy/types.js';
 import type { ChangeSet, Finding, RiskTier } from '../types.js';
-import { GlobSet, higherTier, judgedPaths, shown, tierRank } from './common.js';
+import { GlobGroups, higherTier, judgedPaths, shown, tierRank } from './common.js';
 
 const DEFAULT_TIER: Record<Verdict, RiskTier> = { pass: 'low', warn: 'medium', fail: 'high' };
 
@@ -35,13 +35,24 @@ export function riskTier(findings: readonly Finding[], changes: ChangeSet, polic
     const reached = finding.tier ?? DEFAULT_TIER[finding.severity];
     note(reached, `${finding.rule}/${finding.code}${finding.decidedBy ? ` (${finding.decidedBy})` : ''}`, finding.path);
   }
-  policy.scope.riskTiers.forEach((entry, i) => {
-    const globs = new GlobSet(entry.paths, (j) => `scope.risk-tiers[${i}].paths[${j}]`);
+  const entries = policy.scope.riskTiers;
+  if (entries.length > 0) {
+    const groups = new GlobGroups(
+      entries.map((entry) => entry.paths),
+      (i, j) => `scope.risk-tiers[${i}].paths[${j}]`,
+    );
     for (const file of changes.files) {
-      const path = judgedPaths(file).find((p) => globs.has(p));
-      if (path !== undefined) note(entry.tier, `scope.risk-tiers[${i}]${entry.reason ? `: ${entry.reason}` : ''}`, path);
+      const seen = new Set<number>();
+      for (const path of judgedPaths(file)) {
+        for (const i of groups.matching(path)) {
+          if (seen.has(i)) continue;
+          seen.add(i);
+          const entry = entries[i] as (typeof entries)[number];
+          note(entry.tier, `scope.risk-tiers[${i}]${entry.reason ? `: ${entry.reason}` : ''}`, path);
+        }
+      }
     }
-  });
+  }
 
   const why = [...reasons.values()]
     .sort((a, b) => tierRank(b.tier) - tierRank(a.tier))

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
-import type { Rule } from '../types.js';
-import { Findings, GlobSet, judgedPaths, settingIn, shown } from './common.js';
+import type { FileChange, Rule } from '../types.js';
+import { Findings, GlobGroups, judgedPaths, settingIn, shown } from './common.js';
 
 /** A ticket id longer than this is not one; a message is searched in full. */
 const MAX_TICKET_SHOWN = 80;
@@ -20,14 +20,24 @@ export function ticketRule(policy: Policy, policyFile?: string): Rule {
     } catch {
       throw new ConfigError('E_POLICY', `scope.require-ticket[${i}].pattern is not a valid regular expression`);
     }
-    return { ...entry, index: i, pattern, globs: new GlobSet(entry.paths, (j) => `scope.require-ticket[${i}].paths[${j}]`) };
+    return { ...entry, index: i, pattern };
   });
+  const groups = new GlobGroups(
+    policy.scope.requireTicket.map((entry) => entry.paths),
+    (i, j) => `scope.require-ticket[${i}].paths[${j}]`,
+  );
   return {
     name: 'ticket',
     run(ctx) {
       const out = new Findings('ticket');
+      if (entries.length === 0) return Promise.resolve([]);
+      const touchedBy = entries.map((): FileChange[] => []);
+      for (const file of ctx.changes.files) {
+        const hit = new Set(judgedPaths(file).flatMap((path) => groups.matching(path)));
+        for (const i of hit) touchedBy[i]?.push(file);
+      }
       for (const entry of entries) {
-        const touched = ctx.changes.files.filter((file) => judgedPaths(file).some((path) => entry.globs.has(path)));
+        const touched = touchedBy[entry.index] as FileChange[];
         if (touched.length === 0) continue;
         const first = touched[0]?.path as string;
         const files = `${touched.length} changed file${touched.length === 1 ? '' : 's'} (${shown(first)}${touched.length > 1 ? ', …' : ''})`;

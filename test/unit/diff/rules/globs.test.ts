@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { GlobGroups, GlobSet } from '../../../../packages/core/src/diff/rules/common.js';
+import { matchGlob } from '../../../../packages/core/src/policy/glob.js';
+
+const GLOBS = ['CODEOWNERS', '**/package.json', 'infra/**', '.*/**', '**/requirements*.txt', 'src/*.ts', 'docs/', '{a,b}/x.md', '**'];
+const PATHS = [
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
+  'package.json',
+  'apps/web/package.json',
+  'apps/web/package.json.bak',
+  'infra/main.tf',
+  'infra',
+  'infrastructure/x',
+  '.github/workflows/ci.yml',
+  'src/.cache/x',
+  'svc/requirements-dev.txt',
+  'src/a.ts',
+  'src/lib/a.ts',
+  'docs/guide.md',
+  'a/x.md',
+  'c/x.md',
+  './src/b.ts',
+  'src//c.ts',
+  'src/../infra/x',
+  '../escape',
+];
+
+describe('GlobSet', () => {
+  it('agrees with matchGlob on which glob matches first, for every kind of glob', () => {
+    const set = new GlobSet(GLOBS, (i) => `g[${i}]`);
+    for (const path of PATHS) {
+      const expected = GLOBS.findIndex((glob) => matchGlob(glob, path));
+      expect(set.first(path), path).toBe(expected);
+      expect(
+        set.all(path).sort((a, b) => a - b),
+        path,
+      ).toEqual(GLOBS.flatMap((glob, i) => (matchGlob(glob, path) ? [i] : [])));
+    }
+  });
+
+  it('throws E_POLICY naming the setting for an unusable glob', () => {
+    expect(() => new GlobSet(['ok', 'a/../b'], (i) => `scope.denied-paths[${i}]`)).toThrow(
+      expect.objectContaining({
+        code: 'E_POLICY',
+        message: expect.stringMatching(/^scope\.denied-paths\[1\]: glob "a\/..\/b" must not contain a \.\. segment/),
+      }),
+    );
+  });
+});
+
+describe('GlobGroups', () => {
+  it('gives every group with a matching glob, once each, in order', () => {
+    const groups = new GlobGroups([['src/**', 'lib/**'], ['**/*.ts'], ['docs/**'], ['src/a.ts', '**']], (g, i) => `x[${g}].paths[${i}]`);
+    expect(groups.matching('src/a.ts')).toEqual([0, 1, 3]);
+    expect(groups.matching('docs/a.md')).toEqual([2, 3]);
+    expect(new GlobGroups([['src/**']], () => 'x').matching('lib/a.ts')).toEqual([]);
+  });
+});
