@@ -28,6 +28,8 @@ export const AGENT_INSTRUCTION_PATHS: readonly string[] = Object.freeze([
   '.github/prompts/**',
   '.github/chatmodes/**',
   '.github/agents/**',
+  '.github/skills/**',
+  '.github/hooks/**',
   '.github/CODEOWNERS',
   'CODEOWNERS',
   'docs/CODEOWNERS',

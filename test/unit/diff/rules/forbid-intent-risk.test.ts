@@ -82,6 +82,12 @@ describe('intent', () => {
     expect(found[0]?.decidedBy).toBe('scope.require-claimed in .github/agent-gates.yml');
   });
 
+  it('says so when a claimed path cannot be a repository path', async () => {
+    const found = await run(intentRule(defaults(), ['/home/runner/work/repo/src/a.ts', '../x', 'src/a.ts', 'src/b.ts', 'src/c.ts', 'src/gone.ts']), set);
+    expect(codes(found)).toEqual(['warn claimed-path-unusable', 'warn claimed-path-unusable']);
+    expect(found[0]?.message).toContain('"/home/runner/work/repo/src/a.ts"');
+  });
+
   it('only warns on unclaimed files when require-claimed is false', async () => {
     const policy = await policyOf('scope:\n  require-claimed: false\n');
     const found = await run(intentRule(policy, ['src/a.ts', 'src/b.ts', 'src/gone.ts']), set);

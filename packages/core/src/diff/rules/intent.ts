@@ -21,7 +21,18 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
       const claimed = new Set<string>();
       for (const entry of claimedList) {
         const path = normaliseRepoPath(entry);
-        if (path !== undefined) claimed.add(path);
+        if (path !== undefined) {
+          claimed.add(path);
+          continue;
+        }
+        // Said, not dropped: every file would otherwise look unclaimed without a word about why.
+        out.add({
+          code: 'claimed-path-unusable',
+          severity: 'warn',
+          message: `the claimed path ${JSON.stringify(shown(entry))} is not a repository-relative path (absolute, empty or leaving the repository), so it matches no changed file`,
+          tier: 'medium',
+          decidedBy: 'always: claimed files',
+        });
       }
       const changed = new Set<string>();
       for (const file of ctx.changes.files) {
