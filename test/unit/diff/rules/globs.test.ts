@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GlobGroups, GlobSet } from '../../../../packages/core/src/diff/rules/common.js';
+import { Findings, GlobGroups, GlobSet } from '../../../../packages/core/src/diff/rules/common.js';
 import { matchGlob } from '../../../../packages/core/src/policy/glob.js';
 
 const GLOBS = ['CODEOWNERS', '**/package.json', 'infra/**', '.*/**', '**/requirements*.txt', 'src/*.ts', 'docs/', '{a,b}/x.md', '**'];
@@ -55,5 +55,18 @@ describe('GlobGroups', () => {
     expect(groups.matching('src/a.ts')).toEqual([0, 1, 3]);
     expect(groups.matching('docs/a.md')).toEqual([2, 3]);
     expect(new GlobGroups([['src/**']], () => 'x').matching('lib/a.ts')).toEqual([]);
+  });
+});
+
+describe('Findings', () => {
+  it('keeps the worst severity and tier of what it did not list, and names a setting only if it decided all of them', async () => {
+    const out = new Findings('x');
+    for (let i = 0; i < 200; i++) out.add({ code: 'c', severity: 'pass', message: 'm', decidedBy: 'a' });
+    out.add({ code: 'c', severity: 'warn', message: 'm', tier: 'medium', decidedBy: 'a' });
+    out.add({ code: 'c', severity: 'fail', message: 'm', tier: 'high', decidedBy: 'b' });
+    out.add({ code: 'c', severity: 'pass', message: 'm', tier: 'low', decidedBy: 'a' });
+    const found = out.done();
+    expect(found).toHaveLength(201);
+    expect(found[200]).toEqual({ rule: 'x', code: 'c', severity: 'fail', tier: 'high', message: '3 more c findings not listed (the first 200 are)' });
   });
 });

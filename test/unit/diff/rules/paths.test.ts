@@ -168,7 +168,7 @@ describe('paths: allowed and denied paths', () => {
     const files = Array.from({ length: 250 }, (_, i) => file(`lib/f${i}.ts`));
     const found = await run(pathsRule(policy), changes(files));
     expect(found).toHaveLength(201);
-    expect(found[200]).toMatchObject({ code: 'outside-allowed-paths', severity: 'fail', tier: 'high' });
+    expect(found[200]).toMatchObject({ code: 'outside-allowed-paths', severity: 'fail', tier: 'high', decidedBy: 'scope.allowed-paths' });
     expect(found[200]?.message).toMatch(/^50 more outside-allowed-paths findings/);
   });
 });

@@ -202,6 +202,8 @@ export class Findings {
       return;
     }
     over.count += 1;
+    // One setting is named only when it decided every finding counted here.
+    if (over.decidedBy !== finding.decidedBy) delete over.decidedBy;
     if (VERDICT_RANK[finding.severity] > VERDICT_RANK[over.severity]) over.severity = finding.severity;
     if (finding.tier) over.tier = over.tier ? higherTier(over.tier, finding.tier) : finding.tier;
   }
