@@ -14,15 +14,19 @@ const NEEDS_NORMALISING = /^$|^\/|\/$|\/\/|\\|\0|(?:^|\/)\.\.?(?:\/|$)/;
 
 /**
  * Globs compiled once. Most policy globs are literal paths (`CODEOWNERS`), base names anywhere
- * (`**\/package.json`) or folders (`infra/**`): those are answered with map lookups, whatever their
- * number. The rest are joined into one regular expression, so a path that matches none of them costs
- * one test; only a path that matches is tested glob by glob, to find the first.
+ * (`**\/package.json`), folders (`infra/**`) or folder names anywhere (`**\/.claude/**`): those are
+ * answered with map lookups, whatever their number. Base-name patterns (`**\/requirements*.txt`) are
+ * joined into one expression over the base name, and the rest into one over the whole path, so a
+ * path that matches none of them costs two tests; only a path that matches is tested glob by glob.
  */
 export class GlobSet {
   private readonly exact = new Map<string, number[]>();
   private readonly basename = new Map<string, number[]>();
   private readonly folder = new Map<string, number[]>();
+  private readonly segment = new Map<string, number[]>();
+  private readonly namePatterns: { index: number; regex: RegExp }[] = [];
   private readonly patterns: { index: number; regex: RegExp }[] = [];
+  private readonly anyName: RegExp | undefined;
   private readonly anyPattern: RegExp | undefined;
   readonly size: number;
 
@@ -36,39 +40,28 @@ export class GlobSet {
       while (glob.startsWith('./')) glob = glob.slice(2);
       if (glob.endsWith('/')) glob += '**';
       if (!SPECIAL.test(glob)) return push(this.exact, glob, index);
-      if (glob.startsWith('**/') && !glob.slice(3).includes('/') && !SPECIAL.test(glob.slice(3))) return push(this.basename, glob.slice(3), index);
+      if (glob.startsWith('**/')) {
+        const rest = glob.slice(3);
+        if (!rest.includes('/')) {
+          if (!SPECIAL.test(rest)) return push(this.basename, rest, index);
+          return this.namePatterns.push({ index, regex: globToRegExp(rest) });
+        }
+        const middle = rest.endsWith('/**') ? rest.slice(0, -3) : undefined;
+        if (middle !== undefined && middle !== '' && !middle.includes('/') && !SPECIAL.test(middle)) return push(this.segment, middle, index);
+      }
       if (glob.endsWith('/**') && !SPECIAL.test(glob.slice(0, -3))) return push(this.folder, glob.slice(0, -3), index);
       this.patterns.push({ index, regex: globToRegExp(raw) });
     });
-    // Each source is `^…$`: the bodies joined under one anchor pair match exactly what one of them does.
-    const bodies = this.patterns.map((p) => `(?:${p.regex.source.slice(1, -1)})`);
-    this.anyPattern = bodies.length > 0 ? new RegExp(`^(?:${bodies.join('|')})$`, 's') : undefined;
+    this.anyName = joined(this.namePatterns);
+    this.anyPattern = joined(this.patterns);
   }
 
   /** The index of the first glob (in the order given) that matches `path`, or -1. */
   first(path: string): number {
-    // Paths from git are already normal; only the rare one that is not pays for normalising.
-    const file = NEEDS_NORMALISING.test(path) ? normaliseRepoPath(path) : path;
-    if (file === undefined) return -1;
     let best = Infinity;
-    const take = (list: number[] | undefined): void => {
-      if (list && (list[0] as number) < best) best = list[0] as number;
-    };
-    take(this.exact.get(file));
-    const slash = file.lastIndexOf('/');
-    take(this.basename.get(slash === -1 ? file : file.slice(slash + 1)));
-    if (this.folder.size > 0) {
-      for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) take(this.folder.get(file.slice(0, at)));
-    }
-    if (this.anyPattern?.test(file)) {
-      for (const { index, regex } of this.patterns) {
-        if (index >= best) break;
-        if (regex.test(file)) {
-          best = index;
-          break;
-        }
-      }
-    }
+    this.visit(path, (index) => {
+      if (index < best) best = index;
+    });
     return best === Infinity ? -1 : best;
   }
 
@@ -78,21 +71,44 @@ export class GlobSet {
 
   /** The indexes of every glob that matches `path`, in no particular order. */
   all(path: string): number[] {
-    const file = NEEDS_NORMALISING.test(path) ? normaliseRepoPath(path) : path;
-    if (file === undefined) return [];
     const out: number[] = [];
-    const take = (list: number[] | undefined): void => {
-      if (list) out.push(...list);
-    };
-    take(this.exact.get(file));
-    const slash = file.lastIndexOf('/');
-    take(this.basename.get(slash === -1 ? file : file.slice(slash + 1)));
-    if (this.folder.size > 0) {
-      for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) take(this.folder.get(file.slice(0, at)));
-    }
-    if (this.anyPattern?.test(file)) for (const { index, regex } of this.patterns) if (regex.test(file)) out.push(index);
+    this.visit(path, (index) => out.push(index));
     return out;
   }
+
+  private visit(path: string, hit: (index: number) => void): void {
+    const file = normalPath(path);
+    if (file === undefined) return;
+    const each = (list: number[] | undefined): void => {
+      if (list) for (const index of list) hit(index);
+    };
+    each(this.exact.get(file));
+    const slash = file.lastIndexOf('/');
+    const name = slash === -1 ? file : file.slice(slash + 1);
+    each(this.basename.get(name));
+    if (this.anyName?.test(name)) for (const { index, regex } of this.namePatterns) if (regex.test(name)) hit(index);
+    if (this.folder.size > 0 || this.segment.size > 0) {
+      let from = 0;
+      for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
+        if (this.folder.size > 0) each(this.folder.get(file.slice(0, at)));
+        if (this.segment.size > 0) each(this.segment.get(file.slice(from, at)));
+        from = at + 1;
+      }
+    }
+    if (this.anyPattern?.test(file)) for (const { index, regex } of this.patterns) if (regex.test(file)) hit(index);
+  }
+}
+
+/** One expression matching what any of `patterns` does: each source is `^…$`, so the bodies join under one anchor pair. */
+function joined(patterns: readonly { regex: RegExp }[]): RegExp | undefined {
+  if (patterns.length === 0) return undefined;
+  return new RegExp(`^(?:${patterns.map((p) => `(?:${p.regex.source.slice(1, -1)})`).join('|')})$`, 's');
+}
+
+function push(map: Map<string, number[]>, key: string, index: number): void {
+  const list = map.get(key);
+  if (list) list.push(index);
+  else map.set(key, [index]);
 }
 
 /**
@@ -124,10 +140,9 @@ export class GlobGroups {
   }
 }
 
-function push(map: Map<string, number[]>, key: string, index: number): void {
-  const list = map.get(key);
-  if (list) list.push(index);
-  else map.set(key, [index]);
+/** `normaliseRepoPath`, skipped for the paths git gives, which are normal already. */
+export function normalPath(path: string): string | undefined {
+  return NEEDS_NORMALISING.test(path) ? normaliseRepoPath(path) : path;
 }
 
 /** The paths a change is judged under: a rename under its old and its new path, a copy under its new one. */

@@ -1,7 +1,6 @@
-import { normaliseRepoPath } from '../../policy/glob.js';
 import type { Policy } from '../../policy/types.js';
 import type { Rule } from '../types.js';
-import { Findings, judgedPaths, settingIn, shown } from './common.js';
+import { Findings, judgedPaths, normalPath, settingIn, shown } from './common.js';
 
 /**
  * Intent: the change against what the agent says it touched (capture-transcript's claimed files). A
@@ -20,7 +19,7 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
       const out = new Findings('intent');
       const claimed = new Set<string>();
       for (const entry of claimedList) {
-        const path = normaliseRepoPath(entry);
+        const path = normalPath(entry);
         if (path !== undefined) {
           claimed.add(path);
           continue;
@@ -36,7 +35,7 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
       }
       const changed = new Set<string>();
       for (const file of ctx.changes.files) {
-        const paths = judgedPaths(file).map((path) => normaliseRepoPath(path) ?? path);
+        const paths = judgedPaths(file).map((path) => normalPath(path) ?? path);
         for (const path of paths) changed.add(path);
         // A rename is claimed when the agent names either side: it moved the file, whichever name it used.
         if (paths.some((path) => claimed.has(path))) continue;
