@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { Findings, GlobGroups, GlobSet } from '../../../../packages/core/src/diff/rules/common.js';
 import { matchGlob } from '../../../../packages/core/src/policy/glob.js';
 
-const GLOBS = ['CODEOWNERS', '**/package.json', 'infra/**', '.*/**', '**/requirements*.txt', 'src/*.ts', 'docs/', '{a,b}/x.md', '**'];
+const GLOBS = [
+  '**/.claude/**',
+  '**/a/b/**',
+  '**/*.{yml,yaml}',
+  'CODEOWNERS',
+  '**/package.json',
+  'infra/**',
+  '.*/**',
+  '**/requirements*.txt',
+  'src/*.ts',
+  'docs/',
+  '{a,b}/x.md',
+  '**',
+];
 const PATHS = [
   'CODEOWNERS',
   'docs/CODEOWNERS',
@@ -24,6 +37,12 @@ const PATHS = [
   'src//c.ts',
   'src/../infra/x',
   '../escape',
+  '.claude/settings.json',
+  'pkg/.claude/x/y',
+  'pkg/.claude',
+  'q/a/b/c',
+  'a/b',
+  'ci/x.yaml',
 ];
 
 describe('GlobSet', () => {
