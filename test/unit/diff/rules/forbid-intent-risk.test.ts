@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forbidRule, intentRule, riskTier, scopeRules } from '../../../../packages/core/src/diff/rules/index.js';
+import { compareClaims, forbidRule, intentRule, riskTier, scopeRules } from '../../../../packages/core/src/diff/rules/index.js';
 import type { Finding } from '../../../../packages/core/src/diff/types.js';
 import type { Policy } from '../../../../packages/core/src/policy/index.js';
 import { POLICY_FILE, changes, codes, defaults, file, policyOf, run } from './helpers.js';
@@ -80,6 +80,14 @@ describe('intent', () => {
     const found = await run(intentRule(defaults(), ['./src/a.ts', 'src/old-b.ts', 'src/gone.ts', 'src/never.ts'], POLICY_FILE), set);
     expect(codes(found)).toEqual(['fail unclaimed-file src/c.ts', 'warn claimed-not-changed src/never.ts']);
     expect(found[0]?.decidedBy).toBe('scope.require-claimed in .github/agent-gates.yml');
+  });
+
+  it('compares claims whole, beyond the findings listed, for the unclaimed-files output', () => {
+    const many = changes(Array.from({ length: 300 }, (_, i) => file(`src/f${i}.ts`)));
+    const result = compareClaims(many, ['src/f0.ts', 'src/none.ts', '/abs']);
+    expect(result.unclaimed).toHaveLength(299);
+    expect(result.notChanged).toEqual(['src/none.ts']);
+    expect(result.unusable).toEqual(['/abs']);
   });
 
   it('says so when a claimed path cannot be a repository path', async () => {

@@ -1,6 +1,38 @@
 import type { Policy } from '../../policy/types.js';
-import type { Rule } from '../types.js';
+import type { ChangeSet, FileChange, Rule } from '../types.js';
 import { Findings, judgedPaths, normalPath, settingIn, shown } from './common.js';
+
+/** The change set against the agent's claimed files, whole: the gate's `unclaimed-files` output lists every one. */
+export interface ClaimComparison {
+  /** Changed files (head paths) the agent never claimed, in the change set's order. */
+  readonly unclaimed: readonly FileChange[];
+  /** Claimed paths (normalised) the change does not touch, in the order claimed. */
+  readonly notChanged: readonly string[];
+  /** Claimed entries that cannot be repository paths (absolute, empty, leaving the repository). */
+  readonly unusable: readonly string[];
+}
+
+/**
+ * Compares a change with the files the agent claims to have changed. A rename is claimed when the
+ * agent names either side (it moved the file, whichever name it used); a copy by its new path.
+ */
+export function compareClaims(changes: ChangeSet, claimedList: readonly string[]): ClaimComparison {
+  const claimed = new Set<string>();
+  const unusable: string[] = [];
+  for (const entry of claimedList) {
+    const path = normalPath(entry);
+    if (path === undefined) unusable.push(entry);
+    else claimed.add(path);
+  }
+  const changed = new Set<string>();
+  const unclaimed: FileChange[] = [];
+  for (const file of changes.files) {
+    const paths = judgedPaths(file).map((path) => normalPath(path) ?? path);
+    for (const path of paths) changed.add(path);
+    if (!paths.some((path) => claimed.has(path))) unclaimed.push(file);
+  }
+  return { unclaimed, notChanged: [...claimed].filter((path) => !changed.has(path)), unusable };
+}
 
 /**
  * Intent: the change against what the agent says it touched (capture-transcript's claimed files). A
@@ -17,14 +49,9 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
     run(ctx) {
       if (claimedList === undefined) return Promise.resolve([]);
       const out = new Findings('intent');
-      const claimed = new Set<string>();
-      for (const entry of claimedList) {
-        const path = normalPath(entry);
-        if (path !== undefined) {
-          claimed.add(path);
-          continue;
-        }
-        // Said, not dropped: every file would otherwise look unclaimed without a word about why.
+      const { unclaimed, notChanged, unusable } = compareClaims(ctx.changes, claimedList);
+      // Said, not dropped: every file would otherwise look unclaimed without a word about why.
+      for (const entry of unusable) {
         out.add({
           code: 'claimed-path-unusable',
           severity: 'warn',
@@ -33,12 +60,7 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
           decidedBy: 'always: claimed files',
         });
       }
-      const changed = new Set<string>();
-      for (const file of ctx.changes.files) {
-        const paths = judgedPaths(file).map((path) => normalPath(path) ?? path);
-        for (const path of paths) changed.add(path);
-        // A rename is claimed when the agent names either side: it moved the file, whichever name it used.
-        if (paths.some((path) => claimed.has(path))) continue;
+      for (const file of unclaimed) {
         out.add({
           code: 'unclaimed-file',
           severity: require ? 'fail' : 'warn',
@@ -48,8 +70,7 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
           decidedBy: setting('scope.require-claimed'),
         });
       }
-      for (const path of claimed) {
-        if (changed.has(path)) continue;
+      for (const path of notChanged) {
         out.add({
           code: 'claimed-not-changed',
           severity: 'warn',
