@@ -152,6 +152,12 @@ function regexProblem(source: string, mayMatchEmpty: boolean): string | undefine
   return undefined;
 }
 
+function backtracking(shape: string | undefined): string | undefined {
+  return shape
+    ? `${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`
+    : undefined;
+}
+
 /**
  * A regex that runs over lines a change adds (scope `forbid`, `require-ticket`): it must compile, must
  * not match everywhere, and must not have a shape that backtracks without end, since the agent chooses
@@ -160,10 +166,7 @@ function regexProblem(source: string, mayMatchEmpty: boolean): string | undefine
 function lineRegexProblem(source: string): string | undefined {
   const problem = regexProblem(source, false);
   if (problem) return problem;
-  const shape = catastrophicShape(source, '');
-  return shape
-    ? `${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`
-    : undefined;
+  return backtracking(catastrophicShape(source, ''));
 }
 
 /** A secrets pattern runs over every added line too; it is written in gitleaks' (Go) dialect, as the engine reads it. */
@@ -176,10 +179,7 @@ function secretPatternProblem(source: string): string | undefined {
   } catch {
     return 'is not a regular expression the secret engine can read';
   }
-  const shape = catastrophicShape(translated.source, translated.flags);
-  return shape
-    ? `${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`
-    : undefined;
+  return backtracking(catastrophicShape(translated.source, translated.flags));
 }
 
 function repoPathProblem(value: string): string | undefined {
