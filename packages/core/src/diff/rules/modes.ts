@@ -1,6 +1,6 @@
 import type { Policy } from '../../policy/types.js';
 import type { FileChange, Rule } from '../types.js';
-import { Findings, settingIn, shown, unsafeNameProblem } from './common.js';
+import { Findings, judgedPaths, settingIn, shown, unsafeNameProblem } from './common.js';
 
 const EXECUTABLE = '100755';
 const SYMLINK = '120000';
@@ -43,7 +43,7 @@ export function modesRule(policy: Policy, policyFile?: string): Rule {
     run(ctx) {
       const out = new Findings('modes');
       const judge = (file: FileChange): void => {
-        for (const path of file.oldPath !== undefined && file.oldPath !== file.path ? [file.oldPath, file.path] : [file.path]) {
+        for (const path of judgedPaths(file)) {
           const problem = unsafeNameProblem(path);
           if (problem) {
             out.add({
