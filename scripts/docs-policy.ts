@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { AGENT_INSTRUCTION_PATHS, DEFAULT_POLICY_PATH } from '../packages/core/src/policy/index.js';
+import { DEFAULT_POLICY_PATH, DEFAULT_PROTECTED_GROUPS, POLICY_FILE_ORIGIN } from '../packages/core/src/policy/index.js';
 import { generatedNotice } from './generated-header.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -149,11 +149,13 @@ export function generatePolicyDocs(): string {
     stringify(defaultsOf(schema, schema), { lineWidth: 0, flowCollectionPadding: false }).trimEnd(),
     '```',
     '',
-    'The agent-instruction paths protected while `scope.protect-agent-instructions` is true:',
+    'The default protected set, applied while `scope.protect-agent-instructions` is true. A path is judged by the first group that matches it, and a finding names that group (`decidedBy`); globs starting with `**/` match a base name anywhere:',
     '',
-    ...AGENT_INSTRUCTION_PATHS.map((glob) => `- \`${glob}\``),
+    ...DEFAULT_PROTECTED_GROUPS.flatMap((group) => [
+      `- \`${group.origin}\` (risk tier \`${group.tier}\`): ${group.globs.map((glob) => `\`${glob}\``).join(', ')}`,
+    ]),
     '',
-    `\`${DEFAULT_POLICY_PATH}\` (or the policy file the gates were pointed at) is always protected.`,
+    `\`${DEFAULT_POLICY_PATH}\` (or the policy file the gates were pointed at) is always protected, reported as \`${POLICY_FILE_ORIGIN}\`: a change to it is a violation, tier \`critical\`.`,
     '',
     '## Top level',
     '',

@@ -24,7 +24,25 @@ export const DEFAULT_RAW_POLICY: RawPolicy = {
     "protect-agent-instructions": true,
     "max-files": 100,
     "max-lines": 2000,
-    "forbid-binary": true
+    "forbid-binary": true,
+    "denied-paths": [],
+    "max-lines-per-file": 1000,
+    "risk-tiers": [],
+    "require-ticket": [],
+    "forbid": [],
+    "tests": {
+      "allow-deleted": false,
+      "allow-skipped": false,
+      "allow-fewer": false
+    },
+    "dependencies": {
+      "allow-downgrade": false,
+      "allow-registry-change": false
+    },
+    "allow-executable": false,
+    "allow-symlinks": false,
+    "allow-submodules": false,
+    "require-claimed": true
   },
   "secrets": {
     "fail-on": "fail",

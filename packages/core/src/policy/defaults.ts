@@ -1,6 +1,7 @@
 import { jsonDigest } from '../digest/index.js';
 import { DEFAULT_RAW_POLICY } from './default-policy.generated.js';
-import type { LoadedPolicy, Policy, RawPolicy } from './types.js';
+import type { RiskTier } from '../diff/types.js';
+import type { LoadedPolicy, Policy, ProtectedPathRule, RawPolicy } from './types.js';
 
 /**
  * What every gate needs when there is no policy file, and the shaping every policy goes through.
@@ -15,7 +16,9 @@ export const MAX_POLICY_BYTES = 256 * 1024;
 
 /**
  * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
- * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
+ * read their instruction files from sub-folders too, hence the leading `**`. One entry per agent
+ * convention: Claude Code, Copilot, Cursor, Windsurf, Cline, Roo, Continue, Aider, Gemini, Codex,
+ * Amazon Q, Junie, Kiro, Goose, Zed, and the shared AGENTS.md and MCP server configurations.
  */
 export const AGENT_INSTRUCTION_PATHS: readonly string[] = Object.freeze([
   '.github/workflows/**',
@@ -23,20 +26,202 @@ export const AGENT_INSTRUCTION_PATHS: readonly string[] = Object.freeze([
   '.github/copilot-instructions.md',
   '.github/instructions/**',
   '.github/prompts/**',
+  '.github/chatmodes/**',
+  '.github/agents/**',
+  '.github/skills/**',
+  '.github/hooks/**',
   '.github/CODEOWNERS',
   'CODEOWNERS',
   'docs/CODEOWNERS',
   '**/CLAUDE.md',
   '**/CLAUDE.local.md',
   '**/AGENTS.md',
+  '**/AGENT.md',
   '**/GEMINI.md',
   '**/.claude/**',
   '**/.cursor/**',
   '**/.cursorrules',
-  '.mcp.json',
-  '.gemini/**',
-  '.codex/**',
+  '**/.cursorignore',
+  '**/.windsurf/**',
+  '**/.windsurfrules',
+  '**/.clinerules',
+  '**/.clinerules/**',
+  '**/.roo/**',
+  '**/.roorules',
+  '**/.roomodes',
+  '**/.continue/**',
+  '**/.continuerules',
+  '**/CONVENTIONS.md',
+  '**/.aider.conf.yml',
+  '**/.aiderignore',
+  '**/.gemini/**',
+  '**/.codex/**',
+  '**/.amazonq/**',
+  '**/.junie/**',
+  '**/.kiro/**',
+  '**/.agents/**',
+  '**/.goosehints',
+  '**/.rules',
+  '**/.mcp.json',
+  '**/.vscode/mcp.json',
 ]);
+
+/**
+ * Dependency manifests and lockfiles of every major ecosystem, matched by base name anywhere in the
+ * repository (a monorepo has one per package). At least GitHub Agentic Workflows' (gh-aw) list of
+ * runtime manifest files, which blocks agent patches touching them: a changed manifest or lockfile is
+ * a supply-chain change a person must see.
+ */
+export const DEPENDENCY_MANIFEST_PATHS: readonly string[] = Object.freeze(
+  [
+    // JavaScript and TypeScript: npm, pnpm, Yarn, Bun, Deno
+    'package.json',
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'pnpm-lock.yaml',
+    'pnpm-workspace.yaml',
+    'yarn.lock',
+    '.yarnrc.yml',
+    '.yarnrc',
+    '.npmrc',
+    'bun.lockb',
+    'bun.lock',
+    'bunfig.toml',
+    'deno.json',
+    'deno.jsonc',
+    'deno.lock',
+    // Python: pip, Pipenv, Poetry, uv, PDM, setuptools
+    'requirements*.txt',
+    'requirements/*.txt',
+    'constraints*.txt',
+    'Pipfile',
+    'Pipfile.lock',
+    'pyproject.toml',
+    'poetry.lock',
+    'uv.lock',
+    'pdm.lock',
+    'setup.py',
+    'setup.cfg',
+    // Go
+    'go.mod',
+    'go.sum',
+    'go.work',
+    'go.work.sum',
+    // Rust
+    'Cargo.toml',
+    'Cargo.lock',
+    'rust-toolchain',
+    'rust-toolchain.toml',
+    // Ruby
+    'Gemfile',
+    'Gemfile.lock',
+    '*.gemspec',
+    // PHP
+    'composer.json',
+    'composer.lock',
+    // Java, Kotlin, Scala: Maven, Gradle, sbt
+    'pom.xml',
+    'build.gradle',
+    'build.gradle.kts',
+    'settings.gradle',
+    'settings.gradle.kts',
+    'gradle.properties',
+    'libs.versions.toml',
+    'gradle-wrapper.properties',
+    'build.sbt',
+    // .NET
+    '*.csproj',
+    '*.fsproj',
+    '*.vbproj',
+    'packages.lock.json',
+    'packages.config',
+    'Directory.Packages.props',
+    'Directory.Build.props',
+    'Directory.Build.targets',
+    'global.json',
+    'NuGet.Config',
+    'nuget.config',
+    // Elixir, Haskell, Dart, Swift and Apple platforms
+    'mix.exs',
+    'mix.lock',
+    'stack.yaml',
+    'stack.yaml.lock',
+    'cabal.project',
+    '*.cabal',
+    'pubspec.yaml',
+    'pubspec.lock',
+    'Package.swift',
+    'Package.resolved',
+    'Podfile',
+    'Podfile.lock',
+    'Cartfile',
+    'Cartfile.resolved',
+    // C and C++, Nix, Bazel, toolchain pins
+    'conanfile.txt',
+    'conanfile.py',
+    'vcpkg.json',
+    'flake.nix',
+    'flake.lock',
+    'MODULE.bazel',
+    'MODULE.bazel.lock',
+    'WORKSPACE',
+    'WORKSPACE.bazel',
+    '.tool-versions',
+    '.nvmrc',
+    '.node-version',
+    '.python-version',
+  ].map((name) => `**/${name}`),
+);
+
+/** Files that decide who reviews and how vulnerabilities are reported (gh-aw's security configuration files). */
+export const GOVERNANCE_PATHS: readonly string[] = Object.freeze(['**/CODEOWNERS', '**/SECURITY.md']);
+
+/** Documents agents read as context, which gh-aw protects too: rewriting them misleads the next agent or reviewer. */
+export const AGENT_CONTEXT_PATHS: readonly string[] = Object.freeze([
+  '**/README.md',
+  '**/CONTRIBUTING.md',
+  '**/CODE_OF_CONDUCT.md',
+  '**/CHANGELOG.md',
+  '**/DESIGN.md',
+]);
+
+/** Build and repository configuration outside dot-folders that runs code or hides changes from review. */
+export const CI_CONFIG_PATHS: readonly string[] = Object.freeze([
+  '.gitlab-ci.yml',
+  'azure-pipelines.yml',
+  '**/Jenkinsfile',
+  '.pre-commit-config.yaml',
+  '.gitattributes',
+  '.gitmodules',
+  'lefthook.yml',
+]);
+
+/** Every top-level folder whose name starts with a dot (`.github/`, `.husky/`, `.devcontainer/`, `.vscode/`…), as gh-aw protects them. */
+export const TOP_LEVEL_DOT_FOLDER_PATHS: readonly string[] = Object.freeze(['.*/**']);
+
+/** A group of default protected paths: `origin` is what a finding's `decidedBy` says. */
+export interface DefaultProtectedGroup {
+  readonly origin: string;
+  readonly tier: RiskTier;
+  readonly globs: readonly string[];
+}
+
+/**
+ * The default protected set, in the order a path is judged: the first group that matches decides, so
+ * the most specific and most severe come first (`.claude/settings.json` is an agent instruction, not
+ * merely a top-level dot-folder).
+ */
+export const DEFAULT_PROTECTED_GROUPS: readonly DefaultProtectedGroup[] = Object.freeze([
+  { origin: 'default: agent instructions and CI workflows', tier: 'critical', globs: AGENT_INSTRUCTION_PATHS },
+  { origin: 'default: dependency manifests', tier: 'high', globs: DEPENDENCY_MANIFEST_PATHS },
+  { origin: 'default: repository governance', tier: 'high', globs: GOVERNANCE_PATHS },
+  { origin: 'default: CI and repository configuration', tier: 'high', globs: CI_CONFIG_PATHS },
+  { origin: 'default: top-level dot-folders', tier: 'high', globs: TOP_LEVEL_DOT_FOLDER_PATHS },
+  { origin: 'default: documents agents read', tier: 'medium', globs: AGENT_CONTEXT_PATHS },
+] satisfies DefaultProtectedGroup[]);
+
+/** `decidedBy` of the policy file's own protection, which no setting removes. */
+export const POLICY_FILE_ORIGIN = 'always: the policy file';
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
@@ -55,9 +240,24 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Every protected glob with where it came from: the policy file first (a change to it is a violation,
+ * not a warning), then the default groups (unless `protect-agent-instructions: false`), then the
+ * file's own `protected-paths`, so the first rule that matches a path is the one that decided.
+ */
+function protectedRulesFor(scope: RawPolicy['scope'], policyPaths: readonly string[]): ProtectedPathRule[] {
+  const rules: ProtectedPathRule[] = policyPaths.map((glob) => ({ glob, origin: POLICY_FILE_ORIGIN, tier: 'critical' }));
+  if (scope['protect-agent-instructions']) {
+    for (const group of DEFAULT_PROTECTED_GROUPS) for (const glob of group.globs) rules.push({ glob, origin: group.origin, tier: group.tier });
+  }
+  scope['protected-paths'].forEach((glob, i) => rules.push({ glob, origin: `scope.protected-paths[${i}]`, tier: 'high' }));
+  return rules;
+}
+
 /** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
 export function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy {
   const { models, signing, scope, secrets, transcript, routing, audit } = raw;
+  const protectedRules = protectedRulesFor(scope, policyPaths);
   const policy: Policy = {
     version: 1,
     models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
@@ -72,11 +272,38 @@ export function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy
     },
     scope: {
       allowedPaths: [...scope['allowed-paths']],
-      protectedPaths: unique([...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []), ...policyPaths, ...scope['protected-paths']]),
+      protectedPaths: unique(protectedRules.map((rule) => rule.glob)),
+      protectedRules,
       protectAgentInstructions: scope['protect-agent-instructions'],
       maxFiles: scope['max-files'],
       maxLines: scope['max-lines'],
       forbidBinary: scope['forbid-binary'],
+      deniedPaths: [...scope['denied-paths']],
+      maxLinesPerFile: scope['max-lines-per-file'],
+      riskTiers: scope['risk-tiers'].map((entry) => ({
+        paths: [...entry.paths],
+        tier: entry.tier,
+        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+      })),
+      requireTicket: scope['require-ticket'].map((entry) => ({
+        paths: [...entry.paths],
+        pattern: entry.pattern,
+        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+      })),
+      forbid: scope.forbid.map((entry) => ({ paths: [...entry.paths], regex: entry.regex, message: entry.message })),
+      tests: {
+        allowDeleted: scope.tests['allow-deleted'],
+        allowSkipped: scope.tests['allow-skipped'],
+        allowFewer: scope.tests['allow-fewer'],
+      },
+      dependencies: {
+        allowDowngrade: scope.dependencies['allow-downgrade'],
+        allowRegistryChange: scope.dependencies['allow-registry-change'],
+      },
+      allowExecutable: scope['allow-executable'],
+      allowSymlinks: scope['allow-symlinks'],
+      allowSubmodules: scope['allow-submodules'],
+      requireClaimed: scope['require-claimed'],
     },
     secrets: {
       failOn: secrets['fail-on'],

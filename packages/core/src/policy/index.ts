@@ -5,6 +5,7 @@ export type {
   ModelsPolicy,
   Policy,
   RoutingPolicy,
+  ProtectedPathRule,
   ScopePolicy,
   SecretAllowance,
   SecretPattern,
@@ -15,7 +16,20 @@ export type {
 } from './types.js';
 // Nothing here may import parse.ts statically: every gate imports this module at start-up, and
 // parse.ts brings in the YAML readers and the validator, which only a run with a policy file needs.
-export { AGENT_INSTRUCTION_PATHS, DEFAULT_POLICY_PATH, MAX_POLICY_BYTES, defaultPolicy } from './defaults.js';
+export {
+  AGENT_CONTEXT_PATHS,
+  AGENT_INSTRUCTION_PATHS,
+  CI_CONFIG_PATHS,
+  DEFAULT_POLICY_PATH,
+  DEFAULT_PROTECTED_GROUPS,
+  DEPENDENCY_MANIFEST_PATHS,
+  GOVERNANCE_PATHS,
+  MAX_POLICY_BYTES,
+  POLICY_FILE_ORIGIN,
+  TOP_LEVEL_DOT_FOLDER_PATHS,
+  defaultPolicy,
+  type DefaultProtectedGroup,
+} from './defaults.js';
 export {
   loadPolicy,
   parsePolicy,

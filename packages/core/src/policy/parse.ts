@@ -1,5 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { ConfigError } from '../errors.js';
+import { catastrophicShape } from '../secrets/pattern-safety.js';
+import { translateGoRegex } from '../secrets/translate.js';
 import { MAX_POLICY_BYTES, loaded, policyPathsFor, toPolicy } from './defaults.js';
 import { globProblem } from './glob.js';
 // The schema compiled ahead of time (scripts/gen-policy-artifacts.ts): loading ajv and compiling the
@@ -150,6 +152,36 @@ function regexProblem(source: string, mayMatchEmpty: boolean): string | undefine
   return undefined;
 }
 
+function backtracking(shape: string | undefined): string | undefined {
+  return shape
+    ? `${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`
+    : undefined;
+}
+
+/**
+ * A regex that runs over lines a change adds (scope `forbid`, `require-ticket`): it must compile, must
+ * not match everywhere, and must not have a shape that backtracks without end, since the agent chooses
+ * the text it runs over.
+ */
+function lineRegexProblem(source: string): string | undefined {
+  const problem = regexProblem(source, false);
+  if (problem) return problem;
+  return backtracking(catastrophicShape(source, ''));
+}
+
+/** A secrets pattern runs over every added line too; it is written in gitleaks' (Go) dialect, as the engine reads it. */
+function secretPatternProblem(source: string): string | undefined {
+  const problem = regexProblem(source, false);
+  if (problem) return problem;
+  let translated: { source: string; flags: string };
+  try {
+    translated = translateGoRegex(source);
+  } catch {
+    return 'is not a regular expression the secret engine can read';
+  }
+  return backtracking(catastrophicShape(translated.source, translated.flags));
+}
+
 function repoPathProblem(value: string): string | undefined {
   if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) return 'must be a repository-relative path, not an absolute one';
   if (value.includes('\\') || value.includes('\0')) return 'must use / between folders and contain no NUL';
@@ -175,10 +207,15 @@ function semanticProblems(raw: Record<string, unknown>, value: RawPolicy): Probl
     if (identity['subject-regex'] !== undefined) add(`${pointer}/subject-regex`, regexProblem(identity['subject-regex'], false));
   });
   value.signing.keys.forEach((key, i) => add(`/signing/keys/${i}`, repoPathProblem(key)));
-  for (const list of ['allowed-paths', 'protected-paths'] as const) {
+  for (const list of ['allowed-paths', 'protected-paths', 'denied-paths'] as const) {
     value.scope[list].forEach((glob, i) => add(`/scope/${list}/${i}`, globProblem(glob)));
   }
-  value.secrets.patterns.forEach((pattern, i) => add(`/secrets/patterns/${i}/regex`, regexProblem(pattern.regex, false)));
+  for (const list of ['risk-tiers', 'require-ticket', 'forbid'] as const) {
+    value.scope[list].forEach((entry, i) => entry.paths.forEach((glob, j) => add(`/scope/${list}/${i}/paths/${j}`, globProblem(glob))));
+  }
+  value.scope['require-ticket'].forEach((entry, i) => add(`/scope/require-ticket/${i}/pattern`, lineRegexProblem(entry.pattern)));
+  value.scope.forbid.forEach((entry, i) => add(`/scope/forbid/${i}/regex`, lineRegexProblem(entry.regex)));
+  value.secrets.patterns.forEach((pattern, i) => add(`/secrets/patterns/${i}/regex`, secretPatternProblem(pattern.regex)));
   value.secrets.allow.forEach((entry, i) => {
     const pointer = `/secrets/allow/${i}`;
     if (entry.paths === undefined && entry.regex === undefined) {

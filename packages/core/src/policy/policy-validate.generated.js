@@ -20,16 +20,17 @@ function ucs2length(str) {
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch, how big it may be, and what its added lines may hold (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either. A rename is judged under its old and its new path, a copy under its new one. Every finding says which setting decided it, for example `scope.denied-paths[0] in .github/agent-gates.yml` or `default: dependency manifests`. Whatever the settings say, a file name holding control, bidirectional-override or invisible characters is a violation (`fail`), and one that is not valid UTF-8 is a warning.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation (`fail`). The default `[\"**\"]` allows every path.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved (a `warn` finding, risk tier `high`). They are added to the default protected set (see `protect-agent-instructions`), never replace it. The policy file itself is always protected, and a change to it is a violation (`fail`, tier `critical`): the base commit's policy judges the change.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the default set, each group reported under its own name: agent instructions and CI workflows (tier `critical`: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/GEMINI.md`, `**/.claude/**`, `**/.cursor/**`, `**/.windsurfrules`, `**/.clinerules`, `**/.roo/**`, `**/.continue/**`, `**/CONVENTIONS.md` (Aider), `**/.codex/**`, `**/.amazonq/**`, `**/.junie/**`, `.github/copilot-instructions.md`, `**/.mcp.json`, CODEOWNERS and the like); dependency manifests and lockfiles of every major ecosystem matched by base name anywhere (tier `high`: `package.json`, `pnpm-lock.yaml`, `requirements*.txt`, `pyproject.toml`, `go.mod`, `Cargo.lock`, `Gemfile.lock`, `pom.xml`, `*.csproj`…); `CODEOWNERS` and `SECURITY.md` anywhere; CI configuration outside dot-folders (`.gitlab-ci.yml`, `Jenkinsfile`, `.gitattributes`, `.gitmodules`…); every top-level dot-folder (`.*/**`); and documents agents read as context (tier `medium`: `README.md`, `CONTRIBUTING.md`, `CHANGELOG.md`…). The full lists are below. Setting it to false removes the whole default set; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted, renamed or copied); more is a violation (`fail`).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted, binary files not counted) in one change; more is a violation (`fail`).","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file added or changed by the change as a scope violation (`fail`): a reviewer cannot read it. When false it is listed (`pass`, tier `medium`).","type":"boolean","default":true},"denied-paths":{"description":"Globs no change may touch, whatever `allowed-paths` says: a file matching one is a violation (`fail`, tier `high`), for example `secrets/**` or `**/*.pem`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"max-lines-per-file":{"description":"Most changed lines (added plus deleted) in any one file: the \"sweeping diff\" check. A file over it is a violation (`fail`, tier `medium`): an agent rewrote what it was asked to touch.","type":"integer","minimum":1,"maximum":10000000,"default":1000},"risk-tiers":{"description":"Risk tiers for paths: a change touching a file that matches an entry's `paths` reaches at least that entry's `tier`. The change's tier is the highest any entry or finding reaches, never lowered by anything else: a floor the router may raise but never lower. Without a matching entry or finding a change is `low`.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"description":"Globs of the files this tier applies to.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"tier":{"description":"The tier a change touching them reaches at least.","type":"string","enum":["low","medium","high","critical"]},"reason":{"description":"Why, shown in the report next to the tier.","type":"string","minLength":1,"maxLength":500}}}},"require-ticket":{"description":"Changes to some paths need a ticket: when a changed file matches an entry's `paths`, a match of its `pattern` must appear in the pull request's title, body or branch name or in a commit message; otherwise it is a violation (`fail`, tier `medium`).","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["paths","pattern"],"properties":{"paths":{"description":"Globs of the files that need a ticket, for example `infra/**/*.tf`.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"pattern":{"description":"JavaScript regular expression of a ticket id, for example `\\b[A-Z][A-Z0-9]+-[0-9]+\\b` (Jira) or `#[0-9]+`. It must not match the empty string.","type":"string","minLength":1,"maxLength":1000},"reason":{"description":"Why these paths need a ticket, shown with the finding.","type":"string","minLength":1,"maxLength":500}}}},"forbid":{"description":"Content not allowed in the lines a change adds: each added line of a file matching `paths` is tested against `regex`, and a match is a violation (`fail`, tier `high`) reported with `message` at that line. Examples: network calls in generated tests, `eval(`, `child_process` in generated code. The matched text is never printed.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["regex","message"],"properties":{"paths":{"description":"Globs of the files the entry applies to; every file when left out.","type":"array","default":["**"],"minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression tested against each added line, for example `\\beval\\(`. It must not match the empty string, and shapes that backtrack without end (`(a+)+`) are refused.","type":"string","minLength":1,"maxLength":1000},"message":{"description":"What a reviewer reads at the line, for example `generated tests must not call the network`.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"}}}},"tests":{"description":"What a change may do to tests. Test files are recognised by each ecosystem's conventions (JS/TS, Python, Go, Java/Kotlin, Rust, Ruby).","type":"object","additionalProperties":false,"default":{},"properties":{"allow-deleted":{"description":"Allow a change to delete a test file. When false a deleted test file is a violation (`fail`).","type":"boolean","default":false},"allow-skipped":{"description":"Allow newly skipped or focused tests (`.skip`, `xit`, `it.only`, `fdescribe`, `@pytest.mark.skip`, `t.Skip`, `@Disabled`, `#[ignore]`, `pending`…). When false each is a violation (`fail`).","type":"boolean","default":false},"allow-fewer":{"description":"Allow a test file to end with fewer test cases than it had. When false a net loss is a violation (`fail`).","type":"boolean","default":false}}},"dependencies":{"description":"What a change may do to dependencies, read from manifests and lockfiles with each format's parser. New dependencies are always listed in the report as a risk signal.","type":"object","additionalProperties":false,"default":{},"properties":{"allow-downgrade":{"description":"Allow a dependency's version to decrease. When false a downgrade is a violation (`fail`).","type":"boolean","default":false},"allow-registry-change":{"description":"Allow a dependency's source (registry host, git URL, index) to change. When false such a change is a violation (`fail`).","type":"boolean","default":false}}},"allow-executable":{"description":"Allow a change to add a file with the executable bit or set it on an existing file. When false that is a violation (`fail`, tier `high`); when true it is listed (`pass`, tier `medium`).","type":"boolean","default":false},"allow-symlinks":{"description":"Allow a change to add a symbolic link or change where one points. When false that is a violation (`fail`, tier `high`). A link that points out of the repository (an absolute target such as `/etc/passwd`, or `../..` past the root) or into `.git` is a violation whatever this says (`fail`, tier `critical`).","type":"boolean","default":false},"allow-submodules":{"description":"Allow a change to add, move, remove or update a git submodule. When false that is a violation (`fail`, tier `high`).","type":"boolean","default":false},"require-claimed":{"description":"When the agent's claimed files are given (diff-scope's `claimed-files`), a changed file the agent never claimed is a violation (`fail`, tier `high`); when false it is a warning. A claimed file that is not in the change is always a warning.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
 const schema12 = {"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"};
 const schema14 = {"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000};
 const schema15 = {"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000};
-const schema17 = {"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
-const schema20 = {"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000};
+const schema21 = {"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
+const schema24 = {"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000};
 const func2 = ucs2length;
+const func14 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$", "u");
-const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-const pattern5 = new RegExp("\\S", "u");
+const pattern2 = new RegExp("\\S", "u");
+const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://agent-gates.dev/schemas/policy.schema.json" */;
@@ -565,8 +566,41 @@ data16["max-lines"] = 2000;
 if(data16["forbid-binary"] === undefined){
 data16["forbid-binary"] = true;
 }
+if(data16["denied-paths"] === undefined){
+data16["denied-paths"] = [];
+}
+if(data16["max-lines-per-file"] === undefined){
+data16["max-lines-per-file"] = 1000;
+}
+if(data16["risk-tiers"] === undefined){
+data16["risk-tiers"] = [];
+}
+if(data16["require-ticket"] === undefined){
+data16["require-ticket"] = [];
+}
+if(data16.forbid === undefined){
+data16.forbid = [];
+}
+if(data16.tests === undefined){
+data16.tests = {};
+}
+if(data16.dependencies === undefined){
+data16.dependencies = {};
+}
+if(data16["allow-executable"] === undefined){
+data16["allow-executable"] = false;
+}
+if(data16["allow-symlinks"] === undefined){
+data16["allow-symlinks"] = false;
+}
+if(data16["allow-submodules"] === undefined){
+data16["allow-submodules"] = false;
+}
+if(data16["require-claimed"] === undefined){
+data16["require-claimed"] = true;
+}
 for(const key4 in data16){
-if(!((((((key4 === "allowed-paths") || (key4 === "protected-paths")) || (key4 === "protect-agent-instructions")) || (key4 === "max-files")) || (key4 === "max-lines")) || (key4 === "forbid-binary"))){
+if(!(func14.call(schema11.properties.scope.properties, key4))){
 const err40 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope,data:data16};
 if(vErrors === null){
 vErrors = [err40];
@@ -783,9 +817,10 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data16};
+let data25 = data16["denied-paths"];
+if(Array.isArray(data25)){
+if(data25.length > 500){
+const err59 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -794,23 +829,12 @@ vErrors.push(err59);
 }
 errors++;
 }
-let data25 = data.secrets;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25["fail-on"] === undefined){
-data25["fail-on"] = "fail";
-}
-if(data25["disabled-rules"] === undefined){
-data25["disabled-rules"] = [];
-}
-if(data25.patterns === undefined){
-data25.patterns = [];
-}
-if(data25.allow === undefined){
-data25.allow = [];
-}
-for(const key5 in data25){
-if(!((((key5 === "fail-on") || (key5 === "disabled-rules")) || (key5 === "patterns")) || (key5 === "allow"))){
-const err60 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data25};
+const len6 = data25.length;
+for(let i6=0; i6<len6; i6++){
+let data26 = data25[i6];
+if(typeof data26 === "string"){
+if(func2(data26) > 1000){
+const err60 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data26};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -819,10 +843,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-let data26 = data25["fail-on"];
-if(typeof data26 !== "string"){
-const err61 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data26};
+if(func2(data26) < 1){
+const err61 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -831,8 +853,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(!(((data26 === "fail") || (data26 === "warn")) || (data26 === "never"))){
-const err62 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data26};
+}
+else {
+const err62 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -841,10 +864,10 @@ vErrors.push(err62);
 }
 errors++;
 }
-let data27 = data25["disabled-rules"];
-if(Array.isArray(data27)){
-if(data27.length > 500){
-const err63 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data27};
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["denied-paths"].type,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data25};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -853,12 +876,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-const len6 = data27.length;
-for(let i6=0; i6<len6; i6++){
-let data28 = data27[i6];
-if(typeof data28 === "string"){
-if(func2(data28) > 100){
-const err64 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data28};
+let data27 = data16["max-lines-per-file"];
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err64 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines-per-file"].type,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -867,8 +887,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(func2(data28) < 1){
-const err65 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data28};
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 10000000 || isNaN(data27)){
+const err65 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -877,8 +898,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(!pattern2.test(data28)){
-const err66 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data28};
+if(data27 < 1 || isNaN(data27)){
+const err66 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -888,8 +909,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-else {
-const err67 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data28};
+let data28 = data16["risk-tiers"];
+if(Array.isArray(data28)){
+if(data28.length > 200){
+const err67 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -898,10 +921,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data27};
+const len7 = data28.length;
+for(let i7=0; i7<len7; i7++){
+let data29 = data28[i7];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.paths === undefined){
+const err68 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -910,10 +935,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-let data29 = data25.patterns;
-if(Array.isArray(data29)){
-if(data29.length > 200){
-const err69 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data29};
+if(data29.tier === undefined){
+const err69 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -922,12 +945,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-const len7 = data29.length;
-for(let i7=0; i7<len7; i7++){
-let data30 = data29[i7];
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.id === undefined){
-const err70 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+for(const key5 in data29){
+if(!(((key5 === "paths") || (key5 === "tier")) || (key5 === "reason"))){
+const err70 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -936,8 +956,12 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data30.regex === undefined){
-const err71 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+}
+if(data29.paths !== undefined){
+let data30 = data29.paths;
+if(Array.isArray(data30)){
+if(data30.length > 200){
+const err71 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -946,9 +970,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-for(const key6 in data30){
-if(!(((key6 === "id") || (key6 === "regex")) || (key6 === "description"))){
-const err72 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+if(data30.length < 1){
+const err72 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -957,12 +980,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data30.id !== undefined){
-let data31 = data30.id;
+const len8 = data30.length;
+for(let i8=0; i8<len8; i8++){
+let data31 = data30[i8];
 if(typeof data31 === "string"){
-if(func2(data31) > 100){
-const err73 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+if(func2(data31) > 1000){
+const err73 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -972,7 +995,7 @@ vErrors.push(err73);
 errors++;
 }
 if(func2(data31) < 1){
-const err74 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+const err74 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -981,8 +1004,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(!pattern2.test(data31)){
-const err75 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+}
+else {
+const err75 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data31};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -992,8 +1016,9 @@ vErrors.push(err75);
 errors++;
 }
 }
+}
 else {
-const err76 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+const err76 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1003,11 +1028,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data30.regex !== undefined){
-let data32 = data30.regex;
-if(typeof data32 === "string"){
-if(func2(data32) > 1000){
-const err77 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(data29.tier !== undefined){
+let data32 = data29.tier;
+if(typeof data32 !== "string"){
+const err77 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data32};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1016,8 +1040,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(func2(data32) < 1){
-const err78 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(!((((data32 === "low") || (data32 === "medium")) || (data32 === "high")) || (data32 === "critical"))){
+const err78 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data32};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1027,8 +1051,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-else {
-const err79 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(data29.reason !== undefined){
+let data33 = data29.reason;
+if(typeof data33 === "string"){
+if(func2(data33) > 500){
+const err79 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1037,12 +1064,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data30.description !== undefined){
-let data33 = data30.description;
-if(typeof data33 === "string"){
-if(func2(data33) > 500){
-const err80 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data33};
+if(func2(data33) < 1){
+const err80 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1053,7 +1076,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data33};
+const err81 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1065,7 +1088,7 @@ errors++;
 }
 }
 else {
-const err82 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+const err82 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["risk-tiers"].items.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1077,7 +1100,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data29};
+const err83 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].type,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data28};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1086,10 +1109,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-let data34 = data25.allow;
+let data34 = data16["require-ticket"];
 if(Array.isArray(data34)){
-if(data34.length > 500){
-const err84 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data34};
+if(data34.length > 100){
+const err84 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1098,12 +1121,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-const len8 = data34.length;
-for(let i8=0; i8<len8; i8++){
-let data35 = data34[i8];
+const len9 = data34.length;
+for(let i9=0; i9<len9; i9++){
+let data35 = data34[i9];
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.reason === undefined){
-const err85 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+if(data35.paths === undefined){
+const err85 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1112,9 +1135,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key7 in data35){
-if(!((((key7 === "paths") || (key7 === "regex")) || (key7 === "rules")) || (key7 === "reason"))){
-const err86 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+if(data35.pattern === undefined){
+const err86 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1123,12 +1145,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data35.paths !== undefined){
-let data36 = data35.paths;
-if(Array.isArray(data36)){
-if(data36.length > 100){
-const err87 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+for(const key6 in data35){
+if(!(((key6 === "paths") || (key6 === "pattern")) || (key6 === "reason"))){
+const err87 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1137,8 +1156,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data36.length < 1){
-const err88 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+}
+if(data35.paths !== undefined){
+let data36 = data35.paths;
+if(Array.isArray(data36)){
+if(data36.length > 200){
+const err88 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1147,12 +1170,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-const len9 = data36.length;
-for(let i9=0; i9<len9; i9++){
-let data37 = data36[i9];
-if(typeof data37 === "string"){
-if(func2(data37) > 1000){
-const err89 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data37};
+if(data36.length < 1){
+const err89 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1161,8 +1180,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(func2(data37) < 1){
-const err90 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data37};
+const len10 = data36.length;
+for(let i10=0; i10<len10; i10++){
+let data37 = data36[i10];
+if(typeof data37 === "string"){
+if(func2(data37) > 1000){
+const err90 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data37};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1171,9 +1194,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data37};
+if(func2(data37) < 1){
+const err91 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data37};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1183,9 +1205,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
 else {
-const err92 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+const err92 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data37};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1195,11 +1216,9 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data35.regex !== undefined){
-let data38 = data35.regex;
-if(typeof data38 === "string"){
-if(func2(data38) > 1000){
-const err93 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+}
+else {
+const err93 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1208,8 +1227,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(func2(data38) < 1){
-const err94 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+}
+if(data35.pattern !== undefined){
+let data38 = data35.pattern;
+if(typeof data38 === "string"){
+if(func2(data38) > 1000){
+const err94 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1218,9 +1241,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+if(func2(data38) < 1){
+const err95 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1230,11 +1252,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data35.rules !== undefined){
-let data39 = data35.rules;
-if(Array.isArray(data39)){
-if(data39.length > 100){
-const err96 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+else {
+const err96 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1243,8 +1262,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data39.length < 1){
-const err97 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+}
+if(data35.reason !== undefined){
+let data39 = data35.reason;
+if(typeof data39 === "string"){
+if(func2(data39) > 500){
+const err97 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1253,12 +1276,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-const len10 = data39.length;
-for(let i10=0; i10<len10; i10++){
-let data40 = data39[i10];
-if(typeof data40 === "string"){
-if(func2(data40) > 100){
-const err98 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data40};
+if(func2(data39) < 1){
+const err98 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1267,8 +1286,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(func2(data40) < 1){
-const err99 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data40};
+}
+else {
+const err99 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1277,8 +1297,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!pattern2.test(data40)){
-const err100 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data40};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["require-ticket"].items.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1288,8 +1310,9 @@ vErrors.push(err100);
 errors++;
 }
 }
+}
 else {
-const err101 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data40};
+const err101 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].type,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data34};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1298,10 +1321,10 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+let data40 = data16.forbid;
+if(Array.isArray(data40)){
+if(data40.length > 200){
+const err102 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid,data:data40};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1310,12 +1333,15 @@ vErrors.push(err102);
 }
 errors++;
 }
+const len11 = data40.length;
+for(let i11=0; i11<len11; i11++){
+let data41 = data40[i11];
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.paths === undefined){
+data41.paths = ["**"];
 }
-if(data35.reason !== undefined){
-let data41 = data35.reason;
-if(typeof data41 === "string"){
-if(func2(data41) > 1000){
-const err103 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+if(data41.regex === undefined){
+const err103 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1324,8 +1350,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(func2(data41) < 1){
-const err104 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+if(data41.message === undefined){
+const err104 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1334,8 +1360,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(!pattern5.test(data41)){
-const err105 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+for(const key7 in data41){
+if(!(((key7 === "paths") || (key7 === "regex")) || (key7 === "message"))){
+const err105 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1345,8 +1372,10 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+let data42 = data41.paths;
+if(Array.isArray(data42)){
+if(data42.length > 200){
+const err106 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1355,10 +1384,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+if(data42.length < 1){
+const err107 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1367,10 +1394,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data34};
+const len12 = data42.length;
+for(let i12=0; i12<len12; i12++){
+let data43 = data42[i12];
+if(typeof data43 === "string"){
+if(func2(data43) > 1000){
+const err108 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data43};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1379,9 +1408,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data25};
+if(func2(data43) < 1){
+const err109 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data43};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1390,32 +1418,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-let data42 = data.transcript;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.redact === undefined){
-data42.redact = true;
 }
-if(data42["allowed-tools"] === undefined){
-data42["allowed-tools"] = ["*"];
-}
-if(data42["denied-tools"] === undefined){
-data42["denied-tools"] = [];
-}
-if(data42["redact-patterns"] === undefined){
-data42["redact-patterns"] = [];
-}
-if(data42["retention-days"] === undefined){
-data42["retention-days"] = 30;
-}
-if(data42["max-bytes"] === undefined){
-data42["max-bytes"] = 2147483648;
-}
-if(data42["allow-outside-workspace"] === undefined){
-data42["allow-outside-workspace"] = false;
-}
-for(const key8 in data42){
-if(!(((((((key8 === "redact") || (key8 === "allowed-tools")) || (key8 === "denied-tools")) || (key8 === "redact-patterns")) || (key8 === "retention-days")) || (key8 === "max-bytes")) || (key8 === "allow-outside-workspace"))){
-const err110 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data42};
+else {
+const err110 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data43};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1425,9 +1430,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-let data43 = data42.redact;
-if(typeof data43 !== "boolean"){
-const err111 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data43};
+}
+else {
+const err111 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.items.properties.paths.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1436,10 +1441,11 @@ vErrors.push(err111);
 }
 errors++;
 }
-let data44 = data42["allowed-tools"];
-if(Array.isArray(data44)){
-if(data44.length > 500){
-const err112 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data44};
+if(data41.regex !== undefined){
+let data44 = data41.regex;
+if(typeof data44 === "string"){
+if(func2(data44) > 1000){
+const err112 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1448,12 +1454,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-const len11 = data44.length;
-for(let i11=0; i11<len11; i11++){
-let data45 = data44[i11];
-if(typeof data45 === "string"){
-if(func2(data45) > 1000){
-const err113 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data45};
+if(func2(data44) < 1){
+const err113 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1462,8 +1464,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(func2(data45) < 1){
-const err114 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data45};
+}
+else {
+const err114 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.regex.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1473,8 +1476,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-else {
-const err115 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data45};
+if(data41.message !== undefined){
+let data45 = data41.message;
+if(typeof data45 === "string"){
+if(func2(data45) > 500){
+const err115 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1483,10 +1489,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data44};
+if(func2(data45) < 1){
+const err116 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1495,10 +1499,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-let data46 = data42["denied-tools"];
-if(Array.isArray(data46)){
-if(data46.length > 500){
-const err117 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data46};
+if(!pattern2.test(data45)){
+const err117 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1507,12 +1509,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-const len12 = data46.length;
-for(let i12=0; i12<len12; i12++){
-let data47 = data46[i12];
-if(typeof data47 === "string"){
-if(func2(data47) > 1000){
-const err118 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data47};
+}
+else {
+const err118 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.message.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1521,8 +1520,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(func2(data47) < 1){
-const err119 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data47};
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.forbid.items.type,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1532,8 +1533,9 @@ vErrors.push(err119);
 errors++;
 }
 }
+}
 else {
-const err120 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data47};
+const err120 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.type,parentSchema:schema11.properties.scope.properties.forbid,data:data40};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1542,10 +1544,20 @@ vErrors.push(err120);
 }
 errors++;
 }
+let data46 = data16.tests;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46["allow-deleted"] === undefined){
+data46["allow-deleted"] = false;
 }
+if(data46["allow-skipped"] === undefined){
+data46["allow-skipped"] = false;
 }
-else {
-const err121 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data46};
+if(data46["allow-fewer"] === undefined){
+data46["allow-fewer"] = false;
+}
+for(const key8 in data46){
+if(!(((key8 === "allow-deleted") || (key8 === "allow-skipped")) || (key8 === "allow-fewer"))){
+const err121 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.tests,data:data46};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1554,10 +1566,10 @@ vErrors.push(err121);
 }
 errors++;
 }
-let data48 = data42["redact-patterns"];
-if(Array.isArray(data48)){
-if(data48.length > 200){
-const err122 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data48};
+}
+let data47 = data46["allow-deleted"];
+if(typeof data47 !== "boolean"){
+const err122 = {instancePath:instancePath+"/scope/tests/allow-deleted",schemaPath:"#/properties/scope/properties/tests/properties/allow-deleted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-deleted"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-deleted"],data:data47};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1566,12 +1578,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-const len13 = data48.length;
-for(let i13=0; i13<len13; i13++){
-let data49 = data48[i13];
-if(typeof data49 === "string"){
-if(func2(data49) > 1000){
-const err123 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+let data48 = data46["allow-skipped"];
+if(typeof data48 !== "boolean"){
+const err123 = {instancePath:instancePath+"/scope/tests/allow-skipped",schemaPath:"#/properties/scope/properties/tests/properties/allow-skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-skipped"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-skipped"],data:data48};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1580,8 +1589,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(func2(data49) < 1){
-const err124 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+let data49 = data46["allow-fewer"];
+if(typeof data49 !== "boolean"){
+const err124 = {instancePath:instancePath+"/scope/tests/allow-fewer",schemaPath:"#/properties/scope/properties/tests/properties/allow-fewer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-fewer"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-fewer"],data:data49};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1592,7 +1602,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+const err125 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.tests.type,parentSchema:schema11.properties.scope.properties.tests,data:data46};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1601,10 +1611,17 @@ vErrors.push(err125);
 }
 errors++;
 }
+let data50 = data16.dependencies;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50["allow-downgrade"] === undefined){
+data50["allow-downgrade"] = false;
 }
+if(data50["allow-registry-change"] === undefined){
+data50["allow-registry-change"] = false;
 }
-else {
-const err126 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data48};
+for(const key9 in data50){
+if(!((key9 === "allow-downgrade") || (key9 === "allow-registry-change"))){
+const err126 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.dependencies,data:data50};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1613,9 +1630,10 @@ vErrors.push(err126);
 }
 errors++;
 }
-let data50 = data42["retention-days"];
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err127 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+}
+let data51 = data50["allow-downgrade"];
+if(typeof data51 !== "boolean"){
+const err127 = {instancePath:instancePath+"/scope/dependencies/allow-downgrade",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"],data:data51};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1624,9 +1642,9 @@ vErrors.push(err127);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 > 90 || isNaN(data50)){
-const err128 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+let data52 = data50["allow-registry-change"];
+if(typeof data52 !== "boolean"){
+const err128 = {instancePath:instancePath+"/scope/dependencies/allow-registry-change",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-registry-change/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"],data:data52};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1635,8 +1653,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data50 < 1 || isNaN(data50)){
-const err129 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+}
+else {
+const err129 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.dependencies.type,parentSchema:schema11.properties.scope.properties.dependencies,data:data50};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1645,10 +1664,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-let data51 = data42["max-bytes"];
-if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
-const err130 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+let data53 = data16["allow-executable"];
+if(typeof data53 !== "boolean"){
+const err130 = {instancePath:instancePath+"/scope/allow-executable",schemaPath:"#/properties/scope/properties/allow-executable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-executable"].type,parentSchema:schema11.properties.scope.properties["allow-executable"],data:data53};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1657,9 +1675,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data51 == "number") && (isFinite(data51))){
-if(data51 > 17179869184 || isNaN(data51)){
-const err131 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+let data54 = data16["allow-symlinks"];
+if(typeof data54 !== "boolean"){
+const err131 = {instancePath:instancePath+"/scope/allow-symlinks",schemaPath:"#/properties/scope/properties/allow-symlinks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-symlinks"].type,parentSchema:schema11.properties.scope.properties["allow-symlinks"],data:data54};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1668,8 +1686,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data51 < 1024 || isNaN(data51)){
-const err132 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+let data55 = data16["allow-submodules"];
+if(typeof data55 !== "boolean"){
+const err132 = {instancePath:instancePath+"/scope/allow-submodules",schemaPath:"#/properties/scope/properties/allow-submodules/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-submodules"].type,parentSchema:schema11.properties.scope.properties["allow-submodules"],data:data55};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1678,10 +1697,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-let data52 = data42["allow-outside-workspace"];
-if(typeof data52 !== "boolean"){
-const err133 = {instancePath:instancePath+"/transcript/allow-outside-workspace",schemaPath:"#/properties/transcript/properties/allow-outside-workspace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties["allow-outside-workspace"].type,parentSchema:schema11.properties.transcript.properties["allow-outside-workspace"],data:data52};
+let data56 = data16["require-claimed"];
+if(typeof data56 !== "boolean"){
+const err133 = {instancePath:instancePath+"/scope/require-claimed",schemaPath:"#/properties/scope/properties/require-claimed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["require-claimed"].type,parentSchema:schema11.properties.scope.properties["require-claimed"],data:data56};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1692,7 +1710,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data42};
+const err134 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data16};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1701,23 +1719,23 @@ vErrors.push(err134);
 }
 errors++;
 }
-let data53 = data.routing;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53["auto-approve-threshold"] === undefined){
-data53["auto-approve-threshold"] = 0.9;
+let data57 = data.secrets;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57["fail-on"] === undefined){
+data57["fail-on"] = "fail";
 }
-if(data53["reject-threshold"] === undefined){
-data53["reject-threshold"] = 0.3;
+if(data57["disabled-rules"] === undefined){
+data57["disabled-rules"] = [];
 }
-if(data53["require-human-for"] === undefined){
-data53["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
+if(data57.patterns === undefined){
+data57.patterns = [];
 }
-if(data53.unknown === undefined){
-data53.unknown = "human_review";
+if(data57.allow === undefined){
+data57.allow = [];
 }
-for(const key9 in data53){
-if(!((((key9 === "auto-approve-threshold") || (key9 === "reject-threshold")) || (key9 === "require-human-for")) || (key9 === "unknown"))){
-const err135 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data53};
+for(const key10 in data57){
+if(!((((key10 === "fail-on") || (key10 === "disabled-rules")) || (key10 === "patterns")) || (key10 === "allow"))){
+const err135 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data57};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1727,10 +1745,9 @@ vErrors.push(err135);
 errors++;
 }
 }
-let data54 = data53["auto-approve-threshold"];
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 > 1 || isNaN(data54)){
-const err136 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data54};
+let data58 = data57["fail-on"];
+if(typeof data58 !== "string"){
+const err136 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data58};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1739,8 +1756,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data54 < 0 || isNaN(data54)){
-const err137 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data54};
+if(!(((data58 === "fail") || (data58 === "warn")) || (data58 === "never"))){
+const err137 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data58};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1749,9 +1766,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data54};
+let data59 = data57["disabled-rules"];
+if(Array.isArray(data59)){
+if(data59.length > 500){
+const err138 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data59};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1760,10 +1778,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-let data55 = data53["reject-threshold"];
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 > 1 || isNaN(data55)){
-const err139 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data55};
+const len13 = data59.length;
+for(let i13=0; i13<len13; i13++){
+let data60 = data59[i13];
+if(typeof data60 === "string"){
+if(func2(data60) > 100){
+const err139 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1772,8 +1792,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data55 < 0 || isNaN(data55)){
-const err140 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data55};
+if(func2(data60) < 1){
+const err140 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1782,9 +1802,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data55};
+if(!pattern3.test(data60)){
+const err141 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1793,13 +1812,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-let data56 = data53["require-human-for"];
-if(Array.isArray(data56)){
-const len14 = data56.length;
-for(let i14=0; i14<len14; i14++){
-let data57 = data56[i14];
-if(typeof data57 !== "string"){
-const err142 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data57};
+}
+else {
+const err142 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1808,8 +1823,10 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(!((((((((((data57 === "protected-path") || (data57 === "secret-finding")) || (data57 === "tool-violation")) || (data57 === "scope-violation")) || (data57 === "missing-signal")) || (data57 === "unsigned-manifest")) || (data57 === "unpinned-model")) || (data57 === "binary-file")) || (data57 === "large-change")) || (data57 === "dependency-change"))){
-const err143 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data57};
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data59};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1818,19 +1835,10 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-let i15 = data56.length;
-let j0;
-if(i15 > 1){
-const indices0 = {};
-for(;i15--;){
-let item0 = data56[i15];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err144 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data56};
+let data61 = data57.patterns;
+if(Array.isArray(data61)){
+if(data61.length > 200){
+const err144 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data61};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1838,14 +1846,13 @@ else {
 vErrors.push(err144);
 }
 errors++;
-break;
 }
-indices0[item0] = i15;
-}
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data56};
+const len14 = data61.length;
+for(let i14=0; i14<len14; i14++){
+let data62 = data61[i14];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.id === undefined){
+const err145 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1854,9 +1861,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-let data58 = data53.unknown;
-if(typeof data58 !== "string"){
-const err146 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data58};
+if(data62.regex === undefined){
+const err146 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1865,8 +1871,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(!((data58 === "human_review") || (data58 === "reject"))){
-const err147 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data58};
+for(const key11 in data62){
+if(!(((key11 === "id") || (key11 === "regex")) || (key11 === "description"))){
+const err147 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1876,8 +1883,11 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data53};
+if(data62.id !== undefined){
+let data63 = data62.id;
+if(typeof data63 === "string"){
+if(func2(data63) > 100){
+const err148 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1886,23 +1896,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-let data59 = data.audit;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.sink === undefined){
-data59.sink = "artifact";
-}
-if(data59.path === undefined){
-data59.path = "agent-gates-audit.jsonl";
-}
-if(data59.chain === undefined){
-data59.chain = true;
-}
-if(data59["retention-days"] === undefined){
-data59["retention-days"] = 90;
-}
-for(const key10 in data59){
-if(!((((key10 === "sink") || (key10 === "path")) || (key10 === "chain")) || (key10 === "retention-days"))){
-const err149 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data59};
+if(func2(data63) < 1){
+const err149 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1911,10 +1906,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-let data60 = data59.sink;
-if(typeof data60 !== "string"){
-const err150 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data60};
+if(!pattern3.test(data63)){
+const err150 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1923,8 +1916,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(!((data60 === "artifact") || (data60 === "file"))){
-const err151 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data60};
+}
+else {
+const err151 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1933,10 +1927,12 @@ vErrors.push(err151);
 }
 errors++;
 }
-let data61 = data59.path;
-if(typeof data61 === "string"){
-if(func2(data61) > 1000){
-const err152 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data61};
+}
+if(data62.regex !== undefined){
+let data64 = data62.regex;
+if(typeof data64 === "string"){
+if(func2(data64) > 1000){
+const err152 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1945,8 +1941,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(func2(data61) < 1){
-const err153 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data61};
+if(func2(data64) < 1){
+const err153 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1957,7 +1953,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data61};
+const err154 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1966,9 +1962,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-let data62 = data59.chain;
-if(typeof data62 !== "boolean"){
-const err155 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data62};
+}
+if(data62.description !== undefined){
+let data65 = data62.description;
+if(typeof data65 === "string"){
+if(func2(data65) > 500){
+const err155 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data65};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1977,9 +1976,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-let data63 = data59["retention-days"];
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err156 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data63};
+}
+else {
+const err156 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data65};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1988,9 +1987,10 @@ vErrors.push(err156);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 > 90 || isNaN(data63)){
-const err157 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data63};
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1999,8 +1999,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data63 < 1 || isNaN(data63)){
-const err158 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data63};
+}
+}
+else {
+const err158 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data61};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2009,10 +2011,10 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data59};
+let data66 = data57.allow;
+if(Array.isArray(data66)){
+if(data66.length > 500){
+const err159 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data66};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2021,14 +2023,937 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-else {
-const err160 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const len15 = data66.length;
+for(let i15=0; i15<len15; i15++){
+let data67 = data66[i15];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.reason === undefined){
+const err160 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
 if(vErrors === null){
 vErrors = [err160];
 }
 else {
 vErrors.push(err160);
+}
+errors++;
+}
+for(const key12 in data67){
+if(!((((key12 === "paths") || (key12 === "regex")) || (key12 === "rules")) || (key12 === "reason"))){
+const err161 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data67.paths !== undefined){
+let data68 = data67.paths;
+if(Array.isArray(data68)){
+if(data68.length > 100){
+const err162 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+if(data68.length < 1){
+const err163 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+const len16 = data68.length;
+for(let i16=0; i16<len16; i16++){
+let data69 = data68[i16];
+if(typeof data69 === "string"){
+if(func2(data69) > 1000){
+const err164 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data69};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+if(func2(data69) < 1){
+const err165 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data69};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data69};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data67.regex !== undefined){
+let data70 = data67.regex;
+if(typeof data70 === "string"){
+if(func2(data70) > 1000){
+const err168 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+if(func2(data70) < 1){
+const err169 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data67.rules !== undefined){
+let data71 = data67.rules;
+if(Array.isArray(data71)){
+if(data71.length > 100){
+const err171 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+if(data71.length < 1){
+const err172 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+const len17 = data71.length;
+for(let i17=0; i17<len17; i17++){
+let data72 = data71[i17];
+if(typeof data72 === "string"){
+if(func2(data72) > 100){
+const err173 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+if(func2(data72) < 1){
+const err174 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(!pattern3.test(data72)){
+const err175 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data67.reason !== undefined){
+let data73 = data67.reason;
+if(typeof data73 === "string"){
+if(func2(data73) > 1000){
+const err178 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(func2(data73) < 1){
+const err179 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+if(!pattern2.test(data73)){
+const err180 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data66};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data57};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+let data74 = data.transcript;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.redact === undefined){
+data74.redact = true;
+}
+if(data74["allowed-tools"] === undefined){
+data74["allowed-tools"] = ["*"];
+}
+if(data74["denied-tools"] === undefined){
+data74["denied-tools"] = [];
+}
+if(data74["redact-patterns"] === undefined){
+data74["redact-patterns"] = [];
+}
+if(data74["retention-days"] === undefined){
+data74["retention-days"] = 30;
+}
+if(data74["max-bytes"] === undefined){
+data74["max-bytes"] = 2147483648;
+}
+if(data74["allow-outside-workspace"] === undefined){
+data74["allow-outside-workspace"] = false;
+}
+for(const key13 in data74){
+if(!(((((((key13 === "redact") || (key13 === "allowed-tools")) || (key13 === "denied-tools")) || (key13 === "redact-patterns")) || (key13 === "retention-days")) || (key13 === "max-bytes")) || (key13 === "allow-outside-workspace"))){
+const err185 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data74};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+let data75 = data74.redact;
+if(typeof data75 !== "boolean"){
+const err186 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data75};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+let data76 = data74["allowed-tools"];
+if(Array.isArray(data76)){
+if(data76.length > 500){
+const err187 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data76};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+const len18 = data76.length;
+for(let i18=0; i18<len18; i18++){
+let data77 = data76[i18];
+if(typeof data77 === "string"){
+if(func2(data77) > 1000){
+const err188 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data77};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+if(func2(data77) < 1){
+const err189 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data77};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data77};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data76};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+let data78 = data74["denied-tools"];
+if(Array.isArray(data78)){
+if(data78.length > 500){
+const err192 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data78};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+const len19 = data78.length;
+for(let i19=0; i19<len19; i19++){
+let data79 = data78[i19];
+if(typeof data79 === "string"){
+if(func2(data79) > 1000){
+const err193 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data79};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+if(func2(data79) < 1){
+const err194 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data79};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+else {
+const err195 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data79};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+}
+else {
+const err196 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data78};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+let data80 = data74["redact-patterns"];
+if(Array.isArray(data80)){
+if(data80.length > 200){
+const err197 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data80};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+const len20 = data80.length;
+for(let i20=0; i20<len20; i20++){
+let data81 = data80[i20];
+if(typeof data81 === "string"){
+if(func2(data81) > 1000){
+const err198 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+if(func2(data81) < 1){
+const err199 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data80};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+let data82 = data74["retention-days"];
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err202 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 90 || isNaN(data82)){
+const err203 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+if(data82 < 1 || isNaN(data82)){
+const err204 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+let data83 = data74["max-bytes"];
+if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
+const err205 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if((typeof data83 == "number") && (isFinite(data83))){
+if(data83 > 17179869184 || isNaN(data83)){
+const err206 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+if(data83 < 1024 || isNaN(data83)){
+const err207 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+let data84 = data74["allow-outside-workspace"];
+if(typeof data84 !== "boolean"){
+const err208 = {instancePath:instancePath+"/transcript/allow-outside-workspace",schemaPath:"#/properties/transcript/properties/allow-outside-workspace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties["allow-outside-workspace"].type,parentSchema:schema11.properties.transcript.properties["allow-outside-workspace"],data:data84};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data74};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+let data85 = data.routing;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85["auto-approve-threshold"] === undefined){
+data85["auto-approve-threshold"] = 0.9;
+}
+if(data85["reject-threshold"] === undefined){
+data85["reject-threshold"] = 0.3;
+}
+if(data85["require-human-for"] === undefined){
+data85["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
+}
+if(data85.unknown === undefined){
+data85.unknown = "human_review";
+}
+for(const key14 in data85){
+if(!((((key14 === "auto-approve-threshold") || (key14 === "reject-threshold")) || (key14 === "require-human-for")) || (key14 === "unknown"))){
+const err210 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data85};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+let data86 = data85["auto-approve-threshold"];
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 > 1 || isNaN(data86)){
+const err211 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+if(data86 < 0 || isNaN(data86)){
+const err212 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+else {
+const err213 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+let data87 = data85["reject-threshold"];
+if((typeof data87 == "number") && (isFinite(data87))){
+if(data87 > 1 || isNaN(data87)){
+const err214 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+if(data87 < 0 || isNaN(data87)){
+const err215 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+let data88 = data85["require-human-for"];
+if(Array.isArray(data88)){
+const len21 = data88.length;
+for(let i21=0; i21<len21; i21++){
+let data89 = data88[i21];
+if(typeof data89 !== "string"){
+const err217 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data89};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+if(!((((((((((data89 === "protected-path") || (data89 === "secret-finding")) || (data89 === "tool-violation")) || (data89 === "scope-violation")) || (data89 === "missing-signal")) || (data89 === "unsigned-manifest")) || (data89 === "unpinned-model")) || (data89 === "binary-file")) || (data89 === "large-change")) || (data89 === "dependency-change"))){
+const err218 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data89};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+let i22 = data88.length;
+let j0;
+if(i22 > 1){
+const indices0 = {};
+for(;i22--;){
+let item0 = data88[i22];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err219 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i22, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i22+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data88};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+break;
+}
+indices0[item0] = i22;
+}
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data88};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+let data90 = data85.unknown;
+if(typeof data90 !== "string"){
+const err221 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data90};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+if(!((data90 === "human_review") || (data90 === "reject"))){
+const err222 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data90};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data85};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+let data91 = data.audit;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.sink === undefined){
+data91.sink = "artifact";
+}
+if(data91.path === undefined){
+data91.path = "agent-gates-audit.jsonl";
+}
+if(data91.chain === undefined){
+data91.chain = true;
+}
+if(data91["retention-days"] === undefined){
+data91["retention-days"] = 90;
+}
+for(const key15 in data91){
+if(!((((key15 === "sink") || (key15 === "path")) || (key15 === "chain")) || (key15 === "retention-days"))){
+const err224 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data91};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+let data92 = data91.sink;
+if(typeof data92 !== "string"){
+const err225 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data92};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if(!((data92 === "artifact") || (data92 === "file"))){
+const err226 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data92};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+let data93 = data91.path;
+if(typeof data93 === "string"){
+if(func2(data93) > 1000){
+const err227 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data93};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+if(func2(data93) < 1){
+const err228 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data93};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data93};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+let data94 = data91.chain;
+if(typeof data94 !== "boolean"){
+const err230 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data94};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+let data95 = data91["retention-days"];
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err231 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data95};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 > 90 || isNaN(data95)){
+const err232 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data95};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if(data95 < 1 || isNaN(data95)){
+const err233 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data95};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data91};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+else {
+const err235 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
 }
 errors++;
 }

@@ -4,6 +4,7 @@
  * that changed it afterwards would make that record lie; apply action-input overrides to a copy.
  */
 
+import type { RiskTier } from '../diff/types.js';
 import type { FailOn } from '../gate/verdict.js';
 
 /** Signals that always send a change to a person (`routing.require-human-for`). */
@@ -39,17 +40,46 @@ export interface SigningPolicy {
   readonly keys: readonly string[];
 }
 
+/** One protected glob and where it came from, so a finding can say which rule decided. */
+export interface ProtectedPathRule {
+  readonly glob: string;
+  /**
+   * `always: the policy file`, `default: <group>` (defaults.ts DEFAULT_PROTECTED_GROUPS) or
+   * `scope.protected-paths[<i>]` for the file's own entries.
+   */
+  readonly origin: string;
+  /** The risk tier a change to a matching path reaches at least. */
+  readonly tier: RiskTier;
+}
+
 export interface ScopePolicy {
   readonly allowedPaths: readonly string[];
   /**
-   * Every protected glob in effect: the agent-instruction paths (unless turned off), the policy file
-   * itself (always), then the file's own `protected-paths`. Gates need not know where each came from.
+   * Every protected glob in effect: the policy file itself (always), the default protected set
+   * (unless turned off), then the file's own `protected-paths`. Gates need not know where each came
+   * from; `protectedRules` says it, in the same order.
    */
   readonly protectedPaths: readonly string[];
+  /** `protectedPaths` with the origin and tier of each glob; the first rule that matches a path decides. */
+  readonly protectedRules: readonly ProtectedPathRule[];
   readonly protectAgentInstructions: boolean;
   readonly maxFiles: number;
   readonly maxLines: number;
   readonly forbidBinary: boolean;
+  /** Globs no change may touch: always a violation. */
+  readonly deniedPaths: readonly string[];
+  /** Most changed lines (added plus deleted) in one file: the "sweeping diff" check. */
+  readonly maxLinesPerFile: number;
+  readonly riskTiers: readonly { readonly paths: readonly string[]; readonly tier: RiskTier; readonly reason?: string }[];
+  readonly requireTicket: readonly { readonly paths: readonly string[]; readonly pattern: string; readonly reason?: string }[];
+  readonly forbid: readonly { readonly paths: readonly string[]; readonly regex: string; readonly message: string }[];
+  readonly tests: { readonly allowDeleted: boolean; readonly allowSkipped: boolean; readonly allowFewer: boolean };
+  readonly dependencies: { readonly allowDowngrade: boolean; readonly allowRegistryChange: boolean };
+  readonly allowExecutable: boolean;
+  readonly allowSymlinks: boolean;
+  readonly allowSubmodules: boolean;
+  /** Files changed that the agent never claimed are violations (when a claimed list is given). */
+  readonly requireClaimed: boolean;
 }
 
 export interface SecretPattern {
@@ -131,6 +161,17 @@ export interface RawPolicy {
     'max-files': number;
     'max-lines': number;
     'forbid-binary': boolean;
+    'denied-paths': string[];
+    'max-lines-per-file': number;
+    'risk-tiers': { paths: string[]; tier: RiskTier; reason?: string }[];
+    'require-ticket': { paths: string[]; pattern: string; reason?: string }[];
+    forbid: { paths: string[]; regex: string; message: string }[];
+    tests: { 'allow-deleted': boolean; 'allow-skipped': boolean; 'allow-fewer': boolean };
+    dependencies: { 'allow-downgrade': boolean; 'allow-registry-change': boolean };
+    'allow-executable': boolean;
+    'allow-symlinks': boolean;
+    'allow-submodules': boolean;
+    'require-claimed': boolean;
   };
   secrets: {
     'fail-on': 'fail' | 'warn' | 'never';

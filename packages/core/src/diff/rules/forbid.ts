@@ -1,0 +1,85 @@
+import { ConfigError } from '../../errors.js';
+import type { Policy } from '../../policy/types.js';
+import type { Rule } from '../types.js';
+import { Findings, GlobGroups, settingIn } from './common.js';
+
+/**
+ * Lines longer than this are tested in overlapping windows: a minified line of megabytes would make
+ * even a linear pattern slow to report, and a match longer than the overlap is not a pattern a
+ * reviewer wrote for one line.
+ */
+const WINDOW = 64 * 1024;
+const OVERLAP = 4 * 1024;
+
+function matches(regex: RegExp, text: string): boolean {
+  if (text.length <= WINDOW) return regex.test(text);
+  for (let start = 0; start < text.length; start += WINDOW - OVERLAP) {
+    if (regex.test(text.slice(start, start + WINDOW))) return true;
+  }
+  return false;
+}
+
+/** A regex whose groups are numbered or named can change meaning inside a larger one. */
+const NOT_COMBINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_]/;
+
+/**
+ * `forbid`: content not allowed in the lines a change adds to matching files, reported at the line with
+ * the entry's message. The matched text is never shown: it may be anything the agent wrote.
+ */
+export function forbidRule(policy: Policy, policyFile?: string): Rule {
+  const setting = settingIn(policyFile);
+  const entries = policy.scope.forbid.map((entry, i) => {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(entry.regex);
+    } catch {
+      throw new ConfigError('E_POLICY', `scope.forbid[${i}].regex is not a valid regular expression`);
+    }
+    return { index: i, message: entry.message, regex };
+  });
+  const groups = new GlobGroups(
+    policy.scope.forbid.map((entry) => entry.paths),
+    (i, j) => `scope.forbid[${i}].paths[${j}]`,
+  );
+  return {
+    name: 'forbid',
+    run(ctx) {
+      const out = new Findings('forbid');
+      if (entries.length === 0) return Promise.resolve([]);
+      // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
+      // in one test, and only a line it matches is tested entry by entry to say which.
+      const prefilters = new Map<string, RegExp | undefined>();
+      const prefilterFor = (applicable: typeof entries): RegExp | undefined => {
+        if (applicable.length < 2) return undefined;
+        const key = applicable.map((entry) => entry.index).join(',');
+        if (!prefilters.has(key)) {
+          const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
+          prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
+        }
+        return prefilters.get(key);
+      };
+      for (const file of ctx.changes.files) {
+        if (file.status === 'deleted' || file.addedLines.length === 0) continue;
+        const applicable = groups.matching(file.path).map((i) => entries[i] as (typeof entries)[number]);
+        if (applicable.length === 0) continue;
+        const prefilter = prefilterFor(applicable);
+        for (const added of file.addedLines) {
+          if (prefilter && !matches(prefilter, added.text)) continue;
+          for (const entry of applicable) {
+            if (!matches(entry.regex, added.text)) continue;
+            out.add({
+              code: 'forbidden-content',
+              severity: 'fail',
+              message: entry.message,
+              path: file.path,
+              line: added.line,
+              tier: 'high',
+              decidedBy: setting(`scope.forbid[${entry.index}]`),
+            });
+          }
+        }
+      }
+      return Promise.resolve(out.done());
+    },
+  };
+}
