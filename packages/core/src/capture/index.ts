@@ -31,15 +31,7 @@ import { captureOpaque } from './opaque.js';
 import { learnedSearcher, redactLearned, withoutLearned } from './learned-pass.js';
 import type { LearnedSpelling } from '../secrets/learned-values.js';
 
-export {
-  captureUpload,
-  defaultArtifactName,
-  planCapture,
-  resolveTranscriptPath,
-  type CaptureInputs,
-  type CapturePlan,
-  type CaptureRun,
-} from './resolve.js';
+export { captureUpload, defaultArtifactName, planCapture, resolveTranscriptPath, type CaptureInputs, type CapturePlan, type CaptureRun } from './resolve.js';
 
 export type * from './types.js';
 export type { Verdict } from '../gate/verdict.js';
