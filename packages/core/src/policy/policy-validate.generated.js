@@ -20,16 +20,19 @@ function ucs2length(str) {
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person. The default for every risk tier that `thresholds` does not name.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than every auto-approve threshold; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"thresholds":{"description":"Auto-approve thresholds per risk tier (`low`, `medium`, `high`), for every author; a tier not named uses `auto-approve-threshold`. `critical` is never auto-approved. Typical: `{low: 0.6, medium: 0.75, high: 0.9}`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"agent-thresholds":{"description":"Thresholds per risk tier for changes authored by an agent, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"human-thresholds":{"description":"Thresholds per risk tier for changes authored by a person, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"},"expected-signals":{"description":"Gates whose outputs must be in the router's `signals`; an absent one routes to `unknown` (never to approval).","type":"array","uniqueItems":true,"default":["capture-transcript","verify-manifest","diff-scope"],"items":{"type":"string","enum":["capture-transcript","verify-manifest","diff-scope"]}},"on-gate-fail":{"description":"What a gate's hard failure (verdict `fail`, a secret, a denied path, an invalid manifest) does, per gate: `reject` or `human_review`.","type":"object","additionalProperties":false,"default":{},"properties":{"capture-transcript":{"description":"On a hard failure of capture-transcript.","type":"string","enum":["reject","human_review"],"default":"reject"},"verify-manifest":{"description":"On a hard failure of verify-manifest.","type":"string","enum":["reject","human_review"],"default":"reject"},"diff-scope":{"description":"On a hard failure of diff-scope.","type":"string","enum":["reject","human_review"],"default":"reject"}}},"weights":{"description":"Weight of each normalised signal (0 to 1) in the confidence. A signal that was not given counts as 0 at its weight (missing evidence never helps); set a weight to 0 to leave the signal out.","type":"object","additionalProperties":false,"default":{},"properties":{"gates":{"description":"The gates' verdicts: pass 1, warn 0.5, fail or missing 0, averaged over `expected-signals`.","type":"number","minimum":0,"maximum":100,"default":0.4},"tests":{"description":"`tests`: passed 1, failed 0.","type":"number","minimum":0,"maximum":100,"default":0.2},"review-score":{"description":"`review-score` divided by 100.","type":"number","minimum":0,"maximum":100,"default":0.2},"agent-confidence":{"description":"`agent-confidence` as given (0 to 1).","type":"number","minimum":0,"maximum":100,"default":0.1},"vulnerabilities":{"description":"`vulnerabilities` or open code-scanning alerts: none 1, otherwise 1/(1+count).","type":"number","minimum":0,"maximum":100,"default":0.1}}},"path-tiers":{"description":"Risk tiers for changed paths: the highest tier of any matching entry raises the change's tier (never lowers it).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"tier":{"type":"string","enum":["low","medium","high","critical"],"description":"The tier a change touching one of `paths` reaches at least."}}}},"reviewers":{"description":"Role-based review: changed paths matching `paths` request these `users` and `teams` (team slugs of the repository's organisation).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"users":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},"description":"GitHub logins to request a review from."},"teams":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},"description":"Team slugs to request a review from."}}}},"agent-authors":{"description":"How `author-kind: auto` recognises an agent: pull request author logins (globs), head branch prefixes, and commit message trailers (case-insensitive prefixes of a line).","type":"object","additionalProperties":false,"default":{},"properties":{"logins":{"type":"array","default":["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Pull request author logins (globs, case-insensitive) that are agents."},"branch-prefixes":{"type":"array","default":["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Head branch prefixes agents push to."},"trailers":{"type":"array","default":["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"],"items":{"type":"string","minLength":1,"maxLength":200},"description":"Commit message lines (case-insensitive prefixes) that mark an agent's commit."}}}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
 const schema12 = {"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"};
 const schema14 = {"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000};
 const schema15 = {"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000};
 const schema17 = {"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
 const schema20 = {"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000};
 const func2 = ucs2length;
+const func39 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$", "u");
 const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 const pattern5 = new RegExp("\\S", "u");
+const pattern6 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "u");
+const pattern7 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://agent-gates.dev/schemas/policy.schema.json" */;
@@ -1695,14 +1698,41 @@ data52["auto-approve-threshold"] = 0.9;
 if(data52["reject-threshold"] === undefined){
 data52["reject-threshold"] = 0.3;
 }
+if(data52.thresholds === undefined){
+data52.thresholds = {};
+}
+if(data52["agent-thresholds"] === undefined){
+data52["agent-thresholds"] = {};
+}
+if(data52["human-thresholds"] === undefined){
+data52["human-thresholds"] = {};
+}
 if(data52["require-human-for"] === undefined){
 data52["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
 }
 if(data52.unknown === undefined){
 data52.unknown = "human_review";
 }
+if(data52["expected-signals"] === undefined){
+data52["expected-signals"] = ["capture-transcript","verify-manifest","diff-scope"];
+}
+if(data52["on-gate-fail"] === undefined){
+data52["on-gate-fail"] = {};
+}
+if(data52.weights === undefined){
+data52.weights = {};
+}
+if(data52["path-tiers"] === undefined){
+data52["path-tiers"] = [];
+}
+if(data52.reviewers === undefined){
+data52.reviewers = [];
+}
+if(data52["agent-authors"] === undefined){
+data52["agent-authors"] = {};
+}
 for(const key9 in data52){
-if(!((((key9 === "auto-approve-threshold") || (key9 === "reject-threshold")) || (key9 === "require-human-for")) || (key9 === "unknown"))){
+if(!(func39.call(schema11.properties.routing.properties, key9))){
 const err134 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data52};
 if(vErrors === null){
 vErrors = [err134];
@@ -1779,13 +1809,11 @@ vErrors.push(err140);
 }
 errors++;
 }
-let data55 = data52["require-human-for"];
-if(Array.isArray(data55)){
-const len14 = data55.length;
-for(let i14=0; i14<len14; i14++){
-let data56 = data55[i14];
-if(typeof data56 !== "string"){
-const err141 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data56};
+let data55 = data52.thresholds;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key10 in data55){
+if(!(((key10 === "low") || (key10 === "medium")) || (key10 === "high"))){
+const err141 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.thresholds,data:data55};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1794,8 +1822,12 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(!((((((((((data56 === "protected-path") || (data56 === "secret-finding")) || (data56 === "tool-violation")) || (data56 === "scope-violation")) || (data56 === "missing-signal")) || (data56 === "unsigned-manifest")) || (data56 === "unpinned-model")) || (data56 === "binary-file")) || (data56 === "large-change")) || (data56 === "dependency-change"))){
-const err142 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data56};
+}
+if(data55.low !== undefined){
+let data56 = data55.low;
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 1 || isNaN(data56)){
+const err142 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data56};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1804,19 +1836,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-let i15 = data55.length;
-let j0;
-if(i15 > 1){
-const indices0 = {};
-for(;i15--;){
-let item0 = data55[i15];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err143 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data55};
+if(data56 < 0 || isNaN(data56)){
+const err143 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data56};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1824,14 +1845,10 @@ else {
 vErrors.push(err143);
 }
 errors++;
-break;
-}
-indices0[item0] = i15;
-}
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data55};
+const err144 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.low.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data56};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1840,9 +1857,12 @@ vErrors.push(err144);
 }
 errors++;
 }
-let data57 = data52.unknown;
-if(typeof data57 !== "string"){
-const err145 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data57};
+}
+if(data55.medium !== undefined){
+let data57 = data55.medium;
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 1 || isNaN(data57)){
+const err145 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data57};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1851,8 +1871,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(!((data57 === "human_review") || (data57 === "reject"))){
-const err146 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data57};
+if(data57 < 0 || isNaN(data57)){
+const err146 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data57};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1863,7 +1883,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data52};
+const err147 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.medium.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data57};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1872,23 +1892,12 @@ vErrors.push(err147);
 }
 errors++;
 }
-let data58 = data.audit;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.sink === undefined){
-data58.sink = "artifact";
 }
-if(data58.path === undefined){
-data58.path = "agent-gates-audit.jsonl";
-}
-if(data58.chain === undefined){
-data58.chain = true;
-}
-if(data58["retention-days"] === undefined){
-data58["retention-days"] = 90;
-}
-for(const key10 in data58){
-if(!((((key10 === "sink") || (key10 === "path")) || (key10 === "chain")) || (key10 === "retention-days"))){
-const err148 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data58};
+if(data55.high !== undefined){
+let data58 = data55.high;
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 1 || isNaN(data58)){
+const err148 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data58};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1897,10 +1906,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-let data59 = data58.sink;
-if(typeof data59 !== "string"){
-const err149 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data59};
+if(data58 < 0 || isNaN(data58)){
+const err149 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data58};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1909,8 +1916,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(!((data59 === "artifact") || (data59 === "file"))){
-const err150 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data59};
+}
+else {
+const err150 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.high.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data58};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1919,10 +1927,10 @@ vErrors.push(err150);
 }
 errors++;
 }
-let data60 = data58.path;
-if(typeof data60 === "string"){
-if(func2(data60) > 1000){
-const err151 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data60};
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.thresholds.type,parentSchema:schema11.properties.routing.properties.thresholds,data:data55};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1931,8 +1939,11 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(func2(data60) < 1){
-const err152 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data60};
+let data59 = data52["agent-thresholds"];
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key11 in data59){
+if(!(((key11 === "low") || (key11 === "medium")) || (key11 === "high"))){
+const err152 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data59};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1942,8 +1953,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data60};
+if(data59.low !== undefined){
+let data60 = data59.low;
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 1 || isNaN(data60)){
+const err153 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data60};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1952,9 +1966,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-let data61 = data58.chain;
-if(typeof data61 !== "boolean"){
-const err154 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data61};
+if(data60 < 0 || isNaN(data60)){
+const err154 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data60};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1963,9 +1976,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-let data62 = data58["retention-days"];
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err155 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+}
+else {
+const err155 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data60};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1974,9 +1987,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 > 90 || isNaN(data62)){
-const err156 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+}
+if(data59.medium !== undefined){
+let data61 = data59.medium;
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 1 || isNaN(data61)){
+const err156 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data61};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1985,8 +2001,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data62 < 1 || isNaN(data62)){
-const err157 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+if(data61 < 0 || isNaN(data61)){
+const err157 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data61};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1996,9 +2012,8 @@ vErrors.push(err157);
 errors++;
 }
 }
-}
 else {
-const err158 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data58};
+const err158 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data61};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2008,13 +2023,1303 @@ vErrors.push(err158);
 errors++;
 }
 }
-else {
-const err159 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data59.high !== undefined){
+let data62 = data59.high;
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 1 || isNaN(data62)){
+const err159 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data62};
 if(vErrors === null){
 vErrors = [err159];
 }
 else {
 vErrors.push(err159);
+}
+errors++;
+}
+if(data62 < 0 || isNaN(data62)){
+const err160 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data62};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+else {
+const err161 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data62};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-thresholds"].type,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data59};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+let data63 = data52["human-thresholds"];
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key12 in data63){
+if(!(((key12 === "low") || (key12 === "medium")) || (key12 === "high"))){
+const err163 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data63};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data63.low !== undefined){
+let data64 = data63.low;
+if((typeof data64 == "number") && (isFinite(data64))){
+if(data64 > 1 || isNaN(data64)){
+const err164 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data64};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+if(data64 < 0 || isNaN(data64)){
+const err165 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data64};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data64};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+if(data63.medium !== undefined){
+let data65 = data63.medium;
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 > 1 || isNaN(data65)){
+const err167 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data65};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+if(data65 < 0 || isNaN(data65)){
+const err168 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data65};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data65};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data63.high !== undefined){
+let data66 = data63.high;
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 1 || isNaN(data66)){
+const err170 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data66};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+if(data66 < 0 || isNaN(data66)){
+const err171 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data66};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data66};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["human-thresholds"].type,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data63};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+let data67 = data52["require-human-for"];
+if(Array.isArray(data67)){
+const len14 = data67.length;
+for(let i14=0; i14<len14; i14++){
+let data68 = data67[i14];
+if(typeof data68 !== "string"){
+const err174 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data68};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(!((((((((((data68 === "protected-path") || (data68 === "secret-finding")) || (data68 === "tool-violation")) || (data68 === "scope-violation")) || (data68 === "missing-signal")) || (data68 === "unsigned-manifest")) || (data68 === "unpinned-model")) || (data68 === "binary-file")) || (data68 === "large-change")) || (data68 === "dependency-change"))){
+const err175 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data68};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+let i15 = data67.length;
+let j0;
+if(i15 > 1){
+const indices0 = {};
+for(;i15--;){
+let item0 = data67[i15];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err176 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data67};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+break;
+}
+indices0[item0] = i15;
+}
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data67};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+let data69 = data52.unknown;
+if(typeof data69 !== "string"){
+const err178 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data69};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(!((data69 === "human_review") || (data69 === "reject"))){
+const err179 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data69};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+let data70 = data52["expected-signals"];
+if(Array.isArray(data70)){
+const len15 = data70.length;
+for(let i16=0; i16<len15; i16++){
+let data71 = data70[i16];
+if(typeof data71 !== "string"){
+const err180 = {instancePath:instancePath+"/routing/expected-signals/" + i16,schemaPath:"#/properties/routing/properties/expected-signals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["expected-signals"].items.type,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data71};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+if(!(((data71 === "capture-transcript") || (data71 === "verify-manifest")) || (data71 === "diff-scope"))){
+const err181 = {instancePath:instancePath+"/routing/expected-signals/" + i16,schemaPath:"#/properties/routing/properties/expected-signals/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["expected-signals"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["expected-signals"].items.enum,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data71};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+let i17 = data70.length;
+let j1;
+if(i17 > 1){
+const indices1 = {};
+for(;i17--;){
+let item1 = data70[i17];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err182 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/uniqueItems",keyword:"uniqueItems",params:{i: i17, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i17+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data70};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+break;
+}
+indices1[item1] = i17;
+}
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["expected-signals"].type,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data70};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+let data72 = data52["on-gate-fail"];
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72["capture-transcript"] === undefined){
+data72["capture-transcript"] = "reject";
+}
+if(data72["verify-manifest"] === undefined){
+data72["verify-manifest"] = "reject";
+}
+if(data72["diff-scope"] === undefined){
+data72["diff-scope"] = "reject";
+}
+for(const key13 in data72){
+if(!(((key13 === "capture-transcript") || (key13 === "verify-manifest")) || (key13 === "diff-scope"))){
+const err184 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data72};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+let data73 = data72["capture-transcript"];
+if(typeof data73 !== "string"){
+const err185 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data73};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+if(!((data73 === "reject") || (data73 === "human_review"))){
+const err186 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data73};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+let data74 = data72["verify-manifest"];
+if(typeof data74 !== "string"){
+const err187 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data74};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+if(!((data74 === "reject") || (data74 === "human_review"))){
+const err188 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data74};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+let data75 = data72["diff-scope"];
+if(typeof data75 !== "string"){
+const err189 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data75};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if(!((data75 === "reject") || (data75 === "human_review"))){
+const err190 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data75};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["on-gate-fail"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data72};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+let data76 = data52.weights;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.gates === undefined){
+data76.gates = 0.4;
+}
+if(data76.tests === undefined){
+data76.tests = 0.2;
+}
+if(data76["review-score"] === undefined){
+data76["review-score"] = 0.2;
+}
+if(data76["agent-confidence"] === undefined){
+data76["agent-confidence"] = 0.1;
+}
+if(data76.vulnerabilities === undefined){
+data76.vulnerabilities = 0.1;
+}
+for(const key14 in data76){
+if(!(((((key14 === "gates") || (key14 === "tests")) || (key14 === "review-score")) || (key14 === "agent-confidence")) || (key14 === "vulnerabilities"))){
+const err192 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.weights,data:data76};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+let data77 = data76.gates;
+if((typeof data77 == "number") && (isFinite(data77))){
+if(data77 > 100 || isNaN(data77)){
+const err193 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data77};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+if(data77 < 0 || isNaN(data77)){
+const err194 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data77};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+else {
+const err195 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.gates.type,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data77};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+let data78 = data76.tests;
+if((typeof data78 == "number") && (isFinite(data78))){
+if(data78 > 100 || isNaN(data78)){
+const err196 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data78};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data78 < 0 || isNaN(data78)){
+const err197 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data78};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.tests.type,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data78};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+let data79 = data76["review-score"];
+if((typeof data79 == "number") && (isFinite(data79))){
+if(data79 > 100 || isNaN(data79)){
+const err199 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data79};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+if(data79 < 0 || isNaN(data79)){
+const err200 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data79};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["review-score"].type,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data79};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+let data80 = data76["agent-confidence"];
+if((typeof data80 == "number") && (isFinite(data80))){
+if(data80 > 100 || isNaN(data80)){
+const err202 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data80};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+if(data80 < 0 || isNaN(data80)){
+const err203 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data80};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["agent-confidence"].type,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data80};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+let data81 = data76.vulnerabilities;
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 > 100 || isNaN(data81)){
+const err205 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data81};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if(data81 < 0 || isNaN(data81)){
+const err206 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data81};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.vulnerabilities.type,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data81};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+else {
+const err208 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.weights.type,parentSchema:schema11.properties.routing.properties.weights,data:data76};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+let data82 = data52["path-tiers"];
+if(Array.isArray(data82)){
+const len16 = data82.length;
+for(let i18=0; i18<len16; i18++){
+let data83 = data82[i18];
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.paths === undefined){
+const err209 = {instancePath:instancePath+"/routing/path-tiers/" + i18,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data83};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+if(data83.tier === undefined){
+const err210 = {instancePath:instancePath+"/routing/path-tiers/" + i18,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data83};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+for(const key15 in data83){
+if(!((key15 === "paths") || (key15 === "tier"))){
+const err211 = {instancePath:instancePath+"/routing/path-tiers/" + i18,schemaPath:"#/properties/routing/properties/path-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data83};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data83.paths !== undefined){
+let data84 = data83.paths;
+if(Array.isArray(data84)){
+if(data84.length < 1){
+const err212 = {instancePath:instancePath+"/routing/path-tiers/" + i18+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data84};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+const len17 = data84.length;
+for(let i19=0; i19<len17; i19++){
+let data85 = data84[i19];
+if(typeof data85 === "string"){
+if(func2(data85) > 1000){
+const err213 = {instancePath:instancePath+"/routing/path-tiers/" + i18+"/paths/" + i19,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data85};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+if(func2(data85) < 1){
+const err214 = {instancePath:instancePath+"/routing/path-tiers/" + i18+"/paths/" + i19,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data85};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/routing/path-tiers/" + i18+"/paths/" + i19,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data85};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/routing/path-tiers/" + i18+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].items.properties.paths.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data84};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data83.tier !== undefined){
+let data86 = data83.tier;
+if(typeof data86 !== "string"){
+const err217 = {instancePath:instancePath+"/routing/path-tiers/" + i18+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data86};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+if(!((((data86 === "low") || (data86 === "medium")) || (data86 === "high")) || (data86 === "critical"))){
+const err218 = {instancePath:instancePath+"/routing/path-tiers/" + i18+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data86};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/routing/path-tiers/" + i18,schemaPath:"#/properties/routing/properties/path-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["path-tiers"].items.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data83};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/routing/path-tiers",schemaPath:"#/properties/routing/properties/path-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].type,parentSchema:schema11.properties.routing.properties["path-tiers"],data:data82};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+let data87 = data52.reviewers;
+if(Array.isArray(data87)){
+const len18 = data87.length;
+for(let i20=0; i20<len18; i20++){
+let data88 = data87[i20];
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.users === undefined){
+data88.users = [];
+}
+if(data88.teams === undefined){
+data88.teams = [];
+}
+if(data88.paths === undefined){
+const err221 = {instancePath:instancePath+"/routing/reviewers/" + i20,schemaPath:"#/properties/routing/properties/reviewers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties.reviewers.items.required,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data88};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+for(const key16 in data88){
+if(!(((key16 === "paths") || (key16 === "users")) || (key16 === "teams"))){
+const err222 = {instancePath:instancePath+"/routing/reviewers/" + i20,schemaPath:"#/properties/routing/properties/reviewers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data88};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+if(data88.paths !== undefined){
+let data89 = data88.paths;
+if(Array.isArray(data89)){
+if(data89.length < 1){
+const err223 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data89};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+const len19 = data89.length;
+for(let i21=0; i21<len19; i21++){
+let data90 = data89[i21];
+if(typeof data90 === "string"){
+if(func2(data90) > 1000){
+const err224 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/paths/" + i21,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data90};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+if(func2(data90) < 1){
+const err225 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/paths/" + i21,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data90};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+else {
+const err226 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/paths/" + i21,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data90};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.paths.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data89};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+let data91 = data88.users;
+if(Array.isArray(data91)){
+const len20 = data91.length;
+for(let i22=0; i22<len20; i22++){
+let data92 = data91[i22];
+if(typeof data92 === "string"){
+if(!pattern6.test(data92)){
+const err228 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/users/" + i22,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"+"\"",schema:"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data92};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/users/" + i22,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.users.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data92};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+}
+else {
+const err230 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/users",schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.users.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users,data:data91};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+let data93 = data88.teams;
+if(Array.isArray(data93)){
+const len21 = data93.length;
+for(let i23=0; i23<len21; i23++){
+let data94 = data93[i23];
+if(typeof data94 === "string"){
+if(!pattern7.test(data94)){
+const err231 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/teams/" + i23,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data94};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+else {
+const err232 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/teams/" + i23,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data94};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+}
+else {
+const err233 = {instancePath:instancePath+"/routing/reviewers/" + i20+"/teams",schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams,data:data93};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/routing/reviewers/" + i20,schemaPath:"#/properties/routing/properties/reviewers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.reviewers.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data88};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+}
+else {
+const err235 = {instancePath:instancePath+"/routing/reviewers",schemaPath:"#/properties/routing/properties/reviewers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.type,parentSchema:schema11.properties.routing.properties.reviewers,data:data87};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+let data95 = data52["agent-authors"];
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.logins === undefined){
+data95.logins = ["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"];
+}
+if(data95["branch-prefixes"] === undefined){
+data95["branch-prefixes"] = ["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"];
+}
+if(data95.trailers === undefined){
+data95.trailers = ["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"];
+}
+for(const key17 in data95){
+if(!(((key17 === "logins") || (key17 === "branch-prefixes")) || (key17 === "trailers"))){
+const err236 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data95};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+let data96 = data95.logins;
+if(Array.isArray(data96)){
+const len22 = data96.length;
+for(let i24=0; i24<len22; i24++){
+let data97 = data96[i24];
+if(typeof data97 === "string"){
+if(func2(data97) > 100){
+const err237 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i24,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data97};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+if(func2(data97) < 1){
+const err238 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i24,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data97};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+else {
+const err239 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i24,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data97};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+}
+else {
+const err240 = {instancePath:instancePath+"/routing/agent-authors/logins",schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins,data:data96};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+let data98 = data95["branch-prefixes"];
+if(Array.isArray(data98)){
+const len23 = data98.length;
+for(let i25=0; i25<len23; i25++){
+let data99 = data98[i25];
+if(typeof data99 === "string"){
+if(func2(data99) > 100){
+const err241 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i25,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data99};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+if(func2(data99) < 1){
+const err242 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i25,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data99};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+else {
+const err243 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i25,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data99};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+}
+else {
+const err244 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes",schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"],data:data98};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+let data100 = data95.trailers;
+if(Array.isArray(data100)){
+const len24 = data100.length;
+for(let i26=0; i26<len24; i26++){
+let data101 = data100[i26];
+if(typeof data101 === "string"){
+if(func2(data101) > 200){
+const err245 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i26,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data101};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+if(func2(data101) < 1){
+const err246 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i26,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data101};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+else {
+const err247 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i26,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data101};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/routing/agent-authors/trailers",schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers,data:data100};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-authors"].type,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data95};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data52};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+let data102 = data.audit;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.sink === undefined){
+data102.sink = "artifact";
+}
+if(data102.path === undefined){
+data102.path = "agent-gates-audit.jsonl";
+}
+if(data102.chain === undefined){
+data102.chain = true;
+}
+if(data102["retention-days"] === undefined){
+data102["retention-days"] = 90;
+}
+for(const key18 in data102){
+if(!((((key18 === "sink") || (key18 === "path")) || (key18 === "chain")) || (key18 === "retention-days"))){
+const err251 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data102};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+let data103 = data102.sink;
+if(typeof data103 !== "string"){
+const err252 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data103};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+if(!((data103 === "artifact") || (data103 === "file"))){
+const err253 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data103};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+let data104 = data102.path;
+if(typeof data104 === "string"){
+if(func2(data104) > 1000){
+const err254 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data104};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+if(func2(data104) < 1){
+const err255 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data104};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+else {
+const err256 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data104};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+let data105 = data102.chain;
+if(typeof data105 !== "boolean"){
+const err257 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data105};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+let data106 = data102["retention-days"];
+if(!(((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106))) && (isFinite(data106)))){
+const err258 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data106};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+if((typeof data106 == "number") && (isFinite(data106))){
+if(data106 > 90 || isNaN(data106)){
+const err259 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data106};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+if(data106 < 1 || isNaN(data106)){
+const err260 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data106};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+}
+else {
+const err261 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data102};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+else {
+const err262 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
 }
 errors++;
 }
