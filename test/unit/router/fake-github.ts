@@ -27,6 +27,10 @@ export class FakeGitHub {
   reviews: { commit_id: string; event: string; body: string }[] = [];
   statuses: { sha: string; state: string; context: string; description: string }[] = [];
   calls: Call[] = [];
+  /** The pull request's changed files, its commit messages and open code-scanning alerts. */
+  files: string[] = [];
+  commitMessages: string[] = [];
+  openAlerts = 0;
   headSha: string;
   state = 'open';
   /** Answers a call before the state machine does; return undefined to let it through. */
@@ -81,6 +85,10 @@ export class FakeGitHub {
       this.requestedReviewers.push({ users: body.reviewers as string[], teams: body.team_reviewers as string[] });
       return { status: 201, body: {} };
     }
+    if (method === 'GET' && path.match(/\/pulls\/\d+\/files$/)) return { status: 200, body: this.files.map((filename) => ({ filename })) };
+    if (method === 'GET' && path.match(/\/pulls\/\d+\/commits$/)) return { status: 200, body: this.commitMessages.map((message) => ({ commit: { message } })) };
+    if (method === 'GET' && path.match(/\/code-scanning\/alerts$/))
+      return { status: 200, body: Array.from({ length: this.openAlerts }, (_, i) => ({ number: i + 1 })) };
     if (method === 'GET' && path.match(/\/pulls\/\d+$/)) return { status: 200, body: { number: 7, state: this.state, head: { sha: this.headSha } } };
     if (method === 'POST' && path.match(/\/pulls\/\d+\/reviews$/)) {
       if (body.commit_id !== this.headSha && body.event === 'APPROVE') this.staleApprovals += 1;
