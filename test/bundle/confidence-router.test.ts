@@ -123,6 +123,30 @@ describe('confidence-router bundle', () => {
     expect(run.log).toMatch(/E_VERDICT/);
   });
 
+  it('raises the tier from the changed paths the API lists, and counts open code-scanning alerts', async () => {
+    const tiered = createGitRepo({
+      base: { '.github/agent-gates.yml': "version: 1\nrouting:\n  path-tiers:\n    - paths: ['infra/**']\n      tier: critical\n" },
+      head: { 'infra/main.tf': 'y\n' },
+    });
+    github.headSha = tiered.headSha;
+    github.files = ['infra/main.tf'];
+    github.openAlerts = 3;
+    const run = await runAction({
+      action: 'confidence-router',
+      workspace: tiered.dir,
+      event: pullRequestEvent(tiered),
+      eventName: 'pull_request',
+      inputs: { signals: needs(), ...STRONG, vulnerabilities: '', 'code-scanning': 'true' },
+      env: { GITHUB_API_URL: served.url },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs).toMatchObject({ action: 'human_review', 'risk-tier': 'critical', verdict: 'warn' });
+    const rows = JSON.parse(run.outputs.reasons!) as { signal: string; value: unknown }[];
+    expect(rows.find((r) => r.signal === 'vulnerabilities')?.value).toBe(3);
+    expect(rows.some((r) => r.signal === 'tier-critical')).toBe(true);
+    expect(github.calls.some((c) => c.path.includes('/code-scanning/alerts?') && c.path.includes('ref=refs%2Fpull%2F42%2Fhead'))).toBe(true);
+  });
+
   it.each([
     ['signals', '{not json', 'E_SIGNALS'],
     ['review-score', '140', 'E_RANGE'],
