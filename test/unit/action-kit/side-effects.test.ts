@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_LIMIT, createGitHubClient, executeSideEffects, renderDecisionComment, type RestClient } from '@agent-gates/action-kit';
 import { COMMENT_MARKER, parseRouterInputs, planSideEffects, route, type RouterDecision, type SideEffectRequest } from '@agent-gates/core/router';
 import { needs, routingPolicy } from '../router/builders.js';
-import { FakeGitHub, READ_ONLY, SECONDARY_RATE_LIMIT, serveFakeGitHub } from '../router/fake-github.js';
+import { FakeGitHub, READ_ONLY, SECONDARY_RATE_LIMIT, SERVER_ERROR, serveFakeGitHub } from '../router/fake-github.js';
 
 // The REST API is mocked at the HTTP boundary: a loopback FakeGitHub, reached through action-kit's real client.
 const HEAD = 'c'.repeat(40);
@@ -93,6 +93,15 @@ describe('executeSideEffects over HTTP', () => {
     expect(slept).toEqual([2000]);
     expect(github.statuses).toHaveLength(1);
     expect(warnings.join('\n')).toMatch(/retry after 2s/);
+  });
+
+  it('retries a 5xx and writes once', async () => {
+    let failures = 0;
+    github.fault = (call) => (call.method === 'POST' && call.path.includes('/statuses/') && failures++ === 0 ? SERVER_ERROR : undefined);
+    const result = await executeSideEffects(plan(decision(), { label: false, comment: false, approve: false }), { client, log, sleep });
+    expect(result.failed).toBe(false);
+    expect(github.calls.filter((c) => c.path.includes('/statuses/'))).toHaveLength(2);
+    expect(github.statuses).toHaveLength(1);
   });
 
   it('degrades to a warning on a read-only token and still reports what it skipped', async () => {
