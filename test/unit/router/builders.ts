@@ -21,6 +21,8 @@ export interface GateOptions {
   version?: string;
   toolName?: string;
   outputs?: Record<string, string>;
+  /** The pull request head the gate judged, recorded in its report. */
+  headSha?: string;
 }
 
 /** A sibling gate's outputs, with its report written to a temp dir when asked. */
@@ -69,6 +71,7 @@ export function gateOutputs(gate: RoutingGate, options: GateOptions = {}): Recor
         eventName: 'pull_request',
         sha: 'f'.repeat(40),
         actor: 'a',
+        ...(options.headSha ? { pullRequest: { number: 7, baseSha: '0'.repeat(40), headSha: options.headSha } } : {}),
       },
       startedAt: new Date(0),
       finishedAt: new Date(0),

@@ -159,6 +159,20 @@ const ROWS: Row[] = [
     codes: ['signal-unreadable'],
   },
   {
+    name: 'a report about another head',
+    signals: needs({ 'diff-scope': { headSha: 'e'.repeat(40) } }),
+    inputs: GOOD,
+    action: 'human_review',
+    codes: ['signal-stale'],
+  },
+  {
+    name: 'a report about the judged head',
+    signals: needs({ 'diff-scope': { headSha: 'f'.repeat(40) } }),
+    inputs: GOOD,
+    action: 'auto_approve',
+    absent: ['signal-stale'],
+  },
+  {
     name: 'an incomplete diff view',
     signals: needs({ 'diff-scope': { outputs: { complete: 'false' } } }),
     inputs: GOOD,
@@ -336,6 +350,8 @@ describe('confidence-router decision table', () => {
     const codes = decision.reasons.map((r) => r.code);
     expect({ action: decision.action, codes }).toMatchObject({ action: row.action });
     for (const code of row.codes ?? []) expect(codes).toContain(code);
+    for (const code of row.absent ?? []) expect(codes).not.toContain(code);
+    for (const code of row.absent ?? []) expect(codes).not.toContain(code);
     if (row.tier) expect(decision.riskTier).toBe(row.tier);
     // The envelope's rule holds: the verdict is the worst severity among the reasons.
     const worst = decision.reasons.some((r) => r.severity === 'fail')

@@ -103,6 +103,10 @@ export function route(options: RouteOptions): RouterDecision {
     if (e.report.state === 'mismatch') add('report-digest-mismatch', unknownCap, `${e.gate} (${e.signal}): ${e.report.note}`, e.signal);
     if (e.report.state === 'invalid' && !e.unreadable.length) add('signal-unreadable', unknownCap, `${e.gate} (${e.signal}): ${e.report.note}`, e.signal);
     if (e.report.state === 'verified') {
+      // Evidence about another commit says nothing about this one.
+      if (e.report.headSha && facts.headSha && e.report.headSha !== facts.headSha) {
+        add('signal-stale', unknownCap, `${e.gate} (${e.signal}) judged head ${e.report.headSha.slice(0, 12)}, not ${facts.headSha.slice(0, 12)}`, e.signal);
+      }
       if (e.report.toolName !== `agent-gates/${e.gate}`)
         add('signal-unreadable', unknownCap, `${e.gate} (${e.signal}): report names tool ${e.report.toolName}`, e.signal);
       else if (!understoodVersion(e.gate, e.report.version ?? ''))

@@ -71,7 +71,7 @@ export interface GateEvidence {
   verdict?: 'pass' | 'warn' | 'fail';
   /** Why a value could not be read; any makes the signal unreadable. */
   unreadable: string[];
-  report: { state: 'verified' | 'mismatch' | 'unread' | 'invalid'; note: string; version?: string; toolName?: string };
+  report: { state: 'verified' | 'mismatch' | 'unread' | 'invalid'; note: string; version?: string; toolName?: string; headSha?: string };
   /** Reason codes with their severity, from the report and the violations outputs. */
   codes: { code: string; severity: string; message?: string }[];
   risk?: RoutingTier;
@@ -145,7 +145,14 @@ function readReport(evidence: GateEvidence, outputs: Readonly<Record<string, str
     evidence.report = { state: 'invalid', note: 'report is not a GateReport envelope' };
     return;
   }
-  evidence.report = { state: 'verified', note: `report ${digest.slice(0, 19)}… verified`, version: tool.version, toolName: tool.name };
+  const pullRequest = isRecord(r.pullRequest) ? r.pullRequest : {};
+  evidence.report = {
+    state: 'verified',
+    note: `report ${digest.slice(0, 19)}… verified`,
+    version: tool.version,
+    toolName: tool.name,
+    ...(typeof pullRequest.headSha === 'string' ? { headSha: pullRequest.headSha } : {}),
+  };
   if (r.verdict !== outputs.verdict) evidence.unreadable.push(`report verdict ${JSON.stringify(r.verdict)} differs from output verdict`);
   for (const reason of r.reasons) {
     if (isRecord(reason) && typeof reason.code === 'string') {
