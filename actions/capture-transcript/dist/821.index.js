@@ -15,6 +15,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __webpack_require__(29179);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/pattern-safety.ts
+var pattern_safety = __webpack_require__(79565);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/translate.ts
+var translate = __webpack_require__(91102);
 // EXTERNAL MODULE: ../../packages/core/src/policy/defaults.ts + 1 modules
 var defaults = __webpack_require__(49842);
 // EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
@@ -42,16 +46,19 @@ function ucs2length(str) {
 
 const validate = (/* unused pure expression or super */ null && (validate10));
 /* harmony default export */ const policy_validate_generated = (validate10);
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch, how big it may be, and what its added lines may hold (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either. A rename is judged under its old and its new path, a copy under its new one. Every finding says which setting decided it, for example `scope.denied-paths[0] in .github/agent-gates.yml` or `default: dependency manifests`. Whatever the settings say, a file name holding control, bidirectional-override or invisible characters is a violation (`fail`), and one that is not valid UTF-8 is a warning.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation (`fail`). The default `[\"**\"]` allows every path.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved (a `warn` finding, risk tier `high`). They are added to the default protected set (see `protect-agent-instructions`), never replace it. The policy file itself is always protected, and a change to it is a violation (`fail`, tier `critical`): the base commit's policy judges the change.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the default set, each group reported under its own name: agent instructions and CI workflows (tier `critical`: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/GEMINI.md`, `**/.claude/**`, `**/.cursor/**`, `**/.windsurfrules`, `**/.clinerules`, `**/.roo/**`, `**/.continue/**`, `**/CONVENTIONS.md` (Aider), `**/.codex/**`, `**/.amazonq/**`, `**/.junie/**`, `.github/copilot-instructions.md`, `**/.mcp.json`, CODEOWNERS and the like); dependency manifests and lockfiles of every major ecosystem matched by base name anywhere (tier `high`: `package.json`, `pnpm-lock.yaml`, `requirements*.txt`, `pyproject.toml`, `go.mod`, `Cargo.lock`, `Gemfile.lock`, `pom.xml`, `*.csproj`…); `CODEOWNERS` and `SECURITY.md` anywhere; CI configuration outside dot-folders (`.gitlab-ci.yml`, `Jenkinsfile`, `.gitattributes`, `.gitmodules`…); every top-level dot-folder (`.*/**`); and documents agents read as context (tier `medium`: `README.md`, `CONTRIBUTING.md`, `CHANGELOG.md`…). The full lists are below. Setting it to false removes the whole default set; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted, renamed or copied); more is a violation (`fail`).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted, binary files not counted) in one change; more is a violation (`fail`).","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file added or changed by the change as a scope violation (`fail`): a reviewer cannot read it. When false it is listed (`pass`, tier `medium`).","type":"boolean","default":true},"denied-paths":{"description":"Globs no change may touch, whatever `allowed-paths` says: a file matching one is a violation (`fail`, tier `high`), for example `secrets/**` or `**/*.pem`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"max-lines-per-file":{"description":"Most changed lines (added plus deleted) in any one file: the \"sweeping diff\" check. A file over it is a violation (`fail`, tier `medium`): an agent rewrote what it was asked to touch.","type":"integer","minimum":1,"maximum":10000000,"default":1000},"risk-tiers":{"description":"Risk tiers for paths: a change touching a file that matches an entry's `paths` reaches at least that entry's `tier`. The change's tier is the highest any entry or finding reaches, never lowered by anything else: a floor the router may raise but never lower. Without a matching entry or finding a change is `low`.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"description":"Globs of the files this tier applies to.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"tier":{"description":"The tier a change touching them reaches at least.","type":"string","enum":["low","medium","high","critical"]},"reason":{"description":"Why, shown in the report next to the tier.","type":"string","minLength":1,"maxLength":500}}}},"require-ticket":{"description":"Changes to some paths need a ticket: when a changed file matches an entry's `paths`, a match of its `pattern` must appear in the pull request's title, body or branch name or in a commit message; otherwise it is a violation (`fail`, tier `medium`).","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["paths","pattern"],"properties":{"paths":{"description":"Globs of the files that need a ticket, for example `infra/**/*.tf`.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"pattern":{"description":"JavaScript regular expression of a ticket id, for example `\\b[A-Z][A-Z0-9]+-[0-9]+\\b` (Jira) or `#[0-9]+`. It must not match the empty string.","type":"string","minLength":1,"maxLength":1000},"reason":{"description":"Why these paths need a ticket, shown with the finding.","type":"string","minLength":1,"maxLength":500}}}},"forbid":{"description":"Content not allowed in the lines a change adds: each added line of a file matching `paths` is tested against `regex`, and a match is a violation (`fail`, tier `high`) reported with `message` at that line. Examples: network calls in generated tests, `eval(`, `child_process` in generated code. The matched text is never printed.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["regex","message"],"properties":{"paths":{"description":"Globs of the files the entry applies to; every file when left out.","type":"array","default":["**"],"minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression tested against each added line, for example `\\beval\\(`. It must not match the empty string, and shapes that backtrack without end (`(a+)+`) are refused.","type":"string","minLength":1,"maxLength":1000},"message":{"description":"What a reviewer reads at the line, for example `generated tests must not call the network`.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"}}}},"tests":{"description":"What a change may do to tests. Test files are recognised by each ecosystem's conventions (JS/TS, Python, Go, Java/Kotlin, Rust, Ruby).","type":"object","additionalProperties":false,"default":{},"properties":{"allow-deleted":{"description":"Allow a change to delete a test file. When false a deleted test file is a violation (`fail`).","type":"boolean","default":false},"allow-skipped":{"description":"Allow newly skipped or focused tests (`.skip`, `xit`, `it.only`, `fdescribe`, `@pytest.mark.skip`, `t.Skip`, `@Disabled`, `#[ignore]`, `pending`…). When false each is a violation (`fail`).","type":"boolean","default":false},"allow-fewer":{"description":"Allow a test file to end with fewer test cases than it had. When false a net loss is a violation (`fail`).","type":"boolean","default":false}}},"dependencies":{"description":"What a change may do to dependencies, read from manifests and lockfiles with each format's parser. New dependencies are always listed in the report as a risk signal.","type":"object","additionalProperties":false,"default":{},"properties":{"allow-downgrade":{"description":"Allow a dependency's version to decrease. When false a downgrade is a violation (`fail`).","type":"boolean","default":false},"allow-registry-change":{"description":"Allow a dependency's source (registry host, git URL, index) to change. When false such a change is a violation (`fail`).","type":"boolean","default":false}}},"allow-executable":{"description":"Allow a change to add a file with the executable bit or set it on an existing file. When false that is a violation (`fail`, tier `high`); when true it is listed (`pass`, tier `medium`).","type":"boolean","default":false},"allow-symlinks":{"description":"Allow a change to add a symbolic link or change where one points. When false that is a violation (`fail`, tier `high`). A link that points out of the repository (an absolute target such as `/etc/passwd`, or `../..` past the root) or into `.git` is a violation whatever this says (`fail`, tier `critical`).","type":"boolean","default":false},"allow-submodules":{"description":"Allow a change to add, move, remove or update a git submodule. When false that is a violation (`fail`, tier `high`).","type":"boolean","default":false},"require-claimed":{"description":"When the agent's claimed files are given (diff-scope's `claimed-files`), a changed file the agent never claimed is a violation (`fail`, tier `high`); when false it is a warning. A claimed file that is not in the change is always a warning.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person. The default for every risk tier that `thresholds` does not name.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than every auto-approve threshold; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"thresholds":{"description":"Auto-approve thresholds per risk tier (`low`, `medium`, `high`), for every author; a tier not named uses `auto-approve-threshold`. `critical` is never auto-approved. Typical: `{low: 0.6, medium: 0.75, high: 0.9}`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"agent-thresholds":{"description":"Thresholds per risk tier for changes authored by an agent, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"human-thresholds":{"description":"Thresholds per risk tier for changes authored by a person, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"},"expected-signals":{"description":"Gates whose outputs must be in the router's `signals`; an absent one routes to `unknown` (never to approval).","type":"array","uniqueItems":true,"default":["capture-transcript","verify-manifest","diff-scope"],"items":{"type":"string","enum":["capture-transcript","verify-manifest","diff-scope"]}},"on-gate-fail":{"description":"What a gate's hard failure (verdict `fail`, a secret, a denied path, an invalid manifest) does, per gate: `reject` or `human_review`.","type":"object","additionalProperties":false,"default":{},"properties":{"capture-transcript":{"description":"On a hard failure of capture-transcript.","type":"string","enum":["reject","human_review"],"default":"reject"},"verify-manifest":{"description":"On a hard failure of verify-manifest.","type":"string","enum":["reject","human_review"],"default":"reject"},"diff-scope":{"description":"On a hard failure of diff-scope.","type":"string","enum":["reject","human_review"],"default":"reject"}}},"weights":{"description":"Weight of each normalised signal (0 to 1) in the confidence. A signal that was not given counts as 0 at its weight (missing evidence never helps); set a weight to 0 to leave the signal out.","type":"object","additionalProperties":false,"default":{},"properties":{"gates":{"description":"The gates' verdicts: pass 1, warn 0.5, fail or missing 0, averaged over `expected-signals`.","type":"number","minimum":0,"maximum":100,"default":0.4},"tests":{"description":"`tests`: passed 1, failed 0.","type":"number","minimum":0,"maximum":100,"default":0.2},"review-score":{"description":"`review-score` divided by 100.","type":"number","minimum":0,"maximum":100,"default":0.2},"agent-confidence":{"description":"`agent-confidence` as given (0 to 1).","type":"number","minimum":0,"maximum":100,"default":0.1},"vulnerabilities":{"description":"`vulnerabilities` or open code-scanning alerts: none 1, otherwise 1/(1+count).","type":"number","minimum":0,"maximum":100,"default":0.1}}},"path-tiers":{"description":"Risk tiers for changed paths: the highest tier of any matching entry raises the change's tier (never lowers it).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"tier":{"type":"string","enum":["low","medium","high","critical"],"description":"The tier a change touching one of `paths` reaches at least."}}}},"reviewers":{"description":"Role-based review: changed paths matching `paths` request these `users` and `teams` (team slugs of the repository's organisation).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"users":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},"description":"GitHub logins to request a review from."},"teams":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},"description":"Team slugs to request a review from."}}}},"agent-authors":{"description":"How `author-kind: auto` recognises an agent: pull request author logins (globs), head branch prefixes, and commit message trailers (case-insensitive prefixes of a line).","type":"object","additionalProperties":false,"default":{},"properties":{"logins":{"type":"array","default":["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Pull request author logins (globs, case-insensitive) that are agents."},"branch-prefixes":{"type":"array","default":["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Head branch prefixes agents push to."},"trailers":{"type":"array","default":["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"],"items":{"type":"string","minLength":1,"maxLength":200},"description":"Commit message lines (case-insensitive prefixes) that mark an agent's commit."}}}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
 const schema12 = {"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"};
 const schema14 = {"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000};
 const schema15 = {"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000};
-const schema17 = {"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
-const schema20 = {"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000};
+const schema21 = {"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
+const schema24 = {"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000};
 const func2 = ucs2length;
+const func14 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$", "u");
-const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-const pattern5 = new RegExp("\\S", "u");
+const pattern2 = new RegExp("\\S", "u");
+const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern7 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "u");
+const pattern8 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://agent-gates.dev/schemas/policy.schema.json" */;
@@ -587,8 +594,41 @@ data16["max-lines"] = 2000;
 if(data16["forbid-binary"] === undefined){
 data16["forbid-binary"] = true;
 }
+if(data16["denied-paths"] === undefined){
+data16["denied-paths"] = [];
+}
+if(data16["max-lines-per-file"] === undefined){
+data16["max-lines-per-file"] = 1000;
+}
+if(data16["risk-tiers"] === undefined){
+data16["risk-tiers"] = [];
+}
+if(data16["require-ticket"] === undefined){
+data16["require-ticket"] = [];
+}
+if(data16.forbid === undefined){
+data16.forbid = [];
+}
+if(data16.tests === undefined){
+data16.tests = {};
+}
+if(data16.dependencies === undefined){
+data16.dependencies = {};
+}
+if(data16["allow-executable"] === undefined){
+data16["allow-executable"] = false;
+}
+if(data16["allow-symlinks"] === undefined){
+data16["allow-symlinks"] = false;
+}
+if(data16["allow-submodules"] === undefined){
+data16["allow-submodules"] = false;
+}
+if(data16["require-claimed"] === undefined){
+data16["require-claimed"] = true;
+}
 for(const key4 in data16){
-if(!((((((key4 === "allowed-paths") || (key4 === "protected-paths")) || (key4 === "protect-agent-instructions")) || (key4 === "max-files")) || (key4 === "max-lines")) || (key4 === "forbid-binary"))){
+if(!(func14.call(schema11.properties.scope.properties, key4))){
 const err40 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope,data:data16};
 if(vErrors === null){
 vErrors = [err40];
@@ -805,9 +845,10 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data16};
+let data25 = data16["denied-paths"];
+if(Array.isArray(data25)){
+if(data25.length > 500){
+const err59 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -816,23 +857,12 @@ vErrors.push(err59);
 }
 errors++;
 }
-let data25 = data.secrets;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25["fail-on"] === undefined){
-data25["fail-on"] = "fail";
-}
-if(data25["disabled-rules"] === undefined){
-data25["disabled-rules"] = [];
-}
-if(data25.patterns === undefined){
-data25.patterns = [];
-}
-if(data25.allow === undefined){
-data25.allow = [];
-}
-for(const key5 in data25){
-if(!((((key5 === "fail-on") || (key5 === "disabled-rules")) || (key5 === "patterns")) || (key5 === "allow"))){
-const err60 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data25};
+const len6 = data25.length;
+for(let i6=0; i6<len6; i6++){
+let data26 = data25[i6];
+if(typeof data26 === "string"){
+if(func2(data26) > 1000){
+const err60 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data26};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -841,10 +871,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-let data26 = data25["fail-on"];
-if(typeof data26 !== "string"){
-const err61 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data26};
+if(func2(data26) < 1){
+const err61 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -853,8 +881,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(!(((data26 === "fail") || (data26 === "warn")) || (data26 === "never"))){
-const err62 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data26};
+}
+else {
+const err62 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -863,10 +892,10 @@ vErrors.push(err62);
 }
 errors++;
 }
-let data27 = data25["disabled-rules"];
-if(Array.isArray(data27)){
-if(data27.length > 500){
-const err63 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data27};
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["denied-paths"].type,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data25};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -875,12 +904,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-const len6 = data27.length;
-for(let i6=0; i6<len6; i6++){
-let data28 = data27[i6];
-if(typeof data28 === "string"){
-if(func2(data28) > 100){
-const err64 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data28};
+let data27 = data16["max-lines-per-file"];
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err64 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines-per-file"].type,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -889,8 +915,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(func2(data28) < 1){
-const err65 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data28};
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 10000000 || isNaN(data27)){
+const err65 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -899,8 +926,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(!pattern2.test(data28)){
-const err66 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data28};
+if(data27 < 1 || isNaN(data27)){
+const err66 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -910,8 +937,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-else {
-const err67 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data28};
+let data28 = data16["risk-tiers"];
+if(Array.isArray(data28)){
+if(data28.length > 200){
+const err67 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -920,10 +949,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data27};
+const len7 = data28.length;
+for(let i7=0; i7<len7; i7++){
+let data29 = data28[i7];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.paths === undefined){
+const err68 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -932,10 +963,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-let data29 = data25.patterns;
-if(Array.isArray(data29)){
-if(data29.length > 200){
-const err69 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data29};
+if(data29.tier === undefined){
+const err69 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -944,12 +973,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-const len7 = data29.length;
-for(let i7=0; i7<len7; i7++){
-let data30 = data29[i7];
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.id === undefined){
-const err70 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+for(const key5 in data29){
+if(!(((key5 === "paths") || (key5 === "tier")) || (key5 === "reason"))){
+const err70 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -958,8 +984,12 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data30.regex === undefined){
-const err71 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+}
+if(data29.paths !== undefined){
+let data30 = data29.paths;
+if(Array.isArray(data30)){
+if(data30.length > 200){
+const err71 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -968,9 +998,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-for(const key6 in data30){
-if(!(((key6 === "id") || (key6 === "regex")) || (key6 === "description"))){
-const err72 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+if(data30.length < 1){
+const err72 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -979,12 +1008,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data30.id !== undefined){
-let data31 = data30.id;
+const len8 = data30.length;
+for(let i8=0; i8<len8; i8++){
+let data31 = data30[i8];
 if(typeof data31 === "string"){
-if(func2(data31) > 100){
-const err73 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+if(func2(data31) > 1000){
+const err73 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -994,7 +1023,7 @@ vErrors.push(err73);
 errors++;
 }
 if(func2(data31) < 1){
-const err74 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+const err74 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1003,8 +1032,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(!pattern2.test(data31)){
-const err75 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+}
+else {
+const err75 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data31};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1014,8 +1044,9 @@ vErrors.push(err75);
 errors++;
 }
 }
+}
 else {
-const err76 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+const err76 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1025,11 +1056,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data30.regex !== undefined){
-let data32 = data30.regex;
-if(typeof data32 === "string"){
-if(func2(data32) > 1000){
-const err77 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(data29.tier !== undefined){
+let data32 = data29.tier;
+if(typeof data32 !== "string"){
+const err77 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data32};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1038,8 +1068,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(func2(data32) < 1){
-const err78 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(!((((data32 === "low") || (data32 === "medium")) || (data32 === "high")) || (data32 === "critical"))){
+const err78 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data32};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1049,8 +1079,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-else {
-const err79 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(data29.reason !== undefined){
+let data33 = data29.reason;
+if(typeof data33 === "string"){
+if(func2(data33) > 500){
+const err79 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1059,12 +1092,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data30.description !== undefined){
-let data33 = data30.description;
-if(typeof data33 === "string"){
-if(func2(data33) > 500){
-const err80 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data33};
+if(func2(data33) < 1){
+const err80 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1075,7 +1104,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data33};
+const err81 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1087,7 +1116,7 @@ errors++;
 }
 }
 else {
-const err82 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+const err82 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["risk-tiers"].items.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1099,7 +1128,7 @@ errors++;
 }
 }
 else {
-const err83 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data29};
+const err83 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].type,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data28};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1108,10 +1137,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-let data34 = data25.allow;
+let data34 = data16["require-ticket"];
 if(Array.isArray(data34)){
-if(data34.length > 500){
-const err84 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data34};
+if(data34.length > 100){
+const err84 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1120,12 +1149,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-const len8 = data34.length;
-for(let i8=0; i8<len8; i8++){
-let data35 = data34[i8];
+const len9 = data34.length;
+for(let i9=0; i9<len9; i9++){
+let data35 = data34[i9];
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.reason === undefined){
-const err85 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+if(data35.paths === undefined){
+const err85 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1134,9 +1163,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key7 in data35){
-if(!((((key7 === "paths") || (key7 === "regex")) || (key7 === "rules")) || (key7 === "reason"))){
-const err86 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+if(data35.pattern === undefined){
+const err86 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1145,12 +1173,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data35.paths !== undefined){
-let data36 = data35.paths;
-if(Array.isArray(data36)){
-if(data36.length > 100){
-const err87 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+for(const key6 in data35){
+if(!(((key6 === "paths") || (key6 === "pattern")) || (key6 === "reason"))){
+const err87 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1159,8 +1184,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data36.length < 1){
-const err88 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+}
+if(data35.paths !== undefined){
+let data36 = data35.paths;
+if(Array.isArray(data36)){
+if(data36.length > 200){
+const err88 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1169,12 +1198,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-const len9 = data36.length;
-for(let i9=0; i9<len9; i9++){
-let data37 = data36[i9];
-if(typeof data37 === "string"){
-if(func2(data37) > 1000){
-const err89 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data37};
+if(data36.length < 1){
+const err89 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1183,8 +1208,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(func2(data37) < 1){
-const err90 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data37};
+const len10 = data36.length;
+for(let i10=0; i10<len10; i10++){
+let data37 = data36[i10];
+if(typeof data37 === "string"){
+if(func2(data37) > 1000){
+const err90 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data37};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1193,9 +1222,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data37};
+if(func2(data37) < 1){
+const err91 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data37};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1205,9 +1233,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
 else {
-const err92 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+const err92 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data37};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1217,11 +1244,9 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data35.regex !== undefined){
-let data38 = data35.regex;
-if(typeof data38 === "string"){
-if(func2(data38) > 1000){
-const err93 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+}
+else {
+const err93 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1230,8 +1255,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(func2(data38) < 1){
-const err94 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+}
+if(data35.pattern !== undefined){
+let data38 = data35.pattern;
+if(typeof data38 === "string"){
+if(func2(data38) > 1000){
+const err94 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1240,9 +1269,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+if(func2(data38) < 1){
+const err95 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1252,11 +1280,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data35.rules !== undefined){
-let data39 = data35.rules;
-if(Array.isArray(data39)){
-if(data39.length > 100){
-const err96 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+else {
+const err96 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1265,8 +1290,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data39.length < 1){
-const err97 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+}
+if(data35.reason !== undefined){
+let data39 = data35.reason;
+if(typeof data39 === "string"){
+if(func2(data39) > 500){
+const err97 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1275,12 +1304,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-const len10 = data39.length;
-for(let i10=0; i10<len10; i10++){
-let data40 = data39[i10];
-if(typeof data40 === "string"){
-if(func2(data40) > 100){
-const err98 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data40};
+if(func2(data39) < 1){
+const err98 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1289,8 +1314,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(func2(data40) < 1){
-const err99 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data40};
+}
+else {
+const err99 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1299,8 +1325,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!pattern2.test(data40)){
-const err100 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data40};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["require-ticket"].items.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1310,8 +1338,9 @@ vErrors.push(err100);
 errors++;
 }
 }
+}
 else {
-const err101 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data40};
+const err101 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].type,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data34};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1320,10 +1349,10 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+let data40 = data16.forbid;
+if(Array.isArray(data40)){
+if(data40.length > 200){
+const err102 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid,data:data40};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1332,12 +1361,15 @@ vErrors.push(err102);
 }
 errors++;
 }
+const len11 = data40.length;
+for(let i11=0; i11<len11; i11++){
+let data41 = data40[i11];
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.paths === undefined){
+data41.paths = ["**"];
 }
-if(data35.reason !== undefined){
-let data41 = data35.reason;
-if(typeof data41 === "string"){
-if(func2(data41) > 1000){
-const err103 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+if(data41.regex === undefined){
+const err103 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1346,8 +1378,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(func2(data41) < 1){
-const err104 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+if(data41.message === undefined){
+const err104 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1356,8 +1388,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(!pattern5.test(data41)){
-const err105 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+for(const key7 in data41){
+if(!(((key7 === "paths") || (key7 === "regex")) || (key7 === "message"))){
+const err105 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1367,8 +1400,10 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+let data42 = data41.paths;
+if(Array.isArray(data42)){
+if(data42.length > 200){
+const err106 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1377,10 +1412,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+if(data42.length < 1){
+const err107 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1389,10 +1422,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data34};
+const len12 = data42.length;
+for(let i12=0; i12<len12; i12++){
+let data43 = data42[i12];
+if(typeof data43 === "string"){
+if(func2(data43) > 1000){
+const err108 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data43};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1401,9 +1436,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data25};
+if(func2(data43) < 1){
+const err109 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data43};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1412,32 +1446,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-let data42 = data.transcript;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.redact === undefined){
-data42.redact = true;
 }
-if(data42["allowed-tools"] === undefined){
-data42["allowed-tools"] = ["*"];
-}
-if(data42["denied-tools"] === undefined){
-data42["denied-tools"] = [];
-}
-if(data42["redact-patterns"] === undefined){
-data42["redact-patterns"] = [];
-}
-if(data42["retention-days"] === undefined){
-data42["retention-days"] = 30;
-}
-if(data42["max-bytes"] === undefined){
-data42["max-bytes"] = 2147483648;
-}
-if(data42["allow-outside-workspace"] === undefined){
-data42["allow-outside-workspace"] = false;
-}
-for(const key8 in data42){
-if(!(((((((key8 === "redact") || (key8 === "allowed-tools")) || (key8 === "denied-tools")) || (key8 === "redact-patterns")) || (key8 === "retention-days")) || (key8 === "max-bytes")) || (key8 === "allow-outside-workspace"))){
-const err110 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data42};
+else {
+const err110 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data43};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1447,9 +1458,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-let data43 = data42.redact;
-if(typeof data43 !== "boolean"){
-const err111 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data43};
+}
+else {
+const err111 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.items.properties.paths.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1458,10 +1469,11 @@ vErrors.push(err111);
 }
 errors++;
 }
-let data44 = data42["allowed-tools"];
-if(Array.isArray(data44)){
-if(data44.length > 500){
-const err112 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data44};
+if(data41.regex !== undefined){
+let data44 = data41.regex;
+if(typeof data44 === "string"){
+if(func2(data44) > 1000){
+const err112 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1470,12 +1482,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-const len11 = data44.length;
-for(let i11=0; i11<len11; i11++){
-let data45 = data44[i11];
-if(typeof data45 === "string"){
-if(func2(data45) > 1000){
-const err113 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data45};
+if(func2(data44) < 1){
+const err113 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1484,8 +1492,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(func2(data45) < 1){
-const err114 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data45};
+}
+else {
+const err114 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.regex.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1495,8 +1504,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-else {
-const err115 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data45};
+if(data41.message !== undefined){
+let data45 = data41.message;
+if(typeof data45 === "string"){
+if(func2(data45) > 500){
+const err115 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1505,10 +1517,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data44};
+if(func2(data45) < 1){
+const err116 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1517,10 +1527,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-let data46 = data42["denied-tools"];
-if(Array.isArray(data46)){
-if(data46.length > 500){
-const err117 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data46};
+if(!pattern2.test(data45)){
+const err117 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1529,12 +1537,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-const len12 = data46.length;
-for(let i12=0; i12<len12; i12++){
-let data47 = data46[i12];
-if(typeof data47 === "string"){
-if(func2(data47) > 1000){
-const err118 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data47};
+}
+else {
+const err118 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.message.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1543,8 +1548,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(func2(data47) < 1){
-const err119 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data47};
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.forbid.items.type,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1554,8 +1561,9 @@ vErrors.push(err119);
 errors++;
 }
 }
+}
 else {
-const err120 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data47};
+const err120 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.type,parentSchema:schema11.properties.scope.properties.forbid,data:data40};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1564,10 +1572,20 @@ vErrors.push(err120);
 }
 errors++;
 }
+let data46 = data16.tests;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46["allow-deleted"] === undefined){
+data46["allow-deleted"] = false;
 }
+if(data46["allow-skipped"] === undefined){
+data46["allow-skipped"] = false;
 }
-else {
-const err121 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data46};
+if(data46["allow-fewer"] === undefined){
+data46["allow-fewer"] = false;
+}
+for(const key8 in data46){
+if(!(((key8 === "allow-deleted") || (key8 === "allow-skipped")) || (key8 === "allow-fewer"))){
+const err121 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.tests,data:data46};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1576,10 +1594,10 @@ vErrors.push(err121);
 }
 errors++;
 }
-let data48 = data42["redact-patterns"];
-if(Array.isArray(data48)){
-if(data48.length > 200){
-const err122 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data48};
+}
+let data47 = data46["allow-deleted"];
+if(typeof data47 !== "boolean"){
+const err122 = {instancePath:instancePath+"/scope/tests/allow-deleted",schemaPath:"#/properties/scope/properties/tests/properties/allow-deleted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-deleted"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-deleted"],data:data47};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1588,12 +1606,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-const len13 = data48.length;
-for(let i13=0; i13<len13; i13++){
-let data49 = data48[i13];
-if(typeof data49 === "string"){
-if(func2(data49) > 1000){
-const err123 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+let data48 = data46["allow-skipped"];
+if(typeof data48 !== "boolean"){
+const err123 = {instancePath:instancePath+"/scope/tests/allow-skipped",schemaPath:"#/properties/scope/properties/tests/properties/allow-skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-skipped"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-skipped"],data:data48};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1602,8 +1617,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(func2(data49) < 1){
-const err124 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+let data49 = data46["allow-fewer"];
+if(typeof data49 !== "boolean"){
+const err124 = {instancePath:instancePath+"/scope/tests/allow-fewer",schemaPath:"#/properties/scope/properties/tests/properties/allow-fewer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-fewer"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-fewer"],data:data49};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1614,7 +1630,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+const err125 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.tests.type,parentSchema:schema11.properties.scope.properties.tests,data:data46};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1623,10 +1639,17 @@ vErrors.push(err125);
 }
 errors++;
 }
+let data50 = data16.dependencies;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50["allow-downgrade"] === undefined){
+data50["allow-downgrade"] = false;
 }
+if(data50["allow-registry-change"] === undefined){
+data50["allow-registry-change"] = false;
 }
-else {
-const err126 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data48};
+for(const key9 in data50){
+if(!((key9 === "allow-downgrade") || (key9 === "allow-registry-change"))){
+const err126 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.dependencies,data:data50};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1635,9 +1658,10 @@ vErrors.push(err126);
 }
 errors++;
 }
-let data50 = data42["retention-days"];
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err127 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+}
+let data51 = data50["allow-downgrade"];
+if(typeof data51 !== "boolean"){
+const err127 = {instancePath:instancePath+"/scope/dependencies/allow-downgrade",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"],data:data51};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1646,9 +1670,9 @@ vErrors.push(err127);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 > 90 || isNaN(data50)){
-const err128 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+let data52 = data50["allow-registry-change"];
+if(typeof data52 !== "boolean"){
+const err128 = {instancePath:instancePath+"/scope/dependencies/allow-registry-change",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-registry-change/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"],data:data52};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1657,8 +1681,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data50 < 1 || isNaN(data50)){
-const err129 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+}
+else {
+const err129 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.dependencies.type,parentSchema:schema11.properties.scope.properties.dependencies,data:data50};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1667,10 +1692,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-let data51 = data42["max-bytes"];
-if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
-const err130 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+let data53 = data16["allow-executable"];
+if(typeof data53 !== "boolean"){
+const err130 = {instancePath:instancePath+"/scope/allow-executable",schemaPath:"#/properties/scope/properties/allow-executable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-executable"].type,parentSchema:schema11.properties.scope.properties["allow-executable"],data:data53};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1679,9 +1703,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data51 == "number") && (isFinite(data51))){
-if(data51 > 17179869184 || isNaN(data51)){
-const err131 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+let data54 = data16["allow-symlinks"];
+if(typeof data54 !== "boolean"){
+const err131 = {instancePath:instancePath+"/scope/allow-symlinks",schemaPath:"#/properties/scope/properties/allow-symlinks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-symlinks"].type,parentSchema:schema11.properties.scope.properties["allow-symlinks"],data:data54};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1690,8 +1714,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data51 < 1024 || isNaN(data51)){
-const err132 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+let data55 = data16["allow-submodules"];
+if(typeof data55 !== "boolean"){
+const err132 = {instancePath:instancePath+"/scope/allow-submodules",schemaPath:"#/properties/scope/properties/allow-submodules/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-submodules"].type,parentSchema:schema11.properties.scope.properties["allow-submodules"],data:data55};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1700,10 +1725,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-let data52 = data42["allow-outside-workspace"];
-if(typeof data52 !== "boolean"){
-const err133 = {instancePath:instancePath+"/transcript/allow-outside-workspace",schemaPath:"#/properties/transcript/properties/allow-outside-workspace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties["allow-outside-workspace"].type,parentSchema:schema11.properties.transcript.properties["allow-outside-workspace"],data:data52};
+let data56 = data16["require-claimed"];
+if(typeof data56 !== "boolean"){
+const err133 = {instancePath:instancePath+"/scope/require-claimed",schemaPath:"#/properties/scope/properties/require-claimed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["require-claimed"].type,parentSchema:schema11.properties.scope.properties["require-claimed"],data:data56};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1714,7 +1738,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data42};
+const err134 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data16};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1723,23 +1747,23 @@ vErrors.push(err134);
 }
 errors++;
 }
-let data53 = data.routing;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53["auto-approve-threshold"] === undefined){
-data53["auto-approve-threshold"] = 0.9;
+let data57 = data.secrets;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57["fail-on"] === undefined){
+data57["fail-on"] = "fail";
 }
-if(data53["reject-threshold"] === undefined){
-data53["reject-threshold"] = 0.3;
+if(data57["disabled-rules"] === undefined){
+data57["disabled-rules"] = [];
 }
-if(data53["require-human-for"] === undefined){
-data53["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
+if(data57.patterns === undefined){
+data57.patterns = [];
 }
-if(data53.unknown === undefined){
-data53.unknown = "human_review";
+if(data57.allow === undefined){
+data57.allow = [];
 }
-for(const key9 in data53){
-if(!((((key9 === "auto-approve-threshold") || (key9 === "reject-threshold")) || (key9 === "require-human-for")) || (key9 === "unknown"))){
-const err135 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data53};
+for(const key10 in data57){
+if(!((((key10 === "fail-on") || (key10 === "disabled-rules")) || (key10 === "patterns")) || (key10 === "allow"))){
+const err135 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data57};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1749,10 +1773,9 @@ vErrors.push(err135);
 errors++;
 }
 }
-let data54 = data53["auto-approve-threshold"];
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 > 1 || isNaN(data54)){
-const err136 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data54};
+let data58 = data57["fail-on"];
+if(typeof data58 !== "string"){
+const err136 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data58};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1761,8 +1784,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data54 < 0 || isNaN(data54)){
-const err137 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data54};
+if(!(((data58 === "fail") || (data58 === "warn")) || (data58 === "never"))){
+const err137 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data58};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1771,9 +1794,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data54};
+let data59 = data57["disabled-rules"];
+if(Array.isArray(data59)){
+if(data59.length > 500){
+const err138 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data59};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1782,10 +1806,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-let data55 = data53["reject-threshold"];
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 > 1 || isNaN(data55)){
-const err139 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data55};
+const len13 = data59.length;
+for(let i13=0; i13<len13; i13++){
+let data60 = data59[i13];
+if(typeof data60 === "string"){
+if(func2(data60) > 100){
+const err139 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1794,8 +1820,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data55 < 0 || isNaN(data55)){
-const err140 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data55};
+if(func2(data60) < 1){
+const err140 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1804,9 +1830,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data55};
+if(!pattern3.test(data60)){
+const err141 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1815,13 +1840,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-let data56 = data53["require-human-for"];
-if(Array.isArray(data56)){
-const len14 = data56.length;
-for(let i14=0; i14<len14; i14++){
-let data57 = data56[i14];
-if(typeof data57 !== "string"){
-const err142 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data57};
+}
+else {
+const err142 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data60};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1830,8 +1851,10 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(!((((((((((data57 === "protected-path") || (data57 === "secret-finding")) || (data57 === "tool-violation")) || (data57 === "scope-violation")) || (data57 === "missing-signal")) || (data57 === "unsigned-manifest")) || (data57 === "unpinned-model")) || (data57 === "binary-file")) || (data57 === "large-change")) || (data57 === "dependency-change"))){
-const err143 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data57};
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data59};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1840,19 +1863,10 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-let i15 = data56.length;
-let j0;
-if(i15 > 1){
-const indices0 = {};
-for(;i15--;){
-let item0 = data56[i15];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err144 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data56};
+let data61 = data57.patterns;
+if(Array.isArray(data61)){
+if(data61.length > 200){
+const err144 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data61};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1860,14 +1874,13 @@ else {
 vErrors.push(err144);
 }
 errors++;
-break;
 }
-indices0[item0] = i15;
-}
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data56};
+const len14 = data61.length;
+for(let i14=0; i14<len14; i14++){
+let data62 = data61[i14];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.id === undefined){
+const err145 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1876,9 +1889,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-let data58 = data53.unknown;
-if(typeof data58 !== "string"){
-const err146 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data58};
+if(data62.regex === undefined){
+const err146 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1887,8 +1899,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(!((data58 === "human_review") || (data58 === "reject"))){
-const err147 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data58};
+for(const key11 in data62){
+if(!(((key11 === "id") || (key11 === "regex")) || (key11 === "description"))){
+const err147 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1898,8 +1911,11 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data53};
+if(data62.id !== undefined){
+let data63 = data62.id;
+if(typeof data63 === "string"){
+if(func2(data63) > 100){
+const err148 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1908,23 +1924,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-let data59 = data.audit;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.sink === undefined){
-data59.sink = "artifact";
-}
-if(data59.path === undefined){
-data59.path = "agent-gates-audit.jsonl";
-}
-if(data59.chain === undefined){
-data59.chain = true;
-}
-if(data59["retention-days"] === undefined){
-data59["retention-days"] = 90;
-}
-for(const key10 in data59){
-if(!((((key10 === "sink") || (key10 === "path")) || (key10 === "chain")) || (key10 === "retention-days"))){
-const err149 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data59};
+if(func2(data63) < 1){
+const err149 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1933,10 +1934,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-let data60 = data59.sink;
-if(typeof data60 !== "string"){
-const err150 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data60};
+if(!pattern3.test(data63)){
+const err150 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1945,8 +1944,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(!((data60 === "artifact") || (data60 === "file"))){
-const err151 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data60};
+}
+else {
+const err151 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1955,10 +1955,12 @@ vErrors.push(err151);
 }
 errors++;
 }
-let data61 = data59.path;
-if(typeof data61 === "string"){
-if(func2(data61) > 1000){
-const err152 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data61};
+}
+if(data62.regex !== undefined){
+let data64 = data62.regex;
+if(typeof data64 === "string"){
+if(func2(data64) > 1000){
+const err152 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1967,8 +1969,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(func2(data61) < 1){
-const err153 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data61};
+if(func2(data64) < 1){
+const err153 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1979,7 +1981,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data61};
+const err154 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1988,9 +1990,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-let data62 = data59.chain;
-if(typeof data62 !== "boolean"){
-const err155 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data62};
+}
+if(data62.description !== undefined){
+let data65 = data62.description;
+if(typeof data65 === "string"){
+if(func2(data65) > 500){
+const err155 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data65};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1999,9 +2004,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-let data63 = data59["retention-days"];
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err156 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data63};
+}
+else {
+const err156 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data65};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2010,9 +2015,10 @@ vErrors.push(err156);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 > 90 || isNaN(data63)){
-const err157 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data63};
+}
+}
+else {
+const err157 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2021,8 +2027,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data63 < 1 || isNaN(data63)){
-const err158 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data63};
+}
+}
+else {
+const err158 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data61};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2031,10 +2039,10 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data59};
+let data66 = data57.allow;
+if(Array.isArray(data66)){
+if(data66.length > 500){
+const err159 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data66};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2043,14 +2051,2239 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-else {
-const err160 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const len15 = data66.length;
+for(let i15=0; i15<len15; i15++){
+let data67 = data66[i15];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.reason === undefined){
+const err160 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
 if(vErrors === null){
 vErrors = [err160];
 }
 else {
 vErrors.push(err160);
+}
+errors++;
+}
+for(const key12 in data67){
+if(!((((key12 === "paths") || (key12 === "regex")) || (key12 === "rules")) || (key12 === "reason"))){
+const err161 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data67.paths !== undefined){
+let data68 = data67.paths;
+if(Array.isArray(data68)){
+if(data68.length > 100){
+const err162 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+if(data68.length < 1){
+const err163 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+const len16 = data68.length;
+for(let i16=0; i16<len16; i16++){
+let data69 = data68[i16];
+if(typeof data69 === "string"){
+if(func2(data69) > 1000){
+const err164 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data69};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+if(func2(data69) < 1){
+const err165 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data69};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data69};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data67.regex !== undefined){
+let data70 = data67.regex;
+if(typeof data70 === "string"){
+if(func2(data70) > 1000){
+const err168 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+if(func2(data70) < 1){
+const err169 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data67.rules !== undefined){
+let data71 = data67.rules;
+if(Array.isArray(data71)){
+if(data71.length > 100){
+const err171 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+if(data71.length < 1){
+const err172 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+const len17 = data71.length;
+for(let i17=0; i17<len17; i17++){
+let data72 = data71[i17];
+if(typeof data72 === "string"){
+if(func2(data72) > 100){
+const err173 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+if(func2(data72) < 1){
+const err174 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(!pattern3.test(data72)){
+const err175 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data72};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data67.reason !== undefined){
+let data73 = data67.reason;
+if(typeof data73 === "string"){
+if(func2(data73) > 1000){
+const err178 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(func2(data73) < 1){
+const err179 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+if(!pattern2.test(data73)){
+const err180 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data66};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data57};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+let data74 = data.transcript;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.redact === undefined){
+data74.redact = true;
+}
+if(data74["allowed-tools"] === undefined){
+data74["allowed-tools"] = ["*"];
+}
+if(data74["denied-tools"] === undefined){
+data74["denied-tools"] = [];
+}
+if(data74["redact-patterns"] === undefined){
+data74["redact-patterns"] = [];
+}
+if(data74["retention-days"] === undefined){
+data74["retention-days"] = 30;
+}
+if(data74["max-bytes"] === undefined){
+data74["max-bytes"] = 2147483648;
+}
+if(data74["allow-outside-workspace"] === undefined){
+data74["allow-outside-workspace"] = false;
+}
+for(const key13 in data74){
+if(!(((((((key13 === "redact") || (key13 === "allowed-tools")) || (key13 === "denied-tools")) || (key13 === "redact-patterns")) || (key13 === "retention-days")) || (key13 === "max-bytes")) || (key13 === "allow-outside-workspace"))){
+const err185 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data74};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+let data75 = data74.redact;
+if(typeof data75 !== "boolean"){
+const err186 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data75};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+let data76 = data74["allowed-tools"];
+if(Array.isArray(data76)){
+if(data76.length > 500){
+const err187 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data76};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+const len18 = data76.length;
+for(let i18=0; i18<len18; i18++){
+let data77 = data76[i18];
+if(typeof data77 === "string"){
+if(func2(data77) > 1000){
+const err188 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data77};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+if(func2(data77) < 1){
+const err189 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data77};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data77};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data76};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+let data78 = data74["denied-tools"];
+if(Array.isArray(data78)){
+if(data78.length > 500){
+const err192 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data78};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+const len19 = data78.length;
+for(let i19=0; i19<len19; i19++){
+let data79 = data78[i19];
+if(typeof data79 === "string"){
+if(func2(data79) > 1000){
+const err193 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data79};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+if(func2(data79) < 1){
+const err194 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data79};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+else {
+const err195 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data79};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+}
+else {
+const err196 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data78};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+let data80 = data74["redact-patterns"];
+if(Array.isArray(data80)){
+if(data80.length > 200){
+const err197 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data80};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+const len20 = data80.length;
+for(let i20=0; i20<len20; i20++){
+let data81 = data80[i20];
+if(typeof data81 === "string"){
+if(func2(data81) > 1000){
+const err198 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+if(func2(data81) < 1){
+const err199 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data80};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+let data82 = data74["retention-days"];
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err202 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 90 || isNaN(data82)){
+const err203 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+if(data82 < 1 || isNaN(data82)){
+const err204 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+let data83 = data74["max-bytes"];
+if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
+const err205 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if((typeof data83 == "number") && (isFinite(data83))){
+if(data83 > 17179869184 || isNaN(data83)){
+const err206 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+if(data83 < 1024 || isNaN(data83)){
+const err207 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+let data84 = data74["allow-outside-workspace"];
+if(typeof data84 !== "boolean"){
+const err208 = {instancePath:instancePath+"/transcript/allow-outside-workspace",schemaPath:"#/properties/transcript/properties/allow-outside-workspace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties["allow-outside-workspace"].type,parentSchema:schema11.properties.transcript.properties["allow-outside-workspace"],data:data84};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data74};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+let data85 = data.routing;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85["auto-approve-threshold"] === undefined){
+data85["auto-approve-threshold"] = 0.9;
+}
+if(data85["reject-threshold"] === undefined){
+data85["reject-threshold"] = 0.3;
+}
+if(data85.thresholds === undefined){
+data85.thresholds = {};
+}
+if(data85["agent-thresholds"] === undefined){
+data85["agent-thresholds"] = {};
+}
+if(data85["human-thresholds"] === undefined){
+data85["human-thresholds"] = {};
+}
+if(data85["require-human-for"] === undefined){
+data85["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
+}
+if(data85.unknown === undefined){
+data85.unknown = "human_review";
+}
+if(data85["expected-signals"] === undefined){
+data85["expected-signals"] = ["capture-transcript","verify-manifest","diff-scope"];
+}
+if(data85["on-gate-fail"] === undefined){
+data85["on-gate-fail"] = {};
+}
+if(data85.weights === undefined){
+data85.weights = {};
+}
+if(data85["path-tiers"] === undefined){
+data85["path-tiers"] = [];
+}
+if(data85.reviewers === undefined){
+data85.reviewers = [];
+}
+if(data85["agent-authors"] === undefined){
+data85["agent-authors"] = {};
+}
+for(const key14 in data85){
+if(!(func14.call(schema11.properties.routing.properties, key14))){
+const err210 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data85};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+let data86 = data85["auto-approve-threshold"];
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 > 1 || isNaN(data86)){
+const err211 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+if(data86 < 0 || isNaN(data86)){
+const err212 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+else {
+const err213 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+let data87 = data85["reject-threshold"];
+if((typeof data87 == "number") && (isFinite(data87))){
+if(data87 > 1 || isNaN(data87)){
+const err214 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+if(data87 < 0 || isNaN(data87)){
+const err215 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+let data88 = data85.thresholds;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key15 in data88){
+if(!(((key15 === "low") || (key15 === "medium")) || (key15 === "high"))){
+const err217 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.thresholds,data:data88};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data88.low !== undefined){
+let data89 = data88.low;
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 > 1 || isNaN(data89)){
+const err218 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+if(data89 < 0 || isNaN(data89)){
+const err219 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.low.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data88.medium !== undefined){
+let data90 = data88.medium;
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 1 || isNaN(data90)){
+const err221 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+if(data90 < 0 || isNaN(data90)){
+const err222 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.medium.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data88.high !== undefined){
+let data91 = data88.high;
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 1 || isNaN(data91)){
+const err224 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+if(data91 < 0 || isNaN(data91)){
+const err225 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+else {
+const err226 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.high.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.thresholds.type,parentSchema:schema11.properties.routing.properties.thresholds,data:data88};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+let data92 = data85["agent-thresholds"];
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key16 in data92){
+if(!(((key16 === "low") || (key16 === "medium")) || (key16 === "high"))){
+const err228 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data92};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+if(data92.low !== undefined){
+let data93 = data92.low;
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 > 1 || isNaN(data93)){
+const err229 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+if(data93 < 0 || isNaN(data93)){
+const err230 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+else {
+const err231 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+if(data92.medium !== undefined){
+let data94 = data92.medium;
+if((typeof data94 == "number") && (isFinite(data94))){
+if(data94 > 1 || isNaN(data94)){
+const err232 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if(data94 < 0 || isNaN(data94)){
+const err233 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data92.high !== undefined){
+let data95 = data92.high;
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 > 1 || isNaN(data95)){
+const err235 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+if(data95 < 0 || isNaN(data95)){
+const err236 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-thresholds"].type,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data92};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+let data96 = data85["human-thresholds"];
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+for(const key17 in data96){
+if(!(((key17 === "low") || (key17 === "medium")) || (key17 === "high"))){
+const err239 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data96};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data96.low !== undefined){
+let data97 = data96.low;
+if((typeof data97 == "number") && (isFinite(data97))){
+if(data97 > 1 || isNaN(data97)){
+const err240 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+if(data97 < 0 || isNaN(data97)){
+const err241 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+else {
+const err242 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+if(data96.medium !== undefined){
+let data98 = data96.medium;
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 1 || isNaN(data98)){
+const err243 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+if(data98 < 0 || isNaN(data98)){
+const err244 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+else {
+const err245 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data96.high !== undefined){
+let data99 = data96.high;
+if((typeof data99 == "number") && (isFinite(data99))){
+if(data99 > 1 || isNaN(data99)){
+const err246 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+if(data99 < 0 || isNaN(data99)){
+const err247 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["human-thresholds"].type,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data96};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+let data100 = data85["require-human-for"];
+if(Array.isArray(data100)){
+const len21 = data100.length;
+for(let i21=0; i21<len21; i21++){
+let data101 = data100[i21];
+if(typeof data101 !== "string"){
+const err250 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data101};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+if(!((((((((((data101 === "protected-path") || (data101 === "secret-finding")) || (data101 === "tool-violation")) || (data101 === "scope-violation")) || (data101 === "missing-signal")) || (data101 === "unsigned-manifest")) || (data101 === "unpinned-model")) || (data101 === "binary-file")) || (data101 === "large-change")) || (data101 === "dependency-change"))){
+const err251 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data101};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+let i22 = data100.length;
+let j0;
+if(i22 > 1){
+const indices0 = {};
+for(;i22--;){
+let item0 = data100[i22];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err252 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i22, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i22+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data100};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+break;
+}
+indices0[item0] = i22;
+}
+}
+}
+else {
+const err253 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data100};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+let data102 = data85.unknown;
+if(typeof data102 !== "string"){
+const err254 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data102};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+if(!((data102 === "human_review") || (data102 === "reject"))){
+const err255 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data102};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+let data103 = data85["expected-signals"];
+if(Array.isArray(data103)){
+const len22 = data103.length;
+for(let i23=0; i23<len22; i23++){
+let data104 = data103[i23];
+if(typeof data104 !== "string"){
+const err256 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["expected-signals"].items.type,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data104};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+if(!(((data104 === "capture-transcript") || (data104 === "verify-manifest")) || (data104 === "diff-scope"))){
+const err257 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["expected-signals"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["expected-signals"].items.enum,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data104};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+let i24 = data103.length;
+let j1;
+if(i24 > 1){
+const indices1 = {};
+for(;i24--;){
+let item1 = data103[i24];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err258 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i24+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data103};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+break;
+}
+indices1[item1] = i24;
+}
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["expected-signals"].type,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data103};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+let data105 = data85["on-gate-fail"];
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105["capture-transcript"] === undefined){
+data105["capture-transcript"] = "reject";
+}
+if(data105["verify-manifest"] === undefined){
+data105["verify-manifest"] = "reject";
+}
+if(data105["diff-scope"] === undefined){
+data105["diff-scope"] = "reject";
+}
+for(const key18 in data105){
+if(!(((key18 === "capture-transcript") || (key18 === "verify-manifest")) || (key18 === "diff-scope"))){
+const err260 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data105};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+let data106 = data105["capture-transcript"];
+if(typeof data106 !== "string"){
+const err261 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data106};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+if(!((data106 === "reject") || (data106 === "human_review"))){
+const err262 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data106};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+let data107 = data105["verify-manifest"];
+if(typeof data107 !== "string"){
+const err263 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data107};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if(!((data107 === "reject") || (data107 === "human_review"))){
+const err264 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data107};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+let data108 = data105["diff-scope"];
+if(typeof data108 !== "string"){
+const err265 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data108};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+if(!((data108 === "reject") || (data108 === "human_review"))){
+const err266 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data108};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+else {
+const err267 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["on-gate-fail"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data105};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+let data109 = data85.weights;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.gates === undefined){
+data109.gates = 0.4;
+}
+if(data109.tests === undefined){
+data109.tests = 0.2;
+}
+if(data109["review-score"] === undefined){
+data109["review-score"] = 0.2;
+}
+if(data109["agent-confidence"] === undefined){
+data109["agent-confidence"] = 0.1;
+}
+if(data109.vulnerabilities === undefined){
+data109.vulnerabilities = 0.1;
+}
+for(const key19 in data109){
+if(!(((((key19 === "gates") || (key19 === "tests")) || (key19 === "review-score")) || (key19 === "agent-confidence")) || (key19 === "vulnerabilities"))){
+const err268 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.weights,data:data109};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+let data110 = data109.gates;
+if((typeof data110 == "number") && (isFinite(data110))){
+if(data110 > 100 || isNaN(data110)){
+const err269 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+if(data110 < 0 || isNaN(data110)){
+const err270 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+else {
+const err271 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.gates.type,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+let data111 = data109.tests;
+if((typeof data111 == "number") && (isFinite(data111))){
+if(data111 > 100 || isNaN(data111)){
+const err272 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+if(data111 < 0 || isNaN(data111)){
+const err273 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.tests.type,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+let data112 = data109["review-score"];
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 > 100 || isNaN(data112)){
+const err275 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+if(data112 < 0 || isNaN(data112)){
+const err276 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+}
+else {
+const err277 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["review-score"].type,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+let data113 = data109["agent-confidence"];
+if((typeof data113 == "number") && (isFinite(data113))){
+if(data113 > 100 || isNaN(data113)){
+const err278 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+if(data113 < 0 || isNaN(data113)){
+const err279 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+else {
+const err280 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["agent-confidence"].type,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+let data114 = data109.vulnerabilities;
+if((typeof data114 == "number") && (isFinite(data114))){
+if(data114 > 100 || isNaN(data114)){
+const err281 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+if(data114 < 0 || isNaN(data114)){
+const err282 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+else {
+const err283 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.vulnerabilities.type,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+else {
+const err284 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.weights.type,parentSchema:schema11.properties.routing.properties.weights,data:data109};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+let data115 = data85["path-tiers"];
+if(Array.isArray(data115)){
+const len23 = data115.length;
+for(let i25=0; i25<len23; i25++){
+let data116 = data115[i25];
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.paths === undefined){
+const err285 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+if(data116.tier === undefined){
+const err286 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+for(const key20 in data116){
+if(!((key20 === "paths") || (key20 === "tier"))){
+const err287 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+if(data116.paths !== undefined){
+let data117 = data116.paths;
+if(Array.isArray(data117)){
+if(data117.length < 1){
+const err288 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data117};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+const len24 = data117.length;
+for(let i26=0; i26<len24; i26++){
+let data118 = data117[i26];
+if(typeof data118 === "string"){
+if(func2(data118) > 1000){
+const err289 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data118};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+if(func2(data118) < 1){
+const err290 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data118};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data118};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].items.properties.paths.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data117};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+if(data116.tier !== undefined){
+let data119 = data116.tier;
+if(typeof data119 !== "string"){
+const err293 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data119};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+if(!((((data119 === "low") || (data119 === "medium")) || (data119 === "high")) || (data119 === "critical"))){
+const err294 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data119};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+}
+else {
+const err295 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["path-tiers"].items.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+}
+}
+else {
+const err296 = {instancePath:instancePath+"/routing/path-tiers",schemaPath:"#/properties/routing/properties/path-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].type,parentSchema:schema11.properties.routing.properties["path-tiers"],data:data115};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+let data120 = data85.reviewers;
+if(Array.isArray(data120)){
+const len25 = data120.length;
+for(let i27=0; i27<len25; i27++){
+let data121 = data120[i27];
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.users === undefined){
+data121.users = [];
+}
+if(data121.teams === undefined){
+data121.teams = [];
+}
+if(data121.paths === undefined){
+const err297 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties.reviewers.items.required,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+for(const key21 in data121){
+if(!(((key21 === "paths") || (key21 === "users")) || (key21 === "teams"))){
+const err298 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+}
+if(data121.paths !== undefined){
+let data122 = data121.paths;
+if(Array.isArray(data122)){
+if(data122.length < 1){
+const err299 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data122};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+const len26 = data122.length;
+for(let i28=0; i28<len26; i28++){
+let data123 = data122[i28];
+if(typeof data123 === "string"){
+if(func2(data123) > 1000){
+const err300 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data123};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(func2(data123) < 1){
+const err301 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data123};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data123};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+}
+else {
+const err303 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.paths.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data122};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+}
+let data124 = data121.users;
+if(Array.isArray(data124)){
+const len27 = data124.length;
+for(let i29=0; i29<len27; i29++){
+let data125 = data124[i29];
+if(typeof data125 === "string"){
+if(!pattern7.test(data125)){
+const err304 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"+"\"",schema:"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data125};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.users.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data125};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+}
+else {
+const err306 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users",schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.users.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users,data:data124};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+let data126 = data121.teams;
+if(Array.isArray(data126)){
+const len28 = data126.length;
+for(let i30=0; i30<len28; i30++){
+let data127 = data126[i30];
+if(typeof data127 === "string"){
+if(!pattern8.test(data127)){
+const err307 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data127};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+else {
+const err308 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data127};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+}
+else {
+const err309 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams",schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams,data:data126};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+else {
+const err310 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.reviewers.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+}
+}
+else {
+const err311 = {instancePath:instancePath+"/routing/reviewers",schemaPath:"#/properties/routing/properties/reviewers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.type,parentSchema:schema11.properties.routing.properties.reviewers,data:data120};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+let data128 = data85["agent-authors"];
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.logins === undefined){
+data128.logins = ["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"];
+}
+if(data128["branch-prefixes"] === undefined){
+data128["branch-prefixes"] = ["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"];
+}
+if(data128.trailers === undefined){
+data128.trailers = ["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"];
+}
+for(const key22 in data128){
+if(!(((key22 === "logins") || (key22 === "branch-prefixes")) || (key22 === "trailers"))){
+const err312 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data128};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+let data129 = data128.logins;
+if(Array.isArray(data129)){
+const len29 = data129.length;
+for(let i31=0; i31<len29; i31++){
+let data130 = data129[i31];
+if(typeof data130 === "string"){
+if(func2(data130) > 100){
+const err313 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+if(func2(data130) < 1){
+const err314 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+else {
+const err315 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+}
+}
+else {
+const err316 = {instancePath:instancePath+"/routing/agent-authors/logins",schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins,data:data129};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+let data131 = data128["branch-prefixes"];
+if(Array.isArray(data131)){
+const len30 = data131.length;
+for(let i32=0; i32<len30; i32++){
+let data132 = data131[i32];
+if(typeof data132 === "string"){
+if(func2(data132) > 100){
+const err317 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+if(func2(data132) < 1){
+const err318 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+else {
+const err319 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+}
+}
+else {
+const err320 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes",schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"],data:data131};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+let data133 = data128.trailers;
+if(Array.isArray(data133)){
+const len31 = data133.length;
+for(let i33=0; i33<len31; i33++){
+let data134 = data133[i33];
+if(typeof data134 === "string"){
+if(func2(data134) > 200){
+const err321 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+if(func2(data134) < 1){
+const err322 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+else {
+const err323 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+}
+else {
+const err324 = {instancePath:instancePath+"/routing/agent-authors/trailers",schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers,data:data133};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+}
+else {
+const err325 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-authors"].type,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data128};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+else {
+const err326 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data85};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+let data135 = data.audit;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.sink === undefined){
+data135.sink = "artifact";
+}
+if(data135.path === undefined){
+data135.path = "agent-gates-audit.jsonl";
+}
+if(data135.chain === undefined){
+data135.chain = true;
+}
+if(data135["retention-days"] === undefined){
+data135["retention-days"] = 90;
+}
+for(const key23 in data135){
+if(!((((key23 === "sink") || (key23 === "path")) || (key23 === "chain")) || (key23 === "retention-days"))){
+const err327 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data135};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+let data136 = data135.sink;
+if(typeof data136 !== "string"){
+const err328 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data136};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+if(!((data136 === "artifact") || (data136 === "file"))){
+const err329 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data136};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+let data137 = data135.path;
+if(typeof data137 === "string"){
+if(func2(data137) > 1000){
+const err330 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data137};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+if(func2(data137) < 1){
+const err331 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data137};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+else {
+const err332 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data137};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+let data138 = data135.chain;
+if(typeof data138 !== "boolean"){
+const err333 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data138};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+let data139 = data135["retention-days"];
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err334 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 > 90 || isNaN(data139)){
+const err335 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+if(data139 < 1 || isNaN(data139)){
+const err336 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+}
+else {
+const err337 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data135};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+else {
+const err338 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
 }
 errors++;
 }
@@ -2184,6 +4417,8 @@ function readYaml(text, file, reservedKey) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/policy/parse.ts
+
+
 
 
 
@@ -2328,6 +4563,36 @@ function regexProblem(source, mayMatchEmpty) {
         return 'matches the empty string, so it would match everywhere';
     return undefined;
 }
+function backtracking(shape) {
+    return shape
+        ? `${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`
+        : undefined;
+}
+/**
+ * A regex that runs over lines a change adds (scope `forbid`, `require-ticket`): it must compile, must
+ * not match everywhere, and must not have a shape that backtracks without end, since the agent chooses
+ * the text it runs over.
+ */
+function lineRegexProblem(source) {
+    const problem = regexProblem(source, false);
+    if (problem)
+        return problem;
+    return backtracking((0,pattern_safety/* catastrophicShape */.j)(source, ''));
+}
+/** A secrets pattern runs over every added line too; it is written in gitleaks' (Go) dialect, as the engine reads it. */
+function secretPatternProblem(source) {
+    const problem = regexProblem(source, false);
+    if (problem)
+        return problem;
+    let translated;
+    try {
+        translated = (0,translate/* translateGoRegex */.s)(source);
+    }
+    catch {
+        return 'is not a regular expression the secret engine can read';
+    }
+    return backtracking((0,pattern_safety/* catastrophicShape */.j)(translated.source, translated.flags));
+}
 function repoPathProblem(value) {
     if (value.startsWith('/') || /^[A-Za-z]:/.test(value))
         return 'must be a repository-relative path, not an absolute one';
@@ -2357,10 +4622,15 @@ function semanticProblems(raw, value) {
             add(`${pointer}/subject-regex`, regexProblem(identity['subject-regex'], false));
     });
     value.signing.keys.forEach((key, i) => add(`/signing/keys/${i}`, repoPathProblem(key)));
-    for (const list of ['allowed-paths', 'protected-paths']) {
+    for (const list of ['allowed-paths', 'protected-paths', 'denied-paths']) {
         value.scope[list].forEach((glob, i) => add(`/scope/${list}/${i}`, (0,policy_glob/* globProblem */.AI)(glob)));
     }
-    value.secrets.patterns.forEach((pattern, i) => add(`/secrets/patterns/${i}/regex`, regexProblem(pattern.regex, false)));
+    for (const list of ['risk-tiers', 'require-ticket', 'forbid']) {
+        value.scope[list].forEach((entry, i) => entry.paths.forEach((glob, j) => add(`/scope/${list}/${i}/paths/${j}`, (0,policy_glob/* globProblem */.AI)(glob))));
+    }
+    value.scope['require-ticket'].forEach((entry, i) => add(`/scope/require-ticket/${i}/pattern`, lineRegexProblem(entry.pattern)));
+    value.scope.forbid.forEach((entry, i) => add(`/scope/forbid/${i}/regex`, lineRegexProblem(entry.regex)));
+    value.secrets.patterns.forEach((pattern, i) => add(`/secrets/patterns/${i}/regex`, secretPatternProblem(pattern.regex)));
     value.secrets.allow.forEach((entry, i) => {
         const pointer = `/secrets/allow/${i}`;
         if (entry.paths === undefined && entry.regex === undefined) {
@@ -2384,6 +4654,19 @@ function semanticProblems(raw, value) {
         add(blameReject ? '/routing/reject-threshold' : '/routing/auto-approve-threshold', blameReject
             ? `must be lower than auto-approve-threshold (${approve}), or no change could ever be approved`
             : `must be higher than reject-threshold (${reject}), or no change could ever be approved`);
+    }
+    for (const set of ['thresholds', 'agent-thresholds', 'human-thresholds']) {
+        for (const [tier, threshold] of Object.entries(value.routing[set])) {
+            if (threshold !== undefined && threshold <= reject) {
+                add(`/routing/${set}/${tier}`, `must be higher than reject-threshold (${reject}), or no ${tier}-risk change could ever be approved`);
+            }
+        }
+    }
+    if (Object.values(value.routing.weights).every((weight) => weight === 0)) {
+        add('/routing/weights', 'gives every signal weight 0: the confidence would be undefined and no change could ever be approved');
+    }
+    for (const list of ['path-tiers', 'reviewers']) {
+        value.routing[list].forEach((entry, i) => entry.paths.forEach((glob, j) => add(`/routing/${list}/${i}/paths/${j}`, (0,policy_glob/* globProblem */.AI)(glob))));
     }
     add('/audit/path', repoPathProblem(value.audit.path));
     return problems;

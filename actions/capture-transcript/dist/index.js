@@ -28419,7 +28419,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(82545);
+/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86379);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11787);
 
 
@@ -28439,8 +28439,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 21 modules
-var src = __nccwpck_require__(82545);
+// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 22 modules
+var src = __nccwpck_require__(86379);
 // EXTERNAL MODULE: ../../packages/core/src/capture/index.ts + 7 modules
 var capture = __nccwpck_require__(71199);
 // EXTERNAL MODULE: external "node:fs"
@@ -28719,7 +28719,7 @@ const main = (0,src/* defineGate */.pu)({
 
 /***/ }),
 
-/***/ 82545:
+/***/ 86379:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28736,7 +28736,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   xA: () => (/* reexport */ workerEntry)
 });
 
-// UNUSED EXPORTS: GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, createActionsLogger, createGitHubClient, escapeMarkdown, escapePre, inputEnvName, loadGatePolicy, logLine, maskedValues, neutraliseMentions, readCommonInputs, readEventPayload, readRunContext, renderGateSummary, splitTopLevelCommas, truncate, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, createActionsLogger, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, inputEnvName, loadGatePolicy, logLine, maskedValues, neutraliseMentions, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -29033,7 +29033,7 @@ function oneLine(text) {
     return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ');
 }
 /** Escapes text for inline Markdown/HTML: no tags, no emphasis, no links (bare URLs included), no mentions. */
-function escapeMarkdown(text) {
+function markdown_escapeMarkdown(text) {
     // Markdown first, then HTML: the other order backslash-escaped the `#` of `&#39;` and showed it raw.
     const md = oneLine(text)
         .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1')
@@ -29046,7 +29046,7 @@ function escapePre(text) {
     return neutraliseMentions(text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c));
 }
 /** Cuts a string to at most `maxChars`, saying so, without splitting a surrogate pair. */
-function truncate(text, maxChars) {
+function markdown_truncate(text, maxChars) {
     if (text.length <= maxChars)
         return text;
     let end = Math.max(0, maxChars - 1);
@@ -29069,21 +29069,21 @@ const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 class SummaryBuilder {
     sections = [];
     heading(text, level = 2) {
-        return this.raw(`${'#'.repeat(level)} ${escapeMarkdown(text)}\n`, true);
+        return this.raw(`${'#'.repeat(level)} ${markdown_escapeMarkdown(text)}\n`, true);
     }
     /** A table of untrusted cell values; every cell is escaped. */
     table(header, rows, required = true) {
-        const line = (cells) => `| ${cells.map((c) => escapeMarkdown(c)).join(' | ')} |`;
+        const line = (cells) => `| ${cells.map((c) => markdown_escapeMarkdown(c)).join(' | ')} |`;
         const body = [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)];
         return this.raw(`${body.join('\n')}\n`, required);
     }
     paragraph(text, required = true) {
-        return this.raw(`${escapeMarkdown(text)}\n`, required);
+        return this.raw(`${markdown_escapeMarkdown(text)}\n`, required);
     }
     /** A collapsible section with untrusted title and preformatted body. */
     details(title, body, maxChars = 4000) {
-        const safeTitle = escapeMarkdown(truncate(title, 200));
-        return this.raw(`<details><summary>${safeTitle}</summary>\n\n<pre>${escapePre(truncate(body, maxChars))}</pre>\n</details>\n`, false);
+        const safeTitle = markdown_escapeMarkdown(markdown_truncate(title, 200));
+        return this.raw(`<details><summary>${safeTitle}</summary>\n\n<pre>${escapePre(markdown_truncate(body, maxChars))}</pre>\n</details>\n`, false);
     }
     /** Trusted Markdown written by us (no untrusted text inside). */
     raw(markdown, required = true) {
@@ -29153,7 +29153,7 @@ function createActionsLogger() {
     const counts = { error: 0, warning: 0, notice: 0 };
     let suppressed = 0;
     const annotate = (level, write) => (message, properties) => {
-        const text = neutraliseMentions(truncate(message, 4000));
+        const text = neutraliseMentions(markdown_truncate(message, 4000));
         if (counts[level] >= MAX_ANNOTATIONS_PER_LEVEL) {
             suppressed += 1;
             core/* info */.pq(logLine(`${level}: ${text}`));
@@ -29643,6 +29643,22 @@ const FLOOR_RULES = {
     '/scope/maxFiles': 'min',
     '/scope/maxLines': 'min',
     '/scope/forbidBinary': 'true',
+    '/scope/protectedRules': 'union',
+    '/scope/deniedPaths': 'union',
+    '/scope/maxLinesPerFile': 'min',
+    // Risk is the highest tier any rule reaches: more tier rules can only raise it.
+    '/scope/riskTiers': 'union',
+    '/scope/requireTicket': 'union',
+    '/scope/forbid': 'union',
+    '/scope/tests/allowDeleted': 'false',
+    '/scope/tests/allowSkipped': 'false',
+    '/scope/tests/allowFewer': 'false',
+    '/scope/dependencies/allowDowngrade': 'false',
+    '/scope/dependencies/allowRegistryChange': 'false',
+    '/scope/allowExecutable': 'false',
+    '/scope/allowSymlinks': 'false',
+    '/scope/allowSubmodules': 'false',
+    '/scope/requireClaimed': 'true',
     '/secrets/failOn': { order: ['warn', 'fail', 'never'] },
     '/secrets/disabledRules': 'allow',
     '/secrets/patterns': 'union',
@@ -29658,6 +29674,24 @@ const FLOOR_RULES = {
     '/routing/rejectThreshold': 'max',
     '/routing/requireHumanFor': 'union',
     '/routing/unknown': { order: ['reject', 'human_review'] },
+    '/routing/thresholds': 'max-each',
+    '/routing/agentThresholds': 'max-each',
+    '/routing/humanThresholds': 'max-each',
+    '/routing/expectedSignals': 'union',
+    '/routing/onGateFail/capture-transcript': { order: ['reject', 'human_review'] },
+    '/routing/onGateFail/verify-manifest': { order: ['reject', 'human_review'] },
+    '/routing/onGateFail/diff-scope': { order: ['reject', 'human_review'] },
+    // How much each signal counts is the organisation's call: no direction is stricter.
+    '/routing/weights/gates': 'floor',
+    '/routing/weights/tests': 'floor',
+    '/routing/weights/reviewScore': 'floor',
+    '/routing/weights/agentConfidence': 'floor',
+    '/routing/weights/vulnerabilities': 'floor',
+    '/routing/pathTiers': 'union',
+    '/routing/reviewers': 'union',
+    '/routing/agentAuthors/logins': 'union',
+    '/routing/agentAuthors/branchPrefixes': 'union',
+    '/routing/agentAuthors/trailers': 'union',
     '/audit/sink': 'floor',
     '/audit/path': 'floor',
     '/audit/chain': 'true',
@@ -29667,7 +29701,25 @@ const EVERYTHING = new Set(['*', '**']);
 function same(a, b) {
     return (0,digest/* canonicalJson */.dj)(a) === (0,digest/* canonicalJson */.dj)(b);
 }
-function mergeValue(rule, floor, local) {
+const TIERS = ['low', 'medium', 'high'];
+function mergeValue(rule, floor, local, defaults) {
+    if (rule === 'max-each') {
+        const f = floor;
+        const l = local;
+        const value = {};
+        let fromFloor = 0;
+        let fromLocal = 0;
+        for (const tier of TIERS) {
+            const a = f[tier] ?? defaults.floor;
+            const b = l[tier] ?? defaults.local;
+            value[tier] = Math.max(a, b);
+            if (a > b)
+                fromFloor++;
+            else if (b > a)
+                fromLocal++;
+        }
+        return { value, from: fromFloor && !fromLocal ? 'floor' : fromLocal && !fromFloor ? 'local' : 'both' };
+    }
     if (same(floor, local))
         return { value: floor, from: 'both' };
     if (rule === 'floor')
@@ -29730,7 +29782,10 @@ function applyPolicyFloor(floor, local) {
         const rule = FLOOR_RULES[p] ?? 'floor';
         const keys = p.split('/').slice(1);
         const get = (root) => keys.reduce((o, k) => (isPlainObject(o) ? o[k] : undefined), root);
-        const merged = mergeValue(rule, get(floor.policy), get(local.policy));
+        const merged = mergeValue(rule, get(floor.policy), get(local.policy), {
+            floor: floor.policy.routing.autoApproveThreshold,
+            local: local.policy.routing.autoApproveThreshold,
+        });
         let target = result;
         for (const k of keys.slice(0, -1))
             target = (target[k] ??= {});
@@ -29927,7 +29982,253 @@ function workerEntry(moduleUrl) {
     return external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(moduleUrl)), folder, 'index.js');
 }
 
+;// CONCATENATED MODULE: ../../packages/action-kit/src/side-effects.ts
+
+/** GitHub's limit on an issue comment's body. */
+const COMMENT_LIMIT = 65_536;
+const ACTION_TITLE = {
+    auto_approve: '✅ auto_approve',
+    human_review: '👀 human_review',
+    reject: '⛔ reject',
+};
+function cell(value) {
+    return escapeMarkdown(truncate(value === null || value === undefined ? '—' : String(value), 300));
+}
+/** The sticky comment: marker, decision, confidence, tier, the reasons table, links. Every value is escaped. */
+function renderDecisionComment(decision, options) {
+    const head = [
+        options.marker,
+        `### agent-gates: ${ACTION_TITLE[decision.action]}`,
+        '',
+        `**Confidence** ${cell(decision.confidence)} · **risk tier** ${cell(decision.riskTier)} · **threshold** ${cell(decision.threshold ?? 'none (critical)')} · **author** ${cell(decision.authorKind)} (${cell(decision.authorKindBecause)})`,
+        '',
+        '| signal | value | weight | contribution | note |',
+        '| --- | --- | --- | --- | --- |',
+        ...decision.rows.map((r) => `| ${cell(r.signal)} | ${cell(r.value)} | ${cell(r.weight)} | ${cell(r.contribution)} | ${cell(r.note)} |`),
+        '',
+    ];
+    const links = [];
+    if (decision.links.transcript && /^https:\/\/[^\s()<>]+$/.test(decision.links.transcript))
+        links.push(`[transcript artifact](${decision.links.transcript})`);
+    if (options.runUrl && /^https:\/\/[^\s()<>]+$/.test(options.runUrl))
+        links.push(`[workflow run](${options.runUrl})`);
+    const tail = [...(links.length ? [links.join(' · '), ''] : []), `<sub>decision ${cell(decision.decisionDigest)}</sub>`];
+    const reasonLines = [
+        '| check | reason |',
+        '| --- | --- |',
+        ...decision.reasons.filter((r) => r.code !== 'report-unread').map((r) => `| ${cell(r.code)} | ${cell(r.message)} |`),
+        '',
+    ];
+    const budget = COMMENT_LIMIT - [...head, ...tail].join('\n').length - 200;
+    let reasons = reasonLines.join('\n');
+    if (reasons.length > budget) {
+        const kept = [];
+        let size = 0;
+        for (const line of reasonLines) {
+            if (size + line.length + 1 > budget)
+                break;
+            kept.push(line);
+            size += line.length + 1;
+        }
+        reasons = `${kept.join('\n')}\n\n_${reasonLines.length - kept.length} reason(s) left out to stay under GitHub's comment limit; the report has them all._\n`;
+    }
+    return [...head, reasons, ...tail].join('\n');
+}
+const asHttpError = (error) => (error !== null && typeof error === 'object' ? error : {});
+function isReadOnly(error) {
+    return error.status === 403 && /not accessible by integration|must have (admin|push|write)|read-only/i.test(error.message ?? '') && !retryAfter(error);
+}
+function retryAfter(error) {
+    const header = error.response?.headers?.['retry-after'];
+    const seconds = header === undefined ? undefined : Number(header);
+    if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0)
+        return seconds;
+    if ((error.status === 403 || error.status === 429) && /secondary rate limit/i.test(error.message ?? ''))
+        return 60;
+    return undefined;
+}
+class ReadOnlyToken extends (/* unused pure expression or super */ null && (Error)) {
+}
+async function executeSideEffects(plan, options) {
+    const outcomes = plan.skipped.map((s) => ({ effect: s.effect, state: 'skipped', detail: s.why }));
+    const result = { outcomes, failed: false, readOnly: false };
+    const { owner, repo } = plan.repository;
+    const pr = plan.pullRequest;
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const attempts = options.attempts ?? 3;
+    const maxWait = options.maxRetryAfterSeconds ?? 120;
+    const commentBody = plan.comment
+        ? renderDecisionComment(plan.comment.decision, { marker: plan.comment.marker, ...(plan.comment.runUrl ? { runUrl: plan.comment.runUrl } : {}) })
+        : '';
+    const steps = [];
+    if (plan.label) {
+        const label = plan.label;
+        steps.push({
+            effect: 'label',
+            payload: label,
+            run: async (call) => {
+                const { data } = await call('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: pr, per_page: 100 });
+                const present = new Set((Array.isArray(data) ? data : []).map((l) => l.name));
+                let changed = false;
+                for (const name of label.remove) {
+                    if (!present.has(name))
+                        continue;
+                    await call('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', { owner, repo, issue_number: pr, name });
+                    changed = true;
+                }
+                if (!present.has(label.add)) {
+                    await call('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: pr, labels: [label.add] });
+                    changed = true;
+                }
+                return { state: changed ? 'written' : 'unchanged', detail: `label ${label.add}` };
+            },
+        });
+    }
+    if (plan.comment) {
+        const marker = plan.comment.marker;
+        steps.push({
+            effect: 'comment',
+            payload: commentBody,
+            run: async (call) => {
+                let existing;
+                for (let page = 1; page <= 30 && !existing; page += 1) {
+                    const { data } = await call('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: pr, per_page: 100, page });
+                    const comments = Array.isArray(data) ? data : [];
+                    const found = comments.find((c) => (c.body ?? '').startsWith(marker));
+                    if (found)
+                        existing = { id: found.id, body: found.body ?? '' };
+                    if (comments.length < 100)
+                        break;
+                }
+                if (existing && existing.body === commentBody)
+                    return { state: 'unchanged', detail: `comment ${existing.id}` };
+                if (existing) {
+                    await call('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: existing.id, body: commentBody });
+                    return { state: 'written', detail: `comment ${existing.id} updated` };
+                }
+                const { data } = await call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: pr, body: commentBody });
+                return { state: 'written', detail: `comment ${data.id ?? ''} created` };
+            },
+        });
+    }
+    if (plan.reviewers) {
+        const reviewers = plan.reviewers;
+        steps.push({
+            effect: 'request-reviewers',
+            payload: reviewers,
+            run: async (call) => {
+                await call('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', {
+                    owner,
+                    repo,
+                    pull_number: pr,
+                    reviewers: reviewers.users,
+                    team_reviewers: reviewers.teams,
+                });
+                return { state: 'written', detail: [...reviewers.users, ...reviewers.teams.map((t) => `team ${t}`)].join(', ') };
+            },
+        });
+    }
+    if (plan.status) {
+        const status = plan.status;
+        steps.push({
+            effect: 'commit-status',
+            payload: status,
+            run: async (call) => {
+                await call('POST /repos/{owner}/{repo}/statuses/{sha}', {
+                    owner,
+                    repo,
+                    sha: status.sha,
+                    state: status.state,
+                    context: status.context,
+                    description: truncate(status.description, 140),
+                    ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+                });
+                return { state: 'written', detail: `${status.context} ${status.state} on ${status.sha.slice(0, 12)}` };
+            },
+        });
+    }
+    if (plan.approve) {
+        const approve = plan.approve;
+        steps.push({
+            effect: 'approve',
+            payload: approve,
+            run: async (call) => {
+                // Right before approving: the head may have moved since it was judged.
+                const { data } = await call('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pr });
+                const head = data.head?.sha;
+                if (head !== approve.headSha)
+                    return { state: 'skipped', detail: `head is now ${String(head).slice(0, 12)}, not the judged ${approve.headSha.slice(0, 12)}: not approved` };
+                if (data.state !== 'open')
+                    return { state: 'skipped', detail: 'the pull request is not open' };
+                await call('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+                    owner,
+                    repo,
+                    pull_number: pr,
+                    commit_id: approve.headSha,
+                    event: 'APPROVE',
+                    body: approve.body,
+                });
+                return { state: 'written', detail: `approved ${approve.headSha.slice(0, 12)}` };
+            },
+        });
+    }
+    if (plan.staged) {
+        for (const step of steps)
+            outcomes.push({ effect: step.effect, state: 'preview', detail: 'staged: not written', payload: step.payload });
+        return result;
+    }
+    const client = options.client;
+    if (!client) {
+        for (const step of steps)
+            outcomes.push({ effect: step.effect, state: 'skipped', detail: 'no github-token' });
+        if (steps.length)
+            options.log.warning('confidence-router: no github-token; side effects skipped, the decision is still output');
+        return result;
+    }
+    const call = async (route, parameters) => {
+        for (let attempt = 1;; attempt += 1) {
+            try {
+                return await client.request(route, parameters);
+            }
+            catch (thrown) {
+                const error = asHttpError(thrown);
+                if (isReadOnly(error))
+                    throw new ReadOnlyToken(error.message ?? 'read-only token');
+                const wait = retryAfter(error);
+                const transient = wait !== undefined || (error.status !== undefined && error.status >= 500);
+                if (!transient || attempt >= attempts || (wait ?? 0) > maxWait)
+                    throw thrown;
+                const seconds = wait ?? attempt;
+                options.log.warning(`${route}: ${error.status ?? 'error'}${wait !== undefined ? `, retry after ${seconds}s` : ''}; attempt ${attempt + 1} of ${attempts}`);
+                await sleep(seconds * 1000);
+            }
+        }
+    };
+    for (const step of steps) {
+        if (result.readOnly) {
+            outcomes.push({ effect: step.effect, state: 'skipped', detail: 'read-only token' });
+            continue;
+        }
+        try {
+            outcomes.push({ effect: step.effect, payload: step.payload, ...(await step.run(call)) });
+        }
+        catch (thrown) {
+            if (thrown instanceof ReadOnlyToken) {
+                result.readOnly = true;
+                outcomes.push({ effect: step.effect, state: 'skipped', detail: 'read-only token' });
+                options.log.warning('confidence-router: the token cannot write to this repository (a pull request from a fork?); side effects skipped, the decision is still output');
+                continue;
+            }
+            const error = asHttpError(thrown);
+            result.failed = true;
+            outcomes.push({ effect: step.effect, state: 'failed', detail: `${error.status ?? ''} ${truncate(error.message ?? String(thrown), 200)}`.trim() });
+        }
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/index.ts
+
 
 
 
@@ -29971,8 +30272,8 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var digest = __nccwpck_require__(46927);
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 14 modules
-var secrets = __nccwpck_require__(47341);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 12 modules
+var secrets = __nccwpck_require__(97186);
 // EXTERNAL MODULE: ../../packages/core/src/transcript/index.ts + 16 modules
 var transcript = __nccwpck_require__(3282);
 // EXTERNAL MODULE: ../../packages/core/src/policy/tools.ts
@@ -30993,8 +31294,8 @@ var errors = __nccwpck_require__(29179);
 var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 14 modules
-var secrets = __nccwpck_require__(47341);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 12 modules
+var secrets = __nccwpck_require__(97186);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
 
 
@@ -31535,7 +31836,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iJ: () => (/* binding */ toPolicy)
 });
 
-// UNUSED EXPORTS: AGENT_INSTRUCTION_PATHS
+// UNUSED EXPORTS: AGENT_CONTEXT_PATHS, AGENT_INSTRUCTION_PATHS, CI_CONFIG_PATHS, DEFAULT_PROTECTED_GROUPS, DEPENDENCY_MANIFEST_PATHS, GOVERNANCE_PATHS, POLICY_FILE_ORIGIN, TOP_LEVEL_DOT_FOLDER_PATHS
 
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var digest = __nccwpck_require__(46927);
@@ -31563,7 +31864,25 @@ const DEFAULT_RAW_POLICY = {
         "protect-agent-instructions": true,
         "max-files": 100,
         "max-lines": 2000,
-        "forbid-binary": true
+        "forbid-binary": true,
+        "denied-paths": [],
+        "max-lines-per-file": 1000,
+        "risk-tiers": [],
+        "require-ticket": [],
+        "forbid": [],
+        "tests": {
+            "allow-deleted": false,
+            "allow-skipped": false,
+            "allow-fewer": false
+        },
+        "dependencies": {
+            "allow-downgrade": false,
+            "allow-registry-change": false
+        },
+        "allow-executable": false,
+        "allow-symlinks": false,
+        "allow-submodules": false,
+        "require-claimed": true
     },
     "secrets": {
         "fail-on": "fail",
@@ -31585,6 +31904,9 @@ const DEFAULT_RAW_POLICY = {
     "routing": {
         "auto-approve-threshold": 0.9,
         "reject-threshold": 0.3,
+        "thresholds": {},
+        "agent-thresholds": {},
+        "human-thresholds": {},
         "require-human-for": [
             "protected-path",
             "secret-finding",
@@ -31592,7 +31914,58 @@ const DEFAULT_RAW_POLICY = {
             "scope-violation",
             "missing-signal"
         ],
-        "unknown": "human_review"
+        "unknown": "human_review",
+        "expected-signals": [
+            "capture-transcript",
+            "verify-manifest",
+            "diff-scope"
+        ],
+        "on-gate-fail": {
+            "capture-transcript": "reject",
+            "verify-manifest": "reject",
+            "diff-scope": "reject"
+        },
+        "weights": {
+            "gates": 0.4,
+            "tests": 0.2,
+            "review-score": 0.2,
+            "agent-confidence": 0.1,
+            "vulnerabilities": 0.1
+        },
+        "path-tiers": [],
+        "reviewers": [],
+        "agent-authors": {
+            "logins": [
+                "*[bot]",
+                "Copilot",
+                "copilot-swe-agent",
+                "devin-ai-integration",
+                "claude",
+                "codex"
+            ],
+            "branch-prefixes": [
+                "copilot/",
+                "claude/",
+                "codex/",
+                "cursor/",
+                "devin/",
+                "jules/",
+                "openhands/",
+                "sweep/",
+                "aider/",
+                "agent/"
+            ],
+            "trailers": [
+                "Co-authored-by: Claude",
+                "Co-authored-by: Copilot",
+                "Co-authored-by: Codex",
+                "Co-authored-by: Cursor",
+                "Co-authored-by: devin-ai-integration",
+                "Generated-by:",
+                "Generated-with:",
+                "Assisted-by:"
+            ]
+        }
     },
     "audit": {
         "sink": "artifact",
@@ -31615,7 +31988,9 @@ const DEFAULT_POLICY_PATH = '.github/agent-gates.yml';
 const MAX_POLICY_BYTES = 256 * 1024;
 /**
  * Files that steer agents or CI, protected unless `scope.protect-agent-instructions: false`. Agents
- * read CLAUDE.md, AGENTS.md and .cursor rules from sub-folders too, hence the leading `**`.
+ * read their instruction files from sub-folders too, hence the leading `**`. One entry per agent
+ * convention: Claude Code, Copilot, Cursor, Windsurf, Cline, Roo, Continue, Aider, Gemini, Codex,
+ * Amazon Q, Junie, Kiro, Goose, Zed, and the shared AGENTS.md and MCP server configurations.
  */
 const AGENT_INSTRUCTION_PATHS = Object.freeze([
     '.github/workflows/**',
@@ -31623,20 +31998,186 @@ const AGENT_INSTRUCTION_PATHS = Object.freeze([
     '.github/copilot-instructions.md',
     '.github/instructions/**',
     '.github/prompts/**',
+    '.github/chatmodes/**',
+    '.github/agents/**',
+    '.github/skills/**',
+    '.github/hooks/**',
     '.github/CODEOWNERS',
     'CODEOWNERS',
     'docs/CODEOWNERS',
     '**/CLAUDE.md',
     '**/CLAUDE.local.md',
     '**/AGENTS.md',
+    '**/AGENT.md',
     '**/GEMINI.md',
     '**/.claude/**',
     '**/.cursor/**',
     '**/.cursorrules',
-    '.mcp.json',
-    '.gemini/**',
-    '.codex/**',
+    '**/.cursorignore',
+    '**/.windsurf/**',
+    '**/.windsurfrules',
+    '**/.clinerules',
+    '**/.clinerules/**',
+    '**/.roo/**',
+    '**/.roorules',
+    '**/.roomodes',
+    '**/.continue/**',
+    '**/.continuerules',
+    '**/CONVENTIONS.md',
+    '**/.aider.conf.yml',
+    '**/.aiderignore',
+    '**/.gemini/**',
+    '**/.codex/**',
+    '**/.amazonq/**',
+    '**/.junie/**',
+    '**/.kiro/**',
+    '**/.agents/**',
+    '**/.goosehints',
+    '**/.rules',
+    '**/.mcp.json',
+    '**/.vscode/mcp.json',
 ]);
+/**
+ * Dependency manifests and lockfiles of every major ecosystem, matched by base name anywhere in the
+ * repository (a monorepo has one per package). At least GitHub Agentic Workflows' (gh-aw) list of
+ * runtime manifest files, which blocks agent patches touching them: a changed manifest or lockfile is
+ * a supply-chain change a person must see.
+ */
+const DEPENDENCY_MANIFEST_PATHS = Object.freeze([
+    // JavaScript and TypeScript: npm, pnpm, Yarn, Bun, Deno
+    'package.json',
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'pnpm-lock.yaml',
+    'pnpm-workspace.yaml',
+    'yarn.lock',
+    '.yarnrc.yml',
+    '.yarnrc',
+    '.npmrc',
+    'bun.lockb',
+    'bun.lock',
+    'bunfig.toml',
+    'deno.json',
+    'deno.jsonc',
+    'deno.lock',
+    // Python: pip, Pipenv, Poetry, uv, PDM, setuptools
+    'requirements*.txt',
+    'requirements/*.txt',
+    'constraints*.txt',
+    'Pipfile',
+    'Pipfile.lock',
+    'pyproject.toml',
+    'poetry.lock',
+    'uv.lock',
+    'pdm.lock',
+    'setup.py',
+    'setup.cfg',
+    // Go
+    'go.mod',
+    'go.sum',
+    'go.work',
+    'go.work.sum',
+    // Rust
+    'Cargo.toml',
+    'Cargo.lock',
+    'rust-toolchain',
+    'rust-toolchain.toml',
+    // Ruby
+    'Gemfile',
+    'Gemfile.lock',
+    '*.gemspec',
+    // PHP
+    'composer.json',
+    'composer.lock',
+    // Java, Kotlin, Scala: Maven, Gradle, sbt
+    'pom.xml',
+    'build.gradle',
+    'build.gradle.kts',
+    'settings.gradle',
+    'settings.gradle.kts',
+    'gradle.properties',
+    'libs.versions.toml',
+    'gradle-wrapper.properties',
+    'build.sbt',
+    // .NET
+    '*.csproj',
+    '*.fsproj',
+    '*.vbproj',
+    'packages.lock.json',
+    'packages.config',
+    'Directory.Packages.props',
+    'Directory.Build.props',
+    'Directory.Build.targets',
+    'global.json',
+    'NuGet.Config',
+    'nuget.config',
+    // Elixir, Haskell, Dart, Swift and Apple platforms
+    'mix.exs',
+    'mix.lock',
+    'stack.yaml',
+    'stack.yaml.lock',
+    'cabal.project',
+    '*.cabal',
+    'pubspec.yaml',
+    'pubspec.lock',
+    'Package.swift',
+    'Package.resolved',
+    'Podfile',
+    'Podfile.lock',
+    'Cartfile',
+    'Cartfile.resolved',
+    // C and C++, Nix, Bazel, toolchain pins
+    'conanfile.txt',
+    'conanfile.py',
+    'vcpkg.json',
+    'flake.nix',
+    'flake.lock',
+    'MODULE.bazel',
+    'MODULE.bazel.lock',
+    'WORKSPACE',
+    'WORKSPACE.bazel',
+    '.tool-versions',
+    '.nvmrc',
+    '.node-version',
+    '.python-version',
+].map((name) => `**/${name}`));
+/** Files that decide who reviews and how vulnerabilities are reported (gh-aw's security configuration files). */
+const GOVERNANCE_PATHS = Object.freeze(['**/CODEOWNERS', '**/SECURITY.md']);
+/** Documents agents read as context, which gh-aw protects too: rewriting them misleads the next agent or reviewer. */
+const AGENT_CONTEXT_PATHS = Object.freeze([
+    '**/README.md',
+    '**/CONTRIBUTING.md',
+    '**/CODE_OF_CONDUCT.md',
+    '**/CHANGELOG.md',
+    '**/DESIGN.md',
+]);
+/** Build and repository configuration outside dot-folders that runs code or hides changes from review. */
+const CI_CONFIG_PATHS = Object.freeze([
+    '.gitlab-ci.yml',
+    'azure-pipelines.yml',
+    '**/Jenkinsfile',
+    '.pre-commit-config.yaml',
+    '.gitattributes',
+    '.gitmodules',
+    'lefthook.yml',
+]);
+/** Every top-level folder whose name starts with a dot (`.github/`, `.husky/`, `.devcontainer/`, `.vscode/`…), as gh-aw protects them. */
+const TOP_LEVEL_DOT_FOLDER_PATHS = Object.freeze(['.*/**']);
+/**
+ * The default protected set, in the order a path is judged: the first group that matches decides, so
+ * the most specific and most severe come first (`.claude/settings.json` is an agent instruction, not
+ * merely a top-level dot-folder).
+ */
+const DEFAULT_PROTECTED_GROUPS = Object.freeze([
+    { origin: 'default: agent instructions and CI workflows', tier: 'critical', globs: AGENT_INSTRUCTION_PATHS },
+    { origin: 'default: dependency manifests', tier: 'high', globs: DEPENDENCY_MANIFEST_PATHS },
+    { origin: 'default: repository governance', tier: 'high', globs: GOVERNANCE_PATHS },
+    { origin: 'default: CI and repository configuration', tier: 'high', globs: CI_CONFIG_PATHS },
+    { origin: 'default: top-level dot-folders', tier: 'high', globs: TOP_LEVEL_DOT_FOLDER_PATHS },
+    { origin: 'default: documents agents read', tier: 'medium', globs: AGENT_CONTEXT_PATHS },
+]);
+/** `decidedBy` of the policy file's own protection, which no setting removes. */
+const POLICY_FILE_ORIGIN = 'always: the policy file';
 function unique(values) {
     return [...new Set(values)];
 }
@@ -31652,9 +32193,25 @@ function deepFreeze(value) {
     }
     return value;
 }
+/**
+ * Every protected glob with where it came from: the policy file first (a change to it is a violation,
+ * not a warning), then the default groups (unless `protect-agent-instructions: false`), then the
+ * file's own `protected-paths`, so the first rule that matches a path is the one that decided.
+ */
+function protectedRulesFor(scope, policyPaths) {
+    const rules = policyPaths.map((glob) => ({ glob, origin: POLICY_FILE_ORIGIN, tier: 'critical' }));
+    if (scope['protect-agent-instructions']) {
+        for (const group of DEFAULT_PROTECTED_GROUPS)
+            for (const glob of group.globs)
+                rules.push({ glob, origin: group.origin, tier: group.tier });
+    }
+    scope['protected-paths'].forEach((glob, i) => rules.push({ glob, origin: `scope.protected-paths[${i}]`, tier: 'high' }));
+    return rules;
+}
 /** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
 function toPolicy(raw, policyPaths) {
     const { models, signing, scope, secrets, transcript, routing, audit } = raw;
+    const protectedRules = protectedRulesFor(scope, policyPaths);
     const policy = {
         version: 1,
         models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
@@ -31667,11 +32224,38 @@ function toPolicy(raw, policyPaths) {
         },
         scope: {
             allowedPaths: [...scope['allowed-paths']],
-            protectedPaths: unique([...(scope['protect-agent-instructions'] ? AGENT_INSTRUCTION_PATHS : []), ...policyPaths, ...scope['protected-paths']]),
+            protectedPaths: unique(protectedRules.map((rule) => rule.glob)),
+            protectedRules,
             protectAgentInstructions: scope['protect-agent-instructions'],
             maxFiles: scope['max-files'],
             maxLines: scope['max-lines'],
             forbidBinary: scope['forbid-binary'],
+            deniedPaths: [...scope['denied-paths']],
+            maxLinesPerFile: scope['max-lines-per-file'],
+            riskTiers: scope['risk-tiers'].map((entry) => ({
+                paths: [...entry.paths],
+                tier: entry.tier,
+                ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+            })),
+            requireTicket: scope['require-ticket'].map((entry) => ({
+                paths: [...entry.paths],
+                pattern: entry.pattern,
+                ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+            })),
+            forbid: scope.forbid.map((entry) => ({ paths: [...entry.paths], regex: entry.regex, message: entry.message })),
+            tests: {
+                allowDeleted: scope.tests['allow-deleted'],
+                allowSkipped: scope.tests['allow-skipped'],
+                allowFewer: scope.tests['allow-fewer'],
+            },
+            dependencies: {
+                allowDowngrade: scope.dependencies['allow-downgrade'],
+                allowRegistryChange: scope.dependencies['allow-registry-change'],
+            },
+            allowExecutable: scope['allow-executable'],
+            allowSymlinks: scope['allow-symlinks'],
+            allowSubmodules: scope['allow-submodules'],
+            requireClaimed: scope['require-claimed'],
         },
         secrets: {
             failOn: secrets['fail-on'],
@@ -31696,8 +32280,27 @@ function toPolicy(raw, policyPaths) {
         routing: {
             autoApproveThreshold: routing['auto-approve-threshold'],
             rejectThreshold: routing['reject-threshold'],
+            thresholds: { ...routing.thresholds },
+            agentThresholds: { ...routing['agent-thresholds'] },
+            humanThresholds: { ...routing['human-thresholds'] },
             requireHumanFor: [...routing['require-human-for']],
             unknown: routing.unknown,
+            expectedSignals: [...routing['expected-signals']],
+            onGateFail: { ...routing['on-gate-fail'] },
+            weights: {
+                gates: routing.weights.gates,
+                tests: routing.weights.tests,
+                reviewScore: routing.weights['review-score'],
+                agentConfidence: routing.weights['agent-confidence'],
+                vulnerabilities: routing.weights.vulnerabilities,
+            },
+            pathTiers: routing['path-tiers'].map((entry) => ({ paths: [...entry.paths], tier: entry.tier })),
+            reviewers: routing.reviewers.map((entry) => ({ paths: [...entry.paths], users: [...entry.users], teams: [...entry.teams] })),
+            agentAuthors: {
+                logins: [...routing['agent-authors'].logins],
+                branchPrefixes: [...routing['agent-authors']['branch-prefixes']],
+                trailers: [...routing['agent-authors'].trailers],
+            },
         },
         audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
     };
@@ -32198,7 +32801,7 @@ function judgeToolCall(rules, call) {
 
 /***/ }),
 
-/***/ 47341:
+/***/ 97186:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37510,433 +38113,10 @@ function rules_defaultRules() {
 
 // EXTERNAL MODULE: ../../packages/core/src/secrets/spans.ts
 var secrets_spans = __nccwpck_require__(75345);
-;// CONCATENATED MODULE: ../../packages/core/src/secrets/pattern-safety.ts
-/**
- * User patterns (`redact-patterns`, the policy's `secrets.patterns`) run over every line an agent
- * wrote, so a hostile agent chooses their input. JavaScript regular expressions backtrack and have no
- * time limit: `(a+)+$` over 40 `a`s and a `b` never ends. The shapes that backtrack exponentially are
- * refused when the patterns are loaded:
- *  - a repeated group whose body repeats too (`(a+)+`, `(\w+\s?)*`), unless the body has a character
- *    that must occur once per repetition and that none of its repeated parts can match, which splits
- *    the input unambiguously (`(?:[a-z0-9]+\.)+`, `(?:\s*,\s*\w+)*`);
- *  - a repeated alternation whose branches can start with the same character (`(a|a)*`, `(a|ab)+`).
- * The check is conservative: it may refuse a pattern that would have been fine, and says how to fix it.
- */
-/** A repetition bound above this backtracks as badly as an unbounded one on a line of a few hundred characters. */
-const MANY = 10;
-const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
-function parse(source) {
-    let i = 0;
-    function quantifier() {
-        const c = source[i];
-        let q;
-        if (c === '*')
-            q = { min: 0, max: Infinity };
-        else if (c === '+')
-            q = { min: 1, max: Infinity };
-        else if (c === '?')
-            q = { min: 0, max: 1 };
-        else if (c === '{') {
-            const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
-            if (!m)
-                return undefined;
-            const min = Number(m[1]);
-            q = { min, max: m[2] === undefined ? min : m[3] ? Number(m[3]) : Infinity };
-            i += m[0].length - 1;
-        }
-        if (!q)
-            return undefined;
-        i++;
-        if (source[i] === '?')
-            i++;
-        return q;
-    }
-    function sequence() {
-        const alts = [[]];
-        while (i < source.length) {
-            const c = source[i];
-            if (c === ')')
-                break;
-            if (c === '|') {
-                alts.push([]);
-                i++;
-                continue;
-            }
-            let node;
-            if (c === '(') {
-                const prefix = /^\((?:\?(?::|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>))?/.exec(source.slice(i))[0];
-                i += prefix.length;
-                const inner = sequence();
-                i++; // ')'
-                node = { kind: 'group', alts: inner, zeroWidth: /^\(\?(?:=|!|<=|<!)/.test(prefix) };
-            }
-            else if (c === '[') {
-                let j = i + 1;
-                if (source[j] === '^')
-                    j++;
-                if (source[j] === ']')
-                    j++;
-                while (j < source.length && source[j] !== ']')
-                    j += source[j] === '\\' ? 2 : 1;
-                node = { kind: 'atom', src: source.slice(i, j + 1) };
-                i = j + 1;
-            }
-            else if (c === '\\') {
-                const m = /^\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[A-Za-z]|[pP]\{[^}]*\}|k<[^>]*>|\d+|[\s\S])/.exec(source.slice(i));
-                node = { kind: 'atom', src: m[0] };
-                i += m[0].length;
-            }
-            else {
-                node = { kind: 'atom', src: c };
-                i++;
-            }
-            const q = quantifier();
-            if (q)
-                node.quant = q;
-            alts[alts.length - 1].push(node);
-        }
-        return alts;
-    }
-    const alts = sequence();
-    return alts;
-}
-const ZERO_WIDTH = /^(?:\^|\$|\\[bB])$/;
-/** The ASCII characters an atom can match (all of them when that cannot be told). */
-function matches(src, flags) {
-    if (ZERO_WIDTH.test(src))
-        return new Set();
-    if (/^\\(?:\d|k<)/.test(src))
-        return new Set(ASCII);
-    try {
-        const re = new RegExp(`^(?:${src})$`, flags.replace(/[gyd]/g, ''));
-        return new Set(ASCII.filter((ch) => re.test(ch)));
-    }
-    catch {
-        return new Set(ASCII);
-    }
-}
-function leaves(nodes, out = []) {
-    for (const n of nodes) {
-        if (n.kind === 'atom')
-            out.push(n.src);
-        else if (!n.zeroWidth)
-            for (const alt of n.alts)
-                leaves(alt, out);
-    }
-    return out;
-}
-/** The atoms under a repetition (max above one) anywhere in `nodes`. */
-function repeatedLeaves(nodes, out = []) {
-    for (const n of nodes) {
-        if (n.kind === 'group' && n.zeroWidth)
-            continue;
-        if (n.quant && n.quant.max > 1)
-            leaves([n], out);
-        else if (n.kind === 'group')
-            for (const alt of n.alts)
-                repeatedLeaves(alt, out);
-    }
-    return out;
-}
-function firstLeaf(nodes) {
-    for (const n of nodes) {
-        if (n.kind === 'atom') {
-            if (ZERO_WIDTH.test(n.src))
-                continue;
-            return n.src;
-        }
-        if (n.zeroWidth)
-            continue;
-        return n.alts.length === 1 ? firstLeaf(n.alts[0]) : null;
-    }
-    return null;
-}
-function problemIn(alts, flags) {
-    for (const alt of alts)
-        for (const n of alt) {
-            if (n.kind !== 'group' || n.zeroWidth)
-                continue;
-            if (n.quant && n.quant.max > MANY) {
-                if (n.alts.length > 1) {
-                    const firsts = n.alts.map((a) => firstLeaf(a));
-                    const sets = firsts.map((f) => (f === null ? new Set(ASCII) : matches(f, flags)));
-                    for (let a = 0; a < sets.length; a++)
-                        for (let b = a + 1; b < sets.length; b++)
-                            if ([...sets[a]].some((ch) => sets[b].has(ch)))
-                                return 'repeats an alternation whose branches can start with the same character (like (a|a)*)';
-                }
-                const inner = repeatedLeaves(n.alts.flat());
-                if (inner.length) {
-                    const innerSets = inner.map((src) => matches(src, flags));
-                    const separated = n.alts.length === 1 &&
-                        n.alts[0].some((m) => {
-                            if (m.kind !== 'atom' || (m.quant && m.quant.min === 0) || (m.quant && m.quant.max > 1))
-                                return false;
-                            const own = matches(m.src, flags);
-                            return own.size > 0 && [...own].every((ch) => innerSets.every((s) => !s.has(ch)));
-                        });
-                    if (!separated)
-                        return 'repeats a group that repeats inside too (like (a+)+), which can take exponential time';
-                }
-            }
-            const nested = problemIn(n.alts, flags);
-            if (nested)
-                return nested;
-        }
-    return undefined;
-}
-/** Why a JavaScript pattern could backtrack without end on a hostile line, or undefined when it cannot. */
-function catastrophicShape(source, flags = '') {
-    return problemIn(parse(source), flags);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/secrets/translate.ts
-/**
- * Go RE2 → JavaScript regex translation for gitleaks' rule set.
- *
- * Node 20 has no scoped inline modifiers, and no engine has RE2's "flag applies from here to the end of
- * the enclosing group" form (`p8e-(?i)[a-z0-9]{32}`). When a pattern mixes case-sensitive and
- * case-insensitive spans we drop the JS `i` flag and spell the insensitive spans out as explicit case
- * classes; when the whole pattern has one sensitivity we keep the cheap `i` flag.
- */
-/**
- * JS backtracks where RE2 does not, so an unbounded `.*` after a common keyword (curl rules) can go
- * quadratic on a long line. A dot run longer than this is not part of any real credential context.
- */
-const DOT_RUN_LIMIT = 256;
-const POSIX_CLASSES = {
-    alnum: 'a-zA-Z0-9',
-    alpha: 'a-zA-Z',
-    digit: '0-9',
-    lower: 'a-z',
-    upper: 'A-Z',
-    space: '\\t\\n\\v\\f\\r ',
-    xdigit: '0-9a-fA-F',
-    word: '\\w',
-    punct: '!-\\/:-@\\[-`{-~',
-};
-const isLetter = (c) => /^[A-Za-z]$/.test(c);
-/** Parses `(?flags)` / `(?flags:` at `i` (pointing at `(`); returns null when it is another group kind. */
-function readFlagGroup(src, i) {
-    const m = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(src.slice(i, i + 16));
-    if (!m || (m[1] === '' && (m[2] ?? '') === ''))
-        return null;
-    return { on: m[1] ?? '', off: m[2] ?? '', scoped: m[3] === ':', end: i + m[0].length };
-}
-function hasCaseToggles(src) {
-    for (let i = 0; i < src.length; i++) {
-        if (src[i] === '\\') {
-            i++;
-            continue;
-        }
-        if (src[i] === '(') {
-            const g = readFlagGroup(src, i);
-            if (g && (g.on.includes('i') || g.off.includes('i')))
-                return true;
-        }
-    }
-    return false;
-}
-/** Adds the other case to every letter and letter range of a class body (already JS syntax). */
-function foldClassBody(items) {
-    const extra = [];
-    for (const item of items) {
-        const range = /^([A-Za-z])-([A-Za-z])$/.exec(item);
-        if (range) {
-            const [, a, b] = range;
-            const bothLower = a >= 'a' && b <= 'z' && a <= b;
-            const bothUpper = a >= 'A' && b <= 'Z' && a <= b;
-            if (bothLower)
-                extra.push(`${a.toUpperCase()}-${b.toUpperCase()}`);
-            else if (bothUpper)
-                extra.push(`${a.toLowerCase()}-${b.toLowerCase()}`);
-        }
-        else if (item.length === 1 && isLetter(item)) {
-            extra.push(item === item.toLowerCase() ? item.toUpperCase() : item.toLowerCase());
-        }
-    }
-    return items.join('') + extra.join('');
-}
-/** Reads a bracket class starting at `i` (`[`); returns its JS form and the index after `]`. */
-function readClass(src, i, ci) {
-    let j = i + 1;
-    let negate = '';
-    if (src[j] === '^') {
-        negate = '^';
-        j++;
-    }
-    const items = [];
-    let first = true;
-    while (j < src.length && (src[j] !== ']' || first)) {
-        first = false;
-        if (src.startsWith('[:', j)) {
-            const close = src.indexOf(':]', j);
-            const name = src.slice(j + 2, close);
-            const expansion = POSIX_CLASSES[name];
-            if (close < 0 || expansion === undefined)
-                throw new Error(`unsupported POSIX class at ${j}`);
-            items.push(expansion);
-            j = close + 2;
-            continue;
-        }
-        let atom;
-        if (src[j] === '\\') {
-            atom = src.slice(j, j + 2);
-            if (atom === '\\x')
-                atom = src.slice(j, j + 4);
-            j += atom.length;
-        }
-        else if (src[j] === '[') {
-            atom = '\\[';
-            j++;
-        }
-        else {
-            atom = src[j];
-            j++;
-        }
-        // A range a-z: keep as one item so folding sees it.
-        if (src[j] === '-' && src[j + 1] !== undefined && src[j + 1] !== ']') {
-            let hi;
-            if (src[j + 1] === '\\') {
-                hi = src.slice(j + 1, j + 3);
-                if (hi === '\\x')
-                    hi = src.slice(j + 1, j + 5);
-            }
-            else
-                hi = src[j + 1];
-            items.push(`${atom}-${hi}`);
-            j += 1 + hi.length;
-            continue;
-        }
-        items.push(atom);
-    }
-    if (src[j] !== ']')
-        throw new Error(`unterminated class at ${i}`);
-    const body = ci ? foldClassBody(items) : items.join('');
-    return { out: `[${negate}${body}]`, end: j + 1 };
-}
-/** Leading `[\w.-]{0,50}?` only widens where a match starts; dropping it keeps the same secrets and
- * removes 50 backtracking steps at every position of every line that holds a keyword. */
-function dropLazyPrefix(src) {
-    const prefix = '[\\w.-]{0,50}?';
-    let s = src;
-    const lead = s.startsWith('(?i)') ? '(?i)' : '';
-    s = s.slice(lead.length);
-    if (s.startsWith(prefix))
-        s = s.slice(prefix.length);
-    if (s.startsWith('(?i:' + prefix))
-        s = '(?i:' + s.slice(4 + prefix.length);
-    return lead + s;
-}
-function translateGoRegex(goSource, options = {}) {
-    let src = options.dropLeadingContext ? dropLazyPrefix(goSource) : goSource;
-    let leadingCi = false;
-    if (src.startsWith('(?i)')) {
-        leadingCi = true;
-        src = src.slice(4);
-    }
-    const expand = hasCaseToggles(src);
-    const stack = [{ ci: leadingCi, dotAll: false }];
-    let out = '';
-    const top = () => stack[stack.length - 1];
-    let i = 0;
-    while (i < src.length) {
-        const c = src[i];
-        if (c === '\\') {
-            const next = src[i + 1];
-            if (next === 'z')
-                out += '$';
-            else if (next === 'A')
-                out += '^';
-            else if (next === 'Q' || next === 'E' || next === 'C' || next === 'p' || next === 'P')
-                throw new Error(`unsupported escape \\${next}`);
-            else if (next === 'x') {
-                out += src.slice(i, i + 4);
-                i += 4;
-                continue;
-            }
-            else if (expand && top().ci && next !== undefined && isLetter(next) && !/[wWdDsSbBnrtfv]/.test(next))
-                out += `[${next.toLowerCase()}${next.toUpperCase()}]`;
-            else
-                out += src.slice(i, i + 2);
-            i += 2;
-            continue;
-        }
-        if (c === '[') {
-            const cls = readClass(src, i, expand && top().ci);
-            out += cls.out;
-            i = cls.end;
-            continue;
-        }
-        if (c === '(') {
-            const flagGroup = readFlagGroup(src, i);
-            if (flagGroup) {
-                const f = { ...top() };
-                if (flagGroup.on.includes('i'))
-                    f.ci = true;
-                if (flagGroup.off.includes('i'))
-                    f.ci = false;
-                if (flagGroup.on.includes('s'))
-                    f.dotAll = true;
-                if (flagGroup.off.includes('s'))
-                    f.dotAll = false;
-                for (const flag of flagGroup.on + flagGroup.off)
-                    if (flag !== 'i' && flag !== 's')
-                        throw new Error(`unsupported flag ${flag}`);
-                if (flagGroup.scoped) {
-                    stack.push(f);
-                    out += '(?:';
-                }
-                else {
-                    stack[stack.length - 1] = f;
-                }
-                i = flagGroup.end;
-                continue;
-            }
-            if (src.startsWith('(?P<', i)) {
-                out += '(?<';
-                i += 4;
-            }
-            else if (src.startsWith('(?:', i)) {
-                out += '(?:';
-                i += 3;
-            }
-            else {
-                out += '(';
-                i += 1;
-            }
-            stack.push({ ...top() });
-            continue;
-        }
-        if (c === ')') {
-            if (stack.length > 1)
-                stack.pop();
-            out += ')';
-            i++;
-            continue;
-        }
-        if (c === '.') {
-            out += top().dotAll ? '[\\s\\S]' : '[^\\n]';
-            i++;
-            const q = src[i];
-            if (q === '*' || q === '+') {
-                out += q === '*' ? `{0,${DOT_RUN_LIMIT}}` : `{1,${DOT_RUN_LIMIT}}`;
-                i++;
-            }
-            continue;
-        }
-        if (expand && top().ci && isLetter(c)) {
-            out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
-            i++;
-            continue;
-        }
-        out += c;
-        i++;
-    }
-    const flags = !expand && leadingCi ? 'i' : '';
-    return { source: out, flags };
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/secrets/pattern-safety.ts
+var pattern_safety = __nccwpck_require__(79565);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/translate.ts
+var translate = __nccwpck_require__(91102);
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/windows.ts
 /**
  * Windowed rule matching. A rule whose keyword is a common substring (`s.` for Vault tokens, `ey` for
@@ -38634,13 +38814,13 @@ function createMatcher(options) {
             : `the policy's secrets pattern "${entry.id}"`;
         let re;
         try {
-            const t = translateGoRegex(pattern);
+            const t = (0,translate/* translateGoRegex */.s)(pattern);
             re = new RegExp(t.source, t.flags + 'gd');
         }
         catch {
             throw new errors/* ConfigError */.xL('E_INPUT', `${which} is not a valid regular expression`);
         }
-        const shape = catastrophicShape(re.source, re.flags);
+        const shape = (0,pattern_safety/* catastrophicShape */.j)(re.source, re.flags);
         if (shape) {
             throw new errors/* ConfigError */.xL('E_INPUT', `${which} ${shape}: a line written by the agent could keep it running for hours. Rewrite it so no repeated part can match the same text in two ways (for example (a+)+ as a+)`);
         }
@@ -39965,6 +40145,194 @@ class LearnedValues {
 
 /***/ }),
 
+/***/ 79565:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ catastrophicShape)
+/* harmony export */ });
+/**
+ * User patterns (`redact-patterns`, the policy's `secrets.patterns`) run over every line an agent
+ * wrote, so a hostile agent chooses their input. JavaScript regular expressions backtrack and have no
+ * time limit: `(a+)+$` over 40 `a`s and a `b` never ends. The shapes that backtrack exponentially are
+ * refused when the patterns are loaded:
+ *  - a repeated group whose body repeats too (`(a+)+`, `(\w+\s?)*`), unless the body has a character
+ *    that must occur once per repetition and that none of its repeated parts can match, which splits
+ *    the input unambiguously (`(?:[a-z0-9]+\.)+`, `(?:\s*,\s*\w+)*`);
+ *  - a repeated alternation whose branches can start with the same character (`(a|a)*`, `(a|ab)+`).
+ * The check is conservative: it may refuse a pattern that would have been fine, and says how to fix it.
+ */
+/** A repetition bound above this backtracks as badly as an unbounded one on a line of a few hundred characters. */
+const MANY = 10;
+const ASCII = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+function parse(source) {
+    let i = 0;
+    function quantifier() {
+        const c = source[i];
+        let q;
+        if (c === '*')
+            q = { min: 0, max: Infinity };
+        else if (c === '+')
+            q = { min: 1, max: Infinity };
+        else if (c === '?')
+            q = { min: 0, max: 1 };
+        else if (c === '{') {
+            const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+            if (!m)
+                return undefined;
+            const min = Number(m[1]);
+            q = { min, max: m[2] === undefined ? min : m[3] ? Number(m[3]) : Infinity };
+            i += m[0].length - 1;
+        }
+        if (!q)
+            return undefined;
+        i++;
+        if (source[i] === '?')
+            i++;
+        return q;
+    }
+    function sequence() {
+        const alts = [[]];
+        while (i < source.length) {
+            const c = source[i];
+            if (c === ')')
+                break;
+            if (c === '|') {
+                alts.push([]);
+                i++;
+                continue;
+            }
+            let node;
+            if (c === '(') {
+                const prefix = /^\((?:\?(?::|=|!|<=|<!|<[A-Za-z_][A-Za-z0-9_]*>))?/.exec(source.slice(i))[0];
+                i += prefix.length;
+                const inner = sequence();
+                i++; // ')'
+                node = { kind: 'group', alts: inner, zeroWidth: /^\(\?(?:=|!|<=|<!)/.test(prefix) };
+            }
+            else if (c === '[') {
+                let j = i + 1;
+                if (source[j] === '^')
+                    j++;
+                if (source[j] === ']')
+                    j++;
+                while (j < source.length && source[j] !== ']')
+                    j += source[j] === '\\' ? 2 : 1;
+                node = { kind: 'atom', src: source.slice(i, j + 1) };
+                i = j + 1;
+            }
+            else if (c === '\\') {
+                const m = /^\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[A-Za-z]|[pP]\{[^}]*\}|k<[^>]*>|\d+|[\s\S])/.exec(source.slice(i));
+                node = { kind: 'atom', src: m[0] };
+                i += m[0].length;
+            }
+            else {
+                node = { kind: 'atom', src: c };
+                i++;
+            }
+            const q = quantifier();
+            if (q)
+                node.quant = q;
+            alts[alts.length - 1].push(node);
+        }
+        return alts;
+    }
+    const alts = sequence();
+    return alts;
+}
+const ZERO_WIDTH = /^(?:\^|\$|\\[bB])$/;
+/** The ASCII characters an atom can match (all of them when that cannot be told). */
+function matches(src, flags) {
+    if (ZERO_WIDTH.test(src))
+        return new Set();
+    if (/^\\(?:\d|k<)/.test(src))
+        return new Set(ASCII);
+    try {
+        const re = new RegExp(`^(?:${src})$`, flags.replace(/[gyd]/g, ''));
+        return new Set(ASCII.filter((ch) => re.test(ch)));
+    }
+    catch {
+        return new Set(ASCII);
+    }
+}
+function leaves(nodes, out = []) {
+    for (const n of nodes) {
+        if (n.kind === 'atom')
+            out.push(n.src);
+        else if (!n.zeroWidth)
+            for (const alt of n.alts)
+                leaves(alt, out);
+    }
+    return out;
+}
+/** The atoms under a repetition (max above one) anywhere in `nodes`. */
+function repeatedLeaves(nodes, out = []) {
+    for (const n of nodes) {
+        if (n.kind === 'group' && n.zeroWidth)
+            continue;
+        if (n.quant && n.quant.max > 1)
+            leaves([n], out);
+        else if (n.kind === 'group')
+            for (const alt of n.alts)
+                repeatedLeaves(alt, out);
+    }
+    return out;
+}
+function firstLeaf(nodes) {
+    for (const n of nodes) {
+        if (n.kind === 'atom') {
+            if (ZERO_WIDTH.test(n.src))
+                continue;
+            return n.src;
+        }
+        if (n.zeroWidth)
+            continue;
+        return n.alts.length === 1 ? firstLeaf(n.alts[0]) : null;
+    }
+    return null;
+}
+function problemIn(alts, flags) {
+    for (const alt of alts)
+        for (const n of alt) {
+            if (n.kind !== 'group' || n.zeroWidth)
+                continue;
+            if (n.quant && n.quant.max > MANY) {
+                if (n.alts.length > 1) {
+                    const firsts = n.alts.map((a) => firstLeaf(a));
+                    const sets = firsts.map((f) => (f === null ? new Set(ASCII) : matches(f, flags)));
+                    for (let a = 0; a < sets.length; a++)
+                        for (let b = a + 1; b < sets.length; b++)
+                            if ([...sets[a]].some((ch) => sets[b].has(ch)))
+                                return 'repeats an alternation whose branches can start with the same character (like (a|a)*)';
+                }
+                const inner = repeatedLeaves(n.alts.flat());
+                if (inner.length) {
+                    const innerSets = inner.map((src) => matches(src, flags));
+                    const separated = n.alts.length === 1 &&
+                        n.alts[0].some((m) => {
+                            if (m.kind !== 'atom' || (m.quant && m.quant.min === 0) || (m.quant && m.quant.max > 1))
+                                return false;
+                            const own = matches(m.src, flags);
+                            return own.size > 0 && [...own].every((ch) => innerSets.every((s) => !s.has(ch)));
+                        });
+                    if (!separated)
+                        return 'repeats a group that repeats inside too (like (a+)+), which can take exponential time';
+                }
+            }
+            const nested = problemIn(n.alts, flags);
+            if (nested)
+                return nested;
+        }
+    return undefined;
+}
+/** Why a JavaScript pattern could backtrack without end on a hostile line, or undefined when it cannot. */
+function catastrophicShape(source, flags = '') {
+    return problemIn(parse(source), flags);
+}
+
+
+/***/ }),
+
 /***/ 75345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40057,6 +40425,262 @@ function wholeCharacters(text, span, bytes, byteAt = (i) => text.charCodeAt(i)) 
     if (end < text.length && isLowSurrogate(text.charCodeAt(end)) && isHighSurrogate(text.charCodeAt(end - 1)))
         end++;
     return start === span.start && end === span.end ? span : { ruleId: span.ruleId, start, end };
+}
+
+
+/***/ }),
+
+/***/ 91102:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ translateGoRegex)
+/* harmony export */ });
+/* unused harmony export DOT_RUN_LIMIT */
+/**
+ * Go RE2 → JavaScript regex translation for gitleaks' rule set.
+ *
+ * Node 20 has no scoped inline modifiers, and no engine has RE2's "flag applies from here to the end of
+ * the enclosing group" form (`p8e-(?i)[a-z0-9]{32}`). When a pattern mixes case-sensitive and
+ * case-insensitive spans we drop the JS `i` flag and spell the insensitive spans out as explicit case
+ * classes; when the whole pattern has one sensitivity we keep the cheap `i` flag.
+ */
+/**
+ * JS backtracks where RE2 does not, so an unbounded `.*` after a common keyword (curl rules) can go
+ * quadratic on a long line. A dot run longer than this is not part of any real credential context.
+ */
+const DOT_RUN_LIMIT = 256;
+const POSIX_CLASSES = {
+    alnum: 'a-zA-Z0-9',
+    alpha: 'a-zA-Z',
+    digit: '0-9',
+    lower: 'a-z',
+    upper: 'A-Z',
+    space: '\\t\\n\\v\\f\\r ',
+    xdigit: '0-9a-fA-F',
+    word: '\\w',
+    punct: '!-\\/:-@\\[-`{-~',
+};
+const isLetter = (c) => /^[A-Za-z]$/.test(c);
+/** Parses `(?flags)` / `(?flags:` at `i` (pointing at `(`); returns null when it is another group kind. */
+function readFlagGroup(src, i) {
+    const m = /^\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(src.slice(i, i + 16));
+    if (!m || (m[1] === '' && (m[2] ?? '') === ''))
+        return null;
+    return { on: m[1] ?? '', off: m[2] ?? '', scoped: m[3] === ':', end: i + m[0].length };
+}
+function hasCaseToggles(src) {
+    for (let i = 0; i < src.length; i++) {
+        if (src[i] === '\\') {
+            i++;
+            continue;
+        }
+        if (src[i] === '(') {
+            const g = readFlagGroup(src, i);
+            if (g && (g.on.includes('i') || g.off.includes('i')))
+                return true;
+        }
+    }
+    return false;
+}
+/** Adds the other case to every letter and letter range of a class body (already JS syntax). */
+function foldClassBody(items) {
+    const extra = [];
+    for (const item of items) {
+        const range = /^([A-Za-z])-([A-Za-z])$/.exec(item);
+        if (range) {
+            const [, a, b] = range;
+            const bothLower = a >= 'a' && b <= 'z' && a <= b;
+            const bothUpper = a >= 'A' && b <= 'Z' && a <= b;
+            if (bothLower)
+                extra.push(`${a.toUpperCase()}-${b.toUpperCase()}`);
+            else if (bothUpper)
+                extra.push(`${a.toLowerCase()}-${b.toLowerCase()}`);
+        }
+        else if (item.length === 1 && isLetter(item)) {
+            extra.push(item === item.toLowerCase() ? item.toUpperCase() : item.toLowerCase());
+        }
+    }
+    return items.join('') + extra.join('');
+}
+/** Reads a bracket class starting at `i` (`[`); returns its JS form and the index after `]`. */
+function readClass(src, i, ci) {
+    let j = i + 1;
+    let negate = '';
+    if (src[j] === '^') {
+        negate = '^';
+        j++;
+    }
+    const items = [];
+    let first = true;
+    while (j < src.length && (src[j] !== ']' || first)) {
+        first = false;
+        if (src.startsWith('[:', j)) {
+            const close = src.indexOf(':]', j);
+            const name = src.slice(j + 2, close);
+            const expansion = POSIX_CLASSES[name];
+            if (close < 0 || expansion === undefined)
+                throw new Error(`unsupported POSIX class at ${j}`);
+            items.push(expansion);
+            j = close + 2;
+            continue;
+        }
+        let atom;
+        if (src[j] === '\\') {
+            atom = src.slice(j, j + 2);
+            if (atom === '\\x')
+                atom = src.slice(j, j + 4);
+            j += atom.length;
+        }
+        else if (src[j] === '[') {
+            atom = '\\[';
+            j++;
+        }
+        else {
+            atom = src[j];
+            j++;
+        }
+        // A range a-z: keep as one item so folding sees it.
+        if (src[j] === '-' && src[j + 1] !== undefined && src[j + 1] !== ']') {
+            let hi;
+            if (src[j + 1] === '\\') {
+                hi = src.slice(j + 1, j + 3);
+                if (hi === '\\x')
+                    hi = src.slice(j + 1, j + 5);
+            }
+            else
+                hi = src[j + 1];
+            items.push(`${atom}-${hi}`);
+            j += 1 + hi.length;
+            continue;
+        }
+        items.push(atom);
+    }
+    if (src[j] !== ']')
+        throw new Error(`unterminated class at ${i}`);
+    const body = ci ? foldClassBody(items) : items.join('');
+    return { out: `[${negate}${body}]`, end: j + 1 };
+}
+/** Leading `[\w.-]{0,50}?` only widens where a match starts; dropping it keeps the same secrets and
+ * removes 50 backtracking steps at every position of every line that holds a keyword. */
+function dropLazyPrefix(src) {
+    const prefix = '[\\w.-]{0,50}?';
+    let s = src;
+    const lead = s.startsWith('(?i)') ? '(?i)' : '';
+    s = s.slice(lead.length);
+    if (s.startsWith(prefix))
+        s = s.slice(prefix.length);
+    if (s.startsWith('(?i:' + prefix))
+        s = '(?i:' + s.slice(4 + prefix.length);
+    return lead + s;
+}
+function translateGoRegex(goSource, options = {}) {
+    let src = options.dropLeadingContext ? dropLazyPrefix(goSource) : goSource;
+    let leadingCi = false;
+    if (src.startsWith('(?i)')) {
+        leadingCi = true;
+        src = src.slice(4);
+    }
+    const expand = hasCaseToggles(src);
+    const stack = [{ ci: leadingCi, dotAll: false }];
+    let out = '';
+    const top = () => stack[stack.length - 1];
+    let i = 0;
+    while (i < src.length) {
+        const c = src[i];
+        if (c === '\\') {
+            const next = src[i + 1];
+            if (next === 'z')
+                out += '$';
+            else if (next === 'A')
+                out += '^';
+            else if (next === 'Q' || next === 'E' || next === 'C' || next === 'p' || next === 'P')
+                throw new Error(`unsupported escape \\${next}`);
+            else if (next === 'x') {
+                out += src.slice(i, i + 4);
+                i += 4;
+                continue;
+            }
+            else if (expand && top().ci && next !== undefined && isLetter(next) && !/[wWdDsSbBnrtfv]/.test(next))
+                out += `[${next.toLowerCase()}${next.toUpperCase()}]`;
+            else
+                out += src.slice(i, i + 2);
+            i += 2;
+            continue;
+        }
+        if (c === '[') {
+            const cls = readClass(src, i, expand && top().ci);
+            out += cls.out;
+            i = cls.end;
+            continue;
+        }
+        if (c === '(') {
+            const flagGroup = readFlagGroup(src, i);
+            if (flagGroup) {
+                const f = { ...top() };
+                if (flagGroup.on.includes('i'))
+                    f.ci = true;
+                if (flagGroup.off.includes('i'))
+                    f.ci = false;
+                if (flagGroup.on.includes('s'))
+                    f.dotAll = true;
+                if (flagGroup.off.includes('s'))
+                    f.dotAll = false;
+                for (const flag of flagGroup.on + flagGroup.off)
+                    if (flag !== 'i' && flag !== 's')
+                        throw new Error(`unsupported flag ${flag}`);
+                if (flagGroup.scoped) {
+                    stack.push(f);
+                    out += '(?:';
+                }
+                else {
+                    stack[stack.length - 1] = f;
+                }
+                i = flagGroup.end;
+                continue;
+            }
+            if (src.startsWith('(?P<', i)) {
+                out += '(?<';
+                i += 4;
+            }
+            else if (src.startsWith('(?:', i)) {
+                out += '(?:';
+                i += 3;
+            }
+            else {
+                out += '(';
+                i += 1;
+            }
+            stack.push({ ...top() });
+            continue;
+        }
+        if (c === ')') {
+            if (stack.length > 1)
+                stack.pop();
+            out += ')';
+            i++;
+            continue;
+        }
+        if (c === '.') {
+            out += top().dotAll ? '[\\s\\S]' : '[^\\n]';
+            i++;
+            const q = src[i];
+            if (q === '*' || q === '+') {
+                out += q === '*' ? `{0,${DOT_RUN_LIMIT}}` : `{1,${DOT_RUN_LIMIT}}`;
+                i++;
+            }
+            continue;
+        }
+        if (expand && top().ci && isLetter(c)) {
+            out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+            i++;
+            continue;
+        }
+        out += c;
+        i++;
+    }
+    const flags = !expand && leadingCi ? 'i' : '';
+    return { source: out, flags };
 }
 
 

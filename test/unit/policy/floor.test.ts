@@ -36,6 +36,15 @@ describe('a central policy is a floor: the repository may tighten it, never loos
     expect(m.provenance['/scope/maxLines']).toBe('local');
   });
 
+  it("takes the higher threshold per tier, a tier left out standing at its side's auto-approve threshold", async () => {
+    const m = await merge(
+      'routing:\n  auto-approve-threshold: 0.9\n',
+      'routing:\n  auto-approve-threshold: 0.8\n  thresholds:\n    low: 0.6\n    high: 0.95\n',
+    );
+    expect(m.policy.routing.thresholds).toEqual({ low: 0.9, medium: 0.9, high: 0.95 });
+    expect(m.provenance['/routing/thresholds']).toBe('both');
+  });
+
   it('orders enumerations strictest first', async () => {
     expect((await merge('secrets:\n  fail-on: fail\n', 'secrets:\n  fail-on: never\n')).policy.secrets.failOn).toBe('fail');
     expect((await merge('secrets:\n  fail-on: fail\n', 'secrets:\n  fail-on: warn\n')).policy.secrets.failOn).toBe('warn');

@@ -64,6 +64,9 @@ export const DEFAULT_RAW_POLICY: RawPolicy = {
   "routing": {
     "auto-approve-threshold": 0.9,
     "reject-threshold": 0.3,
+    "thresholds": {},
+    "agent-thresholds": {},
+    "human-thresholds": {},
     "require-human-for": [
       "protected-path",
       "secret-finding",
@@ -71,7 +74,58 @@ export const DEFAULT_RAW_POLICY: RawPolicy = {
       "scope-violation",
       "missing-signal"
     ],
-    "unknown": "human_review"
+    "unknown": "human_review",
+    "expected-signals": [
+      "capture-transcript",
+      "verify-manifest",
+      "diff-scope"
+    ],
+    "on-gate-fail": {
+      "capture-transcript": "reject",
+      "verify-manifest": "reject",
+      "diff-scope": "reject"
+    },
+    "weights": {
+      "gates": 0.4,
+      "tests": 0.2,
+      "review-score": 0.2,
+      "agent-confidence": 0.1,
+      "vulnerabilities": 0.1
+    },
+    "path-tiers": [],
+    "reviewers": [],
+    "agent-authors": {
+      "logins": [
+        "*[bot]",
+        "Copilot",
+        "copilot-swe-agent",
+        "devin-ai-integration",
+        "claude",
+        "codex"
+      ],
+      "branch-prefixes": [
+        "copilot/",
+        "claude/",
+        "codex/",
+        "cursor/",
+        "devin/",
+        "jules/",
+        "openhands/",
+        "sweep/",
+        "aider/",
+        "agent/"
+      ],
+      "trailers": [
+        "Co-authored-by: Claude",
+        "Co-authored-by: Copilot",
+        "Co-authored-by: Codex",
+        "Co-authored-by: Cursor",
+        "Co-authored-by: devin-ai-integration",
+        "Generated-by:",
+        "Generated-with:",
+        "Assisted-by:"
+      ]
+    }
   },
   "audit": {
     "sink": "artifact",

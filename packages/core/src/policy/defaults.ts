@@ -328,8 +328,27 @@ export function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy
     routing: {
       autoApproveThreshold: routing['auto-approve-threshold'],
       rejectThreshold: routing['reject-threshold'],
+      thresholds: { ...routing.thresholds },
+      agentThresholds: { ...routing['agent-thresholds'] },
+      humanThresholds: { ...routing['human-thresholds'] },
       requireHumanFor: [...routing['require-human-for']],
       unknown: routing.unknown,
+      expectedSignals: [...routing['expected-signals']],
+      onGateFail: { ...routing['on-gate-fail'] },
+      weights: {
+        gates: routing.weights.gates,
+        tests: routing.weights.tests,
+        reviewScore: routing.weights['review-score'],
+        agentConfidence: routing.weights['agent-confidence'],
+        vulnerabilities: routing.weights.vulnerabilities,
+      },
+      pathTiers: routing['path-tiers'].map((entry) => ({ paths: [...entry.paths], tier: entry.tier })),
+      reviewers: routing.reviewers.map((entry) => ({ paths: [...entry.paths], users: [...entry.users], teams: [...entry.teams] })),
+      agentAuthors: {
+        logins: [...routing['agent-authors'].logins],
+        branchPrefixes: [...routing['agent-authors']['branch-prefixes']],
+        trailers: [...routing['agent-authors'].trailers],
+      },
     },
     audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
   };

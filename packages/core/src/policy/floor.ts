@@ -19,9 +19,11 @@ import type { LoadedPolicy, Policy } from './types.js';
  * - `union`: both lists apply (deny lists, protected paths, detection rules);
  * - `allow`: an allow-list both must grant: the everything-wildcard yields to the other side,
  *   otherwise only the entries both give remain (an empty result allows nothing);
- * - `floor`: the central policy's value stands (where the organisation's records go).
+ * - `max-each`: per-tier thresholds, the higher of each (a tier a side leaves out has that side's
+ *   `auto-approve-threshold`, so leaving one out never lowers it);
+ * - `floor`: the central policy's value stands (where the organisation's records go, how signals weigh).
  */
-export type MergeRule = 'true' | 'false' | 'min' | 'max' | 'union' | 'allow' | 'floor' | { order: readonly string[] };
+export type MergeRule = 'true' | 'false' | 'min' | 'max' | 'max-each' | 'union' | 'allow' | 'floor' | { order: readonly string[] };
 
 /** Keyed by the setting's path in the normalised policy (camelCase, `/`-separated). */
 export const FLOOR_RULES: Readonly<Record<string, MergeRule>> = {
@@ -69,6 +71,24 @@ export const FLOOR_RULES: Readonly<Record<string, MergeRule>> = {
   '/routing/rejectThreshold': 'max',
   '/routing/requireHumanFor': 'union',
   '/routing/unknown': { order: ['reject', 'human_review'] },
+  '/routing/thresholds': 'max-each',
+  '/routing/agentThresholds': 'max-each',
+  '/routing/humanThresholds': 'max-each',
+  '/routing/expectedSignals': 'union',
+  '/routing/onGateFail/capture-transcript': { order: ['reject', 'human_review'] },
+  '/routing/onGateFail/verify-manifest': { order: ['reject', 'human_review'] },
+  '/routing/onGateFail/diff-scope': { order: ['reject', 'human_review'] },
+  // How much each signal counts is the organisation's call: no direction is stricter.
+  '/routing/weights/gates': 'floor',
+  '/routing/weights/tests': 'floor',
+  '/routing/weights/reviewScore': 'floor',
+  '/routing/weights/agentConfidence': 'floor',
+  '/routing/weights/vulnerabilities': 'floor',
+  '/routing/pathTiers': 'union',
+  '/routing/reviewers': 'union',
+  '/routing/agentAuthors/logins': 'union',
+  '/routing/agentAuthors/branchPrefixes': 'union',
+  '/routing/agentAuthors/trailers': 'union',
   '/audit/sink': 'floor',
   '/audit/path': 'floor',
   '/audit/chain': 'true',
@@ -89,7 +109,24 @@ function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function mergeValue(rule: MergeRule, floor: unknown, local: unknown): Merged {
+const TIERS = ['low', 'medium', 'high'] as const;
+
+function mergeValue(rule: MergeRule, floor: unknown, local: unknown, defaults: { floor: number; local: number }): Merged {
+  if (rule === 'max-each') {
+    const f = floor as Record<string, number>;
+    const l = local as Record<string, number>;
+    const value: Record<string, number> = {};
+    let fromFloor = 0;
+    let fromLocal = 0;
+    for (const tier of TIERS) {
+      const a = f[tier] ?? defaults.floor;
+      const b = l[tier] ?? defaults.local;
+      value[tier] = Math.max(a, b);
+      if (a > b) fromFloor++;
+      else if (b > a) fromLocal++;
+    }
+    return { value, from: fromFloor && !fromLocal ? 'floor' : fromLocal && !fromFloor ? 'local' : 'both' };
+  }
   if (same(floor, local)) return { value: floor, from: 'both' };
   if (rule === 'floor') return { value: floor, from: 'floor' };
   if (rule === 'true' || rule === 'false') {
@@ -163,7 +200,10 @@ export function applyPolicyFloor(floor: LoadedPolicy, local: LoadedPolicy): Floo
     const rule = FLOOR_RULES[p] ?? 'floor';
     const keys = p.split('/').slice(1);
     const get = (root: unknown) => keys.reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), root);
-    const merged = mergeValue(rule, get(floor.policy), get(local.policy));
+    const merged = mergeValue(rule, get(floor.policy), get(local.policy), {
+      floor: floor.policy.routing.autoApproveThreshold,
+      local: local.policy.routing.autoApproveThreshold,
+    });
     let target = result;
     for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
     target[keys[keys.length - 1]!] = merged.value;

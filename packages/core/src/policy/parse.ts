@@ -241,6 +241,19 @@ function semanticProblems(raw: Record<string, unknown>, value: RawPolicy): Probl
         : `must be higher than reject-threshold (${reject}), or no change could ever be approved`,
     );
   }
+  for (const set of ['thresholds', 'agent-thresholds', 'human-thresholds'] as const) {
+    for (const [tier, threshold] of Object.entries(value.routing[set])) {
+      if (threshold !== undefined && threshold <= reject) {
+        add(`/routing/${set}/${tier}`, `must be higher than reject-threshold (${reject}), or no ${tier}-risk change could ever be approved`);
+      }
+    }
+  }
+  if (Object.values(value.routing.weights).every((weight) => weight === 0)) {
+    add('/routing/weights', 'gives every signal weight 0: the confidence would be undefined and no change could ever be approved');
+  }
+  for (const list of ['path-tiers', 'reviewers'] as const) {
+    value.routing[list].forEach((entry, i) => entry.paths.forEach((glob, j) => add(`/routing/${list}/${i}/paths/${j}`, globProblem(glob))));
+  }
   add('/audit/path', repoPathProblem(value.audit.path));
   return problems;
 }

@@ -20,7 +20,7 @@ function ucs2length(str) {
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch, how big it may be, and what its added lines may hold (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either. A rename is judged under its old and its new path, a copy under its new one. Every finding says which setting decided it, for example `scope.denied-paths[0] in .github/agent-gates.yml` or `default: dependency manifests`. Whatever the settings say, a file name holding control, bidirectional-override or invisible characters is a violation (`fail`), and one that is not valid UTF-8 is a warning.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation (`fail`). The default `[\"**\"]` allows every path.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved (a `warn` finding, risk tier `high`). They are added to the default protected set (see `protect-agent-instructions`), never replace it. The policy file itself is always protected, and a change to it is a violation (`fail`, tier `critical`): the base commit's policy judges the change.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the default set, each group reported under its own name: agent instructions and CI workflows (tier `critical`: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/GEMINI.md`, `**/.claude/**`, `**/.cursor/**`, `**/.windsurfrules`, `**/.clinerules`, `**/.roo/**`, `**/.continue/**`, `**/CONVENTIONS.md` (Aider), `**/.codex/**`, `**/.amazonq/**`, `**/.junie/**`, `.github/copilot-instructions.md`, `**/.mcp.json`, CODEOWNERS and the like); dependency manifests and lockfiles of every major ecosystem matched by base name anywhere (tier `high`: `package.json`, `pnpm-lock.yaml`, `requirements*.txt`, `pyproject.toml`, `go.mod`, `Cargo.lock`, `Gemfile.lock`, `pom.xml`, `*.csproj`…); `CODEOWNERS` and `SECURITY.md` anywhere; CI configuration outside dot-folders (`.gitlab-ci.yml`, `Jenkinsfile`, `.gitattributes`, `.gitmodules`…); every top-level dot-folder (`.*/**`); and documents agents read as context (tier `medium`: `README.md`, `CONTRIBUTING.md`, `CHANGELOG.md`…). The full lists are below. Setting it to false removes the whole default set; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted, renamed or copied); more is a violation (`fail`).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted, binary files not counted) in one change; more is a violation (`fail`).","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file added or changed by the change as a scope violation (`fail`): a reviewer cannot read it. When false it is listed (`pass`, tier `medium`).","type":"boolean","default":true},"denied-paths":{"description":"Globs no change may touch, whatever `allowed-paths` says: a file matching one is a violation (`fail`, tier `high`), for example `secrets/**` or `**/*.pem`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"max-lines-per-file":{"description":"Most changed lines (added plus deleted) in any one file: the \"sweeping diff\" check. A file over it is a violation (`fail`, tier `medium`): an agent rewrote what it was asked to touch.","type":"integer","minimum":1,"maximum":10000000,"default":1000},"risk-tiers":{"description":"Risk tiers for paths: a change touching a file that matches an entry's `paths` reaches at least that entry's `tier`. The change's tier is the highest any entry or finding reaches, never lowered by anything else: a floor the router may raise but never lower. Without a matching entry or finding a change is `low`.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"description":"Globs of the files this tier applies to.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"tier":{"description":"The tier a change touching them reaches at least.","type":"string","enum":["low","medium","high","critical"]},"reason":{"description":"Why, shown in the report next to the tier.","type":"string","minLength":1,"maxLength":500}}}},"require-ticket":{"description":"Changes to some paths need a ticket: when a changed file matches an entry's `paths`, a match of its `pattern` must appear in the pull request's title, body or branch name or in a commit message; otherwise it is a violation (`fail`, tier `medium`).","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["paths","pattern"],"properties":{"paths":{"description":"Globs of the files that need a ticket, for example `infra/**/*.tf`.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"pattern":{"description":"JavaScript regular expression of a ticket id, for example `\\b[A-Z][A-Z0-9]+-[0-9]+\\b` (Jira) or `#[0-9]+`. It must not match the empty string.","type":"string","minLength":1,"maxLength":1000},"reason":{"description":"Why these paths need a ticket, shown with the finding.","type":"string","minLength":1,"maxLength":500}}}},"forbid":{"description":"Content not allowed in the lines a change adds: each added line of a file matching `paths` is tested against `regex`, and a match is a violation (`fail`, tier `high`) reported with `message` at that line. Examples: network calls in generated tests, `eval(`, `child_process` in generated code. The matched text is never printed.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["regex","message"],"properties":{"paths":{"description":"Globs of the files the entry applies to; every file when left out.","type":"array","default":["**"],"minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression tested against each added line, for example `\\beval\\(`. It must not match the empty string, and shapes that backtrack without end (`(a+)+`) are refused.","type":"string","minLength":1,"maxLength":1000},"message":{"description":"What a reviewer reads at the line, for example `generated tests must not call the network`.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"}}}},"tests":{"description":"What a change may do to tests. Test files are recognised by each ecosystem's conventions (JS/TS, Python, Go, Java/Kotlin, Rust, Ruby).","type":"object","additionalProperties":false,"default":{},"properties":{"allow-deleted":{"description":"Allow a change to delete a test file. When false a deleted test file is a violation (`fail`).","type":"boolean","default":false},"allow-skipped":{"description":"Allow newly skipped or focused tests (`.skip`, `xit`, `it.only`, `fdescribe`, `@pytest.mark.skip`, `t.Skip`, `@Disabled`, `#[ignore]`, `pending`…). When false each is a violation (`fail`).","type":"boolean","default":false},"allow-fewer":{"description":"Allow a test file to end with fewer test cases than it had. When false a net loss is a violation (`fail`).","type":"boolean","default":false}}},"dependencies":{"description":"What a change may do to dependencies, read from manifests and lockfiles with each format's parser. New dependencies are always listed in the report as a risk signal.","type":"object","additionalProperties":false,"default":{},"properties":{"allow-downgrade":{"description":"Allow a dependency's version to decrease. When false a downgrade is a violation (`fail`).","type":"boolean","default":false},"allow-registry-change":{"description":"Allow a dependency's source (registry host, git URL, index) to change. When false such a change is a violation (`fail`).","type":"boolean","default":false}}},"allow-executable":{"description":"Allow a change to add a file with the executable bit or set it on an existing file. When false that is a violation (`fail`, tier `high`); when true it is listed (`pass`, tier `medium`).","type":"boolean","default":false},"allow-symlinks":{"description":"Allow a change to add a symbolic link or change where one points. When false that is a violation (`fail`, tier `high`). A link that points out of the repository (an absolute target such as `/etc/passwd`, or `../..` past the root) or into `.git` is a violation whatever this says (`fail`, tier `critical`).","type":"boolean","default":false},"allow-submodules":{"description":"Allow a change to add, move, remove or update a git submodule. When false that is a violation (`fail`, tier `high`).","type":"boolean","default":false},"require-claimed":{"description":"When the agent's claimed files are given (diff-scope's `claimed-files`), a changed file the agent never claimed is a violation (`fail`, tier `high`); when false it is a warning. A claimed file that is not in the change is always a warning.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch, how big it may be, and what its added lines may hold (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either. A rename is judged under its old and its new path, a copy under its new one. Every finding says which setting decided it, for example `scope.denied-paths[0] in .github/agent-gates.yml` or `default: dependency manifests`. Whatever the settings say, a file name holding control, bidirectional-override or invisible characters is a violation (`fail`), and one that is not valid UTF-8 is a warning.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation (`fail`). The default `[\"**\"]` allows every path.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved (a `warn` finding, risk tier `high`). They are added to the default protected set (see `protect-agent-instructions`), never replace it. The policy file itself is always protected, and a change to it is a violation (`fail`, tier `critical`): the base commit's policy judges the change.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the default set, each group reported under its own name: agent instructions and CI workflows (tier `critical`: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/GEMINI.md`, `**/.claude/**`, `**/.cursor/**`, `**/.windsurfrules`, `**/.clinerules`, `**/.roo/**`, `**/.continue/**`, `**/CONVENTIONS.md` (Aider), `**/.codex/**`, `**/.amazonq/**`, `**/.junie/**`, `.github/copilot-instructions.md`, `**/.mcp.json`, CODEOWNERS and the like); dependency manifests and lockfiles of every major ecosystem matched by base name anywhere (tier `high`: `package.json`, `pnpm-lock.yaml`, `requirements*.txt`, `pyproject.toml`, `go.mod`, `Cargo.lock`, `Gemfile.lock`, `pom.xml`, `*.csproj`…); `CODEOWNERS` and `SECURITY.md` anywhere; CI configuration outside dot-folders (`.gitlab-ci.yml`, `Jenkinsfile`, `.gitattributes`, `.gitmodules`…); every top-level dot-folder (`.*/**`); and documents agents read as context (tier `medium`: `README.md`, `CONTRIBUTING.md`, `CHANGELOG.md`…). The full lists are below. Setting it to false removes the whole default set; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted, renamed or copied); more is a violation (`fail`).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted, binary files not counted) in one change; more is a violation (`fail`).","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file added or changed by the change as a scope violation (`fail`): a reviewer cannot read it. When false it is listed (`pass`, tier `medium`).","type":"boolean","default":true},"denied-paths":{"description":"Globs no change may touch, whatever `allowed-paths` says: a file matching one is a violation (`fail`, tier `high`), for example `secrets/**` or `**/*.pem`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"max-lines-per-file":{"description":"Most changed lines (added plus deleted) in any one file: the \"sweeping diff\" check. A file over it is a violation (`fail`, tier `medium`): an agent rewrote what it was asked to touch.","type":"integer","minimum":1,"maximum":10000000,"default":1000},"risk-tiers":{"description":"Risk tiers for paths: a change touching a file that matches an entry's `paths` reaches at least that entry's `tier`. The change's tier is the highest any entry or finding reaches, never lowered by anything else: a floor the router may raise but never lower. Without a matching entry or finding a change is `low`.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"description":"Globs of the files this tier applies to.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"tier":{"description":"The tier a change touching them reaches at least.","type":"string","enum":["low","medium","high","critical"]},"reason":{"description":"Why, shown in the report next to the tier.","type":"string","minLength":1,"maxLength":500}}}},"require-ticket":{"description":"Changes to some paths need a ticket: when a changed file matches an entry's `paths`, a match of its `pattern` must appear in the pull request's title, body or branch name or in a commit message; otherwise it is a violation (`fail`, tier `medium`).","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["paths","pattern"],"properties":{"paths":{"description":"Globs of the files that need a ticket, for example `infra/**/*.tf`.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"pattern":{"description":"JavaScript regular expression of a ticket id, for example `\\b[A-Z][A-Z0-9]+-[0-9]+\\b` (Jira) or `#[0-9]+`. It must not match the empty string.","type":"string","minLength":1,"maxLength":1000},"reason":{"description":"Why these paths need a ticket, shown with the finding.","type":"string","minLength":1,"maxLength":500}}}},"forbid":{"description":"Content not allowed in the lines a change adds: each added line of a file matching `paths` is tested against `regex`, and a match is a violation (`fail`, tier `high`) reported with `message` at that line. Examples: network calls in generated tests, `eval(`, `child_process` in generated code. The matched text is never printed.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["regex","message"],"properties":{"paths":{"description":"Globs of the files the entry applies to; every file when left out.","type":"array","default":["**"],"minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression tested against each added line, for example `\\beval\\(`. It must not match the empty string, and shapes that backtrack without end (`(a+)+`) are refused.","type":"string","minLength":1,"maxLength":1000},"message":{"description":"What a reviewer reads at the line, for example `generated tests must not call the network`.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"}}}},"tests":{"description":"What a change may do to tests. Test files are recognised by each ecosystem's conventions (JS/TS, Python, Go, Java/Kotlin, Rust, Ruby).","type":"object","additionalProperties":false,"default":{},"properties":{"allow-deleted":{"description":"Allow a change to delete a test file. When false a deleted test file is a violation (`fail`).","type":"boolean","default":false},"allow-skipped":{"description":"Allow newly skipped or focused tests (`.skip`, `xit`, `it.only`, `fdescribe`, `@pytest.mark.skip`, `t.Skip`, `@Disabled`, `#[ignore]`, `pending`…). When false each is a violation (`fail`).","type":"boolean","default":false},"allow-fewer":{"description":"Allow a test file to end with fewer test cases than it had. When false a net loss is a violation (`fail`).","type":"boolean","default":false}}},"dependencies":{"description":"What a change may do to dependencies, read from manifests and lockfiles with each format's parser. New dependencies are always listed in the report as a risk signal.","type":"object","additionalProperties":false,"default":{},"properties":{"allow-downgrade":{"description":"Allow a dependency's version to decrease. When false a downgrade is a violation (`fail`).","type":"boolean","default":false},"allow-registry-change":{"description":"Allow a dependency's source (registry host, git URL, index) to change. When false such a change is a violation (`fail`).","type":"boolean","default":false}}},"allow-executable":{"description":"Allow a change to add a file with the executable bit or set it on an existing file. When false that is a violation (`fail`, tier `high`); when true it is listed (`pass`, tier `medium`).","type":"boolean","default":false},"allow-symlinks":{"description":"Allow a change to add a symbolic link or change where one points. When false that is a violation (`fail`, tier `high`). A link that points out of the repository (an absolute target such as `/etc/passwd`, or `../..` past the root) or into `.git` is a violation whatever this says (`fail`, tier `critical`).","type":"boolean","default":false},"allow-submodules":{"description":"Allow a change to add, move, remove or update a git submodule. When false that is a violation (`fail`, tier `high`).","type":"boolean","default":false},"require-claimed":{"description":"When the agent's claimed files are given (diff-scope's `claimed-files`), a changed file the agent never claimed is a violation (`fail`, tier `high`); when false it is a warning. A claimed file that is not in the change is always a warning.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person. The default for every risk tier that `thresholds` does not name.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than every auto-approve threshold; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"thresholds":{"description":"Auto-approve thresholds per risk tier (`low`, `medium`, `high`), for every author; a tier not named uses `auto-approve-threshold`. `critical` is never auto-approved. Typical: `{low: 0.6, medium: 0.75, high: 0.9}`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"agent-thresholds":{"description":"Thresholds per risk tier for changes authored by an agent, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"human-thresholds":{"description":"Thresholds per risk tier for changes authored by a person, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"},"expected-signals":{"description":"Gates whose outputs must be in the router's `signals`; an absent one routes to `unknown` (never to approval).","type":"array","uniqueItems":true,"default":["capture-transcript","verify-manifest","diff-scope"],"items":{"type":"string","enum":["capture-transcript","verify-manifest","diff-scope"]}},"on-gate-fail":{"description":"What a gate's hard failure (verdict `fail`, a secret, a denied path, an invalid manifest) does, per gate: `reject` or `human_review`.","type":"object","additionalProperties":false,"default":{},"properties":{"capture-transcript":{"description":"On a hard failure of capture-transcript.","type":"string","enum":["reject","human_review"],"default":"reject"},"verify-manifest":{"description":"On a hard failure of verify-manifest.","type":"string","enum":["reject","human_review"],"default":"reject"},"diff-scope":{"description":"On a hard failure of diff-scope.","type":"string","enum":["reject","human_review"],"default":"reject"}}},"weights":{"description":"Weight of each normalised signal (0 to 1) in the confidence. A signal that was not given counts as 0 at its weight (missing evidence never helps); set a weight to 0 to leave the signal out.","type":"object","additionalProperties":false,"default":{},"properties":{"gates":{"description":"The gates' verdicts: pass 1, warn 0.5, fail or missing 0, averaged over `expected-signals`.","type":"number","minimum":0,"maximum":100,"default":0.4},"tests":{"description":"`tests`: passed 1, failed 0.","type":"number","minimum":0,"maximum":100,"default":0.2},"review-score":{"description":"`review-score` divided by 100.","type":"number","minimum":0,"maximum":100,"default":0.2},"agent-confidence":{"description":"`agent-confidence` as given (0 to 1).","type":"number","minimum":0,"maximum":100,"default":0.1},"vulnerabilities":{"description":"`vulnerabilities` or open code-scanning alerts: none 1, otherwise 1/(1+count).","type":"number","minimum":0,"maximum":100,"default":0.1}}},"path-tiers":{"description":"Risk tiers for changed paths: the highest tier of any matching entry raises the change's tier (never lowers it).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"tier":{"type":"string","enum":["low","medium","high","critical"],"description":"The tier a change touching one of `paths` reaches at least."}}}},"reviewers":{"description":"Role-based review: changed paths matching `paths` request these `users` and `teams` (team slugs of the repository's organisation).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"users":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},"description":"GitHub logins to request a review from."},"teams":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},"description":"Team slugs to request a review from."}}}},"agent-authors":{"description":"How `author-kind: auto` recognises an agent: pull request author logins (globs), head branch prefixes, and commit message trailers (case-insensitive prefixes of a line).","type":"object","additionalProperties":false,"default":{},"properties":{"logins":{"type":"array","default":["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Pull request author logins (globs, case-insensitive) that are agents."},"branch-prefixes":{"type":"array","default":["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Head branch prefixes agents push to."},"trailers":{"type":"array","default":["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"],"items":{"type":"string","minLength":1,"maxLength":200},"description":"Commit message lines (case-insensitive prefixes) that mark an agent's commit."}}}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
 const schema12 = {"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"};
 const schema14 = {"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000};
 const schema15 = {"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000};
@@ -31,6 +31,8 @@ const func14 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$", "u");
 const pattern2 = new RegExp("\\S", "u");
 const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern7 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "u");
+const pattern8 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://agent-gates.dev/schemas/policy.schema.json" */;
@@ -2634,14 +2636,41 @@ data85["auto-approve-threshold"] = 0.9;
 if(data85["reject-threshold"] === undefined){
 data85["reject-threshold"] = 0.3;
 }
+if(data85.thresholds === undefined){
+data85.thresholds = {};
+}
+if(data85["agent-thresholds"] === undefined){
+data85["agent-thresholds"] = {};
+}
+if(data85["human-thresholds"] === undefined){
+data85["human-thresholds"] = {};
+}
 if(data85["require-human-for"] === undefined){
 data85["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
 }
 if(data85.unknown === undefined){
 data85.unknown = "human_review";
 }
+if(data85["expected-signals"] === undefined){
+data85["expected-signals"] = ["capture-transcript","verify-manifest","diff-scope"];
+}
+if(data85["on-gate-fail"] === undefined){
+data85["on-gate-fail"] = {};
+}
+if(data85.weights === undefined){
+data85.weights = {};
+}
+if(data85["path-tiers"] === undefined){
+data85["path-tiers"] = [];
+}
+if(data85.reviewers === undefined){
+data85.reviewers = [];
+}
+if(data85["agent-authors"] === undefined){
+data85["agent-authors"] = {};
+}
 for(const key14 in data85){
-if(!((((key14 === "auto-approve-threshold") || (key14 === "reject-threshold")) || (key14 === "require-human-for")) || (key14 === "unknown"))){
+if(!(func14.call(schema11.properties.routing.properties, key14))){
 const err210 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data85};
 if(vErrors === null){
 vErrors = [err210];
@@ -2718,13 +2747,11 @@ vErrors.push(err216);
 }
 errors++;
 }
-let data88 = data85["require-human-for"];
-if(Array.isArray(data88)){
-const len21 = data88.length;
-for(let i21=0; i21<len21; i21++){
-let data89 = data88[i21];
-if(typeof data89 !== "string"){
-const err217 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data89};
+let data88 = data85.thresholds;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key15 in data88){
+if(!(((key15 === "low") || (key15 === "medium")) || (key15 === "high"))){
+const err217 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.thresholds,data:data88};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2733,8 +2760,12 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(!((((((((((data89 === "protected-path") || (data89 === "secret-finding")) || (data89 === "tool-violation")) || (data89 === "scope-violation")) || (data89 === "missing-signal")) || (data89 === "unsigned-manifest")) || (data89 === "unpinned-model")) || (data89 === "binary-file")) || (data89 === "large-change")) || (data89 === "dependency-change"))){
-const err218 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data89};
+}
+if(data88.low !== undefined){
+let data89 = data88.low;
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 > 1 || isNaN(data89)){
+const err218 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2743,19 +2774,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-let i22 = data88.length;
-let j0;
-if(i22 > 1){
-const indices0 = {};
-for(;i22--;){
-let item0 = data88[i22];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err219 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i22, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i22+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data88};
+if(data89 < 0 || isNaN(data89)){
+const err219 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2763,14 +2783,10 @@ else {
 vErrors.push(err219);
 }
 errors++;
-break;
-}
-indices0[item0] = i22;
-}
 }
 }
 else {
-const err220 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data88};
+const err220 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.low.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2779,9 +2795,12 @@ vErrors.push(err220);
 }
 errors++;
 }
-let data90 = data85.unknown;
-if(typeof data90 !== "string"){
-const err221 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data90};
+}
+if(data88.medium !== undefined){
+let data90 = data88.medium;
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 1 || isNaN(data90)){
+const err221 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2790,8 +2809,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(!((data90 === "human_review") || (data90 === "reject"))){
-const err222 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data90};
+if(data90 < 0 || isNaN(data90)){
+const err222 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2802,7 +2821,7 @@ errors++;
 }
 }
 else {
-const err223 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data85};
+const err223 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.medium.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2811,23 +2830,12 @@ vErrors.push(err223);
 }
 errors++;
 }
-let data91 = data.audit;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.sink === undefined){
-data91.sink = "artifact";
 }
-if(data91.path === undefined){
-data91.path = "agent-gates-audit.jsonl";
-}
-if(data91.chain === undefined){
-data91.chain = true;
-}
-if(data91["retention-days"] === undefined){
-data91["retention-days"] = 90;
-}
-for(const key15 in data91){
-if(!((((key15 === "sink") || (key15 === "path")) || (key15 === "chain")) || (key15 === "retention-days"))){
-const err224 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data91};
+if(data88.high !== undefined){
+let data91 = data88.high;
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 1 || isNaN(data91)){
+const err224 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2836,10 +2844,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-let data92 = data91.sink;
-if(typeof data92 !== "string"){
-const err225 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data92};
+if(data91 < 0 || isNaN(data91)){
+const err225 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2848,8 +2854,9 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(!((data92 === "artifact") || (data92 === "file"))){
-const err226 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data92};
+}
+else {
+const err226 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.high.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2858,10 +2865,10 @@ vErrors.push(err226);
 }
 errors++;
 }
-let data93 = data91.path;
-if(typeof data93 === "string"){
-if(func2(data93) > 1000){
-const err227 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data93};
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.thresholds.type,parentSchema:schema11.properties.routing.properties.thresholds,data:data88};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2870,8 +2877,11 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(func2(data93) < 1){
-const err228 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data93};
+let data92 = data85["agent-thresholds"];
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key16 in data92){
+if(!(((key16 === "low") || (key16 === "medium")) || (key16 === "high"))){
+const err228 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data92};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2881,8 +2891,11 @@ vErrors.push(err228);
 errors++;
 }
 }
-else {
-const err229 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data93};
+if(data92.low !== undefined){
+let data93 = data92.low;
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 > 1 || isNaN(data93)){
+const err229 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2891,9 +2904,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-let data94 = data91.chain;
-if(typeof data94 !== "boolean"){
-const err230 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data94};
+if(data93 < 0 || isNaN(data93)){
+const err230 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2902,9 +2914,9 @@ vErrors.push(err230);
 }
 errors++;
 }
-let data95 = data91["retention-days"];
-if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
-const err231 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data95};
+}
+else {
+const err231 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2913,9 +2925,12 @@ vErrors.push(err231);
 }
 errors++;
 }
-if((typeof data95 == "number") && (isFinite(data95))){
-if(data95 > 90 || isNaN(data95)){
-const err232 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data95};
+}
+if(data92.medium !== undefined){
+let data94 = data92.medium;
+if((typeof data94 == "number") && (isFinite(data94))){
+if(data94 > 1 || isNaN(data94)){
+const err232 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2924,8 +2939,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data95 < 1 || isNaN(data95)){
-const err233 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data95};
+if(data94 < 0 || isNaN(data94)){
+const err233 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2935,9 +2950,8 @@ vErrors.push(err233);
 errors++;
 }
 }
-}
 else {
-const err234 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data91};
+const err234 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2947,13 +2961,1303 @@ vErrors.push(err234);
 errors++;
 }
 }
-else {
-const err235 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data92.high !== undefined){
+let data95 = data92.high;
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 > 1 || isNaN(data95)){
+const err235 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
 if(vErrors === null){
 vErrors = [err235];
 }
 else {
 vErrors.push(err235);
+}
+errors++;
+}
+if(data95 < 0 || isNaN(data95)){
+const err236 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-thresholds"].type,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data92};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+let data96 = data85["human-thresholds"];
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+for(const key17 in data96){
+if(!(((key17 === "low") || (key17 === "medium")) || (key17 === "high"))){
+const err239 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data96};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data96.low !== undefined){
+let data97 = data96.low;
+if((typeof data97 == "number") && (isFinite(data97))){
+if(data97 > 1 || isNaN(data97)){
+const err240 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+if(data97 < 0 || isNaN(data97)){
+const err241 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+else {
+const err242 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+if(data96.medium !== undefined){
+let data98 = data96.medium;
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 1 || isNaN(data98)){
+const err243 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+if(data98 < 0 || isNaN(data98)){
+const err244 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+else {
+const err245 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data96.high !== undefined){
+let data99 = data96.high;
+if((typeof data99 == "number") && (isFinite(data99))){
+if(data99 > 1 || isNaN(data99)){
+const err246 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+if(data99 < 0 || isNaN(data99)){
+const err247 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["human-thresholds"].type,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data96};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+let data100 = data85["require-human-for"];
+if(Array.isArray(data100)){
+const len21 = data100.length;
+for(let i21=0; i21<len21; i21++){
+let data101 = data100[i21];
+if(typeof data101 !== "string"){
+const err250 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data101};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+if(!((((((((((data101 === "protected-path") || (data101 === "secret-finding")) || (data101 === "tool-violation")) || (data101 === "scope-violation")) || (data101 === "missing-signal")) || (data101 === "unsigned-manifest")) || (data101 === "unpinned-model")) || (data101 === "binary-file")) || (data101 === "large-change")) || (data101 === "dependency-change"))){
+const err251 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data101};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+let i22 = data100.length;
+let j0;
+if(i22 > 1){
+const indices0 = {};
+for(;i22--;){
+let item0 = data100[i22];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err252 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i22, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i22+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data100};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+break;
+}
+indices0[item0] = i22;
+}
+}
+}
+else {
+const err253 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data100};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+let data102 = data85.unknown;
+if(typeof data102 !== "string"){
+const err254 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data102};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+if(!((data102 === "human_review") || (data102 === "reject"))){
+const err255 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data102};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+let data103 = data85["expected-signals"];
+if(Array.isArray(data103)){
+const len22 = data103.length;
+for(let i23=0; i23<len22; i23++){
+let data104 = data103[i23];
+if(typeof data104 !== "string"){
+const err256 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["expected-signals"].items.type,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data104};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+if(!(((data104 === "capture-transcript") || (data104 === "verify-manifest")) || (data104 === "diff-scope"))){
+const err257 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["expected-signals"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["expected-signals"].items.enum,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data104};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+let i24 = data103.length;
+let j1;
+if(i24 > 1){
+const indices1 = {};
+for(;i24--;){
+let item1 = data103[i24];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err258 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i24+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data103};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+break;
+}
+indices1[item1] = i24;
+}
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["expected-signals"].type,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data103};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+let data105 = data85["on-gate-fail"];
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105["capture-transcript"] === undefined){
+data105["capture-transcript"] = "reject";
+}
+if(data105["verify-manifest"] === undefined){
+data105["verify-manifest"] = "reject";
+}
+if(data105["diff-scope"] === undefined){
+data105["diff-scope"] = "reject";
+}
+for(const key18 in data105){
+if(!(((key18 === "capture-transcript") || (key18 === "verify-manifest")) || (key18 === "diff-scope"))){
+const err260 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data105};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+let data106 = data105["capture-transcript"];
+if(typeof data106 !== "string"){
+const err261 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data106};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+if(!((data106 === "reject") || (data106 === "human_review"))){
+const err262 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data106};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+let data107 = data105["verify-manifest"];
+if(typeof data107 !== "string"){
+const err263 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data107};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if(!((data107 === "reject") || (data107 === "human_review"))){
+const err264 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data107};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+let data108 = data105["diff-scope"];
+if(typeof data108 !== "string"){
+const err265 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data108};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+if(!((data108 === "reject") || (data108 === "human_review"))){
+const err266 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data108};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+else {
+const err267 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["on-gate-fail"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data105};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+let data109 = data85.weights;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.gates === undefined){
+data109.gates = 0.4;
+}
+if(data109.tests === undefined){
+data109.tests = 0.2;
+}
+if(data109["review-score"] === undefined){
+data109["review-score"] = 0.2;
+}
+if(data109["agent-confidence"] === undefined){
+data109["agent-confidence"] = 0.1;
+}
+if(data109.vulnerabilities === undefined){
+data109.vulnerabilities = 0.1;
+}
+for(const key19 in data109){
+if(!(((((key19 === "gates") || (key19 === "tests")) || (key19 === "review-score")) || (key19 === "agent-confidence")) || (key19 === "vulnerabilities"))){
+const err268 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.weights,data:data109};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+let data110 = data109.gates;
+if((typeof data110 == "number") && (isFinite(data110))){
+if(data110 > 100 || isNaN(data110)){
+const err269 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+if(data110 < 0 || isNaN(data110)){
+const err270 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+else {
+const err271 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.gates.type,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+let data111 = data109.tests;
+if((typeof data111 == "number") && (isFinite(data111))){
+if(data111 > 100 || isNaN(data111)){
+const err272 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+if(data111 < 0 || isNaN(data111)){
+const err273 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.tests.type,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+let data112 = data109["review-score"];
+if((typeof data112 == "number") && (isFinite(data112))){
+if(data112 > 100 || isNaN(data112)){
+const err275 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+if(data112 < 0 || isNaN(data112)){
+const err276 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+}
+else {
+const err277 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["review-score"].type,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+let data113 = data109["agent-confidence"];
+if((typeof data113 == "number") && (isFinite(data113))){
+if(data113 > 100 || isNaN(data113)){
+const err278 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+if(data113 < 0 || isNaN(data113)){
+const err279 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+else {
+const err280 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["agent-confidence"].type,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+let data114 = data109.vulnerabilities;
+if((typeof data114 == "number") && (isFinite(data114))){
+if(data114 > 100 || isNaN(data114)){
+const err281 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+if(data114 < 0 || isNaN(data114)){
+const err282 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+else {
+const err283 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.vulnerabilities.type,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+else {
+const err284 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.weights.type,parentSchema:schema11.properties.routing.properties.weights,data:data109};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+let data115 = data85["path-tiers"];
+if(Array.isArray(data115)){
+const len23 = data115.length;
+for(let i25=0; i25<len23; i25++){
+let data116 = data115[i25];
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.paths === undefined){
+const err285 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+if(data116.tier === undefined){
+const err286 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+for(const key20 in data116){
+if(!((key20 === "paths") || (key20 === "tier"))){
+const err287 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+if(data116.paths !== undefined){
+let data117 = data116.paths;
+if(Array.isArray(data117)){
+if(data117.length < 1){
+const err288 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data117};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+const len24 = data117.length;
+for(let i26=0; i26<len24; i26++){
+let data118 = data117[i26];
+if(typeof data118 === "string"){
+if(func2(data118) > 1000){
+const err289 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data118};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+if(func2(data118) < 1){
+const err290 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data118};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data118};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+}
+else {
+const err292 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].items.properties.paths.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data117};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+if(data116.tier !== undefined){
+let data119 = data116.tier;
+if(typeof data119 !== "string"){
+const err293 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data119};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+if(!((((data119 === "low") || (data119 === "medium")) || (data119 === "high")) || (data119 === "critical"))){
+const err294 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data119};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+}
+else {
+const err295 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["path-tiers"].items.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+}
+}
+else {
+const err296 = {instancePath:instancePath+"/routing/path-tiers",schemaPath:"#/properties/routing/properties/path-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].type,parentSchema:schema11.properties.routing.properties["path-tiers"],data:data115};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+let data120 = data85.reviewers;
+if(Array.isArray(data120)){
+const len25 = data120.length;
+for(let i27=0; i27<len25; i27++){
+let data121 = data120[i27];
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.users === undefined){
+data121.users = [];
+}
+if(data121.teams === undefined){
+data121.teams = [];
+}
+if(data121.paths === undefined){
+const err297 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties.reviewers.items.required,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+for(const key21 in data121){
+if(!(((key21 === "paths") || (key21 === "users")) || (key21 === "teams"))){
+const err298 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+}
+if(data121.paths !== undefined){
+let data122 = data121.paths;
+if(Array.isArray(data122)){
+if(data122.length < 1){
+const err299 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data122};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+const len26 = data122.length;
+for(let i28=0; i28<len26; i28++){
+let data123 = data122[i28];
+if(typeof data123 === "string"){
+if(func2(data123) > 1000){
+const err300 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data123};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(func2(data123) < 1){
+const err301 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data123};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data123};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+}
+else {
+const err303 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.paths.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data122};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+}
+let data124 = data121.users;
+if(Array.isArray(data124)){
+const len27 = data124.length;
+for(let i29=0; i29<len27; i29++){
+let data125 = data124[i29];
+if(typeof data125 === "string"){
+if(!pattern7.test(data125)){
+const err304 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"+"\"",schema:"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data125};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.users.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data125};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+}
+else {
+const err306 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users",schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.users.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users,data:data124};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+let data126 = data121.teams;
+if(Array.isArray(data126)){
+const len28 = data126.length;
+for(let i30=0; i30<len28; i30++){
+let data127 = data126[i30];
+if(typeof data127 === "string"){
+if(!pattern8.test(data127)){
+const err307 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data127};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+else {
+const err308 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data127};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+}
+else {
+const err309 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams",schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams,data:data126};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+else {
+const err310 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.reviewers.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+}
+}
+else {
+const err311 = {instancePath:instancePath+"/routing/reviewers",schemaPath:"#/properties/routing/properties/reviewers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.type,parentSchema:schema11.properties.routing.properties.reviewers,data:data120};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+let data128 = data85["agent-authors"];
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.logins === undefined){
+data128.logins = ["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"];
+}
+if(data128["branch-prefixes"] === undefined){
+data128["branch-prefixes"] = ["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"];
+}
+if(data128.trailers === undefined){
+data128.trailers = ["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"];
+}
+for(const key22 in data128){
+if(!(((key22 === "logins") || (key22 === "branch-prefixes")) || (key22 === "trailers"))){
+const err312 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data128};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+let data129 = data128.logins;
+if(Array.isArray(data129)){
+const len29 = data129.length;
+for(let i31=0; i31<len29; i31++){
+let data130 = data129[i31];
+if(typeof data130 === "string"){
+if(func2(data130) > 100){
+const err313 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+if(func2(data130) < 1){
+const err314 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+else {
+const err315 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+}
+}
+else {
+const err316 = {instancePath:instancePath+"/routing/agent-authors/logins",schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins,data:data129};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+let data131 = data128["branch-prefixes"];
+if(Array.isArray(data131)){
+const len30 = data131.length;
+for(let i32=0; i32<len30; i32++){
+let data132 = data131[i32];
+if(typeof data132 === "string"){
+if(func2(data132) > 100){
+const err317 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+if(func2(data132) < 1){
+const err318 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+else {
+const err319 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+}
+}
+else {
+const err320 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes",schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"],data:data131};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+let data133 = data128.trailers;
+if(Array.isArray(data133)){
+const len31 = data133.length;
+for(let i33=0; i33<len31; i33++){
+let data134 = data133[i33];
+if(typeof data134 === "string"){
+if(func2(data134) > 200){
+const err321 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+if(func2(data134) < 1){
+const err322 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+else {
+const err323 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+}
+else {
+const err324 = {instancePath:instancePath+"/routing/agent-authors/trailers",schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers,data:data133};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+}
+else {
+const err325 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-authors"].type,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data128};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+else {
+const err326 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data85};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+let data135 = data.audit;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.sink === undefined){
+data135.sink = "artifact";
+}
+if(data135.path === undefined){
+data135.path = "agent-gates-audit.jsonl";
+}
+if(data135.chain === undefined){
+data135.chain = true;
+}
+if(data135["retention-days"] === undefined){
+data135["retention-days"] = 90;
+}
+for(const key23 in data135){
+if(!((((key23 === "sink") || (key23 === "path")) || (key23 === "chain")) || (key23 === "retention-days"))){
+const err327 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data135};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+let data136 = data135.sink;
+if(typeof data136 !== "string"){
+const err328 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data136};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+if(!((data136 === "artifact") || (data136 === "file"))){
+const err329 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data136};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+let data137 = data135.path;
+if(typeof data137 === "string"){
+if(func2(data137) > 1000){
+const err330 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data137};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+if(func2(data137) < 1){
+const err331 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data137};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+else {
+const err332 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data137};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+let data138 = data135.chain;
+if(typeof data138 !== "boolean"){
+const err333 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data138};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+let data139 = data135["retention-days"];
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err334 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 > 90 || isNaN(data139)){
+const err335 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+if(data139 < 1 || isNaN(data139)){
+const err336 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+}
+}
+else {
+const err337 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data135};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+else {
+const err338 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
 }
 errors++;
 }

@@ -112,11 +112,25 @@ export interface TranscriptPolicy {
   readonly allowOutsideWorkspace: boolean;
 }
 
+export type RoutingTier = 'low' | 'medium' | 'high' | 'critical';
+export type RoutingGate = 'capture-transcript' | 'verify-manifest' | 'diff-scope';
+/** Auto-approve thresholds per tier that can be approved at all (`critical` never is). */
+export type TierThresholds = Readonly<Partial<Record<'low' | 'medium' | 'high', number>>>;
+
 export interface RoutingPolicy {
   readonly autoApproveThreshold: number;
   readonly rejectThreshold: number;
+  readonly thresholds: TierThresholds;
+  readonly agentThresholds: TierThresholds;
+  readonly humanThresholds: TierThresholds;
   readonly requireHumanFor: readonly HumanReviewSignal[];
   readonly unknown: 'human_review' | 'reject';
+  readonly expectedSignals: readonly RoutingGate[];
+  readonly onGateFail: Readonly<Record<RoutingGate, 'reject' | 'human_review'>>;
+  readonly weights: Readonly<Record<'gates' | 'tests' | 'reviewScore' | 'agentConfidence' | 'vulnerabilities', number>>;
+  readonly pathTiers: readonly { readonly paths: readonly string[]; readonly tier: RoutingTier }[];
+  readonly reviewers: readonly { readonly paths: readonly string[]; readonly users: readonly string[]; readonly teams: readonly string[] }[];
+  readonly agentAuthors: { readonly logins: readonly string[]; readonly branchPrefixes: readonly string[]; readonly trailers: readonly string[] };
 }
 
 export interface AuditPolicy {
@@ -191,8 +205,17 @@ export interface RawPolicy {
   routing: {
     'auto-approve-threshold': number;
     'reject-threshold': number;
+    thresholds: { low?: number; medium?: number; high?: number };
+    'agent-thresholds': { low?: number; medium?: number; high?: number };
+    'human-thresholds': { low?: number; medium?: number; high?: number };
     'require-human-for': Policy['routing']['requireHumanFor'][number][];
     unknown: 'human_review' | 'reject';
+    'expected-signals': RoutingGate[];
+    'on-gate-fail': Record<RoutingGate, 'reject' | 'human_review'>;
+    weights: { gates: number; tests: number; 'review-score': number; 'agent-confidence': number; vulnerabilities: number };
+    'path-tiers': { paths: string[]; tier: RoutingTier }[];
+    reviewers: { paths: string[]; users: string[]; teams: string[] }[];
+    'agent-authors': { logins: string[]; 'branch-prefixes': string[]; trailers: string[] };
   };
   audit: { sink: 'artifact' | 'file'; path: string; chain: boolean; 'retention-days': number };
 }
