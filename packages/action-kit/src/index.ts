@@ -11,3 +11,4 @@ export type * from './logger.js';
 export { createGitHubClient, type GitHubClient } from './octokit.js';
 export * from './gate.js';
 export * from './worker.js';
+export { getPullInfo, listPullFiles, createContentReader, type PullRef } from './pull-files.js';
