@@ -74,7 +74,7 @@ export async function* listPullFiles(client: GitHubClient, ref: PullRef): AsyncG
       page,
     });
     if (!Array.isArray(data)) throw new ConfigError('E_FORMAT', `the pull request files listing (page ${page}) is not a list`);
-    if (data.length > 0) yield data as PullFile[];
+    if (data.length > 0) yield data;
     if (data.length < PER_PAGE) return;
   }
 }
