@@ -244,7 +244,8 @@ describe('readGitChanges', () => {
     for (let i = 0; i < 4; i++) repo.write(`old/f${i}.txt`, lines(i * 100, i * 100 + 30));
     repo.write('exact/same.txt', lines(900, 930));
     const base = repo.commit('base');
-    for (let i = 0; i < 4; i++) repo.remove(`old/f${i}.txt`).write(`new/f${i}.txt`, lines(i * 100, i * 100 + 30) + 'edited\n');
+    // Other base names: git 2.33+ pairs same-named files before (and regardless of) the limit.
+    for (let i = 0; i < 4; i++) repo.remove(`old/f${i}.txt`).write(`new/g${i}.txt`, lines(i * 100, i * 100 + 30) + 'edited\n');
     repo.remove('exact/same.txt').write('moved/same.txt', lines(900, 930));
     const head = repo.commit('many renames');
 
@@ -257,9 +258,30 @@ describe('readGitChanges', () => {
     expect(limited.changes.complete).toBe(true);
     expect(byPath(limited.changes.files, 'moved/same.txt')).toMatchObject({ status: 'renamed', oldPath: 'exact/same.txt', similarity: 100 });
     expect(byPath(limited.changes.files, 'old/f1.txt').status).toBe('deleted');
-    expect(byPath(limited.changes.files, 'new/f1.txt')).toMatchObject({ status: 'added', added: 32 });
+    expect(byPath(limited.changes.files, 'new/g1.txt')).toMatchObject({ status: 'added', added: 32 });
     // Same files either way: the digest differs only because the pairing differs.
     expect(diffDigest(limited.changes)).not.toBe(diffDigest(full.changes));
+  });
+
+  it('looks for copies only while they fit under the limit, so a large change keeps its renames', async () => {
+    const repo = new ScratchRepo();
+    repo.write('a/report.md', lines(1, 30));
+    for (let i = 0; i < 10; i++) repo.write(`m/${i}.txt`, lines(i * 50, i * 50 + 20));
+    const base = repo.commit('base');
+    repo
+      .remove('a/report.md')
+      .write('b/summary.md', lines(1, 30) + 'more\n')
+      .write('c/copy.txt', lines(0, 20) + 'copied\n');
+    for (let i = 0; i < 10; i++) repo.write(`m/${i}.txt`, lines(i * 50, i * 50 + 20) + 'edit\n');
+    const head = repo.commit('head');
+    const roomy = await readGitChanges({ workspace: repo.dir, base, head });
+    expect(byPath(roomy.changes.files, 'c/copy.txt')).toMatchObject({ status: 'copied', oldPath: 'm/0.txt' });
+    expect(byPath(roomy.changes.files, 'b/summary.md')).toMatchObject({ status: 'renamed', oldPath: 'a/report.md' });
+    // 2 added x (1 deleted + 10 modified) = 22 > 4^2: copies are not looked for; 2 x 1 <= 16 keeps the rename.
+    const tight = await readGitChanges({ workspace: repo.dir, base, head, renameLimit: 4 });
+    expect(tight.changes.renames).toBe('full');
+    expect(byPath(tight.changes.files, 'c/copy.txt')).toMatchObject({ status: 'added' });
+    expect(byPath(tight.changes.files, 'b/summary.md')).toMatchObject({ status: 'renamed', oldPath: 'a/report.md' });
   });
 
   it('gives the same diff digest on every read, and another one for another change', async () => {

@@ -85,15 +85,16 @@ export class GitDiffParser {
         this.carry.push(chunk.subarray(start));
         return;
       }
-      let piece = chunk.subarray(start, end);
       if (this.carry.length > 0) {
-        this.carry.push(piece);
-        piece = Buffer.concat(this.carry);
+        this.carry.push(chunk.subarray(start, end));
+        const piece = Buffer.concat(this.carry);
         this.carry = [];
-      }
+        if (this.phase === 'raw') this.rawToken(piece);
+        else this.patchLine(piece, 0, piece.length);
+      } else if (this.phase === 'raw') this.rawToken(chunk.subarray(start, end));
+      // Lines are read in place (buffer, start, end): a million added lines must not cost a million Buffer views.
+      else this.patchLine(chunk, start, end);
       start = end + 1;
-      if (this.phase === 'raw') this.rawToken(piece);
-      else this.patchLine(piece);
     }
   }
 
@@ -103,7 +104,7 @@ export class GitDiffParser {
       const rest = Buffer.concat(this.carry);
       this.carry = [];
       if (this.phase === 'raw') throw new ConfigError('E_GIT', 'git diff output ended inside a raw record');
-      this.patchLine(rest);
+      this.patchLine(rest, 0, rest.length);
     }
     if (this.pending) throw new ConfigError('E_GIT', 'git diff output ended inside a raw record');
     for (const change of this.changes) {
@@ -156,14 +157,14 @@ export class GitDiffParser {
     });
   }
 
-  private patchLine(line: Buffer): void {
-    const first = line[0];
+  private patchLine(buffer: Buffer, start: number, end: number): void {
+    const first = start < end ? buffer[start] : undefined;
     if (this.inHunk) {
       const section = this.section!;
       if (first === PLUS) {
         if (section.change && !section.submodule) {
           section.change.added++;
-          section.change.addedLines.push({ line: this.newLine, text: line.toString('utf8', 1) });
+          section.change.addedLines.push({ line: this.newLine, text: buffer.toString('utf8', start + 1, end) });
         }
         this.newLine++;
         return;
@@ -174,12 +175,12 @@ export class GitDiffParser {
       }
       if (first === BACKSLASH) return;
       if (first === AT) {
-        this.hunk(line);
+        this.hunk(buffer.toString('latin1', start, Math.min(end, start + 200)));
         return;
       }
       this.inHunk = false;
     }
-    const text = line.toString('latin1', 0, Math.min(line.length, 200));
+    const text = buffer.toString('latin1', start, Math.min(end, start + 200));
     if (text.startsWith('diff --git ')) {
       this.section = { change: undefined, submodule: false };
       return;
@@ -192,12 +193,12 @@ export class GitDiffParser {
     } else if (text.startsWith('Binary files ') || text === 'GIT binary patch') {
       if (section.change) section.change.binary = true;
     } else if (first === AT && text.startsWith('@@ ')) {
-      this.hunk(line);
+      this.hunk(text);
     }
   }
 
-  private hunk(line: Buffer): void {
-    const match = HUNK.exec(line.toString('latin1', 0, Math.min(line.length, 200)));
+  private hunk(header: string): void {
+    const match = HUNK.exec(header);
     if (!match) throw new ConfigError('E_GIT', 'unexpected git diff hunk header');
     this.newLine = Number(match[1]);
     this.inHunk = true;

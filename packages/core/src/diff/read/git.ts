@@ -21,7 +21,10 @@ export interface ReadGitOptions {
   deepen?: boolean;
   /** Remote to deepen from (default `origin`). */
   remote?: string;
-  /** git's diff.renameLimit for this diff (default 1000, git's own default). */
+  /**
+   * git's diff.renameLimit for this diff (default 1000, git's own default; 0: no limit). Over it git
+   * detects exact renames only and the change set says `renames: 'exact-only'`.
+   */
   renameLimit?: number;
   /**
    * `merge-base` (default): compare the merge base of base and head with head, as GitHub's pull
@@ -240,6 +243,14 @@ async function diffTrees(
 ): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only' }> {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
   if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
+  const signal = options.signal ? { signal: options.signal } : {};
+  // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
+  // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
+  // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
+  // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff).
+  const counts = await countChanges(workspace, from, to, signal);
+  const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
+  const copies = counts.added * (counts.deleted + counts.modified) <= limit;
   const parser = new GitDiffParser();
   const { stderr } = await streamGit(
     workspace,
@@ -261,7 +272,7 @@ async function diffTrees(
       '-U0',
       '-z',
       '-M',
-      '-C',
+      ...(copies ? ['-C'] : []),
       '--full-index',
       '--no-abbrev',
       '--no-relative',
@@ -270,10 +281,42 @@ async function diffTrees(
       '--',
     ],
     (chunk) => parser.push(chunk),
-    { ...(options.signal ? { signal: options.signal } : {}) },
+    signal,
   );
   const files = parser.end();
   return { files, renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full' };
+}
+
+/** How many files the change adds, deletes and modifies, before any rename detection. */
+async function countChanges(
+  workspace: string,
+  from: string,
+  to: string,
+  options: { signal?: AbortSignal },
+): Promise<{ added: number; deleted: number; modified: number }> {
+  const counts = { added: 0, deleted: 0, modified: 0 };
+  let carry = '';
+  let meta = true;
+  await streamGit(
+    workspace,
+    ['diff', '--no-ext-diff', '--raw', '-z', '--no-renames', '--no-relative', from, to, '--'],
+    (chunk) => {
+      // Records alternate: ":<modes> <ids> <status>" then one path (no renames, so never two).
+      const tokens = (carry + chunk.toString('latin1')).split('\0');
+      carry = tokens.pop() ?? '';
+      for (const token of tokens) {
+        if (meta) {
+          const status = token.charAt(token.length - 1);
+          if (status === 'A') counts.added++;
+          else if (status === 'D') counts.deleted++;
+          else counts.modified++;
+        }
+        meta = !meta;
+      }
+    },
+    options,
+  );
+  return counts;
 }
 
 async function addSymlinkTargets(files: FileChange[], blobs: BlobReader): Promise<FileChange[]> {
