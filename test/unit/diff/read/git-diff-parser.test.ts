@@ -36,6 +36,23 @@ describe('GitDiffParser', () => {
     for (const size of [1, 2, 3, 7, 64]) expect(parse(output, size)).toEqual(whole);
   });
 
+  it('numbers lines right when hunks carry context lines (diff.interHunkContext, GIT_DIFF_OPTS)', () => {
+    const parser = new GitDiffParser();
+    parser.push(
+      Buffer.from(
+        `:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\0h.txt\0\0diff --git a/h.txt b/h.txt\nindex ${'1'.repeat(40)}..${'2'.repeat(40)} 100644\n--- a/h.txt\n+++ b/h.txt\n@@ -1,3 +2,5 @@ a\n+y\n b\n c\n+z\n`,
+      ),
+    );
+    expect(parser.end()[0]).toMatchObject({
+      added: 2,
+      deleted: 0,
+      addedLines: [
+        { line: 2, text: 'y' },
+        { line: 5, text: 'z' },
+      ],
+    });
+  });
+
   it('refuses output it cannot account for instead of guessing', () => {
     const parser = new GitDiffParser();
     expect(() => parser.push(Buffer.from(':100644 100644 abc def M\0'))).toThrow(ConfigError);

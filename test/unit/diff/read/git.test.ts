@@ -299,6 +299,37 @@ describe('readGitChanges', () => {
     expect(diffDigest({ ...first.changes, files: [...first.changes.files].reverse() })).toBe(diffDigest(first.changes));
   });
 
+  it('counts but does not keep added lines past the memory budget, and says the view is incomplete', async () => {
+    const repo = new ScratchRepo();
+    repo.write('a.txt', 'a\n');
+    const base = repo.commit('base');
+    const head = repo
+      .write('a.txt', 'a\n' + lines(1, 10))
+      .write('b.txt', lines(1, 10))
+      .commit('big');
+    const { changes } = await readGitChanges({ workspace: repo.dir, base, head, maxAddedLineBytes: 200 });
+    expect(byPath(changes.files, 'a.txt')).toMatchObject({ added: 10 });
+    expect(byPath(changes.files, 'a.txt').addedLines.length).toBeLessThan(10);
+    expect(byPath(changes.files, 'b.txt')).toMatchObject({ added: 10, addedLines: [] });
+    expect(changes.complete).toBe(false);
+    expect(changes.incomplete[0]).toMatch(/more than 200 bytes.*2 file\(s\), first a\.txt/);
+  });
+
+  it('ignores .gitattributes, which the change controls: `* -diff` cannot hide added lines as "binary"', async () => {
+    const repo = new ScratchRepo();
+    repo.write('config.txt', 'a\n').write('b.txt', 'a\nb\nc\nd\n');
+    const base = repo.commit('base');
+    repo.write('.gitattributes', '* -diff\n*.txt diff=hidden\n').write('config.txt', 'a\npassword=hunter2\n').write('b.txt', 'a\ny\nb\nc\nz\nd\n');
+    repo.git('config', 'diff.interHunkContext', '5');
+    const head = repo.commit('hide');
+    const { changes } = await readGitChanges({ workspace: repo.dir, base, head });
+    expect(byPath(changes.files, 'config.txt')).toMatchObject({ binary: false, addedLines: [{ line: 2, text: 'password=hunter2' }] });
+    expect(byPath(changes.files, 'b.txt').addedLines).toEqual([
+      { line: 2, text: 'y' },
+      { line: 5, text: 'z' },
+    ]);
+  });
+
   it('reads an empty change as no files, complete', async () => {
     const repo = new ScratchRepo();
     repo.write('a.txt', 'a\n');

@@ -31,6 +31,7 @@ const PLUS = 0x2b;
 const MINUS = 0x2d;
 const BACKSLASH = 0x5c;
 const AT = 0x40;
+const SPACE = 0x20;
 
 interface MutableChange {
   status: ChangeStatus;
@@ -76,6 +77,12 @@ export class GitDiffParser {
   private inHunk = false;
   private newLine = 0;
   private readonly zero: string[] = [];
+  private keptBytes = 0;
+  /** Files whose added lines were counted but not all kept, because the budget ran out. */
+  readonly overBudget = new Set<string>();
+
+  /** @param maxAddedLineBytes text of added lines kept in memory at most; past it lines are counted, not kept. */
+  constructor(private readonly maxAddedLineBytes = Infinity) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -164,7 +171,9 @@ export class GitDiffParser {
       if (first === PLUS) {
         if (section.change && !section.submodule) {
           section.change.added++;
-          section.change.addedLines.push({ line: this.newLine, text: buffer.toString('utf8', start + 1, end) });
+          this.keptBytes += end - start;
+          if (this.keptBytes <= this.maxAddedLineBytes) section.change.addedLines.push({ line: this.newLine, text: buffer.toString('utf8', start + 1, end) });
+          else this.overBudget.add(decodePath(section.change.pathRaw).path);
         }
         this.newLine++;
         return;
@@ -174,6 +183,12 @@ export class GitDiffParser {
         return;
       }
       if (first === BACKSLASH) return;
+      // A context line: -U0 prints none, but a diff.interHunkContext or GIT_DIFF_OPTS from the
+      // environment could add some; skipping them keeps the head line numbers right.
+      if (first === SPACE) {
+        this.newLine++;
+        return;
+      }
       if (first === AT) {
         this.hunk(buffer.toString('latin1', start, Math.min(end, start + 200)));
         return;

@@ -34,6 +34,11 @@ export interface ReadGitOptions {
   compare?: 'merge-base' | 'direct';
   /** Largest file a rule may read through the content source (default 32 MiB). */
   maxContentBytes?: number;
+  /**
+   * Added-line text kept in memory at most (default 256 MiB). Past it lines are still counted but not
+   * kept, and the change set is incomplete: a change too large to read whole never passes.
+   */
+  maxAddedLineBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -44,6 +49,7 @@ export interface GitChanges {
 
 const DEFAULT_RENAME_LIMIT = 1000;
 const DEFAULT_MAX_CONTENT = 32 * 1024 * 1024;
+const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
 /** How far a shallow checkout is deepened, round by round, before the reader gives up. */
 const DEEPEN_STEPS = [50, 250, 1000];
 const MAX_MESSAGES = 1000;
@@ -74,7 +80,8 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
     }
   }
 
-  const { files, renames } = await diffTrees(workspace, diffBase, head, options);
+  const { files, renames, overBudget } = await diffTrees(workspace, diffBase, head, options);
+  if (overBudget) incomplete.push(overBudget);
   const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
   const withTargets = await addSymlinkTargets(files, blobs);
   const messages = messagesFrom ? await readMessages(workspace, messagesFrom, head) : [];
@@ -97,6 +104,7 @@ export interface ReadWorkingTreeOptions {
   base: string;
   renameLimit?: number;
   maxContentBytes?: number;
+  maxAddedLineBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -110,7 +118,7 @@ export async function readWorkingTree(options: ReadWorkingTreeOptions): Promise<
   const top = await workTreeRoot(options.workspace);
   const base = await resolveInput(top, 'base', options.base, false, 'origin', options.signal);
   const tree = await snapshotWorkingTree(top);
-  const { files, renames } = await diffTrees(top, base, tree, options);
+  const { files, renames, overBudget } = await diffTrees(top, base, tree, options);
   const blobs = new BlobReader(top, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
   const withTargets = await addSymlinkTargets(files, blobs);
   const headCommit = await runGit(top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { maxBytes: 1024 }).then(
@@ -123,8 +131,8 @@ export async function readWorkingTree(options: ReadWorkingTreeOptions): Promise<
     base,
     head: 'working-tree',
     files: withTargets,
-    complete: true,
-    incomplete: [],
+    complete: overBudget === undefined,
+    incomplete: overBudget ? [overBudget] : [],
     renames,
     messages,
   };
@@ -239,8 +247,8 @@ async function diffTrees(
   workspace: string,
   from: string,
   to: string,
-  options: { renameLimit?: number; signal?: AbortSignal },
-): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only' }> {
+  options: { renameLimit?: number; maxAddedLineBytes?: number; signal?: AbortSignal },
+): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
   if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
   const signal = options.signal ? { signal: options.signal } : {};
@@ -251,10 +259,19 @@ async function diffTrees(
   const counts = await countChanges(workspace, from, to, signal);
   const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
   const copies = counts.added * (counts.deleted + counts.modified) <= limit;
-  const parser = new GitDiffParser();
+  const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
+  const parser = new GitDiffParser(budget);
+  // .gitattributes come from the working tree and the index, which the change itself controls in CI:
+  // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
+  // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
+  const gitDir = (await runGit(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 })).stdout.toString('utf8').trim();
+  const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
+  const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
   const { stderr } = await streamGit(
-    workspace,
+    isolated,
     [
+      '-c',
+      'core.attributesFile=/dev/null',
       '-c',
       'core.quotePath=false',
       '-c',
@@ -270,6 +287,8 @@ async function diffTrees(
       '--raw',
       '-p',
       '-U0',
+      // diff.interHunkContext would fuse -U0 hunks with context lines in between.
+      '--inter-hunk-context=0',
       '-z',
       '-M',
       ...(copies ? ['-C'] : []),
@@ -281,10 +300,19 @@ async function diffTrees(
       '--',
     ],
     (chunk) => parser.push(chunk),
-    signal,
-  );
+    { ...signal, env: isolation },
+  ).finally(() => rmSync(isolated, { recursive: true, force: true }));
   const files = parser.end();
-  return { files, renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full' };
+  const skipped = [...parser.overBudget];
+  return {
+    files,
+    renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
+    ...(skipped.length > 0
+      ? {
+          overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
+        }
+      : {}),
+  };
 }
 
 /** How many files the change adds, deletes and modifies, before any rename detection. */
