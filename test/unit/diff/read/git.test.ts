@@ -221,6 +221,19 @@ describe('readGitChanges', () => {
     });
   });
 
+  it('fetches a head missing from a full clone without making the clone shallow', async () => {
+    const origin = new ScratchRepo();
+    const base = origin.write('a.txt', 'a\n').commit('base');
+    const parent = registerTempDir(mkdtempSync(path.join(tmpdir(), 'agent-gates-full-')));
+    const clone = path.join(parent, 'clone');
+    execFileSync('git', ['-c', 'protocol.file.allow=always', 'clone', '-q', `file://${origin.dir}`, clone]);
+    origin.git('checkout', '-q', '-b', 'later');
+    const head = origin.write('b.txt', 'b\n').commit('later');
+    const { changes } = await readGitChanges({ workspace: clone, base, head });
+    expect(changes.files.map((f) => f.path)).toEqual(['b.txt']);
+    expect(execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: clone, encoding: 'utf8' }).trim()).toBe('false');
+  });
+
   it('marks the view incomplete when a shallow clone cannot reach the merge base', async () => {
     const origin = new ScratchRepo();
     origin.write('f.txt', '0\n').commit('root');

@@ -180,8 +180,10 @@ async function resolveInput(workspace: string, input: 'base' | 'head', ref: stri
   if (found) return found;
   if (deepen && isFullSha(ref)) {
     signal?.throwIfAborted();
-    // GitHub (and git over file:// with protocol v2) serves a reachable commit by SHA.
-    await runGit(workspace, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--depth=1', remote, ref], {
+    // GitHub (and git over file:// with protocol v2) serves a reachable commit by SHA. --depth=1 only
+    // in a checkout that is shallow already: in a full clone it would make the repository shallow.
+    const depth = (await isShallow(workspace)) ? ['--depth=1'] : [];
+    await runGit(workspace, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', ...depth, remote, ref], {
       maxBytes: 1024 * 1024,
       timeoutMs: 300_000,
     }).catch(() => undefined);
