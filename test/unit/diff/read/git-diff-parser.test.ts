@@ -65,6 +65,12 @@ describe('GitDiffParser', () => {
         Buffer.from(`:000000 100644 ${'0'.repeat(40)} ${'1'.repeat(40)} A\0file\0\0diff --git a/file b/file\nindex ${'0'.repeat(40)}..${'2'.repeat(40)}\n`),
       ),
     ).toThrow(/matches no changed file/);
+    const badHunk = new GitDiffParser();
+    expect(() =>
+      badHunk.push(
+        Buffer.from(`:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\0f\0\0diff --git a/f b/f\nindex ${'1'.repeat(40)}..${'2'.repeat(40)}\n@@ -1 x2 @@\n`),
+      ),
+    ).toThrow(/unexpected git diff hunk header/);
     const missing = new GitDiffParser();
     missing.push(Buffer.from(`:000000 100644 ${'0'.repeat(40)} ${'1'.repeat(40)} A\0file\0\0`));
     expect(() => missing.end()).toThrow(/printed no patch for file/);

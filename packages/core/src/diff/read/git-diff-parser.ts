@@ -24,7 +24,6 @@ import { decodePath } from './paths.js';
  */
 
 const ZERO_SHA = /^0+$/;
-const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
 const RAW_META = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([ACDMRTUX])(\d{0,3})$/;
 
 const PLUS = 0x2b;
@@ -190,7 +189,7 @@ export class GitDiffParser {
         return;
       }
       if (first === AT) {
-        this.hunk(buffer.toString('latin1', start, Math.min(end, start + 200)));
+        this.hunk(buffer, start, end);
         return;
       }
       this.inHunk = false;
@@ -208,14 +207,31 @@ export class GitDiffParser {
     } else if (text.startsWith('Binary files ') || text === 'GIT binary patch') {
       if (section.change) section.change.binary = true;
     } else if (first === AT && text.startsWith('@@ ')) {
-      this.hunk(text);
+      this.hunk(buffer, start, end);
     }
   }
 
-  private hunk(header: string): void {
-    const match = HUNK.exec(header);
-    if (!match) throw new ConfigError('E_GIT', 'unexpected git diff hunk header');
-    this.newLine = Number(match[1]);
+  /**
+   * Reads the head start line from `@@ -a[,b] +c[,d] @@` in place: a -U0 diff of a million changed
+   * lines has hundreds of thousands of hunks, and a string and a regex match for each is most of the
+   * garbage the parser would make.
+   */
+  private hunk(buffer: Buffer, start: number, end: number): void {
+    const bad = () => new ConfigError('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
+    if (end - start < 9 || buffer[start + 1] !== AT || buffer[start + 2] !== SPACE || buffer[start + 3] !== MINUS) throw bad();
+    let i = start + 4;
+    while (i < end && buffer[i] !== SPACE) i++;
+    if (buffer[i + 1] !== PLUS) throw bad();
+    i += 2;
+    let line = 0;
+    const digitsFrom = i;
+    for (; i < end; i++) {
+      const byte = buffer[i]!;
+      if (byte < 0x30 || byte > 0x39) break;
+      line = line * 10 + (byte - 0x30);
+    }
+    if (i === digitsFrom || i - digitsFrom > 12) throw bad();
+    this.newLine = line;
     this.inHunk = true;
   }
 
