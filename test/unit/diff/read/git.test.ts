@@ -291,6 +291,8 @@ describe('readGitChanges', () => {
     expect(byPath(roomy.changes.files, 'c/copy.txt')).toMatchObject({ status: 'copied', oldPath: 'm/0.txt' });
     expect(byPath(roomy.changes.files, 'b/summary.md')).toMatchObject({ status: 'renamed', oldPath: 'a/report.md' });
     // 2 added x (1 deleted + 10 modified) = 22 > 4^2: copies are not looked for; 2 x 1 <= 16 keeps the rename.
+    // The repository's own diff.renames=copies does not bring the copy search back.
+    repo.git('config', 'diff.renames', 'copies');
     const tight = await readGitChanges({ workspace: repo.dir, base, head, renameLimit: 4 });
     expect(tight.changes.renames).toBe('full');
     expect(byPath(tight.changes.files, 'c/copy.txt')).toMatchObject({ status: 'added' });

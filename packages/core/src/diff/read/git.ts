@@ -278,6 +278,9 @@ async function diffTrees(
       'core.quotePath=false',
       '-c',
       `diff.renameLimit=${renameLimit}`,
+      // A config of diff.renames=copies would bring back the copy search this function chose to skip.
+      '-c',
+      'diff.renames=true',
       // The repository's own settings must not change what is read: no external diff drivers or
       // textconv (they run programs and rewrite content), no submodule log format, no color.
       'diff',
@@ -362,9 +365,13 @@ async function addSymlinkTargets(files: FileChange[], blobs: BlobReader): Promis
 }
 
 async function readMessages(workspace: string, from: string, to: string): Promise<string[]> {
-  const { stdout } = await runGit(workspace, ['log', '-z', '--format=%B', `--max-count=${MAX_MESSAGES}`, '--end-of-options', `${from}..${to}`], {
-    maxBytes: 8 * 1024 * 1024,
-  });
+  const { stdout } = await runGit(
+    workspace,
+    ['log', '-z', '--encoding=UTF-8', '--format=%B', `--max-count=${MAX_MESSAGES}`, '--end-of-options', `${from}..${to}`],
+    {
+      maxBytes: 8 * 1024 * 1024,
+    },
+  );
   return stdout
     .toString('utf8')
     .split('\0')
