@@ -345,6 +345,24 @@ describe('readGitChanges', () => {
     ]);
   });
 
+  it('serves many concurrent content reads in order through one cat-file, and refuses a file over the limit without losing its place', async () => {
+    const repo = new ScratchRepo();
+    repo.write('keep.txt', 'k\n');
+    const base = repo.commit('base');
+    for (let i = 0; i < 50; i++) repo.write(`f/${i}.txt`, `file ${i}\n`.repeat(i + 1));
+    repo.write('big.bin', Buffer.alloc(300_000, 7));
+    const head = repo.commit('many');
+    const { content } = await readGitChanges({ workspace: repo.dir, base, head, maxContentBytes: 100_000 });
+    const reads = Array.from({ length: 50 }, (_, i) => content.read('head', `f/${i}.txt`));
+    const big = content.read('head', 'big.bin');
+    const after = content.read('head', 'keep.txt');
+    const texts = (await Promise.all(reads)).map((buffer) => buffer?.toString());
+    expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => `file ${i}\n`.repeat(i + 1)));
+    await expect(big).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
+    expect((await after)?.toString()).toBe('k\n');
+    await content.close?.();
+  });
+
   it('reads an empty change as no files, complete', async () => {
     const repo = new ScratchRepo();
     repo.write('a.txt', 'a\n');
