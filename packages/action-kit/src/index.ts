@@ -12,3 +12,4 @@ export { createGitHubClient, type GitHubClient } from './octokit.js';
 export * from './gate.js';
 export * from './worker.js';
 export * from './side-effects.js';
+export { getPullInfo, listPullFiles, createContentReader, type PullRef } from './pull-files.js';

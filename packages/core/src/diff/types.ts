@@ -45,6 +45,8 @@ export interface FileChange {
    * `pathBytes` the raw bytes, hex) or holds control or bidirectional-override characters.
    */
   readonly pathBytes?: string;
+  /** As `pathBytes`, for `oldPath`. */
+  readonly oldPathBytes?: string;
 }
 
 /** Which view of the change was read, and whether it can be trusted to be whole. */
@@ -54,6 +56,12 @@ export interface ChangeSet {
   readonly base: string;
   /** Full SHA of the head commit; `working-tree` in working-tree mode. */
   readonly head: string;
+  /**
+   * The commit the files were compared against, when it is not `base`: the merge base of base and
+   * head (as GitHub's pull request view compares), so commits that landed on the base branch after
+   * the branch point do not show as reverted. The content source's `base` side reads this commit.
+   */
+  readonly diffBase?: string;
   readonly files: readonly FileChange[];
   /**
    * False when the view may miss files or lines (API listing capped at 3,000 files, counts that
@@ -76,6 +84,8 @@ export interface ChangeSet {
 /** Reads a file's bytes at one side of the change; `undefined` when it does not exist there. */
 export interface ContentSource {
   read(side: 'base' | 'head', path: string): Promise<Buffer | undefined>;
+  /** Releases what the source holds open (git mode: one `git cat-file --batch` process). Optional to call. */
+  close?(): Promise<void>;
 }
 
 export type RiskTier = 'low' | 'medium' | 'high' | 'critical';

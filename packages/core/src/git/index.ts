@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -20,9 +20,19 @@ export interface GitOptions {
   maxBytes?: number;
   /** Milliseconds before git is killed; a hung git must not hang the gate. */
   timeoutMs?: number;
+  /** Extra environment (e.g. GIT_INDEX_FILE for a temporary index). */
+  env?: NodeJS.ProcessEnv;
 }
 
-interface GitResult {
+/** `-c` settings every git call carries: fsmonitor and hooks are how a checked-out repository's config could run code. */
+export const SAFE_GIT_CONFIG: readonly string[] = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null'];
+
+/** The environment every git call runs with: no prompts, no optional locks, C locale (stable messages). */
+export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...extra };
+}
+
+export interface GitResult {
   stdout: Buffer;
   stderr: string;
 }
@@ -64,21 +74,21 @@ function printable(value: string): string {
   return JSON.stringify(shown).slice(1, -1);
 }
 
-function runGit(workspace: string, args: string[], options: GitOptions = {}): Promise<GitResult> {
+export function runGit(workspace: string, args: string[], options: GitOptions = {}): Promise<GitResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
   return new Promise((resolve, reject) => {
     execFile(
       'git',
       // fsmonitor and hooks are how a checked-out repository's config could run code; none of the
       // commands here need them.
-      ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', ...args],
+      [...SAFE_GIT_CONFIG, ...args],
       {
         cwd: workspace,
         encoding: 'buffer',
         maxBuffer: maxBytes,
         timeout: options.timeoutMs ?? 30_000,
         windowsHide: true,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        env: gitEnv(options.env),
       },
       (error, stdout, stderr) => {
         const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
@@ -103,7 +113,7 @@ function runGit(workspace: string, args: string[], options: GitOptions = {}): Pr
 }
 
 /** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
-class GitCommandError extends ConfigError {
+export class GitCommandError extends ConfigError {
   readonly exitCode: unknown;
   readonly stderr: string;
   constructor(args: string[], exitCode: unknown, stderr: string, cause: unknown) {
@@ -176,4 +186,68 @@ export async function gitShowFileBytes(workspace: string, sha: string, file: str
   }
   const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
   return blob;
+}
+
+export interface StreamGitOptions {
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Largest stderr kept, in bytes (the rest is dropped, not an error). */
+  maxStderrBytes?: number;
+}
+
+/**
+ * Runs git and hands its stdout to `onStdout` chunk by chunk, for output too large to buffer (a diff
+ * of a million lines). Resolves with the kept stderr when git exits 0; rejects with E_GIT otherwise,
+ * with E_GIT naming the abort when `signal` fires, or with whatever `onStdout` threw (git is killed).
+ */
+export function streamGit(workspace: string, args: string[], onStdout: (chunk: Buffer) => void, options: StreamGitOptions = {}): Promise<{ stderr: string }> {
+  const maxStderr = options.maxStderrBytes ?? 64 * 1024;
+  return new Promise((resolve, reject) => {
+    let failure: Error | undefined;
+    const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
+      cwd: workspace,
+      env: gitEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      signal: options.signal,
+    });
+    const stderr: Buffer[] = [];
+    let stderrBytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failure !== undefined) return;
+      try {
+        onStdout(chunk);
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderrBytes >= maxStderr) return;
+      stderr.push(chunk.subarray(0, maxStderr - stderrBytes));
+      stderrBytes += chunk.length;
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (failure !== undefined) return;
+      failure =
+        error.code === 'ENOENT'
+          ? new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error })
+          : error.name === 'AbortError'
+            ? new ConfigError('E_GIT', `git ${args[0]} was aborted`, { cause: error })
+            : error;
+    });
+    child.on('close', (code) => {
+      const errText = Buffer.concat(stderr).toString('utf8');
+      if (failure !== undefined) {
+        reject(failure);
+        return;
+      }
+      if (code !== 0) {
+        const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+        reject(new GitCommandError(args, code, detail, undefined));
+        return;
+      }
+      resolve({ stderr: errText });
+    });
+  });
 }

@@ -1,0 +1,282 @@
+import { ConfigError } from '../../errors.js';
+import type { AddedLine, ChangeStatus, FileChange } from '../types.js';
+import { decodePath } from './paths.js';
+
+/**
+ * An incremental parser for the output of one git command:
+ *
+ *     git diff --raw -p -U0 -z -M -C --full-index --no-abbrev <base> <head>
+ *
+ * which prints every change as a NUL-separated raw record (modes, blob ids, status, paths as raw
+ * bytes), an empty record, then the `-U0` patch. One git process instead of three (`--raw`,
+ * `--numstat`, `-p`) because each `git diff` redoes rename detection and every `--numstat` reruns
+ * the line diff: on a 20,000-file change that is most of the cost. Line counts and binary files are
+ * taken from the patch itself (`+`/`-` lines, `Binary files … differ`), which is what `--numstat`
+ * counts.
+ *
+ * Patch sections are matched to raw records by their `index <old>..<new>` line (full blob ids, in
+ * the same order as the raw records), never by the quoted names in the `diff --git` header, which
+ * are ambiguous for names with spaces. A type change (file <-> symlink <-> submodule) is printed by
+ * git as a deletion section then a creation section; both belong to the one record.
+ *
+ * Input arrives in chunks of any size; only the unfinished record or line is carried over, so memory
+ * is the parsed result plus one chunk, whatever the size of the diff.
+ */
+
+const ZERO_SHA = /^0+$/;
+const RAW_META = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([ACDMRTUX])(\d{0,3})$/;
+
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const BACKSLASH = 0x5c;
+const AT = 0x40;
+const SPACE = 0x20;
+
+interface MutableChange {
+  status: ChangeStatus;
+  pathRaw: Buffer;
+  oldPathRaw?: Buffer;
+  similarity?: number;
+  oldMode?: string;
+  newMode?: string;
+  oldBlob?: string;
+  newBlob?: string;
+  binary: boolean;
+  added: number;
+  deleted: number;
+  addedLines: AddedLine[];
+  /** Patch-section keys (`old..new`) this record owns, and which of them were seen. */
+  keys: string[];
+  seen: Set<string>;
+}
+
+interface Section {
+  change: MutableChange | undefined;
+  /** Submodule sections hold `Subproject commit` lines, not file content: not counted. */
+  submodule: boolean;
+}
+
+const STATUS: Record<string, ChangeStatus> = {
+  A: 'added',
+  C: 'copied',
+  D: 'deleted',
+  M: 'modified',
+  R: 'renamed',
+  T: 'type-changed',
+};
+
+export class GitDiffParser {
+  private phase: 'raw' | 'patch' = 'raw';
+  private carry: Buffer[] = [];
+  private readonly changes: MutableChange[] = [];
+  /** Raw record being read: its meta line, then one or two paths. */
+  private pending: { meta: RegExpExecArray; paths: Buffer[] } | undefined;
+  private cursor = 0;
+  private section: Section | undefined;
+  private inHunk = false;
+  private newLine = 0;
+  private readonly zero: string[] = [];
+  private keptBytes = 0;
+  /** Files whose added lines were counted but not all kept, because the budget ran out. */
+  readonly overBudget = new Set<string>();
+
+  /** @param maxAddedLineBytes text of added lines kept in memory at most; past it lines are counted, not kept. */
+  constructor(private readonly maxAddedLineBytes = Infinity) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const end = chunk.indexOf(this.phase === 'raw' ? 0 : 10, start);
+      if (end === -1) {
+        this.carry.push(chunk.subarray(start));
+        return;
+      }
+      if (this.carry.length > 0) {
+        this.carry.push(chunk.subarray(start, end));
+        const piece = Buffer.concat(this.carry);
+        this.carry = [];
+        if (this.phase === 'raw') this.rawToken(piece);
+        else this.patchLine(piece, 0, piece.length);
+      } else if (this.phase === 'raw') this.rawToken(chunk.subarray(start, end));
+      // Lines are read in place (buffer, start, end): a million added lines must not cost a million Buffer views.
+      else this.patchLine(chunk, start, end);
+      start = end + 1;
+    }
+  }
+
+  /** The changes, in git's order. Throws E_GIT when the output ended mid-record. */
+  end(): FileChange[] {
+    if (this.carry.length > 0) {
+      const rest = Buffer.concat(this.carry);
+      this.carry = [];
+      if (this.phase === 'raw') throw new ConfigError('E_GIT', 'git diff output ended inside a raw record');
+      this.patchLine(rest, 0, rest.length);
+    }
+    if (this.pending) throw new ConfigError('E_GIT', 'git diff output ended inside a raw record');
+    for (const change of this.changes) {
+      // A record with content whose patch never showed up means the two outputs disagree: never guess.
+      const expected = change.keys.filter((key) => !isEmptySide(key));
+      if (expected.length > 0 && change.seen.size === 0 && change.oldBlob !== change.newBlob) {
+        throw new ConfigError('E_GIT', `git diff printed no patch for ${decodePath(change.pathRaw).path}`);
+      }
+    }
+    return this.changes.map(finish);
+  }
+
+  private rawToken(token: Buffer): void {
+    if (!this.pending) {
+      if (token.length === 0) {
+        this.phase = 'patch';
+        return;
+      }
+      const meta = RAW_META.exec(token.toString('latin1'));
+      if (!meta) throw new ConfigError('E_GIT', `unexpected git diff --raw record "${token.toString('latin1').slice(0, 80)}"`);
+      this.pending = { meta, paths: [] };
+      return;
+    }
+    this.pending.paths.push(Buffer.from(token));
+    const letter = this.pending.meta[5]!;
+    const wanted = letter === 'R' || letter === 'C' ? 2 : 1;
+    if (this.pending.paths.length < wanted) return;
+    const { meta, paths } = this.pending;
+    this.pending = undefined;
+    const status = STATUS[letter];
+    if (!status) throw new ConfigError('E_GIT', `git diff reported status ${letter} for ${decodePath(paths[0]!).path}`);
+    const [, oldMode, newMode, oldBlob, newBlob, , score] = meta as unknown as string[];
+    if (this.zero.length === 0) this.zero.push('0'.repeat(oldBlob!.length));
+    const zero = this.zero[0]!;
+    const keys = status === 'type-changed' ? [`${oldBlob}..${zero}`, `${zero}..${newBlob}`] : [`${oldBlob}..${newBlob}`];
+    this.changes.push({
+      status,
+      pathRaw: paths[paths.length - 1]!,
+      ...(wanted === 2 ? { oldPathRaw: paths[0]!, similarity: Number(score) } : {}),
+      ...(oldMode !== '000000' ? { oldMode } : {}),
+      ...(newMode !== '000000' ? { newMode } : {}),
+      ...(ZERO_SHA.test(oldBlob!) ? {} : { oldBlob }),
+      ...(ZERO_SHA.test(newBlob!) ? {} : { newBlob }),
+      binary: false,
+      added: 0,
+      deleted: 0,
+      addedLines: [],
+      keys,
+      seen: new Set(),
+    });
+  }
+
+  private patchLine(buffer: Buffer, start: number, end: number): void {
+    const first = start < end ? buffer[start] : undefined;
+    if (this.inHunk) {
+      const section = this.section!;
+      if (first === PLUS) {
+        if (section.change && !section.submodule) {
+          section.change.added++;
+          this.keptBytes += end - start;
+          if (this.keptBytes <= this.maxAddedLineBytes) section.change.addedLines.push({ line: this.newLine, text: buffer.toString('utf8', start + 1, end) });
+          else this.overBudget.add(decodePath(section.change.pathRaw).path);
+        }
+        this.newLine++;
+        return;
+      }
+      if (first === MINUS) {
+        if (section.change && !section.submodule) section.change.deleted++;
+        return;
+      }
+      if (first === BACKSLASH) return;
+      // A context line: -U0 prints none, but a diff.interHunkContext or GIT_DIFF_OPTS from the
+      // environment could add some; skipping them keeps the head line numbers right.
+      if (first === SPACE) {
+        this.newLine++;
+        return;
+      }
+      if (first === AT) {
+        this.hunk(buffer, start, end);
+        return;
+      }
+      this.inHunk = false;
+    }
+    const text = buffer.toString('latin1', start, Math.min(end, start + 200));
+    if (text.startsWith('diff --git ')) {
+      this.section = { change: undefined, submodule: false };
+      return;
+    }
+    const section = this.section;
+    if (!section) throw new ConfigError('E_GIT', `unexpected git diff line before the first file: "${text.slice(0, 80)}"`);
+    if (text.startsWith('index ')) {
+      const key = /^index ([0-9a-f]+\.\.[0-9a-f]+)/.exec(text)?.[1];
+      if (key) this.claim(section, key);
+    } else if (text.startsWith('Binary files ') || text === 'GIT binary patch') {
+      if (section.change) section.change.binary = true;
+    } else if (first === AT && text.startsWith('@@ ')) {
+      this.hunk(buffer, start, end);
+    }
+  }
+
+  /**
+   * Reads the head start line from `@@ -a[,b] +c[,d] @@` in place: a -U0 diff of a million changed
+   * lines has hundreds of thousands of hunks, and a string and a regex match for each is most of the
+   * garbage the parser would make.
+   */
+  private hunk(buffer: Buffer, start: number, end: number): void {
+    const bad = () => new ConfigError('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
+    if (end - start < 9 || buffer[start + 1] !== AT || buffer[start + 2] !== SPACE || buffer[start + 3] !== MINUS) throw bad();
+    let i = start + 4;
+    while (i < end && buffer[i] !== SPACE) i++;
+    if (buffer[i + 1] !== PLUS) throw bad();
+    i += 2;
+    let line = 0;
+    const digitsFrom = i;
+    for (; i < end; i++) {
+      const byte = buffer[i]!;
+      if (byte < 0x30 || byte > 0x39) break;
+      line = line * 10 + (byte - 0x30);
+    }
+    if (i === digitsFrom || i - digitsFrom > 12) throw bad();
+    this.newLine = line;
+    this.inHunk = true;
+  }
+
+  /** Gives a patch section to the first record, at or after the cursor, that owns its key and has not seen it. */
+  private claim(section: Section, key: string): void {
+    for (let i = this.cursor; i < this.changes.length; i++) {
+      const change = this.changes[i]!;
+      if (!change.keys.includes(key) || change.seen.has(key)) continue;
+      change.seen.add(key);
+      this.cursor = i;
+      section.change = change;
+      const newSideExists = !isZeroSide(key.slice(key.indexOf('..') + 2));
+      section.submodule = (newSideExists ? change.newMode : change.oldMode) === '160000';
+      return;
+    }
+    throw new ConfigError('E_GIT', `git diff printed a patch (index ${key}) that matches no changed file`);
+  }
+}
+
+function isZeroSide(sha: string): boolean {
+  return ZERO_SHA.test(sha);
+}
+
+function isEmptySide(key: string): boolean {
+  const [a = '', b = ''] = key.split('..');
+  return isZeroSide(a) && isZeroSide(b);
+}
+
+function finish(change: MutableChange): FileChange {
+  const { path, pathBytes } = decodePath(change.pathRaw);
+  const old = change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined;
+  return {
+    status: change.status,
+    path,
+    ...(old ? { oldPath: old.path } : {}),
+    ...(change.similarity !== undefined ? { similarity: change.similarity } : {}),
+    ...(change.oldMode ? { oldMode: change.oldMode } : {}),
+    ...(change.newMode ? { newMode: change.newMode } : {}),
+    ...(change.oldBlob ? { oldBlob: change.oldBlob } : {}),
+    ...(change.newBlob ? { newBlob: change.newBlob } : {}),
+    binary: change.binary,
+    added: change.binary ? 0 : change.added,
+    deleted: change.binary ? 0 : change.deleted,
+    addedLines: change.binary ? [] : change.addedLines,
+    ...(pathBytes ? { pathBytes } : {}),
+    ...(old?.pathBytes ? { oldPathBytes: old.pathBytes } : {}),
+  };
+}

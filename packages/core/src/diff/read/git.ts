@@ -1,0 +1,413 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, errorMessage } from '../../errors.js';
+import { assertSafeRef, isFullSha, runGit, streamGit } from '../../git/index.js';
+import type { ChangeSet, ContentSource, FileChange } from '../types.js';
+import { BlobReader } from './blob-reader.js';
+import { GitDiffParser } from './git-diff-parser.js';
+
+/**
+ * Reads a change from local git: the files, modes, blob ids and added lines between two commits
+ * (or between a commit and the working tree), streamed from one `git diff` so a million-line change
+ * never sits in memory as text.
+ */
+
+export interface ReadGitOptions {
+  workspace: string;
+  base: string;
+  head: string;
+  /** Fetch missing commits and deepen a shallow checkout from `remote` (default true). */
+  deepen?: boolean;
+  /** Remote to deepen from (default `origin`). */
+  remote?: string;
+  /**
+   * git's diff.renameLimit for this diff (default 1000, git's own default; 0: no limit). Over it git
+   * detects exact renames only and the change set says `renames: 'exact-only'`.
+   */
+  renameLimit?: number;
+  /**
+   * `merge-base` (default): compare the merge base of base and head with head, as GitHub's pull
+   * request view does, so commits that landed on the base branch after the branch point do not show
+   * as reverted by the change. `direct`: compare base with head as they are (push events).
+   */
+  compare?: 'merge-base' | 'direct';
+  /** Largest file a rule may read through the content source (default 32 MiB). */
+  maxContentBytes?: number;
+  /**
+   * Added-line text kept in memory at most (default 256 MiB). Past it lines are still counted but not
+   * kept, and the change set is incomplete: a change too large to read whole never passes.
+   */
+  maxAddedLineBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface GitChanges {
+  changes: ChangeSet;
+  content: ContentSource;
+}
+
+const DEFAULT_RENAME_LIMIT = 1000;
+const DEFAULT_MAX_CONTENT = 32 * 1024 * 1024;
+const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
+/** How far a shallow checkout is deepened, round by round, before the reader gives up. */
+const DEEPEN_STEPS = [50, 250, 1000];
+const MAX_MESSAGES = 1000;
+const MAX_SYMLINK_TARGET = 4096;
+// git prints these (git 2.39: "exhaustive rename detection was skipped due to too many files.";
+// older and newer wordings: "inexact rename detection was skipped", "only found copies from
+// modified paths due to too many files.") when it gives up inexact rename or copy detection.
+const RENAME_LIMIT_WARNING = /(?:inexact|exhaustive) rename detection was skipped|only found copies from modified paths due to too many files/;
+
+export async function readGitChanges(options: ReadGitOptions): Promise<GitChanges> {
+  const { workspace } = options;
+  const incomplete: string[] = [];
+  const deepen = options.deepen ?? true;
+  const remote = options.remote ?? 'origin';
+  const base = await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal);
+  const head = await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal);
+
+  let diffBase = base;
+  let messagesFrom: string | undefined = base;
+  if ((options.compare ?? 'merge-base') === 'merge-base') {
+    const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal);
+    if (mergeBase) diffBase = mergeBase;
+    else if (await isShallow(workspace)) {
+      incomplete.push(
+        `The checkout is shallow and base ${base.slice(0, 12)} and head ${head.slice(0, 12)} share no commit within it even after deepening: base was compared with head directly and commit messages were not read (use actions/checkout with fetch-depth: 0).`,
+      );
+      messagesFrom = undefined;
+    }
+  }
+
+  const { files, renames, overBudget } = await diffTrees(workspace, diffBase, head, options);
+  if (overBudget) incomplete.push(overBudget);
+  const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
+  const withTargets = await addSymlinkTargets(files, blobs);
+  const messages = messagesFrom ? await readMessages(workspace, messagesFrom, head) : [];
+  const changes: ChangeSet = {
+    mode: 'git',
+    base,
+    head,
+    ...(diffBase !== base ? { diffBase } : {}),
+    files: withTargets,
+    complete: incomplete.length === 0,
+    incomplete,
+    renames,
+    messages,
+  };
+  return { changes, content: gitContentSource(workspace, diffBase, head, withTargets, blobs) };
+}
+
+export interface ReadWorkingTreeOptions {
+  workspace: string;
+  base: string;
+  renameLimit?: number;
+  maxContentBytes?: number;
+  maxAddedLineBytes?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Compares `base` with the working tree as it is now, staged or not, untracked files included and
+ * ignored ones left out (.gitignore as git applies it). The tree is snapshotted into a temporary index
+ * (`git add -A` with GIT_INDEX_FILE), never the repository's own, so the user's staging is untouched
+ * and what rules read later is the same snapshot that was diffed.
+ */
+export async function readWorkingTree(options: ReadWorkingTreeOptions): Promise<GitChanges> {
+  const top = await workTreeRoot(options.workspace);
+  const base = await resolveInput(top, 'base', options.base, false, 'origin', options.signal);
+  const tree = await snapshotWorkingTree(top);
+  const { files, renames, overBudget } = await diffTrees(top, base, tree, options);
+  const blobs = new BlobReader(top, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
+  const withTargets = await addSymlinkTargets(files, blobs);
+  const headCommit = await runGit(top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { maxBytes: 1024 }).then(
+    (result) => result.stdout.toString('utf8').trim(),
+    () => undefined,
+  );
+  const messages = headCommit ? await readMessages(top, base, headCommit) : [];
+  const changes: ChangeSet = {
+    mode: 'working-tree',
+    base,
+    head: 'working-tree',
+    files: withTargets,
+    complete: overBudget === undefined,
+    incomplete: overBudget ? [overBudget] : [],
+    renames,
+    messages,
+  };
+  return { changes, content: gitContentSource(top, base, tree, withTargets, blobs) };
+}
+
+async function workTreeRoot(workspace: string): Promise<string> {
+  const notARepo = (cause?: unknown) =>
+    new ConfigError('E_INPUT', `working-tree: ${workspace} is not inside a git working tree, so there is no uncommitted change to compare`, { cause });
+  if (!existsSync(workspace)) throw notARepo();
+  const result = await runGit(workspace, ['rev-parse', '--is-inside-work-tree', '--show-toplevel'], { maxBytes: 8192 }).catch((error: unknown) => {
+    throw notARepo(error);
+  });
+  const [inside, top] = result.stdout.toString('utf8').split('\n');
+  if (inside !== 'true' || !top) throw notARepo();
+  return top;
+}
+
+async function snapshotWorkingTree(top: string): Promise<string> {
+  const gitIndex = (await runGit(top, ['rev-parse', '--path-format=absolute', '--git-path', 'index'], { maxBytes: 8192 })).stdout.toString('utf8').trim();
+  const dir = mkdtempSync(path.join(tmpdir(), 'agent-gates-index-'));
+  const index = path.join(dir, 'index');
+  try {
+    // Starting from the real index keeps git's stat cache: only files that changed are hashed again.
+    if (existsSync(gitIndex)) copyFileSync(gitIndex, index);
+    const env = { GIT_INDEX_FILE: index };
+    await runGit(top, ['add', '-A', '--', '.'], { env, maxBytes: 16 * 1024 * 1024, timeoutMs: 300_000 });
+    const tree = (await runGit(top, ['write-tree'], { env, maxBytes: 1024 })).stdout.toString('utf8').trim();
+    if (!isFullSha(tree)) throw new ConfigError('E_GIT', `git write-tree printed "${tree.slice(0, 80)}", not a tree id`);
+    return tree.toLowerCase();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves `base` or `head` to a full commit SHA, fetching it when the checkout lacks it. */
+async function resolveInput(workspace: string, input: 'base' | 'head', ref: string, deepen: boolean, remote: string, signal?: AbortSignal): Promise<string> {
+  if (ref.trim() === '') throw new ConfigError('E_GIT', `${input} is empty: give a commit SHA or a ref`);
+  try {
+    assertSafeRef(ref);
+  } catch (error) {
+    throw new ConfigError('E_GIT', `${input}: ${errorMessage(error)}`, { cause: error });
+  }
+  const found = await commitOf(workspace, ref);
+  if (found) return found;
+  if (deepen && isFullSha(ref)) {
+    signal?.throwIfAborted();
+    // GitHub (and git over file:// with protocol v2) serves a reachable commit by SHA. --depth=1 only
+    // in a checkout that is shallow already: in a full clone it would make the repository shallow.
+    const depth = (await isShallow(workspace)) ? ['--depth=1'] : [];
+    await runGit(workspace, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', ...depth, remote, ref], {
+      maxBytes: 1024 * 1024,
+      timeoutMs: 300_000,
+    }).catch(() => undefined);
+    const fetched = await commitOf(workspace, ref);
+    if (fetched) return fetched;
+  }
+  throw new ConfigError(
+    'E_GIT',
+    `${input} "${ref}" is not a commit in ${workspace}${deepen && isFullSha(ref) ? ` and could not be fetched from ${remote}` : ''} (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0)`,
+  );
+}
+
+async function commitOf(workspace: string, ref: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { maxBytes: 1024 });
+    const sha = stdout.toString('utf8').trim();
+    return isFullSha(sha) ? sha.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isShallow(workspace: string): Promise<boolean> {
+  const { stdout } = await runGit(workspace, ['rev-parse', '--is-shallow-repository'], { maxBytes: 64 });
+  return stdout.toString('utf8').trim() === 'true';
+}
+
+async function mergeBaseOf(workspace: string, base: string, head: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await runGit(workspace, ['merge-base', base, head], { maxBytes: 1024 });
+    const sha = stdout.toString('utf8').trim();
+    return isFullSha(sha) ? sha.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The merge base, deepening a shallow checkout a bounded number of commits until it appears. */
+async function findMergeBase(
+  workspace: string,
+  base: string,
+  head: string,
+  deepen: boolean,
+  remote: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const found = await mergeBaseOf(workspace, base, head);
+  if (found || !deepen) return found;
+  for (const depth of DEEPEN_STEPS) {
+    if (!(await isShallow(workspace))) return undefined;
+    signal?.throwIfAborted();
+    await runGit(workspace, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', `--deepen=${depth}`, remote, base, head], {
+      maxBytes: 1024 * 1024,
+      timeoutMs: 300_000,
+    }).catch(() => undefined);
+    const deeper = await mergeBaseOf(workspace, base, head);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+async function diffTrees(
+  workspace: string,
+  from: string,
+  to: string,
+  options: { renameLimit?: number; maxAddedLineBytes?: number; signal?: AbortSignal },
+): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
+  const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
+  if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
+  const signal = options.signal ? { signal: options.signal } : {};
+  // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
+  // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
+  // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
+  // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff).
+  const counts = await countChanges(workspace, from, to, signal);
+  const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
+  const copies = counts.added * (counts.deleted + counts.modified) <= limit;
+  const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
+  const parser = new GitDiffParser(budget);
+  // .gitattributes come from the working tree and the index, which the change itself controls in CI:
+  // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
+  // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
+  const gitDir = (await runGit(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 })).stdout.toString('utf8').trim();
+  const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
+  const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
+  const { stderr } = await streamGit(
+    isolated,
+    [
+      '-c',
+      'core.attributesFile=/dev/null',
+      '-c',
+      'core.quotePath=false',
+      '-c',
+      `diff.renameLimit=${renameLimit}`,
+      // A config of diff.renames=copies would bring back the copy search this function chose to skip.
+      '-c',
+      'diff.renames=true',
+      // The repository's own settings must not change what is read: no external diff drivers or
+      // textconv (they run programs and rewrite content), no submodule log format, no color.
+      'diff',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-color',
+      '--submodule=short',
+      '--ignore-submodules=none',
+      '--raw',
+      '-p',
+      '-U0',
+      // diff.interHunkContext would fuse -U0 hunks with context lines in between.
+      '--inter-hunk-context=0',
+      '-z',
+      '-M',
+      ...(copies ? ['-C'] : []),
+      '--full-index',
+      '--no-abbrev',
+      '--no-relative',
+      from,
+      to,
+      '--',
+    ],
+    (chunk) => parser.push(chunk),
+    { ...signal, env: isolation },
+  ).finally(() => rmSync(isolated, { recursive: true, force: true }));
+  const files = parser.end();
+  const skipped = [...parser.overBudget];
+  return {
+    files,
+    renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
+    ...(skipped.length > 0
+      ? {
+          overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
+        }
+      : {}),
+  };
+}
+
+/** How many files the change adds, deletes and modifies, before any rename detection. */
+async function countChanges(
+  workspace: string,
+  from: string,
+  to: string,
+  options: { signal?: AbortSignal },
+): Promise<{ added: number; deleted: number; modified: number }> {
+  const counts = { added: 0, deleted: 0, modified: 0 };
+  let carry = '';
+  let meta = true;
+  await streamGit(
+    workspace,
+    ['diff', '--no-ext-diff', '--raw', '-z', '--no-renames', '--no-relative', from, to, '--'],
+    (chunk) => {
+      // Records alternate: ":<modes> <ids> <status>" then one path (no renames, so never two).
+      const tokens = (carry + chunk.toString('latin1')).split('\0');
+      carry = tokens.pop() ?? '';
+      for (const token of tokens) {
+        if (meta) {
+          const status = token.charAt(token.length - 1);
+          if (status === 'A') counts.added++;
+          else if (status === 'D') counts.deleted++;
+          else counts.modified++;
+        }
+        meta = !meta;
+      }
+    },
+    options,
+  );
+  return counts;
+}
+
+async function addSymlinkTargets(files: FileChange[], blobs: BlobReader): Promise<FileChange[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      if (file.newMode !== '120000' || !file.newBlob) return file;
+      const target = await blobs.read(file.newBlob);
+      if (target === undefined) throw new ConfigError('E_GIT', `the symbolic link ${file.path} points at a blob git cannot read`);
+      if (target.length > MAX_SYMLINK_TARGET) throw new ConfigError('E_GIT', `the symbolic link ${file.path} has a ${target.length}-byte target`);
+      return { ...file, symlinkTarget: target.toString('utf8') };
+    }),
+  );
+}
+
+async function readMessages(workspace: string, from: string, to: string): Promise<string[]> {
+  const { stdout } = await runGit(
+    workspace,
+    ['log', '-z', '--encoding=UTF-8', '--format=%B', `--max-count=${MAX_MESSAGES}`, '--end-of-options', `${from}..${to}`],
+    {
+      maxBytes: 8 * 1024 * 1024,
+    },
+  );
+  return stdout
+    .toString('utf8')
+    .split('\0')
+    .map((message) => message.trim())
+    .filter((message) => message.length > 0);
+}
+
+/**
+ * Reads files at the two sides of the diff from the object database (never the working tree, which
+ * the change itself may have altered). Changed files are read by the blob ids the diff printed; any
+ * other path by `<tree>:<path>`.
+ */
+function gitContentSource(
+  workspace: string,
+  from: string,
+  to: string,
+  files: readonly FileChange[],
+  blobs: BlobReader,
+): ContentSource & { close(): Promise<void> } {
+  const atBase = new Map<string, string | null>();
+  const atHead = new Map<string, string | null>();
+  for (const file of files) {
+    if (file.status !== 'added') atBase.set(file.oldPath ?? file.path, file.oldBlob && file.oldMode !== '160000' ? file.oldBlob : null);
+    if (file.status !== 'deleted') atHead.set(file.path, file.newBlob && file.newMode !== '160000' ? file.newBlob : null);
+    // A rename's old path no longer exists at head; a copy's source still does, unchanged.
+    if (file.status === 'renamed' && file.oldPath !== undefined && !atHead.has(file.oldPath)) atHead.set(file.oldPath, null);
+    if (file.status === 'added' && !atBase.has(file.path)) atBase.set(file.path, null);
+  }
+  return {
+    async read(side, file) {
+      const known = (side === 'base' ? atBase : atHead).get(file);
+      if (known === null) return undefined;
+      if (known !== undefined) return blobs.read(known);
+      if (file.length === 0 || file.includes('\n') || file.startsWith('/')) return undefined;
+      return blobs.read(`${side === 'base' ? from : to}:${file}`);
+    },
+    close: () => blobs.close(),
+  };
+}

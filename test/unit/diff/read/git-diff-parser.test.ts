@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@agent-gates/core';
+import { GitDiffParser } from '../../../../packages/core/src/diff/read/git-diff-parser.js';
+import { ScratchRepo } from './repo.js';
+
+function parse(output: Buffer, chunkSize: number) {
+  const parser = new GitDiffParser();
+  for (let i = 0; i < output.length; i += chunkSize) parser.push(output.subarray(i, i + chunkSize));
+  return parser.end();
+}
+
+describe('GitDiffParser', () => {
+  it('gives the same result whatever the chunk boundaries', () => {
+    const repo = new ScratchRepo();
+    repo
+      .write('a.txt', 'a\nb\n')
+      .write('link', 'x\n')
+      .write('bin', Buffer.from([0, 1]));
+    const base = repo.commit('base');
+    repo
+      .write('a.txt', 'a\nB\nc\n')
+      .symlink('link', '/etc')
+      .write('bin', Buffer.from([0, 2]))
+      .write('n\ne w"', '+++ b/fake\n@@ -1 +1 @@\n');
+    const head = repo.commit('head');
+    const output = Buffer.from(
+      repo.git('-c', 'core.quotePath=false', 'diff', '--raw', '-p', '-U0', '-z', '-M', '-C', '--full-index', '--no-abbrev', base, head) + '\n',
+      'latin1',
+    );
+    const whole = parse(output, output.length);
+    expect(whole.map((f) => f.path)).toEqual(['a.txt', 'bin', 'link', 'n\ne w"']);
+    expect(whole.find((f) => f.path === 'n\ne w"')?.addedLines).toEqual([
+      { line: 1, text: '+++ b/fake' },
+      { line: 2, text: '@@ -1 +1 @@' },
+    ]);
+    for (const size of [1, 2, 3, 7, 64]) expect(parse(output, size)).toEqual(whole);
+  });
+
+  it('numbers lines right when hunks carry context lines (diff.interHunkContext, GIT_DIFF_OPTS)', () => {
+    const parser = new GitDiffParser();
+    parser.push(
+      Buffer.from(
+        `:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\0h.txt\0\0diff --git a/h.txt b/h.txt\nindex ${'1'.repeat(40)}..${'2'.repeat(40)} 100644\n--- a/h.txt\n+++ b/h.txt\n@@ -1,3 +2,5 @@ a\n+y\n b\n c\n+z\n`,
+      ),
+    );
+    expect(parser.end()[0]).toMatchObject({
+      added: 2,
+      deleted: 0,
+      addedLines: [
+        { line: 2, text: 'y' },
+        { line: 5, text: 'z' },
+      ],
+    });
+  });
+
+  it('refuses output it cannot account for instead of guessing', () => {
+    const parser = new GitDiffParser();
+    expect(() => parser.push(Buffer.from(':100644 100644 abc def M\0'))).toThrow(ConfigError);
+    const cut = new GitDiffParser();
+    cut.push(Buffer.from(`:000000 100644 ${'0'.repeat(40)} ${'1'.repeat(40)} A\0file`));
+    expect(() => cut.end()).toThrow(/ended inside a raw record/);
+    const orphan = new GitDiffParser();
+    expect(() =>
+      orphan.push(
+        Buffer.from(`:000000 100644 ${'0'.repeat(40)} ${'1'.repeat(40)} A\0file\0\0diff --git a/file b/file\nindex ${'0'.repeat(40)}..${'2'.repeat(40)}\n`),
+      ),
+    ).toThrow(/matches no changed file/);
+    const badHunk = new GitDiffParser();
+    expect(() =>
+      badHunk.push(
+        Buffer.from(`:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\0f\0\0diff --git a/f b/f\nindex ${'1'.repeat(40)}..${'2'.repeat(40)}\n@@ -1 x2 @@\n`),
+      ),
+    ).toThrow(/unexpected git diff hunk header/);
+    const missing = new GitDiffParser();
+    missing.push(Buffer.from(`:000000 100644 ${'0'.repeat(40)} ${'1'.repeat(40)} A\0file\0\0`));
+    expect(() => missing.end()).toThrow(/printed no patch for file/);
+  });
+});
