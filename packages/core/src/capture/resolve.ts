@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { FailOn } from '../gate/verdict.js';
-import { pickRunContext, type GateRunContext } from '../gate/report.js';
+import { pickRunContext, policySource, type GateRunContext } from '../gate/report.js';
 import { resolveSetting } from '../gate/settings.js';
 import { globToRegExp } from '../policy/glob.js';
 import type { LoadedPolicy } from '../policy/types.js';
@@ -97,11 +97,8 @@ export function defaultArtifactName(context: Pick<GateRunContext, 'job' | 'runId
   return `agent-transcript-${context.job || 'job'}-${context.runId || 'local'}-${context.runAttempt || '1'}`;
 }
 
-/** Where the policy judging this run came from, as reports name it: `default`, or the file and the commit. */
-export function policySource(policy: CaptureRun['policy']): string {
-  if (policy.source === 'default') return policy.ref ? `default@${policy.ref}` : 'default';
-  return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
-}
+// Where the policy judging this run came from: one spelling for every gate's report (gate/report.ts).
+export { policySource };
 
 /**
  * Every decision that joins the action's inputs with the policy's transcript section. Inputs

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalJson, jsonDigest } from '../digest/index.js';
 import { ConfigError, isConfigError } from '../errors.js';
-import type { GateRunContext } from '../gate/report.js';
+import { policySource, type GateRunContext } from '../gate/report.js';
 import type { Logger } from '../gate/logger.js';
 import type { LoadedPolicy, Policy } from '../policy/types.js';
 import { planAnnotations, type PlannedAnnotation } from './annotations.js';
@@ -65,11 +65,6 @@ export interface DiffScopeRun {
   omittedAnnotations: number;
 }
 
-export function policySourceOf(policy: LoadedPolicy): string {
-  if (policy.source === 'default') return policy.ref ? `default@${policy.ref}` : 'default';
-  return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
-}
-
 async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions): Promise<{ read: ReadResult; fallback?: string }> {
   const { plan } = options;
   if (plan.mode === 'working-tree') return { read: await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base }) };
@@ -122,7 +117,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     diffDigest,
     settings: { ...plan.settings, mode: { value: changes.mode, from: fallback ?? `input mode: ${plan.mode}` } },
   });
-  const policySource = { source: policySourceOf(options.policy), digest: options.policy.digest };
+  const policyRecord = { source: policySource(options.policy), digest: options.policy.digest };
 
   mkdirSync(plan.outputDir, { recursive: true });
   mkdirSync(path.dirname(plan.sarifPath), { recursive: true });
@@ -132,7 +127,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     outputDir: plan.outputDir,
     tool: options.tool,
     context: options.context,
-    policy: policySource,
+    policy: policyRecord,
     startedAt,
     finishedAt: now(),
     judgement,

@@ -105,6 +105,12 @@ export function normaliseSha256(digest: string): string {
   return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
 }
 
+/** Where the policy judging a run came from, as every report's `policy.source` names it: `default`, or the file and the commit. */
+export function policySource(policy: { source: 'file' | 'default'; file?: string; ref?: string }): string {
+  if (policy.source === 'default') return policy.ref ? `default@${policy.ref}` : 'default';
+  return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+}
+
 /** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */
 export function pickRunContext(context: GateRunContext): GateRunContext {
   return {
