@@ -74,6 +74,28 @@ describe('diff-scope bundle', () => {
     expect(run.outputs).toMatchObject({ verdict: 'pass', violations: '0', 'changed-files': '1', complete: 'true', 'unclaimed-files': '[]' });
   });
 
+  it('push event: base and head default to before and after', async () => {
+    const repo = createGitRepo({ base, head: { 'src/math.ts': APP.replace('a + b', 'b + a') } });
+    const run = await runAction({
+      action: 'diff-scope',
+      workspace: repo.dir,
+      eventName: 'push',
+      event: { before: repo.baseSha, after: repo.headSha, ref: 'refs/heads/agent/change' },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'changed-files': '1', 'added-lines': '1', 'deleted-lines': '1' });
+    const report = JSON.parse(readFileSync(run.outputs.report!, 'utf8')) as { details: { base: string; head: string } };
+    expect(report.details).toMatchObject({ base: repo.baseSha, head: repo.headSha });
+  });
+
+  it('push that opens a branch (no before) fails with E_DIFF_REF naming base, and writes no outputs', async () => {
+    const repo = createGitRepo({ base, head: { 'docs/guide.md': 'x\n' } });
+    const run = await runAction({ action: 'diff-scope', workspace: repo.dir, eventName: 'push', event: { before: '0'.repeat(40), after: repo.headSha } });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([expect.stringMatching(/^E_DIFF_REF: input "base"/)]);
+    expect(run.outputs).toEqual({});
+  });
+
   it('working-tree mode: judges uncommitted and untracked files against base', async () => {
     const repo = createGitRepo({ base });
     writeFileSync(path.join(repo.dir, 'docs', 'guide.md'), '# Guide\n\nEdited, not committed.\n');
