@@ -1,5 +1,5 @@
 import { defineGate, listPullFiles, MAX_ANNOTATIONS_PER_LEVEL, OutputSet, readEventPayload, createGitHubClient } from '@agent-gates/action-kit';
-import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs } from '@agent-gates/core/diff';
+import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs, type PullRequestApi } from '@agent-gates/core/diff';
 import { runDiffScope } from '@agent-gates/core/diff/wire';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { renderDetails } from './summary.js';
@@ -36,15 +36,16 @@ export const main = defineGate({
     const [owner = '', repo = ''] = context.repository.split('/');
     const token = common.githubToken;
     const number = plan.pullRequest?.number;
-    const api =
-      token && number !== undefined
-        ? {
-            pull: async () =>
-              (await (await createGitHubClient({ token, log })).request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number }))
-                .data,
-            files: async () => listPullFiles(await createGitHubClient({ token, log }), { owner, repo, pullNumber: number }),
-          }
-        : undefined;
+    let api: PullRequestApi | undefined;
+    if (token && number !== undefined) {
+      // One client, made only when the API is read: auto mode with the commits present never needs it.
+      let client: ReturnType<typeof createGitHubClient> | undefined;
+      const github = () => (client ??= createGitHubClient({ token, log }));
+      api = {
+        pull: async () => (await (await github()).request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number })).data,
+        files: async () => listPullFiles(await github(), { owner, repo, pullNumber: number }),
+      };
+    }
     const run = await runDiffScope({ plan, policy, context, tool, log, annotationsPerLevel: MAX_ANNOTATIONS_PER_LEVEL, ...(api ? { api } : {}) });
 
     const { details, judgement } = run;
