@@ -19,7 +19,7 @@ import { BENCH_DIR, machine, MiB, ROOT } from './measure.js';
 import { renderBench, verdicts, writeSection, type BenchResults } from './report.js';
 import { CAPTURE_BUNDLE, captureTranscript, nodeHashFloor, secretlint, sha256sumFloor, warmPageCache, type ThroughputRow } from './throughput.js';
 
-const PHASES = ['capture', 'secretlint', 'cold-start', 'secrets-corpus'] as const;
+const PHASES = ['capture', 'secretlint', 'cold-start', 'secrets-corpus', 'diff-scope'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -136,6 +136,8 @@ async function main(): Promise<number> {
 
   writeSection(docs, 'bench', renderBench(results), 'Throughput and cold start');
   if (corpusSection !== undefined) writeSection(docs, 'secrets-corpus', corpusSection);
+  if (phases.has('diff-scope'))
+    writeSection(docs, 'diff-scope', await import('./diff-scope.js').then(async (m) => m.renderDiffScopeBench(await m.benchDiffScope({ log }))), 'diff-scope');
   log(`wrote ${path.relative(ROOT, docs)}`);
 
   console.log(`\nOn ${results.machine.cpu}, ${results.machine.cores} cores, load ${results.loadBefore} → ${results.loadAfter}:`);

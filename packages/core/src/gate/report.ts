@@ -72,8 +72,7 @@ export interface ReportPolicy {
 
 /** What a report records of the loaded policy: `default` or the file and commit, its digest, and any floor. */
 export function reportPolicy(policy: LoadedPolicy): ReportPolicy {
-  const source =
-    policy.source === 'default' ? (policy.ref ? `default@${policy.ref}` : 'default') : `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+  const source = policySource(policy);
   const floored = policy as Partial<FlooredPolicy>;
   return {
     source,
@@ -129,6 +128,12 @@ export function writeGateReport(file: string, report: GateReport<object>): { pat
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 export function normaliseSha256(digest: string): string {
   return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
+}
+
+/** Where the policy judging a run came from, as every report's `policy.source` names it: `default`, or the file and the commit. */
+export function policySource(policy: { source: 'file' | 'default'; file?: string; ref?: string }): string {
+  if (policy.source === 'default') return policy.ref ? `default@${policy.ref}` : 'default';
+  return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
 }
 
 /** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */

@@ -1,0 +1,78 @@
+import { defineGate, listPullFiles, MAX_ANNOTATIONS_PER_LEVEL, OutputSet, readEventPayload, createGitHubClient } from '@agent-gates/action-kit';
+import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs, type PullRequestApi } from '@agent-gates/core/diff';
+import { runDiffScope } from '@agent-gates/core/diff/wire';
+import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
+import { renderDetails } from './summary.js';
+
+/** diff-scope: inputs, one core call, outputs. Every decision is in packages/core/src/diff. */
+export const main = defineGate({
+  spec: ACTION_SPEC,
+  gate: 'diff-scope',
+  inputs: (input): DiffScopeInputs => {
+    const [base, head, claimedFiles, sarif] = [input.optional('base'), input.optional('head'), input.optional('claimed-files'), input.optional('sarif')];
+    const maxFiles = input.integer('max-files', { min: 1, max: 10_000_000 });
+    const maxLines = input.integer('max-lines', { min: 1, max: 1_000_000_000 });
+    return {
+      mode: input.oneOf<DiffMode>('mode', DIFF_MODES),
+      workingTree: input.boolean('working-tree'),
+      annotations: input.boolean('annotations'),
+      ...(base !== undefined ? { base } : {}),
+      ...(head !== undefined ? { head } : {}),
+      ...(claimedFiles !== undefined ? { claimedFiles } : {}),
+      ...(sarif !== undefined ? { sarif } : {}),
+      ...(maxFiles !== undefined ? { maxFiles } : {}),
+      ...(maxLines !== undefined ? { maxLines } : {}),
+    };
+  },
+  async run({ inputs, common, context, policy, log, tool }) {
+    const event = {
+      eventName: context.eventName,
+      payload: readEventPayload(),
+      workspace: context.workspace,
+      runnerTemp: context.runnerTemp,
+      runId: context.runId,
+    };
+    const plan = planDiffScope(inputs, event, policy);
+    const [owner = '', repo = ''] = context.repository.split('/');
+    const token = common.githubToken;
+    const number = plan.pullRequest?.number;
+    let api: PullRequestApi | undefined;
+    if (token && number !== undefined) {
+      // One client, made only when the API is read: auto mode with the commits present never needs it.
+      let client: ReturnType<typeof createGitHubClient> | undefined;
+      const github = () => (client ??= createGitHubClient({ token, log }));
+      api = {
+        pull: async () => (await (await github()).request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number })).data,
+        files: async () => listPullFiles(await github(), { owner, repo, pullNumber: number }),
+      };
+    }
+    const run = await runDiffScope({ plan, policy, context, tool, log, annotationsPerLevel: MAX_ANNOTATIONS_PER_LEVEL, ...(api ? { api } : {}) });
+
+    const { details, judgement } = run;
+    const outputs = new OutputSet<OutputName>()
+      .set('risk', details.risk.tier)
+      .set('violations', String(judgement.violations))
+      .set('sarif', run.sarif.path)
+      .set('changed-files', String(details.counts.files))
+      .set('added-lines', String(details.counts.added))
+      .set('deleted-lines', String(details.counts.deleted))
+      .set('diff-digest', run.diffDigest)
+      .setList('unclaimed-files', details.claimed?.unclaimed ?? [], (n) => `… ${n} more in the report`)
+      .set('complete', String(details.complete));
+
+    for (const a of run.annotations) {
+      const properties = { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) };
+      log[a.level](a.message, properties);
+    }
+    if (run.omittedAnnotations > 0)
+      log.info(`diff-scope: ${run.omittedAnnotations} more findings are in the report and the SARIF file, beyond GitHub's annotation limits.`);
+    return {
+      verdict: judgement.verdict,
+      reasons: judgement.reasons,
+      report: run.report,
+      outputs,
+      details: (summary) => renderDetails(summary, run),
+      logLine: `diff-scope: ${judgement.verdict}, risk ${details.risk.tier} (${details.mode}, ${details.counts.files} files, +${details.counts.added} −${details.counts.deleted}, ${judgement.violations} violations${details.complete ? '' : ', INCOMPLETE view'})`,
+    };
+  },
+});

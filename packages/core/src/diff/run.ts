@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { canonicalJson, jsonDigest } from '../digest/index.js';
+import { ConfigError, isConfigError } from '../errors.js';
+import { reportPolicy, type GateRunContext } from '../gate/report.js';
+import type { Logger } from '../gate/logger.js';
+import type { LoadedPolicy, Policy } from '../policy/types.js';
+import { planAnnotations, type PlannedAnnotation } from './annotations.js';
+import { judgeDiff, type DiffJudgement } from './judge.js';
+import type { DiffScopePlan } from './plan.js';
+import { diffScopeDetails, writeDiffScopeReport, writeTextFile, type DiffScopeDetails } from './report.js';
+import { toSarif } from './sarif.js';
+import type { ChangeSet, ContentSource, Finding, RiskTier, Rule } from './types.js';
+
+export interface ReadResult {
+  changes: ChangeSet;
+  content: ContentSource;
+}
+
+/**
+ * The parts diff-scope is built from, passed in so the gate is tested on plain data and the readers
+ * and rules on theirs. packages/core/src/diff/wire.ts binds the real ones (`runDiffScope`). Methods,
+ * not function properties: the real readers take narrower option types than `unknown`.
+ */
+export interface DiffScopeParts {
+  readGitChanges(options: { workspace: string; base: string; head: string; deepen?: boolean }): Promise<ReadResult>;
+  readWorkingTree(options: { workspace: string; base: string }): Promise<ReadResult>;
+  readApiChanges(options: { pull: unknown; files: unknown; readContent?: unknown }): Promise<ReadResult>;
+  diffDigest(changes: ChangeSet): string;
+  /** Every rule the policy asks for (scope and content rules). */
+  rules(policy: Policy, options: { claimed?: readonly string[]; policyFile?: string }): readonly Rule[];
+  risk(findings: readonly Finding[], changes: ChangeSet, policy: Policy): { tier: RiskTier; why: readonly string[] };
+}
+
+/** The pull request through the REST API (action-kit's Octokit, paginated, retried), as callbacks. */
+export interface PullRequestApi {
+  pull(): Promise<unknown>;
+  files(): Promise<unknown>;
+  readContent?: unknown;
+}
+
+export interface DiffScopeRunOptions {
+  plan: DiffScopePlan;
+  policy: LoadedPolicy;
+  context: GateRunContext;
+  tool: { name: string; version: string };
+  /** Present when a token and a pull request are: needed for `mode: api`, and for `auto` without the commits. */
+  api?: PullRequestApi;
+  log?: Logger;
+  /** Cap per annotation level (action-kit's MAX_ANNOTATIONS_PER_LEVEL). */
+  annotationsPerLevel?: number;
+  now?: () => Date;
+}
+
+export interface DiffScopeRun {
+  judgement: DiffJudgement;
+  details: DiffScopeDetails;
+  report: { path: string; digest: string };
+  sarif: { path: string; digest: string };
+  diffDigest: string;
+  /** The reader that ran, and why, when `auto` had to turn to the API. */
+  mode: ChangeSet['mode'];
+  fallback?: string;
+  annotations: PlannedAnnotation[];
+  omittedAnnotations: number;
+}
+
+async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions): Promise<{ read: ReadResult; fallback?: string }> {
+  const { plan } = options;
+  if (plan.mode === 'working-tree') return { read: await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base }) };
+  const viaApi = async () => {
+    if (!options.api) throw new ConfigError('E_INPUT', 'input "mode" needs the REST API, but there is no pull request or "github-token" to read it with');
+    const [pull, files] = await Promise.all([options.api.pull(), options.api.files()]);
+    return parts.readApiChanges({ pull, files, ...(options.api.readContent !== undefined ? { readContent: options.api.readContent } : {}) });
+  };
+  if (plan.mode === 'api') return { read: await viaApi() };
+  const head = plan.head!;
+  try {
+    return { read: await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true }) };
+  } catch (error) {
+    // Only "the commits are not here" sends auto mode to the API; a bad ref or a broken git is the user's to see.
+    if (plan.mode !== 'auto' || !options.api || !isConfigError(error) || error.code !== 'E_GIT') throw error;
+    const fallback = `local git could not read the change (${error.message}); read it through the REST API instead`;
+    options.log?.warning(`diff-scope: ${fallback}`);
+    return { read: await viaApi(), fallback };
+  }
+}
+
+/**
+ * The gate's one core call: read the change, judge it, and write the report and SARIF. Nothing is
+ * written until every step before succeeded, so a failure leaves no partial report behind.
+ */
+export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScopeRunOptions): Promise<DiffScopeRun> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const { plan } = options;
+  const { read, fallback } = await readChanges(parts, options);
+  const pr = plan.pullRequest;
+  // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
+  const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
+  const changes: ChangeSet = extraMessages.length > 0 ? { ...read.changes, messages: [...read.changes.messages, ...extraMessages] } : read.changes;
+
+  const policyFile = options.policy.source === 'file' ? options.policy.file : undefined;
+  const rules = parts.rules(plan.policy, {
+    ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
+    ...(policyFile !== undefined ? { policyFile } : {}),
+  });
+  const judgement = await judgeDiff({
+    changes,
+    content: read.content,
+    rules,
+    risk: (findings, c) => parts.risk(findings, c, plan.policy),
+    ...(plan.claimed ? { claimed: plan.claimed } : {}),
+  });
+  const diffDigest = parts.diffDigest(read.changes);
+  const details = diffScopeDetails(judgement, {
+    diffDigest,
+    settings: { ...plan.settings, mode: { value: changes.mode, from: fallback ?? `input mode: ${plan.mode}` } },
+  });
+  const policyRecord = reportPolicy(options.policy);
+
+  mkdirSync(plan.outputDir, { recursive: true });
+  mkdirSync(path.dirname(plan.sarifPath), { recursive: true });
+  const sarifLog = toSarif(judgement.findings, { tool: options.tool, policyFile: policyFile ?? '.github/agent-gates.yml' });
+  const sarifDigest = writeTextFile(plan.sarifPath, `${JSON.stringify(sarifLog, null, 2)}\n`);
+  const report = writeDiffScopeReport({
+    outputDir: plan.outputDir,
+    tool: options.tool,
+    context: options.context,
+    policy: policyRecord,
+    startedAt,
+    finishedAt: now(),
+    judgement,
+    details,
+    ...(plan.claimed ? { claimedDigest: jsonDigest(plan.claimed.files) } : {}),
+  });
+  const planned = plan.annotations ? planAnnotations(judgement.findings, options.annotationsPerLevel ?? 10) : { annotations: [], omitted: 0 };
+  return {
+    judgement,
+    details,
+    report,
+    sarif: { path: plan.sarifPath, digest: sarifDigest },
+    diffDigest,
+    mode: changes.mode,
+    ...(fallback ? { fallback } : {}),
+    annotations: planned.annotations,
+    omittedAnnotations: planned.omitted,
+  };
+}
+
+/** The report's judgement without the parts that change from run to run (times, run ids): what the bench and golden tests compare. */
+export function stableReport(details: DiffScopeDetails, judgement: Pick<DiffJudgement, 'verdict' | 'reasons'>): string {
+  return canonicalJson({ verdict: judgement.verdict, reasons: judgement.reasons, details });
+}

@@ -1,0 +1,358 @@
+// diff-scope's bench: a generated pull request of 20,000 changed files and ~1,000,000 changed lines (code full
+// of key/token/secret/password, lockfiles, tests, a few real-shaped credentials; a policy of 50 rules; secrets
+// on), judged by the gate's core (`runDiffScope` from packages/core/src/diff/wire.ts) in a child process,
+// against the floor of the git commands it must run (`git diff --name-status -z` + `git diff -U0`) measured in
+// the same run. Targets: core ≤ 1.5× the floor, peak RSS ≤ 512 MiB, the same report on every run.
+//
+//   tsx scripts/bench/diff-scope.ts              # standalone (writes .bench/benchmarks-partial.md)
+//   pnpm bench --only diff-scope                 # through run.ts
+//   tsx scripts/bench/diff-scope.ts --files 2000 --runs 2   # a quick pass
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeCredential, Random } from './generate.js';
+import { BENCH_DIR, cleanEnv, machine, measure, MiB, ROOT } from './measure.js';
+import { writeSection } from './report.js';
+
+export const DIFF_SCOPE_TARGETS = { floorRatio: 1.5, peakRssMiB: 512 } as const;
+const LINES_PER_FILE = 50;
+const GIT_ENV = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@agent-gates.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@agent-gates.invalid',
+  GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+  LC_ALL: 'C',
+};
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd: dir, env: cleanEnv(GIT_ENV), encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+type Kind = 'ts' | 'test' | 'py' | 'go' | 'lock' | 'yml';
+const KINDS: Array<[Kind, number]> = [
+  ['ts', 55],
+  ['test', 15],
+  ['py', 10],
+  ['go', 8],
+  ['lock', 5],
+  ['yml', 7],
+];
+
+/** One line of code of each kind, with the words a secret scanner keys on at their natural density. */
+function codeLine(kind: Kind, i: number, rng: Random, variant: number): string {
+  const n = `${i}_${variant}`;
+  switch (kind) {
+    case 'ts':
+      return rng.pick([
+        `  const apiKey${n} = process.env.SERVICE_API_KEY ?? config.get('service.apiKey');`,
+        `  if (!session.token) throw new AuthError('missing token for request ${n}');`,
+        `  const hashed${n} = await hashPassword(input.password, { rounds: ${10 + variant} });`,
+        `  headers['Authorization'] = \`Bearer \${await tokenStore.get('${n}')}\`;`,
+        `  const secretName${n} = 'projects/widgets/secrets/db-password-${variant}';`,
+        `  logger.debug('refreshing access token', { attempt: ${variant}, user: user.id });`,
+        `  return rotateKey(keyring, { keyId: 'key-${n}', ttlSeconds: ${3600 * (variant + 1)} });`,
+        `  export const DEFAULT_TIMEOUT_${n} = ${1000 + variant};`,
+      ]);
+    case 'test':
+      return rng.pick([
+        `  it('rejects an expired token ${n}', async () => { await expect(verify(expired)).rejects.toThrow(TokenExpired); });`,
+        `  it('hashes the password ${n}', () => { expect(hash('hunter2')).not.toBe('hunter2'); });`,
+        `  expect(redact({ secret: 'x${n}' })).toEqual({ secret: '[redacted]' });`,
+        `  test('keeps the api key out of logs ${n}', () => { expect(log.lines.join()).not.toContain(apiKey); });`,
+      ]);
+    case 'py':
+      return rng.pick([
+        `    password = os.environ.get("DB_PASSWORD_${variant}")`,
+        `    token = client.fetch_token(scope="read:${n}")`,
+        `    if not secret_key: raise ImproperlyConfigured("SECRET_KEY ${n} is empty")`,
+        `    api_key = settings.API_KEYS[${variant}]`,
+      ]);
+    case 'go':
+      return rng.pick([
+        `	token, err := auth.Token(ctx, "${n}")`,
+        `	if cfg.Secret == "" { return errors.New("secret ${n} not set") }`,
+        `	key := os.Getenv("SIGNING_KEY_${variant}")`,
+        `	password := strings.TrimSpace(creds.Password) // ${n}`,
+      ]);
+    case 'yml':
+      return rng.pick([
+        `  api_key: \${{ secrets.API_KEY_${variant} }}`,
+        `  token_ttl_${n}: ${300 * (variant + 1)}`,
+        `  password_file: /run/secrets/db-password-${variant}`,
+        `  secret_ref_${n}: vault://kv/widgets/${variant}`,
+      ]);
+    case 'lock':
+      return `    "node_modules/pkg-${n}": { "version": "1.${variant}.${i % 10}", "resolved": "https://registry.npmjs.org/pkg-${n}/-/pkg-${n}-1.${variant}.${i % 10}.tgz" },`;
+  }
+}
+
+function fileName(kind: Kind, i: number): string {
+  const dir = `services/svc-${i % 200}`;
+  switch (kind) {
+    case 'ts':
+      return `${dir}/src/module-${i}.ts`;
+    case 'test':
+      return `${dir}/test/module-${i}.test.ts`;
+    case 'py':
+      return `${dir}/app/handler_${i}.py`;
+    case 'go':
+      return `${dir}/internal/pkg${i}.go`;
+    case 'yml':
+      return `${dir}/config/settings-${i}.yml`;
+    case 'lock':
+      return `${dir}/pkg-${i}/package-lock.json`;
+  }
+}
+
+/** A file's body: `LINES_PER_FILE` lines (lockfiles wrapped in valid JSON); `variant` 0 is base, 1 is head. */
+function body(kind: Kind, i: number, variant: number, seed: number): string {
+  const lines: string[] = [];
+  for (let l = 0; l < LINES_PER_FILE; l++) {
+    // Half the lines change between base and head; the rest are the same on both sides.
+    const changed = l % 2 === 0;
+    const rng = new Random(seed ^ (i * 7919 + l * 104729 + (changed ? variant : 0) * 15485863));
+    lines.push(codeLine(kind, i * 100 + l, rng, changed ? variant : 0));
+  }
+  if (kind === 'lock') {
+    const entries = lines.map((line, l) => line.replace(/,$/, l === lines.length - 1 ? '' : ','));
+    return `{\n  "name": "pkg-${i}",\n  "lockfileVersion": 3,\n  "packages": {\n${entries.join('\n')}\n  }\n}\n`;
+  }
+  if (kind === 'test') return `describe('module ${i}', () => {\n${lines.join('\n')}\n});\n`;
+  return `${lines.join('\n')}\n`;
+}
+
+function kindOf(i: number): Kind {
+  let slot = i % 100;
+  for (const [kind, share] of KINDS) {
+    if (slot < share) return kind;
+    slot -= share;
+  }
+  return 'ts';
+}
+
+/** 50 rules: protected and denied paths, forbidden content, ticket and risk-tier globs, secrets on. */
+function benchPolicy(): string {
+  const protectedPaths = Array.from({ length: 20 }, (_, i) => `services/svc-${i}/deploy/**`);
+  const deniedPaths = Array.from({ length: 10 }, (_, i) => `vendor/blob-${i}/**`);
+  const forbid = Array.from({ length: 10 }, (_, i) => ({
+    paths: ['**/*.ts'],
+    pattern: `eval\\(|child_process|dangerouslySet${i}`,
+    message: `forbidden construct ${i}`,
+  }));
+  const tiers = Array.from({ length: 5 }, (_, i) => ({ paths: [`services/svc-${i}/**`], tier: 'high' }));
+  const tickets = Array.from({ length: 5 }, (_, i) => ({ paths: [`infra/env-${i}/**/*.tf`], pattern: 'PROJ-[0-9]+' }));
+  // NOTE: the shapes of denied-paths, forbid, risk-tiers and require-ticket follow the rules' policy schema; check after merge.
+  const yaml = [
+    'version: 1',
+    'scope:',
+    '  max-files: 100000',
+    '  max-lines: 10000000',
+    `  protected-paths: ${JSON.stringify(protectedPaths)}`,
+    `  denied-paths: ${JSON.stringify(deniedPaths)}`,
+    `  forbid: ${JSON.stringify(forbid)}`,
+    `  risk-tiers: ${JSON.stringify(tiers)}`,
+    `  require-ticket: ${JSON.stringify(tickets)}`,
+    'secrets:',
+    '  fail-on: fail',
+  ];
+  return `${yaml.join('\n')}\n`;
+}
+
+export interface BenchRepo {
+  dir: string;
+  base: string;
+  head: string;
+  files: number;
+}
+
+/** Builds (or reuses, keyed by its parameters) the bench repository: base on main, the change on agent/change. */
+export function ensureDiffRepo(files: number, seed: number, log: (m: string) => void): BenchRepo {
+  const dir = path.join(BENCH_DIR, `diff-scope-${files}-${seed}`);
+  const done = path.join(dir, '.git', 'bench-done');
+  if (existsSync(done)) {
+    const [base = '', head = ''] = readFileSync(done, 'utf8').split('\n');
+    return { dir, base, head, files };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`generating a ${files}-file change in ${path.relative(ROOT, dir)}…`);
+  git(dir, 'init', '-q', '-b', 'main');
+  const write = (rel: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  };
+  write('.github/agent-gates.yml', benchPolicy());
+  // 3% of the change adds files, 2% deletes them, the rest modifies: each contributes about LINES_PER_FILE changed lines.
+  for (let i = 0; i < files; i++) if (i % 100 >= 3) write(fileName(kindOf(i), i), body(kindOf(i), i, 0, seed));
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'base');
+  const base = git(dir, 'rev-parse', 'HEAD');
+  git(dir, 'checkout', '-q', '-b', 'agent/change');
+  const rng = new Random(seed);
+  for (let i = 0; i < files; i++) {
+    const rel = fileName(kindOf(i), i);
+    if (i % 100 === 3 || i % 100 === 4) rmSync(path.join(dir, rel));
+    else if (i % 1000 === 500) write(rel, `${body(kindOf(i), i, 1, seed)}${makeCredential('aws-access-key-id', rng).line}\n`);
+    else write(rel, body(kindOf(i), i, 1, seed));
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'PROJ-1234: agent change across every service');
+  const head = git(dir, 'rev-parse', 'HEAD');
+  writeFileSync(done, `${base}\n${head}\n`);
+  return { dir, base, head, files };
+}
+
+export interface DiffScopeBench {
+  machine: ReturnType<typeof machine>;
+  repo: BenchRepo;
+  changedLines: number;
+  floorSeconds: number;
+  coreSeconds: number[];
+  peakRss: number | undefined;
+  reportDigests: string[];
+  verdict: string;
+  risk: string;
+  findings: number;
+}
+
+/** The child: one core run, timed from before the call to after the report is written. */
+async function child(repoDir: string, base: string, head: string, out: string): Promise<void> {
+  const { runDiffScope } = await import('@agent-gates/core/diff/wire');
+  const { planDiffScope, stableReport } = await import('@agent-gates/core/diff');
+  const { loadPolicy } = await import('@agent-gates/core/policy');
+  const started = process.hrtime.bigint();
+  const policy = await loadPolicy({ workspace: repoDir, path: '.github/agent-gates.yml', baseRef: base });
+  const plan = planDiffScope(
+    { mode: 'git', workingTree: false, annotations: false, base, head },
+    { eventName: 'workflow_dispatch', payload: {}, workspace: repoDir, runnerTemp: out, runId: 'bench' },
+    policy,
+  );
+  const context = {
+    repository: 'bench/bench',
+    runId: 'bench',
+    runAttempt: '1',
+    job: '',
+    workflow: '',
+    workflowRef: '',
+    eventName: 'workflow_dispatch',
+    sha: head,
+    actor: '',
+  };
+  const run = await runDiffScope({ plan, policy, context, tool: { name: 'agent-gates/diff-scope', version: 'bench' } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const digest = createHash('sha256').update(stableReport(run.details, run.judgement)).digest('hex');
+  const d = run.details;
+  console.log(
+    JSON.stringify({
+      seconds,
+      digest,
+      verdict: run.judgement.verdict,
+      risk: d.risk.tier,
+      changed: d.counts.added + d.counts.deleted,
+      findings: run.judgement.findings.length,
+    }),
+  );
+}
+
+export async function benchDiffScope(options: { files?: number; runs?: number; seed?: number; log?: (m: string) => void } = {}): Promise<DiffScopeBench> {
+  const log = options.log ?? ((m: string) => console.log(`[bench] ${m}`));
+  const repo = ensureDiffRepo(options.files ?? 20_000, options.seed ?? 20260101, log);
+  const floorOnce = async () => {
+    const a = await measure('git', ['diff', '--name-status', '-z', '-M', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
+    const b = await measure('git', ['diff', '-U0', '-M', '--no-color', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
+    if (a.exitCode !== 0 || b.exitCode !== 0) throw new Error(`git diff failed: ${a.stderr}${b.stderr}`);
+    return a.seconds + b.seconds;
+  };
+  await floorOnce(); // warms the page cache for both sides
+  const runs = options.runs ?? 3;
+  const core: number[] = [];
+  const digests: string[] = [];
+  let floor = Number.POSITIVE_INFINITY;
+  let peak: number | undefined;
+  let last: { verdict: string; risk: string; changed: number; findings: number } | undefined;
+  for (let r = 0; r < runs; r++) {
+    floor = Math.min(floor, await floorOnce());
+    const out = path.join(BENCH_DIR, 'diff-scope-out');
+    const m = await measure(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'diff-scope.ts'), '--child', repo.dir, repo.base, repo.head, out],
+      {
+        env: cleanEnv({ ...GIT_ENV, NODE_OPTIONS: '--max-old-space-size=4096' }),
+      },
+    );
+    if (m.exitCode !== 0) throw new Error(`diff-scope core run failed (exit ${m.exitCode}): ${m.stderr.slice(-2000)}`);
+    const result = JSON.parse(m.stdout.trim().split('\n').pop()!) as {
+      seconds: number;
+      digest: string;
+      verdict: string;
+      risk: string;
+      changed: number;
+      findings: number;
+    };
+    core.push(result.seconds);
+    digests.push(result.digest);
+    peak = m.peakRss === undefined ? peak : Math.max(peak ?? 0, m.peakRss);
+    last = result;
+    log(
+      `diff-scope run ${r + 1}/${runs}: core ${result.seconds.toFixed(2)} s, floor ${floor.toFixed(2)} s, peak RSS ${((m.peakRss ?? 0) / MiB).toFixed(0)} MiB, ${result.verdict}/${result.risk}`,
+    );
+  }
+  return {
+    machine: machine(),
+    repo,
+    changedLines: last!.changed,
+    floorSeconds: floor,
+    coreSeconds: core,
+    peakRss: peak,
+    reportDigests: digests,
+    verdict: last!.verdict,
+    risk: last!.risk,
+    findings: last!.findings,
+  };
+}
+
+export function renderDiffScopeBench(b: DiffScopeBench): string {
+  const best = Math.min(...b.coreSeconds);
+  const ratio = best / b.floorSeconds;
+  const rssMiB = b.peakRss === undefined ? undefined : b.peakRss / MiB;
+  const same = new Set(b.reportDigests).size === 1;
+  const mark = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'PASS' : '**FAIL**');
+  return [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${b.machine.cpu} (${b.machine.cores} cores, ${b.machine.memory}), ${b.machine.os}.`,
+    '',
+    `Input: a generated pull request of ${b.repo.files.toLocaleString('en')} changed files and ${b.changedLines.toLocaleString('en')} changed lines (TypeScript, tests, Python, Go, YAML config with key/token/secret/password at their natural density, package-lock.json files, a few real-shaped AWS keys), a policy of 50 rules, secrets on.`,
+    '',
+    '| target | measured | |',
+    '| --- | --- | --- |',
+    `| core run ≤ ${DIFF_SCOPE_TARGETS.floorRatio}× the git floor (\`git diff --name-status -z\` + \`git diff -U0\`, ${b.floorSeconds.toFixed(2)} s) | ${best.toFixed(2)} s, ${ratio.toFixed(2)}× | ${mark(ratio <= DIFF_SCOPE_TARGETS.floorRatio)} |`,
+    `| peak RSS ≤ ${DIFF_SCOPE_TARGETS.peakRssMiB} MiB | ${rssMiB === undefined ? 'n/a' : `${rssMiB.toFixed(0)} MiB`} | ${mark(rssMiB === undefined ? undefined : rssMiB <= DIFF_SCOPE_TARGETS.peakRssMiB)} |`,
+    `| identical report on every run (${b.reportDigests.length} runs) | ${same ? b.reportDigests[0]!.slice(0, 16) : b.reportDigests.map((d) => d.slice(0, 8)).join(', ')} | ${mark(same)} |`,
+    '',
+    `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts).`,
+  ].join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { child: { type: 'boolean' }, files: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' } },
+  });
+  if (values.child) {
+    const [dir, base, head, out] = positionals as [string, string, string, string];
+    await child(dir, base, head, out);
+  } else {
+    const result = await benchDiffScope({
+      files: Number(values.files ?? 20_000),
+      runs: Number(values.runs ?? 3),
+      ...(values.seed ? { seed: Number(values.seed) } : {}),
+    });
+    const full = result.repo.files === 20_000;
+    const docs = full ? path.join(ROOT, 'docs', 'benchmarks.md') : path.join(BENCH_DIR, 'benchmarks-partial.md');
+    writeSection(docs, 'diff-scope', renderDiffScopeBench(result), 'diff-scope');
+    console.log(renderDiffScopeBench(result));
+  }
+}
