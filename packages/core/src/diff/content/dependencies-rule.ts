@@ -1,0 +1,224 @@
+/**
+ * The `dependencies` rule: parses each changed manifest and lockfile at base and head and compares
+ * them package by package. Lower versions and changed sources are violations unless the policy allows
+ * them; new packages are listed as a risk signal; a file it cannot parse is never a silent pass.
+ */
+
+import type { FileChange, Finding, Rule, RuleContext } from '../types.js';
+import { compareVersions, type Ecosystem } from './versions.js';
+import { dependencyParser, UnparsedError, type Dependency, type DependencyFile } from './deps/index.js';
+
+export interface DependenciesOptions {
+  readonly allowDowngrade: boolean;
+  readonly allowRegistryChange: boolean;
+}
+
+/** Beyond this a file is reported unread rather than parsed: it bounds the time and memory one file may take. */
+export const MAX_DEPENDENCY_FILE_BYTES = 64 * 1024 * 1024;
+
+/** New packages listed per file; a new lockfile may add thousands, and the report needs the count, not each one. */
+export const MAX_ADDED_PER_FILE = 50;
+
+const DEFAULT_SOURCE: Record<Ecosystem, string> = {
+  npm: 'the npm registry',
+  pypi: 'PyPI',
+  go: 'the module proxy',
+  cargo: 'crates.io',
+  rubygems: 'rubygems.org',
+};
+
+function describeSource(ecosystem: Ecosystem, source: string | undefined): string {
+  return source ?? DEFAULT_SOURCE[ecosystem];
+}
+
+/** The line of compatible releases a version belongs to: 1.x, or 0.4.x below 1.0. */
+function releaseLine(version: string): string {
+  const nums = version.replace(/^v/, '').match(/\d+/g) ?? [];
+  return nums[0] === '0' ? `0.${nums[1] ?? '0'}` : (nums[0] ?? '');
+}
+
+function highest(ecosystem: Ecosystem, versions: Iterable<string>): string | undefined {
+  let top: string | undefined;
+  for (const v of versions) if (top === undefined || (compareVersions(ecosystem, v, top) ?? 0) > 0) top = v;
+  return top;
+}
+
+function groupByName(dependencies: readonly Dependency[]): Map<string, Dependency[]> {
+  const groups = new Map<string, Dependency[]>();
+  for (const d of dependencies) {
+    const list = groups.get(d.name);
+    if (list) list.push(d);
+    else groups.set(d.name, [d]);
+  }
+  return groups;
+}
+
+function comparable(ecosystem: Ecosystem, list: readonly Dependency[]): string[] {
+  return [...new Set(list.map((d) => d.version).filter((v): v is string => v !== undefined && compareVersions(ecosystem, v, v) === 0))];
+}
+
+/**
+ * A package is downgraded when, in a release line present on both sides, the highest version at head
+ * is below the highest at base, or when its highest version overall went down. Comparing lines keeps
+ * a lockfile that holds 1.x and 2.x side by side from looking downgraded when it gains another 1.x.
+ */
+function downgrade(ecosystem: Ecosystem, base: readonly string[], head: readonly string[]): [string, string] | undefined {
+  const lines = new Set(base.map(releaseLine));
+  for (const line of lines) {
+    const from = highest(
+      ecosystem,
+      base.filter((v) => releaseLine(v) === line),
+    );
+    const to = highest(
+      ecosystem,
+      head.filter((v) => releaseLine(v) === line),
+    );
+    if (from !== undefined && to !== undefined && (compareVersions(ecosystem, to, from) ?? 0) < 0) return [from, to];
+  }
+  const from = highest(ecosystem, base);
+  const to = highest(ecosystem, head);
+  if (from !== undefined && to !== undefined && (compareVersions(ecosystem, to, from) ?? 0) < 0) return [from, to];
+  return undefined;
+}
+
+export function compareDependencyFiles(
+  path: string,
+  basePath: string,
+  base: DependencyFile | undefined,
+  head: DependencyFile,
+  options: DependenciesOptions,
+): Finding[] {
+  const findings: Finding[] = [];
+  const ecosystem = head.ecosystem;
+  const at = path === basePath ? path : `${path} (was ${basePath})`;
+  const downgradeVerdict = options.allowDowngrade ? ({ severity: 'pass', tier: 'medium' } as const) : ({ severity: 'fail', tier: 'high' } as const);
+  const sourceVerdict = options.allowRegistryChange ? ({ severity: 'pass', tier: 'medium' } as const) : ({ severity: 'fail', tier: 'critical' } as const);
+  const sourceFinding = (message: string): Finding => ({
+    rule: 'dependencies',
+    code: 'dependency-source-changed',
+    ...sourceVerdict,
+    message,
+    path,
+    decidedBy: 'scope.dependencies.allow-registry-change',
+  });
+
+  const baseGroups = groupByName(base?.dependencies ?? []);
+  const headGroups = groupByName(head.dependencies);
+  const added: string[] = [];
+  for (const [name, headList] of [...headGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const baseList = baseGroups.get(name);
+    if (!baseList) {
+      const first = headList[0]!;
+      const version = first.requirement ?? first.version;
+      added.push(`${name}${version ? ` ${version}` : ''}${first.source ? ` from ${first.source}` : ''}`);
+      continue;
+    }
+    const fromTo = downgrade(ecosystem, comparable(ecosystem, baseList), comparable(ecosystem, headList));
+    if (fromTo) {
+      findings.push({
+        rule: 'dependencies',
+        code: 'dependency-downgrade',
+        ...downgradeVerdict,
+        message: `${name} goes down from ${fromTo[0]} to ${fromTo[1]} in ${at}.`,
+        path,
+        decidedBy: 'scope.dependencies.allow-downgrade',
+      });
+    }
+    const baseSources = new Set(baseList.map((d) => d.source));
+    const newSources = [...new Set(headList.map((d) => d.source))].filter((s) => !baseSources.has(s));
+    if (newSources.length > 0) {
+      const was = [...baseSources].map((s) => describeSource(ecosystem, s)).join(', ');
+      const now = newSources.map((s) => describeSource(ecosystem, s)).join(', ');
+      findings.push(sourceFinding(`${name} now comes from ${now} instead of ${was} in ${at}.`));
+    }
+    // The same version from the same place with another checksum: the artifact itself was swapped.
+    const baseSums = new Map(baseList.filter((d) => d.checksum).map((d) => [`${d.version} ${d.source ?? ''} ${d.checksumOf ?? ''}`, d.checksum]));
+    for (const d of headList) {
+      const was = d.checksum ? baseSums.get(`${d.version} ${d.source ?? ''} ${d.checksumOf ?? ''}`) : undefined;
+      if (was !== undefined && was !== d.checksum) {
+        findings.push(sourceFinding(`${name} ${d.version} has a different ${d.checksumOf ?? ''} checksum in ${at}: same version, different content.`));
+        break;
+      }
+    }
+  }
+  if (base) {
+    for (const [setting, value] of [...head.registries].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const was = base.registries.get(setting);
+      if (was === value) continue;
+      findings.push(sourceFinding(was === undefined ? `${at} adds ${setting} ${value}.` : `${at} changes ${setting} from ${was} to ${value}.`));
+    }
+  }
+  const listed = added.slice(0, MAX_ADDED_PER_FILE);
+  for (const what of listed) {
+    findings.push({ rule: 'dependencies', code: 'dependency-added', severity: 'pass', tier: 'medium', message: `New dependency ${what} in ${at}.`, path });
+  }
+  if (added.length > listed.length) {
+    findings.push({
+      rule: 'dependencies',
+      code: 'dependency-added',
+      severity: 'pass',
+      tier: 'medium',
+      message: `${added.length - listed.length} more new dependencies in ${at} (${added.length} in all).`,
+      path,
+    });
+  }
+  return findings;
+}
+
+function unparsed(path: string, message: string): Finding {
+  return { rule: 'dependencies', code: 'dependency-unparsed', severity: 'warn', tier: 'medium', message, path };
+}
+
+async function readText(ctx: RuleContext, side: 'base' | 'head', path: string): Promise<string | undefined | Error> {
+  const bytes = await ctx.content.read(side, path);
+  if (bytes === undefined) return undefined;
+  if (bytes.length > MAX_DEPENDENCY_FILE_BYTES)
+    return new Error(`${path} is ${bytes.length} bytes at ${side}, over the ${MAX_DEPENDENCY_FILE_BYTES}-byte limit`);
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+function parseMessage(error: unknown): string {
+  // A parser's own message may quote the file; ours name the format and line only.
+  return error instanceof UnparsedError ? error.message : 'the parser rejected it';
+}
+
+export function dependenciesRule(options: DependenciesOptions): Rule {
+  const judge = async (ctx: RuleContext, change: FileChange): Promise<Finding[]> => {
+    if (change.status === 'deleted') return [];
+    const parser = dependencyParser(change.path);
+    if (!parser) return [];
+    const basePath = change.status === 'renamed' ? (change.oldPath ?? change.path) : change.path;
+    const headText = await readText(ctx, 'head', change.path);
+    if (headText === undefined) return [unparsed(change.path, `${change.path} could not be read at head, so its dependencies were not checked.`)];
+    if (headText instanceof Error) return [unparsed(change.path, `${headText.message}: its dependencies were not checked.`)];
+    let head: DependencyFile;
+    try {
+      head = parser(headText);
+    } catch (e) {
+      return [unparsed(change.path, `${change.path} could not be parsed at head (${parseMessage(e)}), so its dependencies were not checked.`)];
+    }
+    let base: DependencyFile | undefined;
+    // An added or copied file has no base of its own; a rename from a file another parser reads is compared as new.
+    if ((change.status === 'modified' || change.status === 'renamed' || change.status === 'type-changed') && dependencyParser(basePath) === parser) {
+      const baseText = await readText(ctx, 'base', basePath);
+      if (baseText instanceof Error) return [unparsed(change.path, `${baseText.message}: its dependencies were not compared.`)];
+      if (baseText !== undefined) {
+        try {
+          base = parser(baseText);
+        } catch (e) {
+          return [unparsed(change.path, `${basePath} could not be parsed at base (${parseMessage(e)}), so its changes were not compared.`)];
+        }
+      }
+    }
+    return compareDependencyFiles(change.path, basePath, base, head, options);
+  };
+
+  return {
+    name: 'dependencies',
+    async run(ctx) {
+      const findings: Finding[] = [];
+      for (const change of ctx.changes.files) findings.push(...(await judge(ctx, change)));
+      return findings;
+    },
+  };
+}
