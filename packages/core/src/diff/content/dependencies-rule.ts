@@ -58,26 +58,22 @@ function comparable(ecosystem: Ecosystem, list: readonly Dependency[]): string[]
 }
 
 /**
- * A package is downgraded when, in a release line present on both sides, the highest version at head
- * is below the highest at base, or when its highest version overall went down. Comparing lines keeps
- * a lockfile that holds 1.x and 2.x side by side from looking downgraded when it gains another 1.x.
+ * A package is downgraded when a version it had at base is gone at head and what replaced it is lower:
+ * the new versions in the same release line (1.x, or 0.4.x) if there are any, else every new version.
+ * Comparing what left with what arrived keeps a lockfile that holds 1.x and 2.x side by side from
+ * looking downgraded when it gains another 1.x, and still sees a nested copy pinned back.
  */
 function downgrade(ecosystem: Ecosystem, base: readonly string[], head: readonly string[]): [string, string] | undefined {
-  const lines = new Set(base.map(releaseLine));
-  for (const line of lines) {
-    const from = highest(
-      ecosystem,
-      base.filter((v) => releaseLine(v) === line),
-    );
-    const to = highest(
-      ecosystem,
-      head.filter((v) => releaseLine(v) === line),
-    );
-    if (from !== undefined && to !== undefined && (compareVersions(ecosystem, to, from) ?? 0) < 0) return [from, to];
+  const kept = new Set(head);
+  const left = base.filter((v) => !kept.has(v)).sort((a, b) => compareVersions(ecosystem, b, a) ?? 0);
+  const was = new Set(base);
+  const arrived = head.filter((v) => !was.has(v));
+  if (arrived.length === 0) return undefined;
+  for (const from of left) {
+    const sameLine = arrived.filter((v) => releaseLine(v) === releaseLine(from));
+    const to = highest(ecosystem, sameLine.length > 0 ? sameLine : arrived);
+    if (to !== undefined && (compareVersions(ecosystem, to, from) ?? 0) < 0) return [from, to];
   }
-  const from = highest(ecosystem, base);
-  const to = highest(ecosystem, head);
-  if (from !== undefined && to !== undefined && (compareVersions(ecosystem, to, from) ?? 0) < 0) return [from, to];
   return undefined;
 }
 
@@ -162,7 +158,8 @@ export function compareDependencyFiles(
       path,
     });
   }
-  return findings;
+  // One order on every run and every reader: by code, then message (which starts with the package).
+  return findings.sort((a, b) => (a.code !== b.code ? (a.code < b.code ? -1 : 1) : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
 }
 
 function unparsed(path: string, message: string): Finding {

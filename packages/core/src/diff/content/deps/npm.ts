@@ -1,6 +1,6 @@
 /** package.json, package-lock.json (v1–v3), pnpm-lock.yaml (v5–v9) and yarn.lock (v1 and Berry). */
 
-import { parse as parseYaml } from 'yaml';
+import jsYaml from 'js-yaml';
 import { minimumVersion } from '../versions.js';
 import { record, str, UnparsedError, urlSource, type Dependency, type DependencyFile } from './model.js';
 
@@ -116,13 +116,18 @@ export function parsePackageLock(text: string): DependencyFile {
   return { ecosystem: 'npm', format: `package-lock.json v${str(version) ?? '?'}`, dependencies, registries: new Map() };
 }
 
+/**
+ * js-yaml rather than the `yaml` package: on a 7 MB pnpm lockfile it takes about a tenth of the time
+ * (seconds against tens of seconds on a loaded runner). The failsafe schema keeps every scalar a
+ * string, so `1.10` stays a version instead of becoming the number 1.1; a duplicate key is an error.
+ */
 function yamlObject(text: string, format: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseYaml(text, { uniqueKeys: false, maxAliasCount: -1 });
+    value = jsYaml.load(text, { schema: jsYaml.FAILSAFE_SCHEMA, json: false });
   } catch (e) {
-    const line = (e as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
-    throw new UnparsedError(`${format} is not valid YAML${line ? ` (line ${line})` : ''}`);
+    const line = e instanceof jsYaml.YAMLException ? (e.mark as { line?: number } | undefined)?.line : undefined;
+    throw new UnparsedError(`${format} is not valid YAML${line !== undefined ? ` (line ${line + 1})` : ''}`);
   }
   const object = record(value);
   if (!object) throw new UnparsedError(`${format} is not a YAML mapping`);

@@ -11,6 +11,7 @@ export function parseGemfileLock(text: string): DependencyFile {
   let section: string | undefined;
   let remotes: string[] = [];
   let sectionDependencies: Dependency[] = [];
+  const registries = new Map<string, string>();
   const close = (): void => {
     const where =
       section === 'GEM'
@@ -18,7 +19,10 @@ export function parseGemfileLock(text: string): DependencyFile {
         : section === 'GIT'
           ? `git ${remotes.map((r) => urlSource(r, true)).join(' ')}`
           : 'local';
-    const isDefault = section === 'GEM' && (where === 'rubygems.org' || where === '');
+    // The first GEM section is the default source: a change of its remote is one file-level finding,
+    // not one per gem. A gem that moves to another section (another GEM remote, GIT, PATH) is per gem.
+    if (section === 'GEM' && !registries.has('GEM remote')) registries.set('GEM remote', where);
+    const isDefault = section === 'GEM' && registries.get('GEM remote') === where;
     for (const d of sectionDependencies) dependencies.push({ ...d, source: isDefault ? undefined : where });
     sectionDependencies = [];
     remotes = [];
@@ -50,5 +54,5 @@ export function parseGemfileLock(text: string): DependencyFile {
     const checksum = checksums.get(`${d.name} ${d.version}`);
     return checksum ? { ...d, checksum, checksumOf: 'gem' } : d;
   });
-  return { ecosystem: 'rubygems', format: 'Gemfile.lock', dependencies: withChecksums, registries: new Map() };
+  return { ecosystem: 'rubygems', format: 'Gemfile.lock', dependencies: withChecksums, registries };
 }
