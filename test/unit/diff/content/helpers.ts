@@ -9,22 +9,33 @@ export interface FileSides {
   readonly oldPath?: string;
 }
 
-/** Added line numbers of `head` against `base`, by a longest-common-subsequence line diff (as git would report). */
+/**
+ * Added line numbers of `head` against `base`, as git would report them: common leading and trailing
+ * lines are trimmed first (so 10 MB lockfiles with one changed line stay cheap), then a
+ * longest-common-subsequence line diff runs on what is left.
+ */
 export function addedLineNumbers(base: string, head: string): number[] {
   const a = base === '' ? [] : base.split('\n');
   const b = head === '' ? [] : head.split('\n');
-  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  const x = a.slice(prefix, a.length - suffix);
+  const y = b.slice(prefix, b.length - suffix);
+  if (x.length * y.length > 4_000_000) return y.map((_, k) => prefix + k + 1);
+  const lcs: number[][] = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
+  for (let i = x.length - 1; i >= 0; i--)
+    for (let j = y.length - 1; j >= 0; j--) lcs[i]![j] = x[i] === y[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const added: number[] = [];
   let i = 0;
   let j = 0;
-  while (j < b.length) {
-    if (i < a.length && a[i] === b[j]) {
+  while (j < y.length) {
+    if (i < x.length && x[i] === y[j]) {
       i++;
       j++;
-    } else if (i < a.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
-    else added.push(++j);
+    } else if (i < x.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!) i++;
+    else added.push(prefix + ++j);
   }
   return added;
 }

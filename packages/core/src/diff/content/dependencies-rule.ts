@@ -207,6 +207,16 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
         }
       }
     }
+    // A lockfile that parses but lost every entry is more likely truncated than a project that
+    // dropped all its dependencies: never a silent pass.
+    if (base && base.dependencies.length > 0 && head.dependencies.length === 0) {
+      return [
+        unparsed(
+          change.path,
+          `${change.path} names no dependencies at head (${base.dependencies.length} at base): emptied or truncated, so nothing was compared.`,
+        ),
+      ];
+    }
     return compareDependencyFiles(change.path, basePath, base, head, options);
   };
 
