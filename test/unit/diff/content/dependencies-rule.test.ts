@@ -112,6 +112,14 @@ describe('dependencies rule', () => {
     expect(findings[0]!.message).toBe('requirements.txt changes --index-url from pypi.org/simple to pypi.corp.example/simple.');
   });
 
+  it('a new dependency from a URL with credentials is listed by name and cleaned source only', async () => {
+    const { findings } = await judge([
+      { path: 'requirements.txt', base: 'flask==3.0.3\n', head: 'flask==3.0.3\nbilling @ git+https://ci:ghp_s3cr3tT0ken@github.com/acme/billing.git@v2\n' },
+    ]);
+    expect(findings.map((f) => f.message)).toEqual(['New dependency billing from git github.com/acme/billing in requirements.txt.']);
+    expect(JSON.stringify(findings)).not.toContain('s3cr3t');
+  });
+
   it('an npm alias and a local file dependency are source changes', async () => {
     const head = JSON.stringify({ dependencies: { lodash: 'npm:lodash-es@^4.17.21' }, devDependencies: { chalk: 'file:../chalk' } });
     const base = JSON.stringify({ dependencies: { lodash: '^4.17.21' }, devDependencies: { chalk: '^5.3.0' } });

@@ -105,7 +105,7 @@ export function compareDependencyFiles(
     const baseList = baseGroups.get(name);
     if (!baseList) {
       const first = headList[0]!;
-      const version = first.requirement ?? first.version;
+      const version = shownRequirement(first.requirement) ?? first.version;
       added.push(`${name}${version ? ` ${version}` : ''}${first.source ? ` from ${first.source}` : ''}`);
       continue;
     }
@@ -160,6 +160,14 @@ export function compareDependencyFiles(
   }
   // One order on every run and every reader: by code, then message (which starts with the package).
   return findings.sort((a, b) => (a.code !== b.code ? (a.code < b.code ? -1 : 1) : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/**
+ * A requirement as written, when it is a version or a range. A URL or a path is left out: it may carry
+ * credentials (`git+https://user:token@host/...`), and `source` already says where it points, cleaned.
+ */
+function shownRequirement(requirement: string | undefined): string | undefined {
+  return requirement !== undefined && /^[\w.+^~<>=!*,| -]{1,80}$/.test(requirement) && !requirement.includes('://') ? requirement.trim() : undefined;
 }
 
 function unparsed(path: string, message: string): Finding {
