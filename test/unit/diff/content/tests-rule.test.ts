@@ -112,6 +112,7 @@ describe('test files by each ecosystem', () => {
     ['src/cart.test.ts', 'name'],
     ['src/cart.spec.jsx', 'name'],
     ['src/__tests__/cart.ts', 'folder'],
+    ['test/cart.js', 'folder'],
     ['tests/test_cart.py', 'name'],
     ['shop/cart_test.py', 'name'],
     ['tests/helpers.py', 'folder'],
@@ -155,6 +156,17 @@ describe('counting test cases', () => {
   it('ignores test calls inside comments and strings', () => {
     const source = `// it('commented out', () => {})\nconst doc = "test('in a string')";\n/* it('block') */\nit('real', () => {});\n`;
     expect(countTestCases(blankCommentsAndStrings(source, 'js'), 'js')).toBe(1);
+  });
+
+  it('blanks a large test file in one pass', () => {
+    const one = "it('adds \\'quoted\\' items', () => {\n  // a comment with it.only(\n  expect(add(`a${1}`, \"b\")).toBe(3); /* block */\n});\n";
+    const source = one.repeat(20_000);
+    const started = performance.now();
+    const blanked = blankCommentsAndStrings(source, 'js');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(blanked).toHaveLength(source.length);
+    expect(countTestCases(blanked, 'js')).toBe(20_000);
+    expect(blanked).not.toContain('only');
   });
 
   it('keeps lines where they were, so added line numbers still point at the code', () => {

@@ -40,7 +40,7 @@ export function testPathKind(path: string): 'name' | 'folder' | undefined {
   const by = (name: boolean, folder: boolean): 'name' | 'folder' | undefined => (name ? 'name' : folder ? 'folder' : undefined);
   switch (language) {
     case 'js':
-      return by(/\.(?:test|spec|cy|e2e)\.[cm]?[jt]sx?$/.test(base), dirs.includes('__tests__'));
+      return by(/\.(?:test|spec|cy|e2e)\.[cm]?[jt]sx?$/.test(base), dirs.includes('__tests__') || dirs.includes('test') || dirs.includes('tests'));
     case 'python':
       return by(/^test_.*\.py$/.test(base) || /_test\.py$/.test(base), dirs.includes('tests') || dirs.includes('test'));
     case 'go':
