@@ -348,6 +348,18 @@ describe('tests rule', () => {
     expect(reads).toEqual(['head:src/cart.test.ts']);
   });
 
+  it('a deleted test file that git called binary is still a deleted test', async () => {
+    const ctx = changeOf([{ path: 'cart/cart_test.go', base: GO_TEST }]);
+    const changes = { ...ctx.changes, files: ctx.changes.files.map((f) => ({ ...f, binary: true, deleted: 0, addedLines: [] })) };
+    expect(summary(await testsRule(strict).run({ changes, content: ctx.content }))).toEqual(['test-deleted fail cart/cart_test.go']);
+  });
+
+  it('a copied test file is judged as a new one: its added .only is reported', async () => {
+    const ctx = changeOf([{ path: 'src/copy.test.ts', head: JS_SPEC.replace("it('sums prices'", "it.only('sums prices'") }]);
+    const changes = { ...ctx.changes, files: ctx.changes.files.map((f) => ({ ...f, status: 'copied' as const, oldPath: 'src/cart.test.ts', similarity: 95 })) };
+    expect(summary(await testsRule(strict).run({ changes, content: ctx.content }))).toEqual(['test-focused fail src/copy.test.ts:5']);
+  });
+
   it('contentRules returns the tests rule with the policy options', async () => {
     const rules = contentRules({ tests: strict, dependencies: { allowDowngrade: false, allowRegistryChange: false } });
     expect(rules.map((r) => r.name)).toEqual(['tests', 'dependencies']);

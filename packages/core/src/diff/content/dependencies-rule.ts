@@ -19,6 +19,8 @@ export const MAX_DEPENDENCY_FILE_BYTES = 64 * 1024 * 1024;
 /** New packages listed per file; a new lockfile may add thousands, and the report needs the count, not each one. */
 export const MAX_ADDED_PER_FILE = 50;
 
+const ADDED_DECIDED_BY = 'default: new dependencies are a risk signal';
+
 const DEFAULT_SOURCE: Record<Ecosystem, string> = {
   npm: 'the npm registry',
   pypi: 'PyPI',
@@ -146,7 +148,15 @@ export function compareDependencyFiles(
   }
   const listed = added.slice(0, MAX_ADDED_PER_FILE);
   for (const what of listed) {
-    findings.push({ rule: 'dependencies', code: 'dependency-added', severity: 'pass', tier: 'medium', message: `New dependency ${what} in ${at}.`, path });
+    findings.push({
+      rule: 'dependencies',
+      code: 'dependency-added',
+      severity: 'pass',
+      tier: 'medium',
+      message: `New dependency ${what} in ${at}.`,
+      path,
+      decidedBy: ADDED_DECIDED_BY,
+    });
   }
   if (added.length > listed.length) {
     findings.push({
@@ -156,6 +166,7 @@ export function compareDependencyFiles(
       tier: 'medium',
       message: `${added.length - listed.length} more new dependencies in ${at} (${added.length} in all).`,
       path,
+      decidedBy: ADDED_DECIDED_BY,
     });
   }
   // One order on every run and every reader: by code, then message (which starts with the package).
@@ -171,7 +182,15 @@ function shownRequirement(requirement: string | undefined): string | undefined {
 }
 
 function unparsed(path: string, message: string): Finding {
-  return { rule: 'dependencies', code: 'dependency-unparsed', severity: 'warn', tier: 'medium', message, path };
+  return {
+    rule: 'dependencies',
+    code: 'dependency-unparsed',
+    severity: 'warn',
+    tier: 'medium',
+    message,
+    path,
+    decidedBy: 'default: a dependency file that cannot be read is never a pass',
+  };
 }
 
 async function readText(ctx: RuleContext, side: 'base' | 'head', path: string): Promise<string | undefined | Error> {

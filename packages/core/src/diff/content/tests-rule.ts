@@ -158,10 +158,9 @@ export function testsRule(options: TestsOptions): Rule {
     name: 'tests',
     async run(ctx) {
       const findings: Finding[] = [];
-      for (const change of ctx.changes.files) {
-        if (change.binary) continue;
-        findings.push(...(await judge(ctx, change)));
-      }
+      // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
+      // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
+      for (const change of ctx.changes.files) findings.push(...(await judge(ctx, change)));
       return findings;
     },
   };
