@@ -120,6 +120,18 @@ describe('dependencies rule', () => {
     expect(JSON.stringify(findings)).not.toContain('s3cr3t');
   });
 
+  it('editable and path installs are read, and a URL without a name is named by its cleaned location', async () => {
+    const head = '-e .\n-e ./libs/common[test]\n./vendor/wheel-1.0.tar.gz\ngit+https://ci:ghp_s3cr3tT0ken@github.com/acme/tools.git@main\n';
+    const { findings } = await judge([{ path: 'requirements.txt', base: '', head }]);
+    expect(findings.map((f) => f.message)).toEqual([
+      'New dependency . from local in requirements.txt.',
+      'New dependency ./libs/common from local in requirements.txt.',
+      'New dependency git github.com/acme/tools from git github.com/acme/tools in requirements.txt.',
+      'New dependency wheel from local in requirements.txt.',
+    ]);
+    expect(JSON.stringify(findings)).not.toContain('s3cr3t');
+  });
+
   it('an npm alias and a local file dependency are source changes', async () => {
     const head = JSON.stringify({ dependencies: { lodash: 'npm:lodash-es@^4.17.21' }, devDependencies: { chalk: 'file:../chalk' } });
     const base = JSON.stringify({ dependencies: { lodash: '^4.17.21' }, devDependencies: { chalk: '^5.3.0' } });

@@ -178,7 +178,7 @@ export function compareDependencyFiles(
  * credentials (`git+https://user:token@host/...`), and `source` already says where it points, cleaned.
  */
 function shownRequirement(requirement: string | undefined): string | undefined {
-  return requirement !== undefined && /^[\w.+^~<>=!*,| -]{1,80}$/.test(requirement) && !requirement.includes('://') ? requirement.trim() : undefined;
+  return requirement !== undefined && /^[\w.+^~<>=!*,| -]{1,80}$/.test(requirement) && /\d|\*/.test(requirement) ? requirement.trim() : undefined;
 }
 
 function unparsed(path: string, message: string): Finding {

@@ -50,7 +50,7 @@ export function parseRequirements(text: string): DependencyFile {
       return;
     }
     const requirement = line.replace(/\s+--[a-z-]+(?:[= ]\S+)?/g, '');
-    if (/^(?:[a-z+]+:\/\/|\.{0,2}\/|git\+)/i.test(requirement)) dependencies.push(urlRequirement(requirement, where));
+    if (/^(?:[a-z+]+:\/\/|\.{1,2}(?:[/[]|$)|\/|git\+)/i.test(requirement)) dependencies.push(urlRequirement(requirement, where));
     else dependencies.push(pep508(requirement, where));
   });
   if (extraIndexes.length > 0) registries.set('--extra-index-url', [...new Set(extraIndexes)].sort().join(' '));
@@ -60,12 +60,14 @@ export function parseRequirements(text: string): DependencyFile {
 
 /** A bare URL or path requirement: the name comes from `#egg=` or the archive's file name. */
 function urlRequirement(target: string, where: string): Dependency {
+  const local = /^\.{1,2}(?:[/[]|$)|^\/|^file:/.test(target);
+  if (!local && !/^[a-z+]+:\/\//i.test(target)) throw new UnparsedError(`${where}: not a requirement, option or URL`);
   const egg = /#egg=([A-Za-z0-9._-]+)/.exec(target)?.[1];
   const file = /([A-Za-z0-9_.]+?)-\d[^/]*\.(?:whl|tar\.gz|zip)$/.exec(target)?.[1];
-  const name = pep503(egg ?? file ?? target);
-  if (/^\.{0,2}\/|^file:/.test(target)) return { name, source: 'local', requirement: target };
-  if (!/^[a-z+]+:\/\//i.test(target)) throw new UnparsedError(`${where}: not a requirement, option or URL`);
-  return { name, requirement: target, source: /^git\+/.test(target) ? `git ${urlSource(target.replace(/[@#][^/]*$/, ''), true)}` : `url ${urlSource(target)}` };
+  const source = local ? 'local' : /^git\+/.test(target) ? `git ${urlSource(target.replace(/[@#][^/]*$/, ''), true)}` : `url ${urlSource(target)}`;
+  // Without `#egg=` or an archive name, the cleaned location names it: never the raw URL, which may hold credentials.
+  const name = (egg ?? file) ? pep503((egg ?? file)!) : local ? target.replace(/\[.*$/, '') : source;
+  return { name, requirement: target, source };
 }
 
 function toml(text: string, format: string): Record<string, unknown> {
