@@ -7,7 +7,7 @@ import { changeOf, type FileSides } from './helpers.js';
 
 /**
  * One folder per case: `base/` and `head/` hold the repository's files on each side, `expected.json`
- * the findings (code, severity, path, message) in order. A new case needs no new code.
+ * the findings (code, severity, path, line where found, message) in order. A new case needs no new code.
  */
 const fixtures = fileURLToPath(new URL('./fixtures', import.meta.url));
 
@@ -43,7 +43,9 @@ describe('dependencies rule, golden cases', () => {
     const expected = JSON.parse(readFileSync(path.join(caseDir, 'expected.json'), 'utf8')) as unknown[];
     const ctx = changeOf(sidesOf(caseDir));
     const findings = await dependenciesRule(strict).run(ctx);
-    expect(findings.map(({ code, severity, path: p, message }) => ({ code, severity, path: p, message }))).toEqual(expected);
+    expect(
+      findings.map(({ code, severity, path: p, line, message }) => JSON.parse(JSON.stringify({ code, severity, path: p, line, message })) as unknown),
+    ).toEqual(expected);
   });
 
   it('the policy allows downgrades and registry changes: the findings stay, as information', async () => {

@@ -85,8 +85,15 @@ export function compareDependencyFiles(
   base: DependencyFile | undefined,
   head: DependencyFile,
   options: DependenciesOptions,
+  headText?: string,
 ): Finding[] {
   const findings: Finding[] = [];
+  // What to look for in the head text to give each finding a line: a package name, or a registry's new location.
+  const subjects = new Map<Finding, string>();
+  const push = (finding: Finding, subject: string): void => {
+    findings.push(finding);
+    subjects.set(finding, subject);
+  };
   const ecosystem = head.ecosystem;
   const at = path === basePath ? path : `${path} (was ${basePath})`;
   const downgradeVerdict = options.allowDowngrade ? ({ severity: 'pass', tier: 'medium' } as const) : ({ severity: 'fail', tier: 'high' } as const);
@@ -102,39 +109,42 @@ export function compareDependencyFiles(
 
   const baseGroups = groupByName(base?.dependencies ?? []);
   const headGroups = groupByName(head.dependencies);
-  const added: string[] = [];
+  const added: Array<{ name: string; what: string }> = [];
   for (const [name, headList] of [...headGroups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const baseList = baseGroups.get(name);
     if (!baseList) {
       const first = headList[0]!;
       const version = shownRequirement(first.requirement) ?? first.version;
-      added.push(`${name}${version ? ` ${version}` : ''}${first.source ? ` from ${first.source}` : ''}`);
+      added.push({ name, what: `${name}${version ? ` ${version}` : ''}${first.source ? ` from ${first.source}` : ''}` });
       continue;
     }
     const fromTo = downgrade(ecosystem, comparable(ecosystem, baseList), comparable(ecosystem, headList));
     if (fromTo) {
-      findings.push({
-        rule: 'dependencies',
-        code: 'dependency-downgrade',
-        ...downgradeVerdict,
-        message: `${name} goes down from ${fromTo[0]} to ${fromTo[1]} in ${at}.`,
-        path,
-        decidedBy: 'scope.dependencies.allow-downgrade',
-      });
+      push(
+        {
+          rule: 'dependencies',
+          code: 'dependency-downgrade',
+          ...downgradeVerdict,
+          message: `${name} goes down from ${fromTo[0]} to ${fromTo[1]} in ${at}.`,
+          path,
+          decidedBy: 'scope.dependencies.allow-downgrade',
+        },
+        name,
+      );
     }
     const baseSources = new Set(baseList.map((d) => d.source));
     const newSources = [...new Set(headList.map((d) => d.source))].filter((s) => !baseSources.has(s));
     if (newSources.length > 0) {
       const was = [...baseSources].map((s) => describeSource(ecosystem, s)).join(', ');
       const now = newSources.map((s) => describeSource(ecosystem, s)).join(', ');
-      findings.push(sourceFinding(`${name} now comes from ${now} instead of ${was} in ${at}.`));
+      push(sourceFinding(`${name} now comes from ${now} instead of ${was} in ${at}.`), name);
     }
     // The same version from the same place with another checksum: the artifact itself was swapped.
     const baseSums = new Map(baseList.filter((d) => d.checksum).map((d) => [`${d.version} ${d.source ?? ''} ${d.checksumOf ?? ''}`, d.checksum]));
     for (const d of headList) {
       const was = d.checksum ? baseSums.get(`${d.version} ${d.source ?? ''} ${d.checksumOf ?? ''}`) : undefined;
       if (was !== undefined && was !== d.checksum) {
-        findings.push(sourceFinding(`${name} ${d.version} has a different ${d.checksumOf ?? ''} checksum in ${at}: same version, different content.`));
+        push(sourceFinding(`${name} ${d.version} has a different ${d.checksumOf ?? ''} checksum in ${at}: same version, different content.`), name);
         break;
       }
     }
@@ -143,20 +153,24 @@ export function compareDependencyFiles(
     for (const [setting, value] of [...head.registries].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const was = base.registries.get(setting);
       if (was === value) continue;
-      findings.push(sourceFinding(was === undefined ? `${at} adds ${setting} ${value}.` : `${at} changes ${setting} from ${was} to ${value}.`));
+      const needle = value.split(' ').reduce((a, b) => (b.length > a.length ? b : a), '');
+      push(sourceFinding(was === undefined ? `${at} adds ${setting} ${value}.` : `${at} changes ${setting} from ${was} to ${value}.`), `${LITERAL}${needle}`);
     }
   }
   const listed = added.slice(0, MAX_ADDED_PER_FILE);
-  for (const what of listed) {
-    findings.push({
-      rule: 'dependencies',
-      code: 'dependency-added',
-      severity: 'pass',
-      tier: 'medium',
-      message: `New dependency ${what} in ${at}.`,
-      path,
-      decidedBy: ADDED_DECIDED_BY,
-    });
+  for (const { name, what } of listed) {
+    push(
+      {
+        rule: 'dependencies',
+        code: 'dependency-added',
+        severity: 'pass',
+        tier: 'medium',
+        message: `New dependency ${what} in ${at}.`,
+        path,
+        decidedBy: ADDED_DECIDED_BY,
+      },
+      name,
+    );
   }
   if (added.length > listed.length) {
     findings.push({
@@ -169,8 +183,40 @@ export function compareDependencyFiles(
       decidedBy: ADDED_DECIDED_BY,
     });
   }
+  const located = headText === undefined ? findings : withLines(findings, subjects, headText, ecosystem);
   // One order on every run and every reader: by code, then message (which starts with the package).
-  return findings.sort((a, b) => (a.code !== b.code ? (a.code < b.code ? -1 : 1) : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return located.sort((a, b) => (a.code !== b.code ? (a.code < b.code ? -1 : 1) : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}
+
+/** Marks a subject searched as plain text rather than as a whole-word package name. */
+const LITERAL = '\u0000';
+
+/** Lines looked up per file: each lookup scans the text, and a 10 MB lockfile may have many findings. */
+const MAX_LOCATED_PER_FILE = 200;
+
+/**
+ * Gives each finding the first head line naming its subject as a whole word, so annotations land on
+ * the dependency (in a manifest, its declaration; in a lockfile, its first mention). Python names
+ * match case- and separator-insensitively, as pip does.
+ */
+function withLines(findings: readonly Finding[], subjects: ReadonlyMap<Finding, string>, text: string, ecosystem: Ecosystem): Finding[] {
+  let lines: string[] | undefined;
+  return findings.map((finding, index) => {
+    const subject = subjects.get(finding)?.replace(/ \(override\)$/, '');
+    if (!subject || index >= MAX_LOCATED_PER_FILE) return finding;
+    lines ??= text.split('\n');
+    if (subject.startsWith(LITERAL)) {
+      // A registry's cleaned location (`host/path`) sits inside a URL: found as plain text.
+      const needle = subject.slice(LITERAL.length);
+      const at = needle === '' ? -1 : lines.findIndex((line) => line.includes(needle));
+      return at === -1 ? finding : { ...finding, line: at + 1 };
+    }
+    const escaped = subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const body = ecosystem === 'pypi' ? escaped.replace(/\\?[-_.]/g, '[-_.]') : escaped;
+    const pattern = new RegExp(`(?<![\\w@/.-])${body}(?![\\w/-])`, ecosystem === 'pypi' ? 'i' : '');
+    const at = lines.findIndex((line) => pattern.test(line));
+    return at === -1 ? finding : { ...finding, line: at + 1 };
+  });
 }
 
 /**
@@ -244,7 +290,7 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
         ),
       ];
     }
-    return compareDependencyFiles(change.path, basePath, base, head, options);
+    return compareDependencyFiles(change.path, basePath, base, head, options, headText);
   };
 
   return {
