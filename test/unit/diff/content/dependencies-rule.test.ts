@@ -107,7 +107,7 @@ describe('dependencies rule', () => {
         head: '--index-url https://deploy:s3cr3t-t0ken@pypi.corp.example/simple\nflask==3.0.3\n',
       },
     ]);
-    expect(summary(findings)).toEqual(['dependency-source-changed fail requirements.txt']);
+    expect(summary(findings)).toEqual(['dependency-source-changed fail requirements.txt:1']);
     expect(JSON.stringify(findings)).not.toContain('s3cr3t');
     expect(findings[0]!.message).toBe('requirements.txt changes --index-url from pypi.org/simple to pypi.corp.example/simple.');
   });
