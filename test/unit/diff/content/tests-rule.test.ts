@@ -341,10 +341,17 @@ describe('tests rule', () => {
     expect(findings).toEqual([]);
   });
 
-  it('a file that only gained lines is not read at base', async () => {
+  it('a test file that only gained lines with no marker in them is not read at all', async () => {
     const head = JS_SPEC.replace("test('rounds", "it('handles one item', () => {});\n  test('rounds");
     const { findings, reads } = await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]);
     expect(findings).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
+  it('a test file that only gained a marker line is read at head only', async () => {
+    const head = JS_SPEC.replace("test('rounds", "it.only('handles one item', () => {});\n  test('rounds");
+    const { findings, reads } = await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]);
+    expect(summary(findings)).toEqual(['test-focused fail src/cart.test.ts:13']);
     expect(reads).toEqual(['head:src/cart.test.ts']);
   });
 

@@ -104,7 +104,12 @@ export function testsRule(options: TestsOptions): Rule {
     // A file that only gained lines cannot have lost a test case, so its base is not read.
     const needBase = basePath !== undefined && mayBeTest(basePath) && (change.status === 'deleted' || change.status === 'renamed' || change.deleted > 0);
     const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
-    const head = headPath !== undefined && mayBeTest(headPath) ? await readSide(ctx, 'head', headPath) : undefined;
+    // The head is read to compare counts, or when an added line could hold a marker: blanking only
+    // removes text, so a line whose raw text matches no marker cannot match once blanked.
+    const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
+    const markerCandidate = headLanguage !== undefined && change.addedLines.some((added) => MARKERS[headLanguage].some((m) => m.pattern.test(added.text)));
+    const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
+    const head = needHead ? await readSide(ctx, 'head', headPath) : undefined;
 
     if (base?.isTest && (!head || !head.isTest)) {
       const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;
