@@ -1,0 +1,95 @@
+/**
+ * Blanks comments and the insides of string literals, keeping every newline and every other
+ * character's position, so the test counters and the skip/focus markers look only at code: a
+ * comment that says `it.only` or a test named "should skip" is not a focused or skipped test.
+ * A cheap scanner, not a parser: it knows each language's comment and string delimiters and no more.
+ */
+
+export type SourceLanguage = 'js' | 'python' | 'go' | 'jvm' | 'rust' | 'ruby';
+
+interface Syntax {
+  readonly lineComment: readonly string[];
+  readonly blockComment?: readonly [string, string];
+  /** Quotes that open a string closed by the same quote; a backslash escapes the next character. */
+  readonly quotes: readonly string[];
+  /** Quotes that open a string running across lines (Go and JS backticks, Python triple quotes). */
+  readonly longQuotes: readonly string[];
+}
+
+const SYNTAX: Record<SourceLanguage, Syntax> = {
+  js: { lineComment: ['//'], blockComment: ['/*', '*/'], quotes: ["'", '"'], longQuotes: ['`'] },
+  python: { lineComment: ['#'], quotes: ["'", '"'], longQuotes: ['"""', "'''"] },
+  go: { lineComment: ['//'], blockComment: ['/*', '*/'], quotes: ['"', "'"], longQuotes: ['`'] },
+  jvm: { lineComment: ['//'], blockComment: ['/*', '*/'], quotes: ['"', "'"], longQuotes: ['"""'] },
+  // Rust's `'` opens a char literal or a lifetime: handled apart.
+  rust: { lineComment: ['//'], blockComment: ['/*', '*/'], quotes: ['"'], longQuotes: [] },
+  ruby: { lineComment: ['#'], blockComment: ['\n=begin', '\n=end'], quotes: ["'", '"'], longQuotes: [] },
+};
+
+/** Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay. */
+export function blankCommentsAndStrings(source: string, language: SourceLanguage): string {
+  const syntax = SYNTAX[language];
+  // Built from slices rather than a per-character array: a large test file costs one pass and a few
+  // strings, not an array of one string per character.
+  const parts: string[] = [];
+  let copied = 0;
+  const blank = (from: number, to: number): void => {
+    const end = Math.min(to, source.length);
+    if (end <= from) return;
+    parts.push(source.slice(copied, from), source.slice(from, end).replace(/[^\n]/g, ' '));
+    copied = end;
+  };
+  let i = 0;
+  const n = source.length;
+  outer: while (i < n) {
+    const c = source[i]!;
+    for (const lc of syntax.lineComment) {
+      if (source.startsWith(lc, i)) {
+        const end = source.indexOf('\n', i);
+        const stop = end === -1 ? n : end;
+        blank(i, stop);
+        i = stop;
+        continue outer;
+      }
+    }
+    if (syntax.blockComment && source.startsWith(syntax.blockComment[0], i)) {
+      const close = source.indexOf(syntax.blockComment[1], i + syntax.blockComment[0].length);
+      const stop = close === -1 ? n : close + syntax.blockComment[1].length;
+      blank(i + (syntax.blockComment[0].startsWith('\n') ? 1 : 0), stop);
+      i = stop;
+      continue;
+    }
+    for (const q of syntax.longQuotes) {
+      if (source.startsWith(q, i)) {
+        let k = i + q.length;
+        while (k < n && !source.startsWith(q, k)) k += source[k] === '\\' && q !== '`' ? 2 : source[k] === '\\' ? 2 : 1;
+        blank(i + q.length, k);
+        i = Math.min(n, k + q.length);
+        continue outer;
+      }
+    }
+    if (language === 'rust' && c === "'") {
+      // A char literal is `'x'` or `'\n'`/`'\u{..}'`; anything else is a lifetime and is left alone.
+      const close = source[i + 1] === '\\' ? source.indexOf("'", i + 2) : i + 2;
+      if (close > i && close - i <= 12 && source[close] === "'" && !source.slice(i + 1, close).includes('\n')) {
+        blank(i + 1, close);
+        i = close + 1;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (syntax.quotes.includes(c)) {
+      let k = i + 1;
+      // Single-line strings stop at the end of the line even when unclosed, so one odd quote cannot
+      // blank the rest of the file.
+      while (k < n && source[k] !== c && source[k] !== '\n') k += source[k] === '\\' ? 2 : 1;
+      blank(i + 1, k);
+      i = k < n && source[k] === c ? k + 1 : k;
+      continue;
+    }
+    i++;
+  }
+  parts.push(source.slice(copied));
+  return parts.join('');
+}

@@ -1,0 +1,66 @@
+/**
+ * Which changed files are tests, by each ecosystem's own conventions, and which language's counters
+ * and markers apply to them. Only a recognised source extension makes a test file: a fixture
+ * (`tests/data.json`) or a snapshot is test data, not a test.
+ */
+
+import type { SourceLanguage } from './lexer.js';
+
+const EXTENSIONS: ReadonlyArray<readonly [RegExp, SourceLanguage]> = [
+  [/\.(?:[cm]?[jt]sx?)$/, 'js'],
+  [/\.py$/, 'python'],
+  [/\.go$/, 'go'],
+  [/\.(?:java|kt|kts|groovy|scala)$/, 'jvm'],
+  [/\.rs$/, 'rust'],
+  [/\.rb$/, 'ruby'],
+];
+
+/** The language of a source file by its extension, or undefined for anything else. */
+export function sourceLanguage(path: string): SourceLanguage | undefined {
+  for (const [pattern, language] of EXTENSIONS) if (pattern.test(path)) return language;
+  return undefined;
+}
+
+function segments(path: string): { dirs: string[]; base: string } {
+  const parts = path.split('/');
+  const base = parts.pop() ?? '';
+  return { dirs: parts, base };
+}
+
+/**
+ * Whether `path` is a test file by its path alone: `name` when the file name itself says so
+ * (`*.test.ts`, `test_*.py`, `*_test.go`), `folder` when only its folder does (`tests/helpers.py`,
+ * `src/test/java/Util.java`): such a file is a test file only if it holds test cases. Rust files
+ * outside `tests/` are test files only when their content holds `#[test]` or `#[cfg(test)]`.
+ */
+export function testPathKind(path: string): 'name' | 'folder' | undefined {
+  const language = sourceLanguage(path);
+  if (!language) return undefined;
+  const { dirs, base } = segments(path);
+  const by = (name: boolean, folder: boolean): 'name' | 'folder' | undefined => (name ? 'name' : folder ? 'folder' : undefined);
+  switch (language) {
+    case 'js':
+      return by(/\.(?:test|spec|cy|e2e)\.[cm]?[jt]sx?$/.test(base), dirs.includes('__tests__') || dirs.includes('test') || dirs.includes('tests'));
+    case 'python':
+      return by(/^test_.*\.py$/.test(base) || /_test\.py$/.test(base), dirs.includes('tests') || dirs.includes('test'));
+    case 'go':
+      return by(base.endsWith('_test.go'), false);
+    case 'jvm':
+      return by(/(?:Tests?|IT|Spec)\.(?:java|kt|kts|groovy|scala)$/.test(base), inSourceSet(dirs, 'test') || inSourceSet(dirs, 'androidTest'));
+    case 'rust':
+      return by(false, dirs.includes('tests') || dirs.includes('benches'));
+    case 'ruby':
+      return by(/_(?:spec|test)\.rb$/.test(base) || /^test_.*\.rb$/.test(base), dirs.includes('spec') || dirs.includes('test'));
+  }
+}
+
+/** Gradle and Maven's `src/test/...` (or `src/androidTest/...`) source sets, at any depth. */
+function inSourceSet(dirs: readonly string[], set: string): boolean {
+  for (let i = 0; i + 1 < dirs.length; i++) if (dirs[i] === 'src' && dirs[i + 1] === set) return true;
+  return false;
+}
+
+/** Rust keeps unit tests inside the source file; such a file is a test file too. Expects blanked text. */
+export function rustHasTests(code: string): boolean {
+  return /#\s*\[\s*cfg\s*\(\s*test\s*\)\s*\]/.test(code) || /#\s*\[\s*(?:[\w]+::)*test\s*[\]()]/.test(code);
+}

@@ -1,0 +1,172 @@
+/**
+ * The `tests` rule: no deleted test files, no net loss of test cases in a test file, no newly skipped
+ * or focused tests. Every judgement is made on text with comments and strings blanked, and only in
+ * test files: `.skip()` in production code is somebody's API, not a skipped test.
+ */
+
+import type { FileChange, Finding, Rule, RuleContext } from '../types.js';
+import { blankCommentsAndStrings, type SourceLanguage } from './lexer.js';
+import { rustHasTests, sourceLanguage, testPathKind } from './test-files.js';
+
+export interface TestsOptions {
+  readonly allowDeleted: boolean;
+  readonly allowSkipped: boolean;
+  readonly allowFewer: boolean;
+}
+
+/** Patterns that each count one test case, per language. */
+const CASE_PATTERNS: Record<SourceLanguage, readonly RegExp[]> = {
+  js: [/(?<![\w$.])(?:it|test|specify|fit|xit|xtest)\s*(?:\.\s*\w+\s*)*\(/g],
+  python: [/^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\(/gm],
+  go: [/^func[ \t]+(?:Test|Fuzz)(?![a-z])\w*[ \t]*\(/gm],
+  jvm: [/@\s*(?:Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\b/g],
+  rust: [/#\s*\[\s*(?:\w+\s*::\s*)*(?:test|test_case|rstest)\b/g],
+  ruby: [/^[ \t]*(?:it|specify|example|scenario|its|fit|xit)\b(?=[ \t]*(?:\(|['"{]|do\b))/gm, /^[ \t]*def[ \t]+test_\w*/gm, /^[ \t]*test[ \t]+['"]/gm],
+};
+
+interface Marker {
+  readonly pattern: RegExp;
+  readonly code: 'test-skipped' | 'test-focused';
+  readonly what: string;
+}
+
+const MARKERS: Record<SourceLanguage, readonly Marker[]> = {
+  js: [
+    { pattern: /\.\s*only\b(?=\s*[(.`])/, code: 'test-focused', what: '`.only`' },
+    { pattern: /(?<![\w$.])(?:fit|fdescribe|fcontext)\s*\(/, code: 'test-focused', what: '`fit`/`fdescribe`' },
+    { pattern: /(?<![\w$])(?:it|test|describe|context|suite|specify|bench)\s*\.\s*(?:skip|skipIf|todo)\b/, code: 'test-skipped', what: '`.skip`/`.todo`' },
+    { pattern: /(?<![\w$.])(?:xit|xtest|xdescribe|xcontext|xspecify)\s*\(/, code: 'test-skipped', what: '`xit`/`xdescribe`' },
+    { pattern: /\bthis\s*\.\s*skip\s*\(|(?<![\w$.])pending\s*\(/, code: 'test-skipped', what: '`this.skip()`/`pending()`' },
+  ],
+  python: [
+    { pattern: /@\s*pytest\s*\.\s*mark\s*\.\s*(?:skip|skipif|xfail)\b/, code: 'test-skipped', what: '`@pytest.mark.skip`' },
+    { pattern: /@\s*(?:unittest\s*\.\s*)?(?:skip|skipIf|skipUnless|expectedFailure)\b/, code: 'test-skipped', what: '`@unittest.skip`' },
+    { pattern: /\bpytest\s*\.\s*(?:skip|xfail)\s*\(|\bself\s*\.\s*skipTest\s*\(/, code: 'test-skipped', what: '`pytest.skip()`' },
+  ],
+  go: [{ pattern: /\b\w+\s*\.\s*Skip(?:f|Now)?\s*\(/, code: 'test-skipped', what: '`t.Skip`' }],
+  jvm: [{ pattern: /@\s*(?:Disabled\w*|Ignore)\b/, code: 'test-skipped', what: '`@Disabled`/`@Ignore`' }],
+  rust: [{ pattern: /#\s*\[\s*ignore\b/, code: 'test-skipped', what: '`#[ignore]`' }],
+  ruby: [
+    { pattern: /(?<![\w.])(?:fit|fdescribe|fcontext|fspecify|fexample|fscenario)\b/, code: 'test-focused', what: '`fit`/`fdescribe`' },
+    { pattern: /\bfocus\s*:\s*true\b|(?<![\w:]):focus\b/, code: 'test-focused', what: '`focus: true`' },
+    { pattern: /(?<![\w.])(?:xit|xdescribe|xcontext|xspecify|xexample|xscenario)\b/, code: 'test-skipped', what: '`xit`/`xdescribe`' },
+    { pattern: /(?:^|[\s;{(])(?:skip|pending)(?=[\s(]|$)/, code: 'test-skipped', what: '`skip`/`pending`' },
+    { pattern: /\bskip\s*:\s*(?:true\b|['"])|(?<![\w:]):skip\b/, code: 'test-skipped', what: '`skip: true`' },
+  ],
+};
+
+/** Counts the test cases in source text that has been through `blankCommentsAndStrings`. */
+export function countTestCases(code: string, language: SourceLanguage): number {
+  let count = 0;
+  for (const pattern of CASE_PATTERNS[language]) {
+    pattern.lastIndex = 0;
+    for (const _ of code.matchAll(pattern)) count++;
+  }
+  return count;
+}
+
+/** One side of a file, read once and blanked once. */
+interface Side {
+  readonly code: string;
+  readonly cases: number;
+  readonly isTest: boolean;
+}
+
+async function readSide(ctx: RuleContext, side: 'base' | 'head', path: string): Promise<Side | undefined> {
+  const language = sourceLanguage(path);
+  const kind = testPathKind(path);
+  if (!language || (!kind && language !== 'rust')) return undefined;
+  const bytes = await ctx.content.read(side, path);
+  if (!bytes) return undefined;
+  const code = blankCommentsAndStrings(bytes.toString('utf8'), language);
+  const cases = countTestCases(code, language);
+  // A file that is a test only by its folder (`tests/helpers.py`) counts when it holds test cases.
+  const isTest = kind === 'name' || (kind === 'folder' && cases > 0) || (language === 'rust' && rustHasTests(code));
+  return { code, cases, isTest };
+}
+
+/** Whether the path could be a test file at all, before reading it (cheap: no content read otherwise). */
+function mayBeTest(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  return testPathKind(path) !== undefined || sourceLanguage(path) === 'rust';
+}
+
+export function testsRule(options: TestsOptions): Rule {
+  const verdict = (allowed: boolean) =>
+    allowed ? { severity: 'pass' as const, tier: 'medium' as const } : { severity: 'fail' as const, tier: 'high' as const };
+
+  const judge = async (ctx: RuleContext, change: FileChange): Promise<Finding[]> => {
+    const findings: Finding[] = [];
+    const basePath = change.status === 'renamed' ? change.oldPath : change.status === 'added' || change.status === 'copied' ? undefined : change.path;
+    const headPath = change.status === 'deleted' ? undefined : change.path;
+    if (!mayBeTest(basePath) && !mayBeTest(headPath)) return findings;
+
+    // A file that only gained lines cannot have lost a test case, so its base is not read.
+    const needBase = basePath !== undefined && mayBeTest(basePath) && (change.status === 'deleted' || change.status === 'renamed' || change.deleted > 0);
+    const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
+    // The head is read to compare counts, or when an added line could hold a marker: blanking only
+    // removes text, so a line whose raw text matches no marker cannot match once blanked.
+    const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
+    const markerCandidate = headLanguage !== undefined && change.addedLines.some((added) => MARKERS[headLanguage].some((m) => m.pattern.test(added.text)));
+    const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
+    const head = needHead ? await readSide(ctx, 'head', headPath) : undefined;
+
+    if (base?.isTest && (!head || !head.isTest)) {
+      const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;
+      findings.push({
+        rule: 'tests',
+        code: 'test-deleted',
+        ...verdict(options.allowDeleted),
+        message: `Test file ${basePath} ${how} (${base.cases} test case${base.cases === 1 ? '' : 's'} at base).`,
+        path: headPath ?? basePath,
+        decidedBy: 'scope.tests.allow-deleted',
+      });
+      return findings;
+    }
+    if (base?.isTest && head?.isTest && head.cases < base.cases) {
+      const lost = base.cases - head.cases;
+      findings.push({
+        rule: 'tests',
+        code: 'test-cases-removed',
+        ...verdict(options.allowFewer),
+        message: `${headPath} has ${lost} test case${lost === 1 ? '' : 's'} fewer: ${base.cases} at base, ${head.cases} at head${basePath !== headPath ? ` (was ${basePath})` : ''}.`,
+        path: headPath,
+        decidedBy: 'scope.tests.allow-fewer',
+      });
+    }
+    if (head?.isTest && headPath && change.addedLines.length > 0) {
+      const language = sourceLanguage(headPath)!;
+      const lines = head.code.split('\n');
+      for (const added of change.addedLines) {
+        // The line's text is never echoed: a test line may hold a credential the secrets rule reports.
+        const code = lines[added.line - 1];
+        if (code === undefined) continue;
+        for (const marker of MARKERS[language]) {
+          if (!marker.pattern.test(code)) continue;
+          findings.push({
+            rule: 'tests',
+            code: marker.code,
+            ...verdict(options.allowSkipped),
+            message: `${headPath}:${added.line} adds a ${marker.code === 'test-focused' ? 'focused test' : 'skipped test'} (${marker.what}).`,
+            path: headPath,
+            line: added.line,
+            decidedBy: 'scope.tests.allow-skipped',
+          });
+          break;
+        }
+      }
+    }
+    return findings;
+  };
+
+  return {
+    name: 'tests',
+    async run(ctx) {
+      const findings: Finding[] = [];
+      // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
+      // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
+      for (const change of ctx.changes.files) findings.push(...(await judge(ctx, change)));
+      return findings;
+    },
+  };
+}

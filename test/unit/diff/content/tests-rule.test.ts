@@ -1,0 +1,376 @@
+import { describe, expect, it } from 'vitest';
+import { blankCommentsAndStrings, contentRules, countTestCases, testPathKind, testsRule } from '@agent-gates/core/diff/content';
+import { changeOf, summary, type FileSides } from './helpers.js';
+
+const strict = { allowDeleted: false, allowSkipped: false, allowFewer: false };
+
+async function judge(files: FileSides[], options = strict) {
+  const ctx = changeOf(files);
+  return { findings: await testsRule(options).run(ctx), reads: ctx.content.reads };
+}
+
+const JS_SPEC = `import { describe, expect, it } from 'vitest';
+import { total } from '../src/cart.js';
+
+describe('cart', () => {
+  it('sums prices', () => {
+    expect(total([1, 2])).toBe(3);
+  });
+
+  it('is zero when empty', () => {
+    expect(total([])).toBe(0);
+  });
+
+  test('rounds to cents', () => {
+    expect(total([0.1, 0.2])).toBe(0.3);
+  });
+});
+`;
+
+const PY_TEST = `import pytest
+from shop.cart import total
+
+
+def test_sums_prices():
+    assert total([1, 2]) == 3
+
+
+def test_empty_is_zero():
+    assert total([]) == 0
+`;
+
+const GO_TEST = `package cart
+
+import "testing"
+
+func TestTotal(t *testing.T) {
+\tif Total([]int{1, 2}) != 3 {
+\t\tt.Fatal("wrong total")
+\t}
+}
+
+func TestEmpty(t *testing.T) {
+\tif Total(nil) != 0 {
+\t\tt.Fatal("not zero")
+\t}
+}
+`;
+
+const JAVA_TEST = `package shop;
+
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CartTest {
+    @Test
+    void sumsPrices() {
+        assertEquals(3, Cart.total(1, 2));
+    }
+
+    @Test
+    void emptyIsZero() {
+        assertEquals(0, Cart.total());
+    }
+}
+`;
+
+const RUST_LIB = `pub fn total(prices: &[u32]) -> u32 {
+    prices.iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_prices() {
+        assert_eq!(total(&[1, 2]), 3);
+    }
+
+    #[test]
+    fn empty_is_zero() {
+        assert_eq!(total(&[]), 0);
+    }
+}
+`;
+
+const RSPEC = `require 'cart'
+
+RSpec.describe Cart do
+  it 'sums prices' do
+    expect(Cart.total([1, 2])).to eq(3)
+  end
+
+  it 'is zero when empty' do
+    expect(Cart.total([])).to eq(0)
+  end
+end
+`;
+
+describe('test files by each ecosystem', () => {
+  it.each([
+    ['src/cart.test.ts', 'name'],
+    ['src/cart.spec.jsx', 'name'],
+    ['src/__tests__/cart.ts', 'folder'],
+    ['test/cart.js', 'folder'],
+    ['tests/test_cart.py', 'name'],
+    ['shop/cart_test.py', 'name'],
+    ['tests/helpers.py', 'folder'],
+    ['cart/cart_test.go', 'name'],
+    ['app/src/test/java/shop/Util.java', 'folder'],
+    ['app/src/main/java/shop/CartTest.java', 'name'],
+    ['app/src/main/kotlin/CartTests.kt', 'name'],
+    ['crates/cart/tests/total.rs', 'folder'],
+    ['spec/cart_spec.rb', 'name'],
+    ['test/test_cart.rb', 'name'],
+  ])('%s is a test file (%s)', (path, kind) => {
+    expect(testPathKind(path)).toBe(kind);
+  });
+
+  it.each([
+    'src/cart.ts',
+    'src/testing.py',
+    'cart/cart.go',
+    'app/src/main/java/shop/Cart.java',
+    'src/lib.rs',
+    'lib/cart.rb',
+    'tests/data.json',
+    'docs/test_plan.md',
+  ])('%s is not a test file by its path', (path) => {
+    expect(testPathKind(path)).toBeUndefined();
+  });
+});
+
+describe('counting test cases', () => {
+  it.each([
+    ['js', JS_SPEC, 3],
+    ['python', PY_TEST, 2],
+    ['go', GO_TEST, 2],
+    ['jvm', JAVA_TEST, 2],
+    ['rust', RUST_LIB, 2],
+    ['ruby', RSPEC, 2],
+  ] as const)('%s', (language, source, expected) => {
+    expect(countTestCases(blankCommentsAndStrings(source, language), language)).toBe(expected);
+  });
+
+  it('ignores test calls inside comments and strings', () => {
+    const source = `// it('commented out', () => {})\nconst doc = "test('in a string')";\n/* it('block') */\nit('real', () => {});\n`;
+    expect(countTestCases(blankCommentsAndStrings(source, 'js'), 'js')).toBe(1);
+  });
+
+  it('blanks a large test file in one pass', () => {
+    const one = "it('adds \\'quoted\\' items', () => {\n  // a comment with it.only(\n  expect(add(`a${1}`, \"b\")).toBe(3); /* block */\n});\n";
+    const source = one.repeat(20_000);
+    const started = performance.now();
+    const blanked = blankCommentsAndStrings(source, 'js');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(blanked).toHaveLength(source.length);
+    expect(countTestCases(blanked, 'js')).toBe(20_000);
+    expect(blanked).not.toContain('only');
+  });
+
+  it('keeps lines where they were, so added line numbers still point at the code', () => {
+    const source = 'a = """\nit.only(\n"""\nb = 1 # it.only(\n';
+    const blanked = blankCommentsAndStrings(source, 'python');
+    expect(blanked.split('\n')).toHaveLength(source.split('\n').length);
+    expect(blanked).not.toContain('only');
+  });
+});
+
+describe('tests rule', () => {
+  it('a deleted test file fails, and passes (listed) when the policy allows deletion', async () => {
+    const files = [{ path: 'src/cart.test.ts', base: JS_SPEC }];
+    const { findings } = await judge(files);
+    expect(summary(findings)).toEqual(['test-deleted fail src/cart.test.ts']);
+    expect(findings[0]!.message).toContain('3 test cases');
+    expect(findings[0]!.decidedBy).toBe('scope.tests.allow-deleted');
+    const allowed = await judge(files, { ...strict, allowDeleted: true });
+    expect(summary(allowed.findings)).toEqual(['test-deleted pass src/cart.test.ts']);
+  });
+
+  it('a test file renamed to a non-test path counts as deleted', async () => {
+    const { findings } = await judge([{ oldPath: 'tests/test_cart.py', path: 'tests/cart_checks_disabled.txt', base: PY_TEST, head: PY_TEST }]);
+    expect(summary(findings)).toEqual(['test-deleted fail tests/cart_checks_disabled.txt']);
+    expect(findings[0]!.message).toContain('renamed to tests/cart_checks_disabled.txt');
+  });
+
+  it('a test file renamed to another test path is compared case for case', async () => {
+    const fewer = PY_TEST.replace(/\n\ndef test_empty_is_zero\(\):\n {4}assert total\(\[\]\) == 0\n/, '\n');
+    const moved = await judge([{ oldPath: 'tests/test_cart.py', path: 'tests/test_basket.py', base: PY_TEST, head: PY_TEST }]);
+    expect(moved.findings).toEqual([]);
+    const lost = await judge([{ oldPath: 'tests/test_cart.py', path: 'tests/test_basket.py', base: PY_TEST, head: fewer }]);
+    expect(summary(lost.findings)).toEqual(['test-cases-removed fail tests/test_basket.py']);
+    expect(lost.findings[0]!.message).toContain('was tests/test_cart.py');
+  });
+
+  it('deleting a helper in a tests folder with no test cases is not deleting a test', async () => {
+    const { findings } = await judge([{ path: 'tests/helpers.py', base: 'def make_cart():\n    return []\n' }]);
+    expect(findings).toEqual([]);
+  });
+
+  it.each([
+    ['JS', 'src/cart.test.ts', JS_SPEC, JS_SPEC.replace(/\n {2}it\('is zero when empty'[\s\S]*?\n {2}\}\);\n/, '\n')],
+    ['Go', 'cart/cart_test.go', GO_TEST, GO_TEST.replace(/\nfunc TestEmpty[\s\S]*$/, '\n')],
+    ['Java', 'src/test/java/shop/CartTest.java', JAVA_TEST, JAVA_TEST.replace(/\n {4}@Test\n {4}void emptyIsZero[\s\S]*?\n {4}\}\n/, '\n')],
+    ['Rust', 'src/lib.rs', RUST_LIB, RUST_LIB.replace(/\n {4}#\[test\]\n {4}fn empty_is_zero[\s\S]*?\n {4}\}\n/, '\n')],
+    ['Ruby', 'spec/cart_spec.rb', RSPEC, RSPEC.replace(/\n {2}it 'is zero when empty' do[\s\S]*?\n {2}end\n/, '\n')],
+  ])('%s: a test file with fewer cases fails unless allowFewer', async (_language, path, base, head) => {
+    expect(head).not.toBe(base);
+    const { findings } = await judge([{ path, base, head }]);
+    expect(summary(findings)).toEqual([`test-cases-removed fail ${path}`]);
+    const allowed = await judge([{ path, base, head }], { ...strict, allowFewer: true });
+    expect(summary(allowed.findings)).toEqual([`test-cases-removed pass ${path}`]);
+  });
+
+  it('replacing a test with another keeps the count and passes', async () => {
+    const head = JS_SPEC.replace("it('is zero when empty'", "it('is zero for no items'");
+    expect((await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }])).findings).toEqual([]);
+  });
+
+  it.each([
+    ['an added it.only', 'src/cart.test.ts', JS_SPEC, JS_SPEC.replace("it('sums prices'", "it.only('sums prices'"), 'test-focused', 5],
+    ['an added describe.only', 'src/cart.test.ts', JS_SPEC, JS_SPEC.replace("describe('cart'", "describe.only('cart'"), 'test-focused', 4],
+    ['an added fdescribe', 'src/cart.spec.js', JS_SPEC, JS_SPEC.replace("describe('cart'", "fdescribe('cart'"), 'test-focused', 4],
+    ['an added xit', 'src/cart.test.ts', JS_SPEC, JS_SPEC.replace("it('is zero when empty'", "xit('is zero when empty'"), 'test-skipped', 9],
+    ['an added test.skip', 'src/cart.test.ts', JS_SPEC, JS_SPEC.replace("test('rounds", "test.skip('rounds"), 'test-skipped', 13],
+    [
+      '@pytest.mark.skip',
+      'tests/test_cart.py',
+      PY_TEST,
+      PY_TEST.replace('\n\ndef test_empty', '\n\n@pytest.mark.skip(reason="flaky")\ndef test_empty'),
+      'test-skipped',
+      9,
+    ],
+    ['@unittest.skip', 'tests/test_cart.py', PY_TEST, PY_TEST.replace('\n\ndef test_empty', '\n\n@unittest.skip("later")\ndef test_empty'), 'test-skipped', 9],
+    [
+      'pytest.skip()',
+      'tests/test_cart.py',
+      PY_TEST,
+      PY_TEST.replace('    assert total([]) == 0', '    pytest.skip("broken")\n    assert total([]) == 0'),
+      'test-skipped',
+      10,
+    ],
+    [
+      't.Skip',
+      'cart/cart_test.go',
+      GO_TEST,
+      GO_TEST.replace('func TestEmpty(t *testing.T) {\n', 'func TestEmpty(t *testing.T) {\n\tt.Skip("flaky on CI")\n'),
+      'test-skipped',
+      12,
+    ],
+    [
+      '@Disabled',
+      'src/test/java/shop/CartTest.java',
+      JAVA_TEST,
+      JAVA_TEST.replace('    @Test\n    void emptyIsZero', '    @Test\n    @Disabled("later")\n    void emptyIsZero'),
+      'test-skipped',
+      13,
+    ],
+    [
+      '@Ignore in Kotlin',
+      'src/test/kotlin/CartTests.kt',
+      'class CartTests {\n    @Test\n    fun sums() {}\n}\n',
+      'class CartTests {\n    @Ignore\n    @Test\n    fun sums() {}\n}\n',
+      'test-skipped',
+      2,
+    ],
+    [
+      '#[ignore]',
+      'src/lib.rs',
+      RUST_LIB,
+      RUST_LIB.replace('    #[test]\n    fn empty_is_zero', '    #[test]\n    #[ignore]\n    fn empty_is_zero'),
+      'test-skipped',
+      15,
+    ],
+    ['RSpec xit', 'spec/cart_spec.rb', RSPEC, RSPEC.replace("  it 'is zero when empty' do", "  xit 'is zero when empty' do"), 'test-skipped', 8],
+    [
+      'RSpec skip',
+      'spec/cart_spec.rb',
+      RSPEC,
+      RSPEC.replace("  it 'is zero when empty' do\n", "  it 'is zero when empty' do\n    skip 'flaky'\n"),
+      'test-skipped',
+      9,
+    ],
+    [
+      'RSpec pending',
+      'spec/cart_spec.rb',
+      RSPEC,
+      RSPEC.replace("  it 'is zero when empty' do\n", "  it 'is zero when empty' do\n    pending\n"),
+      'test-skipped',
+      9,
+    ],
+    ['RSpec fit', 'spec/cart_spec.rb', RSPEC, RSPEC.replace("  it 'sums prices' do", "  fit 'sums prices' do"), 'test-focused', 4],
+    ['a new test file with .only', 'src/new.test.ts', undefined, "it.only('works', () => {});\n", 'test-focused', 1],
+  ])('%s is reported on its line', async (_what, path, base, head, code, line) => {
+    const { findings } = await judge([{ path, base, head }]);
+    expect(summary(findings)).toEqual([`${code} fail ${path}:${line}`]);
+    const allowed = await judge([{ path, base, head }], { ...strict, allowSkipped: true });
+    expect(summary(allowed.findings)).toEqual([`${code} pass ${path}:${line}`]);
+  });
+
+  it('a skip that was already there is not newly added', async () => {
+    const base = JS_SPEC.replace("it('sums prices'", "it.skip('sums prices'");
+    const head = base.replace('toBe(0)', 'toBe(0); // still');
+    expect((await judge([{ path: 'src/cart.test.ts', base, head }])).findings).toEqual([]);
+  });
+
+  it('production code calling .skip() or .only() is not a test skip, and its content is not read', async () => {
+    const base = 'export function page(rows) {\n  return rows;\n}\n';
+    const head = 'export function page(rows, n) {\n  return rows.skip(n).only(10);\n}\n';
+    const { findings, reads } = await judge([{ path: 'src/pager.ts', base, head }]);
+    expect(findings).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
+  it('a comment or a string mentioning it.only in a test file is not a focused test', async () => {
+    const head = JS_SPEC.replace(
+      "describe('cart', () => {",
+      "describe('cart', () => {\n  // never commit it.only or fdescribe( here\n  const hint = 'use it.only( locally';",
+    );
+    expect((await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }])).findings).toEqual([]);
+  });
+
+  it('a comment mentioning it.only in a non-test file is ignored without reading it', async () => {
+    const { findings, reads } = await judge([{ path: 'docs/guide.md', base: '', head: 'Run one test with `it.only(`.\n' }]);
+    expect(findings).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
+  it('a Rust source file without tests is not a test file', async () => {
+    const { findings } = await judge([{ path: 'src/main.rs', base: 'fn main() {}\n', head: '#[ignore]\nfn main() {}\n' }]);
+    expect(findings).toEqual([]);
+  });
+
+  it('a test file that only gained lines with no marker in them is not read at all', async () => {
+    const head = JS_SPEC.replace("test('rounds", "it('handles one item', () => {});\n  test('rounds");
+    const { findings, reads } = await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]);
+    expect(findings).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
+  it('a test file that only gained a marker line is read at head only', async () => {
+    const head = JS_SPEC.replace("test('rounds", "it.only('handles one item', () => {});\n  test('rounds");
+    const { findings, reads } = await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]);
+    expect(summary(findings)).toEqual(['test-focused fail src/cart.test.ts:13']);
+    expect(reads).toEqual(['head:src/cart.test.ts']);
+  });
+
+  it('a deleted test file that git called binary is still a deleted test', async () => {
+    const ctx = changeOf([{ path: 'cart/cart_test.go', base: GO_TEST }]);
+    const changes = { ...ctx.changes, files: ctx.changes.files.map((f) => ({ ...f, binary: true, deleted: 0, addedLines: [] })) };
+    expect(summary(await testsRule(strict).run({ changes, content: ctx.content }))).toEqual(['test-deleted fail cart/cart_test.go']);
+  });
+
+  it('a copied test file is judged as a new one: its added .only is reported', async () => {
+    const ctx = changeOf([{ path: 'src/copy.test.ts', head: JS_SPEC.replace("it('sums prices'", "it.only('sums prices'") }]);
+    const changes = { ...ctx.changes, files: ctx.changes.files.map((f) => ({ ...f, status: 'copied' as const, oldPath: 'src/cart.test.ts', similarity: 95 })) };
+    expect(summary(await testsRule(strict).run({ changes, content: ctx.content }))).toEqual(['test-focused fail src/copy.test.ts:5']);
+  });
+
+  it('contentRules returns the tests rule with the policy options', async () => {
+    const rules = contentRules({ tests: strict, dependencies: { allowDowngrade: false, allowRegistryChange: false } });
+    expect(rules.map((r) => r.name)).toEqual(['tests', 'dependencies']);
+    const ctx = changeOf([{ path: 'cart/cart_test.go', base: GO_TEST }]);
+    expect(summary(await rules[0]!.run(ctx))).toEqual(['test-deleted fail cart/cart_test.go']);
+  });
+});
