@@ -108,7 +108,8 @@ describe('diff-scope bundle', () => {
       inputs: { 'working-tree': 'true', base: repo.baseSha, 'fail-on': 'never' },
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.outputs).toMatchObject({ verdict: 'fail', 'changed-files': '2', complete: 'true' });
+    // An instruction file is protected: a warning at the highest tier, which the router never auto-approves.
+    expect(run.outputs).toMatchObject({ verdict: 'warn', risk: 'critical', 'changed-files': '2', complete: 'true' });
     const report = JSON.parse(readFileSync(run.outputs.report!, 'utf8')) as { details: { mode: string } };
     expect(report.details.mode).toBe('working-tree');
   });
@@ -117,6 +118,8 @@ describe('diff-scope bundle', () => {
     const repo = createGitRepo({ base, head: { 'docs/guide.md': '# Guide\n\nMore.\n' } });
     const event = pullRequestEvent(repo, { pull_request: { changed_files: 3412 } });
     api['/repos/acme/widgets/pulls/42'] = (event as { pull_request: unknown }).pull_request;
+    api['/repos/acme/widgets/pulls/42/commits'] = [{ sha: repo.headSha, commit: { message: 'docs: more guide' } }];
+    api[`/repos/acme/widgets/compare/${repo.baseSha}...${repo.headSha}`] = { merge_base_commit: { sha: repo.baseSha } };
     api['/repos/acme/widgets/pulls/42/files'] = [
       {
         sha: 'f'.repeat(40),

@@ -28419,7 +28419,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(26137);
+/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52633);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62006);
 
 
@@ -28442,8 +28442,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 21 modules
-var src = __nccwpck_require__(26137);
+// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 22 modules
+var src = __nccwpck_require__(52633);
 // EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 1 modules
 var gate = __nccwpck_require__(74496);
 // EXTERNAL MODULE: external "node:fs"
@@ -29363,7 +29363,7 @@ const main = (0,src/* defineGate */.pu)({
 
 /***/ }),
 
-/***/ 26137:
+/***/ 52633:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29377,7 +29377,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* reexport */ run)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, escapeMarkdown, escapePre, inputEnvName, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, workerEntry, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, createContentReader, escapeMarkdown, escapePre, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, workerEntry, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -29975,6 +29975,12 @@ const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // A conservative subset of git-check-ref-format: enough for branch, tag and remote names, HEAD~2 and
 // HEAD^, but nothing git could read as an option, a pathspec or a reflog/search expression.
 const SAFE_REF = /^[A-Za-z0-9_][A-Za-z0-9_./-]*(?:[~^][0-9]{0,4})*$/;
+/** `-c` settings every git call carries: fsmonitor and hooks are how a checked-out repository's config could run code. */
+const SAFE_GIT_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null'];
+/** The environment every git call runs with: no prompts, no optional locks, C locale (stable messages). */
+function gitEnv(extra = {}) {
+    return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...extra };
+}
 /** True for a full 40-hex (SHA-1) or 64-hex (SHA-256) object name. */
 function isFullSha(value) {
     return FULL_SHA.test(value);
@@ -30013,13 +30019,13 @@ function runGit(workspace, args, options = {}) {
         (0,external_node_child_process_namespaceObject.execFile)('git', 
         // fsmonitor and hooks are how a checked-out repository's config could run code; none of the
         // commands here need them.
-        ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', ...args], {
+        [...SAFE_GIT_CONFIG, ...args], {
             cwd: workspace,
             encoding: 'buffer',
             maxBuffer: maxBytes,
             timeout: options.timeoutMs ?? 30_000,
             windowsHide: true,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+            env: gitEnv(options.env),
         }, (error, stdout, stderr) => {
             const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
             if (error) {
@@ -30114,6 +30120,66 @@ async function gitShowFileBytes(workspace, sha, file, options = {}) {
     }
     const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
     return blob;
+}
+/**
+ * Runs git and hands its stdout to `onStdout` chunk by chunk, for output too large to buffer (a diff
+ * of a million lines). Resolves with the kept stderr when git exits 0; rejects with E_GIT otherwise,
+ * with E_GIT naming the abort when `signal` fires, or with whatever `onStdout` threw (git is killed).
+ */
+function streamGit(workspace, args, onStdout, options = {}) {
+    const maxStderr = options.maxStderrBytes ?? 64 * 1024;
+    return new Promise((resolve, reject) => {
+        let failure;
+        const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
+            cwd: workspace,
+            env: gitEnv(options.env),
+            stdio: ['ignore', 'pipe', 'pipe'],
+            windowsHide: true,
+            signal: options.signal,
+        });
+        const stderr = [];
+        let stderrBytes = 0;
+        child.stdout.on('data', (chunk) => {
+            if (failure !== undefined)
+                return;
+            try {
+                onStdout(chunk);
+            }
+            catch (error) {
+                failure = error instanceof Error ? error : new Error(String(error));
+                child.kill('SIGKILL');
+            }
+        });
+        child.stderr.on('data', (chunk) => {
+            if (stderrBytes >= maxStderr)
+                return;
+            stderr.push(chunk.subarray(0, maxStderr - stderrBytes));
+            stderrBytes += chunk.length;
+        });
+        child.on('error', (error) => {
+            if (failure !== undefined)
+                return;
+            failure =
+                error.code === 'ENOENT'
+                    ? new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error })
+                    : error.name === 'AbortError'
+                        ? new ConfigError('E_GIT', `git ${args[0]} was aborted`, { cause: error })
+                        : error;
+        });
+        child.on('close', (code) => {
+            const errText = Buffer.concat(stderr).toString('utf8');
+            if (failure !== undefined) {
+                reject(failure);
+                return;
+            }
+            if (code !== 0) {
+                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+                reject(new GitCommandError(args, code, detail, undefined));
+                return;
+            }
+            resolve({ stderr: errText });
+        });
+    });
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/policy/load.ts
@@ -30861,7 +30927,135 @@ async function executeSideEffects(plan, options) {
     return result;
 }
 
+;// CONCATENATED MODULE: ../../packages/action-kit/src/pull-files.ts
+
+/** GitHub serves at most 3,000 files of a pull request: 30 pages of 100. */
+const PER_PAGE = 100;
+const MAX_PAGES = 30;
+const MAX_COMMIT_PAGES = 3;
+/** The pull request's SHAs, counts, text and commit messages, and the merge base of base and head. */
+async function getPullInfo(client, ref) {
+    const { data: pull } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+        owner: ref.owner,
+        repo: ref.repo,
+        pull_number: ref.pullNumber,
+    });
+    const messages = [];
+    for (let page = 1; page <= MAX_COMMIT_PAGES; page++) {
+        const { data: commits } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', {
+            owner: ref.owner,
+            repo: ref.repo,
+            pull_number: ref.pullNumber,
+            per_page: PER_PAGE,
+            page,
+        });
+        messages.push(...commits.map((commit) => commit.commit.message));
+        if (commits.length < PER_PAGE)
+            break;
+    }
+    const { data: compare } = await client.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+        owner: ref.owner,
+        repo: ref.repo,
+        basehead: `${pull.base.sha}...${pull.head.sha}`,
+        per_page: 1,
+    });
+    return {
+        number: pull.number,
+        baseSha: pull.base.sha,
+        headSha: pull.head.sha,
+        changedFiles: pull.changed_files,
+        additions: pull.additions,
+        deletions: pull.deletions,
+        title: pull.title,
+        ...(pull.body ? { body: pull.body } : {}),
+        headRef: pull.head.ref,
+        ...(compare.merge_base_commit?.sha ? { mergeBaseSha: compare.merge_base_commit.sha } : {}),
+        messages,
+    };
+}
+/**
+ * The pull request's files, one page (up to 100) at a time, until a short page or GitHub's 30-page
+ * cap. A failed page (after the client's retries) throws: a listing with a hole is never yielded as
+ * if whole.
+ */
+async function* listPullFiles(client, ref) {
+    for (let page = 1; page <= MAX_PAGES; page++) {
+        const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+            owner: ref.owner,
+            repo: ref.repo,
+            pull_number: ref.pullNumber,
+            per_page: PER_PAGE,
+            page,
+        });
+        if (!Array.isArray(data))
+            throw new ConfigError('E_FORMAT', `the pull request files listing (page ${page}) is not a list`);
+        if (data.length > 0)
+            yield data;
+        if (data.length < PER_PAGE)
+            return;
+    }
+}
+/**
+ * Reads a file's bytes at a commit through the contents API (raw media type, so binary files come
+ * back byte for byte); undefined when the path does not exist there. Larger than `maxBytes`: E_TOO_LARGE.
+ */
+function createContentReader(client, repo, options = {}) {
+    const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    return async (ref, file) => {
+        // Each segment is escaped on its own: a name holding `?`, `#` or `%` must stay part of the path.
+        const encoded = file.split('/').map(encodeURIComponent).join('/');
+        try {
+            const response = await client.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, {
+                owner: repo.owner,
+                repo: repo.repo,
+                ref,
+                headers: { accept: 'application/vnd.github.raw' },
+                request: { parseSuccessResponseBody: false },
+            });
+            return await readBody(response.data, maxBytes, file);
+        }
+        catch (error) {
+            if (error.status === 404)
+                return undefined;
+            throw error;
+        }
+    };
+}
+async function readBody(body, maxBytes, file) {
+    const tooLarge = () => new ConfigError('E_TOO_LARGE', `${file} is larger than the ${maxBytes} bytes a rule may read`);
+    if (typeof body === 'string')
+        return checked(Buffer.from(body, 'utf8'), maxBytes, tooLarge);
+    if (body instanceof ArrayBuffer)
+        return checked(Buffer.from(body), maxBytes, tooLarge);
+    if (body instanceof Uint8Array)
+        return checked(Buffer.from(body), maxBytes, tooLarge);
+    if (body && typeof body.getReader === 'function') {
+        const reader = body.getReader();
+        const chunks = [];
+        let size = 0;
+        for (;;) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            size += value.byteLength;
+            if (size > maxBytes) {
+                await reader.cancel();
+                throw tooLarge();
+            }
+            chunks.push(Buffer.from(value));
+        }
+        return Buffer.concat(chunks, size);
+    }
+    throw new ConfigError('E_FORMAT', `the contents API returned no file body for ${file}`);
+}
+function checked(data, maxBytes, tooLarge) {
+    if (data.length > maxBytes)
+        throw tooLarge();
+    return data;
+}
+
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/index.ts
+
 
 
 
@@ -30977,7 +31171,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   JI: () => (/* reexport */ report/* writeGateReport */.JI)
 });
 
-// UNUSED EXPORTS: GATE_REPORT_SCHEMA_ID, VERDICTS, gateReport, isUnset, mergeSettings, normaliseSha256, reportPolicy, resolveSetting
+// UNUSED EXPORTS: GATE_REPORT_SCHEMA_ID, VERDICTS, gateReport, isUnset, mergeSettings, normaliseSha256, policySource, reportPolicy, resolveSetting
 
 ;// CONCATENATED MODULE: ../../packages/core/src/gate/verdict.ts
 const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
@@ -31017,7 +31211,7 @@ var report = __nccwpck_require__(22204);
 /* harmony export */   We: () => (/* binding */ gateReport),
 /* harmony export */   hh: () => (/* binding */ GATE_REPORT_SCHEMA_ID)
 /* harmony export */ });
-/* unused harmony exports reportPolicy, normaliseSha256 */
+/* unused harmony exports reportPolicy, normaliseSha256, policySource */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -31030,7 +31224,7 @@ var report = __nccwpck_require__(22204);
 const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
 /** What a report records of the loaded policy: `default` or the file and commit, its digest, and any floor. */
 function reportPolicy(policy) {
-    const source = policy.source === 'default' ? (policy.ref ? `default@${policy.ref}` : 'default') : `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+    const source = policySource(policy);
     const floored = policy;
     return {
         source,
@@ -31073,6 +31267,12 @@ function writeGateReport(file, report) {
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 function normaliseSha256(digest) {
     return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
+}
+/** Where the policy judging a run came from, as every report's `policy.source` names it: `default`, or the file and the commit. */
+function policySource(policy) {
+    if (policy.source === 'default')
+        return policy.ref ? `default@${policy.ref}` : 'default';
+    return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
 }
 /** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */
 function pickRunContext(context) {

@@ -1,4 +1,13 @@
-import { defineGate, listPullFiles, MAX_ANNOTATIONS_PER_LEVEL, OutputSet, readEventPayload, createGitHubClient } from '@agent-gates/action-kit';
+import {
+  createContentReader,
+  defineGate,
+  getPullInfo,
+  listPullFiles,
+  MAX_ANNOTATIONS_PER_LEVEL,
+  OutputSet,
+  readEventPayload,
+  createGitHubClient,
+} from '@agent-gates/action-kit';
 import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs, type PullRequestApi } from '@agent-gates/core/diff';
 import { runDiffScope } from '@agent-gates/core/diff/wire';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
@@ -41,9 +50,12 @@ export const main = defineGate({
       // One client, made only when the API is read: auto mode with the commits present never needs it.
       let client: ReturnType<typeof createGitHubClient> | undefined;
       const github = () => (client ??= createGitHubClient({ token, log }));
+      const ref = { owner, repo, pullNumber: number };
+      let reader: ((commit: string, file: string) => Promise<Buffer | undefined>) | undefined;
       api = {
-        pull: async () => (await (await github()).request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number })).data,
-        files: async () => listPullFiles(await github(), { owner, repo, pullNumber: number }),
+        pull: async () => getPullInfo(await github(), ref),
+        files: async () => listPullFiles(await github(), ref),
+        readContent: async (commit: string, file: string) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
       };
     }
     const run = await runDiffScope({ plan, policy, context, tool, log, annotationsPerLevel: MAX_ANNOTATIONS_PER_LEVEL, ...(api ? { api } : {}) });

@@ -3809,7 +3809,7 @@ var redact_file = __webpack_require__(479);
 const GATE_REPORT_SCHEMA_ID = 'https://github.com/agent-gates/agent-gates/packages/core/schemas/gate-report.schema.json';
 /** What a report records of the loaded policy: `default` or the file and commit, its digest, and any floor. */
 function report_reportPolicy(policy) {
-    const source = policy.source === 'default' ? (policy.ref ? `default@${policy.ref}` : 'default') : `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
+    const source = policySource(policy);
     const floored = policy;
     return {
         source,
@@ -3852,6 +3852,12 @@ function writeGateReport(file, report) {
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 function normaliseSha256(digest) {
     return `sha256:${digest.replace(/^sha256:/i, '').toLowerCase()}`;
+}
+/** Where the policy judging a run came from, as every report's `policy.source` names it: `default`, or the file and the commit. */
+function policySource(policy) {
+    if (policy.source === 'default')
+        return policy.ref ? `default@${policy.ref}` : 'default';
+    return `${policy.file ?? 'policy'}${policy.ref ? `@${policy.ref}` : ''}`;
 }
 /** The run fields a report records, copied from a wider context (action-kit's RunContext has more). */
 function report_pickRunContext(context) {

@@ -8,10 +8,47 @@ import { diffDigest, readApiChanges, readGitChanges, readWorkingTree } from './r
 import { riskTier, scopeRules } from './rules/index.js';
 import { runDiffScopeWith, type DiffScopeParts, type DiffScopeRun, type DiffScopeRunOptions } from './run.js';
 
+type PullFilePage = Parameters<typeof readApiChanges>[0]['files'];
+type PullInfoShape = Parameters<typeof readApiChanges>[0]['pull'];
+
+/** The pull request as the API reader wants it, from action-kit's getPullInfo or from GitHub's own JSON. */
+function pullInfo(pull: unknown): PullInfoShape {
+  const p = (pull ?? {}) as Record<string, unknown> & { base?: { sha?: string }; head?: { sha?: string; ref?: string } };
+  if (typeof p['baseSha'] === 'string') return p as unknown as PullInfoShape;
+  const num = (v: unknown) => (typeof v === 'number' ? v : Number.NaN);
+  return {
+    number: num(p['number']),
+    baseSha: String(p.base?.sha ?? ''),
+    headSha: String(p.head?.sha ?? ''),
+    changedFiles: num(p['changed_files']),
+    additions: num(p['additions']),
+    deletions: num(p['deletions']),
+    ...(typeof p['title'] === 'string' ? { title: p['title'] } : {}),
+    ...(typeof p['body'] === 'string' ? { body: p['body'] } : {}),
+    ...(typeof p.head?.ref === 'string' ? { headRef: p.head.ref } : {}),
+  };
+}
+
+/** Pages of the listing: action-kit's listPullFiles as it is, or an array (one page, or a list of pages). */
+function filePages(files: unknown): PullFilePage {
+  if (Array.isArray(files)) {
+    const pages = (files.length > 0 && files.every((f) => Array.isArray(f)) ? files : [files]) as unknown[];
+    return (async function* () {
+      for (const page of pages) yield page as never;
+    })();
+  }
+  return files as PullFilePage;
+}
+
 export const DIFF_SCOPE_PARTS: DiffScopeParts = {
   readGitChanges,
   readWorkingTree,
-  readApiChanges,
+  readApiChanges: ({ pull, files, readContent }) =>
+    readApiChanges({
+      pull: pullInfo(pull),
+      files: filePages(files),
+      ...(readContent ? { readContent: readContent as (ref: string, path: string) => Promise<Buffer | undefined> } : {}),
+    }),
   diffDigest,
   rules: (policy, options) => [...scopeRules(policy, options), ...contentRules({ tests: policy.scope.tests, dependencies: policy.scope.dependencies })],
   risk: (findings, changes, policy) => riskTier(findings, changes, policy),
