@@ -37,7 +37,9 @@ export function parsePublicKey(pem: string, name: string): PublicKeyEntry {
   if (!key.asymmetricKeyType || !SUPPORTED.has(key.asymmetricKeyType)) {
     throw new ConfigError('E_KEY', `${name}: key type ${key.asymmetricKeyType ?? 'unknown'} is not supported (ECDSA, Ed25519 or RSA)`);
   }
-  const digest = createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest();
+  const digest = createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest();
   return { name, key, fingerprint: `sha256:${digest.toString('hex')}`, hint: digest.toString('base64') };
 }
 

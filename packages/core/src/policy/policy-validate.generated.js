@@ -20,7 +20,7 @@ function ucs2length(str) {
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change. verify-manifest also accepts an alias whose manifest `version` is exact (`1.4.2`, `2025-09-29`), never `latest`, a range or a wildcard.","type":"boolean","default":true},"require-seed":{"description":"Require the manifest to record the `random_seed` the model ran with, so the generation can be repeated.","type":"boolean","default":false},"max-temperature":{"description":"Highest sampling `temperature` a manifest may record. Unset (the default) sets no limit; a manifest without `temperature` is not judged by it.","type":"number","minimum":0,"maximum":10},"max-age":{"description":"Oldest a manifest's `timestamp` may be when the gate runs, as a number and a unit: `90m`, `36h`, `30d`, `2w`. Unset (the default) sets no limit. A timestamp more than 5 minutes in the future always fails, whatever this says.","type":"string","pattern":"^[1-9][0-9]{0,5}[mhdw]$"}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
 const schema12 = {"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"};
 const schema14 = {"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000};
 const schema15 = {"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000};
@@ -28,8 +28,9 @@ const schema17 = {"description":"A detection rule id.","type":"string","minLengt
 const schema20 = {"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000};
 const func2 = ucs2length;
 const pattern0 = new RegExp("^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$", "u");
-const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-const pattern5 = new RegExp("\\S", "u");
+const pattern2 = new RegExp("^[1-9][0-9]{0,5}[mhdw]$", "u");
+const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern6 = new RegExp("\\S", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://agent-gates.dev/schemas/policy.schema.json" */;
@@ -103,8 +104,11 @@ data1.denied = [];
 if(data1["require-pinned"] === undefined){
 data1["require-pinned"] = true;
 }
+if(data1["require-seed"] === undefined){
+data1["require-seed"] = false;
+}
 for(const key1 in data1){
-if(!(((key1 === "allowed") || (key1 === "denied")) || (key1 === "require-pinned"))){
+if(!((((((key1 === "allowed") || (key1 === "denied")) || (key1 === "require-pinned")) || (key1 === "require-seed")) || (key1 === "max-temperature")) || (key1 === "max-age"))){
 const err3 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.models,data:data1};
 if(vErrors === null){
 vErrors = [err3];
@@ -264,9 +268,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.models.type,parentSchema:schema11.properties.models,data:data1};
+let data7 = data1["require-seed"];
+if(typeof data7 !== "boolean"){
+const err17 = {instancePath:instancePath+"/models/require-seed",schemaPath:"#/properties/models/properties/require-seed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.models.properties["require-seed"].type,parentSchema:schema11.properties.models.properties["require-seed"],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -275,20 +279,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-let data7 = data.signing;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.required === undefined){
-data7.required = false;
-}
-if(data7.identities === undefined){
-data7.identities = [];
-}
-if(data7.keys === undefined){
-data7.keys = [];
-}
-for(const key2 in data7){
-if(!(((key2 === "required") || (key2 === "identities")) || (key2 === "keys"))){
-const err18 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing,data:data7};
+if(data1["max-temperature"] !== undefined){
+let data8 = data1["max-temperature"];
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 10 || isNaN(data8)){
+const err18 = {instancePath:instancePath+"/models/max-temperature",schemaPath:"#/properties/models/properties/max-temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema11.properties.models.properties["max-temperature"],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -297,10 +292,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-let data8 = data7.required;
-if(typeof data8 !== "boolean"){
-const err19 = {instancePath:instancePath+"/signing/required",schemaPath:"#/properties/signing/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.signing.properties.required.type,parentSchema:schema11.properties.signing.properties.required,data:data8};
+if(data8 < 0 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/models/max-temperature",schemaPath:"#/properties/models/properties/max-temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.models.properties["max-temperature"],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -309,10 +302,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-let data9 = data7.identities;
-if(Array.isArray(data9)){
-if(data9.length > 100){
-const err20 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.signing.properties.identities,data:data9};
+}
+else {
+const err20 = {instancePath:instancePath+"/models/max-temperature",schemaPath:"#/properties/models/properties/max-temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.models.properties["max-temperature"].type,parentSchema:schema11.properties.models.properties["max-temperature"],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -321,12 +313,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-const len2 = data9.length;
-for(let i2=0; i2<len2; i2++){
-let data10 = data9[i2];
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.issuer === undefined){
-const err21 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.signing.properties.identities.items.required,parentSchema:schema11.properties.signing.properties.identities.items,data:data10};
+}
+if(data1["max-age"] !== undefined){
+let data9 = data1["max-age"];
+if(typeof data9 === "string"){
+if(!pattern2.test(data9)){
+const err21 = {instancePath:instancePath+"/models/max-age",schemaPath:"#/properties/models/properties/max-age/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,5}[mhdw]$"},message:"must match pattern \""+"^[1-9][0-9]{0,5}[mhdw]$"+"\"",schema:"^[1-9][0-9]{0,5}[mhdw]$",parentSchema:schema11.properties.models.properties["max-age"],data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -335,9 +327,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!(((key3 === "issuer") || (key3 === "subject")) || (key3 === "subject-regex"))){
-const err22 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing.properties.identities.items,data:data10};
+}
+else {
+const err22 = {instancePath:instancePath+"/models/max-age",schemaPath:"#/properties/models/properties/max-age/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.models.properties["max-age"].type,parentSchema:schema11.properties.models.properties["max-age"],data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -347,11 +339,9 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data10.issuer !== undefined){
-let data11 = data10.issuer;
-if(typeof data11 === "string"){
-if(func2(data11) > 500){
-const err23 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data11};
+}
+else {
+const err23 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.models.type,parentSchema:schema11.properties.models,data:data1};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -360,8 +350,20 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(func2(data11) < 1){
-const err24 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data11};
+let data10 = data.signing;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.required === undefined){
+data10.required = false;
+}
+if(data10.identities === undefined){
+data10.identities = [];
+}
+if(data10.keys === undefined){
+data10.keys = [];
+}
+for(const key2 in data10){
+if(!(((key2 === "required") || (key2 === "identities")) || (key2 === "keys"))){
+const err24 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -371,8 +373,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.issuer.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data11};
+let data11 = data10.required;
+if(typeof data11 !== "boolean"){
+const err25 = {instancePath:instancePath+"/signing/required",schemaPath:"#/properties/signing/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.signing.properties.required.type,parentSchema:schema11.properties.signing.properties.required,data:data11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -381,12 +384,10 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data10.subject !== undefined){
-let data12 = data10.subject;
-if(typeof data12 === "string"){
-if(func2(data12) > 1000){
-const err26 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data12};
+let data12 = data10.identities;
+if(Array.isArray(data12)){
+if(data12.length > 100){
+const err26 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.signing.properties.identities,data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -395,8 +396,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(func2(data12) < 1){
-const err27 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data12};
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+let data13 = data12[i2];
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.issuer === undefined){
+const err27 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.signing.properties.identities.items.required,parentSchema:schema11.properties.signing.properties.identities.items,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -405,9 +410,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.subject.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data12};
+for(const key3 in data13){
+if(!(((key3 === "issuer") || (key3 === "subject")) || (key3 === "subject-regex"))){
+const err28 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing.properties.identities.items,data:data13};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -417,11 +422,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data10["subject-regex"] !== undefined){
-let data13 = data10["subject-regex"];
-if(typeof data13 === "string"){
-if(func2(data13) > 1000){
-const err29 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data13};
+if(data13.issuer !== undefined){
+let data14 = data13.issuer;
+if(typeof data14 === "string"){
+if(func2(data14) > 500){
+const err29 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data14};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -430,8 +435,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(func2(data13) < 1){
-const err30 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data13};
+if(func2(data14) < 1){
+const err30 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data14};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -442,7 +447,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties["subject-regex"].type,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data13};
+const err31 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.issuer.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -452,9 +457,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.properties.identities.items.type,parentSchema:schema11.properties.signing.properties.identities.items,data:data10};
+if(data13.subject !== undefined){
+let data15 = data13.subject;
+if(typeof data15 === "string"){
+if(func2(data15) > 1000){
+const err32 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data15};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -463,10 +470,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.identities.type,parentSchema:schema11.properties.signing.properties.identities,data:data9};
+if(func2(data15) < 1){
+const err33 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -475,10 +480,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-let data14 = data7.keys;
-if(Array.isArray(data14)){
-if(data14.length > 50){
-const err34 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema11.properties.signing.properties.keys,data:data14};
+}
+else {
+const err34 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.subject.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -487,12 +491,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-const len3 = data14.length;
-for(let i3=0; i3<len3; i3++){
-let data15 = data14[i3];
-if(typeof data15 === "string"){
-if(func2(data15) > 1000){
-const err35 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema14,data:data15};
+}
+if(data13["subject-regex"] !== undefined){
+let data16 = data13["subject-regex"];
+if(typeof data16 === "string"){
+if(func2(data16) > 1000){
+const err35 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data16};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -501,8 +505,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(func2(data15) < 1){
-const err36 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14,data:data15};
+if(func2(data16) < 1){
+const err36 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -513,7 +517,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data15};
+const err37 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties["subject-regex"].type,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -525,7 +529,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.keys.type,parentSchema:schema11.properties.signing.properties.keys,data:data14};
+const err38 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.properties.identities.items.type,parentSchema:schema11.properties.signing.properties.identities.items,data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -535,8 +539,9 @@ vErrors.push(err38);
 errors++;
 }
 }
+}
 else {
-const err39 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.type,parentSchema:schema11.properties.signing,data:data7};
+const err39 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.identities.type,parentSchema:schema11.properties.signing.properties.identities,data:data12};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -545,29 +550,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-let data16 = data.scope;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16["allowed-paths"] === undefined){
-data16["allowed-paths"] = ["**"];
-}
-if(data16["protected-paths"] === undefined){
-data16["protected-paths"] = [];
-}
-if(data16["protect-agent-instructions"] === undefined){
-data16["protect-agent-instructions"] = true;
-}
-if(data16["max-files"] === undefined){
-data16["max-files"] = 100;
-}
-if(data16["max-lines"] === undefined){
-data16["max-lines"] = 2000;
-}
-if(data16["forbid-binary"] === undefined){
-data16["forbid-binary"] = true;
-}
-for(const key4 in data16){
-if(!((((((key4 === "allowed-paths") || (key4 === "protected-paths")) || (key4 === "protect-agent-instructions")) || (key4 === "max-files")) || (key4 === "max-lines")) || (key4 === "forbid-binary"))){
-const err40 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope,data:data16};
+let data17 = data10.keys;
+if(Array.isArray(data17)){
+if(data17.length > 50){
+const err40 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema11.properties.signing.properties.keys,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -576,11 +562,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-let data17 = data16["allowed-paths"];
-if(Array.isArray(data17)){
-if(data17.length > 500){
-const err41 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data17};
+const len3 = data17.length;
+for(let i3=0; i3<len3; i3++){
+let data18 = data17[i3];
+if(typeof data18 === "string"){
+if(func2(data18) > 1000){
+const err41 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema14,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -589,12 +576,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-const len4 = data17.length;
-for(let i4=0; i4<len4; i4++){
-let data18 = data17[i4];
-if(typeof data18 === "string"){
-if(func2(data18) > 1000){
-const err42 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data18};
+if(func2(data18) < 1){
+const err42 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -603,8 +586,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(func2(data18) < 1){
-const err43 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data18};
+}
+else {
+const err43 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -614,8 +598,9 @@ vErrors.push(err43);
 errors++;
 }
 }
+}
 else {
-const err44 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data18};
+const err44 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.keys.type,parentSchema:schema11.properties.signing.properties.keys,data:data17};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -625,9 +610,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
 else {
-const err45 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["allowed-paths"].type,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data17};
+const err45 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.type,parentSchema:schema11.properties.signing,data:data10};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -636,10 +620,29 @@ vErrors.push(err45);
 }
 errors++;
 }
-let data19 = data16["protected-paths"];
-if(Array.isArray(data19)){
-if(data19.length > 500){
-const err46 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data19};
+let data19 = data.scope;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19["allowed-paths"] === undefined){
+data19["allowed-paths"] = ["**"];
+}
+if(data19["protected-paths"] === undefined){
+data19["protected-paths"] = [];
+}
+if(data19["protect-agent-instructions"] === undefined){
+data19["protect-agent-instructions"] = true;
+}
+if(data19["max-files"] === undefined){
+data19["max-files"] = 100;
+}
+if(data19["max-lines"] === undefined){
+data19["max-lines"] = 2000;
+}
+if(data19["forbid-binary"] === undefined){
+data19["forbid-binary"] = true;
+}
+for(const key4 in data19){
+if(!((((((key4 === "allowed-paths") || (key4 === "protected-paths")) || (key4 === "protect-agent-instructions")) || (key4 === "max-files")) || (key4 === "max-lines")) || (key4 === "forbid-binary"))){
+const err46 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -648,12 +651,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-const len5 = data19.length;
-for(let i5=0; i5<len5; i5++){
-let data20 = data19[i5];
-if(typeof data20 === "string"){
-if(func2(data20) > 1000){
-const err47 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data20};
+}
+let data20 = data19["allowed-paths"];
+if(Array.isArray(data20)){
+if(data20.length > 500){
+const err47 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data20};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -662,8 +664,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(func2(data20) < 1){
-const err48 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data20};
+const len4 = data20.length;
+for(let i4=0; i4<len4; i4++){
+let data21 = data20[i4];
+if(typeof data21 === "string"){
+if(func2(data21) > 1000){
+const err48 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -672,9 +678,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data20};
+if(func2(data21) < 1){
+const err49 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data21};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -684,9 +689,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
 else {
-const err50 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["protected-paths"].type,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data19};
+const err50 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data21};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -695,9 +699,10 @@ vErrors.push(err50);
 }
 errors++;
 }
-let data21 = data16["protect-agent-instructions"];
-if(typeof data21 !== "boolean"){
-const err51 = {instancePath:instancePath+"/scope/protect-agent-instructions",schemaPath:"#/properties/scope/properties/protect-agent-instructions/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["protect-agent-instructions"].type,parentSchema:schema11.properties.scope.properties["protect-agent-instructions"],data:data21};
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["allowed-paths"].type,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data20};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -706,9 +711,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-let data22 = data16["max-files"];
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err52 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-files"].type,parentSchema:schema11.properties.scope.properties["max-files"],data:data22};
+let data22 = data19["protected-paths"];
+if(Array.isArray(data22)){
+if(data22.length > 500){
+const err52 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -717,9 +723,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 100000 || isNaN(data22)){
-const err53 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.scope.properties["max-files"],data:data22};
+const len5 = data22.length;
+for(let i5=0; i5<len5; i5++){
+let data23 = data22[i5];
+if(typeof data23 === "string"){
+if(func2(data23) > 1000){
+const err53 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -728,8 +737,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data22 < 1 || isNaN(data22)){
-const err54 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-files"],data:data22};
+if(func2(data23) < 1){
+const err54 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data23};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -739,9 +748,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-let data23 = data16["max-lines"];
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err55 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines"].type,parentSchema:schema11.properties.scope.properties["max-lines"],data:data23};
+else {
+const err55 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data23};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -750,9 +758,10 @@ vErrors.push(err55);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 10000000 || isNaN(data23)){
-const err56 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines"],data:data23};
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["protected-paths"].type,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data22};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -761,8 +770,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err57 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines"],data:data23};
+let data24 = data19["protect-agent-instructions"];
+if(typeof data24 !== "boolean"){
+const err57 = {instancePath:instancePath+"/scope/protect-agent-instructions",schemaPath:"#/properties/scope/properties/protect-agent-instructions/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["protect-agent-instructions"].type,parentSchema:schema11.properties.scope.properties["protect-agent-instructions"],data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -771,10 +781,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-let data24 = data16["forbid-binary"];
-if(typeof data24 !== "boolean"){
-const err58 = {instancePath:instancePath+"/scope/forbid-binary",schemaPath:"#/properties/scope/properties/forbid-binary/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["forbid-binary"].type,parentSchema:schema11.properties.scope.properties["forbid-binary"],data:data24};
+let data25 = data19["max-files"];
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err58 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-files"].type,parentSchema:schema11.properties.scope.properties["max-files"],data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -783,9 +792,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data16};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 100000 || isNaN(data25)){
+const err59 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.scope.properties["max-files"],data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -794,23 +803,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-let data25 = data.secrets;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25["fail-on"] === undefined){
-data25["fail-on"] = "fail";
-}
-if(data25["disabled-rules"] === undefined){
-data25["disabled-rules"] = [];
-}
-if(data25.patterns === undefined){
-data25.patterns = [];
-}
-if(data25.allow === undefined){
-data25.allow = [];
-}
-for(const key5 in data25){
-if(!((((key5 === "fail-on") || (key5 === "disabled-rules")) || (key5 === "patterns")) || (key5 === "allow"))){
-const err60 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data25};
+if(data25 < 1 || isNaN(data25)){
+const err60 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-files"],data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -820,9 +814,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-let data26 = data25["fail-on"];
-if(typeof data26 !== "string"){
-const err61 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data26};
+let data26 = data19["max-lines"];
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err61 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines"].type,parentSchema:schema11.properties.scope.properties["max-lines"],data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -831,8 +825,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-if(!(((data26 === "fail") || (data26 === "warn")) || (data26 === "never"))){
-const err62 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data26};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 10000000 || isNaN(data26)){
+const err62 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines"],data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -841,10 +836,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-let data27 = data25["disabled-rules"];
-if(Array.isArray(data27)){
-if(data27.length > 500){
-const err63 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data27};
+if(data26 < 1 || isNaN(data26)){
+const err63 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines"],data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -853,12 +846,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-const len6 = data27.length;
-for(let i6=0; i6<len6; i6++){
-let data28 = data27[i6];
-if(typeof data28 === "string"){
-if(func2(data28) > 100){
-const err64 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data28};
+}
+let data27 = data19["forbid-binary"];
+if(typeof data27 !== "boolean"){
+const err64 = {instancePath:instancePath+"/scope/forbid-binary",schemaPath:"#/properties/scope/properties/forbid-binary/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["forbid-binary"].type,parentSchema:schema11.properties.scope.properties["forbid-binary"],data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -867,8 +858,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(func2(data28) < 1){
-const err65 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data28};
+}
+else {
+const err65 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data19};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -877,8 +869,23 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(!pattern2.test(data28)){
-const err66 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data28};
+let data28 = data.secrets;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28["fail-on"] === undefined){
+data28["fail-on"] = "fail";
+}
+if(data28["disabled-rules"] === undefined){
+data28["disabled-rules"] = [];
+}
+if(data28.patterns === undefined){
+data28.patterns = [];
+}
+if(data28.allow === undefined){
+data28.allow = [];
+}
+for(const key5 in data28){
+if(!((((key5 === "fail-on") || (key5 === "disabled-rules")) || (key5 === "patterns")) || (key5 === "allow"))){
+const err66 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data28};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -888,8 +895,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-else {
-const err67 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data28};
+let data29 = data28["fail-on"];
+if(typeof data29 !== "string"){
+const err67 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data29};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -898,10 +906,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data27};
+if(!(((data29 === "fail") || (data29 === "warn")) || (data29 === "never"))){
+const err68 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data29};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -910,10 +916,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-let data29 = data25.patterns;
-if(Array.isArray(data29)){
-if(data29.length > 200){
-const err69 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data29};
+let data30 = data28["disabled-rules"];
+if(Array.isArray(data30)){
+if(data30.length > 500){
+const err69 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data30};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -922,12 +928,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-const len7 = data29.length;
-for(let i7=0; i7<len7; i7++){
-let data30 = data29[i7];
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.id === undefined){
-const err70 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+const len6 = data30.length;
+for(let i6=0; i6<len6; i6++){
+let data31 = data30[i6];
+if(typeof data31 === "string"){
+if(func2(data31) > 100){
+const err70 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data31};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -936,8 +942,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data30.regex === undefined){
-const err71 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+if(func2(data31) < 1){
+const err71 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data31};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -946,9 +952,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-for(const key6 in data30){
-if(!(((key6 === "id") || (key6 === "regex")) || (key6 === "description"))){
-const err72 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+if(!pattern3.test(data31)){
+const err72 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data31};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -958,11 +963,8 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data30.id !== undefined){
-let data31 = data30.id;
-if(typeof data31 === "string"){
-if(func2(data31) > 100){
-const err73 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+else {
+const err73 = {instancePath:instancePath+"/secrets/disabled-rules/" + i6,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -971,8 +973,10 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(func2(data31) < 1){
-const err74 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data30};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -981,8 +985,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(!pattern2.test(data31)){
-const err75 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+let data32 = data28.patterns;
+if(Array.isArray(data32)){
+if(data32.length > 200){
+const err75 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data32};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -991,9 +997,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-else {
-const err76 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data31};
+const len7 = data32.length;
+for(let i7=0; i7<len7; i7++){
+let data33 = data32[i7];
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.id === undefined){
+const err76 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1002,12 +1011,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data30.regex !== undefined){
-let data32 = data30.regex;
-if(typeof data32 === "string"){
-if(func2(data32) > 1000){
-const err77 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(data33.regex === undefined){
+const err77 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data33};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1016,8 +1021,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(func2(data32) < 1){
-const err78 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+for(const key6 in data33){
+if(!(((key6 === "id") || (key6 === "regex")) || (key6 === "description"))){
+const err78 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data33};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1027,8 +1033,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-else {
-const err79 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data32};
+if(data33.id !== undefined){
+let data34 = data33.id;
+if(typeof data34 === "string"){
+if(func2(data34) > 100){
+const err79 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data34};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1037,12 +1046,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data30.description !== undefined){
-let data33 = data30.description;
-if(typeof data33 === "string"){
-if(func2(data33) > 500){
-const err80 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data33};
+if(func2(data34) < 1){
+const err80 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data34};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1051,9 +1056,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-else {
-const err81 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data33};
+if(!pattern3.test(data34)){
+const err81 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data34};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1063,9 +1067,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
 else {
-const err82 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data30};
+const err82 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data34};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1075,9 +1078,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-else {
-const err83 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data29};
+if(data33.regex !== undefined){
+let data35 = data33.regex;
+if(typeof data35 === "string"){
+if(func2(data35) > 1000){
+const err83 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1086,10 +1091,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-let data34 = data25.allow;
-if(Array.isArray(data34)){
-if(data34.length > 500){
-const err84 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data34};
+if(func2(data35) < 1){
+const err84 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data35};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1098,12 +1101,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-const len8 = data34.length;
-for(let i8=0; i8<len8; i8++){
-let data35 = data34[i8];
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.reason === undefined){
-const err85 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+}
+else {
+const err85 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data35};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1112,9 +1112,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key7 in data35){
-if(!((((key7 === "paths") || (key7 === "regex")) || (key7 === "rules")) || (key7 === "reason"))){
-const err86 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+}
+if(data33.description !== undefined){
+let data36 = data33.description;
+if(typeof data36 === "string"){
+if(func2(data36) > 500){
+const err86 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data36};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1124,11 +1127,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data35.paths !== undefined){
-let data36 = data35.paths;
-if(Array.isArray(data36)){
-if(data36.length > 100){
-const err87 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+else {
+const err87 = {instancePath:instancePath+"/secrets/patterns/" + i7+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1137,8 +1137,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data36.length < 1){
-const err88 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/secrets/patterns/" + i7,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data33};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1147,12 +1149,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-const len9 = data36.length;
-for(let i9=0; i9<len9; i9++){
-let data37 = data36[i9];
-if(typeof data37 === "string"){
-if(func2(data37) > 1000){
-const err89 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data37};
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data32};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1161,8 +1161,10 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(func2(data37) < 1){
-const err90 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data37};
+let data37 = data28.allow;
+if(Array.isArray(data37)){
+if(data37.length > 500){
+const err90 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data37};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1171,9 +1173,12 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data37};
+const len8 = data37.length;
+for(let i8=0; i8<len8; i8++){
+let data38 = data37[i8];
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.reason === undefined){
+const err91 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data38};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1182,10 +1187,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-}
-else {
-const err92 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data36};
+for(const key7 in data38){
+if(!((((key7 === "paths") || (key7 === "regex")) || (key7 === "rules")) || (key7 === "reason"))){
+const err92 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data38};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1195,11 +1199,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data35.regex !== undefined){
-let data38 = data35.regex;
-if(typeof data38 === "string"){
-if(func2(data38) > 1000){
-const err93 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+if(data38.paths !== undefined){
+let data39 = data38.paths;
+if(Array.isArray(data39)){
+if(data39.length > 100){
+const err93 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data39};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1208,8 +1212,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(func2(data38) < 1){
-const err94 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+if(data39.length < 1){
+const err94 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data39};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1218,9 +1222,12 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data38};
+const len9 = data39.length;
+for(let i9=0; i9<len9; i9++){
+let data40 = data39[i9];
+if(typeof data40 === "string"){
+if(func2(data40) > 1000){
+const err95 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data40};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1229,12 +1236,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-if(data35.rules !== undefined){
-let data39 = data35.rules;
-if(Array.isArray(data39)){
-if(data39.length > 100){
-const err96 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+if(func2(data40) < 1){
+const err96 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data40};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1243,8 +1246,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data39.length < 1){
-const err97 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+}
+else {
+const err97 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths/" + i9,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data40};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1253,12 +1257,10 @@ vErrors.push(err97);
 }
 errors++;
 }
-const len10 = data39.length;
-for(let i10=0; i10<len10; i10++){
-let data40 = data39[i10];
-if(typeof data40 === "string"){
-if(func2(data40) > 100){
-const err98 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data40};
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/secrets/allow/" + i8+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1267,8 +1269,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(func2(data40) < 1){
-const err99 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data40};
+}
+if(data38.regex !== undefined){
+let data41 = data38.regex;
+if(typeof data41 === "string"){
+if(func2(data41) > 1000){
+const err99 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data41};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1277,8 +1283,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!pattern2.test(data40)){
-const err100 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data40};
+if(func2(data41) < 1){
+const err100 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data41};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1289,7 +1295,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data40};
+const err101 = {instancePath:instancePath+"/secrets/allow/" + i8+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data41};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1299,9 +1305,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data39};
+if(data38.rules !== undefined){
+let data42 = data38.rules;
+if(Array.isArray(data42)){
+if(data42.length > 100){
+const err102 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data42};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1310,12 +1318,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data35.reason !== undefined){
-let data41 = data35.reason;
-if(typeof data41 === "string"){
-if(func2(data41) > 1000){
-const err103 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+if(data42.length < 1){
+const err103 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data42};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1324,8 +1328,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(func2(data41) < 1){
-const err104 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+const len10 = data42.length;
+for(let i10=0; i10<len10; i10++){
+let data43 = data42[i10];
+if(typeof data43 === "string"){
+if(func2(data43) > 100){
+const err104 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema17,data:data43};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1334,8 +1342,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(!pattern5.test(data41)){
-const err105 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+if(func2(data43) < 1){
+const err105 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17,data:data43};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1344,9 +1352,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-else {
-const err106 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data41};
+if(!pattern3.test(data43)){
+const err106 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema17,data:data43};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1356,9 +1363,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
 else {
-const err107 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data35};
+const err107 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules/" + i10,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.type,parentSchema:schema17,data:data43};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1370,7 +1376,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data34};
+const err108 = {instancePath:instancePath+"/secrets/allow/" + i8+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data42};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1380,8 +1386,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-else {
-const err109 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data25};
+if(data38.reason !== undefined){
+let data44 = data38.reason;
+if(typeof data44 === "string"){
+if(func2(data44) > 1000){
+const err109 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data44};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1390,29 +1399,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-let data42 = data.transcript;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.redact === undefined){
-data42.redact = true;
-}
-if(data42["allowed-tools"] === undefined){
-data42["allowed-tools"] = ["*"];
-}
-if(data42["denied-tools"] === undefined){
-data42["denied-tools"] = [];
-}
-if(data42["redact-patterns"] === undefined){
-data42["redact-patterns"] = [];
-}
-if(data42["retention-days"] === undefined){
-data42["retention-days"] = 30;
-}
-if(data42["max-bytes"] === undefined){
-data42["max-bytes"] = 2147483648;
-}
-for(const key8 in data42){
-if(!((((((key8 === "redact") || (key8 === "allowed-tools")) || (key8 === "denied-tools")) || (key8 === "redact-patterns")) || (key8 === "retention-days")) || (key8 === "max-bytes"))){
-const err110 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data42};
+if(func2(data44) < 1){
+const err110 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data44};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1421,10 +1409,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-let data43 = data42.redact;
-if(typeof data43 !== "boolean"){
-const err111 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data43};
+if(!pattern6.test(data44)){
+const err111 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data44};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1433,10 +1419,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-let data44 = data42["allowed-tools"];
-if(Array.isArray(data44)){
-if(data44.length > 500){
-const err112 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data44};
+}
+else {
+const err112 = {instancePath:instancePath+"/secrets/allow/" + i8+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data44};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1445,12 +1430,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-const len11 = data44.length;
-for(let i11=0; i11<len11; i11++){
-let data45 = data44[i11];
-if(typeof data45 === "string"){
-if(func2(data45) > 1000){
-const err113 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data45};
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/secrets/allow/" + i8,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data38};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1459,8 +1442,10 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(func2(data45) < 1){
-const err114 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data45};
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data37};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1471,7 +1456,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data45};
+const err115 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data28};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1480,10 +1465,29 @@ vErrors.push(err115);
 }
 errors++;
 }
+let data45 = data.transcript;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.redact === undefined){
+data45.redact = true;
 }
+if(data45["allowed-tools"] === undefined){
+data45["allowed-tools"] = ["*"];
 }
-else {
-const err116 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data44};
+if(data45["denied-tools"] === undefined){
+data45["denied-tools"] = [];
+}
+if(data45["redact-patterns"] === undefined){
+data45["redact-patterns"] = [];
+}
+if(data45["retention-days"] === undefined){
+data45["retention-days"] = 30;
+}
+if(data45["max-bytes"] === undefined){
+data45["max-bytes"] = 2147483648;
+}
+for(const key8 in data45){
+if(!((((((key8 === "redact") || (key8 === "allowed-tools")) || (key8 === "denied-tools")) || (key8 === "redact-patterns")) || (key8 === "retention-days")) || (key8 === "max-bytes"))){
+const err116 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data45};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1492,10 +1496,10 @@ vErrors.push(err116);
 }
 errors++;
 }
-let data46 = data42["denied-tools"];
-if(Array.isArray(data46)){
-if(data46.length > 500){
-const err117 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data46};
+}
+let data46 = data45.redact;
+if(typeof data46 !== "boolean"){
+const err117 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data46};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1504,12 +1508,10 @@ vErrors.push(err117);
 }
 errors++;
 }
-const len12 = data46.length;
-for(let i12=0; i12<len12; i12++){
-let data47 = data46[i12];
-if(typeof data47 === "string"){
-if(func2(data47) > 1000){
-const err118 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data47};
+let data47 = data45["allowed-tools"];
+if(Array.isArray(data47)){
+if(data47.length > 500){
+const err118 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data47};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1518,8 +1520,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(func2(data47) < 1){
-const err119 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data47};
+const len11 = data47.length;
+for(let i11=0; i11<len11; i11++){
+let data48 = data47[i11];
+if(typeof data48 === "string"){
+if(func2(data48) > 1000){
+const err119 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data48};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1528,9 +1534,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data47};
+if(func2(data48) < 1){
+const err120 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data48};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1540,9 +1545,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
 else {
-const err121 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data46};
+const err121 = {instancePath:instancePath+"/transcript/allowed-tools/" + i11,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1551,10 +1555,10 @@ vErrors.push(err121);
 }
 errors++;
 }
-let data48 = data42["redact-patterns"];
-if(Array.isArray(data48)){
-if(data48.length > 200){
-const err122 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data48};
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data47};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1563,12 +1567,10 @@ vErrors.push(err122);
 }
 errors++;
 }
-const len13 = data48.length;
-for(let i13=0; i13<len13; i13++){
-let data49 = data48[i13];
-if(typeof data49 === "string"){
-if(func2(data49) > 1000){
-const err123 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+let data49 = data45["denied-tools"];
+if(Array.isArray(data49)){
+if(data49.length > 500){
+const err123 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data49};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1577,8 +1579,12 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(func2(data49) < 1){
-const err124 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+const len12 = data49.length;
+for(let i12=0; i12<len12; i12++){
+let data50 = data49[i12];
+if(typeof data50 === "string"){
+if(func2(data50) > 1000){
+const err124 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema20,data:data50};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1587,9 +1593,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data49};
+if(func2(data50) < 1){
+const err125 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20,data:data50};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1599,9 +1604,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-}
 else {
-const err126 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data48};
+const err126 = {instancePath:instancePath+"/transcript/denied-tools/" + i12,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.type,parentSchema:schema20,data:data50};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1610,9 +1614,10 @@ vErrors.push(err126);
 }
 errors++;
 }
-let data50 = data42["retention-days"];
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err127 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data49};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1621,9 +1626,10 @@ vErrors.push(err127);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 > 90 || isNaN(data50)){
-const err128 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+let data51 = data45["redact-patterns"];
+if(Array.isArray(data51)){
+if(data51.length > 200){
+const err128 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data51};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1632,8 +1638,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data50 < 1 || isNaN(data50)){
-const err129 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data50};
+const len13 = data51.length;
+for(let i13=0; i13<len13; i13++){
+let data52 = data51[i13];
+if(typeof data52 === "string"){
+if(func2(data52) > 1000){
+const err129 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data52};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1642,10 +1652,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-let data51 = data42["max-bytes"];
-if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
-const err130 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+if(func2(data52) < 1){
+const err130 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data52};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1654,9 +1662,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if((typeof data51 == "number") && (isFinite(data51))){
-if(data51 > 17179869184 || isNaN(data51)){
-const err131 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+}
+else {
+const err131 = {instancePath:instancePath+"/transcript/redact-patterns/" + i13,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data52};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1665,8 +1673,10 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data51 < 1024 || isNaN(data51)){
-const err132 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data51};
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data51};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1675,10 +1685,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data42};
+let data53 = data45["retention-days"];
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err133 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data53};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1687,23 +1696,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-let data52 = data.routing;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52["auto-approve-threshold"] === undefined){
-data52["auto-approve-threshold"] = 0.9;
-}
-if(data52["reject-threshold"] === undefined){
-data52["reject-threshold"] = 0.3;
-}
-if(data52["require-human-for"] === undefined){
-data52["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
-}
-if(data52.unknown === undefined){
-data52.unknown = "human_review";
-}
-for(const key9 in data52){
-if(!((((key9 === "auto-approve-threshold") || (key9 === "reject-threshold")) || (key9 === "require-human-for")) || (key9 === "unknown"))){
-const err134 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data52};
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 90 || isNaN(data53)){
+const err134 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data53};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1712,11 +1707,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-let data53 = data52["auto-approve-threshold"];
-if((typeof data53 == "number") && (isFinite(data53))){
-if(data53 > 1 || isNaN(data53)){
-const err135 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data53};
+if(data53 < 1 || isNaN(data53)){
+const err135 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data53};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1725,8 +1717,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data53 < 0 || isNaN(data53)){
-const err136 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data53};
+}
+let data54 = data45["max-bytes"];
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err136 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data54};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1735,9 +1729,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-else {
-const err137 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data53};
+if((typeof data54 == "number") && (isFinite(data54))){
+if(data54 > 17179869184 || isNaN(data54)){
+const err137 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data54};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1746,10 +1740,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-let data54 = data52["reject-threshold"];
-if((typeof data54 == "number") && (isFinite(data54))){
-if(data54 > 1 || isNaN(data54)){
-const err138 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data54};
+if(data54 < 1024 || isNaN(data54)){
+const err138 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data54};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1758,8 +1750,10 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data54 < 0 || isNaN(data54)){
-const err139 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data54};
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data45};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1768,9 +1762,23 @@ vErrors.push(err139);
 }
 errors++;
 }
+let data55 = data.routing;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(data55["auto-approve-threshold"] === undefined){
+data55["auto-approve-threshold"] = 0.9;
 }
-else {
-const err140 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data54};
+if(data55["reject-threshold"] === undefined){
+data55["reject-threshold"] = 0.3;
+}
+if(data55["require-human-for"] === undefined){
+data55["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
+}
+if(data55.unknown === undefined){
+data55.unknown = "human_review";
+}
+for(const key9 in data55){
+if(!((((key9 === "auto-approve-threshold") || (key9 === "reject-threshold")) || (key9 === "require-human-for")) || (key9 === "unknown"))){
+const err140 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data55};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1779,13 +1787,11 @@ vErrors.push(err140);
 }
 errors++;
 }
-let data55 = data52["require-human-for"];
-if(Array.isArray(data55)){
-const len14 = data55.length;
-for(let i14=0; i14<len14; i14++){
-let data56 = data55[i14];
-if(typeof data56 !== "string"){
-const err141 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data56};
+}
+let data56 = data55["auto-approve-threshold"];
+if((typeof data56 == "number") && (isFinite(data56))){
+if(data56 > 1 || isNaN(data56)){
+const err141 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data56};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1794,8 +1800,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(!((((((((((data56 === "protected-path") || (data56 === "secret-finding")) || (data56 === "tool-violation")) || (data56 === "scope-violation")) || (data56 === "missing-signal")) || (data56 === "unsigned-manifest")) || (data56 === "unpinned-model")) || (data56 === "binary-file")) || (data56 === "large-change")) || (data56 === "dependency-change"))){
-const err142 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data56};
+if(data56 < 0 || isNaN(data56)){
+const err142 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data56};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1805,18 +1811,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-let i15 = data55.length;
-let j0;
-if(i15 > 1){
-const indices0 = {};
-for(;i15--;){
-let item0 = data55[i15];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err143 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data55};
+else {
+const err143 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data56};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1824,14 +1820,11 @@ else {
 vErrors.push(err143);
 }
 errors++;
-break;
 }
-indices0[item0] = i15;
-}
-}
-}
-else {
-const err144 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data55};
+let data57 = data55["reject-threshold"];
+if((typeof data57 == "number") && (isFinite(data57))){
+if(data57 > 1 || isNaN(data57)){
+const err144 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data57};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1840,9 +1833,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-let data57 = data52.unknown;
-if(typeof data57 !== "string"){
-const err145 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data57};
+if(data57 < 0 || isNaN(data57)){
+const err145 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data57};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1851,8 +1843,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(!((data57 === "human_review") || (data57 === "reject"))){
-const err146 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data57};
+}
+else {
+const err146 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data57};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1861,9 +1854,13 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-else {
-const err147 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data52};
+let data58 = data55["require-human-for"];
+if(Array.isArray(data58)){
+const len14 = data58.length;
+for(let i14=0; i14<len14; i14++){
+let data59 = data58[i14];
+if(typeof data59 !== "string"){
+const err147 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data59};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1872,23 +1869,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-let data58 = data.audit;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.sink === undefined){
-data58.sink = "artifact";
-}
-if(data58.path === undefined){
-data58.path = "agent-gates-audit.jsonl";
-}
-if(data58.chain === undefined){
-data58.chain = true;
-}
-if(data58["retention-days"] === undefined){
-data58["retention-days"] = 90;
-}
-for(const key10 in data58){
-if(!((((key10 === "sink") || (key10 === "path")) || (key10 === "chain")) || (key10 === "retention-days"))){
-const err148 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data58};
+if(!((((((((((data59 === "protected-path") || (data59 === "secret-finding")) || (data59 === "tool-violation")) || (data59 === "scope-violation")) || (data59 === "missing-signal")) || (data59 === "unsigned-manifest")) || (data59 === "unpinned-model")) || (data59 === "binary-file")) || (data59 === "large-change")) || (data59 === "dependency-change"))){
+const err148 = {instancePath:instancePath+"/routing/require-human-for/" + i14,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data59};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1898,9 +1880,18 @@ vErrors.push(err148);
 errors++;
 }
 }
-let data59 = data58.sink;
-if(typeof data59 !== "string"){
-const err149 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data59};
+let i15 = data58.length;
+let j0;
+if(i15 > 1){
+const indices0 = {};
+for(;i15--;){
+let item0 = data58[i15];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err149 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i15, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i15+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data58};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1908,9 +1899,14 @@ else {
 vErrors.push(err149);
 }
 errors++;
+break;
 }
-if(!((data59 === "artifact") || (data59 === "file"))){
-const err150 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data59};
+indices0[item0] = i15;
+}
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data58};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1919,10 +1915,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-let data60 = data58.path;
-if(typeof data60 === "string"){
-if(func2(data60) > 1000){
-const err151 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data60};
+let data60 = data55.unknown;
+if(typeof data60 !== "string"){
+const err151 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data60};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1931,8 +1926,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(func2(data60) < 1){
-const err152 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data60};
+if(!((data60 === "human_review") || (data60 === "reject"))){
+const err152 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data60};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1943,7 +1938,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data60};
+const err153 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data55};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1952,9 +1947,23 @@ vErrors.push(err153);
 }
 errors++;
 }
-let data61 = data58.chain;
-if(typeof data61 !== "boolean"){
-const err154 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data61};
+let data61 = data.audit;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.sink === undefined){
+data61.sink = "artifact";
+}
+if(data61.path === undefined){
+data61.path = "agent-gates-audit.jsonl";
+}
+if(data61.chain === undefined){
+data61.chain = true;
+}
+if(data61["retention-days"] === undefined){
+data61["retention-days"] = 90;
+}
+for(const key10 in data61){
+if(!((((key10 === "sink") || (key10 === "path")) || (key10 === "chain")) || (key10 === "retention-days"))){
+const err154 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data61};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1963,9 +1972,10 @@ vErrors.push(err154);
 }
 errors++;
 }
-let data62 = data58["retention-days"];
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err155 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+}
+let data62 = data61.sink;
+if(typeof data62 !== "string"){
+const err155 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data62};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1974,9 +1984,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 > 90 || isNaN(data62)){
-const err156 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+if(!((data62 === "artifact") || (data62 === "file"))){
+const err156 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data62};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1985,8 +1994,10 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data62 < 1 || isNaN(data62)){
-const err157 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+let data63 = data61.path;
+if(typeof data63 === "string"){
+if(func2(data63) > 1000){
+const err157 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data63};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1995,10 +2006,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-}
-else {
-const err158 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data58};
+if(func2(data63) < 1){
+const err158 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data63};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2009,12 +2018,78 @@ errors++;
 }
 }
 else {
-const err159 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err159 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data63};
 if(vErrors === null){
 vErrors = [err159];
 }
 else {
 vErrors.push(err159);
+}
+errors++;
+}
+let data64 = data61.chain;
+if(typeof data64 !== "boolean"){
+const err160 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data64};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+let data65 = data61["retention-days"];
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err161 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data65};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 > 90 || isNaN(data65)){
+const err162 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data65};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+if(data65 < 1 || isNaN(data65)){
+const err163 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data65};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data61};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+else {
+const err165 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
 }
 errors++;
 }
