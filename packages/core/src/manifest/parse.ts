@@ -1,4 +1,3 @@
-import type { ErrorObject } from 'ajv';
 import { ConfigError } from '../errors.js';
 import { ajvProblem, describeValue } from '../policy/parse.js';
 import { formatLocation, readYaml, type YamlReader } from '../policy/yaml.js';
@@ -55,7 +54,7 @@ export function parseManifest(bytes: Buffer, file: string): ModelManifest {
   const add = (pointer: string, at: 'key' | 'value', message: string) =>
     problems.push({ pointer, message, location: formatLocation(file, source.locate(pointer, at)) });
   if (!validate(data)) {
-    for (const error of (validate.errors ?? [])) {
+    for (const error of validate.errors ?? []) {
       // anyOf repeats each branch's failure; the anyOf error itself says it once.
       if (error.schemaPath.includes('/anyOf/')) continue;
       const problem = ajvProblem(error, data);
