@@ -23,6 +23,15 @@ function reservedKey(key: string): string | undefined {
   return undefined;
 }
 
+/** What a field's pattern asks for, in words; keyed by the field name (the pointer's last part). */
+const PATTERN_WORDS: Record<string, string> = {
+  model: 'must be a model id: letters, digits and . _ : / @ + -',
+  timestamp: 'must be an RFC 3339 date-time with a time zone, such as 2026-01-12T14:22:00Z',
+  fingerprint: 'must be <algorithm>:<hex>, such as sha256:abcdef1234567890',
+  transcript_digest: 'must be sha256: and 64 lower-case hex digits',
+  sha256: 'must be 64 lower-case hex digits, with or without sha256:',
+};
+
 /** A schema violation, located: `file:line:col /pointer message`. */
 export interface ManifestProblem {
   readonly pointer: string;
@@ -50,21 +59,26 @@ export function parseManifest(bytes: Buffer, file: string): ModelManifest {
       `${formatLocation(file, source.locate(''))} / must be a mapping with model, version and timestamp, not ${describeValue(data)}`,
     );
   }
-  const problems: ManifestProblem[] = [];
-  const add = (pointer: string, at: 'key' | 'value', message: string) =>
-    problems.push({ pointer, message, location: formatLocation(file, source.locate(pointer, at)) });
+  const problems: (ManifestProblem & { line: number; column: number })[] = [];
+  const add = (pointer: string, at: 'key' | 'value', message: string) => {
+    const position = source.locate(pointer, at);
+    problems.push({ pointer, message, location: formatLocation(file, position), ...position });
+  };
   if (!validate(data)) {
     for (const error of validate.errors ?? []) {
       // anyOf repeats each branch's failure; the anyOf error itself says it once.
       if (error.schemaPath.includes('/anyOf/')) continue;
       const problem = ajvProblem(error, data);
-      add(problem.pointer, problem.at, problem.message);
+      const words = error.keyword === 'pattern' ? PATTERN_WORDS[problem.pointer.slice(problem.pointer.lastIndexOf('/') + 1)] : undefined;
+      add(problem.pointer, problem.at, words ?? problem.message);
     }
   } else {
     const timestamp = (data as { timestamp: string }).timestamp;
     if (Number.isNaN(Date.parse(timestamp))) add('/timestamp', 'value', `is not a real date and time (${JSON.stringify(timestamp)})`);
   }
   if (problems.length > 0) {
+    // In reading order, so the message reads the file top to bottom.
+    problems.sort((a, b) => a.line - b.line || a.column - b.column || a.pointer.localeCompare(b.pointer));
     const seen = new Set<string>();
     const unique = problems.filter((p) => !seen.has(`${p.pointer} ${p.message}`) && seen.add(`${p.pointer} ${p.message}`));
     throw new ConfigError(

@@ -24,8 +24,7 @@ export interface SigstoreVerifyInput {
 
 /** Who signed, once the bundle verified. */
 export type SigstoreSigner =
-  | { readonly kind: 'certificate'; readonly identity: string; readonly issuer: string }
-  | { readonly kind: 'key'; readonly fingerprint: string };
+  { readonly kind: 'certificate'; readonly identity: string; readonly issuer: string } | { readonly kind: 'key'; readonly fingerprint: string };
 
 export interface SigstoreVerifyResult {
   readonly signer: SigstoreSigner;
