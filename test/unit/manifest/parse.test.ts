@@ -62,6 +62,8 @@ describe('parseManifest', () => {
     ['a merge key', `${SEED}x-a: &a { b: 1 }\nx-c:\n  <<: *a\n`, /alias|merge key/],
     ['a duplicate key', `${SEED}model: other\n`, /model_manifest.yaml:14:1 is not valid YAML: the key "model" appears twice/],
     ['__proto__', `${SEED}__proto__: { polluted: true }\n`, /reserved name "__proto__"/],
+    // No character that sends the reader down its full walk: the reserved name is still found.
+    ['a nested reserved name', `${SEED}x-tool:\n  prototype: 1\n`, /model_manifest.yaml:15:3 \/x-tool\/prototype uses the reserved name "prototype"/],
     ['invalid UTF-8', Buffer.concat([Buffer.from(SEED), Buffer.from([0xff, 0xfe])]), /not valid UTF-8/],
   ])('refuses %s with E_MANIFEST', (_name, text, message) => {
     const error = refusal(text);

@@ -79,6 +79,30 @@ export function readYaml(text: string, file: string, reservedKey: ReservedKeyChe
     throw error;
   }
 
+  // Fast path: text that cannot hold an alias, anchor, merge key, tag or complex key, and whose keys
+  // are none reserved, needs the positional document only for a message, so it is built on demand.
+  // Anything else takes the full walk, which refuses what it must with its position.
+  if (!MAY_NEED_WALK.test(text) && !hasReservedKey(value, '', reservedKey, 0)) {
+    let located: YamlSource['locate'] | undefined;
+    return { value, locate: (pointer, at) => (located ??= documentLocator(text, file, reservedKey, reader))(pointer, at) };
+  }
+  return { value, locate: documentLocator(text, file, reservedKey, reader) };
+}
+
+/** Characters without which YAML has no alias (`*`), anchor (`&`), complex key (`?`, `]:`, `}:`), tag (`!`) or merge key (`<<`). */
+const MAY_NEED_WALK = /[*&?!]|<<|[\]}]\s*:/;
+
+function hasReservedKey(value: unknown, pointer: string, reservedKey: ReservedKeyCheck, depth: number): boolean {
+  if (value === null || typeof value !== 'object' || depth > MAX_YAML_DEPTH) return depth > MAX_YAML_DEPTH;
+  if (Array.isArray(value)) return value.some((item, i) => hasReservedKey(item, `${pointer}/${i}`, reservedKey, depth + 1));
+  return Object.keys(value).some((key) => {
+    const child = `${pointer}/${escapePointer(key)}`;
+    return reservedKey(key, child) !== undefined || hasReservedKey((value as Record<string, unknown>)[key], child, reservedKey, depth + 1);
+  });
+}
+
+/** The `yaml` package's document: where each pointer is, and the refusals only it can see (aliases, reserved keys). */
+function documentLocator(text: string, file: string, reservedKey: ReservedKeyCheck, reader: YamlReader): YamlSource['locate'] {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, version: '1.2', schema: 'core', uniqueKeys: false, keepSourceTokens: false });
   const positions = new Map<string, { key?: number; value: number }>();
@@ -125,16 +149,13 @@ export function readYaml(text: string, file: string, reservedKey: ReservedKeyChe
   positions.set('', { value: root?.range?.[0] ?? 0 });
   walk(root, '', 0);
 
-  return {
-    value,
-    locate(pointer: string, at: 'key' | 'value' = 'value'): Position {
-      let current = pointer;
-      for (;;) {
-        const found = positions.get(current);
-        if (found) return toPosition(at === 'key' && current === pointer ? (found.key ?? found.value) : found.value);
-        if (current === '') return { line: 1, column: 1 };
-        current = current.slice(0, current.lastIndexOf('/'));
-      }
-    },
+  return (pointer: string, at: 'key' | 'value' = 'value'): Position => {
+    let current = pointer;
+    for (;;) {
+      const found = positions.get(current);
+      if (found) return toPosition(at === 'key' && current === pointer ? (found.key ?? found.value) : found.value);
+      if (current === '') return { line: 1, column: 1 };
+      current = current.slice(0, current.lastIndexOf('/'));
+    }
   };
 }
