@@ -3,8 +3,8 @@
  * (inline, by path, or from the policy's commit), the trusted root and the transcript summary. Every
  * path stays inside the workspace, and every failure names the input or file.
  */
-import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { gitShowFileBytes } from '../git/index.js';
@@ -24,13 +24,16 @@ function within(root: string, target: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
+// Manifests, signatures and keys are small files read one after the other: synchronous reads cost a
+// thousand manifests far less than a round trip through the thread pool each.
+
 /** A path an input names, made absolute inside the workspace; one outside it is E_INPUT. */
-export async function resolveInside(workspace: string, file: string, input: string): Promise<string> {
-  const root = await realpath(workspace);
+export function resolveInside(workspace: string, file: string, input: string): string {
+  const root = realpathSync(workspace);
   const absolute = path.resolve(root, file);
   let real = absolute;
   try {
-    real = await realpath(absolute);
+    real = realpathSync(absolute);
   } catch {
     // Missing: reported by the reader, with its own code.
   }
@@ -40,11 +43,11 @@ export async function resolveInside(workspace: string, file: string, input: stri
   return real;
 }
 
-export async function readInputFile(workspace: string, file: string, input: string, maxBytes = MAX_SIDE_FILE_BYTES): Promise<Buffer> {
-  const absolute = await resolveInside(workspace, file, input);
+export function readInputFile(workspace: string, file: string, input: string, maxBytes = MAX_SIDE_FILE_BYTES): Buffer {
+  const absolute = resolveInside(workspace, file, input);
   let size: number;
   try {
-    const stats = await lstat(absolute);
+    const stats = lstatSync(absolute);
     if (!stats.isFile()) throw new ConfigError('E_INPUT', `input "${input}": ${file} is not a regular file`);
     size = stats.size;
   } catch (error) {
@@ -52,7 +55,7 @@ export async function readInputFile(workspace: string, file: string, input: stri
     throw new ConfigError('E_NOT_FOUND', `input "${input}": ${file} does not exist`);
   }
   if (size > maxBytes) throw new ConfigError('E_TOO_LARGE', `input "${input}": ${file} is ${size} bytes, more than the ${maxBytes} bytes it may be`);
-  return readFile(absolute);
+  return readFileSync(absolute);
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -61,7 +64,7 @@ const GLOB_CHARS = /[*?[\]{}]/;
 export async function findManifests(workspace: string, pattern: string): Promise<string[]> {
   const normalised = pattern.replace(/^\.\//, '');
   if (!GLOB_CHARS.test(normalised)) {
-    await resolveInside(workspace, normalised, 'manifest');
+    resolveInside(workspace, normalised, 'manifest');
     return existsSync(path.resolve(workspace, normalised)) ? [path.relative(workspace, path.resolve(workspace, normalised)).split(path.sep).join('/')] : [];
   }
   if (normalised.startsWith('/') || normalised.split('/').includes('..')) {
@@ -100,7 +103,7 @@ export function companion(workspace: string, manifest: string, suffixes: readonl
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
 
 /** The `public-key` input: inline PEM blocks, or paths (one per line), or both. */
-export async function readInputKeys(workspace: string, entries: readonly string[]): Promise<{ entry: PublicKeyEntry; pem: string }[]> {
+export function readInputKeys(workspace: string, entries: readonly string[]): { entry: PublicKeyEntry; pem: string }[] {
   const keys: { entry: PublicKeyEntry; pem: string }[] = [];
   const text = entries.join('\n');
   const inline = text.match(PEM_BLOCK) ?? [];
@@ -112,10 +115,19 @@ export async function readInputKeys(workspace: string, entries: readonly string[
     .filter((line) => line !== '' && !line.startsWith('#'));
   if (rest.some((line) => line.startsWith('-----'))) throw new ConfigError('E_KEY', 'input "public-key" holds a PEM block that does not end');
   for (const file of rest) {
-    const pem = (await readInputFile(workspace, file, 'public-key')).toString('utf8');
+    const pem = readInputFile(workspace, file, 'public-key').toString('utf8');
     keys.push({ entry: parsePublicKey(pem, file), pem });
   }
   return keys;
+}
+
+function readOptional(workspace: string, file: string): Buffer | undefined {
+  try {
+    return readInputFile(workspace, file, 'signing.keys');
+  } catch (error) {
+    if (error instanceof ConfigError && error.code === 'E_NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 /** The policy's `signing.keys`, read from the same commit as the policy (the working tree when it came from there). */
@@ -123,12 +135,7 @@ export async function readPolicyKeys(workspace: string, policy: LoadedPolicy): P
   const keys: { entry: PublicKeyEntry; pem: string }[] = [];
   for (const file of policy.policy.signing.keys) {
     const where = policy.ref ? `${file} at ${policy.ref}` : file;
-    const bytes = policy.ref
-      ? await gitShowFileBytes(workspace, policy.ref, file, { maxBytes: MAX_SIDE_FILE_BYTES })
-      : await readInputFile(workspace, file, 'signing.keys').catch((error: unknown) => {
-          if (error instanceof ConfigError && error.code === 'E_NOT_FOUND') return undefined;
-          throw error;
-        });
+    const bytes = policy.ref ? await gitShowFileBytes(workspace, policy.ref, file, { maxBytes: MAX_SIDE_FILE_BYTES }) : readOptional(workspace, file);
     if (bytes === undefined) throw new ConfigError('E_KEY', `the policy's signing.keys names ${where}, which does not exist`);
     keys.push({ entry: parsePublicKey(bytes.toString('utf8'), `${where} (signing.keys)`), pem: bytes.toString('utf8') });
   }
@@ -136,8 +143,8 @@ export async function readPolicyKeys(workspace: string, policy: LoadedPolicy): P
 }
 
 /** capture-transcript's summary.json: the models it saw. Anything else in it is not needed here. */
-export async function readTranscriptModels(workspace: string, file: string): Promise<string[]> {
-  const bytes = await readInputFile(workspace, file, 'transcript-summary', MAX_SUMMARY_BYTES);
+export function readTranscriptModels(workspace: string, file: string): string[] {
+  const bytes = readInputFile(workspace, file, 'transcript-summary', MAX_SUMMARY_BYTES);
   let summary: unknown;
   try {
     summary = JSON.parse(bytes.toString('utf8'));

@@ -100,7 +100,7 @@ async function verifySignature(
 ): Promise<{ kind: SignatureKind; signer?: string; signatureFile?: string }> {
   const bundleFile = inputs.bundle ?? companion(workspace, file, BUNDLE_SUFFIXES);
   if (bundleFile !== undefined) {
-    const json = (await readInputFile(workspace, bundleFile, 'bundle')).toString('utf8');
+    const json = readInputFile(workspace, bundleFile, 'bundle').toString('utf8');
     // sigstore-js is heavy: it is loaded only when there is a bundle to verify.
     const { verifySigstoreBundle } = await import('./sigstore/index.js');
     const result = await verifySigstoreBundle({
@@ -115,7 +115,7 @@ async function verifySignature(
   }
   const signatureFile = inputs.signature ?? companion(workspace, file, SIGNATURE_SUFFIXES);
   if (signatureFile !== undefined) {
-    const signature = decodeSignature(await readInputFile(workspace, signatureFile, 'signature'), signatureFile);
+    const signature = decodeSignature(readInputFile(workspace, signatureFile, 'signature'), signatureFile);
     const key = verifyKeySignature(
       bytes,
       signature,
@@ -135,7 +135,7 @@ async function verifyOne(
   now: Date,
 ): Promise<VerifiedManifest> {
   const { workspace, inputs } = options;
-  const bytes = await readInputFile(workspace, file, 'manifest', Number.MAX_SAFE_INTEGER);
+  const bytes = readInputFile(workspace, file, 'manifest', Number.MAX_SAFE_INTEGER);
   const manifest = parseManifest(bytes, file);
   const signature = await verifySignature(workspace, file, bytes, inputs, material);
   const violations: ManifestViolation[] = [];
@@ -178,10 +178,10 @@ export async function verifyManifests(options: VerifyManifestsOptions): Promise<
   const { workspace, inputs, policy } = options;
 
   // Everything that can be wrong with the inputs is found before any manifest is judged.
-  const keys = [...(await readInputKeys(workspace, inputs.publicKeys)), ...(await readPolicyKeys(workspace, policy))];
+  const keys = [...readInputKeys(workspace, inputs.publicKeys), ...(await readPolicyKeys(workspace, policy))];
   const identities = identitiesFor(inputs, policy);
   const trustedRoot = inputs.trustedRoot
-    ? { name: inputs.trustedRoot, json: (await readInputFile(workspace, inputs.trustedRoot, 'trusted-root')).toString('utf8') }
+    ? { name: inputs.trustedRoot, json: readInputFile(workspace, inputs.trustedRoot, 'trusted-root').toString('utf8') }
     : undefined;
   const files = await findManifests(workspace, inputs.manifest);
   if (files.length === 0) throw new ConfigError('E_NO_MANIFEST', `input "manifest": ${inputs.manifest} matches no file in the workspace`);
@@ -192,7 +192,7 @@ export async function verifyManifests(options: VerifyManifestsOptions): Promise<
     );
   }
   const transcript: TranscriptEvidence = {
-    ...(inputs.transcriptSummary ? { file: inputs.transcriptSummary, models: await readTranscriptModels(workspace, inputs.transcriptSummary) } : {}),
+    ...(inputs.transcriptSummary ? { file: inputs.transcriptSummary, models: readTranscriptModels(workspace, inputs.transcriptSummary) } : {}),
     digests: inputs.transcriptDigests,
   };
   const material: SigningMaterial = {
