@@ -60,6 +60,7 @@ describe('verifyManifests', () => {
     expect(result.verdict).toBe('pass');
     expect(result.manifests[0]).toMatchObject({ signatureKind: 'cosign-key', digest: `sha256:${sha256(MANIFEST)}` });
     expect(result.manifests[0]?.subjects).toBeUndefined();
+    expect(result.manifests[0]?.subjectsNote).toMatch(/lists no subjects: it says nothing about which files it covers/);
     const report = JSON.parse(readFileSync(result.report.path, 'utf8')) as { policy: { source: string }; details: { manifests: unknown[] } };
     expect(report.policy.source).toBe(`.github/agent-gates.yml@${repo.baseSha}`);
     expect(report.details.manifests).toHaveLength(1);

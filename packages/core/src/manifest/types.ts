@@ -89,8 +89,9 @@ export interface VerifiedManifest {
   readonly signer?: string;
   /** The signature or bundle file verified. */
   readonly signatureFile?: string;
-  /** Absent when the manifest lists no subjects: it then says nothing about files. */
+  /** Absent when the manifest lists no subjects: it then says nothing about files, and `subjectsNote` says so. */
   readonly subjects?: readonly CheckedSubject[];
+  readonly subjectsNote?: string;
   readonly violations: readonly ManifestViolation[];
 }
 

@@ -56,6 +56,9 @@ export interface ManifestReportDetails {
   signedCommits?: { required: true; checked: number; unverified: readonly CommitVerification[] };
 }
 
+/** What the report says of a manifest without `subjects`. */
+export const NO_SUBJECTS = 'the manifest lists no subjects: it says nothing about which files it covers';
+
 const SIGNATURE_SUFFIXES = ['.sig'];
 const BUNDLE_SUFFIXES = ['.sigstore.json', '.bundle'];
 
@@ -167,7 +170,7 @@ async function verifyOne(
     signatureKind: signature.kind,
     ...(signature.signer !== undefined ? { signer: signature.signer } : {}),
     ...(signature.signatureFile !== undefined ? { signatureFile: signature.signatureFile } : {}),
-    ...(subjects !== undefined ? { subjects } : {}),
+    ...(subjects !== undefined ? { subjects } : { subjectsNote: NO_SUBJECTS }),
     violations,
   };
 }
