@@ -14,7 +14,7 @@ const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const schemaFile = path.join(root, 'packages', 'core', 'schemas', 'policy.schema.json');
 const docsFile = path.join(root, 'docs', 'policy.md');
 
-interface Schema {
+export interface Schema {
   $id?: string;
   $ref?: string;
   title?: string;
@@ -87,7 +87,7 @@ function defaultOf(schema: Schema, required: boolean): string {
   return code(schema.default);
 }
 
-function table(object: Schema, rootSchema: Schema, prefix: string): string[] {
+export function table(object: Schema, rootSchema: Schema, prefix: string): string[] {
   const lines = ['| Key | Type | Default | Description |', '|---|---|---|---|'];
   const nested: string[] = [];
   for (const [key, propIn] of Object.entries(object.properties ?? {})) {

@@ -74,11 +74,11 @@ function inlineRuntimeHelpers(code: string): string {
   return [...helpers.values()].join('\n') + (helpers.size > 0 ? '\n' : '') + replaced;
 }
 
-function validatorSource(schema: object): string {
+function validatorSource(schema: object, header = HEADER): string {
   const ajv = newAjv({ code: { source: true, esm: true, lines: true } });
   const standaloneCode = (requireFromCore('ajv/dist/standalone') as { default: StandaloneCode }).default;
   const code = inlineRuntimeHelpers(standaloneCode(ajv, ajv.compile(schema)).replace(/^"use strict";/, ''));
-  return `${HEADER}/* eslint-disable */\n${code.trimEnd()}\n`;
+  return `${header}/* eslint-disable */\n${code.trimEnd()}\n`;
 }
 
 const VALIDATOR_TYPES = `${HEADER}import type { ErrorObject } from 'ajv';
@@ -93,10 +93,21 @@ export declare const validate: PolicyValidateFunction;
 export default validate;
 `;
 
+// verify-manifest validates manifests the same way, compiled ahead of time for the same cold-start reason.
+const manifestDir = path.join(root, 'packages', 'core', 'src', 'manifest');
+const MANIFEST_HEADER = `// ${generatedNotice('scripts/gen-policy-artifacts.ts', 'packages/core/schemas/model-manifest.schema.json')}\n`;
+const MANIFEST_VALIDATOR_TYPES = VALIDATOR_TYPES.replace(HEADER, MANIFEST_HEADER)
+  .replace('PolicyValidateFunction', 'ManifestValidateFunction')
+  .replace('PolicyValidateFunction', 'ManifestValidateFunction')
+  .replace("is a valid policy; fills in the schema's defaults in place, as ajv's useDefaults does", 'is a valid model manifest');
+
 /** Every generated file, by absolute path, with the content it must have. */
 export function generatePolicyArtifacts(): Record<string, string> {
   const schema = readSchema();
+  const manifestSchema = JSON.parse(readFileSync(path.join(root, 'packages', 'core', 'schemas', 'model-manifest.schema.json'), 'utf8')) as object;
   return {
+    [path.join(manifestDir, 'manifest-validate.generated.js')]: validatorSource(manifestSchema, MANIFEST_HEADER),
+    [path.join(manifestDir, 'manifest-validate.generated.d.ts')]: MANIFEST_VALIDATOR_TYPES,
     [path.join(policyDir, 'default-policy.generated.ts')]: defaultPolicySource(schema),
     [path.join(policyDir, 'policy-validate.generated.js')]: validatorSource(schema),
     [path.join(policyDir, 'policy-validate.generated.d.ts')]: VALIDATOR_TYPES,

@@ -4,6 +4,7 @@
  *    names, defaults, the action's own version for the records it writes)
  *  - the inputs/outputs tables in actions/<gate>/README.md between markers
  *  - docs/policy.md from packages/core/schemas/policy.schema.json (scripts/docs-policy.ts)
+ *  - docs/manifest.md from packages/core/schemas/model-manifest.schema.json (scripts/docs-manifest.ts)
  *  - the policy's precompiled validator and default policy (scripts/gen-policy-artifacts.ts)
  *  - the secret engine's wasm keyword scanner from its .wat source (scripts/gen-keyword-wasm.ts)
  */
@@ -107,6 +108,9 @@ if (existsSync(policyDocs)) {
   const { generatePolicyDocs } = (await import(policyDocs)) as { generatePolicyDocs?: () => string };
   if (generatePolicyDocs) update(path.join(root, 'docs', 'policy.md'), generatePolicyDocs());
 }
+
+const { generateManifestDocs } = await import('./docs-manifest.js');
+update(path.join(root, 'docs', 'manifest.md'), generateManifestDocs());
 
 const { generatePolicyArtifacts } = (await import(path.join(root, 'scripts', 'gen-policy-artifacts.ts'))) as {
   generatePolicyArtifacts: () => Record<string, string>;

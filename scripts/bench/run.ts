@@ -19,7 +19,7 @@ import { BENCH_DIR, machine, MiB, ROOT } from './measure.js';
 import { renderBench, verdicts, writeSection, type BenchResults } from './report.js';
 import { CAPTURE_BUNDLE, captureTranscript, nodeHashFloor, secretlint, sha256sumFloor, warmPageCache, type ThroughputRow } from './throughput.js';
 
-const PHASES = ['capture', 'secretlint', 'cold-start', 'secrets-corpus', 'diff-scope'] as const;
+const PHASES = ['capture', 'secretlint', 'cold-start', 'secrets-corpus', 'verify-manifest', 'diff-scope'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -134,7 +134,17 @@ async function main(): Promise<number> {
     }
   }
 
+  // verify-manifest's targets (scripts/bench/verify-manifest.ts) get a section of their own.
+  let verifyManifestSection: string | undefined;
+  if (phases.has('verify-manifest')) {
+    const { benchVerifyManifest, renderVerifyManifest, VERIFY_MANIFEST_BUNDLE } = await import('./verify-manifest.js');
+    if (!existsSync(VERIFY_MANIFEST_BUNDLE)) throw new Error(`${path.relative(ROOT, VERIFY_MANIFEST_BUNDLE)} does not exist: run \`pnpm build\` first`);
+    const m = results.machine;
+    verifyManifestSection = renderVerifyManifest(await benchVerifyManifest(runs, log), `${results.date}: ${m.cpu}, ${m.cores} cores, Node 24 (${m.node24})`);
+  }
+
   writeSection(docs, 'bench', renderBench(results), 'Throughput and cold start');
+  if (verifyManifestSection !== undefined) writeSection(docs, 'verify-manifest', verifyManifestSection, 'verify-manifest');
   if (corpusSection !== undefined) writeSection(docs, 'secrets-corpus', corpusSection);
   if (phases.has('diff-scope'))
     writeSection(docs, 'diff-scope', await import('./diff-scope.js').then(async (m) => m.renderDiffScopeBench(await m.benchDiffScope({ log }))), 'diff-scope');

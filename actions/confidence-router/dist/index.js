@@ -30365,6 +30365,10 @@ const FLOOR_RULES = {
     '/models/allowed': 'allow',
     '/models/denied': 'union',
     '/models/requirePinned': 'true',
+    '/models/requireSeed': 'true',
+    // Optional limits: absent means none, so the side that sets one is the stricter.
+    '/models/maxTemperature': 'min',
+    '/models/maxAgeMs': 'min',
     '/signing/required': 'true',
     '/signing/identities': 'allow',
     '/signing/keys': 'allow',
@@ -30430,6 +30434,8 @@ const FLOOR_RULES = {
 };
 const EVERYTHING = new Set(['*', '**']);
 function same(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
     return (0,digest/* canonicalJson */.dj)(a) === (0,digest/* canonicalJson */.dj)(b);
 }
 const TIERS = ['low', 'medium', 'high'];
@@ -30454,6 +30460,10 @@ function mergeValue(rule, floor, local, defaults) {
     if (same(floor, local))
         return { value: floor, from: 'both' };
     if (rule === 'floor')
+        return { value: floor, from: 'floor' };
+    if (floor === undefined)
+        return { value: local, from: 'local' };
+    if (local === undefined)
         return { value: floor, from: 'floor' };
     if (rule === 'true' || rule === 'false') {
         const strict = rule === 'true';
@@ -30509,7 +30519,7 @@ function floor_layer(p, fallback) {
 function applyPolicyFloor(floor, local) {
     const result = {};
     const provenance = {};
-    for (const p of settingPaths(floor.policy)) {
+    for (const p of new Set([...settingPaths(floor.policy), ...settingPaths(local.policy)])) {
         const rule = FLOOR_RULES[p] ?? 'floor';
         const keys = p.split('/').slice(1);
         const get = (root) => keys.reduce((o, k) => (isPlainObject(o) ? o[k] : undefined), root);
@@ -30520,7 +30530,8 @@ function applyPolicyFloor(floor, local) {
         let target = result;
         for (const k of keys.slice(0, -1))
             target = (target[k] ??= {});
-        target[keys[keys.length - 1]] = merged.value;
+        if (merged.value !== undefined)
+            target[keys[keys.length - 1]] = merged.value;
         provenance[p] = merged.from;
     }
     const base = (0,defaults/* loaded */.Kc)((0,defaults/* deepFreeze */.ol)(result), { source: 'file', file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}` });
@@ -31310,7 +31321,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iJ: () => (/* binding */ toPolicy)
 });
 
-// UNUSED EXPORTS: AGENT_CONTEXT_PATHS, AGENT_INSTRUCTION_PATHS, CI_CONFIG_PATHS, DEFAULT_PROTECTED_GROUPS, DEPENDENCY_MANIFEST_PATHS, GOVERNANCE_PATHS, POLICY_FILE_ORIGIN, TOP_LEVEL_DOT_FOLDER_PATHS
+// UNUSED EXPORTS: AGENT_CONTEXT_PATHS, AGENT_INSTRUCTION_PATHS, CI_CONFIG_PATHS, DEFAULT_PROTECTED_GROUPS, DEPENDENCY_MANIFEST_PATHS, GOVERNANCE_PATHS, POLICY_FILE_ORIGIN, TOP_LEVEL_DOT_FOLDER_PATHS, durationMs
 
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var digest = __nccwpck_require__(46927);
@@ -31323,7 +31334,8 @@ const DEFAULT_RAW_POLICY = {
             "*"
         ],
         "denied": [],
-        "require-pinned": true
+        "require-pinned": true,
+        "require-seed": false
     },
     "signing": {
         "required": false,
@@ -31682,13 +31694,25 @@ function protectedRulesFor(scope, policyPaths) {
     scope['protected-paths'].forEach((glob, i) => rules.push({ glob, origin: `scope.protected-paths[${i}]`, tier: 'high' }));
     return rules;
 }
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** `90m`, `36h`, `30d`, `2w` (the schema's pattern for `models.max-age`) in milliseconds. */
+function durationMs(text) {
+    return Number(text.slice(0, -1)) * (UNIT_MS[text.slice(-1)] ?? Number.NaN);
+}
 /** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
 function toPolicy(raw, policyPaths) {
     const { models, signing, scope, secrets, transcript, routing, audit } = raw;
     const protectedRules = protectedRulesFor(scope, policyPaths);
     const policy = {
         version: 1,
-        models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
+        models: {
+            allowed: [...models.allowed],
+            denied: [...models.denied],
+            requirePinned: models['require-pinned'],
+            requireSeed: models['require-seed'],
+            ...(models['max-temperature'] !== undefined ? { maxTemperature: models['max-temperature'] } : {}),
+            ...(models['max-age'] !== undefined ? { maxAgeMs: durationMs(models['max-age']) } : {}),
+        },
         signing: {
             required: signing.required,
             identities: signing.identities.map((identity) => identity.subject !== undefined

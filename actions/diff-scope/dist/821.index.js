@@ -10,6 +10,8 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  ajvProblem: () => (/* binding */ ajvProblem),
+  describeValue: () => (/* binding */ describeValue),
   parsePolicyText: () => (/* binding */ parsePolicyText)
 });
 
@@ -46,7 +48,7 @@ function ucs2length(str) {
 
 const validate = (/* unused pure expression or super */ null && (validate10));
 /* harmony default export */ const policy_validate_generated = (validate10);
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch, how big it may be, and what its added lines may hold (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either. A rename is judged under its old and its new path, a copy under its new one. Every finding says which setting decided it, for example `scope.denied-paths[0] in .github/agent-gates.yml` or `default: dependency manifests`. Whatever the settings say, a file name holding control, bidirectional-override or invisible characters is a violation (`fail`), and one that is not valid UTF-8 is a warning.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation (`fail`). The default `[\"**\"]` allows every path.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved (a `warn` finding, risk tier `high`). They are added to the default protected set (see `protect-agent-instructions`), never replace it. The policy file itself is always protected, and a change to it is a violation (`fail`, tier `critical`): the base commit's policy judges the change.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the default set, each group reported under its own name: agent instructions and CI workflows (tier `critical`: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/GEMINI.md`, `**/.claude/**`, `**/.cursor/**`, `**/.windsurfrules`, `**/.clinerules`, `**/.roo/**`, `**/.continue/**`, `**/CONVENTIONS.md` (Aider), `**/.codex/**`, `**/.amazonq/**`, `**/.junie/**`, `.github/copilot-instructions.md`, `**/.mcp.json`, CODEOWNERS and the like); dependency manifests and lockfiles of every major ecosystem matched by base name anywhere (tier `high`: `package.json`, `pnpm-lock.yaml`, `requirements*.txt`, `pyproject.toml`, `go.mod`, `Cargo.lock`, `Gemfile.lock`, `pom.xml`, `*.csproj`…); `CODEOWNERS` and `SECURITY.md` anywhere; CI configuration outside dot-folders (`.gitlab-ci.yml`, `Jenkinsfile`, `.gitattributes`, `.gitmodules`…); every top-level dot-folder (`.*/**`); and documents agents read as context (tier `medium`: `README.md`, `CONTRIBUTING.md`, `CHANGELOG.md`…). The full lists are below. Setting it to false removes the whole default set; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted, renamed or copied); more is a violation (`fail`).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted, binary files not counted) in one change; more is a violation (`fail`).","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file added or changed by the change as a scope violation (`fail`): a reviewer cannot read it. When false it is listed (`pass`, tier `medium`).","type":"boolean","default":true},"denied-paths":{"description":"Globs no change may touch, whatever `allowed-paths` says: a file matching one is a violation (`fail`, tier `high`), for example `secrets/**` or `**/*.pem`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"max-lines-per-file":{"description":"Most changed lines (added plus deleted) in any one file: the \"sweeping diff\" check. A file over it is a violation (`fail`, tier `medium`): an agent rewrote what it was asked to touch.","type":"integer","minimum":1,"maximum":10000000,"default":1000},"risk-tiers":{"description":"Risk tiers for paths: a change touching a file that matches an entry's `paths` reaches at least that entry's `tier`. The change's tier is the highest any entry or finding reaches, never lowered by anything else: a floor the router may raise but never lower. Without a matching entry or finding a change is `low`.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"description":"Globs of the files this tier applies to.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"tier":{"description":"The tier a change touching them reaches at least.","type":"string","enum":["low","medium","high","critical"]},"reason":{"description":"Why, shown in the report next to the tier.","type":"string","minLength":1,"maxLength":500}}}},"require-ticket":{"description":"Changes to some paths need a ticket: when a changed file matches an entry's `paths`, a match of its `pattern` must appear in the pull request's title, body or branch name or in a commit message; otherwise it is a violation (`fail`, tier `medium`).","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["paths","pattern"],"properties":{"paths":{"description":"Globs of the files that need a ticket, for example `infra/**/*.tf`.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"pattern":{"description":"JavaScript regular expression of a ticket id, for example `\\b[A-Z][A-Z0-9]+-[0-9]+\\b` (Jira) or `#[0-9]+`. It must not match the empty string.","type":"string","minLength":1,"maxLength":1000},"reason":{"description":"Why these paths need a ticket, shown with the finding.","type":"string","minLength":1,"maxLength":500}}}},"forbid":{"description":"Content not allowed in the lines a change adds: each added line of a file matching `paths` is tested against `regex`, and a match is a violation (`fail`, tier `high`) reported with `message` at that line. Examples: network calls in generated tests, `eval(`, `child_process` in generated code. The matched text is never printed.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["regex","message"],"properties":{"paths":{"description":"Globs of the files the entry applies to; every file when left out.","type":"array","default":["**"],"minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression tested against each added line, for example `\\beval\\(`. It must not match the empty string, and shapes that backtrack without end (`(a+)+`) are refused.","type":"string","minLength":1,"maxLength":1000},"message":{"description":"What a reviewer reads at the line, for example `generated tests must not call the network`.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"}}}},"tests":{"description":"What a change may do to tests. Test files are recognised by each ecosystem's conventions (JS/TS, Python, Go, Java/Kotlin, Rust, Ruby).","type":"object","additionalProperties":false,"default":{},"properties":{"allow-deleted":{"description":"Allow a change to delete a test file. When false a deleted test file is a violation (`fail`).","type":"boolean","default":false},"allow-skipped":{"description":"Allow newly skipped or focused tests (`.skip`, `xit`, `it.only`, `fdescribe`, `@pytest.mark.skip`, `t.Skip`, `@Disabled`, `#[ignore]`, `pending`…). When false each is a violation (`fail`).","type":"boolean","default":false},"allow-fewer":{"description":"Allow a test file to end with fewer test cases than it had. When false a net loss is a violation (`fail`).","type":"boolean","default":false}}},"dependencies":{"description":"What a change may do to dependencies, read from manifests and lockfiles with each format's parser. New dependencies are always listed in the report as a risk signal.","type":"object","additionalProperties":false,"default":{},"properties":{"allow-downgrade":{"description":"Allow a dependency's version to decrease. When false a downgrade is a violation (`fail`).","type":"boolean","default":false},"allow-registry-change":{"description":"Allow a dependency's source (registry host, git URL, index) to change. When false such a change is a violation (`fail`).","type":"boolean","default":false}}},"allow-executable":{"description":"Allow a change to add a file with the executable bit or set it on an existing file. When false that is a violation (`fail`, tier `high`); when true it is listed (`pass`, tier `medium`).","type":"boolean","default":false},"allow-symlinks":{"description":"Allow a change to add a symbolic link or change where one points. When false that is a violation (`fail`, tier `high`). A link that points out of the repository (an absolute target such as `/etc/passwd`, or `../..` past the root) or into `.git` is a violation whatever this says (`fail`, tier `critical`).","type":"boolean","default":false},"allow-submodules":{"description":"Allow a change to add, move, remove or update a git submodule. When false that is a violation (`fail`, tier `high`).","type":"boolean","default":false},"require-claimed":{"description":"When the agent's claimed files are given (diff-scope's `claimed-files`), a changed file the agent never claimed is a violation (`fail`, tier `high`); when false it is a warning. A claimed file that is not in the change is always a warning.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person. The default for every risk tier that `thresholds` does not name.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than every auto-approve threshold; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"thresholds":{"description":"Auto-approve thresholds per risk tier (`low`, `medium`, `high`), for every author; a tier not named uses `auto-approve-threshold`. `critical` is never auto-approved. Typical: `{low: 0.6, medium: 0.75, high: 0.9}`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"agent-thresholds":{"description":"Thresholds per risk tier for changes authored by an agent, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"human-thresholds":{"description":"Thresholds per risk tier for changes authored by a person, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"},"expected-signals":{"description":"Gates whose outputs must be in the router's `signals`; an absent one routes to `unknown` (never to approval).","type":"array","uniqueItems":true,"default":["capture-transcript","verify-manifest","diff-scope"],"items":{"type":"string","enum":["capture-transcript","verify-manifest","diff-scope"]}},"on-gate-fail":{"description":"What a gate's hard failure (verdict `fail`, a secret, a denied path, an invalid manifest) does, per gate: `reject` or `human_review`.","type":"object","additionalProperties":false,"default":{},"properties":{"capture-transcript":{"description":"On a hard failure of capture-transcript.","type":"string","enum":["reject","human_review"],"default":"reject"},"verify-manifest":{"description":"On a hard failure of verify-manifest.","type":"string","enum":["reject","human_review"],"default":"reject"},"diff-scope":{"description":"On a hard failure of diff-scope.","type":"string","enum":["reject","human_review"],"default":"reject"}}},"weights":{"description":"Weight of each normalised signal (0 to 1) in the confidence. A signal that was not given counts as 0 at its weight (missing evidence never helps); set a weight to 0 to leave the signal out.","type":"object","additionalProperties":false,"default":{},"properties":{"gates":{"description":"The gates' verdicts: pass 1, warn 0.5, fail or missing 0, averaged over `expected-signals`.","type":"number","minimum":0,"maximum":100,"default":0.4},"tests":{"description":"`tests`: passed 1, failed 0.","type":"number","minimum":0,"maximum":100,"default":0.2},"review-score":{"description":"`review-score` divided by 100.","type":"number","minimum":0,"maximum":100,"default":0.2},"agent-confidence":{"description":"`agent-confidence` as given (0 to 1).","type":"number","minimum":0,"maximum":100,"default":0.1},"vulnerabilities":{"description":"`vulnerabilities` or open code-scanning alerts: none 1, otherwise 1/(1+count).","type":"number","minimum":0,"maximum":100,"default":0.1}}},"path-tiers":{"description":"Risk tiers for changed paths: the highest tier of any matching entry raises the change's tier (never lowers it).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"tier":{"type":"string","enum":["low","medium","high","critical"],"description":"The tier a change touching one of `paths` reaches at least."}}}},"reviewers":{"description":"Role-based review: changed paths matching `paths` request these `users` and `teams` (team slugs of the repository's organisation).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"users":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},"description":"GitHub logins to request a review from."},"teams":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},"description":"Team slugs to request a review from."}}}},"agent-authors":{"description":"How `author-kind: auto` recognises an agent: pull request author logins (globs), head branch prefixes, and commit message trailers (case-insensitive prefixes of a line).","type":"object","additionalProperties":false,"default":{},"properties":{"logins":{"type":"array","default":["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Pull request author logins (globs, case-insensitive) that are agents."},"branch-prefixes":{"type":"array","default":["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Head branch prefixes agents push to."},"trailers":{"type":"array","default":["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"],"items":{"type":"string","minLength":1,"maxLength":200},"description":"Commit message lines (case-insensitive prefixes) that mark an agent's commit."}}}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change. verify-manifest also accepts an alias whose manifest `version` is exact (`1.4.2`, `2025-09-29`), never `latest`, a range or a wildcard.","type":"boolean","default":true},"require-seed":{"description":"Require the manifest to record the `random_seed` the model ran with, so the generation can be repeated.","type":"boolean","default":false},"max-temperature":{"description":"Highest sampling `temperature` a manifest may record. Unset (the default) sets no limit; a manifest without `temperature` is not judged by it.","type":"number","minimum":0,"maximum":10},"max-age":{"description":"Oldest a manifest's `timestamp` may be when the gate runs, as a number and a unit: `90m`, `36h`, `30d`, `2w`. Unset (the default) sets no limit. A timestamp more than 5 minutes in the future always fails, whatever this says.","type":"string","pattern":"^[1-9][0-9]{0,5}[mhdw]$"}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch, how big it may be, and what its added lines may hold (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either. A rename is judged under its old and its new path, a copy under its new one. Every finding says which setting decided it, for example `scope.denied-paths[0] in .github/agent-gates.yml` or `default: dependency manifests`. Whatever the settings say, a file name holding control, bidirectional-override or invisible characters is a violation (`fail`), and one that is not valid UTF-8 is a warning.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation (`fail`). The default `[\"**\"]` allows every path.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved (a `warn` finding, risk tier `high`). They are added to the default protected set (see `protect-agent-instructions`), never replace it. The policy file itself is always protected, and a change to it is a violation (`fail`, tier `critical`): the base commit's policy judges the change.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the default set, each group reported under its own name: agent instructions and CI workflows (tier `critical`: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/GEMINI.md`, `**/.claude/**`, `**/.cursor/**`, `**/.windsurfrules`, `**/.clinerules`, `**/.roo/**`, `**/.continue/**`, `**/CONVENTIONS.md` (Aider), `**/.codex/**`, `**/.amazonq/**`, `**/.junie/**`, `.github/copilot-instructions.md`, `**/.mcp.json`, CODEOWNERS and the like); dependency manifests and lockfiles of every major ecosystem matched by base name anywhere (tier `high`: `package.json`, `pnpm-lock.yaml`, `requirements*.txt`, `pyproject.toml`, `go.mod`, `Cargo.lock`, `Gemfile.lock`, `pom.xml`, `*.csproj`…); `CODEOWNERS` and `SECURITY.md` anywhere; CI configuration outside dot-folders (`.gitlab-ci.yml`, `Jenkinsfile`, `.gitattributes`, `.gitmodules`…); every top-level dot-folder (`.*/**`); and documents agents read as context (tier `medium`: `README.md`, `CONTRIBUTING.md`, `CHANGELOG.md`…). The full lists are below. Setting it to false removes the whole default set; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted, renamed or copied); more is a violation (`fail`).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted, binary files not counted) in one change; more is a violation (`fail`).","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file added or changed by the change as a scope violation (`fail`): a reviewer cannot read it. When false it is listed (`pass`, tier `medium`).","type":"boolean","default":true},"denied-paths":{"description":"Globs no change may touch, whatever `allowed-paths` says: a file matching one is a violation (`fail`, tier `high`), for example `secrets/**` or `**/*.pem`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"max-lines-per-file":{"description":"Most changed lines (added plus deleted) in any one file: the \"sweeping diff\" check. A file over it is a violation (`fail`, tier `medium`): an agent rewrote what it was asked to touch.","type":"integer","minimum":1,"maximum":10000000,"default":1000},"risk-tiers":{"description":"Risk tiers for paths: a change touching a file that matches an entry's `paths` reaches at least that entry's `tier`. The change's tier is the highest any entry or finding reaches, never lowered by anything else: a floor the router may raise but never lower. Without a matching entry or finding a change is `low`.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"description":"Globs of the files this tier applies to.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"tier":{"description":"The tier a change touching them reaches at least.","type":"string","enum":["low","medium","high","critical"]},"reason":{"description":"Why, shown in the report next to the tier.","type":"string","minLength":1,"maxLength":500}}}},"require-ticket":{"description":"Changes to some paths need a ticket: when a changed file matches an entry's `paths`, a match of its `pattern` must appear in the pull request's title, body or branch name or in a commit message; otherwise it is a violation (`fail`, tier `medium`).","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["paths","pattern"],"properties":{"paths":{"description":"Globs of the files that need a ticket, for example `infra/**/*.tf`.","type":"array","minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"pattern":{"description":"JavaScript regular expression of a ticket id, for example `\\b[A-Z][A-Z0-9]+-[0-9]+\\b` (Jira) or `#[0-9]+`. It must not match the empty string.","type":"string","minLength":1,"maxLength":1000},"reason":{"description":"Why these paths need a ticket, shown with the finding.","type":"string","minLength":1,"maxLength":500}}}},"forbid":{"description":"Content not allowed in the lines a change adds: each added line of a file matching `paths` is tested against `regex`, and a match is a violation (`fail`, tier `high`) reported with `message` at that line. Examples: network calls in generated tests, `eval(`, `child_process` in generated code. The matched text is never printed.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["regex","message"],"properties":{"paths":{"description":"Globs of the files the entry applies to; every file when left out.","type":"array","default":["**"],"minItems":1,"maxItems":200,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression tested against each added line, for example `\\beval\\(`. It must not match the empty string, and shapes that backtrack without end (`(a+)+`) are refused.","type":"string","minLength":1,"maxLength":1000},"message":{"description":"What a reviewer reads at the line, for example `generated tests must not call the network`.","type":"string","minLength":1,"maxLength":500,"pattern":"\\S"}}}},"tests":{"description":"What a change may do to tests. Test files are recognised by each ecosystem's conventions (JS/TS, Python, Go, Java/Kotlin, Rust, Ruby).","type":"object","additionalProperties":false,"default":{},"properties":{"allow-deleted":{"description":"Allow a change to delete a test file. When false a deleted test file is a violation (`fail`).","type":"boolean","default":false},"allow-skipped":{"description":"Allow newly skipped or focused tests (`.skip`, `xit`, `it.only`, `fdescribe`, `@pytest.mark.skip`, `t.Skip`, `@Disabled`, `#[ignore]`, `pending`…). When false each is a violation (`fail`).","type":"boolean","default":false},"allow-fewer":{"description":"Allow a test file to end with fewer test cases than it had. When false a net loss is a violation (`fail`).","type":"boolean","default":false}}},"dependencies":{"description":"What a change may do to dependencies, read from manifests and lockfiles with each format's parser. New dependencies are always listed in the report as a risk signal.","type":"object","additionalProperties":false,"default":{},"properties":{"allow-downgrade":{"description":"Allow a dependency's version to decrease. When false a downgrade is a violation (`fail`).","type":"boolean","default":false},"allow-registry-change":{"description":"Allow a dependency's source (registry host, git URL, index) to change. When false such a change is a violation (`fail`).","type":"boolean","default":false}}},"allow-executable":{"description":"Allow a change to add a file with the executable bit or set it on an existing file. When false that is a violation (`fail`, tier `high`); when true it is listed (`pass`, tier `medium`).","type":"boolean","default":false},"allow-symlinks":{"description":"Allow a change to add a symbolic link or change where one points. When false that is a violation (`fail`, tier `high`). A link that points out of the repository (an absolute target such as `/etc/passwd`, or `../..` past the root) or into `.git` is a violation whatever this says (`fail`, tier `critical`).","type":"boolean","default":false},"allow-submodules":{"description":"Allow a change to add, move, remove or update a git submodule. When false that is a violation (`fail`, tier `high`).","type":"boolean","default":false},"require-claimed":{"description":"When the agent's claimed files are given (diff-scope's `claimed-files`), a changed file the agent never claimed is a violation (`fail`, tier `high`); when false it is a warning. A claimed file that is not in the change is always a warning.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too, and in every shell tool: `Bash(curl:*)` also denies `curl` run through Codex's `exec_command` or typed into a running shell with `write_stdin`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648},"allow-outside-workspace":{"description":"Accept writes the agent made outside the workspace (the home directory, `/etc`, a `..` escape) with a warning instead of failing the gate. They are listed in `outside-workspace` either way. Leave it off unless the agent is meant to write there, for example a cache it manages.","type":"boolean","default":false}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person. The default for every risk tier that `thresholds` does not name.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than every auto-approve threshold; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"thresholds":{"description":"Auto-approve thresholds per risk tier (`low`, `medium`, `high`), for every author; a tier not named uses `auto-approve-threshold`. `critical` is never auto-approved. Typical: `{low: 0.6, medium: 0.75, high: 0.9}`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"agent-thresholds":{"description":"Thresholds per risk tier for changes authored by an agent, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"human-thresholds":{"description":"Thresholds per risk tier for changes authored by a person, over `thresholds`.","type":"object","additionalProperties":false,"default":{},"properties":{"low":{"description":"Lowest confidence at which a `low`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"medium":{"description":"Lowest confidence at which a `medium`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1},"high":{"description":"Lowest confidence at which a `high`-risk change may merge without a person.","type":"number","minimum":0,"maximum":1}}},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"},"expected-signals":{"description":"Gates whose outputs must be in the router's `signals`; an absent one routes to `unknown` (never to approval).","type":"array","uniqueItems":true,"default":["capture-transcript","verify-manifest","diff-scope"],"items":{"type":"string","enum":["capture-transcript","verify-manifest","diff-scope"]}},"on-gate-fail":{"description":"What a gate's hard failure (verdict `fail`, a secret, a denied path, an invalid manifest) does, per gate: `reject` or `human_review`.","type":"object","additionalProperties":false,"default":{},"properties":{"capture-transcript":{"description":"On a hard failure of capture-transcript.","type":"string","enum":["reject","human_review"],"default":"reject"},"verify-manifest":{"description":"On a hard failure of verify-manifest.","type":"string","enum":["reject","human_review"],"default":"reject"},"diff-scope":{"description":"On a hard failure of diff-scope.","type":"string","enum":["reject","human_review"],"default":"reject"}}},"weights":{"description":"Weight of each normalised signal (0 to 1) in the confidence. A signal that was not given counts as 0 at its weight (missing evidence never helps); set a weight to 0 to leave the signal out.","type":"object","additionalProperties":false,"default":{},"properties":{"gates":{"description":"The gates' verdicts: pass 1, warn 0.5, fail or missing 0, averaged over `expected-signals`.","type":"number","minimum":0,"maximum":100,"default":0.4},"tests":{"description":"`tests`: passed 1, failed 0.","type":"number","minimum":0,"maximum":100,"default":0.2},"review-score":{"description":"`review-score` divided by 100.","type":"number","minimum":0,"maximum":100,"default":0.2},"agent-confidence":{"description":"`agent-confidence` as given (0 to 1).","type":"number","minimum":0,"maximum":100,"default":0.1},"vulnerabilities":{"description":"`vulnerabilities` or open code-scanning alerts: none 1, otherwise 1/(1+count).","type":"number","minimum":0,"maximum":100,"default":0.1}}},"path-tiers":{"description":"Risk tiers for changed paths: the highest tier of any matching entry raises the change's tier (never lowers it).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths","tier"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"tier":{"type":"string","enum":["low","medium","high","critical"],"description":"The tier a change touching one of `paths` reaches at least."}}}},"reviewers":{"description":"Role-based review: changed paths matching `paths` request these `users` and `teams` (team slugs of the repository's organisation).","type":"array","default":[],"items":{"type":"object","additionalProperties":false,"required":["paths"],"properties":{"paths":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/pathGlob"},"description":"Globs over changed paths."},"users":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},"description":"GitHub logins to request a review from."},"teams":{"type":"array","default":[],"items":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},"description":"Team slugs to request a review from."}}}},"agent-authors":{"description":"How `author-kind: auto` recognises an agent: pull request author logins (globs), head branch prefixes, and commit message trailers (case-insensitive prefixes of a line).","type":"object","additionalProperties":false,"default":{},"properties":{"logins":{"type":"array","default":["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Pull request author logins (globs, case-insensitive) that are agents."},"branch-prefixes":{"type":"array","default":["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"],"items":{"type":"string","minLength":1,"maxLength":100},"description":"Head branch prefixes agents push to."},"trailers":{"type":"array","default":["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"],"items":{"type":"string","minLength":1,"maxLength":200},"description":"Commit message lines (case-insensitive prefixes) that mark an agent's commit."}}}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
 const schema12 = {"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"};
 const schema14 = {"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000};
 const schema15 = {"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000};
@@ -55,10 +57,11 @@ const schema24 = {"description":"A Claude Code permission rule: `Tool`, `Tool(sp
 const func2 = ucs2length;
 const func14 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$", "u");
-const pattern2 = new RegExp("\\S", "u");
-const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-const pattern7 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "u");
-const pattern8 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$", "u");
+const pattern2 = new RegExp("^[1-9][0-9]{0,5}[mhdw]$", "u");
+const pattern3 = new RegExp("\\S", "u");
+const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern8 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "u");
+const pattern9 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://agent-gates.dev/schemas/policy.schema.json" */;
@@ -132,8 +135,11 @@ data1.denied = [];
 if(data1["require-pinned"] === undefined){
 data1["require-pinned"] = true;
 }
+if(data1["require-seed"] === undefined){
+data1["require-seed"] = false;
+}
 for(const key1 in data1){
-if(!(((key1 === "allowed") || (key1 === "denied")) || (key1 === "require-pinned"))){
+if(!((((((key1 === "allowed") || (key1 === "denied")) || (key1 === "require-pinned")) || (key1 === "require-seed")) || (key1 === "max-temperature")) || (key1 === "max-age"))){
 const err3 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.models,data:data1};
 if(vErrors === null){
 vErrors = [err3];
@@ -293,9 +299,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.models.type,parentSchema:schema11.properties.models,data:data1};
+let data7 = data1["require-seed"];
+if(typeof data7 !== "boolean"){
+const err17 = {instancePath:instancePath+"/models/require-seed",schemaPath:"#/properties/models/properties/require-seed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.models.properties["require-seed"].type,parentSchema:schema11.properties.models.properties["require-seed"],data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -304,20 +310,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-let data7 = data.signing;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.required === undefined){
-data7.required = false;
-}
-if(data7.identities === undefined){
-data7.identities = [];
-}
-if(data7.keys === undefined){
-data7.keys = [];
-}
-for(const key2 in data7){
-if(!(((key2 === "required") || (key2 === "identities")) || (key2 === "keys"))){
-const err18 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing,data:data7};
+if(data1["max-temperature"] !== undefined){
+let data8 = data1["max-temperature"];
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 10 || isNaN(data8)){
+const err18 = {instancePath:instancePath+"/models/max-temperature",schemaPath:"#/properties/models/properties/max-temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema11.properties.models.properties["max-temperature"],data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -326,10 +323,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-let data8 = data7.required;
-if(typeof data8 !== "boolean"){
-const err19 = {instancePath:instancePath+"/signing/required",schemaPath:"#/properties/signing/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.signing.properties.required.type,parentSchema:schema11.properties.signing.properties.required,data:data8};
+if(data8 < 0 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/models/max-temperature",schemaPath:"#/properties/models/properties/max-temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.models.properties["max-temperature"],data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -338,10 +333,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-let data9 = data7.identities;
-if(Array.isArray(data9)){
-if(data9.length > 100){
-const err20 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.signing.properties.identities,data:data9};
+}
+else {
+const err20 = {instancePath:instancePath+"/models/max-temperature",schemaPath:"#/properties/models/properties/max-temperature/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.models.properties["max-temperature"].type,parentSchema:schema11.properties.models.properties["max-temperature"],data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -350,12 +344,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-const len2 = data9.length;
-for(let i2=0; i2<len2; i2++){
-let data10 = data9[i2];
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.issuer === undefined){
-const err21 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.signing.properties.identities.items.required,parentSchema:schema11.properties.signing.properties.identities.items,data:data10};
+}
+if(data1["max-age"] !== undefined){
+let data9 = data1["max-age"];
+if(typeof data9 === "string"){
+if(!pattern2.test(data9)){
+const err21 = {instancePath:instancePath+"/models/max-age",schemaPath:"#/properties/models/properties/max-age/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,5}[mhdw]$"},message:"must match pattern \""+"^[1-9][0-9]{0,5}[mhdw]$"+"\"",schema:"^[1-9][0-9]{0,5}[mhdw]$",parentSchema:schema11.properties.models.properties["max-age"],data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -364,9 +358,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!(((key3 === "issuer") || (key3 === "subject")) || (key3 === "subject-regex"))){
-const err22 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing.properties.identities.items,data:data10};
+}
+else {
+const err22 = {instancePath:instancePath+"/models/max-age",schemaPath:"#/properties/models/properties/max-age/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.models.properties["max-age"].type,parentSchema:schema11.properties.models.properties["max-age"],data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -376,11 +370,9 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data10.issuer !== undefined){
-let data11 = data10.issuer;
-if(typeof data11 === "string"){
-if(func2(data11) > 500){
-const err23 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data11};
+}
+else {
+const err23 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.models.type,parentSchema:schema11.properties.models,data:data1};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -389,8 +381,20 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(func2(data11) < 1){
-const err24 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data11};
+let data10 = data.signing;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.required === undefined){
+data10.required = false;
+}
+if(data10.identities === undefined){
+data10.identities = [];
+}
+if(data10.keys === undefined){
+data10.keys = [];
+}
+for(const key2 in data10){
+if(!(((key2 === "required") || (key2 === "identities")) || (key2 === "keys"))){
+const err24 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -400,8 +404,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.issuer.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data11};
+let data11 = data10.required;
+if(typeof data11 !== "boolean"){
+const err25 = {instancePath:instancePath+"/signing/required",schemaPath:"#/properties/signing/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.signing.properties.required.type,parentSchema:schema11.properties.signing.properties.required,data:data11};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -410,12 +415,10 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data10.subject !== undefined){
-let data12 = data10.subject;
-if(typeof data12 === "string"){
-if(func2(data12) > 1000){
-const err26 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data12};
+let data12 = data10.identities;
+if(Array.isArray(data12)){
+if(data12.length > 100){
+const err26 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.signing.properties.identities,data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -424,8 +427,12 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(func2(data12) < 1){
-const err27 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data12};
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+let data13 = data12[i2];
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.issuer === undefined){
+const err27 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.signing.properties.identities.items.required,parentSchema:schema11.properties.signing.properties.identities.items,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -434,9 +441,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.subject.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data12};
+for(const key3 in data13){
+if(!(((key3 === "issuer") || (key3 === "subject")) || (key3 === "subject-regex"))){
+const err28 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.signing.properties.identities.items,data:data13};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -446,11 +453,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data10["subject-regex"] !== undefined){
-let data13 = data10["subject-regex"];
-if(typeof data13 === "string"){
-if(func2(data13) > 1000){
-const err29 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data13};
+if(data13.issuer !== undefined){
+let data14 = data13.issuer;
+if(typeof data14 === "string"){
+if(func2(data14) > 500){
+const err29 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data14};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -459,8 +466,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(func2(data13) < 1){
-const err30 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data13};
+if(func2(data14) < 1){
+const err30 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data14};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -471,7 +478,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties["subject-regex"].type,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data13};
+const err31 = {instancePath:instancePath+"/signing/identities/" + i2+"/issuer",schemaPath:"#/properties/signing/properties/identities/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.issuer.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.issuer,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -481,9 +488,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.properties.identities.items.type,parentSchema:schema11.properties.signing.properties.identities.items,data:data10};
+if(data13.subject !== undefined){
+let data15 = data13.subject;
+if(typeof data15 === "string"){
+if(func2(data15) > 1000){
+const err32 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data15};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -492,10 +501,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.identities.type,parentSchema:schema11.properties.signing.properties.identities,data:data9};
+if(func2(data15) < 1){
+const err33 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -504,10 +511,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-let data14 = data7.keys;
-if(Array.isArray(data14)){
-if(data14.length > 50){
-const err34 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema11.properties.signing.properties.keys,data:data14};
+}
+else {
+const err34 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject",schemaPath:"#/properties/signing/properties/identities/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties.subject.type,parentSchema:schema11.properties.signing.properties.identities.items.properties.subject,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -516,12 +522,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-const len3 = data14.length;
-for(let i3=0; i3<len3; i3++){
-let data15 = data14[i3];
-if(typeof data15 === "string"){
-if(func2(data15) > 1000){
-const err35 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema14,data:data15};
+}
+if(data13["subject-regex"] !== undefined){
+let data16 = data13["subject-regex"];
+if(typeof data16 === "string"){
+if(func2(data16) > 1000){
+const err35 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data16};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -530,8 +536,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(func2(data15) < 1){
-const err36 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14,data:data15};
+if(func2(data16) < 1){
+const err36 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -542,7 +548,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data15};
+const err37 = {instancePath:instancePath+"/signing/identities/" + i2+"/subject-regex",schemaPath:"#/properties/signing/properties/identities/items/properties/subject-regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.signing.properties.identities.items.properties["subject-regex"].type,parentSchema:schema11.properties.signing.properties.identities.items.properties["subject-regex"],data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -554,7 +560,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.keys.type,parentSchema:schema11.properties.signing.properties.keys,data:data14};
+const err38 = {instancePath:instancePath+"/signing/identities/" + i2,schemaPath:"#/properties/signing/properties/identities/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.properties.identities.items.type,parentSchema:schema11.properties.signing.properties.identities.items,data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -564,8 +570,9 @@ vErrors.push(err38);
 errors++;
 }
 }
+}
 else {
-const err39 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.type,parentSchema:schema11.properties.signing,data:data7};
+const err39 = {instancePath:instancePath+"/signing/identities",schemaPath:"#/properties/signing/properties/identities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.identities.type,parentSchema:schema11.properties.signing.properties.identities,data:data12};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -574,62 +581,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-let data16 = data.scope;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16["allowed-paths"] === undefined){
-data16["allowed-paths"] = ["**"];
-}
-if(data16["protected-paths"] === undefined){
-data16["protected-paths"] = [];
-}
-if(data16["protect-agent-instructions"] === undefined){
-data16["protect-agent-instructions"] = true;
-}
-if(data16["max-files"] === undefined){
-data16["max-files"] = 100;
-}
-if(data16["max-lines"] === undefined){
-data16["max-lines"] = 2000;
-}
-if(data16["forbid-binary"] === undefined){
-data16["forbid-binary"] = true;
-}
-if(data16["denied-paths"] === undefined){
-data16["denied-paths"] = [];
-}
-if(data16["max-lines-per-file"] === undefined){
-data16["max-lines-per-file"] = 1000;
-}
-if(data16["risk-tiers"] === undefined){
-data16["risk-tiers"] = [];
-}
-if(data16["require-ticket"] === undefined){
-data16["require-ticket"] = [];
-}
-if(data16.forbid === undefined){
-data16.forbid = [];
-}
-if(data16.tests === undefined){
-data16.tests = {};
-}
-if(data16.dependencies === undefined){
-data16.dependencies = {};
-}
-if(data16["allow-executable"] === undefined){
-data16["allow-executable"] = false;
-}
-if(data16["allow-symlinks"] === undefined){
-data16["allow-symlinks"] = false;
-}
-if(data16["allow-submodules"] === undefined){
-data16["allow-submodules"] = false;
-}
-if(data16["require-claimed"] === undefined){
-data16["require-claimed"] = true;
-}
-for(const key4 in data16){
-if(!(func14.call(schema11.properties.scope.properties, key4))){
-const err40 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope,data:data16};
+let data17 = data10.keys;
+if(Array.isArray(data17)){
+if(data17.length > 50){
+const err40 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items",schema:50,parentSchema:schema11.properties.signing.properties.keys,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -638,11 +593,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-let data17 = data16["allowed-paths"];
-if(Array.isArray(data17)){
-if(data17.length > 500){
-const err41 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data17};
+const len3 = data17.length;
+for(let i3=0; i3<len3; i3++){
+let data18 = data17[i3];
+if(typeof data18 === "string"){
+if(func2(data18) > 1000){
+const err41 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema14,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -651,12 +607,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-const len4 = data17.length;
-for(let i4=0; i4<len4; i4++){
-let data18 = data17[i4];
-if(typeof data18 === "string"){
-if(func2(data18) > 1000){
-const err42 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data18};
+if(func2(data18) < 1){
+const err42 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -665,8 +617,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(func2(data18) < 1){
-const err43 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data18};
+}
+else {
+const err43 = {instancePath:instancePath+"/signing/keys/" + i3,schemaPath:"#/definitions/repoPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -676,8 +629,9 @@ vErrors.push(err43);
 errors++;
 }
 }
+}
 else {
-const err44 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data18};
+const err44 = {instancePath:instancePath+"/signing/keys",schemaPath:"#/properties/signing/properties/keys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.signing.properties.keys.type,parentSchema:schema11.properties.signing.properties.keys,data:data17};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -687,9 +641,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
 else {
-const err45 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["allowed-paths"].type,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data17};
+const err45 = {instancePath:instancePath+"/signing",schemaPath:"#/properties/signing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.signing.type,parentSchema:schema11.properties.signing,data:data10};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -698,10 +651,62 @@ vErrors.push(err45);
 }
 errors++;
 }
-let data19 = data16["protected-paths"];
-if(Array.isArray(data19)){
-if(data19.length > 500){
-const err46 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data19};
+let data19 = data.scope;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19["allowed-paths"] === undefined){
+data19["allowed-paths"] = ["**"];
+}
+if(data19["protected-paths"] === undefined){
+data19["protected-paths"] = [];
+}
+if(data19["protect-agent-instructions"] === undefined){
+data19["protect-agent-instructions"] = true;
+}
+if(data19["max-files"] === undefined){
+data19["max-files"] = 100;
+}
+if(data19["max-lines"] === undefined){
+data19["max-lines"] = 2000;
+}
+if(data19["forbid-binary"] === undefined){
+data19["forbid-binary"] = true;
+}
+if(data19["denied-paths"] === undefined){
+data19["denied-paths"] = [];
+}
+if(data19["max-lines-per-file"] === undefined){
+data19["max-lines-per-file"] = 1000;
+}
+if(data19["risk-tiers"] === undefined){
+data19["risk-tiers"] = [];
+}
+if(data19["require-ticket"] === undefined){
+data19["require-ticket"] = [];
+}
+if(data19.forbid === undefined){
+data19.forbid = [];
+}
+if(data19.tests === undefined){
+data19.tests = {};
+}
+if(data19.dependencies === undefined){
+data19.dependencies = {};
+}
+if(data19["allow-executable"] === undefined){
+data19["allow-executable"] = false;
+}
+if(data19["allow-symlinks"] === undefined){
+data19["allow-symlinks"] = false;
+}
+if(data19["allow-submodules"] === undefined){
+data19["allow-submodules"] = false;
+}
+if(data19["require-claimed"] === undefined){
+data19["require-claimed"] = true;
+}
+for(const key4 in data19){
+if(!(func14.call(schema11.properties.scope.properties, key4))){
+const err46 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -710,12 +715,11 @@ vErrors.push(err46);
 }
 errors++;
 }
-const len5 = data19.length;
-for(let i5=0; i5<len5; i5++){
-let data20 = data19[i5];
-if(typeof data20 === "string"){
-if(func2(data20) > 1000){
-const err47 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data20};
+}
+let data20 = data19["allowed-paths"];
+if(Array.isArray(data20)){
+if(data20.length > 500){
+const err47 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data20};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -724,8 +728,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(func2(data20) < 1){
-const err48 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data20};
+const len4 = data20.length;
+for(let i4=0; i4<len4; i4++){
+let data21 = data20[i4];
+if(typeof data21 === "string"){
+if(func2(data21) > 1000){
+const err48 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -734,9 +742,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data20};
+if(func2(data21) < 1){
+const err49 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data21};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -746,9 +753,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
 else {
-const err50 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["protected-paths"].type,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data19};
+const err50 = {instancePath:instancePath+"/scope/allowed-paths/" + i4,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data21};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -757,9 +763,10 @@ vErrors.push(err50);
 }
 errors++;
 }
-let data21 = data16["protect-agent-instructions"];
-if(typeof data21 !== "boolean"){
-const err51 = {instancePath:instancePath+"/scope/protect-agent-instructions",schemaPath:"#/properties/scope/properties/protect-agent-instructions/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["protect-agent-instructions"].type,parentSchema:schema11.properties.scope.properties["protect-agent-instructions"],data:data21};
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/scope/allowed-paths",schemaPath:"#/properties/scope/properties/allowed-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["allowed-paths"].type,parentSchema:schema11.properties.scope.properties["allowed-paths"],data:data20};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -768,9 +775,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-let data22 = data16["max-files"];
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err52 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-files"].type,parentSchema:schema11.properties.scope.properties["max-files"],data:data22};
+let data22 = data19["protected-paths"];
+if(Array.isArray(data22)){
+if(data22.length > 500){
+const err52 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data22};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -779,9 +787,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 100000 || isNaN(data22)){
-const err53 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.scope.properties["max-files"],data:data22};
+const len5 = data22.length;
+for(let i5=0; i5<len5; i5++){
+let data23 = data22[i5];
+if(typeof data23 === "string"){
+if(func2(data23) > 1000){
+const err53 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data23};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -790,8 +801,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data22 < 1 || isNaN(data22)){
-const err54 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-files"],data:data22};
+if(func2(data23) < 1){
+const err54 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data23};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -801,9 +812,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-let data23 = data16["max-lines"];
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err55 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines"].type,parentSchema:schema11.properties.scope.properties["max-lines"],data:data23};
+else {
+const err55 = {instancePath:instancePath+"/scope/protected-paths/" + i5,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data23};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -812,9 +822,10 @@ vErrors.push(err55);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 10000000 || isNaN(data23)){
-const err56 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines"],data:data23};
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/scope/protected-paths",schemaPath:"#/properties/scope/properties/protected-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["protected-paths"].type,parentSchema:schema11.properties.scope.properties["protected-paths"],data:data22};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -823,8 +834,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data23 < 1 || isNaN(data23)){
-const err57 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines"],data:data23};
+let data24 = data19["protect-agent-instructions"];
+if(typeof data24 !== "boolean"){
+const err57 = {instancePath:instancePath+"/scope/protect-agent-instructions",schemaPath:"#/properties/scope/properties/protect-agent-instructions/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["protect-agent-instructions"].type,parentSchema:schema11.properties.scope.properties["protect-agent-instructions"],data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -833,10 +845,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-let data24 = data16["forbid-binary"];
-if(typeof data24 !== "boolean"){
-const err58 = {instancePath:instancePath+"/scope/forbid-binary",schemaPath:"#/properties/scope/properties/forbid-binary/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["forbid-binary"].type,parentSchema:schema11.properties.scope.properties["forbid-binary"],data:data24};
+let data25 = data19["max-files"];
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err58 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-files"].type,parentSchema:schema11.properties.scope.properties["max-files"],data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -845,10 +856,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-let data25 = data16["denied-paths"];
-if(Array.isArray(data25)){
-if(data25.length > 500){
-const err59 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data25};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 100000 || isNaN(data25)){
+const err59 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000",schema:100000,parentSchema:schema11.properties.scope.properties["max-files"],data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -857,12 +867,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-const len6 = data25.length;
-for(let i6=0; i6<len6; i6++){
-let data26 = data25[i6];
-if(typeof data26 === "string"){
-if(func2(data26) > 1000){
-const err60 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data26};
+if(data25 < 1 || isNaN(data25)){
+const err60 = {instancePath:instancePath+"/scope/max-files",schemaPath:"#/properties/scope/properties/max-files/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-files"],data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -871,8 +877,10 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(func2(data26) < 1){
-const err61 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data26};
+}
+let data26 = data19["max-lines"];
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err61 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines"].type,parentSchema:schema11.properties.scope.properties["max-lines"],data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -881,9 +889,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data26};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 10000000 || isNaN(data26)){
+const err62 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines"],data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -892,10 +900,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["denied-paths"].type,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data25};
+if(data26 < 1 || isNaN(data26)){
+const err63 = {instancePath:instancePath+"/scope/max-lines",schemaPath:"#/properties/scope/properties/max-lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines"],data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -904,9 +910,10 @@ vErrors.push(err63);
 }
 errors++;
 }
-let data27 = data16["max-lines-per-file"];
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err64 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines-per-file"].type,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
+}
+let data27 = data19["forbid-binary"];
+if(typeof data27 !== "boolean"){
+const err64 = {instancePath:instancePath+"/scope/forbid-binary",schemaPath:"#/properties/scope/properties/forbid-binary/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["forbid-binary"].type,parentSchema:schema11.properties.scope.properties["forbid-binary"],data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -915,9 +922,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 10000000 || isNaN(data27)){
-const err65 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
+let data28 = data19["denied-paths"];
+if(Array.isArray(data28)){
+if(data28.length > 500){
+const err65 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data28};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -926,8 +934,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data27 < 1 || isNaN(data27)){
-const err66 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data27};
+const len6 = data28.length;
+for(let i6=0; i6<len6; i6++){
+let data29 = data28[i6];
+if(typeof data29 === "string"){
+if(func2(data29) > 1000){
+const err66 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data29};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -936,11 +948,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-let data28 = data16["risk-tiers"];
-if(Array.isArray(data28)){
-if(data28.length > 200){
-const err67 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data28};
+if(func2(data29) < 1){
+const err67 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data29};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -949,12 +958,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-const len7 = data28.length;
-for(let i7=0; i7<len7; i7++){
-let data29 = data28[i7];
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.paths === undefined){
-const err68 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
+}
+else {
+const err68 = {instancePath:instancePath+"/scope/denied-paths/" + i6,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data29};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -963,8 +969,10 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data29.tier === undefined){
-const err69 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/scope/denied-paths",schemaPath:"#/properties/scope/properties/denied-paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["denied-paths"].type,parentSchema:schema11.properties.scope.properties["denied-paths"],data:data28};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -973,9 +981,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-for(const key5 in data29){
-if(!(((key5 === "paths") || (key5 === "tier")) || (key5 === "reason"))){
-const err70 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
+let data30 = data19["max-lines-per-file"];
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err70 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scope.properties["max-lines-per-file"].type,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data30};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -984,12 +992,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data29.paths !== undefined){
-let data30 = data29.paths;
-if(Array.isArray(data30)){
-if(data30.length > 200){
-const err71 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 > 10000000 || isNaN(data30)){
+const err71 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000",schema:10000000,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -998,8 +1003,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data30.length < 1){
-const err72 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
+if(data30 < 1 || isNaN(data30)){
+const err72 = {instancePath:instancePath+"/scope/max-lines-per-file",schemaPath:"#/properties/scope/properties/max-lines-per-file/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.scope.properties["max-lines-per-file"],data:data30};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1008,12 +1013,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-const len8 = data30.length;
-for(let i8=0; i8<len8; i8++){
-let data31 = data30[i8];
-if(typeof data31 === "string"){
-if(func2(data31) > 1000){
-const err73 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data31};
+}
+let data31 = data19["risk-tiers"];
+if(Array.isArray(data31)){
+if(data31.length > 200){
+const err73 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1022,8 +1026,12 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(func2(data31) < 1){
-const err74 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data31};
+const len7 = data31.length;
+for(let i7=0; i7<len7; i7++){
+let data32 = data31[i7];
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.paths === undefined){
+const err74 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data32};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1032,9 +1040,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data31};
+if(data32.tier === undefined){
+const err75 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.scope.properties["risk-tiers"].items.required,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data32};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1043,10 +1050,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-}
-else {
-const err76 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data30};
+for(const key5 in data32){
+if(!(((key5 === "paths") || (key5 === "tier")) || (key5 === "reason"))){
+const err76 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1056,10 +1062,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data29.tier !== undefined){
-let data32 = data29.tier;
-if(typeof data32 !== "string"){
-const err77 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data32};
+if(data32.paths !== undefined){
+let data33 = data32.paths;
+if(Array.isArray(data33)){
+if(data33.length > 200){
+const err77 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data33};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1068,8 +1075,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(!((((data32 === "low") || (data32 === "medium")) || (data32 === "high")) || (data32 === "critical"))){
-const err78 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data32};
+if(data33.length < 1){
+const err78 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data33};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1078,12 +1085,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-if(data29.reason !== undefined){
-let data33 = data29.reason;
-if(typeof data33 === "string"){
-if(func2(data33) > 500){
-const err79 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
+const len8 = data33.length;
+for(let i8=0; i8<len8; i8++){
+let data34 = data33[i8];
+if(typeof data34 === "string"){
+if(func2(data34) > 1000){
+const err79 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data34};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1092,8 +1099,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(func2(data33) < 1){
-const err80 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
+if(func2(data34) < 1){
+const err80 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data34};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1104,7 +1111,7 @@ errors++;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data33};
+const err81 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths/" + i8,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data34};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1116,7 +1123,7 @@ errors++;
 }
 }
 else {
-const err82 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["risk-tiers"].items.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data29};
+const err82 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/paths",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.paths,data:data33};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1126,9 +1133,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-else {
-const err83 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].type,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data28};
+if(data32.tier !== undefined){
+let data35 = data32.tier;
+if(typeof data35 !== "string"){
+const err83 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1137,10 +1145,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-let data34 = data16["require-ticket"];
-if(Array.isArray(data34)){
-if(data34.length > 100){
-const err84 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data34};
+if(!((((data35 === "low") || (data35 === "medium")) || (data35 === "high")) || (data35 === "critical"))){
+const err84 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/tier",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.tier,data:data35};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1149,12 +1155,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-const len9 = data34.length;
-for(let i9=0; i9<len9; i9++){
-let data35 = data34[i9];
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.paths === undefined){
-const err85 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
+}
+if(data32.reason !== undefined){
+let data36 = data32.reason;
+if(typeof data36 === "string"){
+if(func2(data36) > 500){
+const err85 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data36};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1163,8 +1169,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(data35.pattern === undefined){
-const err86 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
+if(func2(data36) < 1){
+const err86 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data36};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1173,9 +1179,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-for(const key6 in data35){
-if(!(((key6 === "paths") || (key6 === "pattern")) || (key6 === "reason"))){
-const err87 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
+}
+else {
+const err87 = {instancePath:instancePath+"/scope/risk-tiers/" + i7+"/reason",schemaPath:"#/properties/scope/properties/risk-tiers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items.properties.reason,data:data36};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1185,11 +1191,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data35.paths !== undefined){
-let data36 = data35.paths;
-if(Array.isArray(data36)){
-if(data36.length > 200){
-const err88 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
+}
+else {
+const err88 = {instancePath:instancePath+"/scope/risk-tiers/" + i7,schemaPath:"#/properties/scope/properties/risk-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["risk-tiers"].items.type,parentSchema:schema11.properties.scope.properties["risk-tiers"].items,data:data32};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1198,8 +1202,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data36.length < 1){
-const err89 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/scope/risk-tiers",schemaPath:"#/properties/scope/properties/risk-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["risk-tiers"].type,parentSchema:schema11.properties.scope.properties["risk-tiers"],data:data31};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1208,12 +1214,10 @@ vErrors.push(err89);
 }
 errors++;
 }
-const len10 = data36.length;
-for(let i10=0; i10<len10; i10++){
-let data37 = data36[i10];
-if(typeof data37 === "string"){
-if(func2(data37) > 1000){
-const err90 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data37};
+let data37 = data19["require-ticket"];
+if(Array.isArray(data37)){
+if(data37.length > 100){
+const err90 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data37};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1222,8 +1226,12 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(func2(data37) < 1){
-const err91 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data37};
+const len9 = data37.length;
+for(let i9=0; i9<len9; i9++){
+let data38 = data37[i9];
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.paths === undefined){
+const err91 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data38};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1232,9 +1240,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data37};
+if(data38.pattern === undefined){
+const err92 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/required",keyword:"required",params:{missingProperty: "pattern"},message:"must have required property '"+"pattern"+"'",schema:schema11.properties.scope.properties["require-ticket"].items.required,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data38};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1243,10 +1250,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data36};
+for(const key6 in data38){
+if(!(((key6 === "paths") || (key6 === "pattern")) || (key6 === "reason"))){
+const err93 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data38};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1256,11 +1262,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data35.pattern !== undefined){
-let data38 = data35.pattern;
-if(typeof data38 === "string"){
-if(func2(data38) > 1000){
-const err94 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
+if(data38.paths !== undefined){
+let data39 = data38.paths;
+if(Array.isArray(data39)){
+if(data39.length > 200){
+const err94 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data39};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1269,8 +1275,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(func2(data38) < 1){
-const err95 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
+if(data39.length < 1){
+const err95 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data39};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1279,9 +1285,12 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-else {
-const err96 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data38};
+const len10 = data39.length;
+for(let i10=0; i10<len10; i10++){
+let data40 = data39[i10];
+if(typeof data40 === "string"){
+if(func2(data40) > 1000){
+const err96 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data40};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1290,12 +1299,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data35.reason !== undefined){
-let data39 = data35.reason;
-if(typeof data39 === "string"){
-if(func2(data39) > 500){
-const err97 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
+if(func2(data40) < 1){
+const err97 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data40};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1304,8 +1309,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(func2(data39) < 1){
-const err98 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
+}
+else {
+const err98 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths/" + i10,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data40};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1315,8 +1321,9 @@ vErrors.push(err98);
 errors++;
 }
 }
+}
 else {
-const err99 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data39};
+const err99 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/paths",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].items.properties.paths.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.paths,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1326,9 +1333,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["require-ticket"].items.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data35};
+if(data38.pattern !== undefined){
+let data41 = data38.pattern;
+if(typeof data41 === "string"){
+if(func2(data41) > 1000){
+const err100 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data41};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1337,10 +1346,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-}
-else {
-const err101 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].type,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data34};
+if(func2(data41) < 1){
+const err101 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data41};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1349,10 +1356,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-let data40 = data16.forbid;
-if(Array.isArray(data40)){
-if(data40.length > 200){
-const err102 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid,data:data40};
+}
+else {
+const err102 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/pattern",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.pattern,data:data41};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1361,15 +1367,12 @@ vErrors.push(err102);
 }
 errors++;
 }
-const len11 = data40.length;
-for(let i11=0; i11<len11; i11++){
-let data41 = data40[i11];
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.paths === undefined){
-data41.paths = ["**"];
 }
-if(data41.regex === undefined){
-const err103 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
+if(data38.reason !== undefined){
+let data42 = data38.reason;
+if(typeof data42 === "string"){
+if(func2(data42) > 500){
+const err103 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data42};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1378,8 +1381,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data41.message === undefined){
-const err104 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
+if(func2(data42) < 1){
+const err104 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data42};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1388,9 +1391,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-for(const key7 in data41){
-if(!(((key7 === "paths") || (key7 === "regex")) || (key7 === "message"))){
-const err105 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
+}
+else {
+const err105 = {instancePath:instancePath+"/scope/require-ticket/" + i9+"/reason",schemaPath:"#/properties/scope/properties/require-ticket/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties["require-ticket"].items.properties.reason.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items.properties.reason,data:data42};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1400,10 +1403,9 @@ vErrors.push(err105);
 errors++;
 }
 }
-let data42 = data41.paths;
-if(Array.isArray(data42)){
-if(data42.length > 200){
-const err106 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
+}
+else {
+const err106 = {instancePath:instancePath+"/scope/require-ticket/" + i9,schemaPath:"#/properties/scope/properties/require-ticket/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties["require-ticket"].items.type,parentSchema:schema11.properties.scope.properties["require-ticket"].items,data:data38};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1412,8 +1414,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data42.length < 1){
-const err107 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/scope/require-ticket",schemaPath:"#/properties/scope/properties/require-ticket/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties["require-ticket"].type,parentSchema:schema11.properties.scope.properties["require-ticket"],data:data37};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1422,12 +1426,10 @@ vErrors.push(err107);
 }
 errors++;
 }
-const len12 = data42.length;
-for(let i12=0; i12<len12; i12++){
-let data43 = data42[i12];
-if(typeof data43 === "string"){
-if(func2(data43) > 1000){
-const err108 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data43};
+let data43 = data19.forbid;
+if(Array.isArray(data43)){
+if(data43.length > 200){
+const err108 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid,data:data43};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1436,8 +1438,15 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(func2(data43) < 1){
-const err109 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data43};
+const len11 = data43.length;
+for(let i11=0; i11<len11; i11++){
+let data44 = data43[i11];
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.paths === undefined){
+data44.paths = ["**"];
+}
+if(data44.regex === undefined){
+const err109 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data44};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1446,9 +1455,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data43};
+if(data44.message === undefined){
+const err110 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema11.properties.scope.properties.forbid.items.required,parentSchema:schema11.properties.scope.properties.forbid.items,data:data44};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1457,10 +1465,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-}
-else {
-const err111 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.items.properties.paths.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data42};
+for(const key7 in data44){
+if(!(((key7 === "paths") || (key7 === "regex")) || (key7 === "message"))){
+const err111 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.forbid.items,data:data44};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1469,11 +1476,11 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data41.regex !== undefined){
-let data44 = data41.regex;
-if(typeof data44 === "string"){
-if(func2(data44) > 1000){
-const err112 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
+}
+let data45 = data44.paths;
+if(Array.isArray(data45)){
+if(data45.length > 200){
+const err112 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data45};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1482,8 +1489,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(func2(data44) < 1){
-const err113 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
+if(data45.length < 1){
+const err113 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data45};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1492,9 +1499,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.regex.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data44};
+const len12 = data45.length;
+for(let i12=0; i12<len12; i12++){
+let data46 = data45[i12];
+if(typeof data46 === "string"){
+if(func2(data46) > 1000){
+const err114 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data46};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1503,12 +1513,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data41.message !== undefined){
-let data45 = data41.message;
-if(typeof data45 === "string"){
-if(func2(data45) > 500){
-const err115 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
+if(func2(data46) < 1){
+const err115 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data46};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1517,8 +1523,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(func2(data45) < 1){
-const err116 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
+}
+else {
+const err116 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths/" + i12,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data46};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1527,8 +1534,10 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(!pattern2.test(data45)){
-const err117 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/scope/forbid/" + i11+"/paths",schemaPath:"#/properties/scope/properties/forbid/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.items.properties.paths.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.paths,data:data45};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1537,9 +1546,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-else {
-const err118 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.message.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data45};
+if(data44.regex !== undefined){
+let data47 = data44.regex;
+if(typeof data47 === "string"){
+if(func2(data47) > 1000){
+const err118 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data47};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1548,10 +1559,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-}
-else {
-const err119 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.forbid.items.type,parentSchema:schema11.properties.scope.properties.forbid.items,data:data41};
+if(func2(data47) < 1){
+const err119 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data47};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1561,9 +1570,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
 else {
-const err120 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.type,parentSchema:schema11.properties.scope.properties.forbid,data:data40};
+const err120 = {instancePath:instancePath+"/scope/forbid/" + i11+"/regex",schemaPath:"#/properties/scope/properties/forbid/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.regex.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.regex,data:data47};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1572,20 +1580,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-let data46 = data16.tests;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46["allow-deleted"] === undefined){
-data46["allow-deleted"] = false;
 }
-if(data46["allow-skipped"] === undefined){
-data46["allow-skipped"] = false;
-}
-if(data46["allow-fewer"] === undefined){
-data46["allow-fewer"] = false;
-}
-for(const key8 in data46){
-if(!(((key8 === "allow-deleted") || (key8 === "allow-skipped")) || (key8 === "allow-fewer"))){
-const err121 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.tests,data:data46};
+if(data44.message !== undefined){
+let data48 = data44.message;
+if(typeof data48 === "string"){
+if(func2(data48) > 500){
+const err121 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1594,10 +1594,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-let data47 = data46["allow-deleted"];
-if(typeof data47 !== "boolean"){
-const err122 = {instancePath:instancePath+"/scope/tests/allow-deleted",schemaPath:"#/properties/scope/properties/tests/properties/allow-deleted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-deleted"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-deleted"],data:data47};
+if(func2(data48) < 1){
+const err122 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data48};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1606,9 +1604,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-let data48 = data46["allow-skipped"];
-if(typeof data48 !== "boolean"){
-const err123 = {instancePath:instancePath+"/scope/tests/allow-skipped",schemaPath:"#/properties/scope/properties/tests/properties/allow-skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-skipped"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-skipped"],data:data48};
+if(!pattern3.test(data48)){
+const err123 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data48};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1617,9 +1614,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-let data49 = data46["allow-fewer"];
-if(typeof data49 !== "boolean"){
-const err124 = {instancePath:instancePath+"/scope/tests/allow-fewer",schemaPath:"#/properties/scope/properties/tests/properties/allow-fewer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-fewer"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-fewer"],data:data49};
+}
+else {
+const err124 = {instancePath:instancePath+"/scope/forbid/" + i11+"/message",schemaPath:"#/properties/scope/properties/forbid/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.scope.properties.forbid.items.properties.message.type,parentSchema:schema11.properties.scope.properties.forbid.items.properties.message,data:data48};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1629,8 +1626,9 @@ vErrors.push(err124);
 errors++;
 }
 }
+}
 else {
-const err125 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.tests.type,parentSchema:schema11.properties.scope.properties.tests,data:data46};
+const err125 = {instancePath:instancePath+"/scope/forbid/" + i11,schemaPath:"#/properties/scope/properties/forbid/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.forbid.items.type,parentSchema:schema11.properties.scope.properties.forbid.items,data:data44};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1639,17 +1637,10 @@ vErrors.push(err125);
 }
 errors++;
 }
-let data50 = data16.dependencies;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50["allow-downgrade"] === undefined){
-data50["allow-downgrade"] = false;
 }
-if(data50["allow-registry-change"] === undefined){
-data50["allow-registry-change"] = false;
 }
-for(const key9 in data50){
-if(!((key9 === "allow-downgrade") || (key9 === "allow-registry-change"))){
-const err126 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.dependencies,data:data50};
+else {
+const err126 = {instancePath:instancePath+"/scope/forbid",schemaPath:"#/properties/scope/properties/forbid/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.scope.properties.forbid.type,parentSchema:schema11.properties.scope.properties.forbid,data:data43};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1658,10 +1649,20 @@ vErrors.push(err126);
 }
 errors++;
 }
+let data49 = data19.tests;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49["allow-deleted"] === undefined){
+data49["allow-deleted"] = false;
 }
-let data51 = data50["allow-downgrade"];
-if(typeof data51 !== "boolean"){
-const err127 = {instancePath:instancePath+"/scope/dependencies/allow-downgrade",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"],data:data51};
+if(data49["allow-skipped"] === undefined){
+data49["allow-skipped"] = false;
+}
+if(data49["allow-fewer"] === undefined){
+data49["allow-fewer"] = false;
+}
+for(const key8 in data49){
+if(!(((key8 === "allow-deleted") || (key8 === "allow-skipped")) || (key8 === "allow-fewer"))){
+const err127 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.tests,data:data49};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1670,9 +1671,10 @@ vErrors.push(err127);
 }
 errors++;
 }
-let data52 = data50["allow-registry-change"];
-if(typeof data52 !== "boolean"){
-const err128 = {instancePath:instancePath+"/scope/dependencies/allow-registry-change",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-registry-change/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"],data:data52};
+}
+let data50 = data49["allow-deleted"];
+if(typeof data50 !== "boolean"){
+const err128 = {instancePath:instancePath+"/scope/tests/allow-deleted",schemaPath:"#/properties/scope/properties/tests/properties/allow-deleted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-deleted"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-deleted"],data:data50};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1681,9 +1683,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-else {
-const err129 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.dependencies.type,parentSchema:schema11.properties.scope.properties.dependencies,data:data50};
+let data51 = data49["allow-skipped"];
+if(typeof data51 !== "boolean"){
+const err129 = {instancePath:instancePath+"/scope/tests/allow-skipped",schemaPath:"#/properties/scope/properties/tests/properties/allow-skipped/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-skipped"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-skipped"],data:data51};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1692,9 +1694,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-let data53 = data16["allow-executable"];
-if(typeof data53 !== "boolean"){
-const err130 = {instancePath:instancePath+"/scope/allow-executable",schemaPath:"#/properties/scope/properties/allow-executable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-executable"].type,parentSchema:schema11.properties.scope.properties["allow-executable"],data:data53};
+let data52 = data49["allow-fewer"];
+if(typeof data52 !== "boolean"){
+const err130 = {instancePath:instancePath+"/scope/tests/allow-fewer",schemaPath:"#/properties/scope/properties/tests/properties/allow-fewer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.tests.properties["allow-fewer"].type,parentSchema:schema11.properties.scope.properties.tests.properties["allow-fewer"],data:data52};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1703,9 +1705,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-let data54 = data16["allow-symlinks"];
-if(typeof data54 !== "boolean"){
-const err131 = {instancePath:instancePath+"/scope/allow-symlinks",schemaPath:"#/properties/scope/properties/allow-symlinks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-symlinks"].type,parentSchema:schema11.properties.scope.properties["allow-symlinks"],data:data54};
+}
+else {
+const err131 = {instancePath:instancePath+"/scope/tests",schemaPath:"#/properties/scope/properties/tests/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.tests.type,parentSchema:schema11.properties.scope.properties.tests,data:data49};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1714,9 +1716,17 @@ vErrors.push(err131);
 }
 errors++;
 }
-let data55 = data16["allow-submodules"];
-if(typeof data55 !== "boolean"){
-const err132 = {instancePath:instancePath+"/scope/allow-submodules",schemaPath:"#/properties/scope/properties/allow-submodules/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-submodules"].type,parentSchema:schema11.properties.scope.properties["allow-submodules"],data:data55};
+let data53 = data19.dependencies;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53["allow-downgrade"] === undefined){
+data53["allow-downgrade"] = false;
+}
+if(data53["allow-registry-change"] === undefined){
+data53["allow-registry-change"] = false;
+}
+for(const key9 in data53){
+if(!((key9 === "allow-downgrade") || (key9 === "allow-registry-change"))){
+const err132 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.scope.properties.dependencies,data:data53};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1725,9 +1735,10 @@ vErrors.push(err132);
 }
 errors++;
 }
-let data56 = data16["require-claimed"];
-if(typeof data56 !== "boolean"){
-const err133 = {instancePath:instancePath+"/scope/require-claimed",schemaPath:"#/properties/scope/properties/require-claimed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["require-claimed"].type,parentSchema:schema11.properties.scope.properties["require-claimed"],data:data56};
+}
+let data54 = data53["allow-downgrade"];
+if(typeof data54 !== "boolean"){
+const err133 = {instancePath:instancePath+"/scope/dependencies/allow-downgrade",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-downgrade/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-downgrade"],data:data54};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1736,9 +1747,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data16};
+let data55 = data53["allow-registry-change"];
+if(typeof data55 !== "boolean"){
+const err134 = {instancePath:instancePath+"/scope/dependencies/allow-registry-change",schemaPath:"#/properties/scope/properties/dependencies/properties/allow-registry-change/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"].type,parentSchema:schema11.properties.scope.properties.dependencies.properties["allow-registry-change"],data:data55};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1747,23 +1758,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-let data57 = data.secrets;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57["fail-on"] === undefined){
-data57["fail-on"] = "fail";
 }
-if(data57["disabled-rules"] === undefined){
-data57["disabled-rules"] = [];
-}
-if(data57.patterns === undefined){
-data57.patterns = [];
-}
-if(data57.allow === undefined){
-data57.allow = [];
-}
-for(const key10 in data57){
-if(!((((key10 === "fail-on") || (key10 === "disabled-rules")) || (key10 === "patterns")) || (key10 === "allow"))){
-const err135 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data57};
+else {
+const err135 = {instancePath:instancePath+"/scope/dependencies",schemaPath:"#/properties/scope/properties/dependencies/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.properties.dependencies.type,parentSchema:schema11.properties.scope.properties.dependencies,data:data53};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1772,10 +1769,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-let data58 = data57["fail-on"];
-if(typeof data58 !== "string"){
-const err136 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data58};
+let data56 = data19["allow-executable"];
+if(typeof data56 !== "boolean"){
+const err136 = {instancePath:instancePath+"/scope/allow-executable",schemaPath:"#/properties/scope/properties/allow-executable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-executable"].type,parentSchema:schema11.properties.scope.properties["allow-executable"],data:data56};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1784,8 +1780,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(!(((data58 === "fail") || (data58 === "warn")) || (data58 === "never"))){
-const err137 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data58};
+let data57 = data19["allow-symlinks"];
+if(typeof data57 !== "boolean"){
+const err137 = {instancePath:instancePath+"/scope/allow-symlinks",schemaPath:"#/properties/scope/properties/allow-symlinks/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-symlinks"].type,parentSchema:schema11.properties.scope.properties["allow-symlinks"],data:data57};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1794,10 +1791,9 @@ vErrors.push(err137);
 }
 errors++;
 }
-let data59 = data57["disabled-rules"];
-if(Array.isArray(data59)){
-if(data59.length > 500){
-const err138 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data59};
+let data58 = data19["allow-submodules"];
+if(typeof data58 !== "boolean"){
+const err138 = {instancePath:instancePath+"/scope/allow-submodules",schemaPath:"#/properties/scope/properties/allow-submodules/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["allow-submodules"].type,parentSchema:schema11.properties.scope.properties["allow-submodules"],data:data58};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1806,12 +1802,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-const len13 = data59.length;
-for(let i13=0; i13<len13; i13++){
-let data60 = data59[i13];
-if(typeof data60 === "string"){
-if(func2(data60) > 100){
-const err139 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data60};
+let data59 = data19["require-claimed"];
+if(typeof data59 !== "boolean"){
+const err139 = {instancePath:instancePath+"/scope/require-claimed",schemaPath:"#/properties/scope/properties/require-claimed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.scope.properties["require-claimed"].type,parentSchema:schema11.properties.scope.properties["require-claimed"],data:data59};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1820,8 +1813,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(func2(data60) < 1){
-const err140 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data60};
+}
+else {
+const err140 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.scope.type,parentSchema:schema11.properties.scope,data:data19};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1830,8 +1824,23 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(!pattern3.test(data60)){
-const err141 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data60};
+let data60 = data.secrets;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60["fail-on"] === undefined){
+data60["fail-on"] = "fail";
+}
+if(data60["disabled-rules"] === undefined){
+data60["disabled-rules"] = [];
+}
+if(data60.patterns === undefined){
+data60.patterns = [];
+}
+if(data60.allow === undefined){
+data60.allow = [];
+}
+for(const key10 in data60){
+if(!((((key10 === "fail-on") || (key10 === "disabled-rules")) || (key10 === "patterns")) || (key10 === "allow"))){
+const err141 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets,data:data60};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1841,8 +1850,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-else {
-const err142 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data60};
+let data61 = data60["fail-on"];
+if(typeof data61 !== "string"){
+const err142 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties["fail-on"].type,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data61};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1851,10 +1861,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-}
-else {
-const err143 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data59};
+if(!(((data61 === "fail") || (data61 === "warn")) || (data61 === "never"))){
+const err143 = {instancePath:instancePath+"/secrets/fail-on",schemaPath:"#/properties/secrets/properties/fail-on/enum",keyword:"enum",params:{allowedValues: schema11.properties.secrets.properties["fail-on"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.secrets.properties["fail-on"].enum,parentSchema:schema11.properties.secrets.properties["fail-on"],data:data61};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1863,10 +1871,10 @@ vErrors.push(err143);
 }
 errors++;
 }
-let data61 = data57.patterns;
-if(Array.isArray(data61)){
-if(data61.length > 200){
-const err144 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data61};
+let data62 = data60["disabled-rules"];
+if(Array.isArray(data62)){
+if(data62.length > 500){
+const err144 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data62};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1875,12 +1883,12 @@ vErrors.push(err144);
 }
 errors++;
 }
-const len14 = data61.length;
-for(let i14=0; i14<len14; i14++){
-let data62 = data61[i14];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.id === undefined){
-const err145 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
+const len13 = data62.length;
+for(let i13=0; i13<len13; i13++){
+let data63 = data62[i13];
+if(typeof data63 === "string"){
+if(func2(data63) > 100){
+const err145 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data63};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1889,8 +1897,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data62.regex === undefined){
-const err146 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
+if(func2(data63) < 1){
+const err146 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data63};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1899,9 +1907,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-for(const key11 in data62){
-if(!(((key11 === "id") || (key11 === "regex")) || (key11 === "description"))){
-const err147 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
+if(!pattern4.test(data63)){
+const err147 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data63};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1911,11 +1918,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data62.id !== undefined){
-let data63 = data62.id;
-if(typeof data63 === "string"){
-if(func2(data63) > 100){
-const err148 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
+else {
+const err148 = {instancePath:instancePath+"/secrets/disabled-rules/" + i13,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data63};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1924,8 +1928,10 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(func2(data63) < 1){
-const err149 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
+}
+}
+else {
+const err149 = {instancePath:instancePath+"/secrets/disabled-rules",schemaPath:"#/properties/secrets/properties/disabled-rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties["disabled-rules"].type,parentSchema:schema11.properties.secrets.properties["disabled-rules"],data:data62};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1934,8 +1940,10 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(!pattern3.test(data63)){
-const err150 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
+let data64 = data60.patterns;
+if(Array.isArray(data64)){
+if(data64.length > 200){
+const err150 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.secrets.properties.patterns,data:data64};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1944,9 +1952,12 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-else {
-const err151 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data63};
+const len14 = data64.length;
+for(let i14=0; i14<len14; i14++){
+let data65 = data64[i14];
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.id === undefined){
+const err151 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data65};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1955,12 +1966,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data62.regex !== undefined){
-let data64 = data62.regex;
-if(typeof data64 === "string"){
-if(func2(data64) > 1000){
-const err152 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
+if(data65.regex === undefined){
+const err152 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/required",keyword:"required",params:{missingProperty: "regex"},message:"must have required property '"+"regex"+"'",schema:schema11.properties.secrets.properties.patterns.items.required,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data65};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1969,8 +1976,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(func2(data64) < 1){
-const err153 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
+for(const key11 in data65){
+if(!(((key11 === "id") || (key11 === "regex")) || (key11 === "description"))){
+const err153 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data65};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1980,8 +1988,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-else {
-const err154 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data64};
+if(data65.id !== undefined){
+let data66 = data65.id;
+if(typeof data66 === "string"){
+if(func2(data66) > 100){
+const err154 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data66};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1990,12 +2001,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-if(data62.description !== undefined){
-let data65 = data62.description;
-if(typeof data65 === "string"){
-if(func2(data65) > 500){
-const err155 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data65};
+if(func2(data66) < 1){
+const err155 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data66};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2004,9 +2011,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-else {
-const err156 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data65};
+if(!pattern4.test(data66)){
+const err156 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data66};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2016,9 +2022,8 @@ vErrors.push(err156);
 errors++;
 }
 }
-}
 else {
-const err157 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data62};
+const err157 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/id",schemaPath:"#/properties/secrets/properties/patterns/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.id.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.id,data:data66};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2028,9 +2033,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-}
-else {
-const err158 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data61};
+if(data65.regex !== undefined){
+let data67 = data65.regex;
+if(typeof data67 === "string"){
+if(func2(data67) > 1000){
+const err158 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data67};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2039,10 +2046,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-let data66 = data57.allow;
-if(Array.isArray(data66)){
-if(data66.length > 500){
-const err159 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data66};
+if(func2(data67) < 1){
+const err159 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data67};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2051,12 +2056,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-const len15 = data66.length;
-for(let i15=0; i15<len15; i15++){
-let data67 = data66[i15];
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.reason === undefined){
-const err160 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
+}
+else {
+const err160 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/regex",schemaPath:"#/properties/secrets/properties/patterns/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.regex,data:data67};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2065,9 +2067,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key12 in data67){
-if(!((((key12 === "paths") || (key12 === "regex")) || (key12 === "rules")) || (key12 === "reason"))){
-const err161 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
+}
+if(data65.description !== undefined){
+let data68 = data65.description;
+if(typeof data68 === "string"){
+if(func2(data68) > 500){
+const err161 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data68};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2077,11 +2082,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data67.paths !== undefined){
-let data68 = data67.paths;
-if(Array.isArray(data68)){
-if(data68.length > 100){
-const err162 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+else {
+const err162 = {instancePath:instancePath+"/secrets/patterns/" + i14+"/description",schemaPath:"#/properties/secrets/properties/patterns/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.patterns.items.properties.description.type,parentSchema:schema11.properties.secrets.properties.patterns.items.properties.description,data:data68};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2090,8 +2092,10 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data68.length < 1){
-const err163 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/secrets/patterns/" + i14,schemaPath:"#/properties/secrets/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.patterns.items.type,parentSchema:schema11.properties.secrets.properties.patterns.items,data:data65};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2100,12 +2104,10 @@ vErrors.push(err163);
 }
 errors++;
 }
-const len16 = data68.length;
-for(let i16=0; i16<len16; i16++){
-let data69 = data68[i16];
-if(typeof data69 === "string"){
-if(func2(data69) > 1000){
-const err164 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data69};
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/secrets/patterns",schemaPath:"#/properties/secrets/properties/patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.patterns.type,parentSchema:schema11.properties.secrets.properties.patterns,data:data64};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2114,8 +2116,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(func2(data69) < 1){
-const err165 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data69};
+let data69 = data60.allow;
+if(Array.isArray(data69)){
+if(data69.length > 500){
+const err165 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.secrets.properties.allow,data:data69};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2124,9 +2128,12 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-else {
-const err166 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data69};
+const len15 = data69.length;
+for(let i15=0; i15<len15; i15++){
+let data70 = data69[i15];
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.reason === undefined){
+const err166 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema11.properties.secrets.properties.allow.items.required,parentSchema:schema11.properties.secrets.properties.allow.items,data:data70};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2135,10 +2142,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data68};
+for(const key12 in data70){
+if(!((((key12 === "paths") || (key12 === "regex")) || (key12 === "rules")) || (key12 === "reason"))){
+const err167 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.secrets.properties.allow.items,data:data70};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2148,11 +2154,11 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data67.regex !== undefined){
-let data70 = data67.regex;
-if(typeof data70 === "string"){
-if(func2(data70) > 1000){
-const err168 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(data70.paths !== undefined){
+let data71 = data70.paths;
+if(Array.isArray(data71)){
+if(data71.length > 100){
+const err168 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data71};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2161,8 +2167,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(func2(data70) < 1){
-const err169 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+if(data71.length < 1){
+const err169 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data71};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2171,9 +2177,12 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data70};
+const len16 = data71.length;
+for(let i16=0; i16<len16; i16++){
+let data72 = data71[i16];
+if(typeof data72 === "string"){
+if(func2(data72) > 1000){
+const err170 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data72};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2182,12 +2191,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-if(data67.rules !== undefined){
-let data71 = data67.rules;
-if(Array.isArray(data71)){
-if(data71.length > 100){
-const err171 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(func2(data72) < 1){
+const err171 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data72};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2196,8 +2201,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data71.length < 1){
-const err172 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+}
+else {
+const err172 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths/" + i16,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data72};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2206,12 +2212,10 @@ vErrors.push(err172);
 }
 errors++;
 }
-const len17 = data71.length;
-for(let i17=0; i17<len17; i17++){
-let data72 = data71[i17];
-if(typeof data72 === "string"){
-if(func2(data72) > 100){
-const err173 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data72};
+}
+}
+else {
+const err173 = {instancePath:instancePath+"/secrets/allow/" + i15+"/paths",schemaPath:"#/properties/secrets/properties/allow/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.paths.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.paths,data:data71};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2220,8 +2224,12 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(func2(data72) < 1){
-const err174 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data72};
+}
+if(data70.regex !== undefined){
+let data73 = data70.regex;
+if(typeof data73 === "string"){
+if(func2(data73) > 1000){
+const err174 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data73};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2230,8 +2238,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(!pattern3.test(data72)){
-const err175 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data72};
+if(func2(data73) < 1){
+const err175 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data73};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2242,7 +2250,7 @@ errors++;
 }
 }
 else {
-const err176 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data72};
+const err176 = {instancePath:instancePath+"/secrets/allow/" + i15+"/regex",schemaPath:"#/properties/secrets/properties/allow/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.regex.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.regex,data:data73};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2252,9 +2260,11 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data71};
+if(data70.rules !== undefined){
+let data74 = data70.rules;
+if(Array.isArray(data74)){
+if(data74.length > 100){
+const err177 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items",schema:100,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data74};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2263,12 +2273,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data67.reason !== undefined){
-let data73 = data67.reason;
-if(typeof data73 === "string"){
-if(func2(data73) > 1000){
-const err178 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(data74.length < 1){
+const err178 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data74};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2277,8 +2283,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(func2(data73) < 1){
-const err179 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+const len17 = data74.length;
+for(let i17=0; i17<len17; i17++){
+let data75 = data74[i17];
+if(typeof data75 === "string"){
+if(func2(data75) > 100){
+const err179 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema21,data:data75};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2287,8 +2297,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(!pattern2.test(data73)){
-const err180 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(func2(data75) < 1){
+const err180 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21,data:data75};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2297,9 +2307,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data73};
+if(!pattern4.test(data75)){
+const err181 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema21,data:data75};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2309,9 +2318,8 @@ vErrors.push(err181);
 errors++;
 }
 }
-}
 else {
-const err182 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data67};
+const err182 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules/" + i17,schemaPath:"#/definitions/ruleId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.type,parentSchema:schema21,data:data75};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2323,7 +2331,7 @@ errors++;
 }
 }
 else {
-const err183 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data66};
+const err183 = {instancePath:instancePath+"/secrets/allow/" + i15+"/rules",schemaPath:"#/properties/secrets/properties/allow/items/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.items.properties.rules.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.rules,data:data74};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2333,8 +2341,11 @@ vErrors.push(err183);
 errors++;
 }
 }
-else {
-const err184 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data57};
+if(data70.reason !== undefined){
+let data76 = data70.reason;
+if(typeof data76 === "string"){
+if(func2(data76) > 1000){
+const err184 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data76};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2343,32 +2354,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-let data74 = data.transcript;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-if(data74.redact === undefined){
-data74.redact = true;
-}
-if(data74["allowed-tools"] === undefined){
-data74["allowed-tools"] = ["*"];
-}
-if(data74["denied-tools"] === undefined){
-data74["denied-tools"] = [];
-}
-if(data74["redact-patterns"] === undefined){
-data74["redact-patterns"] = [];
-}
-if(data74["retention-days"] === undefined){
-data74["retention-days"] = 30;
-}
-if(data74["max-bytes"] === undefined){
-data74["max-bytes"] = 2147483648;
-}
-if(data74["allow-outside-workspace"] === undefined){
-data74["allow-outside-workspace"] = false;
-}
-for(const key13 in data74){
-if(!(((((((key13 === "redact") || (key13 === "allowed-tools")) || (key13 === "denied-tools")) || (key13 === "redact-patterns")) || (key13 === "retention-days")) || (key13 === "max-bytes")) || (key13 === "allow-outside-workspace"))){
-const err185 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data74};
+if(func2(data76) < 1){
+const err185 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data76};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2377,10 +2364,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-let data75 = data74.redact;
-if(typeof data75 !== "boolean"){
-const err186 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data75};
+if(!pattern3.test(data76)){
+const err186 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\"",schema:"\\S",parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data76};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2389,10 +2374,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-let data76 = data74["allowed-tools"];
-if(Array.isArray(data76)){
-if(data76.length > 500){
-const err187 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data76};
+}
+else {
+const err187 = {instancePath:instancePath+"/secrets/allow/" + i15+"/reason",schemaPath:"#/properties/secrets/properties/allow/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.secrets.properties.allow.items.properties.reason.type,parentSchema:schema11.properties.secrets.properties.allow.items.properties.reason,data:data76};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2401,12 +2385,10 @@ vErrors.push(err187);
 }
 errors++;
 }
-const len18 = data76.length;
-for(let i18=0; i18<len18; i18++){
-let data77 = data76[i18];
-if(typeof data77 === "string"){
-if(func2(data77) > 1000){
-const err188 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data77};
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/secrets/allow/" + i15,schemaPath:"#/properties/secrets/properties/allow/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.properties.allow.items.type,parentSchema:schema11.properties.secrets.properties.allow.items,data:data70};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2415,8 +2397,10 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(func2(data77) < 1){
-const err189 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data77};
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/secrets/allow",schemaPath:"#/properties/secrets/properties/allow/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.secrets.properties.allow.type,parentSchema:schema11.properties.secrets.properties.allow,data:data69};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2427,7 +2411,7 @@ errors++;
 }
 }
 else {
-const err190 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data77};
+const err190 = {instancePath:instancePath+"/secrets",schemaPath:"#/properties/secrets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.secrets.type,parentSchema:schema11.properties.secrets,data:data60};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2436,10 +2420,32 @@ vErrors.push(err190);
 }
 errors++;
 }
+let data77 = data.transcript;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.redact === undefined){
+data77.redact = true;
 }
+if(data77["allowed-tools"] === undefined){
+data77["allowed-tools"] = ["*"];
 }
-else {
-const err191 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data76};
+if(data77["denied-tools"] === undefined){
+data77["denied-tools"] = [];
+}
+if(data77["redact-patterns"] === undefined){
+data77["redact-patterns"] = [];
+}
+if(data77["retention-days"] === undefined){
+data77["retention-days"] = 30;
+}
+if(data77["max-bytes"] === undefined){
+data77["max-bytes"] = 2147483648;
+}
+if(data77["allow-outside-workspace"] === undefined){
+data77["allow-outside-workspace"] = false;
+}
+for(const key13 in data77){
+if(!(((((((key13 === "redact") || (key13 === "allowed-tools")) || (key13 === "denied-tools")) || (key13 === "redact-patterns")) || (key13 === "retention-days")) || (key13 === "max-bytes")) || (key13 === "allow-outside-workspace"))){
+const err191 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.transcript,data:data77};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2448,10 +2454,10 @@ vErrors.push(err191);
 }
 errors++;
 }
-let data78 = data74["denied-tools"];
-if(Array.isArray(data78)){
-if(data78.length > 500){
-const err192 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data78};
+}
+let data78 = data77.redact;
+if(typeof data78 !== "boolean"){
+const err192 = {instancePath:instancePath+"/transcript/redact",schemaPath:"#/properties/transcript/properties/redact/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties.redact.type,parentSchema:schema11.properties.transcript.properties.redact,data:data78};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2460,12 +2466,10 @@ vErrors.push(err192);
 }
 errors++;
 }
-const len19 = data78.length;
-for(let i19=0; i19<len19; i19++){
-let data79 = data78[i19];
-if(typeof data79 === "string"){
-if(func2(data79) > 1000){
-const err193 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data79};
+let data79 = data77["allowed-tools"];
+if(Array.isArray(data79)){
+if(data79.length > 500){
+const err193 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data79};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2474,8 +2478,12 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(func2(data79) < 1){
-const err194 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data79};
+const len18 = data79.length;
+for(let i18=0; i18<len18; i18++){
+let data80 = data79[i18];
+if(typeof data80 === "string"){
+if(func2(data80) > 1000){
+const err194 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data80};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2484,9 +2492,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-else {
-const err195 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data79};
+if(func2(data80) < 1){
+const err195 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data80};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2496,9 +2503,8 @@ vErrors.push(err195);
 errors++;
 }
 }
-}
 else {
-const err196 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data78};
+const err196 = {instancePath:instancePath+"/transcript/allowed-tools/" + i18,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data80};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2507,10 +2513,10 @@ vErrors.push(err196);
 }
 errors++;
 }
-let data80 = data74["redact-patterns"];
-if(Array.isArray(data80)){
-if(data80.length > 200){
-const err197 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data80};
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/transcript/allowed-tools",schemaPath:"#/properties/transcript/properties/allowed-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["allowed-tools"].type,parentSchema:schema11.properties.transcript.properties["allowed-tools"],data:data79};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2519,12 +2525,10 @@ vErrors.push(err197);
 }
 errors++;
 }
-const len20 = data80.length;
-for(let i20=0; i20<len20; i20++){
-let data81 = data80[i20];
-if(typeof data81 === "string"){
-if(func2(data81) > 1000){
-const err198 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+let data81 = data77["denied-tools"];
+if(Array.isArray(data81)){
+if(data81.length > 500){
+const err198 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items",schema:500,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data81};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2533,8 +2537,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(func2(data81) < 1){
-const err199 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+const len19 = data81.length;
+for(let i19=0; i19<len19; i19++){
+let data82 = data81[i19];
+if(typeof data82 === "string"){
+if(func2(data82) > 1000){
+const err199 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema24,data:data82};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2543,9 +2551,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-}
-else {
-const err200 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data81};
+if(func2(data82) < 1){
+const err200 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema24,data:data82};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2555,9 +2562,8 @@ vErrors.push(err200);
 errors++;
 }
 }
-}
 else {
-const err201 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data80};
+const err201 = {instancePath:instancePath+"/transcript/denied-tools/" + i19,schemaPath:"#/definitions/toolPattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data82};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2566,9 +2572,10 @@ vErrors.push(err201);
 }
 errors++;
 }
-let data82 = data74["retention-days"];
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err202 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/transcript/denied-tools",schemaPath:"#/properties/transcript/properties/denied-tools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["denied-tools"].type,parentSchema:schema11.properties.transcript.properties["denied-tools"],data:data81};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2577,9 +2584,10 @@ vErrors.push(err202);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 90 || isNaN(data82)){
-const err203 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+let data83 = data77["redact-patterns"];
+if(Array.isArray(data83)){
+if(data83.length > 200){
+const err203 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items",schema:200,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data83};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2588,8 +2596,12 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data82 < 1 || isNaN(data82)){
-const err204 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data82};
+const len20 = data83.length;
+for(let i20=0; i20<len20; i20++){
+let data84 = data83[i20];
+if(typeof data84 === "string"){
+if(func2(data84) > 1000){
+const err204 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data84};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2598,10 +2610,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-let data83 = data74["max-bytes"];
-if(!(((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83))) && (isFinite(data83)))){
-const err205 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+if(func2(data84) < 1){
+const err205 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data84};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2610,9 +2620,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-if((typeof data83 == "number") && (isFinite(data83))){
-if(data83 > 17179869184 || isNaN(data83)){
-const err206 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+}
+else {
+const err206 = {instancePath:instancePath+"/transcript/redact-patterns/" + i20,schemaPath:"#/properties/transcript/properties/redact-patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.transcript.properties["redact-patterns"].items.type,parentSchema:schema11.properties.transcript.properties["redact-patterns"].items,data:data84};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2621,8 +2631,10 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data83 < 1024 || isNaN(data83)){
-const err207 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data83};
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/transcript/redact-patterns",schemaPath:"#/properties/transcript/properties/redact-patterns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.transcript.properties["redact-patterns"].type,parentSchema:schema11.properties.transcript.properties["redact-patterns"],data:data83};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2631,10 +2643,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-}
-let data84 = data74["allow-outside-workspace"];
-if(typeof data84 !== "boolean"){
-const err208 = {instancePath:instancePath+"/transcript/allow-outside-workspace",schemaPath:"#/properties/transcript/properties/allow-outside-workspace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties["allow-outside-workspace"].type,parentSchema:schema11.properties.transcript.properties["allow-outside-workspace"],data:data84};
+let data85 = data77["retention-days"];
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err208 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["retention-days"].type,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data85};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2643,9 +2654,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-else {
-const err209 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data74};
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 > 90 || isNaN(data85)){
+const err209 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data85};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2654,50 +2665,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-let data85 = data.routing;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-if(data85["auto-approve-threshold"] === undefined){
-data85["auto-approve-threshold"] = 0.9;
-}
-if(data85["reject-threshold"] === undefined){
-data85["reject-threshold"] = 0.3;
-}
-if(data85.thresholds === undefined){
-data85.thresholds = {};
-}
-if(data85["agent-thresholds"] === undefined){
-data85["agent-thresholds"] = {};
-}
-if(data85["human-thresholds"] === undefined){
-data85["human-thresholds"] = {};
-}
-if(data85["require-human-for"] === undefined){
-data85["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
-}
-if(data85.unknown === undefined){
-data85.unknown = "human_review";
-}
-if(data85["expected-signals"] === undefined){
-data85["expected-signals"] = ["capture-transcript","verify-manifest","diff-scope"];
-}
-if(data85["on-gate-fail"] === undefined){
-data85["on-gate-fail"] = {};
-}
-if(data85.weights === undefined){
-data85.weights = {};
-}
-if(data85["path-tiers"] === undefined){
-data85["path-tiers"] = [];
-}
-if(data85.reviewers === undefined){
-data85.reviewers = [];
-}
-if(data85["agent-authors"] === undefined){
-data85["agent-authors"] = {};
-}
-for(const key14 in data85){
-if(!(func14.call(schema11.properties.routing.properties, key14))){
-const err210 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data85};
+if(data85 < 1 || isNaN(data85)){
+const err210 = {instancePath:instancePath+"/transcript/retention-days",schemaPath:"#/properties/transcript/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.transcript.properties["retention-days"],data:data85};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2707,10 +2676,9 @@ vErrors.push(err210);
 errors++;
 }
 }
-let data86 = data85["auto-approve-threshold"];
-if((typeof data86 == "number") && (isFinite(data86))){
-if(data86 > 1 || isNaN(data86)){
-const err211 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+let data86 = data77["max-bytes"];
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err211 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.transcript.properties["max-bytes"].type,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data86};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2719,8 +2687,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data86 < 0 || isNaN(data86)){
-const err212 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 > 17179869184 || isNaN(data86)){
+const err212 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17179869184},message:"must be <= 17179869184",schema:17179869184,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data86};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2729,9 +2698,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-else {
-const err213 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data86};
+if(data86 < 1024 || isNaN(data86)){
+const err213 = {instancePath:instancePath+"/transcript/max-bytes",schemaPath:"#/properties/transcript/properties/max-bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.transcript.properties["max-bytes"],data:data86};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2740,10 +2708,10 @@ vErrors.push(err213);
 }
 errors++;
 }
-let data87 = data85["reject-threshold"];
-if((typeof data87 == "number") && (isFinite(data87))){
-if(data87 > 1 || isNaN(data87)){
-const err214 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+}
+let data87 = data77["allow-outside-workspace"];
+if(typeof data87 !== "boolean"){
+const err214 = {instancePath:instancePath+"/transcript/allow-outside-workspace",schemaPath:"#/properties/transcript/properties/allow-outside-workspace/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.transcript.properties["allow-outside-workspace"].type,parentSchema:schema11.properties.transcript.properties["allow-outside-workspace"],data:data87};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2752,8 +2720,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data87 < 0 || isNaN(data87)){
-const err215 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+}
+else {
+const err215 = {instancePath:instancePath+"/transcript",schemaPath:"#/properties/transcript/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.transcript.type,parentSchema:schema11.properties.transcript,data:data77};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2762,9 +2731,50 @@ vErrors.push(err215);
 }
 errors++;
 }
+let data88 = data.routing;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88["auto-approve-threshold"] === undefined){
+data88["auto-approve-threshold"] = 0.9;
 }
-else {
-const err216 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data87};
+if(data88["reject-threshold"] === undefined){
+data88["reject-threshold"] = 0.3;
+}
+if(data88.thresholds === undefined){
+data88.thresholds = {};
+}
+if(data88["agent-thresholds"] === undefined){
+data88["agent-thresholds"] = {};
+}
+if(data88["human-thresholds"] === undefined){
+data88["human-thresholds"] = {};
+}
+if(data88["require-human-for"] === undefined){
+data88["require-human-for"] = ["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"];
+}
+if(data88.unknown === undefined){
+data88.unknown = "human_review";
+}
+if(data88["expected-signals"] === undefined){
+data88["expected-signals"] = ["capture-transcript","verify-manifest","diff-scope"];
+}
+if(data88["on-gate-fail"] === undefined){
+data88["on-gate-fail"] = {};
+}
+if(data88.weights === undefined){
+data88.weights = {};
+}
+if(data88["path-tiers"] === undefined){
+data88["path-tiers"] = [];
+}
+if(data88.reviewers === undefined){
+data88.reviewers = [];
+}
+if(data88["agent-authors"] === undefined){
+data88["agent-authors"] = {};
+}
+for(const key14 in data88){
+if(!(func14.call(schema11.properties.routing.properties, key14))){
+const err216 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing,data:data88};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2773,11 +2783,11 @@ vErrors.push(err216);
 }
 errors++;
 }
-let data88 = data85.thresholds;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-for(const key15 in data88){
-if(!(((key15 === "low") || (key15 === "medium")) || (key15 === "high"))){
-const err217 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.thresholds,data:data88};
+}
+let data89 = data88["auto-approve-threshold"];
+if((typeof data89 == "number") && (isFinite(data89))){
+if(data89 > 1 || isNaN(data89)){
+const err217 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data89};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2786,12 +2796,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-if(data88.low !== undefined){
-let data89 = data88.low;
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 1 || isNaN(data89)){
-const err218 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
+if(data89 < 0 || isNaN(data89)){
+const err218 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data89};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2800,8 +2806,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data89 < 0 || isNaN(data89)){
-const err219 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
+}
+else {
+const err219 = {instancePath:instancePath+"/routing/auto-approve-threshold",schemaPath:"#/properties/routing/properties/auto-approve-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["auto-approve-threshold"].type,parentSchema:schema11.properties.routing.properties["auto-approve-threshold"],data:data89};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2810,9 +2817,10 @@ vErrors.push(err219);
 }
 errors++;
 }
-}
-else {
-const err220 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.low.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data89};
+let data90 = data88["reject-threshold"];
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 1 || isNaN(data90)){
+const err220 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data90};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2821,12 +2829,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-}
-if(data88.medium !== undefined){
-let data90 = data88.medium;
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 1 || isNaN(data90)){
-const err221 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
+if(data90 < 0 || isNaN(data90)){
+const err221 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data90};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2835,8 +2839,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data90 < 0 || isNaN(data90)){
-const err222 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
+}
+else {
+const err222 = {instancePath:instancePath+"/routing/reject-threshold",schemaPath:"#/properties/routing/properties/reject-threshold/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["reject-threshold"].type,parentSchema:schema11.properties.routing.properties["reject-threshold"],data:data90};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2845,9 +2850,11 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-else {
-const err223 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.medium.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data90};
+let data91 = data88.thresholds;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key15 in data91){
+if(!(((key15 === "low") || (key15 === "medium")) || (key15 === "high"))){
+const err223 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.thresholds,data:data91};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2857,11 +2864,11 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data88.high !== undefined){
-let data91 = data88.high;
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 1 || isNaN(data91)){
-const err224 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
+if(data91.low !== undefined){
+let data92 = data91.low;
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 > 1 || isNaN(data92)){
+const err224 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data92};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2870,8 +2877,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data91 < 0 || isNaN(data91)){
-const err225 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
+if(data92 < 0 || isNaN(data92)){
+const err225 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data92};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2882,7 +2889,7 @@ errors++;
 }
 }
 else {
-const err226 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.high.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data91};
+const err226 = {instancePath:instancePath+"/routing/thresholds/low",schemaPath:"#/properties/routing/properties/thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.low.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.low,data:data92};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2892,9 +2899,11 @@ vErrors.push(err226);
 errors++;
 }
 }
-}
-else {
-const err227 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.thresholds.type,parentSchema:schema11.properties.routing.properties.thresholds,data:data88};
+if(data91.medium !== undefined){
+let data93 = data91.medium;
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 > 1 || isNaN(data93)){
+const err227 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data93};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2903,11 +2912,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-let data92 = data85["agent-thresholds"];
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key16 in data92){
-if(!(((key16 === "low") || (key16 === "medium")) || (key16 === "high"))){
-const err228 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data92};
+if(data93 < 0 || isNaN(data93)){
+const err228 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data93};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2917,11 +2923,8 @@ vErrors.push(err228);
 errors++;
 }
 }
-if(data92.low !== undefined){
-let data93 = data92.low;
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 > 1 || isNaN(data93)){
-const err229 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
+else {
+const err229 = {instancePath:instancePath+"/routing/thresholds/medium",schemaPath:"#/properties/routing/properties/thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.medium.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.medium,data:data93};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2930,8 +2933,12 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data93 < 0 || isNaN(data93)){
-const err230 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
+}
+if(data91.high !== undefined){
+let data94 = data91.high;
+if((typeof data94 == "number") && (isFinite(data94))){
+if(data94 > 1 || isNaN(data94)){
+const err230 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data94};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2940,9 +2947,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-}
-else {
-const err231 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data93};
+if(data94 < 0 || isNaN(data94)){
+const err231 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data94};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2952,11 +2958,8 @@ vErrors.push(err231);
 errors++;
 }
 }
-if(data92.medium !== undefined){
-let data94 = data92.medium;
-if((typeof data94 == "number") && (isFinite(data94))){
-if(data94 > 1 || isNaN(data94)){
-const err232 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
+else {
+const err232 = {instancePath:instancePath+"/routing/thresholds/high",schemaPath:"#/properties/routing/properties/thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.thresholds.properties.high.type,parentSchema:schema11.properties.routing.properties.thresholds.properties.high,data:data94};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2965,8 +2968,10 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data94 < 0 || isNaN(data94)){
-const err233 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
+}
+}
+else {
+const err233 = {instancePath:instancePath+"/routing/thresholds",schemaPath:"#/properties/routing/properties/thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.thresholds.type,parentSchema:schema11.properties.routing.properties.thresholds,data:data91};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2975,9 +2980,11 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-else {
-const err234 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data94};
+let data95 = data88["agent-thresholds"];
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+for(const key16 in data95){
+if(!(((key16 === "low") || (key16 === "medium")) || (key16 === "high"))){
+const err234 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data95};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2987,11 +2994,11 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data92.high !== undefined){
-let data95 = data92.high;
-if((typeof data95 == "number") && (isFinite(data95))){
-if(data95 > 1 || isNaN(data95)){
-const err235 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+if(data95.low !== undefined){
+let data96 = data95.low;
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 1 || isNaN(data96)){
+const err235 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data96};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3000,8 +3007,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data95 < 0 || isNaN(data95)){
-const err236 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+if(data96 < 0 || isNaN(data96)){
+const err236 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data96};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3012,7 +3019,7 @@ errors++;
 }
 }
 else {
-const err237 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data95};
+const err237 = {instancePath:instancePath+"/routing/agent-thresholds/low",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.low,data:data96};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3022,9 +3029,11 @@ vErrors.push(err237);
 errors++;
 }
 }
-}
-else {
-const err238 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-thresholds"].type,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data92};
+if(data95.medium !== undefined){
+let data97 = data95.medium;
+if((typeof data97 == "number") && (isFinite(data97))){
+if(data97 > 1 || isNaN(data97)){
+const err238 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data97};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3033,11 +3042,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-let data96 = data85["human-thresholds"];
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-for(const key17 in data96){
-if(!(((key17 === "low") || (key17 === "medium")) || (key17 === "high"))){
-const err239 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data96};
+if(data97 < 0 || isNaN(data97)){
+const err239 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data97};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3047,11 +3053,8 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(data96.low !== undefined){
-let data97 = data96.low;
-if((typeof data97 == "number") && (isFinite(data97))){
-if(data97 > 1 || isNaN(data97)){
-const err240 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+else {
+const err240 = {instancePath:instancePath+"/routing/agent-thresholds/medium",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.medium,data:data97};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3060,8 +3063,12 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data97 < 0 || isNaN(data97)){
-const err241 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+}
+if(data95.high !== undefined){
+let data98 = data95.high;
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 1 || isNaN(data98)){
+const err241 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data98};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3070,9 +3077,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-}
-else {
-const err242 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data97};
+if(data98 < 0 || isNaN(data98)){
+const err242 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data98};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3082,11 +3088,8 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data96.medium !== undefined){
-let data98 = data96.medium;
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 > 1 || isNaN(data98)){
-const err243 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+else {
+const err243 = {instancePath:instancePath+"/routing/agent-thresholds/high",schemaPath:"#/properties/routing/properties/agent-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["agent-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["agent-thresholds"].properties.high,data:data98};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3095,8 +3098,10 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data98 < 0 || isNaN(data98)){
-const err244 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+}
+}
+else {
+const err244 = {instancePath:instancePath+"/routing/agent-thresholds",schemaPath:"#/properties/routing/properties/agent-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-thresholds"].type,parentSchema:schema11.properties.routing.properties["agent-thresholds"],data:data95};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3105,9 +3110,11 @@ vErrors.push(err244);
 }
 errors++;
 }
-}
-else {
-const err245 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data98};
+let data99 = data88["human-thresholds"];
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key17 in data99){
+if(!(((key17 === "low") || (key17 === "medium")) || (key17 === "high"))){
+const err245 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data99};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3117,11 +3124,11 @@ vErrors.push(err245);
 errors++;
 }
 }
-if(data96.high !== undefined){
-let data99 = data96.high;
-if((typeof data99 == "number") && (isFinite(data99))){
-if(data99 > 1 || isNaN(data99)){
-const err246 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(data99.low !== undefined){
+let data100 = data99.low;
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 > 1 || isNaN(data100)){
+const err246 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data100};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3130,8 +3137,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data99 < 0 || isNaN(data99)){
-const err247 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+if(data100 < 0 || isNaN(data100)){
+const err247 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data100};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3142,7 +3149,7 @@ errors++;
 }
 }
 else {
-const err248 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data99};
+const err248 = {instancePath:instancePath+"/routing/human-thresholds/low",schemaPath:"#/properties/routing/properties/human-thresholds/properties/low/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.low.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.low,data:data100};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3152,9 +3159,11 @@ vErrors.push(err248);
 errors++;
 }
 }
-}
-else {
-const err249 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["human-thresholds"].type,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data96};
+if(data99.medium !== undefined){
+let data101 = data99.medium;
+if((typeof data101 == "number") && (isFinite(data101))){
+if(data101 > 1 || isNaN(data101)){
+const err249 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data101};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3163,13 +3172,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-let data100 = data85["require-human-for"];
-if(Array.isArray(data100)){
-const len21 = data100.length;
-for(let i21=0; i21<len21; i21++){
-let data101 = data100[i21];
-if(typeof data101 !== "string"){
-const err250 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data101};
+if(data101 < 0 || isNaN(data101)){
+const err250 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data101};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3178,8 +3182,9 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(!((((((((((data101 === "protected-path") || (data101 === "secret-finding")) || (data101 === "tool-violation")) || (data101 === "scope-violation")) || (data101 === "missing-signal")) || (data101 === "unsigned-manifest")) || (data101 === "unpinned-model")) || (data101 === "binary-file")) || (data101 === "large-change")) || (data101 === "dependency-change"))){
-const err251 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data101};
+}
+else {
+const err251 = {instancePath:instancePath+"/routing/human-thresholds/medium",schemaPath:"#/properties/routing/properties/human-thresholds/properties/medium/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.medium.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.medium,data:data101};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3189,18 +3194,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-let i22 = data100.length;
-let j0;
-if(i22 > 1){
-const indices0 = {};
-for(;i22--;){
-let item0 = data100[i22];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err252 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i22, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i22+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data100};
+if(data99.high !== undefined){
+let data102 = data99.high;
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 1 || isNaN(data102)){
+const err252 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data102};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3208,14 +3206,9 @@ else {
 vErrors.push(err252);
 }
 errors++;
-break;
 }
-indices0[item0] = i22;
-}
-}
-}
-else {
-const err253 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data100};
+if(data102 < 0 || isNaN(data102)){
+const err253 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data102};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3224,9 +3217,9 @@ vErrors.push(err253);
 }
 errors++;
 }
-let data102 = data85.unknown;
-if(typeof data102 !== "string"){
-const err254 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data102};
+}
+else {
+const err254 = {instancePath:instancePath+"/routing/human-thresholds/high",schemaPath:"#/properties/routing/properties/human-thresholds/properties/high/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties["human-thresholds"].properties.high.type,parentSchema:schema11.properties.routing.properties["human-thresholds"].properties.high,data:data102};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3235,8 +3228,10 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(!((data102 === "human_review") || (data102 === "reject"))){
-const err255 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data102};
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/routing/human-thresholds",schemaPath:"#/properties/routing/properties/human-thresholds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["human-thresholds"].type,parentSchema:schema11.properties.routing.properties["human-thresholds"],data:data99};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3245,13 +3240,13 @@ vErrors.push(err255);
 }
 errors++;
 }
-let data103 = data85["expected-signals"];
+let data103 = data88["require-human-for"];
 if(Array.isArray(data103)){
-const len22 = data103.length;
-for(let i23=0; i23<len22; i23++){
-let data104 = data103[i23];
+const len21 = data103.length;
+for(let i21=0; i21<len21; i21++){
+let data104 = data103[i21];
 if(typeof data104 !== "string"){
-const err256 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["expected-signals"].items.type,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data104};
+const err256 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["require-human-for"].items.type,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data104};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3260,8 +3255,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(!(((data104 === "capture-transcript") || (data104 === "verify-manifest")) || (data104 === "diff-scope"))){
-const err257 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["expected-signals"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["expected-signals"].items.enum,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data104};
+if(!((((((((((data104 === "protected-path") || (data104 === "secret-finding")) || (data104 === "tool-violation")) || (data104 === "scope-violation")) || (data104 === "missing-signal")) || (data104 === "unsigned-manifest")) || (data104 === "unpinned-model")) || (data104 === "binary-file")) || (data104 === "large-change")) || (data104 === "dependency-change"))){
+const err257 = {instancePath:instancePath+"/routing/require-human-for/" + i21,schemaPath:"#/properties/routing/properties/require-human-for/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["require-human-for"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["require-human-for"].items.enum,parentSchema:schema11.properties.routing.properties["require-human-for"].items,data:data104};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3271,18 +3266,18 @@ vErrors.push(err257);
 errors++;
 }
 }
-let i24 = data103.length;
-let j1;
-if(i24 > 1){
-const indices1 = {};
-for(;i24--;){
-let item1 = data103[i24];
-if(typeof item1 !== "string"){
+let i22 = data103.length;
+let j0;
+if(i22 > 1){
+const indices0 = {};
+for(;i22--;){
+let item0 = data103[i22];
+if(typeof item0 !== "string"){
 continue;
 }
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err258 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i24+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data103};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err258 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/uniqueItems",keyword:"uniqueItems",params:{i: i22, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i22+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data103};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3292,12 +3287,12 @@ vErrors.push(err258);
 errors++;
 break;
 }
-indices1[item1] = i24;
+indices0[item0] = i22;
 }
 }
 }
 else {
-const err259 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["expected-signals"].type,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data103};
+const err259 = {instancePath:instancePath+"/routing/require-human-for",schemaPath:"#/properties/routing/properties/require-human-for/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["require-human-for"].type,parentSchema:schema11.properties.routing.properties["require-human-for"],data:data103};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3306,20 +3301,9 @@ vErrors.push(err259);
 }
 errors++;
 }
-let data105 = data85["on-gate-fail"];
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105["capture-transcript"] === undefined){
-data105["capture-transcript"] = "reject";
-}
-if(data105["verify-manifest"] === undefined){
-data105["verify-manifest"] = "reject";
-}
-if(data105["diff-scope"] === undefined){
-data105["diff-scope"] = "reject";
-}
-for(const key18 in data105){
-if(!(((key18 === "capture-transcript") || (key18 === "verify-manifest")) || (key18 === "diff-scope"))){
-const err260 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data105};
+let data105 = data88.unknown;
+if(typeof data105 !== "string"){
+const err260 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.unknown.type,parentSchema:schema11.properties.routing.properties.unknown,data:data105};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3328,10 +3312,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-}
-let data106 = data105["capture-transcript"];
-if(typeof data106 !== "string"){
-const err261 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data106};
+if(!((data105 === "human_review") || (data105 === "reject"))){
+const err261 = {instancePath:instancePath+"/routing/unknown",schemaPath:"#/properties/routing/properties/unknown/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties.unknown.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties.unknown.enum,parentSchema:schema11.properties.routing.properties.unknown,data:data105};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3340,8 +3322,13 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(!((data106 === "reject") || (data106 === "human_review"))){
-const err262 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data106};
+let data106 = data88["expected-signals"];
+if(Array.isArray(data106)){
+const len22 = data106.length;
+for(let i23=0; i23<len22; i23++){
+let data107 = data106[i23];
+if(typeof data107 !== "string"){
+const err262 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["expected-signals"].items.type,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data107};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3350,9 +3337,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-let data107 = data105["verify-manifest"];
-if(typeof data107 !== "string"){
-const err263 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data107};
+if(!(((data107 === "capture-transcript") || (data107 === "verify-manifest")) || (data107 === "diff-scope"))){
+const err263 = {instancePath:instancePath+"/routing/expected-signals/" + i23,schemaPath:"#/properties/routing/properties/expected-signals/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["expected-signals"].items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["expected-signals"].items.enum,parentSchema:schema11.properties.routing.properties["expected-signals"].items,data:data107};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3361,8 +3347,19 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(!((data107 === "reject") || (data107 === "human_review"))){
-const err264 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data107};
+}
+let i24 = data106.length;
+let j1;
+if(i24 > 1){
+const indices1 = {};
+for(;i24--;){
+let item1 = data106[i24];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err264 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/uniqueItems",keyword:"uniqueItems",params:{i: i24, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i24+" are identical)",schema:true,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data106};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3370,10 +3367,14 @@ else {
 vErrors.push(err264);
 }
 errors++;
+break;
 }
-let data108 = data105["diff-scope"];
-if(typeof data108 !== "string"){
-const err265 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data108};
+indices1[item1] = i24;
+}
+}
+}
+else {
+const err265 = {instancePath:instancePath+"/routing/expected-signals",schemaPath:"#/properties/routing/properties/expected-signals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["expected-signals"].type,parentSchema:schema11.properties.routing.properties["expected-signals"],data:data106};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3382,8 +3383,20 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(!((data108 === "reject") || (data108 === "human_review"))){
-const err266 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data108};
+let data108 = data88["on-gate-fail"];
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108["capture-transcript"] === undefined){
+data108["capture-transcript"] = "reject";
+}
+if(data108["verify-manifest"] === undefined){
+data108["verify-manifest"] = "reject";
+}
+if(data108["diff-scope"] === undefined){
+data108["diff-scope"] = "reject";
+}
+for(const key18 in data108){
+if(!(((key18 === "capture-transcript") || (key18 === "verify-manifest")) || (key18 === "diff-scope"))){
+const err266 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data108};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3393,8 +3406,9 @@ vErrors.push(err266);
 errors++;
 }
 }
-else {
-const err267 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["on-gate-fail"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data105};
+let data109 = data108["capture-transcript"];
+if(typeof data109 !== "string"){
+const err267 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data109};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3403,26 +3417,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-let data109 = data85.weights;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.gates === undefined){
-data109.gates = 0.4;
-}
-if(data109.tests === undefined){
-data109.tests = 0.2;
-}
-if(data109["review-score"] === undefined){
-data109["review-score"] = 0.2;
-}
-if(data109["agent-confidence"] === undefined){
-data109["agent-confidence"] = 0.1;
-}
-if(data109.vulnerabilities === undefined){
-data109.vulnerabilities = 0.1;
-}
-for(const key19 in data109){
-if(!(((((key19 === "gates") || (key19 === "tests")) || (key19 === "review-score")) || (key19 === "agent-confidence")) || (key19 === "vulnerabilities"))){
-const err268 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.weights,data:data109};
+if(!((data109 === "reject") || (data109 === "human_review"))){
+const err268 = {instancePath:instancePath+"/routing/on-gate-fail/capture-transcript",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/capture-transcript/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["capture-transcript"],data:data109};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3431,11 +3427,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-let data110 = data109.gates;
-if((typeof data110 == "number") && (isFinite(data110))){
-if(data110 > 100 || isNaN(data110)){
-const err269 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+let data110 = data108["verify-manifest"];
+if(typeof data110 !== "string"){
+const err269 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data110};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3444,8 +3438,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data110 < 0 || isNaN(data110)){
-const err270 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+if(!((data110 === "reject") || (data110 === "human_review"))){
+const err270 = {instancePath:instancePath+"/routing/on-gate-fail/verify-manifest",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/verify-manifest/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["verify-manifest"],data:data110};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3454,9 +3448,9 @@ vErrors.push(err270);
 }
 errors++;
 }
-}
-else {
-const err271 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.gates.type,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data110};
+let data111 = data108["diff-scope"];
+if(typeof data111 !== "string"){
+const err271 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data111};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3465,10 +3459,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-let data111 = data109.tests;
-if((typeof data111 == "number") && (isFinite(data111))){
-if(data111 > 100 || isNaN(data111)){
-const err272 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(!((data111 === "reject") || (data111 === "human_review"))){
+const err272 = {instancePath:instancePath+"/routing/on-gate-fail/diff-scope",schemaPath:"#/properties/routing/properties/on-gate-fail/properties/diff-scope/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"].enum,parentSchema:schema11.properties.routing.properties["on-gate-fail"].properties["diff-scope"],data:data111};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3477,8 +3469,9 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data111 < 0 || isNaN(data111)){
-const err273 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+}
+else {
+const err273 = {instancePath:instancePath+"/routing/on-gate-fail",schemaPath:"#/properties/routing/properties/on-gate-fail/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["on-gate-fail"].type,parentSchema:schema11.properties.routing.properties["on-gate-fail"],data:data108};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3487,9 +3480,26 @@ vErrors.push(err273);
 }
 errors++;
 }
+let data112 = data88.weights;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.gates === undefined){
+data112.gates = 0.4;
 }
-else {
-const err274 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.tests.type,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data111};
+if(data112.tests === undefined){
+data112.tests = 0.2;
+}
+if(data112["review-score"] === undefined){
+data112["review-score"] = 0.2;
+}
+if(data112["agent-confidence"] === undefined){
+data112["agent-confidence"] = 0.1;
+}
+if(data112.vulnerabilities === undefined){
+data112.vulnerabilities = 0.1;
+}
+for(const key19 in data112){
+if(!(((((key19 === "gates") || (key19 === "tests")) || (key19 === "review-score")) || (key19 === "agent-confidence")) || (key19 === "vulnerabilities"))){
+const err274 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.weights,data:data112};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3498,10 +3508,11 @@ vErrors.push(err274);
 }
 errors++;
 }
-let data112 = data109["review-score"];
-if((typeof data112 == "number") && (isFinite(data112))){
-if(data112 > 100 || isNaN(data112)){
-const err275 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+}
+let data113 = data112.gates;
+if((typeof data113 == "number") && (isFinite(data113))){
+if(data113 > 100 || isNaN(data113)){
+const err275 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data113};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3510,8 +3521,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data112 < 0 || isNaN(data112)){
-const err276 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+if(data113 < 0 || isNaN(data113)){
+const err276 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data113};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3522,7 +3533,7 @@ errors++;
 }
 }
 else {
-const err277 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["review-score"].type,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data112};
+const err277 = {instancePath:instancePath+"/routing/weights/gates",schemaPath:"#/properties/routing/properties/weights/properties/gates/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.gates.type,parentSchema:schema11.properties.routing.properties.weights.properties.gates,data:data113};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3531,10 +3542,10 @@ vErrors.push(err277);
 }
 errors++;
 }
-let data113 = data109["agent-confidence"];
-if((typeof data113 == "number") && (isFinite(data113))){
-if(data113 > 100 || isNaN(data113)){
-const err278 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+let data114 = data112.tests;
+if((typeof data114 == "number") && (isFinite(data114))){
+if(data114 > 100 || isNaN(data114)){
+const err278 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data114};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3543,8 +3554,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data113 < 0 || isNaN(data113)){
-const err279 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+if(data114 < 0 || isNaN(data114)){
+const err279 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data114};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3555,7 +3566,7 @@ errors++;
 }
 }
 else {
-const err280 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["agent-confidence"].type,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data113};
+const err280 = {instancePath:instancePath+"/routing/weights/tests",schemaPath:"#/properties/routing/properties/weights/properties/tests/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.tests.type,parentSchema:schema11.properties.routing.properties.weights.properties.tests,data:data114};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3564,10 +3575,10 @@ vErrors.push(err280);
 }
 errors++;
 }
-let data114 = data109.vulnerabilities;
-if((typeof data114 == "number") && (isFinite(data114))){
-if(data114 > 100 || isNaN(data114)){
-const err281 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+let data115 = data112["review-score"];
+if((typeof data115 == "number") && (isFinite(data115))){
+if(data115 > 100 || isNaN(data115)){
+const err281 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data115};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3576,8 +3587,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data114 < 0 || isNaN(data114)){
-const err282 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+if(data115 < 0 || isNaN(data115)){
+const err282 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data115};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3588,7 +3599,7 @@ errors++;
 }
 }
 else {
-const err283 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.vulnerabilities.type,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data114};
+const err283 = {instancePath:instancePath+"/routing/weights/review-score",schemaPath:"#/properties/routing/properties/weights/properties/review-score/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["review-score"].type,parentSchema:schema11.properties.routing.properties.weights.properties["review-score"],data:data115};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3597,9 +3608,10 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-else {
-const err284 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.weights.type,parentSchema:schema11.properties.routing.properties.weights,data:data109};
+let data116 = data112["agent-confidence"];
+if((typeof data116 == "number") && (isFinite(data116))){
+if(data116 > 100 || isNaN(data116)){
+const err284 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data116};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3608,14 +3620,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-let data115 = data85["path-tiers"];
-if(Array.isArray(data115)){
-const len23 = data115.length;
-for(let i25=0; i25<len23; i25++){
-let data116 = data115[i25];
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.paths === undefined){
-const err285 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+if(data116 < 0 || isNaN(data116)){
+const err285 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data116};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3624,8 +3630,9 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data116.tier === undefined){
-const err286 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+}
+else {
+const err286 = {instancePath:instancePath+"/routing/weights/agent-confidence",schemaPath:"#/properties/routing/properties/weights/properties/agent-confidence/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties["agent-confidence"].type,parentSchema:schema11.properties.routing.properties.weights.properties["agent-confidence"],data:data116};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3634,9 +3641,10 @@ vErrors.push(err286);
 }
 errors++;
 }
-for(const key20 in data116){
-if(!((key20 === "paths") || (key20 === "tier"))){
-const err287 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+let data117 = data112.vulnerabilities;
+if((typeof data117 == "number") && (isFinite(data117))){
+if(data117 > 100 || isNaN(data117)){
+const err287 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data117};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3645,12 +3653,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-if(data116.paths !== undefined){
-let data117 = data116.paths;
-if(Array.isArray(data117)){
-if(data117.length < 1){
-const err288 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data117};
+if(data117 < 0 || isNaN(data117)){
+const err288 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data117};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3659,12 +3663,9 @@ vErrors.push(err288);
 }
 errors++;
 }
-const len24 = data117.length;
-for(let i26=0; i26<len24; i26++){
-let data118 = data117[i26];
-if(typeof data118 === "string"){
-if(func2(data118) > 1000){
-const err289 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data118};
+}
+else {
+const err289 = {instancePath:instancePath+"/routing/weights/vulnerabilities",schemaPath:"#/properties/routing/properties/weights/properties/vulnerabilities/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.routing.properties.weights.properties.vulnerabilities.type,parentSchema:schema11.properties.routing.properties.weights.properties.vulnerabilities,data:data117};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3673,8 +3674,9 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(func2(data118) < 1){
-const err290 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data118};
+}
+else {
+const err290 = {instancePath:instancePath+"/routing/weights",schemaPath:"#/properties/routing/properties/weights/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.weights.type,parentSchema:schema11.properties.routing.properties.weights,data:data112};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3683,9 +3685,14 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-else {
-const err291 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data118};
+let data118 = data88["path-tiers"];
+if(Array.isArray(data118)){
+const len23 = data118.length;
+for(let i25=0; i25<len23; i25++){
+let data119 = data118[i25];
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.paths === undefined){
+const err291 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data119};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3694,10 +3701,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-}
-else {
-const err292 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].items.properties.paths.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data117};
+if(data119.tier === undefined){
+const err292 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/required",keyword:"required",params:{missingProperty: "tier"},message:"must have required property '"+"tier"+"'",schema:schema11.properties.routing.properties["path-tiers"].items.required,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data119};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3706,11 +3711,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-if(data116.tier !== undefined){
-let data119 = data116.tier;
-if(typeof data119 !== "string"){
-const err293 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data119};
+for(const key20 in data119){
+if(!((key20 === "paths") || (key20 === "tier"))){
+const err293 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data119};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3719,8 +3722,12 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(!((((data119 === "low") || (data119 === "medium")) || (data119 === "high")) || (data119 === "critical"))){
-const err294 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data119};
+}
+if(data119.paths !== undefined){
+let data120 = data119.paths;
+if(Array.isArray(data120)){
+if(data120.length < 1){
+const err294 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data120};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3729,10 +3736,12 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-}
-else {
-const err295 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["path-tiers"].items.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data116};
+const len24 = data120.length;
+for(let i26=0; i26<len24; i26++){
+let data121 = data120[i26];
+if(typeof data121 === "string"){
+if(func2(data121) > 1000){
+const err295 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data121};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3741,10 +3750,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-}
-}
-else {
-const err296 = {instancePath:instancePath+"/routing/path-tiers",schemaPath:"#/properties/routing/properties/path-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].type,parentSchema:schema11.properties.routing.properties["path-tiers"],data:data115};
+if(func2(data121) < 1){
+const err296 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data121};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3753,20 +3760,9 @@ vErrors.push(err296);
 }
 errors++;
 }
-let data120 = data85.reviewers;
-if(Array.isArray(data120)){
-const len25 = data120.length;
-for(let i27=0; i27<len25; i27++){
-let data121 = data120[i27];
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.users === undefined){
-data121.users = [];
 }
-if(data121.teams === undefined){
-data121.teams = [];
-}
-if(data121.paths === undefined){
-const err297 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties.reviewers.items.required,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+else {
+const err297 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths/" + i26,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data121};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3775,9 +3771,10 @@ vErrors.push(err297);
 }
 errors++;
 }
-for(const key21 in data121){
-if(!(((key21 === "paths") || (key21 === "users")) || (key21 === "teams"))){
-const err298 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+}
+}
+else {
+const err298 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/paths",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].items.properties.paths.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.paths,data:data120};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3787,11 +3784,10 @@ vErrors.push(err298);
 errors++;
 }
 }
-if(data121.paths !== undefined){
-let data122 = data121.paths;
-if(Array.isArray(data122)){
-if(data122.length < 1){
-const err299 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data122};
+if(data119.tier !== undefined){
+let data122 = data119.tier;
+if(typeof data122 !== "string"){
+const err299 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data122};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3800,12 +3796,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-const len26 = data122.length;
-for(let i28=0; i28<len26; i28++){
-let data123 = data122[i28];
-if(typeof data123 === "string"){
-if(func2(data123) > 1000){
-const err300 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data123};
+if(!((((data122 === "low") || (data122 === "medium")) || (data122 === "high")) || (data122 === "critical"))){
+const err300 = {instancePath:instancePath+"/routing/path-tiers/" + i25+"/tier",schemaPath:"#/properties/routing/properties/path-tiers/items/properties/tier/enum",keyword:"enum",params:{allowedValues: schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.routing.properties["path-tiers"].items.properties.tier.enum,parentSchema:schema11.properties.routing.properties["path-tiers"].items.properties.tier,data:data122};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3814,8 +3806,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(func2(data123) < 1){
-const err301 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data123};
+}
+}
+else {
+const err301 = {instancePath:instancePath+"/routing/path-tiers/" + i25,schemaPath:"#/properties/routing/properties/path-tiers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["path-tiers"].items.type,parentSchema:schema11.properties.routing.properties["path-tiers"].items,data:data119};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3825,8 +3819,9 @@ vErrors.push(err301);
 errors++;
 }
 }
+}
 else {
-const err302 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data123};
+const err302 = {instancePath:instancePath+"/routing/path-tiers",schemaPath:"#/properties/routing/properties/path-tiers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["path-tiers"].type,parentSchema:schema11.properties.routing.properties["path-tiers"],data:data118};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3835,10 +3830,20 @@ vErrors.push(err302);
 }
 errors++;
 }
+let data123 = data88.reviewers;
+if(Array.isArray(data123)){
+const len25 = data123.length;
+for(let i27=0; i27<len25; i27++){
+let data124 = data123[i27];
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.users === undefined){
+data124.users = [];
 }
+if(data124.teams === undefined){
+data124.teams = [];
 }
-else {
-const err303 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.paths.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data122};
+if(data124.paths === undefined){
+const err303 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/required",keyword:"required",params:{missingProperty: "paths"},message:"must have required property '"+"paths"+"'",schema:schema11.properties.routing.properties.reviewers.items.required,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data124};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3847,15 +3852,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-let data124 = data121.users;
-if(Array.isArray(data124)){
-const len27 = data124.length;
-for(let i29=0; i29<len27; i29++){
-let data125 = data124[i29];
-if(typeof data125 === "string"){
-if(!pattern7.test(data125)){
-const err304 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"+"\"",schema:"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data125};
+for(const key21 in data124){
+if(!(((key21 === "paths") || (key21 === "users")) || (key21 === "teams"))){
+const err304 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data124};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3865,8 +3864,11 @@ vErrors.push(err304);
 errors++;
 }
 }
-else {
-const err305 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.users.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data125};
+if(data124.paths !== undefined){
+let data125 = data124.paths;
+if(Array.isArray(data125)){
+if(data125.length < 1){
+const err305 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data125};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3875,10 +3877,12 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-}
-else {
-const err306 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users",schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.users.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users,data:data124};
+const len26 = data125.length;
+for(let i28=0; i28<len26; i28++){
+let data126 = data125[i28];
+if(typeof data126 === "string"){
+if(func2(data126) > 1000){
+const err306 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema15,data:data126};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3887,14 +3891,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-let data126 = data121.teams;
-if(Array.isArray(data126)){
-const len28 = data126.length;
-for(let i30=0; i30<len28; i30++){
-let data127 = data126[i30];
-if(typeof data127 === "string"){
-if(!pattern8.test(data127)){
-const err307 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data127};
+if(func2(data126) < 1){
+const err307 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema15,data:data126};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3905,7 +3903,7 @@ errors++;
 }
 }
 else {
-const err308 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data127};
+const err308 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths/" + i28,schemaPath:"#/definitions/pathGlob/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema15.type,parentSchema:schema15,data:data126};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3917,7 +3915,7 @@ errors++;
 }
 }
 else {
-const err309 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams",schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams,data:data126};
+const err309 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/paths",schemaPath:"#/properties/routing/properties/reviewers/items/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.paths.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.paths,data:data125};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3927,8 +3925,14 @@ vErrors.push(err309);
 errors++;
 }
 }
-else {
-const err310 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.reviewers.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data121};
+let data127 = data124.users;
+if(Array.isArray(data127)){
+const len27 = data127.length;
+for(let i29=0; i29<len27; i29++){
+let data128 = data127[i29];
+if(typeof data128 === "string"){
+if(!pattern8.test(data128)){
+const err310 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"},message:"must match pattern \""+"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"+"\"",schema:"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data128};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3938,9 +3942,8 @@ vErrors.push(err310);
 errors++;
 }
 }
-}
 else {
-const err311 = {instancePath:instancePath+"/routing/reviewers",schemaPath:"#/properties/routing/properties/reviewers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.type,parentSchema:schema11.properties.routing.properties.reviewers,data:data120};
+const err311 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users/" + i29,schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.users.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users.items,data:data128};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3949,20 +3952,10 @@ vErrors.push(err311);
 }
 errors++;
 }
-let data128 = data85["agent-authors"];
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.logins === undefined){
-data128.logins = ["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"];
 }
-if(data128["branch-prefixes"] === undefined){
-data128["branch-prefixes"] = ["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"];
 }
-if(data128.trailers === undefined){
-data128.trailers = ["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"];
-}
-for(const key22 in data128){
-if(!(((key22 === "logins") || (key22 === "branch-prefixes")) || (key22 === "trailers"))){
-const err312 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data128};
+else {
+const err312 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/users",schemaPath:"#/properties/routing/properties/reviewers/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.users.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.users,data:data127};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3971,15 +3964,14 @@ vErrors.push(err312);
 }
 errors++;
 }
-}
-let data129 = data128.logins;
+let data129 = data124.teams;
 if(Array.isArray(data129)){
-const len29 = data129.length;
-for(let i31=0; i31<len29; i31++){
-let data130 = data129[i31];
+const len28 = data129.length;
+for(let i30=0; i30<len28; i30++){
+let data130 = data129[i30];
 if(typeof data130 === "string"){
-if(func2(data130) > 100){
-const err313 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+if(!pattern9.test(data130)){
+const err313 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data130};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3988,8 +3980,9 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(func2(data130) < 1){
-const err314 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+}
+else {
+const err314 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams/" + i30,schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams.items,data:data130};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3999,8 +3992,9 @@ vErrors.push(err314);
 errors++;
 }
 }
+}
 else {
-const err315 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data130};
+const err315 = {instancePath:instancePath+"/routing/reviewers/" + i27+"/teams",schemaPath:"#/properties/routing/properties/reviewers/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.items.properties.teams.type,parentSchema:schema11.properties.routing.properties.reviewers.items.properties.teams,data:data129};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4010,9 +4004,8 @@ vErrors.push(err315);
 errors++;
 }
 }
-}
 else {
-const err316 = {instancePath:instancePath+"/routing/agent-authors/logins",schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins,data:data129};
+const err316 = {instancePath:instancePath+"/routing/reviewers/" + i27,schemaPath:"#/properties/routing/properties/reviewers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties.reviewers.items.type,parentSchema:schema11.properties.routing.properties.reviewers.items,data:data124};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4021,14 +4014,10 @@ vErrors.push(err316);
 }
 errors++;
 }
-let data131 = data128["branch-prefixes"];
-if(Array.isArray(data131)){
-const len30 = data131.length;
-for(let i32=0; i32<len30; i32++){
-let data132 = data131[i32];
-if(typeof data132 === "string"){
-if(func2(data132) > 100){
-const err317 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+}
+}
+else {
+const err317 = {instancePath:instancePath+"/routing/reviewers",schemaPath:"#/properties/routing/properties/reviewers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties.reviewers.type,parentSchema:schema11.properties.routing.properties.reviewers,data:data123};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4037,8 +4026,20 @@ vErrors.push(err317);
 }
 errors++;
 }
-if(func2(data132) < 1){
-const err318 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+let data131 = data88["agent-authors"];
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.logins === undefined){
+data131.logins = ["*[bot]","Copilot","copilot-swe-agent","devin-ai-integration","claude","codex"];
+}
+if(data131["branch-prefixes"] === undefined){
+data131["branch-prefixes"] = ["copilot/","claude/","codex/","cursor/","devin/","jules/","openhands/","sweep/","aider/","agent/"];
+}
+if(data131.trailers === undefined){
+data131.trailers = ["Co-authored-by: Claude","Co-authored-by: Copilot","Co-authored-by: Codex","Co-authored-by: Cursor","Co-authored-by: devin-ai-integration","Generated-by:","Generated-with:","Assisted-by:"];
+}
+for(const key22 in data131){
+if(!(((key22 === "logins") || (key22 === "branch-prefixes")) || (key22 === "trailers"))){
+const err318 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data131};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4048,8 +4049,14 @@ vErrors.push(err318);
 errors++;
 }
 }
-else {
-const err319 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data132};
+let data132 = data131.logins;
+if(Array.isArray(data132)){
+const len29 = data132.length;
+for(let i31=0; i31<len29; i31++){
+let data133 = data132[i31];
+if(typeof data133 === "string"){
+if(func2(data133) > 100){
+const err319 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data133};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4058,10 +4065,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-}
-else {
-const err320 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes",schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"],data:data131};
+if(func2(data133) < 1){
+const err320 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data133};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4070,14 +4075,9 @@ vErrors.push(err320);
 }
 errors++;
 }
-let data133 = data128.trailers;
-if(Array.isArray(data133)){
-const len31 = data133.length;
-for(let i33=0; i33<len31; i33++){
-let data134 = data133[i33];
-if(typeof data134 === "string"){
-if(func2(data134) > 200){
-const err321 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+}
+else {
+const err321 = {instancePath:instancePath+"/routing/agent-authors/logins/" + i31,schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins.items,data:data133};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4086,8 +4086,10 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(func2(data134) < 1){
-const err322 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+}
+}
+else {
+const err322 = {instancePath:instancePath+"/routing/agent-authors/logins",schemaPath:"#/properties/routing/properties/agent-authors/properties/logins/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.logins.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.logins,data:data132};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4096,9 +4098,14 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-else {
-const err323 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data134};
+let data134 = data131["branch-prefixes"];
+if(Array.isArray(data134)){
+const len30 = data134.length;
+for(let i32=0; i32<len30; i32++){
+let data135 = data134[i32];
+if(typeof data135 === "string"){
+if(func2(data135) > 100){
+const err323 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data135};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4107,10 +4114,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-}
-else {
-const err324 = {instancePath:instancePath+"/routing/agent-authors/trailers",schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers,data:data133};
+if(func2(data135) < 1){
+const err324 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data135};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4121,7 +4126,7 @@ errors++;
 }
 }
 else {
-const err325 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-authors"].type,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data128};
+const err325 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes/" + i32,schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].items,data:data135};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4131,8 +4136,9 @@ vErrors.push(err325);
 errors++;
 }
 }
+}
 else {
-const err326 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data85};
+const err326 = {instancePath:instancePath+"/routing/agent-authors/branch-prefixes",schemaPath:"#/properties/routing/properties/agent-authors/properties/branch-prefixes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"].type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties["branch-prefixes"],data:data134};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4141,23 +4147,14 @@ vErrors.push(err326);
 }
 errors++;
 }
-let data135 = data.audit;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.sink === undefined){
-data135.sink = "artifact";
-}
-if(data135.path === undefined){
-data135.path = "agent-gates-audit.jsonl";
-}
-if(data135.chain === undefined){
-data135.chain = true;
-}
-if(data135["retention-days"] === undefined){
-data135["retention-days"] = 90;
-}
-for(const key23 in data135){
-if(!((((key23 === "sink") || (key23 === "path")) || (key23 === "chain")) || (key23 === "retention-days"))){
-const err327 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data135};
+let data136 = data131.trailers;
+if(Array.isArray(data136)){
+const len31 = data136.length;
+for(let i33=0; i33<len31; i33++){
+let data137 = data136[i33];
+if(typeof data137 === "string"){
+if(func2(data137) > 200){
+const err327 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data137};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4166,10 +4163,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-let data136 = data135.sink;
-if(typeof data136 !== "string"){
-const err328 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data136};
+if(func2(data137) < 1){
+const err328 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data137};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4178,8 +4173,9 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(!((data136 === "artifact") || (data136 === "file"))){
-const err329 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data136};
+}
+else {
+const err329 = {instancePath:instancePath+"/routing/agent-authors/trailers/" + i33,schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers.items,data:data137};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4188,10 +4184,10 @@ vErrors.push(err329);
 }
 errors++;
 }
-let data137 = data135.path;
-if(typeof data137 === "string"){
-if(func2(data137) > 1000){
-const err330 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data137};
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/routing/agent-authors/trailers",schemaPath:"#/properties/routing/properties/agent-authors/properties/trailers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.routing.properties["agent-authors"].properties.trailers.type,parentSchema:schema11.properties.routing.properties["agent-authors"].properties.trailers,data:data136};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4200,8 +4196,9 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(func2(data137) < 1){
-const err331 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data137};
+}
+else {
+const err331 = {instancePath:instancePath+"/routing/agent-authors",schemaPath:"#/properties/routing/properties/agent-authors/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.properties["agent-authors"].type,parentSchema:schema11.properties.routing.properties["agent-authors"],data:data131};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4212,7 +4209,7 @@ errors++;
 }
 }
 else {
-const err332 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data137};
+const err332 = {instancePath:instancePath+"/routing",schemaPath:"#/properties/routing/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.routing.type,parentSchema:schema11.properties.routing,data:data88};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4221,9 +4218,23 @@ vErrors.push(err332);
 }
 errors++;
 }
-let data138 = data135.chain;
-if(typeof data138 !== "boolean"){
-const err333 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data138};
+let data138 = data.audit;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.sink === undefined){
+data138.sink = "artifact";
+}
+if(data138.path === undefined){
+data138.path = "agent-gates-audit.jsonl";
+}
+if(data138.chain === undefined){
+data138.chain = true;
+}
+if(data138["retention-days"] === undefined){
+data138["retention-days"] = 90;
+}
+for(const key23 in data138){
+if(!((((key23 === "sink") || (key23 === "path")) || (key23 === "chain")) || (key23 === "retention-days"))){
+const err333 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data138};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4232,9 +4243,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-let data139 = data135["retention-days"];
-if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
-const err334 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+}
+let data139 = data138.sink;
+if(typeof data139 !== "string"){
+const err334 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data139};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4243,9 +4255,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-if((typeof data139 == "number") && (isFinite(data139))){
-if(data139 > 90 || isNaN(data139)){
-const err335 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+if(!((data139 === "artifact") || (data139 === "file"))){
+const err335 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data139};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4254,8 +4265,10 @@ vErrors.push(err335);
 }
 errors++;
 }
-if(data139 < 1 || isNaN(data139)){
-const err336 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data139};
+let data140 = data138.path;
+if(typeof data140 === "string"){
+if(func2(data140) > 1000){
+const err336 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data140};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4264,10 +4277,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-}
-}
-else {
-const err337 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data135};
+if(func2(data140) < 1){
+const err337 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data140};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4278,12 +4289,78 @@ errors++;
 }
 }
 else {
-const err338 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err338 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data140};
 if(vErrors === null){
 vErrors = [err338];
 }
 else {
 vErrors.push(err338);
+}
+errors++;
+}
+let data141 = data138.chain;
+if(typeof data141 !== "boolean"){
+const err339 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data141};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+let data142 = data138["retention-days"];
+if(!(((typeof data142 == "number") && (!(data142 % 1) && !isNaN(data142))) && (isFinite(data142)))){
+const err340 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data142};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+if((typeof data142 == "number") && (isFinite(data142))){
+if(data142 > 90 || isNaN(data142)){
+const err341 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data142};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+if(data142 < 1 || isNaN(data142)){
+const err342 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data142};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+}
+else {
+const err343 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data138};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+else {
+const err344 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
 }
 errors++;
 }
@@ -4322,7 +4399,8 @@ function duplicateKeyReason(text, mark) {
     const key = line === undefined ? undefined : /^\s*(?:-\s+)?(["']?)([^"':#]+?)\1\s*:/.exec(line.slice(mark?.column ?? 0))?.[2];
     return key === undefined ? 'a key appears twice in the same mapping' : `the key "${key}" appears twice in the same mapping`;
 }
-function readYaml(text, file, reservedKey) {
+const POLICY_READER = { code: 'E_POLICY', kind: 'a policy file' };
+function readYaml(text, file, reservedKey, reader = POLICY_READER) {
     let value;
     try {
         // maxDepth arrived in js-yaml 4.1.1; @types/js-yaml predates it.
@@ -4343,13 +4421,36 @@ function readYaml(text, file, reservedKey) {
                 : error.reason === 'duplicated mapping key'
                     ? duplicateKeyReason(text, mark)
                     : error.reason;
-            throw new errors/* ConfigError */.xL('E_POLICY', `${formatLocation(file, where)} is not valid YAML: ${reason}`, { cause: error });
+            throw new errors/* ConfigError */.xL(reader.code, `${formatLocation(file, where)} is not valid YAML: ${reason}`, { cause: error });
         }
         if (error instanceof RangeError) {
-            throw new errors/* ConfigError */.xL('E_POLICY', `${file} is nested too deeply to read`, { cause: error });
+            throw new errors/* ConfigError */.xL(reader.code, `${file} is nested too deeply to read`, { cause: error });
         }
         throw error;
     }
+    // Fast path: text that cannot hold an alias, anchor, merge key, tag or complex key, and whose keys
+    // are none reserved, needs the positional document only for a message, so it is built on demand.
+    // Anything else takes the full walk, which refuses what it must with its position.
+    if (!MAY_NEED_WALK.test(text) && !hasReservedKey(value, '', reservedKey, 0)) {
+        let located;
+        return { value, locate: (pointer, at) => (located ??= documentLocator(text, file, reservedKey, reader))(pointer, at) };
+    }
+    return { value, locate: documentLocator(text, file, reservedKey, reader) };
+}
+/** Characters without which YAML has no alias (`*`), anchor (`&`), complex key (`?`, `]:`, `}:`), tag (`!`) or merge key (`<<`). */
+const MAY_NEED_WALK = /[*&?!]|<<|[\]}]\s*:/;
+function hasReservedKey(value, pointer, reservedKey, depth) {
+    if (value === null || typeof value !== 'object' || depth > MAX_YAML_DEPTH)
+        return depth > MAX_YAML_DEPTH;
+    if (Array.isArray(value))
+        return value.some((item, i) => hasReservedKey(item, `${pointer}/${i}`, reservedKey, depth + 1));
+    return Object.keys(value).some((key) => {
+        const child = `${pointer}/${escapePointer(key)}`;
+        return reservedKey(key, child) !== undefined || hasReservedKey(value[key], child, reservedKey, depth + 1);
+    });
+}
+/** The `yaml` package's document: where each pointer is, and the refusals only it can see (aliases, reserved keys). */
+function documentLocator(text, file, reservedKey, reader) {
     const lineCounter = new dist/* LineCounter */.HN();
     const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, version: '1.2', schema: 'core', uniqueKeys: false, keepSourceTokens: false });
     const positions = new Map();
@@ -4358,15 +4459,15 @@ function readYaml(text, file, reservedKey) {
         return { line, column: col };
     };
     const fail = (offset, pointer, message) => {
-        throw new errors/* ConfigError */.xL('E_POLICY', `${formatLocation(file, toPosition(offset))} ${pointer || '/'} ${message}`);
+        throw new errors/* ConfigError */.xL(reader.code, `${formatLocation(file, toPosition(offset))} ${pointer || '/'} ${message}`);
     };
     const walk = (node, pointer, depth) => {
         if (depth > MAX_YAML_DEPTH)
             fail(0, pointer, `is nested deeper than ${MAX_YAML_DEPTH} levels`);
         if ((0,dist/* isAlias */.Vj)(node)) {
-            // Aliases are how "billion laughs" files expand; a policy has no need for them, and a reviewer
-            // should read in the file exactly what the gates apply.
-            fail(node.range?.[0] ?? 0, pointer, `uses the alias *${node.source}: anchors and aliases are not supported in a policy file, write the values out`);
+            // Aliases are how "billion laughs" files expand; a policy or a manifest has no need for them, and a
+            // reviewer should read in the file exactly what the gates apply.
+            fail(node.range?.[0] ?? 0, pointer, `uses the alias *${node.source}: anchors and aliases are not supported in ${reader.kind}, write the values out`);
         }
         if ((0,dist/* isMap */.jh)(node)) {
             for (const pair of node.items) {
@@ -4400,19 +4501,16 @@ function readYaml(text, file, reservedKey) {
     const root = document.contents;
     positions.set('', { value: root?.range?.[0] ?? 0 });
     walk(root, '', 0);
-    return {
-        value,
-        locate(pointer, at = 'value') {
-            let current = pointer;
-            for (;;) {
-                const found = positions.get(current);
-                if (found)
-                    return toPosition(at === 'key' && current === pointer ? (found.key ?? found.value) : found.value);
-                if (current === '')
-                    return { line: 1, column: 1 };
-                current = current.slice(0, current.lastIndexOf('/'));
-            }
-        },
+    return (pointer, at = 'value') => {
+        let current = pointer;
+        for (;;) {
+            const found = positions.get(current);
+            if (found)
+                return toPosition(at === 'key' && current === pointer ? (found.key ?? found.value) : found.value);
+            if (current === '')
+                return { line: 1, column: 1 };
+            current = current.slice(0, current.lastIndexOf('/'));
+        }
     };
 }
 
@@ -4504,6 +4602,7 @@ const PATTERN_WORDS = {
     '^[A-Za-z0-9][A-Za-z0-9._-]*$': 'must be a rule id: letters, digits, dots, underscores and hyphens',
     '^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$': 'must be a model id or glob: letters, digits and . _ : / @ - * ?',
 };
+/** An ajv error in words a person reads, at the pointer to blame (the unknown key itself, the missing one). */
 function ajvProblem(error, data) {
     const pointer = error.instancePath;
     const params = error.params;

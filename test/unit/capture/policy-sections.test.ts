@@ -83,7 +83,7 @@ const secrets = (overrides: Partial<SecretsPolicy>): Pick<SecretsPolicy, 'patter
   allow: [],
   ...overrides,
 });
-const models = (overrides: Partial<ModelsPolicy>): ModelsPolicy => ({ allowed: ['*'], denied: [], requirePinned: false, ...overrides });
+const models = (overrides: Partial<ModelsPolicy>): ModelsPolicy => ({ allowed: ['*'], denied: [], requirePinned: false, requireSeed: false, ...overrides });
 const PINNED = 'claude-sonnet-4-5-20250929';
 
 describe('the policy secrets section in capture', () => {

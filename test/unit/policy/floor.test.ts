@@ -23,6 +23,13 @@ describe('a central policy is a floor: the repository may tighten it, never loos
     expect((await merge('transcript:\n  redact: true\n', 'transcript:\n  redact: false\n')).policy.transcript.redact).toBe(true);
   });
 
+  it('keeps an optional limit either side sets, the lower when both do', async () => {
+    expect((await merge('', 'models:\n  max-temperature: 0.2\n')).policy.models.maxTemperature).toBe(0.2);
+    expect((await merge('models:\n  max-temperature: 0.5\n', 'models:\n  max-temperature: 0.7\n')).policy.models.maxTemperature).toBe(0.5);
+    expect((await merge('', '')).policy.models.maxTemperature).toBeUndefined();
+    expect(FLOOR_RULES['/models/maxAgeMs']).toBe('min');
+  });
+
   it('takes the lower limit and the higher threshold', async () => {
     const m = await merge(
       'scope:\n  max-files: 50\n  max-lines: 1000\nrouting:\n  auto-approve-threshold: 0.8\n  reject-threshold: 0.2\n',

@@ -3,7 +3,7 @@ import { isPinnedModel, judgeModel, matchModelGlob, restrictsModels } from '../.
 import { defaultPolicy } from '../../../packages/core/src/policy/index.js';
 import type { ModelsPolicy } from '../../../packages/core/src/policy/types.js';
 
-const policy = (overrides: Partial<ModelsPolicy>): ModelsPolicy => ({ allowed: ['*'], denied: [], requirePinned: true, ...overrides });
+const policy = (overrides: Partial<ModelsPolicy>): ModelsPolicy => ({ allowed: ['*'], denied: [], requirePinned: true, requireSeed: false, ...overrides });
 
 describe('models policy', () => {
   it('tells dated snapshots from moving aliases', () => {

@@ -9,7 +9,8 @@ export const DEFAULT_RAW_POLICY: RawPolicy = {
       "*"
     ],
     "denied": [],
-    "require-pinned": true
+    "require-pinned": true,
+    "require-seed": false
   },
   "signing": {
     "required": false,

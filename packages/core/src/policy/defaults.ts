@@ -254,13 +254,27 @@ function protectedRulesFor(scope: RawPolicy['scope'], policyPaths: readonly stri
   return rules;
 }
 
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `90m`, `36h`, `30d`, `2w` (the schema's pattern for `models.max-age`) in milliseconds. */
+export function durationMs(text: string): number {
+  return Number(text.slice(0, -1)) * (UNIT_MS[text.slice(-1)] ?? Number.NaN);
+}
+
 /** Copies every list, so the returned (frozen) policy shares nothing with `raw`. */
 export function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy {
   const { models, signing, scope, secrets, transcript, routing, audit } = raw;
   const protectedRules = protectedRulesFor(scope, policyPaths);
   const policy: Policy = {
     version: 1,
-    models: { allowed: [...models.allowed], denied: [...models.denied], requirePinned: models['require-pinned'] },
+    models: {
+      allowed: [...models.allowed],
+      denied: [...models.denied],
+      requirePinned: models['require-pinned'],
+      requireSeed: models['require-seed'],
+      ...(models['max-temperature'] !== undefined ? { maxTemperature: models['max-temperature'] } : {}),
+      ...(models['max-age'] !== undefined ? { maxAgeMs: durationMs(models['max-age']) } : {}),
+    },
     signing: {
       required: signing.required,
       identities: signing.identities.map((identity) =>

@@ -31,6 +31,10 @@ export const FLOOR_RULES: Readonly<Record<string, MergeRule>> = {
   '/models/allowed': 'allow',
   '/models/denied': 'union',
   '/models/requirePinned': 'true',
+  '/models/requireSeed': 'true',
+  // Optional limits: absent means none, so the side that sets one is the stricter.
+  '/models/maxTemperature': 'min',
+  '/models/maxAgeMs': 'min',
   '/signing/required': 'true',
   '/signing/identities': 'allow',
   '/signing/keys': 'allow',
@@ -106,6 +110,7 @@ interface Merged {
 }
 
 function same(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b;
   return canonicalJson(a) === canonicalJson(b);
 }
 
@@ -129,6 +134,8 @@ function mergeValue(rule: MergeRule, floor: unknown, local: unknown, defaults: {
   }
   if (same(floor, local)) return { value: floor, from: 'both' };
   if (rule === 'floor') return { value: floor, from: 'floor' };
+  if (floor === undefined) return { value: local, from: 'local' };
+  if (local === undefined) return { value: floor, from: 'floor' };
   if (rule === 'true' || rule === 'false') {
     const strict = rule === 'true';
     return floor === strict ? { value: floor, from: 'floor' } : { value: local, from: 'local' };
@@ -196,7 +203,7 @@ function layer(p: LoadedPolicy, fallback: string): PolicyLayer {
 export function applyPolicyFloor(floor: LoadedPolicy, local: LoadedPolicy): FlooredPolicy {
   const result: Record<string, unknown> = {};
   const provenance: Record<string, Provenance> = {};
-  for (const p of settingPaths(floor.policy)) {
+  for (const p of new Set([...settingPaths(floor.policy), ...settingPaths(local.policy)])) {
     const rule = FLOOR_RULES[p] ?? 'floor';
     const keys = p.split('/').slice(1);
     const get = (root: unknown) => keys.reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), root);
@@ -206,7 +213,7 @@ export function applyPolicyFloor(floor: LoadedPolicy, local: LoadedPolicy): Floo
     });
     let target = result;
     for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
-    target[keys[keys.length - 1]!] = merged.value;
+    if (merged.value !== undefined) target[keys[keys.length - 1]!] = merged.value;
     provenance[p] = merged.from;
   }
   const base = loaded(deepFreeze(result) as unknown as Policy, { source: 'file', file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}` });

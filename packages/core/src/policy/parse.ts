@@ -27,7 +27,8 @@ function reservedKey(key: string): string | undefined {
   return undefined;
 }
 
-interface Problem {
+/** A schema violation at a JSON pointer, before it is located in the file. */
+export interface Problem {
   pointer: string;
   at: 'key' | 'value';
   message: string;
@@ -43,7 +44,7 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'empty',
 };
 
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
@@ -93,7 +94,8 @@ const PATTERN_WORDS: Record<string, string> = {
   '^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$': 'must be a model id or glob: letters, digits and . _ : / @ - * ?',
 };
 
-function ajvProblem(error: ErrorObject, data: unknown): Problem {
+/** An ajv error in words a person reads, at the pointer to blame (the unknown key itself, the missing one). */
+export function ajvProblem(error: ErrorObject, data: unknown): Problem {
   const pointer = error.instancePath;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {

@@ -25,6 +25,11 @@ export interface ModelsPolicy {
   readonly allowed: readonly string[];
   readonly denied: readonly string[];
   readonly requirePinned: boolean;
+  readonly requireSeed: boolean;
+  /** Absent: no limit. */
+  readonly maxTemperature?: number;
+  /** Milliseconds; absent: no limit. */
+  readonly maxAgeMs?: number;
 }
 
 export interface SigningIdentity {
@@ -166,7 +171,7 @@ export interface LoadedPolicy {
 /** The policy as the schema shapes it, kebab-case, after defaults. */
 export interface RawPolicy {
   version: 1;
-  models: { allowed: string[]; denied: string[]; 'require-pinned': boolean };
+  models: { allowed: string[]; denied: string[]; 'require-pinned': boolean; 'require-seed': boolean; 'max-temperature'?: number; 'max-age'?: string };
   signing: { required: boolean; identities: { issuer: string; subject?: string; 'subject-regex'?: string }[]; keys: string[] };
   scope: {
     'allowed-paths': string[];

@@ -1,6 +1,6 @@
 import jsYaml from 'js-yaml';
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ErrorCode } from '../errors.js';
 
 /**
  * Reading an untrusted YAML file safely, with positions. js-yaml produces the value (core schema: no
@@ -42,7 +42,16 @@ function duplicateKeyReason(text: string, mark: { line?: number; column?: number
   return key === undefined ? 'a key appears twice in the same mapping' : `the key "${key}" appears twice in the same mapping`;
 }
 
-export function readYaml(text: string, file: string, reservedKey: ReservedKeyCheck): YamlSource {
+/** Who reads the file, for messages and the error code: the policy (E_POLICY) or a manifest (E_MANIFEST). */
+export interface YamlReader {
+  code: ErrorCode;
+  /** What the file is, as messages name it: `a policy file`, `a manifest`. */
+  kind: string;
+}
+
+const POLICY_READER: YamlReader = { code: 'E_POLICY', kind: 'a policy file' };
+
+export function readYaml(text: string, file: string, reservedKey: ReservedKeyCheck, reader: YamlReader = POLICY_READER): YamlSource {
   let value: unknown;
   try {
     // maxDepth arrived in js-yaml 4.1.1; @types/js-yaml predates it.
@@ -62,14 +71,38 @@ export function readYaml(text: string, file: string, reservedKey: ReservedKeyChe
         : error.reason === 'duplicated mapping key'
           ? duplicateKeyReason(text, mark)
           : error.reason;
-      throw new ConfigError('E_POLICY', `${formatLocation(file, where)} is not valid YAML: ${reason}`, { cause: error });
+      throw new ConfigError(reader.code, `${formatLocation(file, where)} is not valid YAML: ${reason}`, { cause: error });
     }
     if (error instanceof RangeError) {
-      throw new ConfigError('E_POLICY', `${file} is nested too deeply to read`, { cause: error });
+      throw new ConfigError(reader.code, `${file} is nested too deeply to read`, { cause: error });
     }
     throw error;
   }
 
+  // Fast path: text that cannot hold an alias, anchor, merge key, tag or complex key, and whose keys
+  // are none reserved, needs the positional document only for a message, so it is built on demand.
+  // Anything else takes the full walk, which refuses what it must with its position.
+  if (!MAY_NEED_WALK.test(text) && !hasReservedKey(value, '', reservedKey, 0)) {
+    let located: YamlSource['locate'] | undefined;
+    return { value, locate: (pointer, at) => (located ??= documentLocator(text, file, reservedKey, reader))(pointer, at) };
+  }
+  return { value, locate: documentLocator(text, file, reservedKey, reader) };
+}
+
+/** Characters without which YAML has no alias (`*`), anchor (`&`), complex key (`?`, `]:`, `}:`), tag (`!`) or merge key (`<<`). */
+const MAY_NEED_WALK = /[*&?!]|<<|[\]}]\s*:/;
+
+function hasReservedKey(value: unknown, pointer: string, reservedKey: ReservedKeyCheck, depth: number): boolean {
+  if (value === null || typeof value !== 'object' || depth > MAX_YAML_DEPTH) return depth > MAX_YAML_DEPTH;
+  if (Array.isArray(value)) return value.some((item, i) => hasReservedKey(item, `${pointer}/${i}`, reservedKey, depth + 1));
+  return Object.keys(value).some((key) => {
+    const child = `${pointer}/${escapePointer(key)}`;
+    return reservedKey(key, child) !== undefined || hasReservedKey((value as Record<string, unknown>)[key], child, reservedKey, depth + 1);
+  });
+}
+
+/** The `yaml` package's document: where each pointer is, and the refusals only it can see (aliases, reserved keys). */
+function documentLocator(text: string, file: string, reservedKey: ReservedKeyCheck, reader: YamlReader): YamlSource['locate'] {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, version: '1.2', schema: 'core', uniqueKeys: false, keepSourceTokens: false });
   const positions = new Map<string, { key?: number; value: number }>();
@@ -78,15 +111,15 @@ export function readYaml(text: string, file: string, reservedKey: ReservedKeyChe
     return { line, column: col };
   };
   const fail = (offset: number, pointer: string, message: string): never => {
-    throw new ConfigError('E_POLICY', `${formatLocation(file, toPosition(offset))} ${pointer || '/'} ${message}`);
+    throw new ConfigError(reader.code, `${formatLocation(file, toPosition(offset))} ${pointer || '/'} ${message}`);
   };
 
   const walk = (node: unknown, pointer: string, depth: number): void => {
     if (depth > MAX_YAML_DEPTH) fail(0, pointer, `is nested deeper than ${MAX_YAML_DEPTH} levels`);
     if (isAlias(node)) {
-      // Aliases are how "billion laughs" files expand; a policy has no need for them, and a reviewer
-      // should read in the file exactly what the gates apply.
-      fail(node.range?.[0] ?? 0, pointer, `uses the alias *${node.source}: anchors and aliases are not supported in a policy file, write the values out`);
+      // Aliases are how "billion laughs" files expand; a policy or a manifest has no need for them, and a
+      // reviewer should read in the file exactly what the gates apply.
+      fail(node.range?.[0] ?? 0, pointer, `uses the alias *${node.source}: anchors and aliases are not supported in ${reader.kind}, write the values out`);
     }
     if (isMap(node)) {
       for (const pair of node.items) {
@@ -116,16 +149,13 @@ export function readYaml(text: string, file: string, reservedKey: ReservedKeyChe
   positions.set('', { value: root?.range?.[0] ?? 0 });
   walk(root, '', 0);
 
-  return {
-    value,
-    locate(pointer: string, at: 'key' | 'value' = 'value'): Position {
-      let current = pointer;
-      for (;;) {
-        const found = positions.get(current);
-        if (found) return toPosition(at === 'key' && current === pointer ? (found.key ?? found.value) : found.value);
-        if (current === '') return { line: 1, column: 1 };
-        current = current.slice(0, current.lastIndexOf('/'));
-      }
-    },
+  return (pointer: string, at: 'key' | 'value' = 'value'): Position => {
+    let current = pointer;
+    for (;;) {
+      const found = positions.get(current);
+      if (found) return toPosition(at === 'key' && current === pointer ? (found.key ?? found.value) : found.value);
+      if (current === '') return { line: 1, column: 1 };
+      current = current.slice(0, current.lastIndexOf('/'));
+    }
   };
 }

@@ -1,0 +1,235 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createGitRepo, pullRequestEvent } from '../harness/git-repo.js';
+import { runAction, type ActionRun } from '../harness/run-action.js';
+
+// verify-manifest's committed bundle, run as the runner runs it. The policy and the keys it names
+// live in the base commit; the manifest, its signature and its subjects in the change.
+
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const otherPem = other.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const fingerprint = `sha256:${sha256(keys.publicKey.export({ type: 'spki', format: 'der' }))}`;
+const cosignSign = (bytes: string, key = keys.privateKey) => sign('sha256', Buffer.from(bytes), key).toString('base64');
+
+const SUBJECT = 'export const billing = 2;\n';
+function manifestText(fields: Record<string, string> = {}): string {
+  const base: Record<string, string> = {
+    model: 'claude-sonnet-4-5-20250929',
+    version: '1.4.2',
+    fingerprint: 'sha256:abcdef1234567890',
+    prompt_template: 'bump_version_and_add_tests',
+    random_seed: '12345',
+    author: 'alice',
+    timestamp: '2026-01-12T14:22:00Z',
+    ...fields,
+  };
+  const lines = Object.entries(base)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}`);
+  return `${lines.join('\n')}\nsubjects:\n  - path: src/billing.ts\n    sha256: ${fields.subjectDigest ?? sha256(SUBJECT)}\n`.replace(
+    /^subjectDigest:.*\n/m,
+    '',
+  );
+}
+
+const POLICY = 'version: 1\nsigning:\n  required: true\n  keys: [keys/cosign.pub]\n';
+
+interface Case {
+  head: Record<string, string | null>;
+  policy?: string;
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  prepare?: (dir: string) => void;
+}
+
+async function verify(c: Case): Promise<ActionRun> {
+  const repo = createGitRepo({
+    base: {
+      '.github/agent-gates.yml': c.policy ?? POLICY,
+      'keys/cosign.pub': publicPem,
+      'keys/other.pub': otherPem,
+      'src/billing.ts': 'export const billing = 1;\n',
+    },
+    head: { 'src/billing.ts': SUBJECT, ...c.head },
+  });
+  c.prepare?.(repo.dir);
+  return runAction({
+    action: 'verify-manifest',
+    workspace: repo.dir,
+    event: pullRequestEvent(repo),
+    eventName: 'pull_request',
+    inputs: { 'require-signed-commits': 'false', ...c.inputs },
+    ...(c.env ? { env: c.env } : {}),
+  });
+}
+
+function signed(text: string): Record<string, string> {
+  return { 'model_manifest.yaml': text, 'model_manifest.yaml.sig': cosignSign(text) };
+}
+
+/** Exit 1 with the code and the file named, no outputs, no stack trace, no report claiming a pass. */
+function expectRefused(run: ActionRun, code: string, names: string): void {
+  const text = run.stdout + run.stderr;
+  expect(run.exitCode, text).toBe(1);
+  const error = run.annotations.find((a) => a.level === 'error' && a.message.startsWith(`${code}:`));
+  expect(error?.message, text).toContain(names);
+  expect(run.outputs).toEqual({});
+  expect(text).not.toMatch(/\n\s+at [^\n]+:\d+:\d+/);
+  expect(run.summary).not.toMatch(/verify-manifest: pass/);
+}
+
+describe('verify-manifest bundle', () => {
+  it('passes a manifest signed with a cosign key from the policy, its subject matching', async () => {
+    const run = await verify({ head: signed(manifestText()) });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.nodeVersion).toMatch(/^v24\./);
+    expect(run.outputs).toMatchObject({
+      verdict: 'pass',
+      model: 'claude-sonnet-4-5-20250929',
+      'model-version': '1.4.2',
+      fingerprint: 'sha256:abcdef1234567890',
+      'manifest-digest': `sha256:${sha256(manifestText())}`,
+      signer: fingerprint,
+      'signature-kind': 'cosign-key',
+      violations: '[]',
+    });
+    const report = JSON.parse(readFile(run.outputs['report']!)) as { verdict: string; subjects: { name: string; digest: string }[] };
+    expect(report.verdict).toBe('pass');
+    expect(report.subjects).toContainEqual({ name: 'src/billing.ts', digest: `sha256:${sha256(SUBJECT)}` });
+    expect(run.outputs['report-digest']).toBe(`sha256:${sha256(readFile(run.outputs['report']!))}`);
+    expect(run.summary).toContain('verify-manifest: pass');
+  });
+
+  it('gives the same verdict, model, signer, manifest-digest and report-digest on two runs of the same inputs', async () => {
+    const c: Case = { head: signed(manifestText()), env: { SOURCE_DATE_EPOCH: '1767225600' } };
+    const [a, b] = [await verify(c), await verify(c)];
+    for (const name of ['verdict', 'model', 'signer', 'manifest-digest', 'report-digest']) {
+      expect(a.outputs[name], name).toBeTruthy();
+      expect(b.outputs[name], name).toBe(a.outputs[name]);
+    }
+  });
+
+  it('reports every violation with its pointer under fail-on: never, and writes a failing report', async () => {
+    const run = await verify({
+      head: { 'model_manifest.yaml': manifestText({ model: 'gpt-4o', version: 'latest' }) },
+      policy: 'version: 1\nmodels:\n  allowed: ["claude-*"]\n',
+      inputs: { 'fail-on': 'never' },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs['verdict']).toBe('fail');
+    expect(run.outputs['signature-kind']).toBe('none');
+    const violations = JSON.parse(run.outputs['violations']!) as { code: string; pointer: string }[];
+    expect(violations.map((v) => [v.code, v.pointer])).toEqual([
+      ['E_UNSIGNED', ''],
+      ['E_MODEL_NOT_ALLOWED', '/model'],
+      ['E_MODEL_UNPINNED', '/version'],
+    ]);
+    expect(violations[0]).toMatchObject({ code: 'E_UNSIGNED' });
+    expect(JSON.parse(readFile(run.outputs['report']!)).verdict).toBe('fail');
+  });
+
+  it('verifies every manifest a glob matches and describes all of them', async () => {
+    const one = manifestText();
+    const two = manifestText({ model: 'claude-opus-4-1-20250805', version: '2.0.0' });
+    const run = await verify({
+      head: {
+        'a/model_manifest.yaml': one,
+        'a/model_manifest.yaml.sig': cosignSign(one),
+        'b/model_manifest.yaml': two,
+        'b/model_manifest.yaml.sig': cosignSign(two),
+      },
+      inputs: { manifest: '*/model_manifest.yaml' },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.outputs['model']!)).toEqual(['claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805']);
+    expect(JSON.parse(run.outputs['signer']!)).toEqual([fingerprint, fingerprint]);
+  });
+
+  const tampered = manifestText();
+  const refusals: [string, string, string, Case][] = [
+    [
+      'a tampered manifest',
+      'E_SIGNATURE',
+      'model_manifest.yaml.sig',
+      { head: { 'model_manifest.yaml': tampered.replace('alice', 'mallory'), 'model_manifest.yaml.sig': cosignSign(tampered) } },
+    ],
+    [
+      'a signature by the wrong key',
+      'E_SIGNATURE',
+      'keys/cosign.pub',
+      { head: { 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) } },
+    ],
+    [
+      'a signature over different bytes',
+      'E_SIGNATURE',
+      'model_manifest.yaml.sig',
+      { head: { 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign('other bytes\n') } },
+    ],
+    [
+      'a model the policy does not allow',
+      'E_MODEL_NOT_ALLOWED',
+      'model_manifest.yaml',
+      { head: signed(manifestText({ model: 'gpt-4o-2024-08-06' })), policy: `${POLICY}models:\n  allowed: ["claude-*"]\n` },
+    ],
+    [
+      'a floating version with require-pinned',
+      'E_MODEL_UNPINNED',
+      'model_manifest.yaml',
+      { head: signed(manifestText({ model: 'cowork-local', version: '^1.4' })) },
+    ],
+    [
+      'a missing seed when required',
+      'E_SEED_MISSING',
+      'random_seed',
+      { head: signed(manifestText({ random_seed: '' })), policy: `${POLICY}models:\n  require-seed: true\n` },
+    ],
+    ['a timestamp in the future', 'E_TIMESTAMP_FUTURE', 'model_manifest.yaml', { head: signed(manifestText({ timestamp: '2099-01-01T00:00:00Z' })) }],
+    ['a subject digest mismatch', 'E_SUBJECT_DIGEST', 'src/billing.ts', { head: signed(manifestText({ subjectDigest: sha256('something else') })) }],
+    ['a subject path with ..', 'E_SUBJECT_PATH', '../outside.ts', { head: signed(manifestText().replace('path: src/billing.ts', 'path: ../outside.ts')) }],
+    [
+      'a subject reached through a symlink out of the workspace',
+      'E_SUBJECT_PATH',
+      'link.ts',
+      {
+        head: signed(manifestText().replace('path: src/billing.ts', 'path: link.ts')),
+        prepare: (dir) => symlinkSync(path.resolve(dir, '..'), path.join(dir, 'link.ts')),
+      },
+    ],
+    [
+      'a YAML alias bomb',
+      'E_MANIFEST',
+      'model_manifest.yaml',
+      {
+        head: signed(
+          `${manifestText()}x-a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\nx-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nx-c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n`,
+        ),
+      },
+    ],
+    ['a duplicate key', 'E_MANIFEST', 'model_manifest.yaml', { head: signed(`${manifestText()}model: gpt-4o\n`) }],
+    ['a 10 MiB manifest', 'E_TOO_LARGE', 'model_manifest.yaml', { head: signed(`${manifestText()}x-padding: "${'a'.repeat(10 * 1024 * 1024)}"\n`) }],
+    ['a manifest glob that matches nothing', 'E_NO_MANIFEST', 'manifests/*.yaml', { head: signed(manifestText()), inputs: { manifest: 'manifests/*.yaml' } }],
+    [
+      'a key file that is not a public key',
+      'E_KEY',
+      'keys/private.pem',
+      {
+        head: { ...signed(manifestText()), 'keys/private.pem': keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+        inputs: { 'public-key': 'keys/private.pem' },
+      },
+    ],
+    ['an unsigned manifest when signing is required', 'E_UNSIGNED', 'model_manifest.yaml', { head: { 'model_manifest.yaml': manifestText() } }],
+    ['a manifest that breaks the schema', 'E_MANIFEST_SCHEMA', '/temperature', { head: signed(`${manifestText()}temperature: hot\nrandom-seed: 1\n`) }],
+  ];
+  it.each(refusals)('refuses %s with %s', async (_name, code, names, c) => {
+    expectRefused(await verify(c), code, names);
+  });
+});
+
+function readFile(file: string): string {
+  return readFileSync(file, 'utf8');
+}
