@@ -20,7 +20,7 @@ function ucs2length(str) {
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sink":{"description":"`artifact` uploads each event as a workflow artifact; `file` appends it to `path` in the workspace for a later step to ship.","type":"string","enum":["artifact","file"],"default":"artifact"},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://agent-gates.dev/schemas/policy.schema.json","title":"agent-gates policy","description":"The one policy file of agent-gates, `.github/agent-gates.yml`. Every gate reads its own section; an action input overrides a single value. The file is optional: without it every gate runs with the defaults below. On pull requests the file is read from the base commit, so a change cannot loosen the rules that judge it. Unknown keys are errors, so a typo never silently loosens a rule.","type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"description":"Version of the policy format. Required when the file exists; this release understands `1`.","const":1},"models":{"description":"Which models may produce a change (read by verify-manifest and capture-transcript).","type":"object","additionalProperties":false,"default":{},"properties":{"allowed":{"description":"Model ids that may produce a change, as globs (`*` matches any run of characters), for example `claude-sonnet-4-5-*` or `gpt-5-codex`. `[\"*\"]` allows any model; an empty list allows none.","type":"array","default":["*"],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"denied":{"description":"Model ids refused even when `allowed` matches them, as globs.","type":"array","default":[],"maxItems":200,"items":{"$ref":"#/definitions/modelPattern"}},"require-pinned":{"description":"Require a pinned model id (a dated snapshot such as `claude-sonnet-4-5-20250929`, not a moving alias such as `claude-sonnet-4-5` or `*-latest`), so the record says exactly which model wrote the change.","type":"boolean","default":true}}},"signing":{"description":"Whether the agent's manifest must be signed, and by whom (read by verify-manifest).","type":"object","additionalProperties":false,"default":{},"properties":{"required":{"description":"Fail when the manifest is unsigned or its signature does not verify against `identities` or `keys`. When false an unsigned manifest is reported and lowers the router's confidence, but does not fail the gate.","type":"boolean","default":false},"identities":{"description":"Keyless (sigstore) signers accepted: each entry names the OIDC issuer and either the exact certificate subject or a regular expression over it.","type":"array","default":[],"maxItems":100,"items":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"description":"OIDC issuer URL of the signing certificate, for example `https://token.actions.githubusercontent.com`.","type":"string","minLength":1,"maxLength":500},"subject":{"description":"Exact certificate subject (SAN), for example `https://github.com/acme/agents/.github/workflows/agent.yml@refs/heads/main`. Give this or `subject-regex`, not both.","type":"string","minLength":1,"maxLength":1000},"subject-regex":{"description":"JavaScript regular expression the whole certificate subject must match (it is anchored for you). Give this or `subject`, not both.","type":"string","minLength":1,"maxLength":1000}}}},"keys":{"description":"Repository-relative paths of public keys (PEM) accepted for key-based signatures. They are read from the same commit as the policy.","type":"array","default":[],"maxItems":50,"items":{"$ref":"#/definitions/repoPath"}}}},"scope":{"description":"Which files a change may touch and how big it may be (read by diff-scope). Globs are matched against repository-relative paths: `*` stays within one folder, `**` crosses folders, `?` is one character, `{a,b}` is either.","type":"object","additionalProperties":false,"default":{},"properties":{"allowed-paths":{"description":"Every changed file must match one of these globs; a file outside them is a scope violation.","type":"array","default":["**"],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protected-paths":{"description":"Extra globs of high-risk files: a change touching one is never auto-approved. They are added to the agent-instruction paths (see `protect-agent-instructions`), never replace them.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/pathGlob"}},"protect-agent-instructions":{"description":"Protect the files that steer agents and CI: `.github/workflows/**`, `.github/actions/**`, `**/CLAUDE.md`, `**/AGENTS.md`, `**/.claude/**`, `**/.cursor/**`, `.github/copilot-instructions.md`, CODEOWNERS and the like. Setting it to false removes them; the policy file itself stays protected whatever this says.","type":"boolean","default":true},"max-files":{"description":"Most files one change may touch (added, modified, deleted or renamed).","type":"integer","minimum":1,"maximum":100000,"default":100},"max-lines":{"description":"Most changed lines (added plus deleted) in one change.","type":"integer","minimum":1,"maximum":10000000,"default":2000},"forbid-binary":{"description":"Treat a binary file in the change as a scope violation: a reviewer cannot read it.","type":"boolean","default":true}}},"secrets":{"description":"How secrets found in the diff and the transcript are handled. Found values are masked and never printed; reports carry a rule id and a fingerprint.","type":"object","additionalProperties":false,"default":{},"properties":{"fail-on":{"description":"Lowest verdict that fails the step: `fail` fails on a finding, `warn` also fails on warnings, `never` reports without failing (the router still sees the finding).","type":"string","enum":["fail","warn","never"],"default":"fail"},"disabled-rules":{"description":"Ids of built-in detection rules to switch off, for example `generic-api-key`.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/ruleId"}},"patterns":{"description":"Extra detection rules for secrets specific to your organisation.","type":"array","default":[],"maxItems":200,"items":{"type":"object","additionalProperties":false,"required":["id","regex"],"properties":{"id":{"description":"Rule id reported with each finding, for example `acme-deploy-token`.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"regex":{"description":"JavaScript regular expression matching the secret, for example `acme_[A-Za-z0-9]{32}`.","type":"string","minLength":1,"maxLength":1000},"description":{"description":"What the rule finds, shown next to its findings.","type":"string","maxLength":500}}}},"allow":{"description":"Findings to accept, each with the reason a reviewer will read. An entry matches a finding when every criterion it gives matches; it must give `paths` or `regex`.","type":"array","default":[],"maxItems":500,"items":{"type":"object","additionalProperties":false,"required":["reason"],"properties":{"paths":{"description":"Globs of files whose findings are accepted, for example `test/fixtures/**`.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/pathGlob"}},"regex":{"description":"JavaScript regular expression the found value must match, for documented example values such as `AKIAIOSFODNN7EXAMPLE`. Never put a real secret here.","type":"string","minLength":1,"maxLength":1000},"rules":{"description":"Rule ids the entry applies to; without it the entry applies to every rule.","type":"array","minItems":1,"maxItems":100,"items":{"$ref":"#/definitions/ruleId"}},"reason":{"description":"Why these findings are acceptable; shown in the report.","type":"string","minLength":1,"maxLength":1000,"pattern":"\\S"}}}}}},"transcript":{"description":"How the agent's transcript is captured, redacted and kept, and which tool calls it may contain (read by capture-transcript). Values to mask come from the gate's inputs and secrets, never from this file.","type":"object","additionalProperties":false,"default":{},"properties":{"redact":{"description":"Redact secrets and `redact-patterns` from the transcript before it is stored.","type":"boolean","default":true},"allowed-tools":{"description":"Tool calls the agent may make, as Claude Code permission rules: `Read`, `Edit(src/**)`, `Bash(npm test:*)`, `Bash(git status)`, `WebFetch(domain:example.com)`, `mcp__github__*`. `*` allows every tool. A call matching none is a tool violation. A prefix rule such as `Bash(npm test:*)` never allows a command that chains another one (`;`, `&&`, `||`, `|`, `&`, backticks, `$(`, redirections, new lines).","type":"array","default":["*"],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"denied-tools":{"description":"Tool calls that are violations even when `allowed-tools` allows them, in the same syntax. A denied command is found in any part of a chained command too.","type":"array","default":[],"maxItems":500,"items":{"$ref":"#/definitions/toolPattern"}},"redact-patterns":{"description":"Extra JavaScript regular expressions whose matches are redacted from the transcript, for example internal host names.","type":"array","default":[],"maxItems":200,"items":{"type":"string","minLength":1,"maxLength":1000}},"retention-days":{"description":"Days the transcript artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":30},"max-bytes":{"description":"Largest transcript accepted, in bytes. A larger one is not truncated silently: the gate fails, because a partial record is not a record. Line-oriented formats (JSONL, Aider) stream in bounded memory; single-JSON formats are read whole and are also capped at 256 MiB.","type":"integer","minimum":1024,"maximum":17179869184,"default":2147483648}}},"routing":{"description":"How confidence-router turns the gates' signals into `auto_approve`, `human_review` or `reject`.","type":"object","additionalProperties":false,"default":{},"properties":{"auto-approve-threshold":{"description":"Lowest confidence (0 to 1) at which a change with no `require-human-for` reason may merge without a person.","type":"number","minimum":0,"maximum":1,"default":0.9},"reject-threshold":{"description":"Confidence (0 to 1) below which a change is rejected. Must be lower than `auto-approve-threshold`; between the two a person decides.","type":"number","minimum":0,"maximum":1,"default":0.3},"require-human-for":{"description":"Signals that always send a change to a person, whatever its confidence.","type":"array","default":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal"],"uniqueItems":true,"items":{"type":"string","enum":["protected-path","secret-finding","tool-violation","scope-violation","missing-signal","unsigned-manifest","unpinned-model","binary-file","large-change","dependency-change"]}},"unknown":{"description":"What happens when a signal is missing, unreadable or from a gate version the router does not understand. Never auto-approval.","type":"string","enum":["human_review","reject"],"default":"human_review"}}},"audit":{"description":"Where audit-emit records each decision.","type":"object","additionalProperties":false,"default":{},"properties":{"sinks":{"description":"Where each event goes, in order. `artifact` uploads the event (and any spooled events) as a workflow artifact; `file` appends it to `path`; `webhook` POSTs it to `url` (HMAC-signed with the `hmac-key` input, the event id as `Idempotency-Key`); `otlp` exports it as an OpenTelemetry log record to an OTLP/HTTP logs endpoint. HTTP sinks need `https://` (plain `http://` only to a loopback host); what they do not take waits in `spool` for the next run. The `sinks` input replaces this list.","type":"array","default":[{"type":"artifact"}],"maxItems":20,"items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"`artifact`, `file`, `webhook` or `otlp`.","type":"string","enum":["artifact","file","webhook","otlp"]},"url":{"description":"Endpoint of a `webhook` or `otlp` sink (required for them; for OTLP, the logs path, usually `/v1/logs`).","type":"string","minLength":1,"maxLength":2000},"protocol":{"description":"Encoding of an `otlp` sink: `protobuf` (`application/x-protobuf`) or `json`.","type":"string","enum":["protobuf","json"],"default":"protobuf"},"format":{"description":"Body of a `webhook` sink: the `native` event, or a `cloudevents` structured-mode CloudEvent whose `data` is the event.","type":"string","enum":["native","cloudevents"],"default":"native"},"max-attempts":{"description":"Attempts per request of an HTTP sink before the event is spooled (connection errors, 429, 502, 503 and 504 are retried with backoff and jitter, honouring `Retry-After`; other 4xx never).","type":"integer","minimum":1,"maximum":20,"default":5},"timeout-seconds":{"description":"Time allowed for one request of an HTTP sink.","type":"integer","minimum":1,"maximum":300,"default":30}}}},"path":{"description":"Workspace-relative file the `file` sink appends events to (JSON Lines).","type":"string","default":"agent-gates-audit.jsonl","minLength":1,"maxLength":1000},"chain":{"description":"Link each event to the previous one by its digest (`prev`), so a removed or altered event breaks the chain that `agent-gates verify-chain` checks.","type":"boolean","default":true},"retention-days":{"description":"Days the audit artifact is kept.","type":"integer","minimum":1,"maximum":90,"default":90},"spool":{"description":"Workspace-relative JSON Lines file where events an HTTP sink did not take wait; the next audit-emit run delivers it first (keep it with actions/cache or the artifact).","type":"string","default":".agent-gates/audit-spool.jsonl","minLength":1,"maxLength":1000}}}},"definitions":{"modelPattern":{"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"},"pathGlob":{"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000},"repoPath":{"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000},"ruleId":{"description":"A detection rule id.","type":"string","minLength":1,"maxLength":100,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"toolPattern":{"description":"A Claude Code permission rule: `Tool`, `Tool(specifier)` or an MCP tool name glob.","type":"string","minLength":1,"maxLength":1000}}};
 const schema12 = {"description":"A model id or a glob over model ids.","type":"string","minLength":1,"maxLength":200,"pattern":"^[A-Za-z0-9*?][A-Za-z0-9._:/@*?-]*$"};
 const schema14 = {"description":"A repository-relative path without `..`.","type":"string","minLength":1,"maxLength":1000};
 const schema15 = {"description":"A glob over repository-relative paths.","type":"string","minLength":1,"maxLength":1000};
@@ -1874,8 +1874,8 @@ errors++;
 }
 let data58 = data.audit;
 if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.sink === undefined){
-data58.sink = "artifact";
+if(data58.sinks === undefined){
+data58.sinks = [{"type":"artifact"}];
 }
 if(data58.path === undefined){
 data58.path = "agent-gates-audit.jsonl";
@@ -1886,8 +1886,11 @@ data58.chain = true;
 if(data58["retention-days"] === undefined){
 data58["retention-days"] = 90;
 }
+if(data58.spool === undefined){
+data58.spool = ".agent-gates/audit-spool.jsonl";
+}
 for(const key10 in data58){
-if(!((((key10 === "sink") || (key10 === "path")) || (key10 === "chain")) || (key10 === "retention-days"))){
+if(!(((((key10 === "sinks") || (key10 === "path")) || (key10 === "chain")) || (key10 === "retention-days")) || (key10 === "spool"))){
 const err148 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit,data:data58};
 if(vErrors === null){
 vErrors = [err148];
@@ -1898,9 +1901,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-let data59 = data58.sink;
-if(typeof data59 !== "string"){
-const err149 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sink.type,parentSchema:schema11.properties.audit.properties.sink,data:data59};
+let data59 = data58.sinks;
+if(Array.isArray(data59)){
+if(data59.length > 20){
+const err149 = {instancePath:instancePath+"/audit/sinks",schemaPath:"#/properties/audit/properties/sinks/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema11.properties.audit.properties.sinks,data:data59};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1909,8 +1913,24 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(!((data59 === "artifact") || (data59 === "file"))){
-const err150 = {instancePath:instancePath+"/audit/sink",schemaPath:"#/properties/audit/properties/sink/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sink.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sink.enum,parentSchema:schema11.properties.audit.properties.sink,data:data59};
+const len15 = data59.length;
+for(let i16=0; i16<len15; i16++){
+let data60 = data59[i16];
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60.protocol === undefined){
+data60.protocol = "protobuf";
+}
+if(data60.format === undefined){
+data60.format = "native";
+}
+if(data60["max-attempts"] === undefined){
+data60["max-attempts"] = 5;
+}
+if(data60["timeout-seconds"] === undefined){
+data60["timeout-seconds"] = 30;
+}
+if(data60.type === undefined){
+const err150 = {instancePath:instancePath+"/audit/sinks/" + i16,schemaPath:"#/properties/audit/properties/sinks/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.audit.properties.sinks.items.required,parentSchema:schema11.properties.audit.properties.sinks.items,data:data60};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1919,10 +1939,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-let data60 = data58.path;
-if(typeof data60 === "string"){
-if(func2(data60) > 1000){
-const err151 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data60};
+for(const key11 in data60){
+if(!((((((key11 === "type") || (key11 === "url")) || (key11 === "protocol")) || (key11 === "format")) || (key11 === "max-attempts")) || (key11 === "timeout-seconds"))){
+const err151 = {instancePath:instancePath+"/audit/sinks/" + i16,schemaPath:"#/properties/audit/properties/sinks/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.audit.properties.sinks.items,data:data60};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1931,8 +1950,11 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(func2(data60) < 1){
-const err152 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data60};
+}
+if(data60.type !== undefined){
+let data61 = data60.type;
+if(typeof data61 !== "string"){
+const err152 = {instancePath:instancePath+"/audit/sinks/" + i16+"/type",schemaPath:"#/properties/audit/properties/sinks/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sinks.items.properties.type.type,parentSchema:schema11.properties.audit.properties.sinks.items.properties.type,data:data61};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1941,9 +1963,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data60};
+if(!((((data61 === "artifact") || (data61 === "file")) || (data61 === "webhook")) || (data61 === "otlp"))){
+const err153 = {instancePath:instancePath+"/audit/sinks/" + i16+"/type",schemaPath:"#/properties/audit/properties/sinks/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sinks.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sinks.items.properties.type.enum,parentSchema:schema11.properties.audit.properties.sinks.items.properties.type,data:data61};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1952,9 +1973,12 @@ vErrors.push(err153);
 }
 errors++;
 }
-let data61 = data58.chain;
-if(typeof data61 !== "boolean"){
-const err154 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data61};
+}
+if(data60.url !== undefined){
+let data62 = data60.url;
+if(typeof data62 === "string"){
+if(func2(data62) > 2000){
+const err154 = {instancePath:instancePath+"/audit/sinks/" + i16+"/url",schemaPath:"#/properties/audit/properties/sinks/items/properties/url/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema11.properties.audit.properties.sinks.items.properties.url,data:data62};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1963,9 +1987,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-let data62 = data58["retention-days"];
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err155 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+if(func2(data62) < 1){
+const err155 = {instancePath:instancePath+"/audit/sinks/" + i16+"/url",schemaPath:"#/properties/audit/properties/sinks/items/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.sinks.items.properties.url,data:data62};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1974,9 +1997,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 > 90 || isNaN(data62)){
-const err156 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+}
+else {
+const err156 = {instancePath:instancePath+"/audit/sinks/" + i16+"/url",schemaPath:"#/properties/audit/properties/sinks/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sinks.items.properties.url.type,parentSchema:schema11.properties.audit.properties.sinks.items.properties.url,data:data62};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1985,8 +2008,10 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data62 < 1 || isNaN(data62)){
-const err157 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data62};
+}
+let data63 = data60.protocol;
+if(typeof data63 !== "string"){
+const err157 = {instancePath:instancePath+"/audit/sinks/" + i16+"/protocol",schemaPath:"#/properties/audit/properties/sinks/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sinks.items.properties.protocol.type,parentSchema:schema11.properties.audit.properties.sinks.items.properties.protocol,data:data63};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -1995,10 +2020,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-}
-else {
-const err158 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data58};
+if(!((data63 === "protobuf") || (data63 === "json"))){
+const err158 = {instancePath:instancePath+"/audit/sinks/" + i16+"/protocol",schemaPath:"#/properties/audit/properties/sinks/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sinks.items.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sinks.items.properties.protocol.enum,parentSchema:schema11.properties.audit.properties.sinks.items.properties.protocol,data:data63};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2007,14 +2030,245 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-else {
-const err159 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+let data64 = data60.format;
+if(typeof data64 !== "string"){
+const err159 = {instancePath:instancePath+"/audit/sinks/" + i16+"/format",schemaPath:"#/properties/audit/properties/sinks/items/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.sinks.items.properties.format.type,parentSchema:schema11.properties.audit.properties.sinks.items.properties.format,data:data64};
 if(vErrors === null){
 vErrors = [err159];
 }
 else {
 vErrors.push(err159);
+}
+errors++;
+}
+if(!((data64 === "native") || (data64 === "cloudevents"))){
+const err160 = {instancePath:instancePath+"/audit/sinks/" + i16+"/format",schemaPath:"#/properties/audit/properties/sinks/items/properties/format/enum",keyword:"enum",params:{allowedValues: schema11.properties.audit.properties.sinks.items.properties.format.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.audit.properties.sinks.items.properties.format.enum,parentSchema:schema11.properties.audit.properties.sinks.items.properties.format,data:data64};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+let data65 = data60["max-attempts"];
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err161 = {instancePath:instancePath+"/audit/sinks/" + i16+"/max-attempts",schemaPath:"#/properties/audit/properties/sinks/items/properties/max-attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.sinks.items.properties["max-attempts"].type,parentSchema:schema11.properties.audit.properties.sinks.items.properties["max-attempts"],data:data65};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 > 20 || isNaN(data65)){
+const err162 = {instancePath:instancePath+"/audit/sinks/" + i16+"/max-attempts",schemaPath:"#/properties/audit/properties/sinks/items/properties/max-attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20",schema:20,parentSchema:schema11.properties.audit.properties.sinks.items.properties["max-attempts"],data:data65};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+if(data65 < 1 || isNaN(data65)){
+const err163 = {instancePath:instancePath+"/audit/sinks/" + i16+"/max-attempts",schemaPath:"#/properties/audit/properties/sinks/items/properties/max-attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties.sinks.items.properties["max-attempts"],data:data65};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+let data66 = data60["timeout-seconds"];
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err164 = {instancePath:instancePath+"/audit/sinks/" + i16+"/timeout-seconds",schemaPath:"#/properties/audit/properties/sinks/items/properties/timeout-seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties.sinks.items.properties["timeout-seconds"].type,parentSchema:schema11.properties.audit.properties.sinks.items.properties["timeout-seconds"],data:data66};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 > 300 || isNaN(data66)){
+const err165 = {instancePath:instancePath+"/audit/sinks/" + i16+"/timeout-seconds",schemaPath:"#/properties/audit/properties/sinks/items/properties/timeout-seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300},message:"must be <= 300",schema:300,parentSchema:schema11.properties.audit.properties.sinks.items.properties["timeout-seconds"],data:data66};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+if(data66 < 1 || isNaN(data66)){
+const err166 = {instancePath:instancePath+"/audit/sinks/" + i16+"/timeout-seconds",schemaPath:"#/properties/audit/properties/sinks/items/properties/timeout-seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties.sinks.items.properties["timeout-seconds"],data:data66};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/audit/sinks/" + i16,schemaPath:"#/properties/audit/properties/sinks/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.properties.sinks.items.type,parentSchema:schema11.properties.audit.properties.sinks.items,data:data60};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/audit/sinks",schemaPath:"#/properties/audit/properties/sinks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.audit.properties.sinks.type,parentSchema:schema11.properties.audit.properties.sinks,data:data59};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+let data67 = data58.path;
+if(typeof data67 === "string"){
+if(func2(data67) > 1000){
+const err169 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.path,data:data67};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+if(func2(data67) < 1){
+const err170 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.path,data:data67};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+else {
+const err171 = {instancePath:instancePath+"/audit/path",schemaPath:"#/properties/audit/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.path.type,parentSchema:schema11.properties.audit.properties.path,data:data67};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+let data68 = data58.chain;
+if(typeof data68 !== "boolean"){
+const err172 = {instancePath:instancePath+"/audit/chain",schemaPath:"#/properties/audit/properties/chain/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.audit.properties.chain.type,parentSchema:schema11.properties.audit.properties.chain,data:data68};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+let data69 = data58["retention-days"];
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err173 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.audit.properties["retention-days"].type,parentSchema:schema11.properties.audit.properties["retention-days"],data:data69};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 > 90 || isNaN(data69)){
+const err174 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.audit.properties["retention-days"],data:data69};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(data69 < 1 || isNaN(data69)){
+const err175 = {instancePath:instancePath+"/audit/retention-days",schemaPath:"#/properties/audit/properties/retention-days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.audit.properties["retention-days"],data:data69};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+let data70 = data58.spool;
+if(typeof data70 === "string"){
+if(func2(data70) > 1000){
+const err176 = {instancePath:instancePath+"/audit/spool",schemaPath:"#/properties/audit/properties/spool/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema11.properties.audit.properties.spool,data:data70};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+if(func2(data70) < 1){
+const err177 = {instancePath:instancePath+"/audit/spool",schemaPath:"#/properties/audit/properties/spool/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.audit.properties.spool,data:data70};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/audit/spool",schemaPath:"#/properties/audit/properties/spool/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.audit.properties.spool.type,parentSchema:schema11.properties.audit.properties.spool,data:data70};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/audit",schemaPath:"#/properties/audit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.audit.type,parentSchema:schema11.properties.audit,data:data58};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+else {
+const err180 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
 }
 errors++;
 }
