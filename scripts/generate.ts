@@ -24,7 +24,7 @@ interface ActionYml {
   outputs?: Record<string, { description: string }>;
 }
 
-const SENSITIVE = /token|secret|password|mask-values/;
+const SENSITIVE = /token|secret|password|mask-values|hmac-key|sink-headers/;
 
 function update(file: string, content: string): void {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;

@@ -7,3 +7,4 @@ export * from './http.js';
 export * from './sinks.js';
 export * from './spool.js';
 export * from './emit.js';
+export * from './gate.js';

@@ -7,7 +7,10 @@ import { eachLimited, postWithRetry, type HttpResult, type RetryOptions } from '
 
 /** Where events go. `file` and `artifact` are local; the others are HTTP and may spool. */
 export type SinkSpec =
-  { kind: 'file' } | { kind: 'artifact' } | { kind: 'webhook'; url: string } | { kind: 'otlp'; url: string; protocol: 'protobuf' | 'json' };
+  | { kind: 'file' }
+  | { kind: 'artifact' }
+  | { kind: 'webhook'; url: string; format?: 'native' | 'cloudevents'; retry?: RetryOptions }
+  | { kind: 'otlp'; url: string; protocol: 'protobuf' | 'json'; retry?: RetryOptions };
 
 export type HttpSink = Extract<SinkSpec, { url: string }>;
 
@@ -117,6 +120,7 @@ export const OTLP_BATCH = 100;
  */
 export async function deliverToSink(sink: HttpSink, events: readonly AuditEvent[], options: DeliveryOptions): Promise<SinkDelivery> {
   const result: SinkDelivery = { delivered: [], failed: [] };
+  options = { ...options, retry: { ...options.retry, ...sink.retry }, ...(sink.kind === 'webhook' && sink.format ? { format: sink.format } : {}) };
   const deadline = Date.now() + (options.retry.budgetMs ?? 300_000);
   const retry = { ...options.retry, deadline, ...(options.fetch ? { fetch: options.fetch } : {}) };
   const record = (batch: readonly AuditEvent[], outcome: HttpResult) => {
