@@ -32,6 +32,7 @@ function processAlive(pid: number): boolean {
  */
 export async function withLogLock<T>(file: string, body: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
   const lock = `${file}.lock`;
+  mkdirSync(path.dirname(path.resolve(lock)), { recursive: true });
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const staleMs = options.staleMs ?? 30_000;
   const me = `${process.pid}@${hostname()}`;
