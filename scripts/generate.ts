@@ -4,6 +4,7 @@
  *    names, defaults, the action's own version for the records it writes)
  *  - the inputs/outputs tables in actions/<gate>/README.md between markers
  *  - docs/policy.md from packages/core/schemas/policy.schema.json (scripts/docs-policy.ts)
+ *  - docs/audit-event.md from packages/core/schemas/audit-event.schema.json (scripts/docs-audit-event.ts)
  *  - the policy's precompiled validator and default policy (scripts/gen-policy-artifacts.ts)
  *  - the secret engine's wasm keyword scanner from its .wat source (scripts/gen-keyword-wasm.ts)
  */
@@ -107,6 +108,9 @@ if (existsSync(policyDocs)) {
   const { generatePolicyDocs } = (await import(policyDocs)) as { generatePolicyDocs?: () => string };
   if (generatePolicyDocs) update(path.join(root, 'docs', 'policy.md'), generatePolicyDocs());
 }
+
+const { generateAuditEventDocs } = await import('./docs-audit-event.js');
+update(path.join(root, 'docs', 'audit-event.md'), generateAuditEventDocs());
 
 const { generatePolicyArtifacts } = (await import(path.join(root, 'scripts', 'gen-policy-artifacts.ts'))) as {
   generatePolicyArtifacts: () => Record<string, string>;

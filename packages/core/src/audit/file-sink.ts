@@ -37,6 +37,7 @@ export async function withLogLock<T>(file: string, body: () => T | Promise<T>, o
   const staleMs = options.staleMs ?? 30_000;
   const me = `${process.pid}@${hostname()}`;
   let delay = 1;
+  let staleCheck = 0;
   for (;;) {
     try {
       const fd = openSync(lock, 'wx');
@@ -45,11 +46,16 @@ export async function withLogLock<T>(file: string, body: () => T | Promise<T>, o
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError('E_AUDIT_LOG', `cannot lock ${file}: ${(error as Error).message}`);
-      takeOverStale(lock, staleMs);
-      if (Date.now() > deadline)
-        throw new ConfigError('E_AUDIT_LOCK', `${lock} is held by another writer; gave up waiting (remove it if no writer is running)`);
-      await sleep(delay + Math.random() * delay);
-      delay = Math.min(delay * 2, 50);
+      const now = Date.now();
+      if (now >= staleCheck) {
+        takeOverStale(lock, staleMs);
+        staleCheck = now + 1000;
+      }
+      if (now > deadline) throw new ConfigError('E_AUDIT_LOCK', `${lock} is held by another writer; gave up waiting (remove it if no writer is running)`);
+      // Waits grow to 250 ms with jitter: many waiters polling often would take the CPU the holder
+      // needs, while a few spread over the interval still notice a release within milliseconds.
+      await sleep(delay / 2 + Math.random() * delay);
+      delay = Math.min(delay * 2, 250);
     }
   }
   try {
@@ -114,13 +120,15 @@ export interface AppendOptions extends LockOptions {
   chain: boolean;
   /** The head the caller expects the log to have (the `prev` input); a different head is E_AUDIT_PREV. */
   expectedPrev?: string | null;
+  /** Count the log's lines for `firstLine` (default true); a busy writer may skip the scan. */
+  lineNumbers?: boolean;
 }
 
 export interface AppendResult {
   events: AuditEvent[];
   /** The log's head after the append. */
   head: string;
-  /** Line number of the first appended event. */
+  /** Line number of the first appended event (0 when `lineNumbers` was false). */
   firstLine: number;
   /** Where a torn last line found in the log was set aside, if one was. */
   tornSetAside?: string;
@@ -153,10 +161,11 @@ export async function appendToLog(file: string, events: readonly UnsealedEvent[]
         let head: string | null = null;
         let lines = 0;
         if (tail.lastLine !== undefined) {
-          lines = countLines(fd, tail.end);
+          if (options.lineNumbers !== false) lines = countLines(fd, tail.end);
           // The line's own prev is not known without reading the whole log: check it against itself.
           const parsed = safePrev(tail.lastLine);
-          const checked = checkLine(tail.lastLine, lines, parsed, file);
+          let checked = checkLine(tail.lastLine, lines, parsed, file);
+          if ('kind' in checked && options.lineNumbers === false) checked = checkLine(tail.lastLine, countLines(fd, tail.end), parsed, file);
           if ('kind' in checked) throw new ConfigError('E_AUDIT_CHAIN', `refusing to extend a broken chain: ${checked.message}; nothing was written`);
           head = checked.digest;
         }
@@ -179,7 +188,7 @@ export async function appendToLog(file: string, events: readonly UnsealedEvent[]
         const bytes = Buffer.from(text);
         for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
         fsyncSync(fd);
-        return { events: sealed, head: head ?? '', firstLine: lines + 1, ...(tornSetAside ? { tornSetAside } : {}) };
+        return { events: sealed, head: head ?? '', firstLine: options.lineNumbers === false ? 0 : lines + 1, ...(tornSetAside ? { tornSetAside } : {}) };
       } finally {
         closeSync(fd);
       }
