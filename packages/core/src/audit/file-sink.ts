@@ -10,7 +10,7 @@ import { eventLine, sealEvent, type AuditEvent, type UnsealedEvent } from './eve
 export const MAX_LINE_BYTES = 1 << 20;
 
 export interface LockOptions {
-  /** Give up waiting for the lock after this long (default 60 s). */
+  /** Give up when one writer has held the lock this long (default 60 s); writers taking turns never time out. */
   timeoutMs?: number;
   /** A lock file older than this whose writer is gone is taken over (default 30 s). */
   staleMs?: number;
@@ -33,7 +33,9 @@ function processAlive(pid: number): boolean {
 export async function withLogLock<T>(file: string, body: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
   const lock = `${file}.lock`;
   mkdirSync(path.dirname(path.resolve(lock)), { recursive: true });
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let deadline = Date.now() + timeoutMs;
+  let lastHolder: string | undefined;
   const staleMs = options.staleMs ?? 30_000;
   const me = `${process.pid}@${hostname()}`;
   let delay = 1;
@@ -48,7 +50,12 @@ export async function withLogLock<T>(file: string, body: () => T | Promise<T>, o
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError('E_AUDIT_LOG', `cannot lock ${file}: ${(error as Error).message}`);
       const now = Date.now();
       if (now >= staleCheck) {
-        takeOverStale(lock, staleMs);
+        // Time out only on a lock that does not change hands: many writers taking turns is progress.
+        const holder = takeOverStale(lock, staleMs);
+        if (holder !== lastHolder) {
+          lastHolder = holder;
+          deadline = now + timeoutMs;
+        }
         staleCheck = now + 1000;
       }
       if (now > deadline) throw new ConfigError('E_AUDIT_LOCK', `${lock} is held by another writer; gave up waiting (remove it if no writer is running)`);
@@ -69,19 +76,26 @@ export async function withLogLock<T>(file: string, body: () => T | Promise<T>, o
   }
 }
 
-function takeOverStale(lock: string, staleMs: number): void {
+/** Removes a lock whose writer is gone; returns who holds it (its content and time) otherwise. */
+function takeOverStale(lock: string, staleMs: number): string | undefined {
   try {
     const stat = statSync(lock);
     const fd = openSync(lock, 'r');
     const buffer = Buffer.alloc(200);
     const n = readSync(fd, buffer, 0, buffer.length, 0);
     closeSync(fd);
-    const [pidText, host] = buffer.toString('utf8', 0, n).split('@');
+    const content = buffer.toString('utf8', 0, n);
+    const [pidText, host] = content.split('@');
     const pid = Number(pidText);
     const deadOwner = host === hostname() && Number.isInteger(pid) && pid > 0 && !processAlive(pid);
-    if (deadOwner || Date.now() - stat.mtimeMs > staleMs) unlinkSync(lock);
+    // A writer on this host is judged by its pid alone: a slow one keeps its lock however long it takes.
+    if (deadOwner || (host !== hostname() && Date.now() - stat.mtimeMs > staleMs)) {
+      unlinkSync(lock);
+      return undefined;
+    }
+    return `${content}|${stat.mtimeMs}`;
   } catch {
-    // Released between our attempts: try again.
+    return undefined; // released between our attempts: try again
   }
 }
 

@@ -8,3 +8,4 @@ export * from './sinks.js';
 export * from './spool.js';
 export * from './emit.js';
 export * from './gate.js';
+export * from './kpi.js';
