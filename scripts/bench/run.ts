@@ -136,6 +136,7 @@ async function main(): Promise<number> {
 
   writeSection(docs, 'bench', renderBench(results), 'Throughput and cold start');
   if (corpusSection !== undefined) writeSection(docs, 'secrets-corpus', corpusSection);
+  if (phases.size === PHASES.length) await (await import('./audit-chain.js')).auditChainBench(docs, 1_000_000, log);
   log(`wrote ${path.relative(ROOT, docs)}`);
 
   console.log(`\nOn ${results.machine.cpu}, ${results.machine.cores} cores, load ${results.loadBefore} → ${results.loadAfter}:`);
