@@ -5,6 +5,7 @@
  *  - the inputs/outputs tables in actions/<gate>/README.md between markers
  *  - docs/policy.md from packages/core/schemas/policy.schema.json (scripts/docs-policy.ts)
  *  - docs/manifest.md from packages/core/schemas/model-manifest.schema.json (scripts/docs-manifest.ts)
+ *  - docs/audit-event.md from packages/core/schemas/audit-event.schema.json (scripts/docs-audit-event.ts)
  *  - the policy's precompiled validator and default policy (scripts/gen-policy-artifacts.ts)
  *  - the secret engine's wasm keyword scanner from its .wat source (scripts/gen-keyword-wasm.ts)
  */
@@ -25,7 +26,7 @@ interface ActionYml {
   outputs?: Record<string, { description: string }>;
 }
 
-const SENSITIVE = /token|secret|password|mask-values/;
+const SENSITIVE = /token|secret|password|mask-values|hmac-key|sink-headers/;
 
 function update(file: string, content: string): void {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
@@ -111,6 +112,8 @@ if (existsSync(policyDocs)) {
 
 const { generateManifestDocs } = await import('./docs-manifest.js');
 update(path.join(root, 'docs', 'manifest.md'), generateManifestDocs());
+const { generateAuditEventDocs } = await import('./docs-audit-event.js');
+update(path.join(root, 'docs', 'audit-event.md'), generateAuditEventDocs());
 
 const { generatePolicyArtifacts } = (await import(path.join(root, 'scripts', 'gen-policy-artifacts.ts'))) as {
   generatePolicyArtifacts: () => Record<string, string>;

@@ -148,6 +148,7 @@ async function main(): Promise<number> {
   if (corpusSection !== undefined) writeSection(docs, 'secrets-corpus', corpusSection);
   if (phases.has('diff-scope'))
     writeSection(docs, 'diff-scope', await import('./diff-scope.js').then(async (m) => m.renderDiffScopeBench(await m.benchDiffScope({ log }))), 'diff-scope');
+  if (phases.size === PHASES.length) await (await import('./audit-chain.js')).auditChainBench(docs, 1_000_000, log);
   log(`wrote ${path.relative(ROOT, docs)}`);
 
   console.log(`\nOn ${results.machine.cpu}, ${results.machine.cores} cores, load ${results.loadBefore} → ${results.loadAfter}:`);

@@ -30427,7 +30427,9 @@ const FLOOR_RULES = {
     '/routing/agentAuthors/logins': 'union',
     '/routing/agentAuthors/branchPrefixes': 'union',
     '/routing/agentAuthors/trailers': 'union',
-    '/audit/sink': 'floor',
+    // Where the organisation's records go: the central policy's sinks, and any the repository adds too.
+    '/audit/sinks': 'union',
+    '/audit/spool': 'floor',
     '/audit/path': 'floor',
     '/audit/chain': 'true',
     '/audit/retentionDays': 'max',
@@ -31454,10 +31456,19 @@ const DEFAULT_RAW_POLICY = {
         }
     },
     "audit": {
-        "sink": "artifact",
+        "sinks": [
+            {
+                "type": "artifact",
+                "protocol": "protobuf",
+                "format": "native",
+                "max-attempts": 5,
+                "timeout-seconds": 30
+            }
+        ],
         "path": "agent-gates-audit.jsonl",
         "chain": true,
-        "retention-days": 90
+        "retention-days": 90,
+        "spool": ".agent-gates/audit-spool.jsonl"
     }
 };
 
@@ -31800,7 +31811,20 @@ function toPolicy(raw, policyPaths) {
                 trailers: [...routing['agent-authors'].trailers],
             },
         },
-        audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
+        audit: {
+            sinks: audit.sinks.map((sink) => {
+                const retry = { maxAttempts: sink['max-attempts'], timeoutSeconds: sink['timeout-seconds'] };
+                if (sink.type === 'webhook')
+                    return { type: 'webhook', url: sink.url, format: sink.format, ...retry };
+                if (sink.type === 'otlp')
+                    return { type: 'otlp', url: sink.url, protocol: sink.protocol, ...retry };
+                return { type: sink.type };
+            }),
+            path: audit.path,
+            chain: audit.chain,
+            retentionDays: audit['retention-days'],
+            spool: audit.spool,
+        },
     };
     return deepFreeze(policy);
 }

@@ -39,14 +39,35 @@ interface Command {
 
 const HELP = `agent-gates: the agent-gates checks on your machine
 
-Usage: agent-gates manifest <create|sign|verify> [options]
+Usage: agent-gates <command> [options]
        agent-gates <command> --help
 
 Commands:
   manifest create   write model_manifest.yaml from capture-transcript's summary.json
   manifest sign     sign a manifest as \`cosign sign-blob --key\` does
   manifest verify   run verify-manifest's checks, with its report and exit codes
+  verify-chain      check every digest and link of audit logs, naming the first broken line
+  kpi               the figures the audit logs support (auto-approved, reviewed, rejected, reverted), as Markdown or JSON
+  simulate          run a workflow locally over a scenario, the gates from their dist/ bundles
 `;
+
+/** Commands that parse their own arguments and print their own help: `run(argv, io)` gives the exit code. */
+const STANDALONE: Record<
+  string,
+  () => Promise<{ run: (argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }) => Promise<number> }>
+> = {
+  'verify-chain': () => import('./commands/verify-chain.js'),
+  kpi: () => import('./commands/kpi.js'),
+  simulate: () => import('@agent-gates/simulator/cli'),
+};
+
+function streams(io: Io): { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } {
+  const writer = (write: (t: string) => void) =>
+    ({
+      write: (chunk: string | Uint8Array) => (write(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')), true),
+    }) as unknown as NodeJS.WritableStream;
+  return { stdout: writer(io.out), stderr: writer(io.err) };
+}
 
 const MANIFEST_HELP = `Usage: agent-gates manifest <create|sign|verify> [options]
 
@@ -283,6 +304,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     io.out(HELP);
     return group === undefined ? 1 : 0;
   }
+  const standalone = STANDALONE[group];
+  if (standalone)
+    return (await standalone()).run(
+      [name, ...rest].filter((a): a is string => a !== undefined),
+      streams(io),
+    );
   if (group !== 'manifest') {
     io.err(`E_INPUT: unknown command "${group}"\n\n${HELP}`);
     return 1;

@@ -129,9 +129,18 @@ export const DEFAULT_RAW_POLICY: RawPolicy = {
     }
   },
   "audit": {
-    "sink": "artifact",
+    "sinks": [
+      {
+        "type": "artifact",
+        "protocol": "protobuf",
+        "format": "native",
+        "max-attempts": 5,
+        "timeout-seconds": 30
+      }
+    ],
     "path": "agent-gates-audit.jsonl",
     "chain": true,
-    "retention-days": 90
+    "retention-days": 90,
+    "spool": ".agent-gates/audit-spool.jsonl"
   }
 };

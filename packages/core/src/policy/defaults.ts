@@ -1,7 +1,7 @@
 import { jsonDigest } from '../digest/index.js';
 import { DEFAULT_RAW_POLICY } from './default-policy.generated.js';
 import type { RiskTier } from '../diff/types.js';
-import type { LoadedPolicy, Policy, ProtectedPathRule, RawPolicy } from './types.js';
+import type { AuditSinkPolicy, LoadedPolicy, Policy, ProtectedPathRule, RawPolicy } from './types.js';
 
 /**
  * What every gate needs when there is no policy file, and the shaping every policy goes through.
@@ -364,7 +364,18 @@ export function toPolicy(raw: RawPolicy, policyPaths: readonly string[]): Policy
         trailers: [...routing['agent-authors'].trailers],
       },
     },
-    audit: { sink: audit.sink, path: audit.path, chain: audit.chain, retentionDays: audit['retention-days'] },
+    audit: {
+      sinks: audit.sinks.map((sink): AuditSinkPolicy => {
+        const retry = { maxAttempts: sink['max-attempts'], timeoutSeconds: sink['timeout-seconds'] };
+        if (sink.type === 'webhook') return { type: 'webhook', url: sink.url as string, format: sink.format, ...retry };
+        if (sink.type === 'otlp') return { type: 'otlp', url: sink.url as string, protocol: sink.protocol, ...retry };
+        return { type: sink.type };
+      }),
+      path: audit.path,
+      chain: audit.chain,
+      retentionDays: audit['retention-days'],
+      spool: audit.spool,
+    },
   };
   return deepFreeze(policy);
 }

@@ -93,7 +93,9 @@ export const FLOOR_RULES: Readonly<Record<string, MergeRule>> = {
   '/routing/agentAuthors/logins': 'union',
   '/routing/agentAuthors/branchPrefixes': 'union',
   '/routing/agentAuthors/trailers': 'union',
-  '/audit/sink': 'floor',
+  // Where the organisation's records go: the central policy's sinks, and any the repository adds too.
+  '/audit/sinks': 'union',
+  '/audit/spool': 'floor',
   '/audit/path': 'floor',
   '/audit/chain': 'true',
   '/audit/retentionDays': 'max',

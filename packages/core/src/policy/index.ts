@@ -1,5 +1,6 @@
 export type {
   AuditPolicy,
+  AuditSinkPolicy,
   HumanReviewSignal,
   LoadedPolicy,
   ModelsPolicy,

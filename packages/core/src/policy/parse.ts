@@ -257,6 +257,10 @@ function semanticProblems(raw: Record<string, unknown>, value: RawPolicy): Probl
     value.routing[list].forEach((entry, i) => entry.paths.forEach((glob, j) => add(`/routing/${list}/${i}/paths/${j}`, globProblem(glob))));
   }
   add('/audit/path', repoPathProblem(value.audit.path));
+  add('/audit/spool', repoPathProblem(value.audit.spool));
+  value.audit.sinks.forEach((sink, i) => {
+    if ((sink.type === 'webhook' || sink.type === 'otlp') && sink.url === undefined) add(`/audit/sinks/${i}`, `must have a \`url\`: it is a ${sink.type} sink`);
+  });
   return problems;
 }
 

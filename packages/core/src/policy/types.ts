@@ -138,11 +138,18 @@ export interface RoutingPolicy {
   readonly agentAuthors: { readonly logins: readonly string[]; readonly branchPrefixes: readonly string[]; readonly trailers: readonly string[] };
 }
 
+/** One place audit events go (policy `audit.sinks`). */
+export type AuditSinkPolicy =
+  | { readonly type: 'artifact' | 'file' }
+  | { readonly type: 'webhook'; readonly url: string; readonly format: 'native' | 'cloudevents'; readonly maxAttempts: number; readonly timeoutSeconds: number }
+  | { readonly type: 'otlp'; readonly url: string; readonly protocol: 'protobuf' | 'json'; readonly maxAttempts: number; readonly timeoutSeconds: number };
+
 export interface AuditPolicy {
-  readonly sink: 'artifact' | 'file';
+  readonly sinks: readonly AuditSinkPolicy[];
   readonly path: string;
   readonly chain: boolean;
   readonly retentionDays: number;
+  readonly spool: string;
 }
 
 export interface Policy {
@@ -222,5 +229,18 @@ export interface RawPolicy {
     reviewers: { paths: string[]; users: string[]; teams: string[] }[];
     'agent-authors': { logins: string[]; 'branch-prefixes': string[]; trailers: string[] };
   };
-  audit: { sink: 'artifact' | 'file'; path: string; chain: boolean; 'retention-days': number };
+  audit: {
+    sinks: {
+      type: 'artifact' | 'file' | 'webhook' | 'otlp';
+      url?: string;
+      protocol: 'protobuf' | 'json';
+      format: 'native' | 'cloudevents';
+      'max-attempts': number;
+      'timeout-seconds': number;
+    }[];
+    path: string;
+    chain: boolean;
+    'retention-days': number;
+    spool: string;
+  };
 }

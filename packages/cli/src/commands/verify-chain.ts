@@ -1,0 +1,71 @@
+import { verifyChain } from '@agent-gates/core/audit';
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const HELP = `Usage: agent-gates verify-chain <log…> [--head sha256:<hex>] [--json]
+
+Checks every event of each audit log (JSON Lines written by audit-emit): its digest over its RFC 8785
+form, and that its prev is the digest of the line before. Streams the log; stops at the first broken
+or missing link and names its line.
+
+  --head <digest>  the chain head kept outside the log (audit-emit's chain-head output); a log whose
+                   end was cut off, or that goes on past it, does not verify. One log only.
+  --json           one JSON result per log on stdout
+  -h, --help       this text
+
+Exit status: 0 every log verifies, 1 a log does not, 2 bad usage or an unreadable log.
+`;
+
+/** `agent-gates verify-chain`: the exit code; results on stdout, problems on stderr. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const logs: string[] = [];
+  let head: string | undefined;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') {
+      io.stdout.write(HELP);
+      return 0;
+    } else if (arg === '--json') json = true;
+    else if (arg === '--head' || arg.startsWith('--head=')) {
+      head = arg === '--head' ? argv[++i] : arg.slice('--head='.length);
+      if (!head || !/^sha256:[0-9a-f]{64}$/.test(head)) {
+        io.stderr.write('E_INPUT: --head must be an event digest (sha256:<64 hex>)\n');
+        return 2;
+      }
+    } else if (arg.startsWith('-') && arg !== '-') {
+      io.stderr.write(`E_INPUT: unknown option ${arg}\n${HELP}`);
+      return 2;
+    } else logs.push(arg);
+  }
+  if (logs.length === 0) {
+    io.stderr.write(`E_INPUT: name at least one log\n${HELP}`);
+    return 2;
+  }
+  if (head !== undefined && logs.length > 1) {
+    io.stderr.write('E_INPUT: --head names the head of one log; verify the logs one at a time\n');
+    return 2;
+  }
+  let status = 0;
+  for (const log of logs) {
+    let result;
+    try {
+      result = await verifyChain(log === '-' ? process.stdin : log, {
+        name: log === '-' ? 'stdin' : log,
+        ...(head !== undefined ? { expectedHead: head } : {}),
+      });
+    } catch (error) {
+      io.stderr.write(`E_NOT_FOUND: cannot read ${log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      status = 2;
+      continue;
+    }
+    if (json) io.stdout.write(`${JSON.stringify({ log, ...result })}\n`);
+    else if (result.ok) io.stdout.write(`${log}: ok, ${result.events} events, head ${result.head ?? 'none (empty log)'}\n`);
+    else io.stdout.write(`${log}: BROKEN at line ${result.break!.line} (${result.break!.kind}): ${result.break!.message}\n`);
+    if (!result.ok && status === 0) status = 1;
+  }
+  return status;
+}

@@ -1,0 +1,204 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, errorMessage } from '../errors.js';
+import { canonicalJson } from '../digest/index.js';
+import { gateReport, pickRunContext, writeGateReport, type GateReason, type GateRunContext, type Verdict } from '../gate/index.js';
+import type { LoadedPolicy } from '../policy/index.js';
+import { buildAuditEvent, type AuditOverrides } from './build.js';
+import { emitAudit, type SinkOutcome } from './emit.js';
+import type { AuditEvent } from './event.js';
+import { readSignals } from './signals.js';
+import { parseSink, parseSinkHeaders, type SinkSpec } from './sinks.js';
+
+/** audit-emit's inputs, read once by the action. Empty strings are absent. */
+export interface AuditEmitInputs {
+  signals: string;
+  overrides: AuditOverrides;
+  log?: string;
+  prev?: string;
+  sinks: string[];
+  sinkHeaders: string[];
+  hmacKey?: string;
+  format?: 'native' | 'cloudevents';
+  attestationPredicate?: string;
+  spool?: string;
+}
+
+/** The in-toto predicate type of the statement audit-emit writes for actions/attest. */
+export const AUDIT_PREDICATE_TYPE = 'https://agent-gates.dev/attestations/audit-event/v1';
+
+export interface AuditEmitResult {
+  verdict: Verdict;
+  reasons: GateReason[];
+  event: AuditEvent;
+  chainHead: string;
+  log?: string;
+  /** Per sink: what it took (file: the line; artifact: its id; HTTP: counts). */
+  delivered: Record<string, Record<string, unknown>>;
+  sinks: SinkOutcome[];
+  spooled: number;
+  artifactId?: number;
+  predicate?: string;
+  report: { path: string; digest: string };
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+function resolveSinks(inputs: AuditEmitInputs, policy: LoadedPolicy): SinkSpec[] {
+  if (inputs.sinks.length > 0) return inputs.sinks.map((s, i) => parseSink(s, `input "sinks", line ${i + 1}`));
+  return policy.policy.audit.sinks.map((sink, i): SinkSpec => {
+    const where = `policy audit.sinks[${i}]`;
+    if (!('url' in sink)) return { kind: sink.type };
+    const retry = { maxAttempts: sink.maxAttempts, timeoutMs: sink.timeoutSeconds * 1000 };
+    if (sink.type === 'webhook') {
+      const parsed = parseSink(sink.url, where);
+      if (parsed.kind !== 'webhook') throw new ConfigError('E_AUDIT_SINK', `${where}: a webhook url must be https://`);
+      return { ...parsed, format: sink.format, retry };
+    }
+    const parsed = parseSink(`otlp${sink.protocol === 'json' ? '-json' : ''}:${sink.url}`, where);
+    return { ...parsed, retry } as SinkSpec;
+  });
+}
+
+/**
+ * audit-emit's one core call: builds the event from the signals and the explicit inputs, appends
+ * and delivers it (the spool first), uploads through `upload` when the artifact sink is named,
+ * writes the attestation predicate and the gate report. The verdict is `fail` when any event is
+ * left undelivered, `warn` when something was set aside or a report did not match its digest.
+ */
+export async function runAuditEmit(
+  inputs: AuditEmitInputs,
+  env: {
+    context: GateRunContext & { workspace: string; runnerTemp: string };
+    policy: LoadedPolicy;
+    tool: { name: string; version: string };
+    upload?: (files: string[], rootDirectory: string, name: string, retentionDays: number) => Promise<{ id: number }>;
+    fetch?: typeof fetch;
+    retry?: { baseDelayMs?: number; budgetMs?: number };
+  },
+): Promise<AuditEmitResult> {
+  const startedAt = new Date();
+  const { context, policy } = env;
+  const headers = parseSinkHeaders(inputs.sinkHeaders);
+  const sinks = resolveSinks(inputs, policy);
+  if (sinks.length === 0) throw new ConfigError('E_AUDIT_SINK', 'no sink: name at least one in input "sinks" or policy audit.sinks');
+  let prev: string | null | undefined;
+  if (inputs.prev !== undefined) {
+    if (inputs.prev !== 'null' && !DIGEST.test(inputs.prev))
+      throw new ConfigError('E_AUDIT_PREV', 'input "prev" must be an event digest (sha256:<64 hex>) or `null`');
+    prev = inputs.prev === 'null' ? null : inputs.prev;
+  }
+  const signals = readSignals(inputs.signals, context.workspace);
+  const unsealed = buildAuditEvent({ signals, overrides: inputs.overrides, context, policy });
+  const log = path.resolve(context.workspace, inputs.log ?? policy.policy.audit.path);
+  const spool = path.resolve(context.workspace, inputs.spool ?? policy.policy.audit.spool);
+
+  const emitted = await emitAudit({
+    event: unsealed,
+    sinks,
+    log,
+    chain: policy.policy.audit.chain,
+    ...(prev !== undefined ? { prev } : {}),
+    spool,
+    delivery: {
+      headers,
+      ...(inputs.hmacKey ? { hmacKey: inputs.hmacKey } : {}),
+      format: inputs.format ?? 'native',
+      retry: { ...(env.retry ?? {}) },
+      tool: env.tool,
+      ...(env.fetch ? { fetch: env.fetch } : {}),
+    },
+  });
+  const { event } = emitted;
+  const reasons: GateReason[] = signals.notes.map((message) => ({ code: 'AUDIT_SIGNAL', severity: 'warn' as const, message }));
+  reasons.push(...emitted.notes.map((message) => ({ code: 'AUDIT_SET_ASIDE', severity: 'warn' as const, message })));
+  const delivered: Record<string, Record<string, unknown>> = {};
+  if (emitted.line !== undefined) delivered.file = { line: emitted.line };
+  for (const sink of emitted.sinks) {
+    delivered[sink.sink] = { delivered: sink.delivered, spooled: sink.spooled, ...(sink.error ? { error: sink.error } : {}) };
+    if (sink.spooled > 0)
+      reasons.push({
+        code: 'AUDIT_UNDELIVERED',
+        severity: 'fail',
+        message: `${sink.sink}: ${sink.spooled} event(s) not delivered (${sink.error ?? 'failed'}); kept in the spool for the next run`,
+      });
+  }
+  if (emitted.spooled > 0 && !emitted.sinks.some((s) => s.spooled > 0)) {
+    reasons.push({ code: 'AUDIT_UNDELIVERED', severity: 'fail', message: `${emitted.spooled} spooled event(s) wait for sinks this run does not name` });
+  }
+
+  const dir = path.join(context.runnerTemp || context.workspace, 'agent-gates', 'audit-emit', event.event_id);
+  mkdirSync(dir, { recursive: true });
+  const eventFile = path.join(dir, 'audit-event.json');
+  writeFileSync(eventFile, canonicalJson(event));
+  let predicate: string | undefined;
+  if (inputs.attestationPredicate) {
+    predicate = path.resolve(context.workspace, inputs.attestationPredicate);
+    mkdirSync(path.dirname(predicate), { recursive: true });
+    writeFileSync(predicate, canonicalJson(event));
+    const statement = {
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: `audit-event:${event.event_id}`, digest: { sha256: event.digest.slice('sha256:'.length) } }],
+      predicateType: AUDIT_PREDICATE_TYPE,
+      predicate: event,
+    };
+    writeFileSync(`${predicate}.intoto.json`, canonicalJson(statement));
+  }
+
+  let artifactId: number | undefined;
+  if (sinks.some((s) => s.kind === 'artifact')) {
+    if (!env.upload) throw new ConfigError('E_AUDIT_SINK', 'the artifact sink needs an artifact store');
+    const files = [eventFile];
+    if (emitted.spooled > 0) {
+      const spoolCopy = path.join(dir, 'audit-spool.jsonl');
+      const { readFileSync } = await import('node:fs');
+      writeFileSync(spoolCopy, readFileSync(spool));
+      files.push(spoolCopy);
+    }
+    const name = `agent-gates-audit-${context.runId || 'local'}-${context.runAttempt || '1'}-${event.event_id.slice(0, 8)}`;
+    try {
+      artifactId = (await env.upload(files, dir, name, policy.policy.audit.retentionDays)).id;
+      delivered.artifact = { id: artifactId, name };
+    } catch (error) {
+      delivered.artifact = { error: errorMessage(error) };
+      reasons.push({ code: 'AUDIT_UNDELIVERED', severity: 'fail', message: `artifact ${name} was not uploaded: ${errorMessage(error)}` });
+    }
+  }
+
+  const verdict: Verdict = reasons.some((r) => r.severity === 'fail') ? 'fail' : reasons.length > 0 ? 'warn' : 'pass';
+  const report = writeGateReport(
+    path.join(dir, 'audit-emit.json'),
+    gateReport({
+      tool: env.tool,
+      context: pickRunContext(context),
+      startedAt,
+      finishedAt: new Date(),
+      policy: { source: policy.source === 'file' ? (policy.file ?? 'file') : 'default', digest: policy.digest },
+      verdict,
+      reasons,
+      subjects: [{ name: 'audit-event', digest: event.digest }],
+      details: {
+        eventId: event.event_id,
+        eventDigest: event.digest,
+        chainHead: emitted.chainHead,
+        prev: event.prev,
+        ...(emitted.line !== undefined ? { log: log, line: emitted.line } : {}),
+        delivered,
+        spooled: emitted.spooled,
+      },
+    }),
+  );
+  return {
+    verdict,
+    reasons,
+    event,
+    chainHead: emitted.chainHead,
+    ...(sinks.some((s) => s.kind === 'file') ? { log } : {}),
+    delivered,
+    sinks: emitted.sinks,
+    spooled: emitted.spooled,
+    ...(artifactId !== undefined ? { artifactId } : {}),
+    ...(predicate ? { predicate } : {}),
+    report,
+  };
+}

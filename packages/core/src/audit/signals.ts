@@ -1,0 +1,181 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { bytesDigest } from '../digest/index.js';
+import type { AuditEvent, AuditGate, AuditVerdict } from './event.js';
+
+/** The gates whose outputs fill the event, recognised by what they output. */
+export const KNOWN_GATES = ['capture-transcript', 'verify-manifest', 'diff-scope', 'confidence-router'] as const;
+export type KnownGate = (typeof KNOWN_GATES)[number];
+
+/** What the gates said, as far as an event records it. */
+export interface SignalFields {
+  gates: AuditGate[];
+  fields: Partial<AuditEvent>;
+  /** Problems worth a warning (a report whose digest does not match, a signal that is not a gate). */
+  notes: string[];
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const MAX_REPORT_BYTES = 10 << 20;
+const VERDICTS = new Set(['pass', 'warn', 'fail']);
+
+function recognise(outputs: Record<string, string>, reportTool: string | undefined): string | undefined {
+  const fromReport = reportTool?.replace(/^agent-gates\//, '');
+  if (fromReport && (KNOWN_GATES as readonly string[]).includes(fromReport)) return fromReport;
+  if ('transcript-digest' in outputs) return 'capture-transcript';
+  if ('manifest-digest' in outputs || 'signature-kind' in outputs) return 'verify-manifest';
+  if ('diff-digest' in outputs || 'changed-files' in outputs) return 'diff-scope';
+  if ('decision-digest' in outputs || ('action' in outputs && 'risk-tier' in outputs)) return 'confidence-router';
+  return undefined;
+}
+
+/** The report a gate names, when it is on this runner; its digest must be the one the gate output. */
+function readReport(file: string | undefined, digest: string | undefined, workspace: string): { report?: Record<string, unknown>; mismatch?: boolean } {
+  if (!file) return {};
+  let fd: number;
+  try {
+    fd = openSync(path.resolve(workspace, file), 'r');
+  } catch {
+    return {}; // another job's runner: the outputs are what there is
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_REPORT_BYTES) return {};
+    const bytes = Buffer.alloc(stat.size);
+    readSync(fd, bytes, 0, stat.size, 0);
+    if (digest && bytesDigest(bytes) !== digest) return { mismatch: true };
+    try {
+      const report = JSON.parse(bytes.toString('utf8')) as unknown;
+      return report && typeof report === 'object' && !Array.isArray(report) ? { report: report as Record<string, unknown> } : {};
+    } catch {
+      return {};
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 4096) : undefined;
+}
+
+function digestOf(value: unknown): string | undefined {
+  return typeof value === 'string' && DIGEST.test(value) ? value : undefined;
+}
+
+function jsonOf(value: string | undefined): unknown {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function usageOf(value: string | undefined): AuditEvent['usage'] | undefined {
+  const usage = jsonOf(value) as Record<string, unknown> | undefined;
+  if (!usage || typeof usage !== 'object') return undefined;
+  const count = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined);
+  const input = count(usage.inputTokens ?? usage.input_tokens);
+  const output = count(usage.outputTokens ?? usage.output_tokens);
+  const cost = usage.costUsd ?? usage.cost_usd;
+  const result = {
+    ...(input !== undefined ? { input_tokens: input } : {}),
+    ...(output !== undefined ? { output_tokens: output } : {}),
+    ...(typeof cost === 'number' && cost >= 0 && Number.isFinite(cost) ? { cost_usd: cost } : {}),
+  };
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+/**
+ * Reads `signals` (`${{ toJSON(needs) }}` or `${{ toJSON(steps) }}`): each job or step with its
+ * `result` (or `outcome`/`conclusion`) and `outputs`. A gate is recognised by its report's tool or
+ * by the outputs only it writes; its report is read when it is on this runner and its digest is
+ * the one the gate output. Text that is not a JSON object is E_AUDIT_SIGNALS.
+ */
+export function readSignals(text: string, workspace: string): SignalFields {
+  const result: SignalFields = { gates: [], fields: {}, notes: [] };
+  if (text.trim() === '') return result;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('E_AUDIT_SIGNALS', `input "signals" is not JSON (${(error as Error).message}); pass \${{ toJSON(needs) }} or \${{ toJSON(steps) }}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError('E_AUDIT_SIGNALS', 'input "signals" must be a JSON object of jobs or steps (${{ toJSON(needs) }} or ${{ toJSON(steps) }})');
+  }
+  const f = result.fields;
+  const runStarts: string[] = [];
+  for (const [id, entry] of Object.entries(parsed as Record<string, unknown>)) {
+    if (entry === null || typeof entry !== 'object') throw new ConfigError('E_AUDIT_SIGNALS', `input "signals": "${id}" is not an object with outputs`);
+    const record = entry as { outputs?: unknown; result?: unknown; outcome?: unknown; conclusion?: unknown };
+    const outputs: Record<string, string> = {};
+    if (record.outputs && typeof record.outputs === 'object') {
+      for (const [key, value] of Object.entries(record.outputs as Record<string, unknown>)) if (typeof value === 'string') outputs[key] = value;
+    }
+    const jobResult = nonEmpty(record.result) ?? nonEmpty(record.conclusion) ?? nonEmpty(record.outcome);
+    const reportDigest = digestOf(outputs['report-digest']);
+    const { report, mismatch } = readReport(nonEmpty(outputs.report), reportDigest, workspace);
+    const tool = report && typeof report.tool === 'object' && report.tool ? nonEmpty((report.tool as { name?: unknown }).name) : undefined;
+    const known = recognise(outputs, tool);
+    if (!known && !('verdict' in outputs)) {
+      // A job or step that is not a gate (checkout, the agent itself): only its failure is worth a word.
+      continue;
+    }
+    const name = known ?? id;
+    const verdict: AuditVerdict = VERDICTS.has(outputs.verdict ?? '') ? (outputs.verdict as AuditVerdict) : 'missing';
+    const rules: string[] = [];
+    if (mismatch) {
+      rules.push('AUDIT_REPORT_DIGEST_MISMATCH');
+      result.notes.push(`${name}: its report file does not have the digest it output (${reportDigest}); the report was not used`);
+    }
+    if (report && Array.isArray(report.reasons)) {
+      for (const reason of report.reasons as { code?: unknown; severity?: unknown }[]) {
+        const code = nonEmpty(reason?.code);
+        if (code && reason.severity !== 'pass' && !rules.includes(code)) rules.push(code);
+      }
+    }
+    const started = report ? nonEmpty(report.startedAt) : undefined;
+    if (started && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(started)) runStarts.push(started);
+    if (result.gates.some((g) => g.name === name)) result.notes.push(`${name} reported more than once (also as "${id}"); each is recorded`);
+    result.gates.push({
+      name,
+      verdict,
+      ...(reportDigest ? { report_digest: reportDigest } : {}),
+      ...(jobResult ? { result: jobResult } : {}),
+      ...(rules.length > 0 ? { rules: rules.slice(0, 200) } : {}),
+    });
+
+    if (known === 'capture-transcript') {
+      f.agent_id ??= nonEmpty(outputs.agent);
+      f.agent_version ??= nonEmpty(outputs['agent-version']);
+      f.model ??= nonEmpty(outputs.model);
+      const models = jsonOf(outputs.models);
+      if (Array.isArray(models)) f.models ??= models.filter((m): m is string => typeof m === 'string' && m !== '').slice(0, 100);
+      f.prompt_id ??= nonEmpty(outputs['session-id']);
+      f.transcript_digest ??= digestOf(outputs['transcript-digest']);
+      f.usage ??= usageOf(outputs.usage);
+    } else if (known === 'verify-manifest') {
+      f.manifest_digest ??= digestOf(outputs['manifest-digest']);
+      f.model ??= nonEmpty(outputs.model);
+    } else if (known === 'diff-scope') {
+      f.diff_digest ??= digestOf(outputs['diff-digest']);
+      f.risk_tier ??= nonEmpty(outputs.risk);
+    } else if (known === 'confidence-router') {
+      f.action = nonEmpty(outputs.action) ?? f.action;
+      const confidence = Number(outputs.confidence);
+      if (outputs.confidence && Number.isFinite(confidence) && confidence >= 0 && confidence <= 1) f.confidence_score = confidence;
+      f.risk_tier = nonEmpty(outputs['risk-tier']) ?? f.risk_tier;
+      const reasons = jsonOf(outputs.reasons);
+      if (Array.isArray(reasons))
+        f.reasons = reasons.filter((r): r is Record<string, unknown> => !!r && typeof r === 'object' && !Array.isArray(r)).slice(0, 200);
+      f.decision_digest ??= digestOf(outputs['decision-digest']);
+    }
+  }
+  runStarts.sort();
+  if (runStarts[0]) f.agent_run_at = runStarts[0];
+  for (const key of Object.keys(f) as (keyof typeof f)[]) if (f[key] === undefined) delete f[key];
+  return result;
+}
