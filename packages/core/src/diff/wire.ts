@@ -33,9 +33,14 @@ function pullInfo(pull: unknown): PullInfoShape {
 function filePages(files: unknown): PullFilePage {
   if (Array.isArray(files)) {
     const pages = (files.length > 0 && files.every((f) => Array.isArray(f)) ? files : [files]) as unknown[];
-    return (async function* () {
-      for (const page of pages) yield page as never;
-    })();
+    return {
+      [Symbol.asyncIterator]: () => {
+        let i = 0;
+        return {
+          next: () => Promise.resolve(i < pages.length ? { value: pages[i++] as never, done: false as const } : { value: undefined, done: true as const }),
+        };
+      },
+    } as PullFilePage;
   }
   return files as PullFilePage;
 }
