@@ -41393,10 +41393,14 @@ function pullInfo(pull) {
 function filePages(files) {
     if (Array.isArray(files)) {
         const pages = (files.length > 0 && files.every((f) => Array.isArray(f)) ? files : [files]);
-        return (async function* () {
-            for (const page of pages)
-                yield page;
-        })();
+        return {
+            [Symbol.asyncIterator]: () => {
+                let i = 0;
+                return {
+                    next: () => Promise.resolve(i < pages.length ? { value: pages[i++], done: false } : { value: undefined, done: true }),
+                };
+            },
+        };
     }
     return files;
 }
