@@ -5,15 +5,22 @@
  * execution file (the transcript). Credentials are assembled at run time, so none sits in the repository.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { signBlob } from '../../packages/core/src/manifest/keys.js';
 import type { Scenario } from '../../packages/simulator/src/index.js';
 
 export const DEMO_REPOSITORY = 'acme/widgets';
 const MODEL = 'claude-sonnet-4-5-20250929';
 
+/** The key the agent's runner signs manifests with; its public half is committed with the policy. */
+const SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const SIGNING_PUB = SIGNING_KEY.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const SIGNING_PRIVATE = SIGNING_KEY.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
 const BASE_FILES: Record<string, string> = {
+  '.github/agent-signing.pub': SIGNING_PUB,
   'README.md': '# widgets\n\nSmall maths helpers.\n',
   'docs/usage.md': '# Usage\n\n`add(a, b)` adds two numbers.\n',
   'package.json': `${JSON.stringify({ name: 'widgets', version: '1.0.0', private: true, scripts: { test: 'node --test test/' } }, null, 2)}\n`,
@@ -26,8 +33,23 @@ const BASE_FILES: Record<string, string> = {
     'version: 1',
     'models:',
     "  allowed: ['claude-sonnet-4-5-*', 'claude-opus-4-*']",
+    'signing:',
+    '  keys: [.github/agent-signing.pub]',
     'transcript:',
     '  allowed-tools: [Read, Edit, Write, Glob, Grep, "Bash(npm test:*)"]',
+    'routing:',
+    '  # Per risk tier, as the seeds suggest: low changes may act alone from 0.6, medium from 0.75, high from 0.9.',
+    '  thresholds:',
+    '    low: 0.6',
+    '    medium: 0.75',
+    '    high: 0.9',
+    '  # agent-in-ci.yml has no AI reviewer and no code scanning: the gates and the tests are the evidence.',
+    '  weights:',
+    '    gates: 0.7',
+    '    tests: 0.3',
+    '    review-score: 0',
+    '    agent-confidence: 0',
+    '    vulnerabilities: 0',
     '',
   ].join('\n'),
   '.gitignore': 'node_modules/\nagent-gates-audit.jsonl\n',
@@ -153,7 +175,8 @@ export interface DemoScenario {
 
 /** The three agent runs of the demo, for a repository at `workspace`. */
 export function demoScenarios(workspace: string): DemoScenario[] {
-  const executionPath = '.agent/claude-execution-output.json';
+  const executionPath = '$RUNNER_TEMP/claude-execution-output.json';
+  let runs = 0;
   const run = (
     name: string,
     expected: DemoScenario['expected'],
@@ -161,11 +184,13 @@ export function demoScenarios(workspace: string): DemoScenario[] {
     files: Record<string, string>,
     calls: Call[],
     deletions: string[] = [],
+    manifestText = manifest(task, files),
   ): DemoScenario => ({
     name,
     expected,
     scenario: {
       name,
+      runId: String(9_000_000_001 + runs++),
       event: {
         name: 'workflow_dispatch',
         payload: { inputs: { task }, repository: { full_name: DEMO_REPOSITORY }, ref: 'refs/heads/main', sender: { login: 'octocat' } },
@@ -176,11 +201,24 @@ export function demoScenarios(workspace: string): DemoScenario[] {
         'actions/upload-artifact': {},
         'actions/download-artifact': {},
         'anthropics/claude-code-action': {
-          outputs: { execution_file: path.join(workspace, executionPath) },
+          outputs: { execution_file: executionPath },
           files: {
             ...files,
-            'model_manifest.yaml': manifest(task, files),
-            [executionPath]: executionFile(workspace, task, calls, 'Done.'),
+            'model_manifest.yaml': manifestText,
+            'model_manifest.yaml.sig': signBlob(Buffer.from(manifestText), SIGNING_PRIVATE, 'demo signing key'),
+            [executionPath]: executionFile(
+              workspace,
+              task,
+              [
+                ...calls,
+                ...['model_manifest.yaml', 'model_manifest.yaml.sig'].map((f) => ({
+                  name: 'Write',
+                  input: { file_path: path.join(workspace, f), content: '(written by the runner)' },
+                  result: 'ok',
+                })),
+              ],
+              'Done.',
+            ),
           },
           ...(deletions.length ? { run: deletions.map((f) => `rm -f ${JSON.stringify(f)}`).join('\n') } : {}),
         },

@@ -5,7 +5,7 @@
  * and third-party steps from a scenario that declares their outputs (reported as simulated).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { asText, condition, evaluate, expressionsIn, interpolate, interpolateText, type Contexts, type StatusState } from './expressions.js';
@@ -16,7 +16,7 @@ import { jobOrder, loadWorkflow, WorkflowError, type SimJob, type SimStep, type 
 export interface ScenarioStep {
   outputs?: Record<string, string>;
   outcome?: 'success' | 'failure';
-  /** Files the step writes into the workspace (an agent's transcript and its change), relative paths. */
+  /** Files the step writes: workspace-relative paths (the agent's change), or `$RUNNER_TEMP/…` (its transcript). */
   files?: Record<string, string>;
   /** A bash script run in the workspace after `files` are written (an agent committing its change). */
   run?: string;
@@ -34,6 +34,8 @@ export interface Scenario {
   steps?: Record<string, ScenarioStep>;
   /** Environment given to every step (for example the artifact service's variables). */
   env?: Record<string, string>;
+  /** `github.run_id`; distinct runs need distinct ids (artifact names include it). */
+  runId?: string;
 }
 
 export interface SimulateOptions {
@@ -223,7 +225,7 @@ function githubContext(scenario: Scenario, workspace: string, workflowFile: stri
     head_ref: pr?.head?.ref ?? '',
     base_ref: pr?.base?.ref ?? '',
     actor: (payload['sender'] as { login?: string } | undefined)?.login ?? 'agent-bot[bot]',
-    run_id: '9000000001',
+    run_id: scenario.runId ?? '9000000001',
     run_attempt: '1',
     run_number: '1',
     workflow: path.basename(workflowFile),
@@ -314,7 +316,8 @@ async function runStep(
     ...githubEnv(rc.github, job.id, path.join(rc.runnerTemp, 'event.json')),
     ...(options.scenario.env ?? {}),
     ...stepEnv,
-    RUNNER_TEMP: path.join(stepDir, 'tmp'),
+    // One RUNNER_TEMP per job, as on a runner: a file a step leaves there is there for the next step.
+    RUNNER_TEMP: path.join(rc.runnerTemp, jobKey, 'tmp'),
     GITHUB_OUTPUT: filePaths.output,
     GITHUB_STEP_SUMMARY: filePaths.summary,
     GITHUB_ENV: filePaths.env,
@@ -345,14 +348,50 @@ async function runStep(
       env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value;
     }
     ({ code, stdout, stderr } = await runProcess(options.node ?? process.execPath, [path.join(dir, spec.runs.main)], env, cwd, timeoutMs));
+  } else if (step.uses && /^actions\/(?:upload|download)-artifact@/.test(step.uses)) {
+    // Artifacts are what carries files between jobs: kept in <outDir>/artifacts/<name>, for real.
+    kind = 'simulated';
+    const withValue = (key: string) => interpolateText(step.with[key] ?? '', { ...contexts, env: stepEnv }, state).trim();
+    const name = withValue('name') || 'artifact';
+    const store = path.join(options.outDir, 'artifacts', name);
+    if (step.uses.startsWith('actions/upload-artifact@')) {
+      const sources = withValue('path')
+        .split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const missing = sources.filter((p) => !existsSync(path.resolve(cwd, p)));
+      if (sources.length === 0 || missing.length === sources.length) {
+        code = 1;
+        stdout = `::error::no files found at ${sources.join(', ') || '(no path)'} for artifact ${name}\n`;
+      } else {
+        mkdirSync(store, { recursive: true });
+        for (const p of sources.filter((q) => !missing.includes(q))) cpSync(path.resolve(cwd, p), path.join(store, path.basename(p)), { recursive: true });
+        code = 0;
+        stdout = `uploaded ${name} to ${store} (local artifact store)\n`;
+      }
+    } else if (!existsSync(store)) {
+      code = 1;
+      stdout = `::error::artifact ${name} was not uploaded by an earlier job\n`;
+    } else {
+      const target = path.resolve(cwd, withValue('path') || '.');
+      mkdirSync(target, { recursive: true });
+      cpSync(store, target, { recursive: true });
+      code = 0;
+      stdout = `downloaded ${name} into ${target} (local artifact store)\n`;
+    }
   } else if (step.uses) {
     kind = 'simulated';
     const declared = options.scenario.steps?.[step.uses.split('@')[0]!];
-    for (const [k, v] of Object.entries(declared?.outputs ?? {})) writeFileSync(filePaths.output, `${k}<<__SIM__\n${v}\n__SIM__\n`, { flag: 'a' });
+    // `$RUNNER_TEMP/…` in a declared file or output is the job's temp folder, where actions leave what
+    // is not part of the change (claude-code-action's execution file).
+    const temp = (text: string) => text.replace(/^\$RUNNER_TEMP(?=\/)/, env['RUNNER_TEMP']!);
+    for (const [k, v] of Object.entries(declared?.outputs ?? {})) writeFileSync(filePaths.output, `${k}<<__SIM__\n${temp(v)}\n__SIM__\n`, { flag: 'a' });
     for (const [file, content] of Object.entries(declared?.files ?? {})) {
-      const target = path.resolve(options.workspace, file);
-      if (!target.startsWith(path.resolve(options.workspace) + path.sep))
-        throw new WorkflowError(`scenario step ${step.uses}: file ${file} is outside the workspace`);
+      const inTemp = file.startsWith('$RUNNER_TEMP/');
+      const root = inTemp ? env['RUNNER_TEMP']! : options.workspace;
+      const target = path.resolve(root, inTemp ? file.slice('$RUNNER_TEMP/'.length) : file);
+      if (!target.startsWith(path.resolve(root) + path.sep))
+        throw new WorkflowError(`scenario step ${step.uses}: file ${file} is outside the workspace and the runner's temp folder`);
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
@@ -403,12 +442,14 @@ async function runStep(
   };
 }
 
-async function runJob(rc: RunContext, job: SimJob, matrix: Record<string, unknown>, contexts: Contexts): Promise<JobResult> {
+async function runJob(rc: RunContext, job: SimJob, matrix: Record<string, unknown>, jobContexts: Contexts): Promise<JobResult> {
   const jobKey = Object.keys(matrix).length
     ? `${job.id}-${Object.values(matrix)
         .map((v) => asText(v))
         .join('-')}`
     : job.id;
+  // One RUNNER_TEMP per job, as on a runner (runStep sets the same folder in the environment).
+  const contexts = { ...jobContexts, runner: { ...(jobContexts['runner'] as object), temp: path.join(rc.runnerTemp, jobKey, 'tmp') } };
   const jobEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...rc.workflow.env, ...job.env })) jobEnv[k] = interpolateText(v, { ...contexts, env: jobEnv }, OK);
   const steps: StepResult[] = [];
