@@ -140,12 +140,11 @@ function benchPolicy(): string {
   const deniedPaths = Array.from({ length: 10 }, (_, i) => `vendor/blob-${i}/**`);
   const forbid = Array.from({ length: 10 }, (_, i) => ({
     paths: ['**/*.ts'],
-    pattern: `eval\\(|child_process|dangerouslySet${i}`,
+    regex: `eval\\(|child_process|dangerouslySet${i}`,
     message: `forbidden construct ${i}`,
   }));
   const tiers = Array.from({ length: 5 }, (_, i) => ({ paths: [`services/svc-${i}/**`], tier: 'high' }));
   const tickets = Array.from({ length: 5 }, (_, i) => ({ paths: [`infra/env-${i}/**/*.tf`], pattern: 'PROJ-[0-9]+' }));
-  // NOTE: the shapes of denied-paths, forbid, risk-tiers and require-ticket follow the rules' policy schema; check after merge.
   const yaml = [
     'version: 1',
     'scope:',
