@@ -28419,7 +28419,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52633);
+/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54886);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62006);
 
 
@@ -28439,13 +28439,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 22 modules
-var src = __nccwpck_require__(52633);
-// EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 1 modules
-var gate = __nccwpck_require__(74496);
+// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 23 modules
+var src = __nccwpck_require__(54886);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
@@ -29097,7 +29092,14 @@ function planSideEffects(decision, request, where) {
     return plan;
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
+var gate_verdict = __nccwpck_require__(33261);
 ;// CONCATENATED MODULE: ../../packages/core/src/router/report.ts
+
+
 
 /** The gate verdict of a decision, so `fail-on` reads as everywhere: `fail` stops on reject, `warn` on human_review too. */
 const ROUTER_VERDICT = Object.freeze({ auto_approve: 'pass', human_review: 'warn', reject: 'fail' });
@@ -29118,6 +29120,34 @@ function routerReport(fields) {
         ],
         details,
     });
+}
+/**
+ * The router's conclusion once its side effects ran: the decision's reasons plus one `fail` reason per
+ * side effect that failed, the verdict the worst of them and of the decision, and the report written
+ * under `outputDir`. One place for it, so the action only wires inputs and outputs.
+ */
+function concludeRoute(fields) {
+    const reasons = fields.decision.reasons.map((r) => ({ code: r.code, severity: r.severity, message: r.message }));
+    for (const failed of fields.failedEffects)
+        reasons.push({ code: 'side-effect-failed', severity: 'fail', message: `${failed.effect}: ${failed.detail}` });
+    const verdict = (0,gate_verdict/* worstVerdict */.zP)([ROUTER_VERDICT[fields.decision.action], ...reasons.map((r) => r.severity)]);
+    const report = routerReport({
+        decision: { ...fields.decision, reasons },
+        verdict,
+        tool: fields.tool,
+        context: (0,gate_report/* pickRunContext */.ED)(fields.context),
+        startedAt: fields.startedAt,
+        finishedAt: new Date(),
+        policy: (0,gate_report/* reportPolicy */.Z_)(fields.policy),
+    });
+    return { verdict, reasons, report: (0,gate_report/* writeGateReport */.JI)(external_node_path_default().join(fields.outputDir, 'agent-gates', 'confidence-router.json'), report) };
+}
+/** The `reasons` output: each weighted signal, then each cap that bounded the decision (weight 0). */
+function reasonRows(decision) {
+    const capped = decision.reasons
+        .filter((r) => r.cap)
+        .map((r) => ({ signal: r.code, value: r.signal ?? null, weight: 0, contribution: 0, note: `${r.cap}: ${r.message}` }));
+    return [...decision.rows, ...capped];
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/router/index.ts
@@ -29274,8 +29304,6 @@ function renderDetails(summary, decision, effects) {
 
 
 
-
-
 /** confidence-router: inputs, the facts the API holds, one core decision, its side effects, outputs. Every decision is in packages/core/src/router. */
 const main = (0,src/* defineGate */.pu)({
     spec: ACTION_SPEC,
@@ -29323,36 +29351,27 @@ const main = (0,src/* defineGate */.pu)({
             ...(runUrl ? { runUrl } : {}),
         });
         const effects = await (0,src/* executeSideEffects */.NH)(plan, { ...(client ? { client } : {}), log });
-        const reasons = decision.reasons.map((r) => ({ code: r.code, severity: r.severity, message: r.message }));
-        for (const failed of effects.outcomes.filter((o) => o.state === 'failed')) {
-            reasons.push({ code: 'side-effect-failed', severity: 'fail', message: `${failed.effect}: ${failed.detail}` });
-        }
-        const verdict = (0,gate/* worstVerdict */.zP)([ROUTER_VERDICT[decision.action], ...reasons.map((r) => r.severity)]);
-        const report = routerReport({
-            decision: { ...decision, reasons },
-            verdict,
+        const { verdict, reasons, report } = concludeRoute({
+            decision,
+            failedEffects: effects.outcomes.filter((o) => o.state === 'failed'),
             tool,
-            context: (0,gate/* pickRunContext */.ED)(context),
+            context,
             startedAt,
-            finishedAt: new Date(),
-            policy: { source: policy.file ?? policy.source, digest: policy.digest },
+            policy,
+            outputDir: context.runnerTemp || context.workspace,
         });
-        const written = (0,gate/* writeGateReport */.JI)(external_node_path_default().join(context.runnerTemp || context.workspace, 'agent-gates', 'confidence-router.json'), report);
-        const capped = decision.reasons
-            .filter((r) => r.cap)
-            .map((r) => ({ signal: r.code, value: r.signal ?? null, weight: 0, contribution: 0, note: `${r.cap}: ${r.message}` }));
         const outputs = new src/* OutputSet */.Yd()
             .set('action', decision.action)
             .set('confidence', decision.confidence.toFixed(4))
             .set('risk-tier', decision.riskTier)
-            .setList('reasons', [...decision.rows, ...capped], (n) => ({ signal: 'omitted', value: n, weight: 0, contribution: 0, note: `${n} more in the report` }))
+            .setList('reasons', reasonRows(decision), (n) => ({ signal: 'omitted', value: n, weight: 0, contribution: 0, note: `${n} more in the report` }))
             .set('decision-digest', decision.decisionDigest)
             .set('author-kind', decision.authorKind)
             .set('side-effects', effects.outcomes.map((o) => ({ effect: o.effect, state: o.state, detail: o.detail })));
         return {
             verdict,
             reasons,
-            report: written,
+            report,
             outputs,
             details: (summary) => renderDetails(summary, decision, effects),
             logLine: `confidence-router: ${decision.action} (confidence ${decision.confidence}, ${decision.riskTier} risk, ${decision.authorKind})`,
@@ -29363,7 +29382,7 @@ const main = (0,src/* defineGate */.pu)({
 
 /***/ }),
 
-/***/ 52633:
+/***/ 54886:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29813,8 +29832,15 @@ function createActionsLogger() {
     };
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 1 modules
-var gate = __nccwpck_require__(74496);
+// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
+var verdict = __nccwpck_require__(33261);
+// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
+var report = __nccwpck_require__(22204);
+;// CONCATENATED MODULE: ../../packages/core/src/gate/index.ts
+
+
+
+
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/artifacts.ts
 
 
@@ -30573,7 +30599,7 @@ function readCommonInputs(input) {
     return {
         policy: input.string('policy'),
         ...(floor ? { policyFloor: floor } : {}),
-        failOn: input.oneOf('fail-on', gate/* FAIL_ON_VALUES */.Qm),
+        failOn: input.oneOf('fail-on', verdict/* FAIL_ON_VALUES */.Qm),
         summary: input.boolean('summary'),
         ...(token ? { githubToken: token } : {}),
     };
@@ -30670,7 +30696,7 @@ function defineGate(definition) {
             writeStepSummary(renderGateSummary(definition.gate, outcome));
         if (outcome.logLine)
             log.info(outcome.logLine);
-        if ((0,gate/* failsStep */.ug)(outcome.verdict, common.failOn)) {
+        if ((0,verdict/* failsStep */.ug)(outcome.verdict, common.failOn)) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
@@ -31171,50 +31197,6 @@ function formatError(value) {
 
 /***/ }),
 
-/***/ 74496:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qm: () => (/* reexport */ FAIL_ON_VALUES),
-  ug: () => (/* reexport */ failsStep),
-  ED: () => (/* reexport */ report/* pickRunContext */.ED),
-  zP: () => (/* reexport */ worstVerdict),
-  JI: () => (/* reexport */ report/* writeGateReport */.JI)
-});
-
-// UNUSED EXPORTS: GATE_REPORT_SCHEMA_ID, VERDICTS, gateReport, isUnset, mergeSettings, normaliseSha256, policySource, reportPolicy, resolveSetting
-
-;// CONCATENATED MODULE: ../../packages/core/src/gate/verdict.ts
-const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
-const FAIL_ON_VALUES = ['fail', 'warn', 'never'];
-const RANK = { pass: 0, warn: 1, fail: 2 };
-/** The one aggregation rule: the worst verdict wins, and no verdicts at all is a pass. */
-function worstVerdict(verdicts) {
-    let worst = 'pass';
-    for (const v of verdicts)
-        if (RANK[v] > RANK[worst])
-            worst = v;
-    return worst;
-}
-/** Whether a gate with this verdict fails its step under the `fail-on` input. */
-function failsStep(verdict, failOn) {
-    if (failOn === 'never')
-        return false;
-    return RANK[verdict] >= RANK[failOn];
-}
-
-// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
-var report = __nccwpck_require__(22204);
-;// CONCATENATED MODULE: ../../packages/core/src/gate/index.ts
-
-
-
-
-
-/***/ }),
-
 /***/ 22204:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31222,9 +31204,10 @@ var report = __nccwpck_require__(22204);
 /* harmony export */   ED: () => (/* binding */ pickRunContext),
 /* harmony export */   JI: () => (/* binding */ writeGateReport),
 /* harmony export */   We: () => (/* binding */ gateReport),
+/* harmony export */   Z_: () => (/* binding */ reportPolicy),
 /* harmony export */   hh: () => (/* binding */ GATE_REPORT_SCHEMA_ID)
 /* harmony export */ });
-/* unused harmony exports reportPolicy, normaliseSha256, policySource */
+/* unused harmony exports normaliseSha256, policySource */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -31303,6 +31286,36 @@ function pickRunContext(context) {
             ? { pullRequest: { number: context.pullRequest.number, baseSha: context.pullRequest.baseSha, headSha: context.pullRequest.headSha } }
             : {}),
     };
+}
+
+
+/***/ }),
+
+/***/ 33261:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qm: () => (/* binding */ FAIL_ON_VALUES),
+/* harmony export */   ug: () => (/* binding */ failsStep),
+/* harmony export */   zP: () => (/* binding */ worstVerdict)
+/* harmony export */ });
+/* unused harmony export VERDICTS */
+const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
+const FAIL_ON_VALUES = ['fail', 'warn', 'never'];
+const RANK = { pass: 0, warn: 1, fail: 2 };
+/** The one aggregation rule: the worst verdict wins, and no verdicts at all is a pass. */
+function worstVerdict(verdicts) {
+    let worst = 'pass';
+    for (const v of verdicts)
+        if (RANK[v] > RANK[worst])
+            worst = v;
+    return worst;
+}
+/** Whether a gate with this verdict fails its step under the `fail-on` input. */
+function failsStep(verdict, failOn) {
+    if (failOn === 'never')
+        return false;
+    return RANK[verdict] >= RANK[failOn];
 }
 
 

@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { createGitHubClient, defineGate, executeSideEffects, OutputSet, readEventPayload, type RestClient } from '@agent-gates/action-kit';
-import { pickRunContext, worstVerdict, writeGateReport, type GateReason } from '@agent-gates/core/gate';
-import { parseRouterInputs, planSideEffects, route, ROUTER_VERDICT, routerReport, type SideEffectRequest } from '@agent-gates/core/router';
+import { concludeRoute, parseRouterInputs, planSideEffects, reasonRows, route, type SideEffectRequest } from '@agent-gates/core/router';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { gatherFacts } from './facts.js';
 import { renderDetails } from './summary.js';
@@ -55,30 +53,20 @@ export const main = defineGate({
     });
     const effects = await executeSideEffects(plan, { ...(client ? { client } : {}), log });
 
-    const reasons: GateReason[] = decision.reasons.map((r) => ({ code: r.code, severity: r.severity, message: r.message }));
-    for (const failed of effects.outcomes.filter((o) => o.state === 'failed')) {
-      reasons.push({ code: 'side-effect-failed', severity: 'fail', message: `${failed.effect}: ${failed.detail}` });
-    }
-    const verdict = worstVerdict([ROUTER_VERDICT[decision.action], ...reasons.map((r) => r.severity)]);
-    const report = routerReport({
-      decision: { ...decision, reasons },
-      verdict,
+    const { verdict, reasons, report } = concludeRoute({
+      decision,
+      failedEffects: effects.outcomes.filter((o) => o.state === 'failed'),
       tool,
-      context: pickRunContext(context),
+      context,
       startedAt,
-      finishedAt: new Date(),
-      policy: { source: policy.file ?? policy.source, digest: policy.digest },
+      policy,
+      outputDir: context.runnerTemp || context.workspace,
     });
-    const written = writeGateReport(path.join(context.runnerTemp || context.workspace, 'agent-gates', 'confidence-router.json'), report);
-
-    const capped = decision.reasons
-      .filter((r) => r.cap)
-      .map((r) => ({ signal: r.code, value: r.signal ?? null, weight: 0, contribution: 0, note: `${r.cap}: ${r.message}` }));
     const outputs = new OutputSet<OutputName>()
       .set('action', decision.action)
       .set('confidence', decision.confidence.toFixed(4))
       .set('risk-tier', decision.riskTier)
-      .setList('reasons', [...decision.rows, ...capped], (n) => ({ signal: 'omitted', value: n, weight: 0, contribution: 0, note: `${n} more in the report` }))
+      .setList('reasons', reasonRows(decision), (n) => ({ signal: 'omitted', value: n, weight: 0, contribution: 0, note: `${n} more in the report` }))
       .set('decision-digest', decision.decisionDigest)
       .set('author-kind', decision.authorKind)
       .set(
@@ -88,7 +76,7 @@ export const main = defineGate({
     return {
       verdict,
       reasons,
-      report: written,
+      report,
       outputs,
       details: (summary) => renderDetails(summary, decision, effects),
       logLine: `confidence-router: ${decision.action} (confidence ${decision.confidence}, ${decision.riskTier} risk, ${decision.authorKind})`,

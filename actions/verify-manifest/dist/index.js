@@ -29818,6 +29818,21 @@ function reportTimeFrom(sourceDateEpoch) {
         throw new errors/* ConfigError */.xL('E_INPUT', 'SOURCE_DATE_EPOCH must be a whole number of seconds since 1970');
     return new Date(Number(sourceDateEpoch) * 1000);
 }
+/**
+ * The router-facing outputs over every manifest verified: one manifest gives its values, several give
+ * a JSON array of each, in the order of their paths.
+ */
+function manifestOutputs(result) {
+    const each = (value) => result.manifests.length === 1 ? value(result.manifests[0]) : JSON.stringify(result.manifests.map(value));
+    return {
+        model: each((m) => m.model),
+        'model-version': each((m) => m.version),
+        fingerprint: each((m) => m.fingerprint ?? ''),
+        'manifest-digest': each((m) => m.digest),
+        signer: each((m) => m.signer ?? ''),
+        'signature-kind': each((m) => m.signatureKind),
+    };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/manifest/index.ts
 /**
@@ -29965,6 +29980,7 @@ const main = (0,src/* defineGate */.pu)({
     },
     async run({ inputs, common, context, policy, log, tool }) {
         const pr = context.pullRequest;
+        const reportTime = reportTimeFrom(process.env.SOURCE_DATE_EPOCH);
         const result = await verifyManifests({
             workspace: context.workspace,
             inputs,
@@ -29972,22 +29988,16 @@ const main = (0,src/* defineGate */.pu)({
             context,
             tool,
             outputDir: external_node_path_default().join(context.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', 'verify-manifest', (0,external_node_crypto_.randomUUID)()),
-            ...withReportTime(reportTimeFrom(process.env.SOURCE_DATE_EPOCH)),
+            ...(reportTime ? { reportTime } : {}),
             ...(pr && common.githubToken
                 ? { listPullRequestCommits: pullRequestCommitLister({ token: common.githubToken, repository: context.repository, pullNumber: pr.number, log }) }
                 : {}),
         });
         assertManifestsPass(result, common.failOn);
-        // One manifest: its values. Several: a JSON array of each, in the order of their paths.
-        const each = (value) => result.manifests.length === 1 ? value(result.manifests[0]) : JSON.stringify(result.manifests.map(value));
-        const outputs = new src/* OutputSet */.Yd()
-            .set('model', each((m) => m.model))
-            .set('model-version', each((m) => m.version))
-            .set('fingerprint', each((m) => m.fingerprint ?? ''))
-            .set('manifest-digest', each((m) => m.digest))
-            .set('signer', each((m) => m.signer ?? ''))
-            .set('signature-kind', each((m) => m.signatureKind))
-            .setList('violations', result.violations.map((v) => ({ code: v.code, message: v.message, file: v.file, pointer: v.pointer })), (n) => ({ code: 'E_TRUNCATED', message: `… ${n} more in the report`, file: '', pointer: '' }));
+        const outputs = new src/* OutputSet */.Yd();
+        for (const [name, value] of Object.entries(manifestOutputs(result)))
+            outputs.set(name, value);
+        outputs.setList('violations', result.violations.map((v) => ({ code: v.code, message: v.message, file: v.file, pointer: v.pointer })), (n) => ({ code: 'E_TRUNCATED', message: `… ${n} more in the report`, file: '', pointer: '' }));
         for (const violation of result.violations.slice(0, 20)) {
             const message = `${violation.code}: ${violation.message}`;
             if (violation.severity === 'fail')
@@ -30005,9 +30015,6 @@ const main = (0,src/* defineGate */.pu)({
         };
     },
 });
-function withReportTime(time) {
-    return time ? { reportTime: time } : {};
-}
 
 
 /***/ }),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { defineGate, OutputSet } from '@agent-gates/action-kit';
-import { assertManifestsPass, reportTimeFrom, verifyManifests, type ManifestGateInputs, type VerifiedManifest } from '@agent-gates/core/manifest';
+import { assertManifestsPass, manifestOutputs, reportTimeFrom, verifyManifests, type ManifestGateInputs } from '@agent-gates/core/manifest';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { pullRequestCommitLister } from './commits.js';
 import { renderDetails } from './summary.js';
@@ -38,6 +38,7 @@ export const main = defineGate({
   },
   async run({ inputs, common, context, policy, log, tool }) {
     const pr = context.pullRequest;
+    const reportTime = reportTimeFrom(process.env.SOURCE_DATE_EPOCH);
     const result = await verifyManifests({
       workspace: context.workspace,
       inputs,
@@ -45,46 +46,20 @@ export const main = defineGate({
       context,
       tool,
       outputDir: path.join(context.runnerTemp || os.tmpdir(), 'agent-gates', 'verify-manifest', randomUUID()),
-      ...withReportTime(reportTimeFrom(process.env.SOURCE_DATE_EPOCH)),
+      ...(reportTime ? { reportTime } : {}),
       ...(pr && common.githubToken
         ? { listPullRequestCommits: pullRequestCommitLister({ token: common.githubToken, repository: context.repository, pullNumber: pr.number, log }) }
         : {}),
     });
     assertManifestsPass(result, common.failOn);
 
-    // One manifest: its values. Several: a JSON array of each, in the order of their paths.
-    const each = (value: (m: VerifiedManifest) => string) =>
-      result.manifests.length === 1 ? value(result.manifests[0] as VerifiedManifest) : JSON.stringify(result.manifests.map(value));
-    const outputs = new OutputSet<OutputName>()
-      .set(
-        'model',
-        each((m) => m.model),
-      )
-      .set(
-        'model-version',
-        each((m) => m.version),
-      )
-      .set(
-        'fingerprint',
-        each((m) => m.fingerprint ?? ''),
-      )
-      .set(
-        'manifest-digest',
-        each((m) => m.digest),
-      )
-      .set(
-        'signer',
-        each((m) => m.signer ?? ''),
-      )
-      .set(
-        'signature-kind',
-        each((m) => m.signatureKind),
-      )
-      .setList(
-        'violations',
-        result.violations.map((v) => ({ code: v.code, message: v.message, file: v.file, pointer: v.pointer })),
-        (n) => ({ code: 'E_TRUNCATED', message: `… ${n} more in the report`, file: '', pointer: '' }),
-      );
+    const outputs = new OutputSet<OutputName>();
+    for (const [name, value] of Object.entries(manifestOutputs(result))) outputs.set(name as OutputName, value);
+    outputs.setList(
+      'violations',
+      result.violations.map((v) => ({ code: v.code, message: v.message, file: v.file, pointer: v.pointer })),
+      (n) => ({ code: 'E_TRUNCATED', message: `… ${n} more in the report`, file: '', pointer: '' }),
+    );
     for (const violation of result.violations.slice(0, 20)) {
       const message = `${violation.code}: ${violation.message}`;
       if (violation.severity === 'fail') log.error(message, { title: 'verify-manifest' });
@@ -100,7 +75,3 @@ export const main = defineGate({
     };
   },
 });
-
-function withReportTime(time: Date | undefined): { reportTime?: Date } {
-  return time ? { reportTime: time } : {};
-}

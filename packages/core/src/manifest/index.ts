@@ -11,6 +11,7 @@ export { checkSubjects, subjectPathProblem } from './subjects.js';
 export type * from './types.js';
 export {
   assertManifestsPass,
+  manifestOutputs,
   reportTimeFrom,
   verifyManifests,
   type ManifestReportDetails,

@@ -278,3 +278,22 @@ export function reportTimeFrom(sourceDateEpoch: string | undefined): Date | unde
   if (!/^\d{1,12}$/.test(sourceDateEpoch)) throw new ConfigError('E_INPUT', 'SOURCE_DATE_EPOCH must be a whole number of seconds since 1970');
   return new Date(Number(sourceDateEpoch) * 1000);
 }
+
+/**
+ * The router-facing outputs over every manifest verified: one manifest gives its values, several give
+ * a JSON array of each, in the order of their paths.
+ */
+export function manifestOutputs(
+  result: VerifyManifestsResult,
+): Record<'model' | 'model-version' | 'fingerprint' | 'manifest-digest' | 'signer' | 'signature-kind', string> {
+  const each = (value: (m: VerifiedManifest) => string) =>
+    result.manifests.length === 1 ? value(result.manifests[0]!) : JSON.stringify(result.manifests.map(value));
+  return {
+    model: each((m) => m.model),
+    'model-version': each((m) => m.version),
+    fingerprint: each((m) => m.fingerprint ?? ''),
+    'manifest-digest': each((m) => m.digest),
+    signer: each((m) => m.signer ?? ''),
+    'signature-kind': each((m) => m.signatureKind),
+  };
+}
