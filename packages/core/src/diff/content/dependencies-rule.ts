@@ -5,6 +5,7 @@
  */
 
 import type { FileChange, Finding, Rule, RuleContext } from '../types.js';
+import { mapInOrder } from './concurrency.js';
 import { compareVersions, type Ecosystem } from './versions.js';
 import { dependencyParser, UnparsedError, type Dependency, type DependencyFile } from './deps/index.js';
 
@@ -201,6 +202,7 @@ const MAX_LOCATED_PER_FILE = 200;
  */
 function withLines(findings: readonly Finding[], subjects: ReadonlyMap<Finding, string>, text: string, ecosystem: Ecosystem): Finding[] {
   let lines: string[] | undefined;
+  let folded: string[] | undefined;
   return findings.map((finding, index) => {
     const subject = subjects.get(finding)?.replace(/ \(override\)$/, '');
     if (!subject || index >= MAX_LOCATED_PER_FILE) return finding;
@@ -212,11 +214,24 @@ function withLines(findings: readonly Finding[], subjects: ReadonlyMap<Finding, 
       return at === -1 ? finding : { ...finding, line: at + 1 };
     }
     const escaped = subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const body = ecosystem === 'pypi' ? escaped.replace(/\\?[-_.]/g, '[-_.]') : escaped;
-    const pattern = new RegExp(`(?<![\\w@/.-])${body}(?![\\w/-])`, ecosystem === 'pypi' ? 'i' : '');
-    const at = lines.findIndex((line) => pattern.test(line));
+    const pypi = ecosystem === 'pypi';
+    const body = pypi ? escaped.replace(/\\?[-_.]/g, '[-_.]') : escaped;
+    let pattern: RegExp | undefined;
+    // A line can only match if it holds the name (for Python, its letters and digits in any case): a
+    // plain search rules out most lines before the pattern is compiled or run.
+    // (Non-ASCII names skip it: their case folding is the pattern's to decide.)
+    const needle = !pypi ? subject : /^[\x20-\x7e]*$/.test(subject) ? looseName(subject) : '';
+    folded ??= pypi ? lines.map(looseName) : undefined;
+    const at = (folded ?? lines).findIndex(
+      (text, i) => text.includes(needle) && (pattern ??= new RegExp(`(?<![\\w@/.-])${body}(?![\\w/-])`, pypi ? 'i' : '')).test(lines![i]!),
+    );
     return at === -1 ? finding : { ...finding, line: at + 1 };
   });
+}
+
+/** A Python name's letters and digits, lower-cased: what pip's case- and separator-insensitive match keeps. */
+function looseName(text: string): string {
+  return text.toLowerCase().replace(/[-_.]/g, '');
 }
 
 /**
@@ -296,9 +311,9 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
   return {
     name: 'dependencies',
     async run(ctx) {
-      const findings: Finding[] = [];
-      for (const change of ctx.changes.files) findings.push(...(await judge(ctx, change)));
-      return findings;
+      // A few files at once, in order: their reads queue up in the content reader instead of waiting in turn.
+      const perFile = await mapInOrder(ctx.changes.files, 8, (change) => judge(ctx, change));
+      return perFile.flat();
     },
   };
 }

@@ -39,6 +39,12 @@ export interface ReadGitOptions {
    * kept, and the change set is incomplete: a change too large to read whole never passes.
    */
   maxAddedLineBytes?: number;
+  /**
+   * Called with each file, its added lines included, as soon as the diff stream has all of it (git's
+   * order, the order of `changes.files`); the files returned then hold no added lines, so a large change
+   * is judged as it streams instead of kept whole. Symbolic-link targets are not known yet at this point.
+   */
+  onFile?: (file: FileChange) => void;
   signal?: AbortSignal;
 }
 
@@ -105,6 +111,8 @@ export interface ReadWorkingTreeOptions {
   renameLimit?: number;
   maxContentBytes?: number;
   maxAddedLineBytes?: number;
+  /** As in ReadGitOptions. */
+  onFile?: (file: FileChange) => void;
   signal?: AbortSignal;
 }
 
@@ -249,7 +257,7 @@ async function diffTrees(
   workspace: string,
   from: string,
   to: string,
-  options: { renameLimit?: number; maxAddedLineBytes?: number; signal?: AbortSignal },
+  options: { renameLimit?: number; maxAddedLineBytes?: number; onFile?: (file: FileChange) => void; signal?: AbortSignal },
 ): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
   if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
@@ -262,7 +270,7 @@ async function diffTrees(
   const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
   const copies = counts.added * (counts.deleted + counts.modified) <= limit;
   const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-  const parser = new GitDiffParser(budget);
+  const parser = new GitDiffParser(budget, options.onFile);
   // .gitattributes come from the working tree and the index, which the change itself controls in CI:
   // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
   // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
