@@ -12,6 +12,9 @@ import { diffScopeDetails, writeDiffScopeReport, writeTextFile, type DiffScopeDe
 import { toSarif } from './sarif.js';
 import type { ChangeSet, ContentSource, FileChange, Finding, LineScan, RiskTier, Rule } from './types.js';
 
+/** Each file with its added lines as the diff streams, and the content source that can already read it. */
+export type OnFile = (file: FileChange, content: ContentSource) => void;
+
 export interface ReadResult {
   changes: ChangeSet;
   content: ContentSource;
@@ -24,8 +27,8 @@ export interface ReadResult {
  */
 export interface DiffScopeParts {
   /** `onFile`: each file with its added lines as the diff streams; the files returned may then hold none. */
-  readGitChanges(options: { workspace: string; base: string; head: string; deepen?: boolean; onFile?: (file: FileChange) => void }): Promise<ReadResult>;
-  readWorkingTree(options: { workspace: string; base: string; onFile?: (file: FileChange) => void }): Promise<ReadResult>;
+  readGitChanges(options: { workspace: string; base: string; head: string; deepen?: boolean; onFile?: OnFile }): Promise<ReadResult>;
+  readWorkingTree(options: { workspace: string; base: string; onFile?: OnFile }): Promise<ReadResult>;
   readApiChanges(options: { pull: unknown; files: unknown; readContent?: unknown }): Promise<ReadResult>;
   diffDigest(changes: ChangeSet): string;
   /** Every rule the policy asks for (scope and content rules). */
@@ -85,9 +88,9 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
     for (const rule of rules) if (rule.begin) scans.set(rule, rule.begin());
     const all = [...scans.values()];
     let fed = 0;
-    const onFile = (file: FileChange) => {
+    const onFile: OnFile = (file, content) => {
       fed++;
-      for (const scan of all) scan.file(file);
+      for (const scan of all) scan.file(file, content);
     };
     // A reader that fed no file kept the lines in its change set: the rules run on it whole. One that
     // fed some but not all would leave lines unjudged: never a verdict on that.

@@ -122,7 +122,8 @@ export interface RuleContext {
  * the ChangeSet holds afterwards may have none (`addedLines` empty, counts kept).
  */
 export interface LineScan {
-  file(file: FileChange): void;
+  /** `content` reads the change's files already (a rule may start reading this file's sides at once). */
+  file(file: FileChange, content: ContentSource): void;
   /** Every file was fed: the findings, the rule's whole run (`ctx.changes.files` in the same order). */
   finish(ctx: RuleContext): Promise<readonly Finding[]>;
 }
@@ -142,6 +143,6 @@ export interface Rule {
 /** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */
 export function runScan(begin: () => LineScan, ctx: RuleContext): Promise<readonly Finding[]> {
   const scan = begin();
-  for (const file of ctx.changes.files) scan.file(file);
+  for (const file of ctx.changes.files) scan.file(file, ctx.content);
   return scan.finish(ctx);
 }

@@ -1,17 +1,54 @@
 /**
- * `fn` over `items` with at most `limit` calls pending at once; the results in the order of `items`.
- * Rules that read file content use it so reads queue up in the content reader (one git process answers
- * them back to back) instead of each waiting for the one before, and stay bounded in memory.
+ * Jobs started as they come (at most `limit` running), their results kept in the order they were
+ * added. Content rules add one per file while the diff still streams, so reading and judging files
+ * overlaps git producing the rest; `results()` waits for all of them and rethrows the first failure.
  */
-export async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T, i);
+export class OrderedJobs<R> {
+  private readonly results: R[] = [];
+  private readonly waiting: Array<{ index: number; job: () => Promise<R> }> = [];
+  private running = 0;
+  private added = 0;
+  private failure: { error: unknown } | undefined;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  get count(): number {
+    return this.added;
+  }
+
+  add(job: () => Promise<R>): void {
+    this.waiting.push({ index: this.added++, job });
+    this.pump();
+  }
+
+  async all(): Promise<R[]> {
+    if (this.running > 0 || this.waiting.length > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.failure) throw this.failure.error;
+    return this.results;
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.waiting.length > 0 && !this.failure) {
+      const { index, job } = this.waiting.shift()!;
+      this.running++;
+      job().then(
+        (result) => {
+          this.results[index] = result;
+          this.done();
+        },
+        (error: unknown) => {
+          this.failure ??= { error };
+          this.waiting.length = 0;
+          this.done();
+        },
+      );
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  }
+
+  private done(): void {
+    this.running--;
+    this.pump();
+    if (this.running === 0 && this.waiting.length === 0) this.idle?.();
+  }
 }

@@ -4,8 +4,8 @@
  * test files: `.skip()` in production code is somebody's API, not a skipped test.
  */
 
-import type { FileChange, Finding, LineScan, Rule, RuleContext } from '../types.js';
-import { mapInOrder } from './concurrency.js';
+import { runScan, type ContentSource, type FileChange, type Finding, type LineScan, type Rule, type RuleContext } from '../types.js';
+import { OrderedJobs } from './concurrency.js';
 import { blankCommentsAndStrings, type SourceLanguage } from './lexer.js';
 import { rustHasTests, sourceLanguage, testPathKind } from './test-files.js';
 
@@ -73,7 +73,7 @@ interface Side {
   readonly isTest: boolean;
 }
 
-async function readSide(ctx: RuleContext, side: 'base' | 'head', path: string): Promise<Side | undefined> {
+async function readSide(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string): Promise<Side | undefined> {
   const language = sourceLanguage(path);
   const kind = testPathKind(path);
   if (!language || (!kind && language !== 'rust')) return undefined;
@@ -104,7 +104,7 @@ export function testsRule(options: TestsOptions): Rule {
     readonly lines: Uint32Array;
     readonly markerCandidate: boolean;
   }
-  const judge = async (ctx: RuleContext, change: FileChange, added: Added | undefined): Promise<Finding[]> => {
+  const judge = async (ctx: Pick<RuleContext, 'content'>, change: FileChange, added: Added | undefined): Promise<Finding[]> => {
     const findings: Finding[] = [];
     const basePath = change.status === 'renamed' ? change.oldPath : change.status === 'added' || change.status === 'copied' ? undefined : change.path;
     const headPath = change.status === 'deleted' ? undefined : change.path;
@@ -169,37 +169,35 @@ export function testsRule(options: TestsOptions): Rule {
   };
 
   const begin = (): LineScan => {
-    // By the file's place in the change: only files that may be tests at head keep anything.
-    const kept = new Map<number, Added>();
-    let index = 0;
+    // Each file is judged as it arrives (its reads pipelined through the content reader while the diff
+    // still streams), a few at a time, and its findings kept in the change's order.
+    const jobs = new OrderedJobs<Finding[]>(CONCURRENT_FILES);
     return {
-      file(change: FileChange) {
-        const at = index++;
-        if (change.status === 'deleted' || change.addedLines.length === 0 || !mayBeTest(change.path)) return;
-        const language = sourceLanguage(change.path);
-        const markers = language !== undefined ? MARKERS[language] : [];
-        kept.set(at, {
-          lines: Uint32Array.from(change.addedLines, (added) => added.line),
-          markerCandidate: change.addedLines.some((added) => markers.some((m) => m.pattern.test(added.text))),
-        });
-      },
-      async finish(ctx) {
-        if (index !== ctx.changes.files.length) throw new Error(`tests rule: scanned ${index} files, judged ${ctx.changes.files.length}`);
+      file(change: FileChange, content: ContentSource) {
+        let added: Added | undefined;
+        if (change.status !== 'deleted' && change.addedLines.length > 0 && mayBeTest(change.path)) {
+          const language = sourceLanguage(change.path);
+          const markers = language !== undefined ? MARKERS[language] : [];
+          added = {
+            lines: Uint32Array.from(change.addedLines, (a) => a.line),
+            markerCandidate: change.addedLines.some((a) => markers.some((m) => m.pattern.test(a.text))),
+          };
+        }
         // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
         // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
-        // Files are judged a few at a time (their reads pipelined through one git process), in order.
-        const perFile = await mapInOrder(ctx.changes.files, CONCURRENT_FILES, (change, i) => judge(ctx, change, kept.get(i)));
-        return perFile.flat();
+        if (!mayBeTest(change.path) && !mayBeTest(change.oldPath ?? change.path)) {
+          jobs.add(() => Promise.resolve([]));
+          return;
+        }
+        // The job keeps the file without its lines: only the numbers above are needed later.
+        const kept: FileChange = { ...change, addedLines: [] };
+        jobs.add(() => judge({ content }, kept, added));
+      },
+      async finish(ctx) {
+        if (jobs.count !== ctx.changes.files.length) throw new Error(`tests rule: scanned ${jobs.count} files, judged ${ctx.changes.files.length}`);
+        return (await jobs.all()).flat();
       },
     };
   };
-  return {
-    name: 'tests',
-    begin,
-    run: (ctx) => {
-      const scan = begin();
-      for (const file of ctx.changes.files) scan.file(file);
-      return scan.finish(ctx);
-    },
-  };
+  return { name: 'tests', begin, run: (ctx) => runScan(begin, ctx) };
 }
