@@ -8,7 +8,7 @@ export * from './annotations.js';
 export * from './artifacts.js';
 export * from './context.js';
 export type * from './logger.js';
-export { createGitHubClient, type GitHubClient } from './octokit.js';
+export { createGitHubClient, rateLimitWait, RateLimitError, type GitHubClient, type RateLimitOptions } from './octokit.js';
 export * from './gate.js';
 export * from './worker.js';
 export * from './side-effects.js';

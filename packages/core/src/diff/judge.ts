@@ -1,7 +1,7 @@
 import type { GateReason } from '../gate/report.js';
 import { worstVerdict, type Verdict } from '../gate/verdict.js';
 import { compareClaim, type ClaimComparison, type ClaimedFiles } from './claimed.js';
-import { RISK_TIERS, type ChangeSet, type ContentSource, type Finding, type RiskTier, type Rule } from './types.js';
+import { RISK_TIERS, type ChangeSet, type ContentSource, type Finding, type LineScan, type RiskTier, type Rule } from './types.js';
 
 /** The risk grader: a deterministic floor from the findings and the change (rules' `riskTier`). */
 export type RiskGrader = (findings: readonly Finding[], changes: ChangeSet) => { tier: RiskTier; why: readonly string[] };
@@ -10,6 +10,11 @@ export interface JudgeInput {
   readonly changes: ChangeSet;
   readonly content: ContentSource;
   readonly rules: readonly Rule[];
+  /**
+   * Line scans the reader already fed every file of `changes` (with their added lines), by rule: those
+   * rules finish their scan instead of running, since `changes` may no longer hold the lines.
+   */
+  readonly scans?: ReadonlyMap<Rule, LineScan>;
   readonly risk: RiskGrader;
   /** What the agent claimed to change; absent when `claimed-files` was not given. */
   readonly claimed?: ClaimedFiles;
@@ -71,7 +76,12 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export async function judgeDiff(input: JudgeInput): Promise<DiffJudgement> {
   const { changes } = input;
   const ctx = { changes, content: input.content };
-  const perRule = await Promise.all(input.rules.map((rule) => rule.run(ctx)));
+  const perRule = await Promise.all(
+    input.rules.map((rule) => {
+      const scan = input.scans?.get(rule);
+      return scan ? scan.finish(ctx) : rule.run(ctx);
+    }),
+  );
   const findings: Finding[] = [];
   perRule.forEach((list, i) => {
     for (const finding of list) {

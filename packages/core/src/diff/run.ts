@@ -10,7 +10,10 @@ import { judgeDiff, type DiffJudgement } from './judge.js';
 import type { DiffScopePlan } from './plan.js';
 import { diffScopeDetails, writeDiffScopeReport, writeTextFile, type DiffScopeDetails } from './report.js';
 import { toSarif } from './sarif.js';
-import type { ChangeSet, ContentSource, Finding, RiskTier, Rule } from './types.js';
+import type { ChangeSet, ContentSource, FileChange, Finding, LineScan, RiskTier, Rule } from './types.js';
+
+/** Each file with its added lines as the diff streams, and the content source that can already read it. */
+export type OnFile = (file: FileChange, content: ContentSource) => void;
 
 export interface ReadResult {
   changes: ChangeSet;
@@ -23,8 +26,9 @@ export interface ReadResult {
  * not function properties: the real readers take narrower option types than `unknown`.
  */
 export interface DiffScopeParts {
-  readGitChanges(options: { workspace: string; base: string; head: string; deepen?: boolean }): Promise<ReadResult>;
-  readWorkingTree(options: { workspace: string; base: string }): Promise<ReadResult>;
+  /** `onFile`: each file with its added lines as the diff streams; the files returned may then hold none. */
+  readGitChanges(options: { workspace: string; base: string; head: string; deepen?: boolean; onFile?: OnFile }): Promise<ReadResult>;
+  readWorkingTree(options: { workspace: string; base: string; onFile?: OnFile }): Promise<ReadResult>;
   readApiChanges(options: { pull: unknown; files: unknown; readContent?: unknown }): Promise<ReadResult>;
   diffDigest(changes: ChangeSet): string;
   /** Every rule the policy asks for (scope and content rules). */
@@ -65,9 +69,42 @@ export interface DiffScopeRun {
   omittedAnnotations: number;
 }
 
-async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions): Promise<{ read: ReadResult; fallback?: string }> {
+interface Streamed {
+  read: ReadResult;
+  fallback?: string;
+  /** The line scans the git readers fed file by file, by rule; absent when the change was read whole (API). */
+  scans?: Map<Rule, LineScan>;
+}
+
+/**
+ * Reads the change. The git readers stream it: each file goes through every rule's line scan as soon
+ * as the diff has all of it, so its added lines are judged while git is still producing the rest and
+ * are not held for the whole change.
+ */
+async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, rules: readonly Rule[]): Promise<Streamed> {
   const { plan } = options;
-  if (plan.mode === 'working-tree') return { read: await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base }) };
+  const streaming = () => {
+    const scans = new Map<Rule, LineScan>();
+    for (const rule of rules) if (rule.begin) scans.set(rule, rule.begin());
+    const all = [...scans.values()];
+    let fed = 0;
+    const onFile: OnFile = (file, content) => {
+      fed++;
+      for (const scan of all) scan.file(file, content);
+    };
+    // A reader that fed no file kept the lines in its change set: the rules run on it whole. One that
+    // fed some but not all would leave lines unjudged: never a verdict on that.
+    const settle = (read: ReadResult): Streamed => {
+      if (fed === 0) return { read };
+      if (fed !== read.changes.files.length) throw new Error(`the diff reader streamed ${fed} files but returned ${read.changes.files.length}`);
+      return { read, scans };
+    };
+    return { onFile, settle };
+  };
+  if (plan.mode === 'working-tree') {
+    const { onFile, settle } = streaming();
+    return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+  }
   const viaApi = async () => {
     if (!options.api) throw new ConfigError('E_INPUT', 'input "mode" needs the REST API, but there is no pull request or "github-token" to read it with');
     const [pull, files] = await Promise.all([options.api.pull(), options.api.files()]);
@@ -76,8 +113,10 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions):
   if (plan.mode === 'api') return { read: await viaApi() };
   const head = plan.head!;
   try {
-    return { read: await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true }) };
+    const { onFile, settle } = streaming();
+    return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile }));
   } catch (error) {
+    // A fallback reads the change whole through the API; what the git attempt scanned is dropped with its scans.
     // Only "the commits are not here" sends auto mode to the API; a bad ref or a broken git is the user's to see.
     if (plan.mode !== 'auto' || !options.api || !isConfigError(error) || error.code !== 'E_GIT') throw error;
     const fallback = `local git could not read the change (${error.message}); read it through the REST API instead`;
@@ -94,21 +133,23 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const { plan } = options;
-  const { read, fallback } = await readChanges(parts, options);
+  const policyFile = options.policy.source === 'file' ? options.policy.file : undefined;
+  // Built before the read (they need only the policy), so the readers can feed them file by file.
+  const rules = parts.rules(plan.policy, {
+    ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
+    ...(policyFile !== undefined ? { policyFile } : {}),
+  });
+  const { read, fallback, scans } = await readChanges(parts, options, rules);
   const pr = plan.pullRequest;
   // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
   const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
   const changes: ChangeSet = extraMessages.length > 0 ? { ...read.changes, messages: [...read.changes.messages, ...extraMessages] } : read.changes;
 
-  const policyFile = options.policy.source === 'file' ? options.policy.file : undefined;
-  const rules = parts.rules(plan.policy, {
-    ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
-    ...(policyFile !== undefined ? { policyFile } : {}),
-  });
   const judgement = await judgeDiff({
     changes,
     content: read.content,
     rules,
+    ...(scans ? { scans } : {}),
     risk: (findings, c) => parts.risk(findings, c, plan.policy),
     ...(plan.claimed ? { claimed: plan.claimed } : {}),
   });

@@ -115,9 +115,34 @@ export interface RuleContext {
   readonly content: ContentSource;
 }
 
+/**
+ * The part of a rule that reads added lines, fed one file at a time while the reader streams the diff,
+ * so a million added lines are judged as they arrive and never held for the whole change. Files come
+ * in the change's order (the order of `ChangeSet.files`), each once, with its added lines; the files
+ * the ChangeSet holds afterwards may have none (`addedLines` empty, counts kept).
+ */
+export interface LineScan {
+  /** `content` reads the change's files already (a rule may start reading this file's sides at once). */
+  file(file: FileChange, content: ContentSource): void;
+  /** Every file was fed: the findings, the rule's whole run (`ctx.changes.files` in the same order). */
+  finish(ctx: RuleContext): Promise<readonly Finding[]>;
+}
+
 /** One rule (or family of rules) of diff-scope: reads the context, returns what it found. */
 export interface Rule {
   /** The rule family, as in `Finding.rule`. */
   readonly name: string;
   run(ctx: RuleContext): Promise<readonly Finding[]>;
+  /**
+   * For rules that read added lines: a fresh scan for one change. `run(ctx)` is the same as `begin()`,
+   * `file()` for every file of `ctx.changes`, then `finish(ctx)`.
+   */
+  begin?(): LineScan;
+}
+
+/** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */
+export function runScan(begin: () => LineScan, ctx: RuleContext): Promise<readonly Finding[]> {
+  const scan = begin();
+  for (const file of ctx.changes.files) scan.file(file, ctx.content);
+  return scan.finish(ctx);
 }

@@ -110,3 +110,22 @@ describe('modes: file names', () => {
     expect(found[0]?.message).toContain('646174612f636166e92e747874');
   });
 });
+
+describe('modes: API mode', () => {
+  it('says the mode checks did not run, as a warning, since the REST listing has no modes', async () => {
+    const p = defaults();
+    const found = await run(modesRule(p), changes([file('bin/run.sh', { status: 'added' })], { mode: 'api' }));
+    expect(found).toEqual([
+      expect.objectContaining({
+        code: 'modes-unchecked',
+        severity: 'warn',
+        message: expect.stringMatching(/executable-bit, symbolic-link and submodule checks did not run/),
+      }),
+    ]);
+  });
+
+  it('adds nothing of the kind in git mode', async () => {
+    const found = await run(modesRule(defaults()), changes([file('bin/run.sh', { status: 'added', newMode: '100644' })]));
+    expect(codes(found)).toEqual([]);
+  });
+});

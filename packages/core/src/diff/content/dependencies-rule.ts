@@ -4,7 +4,8 @@
  * them; new packages are listed as a risk signal; a file it cannot parse is never a silent pass.
  */
 
-import type { FileChange, Finding, Rule, RuleContext } from '../types.js';
+import { runScan, type ContentSource, type FileChange, type Finding, type LineScan, type Rule, type RuleContext } from '../types.js';
+import { OrderedJobs } from './concurrency.js';
 import { compareVersions, type Ecosystem } from './versions.js';
 import { dependencyParser, UnparsedError, type Dependency, type DependencyFile } from './deps/index.js';
 
@@ -201,6 +202,7 @@ const MAX_LOCATED_PER_FILE = 200;
  */
 function withLines(findings: readonly Finding[], subjects: ReadonlyMap<Finding, string>, text: string, ecosystem: Ecosystem): Finding[] {
   let lines: string[] | undefined;
+  let folded: string[] | undefined;
   return findings.map((finding, index) => {
     const subject = subjects.get(finding)?.replace(/ \(override\)$/, '');
     if (!subject || index >= MAX_LOCATED_PER_FILE) return finding;
@@ -211,12 +213,45 @@ function withLines(findings: readonly Finding[], subjects: ReadonlyMap<Finding, 
       const at = needle === '' ? -1 : lines.findIndex((line) => line.includes(needle));
       return at === -1 ? finding : { ...finding, line: at + 1 };
     }
+    if (ecosystem !== 'pypi') {
+      const at = lines.findIndex((line) => hasWord(line, subject));
+      return at === -1 ? finding : { ...finding, line: at + 1 };
+    }
     const escaped = subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const body = ecosystem === 'pypi' ? escaped.replace(/\\?[-_.]/g, '[-_.]') : escaped;
-    const pattern = new RegExp(`(?<![\\w@/.-])${body}(?![\\w/-])`, ecosystem === 'pypi' ? 'i' : '');
-    const at = lines.findIndex((line) => pattern.test(line));
+    const body = escaped.replace(/\\?[-_.]/g, '[-_.]');
+    let pattern: RegExp | undefined;
+    // A line can only match if it holds the name's letters and digits in any case: a plain search rules
+    // out most lines before the pattern is compiled or run. (Non-ASCII names skip it: their case
+    // folding is the pattern's to decide.)
+    const needle = /^[\x20-\x7e]*$/.test(subject) ? looseName(subject) : '';
+    folded ??= lines.map(looseName);
+    const at = folded.findIndex((text, i) => text.includes(needle) && (pattern ??= new RegExp(`(?<![\\w@/.-])${body}(?![\\w/-])`, 'i')).test(lines![i]!));
     return at === -1 ? finding : { ...finding, line: at + 1 };
   });
+}
+
+const WORD_BEFORE = /[\w@/.-]/;
+const WORD_AFTER = /[\w/-]/;
+
+/**
+ * Whether `name` appears in `line` as a whole package name: not preceded by a word character, `@`, `/`,
+ * `.` or `-`, nor followed by a word character, `/` or `-` (the pattern `(?<![\w@/.-])name(?![\w/-])`,
+ * without compiling one per name).
+ */
+function hasWord(line: string, name: string): boolean {
+  if (name === '') return false;
+  for (let at = line.indexOf(name); at !== -1; at = line.indexOf(name, at + 1)) {
+    if (at > 0 && WORD_BEFORE.test(line[at - 1]!)) continue;
+    const after = at + name.length;
+    if (after < line.length && WORD_AFTER.test(line[after]!)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** A Python name's letters and digits, lower-cased: what pip's case- and separator-insensitive match keeps. */
+function looseName(text: string): string {
+  return text.toLowerCase().replace(/[-_.]/g, '');
 }
 
 /**
@@ -239,7 +274,7 @@ function unparsed(path: string, message: string): Finding {
   };
 }
 
-async function readText(ctx: RuleContext, side: 'base' | 'head', path: string): Promise<string | undefined | Error> {
+async function readText(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string): Promise<string | undefined | Error> {
   const bytes = await ctx.content.read(side, path);
   if (bytes === undefined) return undefined;
   if (bytes.length > MAX_DEPENDENCY_FILE_BYTES)
@@ -253,7 +288,7 @@ function parseMessage(error: unknown): string {
 }
 
 export function dependenciesRule(options: DependenciesOptions): Rule {
-  const judge = async (ctx: RuleContext, change: FileChange): Promise<Finding[]> => {
+  const judge = async (ctx: Pick<RuleContext, 'content'>, change: FileChange): Promise<Finding[]> => {
     if (change.status === 'deleted') return [];
     const parser = dependencyParser(change.path);
     if (!parser) return [];
@@ -293,12 +328,24 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
     return compareDependencyFiles(change.path, basePath, base, head, options, headText);
   };
 
-  return {
-    name: 'dependencies',
-    async run(ctx) {
-      const findings: Finding[] = [];
-      for (const change of ctx.changes.files) findings.push(...(await judge(ctx, change)));
-      return findings;
-    },
+  const begin = (): LineScan => {
+    // Each manifest or lockfile is read and compared as it arrives, while the diff still streams, a few
+    // at a time; findings stay in the change's order.
+    const jobs = new OrderedJobs<Finding[]>(8);
+    return {
+      file(change: FileChange, content: ContentSource) {
+        if (change.status === 'deleted' || !dependencyParser(change.path)) {
+          jobs.add(() => Promise.resolve([]));
+          return;
+        }
+        const kept: FileChange = { ...change, addedLines: [] };
+        jobs.add(() => judge({ content }, kept));
+      },
+      async finish(ctx) {
+        if (jobs.count !== ctx.changes.files.length) throw new Error(`dependencies rule: scanned ${jobs.count} files, judged ${ctx.changes.files.length}`);
+        return (await jobs.all()).flat();
+      },
+    };
   };
+  return { name: 'dependencies', begin, run: (ctx) => runScan(begin, ctx) };
 }

@@ -4,7 +4,8 @@
  * test files: `.skip()` in production code is somebody's API, not a skipped test.
  */
 
-import type { FileChange, Finding, Rule, RuleContext } from '../types.js';
+import { runScan, type ContentSource, type FileChange, type Finding, type LineScan, type Rule, type RuleContext } from '../types.js';
+import { OrderedJobs } from './concurrency.js';
 import { blankCommentsAndStrings, type SourceLanguage } from './lexer.js';
 import { rustHasTests, sourceLanguage, testPathKind } from './test-files.js';
 
@@ -72,7 +73,7 @@ interface Side {
   readonly isTest: boolean;
 }
 
-async function readSide(ctx: RuleContext, side: 'base' | 'head', path: string): Promise<Side | undefined> {
+async function readSide(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string): Promise<Side | undefined> {
   const language = sourceLanguage(path);
   const kind = testPathKind(path);
   if (!language || (!kind && language !== 'rust')) return undefined;
@@ -91,11 +92,19 @@ function mayBeTest(path: string | undefined): boolean {
   return testPathKind(path) !== undefined || sourceLanguage(path) === 'rust';
 }
 
+/** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
+const CONCURRENT_FILES = 16;
+
 export function testsRule(options: TestsOptions): Rule {
   const verdict = (allowed: boolean) =>
     allowed ? { severity: 'pass' as const, tier: 'medium' as const } : { severity: 'fail' as const, tier: 'high' as const };
 
-  const judge = async (ctx: RuleContext, change: FileChange): Promise<Finding[]> => {
+  /** What a file's added lines say, kept from the scan: their head line numbers, and whether one could hold a marker. */
+  interface Added {
+    readonly lines: Uint32Array;
+    readonly markerCandidate: boolean;
+  }
+  const judge = async (ctx: Pick<RuleContext, 'content'>, change: FileChange, added: Added | undefined): Promise<Finding[]> => {
     const findings: Finding[] = [];
     const basePath = change.status === 'renamed' ? change.oldPath : change.status === 'added' || change.status === 'copied' ? undefined : change.path;
     const headPath = change.status === 'deleted' ? undefined : change.path;
@@ -107,7 +116,7 @@ export function testsRule(options: TestsOptions): Rule {
     // The head is read to compare counts, or when an added line could hold a marker: blanking only
     // removes text, so a line whose raw text matches no marker cannot match once blanked.
     const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
-    const markerCandidate = headLanguage !== undefined && change.addedLines.some((added) => MARKERS[headLanguage].some((m) => m.pattern.test(added.text)));
+    const markerCandidate = headLanguage !== undefined && (added?.markerCandidate ?? false);
     const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
     const head = needHead ? await readSide(ctx, 'head', headPath) : undefined;
 
@@ -134,12 +143,12 @@ export function testsRule(options: TestsOptions): Rule {
         decidedBy: 'scope.tests.allow-fewer',
       });
     }
-    if (head?.isTest && headPath && change.addedLines.length > 0) {
+    if (head?.isTest && headPath && added && added.lines.length > 0) {
       const language = sourceLanguage(headPath)!;
       const lines = head.code.split('\n');
-      for (const added of change.addedLines) {
+      for (const line of added.lines) {
         // The line's text is never echoed: a test line may hold a credential the secrets rule reports.
-        const code = lines[added.line - 1];
+        const code = lines[line - 1];
         if (code === undefined) continue;
         for (const marker of MARKERS[language]) {
           if (!marker.pattern.test(code)) continue;
@@ -147,9 +156,9 @@ export function testsRule(options: TestsOptions): Rule {
             rule: 'tests',
             code: marker.code,
             ...verdict(options.allowSkipped),
-            message: `${headPath}:${added.line} adds a ${marker.code === 'test-focused' ? 'focused test' : 'skipped test'} (${marker.what}).`,
+            message: `${headPath}:${line} adds a ${marker.code === 'test-focused' ? 'focused test' : 'skipped test'} (${marker.what}).`,
             path: headPath,
-            line: added.line,
+            line,
             decidedBy: 'scope.tests.allow-skipped',
           });
           break;
@@ -159,14 +168,36 @@ export function testsRule(options: TestsOptions): Rule {
     return findings;
   };
 
-  return {
-    name: 'tests',
-    async run(ctx) {
-      const findings: Finding[] = [];
-      // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
-      // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
-      for (const change of ctx.changes.files) findings.push(...(await judge(ctx, change)));
-      return findings;
-    },
+  const begin = (): LineScan => {
+    // Each file is judged as it arrives (its reads pipelined through the content reader while the diff
+    // still streams), a few at a time, and its findings kept in the change's order.
+    const jobs = new OrderedJobs<Finding[]>(CONCURRENT_FILES);
+    return {
+      file(change: FileChange, content: ContentSource) {
+        let added: Added | undefined;
+        if (change.status !== 'deleted' && change.addedLines.length > 0 && mayBeTest(change.path)) {
+          const language = sourceLanguage(change.path);
+          const markers = language !== undefined ? MARKERS[language] : [];
+          added = {
+            lines: Uint32Array.from(change.addedLines, (a) => a.line),
+            markerCandidate: change.addedLines.some((a) => markers.some((m) => m.pattern.test(a.text))),
+          };
+        }
+        // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
+        // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
+        if (!mayBeTest(change.path) && !mayBeTest(change.oldPath ?? change.path)) {
+          jobs.add(() => Promise.resolve([]));
+          return;
+        }
+        // The job keeps the file without its lines: only the numbers above are needed later.
+        const kept: FileChange = { ...change, addedLines: [] };
+        jobs.add(() => judge({ content }, kept, added));
+      },
+      async finish(ctx) {
+        if (jobs.count !== ctx.changes.files.length) throw new Error(`tests rule: scanned ${jobs.count} files, judged ${ctx.changes.files.length}`);
+        return (await jobs.all()).flat();
+      },
+    };
   };
+  return { name: 'tests', begin, run: (ctx) => runScan(begin, ctx) };
 }

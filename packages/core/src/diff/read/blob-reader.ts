@@ -28,6 +28,8 @@ export class BlobReader {
   private length = 0;
   private expect: { type: string; size: number } | undefined;
   private failure: Error | undefined;
+  /** Names asked for since the last write to git. */
+  private pending: string[] = [];
 
   constructor(
     private readonly workspace: string,
@@ -43,12 +45,22 @@ export class BlobReader {
       return Promise.reject(new ConfigError('E_GIT', 'an object name with a newline cannot be read through git cat-file --batch'));
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    const child = this.start();
+    this.start();
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject, name });
       this.setRef(true);
-      child.stdin.write(`${name}\n`);
+      // Names asked for in one turn go to git in one write: rules read files a few at a time, and a
+      // write per name costs a system call and a wake-up of git each.
+      if (this.pending.length === 0) process.nextTick(() => this.flush());
+      this.pending.push(name);
     });
+  }
+
+  private flush(): void {
+    const names = this.pending;
+    this.pending = [];
+    if (names.length === 0 || !this.child) return;
+    this.child.stdin.write(`${names.join('\n')}\n`);
   }
 
   async close(): Promise<void> {

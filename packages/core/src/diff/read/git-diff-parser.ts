@@ -45,6 +45,8 @@ interface MutableChange {
   added: number;
   deleted: number;
   addedLines: AddedLine[];
+  /** Bytes of added lines counted against the parser's budget for this record. */
+  lineBytes: number;
   /** Patch-section keys (`old..new`) this record owns, and which of them were seen. */
   keys: string[];
   seen: Set<string>;
@@ -80,8 +82,19 @@ export class GitDiffParser {
   /** Files whose added lines were counted but not all kept, because the budget ran out. */
   readonly overBudget = new Set<string>();
 
-  /** @param maxAddedLineBytes text of added lines kept in memory at most; past it lines are counted, not kept. */
-  constructor(private readonly maxAddedLineBytes = Infinity) {}
+  /** Records before this one were handed to `onFile` already. */
+  private emitted = 0;
+
+  /**
+   * @param maxAddedLineBytes text of added lines kept in memory at most; past it lines are counted, not kept.
+   * @param onFile called with each file, added lines included, as soon as its patch is read (in git's
+   *   order); the parser then drops the lines, so only the files not yet finished hold any. The files
+   *   `end()` returns have no added lines when it is given.
+   */
+  constructor(
+    private readonly maxAddedLineBytes = Infinity,
+    private readonly onFile?: (file: FileChange) => void,
+  ) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -120,7 +133,20 @@ export class GitDiffParser {
         throw new ConfigError('E_GIT', `git diff printed no patch for ${decodePath(change.pathRaw).path}`);
       }
     }
+    this.emitUpTo(this.changes.length);
     return this.changes.map(finish);
+  }
+
+  /** Hands the records before `upTo` to `onFile` (their patches are complete) and lets their lines go. */
+  private emitUpTo(upTo: number): void {
+    if (!this.onFile) return;
+    for (; this.emitted < upTo; this.emitted++) {
+      const change = this.changes[this.emitted]!;
+      this.onFile(finish(change));
+      this.keptBytes -= change.lineBytes;
+      change.lineBytes = 0;
+      change.addedLines = [];
+    }
   }
 
   private rawToken(token: Buffer): void {
@@ -158,6 +184,7 @@ export class GitDiffParser {
       added: 0,
       deleted: 0,
       addedLines: [],
+      lineBytes: 0,
       keys,
       seen: new Set(),
     });
@@ -171,6 +198,7 @@ export class GitDiffParser {
         if (section.change && !section.submodule) {
           section.change.added++;
           this.keptBytes += end - start;
+          section.change.lineBytes += end - start;
           if (this.keptBytes <= this.maxAddedLineBytes) section.change.addedLines.push({ line: this.newLine, text: buffer.toString('utf8', start + 1, end) });
           else this.overBudget.add(decodePath(section.change.pathRaw).path);
         }
@@ -241,6 +269,8 @@ export class GitDiffParser {
       const change = this.changes[i]!;
       if (!change.keys.includes(key) || change.seen.has(key)) continue;
       change.seen.add(key);
+      // Patches come in the records' order: every record before this one is complete.
+      this.emitUpTo(i);
       this.cursor = i;
       section.change = change;
       const newSideExists = !isZeroSide(key.slice(key.indexOf('..') + 2));

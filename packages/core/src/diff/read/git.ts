@@ -39,6 +39,12 @@ export interface ReadGitOptions {
    * kept, and the change set is incomplete: a change too large to read whole never passes.
    */
   maxAddedLineBytes?: number;
+  /**
+   * Called with each file, its added lines included, as soon as the diff stream has all of it (git's
+   * order, the order of `changes.files`); the files returned then hold no added lines, so a large change
+   * is judged as it streams instead of kept whole. Symbolic-link targets are not known yet at this point.
+   */
+  onFile?: (file: FileChange, content: ContentSource) => void;
   signal?: AbortSignal;
 }
 
@@ -80,11 +86,16 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
     }
   }
 
-  const { files, renames, overBudget } = await diffTrees(workspace, diffBase, head, options);
-  if (overBudget) incomplete.push(overBudget);
   const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
+  const content = new GitContentSource(diffBase, head, blobs);
+  // The commit messages are read while the diff streams: two git processes, not one after the other.
+  const [{ files, renames, overBudget }, messages] = await Promise.all([
+    diffTrees(workspace, diffBase, head, { ...options, onFile: streamedTo(content, options.onFile) }),
+    messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
+  ]);
+  if (overBudget) incomplete.push(overBudget);
+  if (!options.onFile) for (const file of files) content.add(file);
   const withTargets = await addSymlinkTargets(files, blobs);
-  const messages = messagesFrom ? await readMessages(workspace, messagesFrom, head) : [];
   const changes: ChangeSet = {
     mode: 'git',
     base,
@@ -96,7 +107,7 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
     renames,
     messages,
   };
-  return { changes, content: gitContentSource(workspace, diffBase, head, withTargets, blobs) };
+  return { changes, content };
 }
 
 export interface ReadWorkingTreeOptions {
@@ -105,6 +116,8 @@ export interface ReadWorkingTreeOptions {
   renameLimit?: number;
   maxContentBytes?: number;
   maxAddedLineBytes?: number;
+  /** As in ReadGitOptions. */
+  onFile?: (file: FileChange, content: ContentSource) => void;
   signal?: AbortSignal;
 }
 
@@ -118,8 +131,10 @@ export async function readWorkingTree(options: ReadWorkingTreeOptions): Promise<
   const top = await workTreeRoot(options.workspace);
   const base = await resolveInput(top, 'base', options.base, false, 'origin', options.signal);
   const tree = await snapshotWorkingTree(top);
-  const { files, renames, overBudget } = await diffTrees(top, base, tree, options);
   const blobs = new BlobReader(top, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
+  const content = new GitContentSource(base, tree, blobs);
+  const { files, renames, overBudget } = await diffTrees(top, base, tree, { ...options, onFile: streamedTo(content, options.onFile) });
+  if (!options.onFile) for (const file of files) content.add(file);
   const withTargets = await addSymlinkTargets(files, blobs);
   const headCommit = await runGit(top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { maxBytes: 1024 }).then(
     (result) => result.stdout.toString('utf8').trim(),
@@ -136,7 +151,7 @@ export async function readWorkingTree(options: ReadWorkingTreeOptions): Promise<
     renames,
     messages,
   };
-  return { changes, content: gitContentSource(top, base, tree, withTargets, blobs) };
+  return { changes, content };
 }
 
 async function workTreeRoot(workspace: string): Promise<string> {
@@ -249,7 +264,7 @@ async function diffTrees(
   workspace: string,
   from: string,
   to: string,
-  options: { renameLimit?: number; maxAddedLineBytes?: number; signal?: AbortSignal },
+  options: { renameLimit?: number; maxAddedLineBytes?: number; onFile?: (file: FileChange) => void; signal?: AbortSignal },
 ): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
   if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
@@ -258,15 +273,19 @@ async function diffTrees(
   // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
   // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
   // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff).
-  const counts = await countChanges(workspace, from, to, signal);
+  // The count stops as soon as the product passes the limit (counts only grow), so a large change
+  // pays a fraction of the walk; it runs beside the rev-parse below.
   const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
-  const copies = counts.added * (counts.deleted + counts.modified) <= limit;
+  const [copies, gitDirOut] = await Promise.all([
+    copiesFit(workspace, from, to, limit, signal),
+    runGit(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 }),
+  ]);
   const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-  const parser = new GitDiffParser(budget);
+  const parser = new GitDiffParser(budget, options.onFile);
   // .gitattributes come from the working tree and the index, which the change itself controls in CI:
   // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
   // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-  const gitDir = (await runGit(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 })).stdout.toString('utf8').trim();
+  const gitDir = gitDirOut.stdout.toString('utf8').trim();
   const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
   const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
   const { stderr } = await streamGit(
@@ -320,12 +339,30 @@ async function diffTrees(
   };
 }
 
+/** Thrown from the counting stream to stop git once the answer is known. */
+class CountPassedLimit extends Error {}
+
+/** Whether (added files) x (deleted + modified files) stays within `limit`: git's copy-detection matrix fits. */
+async function copiesFit(workspace: string, from: string, to: string, limit: number, options: { signal?: AbortSignal }): Promise<boolean> {
+  try {
+    const counts = await countChanges(workspace, from, to, options, (c) => {
+      if (c.added * (c.deleted + c.modified) > limit) throw new CountPassedLimit();
+    });
+    return counts.added * (counts.deleted + counts.modified) <= limit;
+  } catch (error) {
+    if (error instanceof CountPassedLimit) return false;
+    throw error;
+  }
+}
+
 /** How many files the change adds, deletes and modifies, before any rename detection. */
 async function countChanges(
   workspace: string,
   from: string,
   to: string,
   options: { signal?: AbortSignal },
+  /** Called after each chunk with the counts so far; throwing from it stops git. */
+  progress?: (counts: { added: number; deleted: number; modified: number }) => void,
 ): Promise<{ added: number; deleted: number; modified: number }> {
   const counts = { added: 0, deleted: 0, modified: 0 };
   let carry = '';
@@ -346,6 +383,7 @@ async function countChanges(
         }
         meta = !meta;
       }
+      progress?.(counts);
     },
     options,
   );
@@ -379,35 +417,51 @@ async function readMessages(workspace: string, from: string, to: string): Promis
     .filter((message) => message.length > 0);
 }
 
+/** The reader's `onFile`, after the content source learns the file's blobs (so a rule may read it at once). */
+function streamedTo(
+  content: GitContentSource,
+  onFile: ((file: FileChange, content: ContentSource) => void) | undefined,
+): ((file: FileChange) => void) | undefined {
+  if (!onFile) return undefined;
+  return (file) => {
+    content.add(file);
+    onFile(file, content);
+  };
+}
+
 /**
  * Reads files at the two sides of the diff from the object database (never the working tree, which
- * the change itself may have altered). Changed files are read by the blob ids the diff printed; any
- * other path by `<tree>:<path>`.
+ * the change itself may have altered). Changed files are read by the blob ids the diff printed, learnt
+ * file by file as the diff streams; any other path by `<tree>:<path>`, which names the same content.
  */
-function gitContentSource(
-  workspace: string,
-  from: string,
-  to: string,
-  files: readonly FileChange[],
-  blobs: BlobReader,
-): ContentSource & { close(): Promise<void> } {
-  const atBase = new Map<string, string | null>();
-  const atHead = new Map<string, string | null>();
-  for (const file of files) {
+class GitContentSource implements ContentSource {
+  private readonly atBase = new Map<string, string | null>();
+  private readonly atHead = new Map<string, string | null>();
+
+  constructor(
+    private readonly from: string,
+    private readonly to: string,
+    private readonly blobs: BlobReader,
+  ) {}
+
+  add(file: FileChange): void {
+    const { atBase, atHead } = this;
     if (file.status !== 'added') atBase.set(file.oldPath ?? file.path, file.oldBlob && file.oldMode !== '160000' ? file.oldBlob : null);
     if (file.status !== 'deleted') atHead.set(file.path, file.newBlob && file.newMode !== '160000' ? file.newBlob : null);
     // A rename's old path no longer exists at head; a copy's source still does, unchanged.
     if (file.status === 'renamed' && file.oldPath !== undefined && !atHead.has(file.oldPath)) atHead.set(file.oldPath, null);
     if (file.status === 'added' && !atBase.has(file.path)) atBase.set(file.path, null);
   }
-  return {
-    async read(side, file) {
-      const known = (side === 'base' ? atBase : atHead).get(file);
-      if (known === null) return undefined;
-      if (known !== undefined) return blobs.read(known);
-      if (file.length === 0 || file.includes('\n') || file.startsWith('/')) return undefined;
-      return blobs.read(`${side === 'base' ? from : to}:${file}`);
-    },
-    close: () => blobs.close(),
-  };
+
+  read(side: 'base' | 'head', file: string): Promise<Buffer | undefined> {
+    const known = (side === 'base' ? this.atBase : this.atHead).get(file);
+    if (known === null) return Promise.resolve(undefined);
+    if (known !== undefined) return this.blobs.read(known);
+    if (file.length === 0 || file.includes('\n') || file.startsWith('/')) return Promise.resolve(undefined);
+    return this.blobs.read(`${side === 'base' ? this.from : this.to}:${file}`);
+  }
+
+  close(): Promise<void> {
+    return this.blobs.close();
+  }
 }

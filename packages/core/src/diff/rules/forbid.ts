@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
-import type { Rule } from '../types.js';
+import { runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import { Findings, GlobGroups, settingIn } from './common.js';
 
 /**
@@ -41,27 +41,25 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
     policy.scope.forbid.map((entry) => entry.paths),
     (i, j) => `scope.forbid[${i}].paths[${j}]`,
   );
-  return {
-    name: 'forbid',
-    run(ctx) {
-      const out = new Findings('forbid');
-      if (entries.length === 0) return Promise.resolve([]);
-      // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
-      // in one test, and only a line it matches is tested entry by entry to say which.
-      const prefilters = new Map<string, RegExp | undefined>();
-      const prefilterFor = (applicable: typeof entries): RegExp | undefined => {
-        if (applicable.length < 2) return undefined;
-        const key = applicable.map((entry) => entry.index).join(',');
-        if (!prefilters.has(key)) {
-          const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
-          prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
-        }
-        return prefilters.get(key);
-      };
-      for (const file of ctx.changes.files) {
-        if (file.status === 'deleted' || file.addedLines.length === 0) continue;
+  // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
+  // in one test, and only a line it matches is tested entry by entry to say which.
+  const prefilters = new Map<string, RegExp | undefined>();
+  const prefilterFor = (applicable: typeof entries): RegExp | undefined => {
+    if (applicable.length < 2) return undefined;
+    const key = applicable.map((entry) => entry.index).join(',');
+    if (!prefilters.has(key)) {
+      const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
+      prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
+    }
+    return prefilters.get(key);
+  };
+  const begin = (): LineScan => {
+    const out = new Findings('forbid');
+    return {
+      file(file: FileChange) {
+        if (entries.length === 0 || file.status === 'deleted' || file.addedLines.length === 0) return;
         const applicable = groups.matching(file.path).map((i) => entries[i] as (typeof entries)[number]);
-        if (applicable.length === 0) continue;
+        if (applicable.length === 0) return;
         const prefilter = prefilterFor(applicable);
         for (const added of file.addedLines) {
           if (prefilter && !matches(prefilter, added.text)) continue;
@@ -78,8 +76,9 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
             });
           }
         }
-      }
-      return Promise.resolve(out.done());
-    },
+      },
+      finish: () => Promise.resolve(entries.length === 0 ? [] : out.done()),
+    };
   };
+  return { name: 'forbid', begin, run: (ctx) => runScan(begin, ctx) };
 }

@@ -131,6 +131,18 @@ export function modesRule(policy: Policy, policyFile?: string): Rule {
         }
       };
       for (const file of ctx.changes.files) judge(file);
+      // The REST listing of a pull request's files carries no file modes: nothing above could see an
+      // executable bit, a symbolic link or a submodule, and that must read as unchecked, not as clean.
+      if (ctx.changes.mode === 'api' && ctx.changes.files.length > 0) {
+        out.add({
+          code: 'modes-unchecked',
+          severity: 'warn',
+          message:
+            'API mode: the pull request files listing carries no file modes, so the executable-bit, symbolic-link and submodule checks did not run (use git mode, actions/checkout with fetch-depth: 0, to run them)',
+          tier: 'medium',
+          decidedBy: 'always: file modes are checked in git and working-tree modes only',
+        });
+      }
       return Promise.resolve(out.done());
     },
   };

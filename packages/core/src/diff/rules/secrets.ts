@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
 import { createSecretEngine, type SecretEngine } from '../../secrets/index.js';
-import type { Rule } from '../types.js';
+import { runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import { Findings, GlobSet, shown } from './common.js';
 
 /** Values longer than this are tested on their first part only: an allow regex may backtrack. */
@@ -59,18 +59,17 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
     return [{ index, reason: entry.reason, regex, rules, globs: new GlobSet(entry.paths, (j) => `secrets.allow[${index}].paths[${j}]`) }];
   });
 
-  return {
-    name: 'secrets',
-    run(ctx) {
-      const out = new Findings('secrets');
-      const accepted = new Map<number, { count: number; path: string }>();
-      for (const file of ctx.changes.files) {
-        if (file.status === 'deleted' || file.addedLines.length === 0) continue;
+  const begin = (): LineScan => {
+    const out = new Findings('secrets');
+    const accepted = new Map<number, { count: number; path: string }>();
+    return {
+      file(file: FileChange) {
+        if (file.status === 'deleted' || file.addedLines.length === 0) return;
         // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
         // lines that follow each other in the file stay together, so a key split over lines is found.
         const text = file.addedLines.map((added) => added.text).join('\n');
         const found = engine.scan(text);
-        if (found.length === 0) continue;
+        if (found.length === 0) return;
         const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
         for (const finding of found) {
           const line = file.addedLines[finding.line - 1]?.line;
@@ -94,19 +93,22 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
             decidedBy: custom.has(finding.ruleId) ? `secrets.patterns (${finding.ruleId})` : `secrets: built-in rule ${finding.ruleId}`,
           });
         }
-      }
-      for (const [index, { count, path }] of accepted) {
-        const entry = secrets.allow[index];
-        out.add({
-          code: 'secret-accepted',
-          severity: 'pass',
-          message: `${count} secret finding${count === 1 ? '' : 's'} accepted by the base policy's allow-list (${shown(path)}${count > 1 ? ', …' : ''}): ${entry?.reason ?? ''}`,
-          path,
-          tier: 'medium',
-          decidedBy: `secrets.allow[${index}]`,
-        });
-      }
-      return Promise.resolve(out.done());
-    },
+      },
+      finish() {
+        for (const [index, { count, path }] of accepted) {
+          const entry = secrets.allow[index];
+          out.add({
+            code: 'secret-accepted',
+            severity: 'pass',
+            message: `${count} secret finding${count === 1 ? '' : 's'} accepted by the base policy's allow-list (${shown(path)}${count > 1 ? ', …' : ''}): ${entry?.reason ?? ''}`,
+            path,
+            tier: 'medium',
+            decidedBy: `secrets.allow[${index}]`,
+          });
+        }
+        return Promise.resolve(out.done());
+      },
+    };
   };
+  return { name: 'secrets', begin, run: (ctx) => runScan(begin, ctx) };
 }

@@ -1,0 +1,54 @@
+/**
+ * Jobs started as they come (at most `limit` running), their results kept in the order they were
+ * added. Content rules add one per file while the diff still streams, so reading and judging files
+ * overlaps git producing the rest; `results()` waits for all of them and rethrows the first failure.
+ */
+export class OrderedJobs<R> {
+  private readonly results: R[] = [];
+  private readonly waiting: Array<{ index: number; job: () => Promise<R> }> = [];
+  private running = 0;
+  private added = 0;
+  private failure: { error: unknown } | undefined;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  get count(): number {
+    return this.added;
+  }
+
+  add(job: () => Promise<R>): void {
+    this.waiting.push({ index: this.added++, job });
+    this.pump();
+  }
+
+  async all(): Promise<R[]> {
+    if (this.running > 0 || this.waiting.length > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.failure) throw this.failure.error;
+    return this.results;
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.waiting.length > 0 && !this.failure) {
+      const { index, job } = this.waiting.shift()!;
+      this.running++;
+      job().then(
+        (result) => {
+          this.results[index] = result;
+          this.done();
+        },
+        (error: unknown) => {
+          this.failure ??= { error };
+          this.waiting.length = 0;
+          this.done();
+        },
+      );
+    }
+  }
+
+  private done(): void {
+    this.running--;
+    this.pump();
+    if (this.running === 0 && this.waiting.length === 0) this.idle?.();
+  }
+}
