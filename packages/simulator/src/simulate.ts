@@ -5,7 +5,7 @@
  * and third-party steps from a scenario that declares their outputs (reported as simulated).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { asText, condition, evaluate, expressionsIn, interpolate, interpolateText, type Contexts, type StatusState } from './expressions.js';
@@ -421,7 +421,13 @@ async function runStep(
         stdout = `::error::no files found at ${sources.join(', ') || '(no path)'} for artifact ${name}\n`;
       } else {
         mkdirSync(store, { recursive: true });
-        for (const p of sources.filter((q) => !missing.includes(q))) cpSync(path.resolve(cwd, p), path.join(store, path.basename(p)), { recursive: true });
+        // As actions/upload-artifact lays it out: paths relative to their least common ancestor (a
+        // single folder's contents at the artifact's root, a single file by its name).
+        const found = sources.filter((q) => !missing.includes(q)).map((q) => path.resolve(cwd, q));
+        const folders = found.map((q) => (statSync(q).isDirectory() ? q : path.dirname(q)));
+        let root = folders[0]!;
+        while (!folders.every((f) => f === root || f.startsWith(root + path.sep))) root = path.dirname(root);
+        for (const p of found) cpSync(p, path.join(store, path.relative(root, p)), { recursive: true });
         code = 0;
         stdout = `uploaded ${name} to ${store} (local artifact store)\n`;
       }
