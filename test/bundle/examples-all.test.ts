@@ -191,11 +191,11 @@ describe('hotfix.yml', () => {
     expect(outputsOf(result, 'route')['action']).toBe('human_review');
     const router = result.jobs.find((j) => j.id === 'route')!.steps.find((s) => s.outputs['report'])!;
     // The normal policy's low-risk threshold (0.6) would approve 0.7; the hotfix one (0.95) does not.
-    expect(router.outputs['confidence']).toBe('0.7');
+    expect(Number(router.outputs['confidence'])).toBe(0.7);
     expect(readFileSync(router.outputs['report']!, 'utf8')).toContain('agent-gates-hotfix.yml');
     expect(result.results['approve']?.result).toBe('success');
-    expect(await auditChain(dir)).toMatchObject({ ok: true, events: 1 });
-    expect(auditEvents(dir)[0]).toMatchObject({ type: 'hotfix' });
+    expect(await auditChain(dir), result.lines.join('\n')).toMatchObject({ ok: true, events: 1 });
+    expect(auditEvents(dir)[0]?.['policy_applied']).toContain('agent-gates-hotfix.yml');
   }, 180_000);
 });
 
