@@ -6,20 +6,26 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { signBlob } from '../../packages/core/src/manifest/keys.js';
 import type { Scenario } from '../../packages/simulator/src/index.js';
 
 export const DEMO_REPOSITORY = 'acme/widgets';
-const MODEL = 'claude-sonnet-4-5-20250929';
+export const DEMO_MODEL = 'claude-sonnet-4-5-20250929';
+const MODEL = DEMO_MODEL;
 
 /** The key the agent's runner signs manifests with; its public half is committed with the policy. */
 const SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const SIGNING_PUB = SIGNING_KEY.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+export const SIGNING_PUB = SIGNING_KEY.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const SIGNING_PRIVATE = SIGNING_KEY.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-const BASE_FILES: Record<string, string> = {
+/** Signs a manifest with the demo's key, as `agent-gates manifest sign` would: the `.sig` file's text. */
+export function signManifest(text: string): string {
+  return signBlob(Buffer.from(text), SIGNING_PRIVATE, 'demo signing key');
+}
+
+export const BASE_FILES: Readonly<Record<string, string>> = {
   '.github/agent-signing.pub': SIGNING_PUB,
   'README.md': '# widgets\n\nSmall maths helpers.\n',
   'docs/usage.md': '# Usage\n\n`add(a, b)` adds two numbers.\n',
@@ -55,21 +61,34 @@ const BASE_FILES: Record<string, string> = {
   '.gitignore': 'node_modules/\nagent-gates-audit.jsonl\n',
 };
 
-const git = (dir: string, ...args: string[]) =>
+export const git = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
     .toString()
     .trim();
 
-/** A git repository with the demo project committed on `main`; returns its base commit. */
-export function createDemoRepository(dir: string): string {
+/** Writes files into a working tree (parents created); `null` deletes one. */
+export function writeFiles(dir: string, files: Readonly<Record<string, string | null>>): void {
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(dir, file);
+    if (content === null) rmSync(target, { force: true });
+    else {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+  }
+}
+
+/**
+ * A git repository with the demo project committed on `main`; returns its base commit. `overrides`
+ * replaces or (with `null`) leaves out base files, for a repository with another policy.
+ */
+export function createDemoRepository(dir: string, overrides: Readonly<Record<string, string | null>> = {}): string {
   mkdirSync(dir, { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.email', 'demo@example.invalid');
   git(dir, 'config', 'user.name', 'demo');
-  for (const [file, content] of Object.entries(BASE_FILES)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), content);
-  }
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  writeFiles(dir, { ...BASE_FILES, ...overrides });
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'widgets 1.0.0');
   return git(dir, 'rev-parse', 'HEAD');
@@ -83,7 +102,7 @@ export function resetDemoRepository(dir: string, base: string): void {
 }
 
 /** A fake credential of a given shape, derived from a seed: never a real one, never in the repository. */
-function fake(prefix: string, seed: string, length: number): string {
+export function fake(prefix: string, seed: string, length: number): string {
   return `${prefix}${createHash('sha256')
     .update(seed)
     .digest('base64')
@@ -91,10 +110,10 @@ function fake(prefix: string, seed: string, length: number): string {
     .slice(0, length)}`;
 }
 
-type Call = { name: string; input: Record<string, unknown>; result: string };
+export type Call = { name: string; input: Record<string, unknown>; result: string };
 
 /** anthropics/claude-code-action's execution file: the SDK messages of one run, as a JSON array. */
-function executionFile(workspace: string, task: string, calls: Call[], reply: string): string {
+export function executionFile(workspace: string, task: string, calls: Call[], reply: string): string {
   const session = '0f1e2d3c-4b5a-4968-8776-655443322110';
   const messages: object[] = [
     {
@@ -145,7 +164,7 @@ function executionFile(workspace: string, task: string, calls: Call[], reply: st
   return `${JSON.stringify(messages, null, 2)}\n`;
 }
 
-function manifest(task: string, files: Record<string, string>): string {
+export function manifest(task: string, files: Record<string, string>): string {
   const subjects = Object.entries(files)
     .filter(([, content]) => content !== '')
     .map(([p, content]) => `  - path: ${p}\n    sha256: ${createHash('sha256').update(content).digest('hex')}`);
@@ -170,68 +189,29 @@ export interface DemoScenario {
   name: string;
   expected: 'auto_approve' | 'human_review' | 'reject';
   scenario: Scenario;
-  /** Files the agent deletes (run by the simulated agent step). */
 }
 
-/** The three agent runs of the demo, for a repository at `workspace`. */
-export function demoScenarios(workspace: string): DemoScenario[] {
-  const executionPath = '$RUNNER_TEMP/claude-execution-output.json';
-  let runs = 0;
-  const run = (
-    name: string,
-    expected: DemoScenario['expected'],
-    task: string,
-    files: Record<string, string>,
-    calls: Call[],
-    deletions: string[] = [],
-    manifestText = manifest(task, files),
-  ): DemoScenario => ({
-    name,
-    expected,
-    scenario: {
-      name,
-      runId: String(9_000_000_001 + runs++),
-      event: {
-        name: 'workflow_dispatch',
-        payload: { inputs: { task }, repository: { full_name: DEMO_REPOSITORY }, ref: 'refs/heads/main', sender: { login: 'octocat' } },
-      },
-      inputs: { task },
-      steps: {
-        'actions/checkout': {},
-        'actions/upload-artifact': {},
-        'actions/download-artifact': {},
-        'anthropics/claude-code-action': {
-          outputs: { execution_file: executionPath },
-          files: {
-            ...files,
-            'model_manifest.yaml': manifestText,
-            'model_manifest.yaml.sig': signBlob(Buffer.from(manifestText), SIGNING_PRIVATE, 'demo signing key'),
-            [executionPath]: executionFile(
-              workspace,
-              task,
-              [
-                ...calls,
-                ...['model_manifest.yaml', 'model_manifest.yaml.sig'].map((f) => ({
-                  name: 'Write',
-                  input: { file_path: path.join(workspace, f), content: '(written by the runner)' },
-                  result: 'ok',
-                })),
-              ],
-              'Done.',
-            ),
-          },
-          ...(deletions.length ? { run: deletions.map((f) => `rm -f ${JSON.stringify(f)}`).join('\n') } : {}),
-        },
-      },
-    },
-  });
+/** One agent change: its task, the files it writes, the tool calls its transcript shows, the files it deletes. */
+export interface AgentChange {
+  name: string;
+  task: string;
+  files: Record<string, string>;
+  calls: Call[];
+  deletions: string[];
+}
+
+/**
+ * The demo's three agent changes, for a repository at `workspace` (tool calls name absolute paths,
+ * as Claude Code's do): a clean documented helper, a CI workflow edit, a pasted key and a deleted test.
+ */
+export function demoChanges(workspace: string): { clean: AgentChange; workflowEdit: AgentChange; leak: AgentChange } {
   const token = fake('ghp_', 'demo: a key pasted into a config', 36);
-  return [
-    run(
-      'a documented helper and its test',
-      'auto_approve',
-      'Add a subtract helper with a test and document it.',
-      {
+  const at = (file: string) => path.join(workspace, file);
+  return {
+    clean: {
+      name: 'a documented helper and its test',
+      task: 'Add a subtract helper with a test and document it.',
+      files: {
         'src/math.js': 'export function add(a, b) {\n  return a + b;\n}\n\nexport function subtract(a, b) {\n  return a - b;\n}\n',
         'test/math.test.js': `${BASE_FILES['test/math.test.js']}\ntest('subtracts', () => {\n  assert.equal(subtract(5, 3), 2);\n});\n`.replace(
           'import { add }',
@@ -239,43 +219,90 @@ export function demoScenarios(workspace: string): DemoScenario[] {
         ),
         'docs/usage.md': '# Usage\n\n`add(a, b)` adds two numbers.\n`subtract(a, b)` subtracts the second from the first.\n',
       },
-      [
-        { name: 'Read', input: { file_path: path.join(workspace, 'src/math.js') }, result: 'export function add(a, b) {' },
-        {
-          name: 'Edit',
-          input: { file_path: path.join(workspace, 'src/math.js'), old_string: '}\n', new_string: '}\n\nexport function subtract' },
-          result: 'ok',
-        },
-        { name: 'Edit', input: { file_path: path.join(workspace, 'test/math.test.js'), old_string: 'x', new_string: 'y' }, result: 'ok' },
-        { name: 'Edit', input: { file_path: path.join(workspace, 'docs/usage.md'), old_string: 'x', new_string: 'y' }, result: 'ok' },
+      calls: [
+        { name: 'Read', input: { file_path: at('src/math.js') }, result: 'export function add(a, b) {' },
+        { name: 'Edit', input: { file_path: at('src/math.js'), old_string: '}\n', new_string: '}\n\nexport function subtract' }, result: 'ok' },
+        { name: 'Edit', input: { file_path: at('test/math.test.js'), old_string: 'x', new_string: 'y' }, result: 'ok' },
+        { name: 'Edit', input: { file_path: at('docs/usage.md'), old_string: 'x', new_string: 'y' }, result: 'ok' },
         { name: 'Bash', input: { command: 'npm test' }, result: '# pass 2' },
       ],
-    ),
-    run(
-      'a fix that also edits the CI workflow',
-      'human_review',
-      'Make the tests run on pull requests too.',
-      {
-        '.github/workflows/ci.yml': BASE_FILES['.github/workflows/ci.yml']!.replace('on: push', 'on: [push, pull_request]'),
-      },
-      [
-        {
-          name: 'Edit',
-          input: { file_path: path.join(workspace, '.github/workflows/ci.yml'), old_string: 'on: push', new_string: 'on: [push, pull_request]' },
-          result: 'ok',
-        },
+      deletions: [],
+    },
+    workflowEdit: {
+      name: 'a fix that also edits the CI workflow',
+      task: 'Make the tests run on pull requests too.',
+      files: { '.github/workflows/ci.yml': BASE_FILES['.github/workflows/ci.yml']!.replace('on: push', 'on: [push, pull_request]') },
+      calls: [
+        { name: 'Edit', input: { file_path: at('.github/workflows/ci.yml'), old_string: 'on: push', new_string: 'on: [push, pull_request]' }, result: 'ok' },
       ],
-    ),
-    run(
-      'a key pasted into a config, and a test deleted',
-      'reject',
-      'Connect the widgets to the inventory service.',
-      { 'src/config.js': `export const inventoryToken = '${token}';\n` },
-      [
-        { name: 'Write', input: { file_path: path.join(workspace, 'src/config.js'), content: `export const inventoryToken = '${token}';\n` }, result: 'ok' },
+      deletions: [],
+    },
+    leak: {
+      name: 'a key pasted into a config, and a test deleted',
+      task: 'Connect the widgets to the inventory service.',
+      files: { 'src/config.js': `export const inventoryToken = '${token}';\n` },
+      calls: [
+        { name: 'Write', input: { file_path: at('src/config.js'), content: `export const inventoryToken = '${token}';\n` }, result: 'ok' },
         { name: 'Bash', input: { command: 'rm test/math.test.js' }, result: '' },
       ],
-      ['test/math.test.js'],
-    ),
-  ];
+      deletions: ['test/math.test.js'],
+    },
+  };
+}
+
+/**
+ * What an agent leaves with its change: the signed manifest and its transcript, whose tool calls
+ * also show the manifest and its signature being written (so they are claimed like the change).
+ */
+export function agentEvidence(workspace: string, change: AgentChange): { manifest: string; signature: string; transcript: string } {
+  const manifestText = manifest(change.task, change.files);
+  const writes = ['model_manifest.yaml', 'model_manifest.yaml.sig'].map((f) => ({
+    name: 'Write',
+    input: { file_path: path.join(workspace, f), content: '(written by the runner)' },
+    result: 'ok',
+  }));
+  return {
+    manifest: manifestText,
+    signature: signManifest(manifestText),
+    transcript: executionFile(workspace, change.task, [...change.calls, ...writes], 'Done.'),
+  };
+}
+
+/** The three agent runs of the demo, for a repository at `workspace`. */
+export function demoScenarios(workspace: string): DemoScenario[] {
+  const executionPath = '$RUNNER_TEMP/claude-execution-output.json';
+  let runs = 0;
+  const run = (change: AgentChange, expected: DemoScenario['expected']): DemoScenario => {
+    const evidence = agentEvidence(workspace, change);
+    return {
+      name: change.name,
+      expected,
+      scenario: {
+        name: change.name,
+        runId: String(9_000_000_001 + runs++),
+        event: {
+          name: 'workflow_dispatch',
+          payload: { inputs: { task: change.task }, repository: { full_name: DEMO_REPOSITORY }, ref: 'refs/heads/main', sender: { login: 'octocat' } },
+        },
+        inputs: { task: change.task },
+        steps: {
+          'actions/checkout': {},
+          'actions/upload-artifact': {},
+          'actions/download-artifact': {},
+          'anthropics/claude-code-action': {
+            outputs: { execution_file: executionPath },
+            files: {
+              ...change.files,
+              'model_manifest.yaml': evidence.manifest,
+              'model_manifest.yaml.sig': evidence.signature,
+              [executionPath]: evidence.transcript,
+            },
+            ...(change.deletions.length ? { run: change.deletions.map((f) => `rm -f ${JSON.stringify(f)}`).join('\n') } : {}),
+          },
+        },
+      },
+    };
+  };
+  const changes = demoChanges(workspace);
+  return [run(changes.clean, 'auto_approve'), run(changes.workflowEdit, 'human_review'), run(changes.leak, 'reject')];
 }

@@ -5,7 +5,7 @@
  * and third-party steps from a scenario that declares their outputs (reported as simulated).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { asText, condition, evaluate, expressionsIn, interpolate, interpolateText, type Contexts, type StatusState } from './expressions.js';
@@ -36,6 +36,14 @@ export interface Scenario {
   env?: Record<string, string>;
   /** `github.run_id`; distinct runs need distinct ids (artifact names include it). */
   runId?: string;
+  /**
+   * Reusable workflows in other repositories, by their `uses:` without the `@ref`
+   * (`acme/platform/.github/workflows/gate.yml`): the local file that stands for it. A `./` reference
+   * is read from the workspace, as GitHub reads it from the caller's repository.
+   */
+  workflows?: Record<string, string>;
+  /** Repositories an `actions/checkout` with `repository:` checks out, by `owner/name`: a local folder copied to its `path`. */
+  repositories?: Record<string, string>;
 }
 
 export interface SimulateOptions {
@@ -52,6 +60,13 @@ export interface SimulateOptions {
   node?: string;
   log?: (line: string) => void;
   timeoutMs?: number;
+  /**
+   * Where uploaded artifacts are kept, as `<store>/<run id>/<name>`; `actions/download-artifact` reads
+   * the current run's, or another run's with its `run-id` input. Share one store between two
+   * simulations for a `workflow_run` stage that downloads what the first stage uploaded. Default
+   * `<outDir>/artifacts`.
+   */
+  artifactStore?: string;
 }
 
 export type Outcome = 'success' | 'failure' | 'skipped' | 'cancelled';
@@ -142,11 +157,50 @@ function stepTexts(step: SimStep): string[] {
  * Every `needs.<job>.outputs.<name>` and `steps.<id>.outputs.<name>` must name something that exists:
  * GitHub evaluates a misspelt one to '' and the pipeline silently judges nothing.
  */
-export function checkReferences(workflow: SimWorkflow, root: string, scenario: Scenario): string[] {
+export function checkReferences(workflow: SimWorkflow, root: string, scenario: Scenario, called: Readonly<Record<string, SimWorkflow>> = {}): string[] {
   const problems: string[] = [];
   const byId = new Map(workflow.jobs.map((j) => [j.id, j]));
+  // A job that calls a reusable workflow has that workflow's `on.workflow_call.outputs`.
+  const jobOutputs = (id: string): string[] => {
+    const job = byId.get(id);
+    if (job?.uses) return Object.keys(called[id]?.callOutputs ?? {});
+    return Object.keys(job?.outputs ?? {});
+  };
+  for (const [name, spec] of Object.entries(workflow.callOutputs)) {
+    for (const expr of expressionsIn(asText(spec?.value ?? ''))) {
+      for (const m of expr.matchAll(/\bjobs\.([\w-]+)\.outputs\.([\w-]+)\b/g)) {
+        const [, id, output] = m;
+        if (!byId.has(id!)) problems.push(`on.workflow_call.outputs.${name}: job ${id} does not exist`);
+        else if (!jobOutputs(id!).includes(output!))
+          problems.push(
+            `on.workflow_call.outputs.${name}: jobs.${id}.outputs.${output} does not exist (job ${id} outputs: ${jobOutputs(id!).join(', ') || 'none'})`,
+          );
+      }
+    }
+  }
   for (const job of workflow.jobs) {
-    const jobTexts = [job.if ?? '', ...Object.values(job.env), ...Object.values(job.outputs), ...Object.values(job.with).map((v) => asText(v))];
+    const target = called[job.id];
+    if (!job.uses || !target) continue;
+    for (const [input, spec] of Object.entries(target.callInputs)) {
+      if (spec?.required && spec.default === undefined && !(input in job.with)) problems.push(`job ${job.id}: ${job.uses} requires input ${input}`);
+    }
+    for (const input of Object.keys(job.with)) if (!(input in target.callInputs)) problems.push(`job ${job.id}: ${job.uses} has no input ${input}`);
+    if (job.secrets !== 'inherit') {
+      for (const [secret, spec] of Object.entries(target.callSecrets)) {
+        if (spec?.required && !(secret in (job.secrets ?? {}))) problems.push(`job ${job.id}: ${job.uses} requires secret ${secret}`);
+      }
+      for (const secret of Object.keys(job.secrets ?? {}))
+        if (!(secret in target.callSecrets)) problems.push(`job ${job.id}: ${job.uses} has no secret ${secret}`);
+    }
+  }
+  for (const job of workflow.jobs) {
+    const jobTexts = [
+      job.if ?? '',
+      ...Object.values(job.env),
+      ...Object.values(job.outputs),
+      ...Object.values(job.with).map((v) => asText(v)),
+      ...(job.secrets && job.secrets !== 'inherit' ? Object.values(job.secrets) : []),
+    ];
     const texts: { where: string; text: string; step?: number }[] = jobTexts.map((text) => ({ where: `job ${job.id}`, text }));
     job.steps.forEach((step, i) => {
       for (const text of stepTexts(step)) texts.push({ where: `job ${job.id}, step ${step.id ?? step.name ?? i + 1}`, text, step: i });
@@ -157,10 +211,8 @@ export function checkReferences(workflow: SimWorkflow, root: string, scenario: S
         for (const m of expr.matchAll(/\bneeds\.([\w-]+)\.(outputs\.([\w-]+)|result)\b/g)) {
           const [, name, , output] = m;
           if (!job.needs.includes(name!)) problems.push(`${where}: needs.${name} is not in this job's needs (${job.needs.join(', ') || 'none'})`);
-          else if (output && !(output in (byId.get(name!)?.outputs ?? {}))) {
-            problems.push(
-              `${where}: needs.${name}.outputs.${output} does not exist (job ${name} outputs: ${Object.keys(byId.get(name!)?.outputs ?? {}).join(', ') || 'none'})`,
-            );
+          else if (output && !jobOutputs(name!).includes(output)) {
+            problems.push(`${where}: needs.${name}.outputs.${output} does not exist (job ${name} outputs: ${jobOutputs(name!).join(', ') || 'none'})`);
           }
         }
         for (const m of expr.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)\b/g)) {
@@ -201,6 +253,7 @@ const OK: StatusState = { success: true, failure: false, cancelled: false };
 
 interface RunContext {
   options: SimulateOptions;
+  artifactStore: string;
   workflow: SimWorkflow;
   github: Record<string, unknown>;
   runnerTemp: string;
@@ -353,7 +406,10 @@ async function runStep(
     kind = 'simulated';
     const withValue = (key: string) => interpolateText(step.with[key] ?? '', { ...contexts, env: stepEnv }, state).trim();
     const name = withValue('name') || 'artifact';
-    const store = path.join(options.outDir, 'artifacts', name);
+    const runId = (step.uses.startsWith('actions/download-artifact@') && withValue('run-id')) || asText(rc.github['run_id']);
+    if (!/^[\w.-]+$/.test(name) || !/^\d+$/.test(runId))
+      throw new WorkflowError(`job ${job.id}, step ${base.name}: artifact ${name} of run ${runId} is not a name the store keeps`);
+    const store = path.join(rc.artifactStore, runId, name);
     if (step.uses.startsWith('actions/upload-artifact@')) {
       const sources = withValue('path')
         .split('\n')
@@ -365,19 +421,47 @@ async function runStep(
         stdout = `::error::no files found at ${sources.join(', ') || '(no path)'} for artifact ${name}\n`;
       } else {
         mkdirSync(store, { recursive: true });
-        for (const p of sources.filter((q) => !missing.includes(q))) cpSync(path.resolve(cwd, p), path.join(store, path.basename(p)), { recursive: true });
+        // As actions/upload-artifact lays it out: paths relative to their least common ancestor (a
+        // single folder's contents at the artifact's root, a single file by its name).
+        const found = sources.filter((q) => !missing.includes(q)).map((q) => path.resolve(cwd, q));
+        const folders = found.map((q) => (statSync(q).isDirectory() ? q : path.dirname(q)));
+        let root = folders[0]!;
+        while (!folders.every((f) => f === root || f.startsWith(root + path.sep))) root = path.dirname(root);
+        for (const p of found) cpSync(p, path.join(store, path.relative(root, p)), { recursive: true });
         code = 0;
         stdout = `uploaded ${name} to ${store} (local artifact store)\n`;
       }
     } else if (!existsSync(store)) {
       code = 1;
-      stdout = `::error::artifact ${name} was not uploaded by an earlier job\n`;
+      stdout = `::error::artifact ${name} was not uploaded by run ${runId}\n`;
     } else {
       const target = path.resolve(cwd, withValue('path') || '.');
       mkdirSync(target, { recursive: true });
       cpSync(store, target, { recursive: true });
       code = 0;
       stdout = `downloaded ${name} into ${target} (local artifact store)\n`;
+    }
+  } else if (step.uses && /^actions\/checkout@/.test(step.uses) && (step.with['repository'] ?? '') !== '') {
+    // Another repository (a central policy): a local folder the scenario declares, copied to `path`.
+    kind = 'simulated';
+    const withValue = (key: string) => interpolateText(step.with[key] ?? '', { ...contexts, env: stepEnv }, state).trim();
+    const repository = withValue('repository');
+    const source = options.scenario.repositories?.[repository];
+    const target = path.resolve(options.workspace, withValue('path') || '.');
+    if (repository === asText(rc.github['repository'])) {
+      code = 0;
+      stdout = `simulated ${step.uses} of this repository\n`;
+    } else if (!source) {
+      code = 1;
+      stdout = `::error::repository ${repository} is not in the scenario's repositories\n`;
+    } else if (target !== path.resolve(options.workspace) && !target.startsWith(path.resolve(options.workspace) + path.sep)) {
+      code = 1;
+      stdout = `::error::checkout path ${withValue('path')} is outside the workspace\n`;
+    } else {
+      mkdirSync(target, { recursive: true });
+      cpSync(source, target, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
+      code = 0;
+      stdout = `checked out ${repository}@${withValue('ref') || 'default branch'} from ${source} into ${target} (simulated)\n`;
     }
   } else if (step.uses) {
     kind = 'simulated';
@@ -493,24 +577,56 @@ async function runJob(rc: RunContext, job: SimJob, matrix: Record<string, unknow
 /** Runs the workflow; throws WorkflowError (before anything runs) when it refers to something that does not exist. */
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   const workflow = await loadWorkflow(options.workflow);
-  const problems = checkReferences(workflow, options.root, options.scenario);
+  const problems: string[] = [];
+  const called = new Map<SimWorkflow, Record<string, SimWorkflow>>();
+  // The workflow and every reusable workflow it calls, checked before anything runs.
+  const check = async (wf: SimWorkflow, trail: string[]): Promise<void> => {
+    const mine: Record<string, SimWorkflow> = {};
+    for (const job of wf.jobs) {
+      if (!job.uses) continue;
+      const file = calledWorkflowFile(job.uses, options);
+      if (trail.includes(file)) throw new WorkflowError(`${wf.file}: job ${job.id} calls ${job.uses}, which calls it back`);
+      mine[job.id] = await loadWorkflow(file);
+      await check(mine[job.id]!, [...trail, file]);
+    }
+    called.set(wf, mine);
+    problems.push(...checkReferences(wf, options.root, options.scenario, mine).map((p) => (wf === workflow ? p : `${wf.file}: ${p}`)));
+  };
+  await check(workflow, [workflow.file]);
   if (problems.length) throw new WorkflowError(`${options.workflow}:\n- ${problems.join('\n- ')}`);
-  return runWorkflow(workflow, options, options.scenario.inputs ?? {});
+  const artifactStore = options.artifactStore ?? path.join(options.outDir, 'artifacts');
+  const secrets = { GITHUB_TOKEN: 'simulated-token', ...(options.scenario.secrets ?? {}) };
+  return runWorkflow(workflow, { ...options, artifactStore }, options.scenario.inputs ?? {}, secrets, called);
 }
 
-async function runWorkflow(workflow: SimWorkflow, options: SimulateOptions, inputs: Record<string, unknown>): Promise<SimulationResult> {
+/** The file a job's `uses:` runs: declared in the scenario, or (`./…`) read from the workspace. */
+export function calledWorkflowFile(uses: string, options: Pick<SimulateOptions, 'workspace' | 'scenario'>): string {
+  const ref = uses.replace(/@[^@]*$/, '');
+  const declared = options.scenario.workflows?.[ref];
+  if (declared) return declared;
+  if (ref.startsWith('./')) return path.resolve(options.workspace, ref);
+  throw new WorkflowError(`${uses} is a reusable workflow in another repository: declare its local file in the scenario's workflows`);
+}
+
+async function runWorkflow(
+  workflow: SimWorkflow,
+  options: SimulateOptions & { artifactStore: string },
+  inputs: Record<string, unknown>,
+  secrets: Record<string, string>,
+  called: ReadonlyMap<SimWorkflow, Record<string, SimWorkflow>>,
+): Promise<SimulationResult> {
   const log = options.log ?? (() => undefined);
   const runnerTemp = path.join(options.outDir, 'runner');
   mkdirSync(runnerTemp, { recursive: true });
   writeFileSync(path.join(runnerTemp, 'event.json'), JSON.stringify(options.scenario.event.payload, null, 2));
   const github = githubContext(options.scenario, options.workspace, options.workflow);
-  const rc: RunContext = { options, workflow, github, runnerTemp, results: {}, log };
+  const rc: RunContext = { options, artifactStore: options.artifactStore, workflow, github, runnerTemp, results: {}, log };
   const callInputs: Record<string, unknown> = {};
   for (const [k, spec] of Object.entries(workflow.callInputs)) callInputs[k] = inputs[k] ?? spec.default ?? (spec.type === 'boolean' ? false : '');
   const base: Contexts = {
     github,
     inputs: { ...inputs, ...callInputs },
-    secrets: { GITHUB_TOKEN: 'simulated-token', ...(options.scenario.secrets ?? {}) },
+    secrets,
     vars: options.scenario.vars ?? {},
     runner: { os: 'Linux', arch: 'X64', temp: runnerTemp },
     env: {},
@@ -535,11 +651,16 @@ async function runWorkflow(workflow: SimWorkflow, options: SimulateOptions, inpu
       continue;
     }
     if (job.uses) {
-      const called = await loadWorkflow(path.resolve(options.root, job.uses.replace(/@.*$/, '')));
+      const target = called.get(workflow)?.[job.id];
+      if (!target) throw new WorkflowError(`${workflow.file}: job ${job.id} calls ${job.uses}, which was not loaded`);
       const withValues: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(job.with)) withValues[k] = typeof v === 'string' ? interpolate(v, contexts, needState) : v;
+      // A called workflow sees only the secrets passed to it (or all of them with `secrets: inherit`).
+      const passed: Record<string, string> = { GITHUB_TOKEN: secrets['GITHUB_TOKEN'] ?? 'simulated-token' };
+      if (job.secrets === 'inherit') Object.assign(passed, secrets);
+      else for (const [k, v] of Object.entries(job.secrets ?? {})) passed[k] = interpolateText(v, contexts, needState);
       log(`job ${job.id}: calls ${job.uses}`);
-      const inner = await runWorkflow(called, { ...options, workflow: called.file, outDir: path.join(options.outDir, job.id) }, withValues);
+      const inner = await runWorkflow(target, { ...options, workflow: target.file, outDir: path.join(options.outDir, job.id) }, withValues, passed, called);
       const result: Outcome = Object.values(inner.results).some((r) => r.result === 'failure') ? 'failure' : 'success';
       rc.results[job.id] = { result, outputs: inner.outputs };
       jobs.push({ id: job.id, result, outputs: inner.outputs, steps: inner.jobs.flatMap((j) => j.steps) });

@@ -39,6 +39,8 @@ export interface SimJob {
   /** A job that calls a reusable workflow (`uses: ./.github/workflows/x.yml`). */
   readonly uses?: string;
   readonly with: Readonly<Record<string, unknown>>;
+  /** `secrets:` of a job that calls a reusable workflow: a mapping, or `inherit`. */
+  readonly secrets?: Readonly<Record<string, string>> | 'inherit';
   readonly continueOnError: boolean | string;
 }
 
@@ -52,6 +54,8 @@ export interface SimWorkflow {
   /** `on.workflow_call.inputs`, with their defaults, for reusable workflows. */
   readonly callInputs: Readonly<Record<string, { default?: unknown; required?: boolean; type?: string }>>;
   readonly callOutputs: Readonly<Record<string, { value: string }>>;
+  /** `on.workflow_call.secrets`, for reusable workflows. */
+  readonly callSecrets: Readonly<Record<string, { required?: boolean }>>;
 }
 
 export class WorkflowError extends Error {
@@ -124,6 +128,7 @@ export async function loadWorkflow(file: string): Promise<SimWorkflow> {
       ...(environment ? { environment } : {}),
       ...(y['uses'] !== undefined ? { uses: text(y['uses']) } : {}),
       with: isMap(y['with']) ? y['with'] : {},
+      ...(y['secrets'] === 'inherit' ? { secrets: 'inherit' as const } : isMap(y['secrets']) ? { secrets: strings(y['secrets']) } : {}),
       continueOnError: typeof y['continue-on-error'] === 'boolean' ? y['continue-on-error'] : (optional(y['continue-on-error']) ?? false),
     });
   }
@@ -138,6 +143,7 @@ export async function loadWorkflow(file: string): Promise<SimWorkflow> {
     jobs,
     callInputs: (isMap(call['inputs']) ? call['inputs'] : {}) as SimWorkflow['callInputs'],
     callOutputs: (isMap(call['outputs']) ? call['outputs'] : {}) as SimWorkflow['callOutputs'],
+    callSecrets: (isMap(call['secrets']) ? call['secrets'] : {}) as SimWorkflow['callSecrets'],
   };
 }
 

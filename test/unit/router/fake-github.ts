@@ -121,7 +121,13 @@ export async function serveFakeGitHub(github: FakeGitHub): Promise<{ url: string
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const reply = github.handle(req.method ?? '', req.url ?? '', text ? JSON.parse(text) : undefined);
+      let reply: Reply;
+      try {
+        reply = github.handle(req.method ?? '', req.url ?? '', text ? JSON.parse(text) : undefined);
+      } catch (error) {
+        // A request the fake cannot read is answered, never left hanging: the client sees a 400 and says so.
+        reply = { status: 400, body: { message: `fake GitHub could not handle ${req.method} ${req.url}: ${(error as Error).message}` } };
+      }
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body ?? {}));
     });
   });
