@@ -36178,7 +36178,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   mz: () => (/* reexport */ uploadArtifact)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createContentReader, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, workerEntry, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createContentReader, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, workerEntry, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -36720,6 +36720,118 @@ function readEventPayload(env = process.env) {
     catch (error) {
         throw new errors/* ConfigError */.xL('E_INPUT', `GITHUB_EVENT_PATH (${eventPath}) is not a readable JSON event payload`, { cause: error });
     }
+}
+
+;// CONCATENATED MODULE: ../../packages/action-kit/src/octokit.ts
+/** A call GitHub kept refusing with a rate limit, or asked to wait longer than the cap for. */
+class RateLimitError extends Error {
+    status;
+    waitSeconds;
+    constructor(message, status, waitSeconds) {
+        super(message);
+        this.status = status;
+        this.waitSeconds = waitSeconds;
+        this.name = 'RateLimitError';
+    }
+}
+/** GitHub's documented fallback when a secondary limit names no `retry-after`: wait at least a minute. */
+const SECONDARY_FALLBACK_SECONDS = 60;
+function header(error, name) {
+    const value = error.response?.headers?.[name];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+function bodyMessage(error) {
+    const data = error.response?.data;
+    const fromBody = data !== null && typeof data === 'object' && typeof data.message === 'string' ? data.message : '';
+    return `${error.message ?? ''} ${fromBody}`;
+}
+/** `retry-after` as seconds: a number of seconds or an HTTP date. */
+function retryAfterSeconds(value, now) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return Math.max(0, Math.ceil(seconds));
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+/**
+ * Whether a failed call is a rate limit GitHub asks to retry, and after how many seconds: a 403 or 429
+ * whose message names the secondary rate limit or that carries `retry-after`, or one with
+ * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (the primary limit, waited out until the reset).
+ */
+function rateLimitWait(error, now) {
+    if (error === null || typeof error !== 'object')
+        return undefined;
+    const e = error;
+    if (e.status !== 403 && e.status !== 429)
+        return undefined;
+    const retryAfter = retryAfterSeconds(header(e, 'retry-after'), now);
+    if (/secondary rate limit/i.test(bodyMessage(e)) || retryAfter !== undefined) {
+        return { kind: 'secondary', seconds: retryAfter ?? SECONDARY_FALLBACK_SECONDS };
+    }
+    const reset = Number(header(e, 'x-ratelimit-reset'));
+    if (header(e, 'x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
+        // One second past the reset, as GitHub's docs say, so the retry lands after it.
+        return { kind: 'primary', seconds: Math.max(0, Math.ceil(reset - now / 1000) + 1) };
+    }
+    return undefined;
+}
+/**
+ * An Octokit that retries transient failures (5xx) and waits out rate limits, primary and secondary,
+ * instead of failing a gate: the wait GitHub asks for is honoured up to `maxWaitSeconds`, at most
+ * `maxRetries` times, and then the call fails with a RateLimitError that says which limit and for how
+ * long. Loaded lazily: most gates never call the API on the fast path.
+ */
+async function createGitHubClient(options) {
+    const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
+        __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 19463)),
+        Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20545)),
+        Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(404)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6404)),
+    ]);
+    const Client = Octokit.plugin(retry, throttling);
+    const warn = (message) => options.log?.warning(message);
+    const maxRetries = options.rateLimit?.maxRetries ?? 3;
+    const maxWait = options.rateLimit?.maxWaitSeconds ?? 120;
+    const sleep = options.rateLimit?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const now = options.rateLimit?.now ?? Date.now;
+    const client = new Client({
+        auth: options.token,
+        baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+        userAgent: 'agent-gates',
+        // The throttling plugin paces requests; its own rate-limit retries are off (it would wait out a reset
+        // an hour away, and misses a secondary limit that says so only in its headers): the hook below decides.
+        throttle: {
+            onRateLimit: () => false,
+            onSecondaryRateLimit: () => false,
+        },
+        // 403 and 429 are rate limits (or refusals) for the hook below, never blind retries.
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    });
+    client.hook.wrap('request', async (request, requestOptions) => {
+        const route = `${requestOptions.method} ${requestOptions.url}`;
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await request(requestOptions);
+            }
+            catch (error) {
+                const wait = rateLimitWait(error, now());
+                if (!wait)
+                    throw error;
+                const status = error.status ?? 0;
+                const limit = wait.kind === 'secondary' ? 'secondary rate limit' : 'rate limit';
+                if (wait.seconds > maxWait) {
+                    throw new RateLimitError(`GitHub's ${limit} on ${route} asks to wait ${wait.seconds}s, more than the ${maxWait}s this gate waits: re-run the job later`, status, wait.seconds);
+                }
+                if (attempt >= maxRetries) {
+                    throw new RateLimitError(`GitHub's ${limit} on ${route} refused the call ${attempt + 1} times (HTTP ${status}), after waiting as asked each time: re-run the job later`, status, wait.seconds);
+                }
+                warn(`${wait.kind === 'secondary' ? 'secondary rate limit' : 'rate limited'} on ${route} (HTTP ${status}); retrying in ${wait.seconds}s, attempt ${attempt + 2} of ${maxRetries + 1}`);
+                await sleep(wait.seconds * 1000);
+            }
+        }
+    });
+    return client;
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -37319,37 +37431,6 @@ function applyPolicyFloor(floor, local) {
 
 
 
-
-;// CONCATENATED MODULE: ../../packages/action-kit/src/octokit.ts
-/**
- * An Octokit that retries transient failures and waits out rate limits instead of failing a gate.
- * Loaded lazily: most gates never call the API on the fast path.
- */
-async function createGitHubClient(options) {
-    const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
-        __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 19463)),
-        Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20545)),
-        Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(404)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6404)),
-    ]);
-    const Client = Octokit.plugin(retry, throttling);
-    const warn = (message) => options.log?.warning(message);
-    return new Client({
-        auth: options.token,
-        baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
-        userAgent: 'agent-gates',
-        throttle: {
-            onRateLimit: (retryAfter, request, _o, retryCount) => {
-                warn(`rate limited on ${request.method} ${request.url}; retrying in ${retryAfter}s`);
-                return retryCount < 2;
-            },
-            onSecondaryRateLimit: (retryAfter, request) => {
-                warn(`secondary rate limit on ${request.method} ${request.url}; retry after ${retryAfter}s not attempted`);
-                return false;
-            },
-        },
-        retry: { doNotRetry: [400, 401, 403, 404, 422, 451] },
-    });
-}
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/gate.ts
 

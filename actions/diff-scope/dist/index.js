@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54403);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14929);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(59200);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 14929:
+/***/ 59200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28539,6 +28539,13 @@ var gate_verdict = __nccwpck_require__(33261);
  * git or the API themselves (they ask a `ContentSource`), so every rule is tested on plain data.
  */
 const RISK_TIERS = ['low', 'medium', 'high', 'critical'];
+/** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */
+function runScan(begin, ctx) {
+    const scan = begin();
+    for (const file of ctx.changes.files)
+        scan.file(file, ctx.content);
+    return scan.finish(ctx);
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/judge.ts
 
@@ -28575,7 +28582,10 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 async function judgeDiff(input) {
     const { changes } = input;
     const ctx = { changes, content: input.content };
-    const perRule = await Promise.all(input.rules.map((rule) => rule.run(ctx)));
+    const perRule = await Promise.all(input.rules.map((rule) => {
+        const scan = input.scans?.get(rule);
+        return scan ? scan.finish(ctx) : rule.run(ctx);
+    }));
     const findings = [];
     perRule.forEach((list, i) => {
         for (const finding of list) {
@@ -29034,10 +29044,40 @@ function planDiffScope(inputs, event, loaded) {
 
 
 
-async function readChanges(parts, options) {
+/**
+ * Reads the change. The git readers stream it: each file goes through every rule's line scan as soon
+ * as the diff has all of it, so its added lines are judged while git is still producing the rest and
+ * are not held for the whole change.
+ */
+async function readChanges(parts, options, rules) {
     const { plan } = options;
-    if (plan.mode === 'working-tree')
-        return { read: await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base }) };
+    const streaming = () => {
+        const scans = new Map();
+        for (const rule of rules)
+            if (rule.begin)
+                scans.set(rule, rule.begin());
+        const all = [...scans.values()];
+        let fed = 0;
+        const onFile = (file, content) => {
+            fed++;
+            for (const scan of all)
+                scan.file(file, content);
+        };
+        // A reader that fed no file kept the lines in its change set: the rules run on it whole. One that
+        // fed some but not all would leave lines unjudged: never a verdict on that.
+        const settle = (read) => {
+            if (fed === 0)
+                return { read };
+            if (fed !== read.changes.files.length)
+                throw new Error(`the diff reader streamed ${fed} files but returned ${read.changes.files.length}`);
+            return { read, scans };
+        };
+        return { onFile, settle };
+    };
+    if (plan.mode === 'working-tree') {
+        const { onFile, settle } = streaming();
+        return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+    }
     const viaApi = async () => {
         if (!options.api)
             throw new errors/* ConfigError */.xL('E_INPUT', 'input "mode" needs the REST API, but there is no pull request or "github-token" to read it with');
@@ -29048,9 +29088,11 @@ async function readChanges(parts, options) {
         return { read: await viaApi() };
     const head = plan.head;
     try {
-        return { read: await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true }) };
+        const { onFile, settle } = streaming();
+        return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile }));
     }
     catch (error) {
+        // A fallback reads the change whole through the API; what the git attempt scanned is dropped with its scans.
         // Only "the commits are not here" sends auto mode to the API; a bad ref or a broken git is the user's to see.
         if (plan.mode !== 'auto' || !options.api || !(0,errors/* isConfigError */.De)(error) || error.code !== 'E_GIT')
             throw error;
@@ -29067,20 +29109,22 @@ async function runDiffScopeWith(parts, options) {
     const now = options.now ?? (() => new Date());
     const startedAt = now();
     const { plan } = options;
-    const { read, fallback } = await readChanges(parts, options);
-    const pr = plan.pullRequest;
-    // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
-    const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
-    const changes = extraMessages.length > 0 ? { ...read.changes, messages: [...read.changes.messages, ...extraMessages] } : read.changes;
     const policyFile = options.policy.source === 'file' ? options.policy.file : undefined;
+    // Built before the read (they need only the policy), so the readers can feed them file by file.
     const rules = parts.rules(plan.policy, {
         ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
         ...(policyFile !== undefined ? { policyFile } : {}),
     });
+    const { read, fallback, scans } = await readChanges(parts, options, rules);
+    const pr = plan.pullRequest;
+    // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
+    const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
+    const changes = extraMessages.length > 0 ? { ...read.changes, messages: [...read.changes.messages, ...extraMessages] } : read.changes;
     const judgement = await judgeDiff({
         changes,
         content: read.content,
         rules,
+        ...(scans ? { scans } : {}),
         risk: (findings, c) => parts.risk(findings, c, plan.policy),
         ...(plan.claimed ? { claimed: plan.claimed } : {}),
     });
@@ -29132,6 +29176,59 @@ function stableReport(details, judgement) {
 
 
 
+
+;// CONCATENATED MODULE: ../../packages/core/src/diff/content/concurrency.ts
+/**
+ * Jobs started as they come (at most `limit` running), their results kept in the order they were
+ * added. Content rules add one per file while the diff still streams, so reading and judging files
+ * overlaps git producing the rest; `results()` waits for all of them and rethrows the first failure.
+ */
+class OrderedJobs {
+    limit;
+    results = [];
+    waiting = [];
+    running = 0;
+    added = 0;
+    failure;
+    idle;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    get count() {
+        return this.added;
+    }
+    add(job) {
+        this.waiting.push({ index: this.added++, job });
+        this.pump();
+    }
+    async all() {
+        if (this.running > 0 || this.waiting.length > 0)
+            await new Promise((resolve) => (this.idle = resolve));
+        if (this.failure)
+            throw this.failure.error;
+        return this.results;
+    }
+    pump() {
+        while (this.running < this.limit && this.waiting.length > 0 && !this.failure) {
+            const { index, job } = this.waiting.shift();
+            this.running++;
+            job().then((result) => {
+                this.results[index] = result;
+                this.done();
+            }, (error) => {
+                this.failure ??= { error };
+                this.waiting.length = 0;
+                this.done();
+            });
+        }
+    }
+    done() {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.waiting.length === 0)
+            this.idle?.();
+    }
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/content/versions.ts
 /**
@@ -31478,6 +31575,8 @@ function dependencyParser(path) {
  */
 
 
+
+
 /** Beyond this a file is reported unread rather than parsed: it bounds the time and memory one file may take. */
 const MAX_DEPENDENCY_FILE_BYTES = 64 * 1024 * 1024;
 /** New packages listed per file; a new lockfile may add thousands, and the report needs the count, not each one. */
@@ -31646,6 +31745,7 @@ const MAX_LOCATED_PER_FILE = 200;
  */
 function withLines(findings, subjects, text, ecosystem) {
     let lines;
+    let folded;
     return findings.map((finding, index) => {
         const subject = subjects.get(finding)?.replace(/ \(override\)$/, '');
         if (!subject || index >= MAX_LOCATED_PER_FILE)
@@ -31657,12 +31757,45 @@ function withLines(findings, subjects, text, ecosystem) {
             const at = needle === '' ? -1 : lines.findIndex((line) => line.includes(needle));
             return at === -1 ? finding : { ...finding, line: at + 1 };
         }
+        if (ecosystem !== 'pypi') {
+            const at = lines.findIndex((line) => hasWord(line, subject));
+            return at === -1 ? finding : { ...finding, line: at + 1 };
+        }
         const escaped = subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        const body = ecosystem === 'pypi' ? escaped.replace(/\\?[-_.]/g, '[-_.]') : escaped;
-        const pattern = new RegExp(`(?<![\\w@/.-])${body}(?![\\w/-])`, ecosystem === 'pypi' ? 'i' : '');
-        const at = lines.findIndex((line) => pattern.test(line));
+        const body = escaped.replace(/\\?[-_.]/g, '[-_.]');
+        let pattern;
+        // A line can only match if it holds the name's letters and digits in any case: a plain search rules
+        // out most lines before the pattern is compiled or run. (Non-ASCII names skip it: their case
+        // folding is the pattern's to decide.)
+        const needle = /^[\x20-\x7e]*$/.test(subject) ? looseName(subject) : '';
+        folded ??= lines.map(looseName);
+        const at = folded.findIndex((text, i) => text.includes(needle) && (pattern ??= new RegExp(`(?<![\\w@/.-])${body}(?![\\w/-])`, 'i')).test(lines[i]));
         return at === -1 ? finding : { ...finding, line: at + 1 };
     });
+}
+const WORD_BEFORE = /[\w@/.-]/;
+const WORD_AFTER = /[\w/-]/;
+/**
+ * Whether `name` appears in `line` as a whole package name: not preceded by a word character, `@`, `/`,
+ * `.` or `-`, nor followed by a word character, `/` or `-` (the pattern `(?<![\w@/.-])name(?![\w/-])`,
+ * without compiling one per name).
+ */
+function hasWord(line, name) {
+    if (name === '')
+        return false;
+    for (let at = line.indexOf(name); at !== -1; at = line.indexOf(name, at + 1)) {
+        if (at > 0 && WORD_BEFORE.test(line[at - 1]))
+            continue;
+        const after = at + name.length;
+        if (after < line.length && WORD_AFTER.test(line[after]))
+            continue;
+        return true;
+    }
+    return false;
+}
+/** A Python name's letters and digits, lower-cased: what pip's case- and separator-insensitive match keeps. */
+function looseName(text) {
+    return text.toLowerCase().replace(/[-_.]/g, '');
 }
 /**
  * A requirement as written, when it is a version or a range. A URL or a path is left out: it may carry
@@ -31738,15 +31871,27 @@ function dependenciesRule(options) {
         }
         return compareDependencyFiles(change.path, basePath, base, head, options, headText);
     };
-    return {
-        name: 'dependencies',
-        async run(ctx) {
-            const findings = [];
-            for (const change of ctx.changes.files)
-                findings.push(...(await judge(ctx, change)));
-            return findings;
-        },
+    const begin = () => {
+        // Each manifest or lockfile is read and compared as it arrives, while the diff still streams, a few
+        // at a time; findings stay in the change's order.
+        const jobs = new OrderedJobs(8);
+        return {
+            file(change, content) {
+                if (change.status === 'deleted' || !dependencyParser(change.path)) {
+                    jobs.add(() => Promise.resolve([]));
+                    return;
+                }
+                const kept = { ...change, addedLines: [] };
+                jobs.add(() => judge({ content }, kept));
+            },
+            async finish(ctx) {
+                if (jobs.count !== ctx.changes.files.length)
+                    throw new Error(`dependencies rule: scanned ${jobs.count} files, judged ${ctx.changes.files.length}`);
+                return (await jobs.all()).flat();
+            },
+        };
     };
+    return { name: 'dependencies', begin, run: (ctx) => runScan(begin, ctx) };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/content/lexer.ts
@@ -31909,6 +32054,8 @@ function rustHasTests(code) {
  */
 
 
+
+
 /** Patterns that each count one test case, per language. */
 const CASE_PATTERNS = {
     js: [/(?<![\w$.])(?:it|test|specify|fit|xit|xtest)\s*(?:\.\s*\w+\s*)*\(/g],
@@ -31972,9 +32119,11 @@ function mayBeTest(path) {
         return false;
     return testPathKind(path) !== undefined || sourceLanguage(path) === 'rust';
 }
+/** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
+const CONCURRENT_FILES = 16;
 function testsRule(options) {
     const verdict = (allowed) => allowed ? { severity: 'pass', tier: 'medium' } : { severity: 'fail', tier: 'high' };
-    const judge = async (ctx, change) => {
+    const judge = async (ctx, change, added) => {
         const findings = [];
         const basePath = change.status === 'renamed' ? change.oldPath : change.status === 'added' || change.status === 'copied' ? undefined : change.path;
         const headPath = change.status === 'deleted' ? undefined : change.path;
@@ -31986,7 +32135,7 @@ function testsRule(options) {
         // The head is read to compare counts, or when an added line could hold a marker: blanking only
         // removes text, so a line whose raw text matches no marker cannot match once blanked.
         const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
-        const markerCandidate = headLanguage !== undefined && change.addedLines.some((added) => MARKERS[headLanguage].some((m) => m.pattern.test(added.text)));
+        const markerCandidate = headLanguage !== undefined && (added?.markerCandidate ?? false);
         const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
         const head = needHead ? await readSide(ctx, 'head', headPath) : undefined;
         if (base?.isTest && (!head || !head.isTest)) {
@@ -32012,12 +32161,12 @@ function testsRule(options) {
                 decidedBy: 'scope.tests.allow-fewer',
             });
         }
-        if (head?.isTest && headPath && change.addedLines.length > 0) {
+        if (head?.isTest && headPath && added && added.lines.length > 0) {
             const language = sourceLanguage(headPath);
             const lines = head.code.split('\n');
-            for (const added of change.addedLines) {
+            for (const line of added.lines) {
                 // The line's text is never echoed: a test line may hold a credential the secrets rule reports.
-                const code = lines[added.line - 1];
+                const code = lines[line - 1];
                 if (code === undefined)
                     continue;
                 for (const marker of MARKERS[language]) {
@@ -32027,9 +32176,9 @@ function testsRule(options) {
                         rule: 'tests',
                         code: marker.code,
                         ...verdict(options.allowSkipped),
-                        message: `${headPath}:${added.line} adds a ${marker.code === 'test-focused' ? 'focused test' : 'skipped test'} (${marker.what}).`,
+                        message: `${headPath}:${line} adds a ${marker.code === 'test-focused' ? 'focused test' : 'skipped test'} (${marker.what}).`,
                         path: headPath,
-                        line: added.line,
+                        line,
                         decidedBy: 'scope.tests.allow-skipped',
                     });
                     break;
@@ -32038,17 +32187,39 @@ function testsRule(options) {
         }
         return findings;
     };
-    return {
-        name: 'tests',
-        async run(ctx) {
-            const findings = [];
-            // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
-            // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
-            for (const change of ctx.changes.files)
-                findings.push(...(await judge(ctx, change)));
-            return findings;
-        },
+    const begin = () => {
+        // Each file is judged as it arrives (its reads pipelined through the content reader while the diff
+        // still streams), a few at a time, and its findings kept in the change's order.
+        const jobs = new OrderedJobs(CONCURRENT_FILES);
+        return {
+            file(change, content) {
+                let added;
+                if (change.status !== 'deleted' && change.addedLines.length > 0 && mayBeTest(change.path)) {
+                    const language = sourceLanguage(change.path);
+                    const markers = language !== undefined ? MARKERS[language] : [];
+                    added = {
+                        lines: Uint32Array.from(change.addedLines, (a) => a.line),
+                        markerCandidate: change.addedLines.some((a) => markers.some((m) => m.pattern.test(a.text))),
+                    };
+                }
+                // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
+                // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
+                if (!mayBeTest(change.path) && !mayBeTest(change.oldPath ?? change.path)) {
+                    jobs.add(() => Promise.resolve([]));
+                    return;
+                }
+                // The job keeps the file without its lines: only the numbers above are needed later.
+                const kept = { ...change, addedLines: [] };
+                jobs.add(() => judge({ content }, kept, added));
+            },
+            async finish(ctx) {
+                if (jobs.count !== ctx.changes.files.length)
+                    throw new Error(`tests rule: scanned ${jobs.count} files, judged ${ctx.changes.files.length}`);
+                return (await jobs.all()).flat();
+            },
+        };
     };
+    return { name: 'tests', begin, run: (ctx) => runScan(begin, ctx) };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/content/index.ts
@@ -32085,6 +32256,8 @@ class BlobReader {
     length = 0;
     expect;
     failure;
+    /** Names asked for since the last write to git. */
+    pending = [];
     constructor(workspace, options) {
         this.workspace = workspace;
         this.options = options;
@@ -32099,12 +32272,23 @@ class BlobReader {
         }
         if (this.failure !== undefined)
             return Promise.reject(this.failure);
-        const child = this.start();
+        this.start();
         return new Promise((resolve, reject) => {
             this.queue.push({ resolve, reject, name });
             this.setRef(true);
-            child.stdin.write(`${name}\n`);
+            // Names asked for in one turn go to git in one write: rules read files a few at a time, and a
+            // write per name costs a system call and a wake-up of git each.
+            if (this.pending.length === 0)
+                process.nextTick(() => this.flush());
+            this.pending.push(name);
         });
+    }
+    flush() {
+        const names = this.pending;
+        this.pending = [];
+        if (names.length === 0 || !this.child)
+            return;
+        this.child.stdin.write(`${names.join('\n')}\n`);
     }
     async close() {
         const child = this.child;
@@ -32286,6 +32470,7 @@ const STATUS = {
 };
 class GitDiffParser {
     maxAddedLineBytes;
+    onFile;
     phase = 'raw';
     carry = [];
     changes = [];
@@ -32299,9 +32484,17 @@ class GitDiffParser {
     keptBytes = 0;
     /** Files whose added lines were counted but not all kept, because the budget ran out. */
     overBudget = new Set();
-    /** @param maxAddedLineBytes text of added lines kept in memory at most; past it lines are counted, not kept. */
-    constructor(maxAddedLineBytes = Infinity) {
+    /** Records before this one were handed to `onFile` already. */
+    emitted = 0;
+    /**
+     * @param maxAddedLineBytes text of added lines kept in memory at most; past it lines are counted, not kept.
+     * @param onFile called with each file, added lines included, as soon as its patch is read (in git's
+     *   order); the parser then drops the lines, so only the files not yet finished hold any. The files
+     *   `end()` returns have no added lines when it is given.
+     */
+    constructor(maxAddedLineBytes = Infinity, onFile) {
         this.maxAddedLineBytes = maxAddedLineBytes;
+        this.onFile = onFile;
     }
     push(chunk) {
         let start = 0;
@@ -32346,7 +32539,20 @@ class GitDiffParser {
                 throw new errors/* ConfigError */.xL('E_GIT', `git diff printed no patch for ${decodePath(change.pathRaw).path}`);
             }
         }
+        this.emitUpTo(this.changes.length);
         return this.changes.map(finish);
+    }
+    /** Hands the records before `upTo` to `onFile` (their patches are complete) and lets their lines go. */
+    emitUpTo(upTo) {
+        if (!this.onFile)
+            return;
+        for (; this.emitted < upTo; this.emitted++) {
+            const change = this.changes[this.emitted];
+            this.onFile(finish(change));
+            this.keptBytes -= change.lineBytes;
+            change.lineBytes = 0;
+            change.addedLines = [];
+        }
     }
     rawToken(token) {
         if (!this.pending) {
@@ -32387,6 +32593,7 @@ class GitDiffParser {
             added: 0,
             deleted: 0,
             addedLines: [],
+            lineBytes: 0,
             keys,
             seen: new Set(),
         });
@@ -32399,6 +32606,7 @@ class GitDiffParser {
                 if (section.change && !section.submodule) {
                     section.change.added++;
                     this.keptBytes += end - start;
+                    section.change.lineBytes += end - start;
                     if (this.keptBytes <= this.maxAddedLineBytes)
                         section.change.addedLines.push({ line: this.newLine, text: buffer.toString('utf8', start + 1, end) });
                     else
@@ -32482,6 +32690,8 @@ class GitDiffParser {
             if (!change.keys.includes(key) || change.seen.has(key))
                 continue;
             change.seen.add(key);
+            // Patches come in the records' order: every record before this one is complete.
+            this.emitUpTo(i);
             this.cursor = i;
             section.change = change;
             const newSideExists = !isZeroSide(key.slice(key.indexOf('..') + 2));
@@ -32556,12 +32766,19 @@ async function readGitChanges(options) {
             messagesFrom = undefined;
         }
     }
-    const { files, renames, overBudget } = await diffTrees(workspace, diffBase, head, options);
+    const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
+    const content = new GitContentSource(diffBase, head, blobs);
+    // The commit messages are read while the diff streams: two git processes, not one after the other.
+    const [{ files, renames, overBudget }, messages] = await Promise.all([
+        diffTrees(workspace, diffBase, head, { ...options, onFile: streamedTo(content, options.onFile) }),
+        messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
+    ]);
     if (overBudget)
         incomplete.push(overBudget);
-    const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
+    if (!options.onFile)
+        for (const file of files)
+            content.add(file);
     const withTargets = await addSymlinkTargets(files, blobs);
-    const messages = messagesFrom ? await readMessages(workspace, messagesFrom, head) : [];
     const changes = {
         mode: 'git',
         base,
@@ -32573,7 +32790,7 @@ async function readGitChanges(options) {
         renames,
         messages,
     };
-    return { changes, content: gitContentSource(workspace, diffBase, head, withTargets, blobs) };
+    return { changes, content };
 }
 /**
  * Compares `base` with the working tree as it is now, staged or not, untracked files included and
@@ -32585,8 +32802,12 @@ async function readWorkingTree(options) {
     const top = await workTreeRoot(options.workspace);
     const base = await resolveInput(top, 'base', options.base, false, 'origin', options.signal);
     const tree = await snapshotWorkingTree(top);
-    const { files, renames, overBudget } = await diffTrees(top, base, tree, options);
     const blobs = new BlobReader(top, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
+    const content = new GitContentSource(base, tree, blobs);
+    const { files, renames, overBudget } = await diffTrees(top, base, tree, { ...options, onFile: streamedTo(content, options.onFile) });
+    if (!options.onFile)
+        for (const file of files)
+            content.add(file);
     const withTargets = await addSymlinkTargets(files, blobs);
     const headCommit = await (0,git/* runGit */.EO)(top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { maxBytes: 1024 }).then((result) => result.stdout.toString('utf8').trim(), () => undefined);
     const messages = headCommit ? await readMessages(top, base, headCommit) : [];
@@ -32600,7 +32821,7 @@ async function readWorkingTree(options) {
         renames,
         messages,
     };
-    return { changes, content: gitContentSource(top, base, tree, withTargets, blobs) };
+    return { changes, content };
 }
 async function workTreeRoot(workspace) {
     const notARepo = (cause) => new errors/* ConfigError */.xL('E_INPUT', `working-tree: ${workspace} is not inside a git working tree, so there is no uncommitted change to compare`, { cause });
@@ -32713,15 +32934,19 @@ async function diffTrees(workspace, from, to, options) {
     // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
     // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
     // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff).
-    const counts = await git_countChanges(workspace, from, to, signal);
+    // The count stops as soon as the product passes the limit (counts only grow), so a large change
+    // pays a fraction of the walk; it runs beside the rev-parse below.
     const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
-    const copies = counts.added * (counts.deleted + counts.modified) <= limit;
+    const [copies, gitDirOut] = await Promise.all([
+        copiesFit(workspace, from, to, limit, signal),
+        (0,git/* runGit */.EO)(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 }),
+    ]);
     const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-    const parser = new GitDiffParser(budget);
+    const parser = new GitDiffParser(budget, options.onFile);
     // .gitattributes come from the working tree and the index, which the change itself controls in CI:
     // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
     // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-    const gitDir = (await (0,git/* runGit */.EO)(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 })).stdout.toString('utf8').trim();
+    const gitDir = gitDirOut.stdout.toString('utf8').trim();
     const isolated = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-diff-'));
     const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: external_node_path_default().join(isolated, 'index') };
     const { stderr } = await (0,git/* streamGit */.t1)(isolated, [
@@ -32769,8 +32994,28 @@ async function diffTrees(workspace, from, to, options) {
             : {}),
     };
 }
+/** Thrown from the counting stream to stop git once the answer is known. */
+class CountPassedLimit extends Error {
+}
+/** Whether (added files) x (deleted + modified files) stays within `limit`: git's copy-detection matrix fits. */
+async function copiesFit(workspace, from, to, limit, options) {
+    try {
+        const counts = await git_countChanges(workspace, from, to, options, (c) => {
+            if (c.added * (c.deleted + c.modified) > limit)
+                throw new CountPassedLimit();
+        });
+        return counts.added * (counts.deleted + counts.modified) <= limit;
+    }
+    catch (error) {
+        if (error instanceof CountPassedLimit)
+            return false;
+        throw error;
+    }
+}
 /** How many files the change adds, deletes and modifies, before any rename detection. */
-async function git_countChanges(workspace, from, to, options) {
+async function git_countChanges(workspace, from, to, options, 
+/** Called after each chunk with the counts so far; throwing from it stops git. */
+progress) {
     const counts = { added: 0, deleted: 0, modified: 0 };
     let carry = '';
     let meta = true;
@@ -32790,6 +33035,7 @@ async function git_countChanges(workspace, from, to, options) {
             }
             meta = !meta;
         }
+        progress?.(counts);
     }, options);
     return counts;
 }
@@ -32815,15 +33061,33 @@ async function readMessages(workspace, from, to) {
         .map((message) => message.trim())
         .filter((message) => message.length > 0);
 }
+/** The reader's `onFile`, after the content source learns the file's blobs (so a rule may read it at once). */
+function streamedTo(content, onFile) {
+    if (!onFile)
+        return undefined;
+    return (file) => {
+        content.add(file);
+        onFile(file, content);
+    };
+}
 /**
  * Reads files at the two sides of the diff from the object database (never the working tree, which
- * the change itself may have altered). Changed files are read by the blob ids the diff printed; any
- * other path by `<tree>:<path>`.
+ * the change itself may have altered). Changed files are read by the blob ids the diff printed, learnt
+ * file by file as the diff streams; any other path by `<tree>:<path>`, which names the same content.
  */
-function gitContentSource(workspace, from, to, files, blobs) {
-    const atBase = new Map();
-    const atHead = new Map();
-    for (const file of files) {
+class GitContentSource {
+    from;
+    to;
+    blobs;
+    atBase = new Map();
+    atHead = new Map();
+    constructor(from, to, blobs) {
+        this.from = from;
+        this.to = to;
+        this.blobs = blobs;
+    }
+    add(file) {
+        const { atBase, atHead } = this;
         if (file.status !== 'added')
             atBase.set(file.oldPath ?? file.path, file.oldBlob && file.oldMode !== '160000' ? file.oldBlob : null);
         if (file.status !== 'deleted')
@@ -32834,19 +33098,19 @@ function gitContentSource(workspace, from, to, files, blobs) {
         if (file.status === 'added' && !atBase.has(file.path))
             atBase.set(file.path, null);
     }
-    return {
-        async read(side, file) {
-            const known = (side === 'base' ? atBase : atHead).get(file);
-            if (known === null)
-                return undefined;
-            if (known !== undefined)
-                return blobs.read(known);
-            if (file.length === 0 || file.includes('\n') || file.startsWith('/'))
-                return undefined;
-            return blobs.read(`${side === 'base' ? from : to}:${file}`);
-        },
-        close: () => blobs.close(),
-    };
+    read(side, file) {
+        const known = (side === 'base' ? this.atBase : this.atHead).get(file);
+        if (known === null)
+            return Promise.resolve(undefined);
+        if (known !== undefined)
+            return this.blobs.read(known);
+        if (file.length === 0 || file.includes('\n') || file.startsWith('/'))
+            return Promise.resolve(undefined);
+        return this.blobs.read(`${side === 'base' ? this.from : this.to}:${file}`);
+    }
+    close() {
+        return this.blobs.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/read/api.ts
@@ -33293,6 +33557,7 @@ class Findings {
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/rules/forbid.ts
 
 
+
 /**
  * Lines longer than this are tested in overlapping windows: a minified line of megabytes would make
  * even a linear pattern slow to report, and a match longer than the overlap is not a pattern a
@@ -33328,31 +33593,28 @@ function forbidRule(policy, policyFile) {
         return { index: i, message: entry.message, regex };
     });
     const groups = new GlobGroups(policy.scope.forbid.map((entry) => entry.paths), (i, j) => `scope.forbid[${i}].paths[${j}]`);
-    return {
-        name: 'forbid',
-        run(ctx) {
-            const out = new Findings('forbid');
-            if (entries.length === 0)
-                return Promise.resolve([]);
-            // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
-            // in one test, and only a line it matches is tested entry by entry to say which.
-            const prefilters = new Map();
-            const prefilterFor = (applicable) => {
-                if (applicable.length < 2)
-                    return undefined;
-                const key = applicable.map((entry) => entry.index).join(',');
-                if (!prefilters.has(key)) {
-                    const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
-                    prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
-                }
-                return prefilters.get(key);
-            };
-            for (const file of ctx.changes.files) {
-                if (file.status === 'deleted' || file.addedLines.length === 0)
-                    continue;
+    // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
+    // in one test, and only a line it matches is tested entry by entry to say which.
+    const prefilters = new Map();
+    const prefilterFor = (applicable) => {
+        if (applicable.length < 2)
+            return undefined;
+        const key = applicable.map((entry) => entry.index).join(',');
+        if (!prefilters.has(key)) {
+            const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
+            prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
+        }
+        return prefilters.get(key);
+    };
+    const begin = () => {
+        const out = new Findings('forbid');
+        return {
+            file(file) {
+                if (entries.length === 0 || file.status === 'deleted' || file.addedLines.length === 0)
+                    return;
                 const applicable = groups.matching(file.path).map((i) => entries[i]);
                 if (applicable.length === 0)
-                    continue;
+                    return;
                 const prefilter = prefilterFor(applicable);
                 for (const added of file.addedLines) {
                     if (prefilter && !matches(prefilter, added.text))
@@ -33371,10 +33633,11 @@ function forbidRule(policy, policyFile) {
                         });
                     }
                 }
-            }
-            return Promise.resolve(out.done());
-        },
+            },
+            finish: () => Promise.resolve(entries.length === 0 ? [] : out.done()),
+        };
     };
+    return { name: 'forbid', begin, run: (ctx) => runScan(begin, ctx) };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/rules/intent.ts
@@ -33594,6 +33857,17 @@ function modesRule(policy, policyFile) {
             };
             for (const file of ctx.changes.files)
                 judge(file);
+            // The REST listing of a pull request's files carries no file modes: nothing above could see an
+            // executable bit, a symbolic link or a submodule, and that must read as unchecked, not as clean.
+            if (ctx.changes.mode === 'api' && ctx.changes.files.length > 0) {
+                out.add({
+                    code: 'modes-unchecked',
+                    severity: 'warn',
+                    message: 'API mode: the pull request files listing carries no file modes, so the executable-bit, symbolic-link and submodule checks did not run (use git mode, actions/checkout with fetch-depth: 0, to run them)',
+                    tier: 'medium',
+                    decidedBy: 'always: file modes are checked in git and working-tree modes only',
+                });
+            }
             return Promise.resolve(out.done());
         },
     };
@@ -41057,6 +41331,7 @@ function createSecretEngine(options) {
 
 
 
+
 /** Values longer than this are tested on their first part only: an allow regex may backtrack. */
 const secrets_ALLOW_TARGET_LIMIT = 4096;
 /**
@@ -41104,20 +41379,19 @@ function secretsRule(policy, options = {}) {
         const rules = entry.rules ? new Set(entry.rules) : undefined;
         return [{ index, reason: entry.reason, regex, rules, globs: new GlobSet(entry.paths, (j) => `secrets.allow[${index}].paths[${j}]`) }];
     });
-    return {
-        name: 'secrets',
-        run(ctx) {
-            const out = new Findings('secrets');
-            const accepted = new Map();
-            for (const file of ctx.changes.files) {
+    const begin = () => {
+        const out = new Findings('secrets');
+        const accepted = new Map();
+        return {
+            file(file) {
                 if (file.status === 'deleted' || file.addedLines.length === 0)
-                    continue;
+                    return;
                 // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
                 // lines that follow each other in the file stay together, so a key split over lines is found.
                 const text = file.addedLines.map((added) => added.text).join('\n');
                 const found = engine.scan(text);
                 if (found.length === 0)
-                    continue;
+                    return;
                 const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
                 for (const finding of found) {
                     const line = file.addedLines[finding.line - 1]?.line;
@@ -41143,21 +41417,24 @@ function secretsRule(policy, options = {}) {
                         decidedBy: custom.has(finding.ruleId) ? `secrets.patterns (${finding.ruleId})` : `secrets: built-in rule ${finding.ruleId}`,
                     });
                 }
-            }
-            for (const [index, { count, path }] of accepted) {
-                const entry = secrets.allow[index];
-                out.add({
-                    code: 'secret-accepted',
-                    severity: 'pass',
-                    message: `${count} secret finding${count === 1 ? '' : 's'} accepted by the base policy's allow-list (${shown(path)}${count > 1 ? ', …' : ''}): ${entry?.reason ?? ''}`,
-                    path,
-                    tier: 'medium',
-                    decidedBy: `secrets.allow[${index}]`,
-                });
-            }
-            return Promise.resolve(out.done());
-        },
+            },
+            finish() {
+                for (const [index, { count, path }] of accepted) {
+                    const entry = secrets.allow[index];
+                    out.add({
+                        code: 'secret-accepted',
+                        severity: 'pass',
+                        message: `${count} secret finding${count === 1 ? '' : 's'} accepted by the base policy's allow-list (${shown(path)}${count > 1 ? ', …' : ''}): ${entry?.reason ?? ''}`,
+                        path,
+                        tier: 'medium',
+                        decidedBy: `secrets.allow[${index}]`,
+                    });
+                }
+                return Promise.resolve(out.done());
+            },
+        };
     };
+    return { name: 'secrets', begin, run: (ctx) => runScan(begin, ctx) };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/rules/size.ts
@@ -41605,7 +41882,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* reexport */ run)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MIN_MASK_LENGTH, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, escapeMarkdown, escapePre, executeSideEffects, inputEnvName, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, workerEntry, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, escapeMarkdown, escapePre, executeSideEffects, inputEnvName, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, workerEntry, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -42157,9 +42434,65 @@ function readEventPayload(env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/octokit.ts
+/** A call GitHub kept refusing with a rate limit, or asked to wait longer than the cap for. */
+class RateLimitError extends Error {
+    status;
+    waitSeconds;
+    constructor(message, status, waitSeconds) {
+        super(message);
+        this.status = status;
+        this.waitSeconds = waitSeconds;
+        this.name = 'RateLimitError';
+    }
+}
+/** GitHub's documented fallback when a secondary limit names no `retry-after`: wait at least a minute. */
+const SECONDARY_FALLBACK_SECONDS = 60;
+function header(error, name) {
+    const value = error.response?.headers?.[name];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+function bodyMessage(error) {
+    const data = error.response?.data;
+    const fromBody = data !== null && typeof data === 'object' && typeof data.message === 'string' ? data.message : '';
+    return `${error.message ?? ''} ${fromBody}`;
+}
+/** `retry-after` as seconds: a number of seconds or an HTTP date. */
+function retryAfterSeconds(value, now) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return Math.max(0, Math.ceil(seconds));
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
 /**
- * An Octokit that retries transient failures and waits out rate limits instead of failing a gate.
- * Loaded lazily: most gates never call the API on the fast path.
+ * Whether a failed call is a rate limit GitHub asks to retry, and after how many seconds: a 403 or 429
+ * whose message names the secondary rate limit or that carries `retry-after`, or one with
+ * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (the primary limit, waited out until the reset).
+ */
+function rateLimitWait(error, now) {
+    if (error === null || typeof error !== 'object')
+        return undefined;
+    const e = error;
+    if (e.status !== 403 && e.status !== 429)
+        return undefined;
+    const retryAfter = retryAfterSeconds(header(e, 'retry-after'), now);
+    if (/secondary rate limit/i.test(bodyMessage(e)) || retryAfter !== undefined) {
+        return { kind: 'secondary', seconds: retryAfter ?? SECONDARY_FALLBACK_SECONDS };
+    }
+    const reset = Number(header(e, 'x-ratelimit-reset'));
+    if (header(e, 'x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) {
+        // One second past the reset, as GitHub's docs say, so the retry lands after it.
+        return { kind: 'primary', seconds: Math.max(0, Math.ceil(reset - now / 1000) + 1) };
+    }
+    return undefined;
+}
+/**
+ * An Octokit that retries transient failures (5xx) and waits out rate limits, primary and secondary,
+ * instead of failing a gate: the wait GitHub asks for is honoured up to `maxWaitSeconds`, at most
+ * `maxRetries` times, and then the call fails with a RateLimitError that says which limit and for how
+ * long. Loaded lazily: most gates never call the API on the fast path.
  */
 async function createGitHubClient(options) {
     const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
@@ -42169,22 +42502,47 @@ async function createGitHubClient(options) {
     ]);
     const Client = Octokit.plugin(retry, throttling);
     const warn = (message) => options.log?.warning(message);
-    return new Client({
+    const maxRetries = options.rateLimit?.maxRetries ?? 3;
+    const maxWait = options.rateLimit?.maxWaitSeconds ?? 120;
+    const sleep = options.rateLimit?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const now = options.rateLimit?.now ?? Date.now;
+    const client = new Client({
         auth: options.token,
         baseUrl: options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
         userAgent: 'agent-gates',
+        // The throttling plugin paces requests; its own rate-limit retries are off (it would wait out a reset
+        // an hour away, and misses a secondary limit that says so only in its headers): the hook below decides.
         throttle: {
-            onRateLimit: (retryAfter, request, _o, retryCount) => {
-                warn(`rate limited on ${request.method} ${request.url}; retrying in ${retryAfter}s`);
-                return retryCount < 2;
-            },
-            onSecondaryRateLimit: (retryAfter, request) => {
-                warn(`secondary rate limit on ${request.method} ${request.url}; retry after ${retryAfter}s not attempted`);
-                return false;
-            },
+            onRateLimit: () => false,
+            onSecondaryRateLimit: () => false,
         },
-        retry: { doNotRetry: [400, 401, 403, 404, 422, 451] },
+        // 403 and 429 are rate limits (or refusals) for the hook below, never blind retries.
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     });
+    client.hook.wrap('request', async (request, requestOptions) => {
+        const route = `${requestOptions.method} ${requestOptions.url}`;
+        for (let attempt = 0;; attempt++) {
+            try {
+                return await request(requestOptions);
+            }
+            catch (error) {
+                const wait = rateLimitWait(error, now());
+                if (!wait)
+                    throw error;
+                const status = error.status ?? 0;
+                const limit = wait.kind === 'secondary' ? 'secondary rate limit' : 'rate limit';
+                if (wait.seconds > maxWait) {
+                    throw new RateLimitError(`GitHub's ${limit} on ${route} asks to wait ${wait.seconds}s, more than the ${maxWait}s this gate waits: re-run the job later`, status, wait.seconds);
+                }
+                if (attempt >= maxRetries) {
+                    throw new RateLimitError(`GitHub's ${limit} on ${route} refused the call ${attempt + 1} times (HTTP ${status}), after waiting as asked each time: re-run the job later`, status, wait.seconds);
+                }
+                warn(`${wait.kind === 'secondary' ? 'secondary rate limit' : 'rate limited'} on ${route} (HTTP ${status}); retrying in ${wait.seconds}s, attempt ${attempt + 2} of ${maxRetries + 1}`);
+                await sleep(wait.seconds * 1000);
+            }
+        }
+    });
+    return client;
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
