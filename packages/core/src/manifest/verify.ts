@@ -34,8 +34,8 @@ export interface VerifyManifestsOptions {
   now?: () => Date;
   /**
    * The time the report records as its start and end. Left unset, the run's clock: two runs then write
-   * reports that differ in those two fields only. Set (SOURCE_DATE_EPOCH), the report and its digest are
-   * a function of the inputs alone.
+   * reports that differ in those two fields only, which `report-digest` leaves out. Set
+   * (SOURCE_DATE_EPOCH), the report file's bytes too are a function of the inputs alone.
    */
   reportTime?: Date;
   /** Every commit of the pull request with GitHub's verification; required by `requireSignedCommits`. */
@@ -273,7 +273,7 @@ export function assertManifestsPass(result: VerifyManifestsResult, failOn: FailO
 
 /**
  * SOURCE_DATE_EPOCH (reproducible-builds.org), when set, is the time a report records, so the same
- * inputs give the same report and `report-digest`. The checks still judge timestamps by the real clock.
+ * inputs give the same report file (its `report-digest` is the same either way). The checks still judge timestamps by the real clock.
  */
 export function reportTimeFrom(sourceDateEpoch: string | undefined): Date | undefined {
   if (sourceDateEpoch === undefined || sourceDateEpoch === '') return undefined;
