@@ -3,6 +3,7 @@ import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../packages/core/src/digest/index.js';
+import { describeWithConformance } from '../conformance-data.js';
 import { createGitRepo, pullRequestEvent } from '../harness/git-repo.js';
 import { runAction, type ActionRun } from '../harness/run-action.js';
 import { FAKE_ISSUER, FakeSigstore } from '../unit/manifest/sigstore/fake-sigstore.js';
@@ -297,6 +298,25 @@ describe('verify-manifest bundle, signed with a sigstore bundle', () => {
   it('refuses a bundle for another identity', async () => {
     const text = manifestText();
     expectRefused(await verify(sigstoreCase(text, text, 'evil-user@example.com')), 'E_IDENTITY', 'evil-user@example.com');
+  });
+});
+
+// A real public-good bundle from the conformance set, checked by the gate's own embedded trusted root:
+// it verifies (its certificate chain and log entry are genuine) but signs the set's a.txt, so beside a
+// manifest it is refused for signing other bytes, never taken as the manifest's signature.
+describeWithConformance('verify-manifest bundle, a conformance sigstore bundle', 'signatures/sigstore-bundles', (dir) => {
+  it('refuses happy-path-v0.3 (a pass case for a.txt) beside a manifest it does not sign', async () => {
+    const text = manifestText();
+    const run = await verify({
+      head: { 'model_manifest.yaml': text, 'model_manifest.yaml.sigstore.json': readFile(path.join(dir, 'happy-path-v0.3', 'bundle.sigstore.json')) },
+      policy: 'version: 1\nsigning:\n  required: true\n',
+      inputs: {
+        'certificate-identity':
+          'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+        'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com',
+      },
+    });
+    expectRefused(run, 'E_SIGNATURE', 'model_manifest.yaml.sigstore.json');
   });
 });
 
