@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startArtifactService, type ArtifactService } from '../harness/artifact-service.js';
 import { createGitRepo, pullRequestEvent } from '../harness/git-repo.js';
+import { canonicalJson } from '../../packages/core/src/digest/index.js';
 import { runAction } from '../harness/run-action.js';
 import { readZip } from '../harness/zip.js';
 import { claudeCommandTranscript, fakeToken } from '../fixtures/builders.js';
@@ -130,7 +131,7 @@ describe('capture-transcript bundle', () => {
     expect(run.outputs).toEqual({});
   });
 
-  it('writes report and report-digest: capture.json, a gate report whose digest is its bytes', async () => {
+  it('writes report and report-digest: capture.json, canonical JSON whose digest leaves out the run times', async () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const file = path.join(repo.dir, '..', `r-${path.basename(repo.dir)}.jsonl`);
     writeFileSync(file, transcript(repo.dir, ['npm test']));
@@ -138,7 +139,12 @@ describe('capture-transcript bundle', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(path.basename(run.outputs.report!)).toBe('capture.json');
     const bytes = readFileSync(run.outputs.report!);
-    expect(run.outputs['report-digest']).toBe(`sha256:${sha256(bytes)}`);
+    const parsed = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    expect(bytes.toString('utf8')).toBe(canonicalJson(parsed));
+    expect(parsed.startedAt).toEqual(expect.any(String));
+    delete parsed.startedAt;
+    delete parsed.finishedAt;
+    expect(run.outputs['report-digest']).toBe(`sha256:${sha256(canonicalJson(parsed))}`);
     const { createRequire } = await import('node:module');
     const requireFromCore = createRequire(path.resolve('packages/core/package.json'));
     const Ajv2020 = (

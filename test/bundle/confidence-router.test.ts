@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitRepo, pullRequestEvent, type GitRepo } from '../harness/git-repo.js';
+import { canonicalJson } from '../../packages/core/src/digest/index.js';
 import { runAction } from '../harness/run-action.js';
 import { needs } from '../unit/router/builders.js';
 import { FakeGitHub, READ_ONLY, SECONDARY_RATE_LIMIT, serveFakeGitHub } from '../unit/router/fake-github.js';
@@ -57,8 +58,11 @@ describe('confidence-router bundle', () => {
     expect(github.comments).toHaveLength(1);
     expect(github.statuses).toEqual([expect.objectContaining({ sha: repo.headSha, state: 'success', context: 'agent-gates/decision' })]);
     expect(github.reviews).toEqual([expect.objectContaining({ commit_id: repo.headSha, event: 'APPROVE' })]);
-    // The report's digest is the report-digest output, and the summary carries the signals table.
-    expect(`sha256:${createHash('sha256').update(readFileSync(run.outputs.report!)).digest('hex')}`).toBe(run.outputs['report-digest']);
+    // The report's digest (its canonical JSON without the run times) is the report-digest output, and the summary carries the signals table.
+    const report = JSON.parse(readFileSync(run.outputs.report!, 'utf8')) as Record<string, unknown>;
+    delete report.startedAt;
+    delete report.finishedAt;
+    expect(`sha256:${createHash('sha256').update(canonicalJson(report)).digest('hex')}`).toBe(run.outputs['report-digest']);
     expect(run.summary).toMatch(/\| signal \| value \| weight \| contribution \| note \|/);
     const reasons = JSON.parse(run.outputs.reasons!) as { signal: string; contribution: number }[];
     expect(reasons.map((r) => r.signal)).toEqual(expect.arrayContaining(['gates', 'tests', 'review-score', 'agent-confidence', 'vulnerabilities']));

@@ -1,9 +1,12 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../packages/core/src/digest/index.js';
+import { describeWithConformance } from '../conformance-data.js';
 import { createGitRepo, pullRequestEvent } from '../harness/git-repo.js';
 import { runAction, type ActionRun } from '../harness/run-action.js';
+import { FAKE_ISSUER, FakeSigstore } from '../unit/manifest/sigstore/fake-sigstore.js';
 
 // verify-manifest's committed bundle, run as the runner runs it. The policy and the keys it names
 // live in the base commit; the manifest, its signature and its subjects in the change.
@@ -101,17 +104,24 @@ describe('verify-manifest bundle', () => {
     const report = JSON.parse(readFile(run.outputs['report']!)) as { verdict: string; subjects: { name: string; digest: string }[] };
     expect(report.verdict).toBe('pass');
     expect(report.subjects).toContainEqual({ name: 'src/billing.ts', digest: `sha256:${sha256(SUBJECT)}` });
-    expect(run.outputs['report-digest']).toBe(`sha256:${sha256(readFile(run.outputs['report']!))}`);
+    expect(run.outputs['report-digest']).toBe(contentDigest(readFile(run.outputs['report']!)));
     expect(run.summary).toContain('verify-manifest: pass');
   });
 
   it('gives the same verdict, model, signer, manifest-digest and report-digest on two runs of the same inputs', async () => {
-    const c: Case = { head: signed(manifestText()), env: { SOURCE_DATE_EPOCH: '1767225600' } };
+    // No SOURCE_DATE_EPOCH: each run records its own times, in its own workspace and RUNNER_TEMP.
+    const c: Case = { head: signed(manifestText()) };
     const [a, b] = [await verify(c), await verify(c)];
     for (const name of ['verdict', 'model', 'signer', 'manifest-digest', 'report-digest']) {
       expect(a.outputs[name], name).toBeTruthy();
       expect(b.outputs[name], name).toBe(a.outputs[name]);
     }
+    // The runs did differ where they must: the second started after the first had finished, in
+    // another folder. The digest covers neither.
+    const [reportA, reportB] = [a, b].map((run) => JSON.parse(readFile(run.outputs['report']!)) as { startedAt: string; finishedAt: string });
+    expect(Date.parse(reportB!.startedAt)).toBeGreaterThan(Date.parse(reportA!.finishedAt));
+    expect(a.outputs['report']).not.toBe(b.outputs['report']);
+    expect(a.outputs['report-digest']).toBe(contentDigest(readFile(b.outputs['report']!)));
   });
 
   it('reports every violation with its pointer under fail-on: never, and writes a failing report', async () => {
@@ -227,6 +237,86 @@ describe('verify-manifest bundle', () => {
   ];
   it.each(refusals)('refuses %s with %s', async (_name, code, names, c) => {
     expectRefused(await verify(c), code, names);
+  });
+});
+
+/** The report's canonical JSON without its run times, as report-digest covers it (recomputed here, not by the gate's code). */
+function contentDigest(text: string): string {
+  const report = JSON.parse(text) as Record<string, unknown>;
+  expect(text).toBe(canonicalJson(report));
+  delete report.startedAt;
+  delete report.finishedAt;
+  return `sha256:${sha256(canonicalJson(report))}`;
+}
+
+// The conformance set's sigstore bundles all sign its a.txt ("DO NOT MODIFY ME!..."), which is no
+// manifest, and their certificates come from the public-good instance, whose keys no test holds: none
+// of them can sign a manifest. So the sigstore way is shown with the unit tests' own sigstore instance
+// (test/unit/manifest/sigstore/fake-sigstore.ts: a CA, a transparency log, its trusted_root.json), the
+// root handed to the gate through its documented `trusted-root` input. The conformance bundles
+// themselves are run, each to its stated verdict, by test/unit/manifest/signatures-conformance.test.ts.
+describe('verify-manifest bundle, signed with a sigstore bundle', () => {
+  const minutes = (n: number) => n * 60_000;
+  const t0 = new Date('2026-01-12T14:20:00Z');
+  let fake: FakeSigstore;
+  beforeAll(() => {
+    fake = new FakeSigstore();
+  });
+  afterAll(() => fake.dispose());
+
+  function sigstoreCase(manifest: string, signedOver: string, identity = 'user@example.com'): Case {
+    // A Fulcio-style certificate: valid ten minutes around the signature, long expired now.
+    const cert = fake.issue({ email: identity }, FAKE_ISSUER, t0, new Date(t0.getTime() + minutes(10)));
+    const bundle = fake.bundle({ artifact: Buffer.from(signedOver), signer: { cert }, signedAt: new Date(t0.getTime() + minutes(1)) });
+    return {
+      head: { 'model_manifest.yaml': manifest, 'model_manifest.yaml.sigstore.json': bundle, 'trust/trusted_root.json': fake.trustedRoot() },
+      policy: 'version: 1\nsigning:\n  required: true\n',
+      inputs: { 'trusted-root': 'trust/trusted_root.json', 'certificate-identity': 'user@example.com', 'certificate-oidc-issuer': FAKE_ISSUER },
+    };
+  }
+
+  it('passes a manifest whose bundle beside it verifies offline against the given trusted root and identity', async () => {
+    const text = manifestText();
+    const run = await verify(sigstoreCase(text, text));
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs).toMatchObject({
+      verdict: 'pass',
+      model: 'claude-sonnet-4-5-20250929',
+      'manifest-digest': `sha256:${sha256(text)}`,
+      signer: `user@example.com (${FAKE_ISSUER})`,
+      'signature-kind': 'sigstore-bundle',
+      violations: '[]',
+    });
+    expect(run.outputs['report-digest']).toBe(contentDigest(readFile(run.outputs['report']!)));
+  });
+
+  it('refuses the same bundle beside a tampered manifest', async () => {
+    const text = manifestText();
+    expectRefused(await verify(sigstoreCase(text.replace('alice', 'mallory'), text)), 'E_SIGNATURE', 'model_manifest.yaml.sigstore.json');
+  });
+
+  it('refuses a bundle for another identity', async () => {
+    const text = manifestText();
+    expectRefused(await verify(sigstoreCase(text, text, 'evil-user@example.com')), 'E_IDENTITY', 'evil-user@example.com');
+  });
+});
+
+// A real public-good bundle from the conformance set, checked by the gate's own embedded trusted root:
+// it verifies (its certificate chain and log entry are genuine) but signs the set's a.txt, so beside a
+// manifest it is refused for signing other bytes, never taken as the manifest's signature.
+describeWithConformance('verify-manifest bundle, a conformance sigstore bundle', 'signatures/sigstore-bundles', (dir) => {
+  it('refuses happy-path-v0.3 (a pass case for a.txt) beside a manifest it does not sign', async () => {
+    const text = manifestText();
+    const run = await verify({
+      head: { 'model_manifest.yaml': text, 'model_manifest.yaml.sigstore.json': readFile(path.join(dir, 'happy-path-v0.3', 'bundle.sigstore.json')) },
+      policy: 'version: 1\nsigning:\n  required: true\n',
+      inputs: {
+        'certificate-identity':
+          'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+        'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com',
+      },
+    });
+    expectRefused(run, 'E_SIGNATURE', 'model_manifest.yaml.sigstore.json');
   });
 });
 

@@ -28,7 +28,7 @@ export const ACTION_SPEC = {
   outputs: {
     "verdict": { description: "`pass`, `warn` or `fail`." },
     "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-    "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+    "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
     "event-id": { description: "Id of the event written (a UUID); an `outcome` event names it in `decision-id`." },
     "event-digest": { description: "Digest of the event (`sha256:` over its RFC 8785 canonical JSON without `digest`)." },
     "chain-head": { description: "Head of the chain after this event (its digest). Keep it outside the log: `agent-gates verify-chain --head` then detects a log whose end was cut off." },

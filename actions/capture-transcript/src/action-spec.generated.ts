@@ -21,7 +21,7 @@ export const ACTION_SPEC = {
   outputs: {
     "verdict": { description: "`pass`, `warn` or `fail`." },
     "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-    "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+    "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
     "transcript-file": { description: "Path of the redacted transcript on disk." },
     "transcript-digest": { description: "sha256 of the redacted transcript bytes as stored (`sha256:<hex>`)." },
     "source-digest": { description: "sha256 of the original transcript bytes." },

@@ -27,7 +27,7 @@ export const ACTION_SPEC = {
   outputs: {
     "verdict": { description: "`pass`, `warn` or `fail`." },
     "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-    "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+    "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
     "action": { description: "`auto_approve`, `human_review` or `reject`." },
     "confidence": { description: "The weighted confidence from 0 to 1 (four decimals)." },
     "risk-tier": { description: "`low`, `medium`, `high` or `critical`: the highest of diff-scope's risk, the policy's path tiers and `review-risk`." },

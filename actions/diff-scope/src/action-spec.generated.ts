@@ -21,7 +21,7 @@ export const ACTION_SPEC = {
   outputs: {
     "verdict": { description: "`pass`, `warn` or `fail`." },
     "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-    "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+    "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
     "risk": { description: "Risk tier: `low`, `medium`, `high` or `critical`; the highest any rule reaches, a floor the router may raise but never lower." },
     "violations": { description: "Number of findings that are violations (severity `fail`)." },
     "sarif": { description: "Path of the SARIF 2.1.0 file." },

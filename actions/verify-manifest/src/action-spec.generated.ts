@@ -24,7 +24,7 @@ export const ACTION_SPEC = {
   outputs: {
     "verdict": { description: "`pass`, `warn` or `fail`." },
     "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-    "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+    "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
     "model": { description: "Model id the manifest names; with several manifests, a JSON array in the order of their paths (as for every per-manifest output)." },
     "model-version": { description: "Model version the manifest names." },
     "fingerprint": { description: "Model fingerprint the manifest names; empty when it gives none." },

@@ -88,8 +88,17 @@ describe('input overrides policy', () => {
   });
 });
 
+/** The canonical JSON report-digest covers: the report without startedAt and finishedAt. */
+function withoutRunTimes(text: string): string {
+  const report = JSON.parse(text) as Record<string, unknown>;
+  expect(report.startedAt).toEqual(expect.any(String));
+  delete report.startedAt;
+  delete report.finishedAt;
+  return canonicalJson(report);
+}
+
 describe('gate report', () => {
-  it('is written as canonical JSON whose digest is the digest of the bytes', () => {
+  it('is written as canonical JSON whose digest leaves out the run times', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gate-report-'));
     const report = gateReport({
       tool: { name: 'agent-gates/test', version: '1.0.0' },
@@ -105,7 +114,7 @@ describe('gate report', () => {
     const written = writeGateReport(path.join(dir, 'nested', 'report.json'), report);
     const bytes = readFileSync(written.path, 'utf8');
     expect(bytes).toBe(canonicalJson(report));
-    expect(written.digest).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+    expect(written.digest).toBe(`sha256:${createHash('sha256').update(withoutRunTimes(bytes)).digest('hex')}`);
     expect(JSON.parse(bytes)).toMatchObject({ run: { id: '42', attempt: '2' }, pullRequest: { number: 7 } });
     const validate = reportValidator();
     expect(validate(JSON.parse(bytes)), JSON.stringify(validate.errors)).toBe(true);
@@ -186,7 +195,7 @@ describe('gate report', () => {
     const capture = JSON.parse(text) as Record<string, unknown>;
     const validate = reportValidator();
     expect(validate(capture), JSON.stringify(validate.errors)).toBe(true);
-    expect(result.captureDigest).toBe(bytesDigest(text));
+    expect(result.captureDigest).toBe(bytesDigest(withoutRunTimes(text)));
     expect(capture).toMatchObject({
       verdict: 'fail',
       reasons: [

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { bytesDigest } from '../digest/index.js';
+import { reportDigestMatches } from '../gate/report.js';
 import type { AuditEvent, AuditGate, AuditVerdict } from './event.js';
 
 /** The gates whose outputs fill the event, recognised by what they output. */
@@ -44,7 +44,7 @@ function readReport(file: string | undefined, digest: string | undefined, worksp
     if (!stat.isFile() || stat.size > MAX_REPORT_BYTES) return {};
     const bytes = Buffer.alloc(stat.size);
     readSync(fd, bytes, 0, stat.size, 0);
-    if (digest && bytesDigest(bytes) !== digest) return { mismatch: true };
+    if (digest && !reportDigestMatches(bytes, digest)) return { mismatch: true };
     try {
       const report = JSON.parse(bytes.toString('utf8')) as unknown;
       return report && typeof report === 'object' && !Array.isArray(report) ? { report: report as Record<string, unknown> } : {};

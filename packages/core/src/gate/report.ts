@@ -115,14 +115,55 @@ export function gateReport<Details extends object>(fields: {
 }
 
 /**
- * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
- * report: anyone can recompute it from the bytes or from the parsed object.
+ * Envelope members that say when the run happened, not what it found. `report-digest` leaves them out,
+ * so the same inputs give the same digest on every run (a router or an audit record comparing two runs
+ * compares what they judged); the file keeps them for people.
+ */
+export const RUN_TIME_FIELDS: readonly string[] = ['startedAt', 'finishedAt'];
+
+/** Each top-level member of a report as canonical JSON (RFC 8785), in canonical (UTF-16 code unit) order. */
+function canonicalMembers(report: object): [string, string][] {
+  return Object.entries(report)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => [key, `${JSON.stringify(key)}:${canonicalJson(value)}`]);
+}
+
+const joinMembers = (members: [string, string][]) => `{${members.map(([, text]) => text).join(',')}}`;
+const withoutRunTimes = (members: [string, string][]) => members.filter(([key]) => !RUN_TIME_FIELDS.includes(key));
+
+/**
+ * `report-digest`: `sha256:<hex>` of the report's canonical JSON without its run times
+ * (RUN_TIME_FIELDS). Anyone can recompute it from the parsed report file.
+ */
+export function reportDigest(report: object): string {
+  return bytesDigest(joinMembers(withoutRunTimes(canonicalMembers(report))));
+}
+
+/**
+ * True when `digest` binds the report file `bytes`: it is the report's digest (above), or the digest
+ * of the bytes themselves, as reports written before run times were left out were bound.
+ */
+export function reportDigestMatches(bytes: Uint8Array, digest: string): boolean {
+  if (bytesDigest(bytes) === digest) return true;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return false;
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && reportDigest(value) === digest;
+}
+
+/**
+ * Writes a report as canonical JSON (RFC 8785) and returns its path and `report-digest` (the canonical
+ * JSON without the run times): anyone can recompute the digest from the bytes or the parsed object.
  */
 export function writeGateReport(file: string, report: GateReport<object>): { path: string; digest: string } {
-  const text = canonicalJson(report);
+  const members = canonicalMembers(report);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return { path: file, digest: bytesDigest(text) };
+  writeFileSync(file, joinMembers(members));
+  return { path: file, digest: bytesDigest(joinMembers(withoutRunTimes(members))) };
 }
 
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */

@@ -14,6 +14,9 @@ import type { ModelManifest } from './types.js';
 /** A manifest is a few hundred bytes; a list of subjects makes it kilobytes. 1 MiB is generous. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
+/** Decoding is stateless between calls (no `stream`), so one decoder serves every manifest. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const MANIFEST_READER: YamlReader = { code: 'E_MANIFEST', kind: 'a manifest' };
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -46,7 +49,7 @@ export function parseManifest(bytes: Buffer, file: string): ModelManifest {
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch (error) {
     throw new ConfigError('E_MANIFEST', `${file} is not valid UTF-8 text`, { cause: error });
   }

@@ -18,7 +18,7 @@ import type { LoadedPolicy, SigningIdentity } from '../policy/types.js';
 import { judgeModels, judgeTranscript, type TranscriptEvidence } from './checks.js';
 import { decodeSignature, verifyKeySignature, type PublicKeyEntry } from './keys.js';
 import { parseManifest } from './parse.js';
-import { companion, findManifests, readInputFile, readInputKeys, readPolicyKeys, readTranscriptModels } from './sources.js';
+import { companion, findManifests, readInputKeys, readPolicyKeys, readTranscriptModels, WorkspaceFiles } from './sources.js';
 import { checkSubjects } from './subjects.js';
 import type { CommitVerification, ManifestGateInputs, ManifestViolation, SignatureKind, VerifiedManifest } from './types.js';
 
@@ -34,8 +34,8 @@ export interface VerifyManifestsOptions {
   now?: () => Date;
   /**
    * The time the report records as its start and end. Left unset, the run's clock: two runs then write
-   * reports that differ in those two fields only. Set (SOURCE_DATE_EPOCH), the report and its digest are
-   * a function of the inputs alone.
+   * reports that differ in those two fields only, which `report-digest` leaves out. Set
+   * (SOURCE_DATE_EPOCH), the report file's bytes too are a function of the inputs alone.
    */
   reportTime?: Date;
   /** Every commit of the pull request with GitHub's verification; required by `requireSignedCommits`. */
@@ -95,7 +95,7 @@ interface SigningMaterial {
 }
 
 async function verifySignature(
-  workspace: string,
+  workspace: WorkspaceFiles,
   file: string,
   bytes: Buffer,
   inputs: ManifestGateInputs,
@@ -103,7 +103,7 @@ async function verifySignature(
 ): Promise<{ kind: SignatureKind; signer?: string; signatureFile?: string }> {
   const bundleFile = inputs.bundle ?? companion(workspace, file, BUNDLE_SUFFIXES);
   if (bundleFile !== undefined) {
-    const json = readInputFile(workspace, bundleFile, 'bundle').toString('utf8');
+    const json = workspace.read(bundleFile, 'bundle').toString('utf8');
     // sigstore-js is heavy: it is loaded only when there is a bundle to verify.
     const { verifySigstoreBundle } = await import('./sigstore/index.js');
     const result = await verifySigstoreBundle({
@@ -118,7 +118,7 @@ async function verifySignature(
   }
   const signatureFile = inputs.signature ?? companion(workspace, file, SIGNATURE_SUFFIXES);
   if (signatureFile !== undefined) {
-    const signature = decodeSignature(readInputFile(workspace, signatureFile, 'signature'), signatureFile);
+    const signature = decodeSignature(workspace.read(signatureFile, 'signature'), signatureFile);
     const key = verifyKeySignature(
       bytes,
       signature,
@@ -132,15 +132,16 @@ async function verifySignature(
 
 async function verifyOne(
   options: VerifyManifestsOptions,
+  files: WorkspaceFiles,
   file: string,
   material: SigningMaterial,
   transcript: TranscriptEvidence,
   now: Date,
 ): Promise<VerifiedManifest> {
   const { workspace, inputs } = options;
-  const bytes = readInputFile(workspace, file, 'manifest', Number.MAX_SAFE_INTEGER);
+  const bytes = files.read(file, 'manifest', Number.MAX_SAFE_INTEGER);
   const manifest = parseManifest(bytes, file);
-  const signature = await verifySignature(workspace, file, bytes, inputs, material);
+  const signature = await verifySignature(files, file, bytes, inputs, material);
   const violations: ManifestViolation[] = [];
   if (signature.kind === 'none') {
     violations.push({
@@ -179,23 +180,24 @@ async function verifyOne(
 export async function verifyManifests(options: VerifyManifestsOptions): Promise<VerifyManifestsResult> {
   const now = (options.now ?? (() => new Date()))();
   const { workspace, inputs, policy } = options;
+  // One view of the workspace for the run: each folder resolved and listed once.
+  const files = new WorkspaceFiles(workspace);
 
-  // Everything that can be wrong with the inputs is found before any manifest is judged.
-  const keys = [...readInputKeys(workspace, inputs.publicKeys), ...(await readPolicyKeys(workspace, policy))];
+  // Everything that can be wrong with the inputs is found before any manifest is judged. Keys are
+  // parsed here, once each, not once per manifest.
+  const keys = [...readInputKeys(files, inputs.publicKeys), ...(await readPolicyKeys(workspace, policy))];
   const identities = identitiesFor(inputs, policy);
-  const trustedRoot = inputs.trustedRoot
-    ? { name: inputs.trustedRoot, json: readInputFile(workspace, inputs.trustedRoot, 'trusted-root').toString('utf8') }
-    : undefined;
-  const files = await findManifests(workspace, inputs.manifest);
-  if (files.length === 0) throw new ConfigError('E_NO_MANIFEST', `input "manifest": ${inputs.manifest} matches no file in the workspace`);
-  if (files.length > 1 && (inputs.signature !== undefined || inputs.bundle !== undefined)) {
+  const trustedRoot = inputs.trustedRoot ? { name: inputs.trustedRoot, json: files.read(inputs.trustedRoot, 'trusted-root').toString('utf8') } : undefined;
+  const manifestFiles = findManifests(files, inputs.manifest);
+  if (manifestFiles.length === 0) throw new ConfigError('E_NO_MANIFEST', `input "manifest": ${inputs.manifest} matches no file in the workspace`);
+  if (manifestFiles.length > 1 && (inputs.signature !== undefined || inputs.bundle !== undefined)) {
     throw new ConfigError(
       'E_INPUT',
-      `input "manifest" matches ${files.length} manifests: with several, each is signed beside it (<manifest>.sig, <manifest>.sigstore.json), not by the signature or bundle input`,
+      `input "manifest" matches ${manifestFiles.length} manifests: with several, each is signed beside it (<manifest>.sig, <manifest>.sigstore.json), not by the signature or bundle input`,
     );
   }
   const transcript: TranscriptEvidence = {
-    ...(inputs.transcriptSummary ? { file: inputs.transcriptSummary, models: readTranscriptModels(workspace, inputs.transcriptSummary) } : {}),
+    ...(inputs.transcriptSummary ? { file: inputs.transcriptSummary, models: readTranscriptModels(files, inputs.transcriptSummary) } : {}),
     digests: inputs.transcriptDigests,
   };
   const material: SigningMaterial = {
@@ -206,7 +208,7 @@ export async function verifyManifests(options: VerifyManifestsOptions): Promise<
   };
 
   const manifests: VerifiedManifest[] = [];
-  for (const file of files) manifests.push(await verifyOne(options, file, material, transcript, now));
+  for (const file of manifestFiles) manifests.push(await verifyOne(options, files, file, material, transcript, now));
   const violations = manifests.flatMap((m) => m.violations);
 
   let signedCommits: ManifestReportDetails['signedCommits'];
@@ -271,7 +273,7 @@ export function assertManifestsPass(result: VerifyManifestsResult, failOn: FailO
 
 /**
  * SOURCE_DATE_EPOCH (reproducible-builds.org), when set, is the time a report records, so the same
- * inputs give the same report and `report-digest`. The checks still judge timestamps by the real clock.
+ * inputs give the same report file (its `report-digest` is the same either way). The checks still judge timestamps by the real clock.
  */
 export function reportTimeFrom(sourceDateEpoch: string | undefined): Date | undefined {
   if (sourceDateEpoch === undefined || sourceDateEpoch === '') return undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { bytesDigest } from '../digest/index.js';
 import { ConfigError } from '../errors.js';
-import { GATE_REPORT_SCHEMA_ID } from '../gate/report.js';
+import { GATE_REPORT_SCHEMA_ID, reportDigestMatches } from '../gate/report.js';
 import type { RoutingGate, RoutingTier } from '../policy/types.js';
 import { RISK_TIERS, ROUTING_GATES, type SignalEntry } from './types.js';
 
@@ -128,8 +128,8 @@ function readReport(evidence: GateEvidence, outputs: Readonly<Record<string, str
     evidence.report = { state: 'unread', note: 'report not readable here (another job); judged on outputs' };
     return;
   }
-  if (bytesDigest(bytes) !== digest) {
-    evidence.report = { state: 'mismatch', note: `report file digest ${bytesDigest(bytes)} is not report-digest ${digest}` };
+  if (!reportDigestMatches(bytes, digest)) {
+    evidence.report = { state: 'mismatch', note: `report file (sha256 of its bytes ${bytesDigest(bytes)}) does not match report-digest ${digest}` };
     return;
   }
   let report: unknown;
