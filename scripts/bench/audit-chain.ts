@@ -53,7 +53,12 @@ function event(i: number, prev: string | null): AuditEvent {
     policy_digest: digest(`policy${i % 10}`),
     ...(action === 'human_review' ? { human_reviewer: `reviewer-${i % 17}` } : {}),
     repository: `acme/service-${i % 300}`,
-    run: { id: String(14_000_000_000 + i), attempt: String(1 + (i % 3 === 2 ? 1 : 0)), workflow_ref: `acme/service-${i % 300}/.github/workflows/agent-gates.yml@refs/pull/${(i % 5000) + 1}/merge`, job: 'audit' },
+    run: {
+      id: String(14_000_000_000 + i),
+      attempt: String(1 + (i % 3 === 2 ? 1 : 0)),
+      workflow_ref: `acme/service-${i % 300}/.github/workflows/agent-gates.yml@refs/pull/${(i % 5000) + 1}/merge`,
+      job: 'audit',
+    },
     event_name: 'pull_request',
     base_sha: sha256Hex(`base${i >> 3}`).slice(0, 40),
     head_sha: sha256Hex(`head${i}`).slice(0, 40),
@@ -64,10 +69,33 @@ function event(i: number, prev: string | null): AuditEvent {
     agent_run_at: new Date(Date.UTC(2026, 0, 1) + i * 1000 - 180_000).toISOString(),
     usage: { input_tokens: 18_000 + ((i * 97) % 200_000), output_tokens: 900 + ((i * 13) % 12_000), cost_usd: Math.round((i % 997) * 13) / 10_000 },
     gates: [
-      { name: 'capture-transcript', verdict: verdict(0), report_digest: digest(`c${i}`), result: 'success', ...(verdict(0) === 'pass' ? {} : { rules: ['SECRET_REDACTED'] }) },
-      { name: 'verify-manifest', verdict: verdict(1), report_digest: digest(`v${i}`), result: 'success', ...(verdict(1) === 'pass' ? {} : { rules: ['MANIFEST_MODEL_MISMATCH'] }) },
-      { name: 'diff-scope', verdict: verdict(2), report_digest: digest(`s${i}`), result: verdict(2) === 'fail' ? 'failure' : 'success', ...(verdict(2) === 'pass' ? {} : { rules: ['SCOPE_PROTECTED_PATH', 'SCOPE_MAX_FILES'] }) },
-      { name: 'confidence-router', verdict: action === 'reject' ? ('fail' as const) : action === 'human_review' ? ('warn' as const) : ('pass' as const), report_digest: digest(`r${i}`), result: 'success' },
+      {
+        name: 'capture-transcript',
+        verdict: verdict(0),
+        report_digest: digest(`c${i}`),
+        result: 'success',
+        ...(verdict(0) === 'pass' ? {} : { rules: ['SECRET_REDACTED'] }),
+      },
+      {
+        name: 'verify-manifest',
+        verdict: verdict(1),
+        report_digest: digest(`v${i}`),
+        result: 'success',
+        ...(verdict(1) === 'pass' ? {} : { rules: ['MANIFEST_MODEL_MISMATCH'] }),
+      },
+      {
+        name: 'diff-scope',
+        verdict: verdict(2),
+        report_digest: digest(`s${i}`),
+        result: verdict(2) === 'fail' ? 'failure' : 'success',
+        ...(verdict(2) === 'pass' ? {} : { rules: ['SCOPE_PROTECTED_PATH', 'SCOPE_MAX_FILES'] }),
+      },
+      {
+        name: 'confidence-router',
+        verdict: action === 'reject' ? ('fail' as const) : action === 'human_review' ? ('warn' as const) : ('pass' as const),
+        report_digest: digest(`r${i}`),
+        result: 'success',
+      },
     ],
     prev,
   };
@@ -141,7 +169,9 @@ export async function auditChainBench(docs: string, events = 1_000_000, log: (m:
     const floor = await measure(node, ['--input-type=module', '-e', HASH, file], { env: cleanEnv() });
     const verify = await verified([]);
     const one = await verified(['--threads', '1']);
-    log(`audit-chain run ${run + 1}/3: floor ${floor.seconds.toFixed(2)} s, verify-chain ${verify.seconds.toFixed(2)} s, one thread ${one.seconds.toFixed(2)} s`);
+    log(
+      `audit-chain run ${run + 1}/3: floor ${floor.seconds.toFixed(2)} s, verify-chain ${verify.seconds.toFixed(2)} s, one thread ${one.seconds.toFixed(2)} s`,
+    );
     best ??= { floor: floor.seconds, verify: verify.seconds, rss: verify.peakRss, one: one.seconds, oneRss: one.peakRss };
     if (verify.seconds < best.verify) Object.assign(best, { verify: verify.seconds, rss: verify.peakRss });
     if (one.seconds < best.one) Object.assign(best, { one: one.seconds, oneRss: one.peakRss });
@@ -160,7 +190,7 @@ export async function auditChainBench(docs: string, events = 1_000_000, log: (m:
     `| \`verify-chain --threads 1\` | ${best!.one.toFixed(2)} | ${(bytes / MiB / best!.one).toFixed(0)} | ${best!.oneRss !== undefined ? `${(best!.oneRss / MiB).toFixed(0)} MiB` : 'n/a'} | ${(best!.one / best!.floor).toFixed(2)}× the floor |`,
     '',
     'verify-chain checks each line on its bytes: one pass proves the line is the RFC 8785 canonical form audit-emit',
-    'writes (keys in order, no whitespace, JSON.stringify\'s escapes and numbers, valid UTF-8) and finds `schema_version`,',
+    "writes (keys in order, no whitespace, JSON.stringify's escapes and numbers, valid UTF-8) and finds `schema_version`,",
     '`prev` and `digest`; the line is then hashed where it lies with the `digest` member cut out. Any other line is',
     'parsed and canonicalised in full. From 64 MiB on, with two cores, the two halves of the log are verified on two',
     'worker threads and the link across the halves is checked by the coordinator.',
