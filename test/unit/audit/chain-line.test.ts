@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalDigestMatches, parsedEventDigest, scanCanonical } from '../../../packages/core/src/audit/chain-line.js';
+import { canonicalDigest, canonicalPrevIs, parsedEventDigest, scanCanonical } from '../../../packages/core/src/audit/chain-line.js';
 import { canonicalJson, sha256Hex } from '@agent-gates/core/digest';
 import { sealEvent } from '@agent-gates/core/audit';
 import { decisionEvent } from './events.js';
@@ -100,12 +100,18 @@ describe('scanCanonical', () => {
     expect(found.versionOne).toBe(true);
     expect(bytes.toString('latin1', found.digestHex, found.digestHex + 64)).toBe(event.digest.slice(7));
     expect(bytes.toString('latin1', found.prev, found.prev + 64)).toBe('f'.repeat(64));
-    expect(canonicalDigestMatches(bytes, 0, bytes.length, found)).toBe(true);
+    expect(canonicalDigest(bytes, 0, bytes.length, found)?.toString('hex')).toBe(event.digest.slice(7));
+    expect(canonicalPrevIs(bytes, found, Buffer.alloc(32, 0xff))).toBe(true);
+    expect(canonicalPrevIs(bytes, found, Buffer.alloc(32, 0xfe))).toBe(false);
+    expect(canonicalPrevIs(bytes, found, null)).toBe(false);
+    // One byte of the content changed (same length, still canonical): the digest no longer matches.
+    const edited = Buffer.from(bytes.toString().replace('"user":"octocat"', '"user":"octocas"'));
+    expect(canonicalDigest(edited, 0, edited.length, scanCanonical(edited, 0, edited.length)!)).toBeUndefined();
     expect(parsedEventDigest(JSON.parse(bytes.toString()) as Record<string, unknown>)).toBe(event.digest);
     // A digest member first or last in the object: the comma after or before it is cut.
     for (const text of [`{"digest":"sha256:${sha256Hex('{"z":1}')}","z":1}`, `{"a":1,"digest":"sha256:${sha256Hex('{"a":1}')}"}`]) {
       const b = Buffer.from(text);
-      expect(canonicalDigestMatches(b, 0, b.length, scanCanonical(b, 0, b.length)!)).toBe(true);
+      expect(canonicalDigest(b, 0, b.length, scanCanonical(b, 0, b.length)!)).toBeDefined();
     }
   });
 

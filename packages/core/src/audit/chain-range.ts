@@ -3,7 +3,7 @@
 // buffer and checks each line on its bytes (chain-line.ts); nothing is kept per line.
 import { open } from 'node:fs/promises';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { canonicalDigestMatches, parsedEventDigest, scanCanonical } from './chain-line.js';
+import { canonicalDigest, canonicalPrevIs, parsedEventDigest, scanCanonical } from './chain-line.js';
 
 /** The `prev` the first line of a range must carry: a digest (32 bytes), null, or ANY (the coordinator checks it). */
 export type RangePrev = Uint8Array | null | 'any';
@@ -48,9 +48,8 @@ function checkLineBytes(buffer: Buffer, start: number, stop: number, prev: Range
     if (!line.versionOne || line.digestHex < 0 || line.prev < 0) return undefined;
     const digest = canonicalDigest(buffer, start, stop, line);
     if (!digest) return undefined;
-    const own = line.prev === 0 ? null : rawOf(buffer.toString('latin1', line.prev, line.prev + 64));
-    seen.prev = own;
-    if (prev !== 'any' && !(own === null ? prev === null : prev !== null && sameDigest(own, prev))) return undefined;
+    if (prev === 'any') seen.prev = line.prev === 0 ? null : rawOf(buffer.toString('latin1', line.prev, line.prev + 64));
+    else if (!canonicalPrevIs(buffer, line, prev)) return undefined;
     return digest;
   }
   // Not provably canonical: parse and canonicalise it in full, as checkLine does.
@@ -70,12 +69,6 @@ function checkLineBytes(buffer: Buffer, start: number, stop: number, prev: Range
   seen.prev = own;
   if (prev !== 'any' && !(own === null ? prev === null : prev !== null && sameDigest(own, prev))) return undefined;
   return rawOf(record.digest.slice(7));
-}
-
-/** The canonical line's digest (32 bytes) when sha256 of it without `digest` is the digest it carries. */
-function canonicalDigest(buffer: Buffer, start: number, stop: number, line: ReturnType<typeof scanCanonical> & object): Uint8Array | undefined {
-  const matched = canonicalDigestMatches(buffer, start, stop, line);
-  return matched ? rawOf(buffer.toString('latin1', line.digestHex, line.digestHex + 64)) : undefined;
 }
 
 /**
