@@ -7,7 +7,8 @@ import { decisionEvent } from './events.js';
 
 // verify-chain on two worker threads: each half checked on its own, the link across the split and the
 // line numbers joined by the coordinator. Every case is compared with the one-thread result.
-const ENTRY = new URL('./chain-worker-entry.mjs', import.meta.url);
+// The CLI's own worker entry from source (it registers tsx in the worker, as `agent-gates verify-chain` runs it).
+const ENTRY = new URL('../../../packages/cli/src/commands/verify-chain-worker-tsx.mjs', import.meta.url);
 
 let log: string;
 let lines: string[];

@@ -24,12 +24,12 @@ Exit status: 0 every log verifies, 1 a log does not, 2 bad usage or an unreadabl
 `;
 
 /**
- * The worker entry beside this module: `verify-chain-worker.ts` when it runs from source (tsx, whose
- * loader the worker threads inherit), `verify-chain-worker.mjs` beside a bundle of it. Without one
- * (or if it does not start) the log is verified on this thread.
+ * The worker entry beside this module: `verify-chain-worker.mjs` beside a bundle of it, or, from
+ * source, `verify-chain-worker-tsx.mjs` (registers tsx in the worker, then loads verify-chain-worker.ts).
+ * Without one (or if it does not start) the log is verified on this thread.
  */
 function workerEntry(): URL | undefined {
-  for (const name of ['./verify-chain-worker.mjs', './verify-chain-worker.ts']) {
+  for (const name of ['./verify-chain-worker.mjs', './verify-chain-worker-tsx.mjs']) {
     const url = new URL(name, import.meta.url);
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
   }
