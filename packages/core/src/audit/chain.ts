@@ -231,28 +231,27 @@ function joinRanges(ranges: RangeResult[], firstPrev: string | null, name: strin
   for (let i = 0; i < ranges.length; i++) {
     const range = ranges[i]!;
     const before = head;
-    const linkBroken = i > 0 && range.lines > 0 && hexOf(range.firstPrev ?? null) !== before;
-    const fail = linkBroken ? { line: 1, text: undefined } : range.fail;
-    if (fail) {
-      const line = count + fail.line;
-      const prev = fail.line === 1 ? before : hexOf(range.head);
-      const text = fail.text ?? undefined;
-      const checked = text !== undefined ? checkLine(text, line, prev, name) : undefined;
-      const events = count + fail.line - 1;
-      if (checked && 'kind' in checked) return { ok: false, events, head: prev, break: checked };
-      if (linkBroken) {
-        return {
-          ok: false,
-          events,
-          head: before,
-          break: {
-            line,
-            kind: 'prev',
-            message: `${name}:${line}: prev is ${JSON.stringify(hexOf(range.firstPrev ?? null))} but the event before (line ${line - 1}) has digest ${before}: an event was removed, inserted or moved`,
-          },
-        };
-      }
-      throw new Error(`${name}:${line}: the byte check and the full check of this line disagree`);
+    // The link across a split: the second range's first line verified on its own, its prev is checked here.
+    if (i > 0 && range.lines > 0 && hexOf(range.firstPrev ?? null) !== before) {
+      const line = count + 1;
+      return {
+        ok: false,
+        events: count,
+        head: before,
+        break: {
+          line,
+          kind: 'prev',
+          message: `${name}:${line}: prev is ${JSON.stringify(hexOf(range.firstPrev ?? null))} but the event before (line ${line - 1}) has digest ${before}: an event was removed, inserted or moved`,
+        },
+      };
+    }
+    if (range.fail) {
+      // The reason and its message as checkLine gives them, with the line counted from the log's start.
+      const line = count + range.fail.line;
+      const prev = range.fail.line === 1 ? before : hexOf(range.head);
+      const checked = checkLine(range.fail.text, line, prev, name);
+      if (!('kind' in checked)) throw new Error(`${name}:${line}: the byte check and the full check of this line disagree`);
+      return { ok: false, events: line - 1, head: prev, break: checked };
     }
     if (range.headLine > 0) headLine = count + range.headLine;
     count += range.lines;
