@@ -38,5 +38,14 @@ describe('agent-gates verify-chain', () => {
     expect(await cli(['a', '--head', 'nope'])).toMatchObject({ code: 2 });
     expect(await cli(['a', 'b', '--head', `sha256:${'a'.repeat(64)}`])).toMatchObject({ code: 2 });
     expect(await cli(['/no/such/log.jsonl'])).toMatchObject({ code: 2, stderr: expect.stringContaining('ENOENT') });
+    expect(await cli(['a', '--threads', '3'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--threads') });
+  });
+
+  it('gives the same result on one thread as by default', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+    const log = path.join(dir, 'audit.jsonl');
+    const { head } = await appendToLog(log, [decisionEvent(), decisionEvent()], { chain: true });
+    expect(await cli(['--threads', '1', log])).toMatchObject({ code: 0, stdout: `${log}: ok, 2 events, head ${head}\n` });
+    expect(await cli(['--threads=2', log])).toMatchObject({ code: 0, stdout: `${log}: ok, 2 events, head ${head}\n` });
   });
 });

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { verifyFileRange, verifyLines, type ChainWorkerJob, type RangePrev, type RangeResult, type ReadInto } from './chain-range.js';
 import { AUDIT_SCHEMA_VERSION, eventDigest } from './event.js';
 
 /** How a chain is broken, at which line (1-based). */
@@ -25,6 +28,15 @@ export interface VerifyChainOptions {
   firstPrev?: string | null;
   /** Name of the log in messages. */
   name?: string;
+  /**
+   * A module that runs `serveChainWorker()` when loaded in a worker thread (see chain-range.ts): with
+   * it, a large log is verified on two threads. Without it, or when it cannot start, on this one.
+   */
+  workerEntry?: string | URL;
+  /** Threads to use (1 or 2); default 2 when two cores are available. */
+  threads?: number;
+  /** Smallest file verified on worker threads; default CHAIN_WORKER_MIN_BYTES. */
+  workerMinBytes?: number;
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -108,67 +120,184 @@ export function checkLine(text: string, line: number, prev: string | null, name:
   return { digest };
 }
 
-/** Splits a byte stream into lines without decoding what it does not need to; yields the unterminated rest as torn. */
-async function* lines(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<{ text: string; torn: boolean }> {
-  let rest: Buffer | undefined;
-  for await (const chunkIn of source) {
-    const chunk = typeof chunkIn === 'string' ? Buffer.from(chunkIn) : Buffer.from(chunkIn.buffer, chunkIn.byteOffset, chunkIn.byteLength);
-    let start = 0;
-    let at = chunk.indexOf(NEWLINE, start);
-    if (at >= 0 && rest) {
-      yield { text: Buffer.concat([rest, chunk.subarray(0, at)]).toString('utf8'), torn: false };
-      rest = undefined;
-      start = at + 1;
-      at = chunk.indexOf(NEWLINE, start);
+/** Logs at least this large are verified on two worker threads, when a worker entry is given. */
+export const CHAIN_WORKER_MIN_BYTES = 64 * 1024 * 1024;
+
+/** A reader over an async iterable of chunks, copying into the buffer the range verifier gives. */
+function iterableReader(source: AsyncIterable<Buffer | Uint8Array | string>): ReadInto {
+  const iterator = source[Symbol.asyncIterator]();
+  let pending: Buffer | undefined;
+  return async (buffer, at, length) => {
+    while (!pending || pending.length === 0) {
+      const next = await iterator.next();
+      if (next.done) return 0;
+      const chunk = next.value;
+      pending = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     }
-    while (at >= 0) {
-      yield { text: chunk.toString('utf8', start, at), torn: false };
-      start = at + 1;
-      at = chunk.indexOf(NEWLINE, start);
+    const n = Math.min(length, pending.length);
+    pending.copy(buffer, at, 0, n);
+    pending = pending.subarray(n);
+    return n;
+  };
+}
+
+/** Byte offset just after the first line end at or after `from`, or -1 when none follows. */
+async function lineStartAfter(file: string, from: number): Promise<number> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(64 * 1024);
+    for (let position = from; ;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return -1;
+      const at = buffer.subarray(0, bytesRead).indexOf(NEWLINE);
+      if (at >= 0) return position + at + 1;
+      position += bytesRead;
     }
-    if (start < chunk.length) rest = rest ? Buffer.concat([rest, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
+  } finally {
+    await handle.close();
   }
-  if (rest && rest.length > 0) yield { text: rest.toString('utf8'), torn: true };
+}
+
+function runWorker(entry: string | URL, job: ChainWorkerJob): { promise: Promise<RangeResult>; worker: Worker } {
+  const worker = new Worker(entry, {
+    workerData: job,
+    // The worker keeps one read buffer and the line it checks: a small heap is plenty, and bounds RSS.
+    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
+    stdout: false,
+    stderr: false,
+  });
+  const promise = new Promise<RangeResult>((resolve, reject) => {
+    worker.once('message', (message: { result?: RangeResult; error?: string }) =>
+      message.result ? resolve(message.result) : reject(new Error(message.error)),
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`verify-chain worker exited with code ${code}`)));
+  });
+  return { promise, worker };
+}
+
+/**
+ * Verifies [0, size) of a file in two halves on two worker threads: the second half starts at the
+ * first line after the middle byte, so no line is split. Rejects when a worker cannot start or dies.
+ */
+async function verifyInWorkers(file: string, size: number, entry: string | URL, firstPrev: RangePrev, expectedHead?: Uint8Array): Promise<RangeResult[]> {
+  const split = await lineStartAfter(file, Math.floor(size / 2));
+  if (split <= 0 || split >= size) return [await verifyFileRange(file, 0, size, firstPrev, expectedHead)];
+  const jobs: ChainWorkerJob[] = [
+    { agentGatesChainWorker: true, file, start: 0, end: split, firstPrev, ...(expectedHead ? { expectedHead } : {}) },
+    { agentGatesChainWorker: true, file, start: split, end: size, firstPrev: 'any', ...(expectedHead ? { expectedHead } : {}) },
+  ];
+  const running = jobs.map((job) => runWorker(entry, job));
+  try {
+    return await Promise.all(running.map((r) => r.promise));
+  } finally {
+    await Promise.all(running.map((r) => r.worker.terminate()));
+  }
+}
+
+function rawOptions(options: VerifyChainOptions): { firstPrev: string | null; firstRaw: RangePrev; expectedRaw: Uint8Array | undefined } {
+  const firstPrev = options.firstPrev ?? null;
+  if (firstPrev !== null && !DIGEST.test(firstPrev)) throw new TypeError('firstPrev must be an event digest or null');
+  const firstRaw: RangePrev = firstPrev === null ? null : Buffer.from(firstPrev.slice(7), 'hex');
+  const expectedRaw = options.expectedHead !== undefined && DIGEST.test(options.expectedHead) ? Buffer.from(options.expectedHead.slice(7), 'hex') : undefined;
+  return { firstPrev, firstRaw, expectedRaw };
+}
+
+/**
+ * verifyChain on two worker threads whatever the file's size (the halves' split as in verifyChain);
+ * rejects when the workers cannot run instead of falling back. verifyChain uses it for large logs.
+ */
+export async function verifyChainInWorkers(
+  file: string,
+  workerEntry: string | URL,
+  options: Omit<VerifyChainOptions, 'workerEntry' | 'threads' | 'workerMinBytes'> = {},
+): Promise<ChainResult> {
+  const { firstPrev, firstRaw, expectedRaw } = rawOptions(options);
+  const size = (await stat(file)).size;
+  return joinRanges(await verifyInWorkers(file, size, workerEntry, firstRaw, expectedRaw), firstPrev, options.name ?? file, options.expectedHead);
+}
+
+const hexOf = (digest: Uint8Array | null): string | null => (digest === null ? null : `sha256:${Buffer.from(digest).toString('hex')}`);
+
+/**
+ * Joins the results of consecutive ranges into one: the first failure of the first range that fails,
+ * with its line counted from the start of the log and its reason (kind, message) as checkLine gives
+ * it; a range's first link is checked against the head of the range before.
+ */
+function joinRanges(ranges: RangeResult[], firstPrev: string | null, name: string, expectedHead: string | undefined): ChainResult {
+  let count = 0;
+  let headLine = 0;
+  let head: string | null = firstPrev;
+  for (let i = 0; i < ranges.length; i++) {
+    const range = ranges[i]!;
+    const before = head;
+    // The link across a split: the second range's first line verified on its own, its prev is checked here.
+    if (i > 0 && range.lines > 0 && hexOf(range.firstPrev ?? null) !== before) {
+      const line = count + 1;
+      return {
+        ok: false,
+        events: count,
+        head: before,
+        break: {
+          line,
+          kind: 'prev',
+          message: `${name}:${line}: prev is ${JSON.stringify(hexOf(range.firstPrev ?? null))} but the event before (line ${line - 1}) has digest ${before}: an event was removed, inserted or moved`,
+        },
+      };
+    }
+    if (range.fail) {
+      // The reason and its message as checkLine gives them, with the line counted from the log's start.
+      const line = count + range.fail.line;
+      const prev = range.fail.line === 1 ? before : hexOf(range.head);
+      const checked = checkLine(range.fail.text, line, prev, name);
+      if (!('kind' in checked)) throw new Error(`${name}:${line}: the byte check and the full check of this line disagree`);
+      return { ok: false, events: line - 1, head: prev, break: checked };
+    }
+    if (range.headLine > 0) headLine = count + range.headLine;
+    count += range.lines;
+    if (range.lines > 0) head = hexOf(range.head);
+    if (range.torn) {
+      const line = count + 1;
+      return {
+        ok: false,
+        events: count,
+        head,
+        break: { line, kind: 'torn', message: `${name}:${line} is cut short (no line end): a write was interrupted or the log was truncated` },
+      };
+    }
+  }
+  if (expectedHead !== undefined && head !== expectedHead) {
+    const message =
+      headLine > 0
+        ? `${name}: the expected head is line ${headLine}, but the log goes on to line ${count}`
+        : `${name}: ends at line ${count} with head ${String(head)}, not the expected head ${expectedHead}: events after line ${count} are missing`;
+    return { ok: false, events: count, head, break: { line: headLine > 0 ? headLine + 1 : count + 1, kind: 'head', message } };
+  }
+  return { ok: true, events: count, head };
 }
 
 /**
  * Verifies an audit log, streaming: every event's digest, and that each `prev` is the digest of the
  * line before. Stops at the first broken or missing link and names its line. With `expectedHead`
  * (kept outside the log: a step output, the summary, a collector), a log whose end was cut off or
- * extended does not verify either.
+ * extended does not verify either. Each line is checked on its bytes: a line that is the canonical
+ * form audit-emit writes is hashed where it lies, without its `digest` member; any other line is
+ * parsed and canonicalised in full. A file of CHAIN_WORKER_MIN_BYTES or more is verified in two halves
+ * on two worker threads when `workerEntry` is given and two cores are available; the links across
+ * the halves are checked here.
  */
 export async function verifyChain(source: string | AsyncIterable<Buffer | Uint8Array | string>, options: VerifyChainOptions = {}): Promise<ChainResult> {
   const name = options.name ?? (typeof source === 'string' ? source : 'log');
-  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
-  let prev: string | null = options.firstPrev ?? null;
-  let count = 0;
-  let headLine = 0;
-  try {
-    for await (const { text, torn } of lines(stream)) {
-      const line = count + 1;
-      if (torn) {
-        return {
-          ok: false,
-          events: count,
-          head: prev,
-          break: { line, kind: 'torn', message: `${name}:${line} is cut short (no line end): a write was interrupted or the log was truncated` },
-        };
-      }
-      const checked = checkLine(text, line, prev, name);
-      if ('kind' in checked) return { ok: false, events: count, head: prev, break: checked };
-      prev = checked.digest;
-      count = line;
-      if (prev === options.expectedHead) headLine = line;
-    }
-  } finally {
-    if (typeof source === 'string') (stream as ReturnType<typeof createReadStream>).destroy();
+  const { firstPrev, firstRaw, expectedRaw } = rawOptions(options);
+  if (typeof source !== 'string') {
+    return joinRanges([await verifyLines(iterableReader(source), 0, firstRaw, expectedRaw)], firstPrev, name, options.expectedHead);
   }
-  if (options.expectedHead !== undefined && prev !== options.expectedHead) {
-    const message =
-      headLine > 0
-        ? `${name}: the expected head is line ${headLine}, but the log goes on to line ${count}`
-        : `${name}: ends at line ${count} with head ${String(prev)}, not the expected head ${options.expectedHead}: events after line ${count} are missing`;
-    return { ok: false, events: count, head: prev, break: { line: headLine > 0 ? headLine + 1 : count + 1, kind: 'head', message } };
+  const size = (await stat(source)).size;
+  const threads = options.threads ?? Math.min(2, availableParallelism());
+  if (options.workerEntry !== undefined && threads >= 2 && size >= (options.workerMinBytes ?? CHAIN_WORKER_MIN_BYTES)) {
+    // A worker that cannot start (an entry its loader cannot run) leaves the whole log to this thread.
+    const ranges = await verifyInWorkers(source, size, options.workerEntry, firstRaw, expectedRaw).catch(() => undefined);
+    if (ranges) return joinRanges(ranges, firstPrev, name, options.expectedHead);
   }
-  return { ok: true, events: count, head: prev };
+  return joinRanges([await verifyFileRange(source, 0, Number.POSITIVE_INFINITY, firstRaw, expectedRaw)], firstPrev, name, options.expectedHead);
 }
