@@ -1,5 +1,6 @@
 // The file redactor: reads a transcript file in chunks and redacts it, inline or on a worker thread
 // that runs serveRedaction(). It knows nothing of a capture, so capture/index.ts can use it.
+import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ConfigError, type ErrorCode } from '../errors.js';
@@ -89,9 +90,13 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
     return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
   }
 
+  // Both digests are taken on this thread: the redaction thread is the busier one, while this one only
+  // reads, parses what comes back and writes.
+  const sourceHash = createHash('sha256');
+  const storedHash = createHash('sha256');
   // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
   const worker = new Worker(options.workerEntry, {
-    workerData: { role: ROLE, options: options.redaction },
+    workerData: { role: ROLE, options: { ...options.redaction, digests: false } satisfies ChunkRedactorOptions },
     resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
   });
   const replies: WorkerReply[] = [];
@@ -122,12 +127,14 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
       if (reply.code?.startsWith('E_') && reply.code !== 'E_INTERNAL') throw new ConfigError(reply.code as ErrorCode, reply.error);
       throw new Error(reply.error);
     }
+    storedHash.update(reply.result.bytes);
     await deliver(reply.result);
   };
   try {
     for await (const chunk of createReadStream(options.file, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
       total += chunk.length;
-      // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
+      sourceHash.update(chunk);
+      // Not needed here after this (hashed just above), so the bytes move instead of being copied.
       const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
       const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
       worker.postMessage({ type: 'chunk', bytes } satisfies WorkerMessage, [bytes.buffer as ArrayBuffer]);
@@ -140,5 +147,5 @@ export async function redactFile(options: RedactFileOptions): Promise<{ bytes: n
   } finally {
     await worker.terminate();
   }
-  return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
+  return { bytes: total, sha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
 }

@@ -48,6 +48,8 @@ export interface JsonRedaction {
   addLearned: (state: JsonLineState) => void;
 }
 
+/** Escapes that spell printable ASCII other than the standard spelling of a quote or backslash. */
+const SPELLING_ESCAPE = /\\[u/]/;
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
 const STRUCTURAL = /[\s,:[\]{}"]/;
@@ -247,6 +249,9 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
   }
 
   function addLearned(state: JsonLineState): void {
+    // One search of the whole text instead of one a literal, when it can answer for them all (see
+    // LearnedValues.plainInJson): a text without a learned spelling then holds none in its literals.
+    if (matcher.learnedPlainInJson() && !SPELLING_ESCAPE.test(state.raw) && !matcher.holdsValue(state.raw)) return;
     for (const lit of state.literals) {
       const d = decodeLiteral(lit);
       if (d !== null) for (const h of matcher.learnedHits(d)) lit.spans.push(h);

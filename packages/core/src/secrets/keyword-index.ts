@@ -93,54 +93,68 @@ export class KeywordIndex {
     // Padded to 64 columns so the JavaScript loop and the wasm scanner share one table layout.
     this.classCount = COLUMNS;
 
-    // Trie over classes, then breadth-first failure links folded into a full transition table.
+    // Trie over classes, then breadth-first failure links folded into a full transition table. Flat
+    // typed arrays throughout: the learned values (learned-values.ts) build automata of thousands of
+    // states again and again while a transcript streams, and an array per state made that a tenth of
+    // the redaction thread's time.
     const columns = COLUMNS;
-    const children: Int32Array[] = [new Int32Array(columns).fill(-1)];
+    let bound = 1;
+    for (const keywords of keywordsByRule) for (const kw of keywords) bound += kw.length;
+    const children = new Int32Array(bound * classCount).fill(-1);
     const out: number[][] = [[]];
+    let n = 1;
     keywordsByRule.forEach((keywords, rule) => {
       for (const kw of keywords) {
         let s = 0;
         for (const ch of kw.toLowerCase()) {
           const k = this.classes[ch.charCodeAt(0)]!;
-          let next = children[s]![k]!;
+          let next = children[s * classCount + k]!;
           if (next < 0) {
-            next = children.length;
-            children.push(new Int32Array(columns).fill(-1));
+            next = n++;
             out.push([]);
-            children[s]![k] = next;
+            children[s * classCount + k] = next;
           }
           s = next;
         }
         if (!out[s]!.includes(rule)) out[s]!.push(rule);
       }
     });
-    const n = children.length;
     if (n >= OUTPUT) throw new Error(`keyword automaton has ${n} states; at most ${OUTPUT - 1} fit`);
     const table = new Uint16Array(n * columns);
     const fail = new Int32Array(n);
-    const queue: number[] = [];
+    const queue = new Int32Array(n);
+    let tail = 0;
     for (let k = 1; k < classCount; k++) {
-      const next = children[0]![k]!;
+      const next = children[k]!;
       if (next >= 0) {
         table[k] = next;
-        queue.push(next);
+        queue[tail++] = next;
       }
     }
-    for (let qi = 0; qi < queue.length; qi++) {
+    for (let qi = 0; qi < tail; qi++) {
       const s = queue[qi]!;
-      for (const r of out[fail[s]!]!) if (!out[s]!.includes(r)) out[s]!.push(r);
+      const inherited = out[fail[s]!]!;
+      if (inherited.length) {
+        const own = out[s]!;
+        for (const r of inherited) if (!own.includes(r)) own.push(r);
+      }
+      const row = s * columns;
+      const failRow = fail[s]! * columns;
+      const childRow = s * classCount;
       for (let k = 1; k < classCount; k++) {
-        const next = children[s]![k]!;
+        const next = children[childRow + k]!;
         if (next >= 0) {
-          fail[next] = table[fail[s]! * columns + k]!;
-          table[s * columns + k] = next;
-          queue.push(next);
+          fail[next] = table[failRow + k]!;
+          table[row + k] = next;
+          queue[tail++] = next;
         } else {
-          table[s * columns + k] = table[fail[s]! * columns + k]!;
+          table[row + k] = table[failRow + k]!;
         }
       }
     }
-    for (let i = 0; i < table.length; i++) if (out[table[i]!]!.length) table[i] = table[i]! | OUTPUT;
+    const ends = new Uint8Array(n);
+    for (let st = 0; st < n; st++) if (out[st]!.length) ends[st] = 1;
+    for (let i = 0; i < table.length; i++) if (ends[table[i]!]) table[i] = table[i]! | OUTPUT;
     this.table = table;
     this.outputs = out.map((rules) => (rules.length ? Int32Array.from(rules) : null));
     this.seen = new Int32Array(keywordsByRule.length);

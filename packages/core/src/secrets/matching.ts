@@ -145,6 +145,8 @@ export interface Matcher {
   learn: (ruleId: string, secret: string) => boolean;
   /** Every occurrence of a learned value in `text`. */
   learnedHits: (text: string) => Hit[];
+  /** See LearnedValues.plainInJson. */
+  learnedPlainInJson: () => boolean;
   /** Every spelling of every value learned so far, with the fingerprint its findings carry. */
   learnedSpellings: () => LearnedSpelling[];
   /** A matcher with the same rules and values and nothing learned yet: one per stream. */
@@ -351,6 +353,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
       holdsValue: (text, bytes) => holdsValue(learned, text, bytes),
       learn: (ruleId, secret) => ruleId !== 'explicit-value' && learned.add(ruleId, secret),
       learnedHits: (text) => learned.hits(text),
+      learnedPlainInJson: () => learned.plainInJson(),
       learnedSpellings: () => learned.list().map((s) => ({ ...s, fingerprint: fingerprint(s.ruleId, s.text) })),
       forStream,
       toFindings,
