@@ -48,8 +48,19 @@ export interface JsonRedaction {
   addLearned: (state: JsonLineState) => void;
 }
 
-/** Escapes that spell printable ASCII other than the standard spelling of a quote or backslash. */
-const SPELLING_ESCAPE = /\\[u/]/;
+/**
+ * Escapes that can spell a character of a learned value (printable ASCII) other than the standard
+ * spellings of a quote and a backslash: `\/` and `\u0021`–`\u007e` (a superset: `\\u0041` matches too).
+ */
+const SPELLING_ESCAPE = /\\(?:\/|u00(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e]))/i;
+
+/**
+ * True when no string literal of `raw`, decoded, can hold a learned value: `raw` holds none itself and
+ * no escape in it can spell one (see LearnedValues.plainInJson). Then literals need no learned search.
+ */
+function learnedAbsent(matcher: Matcher, raw: string): boolean {
+  return matcher.learnedPlainInJson() && !SPELLING_ESCAPE.test(raw) && !matcher.holdsValue(raw);
+}
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
 const STRUCTURAL = /[\s,:[\]{}"]/;
@@ -158,11 +169,14 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
     const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
     if (full) {
+      // One learned-value search of the line answers for all its literals when it can (each literal
+      // searched alone was most of the cost of a line with a finding).
+      const skipLearned = learnedAbsent(matcher, raw);
       for (const lit of literals) {
         const d = decodeLiteral(lit);
         if (d === null || d.length < 8) continue;
-        if (!mayHoldSecret(d)) continue;
-        for (const h of rawHits(d)) lit.spans.push(h);
+        if (!mayHoldSecret(d, skipLearned)) continue;
+        for (const h of rawHits(d, undefined, skipLearned)) lit.spans.push(h);
       }
       // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
       for (const h of rawHits(raw)) if (withinOneMember(literals, raw, h)) distribute(state, h);
@@ -251,7 +265,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
   function addLearned(state: JsonLineState): void {
     // One search of the whole text instead of one a literal, when it can answer for them all (see
     // LearnedValues.plainInJson): a text without a learned spelling then holds none in its literals.
-    if (matcher.learnedPlainInJson() && !SPELLING_ESCAPE.test(state.raw) && !matcher.holdsValue(state.raw)) return;
+    if (learnedAbsent(matcher, state.raw)) return;
     for (const lit of state.literals) {
       const d = decodeLiteral(lit);
       if (d !== null) for (const h of matcher.learnedHits(d)) lit.spans.push(h);

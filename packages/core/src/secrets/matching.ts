@@ -120,9 +120,12 @@ export function defaultEngineRules(): CompiledRule[] {
 /** The engine's rules, user patterns and mask values, compiled once and shared by every redactor. */
 export interface Matcher {
   /** Every rule hit in `text`, unmerged; `candidates` when the keyword pass already ran. */
-  rawHits: (text: string, candidates?: readonly number[]) => Hit[];
-  /** Cheap test: can `text` hold anything at all? */
-  mayHoldSecret: (text: string) => boolean;
+  rawHits: (text: string, candidates?: readonly number[], skipLearned?: boolean) => Hit[];
+  /**
+   * Cheap test: can `text` hold anything at all? `skipLearned` (in both): the caller knows no learned
+   * value is in the text (see json-redaction.ts learnedAbsent), so none is searched for.
+   */
+  mayHoldSecret: (text: string, skipLearned?: boolean) => boolean;
   /** The keyword pass: rule indexes and markers whose keywords occur in the text. */
   candidates: (text: string) => number[];
   candidatesInBytes: (bytes: Uint8Array) => number[];
@@ -303,7 +306,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     return slices;
   }
 
-  function rawHits(learned: LearnedValues, text: string, candidates?: readonly number[]): Hit[] {
+  function rawHits(learned: LearnedValues, text: string, candidates?: readonly number[], skipLearned = false): Hit[] {
     const hits: Hit[] = [];
     for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
       const rule = rules[r]!;
@@ -312,17 +315,17 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     for (const rule of custom) runRule(rule, text, hits, false, null);
     for (const v of rawValues)
       for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length)) hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
-    if (learned.size) hits.push(...learned.hits(text));
+    if (learned.size && !skipLearned) hits.push(...learned.hits(text));
     return hits;
   }
 
   const holdsValue = (learned: LearnedValues, text: string, bytes?: Uint8Array): boolean =>
     rawValues.some((v) => text.includes(v)) || learned.holds(text, bytes);
 
-  function mayHoldSecret(learned: LearnedValues, text: string): boolean {
+  function mayHoldSecret(learned: LearnedValues, text: string, skipLearned = false): boolean {
     if (custom.length) return true;
     if (ruleCandidates(index.candidates(text)).length) return true;
-    return holdsValue(learned, text);
+    return skipLearned ? rawValues.some((v) => text.includes(v)) : holdsValue(learned, text);
   }
 
   function toFindings(text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string): SecretFinding[] {
@@ -341,8 +344,8 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
   function forStream(): Matcher {
     const learned = new LearnedValues(spell, maskSpellings);
     return {
-      rawHits: (text, candidates) => rawHits(learned, text, candidates),
-      mayHoldSecret: (text) => mayHoldSecret(learned, text),
+      rawHits: (text, candidates, skipLearned) => rawHits(learned, text, candidates, skipLearned),
+      mayHoldSecret: (text, skipLearned) => mayHoldSecret(learned, text, skipLearned),
       candidates: (text) => index.candidates(text),
       candidatesInBytes: (bytes) => index.candidatesInBytes(bytes),
       ruleCandidates,
