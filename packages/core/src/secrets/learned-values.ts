@@ -182,10 +182,15 @@ export class LearnedValues {
     return this.present(text, bytes).length > 0;
   }
 
-  /** Every occurrence of every learned value in `text`. */
-  hits(text: string): Hit[] {
+  /** The learned spellings that occur in `text`. */
+  presentIn(text: string): readonly Spelling[] {
+    return this.present(text);
+  }
+
+  /** Every occurrence of every learned value in `text`; `among`: only of these spellings (the caller knows no other occurs). */
+  hits(text: string, among?: readonly Spelling[]): Hit[] {
     const hits: Hit[] = [];
-    for (const s of this.present(text))
+    for (const s of among ?? this.present(text))
       for (let i = text.indexOf(s.text); i >= 0; i = text.indexOf(s.text, i + s.text.length)) hits.push({ ruleId: s.ruleId, start: i, end: i + s.text.length });
     return hits;
   }

@@ -121,6 +121,8 @@ export function defaultEngineRules(): CompiledRule[] {
 export interface Matcher {
   /** Every rule hit in `text`, unmerged; `candidates` when the keyword pass already ran. */
   rawHits: (text: string, candidates?: readonly number[], skipLearned?: boolean) => Hit[];
+  /** The hits of the default rules among `candidates` alone (no user pattern, mask or learned value). */
+  ruleHits: (text: string, candidates: readonly number[]) => Hit[];
   /**
    * Cheap test: can `text` hold anything at all? `skipLearned` (in both): the caller knows no learned
    * value is in the text (see json-redaction.ts learnedAbsent), so none is searched for.
@@ -150,6 +152,10 @@ export interface Matcher {
   learnedHits: (text: string) => Hit[];
   /** See LearnedValues.plainInJson. */
   learnedPlainInJson: () => boolean;
+  /** The learned spellings in `text`, to pass to learnedHitsAmong for parts of it. */
+  learnedIn: (text: string) => readonly { text: string; ruleId: string }[];
+  /** learnedHits when only the spellings `among` can occur in `text`. */
+  learnedHitsAmong: (text: string, among: readonly { text: string; ruleId: string }[]) => Hit[];
   /** Every spelling of every value learned so far, with the fingerprint its findings carry. */
   learnedSpellings: () => LearnedSpelling[];
   /** A matcher with the same rules and values and nothing learned yet: one per stream. */
@@ -319,6 +325,15 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     return hits;
   }
 
+  function ruleHits(text: string, candidates: readonly number[]): Hit[] {
+    const hits: Hit[] = [];
+    for (const r of candidates) {
+      const rule = rules[r]!;
+      runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials', slicesFor(r, text));
+    }
+    return hits;
+  }
+
   const holdsValue = (learned: LearnedValues, text: string, bytes?: Uint8Array): boolean =>
     rawValues.some((v) => text.includes(v)) || learned.holds(text, bytes);
 
@@ -344,6 +359,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
   function forStream(): Matcher {
     const learned = new LearnedValues(spell, maskSpellings);
     return {
+      ruleHits,
       rawHits: (text, candidates, skipLearned) => rawHits(learned, text, candidates, skipLearned),
       mayHoldSecret: (text, skipLearned) => mayHoldSecret(learned, text, skipLearned),
       candidates: (text) => index.candidates(text),
@@ -357,6 +373,8 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
       learn: (ruleId, secret) => ruleId !== 'explicit-value' && learned.add(ruleId, secret),
       learnedHits: (text) => learned.hits(text),
       learnedPlainInJson: () => learned.plainInJson(),
+      learnedIn: (text) => learned.presentIn(text),
+      learnedHitsAmong: (text, among) => learned.hits(text, among),
       learnedSpellings: () => learned.list().map((s) => ({ ...s, fingerprint: fingerprint(s.ruleId, s.text) })),
       forStream,
       toFindings,
