@@ -200,6 +200,20 @@ export class KeywordIndex {
   }
 
   private wasm: WasmScanner | null | undefined;
+  // Views of the wasm memory, made again only when it grows: a view a call was most of the garbage a
+  // line made, and this runs several times a line.
+  private bytesView: Uint8Array | null = null;
+  private wordsView: Int32Array | null = null;
+
+  private memoryBytes(wasm: WasmScanner): Uint8Array {
+    if (!this.bytesView || this.bytesView.buffer !== wasm.memory.buffer) this.bytesView = new Uint8Array(wasm.memory.buffer);
+    return this.bytesView;
+  }
+
+  private memoryWords(wasm: WasmScanner): Int32Array {
+    if (!this.wordsView || this.wordsView.buffer !== wasm.memory.buffer) this.wordsView = new Int32Array(wasm.memory.buffer);
+    return this.wordsView;
+  }
   private wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0 };
 
   private scanner(minInput: number): WasmScanner | null {
@@ -238,7 +252,7 @@ export class KeywordIndex {
     const wasm = length >= 256 ? this.scanner(length) : null;
     if (wasm) {
       const layout = this.wasmLayout;
-      new Uint8Array(wasm.memory.buffer, layout.input, length).set(bytes.subarray(start, end));
+      this.memoryBytes(wasm).set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), layout.input);
       let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap);
       if (hits > layout.outCap) {
         // More keyword ends than room: make room for all and scan again (rare: a line of keywords).
@@ -250,8 +264,9 @@ export class KeywordIndex {
       }
       const gen = ++this.generation;
       const found: number[] = [];
-      const pairs = new Int32Array(this.wasm!.memory.buffer, layout.out, hits * 2);
-      for (let h = 0; h < hits; h++) this.collect(pairs[h * 2 + 1]!, gen, found);
+      const words = this.memoryWords(this.wasm!);
+      const base = layout.out >> 2;
+      for (let h = 0; h < hits; h++) this.collect(words[base + h * 2 + 1]!, gen, found);
       return found;
     }
     return this.candidatesInBytesJs(bytes, start, end);
