@@ -31,19 +31,32 @@ export interface ChunkResult {
   storedSha256?: string;
   /** On the last result: the secrets the stream learned (see LineRedactor.learned); lines before each was learned may hold it. */
   learned?: LearnedSpelling[];
+  /** With `verdicts: 'compute'`: each finished line's body length and LineVerdict flags, in order (nothing else is filled in). */
+  verdicts?: Int32Array;
 }
 
 export interface ChunkRedactorOptions {
   engine: SecretEngineOptions;
   kind: 'json' | 'text';
   redact: boolean;
+  /**
+   * False when the caller takes both digests itself (redactFile does, on its own thread, when redaction
+   * runs in a worker: the redaction thread is the busier of the two). Then `finish` carries none.
+   */
+  digests?: boolean;
+  /**
+   * Two threads share a JSON transcript's redaction (redactFile): one cuts the same lines and works out
+   * what depends on each line alone ('compute': push returns only `verdicts`), the other takes those
+   * verdicts with the same chunks ('take') and does the rest, which depends on the stream so far.
+   */
+  verdicts?: 'compute' | 'take';
 }
 
 export interface ChunkRedactor {
   /** Any bytes of the file, in order; lines may straddle calls. */
-  push(bytes: Uint8Array): ChunkResult;
+  push(bytes: Uint8Array, verdicts?: Int32Array): ChunkResult;
   /** The rest: the unfinished last line and the line the redactor held back. */
-  finish(): ChunkResult;
+  finish(verdicts?: Int32Array): ChunkResult;
 }
 
 const NEWLINE = 10;
@@ -66,7 +79,10 @@ function fromBytes(text: string): string {
 function join(pieces: Buffer[]): Uint8Array {
   let total = 0;
   for (const p of pieces) total += p.length;
-  const out = new Uint8Array(total);
+  // allocUnsafeSlow: a buffer of its own, not zero-filled. Transferring a `new Uint8Array` out of a
+  // worker with resource limits cost about a millisecond a chunk (8 % of the redaction thread's time);
+  // this one transfers in microseconds.
+  const out = Buffer.allocUnsafeSlow(total);
   let at = 0;
   for (const p of pieces) {
     out.set(p, at);
@@ -96,10 +112,10 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
   // as much as the keyword pass, for text only ASCII rules ever read.
   const engine = prebuilt ?? createSecretEngine({ ...options.engine, byteText: true });
-  // Both digests are taken here, on the thread that already touches every byte, which balances the
-  // work of the two threads when redaction runs in a worker.
-  const sourceHash = createHash('sha256');
-  const storedHash = createHash('sha256');
+  // Both digests are taken here when redaction runs inline; with a worker, redactFile takes them on its
+  // own thread (see ChunkRedactorOptions.digests).
+  const sourceHash = options.digests === false ? null : createHash('sha256');
+  const storedHash = options.digests === false ? null : createHash('sha256');
   const redactor = engine.createLineRedactor(options.kind);
   const held: HeldLine[] = [];
   /** The unfinished last line, in the pieces it came in. */
@@ -108,7 +124,28 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   let first = true;
   let lineNumber = 0;
 
+  const computing = options.verdicts === 'compute';
+  const taking = options.verdicts === 'take';
+  if ((computing || taking) && options.kind !== 'json') throw new Error('line verdicts are only for JSON transcripts');
+  /** Verdicts received and not used yet (taking), as [body length, flags] pairs. */
+  const ahead: Int32Array[] = [];
+  let aheadAt = 0;
+  const nextVerdict = (bodyLength: number): number => {
+    while (ahead.length > 0 && aheadAt >= ahead[0]!.length) {
+      ahead.shift();
+      aheadAt = 0;
+    }
+    const pair = ahead[0];
+    // Cut by the same code from the same bytes, the lines cannot differ; if they ever did, a verdict
+    // would be applied to the wrong line, so this fails rather than guess.
+    if (!pair || pair[aheadAt] !== bodyLength) throw new Error(`line ${lineNumber + held.length + 1}: the line verdicts are out of step with the lines`);
+    const flags = pair[aheadAt + 1]!;
+    aheadAt += 2;
+    return flags;
+  };
+
   interface Builder {
+    verdicts: number[];
     pieces: Buffer[];
     redacted: string[];
     differs: boolean;
@@ -116,10 +153,11 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
     invalidLines: number;
     byteOrderMark: boolean;
   }
-  const builder = (): Builder => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+  const builder = (): Builder => ({ verdicts: [], pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
   const result = (b: Builder): ChunkResult => {
+    if (computing) return { bytes: new Uint8Array(0), verdicts: Int32Array.from(b.verdicts), found: [], invalidLines: 0, byteOrderMark: false };
     const bytes = join(b.pieces);
-    storedHash.update(bytes);
+    storedHash?.update(bytes);
     return {
       bytes,
       ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
@@ -148,9 +186,14 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   function take(text: string, raw: Buffer, bodyLength: number, ending: string, out: Builder): void {
     checkLineLength(bodyLength);
     const body = raw.subarray(0, bodyLength);
+    if (computing) {
+      lineNumber += 1;
+      out.verdicts.push(bodyLength, engine.lineVerdict(text, body));
+      return;
+    }
     if (!isUtf8(body)) out.invalidLines += 1;
     held.push({ text, raw, ending });
-    for (const done of redactor.push(text, body)) collect(done, out);
+    for (const done of redactor.push(text, body, taking ? nextVerdict(bodyLength) : undefined)) collect(done, out);
   }
 
   function checkLineLength(bytes: number): void {
@@ -184,8 +227,9 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
   }
 
   return {
-    push(input) {
-      sourceHash.update(input);
+    push(input, verdicts) {
+      if (taking && verdicts) ahead.push(verdicts);
+      sourceHash?.update(input);
       const out = builder();
       let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
       if (carry) {
@@ -223,7 +267,8 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       } else carry = null;
       return result(out);
     },
-    finish() {
+    finish(verdicts) {
+      if (taking && verdicts) ahead.push(verdicts);
       const out = builder();
       let rest: Buffer | null = carry ? Buffer.concat(carry) : null;
       carry = null;
@@ -231,9 +276,14 @@ export function createChunkRedactor(options: ChunkRedactorOptions, prebuilt?: Se
       if (first && rest && rest.length >= 3) rest = stripByteOrderMark(rest, out);
       first = false;
       if (rest && rest.length > 0) take(rest.toString('latin1'), rest, rest.length, '', out);
+      if (computing) return result(out);
       for (const done of redactor.flush()) collect(done, out);
       const last = result(out);
-      return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex'), learned: redactor.learned() };
+      return {
+        ...last,
+        ...(sourceHash && storedHash ? { sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') } : {}),
+        learned: redactor.learned(),
+      };
     },
   };
 }

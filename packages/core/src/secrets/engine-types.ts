@@ -48,7 +48,7 @@ export interface LineRedactor {
    * pushed comes out exactly once, through push or flush. `bytes`, the line's UTF-8 bytes when the
    * caller has them, make the keyword pass faster.
    */
-  push(line: string, bytes?: Uint8Array): Redaction[];
+  push(line: string, bytes?: Uint8Array, ahead?: number): Redaction[];
   /** Returns every line still held. */
   flush(): Redaction[];
   /**
@@ -64,4 +64,9 @@ export interface SecretEngine {
   redactJson(jsonText: string): Redaction;
   /** Findings carry offsets into the returned line's original text and `line` = its 1-based number in the stream. */
   createLineRedactor(kind: 'json' | 'text'): LineRedactor;
+  /**
+   * The LineVerdict flags of a JSON line: the part of its redaction that depends on the line alone, for a
+   * thread ahead of the redaction thread to work out (`ahead` in LineRedactor.push of a 'json' redactor).
+   */
+  lineVerdict(line: string, bytes?: Uint8Array): number;
 }

@@ -38,7 +38,10 @@ export function createSecretEngine(options: SecretEngineOptions): SecretEngine {
     return redaction.renderJson(state);
   }
 
+  // One matcher for the verdicts: they depend on the rules alone, never on what a stream learned.
+  let verdicts: ReturnType<typeof createJsonRedaction> | undefined;
   return {
+    lineVerdict: (line, bytes) => (verdicts ??= createJsonRedaction(matcher.forStream())).verdict(line, bytes),
     scan,
     redact,
     redactJson,

@@ -43,11 +43,33 @@ export interface JsonRedaction {
    * end there. A line with a hit goes to the careful literal-by-literal path, which places the
    * redaction without breaking the JSON.
    */
-  isClean: (line: string, found: number[], bytes?: Uint8Array) => boolean;
+  isClean: (line: string, found: number[] | null, bytes?: Uint8Array, ahead?: number) => boolean;
+  /** The line's LineVerdict flags: what isClean needs from the rules, worked out on another thread. */
+  verdict: (line: string, bytes?: Uint8Array) => number;
   /** Adds the spans of every learned value (see Matcher.learn) to a line analysed before it was learned. */
   addLearned: (state: JsonLineState) => void;
 }
 
+/**
+ * What a JSON line's rules say, worked out ahead of the stream (it depends on the line alone), as bit
+ * flags: the keyword pass's markers, whether any rule had a keyword in it, and whether a rule matched
+ * the line as isClean reads it (`RuleHit`) or, for a line with escaped backslashes, decoded once more.
+ */
+export const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16 } as const;
+
+/**
+ * Escapes that can spell a character of a learned value (printable ASCII) other than the standard
+ * spellings of a quote and a backslash: `\/` and `\u0021`–`\u007e` (a superset: `\\u0041` matches too).
+ */
+const SPELLING_ESCAPE = /\\(?:\/|u00(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e]))/i;
+
+/**
+ * True when no string literal of `raw`, decoded, can hold a learned value: `raw` holds none itself and
+ * no escape in it can spell one (see LearnedValues.plainInJson). Then literals need no learned search.
+ */
+function learnedAbsent(matcher: Matcher, raw: string): boolean {
+  return matcher.learnedPlainInJson() && !SPELLING_ESCAPE.test(raw) && !matcher.holdsValue(raw);
+}
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
 const STRUCTURAL = /[\s,:[\]{}"]/;
@@ -156,11 +178,14 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
     const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
     if (full) {
+      // One learned-value search of the line answers for all its literals when it can (each literal
+      // searched alone was most of the cost of a line with a finding).
+      const skipLearned = learnedAbsent(matcher, raw);
       for (const lit of literals) {
         const d = decodeLiteral(lit);
         if (d === null || d.length < 8) continue;
-        if (!mayHoldSecret(d)) continue;
-        for (const h of rawHits(d)) lit.spans.push(h);
+        if (!mayHoldSecret(d, skipLearned)) continue;
+        for (const h of rawHits(d, undefined, skipLearned)) lit.spans.push(h);
       }
       // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
       for (const h of rawHits(raw)) if (withinOneMember(literals, raw, h)) distribute(state, h);
@@ -226,33 +251,67 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     return { text: out, findings };
   }
 
-  function isClean(line: string, found: number[], bytes?: Uint8Array): boolean {
+  /**
+   * The part of isClean that depends on the line alone (the rules), for another thread to work out
+   * ahead (see LineVerdict); the part that depends on the stream so far (learned values) stays.
+   */
+  function verdict(line: string, bytes?: Uint8Array): number {
+    const found = bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line);
+    let flags = 0;
+    if (found.includes(matcher.deltaMarker)) flags |= LineVerdict.Delta;
     let candidates = ruleCandidates(found);
     let view = line;
-    // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
     if (found.includes(matcher.escapeMarker)) {
+      flags |= LineVerdict.Escape;
       view = jsonView(line);
       candidates = ruleCandidates(matcher.candidates(view));
     }
+    if (candidates.length > 0) flags |= LineVerdict.Candidates;
+    if (candidates.length > 0 && matcher.ruleHits(view, candidates).length > 0) flags |= LineVerdict.RuleHit;
+    else if (view === line && line.includes('\\\\') && matcher.ruleHits(jsonView(line), ruleCandidates(found)).length > 0) flags |= LineVerdict.DecodedRuleHit;
+    return flags;
+  }
+
+  function isClean(line: string, found: number[] | null, bytes?: Uint8Array, ahead?: number): boolean {
+    // With a verdict worked out ahead, the rules have run already: only the rest of rawHits (user
+    // patterns, mask and learned values) runs here, with no rule candidates. rawHits is the union of
+    // the two, so the answer is the same.
+    let candidates = ahead === undefined ? ruleCandidates(found!) : [];
+    let view = line;
+    // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
+    if (ahead === undefined ? found!.includes(matcher.escapeMarker) : (ahead & LineVerdict.Escape) !== 0) {
+      view = jsonView(line);
+      if (ahead === undefined) candidates = ruleCandidates(matcher.candidates(view));
+    }
+    const anyCandidate = ahead === undefined ? candidates.length > 0 : (ahead & LineVerdict.Candidates) !== 0;
     // Asked first, with the line's bytes, so the learned-value search below reuses this pass instead
     // of copying the line to bytes again.
     const holds = matcher.holdsValue(line, bytes);
-    if (candidates.length === 0 && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view))) return true;
-    if (rawHits(view, candidates).length > 0) return false;
+    if (!anyCandidate && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view))) return true;
+    if ((ahead !== undefined && (ahead & LineVerdict.RuleHit) !== 0) || rawHits(view, candidates).length > 0) return false;
     // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
     // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
     // such a line once decoded too.
-    if (view === line && line.includes('\\\\')) return rawHits(jsonView(line), ruleCandidates(found)).length === 0;
+    if (view === line && line.includes('\\\\')) {
+      if (ahead !== undefined && (ahead & LineVerdict.DecodedRuleHit) !== 0) return false;
+      return rawHits(jsonView(line), ahead === undefined ? ruleCandidates(found!) : []).length === 0;
+    }
     return true;
   }
 
   function addLearned(state: JsonLineState): void {
+    // One search of the whole text instead of one a literal, when it can answer for them all (see
+    // LearnedValues.plainInJson): a text without a learned spelling then holds none in its literals.
+    if (learnedAbsent(matcher, state.raw)) return;
+    // When no escape can spell a learned value, a literal holds only spellings the whole text holds:
+    // those are looked for in each literal directly, without an automaton pass a literal.
+    const among = matcher.learnedPlainInJson() && !SPELLING_ESCAPE.test(state.raw) ? matcher.learnedIn(state.raw) : undefined;
     for (const lit of state.literals) {
       const d = decodeLiteral(lit);
-      if (d !== null) for (const h of matcher.learnedHits(d)) lit.spans.push(h);
+      if (d !== null) for (const h of among ? matcher.learnedHitsAmong(d, among) : matcher.learnedHits(d)) lit.spans.push(h);
     }
     for (const h of matcher.learnedHits(state.raw)) if (withinOneMember(state.literals, state.raw, h)) distribute(state, h);
   }
 
-  return { analyseJson, renderJson, isClean, addLearned };
+  return { analyseJson, renderJson, isClean, verdict, addLearned };
 }

@@ -93,54 +93,68 @@ export class KeywordIndex {
     // Padded to 64 columns so the JavaScript loop and the wasm scanner share one table layout.
     this.classCount = COLUMNS;
 
-    // Trie over classes, then breadth-first failure links folded into a full transition table.
+    // Trie over classes, then breadth-first failure links folded into a full transition table. Flat
+    // typed arrays throughout: the learned values (learned-values.ts) build automata of thousands of
+    // states again and again while a transcript streams, and an array per state made that a tenth of
+    // the redaction thread's time.
     const columns = COLUMNS;
-    const children: Int32Array[] = [new Int32Array(columns).fill(-1)];
+    let bound = 1;
+    for (const keywords of keywordsByRule) for (const kw of keywords) bound += kw.length;
+    const children = new Int32Array(bound * classCount).fill(-1);
     const out: number[][] = [[]];
+    let n = 1;
     keywordsByRule.forEach((keywords, rule) => {
       for (const kw of keywords) {
         let s = 0;
         for (const ch of kw.toLowerCase()) {
           const k = this.classes[ch.charCodeAt(0)]!;
-          let next = children[s]![k]!;
+          let next = children[s * classCount + k]!;
           if (next < 0) {
-            next = children.length;
-            children.push(new Int32Array(columns).fill(-1));
+            next = n++;
             out.push([]);
-            children[s]![k] = next;
+            children[s * classCount + k] = next;
           }
           s = next;
         }
         if (!out[s]!.includes(rule)) out[s]!.push(rule);
       }
     });
-    const n = children.length;
     if (n >= OUTPUT) throw new Error(`keyword automaton has ${n} states; at most ${OUTPUT - 1} fit`);
     const table = new Uint16Array(n * columns);
     const fail = new Int32Array(n);
-    const queue: number[] = [];
+    const queue = new Int32Array(n);
+    let tail = 0;
     for (let k = 1; k < classCount; k++) {
-      const next = children[0]![k]!;
+      const next = children[k]!;
       if (next >= 0) {
         table[k] = next;
-        queue.push(next);
+        queue[tail++] = next;
       }
     }
-    for (let qi = 0; qi < queue.length; qi++) {
+    for (let qi = 0; qi < tail; qi++) {
       const s = queue[qi]!;
-      for (const r of out[fail[s]!]!) if (!out[s]!.includes(r)) out[s]!.push(r);
+      const inherited = out[fail[s]!]!;
+      if (inherited.length) {
+        const own = out[s]!;
+        for (const r of inherited) if (!own.includes(r)) own.push(r);
+      }
+      const row = s * columns;
+      const failRow = fail[s]! * columns;
+      const childRow = s * classCount;
       for (let k = 1; k < classCount; k++) {
-        const next = children[s]![k]!;
+        const next = children[childRow + k]!;
         if (next >= 0) {
-          fail[next] = table[fail[s]! * columns + k]!;
-          table[s * columns + k] = next;
-          queue.push(next);
+          fail[next] = table[failRow + k]!;
+          table[row + k] = next;
+          queue[tail++] = next;
         } else {
-          table[s * columns + k] = table[fail[s]! * columns + k]!;
+          table[row + k] = table[failRow + k]!;
         }
       }
     }
-    for (let i = 0; i < table.length; i++) if (out[table[i]!]!.length) table[i] = table[i]! | OUTPUT;
+    const ends = new Uint8Array(n);
+    for (let st = 0; st < n; st++) if (out[st]!.length) ends[st] = 1;
+    for (let i = 0; i < table.length; i++) if (ends[table[i]!]) table[i] = table[i]! | OUTPUT;
     this.table = table;
     this.outputs = out.map((rules) => (rules.length ? Int32Array.from(rules) : null));
     this.seen = new Int32Array(keywordsByRule.length);
@@ -186,6 +200,20 @@ export class KeywordIndex {
   }
 
   private wasm: WasmScanner | null | undefined;
+  // Views of the wasm memory, made again only when it grows: a view a call was most of the garbage a
+  // line made, and this runs several times a line.
+  private bytesView: Uint8Array | null = null;
+  private wordsView: Int32Array | null = null;
+
+  private memoryBytes(wasm: WasmScanner): Uint8Array {
+    if (!this.bytesView || this.bytesView.buffer !== wasm.memory.buffer) this.bytesView = new Uint8Array(wasm.memory.buffer);
+    return this.bytesView;
+  }
+
+  private memoryWords(wasm: WasmScanner): Int32Array {
+    if (!this.wordsView || this.wordsView.buffer !== wasm.memory.buffer) this.wordsView = new Int32Array(wasm.memory.buffer);
+    return this.wordsView;
+  }
   private wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0 };
 
   private scanner(minInput: number): WasmScanner | null {
@@ -224,7 +252,7 @@ export class KeywordIndex {
     const wasm = length >= 256 ? this.scanner(length) : null;
     if (wasm) {
       const layout = this.wasmLayout;
-      new Uint8Array(wasm.memory.buffer, layout.input, length).set(bytes.subarray(start, end));
+      this.memoryBytes(wasm).set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), layout.input);
       let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap);
       if (hits > layout.outCap) {
         // More keyword ends than room: make room for all and scan again (rare: a line of keywords).
@@ -236,8 +264,9 @@ export class KeywordIndex {
       }
       const gen = ++this.generation;
       const found: number[] = [];
-      const pairs = new Int32Array(this.wasm!.memory.buffer, layout.out, hits * 2);
-      for (let h = 0; h < hits; h++) this.collect(pairs[h * 2 + 1]!, gen, found);
+      const words = this.memoryWords(this.wasm!);
+      const base = layout.out >> 2;
+      for (let h = 0; h < hits; h++) this.collect(words[base + h * 2 + 1]!, gen, found);
       return found;
     }
     return this.candidatesInBytesJs(bytes, start, end);

@@ -14,12 +14,12 @@ import type { Hit } from './spans.js';
 const LEARNABLE = /^[\x21-\x7e]{8,1024}$/;
 /** Markers we write and placeholders other sanitisers write are never secrets themselves. */
 const SANITISED = /REDACTED/;
-/** Bounds the automaton (16 states a spelling, under the index's 32,767) and the cost of a line. */
+/** Bounds the automaton (8 states a spelling, under the index's 32,767) and the cost of a line. */
 const MAX_SPELLINGS = 2000;
 /** Up to this many spellings are looked for one by one (native search); more go through an automaton. */
 const DIRECT_SEARCH = 8;
 const ANCHOR = /[A-Za-z0-9]{4,}/g;
-const ANCHOR_LENGTH = 16;
+const ANCHOR_LENGTH = 8;
 
 interface Spelling {
   text: string;
@@ -68,6 +68,8 @@ export class LearnedValues {
    */
   private lastText: string | undefined;
   private lastFound: Spelling[] = [];
+  /** Some value learned holds a quote or a backslash, which JSON escapes (see plainInJson). */
+  private escaped = false;
 
   /** `exclude`: spellings already searched for (the mask values). */
   constructor(
@@ -96,6 +98,7 @@ export class LearnedValues {
     if (!LEARNABLE.test(value) || SANITISED.test(value) || this.known.has(value) || this.exclude.has(value)) return false;
     if (this.spellings.length >= MAX_SPELLINGS) return false;
     this.known.add(value);
+    if (/["\\]/.test(value)) this.escaped = true;
     for (const text of new Set(this.spell(value))) if (!this.exclude.has(text)) this.push({ ruleId, text });
     return true;
   }
@@ -166,14 +169,28 @@ export class LearnedValues {
     return false;
   }
 
+  /**
+   * True when no value learned holds a quote or a backslash. Then a JSON text without `\u` or `\/`
+   * escapes whose string literals, decoded, hold a learned spelling also holds it itself: JSON encodes
+   * character by character, and encodes each of these values' characters as itself.
+   */
+  plainInJson(): boolean {
+    return !this.escaped;
+  }
+
   holds(text: string, bytes?: Uint8Array): boolean {
     return this.present(text, bytes).length > 0;
   }
 
-  /** Every occurrence of every learned value in `text`. */
-  hits(text: string): Hit[] {
+  /** The learned spellings that occur in `text`. */
+  presentIn(text: string): readonly Spelling[] {
+    return this.present(text);
+  }
+
+  /** Every occurrence of every learned value in `text`; `among`: only of these spellings (the caller knows no other occurs). */
+  hits(text: string, among?: readonly Spelling[]): Hit[] {
     const hits: Hit[] = [];
-    for (const s of this.present(text))
+    for (const s of among ?? this.present(text))
       for (let i = text.indexOf(s.text); i >= 0; i = text.indexOf(s.text, i + s.text.length)) hits.push({ ruleId: s.ruleId, start: i, end: i + s.text.length });
     return hits;
   }

@@ -1,7 +1,7 @@
 /** Line-by-line redaction of a stream: JSON Lines records, or plain text (Aider's Markdown). */
 import type { LineRedactor, Redaction } from './engine-types.js';
 import { decodeLiteral, type Literal } from './json-literals.js';
-import type { JsonLineState, JsonRedaction } from './json-redaction.js';
+import { type JsonLineState, type JsonRedaction, LineVerdict } from './json-redaction.js';
 import { BOUNDARY_WINDOW, type Matcher } from './matching.js';
 import { applyMarkers, type Hit, mergeHits, wholeCharacters } from './spans.js';
 
@@ -125,17 +125,18 @@ export function createJsonLineRedactor(matcher: Matcher, json: JsonRedaction): L
   const cleanState = (line: string): JsonLineState => ({ raw: line, literals: [], rawSpans: [], spills: [] });
 
   return {
-    push(line, bytes) {
+    push(line, bytes, ahead) {
       lineNo += 1;
-      const found = bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line);
-      const stream = found.includes(matcher.deltaMarker);
+      // With a verdict worked out ahead (LineVerdict), the keyword pass ran there.
+      const found = ahead === undefined ? (bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line)) : null;
+      const stream = found ? found.includes(matcher.deltaMarker) : (ahead! & LineVerdict.Delta) !== 0;
       if (stream || held.length > 0) {
-        const clean = !stream && isClean(line, found, bytes);
+        const clean = !stream && isClean(line, found, bytes, ahead);
         hold({ state: clean ? cleanState(line) : analyseJson(line), lineNo, clean, chars: line.length }, stream);
         return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle(true) : [];
       }
       // A clean line has no finding, so nothing is learned from it and it is rendered once, as it is.
-      if (isClean(line, found, bytes)) return [renderJson(cleanState(line), lineNo)];
+      if (isClean(line, found, bytes, ahead)) return [renderJson(cleanState(line), lineNo)];
       return render([{ state: analyseJson(line), lineNo, clean: false, chars: line.length }]);
     },
     flush() {

@@ -120,9 +120,14 @@ export function defaultEngineRules(): CompiledRule[] {
 /** The engine's rules, user patterns and mask values, compiled once and shared by every redactor. */
 export interface Matcher {
   /** Every rule hit in `text`, unmerged; `candidates` when the keyword pass already ran. */
-  rawHits: (text: string, candidates?: readonly number[]) => Hit[];
-  /** Cheap test: can `text` hold anything at all? */
-  mayHoldSecret: (text: string) => boolean;
+  rawHits: (text: string, candidates?: readonly number[], skipLearned?: boolean) => Hit[];
+  /** The hits of the default rules among `candidates` alone (no user pattern, mask or learned value). */
+  ruleHits: (text: string, candidates: readonly number[]) => Hit[];
+  /**
+   * Cheap test: can `text` hold anything at all? `skipLearned` (in both): the caller knows no learned
+   * value is in the text (see json-redaction.ts learnedAbsent), so none is searched for.
+   */
+  mayHoldSecret: (text: string, skipLearned?: boolean) => boolean;
   /** The keyword pass: rule indexes and markers whose keywords occur in the text. */
   candidates: (text: string) => number[];
   candidatesInBytes: (bytes: Uint8Array) => number[];
@@ -145,6 +150,12 @@ export interface Matcher {
   learn: (ruleId: string, secret: string) => boolean;
   /** Every occurrence of a learned value in `text`. */
   learnedHits: (text: string) => Hit[];
+  /** See LearnedValues.plainInJson. */
+  learnedPlainInJson: () => boolean;
+  /** The learned spellings in `text`, to pass to learnedHitsAmong for parts of it. */
+  learnedIn: (text: string) => readonly { text: string; ruleId: string }[];
+  /** learnedHits when only the spellings `among` can occur in `text`. */
+  learnedHitsAmong: (text: string, among: readonly { text: string; ruleId: string }[]) => Hit[];
   /** Every spelling of every value learned so far, with the fingerprint its findings carry. */
   learnedSpellings: () => LearnedSpelling[];
   /** A matcher with the same rules and values and nothing learned yet: one per stream. */
@@ -301,7 +312,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     return slices;
   }
 
-  function rawHits(learned: LearnedValues, text: string, candidates?: readonly number[]): Hit[] {
+  function rawHits(learned: LearnedValues, text: string, candidates?: readonly number[], skipLearned = false): Hit[] {
     const hits: Hit[] = [];
     for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
       const rule = rules[r]!;
@@ -310,17 +321,26 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     for (const rule of custom) runRule(rule, text, hits, false, null);
     for (const v of rawValues)
       for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length)) hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
-    if (learned.size) hits.push(...learned.hits(text));
+    if (learned.size && !skipLearned) hits.push(...learned.hits(text));
+    return hits;
+  }
+
+  function ruleHits(text: string, candidates: readonly number[]): Hit[] {
+    const hits: Hit[] = [];
+    for (const r of candidates) {
+      const rule = rules[r]!;
+      runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials', slicesFor(r, text));
+    }
     return hits;
   }
 
   const holdsValue = (learned: LearnedValues, text: string, bytes?: Uint8Array): boolean =>
     rawValues.some((v) => text.includes(v)) || learned.holds(text, bytes);
 
-  function mayHoldSecret(learned: LearnedValues, text: string): boolean {
+  function mayHoldSecret(learned: LearnedValues, text: string, skipLearned = false): boolean {
     if (custom.length) return true;
     if (ruleCandidates(index.candidates(text)).length) return true;
-    return holdsValue(learned, text);
+    return skipLearned ? rawValues.some((v) => text.includes(v)) : holdsValue(learned, text);
   }
 
   function toFindings(text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string): SecretFinding[] {
@@ -339,8 +359,9 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
   function forStream(): Matcher {
     const learned = new LearnedValues(spell, maskSpellings);
     return {
-      rawHits: (text, candidates) => rawHits(learned, text, candidates),
-      mayHoldSecret: (text) => mayHoldSecret(learned, text),
+      ruleHits,
+      rawHits: (text, candidates, skipLearned) => rawHits(learned, text, candidates, skipLearned),
+      mayHoldSecret: (text, skipLearned) => mayHoldSecret(learned, text, skipLearned),
       candidates: (text) => index.candidates(text),
       candidatesInBytes: (bytes) => index.candidatesInBytes(bytes),
       ruleCandidates,
@@ -351,6 +372,9 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
       holdsValue: (text, bytes) => holdsValue(learned, text, bytes),
       learn: (ruleId, secret) => ruleId !== 'explicit-value' && learned.add(ruleId, secret),
       learnedHits: (text) => learned.hits(text),
+      learnedPlainInJson: () => learned.plainInJson(),
+      learnedIn: (text) => learned.presentIn(text),
+      learnedHitsAmong: (text, among) => learned.hits(text, among),
       learnedSpellings: () => learned.list().map((s) => ({ ...s, fingerprint: fingerprint(s.ruleId, s.text) })),
       forStream,
       toFindings,

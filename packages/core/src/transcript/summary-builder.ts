@@ -39,10 +39,11 @@ export function detached(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
+/** The first `max` characters (UTF-16 units) of a text, one fewer where the cut would split a surrogate pair. */
 function truncateText(text: string, max: number = MAX_ENTRY_TEXT): string {
   if (text.length <= max) return text;
-  const omitted = text.length - max;
-  return `${text.slice(0, max)}… [truncated ${omitted} chars]`;
+  const cut = /[\ud800-\udbff]/.test(text[max - 1]!) && /[\udc00-\udfff]/.test(text[max]!) ? max - 1 : max;
+  return `${text.slice(0, cut)}… [truncated ${text.length - cut} chars]`;
 }
 
 function safeJson(value: unknown): string | undefined {
@@ -183,6 +184,9 @@ export class TranscriptSummaryBuilder {
   private readonly onToolCall: ((call: ToolCall) => void) | undefined;
   /** Turns a string read from the transcript into text (see TranscriptReaderOptions.byteText). */
   private readonly text: (value: string) => string;
+  private readonly byteText: boolean;
+  /** Conversation entries whose text say() decoded already (byteText): finish() must not decode them again. */
+  private readonly decodedEntries = new WeakSet<ConversationEntry>();
 
   /** Totals summed from per-response usage. */
   private readonly summed: Required<Omit<TranscriptUsage, 'costUsd'>> & { costUsd?: number } = {
@@ -202,6 +206,7 @@ export class TranscriptSummaryBuilder {
     this.format = format;
     this.agent = agent;
     this.onToolCall = options?.onToolCall;
+    this.byteText = options?.byteText === true;
     this.text = options?.byteText ? (value: string) => (isAsciiText(value) ? value : textOfBytes(value)) : (value: string) => value;
   }
 
@@ -295,8 +300,17 @@ export class TranscriptSummaryBuilder {
     if (trimmed.length === 0 && (!tools || tools.length === 0)) return;
     // One meaning of a turn in every format: something a person asked.
     if (role === 'user' && trimmed.length > 0) this.prompts += 1;
-    // Only a cut excerpt can be a view into a longer record; a short text is kept as it is.
-    const entry: ConversationEntry = { role, text: trimmed.length > MAX_ENTRY_TEXT ? detached(truncateText(trimmed)) : trimmed };
+    // Only a cut excerpt can be a view into a longer record; a short text is kept as it is. A text of
+    // bytes (byteText) longer than the limit in bytes is decoded here, so the excerpt is cut at
+    // characters as in every other path, never inside a character; finish() leaves it as it is.
+    let entry: ConversationEntry;
+    if (trimmed.length <= MAX_ENTRY_TEXT) entry = { role, text: trimmed };
+    else if (!this.byteText) entry = { role, text: detached(truncateText(trimmed)) };
+    else {
+      const decoded = this.text(trimmed);
+      entry = { role, text: decoded.length > MAX_ENTRY_TEXT ? detached(truncateText(decoded)) : detached(decoded) };
+      this.decodedEntries.add(entry);
+    }
     if (tools && tools.length > 0) entry.tools = tools.slice(0, 50);
     if (this.head.length < HEAD_KEEP) {
       this.head.push(entry);
@@ -388,7 +402,11 @@ export class TranscriptSummaryBuilder {
       records: this.records,
       skippedRecords: this.skippedRecords,
       badLines: this.badLines,
-      conversation: conversation.map((entry) => ({ ...entry, text: text(entry.text), ...(entry.tools ? { tools: entry.tools.map(text) } : {}) })),
+      conversation: conversation.map((entry) => ({
+        ...entry,
+        text: this.decodedEntries.has(entry) ? entry.text : text(entry.text),
+        ...(entry.tools ? { tools: entry.tools.map(text) } : {}),
+      })),
     };
     if (this.agentVersion !== undefined) summary.agentVersion = text(this.agentVersion);
     if (this.model !== undefined) summary.model = text(this.model);
