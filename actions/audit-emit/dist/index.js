@@ -34615,7 +34615,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52633);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(63648);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(98571);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -34625,7 +34625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 63648:
+/***/ 98571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34643,7 +34643,7 @@ var _2020 = __nccwpck_require__(14206);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
-var src_digest = __nccwpck_require__(46927);
+var digest = __nccwpck_require__(46927);
 ;// CONCATENATED MODULE: ../../packages/core/schemas/audit-event.schema.json
 const audit_event_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://github.com/agent-gates/agent-gates/packages/core/schemas/audit-event.schema.json","title":"agent-gates audit event","description":"One line of an audit log (JSON Lines) written by audit-emit: which agent and model changed what, on which prompt, what the gates found, who or what decided, and the digest of the event before it. Every event is validated against this schema before it is written. Its `digest` is `sha256:` over the RFC 8785 canonical JSON of the event without `digest`; `prev` is the digest of the event before it in the same log (`null` for the first), so an edited, removed, inserted or reordered line breaks the chain that `agent-gates verify-chain` checks.","type":"object","additionalProperties":false,"required":["schema_version","event_id","event_type","timestamp","repository","run","gates","prev","digest"],"properties":{"schema_version":{"description":"Version of this schema the event follows; a reader refuses a version it does not know.","const":1},"event_id":{"description":"Unique id of the event (a UUID); also the idempotency key a webhook or collector deduplicates on.","type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},"event_type":{"description":"`decision` records what the gates and the router concluded for a change; `outcome` records what happened to it later and names the decision in `decision_id`.","enum":["decision","outcome"]},"timestamp":{"description":"When the event was built (RFC 3339, UTC).","type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?Z$"},"agent_id":{"description":"The coding agent (capture-transcript\'s `agent`, or the `agent-id` input).","$ref":"#/$defs/text"},"agent_version":{"description":"Version of the agent, where the transcript records it.","$ref":"#/$defs/text"},"model":{"description":"Model id the agent used (the last one seen).","$ref":"#/$defs/text"},"models":{"description":"Every model id the transcript names.","type":"array","maxItems":100,"items":{"$ref":"#/$defs/text"}},"user":{"description":"Who started the run (the workflow\'s actor).","$ref":"#/$defs/text"},"prompt_id":{"description":"The agent\'s session or prompt id, where the transcript or manifest records it.","$ref":"#/$defs/text"},"action":{"description":"What was decided: the router\'s action (`auto_approve`, `human_review`, `reject`) or the `action` input.","$ref":"#/$defs/text"},"confidence_score":{"description":"The router\'s confidence, 0 to 1.","type":"number","minimum":0,"maximum":1},"risk_tier":{"description":"The router\'s risk tier (`low`, `medium`, `high`, `critical`).","$ref":"#/$defs/text"},"reasons":{"description":"The router\'s reasons: each signal with its value, weight, contribution and note, as the router gave them.","type":"array","maxItems":200,"items":{"type":"object"}},"decision_digest":{"description":"The router\'s `decision-digest`.","$ref":"#/$defs/digest"},"policy_applied":{"description":"The policy that judged the change: its file and the commit it was read from, or `default`.","$ref":"#/$defs/text"},"policy_digest":{"description":"`sha256:` of the canonical policy that judged the change.","$ref":"#/$defs/digest"},"human_reviewer":{"description":"The person who reviewed or approved, when one did.","$ref":"#/$defs/text"},"outcome":{"description":"For an `outcome` event: what happened to the change (`merged` untouched, `changed` by a person, `reverted`, `closed`); for a decision, the gate\'s own view if given.","$ref":"#/$defs/text"},"decision_id":{"description":"For an `outcome` event: the `event_id` of the decision it follows.","type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},"repository":{"description":"`owner/name` of the repository.","$ref":"#/$defs/text"},"run":{"description":"The workflow run that emitted the event.","type":"object","additionalProperties":false,"required":["id","attempt"],"properties":{"id":{"description":"Run id.","$ref":"#/$defs/text"},"attempt":{"description":"Run attempt.","$ref":"#/$defs/text"},"workflow_ref":{"description":"The workflow\'s ref (`owner/repo/.github/workflows/x.yml@refs/heads/main`).","$ref":"#/$defs/text"},"job":{"description":"The job id.","$ref":"#/$defs/text"}}},"event_name":{"description":"The event that triggered the run (`pull_request`, `push`, ...).","$ref":"#/$defs/text"},"base_sha":{"description":"Base commit of the change.","$ref":"#/$defs/sha"},"head_sha":{"description":"Head commit of the change (the run\'s SHA when there is no pull request).","$ref":"#/$defs/sha"},"pull_request":{"description":"Pull request number.","type":"integer","minimum":1},"transcript_digest":{"description":"capture-transcript\'s `transcript-digest`.","$ref":"#/$defs/digest"},"manifest_digest":{"description":"verify-manifest\'s `manifest-digest`.","$ref":"#/$defs/digest"},"diff_digest":{"description":"diff-scope\'s `diff-digest`.","$ref":"#/$defs/digest"},"agent_run_at":{"description":"When the agent\'s run was recorded (the earliest gate report\'s start), for the time from agent run to decision.","type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?Z$"},"usage":{"description":"Token counts and cost from the transcript, where it records them.","type":"object","additionalProperties":false,"properties":{"input_tokens":{"description":"Input tokens.","type":"integer","minimum":0},"output_tokens":{"description":"Output tokens.","type":"integer","minimum":0},"cost_usd":{"description":"Cost in US dollars.","type":"number","minimum":0}}},"gates":{"description":"Each gate that reported: its name, verdict, report digest and the codes of its reasons.","type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["name","verdict"],"properties":{"name":{"description":"The gate (`capture-transcript`, `verify-manifest`, `diff-scope`, `confidence-router`, or the step or job id).","$ref":"#/$defs/text"},"verdict":{"description":"Its verdict; `missing` when the step or job reported none (failed, skipped, cancelled).","enum":["pass","warn","fail","missing"]},"report_digest":{"description":"Its `report-digest`.","$ref":"#/$defs/digest"},"result":{"description":"The job\'s or step\'s result (`success`, `failure`, `skipped`, `cancelled`).","$ref":"#/$defs/text"},"rules":{"description":"Codes of the reasons that were not a pass (from the report, when it could be read).","type":"array","maxItems":200,"items":{"$ref":"#/$defs/text"}}}}},"prev":{"description":"`digest` of the event before this one in the log; `null` for the first event of a log.","oneOf":[{"$ref":"#/$defs/digest"},{"type":"null"}]},"digest":{"description":"`sha256:` over the RFC 8785 canonical JSON of this event without `digest`.","$ref":"#/$defs/digest"}},"$defs":{"text":{"type":"string","minLength":1,"maxLength":4096},"digest":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"sha":{"type":"string","pattern":"^[0-9a-f]{40}([0-9a-f]{24})?$"}}}');
 ;// CONCATENATED MODULE: ../../packages/core/src/audit/event.ts
@@ -34676,7 +34676,7 @@ function assertAuditEvent(value, where) {
 /** `sha256:` over the RFC 8785 canonical JSON of the event without its `digest` member. */
 function eventDigest(event) {
     const { digest: _omitted, ...rest } = event;
-    return `sha256:${(0,src_digest/* sha256Hex */.fg)((0,src_digest/* canonicalJson */.dj)(rest))}`;
+    return `sha256:${(0,digest/* sha256Hex */.fg)((0,digest/* canonicalJson */.dj)(rest))}`;
 }
 /** Links an event to the one before it and computes its digest; validates the result. */
 function sealEvent(event, prev) {
@@ -34687,20 +34687,487 @@ function sealEvent(event, prev) {
 }
 /** The log line of a sealed event: its canonical JSON, so the line's bytes are the digested bytes plus `digest`. */
 function eventLine(event) {
-    return `${(0,src_digest/* canonicalJson */.dj)(event)}\n`;
+    return `${(0,digest/* canonicalJson */.dj)(event)}\n`;
 }
 function newEventId() {
     return (0,external_node_crypto_.randomUUID)();
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ../../packages/core/src/audit/chain-line.ts
+// The per-line check of verify-chain on bytes. Imports only node builtins and the digest helpers, so a
+// worker thread that loads it stays small (no schema validator, no sinks).
+
+
+
+// Scanner state: one line at a time, no allocation on the way.
+let b = new Uint8Array(0);
+let p = 0;
+let end = 0;
+let sawHigh = false;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MAX_DEPTH = 64;
+/** Top-level members the chain reads, as bytes of their key. */
+const KEY_DIGEST = Buffer.from('digest');
+const KEY_PREV = Buffer.from('prev');
+const KEY_VERSION = Buffer.from('schema_version');
+function keyIs(start, length, key) {
+    if (length !== key.length)
+        return false;
+    for (let i = 0; i < length; i++)
+        if (b[start + i] !== key[i])
+            return false;
+    return true;
+}
+/** Compares two ASCII keys (no escapes) byte by byte, which is their UTF-16 order: < 0, 0 or > 0. */
+function compareKeys(aStart, aLength, bStart, bLength) {
+    const n = aLength < bLength ? aLength : bLength;
+    for (let i = 0; i < n; i++) {
+        const d = b[aStart + i] - b[bStart + i];
+        if (d !== 0)
+            return d;
+    }
+    return aLength - bLength;
+}
+function hexDigit(c) {
+    return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
+}
+/**
+ * A string at `p` (on its opening quote) in the form JSON.stringify writes it: the escapes it uses
+ * and no other, every other character as itself. Leaves `p` after the closing quote; false when the
+ * string is not in that form (or needs more than this scanner knows: a lone surrogate's escape).
+ * `plain` asks for no escape and no non-ASCII byte at all (keys, whose order is then byte order).
+ */
+function scanString(plain) {
+    // Locals, not the module's state, in the loop that sees most of the bytes.
+    const buf = b;
+    const stop = end;
+    let i = p + 1;
+    while (i < stop) {
+        const c = buf[i];
+        if (c > QUOTE && c !== BACKSLASH && c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c === QUOTE) {
+            p = i + 1;
+            return true;
+        }
+        if (c < 0x20)
+            return false;
+        if (c === BACKSLASH) {
+            if (plain)
+                return false;
+            const e = buf[i + 1];
+            if (e === QUOTE || e === BACKSLASH || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+                i += 2;
+                continue;
+            }
+            // \u00xx, lowercase, only for the control characters without a short escape.
+            if (e !== 0x75 || buf[i + 2] !== 0x30 || buf[i + 3] !== 0x30 || !hexDigit(buf[i + 4] ?? 0) || !hexDigit(buf[i + 5] ?? 0))
+                return false;
+            const code = Number.parseInt(String.fromCharCode(buf[i + 4], buf[i + 5]), 16);
+            if (code >= 0x20 || code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d)
+                return false;
+            i += 6;
+            continue;
+        }
+        if (c >= 0x80) {
+            if (plain)
+                return false;
+            sawHigh = true;
+        }
+        i++; // a space or "!"
+    }
+    return false;
+}
+/** A number at `p` exactly as ECMAScript's Number::toString writes its value (RFC 8785 §3.2.2.3). */
+function scanNumber() {
+    const start = p;
+    if (b[p] === 0x2d)
+        p++;
+    const intStart = p;
+    while (p < end && b[p] >= 0x30 && b[p] <= 0x39)
+        p++;
+    const intDigits = p - intStart;
+    if (intDigits === 0)
+        return false;
+    let fracDigits = 0;
+    let fracLeadingZeros = 0;
+    let lastFrac = 0;
+    if (p < end && b[p] === 0x2e) {
+        p++;
+        const fracStart = p;
+        while (p < end && b[p] >= 0x30 && b[p] <= 0x39)
+            p++;
+        fracDigits = p - fracStart;
+        if (fracDigits === 0)
+            return false;
+        while (fracLeadingZeros < fracDigits && b[fracStart + fracLeadingZeros] === 0x30)
+            fracLeadingZeros++;
+        lastFrac = b[p - 1];
+    }
+    const exponent = p < end && (b[p] === 0x65 || b[p] === 0x45);
+    if (exponent) {
+        p++;
+        if (b[p] === 0x2b || b[p] === 0x2d)
+            p++;
+        const expStart = p;
+        while (p < end && b[p] >= 0x30 && b[p] <= 0x39)
+            p++;
+        if (p === expStart)
+            return false;
+    }
+    // The common forms, decided without a string: an integer of at most 15 digits without a leading
+    // zero (exact in a double, printed as is), or a decimal of at most 15 digits in all whose fraction
+    // ends in a non-zero digit and whose value is at least 1e-6 (printed without an exponent). Distinct
+    // decimals of at most 15 significant digits are distinct doubles, so the shortest form is this one.
+    const leadingZero = b[intStart] === 0x30 && intDigits > 1;
+    if (!exponent && !leadingZero && intDigits + fracDigits <= 15) {
+        const zeroInt = intDigits === 1 && b[intStart] === 0x30;
+        if (fracDigits === 0)
+            return !(zeroInt && start !== intStart); // "-0" is written "0"
+        if (lastFrac !== 0x30 && (!zeroInt || fracLeadingZeros <= 5))
+            return true;
+    }
+    // Anything else: what the value prints as must be the text (never longer than 25 characters).
+    if (p - start > 32)
+        return false;
+    const text = String.fromCharCode(...b.subarray(start, p));
+    return String(Number(text)) === text;
+}
+function scanLiteral(word) {
+    for (let i = 0; i < word.length; i++)
+        if (b[p + i] !== word.charCodeAt(i))
+            return false;
+    p += word.length;
+    return true;
+}
+function scanValue(depth) {
+    const c = b[p];
+    if (c === QUOTE)
+        return scanString(false);
+    if (c === 0x7b)
+        return scanObject(depth + 1, undefined);
+    if (c === 0x5b)
+        return scanArray(depth + 1);
+    if (c === 0x74)
+        return scanLiteral('true');
+    if (c === 0x66)
+        return scanLiteral('false');
+    if (c === 0x6e)
+        return scanLiteral('null');
+    return scanNumber();
+}
+function scanArray(depth) {
+    if (depth > MAX_DEPTH)
+        return false;
+    p++;
+    if (b[p] === 0x5d) {
+        p++;
+        return true;
+    }
+    for (;;) {
+        if (!scanValue(depth))
+            return false;
+        const c = b[p];
+        p++;
+        if (c === 0x5d)
+            return true;
+        if (c !== COMMA)
+            return false;
+    }
+}
+/** An object with its keys in strictly increasing order (so no duplicate); at depth 1 it records the chain's members. */
+function scanObject(depth, top) {
+    if (depth > MAX_DEPTH)
+        return false;
+    p++;
+    if (b[p] === 0x7d) {
+        p++;
+        return true;
+    }
+    let lastKey = -1;
+    let lastLength = 0;
+    for (;;) {
+        if (b[p] !== QUOTE)
+            return false;
+        const memberStart = p;
+        const keyStart = p + 1;
+        if (!scanString(true))
+            return false;
+        const keyLength = p - 1 - keyStart;
+        if (lastKey >= 0 && compareKeys(lastKey, lastLength, keyStart, keyLength) >= 0)
+            return false;
+        lastKey = keyStart;
+        lastLength = keyLength;
+        if (b[p] !== COLON)
+            return false;
+        p++;
+        const valueStart = p;
+        if (!scanValue(depth))
+            return false;
+        if (top) {
+            if (keyIs(keyStart, keyLength, KEY_DIGEST)) {
+                top.digestStart = memberStart;
+                top.digestEnd = p;
+                top.digestHex = digestHexAt(valueStart, p);
+            }
+            else if (keyIs(keyStart, keyLength, KEY_PREV)) {
+                top.prev = p - valueStart === 4 && b[valueStart] === 0x6e ? 0 : digestHexAt(valueStart, p);
+            }
+            else if (keyIs(keyStart, keyLength, KEY_VERSION)) {
+                top.versionOne = p - valueStart === 1 && b[valueStart] === 0x31;
+            }
+        }
+        const c = b[p];
+        p++;
+        if (c === 0x7d)
+            return true;
+        if (c !== COMMA)
+            return false;
+    }
+}
+const SHA256_PREFIX = Buffer.from('"sha256:');
+/** Start of the 64 hex digits when the value at [start, stop) is `"sha256:<64 lowercase hex>"`, else -2. */
+function digestHexAt(start, stop) {
+    if (stop - start !== 73)
+        return -2;
+    for (let i = 0; i < 8; i++)
+        if (b[start + i] !== SHA256_PREFIX[i])
+            return -2;
+    for (let i = start + 8; i < stop - 1; i++)
+        if (!hexDigit(b[i]))
+            return -2;
+    return start + 8;
+}
+/**
+ * Whether the bytes [start, stop) are exactly the RFC 8785 canonical JSON of the object they parse to
+ * (as canonicalJson writes it: keys in order, no whitespace, JSON.stringify's escapes and numbers,
+ * valid UTF-8), with where its chain members are; undefined when they are not, or when this scanner
+ * cannot tell (the caller then parses and canonicalises the line in full).
+ */
+function chain_line_scanCanonical(buffer, start, stop) {
+    b = buffer;
+    p = start;
+    end = stop;
+    sawHigh = false;
+    if (b[p] !== 0x7b)
+        return undefined;
+    const found = { digestStart: -1, digestEnd: -1, digestHex: -2, prev: -1, versionOne: false };
+    const ok = scanObject(1, found) && p === stop && (!sawHigh || isUtf8(buffer.subarray(start, stop)));
+    b = EMPTY;
+    return ok ? found : undefined;
+}
+const EMPTY = new Uint8Array(0);
+let scratch = Buffer.allocUnsafe(64 * 1024);
+/** Hex of the 32 bytes of `digest` equals the 64 hex digits at `at` in `buffer`. */
+function hexEquals(buffer, at, digest) {
+    for (let i = 0; i < 32; i++) {
+        const hi = buffer[at + 2 * i];
+        const lo = buffer[at + 2 * i + 1];
+        const v = ((hi <= 0x39 ? hi - 0x30 : hi - 0x57) << 4) | (lo <= 0x39 ? lo - 0x30 : lo - 0x57);
+        if (v !== digest[i])
+            return false;
+    }
+    return true;
+}
+/**
+ * The canonical line's digest (its 32 bytes) when it is sha256 of the line without its `digest`
+ * member: the bytes before and after it (and one of the commas around it), hashed where they lie.
+ * Undefined when the line carries another digest.
+ */
+function chain_line_canonicalDigest(buffer, start, stop, line) {
+    let cutFrom = line.digestStart;
+    let cutTo = line.digestEnd;
+    if (buffer[cutFrom - 1] === COMMA)
+        cutFrom--;
+    else if (buffer[cutTo] === COMMA)
+        cutTo++;
+    // One contiguous copy and a one-shot hash: cheaper than a Hash object and two updates per line.
+    const length = cutFrom - start + (stop - cutTo);
+    if (scratch.length < length)
+        scratch = Buffer.allocUnsafe(Math.max(length, scratch.length * 2));
+    scratch.set(buffer.subarray(start, cutFrom), 0);
+    scratch.set(buffer.subarray(cutTo, stop), cutFrom - start);
+    const digest = hash('sha256', scratch.subarray(0, length), 'buffer');
+    return hexEquals(buffer, line.digestHex, digest) ? digest : undefined;
+}
+/** Whether the canonical line's `prev` is `expected` (null, or a digest's 32 bytes). */
+function chain_line_canonicalPrevIs(buffer, line, expected) {
+    return expected === null ? line.prev === 0 : line.prev > 0 && hexEquals(buffer, line.prev, expected);
+}
+/** `sha256:` over the canonical form of a parsed event without its `digest` member (any line). */
+function chain_line_parsedEventDigest(event) {
+    const { digest: _omitted, ...rest } = event;
+    return `sha256:${sha256Hex(canonicalJson(rest))}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/audit/chain-range.ts
+// verify-chain's loop over a byte range of a log, on one thread: the whole log on small inputs, one
+// half of it in each worker thread on large ones (chain.ts joins the halves). Reads into one reused
+// buffer and checks each line on its bytes (chain-line.ts); nothing is kept per line.
+
+
+
+const NEWLINE = 0x0a;
+const CHUNK = (/* unused pure expression or super */ null && (1 << 20));
+function sameDigest(a, b) {
+    return Buffer.compare(a, b) === 0;
+}
+function rawOf(hex) {
+    return Buffer.from(hex, 'hex');
+}
+/**
+ * One line's own checks and its link: the digest (32 bytes) when it verifies, undefined when not.
+ * `prev` undefined for the first line of a range whose link the coordinator checks; `seen` gets the
+ * line's own `prev` as it reads.
+ */
+function checkLineBytes(buffer, start, stop, prev, seen) {
+    const line = scanCanonical(buffer, start, stop);
+    if (line) {
+        if (!line.versionOne || line.digestHex < 0 || line.prev < 0)
+            return undefined;
+        const digest = canonicalDigest(buffer, start, stop, line);
+        if (!digest)
+            return undefined;
+        if (prev === 'any')
+            seen.prev = line.prev === 0 ? null : rawOf(buffer.toString('latin1', line.prev, line.prev + 64));
+        else if (!canonicalPrevIs(buffer, line, prev))
+            return undefined;
+        return digest;
+    }
+    // Not provably canonical: parse and canonicalise it in full, as checkLine does.
+    let event;
+    try {
+        event = JSON.parse(buffer.toString('utf8', start, stop));
+    }
+    catch {
+        return undefined;
+    }
+    if (event === null || typeof event !== 'object' || Array.isArray(event))
+        return undefined;
+    const record = event;
+    if (record.schema_version !== 1 || typeof record.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(record.digest))
+        return undefined;
+    if (parsedEventDigest(record) !== record.digest)
+        return undefined;
+    const own = record.prev === null ? null : typeof record.prev === 'string' && /^sha256:[0-9a-f]{64}$/.test(record.prev) ? rawOf(record.prev.slice(7)) : undefined;
+    if (own === undefined)
+        return undefined;
+    seen.prev = own;
+    if (prev !== 'any' && !(own === null ? prev === null : prev !== null && sameDigest(own, prev)))
+        return undefined;
+    return rawOf(record.digest.slice(7));
+}
+/**
+ * Verifies the lines a source gives, from byte `base` of the log: each line's digest, and each `prev`
+ * against the line before (the first against `firstPrev`). Stops at the first line that fails.
+ */
+async function chain_range_verifyLines(read, base, firstPrev, expectedHead) {
+    let buffer = Buffer.allocUnsafe(CHUNK);
+    let filled = 0;
+    let offset = base; // source offset of buffer[0]
+    let prev = firstPrev;
+    let head = null;
+    let lines = 0;
+    let headLine = 0;
+    let firstSeen;
+    const seen = {};
+    for (;;) {
+        if (filled === buffer.length) {
+            const grown = Buffer.allocUnsafe(buffer.length * 2);
+            buffer.copy(grown, 0, 0, filled);
+            buffer = grown;
+        }
+        const n = await read(buffer, filled, buffer.length - filled);
+        const searchFrom = filled;
+        filled += n;
+        if (n === 0)
+            break;
+        let start = 0;
+        let at = buffer.indexOf(NEWLINE, searchFrom);
+        while (at >= 0 && at < filled) {
+            seen.prev = undefined;
+            const digest = checkLineBytes(buffer, start, at, prev, seen);
+            if (lines === 0)
+                firstSeen = seen.prev;
+            if (!digest) {
+                const fail = { line: lines + 1, offset: offset + start, text: buffer.toString('utf8', start, at) };
+                return { lines, head, headLine, fail, ...(firstSeen !== undefined ? { firstPrev: firstSeen } : {}) };
+            }
+            lines++;
+            prev = head = digest;
+            if (expectedHead && sameDigest(digest, expectedHead))
+                headLine = lines;
+            start = at + 1;
+            at = start < filled ? buffer.indexOf(NEWLINE, start) : -1;
+        }
+        if (start > 0) {
+            buffer.copy(buffer, 0, start, filled);
+            filled -= start;
+            offset += start;
+        }
+    }
+    const result = { lines, head, headLine, ...(firstSeen !== undefined ? { firstPrev: firstSeen } : {}) };
+    if (filled > 0)
+        result.torn = { offset };
+    return result;
+}
+/** A reader of the bytes [start, end) of a file. */
+async function chain_range_verifyFileRange(file, start, end, firstPrev, expectedHead) {
+    const handle = await open(file, 'r');
+    try {
+        let position = start;
+        return await chain_range_verifyLines(async (buffer, at, length) => {
+            const want = Math.min(length, end - position);
+            if (want <= 0)
+                return 0;
+            const { bytesRead } = await handle.read(buffer, at, want, position);
+            position += bytesRead;
+            return bytesRead;
+        }, start, firstPrev, expectedHead);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Whether this thread is a verify-chain worker started by verifyChain. */
+function isChainWorker() {
+    return !isMainThread && workerData?.agentGatesChainWorker === true;
+}
+/** The worker's side: verifies its range and posts the RangeResult (or `{ error }`). */
+async function serveChainWorker() {
+    if (!parentPort || !isChainWorker())
+        throw new Error('serveChainWorker runs only in a worker thread started by verifyChain');
+    const job = workerData;
+    try {
+        parentPort.postMessage({ result: await chain_range_verifyFileRange(job.file, job.start, job.end, job.firstPrev, job.expectedHead) });
+    }
+    catch (error) {
+        parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/audit/chain.ts
 
 
 
+
+
+
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const NEWLINE = 0x0a;
+const chain_NEWLINE = 0x0a;
 /** Whether every object's keys, at every depth, are in RFC 8785 order (UTF-16 code units). */
 function keysSorted(value) {
     if (Array.isArray(value)) {
@@ -34783,82 +35250,190 @@ function checkLine(text, line, prev, name) {
     }
     return { digest };
 }
-/** Splits a byte stream into lines without decoding what it does not need to; yields the unterminated rest as torn. */
-async function* lines(source) {
-    let rest;
-    for await (const chunkIn of source) {
-        const chunk = typeof chunkIn === 'string' ? Buffer.from(chunkIn) : Buffer.from(chunkIn.buffer, chunkIn.byteOffset, chunkIn.byteLength);
-        let start = 0;
-        let at = chunk.indexOf(NEWLINE, start);
-        if (at >= 0 && rest) {
-            yield { text: Buffer.concat([rest, chunk.subarray(0, at)]).toString('utf8'), torn: false };
-            rest = undefined;
-            start = at + 1;
-            at = chunk.indexOf(NEWLINE, start);
+/** Logs at least this large are verified on two worker threads, when a worker entry is given. */
+const CHAIN_WORKER_MIN_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+/** A reader over an async iterable of chunks, copying into the buffer the range verifier gives. */
+function iterableReader(source) {
+    const iterator = source[Symbol.asyncIterator]();
+    let pending;
+    return async (buffer, at, length) => {
+        while (!pending || pending.length === 0) {
+            const next = await iterator.next();
+            if (next.done)
+                return 0;
+            const chunk = next.value;
+            pending = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         }
-        while (at >= 0) {
-            yield { text: chunk.toString('utf8', start, at), torn: false };
-            start = at + 1;
-            at = chunk.indexOf(NEWLINE, start);
+        const n = Math.min(length, pending.length);
+        pending.copy(buffer, at, 0, n);
+        pending = pending.subarray(n);
+        return n;
+    };
+}
+/** Byte offset just after the first line end at or after `from`, or -1 when none follows. */
+async function lineStartAfter(file, from) {
+    const handle = await open(file, 'r');
+    try {
+        const buffer = Buffer.allocUnsafe(64 * 1024);
+        for (let position = from;;) {
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+            if (bytesRead === 0)
+                return -1;
+            const at = buffer.subarray(0, bytesRead).indexOf(chain_NEWLINE);
+            if (at >= 0)
+                return position + at + 1;
+            position += bytesRead;
         }
-        if (start < chunk.length)
-            rest = rest ? Buffer.concat([rest, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
     }
-    if (rest && rest.length > 0)
-        yield { text: rest.toString('utf8'), torn: true };
+    finally {
+        await handle.close();
+    }
+}
+function runWorker(entry, job) {
+    const worker = new Worker(entry, {
+        workerData: job,
+        // The worker keeps one read buffer and the line it checks: a small heap is plenty, and bounds RSS.
+        resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
+        stdout: false,
+        stderr: false,
+    });
+    const promise = new Promise((resolve, reject) => {
+        worker.once('message', (message) => message.result ? resolve(message.result) : reject(new Error(message.error)));
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`verify-chain worker exited with code ${code}`)));
+    });
+    return { promise, worker };
+}
+/**
+ * Verifies [0, size) of a file in two halves on two worker threads: the second half starts at the
+ * first line after the middle byte, so no line is split. Rejects when a worker cannot start or dies.
+ */
+async function verifyInWorkers(file, size, entry, firstPrev, expectedHead) {
+    const split = await lineStartAfter(file, Math.floor(size / 2));
+    if (split <= 0 || split >= size)
+        return [await verifyFileRange(file, 0, size, firstPrev, expectedHead)];
+    const jobs = [
+        { agentGatesChainWorker: true, file, start: 0, end: split, firstPrev, ...(expectedHead ? { expectedHead } : {}) },
+        { agentGatesChainWorker: true, file, start: split, end: size, firstPrev: 'any', ...(expectedHead ? { expectedHead } : {}) },
+    ];
+    const running = jobs.map((job) => runWorker(entry, job));
+    try {
+        return await Promise.all(running.map((r) => r.promise));
+    }
+    finally {
+        await Promise.all(running.map((r) => r.worker.terminate()));
+    }
+}
+function rawOptions(options) {
+    const firstPrev = options.firstPrev ?? null;
+    if (firstPrev !== null && !DIGEST.test(firstPrev))
+        throw new TypeError('firstPrev must be an event digest or null');
+    const firstRaw = firstPrev === null ? null : Buffer.from(firstPrev.slice(7), 'hex');
+    const expectedRaw = options.expectedHead !== undefined && DIGEST.test(options.expectedHead) ? Buffer.from(options.expectedHead.slice(7), 'hex') : undefined;
+    return { firstPrev, firstRaw, expectedRaw };
+}
+/**
+ * verifyChain on two worker threads whatever the file's size (the halves' split as in verifyChain);
+ * rejects when the workers cannot run instead of falling back. verifyChain uses it for large logs.
+ */
+async function verifyChainInWorkers(file, workerEntry, options = {}) {
+    const { firstPrev, firstRaw, expectedRaw } = rawOptions(options);
+    const size = (await stat(file)).size;
+    return joinRanges(await verifyInWorkers(file, size, workerEntry, firstRaw, expectedRaw), firstPrev, options.name ?? file, options.expectedHead);
+}
+const hexOf = (digest) => (digest === null ? null : `sha256:${Buffer.from(digest).toString('hex')}`);
+/**
+ * Joins the results of consecutive ranges into one: the first failure of the first range that fails,
+ * with its line counted from the start of the log and its reason (kind, message) as checkLine gives
+ * it; a range's first link is checked against the head of the range before.
+ */
+function joinRanges(ranges, firstPrev, name, expectedHead) {
+    let count = 0;
+    let headLine = 0;
+    let head = firstPrev;
+    for (let i = 0; i < ranges.length; i++) {
+        const range = ranges[i];
+        const before = head;
+        // The link across a split: the second range's first line verified on its own, its prev is checked here.
+        if (i > 0 && range.lines > 0 && hexOf(range.firstPrev ?? null) !== before) {
+            const line = count + 1;
+            return {
+                ok: false,
+                events: count,
+                head: before,
+                break: {
+                    line,
+                    kind: 'prev',
+                    message: `${name}:${line}: prev is ${JSON.stringify(hexOf(range.firstPrev ?? null))} but the event before (line ${line - 1}) has digest ${before}: an event was removed, inserted or moved`,
+                },
+            };
+        }
+        if (range.fail) {
+            // The reason and its message as checkLine gives them, with the line counted from the log's start.
+            const line = count + range.fail.line;
+            const prev = range.fail.line === 1 ? before : hexOf(range.head);
+            const checked = checkLine(range.fail.text, line, prev, name);
+            if (!('kind' in checked))
+                throw new Error(`${name}:${line}: the byte check and the full check of this line disagree`);
+            return { ok: false, events: line - 1, head: prev, break: checked };
+        }
+        if (range.headLine > 0)
+            headLine = count + range.headLine;
+        count += range.lines;
+        if (range.lines > 0)
+            head = hexOf(range.head);
+        if (range.torn) {
+            const line = count + 1;
+            return {
+                ok: false,
+                events: count,
+                head,
+                break: { line, kind: 'torn', message: `${name}:${line} is cut short (no line end): a write was interrupted or the log was truncated` },
+            };
+        }
+    }
+    if (expectedHead !== undefined && head !== expectedHead) {
+        const message = headLine > 0
+            ? `${name}: the expected head is line ${headLine}, but the log goes on to line ${count}`
+            : `${name}: ends at line ${count} with head ${String(head)}, not the expected head ${expectedHead}: events after line ${count} are missing`;
+        return { ok: false, events: count, head, break: { line: headLine > 0 ? headLine + 1 : count + 1, kind: 'head', message } };
+    }
+    return { ok: true, events: count, head };
 }
 /**
  * Verifies an audit log, streaming: every event's digest, and that each `prev` is the digest of the
  * line before. Stops at the first broken or missing link and names its line. With `expectedHead`
  * (kept outside the log: a step output, the summary, a collector), a log whose end was cut off or
- * extended does not verify either.
+ * extended does not verify either. Each line is checked on its bytes: a line that is the canonical
+ * form audit-emit writes is hashed where it lies, without its `digest` member; any other line is
+ * parsed and canonicalised in full. A file of CHAIN_WORKER_MIN_BYTES or more is verified in two halves
+ * on two worker threads when `workerEntry` is given and two cores are available; the links across
+ * the halves are checked here.
  */
 async function verifyChain(source, options = {}) {
     const name = options.name ?? (typeof source === 'string' ? source : 'log');
-    const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
-    let prev = options.firstPrev ?? null;
-    let count = 0;
-    let headLine = 0;
-    try {
-        for await (const { text, torn } of lines(stream)) {
-            const line = count + 1;
-            if (torn) {
-                return {
-                    ok: false,
-                    events: count,
-                    head: prev,
-                    break: { line, kind: 'torn', message: `${name}:${line} is cut short (no line end): a write was interrupted or the log was truncated` },
-                };
-            }
-            const checked = checkLine(text, line, prev, name);
-            if ('kind' in checked)
-                return { ok: false, events: count, head: prev, break: checked };
-            prev = checked.digest;
-            count = line;
-            if (prev === options.expectedHead)
-                headLine = line;
-        }
+    const { firstPrev, firstRaw, expectedRaw } = rawOptions(options);
+    if (typeof source !== 'string') {
+        return joinRanges([await verifyLines(iterableReader(source), 0, firstRaw, expectedRaw)], firstPrev, name, options.expectedHead);
     }
-    finally {
-        if (typeof source === 'string')
-            stream.destroy();
+    const size = (await stat(source)).size;
+    const threads = options.threads ?? Math.min(2, availableParallelism());
+    if (options.workerEntry !== undefined && threads >= 2 && size >= (options.workerMinBytes ?? CHAIN_WORKER_MIN_BYTES)) {
+        // A worker that cannot start (an entry its loader cannot run) leaves the whole log to this thread.
+        const ranges = await verifyInWorkers(source, size, options.workerEntry, firstRaw, expectedRaw).catch(() => undefined);
+        if (ranges)
+            return joinRanges(ranges, firstPrev, name, options.expectedHead);
     }
-    if (options.expectedHead !== undefined && prev !== options.expectedHead) {
-        const message = headLine > 0
-            ? `${name}: the expected head is line ${headLine}, but the log goes on to line ${count}`
-            : `${name}: ends at line ${count} with head ${String(prev)}, not the expected head ${options.expectedHead}: events after line ${count} are missing`;
-        return { ok: false, events: count, head: prev, break: { line: headLine > 0 ? headLine + 1 : count + 1, kind: 'head', message } };
-    }
-    return { ok: true, events: count, head: prev };
+    return joinRanges([await verifyFileRange(source, 0, Number.POSITIVE_INFINITY, firstRaw, expectedRaw)], firstPrev, name, options.expectedHead);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ../../packages/core/src/audit/file-sink.ts
 
 
@@ -34917,7 +35492,7 @@ async function withLogLock(file, body, options = {}) {
                 throw new errors/* ConfigError */.xL('E_AUDIT_LOCK', `${lock} is held by another writer; gave up waiting (remove it if no writer is running)`);
             // Waits grow to 250 ms with jitter: many waiters polling often would take the CPU the holder
             // needs, while a few spread over the interval still notice a release within milliseconds.
-            await (0,promises_namespaceObject.setTimeout)(delay / 2 + Math.random() * delay);
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(delay / 2 + Math.random() * delay);
             delay = Math.min(delay * 2, 250);
         }
     }
@@ -35085,6 +35660,8 @@ function readLogHead(file) {
     }
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
+var report = __nccwpck_require__(22204);
 ;// CONCATENATED MODULE: ../../packages/core/src/audit/signals.ts
 
 
@@ -35126,7 +35703,7 @@ function readReport(file, digest, workspace) {
             return {};
         const bytes = Buffer.alloc(stat.size);
         (0,external_node_fs_.readSync)(fd, bytes, 0, stat.size, 0);
-        if (digest && (0,src_digest/* bytesDigest */.G2)(bytes) !== digest)
+        if (digest && !(0,report/* reportDigestMatches */.g7)(bytes, digest))
             return { mismatch: true };
         try {
             const report = JSON.parse(bytes.toString('utf8'));
@@ -35387,7 +35964,7 @@ async function postWithRetry(request, options = {}) {
         const delay = wait ?? Math.random() * Math.min(maxDelay, base * 2 ** (attempt - 1));
         if (Date.now() + delay >= deadline)
             return { ok: false, status, attempts: attempt, error: `${error ?? 'failed'}; out of time` };
-        await (0,promises_namespaceObject.setTimeout)(delay);
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(delay);
     }
 }
 /** Runs `work` over items with at most `limit` in flight. */
@@ -35478,7 +36055,7 @@ function signBody(key, body) {
 }
 async function webhookBody(event, format) {
     if (format === 'native')
-        return { body: (0,src_digest/* canonicalJson */.dj)(event), contentType: 'application/json' };
+        return { body: (0,digest/* canonicalJson */.dj)(event), contentType: 'application/json' };
     const { CloudEvent, HTTP } = await __nccwpck_require__.e(/* import() */ 139).then(__nccwpck_require__.t.bind(__nccwpck_require__, 68139, 23));
     const cloudEvent = new CloudEvent({
         specversion: '1.0',
@@ -35670,8 +36247,8 @@ async function emitAudit(options) {
     return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled, notes };
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 2 modules
-var gate = __nccwpck_require__(90714);
+// EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 1 modules
+var gate = __nccwpck_require__(74496);
 ;// CONCATENATED MODULE: ../../packages/core/src/audit/gate.ts
 
 
@@ -35763,19 +36340,19 @@ async function runAuditEmit(inputs, env) {
     const dir = external_node_path_default().join(context.runnerTemp || context.workspace, 'agent-gates', 'audit-emit', event.event_id);
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     const eventFile = external_node_path_default().join(dir, 'audit-event.json');
-    (0,external_node_fs_.writeFileSync)(eventFile, (0,src_digest/* canonicalJson */.dj)(event));
+    (0,external_node_fs_.writeFileSync)(eventFile, (0,digest/* canonicalJson */.dj)(event));
     let predicate;
     if (inputs.attestationPredicate) {
         predicate = external_node_path_default().resolve(context.workspace, inputs.attestationPredicate);
         (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(predicate), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(predicate, (0,src_digest/* canonicalJson */.dj)(event));
+        (0,external_node_fs_.writeFileSync)(predicate, (0,digest/* canonicalJson */.dj)(event));
         const statement = {
             _type: 'https://in-toto.io/Statement/v1',
             subject: [{ name: `audit-event:${event.event_id}`, digest: { sha256: event.digest.slice('sha256:'.length) } }],
             predicateType: AUDIT_PREDICATE_TYPE,
             predicate: event,
         };
-        (0,external_node_fs_.writeFileSync)(`${predicate}.intoto.json`, (0,src_digest/* canonicalJson */.dj)(statement));
+        (0,external_node_fs_.writeFileSync)(`${predicate}.intoto.json`, (0,digest/* canonicalJson */.dj)(statement));
     }
     let artifactId;
     if (sinks.some((s) => s.kind === 'artifact')) {
@@ -36054,7 +36631,7 @@ const ACTION_SPEC = {
     outputs: {
         "verdict": { description: "`pass`, `warn` or `fail`." },
         "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-        "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+        "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
         "event-id": { description: "Id of the event written (a UUID); an `outcome` event names it in `decision-id`." },
         "event-digest": { description: "Digest of the event (`sha256:` over its RFC 8785 canonical JSON without `digest`)." },
         "chain-head": { description: "Head of the chain after this event (its digest). Keep it outside the log: `agent-gates verify-chain --head` then detects a log whose end was cut off." },
@@ -36614,8 +37191,8 @@ function createActionsLogger() {
     };
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 2 modules
-var gate = __nccwpck_require__(90714);
+// EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 1 modules
+var gate = __nccwpck_require__(74496);
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/artifacts.ts
 
 
@@ -38053,7 +38630,7 @@ function formatError(value) {
 
 /***/ }),
 
-/***/ 90714:
+/***/ 74496:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38061,13 +38638,13 @@ function formatError(value) {
 __nccwpck_require__.d(__webpack_exports__, {
   Qm: () => (/* reexport */ FAIL_ON_VALUES),
   ug: () => (/* reexport */ failsStep),
-  We: () => (/* reexport */ gateReport),
-  WN: () => (/* reexport */ normaliseSha256),
-  ED: () => (/* reexport */ pickRunContext),
-  JI: () => (/* reexport */ writeGateReport)
+  We: () => (/* reexport */ report/* gateReport */.We),
+  WN: () => (/* reexport */ report/* normaliseSha256 */.WN),
+  ED: () => (/* reexport */ report/* pickRunContext */.ED),
+  JI: () => (/* reexport */ report/* writeGateReport */.JI)
 });
 
-// UNUSED EXPORTS: GATE_REPORT_SCHEMA_ID, VERDICTS, isUnset, mergeSettings, policySource, reportPolicy, resolveSetting, worstVerdict
+// UNUSED EXPORTS: GATE_REPORT_SCHEMA_ID, RUN_TIME_FIELDS, VERDICTS, isUnset, mergeSettings, policySource, reportDigest, reportDigestMatches, reportPolicy, resolveSetting, worstVerdict
 
 ;// CONCATENATED MODULE: ../../packages/core/src/gate/verdict.ts
 const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
@@ -38088,14 +38665,32 @@ function failsStep(verdict, failOn) {
     return RANK[verdict] >= RANK[failOn];
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
-var digest = __nccwpck_require__(46927);
-;// CONCATENATED MODULE: ../../packages/core/src/gate/report.ts
+// EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
+var report = __nccwpck_require__(22204);
+;// CONCATENATED MODULE: ../../packages/core/src/gate/index.ts
+
+
+
+
+
+/***/ }),
+
+/***/ 22204:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ED: () => (/* binding */ pickRunContext),
+/* harmony export */   JI: () => (/* binding */ writeGateReport),
+/* harmony export */   WN: () => (/* binding */ normaliseSha256),
+/* harmony export */   We: () => (/* binding */ gateReport),
+/* harmony export */   g7: () => (/* binding */ reportDigestMatches)
+/* harmony export */ });
+/* unused harmony exports GATE_REPORT_SCHEMA_ID, reportPolicy, RUN_TIME_FIELDS, reportDigest, policySource */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _digest_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(46927);
 
 
 
@@ -38134,14 +38729,52 @@ function gateReport(fields) {
     };
 }
 /**
- * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
- * report: anyone can recompute it from the bytes or from the parsed object.
+ * Envelope members that say when the run happened, not what it found. `report-digest` leaves them out,
+ * so the same inputs give the same digest on every run (a router or an audit record comparing two runs
+ * compares what they judged); the file keeps them for people.
+ */
+const RUN_TIME_FIELDS = ['startedAt', 'finishedAt'];
+/** Each top-level member of a report as canonical JSON (RFC 8785), in canonical (UTF-16 code unit) order. */
+function canonicalMembers(report) {
+    return Object.entries(report)
+        .filter(([, value]) => value !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => [key, `${JSON.stringify(key)}:${(0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(value)}`]);
+}
+const joinMembers = (members) => `{${members.map(([, text]) => text).join(',')}}`;
+const withoutRunTimes = (members) => members.filter(([key]) => !RUN_TIME_FIELDS.includes(key));
+/**
+ * `report-digest`: `sha256:<hex>` of the report's canonical JSON without its run times
+ * (RUN_TIME_FIELDS). Anyone can recompute it from the parsed report file.
+ */
+function reportDigest(report) {
+    return (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(joinMembers(withoutRunTimes(canonicalMembers(report))));
+}
+/**
+ * True when `digest` binds the report file `bytes`: it is the report's digest (above), or the digest
+ * of the bytes themselves, as reports written before run times were left out were bound.
+ */
+function reportDigestMatches(bytes, digest) {
+    if ((0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(bytes) === digest)
+        return true;
+    let value;
+    try {
+        value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        return false;
+    }
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && reportDigest(value) === digest;
+}
+/**
+ * Writes a report as canonical JSON (RFC 8785) and returns its path and `report-digest` (the canonical
+ * JSON without the run times): anyone can recompute the digest from the bytes or the parsed object.
  */
 function writeGateReport(file, report) {
-    const text = (0,digest/* canonicalJson */.dj)(report);
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(file, text);
-    return { path: file, digest: (0,digest/* bytesDigest */.G2)(text) };
+    const members = canonicalMembers(report);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, joinMembers(members));
+    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(joinMembers(withoutRunTimes(members))) };
 }
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 function normaliseSha256(digest) {
@@ -38170,11 +38803,6 @@ function pickRunContext(context) {
             : {}),
     };
 }
-
-;// CONCATENATED MODULE: ../../packages/core/src/gate/index.ts
-
-
-
 
 
 /***/ }),

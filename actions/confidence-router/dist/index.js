@@ -28556,8 +28556,8 @@ function readReport(evidence, outputs, readFile) {
         evidence.report = { state: 'unread', note: 'report not readable here (another job); judged on outputs' };
         return;
     }
-    if ((0,src_digest/* bytesDigest */.G2)(bytes) !== digest) {
-        evidence.report = { state: 'mismatch', note: `report file digest ${(0,src_digest/* bytesDigest */.G2)(bytes)} is not report-digest ${digest}` };
+    if (!(0,gate_report/* reportDigestMatches */.g7)(bytes, digest)) {
+        evidence.report = { state: 'mismatch', note: `report file (sha256 of its bytes ${(0,src_digest/* bytesDigest */.G2)(bytes)}) does not match report-digest ${digest}` };
         return;
     }
     let report;
@@ -29189,7 +29189,7 @@ const ACTION_SPEC = {
     outputs: {
         "verdict": { description: "`pass`, `warn` or `fail`." },
         "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-        "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+        "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
         "action": { description: "`auto_approve`, `human_review` or `reject`." },
         "confidence": { description: "The weighted confidence from 0 to 1 (four decimals)." },
         "risk-tier": { description: "`low`, `medium`, `high` or `critical`: the highest of diff-scope's risk, the policy's path tiers and `review-risk`." },
@@ -31286,9 +31286,10 @@ function formatError(value) {
 /* harmony export */   JI: () => (/* binding */ writeGateReport),
 /* harmony export */   We: () => (/* binding */ gateReport),
 /* harmony export */   Z_: () => (/* binding */ reportPolicy),
+/* harmony export */   g7: () => (/* binding */ reportDigestMatches),
 /* harmony export */   hh: () => (/* binding */ GATE_REPORT_SCHEMA_ID)
 /* harmony export */ });
-/* unused harmony exports normaliseSha256, policySource */
+/* unused harmony exports RUN_TIME_FIELDS, reportDigest, normaliseSha256, policySource */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -31332,14 +31333,52 @@ function gateReport(fields) {
     };
 }
 /**
- * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
- * report: anyone can recompute it from the bytes or from the parsed object.
+ * Envelope members that say when the run happened, not what it found. `report-digest` leaves them out,
+ * so the same inputs give the same digest on every run (a router or an audit record comparing two runs
+ * compares what they judged); the file keeps them for people.
+ */
+const RUN_TIME_FIELDS = ['startedAt', 'finishedAt'];
+/** Each top-level member of a report as canonical JSON (RFC 8785), in canonical (UTF-16 code unit) order. */
+function canonicalMembers(report) {
+    return Object.entries(report)
+        .filter(([, value]) => value !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => [key, `${JSON.stringify(key)}:${(0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(value)}`]);
+}
+const joinMembers = (members) => `{${members.map(([, text]) => text).join(',')}}`;
+const withoutRunTimes = (members) => members.filter(([key]) => !RUN_TIME_FIELDS.includes(key));
+/**
+ * `report-digest`: `sha256:<hex>` of the report's canonical JSON without its run times
+ * (RUN_TIME_FIELDS). Anyone can recompute it from the parsed report file.
+ */
+function reportDigest(report) {
+    return (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(joinMembers(withoutRunTimes(canonicalMembers(report))));
+}
+/**
+ * True when `digest` binds the report file `bytes`: it is the report's digest (above), or the digest
+ * of the bytes themselves, as reports written before run times were left out were bound.
+ */
+function reportDigestMatches(bytes, digest) {
+    if ((0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(bytes) === digest)
+        return true;
+    let value;
+    try {
+        value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        return false;
+    }
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && reportDigest(value) === digest;
+}
+/**
+ * Writes a report as canonical JSON (RFC 8785) and returns its path and `report-digest` (the canonical
+ * JSON without the run times): anyone can recompute the digest from the bytes or the parsed object.
  */
 function writeGateReport(file, report) {
-    const text = (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(report);
+    const members = canonicalMembers(report);
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, text);
-    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(text) };
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, joinMembers(members));
+    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(joinMembers(withoutRunTimes(members))) };
 }
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 function normaliseSha256(digest) {

@@ -29301,6 +29301,8 @@ return errors === 0;
  */
 /** A manifest is a few hundred bytes; a list of subjects makes it kilobytes. 1 MiB is generous. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** Decoding is stateless between calls (no `stream`), so one decoder serves every manifest. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const MANIFEST_READER = { code: 'E_MANIFEST', kind: 'a manifest' };
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 function reservedKey(key) {
@@ -29325,7 +29327,7 @@ function parseManifest(bytes, file) {
     }
     let text;
     try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        text = UTF8.decode(bytes);
     }
     catch (error) {
         throw new errors/* ConfigError */.xL('E_MANIFEST', `${file} is not valid UTF-8 text`, { cause: error });
@@ -29368,8 +29370,6 @@ function parseManifest(bytes, file) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: ../../packages/core/src/git/index.ts + 1 modules
 var git = __nccwpck_require__(22399);
 // EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
@@ -29386,60 +29386,151 @@ var glob = __nccwpck_require__(25559);
 
 
 
-
 /** Files the glob walk looks at before it gives up: a manifest glob is not a search of the disk. */
 const MAX_WALK_ENTRIES = 50_000;
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 /** Signature, bundle, key, trusted root and summary files are small; these caps keep a hostile one cheap. */
 const MAX_SIDE_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
+/** `target` is `root` or below it; both absolute and normalised (path.resolve, realpath), so a prefix test is exact. */
 function within(root, target) {
-    const relative = external_node_path_default().relative(root, target);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative));
+    return target === root || target.startsWith(root.endsWith((external_node_path_default()).sep) ? root : root + (external_node_path_default()).sep);
 }
-// Manifests, signatures and keys are small files read one after the other: synchronous reads cost a
-// thousand manifests far less than a round trip through the thread pool each.
+const kindOf = (entry) => (entry.isFile() ? 'file' : entry.isSymbolicLink() ? 'symlink' : 'other');
+/**
+ * The workspace as one run of the gate reads it. Each folder is resolved (realpath) and listed
+ * (readdir) once, so a thousand manifests in one folder cost two calls there, not a realpath, an
+ * lstat and three existence probes each; every file is still opened, checked to be a regular file
+ * no larger than its cap, and required to lie inside the workspace after links are followed.
+ */
+class WorkspaceFiles {
+    root;
+    folders = new Map();
+    constructor(workspace) {
+        this.root = external_node_fs_.realpathSync.native(workspace);
+    }
+    folder(absolute) {
+        let found = this.folders.get(absolute);
+        if (!found) {
+            let real;
+            const entries = new Map();
+            try {
+                real = absolute === this.root ? this.root : external_node_fs_.realpathSync.native(absolute);
+                for (const entry of (0,external_node_fs_.readdirSync)(real, { withFileTypes: true }))
+                    entries.set(entry.name, kindOf(entry));
+            }
+            catch {
+                // Missing, or not a folder: nothing in it exists.
+            }
+            found = { real, entries };
+            this.folders.set(absolute, found);
+        }
+        return found;
+    }
+    /** Records a folder the glob walk has listed already: `real` is its real path. */
+    remember(absolute, real, entries) {
+        this.folders.set(absolute, { real, entries: new Map(entries.map((e) => [e.name, kindOf(e)])) });
+    }
+    /**
+     * A path an input names, made absolute inside the workspace with its real path and what it is;
+     * one outside the workspace (directly or through a link) is E_INPUT.
+     */
+    resolve(file, input) {
+        const absolute = external_node_path_default().resolve(this.root, file);
+        const outside = () => new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${file} is outside the workspace`);
+        if (!within(this.root, absolute))
+            throw outside();
+        const folder = this.folder(external_node_path_default().dirname(absolute));
+        const name = external_node_path_default().basename(absolute);
+        const entry = absolute === this.root ? 'other' : folder.entries.get(name);
+        if (entry === undefined || folder.real === undefined)
+            return { real: absolute, kind: 'missing' };
+        let real = absolute === this.root ? this.root : external_node_path_default().join(folder.real, name);
+        let kind = entry;
+        if (entry === 'symlink') {
+            try {
+                real = external_node_fs_.realpathSync.native(real);
+                kind = (0,external_node_fs_.statSync)(real).isFile() ? 'file' : 'other';
+            }
+            catch {
+                // A dangling link: not a regular file, as lstat would say.
+                return { real: absolute, kind: 'symlink' };
+            }
+        }
+        if (!within(this.root, real))
+            throw outside();
+        return { real, kind };
+    }
+    /** True when `file` names something that exists (a link is followed), as `existsSync` says. */
+    exists(file) {
+        const absolute = external_node_path_default().resolve(this.root, file);
+        if (!within(this.root, absolute))
+            return false;
+        const folder = this.folder(external_node_path_default().dirname(absolute));
+        const entry = folder.entries.get(external_node_path_default().basename(absolute));
+        if (entry !== 'symlink' || folder.real === undefined)
+            return entry !== undefined;
+        try {
+            (0,external_node_fs_.statSync)(external_node_path_default().join(folder.real, external_node_path_default().basename(absolute)));
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+    /** The bytes of a regular file inside the workspace, at most `maxBytes`; every failure names the input. */
+    read(file, input, maxBytes = MAX_SIDE_FILE_BYTES) {
+        const { real, kind } = this.resolve(file, input);
+        if (kind === 'missing')
+            throw new errors/* ConfigError */.xL('E_NOT_FOUND', `input "${input}": ${file} does not exist`);
+        if (kind !== 'file')
+            throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${file} is not a regular file`);
+        let fd;
+        try {
+            fd = (0,external_node_fs_.openSync)(real, 'r');
+        }
+        catch {
+            throw new errors/* ConfigError */.xL('E_NOT_FOUND', `input "${input}": ${file} does not exist`);
+        }
+        try {
+            // The size is the opened file's own: what was checked is what is read.
+            const stats = (0,external_node_fs_.fstatSync)(fd);
+            if (!stats.isFile())
+                throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${file} is not a regular file`);
+            if (stats.size > maxBytes) {
+                throw new errors/* ConfigError */.xL('E_TOO_LARGE', `input "${input}": ${file} is ${stats.size} bytes, more than the ${maxBytes} bytes it may be`);
+            }
+            const buffer = Buffer.allocUnsafe(stats.size);
+            let filled = 0;
+            while (filled < buffer.length) {
+                const n = (0,external_node_fs_.readSync)(fd, buffer, filled, buffer.length - filled, null);
+                if (n === 0)
+                    break;
+                filled += n;
+            }
+            return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+    }
+}
 /** A path an input names, made absolute inside the workspace; one outside it is E_INPUT. */
 function resolveInside(workspace, file, input) {
-    const root = (0,external_node_fs_.realpathSync)(workspace);
-    const absolute = external_node_path_default().resolve(root, file);
-    let real = absolute;
-    try {
-        real = (0,external_node_fs_.realpathSync)(absolute);
-    }
-    catch {
-        // Missing: reported by the reader, with its own code.
-    }
-    if (!within(root, absolute) || !within(root, real)) {
-        throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${file} is outside the workspace`);
-    }
-    return real;
+    return new WorkspaceFiles(workspace).resolve(file, input).real;
 }
 function readInputFile(workspace, file, input, maxBytes = MAX_SIDE_FILE_BYTES) {
-    const absolute = resolveInside(workspace, file, input);
-    let size;
-    try {
-        const stats = (0,external_node_fs_.lstatSync)(absolute);
-        if (!stats.isFile())
-            throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${file} is not a regular file`);
-        size = stats.size;
-    }
-    catch (error) {
-        if (error instanceof errors/* ConfigError */.xL)
-            throw error;
-        throw new errors/* ConfigError */.xL('E_NOT_FOUND', `input "${input}": ${file} does not exist`);
-    }
-    if (size > maxBytes)
-        throw new errors/* ConfigError */.xL('E_TOO_LARGE', `input "${input}": ${file} is ${size} bytes, more than the ${maxBytes} bytes it may be`);
-    return (0,external_node_fs_.readFileSync)(absolute);
+    return (typeof workspace === 'string' ? new WorkspaceFiles(workspace) : workspace).read(file, input, maxBytes);
 }
 const GLOB_CHARS = /[*?[\]{}]/;
 /** Workspace-relative paths of the manifests `pattern` names, sorted; a plain path is returned when it exists. */
-async function findManifests(workspace, pattern) {
+function findManifests(workspace, pattern) {
+    const files = typeof workspace === 'string' ? new WorkspaceFiles(workspace) : workspace;
+    const root = files.root;
     const normalised = pattern.replace(/^\.\//, '');
     if (!GLOB_CHARS.test(normalised)) {
-        resolveInside(workspace, normalised, 'manifest');
-        return (0,external_node_fs_.existsSync)(external_node_path_default().resolve(workspace, normalised)) ? [external_node_path_default().relative(workspace, external_node_path_default().resolve(workspace, normalised)).split((external_node_path_default()).sep).join('/')] : [];
+        files.resolve(normalised, 'manifest');
+        return !files.exists(normalised) ? [] : [external_node_path_default().relative(root, external_node_path_default().resolve(root, normalised)).split((external_node_path_default()).sep).join('/')];
     }
     if (normalised.startsWith('/') || normalised.split('/').includes('..')) {
         throw new errors/* ConfigError */.xL('E_INPUT', `input "manifest": the glob ${pattern} must be relative to the workspace, without ..`);
@@ -29450,32 +29541,44 @@ async function findManifests(workspace, pattern) {
         fixed.push(segments.shift());
     const found = [];
     let seen = 0;
-    const walk = async (relative) => {
+    // Folders below the start are reached through folders only (links are not followed), so their real
+    // path is the start's real path and the same relative path; the walk's listings serve the reads.
+    const walk = (relative, real) => {
         let entries;
         try {
-            entries = await (0,promises_.readdir)(external_node_path_default().join(workspace, relative), { withFileTypes: true });
+            entries = (0,external_node_fs_.readdirSync)(real, { withFileTypes: true });
         }
         catch {
             return;
         }
+        files.remember(external_node_path_default().resolve(root, relative), real, entries);
         for (const entry of entries) {
             if (++seen > MAX_WALK_ENTRIES)
                 throw new errors/* ConfigError */.xL('E_INPUT', `input "manifest": the glob ${pattern} walks more than ${MAX_WALK_ENTRIES} files; narrow it`);
             const child = relative ? `${relative}/${entry.name}` : entry.name;
             if (entry.isDirectory()) {
                 if (!SKIP_DIRS.has(entry.name))
-                    await walk(child);
+                    walk(child, external_node_path_default().join(real, entry.name));
             }
             else if (entry.isFile() && (0,glob/* matchGlob */.sB)(normalised, child))
                 found.push(child);
         }
     };
-    await walk(fixed.join('/'));
+    const start = fixed.join('/');
+    let startReal;
+    try {
+        startReal = external_node_fs_.realpathSync.native(external_node_path_default().resolve(root, start));
+    }
+    catch {
+        return [];
+    }
+    walk(start, startReal);
     return found.sort();
 }
 /** `<manifest>.sig`, `<manifest>.sigstore.json`, `<manifest>.bundle`: the first that exists. */
 function companion(workspace, manifest, suffixes) {
-    return suffixes.map((suffix) => `${manifest}${suffix}`).find((candidate) => (0,external_node_fs_.existsSync)(external_node_path_default().join(workspace, candidate)));
+    const files = typeof workspace === 'string' ? new WorkspaceFiles(workspace) : workspace;
+    return suffixes.map((suffix) => `${manifest}${suffix}`).find((candidate) => files.exists(candidate));
 }
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
 /** The `public-key` input: inline PEM blocks, or paths (one per line), or both. */
@@ -29537,6 +29640,8 @@ function readTranscriptModels(workspace, file) {
     return [...new Set([...models, ...(typeof model === 'string' ? [model] : [])])];
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: ../../packages/core/src/manifest/subjects.ts
 
 
@@ -29659,7 +29764,7 @@ function identitiesFor(inputs, policy) {
 async function verifySignature(workspace, file, bytes, inputs, material) {
     const bundleFile = inputs.bundle ?? companion(workspace, file, BUNDLE_SUFFIXES);
     if (bundleFile !== undefined) {
-        const json = readInputFile(workspace, bundleFile, 'bundle').toString('utf8');
+        const json = workspace.read(bundleFile, 'bundle').toString('utf8');
         // sigstore-js is heavy: it is loaded only when there is a bundle to verify.
         const { verifySigstoreBundle } = await Promise.all(/* import() */[__nccwpck_require__.e(576), __nccwpck_require__.e(33)]).then(__nccwpck_require__.bind(__nccwpck_require__, 48033));
         const result = await verifySigstoreBundle({
@@ -29674,17 +29779,17 @@ async function verifySignature(workspace, file, bytes, inputs, material) {
     }
     const signatureFile = inputs.signature ?? companion(workspace, file, SIGNATURE_SUFFIXES);
     if (signatureFile !== undefined) {
-        const signature = (0,manifest_keys/* decodeSignature */.xd)(readInputFile(workspace, signatureFile, 'signature'), signatureFile);
+        const signature = (0,manifest_keys/* decodeSignature */.xd)(workspace.read(signatureFile, 'signature'), signatureFile);
         const key = (0,manifest_keys/* verifyKeySignature */.D0)(bytes, signature, material.keys.map((k) => k.entry), `${signatureFile} (signature of ${file})`);
         return { kind: 'cosign-key', signer: key.fingerprint, signatureFile };
     }
     return { kind: 'none' };
 }
-async function verifyOne(options, file, material, transcript, now) {
+async function verifyOne(options, files, file, material, transcript, now) {
     const { workspace, inputs } = options;
-    const bytes = readInputFile(workspace, file, 'manifest', Number.MAX_SAFE_INTEGER);
+    const bytes = files.read(file, 'manifest', Number.MAX_SAFE_INTEGER);
     const manifest = parseManifest(bytes, file);
-    const signature = await verifySignature(workspace, file, bytes, inputs, material);
+    const signature = await verifySignature(files, file, bytes, inputs, material);
     const violations = [];
     if (signature.kind === 'none') {
         violations.push({
@@ -29722,20 +29827,21 @@ async function verifyOne(options, file, material, transcript, now) {
 async function verifyManifests(options) {
     const now = (options.now ?? (() => new Date()))();
     const { workspace, inputs, policy } = options;
-    // Everything that can be wrong with the inputs is found before any manifest is judged.
-    const keys = [...readInputKeys(workspace, inputs.publicKeys), ...(await readPolicyKeys(workspace, policy))];
+    // One view of the workspace for the run: each folder resolved and listed once.
+    const files = new WorkspaceFiles(workspace);
+    // Everything that can be wrong with the inputs is found before any manifest is judged. Keys are
+    // parsed here, once each, not once per manifest.
+    const keys = [...readInputKeys(files, inputs.publicKeys), ...(await readPolicyKeys(workspace, policy))];
     const identities = identitiesFor(inputs, policy);
-    const trustedRoot = inputs.trustedRoot
-        ? { name: inputs.trustedRoot, json: readInputFile(workspace, inputs.trustedRoot, 'trusted-root').toString('utf8') }
-        : undefined;
-    const files = await findManifests(workspace, inputs.manifest);
-    if (files.length === 0)
+    const trustedRoot = inputs.trustedRoot ? { name: inputs.trustedRoot, json: files.read(inputs.trustedRoot, 'trusted-root').toString('utf8') } : undefined;
+    const manifestFiles = findManifests(files, inputs.manifest);
+    if (manifestFiles.length === 0)
         throw new errors/* ConfigError */.xL('E_NO_MANIFEST', `input "manifest": ${inputs.manifest} matches no file in the workspace`);
-    if (files.length > 1 && (inputs.signature !== undefined || inputs.bundle !== undefined)) {
-        throw new errors/* ConfigError */.xL('E_INPUT', `input "manifest" matches ${files.length} manifests: with several, each is signed beside it (<manifest>.sig, <manifest>.sigstore.json), not by the signature or bundle input`);
+    if (manifestFiles.length > 1 && (inputs.signature !== undefined || inputs.bundle !== undefined)) {
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "manifest" matches ${manifestFiles.length} manifests: with several, each is signed beside it (<manifest>.sig, <manifest>.sigstore.json), not by the signature or bundle input`);
     }
     const transcript = {
-        ...(inputs.transcriptSummary ? { file: inputs.transcriptSummary, models: readTranscriptModels(workspace, inputs.transcriptSummary) } : {}),
+        ...(inputs.transcriptSummary ? { file: inputs.transcriptSummary, models: readTranscriptModels(files, inputs.transcriptSummary) } : {}),
         digests: inputs.transcriptDigests,
     };
     const material = {
@@ -29745,8 +29851,8 @@ async function verifyManifests(options) {
         required: inputs.requireSignature ?? policy.policy.signing.required,
     };
     const manifests = [];
-    for (const file of files)
-        manifests.push(await verifyOne(options, file, material, transcript, now));
+    for (const file of manifestFiles)
+        manifests.push(await verifyOne(options, files, file, material, transcript, now));
     const violations = manifests.flatMap((m) => m.violations);
     let signedCommits;
     if (inputs.requireSignedCommits) {
@@ -29809,7 +29915,7 @@ function assertManifestsPass(result, failOn) {
 }
 /**
  * SOURCE_DATE_EPOCH (reproducible-builds.org), when set, is the time a report records, so the same
- * inputs give the same report and `report-digest`. The checks still judge timestamps by the real clock.
+ * inputs give the same report file (its `report-digest` is the same either way). The checks still judge timestamps by the real clock.
  */
 function reportTimeFrom(sourceDateEpoch) {
     if (sourceDateEpoch === undefined || sourceDateEpoch === '')
@@ -29874,7 +29980,7 @@ const ACTION_SPEC = {
     outputs: {
         "verdict": { description: "`pass`, `warn` or `fail`." },
         "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-        "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
+        "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
         "model": { description: "Model id the manifest names; with several manifests, a JSON array in the order of their paths (as for every per-manifest output)." },
         "model-version": { description: "Model version the manifest names." },
         "fingerprint": { description: "Model fingerprint the manifest names; empty when it gives none." },
@@ -31699,7 +31805,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   JI: () => (/* reexport */ report/* writeGateReport */.JI)
 });
 
-// UNUSED EXPORTS: GATE_REPORT_SCHEMA_ID, VERDICTS, isUnset, mergeSettings, normaliseSha256, policySource, reportPolicy, resolveSetting
+// UNUSED EXPORTS: GATE_REPORT_SCHEMA_ID, RUN_TIME_FIELDS, VERDICTS, isUnset, mergeSettings, normaliseSha256, policySource, reportDigest, reportDigestMatches, reportPolicy, resolveSetting
 
 ;// CONCATENATED MODULE: ../../packages/core/src/gate/verdict.ts
 const VERDICTS = (/* unused pure expression or super */ null && (['pass', 'warn', 'fail']));
@@ -31739,7 +31845,7 @@ var report = __nccwpck_require__(22204);
 /* harmony export */   We: () => (/* binding */ gateReport),
 /* harmony export */   Z_: () => (/* binding */ reportPolicy)
 /* harmony export */ });
-/* unused harmony exports GATE_REPORT_SCHEMA_ID, normaliseSha256, policySource */
+/* unused harmony exports GATE_REPORT_SCHEMA_ID, RUN_TIME_FIELDS, reportDigest, reportDigestMatches, normaliseSha256, policySource */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -31783,14 +31889,52 @@ function gateReport(fields) {
     };
 }
 /**
- * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
- * report: anyone can recompute it from the bytes or from the parsed object.
+ * Envelope members that say when the run happened, not what it found. `report-digest` leaves them out,
+ * so the same inputs give the same digest on every run (a router or an audit record comparing two runs
+ * compares what they judged); the file keeps them for people.
+ */
+const RUN_TIME_FIELDS = ['startedAt', 'finishedAt'];
+/** Each top-level member of a report as canonical JSON (RFC 8785), in canonical (UTF-16 code unit) order. */
+function canonicalMembers(report) {
+    return Object.entries(report)
+        .filter(([, value]) => value !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => [key, `${JSON.stringify(key)}:${(0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(value)}`]);
+}
+const joinMembers = (members) => `{${members.map(([, text]) => text).join(',')}}`;
+const withoutRunTimes = (members) => members.filter(([key]) => !RUN_TIME_FIELDS.includes(key));
+/**
+ * `report-digest`: `sha256:<hex>` of the report's canonical JSON without its run times
+ * (RUN_TIME_FIELDS). Anyone can recompute it from the parsed report file.
+ */
+function reportDigest(report) {
+    return bytesDigest(joinMembers(withoutRunTimes(canonicalMembers(report))));
+}
+/**
+ * True when `digest` binds the report file `bytes`: it is the report's digest (above), or the digest
+ * of the bytes themselves, as reports written before run times were left out were bound.
+ */
+function reportDigestMatches(bytes, digest) {
+    if (bytesDigest(bytes) === digest)
+        return true;
+    let value;
+    try {
+        value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        return false;
+    }
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && reportDigest(value) === digest;
+}
+/**
+ * Writes a report as canonical JSON (RFC 8785) and returns its path and `report-digest` (the canonical
+ * JSON without the run times): anyone can recompute the digest from the bytes or the parsed object.
  */
 function writeGateReport(file, report) {
-    const text = (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(report);
+    const members = canonicalMembers(report);
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, text);
-    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(text) };
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, joinMembers(members));
+    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(joinMembers(withoutRunTimes(members))) };
 }
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 function normaliseSha256(digest) {
