@@ -105,7 +105,7 @@ describe('confidence-router bundle', () => {
     expect(github.calls.filter((c) => c.path.includes('/statuses/'))).toHaveLength(2);
     expect(github.statuses).toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(run.log).toMatch(/retry after 1s/);
+    expect(run.log).toMatch(/secondary rate limit on POST .*statuses.*retrying in 1s/);
   });
 
   it('staged: writes nothing and previews every side effect in the summary', async () => {
