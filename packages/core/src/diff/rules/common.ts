@@ -177,7 +177,11 @@ export function shown(path: string): string {
   return escaped.length > 300 ? `${escaped.slice(0, 300)}…` : escaped;
 }
 
-/** Most findings of one code a rule lists; the rest are counted in one closing finding, never dropped silently. */
+/**
+ * Most findings of one rule and code the report, SARIF and annotations list (`listFindings`); the rest
+ * are counted in one closing finding, never dropped silently, and every count (`violations`, each
+ * rule's `found`) still counts them all.
+ */
 export const MAX_FINDINGS_PER_CODE = 200;
 
 const VERDICT_RANK: Record<Verdict, number> = { pass: 0, warn: 1, fail: 2 };
@@ -191,47 +195,96 @@ export function tierRank(tier: RiskTier): number {
   return TIER_RANK[tier];
 }
 
-/** Collects a rule's findings, listing at most MAX_FINDINGS_PER_CODE of each code. */
+/** Collects a rule's findings, each under the rule's name; `listFindings` caps what is listed. */
 export class Findings {
   private readonly listed: Finding[] = [];
-  private readonly counts = new Map<string, number>();
-  private readonly overflow = new Map<string, { count: number; severity: Verdict; tier?: RiskTier; decidedBy?: string }>();
 
   constructor(private readonly rule: string) {}
 
   add(finding: Omit<Finding, 'rule'>): void {
-    const count = (this.counts.get(finding.code) ?? 0) + 1;
-    this.counts.set(finding.code, count);
-    if (count <= MAX_FINDINGS_PER_CODE) {
-      this.listed.push({ rule: this.rule, ...finding });
-      return;
-    }
-    const over = this.overflow.get(finding.code);
-    if (!over) {
-      this.overflow.set(finding.code, {
-        count: 1,
-        severity: finding.severity,
-        ...(finding.tier ? { tier: finding.tier } : {}),
-        ...(finding.decidedBy ? { decidedBy: finding.decidedBy } : {}),
-      });
-      return;
-    }
-    over.count += 1;
-    // One setting is named only when it decided every finding counted here.
-    if (over.decidedBy !== finding.decidedBy) delete over.decidedBy;
-    if (VERDICT_RANK[finding.severity] > VERDICT_RANK[over.severity]) over.severity = finding.severity;
-    if (finding.tier) over.tier = over.tier ? higherTier(over.tier, finding.tier) : finding.tier;
+    this.listed.push({ rule: this.rule, ...finding });
   }
 
   done(): Finding[] {
-    const closing: Finding[] = [...this.overflow].map(([code, over]) => ({
-      rule: this.rule,
-      code,
-      severity: over.severity,
-      message: `${over.count} more ${code} finding${over.count === 1 ? '' : 's'} not listed (the first ${MAX_FINDINGS_PER_CODE} are)`,
-      ...(over.tier ? { tier: over.tier } : {}),
-      ...(over.decidedBy ? { decidedBy: over.decidedBy } : {}),
-    }));
-    return [...this.listed, ...closing];
+    return this.listed;
   }
+}
+
+interface Overflow {
+  rule: string;
+  code: string;
+  count: number;
+  severity: Verdict;
+  tier?: RiskTier;
+  decidedBy?: string;
+  /** Whether every finding counted here named the same `decidedBy`. */
+  sameSetting: boolean;
+}
+
+/**
+ * The findings to list: for each rule and code, at most `max`, the most severe first and, within a
+ * severity, in the order the rule gave them; the rest of each code are counted in one closing finding
+ * (its severity and tier the worst of theirs, its setting named only when one decided them all), placed
+ * after the rule's last finding. Listed findings keep their order, so the result is deterministic
+ * whenever the input is.
+ */
+export function listFindings(findings: readonly Finding[], max: number = MAX_FINDINGS_PER_CODE): Finding[] {
+  const groups = new Map<string, number[]>();
+  let over = false;
+  findings.forEach((f, i) => {
+    const key = `${f.rule}\u0000${f.code}`;
+    const list = groups.get(key);
+    if (list) {
+      list.push(i);
+      if (list.length > max) over = true;
+    } else groups.set(key, [i]);
+  });
+  if (!over) return [...findings];
+
+  const dropped = new Uint8Array(findings.length);
+  const overflows = new Map<string, Overflow[]>();
+  for (const list of groups.values()) {
+    if (list.length <= max) continue;
+    const worstFirst = list.slice().sort((a, b) => VERDICT_RANK[findings[b]!.severity] - VERDICT_RANK[findings[a]!.severity] || a - b);
+    let overflow: Overflow | undefined;
+    for (const i of worstFirst.slice(max)) {
+      dropped[i] = 1;
+      const f = findings[i]!;
+      if (!overflow) {
+        overflow = {
+          rule: f.rule,
+          code: f.code,
+          count: 0,
+          severity: f.severity,
+          sameSetting: true,
+          ...(f.decidedBy !== undefined ? { decidedBy: f.decidedBy } : {}),
+        };
+        const perRule = overflows.get(f.rule);
+        if (perRule) perRule.push(overflow);
+        else overflows.set(f.rule, [overflow]);
+      }
+      overflow.count += 1;
+      if (overflow.decidedBy !== f.decidedBy) overflow.sameSetting = false;
+      if (VERDICT_RANK[f.severity] > VERDICT_RANK[overflow.severity]) overflow.severity = f.severity;
+      if (f.tier) overflow.tier = overflow.tier ? higherTier(overflow.tier, f.tier) : f.tier;
+    }
+  }
+  const lastOfRule = new Map<string, number>();
+  findings.forEach((f, i) => lastOfRule.set(f.rule, i));
+  const out: Finding[] = [];
+  findings.forEach((f, i) => {
+    if (!dropped[i]) out.push(f);
+    if (lastOfRule.get(f.rule) !== i) return;
+    for (const o of overflows.get(f.rule) ?? []) {
+      out.push({
+        rule: o.rule,
+        code: o.code,
+        severity: o.severity,
+        message: `${o.count} more ${o.code} finding${o.count === 1 ? '' : 's'} not listed (the first ${max} are)`,
+        ...(o.tier ? { tier: o.tier } : {}),
+        ...(o.sameSetting && o.decidedBy !== undefined ? { decidedBy: o.decidedBy } : {}),
+      });
+    }
+  });
+  return out;
 }
