@@ -245,11 +245,10 @@ export class GitDiffParser {
    * garbage the parser would make.
    */
   private hunk(buffer: Buffer, start: number, end: number): void {
-    const bad = () => new ConfigError('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
-    if (end - start < 9 || buffer[start + 1] !== AT || buffer[start + 2] !== SPACE || buffer[start + 3] !== MINUS) throw bad();
+    if (end - start < 9 || buffer[start + 1] !== AT || buffer[start + 2] !== SPACE || buffer[start + 3] !== MINUS) throw badHunk(buffer, start, end);
     let i = start + 4;
     while (i < end && buffer[i] !== SPACE) i++;
-    if (buffer[i + 1] !== PLUS) throw bad();
+    if (buffer[i + 1] !== PLUS) throw badHunk(buffer, start, end);
     i += 2;
     let line = 0;
     const digitsFrom = i;
@@ -258,7 +257,7 @@ export class GitDiffParser {
       if (byte < 0x30 || byte > 0x39) break;
       line = line * 10 + (byte - 0x30);
     }
-    if (i === digitsFrom || i - digitsFrom > 12) throw bad();
+    if (i === digitsFrom || i - digitsFrom > 12) throw badHunk(buffer, start, end);
     this.newLine = line;
     this.inHunk = true;
   }
@@ -279,6 +278,10 @@ export class GitDiffParser {
     }
     throw new ConfigError('E_GIT', `git diff printed a patch (index ${key}) that matches no changed file`);
   }
+}
+
+function badHunk(buffer: Buffer, start: number, end: number): ConfigError {
+  return new ConfigError('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
 }
 
 function isZeroSide(sha: string): boolean {

@@ -79,24 +79,25 @@ export class GlobSet {
   private visit(path: string, hit: (index: number) => void): void {
     const file = normalPath(path);
     if (file === undefined) return;
-    const each = (list: number[] | undefined): void => {
-      if (list) for (const index of list) hit(index);
-    };
-    each(this.exact.get(file));
+    each(this.exact.get(file), hit);
     const slash = file.lastIndexOf('/');
     const name = slash === -1 ? file : file.slice(slash + 1);
-    each(this.basename.get(name));
+    each(this.basename.get(name), hit);
     if (this.anyName?.test(name)) for (const { index, regex } of this.namePatterns) if (regex.test(name)) hit(index);
     if (this.folder.size > 0 || this.segment.size > 0) {
       let from = 0;
       for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
-        if (this.folder.size > 0) each(this.folder.get(file.slice(0, at)));
-        if (this.segment.size > 0) each(this.segment.get(file.slice(from, at)));
+        if (this.folder.size > 0) each(this.folder.get(file.slice(0, at)), hit);
+        if (this.segment.size > 0) each(this.segment.get(file.slice(from, at)), hit);
         from = at + 1;
       }
     }
     if (this.anyPattern?.test(file)) for (const { index, regex } of this.patterns) if (regex.test(file)) hit(index);
   }
+}
+
+function each(list: number[] | undefined, hit: (index: number) => void): void {
+  if (list) for (const index of list) hit(index);
 }
 
 /** One expression matching what any of `patterns` does: each source is `^…$`, so the bodies join under one anchor pair. */
