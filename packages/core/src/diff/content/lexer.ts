@@ -38,22 +38,35 @@ const OPENERS: Record<SourceLanguage, Uint8Array> = Object.fromEntries(
 ) as Record<SourceLanguage, Uint8Array>;
 
 const NEWLINE = 10;
+const SPACE = 0x20;
+const SPACE_UTF16 = Buffer.from([0x20, 0x00]);
 const BACKSLASH = 92;
 
 /** Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay. */
 export function blankCommentsAndStrings(source: string, language: SourceLanguage): string {
   const syntax = SYNTAX[language];
   const openers = OPENERS[language];
-  // Built from slices rather than a per-character array: a large test file costs one pass and a few
-  // strings, not an array of one string per character.
-  const parts: string[] = [];
-  let copied = 0;
+  // Blanked in a byte copy of the text (one byte a character when it is ASCII, else UTF-16 code units,
+  // so every position stays where it was), decoded once at the end: no string per span blanked.
+  const ascii = Buffer.byteLength(source, 'utf8') === source.length;
+  const out = Buffer.from(source, ascii ? 'latin1' : 'utf16le');
+  const width = ascii ? 1 : 2;
+  const space = ascii ? SPACE : SPACE_UTF16;
   /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */
   const blank = (from: number, to: number, oneLine = false): void => {
     const end = Math.min(to, source.length);
     if (end <= from) return;
-    parts.push(source.slice(copied, from), oneLine ? ' '.repeat(end - from) : source.slice(from, end).replace(/[^\n]/g, ' '));
-    copied = end;
+    if (oneLine) {
+      out.fill(space, from * width, end * width);
+      return;
+    }
+    let start = from;
+    for (let k = from; k < end; k++) {
+      if (source.charCodeAt(k) !== NEWLINE) continue;
+      if (k > start) out.fill(space, start * width, k * width);
+      start = k + 1;
+    }
+    if (end > start) out.fill(space, start * width, end * width);
   };
   let i = 0;
   const n = source.length;
@@ -106,13 +119,12 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
       // Single-line strings stop at the end of the line even when unclosed, so one odd quote cannot
       // blank the rest of the file.
       for (let at = source.charCodeAt(k); k < n && at !== code && at !== NEWLINE; at = source.charCodeAt(k)) k += at === BACKSLASH ? 2 : 1;
-      // An escaped newline (`\` at the end of a line) is inside the span: blanked the careful way.
-      blank(i + 1, k, false);
+      // An escaped newline (`\` at the end of a line) may be inside the span: blanked the careful way.
+      blank(i + 1, k);
       i = k < n && source.charCodeAt(k) === code ? k + 1 : k;
       continue;
     }
     i++;
   }
-  parts.push(source.slice(copied));
-  return parts.join('');
+  return out.toString(ascii ? 'latin1' : 'utf16le');
 }
