@@ -24,8 +24,10 @@ export class GlobSet {
   private readonly basename = new Map<string, number[]>();
   private readonly folder = new Map<string, number[]>();
   private readonly segment = new Map<string, number[]>();
-  private readonly namePatterns: { index: number; regex: RegExp }[] = [];
-  private readonly patterns: { index: number; regex: RegExp }[] = [];
+  // Keyed by the expression's source: policies repeat a glob across entries (ten `forbid` entries
+  // on `**/*.ts`), and each distinct one is tested once whatever the number of entries naming it.
+  private readonly namePatterns = new Map<string, { regex: RegExp; indexes: number[] }>();
+  private readonly patterns = new Map<string, { regex: RegExp; indexes: number[] }>();
   private readonly anyName: RegExp | undefined;
   private readonly anyPattern: RegExp | undefined;
   readonly size: number;
@@ -44,16 +46,16 @@ export class GlobSet {
         const rest = glob.slice(3);
         if (!rest.includes('/')) {
           if (!SPECIAL.test(rest)) return push(this.basename, rest, index);
-          return this.namePatterns.push({ index, regex: globToRegExp(rest) });
+          return pushPattern(this.namePatterns, globToRegExp(rest), index);
         }
         const middle = rest.endsWith('/**') ? rest.slice(0, -3) : undefined;
         if (middle !== undefined && middle !== '' && !middle.includes('/') && !SPECIAL.test(middle)) return push(this.segment, middle, index);
       }
       if (glob.endsWith('/**') && !SPECIAL.test(glob.slice(0, -3))) return push(this.folder, glob.slice(0, -3), index);
-      this.patterns.push({ index, regex: globToRegExp(raw) });
+      pushPattern(this.patterns, globToRegExp(raw), index);
     });
-    this.anyName = joined(this.namePatterns);
-    this.anyPattern = joined(this.patterns);
+    this.anyName = joined([...this.namePatterns.values()]);
+    this.anyPattern = joined([...this.patterns.values()]);
   }
 
   /** The index of the first glob (in the order given) that matches `path`, or -1. */
@@ -83,7 +85,7 @@ export class GlobSet {
     const slash = file.lastIndexOf('/');
     const name = slash === -1 ? file : file.slice(slash + 1);
     each(this.basename.get(name), hit);
-    if (this.anyName?.test(name)) for (const { index, regex } of this.namePatterns) if (regex.test(name)) hit(index);
+    if (this.anyName?.test(name)) for (const { regex, indexes } of this.namePatterns.values()) if (regex.test(name)) each(indexes, hit);
     if (this.folder.size > 0 || this.segment.size > 0) {
       let from = 0;
       for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
@@ -92,7 +94,7 @@ export class GlobSet {
         from = at + 1;
       }
     }
-    if (this.anyPattern?.test(file)) for (const { index, regex } of this.patterns) if (regex.test(file)) hit(index);
+    if (this.anyPattern?.test(file)) for (const { regex, indexes } of this.patterns.values()) if (regex.test(file)) each(indexes, hit);
   }
 }
 
@@ -104,6 +106,13 @@ function each(list: number[] | undefined, hit: (index: number) => void): void {
 function joined(patterns: readonly { regex: RegExp }[]): RegExp | undefined {
   if (patterns.length === 0) return undefined;
   return new RegExp(`^(?:${patterns.map((p) => `(?:${p.regex.source.slice(1, -1)})`).join('|')})$`, 's');
+}
+
+function pushPattern(map: Map<string, { regex: RegExp; indexes: number[] }>, regex: RegExp, index: number): void {
+  const key = `${regex.flags}/${regex.source}`;
+  const entry = map.get(key);
+  if (entry) entry.indexes.push(index);
+  else map.set(key, { regex, indexes: [index] });
 }
 
 function push(map: Map<string, number[]>, key: string, index: number): void {
