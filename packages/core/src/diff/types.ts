@@ -140,7 +140,11 @@ export interface Rule {
   begin?(): LineScan;
 }
 
-const JOINED = new WeakMap<readonly AddedLine[], string>();
+/**
+ * Where a reader keeps the joined text on the lines array itself (non-enumerable): it lives and dies
+ * with the array, young garbage like the lines, where a WeakMap entry would wait for a full collection.
+ */
+const JOINED = Symbol('addedText');
 
 /**
  * A file's added lines as one text, joined by `\n` (line `k` of the text is `addedLines[k]`): what a
@@ -152,14 +156,14 @@ export function addedText(file: Pick<FileChange, 'addedLines'>): string {
 }
 
 function joinedText(lines: readonly AddedLine[]): string {
-  const known = JOINED.get(lines);
+  const known = (lines as { [JOINED]?: string })[JOINED];
   if (known !== undefined) return known;
   return lines.map((added) => added.text).join('\n');
 }
 
 /** For readers: `text` is exactly `lines`' texts joined by `\n` (and `lines` is not changed afterwards). */
 export function rememberAddedText(lines: readonly AddedLine[], text: string): void {
-  JOINED.set(lines, text);
+  Object.defineProperty(lines, JOINED, { value: text, configurable: true, enumerable: false, writable: false });
 }
 
 /** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */
