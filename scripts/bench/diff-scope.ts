@@ -7,9 +7,10 @@
 //   tsx scripts/bench/diff-scope.ts              # standalone (writes .bench/benchmarks-partial.md)
 //   pnpm bench --only diff-scope                 # through run.ts
 //   tsx scripts/bench/diff-scope.ts --files 2000 --runs 2   # a quick pass
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeCredential, Random } from './generate.js';
@@ -205,12 +206,36 @@ export function ensureDiffRepo(files: number, seed: number, log: (m: string) => 
   return { dir, base, head, files };
 }
 
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%U', 'true']).status === 0;
+
+/**
+ * `measure`, plus the CPU seconds (user + system) of the command and every child it waited for (the
+ * core's git processes included), from GNU time's rusage: on a shared machine wall time stretches
+ * with the load, CPU time much less, so the two ratios side by side say how much of a miss is load.
+ */
+async function measureWithCpu(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string }) {
+  if (!hasGnuTime) return { ...(await measure(command, args, options)), cpuSeconds: undefined };
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-cpu-'));
+  const file = path.join(scratch, 'cpu');
+  try {
+    const m = await measure(GNU_TIME, ['-f', '%U %S', '-o', file, command, ...args], options);
+    const [user = NaN, sys = NaN] = readFileSync(file, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    return { ...m, cpuSeconds: Number.isFinite(user + sys) ? user + sys : undefined };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 export interface DiffScopeBench {
   machine: ReturnType<typeof machine>;
   repo: BenchRepo;
   changedLines: number;
   floorSeconds: number;
   coreSeconds: number[];
+  /** Least CPU seconds (user + system, children included) of a floor run and of a core process; undefined without GNU time. */
+  floorCpuSeconds: number | undefined;
+  coreCpuSeconds: number | undefined;
   peakRss: number | undefined;
   reportDigests: string[];
   verdict: string;
@@ -260,10 +285,14 @@ async function child(repoDir: string, base: string, head: string, out: string): 
 export async function benchDiffScope(options: { files?: number; runs?: number; seed?: number; log?: (m: string) => void } = {}): Promise<DiffScopeBench> {
   const log = options.log ?? ((m: string) => console.log(`[bench] ${m}`));
   const repo = ensureDiffRepo(options.files ?? 20_000, options.seed ?? 20260101, log);
+  let floorCpu: number | undefined;
+  let coreCpu: number | undefined;
+  const least = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
   const floorOnce = async () => {
-    const a = await measure('git', ['diff', '--name-status', '-z', '-M', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
-    const b = await measure('git', ['diff', '-U0', '-M', '--no-color', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
+    const a = await measureWithCpu('git', ['diff', '--name-status', '-z', '-M', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
+    const b = await measureWithCpu('git', ['diff', '-U0', '-M', '--no-color', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
     if (a.exitCode !== 0 || b.exitCode !== 0) throw new Error(`git diff failed: ${a.stderr}${b.stderr}`);
+    if (a.cpuSeconds !== undefined && b.cpuSeconds !== undefined) floorCpu = least(floorCpu, a.cpuSeconds + b.cpuSeconds);
     return a.seconds + b.seconds;
   };
   await floorOnce(); // warms the page cache for both sides
@@ -276,7 +305,7 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
   for (let r = 0; r < runs; r++) {
     floor = Math.min(floor, await floorOnce());
     const out = path.join(BENCH_DIR, 'diff-scope-out');
-    const m = await measure(
+    const m = await measureWithCpu(
       process.execPath,
       ['--import', 'tsx', path.join(import.meta.dirname, 'diff-scope.ts'), '--child', repo.dir, repo.base, repo.head, out],
       {
@@ -295,9 +324,10 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
     core.push(result.seconds);
     digests.push(result.digest);
     peak = m.peakRss === undefined ? peak : Math.max(peak ?? 0, m.peakRss);
+    coreCpu = least(coreCpu, m.cpuSeconds);
     last = result;
     log(
-      `diff-scope run ${r + 1}/${runs}: core ${result.seconds.toFixed(2)} s, floor ${floor.toFixed(2)} s, peak RSS ${((m.peakRss ?? 0) / MiB).toFixed(0)} MiB, ${result.verdict}/${result.risk}`,
+      `diff-scope run ${r + 1}/${runs}: core ${result.seconds.toFixed(2)} s (process CPU ${m.cpuSeconds?.toFixed(2) ?? '?'} s), floor ${floor.toFixed(2)} s (CPU ${floorCpu?.toFixed(2) ?? '?'} s), peak RSS ${((m.peakRss ?? 0) / MiB).toFixed(0)} MiB, ${result.verdict}/${result.risk}`,
     );
   }
   return {
@@ -306,6 +336,8 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
     changedLines: last!.changed,
     floorSeconds: floor,
     coreSeconds: core,
+    floorCpuSeconds: floorCpu,
+    coreCpuSeconds: coreCpu,
     peakRss: peak,
     reportDigests: digests,
     verdict: last!.verdict,
@@ -331,7 +363,13 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
     `| peak RSS ≤ ${DIFF_SCOPE_TARGETS.peakRssMiB} MiB | ${rssMiB === undefined ? 'n/a' : `${rssMiB.toFixed(0)} MiB`} | ${mark(rssMiB === undefined ? undefined : rssMiB <= DIFF_SCOPE_TARGETS.peakRssMiB)} |`,
     `| identical report on every run (${b.reportDigests.length} runs) | ${same ? b.reportDigests[0]!.slice(0, 16) : b.reportDigests.map((d) => d.slice(0, 8)).join(', ')} | ${mark(same)} |`,
     '',
-    `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts).`,
+    `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings listed. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts).`,
+    ...(b.coreCpuSeconds !== undefined && b.floorCpuSeconds !== undefined
+      ? [
+          '',
+          `CPU time (user + system, git processes included; less sensitive to a busy machine than wall time, but not the target): the core process ${b.coreCpuSeconds.toFixed(2)} s (its Node start-up and module loading included), the floor ${b.floorCpuSeconds.toFixed(2)} s, ${(b.coreCpuSeconds / b.floorCpuSeconds).toFixed(2)}×.`,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -39,7 +39,7 @@ export function renderDetails(b: SummaryBuilder, run: DiffScopeRun): void {
   if (d.rules.length > 0) {
     b.raw('### By rule\n').table(
       ['rule', 'verdict', 'findings', 'decided by'],
-      d.rules.map((r) => [r.rule, r.verdict, String(r.findings.length), r.decidedBy.join(', ')]),
+      d.rules.map((r) => [r.rule, r.verdict, String(r.found), r.decidedBy.join(', ')]),
     );
     const rank = { fail: 0, warn: 1, pass: 2 } as const;
     const all = d.rules.flatMap((r) => r.findings.map((f) => ({ rule: r.rule, ...f }))).sort((x, y) => rank[x.severity] - rank[y.severity]);

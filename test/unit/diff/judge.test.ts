@@ -31,6 +31,30 @@ describe('judgeDiff', () => {
     expect(j.reasons[0]!.location).toEqual({ file: '.github/workflows/ci.yml' });
   });
 
+  it('lists at most 200 findings of a rule and code, most severe first, while every count counts them all', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      code: 'test-case-lost',
+      severity: i === 299 ? ('fail' as const) : ('warn' as const),
+      message: `t${i}`,
+      path: `t${i}.test.ts`,
+      decidedBy: i < 250 ? 'default: tests' : 'scope.tests',
+    }));
+    const j = await judgeDiff({ changes: changeSet([file('a.test.ts')]), content: noContent, rules: [fixedRule('tests', many)], risk: lowRisk });
+    expect(j.violations).toBe(1);
+    expect(j.tallies.get('tests')).toEqual({ found: 300, violations: 1, verdict: 'fail', decidedBy: ['default: tests', 'scope.tests'] });
+    expect(j.findings).toHaveLength(201);
+    // The one fail is listed though it came last; the warn findings after the first 199 are counted, not listed.
+    expect(j.findings.filter((f) => f.severity === 'fail').map((f) => f.message)).toEqual(['t299']);
+    expect(j.findings[198]!.message).toBe('t198');
+    expect(j.findings[200]).toEqual({
+      rule: 'tests',
+      code: 'test-case-lost',
+      severity: 'warn',
+      message: '100 more test-case-lost findings not listed (the first 200 are)',
+    });
+    expect(j.reasons.find((r) => r.severity === 'warn')!.message).toBe('t0 (and 298 more like it)');
+  });
+
   it('never passes an incomplete view, and grades it at least high', async () => {
     const changes = changeSet([file('src/a.ts')], { complete: false, incomplete: ['The API listed 3000 of 3412 files.'] });
     const j = await judgeDiff({ changes, content: noContent, rules: [], risk: lowRisk });

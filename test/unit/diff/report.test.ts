@@ -41,5 +41,31 @@ describe('diffScopeDetails', () => {
     ]);
     expect(JSON.stringify(d)).not.toContain('AKIA-LEAK');
     expect(d.violations).toBe(2);
+    expect(d.rules.map((r) => [r.rule, r.found, r.violations])).toEqual([
+      ['dependencies', 1, 0],
+      ['paths', 2, 1],
+      ['secrets', 1, 1],
+    ]);
+  });
+
+  it('lists at most 200 findings of a code but counts every one, and names every setting that decided one', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      code: 'dependency-downgrade',
+      severity: 'fail' as const,
+      message: `d${i}`,
+      path: `p${i}/package-lock.json`,
+      decidedBy: i === 249 ? 'scope.dependencies.allow' : 'default: dependencies',
+    }));
+    const j = await judgeDiff({ changes: changeSet([file('a.ts')]), content: noContent, rules: [fixedRule('dependencies', many)], risk: lowRisk });
+    const d = diffScopeDetails(j, { diffDigest: 'sha256:x', settings });
+    const [rule] = d.rules;
+    expect(d.violations).toBe(250);
+    expect(rule).toMatchObject({ found: 250, violations: 250, decidedBy: ['default: dependencies', 'scope.dependencies.allow'] });
+    expect(rule!.findings).toHaveLength(201);
+    expect(rule!.findings[200]).toEqual({
+      code: 'dependency-downgrade',
+      severity: 'fail',
+      message: '50 more dependency-downgrade findings not listed (the first 200 are)',
+    });
   });
 });

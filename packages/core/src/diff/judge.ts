@@ -1,6 +1,7 @@
 import type { GateReason } from '../gate/report.js';
 import { worstVerdict, type Verdict } from '../gate/verdict.js';
 import { compareClaim, type ClaimComparison, type ClaimedFiles } from './claimed.js';
+import { listFindings } from './rules/common.js';
 import { RISK_TIERS, type ChangeSet, type ContentSource, type Finding, type LineScan, type RiskTier, type Rule } from './types.js';
 
 /** The risk grader: a deterministic floor from the findings and the change (rules' `riskTier`). */
@@ -31,14 +32,31 @@ export interface DiffCounts {
 export interface DiffJudgement {
   readonly verdict: Verdict;
   readonly reasons: GateReason[];
-  /** Every finding, in rule order then in the order each rule gave them. */
+  /**
+   * The findings listed (report, SARIF, annotations), in rule order then in the order each rule gave
+   * them: at most MAX_FINDINGS_PER_CODE of each rule and code, the most severe first, and one closing
+   * finding counting the rest (`listFindings`). Counts (`violations`, `tallies`, reasons) cover them all.
+   */
   readonly findings: readonly Finding[];
+  /** Per rule, in rule order: every finding counted, listed or not. */
+  readonly tallies: ReadonlyMap<string, RuleTally>;
   readonly risk: { tier: RiskTier; why: string[] };
   readonly counts: DiffCounts;
   /** Findings with severity `fail`: the `violations` output. */
   readonly violations: number;
   readonly claim?: ClaimComparison & { source: string; claimed: number };
   readonly changes: ChangeSet;
+}
+
+/** What one rule found, counted over every finding (listed or not). */
+export interface RuleTally {
+  /** Findings of the rule, listed or not. */
+  found: number;
+  /** Of those, the ones with severity `fail`. */
+  violations: number;
+  verdict: Verdict;
+  /** Every policy setting that decided one of the findings, in the order first seen. */
+  decidedBy: string[];
 }
 
 const TIER_RANK: Record<RiskTier, number> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -126,16 +144,39 @@ export async function judgeDiff(input: JudgeInput): Promise<DiffJudgement> {
   }
 
   const verdict = worstVerdict(reasons.map((r) => r.severity));
+  const tallies = tally(findings);
+  let violations = 0;
+  for (const t of tallies.values()) violations += t.violations;
   return {
     verdict,
     reasons,
-    findings,
+    findings: listFindings(findings),
+    tallies,
     risk: { tier, why },
     counts: countChanges(changes),
-    violations: findings.filter((f) => f.severity === 'fail').length,
+    violations,
     ...(claim ? { claim } : {}),
     changes,
   };
+}
+
+function tally(findings: readonly Finding[]): Map<string, RuleTally> {
+  const tallies = new Map<string, RuleTally & { settings: Set<string> }>();
+  for (const f of findings) {
+    let t = tallies.get(f.rule);
+    if (!t) {
+      t = { found: 0, violations: 0, verdict: 'pass', decidedBy: [], settings: new Set() };
+      tallies.set(f.rule, t);
+    }
+    t.found += 1;
+    if (f.severity === 'fail') t.violations += 1;
+    if (f.severity === 'fail' || (f.severity === 'warn' && t.verdict === 'pass')) t.verdict = f.severity;
+    if (f.decidedBy !== undefined && !t.settings.has(f.decidedBy)) {
+      t.settings.add(f.decidedBy);
+      t.decidedBy.push(f.decidedBy);
+    }
+  }
+  return new Map([...tallies].map(([rule, { settings: _settings, ...t }]) => [rule, t]));
 }
 
 function short(sha: string): string {

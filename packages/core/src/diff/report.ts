@@ -12,6 +12,10 @@ export interface RuleFindings {
   verdict: Verdict;
   /** Every policy setting that decided one of the findings (`scope.protected-paths[3]`, `default: agent instructions`). */
   decidedBy: string[];
+  /** Every finding of the rule, listed or not (a code lists at most MAX_FINDINGS_PER_CODE, then one closing finding). */
+  found: number;
+  /** Of those, the violations (severity `fail`). */
+  violations: number;
   findings: Array<Pick<Finding, 'code' | 'severity' | 'message' | 'path' | 'line' | 'tier' | 'decidedBy'>>;
 }
 
@@ -47,11 +51,11 @@ export function diffScopeDetails(judgement: DiffJudgement, extra: { diffDigest: 
   for (const f of judgement.findings) {
     let group = rules.get(f.rule);
     if (!group) {
-      group = { rule: f.rule, verdict: 'pass', decidedBy: [], findings: [] };
+      const t = judgement.tallies.get(f.rule);
+      if (!t) throw new Error(`finding of rule ${f.rule} without a tally`);
+      group = { rule: f.rule, verdict: t.verdict, decidedBy: [...t.decidedBy], found: t.found, violations: t.violations, findings: [] };
       rules.set(f.rule, group);
     }
-    if (f.severity === 'fail' || (f.severity === 'warn' && group.verdict === 'pass')) group.verdict = f.severity;
-    if (f.decidedBy !== undefined && !group.decidedBy.includes(f.decidedBy)) group.decidedBy.push(f.decidedBy);
     // Only the fields the contract names: a rule cannot slip an added line's text (a secret) into the report.
     group.findings.push({
       code: f.code,

@@ -140,6 +140,32 @@ export interface Rule {
   begin?(): LineScan;
 }
 
+/**
+ * Where a reader keeps the joined text on the lines array itself (non-enumerable): it lives and dies
+ * with the array, young garbage like the lines, where a WeakMap entry would wait for a full collection.
+ */
+const JOINED = Symbol('addedText');
+
+/**
+ * A file's added lines as one text, joined by `\n` (line `k` of the text is `addedLines[k]`): what a
+ * rule that scans a whole file at once (secrets) reads. The git reader decodes each file's added
+ * lines as one string and remembers it here, so this costs nothing for its files.
+ */
+export function addedText(file: Pick<FileChange, 'addedLines'>): string {
+  return joinedText(file.addedLines);
+}
+
+function joinedText(lines: readonly AddedLine[]): string {
+  const known = (lines as { [JOINED]?: string })[JOINED];
+  if (known !== undefined) return known;
+  return lines.map((added) => added.text).join('\n');
+}
+
+/** For readers: `text` is exactly `lines`' texts joined by `\n` (and `lines` is not changed afterwards). */
+export function rememberAddedText(lines: readonly AddedLine[], text: string): void {
+  Object.defineProperty(lines, JOINED, { value: text, configurable: true, enumerable: false, writable: false });
+}
+
 /** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */
 export function runScan(begin: () => LineScan, ctx: RuleContext): Promise<readonly Finding[]> {
   const scan = begin();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agent-gates/core';
 import { GitDiffParser } from '../../../../packages/core/src/diff/read/git-diff-parser.js';
+import { addedText, type FileChange } from '../../../../packages/core/src/diff/types.js';
 import { ScratchRepo } from './repo.js';
 
 function parse(output: Buffer, chunkSize: number) {
@@ -51,6 +52,44 @@ describe('GitDiffParser', () => {
         { line: 5, text: 'z' },
       ],
     });
+  });
+
+  it('decodes each added line as it would alone (invalid UTF-8 at a line end included) and gives the lines as one text', () => {
+    const lines = [
+      Buffer.from('plain'),
+      Buffer.from([0x61, 0xe2, 0x82]),
+      Buffer.from(''),
+      Buffer.from('caf\u00e9 \u{1F600}'),
+      Buffer.from([0xff, 0x62]),
+      Buffer.from('\r'),
+    ];
+    const patch = Buffer.concat([
+      Buffer.from(
+        `:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\0u.txt\0:100644 100644 ${'3'.repeat(40)} ${'4'.repeat(40)} M\0v.txt\0\0` +
+          `diff --git a/u.txt b/u.txt\nindex ${'1'.repeat(40)}..${'2'.repeat(40)} 100644\n--- a/u.txt\n+++ b/u.txt\n@@ -1 +1,6 @@\n-old\n`,
+      ),
+      ...lines.flatMap((line) => [Buffer.from('+'), line, Buffer.from('\n')]),
+      Buffer.from(`diff --git a/v.txt b/v.txt\nindex ${'3'.repeat(40)}..${'4'.repeat(40)} 100644\n--- a/v.txt\n+++ b/v.txt\n@@ -0,0 +7 @@\n+last\n`),
+    ]);
+    for (const size of [1, 5, patch.length]) {
+      const streamed: FileChange[] = [];
+      const parser = new GitDiffParser(Infinity, (file) => streamed.push(file));
+      for (let i = 0; i < patch.length; i += size) parser.push(patch.subarray(i, i + size));
+      parser.end();
+      const [u, v] = streamed;
+      expect(u!.addedLines).toEqual(lines.map((line, i) => ({ line: i + 1, text: line.toString('utf8') })));
+      expect(addedText(u!)).toBe(lines.map((line) => line.toString('utf8')).join('\n'));
+      expect(v!.addedLines).toEqual([{ line: 7, text: 'last' }]);
+      expect(addedText(v!)).toBe('last');
+    }
+    expect(
+      addedText({
+        addedLines: [
+          { line: 1, text: 'a' },
+          { line: 3, text: 'b' },
+        ],
+      }),
+    ).toBe('a\nb');
   });
 
   it('refuses output it cannot account for instead of guessing', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Findings, GlobGroups, GlobSet } from '../../../../packages/core/src/diff/rules/common.js';
+import { GlobGroups, GlobSet, listFindings } from '../../../../packages/core/src/diff/rules/common.js';
+import type { Finding } from '../../../../packages/core/src/diff/types.js';
 import { matchGlob } from '../../../../packages/core/src/policy/glob.js';
 
 const GLOBS = [
@@ -77,15 +78,47 @@ describe('GlobGroups', () => {
   });
 });
 
-describe('Findings', () => {
-  it('keeps the worst severity and tier of what it did not list, and names a setting only if it decided all of them', async () => {
-    const out = new Findings('x');
-    for (let i = 0; i < 200; i++) out.add({ code: 'c', severity: 'pass', message: 'm', decidedBy: 'a' });
-    out.add({ code: 'c', severity: 'warn', message: 'm', tier: 'medium', decidedBy: 'a' });
-    out.add({ code: 'c', severity: 'fail', message: 'm', tier: 'high', decidedBy: 'b' });
-    out.add({ code: 'c', severity: 'pass', message: 'm', tier: 'low', decidedBy: 'a' });
-    const found = out.done();
+describe('listFindings', () => {
+  const f = (code: string, severity: Finding['severity'], extra: Partial<Finding> = {}): Finding => ({ rule: 'x', code, severity, message: 'm', ...extra });
+
+  it('lists the most severe first, keeps their order, and closes with the worst severity and tier of what it did not list', () => {
+    const all: Finding[] = [];
+    for (let i = 0; i < 200; i++) all.push(f('c', 'pass', { message: `p${i}`, decidedBy: 'a' }));
+    all.push(f('c', 'warn', { tier: 'medium', decidedBy: 'a' }));
+    all.push(f('c', 'fail', { tier: 'high', decidedBy: 'b' }));
+    all.push(f('c', 'pass', { tier: 'low', decidedBy: 'a', message: 'last' }));
+    const found = listFindings(all);
     expect(found).toHaveLength(201);
-    expect(found[200]).toEqual({ rule: 'x', code: 'c', severity: 'fail', tier: 'high', message: '3 more c findings not listed (the first 200 are)' });
+    // The warn and the fail are listed (in the order given); the last three pass findings are not.
+    expect(found.slice(0, 198).every((x) => x.severity === 'pass')).toBe(true);
+    expect(found[197]!.message).toBe('p197');
+    expect(found[198]).toMatchObject({ severity: 'warn' });
+    expect(found[199]).toMatchObject({ severity: 'fail' });
+    expect(found[200]).toEqual({
+      rule: 'x',
+      code: 'c',
+      severity: 'pass',
+      tier: 'low',
+      decidedBy: 'a',
+      message: '3 more c findings not listed (the first 200 are)',
+    });
+  });
+
+  it('caps each rule and code on its own, closes after the rule, and names a setting only if it decided all it counts', () => {
+    const all: Finding[] = [
+      ...Array.from({ length: 4 }, (_, i) => f('a', 'fail', { decidedBy: i === 3 ? 'other' : 's' })),
+      f('b', 'warn'),
+      { ...f('a', 'fail'), rule: 'y' },
+    ];
+    const found = listFindings(all, 2);
+    expect(found.map((x) => `${x.rule}/${x.code}/${x.message}`)).toEqual([
+      'x/a/m',
+      'x/a/m',
+      'x/b/m',
+      'x/a/2 more a findings not listed (the first 2 are)',
+      'y/a/m',
+    ]);
+    expect(found[3]).not.toHaveProperty('decidedBy');
+    expect(listFindings(all, 10)).toEqual(all);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { listFindings } from '../../../../packages/core/src/diff/rules/common.js';
 import { pathsRule } from '../../../../packages/core/src/diff/rules/index.js';
 import { POLICY_FILE, changes, codes, defaults, file, policyOf, run } from './helpers.js';
 
@@ -166,7 +167,9 @@ describe('paths: allowed and denied paths', () => {
   it('lists at most 200 findings of one code and counts the rest in a closing finding', async () => {
     const policy = await policyOf('scope:\n  allowed-paths: [src/**]\n');
     const files = Array.from({ length: 250 }, (_, i) => file(`lib/f${i}.ts`));
-    const found = await run(pathsRule(policy), changes(files));
+    const all = await run(pathsRule(policy), changes(files));
+    expect(all).toHaveLength(250);
+    const found = listFindings(all);
     expect(found).toHaveLength(201);
     expect(found[200]).toMatchObject({ code: 'outside-allowed-paths', severity: 'fail', tier: 'high', decidedBy: 'scope.allowed-paths' });
     expect(found[200]?.message).toMatch(/^50 more outside-allowed-paths findings/);

@@ -203,20 +203,36 @@ const MAX_LOCATED_PER_FILE = 200;
 function withLines(findings: readonly Finding[], subjects: ReadonlyMap<Finding, string>, text: string, ecosystem: Ecosystem): Finding[] {
   let lines: string[] | undefined;
   let folded: string[] | undefined;
+  let starts: number[] | undefined;
+  /** The 1-based line of offset `at` in `text` (`at` -1: none). */
+  const lineOf = (at: number): number | undefined => {
+    if (at === -1) return undefined;
+    starts ??= lineStarts(text);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
   return findings.map((finding, index) => {
     const subject = subjects.get(finding)?.replace(/ \(override\)$/, '');
     if (!subject || index >= MAX_LOCATED_PER_FILE) return finding;
-    lines ??= text.split('\n');
+    // Searched in the whole text at once (a name holds no newline, so a match never spans lines, and a
+    // line's edges are newlines, which bound a word as the line's ends do): one native search, not one per line.
     if (subject.startsWith(LITERAL)) {
       // A registry's cleaned location (`host/path`) sits inside a URL: found as plain text.
       const needle = subject.slice(LITERAL.length);
-      const at = needle === '' ? -1 : lines.findIndex((line) => line.includes(needle));
-      return at === -1 ? finding : { ...finding, line: at + 1 };
+      const line = needle === '' || needle.includes('\n') ? undefined : lineOf(text.indexOf(needle));
+      return line === undefined ? finding : { ...finding, line };
     }
     if (ecosystem !== 'pypi') {
-      const at = lines.findIndex((line) => hasWord(line, subject));
-      return at === -1 ? finding : { ...finding, line: at + 1 };
+      const line = subject.includes('\n') ? undefined : lineOf(wordAt(text, subject));
+      return line === undefined ? finding : { ...finding, line };
     }
+    lines ??= text.split('\n');
     const escaped = subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const body = escaped.replace(/\\?[-_.]/g, '[-_.]');
     let pattern: RegExp | undefined;
@@ -234,19 +250,26 @@ const WORD_BEFORE = /[\w@/.-]/;
 const WORD_AFTER = /[\w/-]/;
 
 /**
- * Whether `name` appears in `line` as a whole package name: not preceded by a word character, `@`, `/`,
+ * Where `name` first appears in `text` as a whole package name: not preceded by a word character, `@`, `/`,
  * `.` or `-`, nor followed by a word character, `/` or `-` (the pattern `(?<![\w@/.-])name(?![\w/-])`,
  * without compiling one per name).
  */
-function hasWord(line: string, name: string): boolean {
-  if (name === '') return false;
-  for (let at = line.indexOf(name); at !== -1; at = line.indexOf(name, at + 1)) {
-    if (at > 0 && WORD_BEFORE.test(line[at - 1]!)) continue;
+function wordAt(text: string, name: string): number {
+  if (name === '') return -1;
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    if (at > 0 && WORD_BEFORE.test(text[at - 1]!)) continue;
     const after = at + name.length;
-    if (after < line.length && WORD_AFTER.test(line[after]!)) continue;
-    return true;
+    if (after < text.length && WORD_AFTER.test(text[after]!)) continue;
+    return at;
   }
-  return false;
+  return -1;
+}
+
+/** Offsets at which each line of `text` starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
 }
 
 /** A Python name's letters and digits, lower-cased: what pip's case- and separator-insensitive match keeps. */

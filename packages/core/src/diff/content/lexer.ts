@@ -26,28 +26,62 @@ const SYNTAX: Record<SourceLanguage, Syntax> = {
   ruby: { lineComment: ['#'], blockComment: ['\n=begin', '\n=end'], quotes: ["'", '"'], longQuotes: [] },
 };
 
+/** Per language, the characters (as char codes < 128) that can open a comment, string or char literal. */
+const OPENERS: Record<SourceLanguage, Uint8Array> = Object.fromEntries(
+  (Object.entries(SYNTAX) as [SourceLanguage, Syntax][]).map(([language, syntax]) => {
+    const table = new Uint8Array(128);
+    const starts = [...syntax.lineComment, ...(syntax.blockComment ? [syntax.blockComment[0]] : []), ...syntax.longQuotes, ...syntax.quotes];
+    if (language === 'rust') starts.push("'");
+    for (const start of starts) table[start.charCodeAt(0)] = 1;
+    return [language, table];
+  }),
+) as Record<SourceLanguage, Uint8Array>;
+
+const NEWLINE = 10;
+const SPACE = 0x20;
+const SPACE_UTF16 = Buffer.from([0x20, 0x00]);
+const BACKSLASH = 92;
+
 /** Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay. */
 export function blankCommentsAndStrings(source: string, language: SourceLanguage): string {
   const syntax = SYNTAX[language];
-  // Built from slices rather than a per-character array: a large test file costs one pass and a few
-  // strings, not an array of one string per character.
-  const parts: string[] = [];
-  let copied = 0;
-  const blank = (from: number, to: number): void => {
+  const openers = OPENERS[language];
+  // Blanked in a byte copy of the text (one byte a character when it is ASCII, else UTF-16 code units,
+  // so every position stays where it was), decoded once at the end: no string per span blanked.
+  const ascii = Buffer.byteLength(source, 'utf8') === source.length;
+  const out = Buffer.from(source, ascii ? 'latin1' : 'utf16le');
+  const width = ascii ? 1 : 2;
+  const space = ascii ? SPACE : SPACE_UTF16;
+  /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */
+  const blank = (from: number, to: number, oneLine = false): void => {
     const end = Math.min(to, source.length);
     if (end <= from) return;
-    parts.push(source.slice(copied, from), source.slice(from, end).replace(/[^\n]/g, ' '));
-    copied = end;
+    if (oneLine) {
+      out.fill(space, from * width, end * width);
+      return;
+    }
+    let start = from;
+    for (let k = from; k < end; k++) {
+      if (source.charCodeAt(k) !== NEWLINE) continue;
+      if (k > start) out.fill(space, start * width, k * width);
+      start = k + 1;
+    }
+    if (end > start) out.fill(space, start * width, end * width);
   };
   let i = 0;
   const n = source.length;
   outer: while (i < n) {
-    const c = source[i]!;
+    const code = source.charCodeAt(i);
+    // Most characters open nothing: skipped without a string made or compared.
+    if (code >= 128 || openers[code] === 0) {
+      i++;
+      continue;
+    }
     for (const lc of syntax.lineComment) {
       if (source.startsWith(lc, i)) {
         const end = source.indexOf('\n', i);
         const stop = end === -1 ? n : end;
-        blank(i, stop);
+        blank(i, stop, true);
         i = stop;
         continue outer;
       }
@@ -62,12 +96,13 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
     for (const q of syntax.longQuotes) {
       if (source.startsWith(q, i)) {
         let k = i + q.length;
-        while (k < n && !source.startsWith(q, k)) k += source[k] === '\\' && q !== '`' ? 2 : source[k] === '\\' ? 2 : 1;
+        while (k < n && !source.startsWith(q, k)) k += source.charCodeAt(k) === BACKSLASH ? 2 : 1;
         blank(i + q.length, k);
         i = Math.min(n, k + q.length);
         continue outer;
       }
     }
+    const c = source[i]!;
     if (language === 'rust' && c === "'") {
       // A char literal is `'x'` or `'\n'`/`'\u{..}'`; anything else is a lifetime and is left alone.
       const close = source[i + 1] === '\\' ? source.indexOf("'", i + 2) : i + 2;
@@ -83,13 +118,13 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
       let k = i + 1;
       // Single-line strings stop at the end of the line even when unclosed, so one odd quote cannot
       // blank the rest of the file.
-      while (k < n && source[k] !== c && source[k] !== '\n') k += source[k] === '\\' ? 2 : 1;
+      for (let at = source.charCodeAt(k); k < n && at !== code && at !== NEWLINE; at = source.charCodeAt(k)) k += at === BACKSLASH ? 2 : 1;
+      // An escaped newline (`\` at the end of a line) may be inside the span: blanked the careful way.
       blank(i + 1, k);
-      i = k < n && source[k] === c ? k + 1 : k;
+      i = k < n && source.charCodeAt(k) === code ? k + 1 : k;
       continue;
     }
     i++;
   }
-  parts.push(source.slice(copied));
-  return parts.join('');
+  return out.toString(ascii ? 'latin1' : 'utf16le');
 }

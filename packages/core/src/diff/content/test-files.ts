@@ -37,7 +37,6 @@ export function testPathKind(path: string): 'name' | 'folder' | undefined {
   const language = sourceLanguage(path);
   if (!language) return undefined;
   const { dirs, base } = segments(path);
-  const by = (name: boolean, folder: boolean): 'name' | 'folder' | undefined => (name ? 'name' : folder ? 'folder' : undefined);
   switch (language) {
     case 'js':
       return by(/\.(?:test|spec|cy|e2e)\.[cm]?[jt]sx?$/.test(base), dirs.includes('__tests__') || dirs.includes('test') || dirs.includes('tests'));
@@ -52,6 +51,10 @@ export function testPathKind(path: string): 'name' | 'folder' | undefined {
     case 'ruby':
       return by(/_(?:spec|test)\.rb$/.test(base) || /^test_.*\.rb$/.test(base), dirs.includes('spec') || dirs.includes('test'));
   }
+}
+
+function by(name: boolean, folder: boolean): 'name' | 'folder' | undefined {
+  return name ? 'name' : folder ? 'folder' : undefined;
 }
 
 /** Gradle and Maven's `src/test/...` (or `src/androidTest/...`) source sets, at any depth. */

@@ -11,10 +11,16 @@ interface SemVer {
   readonly pre: readonly string[];
 }
 
+const SEMVER = /^\s*[=v]*\s*(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$/;
+
+/** A version part as a number; a wildcard (`x`, `*`) or a missing part is 0. */
+function num(s: string | undefined): number {
+  return s === undefined || s === 'x' || s === 'X' || s === '*' ? 0 : Number(s);
+}
+
 function parseSemver(text: string): SemVer | undefined {
-  const m = /^\s*[=v]*\s*(\d+)(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?\s*$/.exec(text);
+  const m = SEMVER.exec(text);
   if (!m) return undefined;
-  const num = (s: string | undefined) => (s === undefined || /^[xX*]$/.test(s) ? 0 : Number(s));
   return { nums: [num(m[1]), num(m[2]), num(m[3]), num(m[4])], pre: m[5] ? m[5].split('.') : [] };
 }
 

@@ -49,9 +49,10 @@ export class BlobReader {
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject, name });
       this.setRef(true);
-      // Names asked for in one turn go to git in one write: rules read files a few at a time, and a
-      // write per name costs a system call and a wake-up of git each.
-      if (this.pending.length === 0) process.nextTick(() => this.flush());
+      // Names asked for in one turn of the event loop (every chunk of the diff it read, every read
+      // that settled) go to git in one write: rules read files a few at a time, and a write per name
+      // costs a system call and a wake-up of git each.
+      if (this.pending.length === 0) setImmediate(() => this.flush());
       this.pending.push(name);
     });
   }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import type { AddedLine, ChangeStatus, FileChange } from '../types.js';
+import { addedText, rememberAddedText, type AddedLine, type ChangeStatus, type FileChange } from '../types.js';
 import { decodePath } from './paths.js';
 
 /**
@@ -45,6 +45,8 @@ interface MutableChange {
   added: number;
   deleted: number;
   addedLines: AddedLine[];
+  /** Head line numbers of added lines read but not yet decoded (their bytes are in the parser's `lineBuffer`). */
+  pendingLines: number[];
   /** Bytes of added lines counted against the parser's budget for this record. */
   lineBytes: number;
   /** Patch-section keys (`old..new`) this record owns, and which of them were seen. */
@@ -79,6 +81,14 @@ export class GitDiffParser {
   private newLine = 0;
   private readonly zero: string[] = [];
   private keptBytes = 0;
+  /**
+   * Added lines not yet decoded, as UTF-8 joined by `\n`, all of one record (`pendingOwner`): decoded
+   * as one string when the record's patch ends, the lines then slices of it. One decode per file,
+   * not one per line: a million added lines must not cost a million decodes and copies.
+   */
+  private lineBuffer = Buffer.allocUnsafe(1 << 16);
+  private lineBufferBytes = 0;
+  private pendingOwner: MutableChange | undefined;
   /** Files whose added lines were counted but not all kept, because the budget ran out. */
   readonly overBudget = new Set<string>();
 
@@ -133,6 +143,7 @@ export class GitDiffParser {
         throw new ConfigError('E_GIT', `git diff printed no patch for ${decodePath(change.pathRaw).path}`);
       }
     }
+    this.decodePending();
     this.emitUpTo(this.changes.length);
     return this.changes.map(finish);
   }
@@ -142,6 +153,7 @@ export class GitDiffParser {
     if (!this.onFile) return;
     for (; this.emitted < upTo; this.emitted++) {
       const change = this.changes[this.emitted]!;
+      if (change === this.pendingOwner) this.decodePending();
       this.onFile(finish(change));
       this.keptBytes -= change.lineBytes;
       change.lineBytes = 0;
@@ -184,6 +196,7 @@ export class GitDiffParser {
       added: 0,
       deleted: 0,
       addedLines: [],
+      pendingLines: [],
       lineBytes: 0,
       keys,
       seen: new Set(),
@@ -199,7 +212,7 @@ export class GitDiffParser {
           section.change.added++;
           this.keptBytes += end - start;
           section.change.lineBytes += end - start;
-          if (this.keptBytes <= this.maxAddedLineBytes) section.change.addedLines.push({ line: this.newLine, text: buffer.toString('utf8', start + 1, end) });
+          if (this.keptBytes <= this.maxAddedLineBytes) this.keep(section.change, buffer, start + 1, end);
           else this.overBudget.add(decodePath(section.change.pathRaw).path);
         }
         this.newLine++;
@@ -239,17 +252,60 @@ export class GitDiffParser {
     }
   }
 
+  /** Keeps an added line's bytes (`buffer[from, to)`) and head line number until its record's patch ends. */
+  private keep(change: MutableChange, buffer: Buffer, from: number, to: number): void {
+    if (this.pendingOwner !== change) {
+      this.decodePending();
+      this.pendingOwner = change;
+    }
+    const separator = change.pendingLines.length > 0 ? 1 : 0;
+    const need = this.lineBufferBytes + separator + (to - from);
+    if (need > this.lineBuffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.lineBuffer.length * 2));
+      this.lineBuffer.copy(grown, 0, 0, this.lineBufferBytes);
+      this.lineBuffer = grown;
+    }
+    if (separator) this.lineBuffer[this.lineBufferBytes++] = 10;
+    this.lineBufferBytes += buffer.copy(this.lineBuffer, this.lineBufferBytes, from, to);
+    change.pendingLines.push(this.newLine);
+  }
+
+  /**
+   * Decodes the pending lines as one string and gives them to their record. The bytes decode as the
+   * lines would one by one: a newline byte is never part of a UTF-8 sequence, so an invalid sequence
+   * at a line's end becomes U+FFFD either way.
+   */
+  private decodePending(): void {
+    const change = this.pendingOwner;
+    this.pendingOwner = undefined;
+    if (!change || change.pendingLines.length === 0) return;
+    const text = this.lineBuffer.toString('utf8', 0, this.lineBufferBytes);
+    this.lineBufferBytes = 0;
+    if (this.lineBuffer.length > 1 << 20) this.lineBuffer = Buffer.allocUnsafe(1 << 16);
+    const lines = change.pendingLines;
+    change.pendingLines = [];
+    // Lines of one record may come in two runs (a type change's two sections): the text then grows.
+    const before = change.addedLines.length === 0 ? undefined : addedText(change);
+    let from = 0;
+    for (const line of lines) {
+      let to = text.indexOf('\n', from);
+      if (to === -1) to = text.length;
+      change.addedLines.push({ line, text: text.slice(from, to) });
+      from = to + 1;
+    }
+    rememberAddedText(change.addedLines, before === undefined ? text : `${before}\n${text}`);
+  }
+
   /**
    * Reads the head start line from `@@ -a[,b] +c[,d] @@` in place: a -U0 diff of a million changed
    * lines has hundreds of thousands of hunks, and a string and a regex match for each is most of the
    * garbage the parser would make.
    */
   private hunk(buffer: Buffer, start: number, end: number): void {
-    const bad = () => new ConfigError('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
-    if (end - start < 9 || buffer[start + 1] !== AT || buffer[start + 2] !== SPACE || buffer[start + 3] !== MINUS) throw bad();
+    if (end - start < 9 || buffer[start + 1] !== AT || buffer[start + 2] !== SPACE || buffer[start + 3] !== MINUS) throw badHunk(buffer, start, end);
     let i = start + 4;
     while (i < end && buffer[i] !== SPACE) i++;
-    if (buffer[i + 1] !== PLUS) throw bad();
+    if (buffer[i + 1] !== PLUS) throw badHunk(buffer, start, end);
     i += 2;
     let line = 0;
     const digitsFrom = i;
@@ -258,7 +314,7 @@ export class GitDiffParser {
       if (byte < 0x30 || byte > 0x39) break;
       line = line * 10 + (byte - 0x30);
     }
-    if (i === digitsFrom || i - digitsFrom > 12) throw bad();
+    if (i === digitsFrom || i - digitsFrom > 12) throw badHunk(buffer, start, end);
     this.newLine = line;
     this.inHunk = true;
   }
@@ -279,6 +335,10 @@ export class GitDiffParser {
     }
     throw new ConfigError('E_GIT', `git diff printed a patch (index ${key}) that matches no changed file`);
   }
+}
+
+function badHunk(buffer: Buffer, start: number, end: number): ConfigError {
+  return new ConfigError('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
 }
 
 function isZeroSide(sha: string): boolean {

@@ -24,8 +24,10 @@ export class GlobSet {
   private readonly basename = new Map<string, number[]>();
   private readonly folder = new Map<string, number[]>();
   private readonly segment = new Map<string, number[]>();
-  private readonly namePatterns: { index: number; regex: RegExp }[] = [];
-  private readonly patterns: { index: number; regex: RegExp }[] = [];
+  // Keyed by the expression's source: policies repeat a glob across entries (ten `forbid` entries
+  // on `**/*.ts`), and each distinct one is tested once whatever the number of entries naming it.
+  private readonly namePatterns = new Map<string, { regex: RegExp; indexes: number[] }>();
+  private readonly patterns = new Map<string, { regex: RegExp; indexes: number[] }>();
   private readonly anyName: RegExp | undefined;
   private readonly anyPattern: RegExp | undefined;
   readonly size: number;
@@ -44,16 +46,16 @@ export class GlobSet {
         const rest = glob.slice(3);
         if (!rest.includes('/')) {
           if (!SPECIAL.test(rest)) return push(this.basename, rest, index);
-          return this.namePatterns.push({ index, regex: globToRegExp(rest) });
+          return pushPattern(this.namePatterns, globToRegExp(rest), index);
         }
         const middle = rest.endsWith('/**') ? rest.slice(0, -3) : undefined;
         if (middle !== undefined && middle !== '' && !middle.includes('/') && !SPECIAL.test(middle)) return push(this.segment, middle, index);
       }
       if (glob.endsWith('/**') && !SPECIAL.test(glob.slice(0, -3))) return push(this.folder, glob.slice(0, -3), index);
-      this.patterns.push({ index, regex: globToRegExp(raw) });
+      pushPattern(this.patterns, globToRegExp(raw), index);
     });
-    this.anyName = joined(this.namePatterns);
-    this.anyPattern = joined(this.patterns);
+    this.anyName = joined([...this.namePatterns.values()]);
+    this.anyPattern = joined([...this.patterns.values()]);
   }
 
   /** The index of the first glob (in the order given) that matches `path`, or -1. */
@@ -79,30 +81,38 @@ export class GlobSet {
   private visit(path: string, hit: (index: number) => void): void {
     const file = normalPath(path);
     if (file === undefined) return;
-    const each = (list: number[] | undefined): void => {
-      if (list) for (const index of list) hit(index);
-    };
-    each(this.exact.get(file));
+    each(this.exact.get(file), hit);
     const slash = file.lastIndexOf('/');
     const name = slash === -1 ? file : file.slice(slash + 1);
-    each(this.basename.get(name));
-    if (this.anyName?.test(name)) for (const { index, regex } of this.namePatterns) if (regex.test(name)) hit(index);
+    each(this.basename.get(name), hit);
+    if (this.anyName?.test(name)) for (const { regex, indexes } of this.namePatterns.values()) if (regex.test(name)) each(indexes, hit);
     if (this.folder.size > 0 || this.segment.size > 0) {
       let from = 0;
       for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
-        if (this.folder.size > 0) each(this.folder.get(file.slice(0, at)));
-        if (this.segment.size > 0) each(this.segment.get(file.slice(from, at)));
+        if (this.folder.size > 0) each(this.folder.get(file.slice(0, at)), hit);
+        if (this.segment.size > 0) each(this.segment.get(file.slice(from, at)), hit);
         from = at + 1;
       }
     }
-    if (this.anyPattern?.test(file)) for (const { index, regex } of this.patterns) if (regex.test(file)) hit(index);
+    if (this.anyPattern?.test(file)) for (const { regex, indexes } of this.patterns.values()) if (regex.test(file)) each(indexes, hit);
   }
+}
+
+function each(list: number[] | undefined, hit: (index: number) => void): void {
+  if (list) for (const index of list) hit(index);
 }
 
 /** One expression matching what any of `patterns` does: each source is `^…$`, so the bodies join under one anchor pair. */
 function joined(patterns: readonly { regex: RegExp }[]): RegExp | undefined {
   if (patterns.length === 0) return undefined;
   return new RegExp(`^(?:${patterns.map((p) => `(?:${p.regex.source.slice(1, -1)})`).join('|')})$`, 's');
+}
+
+function pushPattern(map: Map<string, { regex: RegExp; indexes: number[] }>, regex: RegExp, index: number): void {
+  const key = `${regex.flags}/${regex.source}`;
+  const entry = map.get(key);
+  if (entry) entry.indexes.push(index);
+  else map.set(key, { regex, indexes: [index] });
 }
 
 function push(map: Map<string, number[]>, key: string, index: number): void {
@@ -177,7 +187,11 @@ export function shown(path: string): string {
   return escaped.length > 300 ? `${escaped.slice(0, 300)}…` : escaped;
 }
 
-/** Most findings of one code a rule lists; the rest are counted in one closing finding, never dropped silently. */
+/**
+ * Most findings of one rule and code the report, SARIF and annotations list (`listFindings`); the rest
+ * are counted in one closing finding, never dropped silently, and every count (`violations`, each
+ * rule's `found`) still counts them all.
+ */
 export const MAX_FINDINGS_PER_CODE = 200;
 
 const VERDICT_RANK: Record<Verdict, number> = { pass: 0, warn: 1, fail: 2 };
@@ -191,47 +205,96 @@ export function tierRank(tier: RiskTier): number {
   return TIER_RANK[tier];
 }
 
-/** Collects a rule's findings, listing at most MAX_FINDINGS_PER_CODE of each code. */
+/** Collects a rule's findings, each under the rule's name; `listFindings` caps what is listed. */
 export class Findings {
   private readonly listed: Finding[] = [];
-  private readonly counts = new Map<string, number>();
-  private readonly overflow = new Map<string, { count: number; severity: Verdict; tier?: RiskTier; decidedBy?: string }>();
 
   constructor(private readonly rule: string) {}
 
   add(finding: Omit<Finding, 'rule'>): void {
-    const count = (this.counts.get(finding.code) ?? 0) + 1;
-    this.counts.set(finding.code, count);
-    if (count <= MAX_FINDINGS_PER_CODE) {
-      this.listed.push({ rule: this.rule, ...finding });
-      return;
-    }
-    const over = this.overflow.get(finding.code);
-    if (!over) {
-      this.overflow.set(finding.code, {
-        count: 1,
-        severity: finding.severity,
-        ...(finding.tier ? { tier: finding.tier } : {}),
-        ...(finding.decidedBy ? { decidedBy: finding.decidedBy } : {}),
-      });
-      return;
-    }
-    over.count += 1;
-    // One setting is named only when it decided every finding counted here.
-    if (over.decidedBy !== finding.decidedBy) delete over.decidedBy;
-    if (VERDICT_RANK[finding.severity] > VERDICT_RANK[over.severity]) over.severity = finding.severity;
-    if (finding.tier) over.tier = over.tier ? higherTier(over.tier, finding.tier) : finding.tier;
+    this.listed.push({ rule: this.rule, ...finding });
   }
 
   done(): Finding[] {
-    const closing: Finding[] = [...this.overflow].map(([code, over]) => ({
-      rule: this.rule,
-      code,
-      severity: over.severity,
-      message: `${over.count} more ${code} finding${over.count === 1 ? '' : 's'} not listed (the first ${MAX_FINDINGS_PER_CODE} are)`,
-      ...(over.tier ? { tier: over.tier } : {}),
-      ...(over.decidedBy ? { decidedBy: over.decidedBy } : {}),
-    }));
-    return [...this.listed, ...closing];
+    return this.listed;
   }
+}
+
+interface Overflow {
+  rule: string;
+  code: string;
+  count: number;
+  severity: Verdict;
+  tier?: RiskTier;
+  decidedBy?: string;
+  /** Whether every finding counted here named the same `decidedBy`. */
+  sameSetting: boolean;
+}
+
+/**
+ * The findings to list: for each rule and code, at most `max`, the most severe first and, within a
+ * severity, in the order the rule gave them; the rest of each code are counted in one closing finding
+ * (its severity and tier the worst of theirs, its setting named only when one decided them all), placed
+ * after the rule's last finding. Listed findings keep their order, so the result is deterministic
+ * whenever the input is.
+ */
+export function listFindings(findings: readonly Finding[], max: number = MAX_FINDINGS_PER_CODE): Finding[] {
+  const groups = new Map<string, number[]>();
+  let over = false;
+  findings.forEach((f, i) => {
+    const key = `${f.rule}\u0000${f.code}`;
+    const list = groups.get(key);
+    if (list) {
+      list.push(i);
+      if (list.length > max) over = true;
+    } else groups.set(key, [i]);
+  });
+  if (!over) return [...findings];
+
+  const dropped = new Uint8Array(findings.length);
+  const overflows = new Map<string, Overflow[]>();
+  for (const list of groups.values()) {
+    if (list.length <= max) continue;
+    const worstFirst = list.slice().sort((a, b) => VERDICT_RANK[findings[b]!.severity] - VERDICT_RANK[findings[a]!.severity] || a - b);
+    let overflow: Overflow | undefined;
+    for (const i of worstFirst.slice(max)) {
+      dropped[i] = 1;
+      const f = findings[i]!;
+      if (!overflow) {
+        overflow = {
+          rule: f.rule,
+          code: f.code,
+          count: 0,
+          severity: f.severity,
+          sameSetting: true,
+          ...(f.decidedBy !== undefined ? { decidedBy: f.decidedBy } : {}),
+        };
+        const perRule = overflows.get(f.rule);
+        if (perRule) perRule.push(overflow);
+        else overflows.set(f.rule, [overflow]);
+      }
+      overflow.count += 1;
+      if (overflow.decidedBy !== f.decidedBy) overflow.sameSetting = false;
+      if (VERDICT_RANK[f.severity] > VERDICT_RANK[overflow.severity]) overflow.severity = f.severity;
+      if (f.tier) overflow.tier = overflow.tier ? higherTier(overflow.tier, f.tier) : f.tier;
+    }
+  }
+  const lastOfRule = new Map<string, number>();
+  findings.forEach((f, i) => lastOfRule.set(f.rule, i));
+  const out: Finding[] = [];
+  findings.forEach((f, i) => {
+    if (!dropped[i]) out.push(f);
+    if (lastOfRule.get(f.rule) !== i) return;
+    for (const o of overflows.get(f.rule) ?? []) {
+      out.push({
+        rule: o.rule,
+        code: o.code,
+        severity: o.severity,
+        message: `${o.count} more ${o.code} finding${o.count === 1 ? '' : 's'} not listed (the first ${max} are)`,
+        ...(o.tier ? { tier: o.tier } : {}),
+        ...(o.sameSetting && o.decidedBy !== undefined ? { decidedBy: o.decidedBy } : {}),
+      });
+    }
+  });
+  return out;
 }

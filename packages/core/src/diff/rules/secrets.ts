@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
 import { createSecretEngine, type SecretEngine } from '../../secrets/index.js';
-import { runScan, type FileChange, type LineScan, type Rule } from '../types.js';
+import { addedText, runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import { Findings, GlobSet, shown } from './common.js';
 
 /** Values longer than this are tested on their first part only: an allow regex may backtrack. */
@@ -67,7 +67,7 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
         if (file.status === 'deleted' || file.addedLines.length === 0) return;
         // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
         // lines that follow each other in the file stay together, so a key split over lines is found.
-        const text = file.addedLines.map((added) => added.text).join('\n');
+        const text = addedText(file);
         const found = engine.scan(text);
         if (found.length === 0) return;
         const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
