@@ -28567,7 +28567,7 @@ const ACTION_SPEC = {
     outputs: {
         "verdict": { description: "`pass`, `warn` or `fail`." },
         "report": { description: "Path of the gate report on disk (JSON, schema: packages/core/schemas/gate-report.schema.json)." },
-        "report-digest": { description: "sha256 of the gate report (`sha256:<hex>`): of its canonical JSON without the run times (startedAt, finishedAt), so the same inputs give the same digest; the digest later gates and audit records bind." },
+        "report-digest": { description: "sha256 of the gate report file (`sha256:<hex>`), the digest later gates and audit records bind." },
         "transcript-file": { description: "Path of the redacted transcript on disk." },
         "transcript-digest": { description: "sha256 of the redacted transcript bytes as stored (`sha256:<hex>`)." },
         "source-digest": { description: "sha256 of the original transcript bytes." },
@@ -31572,8 +31572,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: serveRedaction
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:worker_threads"
@@ -31582,6 +31580,8 @@ var external_node_worker_threads_ = __nccwpck_require__(75919);
 var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 12 modules
 var secrets = __nccwpck_require__(97186);
 ;// CONCATENATED MODULE: ../../packages/core/src/capture/chunks.ts
@@ -31608,10 +31608,7 @@ function join(pieces) {
     let total = 0;
     for (const p of pieces)
         total += p.length;
-    // allocUnsafeSlow: a buffer of its own, not zero-filled. Transferring a `new Uint8Array` out of a
-    // worker with resource limits cost about a millisecond a chunk (8 % of the redaction thread's time);
-    // this one transfers in microseconds.
-    const out = Buffer.allocUnsafeSlow(total);
+    const out = new Uint8Array(total);
     let at = 0;
     for (const p of pieces) {
         out.set(p, at);
@@ -31633,10 +31630,10 @@ function chunks_createChunkRedactor(options, prebuilt) {
     // Lines are scanned as bytes (see SecretEngineOptions.byteText): a UTF-8 decode of each line cost
     // as much as the keyword pass, for text only ASCII rules ever read.
     const engine = prebuilt ?? (0,secrets/* createSecretEngine */.T0)({ ...options.engine, byteText: true });
-    // Both digests are taken here when redaction runs inline; with a worker, redactFile takes them on its
-    // own thread (see ChunkRedactorOptions.digests).
-    const sourceHash = options.digests === false ? null : (0,external_node_crypto_.createHash)('sha256');
-    const storedHash = options.digests === false ? null : (0,external_node_crypto_.createHash)('sha256');
+    // Both digests are taken here, on the thread that already touches every byte, which balances the
+    // work of the two threads when redaction runs in a worker.
+    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
+    const storedHash = (0,external_node_crypto_.createHash)('sha256');
     const redactor = engine.createLineRedactor(options.kind);
     const held = [];
     /** The unfinished last line, in the pieces it came in. */
@@ -31644,33 +31641,10 @@ function chunks_createChunkRedactor(options, prebuilt) {
     let carryBytes = 0;
     let first = true;
     let lineNumber = 0;
-    const computing = options.verdicts === 'compute';
-    const taking = options.verdicts === 'take';
-    if ((computing || taking) && options.kind !== 'json')
-        throw new Error('line verdicts are only for JSON transcripts');
-    /** Verdicts received and not used yet (taking), as [body length, flags] pairs. */
-    const ahead = [];
-    let aheadAt = 0;
-    const nextVerdict = (bodyLength) => {
-        while (ahead.length > 0 && aheadAt >= ahead[0].length) {
-            ahead.shift();
-            aheadAt = 0;
-        }
-        const pair = ahead[0];
-        // Cut by the same code from the same bytes, the lines cannot differ; if they ever did, a verdict
-        // would be applied to the wrong line, so this fails rather than guess.
-        if (!pair || pair[aheadAt] !== bodyLength)
-            throw new Error(`line ${lineNumber + held.length + 1}: the line verdicts are out of step with the lines`);
-        const flags = pair[aheadAt + 1];
-        aheadAt += 2;
-        return flags;
-    };
-    const builder = () => ({ verdicts: [], pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
+    const builder = () => ({ pieces: [], redacted: [], differs: false, found: [], invalidLines: 0, byteOrderMark: false });
     const result = (b) => {
-        if (computing)
-            return { bytes: new Uint8Array(0), verdicts: Int32Array.from(b.verdicts), found: [], invalidLines: 0, byteOrderMark: false };
         const bytes = join(b.pieces);
-        storedHash?.update(bytes);
+        storedHash.update(bytes);
         return {
             bytes,
             ...(b.differs ? { redactedText: b.redacted.join('') } : {}),
@@ -31701,15 +31675,10 @@ function chunks_createChunkRedactor(options, prebuilt) {
     function take(text, raw, bodyLength, ending, out) {
         checkLineLength(bodyLength);
         const body = raw.subarray(0, bodyLength);
-        if (computing) {
-            lineNumber += 1;
-            out.verdicts.push(bodyLength, engine.lineVerdict(text, body));
-            return;
-        }
         if (!(0,external_node_buffer_.isUtf8)(body))
             out.invalidLines += 1;
         held.push({ text, raw, ending });
-        for (const done of redactor.push(text, body, taking ? nextVerdict(bodyLength) : undefined))
+        for (const done of redactor.push(text, body))
             collect(done, out);
     }
     function checkLineLength(bytes) {
@@ -31737,10 +31706,8 @@ function chunks_createChunkRedactor(options, prebuilt) {
         return data;
     }
     return {
-        push(input, verdicts) {
-            if (taking && verdicts)
-                ahead.push(verdicts);
-            sourceHash?.update(input);
+        push(input) {
+            sourceHash.update(input);
             const out = builder();
             let data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
             if (carry) {
@@ -31783,9 +31750,7 @@ function chunks_createChunkRedactor(options, prebuilt) {
                 carry = null;
             return result(out);
         },
-        finish(verdicts) {
-            if (taking && verdicts)
-                ahead.push(verdicts);
+        finish() {
             const out = builder();
             let rest = carry ? Buffer.concat(carry) : null;
             carry = null;
@@ -31795,16 +31760,10 @@ function chunks_createChunkRedactor(options, prebuilt) {
             first = false;
             if (rest && rest.length > 0)
                 take(rest.toString('latin1'), rest, rest.length, '', out);
-            if (computing)
-                return result(out);
             for (const done of redactor.flush())
                 collect(done, out);
             const last = result(out);
-            return {
-                ...last,
-                ...(sourceHash && storedHash ? { sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') } : {}),
-                learned: redactor.learned(),
-            };
+            return { ...last, sourceSha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex'), learned: redactor.learned() };
         },
     };
 }
@@ -31816,14 +31775,10 @@ function chunks_createChunkRedactor(options, prebuilt) {
 
 
 
-
 const ROLE = 'agent-gates-redaction';
-/** The thread ahead of the redaction thread that works out each JSON line's verdict (chunks.ts `verdicts`). */
-const VERDICT_ROLE = 'agent-gates-line-verdicts';
 /** True in a thread started by `redactFile` to redact for it. */
 function isRedactionWorker() {
-    const role = workerData?.role;
-    return !isMainThread && (role === ROLE || role === VERDICT_ROLE);
+    return !isMainThread && workerData?.role === ROLE;
 }
 /** An error as a reply, keeping a ConfigError's code (E_TOO_LARGE for a line over the bound). */
 function failureReply(error) {
@@ -31834,73 +31789,24 @@ function serveRedaction() {
     const port = parentPort;
     if (!port || !isRedactionWorker())
         throw new Error('serveRedaction runs only in a worker thread started by redactFile');
-    const data = workerData;
-    if (data.role === VERDICT_ROLE)
-        return serveVerdicts(port, data.port, data.options);
     let redactor;
     try {
-        redactor = createChunkRedactor(data.options);
+        redactor = createChunkRedactor(workerData.options);
     }
     catch (error) {
         port.postMessage(failureReply(error));
         return;
     }
-    // Chunks come from the main thread, or with their verdicts from the verdict thread.
-    const input = data.port ?? port;
-    input.on('message', (message) => {
-        if (message.type === 'failed') {
-            port.postMessage({ ok: false, error: message.error, ...(message.code ? { code: message.code } : {}) });
-            input.close();
-            return;
-        }
+    port.on('message', (message) => {
         try {
-            const result = message.type === 'chunk' ? redactor.push(message.bytes, message.verdicts) : redactor.finish(message.verdicts);
+            const result = message.type === 'chunk' ? redactor.push(message.bytes) : redactor.finish();
             // The stored bytes move to the main thread rather than being copied (see chunks.ts join()).
             port.postMessage({ ok: true, result }, [result.bytes.buffer]);
             if (message.type === 'end')
-                input.close();
+                port.close();
         }
         catch (error) {
             port.postMessage(failureReply(error));
-        }
-    });
-}
-/** The verdict thread: cuts the lines and passes each chunk on to the redaction thread with their verdicts. */
-function serveVerdicts(port, next, options) {
-    let computer;
-    let failed = false;
-    const fail = (error) => {
-        failed = true;
-        const reply = failureReply(error);
-        next.postMessage({ type: 'failed', error: reply.error, ...(reply.code ? { code: reply.code } : {}) });
-    };
-    try {
-        computer = createChunkRedactor(options);
-    }
-    catch (error) {
-        fail(error);
-        return;
-    }
-    port.on('message', (message) => {
-        if (failed || message.type === 'failed')
-            return;
-        try {
-            if (message.type === 'chunk') {
-                // Nothing of the chunk is kept here (an unfinished line is copied), so it moves on as it came.
-                const verdicts = computer.push(message.bytes).verdicts;
-                next.postMessage({ type: 'chunk', bytes: message.bytes, verdicts }, [
-                    message.bytes.buffer,
-                    verdicts.buffer,
-                ]);
-            }
-            else {
-                const verdicts = computer.finish().verdicts;
-                next.postMessage({ type: 'end', verdicts }, [verdicts.buffer]);
-                port.close();
-            }
-        }
-        catch (error) {
-            fail(error);
         }
     });
 }
@@ -31937,38 +31843,11 @@ async function redactFile(options) {
         await deliver(redactor.finish());
         return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
     }
-    // Both digests are taken on this thread: the redaction thread is the busier one, while this one only
-    // reads, parses what comes back and writes.
-    const sourceHash = (0,external_node_crypto_.createHash)('sha256');
-    const storedHash = (0,external_node_crypto_.createHash)('sha256');
     // The worker keeps only the lines it holds back; a small heap keeps the action's memory bounded.
-    const limits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 };
-    // A JSON transcript's redaction is shared by two threads: the rules' verdict on each line depends on
-    // the line alone and is worked out on a thread ahead; the rest depends on the stream so far (values
-    // learned, streamed records held) and runs on the redaction thread. Chunks go through both in turn.
-    const split = options.redaction.kind === 'json';
-    const channel = split ? new external_node_worker_threads_.MessageChannel() : null;
-    const verdictWorker = channel
-        ? new external_node_worker_threads_.Worker(options.workerEntry, {
-            workerData: {
-                role: VERDICT_ROLE,
-                options: { ...options.redaction, digests: false, verdicts: 'compute' },
-                port: channel.port1,
-            },
-            transferList: [channel.port1],
-            resourceLimits: limits,
-        })
-        : null;
     const worker = new external_node_worker_threads_.Worker(options.workerEntry, {
-        workerData: {
-            role: ROLE,
-            options: { ...options.redaction, digests: false, ...(channel ? { verdicts: 'take' } : {}) },
-            ...(channel ? { port: channel.port2 } : {}),
-        },
-        ...(channel ? { transferList: [channel.port2] } : {}),
-        resourceLimits: limits,
+        workerData: { role: ROLE, options: options.redaction },
+        resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128 },
     });
-    const first = verdictWorker ?? worker;
     const replies = [];
     let wake = null;
     let failure = null;
@@ -31983,10 +31862,6 @@ async function redactFile(options) {
     worker.on('exit', (code) => {
         if (code !== 0 && !failure)
             failure = new Error(`redaction worker exited with code ${code}`);
-        wake?.();
-    });
-    verdictWorker?.on('error', (error) => {
-        failure = error;
         wake?.();
     });
     let inFlight = 0;
@@ -32004,30 +31879,28 @@ async function redactFile(options) {
                 throw new errors/* ConfigError */.xL(reply.code, reply.error);
             throw new Error(reply.error);
         }
-        storedHash.update(reply.result.bytes);
         await deliver(reply.result);
     };
     try {
         for await (const chunk of (0,external_node_fs_.createReadStream)(options.file, { highWaterMark: CHUNK_BYTES })) {
             total += chunk.length;
-            sourceHash.update(chunk);
-            // Not needed here after this (hashed just above), so the bytes move instead of being copied.
+            // Not needed here after this (the worker hashes it), so the bytes move instead of being copied.
             const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
             const bytes = owned ? chunk : Uint8Array.prototype.slice.call(chunk);
-            first.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
+            worker.postMessage({ type: 'chunk', bytes }, [bytes.buffer]);
             inFlight += 1;
             if (inFlight >= IN_FLIGHT)
                 await next();
         }
-        first.postMessage({ type: 'end' });
+        worker.postMessage({ type: 'end' });
         inFlight += 1;
         while (inFlight > 0)
             await next();
     }
     finally {
-        await Promise.all([worker.terminate(), verdictWorker?.terminate()]);
+        await worker.terminate();
     }
-    return { bytes: total, sha256: sourceHash.digest('hex'), storedSha256: storedHash.digest('hex') };
+    return { bytes: total, sha256: digests.source, storedSha256: digests.stored };
 }
 
 
@@ -32128,7 +32001,7 @@ function formatError(value) {
 /* harmony export */   We: () => (/* binding */ gateReport),
 /* harmony export */   Z_: () => (/* binding */ reportPolicy)
 /* harmony export */ });
-/* unused harmony exports GATE_REPORT_SCHEMA_ID, RUN_TIME_FIELDS, reportDigest, reportDigestMatches, policySource */
+/* unused harmony exports GATE_REPORT_SCHEMA_ID, policySource */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -32172,52 +32045,14 @@ function gateReport(fields) {
     };
 }
 /**
- * Envelope members that say when the run happened, not what it found. `report-digest` leaves them out,
- * so the same inputs give the same digest on every run (a router or an audit record comparing two runs
- * compares what they judged); the file keeps them for people.
- */
-const RUN_TIME_FIELDS = ['startedAt', 'finishedAt'];
-/** Each top-level member of a report as canonical JSON (RFC 8785), in canonical (UTF-16 code unit) order. */
-function canonicalMembers(report) {
-    return Object.entries(report)
-        .filter(([, value]) => value !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, value]) => [key, `${JSON.stringify(key)}:${(0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(value)}`]);
-}
-const joinMembers = (members) => `{${members.map(([, text]) => text).join(',')}}`;
-const withoutRunTimes = (members) => members.filter(([key]) => !RUN_TIME_FIELDS.includes(key));
-/**
- * `report-digest`: `sha256:<hex>` of the report's canonical JSON without its run times
- * (RUN_TIME_FIELDS). Anyone can recompute it from the parsed report file.
- */
-function reportDigest(report) {
-    return bytesDigest(joinMembers(withoutRunTimes(canonicalMembers(report))));
-}
-/**
- * True when `digest` binds the report file `bytes`: it is the report's digest (above), or the digest
- * of the bytes themselves, as reports written before run times were left out were bound.
- */
-function reportDigestMatches(bytes, digest) {
-    if (bytesDigest(bytes) === digest)
-        return true;
-    let value;
-    try {
-        value = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    }
-    catch {
-        return false;
-    }
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && reportDigest(value) === digest;
-}
-/**
- * Writes a report as canonical JSON (RFC 8785) and returns its path and `report-digest` (the canonical
- * JSON without the run times): anyone can recompute the digest from the bytes or the parsed object.
+ * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
+ * report: anyone can recompute it from the bytes or from the parsed object.
  */
 function writeGateReport(file, report) {
-    const members = canonicalMembers(report);
+    const text = (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(report);
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file), { recursive: true });
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, joinMembers(members));
-    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(joinMembers(withoutRunTimes(members))) };
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file, text);
+    return { path: file, digest: (0,_digest_index_js__WEBPACK_IMPORTED_MODULE_2__/* .bytesDigest */ .G2)(text) };
 }
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 function normaliseSha256(digest) {
@@ -39446,7 +39281,7 @@ function createMatcher(options) {
             skips[r] = 16;
         return slices;
     }
-    function rawHits(learned, text, candidates, skipLearned = false) {
+    function rawHits(learned, text, candidates) {
         const hits = [];
         for (const r of candidates ?? ruleCandidates(index.candidates(text))) {
             const rule = rules[r];
@@ -39457,25 +39292,17 @@ function createMatcher(options) {
         for (const v of rawValues)
             for (let i = text.indexOf(v); i >= 0; i = text.indexOf(v, i + v.length))
                 hits.push({ ruleId: 'explicit-value', start: i, end: i + v.length });
-        if (learned.size && !skipLearned)
+        if (learned.size)
             hits.push(...learned.hits(text));
         return hits;
     }
-    function ruleHits(text, candidates) {
-        const hits = [];
-        for (const r of candidates) {
-            const rule = rules[r];
-            runRule(rule, text, hits, rule.id !== 'private-key-block' && rule.id !== 'url-credentials', slicesFor(r, text));
-        }
-        return hits;
-    }
     const holdsValue = (learned, text, bytes) => rawValues.some((v) => text.includes(v)) || learned.holds(text, bytes);
-    function mayHoldSecret(learned, text, skipLearned = false) {
+    function mayHoldSecret(learned, text) {
         if (custom.length)
             return true;
         if (ruleCandidates(index.candidates(text)).length)
             return true;
-        return skipLearned ? rawValues.some((v) => text.includes(v)) : holdsValue(learned, text);
+        return holdsValue(learned, text);
     }
     function toFindings(text, spans, secretOf) {
         if (!spans.length)
@@ -39492,9 +39319,8 @@ function createMatcher(options) {
     function forStream() {
         const learned = new learned_values/* LearnedValues */.k(spell, maskSpellings);
         return {
-            ruleHits,
-            rawHits: (text, candidates, skipLearned) => rawHits(learned, text, candidates, skipLearned),
-            mayHoldSecret: (text, skipLearned) => mayHoldSecret(learned, text, skipLearned),
+            rawHits: (text, candidates) => rawHits(learned, text, candidates),
+            mayHoldSecret: (text) => mayHoldSecret(learned, text),
             candidates: (text) => index.candidates(text),
             candidatesInBytes: (bytes) => index.candidatesInBytes(bytes),
             ruleCandidates,
@@ -39505,9 +39331,6 @@ function createMatcher(options) {
             holdsValue: (text, bytes) => holdsValue(learned, text, bytes),
             learn: (ruleId, secret) => ruleId !== 'explicit-value' && learned.add(ruleId, secret),
             learnedHits: (text) => learned.hits(text),
-            learnedPlainInJson: () => learned.plainInJson(),
-            learnedIn: (text) => learned.presentIn(text),
-            learnedHitsAmong: (text, among) => learned.hits(text, among),
             learnedSpellings: () => learned.list().map((s) => ({ ...s, fingerprint: fingerprint(s.ruleId, s.text) })),
             forStream,
             toFindings,
@@ -39532,24 +39355,6 @@ function firstLiteralEndingAfter(literals, pos) {
             hi = mid;
     }
     return lo;
-}
-/**
- * What a JSON line's rules say, worked out ahead of the stream (it depends on the line alone), as bit
- * flags: the keyword pass's markers, whether any rule had a keyword in it, and whether a rule matched
- * the line as isClean reads it (`RuleHit`) or, for a line with escaped backslashes, decoded once more.
- */
-const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16 };
-/**
- * Escapes that can spell a character of a learned value (printable ASCII) other than the standard
- * spellings of a quote and a backslash: `\/` and `\u0021`–`\u007e` (a superset: `\\u0041` matches too).
- */
-const SPELLING_ESCAPE = /\\(?:\/|u00(?:2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e]))/i;
-/**
- * True when no string literal of `raw`, decoded, can hold a learned value: `raw` holds none itself and
- * no escape in it can spell one (see LearnedValues.plainInJson). Then literals need no learned search.
- */
-function learnedAbsent(matcher, raw) {
-    return matcher.learnedPlainInJson() && !SPELLING_ESCAPE.test(raw) && !matcher.holdsValue(raw);
 }
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~]/;
 /** What JSON text holds outside its strings besides values: whitespace and punctuation. */
@@ -39672,16 +39477,13 @@ function createJsonRedaction(matcher) {
         // Decoding cannot create a keyword unless an escape spells a letter or slash (`\u0041`, `\/`).
         const full = mayHoldSecret(raw) || /\\[u/]/.test(raw);
         if (full) {
-            // One learned-value search of the line answers for all its literals when it can (each literal
-            // searched alone was most of the cost of a line with a finding).
-            const skipLearned = learnedAbsent(matcher, raw);
             for (const lit of literals) {
                 const d = (0,json_literals/* decodeLiteral */.kK)(lit);
                 if (d === null || d.length < 8)
                     continue;
-                if (!mayHoldSecret(d, skipLearned))
+                if (!mayHoldSecret(d))
                     continue;
-                for (const h of rawHits(d, undefined, skipLearned))
+                for (const h of rawHits(d))
                     lit.spans.push(h);
             }
             // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
@@ -39747,83 +39549,43 @@ function createJsonRedaction(matcher) {
                 f.line = lineNumber;
         return { text: out, findings };
     }
-    /**
-     * The part of isClean that depends on the line alone (the rules), for another thread to work out
-     * ahead (see LineVerdict); the part that depends on the stream so far (learned values) stays.
-     */
-    function verdict(line, bytes) {
-        const found = bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line);
-        let flags = 0;
-        if (found.includes(matcher.deltaMarker))
-            flags |= LineVerdict.Delta;
+    function isClean(line, found, bytes) {
         let candidates = ruleCandidates(found);
         let view = line;
+        // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
         if (found.includes(matcher.escapeMarker)) {
-            flags |= LineVerdict.Escape;
             view = (0,json_literals/* jsonView */.Wl)(line);
             candidates = ruleCandidates(matcher.candidates(view));
         }
-        if (candidates.length > 0)
-            flags |= LineVerdict.Candidates;
-        if (candidates.length > 0 && matcher.ruleHits(view, candidates).length > 0)
-            flags |= LineVerdict.RuleHit;
-        else if (view === line && line.includes('\\\\') && matcher.ruleHits((0,json_literals/* jsonView */.Wl)(line), ruleCandidates(found)).length > 0)
-            flags |= LineVerdict.DecodedRuleHit;
-        return flags;
-    }
-    function isClean(line, found, bytes, ahead) {
-        // With a verdict worked out ahead, the rules have run already: only the rest of rawHits (user
-        // patterns, mask and learned values) runs here, with no rule candidates. rawHits is the union of
-        // the two, so the answer is the same.
-        let candidates = ahead === undefined ? ruleCandidates(found) : [];
-        let view = line;
-        // A `\u0067hp_` or `\/` escape can spell a keyword or token the raw pass cannot see.
-        if (ahead === undefined ? found.includes(matcher.escapeMarker) : (ahead & LineVerdict.Escape) !== 0) {
-            view = (0,json_literals/* jsonView */.Wl)(line);
-            if (ahead === undefined)
-                candidates = ruleCandidates(matcher.candidates(view));
-        }
-        const anyCandidate = ahead === undefined ? candidates.length > 0 : (ahead & LineVerdict.Candidates) !== 0;
         // Asked first, with the line's bytes, so the learned-value search below reuses this pass instead
         // of copying the line to bytes again.
         const holds = matcher.holdsValue(line, bytes);
-        if (!anyCandidate && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view)))
+        if (candidates.length === 0 && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view)))
             return true;
-        if ((ahead !== undefined && (ahead & LineVerdict.RuleHit) !== 0) || rawHits(view, candidates).length > 0)
+        if (rawHits(view, candidates).length > 0)
             return false;
         // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
         // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
         // such a line once decoded too.
-        if (view === line && line.includes('\\\\')) {
-            if (ahead !== undefined && (ahead & LineVerdict.DecodedRuleHit) !== 0)
-                return false;
-            return rawHits((0,json_literals/* jsonView */.Wl)(line), ahead === undefined ? ruleCandidates(found) : []).length === 0;
-        }
+        if (view === line && line.includes('\\\\'))
+            return rawHits((0,json_literals/* jsonView */.Wl)(line), ruleCandidates(found)).length === 0;
         return true;
     }
     function addLearned(state) {
-        // One search of the whole text instead of one a literal, when it can answer for them all (see
-        // LearnedValues.plainInJson): a text without a learned spelling then holds none in its literals.
-        if (learnedAbsent(matcher, state.raw))
-            return;
-        // When no escape can spell a learned value, a literal holds only spellings the whole text holds:
-        // those are looked for in each literal directly, without an automaton pass a literal.
-        const among = matcher.learnedPlainInJson() && !SPELLING_ESCAPE.test(state.raw) ? matcher.learnedIn(state.raw) : undefined;
         for (const lit of state.literals) {
             const d = (0,json_literals/* decodeLiteral */.kK)(lit);
             if (d !== null)
-                for (const h of among ? matcher.learnedHitsAmong(d, among) : matcher.learnedHits(d))
+                for (const h of matcher.learnedHits(d))
                     lit.spans.push(h);
         }
         for (const h of matcher.learnedHits(state.raw))
             if (withinOneMember(state.literals, state.raw, h))
                 distribute(state, h);
     }
-    return { analyseJson, renderJson, isClean, verdict, addLearned };
+    return { analyseJson, renderJson, isClean, addLearned };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/line-redactors.ts
-
 
 
 
@@ -39944,18 +39706,17 @@ function createJsonLineRedactor(matcher, json) {
     }
     const cleanState = (line) => ({ raw: line, literals: [], rawSpans: [], spills: [] });
     return {
-        push(line, bytes, ahead) {
+        push(line, bytes) {
             lineNo += 1;
-            // With a verdict worked out ahead (LineVerdict), the keyword pass ran there.
-            const found = ahead === undefined ? (bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line)) : null;
-            const stream = found ? found.includes(matcher.deltaMarker) : (ahead & LineVerdict.Delta) !== 0;
+            const found = bytes ? matcher.candidatesInBytes(bytes) : matcher.candidates(line);
+            const stream = found.includes(matcher.deltaMarker);
             if (stream || held.length > 0) {
-                const clean = !stream && isClean(line, found, bytes, ahead);
+                const clean = !stream && isClean(line, found, bytes);
                 hold({ state: clean ? cleanState(line) : analyseJson(line), lineNo, clean, chars: line.length }, stream);
                 return heldChars > STREAM_HOLD_CHARS || held.length > STREAM_HOLD_LINES ? settle(true) : [];
             }
             // A clean line has no finding, so nothing is learned from it and it is rendered once, as it is.
-            if (isClean(line, found, bytes, ahead))
+            if (isClean(line, found, bytes))
                 return [renderJson(cleanState(line), lineNo)];
             return render([{ state: analyseJson(line), lineNo, clean: false, chars: line.length }]);
         },
@@ -40085,10 +39846,7 @@ function createSecretEngine(options) {
         redaction.addLearned(state);
         return redaction.renderJson(state);
     }
-    // One matcher for the verdicts: they depend on the rules alone, never on what a stream learned.
-    let verdicts;
     return {
-        lineVerdict: (line, bytes) => (verdicts ??= createJsonRedaction(matcher.forStream())).verdict(line, bytes),
         scan,
         redact,
         redactJson,
@@ -40122,7 +39880,6 @@ function createSecretEngine(options) {
 /* harmony export */   mY: () => (/* binding */ edgeChar),
 /* harmony export */   wm: () => (/* binding */ lexLiterals)
 /* harmony export */ });
-/* unused harmony export jsonViewByRegex */
 /**
  * JSON string literals inside a line of JSON text: finding them, decoding them, and mapping offsets
  * between a literal's raw text and its decoded value.
@@ -40177,54 +39934,8 @@ function rawToDecoded(map, rawOffset, roundUp) {
 }
 const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
 const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-/** The value of a hexadecimal digit's character code, or -1. */
-function hexValue(c) {
-    if (c >= 48 && c <= 57)
-        return c - 48;
-    const lower = c | 32;
-    return lower >= 97 && lower <= 102 ? lower - 87 : -1;
-}
-/**
- * A JSON text with every string escape decoded in place: what the text says, for scanning only.
- * The same as `text.replace(JSON_ESCAPE, …)` (jsonViewByRegex, kept for the tests), as a loop: a
- * tool result holds an escape every few dozen characters, and a callback for each cost a twelfth
- * of the redaction thread.
- */
+/** A JSON text with every string escape decoded in place: what the text says, for scanning only. */
 function jsonView(text) {
-    let at = text.indexOf('\\');
-    if (at < 0)
-        return text;
-    let out = '';
-    let from = 0;
-    const n = text.length;
-    while (at >= 0 && at + 1 < n) {
-        const ch = text.charCodeAt(at + 1);
-        let decoded;
-        let next = at + 2;
-        if (ch === 117 /* u */ && at + 5 < n) {
-            const a = hexValue(text.charCodeAt(at + 2));
-            const b = hexValue(text.charCodeAt(at + 3));
-            const c = hexValue(text.charCodeAt(at + 4));
-            const d = hexValue(text.charCodeAt(at + 5));
-            if ((a | b | c | d) >= 0) {
-                decoded = String.fromCharCode((a << 12) | (b << 8) | (c << 4) | d);
-                next = at + 6;
-            }
-            else
-                decoded = 'u';
-        }
-        else {
-            const single = text[at + 1];
-            decoded = SIMPLE_ESCAPES[single] ?? single;
-        }
-        out += text.slice(from, at) + decoded;
-        from = next;
-        at = text.indexOf('\\', next);
-    }
-    return from === 0 ? text : out + text.slice(from);
-}
-/** jsonView as one regular-expression replacement: the reference the loop is tested against. */
-function jsonViewByRegex(text) {
     return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
 }
 /**
@@ -40401,28 +40112,21 @@ class KeywordIndex {
             throw new Error(`keywords use ${classCount} distinct characters; at most ${COLUMNS} fit`);
         // Padded to 64 columns so the JavaScript loop and the wasm scanner share one table layout.
         this.classCount = COLUMNS;
-        // Trie over classes, then breadth-first failure links folded into a full transition table. Flat
-        // typed arrays throughout: the learned values (learned-values.ts) build automata of thousands of
-        // states again and again while a transcript streams, and an array per state made that a tenth of
-        // the redaction thread's time.
+        // Trie over classes, then breadth-first failure links folded into a full transition table.
         const columns = COLUMNS;
-        let bound = 1;
-        for (const keywords of keywordsByRule)
-            for (const kw of keywords)
-                bound += kw.length;
-        const children = new Int32Array(bound * classCount).fill(-1);
+        const children = [new Int32Array(columns).fill(-1)];
         const out = [[]];
-        let n = 1;
         keywordsByRule.forEach((keywords, rule) => {
             for (const kw of keywords) {
                 let s = 0;
                 for (const ch of kw.toLowerCase()) {
                     const k = this.classes[ch.charCodeAt(0)];
-                    let next = children[s * classCount + k];
+                    let next = children[s][k];
                     if (next < 0) {
-                        next = n++;
+                        next = children.length;
+                        children.push(new Int32Array(columns).fill(-1));
                         out.push([]);
-                        children[s * classCount + k] = next;
+                        children[s][k] = next;
                     }
                     s = next;
                 }
@@ -40430,49 +40134,38 @@ class KeywordIndex {
                     out[s].push(rule);
             }
         });
+        const n = children.length;
         if (n >= OUTPUT)
             throw new Error(`keyword automaton has ${n} states; at most ${OUTPUT - 1} fit`);
         const table = new Uint16Array(n * columns);
         const fail = new Int32Array(n);
-        const queue = new Int32Array(n);
-        let tail = 0;
+        const queue = [];
         for (let k = 1; k < classCount; k++) {
-            const next = children[k];
+            const next = children[0][k];
             if (next >= 0) {
                 table[k] = next;
-                queue[tail++] = next;
+                queue.push(next);
             }
         }
-        for (let qi = 0; qi < tail; qi++) {
+        for (let qi = 0; qi < queue.length; qi++) {
             const s = queue[qi];
-            const inherited = out[fail[s]];
-            if (inherited.length) {
-                const own = out[s];
-                for (const r of inherited)
-                    if (!own.includes(r))
-                        own.push(r);
-            }
-            const row = s * columns;
-            const failRow = fail[s] * columns;
-            const childRow = s * classCount;
+            for (const r of out[fail[s]])
+                if (!out[s].includes(r))
+                    out[s].push(r);
             for (let k = 1; k < classCount; k++) {
-                const next = children[childRow + k];
+                const next = children[s][k];
                 if (next >= 0) {
-                    fail[next] = table[failRow + k];
-                    table[row + k] = next;
-                    queue[tail++] = next;
+                    fail[next] = table[fail[s] * columns + k];
+                    table[s * columns + k] = next;
+                    queue.push(next);
                 }
                 else {
-                    table[row + k] = table[failRow + k];
+                    table[s * columns + k] = table[fail[s] * columns + k];
                 }
             }
         }
-        const ends = new Uint8Array(n);
-        for (let st = 0; st < n; st++)
-            if (out[st].length)
-                ends[st] = 1;
         for (let i = 0; i < table.length; i++)
-            if (ends[table[i]])
+            if (out[table[i]].length)
                 table[i] = table[i] | OUTPUT;
         this.table = table;
         this.outputs = out.map((rules) => (rules.length ? Int32Array.from(rules) : null));
@@ -40517,20 +40210,6 @@ class KeywordIndex {
         return found;
     }
     wasm;
-    // Views of the wasm memory, made again only when it grows: a view a call was most of the garbage a
-    // line made, and this runs several times a line.
-    bytesView = null;
-    wordsView = null;
-    memoryBytes(wasm) {
-        if (!this.bytesView || this.bytesView.buffer !== wasm.memory.buffer)
-            this.bytesView = new Uint8Array(wasm.memory.buffer);
-        return this.bytesView;
-    }
-    memoryWords(wasm) {
-        if (!this.wordsView || this.wordsView.buffer !== wasm.memory.buffer)
-            this.wordsView = new Int32Array(wasm.memory.buffer);
-        return this.wordsView;
-    }
     wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0 };
     scanner(minInput) {
         if (this.wasm === undefined) {
@@ -40569,7 +40248,7 @@ class KeywordIndex {
         const wasm = length >= 256 ? this.scanner(length) : null;
         if (wasm) {
             const layout = this.wasmLayout;
-            this.memoryBytes(wasm).set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), layout.input);
+            new Uint8Array(wasm.memory.buffer, layout.input, length).set(bytes.subarray(start, end));
             let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap);
             if (hits > layout.outCap) {
                 // More keyword ends than room: make room for all and scan again (rare: a line of keywords).
@@ -40582,10 +40261,9 @@ class KeywordIndex {
             }
             const gen = ++this.generation;
             const found = [];
-            const words = this.memoryWords(this.wasm);
-            const base = layout.out >> 2;
+            const pairs = new Int32Array(this.wasm.memory.buffer, layout.out, hits * 2);
             for (let h = 0; h < hits; h++)
-                this.collect(words[base + h * 2 + 1], gen, found);
+                this.collect(pairs[h * 2 + 1], gen, found);
             return found;
         }
         return this.candidatesInBytesJs(bytes, start, end);
@@ -40632,19 +40310,13 @@ class KeywordIndex {
 const LEARNABLE = /^[\x21-\x7e]{8,1024}$/;
 /** Markers we write and placeholders other sanitisers write are never secrets themselves. */
 const SANITISED = /REDACTED/;
-/** Bounds the filter's lists and the cost of a line (each spelling adds at most five grams). */
+/** Bounds the automaton (16 states a spelling, under the index's 32,767) and the cost of a line. */
 const MAX_SPELLINGS = 2000;
+/** Up to this many spellings are looked for one by one (native search); more go through an automaton. */
+const DIRECT_SEARCH = 8;
 const ANCHOR = /[A-Za-z0-9]{4,}/g;
-const ANCHOR_LENGTH = 8;
-/**
- * A spelling whose anchor is at least this long is found through the gram filter (see GramFilter):
- * any occurrence of the anchor covers GRAM_STRIDE consecutive start positions of its four-byte grams.
- */
-const FILTERED_ANCHOR = 7;
-const GRAM_STRIDE = 4;
-/** The filter's bitmap: 2^18 bits (32 KiB) keeps a few percent of its bits set at MAX_SPELLINGS. */
-const BITMAP_BITS = 18;
-/** The longest run of letters and digits in `s`, at most ANCHOR_LENGTH long: what the filter looks for. */
+const ANCHOR_LENGTH = 16;
+/** The longest run of letters and digits in `s`, at most ANCHOR_LENGTH long: what the automaton looks for. */
 function anchorOf(s) {
     let best = '';
     for (const m of s.matchAll(ANCHOR))
@@ -40652,86 +40324,32 @@ function anchorOf(s) {
             best = m[0];
     return best ? best.slice(0, ANCHOR_LENGTH) : null;
 }
-/** The four bytes of `s` from `at` as one little-endian 32-bit word (what a Uint32Array reads). */
-const gramAt = (s, at) => (s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24)) >>> 0;
-const slot = (word) => Math.imul(word, 0x9e3779b1) >>> (32 - BITMAP_BITS);
 /**
- * Finds which anchors (ASCII runs of 7 or 8 letters and digits) may occur in bytes by reading only one
- * aligned 32-bit word in four. An anchor of length L occurring at s holds the grams starting at s..s+L-4,
- * at least four consecutive positions, so one of them is a multiple of four: every gram of every anchor
- * is in the filter, and each word read is looked up in it (a bitmap first, then the exact word). A new
- * value is added in place, so nothing is ever rebuilt, and a line costs a quarter of a pass over it in
- * plain loads: the automata this replaces made two wasm passes a line plus rebuilds, most of the
- * redaction thread's time on a transcript that keeps yielding secrets.
- */
-class GramFilter {
-    bitmap = new Int32Array(1 << (BITMAP_BITS - 5));
-    grams = new Map();
-    seen = [];
-    stamp = 0;
-    add(anchor, member) {
-        for (let at = 0; at + 4 <= anchor.length; at++) {
-            const word = gramAt(anchor, at);
-            const h = slot(word);
-            this.bitmap[h >>> 5] |= 1 << (h & 31);
-            const list = this.grams.get(word);
-            if (!list)
-                this.grams.set(word, [member]);
-            else if (!list.includes(member))
-                list.push(member);
-        }
-    }
-    /** The members whose anchor may occur in `bytes` (each once; a superset, checked by the caller). */
-    candidates(bytes, out) {
-        if (bytes.length < FILTERED_ANCHOR)
-            return;
-        this.stamp += 1;
-        const stamp = this.stamp;
-        // Aligned words of the underlying buffer: the first whole word at or after the start, the last
-        // that ends at or before the end.
-        const base = bytes.byteOffset;
-        const first = (base + 3) >>> 2;
-        const last = (base + bytes.length) >>> 2;
-        const words = new Uint32Array(bytes.buffer, 0, last);
-        const bitmap = this.bitmap;
-        for (let i = first; i < last; i++) {
-            const word = words[i];
-            const h = Math.imul(word, 0x9e3779b1) >>> (32 - BITMAP_BITS);
-            if ((bitmap[h >>> 5] & (1 << (h & 31))) === 0)
-                continue;
-            const list = this.grams.get(word);
-            if (!list)
-                continue;
-            for (const m of list) {
-                if (this.seen[m] === stamp)
-                    continue;
-                this.seen[m] = stamp;
-                out.push(m);
-            }
-        }
-    }
-}
-/**
- * Spellings with an anchor of 7 or 8 letters and digits (nearly every token, key and password) are
- * looked for through a gram filter over the line's bytes; the others, one by one.
+ * Spellings are looked for through two automata over their anchors and a short list searched one by
+ * one. New spellings wait in the list; past DIRECT_SEARCH they are built into the small automaton
+ * (`recent`), and once that holds as many as the large one (`base`), the two are built into one. A
+ * transcript that keeps yielding new secrets (a credential every few records) then costs a rebuild of
+ * the large automaton only each time it doubles, and every line at most two automaton passes: rebuilding
+ * one automaton of everything every few lines made such a transcript four times slower.
  */
 class LearnedValues {
     spell;
     exclude;
     known = new Set();
     spellings = [];
-    filter = new GramFilter();
-    filtered = 0;
-    /** Spellings without a long enough anchor: always searched one by one. */
-    direct = [];
+    base = null;
+    recent = null;
+    /** Spellings with an anchor in neither automaton yet, searched one by one. */
+    pending = [];
+    /** Spellings without an anchor (no run of four letters or digits): always searched one by one. */
+    unanchored = [];
+    anchors = [];
     /**
      * The last text looked at and what it held: one line is asked about two or three times in a row
-     * (is it clean, where are the hits, the learned pass), and each ask would be a pass.
+     * (is it clean, where are the hits, the learned pass), and each ask would be an automaton pass.
      */
     lastText;
     lastFound = [];
-    /** Some value learned holds a quote or a backslash, which JSON escapes (see plainInJson). */
-    escaped = false;
     /** `exclude`: spellings already searched for (the mask values). */
     constructor(spell, exclude) {
         this.spell = spell;
@@ -40758,8 +40376,6 @@ class LearnedValues {
         if (this.spellings.length >= MAX_SPELLINGS)
             return false;
         this.known.add(value);
-        if (/["\\]/.test(value))
-            this.escaped = true;
         for (const text of new Set(this.spell(value)))
             if (!this.exclude.has(text))
                 this.push({ ruleId, text });
@@ -40770,12 +40386,27 @@ class LearnedValues {
         const i = this.spellings.length;
         this.spellings.push(spelling);
         const anchor = anchorOf(spelling.text);
-        if (anchor && anchor.length >= FILTERED_ANCHOR) {
-            this.filter.add(anchor, i);
-            this.filtered += 1;
+        this.anchors.push(anchor);
+        if (anchor)
+            this.pending.push(i);
+        else
+            this.unanchored.push(i);
+    }
+    level(members) {
+        return { index: new _keyword_index_js__WEBPACK_IMPORTED_MODULE_0__/* .KeywordIndex */ .e(members.map((i) => [this.anchors[i]])), members };
+    }
+    /** Moves waiting spellings into the automata once there are more than a few (see the class comment). */
+    settle() {
+        if (this.pending.length <= DIRECT_SEARCH)
+            return;
+        const recent = [...(this.recent?.members ?? []), ...this.pending];
+        this.pending = [];
+        if (recent.length >= (this.base?.members.length ?? 0)) {
+            this.base = this.level([...(this.base?.members ?? []), ...recent]);
+            this.recent = null;
         }
         else
-            this.direct.push(i);
+            this.recent = this.level(recent);
     }
     /** The spellings that occur in `text` (`bytes`: its UTF-8 bytes, when the caller has them). */
     present(text, bytes) {
@@ -40790,56 +40421,50 @@ class LearnedValues {
     }
     search(text, bytes) {
         const out = [];
-        if (this.filtered > 0) {
-            // The filter reads bytes: a text is given to it as Latin-1. A character above U+00FF becomes
-            // some byte, which can only add candidates (each is checked in the text below); the anchors are
-            // ASCII, and ASCII characters keep their bytes, so none is missed.
-            const scanned = bytes ?? Buffer.from(text, 'latin1');
-            const found = [];
-            this.filter.candidates(scanned, found);
-            for (const k of found.sort((a, b) => a - b)) {
-                const s = this.spellings[k];
+        this.settle();
+        // The automata run fastest over bytes (wasm): a long text is given to them as Latin-1. A character
+        // above U+00FF becomes some byte, which can only add candidates (each is checked in the text
+        // below); the anchors are ASCII, and ASCII characters keep their bytes, so none is missed.
+        const scanned = bytes ?? (text.length >= 256 && (this.base || this.recent) ? Buffer.from(text, 'latin1') : undefined);
+        for (const level of [this.base, this.recent]) {
+            if (!level)
+                continue;
+            for (const k of scanned ? level.index.candidatesInBytes(scanned) : level.index.candidates(text)) {
+                const s = this.spellings[level.members[k]];
                 if (text.includes(s.text))
                     out.push(s);
             }
         }
-        for (const i of this.direct)
+        for (const i of this.unanchored)
+            if (text.includes(this.spellings[i].text))
+                out.push(this.spellings[i]);
+        for (const i of this.pending)
             if (text.includes(this.spellings[i].text))
                 out.push(this.spellings[i]);
         return out;
     }
     /**
      * False when no learned spelling can occur in these bytes (a line read one character per byte): the
-     * filter's pass over bytes, before anything is decoded. True means: look with holds().
+     * automata's pass over bytes, before anything is decoded. True means: look with holds().
      */
     mayHoldBytes(bytes) {
         if (this.spellings.length === 0)
             return false;
-        if (this.direct.length > 0)
+        this.settle();
+        if (this.unanchored.length > 0 || this.pending.length > 0)
             return true;
-        const found = [];
-        this.filter.candidates(bytes, found);
-        return found.length > 0;
-    }
-    /**
-     * True when no value learned holds a quote or a backslash. Then a JSON text without `\u` or `\/`
-     * escapes whose string literals, decoded, hold a learned spelling also holds it itself: JSON encodes
-     * character by character, and encodes each of these values' characters as itself.
-     */
-    plainInJson() {
-        return !this.escaped;
+        for (const level of [this.base, this.recent])
+            if (level && level.index.candidatesInBytes(bytes).length > 0)
+                return true;
+        return false;
     }
     holds(text, bytes) {
         return this.present(text, bytes).length > 0;
     }
-    /** The learned spellings that occur in `text`. */
-    presentIn(text) {
-        return this.present(text);
-    }
-    /** Every occurrence of every learned value in `text`; `among`: only of these spellings (the caller knows no other occurs). */
-    hits(text, among) {
+    /** Every occurrence of every learned value in `text`. */
+    hits(text) {
         const hits = [];
-        for (const s of among ?? this.present(text))
+        for (const s of this.present(text))
             for (let i = text.indexOf(s.text); i >= 0; i = text.indexOf(s.text, i + s.text.length))
                 hits.push({ ruleId: s.ruleId, start: i, end: i + s.text.length });
         return hits;
@@ -41461,12 +41086,11 @@ function truncateBytes(text, maxBytes = MAX_ARGUMENT_BYTES) {
 function detached(text) {
     return Buffer.from(text, 'utf8').toString('utf8');
 }
-/** The first `max` characters (UTF-16 units) of a text, one fewer where the cut would split a surrogate pair. */
 function truncateText(text, max = MAX_ENTRY_TEXT) {
     if (text.length <= max)
         return text;
-    const cut = /[\ud800-\udbff]/.test(text[max - 1]) && /[\udc00-\udfff]/.test(text[max]) ? max - 1 : max;
-    return `${text.slice(0, cut)}… [truncated ${text.length - cut} chars]`;
+    const omitted = text.length - max;
+    return `${text.slice(0, max)}… [truncated ${omitted} chars]`;
 }
 function safeJson(value) {
     try {
@@ -41593,9 +41217,6 @@ class TranscriptSummaryBuilder {
     onToolCall;
     /** Turns a string read from the transcript into text (see TranscriptReaderOptions.byteText). */
     text;
-    byteText;
-    /** Conversation entries whose text say() decoded already (byteText): finish() must not decode them again. */
-    decodedEntries = new WeakSet();
     /** Totals summed from per-response usage. */
     summed = {
         inputTokens: 0,
@@ -41613,7 +41234,6 @@ class TranscriptSummaryBuilder {
         this.format = format;
         this.agent = agent;
         this.onToolCall = options?.onToolCall;
-        this.byteText = options?.byteText === true;
         this.text = options?.byteText ? (value) => (isAsciiText(value) ? value : textOfBytes(value)) : (value) => value;
     }
     /**
@@ -41718,19 +41338,8 @@ class TranscriptSummaryBuilder {
         // One meaning of a turn in every format: something a person asked.
         if (role === 'user' && trimmed.length > 0)
             this.prompts += 1;
-        // Only a cut excerpt can be a view into a longer record; a short text is kept as it is. A text of
-        // bytes (byteText) longer than the limit in bytes is decoded here, so the excerpt is cut at
-        // characters as in every other path, never inside a character; finish() leaves it as it is.
-        let entry;
-        if (trimmed.length <= MAX_ENTRY_TEXT)
-            entry = { role, text: trimmed };
-        else if (!this.byteText)
-            entry = { role, text: detached(truncateText(trimmed)) };
-        else {
-            const decoded = this.text(trimmed);
-            entry = { role, text: decoded.length > MAX_ENTRY_TEXT ? detached(truncateText(decoded)) : detached(decoded) };
-            this.decodedEntries.add(entry);
-        }
+        // Only a cut excerpt can be a view into a longer record; a short text is kept as it is.
+        const entry = { role, text: trimmed.length > MAX_ENTRY_TEXT ? detached(truncateText(trimmed)) : trimmed };
         if (tools && tools.length > 0)
             entry.tools = tools.slice(0, 50);
         if (this.head.length < HEAD_KEEP) {
@@ -41827,11 +41436,7 @@ class TranscriptSummaryBuilder {
             records: this.records,
             skippedRecords: this.skippedRecords,
             badLines: this.badLines,
-            conversation: conversation.map((entry) => ({
-                ...entry,
-                text: this.decodedEntries.has(entry) ? entry.text : text(entry.text),
-                ...(entry.tools ? { tools: entry.tools.map(text) } : {}),
-            })),
+            conversation: conversation.map((entry) => ({ ...entry, text: text(entry.text), ...(entry.tools ? { tools: entry.tools.map(text) } : {}) })),
         };
         if (this.agentVersion !== undefined)
             summary.agentVersion = text(this.agentVersion);

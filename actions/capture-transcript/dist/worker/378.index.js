@@ -94,7 +94,7 @@ function jsonDigest(value) {
     return `sha256:${sha256Hex(canonicalJson(value))}`;
 }
 /** `sha256:<hex>` of raw bytes. */
-function digest_bytesDigest(data) {
+function bytesDigest(data) {
     return `sha256:${sha256Hex(data)}`;
 }
 
@@ -150,12 +150,11 @@ function truncateBytes(text, maxBytes = MAX_ARGUMENT_BYTES) {
 function detached(text) {
     return Buffer.from(text, 'utf8').toString('utf8');
 }
-/** The first `max` characters (UTF-16 units) of a text, one fewer where the cut would split a surrogate pair. */
 function truncateText(text, max = MAX_ENTRY_TEXT) {
     if (text.length <= max)
         return text;
-    const cut = /[\ud800-\udbff]/.test(text[max - 1]) && /[\udc00-\udfff]/.test(text[max]) ? max - 1 : max;
-    return `${text.slice(0, cut)}… [truncated ${text.length - cut} chars]`;
+    const omitted = text.length - max;
+    return `${text.slice(0, max)}… [truncated ${omitted} chars]`;
 }
 function safeJson(value) {
     try {
@@ -282,9 +281,6 @@ class TranscriptSummaryBuilder {
     onToolCall;
     /** Turns a string read from the transcript into text (see TranscriptReaderOptions.byteText). */
     text;
-    byteText;
-    /** Conversation entries whose text say() decoded already (byteText): finish() must not decode them again. */
-    decodedEntries = new WeakSet();
     /** Totals summed from per-response usage. */
     summed = {
         inputTokens: 0,
@@ -302,7 +298,6 @@ class TranscriptSummaryBuilder {
         this.format = format;
         this.agent = agent;
         this.onToolCall = options?.onToolCall;
-        this.byteText = options?.byteText === true;
         this.text = options?.byteText ? (value) => (isAsciiText(value) ? value : textOfBytes(value)) : (value) => value;
     }
     /**
@@ -407,19 +402,8 @@ class TranscriptSummaryBuilder {
         // One meaning of a turn in every format: something a person asked.
         if (role === 'user' && trimmed.length > 0)
             this.prompts += 1;
-        // Only a cut excerpt can be a view into a longer record; a short text is kept as it is. A text of
-        // bytes (byteText) longer than the limit in bytes is decoded here, so the excerpt is cut at
-        // characters as in every other path, never inside a character; finish() leaves it as it is.
-        let entry;
-        if (trimmed.length <= MAX_ENTRY_TEXT)
-            entry = { role, text: trimmed };
-        else if (!this.byteText)
-            entry = { role, text: detached(truncateText(trimmed)) };
-        else {
-            const decoded = this.text(trimmed);
-            entry = { role, text: decoded.length > MAX_ENTRY_TEXT ? detached(truncateText(decoded)) : detached(decoded) };
-            this.decodedEntries.add(entry);
-        }
+        // Only a cut excerpt can be a view into a longer record; a short text is kept as it is.
+        const entry = { role, text: trimmed.length > MAX_ENTRY_TEXT ? detached(truncateText(trimmed)) : trimmed };
         if (tools && tools.length > 0)
             entry.tools = tools.slice(0, 50);
         if (this.head.length < HEAD_KEEP) {
@@ -516,11 +500,7 @@ class TranscriptSummaryBuilder {
             records: this.records,
             skippedRecords: this.skippedRecords,
             badLines: this.badLines,
-            conversation: conversation.map((entry) => ({
-                ...entry,
-                text: this.decodedEntries.has(entry) ? entry.text : text(entry.text),
-                ...(entry.tools ? { tools: entry.tools.map(text) } : {}),
-            })),
+            conversation: conversation.map((entry) => ({ ...entry, text: text(entry.text), ...(entry.tools ? { tools: entry.tools.map(text) } : {}) })),
         };
         if (this.agentVersion !== undefined)
             summary.agentVersion = text(this.agentVersion);
@@ -3860,52 +3840,14 @@ function gateReport(fields) {
     };
 }
 /**
- * Envelope members that say when the run happened, not what it found. `report-digest` leaves them out,
- * so the same inputs give the same digest on every run (a router or an audit record comparing two runs
- * compares what they judged); the file keeps them for people.
- */
-const RUN_TIME_FIELDS = ['startedAt', 'finishedAt'];
-/** Each top-level member of a report as canonical JSON (RFC 8785), in canonical (UTF-16 code unit) order. */
-function canonicalMembers(report) {
-    return Object.entries(report)
-        .filter(([, value]) => value !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, value]) => [key, `${JSON.stringify(key)}:${canonicalJson(value)}`]);
-}
-const joinMembers = (members) => `{${members.map(([, text]) => text).join(',')}}`;
-const withoutRunTimes = (members) => members.filter(([key]) => !RUN_TIME_FIELDS.includes(key));
-/**
- * `report-digest`: `sha256:<hex>` of the report's canonical JSON without its run times
- * (RUN_TIME_FIELDS). Anyone can recompute it from the parsed report file.
- */
-function reportDigest(report) {
-    return bytesDigest(joinMembers(withoutRunTimes(canonicalMembers(report))));
-}
-/**
- * True when `digest` binds the report file `bytes`: it is the report's digest (above), or the digest
- * of the bytes themselves, as reports written before run times were left out were bound.
- */
-function reportDigestMatches(bytes, digest) {
-    if (bytesDigest(bytes) === digest)
-        return true;
-    let value;
-    try {
-        value = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    }
-    catch {
-        return false;
-    }
-    return value !== null && typeof value === 'object' && !Array.isArray(value) && reportDigest(value) === digest;
-}
-/**
- * Writes a report as canonical JSON (RFC 8785) and returns its path and `report-digest` (the canonical
- * JSON without the run times): anyone can recompute the digest from the bytes or the parsed object.
+ * Writes a report as canonical JSON (RFC 8785), so the digest of the file is the digest of the
+ * report: anyone can recompute it from the bytes or from the parsed object.
  */
 function writeGateReport(file, report) {
-    const members = canonicalMembers(report);
+    const text = canonicalJson(report);
     (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(file, joinMembers(members));
-    return { path: file, digest: digest_bytesDigest(joinMembers(withoutRunTimes(members))) };
+    (0,external_node_fs_.writeFileSync)(file, text);
+    return { path: file, digest: bytesDigest(text) };
 }
 /** `sha256:<hex>` whatever spelling a service returned (`<hex>` or `sha256:<hex>`). */
 function normaliseSha256(digest) {
@@ -3994,7 +3936,7 @@ function writeEvidence(e) {
     };
     const summaryText = `${JSON.stringify(summaryRecord, null, 2)}\n`;
     (0,external_node_fs_.writeFileSync)(summaryFile, summaryText);
-    const summaryDigest = digest_bytesDigest(summaryText);
+    const summaryDigest = bytesDigest(summaryText);
     const uploadable = options.redact || e.redactions === 0;
     // With redact off a transcript holding secrets is stored as it came; it must not stay where the
     // transcript-file output points, for a later step to upload or print.
@@ -4748,7 +4690,7 @@ async function captureTranscript(options) {
             throw new errors/* ConfigError */.xL('E_TOO_LARGE', `transcript ${sourceName} is ${size} bytes; a ${format} file is read whole and the limit is ${limit}`);
         }
         const bytes = (0,external_node_fs_.readFileSync)(options.source);
-        sourceDigest = digest_bytesDigest(bytes);
+        sourceDigest = bytesDigest(bytes);
         let text = bytes.toString('utf8');
         if (text.charCodeAt(0) === 0xfeff)
             text = text.slice(1);
@@ -4765,7 +4707,7 @@ async function captureTranscript(options) {
         const stored = options.redact ? result.text : text;
         (0,external_node_fs_.writeFileSync)(transcriptFile, stored);
         storedBytes = Buffer.byteLength(stored);
-        transcriptDigest = digest_bytesDigest(stored);
+        transcriptDigest = bytesDigest(stored);
     }
     const read = reader.finish();
     // A forced format that understood none of the records read nothing, exactly like a failed detection.
