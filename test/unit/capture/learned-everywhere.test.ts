@@ -166,4 +166,21 @@ describe('a learned value is redacted in the lines before it was learned (issue 
     expect(readFileSync(result.transcriptFile, 'utf8')).toBe(text);
     expect(result.redactions).toBe(0);
   });
+  it('keeps the stored file and its digest when the value learned occurs only after it was learned', async () => {
+    const key = apiKey();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'capture-everywhere-'));
+    const workspace = path.join(dir, 'ws');
+    mkdirSync(workspace);
+    const source = path.join(dir, 'session.jsonl');
+    // The rule's match comes first: the stream redacts every later occurrence, the second pass has nothing left to do.
+    const lines = session(key, workspace);
+    writeFileSync(source, [lines[3], lines[0], lines[2], lines[4]].join('\n') + '\n');
+    const result = await capture(dir, source, workspace);
+    const stored = readFileSync(result.transcriptFile);
+    expect(stored.toString('utf8')).not.toContain(key);
+    expect(result.redactions).toBe(3);
+    expect(result.transcriptDigest).toBe(`sha256:${createHash('sha256').update(stored).digest('hex')}`);
+    const captureRecord = JSON.parse(readFileSync(result.captureFile, 'utf8'));
+    expect(captureRecord.transcript.storedBytes).toBe(stored.length);
+  });
 });

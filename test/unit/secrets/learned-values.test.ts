@@ -93,3 +93,29 @@ describe('a value found secret is redacted wherever it occurs after (issue 6 §1
     expect(out[1]!.text).toBe(lines[1]);
   });
 });
+
+describe('the learned-value filter reads one aligned word in four (issue 6 §4)', () => {
+  it('finds a value at every offset, in bytes at every alignment, whatever the length of its anchor', async () => {
+    const { LearnedValues } = await import('../../../packages/core/src/secrets/learned-values.js');
+    // Anchors of 8, 7 and 5 letters and digits (the last is searched one by one).
+    const values = [pick(r, ALNUM, 20), `${pick(r, ALNUM, 7)}-${pick(r, ALNUM, 3)}-x`, `${pick(r, ALNUM, 5)}-${pick(r, ALNUM, 3)}.y`];
+    const learned = LearnedValues.of(values.map((text) => ({ ruleId: 'r', text })));
+    for (const value of values)
+      for (let align = 0; align < 4; align++)
+        for (let at = 0; at < 9; at++) {
+          const text = `${'.'.repeat(at)}${value}${'.'.repeat(at % 3)}`;
+          const backing = Buffer.alloc(text.length + align + 8);
+          backing.write(text, align, 'latin1');
+          const bytes = backing.subarray(align, align + text.length);
+          expect(learned.mayHoldBytes(bytes), `${value} at ${at}, alignment ${align}`).toBe(true);
+          expect(learned.hits(text).map((h) => [h.start, h.end])).toEqual([[at, at + value.length]]);
+          // A near miss (one character changed) is not a hit.
+          const miss = text.slice(0, at) + (value[0] === 'Z' ? 'Y' : 'Z') + text.slice(at + 1);
+          expect(learned.hits(miss)).toEqual([]);
+        }
+    // Without a short anchor to search one by one, a line holding no anchor's gram is passed over.
+    const filteredOnly = LearnedValues.of(values.slice(0, 2).map((text) => ({ ruleId: 'r', text })));
+    expect(filteredOnly.mayHoldBytes(Buffer.from('nothing learned lives in this line at all', 'latin1'))).toBe(false);
+    expect(filteredOnly.mayHoldBytes(Buffer.from(`a line with ${values[1]} in it`, 'latin1'))).toBe(true);
+  });
+});

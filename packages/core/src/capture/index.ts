@@ -323,12 +323,17 @@ export async function captureTranscript(options: CaptureOptions): Promise<Captur
     const searcher = learnedSearcher(learned);
     if (searcher && options.redact) {
       const kind = isTextFormat(format) ? 'text' : 'json';
+      // A file the pass leaves as it was (null) keeps the digest and size taken when it was stored.
       const pass = await redactLearned(transcriptFile, searcher, kind);
-      transcriptDigest = `sha256:${pass.sha256}`;
-      storedBytes = pass.bytes;
-      const passes = [pass];
+      const passes = [];
+      if (pass) {
+        transcriptDigest = `sha256:${pass.sha256}`;
+        storedBytes = pass.bytes;
+        passes.push(pass);
+      }
       for (const agent of subagents) {
         const again = await redactLearned(agent.file, searcher, kind);
+        if (!again) continue;
         agent.transcriptDigest = `sha256:${again.sha256}`;
         passes.push(again);
       }

@@ -65,7 +65,11 @@ export async function redactLearned(
   file: string,
   searcher: NonNullable<ReturnType<typeof learnedSearcher>>,
   kind: 'json' | 'text',
-): Promise<LearnedPassResult> {
+): Promise<LearnedPassResult | null> {
+  // The stream redacted every value in the lines after it was learned; only an earlier occurrence is
+  // left, and usually there is none. Looked for first without writing: rewriting and hashing a large
+  // transcript again cost a second on the capture thread for nothing. Null: the file stays as stored.
+  if (!(await holdsAny(file, searcher, kind))) return null;
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   const writer = new TranscriptWriter(temporary);
   const hash = createHash('sha256');
@@ -124,6 +128,38 @@ export async function redactLearned(
   }
   renameSync(temporary, file);
   return { sha256: hash.digest('hex'), bytes: writer.bytes, found };
+}
+
+/** True when some line of `file` holds a learned value that redactLine would redact. */
+async function holdsAny(file: string, searcher: NonNullable<ReturnType<typeof learnedSearcher>>, kind: 'json' | 'text'): Promise<boolean> {
+  let carry: Buffer[] = [];
+  let first = true;
+  const holds = (raw: Buffer): boolean => {
+    let bom = 0;
+    if (first && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) bom = 3;
+    first = false;
+    let end = raw.length;
+    if (end > 0 && raw[end - 1] === NEWLINE) end -= 1;
+    if (end > bom && raw[end - 1] === 13) end -= 1;
+    if (!searcher.values.mayHoldBytes(raw.subarray(bom, end))) return false;
+    return redactLine(raw.toString('latin1', bom, end), searcher.values, kind === 'json').hits.length > 0;
+  };
+  const stream = createReadStream(file);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+        const piece = chunk.subarray(start, nl + 1);
+        if (holds(carry.length ? Buffer.concat([...carry, piece]) : piece)) return true;
+        carry = [];
+        start = nl + 1;
+      }
+      if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
+    }
+    return carry.length > 0 && holds(Buffer.concat(carry));
+  } finally {
+    stream.destroy();
+  }
 }
 
 /** `value` with every learned value redacted in each string it holds (the summary's excerpts, paths, arguments). */

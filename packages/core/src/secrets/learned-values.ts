@@ -3,7 +3,6 @@
  * it occurs again, as mask values are, and not only where a rule's context let it match. A token that
  * generic-api-key found after `api_key=` is as secret in the `curl` command five records later.
  */
-import { KeywordIndex } from './keyword-index.js';
 import type { Hit } from './spans.js';
 
 /**
@@ -14,12 +13,17 @@ import type { Hit } from './spans.js';
 const LEARNABLE = /^[\x21-\x7e]{8,1024}$/;
 /** Markers we write and placeholders other sanitisers write are never secrets themselves. */
 const SANITISED = /REDACTED/;
-/** Bounds the automaton (8 states a spelling, under the index's 32,767) and the cost of a line. */
+/** Bounds the filter's lists and the cost of a line (each spelling adds at most five grams). */
 const MAX_SPELLINGS = 2000;
-/** Up to this many spellings are looked for one by one (native search); more go through an automaton. */
-const DIRECT_SEARCH = 8;
 const ANCHOR = /[A-Za-z0-9]{4,}/g;
 const ANCHOR_LENGTH = 8;
+/**
+ * A spelling whose anchor is at least this long is found through the gram filter (see GramFilter):
+ * any occurrence of the anchor covers four consecutive start positions of its four-byte grams.
+ */
+const FILTERED_ANCHOR = 7;
+/** The filter's bitmap: 2^18 bits (32 KiB) keeps a few percent of its bits set at MAX_SPELLINGS. */
+const BITMAP_BITS = 18;
 
 interface Spelling {
   text: string;
@@ -31,40 +35,85 @@ export interface LearnedSpelling extends Spelling {
   fingerprint: string;
 }
 
-/** The longest run of letters and digits in `s`, at most ANCHOR_LENGTH long: what the automaton looks for. */
+/** The longest run of letters and digits in `s`, at most ANCHOR_LENGTH long: what the filter looks for. */
 function anchorOf(s: string): string | null {
   let best = '';
   for (const m of s.matchAll(ANCHOR)) if (m[0].length > best.length) best = m[0];
   return best ? best.slice(0, ANCHOR_LENGTH) : null;
 }
 
-/** Spellings found by one automaton: its anchors' lists are the spellings' indexes in `members` order. */
-interface Level {
-  index: KeywordIndex;
-  members: number[];
+/** The four bytes of `s` from `at` as one little-endian 32-bit word (what a Uint32Array reads). */
+const gramAt = (s: string, at: number): number =>
+  (s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24)) >>> 0;
+const slot = (word: number): number => Math.imul(word, 0x9e3779b1) >>> (32 - BITMAP_BITS);
+
+/**
+ * Finds which anchors (ASCII runs of 7 or 8 letters and digits) may occur in bytes by reading only one
+ * aligned 32-bit word in four. An anchor of length L occurring at s holds the grams starting at s..s+L-4,
+ * at least four consecutive positions, so one of them is a multiple of four: every gram of every anchor
+ * is in the filter, and each word read is looked up in it (a bitmap first, then the exact word). A new
+ * value is added in place, so nothing is ever rebuilt, and a line costs a quarter of a pass over it in
+ * plain loads: the automata this replaces made two wasm passes a line plus rebuilds, most of the
+ * redaction thread's time on a transcript that keeps yielding secrets.
+ */
+class GramFilter {
+  private readonly bitmap = new Int32Array(1 << (BITMAP_BITS - 5));
+  private readonly grams = new Map<number, number[]>();
+  private readonly seen: number[] = [];
+  private stamp = 0;
+
+  add(anchor: string, member: number): void {
+    for (let at = 0; at + 4 <= anchor.length; at++) {
+      const word = gramAt(anchor, at);
+      const h = slot(word);
+      this.bitmap[h >>> 5]! |= 1 << (h & 31);
+      const list = this.grams.get(word);
+      if (!list) this.grams.set(word, [member]);
+      else if (!list.includes(member)) list.push(member);
+    }
+  }
+
+  /** The members whose anchor may occur in `bytes` (each once; a superset, checked by the caller). */
+  candidates(bytes: Uint8Array, out: number[]): void {
+    if (bytes.length < FILTERED_ANCHOR) return;
+    this.stamp += 1;
+    const stamp = this.stamp;
+    // Aligned words of the underlying buffer: the first whole word at or after the start, the last
+    // that ends at or before the end.
+    const base = bytes.byteOffset;
+    const first = (base + 3) >>> 2;
+    const last = (base + bytes.length) >>> 2;
+    const words = new Uint32Array(bytes.buffer, 0, last);
+    const bitmap = this.bitmap;
+    for (let i = first; i < last; i++) {
+      const word = words[i]!;
+      const h = Math.imul(word, 0x9e3779b1) >>> (32 - BITMAP_BITS);
+      if ((bitmap[h >>> 5]! & (1 << (h & 31))) === 0) continue;
+      const list = this.grams.get(word);
+      if (!list) continue;
+      for (const m of list) {
+        if (this.seen[m] === stamp) continue;
+        this.seen[m] = stamp;
+        out.push(m);
+      }
+    }
+  }
 }
 
 /**
- * Spellings are looked for through two automata over their anchors and a short list searched one by
- * one. New spellings wait in the list; past DIRECT_SEARCH they are built into the small automaton
- * (`recent`), and once that holds as many as the large one (`base`), the two are built into one. A
- * transcript that keeps yielding new secrets (a credential every few records) then costs a rebuild of
- * the large automaton only each time it doubles, and every line at most two automaton passes: rebuilding
- * one automaton of everything every few lines made such a transcript four times slower.
+ * Spellings with an anchor of 7 or 8 letters and digits (nearly every token, key and password) are
+ * looked for through a gram filter over the line's bytes; the others, one by one.
  */
 export class LearnedValues {
   private readonly known = new Set<string>();
   private readonly spellings: Spelling[] = [];
-  private base: Level | null = null;
-  private recent: Level | null = null;
-  /** Spellings with an anchor in neither automaton yet, searched one by one. */
-  private pending: number[] = [];
-  /** Spellings without an anchor (no run of four letters or digits): always searched one by one. */
-  private readonly unanchored: number[] = [];
-  private readonly anchors: (string | null)[] = [];
+  private readonly filter = new GramFilter();
+  private filtered = 0;
+  /** Spellings without a long enough anchor: always searched one by one. */
+  private readonly direct: number[] = [];
   /**
    * The last text looked at and what it held: one line is asked about two or three times in a row
-   * (is it clean, where are the hits, the learned pass), and each ask would be an automaton pass.
+   * (is it clean, where are the hits, the learned pass), and each ask would be a pass.
    */
   private lastText: string | undefined;
   private lastFound: Spelling[] = [];
@@ -108,24 +157,10 @@ export class LearnedValues {
     const i = this.spellings.length;
     this.spellings.push(spelling);
     const anchor = anchorOf(spelling.text);
-    this.anchors.push(anchor);
-    if (anchor) this.pending.push(i);
-    else this.unanchored.push(i);
-  }
-
-  private level(members: number[]): Level {
-    return { index: new KeywordIndex(members.map((i) => [this.anchors[i]!])), members };
-  }
-
-  /** Moves waiting spellings into the automata once there are more than a few (see the class comment). */
-  private settle(): void {
-    if (this.pending.length <= DIRECT_SEARCH) return;
-    const recent = [...(this.recent?.members ?? []), ...this.pending];
-    this.pending = [];
-    if (recent.length >= (this.base?.members.length ?? 0)) {
-      this.base = this.level([...(this.base?.members ?? []), ...recent]);
-      this.recent = null;
-    } else this.recent = this.level(recent);
+    if (anchor && anchor.length >= FILTERED_ANCHOR) {
+      this.filter.add(anchor, i);
+      this.filtered += 1;
+    } else this.direct.push(i);
   }
 
   /** The spellings that occur in `text` (`bytes`: its UTF-8 bytes, when the caller has them). */
@@ -140,33 +175,32 @@ export class LearnedValues {
 
   private search(text: string, bytes?: Uint8Array): Spelling[] {
     const out: Spelling[] = [];
-    this.settle();
-    // The automata run fastest over bytes (wasm): a long text is given to them as Latin-1. A character
-    // above U+00FF becomes some byte, which can only add candidates (each is checked in the text
-    // below); the anchors are ASCII, and ASCII characters keep their bytes, so none is missed.
-    const scanned = bytes ?? (text.length >= 256 && (this.base || this.recent) ? Buffer.from(text, 'latin1') : undefined);
-    for (const level of [this.base, this.recent]) {
-      if (!level) continue;
-      for (const k of scanned ? level.index.candidatesInBytes(scanned) : level.index.candidates(text)) {
-        const s = this.spellings[level.members[k]!]!;
+    if (this.filtered > 0) {
+      // The filter reads bytes: a text is given to it as Latin-1. A character above U+00FF becomes
+      // some byte, which can only add candidates (each is checked in the text below); the anchors are
+      // ASCII, and ASCII characters keep their bytes, so none is missed.
+      const scanned = bytes ?? Buffer.from(text, 'latin1');
+      const found: number[] = [];
+      this.filter.candidates(scanned, found);
+      for (const k of found.sort((a, b) => a - b)) {
+        const s = this.spellings[k]!;
         if (text.includes(s.text)) out.push(s);
       }
     }
-    for (const i of this.unanchored) if (text.includes(this.spellings[i]!.text)) out.push(this.spellings[i]!);
-    for (const i of this.pending) if (text.includes(this.spellings[i]!.text)) out.push(this.spellings[i]!);
+    for (const i of this.direct) if (text.includes(this.spellings[i]!.text)) out.push(this.spellings[i]!);
     return out;
   }
 
   /**
    * False when no learned spelling can occur in these bytes (a line read one character per byte): the
-   * automata's pass over bytes, before anything is decoded. True means: look with holds().
+   * filter's pass over bytes, before anything is decoded. True means: look with holds().
    */
   mayHoldBytes(bytes: Uint8Array): boolean {
     if (this.spellings.length === 0) return false;
-    this.settle();
-    if (this.unanchored.length > 0 || this.pending.length > 0) return true;
-    for (const level of [this.base, this.recent]) if (level && level.index.candidatesInBytes(bytes).length > 0) return true;
-    return false;
+    if (this.direct.length > 0) return true;
+    const found: number[] = [];
+    this.filter.candidates(bytes, found);
+    return found.length > 0;
   }
 
   /**

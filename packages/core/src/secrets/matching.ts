@@ -234,6 +234,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
    * matches a search resumes after, are those of a search over the whole text.
    */
   function runRule(rule: CompiledRule, text: string, hits: Hit[], isGitleaks: boolean, slices: readonly number[] | null): void {
+    if (rule.possible && !rule.possible(text)) return;
     const re = rule.re;
     let retries = 0;
     let from = 0;

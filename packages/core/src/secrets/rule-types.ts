@@ -24,4 +24,9 @@ export interface CompiledRule {
    * precedes the match.
    */
   accept?: (secret: string, match: string, text?: string, index?: number) => boolean;
+  /**
+   * A cheap necessary condition: false only when `re` cannot match anywhere in `text`, so it is not run.
+   * Never a filter on what a match may be: a rule with it finds exactly what it finds without it.
+   */
+  possible?: (text: string) => boolean;
 }
