@@ -10,11 +10,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeCredential, Random } from './generate.js';
-import { BENCH_DIR, cleanEnv, machine, measure, MiB, ROOT } from './measure.js';
+import { BENCH_DIR, cleanEnv, machine, measure, MiB, NODE24, ROOT } from './measure.js';
 import { writeSection } from './report.js';
 
 export const DIFF_SCOPE_TARGETS = { floorRatio: 1.5, peakRssMiB: 512 } as const;
@@ -243,6 +244,24 @@ export interface DiffScopeBench {
   findings: number;
 }
 
+/** This file bundled (esbuild, as tsx carries it) to plain JS, so the child's time holds no TypeScript transpiling. */
+function bundleChild(): string {
+  const require = createRequire(import.meta.url);
+  const esbuild = require(require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx'))] })) as { buildSync: (options: object) => void };
+  const outfile = path.join(BENCH_DIR, 'diff-scope-child.mjs');
+  esbuild.buildSync({
+    entryPoints: [import.meta.filename],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    absWorkingDir: ROOT,
+    banner: { js: "import { createRequire as bannerRequire } from 'node:module'; const require = bannerRequire(import.meta.url);" },
+  });
+  return outfile;
+}
+
 /** The child: one core run, timed from before the call to after the report is written. */
 async function child(repoDir: string, base: string, head: string, out: string): Promise<void> {
   const { runDiffScope } = await import('@agent-gates/core/diff/wire');
@@ -295,6 +314,8 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
     if (a.cpuSeconds !== undefined && b.cpuSeconds !== undefined) floorCpu = least(floorCpu, a.cpuSeconds + b.cpuSeconds);
     return a.seconds + b.seconds;
   };
+  // The core runs as users run it: bundled plain JS on the runners' Node 24, no transpiler timed.
+  const childBundle = bundleChild();
   await floorOnce(); // warms the page cache for both sides
   const runs = options.runs ?? 3;
   const core: number[] = [];
@@ -305,13 +326,9 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
   for (let r = 0; r < runs; r++) {
     floor = Math.min(floor, await floorOnce());
     const out = path.join(BENCH_DIR, 'diff-scope-out');
-    const m = await measureWithCpu(
-      process.execPath,
-      ['--import', 'tsx', path.join(import.meta.dirname, 'diff-scope.ts'), '--child', repo.dir, repo.base, repo.head, out],
-      {
-        env: cleanEnv({ ...GIT_ENV, NODE_OPTIONS: '--max-old-space-size=4096' }),
-      },
-    );
+    const m = await measureWithCpu(NODE24, [childBundle, '--child', repo.dir, repo.base, repo.head, out], {
+      env: cleanEnv({ ...GIT_ENV, NODE_OPTIONS: '--max-old-space-size=4096' }),
+    });
     if (m.exitCode !== 0) throw new Error(`diff-scope core run failed (exit ${m.exitCode}): ${m.stderr.slice(-2000)}`);
     const result = JSON.parse(m.stdout.trim().split('\n').pop()!) as {
       seconds: number;
