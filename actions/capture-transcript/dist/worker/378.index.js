@@ -98,8 +98,8 @@ function digest_bytesDigest(data) {
     return `sha256:${sha256Hex(data)}`;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 14 modules
-var secrets = __webpack_require__(341);
+// EXTERNAL MODULE: ../../packages/core/src/secrets/index.ts + 16 modules
+var secrets = __webpack_require__(440);
 ;// CONCATENATED MODULE: ../../packages/core/src/transcript/json.ts
 // Narrowing of parsed JSON values, shared by every transcript reader.
 function isObject(value) {
@@ -4216,6 +4216,11 @@ function redactLine(line, values, json) {
  * outside the redacted spans are kept exactly, line endings included.
  */
 async function redactLearned(file, searcher, kind) {
+    // The stream redacted every value in the lines after it was learned; only an earlier occurrence is
+    // left, and usually there is none. Looked for first without writing: rewriting and hashing a large
+    // transcript again cost a second on the capture thread for nothing. Null: the file stays as stored.
+    if (!(await holdsAny(file, searcher, kind)))
+        return null;
     const temporary = `${file}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
     const writer = new TranscriptWriter(temporary);
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -4278,6 +4283,44 @@ async function redactLearned(file, searcher, kind) {
     }
     (0,external_node_fs_.renameSync)(temporary, file);
     return { sha256: hash.digest('hex'), bytes: writer.bytes, found };
+}
+/** True when some line of `file` holds a learned value that redactLine would redact. */
+async function holdsAny(file, searcher, kind) {
+    let carry = [];
+    let first = true;
+    const holds = (raw) => {
+        let bom = 0;
+        if (first && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf)
+            bom = 3;
+        first = false;
+        let end = raw.length;
+        if (end > 0 && raw[end - 1] === NEWLINE)
+            end -= 1;
+        if (end > bom && raw[end - 1] === 13)
+            end -= 1;
+        if (!searcher.values.mayHoldBytes(raw.subarray(bom, end)))
+            return false;
+        return redactLine(raw.toString('latin1', bom, end), searcher.values, kind === 'json').hits.length > 0;
+    };
+    const stream = (0,external_node_fs_.createReadStream)(file);
+    try {
+        for await (const chunk of stream) {
+            let start = 0;
+            for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+                const piece = chunk.subarray(start, nl + 1);
+                if (holds(carry.length ? Buffer.concat([...carry, piece]) : piece))
+                    return true;
+                carry = [];
+                start = nl + 1;
+            }
+            if (start < chunk.length)
+                carry.push(Buffer.from(chunk.subarray(start)));
+        }
+        return carry.length > 0 && holds(Buffer.concat(carry));
+    }
+    finally {
+        stream.destroy();
+    }
 }
 /** `value` with every learned value redacted in each string it holds (the summary's excerpts, paths, arguments). */
 function withoutLearned(value, searcher) {
@@ -4723,12 +4766,18 @@ async function captureTranscript(options) {
         const searcher = learnedSearcher(learned);
         if (searcher && options.redact) {
             const kind = isTextFormat(format) ? 'text' : 'json';
+            // A file the pass leaves as it was (null) keeps the digest and size taken when it was stored.
             const pass = await redactLearned(transcriptFile, searcher, kind);
-            transcriptDigest = `sha256:${pass.sha256}`;
-            storedBytes = pass.bytes;
-            const passes = [pass];
+            const passes = [];
+            if (pass) {
+                transcriptDigest = `sha256:${pass.sha256}`;
+                storedBytes = pass.bytes;
+                passes.push(pass);
+            }
             for (const agent of subagents) {
                 const again = await redactLearned(agent.file, searcher, kind);
+                if (!again)
+                    continue;
                 agent.transcriptDigest = `sha256:${again.sha256}`;
                 passes.push(again);
             }
