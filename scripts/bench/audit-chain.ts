@@ -2,13 +2,12 @@
 // hashing the same bytes in Node (target ≤ 3×), and its peak RSS (target ≤ 128 MiB). Registered in
 // run.ts; alone: `pnpm exec tsx scripts/bench/audit-chain.ts [--events N]`, which writes the section too.
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { canonicalJson, sha256Hex } from '../../packages/core/src/digest/index.js';
 import { auditEventProblems, type AuditEvent } from '../../packages/core/src/audit/index.js';
-import { BENCH_DIR, cleanEnv, measure, MiB, ROOT } from './measure.js';
+import { BENCH_DIR, bundleForBench, cleanEnv, measure, MiB, ROOT } from './measure.js';
 import { writeSection } from './report.js';
 
 export const AUDIT_TARGETS = { verifyRatio: 3, peakRssMiB: 128 } as const;
@@ -116,30 +115,14 @@ async function writeLog(file: string, count: number): Promise<void> {
 
 /** verify-chain as the CLI runs it, bundled to plain JS so no transpiler is timed. */
 function bundleVerifier(dir: string): string {
-  const require = createRequire(import.meta.url);
-  const esbuild = require(require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx'))] })) as { buildSync: (options: object) => void };
   const entry = path.join(dir, 'verify-entry.ts');
   writeFileSync(
     entry,
     `import { run } from ${JSON.stringify(path.join(ROOT, 'packages/cli/src/commands/verify-chain.ts'))};\nprocess.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });\n`,
   );
-  const outfile = path.join(dir, 'verify-chain.mjs');
   // The worker entry is bundled beside it, where the command looks for it (verify-chain-worker.mjs).
-  esbuild.buildSync({
-    entryPoints: [
-      { in: entry, out: 'verify-chain' },
-      { in: path.join(ROOT, 'packages/cli/src/commands/verify-chain-worker.ts'), out: 'verify-chain-worker' },
-    ],
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'silent',
-    absWorkingDir: ROOT,
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  });
-  return outfile;
+  bundleForBench({ 'verify-chain': entry, 'verify-chain-worker': path.join(ROOT, 'packages/cli/src/commands/verify-chain-worker.ts') }, dir);
+  return path.join(dir, 'verify-chain.mjs');
 }
 
 const HASH = `import { createReadStream } from 'node:fs'; import { createHash } from 'node:crypto'; import { pipeline } from 'node:stream/promises';

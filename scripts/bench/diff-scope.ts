@@ -10,12 +10,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeCredential, Random } from './generate.js';
-import { BENCH_DIR, cleanEnv, machine, measure, MiB, NODE24, ROOT } from './measure.js';
+import { BENCH_DIR, bundleForBench, cleanEnv, machine, measure, MiB, NODE24, ROOT } from './measure.js';
 import { writeSection } from './report.js';
 
 export const DIFF_SCOPE_TARGETS = { floorRatio: 1.5, peakRssMiB: 512 } as const;
@@ -244,22 +243,10 @@ export interface DiffScopeBench {
   findings: number;
 }
 
-/** This file bundled (esbuild, as tsx carries it) to plain JS, so the child's time holds no TypeScript transpiling. */
+/** This file bundled to plain JS, so the child's time holds no TypeScript transpiling. */
 function bundleChild(): string {
-  const require = createRequire(import.meta.url);
-  const esbuild = require(require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx'))] })) as { buildSync: (options: object) => void };
-  const outfile = path.join(BENCH_DIR, 'diff-scope-child.mjs');
-  esbuild.buildSync({
-    entryPoints: [import.meta.filename],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'silent',
-    absWorkingDir: ROOT,
-    banner: { js: "import { createRequire as bannerRequire } from 'node:module'; const require = bannerRequire(import.meta.url);" },
-  });
-  return outfile;
+  bundleForBench({ 'diff-scope-child': import.meta.filename }, BENCH_DIR);
+  return path.join(BENCH_DIR, 'diff-scope-child.mjs');
 }
 
 /** The child: one core run, timed from before the call to after the report is written. */

@@ -2,6 +2,7 @@
 // timed end to end, so start-up, module loading and I/O count the same way for every tool.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -93,3 +94,24 @@ function systemNode(): string {
 
 export const MB = 1e6;
 export const MiB = 1024 ** 2;
+
+/**
+ * Bundles TypeScript entry points to plain ESM beside each other in `outdir` (esbuild, the one tsx carries),
+ * so a timed child runs no transpiler. `entries` maps an output name (`<name>.mjs`) to its source file.
+ */
+export function bundleForBench(entries: Record<string, string>, outdir: string): void {
+  const require = createRequire(import.meta.url);
+  const esbuild = require(require.resolve('esbuild', { paths: [path.dirname(require.resolve('tsx'))] })) as { buildSync: (options: object) => void };
+  esbuild.buildSync({
+    entryPoints: Object.entries(entries).map(([out, entry]) => ({ in: entry, out })),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    absWorkingDir: ROOT,
+    // A name no bundled file declares, so the banner never collides with the file's own imports.
+    banner: { js: "import { createRequire as benchBannerRequire } from 'node:module'; const require = benchBannerRequire(import.meta.url);" },
+  });
+}
