@@ -4,7 +4,8 @@
  *  - packages/core/src/policy/default-policy.generated.ts: the schema's defaults (the policy applied
  *    when there is no policy file), so that path never loads a YAML reader or a validator;
  *  - packages/core/src/policy/policy-validate.generated.js (+ .d.ts): the schema compiled ahead of time
- *    by ajv's standalone code generator, so reading a policy file does not load and run ajv's compiler.
+ *    by ajv's standalone code generator, so reading a policy file does not load and run ajv's compiler;
+ *    likewise the model manifest's and the audit event's validators.
  * `pnpm exec tsx scripts/gen-policy-artifacts.ts` writes them; `--check` exits 1 when one is stale.
  * scripts/generate.ts calls generatePolicyArtifacts() for `pnpm generate` / `pnpm generate:check`.
  */
@@ -74,8 +75,7 @@ function inlineRuntimeHelpers(code: string): string {
   return [...helpers.values()].join('\n') + (helpers.size > 0 ? '\n' : '') + replaced;
 }
 
-function validatorSource(schema: object, header = HEADER): string {
-  const ajv = newAjv({ code: { source: true, esm: true, lines: true } });
+function validatorSource(schema: object, header = HEADER, ajv = newAjv({ code: { source: true, esm: true, lines: true } })): string {
   const standaloneCode = (requireFromCore('ajv/dist/standalone') as { default: StandaloneCode }).default;
   const code = inlineRuntimeHelpers(standaloneCode(ajv, ajv.compile(schema)).replace(/^"use strict";/, ''));
   return `${header}/* eslint-disable */\n${code.trimEnd()}\n`;
@@ -101,6 +101,21 @@ const MANIFEST_VALIDATOR_TYPES = VALIDATOR_TYPES.replace(HEADER, MANIFEST_HEADER
   .replace('PolicyValidateFunction', 'ManifestValidateFunction')
   .replace("is a valid policy; fills in the schema's defaults in place, as ajv's useDefaults does", 'is a valid model manifest');
 
+// audit-emit validates every event before it writes it: the 2020-12 schema compiled ahead of time, with
+// the options event.ts compiled it with at run time (no defaults filled in: an event is never altered).
+const auditDir = path.join(root, 'packages', 'core', 'src', 'audit');
+const AUDIT_HEADER = `// ${generatedNotice('scripts/gen-policy-artifacts.ts', 'packages/core/schemas/audit-event.schema.json')}\n`;
+const AUDIT_VALIDATOR_TYPES = VALIDATOR_TYPES.replace(HEADER, AUDIT_HEADER)
+  .replace('PolicyValidateFunction', 'AuditEventValidateFunction')
+  .replace('PolicyValidateFunction', 'AuditEventValidateFunction')
+  .replace("is a valid policy; fills in the schema's defaults in place, as ajv's useDefaults does", 'is a valid audit event');
+
+function auditEventValidatorSource(): string {
+  const { Ajv2020 } = requireFromCore('ajv/dist/2020') as { Ajv2020: new (options: object) => AjvInstance };
+  const schema = JSON.parse(readFileSync(path.join(root, 'packages', 'core', 'schemas', 'audit-event.schema.json'), 'utf8')) as object;
+  return validatorSource(schema, AUDIT_HEADER, new Ajv2020({ allErrors: true, strict: true, code: { source: true, esm: true, lines: true } }));
+}
+
 /** Every generated file, by absolute path, with the content it must have. */
 export function generatePolicyArtifacts(): Record<string, string> {
   const schema = readSchema();
@@ -108,6 +123,8 @@ export function generatePolicyArtifacts(): Record<string, string> {
   return {
     [path.join(manifestDir, 'manifest-validate.generated.js')]: validatorSource(manifestSchema, MANIFEST_HEADER),
     [path.join(manifestDir, 'manifest-validate.generated.d.ts')]: MANIFEST_VALIDATOR_TYPES,
+    [path.join(auditDir, 'event-validate.generated.js')]: auditEventValidatorSource(),
+    [path.join(auditDir, 'event-validate.generated.d.ts')]: AUDIT_VALIDATOR_TYPES,
     [path.join(policyDir, 'default-policy.generated.ts')]: defaultPolicySource(schema),
     [path.join(policyDir, 'policy-validate.generated.js')]: validatorSource(schema),
     [path.join(policyDir, 'policy-validate.generated.d.ts')]: VALIDATOR_TYPES,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { ConfigError } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../digest/index.js';
 import schema from '../../schemas/audit-event.schema.json' with { type: 'json' };
+// Compiled ahead of time (scripts/gen-policy-artifacts.ts): a start-up never loads or runs ajv's compiler.
+import validate from './event-validate.generated.js';
 
 /** The schema version every event names; a reader refuses any other. */
 export const AUDIT_SCHEMA_VERSION = 1 as const;
@@ -60,15 +61,8 @@ export type UnsealedEvent = Omit<AuditEvent, 'prev' | 'digest'>;
 
 export const AUDIT_EVENT_SCHEMA = schema;
 
-let compiled: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = undefined as never;
-function validator() {
-  compiled ??= new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-  return compiled;
-}
-
 /** Problems that make `value` not an event of this schema, as `pointer: message`; empty when valid. */
 export function auditEventProblems(value: unknown): string[] {
-  const validate = validator();
   if (validate(value)) return [];
   return (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`);
 }
