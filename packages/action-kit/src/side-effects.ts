@@ -1,6 +1,7 @@
 import type { SideEffectPlan } from '@agent-gates/core/router';
 import type { RouterDecision } from '@agent-gates/core/router';
 import { escapeMarkdown, truncate } from './markdown.js';
+import { rateLimitWait } from './octokit.js';
 
 /**
  * Writes a router's side-effect plan (core's planSideEffects) through the GitHub REST API: labels
@@ -38,10 +39,11 @@ export interface ExecuteOptions {
   log: { warning(message: string): void; info(message: string): void };
   /** Waits between retries; tests pass one that records instead of sleeping. */
   sleep?: (ms: number) => Promise<void>;
-  /** Attempts per call on a secondary rate limit or a 5xx (the client retries 5xx inside each too). */
+  /**
+   * Attempts per call on a 5xx (the client retries 5xx inside each too). Rate limits are the client's
+   * (createGitHubClient waits them out up to its cap); one it gave up on is not retried here.
+   */
   attempts?: number;
-  /** Longest `Retry-After` waited out, in seconds; a longer one fails the effect rather than hold the runner. */
-  maxRetryAfterSeconds?: number;
 }
 
 /** GitHub's limit on an issue comment's body. */
@@ -103,16 +105,12 @@ interface HttpError {
 
 const asHttpError = (error: unknown): HttpError => (error !== null && typeof error === 'object' ? error : {});
 
-function isReadOnly(error: HttpError): boolean {
-  return error.status === 403 && /not accessible by integration|must have (admin|push|write)|read-only/i.test(error.message ?? '') && !retryAfter(error);
-}
-
-function retryAfter(error: HttpError): number | undefined {
-  const header = error.response?.headers?.['retry-after'];
-  const seconds = header === undefined ? undefined : Number(header);
-  if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0) return seconds;
-  if ((error.status === 403 || error.status === 429) && /secondary rate limit/i.test(error.message ?? '')) return 60;
-  return undefined;
+function isReadOnly(thrown: unknown, error: HttpError): boolean {
+  return (
+    error.status === 403 &&
+    /not accessible by integration|must have (admin|push|write)|read-only/i.test(error.message ?? '') &&
+    rateLimitWait(thrown, Date.now()) === undefined
+  );
 }
 
 class ReadOnlyToken extends Error {}
@@ -124,7 +122,6 @@ export async function executeSideEffects(plan: SideEffectPlan, options: ExecuteO
   const pr = plan.pullRequest;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const attempts = options.attempts ?? 3;
-  const maxWait = options.maxRetryAfterSeconds ?? 120;
   const commentBody = plan.comment
     ? renderDecisionComment(plan.comment.decision, { marker: plan.comment.marker, ...(plan.comment.runUrl ? { runUrl: plan.comment.runUrl } : {}) })
     : '';
@@ -255,15 +252,11 @@ export async function executeSideEffects(plan: SideEffectPlan, options: ExecuteO
         return await client.request(route, parameters);
       } catch (thrown) {
         const error = asHttpError(thrown);
-        if (isReadOnly(error)) throw new ReadOnlyToken(error.message ?? 'read-only token');
-        const wait = retryAfter(error);
-        const transient = wait !== undefined || (error.status !== undefined && error.status >= 500);
-        if (!transient || attempt >= attempts || (wait ?? 0) > maxWait) throw thrown;
-        const seconds = wait ?? attempt;
-        options.log.warning(
-          `${route}: ${error.status ?? 'error'}${wait !== undefined ? `, retry after ${seconds}s` : ''}; attempt ${attempt + 1} of ${attempts}`,
-        );
-        await sleep(seconds * 1000);
+        if (isReadOnly(thrown, error)) throw new ReadOnlyToken(error.message ?? 'read-only token');
+        const transient = error.status !== undefined && error.status >= 500;
+        if (!transient || attempt >= attempts) throw thrown;
+        options.log.warning(`${route}: ${error.status}; attempt ${attempt + 1} of ${attempts}`);
+        await sleep(attempt * 1000);
       }
     }
   };

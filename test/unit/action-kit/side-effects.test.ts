@@ -96,6 +96,15 @@ describe('executeSideEffects over HTTP', () => {
     expect(warnings.join('\n')).toMatch(/secondary rate limit on POST .*statuses.*retrying in 2s/);
   });
 
+  it('does not retry a rate limit the client gave up on: one layer waits, so the calls are not multiplied', async () => {
+    github.fault = (call) => (call.method === 'POST' && call.path.includes('/statuses/') ? SECONDARY_RATE_LIMIT('2') : undefined);
+    const result = await executeSideEffects(plan(decision(), { label: false, comment: false, approve: false }), { client, log, sleep });
+    expect(result.failed).toBe(true);
+    // The client's first call and its three retries, each after the 2 s asked for; nothing more from the executor.
+    expect(github.calls.filter((c) => c.method === 'POST' && c.path.includes('/statuses/'))).toHaveLength(4);
+    expect(slept).toEqual([2000, 2000, 2000]);
+  });
+
   it('retries a 5xx and writes once', async () => {
     let failures = 0;
     github.fault = (call) => (call.method === 'POST' && call.path.includes('/statuses/') && failures++ === 0 ? SERVER_ERROR : undefined);
