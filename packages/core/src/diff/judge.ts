@@ -1,7 +1,7 @@
 import type { GateReason } from '../gate/report.js';
 import { worstVerdict, type Verdict } from '../gate/verdict.js';
 import { compareClaim, type ClaimComparison, type ClaimedFiles } from './claimed.js';
-import { listFindings } from './rules/common.js';
+import { listFindings, tierRank } from './rules/common.js';
 import { RISK_TIERS, type ChangeSet, type ContentSource, type Finding, type LineScan, type RiskTier, type Rule } from './types.js';
 
 /** The risk grader: a deterministic floor from the findings and the change (rules' `riskTier`). */
@@ -57,12 +57,6 @@ export interface RuleTally {
   verdict: Verdict;
   /** Every policy setting that decided one of the findings, in the order first seen. */
   decidedBy: string[];
-}
-
-const TIER_RANK: Record<RiskTier, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-
-export function maxTier(a: RiskTier, b: RiskTier): RiskTier {
-  return TIER_RANK[a] >= TIER_RANK[b] ? a : b;
 }
 
 export function isRiskTier(value: unknown): value is RiskTier {
@@ -133,12 +127,12 @@ export async function judgeDiff(input: JudgeInput): Promise<DiffJudgement> {
   let tier = graded.tier;
   const why = [...graded.why];
   for (const finding of findings) {
-    if (finding.tier && TIER_RANK[finding.tier] > TIER_RANK[tier]) {
+    if (finding.tier && tierRank(finding.tier) > tierRank(tier)) {
       tier = finding.tier;
       why.push(`${finding.rule}/${finding.code} raises the change to ${finding.tier}${finding.path !== undefined ? ` (${finding.path})` : ''}`);
     }
   }
-  if (!changes.complete && TIER_RANK[tier] < TIER_RANK.high) {
+  if (!changes.complete && tierRank(tier) < tierRank('high')) {
     tier = 'high';
     why.push('the view of the diff may be incomplete: what was not seen cannot be graded lower than high');
   }

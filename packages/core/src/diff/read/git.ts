@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, errorMessage } from '../../errors.js';
-import { assertSafeRef, isFullSha, runGit, streamGit } from '../../git/index.js';
+import { assertSafeRef, isFullSha, revParse, runGit, streamGit } from '../../git/index.js';
 import type { ChangeSet, ContentSource, FileChange } from '../types.js';
 import { BlobReader } from './blob-reader.js';
 import { GitDiffParser } from './git-diff-parser.js';
@@ -136,10 +136,7 @@ export async function readWorkingTree(options: ReadWorkingTreeOptions): Promise<
   const { files, renames, overBudget } = await diffTrees(top, base, tree, { ...options, onFile: streamedTo(content, options.onFile) });
   if (!options.onFile) for (const file of files) content.add(file);
   const withTargets = await addSymlinkTargets(files, blobs);
-  const headCommit = await runGit(top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { maxBytes: 1024 }).then(
-    (result) => result.stdout.toString('utf8').trim(),
-    () => undefined,
-  );
+  const headCommit = await commitOf(top, 'HEAD');
   const messages = headCommit ? await readMessages(top, base, headCommit) : [];
   const changes: ChangeSet = {
     mode: 'working-tree',
@@ -211,14 +208,9 @@ async function resolveInput(workspace: string, input: 'base' | 'head', ref: stri
   );
 }
 
-async function commitOf(workspace: string, ref: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { maxBytes: 1024 });
-    const sha = stdout.toString('utf8').trim();
-    return isFullSha(sha) ? sha.toLowerCase() : undefined;
-  } catch {
-    return undefined;
-  }
+/** The commit `ref` names, or undefined when it names none (core/git's revParse, its error dropped). */
+function commitOf(workspace: string, ref: string): Promise<string | undefined> {
+  return revParse(workspace, ref).catch(() => undefined);
 }
 
 async function isShallow(workspace: string): Promise<boolean> {

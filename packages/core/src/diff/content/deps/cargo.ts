@@ -1,17 +1,7 @@
 /** Cargo.toml (every dependency table, `[patch]` and `[replace]`) and Cargo.lock. */
 
-import { parse as parseToml } from 'smol-toml';
 import { minimumVersion } from '../versions.js';
-import { record, str, UnparsedError, urlSource, type Dependency, type DependencyFile } from './model.js';
-
-function toml(text: string, format: string): Record<string, unknown> {
-  try {
-    return parseToml(text);
-  } catch (e) {
-    const line = (e as { line?: number }).line;
-    throw new UnparsedError(`${format} is not valid TOML${line ? ` (line ${line})` : ''}`);
-  }
-}
+import { type Dependency, type DependencyFile, record, str, toml, UnparsedError, urlSource } from './model.js';
 
 const TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies', 'dev_dependencies', 'build_dependencies'];
 

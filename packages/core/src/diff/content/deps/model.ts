@@ -4,6 +4,7 @@
  * Parsers throw on anything they cannot read; the rule reports that as `dependency-unparsed`.
  */
 
+import { parse as parseToml } from 'smol-toml';
 import type { Ecosystem } from '../versions.js';
 
 export interface Dependency {
@@ -61,4 +62,14 @@ export function record(value: unknown): Record<string, unknown> | undefined {
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** A TOML file parsed, or an UnparsedError naming the format and the line. */
+export function toml(text: string, format: string): Record<string, unknown> {
+  try {
+    return parseToml(text);
+  } catch (e) {
+    const line = (e as { line?: number }).line;
+    throw new UnparsedError(`${format} is not valid TOML${line ? ` (line ${line})` : ''}`);
+  }
 }

@@ -1,8 +1,7 @@
 /** requirements*.txt (pip's line format, PEP 508), pyproject.toml (PEP 621, PEP 735, Poetry, uv), poetry.lock, uv.lock. */
 
-import { parse as parseToml } from 'smol-toml';
 import { minimumVersion } from '../versions.js';
-import { pep503, record, str, UnparsedError, urlSource, type Dependency, type DependencyFile } from './model.js';
+import { type Dependency, type DependencyFile, pep503, record, str, toml, UnparsedError, urlSource } from './model.js';
 
 const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*/;
 const SPECIFIER = /^\(?\s*(?:(?:===|==|!=|~=|>=|<=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*(?:,\s*|(?=\)|$)))*\)?\s*$/;
@@ -68,15 +67,6 @@ function urlRequirement(target: string, where: string): Dependency {
   // Without `#egg=` or an archive name, the cleaned location names it: never the raw URL, which may hold credentials.
   const name = (egg ?? file) ? pep503((egg ?? file)!) : local ? target.replace(/\[.*$/, '') : source;
   return { name, requirement: target, source };
-}
-
-function toml(text: string, format: string): Record<string, unknown> {
-  try {
-    return parseToml(text);
-  } catch (e) {
-    const line = (e as { line?: number }).line;
-    throw new UnparsedError(`${format} is not valid TOML${line ? ` (line ${line})` : ''}`);
-  }
 }
 
 function poetryDependency(name: string, value: unknown): Dependency[] {
