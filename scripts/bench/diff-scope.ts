@@ -354,7 +354,8 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
   const best = Math.min(...b.coreSeconds);
   const ratio = best / b.floorSeconds;
   const rssMiB = b.peakRss === undefined ? undefined : b.peakRss / MiB;
-  const same = new Set(b.reportDigests).size === 1;
+  // One run has nothing to be identical to: the row is not measured, never a pass.
+  const same = b.reportDigests.length < 2 ? undefined : new Set(b.reportDigests).size === 1;
   const mark = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'PASS' : '**FAIL**');
   return [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${b.machine.cpu} (${b.machine.cores} cores, ${b.machine.memory}), ${b.machine.os}.`,
