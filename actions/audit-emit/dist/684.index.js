@@ -24419,7 +24419,7 @@ module.exports = isIndex;
 
 /***/ }),
 
-/***/ 5562:
+/***/ 83181:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var eq = __webpack_require__(28471),
@@ -25228,7 +25228,7 @@ module.exports = constant;
 
 var baseRest = __webpack_require__(34571),
     eq = __webpack_require__(28471),
-    isIterateeCall = __webpack_require__(5562),
+    isIterateeCall = __webpack_require__(83181),
     keysIn = __webpack_require__(66622);
 
 /** Used for built-in method references. */
@@ -45018,7 +45018,7 @@ var DefineOwnProperty = __webpack_require__(40127);
 
 var FromPropertyDescriptor = __webpack_require__(41981);
 var IsDataDescriptor = __webpack_require__(78696);
-var isPropertyKey = __webpack_require__(82204);
+var isPropertyKey = __webpack_require__(59823);
 var SameValue = __webpack_require__(59830);
 var ToPropertyDescriptor = __webpack_require__(89552);
 
@@ -45083,7 +45083,7 @@ var $TypeError = __webpack_require__(23621);
 
 var inspect = __webpack_require__(69093);
 
-var isPropertyKey = __webpack_require__(82204);
+var isPropertyKey = __webpack_require__(59823);
 
 var isObject = __webpack_require__(67584);
 
@@ -45217,7 +45217,7 @@ var $TypeError = __webpack_require__(23621);
 var hasOwn = __webpack_require__(27765);
 var isObject = __webpack_require__(67584);
 
-var isPropertyKey = __webpack_require__(82204);
+var isPropertyKey = __webpack_require__(59823);
 
 // https://262.ecma-international.org/6.0/#sec-hasownproperty
 
@@ -45715,7 +45715,7 @@ module.exports = function SameValue(x, y) {
 var $TypeError = __webpack_require__(23621);
 var isObject = __webpack_require__(67584);
 
-var isPropertyKey = __webpack_require__(82204);
+var isPropertyKey = __webpack_require__(59823);
 var SameValue = __webpack_require__(59830);
 
 // IE 9 does not throw in strict mode when writability/configurability/extensibility is violated
@@ -47377,7 +47377,7 @@ module.exports = function isPrimitive(value) {
 
 /***/ }),
 
-/***/ 82204:
+/***/ 59823:
 /***/ ((module) => {
 
 

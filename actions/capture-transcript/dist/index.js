@@ -29325,7 +29325,7 @@ function retryAfterSeconds(value, now) {
  * whose message names the secondary rate limit or that carries `retry-after`, or one with
  * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (the primary limit, waited out until the reset).
  */
-function rateLimitWait(error, now) {
+function octokit_rateLimitWait(error, now) {
     if (error === null || typeof error !== 'object')
         return undefined;
     const e = error;
@@ -29380,7 +29380,7 @@ async function createGitHubClient(options) {
                 return await request(requestOptions);
             }
             catch (error) {
-                const wait = rateLimitWait(error, now());
+                const wait = octokit_rateLimitWait(error, now());
                 if (!wait)
                     throw error;
                 const status = error.status ?? 0;
@@ -30144,6 +30144,7 @@ function workerEntry(moduleUrl) {
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/side-effects.ts
 
+
 /** GitHub's limit on an issue comment's body. */
 const COMMENT_LIMIT = 65_536;
 const ACTION_TITLE = {
@@ -30195,17 +30196,10 @@ function renderDecisionComment(decision, options) {
     return [...head, reasons, ...tail].join('\n');
 }
 const asHttpError = (error) => (error !== null && typeof error === 'object' ? error : {});
-function isReadOnly(error) {
-    return error.status === 403 && /not accessible by integration|must have (admin|push|write)|read-only/i.test(error.message ?? '') && !retryAfter(error);
-}
-function retryAfter(error) {
-    const header = error.response?.headers?.['retry-after'];
-    const seconds = header === undefined ? undefined : Number(header);
-    if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0)
-        return seconds;
-    if ((error.status === 403 || error.status === 429) && /secondary rate limit/i.test(error.message ?? ''))
-        return 60;
-    return undefined;
+function isReadOnly(thrown, error) {
+    return (error.status === 403 &&
+        /not accessible by integration|must have (admin|push|write)|read-only/i.test(error.message ?? '') &&
+        rateLimitWait(thrown, Date.now()) === undefined);
 }
 class ReadOnlyToken extends (/* unused pure expression or super */ null && (Error)) {
 }
@@ -30216,7 +30210,6 @@ async function executeSideEffects(plan, options) {
     const pr = plan.pullRequest;
     const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const attempts = options.attempts ?? 3;
-    const maxWait = options.maxRetryAfterSeconds ?? 120;
     const commentBody = plan.comment
         ? renderDecisionComment(plan.comment.decision, { marker: plan.comment.marker, ...(plan.comment.runUrl ? { runUrl: plan.comment.runUrl } : {}) })
         : '';
@@ -30352,15 +30345,13 @@ async function executeSideEffects(plan, options) {
             }
             catch (thrown) {
                 const error = asHttpError(thrown);
-                if (isReadOnly(error))
+                if (isReadOnly(thrown, error))
                     throw new ReadOnlyToken(error.message ?? 'read-only token');
-                const wait = retryAfter(error);
-                const transient = wait !== undefined || (error.status !== undefined && error.status >= 500);
-                if (!transient || attempt >= attempts || (wait ?? 0) > maxWait)
+                const transient = error.status !== undefined && error.status >= 500;
+                if (!transient || attempt >= attempts)
                     throw thrown;
-                const seconds = wait ?? attempt;
-                options.log.warning(`${route}: ${error.status ?? 'error'}${wait !== undefined ? `, retry after ${seconds}s` : ''}; attempt ${attempt + 1} of ${attempts}`);
-                await sleep(seconds * 1000);
+                options.log.warning(`${route}: ${error.status}; attempt ${attempt + 1} of ${attempts}`);
+                await sleep(attempt * 1000);
             }
         }
     };

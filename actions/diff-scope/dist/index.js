@@ -28876,10 +28876,6 @@ function listFindings(findings, max = MAX_FINDINGS_PER_CODE) {
 
 
 
-const judge_TIER_RANK = { low: 0, medium: 1, high: 2, critical: 3 };
-function maxTier(a, b) {
-    return judge_TIER_RANK[a] >= judge_TIER_RANK[b] ? a : b;
-}
 function isRiskTier(value) {
     return typeof value === 'string' && RISK_TIERS.includes(value);
 }
@@ -28942,12 +28938,12 @@ async function judgeDiff(input) {
     let tier = graded.tier;
     const why = [...graded.why];
     for (const finding of findings) {
-        if (finding.tier && judge_TIER_RANK[finding.tier] > judge_TIER_RANK[tier]) {
+        if (finding.tier && tierRank(finding.tier) > tierRank(tier)) {
             tier = finding.tier;
             why.push(`${finding.rule}/${finding.code} raises the change to ${finding.tier}${finding.path !== undefined ? ` (${finding.path})` : ''}`);
         }
     }
-    if (!changes.complete && judge_TIER_RANK[tier] < judge_TIER_RANK.high) {
+    if (!changes.complete && tierRank(tier) < tierRank('high')) {
         tier = 'high';
         why.push('the view of the diff may be incomplete: what was not seen cannot be graded lower than high');
     }
@@ -31082,6 +31078,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
  * pins (or the lowest its requirement admits), where it comes from, and the file-level registries.
  * Parsers throw on anything they cannot read; the rule reports that as `dependency-unparsed`.
  */
+
 /** Thrown by a parser; the message names the format and, where known, the line, never the content. */
 class UnparsedError extends Error {
     name = 'UnparsedError';
@@ -31111,12 +31108,7 @@ function record(value) {
 function str(value) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
-
-;// CONCATENATED MODULE: ../../packages/core/src/diff/content/deps/cargo.ts
-/** Cargo.toml (every dependency table, `[patch]` and `[replace]`) and Cargo.lock. */
-
-
-
+/** A TOML file parsed, or an UnparsedError naming the format and the line. */
 function toml(text, format) {
     try {
         return parse(text);
@@ -31126,6 +31118,11 @@ function toml(text, format) {
         throw new UnparsedError(`${format} is not valid TOML${line ? ` (line ${line})` : ''}`);
     }
 }
+
+;// CONCATENATED MODULE: ../../packages/core/src/diff/content/deps/cargo.ts
+/** Cargo.toml (every dependency table, `[patch]` and `[replace]`) and Cargo.lock. */
+
+
 const TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies', 'dev_dependencies', 'build_dependencies'];
 function cargoDependency(name, value) {
     const spec = str(value);
@@ -31600,7 +31597,6 @@ function splitDescriptors(header) {
 /** requirements*.txt (pip's line format, PEP 508), pyproject.toml (PEP 621, PEP 735, Poetry, uv), poetry.lock, uv.lock. */
 
 
-
 const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*/;
 const SPECIFIER = /^\(?\s*(?:(?:===|==|!=|~=|>=|<=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*(?:,\s*|(?=\)|$)))*\)?\s*$/;
 /** One PEP 508 requirement (`name[extra] >=1.2,<2 ; python_version < "3.9"` or `name @ url`). */
@@ -31676,15 +31672,6 @@ function urlRequirement(target, where) {
     const name = (egg ?? file) ? pep503((egg ?? file)) : local ? target.replace(/\[.*$/, '') : source;
     return { name, requirement: target, source };
 }
-function python_toml(text, format) {
-    try {
-        return parse(text);
-    }
-    catch (e) {
-        const line = e.line;
-        throw new UnparsedError(`${format} is not valid TOML${line ? ` (line ${line})` : ''}`);
-    }
-}
 function poetryDependency(name, value) {
     if (Array.isArray(value))
         return value.flatMap((v) => poetryDependency(name, v));
@@ -31707,7 +31694,7 @@ function poetryDependency(name, value) {
 }
 /** pyproject.toml: PEP 621 and PEP 735 lists, Poetry tables and sources, uv sources and indexes. */
 function parsePyproject(text) {
-    const doc = python_toml(text, 'pyproject.toml');
+    const doc = toml(text, 'pyproject.toml');
     const dependencies = [];
     const registries = new Map();
     const project = record(doc.project) ?? {};
@@ -31770,7 +31757,7 @@ function lockPackages(doc, format) {
 }
 /** poetry.lock: `[[package]]` with an optional `[package.source]` (type, url, reference). */
 function parsePoetryLock(text) {
-    const doc = python_toml(text, 'poetry.lock');
+    const doc = toml(text, 'poetry.lock');
     const dependencies = lockPackages(doc, 'poetry.lock').map((p) => {
         const name = str(p.name);
         if (!name)
@@ -31792,7 +31779,7 @@ function parsePoetryLock(text) {
 }
 /** uv.lock: `[[package]]` with `source = { registry | git | url | path | directory | editable | virtual }`. */
 function parseUvLock(text) {
-    const doc = python_toml(text, 'uv.lock');
+    const doc = toml(text, 'uv.lock');
     if (doc.version === undefined)
         throw new UnparsedError('uv.lock has no version');
     const dependencies = lockPackages(doc, 'uv.lock').map((p) => {
@@ -33288,7 +33275,7 @@ async function readWorkingTree(options) {
         for (const file of files)
             content.add(file);
     const withTargets = await addSymlinkTargets(files, blobs);
-    const headCommit = await (0,git/* runGit */.EO)(top, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { maxBytes: 1024 }).then((result) => result.stdout.toString('utf8').trim(), () => undefined);
+    const headCommit = await commitOf(top, 'HEAD');
     const messages = headCommit ? await readMessages(top, base, headCommit) : [];
     const changes = {
         mode: 'working-tree',
@@ -33361,15 +33348,9 @@ async function resolveInput(workspace, input, ref, deepen, remote, signal) {
     }
     throw new errors/* ConfigError */.xL('E_GIT', `${input} "${ref}" is not a commit in ${workspace}${deepen && (0,git/* isFullSha */.Wf)(ref) ? ` and could not be fetched from ${remote}` : ''} (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0)`);
 }
-async function commitOf(workspace, ref) {
-    try {
-        const { stdout } = await (0,git/* runGit */.EO)(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { maxBytes: 1024 });
-        const sha = stdout.toString('utf8').trim();
-        return (0,git/* isFullSha */.Wf)(sha) ? sha.toLowerCase() : undefined;
-    }
-    catch {
-        return undefined;
-    }
+/** The commit `ref` names, or undefined when it names none (core/git's revParse, its error dropped). */
+function commitOf(workspace, ref) {
+    return (0,git/* revParse */.DJ)(workspace, ref).catch(() => undefined);
 }
 async function isShallow(workspace) {
     const { stdout } = await (0,git/* runGit */.EO)(workspace, ['rev-parse', '--is-shallow-repository'], { maxBytes: 64 });
@@ -42934,7 +42915,7 @@ function retryAfterSeconds(value, now) {
  * whose message names the secondary rate limit or that carries `retry-after`, or one with
  * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (the primary limit, waited out until the reset).
  */
-function rateLimitWait(error, now) {
+function octokit_rateLimitWait(error, now) {
     if (error === null || typeof error !== 'object')
         return undefined;
     const e = error;
@@ -42989,7 +42970,7 @@ async function createGitHubClient(options) {
                 return await request(requestOptions);
             }
             catch (error) {
-                const wait = rateLimitWait(error, now());
+                const wait = octokit_rateLimitWait(error, now());
                 if (!wait)
                     throw error;
                 const status = error.status ?? 0;
@@ -43532,6 +43513,7 @@ function workerEntry(moduleUrl) {
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/side-effects.ts
 
+
 /** GitHub's limit on an issue comment's body. */
 const COMMENT_LIMIT = 65_536;
 const ACTION_TITLE = {
@@ -43583,17 +43565,10 @@ function renderDecisionComment(decision, options) {
     return [...head, reasons, ...tail].join('\n');
 }
 const asHttpError = (error) => (error !== null && typeof error === 'object' ? error : {});
-function isReadOnly(error) {
-    return error.status === 403 && /not accessible by integration|must have (admin|push|write)|read-only/i.test(error.message ?? '') && !retryAfter(error);
-}
-function retryAfter(error) {
-    const header = error.response?.headers?.['retry-after'];
-    const seconds = header === undefined ? undefined : Number(header);
-    if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0)
-        return seconds;
-    if ((error.status === 403 || error.status === 429) && /secondary rate limit/i.test(error.message ?? ''))
-        return 60;
-    return undefined;
+function isReadOnly(thrown, error) {
+    return (error.status === 403 &&
+        /not accessible by integration|must have (admin|push|write)|read-only/i.test(error.message ?? '') &&
+        rateLimitWait(thrown, Date.now()) === undefined);
 }
 class ReadOnlyToken extends (/* unused pure expression or super */ null && (Error)) {
 }
@@ -43604,7 +43579,6 @@ async function executeSideEffects(plan, options) {
     const pr = plan.pullRequest;
     const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const attempts = options.attempts ?? 3;
-    const maxWait = options.maxRetryAfterSeconds ?? 120;
     const commentBody = plan.comment
         ? renderDecisionComment(plan.comment.decision, { marker: plan.comment.marker, ...(plan.comment.runUrl ? { runUrl: plan.comment.runUrl } : {}) })
         : '';
@@ -43740,15 +43714,13 @@ async function executeSideEffects(plan, options) {
             }
             catch (thrown) {
                 const error = asHttpError(thrown);
-                if (isReadOnly(error))
+                if (isReadOnly(thrown, error))
                     throw new ReadOnlyToken(error.message ?? 'read-only token');
-                const wait = retryAfter(error);
-                const transient = wait !== undefined || (error.status !== undefined && error.status >= 500);
-                if (!transient || attempt >= attempts || (wait ?? 0) > maxWait)
+                const transient = error.status !== undefined && error.status >= 500;
+                if (!transient || attempt >= attempts)
                     throw thrown;
-                const seconds = wait ?? attempt;
-                options.log.warning(`${route}: ${error.status ?? 'error'}${wait !== undefined ? `, retry after ${seconds}s` : ''}; attempt ${attempt + 1} of ${attempts}`);
-                await sleep(seconds * 1000);
+                options.log.warning(`${route}: ${error.status}; attempt ${attempt + 1} of ${attempts}`);
+                await sleep(attempt * 1000);
             }
         }
     };
