@@ -34,13 +34,15 @@ const git = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, env: cleanEnv(GIT_ENV), encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 type Kind = 'ts' | 'test' | 'py' | 'go' | 'lock' | 'yml';
+// Shares per 1,000 files. Lockfiles are 0.5 %: a sweeping change in a monorepo touches a lockfile per
+// package it bumps, not one in twenty files (at 5 % the figure weighed the dependency rule twelvefold).
 const KINDS: Array<[Kind, number]> = [
-  ['ts', 55],
-  ['test', 15],
-  ['py', 10],
-  ['go', 8],
+  ['ts', 595],
+  ['test', 150],
+  ['py', 100],
+  ['go', 80],
   ['lock', 5],
-  ['yml', 7],
+  ['yml', 70],
 ];
 
 /** One line of code of each kind, with the words a secret scanner keys on at their natural density. */
@@ -93,6 +95,12 @@ function codeLine(kind: Kind, i: number, rng: Random, variant: number): string {
 
 function fileName(kind: Kind, i: number): string {
   const dir = `services/svc-${i % 200}`;
+  // A few files in each place a policy rule watches, so every kind of rule decides something: deploy
+  // folders (protected-paths), vendored blobs (denied-paths), Terraform (require-ticket; the head commit
+  // names PROJ-1234).
+  if (i % 1000 === 250) return `services/svc-${i % 20}/deploy/release-${i}.yml`;
+  if (i % 5000 === 750) return `vendor/blob-${i % 10}/payload-${i}.txt`;
+  if (i % 1000 === 850) return `infra/env-${i % 5}/main-${i}.tf`;
   switch (kind) {
     case 'ts':
       return `${dir}/src/module-${i}.ts`;
@@ -123,11 +131,15 @@ function body(kind: Kind, i: number, variant: number, seed: number): string {
     return `{\n  "name": "pkg-${i}",\n  "lockfileVersion": 3,\n  "packages": {\n${entries.join('\n')}\n  }\n}\n`;
   }
   if (kind === 'test') return `describe('module ${i}', () => {\n${lines.join('\n')}\n});\n`;
+  // One TypeScript file in fifty starts a process at head: what the policy's forbid rules look for.
+  if (kind === 'ts' && variant === 1 && i % 50 === 0) lines.push(`  const worker = require('child_process').spawn(cmd, args, { stdio: 'inherit' });`);
   return `${lines.join('\n')}\n`;
 }
 
 function kindOf(i: number): Kind {
-  let slot = i % 100;
+  // The deploy, vendor and Terraform files of fileName() hold config-shaped lines.
+  if (i % 1000 === 250 || i % 5000 === 750 || i % 1000 === 850) return 'yml';
+  let slot = i % 1000;
   for (const [kind, share] of KINDS) {
     if (slot < share) return kind;
     slot -= share;
@@ -171,7 +183,8 @@ export interface BenchRepo {
 
 /** Builds (or reuses, keyed by its parameters) the bench repository: base on main, the change on agent/change. */
 export function ensureDiffRepo(files: number, seed: number, log: (m: string) => void): BenchRepo {
-  const dir = path.join(BENCH_DIR, `diff-scope-${files}-${seed}`);
+  // v2: realistic lockfile share, rule-triggering paths, objects packed.
+  const dir = path.join(BENCH_DIR, `diff-scope-${files}-${seed}-v2`);
   const done = path.join(dir, '.git', 'bench-done');
   if (existsSync(done)) {
     const [base = '', head = ''] = readFileSync(done, 'utf8').split('\n');
@@ -181,6 +194,8 @@ export function ensureDiffRepo(files: number, seed: number, log: (m: string) => 
   mkdirSync(dir, { recursive: true });
   log(`generating a ${files}-file change in ${path.relative(ROOT, dir)}…`);
   git(dir, 'init', '-q', '-b', 'main');
+  // No background `gc --auto` after the commits: it would race the repack below and the timed runs.
+  git(dir, 'config', 'gc.auto', '0');
   const write = (rel: string, text: string) => {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), text);
@@ -202,6 +217,11 @@ export function ensureDiffRepo(files: number, seed: number, log: (m: string) => 
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'PROJ-1234: agent change across every service');
   const head = git(dir, 'rev-parse', 'HEAD');
+  // A CI checkout holds its objects in the pack it fetched, not loose: 40,000 loose objects cost git an
+  // open, a map and an inflate each, which made the git floor (and the gate's own git reads) 2.3× slower
+  // than on a real checkout, and flattered the ratio.
+  git(dir, 'repack', '-a', '-d', '-q');
+  git(dir, 'prune-packed', '-q');
   writeFileSync(done, `${base}\n${head}\n`);
   return { dir, base, head, files };
 }
