@@ -58,5 +58,15 @@ describe('parseClaimedFiles', () => {
   it('keeps an absolute path outside the workspace as given (it can only be claimed-not-changed)', () => {
     expect(normaliseClaimedPath('/etc/passwd', '/work/repo')).toBe('/etc/passwd');
     expect(normaliseClaimedPath('/work/repo/a/../b.ts', '/work/repo')).toBe('a/../b.ts'.replace('a/../', ''));
+    expect(normaliseClaimedPath('/work/repo2/a.ts', '/work/repo')).toBe('/work/repo2/a.ts');
+    expect(normaliseClaimedPath('/work/repo/../other/a.ts', '/work/repo')).toBe('/work/repo/../other/a.ts');
+    expect(normaliseClaimedPath('/work/repo', '/work/repo/')).toBe('/work/repo');
+    expect(normaliseClaimedPath('../a.ts', '/work/repo')).toBe('../a.ts');
+  });
+
+  it('removes ./ and duplicate slashes, also from an absolute path inside the workspace', () => {
+    expect(normaliseClaimedPath('./src//a.ts', '/work/repo')).toBe('src/a.ts');
+    expect(normaliseClaimedPath('././src/./a.ts/', '/work/repo')).toBe('src/a.ts');
+    expect(normaliseClaimedPath('/work//repo/./src//a.ts', '/work/repo/')).toBe('src/a.ts');
   });
 });

@@ -96,7 +96,7 @@ describe('runDiffScopeWith', () => {
       renames: { detection: 'full' },
       counts: { files: 3 },
       risk: { tier: 'critical' },
-      claimed: { unclaimed: ['config/app.yml', 'src/old.ts'], claimedNotChanged: ['src/gone.ts'] },
+      claimed: { unclaimed: ['config/app.yml'], claimedNotChanged: ['src/gone.ts'], unusable: [] },
       settings: { 'max-files': { from: 'default policy: scope.max-files' }, mode: { value: 'git', from: 'input mode: auto' } },
     });
     const rules = report.details.rules as Array<{ rule: string; decidedBy: string[] }>;

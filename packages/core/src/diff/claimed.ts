@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { ChangeSet } from './types.js';
+import { normaliseRepoPath } from '../policy/glob.js';
+import { judgedPaths, normalPath } from './rules/common.js';
+import type { ChangeSet, FileChange } from './types.js';
 
 /** The files the agent says it changed, and where that list came from (for the report). */
 export interface ClaimedFiles {
@@ -62,34 +64,57 @@ function normaliseAll(list: unknown, workspace: string, where: string): string[]
 }
 
 /**
- * A claimed path as the diff names it: relative to the workspace, `/`-separated, no `./`. An absolute
- * path inside the workspace is made relative; one outside it stays as given (it can match no file of
- * the diff, so it is reported as claimed but not changed).
+ * A claimed path as the diff names it: relative to the workspace, `/`-separated, without `.`, empty or
+ * `..` segments (`./src//a.ts` is `src/a.ts`, as `normaliseRepoPath` spells every repository path). An
+ * absolute path inside the workspace is made relative; one outside it, or one that leaves the workspace
+ * (`../x`), stays as given: `compareClaim` finds it unusable, and it matches no file of the diff.
  */
 export function normaliseClaimedPath(claimed: string, workspace: string): string {
-  let p = claimed.replace(/\\/g, '/');
-  const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
-  if (path.posix.isAbsolute(p) && (p === root || p.startsWith(`${root}/`))) p = p.slice(root.length + 1);
-  if (!path.posix.isAbsolute(p)) p = path.posix.normalize(p).replace(/^(\.\/)+/, '');
-  return p;
+  const p = claimed.replace(/\\/g, '/');
+  if (!path.posix.isAbsolute(p)) return normaliseRepoPath(p) ?? claimed;
+  const root = path.posix.normalize(workspace.replace(/\\/g, '/')).replace(/\/+$/, '');
+  const absolute = path.posix.normalize(p);
+  if (!absolute.startsWith(`${root}/`)) return claimed;
+  return normaliseRepoPath(absolute.slice(root.length + 1)) ?? claimed;
 }
 
-/** What the diff and the claim disagree on, both ways. */
+/**
+ * The change against the claim, whole (never capped like findings): the intent rule's findings and the
+ * report's `claimed` section both come from this one comparison, so they name the same files.
+ */
 export interface ClaimComparison {
-  /** Paths the diff changed that the agent never claimed (a rename's old and new path both count). */
-  readonly unclaimed: readonly string[];
-  /** Paths the agent claimed that the diff does not change. */
+  /** Changed files the agent never claimed, in the change set's order; each is named by its (head) path. */
+  readonly unclaimed: readonly FileChange[];
+  /** Claimed paths (normalised) that no changed file answers to, in the order claimed. */
   readonly claimedNotChanged: readonly string[];
+  /** Claimed entries that cannot be repository paths (absolute outside the workspace, empty, leaving it), as given. */
+  readonly unusable: readonly string[];
 }
 
-export function compareClaim(changes: ChangeSet, claimed: ClaimedFiles): ClaimComparison {
-  const claimedSet = new Set(claimed.files);
-  const changed = new Set<string>();
-  for (const file of changes.files) {
-    changed.add(file.path);
-    if (file.status === 'renamed' && file.oldPath !== undefined) changed.add(file.oldPath);
+/**
+ * Compares a change with the files the agent claims to have changed. The rule:
+ * - a claimed path is normalised as `normaliseRepoPath` does (`./` and duplicate slashes removed);
+ *   `parseClaimedFiles` has already made absolute paths inside the workspace relative, so an absolute path
+ *   left here is outside the workspace and, like one leaving it (`../x`), is unusable and matches nothing;
+ * - a changed file is claimed when the agent named a path it is judged under (`judgedPaths`): a rename
+ *   when the agent named its old or its new path (it moved the file, whichever name it used), a copy or
+ *   any other change by its new path only;
+ * - a claimed path no changed file is judged under was claimed but not changed.
+ */
+export function compareClaim(changes: ChangeSet, claimed: { readonly files: readonly string[] }): ClaimComparison {
+  const wanted = new Set<string>();
+  const unusable = new Set<string>();
+  for (const entry of claimed.files) {
+    const p = normalPath(entry);
+    if (p === undefined) unusable.add(entry);
+    else wanted.add(p);
   }
-  const unclaimed = [...changed].filter((p) => !claimedSet.has(p)).sort();
-  const claimedNotChanged = claimed.files.filter((p) => !changed.has(p));
-  return { unclaimed, claimedNotChanged };
+  const changed = new Set<string>();
+  const unclaimed: FileChange[] = [];
+  for (const file of changes.files) {
+    const paths = judgedPaths(file).map((p) => normalPath(p) ?? p);
+    for (const p of paths) changed.add(p);
+    if (!paths.some((p) => wanted.has(p))) unclaimed.push(file);
+  }
+  return { unclaimed, claimedNotChanged: [...wanted].filter((p) => !changed.has(p)), unusable: [...unusable] };
 }

@@ -33,7 +33,11 @@ export interface DiffScopeDetails {
   risk: { tier: RiskTier; why: string[] };
   violations: number;
   rules: RuleFindings[];
-  claimed?: { source: string; claimed: number; unclaimed: string[]; claimedNotChanged: string[] };
+  /**
+   * The intent rule's comparison (`compareClaim`), whole: `unclaimed` are the paths of its `unclaimed-file`
+   * findings, `claimedNotChanged` of its `claimed-not-changed`, `unusable` of its `claimed-path-unusable`.
+   */
+  claimed?: { source: string; claimed: number; unclaimed: string[]; claimedNotChanged: string[]; unusable: string[] };
   /** Which setting, input or policy, gave each limit the action lets an input override. */
   settings: Record<string, { value: unknown; from: string }>;
 }
@@ -81,7 +85,15 @@ export function diffScopeDetails(judgement: DiffJudgement, extra: { diffDigest: 
     violations: judgement.violations,
     rules: [...rules.values()].sort((a, b) => a.rule.localeCompare(b.rule)),
     ...(claim
-      ? { claimed: { source: claim.source, claimed: claim.claimed, unclaimed: [...claim.unclaimed], claimedNotChanged: [...claim.claimedNotChanged] } }
+      ? {
+          claimed: {
+            source: claim.source,
+            claimed: claim.claimed,
+            unclaimed: claim.unclaimed.map((file) => file.path),
+            claimedNotChanged: [...claim.claimedNotChanged],
+            unusable: [...claim.unusable],
+          },
+        }
       : {}),
     settings: extra.settings,
   };

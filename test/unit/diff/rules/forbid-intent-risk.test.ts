@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareClaims, forbidRule, intentRule, riskTier, scopeRules } from '../../../../packages/core/src/diff/rules/index.js';
+import { compareClaim } from '../../../../packages/core/src/diff/claimed.js';
+import { forbidRule, intentRule, riskTier, scopeRules } from '../../../../packages/core/src/diff/rules/index.js';
 import type { Finding } from '../../../../packages/core/src/diff/types.js';
 import type { Policy } from '../../../../packages/core/src/policy/index.js';
 import { POLICY_FILE, changes, codes, defaults, file, policyOf, run } from './helpers.js';
@@ -84,9 +85,9 @@ describe('intent', () => {
 
   it('compares claims whole, beyond the findings listed, for the unclaimed-files output', () => {
     const many = changes(Array.from({ length: 300 }, (_, i) => file(`src/f${i}.ts`)));
-    const result = compareClaims(many, ['src/f0.ts', 'src/none.ts', '/abs']);
+    const result = compareClaim(many, { files: ['src/f0.ts', 'src/none.ts', '/abs'] });
     expect(result.unclaimed).toHaveLength(299);
-    expect(result.notChanged).toEqual(['src/none.ts']);
+    expect(result.claimedNotChanged).toEqual(['src/none.ts']);
     expect(result.unusable).toEqual(['/abs']);
   });
 

@@ -40,5 +40,4 @@ export function scopeRules(policy: Policy, options: ScopeRuleOptions = {}): Rule
 export { riskTier } from './risk.js';
 export { GlobSet, judgedPaths, unsafeNameProblem } from './common.js';
 export { symlinkProblem } from './modes.js';
-export { compareClaims, type ClaimComparison } from './intent.js';
 export { forbidRule, intentRule, modesRule, pathsRule, secretsRule, sizeRule, ticketRule };

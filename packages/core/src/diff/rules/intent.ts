@@ -1,45 +1,16 @@
 import type { Policy } from '../../policy/types.js';
-import type { ChangeSet, FileChange, Rule } from '../types.js';
-import { Findings, judgedPaths, normalPath, settingIn, shown } from './common.js';
-
-/** The change set against the agent's claimed files, whole: the gate's `unclaimed-files` output lists every one. */
-export interface ClaimComparison {
-  /** Changed files (head paths) the agent never claimed, in the change set's order. */
-  readonly unclaimed: readonly FileChange[];
-  /** Claimed paths (normalised) the change does not touch, in the order claimed. */
-  readonly notChanged: readonly string[];
-  /** Claimed entries that cannot be repository paths (absolute, empty, leaving the repository). */
-  readonly unusable: readonly string[];
-}
-
-/**
- * Compares a change with the files the agent claims to have changed. A rename is claimed when the
- * agent names either side (it moved the file, whichever name it used); a copy by its new path.
- */
-export function compareClaims(changes: ChangeSet, claimedList: readonly string[]): ClaimComparison {
-  const claimed = new Set<string>();
-  const unusable: string[] = [];
-  for (const entry of claimedList) {
-    const path = normalPath(entry);
-    if (path === undefined) unusable.push(entry);
-    else claimed.add(path);
-  }
-  const changed = new Set<string>();
-  const unclaimed: FileChange[] = [];
-  for (const file of changes.files) {
-    const paths = judgedPaths(file).map((path) => normalPath(path) ?? path);
-    for (const path of paths) changed.add(path);
-    if (!paths.some((path) => claimed.has(path))) unclaimed.push(file);
-  }
-  return { unclaimed, notChanged: [...claimed].filter((path) => !changed.has(path)), unusable };
-}
+import { compareClaim } from '../claimed.js';
+import type { Rule } from '../types.js';
+import { Findings, settingIn, shown } from './common.js';
 
 /**
  * Intent: the change against what the agent says it touched (capture-transcript's claimed files). A
  * changed file it never claimed is a violation under `require-claimed` (a warning otherwise): it came
  * from somewhere the transcript does not show. A claimed file the change does not hold is a warning:
  * the agent believes it made a change that is not there. Without a claimed list there is nothing to
- * compare, and the rule finds nothing.
+ * compare, and the rule finds nothing. Which files are claimed is `compareClaim`'s to say (a rename by
+ * either of its paths, a copy by its new one): the report's `claimed` section is the same comparison, so
+ * it lists exactly the files these findings name.
  */
 export function intentRule(policy: Policy, claimedList: readonly string[] | undefined, policyFile?: string): Rule {
   const setting = settingIn(policyFile);
@@ -49,7 +20,7 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
     run(ctx) {
       if (claimedList === undefined) return Promise.resolve([]);
       const out = new Findings('intent');
-      const { unclaimed, notChanged, unusable } = compareClaims(ctx.changes, claimedList);
+      const { unclaimed, claimedNotChanged, unusable } = compareClaim(ctx.changes, { files: claimedList });
       // Said, not dropped: every file would otherwise look unclaimed without a word about why.
       for (const entry of unusable) {
         out.add({
@@ -64,13 +35,13 @@ export function intentRule(policy: Policy, claimedList: readonly string[] | unde
         out.add({
           code: 'unclaimed-file',
           severity: require ? 'fail' : 'warn',
-          message: `${shown(file.path)} (${file.status}) is in the change, but the agent never claimed to change it`,
+          message: `${shown(file.path)} (${file.status}${file.status === 'renamed' && file.oldPath !== undefined ? ` from ${shown(file.oldPath)}` : ''}) is in the change, but the agent never claimed to change it`,
           path: file.path,
           tier: require ? 'high' : 'medium',
           decidedBy: setting('scope.require-claimed'),
         });
       }
-      for (const path of notChanged) {
+      for (const path of claimedNotChanged) {
         out.add({
           code: 'claimed-not-changed',
           severity: 'warn',
