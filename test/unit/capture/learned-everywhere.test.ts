@@ -7,10 +7,23 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { captureTranscript, type CaptureOptions } from '@agent-gates/core/capture';
 import { createSecretEngine } from '../../../packages/core/src/secrets/index.js';
 import { ALNUM, DIGITS, pick, rng } from '../secrets/helpers.js';
+
+// The second pass replaces a file it rewrites by renaming its temporary copy over it. A rewrite of
+// identical bytes leaves the same digest and size behind, so the renames are what tells the tests
+// whether a stored file was rewritten at all.
+const renamedOnto = vi.hoisted(() => [] as string[]);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const renameSync: typeof fs.renameSync = (from, to) => {
+    renamedOnto.push(String(to));
+    fs.renameSync(from, to);
+  };
+  return { ...fs, default: { ...fs, renameSync }, renameSync };
+});
 
 const r = rng(6061);
 /** A key generic-api-key accepts only after a credential-named key: elsewhere no rule reads it as a secret. */
@@ -84,8 +97,11 @@ describe('a learned value is redacted in the lines before it was learned (issue 
 
     const source = path.join(dir, 'session.jsonl');
     writeFileSync(source, lines.join('\r\n') + '\r\n');
+    renamedOnto.length = 0;
     const result = await capture(dir, source, workspace);
     const stored = readFileSync(result.transcriptFile);
+    // The rename the test below relies on not seeing is how a rewritten file lands.
+    expect(renamedOnto).toEqual([result.transcriptFile]);
     expect(stored.toString('utf8')).not.toContain(key);
     expect(readFileSync(result.summaryFile, 'utf8')).not.toContain(key);
     expect(JSON.stringify(result)).not.toContain(key);
@@ -175,9 +191,12 @@ describe('a learned value is redacted in the lines before it was learned (issue 
     // The rule's match comes first: the stream redacts every later occurrence, the second pass has nothing left to do.
     const lines = session(key, workspace);
     writeFileSync(source, [lines[3], lines[0], lines[2], lines[4]].join('\n') + '\n');
+    renamedOnto.length = 0;
     const result = await capture(dir, source, workspace);
     const stored = readFileSync(result.transcriptFile);
     expect(stored.toString('utf8')).not.toContain(key);
+    // Kept means never rewritten: not even with the same bytes.
+    expect(renamedOnto).not.toContain(result.transcriptFile);
     expect(result.redactions).toBe(3);
     expect(result.transcriptDigest).toBe(`sha256:${createHash('sha256').update(stored).digest('hex')}`);
     const captureRecord = JSON.parse(readFileSync(result.captureFile, 'utf8'));

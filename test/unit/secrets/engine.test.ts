@@ -107,19 +107,38 @@ describe('scan and redact', () => {
 
   // A hang guard, not a speed test (speed is pnpm bench's): backtracking over 1 MB would run for
   // hours, far past the test timeout, while a linear scan takes well under a second even on a busy machine.
-  it('finishes pathological 1 MB inputs instead of backtracking without end', { timeout: 60_000 }, () => {
-    const inputs = [
-      'a'.repeat(1 << 20),
-      'key='.repeat(1 << 18),
-      `api_key = ${pick(r, ALNUM, 1 << 20)}`,
-      `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(1 << 20)}`,
-      ('curl -X POST ' + 'x'.repeat(1000) + '\n').repeat(1000),
-      '"'.repeat(1 << 20),
-      `{"text":"${'\\\\'.repeat(1 << 19)}"}`,
+  // Finishing is not enough: a guard that stopped reading a long text early (or gave it back untouched)
+  // would finish too. So each input carries a token past its adversarial megabyte (before it, where a
+  // PEM block runs to the end), and every way of reading must return exactly the input with that token,
+  // and only it, redacted.
+  it('finishes pathological 1 MB inputs instead of backtracking without end, and redacts the token beside them', { timeout: 60_000 }, () => {
+    const tok = ghToken();
+    const pat = redactionMarker('github-pat');
+    const pem = redactionMarker('private-key-block');
+    // `see`: right after `key=`, the token alone would be the generic rule's value (and redacted under its id).
+    const after = (hostile: string) => ({ text: `${hostile}\nsee ${tok}`, expected: `${hostile}\nsee ${pat}`, rules: ['github-pat'] });
+    const cases = [
+      after('a'.repeat(1 << 20)),
+      after('key='.repeat(1 << 18)),
+      // Far too long for a key: generic-api-key rejects it, and only the token is a secret.
+      after(`api_key = ${pick(r, ALNUM, 1 << 20)}`),
+      // A block without its END line runs to the end of the text: all of it is the secret.
+      { text: `${tok}\n-----BEGIN PRIVATE KEY-----\n${'A'.repeat(1 << 20)}`, expected: `${pat}\n${pem}`, rules: ['github-pat', 'private-key-block'] },
+      after(('curl -X POST ' + 'x'.repeat(1000) + '\n').repeat(1000)),
+      after('"'.repeat(1 << 20)),
+      (() => {
+        const body = '\\\\'.repeat(1 << 19);
+        return { text: `{"text":"${body} ${tok}"}`, expected: `{"text":"${body} ${pat}"}`, rules: ['github-pat'] };
+      })(),
     ];
-    for (const text of inputs) {
-      engine.scan(text);
-      expect(engine.redactJson(text).text.length, text.slice(0, 20)).toBeGreaterThan(0);
+    for (const { text, expected, rules } of cases) {
+      const label = text.slice(0, 20);
+      const found = engine.scan(text);
+      expect(found.map((f) => f.ruleId).sort(), label).toEqual(rules);
+      const token = found.find((f) => f.ruleId === 'github-pat')!;
+      expect(text.slice(token.start, token.end), label).toBe(tok);
+      expect(engine.redact(text).text, label).toBe(expected);
+      expect(engine.redactJson(text).text, label).toBe(expected);
     }
   });
 });

@@ -180,23 +180,45 @@ describe('extra rules', () => {
   });
 
   // A hang guard, not a speed test (see engine.test.ts): a catastrophic regex never finishes these.
-  it('finish adversarial 1 MB inputs instead of backtracking without end', { timeout: 60_000 }, () => {
-    const inputs = [
+  // Each carries a token the adversarial megabyte must not hide (after it; before a PEM block, which
+  // runs to the end): a guard that gave up on long texts would finish too, and fails here.
+  it('finish adversarial 1 MB inputs instead of backtracking without end, and still find the token beside them', { timeout: 60_000 }, () => {
+    const tok = `ghp_${alnum(36)}`;
+    const pat = '[REDACTED:github-pat]';
+    const hostile = [
       'tskey-a-'.repeat(1 << 17),
       `ghs_1_${'a'.repeat(1 << 20)}`,
       `ghs_1_${'a.'.repeat(1 << 19)}`,
-      '_authToken='.repeat(1 << 16) + 'a'.repeat(1 << 19),
       'secret: !!binary '.repeat(1 << 16),
       `https://${'a'.repeat(1 << 20)}:x-oauth-basic@`,
       ('sk-ant-api03-' + 'a'.repeat(150) + ' ').repeat(1 << 12),
       pick(r, B64URL, 1 << 20),
       'PGPASSWORD=;'.repeat(1 << 16),
-      `-----BEGIN PRIVATE KEY-----${'\n     1\u2192AAAA'.repeat(1 << 14)}`,
       `sk_live_${'a'.repeat(1 << 20)}`,
       'SG.'.repeat(1 << 18),
       `SG.${'a'.repeat(1 << 20)}`,
     ];
-    for (const text of inputs) expect(Array.isArray(engine.scan(text)), text.slice(0, 20)).toBe(true);
+    const cases = [
+      // None of these is a secret: the token is all there is to find, and the rest stays as it was.
+      ...hostile.map((h) => ({ text: `${h}\n${tok}`, rules: ['github-pat'], expected: `${h}\n${pat}` as string | undefined })),
+      // Runs of `_authToken=` followed by a long value: each capped value is a finding of the npmrc rule.
+      { text: '_authToken='.repeat(1 << 16) + 'a'.repeat(1 << 19) + `\n${tok}`, rules: ['agent-gates-npmrc-auth-token', 'github-pat'], expected: undefined },
+      {
+        text: `${tok}\n-----BEGIN PRIVATE KEY-----${'\n     1\u2192AAAA'.repeat(1 << 14)}`,
+        rules: ['github-pat', 'private-key-block'],
+        expected: `${pat}\n[REDACTED:private-key-block]`,
+      },
+    ];
+    for (const { text, rules, expected } of cases) {
+      const label = text.slice(0, 20);
+      const found = engine.scan(text);
+      expect([...new Set(found.map((f) => f.ruleId))].sort(), label).toEqual(rules);
+      expect(
+        found.filter((f) => f.ruleId === 'github-pat').map((f) => text.slice(f.start, f.end)),
+        label,
+      ).toEqual([tok]);
+      if (expected !== undefined) expect(engine.redact(text).text, label).toBe(expected);
+    }
   });
 });
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { jsonView, jsonViewByRegex } from '../../../packages/core/src/secrets/json-literals.js';
+import { jsonView } from '../../../packages/core/src/secrets/json-literals.js';
+
+const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+
+/** jsonView as one regular-expression replacement: the reference the production loop is tested against. */
+function jsonViewByRegex(text: string): string {
+  return text.replace(JSON_ESCAPE, (_m, hex: string | undefined, ch: string) =>
+    hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch),
+  );
+}
 
 // A small deterministic generator: the same strings on every run.
 function* strings(count: number): Generator<string> {

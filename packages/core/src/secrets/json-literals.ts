@@ -61,7 +61,6 @@ export function rawToDecoded(map: Int32Array, rawOffset: number, roundUp: boolea
   return lo;
 }
 
-const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
 
 /** The value of a hexadecimal digit's character code, or -1. */
@@ -73,7 +72,7 @@ function hexValue(c: number): number {
 
 /**
  * A JSON text with every string escape decoded in place: what the text says, for scanning only.
- * The same as `text.replace(JSON_ESCAPE, …)` (jsonViewByRegex, kept for the tests), as a loop: a
+ * The same as one regular-expression replacement (its reference in test/unit/secrets/json-view.test.ts), as a loop: a
  * tool result holds an escape every few dozen characters, and a callback for each cost a twelfth
  * of the redaction thread.
  */
@@ -105,13 +104,6 @@ export function jsonView(text: string): string {
     at = text.indexOf('\\', next);
   }
   return from === 0 ? text : out + text.slice(from);
-}
-
-/** jsonView as one regular-expression replacement: the reference the loop is tested against. */
-export function jsonViewByRegex(text: string): string {
-  return text.replace(JSON_ESCAPE, (_m, hex: string | undefined, ch: string) =>
-    hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch),
-  );
 }
 
 /**

@@ -55,7 +55,72 @@ export interface JsonRedaction {
  * flags: the keyword pass's markers, whether any rule had a keyword in it, and whether a rule matched
  * the line as isClean reads it (`RuleHit`) or, for a line with escaped backslashes, decoded once more.
  */
-export const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16 } as const;
+export const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16, SplitKey: 32 } as const;
+
+/**
+ * A private key split over several values of one record (a tool result whose content array holds the
+ * BEGIN line, the base64 body and the END line as three text items) is a key block no rule sees: the
+ * per-literal scan finds a header without a body, and a raw-text hit across literals is dropped (see
+ * withinOneMember). A header that ends its string value (only whitespace, real or escaped, before the
+ * closing quote) marks the line; the body-shaped values after it in the same record are then redacted.
+ */
+const SPLIT_KEY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nrt])*"/;
+const HEADER_AT_END = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----\s*$/;
+const FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+/** One PEM body line, trimmed: base64, or an RFC 1421 header (`Proc-Type: 4,ENCRYPTED`); or blank. */
+const BODY_LINE = /^(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?$/;
+/** How many string literals after a header are searched for its body and footer. */
+const SPLIT_KEY_REACH = 32;
+
+/** True when `text` (a JSON line, raw or decoded) holds a key header at the end of a string value. */
+function splitKeyHeader(text: string): boolean {
+  return text.includes('PRIVATE KEY') && SPLIT_KEY_HEADER.test(text);
+}
+
+/** Every line of `text` is a body line. Line by line: one regex over all of them backtracks across lines. */
+function bodyLines(text: string): boolean {
+  return text.split('\n').every((line) => BODY_LINE.test(line.trim()));
+}
+
+/**
+ * Key material rather than a word: a value such as `text` or a tool name (`Bash`) between a header and
+ * its footer is the record's structure and stays; a body has base64's digits, `+` or `/`.
+ */
+function keyMaterial(body: string): boolean {
+  return body.trim().length >= 16 && /[0-9+/]/.test(body) && bodyLines(body);
+}
+
+/**
+ * Spans (decoded) on the values after each split header that hold its body, up to the footer. The
+ * header and footer lines are not secret and stay: a footer learned as a secret would be redacted in
+ * every other key block of the transcript.
+ */
+function redactSplitKeys(literals: readonly Literal[]): void {
+  for (let i = 0; i < literals.length; i++) {
+    if (!literals[i]!.raw.includes('PRIVATE KEY')) continue;
+    const header = decodeLiteral(literals[i]!);
+    if (header === null || !HEADER_AT_END.test(header)) continue;
+    // The member the body began in (`text` of a content array): its later values continue the body,
+    // however short (a last line such as `oQIDAQAB`); other members (`type`, `name`) are structure.
+    let bodyKey: string | null = null;
+    for (let j = i + 1; j < literals.length && j <= i + SPLIT_KEY_REACH; j++) {
+      const lit = literals[j]!;
+      if (lit.streamKey === null) continue; // a member name, never key material
+      const d = decodeLiteral(lit);
+      if (d === null) continue;
+      const footer = FOOTER.exec(d);
+      const body = footer ? d.slice(0, footer.index) : d;
+      // Before a footer, or in the body's member, any body lines count; elsewhere only key material.
+      const continues = footer !== null || lit.streamKey === bodyKey;
+      if (body.trim() !== '' && (continues ? bodyLines(body) : keyMaterial(body))) {
+        bodyKey ??= lit.streamKey;
+        const end = body.trimEnd().length;
+        lit.spans.push({ ruleId: 'private-key-block', start: body.length - body.trimStart().length, end });
+      }
+      if (footer) break;
+    }
+  }
+}
 
 /**
  * Escapes that can spell a character of a learned value (printable ASCII) other than the standard
@@ -189,6 +254,7 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
       }
       // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
       for (const h of rawHits(raw)) if (withinOneMember(literals, raw, h)) distribute(state, h);
+      if (raw.includes('PRIVATE KEY')) redactSplitKeys(literals);
     }
     const previous = new Map<string, Literal>();
     for (const lit of literals) {
@@ -269,6 +335,8 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     if (candidates.length > 0) flags |= LineVerdict.Candidates;
     if (candidates.length > 0 && matcher.ruleHits(view, candidates).length > 0) flags |= LineVerdict.RuleHit;
     else if (view === line && line.includes('\\\\') && matcher.ruleHits(jsonView(line), ruleCandidates(found)).length > 0) flags |= LineVerdict.DecodedRuleHit;
+    // A header's keyword made it a candidate line: only such lines are read for a split key.
+    if (candidates.length > 0 && splitKeyHeader(view)) flags |= LineVerdict.SplitKey;
     return flags;
   }
 
@@ -289,6 +357,8 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
     const holds = matcher.holdsValue(line, bytes);
     if (!anyCandidate && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view))) return true;
     if ((ahead !== undefined && (ahead & LineVerdict.RuleHit) !== 0) || rawHits(view, candidates).length > 0) return false;
+    // No rule sees a key split over several values (redactSplitKeys); only candidate lines get here.
+    if (ahead !== undefined ? (ahead & LineVerdict.SplitKey) !== 0 : candidates.length > 0 && splitKeyHeader(view)) return false;
     // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
     // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
     // such a line once decoded too.
