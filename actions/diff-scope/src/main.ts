@@ -7,6 +7,7 @@ import {
   OutputSet,
   readEventPayload,
   createGitHubClient,
+  workerEntry,
 } from '@agent-gates/action-kit';
 import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs, type PullRequestApi } from '@agent-gates/core/diff';
 import { runDiffScope } from '@agent-gates/core/diff/wire';
@@ -58,7 +59,16 @@ export const main = defineGate({
         readContent: async (commit: string, file: string) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
       };
     }
-    const run = await runDiffScope({ plan, policy, context, tool, log, annotationsPerLevel: MAX_ANNOTATIONS_PER_LEVEL, ...(api ? { api } : {}) });
+    const run = await runDiffScope({
+      plan,
+      policy,
+      context,
+      tool,
+      log,
+      annotationsPerLevel: MAX_ANNOTATIONS_PER_LEVEL,
+      workerEntry: workerEntry(import.meta.url),
+      ...(api ? { api } : {}),
+    });
 
     const { details, judgement } = run;
     const outputs = new OutputSet<OutputName>()

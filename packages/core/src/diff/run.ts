@@ -32,7 +32,7 @@ export interface DiffScopeParts {
   readApiChanges(options: { pull: unknown; files: unknown; readContent?: unknown }): Promise<ReadResult>;
   diffDigest(changes: ChangeSet): string;
   /** Every rule the policy asks for (scope and content rules). */
-  rules(policy: Policy, options: { claimed?: readonly string[]; policyFile?: string }): readonly Rule[];
+  rules(policy: Policy, options: { claimed?: readonly string[]; policyFile?: string; workerEntry?: string }): readonly Rule[];
   risk(findings: readonly Finding[], changes: ChangeSet, policy: Policy): { tier: RiskTier; why: readonly string[] };
 }
 
@@ -54,6 +54,8 @@ export interface DiffScopeRunOptions {
   /** Cap per annotation level (action-kit's MAX_ANNOTATIONS_PER_LEVEL). */
   annotationsPerLevel?: number;
   now?: () => Date;
+  /** The action's worker bundle: a large change's secret scan then runs on a second thread (rules/secrets-thread.ts). */
+  workerEntry?: string;
 }
 
 export interface DiffScopeRun {
@@ -138,6 +140,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
   const rules = parts.rules(plan.policy, {
     ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
     ...(policyFile !== undefined ? { policyFile } : {}),
+    ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
   });
   const { read, fallback, scans } = await readChanges(parts, options, rules);
   const pr = plan.pullRequest;

@@ -12,7 +12,9 @@ export function shannonEntropy(s: string): number {
   for (; i < s.length; i++) {
     const code = s.charCodeAt(i);
     if (code >= 128) break;
-    if (counts[code]++ === 0) order[distinct++] = code;
+    const seen = counts[code]!;
+    counts[code] = seen + 1;
+    if (seen === 0) order[distinct++] = code;
   }
   if (i < s.length) {
     for (let k = 0; k < distinct; k++) counts[order[k]!] = 0;

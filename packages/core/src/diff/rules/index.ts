@@ -21,6 +21,8 @@ export interface ScopeRuleOptions {
   readonly policyFile?: string;
   /** Key of secret findings' fingerprints; without one they carry none (see secrets.ts). */
   readonly fingerprintKey?: string;
+  /** The action's worker bundle, where a large change's secret scan runs on its own thread (secrets.ts). */
+  readonly workerEntry?: string;
 }
 
 /** Every scope rule of the policy. Throws E_POLICY for a glob or regex that cannot be used. */
@@ -32,7 +34,10 @@ export function scopeRules(policy: Policy, options: ScopeRuleOptions = {}): Rule
     ticketRule(policy, policyFile),
     modesRule(policy, policyFile),
     forbidRule(policy, policyFile),
-    secretsRule(policy, options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}),
+    secretsRule(policy, {
+      ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}),
+      ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
+    }),
     intentRule(policy, options.claimed, policyFile),
   ];
 }

@@ -3,7 +3,9 @@ import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
 import { createSecretEngine, type SecretEngine } from '../../secrets/index.js';
 import { addedText, runScan, type FileChange, type LineScan, type Rule } from '../types.js';
+import type { SecretEngineOptions } from '../../secrets/engine-types.js';
 import { Findings, GlobSet, shown } from './common.js';
+import { SecretScanner } from './secrets-thread.js';
 
 /** Values longer than this are tested on their first part only: an allow regex may backtrack. */
 const ALLOW_TARGET_LIMIT = 4096;
@@ -15,6 +17,12 @@ export interface SecretsRuleOptions {
    * and a key derived from public data would let anyone test guesses of a weak password against them.
    */
   readonly fingerprintKey?: string;
+  /**
+   * The action's worker bundle (`dist/worker/index.js`): a large change's added text is then scanned on
+   * a thread of its own while the main thread reads and judges the rest (secrets-thread.ts). Without it,
+   * or when the file is not there, everything is scanned on the calling thread, with the same findings.
+   */
+  readonly workerEntry?: string;
 }
 
 /**
@@ -27,18 +35,20 @@ export interface SecretsRuleOptions {
 export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): Rule {
   const secrets = policy.secrets;
   let engine: SecretEngine;
+  const engineOptions: SecretEngineOptions = {
+    fingerprintKey: options.fingerprintKey ?? randomBytes(32).toString('hex'),
+    patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex })),
+    disabledRules: [...secrets.disabledRules],
+    // Entries that give paths are applied below, per file; the engine applies the value-only ones.
+    allow: secrets.allow.map((a) => ({
+      ...(a.regex !== undefined ? { regex: a.regex } : {}),
+      ...(a.rules ? { rules: [...a.rules] } : {}),
+      ...(a.paths ? { paths: [...a.paths] } : {}),
+    })),
+  };
   try {
-    engine = createSecretEngine({
-      fingerprintKey: options.fingerprintKey ?? randomBytes(32).toString('hex'),
-      patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex })),
-      disabledRules: [...secrets.disabledRules],
-      // Entries that give paths are applied below, per file; the engine applies the value-only ones.
-      allow: secrets.allow.map((a) => ({
-        ...(a.regex !== undefined ? { regex: a.regex } : {}),
-        ...(a.rules ? { rules: [...a.rules] } : {}),
-        ...(a.paths ? { paths: [...a.paths] } : {}),
-      })),
-    });
+    // Built here, not in the thread, so a bad pattern is an E_POLICY before anything is read.
+    engine = createSecretEngine(engineOptions);
   } catch (error) {
     // The policy's patterns are checked when it loads; this names the section if one slipped through.
     if (error instanceof ConfigError) throw new ConfigError('E_POLICY', `secrets: ${error.message}`);
@@ -62,39 +72,47 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
   const begin = (): LineScan => {
     const out = new Findings('secrets');
     const accepted = new Map<number, { count: number; path: string }>();
+    const scanner = new SecretScanner(engineOptions, { engine, ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}) });
+    // What a file's findings need once its scan is back: its path, the head line of each added line,
+    // and its text only where a path-scoped allow entry may test a value.
+    const scanned: Array<{ path: string; lines: Int32Array; allowFor: typeof byPath; text?: string; index: number }> = [];
     return {
       file(file: FileChange) {
         if (file.status === 'deleted' || file.addedLines.length === 0) return;
         // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
         // lines that follow each other in the file stay together, so a key split over lines is found.
         const text = addedText(file);
-        const found = engine.scan(text);
-        if (found.length === 0) return;
         const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
-        for (const finding of found) {
-          const line = file.addedLines[finding.line - 1]?.line;
-          if (allowFor.length > 0) {
-            const value = text.slice(finding.start, Math.min(finding.end, finding.start + ALLOW_TARGET_LIMIT));
-            const entry = allowFor.find((a) => (!a.rules || a.rules.has(finding.ruleId)) && (!a.regex || a.regex.test(value)));
-            if (entry) {
-              const seen = accepted.get(entry.index);
-              if (seen) seen.count += 1;
-              else accepted.set(entry.index, { count: 1, path: file.path });
-              continue;
-            }
-          }
-          out.add({
-            code: 'secret',
-            severity: 'fail',
-            message: `${finding.ruleId} secret in an added line of ${shown(file.path)}${options.fingerprintKey ? ` (fingerprint ${finding.fingerprint})` : ''}; the value is not shown`,
-            path: file.path,
-            ...(line !== undefined ? { line } : {}),
-            tier: 'critical',
-            decidedBy: custom.has(finding.ruleId) ? `secrets.patterns (${finding.ruleId})` : `secrets: built-in rule ${finding.ruleId}`,
-          });
-        }
+        const lines = Int32Array.from(file.addedLines, (added) => added.line);
+        scanned.push({ path: file.path, lines, allowFor, ...(allowFor.length > 0 ? { text } : {}), index: scanner.add(text) });
       },
-      finish() {
+      async finish() {
+        const hits = await scanner.results();
+        // In the files' order, as they streamed: the findings are the same whichever thread scanned.
+        for (const { path, lines, allowFor, text, index } of scanned) {
+          for (const finding of hits[index]!) {
+            const line = finding.line >= 1 && finding.line <= lines.length ? lines[finding.line - 1] : undefined;
+            if (text !== undefined) {
+              const value = text.slice(finding.start, Math.min(finding.end, finding.start + ALLOW_TARGET_LIMIT));
+              const entry = allowFor.find((a) => (!a.rules || a.rules.has(finding.ruleId)) && (!a.regex || a.regex.test(value)));
+              if (entry) {
+                const seen = accepted.get(entry.index);
+                if (seen) seen.count += 1;
+                else accepted.set(entry.index, { count: 1, path });
+                continue;
+              }
+            }
+            out.add({
+              code: 'secret',
+              severity: 'fail',
+              message: `${finding.ruleId} secret in an added line of ${shown(path)}${options.fingerprintKey ? ` (fingerprint ${finding.fingerprint})` : ''}; the value is not shown`,
+              path,
+              ...(line !== undefined ? { line } : {}),
+              tier: 'critical',
+              decidedBy: custom.has(finding.ruleId) ? `secrets.patterns (${finding.ruleId})` : `secrets: built-in rule ${finding.ruleId}`,
+            });
+          }
+        }
         for (const [index, { count, path }] of accepted) {
           const entry = secrets.allow[index];
           out.add({
@@ -106,7 +124,7 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
             decidedBy: `secrets.allow[${index}]`,
           });
         }
-        return Promise.resolve(out.done());
+        return out.done();
       },
     };
   };
