@@ -143,16 +143,22 @@ describe('audit-emit reads gate reports with the router reader', () => {
     expect(signals.fields.agent_run_at).toBe('2026-11-30T09:00:00.000Z');
   });
 
-  it('does not take the decision of a router whose report digest is missing', async () => {
-    const signals = readSignals(
-      JSON.stringify({
-        route: { result: 'success', outputs: { verdict: 'pass', action: 'auto_approve', 'risk-tier': 'low', confidence: '0.99', report: 'r.json' } },
-      }),
-      workspace(),
+  it('records a router without a report digest as unverified, and takes none of its outputs when its report contradicts them', async () => {
+    const dir = workspace();
+    const outputs = { verdict: 'pass', action: 'auto_approve', 'risk-tier': 'low', confidence: '0.99' };
+    const noDigest = readSignals(JSON.stringify({ route: { result: 'success', outputs } }), dir);
+    expect(noDigest.gates[0]).toMatchObject({ name: 'confidence-router', verdict: 'missing', rules: ['AUDIT_REPORT_UNVERIFIED'] });
+    expect(noDigest.notes.join('\n')).toContain('report-digest is missing');
+    expect(noDigest.fields.action).toBe('auto_approve');
+
+    writeFileSync(path.join(dir, 'route.json'), '{"verdict":"fail"}');
+    const mismatch = readSignals(
+      JSON.stringify({ route: { result: 'success', outputs: { ...outputs, report: 'route.json', 'report-digest': digest('7') } } }),
+      dir,
     );
-    expect(signals.gates[0]).toMatchObject({ name: 'confidence-router', verdict: 'missing', rules: ['AUDIT_REPORT_UNVERIFIED'] });
-    expect(signals.fields.action).toBeUndefined();
-    expect(signals.fields.confidence_score).toBeUndefined();
+    expect(mismatch.gates[0]).toMatchObject({ name: 'confidence-router', verdict: 'missing', rules: ['AUDIT_REPORT_DIGEST_MISMATCH'] });
+    expect(mismatch.fields.action).toBeUndefined();
+    expect(mismatch.fields.confidence_score).toBeUndefined();
   });
 
   it('makes the step warn when a gate report is unverified', async () => {

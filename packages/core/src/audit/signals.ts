@@ -102,22 +102,30 @@ export function readSignals(text: string, workspace: string): SignalFields {
     const name = known ?? id;
     const rules: string[] = [];
     let unverified: string | undefined;
+    /** A report on this runner that contradicts the outputs: then they are not used either. */
+    let contradicted = false;
     // Every agent-gates gate outputs a report digest; another job or step is held to it once it names a report.
     const bindsReport = known !== undefined || 'report' in outputs || 'report-digest' in outputs;
     if (read.state === 'mismatch') {
       rules.push('AUDIT_REPORT_DIGEST_MISMATCH');
       unverified = read.note;
+      contradicted = true;
     } else if (bindsReport && read.digestProblem) {
       rules.push('AUDIT_REPORT_UNVERIFIED');
       unverified = read.digestProblem;
     } else if (read.state === 'invalid' && !read.digestProblem) {
       rules.push('AUDIT_REPORT_INVALID');
       unverified = read.note;
+      contradicted = true;
     } else if (report && report.verdict !== outputs.verdict) {
       rules.push('AUDIT_REPORT_VERDICT_MISMATCH');
       unverified = `report verdict ${JSON.stringify(report.verdict)} differs from output verdict ${JSON.stringify(outputs.verdict ?? null)}`;
+      contradicted = true;
     }
-    if (unverified) result.notes.push(`${name} ("${id}"): ${unverified}; its verdict is recorded as missing and its outputs are not used`);
+    if (unverified) {
+      const outputsUsed = contradicted ? 'its outputs are not used' : 'its other outputs are recorded as it gave them';
+      result.notes.push(`${name} ("${id}"): ${unverified}; its verdict is recorded as missing, not as a verified decision, and ${outputsUsed}`);
+    }
     const verdict: AuditVerdict = !unverified && VERDICTS.has(outputs.verdict ?? '') ? (outputs.verdict as AuditVerdict) : 'missing';
     const reportDigest = read.digest;
     for (const reason of report?.reasons ?? []) {
@@ -134,8 +142,8 @@ export function readSignals(text: string, workspace: string): SignalFields {
       ...(jobResult ? { result: jobResult } : {}),
       ...(rules.length > 0 ? { rules: rules.slice(0, 200) } : {}),
     });
-    // Outputs of a gate whose report could not be verified are not its decision: none fills the event.
-    if (unverified) continue;
+    // Outputs a report on this runner contradicts are not the gate's decision: none fills the event.
+    if (contradicted) continue;
 
     if (known === 'capture-transcript') {
       f.agent_id ??= nonEmpty(outputs.agent);
