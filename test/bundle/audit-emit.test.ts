@@ -142,6 +142,21 @@ describe('audit-emit bundle', () => {
     }
   }, 60_000);
 
+  it('warns on signals that name no gate, and fails the step under fail-on: warn, naming input "signals"', async () => {
+    const repo = createGitRepo({ base: { a: '1' }, head: { a: '2' } });
+    const noGate = JSON.stringify({ checkout: { result: 'success', outputs: {} } });
+    const warned = await runAction({ action: 'audit-emit', workspace: repo.dir, inputs: { signals: noGate, sinks: 'file' } });
+    expect(warned.exitCode, warned.stdout + warned.stderr).toBe(0);
+    expect(warned.outputs.verdict).toBe('warn');
+    const failed = await runAction({ action: 'audit-emit', workspace: repo.dir, inputs: { signals: noGate, sinks: 'file', 'fail-on': 'warn' } });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.outputs.verdict).toBe('warn');
+    const error = failed.annotations.find((a) => a.level === 'error' && /E_VERDICT/.test(a.message));
+    expect(error?.message).toContain('input "signals"');
+    expect(error?.message).toContain('"checkout"');
+    expect(JSON.parse(readFileSync(failed.outputs.report!, 'utf8'))).toMatchObject({ verdict: 'warn', reasons: [{ code: 'AUDIT_NO_GATE' }] });
+  });
+
   it('fails the step when a sink is down, spools the event, and the next run delivers the spool first', async () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const url = await deadUrl();

@@ -41,6 +41,48 @@ describe('agent-gates verify-chain', () => {
     expect(await cli(['a', '--threads', '3'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--threads') });
   });
 
+  it('exits 1 naming the file for an empty log, unless --allow-empty is given', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+    const log = path.join(dir, 'audit.jsonl');
+    writeFileSync(log, '');
+    const empty = await cli([log]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain(`E_EMPTY_LOG: ${log} holds no event`);
+    expect(empty.stdout).not.toContain('ok');
+    const json = await cli(['--json', log]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ log, ok: false, events: 0 });
+    expect(await cli(['--allow-empty', log])).toMatchObject({ code: 0, stdout: `${log}: ok, 0 events, head none (empty log)\n` });
+    expect((await cli(['--help'])).stdout).toContain('--allow-empty');
+  });
+
+  it('fails an empty log against --head, with or without --allow-empty', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+    const log = path.join(dir, 'audit.jsonl');
+    writeFileSync(log, '');
+    const head = `sha256:${'a'.repeat(64)}`;
+    for (const argv of [
+      [log, '--head', head],
+      [log, '--head', head, '--allow-empty'],
+    ]) {
+      const result = await cli(argv);
+      expect(result.code, argv.join(' ')).toBe(1);
+      expect(result.stdout).toContain('BROKEN');
+    }
+  });
+
+  it('fails one empty log among good ones, and still verifies the others', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+    const good = path.join(dir, 'good.jsonl');
+    const empty = path.join(dir, 'empty.jsonl');
+    const { head } = await appendToLog(good, [decisionEvent()], { chain: true });
+    writeFileSync(empty, '');
+    const result = await cli([good, empty]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`${good}: ok, 1 events, head ${head}\n`);
+    expect(result.stderr).toContain(empty);
+  });
+
   it('gives the same result on one thread as by default', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
     const log = path.join(dir, 'audit.jsonl');

@@ -7,7 +7,7 @@ interface Io {
   stderr: NodeJS.WritableStream;
 }
 
-const HELP = `Usage: agent-gates verify-chain <log…> [--head sha256:<hex>] [--threads 1|2] [--json]
+const HELP = `Usage: agent-gates verify-chain <log…> [--head sha256:<hex>] [--allow-empty] [--threads 1|2] [--json]
 
 Checks every event of each audit log (JSON Lines written by audit-emit): its digest over its RFC 8785
 form, and that its prev is the digest of the line before. Streams the log; stops at the first broken
@@ -15,12 +15,14 @@ or missing link and names its line.
 
   --head <digest>  the chain head kept outside the log (audit-emit's chain-head output); a log whose
                    end was cut off, or that goes on past it, does not verify. One log only.
+  --allow-empty    accept a log that holds no event (without it, and without --head, an empty
+                   log exits 1: it proves nothing, and a log emptied by mistake looks the same)
   --threads <n>    1 verifies on this thread only; 2 (the default with two cores) verifies a log of
                    64 MiB or more in two halves on two worker threads
   --json           one JSON result per log on stdout
   -h, --help       this text
 
-Exit status: 0 every log verifies, 1 a log does not, 2 bad usage or an unreadable log.
+Exit status: 0 every log verifies, 1 a log does not (or is empty), 2 bad usage or an unreadable log.
 `;
 
 /**
@@ -41,6 +43,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const logs: string[] = [];
   let head: string | undefined;
   let json = false;
+  let allowEmpty = false;
   let threads: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -48,6 +51,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stdout.write(HELP);
       return 0;
     } else if (arg === '--json') json = true;
+    else if (arg === '--allow-empty') allowEmpty = true;
     else if (arg === '--head' || arg.startsWith('--head=')) {
       head = arg === '--head' ? argv[++i] : arg.slice('--head='.length);
       if (!head || !/^sha256:[0-9a-f]{64}$/.test(head)) {
@@ -88,6 +92,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
     } catch (error) {
       io.stderr.write(`E_NOT_FOUND: cannot read ${log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       status = 2;
+      continue;
+    }
+    // With --head an empty log already fails (its head is none); without it, zero events prove nothing.
+    if (result.ok && result.events === 0 && head === undefined && !allowEmpty) {
+      const message = `${log === '-' ? 'stdin' : log} holds no event: an empty log proves nothing (pass --allow-empty if none is expected, or --head to check it against a chain head)`;
+      io.stderr.write(`E_EMPTY_LOG: ${message}\n`);
+      if (json) io.stdout.write(`${JSON.stringify({ log, ...result, ok: false, error: message })}\n`);
+      if (status === 0) status = 1;
       continue;
     }
     if (json) io.stdout.write(`${JSON.stringify({ log, ...result })}\n`);

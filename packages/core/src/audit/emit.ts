@@ -23,6 +23,8 @@ export interface EmitResult {
   sinks: SinkOutcome[];
   /** Every event left in the spool, for every sink. */
   spooled: number;
+  /** The spool as this run left it, read and written under its lock (what the artifact sink uploads). */
+  spoolEntries: SpoolEntry[];
   notes: string[];
 }
 
@@ -65,34 +67,34 @@ export async function emitAudit(options: EmitOptions): Promise<EmitResult> {
 
   const httpSinks = options.sinks.filter((s): s is HttpSink => s.kind === 'webhook' || s.kind === 'otlp');
   const outcomes: SinkOutcome[] = [];
-  let spooled = 0;
-  if (httpSinks.length > 0 || readSpool(options.spool).entries.length > 0) {
-    await withLogLock(options.spool, async () => {
-      const { entries, setAside } = readSpool(options.spool);
-      if (setAside) notes.push(`spool lines that were not events were set aside in ${setAside}`);
-      const keys = new Set(httpSinks.map(sinkKey));
-      const kept: SpoolEntry[] = entries.filter((e) => !keys.has(e.sink));
-      if (kept.length > 0) notes.push(`${kept.length} spooled event(s) wait for sinks this run does not name; they stay in the spool`);
-      for (const sink of httpSinks) {
-        const key = sinkKey(sink);
-        const waiting = new Map<string, SpoolEntry>();
-        for (const entry of entries) if (entry.sink === key && !waiting.has(entry.event.event_id)) waiting.set(entry.event.event_id, entry);
-        const events = [...[...waiting.values()].map((e) => e.event), event];
-        const result = await deliverToSink(sink, events, options.delivery);
-        const now = new Date().toISOString();
-        for (const failure of result.failed) {
-          kept.push({ sink: key, event: failure.event, error: failure.error, since: waiting.get(failure.event.event_id)?.since ?? now });
-        }
-        outcomes.push({
-          sink: key,
-          delivered: result.delivered.length,
-          spooled: result.failed.length,
-          ...(result.failed.length > 0 ? { error: result.failed[result.failed.length - 1]!.error } : {}),
-        });
+  let spoolEntries: SpoolEntry[] = [];
+  // Always under the spool's lock, even to learn that it is empty: a look outside it could disagree
+  // with what a concurrent run writes, and would set a bad line aside a second time.
+  await withLogLock(options.spool, async () => {
+    const { entries, setAside } = readSpool(options.spool);
+    if (setAside) notes.push(`spool lines that were not events were set aside in ${setAside}`);
+    const keys = new Set(httpSinks.map(sinkKey));
+    const kept: SpoolEntry[] = entries.filter((e) => !keys.has(e.sink));
+    if (kept.length > 0) notes.push(`${kept.length} spooled event(s) wait for sinks this run does not name; they stay in the spool`);
+    for (const sink of httpSinks) {
+      const key = sinkKey(sink);
+      const waiting = new Map<string, SpoolEntry>();
+      for (const entry of entries) if (entry.sink === key && !waiting.has(entry.event.event_id)) waiting.set(entry.event.event_id, entry);
+      const events = [...[...waiting.values()].map((e) => e.event), event];
+      const result = await deliverToSink(sink, events, options.delivery);
+      const now = new Date().toISOString();
+      for (const failure of result.failed) {
+        kept.push({ sink: key, event: failure.event, error: failure.error, since: waiting.get(failure.event.event_id)?.since ?? now });
       }
-      writeSpool(options.spool, kept);
-      spooled = kept.length;
-    });
-  }
-  return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled, notes };
+      outcomes.push({
+        sink: key,
+        delivered: result.delivered.length,
+        spooled: result.failed.length,
+        ...(result.failed.length > 0 ? { error: result.failed[result.failed.length - 1]!.error } : {}),
+      });
+    }
+    writeSpool(options.spool, kept);
+    spoolEntries = kept;
+  });
+  return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled: spoolEntries.length, spoolEntries, notes };
 }

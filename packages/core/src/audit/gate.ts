@@ -7,7 +7,7 @@ import type { LoadedPolicy } from '../policy/index.js';
 import { buildAuditEvent, type AuditOverrides } from './build.js';
 import { emitAudit, type SinkOutcome } from './emit.js';
 import type { AuditEvent } from './event.js';
-import { readSignals } from './signals.js';
+import { KNOWN_GATES, readSignals, type SignalFields } from './signals.js';
 import { parseSink, parseSinkHeaders, type SinkSpec } from './sinks.js';
 
 /** audit-emit's inputs, read once by the action. Empty strings are absent. */
@@ -61,10 +61,34 @@ function resolveSinks(inputs: AuditEmitInputs, policy: LoadedPolicy): SinkSpec[]
 }
 
 /**
+ * A decision event that records no gate is no evidence the change was judged: a `warn`, naming the
+ * keys of `signals` that were not recognised. An outcome event is exempt: the decision it names
+ * (input "decision-id") is where the gates were recorded.
+ */
+function noGateReason(inputs: AuditEmitInputs, signals: SignalFields): GateReason | undefined {
+  if ((inputs.overrides.eventType ?? 'decision') !== 'decision') return undefined;
+  if (signals.gates.some((g) => (KNOWN_GATES as readonly string[]).includes(g.name))) return undefined;
+  const others = [...signals.unrecognised, ...signals.gates.map((g) => g.name)];
+  const keys =
+    others.length > 0
+      ? `; keys not recognised: ${others
+          .map((k) => JSON.stringify(k.slice(0, 80)))
+          .slice(0, 20)
+          .join(', ')}${others.length > 20 ? ` and ${others.length - 20} more` : ''}`
+      : '';
+  return {
+    code: 'AUDIT_NO_GATE',
+    severity: 'warn',
+    message: `input "signals" names no gate audit-emit recognises (${KNOWN_GATES.join(', ')})${inputs.signals.trim() === '' ? ' (it is empty)' : keys}; the event records no gate decision. Pass \${{ toJSON(needs) }} of the gate jobs or \${{ toJSON(steps) }} of the gate steps`,
+  };
+}
+
+/**
  * audit-emit's one core call: builds the event from the signals and the explicit inputs, appends
  * and delivers it (the spool first), uploads through `upload` when the artifact sink is named,
  * writes the attestation predicate and the gate report. The verdict is `fail` when any event is
- * left undelivered, `warn` when something was set aside or a report did not match its digest.
+ * left undelivered, `warn` when something was set aside, a gate's report could not be verified, or
+ * a decision event records no gate at all.
  */
 export async function runAuditEmit(
   inputs: AuditEmitInputs,
@@ -111,6 +135,8 @@ export async function runAuditEmit(
   });
   const { event } = emitted;
   const reasons: GateReason[] = signals.notes.map((message) => ({ code: 'AUDIT_SIGNAL', severity: 'warn' as const, message }));
+  const noGate = noGateReason(inputs, signals);
+  if (noGate) reasons.push(noGate);
   reasons.push(...emitted.notes.map((message) => ({ code: 'AUDIT_SET_ASIDE', severity: 'warn' as const, message })));
   const delivered: Record<string, Record<string, unknown>> = {};
   if (emitted.line !== undefined) delivered.file = { line: emitted.line };
@@ -151,8 +177,8 @@ export async function runAuditEmit(
     const files = [eventFile];
     if (emitted.spooled > 0) {
       const spoolCopy = path.join(dir, 'audit-spool.jsonl');
-      const { readFileSync } = await import('node:fs');
-      writeFileSync(spoolCopy, readFileSync(spool));
+      // What the spool held under its lock, not a second read a concurrent run could have changed.
+      writeFileSync(spoolCopy, emitted.spoolEntries.map((e) => JSON.stringify(e)).join('\n') + '\n');
       files.push(spoolCopy);
     }
     const name = `agent-gates-audit-${context.runId || 'local'}-${context.runAttempt || '1'}-${event.event_id.slice(0, 8)}`;

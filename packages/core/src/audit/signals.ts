@@ -1,7 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { reportDigestMatches } from '../gate/report.js';
+import { readGateReport, readReportFile } from '../gate/read-report.js';
 import type { AuditEvent, AuditGate, AuditVerdict } from './event.js';
 
 /** The gates whose outputs fill the event, recognised by what they output. */
@@ -14,10 +13,11 @@ export interface SignalFields {
   fields: Partial<AuditEvent>;
   /** Problems worth a warning (a report whose digest does not match, a signal that is not a gate). */
   notes: string[];
+  /** Keys of `signals` that name no gate (a checkout, a build, the agent itself). */
+  unrecognised: string[];
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const MAX_REPORT_BYTES = 10 << 20;
 const VERDICTS = new Set(['pass', 'warn', 'fail']);
 
 function recognise(outputs: Record<string, string>, reportTool: string | undefined): string | undefined {
@@ -28,32 +28,6 @@ function recognise(outputs: Record<string, string>, reportTool: string | undefin
   if ('diff-digest' in outputs || 'changed-files' in outputs) return 'diff-scope';
   if ('decision-digest' in outputs || ('action' in outputs && 'risk-tier' in outputs)) return 'confidence-router';
   return undefined;
-}
-
-/** The report a gate names, when it is on this runner; its digest must be the one the gate output. */
-function readReport(file: string | undefined, digest: string | undefined, workspace: string): { report?: Record<string, unknown>; mismatch?: boolean } {
-  if (!file) return {};
-  let fd: number;
-  try {
-    fd = openSync(path.resolve(workspace, file), 'r');
-  } catch {
-    return {}; // another job's runner: the outputs are what there is
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_REPORT_BYTES) return {};
-    const bytes = Buffer.alloc(stat.size);
-    readSync(fd, bytes, 0, stat.size, 0);
-    if (digest && !reportDigestMatches(bytes, digest)) return { mismatch: true };
-    try {
-      const report = JSON.parse(bytes.toString('utf8')) as unknown;
-      return report && typeof report === 'object' && !Array.isArray(report) ? { report: report as Record<string, unknown> } : {};
-    } catch {
-      return {};
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function nonEmpty(value: unknown): string | undefined {
@@ -95,7 +69,7 @@ function usageOf(value: string | undefined): AuditEvent['usage'] | undefined {
  * the one the gate output. Text that is not a JSON object is E_AUDIT_SIGNALS.
  */
 export function readSignals(text: string, workspace: string): SignalFields {
-  const result: SignalFields = { gates: [], fields: {}, notes: [] };
+  const result: SignalFields = { gates: [], fields: {}, notes: [], unrecognised: [] };
   if (text.trim() === '') return result;
   let parsed: unknown;
   try {
@@ -116,28 +90,49 @@ export function readSignals(text: string, workspace: string): SignalFields {
       for (const [key, value] of Object.entries(record.outputs as Record<string, unknown>)) if (typeof value === 'string') outputs[key] = value;
     }
     const jobResult = nonEmpty(record.result) ?? nonEmpty(record.conclusion) ?? nonEmpty(record.outcome);
-    const reportDigest = digestOf(outputs['report-digest']);
-    const { report, mismatch } = readReport(nonEmpty(outputs.report), reportDigest, workspace);
-    const tool = report && typeof report.tool === 'object' && report.tool ? nonEmpty((report.tool as { name?: unknown }).name) : undefined;
-    const known = recognise(outputs, tool);
+    // The router's reader: a report is the gate's verified decision only when its digest binds it.
+    const read = readGateReport(outputs, (file) => readReportFile(path.resolve(workspace, file)));
+    const report = read.state === 'verified' ? read.report : undefined;
+    const known = recognise(outputs, report?.toolName);
     if (!known && !('verdict' in outputs)) {
       // A job or step that is not a gate (checkout, the agent itself): only its failure is worth a word.
+      result.unrecognised.push(id);
       continue;
     }
     const name = known ?? id;
-    const verdict: AuditVerdict = VERDICTS.has(outputs.verdict ?? '') ? (outputs.verdict as AuditVerdict) : 'missing';
     const rules: string[] = [];
-    if (mismatch) {
+    let unverified: string | undefined;
+    /** A report on this runner that contradicts the outputs: then they are not used either. */
+    let contradicted = false;
+    // Every agent-gates gate outputs a report digest; another job or step is held to it once it names a report.
+    const bindsReport = known !== undefined || 'report' in outputs || 'report-digest' in outputs;
+    if (read.state === 'mismatch') {
       rules.push('AUDIT_REPORT_DIGEST_MISMATCH');
-      result.notes.push(`${name}: its report file does not have the digest it output (${reportDigest}); the report was not used`);
+      unverified = read.note;
+      contradicted = true;
+    } else if (bindsReport && read.digestProblem) {
+      rules.push('AUDIT_REPORT_UNVERIFIED');
+      unverified = read.digestProblem;
+    } else if (read.state === 'invalid' && !read.digestProblem) {
+      rules.push('AUDIT_REPORT_INVALID');
+      unverified = read.note;
+      contradicted = true;
+    } else if (report && report.verdict !== outputs.verdict) {
+      rules.push('AUDIT_REPORT_VERDICT_MISMATCH');
+      unverified = `report verdict ${JSON.stringify(report.verdict)} differs from output verdict ${JSON.stringify(outputs.verdict ?? null)}`;
+      contradicted = true;
     }
-    if (report && Array.isArray(report.reasons)) {
-      for (const reason of report.reasons as { code?: unknown; severity?: unknown }[]) {
-        const code = nonEmpty(reason?.code);
-        if (code && reason.severity !== 'pass' && !rules.includes(code)) rules.push(code);
-      }
+    if (unverified) {
+      const outputsUsed = contradicted ? 'its outputs are not used' : 'its other outputs are recorded as it gave them';
+      result.notes.push(`${name} ("${id}"): ${unverified}; its verdict is recorded as missing, not as a verified decision, and ${outputsUsed}`);
     }
-    const started = report ? nonEmpty(report.startedAt) : undefined;
+    const verdict: AuditVerdict = !unverified && VERDICTS.has(outputs.verdict ?? '') ? (outputs.verdict as AuditVerdict) : 'missing';
+    const reportDigest = read.digest;
+    for (const reason of report?.reasons ?? []) {
+      const code = nonEmpty(reason.code);
+      if (code && reason.severity !== 'pass' && !rules.includes(code)) rules.push(code);
+    }
+    const started = nonEmpty(report?.startedAt);
     if (started && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(started)) runStarts.push(started);
     if (result.gates.some((g) => g.name === name)) result.notes.push(`${name} reported more than once (also as "${id}"); each is recorded`);
     result.gates.push({
@@ -147,6 +142,8 @@ export function readSignals(text: string, workspace: string): SignalFields {
       ...(jobResult ? { result: jobResult } : {}),
       ...(rules.length > 0 ? { rules: rules.slice(0, 200) } : {}),
     });
+    // Outputs a report on this runner contradicts are not the gate's decision: none fills the event.
+    if (contradicted) continue;
 
     if (known === 'capture-transcript') {
       f.agent_id ??= nonEmpty(outputs.agent);

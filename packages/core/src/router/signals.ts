@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { bytesDigest } from '../digest/index.js';
 import { ConfigError } from '../errors.js';
-import { GATE_REPORT_SCHEMA_ID, reportDigestMatches } from '../gate/report.js';
+import { readGateReport, readReportFile, type ReadFile } from '../gate/read-report.js';
 import type { RoutingGate, RoutingTier } from '../policy/types.js';
 import { RISK_TIERS, ROUTING_GATES, type SignalEntry } from './types.js';
 
@@ -85,15 +83,7 @@ export interface GateEvidence {
   reportDigest?: string;
 }
 
-export type ReadFile = (file: string) => Buffer | undefined;
-
-const readIfPresent: ReadFile = (file) => {
-  try {
-    return readFileSync(file);
-  } catch {
-    return undefined;
-  }
-};
+export type { ReadFile };
 
 /** Which gate wrote these outputs, by the outputs only it writes; undefined for any other job or step. */
 export function gateFromOutputs(outputs: Readonly<Record<string, string>>): RoutingGate | undefined {
@@ -114,55 +104,29 @@ function count(text: string | undefined): number | undefined {
   return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
 }
 
+/** The shared reader's findings, in the evidence: a digest that cannot bind the report makes the signal unreadable. */
 function readReport(evidence: GateEvidence, outputs: Readonly<Record<string, string>>, readFile: ReadFile): void {
-  const file = outputs.report;
-  const digest = outputs['report-digest'];
-  if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
-    evidence.unreadable.push(`report-digest ${digest ? 'is not sha256:<hex>' : 'is missing'}`);
-    evidence.report = { state: 'invalid', note: 'no report digest to bind' };
+  const read = readGateReport(outputs, readFile);
+  if (read.digestProblem) evidence.unreadable.push(read.digestProblem);
+  if (read.digest) evidence.reportDigest = read.digest;
+  const report = read.report;
+  if (read.state !== 'verified' || !report) {
+    evidence.report = { state: read.state, note: read.note };
     return;
   }
-  evidence.reportDigest = digest;
-  const bytes = file ? readFile(file) : undefined;
-  if (!bytes) {
-    evidence.report = { state: 'unread', note: 'report not readable here (another job); judged on outputs' };
-    return;
-  }
-  if (!reportDigestMatches(bytes, digest)) {
-    evidence.report = { state: 'mismatch', note: `report file (sha256 of its bytes ${bytesDigest(bytes)}) does not match report-digest ${digest}` };
-    return;
-  }
-  let report: unknown;
-  try {
-    report = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    evidence.report = { state: 'invalid', note: 'report is not JSON' };
-    return;
-  }
-  const r = isRecord(report) ? report : {};
-  const tool = isRecord(r.tool) ? r.tool : {};
-  if (r.schema !== GATE_REPORT_SCHEMA_ID || typeof tool.name !== 'string' || typeof tool.version !== 'string' || !Array.isArray(r.reasons)) {
-    evidence.report = { state: 'invalid', note: 'report is not a GateReport envelope' };
-    return;
-  }
-  const pullRequest = isRecord(r.pullRequest) ? r.pullRequest : {};
   evidence.report = {
     state: 'verified',
-    note: `report ${digest.slice(0, 19)}… verified`,
-    version: tool.version,
-    toolName: tool.name,
-    ...(typeof pullRequest.headSha === 'string' ? { headSha: pullRequest.headSha } : {}),
+    note: read.note,
+    version: report.version,
+    toolName: report.toolName,
+    ...(report.headSha !== undefined ? { headSha: report.headSha } : {}),
   };
-  if (r.verdict !== outputs.verdict) evidence.unreadable.push(`report verdict ${JSON.stringify(r.verdict)} differs from output verdict`);
-  for (const reason of r.reasons) {
-    if (isRecord(reason) && typeof reason.code === 'string') {
-      evidence.codes.push({ code: reason.code, severity: String(reason.severity), ...(typeof reason.message === 'string' ? { message: reason.message } : {}) });
-    }
-  }
+  if (report.verdict !== outputs.verdict) evidence.unreadable.push(`report verdict ${JSON.stringify(report.verdict)} differs from output verdict`);
+  evidence.codes.push(...report.reasons);
 }
 
 /** Reads one recognised gate's outputs and, where possible, its report. Never throws on a bad value. */
-export function readGateEvidence(entry: SignalEntry, gate: RoutingGate, readFile: ReadFile = readIfPresent): GateEvidence {
+export function readGateEvidence(entry: SignalEntry, gate: RoutingGate, readFile: ReadFile = readReportFile): GateEvidence {
   const o = entry.outputs;
   const evidence: GateEvidence = { gate, signal: entry.name, result: entry.result, unreadable: [], report: { state: 'unread', note: '' }, codes: [] };
   if (o.verdict === 'pass' || o.verdict === 'warn' || o.verdict === 'fail') evidence.verdict = o.verdict;

@@ -1,0 +1,115 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { bytesDigest } from '../digest/index.js';
+import { GATE_REPORT_SCHEMA_ID, reportDigestMatches } from './report.js';
+
+/**
+ * Reading a sibling gate's GateReport from its `report` and `report-digest` outputs: the one reader
+ * the router and audit-emit share, so a report is trusted on the same terms by both. A report is
+ * `verified` only when the gate output a sha256 digest and the file's bytes match it.
+ */
+
+/** Reads a file, or undefined when it is not readable here (another job's runner). */
+export type ReadFile = (file: string) => Buffer | undefined;
+
+/** Larger than any report a gate writes; a bigger file is not read. */
+export const MAX_REPORT_BYTES = 10 << 20;
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** The file's bytes when it is a regular file of at most MAX_REPORT_BYTES; undefined otherwise (absent, a FIFO, too large). */
+export const readReportFile: ReadFile = (file) => {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_REPORT_BYTES) return undefined;
+    const bytes = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, bytes, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return bytes.subarray(0, read);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+};
+
+export interface ReportReason {
+  code: string;
+  severity: string;
+  message?: string;
+}
+
+/** What reading one gate's report found. */
+export interface ReportRead {
+  /**
+   * `verified`: the digest matched and the file is a GateReport; `unread`: a sound digest but no file
+   * here (judge on outputs); `mismatch`: the file is not the one the digest names; `invalid`: no
+   * digest to bind, or the bound file is not a GateReport.
+   */
+  state: 'verified' | 'mismatch' | 'unread' | 'invalid';
+  note: string;
+  /** The `report-digest` output, when it is a sha256 digest. */
+  digest?: string;
+  /** Why the `report-digest` output cannot bind a report (missing, or not sha256:<hex>). */
+  digestProblem?: string;
+  /** The verified report's fields; only with `verified`. */
+  report?: { toolName: string; version: string; verdict: unknown; reasons: ReportReason[]; headSha?: string; startedAt?: string };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Reads the report a gate's outputs name and checks it against the digest they give. Never throws. */
+export function readGateReport(outputs: Readonly<Record<string, string>>, readFile: ReadFile = readReportFile): ReportRead {
+  const file = outputs.report;
+  const digest = outputs['report-digest'];
+  if (!digest || !DIGEST.test(digest)) {
+    return { state: 'invalid', note: 'no report digest to bind', digestProblem: `report-digest ${digest ? 'is not sha256:<hex>' : 'is missing'}` };
+  }
+  const bytes = file ? readFile(file) : undefined;
+  if (!bytes) return { state: 'unread', note: 'report not readable here (another job); judged on outputs', digest };
+  if (!reportDigestMatches(bytes, digest)) {
+    return { state: 'mismatch', note: `report file (sha256 of its bytes ${bytesDigest(bytes)}) does not match report-digest ${digest}`, digest };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return { state: 'invalid', note: 'report is not JSON', digest };
+  }
+  const r = isRecord(parsed) ? parsed : {};
+  const tool = isRecord(r.tool) ? r.tool : {};
+  if (r.schema !== GATE_REPORT_SCHEMA_ID || typeof tool.name !== 'string' || typeof tool.version !== 'string' || !Array.isArray(r.reasons)) {
+    return { state: 'invalid', note: 'report is not a GateReport envelope', digest };
+  }
+  const pullRequest = isRecord(r.pullRequest) ? r.pullRequest : {};
+  const reasons: ReportReason[] = [];
+  for (const reason of r.reasons) {
+    if (isRecord(reason) && typeof reason.code === 'string') {
+      reasons.push({ code: reason.code, severity: String(reason.severity), ...(typeof reason.message === 'string' ? { message: reason.message } : {}) });
+    }
+  }
+  return {
+    state: 'verified',
+    note: `report ${digest.slice(0, 19)}… verified`,
+    digest,
+    report: {
+      toolName: tool.name,
+      version: tool.version,
+      verdict: r.verdict,
+      reasons,
+      ...(typeof pullRequest.headSha === 'string' ? { headSha: pullRequest.headSha } : {}),
+      ...(typeof r.startedAt === 'string' ? { startedAt: r.startedAt } : {}),
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSignals, runAuditEmit, sealEvent, writeSpool, type AuditEmitInputs } from '@agent-gates/core/audit';
+import { gateReport, writeGateReport, type GateRunContext } from '@agent-gates/core/gate';
+import { defaultPolicy } from '@agent-gates/core/policy';
+import { decisionEvent } from './events.js';
+
+const tool = { name: 'agent-gates/audit-emit', version: '0.1.0' };
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const runContext: GateRunContext = {
+  repository: 'acme/app',
+  runId: '42',
+  runAttempt: '1',
+  job: 'audit',
+  workflow: 'agent',
+  workflowRef: 'acme/app/.github/workflows/agent.yml@refs/heads/main',
+  eventName: 'pull_request',
+  sha: 'c'.repeat(40),
+  actor: 'octocat',
+};
+
+function workspace(): string {
+  return mkdtempSync(path.join(tmpdir(), 'audit-gate-'));
+}
+
+function emit(dir: string, signals: string, extra: Partial<AuditEmitInputs> = {}) {
+  return runAuditEmit(
+    { signals, overrides: { eventType: 'decision' }, sinks: ['file'], sinkHeaders: [], ...extra },
+    { context: { ...runContext, workspace: dir, runnerTemp: path.join(dir, 'tmp') }, policy: defaultPolicy(), tool },
+  );
+}
+
+/** A diff-scope GateReport written under `dir`, with the digest writeGateReport gives it. */
+function diffScopeReport(dir: string, verdict: 'pass' | 'warn' = 'pass'): { file: string; digest: string } {
+  const report = gateReport({
+    tool: { name: 'agent-gates/diff-scope', version: '0.1.0' },
+    context: runContext,
+    startedAt: new Date('2026-11-30T09:00:00.000Z'),
+    finishedAt: new Date('2026-11-30T09:00:01.000Z'),
+    policy: { source: 'default', digest: digest('e') },
+    verdict,
+    reasons: [{ code: 'scope-protected-path', severity: 'warn', message: 'touches CODEOWNERS' }],
+    subjects: [],
+    details: {},
+  });
+  const written = writeGateReport(path.join(dir, 'agent-gates', 'diff-scope.json'), report);
+  return { file: 'agent-gates/diff-scope.json', digest: written.digest };
+}
+
+const scopeOutputs = (extra: Record<string, string>) => ({ verdict: 'pass', 'diff-digest': digest('4'), risk: 'low', 'changed-files': '1', ...extra });
+
+describe('audit-emit verdict without a gate decision', () => {
+  it('warns, naming input "signals" and the keys it did not recognise, when signals name no known gate', async () => {
+    const dir = workspace();
+    const result = await emit(dir, JSON.stringify({ checkout: { result: 'success', outputs: {} }, build: { result: 'success', outputs: { artifact: 'x' } } }));
+    expect(result.verdict).toBe('warn');
+    const reason = result.reasons.find((r) => r.code === 'AUDIT_NO_GATE');
+    expect(reason?.severity).toBe('warn');
+    expect(reason?.message).toContain('input "signals"');
+    expect(reason?.message).toContain('"checkout"');
+    expect(reason?.message).toContain('"build"');
+    const report = JSON.parse(readFileSync(result.report.path, 'utf8')) as { verdict: string; reasons: { code: string }[] };
+    expect(report.verdict).toBe('warn');
+    expect(report.reasons.map((r) => r.code)).toContain('AUDIT_NO_GATE');
+  });
+
+  it('warns when signals are empty or an empty object', async () => {
+    for (const signals of ['', '{}']) {
+      const result = await emit(workspace(), signals);
+      expect(result.verdict, signals).toBe('warn');
+      expect(result.reasons.find((r) => r.code === 'AUDIT_NO_GATE')?.message).toContain('input "signals"');
+    }
+  });
+
+  it('still passes when signals name a known gate whose report is in another job', async () => {
+    const result = await emit(
+      workspace(),
+      JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3'), report: 'elsewhere/diff-scope.json' }) } }),
+    );
+    expect(result.reasons).toEqual([]);
+    expect(result.verdict).toBe('pass');
+    expect(result.event.gates).toEqual([{ name: 'diff-scope', verdict: 'pass', report_digest: digest('3'), result: 'success' }]);
+  });
+
+  it('records an outcome event without signals as it did (the decision it names carries the gates)', async () => {
+    const result = await emit(workspace(), '', {
+      overrides: { eventType: 'outcome', outcome: 'merged', decisionId: '0b5c6f1e-7a2d-4c3b-9e8f-1a2b3c4d5e6f' },
+    });
+    expect(result.verdict).toBe('pass');
+  });
+});
+
+describe('audit-emit reads gate reports with the router reader', () => {
+  it('does not record a verdict whose report file is on this runner but no report-digest binds it', async () => {
+    const dir = workspace();
+    const { file } = diffScopeReport(dir);
+    const signals = readSignals(JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file }) } }), dir);
+    expect(signals.gates).toHaveLength(1);
+    expect(signals.gates[0]).toMatchObject({ name: 'diff-scope', verdict: 'missing' });
+    expect(signals.gates[0]!.rules).toContain('AUDIT_REPORT_UNVERIFIED');
+    expect(signals.notes.join('\n')).toMatch(/diff-scope.*report-digest is missing/);
+  });
+
+  it('does not record a verdict whose report does not match its digest', async () => {
+    const dir = workspace();
+    const { file } = diffScopeReport(dir);
+    const signals = readSignals(JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file, 'report-digest': digest('9') }) } }), dir);
+    expect(signals.gates[0]).toMatchObject({ name: 'diff-scope', verdict: 'missing', report_digest: digest('9') });
+    expect(signals.gates[0]!.rules).toContain('AUDIT_REPORT_DIGEST_MISMATCH');
+    expect(signals.notes.join('\n')).toContain('does not match report-digest');
+  });
+
+  it('does not record a verdict a verified report contradicts, nor one bound to a file that is not a GateReport', async () => {
+    const dir = workspace();
+    const { file, digest: bound } = diffScopeReport(dir, 'warn');
+    const contradicted = readSignals(JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file, 'report-digest': bound }) } }), dir);
+    expect(contradicted.gates[0]).toMatchObject({ verdict: 'missing' });
+    expect(contradicted.notes.join('\n')).toContain('differs from output verdict');
+
+    writeFileSync(path.join(dir, 'not-a-report.json'), '{"hello":"world"}');
+    const { bytesDigest } = await import('@agent-gates/core');
+    const notReport = readSignals(
+      JSON.stringify({
+        scope: {
+          result: 'success',
+          outputs: scopeOutputs({ report: 'not-a-report.json', 'report-digest': bytesDigest(readFileSync(path.join(dir, 'not-a-report.json'))) }),
+        },
+      }),
+      dir,
+    );
+    expect(notReport.gates[0]).toMatchObject({ verdict: 'missing' });
+    expect(notReport.notes.join('\n')).toContain('not a GateReport');
+  });
+
+  it('records a verified report with its reasons, and the run start it gives', async () => {
+    const dir = workspace();
+    const { file, digest: bound } = diffScopeReport(dir);
+    const signals = readSignals(JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file, 'report-digest': bound }) } }), dir);
+    expect(signals.notes).toEqual([]);
+    expect(signals.gates[0]).toEqual({ name: 'diff-scope', verdict: 'pass', report_digest: bound, result: 'success', rules: ['scope-protected-path'] });
+    expect(signals.fields.agent_run_at).toBe('2026-11-30T09:00:00.000Z');
+  });
+
+  it('records a router without a report digest as unverified, and takes none of its outputs when its report contradicts them', async () => {
+    const dir = workspace();
+    const outputs = { verdict: 'pass', action: 'auto_approve', 'risk-tier': 'low', confidence: '0.99' };
+    const noDigest = readSignals(JSON.stringify({ route: { result: 'success', outputs } }), dir);
+    expect(noDigest.gates[0]).toMatchObject({ name: 'confidence-router', verdict: 'missing', rules: ['AUDIT_REPORT_UNVERIFIED'] });
+    expect(noDigest.notes.join('\n')).toContain('report-digest is missing');
+    expect(noDigest.fields.action).toBe('auto_approve');
+
+    writeFileSync(path.join(dir, 'route.json'), '{"verdict":"fail"}');
+    const mismatch = readSignals(
+      JSON.stringify({ route: { result: 'success', outputs: { ...outputs, report: 'route.json', 'report-digest': digest('7') } } }),
+      dir,
+    );
+    expect(mismatch.gates[0]).toMatchObject({ name: 'confidence-router', verdict: 'missing', rules: ['AUDIT_REPORT_DIGEST_MISMATCH'] });
+    expect(mismatch.fields.action).toBeUndefined();
+    expect(mismatch.fields.confidence_score).toBeUndefined();
+  });
+
+  it('makes the step warn when a gate report is unverified', async () => {
+    const dir = workspace();
+    const { file } = diffScopeReport(dir);
+    const result = await emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file }) } }));
+    expect(result.verdict).toBe('warn');
+    expect(result.event.gates[0]).toMatchObject({ name: 'diff-scope', verdict: 'missing' });
+  });
+});
+
+describe('audit-emit spool', () => {
+  it('sets a bad spool line aside once, reading the spool only under its lock', async () => {
+    const dir = workspace();
+    const spool = path.join(dir, 'agent-gates-audit-spool.jsonl');
+    writeSpool(spool, [
+      { sink: 'webhook:https://collector.example/x', event: sealEvent(decisionEvent(), null), error: 'down', since: '2026-11-30T10:00:00.000Z' },
+    ]);
+    writeFileSync(spool, readFileSync(spool, 'utf8') + 'not an entry\n');
+    const result = await emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3') }) } }), {
+      spool: 'agent-gates-audit-spool.jsonl',
+    });
+    const setAside = readdirSync(dir).filter((f) => f.startsWith('agent-gates-audit-spool.jsonl.bad-'));
+    expect(setAside).toHaveLength(1);
+    expect(readFileSync(path.join(dir, setAside[0]!), 'utf8')).toBe('not an entry\n');
+    expect(result.spooled).toBe(1);
+    expect(result.verdict).toBe('fail');
+  });
+});
