@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Ajv04 from 'ajv-draft-04';
@@ -172,5 +173,42 @@ describe('diff-scope bundle', () => {
     expect(run.exitCode).toBe(1);
     expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([expect.stringMatching(/^E_[A-Z_]+: .*c0ffee/)]);
     expect(run.outputs).toEqual({});
+  });
+
+  describe('a change large enough for the secret scan thread (over 4 MiB of added text)', () => {
+    const token = `ghp_${'Zq7Lm2Xv9Rt4Kp8Wn3Bc6Hd1Jf5Gs0Ya1Qe'}`;
+    const line = (i: number) => `  const apiKey${i} = process.env.SERVICE_API_KEY ?? config.get('service.apiKey'); // key, token, secret\n`;
+    const big = () => {
+      const head: Record<string, string> = {};
+      for (let f = 0; f < 60; f++) head[`src/gen/module-${f}.ts`] = Array.from({ length: 900 }, (_, i) => line(i)).join('');
+      // The token sits in the last file, which the thread scans (the first 4 MiB are scanned on the main thread).
+      head['src/gen/module-59.ts'] += `export const token = "${token}";\n`;
+      return createGitRepo({ base, head });
+    };
+
+    it('finds the secret in the bundle, on the line it is on, and never prints it', async () => {
+      const repo = big();
+      const run = await runAction({ action: 'diff-scope', workspace: repo.dir, event: pullRequestEvent(repo), eventName: 'pull_request' });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+      expect(run.outputs).toMatchObject({ verdict: 'fail', risk: 'critical', complete: 'true', 'changed-files': '60' });
+      const report = readFileSync(run.outputs.report!, 'utf8');
+      expect(report).toMatch(/secret in an added line of src\/gen\/module-59\.ts/);
+      expect(run.annotations.find((a) => a.properties.file === 'src/gen/module-59.ts' && a.properties.line === '901')).toBeDefined();
+      expect(report + run.stdout + run.stderr + run.summary).not.toContain(token);
+    });
+
+    it('fails, never passes, when the bundle’s worker thread dies', async () => {
+      const repo = big();
+      // The action as shipped, with its worker bundle swapped for one that exits at once.
+      const copy = mkdtempSync(path.join(tmpdir(), 'diff-scope-dying-worker-'));
+      cpSync(path.resolve('actions/diff-scope/action.yml'), path.join(copy, 'action.yml'));
+      cpSync(path.resolve('actions/diff-scope/dist'), path.join(copy, 'dist'), { recursive: true });
+      writeFileSync(path.join(copy, 'dist', 'worker', 'index.js'), 'process.exit(3);\n');
+      const run = await runAction({ action: copy, workspace: repo.dir, event: pullRequestEvent(repo), eventName: 'pull_request' });
+      expect(run.exitCode).toBe(1);
+      expect(run.log).toMatch(/secret scan thread failed/);
+      expect(run.outputs.verdict).toBeUndefined();
+      expect(run.log).not.toMatch(/\bat .*\.js:\d+/);
+    });
   });
 });
