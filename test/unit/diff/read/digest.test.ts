@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { jsonDigest } from '@agent-gates/core/digest';
+import { diffDigest } from '@agent-gates/core/diff/read';
+import type { ChangeSet, ChangeStatus, FileChange } from '../../../../packages/core/src/diff/types.js';
+
+/** The digest by its definition: the entries as objects, sorted, through the general JCS canonicaliser. */
+function reference(changes: ChangeSet): string {
+  const entries = changes.files.map((file) => ({
+    status: file.status,
+    path: file.pathBytes !== undefined ? { hex: file.pathBytes } : file.path,
+    ...(file.oldPath !== undefined ? { oldPath: file.oldPathBytes !== undefined ? { hex: file.oldPathBytes } : file.oldPath } : {}),
+    ...(file.oldMode !== undefined ? { oldMode: file.oldMode } : {}),
+    ...(file.newMode !== undefined ? { newMode: file.newMode } : {}),
+    ...(file.oldBlob !== undefined ? { oldBlob: file.oldBlob } : {}),
+    ...(file.newBlob !== undefined ? { newBlob: file.newBlob } : {}),
+  }));
+  const key = (e: (typeof entries)[number]) => JSON.stringify([e.path, e.oldPath ?? null, e.status]);
+  return jsonDigest(
+    entries
+      .map((entry) => ({ key: key(entry), entry }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ entry }) => entry),
+  );
+}
+
+const STATUSES: ChangeStatus[] = ['added', 'deleted', 'modified', 'renamed', 'copied', 'type-changed'];
+const NAMES = [
+  'src/a.ts',
+  'docs/ünïcödé.md',
+  'with "quotes" and \\ slash',
+  'new\nline',
+  'tab\tand\u0001control',
+  'emoji 😀/x',
+  'lone \ud800 surrogate',
+  'Z',
+  'a',
+];
+
+describe('diffDigest', () => {
+  it('is the JCS digest of the sorted entries, to the byte, for every shape of entry', () => {
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 200; round++) {
+      const files: FileChange[] = Array.from({ length: next(40) }, (_, i) => {
+        const status = STATUSES[next(STATUSES.length)]!;
+        const blob = () => (next(2) ? 'a'.repeat(40) : `${i}`.padStart(40, 'f'));
+        return {
+          status,
+          path: `${NAMES[next(NAMES.length)]}${next(3)}`,
+          ...(next(4) === 0 ? { pathBytes: 'ff00' } : {}),
+          ...(status === 'renamed' || status === 'copied' ? { oldPath: NAMES[next(NAMES.length)]!, ...(next(3) === 0 ? { oldPathBytes: '80' } : {}) } : {}),
+          ...(status !== 'added' ? { oldMode: '100644', oldBlob: blob() } : {}),
+          ...(status !== 'deleted' ? { newMode: next(2) ? '100755' : '120000', newBlob: blob() } : {}),
+          binary: false,
+          added: 0,
+          deleted: 0,
+          addedLines: [],
+        };
+      });
+      const changes = { mode: 'git', base: 'b', head: 'h', files, complete: true, incomplete: [], renames: 'full', messages: [] } as ChangeSet;
+      expect(diffDigest(changes)).toBe(reference(changes));
+    }
+  });
+
+  it('hashes a list longer than one piece the same way', () => {
+    const files = Array.from({ length: 3000 }, (_, i): FileChange => ({
+      status: 'modified',
+      path: `services/svc-${i}/src/module.ts`,
+      oldMode: '100644',
+      newMode: '100644',
+      oldBlob: 'a'.repeat(40),
+      newBlob: 'b'.repeat(40),
+      binary: false,
+      added: 1,
+      deleted: 1,
+      addedLines: [],
+    }));
+    const changes = { mode: 'git', base: 'b', head: 'h', files, complete: true, incomplete: [], renames: 'full', messages: [] } as ChangeSet;
+    expect(diffDigest(changes)).toBe(reference(changes));
+  });
+});
