@@ -83,7 +83,9 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
         // lines that follow each other in the file stay together, so a key split over lines is found.
         const text = addedText(file);
         const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
-        const lines = Int32Array.from(file.addedLines, (added) => added.line);
+        const added = file.addedLines;
+        const lines = new Int32Array(added.length);
+        for (let i = 0; i < added.length; i++) lines[i] = added[i]!.line;
         scanned.push({ path: file.path, lines, allowFor, ...(allowFor.length > 0 ? { text } : {}), index: scanner.add(text) });
       },
       async finish() {
