@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agent-gates/core';
-import { runDiffScopeWith, planDiffScope, type DiffScopeParts, type DiffScopeRunOptions, type ReadResult } from '@agent-gates/core/diff';
+import { runDiffScopeWith, planDiffScope, type DiffScopeParts, type DiffScopeRunOptions, type ReadResult, type Rule } from '@agent-gates/core/diff';
 import { defaultPolicy } from '@agent-gates/core/policy';
 import { BASE, HEAD, changeSet, file, fixedRule, noContent, prefixRule } from './fakes.js';
 
@@ -130,6 +130,29 @@ describe('runDiffScopeWith', () => {
     // A bug in the reader is not a reason to read another view.
     const bug = () => Promise.reject(new Error('boom'));
     await expect(runDiffScopeWith(parts(read, { readGitChanges: bug }), options(ws, { api }))).rejects.toThrow('boom');
+  });
+
+  it('ends the line scans a failed streamed read had started (the secret scan thread), before falling back or failing', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'diff-run-'));
+    const disposed: string[] = [];
+    const scanRule = (name: string): Rule => ({
+      name,
+      begin: () => ({ file: () => undefined, finish: () => Promise.resolve([]), dispose: () => (disposed.push(name), Promise.resolve()) }),
+      run: () => Promise.resolve([]),
+    });
+    const streamedThenFailed: DiffScopeParts['readGitChanges'] = (o) => {
+      o.onFile?.(read.changes.files[0]!, read.content);
+      return Promise.reject(new ConfigError('E_GIT', 'the checkout is shallow'));
+    };
+    const api = { pull: () => Promise.resolve({ number: 3 }), files: () => Promise.resolve([]) };
+    const p = parts(read, { readGitChanges: streamedThenFailed, rules: () => [scanRule('secrets')] });
+    const run = await runDiffScopeWith(p, options(ws, { api }));
+    expect(run.mode).toBe('api');
+    expect(disposed).toEqual(['secrets']);
+    await expect(runDiffScopeWith(parts(read, { readGitChanges: streamedThenFailed, rules: () => [scanRule('secrets')] }), options(ws))).rejects.toThrow(
+      /shallow/,
+    );
+    expect(disposed).toEqual(['secrets', 'secrets']);
   });
 
   it('writes nothing when reading or judging fails', async () => {

@@ -97,15 +97,27 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
     // A reader that fed no file kept the lines in its change set: the rules run on it whole. One that
     // fed some but not all would leave lines unjudged: never a verdict on that.
     const settle = (read: ReadResult): Streamed => {
-      if (fed === 0) return { read };
+      if (fed === 0) {
+        void dispose();
+        return { read };
+      }
       if (fed !== read.changes.files.length) throw new Error(`the diff reader streamed ${fed} files but returned ${read.changes.files.length}`);
       return { read, scans };
     };
-    return { onFile, settle };
+    // Scans given up end what they started (the secret scan's thread), whatever the reason.
+    const dispose = async () => {
+      for (const scan of all) if (scan.dispose) await scan.dispose();
+    };
+    return { onFile, settle, dispose };
   };
   if (plan.mode === 'working-tree') {
-    const { onFile, settle } = streaming();
-    return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+    const { onFile, settle, dispose } = streaming();
+    try {
+      return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
   }
   const viaApi = async () => {
     if (!options.api) throw new ConfigError('E_INPUT', 'input "mode" needs the REST API, but there is no pull request or "github-token" to read it with');
@@ -114,10 +126,11 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
   };
   if (plan.mode === 'api') return { read: await viaApi() };
   const head = plan.head!;
+  const { onFile, settle, dispose } = streaming();
   try {
-    const { onFile, settle } = streaming();
     return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile }));
   } catch (error) {
+    await dispose();
     // A fallback reads the change whole through the API; what the git attempt scanned is dropped with its scans.
     // Only "the commits are not here" sends auto mode to the API; a bad ref or a broken git is the user's to see.
     if (plan.mode !== 'auto' || !options.api || !isConfigError(error) || error.code !== 'E_GIT') throw error;

@@ -126,6 +126,8 @@ export interface LineScan {
   file(file: FileChange, content: ContentSource): void;
   /** Every file was fed: the findings, the rule's whole run (`ctx.changes.files` in the same order). */
   finish(ctx: RuleContext): Promise<readonly Finding[]>;
+  /** The scan is given up (the change is read another way, or reading failed): end what it started. */
+  dispose?(): Promise<void>;
 }
 
 /** One rule (or family of rules) of diff-scope: reads the context, returns what it found. */

@@ -79,4 +79,38 @@ describe('the secret scan thread', () => {
     expect(one.some((f) => f.code === 'secret-accepted')).toBe(true);
     expect(two).toEqual(one);
   }, 60_000);
+
+  it('gives each hit its value when asked, from either thread, and only then', async () => {
+    const all = texts(300);
+    const here = new SecretScanner(engine, { workerEntry: ENTRY, threadAfterChars: Infinity });
+    const there = new SecretScanner(engine, { workerEntry: ENTRY, threadAfterChars: 0 });
+    for (const [i, text] of all.entries()) {
+      here.add(text, i % 2 === 0);
+      there.add(text, i % 2 === 0);
+    }
+    const [a, b] = await Promise.all([here.results(), there.results()]);
+    expect(b).toEqual(a);
+    for (const [i, hits] of a.entries()) for (const hit of hits) expect(hit.value).toBe(i % 2 === 0 ? all[i]!.slice(hit.start, hit.end) : undefined);
+    expect(there.threadTexts).toBe(300);
+  });
+
+  it('scans here whenever the thread is behind by more than its bound, with the same results', async () => {
+    const all = texts(600);
+    const reference = new SecretScanner(engine);
+    for (const text of all) reference.add(text);
+    // A bound of two batches' worth of small texts: the thread falls behind at once and the rest interleave.
+    const bounded = new SecretScanner(engine, { workerEntry: ENTRY, threadAfterChars: 0, maxInFlightChars: 2000 });
+    for (const text of all) bounded.add(text);
+    const [a, b] = await Promise.all([reference.results(), bounded.results()]);
+    expect(b).toEqual(a);
+    expect(bounded.threadTexts).toBeGreaterThan(0);
+    expect(bounded.threadTexts).toBeLessThan(600);
+  });
+
+  it('rejects results after dispose() with texts unanswered, never answering with fewer hits', async () => {
+    const scanner = new SecretScanner(engine, { workerEntry: ENTRY, threadAfterChars: 0 });
+    for (const text of texts(50)) scanner.add(text);
+    await scanner.dispose();
+    await expect(scanner.results()).rejects.toThrow(/given up|ended before/);
+  });
 });

@@ -95,6 +95,8 @@ export class BlobReader {
     });
     child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr.resume();
+    // A write to a git that died (EPIPE) fails the reads, never the process.
+    child.stdin.on('error', (error) => this.fail(new ConfigError('E_GIT', `git cat-file stopped reading: ${error.message}`, { cause: error })));
     child.on('error', (error) => this.fail(new ConfigError('E_GIT', `git cat-file failed: ${error.message}`, { cause: error })));
     child.on('close', (code) => {
       if (this.queue.length > 0) this.fail(new ConfigError('E_GIT', `git cat-file exited (${String(code)}) with reads pending`));
@@ -170,6 +172,10 @@ export class BlobReader {
 
   private fail(error: Error): void {
     this.failure ??= error;
+    // Names still waiting would be written to a process that is being killed.
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
     for (const request of this.queue.splice(0)) request.reject(error);
     this.child?.kill('SIGKILL');
   }

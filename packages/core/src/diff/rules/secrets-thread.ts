@@ -17,6 +17,14 @@ const BATCH_FILES = 512;
  */
 export const THREAD_AFTER_CHARS = 4 << 20;
 
+/** A value longer than this is given (to the allow-list's regex) by its first part only: a regex may backtrack. */
+export const VALUE_LIMIT = 4096;
+/**
+ * Text posted to the thread and not answered yet, at most: past it the calling thread scans the next
+ * files itself, so a thread that falls behind neither holds the change's text twice nor lets it pile up.
+ */
+const MAX_IN_FLIGHT_CHARS = 32 << 20;
+
 /** What the rule needs of a finding: the rest of the engine's finding stays on the thread. */
 export interface ScanHit {
   ruleId: string;
@@ -24,13 +32,22 @@ export interface ScanHit {
   start: number;
   end: number;
   fingerprint: string;
+  /** The matched value (its first VALUE_LIMIT characters), only for a text added with `values`. */
+  value?: string;
 }
 
-type Request = { texts: string[] };
+type Request = { texts: string[]; values: boolean[] };
 type Reply = { ok: true; hits: ScanHit[][] } | { ok: false; error: string };
 
-const toHits = (engine: SecretEngine, text: string): ScanHit[] =>
-  engine.scan(text).map(({ ruleId, line, start, end, fingerprint }) => ({ ruleId, line, start, end, fingerprint }));
+const toHits = (engine: SecretEngine, text: string, values: boolean): ScanHit[] =>
+  engine.scan(text).map(({ ruleId, line, start, end, fingerprint }) => ({
+    ruleId,
+    line,
+    start,
+    end,
+    fingerprint,
+    ...(values ? { value: text.slice(start, Math.min(end, start + VALUE_LIMIT)) } : {}),
+  }));
 
 /** True in a thread started by SecretScanner. */
 export function isDiffSecretsWorker(): boolean {
@@ -50,56 +67,77 @@ export function serveDiffSecretScan(): void {
   }
   port.on('message', (request: Request) => {
     try {
-      port.postMessage({ ok: true, hits: request.texts.map((text) => toHits(engine, text)) } satisfies Reply);
+      port.postMessage({ ok: true, hits: request.texts.map((text, i) => toHits(engine, text, request.values[i] === true)) } satisfies Reply);
     } catch (error) {
       port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies Reply);
     }
   });
 }
 
+interface Batch {
+  indexes: number[];
+  texts: string[];
+  values: boolean[];
+  chars: number;
+}
+
 /**
  * Scans texts for secrets, in order: on the calling thread until THREAD_AFTER_CHARS of text went
- * through, then on a worker thread started from `workerEntry` (when one is given and exists). `add`
- * returns at once; `results` gives every text's hits, by the index `add` returned. A thread that
- * fails mid-scan fails the scan: a change whose text was not all scanned never gets a verdict.
+ * through, then on a worker thread started from `workerEntry` (when one is given and exists), and on
+ * the calling thread again whenever the thread has MAX_IN_FLIGHT_CHARS unanswered. `add` returns at
+ * once; `results` gives every text's hits, by the index `add` returned. A thread that fails mid-scan
+ * fails the scan: a change whose text was not all scanned never gets a verdict. `dispose` ends the
+ * thread when the scan is given up (the caller read the change another way, or failed).
  */
 export class SecretScanner {
   private local: SecretEngine | undefined;
   private worker: Worker | undefined;
   private scannedHere = 0;
   private readonly hits: Array<ScanHit[] | undefined> = [];
-  private batch: { first: number; texts: string[]; chars: number } | undefined;
+  private batch: Batch | undefined;
   private readonly inFlight: Array<(reply: Reply) => void> = [];
+  private inFlightChars = 0;
+  private sentTexts = 0;
   private dead = false;
   private readonly done: Promise<unknown>[] = [];
   private failure: Error | undefined;
 
   private readonly workerEntry: string | undefined;
   private readonly threadAfterChars: number;
+  private readonly maxInFlightChars: number;
 
   /** `engine`: one built already from `engineOptions`, for the calling thread's share. */
   constructor(
     private readonly engineOptions: SecretEngineOptions,
-    options: { engine?: SecretEngine; workerEntry?: string; threadAfterChars?: number } = {},
+    options: { engine?: SecretEngine; workerEntry?: string; threadAfterChars?: number; maxInFlightChars?: number } = {},
   ) {
     this.local = options.engine;
     this.workerEntry = options.workerEntry;
     this.threadAfterChars = options.threadAfterChars ?? THREAD_AFTER_CHARS;
+    this.maxInFlightChars = options.maxInFlightChars ?? MAX_IN_FLIGHT_CHARS;
+  }
+
+  /** How many texts went to the thread (the rest were scanned on the calling thread). */
+  get threadTexts(): number {
+    return this.sentTexts;
   }
 
   private engine(): SecretEngine {
     return (this.local ??= createSecretEngine(this.engineOptions));
   }
 
-  add(text: string): number {
+  /** `values`: give each hit's matched value (for an allow-list that tests values), wherever it is scanned. */
+  add(text: string, values = false): number {
     const index = this.hits.length;
     this.hits.push(undefined);
     if (!this.useThread(text.length)) {
-      this.hits[index] = toHits(this.engine(), text);
+      this.hits[index] = toHits(this.engine(), text, values);
       return index;
     }
-    const batch = (this.batch ??= { first: index, texts: [], chars: 0 });
+    const batch = (this.batch ??= { indexes: [], texts: [], values: [], chars: 0 });
+    batch.indexes.push(index);
     batch.texts.push(text);
+    batch.values.push(values);
     batch.chars += text.length;
     if (batch.chars >= BATCH_CHARS || batch.texts.length >= BATCH_FILES) this.post();
     return index;
@@ -115,14 +153,22 @@ export class SecretScanner {
       if (this.failure) throw this.failure;
       return this.hits.map((h) => h ?? []);
     } finally {
-      const worker = this.worker;
-      this.dead = true;
-      await worker?.terminate();
+      await this.dispose();
     }
   }
 
+  /** Ends the thread, if one started; what it was still scanning is dropped. */
+  async dispose(): Promise<void> {
+    // Whatever was not answered yet is not scanned: results() after this rejects, never answers with less.
+    if (this.batch || this.inFlight.length > 0) this.failure ??= new Error('the secret scan was given up before every file was scanned');
+    this.dead = true;
+    this.batch = undefined;
+    await this.worker?.terminate();
+  }
+
   private useThread(chars: number): boolean {
-    if (this.worker) return true;
+    // Behind by more than the bound (or no thread yet): this text is scanned here.
+    if (this.worker) return this.dead || this.inFlightChars + (this.batch?.chars ?? 0) + chars <= this.maxInFlightChars;
     if (this.workerEntry === undefined || this.scannedHere + chars <= this.threadAfterChars || !existsSync(this.workerEntry)) {
       this.scannedHere += chars;
       return false;
@@ -137,6 +183,8 @@ export class SecretScanner {
       for (const settle of this.inFlight.splice(0)) settle({ ok: false, error: this.failure.message });
     };
     worker.on('error', fail);
+    // A reply that cannot be read would leave its batch unanswered for ever.
+    worker.on('messageerror', fail);
     worker.on('exit', (code) => {
       if (this.inFlight.length > 0 || !this.dead) fail(new Error(`it exited (${code}) with ${this.inFlight.length} batch(es) unanswered`));
     });
@@ -148,19 +196,26 @@ export class SecretScanner {
     const batch = this.batch;
     this.batch = undefined;
     if (!batch || !this.worker) return;
-    // A thread that is gone answers nothing: the failure it left is what results() reports.
-    if (this.dead) return;
+    // A thread that is gone answers nothing: the failure it left is what results() reports (and a
+    // scan given up with dispose() has no results).
+    if (this.dead) {
+      this.failure ??= new Error('the secret scan thread ended before every file was scanned');
+      return;
+    }
+    this.inFlightChars += batch.chars;
+    this.sentTexts += batch.texts.length;
     this.done.push(
       new Promise<void>((resolve) => {
         this.inFlight.push((reply) => {
+          this.inFlightChars -= batch.chars;
           if (!reply.ok) this.failure ??= new Error(`the secret scan thread failed: ${reply.error}`);
           else if (reply.hits.length !== batch.texts.length)
             this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
-          else for (let i = 0; i < reply.hits.length; i++) this.hits[batch.first + i] = reply.hits[i]!;
+          else for (let i = 0; i < reply.hits.length; i++) this.hits[batch.indexes[i]!] = reply.hits[i]!;
           resolve();
         });
       }),
     );
-    this.worker.postMessage({ texts: batch.texts } satisfies Request);
+    this.worker.postMessage({ texts: batch.texts, values: batch.values } satisfies Request);
   }
 }

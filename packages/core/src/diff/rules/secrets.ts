@@ -7,9 +7,6 @@ import type { SecretEngineOptions } from '../../secrets/engine-types.js';
 import { Findings, GlobSet, shown } from './common.js';
 import { SecretScanner } from './secrets-thread.js';
 
-/** Values longer than this are tested on their first part only: an allow regex may backtrack. */
-const ALLOW_TARGET_LIMIT = 4096;
-
 export interface SecretsRuleOptions {
   /**
    * Key of the findings' fingerprints (HMAC-SHA256 of rule id and value). Without one the findings
@@ -74,8 +71,9 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
     const accepted = new Map<number, { count: number; path: string }>();
     const scanner = new SecretScanner(engineOptions, { engine, ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}) });
     // What a file's findings need once its scan is back: its path, the head line of each added line,
-    // and its text only where a path-scoped allow entry may test a value.
-    const scanned: Array<{ path: string; lines: Int32Array; allowFor: typeof byPath; text?: string; index: number }> = [];
+    // and whether a path-scoped allow entry applies (then the scan gives each hit's value, so no file's
+    // text is kept here until the end).
+    const scanned: Array<{ path: string; lines: Int32Array; allowFor: typeof byPath; index: number }> = [];
     return {
       file(file: FileChange) {
         if (file.status === 'deleted' || file.addedLines.length === 0) return;
@@ -86,16 +84,19 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
         const added = file.addedLines;
         const lines = new Int32Array(added.length);
         for (let i = 0; i < added.length; i++) lines[i] = added[i]!.line;
-        scanned.push({ path: file.path, lines, allowFor, ...(allowFor.length > 0 ? { text } : {}), index: scanner.add(text) });
+        scanned.push({ path: file.path, lines, allowFor, index: scanner.add(text, allowFor.length > 0) });
+      },
+      dispose() {
+        return scanner.dispose();
       },
       async finish() {
         const hits = await scanner.results();
         // In the files' order, as they streamed: the findings are the same whichever thread scanned.
-        for (const { path, lines, allowFor, text, index } of scanned) {
+        for (const { path, lines, allowFor, index } of scanned) {
           for (const finding of hits[index]!) {
             const line = finding.line >= 1 && finding.line <= lines.length ? lines[finding.line - 1] : undefined;
-            if (text !== undefined) {
-              const value = text.slice(finding.start, Math.min(finding.end, finding.start + ALLOW_TARGET_LIMIT));
+            if (allowFor.length > 0) {
+              const value = finding.value ?? '';
               const entry = allowFor.find((a) => (!a.rules || a.rules.has(finding.ruleId)) && (!a.regex || a.regex.test(value)));
               if (entry) {
                 const seen = accepted.get(entry.index);
