@@ -36,12 +36,12 @@ const toolResult = (workspace: string, content: unknown) => ({
   message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content }] },
 });
 
-async function captured(records: object[]) {
+async function captured(records: object[], spell: (line: string) => string = (line) => line) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'capture-split-key-'));
   const workspace = path.join(dir, 'ws');
   mkdirSync(workspace);
   const source = path.join(dir, 'session.jsonl');
-  const lines = records.map((rec) => JSON.stringify(rec).replaceAll('__WS__', workspace));
+  const lines = records.map((rec) => spell(JSON.stringify(rec).replaceAll('__WS__', workspace)));
   writeFileSync(source, lines.join('\n') + '\n');
   const result = await captureTranscript(captureOptions(source, workspace));
   const stored = readFileSync(result.transcriptFile, 'utf8').split('\n').slice(0, -1);
@@ -128,5 +128,68 @@ describe('a private key split over several values of one record', () => {
     const { result, lines, stored } = await captured(records);
     expect(stored).toEqual(lines);
     expect(result.redactions).toBe(0);
+  });
+});
+
+/** A 4096-bit RSA key as OpenSSL writes it: 48 lines of 64 base64 characters and a shorter last one. */
+const bigBodyLines = (): string[] => [...Array.from({ length: 48 }, () => pick(r, ALNUM + '+/', 64)), pick(r, ALNUM + '+/', 44) + '=='];
+const MARK = '[REDACTED:private-key-block]';
+/** Every line of a stored value is a marker, the header or the footer. */
+function expectOnlyMarkers(texts: string[]): void {
+  for (const text of texts) for (const l of text.split('\n')) expect([HEADER, FOOTER, '', expect.stringMatching(/^\[REDACTED:[a-z-]+\]$/)]).toContainEqual(l);
+}
+
+describe('a split private key in the shapes a bounded search missed', () => {
+  it('has all 49 body lines of a 4096-bit key redacted when each is its own text item', async () => {
+    const body = bigBodyLines();
+    expect(body).toHaveLength(49);
+    const items = [HEADER, ...body, FOOTER].map((text) => ({ type: 'text', text }));
+    const { result, stored } = await captured([askForKey('__WS__'), toolUse('__WS__', { command: 'cat deploy/id_rsa' }), toolResult('__WS__', items)]);
+    expectNoBody(stored, body);
+    const texts = JSON.parse(stored[2]!).message.content[0].content.map((item: { type: string; text: string }) => [item.type, item.text]);
+    expect(texts).toEqual([['text', HEADER], ...body.map(() => ['text', MARK]), ['text', FOOTER]]);
+    expect(result.redactions).toBe(body.length);
+  });
+
+  it('has all 49 body lines redacted when each is an item of one array of a tool call', async () => {
+    const body = bigBodyLines();
+    const input = { path: 'secret/deploy', lines: [HEADER, ...body, FOOTER] };
+    const { stored } = await captured([askForKey('__WS__'), toolUse('__WS__', input, 'mcp__vault__write')]);
+    expectNoBody(stored, body);
+    const kept = JSON.parse(stored[1]!).message.content[0];
+    expect(kept.name).toBe('mcp__vault__write');
+    expect(kept.input.path).toBe('secret/deploy');
+    expect(kept.input.lines[0]).toBe(HEADER);
+    expect(kept.input.lines.at(-1)).toBe(FOOTER);
+    expectOnlyMarkers(kept.input.lines.slice(1, -1));
+  });
+
+  it('is redacted when the header and the first half of the body are one text item, the rest and the footer the next', async () => {
+    const body = bigBodyLines().slice(0, 20);
+    const items = [
+      { type: 'text', text: [HEADER, ...body.slice(0, 10)].join('\n') },
+      { type: 'text', text: [...body.slice(10), FOOTER, ''].join('\n') },
+    ];
+    const { stored } = await captured([askForKey('__WS__'), toolUse('__WS__', { command: 'cat deploy/id_rsa' }), toolResult('__WS__', items)]);
+    expectNoBody(stored, body);
+    const kept = JSON.parse(stored[2]!).message.content[0].content as { type: string; text: string }[];
+    expect(kept.map((i) => i.type)).toEqual(['text', 'text']);
+    expectOnlyMarkers(kept.map((i) => i.text));
+    expect(kept[1]!.text).toBe(`${MARK}\n${FOOTER}\n`);
+  });
+
+  it('is redacted when the header of a split key is spelled with a JSON escape', async () => {
+    const body = bodyLines();
+    const items = [HEADER, body.join('\n'), FOOTER].map((text) => ({ type: 'text', text }));
+    const spell = (line: string) => line.replace('RSA PRIVATE KEY-----"', 'RSA PRIVATE\\u0020KEY-----"');
+    const { stored, lines } = await captured([askForKey('__WS__'), toolUse('__WS__', { command: 'cat deploy/id_rsa' }), toolResult('__WS__', items)], spell);
+    expect(lines[2]).toContain('PRIVATE\\u0020KEY');
+    expectNoBody(stored, body);
+    expect(stored[2]).toContain('PRIVATE\\u0020KEY'); // the header stays as it was written
+    expect(JSON.parse(stored[2]!).message.content[0].content).toEqual([
+      { type: 'text', text: HEADER },
+      { type: 'text', text: MARK },
+      { type: 'text', text: FOOTER },
+    ]);
   });
 });

@@ -59,27 +59,59 @@ export const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, Dec
 
 /**
  * A private key split over several values of one record (a tool result whose content array holds the
- * BEGIN line, the base64 body and the END line as three text items) is a key block no rule sees: the
+ * BEGIN line, the base64 body and the END line as text items) is a key block no rule sees: the
  * per-literal scan finds a header without a body, and a raw-text hit across literals is dropped (see
- * withinOneMember). A header that ends its string value (only whitespace, real or escaped, before the
- * closing quote) marks the line; the body-shaped values after it in the same record are then redacted.
+ * withinOneMember). A header left open at the end of its string value (followed there only by body
+ * lines, real or escaped line breaks, and no footer) marks the line; the body-shaped values after it in
+ * the same record are then redacted, and the body lines in the header's own value.
  */
-const SPLIT_KEY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nrt])*"/;
-const HEADER_AT_END = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----\s*$/;
+const HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/g;
+const ANY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
 const FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
 /** One PEM body line, trimmed: base64, or an RFC 1421 header (`Proc-Type: 4,ENCRYPTED`); or blank. */
 const BODY_LINE = /^(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?$/;
-/** How many string literals after a header are searched for its body and footer. */
+/**
+ * How many values after a header, or after the last body value found, are searched for more of its
+ * body and its footer. Counted from the last find, so a key of any length (a 4096-bit RSA key is 49
+ * lines, each its own content item) is followed to its end; the values between two body lines of a
+ * content array (`type`, `text`) are a few, far fewer.
+ */
 const SPLIT_KEY_REACH = 32;
-
-/** True when `text` (a JSON line, raw or decoded) holds a key header at the end of a string value. */
-function splitKeyHeader(text: string): boolean {
-  return text.includes('PRIVATE KEY') && SPLIT_KEY_HEADER.test(text);
-}
 
 /** Every line of `text` is a body line. Line by line: one regex over all of them backtracks across lines. */
 function bodyLines(text: string): boolean {
   return text.split('\n').every((line) => BODY_LINE.test(line.trim()));
+}
+
+/**
+ * The offset in `text` where the body of a header left open begins (just after the header): the
+ * header is followed by body lines only up to the end of its value (the closing quote, in a JSON
+ * line's text; the end of `text`, for one decoded value), with no footer or other header between.
+ * -1 when there is none; of several, the last. The text after a header is read up to the next quote
+ * or dash run, so every character is read for one header at most.
+ */
+function openHeader(text: string, raw: boolean): number {
+  if (!text.includes('PRIVATE KEY')) return -1;
+  HEADER.lastIndex = 0;
+  let open = -1;
+  for (let m = HEADER.exec(text); m !== null; m = HEADER.exec(text)) {
+    const from = HEADER.lastIndex;
+    // Up to the end of the value (a quote, in a JSON line) or the next dash run (a footer or header).
+    let end = from;
+    while (end < text.length && !(raw && text.charCodeAt(end) === 34) && !(text.charCodeAt(end) === 45 && text.startsWith('-----', end))) end++;
+    HEADER.lastIndex = end;
+    if (end < text.length && text.charCodeAt(end) === 45) continue; // a footer, or the next header
+    if (raw && end === text.length) continue; // not the end of a value
+    // In a JSON line's raw text a line break is escaped; any other backslash is no body line's.
+    const rest = text.slice(from, end);
+    if (bodyLines(raw ? rest.replace(/\\[nrt]/g, '\n') : rest)) open = from;
+  }
+  return open;
+}
+
+/** True when `text` (a JSON line, raw or decoded) holds a key header left open at the end of a string value. */
+function splitKeyHeader(text: string): boolean {
+  return openHeader(text, true) >= 0;
 }
 
 /**
@@ -90,35 +122,53 @@ function keyMaterial(body: string): boolean {
   return body.trim().length >= 16 && /[0-9+/]/.test(body) && bodyLines(body);
 }
 
+/** The span of `text` from `from` to its end, without the whitespace at either end; null when that is empty. */
+function trimmedSpan(text: string, from: number, end: number): Hit | null {
+  while (from < end && /\s/.test(text[from]!)) from++;
+  while (end > from && /\s/.test(text[end - 1]!)) end--;
+  return end > from ? { ruleId: 'private-key-block', start: from, end } : null;
+}
+
 /**
- * Spans (decoded) on the values after each split header that hold its body, up to the footer. The
- * header and footer lines are not secret and stay: a footer learned as a secret would be redacted in
- * every other key block of the transcript.
+ * Spans (decoded) on the values after each split header that hold its body, up to the footer, and on
+ * the body lines after the header in its own value. The header and footer lines are not secret and
+ * stay: a footer learned as a secret would be redacted in every other key block of the transcript.
+ * Read decoded, so a header spelled with escapes (`PRIVATE\u0020KEY`) counts. The search from one
+ * header ends at the next one, so a line is read once however many headers it holds.
  */
 function redactSplitKeys(literals: readonly Literal[]): void {
   for (let i = 0; i < literals.length; i++) {
-    if (!literals[i]!.raw.includes('PRIVATE KEY')) continue;
-    const header = decodeLiteral(literals[i]!);
-    if (header === null || !HEADER_AT_END.test(header)) continue;
+    const text = decodeLiteral(literals[i]!);
+    if (text === null) continue;
+    const open = openHeader(text, false);
+    if (open < 0) continue;
+    const own = trimmedSpan(text, open, text.length);
+    if (own) literals[i]!.spans.push(own);
     // The member the body began in (`text` of a content array): its later values continue the body,
     // however short (a last line such as `oQIDAQAB`); other members (`type`, `name`) are structure.
-    let bodyKey: string | null = null;
-    for (let j = i + 1; j < literals.length && j <= i + SPLIT_KEY_REACH; j++) {
+    let bodyKey: string | null = own ? literals[i]!.streamKey : null;
+    let left = SPLIT_KEY_REACH;
+    let j = i + 1;
+    for (; j < literals.length && left > 0; j++) {
       const lit = literals[j]!;
       if (lit.streamKey === null) continue; // a member name, never key material
+      left--;
       const d = decodeLiteral(lit);
       if (d === null) continue;
+      if (ANY_HEADER.test(d) && !FOOTER.test(d)) break; // another header: its own search
       const footer = FOOTER.exec(d);
       const body = footer ? d.slice(0, footer.index) : d;
       // Before a footer, or in the body's member, any body lines count; elsewhere only key material.
       const continues = footer !== null || lit.streamKey === bodyKey;
       if (body.trim() !== '' && (continues ? bodyLines(body) : keyMaterial(body))) {
         bodyKey ??= lit.streamKey;
-        const end = body.trimEnd().length;
-        lit.spans.push({ ruleId: 'private-key-block', start: body.length - body.trimStart().length, end });
+        left = SPLIT_KEY_REACH;
+        const span = trimmedSpan(body, 0, body.length);
+        if (span) lit.spans.push(span);
       }
       if (footer) break;
     }
+    i = j - 1;
   }
 }
 
@@ -246,15 +296,19 @@ export function createJsonRedaction(matcher: Matcher): JsonRedaction {
       // One learned-value search of the line answers for all its literals when it can (each literal
       // searched alone was most of the cost of a line with a finding).
       const skipLearned = learnedAbsent(matcher, raw);
+      // A key header spelled with escapes (`PRIVATE\u0020KEY`) is read decoded, in a literal that has
+      // a keyword (`-----begin`) anyway.
+      let keyHeader = raw.includes('PRIVATE KEY');
       for (const lit of literals) {
         const d = decodeLiteral(lit);
         if (d === null || d.length < 8) continue;
         if (!mayHoldSecret(d, skipLearned)) continue;
+        if (!keyHeader && lit.hasEscape && d.includes('PRIVATE KEY')) keyHeader = true;
         for (const h of rawHits(d, undefined, skipLearned)) lit.spans.push(h);
       }
       // The raw text catches what lies outside literals, and rules that need the `"key": "value"` context.
       for (const h of rawHits(raw)) if (withinOneMember(literals, raw, h)) distribute(state, h);
-      if (raw.includes('PRIVATE KEY')) redactSplitKeys(literals);
+      if (keyHeader) redactSplitKeys(literals);
     }
     const previous = new Map<string, Literal>();
     for (const lit of literals) {
