@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSignals, runAuditEmit, sealEvent, writeSpool, type AuditEmitInputs } from '@agent-gates/core/audit';
@@ -186,5 +186,48 @@ describe('audit-emit spool', () => {
     expect(readFileSync(path.join(dir, setAside[0]!), 'utf8')).toBe('not an entry\n');
     expect(result.spooled).toBe(1);
     expect(result.verdict).toBe('fail');
+  });
+
+  it('with only the file sink and no spool, takes no spool lock and creates nothing beside the log', async () => {
+    const dir = workspace();
+    const result = await emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3') }) } }));
+    expect(result.verdict).toBe('pass');
+    expect(result.delivered.file).toEqual({ line: 1 });
+    // The default spool is .agent-gates/audit-spool.jsonl: neither its directory nor its lock appears.
+    expect(existsSync(path.join(dir, '.agent-gates'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('with only the file sink and no spool, does not wait behind a run holding the spool lock', { timeout: 10_000 }, async () => {
+    const dir = workspace();
+    mkdirSync(path.join(dir, '.agent-gates'));
+    // A live writer on this host (this process): never taken over as stale.
+    writeFileSync(path.join(dir, '.agent-gates', 'audit-spool.jsonl.lock'), `${process.pid}@${hostname()}`);
+    const started = Date.now();
+    const result = await emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3') }) } }));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(result.verdict).toBe('pass');
+    expect(readFileSync(path.join(dir, 'agent-gates-audit.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('with only the file sink, still reads a spool that exists under its lock (waiting for the holder)', async () => {
+    const dir = workspace();
+    const spool = path.join(dir, '.agent-gates', 'audit-spool.jsonl');
+    writeSpool(spool, [
+      { sink: 'webhook:https://collector.example/x', event: sealEvent(decisionEvent(), null), error: 'down', since: '2026-11-30T10:00:00.000Z' },
+    ]);
+    const lock = `${spool}.lock`;
+    writeFileSync(lock, `${process.pid}@${hostname()}`);
+    let done = false;
+    const running = emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3') }) } })).finally(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(done).toBe(false);
+    unlinkSync(lock);
+    const result = await running;
+    expect(result.spooled).toBe(1);
+    expect(result.reasons.map((r) => r.code)).toContain('AUDIT_SET_ASIDE');
+    expect(existsSync(lock)).toBe(false);
   });
 });
