@@ -139,7 +139,14 @@ describe('audit-emit reads gate reports with the router reader', () => {
     const { file, digest: bound } = diffScopeReport(dir);
     const signals = readSignals(JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file, 'report-digest': bound }) } }), dir);
     expect(signals.notes).toEqual([]);
-    expect(signals.gates[0]).toEqual({ name: 'diff-scope', verdict: 'pass', report_digest: bound, result: 'success', rules: ['scope-protected-path'] });
+    expect(signals.gates[0]).toEqual({
+      name: 'diff-scope',
+      verdict: 'pass',
+      report_digest: bound,
+      result: 'success',
+      rules: ['scope-protected-path'],
+      recognised: true,
+    });
     expect(signals.fields.agent_run_at).toBe('2026-11-30T09:00:00.000Z');
   });
 
@@ -167,6 +174,90 @@ describe('audit-emit reads gate reports with the router reader', () => {
     const result = await emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file }) } }));
     expect(result.verdict).toBe('warn');
     expect(result.event.gates[0]).toMatchObject({ name: 'diff-scope', verdict: 'missing' });
+  });
+});
+
+describe('audit-emit on an entry named after a gate but not recognised as one', () => {
+  const impostors = JSON.stringify({
+    'confidence-router': { result: 'success', outputs: { verdict: 'pass' } },
+    'diff-scope': { outputs: { verdict: 'pass' } },
+  });
+
+  it('records each as missing with AUDIT_REPORT_UNVERIFIED and a note, never as the gate decision', () => {
+    const signals = readSignals(impostors, workspace());
+    expect(signals.gates).toEqual([
+      { name: 'confidence-router', verdict: 'missing', result: 'success', rules: ['AUDIT_REPORT_UNVERIFIED'], recognised: false },
+      { name: 'diff-scope', verdict: 'missing', rules: ['AUDIT_REPORT_UNVERIFIED'], recognised: false },
+    ]);
+    expect(signals.notes).toHaveLength(2);
+    expect(signals.notes.join('\n')).toContain('report-digest is missing');
+    expect(signals.notes.join('\n')).toContain('not recognised');
+  });
+
+  it('makes the step warn with AUDIT_NO_GATE: a name is not a recognised gate', async () => {
+    const result = await emit(workspace(), impostors);
+    expect(result.verdict).toBe('warn');
+    const codes = result.reasons.map((r) => r.code);
+    expect(codes).toContain('AUDIT_NO_GATE');
+    expect(codes).toContain('AUDIT_SIGNAL');
+    expect(result.event.gates.map((g) => g.verdict)).toEqual(['missing', 'missing']);
+    expect(result.event.gates.every((g) => !('recognised' in g))).toBe(true);
+  });
+
+  it('does not record it as verified even with a sound report-digest, or a verified report of another tool', () => {
+    const dir = workspace();
+    const unread = readSignals(
+      JSON.stringify({ 'confidence-router': { result: 'success', outputs: { verdict: 'pass', report: 'elsewhere.json', 'report-digest': digest('3') } } }),
+      dir,
+    );
+    expect(unread.gates[0]).toMatchObject({ name: 'confidence-router', verdict: 'missing', rules: ['AUDIT_GATE_UNRECOGNISED'], recognised: false });
+    expect(unread.notes.join('\n')).toContain('not recognised');
+
+    const report = gateReport({
+      tool: { name: 'acme/lint', version: '1.0.0' },
+      context: runContext,
+      startedAt: new Date('2026-11-30T09:00:00.000Z'),
+      finishedAt: new Date('2026-11-30T09:00:01.000Z'),
+      policy: { source: 'default', digest: digest('e') },
+      verdict: 'pass',
+      reasons: [],
+      subjects: [],
+      details: {},
+    });
+    const written = writeGateReport(path.join(dir, 'lint.json'), report);
+    const other = readSignals(
+      JSON.stringify({ 'diff-scope': { result: 'success', outputs: { verdict: 'pass', report: 'lint.json', 'report-digest': written.digest } } }),
+      dir,
+    );
+    expect(other.gates[0]).toMatchObject({ name: 'diff-scope', verdict: 'missing', report_digest: written.digest, recognised: false });
+    expect(other.gates[0]!.rules).toContain('AUDIT_GATE_UNRECOGNISED');
+    // The same verified report under its own job name is that job's verdict, as before.
+    const named = readSignals(
+      JSON.stringify({ lint: { result: 'success', outputs: { verdict: 'pass', report: 'lint.json', 'report-digest': written.digest } } }),
+      dir,
+    );
+    expect(named.gates[0]).toMatchObject({ name: 'lint', verdict: 'pass', recognised: false });
+    expect(named.notes).toEqual([]);
+  });
+
+  it('holds any entry claiming a verdict to the report-digest check', () => {
+    const signals = readSignals(JSON.stringify({ lint: { result: 'success', outputs: { verdict: 'pass' } } }), workspace());
+    expect(signals.gates[0]).toMatchObject({ name: 'lint', verdict: 'missing', rules: ['AUDIT_REPORT_UNVERIFIED'], recognised: false });
+  });
+
+  it('records a recognised gate beside an impostor without AUDIT_NO_GATE', async () => {
+    const result = await emit(
+      workspace(),
+      JSON.stringify({
+        'confidence-router': { result: 'success', outputs: { verdict: 'pass' } },
+        scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3'), report: 'elsewhere/diff-scope.json' }) },
+      }),
+    );
+    expect(result.reasons.map((r) => r.code)).not.toContain('AUDIT_NO_GATE');
+    expect(result.event.gates).toEqual([
+      { name: 'confidence-router', verdict: 'missing', result: 'success', rules: ['AUDIT_REPORT_UNVERIFIED'] },
+      { name: 'diff-scope', verdict: 'pass', report_digest: digest('3'), result: 'success' },
+    ]);
   });
 });
 
