@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSignals, runAuditEmit, sealEvent, writeSpool, type AuditEmitInputs } from '@agent-gates/core/audit';
@@ -139,7 +139,14 @@ describe('audit-emit reads gate reports with the router reader', () => {
     const { file, digest: bound } = diffScopeReport(dir);
     const signals = readSignals(JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ report: file, 'report-digest': bound }) } }), dir);
     expect(signals.notes).toEqual([]);
-    expect(signals.gates[0]).toEqual({ name: 'diff-scope', verdict: 'pass', report_digest: bound, result: 'success', rules: ['scope-protected-path'] });
+    expect(signals.gates[0]).toEqual({
+      name: 'diff-scope',
+      verdict: 'pass',
+      report_digest: bound,
+      result: 'success',
+      rules: ['scope-protected-path'],
+      recognised: true,
+    });
     expect(signals.fields.agent_run_at).toBe('2026-11-30T09:00:00.000Z');
   });
 
@@ -170,6 +177,90 @@ describe('audit-emit reads gate reports with the router reader', () => {
   });
 });
 
+describe('audit-emit on an entry named after a gate but not recognised as one', () => {
+  const impostors = JSON.stringify({
+    'confidence-router': { result: 'success', outputs: { verdict: 'pass' } },
+    'diff-scope': { outputs: { verdict: 'pass' } },
+  });
+
+  it('records each as missing with AUDIT_REPORT_UNVERIFIED and a note, never as the gate decision', () => {
+    const signals = readSignals(impostors, workspace());
+    expect(signals.gates).toEqual([
+      { name: 'confidence-router', verdict: 'missing', result: 'success', rules: ['AUDIT_REPORT_UNVERIFIED'], recognised: false },
+      { name: 'diff-scope', verdict: 'missing', rules: ['AUDIT_REPORT_UNVERIFIED'], recognised: false },
+    ]);
+    expect(signals.notes).toHaveLength(2);
+    expect(signals.notes.join('\n')).toContain('report-digest is missing');
+    expect(signals.notes.join('\n')).toContain('not recognised');
+  });
+
+  it('makes the step warn with AUDIT_NO_GATE: a name is not a recognised gate', async () => {
+    const result = await emit(workspace(), impostors);
+    expect(result.verdict).toBe('warn');
+    const codes = result.reasons.map((r) => r.code);
+    expect(codes).toContain('AUDIT_NO_GATE');
+    expect(codes).toContain('AUDIT_SIGNAL');
+    expect(result.event.gates.map((g) => g.verdict)).toEqual(['missing', 'missing']);
+    expect(result.event.gates.every((g) => !('recognised' in g))).toBe(true);
+  });
+
+  it('does not record it as verified even with a sound report-digest, or a verified report of another tool', () => {
+    const dir = workspace();
+    const unread = readSignals(
+      JSON.stringify({ 'confidence-router': { result: 'success', outputs: { verdict: 'pass', report: 'elsewhere.json', 'report-digest': digest('3') } } }),
+      dir,
+    );
+    expect(unread.gates[0]).toMatchObject({ name: 'confidence-router', verdict: 'missing', rules: ['AUDIT_GATE_UNRECOGNISED'], recognised: false });
+    expect(unread.notes.join('\n')).toContain('not recognised');
+
+    const report = gateReport({
+      tool: { name: 'acme/lint', version: '1.0.0' },
+      context: runContext,
+      startedAt: new Date('2026-11-30T09:00:00.000Z'),
+      finishedAt: new Date('2026-11-30T09:00:01.000Z'),
+      policy: { source: 'default', digest: digest('e') },
+      verdict: 'pass',
+      reasons: [],
+      subjects: [],
+      details: {},
+    });
+    const written = writeGateReport(path.join(dir, 'lint.json'), report);
+    const other = readSignals(
+      JSON.stringify({ 'diff-scope': { result: 'success', outputs: { verdict: 'pass', report: 'lint.json', 'report-digest': written.digest } } }),
+      dir,
+    );
+    expect(other.gates[0]).toMatchObject({ name: 'diff-scope', verdict: 'missing', report_digest: written.digest, recognised: false });
+    expect(other.gates[0]!.rules).toContain('AUDIT_GATE_UNRECOGNISED');
+    // The same verified report under its own job name is that job's verdict, as before.
+    const named = readSignals(
+      JSON.stringify({ lint: { result: 'success', outputs: { verdict: 'pass', report: 'lint.json', 'report-digest': written.digest } } }),
+      dir,
+    );
+    expect(named.gates[0]).toMatchObject({ name: 'lint', verdict: 'pass', recognised: false });
+    expect(named.notes).toEqual([]);
+  });
+
+  it('holds any entry claiming a verdict to the report-digest check', () => {
+    const signals = readSignals(JSON.stringify({ lint: { result: 'success', outputs: { verdict: 'pass' } } }), workspace());
+    expect(signals.gates[0]).toMatchObject({ name: 'lint', verdict: 'missing', rules: ['AUDIT_REPORT_UNVERIFIED'], recognised: false });
+  });
+
+  it('records a recognised gate beside an impostor without AUDIT_NO_GATE', async () => {
+    const result = await emit(
+      workspace(),
+      JSON.stringify({
+        'confidence-router': { result: 'success', outputs: { verdict: 'pass' } },
+        scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3'), report: 'elsewhere/diff-scope.json' }) },
+      }),
+    );
+    expect(result.reasons.map((r) => r.code)).not.toContain('AUDIT_NO_GATE');
+    expect(result.event.gates).toEqual([
+      { name: 'confidence-router', verdict: 'missing', result: 'success', rules: ['AUDIT_REPORT_UNVERIFIED'] },
+      { name: 'diff-scope', verdict: 'pass', report_digest: digest('3'), result: 'success' },
+    ]);
+  });
+});
+
 describe('audit-emit spool', () => {
   it('sets a bad spool line aside once, reading the spool only under its lock', async () => {
     const dir = workspace();
@@ -186,5 +277,48 @@ describe('audit-emit spool', () => {
     expect(readFileSync(path.join(dir, setAside[0]!), 'utf8')).toBe('not an entry\n');
     expect(result.spooled).toBe(1);
     expect(result.verdict).toBe('fail');
+  });
+
+  it('with only the file sink and no spool, takes no spool lock and creates nothing beside the log', async () => {
+    const dir = workspace();
+    const result = await emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3') }) } }));
+    expect(result.verdict).toBe('pass');
+    expect(result.delivered.file).toEqual({ line: 1 });
+    // The default spool is .agent-gates/audit-spool.jsonl: neither its directory nor its lock appears.
+    expect(existsSync(path.join(dir, '.agent-gates'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('with only the file sink and no spool, does not wait behind a run holding the spool lock', { timeout: 10_000 }, async () => {
+    const dir = workspace();
+    mkdirSync(path.join(dir, '.agent-gates'));
+    // A live writer on this host (this process): never taken over as stale.
+    writeFileSync(path.join(dir, '.agent-gates', 'audit-spool.jsonl.lock'), `${process.pid}@${hostname()}`);
+    const started = Date.now();
+    const result = await emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3') }) } }));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(result.verdict).toBe('pass');
+    expect(readFileSync(path.join(dir, 'agent-gates-audit.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('with only the file sink, still reads a spool that exists under its lock (waiting for the holder)', async () => {
+    const dir = workspace();
+    const spool = path.join(dir, '.agent-gates', 'audit-spool.jsonl');
+    writeSpool(spool, [
+      { sink: 'webhook:https://collector.example/x', event: sealEvent(decisionEvent(), null), error: 'down', since: '2026-11-30T10:00:00.000Z' },
+    ]);
+    const lock = `${spool}.lock`;
+    writeFileSync(lock, `${process.pid}@${hostname()}`);
+    let done = false;
+    const running = emit(dir, JSON.stringify({ scope: { result: 'success', outputs: scopeOutputs({ 'report-digest': digest('3') }) } })).finally(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(done).toBe(false);
+    unlinkSync(lock);
+    const result = await running;
+    expect(result.spooled).toBe(1);
+    expect(result.reasons.map((r) => r.code)).toContain('AUDIT_SET_ASIDE');
+    expect(existsSync(lock)).toBe(false);
   });
 });

@@ -72,7 +72,8 @@ export function buildAuditEvent(options: {
     ...(pr && SHA.test(pr.baseSha) ? { base_sha: pr.baseSha } : {}),
     ...(pr && SHA.test(pr.headSha) ? { head_sha: pr.headSha } : SHA.test(c.sha) ? { head_sha: c.sha } : {}),
     ...(pr ? { pull_request: pr.number } : {}),
-    gates: signals.gates,
+    // The `recognised` flag is audit-emit's own; the event records what the schema names.
+    gates: signals.gates.map(({ recognised: _recognised, ...gate }) => gate),
   };
   if (o.agentId !== undefined) event.agent_id = o.agentId;
   if (o.action !== undefined) event.action = o.action;

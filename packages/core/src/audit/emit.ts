@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { appendToLog, readLogHead, withLogLock } from './file-sink.js';
 import { sealEvent, type AuditEvent, type UnsealedEvent } from './event.js';
@@ -68,8 +69,14 @@ export async function emitAudit(options: EmitOptions): Promise<EmitResult> {
   const httpSinks = options.sinks.filter((s): s is HttpSink => s.kind === 'webhook' || s.kind === 'otlp');
   const outcomes: SinkOutcome[] = [];
   let spoolEntries: SpoolEntry[] = [];
-  // Always under the spool's lock, even to learn that it is empty: a look outside it could disagree
-  // with what a concurrent run writes, and would set a bad line aside a second time.
+  // With no HTTP sink and no spool file there is nothing to deliver or keep: no lock is taken (a run
+  // with only the file sink does not wait behind one delivering to a slow webhook) and nothing is
+  // created beside the log. Otherwise the spool is read only under its lock, even to learn that it is
+  // empty: a look outside it could disagree with what a concurrent run writes, and would set a bad
+  // line aside a second time. A spool a concurrent run creates after this check is its own to keep.
+  if (httpSinks.length === 0 && !existsSync(options.spool)) {
+    return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled: 0, spoolEntries, notes };
+  }
   await withLogLock(options.spool, async () => {
     const { entries, setAside } = readSpool(options.spool);
     if (setAside) notes.push(`spool lines that were not events were set aside in ${setAside}`);

@@ -67,7 +67,8 @@ function resolveSinks(inputs: AuditEmitInputs, policy: LoadedPolicy): SinkSpec[]
  */
 function noGateReason(inputs: AuditEmitInputs, signals: SignalFields): GateReason | undefined {
   if ((inputs.overrides.eventType ?? 'decision') !== 'decision') return undefined;
-  if (signals.gates.some((g) => (KNOWN_GATES as readonly string[]).includes(g.name))) return undefined;
+  // Recognised by report or outputs, never by name: a job called "diff-scope" is not diff-scope's decision.
+  if (signals.gates.some((g) => g.recognised)) return undefined;
   const others = [...signals.unrecognised, ...signals.gates.map((g) => g.name)];
   const keys =
     others.length > 0

@@ -7,9 +7,15 @@ import type { AuditEvent, AuditGate, AuditVerdict } from './event.js';
 export const KNOWN_GATES = ['capture-transcript', 'verify-manifest', 'diff-scope', 'confidence-router'] as const;
 export type KnownGate = (typeof KNOWN_GATES)[number];
 
+/** One entry of the event's `gates`, with whether it was recognised as an agent-gates gate. */
+export interface SignalGate extends AuditGate {
+  /** Recognised by its verified report's tool or by outputs only that gate writes; never by its name. Not part of the event. */
+  recognised: boolean;
+}
+
 /** What the gates said, as far as an event records it. */
 export interface SignalFields {
-  gates: AuditGate[];
+  gates: SignalGate[];
   fields: Partial<AuditEvent>;
   /** Problems worth a warning (a report whose digest does not match, a signal that is not a gate). */
   notes: string[];
@@ -94,7 +100,9 @@ export function readSignals(text: string, workspace: string): SignalFields {
     const read = readGateReport(outputs, (file) => readReportFile(path.resolve(workspace, file)));
     const report = read.state === 'verified' ? read.report : undefined;
     const known = recognise(outputs, report?.toolName);
-    if (!known && !('verdict' in outputs)) {
+    /** A job or step named after a gate that neither its verified report nor its outputs show to be that gate. */
+    const namedAfterGate = !known && (KNOWN_GATES as readonly string[]).includes(id);
+    if (!known && !namedAfterGate && !('verdict' in outputs)) {
       // A job or step that is not a gate (checkout, the agent itself): only its failure is worth a word.
       result.unrecognised.push(id);
       continue;
@@ -104,13 +112,13 @@ export function readSignals(text: string, workspace: string): SignalFields {
     let unverified: string | undefined;
     /** A report on this runner that contradicts the outputs: then they are not used either. */
     let contradicted = false;
-    // Every agent-gates gate outputs a report digest; another job or step is held to it once it names a report.
-    const bindsReport = known !== undefined || 'report' in outputs || 'report-digest' in outputs;
+    // Every agent-gates gate outputs a report digest, and whatever claims a verdict or a gate's name is
+    // held to it: no digest that binds a report, no verified decision.
     if (read.state === 'mismatch') {
       rules.push('AUDIT_REPORT_DIGEST_MISMATCH');
       unverified = read.note;
       contradicted = true;
-    } else if (bindsReport && read.digestProblem) {
+    } else if (read.digestProblem) {
       rules.push('AUDIT_REPORT_UNVERIFIED');
       unverified = read.digestProblem;
     } else if (read.state === 'invalid' && !read.digestProblem) {
@@ -121,7 +129,12 @@ export function readSignals(text: string, workspace: string): SignalFields {
       rules.push('AUDIT_REPORT_VERDICT_MISMATCH');
       unverified = `report verdict ${JSON.stringify(report.verdict)} differs from output verdict ${JSON.stringify(outputs.verdict ?? null)}`;
       contradicted = true;
+    } else if (namedAfterGate) {
+      // Its report is elsewhere or another tool's: under a gate's name it would pass for that gate's decision.
+      rules.push('AUDIT_GATE_UNRECOGNISED');
+      unverified = `named after a gate but not recognised as it (${report ? `its report names tool ${JSON.stringify(report.toolName)}` : 'no report verified here'}, and none of the outputs only that gate writes)`;
     }
+    if (namedAfterGate && unverified && !rules.includes('AUDIT_GATE_UNRECOGNISED')) unverified += '; not recognised as the gate it is named after';
     if (unverified) {
       const outputsUsed = contradicted ? 'its outputs are not used' : 'its other outputs are recorded as it gave them';
       result.notes.push(`${name} ("${id}"): ${unverified}; its verdict is recorded as missing, not as a verified decision, and ${outputsUsed}`);
@@ -141,6 +154,7 @@ export function readSignals(text: string, workspace: string): SignalFields {
       ...(reportDigest ? { report_digest: reportDigest } : {}),
       ...(jobResult ? { result: jobResult } : {}),
       ...(rules.length > 0 ? { rules: rules.slice(0, 200) } : {}),
+      recognised: known !== undefined,
     });
     // Outputs a report on this runner contradicts are not the gate's decision: none fills the event.
     if (contradicted) continue;

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { bytesDigest } from '../digest/index.js';
 import { GATE_REPORT_SCHEMA_ID, reportDigestMatches } from './report.js';
 
@@ -8,25 +8,41 @@ import { GATE_REPORT_SCHEMA_ID, reportDigestMatches } from './report.js';
  * `verified` only when the gate output a sha256 digest and the file's bytes match it.
  */
 
-/** Reads a file, or undefined when it is not readable here (another job's runner). */
-export type ReadFile = (file: string) => Buffer | undefined;
+/** A file named as the report that is there but cannot be read as one; `unusable` says why. */
+export interface UnusableReportFile {
+  unusable: string;
+}
+
+/**
+ * Reads a file: its bytes; undefined when there is no such file here (another job's runner); or
+ * `{ unusable }` when something is there that cannot be a report (a FIFO, a directory, too large, unreadable).
+ */
+export type ReadFile = (file: string) => Buffer | UnusableReportFile | undefined;
 
 /** Larger than any report a gate writes; a bigger file is not read. */
 export const MAX_REPORT_BYTES = 10 << 20;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
-/** The file's bytes when it is a regular file of at most MAX_REPORT_BYTES; undefined otherwise (absent, a FIFO, too large). */
+/**
+ * The file's bytes when it is a regular file of at most MAX_REPORT_BYTES; undefined when it is absent;
+ * `{ unusable }` otherwise. Opened non-blocking, so a FIFO (the path comes from job outputs) cannot
+ * hold the run: it is refused by fstat before anything is read.
+ */
 export const readReportFile: ReadFile = (file) => {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
-  } catch {
-    return undefined;
+    // O_NONBLOCK matters only to a FIFO or device (open returns at once); a regular file reads as usual.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return { unusable: `cannot be opened (${code ?? 'error'})` };
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_REPORT_BYTES) return undefined;
+    if (!stat.isFile()) return { unusable: `is not a regular file (${stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : 'a special file'})` };
+    if (stat.size > MAX_REPORT_BYTES) return { unusable: `is ${stat.size} bytes, over the ${MAX_REPORT_BYTES}-byte cap for a report` };
     const bytes = Buffer.alloc(stat.size);
     let read = 0;
     while (read < stat.size) {
@@ -35,8 +51,8 @@ export const readReportFile: ReadFile = (file) => {
       read += n;
     }
     return bytes.subarray(0, read);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { unusable: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   } finally {
     closeSync(fd);
   }
@@ -53,7 +69,8 @@ export interface ReportRead {
   /**
    * `verified`: the digest matched and the file is a GateReport; `unread`: a sound digest but no file
    * here (judge on outputs); `mismatch`: the file is not the one the digest names; `invalid`: no
-   * digest to bind, or the bound file is not a GateReport.
+   * digest to bind, the file named is there but cannot be a report (a FIFO, a directory, over
+   * MAX_REPORT_BYTES: never judged on outputs), or the bound file is not a GateReport.
    */
   state: 'verified' | 'mismatch' | 'unread' | 'invalid';
   note: string;
@@ -78,6 +95,8 @@ export function readGateReport(outputs: Readonly<Record<string, string>>, readFi
   }
   const bytes = file ? readFile(file) : undefined;
   if (!bytes) return { state: 'unread', note: 'report not readable here (another job); judged on outputs', digest };
+  if (!Buffer.isBuffer(bytes))
+    return { state: 'invalid', note: `report file ${bytes.unusable}: it cannot be the report, and is not judged on outputs`, digest };
   if (!reportDigestMatches(bytes, digest)) {
     return { state: 'mismatch', note: `report file (sha256 of its bytes ${bytesDigest(bytes)}) does not match report-digest ${digest}`, digest };
   }
