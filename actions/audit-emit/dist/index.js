@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52633);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54445);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96473);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 54445:
+/***/ 96473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28446,7 +28446,7 @@ var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
-var digest = __nccwpck_require__(46927);
+var src_digest = __nccwpck_require__(46927);
 ;// CONCATENATED MODULE: ../../packages/core/schemas/audit-event.schema.json
 const audit_event_schema_namespaceObject = {};
 ;// CONCATENATED MODULE: ../../packages/core/src/audit/event-validate.generated.js
@@ -30151,7 +30151,7 @@ function assertAuditEvent(value, where) {
 /** `sha256:` over the RFC 8785 canonical JSON of the event without its `digest` member. */
 function eventDigest(event) {
     const { digest: _omitted, ...rest } = event;
-    return `sha256:${(0,digest/* sha256Hex */.fg)((0,digest/* canonicalJson */.dj)(rest))}`;
+    return `sha256:${(0,src_digest/* sha256Hex */.fg)((0,src_digest/* canonicalJson */.dj)(rest))}`;
 }
 /** Links an event to the one before it and computes its digest; validates the result. */
 function sealEvent(event, prev) {
@@ -30162,7 +30162,7 @@ function sealEvent(event, prev) {
 }
 /** The log line of a sealed event: its canonical JSON, so the line's bytes are the digested bytes plus `digest`. */
 function eventLine(event) {
-    return `${(0,digest/* canonicalJson */.dj)(event)}\n`;
+    return `${(0,src_digest/* canonicalJson */.dj)(event)}\n`;
 }
 function newEventId() {
     return (0,external_node_crypto_.randomUUID)();
@@ -31137,15 +31137,112 @@ function readLogHead(file) {
 
 // EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
 var report = __nccwpck_require__(22204);
-;// CONCATENATED MODULE: ../../packages/core/src/audit/signals.ts
+;// CONCATENATED MODULE: ../../packages/core/src/gate/read-report.ts
 
+
+
+/** Larger than any report a gate writes; a bigger file is not read. */
+const MAX_REPORT_BYTES = 10 << 20;
+const read_report_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/**
+ * The file's bytes when it is a regular file of at most MAX_REPORT_BYTES; undefined when it is absent;
+ * `{ unusable }` otherwise. Opened non-blocking, so a FIFO (the path comes from job outputs) cannot
+ * hold the run: it is refused by fstat before anything is read.
+ */
+const readReportFile = (file) => {
+    let fd;
+    try {
+        // O_NONBLOCK matters only to a FIFO or device (open returns at once); a regular file reads as usual.
+        fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return undefined;
+        return { unusable: `cannot be opened (${code ?? 'error'})` };
+    }
+    try {
+        const stat = (0,external_node_fs_.fstatSync)(fd);
+        if (!stat.isFile())
+            return { unusable: `is not a regular file (${stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : 'a special file'})` };
+        if (stat.size > MAX_REPORT_BYTES)
+            return { unusable: `is ${stat.size} bytes, over the ${MAX_REPORT_BYTES}-byte cap for a report` };
+        const bytes = Buffer.alloc(stat.size);
+        let read = 0;
+        while (read < stat.size) {
+            const n = (0,external_node_fs_.readSync)(fd, bytes, read, stat.size - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        return bytes.subarray(0, read);
+    }
+    catch (error) {
+        return { unusable: `cannot be read (${error.code ?? 'error'})` };
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+};
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** Reads the report a gate's outputs name and checks it against the digest they give. Never throws. */
+function readGateReport(outputs, readFile = readReportFile) {
+    const file = outputs.report;
+    const digest = outputs['report-digest'];
+    if (!digest || !read_report_DIGEST.test(digest)) {
+        return { state: 'invalid', note: 'no report digest to bind', digestProblem: `report-digest ${digest ? 'is not sha256:<hex>' : 'is missing'}` };
+    }
+    const bytes = file ? readFile(file) : undefined;
+    if (!bytes)
+        return { state: 'unread', note: 'report not readable here (another job); judged on outputs', digest };
+    if (!Buffer.isBuffer(bytes))
+        return { state: 'invalid', note: `report file ${bytes.unusable}: it cannot be the report, and is not judged on outputs`, digest };
+    if (!(0,report/* reportDigestMatches */.g7)(bytes, digest)) {
+        return { state: 'mismatch', note: `report file (sha256 of its bytes ${(0,src_digest/* bytesDigest */.G2)(bytes)}) does not match report-digest ${digest}`, digest };
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        return { state: 'invalid', note: 'report is not JSON', digest };
+    }
+    const r = isRecord(parsed) ? parsed : {};
+    const tool = isRecord(r.tool) ? r.tool : {};
+    if (r.schema !== report/* GATE_REPORT_SCHEMA_ID */.hh || typeof tool.name !== 'string' || typeof tool.version !== 'string' || !Array.isArray(r.reasons)) {
+        return { state: 'invalid', note: 'report is not a GateReport envelope', digest };
+    }
+    const pullRequest = isRecord(r.pullRequest) ? r.pullRequest : {};
+    const reasons = [];
+    for (const reason of r.reasons) {
+        if (isRecord(reason) && typeof reason.code === 'string') {
+            reasons.push({ code: reason.code, severity: String(reason.severity), ...(typeof reason.message === 'string' ? { message: reason.message } : {}) });
+        }
+    }
+    return {
+        state: 'verified',
+        note: `report ${digest.slice(0, 19)}… verified`,
+        digest,
+        report: {
+            toolName: tool.name,
+            version: tool.version,
+            verdict: r.verdict,
+            reasons,
+            ...(typeof pullRequest.headSha === 'string' ? { headSha: pullRequest.headSha } : {}),
+            ...(typeof r.startedAt === 'string' ? { startedAt: r.startedAt } : {}),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/audit/signals.ts
 
 
 
 /** The gates whose outputs fill the event, recognised by what they output. */
 const KNOWN_GATES = ['capture-transcript', 'verify-manifest', 'diff-scope', 'confidence-router'];
 const signals_DIGEST = /^sha256:[0-9a-f]{64}$/;
-const MAX_REPORT_BYTES = 10 << 20;
 const VERDICTS = new Set(['pass', 'warn', 'fail']);
 function recognise(outputs, reportTool) {
     const fromReport = reportTool?.replace(/^agent-gates\//, '');
@@ -31160,37 +31257,6 @@ function recognise(outputs, reportTool) {
     if ('decision-digest' in outputs || ('action' in outputs && 'risk-tier' in outputs))
         return 'confidence-router';
     return undefined;
-}
-/** The report a gate names, when it is on this runner; its digest must be the one the gate output. */
-function readReport(file, digest, workspace) {
-    if (!file)
-        return {};
-    let fd;
-    try {
-        fd = (0,external_node_fs_.openSync)(external_node_path_default().resolve(workspace, file), 'r');
-    }
-    catch {
-        return {}; // another job's runner: the outputs are what there is
-    }
-    try {
-        const stat = (0,external_node_fs_.fstatSync)(fd);
-        if (!stat.isFile() || stat.size > MAX_REPORT_BYTES)
-            return {};
-        const bytes = Buffer.alloc(stat.size);
-        (0,external_node_fs_.readSync)(fd, bytes, 0, stat.size, 0);
-        if (digest && !(0,report/* reportDigestMatches */.g7)(bytes, digest))
-            return { mismatch: true };
-        try {
-            const report = JSON.parse(bytes.toString('utf8'));
-            return report && typeof report === 'object' && !Array.isArray(report) ? { report: report } : {};
-        }
-        catch {
-            return {};
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
 }
 function nonEmpty(value) {
     return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 4096) : undefined;
@@ -31230,7 +31296,7 @@ function usageOf(value) {
  * the one the gate output. Text that is not a JSON object is E_AUDIT_SIGNALS.
  */
 function readSignals(text, workspace) {
-    const result = { gates: [], fields: {}, notes: [] };
+    const result = { gates: [], fields: {}, notes: [], unrecognised: [] };
     if (text.trim() === '')
         return result;
     let parsed;
@@ -31256,29 +31322,62 @@ function readSignals(text, workspace) {
                     outputs[key] = value;
         }
         const jobResult = nonEmpty(record.result) ?? nonEmpty(record.conclusion) ?? nonEmpty(record.outcome);
-        const reportDigest = digestOf(outputs['report-digest']);
-        const { report, mismatch } = readReport(nonEmpty(outputs.report), reportDigest, workspace);
-        const tool = report && typeof report.tool === 'object' && report.tool ? nonEmpty(report.tool.name) : undefined;
-        const known = recognise(outputs, tool);
-        if (!known && !('verdict' in outputs)) {
+        // The router's reader: a report is the gate's verified decision only when its digest binds it.
+        const read = readGateReport(outputs, (file) => readReportFile(external_node_path_default().resolve(workspace, file)));
+        const report = read.state === 'verified' ? read.report : undefined;
+        const known = recognise(outputs, report?.toolName);
+        /** A job or step named after a gate that neither its verified report nor its outputs show to be that gate. */
+        const namedAfterGate = !known && KNOWN_GATES.includes(id);
+        if (!known && !namedAfterGate && !('verdict' in outputs)) {
             // A job or step that is not a gate (checkout, the agent itself): only its failure is worth a word.
+            result.unrecognised.push(id);
             continue;
         }
         const name = known ?? id;
-        const verdict = VERDICTS.has(outputs.verdict ?? '') ? outputs.verdict : 'missing';
         const rules = [];
-        if (mismatch) {
+        let unverified;
+        /** A report on this runner that contradicts the outputs: then they are not used either. */
+        let contradicted = false;
+        // Every agent-gates gate outputs a report digest, and whatever claims a verdict or a gate's name is
+        // held to it: no digest that binds a report, no verified decision.
+        if (read.state === 'mismatch') {
             rules.push('AUDIT_REPORT_DIGEST_MISMATCH');
-            result.notes.push(`${name}: its report file does not have the digest it output (${reportDigest}); the report was not used`);
+            unverified = read.note;
+            contradicted = true;
         }
-        if (report && Array.isArray(report.reasons)) {
-            for (const reason of report.reasons) {
-                const code = nonEmpty(reason?.code);
-                if (code && reason.severity !== 'pass' && !rules.includes(code))
-                    rules.push(code);
-            }
+        else if (read.digestProblem) {
+            rules.push('AUDIT_REPORT_UNVERIFIED');
+            unverified = read.digestProblem;
         }
-        const started = report ? nonEmpty(report.startedAt) : undefined;
+        else if (read.state === 'invalid' && !read.digestProblem) {
+            rules.push('AUDIT_REPORT_INVALID');
+            unverified = read.note;
+            contradicted = true;
+        }
+        else if (report && report.verdict !== outputs.verdict) {
+            rules.push('AUDIT_REPORT_VERDICT_MISMATCH');
+            unverified = `report verdict ${JSON.stringify(report.verdict)} differs from output verdict ${JSON.stringify(outputs.verdict ?? null)}`;
+            contradicted = true;
+        }
+        else if (namedAfterGate) {
+            // Its report is elsewhere or another tool's: under a gate's name it would pass for that gate's decision.
+            rules.push('AUDIT_GATE_UNRECOGNISED');
+            unverified = `named after a gate but not recognised as it (${report ? `its report names tool ${JSON.stringify(report.toolName)}` : 'no report verified here'}, and none of the outputs only that gate writes)`;
+        }
+        if (namedAfterGate && unverified && !rules.includes('AUDIT_GATE_UNRECOGNISED'))
+            unverified += '; not recognised as the gate it is named after';
+        if (unverified) {
+            const outputsUsed = contradicted ? 'its outputs are not used' : 'its other outputs are recorded as it gave them';
+            result.notes.push(`${name} ("${id}"): ${unverified}; its verdict is recorded as missing, not as a verified decision, and ${outputsUsed}`);
+        }
+        const verdict = !unverified && VERDICTS.has(outputs.verdict ?? '') ? outputs.verdict : 'missing';
+        const reportDigest = read.digest;
+        for (const reason of report?.reasons ?? []) {
+            const code = nonEmpty(reason.code);
+            if (code && reason.severity !== 'pass' && !rules.includes(code))
+                rules.push(code);
+        }
+        const started = nonEmpty(report?.startedAt);
         if (started && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(started))
             runStarts.push(started);
         if (result.gates.some((g) => g.name === name))
@@ -31289,7 +31388,11 @@ function readSignals(text, workspace) {
             ...(reportDigest ? { report_digest: reportDigest } : {}),
             ...(jobResult ? { result: jobResult } : {}),
             ...(rules.length > 0 ? { rules: rules.slice(0, 200) } : {}),
+            recognised: known !== undefined,
         });
+        // Outputs a report on this runner contradicts are not the gate's decision: none fills the event.
+        if (contradicted)
+            continue;
         if (known === 'capture-transcript') {
             f.agent_id ??= nonEmpty(outputs.agent);
             f.agent_version ??= nonEmpty(outputs['agent-version']);
@@ -31365,7 +31468,8 @@ function buildAuditEvent(options) {
         ...(pr && SHA.test(pr.baseSha) ? { base_sha: pr.baseSha } : {}),
         ...(pr && SHA.test(pr.headSha) ? { head_sha: pr.headSha } : SHA.test(c.sha) ? { head_sha: c.sha } : {}),
         ...(pr ? { pull_request: pr.number } : {}),
-        gates: signals.gates,
+        // The `recognised` flag is audit-emit's own; the event records what the schema names.
+        gates: signals.gates.map(({ recognised: _recognised, ...gate }) => gate),
     };
     if (o.agentId !== undefined)
         event.agent_id = o.agentId;
@@ -31530,7 +31634,7 @@ function signBody(key, body) {
 }
 async function webhookBody(event, format) {
     if (format === 'native')
-        return { body: (0,digest/* canonicalJson */.dj)(event), contentType: 'application/json' };
+        return { body: (0,src_digest/* canonicalJson */.dj)(event), contentType: 'application/json' };
     const { CloudEvent, HTTP } = await __nccwpck_require__.e(/* import() */ 139).then(__nccwpck_require__.t.bind(__nccwpck_require__, 68139, 23));
     const cloudEvent = new CloudEvent({
         specversion: '1.0',
@@ -31658,6 +31762,7 @@ function writeSpool(file, entries) {
 
 
 
+
 /**
  * Records one event: links and seals it (appending it to the log with the file sink), then
  * delivers to each HTTP sink what its spool holds first, then the event; what a sink does not
@@ -31686,40 +31791,46 @@ async function emitAudit(options) {
     }
     const httpSinks = options.sinks.filter((s) => s.kind === 'webhook' || s.kind === 'otlp');
     const outcomes = [];
-    let spooled = 0;
-    if (httpSinks.length > 0 || readSpool(options.spool).entries.length > 0) {
-        await withLogLock(options.spool, async () => {
-            const { entries, setAside } = readSpool(options.spool);
-            if (setAside)
-                notes.push(`spool lines that were not events were set aside in ${setAside}`);
-            const keys = new Set(httpSinks.map(sinkKey));
-            const kept = entries.filter((e) => !keys.has(e.sink));
-            if (kept.length > 0)
-                notes.push(`${kept.length} spooled event(s) wait for sinks this run does not name; they stay in the spool`);
-            for (const sink of httpSinks) {
-                const key = sinkKey(sink);
-                const waiting = new Map();
-                for (const entry of entries)
-                    if (entry.sink === key && !waiting.has(entry.event.event_id))
-                        waiting.set(entry.event.event_id, entry);
-                const events = [...[...waiting.values()].map((e) => e.event), event];
-                const result = await deliverToSink(sink, events, options.delivery);
-                const now = new Date().toISOString();
-                for (const failure of result.failed) {
-                    kept.push({ sink: key, event: failure.event, error: failure.error, since: waiting.get(failure.event.event_id)?.since ?? now });
-                }
-                outcomes.push({
-                    sink: key,
-                    delivered: result.delivered.length,
-                    spooled: result.failed.length,
-                    ...(result.failed.length > 0 ? { error: result.failed[result.failed.length - 1].error } : {}),
-                });
-            }
-            writeSpool(options.spool, kept);
-            spooled = kept.length;
-        });
+    let spoolEntries = [];
+    // With no HTTP sink and no spool file there is nothing to deliver or keep: no lock is taken (a run
+    // with only the file sink does not wait behind one delivering to a slow webhook) and nothing is
+    // created beside the log. Otherwise the spool is read only under its lock, even to learn that it is
+    // empty: a look outside it could disagree with what a concurrent run writes, and would set a bad
+    // line aside a second time. A spool a concurrent run creates after this check is its own to keep.
+    if (httpSinks.length === 0 && !(0,external_node_fs_.existsSync)(options.spool)) {
+        return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled: 0, spoolEntries, notes };
     }
-    return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled, notes };
+    await withLogLock(options.spool, async () => {
+        const { entries, setAside } = readSpool(options.spool);
+        if (setAside)
+            notes.push(`spool lines that were not events were set aside in ${setAside}`);
+        const keys = new Set(httpSinks.map(sinkKey));
+        const kept = entries.filter((e) => !keys.has(e.sink));
+        if (kept.length > 0)
+            notes.push(`${kept.length} spooled event(s) wait for sinks this run does not name; they stay in the spool`);
+        for (const sink of httpSinks) {
+            const key = sinkKey(sink);
+            const waiting = new Map();
+            for (const entry of entries)
+                if (entry.sink === key && !waiting.has(entry.event.event_id))
+                    waiting.set(entry.event.event_id, entry);
+            const events = [...[...waiting.values()].map((e) => e.event), event];
+            const result = await deliverToSink(sink, events, options.delivery);
+            const now = new Date().toISOString();
+            for (const failure of result.failed) {
+                kept.push({ sink: key, event: failure.event, error: failure.error, since: waiting.get(failure.event.event_id)?.since ?? now });
+            }
+            outcomes.push({
+                sink: key,
+                delivered: result.delivered.length,
+                spooled: result.failed.length,
+                ...(result.failed.length > 0 ? { error: result.failed[result.failed.length - 1].error } : {}),
+            });
+        }
+        writeSpool(options.spool, kept);
+        spoolEntries = kept;
+    });
+    return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled: spoolEntries.length, spoolEntries, notes };
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 1 modules
@@ -31756,10 +31867,35 @@ function resolveSinks(inputs, policy) {
     });
 }
 /**
+ * A decision event that records no gate is no evidence the change was judged: a `warn`, naming the
+ * keys of `signals` that were not recognised. An outcome event is exempt: the decision it names
+ * (input "decision-id") is where the gates were recorded.
+ */
+function noGateReason(inputs, signals) {
+    if ((inputs.overrides.eventType ?? 'decision') !== 'decision')
+        return undefined;
+    // Recognised by report or outputs, never by name: a job called "diff-scope" is not diff-scope's decision.
+    if (signals.gates.some((g) => g.recognised))
+        return undefined;
+    const others = [...signals.unrecognised, ...signals.gates.map((g) => g.name)];
+    const keys = others.length > 0
+        ? `; keys not recognised: ${others
+            .map((k) => JSON.stringify(k.slice(0, 80)))
+            .slice(0, 20)
+            .join(', ')}${others.length > 20 ? ` and ${others.length - 20} more` : ''}`
+        : '';
+    return {
+        code: 'AUDIT_NO_GATE',
+        severity: 'warn',
+        message: `input "signals" names no gate audit-emit recognises (${KNOWN_GATES.join(', ')})${inputs.signals.trim() === '' ? ' (it is empty)' : keys}; the event records no gate decision. Pass \${{ toJSON(needs) }} of the gate jobs or \${{ toJSON(steps) }} of the gate steps`,
+    };
+}
+/**
  * audit-emit's one core call: builds the event from the signals and the explicit inputs, appends
  * and delivers it (the spool first), uploads through `upload` when the artifact sink is named,
  * writes the attestation predicate and the gate report. The verdict is `fail` when any event is
- * left undelivered, `warn` when something was set aside or a report did not match its digest.
+ * left undelivered, `warn` when something was set aside, a gate's report could not be verified, or
+ * a decision event records no gate at all.
  */
 async function runAuditEmit(inputs, env) {
     const startedAt = new Date();
@@ -31796,6 +31932,9 @@ async function runAuditEmit(inputs, env) {
     });
     const { event } = emitted;
     const reasons = signals.notes.map((message) => ({ code: 'AUDIT_SIGNAL', severity: 'warn', message }));
+    const noGate = noGateReason(inputs, signals);
+    if (noGate)
+        reasons.push(noGate);
     reasons.push(...emitted.notes.map((message) => ({ code: 'AUDIT_SET_ASIDE', severity: 'warn', message })));
     const delivered = {};
     if (emitted.line !== undefined)
@@ -31815,19 +31954,19 @@ async function runAuditEmit(inputs, env) {
     const dir = external_node_path_default().join(context.runnerTemp || context.workspace, 'agent-gates', 'audit-emit', event.event_id);
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     const eventFile = external_node_path_default().join(dir, 'audit-event.json');
-    (0,external_node_fs_.writeFileSync)(eventFile, (0,digest/* canonicalJson */.dj)(event));
+    (0,external_node_fs_.writeFileSync)(eventFile, (0,src_digest/* canonicalJson */.dj)(event));
     let predicate;
     if (inputs.attestationPredicate) {
         predicate = external_node_path_default().resolve(context.workspace, inputs.attestationPredicate);
         (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(predicate), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(predicate, (0,digest/* canonicalJson */.dj)(event));
+        (0,external_node_fs_.writeFileSync)(predicate, (0,src_digest/* canonicalJson */.dj)(event));
         const statement = {
             _type: 'https://in-toto.io/Statement/v1',
             subject: [{ name: `audit-event:${event.event_id}`, digest: { sha256: event.digest.slice('sha256:'.length) } }],
             predicateType: AUDIT_PREDICATE_TYPE,
             predicate: event,
         };
-        (0,external_node_fs_.writeFileSync)(`${predicate}.intoto.json`, (0,digest/* canonicalJson */.dj)(statement));
+        (0,external_node_fs_.writeFileSync)(`${predicate}.intoto.json`, (0,src_digest/* canonicalJson */.dj)(statement));
     }
     let artifactId;
     if (sinks.some((s) => s.kind === 'artifact')) {
@@ -31836,8 +31975,8 @@ async function runAuditEmit(inputs, env) {
         const files = [eventFile];
         if (emitted.spooled > 0) {
             const spoolCopy = external_node_path_default().join(dir, 'audit-spool.jsonl');
-            const { readFileSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 73024, 23));
-            (0,external_node_fs_.writeFileSync)(spoolCopy, readFileSync(spool));
+            // What the spool held under its lock, not a second read a concurrent run could have changed.
+            (0,external_node_fs_.writeFileSync)(spoolCopy, emitted.spoolEntries.map((e) => JSON.stringify(e)).join('\n') + '\n');
             files.push(spoolCopy);
         }
         const name = `agent-gates-audit-${context.runId || 'local'}-${context.runAttempt || '1'}-${event.event_id.slice(0, 8)}`;
@@ -34149,9 +34288,10 @@ var report = __nccwpck_require__(22204);
 /* harmony export */   JI: () => (/* binding */ writeGateReport),
 /* harmony export */   WN: () => (/* binding */ normaliseSha256),
 /* harmony export */   We: () => (/* binding */ gateReport),
-/* harmony export */   g7: () => (/* binding */ reportDigestMatches)
+/* harmony export */   g7: () => (/* binding */ reportDigestMatches),
+/* harmony export */   hh: () => (/* binding */ GATE_REPORT_SCHEMA_ID)
 /* harmony export */ });
-/* unused harmony exports GATE_REPORT_SCHEMA_ID, reportPolicy, RUN_TIME_FIELDS, reportDigest, policySource */
+/* unused harmony exports reportPolicy, RUN_TIME_FIELDS, reportDigest, policySource */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);

@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54886);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62006);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70845);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 62006:
+/***/ 70845:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28441,22 +28441,119 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 23 modules
 var src = __nccwpck_require__(54886);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var src_digest = __nccwpck_require__(46927);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(29179);
 // EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
 var gate_report = __nccwpck_require__(22204);
+;// CONCATENATED MODULE: ../../packages/core/src/gate/read-report.ts
+
+
+
+/** Larger than any report a gate writes; a bigger file is not read. */
+const MAX_REPORT_BYTES = 10 << 20;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/**
+ * The file's bytes when it is a regular file of at most MAX_REPORT_BYTES; undefined when it is absent;
+ * `{ unusable }` otherwise. Opened non-blocking, so a FIFO (the path comes from job outputs) cannot
+ * hold the run: it is refused by fstat before anything is read.
+ */
+const readReportFile = (file) => {
+    let fd;
+    try {
+        // O_NONBLOCK matters only to a FIFO or device (open returns at once); a regular file reads as usual.
+        fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return undefined;
+        return { unusable: `cannot be opened (${code ?? 'error'})` };
+    }
+    try {
+        const stat = (0,external_node_fs_.fstatSync)(fd);
+        if (!stat.isFile())
+            return { unusable: `is not a regular file (${stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : 'a special file'})` };
+        if (stat.size > MAX_REPORT_BYTES)
+            return { unusable: `is ${stat.size} bytes, over the ${MAX_REPORT_BYTES}-byte cap for a report` };
+        const bytes = Buffer.alloc(stat.size);
+        let read = 0;
+        while (read < stat.size) {
+            const n = (0,external_node_fs_.readSync)(fd, bytes, read, stat.size - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        return bytes.subarray(0, read);
+    }
+    catch (error) {
+        return { unusable: `cannot be read (${error.code ?? 'error'})` };
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+};
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** Reads the report a gate's outputs name and checks it against the digest they give. Never throws. */
+function readGateReport(outputs, readFile = readReportFile) {
+    const file = outputs.report;
+    const digest = outputs['report-digest'];
+    if (!digest || !DIGEST.test(digest)) {
+        return { state: 'invalid', note: 'no report digest to bind', digestProblem: `report-digest ${digest ? 'is not sha256:<hex>' : 'is missing'}` };
+    }
+    const bytes = file ? readFile(file) : undefined;
+    if (!bytes)
+        return { state: 'unread', note: 'report not readable here (another job); judged on outputs', digest };
+    if (!Buffer.isBuffer(bytes))
+        return { state: 'invalid', note: `report file ${bytes.unusable}: it cannot be the report, and is not judged on outputs`, digest };
+    if (!(0,gate_report/* reportDigestMatches */.g7)(bytes, digest)) {
+        return { state: 'mismatch', note: `report file (sha256 of its bytes ${(0,src_digest/* bytesDigest */.G2)(bytes)}) does not match report-digest ${digest}`, digest };
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        return { state: 'invalid', note: 'report is not JSON', digest };
+    }
+    const r = isRecord(parsed) ? parsed : {};
+    const tool = isRecord(r.tool) ? r.tool : {};
+    if (r.schema !== gate_report/* GATE_REPORT_SCHEMA_ID */.hh || typeof tool.name !== 'string' || typeof tool.version !== 'string' || !Array.isArray(r.reasons)) {
+        return { state: 'invalid', note: 'report is not a GateReport envelope', digest };
+    }
+    const pullRequest = isRecord(r.pullRequest) ? r.pullRequest : {};
+    const reasons = [];
+    for (const reason of r.reasons) {
+        if (isRecord(reason) && typeof reason.code === 'string') {
+            reasons.push({ code: reason.code, severity: String(reason.severity), ...(typeof reason.message === 'string' ? { message: reason.message } : {}) });
+        }
+    }
+    return {
+        state: 'verified',
+        note: `report ${digest.slice(0, 19)}… verified`,
+        digest,
+        report: {
+            toolName: tool.name,
+            version: tool.version,
+            verdict: r.verdict,
+            reasons,
+            ...(typeof pullRequest.headSha === 'string' ? { headSha: pullRequest.headSha } : {}),
+            ...(typeof r.startedAt === 'string' ? { startedAt: r.startedAt } : {}),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/router/types.ts
 const ROUTER_ACTIONS = (/* unused pure expression or super */ null && (['auto_approve', 'human_review', 'reject']));
 const RISK_TIERS = ['low', 'medium', 'high', 'critical'];
 const ROUTING_GATES = ['capture-transcript', 'verify-manifest', 'diff-scope'];
 
 ;// CONCATENATED MODULE: ../../packages/core/src/router/signals.ts
-
-
 
 
 
@@ -28478,7 +28575,7 @@ const FINGERPRINT = {
     'diff-scope': ['diff-digest', 'risk'],
 };
 const MAX_SIGNALS_BYTES = 4 * 1024 * 1024;
-function isRecord(value) {
+function signals_isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 /** Parses the `signals` input; an empty one is no signal at all (expected gates then count as missing). */
@@ -28494,12 +28591,12 @@ function parseSignals(text) {
     catch (error) {
         throw new errors/* ConfigError */.xL('E_SIGNALS', `input "signals" is not JSON (${error instanceof Error ? error.message : 'parse error'}); pass \${{ toJSON(needs) }} or \${{ toJSON(steps) }}`);
     }
-    if (!isRecord(parsed))
+    if (!signals_isRecord(parsed))
         throw new errors/* ConfigError */.xL('E_SIGNALS', 'input "signals" must be a JSON object of jobs (toJSON(needs)) or steps (toJSON(steps))');
     const entries = [];
     for (const name of Object.keys(parsed).sort()) {
         const value = parsed[name];
-        if (!isRecord(value))
+        if (!signals_isRecord(value))
             throw new errors/* ConfigError */.xL('E_SIGNALS', `input "signals": entry "${name}" is not an object with result/outcome and outputs`);
         const kind = 'result' in value ? 'job' : 'outcome' in value || 'conclusion' in value ? 'step' : undefined;
         if (!kind)
@@ -28507,7 +28604,7 @@ function parseSignals(text) {
         // A step's outcome is what happened; its conclusion is after continue-on-error, which hides a failure.
         const result = kind === 'job' ? value.result : (value.outcome ?? value.conclusion);
         const outputs = {};
-        if (value.outputs !== undefined && !isRecord(value.outputs))
+        if (value.outputs !== undefined && !signals_isRecord(value.outputs))
             throw new errors/* ConfigError */.xL('E_SIGNALS', `input "signals": "${name}.outputs" is not an object`);
         for (const [key, output] of Object.entries(value.outputs ?? {})) {
             outputs[key] = typeof output === 'string' ? output : JSON.stringify(output);
@@ -28516,14 +28613,6 @@ function parseSignals(text) {
     }
     return entries;
 }
-const readIfPresent = (file) => {
-    try {
-        return (0,external_node_fs_.readFileSync)(file);
-    }
-    catch {
-        return undefined;
-    }
-};
 /** Which gate wrote these outputs, by the outputs only it writes; undefined for any other job or step. */
 function gateFromOutputs(outputs) {
     return ROUTING_GATES.find((gate) => FINGERPRINT[gate].every((key) => key in outputs));
@@ -28542,56 +28631,31 @@ function jsonArray(text) {
 function count(text) {
     return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
 }
+/** The shared reader's findings, in the evidence: a digest that cannot bind the report makes the signal unreadable. */
 function readReport(evidence, outputs, readFile) {
-    const file = outputs.report;
-    const digest = outputs['report-digest'];
-    if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) {
-        evidence.unreadable.push(`report-digest ${digest ? 'is not sha256:<hex>' : 'is missing'}`);
-        evidence.report = { state: 'invalid', note: 'no report digest to bind' };
+    const read = readGateReport(outputs, readFile);
+    if (read.digestProblem)
+        evidence.unreadable.push(read.digestProblem);
+    if (read.digest)
+        evidence.reportDigest = read.digest;
+    const report = read.report;
+    if (read.state !== 'verified' || !report) {
+        evidence.report = { state: read.state, note: read.note };
         return;
     }
-    evidence.reportDigest = digest;
-    const bytes = file ? readFile(file) : undefined;
-    if (!bytes) {
-        evidence.report = { state: 'unread', note: 'report not readable here (another job); judged on outputs' };
-        return;
-    }
-    if (!(0,gate_report/* reportDigestMatches */.g7)(bytes, digest)) {
-        evidence.report = { state: 'mismatch', note: `report file (sha256 of its bytes ${(0,src_digest/* bytesDigest */.G2)(bytes)}) does not match report-digest ${digest}` };
-        return;
-    }
-    let report;
-    try {
-        report = JSON.parse(bytes.toString('utf8'));
-    }
-    catch {
-        evidence.report = { state: 'invalid', note: 'report is not JSON' };
-        return;
-    }
-    const r = isRecord(report) ? report : {};
-    const tool = isRecord(r.tool) ? r.tool : {};
-    if (r.schema !== gate_report/* GATE_REPORT_SCHEMA_ID */.hh || typeof tool.name !== 'string' || typeof tool.version !== 'string' || !Array.isArray(r.reasons)) {
-        evidence.report = { state: 'invalid', note: 'report is not a GateReport envelope' };
-        return;
-    }
-    const pullRequest = isRecord(r.pullRequest) ? r.pullRequest : {};
     evidence.report = {
         state: 'verified',
-        note: `report ${digest.slice(0, 19)}… verified`,
-        version: tool.version,
-        toolName: tool.name,
-        ...(typeof pullRequest.headSha === 'string' ? { headSha: pullRequest.headSha } : {}),
+        note: read.note,
+        version: report.version,
+        toolName: report.toolName,
+        ...(report.headSha !== undefined ? { headSha: report.headSha } : {}),
     };
-    if (r.verdict !== outputs.verdict)
-        evidence.unreadable.push(`report verdict ${JSON.stringify(r.verdict)} differs from output verdict`);
-    for (const reason of r.reasons) {
-        if (isRecord(reason) && typeof reason.code === 'string') {
-            evidence.codes.push({ code: reason.code, severity: String(reason.severity), ...(typeof reason.message === 'string' ? { message: reason.message } : {}) });
-        }
-    }
+    if (report.verdict !== outputs.verdict)
+        evidence.unreadable.push(`report verdict ${JSON.stringify(report.verdict)} differs from output verdict`);
+    evidence.codes.push(...report.reasons);
 }
 /** Reads one recognised gate's outputs and, where possible, its report. Never throws on a bad value. */
-function readGateEvidence(entry, gate, readFile = readIfPresent) {
+function readGateEvidence(entry, gate, readFile = readReportFile) {
     const o = entry.outputs;
     const evidence = { gate, signal: entry.name, result: entry.result, unreadable: [], report: { state: 'unread', note: '' }, codes: [] };
     if (o.verdict === 'pass' || o.verdict === 'warn' || o.verdict === 'fail')
@@ -28623,7 +28687,7 @@ function readGateEvidence(entry, gate, readFile = readIfPresent) {
         if (!violations)
             evidence.unreadable.push('violations is not a JSON array');
         for (const v of violations ?? []) {
-            if (isRecord(v) && typeof v.code === 'string')
+            if (signals_isRecord(v) && typeof v.code === 'string')
                 evidence.codes.push({ code: v.code, severity: 'fail', ...(typeof v.message === 'string' ? { message: v.message } : {}) });
         }
     }

@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54403);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(59200);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9331);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 59200:
+/***/ 9331:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28487,89 +28487,6 @@ var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
-;// CONCATENATED MODULE: ../../packages/core/src/diff/claimed.ts
-
-
-
-/** capture-transcript's summary.json is small; anything far larger is not one. */
-const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
-const invalid = (message, cause) => new errors/* ConfigError */.xL('E_INPUT', `input "claimed-files" ${message}`, cause === undefined ? undefined : { cause });
-/**
- * Reads the `claimed-files` input: a JSON array of paths, or the path of capture-transcript's
- * `summary-file` (its `filesTouched`). Empty means nothing was claimed and intent is not judged.
- * Anything else is refused rather than read as "claimed nothing", which would make every file unclaimed
- * for a typo, or worse, be skipped.
- */
-function parseClaimedFiles(value, workspace) {
-    const text = value.trim();
-    if (text === '')
-        return undefined;
-    if (text.startsWith('['))
-        return { source: 'inline', files: normaliseAll(parseJson(text, 'is not a valid JSON array of paths'), workspace, 'inline') };
-    const file = external_node_path_default().resolve(workspace, text);
-    let size;
-    try {
-        size = (0,external_node_fs_.statSync)(file).size;
-    }
-    catch (error) {
-        throw invalid(`names ${JSON.stringify(text)}, which is neither a JSON array nor a readable file`, error);
-    }
-    if (size > MAX_SUMMARY_BYTES)
-        throw invalid(`names ${JSON.stringify(text)}, a file of ${size} bytes: not a capture-transcript summary`);
-    const summary = parseJson((0,external_node_fs_.readFileSync)(file, 'utf8'), `names ${JSON.stringify(text)}, which is not valid JSON`);
-    if (typeof summary !== 'object' || summary === null || Array.isArray(summary) || !('filesTouched' in summary)) {
-        throw invalid(`names ${JSON.stringify(text)}, which has no "filesTouched" list (expected capture-transcript's summary-file)`);
-    }
-    return { source: text, files: normaliseAll(summary.filesTouched, workspace, `${text}: filesTouched`) };
-}
-function parseJson(text, message) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw invalid(message, error);
-    }
-}
-function normaliseAll(list, workspace, where) {
-    if (!Array.isArray(list))
-        throw invalid(`(${where}) must be a JSON array of paths`);
-    const seen = new Set();
-    list.forEach((item, index) => {
-        if (typeof item !== 'string' || item.trim() === '')
-            throw invalid(`(${where}) item ${index} is not a non-empty path string`);
-        seen.add(normaliseClaimedPath(item, workspace));
-    });
-    return [...seen];
-}
-/**
- * A claimed path as the diff names it: relative to the workspace, `/`-separated, no `./`. An absolute
- * path inside the workspace is made relative; one outside it stays as given (it can match no file of
- * the diff, so it is reported as claimed but not changed).
- */
-function normaliseClaimedPath(claimed, workspace) {
-    let p = claimed.replace(/\\/g, '/');
-    const root = workspace.replace(/\\/g, '/').replace(/\/+$/, '');
-    if (external_node_path_default().posix.isAbsolute(p) && (p === root || p.startsWith(`${root}/`)))
-        p = p.slice(root.length + 1);
-    if (!external_node_path_default().posix.isAbsolute(p))
-        p = external_node_path_default().posix.normalize(p).replace(/^(\.\/)+/, '');
-    return p;
-}
-function compareClaim(changes, claimed) {
-    const claimedSet = new Set(claimed.files);
-    const changed = new Set();
-    for (const file of changes.files) {
-        changed.add(file.path);
-        if (file.status === 'renamed' && file.oldPath !== undefined)
-            changed.add(file.oldPath);
-    }
-    const unclaimed = [...changed].filter((p) => !claimedSet.has(p)).sort();
-    const claimedNotChanged = claimed.files.filter((p) => !changed.has(p));
-    return { unclaimed, claimedNotChanged };
-}
-
-// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
-var gate_verdict = __nccwpck_require__(33261);
 // EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
 var policy_glob = __nccwpck_require__(25559);
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/rules/common.ts
@@ -28871,6 +28788,112 @@ function listFindings(findings, max = MAX_FINDINGS_PER_CODE) {
     return out;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/diff/claimed.ts
+
+
+
+
+
+/** capture-transcript's summary.json is small; anything far larger is not one. */
+const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
+const invalid = (message, cause) => new errors/* ConfigError */.xL('E_INPUT', `input "claimed-files" ${message}`, cause === undefined ? undefined : { cause });
+/**
+ * Reads the `claimed-files` input: a JSON array of paths, or the path of capture-transcript's
+ * `summary-file` (its `filesTouched`). Empty means nothing was claimed and intent is not judged.
+ * Anything else is refused rather than read as "claimed nothing", which would make every file unclaimed
+ * for a typo, or worse, be skipped.
+ */
+function parseClaimedFiles(value, workspace) {
+    const text = value.trim();
+    if (text === '')
+        return undefined;
+    if (text.startsWith('['))
+        return { source: 'inline', files: normaliseAll(parseJson(text, 'is not a valid JSON array of paths'), workspace, 'inline') };
+    const file = external_node_path_default().resolve(workspace, text);
+    let size;
+    try {
+        size = (0,external_node_fs_.statSync)(file).size;
+    }
+    catch (error) {
+        throw invalid(`names ${JSON.stringify(text)}, which is neither a JSON array nor a readable file`, error);
+    }
+    if (size > MAX_SUMMARY_BYTES)
+        throw invalid(`names ${JSON.stringify(text)}, a file of ${size} bytes: not a capture-transcript summary`);
+    const summary = parseJson((0,external_node_fs_.readFileSync)(file, 'utf8'), `names ${JSON.stringify(text)}, which is not valid JSON`);
+    if (typeof summary !== 'object' || summary === null || Array.isArray(summary) || !('filesTouched' in summary)) {
+        throw invalid(`names ${JSON.stringify(text)}, which has no "filesTouched" list (expected capture-transcript's summary-file)`);
+    }
+    return { source: text, files: normaliseAll(summary.filesTouched, workspace, `${text}: filesTouched`) };
+}
+function parseJson(text, message) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        throw invalid(message, error);
+    }
+}
+function normaliseAll(list, workspace, where) {
+    if (!Array.isArray(list))
+        throw invalid(`(${where}) must be a JSON array of paths`);
+    const seen = new Set();
+    list.forEach((item, index) => {
+        if (typeof item !== 'string' || item.trim() === '')
+            throw invalid(`(${where}) item ${index} is not a non-empty path string`);
+        seen.add(normaliseClaimedPath(item, workspace));
+    });
+    return [...seen];
+}
+/**
+ * A claimed path as the diff names it: relative to the workspace, `/`-separated, without `.`, empty or
+ * `..` segments (`./src//a.ts` is `src/a.ts`, as `normaliseRepoPath` spells every repository path). An
+ * absolute path inside the workspace is made relative; one outside it, or one that leaves the workspace
+ * (`../x`), stays as given: `compareClaim` finds it unusable, and it matches no file of the diff.
+ */
+function normaliseClaimedPath(claimed, workspace) {
+    const p = claimed.replace(/\\/g, '/');
+    if (!external_node_path_default().posix.isAbsolute(p))
+        return (0,policy_glob/* normaliseRepoPath */.Gn)(p) ?? claimed;
+    const root = external_node_path_default().posix.normalize(workspace.replace(/\\/g, '/')).replace(/\/+$/, '');
+    const absolute = external_node_path_default().posix.normalize(p);
+    if (!absolute.startsWith(`${root}/`))
+        return claimed;
+    return (0,policy_glob/* normaliseRepoPath */.Gn)(absolute.slice(root.length + 1)) ?? claimed;
+}
+/**
+ * Compares a change with the files the agent claims to have changed. The rule:
+ * - a claimed path is normalised as `normaliseRepoPath` does (`./` and duplicate slashes removed);
+ *   `parseClaimedFiles` has already made absolute paths inside the workspace relative, so an absolute path
+ *   left here is outside the workspace and, like one leaving it (`../x`), is unusable and matches nothing;
+ * - a changed file is claimed when the agent named a path it is judged under (`judgedPaths`): a rename
+ *   when the agent named its old or its new path (it moved the file, whichever name it used), a copy or
+ *   any other change by its new path only;
+ * - a claimed path no changed file is judged under was claimed but not changed.
+ */
+function compareClaim(changes, claimed) {
+    const wanted = new Set();
+    const unusable = new Set();
+    for (const entry of claimed.files) {
+        const p = normalPath(entry);
+        if (p === undefined)
+            unusable.add(entry);
+        else
+            wanted.add(p);
+    }
+    const changed = new Set();
+    const unclaimed = [];
+    for (const file of changes.files) {
+        const paths = judgedPaths(file).map((p) => normalPath(p) ?? p);
+        for (const p of paths)
+            changed.add(p);
+        if (!paths.some((p) => wanted.has(p)))
+            unclaimed.push(file);
+    }
+    return { unclaimed, claimedNotChanged: [...wanted].filter((p) => !changed.has(p)), unusable: [...unusable] };
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/gate/verdict.ts
+var gate_verdict = __nccwpck_require__(33261);
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/judge.ts
 
 
@@ -29070,7 +29093,15 @@ function diffScopeDetails(judgement, extra) {
         violations: judgement.violations,
         rules: [...rules.values()].sort((a, b) => a.rule.localeCompare(b.rule)),
         ...(claim
-            ? { claimed: { source: claim.source, claimed: claim.claimed, unclaimed: [...claim.unclaimed], claimedNotChanged: [...claim.claimedNotChanged] } }
+            ? {
+                claimed: {
+                    source: claim.source,
+                    claimed: claim.claimed,
+                    unclaimed: claim.unclaimed.map((file) => file.path),
+                    claimedNotChanged: [...claim.claimedNotChanged],
+                    unusable: [...claim.unusable],
+                },
+            }
             : {}),
         settings: extra.settings,
     };
@@ -29411,17 +29442,31 @@ async function readChanges(parts, options, rules) {
         // A reader that fed no file kept the lines in its change set: the rules run on it whole. One that
         // fed some but not all would leave lines unjudged: never a verdict on that.
         const settle = (read) => {
-            if (fed === 0)
+            if (fed === 0) {
+                void dispose();
                 return { read };
+            }
             if (fed !== read.changes.files.length)
                 throw new Error(`the diff reader streamed ${fed} files but returned ${read.changes.files.length}`);
             return { read, scans };
         };
-        return { onFile, settle };
+        // Scans given up end what they started (the secret scan's thread), whatever the reason.
+        const dispose = async () => {
+            for (const scan of all)
+                if (scan.dispose)
+                    await scan.dispose();
+        };
+        return { onFile, settle, dispose };
     };
     if (plan.mode === 'working-tree') {
-        const { onFile, settle } = streaming();
-        return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+        const { onFile, settle, dispose } = streaming();
+        try {
+            return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+        }
+        catch (error) {
+            await dispose();
+            throw error;
+        }
     }
     const viaApi = async () => {
         if (!options.api)
@@ -29432,11 +29477,12 @@ async function readChanges(parts, options, rules) {
     if (plan.mode === 'api')
         return { read: await viaApi() };
     const head = plan.head;
+    const { onFile, settle, dispose } = streaming();
     try {
-        const { onFile, settle } = streaming();
         return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile }));
     }
     catch (error) {
+        await dispose();
         // A fallback reads the change whole through the API; what the git attempt scanned is dropped with its scans.
         // Only "the commits are not here" sends auto mode to the API; a bad ref or a broken git is the user's to see.
         if (plan.mode !== 'auto' || !options.api || !(0,errors/* isConfigError */.De)(error) || error.code !== 'E_GIT')
@@ -29459,6 +29505,7 @@ async function runDiffScopeWith(parts, options) {
     const rules = parts.rules(plan.policy, {
         ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
         ...(policyFile !== undefined ? { policyFile } : {}),
+        ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
     });
     const { read, fallback, scans } = await readChanges(parts, options, rules);
     const pr = plan.pullRequest;
@@ -32651,6 +32698,9 @@ var external_node_child_process_ = __nccwpck_require__(31421);
 
 
 
+/** How long names wait to be written to git with others, and how many are written at once. */
+const FLUSH_DELAY_MS = 4;
+const FLUSH_NAMES = 128;
 class BlobReader {
     workspace;
     options;
@@ -32660,8 +32710,9 @@ class BlobReader {
     length = 0;
     expect;
     failure;
-    /** Names asked for since the last write to git. */
+    /** Names asked for since the last write to git, and the timer that writes them. */
     pending = [];
+    timer;
     constructor(workspace, options) {
         this.workspace = workspace;
         this.options = options;
@@ -32680,15 +32731,20 @@ class BlobReader {
         return new Promise((resolve, reject) => {
             this.queue.push({ resolve, reject, name });
             this.setRef(true);
-            // Names asked for in one turn of the event loop (every chunk of the diff it read, every read
-            // that settled) go to git in one write: rules read files a few at a time, and a write per name
-            // costs a system call and a wake-up of git each.
+            // Names asked for within a few milliseconds (several chunks of the diff, the reads that settled
+            // meanwhile) go to git in one write: rules read files a few at a time, and a write per name, or
+            // per turn of the event loop, costs a system call and a wake-up of git each (a thousand writes on
+            // a 20,000-file change). A full batch goes at once.
             if (this.pending.length === 0)
-                setImmediate(() => this.flush());
+                this.timer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
             this.pending.push(name);
+            if (this.pending.length >= FLUSH_NAMES)
+                this.flush();
         });
     }
     flush() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
         const names = this.pending;
         this.pending = [];
         if (names.length === 0 || !this.child)
@@ -32696,6 +32752,8 @@ class BlobReader {
         this.child.stdin.write(`${names.join('\n')}\n`);
     }
     async close() {
+        // Names still waiting for their write go first: a read asked for before close is answered.
+        this.flush();
         const child = this.child;
         if (!child)
             return;
@@ -32716,6 +32774,8 @@ class BlobReader {
         });
         child.stdout.on('data', (chunk) => this.onData(chunk));
         child.stderr.resume();
+        // A write to a git that died (EPIPE) fails the reads, never the process.
+        child.stdin.on('error', (error) => this.fail(new errors/* ConfigError */.xL('E_GIT', `git cat-file stopped reading: ${error.message}`, { cause: error })));
         child.on('error', (error) => this.fail(new errors/* ConfigError */.xL('E_GIT', `git cat-file failed: ${error.message}`, { cause: error })));
         child.on('close', (code) => {
             if (this.queue.length > 0)
@@ -32798,6 +32858,10 @@ class BlobReader {
     }
     fail(error) {
         this.failure ??= error;
+        // Names still waiting would be written to a process that is being killed.
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.pending = [];
         for (const request of this.queue.splice(0))
             request.reject(error);
         this.child?.kill('SIGKILL');
@@ -33742,6 +33806,8 @@ function parsePatch(patch) {
     return { ok, added, deleted, addedLines };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/read/digest.ts
 
 /**
@@ -33749,21 +33815,54 @@ function parsePatch(patch) {
  * name is not plain UTF-8), modes and blob ids, sorted by path. Line contents are covered by the blob
  * ids; the order git or the API listed files in is not part of it. Two reads of the same change give
  * the same digest; any change to what changed gives another.
+ *
+ * The digest is of the RFC 8785 (JCS) text of that list, the same bytes `jsonDigest` would hash, written
+ * here member by member into the hash: every entry has the same few members, whose canonical order is
+ * fixed (sorted by UTF-16 code units), and JCS writes strings as `JSON.stringify` does. On a 20,000-file
+ * change the general canonicaliser cost a tenth of a second more. test/unit/diff/read/digest.test.ts
+ * compares the two.
  */
 function diffDigest(changes) {
-    const entries = changes.files.map((file) => ({
-        status: file.status,
-        path: file.pathBytes !== undefined ? { hex: file.pathBytes } : file.path,
-        ...(file.oldPath !== undefined ? { oldPath: file.oldPathBytes !== undefined ? { hex: file.oldPathBytes } : file.oldPath } : {}),
-        ...(file.oldMode !== undefined ? { oldMode: file.oldMode } : {}),
-        ...(file.newMode !== undefined ? { newMode: file.newMode } : {}),
-        ...(file.oldBlob !== undefined ? { oldBlob: file.oldBlob } : {}),
-        ...(file.newBlob !== undefined ? { newBlob: file.newBlob } : {}),
-    }));
-    const key = (entry) => JSON.stringify([entry.path, entry.oldPath ?? null, entry.status]);
-    const keyed = entries.map((entry) => ({ key: key(entry), entry }));
+    const keyed = changes.files.map((file) => ({ key: JSON.stringify([shownPath(file.path, file.pathBytes), oldPathOf(file) ?? null, file.status]), file }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return (0,digest/* jsonDigest */.jW)(keyed.map(({ entry }) => entry));
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let text = '[';
+    for (let i = 0; i < keyed.length; i++) {
+        if (i > 0)
+            text += ',';
+        text += canonicalEntry(keyed[i].file);
+        // Hashed in pieces: a million-file list never sits in memory as one string.
+        if (text.length > 1 << 16) {
+            hash.update(text);
+            text = '';
+        }
+    }
+    hash.update(`${text}]`);
+    return `sha256:${hash.digest('hex')}`;
+}
+function shownPath(name, bytes) {
+    return bytes !== undefined ? { hex: bytes } : name;
+}
+function oldPathOf(file) {
+    return file.oldPath !== undefined ? shownPath(file.oldPath, file.oldPathBytes) : undefined;
+}
+const json = (value) => (typeof value === 'string' ? JSON.stringify(value) : `{"hex":${JSON.stringify(value.hex)}}`);
+/** One entry's canonical text: members in JCS order (newBlob, newMode, oldBlob, oldMode, oldPath, path, status). */
+function canonicalEntry(file) {
+    const members = [];
+    if (file.newBlob !== undefined)
+        members.push(`"newBlob":${JSON.stringify(file.newBlob)}`);
+    if (file.newMode !== undefined)
+        members.push(`"newMode":${JSON.stringify(file.newMode)}`);
+    if (file.oldBlob !== undefined)
+        members.push(`"oldBlob":${JSON.stringify(file.oldBlob)}`);
+    if (file.oldMode !== undefined)
+        members.push(`"oldMode":${JSON.stringify(file.oldMode)}`);
+    const oldPath = oldPathOf(file);
+    if (oldPath !== undefined)
+        members.push(`"oldPath":${json(oldPath)}`);
+    members.push(`"path":${json(shownPath(file.path, file.pathBytes))}`, `"status":${JSON.stringify(file.status)}`);
+    return `{${members.join(',')}}`;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/read/index.ts
@@ -33860,37 +33959,15 @@ function forbidRule(policy, policyFile) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/rules/intent.ts
 
-/**
- * Compares a change with the files the agent claims to have changed. A rename is claimed when the
- * agent names either side (it moved the file, whichever name it used); a copy by its new path.
- */
-function compareClaims(changes, claimedList) {
-    const claimed = new Set();
-    const unusable = [];
-    for (const entry of claimedList) {
-        const path = normalPath(entry);
-        if (path === undefined)
-            unusable.push(entry);
-        else
-            claimed.add(path);
-    }
-    const changed = new Set();
-    const unclaimed = [];
-    for (const file of changes.files) {
-        const paths = judgedPaths(file).map((path) => normalPath(path) ?? path);
-        for (const path of paths)
-            changed.add(path);
-        if (!paths.some((path) => claimed.has(path)))
-            unclaimed.push(file);
-    }
-    return { unclaimed, notChanged: [...claimed].filter((path) => !changed.has(path)), unusable };
-}
+
 /**
  * Intent: the change against what the agent says it touched (capture-transcript's claimed files). A
  * changed file it never claimed is a violation under `require-claimed` (a warning otherwise): it came
  * from somewhere the transcript does not show. A claimed file the change does not hold is a warning:
  * the agent believes it made a change that is not there. Without a claimed list there is nothing to
- * compare, and the rule finds nothing.
+ * compare, and the rule finds nothing. Which files are claimed is `compareClaim`'s to say (a rename by
+ * either of its paths, a copy by its new one): the report's `claimed` section is the same comparison, so
+ * it lists exactly the files these findings name.
  */
 function intentRule(policy, claimedList, policyFile) {
     const setting = settingIn(policyFile);
@@ -33901,7 +33978,7 @@ function intentRule(policy, claimedList, policyFile) {
             if (claimedList === undefined)
                 return Promise.resolve([]);
             const out = new Findings('intent');
-            const { unclaimed, notChanged, unusable } = compareClaims(ctx.changes, claimedList);
+            const { unclaimed, claimedNotChanged, unusable } = compareClaim(ctx.changes, { files: claimedList });
             // Said, not dropped: every file would otherwise look unclaimed without a word about why.
             for (const entry of unusable) {
                 out.add({
@@ -33916,13 +33993,13 @@ function intentRule(policy, claimedList, policyFile) {
                 out.add({
                     code: 'unclaimed-file',
                     severity: require ? 'fail' : 'warn',
-                    message: `${shown(file.path)} (${file.status}) is in the change, but the agent never claimed to change it`,
+                    message: `${shown(file.path)} (${file.status}${file.status === 'renamed' && file.oldPath !== undefined ? ` from ${shown(file.oldPath)}` : ''}) is in the change, but the agent never claimed to change it`,
                     path: file.path,
                     tier: require ? 'high' : 'medium',
                     decidedBy: setting('scope.require-claimed'),
                 });
             }
-            for (const path of notChanged) {
+            for (const path of claimedNotChanged) {
                 out.add({
                     code: 'claimed-not-changed',
                     severity: 'warn',
@@ -34176,8 +34253,6 @@ function pathsRule(policy, policyFile) {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/json-literals.ts
 /**
  * JSON string literals inside a line of JSON text: finding them, decoding them, and mapping offsets
@@ -34231,7 +34306,6 @@ function rawToDecoded(map, rawOffset, roundUp) {
         return lo - 1;
     return lo;
 }
-const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
 const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
 /** The value of a hexadecimal digit's character code, or -1. */
 function hexValue(c) {
@@ -34242,7 +34316,7 @@ function hexValue(c) {
 }
 /**
  * A JSON text with every string escape decoded in place: what the text says, for scanning only.
- * The same as `text.replace(JSON_ESCAPE, …)` (jsonViewByRegex, kept for the tests), as a loop: a
+ * The same as one regular-expression replacement (its reference in test/unit/secrets/json-view.test.ts), as a loop: a
  * tool result holds an escape every few dozen characters, and a callback for each cost a twelfth
  * of the redaction thread.
  */
@@ -34278,10 +34352,6 @@ function jsonView(text) {
         at = text.indexOf('\\', next);
     }
     return from === 0 ? text : out + text.slice(from);
-}
-/** jsonView as one regular-expression replacement: the reference the loop is tested against. */
-function jsonViewByRegex(text) {
-    return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
 }
 /**
  * Finds where each string literal closes. A loop rather than a regular expression: `"(?:[^"\\]|\\.)*"`
@@ -34400,6 +34470,41 @@ function compileAllowEntries(entries) {
 function shannonEntropy(s) {
     if (!s)
         return 0;
+    // The common case, ASCII text, counts in a typed array instead of a Map keyed by one-character
+    // strings (the generic rules ask this of every candidate value). The terms are summed in the order
+    // each character first appears, as the Map's iteration order did, so the float is the same to the bit.
+    const counts = ASCII_COUNTS;
+    const order = ASCII_ORDER;
+    let distinct = 0;
+    let i = 0;
+    for (; i < s.length; i++) {
+        const code = s.charCodeAt(i);
+        if (code >= 128)
+            break;
+        const seen = counts[code];
+        counts[code] = seen + 1;
+        if (seen === 0)
+            order[distinct++] = code;
+    }
+    if (i < s.length) {
+        for (let k = 0; k < distinct; k++)
+            counts[order[k]] = 0;
+        return entropyByCodePoint(s);
+    }
+    let h = 0;
+    const n = s.length;
+    for (let k = 0; k < distinct; k++) {
+        const code = order[k];
+        const p = counts[code] / n;
+        counts[code] = 0;
+        h -= p * Math.log2(p);
+    }
+    return h;
+}
+const ASCII_COUNTS = new Int32Array(128);
+const ASCII_ORDER = new Uint8Array(128);
+/** Entropy over code points (a surrogate pair counts as one character). */
+function entropyByCodePoint(s) {
     const counts = new Map();
     for (const ch of s)
         counts.set(ch, (counts.get(ch) ?? 0) + 1);
@@ -41201,7 +41306,130 @@ function firstLiteralEndingAfter(literals, pos) {
  * flags: the keyword pass's markers, whether any rule had a keyword in it, and whether a rule matched
  * the line as isClean reads it (`RuleHit`) or, for a line with escaped backslashes, decoded once more.
  */
-const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16 };
+const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16, SplitKey: 32 };
+/**
+ * A private key split over several values of one record (a tool result whose content array holds the
+ * BEGIN line, the base64 body and the END line as text items) is a key block no rule sees: the
+ * per-literal scan finds a header without a body, and a raw-text hit across literals is dropped (see
+ * withinOneMember). A header left open at the end of its string value (followed there only by body
+ * lines, real or escaped line breaks, and no footer) marks the line; the body-shaped values after it in
+ * the same record are then redacted, and the body lines in the header's own value.
+ */
+const HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/g;
+const ANY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+const FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+/** One PEM body line, trimmed: base64, or an RFC 1421 header (`Proc-Type: 4,ENCRYPTED`); or blank. */
+const BODY_LINE = /^(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?$/;
+/**
+ * How many values after a header, or after the last body value found, are searched for more of its
+ * body and its footer. Counted from the last find, so a key of any length (a 4096-bit RSA key is 49
+ * lines, each its own content item) is followed to its end; the values between two body lines of a
+ * content array (`type`, `text`) are a few, far fewer.
+ */
+const SPLIT_KEY_REACH = 32;
+/** Every line of `text` is a body line. Line by line: one regex over all of them backtracks across lines. */
+function bodyLines(text) {
+    return text.split('\n').every((line) => BODY_LINE.test(line.trim()));
+}
+/**
+ * The offset in `text` where the body of a header left open begins (just after the header): the
+ * header is followed by body lines only up to the end of its value (the closing quote, in a JSON
+ * line's text; the end of `text`, for one decoded value), with no footer or other header between.
+ * -1 when there is none; of several, the last. The text after a header is read up to the next quote
+ * or dash run, so every character is read for one header at most.
+ */
+function openHeader(text, raw) {
+    if (!text.includes('PRIVATE KEY'))
+        return -1;
+    HEADER.lastIndex = 0;
+    let open = -1;
+    for (let m = HEADER.exec(text); m !== null; m = HEADER.exec(text)) {
+        const from = HEADER.lastIndex;
+        // Up to the end of the value (a quote, in a JSON line) or the next dash run (a footer or header).
+        let end = from;
+        while (end < text.length && !(raw && text.charCodeAt(end) === 34) && !(text.charCodeAt(end) === 45 && text.startsWith('-----', end)))
+            end++;
+        HEADER.lastIndex = end;
+        if (end < text.length && text.charCodeAt(end) === 45)
+            continue; // a footer, or the next header
+        if (raw && end === text.length)
+            continue; // not the end of a value
+        // In a JSON line's raw text a line break is escaped; any other backslash is no body line's.
+        const rest = text.slice(from, end);
+        if (bodyLines(raw ? rest.replace(/\\[nrt]/g, '\n') : rest))
+            open = from;
+    }
+    return open;
+}
+/** True when `text` (a JSON line, raw or decoded) holds a key header left open at the end of a string value. */
+function splitKeyHeader(text) {
+    return openHeader(text, true) >= 0;
+}
+/**
+ * Key material rather than a word: a value such as `text` or a tool name (`Bash`) between a header and
+ * its footer is the record's structure and stays; a body has base64's digits, `+` or `/`.
+ */
+function keyMaterial(body) {
+    return body.trim().length >= 16 && /[0-9+/]/.test(body) && bodyLines(body);
+}
+/** The span of `text` from `from` to its end, without the whitespace at either end; null when that is empty. */
+function trimmedSpan(text, from, end) {
+    while (from < end && /\s/.test(text[from]))
+        from++;
+    while (end > from && /\s/.test(text[end - 1]))
+        end--;
+    return end > from ? { ruleId: 'private-key-block', start: from, end } : null;
+}
+/**
+ * Spans (decoded) on the values after each split header that hold its body, up to the footer, and on
+ * the body lines after the header in its own value. The header and footer lines are not secret and
+ * stay: a footer learned as a secret would be redacted in every other key block of the transcript.
+ * Read decoded, so a header spelled with escapes (`PRIVATE\u0020KEY`) counts. The search from one
+ * header ends at the next one, so a line is read once however many headers it holds.
+ */
+function redactSplitKeys(literals) {
+    for (let i = 0; i < literals.length; i++) {
+        const text = decodeLiteral(literals[i]);
+        if (text === null)
+            continue;
+        const open = openHeader(text, false);
+        if (open < 0)
+            continue;
+        const own = trimmedSpan(text, open, text.length);
+        if (own)
+            literals[i].spans.push(own);
+        // The member the body began in (`text` of a content array): its later values continue the body,
+        // however short (a last line such as `oQIDAQAB`); other members (`type`, `name`) are structure.
+        let bodyKey = own ? literals[i].streamKey : null;
+        let left = SPLIT_KEY_REACH;
+        let j = i + 1;
+        for (; j < literals.length && left > 0; j++) {
+            const lit = literals[j];
+            if (lit.streamKey === null)
+                continue; // a member name, never key material
+            left--;
+            const d = decodeLiteral(lit);
+            if (d === null)
+                continue;
+            if (ANY_HEADER.test(d) && !FOOTER.test(d))
+                break; // another header: its own search
+            const footer = FOOTER.exec(d);
+            const body = footer ? d.slice(0, footer.index) : d;
+            // Before a footer, or in the body's member, any body lines count; elsewhere only key material.
+            const continues = footer !== null || lit.streamKey === bodyKey;
+            if (body.trim() !== '' && (continues ? bodyLines(body) : keyMaterial(body))) {
+                bodyKey ??= lit.streamKey;
+                left = SPLIT_KEY_REACH;
+                const span = trimmedSpan(body, 0, body.length);
+                if (span)
+                    lit.spans.push(span);
+            }
+            if (footer)
+                break;
+        }
+        i = j - 1;
+    }
+}
 /**
  * Escapes that can spell a character of a learned value (printable ASCII) other than the standard
  * spellings of a quote and a backslash: `\/` and `\u0021`–`\u007e` (a superset: `\\u0041` matches too).
@@ -41338,12 +41566,17 @@ function createJsonRedaction(matcher) {
             // One learned-value search of the line answers for all its literals when it can (each literal
             // searched alone was most of the cost of a line with a finding).
             const skipLearned = learnedAbsent(matcher, raw);
+            // A key header spelled with escapes (`PRIVATE\u0020KEY`) is read decoded, in a literal that has
+            // a keyword (`-----begin`) anyway.
+            let keyHeader = raw.includes('PRIVATE KEY');
             for (const lit of literals) {
                 const d = decodeLiteral(lit);
                 if (d === null || d.length < 8)
                     continue;
                 if (!mayHoldSecret(d, skipLearned))
                     continue;
+                if (!keyHeader && lit.hasEscape && d.includes('PRIVATE KEY'))
+                    keyHeader = true;
                 for (const h of rawHits(d, undefined, skipLearned))
                     lit.spans.push(h);
             }
@@ -41351,6 +41584,8 @@ function createJsonRedaction(matcher) {
             for (const h of rawHits(raw))
                 if (withinOneMember(literals, raw, h))
                     distribute(state, h);
+            if (keyHeader)
+                redactSplitKeys(literals);
         }
         const previous = new Map();
         for (const lit of literals) {
@@ -41432,6 +41667,9 @@ function createJsonRedaction(matcher) {
             flags |= LineVerdict.RuleHit;
         else if (view === line && line.includes('\\\\') && matcher.ruleHits(jsonView(line), ruleCandidates(found)).length > 0)
             flags |= LineVerdict.DecodedRuleHit;
+        // A header's keyword made it a candidate line: only such lines are read for a split key.
+        if (candidates.length > 0 && splitKeyHeader(view))
+            flags |= LineVerdict.SplitKey;
         return flags;
     }
     function isClean(line, found, bytes, ahead) {
@@ -41453,6 +41691,9 @@ function createJsonRedaction(matcher) {
         if (!anyCandidate && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view)))
             return true;
         if ((ahead !== undefined && (ahead & LineVerdict.RuleHit) !== 0) || rawHits(view, candidates).length > 0)
+            return false;
+        // No rule sees a key split over several values (redactSplitKeys); only candidate lines get here.
+        if (ahead !== undefined ? (ahead & LineVerdict.SplitKey) !== 0 : candidates.length > 0 && splitKeyHeader(view))
             return false;
         // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
         // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
@@ -41724,7 +41965,7 @@ function createTextLineRedactor(matcher) {
 
 
 
-function createSecretEngine(options) {
+function engine_createSecretEngine(options) {
     const matcher = createMatcher(options);
     function scan(text) {
         return matcher.toFindings(text, mergeHits(matcher.rawHits(text)));
@@ -41770,14 +42011,211 @@ function createSecretEngine(options) {
 
 
 
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+;// CONCATENATED MODULE: ../../packages/core/src/diff/rules/secrets-thread.ts
+// diff-scope's secret scan on a thread of its own. The diff is read, parsed and judged by the other
+// rules on the main thread as git streams it; scanning the added text for secrets is a fifth of that
+// work and needs nothing but the text, so it runs beside it on the second core. Files come back in
+// the order they went, so the findings, and the report, are the same as when one thread does all.
+
+
+
+const ROLE = 'agent-gates-diff-secrets';
+/** Text posted in one message at most, and files per message: fewer, larger messages cost less. */
+const BATCH_CHARS = 1 << 20;
+const BATCH_FILES = 512;
+/**
+ * Text scanned on the calling thread before the thread is started: a small change is done before a
+ * thread could start (about 40 ms), so only a change past this much added text pays for one.
+ */
+const THREAD_AFTER_CHARS = 4 << 20;
+/** A value longer than this is given (to the allow-list's regex) by its first part only: a regex may backtrack. */
+const VALUE_LIMIT = 4096;
+/**
+ * Text posted to the thread and not answered yet, at most: past it the calling thread scans the next
+ * files itself, so a thread that falls behind neither holds the change's text twice nor lets it pile up.
+ */
+const MAX_IN_FLIGHT_CHARS = 32 << 20;
+const toHits = (engine, text, values) => engine.scan(text).map(({ ruleId, line, start, end, fingerprint }) => ({
+    ruleId,
+    line,
+    start,
+    end,
+    fingerprint,
+    ...(values ? { value: text.slice(start, Math.min(end, start + VALUE_LIMIT)) } : {}),
+}));
+/** True in a thread started by SecretScanner. */
+function isDiffSecretsWorker() {
+    return !isMainThread && workerData?.role === ROLE;
+}
+/** The thread's side: an engine built from the same options, answering each batch in order. */
+function serveDiffSecretScan() {
+    const port = parentPort;
+    if (!port || !isDiffSecretsWorker())
+        throw new Error('serveDiffSecretScan runs only in a thread started by SecretScanner');
+    let engine;
+    try {
+        engine = createSecretEngine(workerData.engine);
+    }
+    catch (error) {
+        port.on('message', () => port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+        return;
+    }
+    port.on('message', (request) => {
+        try {
+            port.postMessage({ ok: true, hits: request.texts.map((text, i) => toHits(engine, text, request.values[i] === true)) });
+        }
+        catch (error) {
+            port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+        }
+    });
+}
+/**
+ * Scans texts for secrets, in order: on the calling thread until THREAD_AFTER_CHARS of text went
+ * through, then on a worker thread started from `workerEntry` (when one is given and exists), and on
+ * the calling thread again whenever the thread has MAX_IN_FLIGHT_CHARS unanswered. `add` returns at
+ * once; `results` gives every text's hits, by the index `add` returned. A thread that fails mid-scan
+ * fails the scan: a change whose text was not all scanned never gets a verdict. `dispose` ends the
+ * thread when the scan is given up (the caller read the change another way, or failed).
+ */
+class SecretScanner {
+    engineOptions;
+    local;
+    worker;
+    scannedHere = 0;
+    hits = [];
+    batch;
+    inFlight = [];
+    inFlightChars = 0;
+    sentTexts = 0;
+    dead = false;
+    done = [];
+    failure;
+    workerEntry;
+    threadAfterChars;
+    maxInFlightChars;
+    /** `engine`: one built already from `engineOptions`, for the calling thread's share. */
+    constructor(engineOptions, options = {}) {
+        this.engineOptions = engineOptions;
+        this.local = options.engine;
+        this.workerEntry = options.workerEntry;
+        this.threadAfterChars = options.threadAfterChars ?? THREAD_AFTER_CHARS;
+        this.maxInFlightChars = options.maxInFlightChars ?? MAX_IN_FLIGHT_CHARS;
+    }
+    /** How many texts went to the thread (the rest were scanned on the calling thread). */
+    get threadTexts() {
+        return this.sentTexts;
+    }
+    engine() {
+        return (this.local ??= engine_createSecretEngine(this.engineOptions));
+    }
+    /** `values`: give each hit's matched value (for an allow-list that tests values), wherever it is scanned. */
+    add(text, values = false) {
+        const index = this.hits.length;
+        this.hits.push(undefined);
+        if (!this.useThread(text.length)) {
+            this.hits[index] = toHits(this.engine(), text, values);
+            return index;
+        }
+        const batch = (this.batch ??= { indexes: [], texts: [], values: [], chars: 0 });
+        batch.indexes.push(index);
+        batch.texts.push(text);
+        batch.values.push(values);
+        batch.chars += text.length;
+        if (batch.chars >= BATCH_CHARS || batch.texts.length >= BATCH_FILES)
+            this.post();
+        return index;
+    }
+    /** Every text's hits, by index; rejects when the thread failed. Ends the thread. */
+    async results() {
+        try {
+            this.post();
+            // Unref'd while the diff streamed; now the answers are all that is left to wait for.
+            this.worker?.ref();
+            await Promise.all(this.done);
+            if (this.failure)
+                throw this.failure;
+            return this.hits.map((h) => h ?? []);
+        }
+        finally {
+            await this.dispose();
+        }
+    }
+    /** Ends the thread, if one started; what it was still scanning is dropped. */
+    async dispose() {
+        // Whatever was not answered yet is not scanned: results() after this rejects, never answers with less.
+        if (this.batch || this.inFlight.length > 0)
+            this.failure ??= new Error('the secret scan was given up before every file was scanned');
+        this.dead = true;
+        this.batch = undefined;
+        await this.worker?.terminate();
+    }
+    useThread(chars) {
+        // Behind by more than the bound (or no thread yet): this text is scanned here.
+        if (this.worker)
+            return this.dead || this.inFlightChars + (this.batch?.chars ?? 0) + chars <= this.maxInFlightChars;
+        if (this.workerEntry === undefined || this.scannedHere + chars <= this.threadAfterChars || !(0,external_node_fs_.existsSync)(this.workerEntry)) {
+            this.scannedHere += chars;
+            return false;
+        }
+        const worker = new external_node_worker_threads_.Worker(this.workerEntry, { workerData: { role: ROLE, engine: this.engineOptions } });
+        // An idle thread never keeps the process alive; results() ends it.
+        worker.unref();
+        worker.on('message', (reply) => this.inFlight.shift()?.(reply));
+        const fail = (error) => {
+            this.dead = true;
+            this.failure ??= new Error(`the secret scan thread failed: ${error.message}`);
+            for (const settle of this.inFlight.splice(0))
+                settle({ ok: false, error: this.failure.message });
+        };
+        worker.on('error', fail);
+        // A reply that cannot be read would leave its batch unanswered for ever.
+        worker.on('messageerror', fail);
+        worker.on('exit', (code) => {
+            if (this.inFlight.length > 0 || !this.dead)
+                fail(new Error(`it exited (${code}) with ${this.inFlight.length} batch(es) unanswered`));
+        });
+        this.worker = worker;
+        return true;
+    }
+    post() {
+        const batch = this.batch;
+        this.batch = undefined;
+        if (!batch || !this.worker)
+            return;
+        // A thread that is gone answers nothing: the failure it left is what results() reports (and a
+        // scan given up with dispose() has no results).
+        if (this.dead) {
+            this.failure ??= new Error('the secret scan thread ended before every file was scanned');
+            return;
+        }
+        this.inFlightChars += batch.chars;
+        this.sentTexts += batch.texts.length;
+        this.done.push(new Promise((resolve) => {
+            this.inFlight.push((reply) => {
+                this.inFlightChars -= batch.chars;
+                if (!reply.ok)
+                    this.failure ??= new Error(`the secret scan thread failed: ${reply.error}`);
+                else if (reply.hits.length !== batch.texts.length)
+                    this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
+                else
+                    for (let i = 0; i < reply.hits.length; i++)
+                        this.hits[batch.indexes[i]] = reply.hits[i];
+                resolve();
+            });
+        }));
+        this.worker.postMessage({ texts: batch.texts, values: batch.values });
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/rules/secrets.ts
 
 
 
 
 
-/** Values longer than this are tested on their first part only: an allow regex may backtrack. */
-const secrets_ALLOW_TARGET_LIMIT = 4096;
+
 /**
  * Secrets in the lines a change adds, with the engine capture-transcript uses and the base policy's
  * `secrets` settings: its patterns, disabled rules and allow-list. Nothing in the change itself can
@@ -41788,18 +42226,20 @@ const secrets_ALLOW_TARGET_LIMIT = 4096;
 function secretsRule(policy, options = {}) {
     const secrets = policy.secrets;
     let engine;
+    const engineOptions = {
+        fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32).toString('hex'),
+        patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex })),
+        disabledRules: [...secrets.disabledRules],
+        // Entries that give paths are applied below, per file; the engine applies the value-only ones.
+        allow: secrets.allow.map((a) => ({
+            ...(a.regex !== undefined ? { regex: a.regex } : {}),
+            ...(a.rules ? { rules: [...a.rules] } : {}),
+            ...(a.paths ? { paths: [...a.paths] } : {}),
+        })),
+    };
     try {
-        engine = createSecretEngine({
-            fingerprintKey: options.fingerprintKey ?? (0,external_node_crypto_.randomBytes)(32).toString('hex'),
-            patterns: secrets.patterns.map((p) => ({ id: p.id, regex: p.regex })),
-            disabledRules: [...secrets.disabledRules],
-            // Entries that give paths are applied below, per file; the engine applies the value-only ones.
-            allow: secrets.allow.map((a) => ({
-                ...(a.regex !== undefined ? { regex: a.regex } : {}),
-                ...(a.rules ? { rules: [...a.rules] } : {}),
-                ...(a.paths ? { paths: [...a.paths] } : {}),
-            })),
-        });
+        // Built here, not in the thread, so a bad pattern is an E_POLICY before anything is read.
+        engine = engine_createSecretEngine(engineOptions);
     }
     catch (error) {
         // The policy's patterns are checked when it loads; this names the section if one slipped through.
@@ -41826,6 +42266,11 @@ function secretsRule(policy, options = {}) {
     const begin = () => {
         const out = new Findings('secrets');
         const accepted = new Map();
+        const scanner = new SecretScanner(engineOptions, { engine, ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}) });
+        // What a file's findings need once its scan is back: its path, the head line of each added line,
+        // and whether a path-scoped allow entry applies (then the scan gives each hit's value, so no file's
+        // text is kept here until the end).
+        const scanned = [];
         return {
             file(file) {
                 if (file.status === 'deleted' || file.addedLines.length === 0)
@@ -41833,36 +42278,45 @@ function secretsRule(policy, options = {}) {
                 // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
                 // lines that follow each other in the file stay together, so a key split over lines is found.
                 const text = addedText(file);
-                const found = engine.scan(text);
-                if (found.length === 0)
-                    return;
                 const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
-                for (const finding of found) {
-                    const line = file.addedLines[finding.line - 1]?.line;
-                    if (allowFor.length > 0) {
-                        const value = text.slice(finding.start, Math.min(finding.end, finding.start + secrets_ALLOW_TARGET_LIMIT));
-                        const entry = allowFor.find((a) => (!a.rules || a.rules.has(finding.ruleId)) && (!a.regex || a.regex.test(value)));
-                        if (entry) {
-                            const seen = accepted.get(entry.index);
-                            if (seen)
-                                seen.count += 1;
-                            else
-                                accepted.set(entry.index, { count: 1, path: file.path });
-                            continue;
-                        }
-                    }
-                    out.add({
-                        code: 'secret',
-                        severity: 'fail',
-                        message: `${finding.ruleId} secret in an added line of ${shown(file.path)}${options.fingerprintKey ? ` (fingerprint ${finding.fingerprint})` : ''}; the value is not shown`,
-                        path: file.path,
-                        ...(line !== undefined ? { line } : {}),
-                        tier: 'critical',
-                        decidedBy: custom.has(finding.ruleId) ? `secrets.patterns (${finding.ruleId})` : `secrets: built-in rule ${finding.ruleId}`,
-                    });
-                }
+                const added = file.addedLines;
+                const lines = new Int32Array(added.length);
+                for (let i = 0; i < added.length; i++)
+                    lines[i] = added[i].line;
+                scanned.push({ path: file.path, lines, allowFor, index: scanner.add(text, allowFor.length > 0) });
             },
-            finish() {
+            dispose() {
+                return scanner.dispose();
+            },
+            async finish() {
+                const hits = await scanner.results();
+                // In the files' order, as they streamed: the findings are the same whichever thread scanned.
+                for (const { path, lines, allowFor, index } of scanned) {
+                    for (const finding of hits[index]) {
+                        const line = finding.line >= 1 && finding.line <= lines.length ? lines[finding.line - 1] : undefined;
+                        if (allowFor.length > 0) {
+                            const value = finding.value ?? '';
+                            const entry = allowFor.find((a) => (!a.rules || a.rules.has(finding.ruleId)) && (!a.regex || a.regex.test(value)));
+                            if (entry) {
+                                const seen = accepted.get(entry.index);
+                                if (seen)
+                                    seen.count += 1;
+                                else
+                                    accepted.set(entry.index, { count: 1, path });
+                                continue;
+                            }
+                        }
+                        out.add({
+                            code: 'secret',
+                            severity: 'fail',
+                            message: `${finding.ruleId} secret in an added line of ${shown(path)}${options.fingerprintKey ? ` (fingerprint ${finding.fingerprint})` : ''}; the value is not shown`,
+                            path,
+                            ...(line !== undefined ? { line } : {}),
+                            tier: 'critical',
+                            decidedBy: custom.has(finding.ruleId) ? `secrets.patterns (${finding.ruleId})` : `secrets: built-in rule ${finding.ruleId}`,
+                        });
+                    }
+                }
                 for (const [index, { count, path }] of accepted) {
                     const entry = secrets.allow[index];
                     out.add({
@@ -41874,7 +42328,7 @@ function secretsRule(policy, options = {}) {
                         decidedBy: `secrets.allow[${index}]`,
                     });
                 }
-                return Promise.resolve(out.done());
+                return out.done();
             },
         };
     };
@@ -42072,11 +42526,13 @@ function scopeRules(policy, options = {}) {
         ticketRule(policy, policyFile),
         modesRule(policy, policyFile),
         forbidRule(policy, policyFile),
-        secretsRule(policy, options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}),
+        secretsRule(policy, {
+            ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}),
+            ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
+        }),
         intentRule(policy, options.claimed, policyFile),
     ];
 }
-
 
 
 
@@ -42277,7 +42733,16 @@ const main = (0,src/* defineGate */.pu)({
                 readContent: async (commit, file) => (reader ??= (0,src/* createContentReader */.ts)(await github(), { owner, repo }))(commit, file),
             };
         }
-        const run = await runDiffScope({ plan, policy, context, tool, log, annotationsPerLevel: src/* MAX_ANNOTATIONS_PER_LEVEL */.jB, ...(api ? { api } : {}) });
+        const run = await runDiffScope({
+            plan,
+            policy,
+            context,
+            tool,
+            log,
+            annotationsPerLevel: src/* MAX_ANNOTATIONS_PER_LEVEL */.jB,
+            workerEntry: (0,src/* workerEntry */.xA)(import.meta.url),
+            ...(api ? { api } : {}),
+        });
         const { details, judgement } = run;
         const outputs = new src/* OutputSet */.Yd()
             .set('risk', details.risk.tier)
@@ -42323,10 +42788,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   kd: () => (/* reexport */ getPullInfo),
   pG: () => (/* reexport */ listPullFiles),
   N5: () => (/* reexport */ readEventPayload),
-  eF: () => (/* reexport */ run)
+  eF: () => (/* reexport */ run),
+  xA: () => (/* reexport */ workerEntry)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, escapeMarkdown, escapePre, executeSideEffects, inputEnvName, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, workerEntry, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, escapeMarkdown, escapePre, executeSideEffects, inputEnvName, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -43508,7 +43974,7 @@ var external_node_url_ = __nccwpck_require__(73136);
  */
 function workerEntry(moduleUrl) {
     const folder = ['worker'][0];
-    return path.join(path.dirname(fileURLToPath(moduleUrl)), folder, 'index.js');
+    return external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(moduleUrl)), folder, 'index.js');
 }
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/side-effects.ts

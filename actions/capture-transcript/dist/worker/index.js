@@ -676,6 +676,41 @@ function compileAllowEntries(entries) {
 function shannonEntropy(s) {
     if (!s)
         return 0;
+    // The common case, ASCII text, counts in a typed array instead of a Map keyed by one-character
+    // strings (the generic rules ask this of every candidate value). The terms are summed in the order
+    // each character first appears, as the Map's iteration order did, so the float is the same to the bit.
+    const counts = ASCII_COUNTS;
+    const order = ASCII_ORDER;
+    let distinct = 0;
+    let i = 0;
+    for (; i < s.length; i++) {
+        const code = s.charCodeAt(i);
+        if (code >= 128)
+            break;
+        const seen = counts[code];
+        counts[code] = seen + 1;
+        if (seen === 0)
+            order[distinct++] = code;
+    }
+    if (i < s.length) {
+        for (let k = 0; k < distinct; k++)
+            counts[order[k]] = 0;
+        return entropyByCodePoint(s);
+    }
+    let h = 0;
+    const n = s.length;
+    for (let k = 0; k < distinct; k++) {
+        const code = order[k];
+        const p = counts[code] / n;
+        counts[code] = 0;
+        h -= p * Math.log2(p);
+    }
+    return h;
+}
+const ASCII_COUNTS = new Int32Array(128);
+const ASCII_ORDER = new Uint8Array(128);
+/** Entropy over code points (a surrogate pair counts as one character). */
+function entropyByCodePoint(s) {
     const counts = new Map();
     for (const ch of s)
         counts.set(ch, (counts.get(ch) ?? 0) + 1);
@@ -7598,7 +7633,130 @@ function firstLiteralEndingAfter(literals, pos) {
  * flags: the keyword pass's markers, whether any rule had a keyword in it, and whether a rule matched
  * the line as isClean reads it (`RuleHit`) or, for a line with escaped backslashes, decoded once more.
  */
-const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16 };
+const LineVerdict = { Delta: 1, Escape: 2, Candidates: 4, RuleHit: 8, DecodedRuleHit: 16, SplitKey: 32 };
+/**
+ * A private key split over several values of one record (a tool result whose content array holds the
+ * BEGIN line, the base64 body and the END line as text items) is a key block no rule sees: the
+ * per-literal scan finds a header without a body, and a raw-text hit across literals is dropped (see
+ * withinOneMember). A header left open at the end of its string value (followed there only by body
+ * lines, real or escaped line breaks, and no footer) marks the line; the body-shaped values after it in
+ * the same record are then redacted, and the body lines in the header's own value.
+ */
+const HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/g;
+const ANY_HEADER = /-----BEGIN[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+const FOOTER = /-----END[ A-Z0-9_-]{0,60}PRIVATE KEY(?: BLOCK)?-----/;
+/** One PEM body line, trimmed: base64, or an RFC 1421 header (`Proc-Type: 4,ENCRYPTED`); or blank. */
+const BODY_LINE = /^(?:[A-Za-z0-9+/=]+|[A-Za-z][A-Za-z-]{0,30}: .*)?$/;
+/**
+ * How many values after a header, or after the last body value found, are searched for more of its
+ * body and its footer. Counted from the last find, so a key of any length (a 4096-bit RSA key is 49
+ * lines, each its own content item) is followed to its end; the values between two body lines of a
+ * content array (`type`, `text`) are a few, far fewer.
+ */
+const SPLIT_KEY_REACH = 32;
+/** Every line of `text` is a body line. Line by line: one regex over all of them backtracks across lines. */
+function bodyLines(text) {
+    return text.split('\n').every((line) => BODY_LINE.test(line.trim()));
+}
+/**
+ * The offset in `text` where the body of a header left open begins (just after the header): the
+ * header is followed by body lines only up to the end of its value (the closing quote, in a JSON
+ * line's text; the end of `text`, for one decoded value), with no footer or other header between.
+ * -1 when there is none; of several, the last. The text after a header is read up to the next quote
+ * or dash run, so every character is read for one header at most.
+ */
+function openHeader(text, raw) {
+    if (!text.includes('PRIVATE KEY'))
+        return -1;
+    HEADER.lastIndex = 0;
+    let open = -1;
+    for (let m = HEADER.exec(text); m !== null; m = HEADER.exec(text)) {
+        const from = HEADER.lastIndex;
+        // Up to the end of the value (a quote, in a JSON line) or the next dash run (a footer or header).
+        let end = from;
+        while (end < text.length && !(raw && text.charCodeAt(end) === 34) && !(text.charCodeAt(end) === 45 && text.startsWith('-----', end)))
+            end++;
+        HEADER.lastIndex = end;
+        if (end < text.length && text.charCodeAt(end) === 45)
+            continue; // a footer, or the next header
+        if (raw && end === text.length)
+            continue; // not the end of a value
+        // In a JSON line's raw text a line break is escaped; any other backslash is no body line's.
+        const rest = text.slice(from, end);
+        if (bodyLines(raw ? rest.replace(/\\[nrt]/g, '\n') : rest))
+            open = from;
+    }
+    return open;
+}
+/** True when `text` (a JSON line, raw or decoded) holds a key header left open at the end of a string value. */
+function splitKeyHeader(text) {
+    return openHeader(text, true) >= 0;
+}
+/**
+ * Key material rather than a word: a value such as `text` or a tool name (`Bash`) between a header and
+ * its footer is the record's structure and stays; a body has base64's digits, `+` or `/`.
+ */
+function keyMaterial(body) {
+    return body.trim().length >= 16 && /[0-9+/]/.test(body) && bodyLines(body);
+}
+/** The span of `text` from `from` to its end, without the whitespace at either end; null when that is empty. */
+function trimmedSpan(text, from, end) {
+    while (from < end && /\s/.test(text[from]))
+        from++;
+    while (end > from && /\s/.test(text[end - 1]))
+        end--;
+    return end > from ? { ruleId: 'private-key-block', start: from, end } : null;
+}
+/**
+ * Spans (decoded) on the values after each split header that hold its body, up to the footer, and on
+ * the body lines after the header in its own value. The header and footer lines are not secret and
+ * stay: a footer learned as a secret would be redacted in every other key block of the transcript.
+ * Read decoded, so a header spelled with escapes (`PRIVATE\u0020KEY`) counts. The search from one
+ * header ends at the next one, so a line is read once however many headers it holds.
+ */
+function redactSplitKeys(literals) {
+    for (let i = 0; i < literals.length; i++) {
+        const text = (0,json_literals/* decodeLiteral */.kK)(literals[i]);
+        if (text === null)
+            continue;
+        const open = openHeader(text, false);
+        if (open < 0)
+            continue;
+        const own = trimmedSpan(text, open, text.length);
+        if (own)
+            literals[i].spans.push(own);
+        // The member the body began in (`text` of a content array): its later values continue the body,
+        // however short (a last line such as `oQIDAQAB`); other members (`type`, `name`) are structure.
+        let bodyKey = own ? literals[i].streamKey : null;
+        let left = SPLIT_KEY_REACH;
+        let j = i + 1;
+        for (; j < literals.length && left > 0; j++) {
+            const lit = literals[j];
+            if (lit.streamKey === null)
+                continue; // a member name, never key material
+            left--;
+            const d = (0,json_literals/* decodeLiteral */.kK)(lit);
+            if (d === null)
+                continue;
+            if (ANY_HEADER.test(d) && !FOOTER.test(d))
+                break; // another header: its own search
+            const footer = FOOTER.exec(d);
+            const body = footer ? d.slice(0, footer.index) : d;
+            // Before a footer, or in the body's member, any body lines count; elsewhere only key material.
+            const continues = footer !== null || lit.streamKey === bodyKey;
+            if (body.trim() !== '' && (continues ? bodyLines(body) : keyMaterial(body))) {
+                bodyKey ??= lit.streamKey;
+                left = SPLIT_KEY_REACH;
+                const span = trimmedSpan(body, 0, body.length);
+                if (span)
+                    lit.spans.push(span);
+            }
+            if (footer)
+                break;
+        }
+        i = j - 1;
+    }
+}
 /**
  * Escapes that can spell a character of a learned value (printable ASCII) other than the standard
  * spellings of a quote and a backslash: `\/` and `\u0021`–`\u007e` (a superset: `\\u0041` matches too).
@@ -7735,12 +7893,17 @@ function createJsonRedaction(matcher) {
             // One learned-value search of the line answers for all its literals when it can (each literal
             // searched alone was most of the cost of a line with a finding).
             const skipLearned = learnedAbsent(matcher, raw);
+            // A key header spelled with escapes (`PRIVATE\u0020KEY`) is read decoded, in a literal that has
+            // a keyword (`-----begin`) anyway.
+            let keyHeader = raw.includes('PRIVATE KEY');
             for (const lit of literals) {
                 const d = (0,json_literals/* decodeLiteral */.kK)(lit);
                 if (d === null || d.length < 8)
                     continue;
                 if (!mayHoldSecret(d, skipLearned))
                     continue;
+                if (!keyHeader && lit.hasEscape && d.includes('PRIVATE KEY'))
+                    keyHeader = true;
                 for (const h of rawHits(d, undefined, skipLearned))
                     lit.spans.push(h);
             }
@@ -7748,6 +7911,8 @@ function createJsonRedaction(matcher) {
             for (const h of rawHits(raw))
                 if (withinOneMember(literals, raw, h))
                     distribute(state, h);
+            if (keyHeader)
+                redactSplitKeys(literals);
         }
         const previous = new Map();
         for (const lit of literals) {
@@ -7829,6 +7994,9 @@ function createJsonRedaction(matcher) {
             flags |= LineVerdict.RuleHit;
         else if (view === line && line.includes('\\\\') && matcher.ruleHits((0,json_literals/* jsonView */.Wl)(line), ruleCandidates(found)).length > 0)
             flags |= LineVerdict.DecodedRuleHit;
+        // A header's keyword made it a candidate line: only such lines are read for a split key.
+        if (candidates.length > 0 && splitKeyHeader(view))
+            flags |= LineVerdict.SplitKey;
         return flags;
     }
     function isClean(line, found, bytes, ahead) {
@@ -7850,6 +8018,9 @@ function createJsonRedaction(matcher) {
         if (!anyCandidate && !matcher.hasCustom && !holds && (view === line || !matcher.holdsValue(view)))
             return true;
         if ((ahead !== undefined && (ahead & LineVerdict.RuleHit) !== 0) || rawHits(view, candidates).length > 0)
+            return false;
+        // No rule sees a key split over several values (redactSplitKeys); only candidate lines get here.
+        if (ahead !== undefined ? (ahead & LineVerdict.SplitKey) !== 0 : candidates.length > 0 && splitKeyHeader(view))
             return false;
         // JSON in a string in a JSON string (Codex's function_call arguments holding a heredoc of a JSON
         // file) escapes quotes twice, which is more context than a rule's `[\s'"\\]{0,3}` allows: read
@@ -8182,7 +8353,6 @@ function createSecretEngine(options) {
 /* harmony export */   mY: () => (/* binding */ edgeChar),
 /* harmony export */   wm: () => (/* binding */ lexLiterals)
 /* harmony export */ });
-/* unused harmony export jsonViewByRegex */
 /**
  * JSON string literals inside a line of JSON text: finding them, decoding them, and mapping offsets
  * between a literal's raw text and its decoded value.
@@ -8235,7 +8405,6 @@ function rawToDecoded(map, rawOffset, roundUp) {
         return lo - 1;
     return lo;
 }
-const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|([\s\S]))/g;
 const SIMPLE_ESCAPES = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
 /** The value of a hexadecimal digit's character code, or -1. */
 function hexValue(c) {
@@ -8246,7 +8415,7 @@ function hexValue(c) {
 }
 /**
  * A JSON text with every string escape decoded in place: what the text says, for scanning only.
- * The same as `text.replace(JSON_ESCAPE, …)` (jsonViewByRegex, kept for the tests), as a loop: a
+ * The same as one regular-expression replacement (its reference in test/unit/secrets/json-view.test.ts), as a loop: a
  * tool result holds an escape every few dozen characters, and a callback for each cost a twelfth
  * of the redaction thread.
  */
@@ -8282,10 +8451,6 @@ function jsonView(text) {
         at = text.indexOf('\\', next);
     }
     return from === 0 ? text : out + text.slice(from);
-}
-/** jsonView as one regular-expression replacement: the reference the loop is tested against. */
-function jsonViewByRegex(text) {
-    return text.replace(JSON_ESCAPE, (_m, hex, ch) => hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch] ?? ch));
 }
 /**
  * Finds where each string literal closes. A loop rather than a regular expression: `"(?:[^"\\]|\\.)*"`
