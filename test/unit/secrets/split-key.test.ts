@@ -160,3 +160,56 @@ describe('a split private key whose header is spelled with JSON escapes', () => 
     }
   });
 });
+
+describe('a split private key in JSON text that is itself a string value', () => {
+  const body = bigBody.slice(0, 8);
+  /** A Codex CLI rollout record: the tool call's arguments are JSON text in one string. */
+  const codexCall = (lines: string[]) =>
+    JSON.stringify({
+      timestamp: '2026-01-02T03:04:09.000Z',
+      type: 'response_item',
+      payload: { type: 'function_call', name: 'apply_patch', arguments: JSON.stringify({ path: 'deploy/key.json', lines }), call_id: 'call_1' },
+    });
+  /** A Claude Code tool_use whose input holds a JSON file's text, pretty-printed (its line breaks escaped). */
+  const claudeWrite = (lines: string[]) =>
+    JSON.stringify({
+      type: 'assistant',
+      message: {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'toolu_1', name: 'Write', input: { file_path: 'deploy/key.json', content: JSON.stringify({ key: lines }, null, 2) } },
+        ],
+      },
+    });
+
+  it.each([
+    ['a Codex function_call', codexCall, body],
+    ['a Codex function_call with a 4096-bit key', codexCall, bigBody],
+    ['a Claude Code tool_use input', claudeWrite, body],
+  ])('has every body line of the key in %s redacted, the header, footer and structure kept', (_name, make, lines) => {
+    const line = make([RSA_HEADER, ...lines, RSA_FOOTER]);
+    const expected = make([RSA_HEADER, ...lines.map(() => MARK), RSA_FOOTER]);
+    for (const text of allPaths(line)) {
+      expectNoBodyLine([text], lines);
+      expect(text).toBe(expected);
+    }
+  });
+
+  it('has the body redacted when the inner JSON is cut short (no footer, not parseable)', () => {
+    const full = JSON.stringify({ lines: [RSA_HEADER, ...body, RSA_FOOTER] });
+    const cut = full.slice(0, full.indexOf(body[5]!) + 10);
+    const line = JSON.stringify({ type: 'response_item', payload: { type: 'function_call', name: 'apply_patch', arguments: cut } });
+    for (const text of allPaths(line)) {
+      expectNoBodyLine([text], body.slice(0, 5));
+      expect(text).not.toContain(body[5]!.slice(0, 10));
+      expect(JSON.parse(text).payload.arguments).toContain(RSA_HEADER);
+    }
+  });
+
+  it('leaves JSON text whose header is followed by ordinary values as it was', () => {
+    const line = codexCall([RSA_HEADER, 'Paste the key here', 'Bash', RSA_FOOTER]);
+    for (const text of allPaths(line)) expect(text).toBe(line);
+    const prose = claudeWrite(['see', RSA_HEADER, 'in docs/keys.md']);
+    for (const text of allPaths(prose)) expect(text).toBe(prose);
+  });
+});
