@@ -193,3 +193,57 @@ describe('a split private key in the shapes a bounded search missed', () => {
     ]);
   });
 });
+
+describe('a split private key in JSON text that is itself a string value of the record', () => {
+  const at = '2026-01-02T03:04:09.000Z';
+  /** A Codex CLI rollout: session_meta, the user's message, a function_call whose arguments are JSON text, its output. */
+  const rollout = (lines: string[]) => [
+    {
+      timestamp: at,
+      type: 'session_meta',
+      payload: { id: '11111111-1111-4111-8111-111111111111', timestamp: at, cwd: '__WS__', originator: 'codex_cli_rs', cli_version: '0.104.0' },
+    },
+    {
+      timestamp: at,
+      type: 'response_item',
+      payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'store the deploy key in deploy/key.json' }] },
+    },
+    {
+      timestamp: at,
+      type: 'response_item',
+      payload: { type: 'function_call', name: 'apply_patch', arguments: JSON.stringify({ path: 'deploy/key.json', lines }), call_id: 'call_key_1' },
+    },
+    {
+      timestamp: at,
+      type: 'response_item',
+      payload: { type: 'function_call_output', call_id: 'call_key_1', output: 'Success. Updated the following files:\nA deploy/key.json\n' },
+    },
+  ];
+
+  it('has every body line of a Codex function_call argument redacted, the header, footer and record kept', async () => {
+    const body = bigBodyLines();
+    const { result, lines, stored, summary } = await captured(rollout([HEADER, ...body, FOOTER]));
+    expectNoBody([...stored, summary, JSON.stringify(result)], body);
+    expect(stored).toHaveLength(lines.length);
+    for (const i of [0, 1, 3]) expect(stored[i]).toBe(lines[i]);
+    const expected = JSON.stringify(rollout([HEADER, ...body.map(() => MARK), FOOTER])[2]);
+    // A generic rule may take the first body line under its own name: one marker for all.
+    expect(stored[2]!.replace(/\[REDACTED:[a-z-]+\]/g, MARK)).toBe(expected);
+    expect(JSON.parse(JSON.parse(stored[2]!).payload.arguments).path).toBe('deploy/key.json');
+    expect(result.summary.toolCalls).toBe(1);
+  });
+
+  it('has the body redacted from a Claude Code tool_use whose input holds a JSON file as text', async () => {
+    const body = bodyLines();
+    const content = JSON.stringify({ name: 'deploy', key: [HEADER, ...body, FOOTER] }, null, 2);
+    const { result, stored } = await captured([askForKey('__WS__'), toolUse('__WS__', { file_path: '__WS__/deploy/key.json', content }, 'Write')]);
+    expectNoBody(stored, body);
+    const kept = JSON.parse(JSON.parse(stored[1]!).message.content[0].input.content) as { name: string; key: string[] };
+    expect(kept.name).toBe('deploy');
+    expect(kept.key[0]).toBe(HEADER);
+    expect(kept.key.at(-1)).toBe(FOOTER);
+    expectOnlyMarkers(kept.key.slice(1, -1));
+    expect(kept.key).toHaveLength(body.length + 2);
+    expect(result.summary.toolCalls).toBe(1);
+  });
+});

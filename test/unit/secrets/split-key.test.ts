@@ -206,6 +206,22 @@ describe('a split private key in JSON text that is itself a string value', () =>
     }
   });
 
+  it('is read for a split key when no rule takes any of it (no footer yet): a header before an escaped quote ends a value', () => {
+    // Without the footer no key rule matches, and no generic rule takes these body lines: only the
+    // split-key flag keeps the line redactor from storing it as clean.
+    const lines = [RSA_HEADER, ...body.slice(0, 4)];
+    const pretty = claudeWrite(lines);
+    const ec = codexCall(['-----BEGIN EC PRIVATE KEY-----', ...body.slice(0, 2)]);
+    for (const line of [pretty, ec]) {
+      expect(engine.lineVerdict(line) & 32).toBe(32);
+      for (const text of allPaths(line)) {
+        expectNoBodyLine([text], body.slice(0, 4));
+        expect(text).toContain('PRIVATE KEY-----');
+      }
+    }
+    expect(allPaths(pretty)[1]).toBe(claudeWrite([RSA_HEADER, ...body.slice(0, 4).map(() => MARK)]));
+  });
+
   it('leaves JSON text whose header is followed by ordinary values as it was', () => {
     const line = codexCall([RSA_HEADER, 'Paste the key here', 'Bash', RSA_FOOTER]);
     for (const text of allPaths(line)) expect(text).toBe(line);
