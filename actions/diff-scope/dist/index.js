@@ -41354,8 +41354,11 @@ function openHeader(text, raw) {
             continue; // a footer, or the next header
         if (raw && end === text.length)
             continue; // not the end of a value
-        // In a JSON line's raw text a line break is escaped; any other backslash is no body line's.
-        const rest = text.slice(from, end);
+        // In a JSON line's raw text a line break is escaped; any other backslash is no body line's, but
+        // one just before the quote escapes it: the end of a value of JSON text inside a string (`\",\"`).
+        let rest = text.slice(from, end);
+        if (raw && rest.endsWith('\\') && !rest.endsWith('\\\\'))
+            rest = rest.slice(0, -1);
         if (bodyLines(raw ? rest.replace(/\\[nrt]/g, '\n') : rest))
             open = from;
     }
@@ -41387,14 +41390,17 @@ function trimmedSpan(text, from, end) {
  * Read decoded, so a header spelled with escapes (`PRIVATE\u0020KEY`) counts. The search from one
  * header ends at the next one, so a line is read once however many headers it holds.
  */
-function redactSplitKeys(literals) {
+function redactSplitKeys(literals, nested = true) {
     for (let i = 0; i < literals.length; i++) {
         const text = decodeLiteral(literals[i]);
         if (text === null)
             continue;
         const open = openHeader(text, false);
-        if (open < 0)
+        if (open < 0) {
+            if (nested)
+                redactNestedSplitKeys(literals[i], text);
             continue;
+        }
         const own = trimmedSpan(text, open, text.length);
         if (own)
             literals[i].spans.push(own);
@@ -41429,6 +41435,50 @@ function redactSplitKeys(literals) {
         }
         i = j - 1;
     }
+}
+/**
+ * A split key in JSON text that is itself one string value (Codex's function_call `arguments`, a
+ * Claude Code tool input holding a JSON file): its header, body lines and footer are values of the
+ * inner text, separated by `","`, which no rule and no search of the outer values sees. The inner
+ * text's literals are searched as a record's (one level: no deeper), and the spans found in them are
+ * put on the outer value, in its decoded coordinates (the inner text is that value decoded). The
+ * inner text need not parse: one cut off inside a value is closed with a quote to be lexed, and the
+ * spans kept within it. Only a value that holds a key header and a quote is read.
+ */
+function redactNestedSplitKeys(outer, text) {
+    if (!text.includes('PRIVATE KEY') || !text.includes('"') || !ANY_HEADER.test(text))
+        return;
+    const inner = lexLiterals(text + '"');
+    if (inner.length < 2)
+        return;
+    redactSplitKeys(inner, false);
+    const found = [];
+    for (const lit of inner) {
+        if (!lit.spans.length)
+            continue;
+        const map = decodedToRaw(lit);
+        for (const s of lit.spans) {
+            const end = Math.min(lit.start + map[s.end], text.length);
+            if (end > lit.start + map[s.start])
+                found.push({ ruleId: s.ruleId, start: lit.start + map[s.start], end });
+        }
+    }
+    if (!found.length)
+        return;
+    // A rule's hit on the outer value that runs from the header across the inner text's quotes to the
+    // footer (gitleaks' `private-key` takes `KEY-----","…","-----END`) would blank the inner structure
+    // and every inner value between, as withinOneMember keeps a hit across values from doing at the
+    // line's level; the key's body is in `found` value by value, so such a hit is dropped.
+    const crossesInner = (h) => {
+        for (let k = firstLiteralEndingAfter(inner, h.start); k < inner.length && inner[k].start < h.end; k++) {
+            const lit = inner[k];
+            if (h.start < lit.start + 1 || h.end > lit.end - 1)
+                return found.some((f) => f.start < h.end && f.end > h.start);
+        }
+        return false;
+    };
+    outer.spans = outer.spans.filter((h) => !crossesInner(h));
+    outer.spans.push(...found);
 }
 /**
  * Escapes that can spell a character of a learned value (printable ASCII) other than the standard
