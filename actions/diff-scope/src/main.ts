@@ -1,15 +1,5 @@
-import {
-  createContentReader,
-  defineGate,
-  getPullInfo,
-  listPullFiles,
-  MAX_ANNOTATIONS_PER_LEVEL,
-  OutputSet,
-  readEventPayload,
-  createGitHubClient,
-  workerEntry,
-} from '@agent-gates/action-kit';
-import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs, type PullRequestApi } from '@agent-gates/core/diff';
+import { defineGate, MAX_ANNOTATIONS_PER_LEVEL, OutputSet, pullRequestApi, readEventPayload, workerEntry } from '@agent-gates/action-kit';
+import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs } from '@agent-gates/core/diff';
 import { runDiffScope } from '@agent-gates/core/diff/wire';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { renderDetails } from './summary.js';
@@ -43,22 +33,7 @@ export const main = defineGate({
       runId: context.runId,
     };
     const plan = planDiffScope(inputs, event, policy);
-    const [owner = '', repo = ''] = context.repository.split('/');
-    const token = common.githubToken;
-    const number = plan.pullRequest?.number;
-    let api: PullRequestApi | undefined;
-    if (token && number !== undefined) {
-      // One client, made only when the API is read: auto mode with the commits present never needs it.
-      let client: ReturnType<typeof createGitHubClient> | undefined;
-      const github = () => (client ??= createGitHubClient({ token, log }));
-      const ref = { owner, repo, pullNumber: number };
-      let reader: ((commit: string, file: string) => Promise<Buffer | undefined>) | undefined;
-      api = {
-        pull: async () => getPullInfo(await github(), ref),
-        files: async () => listPullFiles(await github(), ref),
-        readContent: async (commit: string, file: string) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
-      };
-    }
+    const api = pullRequestApi({ token: common.githubToken, repository: context.repository, pullNumber: plan.pullRequest?.number, log });
     const run = await runDiffScope({
       plan,
       policy,

@@ -12,4 +12,4 @@ export { createGitHubClient, rateLimitWait, RateLimitError, type GitHubClient, t
 export * from './gate.js';
 export * from './worker.js';
 export * from './side-effects.js';
-export { getPullInfo, listPullFiles, createContentReader, type PullRef } from './pull-files.js';
+export { getPullInfo, listPullFiles, createContentReader, pullRequestApi, type PullRef } from './pull-files.js';

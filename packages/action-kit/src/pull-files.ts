@@ -1,6 +1,7 @@
 import { ConfigError } from '@agent-gates/core';
+import type { PullRequestApi } from '@agent-gates/core/diff';
 import type { PullFile, PullInfo } from '@agent-gates/core/diff/read';
-import type { GitHubClient } from './octokit.js';
+import { createGitHubClient, type GitHubClient } from './octokit.js';
 
 /**
  * The REST side of diff-scope's API mode: the pull request, its file listing page by page, and a
@@ -135,4 +136,30 @@ async function readBody(body: unknown, maxBytes: number, file: string): Promise<
 function checked(data: Buffer, maxBytes: number, tooLarge: () => Error): Buffer {
   if (data.length > maxBytes) throw tooLarge();
   return data;
+}
+
+/**
+ * The pull request through the REST API as diff-scope's core reads it (`PullRequestApi`), or undefined
+ * without a token or a pull request. The client is made on the first call only: auto mode with the
+ * commits present never needs it.
+ */
+export function pullRequestApi(options: {
+  token: string | undefined;
+  /** `owner/repo`, as GITHUB_REPOSITORY gives it. */
+  repository: string;
+  pullNumber: number | undefined;
+  log?: { warning(message: string): void };
+}): PullRequestApi | undefined {
+  const { token, pullNumber } = options;
+  if (!token || pullNumber === undefined) return undefined;
+  const [owner = '', repo = ''] = options.repository.split('/');
+  let client: Promise<GitHubClient> | undefined;
+  const github = () => (client ??= createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) }));
+  const ref = { owner, repo, pullNumber };
+  let reader: ((commit: string, file: string) => Promise<Buffer | undefined>) | undefined;
+  return {
+    pull: async () => getPullInfo(await github(), ref),
+    files: async () => listPullFiles(await github(), ref),
+    readContent: async (commit: string, file: string) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
+  };
 }
