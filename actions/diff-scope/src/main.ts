@@ -57,18 +57,13 @@ export const main = defineGate({
       .setList('unclaimed-files', details.claimed?.unclaimed ?? [], (n) => `… ${n} more in the report`)
       .set('complete', String(details.complete));
 
-    for (const a of run.annotations) {
-      const properties = { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) };
-      log[a.level](a.message, properties);
-    }
-    if (run.omittedAnnotations > 0)
-      log.info(`diff-scope: ${run.omittedAnnotations} more findings are in the report and the SARIF file, beyond GitHub's annotation limits.`);
     return {
       verdict: judgement.verdict,
       reasons: judgement.reasons,
       report: run.report,
       outputs,
       details: (summary) => renderDetails(summary, run),
+      annotations: { list: run.annotations, omitted: run.omittedAnnotations, elsewhere: 'the report and the SARIF file' },
       logLine: `diff-scope: ${judgement.verdict}, risk ${details.risk.tier} (${details.mode}, ${details.counts.files} files, +${details.counts.added} −${details.counts.deleted}, ${judgement.violations} violations${details.complete ? '' : ', INCOMPLETE view'})`,
     };
   },

@@ -54,6 +54,19 @@ export interface GateOutcome<O extends string> {
   details?: (summary: SummaryBuilder) => void;
   /** One line for the log once the gate is done. */
   logLine?: string;
+  /**
+   * File and line annotations, most severe first, already cut to GitHub's limits per level; `omitted`
+   * findings past them are said to be in `elsewhere` (e.g. "the report and the SARIF file").
+   */
+  annotations?: { list: readonly GateAnnotation[]; omitted: number; elsewhere: string };
+}
+
+export interface GateAnnotation {
+  level: 'error' | 'warning' | 'notice';
+  message: string;
+  title: string;
+  file?: string;
+  line?: number;
 }
 
 export interface GateDefinition<S extends GateSpec, I> {
@@ -183,6 +196,12 @@ export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, 
     });
     const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
     const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+    if (outcome.annotations) {
+      const { list, omitted, elsewhere } = outcome.annotations;
+      for (const a of list)
+        log[a.level](a.message, { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) });
+      if (omitted > 0) log.info(`${definition.gate}: ${omitted} more findings are in ${elsewhere}, beyond GitHub's annotation limits.`);
+    }
 
     outcome.outputs.set('verdict', outcome.verdict).set('report', outcome.report.path).set('report-digest', outcome.report.digest).commit();
     for (const cut of outcome.outputs.truncated()) {
