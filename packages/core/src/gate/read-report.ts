@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { bytesDigest } from '../digest/index.js';
+import { readOpenedFile } from '../files.js';
 import { GATE_REPORT_SCHEMA_ID, reportDigestMatches } from './report.js';
 
 /**
@@ -43,14 +44,7 @@ export const readReportFile: ReadFile = (file) => {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { unusable: `is not a regular file (${stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : 'a special file'})` };
     if (stat.size > MAX_REPORT_BYTES) return { unusable: `is ${stat.size} bytes, over the ${MAX_REPORT_BYTES}-byte cap for a report` };
-    const bytes = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, bytes, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return bytes.subarray(0, read);
+    return readOpenedFile(fd, stat.size);
   } catch (error) {
     return { unusable: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   } finally {

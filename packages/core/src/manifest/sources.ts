@@ -3,9 +3,10 @@
  * (inline, by path, or from the policy's commit), the trusted root and the transcript summary. Every
  * path stays inside the workspace, and every failure names the input or file.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { readOpenedFile } from '../files.js';
 import { gitShowFileBytes } from '../git/index.js';
 import { matchGlob } from '../policy/glob.js';
 import type { LoadedPolicy } from '../policy/types.js';
@@ -132,14 +133,7 @@ export class WorkspaceFiles {
       if (stats.size > maxBytes) {
         throw new ConfigError('E_TOO_LARGE', `input "${input}": ${file} is ${stats.size} bytes, more than the ${maxBytes} bytes it may be`);
       }
-      const buffer = Buffer.allocUnsafe(stats.size);
-      let filled = 0;
-      while (filled < buffer.length) {
-        const n = readSync(fd, buffer, filled, buffer.length - filled, null);
-        if (n === 0) break;
-        filled += n;
-      }
-      return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+      return readOpenedFile(fd, stats.size);
     } finally {
       closeSync(fd);
     }
