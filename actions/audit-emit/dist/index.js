@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52633);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(96473);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72722);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 96473:
+/***/ 72722:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31135,9 +31135,28 @@ function readLogHead(file) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/files.ts
+
+/**
+ * The bytes of an opened file whose size fstat gave, read to its end: what was checked (kind, size) is
+ * what is read. A file that shrank meanwhile gives the bytes there are.
+ */
+function readOpenedFile(fd, size) {
+    const buffer = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+        const n = (0,external_node_fs_.readSync)(fd, buffer, filled, size - filled, filled);
+        if (n === 0)
+            break;
+        filled += n;
+    }
+    return filled === size ? buffer : buffer.subarray(0, filled);
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
 var report = __nccwpck_require__(22204);
 ;// CONCATENATED MODULE: ../../packages/core/src/gate/read-report.ts
+
 
 
 
@@ -31167,15 +31186,7 @@ const readReportFile = (file) => {
             return { unusable: `is not a regular file (${stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : 'a special file'})` };
         if (stat.size > MAX_REPORT_BYTES)
             return { unusable: `is ${stat.size} bytes, over the ${MAX_REPORT_BYTES}-byte cap for a report` };
-        const bytes = Buffer.alloc(stat.size);
-        let read = 0;
-        while (read < stat.size) {
-            const n = (0,external_node_fs_.readSync)(fd, bytes, read, stat.size - read, read);
-            if (n === 0)
-                break;
-            read += n;
-        }
-        return bytes.subarray(0, read);
+        return readOpenedFile(fd, stat.size);
     }
     catch (error) {
         return { unusable: `cannot be read (${error.code ?? 'error'})` };
@@ -32369,7 +32380,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   mz: () => (/* reexport */ uploadArtifact)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createContentReader, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, workerEntry, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createContentReader, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, pullRequestApi, rateLimitWait, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, workerEntry, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -32974,7 +32985,7 @@ function octokit_rateLimitWait(error, now) {
  * `maxRetries` times, and then the call fails with a RateLimitError that says which limit and for how
  * long. Loaded lazily: most gates never call the API on the fast path.
  */
-async function createGitHubClient(options) {
+async function octokit_createGitHubClient(options) {
     const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 19463)),
         Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20545)),
@@ -33662,7 +33673,7 @@ async function loadGatePolicy(options) {
     const token = options.token;
     const fetchPullRequest = token && owner && repo
         ? async (number) => {
-            const client = await createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
+            const client = await octokit_createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
             const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number });
             const pr = data;
             return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
@@ -33735,6 +33746,13 @@ function defineGate(definition) {
         });
         const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
         const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+        if (outcome.annotations) {
+            const { list, omitted, elsewhere } = outcome.annotations;
+            for (const a of list)
+                log[a.level](a.message, { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) });
+            if (omitted > 0)
+                log.info(`${definition.gate}: ${omitted} more findings are in ${elsewhere}, beyond GitHub's annotation limits.`);
+        }
         outcome.outputs.set('verdict', outcome.verdict).set('report', outcome.report.path).set('report-digest', outcome.report.digest).commit();
         for (const cut of outcome.outputs.truncated()) {
             log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
@@ -34006,6 +34024,7 @@ async function executeSideEffects(plan, options) {
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/pull-files.ts
 
+
 /** GitHub serves at most 3,000 files of a pull request: 30 pages of 100. */
 const PER_PAGE = 100;
 const MAX_PAGES = 30;
@@ -34129,6 +34148,26 @@ function checked(data, maxBytes, tooLarge) {
     if (data.length > maxBytes)
         throw tooLarge();
     return data;
+}
+/**
+ * The pull request through the REST API as diff-scope's core reads it (`PullRequestApi`), or undefined
+ * without a token or a pull request. The client is made on the first call only: auto mode with the
+ * commits present never needs it.
+ */
+function pullRequestApi(options) {
+    const { token, pullNumber } = options;
+    if (!token || pullNumber === undefined)
+        return undefined;
+    const [owner = '', repo = ''] = options.repository.split('/');
+    let client;
+    const github = () => (client ??= createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) }));
+    const ref = { owner, repo, pullNumber };
+    let reader;
+    return {
+        pull: async () => getPullInfo(await github(), ref),
+        files: async () => listPullFiles(await github(), ref),
+        readContent: async (commit, file) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/index.ts

@@ -28736,7 +28736,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   xA: () => (/* reexport */ workerEntry)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, createActionsLogger, createContentReader, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, createActionsLogger, createContentReader, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskedValues, neutraliseMentions, pullRequestApi, rateLimitWait, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -29348,7 +29348,7 @@ function octokit_rateLimitWait(error, now) {
  * `maxRetries` times, and then the call fails with a RateLimitError that says which limit and for how
  * long. Loaded lazily: most gates never call the API on the fast path.
  */
-async function createGitHubClient(options) {
+async function octokit_createGitHubClient(options) {
     const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 19463)),
         Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20545)),
@@ -30036,7 +30036,7 @@ async function loadGatePolicy(options) {
     const token = options.token;
     const fetchPullRequest = token && owner && repo
         ? async (number) => {
-            const client = await createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
+            const client = await octokit_createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
             const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number });
             const pr = data;
             return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
@@ -30109,6 +30109,13 @@ function defineGate(definition) {
         });
         const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
         const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+        if (outcome.annotations) {
+            const { list, omitted, elsewhere } = outcome.annotations;
+            for (const a of list)
+                log[a.level](a.message, { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) });
+            if (omitted > 0)
+                log.info(`${definition.gate}: ${omitted} more findings are in ${elsewhere}, beyond GitHub's annotation limits.`);
+        }
         outcome.outputs.set('verdict', outcome.verdict).set('report', outcome.report.path).set('report-digest', outcome.report.digest).commit();
         for (const cut of outcome.outputs.truncated()) {
             log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
@@ -30380,6 +30387,7 @@ async function executeSideEffects(plan, options) {
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/pull-files.ts
 
+
 /** GitHub serves at most 3,000 files of a pull request: 30 pages of 100. */
 const PER_PAGE = 100;
 const MAX_PAGES = 30;
@@ -30503,6 +30511,26 @@ function checked(data, maxBytes, tooLarge) {
     if (data.length > maxBytes)
         throw tooLarge();
     return data;
+}
+/**
+ * The pull request through the REST API as diff-scope's core reads it (`PullRequestApi`), or undefined
+ * without a token or a pull request. The client is made on the first call only: auto mode with the
+ * commits present never needs it.
+ */
+function pullRequestApi(options) {
+    const { token, pullNumber } = options;
+    if (!token || pullNumber === undefined)
+        return undefined;
+    const [owner = '', repo = ''] = options.repository.split('/');
+    let client;
+    const github = () => (client ??= createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) }));
+    const ref = { owner, repo, pullNumber };
+    let reader;
+    return {
+        pull: async () => getPullInfo(await github(), ref),
+        files: async () => listPullFiles(await github(), ref),
+        readContent: async (commit, file) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/index.ts

@@ -42767,22 +42767,7 @@ const main = (0,src/* defineGate */.pu)({
             runId: context.runId,
         };
         const plan = planDiffScope(inputs, event, policy);
-        const [owner = '', repo = ''] = context.repository.split('/');
-        const token = common.githubToken;
-        const number = plan.pullRequest?.number;
-        let api;
-        if (token && number !== undefined) {
-            // One client, made only when the API is read: auto mode with the commits present never needs it.
-            let client;
-            const github = () => (client ??= (0,src/* createGitHubClient */.LX)({ token, log }));
-            const ref = { owner, repo, pullNumber: number };
-            let reader;
-            api = {
-                pull: async () => (0,src/* getPullInfo */.kd)(await github(), ref),
-                files: async () => (0,src/* listPullFiles */.pG)(await github(), ref),
-                readContent: async (commit, file) => (reader ??= (0,src/* createContentReader */.ts)(await github(), { owner, repo }))(commit, file),
-            };
-        }
+        const api = (0,src/* pullRequestApi */.rB)({ token: common.githubToken, repository: context.repository, pullNumber: plan.pullRequest?.number, log });
         const run = await runDiffScope({
             plan,
             policy,
@@ -42804,18 +42789,13 @@ const main = (0,src/* defineGate */.pu)({
             .set('diff-digest', run.diffDigest)
             .setList('unclaimed-files', details.claimed?.unclaimed ?? [], (n) => `… ${n} more in the report`)
             .set('complete', String(details.complete));
-        for (const a of run.annotations) {
-            const properties = { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) };
-            log[a.level](a.message, properties);
-        }
-        if (run.omittedAnnotations > 0)
-            log.info(`diff-scope: ${run.omittedAnnotations} more findings are in the report and the SARIF file, beyond GitHub's annotation limits.`);
         return {
             verdict: judgement.verdict,
             reasons: judgement.reasons,
             report: run.report,
             outputs,
             details: (summary) => renderDetails(summary, run),
+            annotations: { list: run.annotations, omitted: run.omittedAnnotations, elsewhere: 'the report and the SARIF file' },
             logLine: `diff-scope: ${judgement.verdict}, risk ${details.risk.tier} (${details.mode}, ${details.counts.files} files, +${details.counts.added} −${details.counts.deleted}, ${judgement.violations} violations${details.complete ? '' : ', INCOMPLETE view'})`,
         };
     },
@@ -42832,17 +42812,14 @@ const main = (0,src/* defineGate */.pu)({
 __nccwpck_require__.d(__webpack_exports__, {
   jB: () => (/* reexport */ MAX_ANNOTATIONS_PER_LEVEL),
   Yd: () => (/* reexport */ OutputSet),
-  ts: () => (/* reexport */ createContentReader),
-  LX: () => (/* reexport */ createGitHubClient),
   pu: () => (/* reexport */ defineGate),
-  kd: () => (/* reexport */ getPullInfo),
-  pG: () => (/* reexport */ listPullFiles),
+  rB: () => (/* reexport */ pullRequestApi),
   N5: () => (/* reexport */ readEventPayload),
   eF: () => (/* reexport */ run),
   xA: () => (/* reexport */ workerEntry)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, escapeMarkdown, escapePre, executeSideEffects, inputEnvName, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, createContentReader, createGitHubClient, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -43994,6 +43971,13 @@ function defineGate(definition) {
         });
         const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
         const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+        if (outcome.annotations) {
+            const { list, omitted, elsewhere } = outcome.annotations;
+            for (const a of list)
+                log[a.level](a.message, { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) });
+            if (omitted > 0)
+                log.info(`${definition.gate}: ${omitted} more findings are in ${elsewhere}, beyond GitHub's annotation limits.`);
+        }
         outcome.outputs.set('verdict', outcome.verdict).set('report', outcome.report.path).set('report-digest', outcome.report.digest).commit();
         for (const cut of outcome.outputs.truncated()) {
             log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
@@ -44265,6 +44249,7 @@ async function executeSideEffects(plan, options) {
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/pull-files.ts
 
+
 /** GitHub serves at most 3,000 files of a pull request: 30 pages of 100. */
 const PER_PAGE = 100;
 const MAX_PAGES = 30;
@@ -44388,6 +44373,26 @@ function checked(data, maxBytes, tooLarge) {
     if (data.length > maxBytes)
         throw tooLarge();
     return data;
+}
+/**
+ * The pull request through the REST API as diff-scope's core reads it (`PullRequestApi`), or undefined
+ * without a token or a pull request. The client is made on the first call only: auto mode with the
+ * commits present never needs it.
+ */
+function pullRequestApi(options) {
+    const { token, pullNumber } = options;
+    if (!token || pullNumber === undefined)
+        return undefined;
+    const [owner = '', repo = ''] = options.repository.split('/');
+    let client;
+    const github = () => (client ??= createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) }));
+    const ref = { owner, repo, pullNumber };
+    let reader;
+    return {
+        pull: async () => getPullInfo(await github(), ref),
+        files: async () => listPullFiles(await github(), ref),
+        readContent: async (commit, file) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/index.ts

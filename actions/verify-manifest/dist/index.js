@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(95726);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(58182);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(57467);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 58182:
+/***/ 57467:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29370,6 +29370,24 @@ function parseManifest(bytes, file) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ../../packages/core/src/files.ts
+
+/**
+ * The bytes of an opened file whose size fstat gave, read to its end: what was checked (kind, size) is
+ * what is read. A file that shrank meanwhile gives the bytes there are.
+ */
+function readOpenedFile(fd, size) {
+    const buffer = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+        const n = (0,external_node_fs_.readSync)(fd, buffer, filled, size - filled, filled);
+        if (n === 0)
+            break;
+        filled += n;
+    }
+    return filled === size ? buffer : buffer.subarray(0, filled);
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/git/index.ts + 1 modules
 var git = __nccwpck_require__(22399);
 // EXTERNAL MODULE: ../../packages/core/src/policy/glob.ts
@@ -29380,6 +29398,7 @@ var glob = __nccwpck_require__(25559);
  * (inline, by path, or from the policy's commit), the trusted root and the transcript summary. Every
  * path stays inside the workspace, and every failure names the input or file.
  */
+
 
 
 
@@ -29500,15 +29519,7 @@ class WorkspaceFiles {
             if (stats.size > maxBytes) {
                 throw new errors/* ConfigError */.xL('E_TOO_LARGE', `input "${input}": ${file} is ${stats.size} bytes, more than the ${maxBytes} bytes it may be`);
             }
-            const buffer = Buffer.allocUnsafe(stats.size);
-            let filled = 0;
-            while (filled < buffer.length) {
-                const n = (0,external_node_fs_.readSync)(fd, buffer, filled, buffer.length - filled, null);
-                if (n === 0)
-                    break;
-                filled += n;
-            }
-            return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+            return readOpenedFile(fd, stats.size);
         }
         finally {
             (0,external_node_fs_.closeSync)(fd);
@@ -30132,12 +30143,12 @@ const main = (0,src/* defineGate */.pu)({
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yd: () => (/* reexport */ OutputSet),
-  LX: () => (/* reexport */ createGitHubClient),
+  LX: () => (/* reexport */ octokit_createGitHubClient),
   pu: () => (/* reexport */ defineGate),
   eF: () => (/* reexport */ run)
 });
 
-// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, createContentReader, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, rateLimitWait, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, workerEntry, writeStepSummary
+// UNUSED EXPORTS: COMMENT_LIMIT, GATE_OUTPUTS_LIMIT_BYTES, InputReader, LIST_OUTPUT_LIMIT_BYTES, MAX_ANNOTATIONS_PER_LEVEL, MIN_MASK_LENGTH, RateLimitError, SHARED_INPUTS, SHARED_OUTPUTS, SUMMARY_LIMIT_BYTES, SummaryBuilder, artifactUrl, createActionsLogger, createArtifactStore, createContentReader, escapeMarkdown, escapePre, executeSideEffects, getPullInfo, inputEnvName, listPullFiles, loadGatePolicy, logLine, maskSecrets, maskedValues, neutraliseMentions, pullRequestApi, rateLimitWait, readCommonInputs, readEventPayload, readRunContext, renderDecisionComment, renderGateSummary, splitTopLevelCommas, truncate, uploadArtifact, workerEntry, writeStepSummary
 
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(29179);
@@ -30742,7 +30753,7 @@ function octokit_rateLimitWait(error, now) {
  * `maxRetries` times, and then the call fails with a RateLimitError that says which limit and for how
  * long. Loaded lazily: most gates never call the API on the fast path.
  */
-async function createGitHubClient(options) {
+async function octokit_createGitHubClient(options) {
     const [{ Octokit }, { retry }, { throttling }] = await Promise.all([
         __nccwpck_require__.e(/* import() */ 463).then(__nccwpck_require__.bind(__nccwpck_require__, 19463)),
         Promise.all(/* import() */[__nccwpck_require__.e(660), __nccwpck_require__.e(545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 20545)),
@@ -31209,7 +31220,7 @@ async function loadGatePolicy(options) {
     const token = options.token;
     const fetchPullRequest = token && owner && repo
         ? async (number) => {
-            const client = await createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
+            const client = await octokit_createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) });
             const { data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number });
             const pr = data;
             return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
@@ -31282,6 +31293,13 @@ function defineGate(definition) {
         });
         const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
         const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+        if (outcome.annotations) {
+            const { list, omitted, elsewhere } = outcome.annotations;
+            for (const a of list)
+                log[a.level](a.message, { title: a.title, ...(a.file !== undefined ? { file: a.file } : {}), ...(a.line !== undefined ? { startLine: a.line } : {}) });
+            if (omitted > 0)
+                log.info(`${definition.gate}: ${omitted} more findings are in ${elsewhere}, beyond GitHub's annotation limits.`);
+        }
         outcome.outputs.set('verdict', outcome.verdict).set('report', outcome.report.path).set('report-digest', outcome.report.digest).commit();
         for (const cut of outcome.outputs.truncated()) {
             log.warning(`Output "${cut.name}" lists ${cut.kept} of ${cut.total} items to stay under GitHub's job output limit; the report has them all.`);
@@ -31553,6 +31571,7 @@ async function executeSideEffects(plan, options) {
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/pull-files.ts
 
+
 /** GitHub serves at most 3,000 files of a pull request: 30 pages of 100. */
 const PER_PAGE = 100;
 const MAX_PAGES = 30;
@@ -31676,6 +31695,26 @@ function checked(data, maxBytes, tooLarge) {
     if (data.length > maxBytes)
         throw tooLarge();
     return data;
+}
+/**
+ * The pull request through the REST API as diff-scope's core reads it (`PullRequestApi`), or undefined
+ * without a token or a pull request. The client is made on the first call only: auto mode with the
+ * commits present never needs it.
+ */
+function pullRequestApi(options) {
+    const { token, pullNumber } = options;
+    if (!token || pullNumber === undefined)
+        return undefined;
+    const [owner = '', repo = ''] = options.repository.split('/');
+    let client;
+    const github = () => (client ??= createGitHubClient({ token, ...(options.log ? { log: options.log } : {}) }));
+    const ref = { owner, repo, pullNumber };
+    let reader;
+    return {
+        pull: async () => getPullInfo(await github(), ref),
+        files: async () => listPullFiles(await github(), ref),
+        readContent: async (commit, file) => (reader ??= createContentReader(await github(), { owner, repo }))(commit, file),
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/action-kit/src/index.ts
