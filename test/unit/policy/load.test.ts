@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatError } from '@agent-gates/core';
-import { gitShowFile, revParse } from '@agent-gates/core/git';
+import { fileAtCommit, gitShowFile, revParse } from '@agent-gates/core/git';
 import { defaultPolicy, loadPolicy } from '@agent-gates/core/policy';
 
 const STRICT = 'version: 1\nrouting:\n  auto-approve-threshold: 0.99\nscope:\n  max-files: 5\n';
@@ -183,5 +183,17 @@ describe('git wrappers', () => {
 
   it('cap what they read', async () => {
     expect(await refusal(gitShowFile(repo, base, '.github/agent-gates.yml', { maxBytes: 10 }))).toMatch(/^E_TOO_LARGE: /);
+    // The size comes from the tree listing: the refusal names it before a byte of the blob is read.
+    expect(await refusal(fileAtCommit(repo, base, '.github/agent-gates.yml', { maxBytes: 10 }))).toBe(
+      `E_TOO_LARGE: .github/agent-gates.yml at ${base} is ${Buffer.byteLength(STRICT)} bytes, more than the 10 allowed`,
+    );
+  });
+
+  it('read a verified commit in one step fewer, and refuse anything but a full SHA there', async () => {
+    expect((await fileAtCommit(repo, base, '.github/agent-gates.yml'))?.toString('utf8')).toBe(STRICT);
+    expect(await fileAtCommit(repo, base, 'nope.txt')).toBeUndefined();
+    // A ref is for gitShowFile, which verifies it first; an unverified name here is a caller's bug.
+    expect(await refusal(fileAtCommit(repo, 'main', '.github/agent-gates.yml'))).toMatch(/^E_GIT: fileAtCommit needs a verified commit SHA/);
+    expect(await refusal(fileAtCommit(repo, base, '../outside'))).toMatch(/^E_GIT: /);
   });
 });

@@ -161,10 +161,20 @@ export async function gitShowFile(workspace: string, sha: string, file: string, 
 export async function gitShowFileBytes(workspace: string, sha: string, file: string, options: GitOptions = {}): Promise<Buffer | undefined> {
   assertSafeRef(sha);
   assertSafeRepoPath(file);
-  const commit = await revParse(workspace, sha, options);
+  return fileAtCommit(workspace, await revParse(workspace, sha, options), file, options);
+}
+
+/**
+ * As gitShowFileBytes, for a `commit` the caller verified already with revParse (a full SHA): one git
+ * process fewer on the path every gate walks before its first real work.
+ */
+export async function fileAtCommit(workspace: string, commit: string, file: string, options: GitOptions = {}): Promise<Buffer | undefined> {
+  if (!isFullSha(commit)) throw new ConfigError('E_GIT', `fileAtCommit needs a verified commit SHA, not "${printable(commit)}"`);
+  assertSafeRepoPath(file);
   // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
-  // `git show sha:path` reports with the same exit code.
-  const { stdout } = await runGit(workspace, ['ls-tree', '-z', commit, '--', file], {
+  // `git show sha:path` reports with the same exit code; -l adds the blob's size, so an oversized
+  // file is refused before a byte of it is read.
+  const { stdout } = await runGit(workspace, ['ls-tree', '-l', '-z', commit, '--', file], {
     ...options,
     maxBytes: 64 * 1024,
   });
@@ -172,15 +182,15 @@ export async function gitShowFileBytes(workspace: string, sha: string, file: str
     .toString('utf8')
     .split('\0')
     .filter((entry) => entry.length > 0);
-  const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line)).find((match) => match !== null && match[4] === file);
+  const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(line)).find((match) => match !== null && match[5] === file);
   if (!entry) return undefined;
-  const [, mode, type, object] = entry as unknown as [string, string, string, string, string];
+  const [, mode, type, object, sizeText] = entry as unknown as [string, string, string, string, string, string];
   if (type !== 'blob' || mode === '120000' || mode === '160000') {
     const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
     throw new ConfigError('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
   }
   const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
-  const size = Number((await runGit(workspace, ['cat-file', '-s', object], { ...options, maxBytes: 64 })).stdout.toString().trim());
+  const size = Number(sizeText);
   if (!Number.isFinite(size) || size > maxBytes) {
     throw new ConfigError('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
   }
@@ -250,4 +260,78 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
       resolve({ stderr: errText });
     });
   });
+}
+
+/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
+const MAX_HELD_BYTES = 32 * 1024 * 1024;
+
+export interface HeldGit {
+  /** Hands what was held to `onStdout`, in order, then the rest as it comes; settles as streamGit does. */
+  keep(): Promise<{ stderr: string }>;
+  /** Stops git and throws its output away. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
+ * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
+ * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
+ */
+export function startHeldGit(
+  workspace: string,
+  args: string[],
+  onStdout: (chunk: Buffer) => void,
+  options: StreamGitOptions & { maxHeldBytes?: number } = {},
+): HeldGit {
+  const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+  const stop = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+  let held: Buffer[] | undefined = [];
+  let heldBytes = 0;
+  let overflowed = false;
+  const run = streamGit(
+    workspace,
+    args,
+    (chunk) => {
+      if (held === undefined) {
+        onStdout(chunk);
+        return;
+      }
+      if (overflowed) return;
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes > maxHeldBytes) {
+        overflowed = true;
+        held = [];
+        stop.abort();
+      }
+    },
+    { ...rest, signal },
+  );
+  // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
+  run.catch(() => undefined);
+  return {
+    async keep() {
+      if (overflowed) {
+        await run.catch(() => undefined);
+        return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
+      }
+      const chunks = held ?? [];
+      held = undefined;
+      try {
+        for (const chunk of chunks) onStdout(chunk);
+      } catch (error) {
+        stop.abort();
+        await run.catch(() => undefined);
+        throw error;
+      }
+      return run;
+    },
+    async drop() {
+      held = [];
+      overflowed = true;
+      stop.abort();
+      await run.catch(() => undefined);
+    },
+  };
 }

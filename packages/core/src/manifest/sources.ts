@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readdirSync, realpathSync, statSync, ty
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { readOpenedFile } from '../files.js';
-import { gitShowFileBytes } from '../git/index.js';
+import { fileAtCommit } from '../git/index.js';
 import { matchGlob } from '../policy/glob.js';
 import type { LoadedPolicy } from '../policy/types.js';
 import { parsePublicKey, type PublicKeyEntry } from './keys.js';
@@ -239,7 +239,7 @@ export async function readPolicyKeys(workspace: string, policy: LoadedPolicy): P
   const keys: { entry: PublicKeyEntry; pem: string }[] = [];
   for (const file of policy.policy.signing.keys) {
     const where = policy.ref ? `${file} at ${policy.ref}` : file;
-    const bytes = policy.ref ? await gitShowFileBytes(workspace, policy.ref, file, { maxBytes: MAX_SIDE_FILE_BYTES }) : readOptional(workspace, file);
+    const bytes = policy.ref ? await fileAtCommit(workspace, policy.ref, file, { maxBytes: MAX_SIDE_FILE_BYTES }) : readOptional(workspace, file);
     if (bytes === undefined) throw new ConfigError('E_KEY', `the policy's signing.keys names ${where}, which does not exist`);
     keys.push({ entry: parsePublicKey(bytes.toString('utf8'), `${where} (signing.keys)`), pem: bytes.toString('utf8') });
   }

@@ -1,7 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { assertSafeRepoPath, gitShowFileBytes, revParse } from '../git/index.js';
+import { assertSafeRepoPath, fileAtCommit, revParse } from '../git/index.js';
 import { DEFAULT_POLICY_PATH, MAX_POLICY_BYTES, defaultPolicy } from './defaults.js';
 import type { LoadedPolicy } from './types.js';
 
@@ -57,7 +57,7 @@ async function readFromCommit(workspace: string, baseRef: string, file: string):
   const commit = await revParse(workspace, baseRef);
   let bytes: Buffer | undefined;
   try {
-    bytes = await gitShowFileBytes(workspace, commit, file, { maxBytes: MAX_POLICY_BYTES });
+    bytes = await fileAtCommit(workspace, commit, file, { maxBytes: MAX_POLICY_BYTES });
   } catch (error) {
     if (error instanceof ConfigError && error.code === 'E_TOO_LARGE') {
       throw new ConfigError('E_TOO_LARGE', `${file} at ${commit} is larger than ${MAX_POLICY_BYTES} bytes (256 KiB), the most a policy file may be`, {

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, errorMessage } from '../../errors.js';
-import { assertSafeRef, isFullSha, revParse, runGit, streamGit } from '../../git/index.js';
+import { assertSafeRef, isFullSha, revParse, runGit, startHeldGit, streamGit } from '../../git/index.js';
 import type { ChangeSet, ContentSource, FileChange } from '../types.js';
 import { BlobReader } from './blob-reader.js';
 import { GitDiffParser } from './git-diff-parser.js';
@@ -70,8 +70,14 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   const incomplete: string[] = [];
   const deepen = options.deepen ?? true;
   const remote = options.remote ?? 'origin';
-  const base = await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal);
-  const head = await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal);
+  // The git directory, base and head are looked up side by side (three git processes at once, not one
+  // after the other); a commit not found is then resolved (and fetched) alone, base first, so errors
+  // and fetches come in the order they always did.
+  const gitDir = absoluteGitDir(workspace);
+  gitDir.catch(() => undefined);
+  const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
+  const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
+  const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
 
   let diffBase = base;
   let messagesFrom: string | undefined = base;
@@ -90,7 +96,7 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   const content = new GitContentSource(diffBase, head, blobs);
   // The commit messages are read while the diff streams: two git processes, not one after the other.
   const [{ files, renames, overBudget }, messages] = await Promise.all([
-    diffTrees(workspace, diffBase, head, { ...options, onFile: streamedTo(content, options.onFile) }),
+    diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile) }),
     messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
   ]);
   if (overBudget) incomplete.push(overBudget);
@@ -256,79 +262,114 @@ async function diffTrees(
   workspace: string,
   from: string,
   to: string,
-  options: { renameLimit?: number; maxAddedLineBytes?: number; onFile?: (file: FileChange) => void; signal?: AbortSignal },
+  options: {
+    renameLimit?: number;
+    maxAddedLineBytes?: number;
+    onFile?: (file: FileChange) => void;
+    signal?: AbortSignal;
+    /** The repository's absolute git directory, when the caller started looking it up already. */
+    gitDir?: Promise<string>;
+  },
 ): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
   if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
   const signal = options.signal ? { signal: options.signal } : {};
-  // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
-  // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
-  // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
-  // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff).
-  // The count stops as soon as the product passes the limit (counts only grow), so a large change
-  // pays a fraction of the walk; it runs beside the rev-parse below.
-  const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
-  const [copies, gitDirOut] = await Promise.all([
-    copiesFit(workspace, from, to, limit, signal),
-    runGit(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 }),
-  ]);
   const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
   const parser = new GitDiffParser(budget, options.onFile);
   // .gitattributes come from the working tree and the index, which the change itself controls in CI:
   // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
   // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-  const gitDir = gitDirOut.stdout.toString('utf8').trim();
+  const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
   const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
   const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
-  const { stderr } = await streamGit(
-    isolated,
-    [
-      '-c',
-      'core.attributesFile=/dev/null',
-      '-c',
-      'core.quotePath=false',
-      '-c',
-      `diff.renameLimit=${renameLimit}`,
-      // A config of diff.renames=copies would bring back the copy search this function chose to skip.
-      '-c',
-      'diff.renames=true',
-      // The repository's own settings must not change what is read: no external diff drivers or
-      // textconv (they run programs and rewrite content), no submodule log format, no color.
-      'diff',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-color',
-      '--submodule=short',
-      '--ignore-submodules=none',
-      '--raw',
-      '-p',
-      '-U0',
-      // diff.interHunkContext would fuse -U0 hunks with context lines in between.
-      '--inter-hunk-context=0',
-      '-z',
-      '-M',
-      ...(copies ? ['-C'] : []),
-      '--full-index',
-      '--no-abbrev',
-      '--no-relative',
-      from,
-      to,
-      '--',
-    ],
-    (chunk) => parser.push(chunk),
-    { ...signal, env: isolation },
-  ).finally(() => rmSync(isolated, { recursive: true, force: true }));
-  const files = parser.end();
-  const skipped = [...parser.overBudget];
-  return {
-    files,
-    renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
-    ...(skipped.length > 0
-      ? {
-          overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
-        }
-      : {}),
-  };
+  const diffArgs = (copies: boolean) => [
+    '-c',
+    'core.attributesFile=/dev/null',
+    '-c',
+    'core.quotePath=false',
+    '-c',
+    `diff.renameLimit=${renameLimit}`,
+    // A config of diff.renames=copies would bring back the copy search this function chose to skip.
+    '-c',
+    'diff.renames=true',
+    // The repository's own settings must not change what is read: no external diff drivers or
+    // textconv (they run programs and rewrite content), no submodule log format, no color.
+    'diff',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '--submodule=short',
+    '--ignore-submodules=none',
+    '--raw',
+    '-p',
+    '-U0',
+    // diff.interHunkContext would fuse -U0 hunks with context lines in between.
+    '--inter-hunk-context=0',
+    '-z',
+    '-M',
+    ...(copies ? ['-C'] : []),
+    '--full-index',
+    '--no-abbrev',
+    '--no-relative',
+    from,
+    to,
+    '--',
+  ];
+  try {
+    // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
+    // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
+    // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
+    // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff)
+    // and stops as soon as the product passes the limit (counts only grow). The diff without copies
+    // starts beside it: on a change too large for copies (where time counts) its output is the one
+    // read, held until the count decides; when copies fit after all, that git is stopped and the
+    // diff with -C is read instead.
+    const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
+    const speculative = startHeldGit(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
+    let copies: boolean;
+    try {
+      copies = await copiesFit(workspace, from, to, limit, signal);
+    } catch (error) {
+      await speculative.drop();
+      throw error;
+    }
+    let stderr: string;
+    if (copies) {
+      await speculative.drop();
+      ({ stderr } = await streamGit(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
+    } else {
+      ({ stderr } = await speculative.keep());
+    }
+    const files = parser.end();
+    const skipped = [...parser.overBudget];
+    return {
+      files,
+      renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
+      ...(skipped.length > 0
+        ? {
+            overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
+          }
+        : {}),
+    };
+  } finally {
+    rmSync(isolated, { recursive: true, force: true });
+  }
+}
+
+async function absoluteGitDir(workspace: string): Promise<string> {
+  const { stdout } = await runGit(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 });
+  return stdout.toString('utf8').trim();
+}
+
+/** The commit a well-formed `ref` names, or undefined (an empty or unsafe ref is left to resolveInput's errors). */
+function quickCommit(workspace: string, ref: string): Promise<string | undefined> {
+  if (ref.trim() === '') return Promise.resolve(undefined);
+  try {
+    assertSafeRef(ref);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  return commitOf(workspace, ref);
 }
 
 /** Thrown from the counting stream to stop git once the answer is known. */
