@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankCommentsAndStrings, contentRules, countTestCases, testPathKind, testsRule } from '@agent-gates/core/diff/content';
+import { blankCommentsAndStrings, contentRules, countTestCases, markerOnLine, mayHoldMarker, testPathKind, testsRule } from '@agent-gates/core/diff/content';
 import { changeOf, summary, type FileSides } from './helpers.js';
 
 const strict = { allowDeleted: false, allowSkipped: false, allowFewer: false };
@@ -169,6 +169,21 @@ describe('counting test cases', () => {
     expect(blanked).not.toContain('only');
   });
 
+  it('blanks an ASCII file read from its own bytes exactly as from its text, and counts the same', () => {
+    const sources = [JS_SPEC, "it('a', () => {}); // it('b')\nconst s = 'it(\\'x\\')';\n/* it('c') */ test(`d${1}`, f);\n"];
+    for (const source of sources) {
+      const bytes = Buffer.from(`prefix${source}`, 'latin1').subarray(6);
+      const fromBytes = blankCommentsAndStrings(source, 'js', bytes);
+      expect(fromBytes).toBe(blankCommentsAndStrings(source, 'js'));
+      // The caller's bytes are copied, never blanked in place.
+      expect(bytes.toString('latin1')).toBe(source);
+      expect(countTestCases(fromBytes, 'js')).toBe(countTestCases(blankCommentsAndStrings(source, 'js'), 'js'));
+    }
+    // Counting twice over one text gives the same number: the shared patterns keep no state between calls.
+    const code = blankCommentsAndStrings(JS_SPEC, 'js');
+    expect(countTestCases(code, 'js')).toBe(countTestCases(code, 'js'));
+  });
+
   it('keeps lines where they were, so added line numbers still point at the code', () => {
     const source = 'a = """\nit.only(\n"""\nb = 1 # it.only(\n';
     const blanked = blankCommentsAndStrings(source, 'python');
@@ -301,11 +316,79 @@ describe('tests rule', () => {
     ],
     ['RSpec fit', 'spec/cart_spec.rb', RSPEC, RSPEC.replace("  it 'sums prices' do", "  fit 'sums prices' do"), 'test-focused', 4],
     ['a new test file with .only', 'src/new.test.ts', undefined, "it.only('works', () => {});\n", 'test-focused', 1],
+    // Blanking turns the comment into spaces, and only then does `skip` stand alone: a marker the raw
+    // line does not match must still be looked for.
+    ['a new RSpec file with skip right before a comment', 'spec/new_spec.rb', undefined, "it 'works' do\n  skip#flaky on CI\nend\n", 'test-skipped', 2],
+    [
+      'a new Python test with pytest.skip() right before a comment',
+      'tests/test_new.py',
+      undefined,
+      'def test_a():\n    pytest.skip()#later\n',
+      'test-skipped',
+      2,
+    ],
   ])('%s is reported on its line', async (_what, path, base, head, code, line) => {
     const { findings } = await judge([{ path, base, head }]);
     expect(summary(findings)).toEqual([`${code} fail ${path}:${line}`]);
     const allowed = await judge([{ path, base, head }], { ...strict, allowSkipped: true });
     expect(summary(allowed.findings)).toEqual([`${code} pass ${path}:${line}`]);
+  });
+
+  it('the raw-line prefilter never rules out a line whose blanked code holds a marker (random lines)', () => {
+    // Pieces markers are made of, and the comment and string delimiters blanking turns into spaces.
+    const pieces = [
+      'skip',
+      'only',
+      'fit',
+      'xit',
+      'pending',
+      'focus',
+      'todo',
+      'xfail',
+      'Skip',
+      'Disabled',
+      'Ignore',
+      'ignore',
+      'it',
+      'test',
+      'describe',
+      'pytest',
+      'mark',
+      'this',
+      't',
+      '.',
+      '(',
+      ')',
+      ':',
+      ' ',
+      '\t',
+      '#',
+      '//',
+      '/*',
+      '*/',
+      '"',
+      "'",
+      '`',
+      '@',
+      '[',
+      ';',
+      '{',
+      'true',
+      'x',
+      '\\',
+    ];
+    let seed = 20261201;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    let withMarker = 0;
+    for (let n = 0; n < 30_000; n++) {
+      const line = Array.from({ length: 1 + (next() % 9) }, () => pieces[next() % pieces.length]).join('');
+      for (const language of ['js', 'python', 'go', 'jvm', 'rust', 'ruby'] as const) {
+        if (!markerOnLine(blankCommentsAndStrings(line, language), language)) continue;
+        withMarker++;
+        expect({ line, language, prefilter: mayHoldMarker(line, language) }).toEqual({ line, language, prefilter: true });
+      }
+    }
+    expect(withMarker).toBeGreaterThan(1000);
   });
 
   it('a skip that was already there is not newly added', async () => {

@@ -19,7 +19,7 @@ export function contentRules(options: ContentRuleOptions): Rule[] {
 }
 
 export { dependenciesRule, compareDependencyFiles, MAX_ADDED_PER_FILE, MAX_DEPENDENCY_FILE_BYTES, type DependenciesOptions } from './dependencies-rule.js';
-export { testsRule, countTestCases, type TestsOptions } from './tests-rule.js';
+export { testsRule, countTestCases, markerOnLine, mayHoldMarker, type TestsOptions } from './tests-rule.js';
 export { testPathKind, sourceLanguage } from './test-files.js';
 export { blankCommentsAndStrings, type SourceLanguage } from './lexer.js';
 export { compareVersions, minimumVersion, type Ecosystem } from './versions.js';

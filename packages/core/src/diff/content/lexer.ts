@@ -42,14 +42,18 @@ const SPACE = 0x20;
 const SPACE_UTF16 = Buffer.from([0x20, 0x00]);
 const BACKSLASH = 92;
 
-/** Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay. */
-export function blankCommentsAndStrings(source: string, language: SourceLanguage): string {
+/**
+ * Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay.
+ * `asciiBytes`: the source's own bytes, when the caller read it from them and knows them all ASCII
+ * (then they are copied, not encoded again).
+ */
+export function blankCommentsAndStrings(source: string, language: SourceLanguage, asciiBytes?: Uint8Array): string {
   const syntax = SYNTAX[language];
   const openers = OPENERS[language];
   // Blanked in a byte copy of the text (one byte a character when it is ASCII, else UTF-16 code units,
   // so every position stays where it was), decoded once at the end: no string per span blanked.
-  const ascii = Buffer.byteLength(source, 'utf8') === source.length;
-  const out = Buffer.from(source, ascii ? 'latin1' : 'utf16le');
+  const ascii = asciiBytes !== undefined ? asciiBytes.length === source.length : Buffer.byteLength(source, 'utf8') === source.length;
+  const out = ascii && asciiBytes !== undefined ? Buffer.from(asciiBytes) : Buffer.from(source, ascii ? 'latin1' : 'utf16le');
   const width = ascii ? 1 : 2;
   const space = ascii ? SPACE : SPACE_UTF16;
   /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */

@@ -424,6 +424,8 @@ async function countChanges(
 }
 
 async function addSymlinkTargets(files: FileChange[], blobs: BlobReader): Promise<FileChange[]> {
+  // Most changes have no symbolic link at all: no promise per file for them.
+  if (!files.some((file) => file.newMode === '120000' && file.newBlob)) return files;
   return Promise.all(
     files.map(async (file) => {
       if (file.newMode !== '120000' || !file.newBlob) return file;
