@@ -263,6 +263,8 @@ export interface DiffScopeBench {
   verdict: string;
   risk: string;
   findings: number;
+  /** The same run with rules left out (`*`: all of them): fastest seconds and that run's CPU seconds. */
+  ablations: { without: string; seconds: number; cpuSeconds: number | undefined }[];
 }
 
 /** This file bundled to plain JS, so the child's time holds no TypeScript transpiling. */
@@ -273,8 +275,16 @@ function bundleChild(): string {
 }
 
 /** The child: one core run, timed from before the call to after the report is written. */
-async function child(repoDir: string, base: string, head: string, out: string): Promise<void> {
-  const { runDiffScope } = await import('@agent-gates/core/diff/wire');
+async function child(repoDir: string, base: string, head: string, out: string, without: string[] = []): Promise<void> {
+  const { DIFF_SCOPE_PARTS } = await import('@agent-gates/core/diff/wire');
+  const { runDiffScopeWith } = await import('../../packages/core/src/diff/run.js');
+  // `without`: rules left out, to see what each costs (`*` for all: the reader, the digest, the
+  // judgement and the report alone). Never the measured core run, which has every rule.
+  const parts = {
+    ...DIFF_SCOPE_PARTS,
+    rules: (...a: Parameters<typeof DIFF_SCOPE_PARTS.rules>) => DIFF_SCOPE_PARTS.rules(...a).filter((r) => !without.includes('*') && !without.includes(r.name)),
+  };
+  const runDiffScope = (options: Parameters<typeof runDiffScopeWith>[1]) => runDiffScopeWith(parts, options);
   const { planDiffScope, stableReport } = await import('@agent-gates/core/diff');
   const { loadPolicy } = await import('@agent-gates/core/policy');
   const started = process.hrtime.bigint();
@@ -382,7 +392,31 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
       `diff-scope run ${r + 1}/${runs}: core ${result.seconds.toFixed(2)} s (process CPU ${m.cpuSeconds?.toFixed(2) ?? '?'} s), floor ${floor.toFixed(2)} s (CPU ${floorCpu?.toFixed(2) ?? '?'} s), peak RSS ${((m.peakRss ?? 0) / MiB).toFixed(0)} MiB, ${result.verdict}/${result.risk}`,
     );
   }
+  // What the rules cost: the same run with some left out (never judged, only shown).
+  const ablations: DiffScopeBench['ablations'] = [];
+  for (const [without, times] of [
+    ['*', 2],
+    ['secrets', 1],
+    ['tests', 1],
+  ] as const) {
+    let best: { seconds: number; cpu: number | undefined } | undefined;
+    for (let r = 0; r < times; r++) {
+      const m = await measureWithCpu(
+        NODE24,
+        [childBundle, '--child', repo.dir, repo.base, repo.head, path.join(BENCH_DIR, 'diff-scope-out'), '--without', without],
+        {
+          env: cleanEnv({ ...GIT_ENV, NODE_OPTIONS: '--max-old-space-size=4096' }),
+        },
+      );
+      if (m.exitCode !== 0) throw new Error(`diff-scope run without ${without} failed (exit ${m.exitCode}): ${m.stderr.slice(-2000)}`);
+      const seconds = (JSON.parse(m.stdout.trim().split('\n').pop()!) as { seconds: number }).seconds;
+      if (!best || seconds < best.seconds) best = { seconds, cpu: m.cpuSeconds };
+    }
+    ablations.push({ without, seconds: best!.seconds, cpuSeconds: best!.cpu });
+    log(`diff-scope without ${without === '*' ? 'any rule' : without}: ${best!.seconds.toFixed(2)} s (process CPU ${best!.cpu?.toFixed(2) ?? '?'} s)`);
+  }
   return {
+    ablations,
     machine: machine(),
     repo,
     changedLines: last!.changed,
@@ -423,7 +457,21 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
     ...(b.coreCpuSeconds !== undefined && b.floorCpuSeconds !== undefined
       ? [
           '',
-          `CPU time (user + system, git processes included; less sensitive to a busy machine than wall time, but not the target): the core process ${b.coreCpuSeconds.toFixed(2)} s (its Node start-up and module loading included), the floor ${b.floorCpuSeconds.toFixed(2)} s, ${(b.coreCpuSeconds / b.floorCpuSeconds).toFixed(2)}×.`,
+          `CPU time (user + system, git processes included; less sensitive to a busy machine than wall time, but not the target): the core process ${b.coreCpuSeconds.toFixed(2)} s (its Node start-up and module loading included), the floor ${b.floorCpuSeconds.toFixed(2)} s, ${(b.coreCpuSeconds / b.floorCpuSeconds).toFixed(2)}×. On ${b.machine.cores} cores the core's CPU time alone allows no run shorter than ${(b.coreCpuSeconds / b.machine.cores).toFixed(2)} s (${(b.coreCpuSeconds / b.machine.cores / b.floorSeconds).toFixed(2)}× the floor), however well its threads and git's share them.`,
+        ]
+      : []),
+    ...(b.ablations.length > 0
+      ? [
+          '',
+          'What the rules cost: the same core run with rules left out (not a target; the report then differs):',
+          '',
+          '| rules left out | seconds | ÷ floor | process CPU |',
+          '| --- | ---: | ---: | ---: |',
+          `| none (the measured run) | ${best.toFixed(2)} | ${ratio.toFixed(2)}× | ${b.coreCpuSeconds?.toFixed(2) ?? 'n/a'} s |`,
+          ...b.ablations.map(
+            (a) =>
+              `| ${a.without === '*' ? 'all (reading the diff, its digest, the judgement and the report alone)' : `\`${a.without}\``} | ${a.seconds.toFixed(2)} | ${(a.seconds / b.floorSeconds).toFixed(2)}× | ${a.cpuSeconds?.toFixed(2) ?? 'n/a'} s |`,
+          ),
         ]
       : []),
   ].join('\n');
@@ -432,11 +480,11 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { child: { type: 'boolean' }, files: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' } },
+    options: { child: { type: 'boolean' }, without: { type: 'string' }, files: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' } },
   });
   if (values.child) {
     const [dir, base, head, out] = positionals as [string, string, string, string];
-    await child(dir, base, head, out);
+    await child(dir, base, head, out, values.without ? values.without.split(',') : []);
   } else {
     const result = await benchDiffScope({
       files: Number(values.files ?? 20_000),

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ColdStartRow } from './cold-start.js';
 import type { TranscriptInfo } from './generate.js';
 import { MB, MiB, type machine } from './measure.js';
-import type { CaptureResult, SecretlintResult, ThroughputRow } from './throughput.js';
+import type { CapturePartsResult, CaptureResult, SecretlintResult, ThroughputRow } from './throughput.js';
 
 export const TARGETS = { secretlintRatio: 3, nodeHashRatio: 0.2, peakRssMiB: 256, coldStartRatio: 1.5 } as const;
 
@@ -20,6 +20,8 @@ export interface BenchResults {
   nodeHash?: ThroughputRow;
   capture?: CaptureResult;
   secretlint?: SecretlintResult;
+  /** capture's one-thread passes timed alone (capture-parts.ts): what bounds its throughput on this CPU. */
+  captureParts?: CapturePartsResult;
   coldStart?: ColdStartRow[];
   coldStartRuns?: number;
 }
@@ -163,6 +165,27 @@ export function renderBench(r: BenchResults): string {
       );
     }
     if (checks.length > 0) lines.push(...checks.map((c) => `- ${c}`), '');
+    if (r.captureParts && r.secretlint) {
+      const p = r.captureParts;
+      const verdict = p.bytes / MB / p.verdictSeconds;
+      const parse = p.bytes / MB / p.parseSeconds;
+      const target = TARGETS.secretlintRatio * mbps(r.secretlint);
+      lines.push(
+        '#### What bounds capture on this CPU',
+        '',
+        "Two passes of capture's work, each timed alone over the same file in memory on one thread (`scripts/bench/capture-parts.ts`; only the time inside the pass counts, as for secretlint):",
+        '',
+        '| pass (one thread, in memory) | seconds | MB/s | ÷ secretlint |',
+        '|---|---:|---:|---:|',
+        `| the secret engine's per-line verdict (${p.lines.toLocaleString('en')} lines), which capture's verdict thread works out for every JSON line | ${fixed(p.verdictSeconds)} | ${fixed(verdict, 1)} | ${fixed(verdict / mbps(r.secretlint))}× |`,
+        `| \`JSON.parse\` of every line (UTF-8 decode included) | ${fixed(p.parseSeconds)} | ${fixed(parse, 1)} | ${fixed(parse / mbps(r.secretlint))}× |`,
+        '',
+        `The ${TARGETS.secretlintRatio}× secretlint target is ${fixed(target, 0)} MB/s in this run. Every line's verdict is worked out on one thread, so capture cannot pass ` +
+          `${fixed(verdict, 0)} MB/s; even a perfect split of the verdicts over ${r.machine.cores} cores, with nothing else to do, would reach ${fixed(verdict * r.machine.cores, 0)} MB/s` +
+          `${verdict * r.machine.cores < target ? ', short of the target' : ''}. The engine runs gitleaks' rule set (about ten times secretlint's preset), and both read the same text.`,
+        '',
+      );
+    }
   }
 
   if (r.coldStart) {

@@ -18,7 +18,7 @@ import { coldStart, committedBundles } from './cold-start.js';
 import { conformanceDir, DEFAULT_SEED, ensureTranscript, parseSize } from './generate.js';
 import { BENCH_DIR, machine, MiB, ROOT } from './measure.js';
 import { renderBench, verdicts, writeSection, type BenchResults } from './report.js';
-import { CAPTURE_BUNDLE, captureTranscript, nodeHashFloor, secretlint, sha256sumFloor, warmPageCache, type ThroughputRow } from './throughput.js';
+import { CAPTURE_BUNDLE, captureParts, captureTranscript, nodeHashFloor, secretlint, sha256sumFloor, warmPageCache, type ThroughputRow } from './throughput.js';
 
 const PHASES = ['capture', 'secretlint', 'cold-start', 'secrets-corpus', 'verify-manifest', 'diff-scope', 'audit-chain'] as const;
 type Phase = (typeof PHASES)[number];
@@ -108,6 +108,12 @@ async function main(): Promise<number> {
       results.capture = fastest(results.capture, capture);
       log(
         `capture-transcript${tag}: ${capture.seconds.toFixed(2)} s, peak RSS ${((capture.peakRss ?? 0) / MiB).toFixed(0)} MiB, verdict=${capture.outputs['verdict']} redactions=${capture.outputs['redactions']}`,
+      );
+    }
+    if (phases.has('capture') && round === 1) {
+      results.captureParts = await captureParts(file);
+      log(
+        `capture's one-thread passes: verdicts ${results.captureParts.verdictSeconds.toFixed(2)} s, JSON.parse ${results.captureParts.parseSeconds.toFixed(2)} s`,
       );
     }
     if (phases.has('secretlint')) {

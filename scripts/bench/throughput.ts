@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BENCH_DIR, cleanEnv, measure, NODE24, ROOT, type Measured } from './measure.js';
+import { BENCH_DIR, bundleForBench, cleanEnv, measure, NODE24, ROOT, type Measured } from './measure.js';
 
 export interface ThroughputRow {
   tool: string;
@@ -177,4 +177,20 @@ export async function captureTranscript(file: string, bytes: number, bundle = CA
   } finally {
     rmSync(sandbox.dir, { recursive: true, force: true });
   }
+}
+
+export interface CapturePartsResult {
+  bytes: number;
+  lines: number;
+  /** Seconds inside the engine's per-line verdict, every line, one thread. */
+  verdictSeconds: number;
+  /** Seconds inside JSON.parse (UTF-8 decode included), every line, one thread. */
+  parseSeconds: number;
+}
+
+/** capture-parts.ts, bundled, on Node 24: the two one-thread passes of capture's work, timed alone. */
+export async function captureParts(file: string): Promise<CapturePartsResult> {
+  bundleForBench({ 'capture-parts': path.join(import.meta.dirname, 'capture-parts.ts') }, BENCH_DIR);
+  const m = check(await measure(NODE24, [path.join(BENCH_DIR, 'capture-parts.mjs'), file]), 'capture parts');
+  return JSON.parse(m.stdout.trim().split('\n').pop()!) as CapturePartsResult;
 }
