@@ -52,6 +52,8 @@ interface MutableChange {
   /** Patch-section keys (`old..new`) this record owns, and which of them were seen. */
   keys: string[];
   seen: Set<string>;
+  /** The paths decoded, once: a record is finished when it is handed out and again at the end. */
+  decoded?: { path: ReturnType<typeof decodePath>; old: ReturnType<typeof decodePath> | undefined };
 }
 
 interface Section {
@@ -351,8 +353,9 @@ function isEmptySide(key: string): boolean {
 }
 
 function finish(change: MutableChange): FileChange {
-  const { path, pathBytes } = decodePath(change.pathRaw);
-  const old = change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined;
+  const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
+  const { path, pathBytes } = decoded.path;
+  const old = decoded.old;
   return {
     status: change.status,
     path,
