@@ -175,6 +175,16 @@ describe('verify-manifest bundle', () => {
       { head: { 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) } },
     ],
     [
+      // The keys come from the base commit, with a central floor as without one: never the checkout.
+      'a signature by a key the pull request put where the policy key was, under a policy floor',
+      'E_SIGNATURE',
+      'keys/cosign.pub',
+      {
+        head: { 'keys/cosign.pub': otherPem, 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) },
+        inputs: { 'policy-floor': '.github/agent-gates.yml' },
+      },
+    ],
+    [
       'a signature over different bytes',
       'E_SIGNATURE',
       'model_manifest.yaml.sig',

@@ -218,6 +218,14 @@ export function applyPolicyFloor(floor: LoadedPolicy, local: LoadedPolicy): Floo
     if (merged.value !== undefined) target[keys[keys.length - 1]!] = merged.value;
     provenance[p] = merged.from;
   }
-  const base = loaded(deepFreeze(result) as unknown as Policy, { source: 'file', file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}` });
+  // The commit the repository's policy came from stays the merged policy's: files the policy names
+  // (signing keys) are read from it, never from the checkout the change controls. Both layers are
+  // read from one base (action-kit's loadGatePolicy), or the floor from outside the workspace.
+  const ref = local.ref ?? floor.ref;
+  const base = loaded(deepFreeze(result) as unknown as Policy, {
+    source: 'file',
+    file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}`,
+    ...(ref ? { ref } : {}),
+  });
   return { ...base, layers: { floor: layer(floor, 'central defaults'), local: layer(local, 'repository defaults') }, provenance };
 }
