@@ -30276,10 +30276,20 @@ async function gitShowFile(workspace, sha, file, options = {}) {
 async function gitShowFileBytes(workspace, sha, file, options = {}) {
     assertSafeRef(sha);
     assertSafeRepoPath(file);
-    const commit = await revParse(workspace, sha, options);
+    return fileAtCommit(workspace, await revParse(workspace, sha, options), file, options);
+}
+/**
+ * As gitShowFileBytes, for a `commit` the caller verified already with revParse (a full SHA): one git
+ * process fewer on the path every gate walks before its first real work.
+ */
+async function fileAtCommit(workspace, commit, file, options = {}) {
+    if (!isFullSha(commit))
+        throw new errors/* ConfigError */.xL('E_GIT', `fileAtCommit needs a verified commit SHA, not "${printable(commit)}"`);
+    assertSafeRepoPath(file);
     // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
-    // `git show sha:path` reports with the same exit code.
-    const { stdout } = await runGit(workspace, ['ls-tree', '-z', commit, '--', file], {
+    // `git show sha:path` reports with the same exit code; -l adds the blob's size, so an oversized
+    // file is refused before a byte of it is read.
+    const { stdout } = await runGit(workspace, ['ls-tree', '-l', '-z', commit, '--', file], {
         ...options,
         maxBytes: 64 * 1024,
     });
@@ -30287,16 +30297,16 @@ async function gitShowFileBytes(workspace, sha, file, options = {}) {
         .toString('utf8')
         .split('\0')
         .filter((entry) => entry.length > 0);
-    const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line)).find((match) => match !== null && match[4] === file);
+    const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(line)).find((match) => match !== null && match[5] === file);
     if (!entry)
         return undefined;
-    const [, mode, type, object] = entry;
+    const [, mode, type, object, sizeText] = entry;
     if (type !== 'blob' || mode === '120000' || mode === '160000') {
         const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
         throw new errors/* ConfigError */.xL('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
     }
     const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
-    const size = Number((await runGit(workspace, ['cat-file', '-s', object], { ...options, maxBytes: 64 })).stdout.toString().trim());
+    const size = Number(sizeText);
     if (!Number.isFinite(size) || size > maxBytes) {
         throw new errors/* ConfigError */.xL('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
     }
@@ -30363,6 +30373,64 @@ function streamGit(workspace, args, onStdout, options = {}) {
         });
     });
 }
+/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
+const MAX_HELD_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+/**
+ * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
+ * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
+ * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
+ */
+function startHeldGit(workspace, args, onStdout, options = {}) {
+    const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+    const stop = new AbortController();
+    const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+    let held = [];
+    let heldBytes = 0;
+    let overflowed = false;
+    const run = streamGit(workspace, args, (chunk) => {
+        if (held === undefined) {
+            onStdout(chunk);
+            return;
+        }
+        if (overflowed)
+            return;
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes > maxHeldBytes) {
+            overflowed = true;
+            held = [];
+            stop.abort();
+        }
+    }, { ...rest, signal });
+    // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
+    run.catch(() => undefined);
+    return {
+        async keep() {
+            if (overflowed) {
+                await run.catch(() => undefined);
+                return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
+            }
+            const chunks = held ?? [];
+            held = undefined;
+            try {
+                for (const chunk of chunks)
+                    onStdout(chunk);
+            }
+            catch (error) {
+                stop.abort();
+                await run.catch(() => undefined);
+                throw error;
+            }
+            return run;
+        },
+        async drop() {
+            held = [];
+            overflowed = true;
+            stop.abort();
+            await run.catch(() => undefined);
+        },
+    };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/policy/load.ts
 
@@ -30408,7 +30476,7 @@ async function readFromCommit(workspace, baseRef, file) {
     const commit = await revParse(workspace, baseRef);
     let bytes;
     try {
-        bytes = await gitShowFileBytes(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+        bytes = await fileAtCommit(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
     }
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL && error.code === 'E_TOO_LARGE') {
@@ -30718,7 +30786,15 @@ function applyPolicyFloor(floor, local) {
             target[keys[keys.length - 1]] = merged.value;
         provenance[p] = merged.from;
     }
-    const base = (0,defaults/* loaded */.Kc)((0,defaults/* deepFreeze */.ol)(result), { source: 'file', file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}` });
+    // The commit the repository's policy came from stays the merged policy's: files the policy names
+    // (signing keys) are read from it, never from the checkout the change controls. Both layers are
+    // read from one base (action-kit's loadGatePolicy), or the floor from outside the workspace.
+    const ref = local.ref ?? floor.ref;
+    const base = (0,defaults/* loaded */.Kc)((0,defaults/* deepFreeze */.ol)(result), {
+        source: 'file',
+        file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}`,
+        ...(ref ? { ref } : {}),
+    });
     return { ...base, layers: { floor: floor_layer(floor, 'central defaults'), local: floor_layer(local, 'repository defaults') }, provenance };
 }
 

@@ -32307,6 +32307,8 @@ function dependenciesRule(options) {
     return { name: 'dependencies', begin, run: (ctx) => runScan(begin, ctx) };
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/content/lexer.ts
 /**
  * Blanks comments and the insides of string literals, keeping every newline and every other
@@ -32337,14 +32339,18 @@ const NEWLINE = 10;
 const SPACE = 0x20;
 const SPACE_UTF16 = Buffer.from([0x20, 0x00]);
 const BACKSLASH = 92;
-/** Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay. */
-function blankCommentsAndStrings(source, language) {
+/**
+ * Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay.
+ * `asciiBytes`: the source's own bytes, when the caller read it from them and knows them all ASCII
+ * (then they are copied, not encoded again).
+ */
+function blankCommentsAndStrings(source, language, asciiBytes) {
     const syntax = SYNTAX[language];
     const openers = OPENERS[language];
     // Blanked in a byte copy of the text (one byte a character when it is ASCII, else UTF-16 code units,
     // so every position stays where it was), decoded once at the end: no string per span blanked.
-    const ascii = Buffer.byteLength(source, 'utf8') === source.length;
-    const out = Buffer.from(source, ascii ? 'latin1' : 'utf16le');
+    const ascii = asciiBytes !== undefined ? asciiBytes.length === source.length : Buffer.byteLength(source, 'utf8') === source.length;
+    const out = ascii && asciiBytes !== undefined ? Buffer.from(asciiBytes) : Buffer.from(source, ascii ? 'latin1' : 'utf16le');
     const width = ascii ? 1 : 2;
     const space = ascii ? SPACE : SPACE_UTF16;
     /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */
@@ -32507,6 +32513,7 @@ function rustHasTests(code) {
 
 
 
+
 /** Patterns that each count one test case, per language. */
 const CASE_PATTERNS = {
     js: [/(?<![\w$.])(?:it|test|specify|fit|xit|xtest)\s*(?:\.\s*\w+\s*)*\(/g],
@@ -32540,12 +32547,36 @@ const MARKERS = {
         { pattern: /\bskip\s*:\s*(?:true\b|['"])|(?<![\w:]):skip\b/, code: 'test-skipped', what: '`skip: true`' },
     ],
 };
+/**
+ * Per language, words every marker's match contains (a marker is made of code: its letters are never
+ * blanked into being). An added line without one cannot hold a marker once blanked. The markers
+ * themselves cannot be tested on the raw line instead: blanking turns a comment or a string into
+ * spaces, and a raw `skip#flaky` matches no marker where the blanked `skip      ` does.
+ */
+const MARKER_WORDS = {
+    js: /only|fit|fdescribe|fcontext|skip|todo|xit|xtest|xdescribe|xcontext|xspecify|pending/,
+    python: /skip|xfail|expectedFailure/,
+    go: /Skip/,
+    jvm: /Disabled|Ignore/,
+    rust: /ignore/,
+    ruby: /fit|fdescribe|fcontext|fspecify|fexample|fscenario|focus|xit|xdescribe|xcontext|xspecify|xexample|xscenario|skip|pending/,
+};
+/** Whether `line` (raw, not blanked) could hold one of the language's markers once blanked. */
+function mayHoldMarker(line, language) {
+    return MARKER_WORDS[language].test(line);
+}
+/** The first marker on one line of blanked code, if any. */
+function markerOnLine(code, language) {
+    return MARKERS[language].find((marker) => marker.pattern.test(code));
+}
 /** Counts the test cases in source text that has been through `blankCommentsAndStrings`. */
 function countTestCases(code, language) {
     let count = 0;
     for (const pattern of CASE_PATTERNS[language]) {
+        // test() with /g walks the matches like matchAll without building a match array for each
+        // (every pattern consumes at least one character, so lastIndex always moves on).
         pattern.lastIndex = 0;
-        for (const _ of code.matchAll(pattern))
+        while (pattern.test(code))
             count++;
     }
     return count;
@@ -32558,7 +32589,9 @@ async function readSide(ctx, side, path) {
     const bytes = await ctx.content.read(side, path);
     if (!bytes)
         return undefined;
-    const code = blankCommentsAndStrings(bytes.toString('utf8'), language);
+    // Most source files are ASCII: read as latin1 (the same string, decoded faster) and blanked in a copy of their bytes.
+    const ascii = (0,external_node_buffer_.isAscii)(bytes);
+    const code = blankCommentsAndStrings(bytes.toString(ascii ? 'latin1' : 'utf8'), language, ascii ? bytes : undefined);
     const cases = countTestCases(code, language);
     // A file that is a test only by its folder (`tests/helpers.py`) counts when it holds test cases.
     const isTest = kind === 'name' || (kind === 'folder' && cases > 0) || (language === 'rust' && rustHasTests(code));
@@ -32583,8 +32616,7 @@ function testsRule(options) {
         // A file that only gained lines cannot have lost a test case, so its base is not read.
         const needBase = basePath !== undefined && mayBeTest(basePath) && (change.status === 'deleted' || change.status === 'renamed' || change.deleted > 0);
         const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
-        // The head is read to compare counts, or when an added line could hold a marker: blanking only
-        // removes text, so a line whose raw text matches no marker cannot match once blanked.
+        // The head is read to compare counts, or when an added line could hold a marker (mayHoldMarker).
         const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
         const markerCandidate = headLanguage !== undefined && (added?.markerCandidate ?? false);
         const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
@@ -32612,7 +32644,7 @@ function testsRule(options) {
                 decidedBy: 'scope.tests.allow-fewer',
             });
         }
-        if (head?.isTest && headPath && added && added.lines.length > 0) {
+        if (head?.isTest && headPath && added && added.markerCandidate && added.lines.length > 0) {
             const language = sourceLanguage(headPath);
             const lines = head.code.split('\n');
             for (const line of added.lines) {
@@ -32620,20 +32652,18 @@ function testsRule(options) {
                 const code = lines[line - 1];
                 if (code === undefined)
                     continue;
-                for (const marker of MARKERS[language]) {
-                    if (!marker.pattern.test(code))
-                        continue;
-                    findings.push({
-                        rule: 'tests',
-                        code: marker.code,
-                        ...verdict(options.allowSkipped),
-                        message: `${headPath}:${line} adds a ${marker.code === 'test-focused' ? 'focused test' : 'skipped test'} (${marker.what}).`,
-                        path: headPath,
-                        line,
-                        decidedBy: 'scope.tests.allow-skipped',
-                    });
-                    break;
-                }
+                const marker = markerOnLine(code, language);
+                if (!marker)
+                    continue;
+                findings.push({
+                    rule: 'tests',
+                    code: marker.code,
+                    ...verdict(options.allowSkipped),
+                    message: `${headPath}:${line} adds a ${marker.code === 'test-focused' ? 'focused test' : 'skipped test'} (${marker.what}).`,
+                    path: headPath,
+                    line,
+                    decidedBy: 'scope.tests.allow-skipped',
+                });
             }
         }
         return findings;
@@ -32647,10 +32677,9 @@ function testsRule(options) {
                 let added;
                 if (change.status !== 'deleted' && change.addedLines.length > 0 && mayBeTest(change.path)) {
                     const language = sourceLanguage(change.path);
-                    const markers = language !== undefined ? MARKERS[language] : [];
                     added = {
                         lines: Uint32Array.from(change.addedLines, (a) => a.line),
-                        markerCandidate: change.addedLines.some((a) => markers.some((m) => m.pattern.test(a.text))),
+                        markerCandidate: language !== undefined && change.addedLines.some((a) => mayHoldMarker(a.text, language)),
                     };
                 }
                 // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
@@ -33239,8 +33268,9 @@ function isEmptySide(key) {
     return isZeroSide(a) && isZeroSide(b);
 }
 function finish(change) {
-    const { path, pathBytes } = decodePath(change.pathRaw);
-    const old = change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined;
+    const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
+    const { path, pathBytes } = decoded.path;
+    const old = decoded.old;
     return {
         status: change.status,
         path,
@@ -33283,8 +33313,14 @@ async function readGitChanges(options) {
     const incomplete = [];
     const deepen = options.deepen ?? true;
     const remote = options.remote ?? 'origin';
-    const base = await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal);
-    const head = await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal);
+    // The git directory, base and head are looked up side by side (three git processes at once, not one
+    // after the other); a commit not found is then resolved (and fetched) alone, base first, so errors
+    // and fetches come in the order they always did.
+    const gitDir = absoluteGitDir(workspace);
+    gitDir.catch(() => undefined);
+    const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
+    const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
+    const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
     let diffBase = base;
     let messagesFrom = base;
     if ((options.compare ?? 'merge-base') === 'merge-base') {
@@ -33300,7 +33336,7 @@ async function readGitChanges(options) {
     const content = new GitContentSource(diffBase, head, blobs);
     // The commit messages are read while the diff streams: two git processes, not one after the other.
     const [{ files, renames, overBudget }, messages] = await Promise.all([
-        diffTrees(workspace, diffBase, head, { ...options, onFile: streamedTo(content, options.onFile) }),
+        diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile) }),
         messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
     ]);
     if (overBudget)
@@ -33454,26 +33490,15 @@ async function diffTrees(workspace, from, to, options) {
     if (!Number.isSafeInteger(renameLimit) || renameLimit < 0)
         throw new errors/* ConfigError */.xL('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
     const signal = options.signal ? { signal: options.signal } : {};
-    // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
-    // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
-    // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
-    // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff).
-    // The count stops as soon as the product passes the limit (counts only grow), so a large change
-    // pays a fraction of the walk; it runs beside the rev-parse below.
-    const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
-    const [copies, gitDirOut] = await Promise.all([
-        copiesFit(workspace, from, to, limit, signal),
-        (0,git/* runGit */.EO)(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 }),
-    ]);
     const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
     const parser = new GitDiffParser(budget, options.onFile);
     // .gitattributes come from the working tree and the index, which the change itself controls in CI:
     // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
     // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-    const gitDir = gitDirOut.stdout.toString('utf8').trim();
+    const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
     const isolated = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-diff-'));
     const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: external_node_path_default().join(isolated, 'index') };
-    const { stderr } = await (0,git/* streamGit */.t1)(isolated, [
+    const diffArgs = (copies) => [
         '-c',
         'core.attributesFile=/dev/null',
         '-c',
@@ -33505,18 +33530,65 @@ async function diffTrees(workspace, from, to, options) {
         from,
         to,
         '--',
-    ], (chunk) => parser.push(chunk), { ...signal, env: isolation }).finally(() => (0,external_node_fs_.rmSync)(isolated, { recursive: true, force: true }));
-    const files = parser.end();
-    const skipped = [...parser.overBudget];
-    return {
-        files,
-        renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
-        ...(skipped.length > 0
-            ? {
-                overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
-            }
-            : {}),
-    };
+    ];
+    try {
+        // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
+        // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
+        // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
+        // renames, whose sources are only the deleted files. Counting costs a tree walk (no content diff)
+        // and stops as soon as the product passes the limit (counts only grow). The diff without copies
+        // starts beside it: on a change too large for copies (where time counts) its output is the one
+        // read, held until the count decides; when copies fit after all, that git is stopped and the
+        // diff with -C is read instead.
+        const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
+        const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
+        let copies;
+        try {
+            copies = await copiesFit(workspace, from, to, limit, signal);
+        }
+        catch (error) {
+            await speculative.drop();
+            throw error;
+        }
+        let stderr;
+        if (copies) {
+            await speculative.drop();
+            ({ stderr } = await (0,git/* streamGit */.t1)(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
+        }
+        else {
+            ({ stderr } = await speculative.keep());
+        }
+        const files = parser.end();
+        const skipped = [...parser.overBudget];
+        return {
+            files,
+            renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
+            ...(skipped.length > 0
+                ? {
+                    overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
+                }
+                : {}),
+        };
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(isolated, { recursive: true, force: true });
+    }
+}
+async function absoluteGitDir(workspace) {
+    const { stdout } = await (0,git/* runGit */.EO)(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 });
+    return stdout.toString('utf8').trim();
+}
+/** The commit a well-formed `ref` names, or undefined (an empty or unsafe ref is left to resolveInput's errors). */
+function quickCommit(workspace, ref) {
+    if (ref.trim() === '')
+        return Promise.resolve(undefined);
+    try {
+        (0,git/* assertSafeRef */.xT)(ref);
+    }
+    catch {
+        return Promise.resolve(undefined);
+    }
+    return commitOf(workspace, ref);
 }
 /** Thrown from the counting stream to stop git once the answer is known. */
 class CountPassedLimit extends Error {
@@ -33564,6 +33636,9 @@ progress) {
     return counts;
 }
 async function addSymlinkTargets(files, blobs) {
+    // Most changes have no symbolic link at all: no promise per file for them.
+    if (!files.some((file) => file.newMode === '120000' && file.newBlob))
+        return files;
     return Promise.all(files.map(async (file) => {
         if (file.newMode !== '120000' || !file.newBlob)
             return file;
@@ -43535,7 +43610,7 @@ async function readFromCommit(workspace, baseRef, file) {
     const commit = await (0,git/* revParse */.DJ)(workspace, baseRef);
     let bytes;
     try {
-        bytes = await (0,git/* gitShowFileBytes */.PG)(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+        bytes = await (0,git/* fileAtCommit */.fw)(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
     }
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL && error.code === 'E_TOO_LARGE') {
@@ -43845,7 +43920,15 @@ function applyPolicyFloor(floor, local) {
             target[keys[keys.length - 1]] = merged.value;
         provenance[p] = merged.from;
     }
-    const base = (0,defaults/* loaded */.Kc)((0,defaults/* deepFreeze */.ol)(result), { source: 'file', file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}` });
+    // The commit the repository's policy came from stays the merged policy's: files the policy names
+    // (signing keys) are read from it, never from the checkout the change controls. Both layers are
+    // read from one base (action-kit's loadGatePolicy), or the floor from outside the workspace.
+    const ref = local.ref ?? floor.ref;
+    const base = (0,defaults/* loaded */.Kc)((0,defaults/* deepFreeze */.ol)(result), {
+        source: 'file',
+        file: `${local.file ?? 'defaults'} over ${floor.file ?? 'defaults'}`,
+        ...(ref ? { ref } : {}),
+    });
     return { ...base, layers: { floor: floor_layer(floor, 'central defaults'), local: floor_layer(local, 'repository defaults') }, provenance };
 }
 
@@ -44665,15 +44748,16 @@ function failsStep(verdict, failOn) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   DJ: () => (/* binding */ revParse),
 /* harmony export */   EO: () => (/* binding */ runGit),
-/* harmony export */   PG: () => (/* binding */ gitShowFileBytes),
 /* harmony export */   Wf: () => (/* binding */ isFullSha),
 /* harmony export */   e$: () => (/* binding */ SAFE_GIT_CONFIG),
+/* harmony export */   fw: () => (/* binding */ fileAtCommit),
 /* harmony export */   gE: () => (/* binding */ gitEnv),
 /* harmony export */   j7: () => (/* binding */ assertSafeRepoPath),
+/* harmony export */   m2: () => (/* binding */ startHeldGit),
 /* harmony export */   t1: () => (/* binding */ streamGit),
 /* harmony export */   xT: () => (/* binding */ assertSafeRef)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_GIT_OUTPUT_LIMIT, GitCommandError, gitShowFile */
+/* unused harmony exports DEFAULT_GIT_OUTPUT_LIMIT, GitCommandError, gitShowFile, gitShowFileBytes */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29179);
@@ -44809,10 +44893,20 @@ async function gitShowFile(workspace, sha, file, options = {}) {
 async function gitShowFileBytes(workspace, sha, file, options = {}) {
     assertSafeRef(sha);
     assertSafeRepoPath(file);
-    const commit = await revParse(workspace, sha, options);
+    return fileAtCommit(workspace, await revParse(workspace, sha, options), file, options);
+}
+/**
+ * As gitShowFileBytes, for a `commit` the caller verified already with revParse (a full SHA): one git
+ * process fewer on the path every gate walks before its first real work.
+ */
+async function fileAtCommit(workspace, commit, file, options = {}) {
+    if (!isFullSha(commit))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `fileAtCommit needs a verified commit SHA, not "${printable(commit)}"`);
+    assertSafeRepoPath(file);
     // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
-    // `git show sha:path` reports with the same exit code.
-    const { stdout } = await runGit(workspace, ['ls-tree', '-z', commit, '--', file], {
+    // `git show sha:path` reports with the same exit code; -l adds the blob's size, so an oversized
+    // file is refused before a byte of it is read.
+    const { stdout } = await runGit(workspace, ['ls-tree', '-l', '-z', commit, '--', file], {
         ...options,
         maxBytes: 64 * 1024,
     });
@@ -44820,16 +44914,16 @@ async function gitShowFileBytes(workspace, sha, file, options = {}) {
         .toString('utf8')
         .split('\0')
         .filter((entry) => entry.length > 0);
-    const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line)).find((match) => match !== null && match[4] === file);
+    const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(line)).find((match) => match !== null && match[5] === file);
     if (!entry)
         return undefined;
-    const [, mode, type, object] = entry;
+    const [, mode, type, object, sizeText] = entry;
     if (type !== 'blob' || mode === '120000' || mode === '160000') {
         const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
     }
     const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
-    const size = Number((await runGit(workspace, ['cat-file', '-s', object], { ...options, maxBytes: 64 })).stdout.toString().trim());
+    const size = Number(sizeText);
     if (!Number.isFinite(size) || size > maxBytes) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
     }
@@ -44895,6 +44989,64 @@ function streamGit(workspace, args, onStdout, options = {}) {
             resolve({ stderr: errText });
         });
     });
+}
+/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
+const MAX_HELD_BYTES = 32 * 1024 * 1024;
+/**
+ * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
+ * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
+ * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
+ */
+function startHeldGit(workspace, args, onStdout, options = {}) {
+    const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+    const stop = new AbortController();
+    const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+    let held = [];
+    let heldBytes = 0;
+    let overflowed = false;
+    const run = streamGit(workspace, args, (chunk) => {
+        if (held === undefined) {
+            onStdout(chunk);
+            return;
+        }
+        if (overflowed)
+            return;
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes > maxHeldBytes) {
+            overflowed = true;
+            held = [];
+            stop.abort();
+        }
+    }, { ...rest, signal });
+    // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
+    run.catch(() => undefined);
+    return {
+        async keep() {
+            if (overflowed) {
+                await run.catch(() => undefined);
+                return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
+            }
+            const chunks = held ?? [];
+            held = undefined;
+            try {
+                for (const chunk of chunks)
+                    onStdout(chunk);
+            }
+            catch (error) {
+                stop.abort();
+                await run.catch(() => undefined);
+                throw error;
+            }
+            return run;
+        },
+        async drop() {
+            held = [];
+            overflowed = true;
+            stop.abort();
+            await run.catch(() => undefined);
+        },
+    };
 }
 
 
