@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blankCommentsAndStrings, contentRules, countTestCases, markerOnLine, mayHoldMarker, testPathKind, testsRule } from '@agent-gates/core/diff/content';
+import { MARKER_WORDS, MARKERS } from '../../../../packages/core/src/diff/content/tests-rule.js';
 import { changeOf, summary, type FileSides } from './helpers.js';
 
 const strict = { allowDeleted: false, allowSkipped: false, allowFewer: false };
@@ -316,6 +317,17 @@ describe('tests rule', () => {
     ],
     ['RSpec fit', 'spec/cart_spec.rb', RSPEC, RSPEC.replace("  it 'sums prices' do", "  fit 'sums prices' do"), 'test-focused', 4],
     ['a new test file with .only', 'src/new.test.ts', undefined, "it.only('works', () => {});\n", 'test-focused', 1],
+    ['a Playwright test.fixme', 'tests/cart.spec.ts', undefined, "test('a', async () => {});\ntest.fixme('b', async () => {});\n", 'test-skipped', 2],
+    [
+      'a module-wide pytestmark skip',
+      'tests/test_new.py',
+      undefined,
+      'import pytest\npytestmark = pytest.mark.skip(reason="later")\n\ndef test_a():\n    pass\n',
+      'test-skipped',
+      2,
+    ],
+    ['@mark.skip imported from pytest', 'tests/test_new.py', undefined, 'from pytest import mark\n\n@mark.skip\ndef test_a():\n    pass\n', 'test-skipped', 3],
+    ['raise unittest.SkipTest', 'tests/test_new.py', undefined, 'import unittest\n\ndef test_a():\n    raise unittest.SkipTest("later")\n', 'test-skipped', 4],
     // Blanking turns the comment into spaces, and only then does `skip` stand alone: a marker the raw
     // line does not match must still be looked for.
     ['a new RSpec file with skip right before a comment', 'spec/new_spec.rb', undefined, "it 'works' do\n  skip#flaky on CI\nend\n", 'test-skipped', 2],
@@ -389,6 +401,13 @@ describe('tests rule', () => {
       }
     }
     expect(withMarker).toBeGreaterThan(1000);
+  });
+
+  it('every marker names one of its language’s prefilter words, so a new marker cannot be filtered out unseen', () => {
+    for (const [language, markers] of Object.entries(MARKERS) as [keyof typeof MARKERS, (typeof MARKERS)[keyof typeof MARKERS]][]) {
+      for (const marker of markers)
+        expect({ language, marker: marker.pattern.source, named: MARKER_WORDS[language].test(marker.pattern.source) }).toMatchObject({ named: true });
+    }
   });
 
   it('a skip that was already there is not newly added', async () => {

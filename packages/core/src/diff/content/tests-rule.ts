@@ -32,18 +32,24 @@ export interface Marker {
   readonly what: string;
 }
 
-const MARKERS: Record<SourceLanguage, readonly Marker[]> = {
+export const MARKERS: Record<SourceLanguage, readonly Marker[]> = {
   js: [
     { pattern: /\.\s*only\b(?=\s*[(.`])/, code: 'test-focused', what: '`.only`' },
     { pattern: /(?<![\w$.])(?:fit|fdescribe|fcontext)\s*\(/, code: 'test-focused', what: '`fit`/`fdescribe`' },
-    { pattern: /(?<![\w$])(?:it|test|describe|context|suite|specify|bench)\s*\.\s*(?:skip|skipIf|todo)\b/, code: 'test-skipped', what: '`.skip`/`.todo`' },
+    {
+      pattern: /(?<![\w$])(?:it|test|describe|context|suite|specify|bench)\s*\.\s*(?:skip|skipIf|todo|fixme)\b/,
+      code: 'test-skipped',
+      what: '`.skip`/`.todo`/`.fixme`',
+    },
     { pattern: /(?<![\w$.])(?:xit|xtest|xdescribe|xcontext|xspecify)\s*\(/, code: 'test-skipped', what: '`xit`/`xdescribe`' },
     { pattern: /\bthis\s*\.\s*skip\s*\(|(?<![\w$.])pending\s*\(/, code: 'test-skipped', what: '`this.skip()`/`pending()`' },
   ],
   python: [
-    { pattern: /@\s*pytest\s*\.\s*mark\s*\.\s*(?:skip|skipif|xfail)\b/, code: 'test-skipped', what: '`@pytest.mark.skip`' },
+    // `@pytest.mark.skip`, `@mark.skip`, a module's `pytestmark = pytest.mark.skip(…)`, `marks=pytest.mark.xfail`.
+    { pattern: /(?<![\w.])(?:pytest\s*\.\s*)?mark\s*\.\s*(?:skip|skipif|xfail)\b/, code: 'test-skipped', what: '`pytest.mark.skip`' },
     { pattern: /@\s*(?:unittest\s*\.\s*)?(?:skip|skipIf|skipUnless|expectedFailure)\b/, code: 'test-skipped', what: '`@unittest.skip`' },
     { pattern: /\bpytest\s*\.\s*(?:skip|xfail)\s*\(|\bself\s*\.\s*skipTest\s*\(/, code: 'test-skipped', what: '`pytest.skip()`' },
+    { pattern: /\bSkipTest\s*\(/, code: 'test-skipped', what: '`raise unittest.SkipTest()`' },
   ],
   go: [{ pattern: /\b\w+\s*\.\s*Skip(?:f|Now)?\s*\(/, code: 'test-skipped', what: '`t.Skip`' }],
   jvm: [{ pattern: /@\s*(?:Disabled\w*|Ignore)\b/, code: 'test-skipped', what: '`@Disabled`/`@Ignore`' }],
@@ -63,9 +69,9 @@ const MARKERS: Record<SourceLanguage, readonly Marker[]> = {
  * themselves cannot be tested on the raw line instead: blanking turns a comment or a string into
  * spaces, and a raw `skip#flaky` matches no marker where the blanked `skip      ` does.
  */
-const MARKER_WORDS: Record<SourceLanguage, RegExp> = {
-  js: /only|fit|fdescribe|fcontext|skip|todo|xit|xtest|xdescribe|xcontext|xspecify|pending/,
-  python: /skip|xfail|expectedFailure/,
+export const MARKER_WORDS: Record<SourceLanguage, RegExp> = {
+  js: /only|fit|fdescribe|fcontext|skip|todo|fixme|xit|xtest|xdescribe|xcontext|xspecify|pending/,
+  python: /skip|Skip|xfail|expectedFailure/,
   go: /Skip/,
   jvm: /Disabled|Ignore/,
   rust: /ignore/,
