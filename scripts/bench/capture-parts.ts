@@ -31,7 +31,12 @@ for (;;) {
   const filled = carry + read;
   if (filled === 0) break;
   const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
-  if (cut <= 0) throw new Error('a line longer than the buffer');
+  if (cut <= 0) {
+    // No line ends in what was read: read on after it, as long as the buffer has room.
+    if (filled + PIECE > buffer.length) throw new Error('a line longer than the buffer');
+    carry = filled;
+    continue;
+  }
   // The lines of this piece, cut outside the timed loops: the same strings and byte views capture makes.
   const texts: string[] = [];
   const bodies: Buffer[] = [];

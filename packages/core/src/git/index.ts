@@ -243,7 +243,7 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
         error.code === 'ENOENT'
           ? new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error })
           : error.name === 'AbortError'
-            ? new ConfigError('E_GIT', `git ${args[0]} was aborted`, { cause: error })
+            ? new ConfigError('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
             : error;
     });
     child.on('close', (code) => {
@@ -284,6 +284,7 @@ export function startHeldGit(
   options: StreamGitOptions & { maxHeldBytes?: number } = {},
 ): HeldGit {
   const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+  if (!(maxHeldBytes >= 0)) throw new ConfigError('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
   const stop = new AbortController();
   const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
   let held: Buffer[] | undefined = [];
@@ -309,13 +310,18 @@ export function startHeldGit(
     { ...rest, signal },
   );
   // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
-  run.catch(() => undefined);
+  let failed: { error: unknown } | undefined;
+  run.catch((error: unknown) => {
+    failed = { error };
+  });
   return {
     async keep() {
       if (overflowed) {
         await run.catch(() => undefined);
         return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
       }
+      // A run that failed already is not replayed to the reader: its failure is the answer.
+      if (failed) throw failed.error;
       const chunks = held ?? [];
       held = undefined;
       try {
@@ -334,4 +340,9 @@ export function startHeldGit(
       await run.catch(() => undefined);
     },
   };
+}
+
+/** The git command in `args` (`diff` in `-c x=y diff …`), for messages. */
+function subcommand(args: readonly string[]): string {
+  return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? args[0] ?? 'git';
 }

@@ -53,10 +53,20 @@ describe('startHeldGit', () => {
     await expect(missing.keep()).rejects.toMatchObject({ code: 'E_GIT' });
   });
 
+  it('keep() does not hand over the output of a run that failed already, and refuses a hold that is not a size', async () => {
+    const out = collector();
+    // rev-parse prints what it resolved before it fails on the next argument (exit 128).
+    const held = startHeldGit(repo.dir, ['rev-parse', 'HEAD', 'no-such-ref'], out.onStdout);
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(held.keep()).rejects.toMatchObject({ code: 'E_GIT' });
+    expect(out.chunks).toHaveLength(0);
+    expect(() => startHeldGit(repo.dir, args, out.onStdout, { maxHeldBytes: Number.NaN })).toThrow(/maxHeldBytes/);
+  });
+
   it('keep() rejects when the caller’s signal aborted git', async () => {
     const abort = new AbortController();
     const held = startHeldGit(repo.dir, ['cat-file', '--batch'], () => undefined, { signal: abort.signal });
     abort.abort();
-    await expect(held.keep()).rejects.toMatchObject({ code: 'E_GIT', message: expect.stringMatching(/aborted/) });
+    await expect(held.keep()).rejects.toMatchObject({ code: 'E_GIT', message: 'git cat-file was aborted' });
   });
 });

@@ -324,21 +324,25 @@ async function diffTrees(
     // starts beside it: on a change too large for copies (where time counts) its output is the one
     // read, held until the count decides; when copies fit after all, that git is stopped and the
     // diff with -C is read instead.
-    const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
-    const speculative = startHeldGit(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
-    let copies: boolean;
-    try {
-      copies = await copiesFit(workspace, from, to, limit, signal);
-    } catch (error) {
-      await speculative.drop();
-      throw error;
-    }
     let stderr: string;
-    if (copies) {
-      await speculative.drop();
+    if (renameLimit === 0) {
+      // No limit: copies always fit, and there is nothing to count or to start early.
       ({ stderr } = await streamGit(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
     } else {
-      ({ stderr } = await speculative.keep());
+      const speculative = startHeldGit(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
+      let copies: boolean;
+      try {
+        copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal);
+      } catch (error) {
+        await speculative.drop();
+        throw error;
+      }
+      if (copies) {
+        await speculative.drop();
+        ({ stderr } = await streamGit(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
+      } else {
+        ({ stderr } = await speculative.keep());
+      }
     }
     const files = parser.end();
     const skipped = [...parser.overBudget];
