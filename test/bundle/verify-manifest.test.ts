@@ -44,6 +44,8 @@ const POLICY = 'version: 1\nsigning:\n  required: true\n  keys: [keys/cosign.pub
 
 interface Case {
   head: Record<string, string | null>;
+  /** Files the base commit holds besides the policy and the two keys. */
+  base?: Record<string, string>;
   policy?: string;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
@@ -57,6 +59,7 @@ async function verify(c: Case): Promise<ActionRun> {
       'keys/cosign.pub': publicPem,
       'keys/other.pub': otherPem,
       'src/billing.ts': 'export const billing = 1;\n',
+      ...c.base,
     },
     head: { 'src/billing.ts': SUBJECT, ...c.head },
   });
@@ -238,8 +241,29 @@ describe('verify-manifest bundle', () => {
       'E_KEY',
       'keys/private.pem',
       {
-        head: { ...signed(manifestText()), 'keys/private.pem': keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+        head: signed(manifestText()),
+        base: { 'keys/private.pem': keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
         inputs: { 'public-key': 'keys/private.pem' },
+      },
+    ],
+    [
+      // A `public-key` path is read from the base commit, as the policy's keys are: the change cannot name its own.
+      'a public-key file the pull request adds',
+      'E_NOT_FOUND',
+      'keys/mine.pub',
+      {
+        head: { 'keys/mine.pub': otherPem, 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) },
+        inputs: { 'public-key': 'keys/mine.pub' },
+      },
+    ],
+    [
+      'a signature by a key the pull request put where the public-key input points',
+      'E_SIGNATURE',
+      'keys/cosign.pub',
+      {
+        head: { 'keys/cosign.pub': otherPem, 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) },
+        policy: 'version: 1\nsigning:\n  required: true\n',
+        inputs: { 'public-key': './keys/cosign.pub' },
       },
     ],
     ['an unsigned manifest when signing is required', 'E_UNSIGNED', 'model_manifest.yaml', { head: { 'model_manifest.yaml': manifestText() } }],
@@ -279,7 +303,9 @@ describe('verify-manifest bundle, signed with a sigstore bundle', () => {
     const cert = fake.issue({ email: identity }, FAKE_ISSUER, t0, new Date(t0.getTime() + minutes(10)));
     const bundle = fake.bundle({ artifact: Buffer.from(signedOver), signer: { cert }, signedAt: new Date(t0.getTime() + minutes(1)) });
     return {
-      head: { 'model_manifest.yaml': manifest, 'model_manifest.yaml.sigstore.json': bundle, 'trust/trusted_root.json': fake.trustedRoot() },
+      head: { 'model_manifest.yaml': manifest, 'model_manifest.yaml.sigstore.json': bundle },
+      // The root the workflow names is read from the base commit: the change cannot bring its own.
+      base: { 'trust/trusted_root.json': fake.trustedRoot() },
       policy: 'version: 1\nsigning:\n  required: true\n',
       inputs: { 'trusted-root': 'trust/trusted_root.json', 'certificate-identity': 'user@example.com', 'certificate-oidc-issuer': FAKE_ISSUER },
     };
@@ -303,6 +329,20 @@ describe('verify-manifest bundle, signed with a sigstore bundle', () => {
   it('refuses the same bundle beside a tampered manifest', async () => {
     const text = manifestText();
     expectRefused(await verify(sigstoreCase(text.replace('alice', 'mallory'), text)), 'E_SIGNATURE', 'model_manifest.yaml.sigstore.json');
+  });
+
+  it('refuses a bundle from another sigstore instance whose root the pull request put where trusted-root points', async () => {
+    const evil = new FakeSigstore();
+    try {
+      const text = manifestText();
+      const cert = evil.issue({ email: 'user@example.com' }, FAKE_ISSUER, t0, new Date(t0.getTime() + minutes(10)));
+      const bundle = evil.bundle({ artifact: Buffer.from(text), signer: { cert }, signedAt: new Date(t0.getTime() + minutes(1)) });
+      const c = sigstoreCase(text, text);
+      const run = await verify({ ...c, head: { ...c.head, 'model_manifest.yaml.sigstore.json': bundle, 'trust/trusted_root.json': evil.trustedRoot() } });
+      expectRefused(run, 'E_TRUST_ROOT', 'trust/trusted_root.json');
+    } finally {
+      evil.dispose();
+    }
   });
 
   it('refuses a bundle for another identity', async () => {

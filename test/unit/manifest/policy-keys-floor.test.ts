@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPolicyKeys } from '../../../packages/core/src/manifest/sources.js';
+import { readInputKeys, readPolicyKeys, readTrustFile } from '../../../packages/core/src/manifest/sources.js';
 import { applyPolicyFloor, loadPolicy, parsePolicy } from '@agent-gates/core/policy';
 
 // verify-manifest trusts the public keys the policy names. Read from the base commit they are the
@@ -47,6 +47,27 @@ describe('signing keys under a policy floor', () => {
     const central = await parsePolicy(policy, '/runner/temp/central/agent-gates.yml');
     const [key] = await readPolicyKeys(dir, applyPolicyFloor(central, local));
     expect(key!.pem).toBe(trusted);
+  });
+
+  it('reads public-key paths from the same commit, in any spelling of the path, and refuses one outside the repository', async () => {
+    const local = await loadPolicy({ workspace: dir, baseRef: base });
+    for (const spelling of ['keys/release.pem', './keys/release.pem', 'keys//release.pem']) {
+      const [key] = await readInputKeys(dir, [spelling], local);
+      expect(key!.pem).toBe(trusted);
+    }
+    await expect(readTrustFile(dir, local, '../outside.pem', 'public-key')).rejects.toMatchObject({
+      code: 'E_INPUT',
+      message: expect.stringMatching(/^input "public-key": \.\.\/outside\.pem/),
+    });
+    // A key file only the checkout has (the change added it) is not trusted.
+    writeFileSync(path.join(dir, 'keys/added.pem'), forged);
+    await expect(readInputKeys(dir, ['keys/added.pem'], local)).rejects.toMatchObject({
+      code: 'E_NOT_FOUND',
+      message: expect.stringContaining(`not in the base commit ${base}`),
+    });
+    // Without a commit (the policy came from the working tree) the workspace is what there is.
+    const [fromTree] = await readInputKeys(dir, ['keys/added.pem']);
+    expect(fromTree!.pem).toBe(forged);
   });
 
   it('reads the working tree only when the policy itself came from there', async () => {

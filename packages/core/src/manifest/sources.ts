@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readdirSync, realpathSync, statSync, ty
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { readOpenedFile } from '../files.js';
-import { fileAtCommit } from '../git/index.js';
+import { assertSafeRepoPath, fileAtCommit } from '../git/index.js';
 import { matchGlob } from '../policy/glob.js';
 import type { LoadedPolicy } from '../policy/types.js';
 import { parsePublicKey, type PublicKeyEntry } from './keys.js';
@@ -206,8 +206,44 @@ export function companion(workspace: string | WorkspaceFiles, manifest: string, 
 
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
 
-/** The `public-key` input: inline PEM blocks, or paths (one per line), or both. */
-export function readInputKeys(workspace: string | WorkspaceFiles, entries: readonly string[]): { entry: PublicKeyEntry; pem: string }[] {
+/**
+ * A file that anchors trust (a `public-key` path, a `trusted-root`), named by an input. Read from the
+ * commit the policy came from when it came from one, as the policy's own `signing.keys` are: the
+ * change being judged could otherwise put its own key or root where the workflow points, and sign its
+ * own manifest. Read from the workspace only when the policy came from there too.
+ */
+export async function readTrustFile(workspace: string | WorkspaceFiles, policy: Pick<LoadedPolicy, 'ref'>, file: string, input: string): Promise<Buffer> {
+  const files = typeof workspace === 'string' ? new WorkspaceFiles(workspace) : workspace;
+  if (!policy.ref) return files.read(file, input);
+  // `./keys/a.pub` and `keys//a.pub` name the same file as `keys/a.pub`.
+  const clean = path.posix.normalize(file);
+  try {
+    assertSafeRepoPath(clean);
+  } catch {
+    throw new ConfigError('E_INPUT', `input "${input}": ${file} must be a plain repository-relative path (it is read from the base commit ${policy.ref})`);
+  }
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await fileAtCommit(files.root, policy.ref, clean, { maxBytes: MAX_SIDE_FILE_BYTES });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.code, `input "${input}": ${error.message}`, { cause: error });
+    throw error;
+  }
+  if (bytes === undefined) {
+    throw new ConfigError(
+      'E_NOT_FOUND',
+      `input "${input}": ${file} is not in the base commit ${policy.ref}; a key or root the change itself adds is not trusted (commit it to the base branch first, or give a key inline as a PEM block)`,
+    );
+  }
+  return bytes;
+}
+
+/** The `public-key` input: inline PEM blocks, or paths (one per line, read as readTrustFile reads them), or both. */
+export async function readInputKeys(
+  workspace: string | WorkspaceFiles,
+  entries: readonly string[],
+  policy: Pick<LoadedPolicy, 'ref'> = {},
+): Promise<{ entry: PublicKeyEntry; pem: string }[]> {
   const keys: { entry: PublicKeyEntry; pem: string }[] = [];
   const text = entries.join('\n');
   const inline = text.match(PEM_BLOCK) ?? [];
@@ -219,8 +255,8 @@ export function readInputKeys(workspace: string | WorkspaceFiles, entries: reado
     .filter((line) => line !== '' && !line.startsWith('#'));
   if (rest.some((line) => line.startsWith('-----'))) throw new ConfigError('E_KEY', 'input "public-key" holds a PEM block that does not end');
   for (const file of rest) {
-    const pem = readInputFile(workspace, file, 'public-key').toString('utf8');
-    keys.push({ entry: parsePublicKey(pem, file), pem });
+    const pem = (await readTrustFile(workspace, policy, file, 'public-key')).toString('utf8');
+    keys.push({ entry: parsePublicKey(pem, policy.ref ? `${file} at ${policy.ref}` : file), pem });
   }
   return keys;
 }

@@ -18,7 +18,7 @@ import type { LoadedPolicy, SigningIdentity } from '../policy/types.js';
 import { judgeModels, judgeTranscript, type TranscriptEvidence } from './checks.js';
 import { decodeSignature, verifyKeySignature, type PublicKeyEntry } from './keys.js';
 import { parseManifest } from './parse.js';
-import { companion, findManifests, readInputKeys, readPolicyKeys, readTranscriptModels, WorkspaceFiles } from './sources.js';
+import { companion, findManifests, readInputKeys, readPolicyKeys, readTranscriptModels, readTrustFile, WorkspaceFiles } from './sources.js';
 import { checkSubjects } from './subjects.js';
 import type { CommitVerification, ManifestGateInputs, ManifestViolation, SignatureKind, VerifiedManifest } from './types.js';
 
@@ -185,9 +185,12 @@ export async function verifyManifests(options: VerifyManifestsOptions): Promise<
 
   // Everything that can be wrong with the inputs is found before any manifest is judged. Keys are
   // parsed here, once each, not once per manifest.
-  const keys = [...readInputKeys(files, inputs.publicKeys), ...(await readPolicyKeys(workspace, policy))];
+  // Keys and a trusted root named by inputs come from the policy's commit, like the policy's own keys.
+  const keys = [...(await readInputKeys(files, inputs.publicKeys, policy)), ...(await readPolicyKeys(workspace, policy))];
   const identities = identitiesFor(inputs, policy);
-  const trustedRoot = inputs.trustedRoot ? { name: inputs.trustedRoot, json: files.read(inputs.trustedRoot, 'trusted-root').toString('utf8') } : undefined;
+  const trustedRoot = inputs.trustedRoot
+    ? { name: inputs.trustedRoot, json: (await readTrustFile(files, policy, inputs.trustedRoot, 'trusted-root')).toString('utf8') }
+    : undefined;
   const manifestFiles = findManifests(files, inputs.manifest);
   if (manifestFiles.length === 0) throw new ConfigError('E_NO_MANIFEST', `input "manifest": ${inputs.manifest} matches no file in the workspace`);
   if (manifestFiles.length > 1 && (inputs.signature !== undefined || inputs.bundle !== undefined)) {
