@@ -30355,7 +30355,7 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 error.code === 'ENOENT'
                     ? new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error })
                     : error.name === 'AbortError'
-                        ? new ConfigError('E_GIT', `git ${args[0]} was aborted`, { cause: error })
+                        ? new ConfigError('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
                         : error;
         });
         child.on('close', (code) => {
@@ -30382,6 +30382,8 @@ const MAX_HELD_BYTES = (/* unused pure expression or super */ null && (32 * 1024
  */
 function startHeldGit(workspace, args, onStdout, options = {}) {
     const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+    if (!(maxHeldBytes >= 0))
+        throw new ConfigError('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
     const stop = new AbortController();
     const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
     let held = [];
@@ -30403,13 +30405,19 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         }
     }, { ...rest, signal });
     // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
-    run.catch(() => undefined);
+    let failed;
+    run.catch((error) => {
+        failed = { error };
+    });
     return {
         async keep() {
             if (overflowed) {
                 await run.catch(() => undefined);
                 return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
             }
+            // A run that failed already is not replayed to the reader: its failure is the answer.
+            if (failed)
+                throw failed.error;
             const chunks = held ?? [];
             held = undefined;
             try {
@@ -30430,6 +30438,10 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
             await run.catch(() => undefined);
         },
     };
+}
+/** The git command in `args` (`diff` in `-c x=y diff …`), for messages. */
+function subcommand(args) {
+    return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? args[0] ?? 'git';
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/policy/load.ts

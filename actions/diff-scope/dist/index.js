@@ -32527,14 +32527,20 @@ const MARKERS = {
     js: [
         { pattern: /\.\s*only\b(?=\s*[(.`])/, code: 'test-focused', what: '`.only`' },
         { pattern: /(?<![\w$.])(?:fit|fdescribe|fcontext)\s*\(/, code: 'test-focused', what: '`fit`/`fdescribe`' },
-        { pattern: /(?<![\w$])(?:it|test|describe|context|suite|specify|bench)\s*\.\s*(?:skip|skipIf|todo)\b/, code: 'test-skipped', what: '`.skip`/`.todo`' },
+        {
+            pattern: /(?<![\w$])(?:it|test|describe|context|suite|specify|bench)\s*\.\s*(?:skip|skipIf|todo|fixme)\b/,
+            code: 'test-skipped',
+            what: '`.skip`/`.todo`/`.fixme`',
+        },
         { pattern: /(?<![\w$.])(?:xit|xtest|xdescribe|xcontext|xspecify)\s*\(/, code: 'test-skipped', what: '`xit`/`xdescribe`' },
         { pattern: /\bthis\s*\.\s*skip\s*\(|(?<![\w$.])pending\s*\(/, code: 'test-skipped', what: '`this.skip()`/`pending()`' },
     ],
     python: [
-        { pattern: /@\s*pytest\s*\.\s*mark\s*\.\s*(?:skip|skipif|xfail)\b/, code: 'test-skipped', what: '`@pytest.mark.skip`' },
+        // `@pytest.mark.skip`, `@mark.skip`, a module's `pytestmark = pytest.mark.skip(…)`, `marks=pytest.mark.xfail`.
+        { pattern: /(?<![\w.])(?:pytest\s*\.\s*)?mark\s*\.\s*(?:skip|skipif|xfail)\b/, code: 'test-skipped', what: '`pytest.mark.skip`' },
         { pattern: /@\s*(?:unittest\s*\.\s*)?(?:skip|skipIf|skipUnless|expectedFailure)\b/, code: 'test-skipped', what: '`@unittest.skip`' },
         { pattern: /\bpytest\s*\.\s*(?:skip|xfail)\s*\(|\bself\s*\.\s*skipTest\s*\(/, code: 'test-skipped', what: '`pytest.skip()`' },
+        { pattern: /\bSkipTest\s*\(/, code: 'test-skipped', what: '`raise unittest.SkipTest()`' },
     ],
     go: [{ pattern: /\b\w+\s*\.\s*Skip(?:f|Now)?\s*\(/, code: 'test-skipped', what: '`t.Skip`' }],
     jvm: [{ pattern: /@\s*(?:Disabled\w*|Ignore)\b/, code: 'test-skipped', what: '`@Disabled`/`@Ignore`' }],
@@ -32554,8 +32560,8 @@ const MARKERS = {
  * spaces, and a raw `skip#flaky` matches no marker where the blanked `skip      ` does.
  */
 const MARKER_WORDS = {
-    js: /only|fit|fdescribe|fcontext|skip|todo|xit|xtest|xdescribe|xcontext|xspecify|pending/,
-    python: /skip|xfail|expectedFailure/,
+    js: /only|fit|fdescribe|fcontext|skip|todo|fixme|xit|xtest|xdescribe|xcontext|xspecify|pending/,
+    python: /skip|Skip|xfail|expectedFailure/,
     go: /Skip/,
     jvm: /Disabled|Ignore/,
     rust: /ignore/,
@@ -33540,23 +33546,28 @@ async function diffTrees(workspace, from, to, options) {
         // starts beside it: on a change too large for copies (where time counts) its output is the one
         // read, held until the count decides; when copies fit after all, that git is stopped and the
         // diff with -C is read instead.
-        const limit = renameLimit === 0 ? Infinity : renameLimit * renameLimit;
-        const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
-        let copies;
-        try {
-            copies = await copiesFit(workspace, from, to, limit, signal);
-        }
-        catch (error) {
-            await speculative.drop();
-            throw error;
-        }
         let stderr;
-        if (copies) {
-            await speculative.drop();
+        if (renameLimit === 0) {
+            // No limit: copies always fit, and there is nothing to count or to start early.
             ({ stderr } = await (0,git/* streamGit */.t1)(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
         }
         else {
-            ({ stderr } = await speculative.keep());
+            const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
+            let copies;
+            try {
+                copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal);
+            }
+            catch (error) {
+                await speculative.drop();
+                throw error;
+            }
+            if (copies) {
+                await speculative.drop();
+                ({ stderr } = await (0,git/* streamGit */.t1)(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
+            }
+            else {
+                ({ stderr } = await speculative.keep());
+            }
         }
         const files = parser.end();
         const skipped = [...parser.overBudget];
@@ -44972,7 +44983,7 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 error.code === 'ENOENT'
                     ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', 'git is not installed or not on PATH', { cause: error })
                     : error.name === 'AbortError'
-                        ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `git ${args[0]} was aborted`, { cause: error })
+                        ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
                         : error;
         });
         child.on('close', (code) => {
@@ -44999,6 +45010,8 @@ const MAX_HELD_BYTES = 32 * 1024 * 1024;
  */
 function startHeldGit(workspace, args, onStdout, options = {}) {
     const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+    if (!(maxHeldBytes >= 0))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
     const stop = new AbortController();
     const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
     let held = [];
@@ -45020,13 +45033,19 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         }
     }, { ...rest, signal });
     // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
-    run.catch(() => undefined);
+    let failed;
+    run.catch((error) => {
+        failed = { error };
+    });
     return {
         async keep() {
             if (overflowed) {
                 await run.catch(() => undefined);
                 return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
             }
+            // A run that failed already is not replayed to the reader: its failure is the answer.
+            if (failed)
+                throw failed.error;
             const chunks = held ?? [];
             held = undefined;
             try {
@@ -45047,6 +45066,10 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
             await run.catch(() => undefined);
         },
     };
+}
+/** The git command in `args` (`diff` in `-c x=y diff …`), for messages. */
+function subcommand(args) {
+    return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? args[0] ?? 'git';
 }
 
 

@@ -29592,8 +29592,40 @@ function companion(workspace, manifest, suffixes) {
     return suffixes.map((suffix) => `${manifest}${suffix}`).find((candidate) => files.exists(candidate));
 }
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
-/** The `public-key` input: inline PEM blocks, or paths (one per line), or both. */
-function readInputKeys(workspace, entries) {
+/**
+ * A file that anchors trust (a `public-key` path, a `trusted-root`), named by an input. Read from the
+ * commit the policy came from when it came from one, as the policy's own `signing.keys` are: the
+ * change being judged could otherwise put its own key or root where the workflow points, and sign its
+ * own manifest. Read from the workspace only when the policy came from there too.
+ */
+async function readTrustFile(workspace, policy, file, input) {
+    const files = typeof workspace === 'string' ? new WorkspaceFiles(workspace) : workspace;
+    if (!policy.ref)
+        return files.read(file, input);
+    // `./keys/a.pub` and `keys//a.pub` name the same file as `keys/a.pub`.
+    const clean = external_node_path_default().posix.normalize(file);
+    try {
+        (0,git/* assertSafeRepoPath */.j7)(clean);
+    }
+    catch {
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${file} must be a plain repository-relative path (it is read from the base commit ${policy.ref})`);
+    }
+    let bytes;
+    try {
+        bytes = await (0,git/* fileAtCommit */.fw)(files.root, policy.ref, clean, { maxBytes: MAX_SIDE_FILE_BYTES });
+    }
+    catch (error) {
+        if (error instanceof errors/* ConfigError */.xL)
+            throw new errors/* ConfigError */.xL(error.code, `input "${input}": ${error.message}`, { cause: error });
+        throw error;
+    }
+    if (bytes === undefined) {
+        throw new errors/* ConfigError */.xL('E_NOT_FOUND', `input "${input}": ${file} is not in the base commit ${policy.ref}; a key or root the change itself adds is not trusted (commit it to the base branch first, or give a key inline as a PEM block)`);
+    }
+    return bytes;
+}
+/** The `public-key` input: inline PEM blocks, or paths (one per line, read as readTrustFile reads them), or both. */
+async function readInputKeys(workspace, entries, policy = {}) {
     const keys = [];
     const text = entries.join('\n');
     const inline = text.match(PEM_BLOCK) ?? [];
@@ -29606,8 +29638,8 @@ function readInputKeys(workspace, entries) {
     if (rest.some((line) => line.startsWith('-----')))
         throw new errors/* ConfigError */.xL('E_KEY', 'input "public-key" holds a PEM block that does not end');
     for (const file of rest) {
-        const pem = readInputFile(workspace, file, 'public-key').toString('utf8');
-        keys.push({ entry: (0,manifest_keys/* parsePublicKey */.ee)(pem, file), pem });
+        const pem = (await readTrustFile(workspace, policy, file, 'public-key')).toString('utf8');
+        keys.push({ entry: (0,manifest_keys/* parsePublicKey */.ee)(pem, policy.ref ? `${file} at ${policy.ref}` : file), pem });
     }
     return keys;
 }
@@ -29842,9 +29874,12 @@ async function verifyManifests(options) {
     const files = new WorkspaceFiles(workspace);
     // Everything that can be wrong with the inputs is found before any manifest is judged. Keys are
     // parsed here, once each, not once per manifest.
-    const keys = [...readInputKeys(files, inputs.publicKeys), ...(await readPolicyKeys(workspace, policy))];
+    // Keys and a trusted root named by inputs come from the policy's commit, like the policy's own keys.
+    const keys = [...(await readInputKeys(files, inputs.publicKeys, policy)), ...(await readPolicyKeys(workspace, policy))];
     const identities = identitiesFor(inputs, policy);
-    const trustedRoot = inputs.trustedRoot ? { name: inputs.trustedRoot, json: files.read(inputs.trustedRoot, 'trusted-root').toString('utf8') } : undefined;
+    const trustedRoot = inputs.trustedRoot
+        ? { name: inputs.trustedRoot, json: (await readTrustFile(files, policy, inputs.trustedRoot, 'trusted-root')).toString('utf8') }
+        : undefined;
     const manifestFiles = findManifests(files, inputs.manifest);
     if (manifestFiles.length === 0)
         throw new errors/* ConfigError */.xL('E_NO_MANIFEST', `input "manifest": ${inputs.manifest} matches no file in the workspace`);
@@ -32234,7 +32269,7 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 error.code === 'ENOENT'
                     ? new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error })
                     : error.name === 'AbortError'
-                        ? new ConfigError('E_GIT', `git ${args[0]} was aborted`, { cause: error })
+                        ? new ConfigError('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
                         : error;
         });
         child.on('close', (code) => {
@@ -32261,6 +32296,8 @@ const MAX_HELD_BYTES = (/* unused pure expression or super */ null && (32 * 1024
  */
 function startHeldGit(workspace, args, onStdout, options = {}) {
     const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+    if (!(maxHeldBytes >= 0))
+        throw new ConfigError('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
     const stop = new AbortController();
     const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
     let held = [];
@@ -32282,13 +32319,19 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         }
     }, { ...rest, signal });
     // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
-    run.catch(() => undefined);
+    let failed;
+    run.catch((error) => {
+        failed = { error };
+    });
     return {
         async keep() {
             if (overflowed) {
                 await run.catch(() => undefined);
                 return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
             }
+            // A run that failed already is not replayed to the reader: its failure is the answer.
+            if (failed)
+                throw failed.error;
             const chunks = held ?? [];
             held = undefined;
             try {
@@ -32309,6 +32352,10 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
             await run.catch(() => undefined);
         },
     };
+}
+/** The git command in `args` (`diff` in `-c x=y diff …`), for messages. */
+function subcommand(args) {
+    return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? args[0] ?? 'git';
 }
 
 
