@@ -157,6 +157,40 @@ describe('audit-emit bundle', () => {
     expect(JSON.parse(readFileSync(failed.outputs.report!, 'utf8'))).toMatchObject({ verdict: 'warn', reasons: [{ code: 'AUDIT_NO_GATE' }] });
   });
 
+  it('refuses a log or a spool the checked-out change committed, before any sink is called', async () => {
+    const calls: string[] = [];
+    const receiver = await startReceiver((request, res) => {
+      calls.push(String(request.headers['idempotency-key']));
+      res.writeHead(200).end();
+    });
+    try {
+      // A forged event queued for delivery, and a forged chain head: both in the pull request's own commit.
+      const forged = JSON.stringify({ sink: `webhook:${receiver.url}`, event: { event_id: 'forged' }, error: 'timeout', since: '2026-11-30T10:00:00.000Z' });
+      for (const [file, text, names] of [
+        ['.agent-gates/audit-spool.jsonl', `${forged}\n`, 'policy audit.spool: .agent-gates/audit-spool.jsonl'],
+        ['agent-gates-audit.jsonl', '{"event_id":"forged"}\n', 'policy audit.path: agent-gates-audit.jsonl'],
+      ] as const) {
+        const repo = createGitRepo({ base: { a: '1' }, head: { a: '2', [file]: text } });
+        const run = await runAction({
+          action: 'audit-emit',
+          workspace: repo.dir,
+          event: pullRequestEvent(repo),
+          eventName: 'pull_request',
+          inputs: { signals, sinks: `file\n${receiver.url}` },
+        });
+        expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+        expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+          new RegExp(`^E_AUDIT_LOG: ${names.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is a file the checked-out repository tracks`),
+        );
+        expect(run.outputs).toEqual({});
+        expect(readFileSync(path.join(repo.dir, file), 'utf8')).toBe(text);
+      }
+      expect(calls).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('fails the step when a sink is down, spools the event, and the next run delivers the spool first', async () => {
     const repo = createGitRepo({ base: { a: '1' } });
     const url = await deadUrl();

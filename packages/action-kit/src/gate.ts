@@ -3,6 +3,7 @@ import { FAIL_ON_VALUES, failsStep, type FailOn, type GateReason, type Logger, t
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyPolicyFloor, loadPolicy, MAX_POLICY_BYTES, parsePolicy, resolvePolicyBase, type PullRequestRef } from '@agent-gates/core/policy';
+import { revParse } from '@agent-gates/core/git';
 import type { LoadedPolicy } from '@agent-gates/core/policy';
 import { createActionsLogger } from './annotations.js';
 import { readEventPayload, readRunContext, type RunContext } from './context.js';
@@ -126,10 +127,23 @@ export async function loadGatePolicy(options: {
           return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
         }
       : undefined;
-  const base = await resolvePolicyBase(context.eventName, options.payload, {
+  const missingBase = options.missingBase ?? 'fail';
+  let base = await resolvePolicyBase(context.eventName, options.payload, {
     ...(fetchPullRequest ? { fetchPullRequest } : {}),
-    missingBase: options.missingBase ?? 'fail',
+    missingBase,
+    triggerSha: context.sha,
   });
+  // The run's own commit must be in the checkout to read the policy there; without it the working tree
+  // is all there is, and that may hold what a step before this one wrote.
+  if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
+    if (missingBase !== 'working-tree') {
+      throw new ConfigError(
+        'E_POLICY',
+        `the commit this run started on (${base.baseRef}) is not in ${context.workspace}, so the policy cannot be read from it, and the working tree may hold what an earlier step wrote: check the repository out (actions/checkout) before this step`,
+      );
+    }
+    base = { origin: `working tree (the run's commit ${base.baseRef.slice(0, 12)} is not in the checkout)` };
+  }
   if (base.pullRequest && !context.pullRequest) context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
   options.log?.debug(`policy read from the ${base.origin}`);
   const baseRef = base.baseRef ? { baseRef: base.baseRef } : {};
@@ -213,4 +227,13 @@ export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, 
       throw new ConfigError('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
     }
   };
+}
+
+async function commitExists(workspace: string, sha: string): Promise<boolean> {
+  try {
+    await revParse(workspace, sha);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -132,7 +132,25 @@ describe('workerEntry', () => {
 describe('policy base (issue 6, 5.7)', () => {
   it('resolves every event that carries a change to its base, and fails closed when it cannot', async () => {
     const sha = (c: string) => c.repeat(40);
-    expect(await resolvePolicyBase('push', {})).toEqual({ origin: 'working tree' });
+    // A push is a change: the commit before it holds the policy; a push that creates a branch has none.
+    expect(await resolvePolicyBase('push', { before: sha('a').toUpperCase() })).toEqual({ baseRef: sha('a'), origin: 'the commit before the push' });
+    await expect(resolvePolicyBase('push', { before: '0'.repeat(40) })).rejects.toMatchObject({
+      code: 'E_POLICY',
+      message: expect.stringMatching(/created the branch/),
+    });
+    await expect(resolvePolicyBase('push', {})).rejects.toMatchObject({ code: 'E_POLICY' });
+    expect(await resolvePolicyBase('push', {}, { missingBase: 'working-tree' })).toMatchObject({ origin: expect.stringMatching(/^working tree/) });
+    // Events without a change read the run's own commit from git, never a working tree an earlier step may have edited.
+    expect(await resolvePolicyBase('workflow_dispatch', {}, { triggerSha: sha('d') })).toEqual({
+      baseRef: sha('d'),
+      origin: 'the commit the run started on (workflow_dispatch)',
+      atTrigger: true,
+    });
+    expect(await resolvePolicyBase('schedule', {})).toEqual({ origin: 'working tree (schedule)' });
+    await expect(resolvePolicyBase('workflow_run', {}, { triggerSha: 'main' })).rejects.toMatchObject({
+      code: 'E_POLICY',
+      message: expect.stringMatching(/not a SHA/),
+    });
     expect(await resolvePolicyBase('merge_group', { merge_group: { base_sha: sha('b') } })).toMatchObject({ baseRef: sha('b') });
     await expect(resolvePolicyBase('merge_group', { merge_group: {} })).rejects.toMatchObject({
       code: 'E_POLICY',
@@ -150,6 +168,38 @@ describe('policy base (issue 6, 5.7)', () => {
     );
     expect(fetched).toMatchObject({ baseRef: sha('b'), pullRequest: { number: 3, headSha: sha('c') } });
     await expect(resolvePolicyBase('pull_request_target', { pull_request: { number: 1 } })).rejects.toMatchObject({ code: 'E_POLICY' });
+  });
+
+  it('reads the run’s own commit on events without a change, not a working tree an agent in the same job edited', async () => {
+    const strict = 'version: 1\ntranscript:\n  allowed-tools: [Edit]\n';
+    const loose = 'version: 1\ntranscript:\n  allowed-tools: [Edit, Bash]\nsecrets:\n  allow:\n    - regex: "ghp_.*"\n      reason: fixtures\n';
+    // The run started on baseSha; the agent then committed headSha (checked out) and edited the tree again.
+    const repo = createGitRepo({ base: { '.github/agent-gates.yml': strict }, head: { '.github/agent-gates.yml': loose } });
+    writeFileSync(path.join(repo.dir, '.github/agent-gates.yml'), loose);
+    for (const event of ['workflow_dispatch', 'workflow_run', 'schedule']) {
+      const context = readRunContext({ GITHUB_REPOSITORY: 'acme/widgets', GITHUB_EVENT_NAME: event, GITHUB_WORKSPACE: repo.dir, GITHUB_SHA: repo.baseSha });
+      const policy = await loadGatePolicy({ context, payload: {}, path: '.github/agent-gates.yml' });
+      expect(policy.ref).toBe(repo.baseSha);
+      expect(policy.policy.transcript.allowedTools).toEqual(['Edit']);
+      expect(policy.policy.secrets.allow).toEqual([]);
+    }
+    // A push reads the commit before it, whoever pushed.
+    const pushed = readRunContext({ GITHUB_REPOSITORY: 'acme/widgets', GITHUB_EVENT_NAME: 'push', GITHUB_WORKSPACE: repo.dir, GITHUB_SHA: repo.headSha });
+    const atPush = await loadGatePolicy({ context: pushed, payload: { before: repo.baseSha, after: repo.headSha }, path: '.github/agent-gates.yml' });
+    expect(atPush.policy.transcript.allowedTools).toEqual(['Edit']);
+    // The run's commit missing from the checkout: refused, unless the gate must always run (audit-emit), which then says so.
+    const lost = readRunContext({
+      GITHUB_REPOSITORY: 'acme/widgets',
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_WORKSPACE: repo.dir,
+      GITHUB_SHA: 'e'.repeat(40),
+    });
+    await expect(loadGatePolicy({ context: lost, payload: {}, path: '.github/agent-gates.yml' })).rejects.toMatchObject({
+      code: 'E_POLICY',
+      message: expect.stringMatching(/^the commit this run started on \(e{40}\) is not in /),
+    });
+    const anyway = await loadGatePolicy({ context: lost, payload: {}, path: '.github/agent-gates.yml', missingBase: 'working-tree' });
+    expect(anyway.ref).toBeUndefined();
   });
 
   describe('through the REST API, mocked on loopback', () => {

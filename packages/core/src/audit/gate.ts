@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
 import { canonicalJson } from '../digest/index.js';
+import { runGit } from '../git/index.js';
 import { gateReport, pickRunContext, writeGateReport, type GateReason, type GateRunContext, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/index.js';
 import { buildAuditEvent, type AuditOverrides } from './build.js';
@@ -117,6 +118,10 @@ export async function runAuditEmit(
   const unsealed = buildAuditEvent({ signals, overrides: inputs.overrides, context, policy });
   const log = path.resolve(context.workspace, inputs.log ?? policy.policy.audit.path);
   const spool = path.resolve(context.workspace, inputs.spool ?? policy.policy.audit.spool);
+  // What the log holds decides the next event's `prev`, and what the spool holds is delivered, signed:
+  // neither may be a file the checked-out change brought with it.
+  await refuseCommitted(context.workspace, log, inputs.log !== undefined ? 'input "log"' : 'policy audit.path');
+  await refuseCommitted(context.workspace, spool, inputs.spool !== undefined ? 'input "spool"' : 'policy audit.spool');
 
   const emitted = await emitAudit({
     event: unsealed,
@@ -228,4 +233,27 @@ export async function runAuditEmit(
     ...(predicate ? { predicate } : {}),
     report,
   };
+}
+
+/**
+ * Refuses a log or spool file that git tracks in the checkout: on a pull request that is the change's
+ * own copy, which could forge the chain's head or queue events for delivery. Files outside the
+ * workspace, and workspaces that are not git repositories, have nothing to check.
+ */
+async function refuseCommitted(workspace: string, file: string, name: string): Promise<void> {
+  const relative = path.relative(workspace, file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return;
+  let tracked: string;
+  try {
+    const { stdout } = await runGit(workspace, ['--literal-pathspecs', 'ls-files', '-z', '--', relative.split(path.sep).join('/')], { maxBytes: 64 * 1024 });
+    tracked = stdout.toString('utf8');
+  } catch {
+    return; // not a git repository (or no git): no checkout to have brought the file
+  }
+  if (tracked.length > 0) {
+    throw new ConfigError(
+      'E_AUDIT_LOG',
+      `${name}: ${relative} is a file the checked-out repository tracks, so the change being recorded could have written it; keep the audit log and spool out of git (.gitignore) or put them under runner.temp`,
+    );
+  }
 }

@@ -125,6 +125,8 @@ export interface PolicyBase {
   pullRequest?: PullRequestRef;
   /** Where the base came from, for the log. */
   origin: string;
+  /** The base is the run's own commit (GITHUB_SHA), not a change's base. */
+  atTrigger?: boolean;
 }
 
 export interface ResolvePolicyBaseOptions {
@@ -136,6 +138,12 @@ export interface ResolvePolicyBaseOptions {
    * `working-tree` reads it anyway, for callers that know the checkout is trusted.
    */
   missingBase?: 'fail' | 'working-tree';
+  /**
+   * The commit the run started on (GITHUB_SHA). Events that carry no change of their own read the
+   * policy there, from git, not from the working tree: a step before the gate (an agent in the same
+   * job) may have edited the tree. Without it (outside a runner) they read the working tree.
+   */
+  triggerSha?: string;
 }
 
 const record = (value: unknown): Record<string, unknown> | undefined =>
@@ -146,9 +154,11 @@ const isSha = (value: unknown): value is string => typeof value === 'string' && 
  * Which commit the policy is read at, for any event. A change must never be judged by the policy
  * it brings, so every event that carries a change resolves to that change's base: `pull_request*`
  * from the payload, `issue_comment` on a pull request (claude-code-action's `@claude` trigger)
- * through the API, `merge_group` from `merge_group.base_sha`. Other events (push, schedule,
- * workflow_dispatch, a comment on a plain issue) read the checked-out tree, which nobody's pending
- * change controls. Throws ConfigError E_POLICY when a change's base cannot be found.
+ * through the API, `merge_group` from `merge_group.base_sha`, `push` from the commit before the
+ * push (`before`; a push that creates a branch has none). Other events (schedule, workflow_dispatch,
+ * workflow_run, a comment on a plain issue) carry no change, but an agent may run in the same job
+ * before the gate and edit the working tree: they read the commit the run started on (`triggerSha`),
+ * from git. Throws ConfigError E_POLICY when a change's base cannot be found.
  */
 export async function resolvePolicyBase(eventName: string, payload: unknown, options: ResolvePolicyBaseOptions = {}): Promise<PolicyBase> {
   const event = record(payload) ?? {};
@@ -174,7 +184,7 @@ export async function resolvePolicyBase(eventName: string, payload: unknown, opt
   if (eventName === 'issue_comment') {
     const issue = record(event.issue);
     // Only a comment on a pull request carries a change; a comment on a plain issue does not.
-    if (!issue || issue.pull_request === undefined || issue.pull_request === null) return { origin: 'working tree (comment on an issue)' };
+    if (!issue || issue.pull_request === undefined || issue.pull_request === null) return atTrigger('comment on an issue');
     if (typeof issue.number !== 'number') return missing('the issue_comment event has no issue.number');
     if (!options.fetchPullRequest) return missing(`the base of pull request #${issue.number} needs the GitHub API, and no GitHub token was given`);
     let pr: PullRequestRef;
@@ -188,5 +198,17 @@ export async function resolvePolicyBase(eventName: string, payload: unknown, opt
     if (!isSha(pr.baseSha)) return missing(`the GitHub API returned no base SHA for pull request #${issue.number}`);
     return { baseRef: pr.baseSha, pullRequest: pr, origin: `base of pull request #${issue.number} (from the API)` };
   }
-  return { origin: 'working tree' };
+  if (eventName === 'push') {
+    // The pushed commits are the change (an agent's branch, say): their own policy must not judge them.
+    if (isSha(event.before) && !/^0+$/.test(event.before)) return { baseRef: event.before.toLowerCase(), origin: 'the commit before the push' };
+    return missing('the push event has no commit before it (it created the branch or tag)');
+  }
+  return atTrigger(eventName || 'this event');
+
+  function atTrigger(what: string): PolicyBase {
+    const sha = options.triggerSha;
+    if (sha === undefined || sha === '') return { origin: `working tree (${what})` };
+    if (!isSha(sha)) return missing(`the commit the run started on ("${String(sha).slice(0, 80)}") is not a SHA`);
+    return { baseRef: sha.toLowerCase(), origin: `the commit the run started on (${what})`, atTrigger: true };
+  }
 }
