@@ -28419,7 +28419,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52633);
+/* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(95726);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72722);
 
 
@@ -28439,8 +28439,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 22 modules
-var src = __nccwpck_require__(52633);
+// EXTERNAL MODULE: ../../packages/action-kit/src/index.ts + 20 modules
+var src = __nccwpck_require__(95726);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
@@ -31844,9 +31844,12 @@ async function emitAudit(options) {
     return { event, chainHead: event.digest, ...(line !== undefined ? { line } : {}), sinks: outcomes, spooled: spoolEntries.length, spoolEntries, notes };
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/git/index.ts + 1 modules
+var git = __nccwpck_require__(22399);
 // EXTERNAL MODULE: ../../packages/core/src/gate/index.ts + 1 modules
 var gate = __nccwpck_require__(74496);
 ;// CONCATENATED MODULE: ../../packages/core/src/audit/gate.ts
+
 
 
 
@@ -31925,6 +31928,10 @@ async function runAuditEmit(inputs, env) {
     const unsealed = buildAuditEvent({ signals, overrides: inputs.overrides, context, policy });
     const log = external_node_path_default().resolve(context.workspace, inputs.log ?? policy.policy.audit.path);
     const spool = external_node_path_default().resolve(context.workspace, inputs.spool ?? policy.policy.audit.spool);
+    // What the log holds decides the next event's `prev`, and what the spool holds is delivered, signed:
+    // neither may be a file the checked-out change brought with it.
+    await refuseCommitted(context.workspace, log, inputs.log !== undefined ? 'input "log"' : 'policy audit.path');
+    await refuseCommitted(context.workspace, spool, inputs.spool !== undefined ? 'input "spool"' : 'policy audit.spool');
     const emitted = await emitAudit({
         event: unsealed,
         sinks,
@@ -32033,6 +32040,27 @@ async function runAuditEmit(inputs, env) {
         ...(predicate ? { predicate } : {}),
         report,
     };
+}
+/**
+ * Refuses a log or spool file that git tracks in the checkout: on a pull request that is the change's
+ * own copy, which could forge the chain's head or queue events for delivery. Files outside the
+ * workspace, and workspaces that are not git repositories, have nothing to check.
+ */
+async function refuseCommitted(workspace, file, name) {
+    const relative = external_node_path_default().relative(workspace, file);
+    if (relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+        return;
+    let tracked;
+    try {
+        const { stdout } = await (0,git/* runGit */.EO)(workspace, ['--literal-pathspecs', 'ls-files', '-z', '--', relative.split((external_node_path_default()).sep).join('/')], { maxBytes: 64 * 1024 });
+        tracked = stdout.toString('utf8');
+    }
+    catch {
+        return; // not a git repository (or no git): no checkout to have brought the file
+    }
+    if (tracked.length > 0) {
+        throw new errors/* ConfigError */.xL('E_AUDIT_LOG', `${name}: ${relative} is a file the checked-out repository tracks, so the change being recorded could have written it; keep the audit log and spool out of git (.gitignore) or put them under runner.temp`);
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:readline"
@@ -32367,7 +32395,7 @@ function withValue(key, value) {
 
 /***/ }),
 
-/***/ 52633:
+/***/ 95726:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33043,309 +33071,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ../../packages/core/src/policy/defaults.ts + 1 modules
 var defaults = __nccwpck_require__(49842);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ../../packages/core/src/git/index.ts
-
-
-/**
- * Small wrappers over the git CLI. They run git with execFile (never a shell), pass every
- * user-influenced value after validation and `--end-of-options`/`--`, and cap what they read, because
- * the repository being judged is the one that might be hostile.
- */
-/** Default cap on what one git command may print: policy files and refs are small. */
-const DEFAULT_GIT_OUTPUT_LIMIT = 1024 * 1024;
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-// A conservative subset of git-check-ref-format: enough for branch, tag and remote names, HEAD~2 and
-// HEAD^, but nothing git could read as an option, a pathspec or a reflog/search expression.
-const SAFE_REF = /^[A-Za-z0-9_][A-Za-z0-9_./-]*(?:[~^][0-9]{0,4})*$/;
-/** `-c` settings every git call carries: fsmonitor and hooks are how a checked-out repository's config could run code. */
-const SAFE_GIT_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null'];
-/** The environment every git call runs with: no prompts, no optional locks, C locale (stable messages). */
-function gitEnv(extra = {}) {
-    return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...extra };
-}
-/** True for a full 40-hex (SHA-1) or 64-hex (SHA-256) object name. */
-function isFullSha(value) {
-    return FULL_SHA.test(value);
-}
-/** Throws E_GIT unless `ref` is a full SHA or a plain ref name that cannot smuggle options into git. */
-function assertSafeRef(ref) {
-    if (isFullSha(ref))
-        return;
-    const unsafe = !SAFE_REF.test(ref) || ref.includes('..') || ref.includes('//') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref.length > 255;
-    if (unsafe) {
-        throw new errors/* ConfigError */.xL('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
-    }
-}
-/** Throws E_GIT unless `file` is a plain repository-relative path (no `..`, no glob or pathspec magic). */
-function assertSafeRepoPath(file) {
-    const segments = file.split('/');
-    const unsafe = file.length === 0 ||
-        file.length > 4096 ||
-        file.startsWith('/') ||
-        file.startsWith('-') ||
-        file.startsWith(':') ||
-        // ls-tree takes pathspecs: glob characters would match other files than the one named.
-        /[*?[\]\\\0\n\r]/.test(file) ||
-        segments.some((segment) => segment === '' || segment === '.' || segment === '..');
-    if (unsafe) {
-        throw new errors/* ConfigError */.xL('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
-    }
-}
-function printable(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-    return JSON.stringify(shown).slice(1, -1);
-}
-function runGit(workspace, args, options = {}) {
-    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
-    return new Promise((resolve, reject) => {
-        (0,external_node_child_process_namespaceObject.execFile)('git', 
-        // fsmonitor and hooks are how a checked-out repository's config could run code; none of the
-        // commands here need them.
-        [...SAFE_GIT_CONFIG, ...args], {
-            cwd: workspace,
-            encoding: 'buffer',
-            maxBuffer: maxBytes,
-            timeout: options.timeoutMs ?? 30_000,
-            windowsHide: true,
-            env: gitEnv(options.env),
-        }, (error, stdout, stderr) => {
-            const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
-            if (error) {
-                const code = error.code;
-                if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-                    reject(new errors/* ConfigError */.xL('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
-                    return;
-                }
-                if (code === 'ENOENT') {
-                    reject(new errors/* ConfigError */.xL('E_GIT', 'git is not installed or not on PATH', { cause: error }));
-                    return;
-                }
-                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
-                reject(new GitCommandError(args, error.code, detail, error));
-                return;
-            }
-            resolve({ stdout, stderr: errText });
-        });
-    });
-}
-/** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
-class GitCommandError extends errors/* ConfigError */.xL {
-    exitCode;
-    stderr;
-    constructor(args, exitCode, stderr, cause) {
-        super('E_GIT', `git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`, { cause });
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-    }
-}
-/** Resolves a ref (or SHA) to the full SHA of the commit it names. Throws E_GIT when it names no commit. */
-async function revParse(workspace, ref, options = {}) {
-    assertSafeRef(ref);
-    const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
-        ...options,
-        maxBytes: 1024,
-    }).catch((error) => {
-        throw new errors/* ConfigError */.xL('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
-    });
-    const sha = stdout.toString('utf8').trim();
-    if (!isFullSha(sha))
-        throw new errors/* ConfigError */.xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
-    return sha.toLowerCase();
-}
-function commitHint(ref) {
-    return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';
-}
-/**
- * The content of `file` as it is in commit `sha`, or undefined when that commit has no such path.
- * Reads the object database only, never the working tree, so a change cannot alter what is read.
- * Throws E_GIT when the commit is unknown or the path is not a regular file (a symlink or a folder
- * would otherwise let the content come from somewhere else), E_TOO_LARGE above `maxBytes`.
- */
-async function gitShowFile(workspace, sha, file, options = {}) {
-    const content = await gitShowFileBytes(workspace, sha, file, options);
-    if (content === undefined)
-        return undefined;
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(content);
-    }
-    catch (error) {
-        throw new ConfigError('E_GIT', `${file} at ${sha} is not valid UTF-8 text`, { cause: error });
-    }
-}
-/** As gitShowFile, without decoding. */
-async function gitShowFileBytes(workspace, sha, file, options = {}) {
-    assertSafeRef(sha);
-    assertSafeRepoPath(file);
-    return fileAtCommit(workspace, await revParse(workspace, sha, options), file, options);
-}
-/**
- * As gitShowFileBytes, for a `commit` the caller verified already with revParse (a full SHA): one git
- * process fewer on the path every gate walks before its first real work.
- */
-async function fileAtCommit(workspace, commit, file, options = {}) {
-    if (!isFullSha(commit))
-        throw new errors/* ConfigError */.xL('E_GIT', `fileAtCommit needs a verified commit SHA, not "${printable(commit)}"`);
-    assertSafeRepoPath(file);
-    // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
-    // `git show sha:path` reports with the same exit code; -l adds the blob's size, so an oversized
-    // file is refused before a byte of it is read.
-    const { stdout } = await runGit(workspace, ['ls-tree', '-l', '-z', commit, '--', file], {
-        ...options,
-        maxBytes: 64 * 1024,
-    });
-    const entries = stdout
-        .toString('utf8')
-        .split('\0')
-        .filter((entry) => entry.length > 0);
-    const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(line)).find((match) => match !== null && match[5] === file);
-    if (!entry)
-        return undefined;
-    const [, mode, type, object, sizeText] = entry;
-    if (type !== 'blob' || mode === '120000' || mode === '160000') {
-        const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
-        throw new errors/* ConfigError */.xL('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
-    }
-    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
-    const size = Number(sizeText);
-    if (!Number.isFinite(size) || size > maxBytes) {
-        throw new errors/* ConfigError */.xL('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
-    }
-    const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
-    return blob;
-}
-/**
- * Runs git and hands its stdout to `onStdout` chunk by chunk, for output too large to buffer (a diff
- * of a million lines). Resolves with the kept stderr when git exits 0; rejects with E_GIT otherwise,
- * with E_GIT naming the abort when `signal` fires, or with whatever `onStdout` threw (git is killed).
- */
-function streamGit(workspace, args, onStdout, options = {}) {
-    const maxStderr = options.maxStderrBytes ?? 64 * 1024;
-    return new Promise((resolve, reject) => {
-        let failure;
-        const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
-            cwd: workspace,
-            env: gitEnv(options.env),
-            stdio: ['ignore', 'pipe', 'pipe'],
-            windowsHide: true,
-            signal: options.signal,
-        });
-        const stderr = [];
-        let stderrBytes = 0;
-        child.stdout.on('data', (chunk) => {
-            if (failure !== undefined)
-                return;
-            try {
-                onStdout(chunk);
-            }
-            catch (error) {
-                failure = error instanceof Error ? error : new Error(String(error));
-                child.kill('SIGKILL');
-            }
-        });
-        child.stderr.on('data', (chunk) => {
-            if (stderrBytes >= maxStderr)
-                return;
-            stderr.push(chunk.subarray(0, maxStderr - stderrBytes));
-            stderrBytes += chunk.length;
-        });
-        child.on('error', (error) => {
-            if (failure !== undefined)
-                return;
-            failure =
-                error.code === 'ENOENT'
-                    ? new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error })
-                    : error.name === 'AbortError'
-                        ? new ConfigError('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
-                        : error;
-        });
-        child.on('close', (code) => {
-            const errText = Buffer.concat(stderr).toString('utf8');
-            if (failure !== undefined) {
-                reject(failure);
-                return;
-            }
-            if (code !== 0) {
-                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
-                reject(new GitCommandError(args, code, detail, undefined));
-                return;
-            }
-            resolve({ stderr: errText });
-        });
-    });
-}
-/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
-const MAX_HELD_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
-/**
- * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
- * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
- * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
- */
-function startHeldGit(workspace, args, onStdout, options = {}) {
-    const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
-    if (!(maxHeldBytes >= 0))
-        throw new ConfigError('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
-    const stop = new AbortController();
-    const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
-    let held = [];
-    let heldBytes = 0;
-    let overflowed = false;
-    const run = streamGit(workspace, args, (chunk) => {
-        if (held === undefined) {
-            onStdout(chunk);
-            return;
-        }
-        if (overflowed)
-            return;
-        held.push(chunk);
-        heldBytes += chunk.length;
-        if (heldBytes > maxHeldBytes) {
-            overflowed = true;
-            held = [];
-            stop.abort();
-        }
-    }, { ...rest, signal });
-    // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
-    let failed;
-    run.catch((error) => {
-        failed = { error };
-    });
-    return {
-        async keep() {
-            if (overflowed) {
-                await run.catch(() => undefined);
-                return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
-            }
-            // A run that failed already is not replayed to the reader: its failure is the answer.
-            if (failed)
-                throw failed.error;
-            const chunks = held ?? [];
-            held = undefined;
-            try {
-                for (const chunk of chunks)
-                    onStdout(chunk);
-            }
-            catch (error) {
-                stop.abort();
-                await run.catch(() => undefined);
-                throw error;
-            }
-            return run;
-        },
-        async drop() {
-            held = [];
-            overflowed = true;
-            stop.abort();
-            await run.catch(() => undefined);
-        },
-    };
-}
-/** The git command in `args` (`diff` in `-c x=y diff …`), for messages. */
-function subcommand(args) {
-    return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? args[0] ?? 'git';
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/git/index.ts + 1 modules
+var git = __nccwpck_require__(22399);
 ;// CONCATENATED MODULE: ../../packages/core/src/policy/load.ts
 
 
@@ -33378,7 +33105,7 @@ function decode(bytes, file) {
 }
 function checkPolicyPath(file) {
     try {
-        assertSafeRepoPath(file);
+        (0,git/* assertSafeRepoPath */.j7)(file);
     }
     catch (error) {
         throw new errors/* ConfigError */.xL('E_POLICY', `policy path "${file}" must be a plain repository-relative path (no leading /, no .., no glob characters)`, {
@@ -33387,10 +33114,10 @@ function checkPolicyPath(file) {
     }
 }
 async function readFromCommit(workspace, baseRef, file) {
-    const commit = await revParse(workspace, baseRef);
+    const commit = await (0,git/* revParse */.DJ)(workspace, baseRef);
     let bytes;
     try {
-        bytes = await fileAtCommit(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+        bytes = await (0,git/* fileAtCommit */.fw)(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
     }
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL && error.code === 'E_TOO_LARGE') {
@@ -33452,9 +33179,11 @@ const isSha = (value) => typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24
  * Which commit the policy is read at, for any event. A change must never be judged by the policy
  * it brings, so every event that carries a change resolves to that change's base: `pull_request*`
  * from the payload, `issue_comment` on a pull request (claude-code-action's `@claude` trigger)
- * through the API, `merge_group` from `merge_group.base_sha`. Other events (push, schedule,
- * workflow_dispatch, a comment on a plain issue) read the checked-out tree, which nobody's pending
- * change controls. Throws ConfigError E_POLICY when a change's base cannot be found.
+ * through the API, `merge_group` from `merge_group.base_sha`, `push` from the commit before the
+ * push (`before`; a push that creates a branch has none). Other events (schedule, workflow_dispatch,
+ * workflow_run, a comment on a plain issue) carry no change, but an agent may run in the same job
+ * before the gate and edit the working tree: they read the commit the run started on (`triggerSha`),
+ * from git. Throws ConfigError E_POLICY when a change's base cannot be found.
  */
 async function resolvePolicyBase(eventName, payload, options = {}) {
     const event = record(payload) ?? {};
@@ -33481,7 +33210,7 @@ async function resolvePolicyBase(eventName, payload, options = {}) {
         const issue = record(event.issue);
         // Only a comment on a pull request carries a change; a comment on a plain issue does not.
         if (!issue || issue.pull_request === undefined || issue.pull_request === null)
-            return { origin: 'working tree (comment on an issue)' };
+            return atTrigger('comment on an issue');
         if (typeof issue.number !== 'number')
             return missing('the issue_comment event has no issue.number');
         if (!options.fetchPullRequest)
@@ -33497,7 +33226,21 @@ async function resolvePolicyBase(eventName, payload, options = {}) {
             return missing(`the GitHub API returned no base SHA for pull request #${issue.number}`);
         return { baseRef: pr.baseSha, pullRequest: pr, origin: `base of pull request #${issue.number} (from the API)` };
     }
-    return { origin: 'working tree' };
+    if (eventName === 'push') {
+        // The pushed commits are the change (an agent's branch, say): their own policy must not judge them.
+        if (isSha(event.before) && !/^0+$/.test(event.before))
+            return { baseRef: event.before.toLowerCase(), origin: 'the commit before the push' };
+        return missing('the push event has no commit before it (it created the branch or tag)');
+    }
+    return atTrigger(eventName || 'this event');
+    function atTrigger(what) {
+        const sha = options.triggerSha;
+        if (sha === undefined || sha === '')
+            return { origin: `working tree (${what})` };
+        if (!isSha(sha))
+            return missing(`the commit the run started on ("${String(sha).slice(0, 80)}") is not a SHA`);
+        return { baseRef: sha.toLowerCase(), origin: `the commit the run started on (${what})`, atTrigger: true };
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/schemas/policy.schema.json
@@ -33735,6 +33478,7 @@ function applyPolicyFloor(floor, local) {
 
 
 
+
 /** The inputs every gate declares with the same name, description and default (test/unit/actions/action-yml.test.ts). */
 const SHARED_INPUTS = (/* unused pure expression or super */ null && (['policy', 'policy-floor', 'fail-on', 'summary', 'github-token']));
 /** The outputs every gate writes. */
@@ -33767,10 +33511,20 @@ async function loadGatePolicy(options) {
             return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
         }
         : undefined;
-    const base = await resolvePolicyBase(context.eventName, options.payload, {
+    const missingBase = options.missingBase ?? 'fail';
+    let base = await resolvePolicyBase(context.eventName, options.payload, {
         ...(fetchPullRequest ? { fetchPullRequest } : {}),
-        missingBase: options.missingBase ?? 'fail',
+        missingBase,
+        triggerSha: context.sha,
     });
+    // The run's own commit must be in the checkout to read the policy there; without it the working tree
+    // is all there is, and that may hold what a step before this one wrote.
+    if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
+        if (missingBase !== 'working-tree') {
+            throw new errors/* ConfigError */.xL('E_POLICY', `the commit this run started on (${base.baseRef}) is not in ${context.workspace}, so the policy cannot be read from it, and the working tree may hold what an earlier step wrote: check the repository out (actions/checkout) before this step`);
+        }
+        base = { origin: `working tree (the run's commit ${base.baseRef.slice(0, 12)} is not in the checkout)` };
+    }
     if (base.pullRequest && !context.pullRequest)
         context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
     options.log?.debug(`policy read from the ${base.origin}`);
@@ -33853,6 +33607,15 @@ function defineGate(definition) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
+}
+async function commitExists(workspace, sha) {
+    try {
+        await (0,git/* revParse */.DJ)(workspace, sha);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -34535,6 +34298,328 @@ function pickRunContext(context) {
             ? { pullRequest: { number: context.pullRequest.number, baseSha: context.pullRequest.baseSha, headSha: context.pullRequest.headSha } }
             : {}),
     };
+}
+
+
+/***/ }),
+
+/***/ 22399:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j7: () => (/* binding */ assertSafeRepoPath),
+  fw: () => (/* binding */ fileAtCommit),
+  DJ: () => (/* binding */ revParse),
+  EO: () => (/* binding */ runGit)
+});
+
+// UNUSED EXPORTS: DEFAULT_GIT_OUTPUT_LIMIT, GitCommandError, SAFE_GIT_CONFIG, assertSafeRef, gitEnv, gitShowFile, gitShowFileBytes, isFullSha, startHeldGit, streamGit
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(29179);
+;// CONCATENATED MODULE: ../../packages/core/src/git/index.ts
+
+
+/**
+ * Small wrappers over the git CLI. They run git with execFile (never a shell), pass every
+ * user-influenced value after validation and `--end-of-options`/`--`, and cap what they read, because
+ * the repository being judged is the one that might be hostile.
+ */
+/** Default cap on what one git command may print: policy files and refs are small. */
+const DEFAULT_GIT_OUTPUT_LIMIT = 1024 * 1024;
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+// A conservative subset of git-check-ref-format: enough for branch, tag and remote names, HEAD~2 and
+// HEAD^, but nothing git could read as an option, a pathspec or a reflog/search expression.
+const SAFE_REF = /^[A-Za-z0-9_][A-Za-z0-9_./-]*(?:[~^][0-9]{0,4})*$/;
+/** `-c` settings every git call carries: fsmonitor and hooks are how a checked-out repository's config could run code. */
+const SAFE_GIT_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null'];
+/** The environment every git call runs with: no prompts, no optional locks, C locale (stable messages). */
+function gitEnv(extra = {}) {
+    return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', ...extra };
+}
+/** True for a full 40-hex (SHA-1) or 64-hex (SHA-256) object name. */
+function isFullSha(value) {
+    return FULL_SHA.test(value);
+}
+/** Throws E_GIT unless `ref` is a full SHA or a plain ref name that cannot smuggle options into git. */
+function assertSafeRef(ref) {
+    if (isFullSha(ref))
+        return;
+    const unsafe = !SAFE_REF.test(ref) || ref.includes('..') || ref.includes('//') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref.length > 255;
+    if (unsafe) {
+        throw new errors/* ConfigError */.xL('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
+    }
+}
+/** Throws E_GIT unless `file` is a plain repository-relative path (no `..`, no glob or pathspec magic). */
+function assertSafeRepoPath(file) {
+    const segments = file.split('/');
+    const unsafe = file.length === 0 ||
+        file.length > 4096 ||
+        file.startsWith('/') ||
+        file.startsWith('-') ||
+        file.startsWith(':') ||
+        // ls-tree takes pathspecs: glob characters would match other files than the one named.
+        /[*?[\]\\\0\n\r]/.test(file) ||
+        segments.some((segment) => segment === '' || segment === '.' || segment === '..');
+    if (unsafe) {
+        throw new errors/* ConfigError */.xL('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
+    }
+}
+function printable(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+    return JSON.stringify(shown).slice(1, -1);
+}
+function runGit(workspace, args, options = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
+    return new Promise((resolve, reject) => {
+        (0,external_node_child_process_namespaceObject.execFile)('git', 
+        // fsmonitor and hooks are how a checked-out repository's config could run code; none of the
+        // commands here need them.
+        [...SAFE_GIT_CONFIG, ...args], {
+            cwd: workspace,
+            encoding: 'buffer',
+            maxBuffer: maxBytes,
+            timeout: options.timeoutMs ?? 30_000,
+            windowsHide: true,
+            env: gitEnv(options.env),
+        }, (error, stdout, stderr) => {
+            const errText = Buffer.isBuffer(stderr) ? stderr.toString('utf8') : String(stderr ?? '');
+            if (error) {
+                const code = error.code;
+                if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+                    reject(new errors/* ConfigError */.xL('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
+                    return;
+                }
+                if (code === 'ENOENT') {
+                    reject(new errors/* ConfigError */.xL('E_GIT', 'git is not installed or not on PATH', { cause: error }));
+                    return;
+                }
+                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+                reject(new GitCommandError(args, error.code, detail, error));
+                return;
+            }
+            resolve({ stdout, stderr: errText });
+        });
+    });
+}
+/** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
+class GitCommandError extends errors/* ConfigError */.xL {
+    exitCode;
+    stderr;
+    constructor(args, exitCode, stderr, cause) {
+        super('E_GIT', `git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`, { cause });
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+    }
+}
+/** Resolves a ref (or SHA) to the full SHA of the commit it names. Throws E_GIT when it names no commit. */
+async function revParse(workspace, ref, options = {}) {
+    assertSafeRef(ref);
+    const { stdout } = await runGit(workspace, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+        ...options,
+        maxBytes: 1024,
+    }).catch((error) => {
+        throw new errors/* ConfigError */.xL('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
+    });
+    const sha = stdout.toString('utf8').trim();
+    if (!isFullSha(sha))
+        throw new errors/* ConfigError */.xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
+    return sha.toLowerCase();
+}
+function commitHint(ref) {
+    return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';
+}
+/**
+ * The content of `file` as it is in commit `sha`, or undefined when that commit has no such path.
+ * Reads the object database only, never the working tree, so a change cannot alter what is read.
+ * Throws E_GIT when the commit is unknown or the path is not a regular file (a symlink or a folder
+ * would otherwise let the content come from somewhere else), E_TOO_LARGE above `maxBytes`.
+ */
+async function gitShowFile(workspace, sha, file, options = {}) {
+    const content = await gitShowFileBytes(workspace, sha, file, options);
+    if (content === undefined)
+        return undefined;
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(content);
+    }
+    catch (error) {
+        throw new ConfigError('E_GIT', `${file} at ${sha} is not valid UTF-8 text`, { cause: error });
+    }
+}
+/** As gitShowFile, without decoding. */
+async function gitShowFileBytes(workspace, sha, file, options = {}) {
+    assertSafeRef(sha);
+    assertSafeRepoPath(file);
+    return fileAtCommit(workspace, await revParse(workspace, sha, options), file, options);
+}
+/**
+ * As gitShowFileBytes, for a `commit` the caller verified already with revParse (a full SHA): one git
+ * process fewer on the path every gate walks before its first real work.
+ */
+async function fileAtCommit(workspace, commit, file, options = {}) {
+    if (!isFullSha(commit))
+        throw new errors/* ConfigError */.xL('E_GIT', `fileAtCommit needs a verified commit SHA, not "${printable(commit)}"`);
+    assertSafeRepoPath(file);
+    // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
+    // `git show sha:path` reports with the same exit code; -l adds the blob's size, so an oversized
+    // file is refused before a byte of it is read.
+    const { stdout } = await runGit(workspace, ['ls-tree', '-l', '-z', commit, '--', file], {
+        ...options,
+        maxBytes: 64 * 1024,
+    });
+    const entries = stdout
+        .toString('utf8')
+        .split('\0')
+        .filter((entry) => entry.length > 0);
+    const entry = entries.map((line) => /^(\d{6}) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(line)).find((match) => match !== null && match[5] === file);
+    if (!entry)
+        return undefined;
+    const [, mode, type, object, sizeText] = entry;
+    if (type !== 'blob' || mode === '120000' || mode === '160000') {
+        const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
+        throw new errors/* ConfigError */.xL('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
+    }
+    const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
+    const size = Number(sizeText);
+    if (!Number.isFinite(size) || size > maxBytes) {
+        throw new errors/* ConfigError */.xL('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
+    }
+    const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
+    return blob;
+}
+/**
+ * Runs git and hands its stdout to `onStdout` chunk by chunk, for output too large to buffer (a diff
+ * of a million lines). Resolves with the kept stderr when git exits 0; rejects with E_GIT otherwise,
+ * with E_GIT naming the abort when `signal` fires, or with whatever `onStdout` threw (git is killed).
+ */
+function streamGit(workspace, args, onStdout, options = {}) {
+    const maxStderr = options.maxStderrBytes ?? 64 * 1024;
+    return new Promise((resolve, reject) => {
+        let failure;
+        const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
+            cwd: workspace,
+            env: gitEnv(options.env),
+            stdio: ['ignore', 'pipe', 'pipe'],
+            windowsHide: true,
+            signal: options.signal,
+        });
+        const stderr = [];
+        let stderrBytes = 0;
+        child.stdout.on('data', (chunk) => {
+            if (failure !== undefined)
+                return;
+            try {
+                onStdout(chunk);
+            }
+            catch (error) {
+                failure = error instanceof Error ? error : new Error(String(error));
+                child.kill('SIGKILL');
+            }
+        });
+        child.stderr.on('data', (chunk) => {
+            if (stderrBytes >= maxStderr)
+                return;
+            stderr.push(chunk.subarray(0, maxStderr - stderrBytes));
+            stderrBytes += chunk.length;
+        });
+        child.on('error', (error) => {
+            if (failure !== undefined)
+                return;
+            failure =
+                error.code === 'ENOENT'
+                    ? new ConfigError('E_GIT', 'git is not installed or not on PATH', { cause: error })
+                    : error.name === 'AbortError'
+                        ? new ConfigError('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
+                        : error;
+        });
+        child.on('close', (code) => {
+            const errText = Buffer.concat(stderr).toString('utf8');
+            if (failure !== undefined) {
+                reject(failure);
+                return;
+            }
+            if (code !== 0) {
+                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+                reject(new GitCommandError(args, code, detail, undefined));
+                return;
+            }
+            resolve({ stderr: errText });
+        });
+    });
+}
+/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
+const MAX_HELD_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+/**
+ * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
+ * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
+ * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
+ */
+function startHeldGit(workspace, args, onStdout, options = {}) {
+    const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
+    if (!(maxHeldBytes >= 0))
+        throw new ConfigError('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
+    const stop = new AbortController();
+    const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+    let held = [];
+    let heldBytes = 0;
+    let overflowed = false;
+    const run = streamGit(workspace, args, (chunk) => {
+        if (held === undefined) {
+            onStdout(chunk);
+            return;
+        }
+        if (overflowed)
+            return;
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes > maxHeldBytes) {
+            overflowed = true;
+            held = [];
+            stop.abort();
+        }
+    }, { ...rest, signal });
+    // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
+    let failed;
+    run.catch((error) => {
+        failed = { error };
+    });
+    return {
+        async keep() {
+            if (overflowed) {
+                await run.catch(() => undefined);
+                return streamGit(workspace, args, onStdout, { ...rest, ...(outer ? { signal: outer } : {}) });
+            }
+            // A run that failed already is not replayed to the reader: its failure is the answer.
+            if (failed)
+                throw failed.error;
+            const chunks = held ?? [];
+            held = undefined;
+            try {
+                for (const chunk of chunks)
+                    onStdout(chunk);
+            }
+            catch (error) {
+                stop.abort();
+                await run.catch(() => undefined);
+                throw error;
+            }
+            return run;
+        },
+        async drop() {
+            held = [];
+            overflowed = true;
+            stop.abort();
+            await run.catch(() => undefined);
+        },
+    };
+}
+/** The git command in `args` (`diff` in `-c x=y diff …`), for messages. */
+function subcommand(args) {
+    return args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? args[0] ?? 'git';
 }
 
 

@@ -43683,9 +43683,11 @@ const isSha = (value) => typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24
  * Which commit the policy is read at, for any event. A change must never be judged by the policy
  * it brings, so every event that carries a change resolves to that change's base: `pull_request*`
  * from the payload, `issue_comment` on a pull request (claude-code-action's `@claude` trigger)
- * through the API, `merge_group` from `merge_group.base_sha`. Other events (push, schedule,
- * workflow_dispatch, a comment on a plain issue) read the checked-out tree, which nobody's pending
- * change controls. Throws ConfigError E_POLICY when a change's base cannot be found.
+ * through the API, `merge_group` from `merge_group.base_sha`, `push` from the commit before the
+ * push (`before`; a push that creates a branch has none). Other events (schedule, workflow_dispatch,
+ * workflow_run, a comment on a plain issue) carry no change, but an agent may run in the same job
+ * before the gate and edit the working tree: they read the commit the run started on (`triggerSha`),
+ * from git. Throws ConfigError E_POLICY when a change's base cannot be found.
  */
 async function resolvePolicyBase(eventName, payload, options = {}) {
     const event = record(payload) ?? {};
@@ -43712,7 +43714,7 @@ async function resolvePolicyBase(eventName, payload, options = {}) {
         const issue = record(event.issue);
         // Only a comment on a pull request carries a change; a comment on a plain issue does not.
         if (!issue || issue.pull_request === undefined || issue.pull_request === null)
-            return { origin: 'working tree (comment on an issue)' };
+            return atTrigger('comment on an issue');
         if (typeof issue.number !== 'number')
             return missing('the issue_comment event has no issue.number');
         if (!options.fetchPullRequest)
@@ -43728,7 +43730,21 @@ async function resolvePolicyBase(eventName, payload, options = {}) {
             return missing(`the GitHub API returned no base SHA for pull request #${issue.number}`);
         return { baseRef: pr.baseSha, pullRequest: pr, origin: `base of pull request #${issue.number} (from the API)` };
     }
-    return { origin: 'working tree' };
+    if (eventName === 'push') {
+        // The pushed commits are the change (an agent's branch, say): their own policy must not judge them.
+        if (isSha(event.before) && !/^0+$/.test(event.before))
+            return { baseRef: event.before.toLowerCase(), origin: 'the commit before the push' };
+        return missing('the push event has no commit before it (it created the branch or tag)');
+    }
+    return atTrigger(eventName || 'this event');
+    function atTrigger(what) {
+        const sha = options.triggerSha;
+        if (sha === undefined || sha === '')
+            return { origin: `working tree (${what})` };
+        if (!isSha(sha))
+            return missing(`the commit the run started on ("${String(sha).slice(0, 80)}") is not a SHA`);
+        return { baseRef: sha.toLowerCase(), origin: `the commit the run started on (${what})`, atTrigger: true };
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/schemas/policy.schema.json
@@ -43966,6 +43982,7 @@ function applyPolicyFloor(floor, local) {
 
 
 
+
 /** The inputs every gate declares with the same name, description and default (test/unit/actions/action-yml.test.ts). */
 const SHARED_INPUTS = (/* unused pure expression or super */ null && (['policy', 'policy-floor', 'fail-on', 'summary', 'github-token']));
 /** The outputs every gate writes. */
@@ -43998,10 +44015,20 @@ async function loadGatePolicy(options) {
             return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
         }
         : undefined;
-    const base = await resolvePolicyBase(context.eventName, options.payload, {
+    const missingBase = options.missingBase ?? 'fail';
+    let base = await resolvePolicyBase(context.eventName, options.payload, {
         ...(fetchPullRequest ? { fetchPullRequest } : {}),
-        missingBase: options.missingBase ?? 'fail',
+        missingBase,
+        triggerSha: context.sha,
     });
+    // The run's own commit must be in the checkout to read the policy there; without it the working tree
+    // is all there is, and that may hold what a step before this one wrote.
+    if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
+        if (missingBase !== 'working-tree') {
+            throw new errors/* ConfigError */.xL('E_POLICY', `the commit this run started on (${base.baseRef}) is not in ${context.workspace}, so the policy cannot be read from it, and the working tree may hold what an earlier step wrote: check the repository out (actions/checkout) before this step`);
+        }
+        base = { origin: `working tree (the run's commit ${base.baseRef.slice(0, 12)} is not in the checkout)` };
+    }
     if (base.pullRequest && !context.pullRequest)
         context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
     options.log?.debug(`policy read from the ${base.origin}`);
@@ -44084,6 +44111,15 @@ function defineGate(definition) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
+}
+async function commitExists(workspace, sha) {
+    try {
+        await (0,git/* revParse */.DJ)(workspace, sha);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 // EXTERNAL MODULE: external "node:url"

@@ -30010,11 +30010,11 @@ const ACTION_SPEC = {
         "policy-floor": { description: "A central policy this repository's policy may tighten but never loosen: the two are merged setting by setting, the stricter winning, and the report names which file set each one. An absolute path (a central repository checked out under `runner.temp`), or a workspace path read like `policy`. Empty: no floor.", default: "" },
         "signature": { description: "cosign `sign-blob --key` signature of the manifest (base64 DER). Empty uses `<manifest>.sig` when it exists.", default: "" },
         "bundle": { description: "sigstore bundle of the manifest (v0.1 to v0.3, message signature or DSSE). Empty uses `<manifest>.sigstore.json` or `<manifest>.bundle` when one exists.", default: "" },
-        "public-key": { description: "Public keys (PEM) accepted for key-based signatures, as paths (one per line) or inline PEM blocks; added to the policy's `signing.keys`.", default: "" },
+        "public-key": { description: "Public keys (PEM) accepted for key-based signatures, as paths (one per line) or inline PEM blocks; added to the policy's `signing.keys`. Paths are read from the commit the policy was read from (the base), so the change cannot supply its own key.", default: "" },
         "certificate-identity": { description: "Exact certificate identity (SAN) a sigstore bundle must carry; overrides the policy's `signing.identities`. Needs `certificate-oidc-issuer`.", default: "" },
         "certificate-identity-regexp": { description: "JavaScript regular expression the whole certificate identity must match (anchored for you); instead of `certificate-identity`.", default: "" },
         "certificate-oidc-issuer": { description: "OIDC issuer the signing certificate must name exactly, for example `https://token.actions.githubusercontent.com`.", default: "" },
-        "trusted-root": { description: "A sigstore `trusted_root.json` to verify bundles offline against. Empty uses the public-good sigstore root shipped with the action.", default: "" },
+        "trusted-root": { description: "A sigstore `trusted_root.json` to verify bundles offline against, read from the commit the policy was read from (the base). Empty uses the public-good sigstore root shipped with the action.", default: "" },
         "require-signature": { description: "Fail when a manifest is unsigned. Empty uses the policy's `signing.required`.", default: "" },
         "transcript-summary": { description: "capture-transcript's `summary-file`: the manifest's model must be among the models the transcript shows.", default: "" },
         "transcript-digest": { description: "capture-transcript's `transcript-digest` and/or `source-digest`, one per line: a manifest's `transcript_digest` must equal one of them.", default: "" },
@@ -30954,9 +30954,11 @@ const isSha = (value) => typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24
  * Which commit the policy is read at, for any event. A change must never be judged by the policy
  * it brings, so every event that carries a change resolves to that change's base: `pull_request*`
  * from the payload, `issue_comment` on a pull request (claude-code-action's `@claude` trigger)
- * through the API, `merge_group` from `merge_group.base_sha`. Other events (push, schedule,
- * workflow_dispatch, a comment on a plain issue) read the checked-out tree, which nobody's pending
- * change controls. Throws ConfigError E_POLICY when a change's base cannot be found.
+ * through the API, `merge_group` from `merge_group.base_sha`, `push` from the commit before the
+ * push (`before`; a push that creates a branch has none). Other events (schedule, workflow_dispatch,
+ * workflow_run, a comment on a plain issue) carry no change, but an agent may run in the same job
+ * before the gate and edit the working tree: they read the commit the run started on (`triggerSha`),
+ * from git. Throws ConfigError E_POLICY when a change's base cannot be found.
  */
 async function resolvePolicyBase(eventName, payload, options = {}) {
     const event = record(payload) ?? {};
@@ -30983,7 +30985,7 @@ async function resolvePolicyBase(eventName, payload, options = {}) {
         const issue = record(event.issue);
         // Only a comment on a pull request carries a change; a comment on a plain issue does not.
         if (!issue || issue.pull_request === undefined || issue.pull_request === null)
-            return { origin: 'working tree (comment on an issue)' };
+            return atTrigger('comment on an issue');
         if (typeof issue.number !== 'number')
             return missing('the issue_comment event has no issue.number');
         if (!options.fetchPullRequest)
@@ -30999,7 +31001,21 @@ async function resolvePolicyBase(eventName, payload, options = {}) {
             return missing(`the GitHub API returned no base SHA for pull request #${issue.number}`);
         return { baseRef: pr.baseSha, pullRequest: pr, origin: `base of pull request #${issue.number} (from the API)` };
     }
-    return { origin: 'working tree' };
+    if (eventName === 'push') {
+        // The pushed commits are the change (an agent's branch, say): their own policy must not judge them.
+        if (isSha(event.before) && !/^0+$/.test(event.before))
+            return { baseRef: event.before.toLowerCase(), origin: 'the commit before the push' };
+        return missing('the push event has no commit before it (it created the branch or tag)');
+    }
+    return atTrigger(eventName || 'this event');
+    function atTrigger(what) {
+        const sha = options.triggerSha;
+        if (sha === undefined || sha === '')
+            return { origin: `working tree (${what})` };
+        if (!isSha(sha))
+            return missing(`the commit the run started on ("${String(sha).slice(0, 80)}") is not a SHA`);
+        return { baseRef: sha.toLowerCase(), origin: `the commit the run started on (${what})`, atTrigger: true };
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/schemas/policy.schema.json
@@ -31237,6 +31253,7 @@ function applyPolicyFloor(floor, local) {
 
 
 
+
 /** The inputs every gate declares with the same name, description and default (test/unit/actions/action-yml.test.ts). */
 const SHARED_INPUTS = (/* unused pure expression or super */ null && (['policy', 'policy-floor', 'fail-on', 'summary', 'github-token']));
 /** The outputs every gate writes. */
@@ -31269,10 +31286,20 @@ async function loadGatePolicy(options) {
             return { number, baseSha: String(pr.base?.sha ?? ''), headSha: String(pr.head?.sha ?? '') };
         }
         : undefined;
-    const base = await resolvePolicyBase(context.eventName, options.payload, {
+    const missingBase = options.missingBase ?? 'fail';
+    let base = await resolvePolicyBase(context.eventName, options.payload, {
         ...(fetchPullRequest ? { fetchPullRequest } : {}),
-        missingBase: options.missingBase ?? 'fail',
+        missingBase,
+        triggerSha: context.sha,
     });
+    // The run's own commit must be in the checkout to read the policy there; without it the working tree
+    // is all there is, and that may hold what a step before this one wrote.
+    if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
+        if (missingBase !== 'working-tree') {
+            throw new errors/* ConfigError */.xL('E_POLICY', `the commit this run started on (${base.baseRef}) is not in ${context.workspace}, so the policy cannot be read from it, and the working tree may hold what an earlier step wrote: check the repository out (actions/checkout) before this step`);
+        }
+        base = { origin: `working tree (the run's commit ${base.baseRef.slice(0, 12)} is not in the checkout)` };
+    }
     if (base.pullRequest && !context.pullRequest)
         context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
     options.log?.debug(`policy read from the ${base.origin}`);
@@ -31355,6 +31382,15 @@ function defineGate(definition) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
+}
+async function commitExists(workspace, sha) {
+    try {
+        await (0,git/* revParse */.DJ)(workspace, sha);
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 // EXTERNAL MODULE: external "node:url"
