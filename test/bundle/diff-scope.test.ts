@@ -89,11 +89,13 @@ describe('diff-scope bundle', () => {
     expect(report.details).toMatchObject({ base: repo.baseSha, head: repo.headSha });
   });
 
-  it('push that opens a branch (no before) fails with E_DIFF_REF naming base, and writes no outputs', async () => {
+  it('push that opens a branch (no before) fails closed: no commit to read the policy at, nor to diff against; no outputs', async () => {
     const repo = createGitRepo({ base, head: { 'docs/guide.md': 'x\n' } });
     const run = await runAction({ action: 'diff-scope', workspace: repo.dir, eventName: 'push', event: { before: '0'.repeat(40), after: repo.headSha } });
     expect(run.exitCode).toBe(1);
-    expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([expect.stringMatching(/^E_DIFF_REF: input "base"/)]);
+    expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringMatching(/^E_POLICY: the push event has no commit before it \(it created the branch or tag\)/),
+    ]);
     expect(run.outputs).toEqual({});
   });
 

@@ -31292,13 +31292,22 @@ async function loadGatePolicy(options) {
         missingBase,
         triggerSha: context.sha,
     });
-    // The run's own commit must be in the checkout to read the policy there; without it the working tree
-    // is all there is, and that may hold what a step before this one wrote.
+    // The run's own commit must be in the checkout to read the policy there. A workspace made into a
+    // repository of its own (a fixture committed by an earlier step) has not got it: its HEAD commit is
+    // read instead, from git, and the log says so. Only with no commit at all is the working tree left,
+    // and that may hold what an earlier step wrote.
     if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
-        if (missingBase !== 'working-tree') {
-            throw new errors/* ConfigError */.xL('E_POLICY', `the commit this run started on (${base.baseRef}) is not in ${context.workspace}, so the policy cannot be read from it, and the working tree may hold what an earlier step wrote: check the repository out (actions/checkout) before this step`);
+        const head = await commitOf(context.workspace, 'HEAD');
+        if (head) {
+            options.log?.warning(`the commit this run started on (${base.baseRef.slice(0, 12)}) is not in the checkout: the policy is read at its HEAD commit ${head.slice(0, 12)} instead`);
+            base = { baseRef: head, origin: `HEAD commit of the checkout (the run's commit ${base.baseRef.slice(0, 12)} is not in it)` };
         }
-        base = { origin: `working tree (the run's commit ${base.baseRef.slice(0, 12)} is not in the checkout)` };
+        else if (missingBase === 'working-tree') {
+            base = { origin: `working tree (the run's commit ${base.baseRef.slice(0, 12)} is not in the checkout, which has no commit)` };
+        }
+        else {
+            throw new errors/* ConfigError */.xL('E_POLICY', `the commit this run started on (${base.baseRef}) is not in ${context.workspace}, which has no commit at all, so the policy cannot be read from git, and the working tree may hold what an earlier step wrote: check the repository out (actions/checkout) before this step`);
+        }
     }
     if (base.pullRequest && !context.pullRequest)
         context.pullRequest = { ...base.pullRequest, baseRef: '', headRef: '' };
@@ -31384,12 +31393,14 @@ function defineGate(definition) {
     };
 }
 async function commitExists(workspace, sha) {
+    return (await commitOf(workspace, sha)) !== undefined;
+}
+async function commitOf(workspace, ref) {
     try {
-        await (0,git/* revParse */.DJ)(workspace, sha);
-        return true;
+        return await (0,git/* revParse */.DJ)(workspace, ref);
     }
     catch {
-        return false;
+        return undefined;
     }
 }
 

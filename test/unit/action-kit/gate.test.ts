@@ -187,18 +187,37 @@ describe('policy base (issue 6, 5.7)', () => {
     const pushed = readRunContext({ GITHUB_REPOSITORY: 'acme/widgets', GITHUB_EVENT_NAME: 'push', GITHUB_WORKSPACE: repo.dir, GITHUB_SHA: repo.headSha });
     const atPush = await loadGatePolicy({ context: pushed, payload: { before: repo.baseSha, after: repo.headSha }, path: '.github/agent-gates.yml' });
     expect(atPush.policy.transcript.allowedTools).toEqual(['Edit']);
-    // The run's commit missing from the checkout: refused, unless the gate must always run (audit-emit), which then says so.
+    // The run's commit missing from the checkout (a fixture made its own repository): its HEAD commit, from git.
     const lost = readRunContext({
       GITHUB_REPOSITORY: 'acme/widgets',
       GITHUB_EVENT_NAME: 'workflow_dispatch',
       GITHUB_WORKSPACE: repo.dir,
       GITHUB_SHA: 'e'.repeat(40),
     });
-    await expect(loadGatePolicy({ context: lost, payload: {}, path: '.github/agent-gates.yml' })).rejects.toMatchObject({
-      code: 'E_POLICY',
-      message: expect.stringMatching(/^the commit this run started on \(e{40}\) is not in /),
+    const warnings: string[] = [];
+    const log = {
+      debug: () => undefined,
+      info: () => undefined,
+      notice: () => undefined,
+      error: () => undefined,
+      warning: (m: string) => void warnings.push(m),
+    };
+    const atHead = await loadGatePolicy({ context: lost, payload: {}, path: '.github/agent-gates.yml', log });
+    expect(atHead.ref).toBe(repo.headSha);
+    expect(warnings).toEqual([expect.stringMatching(/^the commit this run started on \(eeeeeeeeeeee\) is not in the checkout/)]);
+    // No commit at all: refused, unless the gate must always run (audit-emit), which then reads the tree.
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'agent-gates-nogit-'));
+    const bare = readRunContext({
+      GITHUB_REPOSITORY: 'acme/widgets',
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_WORKSPACE: empty,
+      GITHUB_SHA: 'e'.repeat(40),
     });
-    const anyway = await loadGatePolicy({ context: lost, payload: {}, path: '.github/agent-gates.yml', missingBase: 'working-tree' });
+    await expect(loadGatePolicy({ context: bare, payload: {}, path: '.github/agent-gates.yml' })).rejects.toMatchObject({
+      code: 'E_POLICY',
+      message: expect.stringMatching(/^the commit this run started on \(e{40}\) is not in .*, which has no commit at all/),
+    });
+    const anyway = await loadGatePolicy({ context: bare, payload: {}, path: '.github/agent-gates.yml', missingBase: 'working-tree' });
     expect(anyway.ref).toBeUndefined();
   });
 
