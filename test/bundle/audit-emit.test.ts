@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '@agent-gates/core/audit';
@@ -155,6 +156,27 @@ describe('audit-emit bundle', () => {
     expect(error?.message).toContain('input "signals"');
     expect(error?.message).toContain('"checkout"');
     expect(JSON.parse(readFileSync(failed.outputs.report!, 'utf8'))).toMatchObject({ verdict: 'warn', reasons: [{ code: 'AUDIT_NO_GATE' }] });
+  });
+
+  it('refuses an attestation-predicate path the checkout made a symbolic link, before any sink is called', async () => {
+    const repo = createGitRepo({ base: { a: '1' }, head: { a: '2' } });
+    const victim = path.join(mkdtempSync(path.join(tmpdir(), 'agent-gates-victim-')), 'bashrc');
+    writeFileSync(victim, 'untouched\n');
+    symlinkSync(victim, path.join(repo.dir, 'audit-predicate.json'));
+    const run = await runAction({
+      action: 'audit-emit',
+      workspace: repo.dir,
+      event: pullRequestEvent(repo),
+      eventName: 'pull_request',
+      inputs: { signals, sinks: 'file', 'attestation-predicate': 'audit-predicate.json' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toBe(
+      'E_INPUT: input "attestation-predicate": audit-predicate.json is a symbolic link; an output is never written through one',
+    );
+    expect(run.outputs).toEqual({});
+    expect(existsSync(path.join(repo.dir, 'agent-gates-audit.jsonl'))).toBe(false);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
   });
 
   it('refuses a log or a spool the checked-out change committed, before any sink is called', async () => {

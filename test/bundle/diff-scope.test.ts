@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -87,6 +87,26 @@ describe('diff-scope bundle', () => {
     expect(run.outputs).toMatchObject({ verdict: 'pass', 'changed-files': '1', 'added-lines': '1', 'deleted-lines': '1' });
     const report = JSON.parse(readFileSync(run.outputs.report!, 'utf8')) as { details: { base: string; head: string } };
     expect(report.details).toMatchObject({ base: repo.baseSha, head: repo.headSha });
+  });
+
+  it('refuses a sarif path the checkout made a symbolic link, before judging anything, and writes nothing through it', async () => {
+    const repo = createGitRepo({ base, head: { 'src/math.ts': APP.replace('a + b', 'b + a') } });
+    const victim = path.join(mkdtempSync(path.join(tmpdir(), 'agent-gates-victim-')), 'bashrc');
+    writeFileSync(victim, 'untouched\n');
+    symlinkSync(victim, path.join(repo.dir, 'diff-scope.sarif'));
+    const run = await runAction({
+      action: 'diff-scope',
+      workspace: repo.dir,
+      event: pullRequestEvent(repo),
+      eventName: 'pull_request',
+      inputs: { sarif: 'diff-scope.sarif' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'E_INPUT: input "sarif": diff-scope.sarif is a symbolic link; an output is never written through one',
+    ]);
+    expect(run.outputs).toEqual({});
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
   });
 
   it('push that opens a branch (no before) fails closed: no commit to read the policy at, nor to diff against; no outputs', async () => {

@@ -31137,6 +31137,8 @@ function readLogHead(file) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/files.ts
 
+
+
 /**
  * The bytes of an opened file whose size fstat gave, read to its end: what was checked (kind, size) is
  * what is read. A file that shrank meanwhile gives the bytes there are.
@@ -31151,6 +31153,48 @@ function readOpenedFile(fd, size) {
         filled += n;
     }
     return filled === size ? buffer : buffer.subarray(0, filled);
+}
+/**
+ * Refuses an output path that the checkout could redirect: a symbolic link at the path itself (a pull
+ * request can commit one), or, for a path inside `root`, a folder on the way that leads out of it.
+ * Called before the work whose result the file will hold, so nothing is done that cannot be written.
+ */
+function assertOutputPath(root, file, input) {
+    const shown = external_node_path_default().relative(root, file) || file;
+    let link = false;
+    try {
+        link = (0,external_node_fs_.lstatSync)(file).isSymbolicLink();
+    }
+    catch {
+        // Not there yet: written fresh.
+    }
+    if (link)
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${shown} is a symbolic link; an output is never written through one`);
+    const relative = external_node_path_default().relative(root, file);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+        return; // the workflow named a place outside the checkout
+    let folder = external_node_path_default().dirname(file);
+    while (!(0,external_node_fs_.existsSync)(folder) && external_node_path_default().dirname(folder) !== folder)
+        folder = external_node_path_default().dirname(folder);
+    const realRoot = external_node_fs_.realpathSync.native(root);
+    const realFolder = external_node_fs_.realpathSync.native(folder);
+    const inside = external_node_path_default().relative(realRoot, realFolder);
+    if (inside.startsWith('..') || external_node_path_default().isAbsolute(inside)) {
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${shown} is under a folder that links out of the workspace; an output is never written through one`);
+    }
+}
+/** Writes `data` to `file`, never through a symbolic link at the file itself (O_NOFOLLOW): ELOOP instead. */
+function writeFileNoFollow(file, data) {
+    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o644);
+    try {
+        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        let written = 0;
+        while (written < bytes.length)
+            written += (0,external_node_fs_.writeSync)(fd, bytes, written, bytes.length - written);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
@@ -31859,6 +31903,7 @@ var gate = __nccwpck_require__(74496);
 
 
 
+
 /** The in-toto predicate type of the statement audit-emit writes for actions/attest. */
 const AUDIT_PREDICATE_TYPE = 'https://agent-gates.dev/attestations/audit-event/v1';
 const gate_DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -31926,6 +31971,12 @@ async function runAuditEmit(inputs, env) {
     }
     const signals = readSignals(inputs.signals, context.workspace);
     const unsealed = buildAuditEvent({ signals, overrides: inputs.overrides, context, policy });
+    // The predicate is written after the event is delivered: a path that cannot take it is refused first.
+    const predicate = inputs.attestationPredicate ? external_node_path_default().resolve(context.workspace, inputs.attestationPredicate) : undefined;
+    if (predicate) {
+        assertOutputPath(context.workspace, predicate, 'attestation-predicate');
+        assertOutputPath(context.workspace, `${predicate}.intoto.json`, 'attestation-predicate');
+    }
     const log = external_node_path_default().resolve(context.workspace, inputs.log ?? policy.policy.audit.path);
     const spool = external_node_path_default().resolve(context.workspace, inputs.spool ?? policy.policy.audit.spool);
     // What the log holds decides the next event's `prev`, and what the spool holds is delivered, signed:
@@ -31973,18 +32024,16 @@ async function runAuditEmit(inputs, env) {
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     const eventFile = external_node_path_default().join(dir, 'audit-event.json');
     (0,external_node_fs_.writeFileSync)(eventFile, (0,src_digest/* canonicalJson */.dj)(event));
-    let predicate;
-    if (inputs.attestationPredicate) {
-        predicate = external_node_path_default().resolve(context.workspace, inputs.attestationPredicate);
+    if (predicate) {
         (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(predicate), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(predicate, (0,src_digest/* canonicalJson */.dj)(event));
+        writeFileNoFollow(predicate, (0,src_digest/* canonicalJson */.dj)(event));
         const statement = {
             _type: 'https://in-toto.io/Statement/v1',
             subject: [{ name: `audit-event:${event.event_id}`, digest: { sha256: event.digest.slice('sha256:'.length) } }],
             predicateType: AUDIT_PREDICATE_TYPE,
             predicate: event,
         };
-        (0,external_node_fs_.writeFileSync)(`${predicate}.intoto.json`, (0,src_digest/* canonicalJson */.dj)(statement));
+        writeFileNoFollow(`${predicate}.intoto.json`, (0,src_digest/* canonicalJson */.dj)(statement));
     }
     let artifactId;
     if (sinks.some((s) => s.kind === 'artifact')) {

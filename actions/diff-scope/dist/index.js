@@ -28420,7 +28420,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54403);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9331);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51224);
 
 
 await (0,_agent_gates_action_kit__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28430,7 +28430,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9331:
+/***/ 51224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29044,6 +29044,68 @@ function groupReasons(findings) {
 
 // EXTERNAL MODULE: ../../packages/core/src/digest/index.ts
 var digest = __nccwpck_require__(46927);
+;// CONCATENATED MODULE: ../../packages/core/src/files.ts
+
+
+
+/**
+ * The bytes of an opened file whose size fstat gave, read to its end: what was checked (kind, size) is
+ * what is read. A file that shrank meanwhile gives the bytes there are.
+ */
+function readOpenedFile(fd, size) {
+    const buffer = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+        const n = readSync(fd, buffer, filled, size - filled, filled);
+        if (n === 0)
+            break;
+        filled += n;
+    }
+    return filled === size ? buffer : buffer.subarray(0, filled);
+}
+/**
+ * Refuses an output path that the checkout could redirect: a symbolic link at the path itself (a pull
+ * request can commit one), or, for a path inside `root`, a folder on the way that leads out of it.
+ * Called before the work whose result the file will hold, so nothing is done that cannot be written.
+ */
+function assertOutputPath(root, file, input) {
+    const shown = external_node_path_default().relative(root, file) || file;
+    let link = false;
+    try {
+        link = (0,external_node_fs_.lstatSync)(file).isSymbolicLink();
+    }
+    catch {
+        // Not there yet: written fresh.
+    }
+    if (link)
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${shown} is a symbolic link; an output is never written through one`);
+    const relative = external_node_path_default().relative(root, file);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+        return; // the workflow named a place outside the checkout
+    let folder = external_node_path_default().dirname(file);
+    while (!(0,external_node_fs_.existsSync)(folder) && external_node_path_default().dirname(folder) !== folder)
+        folder = external_node_path_default().dirname(folder);
+    const realRoot = external_node_fs_.realpathSync.native(root);
+    const realFolder = external_node_fs_.realpathSync.native(folder);
+    const inside = external_node_path_default().relative(realRoot, realFolder);
+    if (inside.startsWith('..') || external_node_path_default().isAbsolute(inside)) {
+        throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${shown} is under a folder that links out of the workspace; an output is never written through one`);
+    }
+}
+/** Writes `data` to `file`, never through a symbolic link at the file itself (O_NOFOLLOW): ELOOP instead. */
+function writeFileNoFollow(file, data) {
+    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o644);
+    try {
+        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        let written = 0;
+        while (written < bytes.length)
+            written += (0,external_node_fs_.writeSync)(fd, bytes, written, bytes.length - written);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/gate/report.ts
 var gate_report = __nccwpck_require__(22204);
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/report.ts
@@ -29126,7 +29188,7 @@ function writeDiffScopeReport(options) {
 }
 /** Writes a text file and returns its `sha256:` digest (for SARIF beside the report). */
 function writeTextFile(file, text) {
-    (0,external_node_fs_.writeFileSync)(file, text);
+    writeFileNoFollow(file, text);
     return (0,digest/* bytesDigest */.G2)(text);
 }
 
@@ -29313,6 +29375,7 @@ function mergeSettings(inputs, policy) {
 
 
 
+
 const DIFF_MODES = ['auto', 'git', 'api'];
 const ZERO_SHA = /^0+$/;
 /** A commit SHA or a ref name a user may type: checked again by the reader before git sees it. */
@@ -29394,6 +29457,9 @@ function planDiffScope(inputs, event, loaded) {
     const claimed = inputs.claimedFiles !== undefined ? parseClaimedFiles(inputs.claimedFiles, event.workspace) : undefined;
     const outputDir = external_node_path_default().join(event.runnerTemp || external_node_os_default().tmpdir(), 'agent-gates', `diff-scope-${event.runId || 'local'}`);
     const sarifPath = inputs.sarif !== undefined ? external_node_path_default().resolve(event.workspace, inputs.sarif) : external_node_path_default().join(outputDir, 'diff-scope.sarif');
+    // A path in the checkout could be a link the change committed: refused before any work is done.
+    if (inputs.sarif !== undefined)
+        assertOutputPath(event.workspace, sarifPath, 'sarif');
     return {
         mode: inputs.workingTree ? 'working-tree' : inputs.mode,
         base,

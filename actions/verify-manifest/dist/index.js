@@ -29372,6 +29372,8 @@ function parseManifest(bytes, file) {
 var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ../../packages/core/src/files.ts
 
+
+
 /**
  * The bytes of an opened file whose size fstat gave, read to its end: what was checked (kind, size) is
  * what is read. A file that shrank meanwhile gives the bytes there are.
@@ -29386,6 +29388,48 @@ function readOpenedFile(fd, size) {
         filled += n;
     }
     return filled === size ? buffer : buffer.subarray(0, filled);
+}
+/**
+ * Refuses an output path that the checkout could redirect: a symbolic link at the path itself (a pull
+ * request can commit one), or, for a path inside `root`, a folder on the way that leads out of it.
+ * Called before the work whose result the file will hold, so nothing is done that cannot be written.
+ */
+function assertOutputPath(root, file, input) {
+    const shown = path.relative(root, file) || file;
+    let link = false;
+    try {
+        link = lstatSync(file).isSymbolicLink();
+    }
+    catch {
+        // Not there yet: written fresh.
+    }
+    if (link)
+        throw new ConfigError('E_INPUT', `input "${input}": ${shown} is a symbolic link; an output is never written through one`);
+    const relative = path.relative(root, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative))
+        return; // the workflow named a place outside the checkout
+    let folder = path.dirname(file);
+    while (!existsSync(folder) && path.dirname(folder) !== folder)
+        folder = path.dirname(folder);
+    const realRoot = realpathSync.native(root);
+    const realFolder = realpathSync.native(folder);
+    const inside = path.relative(realRoot, realFolder);
+    if (inside.startsWith('..') || path.isAbsolute(inside)) {
+        throw new ConfigError('E_INPUT', `input "${input}": ${shown} is under a folder that links out of the workspace; an output is never written through one`);
+    }
+}
+/** Writes `data` to `file`, never through a symbolic link at the file itself (O_NOFOLLOW): ELOOP instead. */
+function writeFileNoFollow(file, data) {
+    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    try {
+        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        let written = 0;
+        while (written < bytes.length)
+            written += writeSync(fd, bytes, written, bytes.length - written);
+    }
+    finally {
+        closeSync(fd);
+    }
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/git/index.ts + 1 modules

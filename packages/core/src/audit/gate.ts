@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
 import { canonicalJson } from '../digest/index.js';
+import { assertOutputPath, writeFileNoFollow } from '../files.js';
 import { runGit } from '../git/index.js';
 import { gateReport, pickRunContext, writeGateReport, type GateReason, type GateRunContext, type Verdict } from '../gate/index.js';
 import type { LoadedPolicy } from '../policy/index.js';
@@ -116,6 +117,12 @@ export async function runAuditEmit(
   }
   const signals = readSignals(inputs.signals, context.workspace);
   const unsealed = buildAuditEvent({ signals, overrides: inputs.overrides, context, policy });
+  // The predicate is written after the event is delivered: a path that cannot take it is refused first.
+  const predicate = inputs.attestationPredicate ? path.resolve(context.workspace, inputs.attestationPredicate) : undefined;
+  if (predicate) {
+    assertOutputPath(context.workspace, predicate, 'attestation-predicate');
+    assertOutputPath(context.workspace, `${predicate}.intoto.json`, 'attestation-predicate');
+  }
   const log = path.resolve(context.workspace, inputs.log ?? policy.policy.audit.path);
   const spool = path.resolve(context.workspace, inputs.spool ?? policy.policy.audit.spool);
   // What the log holds decides the next event's `prev`, and what the spool holds is delivered, signed:
@@ -163,18 +170,16 @@ export async function runAuditEmit(
   mkdirSync(dir, { recursive: true });
   const eventFile = path.join(dir, 'audit-event.json');
   writeFileSync(eventFile, canonicalJson(event));
-  let predicate: string | undefined;
-  if (inputs.attestationPredicate) {
-    predicate = path.resolve(context.workspace, inputs.attestationPredicate);
+  if (predicate) {
     mkdirSync(path.dirname(predicate), { recursive: true });
-    writeFileSync(predicate, canonicalJson(event));
+    writeFileNoFollow(predicate, canonicalJson(event));
     const statement = {
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: `audit-event:${event.event_id}`, digest: { sha256: event.digest.slice('sha256:'.length) } }],
       predicateType: AUDIT_PREDICATE_TYPE,
       predicate: event,
     };
-    writeFileSync(`${predicate}.intoto.json`, canonicalJson(statement));
+    writeFileNoFollow(`${predicate}.intoto.json`, canonicalJson(statement));
   }
 
   let artifactId: number | undefined;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { assertOutputPath } from '../files.js';
 import { resolveSetting } from '../gate/settings.js';
 import type { LoadedPolicy, Policy } from '../policy/types.js';
 import { parseClaimedFiles, type ClaimedFiles } from './claimed.js';
@@ -142,6 +143,8 @@ export function planDiffScope(inputs: DiffScopeInputs, event: DiffScopeEvent, lo
   const claimed = inputs.claimedFiles !== undefined ? parseClaimedFiles(inputs.claimedFiles, event.workspace) : undefined;
   const outputDir = path.join(event.runnerTemp || os.tmpdir(), 'agent-gates', `diff-scope-${event.runId || 'local'}`);
   const sarifPath = inputs.sarif !== undefined ? path.resolve(event.workspace, inputs.sarif) : path.join(outputDir, 'diff-scope.sarif');
+  // A path in the checkout could be a link the change committed: refused before any work is done.
+  if (inputs.sarif !== undefined) assertOutputPath(event.workspace, sarifPath, 'sarif');
   return {
     mode: inputs.workingTree ? 'working-tree' : inputs.mode,
     base,

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bytesDigest } from '../digest/index.js';
+import { writeFileNoFollow } from '../files.js';
 import { gateReport, writeGateReport, type GateRunContext, type GateSubject } from '../gate/report.js';
 import type { Verdict } from '../gate/verdict.js';
 import type { DiffJudgement } from './judge.js';
@@ -132,6 +132,6 @@ export function writeDiffScopeReport(options: WriteDiffScopeReportOptions): { pa
 
 /** Writes a text file and returns its `sha256:` digest (for SARIF beside the report). */
 export function writeTextFile(file: string, text: string): string {
-  writeFileSync(file, text);
+  writeFileNoFollow(file, text);
   return bytesDigest(text);
 }
