@@ -3,7 +3,7 @@ import { FAIL_ON_VALUES, failsStep, type FailOn, type GateReason, type Logger, t
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyPolicyFloor, loadPolicy, MAX_POLICY_BYTES, parsePolicy, resolvePolicyBase, type PullRequestRef } from '@agent-gates/core/policy';
-import { revParse } from '@agent-gates/core/git';
+import { commitOf } from '@agent-gates/core/git';
 import type { LoadedPolicy } from '@agent-gates/core/policy';
 import { createActionsLogger } from './annotations.js';
 import { readEventPayload, readRunContext, type RunContext } from './context.js';
@@ -137,7 +137,7 @@ export async function loadGatePolicy(options: {
   // repository of its own (a fixture committed by an earlier step) has not got it: its HEAD commit is
   // read instead, from git, and the log says so. Only with no commit at all is the working tree left,
   // and that may hold what an earlier step wrote.
-  if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
+  if (base.atTrigger && base.baseRef && (await commitOf(context.workspace, base.baseRef)) === undefined) {
     const head = await commitOf(context.workspace, 'HEAD');
     if (head) {
       options.log?.warning(
@@ -236,16 +236,4 @@ export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, 
       throw new ConfigError('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
     }
   };
-}
-
-async function commitExists(workspace: string, sha: string): Promise<boolean> {
-  return (await commitOf(workspace, sha)) !== undefined;
-}
-
-async function commitOf(workspace: string, ref: string): Promise<string | undefined> {
-  try {
-    return await revParse(workspace, ref);
-  } catch {
-    return undefined;
-  }
 }

@@ -127,8 +127,10 @@ export async function runAuditEmit(
   const spool = path.resolve(context.workspace, inputs.spool ?? policy.policy.audit.spool);
   // What the log holds decides the next event's `prev`, and what the spool holds is delivered, signed:
   // neither may be a file the checked-out change brought with it.
-  await refuseCommitted(context.workspace, log, inputs.log !== undefined ? 'input "log"' : 'policy audit.path');
-  await refuseCommitted(context.workspace, spool, inputs.spool !== undefined ? 'input "spool"' : 'policy audit.spool');
+  await refuseCommitted(context.workspace, [
+    { file: log, name: inputs.log !== undefined ? 'input "log"' : 'policy audit.path' },
+    { file: spool, name: inputs.spool !== undefined ? 'input "spool"' : 'policy audit.spool' },
+  ]);
 
   const emitted = await emitAudit({
     event: unsealed,
@@ -243,22 +245,25 @@ export async function runAuditEmit(
 /**
  * Refuses a log or spool file that git tracks in the checkout: on a pull request that is the change's
  * own copy, which could forge the chain's head or queue events for delivery. Files outside the
- * workspace, and workspaces that are not git repositories, have nothing to check.
+ * workspace, and workspaces that are not git repositories, have nothing to check. One git call for all.
  */
-async function refuseCommitted(workspace: string, file: string, name: string): Promise<void> {
-  const relative = path.relative(workspace, file);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return;
-  let tracked: string;
+async function refuseCommitted(workspace: string, files: readonly { file: string; name: string }[]): Promise<void> {
+  const inside = files
+    .map((f) => ({ ...f, relative: path.relative(workspace, f.file).split(path.sep).join('/') }))
+    .filter((f) => f.relative !== '' && !f.relative.startsWith('..') && !path.isAbsolute(f.relative));
+  if (inside.length === 0) return;
+  let tracked: Set<string>;
   try {
-    const { stdout } = await runGit(workspace, ['--literal-pathspecs', 'ls-files', '-z', '--', relative.split(path.sep).join('/')], { maxBytes: 64 * 1024 });
-    tracked = stdout.toString('utf8');
+    const { stdout } = await runGit(workspace, ['--literal-pathspecs', 'ls-files', '-z', '--', ...inside.map((f) => f.relative)], { maxBytes: 64 * 1024 });
+    tracked = new Set(stdout.toString('utf8').split('\0'));
   } catch {
     return; // not a git repository (or no git): no checkout to have brought the file
   }
-  if (tracked.length > 0) {
+  const found = inside.find((f) => tracked.has(f.relative));
+  if (found) {
     throw new ConfigError(
       'E_AUDIT_LOG',
-      `${name}: ${relative} is a file the checked-out repository tracks, so the change being recorded could have written it; keep the audit log and spool out of git (.gitignore) or put them under runner.temp`,
+      `${found.name}: ${found.relative} is a file the checked-out repository tracks, so the change being recorded could have written it; keep the audit log and spool out of git (.gitignore) or put them under runner.temp`,
     );
   }
 }

@@ -137,6 +137,11 @@ export async function revParse(workspace: string, ref: string, options: GitOptio
   return sha.toLowerCase();
 }
 
+/** The commit `ref` names, or undefined when it names none (revParse with its error dropped). */
+export function commitOf(workspace: string, ref: string): Promise<string | undefined> {
+  return revParse(workspace, ref).catch(() => undefined);
+}
+
 function commitHint(ref: string): string {
   return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';
 }

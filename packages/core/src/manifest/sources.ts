@@ -207,14 +207,21 @@ export function companion(workspace: string | WorkspaceFiles, manifest: string, 
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
 
 /**
- * A file that anchors trust (a `public-key` path, a `trusted-root`), named by an input. Read from the
- * commit the policy came from when it came from one, as the policy's own `signing.keys` are: the
- * change being judged could otherwise put its own key or root where the workflow points, and sign its
- * own manifest. Read from the workspace only when the policy came from there too.
+ * A file that anchors trust (a `public-key` path, a `trusted-root`, a `signing.keys` entry), or
+ * undefined when there is none. Read from the commit the policy came from when it came from one: the
+ * change being judged could otherwise put its own key or root where the workflow or the policy points,
+ * and sign its own manifest. Read from the workspace only when the policy came from there too.
  */
-export async function readTrustFile(workspace: string | WorkspaceFiles, policy: Pick<LoadedPolicy, 'ref'>, file: string, input: string): Promise<Buffer> {
+async function findTrustFile(workspace: string | WorkspaceFiles, policy: Pick<LoadedPolicy, 'ref'>, file: string, input: string): Promise<Buffer | undefined> {
   const files = typeof workspace === 'string' ? new WorkspaceFiles(workspace) : workspace;
-  if (!policy.ref) return files.read(file, input);
+  if (!policy.ref) {
+    try {
+      return files.read(file, input);
+    } catch (error) {
+      if (error instanceof ConfigError && error.code === 'E_NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
   // `./keys/a.pub` and `keys//a.pub` name the same file as `keys/a.pub`.
   const clean = path.posix.normalize(file);
   try {
@@ -222,20 +229,24 @@ export async function readTrustFile(workspace: string | WorkspaceFiles, policy: 
   } catch {
     throw new ConfigError('E_INPUT', `input "${input}": ${file} must be a plain repository-relative path (it is read from the base commit ${policy.ref})`);
   }
-  let bytes: Buffer | undefined;
   try {
-    bytes = await fileAtCommit(files.root, policy.ref, clean, { maxBytes: MAX_SIDE_FILE_BYTES });
+    return await fileAtCommit(files.root, policy.ref, clean, { maxBytes: MAX_SIDE_FILE_BYTES });
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(error.code, `input "${input}": ${error.message}`, { cause: error });
     throw error;
   }
-  if (bytes === undefined) {
-    throw new ConfigError(
-      'E_NOT_FOUND',
-      `input "${input}": ${file} is not in the base commit ${policy.ref}; a key or root the change itself adds is not trusted (commit it to the base branch first, or give a key inline as a PEM block)`,
-    );
-  }
-  return bytes;
+}
+
+/** As findTrustFile, for a file an input names: a missing one is E_NOT_FOUND. */
+export async function readTrustFile(workspace: string | WorkspaceFiles, policy: Pick<LoadedPolicy, 'ref'>, file: string, input: string): Promise<Buffer> {
+  const bytes = await findTrustFile(workspace, policy, file, input);
+  if (bytes !== undefined) return bytes;
+  throw new ConfigError(
+    'E_NOT_FOUND',
+    policy.ref
+      ? `input "${input}": ${file} is not in the base commit ${policy.ref}; a key or root the change itself adds is not trusted (commit it to the base branch first, or give a key inline as a PEM block)`
+      : `input "${input}": ${file} does not exist`,
+  );
 }
 
 /** The `public-key` input: inline PEM blocks, or paths (one per line, read as readTrustFile reads them), or both. */
@@ -261,21 +272,12 @@ export async function readInputKeys(
   return keys;
 }
 
-function readOptional(workspace: string, file: string): Buffer | undefined {
-  try {
-    return readInputFile(workspace, file, 'signing.keys');
-  } catch (error) {
-    if (error instanceof ConfigError && error.code === 'E_NOT_FOUND') return undefined;
-    throw error;
-  }
-}
-
 /** The policy's `signing.keys`, read from the same commit as the policy (the working tree when it came from there). */
 export async function readPolicyKeys(workspace: string, policy: LoadedPolicy): Promise<{ entry: PublicKeyEntry; pem: string }[]> {
   const keys: { entry: PublicKeyEntry; pem: string }[] = [];
   for (const file of policy.policy.signing.keys) {
     const where = policy.ref ? `${file} at ${policy.ref}` : file;
-    const bytes = policy.ref ? await fileAtCommit(workspace, policy.ref, file, { maxBytes: MAX_SIDE_FILE_BYTES }) : readOptional(workspace, file);
+    const bytes = await findTrustFile(workspace, policy, file, 'signing.keys');
     if (bytes === undefined) throw new ConfigError('E_KEY', `the policy's signing.keys names ${where}, which does not exist`);
     keys.push({ entry: parsePublicKey(bytes.toString('utf8'), `${where} (signing.keys)`), pem: bytes.toString('utf8') });
   }

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, errorMessage } from '../../errors.js';
-import { assertSafeRef, isFullSha, revParse, runGit, startHeldGit, streamGit } from '../../git/index.js';
+import { assertSafeRef, commitOf, isFullSha, runGit, startHeldGit, streamGit } from '../../git/index.js';
 import type { ChangeSet, ContentSource, FileChange } from '../types.js';
 import { BlobReader } from './blob-reader.js';
 import { GitDiffParser } from './git-diff-parser.js';
@@ -214,11 +214,6 @@ async function resolveInput(workspace: string, input: 'base' | 'head', ref: stri
   );
 }
 
-/** The commit `ref` names, or undefined when it names none (core/git's revParse, its error dropped). */
-function commitOf(workspace: string, ref: string): Promise<string | undefined> {
-  return revParse(workspace, ref).catch(() => undefined);
-}
-
 async function isShallow(workspace: string): Promise<boolean> {
   const { stdout } = await runGit(workspace, ['rev-parse', '--is-shallow-repository'], { maxBytes: 64 });
   return stdout.toString('utf8').trim() === 'true';
@@ -324,25 +319,20 @@ async function diffTrees(
     // starts beside it: on a change too large for copies (where time counts) its output is the one
     // read, held until the count decides; when copies fit after all, that git is stopped and the
     // diff with -C is read instead.
+    const push = (chunk: Buffer) => parser.push(chunk);
+    const withCopies = () => streamGit(isolated, diffArgs(true), push, { ...signal, env: isolation });
     let stderr: string;
     if (renameLimit === 0) {
       // No limit: copies always fit, and there is nothing to count or to start early.
-      ({ stderr } = await streamGit(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
+      ({ stderr } = await withCopies());
     } else {
-      const speculative = startHeldGit(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
-      let copies: boolean;
-      try {
-        copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal);
-      } catch (error) {
+      const speculative = startHeldGit(isolated, diffArgs(false), push, { ...signal, env: isolation });
+      const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal).catch(async (error: unknown) => {
         await speculative.drop();
         throw error;
-      }
-      if (copies) {
-        await speculative.drop();
-        ({ stderr } = await streamGit(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
-      } else {
-        ({ stderr } = await speculative.keep());
-      }
+      });
+      if (copies) await speculative.drop();
+      ({ stderr } = copies ? await withCopies() : await speculative.keep());
     }
     const files = parser.end();
     const skipped = [...parser.overBudget];
