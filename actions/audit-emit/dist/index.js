@@ -31981,8 +31981,10 @@ async function runAuditEmit(inputs, env) {
     const spool = external_node_path_default().resolve(context.workspace, inputs.spool ?? policy.policy.audit.spool);
     // What the log holds decides the next event's `prev`, and what the spool holds is delivered, signed:
     // neither may be a file the checked-out change brought with it.
-    await refuseCommitted(context.workspace, log, inputs.log !== undefined ? 'input "log"' : 'policy audit.path');
-    await refuseCommitted(context.workspace, spool, inputs.spool !== undefined ? 'input "spool"' : 'policy audit.spool');
+    await refuseCommitted(context.workspace, [
+        { file: log, name: inputs.log !== undefined ? 'input "log"' : 'policy audit.path' },
+        { file: spool, name: inputs.spool !== undefined ? 'input "spool"' : 'policy audit.spool' },
+    ]);
     const emitted = await emitAudit({
         event: unsealed,
         sinks,
@@ -32093,22 +32095,25 @@ async function runAuditEmit(inputs, env) {
 /**
  * Refuses a log or spool file that git tracks in the checkout: on a pull request that is the change's
  * own copy, which could forge the chain's head or queue events for delivery. Files outside the
- * workspace, and workspaces that are not git repositories, have nothing to check.
+ * workspace, and workspaces that are not git repositories, have nothing to check. One git call for all.
  */
-async function refuseCommitted(workspace, file, name) {
-    const relative = external_node_path_default().relative(workspace, file);
-    if (relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+async function refuseCommitted(workspace, files) {
+    const inside = files
+        .map((f) => ({ ...f, relative: external_node_path_default().relative(workspace, f.file).split((external_node_path_default()).sep).join('/') }))
+        .filter((f) => f.relative !== '' && !f.relative.startsWith('..') && !external_node_path_default().isAbsolute(f.relative));
+    if (inside.length === 0)
         return;
     let tracked;
     try {
-        const { stdout } = await (0,git/* runGit */.EO)(workspace, ['--literal-pathspecs', 'ls-files', '-z', '--', relative.split((external_node_path_default()).sep).join('/')], { maxBytes: 64 * 1024 });
-        tracked = stdout.toString('utf8');
+        const { stdout } = await (0,git/* runGit */.EO)(workspace, ['--literal-pathspecs', 'ls-files', '-z', '--', ...inside.map((f) => f.relative)], { maxBytes: 64 * 1024 });
+        tracked = new Set(stdout.toString('utf8').split('\0'));
     }
     catch {
         return; // not a git repository (or no git): no checkout to have brought the file
     }
-    if (tracked.length > 0) {
-        throw new errors/* ConfigError */.xL('E_AUDIT_LOG', `${name}: ${relative} is a file the checked-out repository tracks, so the change being recorded could have written it; keep the audit log and spool out of git (.gitignore) or put them under runner.temp`);
+    const found = inside.find((f) => tracked.has(f.relative));
+    if (found) {
+        throw new errors/* ConfigError */.xL('E_AUDIT_LOG', `${found.name}: ${found.relative} is a file the checked-out repository tracks, so the change being recorded could have written it; keep the audit log and spool out of git (.gitignore) or put them under runner.temp`);
     }
 }
 
@@ -33570,8 +33575,8 @@ async function loadGatePolicy(options) {
     // repository of its own (a fixture committed by an earlier step) has not got it: its HEAD commit is
     // read instead, from git, and the log says so. Only with no commit at all is the working tree left,
     // and that may hold what an earlier step wrote.
-    if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
-        const head = await commitOf(context.workspace, 'HEAD');
+    if (base.atTrigger && base.baseRef && (await (0,git/* commitOf */.D3)(context.workspace, base.baseRef)) === undefined) {
+        const head = await (0,git/* commitOf */.D3)(context.workspace, 'HEAD');
         if (head) {
             options.log?.warning(`the commit this run started on (${base.baseRef.slice(0, 12)}) is not in the checkout: the policy is read at its HEAD commit ${head.slice(0, 12)} instead`);
             base = { baseRef: head, origin: `HEAD commit of the checkout (the run's commit ${base.baseRef.slice(0, 12)} is not in it)` };
@@ -33665,17 +33670,6 @@ function defineGate(definition) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
-}
-async function commitExists(workspace, sha) {
-    return (await commitOf(workspace, sha)) !== undefined;
-}
-async function commitOf(workspace, ref) {
-    try {
-        return await (0,git/* revParse */.DJ)(workspace, ref);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -34370,6 +34364,7 @@ function pickRunContext(context) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   j7: () => (/* binding */ assertSafeRepoPath),
+  D3: () => (/* binding */ commitOf),
   fw: () => (/* binding */ fileAtCommit),
   DJ: () => (/* binding */ revParse),
   EO: () => (/* binding */ runGit)
@@ -34489,6 +34484,10 @@ async function revParse(workspace, ref, options = {}) {
     if (!isFullSha(sha))
         throw new errors/* ConfigError */.xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
     return sha.toLowerCase();
+}
+/** The commit `ref` names, or undefined when it names none (revParse with its error dropped). */
+function commitOf(workspace, ref) {
+    return revParse(workspace, ref).catch(() => undefined);
 }
 function commitHint(ref) {
     return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';

@@ -29517,6 +29517,10 @@ async function revParse(workspace, ref, options = {}) {
         throw new errors/* ConfigError */.xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
     return sha.toLowerCase();
 }
+/** The commit `ref` names, or undefined when it names none (revParse with its error dropped). */
+function commitOf(workspace, ref) {
+    return revParse(workspace, ref).catch(() => undefined);
+}
 function commitHint(ref) {
     return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';
 }
@@ -30157,7 +30161,7 @@ async function loadGatePolicy(options) {
     // repository of its own (a fixture committed by an earlier step) has not got it: its HEAD commit is
     // read instead, from git, and the log says so. Only with no commit at all is the working tree left,
     // and that may hold what an earlier step wrote.
-    if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
+    if (base.atTrigger && base.baseRef && (await commitOf(context.workspace, base.baseRef)) === undefined) {
         const head = await commitOf(context.workspace, 'HEAD');
         if (head) {
             options.log?.warning(`the commit this run started on (${base.baseRef.slice(0, 12)}) is not in the checkout: the policy is read at its HEAD commit ${head.slice(0, 12)} instead`);
@@ -30252,17 +30256,6 @@ function defineGate(definition) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
-}
-async function commitExists(workspace, sha) {
-    return (await commitOf(workspace, sha)) !== undefined;
-}
-async function commitOf(workspace, ref) {
-    try {
-        return await revParse(workspace, ref);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: external "node:url"

@@ -33447,7 +33447,7 @@ async function readWorkingTree(options) {
         for (const file of files)
             content.add(file);
     const withTargets = await addSymlinkTargets(files, blobs);
-    const headCommit = await commitOf(top, 'HEAD');
+    const headCommit = await (0,git/* commitOf */.D3)(top, 'HEAD');
     const messages = headCommit ? await readMessages(top, base, headCommit) : [];
     const changes = {
         mode: 'working-tree',
@@ -33502,7 +33502,7 @@ async function resolveInput(workspace, input, ref, deepen, remote, signal) {
     catch (error) {
         throw new errors/* ConfigError */.xL('E_GIT', `${input}: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
     }
-    const found = await commitOf(workspace, ref);
+    const found = await (0,git/* commitOf */.D3)(workspace, ref);
     if (found)
         return found;
     if (deepen && (0,git/* isFullSha */.Wf)(ref)) {
@@ -33514,15 +33514,11 @@ async function resolveInput(workspace, input, ref, deepen, remote, signal) {
             maxBytes: 1024 * 1024,
             timeoutMs: 300_000,
         }).catch(() => undefined);
-        const fetched = await commitOf(workspace, ref);
+        const fetched = await (0,git/* commitOf */.D3)(workspace, ref);
         if (fetched)
             return fetched;
     }
     throw new errors/* ConfigError */.xL('E_GIT', `${input} "${ref}" is not a commit in ${workspace}${deepen && (0,git/* isFullSha */.Wf)(ref) ? ` and could not be fetched from ${remote}` : ''} (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0)`);
-}
-/** The commit `ref` names, or undefined when it names none (core/git's revParse, its error dropped). */
-function commitOf(workspace, ref) {
-    return (0,git/* revParse */.DJ)(workspace, ref).catch(() => undefined);
 }
 async function isShallow(workspace) {
     const { stdout } = await (0,git/* runGit */.EO)(workspace, ['rev-parse', '--is-shallow-repository'], { maxBytes: 64 });
@@ -33612,28 +33608,22 @@ async function diffTrees(workspace, from, to, options) {
         // starts beside it: on a change too large for copies (where time counts) its output is the one
         // read, held until the count decides; when copies fit after all, that git is stopped and the
         // diff with -C is read instead.
+        const push = (chunk) => parser.push(chunk);
+        const withCopies = () => (0,git/* streamGit */.t1)(isolated, diffArgs(true), push, { ...signal, env: isolation });
         let stderr;
         if (renameLimit === 0) {
             // No limit: copies always fit, and there is nothing to count or to start early.
-            ({ stderr } = await (0,git/* streamGit */.t1)(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
+            ({ stderr } = await withCopies());
         }
         else {
-            const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), (chunk) => parser.push(chunk), { ...signal, env: isolation });
-            let copies;
-            try {
-                copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal);
-            }
-            catch (error) {
+            const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), push, { ...signal, env: isolation });
+            const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal).catch(async (error) => {
                 await speculative.drop();
                 throw error;
-            }
-            if (copies) {
+            });
+            if (copies)
                 await speculative.drop();
-                ({ stderr } = await (0,git/* streamGit */.t1)(isolated, diffArgs(true), (chunk) => parser.push(chunk), { ...signal, env: isolation }));
-            }
-            else {
-                ({ stderr } = await speculative.keep());
-            }
+            ({ stderr } = copies ? await withCopies() : await speculative.keep());
         }
         const files = parser.end();
         const skipped = [...parser.overBudget];
@@ -33665,7 +33655,7 @@ function quickCommit(workspace, ref) {
     catch {
         return Promise.resolve(undefined);
     }
-    return commitOf(workspace, ref);
+    return (0,git/* commitOf */.D3)(workspace, ref);
 }
 /** Thrown from the counting stream to stop git once the answer is known. */
 class CountPassedLimit extends Error {
@@ -44091,8 +44081,8 @@ async function loadGatePolicy(options) {
     // repository of its own (a fixture committed by an earlier step) has not got it: its HEAD commit is
     // read instead, from git, and the log says so. Only with no commit at all is the working tree left,
     // and that may hold what an earlier step wrote.
-    if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
-        const head = await commitOf(context.workspace, 'HEAD');
+    if (base.atTrigger && base.baseRef && (await (0,git/* commitOf */.D3)(context.workspace, base.baseRef)) === undefined) {
+        const head = await (0,git/* commitOf */.D3)(context.workspace, 'HEAD');
         if (head) {
             options.log?.warning(`the commit this run started on (${base.baseRef.slice(0, 12)}) is not in the checkout: the policy is read at its HEAD commit ${head.slice(0, 12)} instead`);
             base = { baseRef: head, origin: `HEAD commit of the checkout (the run's commit ${base.baseRef.slice(0, 12)} is not in it)` };
@@ -44186,17 +44176,6 @@ function defineGate(definition) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
-}
-async function commitExists(workspace, sha) {
-    return (await commitOf(workspace, sha)) !== undefined;
-}
-async function commitOf(workspace, ref) {
-    try {
-        return await (0,git/* revParse */.DJ)(workspace, ref);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -44870,6 +44849,7 @@ function failsStep(verdict, failOn) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D3: () => (/* binding */ commitOf),
 /* harmony export */   DJ: () => (/* binding */ revParse),
 /* harmony export */   EO: () => (/* binding */ runGit),
 /* harmony export */   Wf: () => (/* binding */ isFullSha),
@@ -44992,6 +44972,10 @@ async function revParse(workspace, ref, options = {}) {
     if (!isFullSha(sha))
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
     return sha.toLowerCase();
+}
+/** The commit `ref` names, or undefined when it names none (revParse with its error dropped). */
+function commitOf(workspace, ref) {
+    return revParse(workspace, ref).catch(() => undefined);
 }
 function commitHint(ref) {
     return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';

@@ -29637,15 +29637,23 @@ function companion(workspace, manifest, suffixes) {
 }
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
 /**
- * A file that anchors trust (a `public-key` path, a `trusted-root`), named by an input. Read from the
- * commit the policy came from when it came from one, as the policy's own `signing.keys` are: the
- * change being judged could otherwise put its own key or root where the workflow points, and sign its
- * own manifest. Read from the workspace only when the policy came from there too.
+ * A file that anchors trust (a `public-key` path, a `trusted-root`, a `signing.keys` entry), or
+ * undefined when there is none. Read from the commit the policy came from when it came from one: the
+ * change being judged could otherwise put its own key or root where the workflow or the policy points,
+ * and sign its own manifest. Read from the workspace only when the policy came from there too.
  */
-async function readTrustFile(workspace, policy, file, input) {
+async function findTrustFile(workspace, policy, file, input) {
     const files = typeof workspace === 'string' ? new WorkspaceFiles(workspace) : workspace;
-    if (!policy.ref)
-        return files.read(file, input);
+    if (!policy.ref) {
+        try {
+            return files.read(file, input);
+        }
+        catch (error) {
+            if (error instanceof errors/* ConfigError */.xL && error.code === 'E_NOT_FOUND')
+                return undefined;
+            throw error;
+        }
+    }
     // `./keys/a.pub` and `keys//a.pub` name the same file as `keys/a.pub`.
     const clean = external_node_path_default().posix.normalize(file);
     try {
@@ -29654,19 +29662,23 @@ async function readTrustFile(workspace, policy, file, input) {
     catch {
         throw new errors/* ConfigError */.xL('E_INPUT', `input "${input}": ${file} must be a plain repository-relative path (it is read from the base commit ${policy.ref})`);
     }
-    let bytes;
     try {
-        bytes = await (0,git/* fileAtCommit */.fw)(files.root, policy.ref, clean, { maxBytes: MAX_SIDE_FILE_BYTES });
+        return await (0,git/* fileAtCommit */.fw)(files.root, policy.ref, clean, { maxBytes: MAX_SIDE_FILE_BYTES });
     }
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL)
             throw new errors/* ConfigError */.xL(error.code, `input "${input}": ${error.message}`, { cause: error });
         throw error;
     }
-    if (bytes === undefined) {
-        throw new errors/* ConfigError */.xL('E_NOT_FOUND', `input "${input}": ${file} is not in the base commit ${policy.ref}; a key or root the change itself adds is not trusted (commit it to the base branch first, or give a key inline as a PEM block)`);
-    }
-    return bytes;
+}
+/** As findTrustFile, for a file an input names: a missing one is E_NOT_FOUND. */
+async function readTrustFile(workspace, policy, file, input) {
+    const bytes = await findTrustFile(workspace, policy, file, input);
+    if (bytes !== undefined)
+        return bytes;
+    throw new errors/* ConfigError */.xL('E_NOT_FOUND', policy.ref
+        ? `input "${input}": ${file} is not in the base commit ${policy.ref}; a key or root the change itself adds is not trusted (commit it to the base branch first, or give a key inline as a PEM block)`
+        : `input "${input}": ${file} does not exist`);
 }
 /** The `public-key` input: inline PEM blocks, or paths (one per line, read as readTrustFile reads them), or both. */
 async function readInputKeys(workspace, entries, policy = {}) {
@@ -29687,22 +29699,12 @@ async function readInputKeys(workspace, entries, policy = {}) {
     }
     return keys;
 }
-function readOptional(workspace, file) {
-    try {
-        return readInputFile(workspace, file, 'signing.keys');
-    }
-    catch (error) {
-        if (error instanceof errors/* ConfigError */.xL && error.code === 'E_NOT_FOUND')
-            return undefined;
-        throw error;
-    }
-}
 /** The policy's `signing.keys`, read from the same commit as the policy (the working tree when it came from there). */
 async function readPolicyKeys(workspace, policy) {
     const keys = [];
     for (const file of policy.policy.signing.keys) {
         const where = policy.ref ? `${file} at ${policy.ref}` : file;
-        const bytes = policy.ref ? await (0,git/* fileAtCommit */.fw)(workspace, policy.ref, file, { maxBytes: MAX_SIDE_FILE_BYTES }) : readOptional(workspace, file);
+        const bytes = await findTrustFile(workspace, policy, file, 'signing.keys');
         if (bytes === undefined)
             throw new errors/* ConfigError */.xL('E_KEY', `the policy's signing.keys names ${where}, which does not exist`);
         keys.push({ entry: (0,manifest_keys/* parsePublicKey */.ee)(bytes.toString('utf8'), `${where} (signing.keys)`), pem: bytes.toString('utf8') });
@@ -31340,8 +31342,8 @@ async function loadGatePolicy(options) {
     // repository of its own (a fixture committed by an earlier step) has not got it: its HEAD commit is
     // read instead, from git, and the log says so. Only with no commit at all is the working tree left,
     // and that may hold what an earlier step wrote.
-    if (base.atTrigger && base.baseRef && !(await commitExists(context.workspace, base.baseRef))) {
-        const head = await commitOf(context.workspace, 'HEAD');
+    if (base.atTrigger && base.baseRef && (await (0,git/* commitOf */.D3)(context.workspace, base.baseRef)) === undefined) {
+        const head = await (0,git/* commitOf */.D3)(context.workspace, 'HEAD');
         if (head) {
             options.log?.warning(`the commit this run started on (${base.baseRef.slice(0, 12)}) is not in the checkout: the policy is read at its HEAD commit ${head.slice(0, 12)} instead`);
             base = { baseRef: head, origin: `HEAD commit of the checkout (the run's commit ${base.baseRef.slice(0, 12)} is not in it)` };
@@ -31435,17 +31437,6 @@ function defineGate(definition) {
             throw new errors/* ConfigError */.xL('E_VERDICT', `${definition.gate} verdict is ${outcome.verdict}: ${outcome.reasons.map((r) => r.message).join('; ')}`);
         }
     };
-}
-async function commitExists(workspace, sha) {
-    return (await commitOf(workspace, sha)) !== undefined;
-}
-async function commitOf(workspace, ref) {
-    try {
-        return await (0,git/* revParse */.DJ)(workspace, ref);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -32138,6 +32129,7 @@ function pickRunContext(context) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   j7: () => (/* binding */ assertSafeRepoPath),
+  D3: () => (/* binding */ commitOf),
   fw: () => (/* binding */ fileAtCommit),
   DJ: () => (/* binding */ revParse)
 });
@@ -32256,6 +32248,10 @@ async function revParse(workspace, ref, options = {}) {
     if (!isFullSha(sha))
         throw new errors/* ConfigError */.xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
     return sha.toLowerCase();
+}
+/** The commit `ref` names, or undefined when it names none (revParse with its error dropped). */
+function commitOf(workspace, ref) {
+    return revParse(workspace, ref).catch(() => undefined);
 }
 function commitHint(ref) {
     return isFullSha(ref) ? ' (a shallow checkout may lack it: use actions/checkout with fetch-depth: 0, or git fetch --depth=1 origin <sha>)' : '';
