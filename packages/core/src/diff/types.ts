@@ -143,24 +143,95 @@ export interface Rule {
 }
 
 /**
- * Where a reader keeps the joined text on the lines array itself (non-enumerable): it lives and dies
- * with the array, young garbage like the lines, where a WeakMap entry would wait for a full collection.
+ * Where a reader keeps a file's added lines compactly (non-enumerable): their text joined by `\n` and
+ * each one's head line number. A million added lines are then a string and a number array per file,
+ * not a million objects; rules read them through `addedText`, `addedLineNumbers` and
+ * `forEachAddedLine`, and `addedLines` is built from them only when something asks for it.
  */
+const COMPACT = Symbol('compactAddedLines');
+/** The older form: the joined text remembered on a lines array (the API reader's and tests' files). */
 const JOINED = Symbol('addedText');
+
+interface CompactLines {
+  readonly text: string;
+  readonly numbers: Uint32Array;
+}
+
+/**
+ * For readers: `file` with its added lines given as `text` (the lines joined by `\n`) and `numbers`
+ * (each line's head line number, as many as the text has lines). `addedLines` is an enumerable getter
+ * that builds the objects on first use and keeps them.
+ */
+export function withCompactLines(file: Omit<FileChange, 'addedLines'>, text: string, numbers: Uint32Array): FileChange {
+  const out = file as Omit<FileChange, 'addedLines'> & { [COMPACT]?: CompactLines };
+  Object.defineProperty(out, COMPACT, { value: { text, numbers }, enumerable: false, configurable: false, writable: false });
+  let built: AddedLine[] | undefined;
+  Object.defineProperty(out, 'addedLines', {
+    enumerable: true,
+    configurable: false,
+    get(): readonly AddedLine[] {
+      if (built) return built;
+      const lines: AddedLine[] = [];
+      forEachLine(text, numbers, (line, lineText) => lines.push({ line, text: lineText }));
+      rememberAddedText(lines, text);
+      return (built = lines);
+    },
+  });
+  return out as FileChange;
+}
+
+function compactOf(file: Pick<FileChange, 'addedLines'>): CompactLines | undefined {
+  return (file as { [COMPACT]?: CompactLines })[COMPACT];
+}
+
+function forEachLine(text: string, numbers: Uint32Array, visit: (line: number, text: string, index: number) => void): void {
+  let from = 0;
+  for (let k = 0; k < numbers.length; k++) {
+    let to = text.indexOf('\n', from);
+    if (to === -1) to = text.length;
+    visit(numbers[k]!, text.slice(from, to), k);
+    from = to + 1;
+  }
+}
+
+/** How many added lines the file has, without building them. */
+export function addedLineCount(file: Pick<FileChange, 'addedLines'>): number {
+  return compactOf(file)?.numbers.length ?? file.addedLines.length;
+}
+
+/** Each added line's head line number, in order (index `k` is line `k` of `addedText`). */
+export function addedLineNumbers(file: Pick<FileChange, 'addedLines'>): Uint32Array {
+  const compact = compactOf(file);
+  if (compact) return compact.numbers;
+  return Uint32Array.from(file.addedLines, (added) => added.line);
+}
+
+/** Visits each added line (its head line number, text and index), slicing the text only as it goes. */
+export function forEachAddedLine(file: Pick<FileChange, 'addedLines'>, visit: (line: number, text: string, index: number) => void): void {
+  const compact = compactOf(file);
+  if (compact) return forEachLine(compact.text, compact.numbers, visit);
+  file.addedLines.forEach((added, index) => visit(added.line, added.text, index));
+}
+
+/** A copy of the file without its added lines (counts kept), never building them. */
+export function withoutAddedLines(file: FileChange): FileChange {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(file)) if (key !== 'addedLines') copy[key] = (file as unknown as Record<string, unknown>)[key];
+  copy.addedLines = [];
+  return copy as unknown as FileChange;
+}
 
 /**
  * A file's added lines as one text, joined by `\n` (line `k` of the text is `addedLines[k]`): what a
- * rule that scans a whole file at once (secrets) reads. The git reader decodes each file's added
- * lines as one string and remembers it here, so this costs nothing for its files.
+ * rule that scans a whole file at once (secrets) reads. The git reader keeps each file's added lines
+ * as one string already, so this costs nothing for its files.
  */
 export function addedText(file: Pick<FileChange, 'addedLines'>): string {
-  return joinedText(file.addedLines);
-}
-
-function joinedText(lines: readonly AddedLine[]): string {
-  const known = (lines as { [JOINED]?: string })[JOINED];
+  const compact = compactOf(file);
+  if (compact) return compact.text;
+  const known = (file.addedLines as { [JOINED]?: string })[JOINED];
   if (known !== undefined) return known;
-  return lines.map((added) => added.text).join('\n');
+  return file.addedLines.map((added) => added.text).join('\n');
 }
 
 /** For readers: `text` is exactly `lines`' texts joined by `\n` (and `lines` is not changed afterwards). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agent-gates/core';
 import { GitDiffParser } from '../../../../packages/core/src/diff/read/git-diff-parser.js';
-import { addedText, type FileChange } from '../../../../packages/core/src/diff/types.js';
+import { addedLineCount, addedLineNumbers, addedText, forEachAddedLine, withoutAddedLines, type FileChange } from '../../../../packages/core/src/diff/types.js';
 import { ScratchRepo } from './repo.js';
 
 function parse(output: Buffer, chunkSize: number) {
@@ -77,6 +77,15 @@ describe('GitDiffParser', () => {
       for (let i = 0; i < patch.length; i += size) parser.push(patch.subarray(i, i + size));
       parser.end();
       const [u, v] = streamed;
+      // The rules' way in (no line objects built) reads the same lines as addedLines.
+      const visited: Array<[number, string]> = [];
+      forEachAddedLine(u!, (line, text) => visited.push([line, text]));
+      expect(visited).toEqual(lines.map((line, i) => [i + 1, line.toString('utf8')]));
+      expect([...addedLineNumbers(u!)]).toEqual(lines.map((_, i) => i + 1));
+      expect(addedLineCount(u!)).toBe(lines.length);
+      // A copy without lines keeps every other field, and building it builds no lines.
+      const bare = withoutAddedLines(v!);
+      expect(bare).toEqual({ ...v!, addedLines: [] });
       expect(u!.addedLines).toEqual(lines.map((line, i) => ({ line: i + 1, text: line.toString('utf8') })));
       expect(addedText(u!)).toBe(lines.map((line) => line.toString('utf8')).join('\n'));
       expect(v!.addedLines).toEqual([{ line: 7, text: 'last' }]);

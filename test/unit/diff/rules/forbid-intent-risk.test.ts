@@ -6,6 +6,32 @@ import type { Policy } from '../../../../packages/core/src/policy/index.js';
 import { POLICY_FILE, changes, codes, defaults, file, policyOf, run } from './helpers.js';
 
 describe('forbid', () => {
+  it('finds every line a regex matches alone, whether the file is ruled out whole or read line by line', async () => {
+    // The rule first tests a file's lines joined by \n; anchors, word boundaries and lookarounds must
+    // never make it miss a line that matches on its own.
+    const regexes = ['^import\\b', 'eval\\($', '\\bskip\\b', '(?<![\\s\\S])done', 'end(?![\\s\\S])', '^$', '^\\s*#', 'a\\s+b', '(x)\\1'];
+    const words = ['import', 'eval(', 'skip', 'done', 'end', '', '  # c', 'a b', 'xx', ' ', 'q', 'imports'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 40; round++) {
+      const files = Array.from({ length: 6 }, (_, f) => {
+        const lines = Array.from({ length: 1 + Math.floor(next() * 6) }, () =>
+          Array.from({ length: Math.floor(next() * 3) }, () => words[Math.floor(next() * words.length)]).join(next() < 0.5 ? '' : ' '),
+        );
+        return file(`src/f${f}.js`, { lines });
+      });
+      for (const [i, source] of regexes.entries()) {
+        const policy = { ...defaults, scope: { ...defaults.scope, forbid: [{ paths: ['**'], regex: source, message: `m${i}` }] } } as unknown as Policy;
+        const found = await run(forbidRule(policy), changes(files));
+        const expected = files.flatMap((f) => f.addedLines.filter((added) => new RegExp(source).test(added.text)).map((added) => `${f.path}:${added.line}`));
+        expect(
+          found.map((finding) => `${finding.path}:${finding.line}`),
+          source,
+        ).toEqual(expected);
+      }
+    }
+  });
+
   const yaml = [
     'scope:',
     '  forbid:',

@@ -4,7 +4,7 @@
  * them; new packages are listed as a risk signal; a file it cannot parse is never a silent pass.
  */
 
-import { runScan, type ContentSource, type FileChange, type Finding, type LineScan, type Rule, type RuleContext } from '../types.js';
+import { runScan, withoutAddedLines, type ContentSource, type FileChange, type Finding, type LineScan, type Rule, type RuleContext } from '../types.js';
 import { OrderedJobs } from './concurrency.js';
 import { compareVersions, type Ecosystem } from './versions.js';
 import { dependencyParser, UnparsedError, type Dependency, type DependencyFile } from './deps/index.js';
@@ -361,7 +361,7 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
           jobs.add(() => Promise.resolve([]));
           return;
         }
-        const kept: FileChange = { ...change, addedLines: [] };
+        const kept = withoutAddedLines(change);
         jobs.add(() => judge({ content }, kept));
       },
       async finish(ctx) {

@@ -5,7 +5,19 @@
  */
 
 import { isAscii } from 'node:buffer';
-import { runScan, type ContentSource, type FileChange, type Finding, type LineScan, type Rule, type RuleContext } from '../types.js';
+import {
+  addedLineCount,
+  addedLineNumbers,
+  addedText,
+  runScan,
+  withoutAddedLines,
+  type ContentSource,
+  type FileChange,
+  type Finding,
+  type LineScan,
+  type Rule,
+  type RuleContext,
+} from '../types.js';
 import { OrderedJobs } from './concurrency.js';
 import { blankCommentsAndStrings, type SourceLanguage } from './lexer.js';
 import { rustHasTests, sourceLanguage, testPathKind } from './test-files.js';
@@ -129,7 +141,7 @@ function mayBeTest(path: string | undefined): boolean {
 }
 
 /** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
-const CONCURRENT_FILES = 16;
+const CONCURRENT_FILES = 64;
 
 export function testsRule(options: TestsOptions): Rule {
   const verdict = (allowed: boolean) =>
@@ -148,12 +160,26 @@ export function testsRule(options: TestsOptions): Rule {
 
     // A file that only gained lines cannot have lost a test case, so its base is not read.
     const needBase = basePath !== undefined && mayBeTest(basePath) && (change.status === 'deleted' || change.status === 'renamed' || change.deleted > 0);
-    const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
     // The head is read to compare counts, or when an added line could hold a marker (mayHoldMarker).
     const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
     const markerCandidate = headLanguage !== undefined && (added?.markerCandidate ?? false);
+    // A base named as a test is a test whenever it exists: its head is then asked for beside it, not
+    // after it, so a file costs one round trip to the content reader instead of two.
+    const headEarly =
+      headPath !== undefined &&
+      mayBeTest(headPath) &&
+      (markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
+        ? readSide(ctx, 'head', headPath)
+        : undefined;
+    const base = needBase
+      ? await readSide(ctx, 'base', basePath).catch(async (error: unknown) => {
+          await headEarly?.catch(() => undefined);
+          throw error;
+        })
+      : undefined;
     const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
-    const head = needHead ? await readSide(ctx, 'head', headPath) : undefined;
+    if (!needHead) await headEarly?.catch(() => undefined);
+    const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath)) : undefined;
 
     if (base?.isTest && (!head || !head.isTest)) {
       const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;
@@ -208,11 +234,13 @@ export function testsRule(options: TestsOptions): Rule {
     return {
       file(change: FileChange, content: ContentSource) {
         let added: Added | undefined;
-        if (change.status !== 'deleted' && change.addedLines.length > 0 && mayBeTest(change.path)) {
+        if (change.status !== 'deleted' && addedLineCount(change) > 0 && mayBeTest(change.path)) {
           const language = sourceLanguage(change.path);
           added = {
-            lines: Uint32Array.from(change.addedLines, (a) => a.line),
-            markerCandidate: language !== undefined && change.addedLines.some((a) => mayHoldMarker(a.text, language)),
+            lines: addedLineNumbers(change),
+            // The marker words are plain words, never across a line break: one test over the joined
+            // lines says whether any line holds one.
+            markerCandidate: language !== undefined && mayHoldMarker(addedText(change), language),
           };
         }
         // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
@@ -222,7 +250,7 @@ export function testsRule(options: TestsOptions): Rule {
           return;
         }
         // The job keeps the file without its lines: only the numbers above are needed later.
-        const kept: FileChange = { ...change, addedLines: [] };
+        const kept = withoutAddedLines(change);
         jobs.add(() => judge({ content }, kept, added));
       },
       async finish(ctx) {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import { addedText, rememberAddedText, type AddedLine, type ChangeStatus, type FileChange } from '../types.js';
+import { withCompactLines, type ChangeStatus, type FileChange } from '../types.js';
 import { decodePath } from './paths.js';
 
 /**
@@ -44,9 +44,11 @@ interface MutableChange {
   binary: boolean;
   added: number;
   deleted: number;
-  addedLines: AddedLine[];
-  /** Head line numbers of added lines read but not yet decoded (their bytes are in the parser's `lineBuffer`). */
-  pendingLines: number[];
+  /**
+   * The added lines decoded so far: their text joined by `\n` and each one's head line number. No
+   * object per line: a million added lines are a string and a number array per file.
+   */
+  lines: { text: string; numbers: Uint32Array } | undefined;
   /** Bytes of added lines counted against the parser's budget for this record. */
   lineBytes: number;
   /** Patch-section keys (`old..new`) this record owns, and which of them were seen. */
@@ -84,12 +86,14 @@ export class GitDiffParser {
   private readonly zero: string[] = [];
   private keptBytes = 0;
   /**
-   * Added lines not yet decoded, as UTF-8 joined by `\n`, all of one record (`pendingOwner`): decoded
-   * as one string when the record's patch ends, the lines then slices of it. One decode per file,
-   * not one per line: a million added lines must not cost a million decodes and copies.
+   * Added lines not yet decoded, as UTF-8 joined by `\n`, all of one record (`pendingOwner`), and their
+   * head line numbers: decoded as one string when the record's patch ends. One decode per file, not
+   * one per line: a million added lines must not cost a million decodes and copies.
    */
   private lineBuffer = Buffer.allocUnsafe(1 << 16);
   private lineBufferBytes = 0;
+  private lineNumbers = new Uint32Array(1024);
+  private lineCount = 0;
   private pendingOwner: MutableChange | undefined;
   /** Files whose added lines were counted but not all kept, because the budget ran out. */
   readonly overBudget = new Set<string>();
@@ -159,7 +163,7 @@ export class GitDiffParser {
       this.onFile(finish(change));
       this.keptBytes -= change.lineBytes;
       change.lineBytes = 0;
-      change.addedLines = [];
+      change.lines = undefined;
     }
   }
 
@@ -197,8 +201,7 @@ export class GitDiffParser {
       binary: false,
       added: 0,
       deleted: 0,
-      addedLines: [],
-      pendingLines: [],
+      lines: undefined,
       lineBytes: 0,
       keys,
       seen: new Set(),
@@ -260,7 +263,7 @@ export class GitDiffParser {
       this.decodePending();
       this.pendingOwner = change;
     }
-    const separator = change.pendingLines.length > 0 ? 1 : 0;
+    const separator = this.lineCount > 0 ? 1 : 0;
     const need = this.lineBufferBytes + separator + (to - from);
     if (need > this.lineBuffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, this.lineBuffer.length * 2));
@@ -269,7 +272,12 @@ export class GitDiffParser {
     }
     if (separator) this.lineBuffer[this.lineBufferBytes++] = 10;
     this.lineBufferBytes += buffer.copy(this.lineBuffer, this.lineBufferBytes, from, to);
-    change.pendingLines.push(this.newLine);
+    if (this.lineCount === this.lineNumbers.length) {
+      const grown = new Uint32Array(this.lineNumbers.length * 2);
+      grown.set(this.lineNumbers);
+      this.lineNumbers = grown;
+    }
+    this.lineNumbers[this.lineCount++] = this.newLine;
   }
 
   /**
@@ -280,22 +288,23 @@ export class GitDiffParser {
   private decodePending(): void {
     const change = this.pendingOwner;
     this.pendingOwner = undefined;
-    if (!change || change.pendingLines.length === 0) return;
+    if (!change || this.lineCount === 0) return;
     const text = this.lineBuffer.toString('utf8', 0, this.lineBufferBytes);
+    const numbers = this.lineNumbers.slice(0, this.lineCount);
     this.lineBufferBytes = 0;
+    this.lineCount = 0;
     if (this.lineBuffer.length > 1 << 20) this.lineBuffer = Buffer.allocUnsafe(1 << 16);
-    const lines = change.pendingLines;
-    change.pendingLines = [];
-    // Lines of one record may come in two runs (a type change's two sections): the text then grows.
-    const before = change.addedLines.length === 0 ? undefined : addedText(change);
-    let from = 0;
-    for (const line of lines) {
-      let to = text.indexOf('\n', from);
-      if (to === -1) to = text.length;
-      change.addedLines.push({ line, text: text.slice(from, to) });
-      from = to + 1;
+    if (this.lineNumbers.length > 1 << 16) this.lineNumbers = new Uint32Array(1024);
+    const before = change.lines;
+    if (!before) {
+      change.lines = { text, numbers };
+      return;
     }
-    rememberAddedText(change.addedLines, before === undefined ? text : `${before}\n${text}`);
+    // Lines of one record may come in two runs (a type change's two sections): the text then grows.
+    const joined = new Uint32Array(before.numbers.length + numbers.length);
+    joined.set(before.numbers);
+    joined.set(numbers, before.numbers.length);
+    change.lines = { text: `${before.text}\n${text}`, numbers: joined };
   }
 
   /**
@@ -356,7 +365,7 @@ function finish(change: MutableChange): FileChange {
   const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
   const { path, pathBytes } = decoded.path;
   const old = decoded.old;
-  return {
+  const file = {
     status: change.status,
     path,
     ...(old ? { oldPath: old.path } : {}),
@@ -368,8 +377,9 @@ function finish(change: MutableChange): FileChange {
     binary: change.binary,
     added: change.binary ? 0 : change.added,
     deleted: change.binary ? 0 : change.deleted,
-    addedLines: change.binary ? [] : change.addedLines,
     ...(pathBytes ? { pathBytes } : {}),
     ...(old?.pathBytes ? { oldPathBytes: old.pathBytes } : {}),
   };
+  const lines = change.binary ? undefined : change.lines;
+  return lines ? withCompactLines(file, lines.text, lines.numbers) : { ...file, addedLines: [] };
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
-import { runScan, type FileChange, type LineScan, type Rule } from '../types.js';
+import { addedLineCount, addedText, forEachAddedLine, runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import { Findings, GlobGroups, settingIn } from './common.js';
 
 /**
@@ -21,6 +21,13 @@ function matches(regex: RegExp, text: string): boolean {
 
 /** A regex whose groups are numbered or named can change meaning inside a larger one. */
 const NOT_COMBINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_]/;
+
+/**
+ * A lookaround can see past a line's end: such a regex may match a line alone and not the same line
+ * inside the file's joined lines. Matched loosely (an escaped `\(?=` counts too): a false positive
+ * only sends the file the line-by-line way.
+ */
+const LOOKAROUND = /\(\?<?[=!]/;
 
 /**
  * `forbid`: content not allowed in the lines a change adds to matching files, reported at the line with
@@ -53,29 +60,48 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
     }
     return prefilters.get(key);
   };
+  // A file's added lines joined by \n, tested once, rule the whole file out when nothing in it matches:
+  // a regex without lookarounds that matches a line matches that line inside the joined text too (its
+  // neighbours are a \n, not a word character, as a string's ends are for \b; with the m flag ^ and $
+  // match at each line's ends). Only up to one window: a longer text goes line by line, in windows.
+  const wholeTests = new Map<string, RegExp[] | undefined>();
+  const wholeTestsFor = (applicable: typeof entries): RegExp[] | undefined => {
+    const key = applicable.map((entry) => entry.index).join(',');
+    if (!wholeTests.has(key)) {
+      const safe = applicable.every((entry) => !LOOKAROUND.test(entry.regex.source));
+      const combined = prefilterFor(applicable);
+      wholeTests.set(key, !safe ? undefined : combined ? [new RegExp(combined.source, 'm')] : applicable.map((entry) => new RegExp(entry.regex.source, 'm')));
+    }
+    return wholeTests.get(key);
+  };
   const begin = (): LineScan => {
     const out = new Findings('forbid');
     return {
       file(file: FileChange) {
-        if (entries.length === 0 || file.status === 'deleted' || file.addedLines.length === 0) return;
+        if (entries.length === 0 || file.status === 'deleted' || addedLineCount(file) === 0) return;
         const applicable = groups.matching(file.path).map((i) => entries[i] as (typeof entries)[number]);
         if (applicable.length === 0) return;
+        const whole = wholeTestsFor(applicable);
+        if (whole) {
+          const text = addedText(file);
+          if (text.length <= WINDOW && !whole.some((regex) => regex.test(text))) return;
+        }
         const prefilter = prefilterFor(applicable);
-        for (const added of file.addedLines) {
-          if (prefilter && !matches(prefilter, added.text)) continue;
+        forEachAddedLine(file, (line, text) => {
+          if (prefilter && !matches(prefilter, text)) return;
           for (const entry of applicable) {
-            if (!matches(entry.regex, added.text)) continue;
+            if (!matches(entry.regex, text)) continue;
             out.add({
               code: 'forbidden-content',
               severity: 'fail',
               message: entry.message,
               path: file.path,
-              line: added.line,
+              line,
               tier: 'high',
               decidedBy: setting(`scope.forbid[${entry.index}]`),
             });
           }
-        }
+        });
       },
       finish: () => Promise.resolve(entries.length === 0 ? [] : out.done()),
     };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
 import { createSecretEngine, type SecretEngine } from '../../secrets/index.js';
-import { addedText, runScan, type FileChange, type LineScan, type Rule } from '../types.js';
+import { addedLineCount, addedLineNumbers, addedText, runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import type { SecretEngineOptions } from '../../secrets/engine-types.js';
 import { Findings, GlobSet, shown } from './common.js';
 import { SecretScanner } from './secrets-thread.js';
@@ -73,17 +73,15 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
     // What a file's findings need once its scan is back: its path, the head line of each added line,
     // and whether a path-scoped allow entry applies (then the scan gives each hit's value, so no file's
     // text is kept here until the end).
-    const scanned: Array<{ path: string; lines: Int32Array; allowFor: typeof byPath; index: number }> = [];
+    const scanned: Array<{ path: string; lines: Uint32Array; allowFor: typeof byPath; index: number }> = [];
     return {
       file(file: FileChange) {
-        if (file.status === 'deleted' || file.addedLines.length === 0) return;
+        if (file.status === 'deleted' || addedLineCount(file) === 0) return;
         // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
         // lines that follow each other in the file stay together, so a key split over lines is found.
         const text = addedText(file);
         const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
-        const added = file.addedLines;
-        const lines = new Int32Array(added.length);
-        for (let i = 0; i < added.length; i++) lines[i] = added[i]!.line;
+        const lines = addedLineNumbers(file);
         scanned.push({ path: file.path, lines, allowFor, index: scanner.add(text, allowFor.length > 0) });
       },
       dispose() {
