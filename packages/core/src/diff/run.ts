@@ -161,7 +161,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
   const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
   const changes: ChangeSet = extraMessages.length > 0 ? { ...read.changes, messages: [...read.changes.messages, ...extraMessages] } : read.changes;
 
-  const judgement = await judgeDiff({
+  const judging = judgeDiff({
     changes,
     content: read.content,
     rules,
@@ -169,7 +169,9 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     risk: (findings, c) => parts.risk(findings, c, plan.policy),
     ...(plan.claimed ? { claimed: plan.claimed } : {}),
   });
+  // Worked out while the rules' last reads and the secret scan's thread finish, not after them.
   const diffDigest = parts.diffDigest(read.changes);
+  const judgement = await judging;
   const details = diffScopeDetails(judgement, {
     diffDigest,
     settings: { ...plan.settings, mode: { value: changes.mode, from: fallback ?? `input mode: ${plan.mode}` } },

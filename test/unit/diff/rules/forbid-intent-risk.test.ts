@@ -21,7 +21,8 @@ describe('forbid', () => {
         return file(`src/f${f}.js`, { lines });
       });
       for (const [i, source] of regexes.entries()) {
-        const policy = { ...defaults, scope: { ...defaults.scope, forbid: [{ paths: ['**'], regex: source, message: `m${i}` }] } } as unknown as Policy;
+        const base = defaults();
+        const policy = { ...base, scope: { ...base.scope, forbid: [{ paths: ['**'], regex: source, message: `m${i}` }] } } as unknown as Policy;
         const found = await run(forbidRule(policy), changes(files));
         const expected = files.flatMap((f) => f.addedLines.filter((added) => new RegExp(source).test(added.text)).map((added) => `${f.path}:${added.line}`));
         expect(

@@ -1,7 +1,7 @@
 import { POLICY_FILE_ORIGIN } from '../../policy/defaults.js';
 import { normaliseRepoPath } from '../../policy/glob.js';
 import type { Policy, ProtectedPathRule } from '../../policy/types.js';
-import type { FileChange, Rule } from '../types.js';
+import { runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import { Findings, GlobSet, judgedPaths, settingIn, shown } from './common.js';
 
 /**
@@ -37,11 +37,12 @@ export function pathsRule(policy: Policy, policyFile?: string): Rule {
     return ` (${file.status})`;
   };
 
-  return {
-    name: 'paths',
-    run(ctx) {
-      const out = new Findings('paths');
-      for (const file of ctx.changes.files) {
+  // Judged file by file as the diff streams (a path needs nothing but its own file), so a large change's
+  // paths are matched in the gaps while git produces the rest, not all at once after it.
+  const begin = (): LineScan => {
+    const out = new Findings('paths');
+    return {
+      file(file: FileChange) {
         for (const path of judgedPaths(file)) {
           if (!allowAll && !allowed.has(path)) {
             out.add({
@@ -79,8 +80,9 @@ export function pathsRule(policy: Policy, policyFile?: string): Rule {
             decidedBy: decidedBy(rule),
           });
         }
-      }
-      return Promise.resolve(out.done());
-    },
+      },
+      finish: () => Promise.resolve(out.done()),
+    };
   };
+  return { name: 'paths', begin, run: (ctx) => runScan(begin, ctx) };
 }
