@@ -28450,23 +28450,90 @@ var src = __nccwpck_require__(54403);
  */
 const RISK_TIERS = ['low', 'medium', 'high', 'critical'];
 /**
- * Where a reader keeps the joined text on the lines array itself (non-enumerable): it lives and dies
- * with the array, young garbage like the lines, where a WeakMap entry would wait for a full collection.
+ * Where a reader keeps a file's added lines compactly (non-enumerable): their text joined by `\n` and
+ * each one's head line number. A million added lines are then a string and a number array per file,
+ * not a million objects; rules read them through `addedText`, `addedLineNumbers` and
+ * `forEachAddedLine`, and `addedLines` is built from them only when something asks for it.
  */
+const COMPACT = Symbol('compactAddedLines');
+/** The older form: the joined text remembered on a lines array (the API reader's and tests' files). */
 const JOINED = Symbol('addedText');
 /**
+ * For readers: `file` with its added lines given as `text` (the lines joined by `\n`) and `numbers`
+ * (each line's head line number, as many as the text has lines). `addedLines` is an enumerable getter
+ * that builds the objects on first use and keeps them.
+ */
+function withCompactLines(file, text, numbers) {
+    const out = file;
+    Object.defineProperty(out, COMPACT, { value: { text, numbers }, enumerable: false, configurable: false, writable: false });
+    let built;
+    Object.defineProperty(out, 'addedLines', {
+        enumerable: true,
+        configurable: false,
+        get() {
+            if (built)
+                return built;
+            const lines = [];
+            forEachLine(text, numbers, (line, lineText) => lines.push({ line, text: lineText }));
+            rememberAddedText(lines, text);
+            return (built = lines);
+        },
+    });
+    return out;
+}
+function compactOf(file) {
+    return file[COMPACT];
+}
+function forEachLine(text, numbers, visit) {
+    let from = 0;
+    for (let k = 0; k < numbers.length; k++) {
+        let to = text.indexOf('\n', from);
+        if (to === -1)
+            to = text.length;
+        visit(numbers[k], text.slice(from, to), k);
+        from = to + 1;
+    }
+}
+/** How many added lines the file has, without building them. */
+function addedLineCount(file) {
+    return compactOf(file)?.numbers.length ?? file.addedLines.length;
+}
+/** Each added line's head line number, in order (index `k` is line `k` of `addedText`). */
+function addedLineNumbers(file) {
+    const compact = compactOf(file);
+    if (compact)
+        return compact.numbers;
+    return Uint32Array.from(file.addedLines, (added) => added.line);
+}
+/** Visits each added line (its head line number, text and index), slicing the text only as it goes. */
+function forEachAddedLine(file, visit) {
+    const compact = compactOf(file);
+    if (compact)
+        return forEachLine(compact.text, compact.numbers, visit);
+    file.addedLines.forEach((added, index) => visit(added.line, added.text, index));
+}
+/** A copy of the file without its added lines (counts kept), never building them. */
+function withoutAddedLines(file) {
+    const copy = {};
+    for (const key of Object.keys(file))
+        if (key !== 'addedLines')
+            copy[key] = file[key];
+    copy.addedLines = [];
+    return copy;
+}
+/**
  * A file's added lines as one text, joined by `\n` (line `k` of the text is `addedLines[k]`): what a
- * rule that scans a whole file at once (secrets) reads. The git reader decodes each file's added
- * lines as one string and remembers it here, so this costs nothing for its files.
+ * rule that scans a whole file at once (secrets) reads. The git reader keeps each file's added lines
+ * as one string already, so this costs nothing for its files.
  */
 function addedText(file) {
-    return joinedText(file.addedLines);
-}
-function joinedText(lines) {
-    const known = lines[JOINED];
+    const compact = compactOf(file);
+    if (compact)
+        return compact.text;
+    const known = file.addedLines[JOINED];
     if (known !== undefined)
         return known;
-    return lines.map((added) => added.text).join('\n');
+    return file.addedLines.map((added) => added.text).join('\n');
 }
 /** For readers: `text` is exactly `lines`' texts joined by `\n` (and `lines` is not changed afterwards). */
 function rememberAddedText(lines, text) {
@@ -29578,7 +29645,7 @@ async function runDiffScopeWith(parts, options) {
     // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
     const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
     const changes = extraMessages.length > 0 ? { ...read.changes, messages: [...read.changes.messages, ...extraMessages] } : read.changes;
-    const judgement = await judgeDiff({
+    const judging = judgeDiff({
         changes,
         content: read.content,
         rules,
@@ -29586,7 +29653,9 @@ async function runDiffScopeWith(parts, options) {
         risk: (findings, c) => parts.risk(findings, c, plan.policy),
         ...(plan.claimed ? { claimed: plan.claimed } : {}),
     });
+    // Worked out while the rules' last reads and the secret scan's thread finish, not after them.
     const diffDigest = parts.diffDigest(read.changes);
+    const judgement = await judging;
     const details = diffScopeDetails(judgement, {
         diffDigest,
         settings: { ...plan.settings, mode: { value: changes.mode, from: fallback ?? `input mode: ${plan.mode}` } },
@@ -32360,7 +32429,7 @@ function dependenciesRule(options) {
                     jobs.add(() => Promise.resolve([]));
                     return;
                 }
-                const kept = { ...change, addedLines: [] };
+                const kept = withoutAddedLines(change);
                 jobs.add(() => judge({ content }, kept));
             },
             async finish(ctx) {
@@ -32676,7 +32745,7 @@ function mayBeTest(path) {
     return testPathKind(path) !== undefined || sourceLanguage(path) === 'rust';
 }
 /** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
-const CONCURRENT_FILES = 16;
+const CONCURRENT_FILES = 64;
 function testsRule(options) {
     const verdict = (allowed) => allowed ? { severity: 'pass', tier: 'medium' } : { severity: 'fail', tier: 'high' };
     const judge = async (ctx, change, added) => {
@@ -32687,12 +32756,26 @@ function testsRule(options) {
             return findings;
         // A file that only gained lines cannot have lost a test case, so its base is not read.
         const needBase = basePath !== undefined && mayBeTest(basePath) && (change.status === 'deleted' || change.status === 'renamed' || change.deleted > 0);
-        const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
         // The head is read to compare counts, or when an added line could hold a marker (mayHoldMarker).
         const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
         const markerCandidate = headLanguage !== undefined && (added?.markerCandidate ?? false);
+        // A base named as a test is a test whenever it exists: its head is then asked for beside it, not
+        // after it, so a file costs one round trip to the content reader instead of two.
+        const headEarly = headPath !== undefined &&
+            mayBeTest(headPath) &&
+            (markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
+            ? readSide(ctx, 'head', headPath)
+            : undefined;
+        const base = needBase
+            ? await readSide(ctx, 'base', basePath).catch(async (error) => {
+                await headEarly?.catch(() => undefined);
+                throw error;
+            })
+            : undefined;
         const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
-        const head = needHead ? await readSide(ctx, 'head', headPath) : undefined;
+        if (!needHead)
+            await headEarly?.catch(() => undefined);
+        const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath)) : undefined;
         if (base?.isTest && (!head || !head.isTest)) {
             const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;
             findings.push({
@@ -32747,11 +32830,13 @@ function testsRule(options) {
         return {
             file(change, content) {
                 let added;
-                if (change.status !== 'deleted' && change.addedLines.length > 0 && mayBeTest(change.path)) {
+                if (change.status !== 'deleted' && addedLineCount(change) > 0 && mayBeTest(change.path)) {
                     const language = sourceLanguage(change.path);
                     added = {
-                        lines: Uint32Array.from(change.addedLines, (a) => a.line),
-                        markerCandidate: language !== undefined && change.addedLines.some((a) => mayHoldMarker(a.text, language)),
+                        lines: addedLineNumbers(change),
+                        // The marker words are plain words, never across a line break: one test over the joined
+                        // lines says whether any line holds one.
+                        markerCandidate: language !== undefined && mayHoldMarker(addedText(change), language),
                     };
                 }
                 // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
@@ -32761,7 +32846,7 @@ function testsRule(options) {
                     return;
                 }
                 // The job keeps the file without its lines: only the numbers above are needed later.
-                const kept = { ...change, addedLines: [] };
+                const kept = withoutAddedLines(change);
                 jobs.add(() => judge({ content }, kept, added));
             },
             async finish(ctx) {
@@ -33054,12 +33139,14 @@ class GitDiffParser {
     zero = [];
     keptBytes = 0;
     /**
-     * Added lines not yet decoded, as UTF-8 joined by `\n`, all of one record (`pendingOwner`): decoded
-     * as one string when the record's patch ends, the lines then slices of it. One decode per file,
-     * not one per line: a million added lines must not cost a million decodes and copies.
+     * Added lines not yet decoded, as UTF-8 joined by `\n`, all of one record (`pendingOwner`), and their
+     * head line numbers: decoded as one string when the record's patch ends. One decode per file, not
+     * one per line: a million added lines must not cost a million decodes and copies.
      */
     lineBuffer = Buffer.allocUnsafe(1 << 16);
     lineBufferBytes = 0;
+    lineNumbers = new Uint32Array(1024);
+    lineCount = 0;
     pendingOwner;
     /** Files whose added lines were counted but not all kept, because the budget ran out. */
     overBudget = new Set();
@@ -33133,7 +33220,7 @@ class GitDiffParser {
             this.onFile(finish(change));
             this.keptBytes -= change.lineBytes;
             change.lineBytes = 0;
-            change.addedLines = [];
+            change.lines = undefined;
         }
     }
     rawToken(token) {
@@ -33174,8 +33261,7 @@ class GitDiffParser {
             binary: false,
             added: 0,
             deleted: 0,
-            addedLines: [],
-            pendingLines: [],
+            lines: undefined,
             lineBytes: 0,
             keys,
             seen: new Set(),
@@ -33244,7 +33330,7 @@ class GitDiffParser {
             this.decodePending();
             this.pendingOwner = change;
         }
-        const separator = change.pendingLines.length > 0 ? 1 : 0;
+        const separator = this.lineCount > 0 ? 1 : 0;
         const need = this.lineBufferBytes + separator + (to - from);
         if (need > this.lineBuffer.length) {
             const grown = Buffer.allocUnsafe(Math.max(need, this.lineBuffer.length * 2));
@@ -33254,7 +33340,12 @@ class GitDiffParser {
         if (separator)
             this.lineBuffer[this.lineBufferBytes++] = 10;
         this.lineBufferBytes += buffer.copy(this.lineBuffer, this.lineBufferBytes, from, to);
-        change.pendingLines.push(this.newLine);
+        if (this.lineCount === this.lineNumbers.length) {
+            const grown = new Uint32Array(this.lineNumbers.length * 2);
+            grown.set(this.lineNumbers);
+            this.lineNumbers = grown;
+        }
+        this.lineNumbers[this.lineCount++] = this.newLine;
     }
     /**
      * Decodes the pending lines as one string and gives them to their record. The bytes decode as the
@@ -33264,25 +33355,26 @@ class GitDiffParser {
     decodePending() {
         const change = this.pendingOwner;
         this.pendingOwner = undefined;
-        if (!change || change.pendingLines.length === 0)
+        if (!change || this.lineCount === 0)
             return;
         const text = this.lineBuffer.toString('utf8', 0, this.lineBufferBytes);
+        const numbers = this.lineNumbers.slice(0, this.lineCount);
         this.lineBufferBytes = 0;
+        this.lineCount = 0;
         if (this.lineBuffer.length > 1 << 20)
             this.lineBuffer = Buffer.allocUnsafe(1 << 16);
-        const lines = change.pendingLines;
-        change.pendingLines = [];
-        // Lines of one record may come in two runs (a type change's two sections): the text then grows.
-        const before = change.addedLines.length === 0 ? undefined : addedText(change);
-        let from = 0;
-        for (const line of lines) {
-            let to = text.indexOf('\n', from);
-            if (to === -1)
-                to = text.length;
-            change.addedLines.push({ line, text: text.slice(from, to) });
-            from = to + 1;
+        if (this.lineNumbers.length > 1 << 16)
+            this.lineNumbers = new Uint32Array(1024);
+        const before = change.lines;
+        if (!before) {
+            change.lines = { text, numbers };
+            return;
         }
-        rememberAddedText(change.addedLines, before === undefined ? text : `${before}\n${text}`);
+        // Lines of one record may come in two runs (a type change's two sections): the text then grows.
+        const joined = new Uint32Array(before.numbers.length + numbers.length);
+        joined.set(before.numbers);
+        joined.set(numbers, before.numbers.length);
+        change.lines = { text: `${before.text}\n${text}`, numbers: joined };
     }
     /**
      * Reads the head start line from `@@ -a[,b] +c[,d] @@` in place: a -U0 diff of a million changed
@@ -33343,7 +33435,7 @@ function finish(change) {
     const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
     const { path, pathBytes } = decoded.path;
     const old = decoded.old;
-    return {
+    const file = {
         status: change.status,
         path,
         ...(old ? { oldPath: old.path } : {}),
@@ -33355,10 +33447,11 @@ function finish(change) {
         binary: change.binary,
         added: change.binary ? 0 : change.added,
         deleted: change.binary ? 0 : change.deleted,
-        addedLines: change.binary ? [] : change.addedLines,
         ...(pathBytes ? { pathBytes } : {}),
         ...(old?.pathBytes ? { oldPathBytes: old.pathBytes } : {}),
     };
+    const lines = change.binary ? undefined : change.lines;
+    return lines ? withCompactLines(file, lines.text, lines.numbers) : { ...file, addedLines: [] };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/read/git.ts
@@ -34036,6 +34129,12 @@ function matches(regex, text) {
 /** A regex whose groups are numbered or named can change meaning inside a larger one. */
 const NOT_COMBINABLE = /\\[1-9]|\\k<|\(\?<[A-Za-z_]/;
 /**
+ * A lookaround can see past a line's end: such a regex may match a line alone and not the same line
+ * inside the file's joined lines. Matched loosely (an escaped `\(?=` counts too): a false positive
+ * only sends the file the line-by-line way.
+ */
+const LOOKAROUND = /\(\?<?[=!]/;
+/**
  * `forbid`: content not allowed in the lines a change adds to matching files, reported at the line with
  * the entry's message. The matched text is never shown: it may be anything the agent wrote.
  */
@@ -34065,33 +34164,53 @@ function forbidRule(policy, policyFile) {
         }
         return prefilters.get(key);
     };
+    // A file's added lines joined by \n, tested once, rule the whole file out when nothing in it matches:
+    // a regex without lookarounds that matches a line matches that line inside the joined text too (its
+    // neighbours are a \n, not a word character, as a string's ends are for \b; with the m flag ^ and $
+    // match at each line's ends). Only up to one window: a longer text goes line by line, in windows.
+    const wholeTests = new Map();
+    const wholeTestsFor = (applicable) => {
+        const key = applicable.map((entry) => entry.index).join(',');
+        if (!wholeTests.has(key)) {
+            const safe = applicable.every((entry) => !LOOKAROUND.test(entry.regex.source));
+            const combined = prefilterFor(applicable);
+            wholeTests.set(key, !safe ? undefined : combined ? [new RegExp(combined.source, 'm')] : applicable.map((entry) => new RegExp(entry.regex.source, 'm')));
+        }
+        return wholeTests.get(key);
+    };
     const begin = () => {
         const out = new Findings('forbid');
         return {
             file(file) {
-                if (entries.length === 0 || file.status === 'deleted' || file.addedLines.length === 0)
+                if (entries.length === 0 || file.status === 'deleted' || addedLineCount(file) === 0)
                     return;
                 const applicable = groups.matching(file.path).map((i) => entries[i]);
                 if (applicable.length === 0)
                     return;
+                const whole = wholeTestsFor(applicable);
+                if (whole) {
+                    const text = addedText(file);
+                    if (text.length <= WINDOW && !whole.some((regex) => regex.test(text)))
+                        return;
+                }
                 const prefilter = prefilterFor(applicable);
-                for (const added of file.addedLines) {
-                    if (prefilter && !matches(prefilter, added.text))
-                        continue;
+                forEachAddedLine(file, (line, text) => {
+                    if (prefilter && !matches(prefilter, text))
+                        return;
                     for (const entry of applicable) {
-                        if (!matches(entry.regex, added.text))
+                        if (!matches(entry.regex, text))
                             continue;
                         out.add({
                             code: 'forbidden-content',
                             severity: 'fail',
                             message: entry.message,
                             path: file.path,
-                            line: added.line,
+                            line,
                             tier: 'high',
                             decidedBy: setting(`scope.forbid[${entry.index}]`),
                         });
                     }
-                }
+                });
             },
             finish: () => Promise.resolve(entries.length === 0 ? [] : out.done()),
         };
@@ -34316,6 +34435,7 @@ var defaults = __nccwpck_require__(49842);
 
 
 
+
 /**
  * Where a change may go. Each path a change is judged under (a rename's old and new path, a copy's new
  * one) must match `allowed-paths` and no `denied-paths` (both violations), and is checked against the
@@ -34346,11 +34466,12 @@ function pathsRule(policy, policyFile) {
             return ` (copied from ${shown(file.oldPath)})`;
         return ` (${file.status})`;
     };
-    return {
-        name: 'paths',
-        run(ctx) {
-            const out = new Findings('paths');
-            for (const file of ctx.changes.files) {
+    // Judged file by file as the diff streams (a path needs nothing but its own file), so a large change's
+    // paths are matched in the gaps while git produces the rest, not all at once after it.
+    const begin = () => {
+        const out = new Findings('paths');
+        return {
+            file(file) {
                 for (const path of judgedPaths(file)) {
                     if (!allowAll && !allowed.has(path)) {
                         out.add({
@@ -34389,10 +34510,11 @@ function pathsRule(policy, policyFile) {
                         decidedBy: decidedBy(rule),
                     });
                 }
-            }
-            return Promise.resolve(out.done());
-        },
+            },
+            finish: () => Promise.resolve(out.done()),
+        };
     };
+    return { name: 'paths', begin, run: (ctx) => runScan(begin, ctx) };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets/json-literals.ts
@@ -42465,16 +42587,13 @@ function secretsRule(policy, options = {}) {
         const scanned = [];
         return {
             file(file) {
-                if (file.status === 'deleted' || file.addedLines.length === 0)
+                if (file.status === 'deleted' || addedLineCount(file) === 0)
                     return;
                 // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
                 // lines that follow each other in the file stay together, so a key split over lines is found.
                 const text = addedText(file);
                 const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
-                const added = file.addedLines;
-                const lines = new Int32Array(added.length);
-                for (let i = 0; i < added.length; i++)
-                    lines[i] = added[i].line;
+                const lines = addedLineNumbers(file);
                 scanned.push({ path: file.path, lines, allowFor, index: scanner.add(text, allowFor.length > 0) });
             },
             dispose() {
