@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_RENAME_LIMIT, gitDiffArgs } from '../../packages/core/src/diff/read/git.js';
 import { makeCredential, Random } from './generate.js';
 import { BENCH_DIR, bundleForBench, cleanEnv, machine, measure, MiB, NODE24, ROOT } from './measure.js';
 import { writeSection } from './report.js';
@@ -338,22 +339,10 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
     return a.seconds + b.seconds;
   };
   // The diff the core reads (packages/core/src/diff/read/git.ts), alone: how much of the core's time is git's.
+  // Without copies, as the core runs it on a change this size (its added x modified files pass the limit).
   const coreGitOnce = async () => {
-    const args = [
-      'diff',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-color',
-      '--raw',
-      '-p',
-      '-U0',
-      '--inter-hunk-context=0',
-      '-z',
-      '-M',
-      '--full-index',
-      '--no-abbrev',
-    ];
-    const m = await measure('git', [...args, repo.base, repo.head, '--'], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
+    const args = gitDiffArgs(repo.base, repo.head, { renameLimit: DEFAULT_RENAME_LIMIT, copies: false });
+    const m = await measure('git', args, { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
     if (m.exitCode !== 0) throw new Error(`git diff failed: ${m.stderr}`);
     return m.seconds;
   };

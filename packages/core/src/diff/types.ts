@@ -149,8 +149,6 @@ export interface Rule {
  * `forEachAddedLine`, and `addedLines` is built from them only when something asks for it.
  */
 const COMPACT = Symbol('compactAddedLines');
-/** The older form: the joined text remembered on a lines array (the API reader's and tests' files). */
-const JOINED = Symbol('addedText');
 
 interface CompactLines {
   readonly text: string;
@@ -173,7 +171,6 @@ export function withCompactLines(file: Omit<FileChange, 'addedLines'>, text: str
       if (built) return built;
       const lines: AddedLine[] = [];
       forEachLine(text, numbers, (line, lineText) => lines.push({ line, text: lineText }));
-      rememberAddedText(lines, text);
       return (built = lines);
     },
   });
@@ -229,14 +226,7 @@ export function withoutAddedLines(file: FileChange): FileChange {
 export function addedText(file: Pick<FileChange, 'addedLines'>): string {
   const compact = compactOf(file);
   if (compact) return compact.text;
-  const known = (file.addedLines as { [JOINED]?: string })[JOINED];
-  if (known !== undefined) return known;
   return file.addedLines.map((added) => added.text).join('\n');
-}
-
-/** For readers: `text` is exactly `lines`' texts joined by `\n` (and `lines` is not changed afterwards). */
-export function rememberAddedText(lines: readonly AddedLine[], text: string): void {
-  Object.defineProperty(lines, JOINED, { value: text, configurable: true, enumerable: false, writable: false });
 }
 
 /** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */

@@ -171,14 +171,10 @@ export function testsRule(options: TestsOptions): Rule {
       (markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
         ? readSide(ctx, 'head', headPath)
         : undefined;
-    const base = needBase
-      ? await readSide(ctx, 'base', basePath).catch(async (error: unknown) => {
-          await headEarly?.catch(() => undefined);
-          throw error;
-        })
-      : undefined;
+    // Handled whether or not it is awaited below (the base read may fail first, or the head turn out unneeded).
+    headEarly?.catch(() => undefined);
+    const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
     const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
-    if (!needHead) await headEarly?.catch(() => undefined);
     const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath)) : undefined;
 
     if (base?.isTest && (!head || !head.isTest)) {

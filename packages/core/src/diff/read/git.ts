@@ -53,7 +53,7 @@ export interface GitChanges {
   content: ContentSource;
 }
 
-const DEFAULT_RENAME_LIMIT = 1000;
+export const DEFAULT_RENAME_LIMIT = 1000;
 const DEFAULT_MAX_CONTENT = 32 * 1024 * 1024;
 const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
 /** How far a shallow checkout is deepened, round by round, before the reader gives up. */
@@ -253,38 +253,21 @@ async function findMergeBase(
   return undefined;
 }
 
-async function diffTrees(
-  workspace: string,
-  from: string,
-  to: string,
-  options: {
-    renameLimit?: number;
-    maxAddedLineBytes?: number;
-    onFile?: (file: FileChange) => void;
-    signal?: AbortSignal;
-    /** The repository's absolute git directory, when the caller started looking it up already. */
-    gitDir?: Promise<string>;
-  },
-): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
-  const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
-  if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
-  const signal = options.signal ? { signal: options.signal } : {};
-  const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-  const parser = new GitDiffParser(budget, options.onFile);
-  // .gitattributes come from the working tree and the index, which the change itself controls in CI:
-  // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
-  // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-  const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
-  const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
-  const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
-  const diffArgs = (copies: boolean) => [
+/**
+ * The one \`git diff\` the reader runs (raw records, then the -U0 patch, NUL-separated, full blob ids),
+ * with the settings that keep the repository's own configuration from changing what is read.
+ * \`copies\`: look for copies too (-C), which git gives up past \`renameLimit\`² candidate pairs.
+ */
+export function gitDiffArgs(from: string, to: string, options: { renameLimit: number; copies: boolean }): string[] {
+  const { renameLimit, copies } = options;
+  return [
     '-c',
     'core.attributesFile=/dev/null',
     '-c',
     'core.quotePath=false',
     '-c',
     `diff.renameLimit=${renameLimit}`,
-    // A config of diff.renames=copies would bring back the copy search this function chose to skip.
+    // A config of diff.renames=copies would bring back the copy search that `copies: false` skips.
     '-c',
     'diff.renames=true',
     // The repository's own settings must not change what is read: no external diff drivers or
@@ -310,6 +293,33 @@ async function diffTrees(
     to,
     '--',
   ];
+}
+
+async function diffTrees(
+  workspace: string,
+  from: string,
+  to: string,
+  options: {
+    renameLimit?: number;
+    maxAddedLineBytes?: number;
+    onFile?: (file: FileChange) => void;
+    signal?: AbortSignal;
+    /** The repository's absolute git directory, when the caller started looking it up already. */
+    gitDir?: Promise<string>;
+  },
+): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
+  const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
+  if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
+  const signal = options.signal ? { signal: options.signal } : {};
+  const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
+  const parser = new GitDiffParser(budget, options.onFile);
+  // .gitattributes come from the working tree and the index, which the change itself controls in CI:
+  // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
+  // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
+  const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
+  const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
+  const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
+  const diffArgs = (copies: boolean) => gitDiffArgs(from, to, { renameLimit, copies });
   try {
     // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
     // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,

@@ -48,31 +48,27 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
     policy.scope.forbid.map((entry) => entry.paths),
     (i, j) => `scope.forbid[${i}].paths[${j}]`,
   );
-  // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
-  // in one test, and only a line it matches is tested entry by entry to say which.
-  const prefilters = new Map<string, RegExp | undefined>();
-  const prefilterFor = (applicable: typeof entries): RegExp | undefined => {
-    if (applicable.length < 2) return undefined;
+  /**
+   * Built once per set of entries that apply to a file. `prefilter`: most lines match no entry, so one
+   * regex joining the entries rules a line out in one test, and only a line it matches is tested entry
+   * by entry to say which. `whole`: a file's added lines joined by \n, tested once, rule the whole file
+   * out when nothing in it matches. A regex without lookarounds that matches a line matches that line
+   * inside the joined text too (its neighbours are a \n, not a word character, as a string's ends are
+   * for \b; with the m flag ^ and $ match at each line's ends). Only up to one window: a longer text
+   * goes line by line, in windows.
+   */
+  const tests = new Map<string, { prefilter: RegExp | undefined; whole: RegExp[] | undefined }>();
+  const testsFor = (applicable: typeof entries) => {
     const key = applicable.map((entry) => entry.index).join(',');
-    if (!prefilters.has(key)) {
-      const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
-      prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
-    }
-    return prefilters.get(key);
-  };
-  // A file's added lines joined by \n, tested once, rule the whole file out when nothing in it matches:
-  // a regex without lookarounds that matches a line matches that line inside the joined text too (its
-  // neighbours are a \n, not a word character, as a string's ends are for \b; with the m flag ^ and $
-  // match at each line's ends). Only up to one window: a longer text goes line by line, in windows.
-  const wholeTests = new Map<string, RegExp[] | undefined>();
-  const wholeTestsFor = (applicable: typeof entries): RegExp[] | undefined => {
-    const key = applicable.map((entry) => entry.index).join(',');
-    if (!wholeTests.has(key)) {
+    let built = tests.get(key);
+    if (!built) {
+      const combinable = applicable.length >= 2 && applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
+      const prefilter = combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined;
       const safe = applicable.every((entry) => !LOOKAROUND.test(entry.regex.source));
-      const combined = prefilterFor(applicable);
-      wholeTests.set(key, !safe ? undefined : combined ? [new RegExp(combined.source, 'm')] : applicable.map((entry) => new RegExp(entry.regex.source, 'm')));
+      const whole = !safe ? undefined : prefilter ? [new RegExp(prefilter.source, 'm')] : applicable.map((entry) => new RegExp(entry.regex.source, 'm'));
+      tests.set(key, (built = { prefilter, whole }));
     }
-    return wholeTests.get(key);
+    return built;
   };
   const begin = (): LineScan => {
     const out = new Findings('forbid');
@@ -81,12 +77,11 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
         if (entries.length === 0 || file.status === 'deleted' || addedLineCount(file) === 0) return;
         const applicable = groups.matching(file.path).map((i) => entries[i] as (typeof entries)[number]);
         if (applicable.length === 0) return;
-        const whole = wholeTestsFor(applicable);
+        const { prefilter, whole } = testsFor(applicable);
         if (whole) {
           const text = addedText(file);
           if (text.length <= WINDOW && !whole.some((regex) => regex.test(text))) return;
         }
-        const prefilter = prefilterFor(applicable);
         forEachAddedLine(file, (line, text) => {
           if (prefilter && !matches(prefilter, text)) return;
           for (const entry of applicable) {
