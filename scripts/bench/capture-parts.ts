@@ -7,8 +7,8 @@
 //
 // Bundled to plain JS (bundleForBench) and run by Node 24 in a child process, like the other tools.
 // Usage: node capture-parts.mjs <file>. Prints one JSON line: { bytes, lines, verdictSeconds, parseSeconds }.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { createSecretEngine } from '@agent-gates/core/secrets';
+import { linePieces } from './line-pieces.js';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: capture-parts.mjs <file>');
@@ -16,34 +16,19 @@ const PIECE = 16 * 1024 * 1024;
 // As capture builds it for a line-oriented transcript (capture/index.ts): bytes as Latin-1 text.
 const engine = createSecretEngine({ fingerprintKey: 'bench', byteText: true });
 
-const fd = openSync(file, 'r');
-const buffer = Buffer.alloc(PIECE + 64 * 1024 * 1024);
-let carry = 0;
-let position = 0;
 let bytes = 0;
 let lines = 0;
 let verdictNs = 0n;
 let parseNs = 0n;
 let flagged = 0;
-for (;;) {
-  const read = readSync(fd, buffer, carry, PIECE, position);
-  position += read;
-  const filled = carry + read;
-  if (filled === 0) break;
-  const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
-  if (cut <= 0) {
-    // No line ends in what was read: read on after it, as long as the buffer has room.
-    if (filled + PIECE > buffer.length) throw new Error('a line longer than the buffer');
-    carry = filled;
-    continue;
-  }
+for (const { bytes: piece } of linePieces(file, PIECE)) {
   // The lines of this piece, cut outside the timed loops: the same strings and byte views capture makes.
   const texts: string[] = [];
   const bodies: Buffer[] = [];
-  for (let start = 0; start < cut;) {
-    let end = buffer.indexOf(0x0a, start);
-    if (end < 0 || end >= cut) end = cut;
-    const body = buffer.subarray(start, end > start && buffer[end - 1] === 0x0d ? end - 1 : end);
+  for (let start = 0; start < piece.length;) {
+    let end = piece.indexOf(0x0a, start);
+    if (end < 0) end = piece.length;
+    const body = piece.subarray(start, end > start && piece[end - 1] === 0x0d ? end - 1 : end);
     if (body.length > 0) {
       texts.push(body.toString('latin1'));
       bodies.push(body);
@@ -56,11 +41,7 @@ for (;;) {
   started = process.hrtime.bigint();
   for (let i = 0; i < bodies.length; i++) JSON.parse(bodies[i]!.toString('utf8'));
   parseNs += process.hrtime.bigint() - started;
-  bytes += cut;
+  bytes += piece.length;
   lines += texts.length;
-  buffer.copy(buffer, 0, cut, filled);
-  carry = filled - cut;
-  if (read === 0 && carry === 0) break;
 }
-closeSync(fd);
 console.log(JSON.stringify({ bytes, lines, flagged, verdictSeconds: Number(verdictNs) / 1e9, parseSeconds: Number(parseNs) / 1e9 }));

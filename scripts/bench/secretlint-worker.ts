@@ -10,10 +10,12 @@
 // Usage: node secretlint-worker.ts <file> [--budget-seconds N] [--min-bytes N]
 // Stops early after the budget once at least min-bytes were linted (throughput is the compared figure).
 // Prints one JSON line: { bytes, lintSeconds, pieces, findings, byRule, stoppedEarly }.
-import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+// Node's type stripping loads the .ts file itself; the type is checked through its .js name.
+const { linePieces } = (await import(new URL('./line-pieces.ts', import.meta.url).href)) as typeof import('./line-pieces.js');
 
 const [file, ...rest] = process.argv.slice(2);
 if (!file) throw new Error('usage: secretlint-worker.ts <file> [--budget-seconds N] [--min-bytes N]');
@@ -50,44 +52,29 @@ const loaded = await loadPackagesFromConfigDescriptor({
 });
 if (!loaded.ok) throw new Error('secretlint config did not load');
 
-const fd = openSync(file, 'r');
-const buffer = Buffer.alloc(PIECE + 64 * 1024 * 1024); // room for a carried-over partial line, up to 64 MiB
-let carry = 0;
-let position = 0;
 let bytes = 0;
 let lintNs = 0n;
 let pieces = 0;
 let findings = 0;
 let stoppedEarly = false;
 const byRule: Record<string, number> = {};
-for (;;) {
-  const read = readSync(fd, buffer, carry, PIECE, position);
-  position += read;
-  const filled = carry + read;
-  if (filled === 0) break;
-  // Cut after the last newline; at end of file take everything.
-  const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
-  if (cut <= 0) throw new Error('a line longer than the buffer');
-  const content = buffer.toString('utf8', 0, cut);
+for (const { bytes: piece, atEnd } of linePieces(file, PIECE)) {
+  const content = piece.toString('utf8');
   const started = process.hrtime.bigint();
   const result = await lintSource({
     source: { filePath: file, content, ext: path.extname(file), contentType: 'text' },
     options: { config: loaded.config, maskSecrets: false },
   });
   lintNs += process.hrtime.bigint() - started;
-  bytes += cut;
+  bytes += piece.length;
   pieces++;
   for (const message of result.messages) {
     findings++;
     byRule[message.ruleId] = (byRule[message.ruleId] ?? 0) + 1;
   }
-  buffer.copy(buffer, 0, cut, filled);
-  carry = filled - cut;
-  if (read === 0 && carry === 0) break;
-  if (Number(lintNs) / 1e9 > budgetSeconds && bytes >= minBytes && read > 0) {
+  if (Number(lintNs) / 1e9 > budgetSeconds && bytes >= minBytes && !atEnd) {
     stoppedEarly = true;
     break;
   }
 }
-closeSync(fd);
 console.log(JSON.stringify({ bytes, lintSeconds: Number(lintNs) / 1e9, pieces, findings, byRule, stoppedEarly }));
