@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '@agent-gates/core/audit';
 import { startArtifactService, type ArtifactService } from '../harness/artifact-service.js';
 import { createGitRepo, pullRequestEvent } from '../harness/git-repo.js';
 import { runAction } from '../harness/run-action.js';
+import { linkToOutsideFile } from '../harness/temp.js';
 import { readZip } from '../harness/zip.js';
 import { deadUrl, startReceiver } from '../unit/audit/receivers.js';
 
@@ -160,9 +160,7 @@ describe('audit-emit bundle', () => {
 
   it('refuses an attestation-predicate path the checkout made a symbolic link, before any sink is called', async () => {
     const repo = createGitRepo({ base: { a: '1' }, head: { a: '2' } });
-    const victim = path.join(mkdtempSync(path.join(tmpdir(), 'agent-gates-victim-')), 'bashrc');
-    writeFileSync(victim, 'untouched\n');
-    symlinkSync(victim, path.join(repo.dir, 'audit-predicate.json'));
+    const victim = linkToOutsideFile(repo.dir, 'audit-predicate.json');
     const run = await runAction({
       action: 'audit-emit',
       workspace: repo.dir,

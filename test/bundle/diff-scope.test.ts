@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitRepo, pullRequestEvent } from '../harness/git-repo.js';
 import { runAction } from '../harness/run-action.js';
+import { linkToOutsideFile } from '../harness/temp.js';
 
 // diff-scope's bundle as the runner runs it: git mode, working-tree mode, and API mode with the REST API
 // mocked at the HTTP boundary. Needs `pnpm build` (dist/ is rebuilt by the integrator, not committed here).
@@ -91,9 +92,7 @@ describe('diff-scope bundle', () => {
 
   it('refuses a sarif path the checkout made a symbolic link, before judging anything, and writes nothing through it', async () => {
     const repo = createGitRepo({ base, head: { 'src/math.ts': APP.replace('a + b', 'b + a') } });
-    const victim = path.join(mkdtempSync(path.join(tmpdir(), 'agent-gates-victim-')), 'bashrc');
-    writeFileSync(victim, 'untouched\n');
-    symlinkSync(victim, path.join(repo.dir, 'diff-scope.sarif'));
+    const victim = linkToOutsideFile(repo.dir, 'diff-scope.sarif');
     const run = await runAction({
       action: 'diff-scope',
       workspace: repo.dir,

@@ -164,6 +164,12 @@ describe('verify-manifest bundle', () => {
   });
 
   const tampered = manifestText();
+  /** The manifest signed by a key that is not the policy's, with that key's PEM put at `keyPath` by the pull request. */
+  const signedByPlantedKey = (keyPath: string) => ({
+    [keyPath]: otherPem,
+    'model_manifest.yaml': tampered,
+    'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey),
+  });
   const refusals: [string, string, string, Case][] = [
     [
       'a tampered manifest',
@@ -183,7 +189,7 @@ describe('verify-manifest bundle', () => {
       'E_SIGNATURE',
       'keys/cosign.pub',
       {
-        head: { 'keys/cosign.pub': otherPem, 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) },
+        head: signedByPlantedKey('keys/cosign.pub'),
         inputs: { 'policy-floor': '.github/agent-gates.yml' },
       },
     ],
@@ -252,7 +258,7 @@ describe('verify-manifest bundle', () => {
       'E_NOT_FOUND',
       'keys/mine.pub',
       {
-        head: { 'keys/mine.pub': otherPem, 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) },
+        head: signedByPlantedKey('keys/mine.pub'),
         inputs: { 'public-key': 'keys/mine.pub' },
       },
     ],
@@ -261,7 +267,7 @@ describe('verify-manifest bundle', () => {
       'E_SIGNATURE',
       'keys/cosign.pub',
       {
-        head: { 'keys/cosign.pub': otherPem, 'model_manifest.yaml': tampered, 'model_manifest.yaml.sig': cosignSign(tampered, other.privateKey) },
+        head: signedByPlantedKey('keys/cosign.pub'),
         policy: 'version: 1\nsigning:\n  required: true\n',
         inputs: { 'public-key': './keys/cosign.pub' },
       },

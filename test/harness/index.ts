@@ -3,4 +3,4 @@ export * from './run-action.js';
 export * from './git-repo.js';
 export * from './artifact-service.js';
 export * from './zip.js';
-export { cleanupTempDirs } from './temp.js';
+export { cleanupTempDirs, linkToOutsideFile } from './temp.js';
