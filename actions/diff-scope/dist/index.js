@@ -28456,8 +28456,6 @@ const RISK_TIERS = ['low', 'medium', 'high', 'critical'];
  * `forEachAddedLine`, and `addedLines` is built from them only when something asks for it.
  */
 const COMPACT = Symbol('compactAddedLines');
-/** The older form: the joined text remembered on a lines array (the API reader's and tests' files). */
-const JOINED = Symbol('addedText');
 /**
  * For readers: `file` with its added lines given as `text` (the lines joined by `\n`) and `numbers`
  * (each line's head line number, as many as the text has lines). `addedLines` is an enumerable getter
@@ -28475,7 +28473,6 @@ function withCompactLines(file, text, numbers) {
                 return built;
             const lines = [];
             forEachLine(text, numbers, (line, lineText) => lines.push({ line, text: lineText }));
-            rememberAddedText(lines, text);
             return (built = lines);
         },
     });
@@ -28530,14 +28527,7 @@ function addedText(file) {
     const compact = compactOf(file);
     if (compact)
         return compact.text;
-    const known = file.addedLines[JOINED];
-    if (known !== undefined)
-        return known;
     return file.addedLines.map((added) => added.text).join('\n');
-}
-/** For readers: `text` is exactly `lines`' texts joined by `\n` (and `lines` is not changed afterwards). */
-function rememberAddedText(lines, text) {
-    Object.defineProperty(lines, JOINED, { value: text, configurable: true, enumerable: false, writable: false });
 }
 /** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */
 function runScan(begin, ctx) {
@@ -32766,15 +32756,10 @@ function testsRule(options) {
             (markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
             ? readSide(ctx, 'head', headPath)
             : undefined;
-        const base = needBase
-            ? await readSide(ctx, 'base', basePath).catch(async (error) => {
-                await headEarly?.catch(() => undefined);
-                throw error;
-            })
-            : undefined;
+        // Handled whether or not it is awaited below (the base read may fail first, or the head turn out unneeded).
+        headEarly?.catch(() => undefined);
+        const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
         const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
-        if (!needHead)
-            await headEarly?.catch(() => undefined);
         const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath)) : undefined;
         if (base?.isTest && (!head || !head.isTest)) {
             const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;
@@ -33646,27 +33631,21 @@ async function findMergeBase(workspace, base, head, deepen, remote, signal) {
     }
     return undefined;
 }
-async function diffTrees(workspace, from, to, options) {
-    const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
-    if (!Number.isSafeInteger(renameLimit) || renameLimit < 0)
-        throw new errors/* ConfigError */.xL('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
-    const signal = options.signal ? { signal: options.signal } : {};
-    const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-    const parser = new GitDiffParser(budget, options.onFile);
-    // .gitattributes come from the working tree and the index, which the change itself controls in CI:
-    // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
-    // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-    const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
-    const isolated = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-diff-'));
-    const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: external_node_path_default().join(isolated, 'index') };
-    const diffArgs = (copies) => [
+/**
+ * The one \`git diff\` the reader runs (raw records, then the -U0 patch, NUL-separated, full blob ids),
+ * with the settings that keep the repository's own configuration from changing what is read.
+ * \`copies\`: look for copies too (-C), which git gives up past \`renameLimit\`² candidate pairs.
+ */
+function gitDiffArgs(from, to, options) {
+    const { renameLimit, copies } = options;
+    return [
         '-c',
         'core.attributesFile=/dev/null',
         '-c',
         'core.quotePath=false',
         '-c',
         `diff.renameLimit=${renameLimit}`,
-        // A config of diff.renames=copies would bring back the copy search this function chose to skip.
+        // A config of diff.renames=copies would bring back the copy search that `copies: false` skips.
         '-c',
         'diff.renames=true',
         // The repository's own settings must not change what is read: no external diff drivers or
@@ -33692,6 +33671,21 @@ async function diffTrees(workspace, from, to, options) {
         to,
         '--',
     ];
+}
+async function diffTrees(workspace, from, to, options) {
+    const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
+    if (!Number.isSafeInteger(renameLimit) || renameLimit < 0)
+        throw new errors/* ConfigError */.xL('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
+    const signal = options.signal ? { signal: options.signal } : {};
+    const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
+    const parser = new GitDiffParser(budget, options.onFile);
+    // .gitattributes come from the working tree and the index, which the change itself controls in CI:
+    // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
+    // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
+    const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
+    const isolated = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-diff-'));
+    const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: external_node_path_default().join(isolated, 'index') };
+    const diffArgs = (copies) => gitDiffArgs(from, to, { renameLimit, copies });
     try {
         // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
         // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
@@ -34151,32 +34145,27 @@ function forbidRule(policy, policyFile) {
         return { index: i, message: entry.message, regex };
     });
     const groups = new GlobGroups(policy.scope.forbid.map((entry) => entry.paths), (i, j) => `scope.forbid[${i}].paths[${j}]`);
-    // Most lines match no entry: one regex joining the entries that apply to a file rules a line out
-    // in one test, and only a line it matches is tested entry by entry to say which.
-    const prefilters = new Map();
-    const prefilterFor = (applicable) => {
-        if (applicable.length < 2)
-            return undefined;
+    /**
+     * Built once per set of entries that apply to a file. `prefilter`: most lines match no entry, so one
+     * regex joining the entries rules a line out in one test, and only a line it matches is tested entry
+     * by entry to say which. `whole`: a file's added lines joined by \n, tested once, rule the whole file
+     * out when nothing in it matches. A regex without lookarounds that matches a line matches that line
+     * inside the joined text too (its neighbours are a \n, not a word character, as a string's ends are
+     * for \b; with the m flag ^ and $ match at each line's ends). Only up to one window: a longer text
+     * goes line by line, in windows.
+     */
+    const tests = new Map();
+    const testsFor = (applicable) => {
         const key = applicable.map((entry) => entry.index).join(',');
-        if (!prefilters.has(key)) {
-            const combinable = applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
-            prefilters.set(key, combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined);
-        }
-        return prefilters.get(key);
-    };
-    // A file's added lines joined by \n, tested once, rule the whole file out when nothing in it matches:
-    // a regex without lookarounds that matches a line matches that line inside the joined text too (its
-    // neighbours are a \n, not a word character, as a string's ends are for \b; with the m flag ^ and $
-    // match at each line's ends). Only up to one window: a longer text goes line by line, in windows.
-    const wholeTests = new Map();
-    const wholeTestsFor = (applicable) => {
-        const key = applicable.map((entry) => entry.index).join(',');
-        if (!wholeTests.has(key)) {
+        let built = tests.get(key);
+        if (!built) {
+            const combinable = applicable.length >= 2 && applicable.every((entry) => !NOT_COMBINABLE.test(entry.regex.source));
+            const prefilter = combinable ? new RegExp(applicable.map((entry) => `(?:${entry.regex.source})`).join('|')) : undefined;
             const safe = applicable.every((entry) => !LOOKAROUND.test(entry.regex.source));
-            const combined = prefilterFor(applicable);
-            wholeTests.set(key, !safe ? undefined : combined ? [new RegExp(combined.source, 'm')] : applicable.map((entry) => new RegExp(entry.regex.source, 'm')));
+            const whole = !safe ? undefined : prefilter ? [new RegExp(prefilter.source, 'm')] : applicable.map((entry) => new RegExp(entry.regex.source, 'm'));
+            tests.set(key, (built = { prefilter, whole }));
         }
-        return wholeTests.get(key);
+        return built;
     };
     const begin = () => {
         const out = new Findings('forbid');
@@ -34187,13 +34176,12 @@ function forbidRule(policy, policyFile) {
                 const applicable = groups.matching(file.path).map((i) => entries[i]);
                 if (applicable.length === 0)
                     return;
-                const whole = wholeTestsFor(applicable);
+                const { prefilter, whole } = testsFor(applicable);
                 if (whole) {
                     const text = addedText(file);
                     if (text.length <= WINDOW && !whole.some((regex) => regex.test(text)))
                         return;
                 }
-                const prefilter = prefilterFor(applicable);
                 forEachAddedLine(file, (line, text) => {
                     if (prefilter && !matches(prefilter, text))
                         return;
