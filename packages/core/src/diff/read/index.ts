@@ -1,4 +1,12 @@
-export { DEFAULT_RENAME_LIMIT, gitDiffArgs, readGitChanges, readWorkingTree, type ReadGitOptions, type ReadWorkingTreeOptions, type GitChanges } from './git.js';
+export {
+  DEFAULT_RENAME_LIMIT,
+  gitDiffArgs,
+  readGitChanges,
+  readWorkingTree,
+  type ReadGitOptions,
+  type ReadWorkingTreeOptions,
+  type GitChanges,
+} from './git.js';
 export { readApiChanges, parsePatch, type PullFile, type PullInfo, type ReadApiOptions } from './api.js';
 export { diffDigest } from './digest.js';
 export { decodePath, hasUnsafeChars } from './paths.js';
