@@ -235,7 +235,7 @@ const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%U', 'tru
  * core's git processes included), from GNU time's rusage: on a shared machine wall time stretches
  * with the load, CPU time much less, so the two ratios side by side say how much of a miss is load.
  */
-async function measureWithCpu(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string }) {
+async function measureWithCpu(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string; discardStdout?: boolean }) {
   if (!hasGnuTime) return { ...(await measure(command, args, options)), cpuSeconds: undefined };
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'bench-cpu-'));
   const file = path.join(scratch, 'cpu');
@@ -332,8 +332,17 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
   let coreCpu: number | undefined;
   const least = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
   const floorOnce = async () => {
-    const a = await measureWithCpu('git', ['diff', '--name-status', '-z', '-M', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
-    const b = await measureWithCpu('git', ['diff', '-U0', '-M', '--no-color', repo.base, repo.head], { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
+    // Their output goes to /dev/null: git's own time, with nothing of the harness's in it.
+    const a = await measureWithCpu('git', ['diff', '--name-status', '-z', '-M', repo.base, repo.head], {
+      cwd: repo.dir,
+      env: cleanEnv(GIT_ENV),
+      discardStdout: true,
+    });
+    const b = await measureWithCpu('git', ['diff', '-U0', '-M', '--no-color', repo.base, repo.head], {
+      cwd: repo.dir,
+      env: cleanEnv(GIT_ENV),
+      discardStdout: true,
+    });
     if (a.exitCode !== 0 || b.exitCode !== 0) throw new Error(`git diff failed: ${a.stderr}${b.stderr}`);
     if (a.cpuSeconds !== undefined && b.cpuSeconds !== undefined) floorCpu = least(floorCpu, a.cpuSeconds + b.cpuSeconds);
     return a.seconds + b.seconds;
@@ -342,7 +351,7 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
   // Without copies, as the core runs it on a change this size (its added x modified files pass the limit).
   const coreGitOnce = async () => {
     const args = gitDiffArgs(repo.base, repo.head, { renameLimit: DEFAULT_RENAME_LIMIT, copies: false });
-    const m = await measure('git', args, { cwd: repo.dir, env: cleanEnv(GIT_ENV) });
+    const m = await measure('git', args, { cwd: repo.dir, env: cleanEnv(GIT_ENV), discardStdout: true });
     if (m.exitCode !== 0) throw new Error(`git diff failed: ${m.stderr}`);
     return m.seconds;
   };
