@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -208,7 +210,20 @@ export interface StreamGitOptions {
   signal?: AbortSignal;
   /** Largest stderr kept, in bytes (the rest is dropped, not an error). */
   maxStderrBytes?: number;
+  /**
+   * A private folder (the caller's own, empty of anything else) through which stdout goes as a file,
+   * read as it grows, instead of a pipe. A pipe holds 64 KiB: git, writing in 4 KiB pieces, then waits
+   * whenever the reader is busy, and the reader wakes for every piece whenever it is not. Through a file
+   * git never waits, and the reader takes what has come in large reads. The file is removed when done.
+   * The chunks then share one buffer: a chunk is valid until `onStdout` returns, so copy what must outlive it.
+   */
+  spoolDir?: string;
 }
+
+/** Bytes read from a spool file at a time, and reads per turn of the event loop. */
+const SPOOL_CHUNK = 256 * 1024;
+const SPOOL_READS_PER_TURN = 4;
+let spoolFiles = 0;
 
 /**
  * Runs git and hands its stdout to `onStdout` chunk by chunk, for output too large to buffer (a diff
@@ -218,17 +233,28 @@ export interface StreamGitOptions {
 export function streamGit(workspace: string, args: string[], onStdout: (chunk: Buffer) => void, options: StreamGitOptions = {}): Promise<{ stderr: string }> {
   const maxStderr = options.maxStderrBytes ?? 64 * 1024;
   return new Promise((resolve, reject) => {
+    // Thrown here, a failure to make the file is this promise's rejection.
+    const spool = options.spoolDir === undefined ? undefined : openSpool(options.spoolDir);
     let failure: Error | undefined;
-    const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
-      cwd: workspace,
-      env: gitEnv(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-      signal: options.signal,
-    });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
+        cwd: workspace,
+        env: gitEnv(options.env),
+        stdio: ['ignore', spool ? spool.writeFd : 'pipe', 'pipe'],
+        windowsHide: true,
+        signal: options.signal,
+      });
+    } catch (error) {
+      spool?.remove();
+      throw error;
+    } finally {
+      // git holds its own copy of the write end now (or never started).
+      spool?.closeWriter();
+    }
     const stderr: Buffer[] = [];
     let stderrBytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
+    const give = (chunk: Buffer) => {
       if (failure !== undefined) return;
       try {
         onStdout(chunk);
@@ -236,7 +262,31 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
         failure = error instanceof Error ? error : new Error(String(error));
         child.kill('SIGKILL');
       }
-    });
+    };
+    let exited = false;
+    let settle: (() => void) | undefined;
+    if (spool) {
+      const pump = () => {
+        let caughtUp = false;
+        try {
+          for (let i = 0; i < SPOOL_READS_PER_TURN && failure === undefined; i++) {
+            const chunk = spool.read();
+            if (!chunk) {
+              caughtUp = true;
+              break;
+            }
+            give(chunk);
+          }
+        } catch (error) {
+          failure ??= new ConfigError('E_GIT', `reading git ${subcommand(args)}'s output failed: ${(error as Error).message}`, { cause: error });
+          child.kill('SIGKILL');
+        }
+        if (failure !== undefined || (caughtUp && exited)) settle?.();
+        else if (caughtUp) setTimeout(pump, 1);
+        else setImmediate(pump);
+      };
+      setImmediate(pump);
+    } else child.stdout!.on('data', give);
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderrBytes >= maxStderr) return;
       stderr.push(chunk.subarray(0, maxStderr - stderrBytes));
@@ -252,19 +302,68 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
             : error;
     });
     child.on('close', (code) => {
-      const errText = Buffer.concat(stderr).toString('utf8');
-      if (failure !== undefined) {
-        reject(failure);
-        return;
-      }
-      if (code !== 0) {
-        const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
-        reject(new GitCommandError(args, code, detail, undefined));
-        return;
-      }
-      resolve({ stderr: errText });
+      const done = () => {
+        spool?.remove();
+        const errText = Buffer.concat(stderr).toString('utf8');
+        if (failure !== undefined) {
+          reject(failure);
+          return;
+        }
+        if (code !== 0) {
+          const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+          reject(new GitCommandError(args, code, detail, undefined));
+          return;
+        }
+        resolve({ stderr: errText });
+      };
+      // Through a spool, what git wrote before it exited is read to the end first.
+      if (spool && failure === undefined) {
+        exited = true;
+        settle = done;
+      } else done();
     });
   });
+}
+
+/** A file git writes its stdout to and the reader reads as it grows (see StreamGitOptions.spoolDir). */
+function openSpool(dir: string) {
+  const file = path.join(dir, `git-stdout-${process.pid}-${++spoolFiles}`);
+  let writeFd: number | undefined;
+  let readFd: number | undefined;
+  try {
+    // 'wx': never an existing file (or a link planted in its place); only this user may read it.
+    writeFd = openSync(file, 'wx', 0o600);
+    readFd = openSync(file, 'r');
+  } catch (error) {
+    if (writeFd !== undefined) {
+      closeSync(writeFd);
+      rmSync(file, { force: true });
+    }
+    throw new ConfigError('E_GIT', `could not make a file for git's output in ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+  let position = 0;
+  // One buffer for every read: a fresh one each time would cost an allocation and its pages' first
+  // touch per read, most of reading a large diff (onStdout keeps nothing of a chunk; see spoolDir).
+  const buffer = Buffer.allocUnsafe(SPOOL_CHUNK);
+  return {
+    writeFd,
+    closeWriter() {
+      if (writeFd !== undefined) closeSync(writeFd);
+      writeFd = undefined;
+    },
+    /** The next bytes git wrote, or undefined when there are none yet. */
+    read(): Buffer | undefined {
+      const n = readSync(readFd!, buffer, 0, SPOOL_CHUNK, position);
+      if (n === 0) return undefined;
+      position += n;
+      return n === SPOOL_CHUNK ? buffer : buffer.subarray(0, n);
+    },
+    remove() {
+      if (readFd !== undefined) closeSync(readFd);
+      readFd = undefined;
+      rmSync(file, { force: true });
+    },
+  };
 }
 
 /** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
@@ -304,7 +403,8 @@ export function startHeldGit(
         return;
       }
       if (overflowed) return;
-      held.push(chunk);
+      // Through a spool the chunk's buffer is reused once this returns.
+      held.push(rest.spoolDir === undefined ? chunk : Buffer.from(chunk));
       heldBytes += chunk.length;
       if (heldBytes > maxHeldBytes) {
         overflowed = true;

@@ -4,9 +4,18 @@ import { GitDiffParser } from '../../../../packages/core/src/diff/read/git-diff-
 import { addedLineCount, addedLineNumbers, addedText, forEachAddedLine, withoutAddedLines, type FileChange } from '../../../../packages/core/src/diff/types.js';
 import { ScratchRepo } from './repo.js';
 
+/**
+ * Parses `output` pushed in chunks of `chunkSize` bytes, every chunk in the same buffer, as streamGit's
+ * spool hands them over: a parser that kept a chunk past push() would read the next one's bytes.
+ */
 function parse(output: Buffer, chunkSize: number) {
   const parser = new GitDiffParser();
-  for (let i = 0; i < output.length; i += chunkSize) parser.push(output.subarray(i, i + chunkSize));
+  const reused = Buffer.alloc(chunkSize);
+  for (let i = 0; i < output.length; i += chunkSize) {
+    const n = output.copy(reused, 0, i, i + chunkSize);
+    parser.push(reused.subarray(0, n));
+    reused.fill(0x23);
+  }
   return parser.end();
 }
 

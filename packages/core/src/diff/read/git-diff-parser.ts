@@ -112,12 +112,14 @@ export class GitDiffParser {
     private readonly onFile?: (file: FileChange) => void,
   ) {}
 
+  /** Reads the next bytes of git's output; `chunk` is not kept once this returns. */
   push(chunk: Buffer): void {
     let start = 0;
     while (start < chunk.length) {
       const end = chunk.indexOf(this.phase === 'raw' ? 0 : 10, start);
       if (end === -1) {
-        this.carry.push(chunk.subarray(start));
+        // Copied: the caller may reuse the chunk once push returns (streamGit does, through a spool).
+        this.carry.push(Buffer.from(chunk.subarray(start)));
         return;
       }
       if (this.carry.length > 0) {

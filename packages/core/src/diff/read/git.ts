@@ -319,6 +319,8 @@ async function diffTrees(
   const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
   const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
   const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
+  // git's output goes through a file in a folder of its own, not the empty work tree git is given.
+  const spoolDir = mkdtempSync(path.join(tmpdir(), 'agent-gates-spool-'));
   const diffArgs = (copies: boolean) => gitDiffArgs(from, to, { renameLimit, copies });
   try {
     // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
@@ -330,13 +332,13 @@ async function diffTrees(
     // read, held until the count decides; when copies fit after all, that git is stopped and the
     // diff with -C is read instead.
     const push = (chunk: Buffer) => parser.push(chunk);
-    const withCopies = () => streamGit(isolated, diffArgs(true), push, { ...signal, env: isolation });
+    const withCopies = () => streamGit(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
     let stderr: string;
     if (renameLimit === 0) {
       // No limit: copies always fit, and there is nothing to count or to start early.
       ({ stderr } = await withCopies());
     } else {
-      const speculative = startHeldGit(isolated, diffArgs(false), push, { ...signal, env: isolation });
+      const speculative = startHeldGit(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
       const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal).catch(async (error: unknown) => {
         await speculative.drop();
         throw error;
@@ -357,6 +359,7 @@ async function diffTrees(
     };
   } finally {
     rmSync(isolated, { recursive: true, force: true });
+    rmSync(spoolDir, { recursive: true, force: true });
   }
 }
 
