@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -236,7 +236,7 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
     // Thrown here, a failure to make the file is this promise's rejection.
     const spool = options.spoolDir === undefined ? undefined : openSpool(options.spoolDir);
     let failure: Error | undefined;
-    let child: ReturnType<typeof spawn>;
+    let child: ChildProcess;
     try {
       child = spawn('git', [...SAFE_GIT_CONFIG, ...args], {
         cwd: workspace,
@@ -286,8 +286,9 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
         else setImmediate(pump);
       };
       setImmediate(pump);
-    } else child.stdout!.on('data', give);
-    child.stderr.on('data', (chunk: Buffer) => {
+    } else child.stdout?.on('data', give);
+    // stdio[2] is a pipe.
+    child.stderr!.on('data', (chunk: Buffer) => {
       if (stderrBytes >= maxStderr) return;
       stderr.push(chunk.subarray(0, maxStderr - stderrBytes));
       stderrBytes += chunk.length;
