@@ -185,6 +185,21 @@ describe('counting test cases', () => {
     expect(countTestCases(code, 'js')).toBe(countTestCases(code, 'js'));
   });
 
+  it('blanks each file alone, whatever was blanked before it (the byte copy is reused)', () => {
+    // Expected results worked out one character at a time, independently of the lexer's buffer.
+    const naive = (source: string) => source.replace(/\/\/[^\n]*/g, (c) => ' '.repeat(c.length)).replace(/'[^'\n]*'/g, (q) => `'${' '.repeat(q.length - 2)}'`);
+    const big = `it('x', f); // ${'z'.repeat(200_000)}\n`;
+    const small = "it('ab', g);\n";
+    const wide = "it('é€', h); // ü\n";
+    const huge = `// ${'q'.repeat(5_000_000)}\nit('y', k);\n`;
+    for (const source of [big, small, wide, small, huge, small, big, wide]) {
+      const bytes = Buffer.from(source, 'utf8');
+      const ascii = bytes.length === source.length;
+      expect(blankCommentsAndStrings(source, 'js')).toBe(naive(source));
+      if (ascii) expect(blankCommentsAndStrings(bytes.toString('latin1'), 'js', bytes)).toBe(naive(source));
+    }
+  });
+
   it('keeps lines where they were, so added line numbers still point at the code', () => {
     const source = 'a = """\nit.only(\n"""\nb = 1 # it.only(\n';
     const blanked = blankCommentsAndStrings(source, 'python');

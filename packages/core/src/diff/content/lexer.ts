@@ -53,8 +53,10 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
   // Blanked in a byte copy of the text (one byte a character when it is ASCII, else UTF-16 code units,
   // so every position stays where it was), decoded once at the end: no string per span blanked.
   const ascii = asciiBytes !== undefined ? asciiBytes.length === source.length : Buffer.byteLength(source, 'utf8') === source.length;
-  const out = ascii && asciiBytes !== undefined ? Buffer.from(asciiBytes) : Buffer.from(source, ascii ? 'latin1' : 'utf16le');
   const width = ascii ? 1 : 2;
+  const out = scratchFor(source.length * width);
+  if (ascii && asciiBytes !== undefined) out.set(asciiBytes);
+  else out.write(source, ascii ? 'latin1' : 'utf16le');
   const space = ascii ? SPACE : SPACE_UTF16;
   /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */
   const blank = (from: number, to: number, oneLine = false): void => {
@@ -130,5 +132,20 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
     }
     i++;
   }
-  return out.toString(ascii ? 'latin1' : 'utf16le');
+  return out.toString(ascii ? 'latin1' : 'utf16le', 0, source.length * width);
+}
+
+/**
+ * The byte copy blankCommentsAndStrings blanks in: one buffer, reused (the function runs to its end
+ * without yielding, and returns a string, never the buffer). A new buffer per file cost more than the
+ * blanking itself for the thousands of small test files of a large change.
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+const SCRATCH_KEPT = 4 * 1024 * 1024;
+
+function scratchFor(bytes: number): Buffer {
+  // A file past the size kept is blanked in a buffer of its own, let go once done.
+  if (bytes > SCRATCH_KEPT) return Buffer.allocUnsafe(bytes);
+  if (bytes > scratch.length) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_KEPT, Math.max(bytes, scratch.length * 2)));
+  return scratch.subarray(0, bytes);
 }
