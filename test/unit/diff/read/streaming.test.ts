@@ -125,4 +125,23 @@ describe('OrderedJobs', () => {
     failing.add(() => Promise.reject(new Error('read failed')));
     await expect(failing.all()).rejects.toThrow('read failed');
   });
+
+  it('runs every job of a long queue once, in order, added while others run and after the queue ran dry', async () => {
+    const jobs = new OrderedJobs<number>(3);
+    const started: number[] = [];
+    const job = (i: number) => async () => {
+      started.push(i);
+      await Promise.resolve();
+      return i * 2;
+    };
+    for (let i = 0; i < 5000; i++) jobs.add(job(i));
+    // The queue empties and starts again from its front while these are added.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    for (let i = 5000; i < 5010; i++) jobs.add(job(i));
+    const results = await jobs.all();
+    expect(results).toHaveLength(5010);
+    expect(results.every((r, i) => r === i * 2)).toBe(true);
+    expect(started).toEqual(Array.from({ length: 5010 }, (_, i) => i));
+    expect(jobs.count).toBe(5010);
+  });
 });

@@ -5,7 +5,10 @@
  */
 export class OrderedJobs<R> {
   private readonly results: R[] = [];
-  private readonly waiting: Array<{ index: number; job: () => Promise<R> }> = [];
+  // A queue read from `head` on: shift() on an array of thousands of jobs (the diff streams far ahead
+  // of the reads) moved them all each time, 0.2-0.3 s of a 20,000-file change.
+  private waiting: Array<{ index: number; job: () => Promise<R> } | undefined> = [];
+  private head = 0;
   private running = 0;
   private added = 0;
   private failure: { error: unknown } | undefined;
@@ -23,14 +26,24 @@ export class OrderedJobs<R> {
   }
 
   async all(): Promise<R[]> {
-    if (this.running > 0 || this.waiting.length > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.running > 0 || this.queued() > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     if (this.failure) throw this.failure.error;
     return this.results;
   }
 
+  private queued(): number {
+    return this.waiting.length - this.head;
+  }
+
   private pump(): void {
-    while (this.running < this.limit && this.waiting.length > 0 && !this.failure) {
-      const { index, job } = this.waiting.shift()!;
+    while (this.running < this.limit && this.queued() > 0 && !this.failure) {
+      const { index, job } = this.waiting[this.head]!;
+      this.waiting[this.head++] = undefined;
+      // Emptied: start again from the front, so the array does not grow for ever.
+      if (this.head === this.waiting.length) {
+        this.waiting.length = 0;
+        this.head = 0;
+      }
       this.running++;
       job().then(
         (result) => {
@@ -39,7 +52,8 @@ export class OrderedJobs<R> {
         },
         (error: unknown) => {
           this.failure ??= { error };
-          this.waiting.length = 0;
+          this.waiting = [];
+          this.head = 0;
           this.done();
         },
       );
@@ -49,6 +63,6 @@ export class OrderedJobs<R> {
   private done(): void {
     this.running--;
     this.pump();
-    if (this.running === 0 && this.waiting.length === 0) this.idle?.();
+    if (this.running === 0 && this.queued() === 0) this.idle?.();
   }
 }
