@@ -99,6 +99,10 @@ describe('GitDiffParser', () => {
       expect(addedText(u!)).toBe(lines.map((line) => line.toString('utf8')).join('\n'));
       expect(v!.addedLines).toEqual([{ line: 7, text: 'last' }]);
       expect(addedText(v!)).toBe('last');
+      // Built once and kept; and every file shares one getter (so V8 shares the files' hidden class).
+      expect(u!.addedLines).toBe(u!.addedLines);
+      expect(Object.getOwnPropertyDescriptor(u, 'addedLines')?.get).toBe(Object.getOwnPropertyDescriptor(v, 'addedLines')?.get);
+      expect(Object.keys(u!)).toEqual(['status', 'path', 'oldMode', 'newMode', 'oldBlob', 'newBlob', 'binary', 'added', 'deleted', 'addedLines']);
     }
     expect(
       addedText({
