@@ -204,16 +204,20 @@ export class SecretScanner {
       this.failure ??= new Error('the secret scan thread ended before every file was scanned');
       return;
     }
-    this.inFlightChars += batch.chars;
-    this.sentTexts += batch.texts.length;
+    // The reply needs where each text's hits go, not the texts: those were copied into the message,
+    // and a reply that held them would keep megabytes alive on this thread until the scan came back
+    // (to be copied again by every collection in between).
+    const { indexes, chars } = batch;
+    const count = batch.texts.length;
+    this.inFlightChars += chars;
+    this.sentTexts += count;
     this.done.push(
       new Promise<void>((resolve) => {
         this.inFlight.push((reply) => {
-          this.inFlightChars -= batch.chars;
+          this.inFlightChars -= chars;
           if (!reply.ok) this.failure ??= new Error(`the secret scan thread failed: ${reply.error}`);
-          else if (reply.hits.length !== batch.texts.length)
-            this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
-          else for (let i = 0; i < reply.hits.length; i++) this.hits[batch.indexes[i]!] = reply.hits[i]!;
+          else if (reply.hits.length !== count) this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
+          else for (let i = 0; i < reply.hits.length; i++) this.hits[indexes[i]!] = reply.hits[i]!;
           resolve();
         });
       }),
