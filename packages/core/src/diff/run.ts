@@ -14,6 +14,8 @@ import type { ChangeSet, ContentSource, FileChange, Finding, LineScan, RiskTier,
 
 /** Each file with its added lines as the diff streams, and the content source that can already read it. */
 export type OnFile = (file: FileChange, content: ContentSource) => void;
+/** The number of files, once the reader knows it and before the first file. */
+export type OnRecords = (files: number) => void;
 
 export interface ReadResult {
   changes: ChangeSet;
@@ -27,8 +29,8 @@ export interface ReadResult {
  */
 export interface DiffScopeParts {
   /** `onFile`: each file with its added lines as the diff streams; the files returned may then hold none. */
-  readGitChanges(options: { workspace: string; base: string; head: string; deepen?: boolean; onFile?: OnFile }): Promise<ReadResult>;
-  readWorkingTree(options: { workspace: string; base: string; onFile?: OnFile }): Promise<ReadResult>;
+  readGitChanges(options: { workspace: string; base: string; head: string; deepen?: boolean; onFile?: OnFile; onRecords?: OnRecords }): Promise<ReadResult>;
+  readWorkingTree(options: { workspace: string; base: string; onFile?: OnFile; onRecords?: OnRecords }): Promise<ReadResult>;
   readApiChanges(options: { pull: unknown; files: unknown; readContent?: unknown }): Promise<ReadResult>;
   diffDigest(changes: ChangeSet): string;
   /** Every rule the policy asks for (scope and content rules). */
@@ -94,6 +96,9 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
       fed++;
       for (const scan of all) scan.file(file, content);
     };
+    const onRecords: OnRecords = (files) => {
+      for (const scan of all) scan.expect?.(files);
+    };
     // A reader that fed no file kept the lines in its change set: the rules run on it whole. One that
     // fed some but not all would leave lines unjudged: never a verdict on that.
     const settle = (read: ReadResult): Streamed => {
@@ -108,12 +113,12 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
     const dispose = async () => {
       for (const scan of all) if (scan.dispose) await scan.dispose();
     };
-    return { onFile, settle, dispose };
+    return { onFile, onRecords, settle, dispose };
   };
   if (plan.mode === 'working-tree') {
-    const { onFile, settle, dispose } = streaming();
+    const { onFile, onRecords, settle, dispose } = streaming();
     try {
-      return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+      return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile, onRecords }));
     } catch (error) {
       await dispose();
       throw error;
@@ -126,9 +131,9 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
   };
   if (plan.mode === 'api') return { read: await viaApi() };
   const head = plan.head!;
-  const { onFile, settle, dispose } = streaming();
+  const { onFile, onRecords, settle, dispose } = streaming();
   try {
-    return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile }));
+    return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile, onRecords }));
   } catch (error) {
     await dispose();
     // A fallback reads the change whole through the API; what the git attempt scanned is dropped with its scans.

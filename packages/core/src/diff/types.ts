@@ -122,6 +122,11 @@ export interface RuleContext {
  * the ChangeSet holds afterwards may have none (`addedLines` empty, counts kept).
  */
 export interface LineScan {
+  /**
+   * How many files the change has, when the reader knows it before the first `file()` (git lists them
+   * first): a hint, never called for some readers, so a scan must not depend on it.
+   */
+  expect?(files: number): void;
   /** `content` reads the change's files already (a rule may start reading this file's sides at once). */
   file(file: FileChange, content: ContentSource): void;
   /** Every file was fed: the findings, the rule's whole run (`ctx.changes.files` in the same order). */

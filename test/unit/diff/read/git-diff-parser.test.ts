@@ -82,9 +82,16 @@ describe('GitDiffParser', () => {
     ]);
     for (const size of [1, 5, patch.length]) {
       const streamed: FileChange[] = [];
-      const parser = new GitDiffParser(Infinity, (file) => streamed.push(file));
+      const told: Array<[number, number]> = [];
+      const parser = new GitDiffParser(
+        Infinity,
+        (file) => streamed.push(file),
+        (files) => told.push([files, streamed.length]),
+      );
       for (let i = 0; i < patch.length; i += size) parser.push(patch.subarray(i, i + size));
       parser.end();
+      // The file count comes once, after the raw records and before the first file.
+      expect(told).toEqual([[2, 0]]);
       const [u, v] = streamed;
       // The rules' way in (no line objects built) reads the same lines as addedLines.
       const visited: Array<[number, string]> = [];

@@ -46,6 +46,7 @@ describe('streaming the git diff through the rules', () => {
   it('feeds each file once, in order, with its lines, and returns the files without them', async () => {
     const { repo, base, head } = buildRepo();
     const seen: FileChange[] = [];
+    const counted: Array<[number, number]> = [];
     let source: ContentSource | undefined;
     const { changes, content } = await readGitChanges({
       workspace: repo.dir,
@@ -55,8 +56,11 @@ describe('streaming the git diff through the rules', () => {
         seen.push(file);
         source ??= c;
       },
+      onRecords: (files) => counted.push([files, seen.length]),
     });
     expect(seen.map((f) => f.path)).toEqual(changes.files.map((f) => f.path));
+    // The file count, once, before the first file (large changes start their threads on it).
+    expect(counted).toEqual([[4, 0]]);
     expect(seen.find((f) => f.path === 'src/a.ts')?.addedLines.map((l) => l.line)).toEqual([2, 3]);
     expect(changes.files.every((f) => f.addedLines.length === 0)).toBe(true);
     expect(changes.files.find((f) => f.path === 'src/a.ts')).toMatchObject({ added: 2, deleted: 0 });

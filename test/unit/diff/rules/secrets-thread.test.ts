@@ -107,6 +107,30 @@ describe('the secret scan thread', () => {
     expect(bounded.threadTexts).toBeLessThan(600);
   });
 
+  it('start() sends every text to the thread, the first included, with the same results; without a bundle it changes nothing', async () => {
+    const all = texts(40);
+    const reference = new SecretScanner(engine);
+    const started = new SecretScanner(engine, { workerEntry: ENTRY });
+    started.start();
+    started.start();
+    const missing = new SecretScanner(engine, { workerEntry: path.join(tmpdir(), 'no-such-worker.js') });
+    missing.start();
+    for (const text of all) {
+      reference.add(text);
+      started.add(text);
+      missing.add(text);
+    }
+    const [a, b, c] = await Promise.all([reference.results(), started.results(), missing.results()]);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(started.threadTexts).toBe(40);
+    expect(missing.threadTexts).toBe(0);
+    // Started and given no text at all: results() is empty and ends the thread.
+    const idle = new SecretScanner(engine, { workerEntry: ENTRY });
+    idle.start();
+    await expect(idle.results()).resolves.toEqual([]);
+  });
+
   it('rejects results after dispose() with texts unanswered, never answering with fewer hits', async () => {
     const scanner = new SecretScanner(engine, { workerEntry: ENTRY, threadAfterChars: 0 });
     for (const text of texts(50)) scanner.add(text);

@@ -110,6 +110,8 @@ export class GitDiffParser {
   constructor(
     private readonly maxAddedLineBytes = Infinity,
     private readonly onFile?: (file: FileChange) => void,
+    /** Called once with the number of files, when the raw records are read and before the first patch. */
+    private readonly onRecords?: (files: number) => void,
   ) {}
 
   /** Reads the next bytes of git's output; `chunk` is not kept once this returns. */
@@ -173,6 +175,7 @@ export class GitDiffParser {
     if (!this.pending) {
       if (token.length === 0) {
         this.phase = 'patch';
+        this.onRecords?.(this.changes.length);
         return;
       }
       const meta = RAW_META.exec(token.toString('latin1'));

@@ -45,6 +45,8 @@ export interface ReadGitOptions {
    * is judged as it streams instead of kept whole. Symbolic-link targets are not known yet at this point.
    */
   onFile?: (file: FileChange, content: ContentSource) => void;
+  /** How many files the change has, once git has listed them and before the first `onFile` (a hint: large changes start their threads early). */
+  onRecords?: (files: number) => void;
   signal?: AbortSignal;
 }
 
@@ -124,6 +126,8 @@ export interface ReadWorkingTreeOptions {
   maxAddedLineBytes?: number;
   /** As in ReadGitOptions. */
   onFile?: (file: FileChange, content: ContentSource) => void;
+  /** How many files the change has, once git has listed them and before the first `onFile` (a hint: large changes start their threads early). */
+  onRecords?: (files: number) => void;
   signal?: AbortSignal;
 }
 
@@ -303,6 +307,7 @@ async function diffTrees(
     renameLimit?: number;
     maxAddedLineBytes?: number;
     onFile?: (file: FileChange) => void;
+    onRecords?: (files: number) => void;
     signal?: AbortSignal;
     /** The repository's absolute git directory, when the caller started looking it up already. */
     gitDir?: Promise<string>;
@@ -312,7 +317,7 @@ async function diffTrees(
   if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
   const signal = options.signal ? { signal: options.signal } : {};
   const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-  const parser = new GitDiffParser(budget, options.onFile);
+  const parser = new GitDiffParser(budget, options.onFile, options.onRecords);
   // .gitattributes come from the working tree and the index, which the change itself controls in CI:
   // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
   // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.

@@ -7,6 +7,9 @@ import type { SecretEngineOptions } from '../../secrets/engine-types.js';
 import { Findings, GlobSet, shown } from './common.js';
 import { SecretScanner } from './secrets-thread.js';
 
+/** Files in a change past which its secret scan starts its thread before the first file (see SecretScanner.start). */
+export const THREAD_AT_ONCE_FILES = 200;
+
 export interface SecretsRuleOptions {
   /**
    * Key of the findings' fingerprints (HMAC-SHA256 of rule id and value). Without one the findings
@@ -75,6 +78,9 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
     // text is kept here until the end).
     const scanned: Array<{ path: string; lines: Uint32Array; allowFor: typeof byPath; index: number }> = [];
     return {
+      expect(files: number) {
+        if (files >= THREAD_AT_ONCE_FILES) scanner.start();
+      },
       file(file: FileChange) {
         if (file.status === 'deleted' || addedLineCount(file) === 0) return;
         // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
