@@ -185,6 +185,73 @@ describe('counting test cases', () => {
     expect(countTestCases(code, 'js')).toBe(countTestCases(code, 'js'));
   });
 
+  it('blanks random JS, Python and Go text exactly as a plain character-by-character reading does', () => {
+    // The reference: the same rules, read one character at a time into a string, nothing shared with
+    // the lexer's tables, byte copy or span filling.
+    const rules = {
+      js: { line: ['//'], block: ['/*', '*/'], long: ['`'], quotes: ["'", '"'] },
+      python: { line: ['#'], block: undefined, long: ['"""', "'''"], quotes: ["'", '"'] },
+      go: { line: ['//'], block: ['/*', '*/'], long: ['`'], quotes: ['"', "'"] },
+    } as const;
+    const reference = (source: string, language: keyof typeof rules): string => {
+      const r = rules[language];
+      const out = [...source];
+      const blankSpan = (from: number, to: number) => {
+        for (let k = from; k < Math.min(to, source.length); k++) if (source[k] !== '\n') out[k] = ' ';
+      };
+      let i = 0;
+      scan: while (i < source.length) {
+        for (const lc of r.line) {
+          if (source.startsWith(lc, i)) {
+            const end = source.indexOf('\n', i);
+            const stop = end === -1 ? source.length : end;
+            blankSpan(i, stop);
+            i = stop;
+            continue scan;
+          }
+        }
+        if (r.block && source.startsWith(r.block[0], i)) {
+          const close = source.indexOf(r.block[1], i + 2);
+          const stop = close === -1 ? source.length : close + 2;
+          blankSpan(i, stop);
+          i = stop;
+          continue;
+        }
+        for (const q of r.long) {
+          if (source.startsWith(q, i)) {
+            let k = i + q.length;
+            while (k < source.length && !source.startsWith(q, k)) k += source[k] === '\\' ? 2 : 1;
+            blankSpan(i + q.length, k);
+            i = Math.min(source.length, k + q.length);
+            continue scan;
+          }
+        }
+        const c = source[i]!;
+        if ((r.quotes as readonly string[]).includes(c)) {
+          let k = i + 1;
+          while (k < source.length && source[k] !== c && source[k] !== '\n') k += source[k] === '\\' ? 2 : 1;
+          blankSpan(i + 1, k);
+          i = k < source.length && source[k] === c ? k + 1 : k;
+          continue;
+        }
+        i++;
+      }
+      return out.join('');
+    };
+    const pieces = ["'", '"', '`', '\\', '\n', '/', '*', '#', '"""', "'''", 'it(', 'x', ' ', 'é', '€', '/*', '*/', '//', 'ab'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 3000; round++) {
+      const source = Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      for (const language of ['js', 'python', 'go'] as const) {
+        const expected = reference(source, language);
+        expect(blankCommentsAndStrings(source, language)).toBe(expected);
+        const bytes = Buffer.from(source, 'utf8');
+        if (bytes.length === source.length) expect(blankCommentsAndStrings(source, language, bytes)).toBe(expected);
+      }
+    }
+  });
+
   it('blanks each file alone, whatever was blanked before it (the byte copy is reused)', () => {
     // Expected results worked out one character at a time, independently of the lexer's buffer.
     const naive = (source: string) => source.replace(/\/\/[^\n]*/g, (c) => ' '.repeat(c.length)).replace(/'[^'\n]*'/g, (q) => `'${' '.repeat(q.length - 2)}'`);

@@ -37,6 +37,15 @@ const OPENERS: Record<SourceLanguage, Uint8Array> = Object.fromEntries(
   }),
 ) as Record<SourceLanguage, Uint8Array>;
 
+/** Per language, the characters (as char codes < 128) that open a one-line string. */
+const QUOTES: Record<SourceLanguage, Uint8Array> = Object.fromEntries(
+  (Object.entries(SYNTAX) as [SourceLanguage, Syntax][]).map(([language, syntax]) => {
+    const table = new Uint8Array(128);
+    for (const quote of syntax.quotes) table[quote.charCodeAt(0)] = 1;
+    return [language, table];
+  }),
+) as Record<SourceLanguage, Uint8Array>;
+
 const NEWLINE = 10;
 const SPACE = 0x20;
 const SPACE_UTF16 = Buffer.from([0x20, 0x00]);
@@ -58,12 +67,24 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
   if (ascii && asciiBytes !== undefined) out.set(asciiBytes);
   else out.write(source, ascii ? 'latin1' : 'utf16le');
   const space = ascii ? SPACE : SPACE_UTF16;
+  const quotes = QUOTES[language];
+  /** Blanks character `k` (never a newline). */
+  const put = ascii
+    ? (k: number): void => {
+        out[k] = SPACE;
+      }
+    : (k: number): void => {
+        out[2 * k] = SPACE;
+        out[2 * k + 1] = 0;
+      };
   /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */
   const blank = (from: number, to: number, oneLine = false): void => {
     const end = Math.min(to, source.length);
     if (end <= from) return;
     if (oneLine) {
-      out.fill(space, from * width, end * width);
+      // Most spans are short: a loop costs less than Buffer.fill's checks.
+      if (end - from < 32) for (let k = from; k < end; k++) put(k);
+      else out.fill(space, from * width, end * width);
       return;
     }
     let start = from;
@@ -108,8 +129,7 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
         continue outer;
       }
     }
-    const c = source[i]!;
-    if (language === 'rust' && c === "'") {
+    if (language === 'rust' && code === 0x27) {
       // A char literal is `'x'` or `'\n'`/`'\u{..}'`; anything else is a lifetime and is left alone.
       const close = source[i + 1] === '\\' ? source.indexOf("'", i + 2) : i + 2;
       if (close > i && close - i <= 12 && source[close] === "'" && !source.slice(i + 1, close).includes('\n')) {
@@ -120,13 +140,20 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
       i++;
       continue;
     }
-    if (syntax.quotes.includes(c)) {
+    if (quotes[code] === 1) {
       let k = i + 1;
       // Single-line strings stop at the end of the line even when unclosed, so one odd quote cannot
-      // blank the rest of the file.
-      for (let at = source.charCodeAt(k); k < n && at !== code && at !== NEWLINE; at = source.charCodeAt(k)) k += at === BACKSLASH ? 2 : 1;
-      // An escaped newline (`\` at the end of a line) may be inside the span: blanked the careful way.
-      blank(i + 1, k);
+      // blank the rest of the file. Blanked as read; an escaped newline (`\` at the end of a line)
+      // continues the string and stays a newline.
+      while (k < n) {
+        const at = source.charCodeAt(k);
+        if (at === code || at === NEWLINE) break;
+        put(k);
+        if (at === BACKSLASH) {
+          if (k + 1 < n && source.charCodeAt(k + 1) !== NEWLINE) put(k + 1);
+          k += 2;
+        } else k++;
+      }
       i = k < n && source.charCodeAt(k) === code ? k + 1 : k;
       continue;
     }
