@@ -146,6 +146,7 @@ export class GlobGroups {
   matching(path: string): number[] {
     const hits = this.set.all(path);
     if (hits.length === 0) return hits;
+    if (hits.length === 1) return [this.owner[hits[0]!]!];
     return [...new Set(hits.map((i) => this.owner[i] as number))].sort((a, b) => a - b);
   }
 }

@@ -21,10 +21,10 @@ interface Reason {
 export function riskTier(findings: readonly Finding[], changes: ChangeSet, policy: Policy): { tier: RiskTier; why: string[] } {
   let tier: RiskTier = 'low';
   const reasons = new Map<string, Reason>();
-  const note = (reachedTier: RiskTier, text: string, example?: string): void => {
+  /** `key`: the reason's key when the caller made it already (`${reachedTier}\0${text}`). */
+  const note = (reachedTier: RiskTier, text: string, example?: string, key = `${reachedTier}\0${text}`): void => {
     tier = higherTier(tier, reachedTier);
     if (reachedTier === 'low') return;
-    const key = `${reachedTier}\0${text}`;
     const seen = reasons.get(key);
     if (seen) seen.count += 1;
     else reasons.set(key, { tier: reachedTier, text, count: 1, ...(example !== undefined ? { example } : {}) });
@@ -41,14 +41,20 @@ export function riskTier(findings: readonly Finding[], changes: ChangeSet, polic
       entries.map((entry) => entry.paths),
       (i, j) => `scope.risk-tiers[${i}].paths[${j}]`,
     );
+    // Each entry's line once, not once per file: this runs after everything else, over every file.
+    const labels = entries.map((entry, i) => `scope.risk-tiers[${i}]${entry.reason ? `: ${entry.reason}` : ''}`);
+    const keys = entries.map((entry, i) => `${entry.tier}\0${labels[i]}`);
     for (const file of changes.files) {
-      const seen = new Set<number>();
-      for (const path of judgedPaths(file)) {
+      const paths = judgedPaths(file);
+      // matching() gives each entry once per path; only a rename's two paths can repeat one.
+      const seen = paths.length > 1 ? new Set<number>() : undefined;
+      for (const path of paths) {
         for (const i of groups.matching(path)) {
-          if (seen.has(i)) continue;
-          seen.add(i);
-          const entry = entries[i] as (typeof entries)[number];
-          note(entry.tier, `scope.risk-tiers[${i}]${entry.reason ? `: ${entry.reason}` : ''}`, path);
+          if (seen) {
+            if (seen.has(i)) continue;
+            seen.add(i);
+          }
+          note(entries[i]!.tier, labels[i]!, path, keys[i]);
         }
       }
     }
