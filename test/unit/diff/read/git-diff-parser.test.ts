@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agent-gates/core';
-import { GitDiffParser } from '../../../../packages/core/src/diff/read/git-diff-parser.js';
+import { GitDiffParser, parseRawMeta, RAW_META } from '../../../../packages/core/src/diff/read/git-diff-parser.js';
 import { addedLineCount, addedLineNumbers, addedText, forEachAddedLine, withoutAddedLines, type FileChange } from '../../../../packages/core/src/diff/types.js';
 import { ScratchRepo } from './repo.js';
 
@@ -20,6 +20,53 @@ function parse(output: Buffer, chunkSize: number) {
 }
 
 describe('GitDiffParser', () => {
+  it('reads a raw record\u2019s metadata from its bytes exactly as the regex does, and refuses what it refuses', () => {
+    const a = '1'.repeat(40);
+    const b = 'ab'.repeat(32);
+    const good = [
+      `:100644 100644 ${a} ${a.replace(/1/g, '2')} M`,
+      `:000000 100755 ${'0'.repeat(40)} ${a} A`,
+      `:100644 100644 ${a} ${a} R087`,
+      `:160000 120000 ${b} ${b} T`,
+      `:100644 000000 ${a} ${'0'.repeat(40)} D`,
+      `:100644 100644 ${a} ${a} C100`,
+    ];
+    const bad = [
+      '',
+      ':',
+      `100644 100644 ${a} ${a} M`,
+      `:10064 100644 ${a} ${a} M`,
+      `:1006444 100644 ${a} ${a} M`,
+      `:100644 100644 ${a}1 ${a} M`,
+      `:100644 100644 ${a.slice(1)} ${a} M`,
+      `:100644 100644 ${a.toUpperCase().replace(/1/g, 'A')} ${a} M`,
+      `:100644 100644 ${a} ${a} Q`,
+      `:100644 100644 ${a} ${a} R1000`,
+      `:100644 100644 ${a} ${a} M `,
+      `:100644 100644 ${a} ${a} Mx`,
+      `:100644 100644 ${a} ${a}`,
+      `:100644  100644 ${a} ${a} M`,
+      `:10a644 100644 ${a} ${a} M`,
+      `:100644 100644 ${a} ${b} M`,
+    ];
+    for (const record of [...good, ...bad]) {
+      const byRegex = RAW_META.exec(record);
+      const parsed = parseRawMeta(Buffer.from(record, 'latin1'));
+      expect(parsed === undefined).toBe(byRegex === null);
+      if (byRegex)
+        expect(parsed).toEqual({ oldMode: byRegex[1], newMode: byRegex[2], oldBlob: byRegex[3], newBlob: byRegex[4], letter: byRegex[5], score: byRegex[6] });
+    }
+    // Every single-byte change of a good record is read the same way by both.
+    const base = Buffer.from(good[2]!, 'latin1');
+    for (let at = 0; at < base.length; at++) {
+      for (const byte of [0x20, 0x30, 0x39, 0x3a, 0x41, 0x52, 0x61, 0x66, 0x67, 0x00]) {
+        const changed = Buffer.from(base);
+        changed[at] = byte;
+        expect(parseRawMeta(changed) === undefined).toBe(RAW_META.exec(changed.toString('latin1')) === null);
+      }
+    }
+  });
+
   it('gives the same result whatever the chunk boundaries', () => {
     const repo = new ScratchRepo();
     repo
