@@ -214,8 +214,10 @@ export interface StreamGitOptions {
    * A private folder (the caller's own, empty of anything else) through which stdout goes as a file,
    * read as it grows, instead of a pipe. A pipe holds 64 KiB: git, writing in 4 KiB pieces, then waits
    * whenever the reader is busy, and the reader wakes for every piece whenever it is not. Through a file
-   * git never waits, and the reader takes what has come in large reads. The file is removed when done.
-   * The chunks then share one buffer: a chunk is valid until `onStdout` returns, so copy what must outlive it.
+   * git never waits, and the reader takes what has come when it is ready (SPOOL_CHUNK a turn). The file
+   * holds all of git's output until git is done (90 MB for a diff of a million changed lines) and is
+   * removed then. The chunks share one buffer: a chunk is valid until `onStdout` returns, so copy what
+   * must outlive it.
    */
   spoolDir?: string;
 }
