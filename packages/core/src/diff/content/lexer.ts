@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * Blanks comments and the insides of string literals, keeping every newline and every other
  * character's position, so the test counters and the skip/focus markers look only at code: a
@@ -48,91 +50,99 @@ const QUOTES: Record<SourceLanguage, Uint8Array> = Object.fromEntries(
 
 const NEWLINE = 10;
 const SPACE = 0x20;
-const SPACE_UTF16 = Buffer.from([0x20, 0x00]);
 const BACKSLASH = 92;
+const APOSTROPHE = 0x27;
+
+/** Code units of a text being blanked: bytes when it is ASCII, else UTF-16 code units. */
+type Units = Uint8Array | Uint16Array;
+
+function startsWithAt(units: Units, text: string, at: number): boolean {
+  if (at + text.length > units.length) return false;
+  for (let k = 0; k < text.length; k++) if (units[at + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+function indexOfText(units: Units, text: string, from: number): number {
+  const first = text.charCodeAt(0);
+  for (let at = units.indexOf(first, from); at !== -1; at = units.indexOf(first, at + 1)) if (startsWithAt(units, text, at)) return at;
+  return -1;
+}
 
 /**
- * Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay.
- * `asciiBytes`: the source's own bytes, when the caller read it from them and knows them all ASCII
- * (then they are copied, not encoded again).
+ * Returns the text with comments and string contents replaced by spaces; delimiters and newlines stay.
+ * `source` is the text, or its UTF-8 bytes (read as they are when all ASCII, decoded first otherwise).
  */
-export function blankCommentsAndStrings(source: string, language: SourceLanguage, asciiBytes?: Uint8Array): string {
+export function blankCommentsAndStrings(source: string | Uint8Array, language: SourceLanguage): string {
+  if (typeof source !== 'string' && !isAscii(source))
+    return blankCommentsAndStrings(Buffer.from(source.buffer, source.byteOffset, source.length).toString('utf8'), language);
   const syntax = SYNTAX[language];
   const openers = OPENERS[language];
-  // Blanked in a byte copy of the text (one byte a character when it is ASCII, else UTF-16 code units,
-  // so every position stays where it was), decoded once at the end: no string per span blanked.
-  const ascii = asciiBytes !== undefined ? asciiBytes.length === source.length : Buffer.byteLength(source, 'utf8') === source.length;
-  const width = ascii ? 1 : 2;
-  const out = scratchFor(source.length * width);
-  if (ascii && asciiBytes !== undefined) out.set(asciiBytes);
-  else out.write(source, ascii ? 'latin1' : 'utf16le');
-  const space = ascii ? SPACE : SPACE_UTF16;
   const quotes = QUOTES[language];
-  /** Blanks character `k` (never a newline). */
-  const put = ascii
-    ? (k: number): void => {
-        out[k] = SPACE;
-      }
-    : (k: number): void => {
-        out[2 * k] = SPACE;
-        out[2 * k + 1] = 0;
-      };
+  // Blanked in place in a copy of the text's code units (one byte a character when it is ASCII, else
+  // UTF-16, so every position stays where it was), decoded once at the end: no string per span
+  // blanked, and no string of the source at all when it came as ASCII bytes. Every write is at or
+  // before the position being read, so what is read is always the source.
+  const n = source.length;
+  const ascii = typeof source !== 'string' || Buffer.byteLength(source, 'utf8') === n;
+  const out = scratchFor(ascii ? n : 2 * n);
+  if (typeof source !== 'string') out.set(source);
+  else out.write(source, ascii ? 'latin1' : 'utf16le');
+  const units: Units = ascii ? out : new Uint16Array(out.buffer, out.byteOffset, n);
   /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */
   const blank = (from: number, to: number, oneLine = false): void => {
-    const end = Math.min(to, source.length);
+    const end = Math.min(to, n);
     if (end <= from) return;
     if (oneLine) {
-      // Most spans are short: a loop costs less than Buffer.fill's checks.
-      if (end - from < 32) for (let k = from; k < end; k++) put(k);
-      else out.fill(space, from * width, end * width);
+      // Most spans are short: a loop costs less than fill's checks.
+      if (end - from < 32) for (let k = from; k < end; k++) units[k] = SPACE;
+      else units.fill(SPACE, from, end);
       return;
     }
     let start = from;
     for (let k = from; k < end; k++) {
-      if (source.charCodeAt(k) !== NEWLINE) continue;
-      if (k > start) out.fill(space, start * width, k * width);
+      if (units[k] !== NEWLINE) continue;
+      if (k > start) units.fill(SPACE, start, k);
       start = k + 1;
     }
-    if (end > start) out.fill(space, start * width, end * width);
+    if (end > start) units.fill(SPACE, start, end);
   };
   let i = 0;
-  const n = source.length;
   outer: while (i < n) {
-    const code = source.charCodeAt(i);
+    const code = units[i]!;
     // Most characters open nothing: skipped without a string made or compared.
     if (code >= 128 || openers[code] === 0) {
       i++;
       continue;
     }
     for (const lc of syntax.lineComment) {
-      if (source.startsWith(lc, i)) {
-        const end = source.indexOf('\n', i);
+      if (startsWithAt(units, lc, i)) {
+        const end = units.indexOf(NEWLINE, i);
         const stop = end === -1 ? n : end;
         blank(i, stop, true);
         i = stop;
         continue outer;
       }
     }
-    if (syntax.blockComment && source.startsWith(syntax.blockComment[0], i)) {
-      const close = source.indexOf(syntax.blockComment[1], i + syntax.blockComment[0].length);
+    if (syntax.blockComment && startsWithAt(units, syntax.blockComment[0], i)) {
+      const close = indexOfText(units, syntax.blockComment[1], i + syntax.blockComment[0].length);
       const stop = close === -1 ? n : close + syntax.blockComment[1].length;
       blank(i + (syntax.blockComment[0].startsWith('\n') ? 1 : 0), stop);
       i = stop;
       continue;
     }
     for (const q of syntax.longQuotes) {
-      if (source.startsWith(q, i)) {
+      if (startsWithAt(units, q, i)) {
         let k = i + q.length;
-        while (k < n && !source.startsWith(q, k)) k += source.charCodeAt(k) === BACKSLASH ? 2 : 1;
+        while (k < n && !startsWithAt(units, q, k)) k += units[k] === BACKSLASH ? 2 : 1;
         blank(i + q.length, k);
         i = Math.min(n, k + q.length);
         continue outer;
       }
     }
-    if (language === 'rust' && code === 0x27) {
+    if (language === 'rust' && code === APOSTROPHE) {
       // A char literal is `'x'` or `'\n'`/`'\u{..}'`; anything else is a lifetime and is left alone.
-      const close = source[i + 1] === '\\' ? source.indexOf("'", i + 2) : i + 2;
-      if (close > i && close - i <= 12 && source[close] === "'" && !source.slice(i + 1, close).includes('\n')) {
+      const close = units[i + 1] === BACKSLASH ? units.indexOf(APOSTROPHE, i + 2) : i + 2;
+      if (close > i && close - i <= 12 && units[close] === APOSTROPHE && units.subarray(i + 1, close).indexOf(NEWLINE) === -1) {
         blank(i + 1, close);
         i = close + 1;
         continue;
@@ -146,20 +156,20 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
       // blank the rest of the file. Blanked as read; an escaped newline (`\` at the end of a line)
       // continues the string and stays a newline.
       while (k < n) {
-        const at = source.charCodeAt(k);
+        const at = units[k];
         if (at === code || at === NEWLINE) break;
-        put(k);
+        units[k] = SPACE;
         if (at === BACKSLASH) {
-          if (k + 1 < n && source.charCodeAt(k + 1) !== NEWLINE) put(k + 1);
+          if (k + 1 < n && units[k + 1] !== NEWLINE) units[k + 1] = SPACE;
           k += 2;
         } else k++;
       }
-      i = k < n && source.charCodeAt(k) === code ? k + 1 : k;
+      i = k < n && units[k] === code ? k + 1 : k;
       continue;
     }
     i++;
   }
-  return out.toString(ascii ? 'latin1' : 'utf16le', 0, source.length * width);
+  return out.toString(ascii ? 'latin1' : 'utf16le', 0, ascii ? n : 2 * n);
 }
 
 /**
@@ -167,12 +177,13 @@ export function blankCommentsAndStrings(source: string, language: SourceLanguage
  * without yielding, and returns a string, never the buffer). A new buffer per file cost more than the
  * blanking itself for the thousands of small test files of a large change.
  */
-let scratch = Buffer.allocUnsafe(64 * 1024);
+// allocUnsafeSlow: never a slice of Node's shared pool, so its offset is 0 and a Uint16Array can view it.
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 const SCRATCH_KEPT = 4 * 1024 * 1024;
 
 function scratchFor(bytes: number): Buffer {
   // A file past the size kept is blanked in a buffer of its own, let go once done.
-  if (bytes > SCRATCH_KEPT) return Buffer.allocUnsafe(bytes);
-  if (bytes > scratch.length) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_KEPT, Math.max(bytes, scratch.length * 2)));
+  if (bytes > SCRATCH_KEPT) return Buffer.allocUnsafeSlow(bytes);
+  if (bytes > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_KEPT, Math.max(bytes, scratch.length * 2)));
   return scratch.subarray(0, bytes);
 }

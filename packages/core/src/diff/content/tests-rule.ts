@@ -4,7 +4,6 @@
  * test files: `.skip()` in production code is somebody's API, not a skipped test.
  */
 
-import { isAscii } from 'node:buffer';
 import {
   addedLineCount,
   addedLineNumbers,
@@ -125,9 +124,8 @@ async function readSide(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head'
   if (!language || (!kind && language !== 'rust')) return undefined;
   const bytes = await ctx.content.read(side, path);
   if (!bytes) return undefined;
-  // Most source files are ASCII: read as latin1 (the same string, decoded faster) and blanked in a copy of their bytes.
-  const ascii = isAscii(bytes);
-  const code = blankCommentsAndStrings(bytes.toString(ascii ? 'latin1' : 'utf8'), language, ascii ? bytes : undefined);
+  // Blanked from the bytes: most source files are ASCII, and are then never decoded into a string first.
+  const code = blankCommentsAndStrings(bytes, language);
   const cases = countTestCases(code, language);
   // A file that is a test only by its folder (`tests/helpers.py`) counts when it holds test cases.
   const isTest = kind === 'name' || (kind === 'folder' && cases > 0) || (language === 'rust' && rustHasTests(code));
