@@ -76,6 +76,21 @@ describe('GlobGroups', () => {
     expect(groups.matching('docs/a.md')).toEqual([2, 3]);
     expect(new GlobGroups([['src/**']], () => 'x').matching('lib/a.ts')).toEqual([]);
   });
+
+  it('matches as testing each group\u2019s globs one by one would, for random groups and paths', () => {
+    const globs = ['src/**', '**/*.ts', '**/test/**', 'src/a.ts', '**', 'docs/*.md', '*.json', 'lib/', '**/x', 'src/**/*.ts', '**/*.test.ts'];
+    const paths = ['src/a.ts', 'src/x', 'lib/test/b.test.ts', 'docs/a.md', 'package.json', 'a/b/c/x', 'lib/y.ts', 'x'];
+    let seed = 11;
+    const next = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
+    for (let round = 0; round < 300; round++) {
+      const config = Array.from({ length: 1 + next(5) }, () => Array.from({ length: 1 + next(4) }, () => globs[next(globs.length)]!));
+      const groups = new GlobGroups(config, (g, i) => `x[${g}].paths[${i}]`);
+      for (const path of paths) {
+        const expected = config.flatMap((list, group) => (list.some((glob) => matchGlob(glob, path)) ? [group] : []));
+        expect(groups.matching(path)).toEqual(expected);
+      }
+    }
+  });
 });
 
 describe('listFindings', () => {

@@ -21,6 +21,11 @@ export function sourceLanguage(path: string): SourceLanguage | undefined {
   return undefined;
 }
 
+// The tests rule asks about the same path several times in a row (is it a test, under which name,
+// in which language): the last answer is kept.
+let lastPath: string | undefined;
+let lastKind: 'name' | 'folder' | undefined;
+
 function segments(path: string): { dirs: string[]; base: string } {
   const parts = path.split('/');
   const base = parts.pop() ?? '';
@@ -34,6 +39,13 @@ function segments(path: string): { dirs: string[]; base: string } {
  * outside `tests/` are test files only when their content holds `#[test]` or `#[cfg(test)]`.
  */
 export function testPathKind(path: string): 'name' | 'folder' | undefined {
+  if (path === lastPath) return lastKind;
+  lastKind = pathKind(path);
+  lastPath = path;
+  return lastKind;
+}
+
+function pathKind(path: string): 'name' | 'folder' | undefined {
   const language = sourceLanguage(path);
   if (!language) return undefined;
   const { dirs, base } = segments(path);

@@ -147,7 +147,15 @@ export class GlobGroups {
     const hits = this.set.all(path);
     if (hits.length === 0) return hits;
     if (hits.length === 1) return [this.owner[hits[0]!]!];
-    return [...new Set(hits.map((i) => this.owner[i] as number))].sort((a, b) => a - b);
+    // Globs were listed group by group, so owners only grow with the glob's index: sorted hits give
+    // sorted owners, and a repeated owner is next to its twin. No Set, no copy, no second sort.
+    hits.sort((a, b) => a - b);
+    const groups: number[] = [];
+    for (const hit of hits) {
+      const group = this.owner[hit]!;
+      if (group !== groups[groups.length - 1]) groups.push(group);
+    }
+    return groups;
   }
 }
 
