@@ -28457,25 +28457,28 @@ const RISK_TIERS = ['low', 'medium', 'high', 'critical'];
  */
 const COMPACT = Symbol('compactAddedLines');
 /**
+ * The one `addedLines` getter every compact file shares. One function for all keeps the files' hidden
+ * class shared: a getter made per file gave each file a class of its own, and every property read
+ * of 20,000 files went through a dictionary.
+ */
+function compactAddedLines() {
+    const compact = this[COMPACT];
+    if (compact.built)
+        return compact.built;
+    const lines = [];
+    forEachLine(compact.text, compact.numbers, (line, lineText) => lines.push({ line, text: lineText }));
+    return (compact.built = lines);
+}
+/**
  * For readers: `file` with its added lines given as `text` (the lines joined by `\n`) and `numbers`
  * (each line's head line number, as many as the text has lines). `addedLines` is an enumerable getter
  * that builds the objects on first use and keeps them.
  */
 function withCompactLines(file, text, numbers) {
     const out = file;
-    Object.defineProperty(out, COMPACT, { value: { text, numbers }, enumerable: false, configurable: false, writable: false });
-    let built;
-    Object.defineProperty(out, 'addedLines', {
-        enumerable: true,
-        configurable: false,
-        get() {
-            if (built)
-                return built;
-            const lines = [];
-            forEachLine(text, numbers, (line, lineText) => lines.push({ line, text: lineText }));
-            return (built = lines);
-        },
-    });
+    const compact = { text, numbers, built: undefined };
+    Object.defineProperty(out, COMPACT, { value: compact, enumerable: false, configurable: false, writable: false });
+    Object.defineProperty(out, 'addedLines', { enumerable: true, configurable: false, get: compactAddedLines });
     return out;
 }
 function compactOf(file) {
@@ -28701,7 +28704,18 @@ class GlobGroups {
         const hits = this.set.all(path);
         if (hits.length === 0)
             return hits;
-        return [...new Set(hits.map((i) => this.owner[i]))].sort((a, b) => a - b);
+        if (hits.length === 1)
+            return [this.owner[hits[0]]];
+        // Globs were listed group by group, so owners only grow with the glob's index: sorted hits give
+        // sorted owners, and a repeated owner is next to its twin. No Set, no copy, no second sort.
+        hits.sort((a, b) => a - b);
+        const groups = [];
+        for (const hit of hits) {
+            const group = this.owner[hit];
+            if (group !== groups[groups.length - 1])
+                groups.push(group);
+        }
+        return groups;
     }
 }
 /** `normaliseRepoPath`, skipped for the paths git gives, which are normal already. */
@@ -29562,6 +29576,10 @@ async function readChanges(parts, options, rules) {
             for (const scan of all)
                 scan.file(file, content);
         };
+        const onRecords = (files) => {
+            for (const scan of all)
+                scan.expect?.(files);
+        };
         // A reader that fed no file kept the lines in its change set: the rules run on it whole. One that
         // fed some but not all would leave lines unjudged: never a verdict on that.
         const settle = (read) => {
@@ -29579,12 +29597,12 @@ async function readChanges(parts, options, rules) {
                 if (scan.dispose)
                     await scan.dispose();
         };
-        return { onFile, settle, dispose };
+        return { onFile, onRecords, settle, dispose };
     };
     if (plan.mode === 'working-tree') {
-        const { onFile, settle, dispose } = streaming();
+        const { onFile, onRecords, settle, dispose } = streaming();
         try {
-            return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile }));
+            return settle(await parts.readWorkingTree({ workspace: plan.workspace, base: plan.base, onFile, onRecords }));
         }
         catch (error) {
             await dispose();
@@ -29600,9 +29618,9 @@ async function readChanges(parts, options, rules) {
     if (plan.mode === 'api')
         return { read: await viaApi() };
     const head = plan.head;
-    const { onFile, settle, dispose } = streaming();
+    const { onFile, onRecords, settle, dispose } = streaming();
     try {
-        return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile }));
+        return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile, onRecords }));
     }
     catch (error) {
         await dispose();
@@ -29703,7 +29721,10 @@ function stableReport(details, judgement) {
 class OrderedJobs {
     limit;
     results = [];
+    // A queue read from `head` on: shift() on an array of thousands of jobs (the diff streams far ahead
+    // of the reads) moved them all each time, 0.2-0.3 s of a 20,000-file change.
     waiting = [];
+    head = 0;
     running = 0;
     added = 0;
     failure;
@@ -29719,22 +29740,32 @@ class OrderedJobs {
         this.pump();
     }
     async all() {
-        if (this.running > 0 || this.waiting.length > 0)
+        if (this.running > 0 || this.queued() > 0)
             await new Promise((resolve) => (this.idle = resolve));
         if (this.failure)
             throw this.failure.error;
         return this.results;
     }
+    queued() {
+        return this.waiting.length - this.head;
+    }
     pump() {
-        while (this.running < this.limit && this.waiting.length > 0 && !this.failure) {
-            const { index, job } = this.waiting.shift();
+        while (this.running < this.limit && this.queued() > 0 && !this.failure) {
+            const { index, job } = this.waiting[this.head];
+            this.waiting[this.head++] = undefined;
+            // Emptied: start again from the front, so the array does not grow for ever.
+            if (this.head === this.waiting.length) {
+                this.waiting.length = 0;
+                this.head = 0;
+            }
             this.running++;
             job().then((result) => {
                 this.results[index] = result;
                 this.done();
             }, (error) => {
                 this.failure ??= { error };
-                this.waiting.length = 0;
+                this.waiting = [];
+                this.head = 0;
                 this.done();
             });
         }
@@ -29742,7 +29773,7 @@ class OrderedJobs {
     done() {
         this.running--;
         this.pump();
-        if (this.running === 0 && this.waiting.length === 0)
+        if (this.running === 0 && this.queued() === 0)
             this.idle?.();
     }
 }
@@ -32435,12 +32466,7 @@ function dependenciesRule(options) {
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/content/lexer.ts
-/**
- * Blanks comments and the insides of string literals, keeping every newline and every other
- * character's position, so the test counters and the skip/focus markers look only at code: a
- * comment that says `it.only` or a test named "should skip" is not a focused or skipped test.
- * A cheap scanner, not a parser: it knows each language's comment and string delimiters and no more.
- */
+
 const SYNTAX = {
     js: { lineComment: ['//'], blockComment: ['/*', '*/'], quotes: ["'", '"'], longQuotes: ['`'] },
     python: { lineComment: ['#'], quotes: ["'", '"'], longQuotes: ['"""', "'''"] },
@@ -32460,84 +32486,117 @@ const OPENERS = Object.fromEntries(Object.entries(SYNTAX).map(([language, syntax
         table[start.charCodeAt(0)] = 1;
     return [language, table];
 }));
+/** Per language, the characters (as char codes < 128) that open a one-line string. */
+const QUOTES = Object.fromEntries(Object.entries(SYNTAX).map(([language, syntax]) => {
+    const table = new Uint8Array(128);
+    for (const quote of syntax.quotes)
+        table[quote.charCodeAt(0)] = 1;
+    return [language, table];
+}));
 const NEWLINE = 10;
 const SPACE = 0x20;
-const SPACE_UTF16 = Buffer.from([0x20, 0x00]);
 const BACKSLASH = 92;
+const APOSTROPHE = 0x27;
+function startsWithAt(units, text, at) {
+    if (at + text.length > units.length)
+        return false;
+    for (let k = 0; k < text.length; k++)
+        if (units[at + k] !== text.charCodeAt(k))
+            return false;
+    return true;
+}
+function indexOfText(units, text, from) {
+    const first = text.charCodeAt(0);
+    for (let at = units.indexOf(first, from); at !== -1; at = units.indexOf(first, at + 1))
+        if (startsWithAt(units, text, at))
+            return at;
+    return -1;
+}
 /**
- * Returns `source` with comments and string contents replaced by spaces; delimiters and newlines stay.
- * `asciiBytes`: the source's own bytes, when the caller read it from them and knows them all ASCII
- * (then they are copied, not encoded again).
+ * Returns the text with comments and string contents replaced by spaces; delimiters and newlines stay.
+ * `source` is the text, or its UTF-8 bytes (read as they are when all ASCII, decoded first otherwise).
  */
-function blankCommentsAndStrings(source, language, asciiBytes) {
+function blankCommentsAndStrings(source, language) {
+    if (typeof source !== 'string' && !(0,external_node_buffer_.isAscii)(source))
+        return blankCommentsAndStrings(Buffer.from(source.buffer, source.byteOffset, source.length).toString('utf8'), language);
     const syntax = SYNTAX[language];
     const openers = OPENERS[language];
-    // Blanked in a byte copy of the text (one byte a character when it is ASCII, else UTF-16 code units,
-    // so every position stays where it was), decoded once at the end: no string per span blanked.
-    const ascii = asciiBytes !== undefined ? asciiBytes.length === source.length : Buffer.byteLength(source, 'utf8') === source.length;
-    const out = ascii && asciiBytes !== undefined ? Buffer.from(asciiBytes) : Buffer.from(source, ascii ? 'latin1' : 'utf16le');
-    const width = ascii ? 1 : 2;
-    const space = ascii ? SPACE : SPACE_UTF16;
+    const quotes = QUOTES[language];
+    // Blanked in place in a copy of the text's code units (one byte a character when it is ASCII, else
+    // UTF-16, so every position stays where it was), decoded once at the end: no string per span
+    // blanked, and no string of the source at all when it came as ASCII bytes. Every write is at or
+    // before the position being read, so what is read is always the source.
+    const n = source.length;
+    const ascii = typeof source !== 'string' || Buffer.byteLength(source, 'utf8') === n;
+    const out = scratchFor(ascii ? n : 2 * n);
+    if (typeof source !== 'string')
+        out.set(source);
+    else
+        out.write(source, ascii ? 'latin1' : 'utf16le');
+    const units = ascii ? out : new Uint16Array(out.buffer, out.byteOffset, n);
     /** `oneLine`: the span holds no newline (a line comment, a one-line string), so it is spaces only. */
     const blank = (from, to, oneLine = false) => {
-        const end = Math.min(to, source.length);
+        const end = Math.min(to, n);
         if (end <= from)
             return;
         if (oneLine) {
-            out.fill(space, from * width, end * width);
+            // Most spans are short: a loop costs less than fill's checks.
+            if (end - from < 32)
+                for (let k = from; k < end; k++)
+                    units[k] = SPACE;
+            else
+                units.fill(SPACE, from, end);
             return;
         }
         let start = from;
         for (let k = from; k < end; k++) {
-            if (source.charCodeAt(k) !== NEWLINE)
+            if (units[k] !== NEWLINE)
                 continue;
             if (k > start)
-                out.fill(space, start * width, k * width);
+                units.fill(SPACE, start, k);
             start = k + 1;
         }
         if (end > start)
-            out.fill(space, start * width, end * width);
+            units.fill(SPACE, start, end);
     };
     let i = 0;
-    const n = source.length;
     outer: while (i < n) {
-        const code = source.charCodeAt(i);
+        const code = units[i];
         // Most characters open nothing: skipped without a string made or compared.
         if (code >= 128 || openers[code] === 0) {
             i++;
             continue;
         }
         for (const lc of syntax.lineComment) {
-            if (source.startsWith(lc, i)) {
-                const end = source.indexOf('\n', i);
+            if (startsWithAt(units, lc, i)) {
+                const end = units.indexOf(NEWLINE, i);
                 const stop = end === -1 ? n : end;
                 blank(i, stop, true);
                 i = stop;
                 continue outer;
             }
         }
-        if (syntax.blockComment && source.startsWith(syntax.blockComment[0], i)) {
-            const close = source.indexOf(syntax.blockComment[1], i + syntax.blockComment[0].length);
+        if (syntax.blockComment && startsWithAt(units, syntax.blockComment[0], i)) {
+            const close = indexOfText(units, syntax.blockComment[1], i + syntax.blockComment[0].length);
             const stop = close === -1 ? n : close + syntax.blockComment[1].length;
             blank(i + (syntax.blockComment[0].startsWith('\n') ? 1 : 0), stop);
             i = stop;
             continue;
         }
         for (const q of syntax.longQuotes) {
-            if (source.startsWith(q, i)) {
+            if (startsWithAt(units, q, i)) {
                 let k = i + q.length;
-                while (k < n && !source.startsWith(q, k))
-                    k += source.charCodeAt(k) === BACKSLASH ? 2 : 1;
+                while (k < n && !startsWithAt(units, q, k))
+                    k += units[k] === BACKSLASH ? 2 : 1;
                 blank(i + q.length, k);
                 i = Math.min(n, k + q.length);
                 continue outer;
             }
         }
-        const c = source[i];
-        if (language === 'rust' && c === "'") {
+        if (language === 'rust' && code === APOSTROPHE) {
             // A char literal is `'x'` or `'\n'`/`'\u{..}'`; anything else is a lifetime and is left alone.
-            const close = source[i + 1] === '\\' ? source.indexOf("'", i + 2) : i + 2;
-            if (close > i && close - i <= 12 && source[close] === "'" && !source.slice(i + 1, close).includes('\n')) {
+            const close = units[i + 1] === BACKSLASH ? units.indexOf(APOSTROPHE, i + 2) : i + 2;
+            if (close > i && close - i <= 12 && units[close] === APOSTROPHE && units.subarray(i + 1, close).indexOf(NEWLINE) === -1) {
                 blank(i + 1, close);
                 i = close + 1;
                 continue;
@@ -32545,20 +32604,46 @@ function blankCommentsAndStrings(source, language, asciiBytes) {
             i++;
             continue;
         }
-        if (syntax.quotes.includes(c)) {
+        if (quotes[code] === 1) {
             let k = i + 1;
             // Single-line strings stop at the end of the line even when unclosed, so one odd quote cannot
-            // blank the rest of the file.
-            for (let at = source.charCodeAt(k); k < n && at !== code && at !== NEWLINE; at = source.charCodeAt(k))
-                k += at === BACKSLASH ? 2 : 1;
-            // An escaped newline (`\` at the end of a line) may be inside the span: blanked the careful way.
-            blank(i + 1, k);
-            i = k < n && source.charCodeAt(k) === code ? k + 1 : k;
+            // blank the rest of the file. Blanked as read; an escaped newline (`\` at the end of a line)
+            // continues the string and stays a newline.
+            while (k < n) {
+                const at = units[k];
+                if (at === code || at === NEWLINE)
+                    break;
+                units[k] = SPACE;
+                if (at === BACKSLASH) {
+                    if (k + 1 < n && units[k + 1] !== NEWLINE)
+                        units[k + 1] = SPACE;
+                    k += 2;
+                }
+                else
+                    k++;
+            }
+            i = k < n && units[k] === code ? k + 1 : k;
             continue;
         }
         i++;
     }
-    return out.toString(ascii ? 'latin1' : 'utf16le');
+    return out.toString(ascii ? 'latin1' : 'utf16le', 0, ascii ? n : 2 * n);
+}
+/**
+ * The byte copy blankCommentsAndStrings blanks in: one buffer, reused (the function runs to its end
+ * without yielding, and returns a string, never the buffer). A new buffer per file cost more than the
+ * blanking itself for the thousands of small test files of a large change.
+ */
+// allocUnsafeSlow: never a slice of Node's shared pool, so its offset is 0 and a Uint16Array can view it.
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+const SCRATCH_KEPT = 4 * 1024 * 1024;
+function scratchFor(bytes) {
+    // A file past the size kept is blanked in a buffer of its own, let go once done.
+    if (bytes > SCRATCH_KEPT)
+        return Buffer.allocUnsafeSlow(bytes);
+    if (bytes > scratch.length)
+        scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_KEPT, Math.max(bytes, scratch.length * 2)));
+    return scratch.subarray(0, bytes);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/diff/content/test-files.ts
@@ -32582,6 +32667,10 @@ function sourceLanguage(path) {
             return language;
     return undefined;
 }
+// The tests rule asks about the same path several times in a row (is it a test, under which name,
+// in which language): the last answer is kept.
+let lastPath;
+let lastKind;
 function segments(path) {
     const parts = path.split('/');
     const base = parts.pop() ?? '';
@@ -32594,6 +32683,13 @@ function segments(path) {
  * outside `tests/` are test files only when their content holds `#[test]` or `#[cfg(test)]`.
  */
 function testPathKind(path) {
+    if (path === lastPath)
+        return lastKind;
+    lastKind = pathKind(path);
+    lastPath = path;
+    return lastKind;
+}
+function pathKind(path) {
     const language = sourceLanguage(path);
     if (!language)
         return undefined;
@@ -32634,7 +32730,6 @@ function rustHasTests(code) {
  * or focused tests. Every judgement is made on text with comments and strings blanked, and only in
  * test files: `.skip()` in production code is somebody's API, not a skipped test.
  */
-
 
 
 
@@ -32720,9 +32815,8 @@ async function readSide(ctx, side, path) {
     const bytes = await ctx.content.read(side, path);
     if (!bytes)
         return undefined;
-    // Most source files are ASCII: read as latin1 (the same string, decoded faster) and blanked in a copy of their bytes.
-    const ascii = (0,external_node_buffer_.isAscii)(bytes);
-    const code = blankCommentsAndStrings(bytes.toString(ascii ? 'latin1' : 'utf8'), language, ascii ? bytes : undefined);
+    // Blanked from the bytes: most source files are ASCII, and are then never decoded into a string first.
+    const code = blankCommentsAndStrings(bytes, language);
     const cases = countTestCases(code, language);
     // A file that is a test only by its folder (`tests/helpers.py`) counts when it holds test cases.
     const isTest = kind === 'name' || (kind === 'folder' && cases > 0) || (language === 'rust' && rustHasTests(code));
@@ -33009,8 +33103,12 @@ class BlobReader {
             else if (size > this.options.maxBytes) {
                 request.reject(new errors/* ConfigError */.xL('E_TOO_LARGE', `${request.name} is ${size} bytes, more than the ${this.options.maxBytes} a rule may read`));
             }
-            else
-                request.resolve(Buffer.from(data.subarray(0, size)));
+            else {
+                // A view, not a copy: nothing writes to git's output once read, and a new buffer per blob cost
+                // 5-13 us here (an ArrayBuffer each), more than the rules' work on a small test file. It keeps
+                // the chunk it is cut from (64 KiB at most, or the blob's own size) while the caller holds it.
+                request.resolve(data.subarray(0, size));
+            }
         }
         if (this.queue.length === 0)
             this.setRef(false);
@@ -33095,7 +33193,50 @@ function hasUnsafeChars(path) {
  * is the parsed result plus one chunk, whatever the size of the diff.
  */
 const git_diff_parser_ZERO_SHA = /^0+$/;
+/** What `parseRawMeta` accepts, as a regex (its tests compare the two). */
 const RAW_META = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([ACDMRTUX])(\d{0,3})$/;
+const git_diff_parser_isDigit = (byte) => byte !== undefined && byte >= 0x30 && byte <= 0x39;
+const isLowerHex = (byte) => byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66));
+const STATUS_LETTERS = new Set([0x41, 0x43, 0x44, 0x4d, 0x52, 0x54, 0x55, 0x58]);
+/**
+ * A `--raw` record's metadata (`:100644 100644 <id> <id> M`), read from its bytes: exactly what RAW_META
+ * matches, without a string of the whole record and a regex match per file (20,000 of them).
+ */
+function parseRawMeta(token) {
+    const n = token.length;
+    if (n < 98 || token[0] !== 0x3a || token[7] !== 0x20 || token[14] !== 0x20)
+        return undefined;
+    for (let k = 1; k < 14; k++)
+        if (k !== 7 && !git_diff_parser_isDigit(token[k]))
+            return undefined;
+    let i = 15;
+    while (isLowerHex(token[i]))
+        i++;
+    const oldEnd = i;
+    if ((oldEnd - 15 !== 40 && oldEnd - 15 !== 64) || token[i] !== 0x20)
+        return undefined;
+    const newStart = ++i;
+    while (isLowerHex(token[i]))
+        i++;
+    const newEnd = i;
+    if ((newEnd - newStart !== 40 && newEnd - newStart !== 64) || token[i] !== 0x20 || !STATUS_LETTERS.has(token[i + 1]))
+        return undefined;
+    const scoreStart = i + 2;
+    if (n - scoreStart > 3)
+        return undefined;
+    for (let k = scoreStart; k < n; k++)
+        if (!git_diff_parser_isDigit(token[k]))
+            return undefined;
+    const text = (from, to) => token.toString('latin1', from, to);
+    return {
+        oldMode: text(1, 7),
+        newMode: text(8, 14),
+        oldBlob: text(15, oldEnd),
+        newBlob: text(newStart, newEnd),
+        letter: String.fromCharCode(token[i + 1]),
+        score: text(scoreStart, n),
+    };
+}
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 const git_diff_parser_BACKSLASH = 0x5c;
@@ -33112,6 +33253,7 @@ const STATUS = {
 class GitDiffParser {
     maxAddedLineBytes;
     onFile;
+    onRecords;
     phase = 'raw';
     carry = [];
     changes = [];
@@ -33143,16 +33285,21 @@ class GitDiffParser {
      *   order); the parser then drops the lines, so only the files not yet finished hold any. The files
      *   `end()` returns have no added lines when it is given.
      */
-    constructor(maxAddedLineBytes = Infinity, onFile) {
+    constructor(maxAddedLineBytes = Infinity, onFile, 
+    /** Called once with the number of files, when the raw records are read and before the first patch. */
+    onRecords) {
         this.maxAddedLineBytes = maxAddedLineBytes;
         this.onFile = onFile;
+        this.onRecords = onRecords;
     }
+    /** Reads the next bytes of git's output; `chunk` is not kept once this returns. */
     push(chunk) {
         let start = 0;
         while (start < chunk.length) {
             const end = chunk.indexOf(this.phase === 'raw' ? 0 : 10, start);
             if (end === -1) {
-                this.carry.push(chunk.subarray(start));
+                // Copied: the caller may reuse the chunk once push returns (streamGit does, through a spool).
+                this.carry.push(Buffer.from(chunk.subarray(start)));
                 return;
             }
             if (this.carry.length > 0) {
@@ -33212,16 +33359,17 @@ class GitDiffParser {
         if (!this.pending) {
             if (token.length === 0) {
                 this.phase = 'patch';
+                this.onRecords?.(this.changes.length);
                 return;
             }
-            const meta = RAW_META.exec(token.toString('latin1'));
+            const meta = parseRawMeta(token);
             if (!meta)
                 throw new errors/* ConfigError */.xL('E_GIT', `unexpected git diff --raw record "${token.toString('latin1').slice(0, 80)}"`);
             this.pending = { meta, paths: [] };
             return;
         }
         this.pending.paths.push(Buffer.from(token));
-        const letter = this.pending.meta[5];
+        const letter = this.pending.meta.letter;
         const wanted = letter === 'R' || letter === 'C' ? 2 : 1;
         if (this.pending.paths.length < wanted)
             return;
@@ -33230,19 +33378,22 @@ class GitDiffParser {
         const status = STATUS[letter];
         if (!status)
             throw new errors/* ConfigError */.xL('E_GIT', `git diff reported status ${letter} for ${decodePath(paths[0]).path}`);
-        const [, oldMode, newMode, oldBlob, newBlob, , score] = meta;
+        const { oldMode, newMode, oldBlob, newBlob, score } = meta;
         if (this.zero.length === 0)
             this.zero.push('0'.repeat(oldBlob.length));
         const zero = this.zero[0];
         const keys = status === 'type-changed' ? [`${oldBlob}..${zero}`, `${zero}..${newBlob}`] : [`${oldBlob}..${newBlob}`];
+        // Every field set in one literal, absent ones as undefined: one hidden class for all records
+        // (optional fields spread in made one per combination, and cost more to build than to parse).
         this.changes.push({
             status,
             pathRaw: paths[paths.length - 1],
-            ...(wanted === 2 ? { oldPathRaw: paths[0], similarity: Number(score) } : {}),
-            ...(oldMode !== '000000' ? { oldMode } : {}),
-            ...(newMode !== '000000' ? { newMode } : {}),
-            ...(git_diff_parser_ZERO_SHA.test(oldBlob) ? {} : { oldBlob }),
-            ...(git_diff_parser_ZERO_SHA.test(newBlob) ? {} : { newBlob }),
+            oldPathRaw: wanted === 2 ? paths[0] : undefined,
+            similarity: wanted === 2 ? Number(score) : undefined,
+            oldMode: oldMode !== '000000' ? oldMode : undefined,
+            newMode: newMode !== '000000' ? newMode : undefined,
+            oldBlob: git_diff_parser_ZERO_SHA.test(oldBlob) ? undefined : oldBlob,
+            newBlob: git_diff_parser_ZERO_SHA.test(newBlob) ? undefined : newBlob,
             binary: false,
             added: 0,
             deleted: 0,
@@ -33250,6 +33401,7 @@ class GitDiffParser {
             lineBytes: 0,
             keys,
             seen: new Set(),
+            decoded: undefined,
         });
     }
     patchLine(buffer, start, end) {
@@ -33420,21 +33572,29 @@ function finish(change) {
     const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
     const { path, pathBytes } = decoded.path;
     const old = decoded.old;
-    const file = {
-        status: change.status,
-        path,
-        ...(old ? { oldPath: old.path } : {}),
-        ...(change.similarity !== undefined ? { similarity: change.similarity } : {}),
-        ...(change.oldMode ? { oldMode: change.oldMode } : {}),
-        ...(change.newMode ? { newMode: change.newMode } : {}),
-        ...(change.oldBlob ? { oldBlob: change.oldBlob } : {}),
-        ...(change.newBlob ? { newBlob: change.newBlob } : {}),
-        binary: change.binary,
-        added: change.binary ? 0 : change.added,
-        deleted: change.binary ? 0 : change.deleted,
-        ...(pathBytes ? { pathBytes } : {}),
-        ...(old?.pathBytes ? { oldPathBytes: old.pathBytes } : {}),
-    };
+    // Built by assignment in a fixed order (the order the report's JSON keeps), optional fields only
+    // when present: the few combinations share V8's transitions, where spreads built a fresh object per
+    // optional field and cost 5-9 us a file.
+    const file = { status: change.status, path };
+    if (old)
+        file.oldPath = old.path;
+    if (change.similarity !== undefined)
+        file.similarity = change.similarity;
+    if (change.oldMode)
+        file.oldMode = change.oldMode;
+    if (change.newMode)
+        file.newMode = change.newMode;
+    if (change.oldBlob)
+        file.oldBlob = change.oldBlob;
+    if (change.newBlob)
+        file.newBlob = change.newBlob;
+    file.binary = change.binary;
+    file.added = change.binary ? 0 : change.added;
+    file.deleted = change.binary ? 0 : change.deleted;
+    if (pathBytes)
+        file.pathBytes = pathBytes;
+    if (old?.pathBytes)
+        file.oldPathBytes = old.pathBytes;
     const lines = change.binary ? undefined : change.lines;
     return lines ? withCompactLines(file, lines.text, lines.numbers) : { ...file, addedLines: [] };
 }
@@ -33678,13 +33838,15 @@ async function diffTrees(workspace, from, to, options) {
         throw new errors/* ConfigError */.xL('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
     const signal = options.signal ? { signal: options.signal } : {};
     const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-    const parser = new GitDiffParser(budget, options.onFile);
+    const parser = new GitDiffParser(budget, options.onFile, options.onRecords);
     // .gitattributes come from the working tree and the index, which the change itself controls in CI:
     // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
     // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
     const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
     const isolated = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-diff-'));
     const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: external_node_path_default().join(isolated, 'index') };
+    // git's output goes through a file in a folder of its own, not the empty work tree git is given.
+    const spoolDir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-spool-'));
     const diffArgs = (copies) => gitDiffArgs(from, to, { renameLimit, copies });
     try {
         // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
@@ -33696,14 +33858,14 @@ async function diffTrees(workspace, from, to, options) {
         // read, held until the count decides; when copies fit after all, that git is stopped and the
         // diff with -C is read instead.
         const push = (chunk) => parser.push(chunk);
-        const withCopies = () => (0,git/* streamGit */.t1)(isolated, diffArgs(true), push, { ...signal, env: isolation });
+        const withCopies = () => (0,git/* streamGit */.t1)(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
         let stderr;
         if (renameLimit === 0) {
             // No limit: copies always fit, and there is nothing to count or to start early.
             ({ stderr } = await withCopies());
         }
         else {
-            const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), push, { ...signal, env: isolation });
+            const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
             const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal).catch(async (error) => {
                 await speculative.drop();
                 throw error;
@@ -33726,6 +33888,7 @@ async function diffTrees(workspace, from, to, options) {
     }
     finally {
         (0,external_node_fs_.rmSync)(isolated, { recursive: true, force: true });
+        (0,external_node_fs_.rmSync)(spoolDir, { recursive: true, force: true });
     }
 }
 async function absoluteGitDir(workspace) {
@@ -42329,9 +42492,11 @@ const BATCH_CHARS = 1 << 20;
 const BATCH_FILES = 512;
 /**
  * Text scanned on the calling thread before the thread is started: a small change is done before a
- * thread could start (about 40 ms), so only a change past this much added text pays for one.
+ * thread could start (about 40 ms), so only a change past this much added text pays for one. 256 KiB
+ * scans in about 5 ms; at 4 MiB the main thread of a large change scanned (and compiled the engine's
+ * regexes for) 60-100 ms of text the thread, idle then, could have taken.
  */
-const THREAD_AFTER_CHARS = 4 << 20;
+const THREAD_AFTER_CHARS = 256 << 10;
 /** A value longer than this is given (to the allow-list's regex) by its first part only: a regex may backtrack. */
 const VALUE_LIMIT = 4096;
 /**
@@ -42412,6 +42577,15 @@ class SecretScanner {
     engine() {
         return (this.local ??= engine_createSecretEngine(this.engineOptions));
     }
+    /**
+     * Starts the thread now, before any text (when there is a worker entry and no thread yet): for a
+     * change known to be large. Scanning even its first 256 KiB here cost about 95 ms, nearly all of it
+     * compiling the engine's regexes on the thread that then reads the rest of the diff.
+     */
+    start() {
+        if (!this.worker && !this.dead && this.workerEntry !== undefined && (0,external_node_fs_.existsSync)(this.workerEntry))
+            this.startWorker(this.workerEntry);
+    }
     /** `values`: give each hit's matched value (for an allow-list that tests values), wherever it is scanned. */
     add(text, values = false) {
         const index = this.hits.length;
@@ -42461,7 +42635,11 @@ class SecretScanner {
             this.scannedHere += chars;
             return false;
         }
-        const worker = new external_node_worker_threads_.Worker(this.workerEntry, { workerData: { role: ROLE, engine: this.engineOptions } });
+        this.startWorker(this.workerEntry);
+        return true;
+    }
+    startWorker(entry) {
+        const worker = new external_node_worker_threads_.Worker(entry, { workerData: { role: ROLE, engine: this.engineOptions } });
         // An idle thread never keeps the process alive; results() ends it.
         worker.unref();
         worker.on('message', (reply) => this.inFlight.shift()?.(reply));
@@ -42479,7 +42657,6 @@ class SecretScanner {
                 fail(new Error(`it exited (${code}) with ${this.inFlight.length} batch(es) unanswered`));
         });
         this.worker = worker;
-        return true;
     }
     post() {
         const batch = this.batch;
@@ -42492,18 +42669,23 @@ class SecretScanner {
             this.failure ??= new Error('the secret scan thread ended before every file was scanned');
             return;
         }
-        this.inFlightChars += batch.chars;
-        this.sentTexts += batch.texts.length;
+        // The reply needs where each text's hits go, not the texts: those were copied into the message,
+        // and a reply that held them would keep megabytes alive on this thread until the scan came back
+        // (to be copied again by every collection in between).
+        const { indexes, chars } = batch;
+        const count = batch.texts.length;
+        this.inFlightChars += chars;
+        this.sentTexts += count;
         this.done.push(new Promise((resolve) => {
             this.inFlight.push((reply) => {
-                this.inFlightChars -= batch.chars;
+                this.inFlightChars -= chars;
                 if (!reply.ok)
                     this.failure ??= new Error(`the secret scan thread failed: ${reply.error}`);
-                else if (reply.hits.length !== batch.texts.length)
+                else if (reply.hits.length !== count)
                     this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
                 else
                     for (let i = 0; i < reply.hits.length; i++)
-                        this.hits[batch.indexes[i]] = reply.hits[i];
+                        this.hits[indexes[i]] = reply.hits[i];
                 resolve();
             });
         }));
@@ -42518,6 +42700,8 @@ class SecretScanner {
 
 
 
+/** Files in a change past which its secret scan starts its thread before the first file (see SecretScanner.start). */
+const THREAD_AT_ONCE_FILES = 200;
 /**
  * Secrets in the lines a change adds, with the engine capture-transcript uses and the base policy's
  * `secrets` settings: its patterns, disabled rules and allow-list. Nothing in the change itself can
@@ -42574,6 +42758,10 @@ function secretsRule(policy, options = {}) {
         // text is kept here until the end).
         const scanned = [];
         return {
+            expect(files) {
+                if (files >= THREAD_AT_ONCE_FILES)
+                    scanner.start();
+            },
             file(file) {
                 if (file.status === 'deleted' || addedLineCount(file) === 0)
                     return;
@@ -42764,11 +42952,11 @@ const DEFAULT_TIER = { pass: 'low', warn: 'medium', fail: 'high' };
 function riskTier(findings, changes, policy) {
     let tier = 'low';
     const reasons = new Map();
-    const note = (reachedTier, text, example) => {
+    /** `key`: the reason's key when the caller made it already (`${reachedTier}\0${text}`). */
+    const note = (reachedTier, text, example, key = `${reachedTier}\0${text}`) => {
         tier = higherTier(tier, reachedTier);
         if (reachedTier === 'low')
             return;
-        const key = `${reachedTier}\0${text}`;
         const seen = reasons.get(key);
         if (seen)
             seen.count += 1;
@@ -42784,15 +42972,21 @@ function riskTier(findings, changes, policy) {
     const entries = policy.scope.riskTiers;
     if (entries.length > 0) {
         const groups = new GlobGroups(entries.map((entry) => entry.paths), (i, j) => `scope.risk-tiers[${i}].paths[${j}]`);
+        // Each entry's line once, not once per file: this runs after everything else, over every file.
+        const labels = entries.map((entry, i) => `scope.risk-tiers[${i}]${entry.reason ? `: ${entry.reason}` : ''}`);
+        const keys = entries.map((entry, i) => `${entry.tier}\0${labels[i]}`);
         for (const file of changes.files) {
-            const seen = new Set();
-            for (const path of judgedPaths(file)) {
+            const paths = judgedPaths(file);
+            // matching() gives each entry once per path; only a rename's two paths can repeat one.
+            const seen = paths.length > 1 ? new Set() : undefined;
+            for (const path of paths) {
                 for (const i of groups.matching(path)) {
-                    if (seen.has(i))
-                        continue;
-                    seen.add(i);
-                    const entry = entries[i];
-                    note(entry.tier, `scope.risk-tiers[${i}]${entry.reason ? `: ${entry.reason}` : ''}`, path);
+                    if (seen) {
+                        if (seen.has(i))
+                            continue;
+                        seen.add(i);
+                    }
+                    note(entries[i].tier, labels[i], path, keys[i]);
                 }
             }
         }
@@ -44971,7 +45165,13 @@ function failsStep(verdict, failOn) {
 /* unused harmony exports DEFAULT_GIT_OUTPUT_LIMIT, GitCommandError, gitShowFile, gitShowFileBytes */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29179);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(29179);
+
+
 
 
 /**
@@ -45001,7 +45201,7 @@ function assertSafeRef(ref) {
         return;
     const unsafe = !SAFE_REF.test(ref) || ref.includes('..') || ref.includes('//') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref.length > 255;
     if (unsafe) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `"${printable(ref)}" is not a commit SHA or a safe git ref name`);
     }
 }
 /** Throws E_GIT unless `file` is a plain repository-relative path (no `..`, no glob or pathspec magic). */
@@ -45016,7 +45216,7 @@ function assertSafeRepoPath(file) {
         /[*?[\]\\\0\n\r]/.test(file) ||
         segments.some((segment) => segment === '' || segment === '.' || segment === '..');
     if (unsafe) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `"${printable(file)}" is not a plain repository-relative path`);
     }
 }
 function printable(value) {
@@ -45041,11 +45241,11 @@ function runGit(workspace, args, options = {}) {
             if (error) {
                 const code = error.code;
                 if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-                    reject(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
+                    reject(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_TOO_LARGE', `git ${args[0]} printed more than ${maxBytes} bytes`));
                     return;
                 }
                 if (code === 'ENOENT') {
-                    reject(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', 'git is not installed or not on PATH', { cause: error }));
+                    reject(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', 'git is not installed or not on PATH', { cause: error }));
                     return;
                 }
                 const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
@@ -45057,7 +45257,7 @@ function runGit(workspace, args, options = {}) {
     });
 }
 /** A git command that ran and failed; kept apart so callers can tell "missing" from "broken". */
-class GitCommandError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL {
+class GitCommandError extends _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL {
     exitCode;
     stderr;
     constructor(args, exitCode, stderr, cause) {
@@ -45073,11 +45273,11 @@ async function revParse(workspace, ref, options = {}) {
         ...options,
         maxBytes: 1024,
     }).catch((error) => {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `${ref} is not a commit in ${workspace}${commitHint(ref)}`, { cause: error });
     });
     const sha = stdout.toString('utf8').trim();
     if (!isFullSha(sha))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `git rev-parse ${ref} printed "${printable(sha)}", not a SHA`);
     return sha.toLowerCase();
 }
 /** The commit `ref` names, or undefined when it names none (revParse with its error dropped). */
@@ -45116,7 +45316,7 @@ async function gitShowFileBytes(workspace, sha, file, options = {}) {
  */
 async function fileAtCommit(workspace, commit, file, options = {}) {
     if (!isFullSha(commit))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `fileAtCommit needs a verified commit SHA, not "${printable(commit)}"`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `fileAtCommit needs a verified commit SHA, not "${printable(commit)}"`);
     assertSafeRepoPath(file);
     // ls-tree tells "no such path" (empty output, exit 0) apart from "no such commit" (exit 128), which
     // `git show sha:path` reports with the same exit code; -l adds the blob's size, so an oversized
@@ -45135,16 +45335,24 @@ async function fileAtCommit(workspace, commit, file, options = {}) {
     const [, mode, type, object, sizeText] = entry;
     if (type !== 'blob' || mode === '120000' || mode === '160000') {
         const what = mode === '120000' ? 'a symbolic link' : type === 'tree' ? 'a folder' : `a ${type}`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `${file} at ${commit} is ${what}, not a regular file`);
     }
     const maxBytes = options.maxBytes ?? DEFAULT_GIT_OUTPUT_LIMIT;
     const size = Number(sizeText);
     if (!Number.isFinite(size) || size > maxBytes) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_TOO_LARGE', `${file} at ${commit} is ${size} bytes, more than the ${maxBytes} allowed`);
     }
     const { stdout: blob } = await runGit(workspace, ['cat-file', 'blob', object], { ...options, maxBytes: Math.max(maxBytes, 1) });
     return blob;
 }
+/**
+ * Bytes read from a spool file per turn of the event loop. Small enough that the other I/O the reader
+ * waits on between turns (diff-scope's content reads, its secret thread's replies) keeps pace with the
+ * diff: at 1 MiB a turn the tests rule's reads fell behind and finished long after git; at 64 KiB the
+ * bench's change ran 0.2-0.3 s faster and peaked 40 MiB lower.
+ */
+const SPOOL_CHUNK = 64 * 1024;
+let spoolFiles = 0;
 /**
  * Runs git and hands its stdout to `onStdout` chunk by chunk, for output too large to buffer (a diff
  * of a million lines). Resolves with the kept stderr when git exits 0; rejects with E_GIT otherwise,
@@ -45153,17 +45361,30 @@ async function fileAtCommit(workspace, commit, file, options = {}) {
 function streamGit(workspace, args, onStdout, options = {}) {
     const maxStderr = options.maxStderrBytes ?? 64 * 1024;
     return new Promise((resolve, reject) => {
+        // Thrown here, a failure to make the file is this promise's rejection.
+        const spool = options.spoolDir === undefined ? undefined : openSpool(options.spoolDir);
         let failure;
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('git', [...SAFE_GIT_CONFIG, ...args], {
-            cwd: workspace,
-            env: gitEnv(options.env),
-            stdio: ['ignore', 'pipe', 'pipe'],
-            windowsHide: true,
-            signal: options.signal,
-        });
+        let child;
+        try {
+            child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('git', [...SAFE_GIT_CONFIG, ...args], {
+                cwd: workspace,
+                env: gitEnv(options.env),
+                stdio: ['ignore', spool ? spool.writeFd : 'pipe', 'pipe'],
+                windowsHide: true,
+                signal: options.signal,
+            });
+        }
+        catch (error) {
+            spool?.remove();
+            throw error;
+        }
+        finally {
+            // git holds its own copy of the write end now (or never started).
+            spool?.closeWriter();
+        }
         const stderr = [];
         let stderrBytes = 0;
-        child.stdout.on('data', (chunk) => {
+        const give = (chunk) => {
             if (failure !== undefined)
                 return;
             try {
@@ -45173,7 +45394,35 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 failure = error instanceof Error ? error : new Error(String(error));
                 child.kill('SIGKILL');
             }
-        });
+        };
+        let exited = false;
+        let settle;
+        if (spool) {
+            const pump = () => {
+                let caughtUp = false;
+                try {
+                    const chunk = spool.read();
+                    if (chunk)
+                        give(chunk);
+                    else
+                        caughtUp = true;
+                }
+                catch (error) {
+                    failure ??= new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `reading git ${subcommand(args)}'s output failed: ${error.message}`, { cause: error });
+                    child.kill('SIGKILL');
+                }
+                if (failure !== undefined || (caughtUp && exited))
+                    settle?.();
+                else if (caughtUp)
+                    setTimeout(pump, 1);
+                else
+                    setImmediate(pump);
+            };
+            setImmediate(pump);
+        }
+        else
+            child.stdout?.on('data', give);
+        // stdio[2] is a pipe.
         child.stderr.on('data', (chunk) => {
             if (stderrBytes >= maxStderr)
                 return;
@@ -45185,25 +45434,79 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 return;
             failure =
                 error.code === 'ENOENT'
-                    ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', 'git is not installed or not on PATH', { cause: error })
+                    ? new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', 'git is not installed or not on PATH', { cause: error })
                     : error.name === 'AbortError'
-                        ? new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
+                        ? new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `git ${subcommand(args)} was aborted`, { cause: error })
                         : error;
         });
         child.on('close', (code) => {
-            const errText = Buffer.concat(stderr).toString('utf8');
-            if (failure !== undefined) {
-                reject(failure);
-                return;
+            const done = () => {
+                spool?.remove();
+                const errText = Buffer.concat(stderr).toString('utf8');
+                if (failure !== undefined) {
+                    reject(failure);
+                    return;
+                }
+                if (code !== 0) {
+                    const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+                    reject(new GitCommandError(args, code, detail, undefined));
+                    return;
+                }
+                resolve({ stderr: errText });
+            };
+            // Through a spool, what git wrote before it exited is read to the end first.
+            if (spool && failure === undefined) {
+                exited = true;
+                settle = done;
             }
-            if (code !== 0) {
-                const detail = errText.trim().split('\n').slice(-3).join(' ').slice(0, 500);
-                reject(new GitCommandError(args, code, detail, undefined));
-                return;
-            }
-            resolve({ stderr: errText });
+            else
+                done();
         });
     });
+}
+/** A file git writes its stdout to and the reader reads as it grows (see StreamGitOptions.spoolDir). */
+function openSpool(dir) {
+    const file = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, `git-stdout-${process.pid}-${++spoolFiles}`);
+    let writeFd;
+    let readFd;
+    try {
+        // 'wx': never an existing file (or a link planted in its place); only this user may read it.
+        writeFd = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync)(file, 'wx', 0o600);
+        readFd = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync)(file, 'r');
+    }
+    catch (error) {
+        if (writeFd !== undefined) {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync)(writeFd);
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(file, { force: true });
+        }
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_GIT', `could not make a file for git's output in ${dir}: ${error.message}`, { cause: error });
+    }
+    let position = 0;
+    // One buffer for every read: a fresh one each time would cost an allocation and its pages' first
+    // touch per read, most of reading a large diff (onStdout keeps nothing of a chunk; see spoolDir).
+    const buffer = Buffer.allocUnsafe(SPOOL_CHUNK);
+    return {
+        writeFd,
+        closeWriter() {
+            if (writeFd !== undefined)
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync)(writeFd);
+            writeFd = undefined;
+        },
+        /** The next bytes git wrote, or undefined when there are none yet. */
+        read() {
+            const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readSync)(readFd, buffer, 0, SPOOL_CHUNK, position);
+            if (n === 0)
+                return undefined;
+            position += n;
+            return n === SPOOL_CHUNK ? buffer : buffer.subarray(0, n);
+        },
+        remove() {
+            if (readFd !== undefined)
+                (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync)(readFd);
+            readFd = undefined;
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync)(file, { force: true });
+        },
+    };
 }
 /** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
 const MAX_HELD_BYTES = 32 * 1024 * 1024;
@@ -45215,7 +45518,7 @@ const MAX_HELD_BYTES = 32 * 1024 * 1024;
 function startHeldGit(workspace, args, onStdout, options = {}) {
     const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
     if (!(maxHeldBytes >= 0))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
     const stop = new AbortController();
     const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
     let held = [];
@@ -45228,7 +45531,8 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         }
         if (overflowed)
             return;
-        held.push(chunk);
+        // Through a spool the chunk's buffer is reused once this returns.
+        held.push(rest.spoolDir === undefined ? chunk : Buffer.from(chunk));
         heldBytes += chunk.length;
         if (heldBytes > maxHeldBytes) {
             overflowed = true;
