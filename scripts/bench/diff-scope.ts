@@ -461,7 +461,7 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
     ...(b.ablations.length > 0
       ? [
           '',
-          'What the rules cost: the same core run with rules left out (not a target; the report then differs):',
+          'What the rules cost: the same core run with rules left out (not a target; the report then differs). The rows for `secrets` and `tests` are one run each, and all rules left out the faster of two: one run on this machine moves by ±0.3 s, so a row can read slower than the measured run:',
           '',
           '| rules left out | seconds | ÷ floor | process CPU |',
           '| --- | ---: | ---: | ---: |',
