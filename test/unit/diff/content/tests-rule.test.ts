@@ -280,7 +280,7 @@ describe('counting test cases', () => {
       "let c = '\\n'; let d = '\\u{1F600}'; let e = 'x'; fn f<'a>(x: &'a str) -> &'a str { x } // it('no')",
       "let s = \"a\\\"b\"; let t = '\\''; /* it('c') */ let u = 'é';\nlet v = '\\u{10FFFF}x';",
       "=begin\nit 'no'\n=end\nit 'yes' do\n  # it 'comment'\nend\n=begin\nunclosed",
-      '\"\"\"doc it(\\\"\"\" it(1) \'\'\'x\\\'\'\' `t\\`\n` \\',
+      '"""doc it(\\""" it(1) \'\'\'x\\\'\'\' `t\\`\n` \\',
     ];
     for (let round = 0; round < 3000 + fixed.length; round++) {
       const source = fixed[round] ?? Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
