@@ -28,25 +28,28 @@ const SYNTAX: Record<SourceLanguage, Syntax> = {
   ruby: { lineComment: ['#'], blockComment: ['\n=begin', '\n=end'], quotes: ["'", '"'], longQuotes: [] },
 };
 
-/** Per language, the characters (as char codes < 128) that can open a comment, string or char literal. */
-const OPENERS: Record<SourceLanguage, Uint8Array> = Object.fromEntries(
-  (Object.entries(SYNTAX) as [SourceLanguage, Syntax][]).map(([language, syntax]) => {
-    const table = new Uint8Array(128);
-    const starts = [...syntax.lineComment, ...(syntax.blockComment ? [syntax.blockComment[0]] : []), ...syntax.longQuotes, ...syntax.quotes];
-    if (language === 'rust') starts.push("'");
-    for (const start of starts) table[start.charCodeAt(0)] = 1;
-    return [language, table];
-  }),
-) as Record<SourceLanguage, Uint8Array>;
+/** Per language, a table over char codes < 128 marking the first character of each string `pick` gives. */
+function firstCharTable(pick: (syntax: Syntax, language: SourceLanguage) => readonly string[]): Record<SourceLanguage, Uint8Array> {
+  return Object.fromEntries(
+    (Object.entries(SYNTAX) as [SourceLanguage, Syntax][]).map(([language, syntax]) => {
+      const table = new Uint8Array(128);
+      for (const text of pick(syntax, language)) table[text.charCodeAt(0)] = 1;
+      return [language, table];
+    }),
+  ) as Record<SourceLanguage, Uint8Array>;
+}
 
-/** Per language, the characters (as char codes < 128) that open a one-line string. */
-const QUOTES: Record<SourceLanguage, Uint8Array> = Object.fromEntries(
-  (Object.entries(SYNTAX) as [SourceLanguage, Syntax][]).map(([language, syntax]) => {
-    const table = new Uint8Array(128);
-    for (const quote of syntax.quotes) table[quote.charCodeAt(0)] = 1;
-    return [language, table];
-  }),
-) as Record<SourceLanguage, Uint8Array>;
+/** The characters that can open a comment, string or (Rust) char literal. */
+const OPENERS = firstCharTable((syntax, language) => [
+  ...syntax.lineComment,
+  ...(syntax.blockComment ? [syntax.blockComment[0]] : []),
+  ...syntax.longQuotes,
+  ...syntax.quotes,
+  ...(language === 'rust' ? ["'"] : []),
+]);
+
+/** The characters that open a one-line string. */
+const QUOTES = firstCharTable((syntax) => syntax.quotes);
 
 const NEWLINE = 10;
 const SPACE = 0x20;

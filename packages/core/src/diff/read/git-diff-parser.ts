@@ -25,7 +25,9 @@ import { decodePath } from './paths.js';
 
 const ZERO_SHA = /^0+$/;
 /** What `parseRawMeta` accepts, as a regex (its tests compare the two). */
-export const RAW_META = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([ACDMRTUX])(\d{0,3})$/;
+/** The status letters a raw record may carry (STATUS maps those diff-scope reads; the rest are refused there). */
+const RAW_STATUS_LETTERS = 'ACDMRTUX';
+export const RAW_META = new RegExp(`^:(\\d{6}) (\\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([${RAW_STATUS_LETTERS}])(\\d{0,3})$`);
 
 interface RawMeta {
   oldMode: string;
@@ -38,7 +40,7 @@ interface RawMeta {
 
 const isDigit = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x30 && byte <= 0x39;
 const isLowerHex = (byte: number | undefined): boolean => byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66));
-const STATUS_LETTERS = new Set([0x41, 0x43, 0x44, 0x4d, 0x52, 0x54, 0x55, 0x58]);
+const STATUS_LETTERS = new Set([...RAW_STATUS_LETTERS].map((letter) => letter.charCodeAt(0)));
 
 /**
  * A `--raw` record's metadata (`:100644 100644 <id> <id> M`), read from its bytes: exactly what RAW_META
