@@ -32476,23 +32476,25 @@ const SYNTAX = {
     rust: { lineComment: ['//'], blockComment: ['/*', '*/'], quotes: ['"'], longQuotes: [] },
     ruby: { lineComment: ['#'], blockComment: ['\n=begin', '\n=end'], quotes: ["'", '"'], longQuotes: [] },
 };
-/** Per language, the characters (as char codes < 128) that can open a comment, string or char literal. */
-const OPENERS = Object.fromEntries(Object.entries(SYNTAX).map(([language, syntax]) => {
-    const table = new Uint8Array(128);
-    const starts = [...syntax.lineComment, ...(syntax.blockComment ? [syntax.blockComment[0]] : []), ...syntax.longQuotes, ...syntax.quotes];
-    if (language === 'rust')
-        starts.push("'");
-    for (const start of starts)
-        table[start.charCodeAt(0)] = 1;
-    return [language, table];
-}));
-/** Per language, the characters (as char codes < 128) that open a one-line string. */
-const QUOTES = Object.fromEntries(Object.entries(SYNTAX).map(([language, syntax]) => {
-    const table = new Uint8Array(128);
-    for (const quote of syntax.quotes)
-        table[quote.charCodeAt(0)] = 1;
-    return [language, table];
-}));
+/** Per language, a table over char codes < 128 marking the first character of each string `pick` gives. */
+function firstCharTable(pick) {
+    return Object.fromEntries(Object.entries(SYNTAX).map(([language, syntax]) => {
+        const table = new Uint8Array(128);
+        for (const text of pick(syntax, language))
+            table[text.charCodeAt(0)] = 1;
+        return [language, table];
+    }));
+}
+/** The characters that can open a comment, string or (Rust) char literal. */
+const OPENERS = firstCharTable((syntax, language) => [
+    ...syntax.lineComment,
+    ...(syntax.blockComment ? [syntax.blockComment[0]] : []),
+    ...syntax.longQuotes,
+    ...syntax.quotes,
+    ...(language === 'rust' ? ["'"] : []),
+]);
+/** The characters that open a one-line string. */
+const QUOTES = firstCharTable((syntax) => syntax.quotes);
 const NEWLINE = 10;
 const SPACE = 0x20;
 const BACKSLASH = 92;
@@ -33194,10 +33196,12 @@ function hasUnsafeChars(path) {
  */
 const git_diff_parser_ZERO_SHA = /^0+$/;
 /** What `parseRawMeta` accepts, as a regex (its tests compare the two). */
-const RAW_META = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([ACDMRTUX])(\d{0,3})$/;
+/** The status letters a raw record may carry (STATUS maps those diff-scope reads; the rest are refused there). */
+const RAW_STATUS_LETTERS = 'ACDMRTUX';
+const RAW_META = new RegExp(`^:(\\d{6}) (\\d{6}) ([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ([${RAW_STATUS_LETTERS}])(\\d{0,3})$`);
 const git_diff_parser_isDigit = (byte) => byte !== undefined && byte >= 0x30 && byte <= 0x39;
 const isLowerHex = (byte) => byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66));
-const STATUS_LETTERS = new Set([0x41, 0x43, 0x44, 0x4d, 0x52, 0x54, 0x55, 0x58]);
+const STATUS_LETTERS = new Set([...RAW_STATUS_LETTERS].map((letter) => letter.charCodeAt(0)));
 /**
  * A `--raw` record's metadata (`:100644 100644 <id> <id> M`), read from its bytes: exactly what RAW_META
  * matches, without a string of the whole record and a regex match per file (20,000 of them).
@@ -42588,8 +42592,13 @@ class SecretScanner {
      * compiling the engine's regexes on the thread that then reads the rest of the diff.
      */
     start() {
-        if (!this.worker && !this.dead && this.workerEntry !== undefined && (0,external_node_fs_.existsSync)(this.workerEntry))
-            this.startWorker(this.workerEntry);
+        const entry = this.worker || this.dead ? undefined : this.startableEntry();
+        if (entry !== undefined)
+            this.startWorker(entry);
+    }
+    /** The worker bundle, when one was given and is there: a thread can start from it. */
+    startableEntry() {
+        return this.workerEntry !== undefined && (0,external_node_fs_.existsSync)(this.workerEntry) ? this.workerEntry : undefined;
     }
     /** `values`: give each hit's matched value (for an allow-list that tests values), wherever it is scanned. */
     add(text, values = false) {
@@ -42636,11 +42645,12 @@ class SecretScanner {
         // Behind by more than the bound (or no thread yet): this text is scanned here.
         if (this.worker)
             return this.dead || this.inFlightChars + (this.batch?.chars ?? 0) + chars <= this.maxInFlightChars;
-        if (this.workerEntry === undefined || this.scannedHere + chars <= this.threadAfterChars || !(0,external_node_fs_.existsSync)(this.workerEntry)) {
+        const entry = this.scannedHere + chars <= this.threadAfterChars ? undefined : this.startableEntry();
+        if (entry === undefined) {
             this.scannedHere += chars;
             return false;
         }
-        this.startWorker(this.workerEntry);
+        this.startWorker(entry);
         return true;
     }
     startWorker(entry) {

@@ -8383,8 +8383,13 @@ class SecretScanner {
      * compiling the engine's regexes on the thread that then reads the rest of the diff.
      */
     start() {
-        if (!this.worker && !this.dead && this.workerEntry !== undefined && existsSync(this.workerEntry))
-            this.startWorker(this.workerEntry);
+        const entry = this.worker || this.dead ? undefined : this.startableEntry();
+        if (entry !== undefined)
+            this.startWorker(entry);
+    }
+    /** The worker bundle, when one was given and is there: a thread can start from it. */
+    startableEntry() {
+        return this.workerEntry !== undefined && existsSync(this.workerEntry) ? this.workerEntry : undefined;
     }
     /** `values`: give each hit's matched value (for an allow-list that tests values), wherever it is scanned. */
     add(text, values = false) {
@@ -8431,11 +8436,12 @@ class SecretScanner {
         // Behind by more than the bound (or no thread yet): this text is scanned here.
         if (this.worker)
             return this.dead || this.inFlightChars + (this.batch?.chars ?? 0) + chars <= this.maxInFlightChars;
-        if (this.workerEntry === undefined || this.scannedHere + chars <= this.threadAfterChars || !existsSync(this.workerEntry)) {
+        const entry = this.scannedHere + chars <= this.threadAfterChars ? undefined : this.startableEntry();
+        if (entry === undefined) {
             this.scannedHere += chars;
             return false;
         }
-        this.startWorker(this.workerEntry);
+        this.startWorker(entry);
         return true;
     }
     startWorker(entry) {
