@@ -84,6 +84,12 @@ export interface ChangeSet {
 /** Reads a file's bytes at one side of the change; `undefined` when it does not exist there. */
 export interface ContentSource {
   read(side: 'base' | 'head', path: string): Promise<Buffer | undefined>;
+  /**
+   * The same as `read(side, path)` for a file of the change under its own path at that side (its old
+   * path at base for a rename), read by the change's own record: a source that keeps what it learns
+   * per path need not, for the rules, which only ever read the file they judge.
+   */
+  readChange?(side: 'base' | 'head', change: FileChange): Promise<Buffer | undefined>;
   /** Releases what the source holds open (git mode: one `git cat-file --batch` process). Optional to call. */
   close?(): Promise<void>;
 }
@@ -238,6 +244,11 @@ export function addedText(file: Pick<FileChange, 'addedLines'>): string {
   const compact = compactOf(file);
   if (compact) return compact.text;
   return file.addedLines.map((added) => added.text).join('\n');
+}
+
+/** A change's own file at one side (`path`: its path there), through `readChange` where the source has it. */
+export function readOwn(content: ContentSource, side: 'base' | 'head', path: string, change: FileChange): Promise<Buffer | undefined> {
+  return content.readChange ? content.readChange(side, change) : content.read(side, path);
 }
 
 /** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */

@@ -109,6 +109,59 @@ describe('readGitChanges', () => {
     expect(byPath(changes.files, '.gitmodules')).toMatchObject({ status: 'added' });
   });
 
+  it("reads a change's own file by its record (readChange) exactly as by its path, for every kind of change", async () => {
+    const sub = new ScratchRepo();
+    sub.write('README', 'sub\n');
+    sub.commit('sub');
+    const repo = new ScratchRepo();
+    repo
+      .write('src/app.ts', 'a\nb\n')
+      .write('gone.txt', 'bye\n')
+      .write('docs/guide.md', lines(1, 40))
+      .write('lib/util.ts', lines(100, 140))
+      .write('config', 'plain\n');
+    const base = repo.commit('base');
+    repo
+      .write('src/app.ts', 'a\nB\n')
+      .remove('gone.txt')
+      .write('new.md', 'hello\n')
+      .remove('docs/guide.md')
+      .write('moved/guide.md', lines(1, 40) + 'appended\n')
+      .write('lib/util-copy.ts', lines(100, 140))
+      .write('lib/util.ts', lines(100, 140) + 'changed\n')
+      .symlink('config', '../../outside');
+    repo.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
+    const head = repo.commit('every kind');
+    const { changes, content } = await readGitChanges({ workspace: repo.dir, base, head });
+    expect(new Set(changes.files.map((f) => f.status))).toEqual(new Set(['modified', 'deleted', 'added', 'renamed', 'copied', 'type-changed']));
+    expect(content.readChange).toBeDefined();
+    const shown = (side: string, file: string) => execFileSync('git', ['-C', repo.dir, 'show', `${side}:${file}`]);
+    let compared = 0;
+    for (const file of changes.files) {
+      const basePath = file.status === 'added' ? undefined : (file.oldPath ?? file.path);
+      const headPath = file.status === 'deleted' ? undefined : file.path;
+      for (const [side, at, commit] of [
+        ['base', basePath, base],
+        ['head', headPath, head],
+      ] as const) {
+        const own = await content.readChange!(side, file);
+        if (at === undefined || (side === 'base' ? file.oldMode : file.newMode) === '160000') {
+          expect(own, `${file.path} at ${side}`).toBeUndefined();
+          continue;
+        }
+        expect(own, `${file.path} at ${side}`).toEqual(await content.read(side, at));
+        expect(own, `${file.path} at ${side}`).toEqual(shown(commit, at));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(10);
+    // Read by path after the records: what a rename left behind is gone at head, as before.
+    expect(await content.read('head', 'docs/guide.md')).toBeUndefined();
+    expect(await content.read('base', 'new.md')).toBeUndefined();
+    expect(await content.read('head', 'vendor/sub')).toBeUndefined();
+    await content.close?.();
+  });
+
   it('keeps file names with spaces, quotes, newlines, tabs, non-UTF-8 bytes and bidi overrides as bytes', async () => {
     const repo = new ScratchRepo();
     repo.write('keep.txt', 'x\n');

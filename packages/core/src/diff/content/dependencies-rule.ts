@@ -4,7 +4,17 @@
  * them; new packages are listed as a risk signal; a file it cannot parse is never a silent pass.
  */
 
-import { runScan, withoutAddedLines, type ContentSource, type FileChange, type Finding, type LineScan, type Rule, type RuleContext } from '../types.js';
+import {
+  readOwn,
+  runScan,
+  withoutAddedLines,
+  type ContentSource,
+  type FileChange,
+  type Finding,
+  type LineScan,
+  type Rule,
+  type RuleContext,
+} from '../types.js';
 import { OrderedJobs } from './concurrency.js';
 import { compareVersions, type Ecosystem } from './versions.js';
 import { dependencyParser, UnparsedError, type Dependency, type DependencyFile } from './deps/index.js';
@@ -297,8 +307,9 @@ function unparsed(path: string, message: string): Finding {
   };
 }
 
-async function readText(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string): Promise<string | undefined | Error> {
-  const bytes = await ctx.content.read(side, path);
+/** `path`: the change's own path at `side` (its old path at base for a rename). */
+async function readText(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string, change: FileChange): Promise<string | undefined | Error> {
+  const bytes = await readOwn(ctx.content, side, path, change);
   if (bytes === undefined) return undefined;
   if (bytes.length > MAX_DEPENDENCY_FILE_BYTES)
     return new Error(`${path} is ${bytes.length} bytes at ${side}, over the ${MAX_DEPENDENCY_FILE_BYTES}-byte limit`);
@@ -316,7 +327,7 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
     const parser = dependencyParser(change.path);
     if (!parser) return [];
     const basePath = change.status === 'renamed' ? (change.oldPath ?? change.path) : change.path;
-    const headText = await readText(ctx, 'head', change.path);
+    const headText = await readText(ctx, 'head', change.path, change);
     if (headText === undefined) return [unparsed(change.path, `${change.path} could not be read at head, so its dependencies were not checked.`)];
     if (headText instanceof Error) return [unparsed(change.path, `${headText.message}: its dependencies were not checked.`)];
     let head: DependencyFile;
@@ -328,7 +339,7 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
     let base: DependencyFile | undefined;
     // An added or copied file has no base of its own; a rename from a file another parser reads is compared as new.
     if ((change.status === 'modified' || change.status === 'renamed' || change.status === 'type-changed') && dependencyParser(basePath) === parser) {
-      const baseText = await readText(ctx, 'base', basePath);
+      const baseText = await readText(ctx, 'base', basePath, change);
       if (baseText instanceof Error) return [unparsed(change.path, `${baseText.message}: its dependencies were not compared.`)];
       if (baseText !== undefined) {
         try {

@@ -8,6 +8,7 @@ import {
   addedLineCount,
   addedLineNumbers,
   addedText,
+  readOwn,
   runScan,
   withoutAddedLines,
   type ContentSource,
@@ -118,11 +119,12 @@ interface Side {
   readonly isTest: boolean;
 }
 
-async function readSide(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string): Promise<Side | undefined> {
+/** `path`: the change's own path at `side` (its old path at base for a rename). */
+async function readSide(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string, change: FileChange): Promise<Side | undefined> {
   const language = sourceLanguage(path);
   const kind = testPathKind(path);
   if (!language || (!kind && language !== 'rust')) return undefined;
-  const bytes = await ctx.content.read(side, path);
+  const bytes = await readOwn(ctx.content, side, path, change);
   if (!bytes) return undefined;
   // Blanked from the bytes: most source files are ASCII, and are then never decoded into a string first.
   const code = blankCommentsAndStrings(bytes, language);
@@ -167,13 +169,13 @@ export function testsRule(options: TestsOptions): Rule {
       headPath !== undefined &&
       mayBeTest(headPath) &&
       (markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
-        ? readSide(ctx, 'head', headPath)
+        ? readSide(ctx, 'head', headPath, change)
         : undefined;
     // Handled whether or not it is awaited below (the base read may fail first, or the head turn out unneeded).
     headEarly?.catch(() => undefined);
-    const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
+    const base = needBase ? await readSide(ctx, 'base', basePath, change) : undefined;
     const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
-    const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath)) : undefined;
+    const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath, change)) : undefined;
 
     if (base?.isTest && (!head || !head.isTest)) {
       const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;

@@ -2,7 +2,7 @@ import { POLICY_FILE_ORIGIN } from '../../policy/defaults.js';
 import { normaliseRepoPath } from '../../policy/glob.js';
 import type { Policy, ProtectedPathRule } from '../../policy/types.js';
 import { runScan, type FileChange, type LineScan, type Rule } from '../types.js';
-import { Findings, GlobSet, judgedPaths, settingIn, shown } from './common.js';
+import { Findings, GlobSet, judgedPaths, normalPath, settingIn, shown } from './common.js';
 
 /**
  * Where a change may go. Each path a change is judged under (a rename's old and new path, a copy's new
@@ -65,7 +65,7 @@ export function pathsRule(policy: Policy, policyFile?: string): Rule {
               decidedBy: setting(`scope.denied-paths[${deniedBy}]`),
             });
           }
-          const protectedBy = policyRule && normaliseRepoPath(path) === named ? -2 : protectedSet.first(path);
+          const protectedBy = policyRule && normalPath(path) === named ? -2 : protectedSet.first(path);
           if (protectedBy === -1) continue;
           const rule = protectedBy === -2 ? (policyRule as ProtectedPathRule) : (rules[protectedBy] as ProtectedPathRule);
           const isPolicy = rule.origin === POLICY_FILE_ORIGIN;
