@@ -14,7 +14,7 @@ import type { ChangeSet, ContentSource, FileChange, Finding, LineScan, RiskTier,
 
 /** Each file with its added lines as the diff streams, and the content source that can already read it. */
 export type OnFile = (file: FileChange, content: ContentSource) => void;
-/** The number of files, once the reader knows it and before the first file. */
+/** The number of files, or an estimate of it, before the first file (a hint; see LineScan.expect). */
 export type OnRecords = (files: number) => void;
 
 export interface ReadResult {

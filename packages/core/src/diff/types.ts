@@ -130,7 +130,8 @@ export interface RuleContext {
 export interface LineScan {
   /**
    * How many files the change has, when the reader knows it before the first `file()` (git lists them
-   * first): a hint, never called for some readers, so a scan must not depend on it.
+   * first): a hint, never called for some readers and called more than once by others (an estimate
+   * first), so a scan must not depend on it.
    */
   expect?(files: number): void;
   /** `content` reads the change's files already (a rule may start reading this file's sides at once). */

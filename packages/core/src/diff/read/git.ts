@@ -45,7 +45,12 @@ export interface ReadGitOptions {
    * is judged as it streams instead of kept whole. Symbolic-link targets are not known yet at this point.
    */
   onFile?: (file: FileChange, content: ContentSource) => void;
-  /** How many files the change has, once git has listed them and before the first `onFile` (a hint: large changes start their threads early). */
+  /**
+   * How many files the change has, before the first `onFile` (a hint: large changes start their threads
+   * early). It may come more than once: first an estimate from git's count of the changed paths before
+   * rename detection (each rename counted twice), as soon as that count starts, then the exact number
+   * once git has listed the files.
+   */
   onRecords?: (files: number) => void;
   signal?: AbortSignal;
 }
@@ -126,7 +131,12 @@ export interface ReadWorkingTreeOptions {
   maxAddedLineBytes?: number;
   /** As in ReadGitOptions. */
   onFile?: (file: FileChange, content: ContentSource) => void;
-  /** How many files the change has, once git has listed them and before the first `onFile` (a hint: large changes start their threads early). */
+  /**
+   * How many files the change has, before the first `onFile` (a hint: large changes start their threads
+   * early). It may come more than once: first an estimate from git's count of the changed paths before
+   * rename detection (each rename counted twice), as soon as that count starts, then the exact number
+   * once git has listed the files.
+   */
   onRecords?: (files: number) => void;
   signal?: AbortSignal;
 }
@@ -344,7 +354,11 @@ async function diffTrees(
       ({ stderr } = await withCopies());
     } else {
       const speculative = startHeldGit(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
-      const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal).catch(async (error: unknown) => {
+      // The count streams in well before git's own listing, which waits for rename detection: on a
+      // large change a scan's thread then starts (and loads) while git is still matching renames and
+      // this thread has nothing else to do, instead of beside the first files.
+      const estimate = options.onRecords && ((files: number) => options.onRecords!(files));
+      const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, estimate).catch(async (error: unknown) => {
         await speculative.drop();
         throw error;
       });
@@ -388,9 +402,18 @@ function quickCommit(workspace: string, ref: string): Promise<string | undefined
 class CountPassedLimit extends Error {}
 
 /** Whether (added files) x (deleted + modified files) stays within `limit`: git's copy-detection matrix fits. */
-async function copiesFit(workspace: string, from: string, to: string, limit: number, options: { signal?: AbortSignal }): Promise<boolean> {
+async function copiesFit(
+  workspace: string,
+  from: string,
+  to: string,
+  limit: number,
+  options: { signal?: AbortSignal },
+  /** Called with the paths counted so far (added, deleted and modified), after each part of git's output. */
+  counted?: (files: number) => void,
+): Promise<boolean> {
   try {
     const counts = await countChanges(workspace, from, to, options, (c) => {
+      counted?.(c.added + c.deleted + c.modified);
       if (c.added * (c.deleted + c.modified) > limit) throw new CountPassedLimit();
     });
     return counts.added * (counts.deleted + counts.modified) <= limit;
