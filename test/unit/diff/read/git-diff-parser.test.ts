@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agent-gates/core';
-import { GitDiffParser, parseRawMeta, RAW_META } from '../../../../packages/core/src/diff/read/git-diff-parser.js';
+import { GitDiffParser, indexKey, modeAt, parseRawMeta, RAW_META } from '../../../../packages/core/src/diff/read/git-diff-parser.js';
 import { addedLineCount, addedLineNumbers, addedText, forEachAddedLine, withoutAddedLines, type FileChange } from '../../../../packages/core/src/diff/types.js';
 import { ScratchRepo } from './repo.js';
+import { rng } from '../../secrets/helpers.js';
 
 /**
  * Parses `output` pushed in chunks of `chunkSize` bytes, every chunk in the same buffer, as streamGit's
@@ -65,6 +66,69 @@ describe('GitDiffParser', () => {
         expect(parseRawMeta(changed) === undefined).toBe(RAW_META.exec(changed.toString('latin1')) === null);
       }
     }
+  });
+
+  it('reads an index line\u2019s key and a record\u2019s modes from bytes as the regex and the string did', () => {
+    // The key: what /^index ([0-9a-f]+\.\.[0-9a-f]+)/ captured on the line's first 200 characters.
+    const r = rng(77);
+    const alphabet = ['0', '7', 'a', 'f', 'g', 'A', '.', '..', ' ', ',', '\t', '1'.repeat(40), 'e'.repeat(64)];
+    const lines = [
+      `${'1'.repeat(40)}..${'2'.repeat(40)}`,
+      `${'1'.repeat(40)}..${'2'.repeat(40)} 100644`,
+      `${'a'.repeat(64)}..${'b'.repeat(64)}`,
+      '',
+      '..',
+      'a..',
+      '..b',
+    ];
+    for (let k = 0; k < 3000; k++) lines.push(Array.from({ length: Math.floor(r() * 8) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
+    lines.push('f'.repeat(150) + '..' + 'e'.repeat(150));
+    for (const rest of lines) {
+      const line = Buffer.from(`index ${rest}`, 'latin1');
+      const byRegex = /^index ([0-9a-f]+\.\.[0-9a-f]+)/.exec(line.toString('latin1', 0, Math.min(line.length, 200)))?.[1];
+      expect(indexKey(line, 6, Math.min(line.length, 200)), rest).toBe(byRegex);
+    }
+    for (const mode of ['100644', '100755', '120000', '160000', '000000', '040000', '100664', '123456']) {
+      const token = Buffer.from(`:${mode} ${mode}`, 'latin1');
+      expect(modeAt(token, 1)).toBe(mode);
+      expect(modeAt(token, 8)).toBe(mode);
+    }
+  });
+
+  it('tells header lines apart by their bytes: binary patches, short lines and look-alikes', () => {
+    const one = '1'.repeat(40);
+    const two = '2'.repeat(40);
+    const records = `:100644 100644 ${one} ${two} M\0bin\0:100644 100644 ${two} ${one} M\0txt\0\0`;
+    const patch = [
+      'diff --git a/bin b/bin',
+      `index ${one}..${two} 100644`,
+      'GIT binary patch',
+      'literal 3',
+      'diff --git a/txt b/txt',
+      `index ${two}..${one}`,
+      '--- a/txt',
+      '+++ b/txt',
+      '@@ -1 +1,2 @@',
+      '-old',
+      '+new',
+      '+@@ not a hunk',
+      '',
+    ].join('\n');
+    const parser = new GitDiffParser();
+    parser.push(Buffer.from(records + patch, 'latin1'));
+    const [bin, txt] = parser.end();
+    expect(bin).toMatchObject({ path: 'bin', binary: true, added: 0 });
+    expect(txt).toMatchObject({ path: 'txt', binary: false, added: 2, deleted: 1 });
+    expect(addedText(txt!)).toBe('new\n@@ not a hunk');
+    // `GIT binary patch` counts only as a whole line; `Binary files` as a prefix, as before.
+    const near = new GitDiffParser();
+    near.push(
+      Buffer.from(
+        records.replace('bin', 'b2') + patch.replace('GIT binary patch', 'GIT binary patchy').replace('diff --git a/bin b/bin', 'diff --git a/b2 b/b2'),
+        'latin1',
+      ),
+    );
+    expect(near.end()[0]).toMatchObject({ path: 'b2', binary: false });
   });
 
   it('gives the same result whatever the chunk boundaries', () => {

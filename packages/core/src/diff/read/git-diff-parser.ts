@@ -63,13 +63,22 @@ export function parseRawMeta(token: Buffer): RawMeta | undefined {
   for (let k = scoreStart; k < n; k++) if (!isDigit(token[k])) return undefined;
   const text = (from: number, to: number) => token.toString('latin1', from, to);
   return {
-    oldMode: text(1, 7),
-    newMode: text(8, 14),
+    oldMode: modeAt(token, 1),
+    newMode: modeAt(token, 8),
     oldBlob: text(15, oldEnd),
     newBlob: text(newStart, newEnd),
     letter: String.fromCharCode(token[i + 1]!),
     score: text(scoreStart, n),
   };
+}
+
+/** The modes nearly every record carries, as shared strings rather than two new ones a file. */
+const COMMON_MODES = ['100644', '100755', '120000', '160000', '000000', '040000'].map((mode) => ({ mode, bytes: Buffer.from(mode, 'latin1') }));
+
+/** The six-digit mode at `token[at, at + 6)` (digits already checked). */
+export function modeAt(token: Buffer, at: number): string {
+  for (const { mode, bytes } of COMMON_MODES) if (startsWith(token, at, at + 6, bytes)) return mode;
+  return token.toString('latin1', at, at + 6);
 }
 
 const PLUS = 0x2b;
@@ -97,9 +106,9 @@ interface MutableChange {
   lines: { text: string; numbers: Uint32Array } | undefined;
   /** Bytes of added lines counted against the parser's budget for this record. */
   lineBytes: number;
-  /** Patch-section keys (`old..new`) this record owns, and which of them were seen. */
+  /** Patch-section keys (`old..new`) this record owns (one, or two for a type change), and which were seen: bit `i` for `keys[i]`. */
   keys: string[];
-  seen: Set<string>;
+  seen: number;
   /** The paths decoded, once: a record is finished when it is handed out and again at the end. */
   decoded?: { path: ReturnType<typeof decodePath>; old: ReturnType<typeof decodePath> | undefined };
 }
@@ -195,7 +204,7 @@ export class GitDiffParser {
     for (const change of this.changes) {
       // A record with content whose patch never showed up means the two outputs disagree: never guess.
       const expected = change.keys.filter((key) => !isEmptySide(key));
-      if (expected.length > 0 && change.seen.size === 0 && change.oldBlob !== change.newBlob) {
+      if (expected.length > 0 && change.seen === 0 && change.oldBlob !== change.newBlob) {
         throw new ConfigError('E_GIT', `git diff printed no patch for ${decodePath(change.pathRaw).path}`);
       }
     }
@@ -258,7 +267,7 @@ export class GitDiffParser {
       lines: undefined,
       lineBytes: 0,
       keys,
-      seen: new Set(),
+      seen: 0,
       decoded: undefined,
     });
   }
@@ -295,19 +304,21 @@ export class GitDiffParser {
       }
       this.inHunk = false;
     }
-    const text = buffer.toString('latin1', start, Math.min(end, start + 200));
-    if (text.startsWith('diff --git ')) {
+    // Header lines are told apart by their first bytes, with no string made of each (a 20,000-file
+    // change has over a hundred thousand): only an `index` line's key becomes one.
+    if (startsWith(buffer, start, end, DIFF_GIT)) {
       this.section = { change: undefined, submodule: false };
       return;
     }
     const section = this.section;
-    if (!section) throw new ConfigError('E_GIT', `unexpected git diff line before the first file: "${text.slice(0, 80)}"`);
-    if (text.startsWith('index ')) {
-      const key = /^index ([0-9a-f]+\.\.[0-9a-f]+)/.exec(text)?.[1];
+    if (!section)
+      throw new ConfigError('E_GIT', `unexpected git diff line before the first file: "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
+    if (startsWith(buffer, start, end, INDEX)) {
+      const key = indexKey(buffer, start + INDEX.length, Math.min(end, start + HEADER_READ));
       if (key) this.claim(section, key);
-    } else if (text.startsWith('Binary files ') || text === 'GIT binary patch') {
+    } else if (startsWith(buffer, start, end, BINARY_FILES) || (end - start === GIT_BINARY_PATCH.length && startsWith(buffer, start, end, GIT_BINARY_PATCH))) {
       if (section.change) section.change.binary = true;
-    } else if (first === AT && text.startsWith('@@ ')) {
+    } else if (first === AT && startsWith(buffer, start, end, HUNK)) {
       this.hunk(buffer, start, end);
     }
   }
@@ -389,8 +400,9 @@ export class GitDiffParser {
   private claim(section: Section, key: string): void {
     for (let i = this.cursor; i < this.changes.length; i++) {
       const change = this.changes[i]!;
-      if (!change.keys.includes(key) || change.seen.has(key)) continue;
-      change.seen.add(key);
+      const at = change.keys.indexOf(key);
+      if (at === -1 || (change.seen & (1 << at)) !== 0) continue;
+      change.seen |= 1 << at;
       // Patches come in the records' order: every record before this one is complete.
       this.emitUpTo(i);
       this.cursor = i;
@@ -401,6 +413,35 @@ export class GitDiffParser {
     }
     throw new ConfigError('E_GIT', `git diff printed a patch (index ${key}) that matches no changed file`);
   }
+}
+
+const DIFF_GIT = Buffer.from('diff --git ', 'latin1');
+const INDEX = Buffer.from('index ', 'latin1');
+const BINARY_FILES = Buffer.from('Binary files ', 'latin1');
+const GIT_BINARY_PATCH = Buffer.from('GIT binary patch', 'latin1');
+const HUNK = Buffer.from('@@ ', 'latin1');
+/** How much of a header line is read: an `index` line's key is within it for either hash length. */
+const HEADER_READ = 200;
+const DOT = 0x2e;
+
+function startsWith(buffer: Buffer, start: number, end: number, prefix: Buffer): boolean {
+  if (end - start < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (buffer[start + k] !== prefix[k]) return false;
+  return true;
+}
+
+/**
+ * The `<hex>..<hex>` at the start of `buffer[from, to)` (what follows `index `), or undefined: what
+ * `/^index ([0-9a-f]+\.\.[0-9a-f]+)/` captures on the line's first HEADER_READ characters.
+ */
+export function indexKey(buffer: Buffer, from: number, to: number): string | undefined {
+  let i = from;
+  while (i < to && isLowerHex(buffer[i])) i++;
+  if (i === from || i + 2 > to || buffer[i] !== DOT || buffer[i + 1] !== DOT) return undefined;
+  const second = i + 2;
+  i = second;
+  while (i < to && isLowerHex(buffer[i])) i++;
+  return i === second ? undefined : buffer.toString('latin1', from, i);
 }
 
 function badHunk(buffer: Buffer, start: number, end: number): ConfigError {
