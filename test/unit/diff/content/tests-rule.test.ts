@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blankCommentsAndStrings, contentRules, countTestCases, markerOnLine, mayHoldMarker, testPathKind, testsRule } from '@agent-gates/core/diff/content';
 import { MARKER_WORDS, MARKERS } from '../../../../packages/core/src/diff/content/tests-rule.js';
+import { sourceLanguage } from '../../../../packages/core/src/diff/content/test-files.js';
 import { changeOf, summary, type FileSides } from './helpers.js';
 
 const strict = { allowDeleted: false, allowSkipped: false, allowFewer: false };
@@ -139,6 +140,23 @@ describe('test files by each ecosystem', () => {
     'docs/test_plan.md',
   ])('%s is not a test file by its path', (path) => {
     expect(testPathKind(path)).toBeUndefined();
+  });
+
+  it('knows a source file by the extension after its last dot, as one regex per language did', () => {
+    const byRegex: [RegExp, string][] = [
+      [/\.(?:[cm]?[jt]sx?)$/, 'js'],
+      [/\.py$/, 'python'],
+      [/\.go$/, 'go'],
+      [/\.(?:java|kt|kts|groovy|scala)$/, 'jvm'],
+      [/\.rs$/, 'rust'],
+      [/\.rb$/, 'ruby'],
+    ];
+    const parts = ['a', '.', '/', 'js', 'jsx', 'mts', 'ctsx', 'mjsx', 'py', 'go', 'kt', 'kts', 'groovy', 'scala', 'java', 'rs', 'rb', 'JS', 'ts', 's', 'x', '\n', 'c', 'm', 'json', 'pyc'];
+    let seed = 5;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const paths = ['file.ts', 'dir.py/file', '.py', 'a..py', 'a.py\n', 'A.JS', 'x.mjsx', 'y.cts', 'z.', 'noext'];
+    for (let k = 0; k < 4000; k++) paths.push(Array.from({ length: 1 + Math.floor(next() * 6) }, () => parts[Math.floor(next() * parts.length)]).join(''));
+    for (const path of paths) expect(sourceLanguage(path), JSON.stringify(path)).toBe(byRegex.find(([re]) => re.test(path))?.[1]);
   });
 });
 

@@ -6,19 +6,25 @@
 
 import type { SourceLanguage } from './lexer.js';
 
-const EXTENSIONS: ReadonlyArray<readonly [RegExp, SourceLanguage]> = [
-  [/\.(?:[cm]?[jt]sx?)$/, 'js'],
-  [/\.py$/, 'python'],
-  [/\.go$/, 'go'],
-  [/\.(?:java|kt|kts|groovy|scala)$/, 'jvm'],
-  [/\.rs$/, 'rust'],
-  [/\.rb$/, 'ruby'],
-];
+/** Source extensions (after a file's last dot) and their language. */
+const EXTENSIONS = new Map<string, SourceLanguage>([
+  // [cm]?[jt]sx?
+  ...['', 'c', 'm'].flatMap((prefix) => ['js', 'jsx', 'ts', 'tsx'].map((ext): [string, SourceLanguage] => [prefix + ext, 'js'])),
+  ['py', 'python'],
+  ['go', 'go'],
+  ...['java', 'kt', 'kts', 'groovy', 'scala'].map((ext): [string, SourceLanguage] => [ext, 'jvm']),
+  ['rs', 'rust'],
+  ['rb', 'ruby'],
+]);
 
-/** The language of a source file by its extension, or undefined for anything else. */
+/**
+ * The language of a source file by its extension, or undefined for anything else. Looked up by what
+ * follows the last dot (a folder's dot is followed by a slash, so it names no extension): every file
+ * of a change is asked, and a regex per language tested the whole path each time.
+ */
 export function sourceLanguage(path: string): SourceLanguage | undefined {
-  for (const [pattern, language] of EXTENSIONS) if (pattern.test(path)) return language;
-  return undefined;
+  const dot = path.lastIndexOf('.');
+  return dot === -1 ? undefined : EXTENSIONS.get(path.slice(dot + 1));
 }
 
 // The tests rule asks about the same path several times in a row (is it a test, under which name,
