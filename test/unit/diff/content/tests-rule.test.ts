@@ -151,7 +151,34 @@ describe('test files by each ecosystem', () => {
       [/\.rs$/, 'rust'],
       [/\.rb$/, 'ruby'],
     ];
-    const parts = ['a', '.', '/', 'js', 'jsx', 'mts', 'ctsx', 'mjsx', 'py', 'go', 'kt', 'kts', 'groovy', 'scala', 'java', 'rs', 'rb', 'JS', 'ts', 's', 'x', '\n', 'c', 'm', 'json', 'pyc'];
+    const parts = [
+      'a',
+      '.',
+      '/',
+      'js',
+      'jsx',
+      'mts',
+      'ctsx',
+      'mjsx',
+      'py',
+      'go',
+      'kt',
+      'kts',
+      'groovy',
+      'scala',
+      'java',
+      'rs',
+      'rb',
+      'JS',
+      'ts',
+      's',
+      'x',
+      '\n',
+      'c',
+      'm',
+      'json',
+      'pyc',
+    ];
     let seed = 5;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const paths = ['file.ts', 'dir.py/file', '.py', 'a..py', 'a.py\n', 'A.JS', 'x.mjsx', 'y.cts', 'z.', 'noext'];
