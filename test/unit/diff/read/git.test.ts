@@ -162,6 +162,43 @@ describe('readGitChanges', () => {
     await content.close?.();
   });
 
+  it("reads a file turned into a submodule and back: the file side counts, the submodule's commit line does not", async () => {
+    const sub = new ScratchRepo();
+    sub.write('README', 'sub\n');
+    const subSha = sub.commit('sub');
+    const repo = new ScratchRepo();
+    repo.write('vendor/lib', 'one\ntwo\n').write('keep.txt', 'k\n');
+    const base = repo.commit('base');
+    repo.git('rm', '-q', 'vendor/lib');
+    repo.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/lib');
+    const head = repo.commit('file to submodule');
+    const toSubmodule = await readGitChanges({ workspace: repo.dir, base, head });
+    expect(byPath(toSubmodule.changes.files, 'vendor/lib')).toMatchObject({
+      status: 'type-changed',
+      oldMode: '100644',
+      newMode: '160000',
+      newBlob: subSha,
+      deleted: 2,
+      added: 0,
+      addedLines: [],
+    });
+    repo.git('rm', '-q', 'vendor/lib');
+    repo.write('vendor/lib', 'one\ntwo\n');
+    const restored = repo.commit('submodule to file');
+    const back = await readGitChanges({ workspace: repo.dir, base: head, head: restored });
+    expect(byPath(back.changes.files, 'vendor/lib')).toMatchObject({
+      status: 'type-changed',
+      oldMode: '160000',
+      newMode: '100644',
+      deleted: 0,
+      added: 2,
+      addedLines: [
+        { line: 1, text: 'one' },
+        { line: 2, text: 'two' },
+      ],
+    });
+  });
+
   it('keeps file names with spaces, quotes, newlines, tabs, non-UTF-8 bytes and bidi overrides as bytes', async () => {
     const repo = new ScratchRepo();
     repo.write('keep.txt', 'x\n');

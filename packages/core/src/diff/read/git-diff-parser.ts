@@ -106,8 +106,11 @@ interface MutableChange {
   lines: { text: string; numbers: Uint32Array } | undefined;
   /** Bytes of added lines counted against the parser's budget for this record. */
   lineBytes: number;
-  /** Patch-section keys (`old..new`) this record owns (one, or two for a type change), and which were seen: bit `i` for `keys[i]`. */
-  keys: string[];
+  /**
+   * Which of the record's patch sections were seen: bit 0 for `<old>..<new>` (for a type change,
+   * `<old>..<zero>`), bit 1 for a type change's `<zero>..<new>`. The keys themselves are not kept:
+   * they are the blob ids, compared in place (sectionOf).
+   */
   seen: number;
   /** The paths decoded, once: a record is finished when it is handed out and again at the end. */
   decoded?: { path: ReturnType<typeof decodePath>; old: ReturnType<typeof decodePath> | undefined };
@@ -203,8 +206,9 @@ export class GitDiffParser {
     if (this.pending) throw new ConfigError('E_GIT', 'git diff output ended inside a raw record');
     for (const change of this.changes) {
       // A record with content whose patch never showed up means the two outputs disagree: never guess.
-      const expected = change.keys.filter((key) => !isEmptySide(key));
-      if (expected.length > 0 && change.seen === 0 && change.oldBlob !== change.newBlob) {
+      // A record expects a patch unless both its sides are empty (all-zero ids).
+      const expected = change.oldBlob !== undefined || change.newBlob !== undefined;
+      if (expected && change.seen === 0 && change.oldBlob !== change.newBlob) {
         throw new ConfigError('E_GIT', `git diff printed no patch for ${decodePath(change.pathRaw).path}`);
       }
     }
@@ -248,8 +252,6 @@ export class GitDiffParser {
     if (!status) throw new ConfigError('E_GIT', `git diff reported status ${letter} for ${decodePath(paths[0]!).path}`);
     const { oldMode, newMode, oldBlob, newBlob, score } = meta;
     if (this.zero.length === 0) this.zero.push('0'.repeat(oldBlob.length));
-    const zero = this.zero[0]!;
-    const keys = status === 'type-changed' ? [`${oldBlob}..${zero}`, `${zero}..${newBlob}`] : [`${oldBlob}..${newBlob}`];
     // Every field set in one literal, absent ones as undefined: one hidden class for all records
     // (optional fields spread in made one per combination, and cost more to build than to parse).
     this.changes.push({
@@ -266,7 +268,6 @@ export class GitDiffParser {
       deleted: 0,
       lines: undefined,
       lineBytes: 0,
-      keys,
       seen: 0,
       decoded: undefined,
     });
@@ -400,14 +401,15 @@ export class GitDiffParser {
   private claim(section: Section, key: string): void {
     for (let i = this.cursor; i < this.changes.length; i++) {
       const change = this.changes[i]!;
-      const at = change.keys.indexOf(key);
+      const at = sectionOf(change, key, this.zero[0] ?? '');
       if (at === -1 || (change.seen & (1 << at)) !== 0) continue;
       change.seen |= 1 << at;
       // Patches come in the records' order: every record before this one is complete.
       this.emitUpTo(i);
       this.cursor = i;
       section.change = change;
-      const newSideExists = !isZeroSide(key.slice(key.indexOf('..') + 2));
+      // The section's new side: a type change's first section ends at the zero id.
+      const newSideExists = change.newBlob !== undefined && !(change.status === 'type-changed' && at === 0);
       section.submodule = (newSideExists ? change.newMode : change.oldMode) === '160000';
       return;
     }
@@ -448,13 +450,23 @@ function badHunk(buffer: Buffer, start: number, end: number): ConfigError {
   return new ConfigError('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
 }
 
-function isZeroSide(sha: string): boolean {
-  return ZERO_SHA.test(sha);
+/**
+ * Which of `change`'s patch sections an index line's `key` names: 0 for `<old>..<new>` (a type change:
+ * `<old>..<zero>`), 1 for a type change's `<zero>..<new>`, or -1. A side git gives as all zeros is
+ * `zero` (the record keeps no id for it).
+ */
+function sectionOf(change: MutableChange, key: string, zero: string): number {
+  const oldSide = change.oldBlob ?? zero;
+  const newSide = change.newBlob ?? zero;
+  if (change.status !== 'type-changed') return isKey(key, oldSide, newSide) ? 0 : -1;
+  return isKey(key, oldSide, zero) ? 0 : isKey(key, zero, newSide) ? 1 : -1;
 }
 
-function isEmptySide(key: string): boolean {
-  const [a = '', b = ''] = key.split('..');
-  return isZeroSide(a) && isZeroSide(b);
+/** `key === \`${a}..${b}\``, without making that string. */
+function isKey(key: string, a: string, b: string): boolean {
+  return (
+    key.length === a.length + 2 + b.length && key.startsWith(a) && key.charCodeAt(a.length) === 0x2e && key.charCodeAt(a.length + 1) === 0x2e && key.endsWith(b)
+  );
 }
 
 function finish(change: MutableChange): FileChange {
