@@ -152,4 +152,26 @@ describe('OrderedJobs', () => {
     expect(started).toEqual(Array.from({ length: 5010 }, (_, i) => i));
     expect(jobs.count).toBe(5010);
   });
+
+  it('keeps results known already in their place among running jobs, counted, and waited for with them', async () => {
+    const jobs = new OrderedJobs<string>(1);
+    jobs.addResult('a');
+    jobs.add(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'b';
+    });
+    jobs.addResult('c');
+    jobs.add(() => Promise.resolve('d'));
+    jobs.addResult('e');
+    expect(jobs.count).toBe(5);
+    expect(await jobs.all()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const only = new OrderedJobs<string>(2);
+    only.addResult('x');
+    expect(await only.all()).toEqual(['x']);
+    const failing = new OrderedJobs<string>(2);
+    failing.addResult('x');
+    failing.add(() => Promise.reject(new Error('read failed')));
+    failing.addResult('y');
+    await expect(failing.all()).rejects.toThrow('read failed');
+  });
 });

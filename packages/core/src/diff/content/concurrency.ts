@@ -25,6 +25,14 @@ export class OrderedJobs<R> {
     this.pump();
   }
 
+  /**
+   * A result known already (a file with nothing to read or judge), kept at its place in the order with
+   * no job, promise or queue entry: most files of a large change are this for each content rule.
+   */
+  addResult(result: R): void {
+    this.results[this.added++] = result;
+  }
+
   async all(): Promise<R[]> {
     if (this.running > 0 || this.queued() > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     if (this.failure) throw this.failure.error;

@@ -321,6 +321,9 @@ function parseMessage(error: unknown): string {
   return error instanceof UnparsedError ? error.message : 'the parser rejected it';
 }
 
+/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
 export function dependenciesRule(options: DependenciesOptions): Rule {
   const judge = async (ctx: Pick<RuleContext, 'content'>, change: FileChange): Promise<Finding[]> => {
     if (change.status === 'deleted') return [];
@@ -365,11 +368,11 @@ export function dependenciesRule(options: DependenciesOptions): Rule {
   const begin = (): LineScan => {
     // Each manifest or lockfile is read and compared as it arrives, while the diff still streams, a few
     // at a time; findings stay in the change's order.
-    const jobs = new OrderedJobs<Finding[]>(8);
+    const jobs = new OrderedJobs<readonly Finding[]>(8);
     return {
       file(change: FileChange, content: ContentSource) {
         if (change.status === 'deleted' || !dependencyParser(change.path)) {
-          jobs.add(() => Promise.resolve([]));
+          jobs.addResult(NO_FINDINGS);
           return;
         }
         const kept = withoutAddedLines(change);

@@ -143,6 +143,9 @@ function mayBeTest(path: string | undefined): boolean {
 /** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
 const CONCURRENT_FILES = 64;
 
+/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
 export function testsRule(options: TestsOptions): Rule {
   const verdict = (allowed: boolean) =>
     allowed ? { severity: 'pass' as const, tier: 'medium' as const } : { severity: 'fail' as const, tier: 'high' as const };
@@ -226,7 +229,7 @@ export function testsRule(options: TestsOptions): Rule {
   const begin = (): LineScan => {
     // Each file is judged as it arrives (its reads pipelined through the content reader while the diff
     // still streams), a few at a time, and its findings kept in the change's order.
-    const jobs = new OrderedJobs<Finding[]>(CONCURRENT_FILES);
+    const jobs = new OrderedJobs<readonly Finding[]>(CONCURRENT_FILES);
     return {
       file(change: FileChange, content: ContentSource) {
         let added: Added | undefined;
@@ -242,7 +245,7 @@ export function testsRule(options: TestsOptions): Rule {
         // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
         // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
         if (!mayBeTest(change.path) && !mayBeTest(change.oldPath ?? change.path)) {
-          jobs.add(() => Promise.resolve([]));
+          jobs.addResult(NO_FINDINGS);
           return;
         }
         // The job keeps the file without its lines: only the numbers above are needed later.
