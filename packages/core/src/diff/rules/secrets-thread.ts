@@ -44,7 +44,11 @@ export interface ScanHit {
 }
 
 type Request = { texts: string[]; values: boolean[] };
-type Reply = { ok: true; hits: ScanHit[][] } | { ok: false; error: string };
+/** `found`: the batch's texts with hits only, by their place in the batch (most texts have none). */
+type Reply = { ok: true; count: number; found: Array<[number, ScanHit[]]> } | { ok: false; error: string };
+
+/** Every text without hits: one array, never changed. */
+const NO_HITS: readonly ScanHit[] = Object.freeze([]);
 
 const toHits = (engine: SecretEngine, text: string, values: boolean): ScanHit[] =>
   engine.scan(text).map(({ ruleId, line, start, end, fingerprint }) => ({
@@ -74,7 +78,12 @@ export function serveDiffSecretScan(): void {
   }
   port.on('message', (request: Request) => {
     try {
-      port.postMessage({ ok: true, hits: request.texts.map((text, i) => toHits(engine, text, request.values[i] === true)) } satisfies Reply);
+      const found: Array<[number, ScanHit[]]> = [];
+      request.texts.forEach((text, i) => {
+        const hits = toHits(engine, text, request.values[i] === true);
+        if (hits.length > 0) found.push([i, hits]);
+      });
+      port.postMessage({ ok: true, count: request.texts.length, found } satisfies Reply);
     } catch (error) {
       port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) } satisfies Reply);
     }
@@ -100,7 +109,7 @@ export class SecretScanner {
   private local: SecretEngine | undefined;
   private worker: Worker | undefined;
   private scannedHere = 0;
-  private readonly hits: Array<ScanHit[] | undefined> = [];
+  private readonly hits: Array<readonly ScanHit[] | undefined> = [];
   private batch: Batch | undefined;
   private readonly inFlight: Array<(reply: Reply) => void> = [];
   private inFlightChars = 0;
@@ -166,14 +175,14 @@ export class SecretScanner {
   }
 
   /** Every text's hits, by index; rejects when the thread failed. Ends the thread. */
-  async results(): Promise<ScanHit[][]> {
+  async results(): Promise<Array<readonly ScanHit[]>> {
     try {
       this.post();
       // Unref'd while the diff streamed; now the answers are all that is left to wait for.
       this.worker?.ref();
       await Promise.all(this.done);
       if (this.failure) throw this.failure;
-      return this.hits.map((h) => h ?? []);
+      return this.hits.map((h) => h ?? NO_HITS);
     } finally {
       await this.dispose();
     }
@@ -241,8 +250,9 @@ export class SecretScanner {
         this.inFlight.push((reply) => {
           this.inFlightChars -= chars;
           if (!reply.ok) this.failure ??= new Error(`the secret scan thread failed: ${reply.error}`);
-          else if (reply.hits.length !== count) this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
-          else for (let i = 0; i < reply.hits.length; i++) this.hits[indexes[i]!] = reply.hits[i]!;
+          else if (reply.count !== count || reply.found.some(([i]) => !Number.isInteger(i) || i < 0 || i >= count))
+            this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
+          else for (const [i, hits] of reply.found) this.hits[indexes[i]!] = hits;
           resolve();
         });
       }),

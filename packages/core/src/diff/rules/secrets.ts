@@ -86,7 +86,7 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
         // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
         // lines that follow each other in the file stay together, so a key split over lines is found.
         const text = addedText(file);
-        const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
+        const allowFor = byPath.length === 0 ? byPath : byPath.filter((entry) => entry.globs.has(file.path));
         const lines = addedLineNumbers(file);
         scanned.push({ path: file.path, lines, allowFor, index: scanner.add(text, allowFor.length > 0) });
       },
