@@ -60,46 +60,53 @@ export class GlobSet {
 
   /** The index of the first glob (in the order given) that matches `path`, or -1. */
   first(path: string): number {
-    let best = Infinity;
-    this.visit(path, (index) => {
-      if (index < best) best = index;
-    });
-    return best === Infinity ? -1 : best;
+    const found = this.collect(path);
+    let best = -1;
+    for (let k = 0; k < found.length; k++) if (best === -1 || found[k]! < best) best = found[k]!;
+    return best;
   }
 
   has(path: string): boolean {
-    return this.first(path) !== -1;
+    return this.collect(path).length > 0;
   }
 
-  /** The indexes of every glob that matches `path`, in no particular order. */
+  /** The indexes of every glob that matches `path`, in no particular order (a new array). */
   all(path: string): number[] {
-    const out: number[] = [];
-    this.visit(path, (index) => out.push(index));
-    return out;
+    return this.collect(path).slice();
   }
 
-  private visit(path: string, hit: (index: number) => void): void {
+  /**
+   * Every matching glob's index, in one list reused by the next call (read it before calling again).
+   * No callback per hit: the three callers' closures made the lookup polymorphic, and V8 compiled it
+   * three times on a large change.
+   */
+  private readonly found: number[] = [];
+
+  private collect(path: string): number[] {
+    const found = this.found;
+    found.length = 0;
     const file = normalPath(path);
-    if (file === undefined) return;
-    each(this.exact.get(file), hit);
+    if (file === undefined) return found;
+    append(found, this.exact.get(file));
     const slash = file.lastIndexOf('/');
     const name = slash === -1 ? file : file.slice(slash + 1);
-    each(this.basename.get(name), hit);
-    if (this.anyName?.test(name)) for (const { regex, indexes } of this.namePatterns.values()) if (regex.test(name)) each(indexes, hit);
+    append(found, this.basename.get(name));
+    if (this.anyName?.test(name)) for (const { regex, indexes } of this.namePatterns.values()) if (regex.test(name)) append(found, indexes);
     if (this.folder.size > 0 || this.segment.size > 0) {
       let from = 0;
       for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
-        if (this.folder.size > 0) each(this.folder.get(file.slice(0, at)), hit);
-        if (this.segment.size > 0) each(this.segment.get(file.slice(from, at)), hit);
+        if (this.folder.size > 0) append(found, this.folder.get(file.slice(0, at)));
+        if (this.segment.size > 0) append(found, this.segment.get(file.slice(from, at)));
         from = at + 1;
       }
     }
-    if (this.anyPattern?.test(file)) for (const { regex, indexes } of this.patterns.values()) if (regex.test(file)) each(indexes, hit);
+    if (this.anyPattern?.test(file)) for (const { regex, indexes } of this.patterns.values()) if (regex.test(file)) append(found, indexes);
+    return found;
   }
 }
 
-function each(list: number[] | undefined, hit: (index: number) => void): void {
-  if (list) for (const index of list) hit(index);
+function append(found: number[], list: number[] | undefined): void {
+  if (list) for (let k = 0; k < list.length; k++) found.push(list[k]!);
 }
 
 /** One expression matching what any of `patterns` does: each source is `^…$`, so the bodies join under one anchor pair. */
