@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -451,6 +451,44 @@ describe('readGitChanges', () => {
     await expect(big).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
     expect((await after)?.toString()).toBe('k\n');
     await content.close?.();
+  });
+
+  it.skipIf(process.platform !== 'linux')('starts the content reader before the first file of a large change, and not for a small one', async () => {
+    // The reader's git cat-file, found by its working directory among this process's children.
+    const readerIn = (dir: string) =>
+      execFileSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .map((pid) => pid.trim())
+        .filter((pid) => pid !== '')
+        .some((pid) => {
+          try {
+            return readlinkSync(`/proc/${pid}/cwd`) === dir && readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('cat-file');
+          } catch {
+            return false;
+          }
+        });
+    for (const [count, early] of [
+      [250, true],
+      [20, false],
+    ] as const) {
+      const repo = new ScratchRepo();
+      for (let i = 0; i < count; i++) repo.write(`src/f${i}.ts`, `export const v${i} = ${i};\n`);
+      const base = repo.commit('base');
+      for (let i = 0; i < count; i++) repo.write(`src/f${i}.ts`, `export const v${i} = ${i + 1};\n`);
+      const head = repo.commit('change');
+      let atFirstFile: boolean | undefined;
+      const { content } = await readGitChanges({
+        workspace: repo.dir,
+        base,
+        head,
+        onFile: () => {
+          atFirstFile ??= readerIn(realpathSync(repo.dir));
+        },
+      });
+      expect(atFirstFile, `${count} files`).toBe(early);
+      expect((await content.read('head', 'src/f3.ts'))?.toString()).toBe('export const v3 = 4;\n');
+      await content.close?.();
+    }
   });
 
   it('reads an empty change as no files, complete', async () => {

@@ -64,6 +64,17 @@ export class BlobReader {
     });
   }
 
+  /**
+   * Starts git now, idle and unref'd, for a change known to be large: spawning forks this process,
+   * which costs more the more memory it holds, and early on (while git diff is still matching renames)
+   * this thread has nothing else to do.
+   */
+  prepare(): void {
+    if (this.failure !== undefined || this.child) return;
+    this.start();
+    this.setRef(false);
+  }
+
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;

@@ -67,6 +67,8 @@ const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
 const DEEPEN_STEPS = [50, 250, 1000];
 const MAX_MESSAGES = 1000;
 const MAX_SYMLINK_TARGET = 4096;
+/** Files in a change past which the content reader starts before the first file (see BlobReader.prepare). */
+const EARLY_READER_FILES = 200;
 // git prints these (git 2.39: "exhaustive rename detection was skipped due to too many files.";
 // older and newer wordings: "inexact rename detection was skipped", "only found copies from
 // modified paths due to too many files.") when it gives up inexact rename or copy detection.
@@ -102,8 +104,14 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
   const content = new GitContentSource(diffBase, head, blobs);
   // The commit messages are read while the diff streams: two git processes, not one after the other.
+  // A change of many files will read some of them (tests, manifests): their reader starts while git
+  // is still matching renames, not in the middle of the diff.
+  const onRecords = (files: number) => {
+    if (files >= EARLY_READER_FILES && options.onFile) blobs.prepare();
+    options.onRecords?.(files);
+  };
   const [{ files, renames, overBudget }, messages] = await Promise.all([
-    diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile) }),
+    diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile), onRecords }),
     messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
   ]);
   if (overBudget) incomplete.push(overBudget);
