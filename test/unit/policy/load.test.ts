@@ -122,6 +122,20 @@ describe('loadPolicy', () => {
     expect((await loadPolicy({ workspace: repo, baseRef: 'main' })).ref).toBe(withSymlink);
   });
 
+  it("reads at the commit a full id names when it is not the commit itself (a tag), and refuses a tree's id", async () => {
+    git('tag', '-a', '-m', 'strict', 'strict-tag', base);
+    const tag = git('rev-parse', 'strict-tag');
+    expect(tag).not.toBe(base);
+    const viaTag = await loadPolicy({ workspace: repo, baseRef: tag });
+    expect(viaTag.ref).toBe(base);
+    expect(viaTag.policy.routing.autoApproveThreshold).toBe(0.99);
+    const upper = await loadPolicy({ workspace: repo, baseRef: base.toUpperCase() });
+    expect(upper.ref).toBe(base);
+    expect(upper.policy.routing.autoApproveThreshold).toBe(0.99);
+    const tree = git('rev-parse', `${base}^{tree}`);
+    expect(await refusal(loadPolicy({ workspace: repo, baseRef: tree }))).toMatch(new RegExp(`^E_GIT: ${tree} is not a commit in `));
+  });
+
   it('fails with E_GIT for an unknown commit, with a hint about shallow clones', async () => {
     const missing = 'f'.repeat(40);
     expect(await refusal(loadPolicy({ workspace: repo, baseRef: missing }))).toMatch(new RegExp(`^E_GIT: ${missing} is not a commit in .*fetch-depth: 0`));

@@ -1,7 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { assertSafeRepoPath, fileAtCommit, revParse } from '../git/index.js';
+import { assertSafeRepoPath, fileAtCommit, isFullSha, revParse } from '../git/index.js';
 import { DEFAULT_POLICY_PATH, MAX_POLICY_BYTES, defaultPolicy } from './defaults.js';
 import type { LoadedPolicy } from './types.js';
 
@@ -54,10 +54,17 @@ function checkPolicyPath(file: string): void {
 }
 
 async function readFromCommit(workspace: string, baseRef: string, file: string): Promise<LoadedPolicy> {
+  // A base given as a full commit id (a pull request's base SHA, the usual case) names the commit the
+  // file is read at already: the read starts beside the check that it is a commit, not after it (one
+  // git round trip less before any gate can start). Its result counts only once the check says the
+  // id is the commit itself; the check's error comes first, and any other answer reads again.
+  const given = isFullSha(baseRef) ? baseRef.toLowerCase() : undefined;
+  const early = given === undefined ? undefined : fileAtCommit(workspace, given, file, { maxBytes: MAX_POLICY_BYTES });
+  early?.catch(() => undefined);
   const commit = await revParse(workspace, baseRef);
   let bytes: Buffer | undefined;
   try {
-    bytes = await fileAtCommit(workspace, commit, file, { maxBytes: MAX_POLICY_BYTES });
+    bytes = await (early !== undefined && commit === given ? early : fileAtCommit(workspace, commit, file, { maxBytes: MAX_POLICY_BYTES }));
   } catch (error) {
     if (error instanceof ConfigError && error.code === 'E_TOO_LARGE') {
       throw new ConfigError('E_TOO_LARGE', `${file} at ${commit} is larger than ${MAX_POLICY_BYTES} bytes (256 KiB), the most a policy file may be`, {
