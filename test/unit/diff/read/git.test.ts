@@ -265,6 +265,15 @@ describe('readGitChanges', () => {
       ['added', 'feature.txt'],
       ['deleted', 'main-only.txt'],
     ]);
+    // Full ids that are not the commits themselves (annotated tags): the merge base of the commits
+    // they name, whatever git answers for the ids as given.
+    repo.git('tag', '-a', '-m', 'b', 'base-tag', base);
+    repo.git('tag', '-a', '-m', 'h', 'head-tag', head);
+    const [baseTag, headTag] = [repo.git('rev-parse', 'base-tag'), repo.git('rev-parse', 'head-tag')];
+    const viaTags = await readGitChanges({ workspace: repo.dir, base: baseTag, head: headTag });
+    expect(viaTags.changes).toMatchObject({ base, head, diffBase: merged.changes.diffBase });
+    expect(viaTags.changes.files.map((f) => f.path)).toEqual(['feature.txt']);
+    expect((await readGitChanges({ workspace: repo.dir, base: base.toUpperCase(), head })).changes.diffBase).toBe(merged.changes.diffBase);
   });
 
   it('throws E_GIT naming the input when base or head is not a commit, and never reads a partial diff', async () => {

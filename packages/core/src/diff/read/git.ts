@@ -84,14 +84,21 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   // and fetches come in the order they always did.
   const gitDir = absoluteGitDir(workspace);
   gitDir.catch(() => undefined);
+  const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
+  // Given as full commit ids (a pull request's base and head SHAs, the usual case), base and head name
+  // their commits already: their merge base is asked for beside the checks that they are commits,
+  // and counts only if both are (then it is the merge base findMergeBase would ask git for first).
+  const given = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
+  const early = byMergeBase && given[0] !== undefined && given[1] !== undefined ? mergeBaseOf(workspace, given[0], given[1]) : undefined;
   const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
   const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
   const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
 
   let diffBase = base;
   let messagesFrom: string | undefined = base;
-  if ((options.compare ?? 'merge-base') === 'merge-base') {
-    const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal);
+  if (byMergeBase) {
+    const first = early !== undefined && base === given[0] && head === given[1] ? early : undefined;
+    const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, first);
     if (mergeBase) diffBase = mergeBase;
     else if (await isShallow(workspace)) {
       incomplete.push(
@@ -259,8 +266,10 @@ async function findMergeBase(
   deepen: boolean,
   remote: string,
   signal?: AbortSignal,
+  /** `mergeBaseOf(workspace, base, head)` asked already (its answer stands for the first attempt). */
+  first?: Promise<string | undefined>,
 ): Promise<string | undefined> {
-  const found = await mergeBaseOf(workspace, base, head);
+  const found = await (first ?? mergeBaseOf(workspace, base, head));
   if (found || !deepen) return found;
   for (const depth of DEEPEN_STEPS) {
     if (!(await isShallow(workspace))) return undefined;
