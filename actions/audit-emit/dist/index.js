@@ -33168,10 +33168,17 @@ function checkPolicyPath(file) {
     }
 }
 async function readFromCommit(workspace, baseRef, file) {
+    // A base given as a full commit id (a pull request's base SHA, the usual case) names the commit the
+    // file is read at already: the read starts beside the check that it is a commit, not after it (one
+    // git round trip less before any gate can start). Its result counts only once the check says the
+    // id is the commit itself; the check's error comes first, and any other answer reads again.
+    const given = (0,git/* isFullSha */.Wf)(baseRef) ? baseRef.toLowerCase() : undefined;
+    const early = given === undefined ? undefined : (0,git/* fileAtCommit */.fw)(workspace, given, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+    early?.catch(() => undefined);
     const commit = await (0,git/* revParse */.DJ)(workspace, baseRef);
     let bytes;
     try {
-        bytes = await (0,git/* fileAtCommit */.fw)(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+        bytes = await (early !== undefined && commit === given ? early : (0,git/* fileAtCommit */.fw)(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk }));
     }
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL && error.code === 'E_TOO_LARGE') {
@@ -34366,11 +34373,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   j7: () => (/* binding */ assertSafeRepoPath),
   D3: () => (/* binding */ commitOf),
   fw: () => (/* binding */ fileAtCommit),
+  Wf: () => (/* binding */ isFullSha),
   DJ: () => (/* binding */ revParse),
   EO: () => (/* binding */ runGit)
 });
 
-// UNUSED EXPORTS: DEFAULT_GIT_OUTPUT_LIMIT, GitCommandError, SAFE_GIT_CONFIG, assertSafeRef, gitEnv, gitShowFile, gitShowFileBytes, isFullSha, startHeldGit, streamGit
+// UNUSED EXPORTS: DEFAULT_GIT_OUTPUT_LIMIT, GitCommandError, SAFE_GIT_CONFIG, assertSafeRef, gitEnv, gitShowFile, gitShowFileBytes, startHeldGit, streamGit
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");

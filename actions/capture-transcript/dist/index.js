@@ -29860,10 +29860,17 @@ function checkPolicyPath(file) {
     }
 }
 async function readFromCommit(workspace, baseRef, file) {
+    // A base given as a full commit id (a pull request's base SHA, the usual case) names the commit the
+    // file is read at already: the read starts beside the check that it is a commit, not after it (one
+    // git round trip less before any gate can start). Its result counts only once the check says the
+    // id is the commit itself; the check's error comes first, and any other answer reads again.
+    const given = isFullSha(baseRef) ? baseRef.toLowerCase() : undefined;
+    const early = given === undefined ? undefined : fileAtCommit(workspace, given, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+    early?.catch(() => undefined);
     const commit = await revParse(workspace, baseRef);
     let bytes;
     try {
-        bytes = await fileAtCommit(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+        bytes = await (early !== undefined && commit === given ? early : fileAtCommit(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk }));
     }
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL && error.code === 'E_TOO_LARGE') {

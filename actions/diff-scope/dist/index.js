@@ -28532,6 +28532,10 @@ function addedText(file) {
         return compact.text;
     return file.addedLines.map((added) => added.text).join('\n');
 }
+/** A change's own file at one side (`path`: its path there), through `readChange` where the source has it. */
+function readOwn(content, side, path, change) {
+    return content.readChange ? content.readChange(side, change) : content.read(side, path);
+}
 /** `run` for a rule that has `begin`: every file through a fresh scan, then its findings. */
 function runScan(begin, ctx) {
     const scan = begin();
@@ -28612,54 +28616,61 @@ class GlobSet {
     }
     /** The index of the first glob (in the order given) that matches `path`, or -1. */
     first(path) {
-        let best = Infinity;
-        this.visit(path, (index) => {
-            if (index < best)
-                best = index;
-        });
-        return best === Infinity ? -1 : best;
+        const found = this.collect(path);
+        let best = -1;
+        for (let k = 0; k < found.length; k++)
+            if (best === -1 || found[k] < best)
+                best = found[k];
+        return best;
     }
     has(path) {
-        return this.first(path) !== -1;
+        return this.collect(path).length > 0;
     }
-    /** The indexes of every glob that matches `path`, in no particular order. */
+    /** The indexes of every glob that matches `path`, in no particular order (a new array). */
     all(path) {
-        const out = [];
-        this.visit(path, (index) => out.push(index));
-        return out;
+        return this.collect(path).slice();
     }
-    visit(path, hit) {
+    /**
+     * Every matching glob's index, in one list reused by the next call (read it before calling again).
+     * No callback per hit: the three callers' closures made the lookup polymorphic, and V8 compiled it
+     * three times on a large change.
+     */
+    found = [];
+    collect(path) {
+        const found = this.found;
+        found.length = 0;
         const file = normalPath(path);
         if (file === undefined)
-            return;
-        each(this.exact.get(file), hit);
+            return found;
+        append(found, this.exact.get(file));
         const slash = file.lastIndexOf('/');
         const name = slash === -1 ? file : file.slice(slash + 1);
-        each(this.basename.get(name), hit);
+        append(found, this.basename.get(name));
         if (this.anyName?.test(name))
             for (const { regex, indexes } of this.namePatterns.values())
                 if (regex.test(name))
-                    each(indexes, hit);
+                    append(found, indexes);
         if (this.folder.size > 0 || this.segment.size > 0) {
             let from = 0;
             for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
                 if (this.folder.size > 0)
-                    each(this.folder.get(file.slice(0, at)), hit);
+                    append(found, this.folder.get(file.slice(0, at)));
                 if (this.segment.size > 0)
-                    each(this.segment.get(file.slice(from, at)), hit);
+                    append(found, this.segment.get(file.slice(from, at)));
                 from = at + 1;
             }
         }
         if (this.anyPattern?.test(file))
             for (const { regex, indexes } of this.patterns.values())
                 if (regex.test(file))
-                    each(indexes, hit);
+                    append(found, indexes);
+        return found;
     }
 }
-function each(list, hit) {
+function append(found, list) {
     if (list)
-        for (const index of list)
-            hit(index);
+        for (let k = 0; k < list.length; k++)
+            found.push(list[k]);
 }
 /** One expression matching what any of `patterns` does: each source is `^…$`, so the bodies join under one anchor pair. */
 function joined(patterns) {
@@ -29738,6 +29749,13 @@ class OrderedJobs {
     add(job) {
         this.waiting.push({ index: this.added++, job });
         this.pump();
+    }
+    /**
+     * A result known already (a file with nothing to read or judge), kept at its place in the order with
+     * no job, promise or queue entry: most files of a large change are this for each content rule.
+     */
+    addResult(result) {
+        this.results[this.added++] = result;
     }
     async all() {
         if (this.running > 0 || this.queued() > 0)
@@ -32384,8 +32402,9 @@ function unparsed(path, message) {
         decidedBy: 'default: a dependency file that cannot be read is never a pass',
     };
 }
-async function readText(ctx, side, path) {
-    const bytes = await ctx.content.read(side, path);
+/** `path`: the change's own path at `side` (its old path at base for a rename). */
+async function readText(ctx, side, path, change) {
+    const bytes = await readOwn(ctx.content, side, path, change);
     if (bytes === undefined)
         return undefined;
     if (bytes.length > MAX_DEPENDENCY_FILE_BYTES)
@@ -32396,6 +32415,8 @@ function parseMessage(error) {
     // A parser's own message may quote the file; ours name the format and line only.
     return error instanceof UnparsedError ? error.message : 'the parser rejected it';
 }
+/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
+const NO_FINDINGS = Object.freeze([]);
 function dependenciesRule(options) {
     const judge = async (ctx, change) => {
         if (change.status === 'deleted')
@@ -32404,7 +32425,7 @@ function dependenciesRule(options) {
         if (!parser)
             return [];
         const basePath = change.status === 'renamed' ? (change.oldPath ?? change.path) : change.path;
-        const headText = await readText(ctx, 'head', change.path);
+        const headText = await readText(ctx, 'head', change.path, change);
         if (headText === undefined)
             return [unparsed(change.path, `${change.path} could not be read at head, so its dependencies were not checked.`)];
         if (headText instanceof Error)
@@ -32419,7 +32440,7 @@ function dependenciesRule(options) {
         let base;
         // An added or copied file has no base of its own; a rename from a file another parser reads is compared as new.
         if ((change.status === 'modified' || change.status === 'renamed' || change.status === 'type-changed') && dependencyParser(basePath) === parser) {
-            const baseText = await readText(ctx, 'base', basePath);
+            const baseText = await readText(ctx, 'base', basePath, change);
             if (baseText instanceof Error)
                 return [unparsed(change.path, `${baseText.message}: its dependencies were not compared.`)];
             if (baseText !== undefined) {
@@ -32447,7 +32468,7 @@ function dependenciesRule(options) {
         return {
             file(change, content) {
                 if (change.status === 'deleted' || !dependencyParser(change.path)) {
-                    jobs.add(() => Promise.resolve([]));
+                    jobs.addResult(NO_FINDINGS);
                     return;
                 }
                 const kept = withoutAddedLines(change);
@@ -32654,20 +32675,24 @@ function scratchFor(bytes) {
  * and markers apply to them. Only a recognised source extension makes a test file: a fixture
  * (`tests/data.json`) or a snapshot is test data, not a test.
  */
-const EXTENSIONS = [
-    [/\.(?:[cm]?[jt]sx?)$/, 'js'],
-    [/\.py$/, 'python'],
-    [/\.go$/, 'go'],
-    [/\.(?:java|kt|kts|groovy|scala)$/, 'jvm'],
-    [/\.rs$/, 'rust'],
-    [/\.rb$/, 'ruby'],
-];
-/** The language of a source file by its extension, or undefined for anything else. */
+/** Source extensions (after a file's last dot) and their language. */
+const EXTENSIONS = new Map([
+    // [cm]?[jt]sx?
+    ...['', 'c', 'm'].flatMap((prefix) => ['js', 'jsx', 'ts', 'tsx'].map((ext) => [prefix + ext, 'js'])),
+    ['py', 'python'],
+    ['go', 'go'],
+    ...['java', 'kt', 'kts', 'groovy', 'scala'].map((ext) => [ext, 'jvm']),
+    ['rs', 'rust'],
+    ['rb', 'ruby'],
+]);
+/**
+ * The language of a source file by its extension, or undefined for anything else. Looked up by what
+ * follows the last dot (a folder's dot is followed by a slash, so it names no extension): every file
+ * of a change is asked, and a regex per language tested the whole path each time.
+ */
 function sourceLanguage(path) {
-    for (const [pattern, language] of EXTENSIONS)
-        if (pattern.test(path))
-            return language;
-    return undefined;
+    const dot = path.lastIndexOf('.');
+    return dot === -1 ? undefined : EXTENSIONS.get(path.slice(dot + 1));
 }
 // The tests rule asks about the same path several times in a row (is it a test, under which name,
 // in which language): the last answer is kept.
@@ -32809,12 +32834,13 @@ function countTestCases(code, language) {
     }
     return count;
 }
-async function readSide(ctx, side, path) {
+/** `path`: the change's own path at `side` (its old path at base for a rename). */
+async function readSide(ctx, side, path, change) {
     const language = sourceLanguage(path);
     const kind = testPathKind(path);
     if (!language || (!kind && language !== 'rust'))
         return undefined;
-    const bytes = await ctx.content.read(side, path);
+    const bytes = await readOwn(ctx.content, side, path, change);
     if (!bytes)
         return undefined;
     // Blanked from the bytes: most source files are ASCII, and are then never decoded into a string first.
@@ -32832,6 +32858,8 @@ function mayBeTest(path) {
 }
 /** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
 const CONCURRENT_FILES = 64;
+/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
+const tests_rule_NO_FINDINGS = Object.freeze([]);
 function testsRule(options) {
     const verdict = (allowed) => allowed ? { severity: 'pass', tier: 'medium' } : { severity: 'fail', tier: 'high' };
     const judge = async (ctx, change, added) => {
@@ -32850,13 +32878,13 @@ function testsRule(options) {
         const headEarly = headPath !== undefined &&
             mayBeTest(headPath) &&
             (markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
-            ? readSide(ctx, 'head', headPath)
+            ? readSide(ctx, 'head', headPath, change)
             : undefined;
         // Handled whether or not it is awaited below (the base read may fail first, or the head turn out unneeded).
         headEarly?.catch(() => undefined);
-        const base = needBase ? await readSide(ctx, 'base', basePath) : undefined;
+        const base = needBase ? await readSide(ctx, 'base', basePath, change) : undefined;
         const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
-        const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath)) : undefined;
+        const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath, change)) : undefined;
         if (base?.isTest && (!head || !head.isTest)) {
             const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;
             findings.push({
@@ -32923,7 +32951,7 @@ function testsRule(options) {
                 // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
                 // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
                 if (!mayBeTest(change.path) && !mayBeTest(change.oldPath ?? change.path)) {
-                    jobs.add(() => Promise.resolve([]));
+                    jobs.addResult(tests_rule_NO_FINDINGS);
                     return;
                 }
                 // The job keeps the file without its lines: only the numbers above are needed later.
@@ -33008,6 +33036,17 @@ class BlobReader {
             if (this.pending.length >= FLUSH_NAMES)
                 this.flush();
         });
+    }
+    /**
+     * Starts git now, idle and unref'd, for a change known to be large: spawning forks this process,
+     * which costs more the more memory it holds, and early on (while git diff is still matching renames)
+     * this thread has nothing else to do.
+     */
+    prepare() {
+        if (this.failure !== undefined || this.child)
+            return;
+        this.start();
+        this.setRef(false);
     }
     flush() {
         clearTimeout(this.timer);
@@ -33233,13 +33272,22 @@ function parseRawMeta(token) {
             return undefined;
     const text = (from, to) => token.toString('latin1', from, to);
     return {
-        oldMode: text(1, 7),
-        newMode: text(8, 14),
+        oldMode: modeAt(token, 1),
+        newMode: modeAt(token, 8),
         oldBlob: text(15, oldEnd),
         newBlob: text(newStart, newEnd),
         letter: String.fromCharCode(token[i + 1]),
         score: text(scoreStart, n),
     };
+}
+/** The modes nearly every record carries, as shared strings rather than two new ones a file. */
+const COMMON_MODES = ['100644', '100755', '120000', '160000', '000000', '040000'].map((mode) => ({ mode, bytes: Buffer.from(mode, 'latin1') }));
+/** The six-digit mode at `token[at, at + 6)` (digits already checked). */
+function modeAt(token, at) {
+    for (const { mode, bytes } of COMMON_MODES)
+        if (startsWith(token, at, at + 6, bytes))
+            return mode;
+    return token.toString('latin1', at, at + 6);
 }
 const PLUS = 0x2b;
 const MINUS = 0x2d;
@@ -33336,8 +33384,9 @@ class GitDiffParser {
             throw new errors/* ConfigError */.xL('E_GIT', 'git diff output ended inside a raw record');
         for (const change of this.changes) {
             // A record with content whose patch never showed up means the two outputs disagree: never guess.
-            const expected = change.keys.filter((key) => !isEmptySide(key));
-            if (expected.length > 0 && change.seen.size === 0 && change.oldBlob !== change.newBlob) {
+            // A record expects a patch unless both its sides are empty (all-zero ids).
+            const expected = change.oldBlob !== undefined || change.newBlob !== undefined;
+            if (expected && change.seen === 0 && change.oldBlob !== change.newBlob) {
                 throw new errors/* ConfigError */.xL('E_GIT', `git diff printed no patch for ${decodePath(change.pathRaw).path}`);
             }
         }
@@ -33385,8 +33434,6 @@ class GitDiffParser {
         const { oldMode, newMode, oldBlob, newBlob, score } = meta;
         if (this.zero.length === 0)
             this.zero.push('0'.repeat(oldBlob.length));
-        const zero = this.zero[0];
-        const keys = status === 'type-changed' ? [`${oldBlob}..${zero}`, `${zero}..${newBlob}`] : [`${oldBlob}..${newBlob}`];
         // Every field set in one literal, absent ones as undefined: one hidden class for all records
         // (optional fields spread in made one per combination, and cost more to build than to parse).
         this.changes.push({
@@ -33403,8 +33450,7 @@ class GitDiffParser {
             deleted: 0,
             lines: undefined,
             lineBytes: 0,
-            keys,
-            seen: new Set(),
+            seen: 0,
             decoded: undefined,
         });
     }
@@ -33444,24 +33490,25 @@ class GitDiffParser {
             }
             this.inHunk = false;
         }
-        const text = buffer.toString('latin1', start, Math.min(end, start + 200));
-        if (text.startsWith('diff --git ')) {
+        // Header lines are told apart by their first bytes, with no string made of each (a 20,000-file
+        // change has over a hundred thousand): only an `index` line's key becomes one.
+        if (startsWith(buffer, start, end, DIFF_GIT)) {
             this.section = { change: undefined, submodule: false };
             return;
         }
         const section = this.section;
         if (!section)
-            throw new errors/* ConfigError */.xL('E_GIT', `unexpected git diff line before the first file: "${text.slice(0, 80)}"`);
-        if (text.startsWith('index ')) {
-            const key = /^index ([0-9a-f]+\.\.[0-9a-f]+)/.exec(text)?.[1];
+            throw new errors/* ConfigError */.xL('E_GIT', `unexpected git diff line before the first file: "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
+        if (startsWith(buffer, start, end, INDEX)) {
+            const key = indexKey(buffer, start + INDEX.length, Math.min(end, start + HEADER_READ));
             if (key)
                 this.claim(section, key);
         }
-        else if (text.startsWith('Binary files ') || text === 'GIT binary patch') {
+        else if (startsWith(buffer, start, end, BINARY_FILES) || (end - start === GIT_BINARY_PATCH.length && startsWith(buffer, start, end, GIT_BINARY_PATCH))) {
             if (section.change)
                 section.change.binary = true;
         }
-        else if (first === AT && text.startsWith('@@ ')) {
+        else if (first === AT && startsWith(buffer, start, end, HUNK)) {
             this.hunk(buffer, start, end);
         }
     }
@@ -33548,29 +33595,72 @@ class GitDiffParser {
     claim(section, key) {
         for (let i = this.cursor; i < this.changes.length; i++) {
             const change = this.changes[i];
-            if (!change.keys.includes(key) || change.seen.has(key))
+            const at = sectionOf(change, key, this.zero[0] ?? '');
+            if (at === -1 || (change.seen & (1 << at)) !== 0)
                 continue;
-            change.seen.add(key);
+            change.seen |= 1 << at;
             // Patches come in the records' order: every record before this one is complete.
             this.emitUpTo(i);
             this.cursor = i;
             section.change = change;
-            const newSideExists = !isZeroSide(key.slice(key.indexOf('..') + 2));
+            // The section's new side: a type change's first section ends at the zero id.
+            const newSideExists = change.newBlob !== undefined && !(change.status === 'type-changed' && at === 0);
             section.submodule = (newSideExists ? change.newMode : change.oldMode) === '160000';
             return;
         }
         throw new errors/* ConfigError */.xL('E_GIT', `git diff printed a patch (index ${key}) that matches no changed file`);
     }
 }
+const DIFF_GIT = Buffer.from('diff --git ', 'latin1');
+const INDEX = Buffer.from('index ', 'latin1');
+const BINARY_FILES = Buffer.from('Binary files ', 'latin1');
+const GIT_BINARY_PATCH = Buffer.from('GIT binary patch', 'latin1');
+const HUNK = Buffer.from('@@ ', 'latin1');
+/** How much of a header line is read: an `index` line's key is within it for either hash length. */
+const HEADER_READ = 200;
+const DOT = 0x2e;
+function startsWith(buffer, start, end, prefix) {
+    if (end - start < prefix.length)
+        return false;
+    for (let k = 0; k < prefix.length; k++)
+        if (buffer[start + k] !== prefix[k])
+            return false;
+    return true;
+}
+/**
+ * The `<hex>..<hex>` at the start of `buffer[from, to)` (what follows `index `), or undefined: what
+ * `/^index ([0-9a-f]+\.\.[0-9a-f]+)/` captures on the line's first HEADER_READ characters.
+ */
+function indexKey(buffer, from, to) {
+    let i = from;
+    while (i < to && isLowerHex(buffer[i]))
+        i++;
+    if (i === from || i + 2 > to || buffer[i] !== DOT || buffer[i + 1] !== DOT)
+        return undefined;
+    const second = i + 2;
+    i = second;
+    while (i < to && isLowerHex(buffer[i]))
+        i++;
+    return i === second ? undefined : buffer.toString('latin1', from, i);
+}
 function badHunk(buffer, start, end) {
     return new errors/* ConfigError */.xL('E_GIT', `unexpected git diff hunk header "${buffer.toString('latin1', start, Math.min(end, start + 80))}"`);
 }
-function isZeroSide(sha) {
-    return git_diff_parser_ZERO_SHA.test(sha);
+/**
+ * Which of `change`'s patch sections an index line's `key` names: 0 for `<old>..<new>` (a type change:
+ * `<old>..<zero>`), 1 for a type change's `<zero>..<new>`, or -1. A side git gives as all zeros is
+ * `zero` (the record keeps no id for it).
+ */
+function sectionOf(change, key, zero) {
+    const oldSide = change.oldBlob ?? zero;
+    const newSide = change.newBlob ?? zero;
+    if (change.status !== 'type-changed')
+        return isKey(key, oldSide, newSide) ? 0 : -1;
+    return isKey(key, oldSide, zero) ? 0 : isKey(key, zero, newSide) ? 1 : -1;
 }
-function isEmptySide(key) {
-    const [a = '', b = ''] = key.split('..');
-    return isZeroSide(a) && isZeroSide(b);
+/** `key === \`${a}..${b}\``, without making that string. */
+function isKey(key, a, b) {
+    return (key.length === a.length + 2 + b.length && key.startsWith(a) && key.charCodeAt(a.length) === 0x2e && key.charCodeAt(a.length + 1) === 0x2e && key.endsWith(b));
 }
 function finish(change) {
     const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
@@ -33618,6 +33708,8 @@ const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
 const DEEPEN_STEPS = [50, 250, 1000];
 const MAX_MESSAGES = 1000;
 const MAX_SYMLINK_TARGET = 4096;
+/** Files in a change past which the content reader starts before the first file (see BlobReader.prepare). */
+const EARLY_READER_FILES = 200;
 // git prints these (git 2.39: "exhaustive rename detection was skipped due to too many files.";
 // older and newer wordings: "inexact rename detection was skipped", "only found copies from
 // modified paths due to too many files.") when it gives up inexact rename or copy detection.
@@ -33632,13 +33724,20 @@ async function readGitChanges(options) {
     // and fetches come in the order they always did.
     const gitDir = absoluteGitDir(workspace);
     gitDir.catch(() => undefined);
+    const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
+    // Given as full commit ids (a pull request's base and head SHAs, the usual case), base and head name
+    // their commits already: their merge base is asked for beside the checks that they are commits,
+    // and counts only if both are (then it is the merge base findMergeBase would ask git for first).
+    const given = [options.base, options.head].map((ref) => ((0,git/* isFullSha */.Wf)(ref) ? ref.toLowerCase() : undefined));
+    const early = byMergeBase && given[0] !== undefined && given[1] !== undefined ? mergeBaseOf(workspace, given[0], given[1]) : undefined;
     const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
     const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
     const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
     let diffBase = base;
     let messagesFrom = base;
-    if ((options.compare ?? 'merge-base') === 'merge-base') {
-        const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal);
+    if (byMergeBase) {
+        const first = early !== undefined && base === given[0] && head === given[1] ? early : undefined;
+        const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, first);
         if (mergeBase)
             diffBase = mergeBase;
         else if (await isShallow(workspace)) {
@@ -33649,8 +33748,15 @@ async function readGitChanges(options) {
     const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
     const content = new GitContentSource(diffBase, head, blobs);
     // The commit messages are read while the diff streams: two git processes, not one after the other.
+    // A change of many files will read some of them (tests, manifests): their reader starts while git
+    // is still matching renames, not in the middle of the diff.
+    const onRecords = (files) => {
+        if (files >= EARLY_READER_FILES && options.onFile)
+            blobs.prepare();
+        options.onRecords?.(files);
+    };
     const [{ files, renames, overBudget }, messages] = await Promise.all([
-        diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile) }),
+        diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile), onRecords }),
         messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
     ]);
     if (overBudget)
@@ -33777,8 +33883,10 @@ async function mergeBaseOf(workspace, base, head) {
     }
 }
 /** The merge base, deepening a shallow checkout a bounded number of commits until it appears. */
-async function findMergeBase(workspace, base, head, deepen, remote, signal) {
-    const found = await mergeBaseOf(workspace, base, head);
+async function findMergeBase(workspace, base, head, deepen, remote, signal, 
+/** `mergeBaseOf(workspace, base, head)` asked already (its answer stands for the first attempt). */
+first) {
+    const found = await (first ?? mergeBaseOf(workspace, base, head));
     if (found || !deepen)
         return found;
     for (const depth of DEEPEN_STEPS) {
@@ -33870,7 +33978,11 @@ async function diffTrees(workspace, from, to, options) {
         }
         else {
             const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
-            const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal).catch(async (error) => {
+            // The count streams in well before git's own listing, which waits for rename detection: on a
+            // large change a scan's thread then starts (and loads) while git is still matching renames and
+            // this thread has nothing else to do, instead of beside the first files.
+            const estimate = options.onRecords && ((files) => options.onRecords(files));
+            const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, estimate).catch(async (error) => {
                 await speculative.drop();
                 throw error;
             });
@@ -33915,9 +34027,12 @@ function quickCommit(workspace, ref) {
 class CountPassedLimit extends Error {
 }
 /** Whether (added files) x (deleted + modified files) stays within `limit`: git's copy-detection matrix fits. */
-async function copiesFit(workspace, from, to, limit, options) {
+async function copiesFit(workspace, from, to, limit, options, 
+/** Called with the paths counted so far (added, deleted and modified), after each part of git's output. */
+counted) {
     try {
         const counts = await git_countChanges(workspace, from, to, options, (c) => {
+            counted?.(c.added + c.deleted + c.modified);
             if (c.added * (c.deleted + c.modified) > limit)
                 throw new CountPassedLimit();
         });
@@ -33990,6 +34105,12 @@ function streamedTo(content, onFile) {
         onFile(file, content);
     };
 }
+/** The blob a change's record names at one side, or null for none (a submodule's commit is not a file). */
+function sideBlob(file, side) {
+    const blob = side === 'base' ? file.oldBlob : file.newBlob;
+    const mode = side === 'base' ? file.oldMode : file.newMode;
+    return blob && mode !== '160000' ? blob : null;
+}
 /**
  * Reads files at the two sides of the diff from the object database (never the working tree, which
  * the change itself may have altered). Changed files are read by the blob ids the diff printed, learnt
@@ -34001,24 +34122,44 @@ class GitContentSource {
     blobs;
     atBase = new Map();
     atHead = new Map();
+    /**
+     * What index() needs of each file added since a read by path last brought the two maps up to date,
+     * five entries a file (status, path, old path, base blob, head blob): not the record, whose added
+     * lines must not stay alive here. The rules read each file by its own record (readChange), so a large
+     * change never builds the maps unless a read names a path: two map entries per file were 60-90 ms of
+     * the main thread on a 20,000-file change.
+     */
+    pending = [];
     constructor(from, to, blobs) {
         this.from = from;
         this.to = to;
         this.blobs = blobs;
     }
     add(file) {
-        const { atBase, atHead } = this;
-        if (file.status !== 'added')
-            atBase.set(file.oldPath ?? file.path, file.oldBlob && file.oldMode !== '160000' ? file.oldBlob : null);
-        if (file.status !== 'deleted')
-            atHead.set(file.path, file.newBlob && file.newMode !== '160000' ? file.newBlob : null);
-        // A rename's old path no longer exists at head; a copy's source still does, unchanged.
-        if (file.status === 'renamed' && file.oldPath !== undefined && !atHead.has(file.oldPath))
-            atHead.set(file.oldPath, null);
-        if (file.status === 'added' && !atBase.has(file.path))
-            atBase.set(file.path, null);
+        this.pending.push(file.status, file.path, file.oldPath, sideBlob(file, 'base'), sideBlob(file, 'head'));
+    }
+    /** The blob ids of the files added so far by path, in the order they were added (later ones win, as they always did). */
+    index() {
+        const { atBase, atHead, pending } = this;
+        for (let i = 0; i < pending.length; i += 5) {
+            const status = pending[i];
+            const path = pending[i + 1];
+            const oldPath = pending[i + 2];
+            if (status !== 'added')
+                atBase.set(oldPath ?? path, pending[i + 3]);
+            if (status !== 'deleted')
+                atHead.set(path, pending[i + 4]);
+            // A rename's old path no longer exists at head; a copy's source still does, unchanged.
+            if (status === 'renamed' && oldPath !== undefined && !atHead.has(oldPath))
+                atHead.set(oldPath, null);
+            if (status === 'added' && !atBase.has(path))
+                atBase.set(path, null);
+        }
+        this.pending = [];
     }
     read(side, file) {
+        if (this.pending.length > 0)
+            this.index();
         const known = (side === 'base' ? this.atBase : this.atHead).get(file);
         if (known === null)
             return Promise.resolve(undefined);
@@ -34027,6 +34168,10 @@ class GitContentSource {
         if (file.length === 0 || file.includes('\n') || file.startsWith('/'))
             return Promise.resolve(undefined);
         return this.blobs.read(`${side === 'base' ? this.from : this.to}:${file}`);
+    }
+    readChange(side, change) {
+        const blob = (side === 'base' ? change.status !== 'added' : change.status !== 'deleted') ? sideBlob(change, side) : null;
+        return blob === null ? Promise.resolve(undefined) : this.blobs.read(blob);
     }
     close() {
         return this.blobs.close();
@@ -34140,7 +34285,7 @@ function apiContentSource(pull, readContent) {
         },
     };
 }
-const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+const api_HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 /** Parses a unified diff's hunks (the API's `patch`, any context size) into added lines numbered as at head. */
 function parsePatch(patch) {
     const addedLines = [];
@@ -34159,7 +34304,7 @@ function parsePatch(patch) {
         if (line.startsWith('@@')) {
             if (oldLeft !== 0 || newLeft !== 0)
                 ok = false;
-            const match = HUNK.exec(line);
+            const match = api_HUNK.exec(line);
             if (!match) {
                 ok = false;
                 inHunk = false;
@@ -34649,7 +34794,7 @@ function pathsRule(policy, policyFile) {
                             decidedBy: setting(`scope.denied-paths[${deniedBy}]`),
                         });
                     }
-                    const protectedBy = policyRule && (0,policy_glob/* normaliseRepoPath */.Gn)(path) === named ? -2 : protectedSet.first(path);
+                    const protectedBy = policyRule && normalPath(path) === named ? -2 : protectedSet.first(path);
                     if (protectedBy === -1)
                         continue;
                     const rule = protectedBy === -2 ? policyRule : rules[protectedBy];
@@ -42513,6 +42658,8 @@ const VALUE_LIMIT = 4096;
  * files itself, so a thread that falls behind neither holds the change's text twice nor lets it pile up.
  */
 const MAX_IN_FLIGHT_CHARS = 32 << 20;
+/** Every text without hits: one array, never changed. */
+const NO_HITS = Object.freeze([]);
 const toHits = (engine, text, values) => engine.scan(text).map(({ ruleId, line, start, end, fingerprint }) => ({
     ruleId,
     line,
@@ -42540,7 +42687,13 @@ function serveDiffSecretScan() {
     }
     port.on('message', (request) => {
         try {
-            port.postMessage({ ok: true, hits: request.texts.map((text, i) => toHits(engine, text, request.values[i] === true)) });
+            const found = [];
+            request.texts.forEach((text, i) => {
+                const hits = toHits(engine, text, request.values[i] === true);
+                if (hits.length > 0)
+                    found.push([i, hits]);
+            });
+            port.postMessage({ ok: true, count: request.texts.length, found });
         }
         catch (error) {
             port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -42626,7 +42779,7 @@ class SecretScanner {
             await Promise.all(this.done);
             if (this.failure)
                 throw this.failure;
-            return this.hits.map((h) => h ?? []);
+            return this.hits.map((h) => h ?? NO_HITS);
         }
         finally {
             await this.dispose();
@@ -42696,11 +42849,11 @@ class SecretScanner {
                 this.inFlightChars -= chars;
                 if (!reply.ok)
                     this.failure ??= new Error(`the secret scan thread failed: ${reply.error}`);
-                else if (reply.hits.length !== count)
+                else if (reply.count !== count || reply.found.some(([i]) => !Number.isInteger(i) || i < 0 || i >= count))
                     this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
                 else
-                    for (let i = 0; i < reply.hits.length; i++)
-                        this.hits[indexes[i]] = reply.hits[i];
+                    for (const [i, hits] of reply.found)
+                        this.hits[indexes[i]] = hits;
                 resolve();
             });
         }));
@@ -42783,7 +42936,7 @@ function secretsRule(policy, options = {}) {
                 // One scan per file: the engine's keyword pass skips text no rule could match in one go, and
                 // lines that follow each other in the file stay together, so a key split over lines is found.
                 const text = addedText(file);
-                const allowFor = byPath.filter((entry) => entry.globs.has(file.path));
+                const allowFor = byPath.length === 0 ? byPath : byPath.filter((entry) => entry.globs.has(file.path));
                 const lines = addedLineNumbers(file);
                 scanned.push({ path: file.path, lines, allowFor, index: scanner.add(text, allowFor.length > 0) });
             },
@@ -43990,10 +44143,17 @@ function checkPolicyPath(file) {
     }
 }
 async function readFromCommit(workspace, baseRef, file) {
+    // A base given as a full commit id (a pull request's base SHA, the usual case) names the commit the
+    // file is read at already: the read starts beside the check that it is a commit, not after it (one
+    // git round trip less before any gate can start). Its result counts only once the check says the
+    // id is the commit itself; the check's error comes first, and any other answer reads again.
+    const given = (0,git/* isFullSha */.Wf)(baseRef) ? baseRef.toLowerCase() : undefined;
+    const early = given === undefined ? undefined : (0,git/* fileAtCommit */.fw)(workspace, given, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+    early?.catch(() => undefined);
     const commit = await (0,git/* revParse */.DJ)(workspace, baseRef);
     let bytes;
     try {
-        bytes = await (0,git/* fileAtCommit */.fw)(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk });
+        bytes = await (early !== undefined && commit === given ? early : (0,git/* fileAtCommit */.fw)(workspace, commit, file, { maxBytes: defaults/* MAX_POLICY_BYTES */.mk }));
     }
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL && error.code === 'E_TOO_LARGE') {

@@ -8304,6 +8304,8 @@ const VALUE_LIMIT = 4096;
  * files itself, so a thread that falls behind neither holds the change's text twice nor lets it pile up.
  */
 const MAX_IN_FLIGHT_CHARS = (/* unused pure expression or super */ null && (32 << 20));
+/** Every text without hits: one array, never changed. */
+const NO_HITS = Object.freeze([]);
 const toHits = (engine, text, values) => engine.scan(text).map(({ ruleId, line, start, end, fingerprint }) => ({
     ruleId,
     line,
@@ -8331,7 +8333,13 @@ function serveDiffSecretScan() {
     }
     port.on('message', (request) => {
         try {
-            port.postMessage({ ok: true, hits: request.texts.map((text, i) => toHits(engine, text, request.values[i] === true)) });
+            const found = [];
+            request.texts.forEach((text, i) => {
+                const hits = toHits(engine, text, request.values[i] === true);
+                if (hits.length > 0)
+                    found.push([i, hits]);
+            });
+            port.postMessage({ ok: true, count: request.texts.length, found });
         }
         catch (error) {
             port.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
@@ -8417,7 +8425,7 @@ class SecretScanner {
             await Promise.all(this.done);
             if (this.failure)
                 throw this.failure;
-            return this.hits.map((h) => h ?? []);
+            return this.hits.map((h) => h ?? NO_HITS);
         }
         finally {
             await this.dispose();
@@ -8487,11 +8495,11 @@ class SecretScanner {
                 this.inFlightChars -= chars;
                 if (!reply.ok)
                     this.failure ??= new Error(`the secret scan thread failed: ${reply.error}`);
-                else if (reply.hits.length !== count)
+                else if (reply.count !== count || reply.found.some(([i]) => !Number.isInteger(i) || i < 0 || i >= count))
                     this.failure ??= new Error('the secret scan thread answered a batch with the wrong number of texts');
                 else
-                    for (let i = 0; i < reply.hits.length; i++)
-                        this.hits[indexes[i]] = reply.hits[i];
+                    for (const [i, hits] of reply.found)
+                        this.hits[indexes[i]] = hits;
                 resolve();
             });
         }));
