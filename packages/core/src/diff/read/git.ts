@@ -146,12 +146,7 @@ export interface ReadWorkingTreeOptions {
   maxAddedLineBytes?: number;
   /** As in ReadGitOptions. */
   onFile?: (file: FileChange, content: ContentSource) => void;
-  /**
-   * How many files the change has, before the first `onFile` (a hint: large changes start their threads
-   * early). It may come more than once: first an estimate from git's count of the changed paths before
-   * rename detection (each rename counted twice), as soon as that count starts, then the exact number
-   * once git has listed the files.
-   */
+  /** As in ReadGitOptions. */
   onRecords?: (files: number) => void;
   signal?: AbortSignal;
 }
@@ -374,8 +369,7 @@ async function diffTrees(
       // The count streams in well before git's own listing, which waits for rename detection: on a
       // large change a scan's thread then starts (and loads) while git is still matching renames and
       // this thread has nothing else to do, instead of beside the first files.
-      const estimate = options.onRecords && ((files: number) => options.onRecords!(files));
-      const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, estimate).catch(async (error: unknown) => {
+      const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, options.onRecords).catch(async (error: unknown) => {
         await speculative.drop();
         throw error;
       });
