@@ -33981,8 +33981,7 @@ async function diffTrees(workspace, from, to, options) {
             // The count streams in well before git's own listing, which waits for rename detection: on a
             // large change a scan's thread then starts (and loads) while git is still matching renames and
             // this thread has nothing else to do, instead of beside the first files.
-            const estimate = options.onRecords && ((files) => options.onRecords(files));
-            const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, estimate).catch(async (error) => {
+            const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, options.onRecords).catch(async (error) => {
                 await speculative.drop();
                 throw error;
             });
