@@ -81,6 +81,12 @@ export interface ChangeSet {
   readonly messages: readonly string[];
 }
 
+/**
+ * Files in a change from which it is large: what it will need (the secret scan's thread, the content
+ * reader's git) starts before the first file, while git is still matching renames, instead of midway.
+ */
+export const LARGE_CHANGE_FILES = 200;
+
 /** Reads a file's bytes at one side of the change; `undefined` when it does not exist there. */
 export interface ContentSource {
   read(side: 'base' | 'head', path: string): Promise<Buffer | undefined>;

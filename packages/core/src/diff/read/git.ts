@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, errorMessage } from '../../errors.js';
 import { assertSafeRef, commitOf, isFullSha, runGit, startHeldGit, streamGit } from '../../git/index.js';
-import type { ChangeSet, ContentSource, FileChange } from '../types.js';
+import { LARGE_CHANGE_FILES, type ChangeSet, type ContentSource, type FileChange } from '../types.js';
 import { BlobReader } from './blob-reader.js';
 import { GitDiffParser } from './git-diff-parser.js';
 
@@ -67,8 +67,6 @@ const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
 const DEEPEN_STEPS = [50, 250, 1000];
 const MAX_MESSAGES = 1000;
 const MAX_SYMLINK_TARGET = 4096;
-/** Files in a change past which the content reader starts before the first file (see BlobReader.prepare). */
-const EARLY_READER_FILES = 200;
 // git prints these (git 2.39: "exhaustive rename detection was skipped due to too many files.";
 // older and newer wordings: "inexact rename detection was skipped", "only found copies from
 // modified paths due to too many files.") when it gives up inexact rename or copy detection.
@@ -88,8 +86,8 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   // Given as full commit ids (a pull request's base and head SHAs, the usual case), base and head name
   // their commits already: their merge base is asked for beside the checks that they are commits,
   // and counts only if both are (then it is the merge base findMergeBase would ask git for first).
-  const given = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
-  const early = byMergeBase && given[0] !== undefined && given[1] !== undefined ? mergeBaseOf(workspace, given[0], given[1]) : undefined;
+  const [givenBase, givenHead] = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
+  const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
   const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
   const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
   const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
@@ -97,7 +95,7 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   let diffBase = base;
   let messagesFrom: string | undefined = base;
   if (byMergeBase) {
-    const first = early !== undefined && base === given[0] && head === given[1] ? early : undefined;
+    const first = base === givenBase && head === givenHead ? early : undefined;
     const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, first);
     if (mergeBase) diffBase = mergeBase;
     else if (await isShallow(workspace)) {
@@ -114,7 +112,7 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   // A change of many files will read some of them (tests, manifests): their reader starts while git
   // is still matching renames, not in the middle of the diff.
   const onRecords = (files: number) => {
-    if (files >= EARLY_READER_FILES && options.onFile) blobs.prepare();
+    if (files >= LARGE_CHANGE_FILES && options.onFile) blobs.prepare();
     options.onRecords?.(files);
   };
   const [{ files, renames, overBudget }, messages] = await Promise.all([

@@ -2,13 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../../errors.js';
 import type { Policy } from '../../policy/types.js';
 import { createSecretEngine, type SecretEngine } from '../../secrets/index.js';
-import { addedLineCount, addedLineNumbers, addedText, runScan, type FileChange, type LineScan, type Rule } from '../types.js';
+import { addedLineCount, addedLineNumbers, addedText, LARGE_CHANGE_FILES, runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import type { SecretEngineOptions } from '../../secrets/engine-types.js';
 import { Findings, GlobSet, shown } from './common.js';
 import { SecretScanner } from './secrets-thread.js';
-
-/** Files in a change past which its secret scan starts its thread before the first file (see SecretScanner.start). */
-export const THREAD_AT_ONCE_FILES = 200;
 
 export interface SecretsRuleOptions {
   /**
@@ -79,7 +76,7 @@ export function secretsRule(policy: Policy, options: SecretsRuleOptions = {}): R
     const scanned: Array<{ path: string; lines: Uint32Array; allowFor: typeof byPath; index: number }> = [];
     return {
       expect(files: number) {
-        if (files >= THREAD_AT_ONCE_FILES) scanner.start();
+        if (files >= LARGE_CHANGE_FILES) scanner.start();
       },
       file(file: FileChange) {
         if (file.status === 'deleted' || addedLineCount(file) === 0) return;
