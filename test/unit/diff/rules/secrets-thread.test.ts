@@ -53,6 +53,20 @@ describe('the secret scan thread', () => {
     await expect(scanner.results()).rejects.toThrow(/secret scan thread failed/);
   });
 
+  it('fails the scan when the thread answers a batch for another number of texts, or names a text outside it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'diff-secrets-'));
+    for (const [name, reply] of [
+      ['short.mjs', '{ ok: true, count: m.texts.length - 1, found: [] }'],
+      ['outside.mjs', '{ ok: true, count: m.texts.length, found: [[m.texts.length, []]] }'],
+    ] as const) {
+      const entry = path.join(dir, name);
+      writeFileSync(entry, `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => parentPort.postMessage(${reply}));\n`);
+      const scanner = new SecretScanner(engine, { workerEntry: entry, threadAfterChars: 0 });
+      for (const text of texts(5)) scanner.add(text);
+      await expect(scanner.results(), name).rejects.toThrow(/wrong number of texts/);
+    }
+  });
+
   it('fails the scan when the thread answers an error', async () => {
     // A pattern the engine rejects: the thread cannot build its engine and says so for every batch.
     const scanner = new SecretScanner({ fingerprintKey: 'k', patterns: ['('] }, { workerEntry: ENTRY, threadAfterChars: 0 });
