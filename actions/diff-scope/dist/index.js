@@ -28448,6 +28448,11 @@ var src = __nccwpck_require__(54403);
  * into a verdict, a risk tier, a report, SARIF and annotations. Readers never judge; rules never read
  * git or the API themselves (they ask a `ContentSource`), so every rule is tested on plain data.
  */
+/**
+ * Files in a change from which it is large: what it will need (the secret scan's thread, the content
+ * reader's git) starts before the first file, while git is still matching renames, instead of midway.
+ */
+const LARGE_CHANGE_FILES = 200;
 const RISK_TIERS = ['low', 'medium', 'high', 'critical'];
 /**
  * Where a reader keeps a file's added lines compactly (non-enumerable): their text joined by `\n` and
@@ -33701,6 +33706,7 @@ function finish(change) {
 
 
 
+
 const DEFAULT_RENAME_LIMIT = 1000;
 const DEFAULT_MAX_CONTENT = 32 * 1024 * 1024;
 const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
@@ -33708,8 +33714,6 @@ const DEFAULT_MAX_ADDED_LINE_BYTES = 256 * 1024 * 1024;
 const DEEPEN_STEPS = [50, 250, 1000];
 const MAX_MESSAGES = 1000;
 const MAX_SYMLINK_TARGET = 4096;
-/** Files in a change past which the content reader starts before the first file (see BlobReader.prepare). */
-const EARLY_READER_FILES = 200;
 // git prints these (git 2.39: "exhaustive rename detection was skipped due to too many files.";
 // older and newer wordings: "inexact rename detection was skipped", "only found copies from
 // modified paths due to too many files.") when it gives up inexact rename or copy detection.
@@ -33728,15 +33732,15 @@ async function readGitChanges(options) {
     // Given as full commit ids (a pull request's base and head SHAs, the usual case), base and head name
     // their commits already: their merge base is asked for beside the checks that they are commits,
     // and counts only if both are (then it is the merge base findMergeBase would ask git for first).
-    const given = [options.base, options.head].map((ref) => ((0,git/* isFullSha */.Wf)(ref) ? ref.toLowerCase() : undefined));
-    const early = byMergeBase && given[0] !== undefined && given[1] !== undefined ? mergeBaseOf(workspace, given[0], given[1]) : undefined;
+    const [givenBase, givenHead] = [options.base, options.head].map((ref) => ((0,git/* isFullSha */.Wf)(ref) ? ref.toLowerCase() : undefined));
+    const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
     const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
     const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
     const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
     let diffBase = base;
     let messagesFrom = base;
     if (byMergeBase) {
-        const first = early !== undefined && base === given[0] && head === given[1] ? early : undefined;
+        const first = base === givenBase && head === givenHead ? early : undefined;
         const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, first);
         if (mergeBase)
             diffBase = mergeBase;
@@ -33751,7 +33755,7 @@ async function readGitChanges(options) {
     // A change of many files will read some of them (tests, manifests): their reader starts while git
     // is still matching renames, not in the middle of the diff.
     const onRecords = (files) => {
-        if (files >= EARLY_READER_FILES && options.onFile)
+        if (files >= LARGE_CHANGE_FILES && options.onFile)
             blobs.prepare();
         options.onRecords?.(files);
     };
@@ -42867,8 +42871,6 @@ class SecretScanner {
 
 
 
-/** Files in a change past which its secret scan starts its thread before the first file (see SecretScanner.start). */
-const THREAD_AT_ONCE_FILES = 200;
 /**
  * Secrets in the lines a change adds, with the engine capture-transcript uses and the base policy's
  * `secrets` settings: its patterns, disabled rules and allow-list. Nothing in the change itself can
@@ -42926,7 +42928,7 @@ function secretsRule(policy, options = {}) {
         const scanned = [];
         return {
             expect(files) {
-                if (files >= THREAD_AT_ONCE_FILES)
+                if (files >= LARGE_CHANGE_FILES)
                     scanner.start();
             },
             file(file) {
