@@ -220,6 +220,12 @@ export interface StreamGitOptions {
    * must outlive it.
    */
   spoolDir?: string;
+  /**
+   * With `spoolDir`: git's output waits in the file, unread, until this settles: `true` reads it from
+   * the start (then the rest as it comes), `false` throws it away (stop git with `signal` first). For a
+   * command started before its reader is ready (startHeldGit): nothing is copied while it waits.
+   */
+  hold?: Promise<boolean>;
 }
 
 /**
@@ -271,6 +277,7 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
     };
     let exited = false;
     let settle: (() => void) | undefined;
+    let discarded = false;
     if (spool) {
       const pump = () => {
         let caughtUp = false;
@@ -286,7 +293,16 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
         else if (caughtUp) setTimeout(pump, 1);
         else setImmediate(pump);
       };
-      setImmediate(pump);
+      if (options.hold === undefined) setImmediate(pump);
+      else
+        void options.hold.then((read) => {
+          if (read) setImmediate(pump);
+          else {
+            // Nothing more will be read: settled as soon as git is gone (now, if it is).
+            discarded = true;
+            if (exited) settle?.();
+          }
+        });
     } else child.stdout?.on('data', give);
     // stdio[2] is a pipe.
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -318,8 +334,8 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
         }
         resolve({ stderr: errText });
       };
-      // Through a spool, what git wrote before it exited is read to the end first.
-      if (spool && failure === undefined) {
+      // Through a spool, what git wrote before it exited is read to the end first (unless it is thrown away).
+      if (spool && failure === undefined && !discarded) {
         exited = true;
         settle = done;
       } else done();
@@ -368,7 +384,7 @@ function openSpool(dir: string) {
   };
 }
 
-/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
+/** Output a held git command may gather in memory (default; through a pipe) before it is stopped, to be run again if kept. */
 const MAX_HELD_BYTES = 32 * 1024 * 1024;
 
 export interface HeldGit {
@@ -380,8 +396,10 @@ export interface HeldGit {
 
 /**
  * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
- * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
- * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
+ * started before the caller knows it is the one wanted, or before its reader is ready. Through a pipe,
+ * past `maxHeldBytes` held in memory, git is stopped early and `keep()` runs it again from the start, so
+ * what `onStdout` sees is always one whole run. Through a spool (`spoolDir`) the output waits in its
+ * file, whatever its size, and nothing is read until `keep()`.
  */
 export function startHeldGit(
   workspace: string,
@@ -393,6 +411,7 @@ export function startHeldGit(
   if (!(maxHeldBytes >= 0)) throw new ConfigError('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
   const stop = new AbortController();
   const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+  if (rest.spoolDir !== undefined) return holdSpooled(workspace, args, onStdout, { ...rest, signal }, stop);
   let held: Buffer[] | undefined = [];
   let heldBytes = 0;
   let overflowed = false;
@@ -405,8 +424,7 @@ export function startHeldGit(
         return;
       }
       if (overflowed) return;
-      // Through a spool the chunk's buffer is reused once this returns.
-      held.push(rest.spoolDir === undefined ? chunk : Buffer.from(chunk));
+      held.push(chunk);
       heldBytes += chunk.length;
       if (heldBytes > maxHeldBytes) {
         overflowed = true;
@@ -444,6 +462,29 @@ export function startHeldGit(
       held = [];
       overflowed = true;
       stop.abort();
+      await run.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * startHeldGit through a spool: git's output waits in its file, unread and uncopied, however long the
+ * caller takes and however much git writes, until keep() reads it from the start.
+ */
+function holdSpooled(workspace: string, args: string[], onStdout: (chunk: Buffer) => void, options: StreamGitOptions, stop: AbortController): HeldGit {
+  let release: (read: boolean) => void = () => undefined;
+  const hold = new Promise<boolean>((resolve) => (release = resolve));
+  const run = streamGit(workspace, args, onStdout, { ...options, hold });
+  // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
+  run.catch(() => undefined);
+  return {
+    keep() {
+      release(true);
+      return run;
+    },
+    async drop() {
+      stop.abort();
+      release(false);
       await run.catch(() => undefined);
     },
   };

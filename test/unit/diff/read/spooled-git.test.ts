@@ -109,19 +109,30 @@ describe('streamGit through a spool', () => {
     expect([...modes]).toEqual([0o600]);
   });
 
-  it('holds a spooled run whole (startHeldGit copies what it holds), and runs git again after an overflow', async () => {
+  it('holds a spooled run unread in its file, however large, until keep() reads it whole', async () => {
     const dir = spoolDir();
     const out = collector();
-    const held = startHeldGit(repo.dir, args, out.onStdout, { spoolDir: dir });
+    // A limit far under the output: through a spool nothing is held in memory, so it never overflows.
+    const held = startHeldGit(repo.dir, args, out.onStdout, { spoolDir: dir, maxHeldBytes: 1000 });
     await new Promise((r) => setTimeout(r, 300));
     expect(out.chunks).toHaveLength(0);
+    // git is done by now and its whole output is in the file, unread.
+    const [file] = readdirSync(dir);
+    expect(statSync(path.join(dir, file!)).size).toBe(Buffer.byteLength(text));
     await held.keep();
     expect(out.text()).toBe(text);
-    const again = collector();
-    const overflowed = startHeldGit(repo.dir, args, again.onStdout, { spoolDir: dir, maxHeldBytes: 1000 });
-    await new Promise((r) => setTimeout(r, 200));
-    await overflowed.keep();
-    expect(again.text()).toBe(text);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('drops a spooled run before or after git is done: the promise settles and the file is gone', async () => {
+    const dir = spoolDir();
+    const out = collector();
+    const early = startHeldGit(repo.dir, args, out.onStdout, { spoolDir: dir });
+    await early.drop();
+    const late = startHeldGit(repo.dir, args, out.onStdout, { spoolDir: dir });
+    await new Promise((r) => setTimeout(r, 300));
+    await late.drop();
+    expect(out.chunks).toHaveLength(0);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
