@@ -277,7 +277,7 @@ function bundleChild(): string {
 
 /** The child: one core run, timed from before the call to after the report is written. */
 async function child(repoDir: string, base: string, head: string, out: string, without: string[] = []): Promise<void> {
-  const { DIFF_SCOPE_PARTS } = await import('@agent-gates/core/diff/wire');
+  const { DIFF_SCOPE_PARTS, startDiffScope } = await import('@agent-gates/core/diff/wire');
   const { runDiffScopeWith } = await import('../../packages/core/src/diff/run.js');
   // `without`: rules left out, to see what each costs (`*` for all: the reader, the digest, the
   // judgement and the report alone). Never the measured core run, which has every rule.
@@ -289,12 +289,13 @@ async function child(repoDir: string, base: string, head: string, out: string, w
   const { planDiffScope, stableReport } = await import('@agent-gates/core/diff');
   const { loadPolicy } = await import('@agent-gates/core/policy');
   const started = process.hrtime.bigint();
+  const inputs = { mode: 'git', workingTree: false, annotations: false, base, head } as const;
+  const event = { eventName: 'workflow_dispatch', payload: {}, workspace: repoDir, runnerTemp: out, runId: 'bench' };
+  // As the action does (its `start`): git begins diffing while the policy is read.
+  const begun = startDiffScope(inputs, event);
+  if (!begun) throw new Error('diff-scope began no read for the bench change');
   const policy = await loadPolicy({ workspace: repoDir, path: '.github/agent-gates.yml', baseRef: base });
-  const plan = planDiffScope(
-    { mode: 'git', workingTree: false, annotations: false, base, head },
-    { eventName: 'workflow_dispatch', payload: {}, workspace: repoDir, runnerTemp: out, runId: 'bench' },
-    policy,
-  );
+  const plan = planDiffScope(inputs, event, policy);
   const context = {
     repository: 'bench/bench',
     runId: 'bench',
@@ -309,7 +310,7 @@ async function child(repoDir: string, base: string, head: string, out: string, w
   const workerEntry = path.join(path.dirname(import.meta.filename), 'diff-scope-worker.mjs');
   // Without it the core would quietly scan on one thread, and the figure would not be the action's.
   if (!existsSync(workerEntry)) throw new Error(`the bench's worker bundle ${workerEntry} is missing`);
-  const run = await runDiffScope({ plan, policy, context, tool: { name: 'agent-gates/diff-scope', version: 'bench' }, workerEntry });
+  const run = await runDiffScope({ plan, policy, context, tool: { name: 'agent-gates/diff-scope', version: 'bench' }, workerEntry, started: begun });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const digest = createHash('sha256').update(stableReport(run.details, run.judgement)).digest('hex');
   const d = run.details;

@@ -1,6 +1,6 @@
 import { defineGate, MAX_ANNOTATIONS_PER_LEVEL, OutputSet, pullRequestApi, readEventPayload, workerEntry } from '@agent-gates/action-kit';
 import { DIFF_MODES, planDiffScope, type DiffMode, type DiffScopeInputs } from '@agent-gates/core/diff';
-import { runDiffScope } from '@agent-gates/core/diff/wire';
+import { runDiffScope, startDiffScope } from '@agent-gates/core/diff/wire';
 import { ACTION_SPEC, type OutputName } from './action-spec.generated.js';
 import { renderDetails } from './summary.js';
 
@@ -24,7 +24,9 @@ export const main = defineGate({
       ...(maxLines !== undefined ? { maxLines } : {}),
     };
   },
-  async run({ inputs, common, context, policy, log, tool }) {
+  // git starts diffing the commits the inputs and the event name while the policy is read.
+  start: ({ inputs, context, payload }) => startDiffScope(inputs, { eventName: context.eventName, payload, workspace: context.workspace }),
+  async run({ inputs, common, context, policy, log, tool, started }) {
     const event = {
       eventName: context.eventName,
       payload: readEventPayload(),
@@ -43,6 +45,7 @@ export const main = defineGate({
       annotationsPerLevel: MAX_ANNOTATIONS_PER_LEVEL,
       workerEntry: workerEntry(import.meta.url),
       ...(api ? { api } : {}),
+      ...(started ? { started } : {}),
     });
 
     const { details, judgement } = run;

@@ -34,13 +34,20 @@ type GateSpec = ActionSpec & { inputs: Record<SharedInputName, unknown>; outputs
 type OutputOf<S extends ActionSpec> = keyof S['outputs'] & string;
 
 /** What a gate's body gets: its own inputs, the run, and the policy read from the change's base. */
-export interface GateContext<I> {
+export interface GateContext<I, T = undefined> {
   inputs: I;
   common: CommonInputs;
   context: RunContext;
   policy: LoadedPolicy;
   log: Logger;
   tool: { name: string; version: string };
+  /** What the gate's `start` began before the policy was loaded, if it began anything. */
+  started?: T;
+}
+
+/** Work a gate begins before its policy is loaded; disposed of when the run ends, used or not. */
+export interface StartedWork {
+  dispose(): Promise<void>;
 }
 
 /** What a gate's body returns; the skeleton writes the shared outputs, the summary and the step result. */
@@ -70,7 +77,7 @@ export interface GateAnnotation {
   line?: number;
 }
 
-export interface GateDefinition<S extends GateSpec, I> {
+export interface GateDefinition<S extends GateSpec, I, T extends StartedWork = StartedWork> {
   /** The action's generated spec (src/action-spec.generated.ts). */
   spec: S;
   /** The gate's name, as in `actions/<gate>`; titles the summary and names the tool in reports. */
@@ -85,7 +92,13 @@ export interface GateDefinition<S extends GateSpec, I> {
    * policy; `working-tree` is for a gate that judges nothing the change controls.
    */
   missingPolicyBase?: 'fail' | 'working-tree';
-  run: (gate: GateContext<I>) => Promise<GateOutcome<OutputOf<S>>>;
+  /**
+   * Begins work that needs only the inputs and the event (diff-scope starts git diffing), so it runs
+   * while the policy is read from git. It must not write anything the run's outputs would show, nor
+   * throw: a problem it meets is the run's to report, in the order the run meets it.
+   */
+  start?: (args: { inputs: I; context: RunContext; payload: unknown }) => T | undefined;
+  run: (gate: GateContext<I, T>) => Promise<GateOutcome<OutputOf<S>>>;
 }
 
 export function readCommonInputs<S extends GateSpec>(input: InputReader<S>): CommonInputs {
@@ -199,7 +212,7 @@ export function renderGateSummary(gate: string, outcome: Pick<GateOutcome<string
  * base, the gate's body, then `verdict`, `report` and `report-digest`, the step summary, and
  * `fail-on`. Pass the result to run() in src/index.ts.
  */
-export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, I>): () => Promise<void> {
+export function defineGate<S extends GateSpec, I, T extends StartedWork = StartedWork>(definition: GateDefinition<S, I, T>): () => Promise<void> {
   return async () => {
     const input = new InputReader(definition.spec);
     const common = readCommonInputs(input);
@@ -208,17 +221,24 @@ export function defineGate<S extends GateSpec, I>(definition: GateDefinition<S, 
     if (definition.secrets) maskSecrets(definition.secrets(inputs));
     const log = createActionsLogger();
     const context = readRunContext();
-    const policy = await loadGatePolicy({
-      context,
-      payload: readEventPayload(),
-      path: common.policy,
-      ...(common.policyFloor ? { floor: common.policyFloor } : {}),
-      ...(common.githubToken ? { token: common.githubToken } : {}),
-      ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
-      log,
-    });
-    const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
-    const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+    const payload = readEventPayload();
+    const started = definition.start?.({ inputs, context, payload });
+    let outcome: GateOutcome<OutputOf<S>>;
+    try {
+      const policy = await loadGatePolicy({
+        context,
+        payload,
+        path: common.policy,
+        ...(common.policyFloor ? { floor: common.policyFloor } : {}),
+        ...(common.githubToken ? { token: common.githubToken } : {}),
+        ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
+        log,
+      });
+      const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
+      outcome = await definition.run({ inputs, common, context, policy, log, tool, ...(started ? { started } : {}) });
+    } finally {
+      await started?.dispose();
+    }
     if (outcome.annotations) {
       const { list, omitted, elsewhere } = outcome.annotations;
       for (const a of list)

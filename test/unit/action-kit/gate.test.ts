@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createActionsLogger,
+  defineGate,
   escapeMarkdown,
   InputReader,
   loadGatePolicy,
@@ -303,5 +304,66 @@ describe('object outputs under the job output limit (issue 6, 5.13)', () => {
     expect(keys.at(-1)).toBe(`… ${omitted} more`);
     expect(cut[`… ${omitted} more`]).toBe(omitted);
     expect(outputs.truncated()).toEqual([{ name: 'tools', kept: keys.length - 1, total: 20_000 }]);
+  });
+});
+
+describe("a gate's start: work begun before the policy is read", () => {
+  const SPEC = {
+    name: 'g',
+    version: '0',
+    inputs: {
+      policy: { description: 'p', default: '.github/agent-gates.yml' },
+      'policy-floor': { description: 'f', default: '' },
+      'fail-on': { description: 'x', default: 'never' },
+      summary: { description: 's', default: 'false' },
+      'github-token': { description: 't', default: '' },
+    },
+    outputs: { verdict: { description: 'v' }, report: { description: 'r' }, 'report-digest': { description: 'd' } },
+  } as const;
+  afterEach(() => vi.unstubAllEnvs());
+
+  const gateRecording = (events: string[]) =>
+    defineGate({
+      spec: SPEC,
+      gate: 'g',
+      inputs: () => ({}),
+      start: ({ context }) => {
+        events.push(`start in ${path.basename(context.workspace)}`);
+        return { dispose: () => Promise.resolve(void events.push('dispose')) };
+      },
+      run: ({ started, policy }) => {
+        events.push(`run (${started ? 'started' : 'nothing started'}, policy from ${policy.source})`);
+        return Promise.resolve({ verdict: 'pass' as const, reasons: [], report: { path: 'r.json', digest: 'sha256:00' }, outputs: new OutputSet() });
+      },
+    });
+
+  function stubRun(policyText: string): string {
+    const repo = createGitRepo({ base: { '.github/agent-gates.yml': policyText } });
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'gate-start-'));
+    vi.stubEnv('GITHUB_WORKSPACE', repo.dir);
+    vi.stubEnv('GITHUB_EVENT_NAME', 'workflow_dispatch');
+    vi.stubEnv('GITHUB_EVENT_PATH', '');
+    vi.stubEnv('GITHUB_SHA', repo.baseSha);
+    writeFileSync(path.join(temp, 'output'), '');
+    vi.stubEnv('GITHUB_OUTPUT', path.join(temp, 'output'));
+    vi.stubEnv('RUNNER_TEMP', temp);
+    return repo.dir;
+  }
+
+  it('is begun before the policy is read, given to the run, and disposed of once the run is done', async () => {
+    const dir = stubRun('version: 1\n');
+    captureStdout();
+    const events: string[] = [];
+    await gateRecording(events)();
+    expect(events).toEqual([`start in ${path.basename(dir)}`, 'run (started, policy from file)', 'dispose']);
+  });
+
+  it('is disposed of when the policy cannot be read, and the run never starts', async () => {
+    stubRun('version: [1\n');
+    captureStdout();
+    const events: string[] = [];
+    await expect(gateRecording(events)()).rejects.toMatchObject({ code: 'E_POLICY' });
+    expect(events).toHaveLength(2);
+    expect(events[1]).toBe('dispose');
   });
 });

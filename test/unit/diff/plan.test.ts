@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agent-gates/core';
-import { eventRefs, planDiffScope, type DiffScopeInputs } from '@agent-gates/core/diff';
+import { eventRefs, planDiffScope, plannedGitRefs, type DiffScopeInputs } from '@agent-gates/core/diff';
 import { defaultPolicy } from '@agent-gates/core/policy';
 import { BASE, HEAD } from './fakes.js';
 
@@ -77,5 +77,24 @@ describe('planDiffScope', () => {
     const plan = planDiffScope({ ...inputs, workingTree: true, base: 'main' }, { ...prEvent, eventName: 'workflow_dispatch', payload: {} }, loaded);
     expect(plan).toMatchObject({ mode: 'working-tree', base: 'main', refsFrom: 'inputs' });
     expect(plan.head).toBeUndefined();
+  });
+});
+
+describe('plannedGitRefs', () => {
+  it('names the commits planDiffScope compares in local git, from the inputs and the event alone', () => {
+    expect(plannedGitRefs(inputs, prEvent)).toEqual({ base: BASE, head: HEAD });
+    const plan = planDiffScope(inputs, prEvent, loaded);
+    expect(plannedGitRefs(inputs, prEvent)).toEqual({ base: plan.base, head: plan.head });
+    expect(plannedGitRefs({ ...inputs, base: 'main', head: 'agent/x' }, prEvent)).toEqual({ base: 'main', head: 'agent/x' });
+    expect(plannedGitRefs({ ...inputs, mode: 'git' }, { eventName: 'push', payload: { before: BASE, after: HEAD } })).toEqual({ base: BASE, head: HEAD });
+  });
+
+  it('names none where planDiffScope reads no two commits, or will refuse the inputs', () => {
+    expect(plannedGitRefs({ ...inputs, mode: 'api' }, prEvent)).toBeUndefined();
+    expect(plannedGitRefs({ ...inputs, workingTree: true }, prEvent)).toBeUndefined();
+    expect(plannedGitRefs(inputs, { eventName: 'workflow_dispatch', payload: {} })).toBeUndefined();
+    expect(plannedGitRefs({ ...inputs, base: '--upload-pack=x' }, prEvent)).toBeUndefined();
+    expect(plannedGitRefs({ ...inputs, head: 'a..b' }, prEvent)).toBeUndefined();
+    expect(plannedGitRefs(inputs, { eventName: 'push', payload: { before: '0'.repeat(40), after: HEAD } })).toBeUndefined();
   });
 });

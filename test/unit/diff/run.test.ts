@@ -5,7 +5,15 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agent-gates/core';
-import { runDiffScopeWith, planDiffScope, type DiffScopeParts, type DiffScopeRunOptions, type ReadResult, type Rule } from '@agent-gates/core/diff';
+import {
+  runDiffScopeWith,
+  planDiffScope,
+  type DiffScopeParts,
+  type DiffScopeRunOptions,
+  type ReadResult,
+  type Rule,
+  type StartedRead,
+} from '@agent-gates/core/diff';
 import { defaultPolicy } from '@agent-gates/core/policy';
 import { BASE, HEAD, changeSet, file, fixedRule, noContent, prefixRule } from './fakes.js';
 
@@ -174,6 +182,44 @@ describe('runDiffScopeWith', () => {
     await expect(runDiffScopeWith(q, options(ws, {}, { mode: 'api' }))).rejects.toThrow(/E_INPUT|github-token/);
     await runDiffScopeWith(q, options(ws, { api: { pull: () => Promise.resolve({}), files: () => Promise.resolve([]) } }, { mode: 'api' }));
     expect(q.calls).toEqual(['api']);
+  });
+
+  it('reads through a read begun before the policy when it compares the same commits, and disposes of any other', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'diff-run-'));
+    const events: string[] = [];
+    const begun = (base: string, head: string, workspace = ws): StartedRead => ({
+      workspace,
+      base,
+      head,
+      read: () => (events.push(`begun ${base}..${head}`), Promise.resolve(read)),
+      dispose: () => Promise.resolve(void events.push(`disposed ${base}..${head}`)),
+    });
+    const p = parts(read);
+    const used = await runDiffScopeWith(p, options(ws, { started: begun(BASE, HEAD) }));
+    expect(events).toEqual([`begun ${BASE}..${HEAD}`]);
+    expect(p.calls).toEqual([]);
+    const direct = await runDiffScopeWith(parts(read), options(ws));
+    expect(used.report.digest).toBe(direct.report.digest);
+
+    // Another head (an input that changed between start and plan), another workspace, or the API: not used.
+    events.length = 0;
+    const q = parts(read);
+    await runDiffScopeWith(q, options(ws, { started: begun(BASE, 'other') }));
+    await runDiffScopeWith(q, options(ws, { started: begun(BASE, HEAD, `${ws}-elsewhere`) }));
+    const api = { pull: () => Promise.resolve({}), files: () => Promise.resolve([]) };
+    await runDiffScopeWith(q, options(ws, { api, started: begun(BASE, HEAD) }, { mode: 'api' }));
+    expect(events).toEqual([`disposed ${BASE}..other`, `disposed ${BASE}..${HEAD}`, `disposed ${BASE}..${HEAD}`]);
+    expect(q.calls).toEqual([`git ${BASE}..${HEAD}`, `git ${BASE}..${HEAD}`, 'api']);
+
+    // Rules that cannot be built (a bad policy pattern): the run fails, and what was begun is stopped.
+    events.length = 0;
+    const broken = parts(read, {
+      rules: () => {
+        throw new ConfigError('E_POLICY', 'secrets: bad pattern');
+      },
+    });
+    await expect(runDiffScopeWith(broken, options(ws, { started: begun(BASE, HEAD) }))).rejects.toMatchObject({ code: 'E_POLICY' });
+    expect(events).toEqual([`disposed ${BASE}..${HEAD}`]);
   });
 
   it('writes the same report for the same change every time (times and run aside)', async () => {

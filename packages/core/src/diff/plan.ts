@@ -54,8 +54,10 @@ const ZERO_SHA = /^0+$/;
 /** A commit SHA or a ref name a user may type: checked again by the reader before git sees it. */
 const REF = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
 
+const isRef = (value: string) => REF.test(value) && !value.includes('..') && !value.endsWith('.lock') && !value.endsWith('/');
+
 function checkRef(input: 'base' | 'head', value: string): string {
-  if (!REF.test(value) || value.includes('..') || value.endsWith('.lock') || value.endsWith('/')) {
+  if (!isRef(value)) {
     throw new ConfigError('E_DIFF_REF', `input "${input}" is ${JSON.stringify(value.slice(0, 80))}, not a commit SHA or ref name`);
   }
   return value;
@@ -99,6 +101,19 @@ export function eventRefs(eventName: string, payload: unknown): EventRefs {
     return { ...(before ? { base: before } : {}), ...(after ? { head: after } : {}), from: 'the push event (before and after)' };
   }
   return { from: `the ${eventName || 'unknown'} event, which names no base or head` };
+}
+
+/**
+ * The commits planDiffScope will compare in local git (`auto` or `git` mode, not the working tree),
+ * from the inputs and the event alone, when both are there and well formed; undefined otherwise
+ * (planDiffScope then says what is wrong). For starting the read before the policy is loaded.
+ */
+export function plannedGitRefs(inputs: DiffScopeInputs, event: Pick<DiffScopeEvent, 'eventName' | 'payload'>): { base: string; head: string } | undefined {
+  if (inputs.workingTree || inputs.mode === 'api') return undefined;
+  const refs = eventRefs(event.eventName, event.payload);
+  const base = inputs.base ?? refs.base;
+  const head = inputs.head ?? refs.head;
+  return base !== undefined && head !== undefined && isRef(base) && isRef(head) ? { base, head } : undefined;
 }
 
 /**

@@ -23,6 +23,21 @@ export interface ReadResult {
 }
 
 /**
+ * A local git read begun before the policy was loaded (wire.ts: startDiffScope), so git is already
+ * diffing while the policy is read. The run uses it when the plan compares the same commits in the
+ * same workspace with local git, and disposes of it otherwise.
+ */
+export interface StartedRead {
+  workspace: string;
+  base: string;
+  head: string;
+  /** As DiffScopeParts.readGitChanges with these commits (a commit missing locally is fetched then). */
+  read(callbacks: { onFile?: OnFile; onRecords?: OnRecords }): Promise<ReadResult>;
+  /** Stops what was started; nothing once read() was called. */
+  dispose(): Promise<void>;
+}
+
+/**
  * The parts diff-scope is built from, passed in so the gate is tested on plain data and the readers
  * and rules on theirs. packages/core/src/diff/wire.ts binds the real ones (`runDiffScope`). Methods,
  * not function properties: the real readers take narrower option types than `unknown`.
@@ -58,6 +73,8 @@ export interface DiffScopeRunOptions {
   now?: () => Date;
   /** The action's worker bundle: a large change's secret scan then runs on a second thread (rules/secrets-thread.ts). */
   workerEntry?: string;
+  /** The read begun before the policy was loaded, if one was (the run disposes of it if it does not use it). */
+  started?: StartedRead;
 }
 
 export interface DiffScopeRun {
@@ -86,7 +103,12 @@ interface Streamed {
  * are not held for the whole change.
  */
 async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, rules: readonly Rule[]): Promise<Streamed> {
-  const { plan } = options;
+  const { plan, started } = options;
+  const begun =
+    started && (plan.mode === 'auto' || plan.mode === 'git') && started.workspace === plan.workspace && started.base === plan.base && started.head === plan.head
+      ? started
+      : undefined;
+  if (started && !begun) await started.dispose();
   const streaming = () => {
     const scans = new Map<Rule, LineScan>();
     for (const rule of rules) if (rule.begin) scans.set(rule, rule.begin());
@@ -133,7 +155,11 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
   const head = plan.head!;
   const { onFile, onRecords, settle, dispose } = streaming();
   try {
-    return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile, onRecords }));
+    return settle(
+      await (begun
+        ? begun.read({ onFile, onRecords })
+        : parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile, onRecords })),
+    );
   } catch (error) {
     await dispose();
     // A fallback reads the change whole through the API; what the git attempt scanned is dropped with its scans.
@@ -155,11 +181,17 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
   const { plan } = options;
   const policyFile = options.policy.source === 'file' ? options.policy.file : undefined;
   // Built before the read (they need only the policy), so the readers can feed them file by file.
-  const rules = parts.rules(plan.policy, {
-    ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
-    ...(policyFile !== undefined ? { policyFile } : {}),
-    ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
-  });
+  let rules: readonly Rule[];
+  try {
+    rules = parts.rules(plan.policy, {
+      ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
+      ...(policyFile !== undefined ? { policyFile } : {}),
+      ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
+    });
+  } catch (error) {
+    await options.started?.dispose();
+    throw error;
+  }
   const { read, fallback, scans } = await readChanges(parts, options, rules);
   const pr = plan.pullRequest;
   // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.

@@ -4,9 +4,10 @@
  * plugs into is tested with fakes in test/unit/diff/.
  */
 import { contentRules } from './content/index.js';
-import { diffDigest, readApiChanges, readGitChanges, readWorkingTree } from './read/index.js';
+import { plannedGitRefs, type DiffScopeEvent, type DiffScopeInputs } from './plan.js';
+import { diffDigest, readApiChanges, readGitChanges, readWorkingTree, startGitRead } from './read/index.js';
 import { riskTier, scopeRules } from './rules/index.js';
-import { runDiffScopeWith, type DiffScopeParts, type DiffScopeRun, type DiffScopeRunOptions } from './run.js';
+import { runDiffScopeWith, type DiffScopeParts, type DiffScopeRun, type DiffScopeRunOptions, type StartedRead } from './run.js';
 
 type PullFilePage = Parameters<typeof readApiChanges>[0]['files'];
 type PullInfoShape = Parameters<typeof readApiChanges>[0]['pull'];
@@ -62,4 +63,16 @@ export const DIFF_SCOPE_PARTS: DiffScopeParts = {
 /** diff-scope's one core call: read the change, judge it, write the report and SARIF. */
 export function runDiffScope(options: DiffScopeRunOptions): Promise<DiffScopeRun> {
   return runDiffScopeWith(DIFF_SCOPE_PARTS, options);
+}
+
+/**
+ * Begins reading the change in local git from the inputs and the event alone, before the policy is
+ * loaded: git is diffing while the policy is read. Pass it to runDiffScope as `started`, and dispose
+ * of it if the run never starts. Undefined when the inputs name no commits to compare in local git.
+ */
+export function startDiffScope(inputs: DiffScopeInputs, event: Pick<DiffScopeEvent, 'eventName' | 'payload' | 'workspace'>): StartedRead | undefined {
+  const refs = plannedGitRefs(inputs, event);
+  if (!refs) return undefined;
+  const started = startGitRead({ workspace: event.workspace, ...refs, deepen: true });
+  return { workspace: event.workspace, ...refs, read: (callbacks) => started.read(callbacks), dispose: () => started.dispose() };
 }

@@ -74,7 +74,6 @@ const RENAME_LIMIT_WARNING = /(?:inexact|exhaustive) rename detection was skippe
 
 export async function readGitChanges(options: ReadGitOptions): Promise<GitChanges> {
   const { workspace } = options;
-  const incomplete: string[] = [];
   const deepen = options.deepen ?? true;
   const remote = options.remote ?? 'origin';
   // The git directory, base and head are looked up side by side (three git processes at once, not one
@@ -92,6 +91,7 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
   const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
 
+  const incomplete: string[] = [];
   let diffBase = base;
   let messagesFrom: string | undefined = base;
   if (byMergeBase) {
@@ -105,35 +105,108 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
       messagesFrom = undefined;
     }
   }
+  return beginRead({ base, head, diffBase, messagesFrom, incomplete }, { ...options, gitDir }).read(options);
+}
 
+/** What readGitChanges' callbacks are, for a read begun before its consumer was ready. */
+export type GitReadCallbacks = Pick<ReadGitOptions, 'onFile' | 'onRecords'>;
+
+/**
+ * A read of a change begun before whoever judges it is ready (diff-scope starts it while the policy
+ * is still being read): git is already diffing into a file nobody reads yet. `read` hands the change
+ * over as readGitChanges would; `dispose` stops git and removes its files when it will never be read.
+ */
+export interface StartedGitRead {
+  read(callbacks: GitReadCallbacks): Promise<GitChanges>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * readGitChanges, begun now and read later. Only the usual case is begun early: base and head are
+ * both commits of the checkout and (comparing by merge base) have one. Anything else (a commit to
+ * fetch, a shallow checkout to deepen, a bad ref) is left to readGitChanges itself when `read` is
+ * called, so fetches, errors and their order are exactly its own, and nothing is fetched for a run
+ * that stops before reading (a policy that does not load).
+ */
+export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords'>): StartedGitRead {
+  const { workspace } = options;
+  const gitDir = absoluteGitDir(workspace);
+  const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
+  const [givenBase, givenHead] = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
+  const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
+  let disposed = false;
+  const begun = (async (): Promise<BegunRead | undefined> => {
+    const [base, head] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head), gitDir]);
+    if (base === undefined || head === undefined) return undefined;
+    const diffBase = byMergeBase ? await (base === givenBase && head === givenHead && early ? early : mergeBaseOf(workspace, base, head)) : base;
+    if (diffBase === undefined || disposed) return undefined;
+    return beginRead({ base, head, diffBase, messagesFrom: base, incomplete: [] }, { ...options, gitDir });
+  })().catch(() => undefined);
+  return {
+    async read(callbacks) {
+      const read = await begun;
+      return read ? read.read(callbacks) : readGitChanges({ ...options, ...callbacks });
+    },
+    async dispose() {
+      disposed = true;
+      await (await begun)?.dispose();
+    },
+  };
+}
+
+interface BegunRead {
+  read(callbacks: GitReadCallbacks): Promise<GitChanges>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts what reading the change takes, with base, head and the commits to diff known: the diff (its
+ * output waiting in a file), the count that decides on copies, and the commit messages. `read` then
+ * streams the diff to the callbacks; `dispose`, for a read never made, stops git and cleans up.
+ */
+function beginRead(
+  resolved: { base: string; head: string; diffBase: string; messagesFrom: string | undefined; incomplete: string[] },
+  options: Omit<ReadGitOptions, 'onFile' | 'onRecords'> & { gitDir: Promise<string> },
+): BegunRead {
+  const { workspace } = options;
+  const { base, head, diffBase, messagesFrom, incomplete } = resolved;
   const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
   const content = new GitContentSource(diffBase, head, blobs);
-  // The commit messages are read while the diff streams: two git processes, not one after the other.
-  // A change of many files will read some of them (tests, manifests): their reader starts while git
-  // is still matching renames, not in the middle of the diff.
-  const onRecords = (files: number) => {
-    if (files >= LARGE_CHANGE_FILES && options.onFile) blobs.prepare();
-    options.onRecords?.(files);
+  // The diff first (it is the long one; starting a process costs this thread 10-15 ms on a large
+  // heap), then the commit messages, read while the diff streams.
+  const diff = startDiff(workspace, diffBase, head, options);
+  const messages = messagesFrom ? diff.started.then(() => readMessages(workspace, messagesFrom, head)) : Promise.resolve([]);
+  messages.catch(() => undefined);
+  return {
+    async read(callbacks) {
+      // A change of many files will read some of them (tests, manifests): their reader starts while git
+      // is still matching renames, not in the middle of the diff.
+      const onRecords = (files: number) => {
+        if (files >= LARGE_CHANGE_FILES && callbacks.onFile) blobs.prepare();
+        callbacks.onRecords?.(files);
+      };
+      const [{ files, renames, overBudget }, read] = await Promise.all([diff.read({ onFile: streamedTo(content, callbacks.onFile), onRecords }), messages]);
+      if (overBudget) incomplete.push(overBudget);
+      if (!callbacks.onFile) for (const file of files) content.add(file);
+      const withTargets = await addSymlinkTargets(files, blobs);
+      const changes: ChangeSet = {
+        mode: 'git',
+        base,
+        head,
+        ...(diffBase !== base ? { diffBase } : {}),
+        files: withTargets,
+        complete: incomplete.length === 0,
+        incomplete,
+        renames,
+        messages: read,
+      };
+      return { changes, content };
+    },
+    async dispose() {
+      await Promise.all([diff.dispose(), messages.catch(() => undefined)]);
+      await blobs.close();
+    },
   };
-  const [{ files, renames, overBudget }, messages] = await Promise.all([
-    diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile), onRecords }),
-    messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
-  ]);
-  if (overBudget) incomplete.push(overBudget);
-  if (!options.onFile) for (const file of files) content.add(file);
-  const withTargets = await addSymlinkTargets(files, blobs);
-  const changes: ChangeSet = {
-    mode: 'git',
-    base,
-    head,
-    ...(diffBase !== base ? { diffBase } : {}),
-    files: withTargets,
-    complete: incomplete.length === 0,
-    incomplete,
-    renames,
-    messages,
-  };
-  return { changes, content };
 }
 
 export interface ReadWorkingTreeOptions {
@@ -319,35 +392,71 @@ export function gitDiffArgs(from: string, to: string, options: { renameLimit: nu
   ];
 }
 
-async function diffTrees(
+interface DiffOptions {
+  renameLimit?: number;
+  maxAddedLineBytes?: number;
+  signal?: AbortSignal;
+  /** The repository's absolute git directory, when the caller started looking it up already. */
+  gitDir?: Promise<string>;
+}
+
+interface DiffCallbacks {
+  onFile?: (file: FileChange) => void;
+  onRecords?: (files: number) => void;
+}
+
+type DiffResult = { files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string };
+
+function diffTrees(workspace: string, from: string, to: string, options: DiffOptions & DiffCallbacks): Promise<DiffResult> {
+  return startDiff(workspace, from, to, options).read(options);
+}
+
+/**
+ * Starts the diff between two trees, its output waiting in a file until `read` parses it for the
+ * callbacks (which may come much later). `dispose` stops git and removes its files when `read` will
+ * never be called; after `read` it does nothing (read cleans up itself).
+ */
+function startDiff(
   workspace: string,
   from: string,
   to: string,
-  options: {
-    renameLimit?: number;
-    maxAddedLineBytes?: number;
-    onFile?: (file: FileChange) => void;
-    onRecords?: (files: number) => void;
-    signal?: AbortSignal;
-    /** The repository's absolute git directory, when the caller started looking it up already. */
-    gitDir?: Promise<string>;
-  },
-): Promise<{ files: FileChange[]; renames: 'full' | 'exact-only'; overBudget?: string }> {
+  options: DiffOptions,
+): { read(callbacks: DiffCallbacks): Promise<DiffResult>; dispose(): Promise<void>; started: Promise<void> } {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
-  if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
-  const signal = options.signal ? { signal: options.signal } : {};
   const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-  const parser = new GitDiffParser(budget, options.onFile, options.onRecords);
-  // .gitattributes come from the working tree and the index, which the change itself controls in CI:
-  // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
-  // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-  const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
-  const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
-  const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
-  // git's output goes through a file in a folder of its own, not the empty work tree git is given.
-  const spoolDir = mkdtempSync(path.join(tmpdir(), 'agent-gates-spool-'));
-  const diffArgs = (copies: boolean) => gitDiffArgs(from, to, { renameLimit, copies });
-  try {
+  const stop = new AbortController();
+  const signal = { signal: options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal };
+  let parser: GitDiffParser | undefined;
+  // git's output reaches the parser only once `read` made it (the held git is kept there).
+  const push = (chunk: Buffer) => parser!.push(chunk);
+  // The count's latest figure, and where it goes once `read` says.
+  let counted: number | undefined;
+  let onCount: ((files: number) => void) | undefined;
+  const setup = (async () => {
+    if (!Number.isSafeInteger(renameLimit) || renameLimit < 0) throw new ConfigError('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
+    // .gitattributes come from the working tree and the index, which the change itself controls in CI:
+    // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
+    // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
+    const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
+    stop.signal.throwIfAborted();
+    const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
+    const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
+    // git's output goes through a file in a folder of its own, not the empty work tree git is given.
+    let spoolDir: string;
+    try {
+      spoolDir = mkdtempSync(path.join(tmpdir(), 'agent-gates-spool-'));
+    } catch (error) {
+      rmSync(isolated, { recursive: true, force: true });
+      throw error;
+    }
+    const cleanUp = () => {
+      rmSync(isolated, { recursive: true, force: true });
+      rmSync(spoolDir, { recursive: true, force: true });
+    };
+    const diffArgs = (copies: boolean) => gitDiffArgs(from, to, { renameLimit, copies });
+    const withCopies = () => streamGit(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
+    // No limit: copies always fit, and there is nothing to count or to start early.
+    if (renameLimit === 0) return { cleanUp, withCopies, speculative: undefined, copies: Promise.resolve(true) };
     // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
     // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
     // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
@@ -356,39 +465,66 @@ async function diffTrees(
     // starts beside it: on a change too large for copies (where time counts) its output is the one
     // read, held until the count decides; when copies fit after all, that git is stopped and the
     // diff with -C is read instead.
-    const push = (chunk: Buffer) => parser.push(chunk);
-    const withCopies = () => streamGit(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
-    let stderr: string;
-    if (renameLimit === 0) {
-      // No limit: copies always fit, and there is nothing to count or to start early.
-      ({ stderr } = await withCopies());
-    } else {
-      const speculative = startHeldGit(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
-      // The count streams in well before git's own listing, which waits for rename detection: on a
-      // large change a scan's thread then starts (and loads) while git is still matching renames and
-      // this thread has nothing else to do, instead of beside the first files.
-      const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, options.onRecords).catch(async (error: unknown) => {
-        await speculative.drop();
-        throw error;
-      });
-      if (copies) await speculative.drop();
-      ({ stderr } = copies ? await withCopies() : await speculative.keep());
-    }
-    const files = parser.end();
-    const skipped = [...parser.overBudget];
-    return {
-      files,
-      renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
-      ...(skipped.length > 0
-        ? {
-            overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
-          }
-        : {}),
-    };
-  } finally {
-    rmSync(isolated, { recursive: true, force: true });
-    rmSync(spoolDir, { recursive: true, force: true });
-  }
+    const speculative = startHeldGit(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
+    // The count streams in well before git's own listing, which waits for rename detection: on a
+    // large change a scan's thread then starts (and loads) while git is still matching renames and
+    // this thread has nothing else to do, instead of beside the first files.
+    const copies = copiesFit(workspace, from, to, renameLimit * renameLimit, signal, (files) => {
+      counted = files;
+      onCount?.(files);
+    });
+    copies.catch(() => undefined);
+    return { cleanUp, withCopies, speculative, copies };
+  })();
+  setup.catch(() => undefined);
+  let reading = false;
+  return {
+    /** Settles once git was started (or could not be). */
+    started: setup.then(
+      () => undefined,
+      () => undefined,
+    ),
+    async read(callbacks) {
+      reading = true;
+      parser = new GitDiffParser(budget, callbacks.onFile, callbacks.onRecords);
+      onCount = callbacks.onRecords;
+      if (counted !== undefined) onCount?.(counted);
+      const { cleanUp, withCopies, speculative, copies } = await setup;
+      try {
+        let stderr: string;
+        if (!speculative) ({ stderr } = await withCopies());
+        else {
+          const fit = await copies.catch(async (error: unknown) => {
+            await speculative.drop();
+            throw error;
+          });
+          if (fit) await speculative.drop();
+          ({ stderr } = fit ? await withCopies() : await speculative.keep());
+        }
+        const files = parser.end();
+        const skipped = [...parser.overBudget];
+        return {
+          files,
+          renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
+          ...(skipped.length > 0
+            ? {
+                overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
+              }
+            : {}),
+        };
+      } finally {
+        cleanUp();
+      }
+    },
+    async dispose() {
+      if (reading) return;
+      stop.abort();
+      const started = await setup.catch(() => undefined);
+      if (!started) return;
+      await Promise.all([started.speculative?.drop(), started.copies.catch(() => undefined)]);
+      started.cleanUp();
+    },
+  };
 }
 
 async function absoluteGitDir(workspace: string): Promise<string> {
