@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { diffDigest, readGitChanges, startGitRead } from '@agent-gates/core/diff/read';
 import { registerTempDir } from '../../../harness/temp.js';
@@ -56,8 +58,31 @@ describe('startGitRead', () => {
     expect(counts.at(-1)).toBe(whole.changes.files.length);
     expect(got.changes.messages).toEqual(['change, with a message to read']);
     expect(got.changes).toMatchObject({ base, head, complete: true, renames: 'full' });
+    // Disposing of a read that was made stops nothing it handed over: its content source still reads.
     await started.dispose();
     expect(readdirSync(tmp)).toEqual([]);
+    expect((await got.content.read('head', 'src/b.ts'))?.toString('utf8')).toBe('export const b = 2;\n');
+    expect((await got.content.read('base', 'test/a.test.ts'))?.toString('utf8')).toContain("it('two'");
+  });
+
+  it('lets the process end on its own once a read that was made is disposed of (an idle content reader does not hold it open)', () => {
+    const { repo, base, head } = change();
+    const source = pathToFileURL(path.resolve(import.meta.dirname, '../../../../packages/core/src/diff/read/git.ts')).href;
+    // As the action ends: the read made and used, then disposed of, then nothing left to wait for. A
+    // dispose that waited on a git nothing kept alive would end Node mid-await (exit code 13).
+    const script = [
+      `import { startGitRead } from ${JSON.stringify(source)};`,
+      `const started = startGitRead(${JSON.stringify({ workspace: repo.dir, base, head })});`,
+      'const got = await started.read({ onFile: () => undefined });',
+      "await got.content.read('head', 'src/b.ts');",
+      'await started.dispose();',
+      "console.log('read', got.changes.files.length);",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    expect(out.trim()).toBe('read 4');
   });
 
   it('leaves nothing behind when disposed of unread, while git runs or after it is done', async () => {

@@ -89,6 +89,9 @@ export class BlobReader {
     this.flush();
     const child = this.child;
     if (!child) return;
+    // An idle git is unref'd: while its exit is awaited it must keep the process alive, or Node would
+    // exit with this promise unsettled.
+    this.setRef(true);
     this.child = undefined;
     await new Promise<void>((resolve) => {
       child.once('close', () => resolve());

@@ -177,8 +177,10 @@ function beginRead(
   const diff = startDiff(workspace, diffBase, head, options);
   const messages = messagesFrom ? diff.started.then(() => readMessages(workspace, messagesFrom, head)) : Promise.resolve([]);
   messages.catch(() => undefined);
+  let reading = false;
   return {
     async read(callbacks) {
+      reading = true;
       // A change of many files will read some of them (tests, manifests): their reader starts while git
       // is still matching renames, not in the middle of the diff.
       const onRecords = (files: number) => {
@@ -203,6 +205,8 @@ function beginRead(
       return { changes, content };
     },
     async dispose() {
+      // Once read, everything belongs to the read: its content source goes on reading through `blobs`.
+      if (reading) return;
       await Promise.all([diff.dispose(), messages.catch(() => undefined)]);
       await blobs.close();
     },
