@@ -29467,8 +29467,9 @@ const DIFF_MODES = ['auto', 'git', 'api'];
 const ZERO_SHA = /^0+$/;
 /** A commit SHA or a ref name a user may type: checked again by the reader before git sees it. */
 const REF = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/;
+const isRef = (value) => REF.test(value) && !value.includes('..') && !value.endsWith('.lock') && !value.endsWith('/');
 function checkRef(input, value) {
-    if (!REF.test(value) || value.includes('..') || value.endsWith('.lock') || value.endsWith('/')) {
+    if (!isRef(value)) {
         throw new errors/* ConfigError */.xL('E_DIFF_REF', `input "${input}" is ${JSON.stringify(value.slice(0, 80))}, not a commit SHA or ref name`);
     }
     return value;
@@ -29504,6 +29505,19 @@ function eventRefs(eventName, payload) {
         return { ...(before ? { base: before } : {}), ...(after ? { head: after } : {}), from: 'the push event (before and after)' };
     }
     return { from: `the ${eventName || 'unknown'} event, which names no base or head` };
+}
+/**
+ * The commits planDiffScope will compare in local git (`auto` or `git` mode, not the working tree),
+ * from the inputs and the event alone, when both are there and well formed; undefined otherwise
+ * (planDiffScope then says what is wrong). For starting the read before the policy is loaded.
+ */
+function plannedGitRefs(inputs, event) {
+    if (inputs.workingTree || inputs.mode === 'api')
+        return undefined;
+    const refs = eventRefs(event.eventName, event.payload);
+    const base = inputs.base ?? refs.base;
+    const head = inputs.head ?? refs.head;
+    return base !== undefined && head !== undefined && isRef(base) && isRef(head) ? { base, head } : undefined;
 }
 /**
  * Joins the inputs with the event and the policy. Every mistake a user can make here is a ConfigError
@@ -29579,7 +29593,12 @@ function planDiffScope(inputs, event, loaded) {
  * are not held for the whole change.
  */
 async function readChanges(parts, options, rules) {
-    const { plan } = options;
+    const { plan, started } = options;
+    const begun = started && (plan.mode === 'auto' || plan.mode === 'git') && started.workspace === plan.workspace && started.base === plan.base && started.head === plan.head
+        ? started
+        : undefined;
+    if (started && !begun)
+        await started.dispose();
     const streaming = () => {
         const scans = new Map();
         for (const rule of rules)
@@ -29636,7 +29655,9 @@ async function readChanges(parts, options, rules) {
     const head = plan.head;
     const { onFile, onRecords, settle, dispose } = streaming();
     try {
-        return settle(await parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile, onRecords }));
+        return settle(await (begun
+            ? begun.read({ onFile, onRecords })
+            : parts.readGitChanges({ workspace: plan.workspace, base: plan.base, head, deepen: true, onFile, onRecords })));
     }
     catch (error) {
         await dispose();
@@ -29659,11 +29680,18 @@ async function runDiffScopeWith(parts, options) {
     const { plan } = options;
     const policyFile = options.policy.source === 'file' ? options.policy.file : undefined;
     // Built before the read (they need only the policy), so the readers can feed them file by file.
-    const rules = parts.rules(plan.policy, {
-        ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
-        ...(policyFile !== undefined ? { policyFile } : {}),
-        ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
-    });
+    let rules;
+    try {
+        rules = parts.rules(plan.policy, {
+            ...(plan.claimed ? { claimed: plan.claimed.files } : {}),
+            ...(policyFile !== undefined ? { policyFile } : {}),
+            ...(options.workerEntry !== undefined ? { workerEntry: options.workerEntry } : {}),
+        });
+    }
+    catch (error) {
+        await options.started?.dispose();
+        throw error;
+    }
     const { read, fallback, scans } = await readChanges(parts, options, rules);
     const pr = plan.pullRequest;
     // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
@@ -33068,6 +33096,9 @@ class BlobReader {
         const child = this.child;
         if (!child)
             return;
+        // An idle git is unref'd: while its exit is awaited it must keep the process alive, or Node would
+        // exit with this promise unsettled.
+        this.setRef(true);
         this.child = undefined;
         await new Promise((resolve) => {
             child.once('close', () => resolve());
@@ -33720,7 +33751,6 @@ const MAX_SYMLINK_TARGET = 4096;
 const RENAME_LIMIT_WARNING = /(?:inexact|exhaustive) rename detection was skipped|only found copies from modified paths due to too many files/;
 async function readGitChanges(options) {
     const { workspace } = options;
-    const incomplete = [];
     const deepen = options.deepen ?? true;
     const remote = options.remote ?? 'origin';
     // The git directory, base and head are looked up side by side (three git processes at once, not one
@@ -33737,6 +33767,7 @@ async function readGitChanges(options) {
     const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
     const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
     const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
+    const incomplete = [];
     let diffBase = base;
     let messagesFrom = base;
     if (byMergeBase) {
@@ -33749,38 +33780,96 @@ async function readGitChanges(options) {
             messagesFrom = undefined;
         }
     }
+    return beginRead({ base, head, diffBase, messagesFrom, incomplete }, { ...options, gitDir }).read(options);
+}
+/**
+ * readGitChanges, begun now and read later. Only the usual case is begun early: base and head are
+ * both commits of the checkout and (comparing by merge base) have one. Anything else (a commit to
+ * fetch, a shallow checkout to deepen, a bad ref) is left to readGitChanges itself when `read` is
+ * called, so fetches, errors and their order are exactly its own, and nothing is fetched for a run
+ * that stops before reading (a policy that does not load).
+ */
+function startGitRead(options) {
+    const { workspace } = options;
+    const gitDir = absoluteGitDir(workspace);
+    const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
+    const [givenBase, givenHead] = [options.base, options.head].map((ref) => ((0,git/* isFullSha */.Wf)(ref) ? ref.toLowerCase() : undefined));
+    const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
+    let disposed = false;
+    const begun = (async () => {
+        const [base, head] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head), gitDir]);
+        if (base === undefined || head === undefined)
+            return undefined;
+        const diffBase = byMergeBase ? await (base === givenBase && head === givenHead && early ? early : mergeBaseOf(workspace, base, head)) : base;
+        if (diffBase === undefined || disposed)
+            return undefined;
+        return beginRead({ base, head, diffBase, messagesFrom: base, incomplete: [] }, { ...options, gitDir });
+    })().catch(() => undefined);
+    return {
+        async read(callbacks) {
+            const read = await begun;
+            return read ? read.read(callbacks) : readGitChanges({ ...options, ...callbacks });
+        },
+        async dispose() {
+            disposed = true;
+            await (await begun)?.dispose();
+        },
+    };
+}
+/**
+ * Starts what reading the change takes, with base, head and the commits to diff known: the diff (its
+ * output waiting in a file), the count that decides on copies, and the commit messages. `read` then
+ * streams the diff to the callbacks; `dispose`, for a read never made, stops git and cleans up.
+ */
+function beginRead(resolved, options) {
+    const { workspace } = options;
+    const { base, head, diffBase, messagesFrom, incomplete } = resolved;
     const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
     const content = new GitContentSource(diffBase, head, blobs);
-    // The commit messages are read while the diff streams: two git processes, not one after the other.
-    // A change of many files will read some of them (tests, manifests): their reader starts while git
-    // is still matching renames, not in the middle of the diff.
-    const onRecords = (files) => {
-        if (files >= LARGE_CHANGE_FILES && options.onFile)
-            blobs.prepare();
-        options.onRecords?.(files);
+    // The diff first (it is the long one; starting a process costs this thread 10-15 ms on a large
+    // heap), then the commit messages, read while the diff streams.
+    const diff = startDiff(workspace, diffBase, head, options);
+    const messages = messagesFrom ? diff.started.then(() => readMessages(workspace, messagesFrom, head)) : Promise.resolve([]);
+    messages.catch(() => undefined);
+    let reading = false;
+    return {
+        async read(callbacks) {
+            reading = true;
+            // A change of many files will read some of them (tests, manifests): their reader starts while git
+            // is still matching renames, not in the middle of the diff.
+            const onRecords = (files) => {
+                if (files >= LARGE_CHANGE_FILES && callbacks.onFile)
+                    blobs.prepare();
+                callbacks.onRecords?.(files);
+            };
+            const [{ files, renames, overBudget }, read] = await Promise.all([diff.read({ onFile: streamedTo(content, callbacks.onFile), onRecords }), messages]);
+            if (overBudget)
+                incomplete.push(overBudget);
+            if (!callbacks.onFile)
+                for (const file of files)
+                    content.add(file);
+            const withTargets = await addSymlinkTargets(files, blobs);
+            const changes = {
+                mode: 'git',
+                base,
+                head,
+                ...(diffBase !== base ? { diffBase } : {}),
+                files: withTargets,
+                complete: incomplete.length === 0,
+                incomplete,
+                renames,
+                messages: read,
+            };
+            return { changes, content };
+        },
+        async dispose() {
+            // Once read, everything belongs to the read: its content source goes on reading through `blobs`.
+            if (reading)
+                return;
+            await Promise.all([diff.dispose(), messages.catch(() => undefined)]);
+            await blobs.close();
+        },
     };
-    const [{ files, renames, overBudget }, messages] = await Promise.all([
-        diffTrees(workspace, diffBase, head, { ...options, gitDir, onFile: streamedTo(content, options.onFile), onRecords }),
-        messagesFrom ? readMessages(workspace, messagesFrom, head) : Promise.resolve([]),
-    ]);
-    if (overBudget)
-        incomplete.push(overBudget);
-    if (!options.onFile)
-        for (const file of files)
-            content.add(file);
-    const withTargets = await addSymlinkTargets(files, blobs);
-    const changes = {
-        mode: 'git',
-        base,
-        head,
-        ...(diffBase !== base ? { diffBase } : {}),
-        files: withTargets,
-        complete: incomplete.length === 0,
-        incomplete,
-        renames,
-        messages,
-    };
-    return { changes, content };
 }
 /**
  * Compares `base` with the working tree as it is now, staged or not, untracked files included and
@@ -33948,23 +34037,53 @@ function gitDiffArgs(from, to, options) {
         '--',
     ];
 }
-async function diffTrees(workspace, from, to, options) {
+function diffTrees(workspace, from, to, options) {
+    return startDiff(workspace, from, to, options).read(options);
+}
+/**
+ * Starts the diff between two trees, its output waiting in a file until `read` parses it for the
+ * callbacks (which may come much later). `dispose` stops git and removes its files when `read` will
+ * never be called; after `read` it does nothing (read cleans up itself).
+ */
+function startDiff(workspace, from, to, options) {
     const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
-    if (!Number.isSafeInteger(renameLimit) || renameLimit < 0)
-        throw new errors/* ConfigError */.xL('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
-    const signal = options.signal ? { signal: options.signal } : {};
     const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
-    const parser = new GitDiffParser(budget, options.onFile, options.onRecords);
-    // .gitattributes come from the working tree and the index, which the change itself controls in CI:
-    // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
-    // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-    const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
-    const isolated = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-diff-'));
-    const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: external_node_path_default().join(isolated, 'index') };
-    // git's output goes through a file in a folder of its own, not the empty work tree git is given.
-    const spoolDir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-spool-'));
-    const diffArgs = (copies) => gitDiffArgs(from, to, { renameLimit, copies });
-    try {
+    const stop = new AbortController();
+    const signal = { signal: options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal };
+    let parser;
+    // git's output reaches the parser only once `read` made it (the held git is kept there).
+    const push = (chunk) => parser.push(chunk);
+    // The count's latest figure, and where it goes once `read` says.
+    let counted;
+    let onCount;
+    const setup = (async () => {
+        if (!Number.isSafeInteger(renameLimit) || renameLimit < 0)
+            throw new errors/* ConfigError */.xL('E_INPUT', `renameLimit must be a whole number, not ${renameLimit}`);
+        // .gitattributes come from the working tree and the index, which the change itself controls in CI:
+        // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
+        // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
+        const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
+        stop.signal.throwIfAborted();
+        const isolated = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-diff-'));
+        const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: external_node_path_default().join(isolated, 'index') };
+        // git's output goes through a file in a folder of its own, not the empty work tree git is given.
+        let spoolDir;
+        try {
+            spoolDir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'agent-gates-spool-'));
+        }
+        catch (error) {
+            (0,external_node_fs_.rmSync)(isolated, { recursive: true, force: true });
+            throw error;
+        }
+        const cleanUp = () => {
+            (0,external_node_fs_.rmSync)(isolated, { recursive: true, force: true });
+            (0,external_node_fs_.rmSync)(spoolDir, { recursive: true, force: true });
+        };
+        const diffArgs = (copies) => gitDiffArgs(from, to, { renameLimit, copies });
+        const withCopies = () => (0,git/* streamGit */.t1)(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
+        // No limit: copies always fit, and there is nothing to count or to start early.
+        if (renameLimit === 0)
+            return { cleanUp, withCopies, speculative: undefined, copies: Promise.resolve(true) };
         // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
         // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
         // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
@@ -33973,42 +34092,69 @@ async function diffTrees(workspace, from, to, options) {
         // starts beside it: on a change too large for copies (where time counts) its output is the one
         // read, held until the count decides; when copies fit after all, that git is stopped and the
         // diff with -C is read instead.
-        const push = (chunk) => parser.push(chunk);
-        const withCopies = () => (0,git/* streamGit */.t1)(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
-        let stderr;
-        if (renameLimit === 0) {
-            // No limit: copies always fit, and there is nothing to count or to start early.
-            ({ stderr } = await withCopies());
-        }
-        else {
-            const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
-            // The count streams in well before git's own listing, which waits for rename detection: on a
-            // large change a scan's thread then starts (and loads) while git is still matching renames and
-            // this thread has nothing else to do, instead of beside the first files.
-            const copies = await copiesFit(workspace, from, to, renameLimit * renameLimit, signal, options.onRecords).catch(async (error) => {
-                await speculative.drop();
-                throw error;
-            });
-            if (copies)
-                await speculative.drop();
-            ({ stderr } = copies ? await withCopies() : await speculative.keep());
-        }
-        const files = parser.end();
-        const skipped = [...parser.overBudget];
-        return {
-            files,
-            renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
-            ...(skipped.length > 0
-                ? {
-                    overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
+        const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
+        // The count streams in well before git's own listing, which waits for rename detection: on a
+        // large change a scan's thread then starts (and loads) while git is still matching renames and
+        // this thread has nothing else to do, instead of beside the first files.
+        const copies = copiesFit(workspace, from, to, renameLimit * renameLimit, signal, (files) => {
+            counted = files;
+            onCount?.(files);
+        });
+        copies.catch(() => undefined);
+        return { cleanUp, withCopies, speculative, copies };
+    })();
+    setup.catch(() => undefined);
+    let reading = false;
+    return {
+        /** Settles once git was started (or could not be). */
+        started: setup.then(() => undefined, () => undefined),
+        async read(callbacks) {
+            reading = true;
+            parser = new GitDiffParser(budget, callbacks.onFile, callbacks.onRecords);
+            onCount = callbacks.onRecords;
+            if (counted !== undefined)
+                onCount?.(counted);
+            const { cleanUp, withCopies, speculative, copies } = await setup;
+            try {
+                let stderr;
+                if (!speculative)
+                    ({ stderr } = await withCopies());
+                else {
+                    const fit = await copies.catch(async (error) => {
+                        await speculative.drop();
+                        throw error;
+                    });
+                    if (fit)
+                        await speculative.drop();
+                    ({ stderr } = fit ? await withCopies() : await speculative.keep());
                 }
-                : {}),
-        };
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(isolated, { recursive: true, force: true });
-        (0,external_node_fs_.rmSync)(spoolDir, { recursive: true, force: true });
-    }
+                const files = parser.end();
+                const skipped = [...parser.overBudget];
+                return {
+                    files,
+                    renames: RENAME_LIMIT_WARNING.test(stderr) ? 'exact-only' : 'full',
+                    ...(skipped.length > 0
+                        ? {
+                            overBudget: `The added lines add up to more than ${budget} bytes: those past it were counted but not kept, so rules did not see them (${skipped.length} file(s), first ${skipped[0]}).`,
+                        }
+                        : {}),
+                };
+            }
+            finally {
+                cleanUp();
+            }
+        },
+        async dispose() {
+            if (reading)
+                return;
+            stop.abort();
+            const started = await setup.catch(() => undefined);
+            if (!started)
+                return;
+            await Promise.all([started.speculative?.drop(), started.copies.catch(() => undefined)]);
+            started.cleanUp();
+        },
+    };
 }
 async function absoluteGitDir(workspace) {
     const { stdout } = await (0,git/* runGit */.EO)(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 });
@@ -43210,6 +43356,7 @@ function scopeRules(policy, options = {}) {
 
 
 
+
 /** The pull request as the API reader wants it, from action-kit's getPullInfo or from GitHub's own JSON. */
 function pullInfo(pull) {
     const p = (pull ?? {});
@@ -43258,6 +43405,18 @@ const DIFF_SCOPE_PARTS = {
 /** diff-scope's one core call: read the change, judge it, write the report and SARIF. */
 function runDiffScope(options) {
     return runDiffScopeWith(DIFF_SCOPE_PARTS, options);
+}
+/**
+ * Begins reading the change in local git from the inputs and the event alone, before the policy is
+ * loaded: git is diffing while the policy is read. Pass it to runDiffScope as `started`, and dispose
+ * of it if the run never starts. Undefined when the inputs name no commits to compare in local git.
+ */
+function startDiffScope(inputs, event) {
+    const refs = plannedGitRefs(inputs, event);
+    if (!refs)
+        return undefined;
+    const started = startGitRead({ workspace: event.workspace, ...refs, deepen: true });
+    return { workspace: event.workspace, ...refs, read: (callbacks) => started.read(callbacks), dispose: () => started.dispose() };
 }
 
 ;// CONCATENATED MODULE: ./src/action-spec.generated.ts
@@ -43370,7 +43529,9 @@ const main = (0,src/* defineGate */.pu)({
             ...(maxLines !== undefined ? { maxLines } : {}),
         };
     },
-    async run({ inputs, common, context, policy, log, tool }) {
+    // git starts diffing the commits the inputs and the event name while the policy is read.
+    start: ({ inputs, context, payload }) => startDiffScope(inputs, { eventName: context.eventName, payload, workspace: context.workspace }),
+    async run({ inputs, common, context, policy, log, tool, started }) {
         const event = {
             eventName: context.eventName,
             payload: (0,src/* readEventPayload */.N5)(),
@@ -43389,6 +43550,7 @@ const main = (0,src/* defineGate */.pu)({
             annotationsPerLevel: src/* MAX_ANNOTATIONS_PER_LEVEL */.jB,
             workerEntry: (0,src/* workerEntry */.xA)(import.meta.url),
             ...(api ? { api } : {}),
+            ...(started ? { started } : {}),
         });
         const { details, judgement } = run;
         const outputs = new src/* OutputSet */.Yd()
@@ -44623,17 +44785,25 @@ function defineGate(definition) {
             maskSecrets(definition.secrets(inputs));
         const log = createActionsLogger();
         const context = readRunContext();
-        const policy = await loadGatePolicy({
-            context,
-            payload: readEventPayload(),
-            path: common.policy,
-            ...(common.policyFloor ? { floor: common.policyFloor } : {}),
-            ...(common.githubToken ? { token: common.githubToken } : {}),
-            ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
-            log,
-        });
-        const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
-        const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+        const payload = readEventPayload();
+        const started = definition.start?.({ inputs, context, payload });
+        let outcome;
+        try {
+            const policy = await loadGatePolicy({
+                context,
+                payload,
+                path: common.policy,
+                ...(common.policyFloor ? { floor: common.policyFloor } : {}),
+                ...(common.githubToken ? { token: common.githubToken } : {}),
+                ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
+                log,
+            });
+            const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
+            outcome = await definition.run({ inputs, common, context, policy, log, tool, ...(started ? { started } : {}) });
+        }
+        finally {
+            await started?.dispose();
+        }
         if (outcome.annotations) {
             const { list, omitted, elsewhere } = outcome.annotations;
             for (const a of list)
@@ -45573,6 +45743,7 @@ function streamGit(workspace, args, onStdout, options = {}) {
         };
         let exited = false;
         let settle;
+        let discarded = false;
         if (spool) {
             const pump = () => {
                 let caughtUp = false;
@@ -45594,7 +45765,19 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 else
                     setImmediate(pump);
             };
-            setImmediate(pump);
+            if (options.hold === undefined)
+                setImmediate(pump);
+            else
+                void options.hold.then((read) => {
+                    if (read)
+                        setImmediate(pump);
+                    else {
+                        // Nothing more will be read: settled as soon as git is gone (now, if it is).
+                        discarded = true;
+                        if (exited)
+                            settle?.();
+                    }
+                });
         }
         else
             child.stdout?.on('data', give);
@@ -45630,8 +45813,8 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 }
                 resolve({ stderr: errText });
             };
-            // Through a spool, what git wrote before it exited is read to the end first.
-            if (spool && failure === undefined) {
+            // Through a spool, what git wrote before it exited is read to the end first (unless it is thrown away).
+            if (spool && failure === undefined && !discarded) {
                 exited = true;
                 settle = done;
             }
@@ -45684,12 +45867,14 @@ function openSpool(dir) {
         },
     };
 }
-/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
+/** Output a held git command may gather in memory (default; through a pipe) before it is stopped, to be run again if kept. */
 const MAX_HELD_BYTES = 32 * 1024 * 1024;
 /**
  * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
- * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
- * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
+ * started before the caller knows it is the one wanted, or before its reader is ready. Through a pipe,
+ * past `maxHeldBytes` held in memory, git is stopped early and `keep()` runs it again from the start, so
+ * what `onStdout` sees is always one whole run. Through a spool (`spoolDir`) the output waits in its
+ * file, whatever its size, and nothing is read until `keep()`.
  */
 function startHeldGit(workspace, args, onStdout, options = {}) {
     const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
@@ -45697,6 +45882,8 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ConfigError */ .xL('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
     const stop = new AbortController();
     const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+    if (rest.spoolDir !== undefined)
+        return holdSpooled(workspace, args, onStdout, { ...rest, signal }, stop);
     let held = [];
     let heldBytes = 0;
     let overflowed = false;
@@ -45707,8 +45894,7 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         }
         if (overflowed)
             return;
-        // Through a spool the chunk's buffer is reused once this returns.
-        held.push(rest.spoolDir === undefined ? chunk : Buffer.from(chunk));
+        held.push(chunk);
         heldBytes += chunk.length;
         if (heldBytes > maxHeldBytes) {
             overflowed = true;
@@ -45747,6 +45933,28 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
             held = [];
             overflowed = true;
             stop.abort();
+            await run.catch(() => undefined);
+        },
+    };
+}
+/**
+ * startHeldGit through a spool: git's output waits in its file, unread and uncopied, however long the
+ * caller takes and however much git writes, until keep() reads it from the start.
+ */
+function holdSpooled(workspace, args, onStdout, options, stop) {
+    let release = () => undefined;
+    const hold = new Promise((resolve) => (release = resolve));
+    const run = streamGit(workspace, args, onStdout, { ...options, hold });
+    // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
+    run.catch(() => undefined);
+    return {
+        keep() {
+            release(true);
+            return run;
+        },
+        async drop() {
+            stop.abort();
+            release(false);
             await run.catch(() => undefined);
         },
     };

@@ -31414,17 +31414,25 @@ function defineGate(definition) {
             maskSecrets(definition.secrets(inputs));
         const log = createActionsLogger();
         const context = readRunContext();
-        const policy = await loadGatePolicy({
-            context,
-            payload: readEventPayload(),
-            path: common.policy,
-            ...(common.policyFloor ? { floor: common.policyFloor } : {}),
-            ...(common.githubToken ? { token: common.githubToken } : {}),
-            ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
-            log,
-        });
-        const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
-        const outcome = await definition.run({ inputs, common, context, policy, log, tool });
+        const payload = readEventPayload();
+        const started = definition.start?.({ inputs, context, payload });
+        let outcome;
+        try {
+            const policy = await loadGatePolicy({
+                context,
+                payload,
+                path: common.policy,
+                ...(common.policyFloor ? { floor: common.policyFloor } : {}),
+                ...(common.githubToken ? { token: common.githubToken } : {}),
+                ...(definition.missingPolicyBase ? { missingBase: definition.missingPolicyBase } : {}),
+                log,
+            });
+            const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
+            outcome = await definition.run({ inputs, common, context, policy, log, tool, ...(started ? { started } : {}) });
+        }
+        finally {
+            await started?.dispose();
+        }
         if (outcome.annotations) {
             const { list, omitted, elsewhere } = outcome.annotations;
             for (const a of list)
@@ -32380,6 +32388,7 @@ function streamGit(workspace, args, onStdout, options = {}) {
         };
         let exited = false;
         let settle;
+        let discarded = false;
         if (spool) {
             const pump = () => {
                 let caughtUp = false;
@@ -32401,7 +32410,19 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 else
                     setImmediate(pump);
             };
-            setImmediate(pump);
+            if (options.hold === undefined)
+                setImmediate(pump);
+            else
+                void options.hold.then((read) => {
+                    if (read)
+                        setImmediate(pump);
+                    else {
+                        // Nothing more will be read: settled as soon as git is gone (now, if it is).
+                        discarded = true;
+                        if (exited)
+                            settle?.();
+                    }
+                });
         }
         else
             child.stdout?.on('data', give);
@@ -32437,8 +32458,8 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 }
                 resolve({ stderr: errText });
             };
-            // Through a spool, what git wrote before it exited is read to the end first.
-            if (spool && failure === undefined) {
+            // Through a spool, what git wrote before it exited is read to the end first (unless it is thrown away).
+            if (spool && failure === undefined && !discarded) {
                 exited = true;
                 settle = done;
             }
@@ -32491,12 +32512,14 @@ function openSpool(dir) {
         },
     };
 }
-/** Output a held git command may gather (default) before it is stopped, to be run again if kept. */
+/** Output a held git command may gather in memory (default; through a pipe) before it is stopped, to be run again if kept. */
 const MAX_HELD_BYTES = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
 /**
  * Starts git as streamGit does, its output held unread until `keep()` or `drop()`: for a command
- * started before the caller knows it is the one wanted. Past `maxHeldBytes` held, git is stopped early
- * and `keep()` runs it again from the start, so what `onStdout` sees is always one whole run.
+ * started before the caller knows it is the one wanted, or before its reader is ready. Through a pipe,
+ * past `maxHeldBytes` held in memory, git is stopped early and `keep()` runs it again from the start, so
+ * what `onStdout` sees is always one whole run. Through a spool (`spoolDir`) the output waits in its
+ * file, whatever its size, and nothing is read until `keep()`.
  */
 function startHeldGit(workspace, args, onStdout, options = {}) {
     const { maxHeldBytes = MAX_HELD_BYTES, signal: outer, ...rest } = options;
@@ -32504,6 +32527,8 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         throw new ConfigError('E_INPUT', `maxHeldBytes must be a number of bytes, not ${maxHeldBytes}`);
     const stop = new AbortController();
     const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
+    if (rest.spoolDir !== undefined)
+        return holdSpooled(workspace, args, onStdout, { ...rest, signal }, stop);
     let held = [];
     let heldBytes = 0;
     let overflowed = false;
@@ -32514,8 +32539,7 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
         }
         if (overflowed)
             return;
-        // Through a spool the chunk's buffer is reused once this returns.
-        held.push(rest.spoolDir === undefined ? chunk : Buffer.from(chunk));
+        held.push(chunk);
         heldBytes += chunk.length;
         if (heldBytes > maxHeldBytes) {
             overflowed = true;
@@ -32554,6 +32578,28 @@ function startHeldGit(workspace, args, onStdout, options = {}) {
             held = [];
             overflowed = true;
             stop.abort();
+            await run.catch(() => undefined);
+        },
+    };
+}
+/**
+ * startHeldGit through a spool: git's output waits in its file, unread and uncopied, however long the
+ * caller takes and however much git writes, until keep() reads it from the start.
+ */
+function holdSpooled(workspace, args, onStdout, options, stop) {
+    let release = () => undefined;
+    const hold = new Promise((resolve) => (release = resolve));
+    const run = streamGit(workspace, args, onStdout, { ...options, hold });
+    // Settled by keep() or drop(); until then a failure must not surface as an unhandled rejection.
+    run.catch(() => undefined);
+    return {
+        keep() {
+            release(true);
+            return run;
+        },
+        async drop() {
+            stop.abort();
+            release(false);
             await run.catch(() => undefined);
         },
     };
