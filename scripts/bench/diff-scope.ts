@@ -452,7 +452,7 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
     '',
     `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings listed. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts).`,
     '',
-    `The one \`git diff --raw -p -U0 -z -M --full-index\` the core reads, run alone: ${b.coreGitSeconds.toFixed(2)} s. The core reads its output through a file git writes (so git never waits on a full pipe) as it grows, and judges each file as it completes, on the main thread, with the secret scan of a change of 200 files or more on a second thread from the start; on this machine's two cores git, the main thread, that thread and \`git cat-file\` share both cores the whole time. Until 2026-12-01 the floor's output went into this harness's memory, which made the floor 15–25 % slower than git itself and every ratio over it look better than it was.`,
+    `The one \`git diff --raw -p -U0 -z -M --full-index\` the core reads, run alone: ${b.coreGitSeconds.toFixed(2)} s. As the action does, the core starts that diff from the inputs before it reads the policy, reads git's output through a file git writes (so git never waits on a full pipe) as it grows, and judges each file as it completes, on the main thread, with the secret scan of a change of 200 files or more on a second thread from the start; on this machine's two cores git, the main thread, that thread and \`git cat-file\` share both cores the whole time. Until 2026-12-01 the floor's output went into this harness's memory, which made the floor 15–25 % slower than git itself and every ratio over it look better than it was.`,
     ...(b.coreCpuSeconds !== undefined && b.floorCpuSeconds !== undefined
       ? [
           '',
