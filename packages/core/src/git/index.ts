@@ -278,6 +278,9 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
     let exited = false;
     let settle: (() => void) | undefined;
     let discarded = false;
+    // Whether the output is being read (always, unless held), and whether the promise has settled.
+    let reading = options.hold === undefined;
+    let finished = false;
     if (spool) {
       const pump = () => {
         let caughtUp = false;
@@ -296,8 +299,12 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
       if (options.hold === undefined) setImmediate(pump);
       else
         void options.hold.then((read) => {
-          if (read) setImmediate(pump);
-          else {
+          if (read) {
+            // A run that failed while held has settled already: its output is never handed over.
+            if (finished) return;
+            reading = true;
+            setImmediate(pump);
+          } else {
             // Nothing more will be read: settled as soon as git is gone (now, if it is).
             discarded = true;
             if (exited) settle?.();
@@ -321,6 +328,7 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
     });
     child.on('close', (code) => {
       const done = () => {
+        finished = true;
         spool?.remove();
         const errText = Buffer.concat(stderr).toString('utf8');
         if (failure !== undefined) {
@@ -334,8 +342,9 @@ export function streamGit(workspace: string, args: string[], onStdout: (chunk: B
         }
         resolve({ stderr: errText });
       };
-      // Through a spool, what git wrote before it exited is read to the end first (unless it is thrown away).
-      if (spool && failure === undefined && !discarded) {
+      // Through a spool, what git wrote before it exited is read to the end first, unless it is thrown
+      // away, or git failed while its output was held: a failed run is never replayed to the reader.
+      if (spool && failure === undefined && !discarded && (reading || code === 0)) {
         exited = true;
         settle = done;
       } else done();

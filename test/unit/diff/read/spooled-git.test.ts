@@ -114,14 +114,28 @@ describe('streamGit through a spool', () => {
     const out = collector();
     // A limit far under the output: through a spool nothing is held in memory, so it never overflows.
     const held = startHeldGit(repo.dir, args, out.onStdout, { spoolDir: dir, maxHeldBytes: 1000 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Until git is done and its whole output is in the file, unread (however long that takes here).
+    const size = () => readdirSync(dir).reduce((total, name) => total + statSync(path.join(dir, name)).size, 0);
+    for (const deadline = Date.now() + 10_000; size() < Buffer.byteLength(text) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(size()).toBe(Buffer.byteLength(text));
+    expect(readdirSync(dir)).toHaveLength(1);
     expect(out.chunks).toHaveLength(0);
-    // git is done by now and its whole output is in the file, unread.
-    const [file] = readdirSync(dir);
-    expect(statSync(path.join(dir, file!)).size).toBe(Buffer.byteLength(text));
     await held.keep();
     expect(out.text()).toBe(text);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('never hands over the output of a spooled run that failed while held', async () => {
+    const dir = spoolDir();
+    const out = collector();
+    // rev-parse prints what it resolved before it fails on the next argument (exit 128).
+    const held = startHeldGit(repo.dir, ['rev-parse', 'HEAD', 'no-such-ref'], out.onStdout, { spoolDir: dir });
+    // Settled (and its file gone) once git is done, whether or not anyone keeps it.
+    for (const deadline = Date.now() + 10_000; readdirSync(dir).length > 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(dir)).toEqual([]);
+    await expect(held.keep()).rejects.toMatchObject({ code: 'E_GIT' });
+    expect(out.chunks).toHaveLength(0);
   });
 
   it('drops a spooled run before or after git is done: the promise settles and the file is gone', async () => {
