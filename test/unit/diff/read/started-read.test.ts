@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,11 +10,11 @@ import { ScratchRepo } from './repo.js';
 
 // diff-scope begins its git read before the policy is loaded (startDiffScope): git diffs into a file
 // nobody reads yet, and the rules take it from there once they exist. What they get must be exactly
-// what readGitChanges gives, and a read never made must leave nothing behind.
+// what readGitChanges gives, and a read never made must leave nothing behind, git included.
 
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i} of a file`).join('\n') + '\n';
 
-// The repository lives outside the folder the reader's temporary folders are watched in.
+// The repositories live outside the folder the reader's temporary folders are watched in.
 const REPOS = registerTempDir(mkdtempSync(path.join(tmpdir(), 'started-read-repos-')));
 
 function change(): { repo: ScratchRepo; base: string; head: string } {
@@ -31,6 +31,34 @@ function change(): { repo: ScratchRepo; base: string; head: string } {
   return { repo, base, head };
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (up to 20 s, however slow the machine) until `ready` holds; true if it did. */
+async function until(ready: () => boolean): Promise<boolean> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await pause(10)) if (ready()) return true;
+  return ready();
+}
+
+/** The bytes in the spool folder under `tmp` (git's output so far), or -1 before there is one. */
+function spooled(tmp: string): number {
+  const spool = readdirSync(tmp).find((name) => name.startsWith('agent-gates-spool-'));
+  if (spool === undefined) return -1;
+  return readdirSync(path.join(tmp, spool)).reduce((total, name) => total + statSync(path.join(tmp, spool, name)).size, 0);
+}
+
+/** Processes whose working folder is under `dir` (git runs in the reader's empty work tree). */
+function processesIn(dir: string): number {
+  let found = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) found++;
+    } catch {
+      // gone, or not ours to look at
+    }
+  }
+  return found;
+}
+
 describe('startGitRead', () => {
   let tmp: string;
   beforeEach(() => {
@@ -40,59 +68,60 @@ describe('startGitRead', () => {
     vi.stubEnv('TMPDIR', tmp);
   });
   afterEach(() => vi.unstubAllEnvs());
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  it('hands over the change readGitChanges reads, streamed to callbacks given after git is done', async () => {
-    const { repo, base, head } = change();
-    const started = startGitRead({ workspace: repo.dir, base, head });
-    await pause(300);
-    // git has diffed by now; its output waits unread in the spool.
-    expect(readdirSync(tmp).sort()).toEqual([expect.stringMatching(/^agent-gates-diff-/), expect.stringMatching(/^agent-gates-spool-/)]);
-    const streamed: string[] = [];
-    const counts: number[] = [];
-    const got = await started.read({ onFile: (file) => streamed.push(file.path), onRecords: (files) => counts.push(files) });
-    const whole = await readGitChanges({ workspace: repo.dir, base, head });
-    expect(diffDigest(got.changes)).toBe(diffDigest(whole.changes));
-    expect(streamed).toEqual(whole.changes.files.map((file) => file.path));
-    expect(streamed).toContain('docs/new.md');
-    expect(counts.at(-1)).toBe(whole.changes.files.length);
-    expect(got.changes.messages).toEqual(['change, with a message to read']);
-    expect(got.changes).toMatchObject({ base, head, complete: true, renames: 'full' });
-    // Disposing of a read that was made stops nothing it handed over: its content source still reads.
-    await started.dispose();
-    expect(readdirSync(tmp)).toEqual([]);
-    expect((await got.content.read('head', 'src/b.ts'))?.toString('utf8')).toBe('export const b = 2;\n');
-    expect((await got.content.read('base', 'test/a.test.ts'))?.toString('utf8')).toContain("it('two'");
-  });
-
-  it('lets the process end on its own once a read that was made is disposed of (an idle content reader does not hold it open)', () => {
-    const { repo, base, head } = change();
-    const source = pathToFileURL(path.resolve(import.meta.dirname, '../../../../packages/core/src/diff/read/git.ts')).href;
-    // As the action ends: the read made and used, then disposed of, then nothing left to wait for. A
-    // dispose that waited on a git nothing kept alive would end Node mid-await (exit code 13).
-    const script = [
-      `import { startGitRead } from ${JSON.stringify(source)};`,
-      `const started = startGitRead(${JSON.stringify({ workspace: repo.dir, base, head })});`,
-      'const got = await started.read({ onFile: () => undefined });',
-      "await got.content.read('head', 'src/b.ts');",
-      'await started.dispose();',
-      "console.log('read', got.changes.files.length);",
-    ].join('\n');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      env: { ...process.env, TMPDIR: tmp },
+  // renameLimit 1: copies never fit, so the diff begun first (without -C) is the one kept. The default
+  // limit: copies fit, and the diff with -C is started (held too) as soon as the count says so.
+  for (const renameLimit of [1, undefined]) {
+    it(`hands over the change readGitChanges reads, streamed to callbacks given after git is done (renameLimit ${renameLimit ?? 'default'})`, async () => {
+      const { repo, base, head } = change();
+      const limit = renameLimit !== undefined ? { renameLimit } : {};
+      const started = startGitRead({ workspace: repo.dir, base, head, ...limit });
+      // git's output waits unread in the spool until read() is called, however long that takes.
+      expect(await until(() => spooled(tmp) > 0 && processesIn(tmp) === 0)).toBe(true);
+      await pause(50);
+      expect(readdirSync(tmp).sort()).toEqual([expect.stringMatching(/^agent-gates-diff-/), expect.stringMatching(/^agent-gates-spool-/)]);
+      const streamed: string[] = [];
+      const counts: number[] = [];
+      const got = await started.read({ onFile: (file) => streamed.push(file.path), onRecords: (files) => counts.push(files) });
+      const whole = await readGitChanges({ workspace: repo.dir, base, head, ...limit });
+      expect(diffDigest(got.changes)).toBe(diffDigest(whole.changes));
+      expect(got.changes.renames).toBe(whole.changes.renames);
+      expect(streamed).toEqual(whole.changes.files.map((file) => file.path));
+      expect(streamed).toContain('docs/new.md');
+      expect(counts.at(-1)).toBe(whole.changes.files.length);
+      expect(got.changes.messages).toEqual(['change, with a message to read']);
+      expect(got.changes).toMatchObject({ base, head, complete: true });
+      // Disposing of a read that was made stops nothing it handed over: its content source still reads.
+      await started.dispose();
+      expect(readdirSync(tmp)).toEqual([]);
+      expect((await got.content.read('head', 'src/b.ts'))?.toString('utf8')).toBe('export const b = 2;\n');
+      expect((await got.content.read('base', 'test/a.test.ts'))?.toString('utf8')).toContain("it('two'");
     });
-    expect(out.trim()).toBe('read 4');
-  });
+  }
 
-  it('leaves nothing behind when disposed of unread, while git runs or after it is done', async () => {
+  it('stops git and leaves nothing behind when disposed of unread: before it starts, while it runs, after it is done', async () => {
     const { repo, base, head } = change();
     const early = startGitRead({ workspace: repo.dir, base, head });
     await early.dispose();
     const late = startGitRead({ workspace: repo.dir, base, head });
-    await pause(300);
+    expect(await until(() => spooled(tmp) > 0 && processesIn(tmp) === 0)).toBe(true);
     await late.dispose();
     expect(readdirSync(tmp)).toEqual([]);
+
+    // A change git takes a while to diff: disposed of while git still writes it.
+    const big = new ScratchRepo(REPOS);
+    for (let f = 0; f < 300; f++) big.write(`src/f${f}.ts`, lines(1, 2000));
+    const bigBase = big.commit('base');
+    for (let f = 0; f < 300; f++) big.write(`src/f${f}.ts`, lines(1, 2000).replace(/(\d)3 of/g, '$1 of a changed'));
+    const bigHead = big.commit('change');
+    const running = startGitRead({ workspace: big.dir, base: bigBase, head: bigHead, renameLimit: 1 });
+    expect(await until(() => spooled(tmp) > 0)).toBe(true);
+    const stillRunning = processesIn(tmp);
+    await running.dispose();
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(processesIn(tmp)).toBe(0);
+    // Not an assertion on this machine's speed: only a note of what was tested when it reads 0.
+    if (stillRunning === 0) console.log('startGitRead: git had finished before it was disposed of');
   });
 
   it('begins nothing for a commit the checkout lacks: read() is then readGitChanges, with its error', async () => {
@@ -104,5 +133,40 @@ describe('startGitRead', () => {
     const direct = await readGitChanges({ workspace: repo.dir, base, head: missing, deepen: false }).catch((error: unknown) => error);
     expect(direct).toMatchObject({ code: 'E_GIT', message: expect.stringContaining(`head "${missing}" is not a commit`) });
     await expect(started.read({})).rejects.toMatchObject({ code: 'E_GIT', message: (direct as Error).message });
+  });
+
+  // As the action ends: nothing left to wait for but what is being closed. Something awaited that
+  // nothing keeps alive ends Node mid-await (exit code 13) instead.
+  const runModule = (lines: string[]) =>
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', lines.join('\n')], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: tmp },
+    }).trim();
+  const sourceUrl = (file: string) => JSON.stringify(pathToFileURL(path.resolve(import.meta.dirname, '../../../../packages/core/src/diff/read', file)).href);
+
+  it('lets the process end on its own once a read that was made is disposed of', () => {
+    const { repo, base, head } = change();
+    const out = runModule([
+      `import { startGitRead } from ${sourceUrl('git.ts')};`,
+      `const started = startGitRead(${JSON.stringify({ workspace: repo.dir, base, head })});`,
+      'const got = await started.read({ onFile: () => undefined });',
+      "await got.content.read('head', 'src/b.ts');",
+      'await started.dispose();',
+      "console.log('read', got.changes.files.length);",
+    ]);
+    expect(out).toBe('read 4');
+  });
+
+  it('closes an idle content reader (its git unref’d while idle) without the process ending first', () => {
+    const { repo, head } = change();
+    const out = runModule([
+      `import { BlobReader } from ${sourceUrl('blob-reader.ts')};`,
+      `const blobs = new BlobReader(${JSON.stringify(repo.dir)}, { maxBytes: 1 << 20 });`,
+      'blobs.prepare();',
+      `const text = (await blobs.read(${JSON.stringify(`${head}:src/b.ts`)}))?.toString('utf8');`,
+      'await blobs.close();',
+      "console.log('closed', JSON.stringify(text));",
+    ]);
+    expect(out).toBe('closed "export const b = 2;\\n"');
   });
 });

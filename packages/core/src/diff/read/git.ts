@@ -457,10 +457,10 @@ function startDiff(
       rmSync(isolated, { recursive: true, force: true });
       rmSync(spoolDir, { recursive: true, force: true });
     };
-    const diffArgs = (copies: boolean) => gitDiffArgs(from, to, { renameLimit, copies });
-    const withCopies = () => streamGit(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
-    // No limit: copies always fit, and there is nothing to count or to start early.
-    if (renameLimit === 0) return { cleanUp, withCopies, speculative: undefined, copies: Promise.resolve(true) };
+    // Every diff is held: its output waits in the spool until `read` keeps it.
+    const held = (copies: boolean) => startHeldGit(isolated, gitDiffArgs(from, to, { renameLimit, copies }), push, { ...signal, env: isolation, spoolDir });
+    // No limit: copies always fit, and there is nothing to count.
+    if (renameLimit === 0) return { cleanUp, chosen: Promise.resolve(held(true)) };
     // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
     // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
     // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
@@ -468,17 +468,28 @@ function startDiff(
     // and stops as soon as the product passes the limit (counts only grow). The diff without copies
     // starts beside it: on a change too large for copies (where time counts) its output is the one
     // read, held until the count decides; when copies fit after all, that git is stopped and the
-    // diff with -C is read instead.
-    const speculative = startHeldGit(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
+    // diff with -C starts at once, held too, so it also runs while the caller gets ready to read.
+    const speculative = held(false);
     // The count streams in well before git's own listing, which waits for rename detection: on a
     // large change a scan's thread then starts (and loads) while git is still matching renames and
     // this thread has nothing else to do, instead of beside the first files.
-    const copies = copiesFit(workspace, from, to, renameLimit * renameLimit, signal, (files) => {
+    const chosen = copiesFit(workspace, from, to, renameLimit * renameLimit, signal, (files) => {
       counted = files;
       onCount?.(files);
-    });
-    copies.catch(() => undefined);
-    return { cleanUp, withCopies, speculative, copies };
+    }).then(
+      async (fit) => {
+        if (!fit) return speculative;
+        await speculative.drop();
+        stop.signal.throwIfAborted();
+        return held(true);
+      },
+      async (error: unknown) => {
+        await speculative.drop();
+        throw error;
+      },
+    );
+    chosen.catch(() => undefined);
+    return { cleanUp, chosen };
   })();
   setup.catch(() => undefined);
   let reading = false;
@@ -493,18 +504,9 @@ function startDiff(
       parser = new GitDiffParser(budget, callbacks.onFile, callbacks.onRecords);
       onCount = callbacks.onRecords;
       if (counted !== undefined) onCount?.(counted);
-      const { cleanUp, withCopies, speculative, copies } = await setup;
+      const { cleanUp, chosen } = await setup;
       try {
-        let stderr: string;
-        if (!speculative) ({ stderr } = await withCopies());
-        else {
-          const fit = await copies.catch(async (error: unknown) => {
-            await speculative.drop();
-            throw error;
-          });
-          if (fit) await speculative.drop();
-          ({ stderr } = fit ? await withCopies() : await speculative.keep());
-        }
+        const { stderr } = await (await chosen).keep();
         const files = parser.end();
         const skipped = [...parser.overBudget];
         return {
@@ -525,7 +527,8 @@ function startDiff(
       stop.abort();
       const started = await setup.catch(() => undefined);
       if (!started) return;
-      await Promise.all([started.speculative?.drop(), started.copies.catch(() => undefined)]);
+      // The count fails on the abort and drops the diff it held; a diff chosen already is dropped here.
+      await (await started.chosen.catch(() => undefined))?.drop();
       started.cleanUp();
     },
   };
