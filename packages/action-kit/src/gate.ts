@@ -1,4 +1,4 @@
-import { ConfigError } from '@agent-gates/core';
+import { ConfigError, errorMessage } from '@agent-gates/core';
 import { FAIL_ON_VALUES, failsStep, type FailOn, type GateReason, type Logger, type Verdict } from '@agent-gates/core/gate';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -191,6 +191,20 @@ async function readPolicyFile(file: string): Promise<string> {
   return bytes.toString('utf8');
 }
 
+/** The gate's `start`, where it has one; one that throws has begun nothing, and the run does all the work. */
+function startWork<I, T extends StartedWork>(
+  definition: Pick<GateDefinition<GateSpec, I, T>, 'start' | 'gate'>,
+  args: { inputs: I; context: RunContext; payload: unknown },
+  log: Logger,
+): T | undefined {
+  try {
+    return definition.start?.(args);
+  } catch (error) {
+    log.debug(`${definition.gate}: nothing begun before the policy was read: ${errorMessage(error)}`);
+    return undefined;
+  }
+}
+
 const ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 
 /** The summary every gate shares: title and verdict, the reasons table, then the gate's own details. */
@@ -222,7 +236,7 @@ export function defineGate<S extends GateSpec, I, T extends StartedWork = Starte
     const log = createActionsLogger();
     const context = readRunContext();
     const payload = readEventPayload();
-    const started = definition.start?.({ inputs, context, payload });
+    const started = startWork(definition, { inputs, context, payload }, log);
     let outcome: GateOutcome<OutputOf<S>>;
     try {
       const policy = await loadGatePolicy({
@@ -237,7 +251,10 @@ export function defineGate<S extends GateSpec, I, T extends StartedWork = Starte
       const tool = { name: `agent-gates/${definition.gate}`, version: definition.spec.version };
       outcome = await definition.run({ inputs, common, context, policy, log, tool, ...(started ? { started } : {}) });
     } finally {
-      await started?.dispose();
+      // Never in place of the run's outcome or its error: work begun early is only ever an optimisation.
+      await started
+        ?.dispose()
+        .catch((error: unknown) => log.warning(`${definition.gate}: stopping work begun before the policy was read failed: ${errorMessage(error)}`));
     }
     if (outcome.annotations) {
       const { list, omitted, elsewhere } = outcome.annotations;

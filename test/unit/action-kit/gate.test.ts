@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -356,6 +356,30 @@ describe("a gate's start: work begun before the policy is read", () => {
     const events: string[] = [];
     await gateRecording(events)();
     expect(events).toEqual([`start in ${path.basename(dir)}`, 'run (started, policy from file)', 'dispose']);
+  });
+
+  it('never stands in for the run: a start that throws begins nothing, and a dispose that fails is only a warning', async () => {
+    stubRun('version: 1\n');
+    const written = captureStdout();
+    const events: string[] = [];
+    const gate = (start: () => { dispose(): Promise<void> }) =>
+      defineGate({
+        spec: SPEC,
+        gate: 'g',
+        inputs: () => ({}),
+        start,
+        run: ({ started }) => {
+          events.push(`run (${started ? 'started' : 'nothing started'})`);
+          return Promise.resolve({ verdict: 'pass' as const, reasons: [], report: { path: 'r.json', digest: 'sha256:00' }, outputs: new OutputSet() });
+        },
+      });
+    await gate(() => {
+      throw new Error('no commits to start with');
+    })();
+    await gate(() => ({ dispose: () => Promise.reject(new Error('could not stop git')) }))();
+    expect(events).toEqual(['run (nothing started)', 'run (started)']);
+    expect(written.join('')).toContain('::warning::g: stopping work begun before the policy was read failed: could not stop git');
+    expect(readFileSync(process.env.GITHUB_OUTPUT!, 'utf8')).toContain('verdict');
   });
 
   it('is disposed of when the policy cannot be read, and the run never starts', async () => {
