@@ -310,7 +310,10 @@ async function child(repoDir: string, base: string, head: string, out: string, w
   const workerEntry = path.join(path.dirname(import.meta.filename), 'diff-scope-worker.mjs');
   // Without it the core would quietly scan on one thread, and the figure would not be the action's.
   if (!existsSync(workerEntry)) throw new Error(`the bench's worker bundle ${workerEntry} is missing`);
-  const run = await runDiffScope({ plan, policy, context, tool: { name: 'agent-gates/diff-scope', version: 'bench' }, workerEntry, started: begun });
+  // Disposed of however the run ends, as defineGate does (nothing to do once it was read).
+  const run = await runDiffScope({ plan, policy, context, tool: { name: 'agent-gates/diff-scope', version: 'bench' }, workerEntry, started: begun }).finally(
+    () => begun.dispose(),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const digest = createHash('sha256').update(stableReport(run.details, run.judgement)).digest('hex');
   const d = run.details;

@@ -31,7 +31,10 @@ export interface StartedRead {
   workspace: string;
   base: string;
   head: string;
-  /** As DiffScopeParts.readGitChanges with these commits (a commit missing locally is fetched then). */
+  /**
+   * As DiffScopeParts.readGitChanges with these commits (a commit missing locally is fetched then). It
+   * stands in for that part: a run given a started read never calls `parts.readGitChanges`.
+   */
   read(callbacks: { onFile?: OnFile; onRecords?: OnRecords }): Promise<ReadResult>;
   /** Stops what was started; nothing once read() was called. */
   dispose(): Promise<void>;
