@@ -30416,6 +30416,9 @@ function streamGit(workspace, args, onStdout, options = {}) {
         let exited = false;
         let settle;
         let discarded = false;
+        // Whether the output is being read (always, unless held), and whether the promise has settled.
+        let reading = options.hold === undefined;
+        let finished = false;
         if (spool) {
             const pump = () => {
                 let caughtUp = false;
@@ -30441,8 +30444,13 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 setImmediate(pump);
             else
                 void options.hold.then((read) => {
-                    if (read)
+                    if (read) {
+                        // A run that failed while held has settled already: its output is never handed over.
+                        if (finished)
+                            return;
+                        reading = true;
                         setImmediate(pump);
+                    }
                     else {
                         // Nothing more will be read: settled as soon as git is gone (now, if it is).
                         discarded = true;
@@ -30472,6 +30480,7 @@ function streamGit(workspace, args, onStdout, options = {}) {
         });
         child.on('close', (code) => {
             const done = () => {
+                finished = true;
                 spool?.remove();
                 const errText = Buffer.concat(stderr).toString('utf8');
                 if (failure !== undefined) {
@@ -30485,8 +30494,9 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 }
                 resolve({ stderr: errText });
             };
-            // Through a spool, what git wrote before it exited is read to the end first (unless it is thrown away).
-            if (spool && failure === undefined && !discarded) {
+            // Through a spool, what git wrote before it exited is read to the end first, unless it is thrown
+            // away, or git failed while its output was held: a failed run is never replayed to the reader.
+            if (spool && failure === undefined && !discarded && (reading || code === 0)) {
                 exited = true;
                 settle = done;
             }
@@ -31130,6 +31140,16 @@ async function readPolicyFile(file) {
         throw new errors/* ConfigError */.xL('E_TOO_LARGE', `policy-floor ${file} is ${bytes.length} bytes; a policy file may be at most ${defaults/* MAX_POLICY_BYTES */.mk}`);
     return bytes.toString('utf8');
 }
+/** The gate's `start`, where it has one; one that throws has begun nothing, and the run does all the work. */
+function startWork(definition, args, log) {
+    try {
+        return definition.start?.(args);
+    }
+    catch (error) {
+        log.debug(`${definition.gate}: nothing begun before the policy was read: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
 const ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
 /** The summary every gate shares: title and verdict, the reasons table, then the gate's own details. */
 function renderGateSummary(gate, outcome) {
@@ -31157,7 +31177,7 @@ function defineGate(definition) {
         const log = createActionsLogger();
         const context = readRunContext();
         const payload = readEventPayload();
-        const started = definition.start?.({ inputs, context, payload });
+        const started = startWork(definition, { inputs, context, payload }, log);
         let outcome;
         try {
             const policy = await loadGatePolicy({
@@ -31173,7 +31193,10 @@ function defineGate(definition) {
             outcome = await definition.run({ inputs, common, context, policy, log, tool, ...(started ? { started } : {}) });
         }
         finally {
-            await started?.dispose();
+            // Never in place of the run's outcome or its error: work begun early is only ever an optimisation.
+            await started
+                ?.dispose()
+                .catch((error) => log.warning(`${definition.gate}: stopping work begun before the policy was read failed: ${(0,errors/* errorMessage */.gJ)(error)}`));
         }
         if (outcome.annotations) {
             const { list, omitted, elsewhere } = outcome.annotations;

@@ -34079,11 +34079,11 @@ function startDiff(workspace, from, to, options) {
             (0,external_node_fs_.rmSync)(isolated, { recursive: true, force: true });
             (0,external_node_fs_.rmSync)(spoolDir, { recursive: true, force: true });
         };
-        const diffArgs = (copies) => gitDiffArgs(from, to, { renameLimit, copies });
-        const withCopies = () => (0,git/* streamGit */.t1)(isolated, diffArgs(true), push, { ...signal, env: isolation, spoolDir });
-        // No limit: copies always fit, and there is nothing to count or to start early.
+        // Every diff is held: its output waits in the spool until `read` keeps it.
+        const held = (copies) => (0,git/* startHeldGit */.m2)(isolated, gitDiffArgs(from, to, { renameLimit, copies }), push, { ...signal, env: isolation, spoolDir });
+        // No limit: copies always fit, and there is nothing to count.
         if (renameLimit === 0)
-            return { cleanUp, withCopies, speculative: undefined, copies: Promise.resolve(true) };
+            return { cleanUp, chosen: Promise.resolve(held(true)) };
         // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
         // modified files, and when that passes renameLimit^2 git drops inexact detection altogether,
         // renames included. So copies are looked for only when they fit; otherwise -M alone keeps the
@@ -34091,17 +34091,26 @@ function startDiff(workspace, from, to, options) {
         // and stops as soon as the product passes the limit (counts only grow). The diff without copies
         // starts beside it: on a change too large for copies (where time counts) its output is the one
         // read, held until the count decides; when copies fit after all, that git is stopped and the
-        // diff with -C is read instead.
-        const speculative = (0,git/* startHeldGit */.m2)(isolated, diffArgs(false), push, { ...signal, env: isolation, spoolDir });
+        // diff with -C starts at once, held too, so it also runs while the caller gets ready to read.
+        const speculative = held(false);
         // The count streams in well before git's own listing, which waits for rename detection: on a
         // large change a scan's thread then starts (and loads) while git is still matching renames and
         // this thread has nothing else to do, instead of beside the first files.
-        const copies = copiesFit(workspace, from, to, renameLimit * renameLimit, signal, (files) => {
+        const chosen = copiesFit(workspace, from, to, renameLimit * renameLimit, signal, (files) => {
             counted = files;
             onCount?.(files);
+        }).then(async (fit) => {
+            if (!fit)
+                return speculative;
+            await speculative.drop();
+            stop.signal.throwIfAborted();
+            return held(true);
+        }, async (error) => {
+            await speculative.drop();
+            throw error;
         });
-        copies.catch(() => undefined);
-        return { cleanUp, withCopies, speculative, copies };
+        chosen.catch(() => undefined);
+        return { cleanUp, chosen };
     })();
     setup.catch(() => undefined);
     let reading = false;
@@ -34114,20 +34123,9 @@ function startDiff(workspace, from, to, options) {
             onCount = callbacks.onRecords;
             if (counted !== undefined)
                 onCount?.(counted);
-            const { cleanUp, withCopies, speculative, copies } = await setup;
+            const { cleanUp, chosen } = await setup;
             try {
-                let stderr;
-                if (!speculative)
-                    ({ stderr } = await withCopies());
-                else {
-                    const fit = await copies.catch(async (error) => {
-                        await speculative.drop();
-                        throw error;
-                    });
-                    if (fit)
-                        await speculative.drop();
-                    ({ stderr } = fit ? await withCopies() : await speculative.keep());
-                }
+                const { stderr } = await (await chosen).keep();
                 const files = parser.end();
                 const skipped = [...parser.overBudget];
                 return {
@@ -34151,7 +34149,8 @@ function startDiff(workspace, from, to, options) {
             const started = await setup.catch(() => undefined);
             if (!started)
                 return;
-            await Promise.all([started.speculative?.drop(), started.copies.catch(() => undefined)]);
+            // The count fails on the abort and drops the diff it held; a diff chosen already is dropped here.
+            await (await started.chosen.catch(() => undefined))?.drop();
             started.cleanUp();
         },
     };
@@ -44759,6 +44758,16 @@ async function readPolicyFile(file) {
         throw new errors/* ConfigError */.xL('E_TOO_LARGE', `policy-floor ${file} is ${bytes.length} bytes; a policy file may be at most ${defaults/* MAX_POLICY_BYTES */.mk}`);
     return bytes.toString('utf8');
 }
+/** The gate's `start`, where it has one; one that throws has begun nothing, and the run does all the work. */
+function startWork(definition, args, log) {
+    try {
+        return definition.start?.(args);
+    }
+    catch (error) {
+        log.debug(`${definition.gate}: nothing begun before the policy was read: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
 const ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
 /** The summary every gate shares: title and verdict, the reasons table, then the gate's own details. */
 function renderGateSummary(gate, outcome) {
@@ -44786,7 +44795,7 @@ function defineGate(definition) {
         const log = createActionsLogger();
         const context = readRunContext();
         const payload = readEventPayload();
-        const started = definition.start?.({ inputs, context, payload });
+        const started = startWork(definition, { inputs, context, payload }, log);
         let outcome;
         try {
             const policy = await loadGatePolicy({
@@ -44802,7 +44811,10 @@ function defineGate(definition) {
             outcome = await definition.run({ inputs, common, context, policy, log, tool, ...(started ? { started } : {}) });
         }
         finally {
-            await started?.dispose();
+            // Never in place of the run's outcome or its error: work begun early is only ever an optimisation.
+            await started
+                ?.dispose()
+                .catch((error) => log.warning(`${definition.gate}: stopping work begun before the policy was read failed: ${(0,errors/* errorMessage */.gJ)(error)}`));
         }
         if (outcome.annotations) {
             const { list, omitted, elsewhere } = outcome.annotations;
@@ -45744,6 +45756,9 @@ function streamGit(workspace, args, onStdout, options = {}) {
         let exited = false;
         let settle;
         let discarded = false;
+        // Whether the output is being read (always, unless held), and whether the promise has settled.
+        let reading = options.hold === undefined;
+        let finished = false;
         if (spool) {
             const pump = () => {
                 let caughtUp = false;
@@ -45769,8 +45784,13 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 setImmediate(pump);
             else
                 void options.hold.then((read) => {
-                    if (read)
+                    if (read) {
+                        // A run that failed while held has settled already: its output is never handed over.
+                        if (finished)
+                            return;
+                        reading = true;
                         setImmediate(pump);
+                    }
                     else {
                         // Nothing more will be read: settled as soon as git is gone (now, if it is).
                         discarded = true;
@@ -45800,6 +45820,7 @@ function streamGit(workspace, args, onStdout, options = {}) {
         });
         child.on('close', (code) => {
             const done = () => {
+                finished = true;
                 spool?.remove();
                 const errText = Buffer.concat(stderr).toString('utf8');
                 if (failure !== undefined) {
@@ -45813,8 +45834,9 @@ function streamGit(workspace, args, onStdout, options = {}) {
                 }
                 resolve({ stderr: errText });
             };
-            // Through a spool, what git wrote before it exited is read to the end first (unless it is thrown away).
-            if (spool && failure === undefined && !discarded) {
+            // Through a spool, what git wrote before it exited is read to the end first, unless it is thrown
+            // away, or git failed while its output was held: a failed run is never replayed to the reader.
+            if (spool && failure === undefined && !discarded && (reading || code === 0)) {
                 exited = true;
                 settle = done;
             }
