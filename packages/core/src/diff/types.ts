@@ -121,6 +121,9 @@ export interface Finding {
   readonly decidedBy?: string;
 }
 
+/** A file's findings when it has none: one array, never changed (rules flatten their results). */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
 /** Everything a rule may look at. */
 export interface RuleContext {
   readonly changes: ChangeSet;

@@ -73,6 +73,5 @@ export function runDiffScope(options: DiffScopeRunOptions): Promise<DiffScopeRun
 export function startDiffScope(inputs: DiffScopeInputs, event: Pick<DiffScopeEvent, 'eventName' | 'payload' | 'workspace'>): StartedRead | undefined {
   const refs = plannedGitRefs(inputs, event);
   if (!refs) return undefined;
-  const started = startGitRead({ workspace: event.workspace, ...refs, deepen: true });
-  return { workspace: event.workspace, ...refs, read: (callbacks) => started.read(callbacks), dispose: () => started.dispose() };
+  return { workspace: event.workspace, ...refs, ...startGitRead({ workspace: event.workspace, ...refs, deepen: true }) };
 }

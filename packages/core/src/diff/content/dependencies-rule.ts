@@ -5,6 +5,7 @@
  */
 
 import {
+  NO_FINDINGS,
   readOwn,
   runScan,
   withoutAddedLines,
@@ -320,9 +321,6 @@ function parseMessage(error: unknown): string {
   // A parser's own message may quote the file; ours name the format and line only.
   return error instanceof UnparsedError ? error.message : 'the parser rejected it';
 }
-
-/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
-const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 export function dependenciesRule(options: DependenciesOptions): Rule {
   const judge = async (ctx: Pick<RuleContext, 'content'>, change: FileChange): Promise<Finding[]> => {

@@ -8,6 +8,7 @@ import {
   addedLineCount,
   addedLineNumbers,
   addedText,
+  NO_FINDINGS,
   readOwn,
   runScan,
   withoutAddedLines,
@@ -142,9 +143,6 @@ function mayBeTest(path: string | undefined): boolean {
 
 /** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
 const CONCURRENT_FILES = 64;
-
-/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
-const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 export function testsRule(options: TestsOptions): Rule {
   const verdict = (allowed: boolean) =>

@@ -81,12 +81,7 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   // and fetches come in the order they always did.
   const gitDir = absoluteGitDir(workspace);
   gitDir.catch(() => undefined);
-  const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
-  // Given as full commit ids (a pull request's base and head SHAs, the usual case), base and head name
-  // their commits already: their merge base is asked for beside the checks that they are commits,
-  // and counts only if both are (then it is the merge base findMergeBase would ask git for first).
-  const [givenBase, givenHead] = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
-  const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
+  const { byMergeBase, earlyFor } = earlyMergeBase(options);
   const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
   const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
   const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
@@ -95,8 +90,7 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   let diffBase = base;
   let messagesFrom: string | undefined = base;
   if (byMergeBase) {
-    const first = base === givenBase && head === givenHead ? early : undefined;
-    const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, first);
+    const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, earlyFor(base, head));
     if (mergeBase) diffBase = mergeBase;
     else if (await isShallow(workspace)) {
       incomplete.push(
@@ -106,6 +100,23 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
     }
   }
   return beginRead({ base, head, diffBase, messagesFrom, incomplete }, { ...options, gitDir }).read(options);
+}
+
+/**
+ * Whether the reader compares by merge base, and that merge base asked for at once when base and head
+ * are given as full commit ids (a pull request's base and head SHAs, the usual case): they name their
+ * commits already, so it runs beside the checks that they are commits. `earlyFor(base, head)` gives it
+ * only for the commits those checks found to be the ids given (then it is the merge base
+ * findMergeBase would ask git for first), else undefined.
+ */
+function earlyMergeBase(options: Pick<ReadGitOptions, 'workspace' | 'base' | 'head' | 'compare'>): {
+  byMergeBase: boolean;
+  earlyFor: (base: string, head: string) => Promise<string | undefined> | undefined;
+} {
+  const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
+  const [givenBase, givenHead] = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
+  const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(options.workspace, givenBase, givenHead) : undefined;
+  return { byMergeBase, earlyFor: (base, head) => (base === givenBase && head === givenHead ? early : undefined) };
 }
 
 /** What readGitChanges' callbacks are, for a read begun before its consumer was ready. */
@@ -131,14 +142,12 @@ export interface StartedGitRead {
 export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords'>): StartedGitRead {
   const { workspace } = options;
   const gitDir = absoluteGitDir(workspace);
-  const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
-  const [givenBase, givenHead] = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
-  const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
+  const { byMergeBase, earlyFor } = earlyMergeBase(options);
   let disposed = false;
-  const begun = (async (): Promise<BegunRead | undefined> => {
+  const begun = (async (): Promise<StartedGitRead | undefined> => {
     const [base, head] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head), gitDir]);
     if (base === undefined || head === undefined) return undefined;
-    const diffBase = byMergeBase ? await (base === givenBase && head === givenHead && early ? early : mergeBaseOf(workspace, base, head)) : base;
+    const diffBase = byMergeBase ? await (earlyFor(base, head) ?? mergeBaseOf(workspace, base, head)) : base;
     if (diffBase === undefined || disposed) return undefined;
     return beginRead({ base, head, diffBase, messagesFrom: base, incomplete: [] }, { ...options, gitDir });
   })().catch(() => undefined);
@@ -154,11 +163,6 @@ export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords
   };
 }
 
-interface BegunRead {
-  read(callbacks: GitReadCallbacks): Promise<GitChanges>;
-  dispose(): Promise<void>;
-}
-
 /**
  * Starts what reading the change takes, with base, head and the commits to diff known: the diff (its
  * output waiting in a file), the count that decides on copies, and the commit messages. `read` then
@@ -167,7 +171,7 @@ interface BegunRead {
 function beginRead(
   resolved: { base: string; head: string; diffBase: string; messagesFrom: string | undefined; incomplete: string[] },
   options: Omit<ReadGitOptions, 'onFile' | 'onRecords'> & { gitDir: Promise<string> },
-): BegunRead {
+): StartedGitRead {
   const { workspace } = options;
   const { base, head, diffBase, messagesFrom, incomplete } = resolved;
   const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
