@@ -28454,6 +28454,8 @@ var src = __nccwpck_require__(54403);
  */
 const LARGE_CHANGE_FILES = 200;
 const RISK_TIERS = ['low', 'medium', 'high', 'critical'];
+/** A file's findings when it has none: one array, never changed (rules flatten their results). */
+const NO_FINDINGS = Object.freeze([]);
 /**
  * Where a reader keeps a file's added lines compactly (non-enumerable): their text joined by `\n` and
  * each one's head line number. A million added lines are then a string and a number array per file,
@@ -32448,8 +32450,6 @@ function parseMessage(error) {
     // A parser's own message may quote the file; ours name the format and line only.
     return error instanceof UnparsedError ? error.message : 'the parser rejected it';
 }
-/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
-const NO_FINDINGS = Object.freeze([]);
 function dependenciesRule(options) {
     const judge = async (ctx, change) => {
         if (change.status === 'deleted')
@@ -32891,8 +32891,6 @@ function mayBeTest(path) {
 }
 /** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
 const CONCURRENT_FILES = 64;
-/** The result of every file the rule has nothing to judge in: one array, never changed (results are flattened). */
-const tests_rule_NO_FINDINGS = Object.freeze([]);
 function testsRule(options) {
     const verdict = (allowed) => allowed ? { severity: 'pass', tier: 'medium' } : { severity: 'fail', tier: 'high' };
     const judge = async (ctx, change, added) => {
@@ -32984,7 +32982,7 @@ function testsRule(options) {
                 // Binary changes are judged too: a test file that git calls binary (a NUL byte, a
                 // `.gitattributes` entry) and is deleted is still a deleted test. It has no added lines to scan.
                 if (!mayBeTest(change.path) && !mayBeTest(change.oldPath ?? change.path)) {
-                    jobs.addResult(tests_rule_NO_FINDINGS);
+                    jobs.addResult(NO_FINDINGS);
                     return;
                 }
                 // The job keeps the file without its lines: only the numbers above are needed later.
@@ -33758,12 +33756,7 @@ async function readGitChanges(options) {
     // and fetches come in the order they always did.
     const gitDir = absoluteGitDir(workspace);
     gitDir.catch(() => undefined);
-    const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
-    // Given as full commit ids (a pull request's base and head SHAs, the usual case), base and head name
-    // their commits already: their merge base is asked for beside the checks that they are commits,
-    // and counts only if both are (then it is the merge base findMergeBase would ask git for first).
-    const [givenBase, givenHead] = [options.base, options.head].map((ref) => ((0,git/* isFullSha */.Wf)(ref) ? ref.toLowerCase() : undefined));
-    const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
+    const { byMergeBase, earlyFor } = earlyMergeBase(options);
     const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
     const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
     const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
@@ -33771,8 +33764,7 @@ async function readGitChanges(options) {
     let diffBase = base;
     let messagesFrom = base;
     if (byMergeBase) {
-        const first = base === givenBase && head === givenHead ? early : undefined;
-        const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, first);
+        const mergeBase = await findMergeBase(workspace, base, head, deepen, remote, options.signal, earlyFor(base, head));
         if (mergeBase)
             diffBase = mergeBase;
         else if (await isShallow(workspace)) {
@@ -33781,6 +33773,19 @@ async function readGitChanges(options) {
         }
     }
     return beginRead({ base, head, diffBase, messagesFrom, incomplete }, { ...options, gitDir }).read(options);
+}
+/**
+ * Whether the reader compares by merge base, and that merge base asked for at once when base and head
+ * are given as full commit ids (a pull request's base and head SHAs, the usual case): they name their
+ * commits already, so it runs beside the checks that they are commits. `earlyFor(base, head)` gives it
+ * only for the commits those checks found to be the ids given (then it is the merge base
+ * findMergeBase would ask git for first), else undefined.
+ */
+function earlyMergeBase(options) {
+    const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
+    const [givenBase, givenHead] = [options.base, options.head].map((ref) => ((0,git/* isFullSha */.Wf)(ref) ? ref.toLowerCase() : undefined));
+    const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(options.workspace, givenBase, givenHead) : undefined;
+    return { byMergeBase, earlyFor: (base, head) => (base === givenBase && head === givenHead ? early : undefined) };
 }
 /**
  * readGitChanges, begun now and read later. Only the usual case is begun early: base and head are
@@ -33792,15 +33797,13 @@ async function readGitChanges(options) {
 function startGitRead(options) {
     const { workspace } = options;
     const gitDir = absoluteGitDir(workspace);
-    const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
-    const [givenBase, givenHead] = [options.base, options.head].map((ref) => ((0,git/* isFullSha */.Wf)(ref) ? ref.toLowerCase() : undefined));
-    const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(workspace, givenBase, givenHead) : undefined;
+    const { byMergeBase, earlyFor } = earlyMergeBase(options);
     let disposed = false;
     const begun = (async () => {
         const [base, head] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head), gitDir]);
         if (base === undefined || head === undefined)
             return undefined;
-        const diffBase = byMergeBase ? await (base === givenBase && head === givenHead && early ? early : mergeBaseOf(workspace, base, head)) : base;
+        const diffBase = byMergeBase ? await (earlyFor(base, head) ?? mergeBaseOf(workspace, base, head)) : base;
         if (diffBase === undefined || disposed)
             return undefined;
         return beginRead({ base, head, diffBase, messagesFrom: base, incomplete: [] }, { ...options, gitDir });
@@ -43414,8 +43417,7 @@ function startDiffScope(inputs, event) {
     const refs = plannedGitRefs(inputs, event);
     if (!refs)
         return undefined;
-    const started = startGitRead({ workspace: event.workspace, ...refs, deepen: true });
-    return { workspace: event.workspace, ...refs, read: (callbacks) => started.read(callbacks), dispose: () => started.dispose() };
+    return { workspace: event.workspace, ...refs, ...startGitRead({ workspace: event.workspace, ...refs, deepen: true }) };
 }
 
 ;// CONCATENATED MODULE: ./src/action-spec.generated.ts
