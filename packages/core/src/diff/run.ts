@@ -51,6 +51,8 @@ export interface DiffScopeParts {
   readWorkingTree(options: { workspace: string; base: string; onFile?: OnFile; onRecords?: OnRecords }): Promise<ReadResult>;
   readApiChanges(options: { pull: unknown; files: unknown; readContent?: unknown }): Promise<ReadResult>;
   diffDigest(changes: ChangeSet): string;
+  /** diffDigest fed file by file as a git reader streams (optional: without it the digest is worked out at the end). */
+  digestStream?(): { add(file: FileChange): void; digest(changes: ChangeSet): string };
   /** Every rule the policy asks for (scope and content rules). */
   rules(policy: Policy, options: { claimed?: readonly string[]; policyFile?: string; workerEntry?: string }): readonly Rule[];
   risk(findings: readonly Finding[], changes: ChangeSet, policy: Policy): { tier: RiskTier; why: readonly string[] };
@@ -98,6 +100,8 @@ interface Streamed {
   fallback?: string;
   /** The line scans the git readers fed file by file, by rule; absent when the change was read whole (API). */
   scans?: Map<Rule, LineScan>;
+  /** The digest the streamed files were fed to, when they were. */
+  digest?: { digest(changes: ChangeSet): string };
 }
 
 /**
@@ -116,9 +120,11 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
     const scans = new Map<Rule, LineScan>();
     for (const rule of rules) if (rule.begin) scans.set(rule, rule.begin());
     const all = [...scans.values()];
+    const digest = parts.digestStream?.();
     let fed = 0;
     const onFile: OnFile = (file, content) => {
       fed++;
+      digest?.add(file);
       for (const scan of all) scan.file(file, content);
     };
     const onRecords: OnRecords = (files) => {
@@ -132,7 +138,7 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
         return { read };
       }
       if (fed !== read.changes.files.length) throw new Error(`the diff reader streamed ${fed} files but returned ${read.changes.files.length}`);
-      return { read, scans };
+      return { read, scans, ...(digest ? { digest } : {}) };
     };
     // Scans given up end what they started (the secret scan's thread), whatever the reason.
     const dispose = async () => {
@@ -195,7 +201,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     await options.started?.dispose();
     throw error;
   }
-  const { read, fallback, scans } = await readChanges(parts, options, rules);
+  const { read, fallback, scans, digest } = await readChanges(parts, options, rules);
   const pr = plan.pullRequest;
   // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
   const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
@@ -210,7 +216,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     ...(plan.claimed ? { claimed: plan.claimed } : {}),
   });
   // Worked out while the rules' last reads and the secret scan's thread finish, not after them.
-  const diffDigest = parts.diffDigest(read.changes);
+  const diffDigest = digest ? digest.digest(read.changes) : parts.diffDigest(read.changes);
   const judgement = await judging;
   const details = diffScopeDetails(judgement, {
     diffDigest,

@@ -5,7 +5,7 @@
  */
 import { contentRules } from './content/index.js';
 import { plannedGitRefs, type DiffScopeEvent, type DiffScopeInputs } from './plan.js';
-import { diffDigest, readApiChanges, readGitChanges, readWorkingTree, startGitRead } from './read/index.js';
+import { diffDigest, DiffDigestStream, readApiChanges, readGitChanges, readWorkingTree, startGitRead } from './read/index.js';
 import { riskTier, scopeRules } from './rules/index.js';
 import { runDiffScopeWith, type DiffScopeParts, type DiffScopeRun, type DiffScopeRunOptions, type StartedRead } from './run.js';
 
@@ -56,6 +56,7 @@ export const DIFF_SCOPE_PARTS: DiffScopeParts = {
       ...(readContent ? { readContent: readContent as (ref: string, path: string) => Promise<Buffer | undefined> } : {}),
     }),
   diffDigest,
+  digestStream: () => new DiffDigestStream(),
   rules: (policy, options) => [...scopeRules(policy, options), ...contentRules({ tests: policy.scope.tests, dependencies: policy.scope.dependencies })],
   risk: (findings, changes, policy) => riskTier(findings, changes, policy),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonDigest } from '@agent-gates/core/digest';
-import { diffDigest } from '@agent-gates/core/diff/read';
+import { diffDigest, DiffDigestStream } from '@agent-gates/core/diff/read';
 import type { ChangeSet, ChangeStatus, FileChange } from '../../../../packages/core/src/diff/types.js';
 
 /** The digest by its definition: the entries as objects, sorted, through the general JCS canonicaliser. */
@@ -36,29 +36,64 @@ const NAMES = [
   'a',
 ];
 
+/** `rounds` change sets of up to 40 files of every shape: statuses, odd names, raw-byte names, repeated keys. */
+function randomChanges(rounds: number): ChangeSet[] {
+  const out: ChangeSet[] = [];
+  let seed = 11;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (let round = 0; round < rounds; round++) {
+    const files: FileChange[] = Array.from({ length: next(40) }, (_, i) => {
+      const status = STATUSES[next(STATUSES.length)]!;
+      const blob = () => (next(2) ? 'a'.repeat(40) : `${i}`.padStart(40, 'f'));
+      return {
+        status,
+        path: `${NAMES[next(NAMES.length)]}${next(3)}`,
+        ...(next(4) === 0 ? { pathBytes: 'ff00' } : {}),
+        ...(status === 'renamed' || status === 'copied' ? { oldPath: NAMES[next(NAMES.length)]!, ...(next(3) === 0 ? { oldPathBytes: '80' } : {}) } : {}),
+        ...(status !== 'added' ? { oldMode: '100644', oldBlob: blob() } : {}),
+        ...(status !== 'deleted' ? { newMode: next(2) ? '100755' : '120000', newBlob: blob() } : {}),
+        binary: false,
+        added: 0,
+        deleted: 0,
+        addedLines: [],
+      };
+    });
+    const changes = { mode: 'git', base: 'b', head: 'h', files, complete: true, incomplete: [], renames: 'full', messages: [] } as ChangeSet;
+    out.push(changes);
+  }
+  return out;
+}
+
 describe('diffDigest', () => {
   it('is the JCS digest of the sorted entries, to the byte, for every shape of entry', () => {
-    let seed = 11;
-    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
-    for (let round = 0; round < 200; round++) {
-      const files: FileChange[] = Array.from({ length: next(40) }, (_, i) => {
-        const status = STATUSES[next(STATUSES.length)]!;
-        const blob = () => (next(2) ? 'a'.repeat(40) : `${i}`.padStart(40, 'f'));
-        return {
-          status,
-          path: `${NAMES[next(NAMES.length)]}${next(3)}`,
-          ...(next(4) === 0 ? { pathBytes: 'ff00' } : {}),
-          ...(status === 'renamed' || status === 'copied' ? { oldPath: NAMES[next(NAMES.length)]!, ...(next(3) === 0 ? { oldPathBytes: '80' } : {}) } : {}),
-          ...(status !== 'added' ? { oldMode: '100644', oldBlob: blob() } : {}),
-          ...(status !== 'deleted' ? { newMode: next(2) ? '100755' : '120000', newBlob: blob() } : {}),
-          binary: false,
-          added: 0,
-          deleted: 0,
-          addedLines: [],
-        };
-      });
-      const changes = { mode: 'git', base: 'b', head: 'h', files, complete: true, incomplete: [], renames: 'full', messages: [] } as ChangeSet;
-      expect(diffDigest(changes)).toBe(reference(changes));
+    for (const changes of randomChanges(200)) expect(diffDigest(changes)).toBe(reference(changes));
+  });
+
+  it("is the same digest fed file by file (DiffDigestStream), in the digest's order, in any other, or for other files than streamed", () => {
+    /** The digest's own sort key (its reference sorts by it, stably). */
+    const keyOf = (f: FileChange) =>
+      JSON.stringify([
+        f.pathBytes !== undefined ? { hex: f.pathBytes } : f.path,
+        f.oldPath !== undefined ? (f.oldPathBytes !== undefined ? { hex: f.oldPathBytes } : f.oldPath) : null,
+        f.status,
+      ]);
+    for (const changes of randomChanges(200)) {
+      const sorted = [...changes.files].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+      const reversed = [...sorted].reverse();
+      for (const files of [sorted, changes.files, reversed]) {
+        const stream = new DiffDigestStream();
+        for (const file of files) stream.add(file);
+        const whole = { ...changes, files };
+        expect(stream.digest(whole)).toBe(reference(whole));
+        // Hashed as it streamed only in the digest's order; anything else was worked out at the end.
+        if (files === sorted) expect(stream.inOrder).toBe(true);
+        if (files === reversed && new Set(files.map(keyOf)).size > 1) expect(stream.inOrder).toBe(false);
+      }
+      // Streamed one list, asked for another (a file left out): the other's digest, never the streamed one's.
+      const stream = new DiffDigestStream();
+      for (const file of sorted) stream.add(file);
+      const fewer = { ...changes, files: sorted.slice(1) };
+      expect(stream.digest(fewer)).toBe(reference(fewer));
     }
   });
 

@@ -11,5 +11,5 @@ export {
   type GitChanges,
 } from './git.js';
 export { readApiChanges, parsePatch, type PullFile, type PullInfo, type ReadApiOptions } from './api.js';
-export { diffDigest } from './digest.js';
+export { diffDigest, DiffDigestStream } from './digest.js';
 export { decodePath, hasUnsafeChars } from './paths.js';
