@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { diffDigest, readGitChanges, startGitRead } from '@agent-gates/core/diff/read';
+import { diffDigest, DiffDigestStream, readGitChanges, startGitRead } from '@agent-gates/core/diff/read';
 import { registerTempDir } from '../../../harness/temp.js';
 import { ScratchRepo } from './repo.js';
 
@@ -82,9 +82,19 @@ describe('startGitRead', () => {
       expect(readdirSync(tmp).sort()).toEqual([expect.stringMatching(/^agent-gates-diff-/), expect.stringMatching(/^agent-gates-spool-/)]);
       const streamed: string[] = [];
       const counts: number[] = [];
-      const got = await started.read({ onFile: (file) => streamed.push(file.path), onRecords: (files) => counts.push(files) });
+      const digest = new DiffDigestStream();
+      const got = await started.read({
+        onFile: (file) => {
+          streamed.push(file.path);
+          digest.add(file);
+        },
+        onRecords: (files) => counts.push(files),
+      });
       const whole = await readGitChanges({ workspace: repo.dir, base, head, ...limit });
       expect(diffDigest(got.changes)).toBe(diffDigest(whole.changes));
+      // git lists the files in the digest's order: it was hashed as the files streamed.
+      expect(digest.inOrder).toBe(true);
+      expect(digest.digest(got.changes)).toBe(diffDigest(whole.changes));
       expect(got.changes.renames).toBe(whole.changes.renames);
       expect(streamed).toEqual(whole.changes.files.map((file) => file.path));
       expect(streamed).toContain('docs/new.md');
@@ -122,6 +132,72 @@ describe('startGitRead', () => {
     expect(processesIn(tmp)).toBe(0);
     // Not an assertion on this machine's speed: only a note of what was tested when it reads 0.
     if (stillRunning === 0) console.log('startGitRead: git had finished before it was disposed of');
+  });
+
+  /** The reader's folders under `tmp` right now: git's empty work tree and its spool, once a diff started. */
+  const diffStarted = () => readdirSync(tmp).filter((name) => /^agent-gates-(diff|spool)-/.test(name)).length === 2;
+
+  /** What the started read hands over, against readGitChanges on the same inputs. */
+  async function sameAsWhole(options: Parameters<typeof startGitRead>[0], started: ReturnType<typeof startGitRead>): Promise<void> {
+    const streamed: string[] = [];
+    const got = await started.read({ onFile: (file) => streamed.push(file.path) });
+    const whole = await readGitChanges(options);
+    expect(diffDigest(got.changes)).toBe(diffDigest(whole.changes));
+    expect(streamed).toEqual(whole.changes.files.map((file) => file.path));
+    expect({ ...got.changes, files: undefined }).toEqual({ ...whole.changes, files: undefined });
+    await started.dispose();
+  }
+
+  it('starts the diff before anything else when base and head are commit ids of a checkout at its own .git, merge base or direct', async () => {
+    const { repo, base, head } = change();
+    for (const compare of ['merge-base', 'direct'] as const) {
+      const options = { workspace: repo.dir, base, head, compare };
+      const started = startGitRead(options);
+      // Started in the call itself: no git was asked for the git directory, the commits or the merge base first.
+      expect(diffStarted(), compare).toBe(true);
+      await sameAsWhole(options, started);
+    }
+    // A branch name is not an id: the diff waits for the commits to be looked up.
+    const byName = startGitRead({ workspace: repo.dir, base, head: 'main' });
+    expect(diffStarted()).toBe(false);
+    await sameAsWhole({ workspace: repo.dir, base, head: 'main' }, byName);
+  });
+
+  it('drops the diff it started first when base and head have two merge bases (git diff --merge-base refuses them) and diffs from the one git merge-base prints', async () => {
+    // A criss-cross: each branch merged the other's first commit, so their tips have two merge bases.
+    const repo = new ScratchRepo(REPOS);
+    repo.write('a.txt', lines(1, 20)).write('b.txt', lines(1, 20));
+    repo.commit('root');
+    repo.git('branch', 'other');
+    repo.write('a.txt', lines(1, 25));
+    const onMain = repo.commit('main side');
+    repo.git('checkout', '-q', 'other');
+    repo.write('b.txt', lines(1, 25));
+    const onOther = repo.commit('other side');
+    repo.git('merge', '-q', '--no-edit', onMain);
+    repo.write('c.txt', 'head only\n');
+    const head = repo.commit('head');
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--no-edit', onOther);
+    repo.write('a.txt', lines(1, 30));
+    const base = repo.commit('base moved on');
+    expect(repo.git('merge-base', '--all', base, head).split('\n')).toHaveLength(2);
+    const options = { workspace: repo.dir, base, head };
+    const started = startGitRead(options);
+    expect(diffStarted()).toBe(true);
+    await sameAsWhole(options, started);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(processesIn(tmp)).toBe(0);
+  });
+
+  it('asks git for the git directory of a linked worktree (its .git is a file), and reads the same change', async () => {
+    const { repo, base, head } = change();
+    const linked = path.join(registerTempDir(mkdtempSync(path.join(REPOS, 'linked-'))), 'tree');
+    repo.git('worktree', 'add', '-q', '--detach', linked, head);
+    const options = { workspace: linked, base, head };
+    const started = startGitRead(options);
+    expect(diffStarted()).toBe(false);
+    await sameAsWhole(options, started);
   });
 
   it('begins nothing for a commit the checkout lacks: read() is then readGitChanges, with its error', async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, errorMessage } from '../../errors.js';
@@ -76,12 +76,14 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   const { workspace } = options;
   const deepen = options.deepen ?? true;
   const remote = options.remote ?? 'origin';
-  // The git directory, base and head are looked up side by side (three git processes at once, not one
-  // after the other); a commit not found is then resolved (and fetched) alone, base first, so errors
-  // and fetches come in the order they always did.
-  const gitDir = absoluteGitDir(workspace);
+  // The git directory (unless found without git), base and head are looked up side by side (git
+  // processes at once, not one after the other); a commit not found is then resolved (and fetched)
+  // alone, base first, so errors and fetches come in the order they always did.
+  const gitDir = knownGitDir(workspace);
   gitDir.catch(() => undefined);
-  const { byMergeBase, earlyFor } = earlyMergeBase(options);
+  const commits = givenCommits(options);
+  const { byMergeBase } = commits;
+  const { earlyFor } = earlyMergeBase(workspace, commits);
   const [baseFound, headFound] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head)]);
   const base = baseFound ?? (await resolveInput(workspace, 'base', options.base, deepen, remote, options.signal));
   const head = headFound ?? (await resolveInput(workspace, 'head', options.head, deepen, remote, options.signal));
@@ -102,21 +104,33 @@ export async function readGitChanges(options: ReadGitOptions): Promise<GitChange
   return beginRead({ base, head, diffBase, messagesFrom, incomplete }, { ...options, gitDir }).read(options);
 }
 
-/**
- * Whether the reader compares by merge base, and that merge base asked for at once when base and head
- * are given as full commit ids (a pull request's base and head SHAs, the usual case): they name their
- * commits already, so it runs beside the checks that they are commits. `earlyFor(base, head)` gives it
- * only for the commits those checks found to be the ids given (then it is the merge base
- * findMergeBase would ask git for first), else undefined.
- */
-function earlyMergeBase(options: Pick<ReadGitOptions, 'workspace' | 'base' | 'head' | 'compare'>): {
-  byMergeBase: boolean;
-  earlyFor: (base: string, head: string) => Promise<string | undefined> | undefined;
-} {
+/** Whether the reader compares by merge base, and base and head as given when both are full commit ids. */
+function givenCommits(options: Pick<ReadGitOptions, 'base' | 'head' | 'compare'>): { byMergeBase: boolean; given: { base: string; head: string } | undefined } {
   const byMergeBase = (options.compare ?? 'merge-base') === 'merge-base';
-  const [givenBase, givenHead] = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
-  const early = byMergeBase && givenBase !== undefined && givenHead !== undefined ? mergeBaseOf(options.workspace, givenBase, givenHead) : undefined;
-  return { byMergeBase, earlyFor: (base, head) => (base === givenBase && head === givenHead ? early : undefined) };
+  const [base, head] = [options.base, options.head].map((ref) => (isFullSha(ref) ? ref.toLowerCase() : undefined));
+  return { byMergeBase, given: base !== undefined && head !== undefined ? { base, head } : undefined };
+}
+
+/**
+ * The merge base asked for at once when base and head are given as full commit ids (a pull request's
+ * base and head SHAs, the usual case): they name their commits already, so it runs beside the checks
+ * that they are commits. `earlyFor(base, head)` gives it only for the commits those checks found to be
+ * the ids given (then it is the merge base findMergeBase would ask git for first), else undefined.
+ */
+function earlyMergeBase(
+  workspace: string,
+  { byMergeBase, given }: ReturnType<typeof givenCommits>,
+): {
+  earlyFor: (base: string, head: string) => Promise<string | undefined> | undefined;
+  /** Whether the ids given have exactly one merge base (`git diff --merge-base` refuses more). */
+  unique: Promise<boolean>;
+} {
+  const all = given && byMergeBase ? mergeBasesOf(workspace, given.base, given.head) : Promise.resolve([]);
+  const early = all.then((shas) => shas[0]);
+  return {
+    earlyFor: (base, head) => (given && base === given.base && head === given.head ? early : undefined),
+    unique: all.then((shas) => shas.length === 1),
+  };
 }
 
 /** What readGitChanges' callbacks are, for a read begun before its consumer was ready. */
@@ -141,16 +155,34 @@ export interface StartedGitRead {
  */
 export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords'>): StartedGitRead {
   const { workspace } = options;
-  const gitDir = absoluteGitDir(workspace);
-  const { byMergeBase, earlyFor } = earlyMergeBase(options);
+  const commits = givenCommits(options);
+  const { byMergeBase, given } = commits;
+  // The diff is the long part, and every process this thread starts before it costs it 10-15 ms: with
+  // base and head given as commit ids and the git directory found without asking git, the diff (of
+  // their merge base with head, by git's --merge-base) starts first, before the checks that they are
+  // commits and the merge base itself. It is used only once those say it diffed what they name.
+  const knownDir = given ? gitDirOf(workspace) : undefined;
+  const diffFirst =
+    given && knownDir !== undefined ? startDiff(workspace, given.base, given.head, { ...options, gitDir: knownDir, mergeBase: byMergeBase }) : undefined;
+  const { earlyFor, unique } = earlyMergeBase(workspace, commits);
+  const gitDir = knownDir !== undefined ? Promise.resolve(knownDir) : knownGitDir(workspace);
   let disposed = false;
-  const begun = (async (): Promise<StartedGitRead | undefined> => {
+  const begun = (async (): Promise<ReturnType<typeof beginRead> | undefined> => {
     const [base, head] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head), gitDir]);
     if (base === undefined || head === undefined) return undefined;
     const diffBase = byMergeBase ? await (earlyFor(base, head) ?? mergeBaseOf(workspace, base, head)) : base;
     if (diffBase === undefined || disposed) return undefined;
-    return beginRead({ base, head, diffBase, messagesFrom: base, incomplete: [] }, { ...options, gitDir });
-  })().catch(() => undefined);
+    // The diff begun first is what these name when base and head are the commit ids given and (by merge
+    // base) have one merge base, diffBase; with more, git refuses, and the diff starts here from diffBase.
+    const diff = diffFirst && base === given?.base && head === given.head && (!byMergeBase || (await unique)) ? diffFirst : undefined;
+    return beginRead({ base, head, diffBase, messagesFrom: base, incomplete: [] }, { ...options, gitDir }, diff);
+  })()
+    .catch(() => undefined)
+    .then(async (read) => {
+      // A diff begun first and not taken (or a read given up) is stopped, whatever happened.
+      if (diffFirst && read?.diff !== diffFirst) await diffFirst.dispose();
+      return read;
+    });
   return {
     async read(callbacks) {
       const read = await begun;
@@ -164,6 +196,30 @@ export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords
 }
 
 /**
+ * The absolute git directory of a workspace at the top of its repository (`<workspace>/.git` a
+ * folder with git's HEAD, objects and refs), found without starting git; undefined for anything else
+ * (a linked worktree's `.git` file, a subfolder, GIT_DIR or GIT_WORK_TREE set), which `git rev-parse`
+ * answers instead. git itself looks at `<cwd>/.git` first, so it is the folder git would use.
+ */
+function gitDirOf(workspace: string): string | undefined {
+  if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined || process.env.GIT_COMMON_DIR !== undefined) return undefined;
+  try {
+    const dir = realpathSync(path.resolve(workspace, '.git'));
+    if (!statSync(dir).isDirectory()) return undefined;
+    for (const [name, folder] of [
+      ['HEAD', false],
+      ['objects', true],
+      ['refs', true],
+    ] as const) {
+      if (statSync(path.join(dir, name)).isDirectory() !== folder) return undefined;
+    }
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Starts what reading the change takes, with base, head and the commits to diff known: the diff (its
  * output waiting in a file), the count that decides on copies, and the commit messages. `read` then
  * streams the diff to the callbacks; `dispose`, for a read never made, stops git and cleans up.
@@ -171,18 +227,21 @@ export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords
 function beginRead(
   resolved: { base: string; head: string; diffBase: string; messagesFrom: string | undefined; incomplete: string[] },
   options: Omit<ReadGitOptions, 'onFile' | 'onRecords'> & { gitDir: Promise<string> },
-): StartedGitRead {
+  /** The diff of diffBase with head, started already (startGitRead's), else it starts here. */
+  started?: StartedDiff,
+): StartedGitRead & { diff: StartedDiff } {
   const { workspace } = options;
   const { base, head, diffBase, messagesFrom, incomplete } = resolved;
   const blobs = new BlobReader(workspace, { maxBytes: options.maxContentBytes ?? DEFAULT_MAX_CONTENT });
   const content = new GitContentSource(diffBase, head, blobs);
   // The diff first (it is the long one; starting a process costs this thread 10-15 ms on a large
   // heap), then the commit messages, read while the diff streams.
-  const diff = startDiff(workspace, diffBase, head, options);
+  const diff = started ?? startDiff(workspace, diffBase, head, options);
   const messages = messagesFrom ? diff.started.then(() => readMessages(workspace, messagesFrom, head)) : Promise.resolve([]);
   messages.catch(() => undefined);
   let reading = false;
   return {
+    diff,
     async read(callbacks) {
       reading = true;
       // A change of many files will read some of them (tests, manifests): their reader starts while git
@@ -322,13 +381,22 @@ async function isShallow(workspace: string): Promise<boolean> {
   return stdout.toString('utf8').trim() === 'true';
 }
 
+/** The merge base of base and head (the one `git merge-base` prints: the first of them all), or undefined. */
 async function mergeBaseOf(workspace: string, base: string, head: string): Promise<string | undefined> {
+  return (await mergeBasesOf(workspace, base, head))[0];
+}
+
+/** Every merge base of base and head (best first, as `git merge-base --all` prints them); none on any failure. */
+async function mergeBasesOf(workspace: string, base: string, head: string): Promise<string[]> {
   try {
-    const { stdout } = await runGit(workspace, ['merge-base', base, head], { maxBytes: 1024 });
-    const sha = stdout.toString('utf8').trim();
-    return isFullSha(sha) ? sha.toLowerCase() : undefined;
+    const { stdout } = await runGit(workspace, ['merge-base', '--all', base, head], { maxBytes: 64 * 1024 });
+    const shas = stdout
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    return shas.every(isFullSha) ? shas.map((sha) => sha.toLowerCase()) : [];
   } catch {
-    return undefined;
+    return [];
   }
 }
 
@@ -362,9 +430,11 @@ async function findMergeBase(
  * The one \`git diff\` the reader runs (raw records, then the -U0 patch, NUL-separated, full blob ids),
  * with the settings that keep the repository's own configuration from changing what is read.
  * \`copies\`: look for copies too (-C), which git gives up past \`renameLimit\`² candidate pairs.
+ * \`mergeBase\`: diff the merge base of \`from\` and \`to\` with \`to\` (git fails when there is none, or
+ * more than one).
  */
-export function gitDiffArgs(from: string, to: string, options: { renameLimit: number; copies: boolean }): string[] {
-  const { renameLimit, copies } = options;
+export function gitDiffArgs(from: string, to: string, options: { renameLimit: number; copies: boolean; mergeBase?: boolean }): string[] {
+  const { renameLimit, copies, mergeBase = false } = options;
   return [
     '-c',
     'core.attributesFile=/dev/null',
@@ -394,6 +464,8 @@ export function gitDiffArgs(from: string, to: string, options: { renameLimit: nu
     '--full-index',
     '--no-abbrev',
     '--no-relative',
+    // `from` is then the base whose merge base with `to` git diffs against (git 2.30 and later).
+    ...(mergeBase ? ['--merge-base'] : []),
     from,
     to,
     '--',
@@ -404,8 +476,10 @@ interface DiffOptions {
   renameLimit?: number;
   maxAddedLineBytes?: number;
   signal?: AbortSignal;
-  /** The repository's absolute git directory, when the caller started looking it up already. */
-  gitDir?: Promise<string>;
+  /** The repository's absolute git directory, when the caller knows it or started looking it up already. */
+  gitDir?: Promise<string> | string;
+  /** `from` is the base whose merge base with `to` is diffed (gitDiffArgs' `mergeBase`). */
+  mergeBase?: boolean;
 }
 
 interface DiffCallbacks {
@@ -424,12 +498,14 @@ function diffTrees(workspace: string, from: string, to: string, options: DiffOpt
  * callbacks (which may come much later). `dispose` stops git and removes its files when `read` will
  * never be called; after `read` it does nothing (read cleans up itself).
  */
-function startDiff(
-  workspace: string,
-  from: string,
-  to: string,
-  options: DiffOptions,
-): { read(callbacks: DiffCallbacks): Promise<DiffResult>; dispose(): Promise<void>; started: Promise<void> } {
+interface StartedDiff {
+  read(callbacks: DiffCallbacks): Promise<DiffResult>;
+  dispose(): Promise<void>;
+  /** Settles once git was started (or could not be). */
+  started: Promise<void>;
+}
+
+function startDiff(workspace: string, from: string, to: string, options: DiffOptions): StartedDiff {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
   const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
   const stop = new AbortController();
@@ -445,7 +521,8 @@ function startDiff(
     // .gitattributes come from the working tree and the index, which the change itself controls in CI:
     // one line `* -diff` would turn every file "binary" and hide its added lines from every rule. So
     // the diff runs against an empty work tree and an empty index; a file is binary only by its bytes.
-    const gitDir = await (options.gitDir ?? absoluteGitDir(workspace));
+    // A git directory known already starts git at once, in this turn, before the caller goes on.
+    const gitDir = typeof options.gitDir === 'string' ? options.gitDir : await (options.gitDir ?? absoluteGitDir(workspace));
     stop.signal.throwIfAborted();
     const isolated = mkdtempSync(path.join(tmpdir(), 'agent-gates-diff-'));
     const isolation = { GIT_DIR: gitDir, GIT_WORK_TREE: isolated, GIT_INDEX_FILE: path.join(isolated, 'index') };
@@ -462,7 +539,9 @@ function startDiff(
       rmSync(spoolDir, { recursive: true, force: true });
     };
     // Every diff is held: its output waits in the spool until `read` keeps it.
-    const held = (copies: boolean) => startHeldGit(isolated, gitDiffArgs(from, to, { renameLimit, copies }), push, { ...signal, env: isolation, spoolDir });
+    const mergeBase = options.mergeBase === true;
+    const held = (copies: boolean) =>
+      startHeldGit(isolated, gitDiffArgs(from, to, { renameLimit, copies, mergeBase }), push, { ...signal, env: isolation, spoolDir });
     // No limit: copies always fit, and there is nothing to count.
     if (renameLimit === 0) return { cleanUp, chosen: Promise.resolve(held(true)) };
     // git's rename matrix is (added files) x (sources); with -C the sources are the deleted AND the
@@ -477,7 +556,7 @@ function startDiff(
     // The count streams in well before git's own listing, which waits for rename detection: on a
     // large change a scan's thread then starts (and loads) while git is still matching renames and
     // this thread has nothing else to do, instead of beside the first files.
-    const chosen = copiesFit(workspace, from, to, renameLimit * renameLimit, signal, (files) => {
+    const chosen = copiesFit(workspace, from, to, mergeBase, renameLimit * renameLimit, signal, (files) => {
       counted = files;
       onCount?.(files);
     }).then(
@@ -498,7 +577,6 @@ function startDiff(
   setup.catch(() => undefined);
   let reading = false;
   return {
-    /** Settles once git was started (or could not be). */
     started: setup.then(
       () => undefined,
       () => undefined,
@@ -538,6 +616,12 @@ function startDiff(
   };
 }
 
+/** The absolute git directory: gitDirOf's when it finds one, else git's answer. */
+function knownGitDir(workspace: string): Promise<string> {
+  const known = gitDirOf(workspace);
+  return known !== undefined ? Promise.resolve(known) : absoluteGitDir(workspace);
+}
+
 async function absoluteGitDir(workspace: string): Promise<string> {
   const { stdout } = await runGit(workspace, ['rev-parse', '--absolute-git-dir'], { maxBytes: 8192 });
   return stdout.toString('utf8').trim();
@@ -562,13 +646,14 @@ async function copiesFit(
   workspace: string,
   from: string,
   to: string,
+  mergeBase: boolean,
   limit: number,
   options: { signal?: AbortSignal },
   /** Called with the paths counted so far (added, deleted and modified), after each part of git's output. */
   counted?: (files: number) => void,
 ): Promise<boolean> {
   try {
-    const counts = await countChanges(workspace, from, to, options, (c) => {
+    const counts = await countChanges(workspace, from, to, mergeBase, options, (c) => {
       counted?.(c.added + c.deleted + c.modified);
       if (c.added * (c.deleted + c.modified) > limit) throw new CountPassedLimit();
     });
@@ -584,6 +669,7 @@ async function countChanges(
   workspace: string,
   from: string,
   to: string,
+  mergeBase: boolean,
   options: { signal?: AbortSignal },
   /** Called after each chunk with the counts so far; throwing from it stops git. */
   progress?: (counts: { added: number; deleted: number; modified: number }) => void,
@@ -593,7 +679,7 @@ async function countChanges(
   let meta = true;
   await streamGit(
     workspace,
-    ['diff', '--no-ext-diff', '--raw', '-z', '--no-renames', '--no-relative', from, to, '--'],
+    ['diff', '--no-ext-diff', '--raw', '-z', '--no-renames', '--no-relative', ...(mergeBase ? ['--merge-base'] : []), from, to, '--'],
     (chunk) => {
       // Records alternate: ":<modes> <ids> <status>" then one path (no renames, so never two).
       const tokens = (carry + chunk.toString('latin1')).split('\0');
