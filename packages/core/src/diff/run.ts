@@ -55,7 +55,15 @@ export interface DiffScopeParts {
   digestStream?(): { add(file: FileChange): void; digest(changes: ChangeSet): string };
   /** Every rule the policy asks for (scope and content rules). */
   rules(policy: Policy, options: { claimed?: readonly string[]; policyFile?: string; workerEntry?: string }): readonly Rule[];
-  risk(findings: readonly Finding[], changes: ChangeSet, policy: Policy): { tier: RiskTier; why: readonly string[] };
+  /** The risk tier's part that depends on the files alone, fed as a git reader streams (optional: else `risk` reads every file at the end). */
+  riskFiles?(policy: Policy): RiskFilesFeed;
+  /** `files`: what `riskFiles` returned, fed every file of `changes`. */
+  risk(findings: readonly Finding[], changes: ChangeSet, policy: Policy, files?: RiskFilesFeed): { tier: RiskTier; why: readonly string[] };
+}
+
+/** What the risk tier gathers from each file, fed as the change streams. */
+export interface RiskFilesFeed {
+  add(file: FileChange): void;
 }
 
 /** The pull request through the REST API (action-kit's Octokit, paginated, retried), as callbacks. */
@@ -102,6 +110,8 @@ interface Streamed {
   scans?: Map<Rule, LineScan>;
   /** The digest the streamed files were fed to, when they were. */
   digest?: { digest(changes: ChangeSet): string };
+  /** The risk tier's part the streamed files were fed to, when they were. */
+  riskFiles?: RiskFilesFeed;
 }
 
 /**
@@ -121,10 +131,12 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
     for (const rule of rules) if (rule.begin) scans.set(rule, rule.begin());
     const all = [...scans.values()];
     const digest = parts.digestStream?.();
+    const riskFiles = parts.riskFiles?.(plan.policy);
     let fed = 0;
     const onFile: OnFile = (file, content) => {
       fed++;
       digest?.add(file);
+      riskFiles?.add(file);
       for (const scan of all) scan.file(file, content);
     };
     const onRecords: OnRecords = (files) => {
@@ -138,7 +150,7 @@ async function readChanges(parts: DiffScopeParts, options: DiffScopeRunOptions, 
         return { read };
       }
       if (fed !== read.changes.files.length) throw new Error(`the diff reader streamed ${fed} files but returned ${read.changes.files.length}`);
-      return { read, scans, ...(digest ? { digest } : {}) };
+      return { read, scans, ...(digest ? { digest } : {}), ...(riskFiles ? { riskFiles } : {}) };
     };
     // Scans given up end what they started (the secret scan's thread), whatever the reason.
     const dispose = async () => {
@@ -201,7 +213,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     await options.started?.dispose();
     throw error;
   }
-  const { read, fallback, scans, digest } = await readChanges(parts, options, rules);
+  const { read, fallback, scans, digest, riskFiles } = await readChanges(parts, options, rules);
   const pr = plan.pullRequest;
   // require-ticket looks in the pull request's title, body and branch too, which only the event knows in git mode.
   const extraMessages = pr && read.changes.mode !== 'api' ? [pr.title, pr.body, pr.headRef].filter((m) => m !== '') : [];
@@ -212,7 +224,7 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     content: read.content,
     rules,
     ...(scans ? { scans } : {}),
-    risk: (findings, c) => parts.risk(findings, c, plan.policy),
+    risk: (findings, c) => parts.risk(findings, c, plan.policy, riskFiles),
     ...(plan.claimed ? { claimed: plan.claimed } : {}),
   });
   // Worked out while the rules' last reads and the secret scan's thread finish, not after them.

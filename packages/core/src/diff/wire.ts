@@ -6,7 +6,7 @@
 import { contentRules } from './content/index.js';
 import { plannedGitRefs, type DiffScopeEvent, type DiffScopeInputs } from './plan.js';
 import { diffDigest, DiffDigestStream, readApiChanges, readGitChanges, readWorkingTree, startGitRead } from './read/index.js';
-import { riskTier, scopeRules } from './rules/index.js';
+import { riskTier, RiskTierFiles, scopeRules } from './rules/index.js';
 import { runDiffScopeWith, type DiffScopeParts, type DiffScopeRun, type DiffScopeRunOptions, type StartedRead } from './run.js';
 
 type PullFilePage = Parameters<typeof readApiChanges>[0]['files'];
@@ -58,7 +58,8 @@ export const DIFF_SCOPE_PARTS: DiffScopeParts = {
   diffDigest,
   digestStream: () => new DiffDigestStream(),
   rules: (policy, options) => [...scopeRules(policy, options), ...contentRules({ tests: policy.scope.tests, dependencies: policy.scope.dependencies })],
-  risk: (findings, changes, policy) => riskTier(findings, changes, policy),
+  riskFiles: (policy) => new RiskTierFiles(policy),
+  risk: (findings, changes, policy, files) => riskTier(findings, changes, policy, files instanceof RiskTierFiles ? files : undefined),
 };
 
 /** diff-scope's one core call: read the change, judge it, write the report and SARIF. */

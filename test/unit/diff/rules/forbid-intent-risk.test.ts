@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareClaim } from '../../../../packages/core/src/diff/claimed.js';
-import { forbidRule, intentRule, riskTier, scopeRules } from '../../../../packages/core/src/diff/rules/index.js';
+import { forbidRule, intentRule, riskTier, RiskTierFiles, scopeRules } from '../../../../packages/core/src/diff/rules/index.js';
 import type { Finding } from '../../../../packages/core/src/diff/types.js';
 import type { Policy } from '../../../../packages/core/src/policy/index.js';
 import { POLICY_FILE, changes, codes, defaults, file, policyOf, run } from './helpers.js';
@@ -159,6 +159,30 @@ describe('risk tier', () => {
       'high: scope.risk-tiers[1]: schema changes — db/001.sql and 1 more',
     ]);
     expect(riskTier([], set, policy).tier).toBe('high');
+  });
+
+  it('is the same when the files were fed as the change streamed (RiskTierFiles), renames and repeats included', async () => {
+    const policy = await policyOf(
+      'scope:\n  risk-tiers:\n    - paths: ["src/**"]\n      tier: medium\n    - paths: ["db/**", "**/*.sql"]\n      tier: high\n      reason: schema\n    - paths: ["docs/**"]\n      tier: low\n',
+    );
+    const set = changes([
+      file('db/001.sql'),
+      file('src/a.ts'),
+      file('db/moved.sql', { status: 'renamed', oldPath: 'src/old.sql' }),
+      file('docs/x.md'),
+      file('src/b.ts'),
+    ]);
+    const findings = [finding({ rule: 'paths', code: 'protected-path', tier: 'high', path: 'db/001.sql' }), finding({ severity: 'fail', path: 'src/a.ts' })];
+    const fed = new RiskTierFiles(policy);
+    for (const f of set.files) fed.add(f);
+    const whole = riskTier(findings, set, policy);
+    expect(riskTier(findings, set, policy, fed)).toEqual(whole);
+    expect(whole.why).toEqual([
+      'high: paths/protected-path — db/001.sql',
+      'high: x/y — src/a.ts',
+      'high: scope.risk-tiers[1]: schema — db/001.sql and 1 more',
+      'medium: scope.risk-tiers[0] — src/a.ts and 2 more',
+    ]);
   });
 
   it('counts an untiered failure as high and an untiered warning as medium, and an incomplete view as high', () => {

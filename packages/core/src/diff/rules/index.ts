@@ -42,7 +42,7 @@ export function scopeRules(policy: Policy, options: ScopeRuleOptions = {}): Rule
   ];
 }
 
-export { riskTier } from './risk.js';
+export { riskTier, RiskTierFiles } from './risk.js';
 export { GlobSet, judgedPaths, unsafeNameProblem } from './common.js';
 export { symlinkProblem } from './modes.js';
 export { forbidRule, intentRule, modesRule, pathsRule, secretsRule, sizeRule, ticketRule };
