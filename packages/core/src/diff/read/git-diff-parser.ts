@@ -114,6 +114,8 @@ interface MutableChange {
   seen: number;
   /** The paths decoded, once: a record is finished when it is handed out and again at the end. */
   decoded?: { path: ReturnType<typeof decodePath>; old: ReturnType<typeof decodePath> | undefined };
+  /** The record without its lines, for `end()`, made when it was handed to `onFile`. */
+  final?: FileChange;
 }
 
 interface Section {
@@ -214,7 +216,7 @@ export class GitDiffParser {
     }
     this.decodePending();
     this.emitUpTo(this.changes.length);
-    return this.changes.map(finish);
+    return this.changes.map((change) => change.final ?? finish(change));
   }
 
   /** Hands the records before `upTo` to `onFile` (their patches are complete) and lets their lines go. */
@@ -227,6 +229,8 @@ export class GitDiffParser {
       this.keptBytes -= change.lineBytes;
       change.lineBytes = 0;
       change.lines = undefined;
+      // Made now, while git is still diffing, not all at once at the end where this thread works alone.
+      change.final = finish(change);
     }
   }
 
@@ -489,5 +493,8 @@ function finish(change: MutableChange): FileChange {
   if (pathBytes) file.pathBytes = pathBytes;
   if (old?.pathBytes) file.oldPathBytes = old.pathBytes;
   const lines = change.binary ? undefined : change.lines;
-  return lines ? withCompactLines(file, lines.text, lines.numbers) : { ...file, addedLines: [] };
+  if (lines) return withCompactLines(file, lines.text, lines.numbers);
+  // Into the record itself, not a copy of it: the same members in the same order.
+  (file as { addedLines?: readonly never[] }).addedLines = [];
+  return file as FileChange;
 }
