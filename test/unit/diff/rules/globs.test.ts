@@ -75,6 +75,11 @@ describe('GlobGroups', () => {
     expect(groups.matching('src/a.ts')).toEqual([0, 1, 3]);
     expect(groups.matching('docs/a.md')).toEqual([2, 3]);
     expect(new GlobGroups([['src/**']], () => 'x').matching('lib/a.ts')).toEqual([]);
+    // The next path matching the same globs gets the same (unchanging) array; another, its own.
+    const first = groups.matching('src/b.ts');
+    expect(groups.matching('src/c.ts')).toBe(first);
+    expect(groups.matching('src/c.md')).toEqual([0, 3]);
+    expect(first).toEqual([0, 1, 3]);
   });
 
   it('matches as testing each group\u2019s globs one by one would, for random groups and paths', () => {
@@ -85,7 +90,8 @@ describe('GlobGroups', () => {
     for (let round = 0; round < 300; round++) {
       const config = Array.from({ length: 1 + next(5) }, () => Array.from({ length: 1 + next(4) }, () => globs[next(globs.length)]!));
       const groups = new GlobGroups(config, (g, i) => `x[${g}].paths[${i}]`);
-      for (const path of paths) {
+      // Twice over, the second time with each path repeated: an answer reused for the same globs is still the right one.
+      for (const path of [...paths, ...paths.flatMap((p) => [p, p]).reverse()]) {
         const expected = config.flatMap((list, group) => (list.some((glob) => matchGlob(glob, path)) ? [group] : []));
         expect(groups.matching(path)).toEqual(expected);
       }

@@ -75,6 +75,11 @@ export class GlobSet {
     return this.collect(path).slice();
   }
 
+  /** As `all`, in the one list the next call reuses (for GlobGroups, which reads it at once). */
+  hits(path: string): number[] {
+    return this.collect(path);
+  }
+
   /**
    * Every matching glob's index, in one list reused by the next call (read it before calling again).
    * No callback per hit: the three callers' closures made the lookup polymorphic, and V8 compiled it
@@ -149,22 +154,39 @@ export class GlobGroups {
     this.set = new GlobSet(globs, (i) => key(...(where[i] as [number, number])));
   }
 
-  /** The groups with a glob matching `path`, in ascending order. */
-  matching(path: string): number[] {
-    const hits = this.set.all(path);
-    if (hits.length === 0) return hits;
-    if (hits.length === 1) return [this.owner[hits[0]!]!];
+  /** The last answer, and the glob indexes it was for: most paths match the same globs as the one before. */
+  private lastHits: number[] = [];
+  private lastGroups: readonly number[] = NO_GROUPS;
+
+  /**
+   * The groups with a glob matching `path`, in ascending order (an array not to be changed: the same
+   * one comes back for the next path that matches the same globs).
+   */
+  matching(path: string): readonly number[] {
+    const hits = this.set.hits(path);
+    if (hits.length === 0) return NO_GROUPS;
     // Globs were listed group by group, so owners only grow with the glob's index: sorted hits give
-    // sorted owners, and a repeated owner is next to its twin. No Set, no copy, no second sort.
-    hits.sort((a, b) => a - b);
+    // sorted owners, and a repeated owner is next to its twin. Hits come in ascending runs (each
+    // lookup's list is); sorted only when they are not.
+    let ascending = true;
+    for (let k = 1; k < hits.length; k++) if (hits[k]! < hits[k - 1]!) ascending = false;
+    if (!ascending) hits.sort((a, b) => a - b);
+    const last = this.lastHits;
+    let same = last.length === hits.length;
+    for (let k = 0; same && k < hits.length; k++) same = hits[k] === last[k];
+    if (same) return this.lastGroups;
     const groups: number[] = [];
     for (const hit of hits) {
       const group = this.owner[hit]!;
       if (group !== groups[groups.length - 1]) groups.push(group);
     }
+    this.lastHits = hits.slice();
+    this.lastGroups = groups;
     return groups;
   }
 }
+
+const NO_GROUPS: readonly number[] = Object.freeze([]);
 
 /** `normaliseRepoPath`, skipped for the paths git gives, which are normal already. */
 export function normalPath(path: string): string | undefined {

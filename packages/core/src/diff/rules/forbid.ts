@@ -58,6 +58,17 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
    * goes line by line, in windows.
    */
   const tests = new Map<string, { prefilter: RegExp | undefined; whole: RegExp[] | undefined }>();
+  // The last file's groups and what was built for them: matching() gives the same array back for the
+  // next file that matches the same globs, which is most files.
+  let lastGroups: readonly number[] | undefined;
+  let last: { applicable: typeof entries; prefilter: RegExp | undefined; whole: RegExp[] | undefined } | undefined;
+  const forGroups = (matched: readonly number[]) => {
+    if (matched === lastGroups && last) return last;
+    const applicable = matched.map((i) => entries[i] as (typeof entries)[number]);
+    lastGroups = matched;
+    last = { applicable, ...testsFor(applicable) };
+    return last;
+  };
   const testsFor = (applicable: typeof entries) => {
     const key = applicable.map((entry) => entry.index).join(',');
     let built = tests.get(key);
@@ -75,9 +86,9 @@ export function forbidRule(policy: Policy, policyFile?: string): Rule {
     return {
       file(file: FileChange) {
         if (entries.length === 0 || file.status === 'deleted' || addedLineCount(file) === 0) return;
-        const applicable = groups.matching(file.path).map((i) => entries[i] as (typeof entries)[number]);
-        if (applicable.length === 0) return;
-        const { prefilter, whole } = testsFor(applicable);
+        const matched = groups.matching(file.path);
+        if (matched.length === 0) return;
+        const { applicable, prefilter, whole } = forGroups(matched);
         if (whole) {
           const text = addedText(file);
           if (text.length <= WINDOW && !whole.some((regex) => regex.test(text))) return;
