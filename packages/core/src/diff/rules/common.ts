@@ -181,8 +181,8 @@ export class GlobGroups {
       if (group !== groups[groups.length - 1]) groups.push(group);
     }
     this.lastHits = hits.slice();
-    this.lastGroups = groups;
-    return groups;
+    this.lastGroups = Object.freeze(groups);
+    return this.lastGroups;
   }
 }
 
