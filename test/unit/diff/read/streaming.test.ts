@@ -80,7 +80,7 @@ describe('streaming the git diff through the rules', () => {
     const expected = await judgeDiff({ changes: whole.changes, content: whole.content, rules: rulesOf(), risk: () => ({ tier: 'low', why: [] }) });
     const rules = rulesOf();
     const scans = new Map<Rule, LineScan>(rules.filter((r) => r.begin).map((r) => [r, r.begin!()]));
-    expect([...scans.keys()].map((r) => r.name).sort()).toEqual(['dependencies', 'forbid', 'paths', 'secrets', 'tests', 'ticket']);
+    expect([...scans.keys()].map((r) => r.name).sort()).toEqual(['dependencies', 'forbid', 'modes', 'paths', 'secrets', 'size', 'tests', 'ticket']);
     const streamed = await readGitChanges({ workspace: repo.dir, base, head, onFile: (f, c) => scans.forEach((s) => s.file(f, c)) });
     const got = await judgeDiff({ changes: streamed.changes, content: streamed.content, rules, scans, risk: () => ({ tier: 'low', why: [] }) });
     expect(got.findings).toEqual(expected.findings);

@@ -1,5 +1,5 @@
 import type { Policy } from '../../policy/types.js';
-import type { FileChange, Rule } from '../types.js';
+import { runScan, type FileChange, type Finding, type LineScan, type Rule } from '../types.js';
 import { Findings, judgedPaths, settingIn, shown, unsafeNameProblem } from './common.js';
 
 const EXECUTABLE = '100755';
@@ -38,112 +38,142 @@ export function symlinkProblem(path: string, target: string): string | undefined
 export function modesRule(policy: Policy, policyFile?: string): Rule {
   const scope = policy.scope;
   const setting = settingIn(policyFile);
-  return {
-    name: 'modes',
-    run(ctx) {
-      const out = new Findings('modes');
-      const judge = (file: FileChange): void => {
-        for (const path of judgedPaths(file)) {
-          const problem = unsafeNameProblem(path);
-          if (problem) {
-            out.add({
-              code: 'unsafe-file-name',
-              severity: 'fail',
-              message: `the file name ${JSON.stringify(shown(path))} ${problem}`,
-              path,
-              tier: 'high',
-              decidedBy: 'always: file names',
-            });
-          } else if (path.includes('\ufffd') || (file.pathBytes !== undefined && path === file.path)) {
-            out.add({
-              code: 'non-utf8-file-name',
-              severity: 'warn',
-              message: `the file name ${JSON.stringify(shown(path))} is not valid UTF-8${file.pathBytes ? ` (bytes ${file.pathBytes.slice(0, 200)})` : ''}: a reviewer may not see it as git stores it`,
-              path,
-              tier: 'medium',
-              decidedBy: 'always: file names',
-            });
-          }
-        }
-        if (file.newMode === SUBMODULE || file.oldMode === SUBMODULE) {
-          const what =
-            file.oldMode !== SUBMODULE
-              ? 'adds'
-              : file.newMode !== SUBMODULE || file.status === 'deleted'
-                ? 'removes'
-                : file.status === 'renamed'
-                  ? 'moves'
-                  : 'updates';
-          out.add({
-            code: 'submodule-changed',
-            severity: scope.allowSubmodules ? 'pass' : 'fail',
-            message: `the change ${what} the submodule ${shown(file.path)}${file.newBlob && what !== 'removes' ? ` (now at commit ${file.newBlob})` : ''}`,
-            path: file.path,
-            tier: scope.allowSubmodules ? 'medium' : 'high',
-            decidedBy: setting('scope.allow-submodules'),
-          });
-        }
-        if (file.status === 'deleted') return;
-        if (file.newMode === EXECUTABLE && file.oldMode !== EXECUTABLE) {
-          out.add({
-            code: 'executable-added',
-            severity: scope.allowExecutable ? 'pass' : 'fail',
-            message: `${shown(file.path)} ${file.oldMode === undefined ? 'is added as an executable' : 'is made executable'}`,
-            path: file.path,
-            tier: scope.allowExecutable ? 'medium' : 'high',
-            decidedBy: setting('scope.allow-executable'),
-          });
-        }
-        if (file.newMode === SYMLINK) {
-          const target = file.symlinkTarget;
-          const problem = target === undefined ? undefined : symlinkProblem(file.path, target);
-          const pointsTo = target === undefined ? 'to a target the change does not show' : `to ${JSON.stringify(shown(target))}`;
-          if (problem) {
-            out.add({
-              code: 'symlink-outside-repository',
-              severity: 'fail',
-              message: `the symbolic link ${shown(file.path)} ${problem}`,
-              path: file.path,
-              tier: 'critical',
-              decidedBy: 'always: symbolic links',
-            });
-          } else {
-            out.add({
-              code: 'symlink-added',
-              // A link whose target the reader did not give cannot be shown to stay inside the repository.
-              severity: !scope.allowSymlinks ? 'fail' : target === undefined ? 'warn' : 'pass',
-              message: `${file.oldMode === SYMLINK ? 'the symbolic link' : 'a symbolic link'} ${shown(file.path)} points ${pointsTo}`,
-              path: file.path,
-              tier: scope.allowSymlinks && target !== undefined ? 'medium' : 'high',
-              decidedBy: setting('scope.allow-symlinks'),
-            });
-          }
-        }
-        if (file.binary) {
-          out.add({
-            code: 'binary-file',
-            severity: scope.forbidBinary ? 'fail' : 'pass',
-            message: `${shown(file.path)} is a binary file (${file.status}): a reviewer cannot read it`,
-            path: file.path,
-            tier: scope.forbidBinary ? 'high' : 'medium',
-            decidedBy: setting('scope.forbid-binary'),
-          });
-        }
-      };
-      for (const file of ctx.changes.files) judge(file);
-      // The REST listing of a pull request's files carries no file modes: nothing above could see an
-      // executable bit, a symbolic link or a submodule, and that must read as unchecked, not as clean.
-      if (ctx.changes.mode === 'api' && ctx.changes.files.length > 0) {
+  const judge = (file: FileChange, out: Findings): void => {
+    for (const path of judgedPaths(file)) {
+      const problem = unsafeNameProblem(path);
+      if (problem) {
         out.add({
-          code: 'modes-unchecked',
+          code: 'unsafe-file-name',
+          severity: 'fail',
+          message: `the file name ${JSON.stringify(shown(path))} ${problem}`,
+          path,
+          tier: 'high',
+          decidedBy: 'always: file names',
+        });
+      } else if (path.includes('\ufffd') || (file.pathBytes !== undefined && path === file.path)) {
+        out.add({
+          code: 'non-utf8-file-name',
           severity: 'warn',
-          message:
-            'API mode: the pull request files listing carries no file modes, so the executable-bit, symbolic-link and submodule checks did not run (use git mode, actions/checkout with fetch-depth: 0, to run them)',
+          message: `the file name ${JSON.stringify(shown(path))} is not valid UTF-8${file.pathBytes ? ` (bytes ${file.pathBytes.slice(0, 200)})` : ''}: a reviewer may not see it as git stores it`,
+          path,
           tier: 'medium',
-          decidedBy: 'always: file modes are checked in git and working-tree modes only',
+          decidedBy: 'always: file names',
         });
       }
-      return Promise.resolve(out.done());
-    },
+    }
+    if (file.newMode === SUBMODULE || file.oldMode === SUBMODULE) {
+      const what =
+        file.oldMode !== SUBMODULE
+          ? 'adds'
+          : file.newMode !== SUBMODULE || file.status === 'deleted'
+            ? 'removes'
+            : file.status === 'renamed'
+              ? 'moves'
+              : 'updates';
+      out.add({
+        code: 'submodule-changed',
+        severity: scope.allowSubmodules ? 'pass' : 'fail',
+        message: `the change ${what} the submodule ${shown(file.path)}${file.newBlob && what !== 'removes' ? ` (now at commit ${file.newBlob})` : ''}`,
+        path: file.path,
+        tier: scope.allowSubmodules ? 'medium' : 'high',
+        decidedBy: setting('scope.allow-submodules'),
+      });
+    }
+    if (file.status === 'deleted') return;
+    if (file.newMode === EXECUTABLE && file.oldMode !== EXECUTABLE) {
+      out.add({
+        code: 'executable-added',
+        severity: scope.allowExecutable ? 'pass' : 'fail',
+        message: `${shown(file.path)} ${file.oldMode === undefined ? 'is added as an executable' : 'is made executable'}`,
+        path: file.path,
+        tier: scope.allowExecutable ? 'medium' : 'high',
+        decidedBy: setting('scope.allow-executable'),
+      });
+    }
+    if (file.newMode === SYMLINK) {
+      const target = file.symlinkTarget;
+      const problem = target === undefined ? undefined : symlinkProblem(file.path, target);
+      const pointsTo = target === undefined ? 'to a target the change does not show' : `to ${JSON.stringify(shown(target))}`;
+      if (problem) {
+        out.add({
+          code: 'symlink-outside-repository',
+          severity: 'fail',
+          message: `the symbolic link ${shown(file.path)} ${problem}`,
+          path: file.path,
+          tier: 'critical',
+          decidedBy: 'always: symbolic links',
+        });
+      } else {
+        out.add({
+          code: 'symlink-added',
+          // A link whose target the reader did not give cannot be shown to stay inside the repository.
+          severity: !scope.allowSymlinks ? 'fail' : target === undefined ? 'warn' : 'pass',
+          message: `${file.oldMode === SYMLINK ? 'the symbolic link' : 'a symbolic link'} ${shown(file.path)} points ${pointsTo}`,
+          path: file.path,
+          tier: scope.allowSymlinks && target !== undefined ? 'medium' : 'high',
+          decidedBy: setting('scope.allow-symlinks'),
+        });
+      }
+    }
+    if (file.binary) {
+      out.add({
+        code: 'binary-file',
+        severity: scope.forbidBinary ? 'fail' : 'pass',
+        message: `${shown(file.path)} is a binary file (${file.status}): a reviewer cannot read it`,
+        path: file.path,
+        tier: scope.forbidBinary ? 'high' : 'medium',
+        decidedBy: setting('scope.forbid-binary'),
+      });
+    }
   };
+  /**
+   * Judged file by file as the diff streams (the end of the run, where one core idles, then only adds
+   * up), except a symbolic link at head: its target is known only once the read is done, so it is
+   * judged then, in its place among the others.
+   */
+  const begin = (): LineScan => {
+    const parts: Array<Finding[] | number> = [];
+    let index = 0;
+    return {
+      file(file: FileChange) {
+        const at = index++;
+        if (file.newMode === SYMLINK && file.status !== 'deleted') {
+          parts.push(at);
+          return;
+        }
+        const out = new Findings('modes');
+        judge(file, out);
+        const found = out.done();
+        if (found.length > 0) parts.push(found);
+      },
+      finish(ctx) {
+        const findings: Finding[] = [];
+        for (const part of parts) {
+          if (typeof part !== 'number') {
+            findings.push(...part);
+            continue;
+          }
+          const out = new Findings('modes');
+          judge(ctx.changes.files[part]!, out);
+          findings.push(...out.done());
+        }
+        const out = new Findings('modes');
+        // The REST listing of a pull request's files carries no file modes: nothing above could see an
+        // executable bit, a symbolic link or a submodule, and that must read as unchecked, not as clean.
+        if (ctx.changes.mode === 'api' && ctx.changes.files.length > 0) {
+          out.add({
+            code: 'modes-unchecked',
+            severity: 'warn',
+            message:
+              'API mode: the pull request files listing carries no file modes, so the executable-bit, symbolic-link and submodule checks did not run (use git mode, actions/checkout with fetch-depth: 0, to run them)',
+            tier: 'medium',
+            decidedBy: 'always: file modes are checked in git and working-tree modes only',
+          });
+        }
+        findings.push(...out.done());
+        return Promise.resolve(findings);
+      },
+    };
+  };
+  return { name: 'modes', begin, run: (ctx) => runScan(begin, ctx) };
 }

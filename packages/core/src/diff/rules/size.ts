@@ -1,5 +1,5 @@
 import type { Policy } from '../../policy/types.js';
-import type { Rule } from '../types.js';
+import { runScan, type FileChange, type LineScan, type Rule } from '../types.js';
 import { Findings, settingIn, shown } from './common.js';
 
 /**
@@ -10,13 +10,14 @@ import { Findings, settingIn, shown } from './common.js';
 export function sizeRule(policy: Policy, policyFile?: string): Rule {
   const { maxFiles, maxLines, maxLinesPerFile } = policy.scope;
   const setting = settingIn(policyFile);
-  return {
-    name: 'size',
-    run(ctx) {
-      const out = new Findings('size');
-      const files = ctx.changes.files;
-      let lines = 0;
-      for (const file of files) {
+  // Counted file by file as the diff streams, so the end of the run (where one core idles) only adds up.
+  const begin = (): LineScan => {
+    const out = new Findings('size');
+    let files = 0;
+    let lines = 0;
+    return {
+      file(file: FileChange) {
+        files++;
         const changed = file.added + file.deleted;
         lines += changed;
         if (changed > maxLinesPerFile) {
@@ -29,26 +30,29 @@ export function sizeRule(policy: Policy, policyFile?: string): Rule {
             decidedBy: setting('scope.max-lines-per-file'),
           });
         }
-      }
-      if (files.length > maxFiles) {
-        out.add({
-          code: 'too-many-files',
-          severity: 'fail',
-          message: `the change touches ${files.length} files, over the ${maxFiles} allowed`,
-          tier: 'medium',
-          decidedBy: setting('scope.max-files'),
-        });
-      }
-      if (lines > maxLines) {
-        out.add({
-          code: 'too-many-lines',
-          severity: 'fail',
-          message: `the change has ${lines} changed lines, over the ${maxLines} allowed`,
-          tier: 'medium',
-          decidedBy: setting('scope.max-lines'),
-        });
-      }
-      return Promise.resolve(out.done());
-    },
+      },
+      finish() {
+        if (files > maxFiles) {
+          out.add({
+            code: 'too-many-files',
+            severity: 'fail',
+            message: `the change touches ${files} files, over the ${maxFiles} allowed`,
+            tier: 'medium',
+            decidedBy: setting('scope.max-files'),
+          });
+        }
+        if (lines > maxLines) {
+          out.add({
+            code: 'too-many-lines',
+            severity: 'fail',
+            message: `the change has ${lines} changed lines, over the ${maxLines} allowed`,
+            tier: 'medium',
+            decidedBy: setting('scope.max-lines'),
+          });
+        }
+        return Promise.resolve(out.done());
+      },
+    };
   };
+  return { name: 'size', begin, run: (ctx) => runScan(begin, ctx) };
 }
