@@ -97,6 +97,33 @@ describe('diffDigest', () => {
     }
   });
 
+  it('orders plain names one of which begins another as their keys do (a space or ! after the shorter name sorts first)', () => {
+    const names = ['a', 'a b', 'a!', 'a#', 'a/b', 'a0', 'a"q', 'b', 'a\u00e9', 'a\ud83d\ude00'];
+    const files = names.flatMap((name, i): FileChange[] =>
+      (['added', 'deleted'] as const).map((status) => ({
+        status,
+        path: name,
+        ...(status === 'deleted' ? { oldMode: '100644', oldBlob: `${i}`.padStart(40, 'a') } : { newMode: '100644', newBlob: `${i}`.padStart(40, 'b') }),
+        binary: false,
+        added: 0,
+        deleted: 0,
+        addedLines: [],
+      })),
+    );
+    const keyOf = (f: FileChange) => JSON.stringify([f.path, null, f.status]);
+    const byKey = [...files].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    const byPath = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.status < b.status ? -1 : 1));
+    // The two orders differ exactly where a name begins another: 'a b' and 'a!' before 'a' by key.
+    expect(byKey.map((f) => f.path)).not.toEqual(byPath.map((f) => f.path));
+    for (const order of [byKey, byPath]) {
+      const stream = new DiffDigestStream();
+      for (const file of order) stream.add(file);
+      expect(stream.inOrder).toBe(order === byKey);
+      const changes = { mode: 'git', base: 'b', head: 'h', files: order, complete: true, incomplete: [], renames: 'full', messages: [] } as ChangeSet;
+      expect(stream.digest(changes)).toBe(reference(changes));
+    }
+  });
+
   it('hashes a list longer than one piece the same way', () => {
     const files = Array.from({ length: 3000 }, (_, i): FileChange => ({
       status: 'modified',

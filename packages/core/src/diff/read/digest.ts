@@ -28,9 +28,11 @@ export function diffDigest(changes: ChangeSet): string {
 export class DiffDigestStream {
   private readonly hash = createHash('sha256');
   private readonly pieces = new DigestPieces(this.hash);
-  private lastKey: string | undefined;
   private ordered = true;
-  private readonly streamed: Array<Pick<FileChange, 'path' | 'status'>> = [];
+  private readonly paths: string[] = [];
+  private readonly statuses: FileChange['status'][] = [];
+  /** The last file's key, when it is not a plain one (whose order is decided on its path and status). */
+  private lastKey: string | undefined;
 
   /** Whether every file so far came in the digest's order (so it was hashed as it came). */
   get inOrder(): boolean {
@@ -38,15 +40,28 @@ export class DiffDigestStream {
   }
 
   add(file: FileChange): void {
-    this.streamed.push({ path: file.path, status: file.status });
+    const n = this.paths.length;
+    this.paths.push(file.path);
+    this.statuses.push(file.status);
     if (!this.ordered) return;
-    const key = entryKey(file);
-    // Equal keys keep the order they came in, as the sort does.
-    if (this.lastKey !== undefined && key < this.lastKey) {
+    // A file named by a plain path alone (no old path, no raw bytes: nearly every one) has the key
+    // ["<path>",null,"<status>"], and its order after the last such file follows from the two paths
+    // and statuses, with no key made. Any other file is ordered by the keys themselves.
+    const simple = file.oldPath === undefined && file.pathBytes === undefined && plain(file.path);
+    let follows = true;
+    if (n > 0) {
+      if (simple && this.lastKey === undefined) follows = plainFollows(this.paths[n - 1]!, this.statuses[n - 1]!, file.path, file.status);
+      else {
+        const key = entryKey(file);
+        // Equal keys keep the order they came in, as the sort does.
+        follows = !(key < (this.lastKey ?? plainKey(this.paths[n - 1]!, this.statuses[n - 1]!)));
+        this.lastKey = simple ? undefined : key;
+      }
+    } else if (!simple) this.lastKey = entryKey(file);
+    if (!follows) {
       this.ordered = false;
       return;
     }
-    this.lastKey = key;
     this.pieces.add(canonicalEntry(file));
   }
 
@@ -54,9 +69,7 @@ export class DiffDigestStream {
   digest(changes: ChangeSet): string {
     const { files } = changes;
     const same =
-      this.ordered &&
-      files.length === this.streamed.length &&
-      files.every((file, i) => file.path === this.streamed[i]!.path && file.status === this.streamed[i]!.status);
+      this.ordered && files.length === this.paths.length && files.every((file, i) => file.path === this.paths[i] && file.status === this.statuses[i]);
     if (!same) return diffDigest(changes);
     this.pieces.end();
     return `sha256:${this.hash.digest('hex')}`;
@@ -114,11 +127,38 @@ function oldPathOf(file: FileChange): string | { hex: string } | undefined {
   return file.oldPath !== undefined ? shownPath(file.oldPath, file.oldPathBytes) : undefined;
 }
 
-/** What JSON.stringify writes as it is, between quotes: no quote, backslash, control character or surrogate. */
-// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
-const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/** Whether JSON.stringify writes `value` as it is, between quotes: no quote, backslash, control character or surrogate. */
+function plain(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
 /** JSON.stringify(value) for a string, without its call for the plain ones (nearly all: 3 us an entry went to seven calls). */
-const str = (value: string): string => (PLAIN.test(value) ? `"${value}"` : JSON.stringify(value));
+const str = (value: string): string => (plain(value) ? `"${value}"` : JSON.stringify(value));
+
+/** The key of a file named by plain `path` alone. */
+const plainKey = (path: string, status: string): string => `["${path}",null,"${status}"]`;
+
+/**
+ * Whether plainKey(path, status) sorts at or after plainKey(lastPath, lastStatus), from the paths and
+ * statuses: the first code unit where the paths differ decides, as it does in the keys, unless one
+ * path is the other's prefix, where the key of the shorter has its closing quote (0x22) against the
+ * longer one's next code unit. Equal paths: the statuses decide (no status is another's prefix).
+ */
+function plainFollows(lastPath: string, lastStatus: string, path: string, status: string): boolean {
+  if (path === lastPath) return !(status < lastStatus);
+  const n = Math.min(path.length, lastPath.length);
+  for (let i = 0; i < n; i++) {
+    const a = lastPath.charCodeAt(i);
+    const b = path.charCodeAt(i);
+    if (a !== b) return b > a;
+  }
+  return lastPath.length < path.length ? path.charCodeAt(n) > 0x22 : lastPath.charCodeAt(n) < 0x22;
+}
+
 const json = (value: string | { hex: string } | null): string =>
   value === null ? 'null' : typeof value === 'string' ? str(value) : `{"hex":${str(value.hex)}}`;
 
