@@ -36,7 +36,7 @@ export interface StartedRead {
    * stands in for that part: a run given a started read never calls `parts.readGitChanges`.
    */
   read(callbacks: { onFile?: OnFile; onRecords?: OnRecords }): Promise<ReadResult>;
-  /** Stops what was started; nothing once read() was called. */
+  /** Stops what was started; once read() was called, only waits for the read's own clean-up (its temporary folders). */
   dispose(): Promise<void>;
 }
 

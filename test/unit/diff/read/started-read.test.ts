@@ -163,7 +163,29 @@ describe('startGitRead', () => {
     await sameAsWhole({ workspace: repo.dir, base, head: 'main' }, byName);
   });
 
-  it('drops the diff it started first when base and head have two merge bases (git diff --merge-base refuses them) and diffs from the one git merge-base prints', async () => {
+  it('diffs from the merge base when base moved on after the branch point, the diff begun first included', async () => {
+    // The usual pull request: main went on after the branch was cut, so base is not the merge base.
+    const repo = new ScratchRepo(REPOS);
+    repo.write('shared.txt', lines(1, 20)).write('main-only.txt', 'old\n');
+    const branchPoint = repo.commit('branch point');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('feature.txt', 'new on the branch\n').write('shared.txt', lines(1, 25));
+    const head = repo.commit('feature work');
+    repo.git('checkout', '-q', 'main');
+    repo.write('main-only.txt', 'changed on main after the branch point\n');
+    const base = repo.commit('main moved on');
+    const options = { workspace: repo.dir, base, head };
+    const started = startGitRead(options);
+    expect(diffStarted()).toBe(true);
+    const got = await started.read({});
+    // What the branch changed since the branch point: main's later change is not read as reverted.
+    expect(got.changes.diffBase).toBe(branchPoint);
+    expect(got.changes.files.map((file) => file.path).sort()).toEqual(['feature.txt', 'shared.txt']);
+    await started.dispose();
+    await sameAsWhole(options, startGitRead(options));
+  });
+
+  it('drops the diff it started first when base and head have two merge bases, and diffs from the one git merge-base prints', async () => {
     // A criss-cross: each branch merged the other's first commit, so their tips have two merge bases.
     const repo = new ScratchRepo(REPOS);
     repo.write('a.txt', lines(1, 20)).write('b.txt', lines(1, 20));
@@ -190,6 +212,19 @@ describe('startGitRead', () => {
     expect(processesIn(tmp)).toBe(0);
   });
 
+  // Only root can give a repository to another user here; CI runs as root on this machine.
+  it.runIf(process.geteuid?.() === 0)(
+    'starts nothing in a repository another user owns: git refuses it ("dubious ownership") before any diff runs',
+    async () => {
+      const { repo, base, head } = change();
+      execFileSync('chown', ['-R', 'nobody', repo.dir]);
+      const started = startGitRead({ workspace: repo.dir, base, head, deepen: false });
+      expect(diffStarted()).toBe(false);
+      await expect(started.read({})).rejects.toMatchObject({ code: 'E_GIT' });
+      expect(readdirSync(tmp)).toEqual([]);
+    },
+  );
+
   it('asks git for the git directory of a linked worktree (its .git is a file), and reads the same change', async () => {
     const { repo, base, head } = change();
     const linked = path.join(registerTempDir(mkdtempSync(path.join(REPOS, 'linked-'))), 'tree');
@@ -200,15 +235,16 @@ describe('startGitRead', () => {
     await sameAsWhole(options, started);
   });
 
-  it('begins nothing for a commit the checkout lacks: read() is then readGitChanges, with its error', async () => {
+  it('keeps nothing it began for a commit the checkout lacks: read() is then readGitChanges, with its error', async () => {
     const { repo, base } = change();
     const missing = 'f'.repeat(40);
     const started = startGitRead({ workspace: repo.dir, base, head: missing, deepen: false });
-    await pause(200);
-    expect(readdirSync(tmp)).toEqual([]);
     const direct = await readGitChanges({ workspace: repo.dir, base, head: missing, deepen: false }).catch((error: unknown) => error);
     expect(direct).toMatchObject({ code: 'E_GIT', message: expect.stringContaining(`head "${missing}" is not a commit`) });
     await expect(started.read({})).rejects.toMatchObject({ code: 'E_GIT', message: (direct as Error).message });
+    // The diff begun for the two ids was stopped and removed before read() turned to readGitChanges.
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(processesIn(tmp)).toBe(0);
   });
 
   // As the action ends: nothing left to wait for but what is being closed. Something awaited that

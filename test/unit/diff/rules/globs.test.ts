@@ -78,6 +78,7 @@ describe('GlobGroups', () => {
     // The next path matching the same globs gets the same (unchanging) array; another, its own.
     const first = groups.matching('src/b.ts');
     expect(groups.matching('src/c.ts')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
     expect(groups.matching('src/c.md')).toEqual([0, 3]);
     expect(first).toEqual([0, 1, 3]);
   });

@@ -112,7 +112,7 @@ interface MutableChange {
    * they are the blob ids, compared in place (sectionOf).
    */
   seen: number;
-  /** The paths decoded, once: a record is finished when it is handed out and again at the end. */
+  /** The paths decoded, once: a record is finished twice when it is handed out (with its lines, then without for `end()`). */
   decoded?: { path: ReturnType<typeof decodePath>; old: ReturnType<typeof decodePath> | undefined };
   /** The record without its lines, for `end()`, made when it was handed to `onFile`. */
   final?: FileChange;

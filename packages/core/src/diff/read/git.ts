@@ -125,7 +125,7 @@ function earlyMergeBase(
   { byMergeBase, given }: ReturnType<typeof givenCommits>,
 ): {
   earlyFor: (base: string, head: string) => Promise<string | undefined> | undefined;
-  /** Whether the ids given have exactly one merge base (`git diff --merge-base` refuses more). */
+  /** Whether the ids given have exactly one merge base (the diff begun first is used only then). */
   unique: Promise<boolean>;
 } {
   const all = given && byMergeBase ? mergeBasesOf(workspace, given.base, given.head) : Promise.resolve([]);
@@ -151,11 +151,12 @@ export interface StartedGitRead {
 }
 
 /**
- * readGitChanges, begun now and read later. Only the usual case is begun early: base and head are
- * both commits of the checkout and (comparing by merge base) have one. Anything else (a commit to
- * fetch, a shallow checkout to deepen, a bad ref) is left to readGitChanges itself when `read` is
- * called, so fetches, errors and their order are exactly its own, and nothing is fetched for a run
- * that stops before reading (a policy that does not load).
+ * readGitChanges, begun now and read later. Only the usual case is read early: base and head are
+ * both commits of the checkout and (comparing by merge base) have one. Given as full commit ids, their
+ * diff starts at once, and is stopped and removed when the checks find anything else. Anything else (a
+ * commit to fetch, a shallow checkout to deepen, a bad ref) is left to readGitChanges itself when
+ * `read` is called, so fetches, errors and their order are exactly its own, and nothing is fetched for
+ * a run that stops before reading (a policy that does not load).
  */
 export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords'>): StartedGitRead {
   const { workspace } = options;
@@ -163,8 +164,8 @@ export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords
   const { byMergeBase, given } = commits;
   // The diff is the long part, and every process this thread starts before it costs it 10-15 ms: with
   // base and head given as commit ids and the git directory found without asking git, the diff (of
-  // their merge base with head, by git's --merge-base) starts first, before the checks that they are
-  // commits and the merge base itself. It is used only once those say it diffed what they name.
+  // their merge base with head: base...head) starts first, before the checks that they are commits and
+  // the merge base itself. It is used only once those say it diffed what they name.
   const knownDir = given ? gitDirOf(workspace) : undefined;
   const diffFirst =
     given && knownDir !== undefined ? startDiff(workspace, given.base, given.head, { ...options, gitDir: knownDir, mergeBase: byMergeBase }) : undefined;
@@ -177,7 +178,8 @@ export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords
     const diffBase = byMergeBase ? await (earlyFor(base, head) ?? mergeBaseOf(workspace, base, head)) : base;
     if (diffBase === undefined || disposed) return undefined;
     // The diff begun first is what these name when base and head are the commit ids given and (by merge
-    // base) have one merge base, diffBase; with more, git refuses, and the diff starts here from diffBase.
+    // base) have one merge base, diffBase; with more (git would pick one, with a warning) the diff starts
+    // here from the one merge-base printed, as it always did.
     const diff = diffFirst && base === given?.base && head === given.head && (!byMergeBase || (await unique)) ? diffFirst : undefined;
     return beginRead({ base, head, diffBase, messagesFrom: base, incomplete: [] }, { ...options, gitDir }, diff);
   })()
@@ -203,13 +205,18 @@ export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords
  * The absolute git directory of a workspace at the top of its repository (`<workspace>/.git` a
  * folder with git's HEAD, objects and refs), found without starting git; undefined for anything else
  * (a linked worktree's `.git` file, a subfolder, GIT_DIR or GIT_WORK_TREE set), which `git rev-parse`
- * answers instead. git itself looks at `<cwd>/.git` first, so it is the folder git would use.
+ * answers instead. git itself looks at `<cwd>/.git` first, so it is the folder git would use. Only a
+ * repository this user owns, workspace and `.git` alike: git refuses any other ("dubious ownership")
+ * unless safe.directory says otherwise, and a git given GIT_DIR does not ask, so that is left to git.
  */
 function gitDirOf(workspace: string): string | undefined {
   if (process.env.GIT_DIR !== undefined || process.env.GIT_WORK_TREE !== undefined || process.env.GIT_COMMON_DIR !== undefined) return undefined;
+  const user = process.geteuid?.();
+  if (user === undefined) return undefined;
   try {
     const dir = realpathSync(path.resolve(workspace, '.git'));
-    if (!statSync(dir).isDirectory()) return undefined;
+    const stat = statSync(dir);
+    if (!stat.isDirectory() || stat.uid !== user || statSync(workspace).uid !== user) return undefined;
     for (const [name, folder] of [
       ['HEAD', false],
       ['objects', true],
@@ -435,8 +442,8 @@ async function findMergeBase(
  * The one \`git diff\` the reader runs (raw records, then the -U0 patch, NUL-separated, full blob ids),
  * with the settings that keep the repository's own configuration from changing what is read.
  * \`copies\`: look for copies too (-C), which git gives up past \`renameLimit\`² candidate pairs.
- * \`mergeBase\`: diff the merge base of \`from\` and \`to\` with \`to\` (git fails when there is none, or
- * more than one).
+ * \`mergeBase\`: diff the merge base of \`from\` and \`to\` with \`to\` (\`from...to\`; git fails when there is
+ * none, and with more than one takes one of them: the caller checks there is exactly one).
  */
 export function gitDiffArgs(from: string, to: string, options: { renameLimit: number; copies: boolean; mergeBase?: boolean }): string[] {
   const { renameLimit, copies, mergeBase = false } = options;
@@ -469,10 +476,8 @@ export function gitDiffArgs(from: string, to: string, options: { renameLimit: nu
     '--full-index',
     '--no-abbrev',
     '--no-relative',
-    // `from` is then the base whose merge base with `to` git diffs against (git 2.30 and later).
-    ...(mergeBase ? ['--merge-base'] : []),
-    from,
-    to,
+    // from...to: the merge base of the two against `to` (`--merge-base` would need git 2.30).
+    ...(mergeBase ? [`${from}...${to}`] : [from, to]),
     '--',
   ];
 }
@@ -500,11 +505,7 @@ function diffTrees(workspace: string, from: string, to: string, options: DiffOpt
   return diff.read(options).finally(() => diff.dispose());
 }
 
-/**
- * Starts the diff between two trees, its output waiting in a file until `read` parses it for the
- * callbacks (which may come much later). `dispose` stops git and removes its files when `read` will
- * never be called; after `read` it waits for the clean-up read starts as it ends (in the background).
- */
+/** A diff started by startDiff. */
 interface StartedDiff {
   read(callbacks: DiffCallbacks): Promise<DiffResult>;
   dispose(): Promise<void>;
@@ -512,6 +513,11 @@ interface StartedDiff {
   started: Promise<void>;
 }
 
+/**
+ * Starts the diff between two trees, its output waiting in a file until `read` parses it for the
+ * callbacks (which may come much later). `dispose` stops git and removes its files when `read` will
+ * never be called; after `read` it waits for the clean-up read starts as it ends (in the background).
+ */
 function startDiff(workspace: string, from: string, to: string, options: DiffOptions): StartedDiff {
   const renameLimit = options.renameLimit ?? DEFAULT_RENAME_LIMIT;
   const budget = options.maxAddedLineBytes ?? DEFAULT_MAX_ADDED_LINE_BYTES;
@@ -692,7 +698,7 @@ async function countChanges(
   let meta = true;
   await streamGit(
     workspace,
-    ['diff', '--no-ext-diff', '--raw', '-z', '--no-renames', '--no-relative', ...(mergeBase ? ['--merge-base'] : []), from, to, '--'],
+    ['diff', '--no-ext-diff', '--raw', '-z', '--no-renames', '--no-relative', ...(mergeBase ? [`${from}...${to}`] : [from, to]), '--'],
     (chunk) => {
       // Records alternate: ":<modes> <ids> <status>" then one path (no renames, so never two).
       const tokens = (carry + chunk.toString('latin1')).split('\0');
