@@ -166,11 +166,14 @@ export function startGitRead(options: Omit<ReadGitOptions, 'onFile' | 'onRecords
   // base and head given as commit ids and the git directory found without asking git, the diff (of
   // their merge base with head: base...head) starts first, before the checks that they are commits and
   // the merge base itself. It is used only once those say it diffed what they name.
-  const knownDir = given ? gitDirOf(workspace) : undefined;
+  const knownDir = gitDirOf(workspace);
   const diffFirst =
-    given && knownDir !== undefined ? startDiff(workspace, given.base, given.head, { ...options, gitDir: knownDir, mergeBase: byMergeBase }) : undefined;
+    given !== undefined && knownDir !== undefined
+      ? startDiff(workspace, given.base, given.head, { ...options, gitDir: knownDir, mergeBase: byMergeBase })
+      : undefined;
   const { earlyFor, unique } = earlyMergeBase(workspace, commits);
-  const gitDir = knownDir !== undefined ? Promise.resolve(knownDir) : knownGitDir(workspace);
+  // Asked of git only when gitDirOf found none (not looked for twice).
+  const gitDir = knownDir !== undefined ? Promise.resolve(knownDir) : absoluteGitDir(workspace);
   let disposed = false;
   const begun = (async (): Promise<ReturnType<typeof beginRead> | undefined> => {
     const [base, head] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head), gitDir]);

@@ -70,12 +70,7 @@ export class GlobSet {
     return this.collect(path).length > 0;
   }
 
-  /** The indexes of every glob that matches `path`, in no particular order (a new array). */
-  all(path: string): number[] {
-    return this.collect(path).slice();
-  }
-
-  /** As `all`, in the one list the next call reuses (for GlobGroups, which reads it at once). */
+  /** The indexes of every glob that matches `path`, in no particular order, in the one list the next call reuses (read it, or copy it, at once). */
   hits(path: string): number[] {
     return this.collect(path);
   }
