@@ -28633,11 +28633,7 @@ class GlobSet {
     has(path) {
         return this.collect(path).length > 0;
     }
-    /** The indexes of every glob that matches `path`, in no particular order (a new array). */
-    all(path) {
-        return this.collect(path).slice();
-    }
-    /** As `all`, in the one list the next call reuses (for GlobGroups, which reads it at once). */
+    /** The indexes of every glob that matches `path`, in no particular order, in the one list the next call reuses (read it, or copy it, at once). */
     hits(path) {
         return this.collect(path);
     }
@@ -33850,10 +33846,13 @@ function startGitRead(options) {
     // base and head given as commit ids and the git directory found without asking git, the diff (of
     // their merge base with head: base...head) starts first, before the checks that they are commits and
     // the merge base itself. It is used only once those say it diffed what they name.
-    const knownDir = given ? gitDirOf(workspace) : undefined;
-    const diffFirst = given && knownDir !== undefined ? startDiff(workspace, given.base, given.head, { ...options, gitDir: knownDir, mergeBase: byMergeBase }) : undefined;
+    const knownDir = gitDirOf(workspace);
+    const diffFirst = given !== undefined && knownDir !== undefined
+        ? startDiff(workspace, given.base, given.head, { ...options, gitDir: knownDir, mergeBase: byMergeBase })
+        : undefined;
     const { earlyFor, unique } = earlyMergeBase(workspace, commits);
-    const gitDir = knownDir !== undefined ? Promise.resolve(knownDir) : knownGitDir(workspace);
+    // Asked of git only when gitDirOf found none (not looked for twice).
+    const gitDir = knownDir !== undefined ? Promise.resolve(knownDir) : absoluteGitDir(workspace);
     let disposed = false;
     const begun = (async () => {
         const [base, head] = await Promise.all([quickCommit(workspace, options.base), quickCommit(workspace, options.head), gitDir]);
