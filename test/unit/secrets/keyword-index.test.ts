@@ -60,6 +60,37 @@ describe('KeywordIndex', () => {
     const text = `gh\u00e9p_ ${'z'.repeat(400)} tok\u{1F600}en`;
     expect(index.candidates(text)).toEqual(index.candidatesInBytes(Buffer.from(text)));
   });
+
+  it('reads long strings with characters outside ASCII as the plain search does, whether they fit the wasm copy or not', () => {
+    const next = random(9);
+    const pieces = ['\u00e9', '\u4e2d', '\u{1F600}', '\ud800', ' ', 'x', '=', '\n'];
+    for (let round = 0; round < 60; round++) {
+      // From a few non-ASCII characters (the wasm copy fits) to mostly non-ASCII (it does not: the loop reads it).
+      const share = round / 60;
+      let text = '';
+      while (text.length < 300 + round * 40) {
+        const r = next();
+        if (r < 0.03) text += keywords[Math.floor(next() * keywords.length)]!;
+        else text += r < 0.03 + share ? pieces[Math.floor(next() * 4)]! : pieces[4 + Math.floor(next() * 4)]!;
+      }
+      expect(
+        [...index.candidates(text)].sort((a, b) => a - b),
+        `round ${round}`,
+      ).toEqual(expected(text));
+    }
+  });
+
+  it('finds every rule when one text ends more keywords than the wasm scanner has room to record', () => {
+    // 6,000 rules of one keyword each, all in one text: more keyword-ending states than the 4,096 the
+    // first scan records, so the scanner makes room and scans again.
+    const words = Array.from({ length: 6000 }, (_, i) => `k${i.toString(36).padStart(3, '0')}`);
+    const many = new KeywordIndex(words.map((w) => [w]));
+    const text = words.join(' ');
+    expect([...many.candidates(text)].sort((a, b) => a - b)).toEqual(words.map((_, i) => i));
+    expect([...many.candidatesInBytes(Buffer.from(text))].sort((a, b) => a - b)).toEqual(words.map((_, i) => i));
+    // And the next scan, with room to spare, still sees a state the one before recorded.
+    expect(many.candidates(`${'-'.repeat(300)} k000`)).toEqual([0]);
+  });
 });
 
 describe('the generated keyword automaton', () => {

@@ -13,12 +13,17 @@
 import { KEYWORD_SCAN_WASM } from './wasm/keyword-scan.generated.js';
 
 const OUTPUT = 0x8000;
+/** Texts at least this long go through the wasm scanner: below it the copy costs more than it saves. */
+const WASM_MIN_CHARS = 256;
+/** Longer texts stay in the loop: the wasm memory grows to the longest input and never shrinks. */
+const WASM_MAX_CHARS = 8 << 20;
+const utf8 = new TextEncoder();
 /** The wasm scanner addresses the table as `(state << 6) | class`: 64 columns per state. */
 const COLUMNS = 64;
 
 interface WasmScanner {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  scan(input: number, length: number, table: number, out: number, cap: number, overlap: number): number;
+  scan(input: number, length: number, table: number, out: number, cap: number, overlap: number, seen: number, gen: number): number;
 }
 
 // The project's TypeScript libs leave out the WebAssembly globals; this is the part used here.
@@ -182,8 +187,18 @@ export class KeywordIndex {
     }
   }
 
-  /** Indices of the rules with at least one keyword in `text` (any case). */
+  /**
+   * Indices of the rules with at least one keyword in `text` (any case). A long text is copied into the
+   * wasm scanner's memory as UTF-8 (for ASCII text a plain copy, several times faster than this
+   * loop's `charCodeAt`) and scanned there: a character outside ASCII is "other" in either walk, as its
+   * UTF-8 bytes are, so both find the same keywords. A text that does not fit as one byte a character
+   * (most of it outside ASCII) stays in this loop.
+   */
   candidates(text: string): number[] {
+    if (text.length >= WASM_MIN_CHARS && text.length <= WASM_MAX_CHARS) {
+      const found = this.candidatesViaWasm(text);
+      if (found) return found;
+    }
     const gen = ++this.generation;
     const { table, classes, classCount } = this;
     const found: number[] = [];
@@ -197,6 +212,18 @@ export class KeywordIndex {
       } else s = v;
     }
     return found;
+  }
+
+  /** The wasm walk over `text` encoded as UTF-8, or null when there is no wasm or it is not mostly one byte a character. */
+  private candidatesViaWasm(text: string): number[] | null {
+    // Room for one byte a character and a little more: a text needing more falls back to the loop.
+    const room = text.length + 64;
+    const wasm = this.scanner(room);
+    if (!wasm) return null;
+    const layout = this.wasmLayout;
+    const { read, written } = utf8.encodeInto(text, new Uint8Array(wasm.memory.buffer, layout.input, room));
+    if (read !== text.length) return null;
+    return this.wasmCandidates(written);
   }
 
   private wasm: WasmScanner | null | undefined;
@@ -214,7 +241,9 @@ export class KeywordIndex {
     if (!this.wordsView || this.wordsView.buffer !== wasm.memory.buffer) this.wordsView = new Int32Array(wasm.memory.buffer);
     return this.wordsView;
   }
-  private wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0 };
+  private wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0, seen: 0 };
+  /** The wasm scan's number (see keyword-scan.wat's `$seen`): never 0, the value of a state no scan recorded. */
+  private wasmGen = 0;
 
   private scanner(minInput: number): WasmScanner | null {
     if (this.wasm === undefined) {
@@ -234,10 +263,15 @@ export class KeywordIndex {
       layout.outCap = Math.max(1024, layout.inputCap >> 4);
       layout.input = (layout.table + this.table.byteLength + 7) & ~7;
       layout.out = (layout.input + layout.inputCap + 7) & ~7;
-      const needed = layout.out + layout.outCap * 8;
+      layout.seen = layout.out + layout.outCap * 8;
+      const states = this.outputs.length;
+      const needed = layout.seen + states * 4;
       const have = wasm.memory.buffer.byteLength;
       if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
       new Uint16Array(wasm.memory.buffer, layout.table, this.table.length).set(this.table);
+      // The area moved over what was input or output before: no state recorded by any scan yet.
+      new Uint32Array(wasm.memory.buffer, layout.seen, states).fill(0);
+      this.wasmGen = 0;
     }
     return wasm;
   }
@@ -253,23 +287,37 @@ export class KeywordIndex {
     if (wasm) {
       const layout = this.wasmLayout;
       this.memoryBytes(wasm).set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), layout.input);
-      let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap);
-      if (hits > layout.outCap) {
-        // More keyword ends than room: make room for all and scan again (rare: a line of keywords).
-        layout.inputCap = 0;
-        const grown = this.scanner(Math.max(length, hits * 16));
-        if (!grown) return this.candidatesInBytesJs(bytes, start, end);
-        new Uint8Array(grown.memory.buffer, layout.input, length).set(bytes.subarray(start, end));
-        hits = grown.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap);
-      }
-      const gen = ++this.generation;
-      const found: number[] = [];
-      const words = this.memoryWords(this.wasm!);
-      const base = layout.out >> 2;
-      for (let h = 0; h < hits; h++) this.collect(words[base + h * 2 + 1]!, gen, found);
-      return found;
+      return this.wasmCandidates(length);
     }
     return this.candidatesInBytesJs(bytes, start, end);
+  }
+
+  /** Scans the `length` bytes at the wasm memory's input and collects the rules whose keywords ended there. */
+  private wasmCandidates(length: number): number[] {
+    const layout = this.wasmLayout;
+    let wasm = this.wasm!;
+    const scan = () => {
+      // Wraps after 2^32 - 1 scans: back to 1, with every state cleared of the numbers before.
+      if (this.wasmGen === 0xffffffff) {
+        new Uint32Array(wasm.memory.buffer, layout.seen, this.outputs.length).fill(0);
+        this.wasmGen = 0;
+      }
+      return wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, ++this.wasmGen);
+    };
+    let hits = scan();
+    if (hits > layout.outCap) {
+      // More keyword-ending states than room: room for all (the input stays where it is), and the
+      // same bytes scanned again.
+      layout.inputCap = 0;
+      wasm = this.scanner(Math.max(length, hits * 16))!;
+      hits = scan();
+    }
+    const gen = ++this.generation;
+    const found: number[] = [];
+    const words = this.memoryWords(wasm);
+    const base = layout.out >> 2;
+    for (let h = 0; h < hits; h++) this.collect(words[base + h * 2 + 1]!, gen, found);
+    return found;
   }
 
   private candidatesInBytesJs(bytes: Uint8Array, start: number, end: number): number[] {

@@ -3,10 +3,15 @@
 ;;   bytes [0, 256)      class of each byte value (0: not in any keyword)
 ;;   at $table           u16 transitions, 64 columns per state; the high bit marks a state that
 ;;                       ends a keyword
+;;   at $seen            u32 per state: the scan that last recorded it
 ;; scan() walks $len bytes at $in and records each keyword-ending state it enters as the pair
-;; (offset, state), two i32 at $out, at most $cap pairs. It returns how many it saw (which may
-;; exceed $cap: the caller then scans again with room for all). Only the set of states matters to
-;; the caller, so pairs come in no particular order.
+;; (offset, state), two i32 at $out, at most $cap pairs. Only the set of states matters to the
+;; caller, so pairs come in no particular order, and a state is recorded once per scan: the first
+;; time it is entered, $seen[state] is set to the scan's number $gen (never the same for two scans),
+;; and later entries skip it. Code dense with `key` and `token` enters the same few states hundreds of
+;; thousands of times, and recording each entry cost more than the walk itself. scan() returns how
+;; many it recorded (which may exceed $cap: the caller then scans again, with a new $gen and room
+;; for all).
 ;;
 ;; One automaton step is three dependent loads, so a single walk is bound by memory latency, not
 ;; by the processor. scan() therefore cuts the input into four segments and steps four automata in
@@ -26,9 +31,13 @@
           (i32.or (i32.shl (local.get $s) (i32.const 6)) (i32.load8_u (i32.load8_u (local.get $p))))
           (i32.const 1)))))
 
-  ;; Records (offset, state) when $v ends a keyword; returns the new count.
-  (func $record (param $v i32) (param $p i32) (param $in i32) (param $out i32) (param $cap i32) (param $n i32) (result i32)
-    (local $slot i32)
+  ;; Records (offset, state) for $v, which ends a keyword, unless this scan recorded its state
+  ;; already; returns the new count.
+  (func $record (param $v i32) (param $p i32) (param $in i32) (param $out i32) (param $cap i32) (param $n i32) (param $seen i32) (param $gen i32) (result i32)
+    (local $slot i32) (local $at i32)
+    (local.set $at (i32.add (local.get $seen) (i32.shl (i32.and (local.get $v) (i32.const 0x7fff)) (i32.const 2))))
+    (if (i32.eq (i32.load (local.get $at)) (local.get $gen)) (then (return (local.get $n))))
+    (i32.store (local.get $at) (local.get $gen))
     (if (i32.lt_u (local.get $n) (local.get $cap))
       (then
         (local.set $slot (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))))
@@ -37,20 +46,20 @@
     (i32.add (local.get $n) (i32.const 1)))
 
   ;; A single walk over [$p, $end) from state $s; returns the hit count.
-  (func $walk (param $p i32) (param $end i32) (param $s i32) (param $in i32) (param $table i32) (param $out i32) (param $cap i32) (param $n i32) (result i32)
+  (func $walk (param $p i32) (param $end i32) (param $s i32) (param $in i32) (param $table i32) (param $out i32) (param $cap i32) (param $n i32) (param $seen i32) (param $gen i32) (result i32)
     (local $v i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $v (call $step (local.get $table) (local.get $s) (local.get $p)))
         (if (i32.and (local.get $v) (i32.const 0x8000))
-          (then (local.set $n (call $record (local.get $v) (local.get $p) (local.get $in) (local.get $out) (local.get $cap) (local.get $n)))))
+          (then (local.set $n (call $record (local.get $v) (local.get $p) (local.get $in) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen)))))
         (local.set $s (i32.and (local.get $v) (i32.const 0x7fff)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $next)))
     (local.get $n))
 
-  (func (export "scan") (param $in i32) (param $len i32) (param $table i32) (param $out i32) (param $cap i32) (param $overlap i32) (result i32)
+  (func (export "scan") (param $in i32) (param $len i32) (param $table i32) (param $out i32) (param $cap i32) (param $overlap i32) (param $seen i32) (param $gen i32) (result i32)
     (local $seg i32) (local $n i32) (local $i i32)
     (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
@@ -59,7 +68,7 @@
     ;; Short inputs: one walk.
     (if (i32.lt_u (local.get $seg) (i32.add (local.get $overlap) (i32.const 64)))
       (then (return (call $walk (local.get $in) (i32.add (local.get $in) (local.get $len)) (i32.const 0)
-                       (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (i32.const 0)))))
+                       (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (i32.const 0) (local.get $seen) (local.get $gen)))))
     ;; Segment k covers [k*seg - overlap, (k+1)*seg); the last one runs to the end.
     (local.set $p0 (local.get $in))
     (local.set $p1 (i32.sub (i32.add (local.get $in) (local.get $seg)) (local.get $overlap)))
@@ -76,13 +85,13 @@
         (if (i32.and (i32.or (i32.or (local.get $v0) (local.get $v1)) (i32.or (local.get $v2) (local.get $v3))) (i32.const 0x8000))
           (then
             (if (i32.and (local.get $v0) (i32.const 0x8000))
-              (then (local.set $n (call $record (local.get $v0) (local.get $p0) (local.get $in) (local.get $out) (local.get $cap) (local.get $n)))))
+              (then (local.set $n (call $record (local.get $v0) (local.get $p0) (local.get $in) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen)))))
             (if (i32.and (local.get $v1) (i32.const 0x8000))
-              (then (local.set $n (call $record (local.get $v1) (local.get $p1) (local.get $in) (local.get $out) (local.get $cap) (local.get $n)))))
+              (then (local.set $n (call $record (local.get $v1) (local.get $p1) (local.get $in) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen)))))
             (if (i32.and (local.get $v2) (i32.const 0x8000))
-              (then (local.set $n (call $record (local.get $v2) (local.get $p2) (local.get $in) (local.get $out) (local.get $cap) (local.get $n)))))
+              (then (local.set $n (call $record (local.get $v2) (local.get $p2) (local.get $in) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen)))))
             (if (i32.and (local.get $v3) (i32.const 0x8000))
-              (then (local.set $n (call $record (local.get $v3) (local.get $p3) (local.get $in) (local.get $out) (local.get $cap) (local.get $n)))))))
+              (then (local.set $n (call $record (local.get $v3) (local.get $p3) (local.get $in) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen)))))))
         (local.set $s0 (i32.and (local.get $v0) (i32.const 0x7fff)))
         (local.set $s1 (i32.and (local.get $v1) (i32.const 0x7fff)))
         (local.set $s2 (i32.and (local.get $v2) (i32.const 0x7fff)))
@@ -95,8 +104,8 @@
         (br $next)))
     ;; Tails: segments 1 and 2 have $overlap steps left, segment 3 runs to the end of the input.
     (local.set $n (call $walk (local.get $p1) (i32.add (local.get $p1) (local.get $overlap)) (local.get $s1)
-                    (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (local.get $n)))
+                    (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen)))
     (local.set $n (call $walk (local.get $p2) (i32.add (local.get $p2) (local.get $overlap)) (local.get $s2)
-                    (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (local.get $n)))
+                    (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen)))
     (call $walk (local.get $p3) (i32.add (local.get $in) (local.get $len)) (local.get $s3)
-      (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (local.get $n))))
+      (local.get $in) (local.get $table) (local.get $out) (local.get $cap) (local.get $n) (local.get $seen) (local.get $gen))))
