@@ -24,7 +24,11 @@ const MIN_VALUE_LENGTH = 4;
 export const BOUNDARY_WINDOW = 256;
 /** Markers we write and placeholders other sanitisers write are never secrets themselves. */
 const SANITISED = /REDACTED/;
+const DIGIT = /[0-9]/;
 const ALLOWLIST_TARGET_LIMIT = 4096;
+/** Texts searched whole after a rule's windows covered too much of one, doubling from the first to the last. */
+const MIN_WINDOW_BACKOFF = 16;
+const MAX_WINDOW_BACKOFF = 512;
 
 function allowed(list: CompiledAllowlist, secret: string, match: string, line: () => string): boolean {
   if (list.hasPaths && list.and) return false; // a path condition can never hold without a path
@@ -263,7 +267,6 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
 
   /** `m` was found in the text from `offset` on: its positions are moved back into the text's. */
   function judgeMatch(rule: CompiledRule, text: string, m: RegExpExecArray, isGitleaks: boolean, offset: number): Hit | null {
-    const idx = m.indices!;
     let g = 0;
     if (rule.secretGroup > 0) g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
     else
@@ -273,13 +276,13 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
           break;
         }
     if (g < 0) return null;
-    const s = idx[g]![0] + offset;
-    const e = idx[g]![1] + offset;
-    const secret = text.slice(s, e);
+    // The group's text, as the match holds it: most matches are rejected below, before any position is read.
+    const secret = m[g]!;
     if (!secret || SANITISED.test(secret)) return null;
     if (rule.entropy > 0) {
+      // The cheaper test first: a generic rule's value without a digit (`process.env.API_KEY`) is out either way.
+      if (rule.needsDigit && !DIGIT.test(secret)) return null;
       if (shannonEntropy(secret) <= rule.entropy) return null;
-      if (rule.needsDigit && !/[0-9]/.test(secret)) return null;
     }
     if (rule.accept && !rule.accept(secret, m[0], text, m.index + offset)) return null;
     if (isAllowed(rule.id, secret)) return null;
@@ -291,14 +294,18 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     };
     if (rule.allowlists.some((a) => allowed(a, secret, m[0], line))) return null;
     if (isGitleaks && globalAllowlists.some((a) => allowed(a, secret, m[0], line))) return null;
-    return { ruleId: rule.id, start: s, end: e };
+    const idx = m.indices!;
+    return { ruleId: rule.id, start: idx[g]![0] + offset, end: idx[g]![1] + offset };
   }
 
   // Planned on a rule's first use, like its regex: most rules never meet their keywords in a run.
   const plans: (WindowPlan | null | undefined)[] = new Array<WindowPlan | null | undefined>(rules.length);
   // Texts to search whole before trying windows again, per rule: where a rule's anchor is frequent
-  // (`api`, `key` in code), windows cover most of each line and finding them is wasted work.
+  // (`api`, `key` in code), windows cover most of each line and finding them is wasted work. Each
+  // attempt in a row that fails doubles the wait (16, 32, … 512 texts); one that pays resets it. In a
+  // change of 20,000 source files the generic rule's attempts, every one failed, were a tenth of the scan.
   const skips = new Int32Array(rules.length);
+  const backoff = new Int32Array(rules.length);
   function slicesFor(r: number, text: string): number[] | null {
     if (text.length < WINDOW_MIN_TEXT || options.matchWholeLines) return null;
     if (skips[r]! > 0) {
@@ -309,7 +316,8 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     if (plan === undefined) plans[r] = plan = planWindows(rules[r]!.re);
     if (!plan) return null;
     const slices = windowSlices(text, plan);
-    if (!slices) skips[r] = 16;
+    if (slices) backoff[r] = 0;
+    else skips[r] = backoff[r] = Math.min(MAX_WINDOW_BACKOFF, backoff[r]! > 0 ? backoff[r]! * 2 : MIN_WINDOW_BACKOFF);
     return slices;
   }
 
