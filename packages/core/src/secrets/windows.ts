@@ -38,8 +38,12 @@ interface CharSet {
 
 const emptySet = (): CharSet => ({ low: new Uint8Array(256), high: false });
 const fullSet = (): CharSet => ({ low: new Uint8Array(256).fill(1), high: true });
+/** The empty set the analysis shares: sets are never changed once made, so one serves every node. */
+const NONE: CharSet = emptySet();
 
 function union(a: CharSet, b: CharSet): CharSet {
+  if (b === NONE || a === b) return a;
+  if (a === NONE) return b;
   const low = new Uint8Array(256);
   for (let i = 0; i < 256; i++) low[i] = a.low[i]! | b.low[i]!;
   return { low, high: a.high || b.high };
@@ -286,16 +290,16 @@ function charInfo(set: CharSet, exact: string[] | null): Info {
   return {
     maxLen: 1,
     b: 1,
-    t: emptySet(),
+    t: NONE,
     chars: set,
     exact,
-    anchors: exact && exact.every((s) => s.length > 0) ? exact.map((s) => ({ s, b: 1, t: emptySet() })) : null,
+    anchors: exact && exact.every((s) => s.length > 0) ? exact.map((s) => ({ s, b: 1, t: NONE })) : null,
     ctx: 0,
   };
 }
 
 function assertionInfo(ctx: number): Info {
-  return { maxLen: 0, b: 0, t: emptySet(), chars: emptySet(), exact: [''], anchors: null, ctx };
+  return { maxLen: 0, b: 0, t: NONE, chars: NONE, exact: [''], anchors: null, ctx };
 }
 
 function lookInfo(inner: Info): Info {
@@ -322,8 +326,8 @@ function concatInfo(items: Info[]): Info {
   if (items.length === 1) return items[0]!;
   let maxLen = 0;
   let b = 0;
-  let t = emptySet();
-  let chars = emptySet();
+  let t = NONE;
+  let chars = NONE;
   let ctx = 0;
   let exact: string[] | null = [''];
   for (const x of items) {
@@ -335,13 +339,18 @@ function concatInfo(items: Info[]): Info {
     exact = exact && x.exact ? product(exact, x.exact) : null;
   }
   // A match of the sequence holds a match of each item: any item's anchors serve, their bound widened
-  // by what the other items can add.
+  // by what the other items can add. The other items' sets are the union of those before and those
+  // after it, each built once (a union per pair of items made planning the rules' first use cost more
+  // than scanning a large change's text for them).
   let anchors: Anchor[] | null = null;
-  for (let j = 0; j < items.length; j++) {
+  const after: CharSet[] = new Array<CharSet>(items.length + 1);
+  after[items.length] = NONE;
+  for (let k = items.length - 1; k >= 0; k--) after[k] = union(after[k + 1]!, items[k]!.t);
+  let before = NONE;
+  for (let j = 0; j < items.length; before = union(before, items[j]!.t), j++) {
     const x = items[j]!;
     if (!x.anchors) continue;
-    let others = emptySet();
-    for (let k = 0; k < items.length; k++) if (k !== j) others = union(others, items[k]!.t);
+    const others = union(before, after[j + 1]!);
     anchors = better(
       anchors,
       x.anchors.map((a) => ({ s: a.s, b: a.b + b - x.b, t: union(a.t, others) })),
@@ -365,8 +374,8 @@ function concatInfo(items: Info[]): Info {
 }
 
 function alternationInfo(branches: Info[]): Info {
-  let t = emptySet();
-  let chars = emptySet();
+  let t = NONE;
+  let chars = NONE;
   let exact: string[] | null = [];
   let anchors: Anchor[] | null = [];
   for (const x of branches) {
