@@ -59,6 +59,15 @@ describe('GlobSet', () => {
     }
   });
 
+  it('answers each set right when several sets are asked about the same paths in turn, in any order', () => {
+    // Each glob a set of its own, asked one after another about a path (as the rules ask about a file),
+    // then about the paths in another order: a path taken apart for one set must serve the next alone.
+    const sets = GLOBS.map((glob, i) => new GlobSet([glob], () => `g[${i}]`));
+    for (const order of [PATHS, [...PATHS].reverse(), PATHS.flatMap((path) => [path, 'x/y/z.md', path])]) {
+      for (const path of order) sets.forEach((set, i) => expect(set.has(path), `${GLOBS[i]} on ${path}`).toBe(matchGlob(GLOBS[i]!, path)));
+    }
+  });
+
   it('throws E_POLICY naming the setting for an unusable glob', () => {
     expect(() => new GlobSet(['ok', 'a/../b'], (i) => `scope.denied-paths[${i}]`)).toThrow(
       expect.objectContaining({
