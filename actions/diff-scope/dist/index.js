@@ -28646,33 +28646,52 @@ class GlobSet {
     collect(path) {
         const found = this.found;
         found.length = 0;
-        const file = normalPath(path);
+        const { file, name, folders, segments } = partsOf(path);
         if (file === undefined)
             return found;
         append(found, this.exact.get(file));
-        const slash = file.lastIndexOf('/');
-        const name = slash === -1 ? file : file.slice(slash + 1);
         append(found, this.basename.get(name));
         if (this.anyName?.test(name))
             for (const { regex, indexes } of this.namePatterns.values())
                 if (regex.test(name))
                     append(found, indexes);
-        if (this.folder.size > 0 || this.segment.size > 0) {
-            let from = 0;
-            for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
-                if (this.folder.size > 0)
-                    append(found, this.folder.get(file.slice(0, at)));
-                if (this.segment.size > 0)
-                    append(found, this.segment.get(file.slice(from, at)));
-                from = at + 1;
-            }
-        }
+        if (this.folder.size > 0)
+            for (const folder of folders)
+                append(found, this.folder.get(folder));
+        if (this.segment.size > 0)
+            for (const segment of segments)
+                append(found, this.segment.get(segment));
         if (this.anyPattern?.test(file))
             for (const { regex, indexes } of this.patterns.values())
                 if (regex.test(file))
                     append(found, indexes);
         return found;
     }
+}
+// The last path taken apart: each rule's globs are asked about the same file in turn (eight sets on
+// the bench's policy), and taking it apart again for each was most of what a lookup cost.
+let lastPath;
+let lastParts;
+function partsOf(path) {
+    if (path === lastPath && lastParts)
+        return lastParts;
+    const file = normalPath(path);
+    const folders = [];
+    const segments = [];
+    let name = '';
+    if (file !== undefined) {
+        const slash = file.lastIndexOf('/');
+        name = slash === -1 ? file : file.slice(slash + 1);
+        let from = 0;
+        for (let at = file.indexOf('/'); at !== -1; at = file.indexOf('/', at + 1)) {
+            folders.push(file.slice(0, at));
+            segments.push(file.slice(from, at));
+            from = at + 1;
+        }
+    }
+    lastPath = path;
+    lastParts = { file, name, folders, segments };
+    return lastParts;
 }
 function append(found, list) {
     if (list)
@@ -32752,7 +32771,7 @@ function sourceLanguage(path) {
 }
 // The tests rule asks about the same path several times in a row (is it a test, under which name,
 // in which language): the last answer is kept.
-let lastPath;
+let test_files_lastPath;
 let lastKind;
 function segments(path) {
     const parts = path.split('/');
@@ -32766,10 +32785,10 @@ function segments(path) {
  * outside `tests/` are test files only when their content holds `#[test]` or `#[cfg(test)]`.
  */
 function testPathKind(path) {
-    if (path === lastPath)
+    if (path === test_files_lastPath)
         return lastKind;
     lastKind = pathKind(path);
-    lastPath = path;
+    test_files_lastPath = path;
     return lastKind;
 }
 function pathKind(path) {
@@ -41464,7 +41483,13 @@ var translate = __nccwpck_require__(91102);
  */
 const emptySet = () => ({ low: new Uint8Array(256), high: false });
 const fullSet = () => ({ low: new Uint8Array(256).fill(1), high: true });
+/** The empty set the analysis shares: sets are never changed once made, so one serves every node. */
+const NONE = emptySet();
 function union(a, b) {
+    if (b === NONE || a === b)
+        return a;
+    if (a === NONE)
+        return b;
     const low = new Uint8Array(256);
     for (let i = 0; i < 256; i++)
         low[i] = a.low[i] | b.low[i];
@@ -41740,15 +41765,15 @@ function charInfo(set, exact) {
     return {
         maxLen: 1,
         b: 1,
-        t: emptySet(),
+        t: NONE,
         chars: set,
         exact,
-        anchors: exact && exact.every((s) => s.length > 0) ? exact.map((s) => ({ s, b: 1, t: emptySet() })) : null,
+        anchors: exact && exact.every((s) => s.length > 0) ? exact.map((s) => ({ s, b: 1, t: NONE })) : null,
         ctx: 0,
     };
 }
 function assertionInfo(ctx) {
-    return { maxLen: 0, b: 0, t: emptySet(), chars: emptySet(), exact: [''], anchors: null, ctx };
+    return { maxLen: 0, b: 0, t: NONE, chars: NONE, exact: [''], anchors: null, ctx };
 }
 function lookInfo(inner) {
     return assertionInfo(inner.maxLen + inner.ctx);
@@ -41778,8 +41803,8 @@ function concatInfo(items) {
         return items[0];
     let maxLen = 0;
     let b = 0;
-    let t = emptySet();
-    let chars = emptySet();
+    let t = NONE;
+    let chars = NONE;
     let ctx = 0;
     let exact = [''];
     for (const x of items) {
@@ -41791,16 +41816,20 @@ function concatInfo(items) {
         exact = exact && x.exact ? product(exact, x.exact) : null;
     }
     // A match of the sequence holds a match of each item: any item's anchors serve, their bound widened
-    // by what the other items can add.
+    // by what the other items can add. The other items' sets are the union of those before and those
+    // after it, each built once (a union per pair of items made planning the rules' first use cost more
+    // than scanning a large change's text for them).
     let anchors = null;
-    for (let j = 0; j < items.length; j++) {
+    const after = new Array(items.length + 1);
+    after[items.length] = NONE;
+    for (let k = items.length - 1; k >= 0; k--)
+        after[k] = union(after[k + 1], items[k].t);
+    let before = NONE;
+    for (let j = 0; j < items.length; before = union(before, items[j].t), j++) {
         const x = items[j];
         if (!x.anchors)
             continue;
-        let others = emptySet();
-        for (let k = 0; k < items.length; k++)
-            if (k !== j)
-                others = union(others, items[k].t);
+        const others = union(before, after[j + 1]);
         anchors = better(anchors, x.anchors.map((a) => ({ s: a.s, b: a.b + b - x.b, t: union(a.t, others) })));
     }
     // Runs of items that each match one of a few strings spell longer literals (`SG` `\.` → `sg.`), with
@@ -41818,8 +41847,8 @@ function concatInfo(items) {
     return { maxLen, b, t, chars, exact, anchors, ctx };
 }
 function alternationInfo(branches) {
-    let t = emptySet();
-    let chars = emptySet();
+    let t = NONE;
+    let chars = NONE;
     let exact = [];
     let anchors = [];
     for (const x of branches) {

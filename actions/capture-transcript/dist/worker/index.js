@@ -6786,7 +6786,13 @@ function translateGoRegex(goSource, options = {}) {
  */
 const emptySet = () => ({ low: new Uint8Array(256), high: false });
 const fullSet = () => ({ low: new Uint8Array(256).fill(1), high: true });
+/** The empty set the analysis shares: sets are never changed once made, so one serves every node. */
+const NONE = emptySet();
 function union(a, b) {
+    if (b === NONE || a === b)
+        return a;
+    if (a === NONE)
+        return b;
     const low = new Uint8Array(256);
     for (let i = 0; i < 256; i++)
         low[i] = a.low[i] | b.low[i];
@@ -7062,15 +7068,15 @@ function charInfo(set, exact) {
     return {
         maxLen: 1,
         b: 1,
-        t: emptySet(),
+        t: NONE,
         chars: set,
         exact,
-        anchors: exact && exact.every((s) => s.length > 0) ? exact.map((s) => ({ s, b: 1, t: emptySet() })) : null,
+        anchors: exact && exact.every((s) => s.length > 0) ? exact.map((s) => ({ s, b: 1, t: NONE })) : null,
         ctx: 0,
     };
 }
 function assertionInfo(ctx) {
-    return { maxLen: 0, b: 0, t: emptySet(), chars: emptySet(), exact: [''], anchors: null, ctx };
+    return { maxLen: 0, b: 0, t: NONE, chars: NONE, exact: [''], anchors: null, ctx };
 }
 function lookInfo(inner) {
     return assertionInfo(inner.maxLen + inner.ctx);
@@ -7100,8 +7106,8 @@ function concatInfo(items) {
         return items[0];
     let maxLen = 0;
     let b = 0;
-    let t = emptySet();
-    let chars = emptySet();
+    let t = NONE;
+    let chars = NONE;
     let ctx = 0;
     let exact = [''];
     for (const x of items) {
@@ -7113,16 +7119,20 @@ function concatInfo(items) {
         exact = exact && x.exact ? product(exact, x.exact) : null;
     }
     // A match of the sequence holds a match of each item: any item's anchors serve, their bound widened
-    // by what the other items can add.
+    // by what the other items can add. The other items' sets are the union of those before and those
+    // after it, each built once (a union per pair of items made planning the rules' first use cost more
+    // than scanning a large change's text for them).
     let anchors = null;
-    for (let j = 0; j < items.length; j++) {
+    const after = new Array(items.length + 1);
+    after[items.length] = NONE;
+    for (let k = items.length - 1; k >= 0; k--)
+        after[k] = union(after[k + 1], items[k].t);
+    let before = NONE;
+    for (let j = 0; j < items.length; before = union(before, items[j].t), j++) {
         const x = items[j];
         if (!x.anchors)
             continue;
-        let others = emptySet();
-        for (let k = 0; k < items.length; k++)
-            if (k !== j)
-                others = union(others, items[k].t);
+        const others = union(before, after[j + 1]);
         anchors = better(anchors, x.anchors.map((a) => ({ s: a.s, b: a.b + b - x.b, t: union(a.t, others) })));
     }
     // Runs of items that each match one of a few strings spell longer literals (`SG` `\.` → `sg.`), with
@@ -7140,8 +7150,8 @@ function concatInfo(items) {
     return { maxLen, b, t, chars, exact, anchors, ctx };
 }
 function alternationInfo(branches) {
-    let t = emptySet();
-    let chars = emptySet();
+    let t = NONE;
+    let chars = NONE;
     let exact = [];
     let anchors = [];
     for (const x of branches) {
