@@ -61,7 +61,24 @@ describe('KeywordIndex', () => {
     expect(index.candidates(text)).toEqual(index.candidatesInBytes(Buffer.from(text)));
   });
 
-  it('reads long strings with characters outside ASCII as the plain search does, whether they fit the wasm copy or not', () => {
+  it('gives a string\u2019s rules in the order their first keywords end in it (which names a value two rules find)', () => {
+    const next = random(11);
+    /** Where the rule's first keyword occurrence ends, case-insensitively. */
+    const firstEnd = (lower: string, rule: number) =>
+      Math.min(...rules[rule]!.keywords.map((k) => (lower.includes(k) ? lower.indexOf(k) + k.length : Infinity)));
+    for (let round = 0; round < 100; round++) {
+      let text = '';
+      while (text.length < 400 + round * 30) text += next() < 0.05 ? keywords[Math.floor(next() * keywords.length)]! : 'x = y; '[Math.floor(next() * 7)]!;
+      const lower = text.toLowerCase();
+      const ends = index.candidates(text).map((rule) => firstEnd(lower, rule));
+      expect(
+        ends.every((end, i) => i === 0 || end >= ends[i - 1]!),
+        `round ${round}`,
+      ).toBe(true);
+    }
+  });
+
+  it('reads long strings with characters outside ASCII as the plain search does', () => {
     const next = random(9);
     const pieces = ['\u00e9', '\u4e2d', '\u{1F600}', '\ud800', ' ', 'x', '=', '\n'];
     for (let round = 0; round < 60; round++) {

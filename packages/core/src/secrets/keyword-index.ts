@@ -13,11 +13,6 @@
 import { KEYWORD_SCAN_WASM } from './wasm/keyword-scan.generated.js';
 
 const OUTPUT = 0x8000;
-/** Texts at least this long go through the wasm scanner: below it the copy costs more than it saves. */
-const WASM_MIN_CHARS = 256;
-/** Longer texts stay in the loop: the wasm memory grows to the longest input and never shrinks. */
-const WASM_MAX_CHARS = 8 << 20;
-const utf8 = new TextEncoder();
 /** The wasm scanner addresses the table as `(state << 6) | class`: 64 columns per state. */
 const COLUMNS = 64;
 
@@ -188,17 +183,12 @@ export class KeywordIndex {
   }
 
   /**
-   * Indices of the rules with at least one keyword in `text` (any case). A long text is copied into the
-   * wasm scanner's memory as UTF-8 (for ASCII text a plain copy, several times faster than this
-   * loop's `charCodeAt`) and scanned there: a character outside ASCII is "other" in either walk, as its
-   * UTF-8 bytes are, so both find the same keywords. A text that does not fit as one byte a character
-   * (most of it outside ASCII) stays in this loop.
+   * Indices of the rules with at least one keyword in `text` (any case), in the order of their first
+   * keyword in the text. That order decides which rule names a value two rules find at the same place
+   * (mergeHits keeps the first), so strings stay in this loop: the wasm scanner walks four parts of a
+   * text at once and finds rules in another order.
    */
   candidates(text: string): number[] {
-    if (text.length >= WASM_MIN_CHARS && text.length <= WASM_MAX_CHARS) {
-      const found = this.candidatesViaWasm(text);
-      if (found) return found;
-    }
     const gen = ++this.generation;
     const { table, classes, classCount } = this;
     const found: number[] = [];
@@ -212,18 +202,6 @@ export class KeywordIndex {
       } else s = v;
     }
     return found;
-  }
-
-  /** The wasm walk over `text` encoded as UTF-8, or null when there is no wasm or it is not mostly one byte a character. */
-  private candidatesViaWasm(text: string): number[] | null {
-    // Room for one byte a character and a little more: a text needing more falls back to the loop.
-    const room = text.length + 64;
-    const wasm = this.scanner(room);
-    if (!wasm) return null;
-    const layout = this.wasmLayout;
-    const { read, written } = utf8.encodeInto(text, new Uint8Array(wasm.memory.buffer, layout.input, room));
-    if (read !== text.length) return null;
-    return this.wasmCandidates(written);
   }
 
   private wasm: WasmScanner | null | undefined;
