@@ -167,6 +167,23 @@ export interface Matcher {
   toFindings: (text: string, spans: readonly Hit[], secretOf?: (h: Hit) => string) => SecretFinding[];
 }
 
+/**
+ * A rule's regex as the search runs it, without the `d` flag (V8 builds every match's group positions
+ * under `d`, and nearly every match a generic rule finds is rejected, 120,000 of them in a large
+ * change), and a sticky twin with `d` that reads an accepted match's positions where it was found.
+ * Made on a regex's first use and kept as long as the regex.
+ */
+const searchPairs = new WeakMap<RegExp, { search: RegExp; anchored: RegExp }>();
+function searchRegexes(re: RegExp): { search: RegExp; anchored: RegExp } {
+  let pair = searchPairs.get(re);
+  if (!pair) {
+    const flags = re.flags.replace('d', '');
+    pair = { search: flags === re.flags ? re : new RegExp(re.source, flags), anchored: new RegExp(re.source, `${flags.replace('g', '')}yd`) };
+    searchPairs.set(re, pair);
+  }
+  return pair;
+}
+
 export function createMatcher(options: SecretEngineOptions): Matcher {
   const key = options.fingerprintKey;
   if (key === undefined || key === null || (typeof key === 'string' ? key.length === 0 : key.byteLength === 0))
@@ -239,7 +256,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
    */
   function runRule(rule: CompiledRule, text: string, hits: Hit[], isGitleaks: boolean, slices: readonly number[] | null): void {
     if (rule.possible && !rule.possible(text)) return;
-    const re = rule.re;
+    const { search: re, anchored } = searchRegexes(rule.re);
     let retries = 0;
     let from = 0;
     const count = slices ? slices.length : 2;
@@ -253,7 +270,7 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
       while ((m = re.exec(sub)) !== null) {
         if (m[0].length === 0) re.lastIndex++;
         else {
-          const hit = judgeMatch(rule, text, m, isGitleaks, start);
+          const hit = judgeMatch(rule, text, m, isGitleaks, start, sub, anchored);
           if (hit) hits.push(hit);
           else if (retries < MAX_RETRIES) {
             retries++;
@@ -265,8 +282,11 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     }
   }
 
-  /** `m` was found in the text from `offset` on: its positions are moved back into the text's. */
-  function judgeMatch(rule: CompiledRule, text: string, m: RegExpExecArray, isGitleaks: boolean, offset: number): Hit | null {
+  /**
+   * `m` was found in `sub`, the text from `offset` on: its positions are moved back into the text's.
+   * `anchored` finds the same match again with its groups' positions, once it is accepted.
+   */
+  function judgeMatch(rule: CompiledRule, text: string, m: RegExpExecArray, isGitleaks: boolean, offset: number, sub: string, anchored: RegExp): Hit | null {
     let g = 0;
     if (rule.secretGroup > 0) g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
     else
@@ -294,8 +314,15 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     };
     if (rule.allowlists.some((a) => allowed(a, secret, m[0], line))) return null;
     if (isGitleaks && globalAllowlists.some((a) => allowed(a, secret, m[0], line))) return null;
-    const idx = m.indices!;
-    return { ruleId: rule.id, start: idx[g]![0] + offset, end: idx[g]![1] + offset };
+    // The same regex, anchored where the search matched, takes the same path there and gives the
+    // same groups, now with their positions.
+    anchored.lastIndex = m.index;
+    const placed = anchored.exec(sub);
+    const span = placed !== null && placed[0] === m[0] ? placed.indices?.[g] : undefined;
+    if (span) return { ruleId: rule.id, start: span[0] + offset, end: span[1] + offset };
+    // Never expected: the group's text where it first occurs in the match.
+    const start = m.index + offset + m[0].indexOf(secret);
+    return { ruleId: rule.id, start, end: start + secret.length };
   }
 
   // Planned on a rule's first use, like its regex: most rules never meet their keywords in a run.
