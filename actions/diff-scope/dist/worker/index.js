@@ -382,11 +382,6 @@ const KEYWORD_SCAN_WASM = 'AGFzbQEAAAABIgNgA39/fwF/YAh/f39/f39/fwF/YAp/f39/f39/f
  */
 
 const OUTPUT = 0x8000;
-/** Texts at least this long go through the wasm scanner: below it the copy costs more than it saves. */
-const WASM_MIN_CHARS = 256;
-/** Longer texts stay in the loop: the wasm memory grows to the longest input and never shrinks. */
-const WASM_MAX_CHARS = 8 << 20;
-const utf8 = new TextEncoder();
 /** The wasm scanner addresses the table as `(state << 6) | class`: 64 columns per state. */
 const COLUMNS = 64;
 const wasmApi = globalThis.WebAssembly;
@@ -547,18 +542,12 @@ class KeywordIndex {
         }
     }
     /**
-     * Indices of the rules with at least one keyword in `text` (any case). A long text is copied into the
-     * wasm scanner's memory as UTF-8 (for ASCII text a plain copy, several times faster than this
-     * loop's `charCodeAt`) and scanned there: a character outside ASCII is "other" in either walk, as its
-     * UTF-8 bytes are, so both find the same keywords. A text that does not fit as one byte a character
-     * (most of it outside ASCII) stays in this loop.
+     * Indices of the rules with at least one keyword in `text` (any case), in the order of their first
+     * keyword in the text. That order decides which rule names a value two rules find at the same place
+     * (mergeHits keeps the first), so strings stay in this loop: the wasm scanner walks four parts of a
+     * text at once and finds rules in another order.
      */
     candidates(text) {
-        if (text.length >= WASM_MIN_CHARS && text.length <= WASM_MAX_CHARS) {
-            const found = this.candidatesViaWasm(text);
-            if (found)
-                return found;
-        }
         const gen = ++this.generation;
         const { table, classes, classCount } = this;
         const found = [];
@@ -574,19 +563,6 @@ class KeywordIndex {
                 s = v;
         }
         return found;
-    }
-    /** The wasm walk over `text` encoded as UTF-8, or null when there is no wasm or it is not mostly one byte a character. */
-    candidatesViaWasm(text) {
-        // Room for one byte a character and a little more: a text needing more falls back to the loop.
-        const room = text.length + 64;
-        const wasm = this.scanner(room);
-        if (!wasm)
-            return null;
-        const layout = this.wasmLayout;
-        const { read, written } = utf8.encodeInto(text, new Uint8Array(wasm.memory.buffer, layout.input, room));
-        if (read !== text.length)
-            return null;
-        return this.wasmCandidates(written);
     }
     wasm;
     // Views of the wasm memory, made again only when it grows: a view a call was most of the garbage a
@@ -7332,6 +7308,22 @@ function engineKeywordLists(rules) {
 function defaultEngineRules() {
     return defaultRules().map(jsonTolerant);
 }
+/**
+ * A rule's regex as the search runs it, without the `d` flag (V8 builds every match's group positions
+ * under `d`, and nearly every match a generic rule finds is rejected, 120,000 of them in a large
+ * change), and a sticky twin with `d` that reads an accepted match's positions where it was found.
+ * Made on a regex's first use and kept as long as the regex.
+ */
+const searchPairs = new WeakMap();
+function searchRegexes(re) {
+    let pair = searchPairs.get(re);
+    if (!pair) {
+        const flags = re.flags.replace('d', '');
+        pair = { search: flags === re.flags ? re : new RegExp(re.source, flags), anchored: new RegExp(re.source, `${flags.replace('g', '')}yd`) };
+        searchPairs.set(re, pair);
+    }
+    return pair;
+}
 function createMatcher(options) {
     const key = options.fingerprintKey;
     if (key === undefined || key === null || (typeof key === 'string' ? key.length === 0 : key.byteLength === 0))
@@ -7397,7 +7389,7 @@ function createMatcher(options) {
     function runRule(rule, text, hits, isGitleaks, slices) {
         if (rule.possible && !rule.possible(text))
             return;
-        const re = rule.re;
+        const { search: re, anchored } = searchRegexes(rule.re);
         let retries = 0;
         let from = 0;
         const count = slices ? slices.length : 2;
@@ -7413,7 +7405,7 @@ function createMatcher(options) {
                 if (m[0].length === 0)
                     re.lastIndex++;
                 else {
-                    const hit = judgeMatch(rule, text, m, isGitleaks, start);
+                    const hit = judgeMatch(rule, text, m, isGitleaks, start, sub, anchored);
                     if (hit)
                         hits.push(hit);
                     else if (retries < MAX_RETRIES) {
@@ -7425,8 +7417,11 @@ function createMatcher(options) {
             }
         }
     }
-    /** `m` was found in the text from `offset` on: its positions are moved back into the text's. */
-    function judgeMatch(rule, text, m, isGitleaks, offset) {
+    /**
+     * `m` was found in `sub`, the text from `offset` on: its positions are moved back into the text's.
+     * `anchored` finds the same match again with its groups' positions, once it is accepted.
+     */
+    function judgeMatch(rule, text, m, isGitleaks, offset, sub, anchored) {
         let g = 0;
         if (rule.secretGroup > 0)
             g = m[rule.secretGroup] !== undefined ? rule.secretGroup : -1;
@@ -7463,8 +7458,16 @@ function createMatcher(options) {
             return null;
         if (isGitleaks && globalAllowlists.some((a) => allowed(a, secret, m[0], line)))
             return null;
-        const idx = m.indices;
-        return { ruleId: rule.id, start: idx[g][0] + offset, end: idx[g][1] + offset };
+        // The same regex, anchored where the search matched, takes the same path there and gives the
+        // same groups, now with their positions.
+        anchored.lastIndex = m.index;
+        const placed = anchored.exec(sub);
+        const span = placed !== null && placed[0] === m[0] ? placed.indices?.[g] : undefined;
+        if (span)
+            return { ruleId: rule.id, start: span[0] + offset, end: span[1] + offset };
+        // Never expected: the group's text where it first occurs in the match.
+        const start = m.index + offset + m[0].indexOf(secret);
+        return { ruleId: rule.id, start, end: start + secret.length };
     }
     // Planned on a rule's first use, like its regex: most rules never meet their keywords in a run.
     const plans = new Array(rules.length);
