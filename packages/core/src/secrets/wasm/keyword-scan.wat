@@ -5,13 +5,14 @@
 ;;                       ends a keyword
 ;;   at $seen            u32 per state: the scan that last recorded it
 ;; scan() walks $len bytes at $in and records each keyword-ending state it enters as the pair
-;; (offset, state), two i32 at $out, at most $cap pairs. Only the set of states matters to the
-;; caller, so pairs come in no particular order, and a state is recorded once per scan: the first
-;; time it is entered, $seen[state] is set to the scan's number $gen (never the same for two scans),
-;; and later entries skip it. Code dense with `key` and `token` enters the same few states hundreds of
-;; thousands of times, and recording each entry cost more than the walk itself. scan() returns how
-;; many it recorded (which may exceed $cap: the caller then scans again, with a new $gen and room
-;; for all).
+;; (offset, state), two i32 at $out, at most $cap pairs, in the order the four walks below enter
+;; them. A state is recorded once per scan: the first time it is entered, $seen[state] is set to the
+;; scan's number $gen (never the same for two scans), and later entries skip it. Code dense with
+;; `key` and `token` enters the same few states hundreds of thousands of times, and recording each
+;; entry cost more than the walk itself. The caller takes rules in the order of the pairs (it decides
+;; which rule names a value two rules find at the same place), and a later entry of a state never
+;; came before its first, so skipping them keeps that order. scan() returns how many it recorded
+;; (which may exceed $cap: the caller then scans again, with a new $gen and room for all).
 ;;
 ;; One automaton step is three dependent loads, so a single walk is bound by memory latency, not
 ;; by the processor. scan() therefore cuts the input into four segments and steps four automata in
