@@ -82,7 +82,7 @@ describe('KeywordIndex', () => {
     const next = random(9);
     const pieces = ['\u00e9', '\u4e2d', '\u{1F600}', '\ud800', ' ', 'x', '=', '\n'];
     for (let round = 0; round < 60; round++) {
-      // From a few non-ASCII characters (the wasm copy fits) to mostly non-ASCII (it does not: the loop reads it).
+      // From a few characters outside ASCII to mostly such characters, lone surrogates among them.
       const share = round / 60;
       let text = '';
       while (text.length < 300 + round * 40) {
