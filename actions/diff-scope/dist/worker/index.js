@@ -624,38 +624,33 @@ class KeywordIndex {
         const wasm = length >= 256 ? this.scanner(length) : null;
         if (wasm) {
             const layout = this.wasmLayout;
-            this.memoryBytes(wasm).set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), layout.input);
-            return this.wasmCandidates(length);
+            const input = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+            this.memoryBytes(wasm).set(input, layout.input);
+            let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, this.nextScan());
+            if (hits > layout.outCap) {
+                // More keyword-ending states than room (a keyword set of thousands): make room for all and scan again.
+                layout.inputCap = 0;
+                const grown = this.scanner(Math.max(length, hits * 16));
+                this.memoryBytes(grown).set(input, layout.input);
+                hits = grown.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, this.nextScan());
+            }
+            const gen = ++this.generation;
+            const found = [];
+            const words = this.memoryWords(this.wasm);
+            const base = layout.out >> 2;
+            for (let h = 0; h < hits; h++)
+                this.collect(words[base + h * 2 + 1], gen, found);
+            return found;
         }
         return this.candidatesInBytesJs(bytes, start, end);
     }
-    /** Scans the `length` bytes at the wasm memory's input and collects the rules whose keywords ended there. */
-    wasmCandidates(length) {
-        const layout = this.wasmLayout;
-        let wasm = this.wasm;
-        const scan = () => {
-            // Wraps after 2^32 - 1 scans: back to 1, with every state cleared of the numbers before.
-            if (this.wasmGen === 0xffffffff) {
-                new Uint32Array(wasm.memory.buffer, layout.seen, this.outputs.length).fill(0);
-                this.wasmGen = 0;
-            }
-            return wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, ++this.wasmGen);
-        };
-        let hits = scan();
-        if (hits > layout.outCap) {
-            // More keyword-ending states than room: room for all (the input stays where it is), and the
-            // same bytes scanned again.
-            layout.inputCap = 0;
-            wasm = this.scanner(Math.max(length, hits * 16));
-            hits = scan();
+    /** The next wasm scan's number: after 2^32 - 1 scans, back to 1 with every state's number cleared. */
+    nextScan() {
+        if (this.wasmGen === 0xffffffff) {
+            new Uint32Array(this.wasm.memory.buffer, this.wasmLayout.seen, this.outputs.length).fill(0);
+            this.wasmGen = 0;
         }
-        const gen = ++this.generation;
-        const found = [];
-        const words = this.memoryWords(wasm);
-        const base = layout.out >> 2;
-        for (let h = 0; h < hits; h++)
-            this.collect(words[base + h * 2 + 1], gen, found);
-        return found;
+        return ++this.wasmGen;
     }
     candidatesInBytesJs(bytes, start, end) {
         const gen = ++this.generation;
