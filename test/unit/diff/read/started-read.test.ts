@@ -134,6 +134,28 @@ describe('startGitRead', () => {
     if (stillRunning === 0) console.log('startGitRead: git had finished before it was disposed of');
   });
 
+  it('ends the content reader it started for a large change when the read fails, and leaves no git running', async () => {
+    // 200 files or more: the read starts `git cat-file` (idle, for the rules' reads) before the first file.
+    const repo = new ScratchRepo(REPOS);
+    for (let f = 0; f < 210; f++) repo.write(`src/f${f}.ts`, lines(1, 3));
+    const base = repo.commit('base');
+    for (let f = 0; f < 210; f++) repo.write(`src/f${f}.ts`, lines(1, 4));
+    const head = repo.commit('change');
+    const started = startGitRead({ workspace: repo.dir, base, head });
+    let seen = 0;
+    const failing = started.read({
+      onFile: () => {
+        // The reader is started and idle by now; a rule then fails on the change.
+        if (++seen === 100) throw new Error('a rule failed');
+      },
+    });
+    await expect(failing).rejects.toThrow('a rule failed');
+    await started.dispose();
+    // git cat-file runs in the repository: nothing of the read may still run there.
+    expect(await until(() => processesIn(repo.dir) === 0)).toBe(true);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
   /** The reader's folders under `tmp` right now: git's empty work tree and its spool, once a diff started. */
   const diffStarted = () => readdirSync(tmp).filter((name) => /^agent-gates-(diff|spool)-/.test(name)).length === 2;
 

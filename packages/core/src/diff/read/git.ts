@@ -253,33 +253,43 @@ function beginRead(
   const diff = started ?? startDiff(workspace, diffBase, head, options);
   const messages = messagesFrom ? diff.started.then(() => readMessages(workspace, messagesFrom, head)) : Promise.resolve([]);
   messages.catch(() => undefined);
+  const readAll = async (callbacks: Parameters<StartedGitRead['read']>[0]): ReturnType<StartedGitRead['read']> => {
+    // A change of many files will read some of them (tests, manifests): their reader starts while git
+    // is still matching renames, not in the middle of the diff.
+    const onRecords = (files: number) => {
+      if (files >= LARGE_CHANGE_FILES && callbacks.onFile) blobs.prepare();
+      callbacks.onRecords?.(files);
+    };
+    const [{ files, renames, overBudget }, read] = await Promise.all([diff.read({ onFile: streamedTo(content, callbacks.onFile), onRecords }), messages]);
+    if (overBudget) incomplete.push(overBudget);
+    if (!callbacks.onFile) for (const file of files) content.add(file);
+    const withTargets = await addSymlinkTargets(files, blobs);
+    const changes: ChangeSet = {
+      mode: 'git',
+      base,
+      head,
+      ...(diffBase !== base ? { diffBase } : {}),
+      files: withTargets,
+      complete: incomplete.length === 0,
+      incomplete,
+      renames,
+      messages: read,
+    };
+    return { changes, content };
+  };
   let reading = false;
   return {
     diff,
     async read(callbacks) {
       reading = true;
-      // A change of many files will read some of them (tests, manifests): their reader starts while git
-      // is still matching renames, not in the middle of the diff.
-      const onRecords = (files: number) => {
-        if (files >= LARGE_CHANGE_FILES && callbacks.onFile) blobs.prepare();
-        callbacks.onRecords?.(files);
-      };
-      const [{ files, renames, overBudget }, read] = await Promise.all([diff.read({ onFile: streamedTo(content, callbacks.onFile), onRecords }), messages]);
-      if (overBudget) incomplete.push(overBudget);
-      if (!callbacks.onFile) for (const file of files) content.add(file);
-      const withTargets = await addSymlinkTargets(files, blobs);
-      const changes: ChangeSet = {
-        mode: 'git',
-        base,
-        head,
-        ...(diffBase !== base ? { diffBase } : {}),
-        files: withTargets,
-        complete: incomplete.length === 0,
-        incomplete,
-        renames,
-        messages: read,
-      };
-      return { changes, content };
+      try {
+        return await readAll(callbacks);
+      } catch (error) {
+        // A read that fails hands nothing over: the content reader it may have started (prepare, or a
+        // rule's reads while the diff streamed) ends with it, not when this process does.
+        await blobs.close();
+        throw error;
+      }
     },
     async dispose() {
       // Once read, everything belongs to the read (its content source goes on reading through
