@@ -64,6 +64,26 @@ describe('judgeDiff', () => {
     expect(j.risk.why.at(-1)).toMatch(/incomplete/);
   });
 
+  it("fails with the first failing rule in the rules' order, once every rule has settled", async () => {
+    const changes = changeSet([file('src/a.ts')]);
+    const events: string[] = [];
+    const after = (ms: number, name: string, fail: boolean) => ({
+      name,
+      run: () =>
+        new Promise<never[]>((resolve, reject) =>
+          setTimeout(() => {
+            events.push(name);
+            if (fail) reject(new Error(`${name} failed`));
+            else resolve([]);
+          }, ms),
+        ),
+    });
+    // The second rule fails first in time; the first fails later; the third is still running then.
+    const rules = [after(20, 'deps', true), after(1, 'tests', true), after(40, 'secrets', false)];
+    await expect(judgeDiff({ changes, content: noContent, rules, risk: lowRisk })).rejects.toThrow('deps failed');
+    expect(events).toEqual(['tests', 'deps', 'secrets']);
+  });
+
   it('keeps fail over the incomplete warning', async () => {
     const changes = changeSet([file('.github/x')], { complete: false, incomplete: [] });
     const j = await judgeDiff({ changes, content: noContent, rules: [prefixRule('.github/')], risk: lowRisk });

@@ -173,6 +173,24 @@ describe('runDiffScopeWith', () => {
     expect(existsSync(o.plan.sarifPath)).toBe(false);
   });
 
+  it('closes the content source once the rules are done, whether the judgement succeeded or failed', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'diff-run-'));
+    const closed: string[] = [];
+    const source = (name: string) => ({ ...read, content: { read: () => Promise.resolve(undefined), close: () => (closed.push(name), Promise.resolve()) } });
+    await runDiffScopeWith(parts(source('judged')), options(ws));
+    expect(closed).toEqual(['judged']);
+    // A rule that fails late: the source is closed only after every rule settled, never under a read.
+    let settled = false;
+    const slow: Rule = { name: 'slow', run: () => new Promise((resolve) => setTimeout(() => ((settled = true), resolve([])), 30)) };
+    const failing: Rule = { name: 'tests', run: () => Promise.reject(new Error('parse')) };
+    const check = {
+      ...source('failed'),
+      content: { ...source('failed').content, close: () => (closed.push(settled ? 'failed after settled' : 'failed early'), Promise.resolve()) },
+    };
+    await expect(runDiffScopeWith(parts(check, { rules: () => [slow, failing] }), options(ws))).rejects.toThrow('parse');
+    expect(closed).toEqual(['judged', 'failed after settled']);
+  });
+
   it('uses the working-tree reader in working-tree mode, and the API in api mode', async () => {
     const ws = mkdtempSync(path.join(tmpdir(), 'diff-run-'));
     const p = parts({ ...read, changes: { ...read.changes, mode: 'working-tree', head: 'working-tree' } });

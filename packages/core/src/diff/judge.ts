@@ -83,17 +83,23 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  * Runs every rule on the change and concludes. The verdict is the worst finding's; a view that may be
  * incomplete, or an empty one, is never a pass; the risk tier is the grader's, raised to the highest tier
  * any finding names and never lowered. A rule that throws fails the whole run: a verdict without one of
- * its rules would pass what that rule was there to stop.
+ * its rules would pass what that rule was there to stop. It fails once every rule has settled (none is
+ * still reading the content source its caller then closes), with the error of the first rule, in the
+ * rules' order, that failed.
  */
 export async function judgeDiff(input: JudgeInput): Promise<DiffJudgement> {
   const { changes } = input;
   const ctx = { changes, content: input.content };
-  const perRule = await Promise.all(
+  const settled = await Promise.allSettled(
     input.rules.map((rule) => {
       const scan = input.scans?.get(rule);
       return scan ? scan.finish(ctx) : rule.run(ctx);
     }),
   );
+  const perRule = settled.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  });
   const findings: Finding[] = [];
   perRule.forEach((list, i) => {
     for (const finding of list) {

@@ -227,9 +227,18 @@ export async function runDiffScopeWith(parts: DiffScopeParts, options: DiffScope
     risk: (findings, c) => parts.risk(findings, c, plan.policy, riskFiles),
     ...(plan.claimed ? { claimed: plan.claimed } : {}),
   });
-  // Worked out while the rules' last reads and the secret scan's thread finish, not after them.
-  const diffDigest = digest ? digest.digest(read.changes) : parts.diffDigest(read.changes);
-  const judgement = await judging;
+  let diffDigest: string;
+  let judgement: DiffJudgement;
+  try {
+    // Worked out while the rules' last reads and the secret scan's thread finish, not after them.
+    diffDigest = digest ? digest.digest(read.changes) : parts.diffDigest(read.changes);
+    judgement = await judging;
+  } finally {
+    // Every rule has settled (judgeDiff waits for all, even when one failed), so none reads any more:
+    // the source's reader (git mode: a `git cat-file`) ends here, not when the process does.
+    await judging.catch(() => undefined);
+    await read.content.close?.();
+  }
   const details = diffScopeDetails(judgement, {
     diffDigest,
     settings: { ...plan.settings, mode: { value: changes.mode, from: fallback ?? `input mode: ${plan.mode}` } },
