@@ -29048,15 +29048,22 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  * Runs every rule on the change and concludes. The verdict is the worst finding's; a view that may be
  * incomplete, or an empty one, is never a pass; the risk tier is the grader's, raised to the highest tier
  * any finding names and never lowered. A rule that throws fails the whole run: a verdict without one of
- * its rules would pass what that rule was there to stop.
+ * its rules would pass what that rule was there to stop. It fails once every rule has settled (none is
+ * still reading the content source its caller then closes), with the error of the first rule, in the
+ * rules' order, that failed.
  */
 async function judgeDiff(input) {
     const { changes } = input;
     const ctx = { changes, content: input.content };
-    const perRule = await Promise.all(input.rules.map((rule) => {
+    const settled = await Promise.allSettled(input.rules.map((rule) => {
         const scan = input.scans?.get(rule);
         return scan ? scan.finish(ctx) : rule.run(ctx);
     }));
+    const perRule = settled.map((outcome) => {
+        if (outcome.status === 'rejected')
+            throw outcome.reason;
+        return outcome.value;
+    });
     const findings = [];
     perRule.forEach((list, i) => {
         for (const finding of list) {
@@ -29749,9 +29756,19 @@ async function runDiffScopeWith(parts, options) {
         risk: (findings, c) => parts.risk(findings, c, plan.policy, riskFiles),
         ...(plan.claimed ? { claimed: plan.claimed } : {}),
     });
-    // Worked out while the rules' last reads and the secret scan's thread finish, not after them.
-    const diffDigest = digest ? digest.digest(read.changes) : parts.diffDigest(read.changes);
-    const judgement = await judging;
+    let diffDigest;
+    let judgement;
+    try {
+        // Worked out while the rules' last reads and the secret scan's thread finish, not after them.
+        diffDigest = digest ? digest.digest(read.changes) : parts.diffDigest(read.changes);
+        judgement = await judging;
+    }
+    finally {
+        // Every rule has settled (judgeDiff waits for all, even when one failed), so none reads any more:
+        // the source's reader (git mode: a `git cat-file`) ends here, not when the process does.
+        await judging.catch(() => undefined);
+        await read.content.close?.();
+    }
     const details = diffScopeDetails(judgement, {
         diffDigest,
         settings: { ...plan.settings, mode: { value: changes.mode, from: fallback ?? `input mode: ${plan.mode}` } },
@@ -33954,37 +33971,48 @@ started) {
     const diff = started ?? startDiff(workspace, diffBase, head, options);
     const messages = messagesFrom ? diff.started.then(() => readMessages(workspace, messagesFrom, head)) : Promise.resolve([]);
     messages.catch(() => undefined);
+    const readAll = async (callbacks) => {
+        // A change of many files will read some of them (tests, manifests): their reader starts while git
+        // is still matching renames, not in the middle of the diff.
+        const onRecords = (files) => {
+            if (files >= LARGE_CHANGE_FILES && callbacks.onFile)
+                blobs.prepare();
+            callbacks.onRecords?.(files);
+        };
+        const [{ files, renames, overBudget }, read] = await Promise.all([diff.read({ onFile: streamedTo(content, callbacks.onFile), onRecords }), messages]);
+        if (overBudget)
+            incomplete.push(overBudget);
+        if (!callbacks.onFile)
+            for (const file of files)
+                content.add(file);
+        const withTargets = await addSymlinkTargets(files, blobs);
+        const changes = {
+            mode: 'git',
+            base,
+            head,
+            ...(diffBase !== base ? { diffBase } : {}),
+            files: withTargets,
+            complete: incomplete.length === 0,
+            incomplete,
+            renames,
+            messages: read,
+        };
+        return { changes, content };
+    };
     let reading = false;
     return {
         diff,
         async read(callbacks) {
             reading = true;
-            // A change of many files will read some of them (tests, manifests): their reader starts while git
-            // is still matching renames, not in the middle of the diff.
-            const onRecords = (files) => {
-                if (files >= LARGE_CHANGE_FILES && callbacks.onFile)
-                    blobs.prepare();
-                callbacks.onRecords?.(files);
-            };
-            const [{ files, renames, overBudget }, read] = await Promise.all([diff.read({ onFile: streamedTo(content, callbacks.onFile), onRecords }), messages]);
-            if (overBudget)
-                incomplete.push(overBudget);
-            if (!callbacks.onFile)
-                for (const file of files)
-                    content.add(file);
-            const withTargets = await addSymlinkTargets(files, blobs);
-            const changes = {
-                mode: 'git',
-                base,
-                head,
-                ...(diffBase !== base ? { diffBase } : {}),
-                files: withTargets,
-                complete: incomplete.length === 0,
-                incomplete,
-                renames,
-                messages: read,
-            };
-            return { changes, content };
+            try {
+                return await readAll(callbacks);
+            }
+            catch (error) {
+                // A read that fails hands nothing over: the content reader it may have started (prepare, or a
+                // rule's reads while the diff streamed) ends with it, not when this process does.
+                await blobs.close();
+                throw error;
+            }
         },
         async dispose() {
             // Once read, everything belongs to the read (its content source goes on reading through
