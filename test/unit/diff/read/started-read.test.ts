@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { diffDigest, DiffDigestStream, readGitChanges, startGitRead } from '@agent-gates/core/diff/read';
+import { BlobReader } from '../../../../packages/core/src/diff/read/blob-reader.js';
 import { registerTempDir } from '../../../harness/temp.js';
 import { ScratchRepo } from './repo.js';
 
@@ -302,5 +303,16 @@ describe('startGitRead', () => {
       "console.log('closed', JSON.stringify(text));",
     ]);
     expect(out).toBe('closed "export const b = 2;\\n"');
+  });
+
+  it('answers the reads asked for before close, and refuses any after it without starting git again', async () => {
+    const { repo, head } = change();
+    const blobs = new BlobReader(repo.dir, { maxBytes: 1 << 20 });
+    const before = blobs.read(`${head}:src/b.ts`);
+    await blobs.close();
+    expect((await before)?.toString('utf8')).toBe('export const b = 2;\n');
+    await expect(blobs.read(`${head}:src/b.ts`)).rejects.toMatchObject({ code: 'E_GIT' });
+    blobs.prepare();
+    expect(processesIn(repo.dir)).toBe(0);
   });
 });
