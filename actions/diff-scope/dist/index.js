@@ -33149,9 +33149,14 @@ class BlobReader {
             return;
         this.child.stdin.write(`${names.join('\n')}\n`);
     }
+    /**
+     * Ends git once the reads asked for are answered. A closed reader reads no more: a later read is
+     * refused (E_GIT), never the start of a new git that nothing would close.
+     */
     async close() {
         // Names still waiting for their write go first: a read asked for before close is answered.
         this.flush();
+        this.failure ??= new errors/* ConfigError */.xL('E_GIT', 'git cat-file was closed: the change was read and judged already');
         const child = this.child;
         if (!child)
             return;
