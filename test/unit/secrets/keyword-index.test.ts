@@ -78,6 +78,49 @@ describe('KeywordIndex', () => {
     }
   });
 
+  it('gives the rules of long strings and bytes (the wasm scanner) in exactly the order of the JavaScript loop', () => {
+    const next = random(23);
+    const fillers = ['x', ' ', '=', '_', 'k', 'e', 't', 'o', 'a', 'p', '\n', '\u00e9', '\u{1F600}'];
+    for (let round = 0; round < 400; round++) {
+      // From sparse to dense keywords, and short inputs (one walk) to long ones (four segments).
+      const density = 0.01 + (round % 20) * 0.02;
+      const length = 200 + Math.floor(next() * (round % 2 === 0 ? 600 : 12000));
+      let text = '';
+      while (text.length < length) {
+        if (next() < density) {
+          const kw = keywords[Math.floor(next() * keywords.length)]!;
+          text += next() < 0.3 ? kw.toUpperCase() : kw;
+        } else text += fillers[Math.floor(next() * fillers.length)]!;
+      }
+      const want = index.candidatesJs(text);
+      expect(index.candidates(text), `round ${round}`).toEqual(want);
+      expect(index.candidatesInBytes(Buffer.from(text)), `round ${round}, bytes`).toEqual(want);
+    }
+  });
+
+  it('keeps the order of two rules whose keywords sit on either side of a segment cut', () => {
+    // A keyword ending just before a cut lies in the next segment's warm-up, where that walk records
+    // nothing; the walk before the cut records it, and the order stays the one a single walk gives.
+    const first = 'sk_live_';
+    const second = 'ghp_';
+    const a = rules.findIndex((r) => r.keywords.includes(first));
+    const b = rules.findIndex((r) => r.keywords.includes(second));
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(b).toBeGreaterThanOrEqual(0);
+    const length = 4096;
+    for (const quarter of [1, 2, 3]) {
+      for (let shift = -30; shift <= 30; shift++) {
+        const at = (length >> 2) * quarter + shift;
+        const gap = 3 + (shift & 7);
+        const text = `${'x'.repeat(at)}${first}${'y'.repeat(gap)}${second}`.padEnd(length, 'z');
+        const want = index.candidatesJs(text);
+        expect(want.indexOf(a)).toBeLessThan(want.indexOf(b));
+        expect(index.candidates(text), `keywords at ${at}`).toEqual(want);
+        expect(index.candidatesInBytes(Buffer.from(text)), `keywords at ${at}, bytes`).toEqual(want);
+      }
+    }
+  });
+
   it('reads long strings with characters outside ASCII as the plain search does', () => {
     const next = random(9);
     const pieces = ['\u00e9', '\u4e2d', '\u{1F600}', '\ud800', ' ', 'x', '=', '\n'];

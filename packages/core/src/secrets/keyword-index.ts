@@ -15,10 +15,14 @@ import { KEYWORD_SCAN_WASM } from './wasm/keyword-scan.generated.js';
 const OUTPUT = 0x8000;
 /** The wasm scanner addresses the table as `(state << 6) | class`: 64 columns per state. */
 const COLUMNS = 64;
+/** The walks the wasm scanner steps together, each over a quarter of the input with a `seen` area of its own. */
+const SEGMENTS = 4;
+/** Inputs shorter than this stay in JavaScript: copying them into wasm memory costs more than it saves. */
+const WASM_MIN_INPUT = 256;
 
 interface WasmScanner {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  scan(input: number, length: number, table: number, out: number, cap: number, overlap: number, seen: number, gen: number): number;
+  scan(input: number, length: number, table: number, out: number, cap: number, overlap: number, seen: number, stride: number, gen: number): number;
 }
 
 // The project's TypeScript libs leave out the WebAssembly globals; this is the part used here.
@@ -185,10 +189,22 @@ export class KeywordIndex {
   /**
    * Indices of the rules with at least one keyword in `text` (any case), in the order of their first
    * keyword in the text. That order decides which rule names a value two rules find at the same place
-   * (mergeHits keeps the first), so strings stay in this loop: the wasm scanner walks four parts of a
-   * text at once and finds rules in another order.
+   * (mergeHits keeps the first). A long text goes through the wasm scanner as UTF-8, which gives the
+   * same rules in the same order (see scanInMemory); a short one goes through candidatesJs, where no
+   * copy into wasm memory is made.
    */
   candidates(text: string): number[] {
+    // UTF-8 takes at most three bytes for each UTF-16 code unit.
+    const wasm = text.length >= WASM_MIN_INPUT ? this.scanner(3 * text.length) : null;
+    if (wasm) {
+      const write = () => this.memoryBuffer(this.wasm!).write(text, this.wasmLayout.input, this.wasmLayout.inputCap, 'utf8');
+      return this.scanInMemory(write(), write);
+    }
+    return this.candidatesJs(text);
+  }
+
+  /** The JavaScript loop over a string's characters: what the wasm scanner must agree with, in order too. */
+  candidatesJs(text: string): number[] {
     const gen = ++this.generation;
     const { table, classes, classCount } = this;
     const found: number[] = [];
@@ -213,6 +229,12 @@ export class KeywordIndex {
   private memoryBytes(wasm: WasmScanner): Uint8Array {
     if (!this.bytesView || this.bytesView.buffer !== wasm.memory.buffer) this.bytesView = new Uint8Array(wasm.memory.buffer);
     return this.bytesView;
+  }
+
+  private bufferView: Buffer | null = null;
+  private memoryBuffer(wasm: WasmScanner): Buffer {
+    if (!this.bufferView || this.bufferView.buffer !== wasm.memory.buffer) this.bufferView = Buffer.from(wasm.memory.buffer);
+    return this.bufferView;
   }
 
   private memoryWords(wasm: WasmScanner): Int32Array {
@@ -243,12 +265,12 @@ export class KeywordIndex {
       layout.out = (layout.input + layout.inputCap + 7) & ~7;
       layout.seen = layout.out + layout.outCap * 8;
       const states = this.outputs.length;
-      const needed = layout.seen + states * 4;
+      const needed = layout.seen + SEGMENTS * states * 4;
       const have = wasm.memory.buffer.byteLength;
       if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
       new Uint16Array(wasm.memory.buffer, layout.table, this.table.length).set(this.table);
       // The area moved over what was input or output before: no state recorded by any scan yet.
-      new Uint32Array(wasm.memory.buffer, layout.seen, states).fill(0);
+      new Uint32Array(wasm.memory.buffer, layout.seen, SEGMENTS * states).fill(0);
       this.wasmGen = 0;
     }
     return wasm;
@@ -261,33 +283,62 @@ export class KeywordIndex {
    */
   candidatesInBytes(bytes: Uint8Array, start = 0, end = bytes.length): number[] {
     const length = end - start;
-    const wasm = length >= 256 ? this.scanner(length) : null;
+    const wasm = length >= WASM_MIN_INPUT ? this.scanner(length) : null;
     if (wasm) {
-      const layout = this.wasmLayout;
       const input = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
-      this.memoryBytes(wasm).set(input, layout.input);
-      let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, this.nextScan());
-      if (hits > layout.outCap) {
-        // More keyword-ending states than room (a keyword set of thousands): make room for all and scan again.
-        layout.inputCap = 0;
-        const grown = this.scanner(Math.max(length, hits * 16))!;
-        this.memoryBytes(grown).set(input, layout.input);
-        hits = grown.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, this.nextScan());
-      }
-      const gen = ++this.generation;
-      const found: number[] = [];
-      const words = this.memoryWords(this.wasm!);
-      const base = layout.out >> 2;
+      const write = () => {
+        this.memoryBytes(this.wasm!).set(input, this.wasmLayout.input);
+        return length;
+      };
+      return this.scanInMemory(write(), write);
+    }
+    return this.candidatesInBytesJs(bytes, start, end);
+  }
+
+  /**
+   * Scans the `length` bytes at the wasm input area and gives the rules in the order a single walk
+   * meets them. Each of the scanner's four segments records the states it enters in increasing order
+   * of offset, over a range of offsets of its own (segment k of an input cut in quarters of `quarter`
+   * bytes records offsets in [k * quarter, (k + 1) * quarter), the last one to the end), so taking the
+   * pairs segment by segment, each in the order recorded, takes them by offset. `rewrite` puts the
+   * input in memory again when the scanner had to grow for more pairs than it had room for.
+   */
+  private scanInMemory(length: number, rewrite: () => number): number[] {
+    const layout = this.wasmLayout;
+    const stride = this.outputs.length * 4;
+    let wasm = this.wasm!;
+    let hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, stride, this.nextScan());
+    if (hits > layout.outCap) {
+      // More keyword-ending states than room (a keyword set of thousands): make room for all and scan again.
+      const room = Math.max(layout.inputCap, hits * 16);
+      layout.inputCap = 0;
+      wasm = this.scanner(room)!;
+      rewrite();
+      hits = wasm.scan(layout.input, length, layout.table, layout.out, layout.outCap, this.overlap, layout.seen, stride, this.nextScan());
+    }
+    const gen = ++this.generation;
+    const found: number[] = [];
+    const words = this.memoryWords(wasm);
+    const base = layout.out >> 2;
+    const quarter = length >> 2;
+    // One walk (a short input): the pairs are in order already.
+    if (quarter < this.overlap + 64 || hits <= 1) {
       for (let h = 0; h < hits; h++) this.collect(words[base + h * 2 + 1]!, gen, found);
       return found;
     }
-    return this.candidatesInBytesJs(bytes, start, end);
+    for (let segment = 0; segment < SEGMENTS; segment++) {
+      for (let h = 0; h < hits; h++) {
+        const offset = words[base + h * 2]!;
+        if (Math.min(SEGMENTS - 1, Math.floor(offset / quarter)) === segment) this.collect(words[base + h * 2 + 1]!, gen, found);
+      }
+    }
+    return found;
   }
 
   /** The next wasm scan's number: after 2^32 - 1 scans, back to 1 with every state's number cleared. */
   private nextScan(): number {
     if (this.wasmGen === 0xffffffff) {
-      new Uint32Array(this.wasm!.memory.buffer, this.wasmLayout.seen, this.outputs.length).fill(0);
+      new Uint32Array(this.wasm!.memory.buffer, this.wasmLayout.seen, SEGMENTS * this.outputs.length).fill(0);
       this.wasmGen = 0;
     }
     return ++this.wasmGen;
