@@ -238,31 +238,6 @@ export function forEachAddedLine(file: Pick<FileChange, 'addedLines'>, visit: (l
 }
 
 /** A copy of the file without its added lines (counts kept), never building them. */
-/**
- * The lines a change deleted from its base, as the git reader kept them for files a test-file
- * convention names (content/test-files.ts): their bytes joined by `\n`, and each one's base line
- * number. With the head's content and its added line numbers they rebuild the base side, so the tests
- * rule reads one side of such a file instead of two. Held out of sight of every serialisation (a
- * symbol, not enumerable), like the compact added lines.
- */
-export interface DeletedLines {
-  readonly bytes: Buffer;
-  readonly numbers: Uint32Array;
-}
-
-const DELETED = Symbol('deletedLines');
-
-/** Attaches the deleted lines to a change the git reader built (in place). */
-export function withDeletedLines<T extends object>(file: T, deleted: DeletedLines): T {
-  Object.defineProperty(file, DELETED, { value: deleted, enumerable: false, configurable: false, writable: false });
-  return file;
-}
-
-/** The change's deleted lines, when the git reader kept all of them. */
-export function deletedLinesOf(file: object): DeletedLines | undefined {
-  return (file as { [DELETED]?: DeletedLines })[DELETED];
-}
-
 export function withoutAddedLines(file: FileChange): FileChange {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(file)) if (key !== 'addedLines') copy[key] = (file as unknown as Record<string, unknown>)[key];

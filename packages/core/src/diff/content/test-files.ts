@@ -85,9 +85,3 @@ function inSourceSet(dirs: readonly string[], set: string): boolean {
 export function rustHasTests(code: string): boolean {
   return /#\s*\[\s*cfg\s*\(\s*test\s*\)\s*\]/.test(code) || /#\s*\[\s*(?:[\w]+::)*test\s*[\]()]/.test(code);
 }
-
-/** Whether the path could be a test file at all, before reading it (cheap: no content read otherwise). */
-export function mayBeTest(path: string | undefined): boolean {
-  if (path === undefined) return false;
-  return testPathKind(path) !== undefined || sourceLanguage(path) === 'rust';
-}

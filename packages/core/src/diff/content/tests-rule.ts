@@ -8,13 +8,11 @@ import {
   addedLineCount,
   addedLineNumbers,
   addedText,
-  deletedLinesOf,
   NO_FINDINGS,
   readOwn,
   runScan,
   withoutAddedLines,
   type ContentSource,
-  type DeletedLines,
   type FileChange,
   type Finding,
   type LineScan,
@@ -22,9 +20,8 @@ import {
   type RuleContext,
 } from '../types.js';
 import { OrderedJobs } from './concurrency.js';
-import { rebuildBase } from './rebuild.js';
 import { blankCommentsAndStrings, type SourceLanguage } from './lexer.js';
-import { mayBeTest, rustHasTests, sourceLanguage, testPathKind } from './test-files.js';
+import { rustHasTests, sourceLanguage, testPathKind } from './test-files.js';
 
 export interface TestsOptions {
   readonly allowDeleted: boolean;
@@ -123,17 +120,13 @@ interface Side {
   readonly isTest: boolean;
 }
 
-/** Whether a side at `path` is read at all: a file that could be a test by its name or folder, in a language known here. */
-function readable(path: string): boolean {
+/** `path`: the change's own path at `side` (its old path at base for a rename). */
+async function readSide(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string, change: FileChange): Promise<Side | undefined> {
   const language = sourceLanguage(path);
-  return language !== undefined && (testPathKind(path) !== undefined || language === 'rust');
-}
-
-/** One side's bytes, blanked once and counted: `path` is the side's own path (its old path at base for a rename). */
-function sideOf(bytes: Buffer | undefined, path: string): Side | undefined {
-  if (!bytes || !readable(path)) return undefined;
-  const language = sourceLanguage(path)!;
   const kind = testPathKind(path);
+  if (!language || (!kind && language !== 'rust')) return undefined;
+  const bytes = await readOwn(ctx.content, side, path, change);
+  if (!bytes) return undefined;
   // Blanked from the bytes: most source files are ASCII, and are then never decoded into a string first.
   const code = blankCommentsAndStrings(bytes, language);
   const cases = countTestCases(code, language);
@@ -142,13 +135,11 @@ function sideOf(bytes: Buffer | undefined, path: string): Side | undefined {
   return { code, cases, isTest };
 }
 
-/** `path`: the change's own path at `side` (its old path at base for a rename). */
-async function readSide(ctx: Pick<RuleContext, 'content'>, side: 'base' | 'head', path: string, change: FileChange): Promise<Side | undefined> {
-  if (!readable(path)) return undefined;
-  return sideOf(await readOwn(ctx.content, side, path, change), path);
+/** Whether the path could be a test file at all, before reading it (cheap: no content read otherwise). */
+function mayBeTest(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  return testPathKind(path) !== undefined || sourceLanguage(path) === 'rust';
 }
-
-const NO_LINES = new Uint32Array(0);
 
 /** Files judged at once: enough to keep the content reader busy, few enough that their text stays small. */
 const CONCURRENT_FILES = 64;
@@ -162,12 +153,7 @@ export function testsRule(options: TestsOptions): Rule {
     readonly lines: Uint32Array;
     readonly markerCandidate: boolean;
   }
-  const judge = async (
-    ctx: Pick<RuleContext, 'content'>,
-    change: FileChange,
-    added: Added | undefined,
-    deleted: DeletedLines | undefined,
-  ): Promise<Finding[]> => {
+  const judge = async (ctx: Pick<RuleContext, 'content'>, change: FileChange, added: Added | undefined): Promise<Finding[]> => {
     const findings: Finding[] = [];
     const basePath = change.status === 'renamed' ? change.oldPath : change.status === 'added' || change.status === 'copied' ? undefined : change.path;
     const headPath = change.status === 'deleted' ? undefined : change.path;
@@ -178,39 +164,19 @@ export function testsRule(options: TestsOptions): Rule {
     // The head is read to compare counts, or when an added line could hold a marker (mayHoldMarker).
     const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
     const markerCandidate = headLanguage !== undefined && (added?.markerCandidate ?? false);
-    const addedNumbers = change.added === 0 ? NO_LINES : added?.lines;
-    // The base rebuilt from the head and the patch (rebuild.ts) where the git reader kept the deleted
-    // lines and the added line numbers are all there, and checked against the base's blob id.
-    const rebuild =
-      needBase && deleted !== undefined && change.oldBlob !== undefined && !change.binary && readable(basePath)
-        ? headPath === undefined
-          ? { head: false as const }
-          : addedNumbers !== undefined && addedNumbers.length === change.added && readable(headPath)
-            ? { head: true as const, lines: addedNumbers }
-            : undefined
-        : undefined;
     // A base named as a test is a test whenever it exists: its head is then asked for beside it, not
-    // after it, so a file costs one round trip to the content reader instead of two. A base rebuilt
-    // from the head needs the head first.
-    const headBytes =
+    // after it, so a file costs one round trip to the content reader instead of two.
+    const headEarly =
       headPath !== undefined &&
-      readable(headPath) &&
-      (rebuild?.head === true || markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
-        ? readOwn(ctx.content, 'head', headPath, change)
+      mayBeTest(headPath) &&
+      (markerCandidate || (needBase && testPathKind(basePath) === 'name' && sourceLanguage(basePath) !== undefined))
+        ? readSide(ctx, 'head', headPath, change)
         : undefined;
     // Handled whether or not it is awaited below (the base read may fail first, or the head turn out unneeded).
-    headBytes?.catch(() => undefined);
-    let base: Side | undefined;
-    if (needBase) {
-      let bytes: Buffer | undefined;
-      if (rebuild) {
-        const head = rebuild.head ? await headBytes : undefined;
-        if (!rebuild.head || head) bytes = rebuildBase(head, rebuild.head ? rebuild.lines : NO_LINES, deleted!, change.oldBlob!);
-      }
-      base = bytes ? sideOf(bytes, basePath) : await readSide(ctx, 'base', basePath, change);
-    }
+    headEarly?.catch(() => undefined);
+    const base = needBase ? await readSide(ctx, 'base', basePath, change) : undefined;
     const needHead = headPath !== undefined && mayBeTest(headPath) && ((base?.isTest ?? false) || markerCandidate);
-    const head = needHead ? (headBytes ? sideOf(await headBytes, headPath) : await readSide(ctx, 'head', headPath, change)) : undefined;
+    const head = needHead ? await (headEarly ?? readSide(ctx, 'head', headPath, change)) : undefined;
 
     if (base?.isTest && (!head || !head.isTest)) {
       const how = change.status === 'deleted' || !headPath ? 'deleted' : `renamed to ${headPath}, which is not a test file`;
@@ -280,11 +246,9 @@ export function testsRule(options: TestsOptions): Rule {
           jobs.addResult(NO_FINDINGS);
           return;
         }
-        // The job keeps the file without its lines: only the numbers above are needed later (and the
-        // deleted lines the git reader kept, which withoutAddedLines leaves behind).
-        const deleted = deletedLinesOf(change);
+        // The job keeps the file without its lines: only the numbers above are needed later.
         const kept = withoutAddedLines(change);
-        jobs.add(() => judge({ content }, kept, added, deleted));
+        jobs.add(() => judge({ content }, kept, added));
       },
       async finish(ctx) {
         if (jobs.count !== ctx.changes.files.length) throw new Error(`tests rule: scanned ${jobs.count} files, judged ${ctx.changes.files.length}`);

@@ -1,6 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import { mayBeTest } from '../content/test-files.js';
-import { withCompactLines, withDeletedLines, type ChangeStatus, type FileChange } from '../types.js';
+import { withCompactLines, type ChangeStatus, type FileChange } from '../types.js';
 import { decodePath } from './paths.js';
 
 /**
@@ -117,13 +116,6 @@ interface MutableChange {
   decoded?: { path: ReturnType<typeof decodePath>; old: ReturnType<typeof decodePath> | undefined };
   /** The record without its lines, for `end()`, made when it was handed to `onFile`. */
   final?: FileChange;
-  /**
-   * Whether its deleted lines are kept (decided at its first one: a path a test-file convention
-   * names), and those kept so far with their base line numbers. See DeletedLines in types.ts.
-   */
-  keepDeleted: boolean | undefined;
-  deletedParts: Buffer[] | undefined;
-  deletedNumbers: number[] | undefined;
 }
 
 interface Section {
@@ -151,10 +143,6 @@ export class GitDiffParser {
   private section: Section | undefined;
   private inHunk = false;
   private newLine = 0;
-  /** The base line number of the next deleted (or context) line of the hunk being read. */
-  private oldLine = 0;
-  /** Bytes of deleted lines kept, all records together: past DELETED_KEPT_BYTES none are kept. */
-  private deletedKept = 0;
   private readonly zero: string[] = [];
   private keptBytes = 0;
   /**
@@ -241,8 +229,6 @@ export class GitDiffParser {
       this.keptBytes -= change.lineBytes;
       change.lineBytes = 0;
       change.lines = undefined;
-      change.deletedParts = undefined;
-      change.deletedNumbers = undefined;
       // Made now, while git is still diffing, not all at once at the end where this thread works alone.
       change.final = finish(change);
     }
@@ -288,9 +274,6 @@ export class GitDiffParser {
       lineBytes: 0,
       seen: 0,
       decoded: undefined,
-      keepDeleted: undefined,
-      deletedParts: undefined,
-      deletedNumbers: undefined,
     });
   }
 
@@ -310,20 +293,14 @@ export class GitDiffParser {
         return;
       }
       if (first === MINUS) {
-        const change = section.change;
-        if (change && !section.submodule) {
-          change.deleted++;
-          if ((change.keepDeleted ??= keepsDeleted(change))) this.keepDeleted(change, buffer, start + 1, end);
-        }
-        this.oldLine++;
+        if (section.change && !section.submodule) section.change.deleted++;
         return;
       }
       if (first === BACKSLASH) return;
       // A context line: -U0 prints none, but a diff.interHunkContext or GIT_DIFF_OPTS from the
-      // environment could add some; skipping them keeps the line numbers right.
+      // environment could add some; skipping them keeps the head line numbers right.
       if (first === SPACE) {
         this.newLine++;
-        this.oldLine++;
         return;
       }
       if (first === AT) {
@@ -374,20 +351,6 @@ export class GitDiffParser {
     this.lineNumbers[this.lineCount++] = this.newLine;
   }
 
-  /** Keeps a deleted line's bytes (`buffer[from, to)`) and base line number, within DELETED_KEPT_BYTES. */
-  private keepDeleted(change: MutableChange, buffer: Buffer, from: number, to: number): void {
-    this.deletedKept += to - from;
-    if (this.deletedKept > DELETED_KEPT_BYTES) {
-      // Not all of them: the tests rule reads this file's base from git instead.
-      change.keepDeleted = false;
-      change.deletedParts = undefined;
-      change.deletedNumbers = undefined;
-      return;
-    }
-    (change.deletedParts ??= []).push(Buffer.from(buffer.subarray(from, to)));
-    (change.deletedNumbers ??= []).push(this.oldLine);
-  }
-
   /**
    * Decodes the pending lines as one string and gives them to their record. The bytes decode as the
    * lines would one by one: a newline byte is never part of a UTF-8 sequence, so an invalid sequence
@@ -423,15 +386,6 @@ export class GitDiffParser {
   private hunk(buffer: Buffer, start: number, end: number): void {
     if (end - start < 9 || buffer[start + 1] !== AT || buffer[start + 2] !== SPACE || buffer[start + 3] !== MINUS) throw badHunk(buffer, start, end);
     let i = start + 4;
-    // The base start line: where the hunk's deleted lines are numbered from (kept lines only, and
-    // checked by the base's blob id wherever they are used, so a header read wrong costs a git read).
-    let oldLine = 0;
-    for (; i < end && i - start < 16; i++) {
-      const byte = buffer[i]!;
-      if (byte < 0x30 || byte > 0x39) break;
-      oldLine = oldLine * 10 + (byte - 0x30);
-    }
-    this.oldLine = oldLine;
     while (i < end && buffer[i] !== SPACE) i++;
     if (buffer[i + 1] !== PLUS) throw badHunk(buffer, start, end);
     i += 2;
@@ -465,36 +419,6 @@ export class GitDiffParser {
     }
     throw new ConfigError('E_GIT', `git diff printed a patch (index ${key}) that matches no changed file`);
   }
-}
-
-/** Deleted lines kept for the tests rule, in all: past this, its files' bases are read from git. */
-const DELETED_KEPT_BYTES = 32 << 20;
-
-/** Whether a record's deleted lines are worth keeping: it is (or was) a file a test-file convention names. */
-function keepsDeleted(change: MutableChange): boolean {
-  if (change.binary) return false;
-  const decoded = decodedPaths(change);
-  return mayBeTest(decoded.path.path) || (decoded.old !== undefined && mayBeTest(decoded.old.path));
-}
-
-function decodedPaths(change: MutableChange): NonNullable<MutableChange['decoded']> {
-  return (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
-}
-
-/** The kept deleted lines, when there are all of them: every deleted line was kept. */
-function attachDeleted(change: MutableChange, file: FileChange): FileChange {
-  const parts = change.deletedParts;
-  const numbers = change.deletedNumbers;
-  if (!change.keepDeleted || !parts || !numbers || change.binary || numbers.length !== change.deleted) return file;
-  let size = parts.length - 1;
-  for (const part of parts) size += part.length;
-  const bytes = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (let k = 0; k < parts.length; k++) {
-    if (k > 0) bytes[at++] = 10;
-    at += parts[k]!.copy(bytes, at);
-  }
-  return withDeletedLines(file, { bytes, numbers: Uint32Array.from(numbers) });
 }
 
 const DIFF_GIT = Buffer.from('diff --git ', 'latin1');
@@ -550,7 +474,7 @@ function isKey(key: string, a: string, b: string): boolean {
 }
 
 function finish(change: MutableChange): FileChange {
-  const decoded = decodedPaths(change);
+  const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
   const { path, pathBytes } = decoded.path;
   const old = decoded.old;
   // Built by assignment in a fixed order (the order the report's JSON keeps), optional fields only
@@ -569,8 +493,8 @@ function finish(change: MutableChange): FileChange {
   if (pathBytes) file.pathBytes = pathBytes;
   if (old?.pathBytes) file.oldPathBytes = old.pathBytes;
   const lines = change.binary ? undefined : change.lines;
-  if (lines) return attachDeleted(change, withCompactLines(file, lines.text, lines.numbers));
+  if (lines) return withCompactLines(file, lines.text, lines.numbers);
   // Into the record itself, not a copy of it: the same members in the same order.
   (file as { addedLines?: readonly never[] }).addedLines = [];
-  return attachDeleted(change, file as FileChange);
+  return file as FileChange;
 }
