@@ -35656,6 +35656,12 @@ const COLUMNS = 64;
 const SEGMENTS = 4;
 /** Inputs shorter than this stay in JavaScript: copying them into wasm memory costs more than it saves. */
 const WASM_MIN_INPUT = 256;
+/**
+ * Strings longer than this stay in JavaScript too: wasm memory is sized for three UTF-8 bytes a
+ * character and never shrinks, so one huge string would keep three times its size for the rest of the
+ * run (an 8 Mi-character string takes about 0.1 s in the loop).
+ */
+const WASM_MAX_TEXT = 8 << 20;
 const wasmApi = globalThis.WebAssembly;
 /** Compiled once per process: the module is a few hundred bytes and compiles in well under 1 ms. */
 let wasmModule;
@@ -35822,7 +35828,7 @@ class KeywordIndex {
      */
     candidates(text) {
         // UTF-8 takes at most three bytes for each UTF-16 code unit.
-        const wasm = text.length >= WASM_MIN_INPUT ? this.scanner(3 * text.length) : null;
+        const wasm = text.length >= WASM_MIN_INPUT && text.length <= WASM_MAX_TEXT ? this.scanner(3 * text.length) : null;
         if (wasm) {
             const write = () => this.memoryBuffer(this.wasm).write(text, this.wasmLayout.input, this.wasmLayout.inputCap, 'utf8');
             return this.scanInMemory(write(), write);
