@@ -35830,7 +35830,7 @@ class KeywordIndex {
         // UTF-8 takes at most three bytes for each UTF-16 code unit.
         const wasm = text.length >= WASM_MIN_INPUT && text.length <= WASM_MAX_TEXT ? this.scanner(3 * text.length) : null;
         if (wasm) {
-            const write = () => this.memoryBuffer(this.wasm).write(text, this.wasmLayout.input, this.wasmLayout.inputCap, 'utf8');
+            const write = () => this.memoryBytes(this.wasm).write(text, this.wasmLayout.input, this.wasmLayout.inputCap, 'utf8');
             return this.scanInMemory(write(), write);
         }
         return this.candidatesJs(text);
@@ -35858,16 +35858,11 @@ class KeywordIndex {
     // line made, and this runs several times a line.
     bytesView = null;
     wordsView = null;
+    /** The wasm memory as bytes: a Buffer, so a string is written into it as UTF-8 without a copy first. */
     memoryBytes(wasm) {
         if (!this.bytesView || this.bytesView.buffer !== wasm.memory.buffer)
-            this.bytesView = new Uint8Array(wasm.memory.buffer);
+            this.bytesView = Buffer.from(wasm.memory.buffer);
         return this.bytesView;
-    }
-    bufferView = null;
-    memoryBuffer(wasm) {
-        if (!this.bufferView || this.bufferView.buffer !== wasm.memory.buffer)
-            this.bufferView = Buffer.from(wasm.memory.buffer);
-        return this.bufferView;
     }
     memoryWords(wasm) {
         if (!this.wordsView || this.wordsView.buffer !== wasm.memory.buffer)

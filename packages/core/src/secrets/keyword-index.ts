@@ -203,7 +203,7 @@ export class KeywordIndex {
     // UTF-8 takes at most three bytes for each UTF-16 code unit.
     const wasm = text.length >= WASM_MIN_INPUT && text.length <= WASM_MAX_TEXT ? this.scanner(3 * text.length) : null;
     if (wasm) {
-      const write = () => this.memoryBuffer(this.wasm!).write(text, this.wasmLayout.input, this.wasmLayout.inputCap, 'utf8');
+      const write = () => this.memoryBytes(this.wasm!).write(text, this.wasmLayout.input, this.wasmLayout.inputCap, 'utf8');
       return this.scanInMemory(write(), write);
     }
     return this.candidatesJs(text);
@@ -229,18 +229,13 @@ export class KeywordIndex {
   private wasm: WasmScanner | null | undefined;
   // Views of the wasm memory, made again only when it grows: a view a call was most of the garbage a
   // line made, and this runs several times a line.
-  private bytesView: Uint8Array | null = null;
+  private bytesView: Buffer | null = null;
   private wordsView: Int32Array | null = null;
 
-  private memoryBytes(wasm: WasmScanner): Uint8Array {
-    if (!this.bytesView || this.bytesView.buffer !== wasm.memory.buffer) this.bytesView = new Uint8Array(wasm.memory.buffer);
+  /** The wasm memory as bytes: a Buffer, so a string is written into it as UTF-8 without a copy first. */
+  private memoryBytes(wasm: WasmScanner): Buffer {
+    if (!this.bytesView || this.bytesView.buffer !== wasm.memory.buffer) this.bytesView = Buffer.from(wasm.memory.buffer);
     return this.bytesView;
-  }
-
-  private bufferView: Buffer | null = null;
-  private memoryBuffer(wasm: WasmScanner): Buffer {
-    if (!this.bufferView || this.bufferView.buffer !== wasm.memory.buffer) this.bufferView = Buffer.from(wasm.memory.buffer);
-    return this.bufferView;
   }
 
   private memoryWords(wasm: WasmScanner): Int32Array {
