@@ -171,14 +171,20 @@ function plainFollows(lastPath: string, lastStatus: string, path: string, status
 const json = (value: string | { hex: string } | null): string =>
   value === null ? 'null' : typeof value === 'string' ? str(value) : `{"hex":${str(value.hex)}}`;
 
-/** One entry's canonical text: members in JCS order (newBlob, newMode, oldBlob, oldMode, oldPath, path, status). */
+/**
+ * One entry's canonical text: an object with its members in JCS order (newBlob, newMode, oldBlob, oldMode,
+ * oldPath, path, status), written by JSON.stringify, which leaves out the members that are undefined and
+ * writes strings as JCS does. Native, it costs what the hand-written concatenation did per entry, without
+ * that function's Turbofan compile (30-90 ms on a background thread, from the seven string checks it inlined).
+ */
 function canonicalEntry(file: FileChange): string {
-  let text = '{';
-  if (file.newBlob !== undefined) text += `"newBlob":${str(file.newBlob)},`;
-  if (file.newMode !== undefined) text += `"newMode":${str(file.newMode)},`;
-  if (file.oldBlob !== undefined) text += `"oldBlob":${str(file.oldBlob)},`;
-  if (file.oldMode !== undefined) text += `"oldMode":${str(file.oldMode)},`;
-  const oldPath = oldPathOf(file);
-  if (oldPath !== undefined) text += `"oldPath":${json(oldPath)},`;
-  return `${text}"path":${json(shownPath(file.path, file.pathBytes))},"status":${str(file.status)}}`;
+  return JSON.stringify({
+    newBlob: file.newBlob,
+    newMode: file.newMode,
+    oldBlob: file.oldBlob,
+    oldMode: file.oldMode,
+    oldPath: oldPathOf(file),
+    path: shownPath(file.path, file.pathBytes),
+    status: file.status,
+  });
 }
