@@ -611,18 +611,35 @@ describe('tests rule', () => {
     expect(findings).toEqual([]);
   });
 
-  it('a test file that only gained lines with no marker in them is not read at all', async () => {
+  it('a test file that only gained lines is read at both sides: more test cases is no finding', async () => {
     const head = JS_SPEC.replace("test('rounds", "it('handles one item', () => {});\n  test('rounds");
     const { findings, reads } = await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]);
     expect(findings).toEqual([]);
-    expect(reads).toEqual([]);
+    expect(reads.sort()).toEqual(['base:src/cart.test.ts', 'head:src/cart.test.ts']);
   });
 
-  it('a test file that only gained a marker line is read at head only', async () => {
+  it('a test file that only gained a marker line is read at both sides, and the marker reported', async () => {
     const head = JS_SPEC.replace("test('rounds", "it.only('handles one item', () => {});\n  test('rounds");
     const { findings, reads } = await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]);
     expect(summary(findings)).toEqual(['test-focused fail src/cart.test.ts:13']);
-    expect(reads).toEqual(['head:src/cart.test.ts']);
+    expect(reads.sort()).toEqual(['base:src/cart.test.ts', 'head:src/cart.test.ts']);
+  });
+
+  // Lines only added can still lose test cases: they can open a comment or a string around tests.
+  it('tests commented out by added lines alone (no line deleted) are test cases removed', async () => {
+    const head = JS_SPEC.replace("  it('is zero when empty'", "  /*\n  it('is zero when empty'").replace("  test('rounds", "  */\n  test('rounds");
+    const change = changeOf([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]).changes.files[0]!;
+    expect([change.added, change.deleted]).toEqual([2, 0]);
+    const { findings } = await judge([{ path: 'src/cart.test.ts', base: JS_SPEC, head }]);
+    expect(summary(findings)).toEqual(['test-cases-removed fail src/cart.test.ts']);
+  });
+
+  it('Python tests turned into a string by two added lines are test cases removed', async () => {
+    const head = PY_TEST.replace('def test_empty_is_zero', '"""\ndef test_empty_is_zero') + '"""\n';
+    const change = changeOf([{ path: 'tests/test_cart.py', base: PY_TEST, head }]).changes.files[0]!;
+    expect(change.deleted).toBe(0);
+    const { findings } = await judge([{ path: 'tests/test_cart.py', base: PY_TEST, head }]);
+    expect(summary(findings)).toEqual(['test-cases-removed fail tests/test_cart.py']);
   });
 
   it('a deleted test file that git called binary is still a deleted test', async () => {

@@ -159,8 +159,12 @@ export function testsRule(options: TestsOptions): Rule {
     const headPath = change.status === 'deleted' ? undefined : change.path;
     if (!mayBeTest(basePath) && !mayBeTest(headPath)) return findings;
 
-    // A file that only gained lines cannot have lost a test case, so its base is not read.
-    const needBase = basePath !== undefined && mayBeTest(basePath) && (change.status === 'deleted' || change.status === 'renamed' || change.deleted > 0);
+    // Any change to the content can lose a test case, lines only added included: a `/*` line before a
+    // test and a `*/` line after it (or a pair of `"""` lines in Python) turn it into a comment or a
+    // string without deleting a line. Only a file whose content did not change (a mode change) keeps
+    // its count without its base being read.
+    const contentChanged = change.added > 0 || change.deleted > 0 || change.oldBlob === undefined || change.oldBlob !== change.newBlob;
+    const needBase = basePath !== undefined && mayBeTest(basePath) && (change.status === 'deleted' || change.status === 'renamed' || contentChanged);
     // The head is read to compare counts, or when an added line could hold a marker (mayHoldMarker).
     const headLanguage = headPath !== undefined ? sourceLanguage(headPath) : undefined;
     const markerCandidate = headLanguage !== undefined && (added?.markerCandidate ?? false);
