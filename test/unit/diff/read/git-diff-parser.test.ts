@@ -5,6 +5,24 @@ import { addedLineCount, addedLineNumbers, addedText, forEachAddedLine, withoutA
 import { ScratchRepo } from './repo.js';
 import { rng } from '../../secrets/helpers.js';
 
+/** Every file's members, in order: the same for every status (see finish in git-diff-parser.ts). */
+const FILE_KEYS = [
+  'status',
+  'path',
+  'oldPath',
+  'similarity',
+  'oldMode',
+  'newMode',
+  'oldBlob',
+  'newBlob',
+  'binary',
+  'added',
+  'deleted',
+  'pathBytes',
+  'oldPathBytes',
+  'addedLines',
+];
+
 /**
  * Parses `output` pushed in chunks of `chunkSize` bytes, every chunk in the same buffer, as streamGit's
  * spool hands them over: a parser that kept a chunk past push() would read the next one's bytes.
@@ -157,6 +175,49 @@ describe('GitDiffParser', () => {
     for (const size of [1, 2, 3, 7, 64]) expect(parse(output, size)).toEqual(whole);
   });
 
+  it('gives every file, whatever its status, the same members in the same order (one hidden class), absent ones undefined', () => {
+    const repo = new ScratchRepo();
+    repo
+      .write('kept.txt', 'a\nb\n')
+      .write('gone.txt', 'x\n')
+      .write('moved.txt', Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n'))
+      .write('bin', Buffer.from([0, 1]))
+      .write('mode.sh', 'echo\n');
+    const base = repo.commit('base');
+    repo
+      .write('kept.txt', 'a\nB\n')
+      .remove('gone.txt')
+      .remove('moved.txt')
+      .write('moved-too.txt', Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n'))
+      .write('bin', Buffer.from([0, 2]))
+      .write('mode.sh', 'echo\n', 0o755)
+      .write('new.txt', 'new\n')
+      .write(Buffer.from([0x66, 0xff]), 'raw name\n');
+    const head = repo.commit('head');
+    const output = Buffer.from(repo.git('diff', '--raw', '-p', '-U0', '-z', '-M', '--full-index', '--no-abbrev', base, head) + '\n', 'latin1');
+    const files = parse(output, output.length);
+    expect(new Set(files.map((f) => f.status))).toEqual(new Set(['added', 'deleted', 'modified', 'renamed']));
+    expect(files.some((f) => f.binary) && files.some((f) => f.pathBytes !== undefined)).toBe(true);
+    const getter = Object.getOwnPropertyDescriptor(files[0], 'addedLines')?.get;
+    for (const file of files) {
+      expect(Object.keys(file)).toEqual(FILE_KEYS);
+      expect(Object.getOwnPropertyDescriptor(file, 'addedLines')?.get).toBe(getter);
+    }
+    // What the report writes is unchanged: JSON leaves the undefined members out.
+    const added = files.find((f) => f.path === 'new.txt')!;
+    expect(JSON.parse(JSON.stringify(added))).toEqual({
+      status: 'added',
+      path: 'new.txt',
+      newMode: '100644',
+      newBlob: added.newBlob,
+      binary: false,
+      added: 1,
+      deleted: 0,
+      addedLines: [{ line: 1, text: 'new' }],
+    });
+    expect(files.find((f) => f.status === 'deleted')!.addedLines).toEqual([]);
+  });
+
   it('numbers lines right when hunks carry context lines (diff.interHunkContext, GIT_DIFF_OPTS)', () => {
     const parser = new GitDiffParser();
     parser.push(
@@ -220,7 +281,7 @@ describe('GitDiffParser', () => {
       // Built once and kept; and every file shares one getter (so V8 shares the files' hidden class).
       expect(u!.addedLines).toBe(u!.addedLines);
       expect(Object.getOwnPropertyDescriptor(u, 'addedLines')?.get).toBe(Object.getOwnPropertyDescriptor(v, 'addedLines')?.get);
-      expect(Object.keys(u!)).toEqual(['status', 'path', 'oldMode', 'newMode', 'oldBlob', 'newBlob', 'binary', 'added', 'deleted', 'addedLines']);
+      expect(Object.keys(u!)).toEqual(FILE_KEYS);
     }
     expect(
       addedText({

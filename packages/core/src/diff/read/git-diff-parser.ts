@@ -477,24 +477,28 @@ function finish(change: MutableChange): FileChange {
   const decoded = (change.decoded ??= { path: decodePath(change.pathRaw), old: change.oldPathRaw ? decodePath(change.oldPathRaw) : undefined });
   const { path, pathBytes } = decoded.path;
   const old = decoded.old;
-  // Built by assignment in a fixed order (the order the report's JSON keeps), optional fields only
-  // when present: the few combinations share V8's transitions, where spreads built a fresh object per
-  // optional field and cost 5-9 us a file.
-  const file: { -readonly [K in keyof Omit<FileChange, 'addedLines'>]: Omit<FileChange, 'addedLines'>[K] } = { status: change.status, path } as never;
-  if (old) file.oldPath = old.path;
-  if (change.similarity !== undefined) file.similarity = change.similarity;
-  if (change.oldMode) file.oldMode = change.oldMode;
-  if (change.newMode) file.newMode = change.newMode;
-  if (change.oldBlob) file.oldBlob = change.oldBlob;
-  if (change.newBlob) file.newBlob = change.newBlob;
-  file.binary = change.binary;
-  file.added = change.binary ? 0 : change.added;
-  file.deleted = change.binary ? 0 : change.deleted;
-  if (pathBytes) file.pathBytes = pathBytes;
-  if (old?.pathBytes) file.oldPathBytes = old.pathBytes;
+  // One literal with every member, the absent ones undefined, and the added lines always behind the
+  // same accessor: one hidden class for every file of every status. Members set only when present gave
+  // a class per combination (modified, added, deleted, renamed; with lines or without), and every
+  // rule's per-file function went megamorphic on them and was deoptimised and compiled again.
+  // JSON (the report) leaves undefined members out, so what it writes is the same, in the same order.
+  const file: Omit<FileChange, 'addedLines'> = {
+    status: change.status,
+    path,
+    oldPath: old?.path,
+    similarity: change.similarity,
+    oldMode: change.oldMode || undefined,
+    newMode: change.newMode || undefined,
+    oldBlob: change.oldBlob || undefined,
+    newBlob: change.newBlob || undefined,
+    binary: change.binary,
+    added: change.binary ? 0 : change.added,
+    deleted: change.binary ? 0 : change.deleted,
+    pathBytes: pathBytes || undefined,
+    oldPathBytes: old?.pathBytes || undefined,
+  };
   const lines = change.binary ? undefined : change.lines;
-  if (lines) return withCompactLines(file, lines.text, lines.numbers);
-  // Into the record itself, not a copy of it: the same members in the same order.
-  (file as { addedLines?: readonly never[] }).addedLines = [];
-  return file as FileChange;
+  return lines ? withCompactLines(file, lines.text, lines.numbers) : withCompactLines(file, '', NO_LINE_NUMBERS);
 }
+
+const NO_LINE_NUMBERS = new Uint32Array(0);
