@@ -255,6 +255,8 @@ export interface DiffScopeBench {
   changedLines: number;
   floorSeconds: number;
   coreSeconds: number[];
+  /** The floor run just before each core run (same order as coreSeconds): pairs that share the machine's speed of the moment. */
+  pairedFloorSeconds: number[];
   /** Least CPU seconds (user + system, children included) of a floor run and of a core process; undefined without GNU time. */
   floorCpuSeconds: number | undefined;
   coreCpuSeconds: number | undefined;
@@ -372,12 +374,15 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
   // Five, not three: on a shared VM one run in three can be 10-20 % slow on either side, and the fastest of each counts.
   const runs = options.runs ?? 5;
   const core: number[] = [];
+  const pairedFloor: number[] = [];
   const digests: string[] = [];
   let floor = Number.POSITIVE_INFINITY;
   let peak: number | undefined;
   let last: { verdict: string; risk: string; changed: number; findings: number } | undefined;
   for (let r = 0; r < runs; r++) {
-    floor = Math.min(floor, await floorOnce());
+    const floorNow = await floorOnce();
+    pairedFloor.push(floorNow);
+    floor = Math.min(floor, floorNow);
     coreGit = Math.min(coreGit, await coreGitOnce(true));
     coreGitPlain = Math.min(coreGitPlain, await coreGitOnce(false));
     const out = path.join(BENCH_DIR, 'diff-scope-out');
@@ -432,6 +437,7 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
     changedLines: last!.changed,
     floorSeconds: floor,
     coreSeconds: core,
+    pairedFloorSeconds: pairedFloor,
     floorCpuSeconds: floorCpu,
     coreCpuSeconds: coreCpu,
     coreGitSeconds: coreGit,
@@ -443,6 +449,12 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
     findings: last!.findings,
   };
 }
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 export function renderDiffScopeBench(b: DiffScopeBench): string {
   const best = Math.min(...b.coreSeconds);
@@ -462,7 +474,7 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
     `| peak RSS ≤ ${DIFF_SCOPE_TARGETS.peakRssMiB} MiB | ${rssMiB === undefined ? 'n/a' : `${rssMiB.toFixed(0)} MiB`} | ${mark(rssMiB === undefined ? undefined : rssMiB <= DIFF_SCOPE_TARGETS.peakRssMiB)} |`,
     `| identical report on every run (${b.reportDigests.length} runs) | ${same ? b.reportDigests[0]!.slice(0, 16) : b.reportDigests.map((d) => d.slice(0, 8)).join(', ')} | ${mark(same)} |`,
     '',
-    `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings listed. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts).`,
+    `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings listed. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts), each after a floor run of ${b.pairedFloorSeconds.map((s) => s.toFixed(2)).join(', ')} s: run by run the core took ${b.coreSeconds.map((s, i) => (s / b.pairedFloorSeconds[i]!).toFixed(2)).join(', ')}× the floor just before it (median ${median(b.coreSeconds.map((s, i) => s / b.pairedFloorSeconds[i]!)).toFixed(2)}×). The target is judged on the fastest core run against the fastest floor run, as above; the pairs are shown because this VM's speed drifts within a run, and a pair shares the speed of its moment.`,
     '',
     `The one \`git diff --raw -p -U0 -z -M --full-index\` the core reads, run alone: ${b.coreGitSeconds.toFixed(2)} s as the core runs it, with glibc's malloc tuned through \`GLIBC_TUNABLES=${GIT_MALLOC_TUNABLES}\` (see \`gitEnv\`), ${b.coreGitPlainSeconds.toFixed(2)} s without (the floor's git is never tuned: it is git as a user runs it). As the action does, the core starts that diff from the inputs before it reads the policy, reads git's output through a file git writes (so git never waits on a full pipe) as it grows, and judges each file as it completes, on the main thread, with the secret scan of a change of 200 files or more on a second thread from the start; on this machine's two cores git, the main thread, that thread and \`git cat-file\` share both cores the whole time. Until 2026-12-01 the floor's output went into this harness's memory, which made the floor 15–25 % slower than git itself and every ratio over it look better than it was.`,
     ...(b.coreCpuSeconds !== undefined && b.floorCpuSeconds !== undefined
