@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_RENAME_LIMIT, gitDiffArgs } from '../../packages/core/src/diff/read/git.js';
 import { GIT_MALLOC_TUNABLES } from '../../packages/core/src/git/index.js';
 import { makeCredential, Random } from './generate.js';
-import { BENCH_DIR, bundleForBench, cleanEnv, machine, measure, MiB, NODE24, ROOT } from './measure.js';
+import { BENCH_DIR, bundleForBench, cleanEnv, machine, measure, MiB, NODE24, percentile, ROOT } from './measure.js';
 import { writeSection } from './report.js';
 
 export const DIFF_SCOPE_TARGETS = { floorRatio: 1.5, peakRssMiB: 512 } as const;
@@ -450,15 +450,10 @@ export async function benchDiffScope(options: { files?: number; runs?: number; s
   };
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 export function renderDiffScopeBench(b: DiffScopeBench): string {
   const best = Math.min(...b.coreSeconds);
   const ratio = best / b.floorSeconds;
+  const paired = b.coreSeconds.map((s, i) => s / b.pairedFloorSeconds[i]!);
   const rssMiB = b.peakRss === undefined ? undefined : b.peakRss / MiB;
   // One run has nothing to be identical to: the row is not measured, never a pass.
   const same = b.reportDigests.length < 2 ? undefined : new Set(b.reportDigests).size === 1;
@@ -474,7 +469,7 @@ export function renderDiffScopeBench(b: DiffScopeBench): string {
     `| peak RSS ≤ ${DIFF_SCOPE_TARGETS.peakRssMiB} MiB | ${rssMiB === undefined ? 'n/a' : `${rssMiB.toFixed(0)} MiB`} | ${mark(rssMiB === undefined ? undefined : rssMiB <= DIFF_SCOPE_TARGETS.peakRssMiB)} |`,
     `| identical report on every run (${b.reportDigests.length} runs) | ${same ? b.reportDigests[0]!.slice(0, 16) : b.reportDigests.map((d) => d.slice(0, 8)).join(', ')} | ${mark(same)} |`,
     '',
-    `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings listed. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts), each after a floor run of ${b.pairedFloorSeconds.map((s) => s.toFixed(2)).join(', ')} s: run by run the core took ${b.coreSeconds.map((s, i) => (s / b.pairedFloorSeconds[i]!).toFixed(2)).join(', ')}× the floor just before it (median ${median(b.coreSeconds.map((s, i) => s / b.pairedFloorSeconds[i]!)).toFixed(2)}×). The target is judged on the fastest core run against the fastest floor run, as above; the pairs are shown because this VM's speed drifts within a run, and a pair shares the speed of its moment.`,
+    `Verdict ${b.verdict}, risk ${b.risk}, ${b.findings.toLocaleString('en')} findings listed. Core runs: ${b.coreSeconds.map((s) => s.toFixed(2)).join(', ')} s (the fastest counts), each after a floor run of ${b.pairedFloorSeconds.map((s) => s.toFixed(2)).join(', ')} s: run by run the core took ${paired.map((r) => r.toFixed(2)).join(', ')}× the floor just before it (median ${percentile(paired, 50).toFixed(2)}×). The target is judged on the fastest core run against the fastest floor run, as above; the pairs are shown because this VM's speed drifts within a run, and a pair shares the speed of its moment.`,
     '',
     `The one \`git diff --raw -p -U0 -z -M --full-index\` the core reads, run alone: ${b.coreGitSeconds.toFixed(2)} s as the core runs it, with glibc's malloc tuned through \`GLIBC_TUNABLES=${GIT_MALLOC_TUNABLES}\` (see \`gitEnv\`), ${b.coreGitPlainSeconds.toFixed(2)} s without (the floor's git is never tuned: it is git as a user runs it). As the action does, the core starts that diff from the inputs before it reads the policy, reads git's output through a file git writes (so git never waits on a full pipe) as it grows, and judges each file as it completes, on the main thread, with the secret scan of a change of 200 files or more on a second thread from the start; on this machine's two cores git, the main thread, that thread and \`git cat-file\` share both cores the whole time. Until 2026-12-01 the floor's output went into this harness's memory, which made the floor 15–25 % slower than git itself and every ratio over it look better than it was.`,
     ...(b.coreCpuSeconds !== undefined && b.floorCpuSeconds !== undefined
