@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blankCommentsAndStrings, contentRules, countTestCases, markerOnLine, mayHoldMarker, testPathKind, testsRule } from '@agent-gates/core/diff/content';
 import { MARKER_WORDS, MARKERS } from '../../../../packages/core/src/diff/content/tests-rule.js';
-import { sourceLanguage } from '../../../../packages/core/src/diff/content/test-files.js';
+import { pathKindByConventions, sourceLanguage } from '../../../../packages/core/src/diff/content/test-files.js';
+import { rng } from '../../secrets/helpers.js';
 import { changeOf, summary, type FileSides } from './helpers.js';
 
 const strict = { allowDeleted: false, allowSkipped: false, allowFewer: false };
@@ -140,6 +141,46 @@ describe('test files by each ecosystem', () => {
     'docs/test_plan.md',
   ])('%s is not a test file by its path', (path) => {
     expect(testPathKind(path)).toBeUndefined();
+  });
+
+  it('skips the conventions only for paths none of them could match (TEST_PATH_HINT)', () => {
+    // Pieces of test and non-test paths in every language, put together at random: the hint never
+    // turns away a path the conventions call a test, whatever its folders and name.
+    const folders = ['src', 'test', 'tests', '__tests__', 'spec', 'benches', 'main', 'androidTest', 'java', 'lib', 'Testing', 'specs', 'e2e', 'it'];
+    const stems = [
+      'cart',
+      'test_cart',
+      'cart_test',
+      'CartTest',
+      'CartTests',
+      'CartIT',
+      'CartSpec',
+      'cart_spec',
+      'cart.test',
+      'cart.spec',
+      'cart.cy',
+      'cart.e2e',
+      'test',
+      'Spec',
+      'IT',
+      'spec_helper',
+    ];
+    const extensions = ['ts', 'tsx', 'mjs', 'cjs', 'js', 'py', 'go', 'java', 'kt', 'kts', 'groovy', 'scala', 'rs', 'rb', 'json', 'md', ''];
+    const random = rng(20261202);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    let tests = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const depth = Math.floor(random() * 5);
+      const dirs = Array.from({ length: depth }, () => pick(folders));
+      const extension = pick(extensions);
+      const path = [...dirs, `${pick(stems)}${extension ? `.${extension}` : ''}`].join('/');
+      const kind = pathKindByConventions(path);
+      if (kind !== undefined) tests++;
+      expect(testPathKind(path), path).toBe(kind);
+    }
+    // The pieces do make test paths (and paths that are not): the comparison means something.
+    expect(tests).toBeGreaterThan(2_000);
+    expect(tests).toBeLessThan(18_000);
   });
 
   it('knows a source file by the extension after its last dot, as one regex per language did', () => {

@@ -51,7 +51,20 @@ export function testPathKind(path: string): 'name' | 'folder' | undefined {
   return lastKind;
 }
 
+/**
+ * Text every test path below holds, in any language: `test` (`*.test.ts`, `test_*.py`, `*_test.go`,
+ * `tests/`, `__tests__/`, `src/test/`), `Test` (`CartTest.java`, `src/androidTest/`), `spec`/`Spec`,
+ * `IT.`, `.cy.`, `.e2e.`, `benches`. A path without any is no test by its path, and is known so
+ * without splitting it into folders: most paths of a large change are that (pathKind's test compares).
+ */
+export const TEST_PATH_HINT = /test|Test|spec|Spec|IT\.|\.cy\.|\.e2e\.|benches/;
+
 function pathKind(path: string): 'name' | 'folder' | undefined {
+  return TEST_PATH_HINT.test(path) ? pathKindByConventions(path) : undefined;
+}
+
+/** testPathKind's answer from each ecosystem's conventions, for any path (exported for the test of TEST_PATH_HINT). */
+export function pathKindByConventions(path: string): 'name' | 'folder' | undefined {
   const language = sourceLanguage(path);
   if (!language) return undefined;
   const { dirs, base } = segments(path);
