@@ -26,6 +26,24 @@ describe('fingerprints', () => {
 });
 
 describe('scan and redact', () => {
+  it('turns a value down once for itself, from every key word before it, and still judges the next value', () => {
+    // High entropy, digits: a credential for generic-api-key wherever it follows a key word.
+    const secret = pick(r, ALNUM, 30) + '7q';
+    const text = [
+      // No digit: turned down from `access`, then again from `Token`, `Secret` and `Key` (the search
+      // resumes one character on after each rejection), without being judged again.
+      `const accessTokenSecretKey = 'abcdefghijklmnopqrstuv';`,
+      // The value after `credential:` is the next line's name, turned down; from `SECRET` inside that
+      // name the search finds another value, which is judged and reported.
+      'credential:',
+      `  AWS_SECRET_ACCESS_KEY = "${secret}"`,
+      // The same value as the first line's, after another name: turned down again.
+      `const apiKey = 'abcdefghijklmnopqrstuv';`,
+    ].join('\n');
+    const found = engine.scan(text);
+    expect(found.map((f) => [f.ruleId, f.line, text.slice(f.start, f.end)])).toEqual([['generic-api-key', 3, secret]]);
+  });
+
   it('reports sorted, non-overlapping findings with 1-based lines and 0-based columns', () => {
     const t1 = ghToken();
     const t2 = ghToken();

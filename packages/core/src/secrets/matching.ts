@@ -292,8 +292,18 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
    * whole text. One `lastIndex` and one retry count carry across slices, so the matches, and the rejected
    * matches a search resumes after, are those of a search over the whole text.
    */
+  /**
+   * The last value runRule's current rule turned down for what the value itself is (too short a run of
+   * digits, too little entropy, a sanitised or allowed value), or undefined. A search resumed after a
+   * rejection finds the same value again from each later key word before it (`accessToken = …` from
+   * `access`, then from `Token`): a third of the generic rule's matches on code. Those checks depend on
+   * the rule and the value alone, so the value is turned down again without them.
+   */
+  let rejectedValue: string | undefined;
+
   function runRule(rule: CompiledRule, text: string, hits: Hit[], isGitleaks: boolean, slices: readonly number[] | null): void {
     if (rule.possible && !rule.possible(text)) return;
+    rejectedValue = undefined;
     const { search: re, anchored } = searchRegexes(rule.re);
     let retries = 0;
     let from = 0;
@@ -336,14 +346,15 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     if (g < 0) return null;
     // The group's text, as the match holds it: most matches are rejected below, before any position is read.
     const secret = m[g]!;
-    if (!secret || SANITISED.test(secret)) return null;
+    if (secret === rejectedValue || !secret) return null;
+    if (SANITISED.test(secret)) return rejectValue(secret);
     if (rule.entropy > 0) {
       // The cheaper test first: a generic rule's value without a digit (`process.env.API_KEY`) is out either way.
-      if (rule.needsDigit && !DIGIT.test(secret)) return null;
-      if (shannonEntropy(secret) <= rule.entropy) return null;
+      if (rule.needsDigit && !DIGIT.test(secret)) return rejectValue(secret);
+      if (shannonEntropy(secret) <= rule.entropy) return rejectValue(secret);
     }
     if (rule.accept && !rule.accept(secret, m[0], text, m.index + offset)) return null;
-    if (isAllowed(rule.id, secret)) return null;
+    if (isAllowed(rule.id, secret)) return rejectValue(secret);
     const at = m.index + offset;
     const line = (): string => {
       const ls = Math.max(text.lastIndexOf('\n', at - 1) + 1, at - 512);
@@ -361,6 +372,12 @@ export function createMatcher(options: SecretEngineOptions): Matcher {
     // Never expected: the group's text where it first occurs in the match.
     const start = m.index + offset + m[0].indexOf(secret);
     return { ruleId: rule.id, start, end: start + secret.length };
+  }
+
+  /** Turns `secret` down for the rule being run, and remembers it (rejectedValue). */
+  function rejectValue(secret: string): null {
+    rejectedValue = secret;
+    return null;
   }
 
   // Planned on a rule's first use, like its regex: most rules never meet their keywords in a run.
