@@ -243,6 +243,8 @@ export class KeywordIndex {
     return this.wordsView;
   }
   private wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0, seen: 0 };
+  /** scanInMemory's segment of each recorded pair, reused from scan to scan. */
+  private segments = new Uint8Array(256);
   /** The wasm scan's number (see keyword-scan.wat's `$seen`): never 0, the value of a state no scan recorded. */
   private wasmGen = 0;
 
@@ -327,11 +329,12 @@ export class KeywordIndex {
       for (let h = 0; h < hits; h++) this.collect(words[base + h * 2 + 1]!, gen, found);
       return found;
     }
+    // Each pair's segment worked out once, not once a pass: the division was a fiftieth of the scan.
+    if (this.segments.length < hits) this.segments = new Uint8Array(Math.max(hits, 2 * this.segments.length));
+    const segments = this.segments;
+    for (let h = 0; h < hits; h++) segments[h] = Math.min(SEGMENTS - 1, Math.floor(words[base + h * 2]! / quarter));
     for (let segment = 0; segment < SEGMENTS; segment++) {
-      for (let h = 0; h < hits; h++) {
-        const offset = words[base + h * 2]!;
-        if (Math.min(SEGMENTS - 1, Math.floor(offset / quarter)) === segment) this.collect(words[base + h * 2 + 1]!, gen, found);
-      }
+      for (let h = 0; h < hits; h++) if (segments[h] === segment) this.collect(words[base + h * 2 + 1]!, gen, found);
     }
     return found;
   }
