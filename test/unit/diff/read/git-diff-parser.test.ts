@@ -216,6 +216,21 @@ describe('GitDiffParser', () => {
       addedLines: [{ line: 1, text: 'new' }],
     });
     expect(files.find((f) => f.status === 'deleted')!.addedLines).toEqual([]);
+    // Streamed, each file comes with its lines behind the same getter; end() then gives the same
+    // members in the same order, its lines let go as a plain empty array (no accessor to define).
+    const streamed: FileChange[] = [];
+    const streaming = new GitDiffParser(Infinity, (file) => streamed.push(file));
+    streaming.push(output);
+    const ended = streaming.end();
+    expect(streamed.map((f) => JSON.stringify(f))).toEqual(files.map((f) => JSON.stringify(f)));
+    expect(ended).toHaveLength(files.length);
+    for (const [k, file] of ended.entries()) {
+      expect(Object.getOwnPropertyDescriptor(streamed[k], 'addedLines')?.get).toBe(getter);
+      expect(Object.keys(file)).toEqual(FILE_KEYS);
+      expect(Object.getOwnPropertyDescriptor(file, 'addedLines')).toMatchObject({ value: [], enumerable: true, writable: true });
+      expect(JSON.stringify(file)).toBe(JSON.stringify({ ...files[k], addedLines: [] }));
+      expect([addedLineCount(file), addedText(file), addedLineNumbers(file).length]).toEqual([0, '', 0]);
+    }
   });
 
   it('numbers lines right when hunks carry context lines (diff.interHunkContext, GIT_DIFF_OPTS)', () => {
