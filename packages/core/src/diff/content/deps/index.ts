@@ -31,7 +31,9 @@ export function dependencyParser(path: string): DependencyParser | undefined {
   const base = path.slice(slash + 1);
   const byName = Object.hasOwn(BY_NAME, base) ? BY_NAME[base] : undefined;
   if (byName) return byName;
-  // requirements.txt, requirements-dev.txt, requirements/prod.txt
+  // requirements.txt, requirements-dev.txt, requirements/prod.txt; every other file (nearly all of a
+  // large change) is known not to be one by its last four characters, without a regex.
+  if (!base.endsWith('.txt')) return undefined;
   if (/^requirements.*\.txt$/.test(base) || (/\.txt$/.test(base) && /(?:^|\/)requirements\/[^/]+$/.test(path))) return parseRequirements;
   return undefined;
 }
