@@ -602,6 +602,8 @@ class KeywordIndex {
         return this.wordsView;
     }
     wasmLayout = { table: 0, input: 0, inputCap: 0, out: 0, outCap: 0, seen: 0 };
+    /** scanInMemory's segment of each recorded pair, reused from scan to scan. */
+    segments = new Uint8Array(256);
     /** The wasm scan's number (see keyword-scan.wat's `$seen`): never 0, the value of a state no scan recorded. */
     wasmGen = 0;
     scanner(minInput) {
@@ -686,12 +688,16 @@ class KeywordIndex {
                 this.collect(words[base + h * 2 + 1], gen, found);
             return found;
         }
+        // Each pair's segment worked out once, not once a pass: the division was a fiftieth of the scan.
+        if (this.segments.length < hits)
+            this.segments = new Uint8Array(Math.max(hits, 2 * this.segments.length));
+        const segments = this.segments;
+        for (let h = 0; h < hits; h++)
+            segments[h] = Math.min(SEGMENTS - 1, Math.floor(words[base + h * 2] / quarter));
         for (let segment = 0; segment < SEGMENTS; segment++) {
-            for (let h = 0; h < hits; h++) {
-                const offset = words[base + h * 2];
-                if (Math.min(SEGMENTS - 1, Math.floor(offset / quarter)) === segment)
+            for (let h = 0; h < hits; h++)
+                if (segments[h] === segment)
                     this.collect(words[base + h * 2 + 1], gen, found);
-            }
         }
         return found;
     }
@@ -7464,9 +7470,18 @@ function createMatcher(options) {
      * whole text. One `lastIndex` and one retry count carry across slices, so the matches, and the rejected
      * matches a search resumes after, are those of a search over the whole text.
      */
+    /**
+     * The last value runRule's current rule turned down for what the value itself is (too short a run of
+     * digits, too little entropy, a sanitised or allowed value), or undefined. A search resumed after a
+     * rejection finds the same value again from each later key word before it (`accessToken = …` from
+     * `access`, then from `Token`): a third of the generic rule's matches on code. Those checks depend on
+     * the rule and the value alone, so the value is turned down again without them.
+     */
+    let rejectedValue;
     function runRule(rule, text, hits, isGitleaks, slices) {
         if (rule.possible && !rule.possible(text))
             return;
+        rejectedValue = undefined;
         const { search: re, anchored } = searchRegexes(rule.re);
         let retries = 0;
         let from = 0;
@@ -7513,19 +7528,21 @@ function createMatcher(options) {
             return null;
         // The group's text, as the match holds it: most matches are rejected below, before any position is read.
         const secret = m[g];
-        if (!secret || matching_SANITISED.test(secret))
+        if (secret === rejectedValue || !secret)
             return null;
+        if (matching_SANITISED.test(secret))
+            return rejectValue(secret);
         if (rule.entropy > 0) {
             // The cheaper test first: a generic rule's value without a digit (`process.env.API_KEY`) is out either way.
             if (rule.needsDigit && !DIGIT.test(secret))
-                return null;
+                return rejectValue(secret);
             if (shannonEntropy(secret) <= rule.entropy)
-                return null;
+                return rejectValue(secret);
         }
         if (rule.accept && !rule.accept(secret, m[0], text, m.index + offset))
             return null;
         if (isAllowed(rule.id, secret))
-            return null;
+            return rejectValue(secret);
         const at = m.index + offset;
         const line = () => {
             const ls = Math.max(text.lastIndexOf('\n', at - 1) + 1, at - 512);
@@ -7546,6 +7563,11 @@ function createMatcher(options) {
         // Never expected: the group's text where it first occurs in the match.
         const start = m.index + offset + m[0].indexOf(secret);
         return { ruleId: rule.id, start, end: start + secret.length };
+    }
+    /** Turns `secret` down for the rule being run, and remembers it (rejectedValue). */
+    function rejectValue(secret) {
+        rejectedValue = secret;
+        return null;
     }
     // Planned on a rule's first use, like its regex: most rules never meet their keywords in a run.
     const plans = new Array(rules.length);
