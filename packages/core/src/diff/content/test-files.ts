@@ -57,7 +57,7 @@ export function testPathKind(path: string): 'name' | 'folder' | undefined {
  * `IT.`, `.cy.`, `.e2e.`, `benches`. A path without any is no test by its path, and is known so
  * without splitting it into folders: most paths of a large change are that (pathKind's test compares).
  */
-export const TEST_PATH_HINT = /test|Test|spec|Spec|IT\.|\.cy\.|\.e2e\.|benches/;
+const TEST_PATH_HINT = /test|Test|spec|Spec|IT\.|\.cy\.|\.e2e\.|benches/;
 
 function pathKind(path: string): 'name' | 'folder' | undefined {
   return TEST_PATH_HINT.test(path) ? pathKindByConventions(path) : undefined;
