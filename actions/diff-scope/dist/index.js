@@ -28645,12 +28645,17 @@ class GlobSet {
     found = [];
     collect(path) {
         const found = this.found;
-        found.length = 0;
+        // Most lookups find nothing, and the list is then empty already: setting an array's length is a
+        // call into the runtime, a sixth of a lookup's time on the bench's change.
+        if (found.length > 0)
+            found.length = 0;
         const { file, name, folders, segments } = partsOf(path);
         if (file === undefined)
             return found;
-        append(found, this.exact.get(file));
-        append(found, this.basename.get(name));
+        if (this.exact.size > 0)
+            append(found, this.exact.get(file));
+        if (this.basename.size > 0)
+            append(found, this.basename.get(name));
         if (this.anyName?.test(name))
             for (const { regex, indexes } of this.namePatterns.values())
                 if (regex.test(name))
